@@ -1,0 +1,65 @@
+/**
+ * DynamoDB tables as data: the CDK Data construct and local table creation both read this, so
+ * deployed and local schemas cannot drift. Keys are generic (`pk`/`sk`); item shapes live in
+ * the store adapters.
+ */
+export type AttributeType = 'S' | 'N';
+
+export interface KeyAttribute {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+
+export interface IndexDefinition {
+  readonly indexName: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+}
+
+export interface TableDefinition {
+  /** Stable CDK construct id (stateful: never rename). */
+  readonly constructId: string;
+  /** Suffix of the physical table name: `metrion-<env>-<suffix>`. */
+  readonly nameSuffix: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey?: KeyAttribute;
+  /** Epoch-seconds attribute DynamoDB TTL deletes by; readers still filter expired items. */
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes?: readonly IndexDefinition[];
+}
+
+const pk: KeyAttribute = { name: 'pk', type: 'S' };
+const sk: KeyAttribute = { name: 'sk', type: 'S' };
+
+export const TABLES = {
+  /** Accounts, Metrion Key lookup items, stored provider keys (and later alert rules). */
+  accounts: { constructId: 'AccountsTable', nameSuffix: 'accounts', partitionKey: pk, sortKey: sk },
+  /** Usage records (and later rollups), expiring by plan retention. */
+  usage: {
+    constructId: 'UsageTable',
+    nameSuffix: 'usage',
+    partitionKey: pk,
+    sortKey: sk,
+    timeToLiveAttribute: 'expiresAtEpochSeconds',
+  },
+  /** Rate-limit and quota counters: single-item conditional ADDs. */
+  counters: {
+    constructId: 'CountersTable',
+    nameSuffix: 'counters',
+    partitionKey: pk,
+    timeToLiveAttribute: 'expiresAtEpochSeconds',
+  },
+  /** Opt-in response cache entries. */
+  responseCache: {
+    constructId: 'ResponseCacheTable',
+    nameSuffix: 'response-cache',
+    partitionKey: pk,
+    timeToLiveAttribute: 'expiresAtEpochSeconds',
+  },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableKey = keyof typeof TABLES;
+
+export function tableName(prefix: string, table: TableKey): string {
+  return `${prefix}-${TABLES[table].nameSuffix}`;
+}

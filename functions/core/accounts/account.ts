@@ -1,0 +1,34 @@
+import type { ProviderId } from '../providers/provider-registry.ts';
+import type { SealedSecret } from '../vault/sealed-secret.ts';
+
+export const CURRENCIES = ['USD', 'EUR', 'CHF'] as const;
+export type Currency = (typeof CURRENCIES)[number];
+
+export const PLANS = ['free', 'pro'] as const;
+export type Plan = (typeof PLANS)[number];
+
+export interface Account {
+  readonly accountId: string;
+  readonly email: string;
+  readonly displayName: string;
+  readonly currency: Currency;
+  readonly plan: Plan;
+  /** ISO instant. */
+  readonly createdAt: string;
+}
+
+/** A provider key as stored: only the sealed form, never plaintext, never a fragment of it. */
+export interface StoredProviderKey {
+  readonly accountId: string;
+  readonly provider: ProviderId;
+  readonly sealed: SealedSecret;
+  /** ISO instant. */
+  readonly createdAt: string;
+}
+
+/** The Metrion Key as stored: a lookup digest plus a sealed, viewable copy. */
+export interface StoredMetrionKey {
+  /** HMAC-SHA256 (server secret) of the key, hex. The lookup item's primary key. */
+  readonly digest: string;
+  readonly sealed: SealedSecret;
+}

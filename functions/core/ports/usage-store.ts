@@ -1,0 +1,12 @@
+import type { UsageRecord } from '../usage/usage-record.ts';
+
+export interface UsageStore {
+  /**
+   * Appends a record. Idempotent on `requestId`: a retried append with the same record
+   * succeeds without writing a second copy.
+   */
+  append(record: UsageRecord): Promise<void>;
+
+  /** The account's most recent records, newest first. */
+  listRecent(accountId: string, limit: number): Promise<UsageRecord[]>;
+}

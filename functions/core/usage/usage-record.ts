@@ -1,0 +1,41 @@
+import type { ProviderId } from '../providers/provider-registry.ts';
+
+export type AuthMode = 'stored' | 'pass-through';
+export type ErrorSource = 'provider' | 'metrion';
+
+/** Token counts as reported by the provider (0 when not reported). */
+export interface TokenUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+}
+
+/**
+ * One proxied request as recorded. Nothing secret: no key, no prompt, no completion.
+ * `costPicoUsd` is exact (10^-12 USD, bigint); null means the model has no price (unpriced).
+ */
+export interface UsageRecord extends TokenUsage {
+  readonly requestId: string;
+  readonly accountId: string;
+  /** ISO instant the request arrived. */
+  readonly at: string;
+  readonly provider: ProviderId;
+  /** As returned by the provider, else as requested. */
+  readonly model: string;
+  readonly requester?: string;
+  readonly status: number;
+  readonly errorSource?: ErrorSource;
+  readonly errorMessage?: string;
+  readonly totalTokens: number;
+  readonly costPicoUsd: bigint | null;
+  /** Version of the price table that priced it. */
+  readonly priceVersion: string;
+  /** End to end, from arrival to the last byte sent. */
+  readonly latencyMs: number;
+  /** Streams only: arrival to the first body byte from upstream. */
+  readonly timeToFirstTokenMs?: number;
+  readonly streamed: boolean;
+  readonly cached: boolean;
+  readonly mode: AuthMode;
+}
