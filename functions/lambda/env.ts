@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * The only place Lambda code reads process.env. CDK (lib/) imports the names from here when it
  * sets a function's environment, so names cannot drift.
