@@ -1,11 +1,16 @@
 import type { UsageRecord } from '../usage/usage-record.ts';
 
+/** When the stored record may be deleted (plan retention); readers skip expired records. */
+export interface UsageRetention {
+  readonly expiresAtEpochSeconds: number;
+}
+
 export interface UsageStore {
   /**
    * Appends a record. Idempotent on `requestId`: a retried append with the same record
    * succeeds without writing a second copy.
    */
-  append(record: UsageRecord): Promise<void>;
+  append(record: UsageRecord, retention: UsageRetention): Promise<void>;
 
   /** The account's most recent records, newest first. */
   listRecent(accountId: string, limit: number): Promise<UsageRecord[]>;

@@ -3,7 +3,12 @@ import type { ProviderId } from '../providers/provider-registry.ts';
 export type AuthMode = 'stored' | 'pass-through';
 export type ErrorSource = 'provider' | 'metrion';
 
-/** Token counts as reported by the provider (0 when not reported). */
+/**
+ * Token counts normalised across providers (0 when not reported). The four counts are
+ * disjoint, so cost = each count x its own rate and total = their sum:
+ * `inputTokens` are input tokens billed at the base input rate, i.e. excluding cache reads
+ * and writes (Anthropic's `input_tokens`; OpenAI's `prompt_tokens - cached_tokens`).
+ */
 export interface TokenUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;
