@@ -1,3 +1,7 @@
+import { z } from 'zod';
+import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
+import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
+
 /**
  * The only place Lambda code reads process.env. CDK (lib/) imports the names from here when it
  * sets a function's environment, so names cannot drift.
@@ -13,3 +17,46 @@ export const LAMBDA_ENV = {
   corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
   logLevel: 'LOG_LEVEL',
 } as const;
+
+export type LambdaEnvName = keyof typeof LAMBDA_ENV;
+
+const originsOverrideSchema = z.partialRecord(z.enum(PROVIDER_IDS), z.url());
+
+/** Provider origins: the registry defaults, overridden per provider by configuration. */
+export function resolveUpstreamOrigins(overrideJson: string | undefined): UpstreamOrigins {
+  const overrides = overrideJson ? originsOverrideSchema.parse(JSON.parse(overrideJson)) : {};
+  return Object.fromEntries(
+    PROVIDER_IDS.map((id) => [id, overrides[id] ?? PROVIDERS[id].defaultOrigin]),
+  ) as Record<(typeof PROVIDER_IDS)[number], string>;
+}
+
+/**
+ * Reads the named variables once at cold start; fails fast naming the first missing one.
+ */
+export function readLambdaEnv<K extends LambdaEnvName>(
+  keys: readonly K[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<K, string> {
+  const values = {} as Record<K, string>;
+  for (const key of keys) {
+    const value = env[LAMBDA_ENV[key]];
+    if (!value) throw new Error(`Missing environment variable ${LAMBDA_ENV[key]}`);
+    values[key] = value;
+  }
+  return values;
+}
+
+/** An optional variable. */
+export function readOptionalLambdaEnv(
+  key: LambdaEnvName,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  return env[LAMBDA_ENV[key]] || undefined;
+}
+
+/** The region Lambda runs in (set by the runtime). */
+export function awsRegion(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const region = env.AWS_REGION;
+  if (!region) throw new Error('Missing environment variable AWS_REGION');
+  return region;
+}

@@ -1,0 +1,35 @@
+// UpstreamClient over the runtime's fetch (undici): POST, no redirects followed, streamed body.
+import { UpstreamUnavailableError } from '#core/errors.ts';
+import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '#core/ports/upstream-client.ts';
+
+const EMPTY_BODY = (): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(controller) {
+      controller.close();
+    },
+  });
+
+export class FetchUpstreamClient implements UpstreamClient {
+  async send(request: UpstreamRequest): Promise<UpstreamResponse> {
+    let response: Response;
+    try {
+      response = await fetch(request.url, {
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        redirect: 'manual',
+        signal: request.signal,
+      });
+    } catch (error) {
+      if (request.signal.aborted) throw request.signal.reason;
+      throw new UpstreamUnavailableError(
+        `Metrion could not connect to the provider (${error instanceof Error && error.cause instanceof Error ? error.cause.message.replace(/\s+\S+:\d+$/, '') : 'connection failed'}). Retry the request.`,
+      );
+    }
+    const headers: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return { status: response.status, headers, body: response.body ?? EMPTY_BODY() };
+  }
+}

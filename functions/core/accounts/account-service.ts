@@ -1,0 +1,112 @@
+import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import type { AccountStore } from '../ports/account-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { Random } from '../ports/random.ts';
+import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
+import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
+import type { Account, StoredMetrionKey } from './account.ts';
+import { generateMetrionKey, metrionKeyDigest } from './metrion-key.ts';
+
+export interface AccountServiceDeps {
+  readonly accounts: AccountStore;
+  readonly vault: SecretVault;
+  readonly random: Random;
+  readonly clock: Clock;
+  readonly pepper: Uint8Array;
+}
+
+export interface CreatedAccount {
+  readonly account: Account;
+  /** Shown once to the caller; only its digest and a sealed copy are stored. */
+  readonly metrionKey: string;
+}
+
+/** Summary of a stored provider key: never the key, not even a fragment. */
+export interface ProviderKeySummary {
+  readonly provider: ProviderId;
+  readonly createdAt: string;
+}
+
+function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** Account use cases shared by the operator CLI and the settings API. */
+export function createAccountService(deps: AccountServiceDeps) {
+  const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
+
+  async function sealMetrionKey(accountId: string, key: string): Promise<StoredMetrionKey> {
+    return {
+      digest: metrionKeyDigest(key, deps.pepper),
+      sealed: await deps.vault.seal(key, metrionKeyContext(accountId)),
+    };
+  }
+
+  return {
+    /** Creates an account on the Free plan with a fresh Metrion Key. */
+    async createAccount(input: { email: string; displayName?: string; accountId?: string }): Promise<CreatedAccount> {
+      const accountId = input.accountId ?? toHex(deps.random.bytes(16));
+      const account: Account = {
+        accountId,
+        email: input.email,
+        displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
+        currency: 'USD',
+        plan: 'free',
+        createdAt: nowIso(),
+      };
+      const metrionKey = generateMetrionKey(deps.random);
+      await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
+      return { account, metrionKey };
+    },
+
+    /** The current Metrion Key in plain text, decrypted on demand. */
+    async revealMetrionKey(accountId: string): Promise<string> {
+      const stored = await deps.accounts.getMetrionKey(accountId);
+      if (stored === undefined) throw new NotFoundError('This account has no Metrion Key.');
+      return deps.vault.open(stored.sealed, metrionKeyContext(accountId));
+    },
+
+    /** Issues a new key; the old one stops working on the very next request. */
+    async regenerateMetrionKey(accountId: string): Promise<string> {
+      const metrionKey = generateMetrionKey(deps.random);
+      await deps.accounts.replaceMetrionKey(accountId, await sealMetrionKey(accountId, metrionKey));
+      return metrionKey;
+    },
+
+    /** Adds or replaces the account's key for `provider`, sealed before it is stored. */
+    async putProviderKey(accountId: string, provider: ProviderId, key: string): Promise<ProviderKeySummary> {
+      const trimmed = key.trim();
+      if (!PROVIDERS[provider].keyPattern.test(trimmed)) {
+        throw new InvalidRequestError(
+          `This does not look like a ${PROVIDERS[provider].displayName} API key. Copy the key from ${PROVIDERS[provider].consoleKeysUrl}.`,
+        );
+      }
+      if ((await deps.accounts.getAccount(accountId)) === undefined) {
+        throw new NotFoundError('Account not found.');
+      }
+      const createdAt = nowIso();
+      await deps.accounts.putProviderKey({
+        accountId,
+        provider,
+        sealed: await deps.vault.seal(trimmed, providerKeyContext(accountId, provider)),
+        createdAt,
+      });
+      return { provider, createdAt };
+    },
+
+    async listProviderKeys(accountId: string): Promise<ProviderKeySummary[]> {
+      const keys = await deps.accounts.listProviderKeys(accountId);
+      return keys.map(({ provider, createdAt }) => ({ provider, createdAt }));
+    },
+
+    /** Removes the key and returns where to revoke it at the provider. */
+    async deleteProviderKey(accountId: string, provider: ProviderId): Promise<{ revokeUrl: string }> {
+      if (!(await deps.accounts.deleteProviderKey(accountId, provider))) {
+        throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
+      }
+      return { revokeUrl: PROVIDERS[provider].consoleKeysUrl };
+    },
+  };
+}
+
+export type AccountService = ReturnType<typeof createAccountService>;

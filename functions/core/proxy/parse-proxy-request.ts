@@ -1,0 +1,102 @@
+import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
+import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
+import { matchProxyRoute } from '../providers/routes.ts';
+
+/** Lambda's synchronous invocation payload limit is 6 MB; leave room for the event envelope. */
+export const MAX_PROXY_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_REQUESTER_LENGTH = 128;
+
+/** A proxy call as the handler hands it to the core: lower-case header names, raw body bytes. */
+export interface IncomingProxyRequest {
+  readonly requestId: string;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+  readonly receivedAtMs: number;
+}
+
+/** What Metrion needs to know about a request; everything else passes through untouched. */
+export interface ParsedProxyRequest {
+  readonly provider: ProviderId;
+  readonly wireFormat: WireFormat;
+  readonly model: string;
+  readonly streamed: boolean;
+  /** The caller asked for the usage chunk itself (`stream_options.include_usage`). */
+  readonly callerWantsStreamUsage: boolean;
+  readonly requester?: string;
+  /** The parsed JSON object, for the rare case the body must be amended. */
+  readonly json: Readonly<Record<string, unknown>>;
+}
+
+const REQUESTER_PATTERN = /^[\x20-\x7e]+$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseJsonObject(body: Uint8Array): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    throw new InvalidRequestError('The request body is not valid JSON. Send a JSON object.');
+  }
+  if (!isRecord(parsed)) {
+    throw new InvalidRequestError('The request body must be a JSON object.');
+  }
+  return parsed;
+}
+
+function requireFields(json: Record<string, unknown>, wireFormat: WireFormat): string {
+  const model = json.model;
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw new InvalidRequestError('`model` is required: name the model to call, e.g. "gpt-4o-mini".');
+  }
+  if (!Array.isArray(json.messages)) {
+    throw new InvalidRequestError('`messages` is required and must be an array of messages.');
+  }
+  if (wireFormat === 'anthropic' && typeof json.max_tokens !== 'number') {
+    throw new InvalidRequestError('`max_tokens` is required by the Anthropic Messages API and must be a number.');
+  }
+  return model;
+}
+
+function parseRequester(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const requester = value.trim();
+  if (requester === '') return undefined;
+  if (requester.length > MAX_REQUESTER_LENGTH || !REQUESTER_PATTERN.test(requester)) {
+    throw new InvalidRequestError(
+      `x-metrion-user must be printable ASCII of at most ${MAX_REQUESTER_LENGTH} characters.`,
+    );
+  }
+  return requester;
+}
+
+/**
+ * Validates the route, size and the few body fields Metrion relies on.
+ * @throws RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
+ */
+export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
+  const route = matchProxyRoute(request.method, request.path);
+  const wireFormat = PROVIDERS[route.provider].wireFormat;
+  if (request.body.byteLength > MAX_PROXY_BODY_BYTES) {
+    throw new PayloadTooLargeError(
+      `The request body is ${request.body.byteLength} bytes; Metrion accepts at most ${MAX_PROXY_BODY_BYTES}.`,
+    );
+  }
+  const json = parseJsonObject(request.body);
+  const model = requireFields(json, wireFormat);
+  const streamOptions = json.stream_options;
+  const requester = parseRequester(request.headers['x-metrion-user']);
+  return {
+    provider: route.provider,
+    wireFormat,
+    model,
+    streamed: json.stream === true,
+    callerWantsStreamUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
+    ...(requester === undefined ? {} : { requester }),
+    json,
+  };
+}

@@ -1,0 +1,207 @@
+import { MetrionError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
+import { PROVIDERS, type WireFormat } from '../providers/provider-registry.ts';
+import { guessProviderFromPath } from '../providers/routes.ts';
+import { createUsageTap } from '../usage/usage-tap.ts';
+import { type AuthenticateDeps, authenticate } from './authenticate.ts';
+import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
+import { readWithin } from './read-within.ts';
+import { relayStream } from './relay-stream.ts';
+import { prepareUpstreamRequest, selectResponseHeaders, type UpstreamOrigins } from './upstream-request.ts';
+import { type AttemptResult, type ProxyAttempt, recordUsage, type UsageRecorderDeps } from './usage-recorder.ts';
+
+export interface ProxyServiceDeps extends AuthenticateDeps, UsageRecorderDeps {
+  readonly upstream: UpstreamClient;
+  readonly clock: Clock;
+  readonly origins: UpstreamOrigins;
+  /** No response headers within this time -> 504. */
+  readonly headerTimeoutMs: number;
+  /** A stream that sends nothing for this long is closed and recorded. */
+  readonly idleTimeoutMs: number;
+}
+
+/** The upstream answered: relay it. `settled` resolves once its usage record is written. */
+export interface ForwardedOutcome {
+  readonly kind: 'forwarded';
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: ReadableStream<Uint8Array> | Uint8Array;
+  readonly settled: Promise<void>;
+}
+
+/**
+ * Metrion refused or could not complete the request. The handler turns `error` into a status
+ * and the provider's envelope, then calls `settle(status)` to record it (authenticated only).
+ */
+export interface FailedOutcome {
+  readonly kind: 'failed';
+  readonly error: MetrionError;
+  readonly wireFormat: WireFormat;
+  settle(status: number): Promise<void>;
+}
+
+export type ProxyOutcome = ForwardedOutcome | FailedOutcome;
+
+/** Non-streamed answers are read whole (to validate and price them); beyond this -> 502. */
+const MAX_BUFFERED_RESPONSE_BYTES = 20 * 1024 * 1024;
+
+export interface ProxyService {
+  handle(request: IncomingProxyRequest): Promise<ProxyOutcome>;
+}
+
+/** The proxy pipeline: parse -> authenticate -> forward -> tap usage -> record once. */
+export function createProxyService(deps: ProxyServiceDeps): ProxyService {
+  return {
+    async handle(request) {
+      let wireFormat = PROVIDERS[guessProviderFromPath(request.path)].wireFormat;
+      let attempt: ProxyAttempt | undefined;
+      try {
+        const parsed = parseProxyRequest(request);
+        wireFormat = parsed.wireFormat;
+        const caller = await authenticate(deps, request.headers, parsed.provider);
+        attempt = { request, parsed, caller };
+        return await forward(deps, attempt);
+      } catch (error) {
+        if (!(error instanceof MetrionError)) throw error;
+        const failedAttempt = attempt;
+        return {
+          kind: 'failed',
+          error,
+          wireFormat,
+          settle: (status) =>
+            failedAttempt === undefined
+              ? Promise.resolve()
+              : recordUsage(deps, failedAttempt, {
+                  status,
+                  endedAtMs: deps.clock.nowMs(),
+                  errorSource: 'metrion',
+                  errorMessage: error.message,
+                }),
+        };
+      }
+    },
+  };
+}
+
+async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt): Promise<ForwardedOutcome> {
+  const { parsed, request, caller } = attempt;
+  const prepared = prepareUpstreamRequest(parsed, request.headers, request.body, caller.upstreamKey, deps.origins);
+  const abort = new AbortController();
+  const response = await sendWithHeaderTimeout(deps, abort, {
+    url: prepared.url,
+    headers: prepared.headers,
+    body: prepared.body,
+    signal: abort.signal,
+  });
+  const headers = selectResponseHeaders(response.headers);
+  const succeeded = response.status >= 200 && response.status < 300;
+  const tap = createUsageTap({
+    wireFormat: parsed.wireFormat,
+    streamed: parsed.streamed && succeeded,
+    stripUsageOnlyChunk: prepared.stripUsageOnlyChunk && succeeded,
+  });
+  const tapped = response.body.pipeThrough(tap.transform);
+
+  if (!(parsed.streamed && succeeded)) {
+    const body = await readWhole(tapped, deps.idleTimeoutMs, () => abort.abort());
+    const observation = tap.observation();
+    if (succeeded && observation.unparseable) {
+      throw new UpstreamUnavailableError(
+        `${PROVIDERS[parsed.provider].displayName} returned a response Metrion could not read. Retry the request.`,
+      );
+    }
+    const result: AttemptResult = {
+      status: response.status,
+      endedAtMs: deps.clock.nowMs(),
+      usage: observation.usage,
+      ...(observation.model === undefined ? {} : { model: observation.model }),
+      ...(succeeded
+        ? {}
+        : { errorSource: 'provider' as const, errorMessage: observation.providerError ?? `HTTP ${response.status}` }),
+    };
+    return { kind: 'forwarded', status: response.status, headers, body, settled: recordUsage(deps, attempt, result) };
+  }
+
+  let settle: (done: Promise<void>) => void = () => undefined;
+  const settled = new Promise<void>((resolve) => {
+    settle = (done) => resolve(done);
+  });
+  const body = relayStream({
+    source: tapped,
+    wireFormat: parsed.wireFormat,
+    idleTimeoutMs: deps.idleTimeoutMs,
+    clock: deps.clock,
+    abortUpstream: () => abort.abort(),
+    onEnd: (end) => {
+      const observation = tap.observation();
+      const errorMessage =
+        end.failure ?? observation.providerError ?? (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined);
+      const errorSource = end.failure || end.clientDisconnected ? 'metrion' : 'provider';
+      settle(
+        recordUsage(deps, attempt, {
+          status: response.status,
+          endedAtMs: end.endedAtMs,
+          usage: observation.usage,
+          ...(observation.model === undefined ? {} : { model: observation.model }),
+          ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
+          ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
+        }),
+      );
+    },
+  });
+  return { kind: 'forwarded', status: response.status, headers, body, settled };
+}
+
+async function sendWithHeaderTimeout(
+  deps: ProxyServiceDeps,
+  abort: AbortController,
+  request: Parameters<UpstreamClient['send']>[0],
+): Promise<UpstreamResponse> {
+  const timeout = new UpstreamTimeoutError(
+    `The provider sent no response within ${Math.round(deps.headerTimeoutMs / 1000)} s. Retry the request, or check the provider's status page.`,
+  );
+  const timer = setTimeout(() => abort.abort(timeout), deps.headerTimeoutMs);
+  try {
+    return await deps.upstream.send(request);
+  } catch (error) {
+    if (abort.signal.aborted && abort.signal.reason === timeout) throw timeout;
+    if (error instanceof MetrionError) throw error;
+    throw new UpstreamUnavailableError('Metrion could not reach the provider. Retry the request.');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function readWhole(stream: ReadableStream<Uint8Array>, idleTimeoutMs: number, abortUpstream: () => void): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await readWithin(
+        reader.read(),
+        idleTimeoutMs,
+        () => new UpstreamTimeoutError('The provider stopped sending its answer. Retry the request.'),
+      );
+      if (done) break;
+      length += value.byteLength;
+      if (length > MAX_BUFFERED_RESPONSE_BYTES) {
+        throw new UpstreamUnavailableError('The provider response is larger than Metrion relays. Use stream: true.');
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    abortUpstream();
+    reader.cancel().catch(() => undefined);
+    if (error instanceof MetrionError) throw error;
+    throw new UpstreamUnavailableError('The connection to the provider broke before the answer was complete. Retry the request.');
+  }
+  const body = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

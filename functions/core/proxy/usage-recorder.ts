@@ -1,0 +1,95 @@
+import { usageExpiryEpochSeconds } from '../billing/plans.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { UsageStore } from '../ports/usage-store.ts';
+import { computeCost } from '../pricing/cost.ts';
+import type { ErrorSource, TokenUsage, UsageRecord } from '../usage/usage-record.ts';
+import type { AuthenticatedCaller } from './authenticate.ts';
+import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
+
+/** An authenticated request on its way through the proxy: everything a record needs up front. */
+export interface ProxyAttempt {
+  readonly request: IncomingProxyRequest;
+  readonly parsed: ParsedProxyRequest;
+  readonly caller: AuthenticatedCaller;
+}
+
+/** What is known when the request ends. */
+export interface AttemptResult {
+  readonly status: number;
+  readonly endedAtMs: number;
+  readonly model?: string;
+  readonly usage?: TokenUsage;
+  readonly errorSource?: ErrorSource;
+  readonly errorMessage?: string;
+  readonly firstByteAtMs?: number;
+  readonly cached?: boolean;
+}
+
+const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const MAX_ERROR_MESSAGE_LENGTH = 500;
+const APPEND_ATTEMPTS = 3;
+
+/** Builds the usage record: no key, no prompt, no completion, exact cost. */
+export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
+  const { request, parsed, caller } = attempt;
+  const usage = result.usage ?? NO_TOKENS;
+  const model = result.model ?? parsed.model;
+  const cost = computeCost(parsed.provider, model, usage);
+  return {
+    requestId: request.requestId,
+    accountId: caller.account.accountId,
+    at: new Date(request.receivedAtMs).toISOString(),
+    provider: parsed.provider,
+    model,
+    ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
+    status: result.status,
+    ...(result.errorSource === undefined ? {} : { errorSource: result.errorSource }),
+    ...(result.errorMessage === undefined
+      ? {}
+      : { errorMessage: result.errorMessage.slice(0, MAX_ERROR_MESSAGE_LENGTH) }),
+    ...usage,
+    totalTokens:
+      usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
+    costPicoUsd: result.cached ? 0n : cost.costPicoUsd,
+    priceVersion: cost.priceVersion,
+    latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
+    ...(parsed.streamed && result.firstByteAtMs !== undefined
+      ? { timeToFirstTokenMs: Math.max(0, result.firstByteAtMs - request.receivedAtMs) }
+      : {}),
+    streamed: parsed.streamed,
+    cached: result.cached ?? false,
+    mode: caller.mode,
+  };
+}
+
+export interface UsageRecorderDeps {
+  readonly usage: UsageStore;
+  readonly logger: Logger;
+}
+
+/**
+ * Appends the record, retrying transient failures. The store is idempotent on requestId, so a
+ * retry never counts twice. Never throws: a record that cannot be written is logged (without
+ * secrets) for replay, because the customer's response has already been sent.
+ */
+export async function recordUsage(deps: UsageRecorderDeps, attempt: ProxyAttempt, result: AttemptResult): Promise<void> {
+  const record = buildUsageRecord(attempt, result);
+  const retention = {
+    expiresAtEpochSeconds: usageExpiryEpochSeconds(attempt.caller.account.plan, attempt.request.receivedAtMs),
+  };
+  for (let tryNumber = 1; tryNumber <= APPEND_ATTEMPTS; tryNumber += 1) {
+    try {
+      await deps.usage.append(record, retention);
+      return;
+    } catch (error) {
+      if (tryNumber === APPEND_ATTEMPTS) {
+        deps.logger.error('usage record could not be written', {
+          requestId: record.requestId,
+          accountId: record.accountId,
+          error: error instanceof Error ? error.name : 'unknown',
+          record: { ...record, costPicoUsd: record.costPicoUsd?.toString() ?? null },
+        });
+      }
+    }
+  }
+}

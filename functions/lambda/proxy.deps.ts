@@ -1,0 +1,50 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { UpstreamClient } from '#core/ports/upstream-client.ts';
+import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
+import { createProxyService } from '#core/proxy/proxy-service.ts';
+import { createSecretVault } from '#core/vault/secret-vault.ts';
+import type { ProxyHandlerDeps } from '#handlers/proxy.ts';
+
+/** Everything the proxy needs that differs between runtimes, already resolved. */
+export interface ProxyRuntimeConfig {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly accountsTable: string;
+  readonly usageTable: string;
+  readonly upstreamOrigins: UpstreamOrigins;
+  /** Server-side secret for Metrion Key digests. */
+  readonly pepper: Uint8Array;
+  readonly dataKeyProvider: DataKeyProvider;
+  readonly logger: Logger;
+  /** Tests and benchmarks may swap the upstream transport; defaults to fetch. */
+  readonly upstream?: UpstreamClient;
+  /** @default 30_000 */
+  readonly headerTimeoutMs?: number;
+  /** @default 30_000 */
+  readonly idleTimeoutMs?: number;
+}
+
+/** Builds the proxy's object graph. Shared by the Lambda root and the local root. */
+export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
+  const clock = new SystemClock();
+  const random = new CryptoRandom();
+  const proxy = createProxyService({
+    accounts: new DynamoAccountStore({ client: config.documentClient, tableName: config.accountsTable }),
+    usage: new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
+    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    pepper: config.pepper,
+    upstream: config.upstream ?? new FetchUpstreamClient(),
+    clock,
+    logger: config.logger,
+    origins: config.upstreamOrigins,
+    headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
+    idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
+  });
+  return { proxy, clock, logger: config.logger };
+}

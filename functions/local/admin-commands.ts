@@ -1,0 +1,84 @@
+import { PROVIDER_IDS, isProviderId } from '#core/providers/provider-registry.ts';
+import { formatUsd } from '#core/pricing/cost.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import type { LocalData } from './local-data.ts';
+
+/** Operator commands over local data. Each returns the text to print. */
+export interface AdminArgs {
+  readonly command: string | undefined;
+  readonly options: Readonly<Record<string, string | undefined>>;
+  /** Reads a secret from stdin when an option is `-` (keeps keys out of shell history). */
+  readonly readStdin: () => Promise<string>;
+}
+
+export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
+
+  create-account   --email <email> [--name <display name>]
+  show-key         --account <id>
+  set-provider-key --account <id> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
+  list-provider-keys --account <id>
+  usage            --account <id> [--limit <n>]   (newest first)`;
+
+function required(options: AdminArgs['options'], name: string): string {
+  const value = options[name];
+  if (!value) throw new AdminUsageError(`--${name} is required.\n\n${ADMIN_USAGE}`);
+  return value;
+}
+
+export class AdminUsageError extends Error {}
+
+function formatCost(record: UsageRecord): string {
+  return record.costPicoUsd === null ? 'unpriced' : `$${formatUsd(record.costPicoUsd, 6)}`;
+}
+
+function usageTable(records: readonly UsageRecord[]): string {
+  if (records.length === 0) return 'No usage recorded yet.';
+  const header = ['time', 'provider', 'model', 'status', 'in', 'out', 'cache r/w', 'cost', 'latency', 'mode'];
+  const rows = records.map((r) => [
+    r.at,
+    r.provider,
+    r.model,
+    String(r.status),
+    String(r.inputTokens),
+    String(r.outputTokens),
+    `${r.cacheReadTokens}/${r.cacheWriteTokens}`,
+    formatCost(r),
+    `${r.latencyMs} ms`,
+    `${r.mode}${r.streamed ? ', stream' : ''}${r.requester ? `, ${r.requester}` : ''}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
+  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+}
+
+export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise<string> {
+  const { options } = args;
+  switch (args.command) {
+    case 'create-account': {
+      const created = await data.accountService.createAccount({
+        email: required(options, 'email'),
+        ...(options.name ? { displayName: options.name } : {}),
+      });
+      return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
+    }
+    case 'show-key':
+      return data.accountService.revealMetrionKey(required(options, 'account'));
+    case 'set-provider-key': {
+      const provider = required(options, 'provider');
+      if (!isProviderId(provider)) throw new AdminUsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')}.`);
+      const keyOption = required(options, 'key');
+      const key = keyOption === '-' ? (await args.readStdin()).trim() : keyOption;
+      const saved = await data.accountService.putProviderKey(required(options, 'account'), provider, key);
+      return `Stored the ${saved.provider} key (${saved.createdAt}).`;
+    }
+    case 'list-provider-keys': {
+      const keys = await data.accountService.listProviderKeys(required(options, 'account'));
+      return keys.length === 0 ? 'No provider keys stored.' : keys.map((k) => `${k.provider}  added ${k.createdAt}`).join('\n');
+    }
+    case 'usage': {
+      const limit = Number(options.limit ?? '20');
+      return usageTable(await data.usage.listRecent(required(options, 'account'), limit));
+    }
+    default:
+      throw new AdminUsageError(ADMIN_USAGE);
+  }
+}

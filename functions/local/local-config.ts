@@ -1,0 +1,29 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+
+/** Local mode's settings, read once from the environment by `bin/local.ts` and `bin/admin.ts`. */
+const localEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+  METRION_DATA_DIR: z.string().default('.metrion'),
+  /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
+  METRION_UPSTREAM_ORIGINS: z
+    .string()
+    .default('{}')
+    .transform((text) => z.partialRecord(z.enum(PROVIDER_IDS), z.url()).parse(JSON.parse(text))),
+});
+
+export type LocalConfig = {
+  readonly port: number;
+  readonly dataDir: string;
+  readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
+};
+
+export function readLocalConfig(env: Readonly<Record<string, string | undefined>> = process.env): LocalConfig {
+  const parsed = localEnvSchema.parse(env);
+  return {
+    port: parsed.PORT,
+    dataDir: resolve(parsed.METRION_DATA_DIR),
+    upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
+  };
+}

@@ -1,0 +1,71 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { tableName } from '#adapters/dynamodb/table-definitions.ts';
+import { LocalDataKeyProvider } from '#adapters/local/local-data-key-provider.ts';
+import { loadOrCreateMasterKey } from '#adapters/local/master-key-file.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
+import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
+import type { UsageStore } from '#core/ports/usage-store.ts';
+import { createSecretVault } from '#core/vault/secret-vault.ts';
+import { ensureTables } from './stand-ins.ts';
+
+export const LOCAL_TABLE_PREFIX = 'metrion-local';
+const REGION = 'local';
+const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Local-mode data access: the AWS adapters pointed at dynalite, local keys instead of KMS. */
+export interface LocalData {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly accountsTable: string;
+  readonly usageTable: string;
+  readonly dataKeyProvider: DataKeyProvider;
+  readonly pepper: Uint8Array;
+  readonly accountService: AccountService;
+  readonly usage: UsageStore;
+}
+
+async function localSecret(dataDir: string | undefined, file: string): Promise<Uint8Array> {
+  return dataDir ? loadOrCreateMasterKey(join(dataDir, file)) : new CryptoRandom().bytes(32);
+}
+
+/**
+ * Opens local data on a running dynalite. With `dataDir` the master key and the Metrion Key
+ * pepper persist in files there (mode 0600); without it they are ephemeral.
+ */
+export async function openLocalData(options: { dynamoEndpoint: string; dataDir?: string }): Promise<LocalData> {
+  await ensureTables(
+    new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: REGION, credentials: CREDENTIALS }),
+    LOCAL_TABLE_PREFIX,
+  );
+  const documentClient = createDocumentClient({ endpoint: options.dynamoEndpoint, region: REGION, credentials: CREDENTIALS });
+  const random = new CryptoRandom();
+  const clock = new SystemClock();
+  const dataKeyProvider = new LocalDataKeyProvider({
+    masterKey: await localSecret(options.dataDir, 'master.key'),
+    random,
+  });
+  const pepper = await localSecret(options.dataDir, 'pepper.key');
+  const accountsTable = tableName(LOCAL_TABLE_PREFIX, 'accounts');
+  const usageTable = tableName(LOCAL_TABLE_PREFIX, 'usage');
+  return {
+    documentClient,
+    accountsTable,
+    usageTable,
+    dataKeyProvider,
+    pepper,
+    accountService: createAccountService({
+      accounts: new DynamoAccountStore({ client: documentClient, tableName: accountsTable }),
+      vault: createSecretVault({ dataKeyProvider, random, clock }),
+      random,
+      clock,
+      pepper,
+    }),
+    usage: new DynamoUsageStore({ client: documentClient, tableName: usageTable, clock }),
+  };
+}

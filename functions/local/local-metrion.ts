@@ -1,0 +1,107 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { JsonLogger } from '#adapters/system/json-logger.ts';
+import type { UpstreamClient } from '#core/ports/upstream-client.ts';
+import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
+import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import { createProxyHandler } from '#handlers/proxy.ts';
+import { resolveUpstreamOrigins } from '#lambda/env.ts';
+import { buildProxyDeps } from '#lambda/proxy.deps.ts';
+import { startApiGatewayServer } from './api-gateway-server.ts';
+import { type LocalData, openLocalData } from './local-data.ts';
+import { startDynalite } from './stand-ins.ts';
+
+export interface LocalMetrionOptions {
+  /** Port for the API (0 = any free port). @default 0 */
+  readonly port?: number;
+  /** Folder for DynamoDB data and local keys; without it everything lives in memory. */
+  readonly dataDir?: string;
+  /** Per-provider upstream origins (tests point these at local fakes). */
+  readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
+  /** Where log lines go; stdout by default. */
+  readonly logWrite?: (line: string) => void;
+  readonly upstream?: UpstreamClient;
+  readonly headerTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export interface LocalMetrion {
+  readonly url: string;
+  readonly dynamoEndpoint: string;
+  /** The base URL a customer's SDK uses, per provider. */
+  readonly proxyBaseUrls: Readonly<Record<ProviderId, string>>;
+  readonly data: LocalData;
+  close(): Promise<void>;
+}
+
+/** Where running local mode says where it is, so the admin CLI can join it. */
+export const RUNTIME_FILE = 'runtime.json';
+
+/** Proxy base URLs as customers configure them in their SDKs. */
+export function proxyBaseUrls(apiUrl: string): Record<ProviderId, string> {
+  return Object.fromEntries(
+    PROVIDER_IDS.map((id) => [
+      id,
+      id === 'anthropic' ? `${apiUrl}${PROXY_PATH_PREFIX}` : `${apiUrl}${PROXY_PATH_PREFIX}/${id}/v1`,
+    ]),
+  ) as Record<ProviderId, string>;
+}
+
+/**
+ * The local composition root: embedded stand-ins, the same adapters as in AWS (other
+ * endpoints), the local key wrapper instead of KMS, and the same handler modules behind the
+ * API Gateway emulation.
+ */
+export async function startLocalMetrion(options: LocalMetrionOptions = {}): Promise<LocalMetrion> {
+  const { dataDir } = options;
+  if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const dynalite = await startDynalite(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  const data = await openLocalData({ dynamoEndpoint: dynalite.endpoint, ...(dataDir ? { dataDir } : {}) });
+  const logger = new JsonLogger({
+    service: 'metrion-local',
+    ...(options.logWrite ? { write: options.logWrite } : {}),
+  });
+
+  const proxyHandler = createProxyHandler(
+    buildProxyDeps({
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      usageTable: data.usageTable,
+      upstreamOrigins: resolveUpstreamOrigins(JSON.stringify(options.upstreamOrigins ?? {})),
+      pepper: data.pepper,
+      dataKeyProvider: data.dataKeyProvider,
+      logger,
+      ...(options.upstream ? { upstream: options.upstream } : {}),
+      ...(options.headerTimeoutMs ? { headerTimeoutMs: options.headerTimeoutMs } : {}),
+      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
+    }),
+  );
+  const server = await startApiGatewayServer({
+    port: options.port ?? 0,
+    routes: [
+      {
+        matches: (path) => path === PROXY_PATH_PREFIX || path.startsWith(`${PROXY_PATH_PREFIX}/`),
+        handler: proxyHandler,
+      },
+    ],
+  });
+
+  const runtimeFile = dataDir ? join(dataDir, RUNTIME_FILE) : undefined;
+  if (runtimeFile) {
+    await writeFile(
+      runtimeFile,
+      JSON.stringify({ pid: process.pid, url: server.url, dynamoEndpoint: dynalite.endpoint }),
+    );
+  }
+  return {
+    url: server.url,
+    dynamoEndpoint: dynalite.endpoint,
+    proxyBaseUrls: proxyBaseUrls(server.url),
+    data,
+    async close() {
+      await server.close();
+      await dynalite.close();
+      if (runtimeFile) await rm(runtimeFile, { force: true });
+    },
+  };
+}

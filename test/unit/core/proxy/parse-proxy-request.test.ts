@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidRequestError,
+  MethodNotAllowedError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '#core/errors.ts';
+import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES, parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
+
+function request(overrides: Partial<IncomingProxyRequest> & { json?: unknown } = {}): IncomingProxyRequest {
+  const { json, ...rest } = overrides;
+  return {
+    requestId: 'req-1',
+    method: 'POST',
+    path: '/api/proxy/openai/v1/chat/completions',
+    headers: {},
+    body: new TextEncoder().encode(JSON.stringify(json ?? { model: 'gpt-4o-mini', messages: [] })),
+    receivedAtMs: 0,
+    ...rest,
+  };
+}
+
+describe('parseProxyRequest', () => {
+  it('reads provider, model, stream flags and requester', () => {
+    const parsed = parseProxyRequest(
+      request({
+        json: { model: 'gpt-4o', messages: [], stream: true, stream_options: { include_usage: true } },
+        headers: { 'x-metrion-user': '  agent-7 ' },
+      }),
+    );
+    expect(parsed).toMatchObject({
+      provider: 'openai',
+      wireFormat: 'openai',
+      model: 'gpt-4o',
+      streamed: true,
+      callerWantsStreamUsage: true,
+      requester: 'agent-7',
+    });
+  });
+
+  it('requires max_tokens for Anthropic only', () => {
+    const anthropic = { path: '/api/proxy/v1/messages' };
+    expect(() => parseProxyRequest(request({ ...anthropic, json: { model: 'claude-haiku-4-5', messages: [] } }))).toThrow(
+      /max_tokens/,
+    );
+    expect(parseProxyRequest(request({ ...anthropic, json: { model: 'm', messages: [], max_tokens: 5 } })).provider).toBe(
+      'anthropic',
+    );
+  });
+
+  it.each([
+    ['not JSON', new TextEncoder().encode('{nope'), /not valid JSON/],
+    ['an array', new TextEncoder().encode('[1]'), /JSON object/],
+    ['invalid UTF-8', new Uint8Array([0x7b, 0xff, 0x7d]), /not valid JSON/],
+    ['no model', new TextEncoder().encode('{"messages":[]}'), /`model` is required/],
+    ['no messages', new TextEncoder().encode('{"model":"x"}'), /`messages` is required/],
+  ])('rejects a body that is %s', (_name, body, message) => {
+    expect(() => parseProxyRequest(request({ body }))).toThrow(InvalidRequestError);
+    expect(() => parseProxyRequest(request({ body }))).toThrow(message);
+  });
+
+  it('rejects oversize bodies before parsing them', () => {
+    const body = new Uint8Array(MAX_PROXY_BODY_BYTES + 1);
+    expect(() => parseProxyRequest(request({ body }))).toThrow(PayloadTooLargeError);
+  });
+
+  it('rejects unknown paths and wrong methods', () => {
+    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/embeddings' }))).toThrow(RouteNotFoundError);
+    expect(() => parseProxyRequest(request({ method: 'GET' }))).toThrow(MethodNotAllowedError);
+  });
+
+  it('rejects requester labels that are too long or not printable', () => {
+    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-user': 'a'.repeat(129) } }))).toThrow(/x-metrion-user/);
+    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-user': 'tab\there' } }))).toThrow(/x-metrion-user/);
+  });
+});
