@@ -1,0 +1,211 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PRICES } from '#core/pricing/prices.ts';
+import { resolveModel } from '#core/pricing/resolve-model.ts';
+import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
+
+const RESOLUTIONS: [ProviderId, string, string | undefined][] = [
+  // Anthropic: dated ids, `-latest`, `-0` aliases, minor versions.
+  ['anthropic', 'claude-haiku-4-5-20251001', 'claude-haiku-4-5'],
+  ['anthropic', 'claude-haiku-4-5', 'claude-haiku-4-5'],
+  ['anthropic', 'claude-sonnet-4-5', 'claude-sonnet-4-5'],
+  ['anthropic', 'claude-sonnet-4-5-20250929', 'claude-sonnet-4-5'],
+  ['anthropic', 'claude-sonnet-4-20250514', 'claude-sonnet-4'],
+  ['anthropic', 'claude-sonnet-4-0', 'claude-sonnet-4'],
+  ['anthropic', 'claude-opus-4-5-20251101', 'claude-opus-4-5'],
+  ['anthropic', 'claude-opus-4-1-20250805', 'claude-opus-4-1'],
+  ['anthropic', 'claude-opus-4-1', 'claude-opus-4-1'],
+  ['anthropic', 'claude-opus-4-20250514', 'claude-opus-4'],
+  ['anthropic', 'claude-opus-4-0', 'claude-opus-4'],
+  ['anthropic', 'claude-3-7-sonnet-20250219', 'claude-3-7-sonnet'],
+  ['anthropic', 'claude-3-7-sonnet-latest', 'claude-3-7-sonnet'],
+  ['anthropic', 'claude-3-5-sonnet-latest', 'claude-3-5-sonnet'],
+  ['anthropic', 'claude-3-5-sonnet-20240620', 'claude-3-5-sonnet'],
+  ['anthropic', 'claude-3-5-haiku-20241022', 'claude-3-5-haiku'],
+  ['anthropic', 'claude-3-opus-latest', 'claude-3-opus'],
+  ['anthropic', 'claude-3-haiku-20240307', 'claude-3-haiku'],
+  ['anthropic', 'claude-opus-4-6', undefined],
+  ['anthropic', 'claude-2.1', undefined],
+  ['anthropic', 'claude', undefined],
+  // OpenAI: the longest base wins, tier and modality variants stay unpriced.
+  ['openai', 'gpt-4o-mini-2024-07-18', 'gpt-4o-mini'],
+  ['openai', 'gpt-4o-mini', 'gpt-4o-mini'],
+  ['openai', 'gpt-4o-2024-08-06', 'gpt-4o'],
+  ['openai', 'gpt-4o-2024-11-20', 'gpt-4o'],
+  ['openai', 'gpt-4o-2024-05-13', 'gpt-4o-2024-05-13'],
+  ['openai', 'chatgpt-4o-latest', 'chatgpt-4o'],
+  ['openai', 'gpt-4o-mini-search-preview-2025-03-11', undefined],
+  ['openai', 'gpt-4o-audio-preview', undefined],
+  ['openai', 'gpt-4o-realtime-preview-2024-12-17', undefined],
+  ['openai', 'gpt-4o-mini-tts', undefined],
+  ['openai', 'gpt-4.1-nano', 'gpt-4.1-nano'],
+  ['openai', 'gpt-4.1-nano-2025-04-14', 'gpt-4.1-nano'],
+  ['openai', 'gpt-4.1-mini-2025-04-14', 'gpt-4.1-mini'],
+  ['openai', 'gpt-4.1-2025-04-14', 'gpt-4.1'],
+  ['openai', 'gpt-4.5-preview', 'gpt-4.5'],
+  ['openai', 'gpt-5', 'gpt-5'],
+  ['openai', 'gpt-5-2025-08-07', 'gpt-5'],
+  ['openai', 'gpt-5-mini-2025-08-07', 'gpt-5-mini'],
+  ['openai', 'gpt-5-nano', 'gpt-5-nano'],
+  ['openai', 'gpt-5-pro-2025-10-06', 'gpt-5-pro'],
+  ['openai', 'gpt-5-chat-latest', 'gpt-5'],
+  ['openai', 'gpt-5-codex', 'gpt-5'],
+  ['openai', 'gpt-5-codex-mini', undefined],
+  ['openai', 'gpt-5.1', 'gpt-5.1'],
+  ['openai', 'gpt-5.1-2025-11-13', 'gpt-5.1'],
+  ['openai', 'gpt-5.1-codex-mini', 'gpt-5.1-codex-mini'],
+  ['openai', 'gpt-5.2', undefined],
+  ['openai', 'o1', 'o1'],
+  ['openai', 'o1-2024-12-17', 'o1'],
+  ['openai', 'o1-preview-2024-09-12', 'o1'],
+  ['openai', 'o1-mini-2024-09-12', 'o1-mini'],
+  ['openai', 'o1-pro-2025-03-19', 'o1-pro'],
+  ['openai', 'o3-2025-04-16', 'o3'],
+  ['openai', 'o3-mini-2025-01-31', 'o3-mini'],
+  ['openai', 'o3-pro', 'o3-pro'],
+  ['openai', 'o3-deep-research-2025-06-26', 'o3-deep-research'],
+  ['openai', 'o4-mini-2025-04-16', 'o4-mini'],
+  ['openai', 'o4-mini-deep-research', 'o4-mini-deep-research'],
+  ['openai', 'codex-mini-latest', 'codex-mini'],
+  ['openai', 'gpt-4-turbo-2024-04-09', 'gpt-4-turbo'],
+  ['openai', 'gpt-4-turbo-preview', 'gpt-4-turbo'],
+  ['openai', 'gpt-4-0125-preview', 'gpt-4-turbo'],
+  ['openai', 'gpt-4-1106-preview', 'gpt-4-turbo'],
+  ['openai', 'gpt-4-0613', 'gpt-4'],
+  ['openai', 'gpt-4-32k-0613', 'gpt-4-32k'],
+  ['openai', 'gpt-3.5-turbo-0125', 'gpt-3.5-turbo'],
+  ['openai', 'gpt-3.5-turbo-1106', 'gpt-3.5-turbo-1106'],
+  ['openai', 'gpt-3.5-turbo-16k-0613', 'gpt-3.5-turbo-16k'],
+  ['openai', 'gpt-3.5-turbo-instruct', 'gpt-3.5-turbo-instruct'],
+  ['openai', 'GPT-4o-Mini', 'gpt-4o-mini'],
+  ['openai', 'text-embedding-3-small', undefined],
+  ['openai', 'gpt-image-1', undefined],
+  ['openai', 'o2', undefined],
+  ['openai', '', undefined],
+  // Gemini: `models/` prefix, revision numbers, preview and experimental tags.
+  ['gemini', 'gemini-2.5-pro', 'gemini-2.5-pro'],
+  ['gemini', 'models/gemini-2.5-pro', 'gemini-2.5-pro'],
+  ['gemini', 'gemini-2.5-pro-preview-06-05', 'gemini-2.5-pro'],
+  ['gemini', 'gemini-2.5-pro-exp-03-25', 'gemini-2.5-pro'],
+  ['gemini', 'gemini-2.5-flash-preview-05-20', 'gemini-2.5-flash'],
+  ['gemini', 'models/gemini-2.5-flash-preview-09-2025', 'gemini-2.5-flash'],
+  ['gemini', 'gemini-2.5-flash-lite', 'gemini-2.5-flash-lite'],
+  ['gemini', 'gemini-2.5-flash-lite-preview-06-17', 'gemini-2.5-flash-lite'],
+  ['gemini', 'gemini-2.5-flash-image-preview', undefined],
+  ['gemini', 'gemini-2.5-flash-preview-tts', undefined],
+  ['gemini', 'gemini-2.5-flash-native-audio-preview-09-2025', undefined],
+  ['gemini', 'gemini-2.0-flash', 'gemini-2.0-flash'],
+  ['gemini', 'gemini-2.0-flash-001', 'gemini-2.0-flash'],
+  ['gemini', 'gemini-2.0-flash-exp', 'gemini-2.0-flash'],
+  ['gemini', 'gemini-2.0-flash-lite-001', 'gemini-2.0-flash-lite'],
+  ['gemini', 'gemini-2.0-flash-lite-preview-02-05', 'gemini-2.0-flash-lite'],
+  ['gemini', 'gemini-1.5-pro-002', 'gemini-1.5-pro'],
+  ['gemini', 'gemini-1.5-pro-latest', 'gemini-1.5-pro'],
+  ['gemini', 'gemini-1.5-flash-002', 'gemini-1.5-flash'],
+  ['gemini', 'gemini-1.5-flash-8b-001', 'gemini-1.5-flash-8b'],
+  ['gemini', 'gemini-3-pro-preview', 'gemini-3-pro'],
+  ['gemini', 'gemini-3-pro-image-preview', undefined],
+  ['gemini', 'gemini-embedding-001', undefined],
+  ['gemini', 'gemma-3-27b-it', undefined],
+  // Mistral: YYMM snapshots and `-latest`.
+  ['mistral', 'mistral-large-latest', 'mistral-large'],
+  ['mistral', 'mistral-large-2411', 'mistral-large'],
+  ['mistral', 'mistral-medium-2508', 'mistral-medium'],
+  ['mistral', 'mistral-small-2503', 'mistral-small'],
+  ['mistral', 'mistral-small-latest', 'mistral-small'],
+  ['mistral', 'mistral-saba-latest', 'mistral-saba'],
+  ['mistral', 'codestral-2501', 'codestral'],
+  ['mistral', 'codestral-latest', 'codestral'],
+  ['mistral', 'ministral-8b-2410', 'ministral-8b'],
+  ['mistral', 'ministral-3b-latest', 'ministral-3b'],
+  ['mistral', 'open-mistral-nemo-2407', 'open-mistral-nemo'],
+  ['mistral', 'pixtral-large-2411', 'pixtral-large'],
+  ['mistral', 'pixtral-12b-2409', 'pixtral-12b'],
+  ['mistral', 'magistral-medium-2509', 'magistral-medium'],
+  ['mistral', 'magistral-small-latest', 'magistral-small'],
+  ['mistral', 'devstral-small-2507', 'devstral-small'],
+  ['mistral', 'mistral-embed', undefined],
+  ['mistral', 'mistral-ocr-latest', undefined],
+  // Grok: MMDD snapshots, `-latest`, `-beta`, reasoning variants, fast tiers.
+  ['grok', 'grok-4', 'grok-4'],
+  ['grok', 'grok-4-0709', 'grok-4'],
+  ['grok', 'grok-4-latest', 'grok-4'],
+  ['grok', 'grok-4-fast-reasoning', 'grok-4-fast'],
+  ['grok', 'grok-4-fast-non-reasoning', 'grok-4-fast'],
+  ['grok', 'grok-4-1-fast-reasoning', 'grok-4-1-fast'],
+  ['grok', 'grok-code-fast-1', 'grok-code-fast-1'],
+  ['grok', 'grok-3', 'grok-3'],
+  ['grok', 'grok-3-beta', 'grok-3'],
+  ['grok', 'grok-3-fast-latest', 'grok-3-fast'],
+  ['grok', 'grok-3-mini', 'grok-3-mini'],
+  ['grok', 'grok-3-mini-beta', 'grok-3-mini'],
+  ['grok', 'grok-3-mini-fast-latest', 'grok-3-mini-fast'],
+  ['grok', 'grok-2-1212', 'grok-2'],
+  ['grok', 'grok-2-latest', 'grok-2'],
+  ['grok', 'grok-2-vision-1212', 'grok-2-vision'],
+  ['grok', 'grok-2-image-1212', undefined],
+  ['grok', 'grok-4-2', undefined],
+  ['grok', 'grok-1', undefined],
+];
+
+describe('resolveModel', () => {
+  it.each(RESOLUTIONS)('resolves %s %s to %s', (provider, modelId, expected) => {
+    expect(resolveModel(provider, modelId)).toBe(expected);
+  });
+
+  it('prices a model only under its own provider', () => {
+    expect(resolveModel('openai', 'claude-haiku-4-5')).toBeUndefined();
+    expect(resolveModel('grok', 'gpt-4o')).toBeUndefined();
+    expect(resolveModel('mistral', 'gemini-2.5-flash')).toBeUndefined();
+  });
+
+  it('leaves absurdly long ids unpriced', () => {
+    expect(resolveModel('openai', `gpt-4o-${'x'.repeat(500)}`)).toBeUndefined();
+  });
+
+  it('resolves every base id to itself and every dated or aliased form of it to the base', () => {
+    const pricedModel = fc.constantFrom(
+      ...PROVIDER_IDS.flatMap((provider) =>
+        Object.keys(PRICES[provider]).map((base) => [provider, base] as const),
+      ),
+    );
+    const suffix = fc.oneof(
+      fc
+        .date({ min: new Date('2023-01-01'), max: new Date('2030-12-31'), noInvalidDate: true })
+        .map((date) => `-${date.toISOString().slice(0, 10)}`),
+      fc.integer({ min: 20230101, max: 20301231 }).map((day) => `-${day}`),
+      fc.constantFrom('', '-latest', '-preview', '-preview-05-20', '-exp', '-001', '-2411'),
+    );
+    fc.assert(
+      fc.property(pricedModel, suffix, fc.boolean(), ([provider, base], tail, prefixed) => {
+        const id = `${prefixed ? 'models/' : ''}${base}${tail}`;
+        expect(resolveModel(provider, id)).toBe(base);
+      }),
+    );
+  });
+
+  it('returns only base ids of the same provider, and is idempotent', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...PROVIDER_IDS),
+        fc.oneof(
+          fc.string(),
+          fc
+            .tuple(
+              fc.constantFrom(...PROVIDER_IDS.flatMap((p) => Object.keys(PRICES[p]))),
+              fc.array(fc.constantFrom('mini', 'pro', '4', '2024', 'x', 'latest', 'preview'), {
+                maxLength: 3,
+              }),
+            )
+            .map(([base, parts]) => [base, ...parts].join('-')),
+        ),
+        (provider, modelId) => {
+          const base = resolveModel(provider, modelId);
+          if (base === undefined) return;
+          expect(Object.keys(PRICES[provider])).toContain(base);
+          expect(resolveModel(provider, base)).toBe(base);
+        },
+      ),
+    );
+  });
+});
