@@ -1,0 +1,31 @@
+import type { Clock } from '#core/ports/clock.ts';
+
+export interface FakeClockOptions {
+  /** Starting time in ms since the epoch. @default Date.UTC(2025, 0, 1) */
+  readonly startMs?: number;
+}
+
+/** A clock that only moves when a test moves it. */
+export class FakeClock implements Clock {
+  #nowMs: number;
+
+  constructor(options: FakeClockOptions = {}) {
+    this.#nowMs = options.startMs ?? Date.UTC(2025, 0, 1);
+  }
+
+  /** The current fake time. */
+  nowMs(): number {
+    return this.#nowMs;
+  }
+
+  /** Moves time forward by `ms` (never backwards). */
+  advance(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance() takes ms >= 0.');
+    this.#nowMs += ms;
+  }
+
+  /** Jumps to an absolute time. */
+  set(ms: number): void {
+    this.#nowMs = ms;
+  }
+}

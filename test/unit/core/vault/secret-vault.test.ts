@@ -1,0 +1,264 @@
+import { beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
+import { SecretIntegrityError } from '#core/errors.ts';
+import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import {
+  createSecretVault,
+  metrionKeyContext,
+  providerKeyContext,
+  type SecretVaultOptions,
+} from '#core/vault/secret-vault.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+
+const SECRET = 'sk-ant-api03-THE-PROVIDER-SECRET';
+const CONTEXT = providerKeyContext('acc_1', 'anthropic');
+
+describe('context helpers', () => {
+  it('bind account, provider and purpose for provider keys', () => {
+    expect(providerKeyContext('acc_1', 'openai')).toEqual({
+      account: 'acc_1',
+      provider: 'openai',
+      purpose: 'provider-key',
+    });
+  });
+
+  it('bind account and purpose for the Metrion Key copy', () => {
+    expect(metrionKeyContext('acc_1')).toEqual({ account: 'acc_1', purpose: 'metrion-key' });
+  });
+});
+
+describe('createSecretVault', () => {
+  let provider: InMemoryDataKeyProvider;
+  let clock: FakeClock;
+  let generate: MockInstance<InMemoryDataKeyProvider['generateDataKey']>;
+  let decrypt: MockInstance<InMemoryDataKeyProvider['decryptDataKey']>;
+
+  beforeEach(() => {
+    provider = new InMemoryDataKeyProvider();
+    clock = new FakeClock();
+    generate = vi.spyOn(provider, 'generateDataKey');
+    decrypt = vi.spyOn(provider, 'decryptDataKey');
+  });
+
+  function vault(options: Partial<SecretVaultOptions> = {}) {
+    return createSecretVault({
+      dataKeyProvider: provider,
+      random: new FixedRandom({ seed: 'vault' }),
+      clock,
+      ...options,
+    });
+  }
+
+  /** The data keys the provider handed out on decrypt, in call order. */
+  async function unwrappedKeys(): Promise<Uint8Array[]> {
+    return Promise.all(decrypt.mock.results.map((result) => result.value as Promise<Uint8Array>));
+  }
+
+  it('round-trips a secret and stores nothing readable', async () => {
+    const subject = vault();
+
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    expect(sealed.version).toBe(1);
+    expect(JSON.stringify(sealed)).not.toContain('PROVIDER-SECRET');
+    expect(Buffer.from(sealed.iv, 'base64')).toHaveLength(12);
+    expect(Buffer.from(sealed.authTag, 'base64')).toHaveLength(16);
+    await expect(subject.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+  });
+
+  it('round-trips non-ASCII text', async () => {
+    const subject = vault();
+    const text = 'clé-🔑-秘密';
+
+    await expect(subject.open(await subject.seal(text, CONTEXT), CONTEXT)).resolves.toBe(text);
+  });
+
+  it('generates a new data key, bound to the context, for every sealed secret', async () => {
+    const subject = vault();
+
+    const first = await subject.seal(SECRET, CONTEXT);
+    const second = await subject.seal(SECRET, CONTEXT);
+
+    expect(generate).toHaveBeenCalledTimes(2);
+    expect(generate).toHaveBeenNthCalledWith(1, CONTEXT);
+    expect(generate).toHaveBeenNthCalledWith(2, CONTEXT);
+    expect(first.encryptedDataKey).not.toBe(second.encryptedDataKey);
+    expect(first.iv).not.toBe(second.iv);
+  });
+
+  it('wipes the plaintext data key after sealing', async () => {
+    await vault().seal(SECRET, CONTEXT);
+
+    const generated = generate.mock.settledResults[0];
+    expect(generated?.type).toBe('fulfilled');
+    const plaintext = generated?.type === 'fulfilled' ? generated.value.plaintext : undefined;
+    expect(plaintext?.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('refuses a secret opened under another account, provider or purpose', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    for (const other of [
+      providerKeyContext('acc_2', 'anthropic'),
+      providerKeyContext('acc_1', 'openai'),
+      metrionKeyContext('acc_1'),
+    ]) {
+      await expect(subject.open(sealed, other)).rejects.toBeInstanceOf(SecretIntegrityError);
+    }
+  });
+
+  it('refuses a cached data key used with a context it was not unwrapped for', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    await subject.open(sealed, CONTEXT);
+
+    await expect(
+      subject.open(sealed, providerKeyContext('acc_2', 'anthropic')),
+    ).rejects.toBeInstanceOf(SecretIntegrityError);
+  });
+
+  it.each<[string, (sealed: SealedSecret) => SealedSecret]>([
+    ['ciphertext', (s) => ({ ...s, ciphertext: flipFirstByte(s.ciphertext) })],
+    ['auth tag', (s) => ({ ...s, authTag: flipFirstByte(s.authTag) })],
+    ['IV', (s) => ({ ...s, iv: flipFirstByte(s.iv) })],
+    ['truncated auth tag', (s) => ({ ...s, authTag: truncate(s.authTag, 12) })],
+    ['wrapped data key', (s) => ({ ...s, encryptedDataKey: flipFirstByte(s.encryptedDataKey) })],
+    ['non-canonical base64', (s) => ({ ...s, ciphertext: `${s.ciphertext}!` })],
+    ['unknown version', (s) => ({ ...s, version: 2 as unknown as 1 })],
+  ])('refuses a record with a tampered %s', async (_label, tamper) => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    await expect(subject.open(tamper(sealed), CONTEXT)).rejects.toBeInstanceOf(
+      SecretIntegrityError,
+    );
+  });
+
+  it('refuses a malformed record before calling the provider', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    await expect(
+      subject.open({ ...sealed, authTag: truncate(sealed.authTag, 8) }, CONTEXT),
+    ).rejects.toBeInstanceOf(SecretIntegrityError);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+
+  it('caches the unwrapped data key: a second open makes no provider call', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    await subject.open(sealed, CONTEXT);
+    await subject.open(sealed, CONTEXT);
+    await subject.open(sealed, CONTEXT);
+
+    expect(decrypt).toHaveBeenCalledTimes(1);
+  });
+
+  it('makes one provider call for concurrent cold opens of the same secret', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    // A slow provider (like a cold KMS call), so the later opens really overlap the first.
+    decrypt.mockImplementationOnce(async (encrypted, context) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      return InMemoryDataKeyProvider.prototype.decryptDataKey.call(provider, encrypted, context);
+    });
+
+    const opened = await Promise.all([1, 2, 3].map(() => subject.open(sealed, CONTEXT)));
+
+    expect(opened).toEqual([SECRET, SECRET, SECRET]);
+    expect(decrypt).toHaveBeenCalledTimes(1);
+  });
+
+  it('expires cached keys after the TTL, counted from the fetch, and wipes them', async () => {
+    // Arrange
+    const subject = vault({ dataKeyCacheTtlMs: 60_000 });
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    await subject.open(sealed, CONTEXT);
+
+    // Act + Assert: still cached just before the TTL, even though it was used meanwhile
+    clock.advance(30_000);
+    await subject.open(sealed, CONTEXT);
+    clock.advance(29_999);
+    await subject.open(sealed, CONTEXT);
+    expect(decrypt).toHaveBeenCalledTimes(1);
+
+    clock.advance(1);
+    await expect(subject.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    const [expired] = await unwrappedKeys();
+    expect(expired?.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('holds at most maxCachedDataKeys keys, evicting and wiping the least recently used', async () => {
+    // Arrange
+    const subject = vault({ maxCachedDataKeys: 2 });
+    const [a, b, c] = await Promise.all(
+      ['acc_a', 'acc_b', 'acc_c'].map((account) =>
+        subject.seal(SECRET, providerKeyContext(account, 'openai')),
+      ),
+    );
+    const open = (sealed: SealedSecret | undefined, account: string) =>
+      subject.open(sealed as SealedSecret, providerKeyContext(account, 'openai'));
+
+    // Act
+    await open(a, 'acc_a');
+    await open(b, 'acc_b');
+    await open(a, 'acc_a'); // a is now the most recently used
+    await open(c, 'acc_c'); // evicts b
+
+    // Assert
+    expect(decrypt).toHaveBeenCalledTimes(3);
+    const [keyA, keyB, keyC] = await unwrappedKeys();
+    expect(keyB?.every((byte) => byte === 0)).toBe(true);
+    expect(keyA?.some((byte) => byte !== 0)).toBe(true);
+    expect(keyC?.some((byte) => byte !== 0)).toBe(true);
+    await open(a, 'acc_a');
+    await open(c, 'acc_c');
+    expect(decrypt).toHaveBeenCalledTimes(3);
+    await open(b, 'acc_b');
+    expect(decrypt).toHaveBeenCalledTimes(4);
+  });
+
+  it('calls the provider on every open when caching is disabled, wiping each key', async () => {
+    const subject = vault({ dataKeyCacheTtlMs: 0 });
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    await subject.open(sealed, CONTEXT);
+    await subject.open(sealed, CONTEXT);
+
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    for (const key of await unwrappedKeys()) expect(key.every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('does not cache a failed unwrap', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    decrypt.mockRejectedValueOnce(new Error('KMS down'));
+
+    await expect(subject.open(sealed, CONTEXT)).rejects.toThrow('KMS down');
+    await expect(subject.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+  });
+
+  it.each<[string, Partial<SecretVaultOptions>]>([
+    ['a negative TTL', { dataKeyCacheTtlMs: -1 }],
+    ['an infinite TTL', { dataKeyCacheTtlMs: Number.POSITIVE_INFINITY }],
+    ['a fractional cache size', { maxCachedDataKeys: 1.5 }],
+    ['a negative cache size', { maxCachedDataKeys: -1 }],
+  ])('rejects %s', (_label, options) => {
+    expect(() => vault(options)).toThrow(RangeError);
+  });
+});
+
+function flipFirstByte(base64: string): string {
+  const bytes = Buffer.from(base64, 'base64');
+  bytes[0] = (bytes[0] ?? 0) ^ 0x01;
+  return bytes.toString('base64');
+}
+
+function truncate(base64: string, length: number): string {
+  return Buffer.from(base64, 'base64').subarray(0, length).toString('base64');
+}
