@@ -1,0 +1,37 @@
+// DynamoDB document client factory: marshalling options shared by every Dynamo*Store.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * Marshalling shared by every store.
+ * - `removeUndefinedValues`: optional fields left `undefined` are simply not written.
+ * - bigint is marshalled to `N` with all its digits. On read, integers within
+ *   `Number.MAX_SAFE_INTEGER` come back as `number` and larger ones as `bigint` (parsed from
+ *   the `N` string), so `BigInt(value)` on either is exact. Stores holding bigint fields
+ *   (`costPicoUsd`) convert that way instead of wrapping every number of every table.
+ */
+export const DOCUMENT_TRANSLATE_CONFIG = {
+  marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  unmarshallOptions: { wrapNumbers: false },
+} as const satisfies TranslateConfig;
+
+export interface DocumentClientOptions {
+  /** Custom endpoint (local dynalite). @default - the regional AWS endpoint */
+  readonly endpoint?: string;
+  readonly region: string;
+  /** @default - the SDK's default credential chain */
+  readonly credentials?: DynamoDBClientConfig['credentials'];
+}
+
+/** Wraps an existing low-level client (e.g. one also used for table management). */
+export function documentClientFrom(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, DOCUMENT_TRANSLATE_CONFIG);
+}
+
+/** A document client with Metrion's marshalling options; one per process, shared by stores. */
+export function createDocumentClient(options: DocumentClientOptions): DynamoDBDocumentClient {
+  const config: DynamoDBClientConfig = { region: options.region };
+  if (options.endpoint !== undefined) config.endpoint = options.endpoint;
+  if (options.credentials !== undefined) config.credentials = options.credentials;
+  return documentClientFrom(new DynamoDBClient(config));
+}

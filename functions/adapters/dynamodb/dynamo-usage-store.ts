@@ -1,0 +1,111 @@
+// UsageStore on DynamoDB: PutItem (conditional, idempotent), Query (newest first, expired filtered).
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#core/ports/clock.ts';
+import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+
+export interface DynamoUsageStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  /** Physical name of the `usage` table (see `tableName(prefix, 'usage')`). */
+  readonly tableName: string;
+  /** Decides which records have expired (DynamoDB TTL deletes lazily; dynalite never). @default - the system clock */
+  readonly clock?: Clock;
+}
+
+/**
+ * `pk=ACCOUNT#<id>, sk=REQ#<at>#<requestId>`: every UsageRecord field, plus
+ * `expiresAtEpochSeconds` (the table's TTL attribute). `costPicoUsd` is a Number with all its
+ * digits, absent when null.
+ */
+type UsageItem = Omit<UsageRecord, 'costPicoUsd'> & {
+  readonly pk: string;
+  readonly sk: string;
+  readonly expiresAtEpochSeconds: number;
+  readonly costPicoUsd?: bigint | number;
+};
+
+const REQUEST_SK_PREFIX = 'REQ#';
+const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
+
+const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+
+function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
+  const { costPicoUsd, ...rest } = record;
+  return {
+    pk: accountPk(record.accountId),
+    sk: `${REQUEST_SK_PREFIX}${record.at}#${record.requestId}`,
+    ...rest,
+    ...(costPicoUsd === null ? {} : { costPicoUsd }),
+    expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
+  };
+}
+
+function toRecord(item: UsageItem): UsageRecord {
+  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _expires, costPicoUsd, ...rest } = item;
+  // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
+  return { ...rest, costPicoUsd: costPicoUsd === undefined ? null : BigInt(costPicoUsd) };
+}
+
+/** {@link UsageStore} on the `usage` table; rollups will share the partition under other sort keys. */
+export class DynamoUsageStore implements UsageStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoUsageStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+  }
+
+  /** Conditional put (`attribute_not_exists(pk)`): a retry finding the item already there is a success. */
+  async append(record: UsageRecord, retention: UsageRetention): Promise<void> {
+    await dynamoCall(
+      'PutItem',
+      async () => {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: toItem(record, retention),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Query newest first, skipping records whose `expiresAtEpochSeconds` is not after now.
+   * DynamoDB applies `Limit` before the filter, so it pages on until `limit` records are found.
+   */
+  async listRecent(accountId: string, limit: number): Promise<UsageRecord[]> {
+    if (limit < 1) return [];
+    const nowEpochSeconds = Math.floor(this.#clock.nowMs() / 1000);
+    const records: UsageRecord[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const output = await dynamoCall('Query', () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: 'expiresAtEpochSeconds > :now',
+            ExpressionAttributeValues: {
+              ':pk': accountPk(accountId),
+              ':prefix': REQUEST_SK_PREFIX,
+              ':now': nowEpochSeconds,
+            },
+            ScanIndexForward: false,
+            Limit: limit,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      for (const item of output.Items ?? []) records.push(toRecord(item as UsageItem));
+      exclusiveStartKey = output.LastEvaluatedKey;
+    } while (exclusiveStartKey !== undefined && records.length < limit);
+    return records.slice(0, limit);
+  }
+}

@@ -1,0 +1,175 @@
+// Local-mode stand-ins for AWS services (never bundled into a Lambda): in-process dynalite and
+// table creation from the shared table definitions.
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DescribeTableCommand,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type KeyAttribute,
+  TABLES,
+  type TableDefinition,
+  type TableKey,
+  tableName,
+} from '#adapters/dynamodb/table-definitions.ts';
+
+interface DynaliteServerOptions {
+  readonly path?: string;
+  readonly createTableMs?: number;
+  readonly deleteTableMs?: number;
+  readonly updateTableMs?: number;
+}
+
+// dynalite is CommonJS without type declarations.
+const dynalite = createRequire(import.meta.url)('dynalite') as (
+  options: DynaliteServerOptions,
+) => Server;
+
+export interface StartDynaliteOptions {
+  /** LevelDB folder; data survives restarts. @default - in memory, gone on close */
+  readonly dataDir?: string;
+}
+
+export interface RunningDynalite {
+  /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */
+  readonly endpoint: string;
+  /** Stops the server and closes the store (flushes the data dir). */
+  close(): Promise<void>;
+}
+
+/** Starts dynalite in this process on 127.0.0.1 and a free port. Tables become ACTIVE at once. */
+export async function startDynalite(options: StartDynaliteOptions = {}): Promise<RunningDynalite> {
+  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
+  const server = dynalite({
+    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // Idle keep-alive sockets from SDK clients would otherwise hold the server open.
+        server.closeIdleConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
+  const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];
+  if (sortKey !== undefined) schema.push({ AttributeName: sortKey.name, KeyType: 'RANGE' });
+  return schema;
+}
+
+/** CreateTable input for one definition: on-demand, key schema and GSIs (projection ALL). */
+export function createTableInput(
+  name: string,
+  definition: TableDefinition,
+): CreateTableCommandInput {
+  const indexes = definition.globalSecondaryIndexes ?? [];
+  const attributes = new Map<string, KeyAttribute>();
+  for (const attribute of [
+    definition.partitionKey,
+    definition.sortKey,
+    ...indexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+  ]) {
+    if (attribute !== undefined) attributes.set(attribute.name, attribute);
+  }
+  const attributeDefinitions: AttributeDefinition[] = [...attributes.values()].map((attribute) => ({
+    AttributeName: attribute.name,
+    AttributeType: attribute.type,
+  }));
+  return {
+    TableName: name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: attributeDefinitions,
+    KeySchema: keySchema(definition.partitionKey, definition.sortKey),
+    ...(indexes.length === 0
+      ? {}
+      : {
+          GlobalSecondaryIndexes: indexes.map((index) => ({
+            IndexName: index.indexName,
+            KeySchema: keySchema(index.partitionKey, index.sortKey),
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }),
+  };
+}
+
+const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
+const ACTIVE_POLL_MS = 25;
+const ACTIVE_POLL_ATTEMPTS = 200;
+
+async function tableStatus(client: DynamoDBClient, name: string): Promise<string | undefined> {
+  try {
+    const output = await client.send(new DescribeTableCommand({ TableName: name }));
+    return output.Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+async function ensureTable(
+  client: DynamoDBClient,
+  name: string,
+  definition: TableDefinition,
+): Promise<void> {
+  if ((await tableStatus(client, name)) === undefined) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(name, definition)));
+    } catch (error) {
+      // Another process created it between our describe and create.
+      if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
+    }
+  }
+  for (let attempt = 0; attempt < ACTIVE_POLL_ATTEMPTS; attempt += 1) {
+    if ((await tableStatus(client, name)) === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, ACTIVE_POLL_MS));
+  }
+  throw new Error(`Table ${name} did not become ACTIVE`);
+}
+
+/**
+ * Creates every table in TABLES as `<prefix>-<suffix>` unless it exists, and waits until each is
+ * ACTIVE; returns the physical names. TTL is not configured: dynalite does not implement
+ * UpdateTimeToLive (and never expires items), so readers filter expired items themselves.
+ */
+export async function ensureTables(
+  client: DynamoDBClient,
+  prefix: string,
+): Promise<Record<TableKey, string>> {
+  const entries = Object.entries(TABLES) as [TableKey, TableDefinition][];
+  const names = Object.fromEntries(entries.map(([key]) => [key, tableName(prefix, key)])) as Record<
+    TableKey,
+    string
+  >;
+  for (const name of Object.values(names)) {
+    if (!TABLE_NAME_PATTERN.test(name)) {
+      throw new Error(
+        `Invalid table name "${name}": 3-255 characters from A-Z a-z 0-9 _ . - (check the prefix "${prefix}")`,
+      );
+    }
+  }
+  await Promise.all(
+    entries.map(([key, definition]) => ensureTable(client, names[key], definition)),
+  );
+  return names;
+}

@@ -1,0 +1,117 @@
+import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import { MetrionError, NotFoundError } from '#core/errors.ts';
+import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+
+interface Profile {
+  account: Account;
+  metrionKey: StoredMetrionKey;
+}
+
+const copy = <T>(value: T): T => structuredClone(value);
+
+function accountExists(): MetrionError {
+  return new MetrionError('account_exists', 'This account already exists. Sign in instead.');
+}
+
+function keyConflict(): MetrionError {
+  return new MetrionError(
+    'metrion_key_conflict',
+    'The new Metrion Key could not be saved. Generate a new key and try again.',
+  );
+}
+
+function accountNotFound(): NotFoundError {
+  return new NotFoundError('This account does not exist.');
+}
+
+/**
+ * AccountStore in memory, passing the same contract suite as DynamoAccountStore (including the
+ * fail-closed key replacement and never overwriting another account's lookup digest). Values are
+ * copied in and out, like a real store.
+ */
+export class InMemoryAccountStore implements AccountStore {
+  readonly #profiles = new Map<string, Profile>();
+  readonly #lookups = new Map<string, string>();
+  readonly #providerKeys = new Map<string, Map<ProviderId, StoredProviderKey>>();
+
+  async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
+    if (this.#profiles.has(account.accountId)) throw accountExists();
+    if (this.#lookups.has(metrionKey.digest)) throw keyConflict();
+    this.#profiles.set(account.accountId, { account: copy(account), metrionKey: copy(metrionKey) });
+    this.#lookups.set(metrionKey.digest, account.accountId);
+  }
+
+  async getAccount(accountId: string): Promise<Account | undefined> {
+    const profile = this.#profiles.get(accountId);
+    return profile === undefined ? undefined : copy(profile.account);
+  }
+
+  async findAccountIdByKeyDigest(digest: string): Promise<string | undefined> {
+    return this.#lookups.get(digest);
+  }
+
+  async getProxyView(
+    accountId: string,
+    provider: ProviderId,
+  ): Promise<ProxyAccountView | undefined> {
+    const profile = this.#profiles.get(accountId);
+    if (profile === undefined) return undefined;
+    const providerKey = this.#providerKeys.get(accountId)?.get(provider);
+    return providerKey === undefined
+      ? { account: copy(profile.account) }
+      : { account: copy(profile.account), providerKey: copy(providerKey) };
+  }
+
+  async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {
+    const profile = this.#profiles.get(accountId);
+    return profile === undefined ? undefined : copy(profile.metrionKey);
+  }
+
+  /** Same order as the Dynamo adapter: old lookup gone, profile swapped, then new lookup. */
+  async replaceMetrionKey(accountId: string, next: StoredMetrionKey): Promise<void> {
+    const profile = this.#profiles.get(accountId);
+    if (profile === undefined) throw accountNotFound();
+    if (this.#lookups.get(profile.metrionKey.digest) === accountId) {
+      this.#lookups.delete(profile.metrionKey.digest);
+    }
+    profile.metrionKey = copy(next);
+    const owner = this.#lookups.get(next.digest);
+    if (owner !== undefined && owner !== accountId) throw keyConflict();
+    this.#lookups.set(next.digest, accountId);
+  }
+
+  async updateProfile(
+    accountId: string,
+    changes: Partial<Pick<Account, 'displayName' | 'currency' | 'plan'>>,
+  ): Promise<Account> {
+    const profile = this.#profiles.get(accountId);
+    if (profile === undefined) throw accountNotFound();
+    profile.account = {
+      ...profile.account,
+      ...(changes.displayName === undefined ? {} : { displayName: changes.displayName }),
+      ...(changes.currency === undefined ? {} : { currency: changes.currency }),
+      ...(changes.plan === undefined ? {} : { plan: changes.plan }),
+    };
+    return copy(profile.account);
+  }
+
+  async putProviderKey(key: StoredProviderKey): Promise<void> {
+    let keys = this.#providerKeys.get(key.accountId);
+    if (keys === undefined) {
+      keys = new Map();
+      this.#providerKeys.set(key.accountId, keys);
+    }
+    keys.set(key.provider, copy(key));
+  }
+
+  async listProviderKeys(accountId: string): Promise<StoredProviderKey[]> {
+    const keys = [...(this.#providerKeys.get(accountId)?.values() ?? [])];
+    // Code-unit order, like DynamoDB's sort-key order.
+    return keys.sort((a, b) => (a.provider < b.provider ? -1 : 1)).map(copy);
+  }
+
+  async deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean> {
+    return this.#providerKeys.get(accountId)?.delete(provider) ?? false;
+  }
+}
