@@ -150,14 +150,12 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     mock.reset();
     mock.on(GetCommand).resolves({ Item: profileItem });
     mock.on(DeleteCommand).resolves({});
-    mock
-      .on(UpdateCommand)
-      .rejects(
-        new ConditionalCheckFailedException({
-          message: 'The conditional request failed',
-          $metadata: {},
-        }),
-      );
+    mock.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+      }),
+    );
     mock.on(PutCommand).resolves({});
 
     // Act
