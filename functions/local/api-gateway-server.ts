@@ -35,7 +35,7 @@ export interface LocalRoute {
   readonly resource?: string;
   /** Lambda function name in the context. @default 'metrion-local' */
   readonly functionName?: string;
-  /** Lambda function timeout. @default - 15 min for streaming handlers, else the integration timeout */
+  /** Lambda function timeout. @default - `streamingTimeoutMs` if streaming, else `integrationTimeoutMs` */
   readonly functionTimeoutMs?: number;
 }
 
@@ -143,15 +143,18 @@ async function handleRequest(
   const streaming = isStreamingHandler(route.handler);
   const integrationTimeoutMs = options.integrationTimeoutMs ?? INTEGRATION_TIMEOUT_MS;
   const streamingTimeoutMs = options.streamingTimeoutMs ?? STREAMING_TIMEOUT_MS;
+  const functionTimeoutMs =
+    route.functionTimeoutMs ?? (streaming ? streamingTimeoutMs : integrationTimeoutMs);
+  // The context counts down the function timeout; middy's timeoutEarly works from it.
   const context = buildLambdaContext({
     ...(route.functionName === undefined ? {} : { functionName: route.functionName }),
-    timeoutMs: route.functionTimeoutMs ?? (streaming ? STREAMING_TIMEOUT_MS : integrationTimeoutMs),
+    timeoutMs: functionTimeoutMs,
   });
   const invocation: InvocationInfo = { requestId, path, streaming };
   res.setHeader('x-amzn-RequestId', requestId);
   if (streaming) {
     await invokeStreaming(route.handler, event, context, res, {
-      timeoutMs: Math.min(streamingTimeoutMs, route.functionTimeoutMs ?? streamingTimeoutMs),
+      timeoutMs: Math.min(streamingTimeoutMs, functionTimeoutMs),
       onError: (error) => report(options, error, invocation),
     });
   } else {
