@@ -91,14 +91,13 @@ function httpResponseStreamFrom(
   return underlyingStream;
 }
 
-if (!('awslambda' in globalThis)) {
-  Object.defineProperty(globalThis, 'awslambda', {
-    value: Object.freeze({
-      streamifyResponse,
-      HttpResponseStream: Object.freeze({ from: httpResponseStreamFrom }),
-    }),
-    configurable: true,
-    enumerable: false,
-    writable: false,
-  });
+// The AWS SDK (via @aws/lambda-invoke-store) may already have set `globalThis.awslambda = {}`
+// without the streaming API, or may set it after us; so augment a plain, writable object and
+// leave a real runtime's implementation (which has streamifyResponse) alone.
+const globalWithLambda = globalThis as { awslambda?: Record<string, unknown> };
+const existing = globalWithLambda.awslambda ?? {};
+if (typeof existing.streamifyResponse !== 'function') {
+  existing.streamifyResponse = streamifyResponse;
+  existing.HttpResponseStream = { from: httpResponseStreamFrom };
+  globalWithLambda.awslambda = existing;
 }

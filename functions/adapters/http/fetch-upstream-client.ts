@@ -16,7 +16,7 @@ export class FetchUpstreamClient implements UpstreamClient {
       response = await fetch(request.url, {
         method: 'POST',
         headers: request.headers,
-        body: request.body,
+        body: request.body as Uint8Array<ArrayBuffer>,
         redirect: 'manual',
         signal: request.signal,
       });

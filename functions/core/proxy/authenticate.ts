@@ -11,8 +11,16 @@ export interface AuthenticatedCaller {
   readonly mode: AuthMode;
   /** Digest of the Metrion Key used (names the rate-limit counter). */
   readonly keyDigest: string;
-  /** The provider credential to send upstream. Never logged, never stored. */
-  readonly upstreamKey: string;
+}
+
+/** Who is calling, and a way to get the credential for upstream once the attempt is tracked. */
+export interface Authentication {
+  readonly caller: AuthenticatedCaller;
+  /**
+   * The provider credential to send upstream. Never logged, never stored.
+   * @throws MissingProviderKeyError in stored mode when no key is stored for the provider.
+   */
+  upstreamKey(): Promise<string>;
 }
 
 export interface AuthenticateDeps {
@@ -44,13 +52,13 @@ async function resolveAccountId(deps: AuthenticateDeps, metrionKey: string): Pro
  * Stored mode: the credential is the Metrion Key, and the account's stored provider key goes
  * upstream. Pass-through mode: the credential is the caller's provider key, and
  * `x-metrion-token` names the account.
- * @throws AuthenticationError, MissingProviderKeyError
+ * @throws AuthenticationError
  */
 export async function authenticate(
   deps: AuthenticateDeps,
   headers: Readonly<Record<string, string>>,
   provider: ProviderId,
-): Promise<AuthenticatedCaller> {
+): Promise<Authentication> {
   const credential = readCredential(headers);
   if (credential === undefined) {
     throw new AuthenticationError(
@@ -73,13 +81,21 @@ export async function authenticate(
     throw new AuthenticationError('The account for this Metrion Key no longer exists.');
   }
   if (!stored) {
-    return { account: view.account, mode: 'pass-through', keyDigest: digest, upstreamKey: credential };
+    return {
+      caller: { account: view.account, mode: 'pass-through', keyDigest: digest },
+      upstreamKey: async () => credential,
+    };
   }
-  if (view.providerKey === undefined) {
-    throw new MissingProviderKeyError(
-      `No ${PROVIDERS[provider].displayName} key is stored for this account. Add one under Settings > Providers, or send your own key with the x-metrion-token header (pass-through mode).`,
-    );
-  }
-  const upstreamKey = await deps.vault.open(view.providerKey.sealed, providerKeyContext(accountId, provider));
-  return { account: view.account, mode: 'stored', keyDigest: digest, upstreamKey };
+  const { providerKey } = view;
+  return {
+    caller: { account: view.account, mode: 'stored', keyDigest: digest },
+    async upstreamKey() {
+      if (providerKey === undefined) {
+        throw new MissingProviderKeyError(
+          `No ${PROVIDERS[provider].displayName} key is stored for this account. Add one under Settings > Providers, or send your own key with the x-metrion-token header (pass-through mode).`,
+        );
+      }
+      return deps.vault.open(providerKey.sealed, providerKeyContext(accountId, provider));
+    },
+  };
 }

@@ -59,9 +59,9 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
       try {
         const parsed = parseProxyRequest(request);
         wireFormat = parsed.wireFormat;
-        const caller = await authenticate(deps, request.headers, parsed.provider);
-        attempt = { request, parsed, caller };
-        return await forward(deps, attempt);
+        const authentication = await authenticate(deps, request.headers, parsed.provider);
+        attempt = { request, parsed, caller: authentication.caller };
+        return await forward(deps, attempt, await authentication.upstreamKey());
       } catch (error) {
         if (!(error instanceof MetrionError)) throw error;
         const failedAttempt = attempt;
@@ -84,9 +84,9 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   };
 }
 
-async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt): Promise<ForwardedOutcome> {
-  const { parsed, request, caller } = attempt;
-  const prepared = prepareUpstreamRequest(parsed, request.headers, request.body, caller.upstreamKey, deps.origins);
+async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt, upstreamKey: string): Promise<ForwardedOutcome> {
+  const { parsed, request } = attempt;
+  const prepared = prepareUpstreamRequest(parsed, request.headers, request.body, upstreamKey, deps.origins);
   const abort = new AbortController();
   const response = await sendWithHeaderTimeout(deps, abort, {
     url: prepared.url,

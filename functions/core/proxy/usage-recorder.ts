@@ -1,7 +1,9 @@
 import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
-import { computeCost } from '../pricing/cost.ts';
+import { type CostResult, computeCost } from '../pricing/cost.ts';
+import { PRICE_TABLE_VERSION } from '../pricing/prices.ts';
+import type { ProviderId } from '../providers/provider-registry.ts';
 import type { ErrorSource, TokenUsage, UsageRecord } from '../usage/usage-record.ts';
 import type { AuthenticatedCaller } from './authenticate.ts';
 import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
@@ -29,12 +31,21 @@ const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens
 const MAX_ERROR_MESSAGE_LENGTH = 500;
 const APPEND_ATTEMPTS = 3;
 
+/** A provider reporting impossible counts must not cost the record: it is kept, unpriced. */
+function priceOrUnpriced(provider: ProviderId, model: string, usage: TokenUsage): CostResult {
+  try {
+    return computeCost(provider, model, usage);
+  } catch {
+    return { costPicoUsd: null, priceVersion: PRICE_TABLE_VERSION };
+  }
+}
+
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
 export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = result.model ?? parsed.model;
-  const cost = computeCost(parsed.provider, model, usage);
+  const cost = priceOrUnpriced(parsed.provider, model, usage);
   return {
     requestId: request.requestId,
     accountId: caller.account.accountId,

@@ -1,0 +1,145 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { createGate, holdUntil } from '../../fixtures/fake-upstream-scenarios.ts';
+import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+
+let stack: ProxyStack;
+
+beforeAll(async () => {
+  stack = await startProxyStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function newestRecordAfter(countBefore: number) {
+  const records = await stack.waitForRecords(countBefore + 1);
+  return records[0];
+}
+
+function storedClient(): OpenAI {
+  return new OpenAI({ apiKey: stack.metrionKey, baseURL: stack.metrion.proxyBaseUrls.openai, maxRetries: 0 });
+}
+
+describe('OpenAI SDK through the proxy', () => {
+  it('answers a JSON request in stored mode and records exact usage and cost', async () => {
+    // Arrange
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 1000, cacheReadTokens: 500, outputTokens: 200 } });
+    const before = (await stack.records()).length;
+
+    // Act
+    const completion = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Say hello' }],
+    });
+
+    // Assert: the answer, the upstream credential, and the record
+    expect(completion.choices[0]?.message.content).toBe('Hello from the fake upstream.');
+    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_API_KEY}`);
+    const record = await newestRecordAfter(before);
+    expect(record).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini-2024-07-18',
+      status: 200,
+      inputTokens: 1000,
+      cacheReadTokens: 500,
+      cacheWriteTokens: 0,
+      outputTokens: 200,
+      totalTokens: 1700,
+      streamed: false,
+      cached: false,
+      mode: 'stored',
+    });
+    // gpt-4o-mini: $0.15 in, $0.075 cached in, $0.60 out per million tokens, in pico-USD.
+    expect(record?.costPicoUsd).toBe(1000n * 150_000n + 500n * 75_000n + 200n * 600_000n);
+    expect(record?.errorSource).toBeUndefined();
+  });
+
+  it('streams in stored mode, asks upstream for usage, and hides the usage chunk it added', async () => {
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 40, outputTokens: 6 } });
+    const before = (await stack.records()).length;
+
+    const stream = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Stream please' }],
+      stream: true,
+    });
+    const chunks = [];
+    for await (const chunk of stream) chunks.push(chunk);
+
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello from the fake upstream.');
+    expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
+    expect(chunks.some((c) => c.usage)).toBe(false);
+    expect(JSON.parse(stack.openai.requests.at(-1)?.body ?? '{}').stream_options).toEqual({ include_usage: true });
+    const record = await newestRecordAfter(before);
+    expect(record).toMatchObject({ inputTokens: 40, outputTokens: 6, streamed: true, status: 200 });
+    expect(record?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(record?.costPicoUsd).toBe(40n * 150_000n + 6n * 600_000n);
+  });
+
+  it('keeps the usage chunk when the caller asked for it', async () => {
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 7, outputTokens: 3 } });
+    const stream = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'usage too' }],
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    const usageChunks = [];
+    for await (const chunk of stream) if (chunk.usage) usageChunks.push(chunk.usage);
+    expect(usageChunks).toEqual([expect.objectContaining({ prompt_tokens: 7, completion_tokens: 3 })]);
+  });
+
+  it('delivers the first chunk before the upstream has finished', async () => {
+    const gate = createGate();
+    stack.openai.setScenario({ kind: 'ok', hold: holdUntil(gate.opened, 2) });
+    const stream = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'first chunk' }],
+      stream: true,
+    });
+    const iterator = stream[Symbol.asyncIterator]();
+    const first = await Promise.race([
+      iterator.next(),
+      new Promise<'buffered'>((resolve) => setTimeout(() => resolve('buffered'), 3_000)),
+    ]);
+    gate.open();
+    expect(first).not.toBe('buffered');
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      // drain the rest so the request completes
+    }
+  });
+
+  it('passes the caller own key through and names the account with x-metrion-token', async () => {
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 10, outputTokens: 2 } });
+    const before = (await stack.records()).length;
+    const client = new OpenAI({
+      apiKey: FAKE_OPENAI_API_KEY,
+      baseURL: stack.metrion.proxyBaseUrls.openai.replace(/\/v1$/, ''),
+      defaultHeaders: { 'x-metrion-token': stack.metrionKey, 'x-metrion-user': 'billing-agent' },
+      maxRetries: 0,
+    });
+    const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(completion.model).toBe('gpt-4o-2024-08-06');
+    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_API_KEY}`);
+    const record = await newestRecordAfter(before);
+    expect(record).toMatchObject({ mode: 'pass-through', requester: 'billing-agent', model: 'gpt-4o-2024-08-06' });
+  });
+
+  it('relays provider errors unchanged and records them as provider errors', async () => {
+    stack.openai.setScenario({
+      kind: 'error',
+      status: 400,
+      body: { error: { message: 'Invalid value for temperature', type: 'invalid_request_error', param: 'temperature', code: null } },
+    });
+    const before = (await stack.records()).length;
+    const failure = await storedClient()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 9 })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('Invalid value for temperature');
+    const record = await newestRecordAfter(before);
+    expect(record).toMatchObject({ status: 400, errorSource: 'provider', errorMessage: 'Invalid value for temperature' });
+  });
+});

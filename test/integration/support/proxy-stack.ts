@@ -1,0 +1,74 @@
+// The local composition root with fake upstreams and one account: what the proxy tests drive.
+import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from '../../fixtures/fake-anthropic-server.ts';
+import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
+import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
+import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+
+export interface ProxyStack {
+  readonly metrion: LocalMetrion;
+  readonly openai: FakeUpstream;
+  readonly anthropic: FakeUpstream;
+  readonly accountId: string;
+  readonly metrionKey: string;
+  /** Every log line the stack wrote. */
+  readonly logLines: string[];
+  /** The account's usage records, newest first. */
+  records(): Promise<UsageRecord[]>;
+  /** Waits until the account has exactly `count` records (usage lands after the response ends). */
+  waitForRecords(count: number): Promise<UsageRecord[]>;
+  close(): Promise<void>;
+}
+
+export interface ProxyStackOptions {
+  readonly headerTimeoutMs?: number;
+  readonly idleTimeoutMs?: number;
+}
+
+export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
+  const [openai, anthropic] = await Promise.all([startFakeOpenAi(), startFakeAnthropic()]);
+  const logLines: string[] = [];
+  const metrion = await startLocalMetrion({
+    upstreamOrigins: {
+      anthropic: anthropic.origin,
+      openai: openai.origin,
+      gemini: openai.origin,
+      mistral: openai.origin,
+      grok: openai.origin,
+    },
+    logWrite: (line) => logLines.push(line),
+    ...options,
+  });
+  const created = await metrion.data.accountService.createAccount({ email: 'dev@example.com' });
+  const { accountId } = created.account;
+  await metrion.data.accountService.putProviderKey(accountId, 'openai', FAKE_OPENAI_API_KEY);
+  await metrion.data.accountService.putProviderKey(accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
+
+  const records = () => metrion.data.usage.listRecent(accountId, 1000);
+  return {
+    metrion,
+    openai,
+    anthropic,
+    accountId,
+    metrionKey: created.metrionKey,
+    logLines,
+    records,
+    async waitForRecords(count) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const found = await records();
+        if (found.length >= count || Date.now() > deadline) {
+          if (found.length !== count) {
+            throw new Error(`expected ${count} usage records, found ${found.length}`);
+          }
+          return found;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    async close() {
+      await metrion.close();
+      await Promise.all([openai.close(), anthropic.close()]);
+    },
+  };
+}
