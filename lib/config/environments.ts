@@ -1,0 +1,32 @@
+import type { EnvironmentConfig } from './environment-config.ts';
+
+/**
+ * The only per-environment values. Account ids are placeholders until the AWS accounts exist;
+ * replace them here (and nowhere else) before the first deploy.
+ */
+export const ENVIRONMENTS = {
+  dev: {
+    envName: 'dev',
+    account: '111111111111',
+    region: 'eu-central-1',
+    retainData: false,
+    corsAllowedOrigins: ['http://localhost:4321'],
+    logRetentionDays: 14,
+  },
+  prod: {
+    envName: 'prod',
+    account: '222222222222',
+    region: 'eu-central-1',
+    retainData: true,
+    corsAllowedOrigins: [],
+    logRetentionDays: 90,
+  },
+} satisfies Record<string, EnvironmentConfig>;
+
+export type EnvName = keyof typeof ENVIRONMENTS;
+
+export const ENV_NAMES = Object.keys(ENVIRONMENTS) as EnvName[];
+
+export function isEnvName(value: unknown): value is EnvName {
+  return typeof value === 'string' && Object.hasOwn(ENVIRONMENTS, value);
+}

@@ -1,0 +1,166 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { PROXY_METHOD, PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
+import { acknowledge } from '../nag.ts';
+
+export interface ApiProps {
+  /** Environment name: API name `metrion-<envName>` and stage name. */
+  readonly envName: string;
+  /** The streaming proxy Lambda behind every `/api/proxy` route. */
+  readonly proxyFunction: lambda.IFunction;
+  /** Retention of the access log group. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Keep the access log group when the stack is deleted.
+   * @default false
+   */
+  readonly retainLogs?: boolean;
+  /**
+   * Stage-wide steady-state request rate (requests per second). A coarse outer guard only:
+   * per-key and per-plan limits are enforced in the proxy with conditional counters.
+   * @default 500
+   */
+  readonly throttlingRateLimit?: number;
+  /**
+   * Stage-wide burst capacity (requests).
+   * @default 1000
+   */
+  readonly throttlingBurstLimit?: number;
+}
+
+/**
+ * Body for API Gateway's own "no such route" answer. It is a valid error in both provider
+ * envelopes (OpenAI-compatible `{error:{message,type,code}}` and Anthropic
+ * `{type:"error",error:{type,message}}`) and in the dashboard's `{error:{code,message}}`, so
+ * every client raises its normal typed error.
+ */
+const ROUTE_NOT_FOUND_BODY = JSON.stringify({
+  type: 'error',
+  error: {
+    type: 'not_found_error',
+    code: 'route_not_found',
+    message: `No Metrion route at this path. Set your SDK's base URL to <api>${PROXY_PATH_PREFIX} (Anthropic) or <api>${PROXY_PATH_PREFIX}/<provider>/v1 (OpenAI, Gemini, Mistral, Grok).`,
+  },
+});
+
+const THROTTLED_BODY = JSON.stringify({
+  type: 'error',
+  error: {
+    type: 'rate_limit_error',
+    code: 'rate_limit_exceeded',
+    message: 'Metrion is receiving too many requests right now. Retry after a short wait.',
+  },
+});
+
+/**
+ * The REST API (regional endpoint: the edge-optimised idle timeout can cut long streams).
+ *
+ * Proxy routes come from `PROXY_ROUTES`: each path gets `POST` plus `ANY` (CORS preflight and
+ * wrong methods reach the proxy, which answers in the provider's envelope), and
+ * `/api/proxy/{proxy+}` catches every other path under the prefix. All use one Lambda
+ * integration with response streaming. Later constructs add `/api/...` routes to `restApi`.
+ */
+export class Api extends Construct {
+  public readonly restApi: apigw.RestApi;
+  /** Resource for `/api/proxy`; everything below it is the unauthenticated-by-gateway proxy. */
+  public readonly proxyResource: apigw.IResource;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const logRemovalPolicy = props.retainLogs ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
+
+    this.restApi = new apigw.RestApi(this, 'RestApi', {
+      restApiName: `metrion-${props.envName}`,
+      description: `Metrion ${props.envName}: LLM proxy and dashboard API`,
+      endpointConfiguration: { types: [apigw.EndpointType.REGIONAL] },
+      // Execution logs (APIG6) need the account-level API Gateway CloudWatch role.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: logRemovalPolicy,
+      deployOptions: {
+        stageName: props.envName,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        // Standard fields carry no headers, so no credential reaches the access log.
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        // Never log request or response bodies: they hold prompts, completions and keys.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttlingRateLimit ?? 500,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
+      },
+    });
+    this.acknowledgeCloudWatchRole();
+    // API Gateway creates the execution log group on first use with no expiry; owning it here
+    // applies the configured retention.
+    new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.restApi.restApiId}/${props.envName}`,
+      retention: props.logRetention,
+      removalPolicy: logRemovalPolicy,
+    });
+
+    this.restApi.addGatewayResponse('RouteNotFound', {
+      // Without authorizers this type means "no resource/method matched".
+      type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
+      statusCode: '404',
+      templates: { 'application/json': ROUTE_NOT_FOUND_BODY },
+    });
+    this.restApi.addGatewayResponse('Throttled', {
+      type: apigw.ResponseType.THROTTLED,
+      statusCode: '429',
+      responseHeaders: { 'Retry-After': "'1'" },
+      templates: { 'application/json': THROTTLED_BODY },
+    });
+
+    const streamToProxy = new apigw.LambdaIntegration(props.proxyFunction, {
+      proxy: true,
+      responseTransferMode: apigw.ResponseTransferMode.STREAM,
+      timeout: Duration.minutes(15),
+      // One API-wide invoke permission instead of two per method: the Lambda resource policy
+      // has a 20 KB limit and the proxy alone has 21 methods.
+      scopePermissionToMethod: false,
+    });
+    const noGatewayAuth: apigw.MethodOptions = {
+      authorizationType: apigw.AuthorizationType.NONE,
+    };
+
+    this.proxyResource = this.restApi.root.resourceForPath(PROXY_PATH_PREFIX);
+    for (const route of PROXY_ROUTES) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      resource.addMethod(PROXY_METHOD, streamToProxy, noGatewayAuth);
+      resource.addMethod('ANY', streamToProxy, noGatewayAuth);
+    }
+    this.proxyResource.addResource('{proxy+}').addMethod('ANY', streamToProxy, noGatewayAuth);
+
+    const proxyAuthReason =
+      'The proxy authenticates every request itself with the Metrion Key (HMAC digest lookup, strongly consistent) and answers in the provider error envelope; SDK clients cannot send Cognito tokens or API Gateway keys.';
+    acknowledge(this.proxyResource, 'AwsSolutions-APIG4', proxyAuthReason);
+    acknowledge(this.proxyResource, 'AwsSolutions-COG4', proxyAuthReason);
+    acknowledge(
+      this.restApi,
+      'AwsSolutions-APIG2',
+      'Proxy routes pass provider request bodies through unchanged and the proxy validates them to return provider-shaped 400s; a gateway validator would answer in its own envelope. Revisit when /api JSON routes (which should use a validator) are added.',
+    );
+    acknowledge(
+      this.restApi.deploymentStage,
+      'AwsSolutions-APIG3',
+      'Request bodies are prompts and code; managed WAF rule sets (SQLi, XSS) would block legitimate LLM requests. Abuse is bounded by Metrion Key authentication, per-key rate limits and plan quotas in the proxy, and stage throttling.',
+    );
+  }
+
+  private acknowledgeCloudWatchRole(): void {
+    acknowledge(
+      this.restApi.node.findChild('CloudWatchRole'),
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'The account-level role API Gateway assumes to write execution logs; the AWS managed policy is the documented, service-maintained permission set for it.',
+    );
+  }
+}

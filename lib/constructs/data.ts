@@ -1,0 +1,149 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import {
+  type IndexDefinition,
+  type KeyAttribute,
+  TABLES,
+  type TableDefinition,
+  type TableKey,
+  tableName,
+} from '#adapters/dynamodb/table-definitions.ts';
+import { LAMBDA_ENV } from '#lambda/env.ts';
+
+export interface DataProps {
+  /** Environment name; tables are named `metrion-<envName>-<suffix>`. */
+  readonly envName: string;
+  /**
+   * Retain tables and their key on stack deletion and turn on deletion protection.
+   * Off only for environments whose data may be lost.
+   */
+  readonly retainData: boolean;
+}
+
+/** Which function environment variable carries each table's name. */
+const TABLE_NAME_ENV = {
+  accounts: LAMBDA_ENV.accountsTable,
+  usage: LAMBDA_ENV.usageTable,
+  counters: LAMBDA_ENV.countersTable,
+  responseCache: LAMBDA_ENV.responseCacheTable,
+} as const satisfies Record<TableKey, string>;
+
+/** Single-item reads; the proxy never scans. */
+const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+/** Single-item conditional writes (no transactions: the local stand-in has none). */
+const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
+
+/**
+ * With a customer-managed key, DynamoDB decrypts the table's data key with the caller's
+ * credentials, so callers need these on the key; `kms:ViaService` confines them to calls DynamoDB
+ * makes. Writes use the same table data key as reads: no Encrypt, GenerateDataKey or ReEncrypt
+ * (which CDK's grantReadWriteData would add).
+ */
+const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'] as const;
+
+/**
+ * stateful: one DynamoDB table per entry of `TABLES` (on-demand, point-in-time recovery, TTL
+ * where defined), all encrypted with one customer-managed, rotating KMS key. Construct ids come
+ * from the table definitions and must never change.
+ *
+ * Functions get access only through the `grant*` methods, which also set the table-name
+ * environment variable the function reads (`LAMBDA_ENV`).
+ */
+export class Data extends Construct {
+  /** Customer-managed key encrypting every table. */
+  public readonly tableKey: kms.IKey;
+  /** The tables, keyed like `TABLES`. */
+  public readonly tables: Readonly<Record<TableKey, dynamodb.ITableV2>>;
+
+  constructor(scope: Construct, id: string, props: DataProps) {
+    super(scope, id);
+    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    this.tableKey = new kms.Key(this, 'TableKey', {
+      description: `Metrion ${props.envName}: DynamoDB table encryption`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    const tables = {} as Record<TableKey, dynamodb.ITableV2>;
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      const definition: TableDefinition = TABLES[key];
+      tables[key] = new dynamodb.TableV2(this, definition.constructId, {
+        tableName: tableName(`metrion-${props.envName}`, key),
+        partitionKey: toAttribute(definition.partitionKey),
+        sortKey: definition.sortKey && toAttribute(definition.sortKey),
+        timeToLiveAttribute: definition.timeToLiveAttribute,
+        globalSecondaryIndexes: definition.globalSecondaryIndexes?.map(toIndex),
+        billing: dynamodb.Billing.onDemand(),
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.tableKey),
+        deletionProtection: props.retainData,
+        removalPolicy,
+      });
+    }
+    this.tables = tables;
+  }
+
+  /** Reads accounts, Metrion Key lookups and stored provider keys. */
+  public grantAccountsRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', READ);
+  }
+
+  /** Reads and writes accounts, Metrion Key lookups and stored provider keys (settings). */
+  public grantAccountsReadWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', [...READ, ...WRITE]);
+  }
+
+  /** Appends usage records and updates rollups (`ADD`); cannot read or delete usage. */
+  public grantUsageWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  }
+
+  /** Conditional `ADD` counters for rate limits and quotas, and reading them back. */
+  public grantCountersReadWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'counters', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  }
+
+  /** Reads, writes and overwrites response cache entries. */
+  public grantCacheReadWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'responseCache', [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ]);
+  }
+
+  private grantTable(fn: lambda.Function, key: TableKey, actions: readonly string[]): void {
+    const table = this.tables[key];
+    // `grant` (unlike grantReadData and friends) adds table actions only, no key wildcards.
+    table.grant(fn, ...actions);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: [...TABLE_KEY_ACTIONS],
+      resourceArns: [this.tableKey.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` },
+      },
+    });
+    fn.addEnvironment(TABLE_NAME_ENV[key], table.tableName);
+  }
+}
+
+function toAttribute(attribute: KeyAttribute): dynamodb.Attribute {
+  return {
+    name: attribute.name,
+    type: attribute.type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER,
+  };
+}
+
+function toIndex(index: IndexDefinition): dynamodb.GlobalSecondaryIndexPropsV2 {
+  return {
+    indexName: index.indexName,
+    partitionKey: toAttribute(index.partitionKey),
+    sortKey: index.sortKey ? toAttribute(index.sortKey) : undefined,
+  };
+}

@@ -1,0 +1,57 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface MonitoringProps {
+  /** The proxy Lambda whose failures and throttles page someone. */
+  readonly proxyFunction: lambda.IFunction;
+  /**
+   * E-mail subscribed to the alarm topic.
+   * @default - no subscription; alarms still change state and can be subscribed to later
+   */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * Minimal alarms for the proxy hot path. Provider errors are passed through to callers and are
+ * not Lambda errors, so `Errors` counts only Metrion's own unhandled failures.
+ */
+export class Monitoring extends Construct {
+  public readonly alarmTopic: sns.ITopic;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+
+    const topic = new sns.Topic(this, 'AlarmTopic', { enforceSSL: true });
+    if (props.alarmEmail) {
+      topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    }
+    this.alarmTopic = topic;
+
+    const period = Duration.minutes(5);
+    const alarms = [
+      props.proxyFunction.metricErrors({ period }).createAlarm(this, 'ProxyErrors', {
+        alarmDescription: 'The proxy Lambda failed with an unhandled error.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      props.proxyFunction.metricThrottles({ period }).createAlarm(this, 'ProxyThrottles', {
+        alarmDescription: 'The proxy Lambda was throttled: callers got 5xx from API Gateway.',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) {
+      alarm.addAlarmAction(new actions.SnsAction(topic));
+      alarm.addOkAction(new actions.SnsAction(topic));
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { LAMBDA_ENV } from '#lambda/env.ts';
+import type { Data } from './data.ts';
+import type { Keys } from './keys.ts';
+import { MetrionFunction } from './metrion-function.ts';
+
+export interface ProxyServiceProps {
+  /** Tables the proxy reads accounts from and writes usage, counters and cache entries to. */
+  readonly data: Data;
+  /** Provider-key envelope key and Metrion Key pepper. */
+  readonly keys: Keys;
+  /** Retention of the proxy's log group. */
+  readonly logRetention: logs.RetentionDays;
+  /**
+   * Keep the proxy's log group when the stack is deleted.
+   * @default false
+   */
+  readonly retainLogs?: boolean;
+  /**
+   * Browser origins allowed to call the proxy (CORS), passed as `CORS_ALLOWED_ORIGINS`,
+   * comma-separated. Empty: no cross-origin browser callers.
+   */
+  readonly corsAllowedOrigins: readonly string[];
+  /**
+   * Per-provider upstream origin overrides, passed as JSON in `UPSTREAM_ORIGINS`.
+   * @default - the variable is not set and the proxy uses the registry's default origins
+   */
+  readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
+}
+
+/**
+ * The streaming proxy Lambda and exactly the access it needs on the hot path: read accounts and
+ * stored keys, write usage, count limits, use the response cache, unwrap data keys, read the
+ * pepper. API Gateway wiring lives in `Api`.
+ */
+export class ProxyService extends Construct {
+  public readonly function: MetrionFunction;
+
+  constructor(scope: Construct, id: string, props: ProxyServiceProps) {
+    super(scope, id);
+
+    const environment: Record<string, string> = {
+      [LAMBDA_ENV.corsAllowedOrigins]: props.corsAllowedOrigins.join(','),
+    };
+    if (props.upstreamOrigins && Object.keys(props.upstreamOrigins).length > 0) {
+      environment[LAMBDA_ENV.upstreamOrigins] = JSON.stringify(props.upstreamOrigins);
+    }
+
+    this.function = new MetrionFunction(this, 'Function', {
+      entry: 'functions/lambda/proxy.ts',
+      description:
+        'Metrion proxy: authenticates, forwards to the provider, streams back, records usage',
+      memorySize: 1024,
+      // A stream lasts as long as the model generates; the proxy's own 30 s timer covers only
+      // the wait for the upstream's response headers.
+      timeout: Duration.minutes(15),
+      logRetention: props.logRetention,
+      retainLogs: props.retainLogs,
+      environment,
+    });
+
+    props.data.grantAccountsRead(this.function);
+    props.data.grantUsageWrite(this.function);
+    props.data.grantCountersReadWrite(this.function);
+    props.data.grantCacheReadWrite(this.function);
+    props.keys.grantDataKeys(this.function);
+    props.keys.grantPepperRead(this.function);
+  }
+}

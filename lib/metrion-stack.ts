@@ -1,0 +1,75 @@
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { EnvironmentConfig } from './config/environment-config.ts';
+import { Api } from './constructs/api.ts';
+import { Data } from './constructs/data.ts';
+import { Keys } from './constructs/keys.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { ProxyService } from './constructs/proxy-service.ts';
+
+export interface MetrionStackProps extends StackProps {
+  /** The validated environment configuration; the only source of per-environment values. */
+  readonly config: EnvironmentConfig;
+}
+
+/**
+ * One Metrion environment. Composes constructs and wires them together; defines no resources
+ * itself. Construct ids are stable (`Data` and `Keys` are stateful: never rename them).
+ */
+export class MetrionStack extends Stack {
+  public readonly data: Data;
+  public readonly keys: Keys;
+  public readonly proxy: ProxyService;
+  public readonly api: Api;
+  public readonly monitoring: Monitoring;
+
+  constructor(scope: Construct, id: string, props: MetrionStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const logRetention = config.logRetentionDays as RetentionDays;
+    const retainLogs = config.retainData;
+
+    this.data = new Data(this, 'Data', { envName: config.envName, retainData: config.retainData });
+    this.keys = new Keys(this, 'Keys', { envName: config.envName, retainData: config.retainData });
+    this.proxy = new ProxyService(this, 'Proxy', {
+      data: this.data,
+      keys: this.keys,
+      logRetention,
+      retainLogs,
+      corsAllowedOrigins: config.corsAllowedOrigins,
+      upstreamOrigins: config.upstreamOrigins,
+    });
+    this.api = new Api(this, 'Api', {
+      envName: config.envName,
+      proxyFunction: this.proxy.function,
+      logRetention,
+      retainLogs,
+    });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      proxyFunction: this.proxy.function,
+      alarmEmail: config.alarmEmail,
+    });
+  }
+}
+
+/** `Metrion-<envName>`: the CloudFormation stack name of an environment. */
+export function stackNameOf(config: EnvironmentConfig): string {
+  return `Metrion-${config.envName}`;
+}
+
+/**
+ * Adds one environment's stack to `scope` with an explicit account and region (so synthesis
+ * needs no credentials or lookups). Used by `bin/app.ts` and by the infra tests alike.
+ */
+export function createMetrionStack(scope: Construct, config: EnvironmentConfig): MetrionStack {
+  const stack = new MetrionStack(scope, stackNameOf(config), {
+    config,
+    env: { account: config.account, region: config.region },
+    description: `Metrion ${config.envName}: LLM API cost proxy`,
+    terminationProtection: config.retainData,
+  });
+  Tags.of(stack).add('app', 'metrion');
+  Tags.of(stack).add('env', config.envName);
+  return stack;
+}

@@ -1,0 +1,49 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrionStack } from '../../lib/metrion-stack.ts';
+import { removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+
+/** Cold start grows with bundle size; raise this only with a measured reason. */
+const PROXY_BUNDLE_BUDGET_BYTES = 1_500_000;
+
+afterAll(removeOutdirs);
+
+// The one infra test that really bundles (local esbuild, about 2 s).
+describe('proxy bundle', () => {
+  let code: string;
+  let assetDir: string;
+
+  beforeAll(() => {
+    const outdir = tempOutdir('bundle');
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const template = Template.fromStack(createMetrionStack(app, testConfig()));
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    if (!fn) throw new Error('the stack has no Lambda function');
+    const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
+    assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    code = fs.readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
+  });
+
+  it('is an ESM bundle that starts with the createRequire banner', () => {
+    expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
+  });
+
+  it(`stays under ${PROXY_BUNDLE_BUDGET_BYTES} bytes`, () => {
+    expect(Buffer.byteLength(code)).toBeLessThan(PROXY_BUNDLE_BUDGET_BYTES);
+  });
+
+  it('ships a source map without embedded sources', () => {
+    const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.mjs.map'), 'utf8'));
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it.each(['dynalite', 'cognito-local', 'aws-ses-v2-local', 'api.stripe.com'])(
+    'contains nothing of %s (local mode and billing stay out)',
+    (marker) => {
+      expect(code).not.toContain(marker);
+    },
+  );
+});

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { EnvironmentConfig } from '../../lib/config/environment-config.ts';
+import { ENVIRONMENTS } from '../../lib/config/environments.ts';
+import { createMetrionStack, type MetrionStack } from '../../lib/metrion-stack.ts';
+import { addNagChecks } from '../../lib/nag.ts';
+
+/** A valid config to vary in construct tests. */
+export function testConfig(overrides: Partial<EnvironmentConfig> = {}): EnvironmentConfig {
+  return { ...ENVIRONMENTS.dev, ...overrides };
+}
+
+const outdirs: string[] = [];
+
+export function tempOutdir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `metrion-${prefix}-`));
+  outdirs.push(dir);
+  return dir;
+}
+
+/** Removes every folder `tempOutdir` created (call from `afterAll`). */
+export function removeOutdirs(): void {
+  for (const dir of outdirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The stack as `bin/app.ts` builds it, without bundling (no esbuild run) and without CDK's
+ * built-in CloudFormation validation (5 s per synth; the nag test runs it).
+ */
+export function buildStack(config: EnvironmentConfig): { stack: MetrionStack; template: Template } {
+  const app = new App({
+    outdir: tempOutdir('template'),
+    context: { 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: false,
+  });
+  const stack = createMetrionStack(app, config);
+  return { stack, template: Template.fromStack(stack) };
+}
+
+export interface Violation {
+  readonly plugin: string;
+  readonly rule: string;
+  readonly severity: string;
+  readonly constructPaths: readonly string[];
+}
+
+interface ValidationReport {
+  readonly pluginReports: ReadonlyArray<{
+    readonly pluginName: string;
+    readonly violations: ReadonlyArray<{
+      readonly ruleName: string;
+      readonly severity: string;
+      readonly violatingConstructs: ReadonlyArray<{ readonly constructPath: string }>;
+    }>;
+  }>;
+}
+
+/**
+ * Synthesizes one environment exactly like `cdk synth` would (cdk-nag on, CloudFormation
+ * validation on, bundling skipped) into a temporary folder and returns every finding left in
+ * `validation-report.json` after acknowledgements.
+ */
+export function synthWithValidation(config: EnvironmentConfig): {
+  stackName: string;
+  violations: Violation[];
+} {
+  const outdir = tempOutdir('nag');
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  addNagChecks(app);
+  const stack = createMetrionStack(app, config);
+  let synthError: unknown;
+  try {
+    app.synth();
+  } catch (error) {
+    // In-memory synthesis throws on unacknowledged findings; the report lists them.
+    synthError = error;
+  }
+  const reportPath = path.join(outdir, 'validation-report.json');
+  if (!fs.existsSync(reportPath)) throw synthError ?? new Error(`No report at ${reportPath}`);
+  const report = JSON.parse(fs.readFileSync(reportPath, 'utf8')) as ValidationReport;
+  const violations = report.pluginReports.flatMap((plugin) =>
+    plugin.violations.map((violation) => ({
+      plugin: plugin.pluginName,
+      rule: violation.ruleName,
+      severity: violation.severity,
+      constructPaths: violation.violatingConstructs.map((c) => c.constructPath),
+    })),
+  );
+  return { stackName: stack.stackName, violations };
+}
