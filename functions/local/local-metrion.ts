@@ -10,6 +10,7 @@ import { buildProxyDeps } from '#lambda/proxy.deps.ts';
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { startDynalite } from './stand-ins.ts';
+import { serveStaticFiles } from './static-files.ts';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
@@ -23,6 +24,8 @@ export interface LocalMetrionOptions {
   readonly upstream?: UpstreamClient;
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Built dashboard to serve for every non-API path (CloudFront + S3 in AWS). */
+  readonly staticDir?: string;
 }
 
 export interface LocalMetrion {
@@ -78,6 +81,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   );
   const server = await startApiGatewayServer({
     port: options.port ?? 0,
+    ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
     routes: [
       {
         matches: (path) => path === PROXY_PATH_PREFIX || path.startsWith(`${PROXY_PATH_PREFIX}/`),
