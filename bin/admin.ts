@@ -26,7 +26,10 @@ const config = readLocalConfig();
 /** The running local server's dynalite, if there is one; the data folder can have one owner only. */
 async function runningDynamoEndpoint(): Promise<string | undefined> {
   try {
-    const runtime = JSON.parse(await readFile(join(config.dataDir, RUNTIME_FILE), 'utf8')) as { pid: number; dynamoEndpoint: string };
+    const runtime = JSON.parse(await readFile(join(config.dataDir, RUNTIME_FILE), 'utf8')) as {
+      pid: number;
+      dynamoEndpoint: string;
+    };
     process.kill(runtime.pid, 0);
     return runtime.dynamoEndpoint;
   } catch {
@@ -41,9 +44,14 @@ async function readStdin(): Promise<string> {
 }
 
 const endpoint = await runningDynamoEndpoint();
-const ownDynalite = endpoint ? undefined : await startDynalite({ dataDir: join(config.dataDir, 'dynamodb') });
+const ownDynalite = endpoint
+  ? undefined
+  : await startDynalite({ dataDir: join(config.dataDir, 'dynamodb') });
 try {
-  const data = await openLocalData({ dynamoEndpoint: endpoint ?? ownDynalite?.endpoint ?? '', dataDir: config.dataDir });
+  const data = await openLocalData({
+    dynamoEndpoint: endpoint ?? ownDynalite?.endpoint ?? '',
+    dataDir: config.dataDir,
+  });
   console.log(await runAdminCommand(data, { command: positionals[0], options: values, readStdin }));
 } catch (error) {
   if (error instanceof AdminUsageError || error instanceof MetrionError) {

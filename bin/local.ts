@@ -15,7 +15,9 @@ const lines = [
   `Metrion is running locally at ${metrion.url}  (data in ${config.dataDir})`,
   '',
   'Proxy base URLs for your SDK:',
-  ...Object.entries(metrion.proxyBaseUrls).map(([provider, url]) => `  ${provider.padEnd(10)} ${url}`),
+  ...Object.entries(metrion.proxyBaseUrls).map(
+    ([provider, url]) => `  ${provider.padEnd(10)} ${url}`,
+  ),
   '',
   'Create an account and get its Metrion Key:',
   '  npm run admin -- create-account --email you@example.com',

@@ -3,7 +3,8 @@ import type { Logger } from '#core/ports/logger.ts';
 
 type Level = 'info' | 'warn' | 'error';
 
-const SECRET_FIELD = /^(authorization|x-api-key|x-metrion-token|api_?key|key|secret|password|token|upstreamkey|plaintext)$/i;
+const SECRET_FIELD =
+  /^(authorization|x-api-key|x-metrion-token|api_?key|key|secret|password|token|upstreamkey|plaintext)$/i;
 /** Provider and Metrion key shapes, masked wherever they appear in a string. */
 const SECRET_VALUE = /\b(sk-[A-Za-z0-9_-]{8,}|xai-[A-Za-z0-9]{8,}|AIza[A-Za-z0-9_-]{20,})/g;
 
@@ -54,7 +55,13 @@ export class JsonLogger implements Logger {
 
   #log(level: Level, message: string, fields: Record<string, unknown> | undefined): void {
     if (LEVEL_ORDER[level] < this.#minimum) return;
-    const entry = { level, service: this.#service, time: new Date().toISOString(), message: redact(message), ...(redact(fields ?? {}) as object) };
+    const entry = {
+      level,
+      service: this.#service,
+      time: new Date().toISOString(),
+      message: redact(message),
+      ...(redact(fields ?? {}) as object),
+    };
     this.#write(JSON.stringify(entry));
   }
 }
