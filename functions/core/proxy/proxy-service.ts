@@ -100,6 +100,7 @@ async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt, upstreamKe
     wireFormat: parsed.wireFormat,
     streamed: parsed.streamed && succeeded,
     stripUsageOnlyChunk: prepared.stripUsageOnlyChunk && succeeded,
+    maxBodyBytes: MAX_BUFFERED_RESPONSE_BYTES,
   });
   const tapped = response.body.pipeThrough(tap.transform);
 
