@@ -45,8 +45,13 @@ export const providerKeySummarySchema = z.object({
   createdAt: z.string(),
 });
 export const providerKeyListSchema = z.object({ providers: z.array(providerKeySummarySchema) });
-export const putProviderKeySchema = z.object({ key: z.string().trim().min(1, 'Paste the API key.').max(512) }).strict();
-export const deletedProviderKeySchema = z.object({ provider: providerCodeSchema, revokeUrl: z.string() });
+export const putProviderKeySchema = z
+  .object({ key: z.string().trim().min(1, 'Paste the API key.').max(512) })
+  .strict();
+export const deletedProviderKeySchema = z.object({
+  provider: providerCodeSchema,
+  revokeUrl: z.string(),
+});
 
 export const integrationStatusSchema = z.object({
   /** ISO instant of the account's first proxied request, or null before it. */
@@ -65,7 +70,9 @@ export const publicConfigSchema = z.object({
   proxyBasePath: z.string(),
 });
 
-export const apiErrorSchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+export const apiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
 export interface ApiRoute {
@@ -88,14 +95,24 @@ export const API_ROUTES = {
     request: updateGeneralSchema,
     response: accountSchema,
   },
-  getMetrionKey: { method: 'GET', path: '/api/settings/metrion-key', auth: 'jwt', response: metrionKeySchema },
+  getMetrionKey: {
+    method: 'GET',
+    path: '/api/settings/metrion-key',
+    auth: 'jwt',
+    response: metrionKeySchema,
+  },
   regenerateMetrionKey: {
     method: 'POST',
     path: '/api/settings/metrion-key/regenerate',
     auth: 'jwt',
     response: metrionKeySchema,
   },
-  listProviderKeys: { method: 'GET', path: '/api/settings/providers', auth: 'jwt', response: providerKeyListSchema },
+  listProviderKeys: {
+    method: 'GET',
+    path: '/api/settings/providers',
+    auth: 'jwt',
+    response: providerKeyListSchema,
+  },
   putProviderKey: {
     method: 'PUT',
     path: '/api/settings/providers/{provider}',

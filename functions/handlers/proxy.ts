@@ -55,7 +55,10 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     const requestId = request.event.requestContext.requestId;
     deps.logger.error('proxy request failed', {
       requestId,
-      error: request.error instanceof Error ? { name: request.error.name, message: request.error.message, stack: request.error.stack } : 'unknown',
+      error:
+        request.error instanceof Error
+          ? { name: request.error.name, message: request.error.message, stack: request.error.stack }
+          : 'unknown',
     });
     const wireFormat = PROVIDERS[guessProviderFromPath(request.event.path)].wireFormat;
     request.response = proxyErrorResponse(request.error, wireFormat, requestId);

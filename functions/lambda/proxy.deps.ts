@@ -7,8 +7,8 @@ import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
-import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
+import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { ProxyHandlerDeps } from '#handlers/proxy.ts';
 
@@ -35,8 +35,15 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = new SystemClock();
   const random = new CryptoRandom();
   const proxy = createProxyService({
-    accounts: new DynamoAccountStore({ client: config.documentClient, tableName: config.accountsTable }),
-    usage: new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
+    accounts: new DynamoAccountStore({
+      client: config.documentClient,
+      tableName: config.accountsTable,
+    }),
+    usage: new DynamoUsageStore({
+      client: config.documentClient,
+      tableName: config.usageTable,
+      clock,
+    }),
     vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
     pepper: config.pepper,
     upstream: config.upstream ?? new FetchUpstreamClient(),

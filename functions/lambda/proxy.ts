@@ -7,7 +7,12 @@ import { createProxyHandler } from '#handlers/proxy.ts';
 import { awsRegion, readLambdaEnv, readOptionalLambdaEnv, resolveUpstreamOrigins } from './env.ts';
 import { buildProxyDeps } from './proxy.deps.ts';
 
-const env = readLambdaEnv(['accountsTable', 'usageTable', 'providerKeysKmsKeyArn', 'metrionKeyPepperSecretArn']);
+const env = readLambdaEnv([
+  'accountsTable',
+  'usageTable',
+  'providerKeysKmsKeyArn',
+  'metrionKeyPepperSecretArn',
+]);
 const region = awsRegion();
 const pepperSecret = await new SecretsManagerClient({ region }).send(
   new GetSecretValueCommand({ SecretId: env.metrionKeyPepperSecretArn }),
@@ -25,7 +30,10 @@ export const handler = createProxyHandler(
     usageTable: env.usageTable,
     upstreamOrigins: resolveUpstreamOrigins(readOptionalLambdaEnv('upstreamOrigins')),
     pepper: new TextEncoder().encode(requireSecret(pepperSecret.SecretString)),
-    dataKeyProvider: new KmsDataKeyProvider({ client: new KMSClient({ region }), keyId: env.providerKeysKmsKeyArn }),
+    dataKeyProvider: new KmsDataKeyProvider({
+      client: new KMSClient({ region }),
+      keyId: env.providerKeysKmsKeyArn,
+    }),
     logger: new JsonLogger({ service: 'proxy' }),
   }),
 );

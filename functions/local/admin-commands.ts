@@ -1,5 +1,5 @@
-import { PROVIDER_IDS, isProviderId } from '#core/providers/provider-registry.ts';
 import { formatUsd } from '#core/pricing/cost.ts';
+import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import type { LocalData } from './local-data.ts';
 
@@ -33,7 +33,18 @@ function formatCost(record: UsageRecord): string {
 
 function usageTable(records: readonly UsageRecord[]): string {
   if (records.length === 0) return 'No usage recorded yet.';
-  const header = ['time', 'provider', 'model', 'status', 'in', 'out', 'cache r/w', 'cost', 'latency', 'mode'];
+  const header = [
+    'time',
+    'provider',
+    'model',
+    'status',
+    'in',
+    'out',
+    'cache r/w',
+    'cost',
+    'latency',
+    'mode',
+  ];
   const rows = records.map((r) => [
     r.at,
     r.provider,
@@ -46,8 +57,12 @@ function usageTable(records: readonly UsageRecord[]): string {
     `${r.latencyMs} ms`,
     `${r.mode}${r.streamed ? ', stream' : ''}${r.requester ? `, ${r.requester}` : ''}`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)));
-  return [header, ...rows].map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ')).join('\n');
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  return [header, ...rows]
+    .map((row) => row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  '))
+    .join('\n');
 }
 
 export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise<string> {
@@ -64,15 +79,22 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
       return data.accountService.revealMetrionKey(required(options, 'account'));
     case 'set-provider-key': {
       const provider = required(options, 'provider');
-      if (!isProviderId(provider)) throw new AdminUsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')}.`);
+      if (!isProviderId(provider))
+        throw new AdminUsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')}.`);
       const keyOption = required(options, 'key');
       const key = keyOption === '-' ? (await args.readStdin()).trim() : keyOption;
-      const saved = await data.accountService.putProviderKey(required(options, 'account'), provider, key);
+      const saved = await data.accountService.putProviderKey(
+        required(options, 'account'),
+        provider,
+        key,
+      );
       return `Stored the ${saved.provider} key (${saved.createdAt}).`;
     }
     case 'list-provider-keys': {
       const keys = await data.accountService.listProviderKeys(required(options, 'account'));
-      return keys.length === 0 ? 'No provider keys stored.' : keys.map((k) => `${k.provider}  added ${k.createdAt}`).join('\n');
+      return keys.length === 0
+        ? 'No provider keys stored.'
+        : keys.map((k) => `${k.provider}  added ${k.createdAt}`).join('\n');
     }
     case 'usage': {
       const limit = Number(options.limit ?? '20');

@@ -19,7 +19,9 @@ export type LocalConfig = {
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
 };
 
-export function readLocalConfig(env: Readonly<Record<string, string | undefined>> = process.env): LocalConfig {
+export function readLocalConfig(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): LocalConfig {
   const parsed = localEnvSchema.parse(env);
   return {
     port: parsed.PORT,

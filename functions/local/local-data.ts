@@ -38,12 +38,23 @@ async function localSecret(dataDir: string | undefined, file: string): Promise<U
  * Opens local data on a running dynalite. With `dataDir` the master key and the Metrion Key
  * pepper persist in files there (mode 0600); without it they are ephemeral.
  */
-export async function openLocalData(options: { dynamoEndpoint: string; dataDir?: string }): Promise<LocalData> {
+export async function openLocalData(options: {
+  dynamoEndpoint: string;
+  dataDir?: string;
+}): Promise<LocalData> {
   await ensureTables(
-    new DynamoDBClient({ endpoint: options.dynamoEndpoint, region: REGION, credentials: CREDENTIALS }),
+    new DynamoDBClient({
+      endpoint: options.dynamoEndpoint,
+      region: REGION,
+      credentials: CREDENTIALS,
+    }),
     LOCAL_TABLE_PREFIX,
   );
-  const documentClient = createDocumentClient({ endpoint: options.dynamoEndpoint, region: REGION, credentials: CREDENTIALS });
+  const documentClient = createDocumentClient({
+    endpoint: options.dynamoEndpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+  });
   const random = new CryptoRandom();
   const clock = new SystemClock();
   const dataKeyProvider = new LocalDataKeyProvider({

@@ -45,7 +45,9 @@ export function proxyBaseUrls(apiUrl: string): Record<ProviderId, string> {
   return Object.fromEntries(
     PROVIDER_IDS.map((id) => [
       id,
-      id === 'anthropic' ? `${apiUrl}${PROXY_PATH_PREFIX}` : `${apiUrl}${PROXY_PATH_PREFIX}/${id}/v1`,
+      id === 'anthropic'
+        ? `${apiUrl}${PROXY_PATH_PREFIX}`
+        : `${apiUrl}${PROXY_PATH_PREFIX}/${id}/v1`,
     ]),
   ) as Record<ProviderId, string>;
 }
@@ -59,7 +61,10 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const dynalite = await startDynalite(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
-  const data = await openLocalData({ dynamoEndpoint: dynalite.endpoint, ...(dataDir ? { dataDir } : {}) });
+  const data = await openLocalData({
+    dynamoEndpoint: dynalite.endpoint,
+    ...(dataDir ? { dataDir } : {}),
+  });
   const logger = new JsonLogger({
     service: 'metrion-local',
     ...(options.logWrite ? { write: options.logWrite } : {}),

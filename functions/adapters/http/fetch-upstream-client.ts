@@ -1,6 +1,10 @@
 // UpstreamClient over the runtime's fetch (undici): POST, no redirects followed, streamed body.
 import { UpstreamUnavailableError } from '#core/errors.ts';
-import type { UpstreamClient, UpstreamRequest, UpstreamResponse } from '#core/ports/upstream-client.ts';
+import type {
+  UpstreamClient,
+  UpstreamRequest,
+  UpstreamResponse,
+} from '#core/ports/upstream-client.ts';
 
 const EMPTY_BODY = (): ReadableStream<Uint8Array> =>
   new ReadableStream({

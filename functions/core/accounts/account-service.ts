@@ -44,7 +44,11 @@ export function createAccountService(deps: AccountServiceDeps) {
 
   return {
     /** Creates an account on the Free plan with a fresh Metrion Key. */
-    async createAccount(input: { email: string; displayName?: string; accountId?: string }): Promise<CreatedAccount> {
+    async createAccount(input: {
+      email: string;
+      displayName?: string;
+      accountId?: string;
+    }): Promise<CreatedAccount> {
       const accountId = input.accountId ?? toHex(deps.random.bytes(16));
       const account: Account = {
         accountId,
@@ -74,7 +78,11 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Adds or replaces the account's key for `provider`, sealed before it is stored. */
-    async putProviderKey(accountId: string, provider: ProviderId, key: string): Promise<ProviderKeySummary> {
+    async putProviderKey(
+      accountId: string,
+      provider: ProviderId,
+      key: string,
+    ): Promise<ProviderKeySummary> {
       const trimmed = key.trim();
       if (!PROVIDERS[provider].keyPattern.test(trimmed)) {
         throw new InvalidRequestError(
@@ -100,7 +108,10 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /** Removes the key and returns where to revoke it at the provider. */
-    async deleteProviderKey(accountId: string, provider: ProviderId): Promise<{ revokeUrl: string }> {
+    async deleteProviderKey(
+      accountId: string,
+      provider: ProviderId,
+    ): Promise<{ revokeUrl: string }> {
       if (!(await deps.accounts.deleteProviderKey(accountId, provider))) {
         throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
       }

@@ -18,6 +18,8 @@ export function errorEnvelope(
 
 /** The same envelope as one SSE event, for failures after a stream has started. */
 export function sseErrorEvent(wireFormat: WireFormat, message: string): string {
-  const body = JSON.stringify(errorEnvelope(wireFormat, 'api_error', message, 'upstream_stream_error'));
+  const body = JSON.stringify(
+    errorEnvelope(wireFormat, 'api_error', message, 'upstream_stream_error'),
+  );
   return wireFormat === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
 }

@@ -37,7 +37,10 @@ export function readCredential(headers: Readonly<Record<string, string>>): strin
   return match?.[1];
 }
 
-async function resolveAccountId(deps: AuthenticateDeps, metrionKey: string): Promise<{ accountId: string; digest: string }> {
+async function resolveAccountId(
+  deps: AuthenticateDeps,
+  metrionKey: string,
+): Promise<{ accountId: string; digest: string }> {
   const digest = metrionKeyDigest(metrionKey, deps.pepper);
   const accountId = await deps.accounts.findAccountIdByKeyDigest(digest);
   if (accountId === undefined) {

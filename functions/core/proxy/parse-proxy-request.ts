@@ -51,13 +51,17 @@ function parseJsonObject(body: Uint8Array): Record<string, unknown> {
 function requireFields(json: Record<string, unknown>, wireFormat: WireFormat): string {
   const model = json.model;
   if (typeof model !== 'string' || model.trim() === '') {
-    throw new InvalidRequestError('`model` is required: name the model to call, e.g. "gpt-4o-mini".');
+    throw new InvalidRequestError(
+      '`model` is required: name the model to call, e.g. "gpt-4o-mini".',
+    );
   }
   if (!Array.isArray(json.messages)) {
     throw new InvalidRequestError('`messages` is required and must be an array of messages.');
   }
   if (wireFormat === 'anthropic' && typeof json.max_tokens !== 'number') {
-    throw new InvalidRequestError('`max_tokens` is required by the Anthropic Messages API and must be a number.');
+    throw new InvalidRequestError(
+      '`max_tokens` is required by the Anthropic Messages API and must be a number.',
+    );
   }
   return model;
 }

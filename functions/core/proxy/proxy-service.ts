@@ -8,8 +8,17 @@ import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
 import { readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
-import { prepareUpstreamRequest, selectResponseHeaders, type UpstreamOrigins } from './upstream-request.ts';
-import { type AttemptResult, type ProxyAttempt, recordUsage, type UsageRecorderDeps } from './usage-recorder.ts';
+import {
+  prepareUpstreamRequest,
+  selectResponseHeaders,
+  type UpstreamOrigins,
+} from './upstream-request.ts';
+import {
+  type AttemptResult,
+  type ProxyAttempt,
+  recordUsage,
+  type UsageRecorderDeps,
+} from './usage-recorder.ts';
 
 export interface ProxyServiceDeps extends AuthenticateDeps, UsageRecorderDeps {
   readonly upstream: UpstreamClient;
@@ -84,9 +93,19 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   };
 }
 
-async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt, upstreamKey: string): Promise<ForwardedOutcome> {
+async function forward(
+  deps: ProxyServiceDeps,
+  attempt: ProxyAttempt,
+  upstreamKey: string,
+): Promise<ForwardedOutcome> {
   const { parsed, request } = attempt;
-  const prepared = prepareUpstreamRequest(parsed, request.headers, request.body, upstreamKey, deps.origins);
+  const prepared = prepareUpstreamRequest(
+    parsed,
+    request.headers,
+    request.body,
+    upstreamKey,
+    deps.origins,
+  );
   const abort = new AbortController();
   const response = await sendWithHeaderTimeout(deps, abort, {
     url: prepared.url,
@@ -119,9 +138,18 @@ async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt, upstreamKe
       ...(observation.model === undefined ? {} : { model: observation.model }),
       ...(succeeded
         ? {}
-        : { errorSource: 'provider' as const, errorMessage: observation.providerError ?? `HTTP ${response.status}` }),
+        : {
+            errorSource: 'provider' as const,
+            errorMessage: observation.providerError ?? `HTTP ${response.status}`,
+          }),
     };
-    return { kind: 'forwarded', status: response.status, headers, body, settled: recordUsage(deps, attempt, result) };
+    return {
+      kind: 'forwarded',
+      status: response.status,
+      headers,
+      body,
+      settled: recordUsage(deps, attempt, result),
+    };
   }
 
   let settle: (done: Promise<void>) => void = () => undefined;
@@ -137,7 +165,9 @@ async function forward(deps: ProxyServiceDeps, attempt: ProxyAttempt, upstreamKe
     onEnd: (end) => {
       const observation = tap.observation();
       const errorMessage =
-        end.failure ?? observation.providerError ?? (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined);
+        end.failure ??
+        observation.providerError ??
+        (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined);
       const errorSource = end.failure || end.clientDisconnected ? 'metrion' : 'provider';
       settle(
         recordUsage(deps, attempt, {
@@ -174,7 +204,11 @@ async function sendWithHeaderTimeout(
   }
 }
 
-async function readWhole(stream: ReadableStream<Uint8Array>, idleTimeoutMs: number, abortUpstream: () => void): Promise<Uint8Array> {
+async function readWhole(
+  stream: ReadableStream<Uint8Array>,
+  idleTimeoutMs: number,
+  abortUpstream: () => void,
+): Promise<Uint8Array> {
   const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
@@ -183,12 +217,15 @@ async function readWhole(stream: ReadableStream<Uint8Array>, idleTimeoutMs: numb
       const { done, value } = await readWithin(
         reader.read(),
         idleTimeoutMs,
-        () => new UpstreamTimeoutError('The provider stopped sending its answer. Retry the request.'),
+        () =>
+          new UpstreamTimeoutError('The provider stopped sending its answer. Retry the request.'),
       );
       if (done) break;
       length += value.byteLength;
       if (length > MAX_BUFFERED_RESPONSE_BYTES) {
-        throw new UpstreamUnavailableError('The provider response is larger than Metrion relays. Use stream: true.');
+        throw new UpstreamUnavailableError(
+          'The provider response is larger than Metrion relays. Use stream: true.',
+        );
       }
       chunks.push(value);
     }
@@ -196,7 +233,9 @@ async function readWhole(stream: ReadableStream<Uint8Array>, idleTimeoutMs: numb
     abortUpstream();
     reader.cancel().catch(() => undefined);
     if (error instanceof MetrionError) throw error;
-    throw new UpstreamUnavailableError('The connection to the provider broke before the answer was complete. Retry the request.');
+    throw new UpstreamUnavailableError(
+      'The connection to the provider broke before the answer was complete. Retry the request.',
+    );
   }
   const body = new Uint8Array(length);
   let offset = 0;

@@ -51,7 +51,11 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
       async pull(controller) {
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await readWithin(reader.read(), options.idleTimeoutMs, () => new StreamStalledError());
+          result = await readWithin(
+            reader.read(),
+            options.idleTimeoutMs,
+            () => new StreamStalledError(),
+          );
         } catch (error) {
           const failure =
             error instanceof StreamStalledError

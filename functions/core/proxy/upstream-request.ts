@@ -59,7 +59,9 @@ export function prepareUpstreamRequest(
 
 function withStreamUsage(json: Readonly<Record<string, unknown>>): Uint8Array {
   const streamOptions =
-    typeof json.stream_options === 'object' && json.stream_options !== null ? json.stream_options : {};
+    typeof json.stream_options === 'object' && json.stream_options !== null
+      ? json.stream_options
+      : {};
   const amended = { ...json, stream_options: { ...streamOptions, include_usage: true } };
   return new TextEncoder().encode(JSON.stringify(amended));
 }

@@ -27,7 +27,12 @@ export interface AttemptResult {
   readonly cached?: boolean;
 }
 
-const NO_TOKENS: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 };
+const NO_TOKENS: TokenUsage = {
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+};
 const MAX_ERROR_MESSAGE_LENGTH = 500;
 const APPEND_ATTEMPTS = 3;
 
@@ -83,10 +88,17 @@ export interface UsageRecorderDeps {
  * retry never counts twice. Never throws: a record that cannot be written is logged (without
  * secrets) for replay, because the customer's response has already been sent.
  */
-export async function recordUsage(deps: UsageRecorderDeps, attempt: ProxyAttempt, result: AttemptResult): Promise<void> {
+export async function recordUsage(
+  deps: UsageRecorderDeps,
+  attempt: ProxyAttempt,
+  result: AttemptResult,
+): Promise<void> {
   const record = buildUsageRecord(attempt, result);
   const retention = {
-    expiresAtEpochSeconds: usageExpiryEpochSeconds(attempt.caller.account.plan, attempt.request.receivedAtMs),
+    expiresAtEpochSeconds: usageExpiryEpochSeconds(
+      attempt.caller.account.plan,
+      attempt.request.receivedAtMs,
+    ),
   };
   for (let tryNumber = 1; tryNumber <= APPEND_ATTEMPTS; tryNumber += 1) {
     try {

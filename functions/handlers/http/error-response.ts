@@ -49,7 +49,9 @@ function mapError(error: unknown, requestId: string): MappedError {
       status: STATUS_BY_CODE[error.code] ?? 500,
       code: error.code,
       message: error.message,
-      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...(error.retryAfterSeconds === undefined
+        ? {}
+        : { retryAfterSeconds: error.retryAfterSeconds }),
     };
   }
   return {
@@ -63,12 +65,18 @@ function headersFor(mapped: MappedError, requestId: string): Record<string, stri
   return {
     'content-type': 'application/json',
     'x-metrion-request-id': requestId,
-    ...(mapped.retryAfterSeconds === undefined ? {} : { 'retry-after': String(mapped.retryAfterSeconds) }),
+    ...(mapped.retryAfterSeconds === undefined
+      ? {}
+      : { 'retry-after': String(mapped.retryAfterSeconds) }),
   };
 }
 
 /** A proxy error in the envelope of the provider the caller's SDK speaks. */
-export function proxyErrorResponse(error: unknown, wireFormat: WireFormat, requestId: string): ErrorResponse {
+export function proxyErrorResponse(
+  error: unknown,
+  wireFormat: WireFormat,
+  requestId: string,
+): ErrorResponse {
   const mapped = mapError(error, requestId);
   const type = ENVELOPE_TYPE_BY_STATUS[mapped.status] ?? 'api_error';
   return {

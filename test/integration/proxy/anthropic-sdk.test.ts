@@ -12,7 +12,12 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const CACHED_TOKENS = { inputTokens: 100, outputTokens: 50, cacheReadTokens: 1000, cacheWriteTokens: 200 };
+const CACHED_TOKENS = {
+  inputTokens: 100,
+  outputTokens: 50,
+  cacheReadTokens: 1000,
+  cacheWriteTokens: 200,
+};
 // claude-haiku-4-5: $1 in, $5 out, $0.10 cache read, $1.25 cache write per million tokens (pico-USD).
 const CACHED_COST = 100n * 1_000_000n + 50n * 5_000_000n + 1000n * 100_000n + 200n * 1_250_000n;
 
@@ -24,7 +29,11 @@ describe('Anthropic SDK through the proxy', () => {
   it('answers in stored mode with the SDK default Bearer credential and prices cache tokens', async () => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS });
     const before = (await stack.records()).length;
-    const client = new Anthropic({ apiKey: stack.metrionKey, baseURL: stack.metrion.proxyBaseUrls.anthropic, maxRetries: 0 });
+    const client = new Anthropic({
+      apiKey: stack.metrionKey,
+      baseURL: stack.metrion.proxyBaseUrls.anthropic,
+      maxRetries: 0,
+    });
 
     const message = await client.messages.create({
       model: 'claude-haiku-4-5',
@@ -32,7 +41,10 @@ describe('Anthropic SDK through the proxy', () => {
       messages: [{ role: 'user', content: 'Say hello' }],
     });
 
-    expect(message.content[0]).toMatchObject({ type: 'text', text: 'Hello from the fake upstream.' });
+    expect(message.content[0]).toMatchObject({
+      type: 'text',
+      text: 'Hello from the fake upstream.',
+    });
     const upstream = stack.anthropic.requests.at(-1);
     expect(upstream?.headers['x-api-key']).toBe(FAKE_ANTHROPIC_API_KEY);
     expect(upstream?.headers.authorization).toBeUndefined();
@@ -51,7 +63,11 @@ describe('Anthropic SDK through the proxy', () => {
   it('streams with messages.stream() and records the final usage once', async () => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS, chunkDelayMs: 5 });
     const before = (await stack.records()).length;
-    const client = new Anthropic({ apiKey: stack.metrionKey, baseURL: stack.metrion.proxyBaseUrls.anthropic, maxRetries: 0 });
+    const client = new Anthropic({
+      apiKey: stack.metrionKey,
+      baseURL: stack.metrion.proxyBaseUrls.anthropic,
+      maxRetries: 0,
+    });
 
     const stream = client.messages.stream({
       model: 'claude-haiku-4-5',
@@ -76,10 +92,17 @@ describe('Anthropic SDK through the proxy', () => {
     const client = new Anthropic({
       apiKey: FAKE_ANTHROPIC_API_KEY,
       baseURL: stack.metrion.proxyBaseUrls.anthropic,
-      defaultHeaders: { 'x-metrion-token': stack.metrionKey, 'anthropic-beta': 'prompt-caching-2024-07-31' },
+      defaultHeaders: {
+        'x-metrion-token': stack.metrionKey,
+        'anthropic-beta': 'prompt-caching-2024-07-31',
+      },
       maxRetries: 0,
     });
-    await client.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    await client.messages.create({
+      model: 'claude-haiku-4-5',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const upstream = stack.anthropic.requests.at(-1);
     expect(upstream?.headers['x-api-key']).toBe(FAKE_ANTHROPIC_API_KEY);
     expect(upstream?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
@@ -92,7 +115,11 @@ describe('Anthropic SDK through the proxy', () => {
     const response = await fetch(`${stack.metrion.url}/api/proxy/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': stack.metrionKey },
-      body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }),
+      body: JSON.stringify({
+        model: 'claude-haiku-4-5',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
     });
     expect(response.status).toBe(200);
     expect(stack.anthropic.requests.at(-1)?.headers['anthropic-version']).toBe('2023-06-01');
@@ -105,12 +132,19 @@ describe('Anthropic SDK through the proxy', () => {
       maxRetries: 0,
     });
     const failure = await client.messages
-      .create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] })
+      .create({
+        model: 'claude-haiku-4-5',
+        max_tokens: 8,
+        messages: [{ role: 'user', content: 'hi' }],
+      })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Anthropic.AuthenticationError);
     expect((failure as InstanceType<typeof Anthropic.AuthenticationError>).error).toMatchObject({
       type: 'error',
-      error: { type: 'authentication_error', message: expect.stringContaining('Metrion Key is not valid') },
+      error: {
+        type: 'authentication_error',
+        message: expect.stringContaining('Metrion Key is not valid'),
+      },
     });
   });
 });

@@ -14,7 +14,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function post(path: string, init: { headers?: Record<string, string>; body?: string; method?: string }) {
+async function post(
+  path: string,
+  init: { headers?: Record<string, string>; body?: string; method?: string },
+) {
   const response = await fetch(`${stack.metrion.url}${path}`, {
     method: init.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
@@ -26,7 +29,10 @@ async function post(path: string, init: { headers?: Record<string, string>; body
 }
 
 const OPENAI_PATH = '/api/proxy/openai/v1/chat/completions';
-const chatBody = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+const chatBody = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'hi' }],
+});
 
 describe('proxy errors', () => {
   it('answers a wrong Metrion Key with 401 in the OpenAI envelope, without calling upstream or recording', async () => {
@@ -40,7 +46,9 @@ describe('proxy errors', () => {
       .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((failure as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe('invalid_api_key');
+    expect((failure as InstanceType<typeof OpenAI.AuthenticationError>).code).toBe(
+      'invalid_api_key',
+    );
     expect(stack.openai.requests.length).toBe(upstreamCalls);
     expect(await stack.records()).toHaveLength(0);
   });
@@ -49,12 +57,19 @@ describe('proxy errors', () => {
     const response = await post(OPENAI_PATH, { body: chatBody });
     expect(response.status).toBe(401);
     expect(response.json()).toEqual({
-      error: { message: expect.stringContaining('No API key sent'), type: 'authentication_error', code: 'invalid_api_key' },
+      error: {
+        message: expect.stringContaining('No API key sent'),
+        type: 'authentication_error',
+        code: 'invalid_api_key',
+      },
     });
   });
 
   it('requires x-metrion-token in pass-through mode', async () => {
-    const response = await post(OPENAI_PATH, { body: chatBody, headers: { authorization: `Bearer ${FAKE_OPENAI_API_KEY}` } });
+    const response = await post(OPENAI_PATH, {
+      body: chatBody,
+      headers: { authorization: `Bearer ${FAKE_OPENAI_API_KEY}` },
+    });
     expect(response.status).toBe(401);
     expect(response.json().error.message).toContain('x-metrion-token');
   });
@@ -68,11 +83,19 @@ describe('proxy errors', () => {
     expect(response.status).toBe(401);
     expect(response.json().error.message).toContain('No Mistral key is stored');
     const [record] = await stack.waitForRecords(before + 1);
-    expect(record).toMatchObject({ provider: 'mistral', status: 401, errorSource: 'metrion', model: 'mistral-small-latest' });
+    expect(record).toMatchObject({
+      provider: 'mistral',
+      status: 401,
+      errorSource: 'metrion',
+      model: 'mistral-small-latest',
+    });
   });
 
   it('answers malformed JSON with 400 in the Anthropic envelope on Anthropic routes', async () => {
-    const response = await post('/api/proxy/v1/messages', { body: '{"model":', headers: { 'x-api-key': stack.metrionKey } });
+    const response = await post('/api/proxy/v1/messages', {
+      body: '{"model":',
+      headers: { 'x-api-key': stack.metrionKey },
+    });
     expect(response.status).toBe(400);
     expect(response.json()).toEqual({
       type: 'error',
@@ -81,17 +104,26 @@ describe('proxy errors', () => {
   });
 
   it('answers unknown paths with 404 and wrong methods with 405, in the provider envelope', async () => {
-    const notFound = await post('/api/proxy/openai/v1/embeddings', { body: chatBody, headers: { authorization: `Bearer ${stack.metrionKey}` } });
+    const notFound = await post('/api/proxy/openai/v1/embeddings', {
+      body: chatBody,
+      headers: { authorization: `Bearer ${stack.metrionKey}` },
+    });
     expect(notFound.status).toBe(404);
     expect(notFound.json().error.type).toBe('not_found_error');
-    const wrongMethod = await post(OPENAI_PATH, { method: 'GET', headers: { authorization: `Bearer ${stack.metrionKey}` } });
+    const wrongMethod = await post(OPENAI_PATH, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${stack.metrionKey}` },
+    });
     expect(wrongMethod.status).toBe(405);
   });
 
   it('answers an upstream that resets the connection with 502 and records it', async () => {
     stack.openai.setScenario({ kind: 'reset' });
     const before = (await stack.records()).length;
-    const response = await post(OPENAI_PATH, { body: chatBody, headers: { authorization: `Bearer ${stack.metrionKey}` } });
+    const response = await post(OPENAI_PATH, {
+      body: chatBody,
+      headers: { authorization: `Bearer ${stack.metrionKey}` },
+    });
     stack.openai.setScenario({ kind: 'ok' });
     expect(response.status).toBe(502);
     expect(response.json().error.message).toContain('Retry');
@@ -102,15 +134,39 @@ describe('proxy errors', () => {
   it('never shows a provider key or a Metrion Key in any log line, response or usage record', async () => {
     // Arrange: exercise success and failure paths in both modes first
     stack.openai.setScenario({ kind: 'ok' });
-    await post(OPENAI_PATH, { body: chatBody, headers: { authorization: `Bearer ${stack.metrionKey}` } });
-    await post(OPENAI_PATH, { body: chatBody, headers: { authorization: `Bearer ${FAKE_OPENAI_API_KEY}`, 'x-metrion-token': stack.metrionKey } });
-    await post(OPENAI_PATH, { body: '{', headers: { authorization: `Bearer ${FAKE_OPENAI_API_KEY}`, 'x-metrion-token': stack.metrionKey } });
+    await post(OPENAI_PATH, {
+      body: chatBody,
+      headers: { authorization: `Bearer ${stack.metrionKey}` },
+    });
+    await post(OPENAI_PATH, {
+      body: chatBody,
+      headers: {
+        authorization: `Bearer ${FAKE_OPENAI_API_KEY}`,
+        'x-metrion-token': stack.metrionKey,
+      },
+    });
+    await post(OPENAI_PATH, {
+      body: '{',
+      headers: {
+        authorization: `Bearer ${FAKE_OPENAI_API_KEY}`,
+        'x-metrion-token': stack.metrionKey,
+      },
+    });
     const records = await stack.records();
 
     // Assert
-    const haystacks = [...stack.logLines, ...responseTexts, JSON.stringify(records, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))];
+    const haystacks = [
+      ...stack.logLines,
+      ...responseTexts,
+      JSON.stringify(records, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    ];
     expect(haystacks.length).toBeGreaterThan(5);
-    for (const secret of [FAKE_OPENAI_API_KEY, FAKE_ANTHROPIC_API_KEY, stack.metrionKey, stack.metrionKey.slice(11)]) {
+    for (const secret of [
+      FAKE_OPENAI_API_KEY,
+      FAKE_ANTHROPIC_API_KEY,
+      stack.metrionKey,
+      stack.metrionKey.slice(11),
+    ]) {
       for (const text of haystacks) expect(text).not.toContain(secret);
     }
   });

@@ -19,13 +19,20 @@ async function newestRecordAfter(countBefore: number) {
 }
 
 function storedClient(): OpenAI {
-  return new OpenAI({ apiKey: stack.metrionKey, baseURL: stack.metrion.proxyBaseUrls.openai, maxRetries: 0 });
+  return new OpenAI({
+    apiKey: stack.metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls.openai,
+    maxRetries: 0,
+  });
 }
 
 describe('OpenAI SDK through the proxy', () => {
   it('answers a JSON request in stored mode and records exact usage and cost', async () => {
     // Arrange
-    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 1000, cacheReadTokens: 500, outputTokens: 200 } });
+    stack.openai.setScenario({
+      kind: 'ok',
+      tokens: { inputTokens: 1000, cacheReadTokens: 500, outputTokens: 200 },
+    });
     const before = (await stack.records()).length;
 
     // Act
@@ -36,7 +43,9 @@ describe('OpenAI SDK through the proxy', () => {
 
     // Assert: the answer, the upstream credential, and the record
     expect(completion.choices[0]?.message.content).toBe('Hello from the fake upstream.');
-    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_API_KEY}`);
+    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
+      `Bearer ${FAKE_OPENAI_API_KEY}`,
+    );
     const record = await newestRecordAfter(before);
     expect(record).toMatchObject({
       provider: 'openai',
@@ -68,10 +77,14 @@ describe('OpenAI SDK through the proxy', () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
 
-    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello from the fake upstream.');
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(
+      'Hello from the fake upstream.',
+    );
     expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
     expect(chunks.some((c) => c.usage)).toBe(false);
-    expect(JSON.parse(stack.openai.requests.at(-1)?.body ?? '{}').stream_options).toEqual({ include_usage: true });
+    expect(JSON.parse(stack.openai.requests.at(-1)?.body ?? '{}').stream_options).toEqual({
+      include_usage: true,
+    });
     const record = await newestRecordAfter(before);
     expect(record).toMatchObject({ inputTokens: 40, outputTokens: 6, streamed: true, status: 200 });
     expect(record?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
@@ -88,7 +101,9 @@ describe('OpenAI SDK through the proxy', () => {
     });
     const usageChunks = [];
     for await (const chunk of stream) if (chunk.usage) usageChunks.push(chunk.usage);
-    expect(usageChunks).toEqual([expect.objectContaining({ prompt_tokens: 7, completion_tokens: 3 })]);
+    expect(usageChunks).toEqual([
+      expect.objectContaining({ prompt_tokens: 7, completion_tokens: 3 }),
+    ]);
   });
 
   it('delivers the first chunk before the upstream has finished', async () => {
@@ -120,26 +135,52 @@ describe('OpenAI SDK through the proxy', () => {
       defaultHeaders: { 'x-metrion-token': stack.metrionKey, 'x-metrion-user': 'billing-agent' },
       maxRetries: 0,
     });
-    const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    const completion = await client.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(completion.model).toBe('gpt-4o-2024-08-06');
-    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(`Bearer ${FAKE_OPENAI_API_KEY}`);
+    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
+      `Bearer ${FAKE_OPENAI_API_KEY}`,
+    );
     const record = await newestRecordAfter(before);
-    expect(record).toMatchObject({ mode: 'pass-through', requester: 'billing-agent', model: 'gpt-4o-2024-08-06' });
+    expect(record).toMatchObject({
+      mode: 'pass-through',
+      requester: 'billing-agent',
+      model: 'gpt-4o-2024-08-06',
+    });
   });
 
   it('relays provider errors unchanged and records them as provider errors', async () => {
     stack.openai.setScenario({
       kind: 'error',
       status: 400,
-      body: { error: { message: 'Invalid value for temperature', type: 'invalid_request_error', param: 'temperature', code: null } },
+      body: {
+        error: {
+          message: 'Invalid value for temperature',
+          type: 'invalid_request_error',
+          param: 'temperature',
+          code: null,
+        },
+      },
     });
     const before = (await stack.records()).length;
     const failure = await storedClient()
-      .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], temperature: 9 })
+      .chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'x' }],
+        temperature: 9,
+      })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain('Invalid value for temperature');
+    expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(
+      'Invalid value for temperature',
+    );
     const record = await newestRecordAfter(before);
-    expect(record).toMatchObject({ status: 400, errorSource: 'provider', errorMessage: 'Invalid value for temperature' });
+    expect(record).toMatchObject({
+      status: 400,
+      errorSource: 'provider',
+      errorMessage: 'Invalid value for temperature',
+    });
   });
 });

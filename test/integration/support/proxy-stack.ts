@@ -1,9 +1,13 @@
 // The local composition root with fake upstreams and one account: what the proxy tests drive.
-import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from '../../fixtures/fake-anthropic-server.ts';
+
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
+import {
+  FAKE_ANTHROPIC_API_KEY,
+  startFakeAnthropic,
+} from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
-import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
 
 export interface ProxyStack {
   readonly metrion: LocalMetrion;

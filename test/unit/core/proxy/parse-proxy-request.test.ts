@@ -5,9 +5,15 @@ import {
   PayloadTooLargeError,
   RouteNotFoundError,
 } from '#core/errors.ts';
-import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES, parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
+import {
+  type IncomingProxyRequest,
+  MAX_PROXY_BODY_BYTES,
+  parseProxyRequest,
+} from '#core/proxy/parse-proxy-request.ts';
 
-function request(overrides: Partial<IncomingProxyRequest> & { json?: unknown } = {}): IncomingProxyRequest {
+function request(
+  overrides: Partial<IncomingProxyRequest> & { json?: unknown } = {},
+): IncomingProxyRequest {
   const { json, ...rest } = overrides;
   return {
     requestId: 'req-1',
@@ -24,7 +30,12 @@ describe('parseProxyRequest', () => {
   it('reads provider, model, stream flags and requester', () => {
     const parsed = parseProxyRequest(
       request({
-        json: { model: 'gpt-4o', messages: [], stream: true, stream_options: { include_usage: true } },
+        json: {
+          model: 'gpt-4o',
+          messages: [],
+          stream: true,
+          stream_options: { include_usage: true },
+        },
         headers: { 'x-metrion-user': '  agent-7 ' },
       }),
     );
@@ -40,12 +51,16 @@ describe('parseProxyRequest', () => {
 
   it('requires max_tokens for Anthropic only', () => {
     const anthropic = { path: '/api/proxy/v1/messages' };
-    expect(() => parseProxyRequest(request({ ...anthropic, json: { model: 'claude-haiku-4-5', messages: [] } }))).toThrow(
-      /max_tokens/,
-    );
-    expect(parseProxyRequest(request({ ...anthropic, json: { model: 'm', messages: [], max_tokens: 5 } })).provider).toBe(
-      'anthropic',
-    );
+    expect(() =>
+      parseProxyRequest(
+        request({ ...anthropic, json: { model: 'claude-haiku-4-5', messages: [] } }),
+      ),
+    ).toThrow(/max_tokens/);
+    expect(
+      parseProxyRequest(
+        request({ ...anthropic, json: { model: 'm', messages: [], max_tokens: 5 } }),
+      ).provider,
+    ).toBe('anthropic');
   });
 
   it.each([
@@ -65,12 +80,18 @@ describe('parseProxyRequest', () => {
   });
 
   it('rejects unknown paths and wrong methods', () => {
-    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/embeddings' }))).toThrow(RouteNotFoundError);
+    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/embeddings' }))).toThrow(
+      RouteNotFoundError,
+    );
     expect(() => parseProxyRequest(request({ method: 'GET' }))).toThrow(MethodNotAllowedError);
   });
 
   it('rejects requester labels that are too long or not printable', () => {
-    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-user': 'a'.repeat(129) } }))).toThrow(/x-metrion-user/);
-    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-user': 'tab\there' } }))).toThrow(/x-metrion-user/);
+    expect(() =>
+      parseProxyRequest(request({ headers: { 'x-metrion-user': 'a'.repeat(129) } })),
+    ).toThrow(/x-metrion-user/);
+    expect(() =>
+      parseProxyRequest(request({ headers: { 'x-metrion-user': 'tab\there' } })),
+    ).toThrow(/x-metrion-user/);
   });
 });

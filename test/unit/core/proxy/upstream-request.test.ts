@@ -12,17 +12,33 @@ const origins = {
 
 function prepare(path: string, json: unknown, headers: Record<string, string> = {}) {
   const body = new TextEncoder().encode(JSON.stringify(json));
-  const parsed = parseProxyRequest({ requestId: 'r', method: 'POST', path, headers, body, receivedAtMs: 0 });
-  return { body, prepared: prepareUpstreamRequest(parsed, headers, body, 'sk-upstream-key', origins) };
+  const parsed = parseProxyRequest({
+    requestId: 'r',
+    method: 'POST',
+    path,
+    headers,
+    body,
+    receivedAtMs: 0,
+  });
+  return {
+    body,
+    prepared: prepareUpstreamRequest(parsed, headers, body, 'sk-upstream-key', origins),
+  };
 }
 
 describe('prepareUpstreamRequest', () => {
   it('builds the URL from the configured origin and the fixed path only', () => {
-    const { prepared } = prepare('/api/proxy/gemini/chat/completions', { model: 'gemini-2.5-flash', messages: [] }, {
-      host: 'evil.example',
-      'x-forwarded-host': 'evil.example',
-    });
-    expect(prepared.url).toBe('https://generativelanguage.googleapis.com/v1beta/openai/chat/completions');
+    const { prepared } = prepare(
+      '/api/proxy/gemini/chat/completions',
+      { model: 'gemini-2.5-flash', messages: [] },
+      {
+        host: 'evil.example',
+        'x-forwarded-host': 'evil.example',
+      },
+    );
+    expect(prepared.url).toBe(
+      'https://generativelanguage.googleapis.com/v1beta/openai/chat/completions',
+    );
   });
 
   it('sends Anthropic credentials as x-api-key with a default version, and forwards the caller version and beta', () => {
@@ -42,7 +58,11 @@ describe('prepareUpstreamRequest', () => {
   });
 
   it('passes the body through byte for byte unless usage must be requested', () => {
-    const json = { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }], temperature: 0.25 };
+    const json = {
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+      temperature: 0.25,
+    };
     const { body, prepared } = prepare('/api/proxy/openai/v1/chat/completions', json);
     expect(prepared.body).toBe(body);
     expect(prepared.headers.authorization).toBe('Bearer sk-upstream-key');
@@ -56,12 +76,20 @@ describe('prepareUpstreamRequest', () => {
       stream: true,
       stream_options: { other: 1 },
     });
-    expect(JSON.parse(new TextDecoder().decode(prepared.body)).stream_options).toEqual({ other: 1, include_usage: true });
+    expect(JSON.parse(new TextDecoder().decode(prepared.body)).stream_options).toEqual({
+      other: 1,
+      include_usage: true,
+    });
     expect(prepared.stripUsageOnlyChunk).toBe(true);
   });
 
   it('leaves a caller-requested usage chunk alone', () => {
-    const json = { model: 'gpt-4o', messages: [], stream: true, stream_options: { include_usage: true } };
+    const json = {
+      model: 'gpt-4o',
+      messages: [],
+      stream: true,
+      stream_options: { include_usage: true },
+    };
     const { body, prepared } = prepare('/api/proxy/openai/v1/chat/completions', json);
     expect(prepared.body).toBe(body);
     expect(prepared.stripUsageOnlyChunk).toBe(false);
