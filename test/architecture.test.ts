@@ -1,0 +1,103 @@
+// Enforces the dependency rule (docs/architecture.md, Layers) on import specifiers and env reads.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '..');
+
+function sourceFiles(folder: string): string[] {
+  return readdirSync(join(ROOT, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => /\.tsx?$/.test(file))
+    .map((file) => join(folder, file));
+}
+
+function importSpecifiers(file: string): string[] {
+  const text = readFileSync(join(ROOT, file), 'utf8');
+  const specifiers = [
+    ...text.matchAll(
+      /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|import\s+['"]([^'"]+)['"]/g,
+    ),
+  ];
+  return specifiers.map((match) => match[1] ?? match[2] ?? match[3] ?? '');
+}
+
+/** Layer of a relative specifier resolved from `file`, or of a subpath alias. */
+function targetOf(file: string, specifier: string): string {
+  if (specifier.startsWith('#')) return specifier.slice(1).split('/')[0] ?? '';
+  if (specifier.startsWith('.')) {
+    const resolved = relative(join(ROOT, 'functions'), join(ROOT, file, '..', specifier));
+    return resolved.startsWith('..') ? 'outside' : (resolved.split('/')[0] ?? '');
+  }
+  return `package:${specifier}`;
+}
+
+/** The core may use itself and deterministic crypto; time, randomness and I/O come as ports. */
+const ALLOWED_IN_CORE = new Set(['core', 'package:node:crypto']);
+
+describe('dependency rule', () => {
+  it('keeps functions/core free of I/O packages and outer layers', () => {
+    const violations = sourceFiles('functions/core').flatMap((file) =>
+      importSpecifiers(file)
+        .map((specifier) => ({ file, specifier, target: targetOf(file, specifier) }))
+        .filter(({ target }) => !ALLOWED_IN_CORE.has(target)),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('lets functions/contracts import only zod', () => {
+    const violations = sourceFiles('functions/contracts').flatMap((file) =>
+      importSpecifiers(file)
+        .filter((specifier) => specifier !== 'zod' && !specifier.startsWith('./'))
+        .map((specifier) => ({ file, specifier })),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps handlers away from adapters, roots and the AWS SDK', () => {
+    const violations = sourceFiles('functions/handlers').flatMap((file) =>
+      importSpecifiers(file)
+        .map((specifier) => ({ file, specifier, target: targetOf(file, specifier) }))
+        .filter(
+          ({ target }) =>
+            ['adapters', 'lambda', 'local', 'outside'].includes(target) ||
+            target.startsWith('package:@aws-sdk/'),
+        ),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps adapters from importing handlers or composition roots', () => {
+    const violations = sourceFiles('functions/adapters').flatMap((file) =>
+      importSpecifiers(file)
+        .map((specifier) => ({ file, specifier, target: targetOf(file, specifier) }))
+        .filter(({ target }) => ['handlers', 'lambda', 'local', 'outside'].includes(target)),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('never reaches local-mode code from a Lambda composition root', () => {
+    const violations = sourceFiles('functions/lambda').flatMap((file) =>
+      importSpecifiers(file)
+        .map((specifier) => ({ file, specifier, target: targetOf(file, specifier) }))
+        .filter(
+          ({ target }) =>
+            target === 'local' || /dynalite|cognito-local|aws-ses-v2-local/.test(target),
+        ),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('reads process.env only in functions/lambda/env.ts among Lambda code', () => {
+    const readers = [
+      'functions/core',
+      'functions/handlers',
+      'functions/adapters',
+      'functions/lambda',
+      'functions/contracts',
+    ]
+      .flatMap(sourceFiles)
+      .filter((file) => file !== join('functions/lambda', 'env.ts'))
+      .filter((file) => /process\.env/.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(readers).toEqual([]);
+  });
+});
