@@ -28,7 +28,7 @@ function required(options: AdminArgs['options'], name: string): string {
 export class AdminUsageError extends Error {}
 
 function formatCost(record: UsageRecord): string {
-  return record.costPicoUsd === null ? 'unpriced' : `$${formatUsd(record.costPicoUsd, 6)}`;
+  return record.costPicoUsd === null ? 'unpriced' : `$${formatUsd(record.costPicoUsd, 8)}`;
 }
 
 function usageTable(records: readonly UsageRecord[]): string {
