@@ -1,0 +1,100 @@
+import { type FormEvent, useEffect, useState } from 'react';
+import { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
+import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
+import { Notice } from '../components/Notice.tsx';
+import { useResource } from '../components/use-resource.ts';
+import { api, errorMessage } from '../lib/api-client.ts';
+import { CURRENCY_LABELS, type CurrencyCode, formatMoney } from '../lib/format.ts';
+
+/** A sample amount for the currency preview: 1,234.56 in micros. */
+const PREVIEW_AMOUNT_MICROS = 1_234_560_000;
+
+/** Settings → General: display name and display currency. */
+export default function GeneralSettings() {
+  const { resource, reload, setValue } = useResource(() => api.getMe());
+  const [displayName, setDisplayName] = useState('');
+  const [currency, setCurrency] = useState<CurrencyCode>('USD');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ kind: 'success' | 'error'; message: string }>();
+
+  const account = resource.state === 'ready' ? resource.value : undefined;
+  useEffect(() => {
+    if (!account) return;
+    setDisplayName(account.displayName);
+    setCurrency(account.currency);
+  }, [account]);
+
+  if (resource.state === 'loading') return <Loading what="your settings" />;
+  if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setResult(undefined);
+    api.updateGeneral({ displayName, currency }).then(
+      (updated) => {
+        setValue(updated);
+        setResult({ kind: 'success', message: 'Settings saved.' });
+        setBusy(false);
+      },
+      (error: unknown) => {
+        setResult({ kind: 'error', message: errorMessage(error) });
+        setBusy(false);
+      },
+    );
+  };
+
+  return (
+    <section className="card" aria-labelledby="general-heading">
+      <h2 id="general-heading">General</h2>
+      <form className="form" onSubmit={submit}>
+        {result && <Notice kind={result.kind}>{result.message}</Notice>}
+        <div className="field">
+          <span className="field__label">Email</span>
+          <span id="account-email">{resource.value.email}</span>
+        </div>
+        <div className="field">
+          <label htmlFor="display-name">Display name</label>
+          <input
+            id="display-name"
+            type="text"
+            maxLength={80}
+            autoComplete="name"
+            required
+            value={displayName}
+            onChange={(event) => setDisplayName(event.target.value)}
+          />
+        </div>
+        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+          <legend>Currency</legend>
+          <span className="field__hint" id="currency-hint">
+            All cost figures are shown in this currency, converted with daily reference rates.
+          </span>
+          <div className="choices" aria-describedby="currency-hint">
+            {CURRENCY_CODES.map((code) => (
+              <label key={code} className="choice">
+                <input
+                  type="radio"
+                  name="currency"
+                  value={code}
+                  checked={currency === code}
+                  onChange={() => setCurrency(code)}
+                  aria-label={CURRENCY_LABELS[code]}
+                />
+                <span>{code}</span>
+              </label>
+            ))}
+          </div>
+          <span className="field__hint">
+            Example: {formatMoney(PREVIEW_AMOUNT_MICROS, currency)}
+          </span>
+        </fieldset>
+        <div>
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? 'Saving…' : 'Save changes'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

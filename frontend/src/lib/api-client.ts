@@ -1,0 +1,194 @@
+import type { z } from 'zod';
+import {
+  API_ROUTES,
+  type ApiRoute,
+  type ApiRouteName,
+  apiErrorSchema,
+} from '../../../functions/contracts/settings-api.ts';
+import type { CognitoConfig } from './cognito.ts';
+import { endSession, freshBearerToken } from './session.ts';
+
+type Routes = typeof API_ROUTES;
+
+/** What a route answers, as its response schema parses it. */
+export type ResponseOf<N extends ApiRouteName> = z.output<Routes[N]['response']>;
+
+/** The body a route accepts (before its schema trims and checks it). */
+export type BodyOf<N extends ApiRouteName> = Routes[N] extends {
+  readonly request: infer S extends z.ZodType;
+}
+  ? z.input<S>
+  : never;
+
+type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? Name | PathParamNames<Rest>
+  : never;
+
+type CallOptions<N extends ApiRouteName> = ([PathParamNames<Routes[N]['path']>] extends [never]
+  ? { readonly params?: undefined }
+  : { readonly params: Readonly<Record<PathParamNames<Routes[N]['path']>, string>> }) &
+  ([BodyOf<N>] extends [never] ? { readonly body?: undefined } : { readonly body: BodyOf<N> });
+
+/**
+ * A failed API call: the API's own `{error:{code,message}}`, a request the contract rejects
+ * before sending (`invalid_request`), or no answer at all (`network_error`, status 0).
+ * `message` is written for people and safe to show.
+ */
+export class ApiRequestError extends Error {
+  readonly status: number;
+  readonly code: string;
+
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.name = 'ApiRequestError';
+    this.status = status;
+    this.code = code;
+  }
+}
+
+/** A message for people from anything a call may throw. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong. Try again.';
+}
+
+export interface ApiClientOptions {
+  /** @default globalThis.fetch */
+  readonly fetch?: typeof fetch;
+  /**
+   * Called when the API rejects the session (401) or there is none: the default forgets the
+   * session and opens the sign-in page, which returns here afterwards.
+   */
+  readonly onUnauthorized?: () => void;
+}
+
+function redirectToSignIn(): void {
+  const back = `${location.pathname}${location.search}`;
+  location.assign(`/sign-in?next=${encodeURIComponent(back)}`);
+}
+
+function pathOf(template: string, params: Readonly<Record<string, string>> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`Missing path parameter ${name} for ${template}`);
+    return encodeURIComponent(value);
+  });
+}
+
+/**
+ * The dashboard's only way to the API. Every route, method, path, request and response comes
+ * from `API_ROUTES` (the schemas the settings Lambda validates with): requests are checked
+ * before sending, responses are parsed before use, and signed-in routes carry a fresh token.
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const onUnauthorized =
+    options.onUnauthorized ??
+    (() => {
+      endSession();
+      redirectToSignIn();
+    });
+  let config: Promise<ResponseOf<'getConfig'>> | undefined;
+
+  const unauthorized = (): ApiRequestError => {
+    onUnauthorized();
+    return new ApiRequestError(401, 'unauthorized', 'Your session has ended. Sign in again.');
+  };
+
+  async function call<N extends ApiRouteName>(
+    name: N,
+    options: CallOptions<N>,
+  ): Promise<ResponseOf<N>> {
+    const route: ApiRoute = API_ROUTES[name];
+    const headers: Record<string, string> = { accept: 'application/json' };
+    let body: string | undefined;
+    if (route.request) {
+      const parsed = route.request.safeParse(options.body);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
+        throw new ApiRequestError(400, 'invalid_request', message);
+      }
+      body = JSON.stringify(parsed.data);
+      headers['content-type'] = 'application/json';
+    }
+    if (route.auth === 'jwt') {
+      const token = await freshBearerToken((await getConfig()).cognito);
+      if (!token) throw unauthorized();
+      headers.authorization = `Bearer ${token}`;
+    }
+
+    let response: Response;
+    try {
+      response = await fetchFn(pathOf(route.path, options.params), {
+        method: route.method,
+        headers,
+        ...(body === undefined ? {} : { body }),
+      });
+    } catch {
+      throw new ApiRequestError(
+        0,
+        'network_error',
+        'Could not reach Metrion. Check your connection and try again.',
+      );
+    }
+    const payload: unknown = await response.json().catch(() => undefined);
+    if (response.status === 401 && route.auth === 'jwt') throw unauthorized();
+    if (!response.ok) {
+      const apiError = apiErrorSchema.safeParse(payload);
+      throw apiError.success
+        ? new ApiRequestError(
+            response.status,
+            apiError.data.error.code,
+            apiError.data.error.message,
+          )
+        : new ApiRequestError(
+            response.status,
+            'http_error',
+            `Metrion answered with HTTP ${response.status}. Try again in a moment.`,
+          );
+    }
+    const parsed = route.response.safeParse(payload);
+    if (!parsed.success) {
+      throw new ApiRequestError(
+        response.status,
+        'invalid_response',
+        'Metrion sent an answer this page does not understand. Reload the page.',
+      );
+    }
+    return parsed.data as ResponseOf<N>;
+  }
+
+  function getConfig(): Promise<ResponseOf<'getConfig'>> {
+    config ??= call('getConfig', {}).catch((error: unknown) => {
+      config = undefined;
+      throw error;
+    });
+    return config;
+  }
+
+  return {
+    /** Public: Cognito settings and the proxy base path. Fetched once per page. */
+    getConfig,
+    /** Cognito settings for the sign-in forms. */
+    cognitoConfig: async (): Promise<CognitoConfig> => (await getConfig()).cognito,
+    /** The signed-in account; the API creates it on the first call after sign-up. */
+    getMe: () => call('getMe', {}),
+    updateGeneral: (body: BodyOf<'updateGeneral'>) => call('updateGeneral', { body }),
+    getMetrionKey: () => call('getMetrionKey', {}),
+    /** A new Metrion Key; the previous one stops working at once. */
+    regenerateMetrionKey: () => call('regenerateMetrionKey', {}),
+    listProviderKeys: () => call('listProviderKeys', {}),
+    /** Adds or replaces the stored key for one provider. */
+    putProviderKey: (provider: string, body: BodyOf<'putProviderKey'>) =>
+      call('putProviderKey', { params: { provider }, body }),
+    /** Deletes a stored key; the answer names the provider console where to revoke it. */
+    deleteProviderKey: (provider: string) => call('deleteProviderKey', { params: { provider } }),
+    getIntegrationStatus: () => call('getIntegrationStatus', {}),
+  };
+}
+
+/** The client shape, for components that receive one. */
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+/** The page's client: same-origin `/api`, redirect to sign-in when the session ends. */
+export const api: ApiClient = createApiClient();

@@ -1,0 +1,166 @@
+import type { z } from 'zod';
+import type { publicConfigSchema } from '../../../functions/contracts/settings-api.ts';
+
+/** Where the browser reaches Cognito: the regional endpoint in AWS, cognito-local locally. */
+export type CognitoConfig = z.infer<typeof publicConfigSchema>['cognito'];
+
+/** Tokens from a successful sign-in or refresh (Cognito's `AuthenticationResult`). */
+export interface CognitoTokens {
+  readonly idToken: string;
+  readonly accessToken: string;
+  /** Absent on refresh: Cognito keeps the original refresh token valid. */
+  readonly refreshToken?: string;
+  readonly expiresInSeconds: number;
+}
+
+/** A Cognito API error with its exception name (`UsernameExistsException`) and a message for people. */
+export class CognitoError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'CognitoError';
+    this.code = code;
+  }
+}
+
+// Cognito's own messages are terse or leak policy details; these say what to do next.
+const FRIENDLY_MESSAGES: Readonly<Record<string, string>> = {
+  UsernameExistsException: 'An account with this email already exists. Sign in instead.',
+  UserNotFoundException: 'Email or password is incorrect.',
+  NotAuthorizedException: 'Email or password is incorrect.',
+  UserNotConfirmedException: 'Confirm your email address first: enter the code we sent you.',
+  CodeMismatchException: 'That confirmation code is not correct. Check the email and try again.',
+  ExpiredCodeException: 'That confirmation code has expired. Request a new one.',
+  TooManyRequestsException: 'Too many attempts. Wait a minute and try again.',
+  LimitExceededException: 'Too many attempts. Wait a few minutes and try again.',
+};
+
+function endpointOf(config: CognitoConfig): string {
+  return config.endpoint ?? `https://cognito-idp.${config.region}.amazonaws.com/`;
+}
+
+/** One call to the Cognito Identity Provider JSON API (what the AWS SDKs send, minus signing). */
+async function callCognito<T>(config: CognitoConfig, action: string, body: object): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(endpointOf(config), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': `AWSCognitoIdentityProviderService.${action}`,
+      },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new CognitoError(
+      'NetworkError',
+      'Could not reach the sign-in service. Check your connection and try again.',
+    );
+  }
+  const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!response.ok) {
+    // `__type` may carry a namespace prefix: `com.amazonaws...#UsernameExistsException`.
+    const code =
+      String(payload.__type ?? payload.code ?? 'UnknownError')
+        .split('#')
+        .pop() ?? '';
+    const message = typeof payload.message === 'string' ? payload.message : 'Sign-in failed.';
+    throw new CognitoError(code, FRIENDLY_MESSAGES[code] ?? message);
+  }
+  return payload as T;
+}
+
+interface AuthenticationResultResponse {
+  readonly AuthenticationResult?: {
+    readonly IdToken: string;
+    readonly AccessToken: string;
+    readonly RefreshToken?: string;
+    readonly ExpiresIn: number;
+  };
+  readonly ChallengeName?: string;
+}
+
+function tokensOf(response: AuthenticationResultResponse): CognitoTokens {
+  const result = response.AuthenticationResult;
+  if (!result) {
+    throw new CognitoError(
+      response.ChallengeName ?? 'UnexpectedChallenge',
+      'This account needs a sign-in step the dashboard does not support yet.',
+    );
+  }
+  return {
+    idToken: result.IdToken,
+    accessToken: result.AccessToken,
+    ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+    expiresInSeconds: result.ExpiresIn,
+  };
+}
+
+/**
+ * Registers a user with email as the user name.
+ * @returns whether Cognito already confirmed the user (no code needed).
+ */
+export async function signUp(
+  config: CognitoConfig,
+  email: string,
+  password: string,
+): Promise<{ readonly confirmed: boolean }> {
+  const response = await callCognito<{ UserConfirmed?: boolean }>(config, 'SignUp', {
+    ClientId: config.clientId,
+    Username: email,
+    Password: password,
+    UserAttributes: [{ Name: 'email', Value: email }],
+  });
+  return { confirmed: response.UserConfirmed === true };
+}
+
+/** Confirms a sign-up with the code Cognito emailed. */
+export async function confirmSignUp(
+  config: CognitoConfig,
+  email: string,
+  code: string,
+): Promise<void> {
+  await callCognito(config, 'ConfirmSignUp', {
+    ClientId: config.clientId,
+    Username: email,
+    ConfirmationCode: code,
+  });
+}
+
+/** Sends a new confirmation code. */
+export async function resendConfirmationCode(config: CognitoConfig, email: string): Promise<void> {
+  await callCognito(config, 'ResendConfirmationCode', {
+    ClientId: config.clientId,
+    Username: email,
+  });
+}
+
+/** Email + password sign-in (`USER_PASSWORD_AUTH`; TLS protects the password in transit). */
+export async function initiatePasswordAuth(
+  config: CognitoConfig,
+  email: string,
+  password: string,
+): Promise<CognitoTokens> {
+  return tokensOf(
+    await callCognito<AuthenticationResultResponse>(config, 'InitiateAuth', {
+      ClientId: config.clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+}
+
+/** New ID and access tokens from a refresh token. */
+export async function refreshTokens(
+  config: CognitoConfig,
+  refreshToken: string,
+): Promise<CognitoTokens> {
+  return tokensOf(
+    await callCognito<AuthenticationResultResponse>(config, 'InitiateAuth', {
+      ClientId: config.clientId,
+      AuthFlow: 'REFRESH_TOKEN_AUTH',
+      AuthParameters: { REFRESH_TOKEN: refreshToken },
+    }),
+  );
+}
