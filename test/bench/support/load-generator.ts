@@ -1,0 +1,86 @@
+// Closed-loop HTTP load over keep-alive node:http: each worker sends its next request as soon as
+// the previous one has been read to the last byte, so exactly `concurrency` requests are in flight.
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+
+/** One POST the generator repeats: where, which headers, which body. */
+export interface Target {
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+/** Timings of one request, in milliseconds from just before the request was written. */
+export interface Sample {
+  /** Until the first response body byte arrived. */
+  readonly ttfbMs: number;
+  /** Until the last response body byte was read. */
+  readonly totalMs: number;
+  /** The proxy's `x-metrion-request-id`, when the response carries one. */
+  readonly requestId?: string;
+}
+
+/** A keep-alive agent that holds one socket per in-flight request (no queueing in the client). */
+export function keepAliveAgent(maxSockets: number): Agent {
+  return new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+}
+
+/**
+ * Sends `target` once and reads the whole response.
+ * @throws Error on a transport error, a non-200 status or an empty body: the bench is broken then.
+ */
+export function timedPost(target: Target, agent: Agent): Promise<Sample> {
+  return new Promise((resolve, reject) => {
+    const startedAt = performance.now();
+    let firstByteAt: number | undefined;
+    let bytes = 0;
+    const req = request(
+      target.url,
+      {
+        method: 'POST',
+        agent,
+        headers: { ...target.headers, 'content-length': String(target.body.byteLength) },
+      },
+      (res) => {
+        res.on('data', (chunk: Buffer) => {
+          firstByteAt ??= performance.now();
+          bytes += chunk.byteLength;
+        });
+        res.on('error', reject);
+        res.on('end', () => {
+          const endedAt = performance.now();
+          if (res.statusCode !== 200 || firstByteAt === undefined) {
+            reject(new Error(`${target.url.href}: HTTP ${res.statusCode} with ${bytes} bytes`));
+            return;
+          }
+          const requestId = res.headers['x-metrion-request-id'];
+          resolve({
+            ttfbMs: firstByteAt - startedAt,
+            totalMs: endedAt - startedAt,
+            ...(typeof requestId === 'string' ? { requestId } : {}),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(target.body);
+  });
+}
+
+/** Runs `count` calls of `send` with `concurrency` of them in flight; samples in completion order. */
+export async function runClosedLoop(
+  count: number,
+  concurrency: number,
+  send: () => Promise<Sample>,
+): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started += 1;
+      samples.push(await send());
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return samples;
+}
