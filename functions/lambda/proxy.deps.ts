@@ -1,9 +1,11 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
@@ -28,11 +30,19 @@ export interface ProxyRuntimeConfig {
   readonly headerTimeoutMs?: number;
   /** @default 30_000 */
   readonly idleTimeoutMs?: number;
+  /** Tests pin time (limit windows, cache expiry). @default - the system clock */
+  readonly clock?: Clock;
+}
+
+/** The proxy's own state tables: limit counters and the response cache. */
+export interface ProxyStateTables {
+  readonly countersTable: string;
+  readonly responseCacheTable: string;
 }
 
 /** Builds the proxy's object graph. Shared by the Lambda root and the local root. */
-export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
-  const clock = new SystemClock();
+export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): ProxyHandlerDeps {
+  const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const proxy = createProxyService({
     accounts: new DynamoAccountStore({
@@ -43,6 +53,10 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
       client: config.documentClient,
       tableName: config.usageTable,
       clock,
+    }),
+    counters: new DynamoCounterStore({
+      client: config.documentClient,
+      tableName: config.countersTable,
     }),
     vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
     pepper: config.pepper,

@@ -10,6 +10,8 @@ import { buildProxyDeps } from './proxy.deps.ts';
 const env = readLambdaEnv([
   'accountsTable',
   'usageTable',
+  'countersTable',
+  'responseCacheTable',
   'providerKeysKmsKeyArn',
   'metrionKeyPepperSecretArn',
 ]);
@@ -28,6 +30,8 @@ export const handler = createProxyHandler(
     documentClient: createDocumentClient({ region }),
     accountsTable: env.accountsTable,
     usageTable: env.usageTable,
+    countersTable: env.countersTable,
+    responseCacheTable: env.responseCacheTable,
     upstreamOrigins: resolveUpstreamOrigins(readOptionalLambdaEnv('upstreamOrigins')),
     pepper: new TextEncoder().encode(requireSecret(pepperSecret.SecretString)),
     dataKeyProvider: new KmsDataKeyProvider({

@@ -24,6 +24,9 @@ export interface LocalData {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
+  /** Limit counters and response cache (the proxy's own state). */
+  readonly countersTable: string;
+  readonly responseCacheTable: string;
   readonly dataKeyProvider: DataKeyProvider;
   readonly pepper: Uint8Array;
   readonly accountService: AccountService;
@@ -68,6 +71,8 @@ export async function openLocalData(options: {
     documentClient,
     accountsTable,
     usageTable,
+    countersTable: tableName(LOCAL_TABLE_PREFIX, 'counters'),
+    responseCacheTable: tableName(LOCAL_TABLE_PREFIX, 'responseCache'),
     dataKeyProvider,
     pepper,
     accountService: createAccountService({

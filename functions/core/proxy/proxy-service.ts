@@ -1,4 +1,5 @@
 import { MetrionError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts';
+import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
 import { PROVIDERS, type WireFormat } from '../providers/provider-registry.ts';
@@ -20,7 +21,7 @@ import {
   type UsageRecorderDeps,
 } from './usage-recorder.ts';
 
-export interface ProxyServiceDeps extends AuthenticateDeps, UsageRecorderDeps {
+export interface ProxyServiceDeps extends AuthenticateDeps, UsageRecorderDeps, RequestLimitsDeps {
   readonly upstream: UpstreamClient;
   readonly clock: Clock;
   readonly origins: UpstreamOrigins;
@@ -69,6 +70,14 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
         const parsed = parseProxyRequest(request);
         wireFormat = parsed.wireFormat;
         const authentication = await authenticate(deps, request.headers, parsed.provider);
+        const { caller } = authentication;
+        // Refused requests are counted on the counter, never recorded as usage: `attempt` is
+        // set only after the limits let the request through.
+        await enforceRequestLimits(deps, {
+          accountId: caller.account.accountId,
+          plan: caller.account.plan,
+          keyDigest: caller.keyDigest,
+        });
         attempt = { request, parsed, caller: authentication.caller };
         return await forward(deps, attempt, await authentication.upstreamKey());
       } catch (error) {

@@ -1,5 +1,6 @@
 // The local composition root with fake upstreams and one account: what the proxy tests drive.
 
+import type { Clock } from '#core/ports/clock.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
 import {
@@ -27,6 +28,8 @@ export interface ProxyStack {
 export interface ProxyStackOptions {
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Pins the proxy's time (limit windows, cache expiry). */
+  readonly clock?: Clock;
 }
 
 export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
