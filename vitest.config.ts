@@ -18,6 +18,16 @@ export default defineConfig({
       },
       {
         test: {
+          // Real Chromium against the local stack; needs `npm run build:frontend` first.
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          setupFiles: shim,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 120_000,

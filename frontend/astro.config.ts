@@ -9,6 +9,11 @@ export default defineConfig({
   build: { format: 'directory' },
   integrations: [react()],
   devToolbar: { enabled: false },
+  // A <meta> Content-Security-Policy with hashes of every script and style Astro emits (the
+  // island loader is inline). CloudFront adds the origin-specific parts (connect-src) as a header.
+  security: { csp: true },
+  // No Markdown here; Shiki's inline styles would also conflict with the CSP.
+  markdown: { syntaxHighlight: false },
   vite: {
     // The API client imports the shared contracts from ../functions/contracts.
     server: { fs: { allow: ['..'] } },

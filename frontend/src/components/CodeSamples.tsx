@@ -50,7 +50,7 @@ function ChoiceGroup<T extends string>({
   onChange,
 }: ChoiceGroupProps<T>) {
   return (
-    <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+    <fieldset className="field fieldset">
       <legend>{legend}</legend>
       <div className="choices">
         {options.map((option) => (
@@ -79,10 +79,7 @@ export function CodeSamples({ provider, baseUrl, metrionKey }: CodeSamplesProps)
 
   return (
     <div>
-      <div
-        className="button-row"
-        style={{ gap: '1.5rem', marginBottom: '1rem', alignItems: 'start' }}
-      >
+      <div className="sample-options">
         <ChoiceGroup
           legend="Language"
           name="sample-language"

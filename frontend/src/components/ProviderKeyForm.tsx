@@ -49,7 +49,7 @@ export function ProviderKeyForm({
     <form onSubmit={submit} aria-label="Provider key">
       {result && <Notice kind={result.kind}>{result.message}</Notice>}
       <div className="inline-form">
-        <div className="field" style={{ flex: '0 1 14rem' }}>
+        <div className="field field--narrow">
           <label htmlFor="provider">Provider</label>
           <select
             id="provider"

@@ -65,7 +65,7 @@ export default function GeneralSettings() {
             onChange={(event) => setDisplayName(event.target.value)}
           />
         </div>
-        <fieldset className="field" style={{ border: 0, padding: 0, margin: 0 }}>
+        <fieldset className="field fieldset">
           <legend>Currency</legend>
           <span className="field__hint" id="currency-hint">
             All cost figures are shown in this currency, converted with daily reference rates.

@@ -47,7 +47,7 @@ export default function MetrionKeySettings() {
       </p>
       {result && <Notice kind={result.kind}>{result.message}</Notice>}
       <SecretValue value={resource.value.metrionKey} name="Metrion Key" id="metrion-key" />
-      <h3 style={{ marginTop: '1.5rem' }}>Regenerate</h3>
+      <h3 className="section-gap">Regenerate</h3>
       <p className="card__hint">
         If the key leaked, replace it. The current key stops working on the very next request.
       </p>

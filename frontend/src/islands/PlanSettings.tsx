@@ -50,7 +50,7 @@ export default function PlanSettings() {
           </tr>
         </tbody>
       </table>
-      <p className="card__hint" style={{ marginTop: '1rem' }}>
+      <p className="card__hint section-gap">
         {plan === 'free'
           ? 'Upgrading to Pro through Stripe Checkout is coming soon.'
           : 'Managing your subscription through the Stripe billing portal is coming soon.'}
