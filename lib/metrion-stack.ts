@@ -1,12 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Api } from './constructs/api.ts';
+import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { Keys } from './constructs/keys.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
+
+/** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
+export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
 
 export interface MetrionStackProps extends StackProps {
   /** The validated environment configuration; the only source of per-environment values. */
@@ -23,6 +28,7 @@ export class MetrionStack extends Stack {
   public readonly proxy: ProxyService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
+  public readonly dashboard: DashboardSite;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
     super(scope, id, props);
@@ -49,6 +55,12 @@ export class MetrionStack extends Stack {
     this.monitoring = new Monitoring(this, 'Monitoring', {
       proxyFunction: this.proxy.function,
       alarmEmail: config.alarmEmail,
+    });
+    this.dashboard = new DashboardSite(this, 'Dashboard', {
+      restApi: this.api.restApi,
+      assetsPath: DASHBOARD_BUILD_DIR,
+      retainData: config.retainData,
+      accessLogRetentionDays: config.logRetentionDays,
     });
   }
 }

@@ -29,6 +29,7 @@ export const updateGeneralSchema = z
       .trim()
       .min(1, 'Display name cannot be empty.')
       .max(80, 'Display name can have at most 80 characters.')
+      .regex(/^\P{Cc}*$/u, 'Display name cannot contain line breaks or control characters.')
       .optional(),
     currency: z.enum(CURRENCY_CODES, { message: 'Currency must be USD, EUR or CHF.' }).optional(),
   })
@@ -46,7 +47,13 @@ export const providerKeySummarySchema = z.object({
 });
 export const providerKeyListSchema = z.object({ providers: z.array(providerKeySummarySchema) });
 export const putProviderKeySchema = z
-  .object({ key: z.string().trim().min(1, 'Paste the API key.').max(512) })
+  .object({
+    key: z
+      .string({ message: 'Send the API key as a string in "key".' })
+      .trim()
+      .min(1, 'Paste the API key.')
+      .max(512, 'An API key has at most 512 characters.'),
+  })
   .strict();
 export const deletedProviderKeySchema = z.object({
   provider: providerCodeSchema,
@@ -54,7 +61,10 @@ export const deletedProviderKeySchema = z.object({
 });
 
 export const integrationStatusSchema = z.object({
-  /** ISO instant of the account's first proxied request, or null before it. */
+  /**
+   * Null until the account's first proxied request is recorded; afterwards an ISO instant of a
+   * recorded request (the newest one). The Integrate page polls this.
+   */
   firstRequestAt: z.string().nullable(),
 });
 
@@ -135,3 +145,13 @@ export const API_ROUTES = {
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;
+
+/** The parsed request body of a route; `undefined` for routes that take none. */
+export type ApiRequest<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
+  readonly request: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+/** The response body of a route. */
+export type ApiResponse<K extends ApiRouteName> = z.output<(typeof API_ROUTES)[K]['response']>;

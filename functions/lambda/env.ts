@@ -13,6 +13,8 @@ export const LAMBDA_ENV = {
   responseCacheTable: 'RESPONSE_CACHE_TABLE_NAME',
   providerKeysKmsKeyArn: 'PROVIDER_KEYS_KMS_KEY_ARN',
   metrionKeyPepperSecretArn: 'METRION_KEY_PEPPER_SECRET_ARN',
+  cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
+  cognitoClientId: 'COGNITO_CLIENT_ID',
   upstreamOrigins: 'UPSTREAM_ORIGINS',
   corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
   logLevel: 'LOG_LEVEL',

@@ -1,11 +1,12 @@
-import { InvalidRequestError, NotFoundError } from '../errors.ts';
+import { InvalidRequestError, MetrionError, NotFoundError } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
 import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
 import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
-import type { Account, StoredMetrionKey } from './account.ts';
-import { generateMetrionKey, metrionKeyDigest } from './metrion-key.ts';
+import { type Account, CURRENCIES, type Currency, type StoredMetrionKey } from './account.ts';
+import { generateMetrionKey, looksLikeMetrionKey, metrionKeyDigest } from './metrion-key.ts';
+import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
   readonly accounts: AccountStore;
@@ -27,6 +28,16 @@ export interface ProviderKeySummary {
   readonly createdAt: string;
 }
 
+/** Changes to the General settings; at least one field. */
+export interface GeneralSettingsChange {
+  readonly displayName?: string;
+  readonly currency?: Currency;
+}
+
+/** Longest display name, in UTF-16 code units (what browsers count in `maxlength`). */
+export const MAX_DISPLAY_NAME_LENGTH = 80;
+const CONTROL_CHARACTER = /\p{Cc}/u;
+
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
@@ -34,6 +45,26 @@ function toHex(bytes: Uint8Array): string {
 /** Account use cases shared by the operator CLI and the settings API. */
 export function createAccountService(deps: AccountServiceDeps) {
   const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
+
+  /** Creates an account on the Free plan with a fresh Metrion Key. */
+  async function createAccount(input: {
+    email: string;
+    displayName?: string;
+    accountId?: string;
+  }): Promise<CreatedAccount> {
+    const accountId = input.accountId ?? toHex(deps.random.bytes(16));
+    const account: Account = {
+      accountId,
+      email: input.email,
+      displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
+      currency: 'USD',
+      plan: 'free',
+      createdAt: nowIso(),
+    };
+    const metrionKey = generateMetrionKey(deps.random);
+    await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
+    return { account, metrionKey };
+  }
 
   async function sealMetrionKey(accountId: string, key: string): Promise<StoredMetrionKey> {
     return {
@@ -43,24 +74,55 @@ export function createAccountService(deps: AccountServiceDeps) {
   }
 
   return {
-    /** Creates an account on the Free plan with a fresh Metrion Key. */
-    async createAccount(input: {
-      email: string;
-      displayName?: string;
-      accountId?: string;
-    }): Promise<CreatedAccount> {
-      const accountId = input.accountId ?? toHex(deps.random.bytes(16));
-      const account: Account = {
-        accountId,
-        email: input.email,
-        displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
-        currency: 'USD',
-        plan: 'free',
-        createdAt: nowIso(),
-      };
-      const metrionKey = generateMetrionKey(deps.random);
-      await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
-      return { account, metrionKey };
+    createAccount,
+
+    /**
+     * The signed-in user's account, created on the first sign-in (Free plan, a fresh Metrion
+     * Key, the sign-in email). Two concurrent first sign-ins end with one account.
+     */
+    async signIn(user: SignedInUser): Promise<Account> {
+      const existing = await deps.accounts.getAccount(user.accountId);
+      if (existing !== undefined) return existing;
+      try {
+        return (await createAccount({ accountId: user.accountId, email: user.email })).account;
+      } catch (error) {
+        if (!(error instanceof MetrionError && error.code === 'account_exists')) throw error;
+        const created = await deps.accounts.getAccount(user.accountId);
+        if (created === undefined) throw error;
+        return created;
+      }
+    },
+
+    /**
+     * Updates display name (trimmed, 1-80 characters, no control characters) and/or currency.
+     * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
+     */
+    async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {
+      const displayName = change.displayName?.trim();
+      if (displayName !== undefined) {
+        if (displayName.length === 0)
+          throw new InvalidRequestError('Display name cannot be empty.');
+        if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
+          throw new InvalidRequestError(
+            `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
+          );
+        }
+        if (CONTROL_CHARACTER.test(displayName)) {
+          throw new InvalidRequestError(
+            'Display name cannot contain line breaks or control characters.',
+          );
+        }
+      }
+      if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
+        throw new InvalidRequestError(`Currency must be one of ${CURRENCIES.join(', ')}.`);
+      }
+      if (displayName === undefined && change.currency === undefined) {
+        throw new InvalidRequestError('Send displayName, currency or both.');
+      }
+      return deps.accounts.updateProfile(accountId, {
+        ...(displayName === undefined ? {} : { displayName }),
+        ...(change.currency === undefined ? {} : { currency: change.currency }),
+      });
     },
 
     /** The current Metrion Key in plain text, decrypted on demand. */
@@ -84,9 +146,14 @@ export function createAccountService(deps: AccountServiceDeps) {
       key: string,
     ): Promise<ProviderKeySummary> {
       const trimmed = key.trim();
+      if (looksLikeMetrionKey(trimmed)) {
+        throw new InvalidRequestError(
+          `This is a Metrion Key. Paste your ${PROVIDERS[provider].displayName} API key instead, from ${PROVIDERS[provider].consoleKeysUrl}.`,
+        );
+      }
       if (!PROVIDERS[provider].keyPattern.test(trimmed)) {
         throw new InvalidRequestError(
-          `This does not look like a ${PROVIDERS[provider].displayName} API key. Copy the key from ${PROVIDERS[provider].consoleKeysUrl}.`,
+          `This does not look like an API key for ${PROVIDERS[provider].displayName}. Copy the key from ${PROVIDERS[provider].consoleKeysUrl}.`,
         );
       }
       if ((await deps.accounts.getAccount(accountId)) === undefined) {
@@ -111,11 +178,11 @@ export function createAccountService(deps: AccountServiceDeps) {
     async deleteProviderKey(
       accountId: string,
       provider: ProviderId,
-    ): Promise<{ revokeUrl: string }> {
+    ): Promise<{ provider: ProviderId; revokeUrl: string }> {
       if (!(await deps.accounts.deleteProviderKey(accountId, provider))) {
         throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
       }
-      return { revokeUrl: PROVIDERS[provider].consoleKeysUrl };
+      return { provider, revokeUrl: PROVIDERS[provider].consoleKeysUrl };
     },
   };
 }

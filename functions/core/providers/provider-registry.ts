@@ -40,7 +40,8 @@ export const PROVIDERS = {
     defaultOrigin: 'https://api.openai.com',
     upstreamPath: '/v1/chat/completions',
     consoleKeysUrl: 'https://platform.openai.com/api-keys',
-    keyPattern: /^sk-[A-Za-z0-9_-]{20,}$/,
+    // Anthropic (`sk-ant-`) and Metrion (`sk-metrion-`) keys share the `sk-` prefix.
+    keyPattern: /^sk-(?!ant-|metrion-)[A-Za-z0-9_-]{20,}$/,
   },
   gemini: {
     id: 'gemini',

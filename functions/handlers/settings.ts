@@ -1,0 +1,167 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import {
+  API_ROUTES,
+  type ApiRequest,
+  type ApiResponse,
+  type ApiRoute,
+  type ApiRouteName,
+  PROVIDER_CODES,
+  providerCodeSchema,
+} from '#contracts/settings-api.ts';
+import type { AccountService } from '#core/accounts/account-service.ts';
+import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
+import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { TokenVerifier } from '#core/ports/token-verifier.ts';
+import type { UsageStore } from '#core/ports/usage-store.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { bearerToken } from './auth/bearer-token.ts';
+import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
+import { createApiRouter } from './http/api-router.ts';
+import { apiErrorResponse } from './http/error-response.ts';
+import { parseJsonBody } from './http/json-body.ts';
+
+export interface SettingsHandlerDeps {
+  readonly accounts: AccountService;
+  /** Read only: whether the account's first proxied request has been recorded. */
+  readonly usage: UsageStore;
+  /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
+  readonly tokens: TokenVerifier;
+  /** What `GET /api/config` answers: how the browser signs in. */
+  readonly publicConfig: ApiResponse<'getConfig'>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** JSON that must never be cached or sniffed: it carries keys and account data. */
+const API_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+interface RouteInput<K extends ApiRouteName> {
+  /** The verified caller; every account id comes from here, never from the path or body. */
+  readonly user: (typeof API_ROUTES)[K]['auth'] extends 'jwt' ? SignedInUser : undefined;
+  readonly params: Readonly<Record<string, string>>;
+  readonly body: ApiRequest<K>;
+}
+
+type RouteActions = {
+  readonly [K in ApiRouteName]: (input: RouteInput<K>) => Promise<ApiResponse<K>>;
+};
+
+function providerParam(params: Readonly<Record<string, string>>): ProviderId {
+  const parsed = providerCodeSchema.safeParse(params.provider);
+  if (parsed.success) return parsed.data;
+  const shown = (params.provider ?? '').slice(0, 40);
+  throw new NotFoundError(
+    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_CODES.join(', ')}.`,
+  );
+}
+
+function errorDetails(error: unknown) {
+  return error instanceof Error
+    ? { name: error.name, message: error.message, stack: error.stack }
+    : { name: typeof error };
+}
+
+/**
+ * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
+ * routes, validate the body with the route's schema, call one core use case for the caller's
+ * own account, and shape the answer with the route's response schema (which also drops any
+ * field the schema does not list). Errors map through `apiErrorResponse` only.
+ */
+export function createSettingsHandler(deps: SettingsHandlerDeps) {
+  const route = createApiRouter<ApiRouteName>(API_ROUTES);
+
+  const actions: RouteActions = {
+    getConfig: async () => deps.publicConfig,
+    getMe: ({ user }) => deps.accounts.signIn(user),
+    updateGeneral: ({ user, body }) => deps.accounts.updateGeneral(user.accountId, body),
+    getMetrionKey: async ({ user }) => ({
+      metrionKey: await deps.accounts.revealMetrionKey(user.accountId),
+    }),
+    regenerateMetrionKey: async ({ user }) => ({
+      metrionKey: await deps.accounts.regenerateMetrionKey(user.accountId),
+    }),
+    listProviderKeys: async ({ user }) => ({
+      providers: await deps.accounts.listProviderKeys(user.accountId),
+    }),
+    putProviderKey: ({ user, params, body }) =>
+      deps.accounts.putProviderKey(user.accountId, providerParam(params), body.key),
+    deleteProviderKey: ({ user, params }) =>
+      deps.accounts.deleteProviderKey(user.accountId, providerParam(params)),
+    getIntegrationStatus: ({ user }) => getIntegrationStatus(deps.usage, user.accountId),
+  };
+
+  async function respond<K extends ApiRouteName>(
+    name: K,
+    params: Record<string, string>,
+    event: APIGatewayProxyEvent,
+  ): Promise<unknown> {
+    const definition: ApiRoute = API_ROUTES[name];
+    const headers = lowerCaseHeaders(event);
+    const user =
+      definition.auth === 'jwt' ? await deps.tokens.verify(bearerToken(headers)) : undefined;
+    const body =
+      definition.request === undefined
+        ? undefined
+        : parseJsonBody(rawBody(event), definition.request);
+    const action = actions[name] as (input: RouteInput<K>) => Promise<unknown>;
+    return definition.response.parse(await action({ user, params, body } as RouteInput<K>));
+  }
+
+  function errorResult(error: unknown, requestId: string): APIGatewayProxyResult {
+    const mapped = apiErrorResponse(error, requestId);
+    const headers: Record<string, string> = { ...mapped.headers, ...API_HEADERS };
+    if (mapped.statusCode === 401) headers['www-authenticate'] = 'Bearer';
+    if (mapped.statusCode >= 500) {
+      deps.logger.error('dashboard API request failed', { requestId, error: errorDetails(error) });
+    }
+    return { statusCode: mapped.statusCode, headers, body: mapped.body };
+  }
+
+  const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
+    const requestId = event.requestContext.requestId;
+    const startedAtMs = deps.clock.nowMs();
+    const match = route(event.httpMethod, event.path);
+    let result: APIGatewayProxyResult;
+    try {
+      if (match.kind === 'not_found') {
+        throw new NotFoundError(`The dashboard API has no route ${event.path.slice(0, 200)}.`);
+      }
+      if (match.kind === 'method_not_allowed') {
+        throw new MethodNotAllowedError(
+          `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
+        );
+      }
+      const body = await respond(match.name, match.params, event);
+      result = {
+        statusCode: 200,
+        headers: { ...API_HEADERS, 'x-metrion-request-id': requestId },
+        body: JSON.stringify(body),
+      };
+    } catch (error) {
+      result = errorResult(error, requestId);
+      if (match.kind === 'method_not_allowed') {
+        result.headers = { ...result.headers, allow: match.allowedMethods.join(', ') };
+      }
+    }
+    deps.logger.info('dashboard API request', {
+      requestId,
+      method: event.httpMethod,
+      route: match.kind === 'matched' ? match.name : match.kind,
+      status: result.statusCode,
+      latencyMs: deps.clock.nowMs() - startedAtMs,
+    });
+    return result;
+  };
+
+  return middy(base).onError((request) => {
+    request.response = errorResult(request.error, request.event.requestContext.requestId);
+  });
+}

@@ -1,0 +1,71 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import { createAccountService } from '#core/accounts/account-service.ts';
+import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import { createSecretVault } from '#core/vault/secret-vault.ts';
+import type { SettingsHandlerDeps } from '#handlers/settings.ts';
+
+/** The Cognito user pool whose ID tokens the dashboard API accepts. */
+export interface CognitoPoolConfig {
+  readonly region: string;
+  readonly userPoolId: string;
+  readonly clientId: string;
+  /** Token `iss`; the JWKS is read from `<issuer>/.well-known/jwks.json`. */
+  readonly issuer: string;
+  /** Cognito API endpoint for the browser; only set for cognito-local. @default - AWS's */
+  readonly endpoint?: string;
+}
+
+/** Everything the settings API needs that differs between runtimes, already resolved. */
+export interface SettingsRuntimeConfig {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly accountsTable: string;
+  readonly usageTable: string;
+  /** Server-side secret for Metrion Key digests (a regenerated key gets a new lookup item). */
+  readonly pepper: Uint8Array;
+  readonly dataKeyProvider: DataKeyProvider;
+  readonly logger: Logger;
+  readonly cognito: CognitoPoolConfig;
+}
+
+/** Builds the settings API's object graph. Shared by the Lambda root and the local root. */
+export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandlerDeps {
+  const clock = new SystemClock();
+  const random = new CryptoRandom();
+  const { cognito } = config;
+  return {
+    accounts: createAccountService({
+      accounts: new DynamoAccountStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+      random,
+      clock,
+      pepper: config.pepper,
+    }),
+    usage: new DynamoUsageStore({
+      client: config.documentClient,
+      tableName: config.usageTable,
+      clock,
+    }),
+    tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
+    publicConfig: {
+      cognito: {
+        region: cognito.region,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
+      },
+      proxyBasePath: PROXY_PATH_PREFIX,
+    },
+    clock,
+    logger: config.logger,
+  };
+}
