@@ -1,13 +1,20 @@
 // `npm run bench`: the proxy's added latency, measured side by side with direct calls in one run.
 // The same requests go straight to a fake upstream and through the local Metrion stack (stored
 // mode), in interleaved batches so drift hits both sides alike. Reports; misses do not fail.
+// Proxied requests rotate over enough Free-plan accounts that no Metrion Key reaches the plan's
+// rate limit: the limit checks still run on every request, as in production.
 import '#local/awslambda-shim.ts';
 import type { Agent } from 'node:http';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { FAKE_ANTHROPIC_API_KEY } from '../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
-import { type BenchStack, checkUsageRecords, startBenchStack } from './support/bench-stack.ts';
+import {
+  type BenchStack,
+  checkUsageRecords,
+  REQUESTS_PER_KEY,
+  startBenchStack,
+} from './support/bench-stack.ts';
 import {
   keepAliveAgent,
   runClosedLoop,
@@ -30,6 +37,7 @@ const LOADS: readonly Load[] = [
   { concurrency: 1, requests: 400, warmup: 50 },
   { concurrency: 50, requests: 2000, warmup: 250 },
 ];
+const WARM_UP_CONCURRENCY = 50;
 /** Each side's measured requests are split into this many batches, run in ABBA order. */
 const BATCHES_PER_SIDE = 4;
 
@@ -48,8 +56,14 @@ const CASES: readonly BenchCase[] = [
 
 const MESSAGES = [{ role: 'user', content: 'Say hello in five words.' }];
 
+/** Direct calls use the provider key; proxied ones the Metrion Key they are given. */
+interface CaseTargets {
+  readonly direct: Target;
+  proxied(metrionKey: string): Target;
+}
+
 /** What an SDK sends: the same body both ways; only the URL and the credential differ. */
-function targets(stack: BenchStack, benchCase: BenchCase): { direct: Target; proxied: Target } {
+function targets(stack: BenchStack, benchCase: BenchCase): CaseTargets {
   const { streaming } = benchCase;
   if (benchCase.provider === 'openai') {
     const body = Buffer.from(
@@ -69,11 +83,11 @@ function targets(stack: BenchStack, benchCase: BenchCase): { direct: Target; pro
         headers: headers(FAKE_OPENAI_API_KEY),
         body,
       },
-      proxied: {
+      proxied: (metrionKey) => ({
         url: new URL(`${stack.metrion.proxyBaseUrls.openai}/chat/completions`),
-        headers: headers(stack.metrionKey),
+        headers: headers(metrionKey),
         body,
-      },
+      }),
     };
   }
   const body = Buffer.from(
@@ -95,22 +109,64 @@ function targets(stack: BenchStack, benchCase: BenchCase): { direct: Target; pro
       headers: headers(FAKE_ANTHROPIC_API_KEY),
       body,
     },
-    proxied: {
+    proxied: (metrionKey) => ({
       url: new URL(`${stack.metrion.proxyBaseUrls.anthropic}/v1/messages`),
-      headers: headers(stack.metrionKey),
+      headers: headers(metrionKey),
       body,
-    },
+    }),
   };
 }
 
-/** Collects one side's samples and the time its batches took. */
+/** Hands out the Metrion Keys round-robin, so each carries the same share of the load. */
+class KeyRing {
+  readonly #keys: readonly string[];
+  #next = 0;
+
+  constructor(keys: readonly string[]) {
+    this.#keys = keys;
+  }
+
+  next(): string {
+    const key = this.#keys[this.#next % this.#keys.length] as string;
+    this.#next += 1;
+    return key;
+  }
+}
+
+/** Sends a side's requests; collects their samples and the time the batches took. */
 class Side {
-  readonly target: Target;
+  readonly #concurrency: number;
+  readonly #agent: Agent;
+  readonly #nextTarget: () => Target;
+  readonly #requestIds: string[] | undefined;
   readonly samples: Sample[] = [];
   elapsedMs = 0;
 
-  constructor(target: Target) {
-    this.target = target;
+  /** `requestIds` collects the proxy's request ids (proxied side only). */
+  constructor(concurrency: number, agent: Agent, nextTarget: () => Target, requestIds?: string[]) {
+    this.#concurrency = concurrency;
+    this.#agent = agent;
+    this.#nextTarget = nextTarget;
+    this.#requestIds = requestIds;
+  }
+
+  async send(count: number): Promise<Sample[]> {
+    const samples = await runClosedLoop(count, this.#concurrency, () =>
+      timedPost(this.#nextTarget(), this.#agent),
+    );
+    if (this.#requestIds) {
+      for (const { requestId } of samples) {
+        if (requestId === undefined) throw new Error('a proxied response had no request id');
+        this.#requestIds.push(requestId);
+      }
+    }
+    return samples;
+  }
+
+  async measure(count: number): Promise<void> {
+    const startedAt = performance.now();
+    this.samples.push(...(await this.send(count)));
+    this.elapsedMs += performance.now() - startedAt;
   }
 
   result(): SideResult {
@@ -129,36 +185,23 @@ class Side {
 async function measureCell(
   stack: BenchStack,
   agent: Agent,
+  keys: KeyRing,
   benchCase: BenchCase,
   load: Load,
   proxiedIds: string[],
 ): Promise<CellResult> {
   const { direct, proxied } = targets(stack, benchCase);
-  const send = async (target: Target, count: number): Promise<Sample[]> => {
-    const samples = await runClosedLoop(count, load.concurrency, () => timedPost(target, agent));
-    if (target === proxied) {
-      for (const { requestId } of samples) {
-        if (requestId === undefined) throw new Error('a proxied response had no request id');
-        proxiedIds.push(requestId);
-      }
-    }
-    return samples;
-  };
+  const directSide = new Side(load.concurrency, agent, () => direct);
+  const proxiedSide = new Side(load.concurrency, agent, () => proxied(keys.next()), proxiedIds);
 
-  // Opens the sockets, warms the JIT and the data-key cache. Not measured.
-  await send(direct, load.warmup);
-  await send(proxied, load.warmup);
+  // Opens the sockets and warms the JIT. Not measured.
+  await directSide.send(load.warmup);
+  await proxiedSide.send(load.warmup);
 
-  const directSide = new Side(direct);
-  const proxiedSide = new Side(proxied);
   const batch = Math.ceil(load.requests / BATCHES_PER_SIDE);
   for (let index = 0; index < BATCHES_PER_SIDE; index += 1) {
     const order = index % 2 === 0 ? [directSide, proxiedSide] : [proxiedSide, directSide];
-    for (const side of order) {
-      const startedAt = performance.now();
-      side.samples.push(...(await send(side.target, batch)));
-      side.elapsedMs += performance.now() - startedAt;
-    }
+    for (const side of order) await side.measure(batch);
   }
   return {
     caseName: benchCase.name,
@@ -167,6 +210,23 @@ async function measureCell(
     direct: directSide.result(),
     proxied: proxiedSide.result(),
   };
+}
+
+/** One JSON request per key and provider: every account's data key is unwrapped and cached. */
+async function warmEveryKey(stack: BenchStack, agent: Agent, proxiedIds: string[]): Promise<void> {
+  for (const benchCase of CASES.filter((candidate) => !candidate.streaming)) {
+    const { proxied } = targets(stack, benchCase);
+    const keys = new KeyRing(stack.metrionKeys);
+    const side = new Side(WARM_UP_CONCURRENCY, agent, () => proxied(keys.next()), proxiedIds);
+    await side.send(stack.metrionKeys.length);
+  }
+}
+
+/** Accounts (one key each) so that no key carries more than {@link REQUESTS_PER_KEY}. */
+function accountsNeeded(): number {
+  const perCase = LOADS.reduce((sum, load) => sum + load.warmup + load.requests, 0);
+  const warmups = CASES.filter((benchCase) => !benchCase.streaming).length;
+  return Math.ceil((CASES.length * perCase) / (REQUESTS_PER_KEY - warmups));
 }
 
 function machineInfo(): string[] {
@@ -185,16 +245,20 @@ async function main(): Promise<number> {
   console.log('Metrion proxy overhead benchmark');
   for (const line of machineInfo()) console.log(`  ${line}`);
 
-  const stack = await startBenchStack();
+  const accounts = accountsNeeded();
+  const stack = await startBenchStack(accounts);
+  console.log(`  ${accounts} Free-plan accounts, proxied requests rotate over their Metrion Keys`);
   // One shared keep-alive agent: a socket per in-flight request, per origin.
   const agent = keepAliveAgent(64);
   try {
     const proxiedIds: string[] = [];
+    await warmEveryKey(stack, agent, proxiedIds);
+    const keys = new KeyRing(stack.metrionKeys);
     const cells: CellResult[] = [];
     for (const benchCase of CASES) {
       for (const load of LOADS) {
         const cellStartedAt = performance.now();
-        cells.push(await measureCell(stack, agent, benchCase, load, proxiedIds));
+        cells.push(await measureCell(stack, agent, keys, benchCase, load, proxiedIds));
         const seconds = ((performance.now() - cellStartedAt) / 1000).toFixed(1);
         console.log(`  measured ${benchCase.name}, c=${load.concurrency} in ${seconds} s`);
       }

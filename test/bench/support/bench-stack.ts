@@ -1,6 +1,8 @@
 // The measured system in one process: fake OpenAI and Anthropic upstreams, the local Metrion
-// stack in front of them (stored mode), and one account holding both provider keys.
+// stack in front of them (stored mode), and Free-plan accounts holding both provider keys.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { PLAN_LIMITS } from '#core/billing/plans.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
 import {
   FAKE_ANTHROPIC_API_KEY,
@@ -9,17 +11,33 @@ import {
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
 
+/**
+ * Requests one Metrion Key may carry over the whole bench: below the Free plan's per-minute rate
+ * limit (and its monthly cap) even if all of them fell into one minute, so no request is refused.
+ */
+export const REQUESTS_PER_KEY = Math.floor(
+  0.9 *
+    Math.min(
+      PLAN_LIMITS.free.requestsPerMinutePerKey,
+      PLAN_LIMITS.free.monthlyRequests ?? Number.POSITIVE_INFINITY,
+    ),
+);
+
 export interface BenchStack {
   readonly metrion: LocalMetrion;
   readonly openai: FakeUpstream;
   readonly anthropic: FakeUpstream;
-  readonly accountId: string;
-  readonly metrionKey: string;
+  readonly accountIds: readonly string[];
+  /** One Metrion Key per account, same order as `accountIds`. */
+  readonly metrionKeys: readonly string[];
   close(): Promise<void>;
 }
 
-/** Starts the fakes (instant answers, default tokens) and the stack; log lines are discarded. */
-export async function startBenchStack(): Promise<BenchStack> {
+/**
+ * Starts the fakes (instant answers, default tokens) and the stack, with `accounts` accounts;
+ * log lines are discarded.
+ */
+export async function startBenchStack(accounts: number): Promise<BenchStack> {
   const [openai, anthropic] = await Promise.all([
     startFakeOpenAi({ scenario: { kind: 'ok' } }),
     startFakeAnthropic({ scenario: { kind: 'ok' } }),
@@ -29,16 +47,22 @@ export async function startBenchStack(): Promise<BenchStack> {
     logWrite: () => {},
   });
   const { accountService } = metrion.data;
-  const created = await accountService.createAccount({ email: 'bench@example.com' });
-  const { accountId } = created.account;
-  await accountService.putProviderKey(accountId, 'openai', FAKE_OPENAI_API_KEY);
-  await accountService.putProviderKey(accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
+  const created = await Promise.all(
+    Array.from({ length: accounts }, async (_, index) => {
+      const { account, metrionKey } = await accountService.createAccount({
+        email: `bench-${index}@example.com`,
+      });
+      await accountService.putProviderKey(account.accountId, 'openai', FAKE_OPENAI_API_KEY);
+      await accountService.putProviderKey(account.accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
+      return { accountId: account.accountId, metrionKey };
+    }),
+  );
   return {
     metrion,
     openai,
     anthropic,
-    accountId,
-    metrionKey: created.metrionKey,
+    accountIds: created.map((entry) => entry.accountId),
+    metrionKeys: created.map((entry) => entry.metrionKey),
     async close() {
       await metrion.close();
       await Promise.all([openai.close(), anthropic.close()]);
@@ -60,8 +84,16 @@ export interface RecordsCheck {
   readonly ok: boolean;
 }
 
+async function allRecords(stack: BenchStack): Promise<UsageRecord[]> {
+  const { usage } = stack.metrion.data;
+  const lists = await Promise.all(
+    stack.accountIds.map((accountId) => usage.listRecent(accountId, Number.MAX_SAFE_INTEGER)),
+  );
+  return lists.flat();
+}
+
 /**
- * Waits (up to `timeoutMs`) until the account has as many usage records as `requestIds`, then
+ * Waits (up to `timeoutMs`) until the accounts have as many usage records as `requestIds`, then
  * compares them one by one: exactly one record per proxied request, none extra, all HTTP 200.
  */
 export async function checkUsageRecords(
@@ -70,15 +102,14 @@ export async function checkUsageRecords(
   timeoutMs = 30_000,
 ): Promise<RecordsCheck> {
   const deadline = Date.now() + timeoutMs;
-  const list = () => stack.metrion.data.usage.listRecent(stack.accountId, Number.MAX_SAFE_INTEGER);
-  let records = await list();
+  let records = await allRecords(stack);
   while (records.length < requestIds.length && Date.now() < deadline) {
     await sleep(200);
-    records = await list();
+    records = await allRecords(stack);
   }
-  // Late duplicates would arrive after the count is reached: give them a moment to show up.
+  // A duplicate would land after the count is reached: give it a moment to show up.
   await sleep(500);
-  records = await list();
+  records = await allRecords(stack);
 
   const recorded = new Set(records.map((record) => record.requestId));
   const sent = new Set(requestIds);
