@@ -1,25 +1,35 @@
 // `npm start`: the whole product locally on embedded stand-ins (no AWS account, no Docker).
 import '#local/awslambda-shim.ts';
+import { existsSync } from 'node:fs';
 import { readLocalConfig } from '#local/local-config.ts';
 import { startLocalMetrion } from '#local/local-metrion.ts';
 
 const config = readLocalConfig();
+const hasDashboard = existsSync(config.staticDir);
 const metrion = await startLocalMetrion({
   port: config.port,
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
+  cognitoPort: config.cognitoPort,
+  ...(hasDashboard ? { staticDir: config.staticDir } : {}),
 });
 
 const lines = [
   '',
   `Metrion is running locally at ${metrion.url}  (data in ${config.dataDir})`,
   '',
+  hasDashboard
+    ? `Dashboard: ${metrion.url}/  (sign up with any email and password; no confirmation e-mail)`
+    : `Dashboard: not built (${config.staticDir} is missing). Build the frontend, then restart.`,
+  `Dashboard API: ${metrion.url}/api  (sign-in config at ${metrion.url}/api/config)`,
+  `Cognito (cognito-local): ${metrion.cognito.endpoint}  pool ${metrion.cognito.userPoolId}, client ${metrion.cognito.clientId}`,
+  '',
   'Proxy base URLs for your SDK:',
   ...Object.entries(metrion.proxyBaseUrls).map(
     ([provider, url]) => `  ${provider.padEnd(10)} ${url}`,
   ),
   '',
-  'Create an account and get its Metrion Key:',
+  'Without the dashboard, create an account and get its Metrion Key:',
   '  npm run admin -- create-account --email you@example.com',
   'Store a provider key for stored mode:',
   '  npm run admin -- set-provider-key --account <id> --provider openai --key -   (reads the key from stdin)',

@@ -6,6 +6,10 @@ import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 const localEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
   METRION_DATA_DIR: z.string().default('.metrion'),
+  /** cognito-local's port; fixed because token issuers contain it (sessions survive restarts). */
+  METRION_COGNITO_PORT: z.coerce.number().int().min(0).max(65_535).default(8788),
+  /** The built dashboard, served for every non-API path when the folder exists. */
+  METRION_STATIC_DIR: z.string().default('frontend/dist'),
   /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
   METRION_UPSTREAM_ORIGINS: z
     .string()
@@ -16,6 +20,8 @@ const localEnvSchema = z.object({
 export type LocalConfig = {
   readonly port: number;
   readonly dataDir: string;
+  readonly cognitoPort: number;
+  readonly staticDir: string;
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
 };
 
@@ -26,6 +32,8 @@ export function readLocalConfig(
   return {
     port: parsed.PORT,
     dataDir: resolve(parsed.METRION_DATA_DIR),
+    cognitoPort: parsed.METRION_COGNITO_PORT,
+    staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
   };
 }

@@ -1,4 +1,5 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -6,9 +7,12 @@ import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
+import { createSettingsHandler } from '#handlers/settings.ts';
 import { resolveUpstreamOrigins } from '#lambda/env.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
+import { buildSettingsDeps, type CognitoPoolConfig } from '#lambda/settings.deps.ts';
 import { startApiGatewayServer } from './api-gateway-server.ts';
+import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { startDynalite } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
@@ -29,6 +33,11 @@ export interface LocalMetrionOptions {
   readonly clock?: Clock;
   /** Built dashboard to serve for every non-API path (CloudFront + S3 in AWS). */
   readonly staticDir?: string;
+  /**
+   * Port of cognito-local (0 = any free port). Its tokens name it in `iss`, so `npm start`
+   * fixes it to keep browser sessions valid across restarts. @default 0
+   */
+  readonly cognitoPort?: number;
 }
 
 export interface LocalMetrion {
@@ -37,6 +46,8 @@ export interface LocalMetrion {
   /** The base URL a customer's SDK uses, per provider. */
   readonly proxyBaseUrls: Readonly<Record<ProviderId, string>>;
   readonly data: LocalData;
+  /** cognito-local and the dashboard's pool and client (what `GET /api/config` reports). */
+  readonly cognito: Required<CognitoPoolConfig>;
   close(): Promise<void>;
 }
 
@@ -73,6 +84,34 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     ...(options.logWrite ? { write: options.logWrite } : {}),
   });
 
+  // Users and pools persist under the data folder; without one, in a temporary folder.
+  const cognitoDir = dataDir
+    ? join(dataDir, 'cognito')
+    : await mkdtemp(join(tmpdir(), 'metrion-cognito-'));
+  const cognitoLocal = await startCognito({
+    dataDir: cognitoDir,
+    port: options.cognitoPort ?? 0,
+    logger,
+  });
+  const cognito: Required<CognitoPoolConfig> = {
+    region: cognitoLocal.region,
+    userPoolId: cognitoLocal.userPoolId,
+    clientId: cognitoLocal.clientId,
+    issuer: cognitoLocal.issuer,
+    endpoint: cognitoLocal.endpoint,
+  };
+  const settingsHandler = createSettingsHandler(
+    buildSettingsDeps({
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      usageTable: data.usageTable,
+      pepper: data.pepper,
+      dataKeyProvider: data.dataKeyProvider,
+      logger,
+      cognito,
+    }),
+  );
+
   const proxyHandler = createProxyHandler(
     buildProxyDeps({
       documentClient: data.documentClient,
@@ -98,6 +137,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
         matches: (path) => path === PROXY_PATH_PREFIX || path.startsWith(`${PROXY_PATH_PREFIX}/`),
         handler: proxyHandler,
       },
+      // Every other /api path is the dashboard API, as in AWS.
+      { matches: (path) => path === '/api' || path.startsWith('/api/'), handler: settingsHandler },
     ],
   });
 
@@ -105,7 +146,12 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   if (runtimeFile) {
     await writeFile(
       runtimeFile,
-      JSON.stringify({ pid: process.pid, url: server.url, dynamoEndpoint: dynalite.endpoint }),
+      JSON.stringify({
+        pid: process.pid,
+        url: server.url,
+        dynamoEndpoint: dynalite.endpoint,
+        cognito,
+      }),
     );
   }
   return {
@@ -113,8 +159,11 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     dynamoEndpoint: dynalite.endpoint,
     proxyBaseUrls: proxyBaseUrls(server.url),
     data,
+    cognito,
     async close() {
       await server.close();
+      await cognitoLocal.close();
+      if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });
       await dynalite.close();
       if (runtimeFile) await rm(runtimeFile, { force: true });
     },

@@ -1,0 +1,120 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import {
+  expectNoSecretsInLogs,
+  expectResponseOf,
+  type SettingsStack,
+  startSettingsStack,
+  type TestUser,
+} from '../support/settings-stack.ts';
+
+let stack: SettingsStack;
+let user: TestUser;
+
+beforeAll(async () => {
+  stack = await startSettingsStack();
+  user = await stack.signUp('integrate');
+  expectResponseOf('getMe', await stack.api('/api/me', { as: user }));
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+function openAiWith(metrionKey: string): OpenAI {
+  return new OpenAI({
+    apiKey: metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls.openai,
+    maxRetries: 0,
+  });
+}
+
+function chat(client: OpenAI) {
+  return client.chat.completions.create({
+    model: 'gpt-4o-mini',
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+}
+
+async function integrationStatus(): Promise<string | null> {
+  const answer = await stack.api('/api/integration/status', { as: user });
+  expectResponseOf('getIntegrationStatus', answer);
+  return answer.json.firstRequestAt;
+}
+
+/** Polls like the Integrate page until the first request shows up (usage lands after the response). */
+async function waitForFirstRequest(): Promise<string> {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const firstRequestAt = await integrationStatus();
+    if (firstRequestAt !== null) return firstRequestAt;
+    if (Date.now() > deadline) throw new Error('the first request was never reported');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+describe('the Integrate flow with the official openai client', () => {
+  let firstKey: string;
+  let secondKey: string;
+
+  it('proxies in stored mode with the Metrion Key and provider key saved through the API', async () => {
+    // Arrange
+    firstKey = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
+    const put = await stack.api('/api/settings/providers/openai', {
+      method: 'PUT',
+      as: user,
+      body: { key: FAKE_OPENAI_API_KEY },
+    });
+    expectResponseOf('putProviderKey', put);
+    expect(await integrationStatus()).toBeNull();
+    const sentBefore = Date.now();
+
+    // Act
+    const completion = await chat(openAiWith(firstKey));
+
+    // Assert
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+    expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
+      `Bearer ${FAKE_OPENAI_API_KEY}`,
+    );
+    const firstRequestAt = await waitForFirstRequest();
+    expect(Date.parse(firstRequestAt)).toBeGreaterThanOrEqual(sentBefore - 1000);
+  });
+
+  it('rejects the old key on the very next request after regeneration; the new key works', async () => {
+    const regenerated = await stack.api('/api/settings/metrion-key/regenerate', {
+      method: 'POST',
+      as: user,
+    });
+    expectResponseOf('regenerateMetrionKey', regenerated);
+    secondKey = regenerated.json.metrionKey;
+    const upstreamCalls = stack.openai.requests.length;
+
+    const failure = await chat(openAiWith(firstKey)).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(stack.openai.requests.length).toBe(upstreamCalls);
+    const completion = await chat(openAiWith(secondKey));
+    expect(completion.choices[0]?.message.content).toBeTruthy();
+    expect(stack.openai.requests.length).toBe(upstreamCalls + 1);
+  });
+
+  it('stops stored mode at once when the provider key is deleted', async () => {
+    const deleted = await stack.api('/api/settings/providers/openai', {
+      method: 'DELETE',
+      as: user,
+    });
+    expectResponseOf('deleteProviderKey', deleted);
+
+    const failure = await chat(openAiWith(secondKey)).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect((failure as Error).message).toContain('No OpenAI key is stored');
+  });
+
+  it('wrote neither provider keys nor Metrion Keys to the logs', () => {
+    expect(stack.secrets).toContain(firstKey);
+    expect(stack.secrets).toContain(secondKey);
+    expectNoSecretsInLogs(stack);
+  });
+});
