@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
+import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
@@ -57,6 +58,10 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
     counters: new DynamoCounterStore({
       client: config.documentClient,
       tableName: config.countersTable,
+    }),
+    responseCache: new DynamoResponseCacheStore({
+      client: config.documentClient,
+      tableName: config.responseCacheTable,
     }),
     vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
     pepper: config.pepper,

@@ -1,3 +1,4 @@
+import { type CacheDirective, parseCacheDirective } from '../cache/cache-directive.ts';
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
@@ -25,6 +26,8 @@ export interface ParsedProxyRequest {
   /** The caller asked for the usage chunk itself (`stream_options.include_usage`). */
   readonly callerWantsStreamUsage: boolean;
   readonly requester?: string;
+  /** Present when the caller opted into the response cache (`x-metrion-cache`). */
+  readonly cache?: CacheDirective;
   /** The parsed JSON object, for the rare case the body must be amended. */
   readonly json: Readonly<Record<string, unknown>>;
 }
@@ -79,7 +82,8 @@ function parseRequester(value: string | undefined): string | undefined {
 }
 
 /**
- * Validates the route, size and the few body fields Metrion relies on.
+ * Validates the route, size, the few body fields Metrion relies on and its own headers
+ * (`x-metrion-user`, `x-metrion-cache` with `Cache-Control`).
  * @throws RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
  */
 export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
@@ -94,6 +98,7 @@ export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyReq
   const model = requireFields(json, wireFormat);
   const streamOptions = json.stream_options;
   const requester = parseRequester(request.headers['x-metrion-user']);
+  const cache = parseCacheDirective(request.headers);
   return {
     provider: route.provider,
     wireFormat,
@@ -101,6 +106,7 @@ export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyReq
     streamed: json.stream === true,
     callerWantsStreamUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
     ...(requester === undefined ? {} : { requester }),
+    ...(cache === undefined ? {} : { cache }),
     json,
   };
 }

@@ -1,11 +1,21 @@
+import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
+import { responseCacheKey } from '../cache/cache-key.ts';
+import { createStreamCapture, type StreamCapture } from '../cache/stream-capture.ts';
 import { MetrionError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts';
 import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
+import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
 import { PROVIDERS, type WireFormat } from '../providers/provider-registry.ts';
 import { guessProviderFromPath } from '../providers/routes.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
+import {
+  type CachedAnswerDeps,
+  type CacheTarget,
+  serveFromCache,
+  storeAnswer,
+} from './cached-answer.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
 import { readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
@@ -21,7 +31,11 @@ import {
   type UsageRecorderDeps,
 } from './usage-recorder.ts';
 
-export interface ProxyServiceDeps extends AuthenticateDeps, UsageRecorderDeps, RequestLimitsDeps {
+export interface ProxyServiceDeps
+  extends AuthenticateDeps,
+    UsageRecorderDeps,
+    RequestLimitsDeps,
+    CachedAnswerDeps {
   readonly upstream: UpstreamClient;
   readonly clock: Clock;
   readonly origins: UpstreamOrigins;
@@ -55,12 +69,17 @@ export type ProxyOutcome = ForwardedOutcome | FailedOutcome;
 
 /** Non-streamed answers are read whole (to validate and price them); beyond this -> 502. */
 const MAX_BUFFERED_RESPONSE_BYTES = 20 * 1024 * 1024;
+/** A streamed answer is rebuilt for the cache only up to this many streamed bytes. */
+const MAX_CAPTURED_STREAM_BYTES = 8 * MAX_CACHED_BODY_BYTES;
 
 export interface ProxyService {
   handle(request: IncomingProxyRequest): Promise<ProxyOutcome>;
 }
 
-/** The proxy pipeline: parse -> authenticate -> forward -> tap usage -> record once. */
+/**
+ * The proxy pipeline: parse -> authenticate -> limits -> cache lookup (opt-in) -> forward ->
+ * tap usage -> record once (and store the answer when the caller asked for caching).
+ */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   return {
     async handle(request) {
@@ -78,8 +97,22 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
           plan: caller.account.plan,
           keyDigest: caller.keyDigest,
         });
-        attempt = { request, parsed, caller: authentication.caller };
-        return await forward(deps, attempt, await authentication.upstreamKey());
+        attempt = { request, parsed, caller };
+        const cache: CacheTarget | undefined = parsed.cache && {
+          key: responseCacheKey({
+            accountId: caller.account.accountId,
+            provider: parsed.provider,
+            json: parsed.json,
+            headers: request.headers,
+          }),
+          directive: parsed.cache,
+        };
+        if (cache?.directive.mode === 'read-write') {
+          // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
+          const hit = await serveFromCache(deps, attempt, cache.key);
+          if (hit !== undefined) return { kind: 'forwarded', ...hit };
+        }
+        return await forward(deps, attempt, await authentication.upstreamKey(), cache);
       } catch (error) {
         if (!(error instanceof MetrionError)) throw error;
         const failedAttempt = attempt;
@@ -106,6 +139,7 @@ async function forward(
   deps: ProxyServiceDeps,
   attempt: ProxyAttempt,
   upstreamKey: string,
+  cache: CacheTarget | undefined,
 ): Promise<ForwardedOutcome> {
   const { parsed, request } = attempt;
   const prepared = prepareUpstreamRequest(
@@ -130,7 +164,14 @@ async function forward(
     stripUsageOnlyChunk: prepared.stripUsageOnlyChunk && succeeded,
     maxBodyBytes: MAX_BUFFERED_RESPONSE_BYTES,
   });
-  const tapped = response.body.pipeThrough(tap.transform);
+  // A streamed answer is rebuilt for the cache from the bytes BEFORE the tap hides anything.
+  const capture: StreamCapture | undefined =
+    cache && parsed.streamed && succeeded
+      ? createStreamCapture(parsed.wireFormat, MAX_CAPTURED_STREAM_BYTES)
+      : undefined;
+  const tapped = (
+    capture ? response.body.pipeThrough(capture.transform) : response.body
+  ).pipeThrough(tap.transform);
 
   if (!(parsed.streamed && succeeded)) {
     const body = await readWhole(tapped, deps.idleTimeoutMs, () => abort.abort());
@@ -152,12 +193,28 @@ async function forward(
             errorMessage: observation.providerError ?? `HTTP ${response.status}`,
           }),
     };
+    let cacheStatus: CacheStatus | undefined;
+    let stored = Promise.resolve();
+    if (cache !== undefined) {
+      cacheStatus =
+        succeeded && body.byteLength > MAX_CACHED_BODY_BYTES ? 'SKIPPED-TOO-LARGE' : 'MISS';
+      if (succeeded && cacheStatus === 'MISS') {
+        const contentType = headers['content-type'] ?? 'application/json';
+        stored = storeAnswer(
+          deps,
+          cache,
+          { status: response.status, contentType, body },
+          request.requestId,
+        );
+      }
+    }
     return {
       kind: 'forwarded',
       status: response.status,
-      headers,
+      headers:
+        cacheStatus === undefined ? headers : { ...headers, [CACHE_STATUS_HEADER]: cacheStatus },
       body,
-      settled: recordUsage(deps, attempt, result),
+      settled: Promise.all([recordUsage(deps, attempt, result), stored]).then(() => undefined),
     };
   }
 
@@ -178,19 +235,34 @@ async function forward(
         observation.providerError ??
         (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined);
       const errorSource = end.failure || end.clientDisconnected ? 'metrion' : 'provider';
-      settle(
-        recordUsage(deps, attempt, {
-          status: response.status,
-          endedAtMs: end.endedAtMs,
-          usage: observation.usage,
-          ...(observation.model === undefined ? {} : { model: observation.model }),
-          ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
-          ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
-        }),
-      );
+      const rebuilt = end.failure || end.clientDisconnected ? undefined : capture?.result();
+      const stored =
+        cache && rebuilt && rebuilt.byteLength <= MAX_CACHED_BODY_BYTES
+          ? storeAnswer(
+              deps,
+              cache,
+              { status: response.status, contentType: 'application/json', body: rebuilt },
+              request.requestId,
+            )
+          : Promise.resolve();
+      const recorded = recordUsage(deps, attempt, {
+        status: response.status,
+        endedAtMs: end.endedAtMs,
+        usage: observation.usage,
+        ...(observation.model === undefined ? {} : { model: observation.model }),
+        ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
+        ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
+      });
+      settle(Promise.all([recorded, stored]).then(() => undefined));
     },
   });
-  return { kind: 'forwarded', status: response.status, headers, body, settled };
+  return {
+    kind: 'forwarded',
+    status: response.status,
+    headers: cache === undefined ? headers : { ...headers, [CACHE_STATUS_HEADER]: 'MISS' },
+    body,
+    settled,
+  };
 }
 
 async function sendWithHeaderTimeout(

@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidRequestError,
+  MethodNotAllowedError,
+  MetrionError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+} from '#core/errors.ts';
+import { PROXY_ROUTES } from '#core/providers/routes.ts';
+import { MAX_PROXY_BODY_BYTES, parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
+
+const routePath = fc.constantFrom(...PROXY_ROUTES.map((route) => route.path));
+const encoder = new TextEncoder();
+
+function request(path: string, body: Uint8Array, headers: Record<string, string> = {}) {
+  return { requestId: 'r', method: 'POST', path, headers, body, receivedAtMs: 0 };
+}
+
+/** Runs the parser; returns the error it threw, if any. */
+function attempt(input: ReturnType<typeof request>): unknown {
+  try {
+    parseProxyRequest(input);
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+const anyBody = fc.oneof(
+  fc.uint8Array({ maxLength: 256 }),
+  fc.jsonValue().map((value) => encoder.encode(JSON.stringify(value))),
+  fc
+    .dictionary(
+      fc.constantFrom('model', 'messages', 'max_tokens', 'stream', 'stream_options', 'x'),
+      fc.jsonValue(),
+    )
+    .map((value) => encoder.encode(JSON.stringify(value))),
+  fc.string().map((text) => encoder.encode(text)),
+);
+
+const metrionHeaders = fc.record(
+  {
+    'x-metrion-user': fc.string({ maxLength: 200 }),
+    'x-metrion-cache': fc.oneof(fc.constantFrom('true', 'refresh', 'false'), fc.string()),
+    'cache-control': fc.string(),
+  },
+  { requiredKeys: [] },
+);
+
+describe('parseProxyRequest (properties)', () => {
+  it('throws nothing but InvalidRequestError for any body and Metrion header on a known route', () => {
+    fc.assert(
+      fc.property(routePath, anyBody, metrionHeaders, (path, body, headers) => {
+        const error = attempt(request(path, body, headers));
+        if (error !== undefined) expect(error).toBeInstanceOf(InvalidRequestError);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('answers any other path with RouteNotFound and any other method with MethodNotAllowed', () => {
+    fc.assert(
+      fc.property(fc.string(), fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH'), (path, method) => {
+        const error = attempt({ ...request(`/api/proxy/${path}`, new Uint8Array()), method });
+        expect(error).toBeInstanceOf(MetrionError);
+        expect(error instanceof RouteNotFoundError || error instanceof MethodNotAllowedError).toBe(
+          true,
+        );
+      }),
+    );
+  });
+
+  it('refuses any body over the limit with PayloadTooLarge, before reading it', () => {
+    const oversized = new Uint8Array(MAX_PROXY_BODY_BYTES + 1).fill(0x7b);
+    fc.assert(
+      fc.property(routePath, (path) => {
+        expect(attempt(request(path, oversized))).toBeInstanceOf(PayloadTooLargeError);
+      }),
+      { numRuns: 20 },
+    );
+  });
+
+  it('parses every valid body and reads model, stream and include_usage from it', () => {
+    const validBody = fc.record(
+      {
+        model: fc.string({ minLength: 1 }).filter((model) => model.trim() !== ''),
+        messages: fc.array(fc.record({ role: fc.constant('user'), content: fc.string() })),
+        max_tokens: fc.integer({ min: 1, max: 100_000 }),
+        stream: fc.boolean(),
+        stream_options: fc.record({ include_usage: fc.boolean() }),
+        temperature: fc.double({ min: 0, max: 2, noNaN: true }),
+        extra: fc.jsonValue(),
+      },
+      { requiredKeys: ['model', 'messages', 'max_tokens'] },
+    );
+    fc.assert(
+      fc.property(routePath, validBody, (path, body) => {
+        const parsed = parseProxyRequest(request(path, encoder.encode(JSON.stringify(body))));
+        expect(parsed.model).toBe(body.model);
+        expect(parsed.streamed).toBe(body.stream === true);
+        expect(parsed.callerWantsStreamUsage).toBe(body.stream_options?.include_usage === true);
+        expect(parsed.json).toEqual(JSON.parse(JSON.stringify(body)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
