@@ -104,11 +104,9 @@ export function CodeSamples({ provider, baseUrl, metrionKey }: CodeSamplesProps)
           {baseUrl}
         </code>
       </p>
-      <div className="code-block">
-        <div className="code-block__bar">
-          <code className="code-inline">{install}</code>
-        </div>
-      </div>
+      <p>
+        Install the SDK: <code className="code-inline">{install}</code>
+      </p>
       <div className="code-block">
         <div className="code-block__bar">
           <span>

@@ -83,8 +83,8 @@ export default function IntegratePage() {
           />
         ) : (
           <p className="empty">
-            Save a {providerName(provider)} key above to get ready-to-paste code for TypeScript and
-            Python.
+            Save your {providerName(provider)} key above to get ready-to-paste code for TypeScript
+            and Python.
           </p>
         )}
       </section>

@@ -40,8 +40,19 @@ function endpointOf(config: CognitoConfig): string {
   return config.endpoint ?? `https://cognito-idp.${config.region}.amazonaws.com/`;
 }
 
+// Sign-in never says which of the two was wrong (cognito-local answers a wrong password with
+// InvalidPasswordException, which on SignUp means "does not meet the password policy").
+const SIGN_IN_MESSAGES: Readonly<Record<string, string>> = {
+  InvalidPasswordException: 'Email or password is incorrect.',
+};
+
 /** One call to the Cognito Identity Provider JSON API (what the AWS SDKs send, minus signing). */
-async function callCognito<T>(config: CognitoConfig, action: string, body: object): Promise<T> {
+async function callCognito<T>(
+  config: CognitoConfig,
+  action: string,
+  body: object,
+  messages: Readonly<Record<string, string>> = {},
+): Promise<T> {
   let response: Response;
   try {
     response = await fetch(endpointOf(config), {
@@ -66,7 +77,7 @@ async function callCognito<T>(config: CognitoConfig, action: string, body: objec
         .split('#')
         .pop() ?? '';
     const message = typeof payload.message === 'string' ? payload.message : 'Sign-in failed.';
-    throw new CognitoError(code, FRIENDLY_MESSAGES[code] ?? message);
+    throw new CognitoError(code, messages[code] ?? FRIENDLY_MESSAGES[code] ?? message);
   }
   return payload as T;
 }
@@ -143,11 +154,16 @@ export async function initiatePasswordAuth(
   password: string,
 ): Promise<CognitoTokens> {
   return tokensOf(
-    await callCognito<AuthenticationResultResponse>(config, 'InitiateAuth', {
-      ClientId: config.clientId,
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
+    await callCognito<AuthenticationResultResponse>(
+      config,
+      'InitiateAuth',
+      {
+        ClientId: config.clientId,
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      },
+      SIGN_IN_MESSAGES,
+    ),
   );
 }
 
