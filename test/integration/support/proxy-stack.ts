@@ -1,12 +1,18 @@
 // The local composition root with fake upstreams and one account: what the proxy tests drive.
 
 import type { Clock } from '#core/ports/clock.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
 import {
   FAKE_ANTHROPIC_API_KEY,
   startFakeAnthropic,
 } from '../../fixtures/fake-anthropic-server.ts';
+import {
+  startFakeGemini,
+  startFakeMistral,
+  startFakeXai,
+} from '../../fixtures/fake-openai-compatible-servers.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
 
@@ -14,6 +20,8 @@ export interface ProxyStack {
   readonly metrion: LocalMetrion;
   readonly openai: FakeUpstream;
   readonly anthropic: FakeUpstream;
+  /** The fake behind each provider (the OpenAI fake serves Gemini, Mistral and Grok by default). */
+  readonly upstreams: Readonly<Record<ProviderId, FakeUpstream>>;
   readonly accountId: string;
   readonly metrionKey: string;
   /** Every log line the stack wrote. */
@@ -30,32 +38,55 @@ export interface ProxyStackOptions {
   readonly idleTimeoutMs?: number;
   /** Pins the proxy's time (limit windows, cache expiry). */
   readonly clock?: Clock;
+  /**
+   * Gemini, Mistral and Grok get fakes of their own (with each provider's wire quirks and key
+   * format) and the account stores a key for each. @default false
+   */
+  readonly providerFakes?: boolean;
+  /** Reasoning tokens the Grok fake reports outside `completion_tokens`. @default 0 */
+  readonly grokReasoningTokens?: number;
 }
 
 export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
+  const { providerFakes = false, grokReasoningTokens, ...localOptions } = options;
   const [openai, anthropic] = await Promise.all([startFakeOpenAi(), startFakeAnthropic()]);
+  const compatible = providerFakes
+    ? await Promise.all([
+        startFakeGemini(),
+        startFakeMistral(),
+        startFakeXai({ reasoningTokens: grokReasoningTokens ?? 0 }),
+      ])
+    : [openai, openai, openai];
+  const [gemini, mistral, grok] = compatible as [FakeUpstream, FakeUpstream, FakeUpstream];
+  const upstreams = { anthropic, openai, gemini, mistral, grok };
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
-    upstreamOrigins: {
-      anthropic: anthropic.origin,
-      openai: openai.origin,
-      gemini: openai.origin,
-      mistral: openai.origin,
-      grok: openai.origin,
-    },
+    upstreamOrigins: Object.fromEntries(
+      Object.entries(upstreams).map(([provider, fake]) => [provider, fake.origin]),
+    ),
     logWrite: (line) => logLines.push(line),
-    ...options,
+    ...localOptions,
   });
   const created = await metrion.data.accountService.createAccount({ email: 'dev@example.com' });
   const { accountId } = created.account;
   await metrion.data.accountService.putProviderKey(accountId, 'openai', FAKE_OPENAI_API_KEY);
   await metrion.data.accountService.putProviderKey(accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
+  if (providerFakes) {
+    for (const provider of ['gemini', 'mistral', 'grok'] as const) {
+      await metrion.data.accountService.putProviderKey(
+        accountId,
+        provider,
+        upstreams[provider].apiKey,
+      );
+    }
+  }
 
   const records = () => metrion.data.usage.listRecent(accountId, 1000);
   return {
     metrion,
     openai,
     anthropic,
+    upstreams,
     accountId,
     metrionKey: created.metrionKey,
     logLines,
@@ -75,7 +106,7 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
     },
     async close() {
       await metrion.close();
-      await Promise.all([openai.close(), anthropic.close()]);
+      await Promise.all([...new Set(Object.values(upstreams))].map((fake) => fake.close()));
     },
   };
 }
