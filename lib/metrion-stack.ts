@@ -2,13 +2,16 @@ import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_ROUTES } from '#contracts/settings-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Api } from './constructs/api.ts';
+import { Auth } from './constructs/auth.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { Keys } from './constructs/keys.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
+import { SettingsService } from './constructs/settings-service.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -20,12 +23,14 @@ export interface MetrionStackProps extends StackProps {
 
 /**
  * One Metrion environment. Composes constructs and wires them together; defines no resources
- * itself. Construct ids are stable (`Data` and `Keys` are stateful: never rename them).
+ * itself. Construct ids are stable (`Data`, `Keys` and `Auth` are stateful: never rename them).
  */
 export class MetrionStack extends Stack {
   public readonly data: Data;
   public readonly keys: Keys;
   public readonly proxy: ProxyService;
+  public readonly auth: Auth;
+  public readonly settings: SettingsService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
@@ -52,6 +57,15 @@ export class MetrionStack extends Stack {
       logRetention,
       retainLogs,
     });
+    this.auth = new Auth(this, 'Auth', { envName: config.envName, retainData: config.retainData });
+    this.settings = new SettingsService(this, 'Settings', {
+      data: this.data,
+      keys: this.keys,
+      auth: this.auth,
+      logRetention,
+      retainLogs,
+    });
+    this.api.addDashboardRoutes(this.settings.function, API_ROUTES);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       proxyFunction: this.proxy.function,
       alarmEmail: config.alarmEmail,

@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import type { ApiRoute } from '#contracts/settings-api.ts';
 import { PROXY_METHOD, PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
 import { acknowledge } from '../nag.ts';
 
@@ -147,13 +148,44 @@ export class Api extends Construct {
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG2',
-      'Proxy routes pass provider request bodies through unchanged and the proxy validates them to return provider-shaped 400s; a gateway validator would answer in its own envelope. Revisit when /api JSON routes (which should use a validator) are added.',
+      'Proxy routes pass provider request bodies through unchanged and the proxy validates them to return provider-shaped 400s; dashboard JSON routes are validated in the settings function with the same zod schemas the frontend uses, answering {error:{code,message}}. A gateway validator would answer in its own envelope.',
     );
     acknowledge(
       this.restApi.deploymentStage,
       'AwsSolutions-APIG3',
       'Request bodies are prompts and code; managed WAF rule sets (SQLi, XSS) would block legitimate LLM requests. Abuse is bounded by Metrion Key authentication, per-key rate limits and plan quotas in the proxy, and stage throttling.',
     );
+  }
+
+  /**
+   * Routes every dashboard API route (`API_ROUTES`) to `fn` through a buffered Lambda proxy
+   * integration, plus `ANY` on the same resources so that a wrong method reaches the function
+   * and gets its JSON 405. No gateway authorizer: the function verifies the Cognito ID token
+   * itself, identically in AWS and locally, and answers 401 in the dashboard's envelope.
+   */
+  public addDashboardRoutes(
+    fn: lambda.IFunction,
+    routes: Readonly<Record<string, ApiRoute>>,
+  ): void {
+    const integration = new apigw.LambdaIntegration(fn, {
+      proxy: true,
+      // One API-wide invoke permission, as for the proxy (resource policy size limit).
+      scopePermissionToMethod: false,
+    });
+    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+    const resources = new Map<string, apigw.Resource>();
+    for (const route of Object.values(routes)) {
+      const resource = this.restApi.root.resourceForPath(route.path);
+      resource.addMethod(route.method, integration, noGatewayAuth);
+      resources.set(route.path, resource);
+    }
+    const reason =
+      'Dashboard routes verify the Cognito ID token inside the settings function (JWKS signature, issuer, audience, expiry, token_use) so AWS and local mode share one tested code path and errors keep the {error:{code,message}} envelope; /api/config is public by design (it tells the browser how to sign in).';
+    for (const resource of resources.values()) {
+      resource.addMethod('ANY', integration, noGatewayAuth);
+      acknowledge(resource, 'AwsSolutions-APIG4', reason);
+      acknowledge(resource, 'AwsSolutions-COG4', reason);
+    }
   }
 
   private acknowledgeCloudWatchRole(): void {

@@ -103,6 +103,11 @@ export class Data extends Construct {
     this.grantTable(fn, 'usage', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
   }
 
+  /** Reads usage records (Query by account); cannot write or delete them (dashboard API). */
+  public grantUsageRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:Query']);
+  }
+
   /** Conditional `ADD` counters for rate limits and quotas, and reading them back. */
   public grantCountersReadWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'counters', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMetrionStack } from '../../lib/metrion-stack.ts';
+import { removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+
+/** Cold start grows with bundle size; raise this only with a measured reason. */
+const SETTINGS_BUNDLE_BUDGET_BYTES = 1_500_000;
+
+afterAll(removeOutdirs);
+
+// Really bundles (local esbuild): jose, zod and middy must survive ESM bundling.
+describe('settings bundle', () => {
+  let code: string;
+
+  beforeAll(() => {
+    const outdir = tempOutdir('settings-bundle');
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const template = Template.fromStack(createMetrionStack(app, testConfig()));
+    const functions = template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Metrion dashboard API') },
+    });
+    const [fn] = Object.values(functions);
+    if (!fn) throw new Error('the stack has no settings function');
+    const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
+    code = fs.readFileSync(
+      path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs'),
+      'utf8',
+    );
+  });
+
+  it('is an ESM bundle that starts with the createRequire banner', () => {
+    expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
+  });
+
+  it(`stays under ${SETTINGS_BUNDLE_BUDGET_BYTES} bytes`, () => {
+    expect(Buffer.byteLength(code)).toBeLessThan(SETTINGS_BUNDLE_BUDGET_BYTES);
+  });
+
+  it('verifies tokens with jose against the JWKS', () => {
+    expect(code).toContain('.well-known/jwks.json');
+  });
+
+  it.each(['dynalite', 'cognito-local', 'stormdb', 'aws-ses-v2-local', 'api.stripe.com'])(
+    'contains nothing of %s (local mode and billing stay out)',
+    (marker) => {
+      expect(code).not.toContain(marker);
+    },
+  );
+});
