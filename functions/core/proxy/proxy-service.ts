@@ -17,7 +17,7 @@ import {
   storeAnswer,
 } from './cached-answer.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
-import { readWithin } from './read-within.ts';
+import { formatSeconds, readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
 import {
   prepareUpstreamRequest,
@@ -230,10 +230,14 @@ async function forward(
     abortUpstream: () => abort.abort(),
     onEnd: (end) => {
       const observation = tap.observation();
+      // The status went out with the first byte; what went wrong after it is told here.
       const errorMessage =
         end.failure ??
         observation.providerError ??
-        (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined);
+        (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined) ??
+        (observation.unparseable
+          ? 'The provider sent stream events Metrion could not read; usage may be incomplete.'
+          : undefined);
       const errorSource = end.failure || end.clientDisconnected ? 'metrion' : 'provider';
       const rebuilt = end.failure || end.clientDisconnected ? undefined : capture?.result();
       const stored =
@@ -271,7 +275,7 @@ async function sendWithHeaderTimeout(
   request: Parameters<UpstreamClient['send']>[0],
 ): Promise<UpstreamResponse> {
   const timeout = new UpstreamTimeoutError(
-    `The provider sent no response within ${Math.round(deps.headerTimeoutMs / 1000)} s. Retry the request, or check the provider's status page.`,
+    `The provider sent no response within ${formatSeconds(deps.headerTimeoutMs)}. Retry the request, or check the provider's status page.`,
   );
   const timer = setTimeout(() => abort.abort(timeout), deps.headerTimeoutMs);
   try {

@@ -16,3 +16,8 @@ export async function readWithin<T>(
     clearTimeout(timer);
   }
 }
+
+/** A timeout for messages: whole seconds when exact (`30 s`), else one decimal (`0.3 s`). */
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,7 +1,7 @@
 import type { Clock } from '../ports/clock.ts';
 import { sseErrorEvent } from '../providers/error-envelope.ts';
 import type { WireFormat } from '../providers/provider-registry.ts';
-import { readWithin } from './read-within.ts';
+import { formatSeconds, readWithin } from './read-within.ts';
 
 /** How a relayed stream ended; reported exactly once. */
 export interface RelayEnd {
@@ -59,7 +59,7 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
         } catch (error) {
           const failure =
             error instanceof StreamStalledError
-              ? `The provider sent nothing for ${Math.round(options.idleTimeoutMs / 1000)} s; Metrion closed the stream. Retry the request.`
+              ? `The provider sent nothing for ${formatSeconds(options.idleTimeoutMs)}; Metrion closed the stream. Retry the request.`
               : 'The connection to the provider broke mid-stream. Retry the request.';
           options.abortUpstream(failure);
           reader.cancel().catch(() => undefined);

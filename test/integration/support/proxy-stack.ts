@@ -45,10 +45,12 @@ export interface ProxyStackOptions {
   readonly providerFakes?: boolean;
   /** Reasoning tokens the Grok fake reports outside `completion_tokens`. @default 0 */
   readonly grokReasoningTokens?: number;
+  /** Origins that replace a fake's (e.g. a port nothing listens on). */
+  readonly originOverrides?: Partial<Record<ProviderId, string>>;
 }
 
 export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
-  const { providerFakes = false, grokReasoningTokens, ...localOptions } = options;
+  const { providerFakes = false, grokReasoningTokens, originOverrides, ...localOptions } = options;
   const [openai, anthropic] = await Promise.all([startFakeOpenAi(), startFakeAnthropic()]);
   const compatible = providerFakes
     ? await Promise.all([
@@ -61,9 +63,12 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
   const upstreams = { anthropic, openai, gemini, mistral, grok };
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
-    upstreamOrigins: Object.fromEntries(
-      Object.entries(upstreams).map(([provider, fake]) => [provider, fake.origin]),
-    ),
+    upstreamOrigins: {
+      ...Object.fromEntries(
+        Object.entries(upstreams).map(([provider, fake]) => [provider, fake.origin]),
+      ),
+      ...originOverrides,
+    },
     logWrite: (line) => logLines.push(line),
     ...localOptions,
   });
