@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { createAccountService } from '#core/accounts/account-service.ts';
+import { MetrionError } from '#core/errors.ts';
+import { createSecretVault } from '#core/vault/secret-vault.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
+import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+
+function service(accounts = new InMemoryAccountStore()) {
+  const clock = new FakeClock();
+  const random = new FixedRandom({ seed: 'accounts' });
+  const vault = createSecretVault({
+    dataKeyProvider: new InMemoryDataKeyProvider(),
+    random,
+    clock,
+  });
+  return {
+    accounts,
+    clock,
+    service: createAccountService({ accounts, vault, random, clock, pepper: new Uint8Array(32) }),
+  };
+}
+
+const user = { accountId: 'cognito-sub-1', email: 'ada@example.com' };
+
+describe('signIn', () => {
+  it('creates the account on the first sign-in with the token email, then returns it', async () => {
+    const { service: accounts, clock } = service();
+    const created = await accounts.signIn(user);
+    clock.advance(60_000);
+    const again = await accounts.signIn(user);
+
+    expect(created).toEqual({
+      accountId: 'cognito-sub-1',
+      email: 'ada@example.com',
+      displayName: 'ada',
+      currency: 'USD',
+      plan: 'free',
+      createdAt: '2025-01-01T00:00:00.000Z',
+    });
+    expect(again).toEqual(created);
+    expect(await accounts.revealMetrionKey(user.accountId)).toMatch(/^sk-metrion-[0-9a-f]{32}$/);
+  });
+
+  it('returns the account another request created in the meantime', async () => {
+    // Arrange: the account appears between this request's read and its create.
+    const store = new InMemoryAccountStore();
+    const { service: other } = service(store);
+    const winner = await other.signIn(user);
+    const read = store.getAccount.bind(store);
+    let reads = 0;
+    store.getAccount = async (accountId) => (reads++ === 0 ? undefined : read(accountId));
+    const { service: accounts } = service(store);
+
+    // Act
+    const signedIn = await accounts.signIn(user);
+
+    // Assert
+    expect(signedIn).toEqual(winner);
+    expect(reads).toBe(2);
+  });
+
+  it('passes on errors other than an existing account', async () => {
+    const store = new InMemoryAccountStore();
+    store.createAccount = async () => {
+      throw new MetrionError('metrion_key_conflict', 'conflict');
+    };
+    const { service: accounts } = service(store);
+    await expect(accounts.signIn(user)).rejects.toMatchObject({ code: 'metrion_key_conflict' });
+  });
+});
+
+describe('updateGeneral', () => {
+  it('trims the display name and changes the currency', async () => {
+    const { service: accounts } = service();
+    await accounts.signIn(user);
+    expect(
+      await accounts.updateGeneral(user.accountId, { displayName: '  Ada L.  ', currency: 'CHF' }),
+    ).toMatchObject({ displayName: 'Ada L.', currency: 'CHF' });
+  });
+
+  it.each([
+    [{ displayName: ' \t ' }, 'cannot be empty'],
+    [{ displayName: 'a'.repeat(81) }, 'at most 80'],
+    [{ displayName: 'tab\tinside' }, 'control characters'],
+    [{ currency: 'GBP' as never }, 'one of USD, EUR, CHF'],
+    [{}, 'Send displayName, currency or both.'],
+  ])('rejects %o', async (change, message) => {
+    const { service: accounts } = service();
+    await accounts.signIn(user);
+    await expect(accounts.updateGeneral(user.accountId, change)).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining(message),
+    });
+  });
+
+  it('answers not_found for an account that does not exist', async () => {
+    const { service: accounts } = service();
+    await expect(accounts.updateGeneral('nobody', { currency: 'EUR' })).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+});
+
+describe('putProviderKey', () => {
+  it('refuses a Metrion Key pasted as a provider key, without storing it', async () => {
+    const { service: accounts } = service();
+    await accounts.signIn(user);
+    await expect(
+      accounts.putProviderKey(user.accountId, 'openai', `sk-metrion-${'a'.repeat(32)}`),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('Metrion Key'),
+    });
+    expect(await accounts.listProviderKeys(user.accountId)).toEqual([]);
+  });
+
+  it('refuses an Anthropic key for OpenAI (both start with sk-)', async () => {
+    const { service: accounts } = service();
+    await accounts.signIn(user);
+    await expect(
+      accounts.putProviderKey(user.accountId, 'openai', 'sk-ant-api03-abcdefghijklmnopqrstuvwxyz'),
+    ).rejects.toMatchObject({ code: 'invalid_request' });
+  });
+});
