@@ -17,7 +17,8 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   show-key         --account <id>
   set-provider-key --account <id> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
   list-provider-keys --account <id>
-  usage            --account <id> [--limit <n>]   (newest first)`;
+  usage            --account <id> [--limit <n>]   (newest first)
+  unpriced         --account <id> [--limit <n>]   (models without a price in recent usage)`;
 
 function required(options: AdminArgs['options'], name: string): string {
   const value = options[name];
@@ -65,6 +66,39 @@ function usageTable(records: readonly UsageRecord[]): string {
     .join('\n');
 }
 
+/** Distinct provider/model pairs recorded without a price, most requests first. */
+export function unpricedTable(records: readonly UsageRecord[]): string {
+  const pairs = new Map<string, { provider: string; model: string; count: number; last: string }>();
+  for (const record of records) {
+    if (record.costPicoUsd !== null || record.cached) continue;
+    const key = `${record.provider}\u0000${record.model}`;
+    const pair = pairs.get(key);
+    if (pair === undefined) {
+      pairs.set(key, { provider: record.provider, model: record.model, count: 1, last: record.at });
+    } else {
+      pair.count += 1;
+      if (record.at > pair.last) pair.last = record.at;
+    }
+  }
+  if (pairs.size === 0) return 'Every model in recent usage has a price.';
+  const rows = [...pairs.values()].sort(
+    (a, b) => b.count - a.count || a.model.localeCompare(b.model),
+  );
+  const header = ['provider', 'model', 'requests', 'last seen'];
+  const cells = rows.map((row) => [row.provider, row.model, String(row.count), row.last]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)),
+  );
+  return [header, ...cells]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
 export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise<string> {
   const { options } = args;
   switch (args.command) {
@@ -99,6 +133,10 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
     case 'usage': {
       const limit = Number(options.limit ?? '20');
       return usageTable(await data.usage.listRecent(required(options, 'account'), limit));
+    }
+    case 'unpriced': {
+      const limit = Number(options.limit ?? '1000');
+      return unpricedTable(await data.usage.listRecent(required(options, 'account'), limit));
     }
     default:
       throw new AdminUsageError(ADMIN_USAGE);

@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
 import { type CostResult, computeCost } from '../pricing/cost.ts';
 import { PRICE_TABLE_VERSION } from '../pricing/prices.ts';
+import { resolveModel } from '../pricing/resolve-model.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { ErrorSource, TokenUsage, UsageRecord } from '../usage/usage-record.ts';
 import type { AuthenticatedCaller } from './authenticate.ts';
@@ -86,7 +87,9 @@ export interface UsageRecorderDeps {
 /**
  * Appends the record, retrying transient failures. The store is idempotent on requestId, so a
  * retry never counts twice. Never throws: a record that cannot be written is logged (without
- * secrets) for replay, because the customer's response has already been sent.
+ * secrets) for replay, because the customer's response has already been sent. A model the price
+ * table cannot price is logged as `unpriced model` (provider and model), so operators can count
+ * which prices are missing across all accounts.
  */
 export async function recordUsage(
   deps: UsageRecorderDeps,
@@ -94,6 +97,14 @@ export async function recordUsage(
   result: AttemptResult,
 ): Promise<void> {
   const record = buildUsageRecord(attempt, result);
+  if (record.costPicoUsd === null && resolveModel(record.provider, record.model) === undefined) {
+    deps.logger.warn('unpriced model', {
+      provider: record.provider,
+      model: record.model,
+      priceVersion: record.priceVersion,
+      requestId: record.requestId,
+    });
+  }
   const retention = {
     expiresAtEpochSeconds: usageExpiryEpochSeconds(
       attempt.caller.account.plan,

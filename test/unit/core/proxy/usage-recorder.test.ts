@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { ProxyOutcome } from '#core/proxy/proxy-service.ts';
+import { proxyHarness } from './proxy-harness.ts';
+
+const completion = (model: string) =>
+  JSON.stringify({
+    id: 'c',
+    object: 'chat.completion',
+    created: 1,
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+  });
+
+async function settled(outcome: ProxyOutcome): Promise<void> {
+  if (outcome.kind !== 'forwarded') throw new Error(outcome.error.message);
+  await outcome.settled;
+}
+
+describe('recordUsage and unpriced models', () => {
+  it('records an unpriced model with a null cost and logs provider and model once', async () => {
+    const harness = await proxyHarness();
+    harness.answerWith({ body: completion('gpt-9-ultra-2027-01-01') });
+
+    await settled(await harness.send({ model: 'gpt-9-ultra', messages: [] }));
+
+    const [record] = await harness.usage.listRecent(harness.accountId, 1);
+    expect(record).toMatchObject({ model: 'gpt-9-ultra-2027-01-01', costPicoUsd: null });
+    expect(harness.logger.lines).toEqual([
+      {
+        level: 'warn',
+        message: 'unpriced model',
+        fields: expect.objectContaining({ provider: 'openai', model: 'gpt-9-ultra-2027-01-01' }),
+      },
+    ]);
+  });
+
+  it('logs nothing for a priced model, dated or not', async () => {
+    const harness = await proxyHarness();
+    harness.answerWith({ body: completion('gpt-4o-mini-2024-07-18') });
+    await settled(await harness.send({ model: 'gpt-4o-mini', messages: [] }));
+    expect(harness.logger.lines).toEqual([]);
+  });
+});
