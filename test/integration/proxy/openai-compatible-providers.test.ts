@@ -7,12 +7,16 @@ import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 const GROK_REASONING_TOKENS = 268;
+// Short configured timeouts stand in for the production 30 s (no test here answers slowly).
+const TIMEOUT_MS = 400;
 let stack: ProxyStack;
 
 beforeAll(async () => {
   stack = await startProxyStack({
     providerFakes: true,
     grokReasoningTokens: GROK_REASONING_TOKENS,
+    headerTimeoutMs: TIMEOUT_MS,
+    idleTimeoutMs: TIMEOUT_MS,
   });
 });
 afterAll(async () => {
@@ -179,6 +183,40 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
     const [record] = await stack.waitForRecords(before + 1);
     expect(record).toMatchObject({ status: 400, errorSource: 'provider', model });
     expect(record?.errorMessage).toContain('Model not found.');
+    fake.setScenario({ kind: 'ok' });
+  });
+
+  it('answers 504, 502 and a mid-stream SSE error when the provider delays, resets, garbles or stalls', async () => {
+    // Arrange
+    const fake = stack.upstreams[provider];
+    const openai = client(provider, 'stored', 'with /v1');
+    const request = { model, messages: [{ role: 'user' as const, content: 'hi' }] };
+    const statusOf = async (scenario: Parameters<typeof fake.setScenario>[0]) => {
+      fake.setScenario(scenario);
+      const failure = await openai.chat.completions
+        .create(request)
+        .catch((error: unknown) => error);
+      return (failure as InstanceType<typeof OpenAI.APIError>).status;
+    };
+
+    // Act + Assert: before the first byte, a status
+    expect(await statusOf({ kind: 'delayHeaders', ms: TIMEOUT_MS * 4 })).toBe(504);
+    expect(await statusOf({ kind: 'reset' })).toBe(502);
+    expect(await statusOf({ kind: 'garbage' })).toBe(502);
+
+    // After the first byte, the OpenAI-shaped SSE error event the SDK raises
+    fake.setScenario({ kind: 'stallAfterChunks', chunks: 2 });
+    const before = (await stack.records()).length;
+    const stream = await openai.chat.completions.create({ ...request, stream: true });
+    const failure = await (async () => {
+      for await (const _chunk of stream) {
+        // read until the proxy closes the stalled stream
+      }
+    })().catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OpenAI.APIError);
+    expect((failure as Error).message).toContain('sent nothing for 0.4 s');
+    const [record] = await stack.waitForRecords(before + 1);
+    expect(record).toMatchObject({ provider, status: 200, errorSource: 'metrion' });
     fake.setScenario({ kind: 'ok' });
   });
 });
