@@ -1,0 +1,262 @@
+import { z } from 'zod';
+
+/**
+ * The Dashboard API (`/api/dashboard/*`): usage analytics read from hourly/daily rollups, never
+ * from raw logs. Imports only zod (the frontend bundles this file).
+ *
+ * Conventions:
+ * - Every series is aligned with `range.buckets` (bucket starts, ISO UTC): `series[i]` belongs
+ *   to `buckets[i]`. Ranges up to 24 h use hourly buckets, longer ones daily buckets (UTC days).
+ * - Money is an exact decimal string in the account's currency (`fx.currency`), rounded half-even
+ *   to 6 decimals from the exact picodollar sum (`"12.345678"`). Never a float.
+ * - `changePct` compares with the previous period of the same length; null when the previous
+ *   value is 0 (no baseline).
+ * - Filters are query parameters, repeatable (`?model=a&model=b`): model, provider, requester
+ *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`).
+ */
+
+export const DASHBOARD_RANGES = ['24h', '7d', '30d', '90d', 'custom'] as const;
+export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
+
+/** Requests without `x-metrion-user` have no requester; this filter value selects them. */
+export const NO_REQUESTER_FILTER = '-';
+
+const repeated = z
+  .union([z.string(), z.array(z.string())])
+  .optional()
+  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
+
+const statusFilter = z
+  .string()
+  .regex(
+    /^([1-5]xx|[1-5]\d\d)$/,
+    'status is an HTTP status (e.g. 429) or a class (2xx, 4xx, 5xx).',
+  );
+
+/** Query string of every dashboard route. `from`/`to` (ISO instants) only with `range=custom`. */
+export const dashboardQuerySchema = z
+  .object({
+    range: z
+      .enum(DASHBOARD_RANGES, { message: 'range is 24h, 7d, 30d, 90d or custom.' })
+      .default('24h'),
+    from: z.iso.datetime({ offset: true, message: 'from is an ISO 8601 instant.' }).optional(),
+    to: z.iso.datetime({ offset: true, message: 'to is an ISO 8601 instant.' }).optional(),
+    model: repeated,
+    provider: repeated,
+    requester: repeated,
+    status: z
+      .union([statusFilter, z.array(statusFilter)])
+      .optional()
+      .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+  })
+  .refine(
+    (query) => query.range !== 'custom' || (query.from !== undefined && query.to !== undefined),
+    {
+      message: 'A custom range needs from and to.',
+    },
+  );
+export type DashboardQuery = z.output<typeof dashboardQuerySchema>;
+
+/** Which exchange rate converted the money figures. `rate` = units of `currency` per 1 USD. */
+export const fxSchema = z.object({
+  currency: z.enum(['USD', 'EUR', 'CHF']),
+  /** Decimal string, 10 significant digits (the conversion itself uses the exact ECB quotes). */
+  rate: z.string(),
+  /** The reference date of the rate (YYYY-MM-DD). */
+  rateDate: z.string(),
+  /** `ecb`: stored daily euro reference rates; `fallback`: rates shipped with the code. */
+  source: z.enum(['ecb', 'fallback']),
+});
+export type FxDto = z.infer<typeof fxSchema>;
+
+export const rangeSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  bucket: z.enum(['hour', 'day']),
+  /** Bucket starts (ISO UTC); every series is aligned with this array. */
+  buckets: z.array(z.string()),
+  previousFrom: z.string(),
+  previousTo: z.string(),
+});
+
+const countStat = z.object({
+  total: z.number(),
+  previousTotal: z.number(),
+  changePct: z.number().nullable(),
+});
+const moneyStat = z.object({
+  total: z.string(),
+  previousTotal: z.string(),
+  changePct: z.number().nullable(),
+});
+
+const modelKey = { provider: z.string(), model: z.string() };
+
+/** Filter values seen in the range (for the filter panel). */
+export const dimensionsSchema = z.object({
+  providers: z.array(z.string()),
+  models: z.array(z.string()),
+  requesters: z.array(z.string()),
+  statuses: z.array(z.number()),
+});
+
+export const tokenSeriesSchema = z.object({
+  input: z.array(z.number()),
+  output: z.array(z.number()),
+  cacheRead: z.array(z.number()),
+  cacheWrite: z.array(z.number()),
+});
+
+export const overviewSchema = z.object({
+  range: rangeSchema,
+  fx: fxSchema,
+  dimensions: dimensionsSchema,
+  requests: countStat.extend({ success: z.array(z.number()), errors: z.array(z.number()) }),
+  requestsByModel: z.array(z.object({ ...modelKey, requests: z.number() })),
+  errors: countStat.extend({
+    /** errors / requests in the range, 0..1; 0 without requests. */
+    rate: z.number(),
+    byStatus: z.array(z.object({ status: z.number(), count: z.number() })),
+  }),
+  tokens: tokenSeriesSchema.extend({ total: z.number() }),
+  costByModel: z.array(z.object({ ...modelKey, total: z.string(), series: z.array(z.string()) })),
+  topProviders: z.array(
+    z.object({
+      provider: z.string(),
+      cost: z.string(),
+      /** 0..1 of the range's cost. */ share: z.number(),
+    }),
+  ),
+  cost: moneyStat.extend({
+    series: z.array(z.string()),
+    /** Requests whose model has no price: their cost is unknown, not 0. */
+    unpricedRequests: z.number(),
+  }),
+  uniqueRequesters: countStat.extend({ series: z.array(z.number()) }),
+  avgLatencyMs: z.object({
+    value: z.number().nullable(),
+    previous: z.number().nullable(),
+    changePct: z.number().nullable(),
+    series: z.array(z.number().nullable()),
+  }),
+});
+export type OverviewDto = z.infer<typeof overviewSchema>;
+
+export const costsSchema = z.object({
+  range: rangeSchema,
+  fx: fxSchema,
+  cost: moneyStat.extend({ series: z.array(z.string()), unpricedRequests: z.number() }),
+  byModel: z.array(z.object({ ...modelKey, total: z.string(), series: z.array(z.string()) })),
+  byProvider: z.array(z.object({ provider: z.string(), total: z.string(), share: z.number() })),
+  byRequester: z.array(
+    z.object({ requester: z.string().nullable(), total: z.string(), requests: z.number() }),
+  ),
+});
+export type CostsDto = z.infer<typeof costsSchema>;
+
+export const tokensSchema = z.object({
+  range: rangeSchema,
+  series: tokenSeriesSchema,
+  totals: z.object({
+    input: z.number(),
+    output: z.number(),
+    cacheRead: z.number(),
+    cacheWrite: z.number(),
+    total: z.number(),
+    previousTotal: z.number(),
+    changePct: z.number().nullable(),
+  }),
+  byModel: z.array(
+    z.object({ ...modelKey, input: z.number(), output: z.number(), total: z.number() }),
+  ),
+});
+export type TokensDto = z.infer<typeof tokensSchema>;
+
+export const latencySchema = z.object({
+  range: rangeSchema,
+  /**
+   * Percentiles come from merged log-spaced histograms (4 buckets per doubling): each value is
+   * within about 9% of the exact percentile. Null for buckets without requests.
+   */
+  series: z.object({
+    p50: z.array(z.number().nullable()),
+    p95: z.array(z.number().nullable()),
+    p99: z.array(z.number().nullable()),
+    avg: z.array(z.number().nullable()),
+    avgTimeToFirstToken: z.array(z.number().nullable()),
+  }),
+  overall: z.object({
+    p50: z.number().nullable(),
+    p95: z.number().nullable(),
+    p99: z.number().nullable(),
+    avg: z.number().nullable(),
+    previousP95: z.number().nullable(),
+  }),
+});
+export type LatencyDto = z.infer<typeof latencySchema>;
+
+export const recentErrorSchema = z.object({
+  requestId: z.string(),
+  at: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  requester: z.string().nullable(),
+  status: z.number(),
+  errorSource: z.enum(['provider', 'metrion']).nullable(),
+  errorMessage: z.string().nullable(),
+  latencyMs: z.number(),
+});
+export type RecentErrorDto = z.infer<typeof recentErrorSchema>;
+
+export const errorsSchema = z.object({
+  range: rangeSchema,
+  errors: countStat.extend({ rate: z.number(), series: z.array(z.number()) }),
+  byStatus: z.array(
+    z.object({ status: z.number(), total: z.number(), series: z.array(z.number()) }),
+  ),
+  /** The 50 most recent errors in the range matching the filters, newest first. */
+  recent: z.array(recentErrorSchema),
+});
+export type ErrorsDto = z.infer<typeof errorsSchema>;
+
+/**
+ * Dashboard routes; `API_ROUTES` (settings-api.ts) spreads these in. All are `GET` with the
+ * query of {@link dashboardQuerySchema} and need the signed-in user's ID token.
+ */
+export const DASHBOARD_ROUTES = {
+  getDashboardOverview: {
+    method: 'GET',
+    path: '/api/dashboard/overview',
+    auth: 'jwt',
+    query: dashboardQuerySchema,
+    response: overviewSchema,
+  },
+  getDashboardCosts: {
+    method: 'GET',
+    path: '/api/dashboard/costs',
+    auth: 'jwt',
+    query: dashboardQuerySchema,
+    response: costsSchema,
+  },
+  getDashboardTokens: {
+    method: 'GET',
+    path: '/api/dashboard/tokens',
+    auth: 'jwt',
+    query: dashboardQuerySchema,
+    response: tokensSchema,
+  },
+  getDashboardLatency: {
+    method: 'GET',
+    path: '/api/dashboard/latency',
+    auth: 'jwt',
+    query: dashboardQuerySchema,
+    response: latencySchema,
+  },
+  getDashboardErrors: {
+    method: 'GET',
+    path: '/api/dashboard/errors',
+    auth: 'jwt',
+    query: dashboardQuerySchema,
+    response: errorsSchema,
+  },
+} as const;
