@@ -12,6 +12,9 @@ const EMAIL = 'ada@example.com';
 const PASSWORD = 'Corr3ct-Horse-Battery!';
 const METRION_KEY = /^sk-metrion-[0-9a-f]{32}$/;
 
+/** Retries a browser read: pages fill in after their API calls answer. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 100 });
+
 let stack: DashboardStack;
 let page: Page;
 let firstKey: string;
@@ -53,19 +56,19 @@ describe('dashboard journey', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
 
     await page.waitForURL('**/integrate');
-    await expect.poll(() => page.locator('#metrion-key').textContent()).toMatch(METRION_KEY);
+    await poll(() => page.locator('#metrion-key').textContent()).toMatch(METRION_KEY);
     firstKey = await displayedKey();
-    await expect.poll(() => page.locator('[data-session-email]').textContent()).toBe(EMAIL);
+    await poll(() => page.locator('[data-session-email]').textContent()).toBe(EMAIL);
     await stack.screenshot('02-integrate-new-account');
   });
 
   it('copies the Metrion Key to the clipboard', async () => {
     await page.getByRole('button', { name: 'Copy Metrion Key' }).click();
 
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(firstKey);
-    await expect
-      .poll(() => page.getByRole('button', { name: 'Copy Metrion Key' }).textContent())
-      .toBe('Copied');
+    await poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(firstKey);
+    await poll(() => page.getByRole('button', { name: 'Copy Metrion Key' }).textContent()).toBe(
+      'Copied',
+    );
   });
 
   it("shows the API's message when a provider key is rejected, then saves a valid one", async () => {
@@ -138,14 +141,14 @@ describe('dashboard journey', () => {
     expect(await name.inputValue()).toBe('Ada Lovelace');
     await stack.screenshot('05-settings-general');
     await page.reload();
-    await expect.poll(() => page.getByLabel('Display name').inputValue()).toBe('Ada Lovelace');
+    await poll(() => page.getByLabel('Display name').inputValue()).toBe('Ada Lovelace');
     expect(await page.getByLabel('Swiss franc (CHF)').isChecked()).toBe(true);
   });
 
   it('regenerates the Metrion Key after confirmation: the old key fails, the new one works', async () => {
     await page.getByRole('navigation', { name: 'Settings' }).getByText('Metrion Key').click();
     await page.waitForURL('**/settings/token');
-    await expect.poll(() => page.locator('#metrion-key').textContent()).toBe(firstKey);
+    await poll(() => page.locator('#metrion-key').textContent()).toBe(firstKey);
 
     await page.getByRole('button', { name: 'Regenerate key…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Regenerate the Metrion Key?' });

@@ -1,31 +1,31 @@
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useResource } from '../components/use-resource.ts';
-import { api, errorMessage } from '../lib/api-client.ts';
+import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
 import { CURRENCY_LABELS, type CurrencyCode, formatMoney } from '../lib/format.ts';
+
+type Account = ResponseOf<'getMe'>;
 
 /** A sample amount for the currency preview: 1,234.56 in micros. */
 const PREVIEW_AMOUNT_MICROS = 1_234_560_000;
 
 /** Settings → General: display name and display currency. */
 export default function GeneralSettings() {
-  const { resource, reload, setValue } = useResource(() => api.getMe());
-  const [displayName, setDisplayName] = useState('');
-  const [currency, setCurrency] = useState<CurrencyCode>('USD');
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ kind: 'success' | 'error'; message: string }>();
-
-  const account = resource.state === 'ready' ? resource.value : undefined;
-  useEffect(() => {
-    if (!account) return;
-    setDisplayName(account.displayName);
-    setCurrency(account.currency);
-  }, [account]);
+  const { resource, reload } = useResource(() => api.getMe());
 
   if (resource.state === 'loading') return <Loading what="your settings" />;
   if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;
+  return <GeneralForm account={resource.value} />;
+}
+
+// Rendered only once the account is known, so the fields start with its values.
+function GeneralForm({ account }: { readonly account: Account }) {
+  const [displayName, setDisplayName] = useState(account.displayName);
+  const [currency, setCurrency] = useState<CurrencyCode>(account.currency);
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<{ kind: 'success' | 'error'; message: string }>();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -33,7 +33,8 @@ export default function GeneralSettings() {
     setResult(undefined);
     api.updateGeneral({ displayName, currency }).then(
       (updated) => {
-        setValue(updated);
+        setDisplayName(updated.displayName);
+        setCurrency(updated.currency);
         setResult({ kind: 'success', message: 'Settings saved.' });
         setBusy(false);
       },
@@ -51,7 +52,7 @@ export default function GeneralSettings() {
         {result && <Notice kind={result.kind}>{result.message}</Notice>}
         <div className="field">
           <span className="field__label">Email</span>
-          <span id="account-email">{resource.value.email}</span>
+          <span id="account-email">{account.email}</span>
         </div>
         <div className="field">
           <label htmlFor="display-name">Display name</label>

@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Notice } from '../components/Notice.tsx';
+import { useHydrated } from '../components/use-hydrated.ts';
 import { useQuery } from '../components/use-query.ts';
 import { errorMessage } from '../lib/api-client.ts';
 import { safeNextPath, signIn } from '../lib/auth.ts';
@@ -7,6 +8,7 @@ import { CognitoError } from '../lib/cognito.ts';
 
 /** Email + password sign-in; returns to `?next=` (same-origin paths only) or Integrate. */
 export default function SignInForm() {
+  const hydrated = useHydrated();
   const params = useQuery();
   const [email, setEmail] = useState('');
   const presetEmail = params.get('email');
@@ -36,43 +38,45 @@ export default function SignInForm() {
   };
 
   return (
-    <form className="form" onSubmit={submit}>
-      {params.get('confirmed') === '1' && (
-        <Notice kind="success">Your email address is confirmed. Sign in to continue.</Notice>
-      )}
-      {error && (
-        <Notice kind="error">
-          {error}{' '}
-          {unconfirmed && (
-            <a href={`/confirm?email=${encodeURIComponent(email.trim())}`}>Enter the code</a>
-          )}
-        </Notice>
-      )}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="username"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          type="password"
-          autoComplete="current-password"
-          required
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-      </div>
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? 'Signing in…' : 'Sign in'}
-      </button>
+    <form onSubmit={submit}>
+      <fieldset className="form fieldset" disabled={!hydrated}>
+        {params.get('confirmed') === '1' && (
+          <Notice kind="success">Your email address is confirmed. Sign in to continue.</Notice>
+        )}
+        {error && (
+          <Notice kind="error">
+            {error}{' '}
+            {unconfirmed && (
+              <a href={`/confirm?email=${encodeURIComponent(email.trim())}`}>Enter the code</a>
+            )}
+          </Notice>
+        )}
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input
+            id="email"
+            type="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </fieldset>
     </form>
   );
 }

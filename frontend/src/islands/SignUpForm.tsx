@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Notice } from '../components/Notice.tsx';
+import { useHydrated } from '../components/use-hydrated.ts';
 import { errorMessage } from '../lib/api-client.ts';
 import { confirmEmail, resendCode, signIn, signUp } from '../lib/auth.ts';
 
@@ -11,6 +12,7 @@ const AFTER_SIGN_UP = '/integrate';
  * follows in place (the password stays in memory only, so the user is signed in right after).
  */
 export default function SignUpForm() {
+  const hydrated = useHydrated();
   const [step, setStep] = useState<'details' | 'code'>('details');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -56,76 +58,80 @@ export default function SignUpForm() {
 
   if (step === 'code') {
     return (
-      <form className="form" onSubmit={submitCode} noValidate>
-        {info && <Notice kind="info">{info}</Notice>}
-        {error && <Notice kind="error">{error}</Notice>}
-        <div className="field">
-          <label htmlFor="code">Confirmation code</label>
-          <input
-            id="code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-          />
-        </div>
-        <div className="button-row">
-          <button type="submit" className="button" disabled={busy || code.trim() === ''}>
-            {busy ? 'Confirming…' : 'Confirm and continue'}
-          </button>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={busy}
-            onClick={() =>
-              void run(async () => {
-                await resendCode(email.trim());
-                setInfo(`We sent a new code to ${email.trim()}.`);
-              })
-            }
-          >
-            Send a new code
-          </button>
-        </div>
+      <form onSubmit={submitCode} noValidate>
+        <fieldset className="form fieldset" disabled={!hydrated}>
+          {info && <Notice kind="info">{info}</Notice>}
+          {error && <Notice kind="error">{error}</Notice>}
+          <div className="field">
+            <label htmlFor="code">Confirmation code</label>
+            <input
+              id="code"
+              type="text"
+              inputMode="numeric"
+              autoComplete="one-time-code"
+              required
+              value={code}
+              onChange={(event) => setCode(event.target.value)}
+            />
+          </div>
+          <div className="button-row">
+            <button type="submit" className="button" disabled={busy || code.trim() === ''}>
+              {busy ? 'Confirming…' : 'Confirm and continue'}
+            </button>
+            <button
+              type="button"
+              className="button button--secondary"
+              disabled={busy}
+              onClick={() =>
+                void run(async () => {
+                  await resendCode(email.trim());
+                  setInfo(`We sent a new code to ${email.trim()}.`);
+                })
+              }
+            >
+              Send a new code
+            </button>
+          </div>
+        </fieldset>
       </form>
     );
   }
 
   return (
-    <form className="form" onSubmit={submitDetails}>
-      {error && <Notice kind="error">{error}</Notice>}
-      <div className="field">
-        <label htmlFor="email">Email</label>
-        <input
-          id="email"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="password">Password</label>
-        <input
-          id="password"
-          type="password"
-          autoComplete="new-password"
-          minLength={8}
-          required
-          aria-describedby="password-hint"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-        />
-        <span id="password-hint" className="field__hint">
-          At least 8 characters with upper- and lower-case letters, a number and a symbol.
-        </span>
-      </div>
-      <button type="submit" className="button" disabled={busy}>
-        {busy ? 'Creating your account…' : 'Create account'}
-      </button>
+    <form onSubmit={submitDetails}>
+      <fieldset className="form fieldset" disabled={!hydrated}>
+        {error && <Notice kind="error">{error}</Notice>}
+        <div className="field">
+          <label htmlFor="email">Email</label>
+          <input
+            id="email"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input
+            id="password"
+            type="password"
+            autoComplete="new-password"
+            minLength={8}
+            required
+            aria-describedby="password-hint"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+          />
+          <span id="password-hint" className="field__hint">
+            At least 8 characters with upper- and lower-case letters, a number and a symbol.
+          </span>
+        </div>
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Create account'}
+        </button>
+      </fieldset>
     </form>
   );
 }
