@@ -118,14 +118,14 @@ export default function SignUpForm() {
             id="password"
             type="password"
             autoComplete="new-password"
-            minLength={8}
+            minLength={12}
             required
             aria-describedby="password-hint"
             value={password}
             onChange={(event) => setPassword(event.target.value)}
           />
           <span id="password-hint" className="field__hint">
-            At least 8 characters with upper- and lower-case letters, a number and a symbol.
+            At least 12 characters with upper- and lower-case letters, a number and a symbol.
           </span>
         </div>
         <button type="submit" className="button" disabled={busy}>
