@@ -88,8 +88,8 @@ export function usageStoreContract(
     it('keeps one record when the same record is appended twice (retried write)', async () => {
       const record = usageRecord(accountId, 20);
 
-      await store.append(record, KEEP);
-      await store.append(record, KEEP);
+      expect(await store.append(record, KEEP)).toBe('appended');
+      expect(await store.append(record, KEEP)).toBe('duplicate');
 
       expect(await store.listRecent(accountId, 10)).toEqual([record]);
     });

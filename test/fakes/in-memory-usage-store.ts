@@ -1,5 +1,5 @@
 import type { Clock } from '#core/ports/clock.ts';
-import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
+import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 
 export interface InMemoryUsageStoreOptions {
@@ -26,19 +26,20 @@ export class InMemoryUsageStore implements UsageStore {
     this.#clock = options.clock ?? { nowMs: () => Date.now() };
   }
 
-  async append(record: UsageRecord, retention: UsageRetention): Promise<void> {
+  async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {
     let records = this.#byAccount.get(record.accountId);
     if (records === undefined) {
       records = new Map();
       this.#byAccount.set(record.accountId, records);
     }
     const sortKey = `${record.at}#${record.requestId}`;
-    if (records.has(sortKey)) return;
+    if (records.has(sortKey)) return 'duplicate';
     records.set(sortKey, {
       sortKey,
       record: structuredClone(record),
       expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
     });
+    return 'appended';
   }
 
   async listRecent(accountId: string, limit: number): Promise<UsageRecord[]> {

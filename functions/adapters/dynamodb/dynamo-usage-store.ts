@@ -1,7 +1,7 @@
 // UsageStore on DynamoDB: PutItem (conditional, idempotent), Query (newest first, expired filtered).
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
-import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
+import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 
@@ -60,8 +60,8 @@ export class DynamoUsageStore implements UsageStore {
   }
 
   /** Conditional put (`attribute_not_exists(pk)`): a retry finding the item already there is a success. */
-  async append(record: UsageRecord, retention: UsageRetention): Promise<void> {
-    await dynamoCall(
+  async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {
+    return dynamoCall<AppendOutcome>(
       'PutItem',
       async () => {
         await this.#client.send(
@@ -71,8 +71,9 @@ export class DynamoUsageStore implements UsageStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );
+        return 'appended';
       },
-      () => undefined,
+      () => 'duplicate',
     );
   }
 
