@@ -141,6 +141,8 @@ class Side {
   readonly #requestIds: string[] | undefined;
   readonly samples: Sample[] = [];
   elapsedMs = 0;
+  /** Process CPU time (user + system, all threads) while this side's batches ran. */
+  cpuMs = 0;
 
   /** `requestIds` collects the proxy's request ids (proxied side only). */
   constructor(concurrency: number, agent: Agent, nextTarget: () => Target, requestIds?: string[]) {
@@ -165,8 +167,11 @@ class Side {
 
   async measure(count: number): Promise<void> {
     const startedAt = performance.now();
+    const cpuBefore = process.cpuUsage();
     this.samples.push(...(await this.send(count)));
+    const cpu = process.cpuUsage(cpuBefore);
     this.elapsedMs += performance.now() - startedAt;
+    this.cpuMs += (cpu.user + cpu.system) / 1000;
   }
 
   result(): SideResult {
@@ -174,6 +179,7 @@ class Side {
       total: summarize(this.samples.map((sample) => sample.totalMs)),
       ttfb: summarize(this.samples.map((sample) => sample.ttfbMs)),
       requestsPerSecond: (this.samples.length / this.elapsedMs) * 1000,
+      cpuMsPerRequest: this.cpuMs / this.samples.length,
     };
   }
 }
@@ -267,7 +273,8 @@ async function main(): Promise<number> {
     console.log('');
     console.log(
       'Latency in ms until the last byte read; TTFB+ = added time to the first body byte ' +
-        '(streaming). ADDED = proxied minus direct, per percentile. ' +
+        '(streaming). ADDED = proxied minus direct, per percentile. CPU/req = process CPU time ' +
+        '(client, fakes, proxy and dynalite together) per request, unaffected by other processes. ' +
         `Target: ADDED p50 <= ${TARGET.addedP50Ms} ms, p99 <= ${TARGET.addedP99Ms} ms.`,
     );
     for (const line of renderTable(cells)) console.log(line);

@@ -19,6 +19,8 @@ export interface SideResult {
   readonly ttfb: Percentiles;
   /** Measured requests over the time their batches took. */
   readonly requestsPerSecond: number;
+  /** Process CPU time per measured request (this process only: robust to a busy machine). */
+  readonly cpuMsPerRequest: number;
 }
 
 /** Added latency (proxied minus direct, per percentile) and the verdict against {@link TARGET}. */
@@ -55,6 +57,7 @@ const HEADER = [
   'TTFB+ p50/p95',
   'ratio p50',
   'req/s direct / proxied',
+  'CPU/req direct / proxied',
   `target (+p50<=${TARGET.addedP50Ms}, +p99<=${TARGET.addedP99Ms})`,
 ];
 
@@ -72,6 +75,7 @@ export function renderTable(cells: readonly CellResult[]): string[] {
       cell.streaming ? `${ms(o.ttfb.p50)} / ${ms(o.ttfb.p95)}` : '-',
       `${o.ratioP50.toFixed(2)}x`,
       `${cell.direct.requestsPerSecond.toFixed(0)} / ${cell.proxied.requestsPerSecond.toFixed(0)}`,
+      `${ms(cell.direct.cpuMsPerRequest)} / ${ms(cell.proxied.cpuMsPerRequest)}`,
       o.verdict,
     ];
   });
