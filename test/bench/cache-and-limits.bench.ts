@@ -34,7 +34,7 @@ interface Load {
 
 const INSTANT_LOADS: readonly Load[] = [
   { concurrency: 1, requests: 300, warmup: 30 },
-  { concurrency: 20, requests: 1000, warmup: 100 },
+  { concurrency: 20, requests: 500, warmup: 50 },
 ];
 const SLOW_UPSTREAM_MS = 250;
 const SLOW_LOADS: readonly Load[] = [
@@ -43,7 +43,7 @@ const SLOW_LOADS: readonly Load[] = [
 ];
 const LIMITER_LOADS: readonly Load[] = [
   { concurrency: 1, requests: 1000, warmup: 100 },
-  { concurrency: 20, requests: 4000, warmup: 400 },
+  { concurrency: 20, requests: 2000, warmup: 200 },
 ];
 
 const BODY = Buffer.from(
