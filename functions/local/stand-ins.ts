@@ -78,7 +78,7 @@ function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchem
   return schema;
 }
 
-/** CreateTable input for one definition: on-demand, key schema and GSIs (projection ALL). */
+/** CreateTable input for one definition: on-demand, key schema and GSIs (projection as defined). */
 export function createTableInput(
   name: string,
   definition: TableDefinition,
@@ -107,7 +107,7 @@ export function createTableInput(
           GlobalSecondaryIndexes: indexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: index.projection ?? 'ALL' },
           })),
         }),
   };

@@ -150,5 +150,9 @@ function toIndex(index: IndexDefinition): dynamodb.GlobalSecondaryIndexPropsV2 {
     indexName: index.indexName,
     partitionKey: toAttribute(index.partitionKey),
     sortKey: index.sortKey ? toAttribute(index.sortKey) : undefined,
+    projectionType:
+      index.projection === 'KEYS_ONLY'
+        ? dynamodb.ProjectionType.KEYS_ONLY
+        : dynamodb.ProjectionType.ALL,
   };
 }

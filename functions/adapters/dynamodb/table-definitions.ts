@@ -14,6 +14,8 @@ export interface IndexDefinition {
   readonly indexName: string;
   readonly partitionKey: KeyAttribute;
   readonly sortKey?: KeyAttribute;
+  /** Which attributes the index copies: all, or only the table and index keys. @default 'ALL' */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
 }
 
 export interface TableDefinition {
@@ -31,6 +33,12 @@ export interface TableDefinition {
 const pk: KeyAttribute = { name: 'pk', type: 'S' };
 const sk: KeyAttribute = { name: 'sk', type: 'S' };
 
+/**
+ * Usage index from a record's `requestId` to its keys (keys only: no second copy of the data);
+ * sparse, since only usage records carry `requestId`. The Logs detail view reads through it.
+ */
+export const USAGE_BY_REQUEST_ID_INDEX = 'byRequestId';
+
 export const TABLES = {
   /** Accounts, Metrion Key lookup items, stored provider keys (and later alert rules). */
   accounts: { constructId: 'AccountsTable', nameSuffix: 'accounts', partitionKey: pk, sortKey: sk },
@@ -41,6 +49,13 @@ export const TABLES = {
     partitionKey: pk,
     sortKey: sk,
     timeToLiveAttribute: 'expiresAtEpochSeconds',
+    globalSecondaryIndexes: [
+      {
+        indexName: USAGE_BY_REQUEST_ID_INDEX,
+        partitionKey: { name: 'requestId', type: 'S' },
+        projection: 'KEYS_ONLY',
+      },
+    ],
   },
   /** Rate-limit and quota counters: single-item conditional ADDs. */
   counters: {

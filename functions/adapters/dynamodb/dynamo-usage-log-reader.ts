@@ -1,0 +1,233 @@
+// UsageLogReader on DynamoDB: Query (sk BETWEEN, FilterExpression, Select COUNT) on the usage
+// table, Query on the `byRequestId` index (keys only) then a key Query for one record.
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#core/ports/clock.ts';
+import type {
+  UsageLogFilter,
+  UsageLogPage,
+  UsageLogQuery,
+  UsageLogReader,
+} from '#core/ports/usage-log-reader.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+import { USAGE_BY_REQUEST_ID_INDEX } from './table-definitions.ts';
+
+export interface DynamoUsageLogReaderOptions {
+  readonly client: DynamoDBDocumentClient;
+  /** Physical name of the `usage` table. */
+  readonly tableName: string;
+  /** Decides which records have expired (DynamoDB TTL deletes lazily; dynalite never). @default - the system clock */
+  readonly clock?: Clock;
+}
+
+const REQUEST_SK_PREFIX = 'REQ#';
+/** Items read per Query page when a filter may discard many (DynamoDB applies Limit first). */
+const FILTERED_PAGE_ITEMS = 250;
+const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
+
+const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+
+type Item = Record<string, unknown>;
+
+/**
+ * The record fields of a usage item (written by DynamoUsageStore), picked by name so that other
+ * attributes on the item never leak into a record. Costs come back exact (number or bigint).
+ */
+function toRecord(item: Item): UsageRecord {
+  const cost = item.costPicoUsd as number | bigint | undefined;
+  const optional = <K extends keyof UsageRecord>(key: K) =>
+    item[key] === undefined ? {} : { [key]: item[key] };
+  return {
+    requestId: item.requestId,
+    accountId: item.accountId,
+    at: item.at,
+    provider: item.provider,
+    model: item.model,
+    ...optional('requester'),
+    status: item.status,
+    ...optional('errorSource'),
+    ...optional('errorMessage'),
+    inputTokens: item.inputTokens,
+    outputTokens: item.outputTokens,
+    cacheReadTokens: item.cacheReadTokens,
+    cacheWriteTokens: item.cacheWriteTokens,
+    totalTokens: item.totalTokens,
+    costPicoUsd: cost === undefined ? null : BigInt(cost),
+    priceVersion: item.priceVersion,
+    latencyMs: item.latencyMs,
+    ...optional('timeToFirstTokenMs'),
+    streamed: item.streamed,
+    cached: item.cached,
+    mode: item.mode,
+  } as UsageRecord;
+}
+
+interface Expression {
+  readonly filter: string;
+  readonly names: Record<string, string>;
+  readonly values: Record<string, unknown>;
+}
+
+/** Window key condition plus the expiry and filter conditions, as one FilterExpression. */
+function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
+  const conditions = ['#expires > :now'];
+  const names: Record<string, string> = { '#expires': 'expiresAtEpochSeconds' };
+  const values: Record<string, unknown> = {
+    ':pk': accountPk(query.accountId),
+    ':lo': `${REQUEST_SK_PREFIX}${query.fromIso}`,
+    // `REQ#<to>#<id>` sorts after `REQ#<to>`, so records at exactly `to` are excluded.
+    ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
+    ':now': nowEpochSeconds,
+  };
+  const filter: UsageLogFilter = query.filter;
+  for (const field of ['model', 'provider', 'requester'] as const) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    conditions.push(`#${field} = :${field}`);
+    names[`#${field}`] = field;
+    values[`:${field}`] = value;
+  }
+  if (filter.status !== undefined) {
+    names['#status'] = 'status';
+    if (filter.status.kind === 'exact') {
+      conditions.push('#status = :status');
+      values[':status'] = filter.status.status;
+    } else {
+      conditions.push('#status BETWEEN :statusMin AND :statusMax');
+      values[':statusMin'] = filter.status.min;
+      values[':statusMax'] = filter.status.max;
+    }
+  }
+  const expression: Expression = { filter: conditions.join(' AND '), names, values };
+  return {
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
+    FilterExpression: expression.filter,
+    ExpressionAttributeNames: expression.names,
+    ExpressionAttributeValues: expression.values,
+  };
+}
+
+const hasFilter = (filter: UsageLogFilter): boolean =>
+  filter.model !== undefined ||
+  filter.provider !== undefined ||
+  filter.requester !== undefined ||
+  filter.status !== undefined;
+
+/** {@link UsageLogReader} on the `usage` table (items of DynamoUsageStore). */
+export class DynamoUsageLogReader implements UsageLogReader {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoUsageLogReaderOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+  }
+
+  #nowEpochSeconds(): number {
+    return Math.floor(this.#clock.nowMs() / 1000);
+  }
+
+  /**
+   * Queries newest first from `after` (ExclusiveStartKey), paging until `limit + 1` matches are
+   * found or the window ends: the extra match proves a next page exists, so `next` is exact.
+   */
+  async queryLogs(
+    query: UsageLogQuery & { readonly after?: string; readonly limit: number },
+  ): Promise<UsageLogPage> {
+    if (query.limit < 1) return { records: [] };
+    const base = windowQuery(query, this.#nowEpochSeconds());
+    const pageItems = hasFilter(query.filter)
+      ? Math.max(FILTERED_PAGE_ITEMS, query.limit + 1)
+      : query.limit + 1;
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      query.after === undefined
+        ? undefined
+        : { pk: accountPk(query.accountId), sk: `${REQUEST_SK_PREFIX}${query.after}` };
+    do {
+      const output = await dynamoCall('Query', () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            ...base,
+            ScanIndexForward: false,
+            Limit: pageItems,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      items.push(...((output.Items ?? []) as Item[]));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined && items.length <= query.limit);
+    const page = items.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      records: page.map(toRecord),
+      ...(items.length > query.limit && last !== undefined
+        ? { next: String(last.sk).slice(REQUEST_SK_PREFIX.length) }
+        : {}),
+    };
+  }
+
+  /** `Select: COUNT` over the window, page by page (reads every item in the window). */
+  async countLogs(query: UsageLogQuery): Promise<number> {
+    const base = windowQuery(query, this.#nowEpochSeconds());
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const output = await dynamoCall('Query', () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            ...base,
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      count += output.Count ?? 0;
+      startKey = output.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return count;
+  }
+
+  /**
+   * The keys-only index maps a request id to its item keys; only a key of the caller's
+   * partition is read back (one Query on the exact key, expiry filtered).
+   */
+  async getLog(accountId: string, requestId: string): Promise<UsageRecord | undefined> {
+    const pk = accountPk(accountId);
+    const index = await dynamoCall('Query', () =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: USAGE_BY_REQUEST_ID_INDEX,
+          KeyConditionExpression: 'requestId = :id',
+          ExpressionAttributeValues: { ':id': requestId },
+        }),
+      ),
+    );
+    const key = (index.Items ?? []).find((item) => item.pk === pk);
+    if (key === undefined) return undefined;
+    const output = await dynamoCall('Query', () =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          KeyConditionExpression: 'pk = :pk AND sk = :sk',
+          FilterExpression: '#expires > :now',
+          ExpressionAttributeNames: { '#expires': 'expiresAtEpochSeconds' },
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':sk': key.sk,
+            ':now': this.#nowEpochSeconds(),
+          },
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    const item = output.Items?.[0];
+    return item === undefined ? undefined : toRecord(item);
+  }
+}

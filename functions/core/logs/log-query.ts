@@ -1,0 +1,110 @@
+import { InvalidRequestError } from '../errors.ts';
+import type { StatusFilter, UsageLogFilter } from '../ports/usage-log-reader.ts';
+import type { ProviderId } from '../providers/provider-registry.ts';
+
+/** The dashboard's time ranges; `custom` takes `from` and `to`. */
+export type LogTimeRange = '24h' | '7d' | '30d' | '90d' | 'custom';
+
+/** Longest custom window (Pro retention plus a day). */
+export const MAX_CUSTOM_RANGE_DAYS = 366;
+
+const DAY_MS = 86_400_000;
+const RANGE_MS = {
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+  '90d': 90 * DAY_MS,
+} as const satisfies Record<Exclude<LogTimeRange, 'custom'>, number>;
+
+/** Range and filters as the caller sent them (already shape-checked by the edge schema). */
+export interface LogQueryInput {
+  readonly range: LogTimeRange;
+  /** ISO instant, only with `range: 'custom'`. */
+  readonly from?: string;
+  /** ISO instant, only with `range: 'custom'`. */
+  readonly to?: string;
+  readonly model?: string;
+  readonly provider?: ProviderId;
+  readonly requester?: string;
+  /** An exact code (`429`) or a class (`4xx`). */
+  readonly status?: string;
+}
+
+/** A window with `from` inclusive and `to` exclusive, as `Date.toISOString()` instants. */
+export interface ResolvedWindow {
+  readonly range: LogTimeRange;
+  readonly fromIso: string;
+  readonly toIso: string;
+}
+
+function instant(value: string, name: string): number {
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new InvalidRequestError(`"${name}" is not a valid date-time.`);
+  return ms;
+}
+
+/**
+ * Resolves the window: a named range ends now (`to` = now + 1 ms, so a record of this very
+ * millisecond is included); `custom` needs `from` < `to`, at most 366 days apart.
+ * @throws InvalidRequestError naming what to change.
+ */
+export function resolveWindow(input: LogQueryInput, nowMs: number): ResolvedWindow {
+  if (input.range !== 'custom') {
+    if (input.from !== undefined || input.to !== undefined) {
+      throw new InvalidRequestError('"from" and "to" need range=custom.');
+    }
+    const toMs = nowMs + 1;
+    return {
+      range: input.range,
+      fromIso: new Date(toMs - RANGE_MS[input.range]).toISOString(),
+      toIso: new Date(toMs).toISOString(),
+    };
+  }
+  if (input.from === undefined || input.to === undefined) {
+    throw new InvalidRequestError('range=custom needs both "from" and "to".');
+  }
+  const fromMs = instant(input.from, 'from');
+  const toMs = instant(input.to, 'to');
+  if (fromMs >= toMs) throw new InvalidRequestError('"from" must be before "to".');
+  if (toMs - fromMs > MAX_CUSTOM_RANGE_DAYS * DAY_MS) {
+    throw new InvalidRequestError(
+      `A custom range can span at most ${MAX_CUSTOM_RANGE_DAYS} days (logs are kept at most 365).`,
+    );
+  }
+  return {
+    range: 'custom',
+    fromIso: new Date(fromMs).toISOString(),
+    toIso: new Date(toMs).toISOString(),
+  };
+}
+
+/**
+ * `429` → exactly 429; `4xx` → 400..499.
+ * @throws InvalidRequestError for anything else.
+ */
+export function parseStatusFilter(value: string): StatusFilter {
+  const classMatch = /^([1-5])xx$/.exec(value);
+  if (classMatch?.[1] !== undefined) {
+    const hundreds = Number(classMatch[1]) * 100;
+    return { kind: 'range', min: hundreds, max: hundreds + 99 };
+  }
+  if (/^[1-5]\d\d$/.test(value)) return { kind: 'exact', status: Number(value) };
+  throw new InvalidRequestError('Status must be a code like 429 or a class like 4xx.');
+}
+
+/** The store-level filter of an input. */
+export function toLogFilter(input: LogQueryInput): UsageLogFilter {
+  return {
+    ...(input.model === undefined ? {} : { model: input.model }),
+    ...(input.provider === undefined ? {} : { provider: input.provider }),
+    ...(input.requester === undefined ? {} : { requester: input.requester }),
+    ...(input.status === undefined ? {} : { status: parseStatusFilter(input.status) }),
+  };
+}
+
+/** Whether a status passes the filter (shared by the in-memory reader and tests). */
+export function statusMatches(filter: StatusFilter, status: number): boolean {
+  return filter.kind === 'exact'
+    ? status === filter.status
+    : status >= filter.min && status <= filter.max;
+}

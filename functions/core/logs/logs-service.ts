@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError } from '../errors.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { UsageLogQuery, UsageLogReader } from '../ports/usage-log-reader.ts';
+import { formatUsd } from '../pricing/cost.ts';
+import type { UsageRecord } from '../usage/usage-record.ts';
+import { decodeLogCursor, encodeLogCursor } from './log-cursor.ts';
+import {
+  type LogQueryInput,
+  type ResolvedWindow,
+  resolveWindow,
+  toLogFilter,
+} from './log-query.ts';
+
+/** Rows per Logs page. */
+export const LOG_PAGE_SIZE = 50;
+/** Records per store read while exporting: one page in memory at a time. */
+export const EXPORT_BATCH_SIZE = 500;
+
+export interface LogsServiceDeps {
+  readonly logs: UsageLogReader;
+  readonly clock: Clock;
+  /** Server-side HMAC key for page cursors (derived from a secret; never sent to clients). */
+  readonly cursorKey: Uint8Array;
+}
+
+/** One page of the Logs table. */
+export interface LogsPageResult {
+  readonly records: UsageRecord[];
+  /** Opaque; null on the last page. */
+  readonly nextCursor: string | null;
+  /** Every record matching the window and filters. */
+  readonly totalCount: number;
+  readonly window: ResolvedWindow;
+}
+
+/** The export: the resolved window and the matching records, newest first, fetched lazily. */
+export interface LogsExport {
+  readonly window: ResolvedWindow;
+  readonly records: AsyncIterable<UsageRecord>;
+}
+
+/** Logs use cases for the signed-in account (`accountId` always comes from the verified token). */
+export interface LogsService {
+  /**
+   * Newest first, {@link LOG_PAGE_SIZE} per page. Without a cursor: resolves the window now and
+   * counts the matches. With one: continues the same query in the window it pinned.
+   * @throws InvalidRequestError for a bad range, status or cursor (foreign, forged, other query).
+   */
+  listLogs(accountId: string, input: LogQueryInput, cursor?: string): Promise<LogsPageResult>;
+  /** @throws NotFoundError when the account has no live record with this request id. */
+  getLog(accountId: string, requestId: string): Promise<UsageRecord>;
+  /**
+   * Every matching record, newest first, read {@link EXPORT_BATCH_SIZE} at a time as the
+   * consumer pulls (no size cap, bounded memory). Validation errors throw here, before any row.
+   */
+  exportLogs(accountId: string, input: LogQueryInput): LogsExport;
+}
+
+/** Digest of what the caller asked for (not the resolved window): cursors bind to it. */
+function queryDigest(input: LogQueryInput): string {
+  const canonical = JSON.stringify([
+    input.range,
+    input.from ?? null,
+    input.to ?? null,
+    input.model ?? null,
+    input.provider ?? null,
+    input.requester ?? null,
+    input.status ?? null,
+  ]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
+
+/**
+ * Exact USD as a decimal string without trailing zeros (`"0.008775"`, `"12.5"`, `"0"`); null
+ * stays null (unpriced).
+ */
+export function exactUsd(costPicoUsd: bigint | null): string | null {
+  if (costPicoUsd === null) return null;
+  const fixed = formatUsd(costPicoUsd, 12);
+  return fixed.replace(/\.?0+$/, '') || '0';
+}
+
+/** Builds the Logs use cases over a {@link UsageLogReader}. */
+export function createLogsService(deps: LogsServiceDeps): LogsService {
+  const nowMs = () => deps.clock.nowMs();
+
+  return {
+    async listLogs(accountId, input, cursor) {
+      const filter = toLogFilter(input);
+      const digest = queryDigest(input);
+      let window = resolveWindow(input, nowMs());
+      let after: string | undefined;
+      let knownTotal: number | undefined;
+      if (cursor !== undefined) {
+        const opened = decodeLogCursor(cursor, deps.cursorKey, { accountId, queryDigest: digest });
+        window = { range: window.range, fromIso: opened.fromIso, toIso: opened.toIso };
+        after = opened.position;
+        knownTotal = opened.totalCount;
+      }
+      const query: UsageLogQuery = {
+        accountId,
+        fromIso: window.fromIso,
+        toIso: window.toIso,
+        filter,
+      };
+      const [page, totalCount] = await Promise.all([
+        deps.logs.queryLogs({ ...query, limit: LOG_PAGE_SIZE, ...(after ? { after } : {}) }),
+        knownTotal ?? deps.logs.countLogs(query),
+      ]);
+      const nextCursor =
+        page.next === undefined
+          ? null
+          : encodeLogCursor(
+              {
+                accountId,
+                queryDigest: digest,
+                fromIso: window.fromIso,
+                toIso: window.toIso,
+                position: page.next,
+                totalCount,
+              },
+              deps.cursorKey,
+            );
+      return { records: page.records, nextCursor, totalCount, window };
+    },
+
+    async getLog(accountId, requestId) {
+      const record = await deps.logs.getLog(accountId, requestId);
+      if (record === undefined) {
+        throw new NotFoundError(
+          'No request with this id in your logs (it may be older than your plan keeps).',
+        );
+      }
+      return record;
+    },
+
+    exportLogs(accountId, input) {
+      const window = resolveWindow(input, nowMs());
+      const query: UsageLogQuery = {
+        accountId,
+        fromIso: window.fromIso,
+        toIso: window.toIso,
+        filter: toLogFilter(input),
+      };
+      async function* records(): AsyncGenerator<UsageRecord> {
+        let after: string | undefined;
+        do {
+          const page = await deps.logs.queryLogs({
+            ...query,
+            limit: EXPORT_BATCH_SIZE,
+            ...(after ? { after } : {}),
+          });
+          yield* page.records;
+          after = page.next;
+        } while (after !== undefined);
+      }
+      return { window, records: records() };
+    },
+  };
+}

@@ -1,0 +1,253 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Clock } from '#core/ports/clock.ts';
+import type { UsageLogQuery, UsageLogReader } from '#core/ports/usage-log-reader.ts';
+import type { UsageRetention } from '#core/ports/usage-store.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+
+const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
+const NOW_EPOCH_SECONDS = NOW_MS / 1000;
+const KEEP: UsageRetention = { expiresAtEpochSeconds: NOW_EPOCH_SECONDS + 30 * 86_400 };
+const DAY_AGO_ISO = new Date(NOW_MS - 86_400_000).toISOString();
+const NOW_ISO = new Date(NOW_MS + 1).toISOString();
+
+class SettableClock implements Clock {
+  current = NOW_MS;
+  nowMs(): number {
+    return this.current;
+  }
+}
+
+/** What a contract run needs: a writer (the usage store) and the reader under test. */
+export interface UsageLogFixture {
+  append(record: UsageRecord, retention: UsageRetention): Promise<unknown>;
+  readonly reader: UsageLogReader;
+}
+
+function usageRecord(
+  accountId: string,
+  secondsAgo: number,
+  overrides: Partial<UsageRecord> = {},
+): UsageRecord {
+  return {
+    requestId: randomUUID(),
+    accountId,
+    at: new Date(NOW_MS - secondsAgo * 1000).toISOString(),
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 200,
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    totalTokens: 15,
+    costPicoUsd: 4_500_000n,
+    priceVersion: '2026-11-01',
+    latencyMs: 120,
+    streamed: false,
+    cached: false,
+    mode: 'stored',
+    ...overrides,
+  };
+}
+
+/**
+ * The UsageLogReader contract, run against the in-memory fake and DynamoUsageLogReader (records
+ * written by DynamoUsageStore). Fresh account ids per test, so a table may be shared.
+ */
+export function usageLogReaderContract(
+  createFixture: (clock: Clock) => UsageLogFixture | Promise<UsageLogFixture>,
+): void {
+  let fixture: UsageLogFixture;
+  let clock: SettableClock;
+  let accountId: string;
+  const query = (overrides: Partial<UsageLogQuery> = {}): UsageLogQuery => ({
+    accountId,
+    fromIso: DAY_AGO_ISO,
+    toIso: NOW_ISO,
+    filter: {},
+    ...overrides,
+  });
+
+  beforeEach(async () => {
+    clock = new SettableClock();
+    fixture = await createFixture(clock);
+    accountId = randomUUID();
+  });
+
+  async function appendAll(records: readonly UsageRecord[], retention = KEEP) {
+    for (const record of records) await fixture.append(record, retention);
+  }
+
+  describe('queryLogs', () => {
+    it('pages newest first with exact next positions until the window is exhausted', async () => {
+      // Arrange: 7 records, pages of 3
+      const records = [70, 60, 50, 40, 30, 20, 10].map((s) => usageRecord(accountId, s));
+      await appendAll(records);
+      await fixture.append(usageRecord(randomUUID(), 5), KEEP);
+      const newestFirst = [...records].reverse();
+
+      // Act
+      const first = await fixture.reader.queryLogs({ ...query(), limit: 3 });
+      const second = await fixture.reader.queryLogs({ ...query(), limit: 3, after: first.next });
+      const third = await fixture.reader.queryLogs({ ...query(), limit: 3, after: second.next });
+
+      // Assert
+      expect(first.records).toEqual(newestFirst.slice(0, 3));
+      expect(second.records).toEqual(newestFirst.slice(3, 6));
+      expect(third.records).toEqual(newestFirst.slice(6));
+      expect(third.next).toBeUndefined();
+    });
+
+    it('has no next position when the last page is exactly full', async () => {
+      await appendAll([30, 20, 10].map((s) => usageRecord(accountId, s)));
+
+      const page = await fixture.reader.queryLogs({ ...query(), limit: 3 });
+
+      expect(page.records).toHaveLength(3);
+      expect(page.next).toBeUndefined();
+    });
+
+    it('keeps `from` inclusive and `to` exclusive', async () => {
+      const atFrom = usageRecord(accountId, 0, { at: '2026-11-24T10:00:00.000Z' });
+      const atTo = usageRecord(accountId, 0, { at: '2026-11-24T11:00:00.000Z' });
+      const before = usageRecord(accountId, 0, { at: '2026-11-24T09:59:59.999Z' });
+      await appendAll([atFrom, atTo, before]);
+
+      const page = await fixture.reader.queryLogs({
+        ...query({ fromIso: '2026-11-24T10:00:00.000Z', toIso: '2026-11-24T11:00:00.000Z' }),
+        limit: 10,
+      });
+
+      expect(page.records).toEqual([atFrom]);
+    });
+
+    it('applies model, provider, requester and status filters with AND, across pages', async () => {
+      // Arrange: matches spread between many non-matching records
+      const matching: UsageRecord[] = [];
+      for (let index = 0; index < 40; index += 1) {
+        const hit = index % 8 === 0;
+        const record = usageRecord(accountId, 400 - index, {
+          model: hit ? 'claude-haiku-4-5' : 'gpt-4o-mini',
+          provider: hit ? 'anthropic' : 'openai',
+          requester: hit ? 'agent-7' : 'agent-8',
+          status: hit ? 429 : 200,
+        });
+        if (hit) matching.unshift(record);
+        await fixture.append(record, KEEP);
+      }
+      await fixture.append(
+        usageRecord(accountId, 1, {
+          model: 'claude-haiku-4-5',
+          provider: 'anthropic',
+          status: 500,
+        }),
+        KEEP,
+      );
+      const filter = {
+        model: 'claude-haiku-4-5',
+        provider: 'anthropic',
+        requester: 'agent-7',
+        status: { kind: 'range', min: 400, max: 499 },
+      } as const;
+
+      // Act
+      const first = await fixture.reader.queryLogs({ ...query({ filter }), limit: 3 });
+      const second = await fixture.reader.queryLogs({
+        ...query({ filter }),
+        limit: 3,
+        after: first.next,
+      });
+
+      // Assert
+      expect([...first.records, ...second.records]).toEqual(matching);
+      expect(second.next).toBeUndefined();
+      expect(
+        (
+          await fixture.reader.queryLogs({
+            ...query({ filter: { status: { kind: 'exact', status: 500 } } }),
+            limit: 10,
+          })
+        ).records.map((record) => record.status),
+      ).toEqual([500]);
+    });
+
+    it('matches model and requester exactly (case and prefix matter)', async () => {
+      const exact = usageRecord(accountId, 3, { model: 'gpt-4o', requester: 'Bob' });
+      await appendAll([
+        exact,
+        usageRecord(accountId, 2, { model: 'gpt-4o-mini', requester: 'Bob' }),
+        usageRecord(accountId, 1, { model: 'gpt-4o', requester: 'bob' }),
+      ]);
+
+      const page = await fixture.reader.queryLogs({
+        ...query({ filter: { model: 'gpt-4o', requester: 'Bob' } }),
+        limit: 10,
+      });
+
+      expect(page.records).toEqual([exact]);
+    });
+
+    it('hides expired records, also when they sit between live ones', async () => {
+      const live = [50, 10].map((s) => usageRecord(accountId, s));
+      await appendAll(live);
+      await appendAll(
+        [40, 30, 20].map((s) => usageRecord(accountId, s)),
+        { expiresAtEpochSeconds: NOW_EPOCH_SECONDS },
+      );
+
+      const page = await fixture.reader.queryLogs({ ...query(), limit: 2 });
+
+      expect(page.records).toEqual([live[1], live[0]]);
+      expect(page.next).toBeUndefined();
+      expect(await fixture.reader.countLogs(query())).toBe(2);
+    });
+  });
+
+  describe('countLogs', () => {
+    it('counts every match in the window, not just a page', async () => {
+      await appendAll(
+        Array.from({ length: 30 }, (_, index) =>
+          usageRecord(accountId, 100 + index, { status: index % 3 === 0 ? 502 : 200 }),
+        ),
+      );
+      await fixture.append(usageRecord(accountId, 90_000), KEEP);
+
+      expect(await fixture.reader.countLogs(query())).toBe(30);
+      expect(
+        await fixture.reader.countLogs(
+          query({ filter: { status: { kind: 'range', min: 500, max: 599 } } }),
+        ),
+      ).toBe(10);
+      expect(await fixture.reader.countLogs(query({ accountId: randomUUID() }))).toBe(0);
+    });
+  });
+
+  describe('getLog', () => {
+    it('finds a record by request id, with its error fields', async () => {
+      const failed = usageRecord(accountId, 5, {
+        status: 400,
+        errorSource: 'provider',
+        errorMessage: 'max_tokens is too large',
+        timeToFirstTokenMs: 40,
+        requester: 'ci',
+      });
+      await appendAll([failed, usageRecord(accountId, 4)]);
+
+      expect(await fixture.reader.getLog(accountId, failed.requestId)).toStrictEqual(failed);
+    });
+
+    it("returns nothing for another account's request id, an unknown one, or an expired one", async () => {
+      const foreign = usageRecord(randomUUID(), 5);
+      const expiring = usageRecord(accountId, 5);
+      await fixture.append(foreign, KEEP);
+      await fixture.append(expiring, { expiresAtEpochSeconds: NOW_EPOCH_SECONDS + 10 });
+
+      expect(await fixture.reader.getLog(accountId, foreign.requestId)).toBeUndefined();
+      expect(await fixture.reader.getLog(accountId, randomUUID())).toBeUndefined();
+      expect(await fixture.reader.getLog(accountId, expiring.requestId)).toEqual(expiring);
+      clock.current = NOW_MS + 11_000;
+      expect(await fixture.reader.getLog(accountId, expiring.requestId)).toBeUndefined();
+    });
+  });
+}
