@@ -36,22 +36,33 @@ export const statusFilterSchema = z
   .string()
   .regex(/^(?:[1-5]xx|[1-5]\d\d)$/, 'Status must be a code like 429 or a class like 4xx.');
 
+/** Requests without `x-metrion-user` have no requester; this requester filter value selects them. */
+export const NO_REQUESTER = '-';
+
+/** One value or a repeated parameter (`?model=a&model=b`), always an array after parsing. */
+function repeated<T extends z.ZodType<string>>(value: T) {
+  return z
+    .union([value, z.array(value).max(20)])
+    .optional()
+    .transform((given) => (given === undefined ? [] : Array.isArray(given) ? given : [given]));
+}
+
 /**
- * The shared server-side filters. Matching rules: `model`, `provider` and `requester` are exact,
- * case-sensitive matches on the recorded value (the model as the provider returned it);
- * `status` as in {@link statusFilterSchema}. Filters combine with AND. Absent = no filter.
+ * The server-side filters, the same as the Dashboard's. Each is repeatable; values of one filter
+ * combine with OR, different filters with AND; absent = no filter. `model`, `provider` and
+ * `requester` match the recorded value exactly (case-sensitive; the model as the provider
+ * returned it); requester {@link NO_REQUESTER} matches requests without one; `status` as in
+ * {@link statusFilterSchema}.
  */
 export const logFiltersSchema = z.object({
-  model: z.string().trim().min(1).max(200).optional(),
-  provider: z
-    .enum(LOG_PROVIDERS, {
-      message: `Provider must be one of ${LOG_PROVIDERS.join(', ')}.`,
-    })
-    .optional(),
-  requester: z.string().trim().min(1).max(128).optional(),
-  status: statusFilterSchema.optional(),
+  model: repeated(z.string().trim().min(1).max(200)),
+  provider: repeated(
+    z.enum(LOG_PROVIDERS, { message: `Provider must be one of ${LOG_PROVIDERS.join(', ')}.` }),
+  ),
+  requester: repeated(z.string().trim().min(1).max(128)),
+  status: repeated(statusFilterSchema),
 });
-export type LogFilters = z.infer<typeof logFiltersSchema>;
+export type LogFilters = z.output<typeof logFiltersSchema>;
 
 /**
  * Time window: `range` (default `24h`, ending now) or `range=custom` with `from` and `to`
@@ -68,7 +79,7 @@ export const logRangeQuerySchema = z.object({
 
 /** Query string of `GET /api/logs/export.csv`: range and filters. Unknown parameters are 400. */
 export const logsExportQuerySchema = logRangeQuerySchema.extend(logFiltersSchema.shape).strict();
-export type LogsExportQuery = z.infer<typeof logsExportQuerySchema>;
+export type LogsExportQuery = z.output<typeof logsExportQuerySchema>;
 
 /**
  * Query string of `GET /api/logs`: range, filters and `cursor` (the `nextCursor` of the
@@ -79,7 +90,7 @@ export type LogsExportQuery = z.infer<typeof logsExportQuerySchema>;
 export const listLogsQuerySchema = logsExportQuerySchema
   .extend({ cursor: z.string().min(1).max(4096).optional() })
   .strict();
-export type ListLogsQuery = z.infer<typeof listLogsQuerySchema>;
+export type ListLogsQuery = z.output<typeof listLogsQuerySchema>;
 
 /** The resolved window a response covers: `from` inclusive, `to` exclusive, ISO instants. */
 export const resolvedRangeSchema = z.object({

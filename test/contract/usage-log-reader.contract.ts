@@ -145,10 +145,10 @@ export function usageLogReaderContract(
         KEEP,
       );
       const filter = {
-        model: 'claude-haiku-4-5',
-        provider: 'anthropic',
-        requester: 'agent-7',
-        status: { kind: 'range', min: 400, max: 499 },
+        models: ['claude-haiku-4-5'],
+        providers: ['anthropic'],
+        requesters: ['agent-7'],
+        statuses: [{ kind: 'range', min: 400, max: 499 }],
       } as const;
 
       // Act
@@ -165,7 +165,7 @@ export function usageLogReaderContract(
       expect(
         (
           await fixture.reader.queryLogs({
-            ...query({ filter: { status: { kind: 'exact', status: 500 } } }),
+            ...query({ filter: { statuses: [{ kind: 'exact', status: 500 }] } }),
             limit: 10,
           })
         ).records.map((record) => record.status),
@@ -181,11 +181,34 @@ export function usageLogReaderContract(
       ]);
 
       const page = await fixture.reader.queryLogs({
-        ...query({ filter: { model: 'gpt-4o', requester: 'Bob' } }),
+        ...query({ filter: { models: ['gpt-4o'], requesters: ['Bob'] } }),
         limit: 10,
       });
 
       expect(page.records).toEqual([exact]);
+    });
+
+    it('combines values of one filter with OR; a null requester selects records without one', async () => {
+      const anonymous = usageRecord(accountId, 4, { status: 503 });
+      const tagged = usageRecord(accountId, 3, { requester: 'ci', status: 201 });
+      const other = usageRecord(accountId, 2, { requester: 'cron', status: 404 });
+      const mistral = usageRecord(accountId, 1, { provider: 'mistral', model: 'mistral-small' });
+      await appendAll([anonymous, tagged, other, mistral]);
+      const list = async (filter: UsageLogQuery['filter']) =>
+        (await fixture.reader.queryLogs({ ...query({ filter }), limit: 10 })).records;
+
+      expect(await list({ requesters: [null, 'ci'] })).toEqual([mistral, tagged, anonymous]);
+      expect(await list({ requesters: ['cron'] })).toEqual([other]);
+      expect(
+        await list({
+          statuses: [
+            { kind: 'exact', status: 404 },
+            { kind: 'range', min: 500, max: 599 },
+          ],
+        }),
+      ).toEqual([other, anonymous]);
+      expect(await list({ providers: ['mistral', 'anthropic'] })).toEqual([mistral]);
+      expect(await list({ models: ['mistral-small', 'gpt-4o-mini'] })).toHaveLength(4);
     });
 
     it('hides expired records, also when they sit between live ones', async () => {
@@ -216,7 +239,7 @@ export function usageLogReaderContract(
       expect(await fixture.reader.countLogs(query())).toBe(30);
       expect(
         await fixture.reader.countLogs(
-          query({ filter: { status: { kind: 'range', min: 500, max: 599 } } }),
+          query({ filter: { statuses: [{ kind: 'range', min: 500, max: 599 }] } }),
         ),
       ).toBe(10);
       expect(await fixture.reader.countLogs(query({ accountId: randomUUID() }))).toBe(0);

@@ -1,4 +1,4 @@
-import { statusMatches } from '#core/logs/log-query.ts';
+import { recordMatches } from '#core/logs/log-query.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UsageLogPage, UsageLogQuery, UsageLogReader } from '#core/ports/usage-log-reader.ts';
 import type { UsageRetention } from '#core/ports/usage-store.ts';
@@ -50,10 +50,7 @@ export class InMemoryUsageLog implements UsageLogReader {
           expiresAtEpochSeconds > nowEpochSeconds &&
           record.at >= query.fromIso &&
           record.at < query.toIso &&
-          (filter.model === undefined || record.model === filter.model) &&
-          (filter.provider === undefined || record.provider === filter.provider) &&
-          (filter.requester === undefined || record.requester === filter.requester) &&
-          (filter.status === undefined || statusMatches(filter.status, record.status)),
+          recordMatches(filter, record),
       )
       .sort((a, b) => (a.position < b.position ? 1 : -1));
   }

@@ -79,24 +79,48 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
     ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
     ':now': nowEpochSeconds,
   };
-  const filter: UsageLogFilter = query.filter;
-  for (const field of ['model', 'provider', 'requester'] as const) {
-    const value = filter[field];
-    if (value === undefined) continue;
-    conditions.push(`#${field} = :${field}`);
+  const { models = [], providers = [], requesters = [], statuses = [] } = query.filter;
+  const anyOf = (field: string, list: readonly unknown[]) => {
+    if (list.length === 0) return;
     names[`#${field}`] = field;
-    values[`:${field}`] = value;
-  }
-  if (filter.status !== undefined) {
-    names['#status'] = 'status';
-    if (filter.status.kind === 'exact') {
-      conditions.push('#status = :status');
-      values[':status'] = filter.status.status;
-    } else {
-      conditions.push('#status BETWEEN :statusMin AND :statusMax');
-      values[':statusMin'] = filter.status.min;
-      values[':statusMax'] = filter.status.max;
+    const placeholders = list.map((value, index) => {
+      values[`:${field}${index}`] = value;
+      return `:${field}${index}`;
+    });
+    conditions.push(`#${field} IN (${placeholders.join(', ')})`);
+  };
+  anyOf('model', models);
+  anyOf('provider', providers);
+  const named = requesters.filter((value) => value !== null);
+  if (requesters.includes(null)) {
+    names['#requester'] = 'requester';
+    const alternatives = ['attribute_not_exists(#requester)'];
+    if (named.length > 0) {
+      alternatives.push(
+        `#requester IN (${named
+          .map((value, index) => {
+            values[`:requester${index}`] = value;
+            return `:requester${index}`;
+          })
+          .join(', ')})`,
+      );
     }
+    conditions.push(`(${alternatives.join(' OR ')})`);
+  } else {
+    anyOf('requester', named);
+  }
+  if (statuses.length > 0) {
+    names['#status'] = 'status';
+    const alternatives = statuses.map((status, index) => {
+      if (status.kind === 'exact') {
+        values[`:status${index}`] = status.status;
+        return `#status = :status${index}`;
+      }
+      values[`:statusMin${index}`] = status.min;
+      values[`:statusMax${index}`] = status.max;
+      return `#status BETWEEN :statusMin${index} AND :statusMax${index}`;
+    });
+    conditions.push(`(${alternatives.join(' OR ')})`);
   }
   const expression: Expression = { filter: conditions.join(' AND '), names, values };
   return {
@@ -108,10 +132,9 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
 }
 
 const hasFilter = (filter: UsageLogFilter): boolean =>
-  filter.model !== undefined ||
-  filter.provider !== undefined ||
-  filter.requester !== undefined ||
-  filter.status !== undefined;
+  [filter.models, filter.providers, filter.requesters, filter.statuses].some(
+    (list) => list !== undefined && list.length > 0,
+  );
 
 /** {@link UsageLogReader} on the `usage` table (items of DynamoUsageStore). */
 export class DynamoUsageLogReader implements UsageLogReader {

@@ -23,12 +23,16 @@ export interface LogQueryInput {
   readonly from?: string;
   /** ISO instant, only with `range: 'custom'`. */
   readonly to?: string;
-  readonly model?: string;
-  readonly provider?: ProviderId;
-  readonly requester?: string;
-  /** An exact code (`429`) or a class (`4xx`). */
-  readonly status?: string;
+  readonly model?: readonly string[];
+  readonly provider?: readonly ProviderId[];
+  /** `-` ({@link NO_REQUESTER}) stands for "no requester". */
+  readonly requester?: readonly string[];
+  /** Exact codes (`429`) or classes (`4xx`). */
+  readonly status?: readonly string[];
 }
+
+/** The requester filter value that selects requests without a requester. */
+export const NO_REQUESTER = '-';
 
 /** A window with `from` inclusive and `to` exclusive, as `Date.toISOString()` instants. */
 export interface ResolvedWindow {
@@ -92,14 +96,40 @@ export function parseStatusFilter(value: string): StatusFilter {
   throw new InvalidRequestError('Status must be a code like 429 or a class like 4xx.');
 }
 
-/** The store-level filter of an input. */
+/** The store-level filter of an input (empty lists are left out). */
 export function toLogFilter(input: LogQueryInput): UsageLogFilter {
+  const { model = [], provider = [], requester = [], status = [] } = input;
   return {
-    ...(input.model === undefined ? {} : { model: input.model }),
-    ...(input.provider === undefined ? {} : { provider: input.provider }),
-    ...(input.requester === undefined ? {} : { requester: input.requester }),
-    ...(input.status === undefined ? {} : { status: parseStatusFilter(input.status) }),
+    ...(model.length === 0 ? {} : { models: [...model] }),
+    ...(provider.length === 0 ? {} : { providers: [...provider] }),
+    ...(requester.length === 0
+      ? {}
+      : { requesters: requester.map((value) => (value === NO_REQUESTER ? null : value)) }),
+    ...(status.length === 0 ? {} : { statuses: status.map(parseStatusFilter) }),
   };
+}
+
+/** Whether a record passes the filter (the in-memory reader's rule; DynamoDB's is the same). */
+export function recordMatches(
+  filter: UsageLogFilter,
+  record: {
+    readonly model: string;
+    readonly provider: ProviderId;
+    readonly requester?: string;
+    readonly status: number;
+  },
+): boolean {
+  const { models, providers, requesters, statuses } = filter;
+  return (
+    (models === undefined || models.length === 0 || models.includes(record.model)) &&
+    (providers === undefined || providers.length === 0 || providers.includes(record.provider)) &&
+    (requesters === undefined ||
+      requesters.length === 0 ||
+      requesters.includes(record.requester ?? null)) &&
+    (statuses === undefined ||
+      statuses.length === 0 ||
+      statuses.some((status) => statusMatches(status, record.status)))
+  );
 }
 
 /** Whether a status passes the filter (shared by the in-memory reader and tests). */

@@ -63,10 +63,10 @@ function queryDigest(input: LogQueryInput): string {
     input.range,
     input.from ?? null,
     input.to ?? null,
-    input.model ?? null,
-    input.provider ?? null,
-    input.requester ?? null,
-    input.status ?? null,
+    input.model ?? [],
+    input.provider ?? [],
+    input.requester ?? [],
+    input.status ?? [],
   ]);
   return createHash('sha256').update(canonical).digest('base64url');
 }

@@ -7,14 +7,15 @@ export type StatusFilter =
   | { readonly kind: 'range'; readonly min: number; readonly max: number };
 
 /**
- * Server-side log filters, combined with AND. `model`, `provider` and `requester` match the
- * recorded value exactly (case-sensitive). Absent fields do not filter.
+ * Server-side log filters. Each field lists accepted values (OR); fields combine with AND; an
+ * absent or empty field does not filter. `models`, `providers` and `requesters` match the
+ * recorded value exactly (case-sensitive); a `null` requester matches records without one.
  */
 export interface UsageLogFilter {
-  readonly model?: string;
-  readonly provider?: ProviderId;
-  readonly requester?: string;
-  readonly status?: StatusFilter;
+  readonly models?: readonly string[];
+  readonly providers?: readonly ProviderId[];
+  readonly requesters?: readonly (string | null)[];
+  readonly statuses?: readonly StatusFilter[];
 }
 
 /** One account's records in a time window, filtered. */
