@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DASHBOARD_ROUTES } from './dashboard-api.ts';
 
 /**
  * The dashboard JSON API: one route table with the schemas of each request and response. The
@@ -92,6 +93,11 @@ export interface ApiRoute {
   /** `public` routes need no sign-in. */
   readonly auth: 'jwt' | 'public';
   readonly request?: z.ZodType;
+  /**
+   * Query string schema: it receives `Record<name, string | string[]>` (a repeated parameter
+   * arrives as an array). Routes without one ignore the query string.
+   */
+  readonly query?: z.ZodType;
   readonly response: z.ZodType;
 }
 
@@ -142,6 +148,7 @@ export const API_ROUTES = {
     auth: 'jwt',
     response: integrationStatusSchema,
   },
+  ...DASHBOARD_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;
@@ -149,6 +156,13 @@ export type ApiRouteName = keyof typeof API_ROUTES;
 /** The parsed request body of a route; `undefined` for routes that take none. */
 export type ApiRequest<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
   readonly request: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+/** The parsed query of a route; `undefined` for routes that take none. */
+export type ApiQuery<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
+  readonly query: infer S extends z.ZodType;
 }
   ? z.output<S>
   : undefined;

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import {
   API_ROUTES,
+  type ApiQuery,
   type ApiRequest,
   type ApiResponse,
   type ApiRoute,
@@ -12,6 +13,7 @@ import {
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -23,11 +25,14 @@ import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
 import { createApiRouter } from './http/api-router.ts';
 import { apiErrorResponse } from './http/error-response.ts';
 import { parseJsonBody } from './http/json-body.ts';
+import { parseQuery } from './http/query-string.ts';
 
 export interface SettingsHandlerDeps {
   readonly accounts: AccountService;
   /** Read only: whether the account's first proxied request has been recorded. */
   readonly usage: UsageStore;
+  /** Dashboard analytics read from rollups. */
+  readonly dashboard: DashboardService;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
   readonly tokens: TokenVerifier;
   /** What `GET /api/config` answers: how the browser signs in. */
@@ -48,6 +53,7 @@ interface RouteInput<K extends ApiRouteName> {
   readonly user: (typeof API_ROUTES)[K]['auth'] extends 'jwt' ? SignedInUser : undefined;
   readonly params: Readonly<Record<string, string>>;
   readonly body: ApiRequest<K>;
+  readonly query: ApiQuery<K>;
 }
 
 type RouteActions = {
@@ -96,6 +102,11 @@ export function createSettingsHandler(deps: SettingsHandlerDeps) {
     deleteProviderKey: ({ user, params }) =>
       deps.accounts.deleteProviderKey(user.accountId, providerParam(params)),
     getIntegrationStatus: ({ user }) => getIntegrationStatus(deps.usage, user.accountId),
+    getDashboardOverview: ({ user, query }) => deps.dashboard.overview(user.accountId, query),
+    getDashboardCosts: ({ user, query }) => deps.dashboard.costs(user.accountId, query),
+    getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
+    getDashboardLatency: ({ user, query }) => deps.dashboard.latency(user.accountId, query),
+    getDashboardErrors: ({ user, query }) => deps.dashboard.errors(user.accountId, query),
   };
 
   async function respond<K extends ApiRouteName>(
@@ -111,8 +122,9 @@ export function createSettingsHandler(deps: SettingsHandlerDeps) {
       definition.request === undefined
         ? undefined
         : parseJsonBody(rawBody(event), definition.request);
+    const query = definition.query === undefined ? undefined : parseQuery(event, definition.query);
     const action = actions[name] as (input: RouteInput<K>) => Promise<unknown>;
-    return definition.response.parse(await action({ user, params, body } as RouteInput<K>));
+    return definition.response.parse(await action({ user, params, body, query } as RouteInput<K>));
   }
 
   function errorResult(error: unknown, requestId: string): APIGatewayProxyResult {

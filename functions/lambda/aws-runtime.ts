@@ -61,10 +61,11 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
 
 /** The settings Lambda's runtime config: data access plus the Cognito user pool it trusts. */
 export async function awsSettingsConfig(): Promise<SettingsRuntimeConfig> {
-  const cognito = readLambdaEnv(['cognitoUserPoolId', 'cognitoClientId']);
+  const cognito = readLambdaEnv(['cognitoUserPoolId', 'cognitoClientId', 'fxRatesTable']);
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
+    fxRatesTable: cognito.fxRatesTable,
     logger: new JsonLogger({ service: 'settings' }),
     cognito: {
       region,

@@ -11,6 +11,9 @@ export const LAMBDA_ENV = {
   usageTable: 'USAGE_TABLE_NAME',
   countersTable: 'COUNTERS_TABLE_NAME',
   responseCacheTable: 'RESPONSE_CACHE_TABLE_NAME',
+  fxRatesTable: 'FX_RATES_TABLE_NAME',
+  /** ECB daily reference rate XML (tests point it at a fake). */
+  fxRatesUrl: 'FX_RATES_URL',
   providerKeysKmsKeyArn: 'PROVIDER_KEYS_KMS_KEY_ARN',
   metrionKeyPepperSecretArn: 'METRION_KEY_PEPPER_SECRET_ARN',
   cognitoUserPoolId: 'COGNITO_USER_POOL_ID',

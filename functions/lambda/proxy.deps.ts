@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
@@ -12,6 +13,7 @@ import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
+import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { ProxyHandlerDeps } from '#handlers/proxy.ts';
 
@@ -50,10 +52,19 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
       client: config.documentClient,
       tableName: config.accountsTable,
     }),
-    usage: new DynamoUsageStore({
-      client: config.documentClient,
-      tableName: config.usageTable,
-      clock,
+    // Each newly appended record also updates its hourly/daily rollups (best effort).
+    usage: new RollingUsageStore({
+      inner: new DynamoUsageStore({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      rollups: new DynamoRollupStore({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      logger: config.logger,
     }),
     counters: new DynamoCounterStore({
       client: config.documentClient,

@@ -1,10 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
+import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
@@ -27,24 +31,42 @@ export interface SettingsRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
+  /** Daily FX reference rates (read for currency conversion). */
+  readonly fxRatesTable: string;
   /** Server-side secret for Metrion Key digests (a regenerated key gets a new lookup item). */
   readonly pepper: Uint8Array;
   readonly dataKeyProvider: DataKeyProvider;
   readonly logger: Logger;
   readonly cognito: CognitoPoolConfig;
+  /** Tests pin time (dashboard ranges, expiry). @default - the system clock */
+  readonly clock?: Clock;
 }
 
 /** Builds the settings API's object graph. Shared by the Lambda root and the local root. */
 export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandlerDeps {
-  const clock = new SystemClock();
+  const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const { cognito } = config;
+  const accountStore = new DynamoAccountStore({
+    client: config.documentClient,
+    tableName: config.accountsTable,
+  });
   return {
-    accounts: createAccountService({
-      accounts: new DynamoAccountStore({
+    dashboard: createDashboardService({
+      rollups: new DynamoRollupStore({
         client: config.documentClient,
-        tableName: config.accountsTable,
+        tableName: config.usageTable,
+        clock,
       }),
+      accounts: accountStore,
+      fxRates: new DynamoFxRateStore({
+        client: config.documentClient,
+        tableName: config.fxRatesTable,
+      }),
+      clock,
+    }),
+    accounts: createAccountService({
+      accounts: accountStore,
       vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
       random,
       clock,

@@ -27,6 +27,8 @@ export interface LocalData {
   /** Limit counters and response cache (the proxy's own state). */
   readonly countersTable: string;
   readonly responseCacheTable: string;
+  /** Daily FX reference rates. */
+  readonly fxRatesTable: string;
   readonly dataKeyProvider: DataKeyProvider;
   readonly pepper: Uint8Array;
   readonly accountService: AccountService;
@@ -73,6 +75,7 @@ export async function openLocalData(options: {
     usageTable,
     countersTable: tableName(LOCAL_TABLE_PREFIX, 'counters'),
     responseCacheTable: tableName(LOCAL_TABLE_PREFIX, 'responseCache'),
+    fxRatesTable: tableName(LOCAL_TABLE_PREFIX, 'fxRates'),
     dataKeyProvider,
     pepper,
     accountService: createAccountService({

@@ -105,10 +105,12 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       documentClient: data.documentClient,
       accountsTable: data.accountsTable,
       usageTable: data.usageTable,
+      fxRatesTable: data.fxRatesTable,
       pepper: data.pepper,
       dataKeyProvider: data.dataKeyProvider,
       logger,
       cognito,
+      ...(options.clock ? { clock: options.clock } : {}),
     }),
   );
 

@@ -30,6 +30,7 @@ const TABLE_NAME_ENV = {
   usage: LAMBDA_ENV.usageTable,
   counters: LAMBDA_ENV.countersTable,
   responseCache: LAMBDA_ENV.responseCacheTable,
+  fxRates: LAMBDA_ENV.fxRatesTable,
 } as const satisfies Record<TableKey, string>;
 
 /** Single-item reads; the proxy never scans. */
@@ -106,6 +107,24 @@ export class Data extends Construct {
   /** Reads usage records (Query by account); cannot write or delete them (dashboard API). */
   public grantUsageRead(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:Query']);
+  }
+
+  /**
+   * The seal job: reads raw records, rollups and dirty markers (Query), overwrites rollups and
+   * error copies (PutItem), deletes stale rollups and markers (DeleteItem). No UpdateItem.
+   */
+  public grantUsageSeal(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+  }
+
+  /** Reads the stored FX reference rates (Query, newest first). */
+  public grantFxRatesRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'fxRates', ['dynamodb:Query']);
+  }
+
+  /** Stores the day's FX reference rates (PutItem only). */
+  public grantFxRatesWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'fxRates', ['dynamodb:PutItem']);
   }
 
   /** Conditional `ADD` counters for rate limits and quotas, and reading them back. */

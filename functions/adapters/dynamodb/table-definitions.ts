@@ -42,7 +42,7 @@ export const USAGE_BY_REQUEST_ID_INDEX = 'byRequestId';
 export const TABLES = {
   /** Accounts, Metrion Key lookup items, stored provider keys (and later alert rules). */
   accounts: { constructId: 'AccountsTable', nameSuffix: 'accounts', partitionKey: pk, sortKey: sk },
-  /** Usage records (and later rollups), expiring by plan retention. */
+  /** Usage records, hourly/daily rollups, seal markers and error copies, expiring by plan retention. */
   usage: {
     constructId: 'UsageTable',
     nameSuffix: 'usage',
@@ -71,6 +71,8 @@ export const TABLES = {
     partitionKey: pk,
     timeToLiveAttribute: 'expiresAtEpochSeconds',
   },
+  /** Daily euro reference rates (`pk=ECB, sk=<date>`), written by the fx-rates function. */
+  fxRates: { constructId: 'FxRatesTable', nameSuffix: 'fx-rates', partitionKey: pk, sortKey: sk },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

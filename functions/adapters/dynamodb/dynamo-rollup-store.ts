@@ -1,0 +1,410 @@
+// RollupStore on DynamoDB (the `usage` table): UpdateItem ADD (live), PutItem/DeleteItem (seal),
+// Query (sort-key ranges only; expired items filtered on read).
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#core/ports/clock.ts';
+import type { RollupStore } from '#core/ports/rollup-store.ts';
+import type { UsageRetention } from '#core/ports/usage-store.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { bucketIso, bucketStartMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
+import {
+  countsOf,
+  dimensionKey,
+  isErrorStatus,
+  type Rollup,
+  type StoredUsageRecord,
+} from '#core/rollups/rollup.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+
+/*
+ * Items (all in the `usage` table, next to the raw `ACCOUNT#<id>` / `REQ#...` records):
+ * - rollup:  pk=ROLLUP#<account>  sk=H#<hour ISO>#<dimension key> | D#<day ISO>#<dimension key>
+ *            counts as Numbers (costPicoUsd with all its digits), histogram counts as `h<index>`.
+ * - dirty:   pk=DIRTY#<hour ISO>  sk=<account>   (unsealed activity in that hour)
+ * - error:   pk=ERRORS#<account>  sk=<at>#<requestId>  (copy of an error record, same expiry)
+ */
+
+export interface DynamoRollupStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  /** Physical name of the `usage` table. */
+  readonly tableName: string;
+  /** Decides which items have expired. @default - the system clock */
+  readonly clock?: Clock;
+}
+
+const GRANULARITY_PREFIX: Record<Granularity, string> = { hour: 'H#', day: 'D#' };
+const COUNT_FIELDS = [
+  'requests',
+  'errors',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'unpricedRequests',
+  'latencyMsSum',
+  'timeToFirstTokenMsSum',
+  'timeToFirstTokenCount',
+  'streamedRequests',
+  'cachedRequests',
+] as const;
+const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
+/** Sorts after every character a request id or ISO suffix can hold. */
+const HIGH = '\uffff';
+
+const rollupPk = (accountId: string): string => `ROLLUP#${accountId}`;
+const dirtyPk = (hourStartMs: number): string => `DIRTY#${bucketIso(hourStartMs)}`;
+const errorsPk = (accountId: string): string => `ERRORS#${accountId}`;
+const rollupSk = (granularity: Granularity, bucketStart: string, key: string): string =>
+  `${GRANULARITY_PREFIX[granularity]}${bucketStart}#${key}`;
+
+type Item = Record<string, unknown>;
+
+/** The stored form of a rollup (exported for bulk seeding in the bench). */
+export function rollupItem(rollup: Rollup): Item {
+  const item: Item = {
+    pk: rollupPk(rollup.accountId),
+    sk: rollupSk(rollup.granularity, rollup.bucketStart, dimensionKey(rollup)),
+    accountId: rollup.accountId,
+    granularity: rollup.granularity,
+    bucketStart: rollup.bucketStart,
+    provider: rollup.provider,
+    model: rollup.model,
+    ...(rollup.requester === null ? {} : { requester: rollup.requester }),
+    status: rollup.status,
+    costPicoUsd: rollup.costPicoUsd,
+    expiresAtEpochSeconds: rollup.expiresAtEpochSeconds,
+    sealed: rollup.sealed,
+  };
+  for (const field of COUNT_FIELDS) item[field] = rollup[field];
+  for (const [index, count] of rollup.latencyHistogram) item[`h${index}`] = count;
+  return item;
+}
+
+function numberOf(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}
+
+function toRollup(item: Item): Rollup {
+  const histogram = new Map<number, number>();
+  for (const [name, value] of Object.entries(item)) {
+    const index = HISTOGRAM_ATTRIBUTE.exec(name)?.[1];
+    if (index !== undefined) histogram.set(Number(index), numberOf(value));
+  }
+  const counts = Object.fromEntries(COUNT_FIELDS.map((field) => [field, numberOf(item[field])]));
+  return {
+    accountId: String(item.accountId),
+    granularity: item.granularity === 'day' ? 'day' : 'hour',
+    bucketStart: String(item.bucketStart),
+    provider: String(item.provider) as ProviderId,
+    model: String(item.model),
+    requester: typeof item.requester === 'string' ? item.requester : null,
+    status: numberOf(item.status),
+    ...(counts as Record<(typeof COUNT_FIELDS)[number], number>),
+    // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
+    costPicoUsd: BigInt((item.costPicoUsd as bigint | number | undefined) ?? 0),
+    latencyHistogram: histogram,
+    expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
+    sealed: item.sealed === true,
+  };
+}
+
+function toRecord(item: Item): UsageRecord {
+  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _e, costPicoUsd, ...rest } = item;
+  return {
+    ...(rest as Omit<UsageRecord, 'costPicoUsd'>),
+    costPicoUsd:
+      costPicoUsd === undefined || costPicoUsd === null
+        ? null
+        : BigInt(costPicoUsd as bigint | number),
+  };
+}
+
+function errorItem(stored: StoredUsageRecord): Item {
+  const { costPicoUsd, ...rest } = stored.record;
+  return {
+    ...rest,
+    ...(costPicoUsd === null ? {} : { costPicoUsd }),
+    pk: errorsPk(stored.record.accountId),
+    sk: `${stored.record.at}#${stored.record.requestId}`,
+    expiresAtEpochSeconds: stored.expiresAtEpochSeconds,
+  };
+}
+
+/** {@link RollupStore} on the `usage` table (see the item layout above). */
+export class DynamoRollupStore implements RollupStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoRollupStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+  }
+
+  #nowEpochSeconds(): number {
+    return Math.floor(this.#clock.nowMs() / 1000);
+  }
+
+  /** Pages through a Query, keeping unexpired items, until `accept` has taken `limit`. */
+  async #queryAll(
+    input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+    limit = Number.POSITIVE_INFINITY,
+  ): Promise<Item[]> {
+    const items: Item[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const output = await dynamoCall('Query', () =>
+        this.#client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.#tableName,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      items.push(...((output.Items ?? []) as Item[]));
+      exclusiveStartKey = output.LastEvaluatedKey;
+    } while (exclusiveStartKey !== undefined && items.length < limit);
+    return items;
+  }
+
+  /** Two UpdateItem ADDs (hour, day), a PutItem for an error copy, a PutItem dirty marker. */
+  async addLive(record: UsageRecord, retention: UsageRetention): Promise<void> {
+    const counts = countsOf(record);
+    const atMs = Date.parse(record.at);
+    const dimensions = {
+      provider: record.provider,
+      model: record.model,
+      requester: record.requester ?? null,
+      status: record.status,
+    };
+    const names: Record<string, string> = { '#h': `h${latencyBucketIndex(record.latencyMs)}` };
+    const values: Record<string, unknown> = {
+      ':one': 1,
+      ':cost': counts.costPicoUsd,
+      ':account': record.accountId,
+      ':provider': record.provider,
+      ':model': record.model,
+      ':status': record.status,
+      ':expires': retention.expiresAtEpochSeconds,
+      ':false': false,
+    };
+    const adds = ['#h :one', 'costPicoUsd :cost'];
+    for (const field of COUNT_FIELDS) {
+      names[`#${field}`] = field;
+      values[`:${field}`] = counts[field];
+      adds.push(`#${field} :${field}`);
+    }
+    const sets = [
+      'accountId = :account',
+      'provider = :provider',
+      'model = :model',
+      '#status = :status',
+      'expiresAtEpochSeconds = :expires',
+      'sealed = :false',
+      'granularity = :granularity',
+      'bucketStart = :bucketStart',
+    ];
+    names['#status'] = 'status';
+    if (record.requester !== undefined) {
+      sets.push('requester = :requester');
+      values[':requester'] = record.requester;
+    }
+    for (const granularity of ['hour', 'day'] as const) {
+      const bucketStart = bucketIso(bucketStartMs(atMs, granularity));
+      await dynamoCall('UpdateItem', () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: {
+              pk: rollupPk(record.accountId),
+              sk: rollupSk(granularity, bucketStart, dimensionKey(dimensions)),
+            },
+            UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ...values,
+              ':granularity': granularity,
+              ':bucketStart': bucketStart,
+            },
+          }),
+        ),
+      );
+    }
+    if (isErrorStatus(record.status)) {
+      await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
+    }
+    const hourStartMs = bucketStartMs(atMs, 'hour');
+    await dynamoCall('PutItem', () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: {
+            pk: dirtyPk(hourStartMs),
+            sk: record.accountId,
+            // Markers outlive any lookback; TTL removes forgotten ones.
+            expiresAtEpochSeconds: Math.floor(hourStartMs / 1000) + 30 * 86_400,
+          },
+        }),
+      ),
+    );
+  }
+
+  async query(
+    accountId: string,
+    granularity: Granularity,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Rollup[]> {
+    if (!(toMs > fromMs)) return [];
+    const prefix = GRANULARITY_PREFIX[granularity];
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: 'expiresAtEpochSeconds > :now',
+      ExpressionAttributeValues: {
+        ':pk': rollupPk(accountId),
+        ':from': `${prefix}${bucketIso(fromMs)}`,
+        ':to': `${prefix}${bucketIso(toMs - 1)}${HIGH}`,
+        ':now': this.#nowEpochSeconds(),
+      },
+    });
+    return items.map(toRollup).filter((rollup) => Date.parse(rollup.bucketStart) < toMs);
+  }
+
+  async listDirty(hourStartMs: number): Promise<string[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': dirtyPk(hourStartMs) },
+    });
+    return items.map((item) => String(item.sk));
+  }
+
+  async clearDirty(hourStartMs: number, accountId: string): Promise<void> {
+    await dynamoCall('DeleteItem', () =>
+      this.#client.send(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: { pk: dirtyPk(hourStartMs), sk: accountId },
+        }),
+      ),
+    );
+  }
+
+  async rawRecordsInHour(accountId: string, hourStartMs: number): Promise<StoredUsageRecord[]> {
+    const items = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: 'expiresAtEpochSeconds > :now',
+      ExpressionAttributeValues: {
+        ':pk': `ACCOUNT#${accountId}`,
+        ':from': `REQ#${bucketIso(hourStartMs)}`,
+        ':to': `REQ#${bucketIso(hourStartMs + HOUR_MS - 1)}${HIGH}`,
+        ':now': this.#nowEpochSeconds(),
+      },
+    });
+    return items.map((item) => ({
+      record: toRecord(item),
+      expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
+    }));
+  }
+
+  async replaceBucket(
+    accountId: string,
+    granularity: Granularity,
+    bucketStartMsValue: number,
+    rollups: readonly Rollup[],
+  ): Promise<void> {
+    const bucketStart = bucketIso(bucketStartMsValue);
+    const existing = await this.#queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': rollupPk(accountId),
+        ':prefix': `${GRANULARITY_PREFIX[granularity]}${bucketStart}#`,
+      },
+      ProjectionExpression: 'sk',
+    });
+    const items = rollups
+      .filter((rollup) => rollup.bucketStart === bucketStart && rollup.granularity === granularity)
+      .map(rollupItem);
+    const kept = new Set(items.map((item) => String(item.sk)));
+    await Promise.all(
+      items.map((item) =>
+        dynamoCall('PutItem', () =>
+          this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item })),
+        ),
+      ),
+    );
+    await Promise.all(
+      existing
+        .filter((item) => !kept.has(String(item.sk)))
+        .map((item) =>
+          dynamoCall('DeleteItem', () =>
+            this.#client.send(
+              new DeleteCommand({
+                TableName: this.#tableName,
+                Key: { pk: rollupPk(accountId), sk: String(item.sk) },
+              }),
+            ),
+          ),
+        ),
+    );
+  }
+
+  async putErrors(records: readonly StoredUsageRecord[]): Promise<void> {
+    await Promise.all(
+      records.map((stored) =>
+        dynamoCall('PutItem', () =>
+          this.#client.send(
+            new PutCommand({ TableName: this.#tableName, Item: errorItem(stored) }),
+          ),
+        ),
+      ),
+    );
+  }
+
+  async recentErrors(
+    accountId: string,
+    fromMs: number,
+    toMs: number,
+    accept: (record: UsageRecord) => boolean,
+    limit: number,
+  ): Promise<UsageRecord[]> {
+    if (limit < 1 || !(toMs > fromMs)) return [];
+    const found: UsageRecord[] = [];
+    let exclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const output = await dynamoCall('Query', () =>
+        this.#client.send(
+          new QueryCommand({
+            TableName: this.#tableName,
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            FilterExpression: 'expiresAtEpochSeconds > :now',
+            ExpressionAttributeValues: {
+              ':pk': errorsPk(accountId),
+              ':from': bucketIso(fromMs),
+              ':to': `${bucketIso(toMs - 1)}${HIGH}`,
+              ':now': this.#nowEpochSeconds(),
+            },
+            ScanIndexForward: false,
+            Limit: 100,
+            ExclusiveStartKey: exclusiveStartKey,
+          }),
+        ),
+      );
+      for (const item of output.Items ?? []) {
+        const record = toRecord(item as Item);
+        if (accept(record)) found.push(record);
+      }
+      exclusiveStartKey = output.LastEvaluatedKey;
+    } while (exclusiveStartKey !== undefined && found.length < limit);
+    return found.slice(0, limit);
+  }
+}

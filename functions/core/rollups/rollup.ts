@@ -1,0 +1,199 @@
+import type { ProviderId } from '../providers/provider-registry.ts';
+import type { UsageRecord } from '../usage/usage-record.ts';
+import { bucketIso, bucketStartMs, type Granularity } from './buckets.ts';
+import { histogramOf, type LatencyHistogram, mergeHistograms } from './latency-histogram.ts';
+
+/** What a rollup item is grouped by. Unique requesters per bucket are the distinct `requester`s. */
+export interface RollupDimensions {
+  readonly provider: ProviderId;
+  readonly model: string;
+  /** Null for requests without `x-metrion-user`. */
+  readonly requester: string | null;
+  /** The exact HTTP status; the class (2xx/4xx/5xx) derives from it. */
+  readonly status: number;
+}
+
+/** Additive counts: every field merges by addition, so items of any grouping sum exactly. */
+export interface RollupCounts {
+  readonly requests: number;
+  /** Requests with status >= 400. */
+  readonly errors: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  /** Exact sum over priced requests (10^-12 USD). */
+  readonly costPicoUsd: bigint;
+  /** Requests whose model has no price (not included in the cost). */
+  readonly unpricedRequests: number;
+  readonly latencyMsSum: number;
+  readonly latencyHistogram: LatencyHistogram;
+  readonly timeToFirstTokenMsSum: number;
+  readonly timeToFirstTokenCount: number;
+  readonly streamedRequests: number;
+  readonly cachedRequests: number;
+}
+
+/** One rollup item: an account's counts for one bucket and one dimension combination. */
+export interface Rollup extends RollupDimensions, RollupCounts {
+  readonly accountId: string;
+  readonly granularity: Granularity;
+  /** ISO UTC start of the hour or day. */
+  readonly bucketStart: string;
+  /** Retention by plan: the item may be deleted then; readers skip it. */
+  readonly expiresAtEpochSeconds: number;
+  /** True when recomputed from the raw records by the seal job (exact). */
+  readonly sealed: boolean;
+}
+
+/** Counts of nothing: the identity of {@link addCounts}. */
+export const EMPTY_COUNTS: RollupCounts = {
+  requests: 0,
+  errors: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  costPicoUsd: 0n,
+  unpricedRequests: 0,
+  latencyMsSum: 0,
+  latencyHistogram: new Map(),
+  timeToFirstTokenMsSum: 0,
+  timeToFirstTokenCount: 0,
+  streamedRequests: 0,
+  cachedRequests: 0,
+};
+
+/** Whether a status counts as an error. */
+export function isErrorStatus(status: number): boolean {
+  return status >= 400;
+}
+
+/** The counts one usage record contributes. */
+export function countsOf(record: UsageRecord): RollupCounts {
+  return {
+    requests: 1,
+    errors: isErrorStatus(record.status) ? 1 : 0,
+    inputTokens: record.inputTokens,
+    outputTokens: record.outputTokens,
+    cacheReadTokens: record.cacheReadTokens,
+    cacheWriteTokens: record.cacheWriteTokens,
+    costPicoUsd: record.costPicoUsd ?? 0n,
+    unpricedRequests: record.costPicoUsd === null ? 1 : 0,
+    latencyMsSum: record.latencyMs,
+    latencyHistogram: histogramOf(record.latencyMs),
+    timeToFirstTokenMsSum: record.timeToFirstTokenMs ?? 0,
+    timeToFirstTokenCount: record.timeToFirstTokenMs === undefined ? 0 : 1,
+    streamedRequests: record.streamed ? 1 : 0,
+    cachedRequests: record.cached ? 1 : 0,
+  };
+}
+
+/** Field-wise sum (bigint for cost, histograms merged). */
+export function addCounts(a: RollupCounts, b: RollupCounts): RollupCounts {
+  return {
+    requests: a.requests + b.requests,
+    errors: a.errors + b.errors,
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
+    costPicoUsd: a.costPicoUsd + b.costPicoUsd,
+    unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    latencyMsSum: a.latencyMsSum + b.latencyMsSum,
+    latencyHistogram: mergeHistograms(a.latencyHistogram, b.latencyHistogram),
+    timeToFirstTokenMsSum: a.timeToFirstTokenMsSum + b.timeToFirstTokenMsSum,
+    timeToFirstTokenCount: a.timeToFirstTokenCount + b.timeToFirstTokenCount,
+    streamedRequests: a.streamedRequests + b.streamedRequests,
+    cachedRequests: a.cachedRequests + b.cachedRequests,
+  };
+}
+
+/** The counts part of a rollup (drops keys and dimensions). */
+export function countsPart(rollup: RollupCounts): RollupCounts {
+  return addCounts(EMPTY_COUNTS, rollup);
+}
+
+/** A stable key for a dimension combination (components URI-encoded, so `|` never collides). */
+export function dimensionKey(dimensions: RollupDimensions): string {
+  return [
+    dimensions.provider,
+    dimensions.model,
+    dimensions.requester ?? '',
+    String(dimensions.status),
+  ]
+    .map(encodeURIComponent)
+    .join('|');
+}
+
+/** A record together with its retention, as the seal job reads it from the raw log. */
+export interface StoredUsageRecord {
+  readonly record: UsageRecord;
+  readonly expiresAtEpochSeconds: number;
+}
+
+function dimensionsOf(record: UsageRecord): RollupDimensions {
+  return {
+    provider: record.provider,
+    model: record.model,
+    requester: record.requester ?? null,
+    status: record.status,
+  };
+}
+
+/**
+ * Groups records into rollups of one granularity: one per bucket x dimension combination, the
+ * expiry being the latest of its records' (retention follows the plan at write time).
+ */
+export function rollupsFromRecords(
+  records: Iterable<StoredUsageRecord>,
+  granularity: Granularity,
+  sealed: boolean,
+): Rollup[] {
+  const groups = new Map<string, Rollup>();
+  for (const { record, expiresAtEpochSeconds } of records) {
+    const bucketStart = bucketIso(bucketStartMs(Date.parse(record.at), granularity));
+    const dimensions = dimensionsOf(record);
+    const key = `${bucketStart}#${dimensionKey(dimensions)}`;
+    const previous = groups.get(key);
+    groups.set(key, {
+      accountId: record.accountId,
+      granularity,
+      bucketStart,
+      ...dimensions,
+      ...addCounts(previous ?? EMPTY_COUNTS, countsOf(record)),
+      expiresAtEpochSeconds: Math.max(previous?.expiresAtEpochSeconds ?? 0, expiresAtEpochSeconds),
+      sealed,
+    });
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Re-groups rollups into another granularity (hours into their day), summing counts per
+ * dimension combination.
+ */
+export function regroupRollups(
+  rollups: Iterable<Rollup>,
+  granularity: Granularity,
+  sealed: boolean,
+): Rollup[] {
+  const groups = new Map<string, Rollup>();
+  for (const rollup of rollups) {
+    const bucketStart = bucketIso(bucketStartMs(Date.parse(rollup.bucketStart), granularity));
+    const key = `${bucketStart}#${dimensionKey(rollup)}`;
+    const previous = groups.get(key);
+    groups.set(key, {
+      ...rollup,
+      granularity,
+      bucketStart,
+      ...addCounts(previous ?? EMPTY_COUNTS, rollup),
+      expiresAtEpochSeconds: Math.max(
+        previous?.expiresAtEpochSeconds ?? 0,
+        rollup.expiresAtEpochSeconds,
+      ),
+      sealed,
+    });
+  }
+  return [...groups.values()];
+}

@@ -1,0 +1,82 @@
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { RollupStore } from '../ports/rollup-store.ts';
+import { bucketStartMs, DAY_MS, HOUR_MS } from './buckets.ts';
+import { isErrorStatus, regroupRollups, rollupsFromRecords } from './rollup.ts';
+
+export interface SealRollupsDeps {
+  readonly rollups: RollupStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface SealRollupsOptions {
+  /**
+   * An hour is sealed only this long after it ended: a record is written when its request ends
+   * (up to the 15-minute Lambda limit) but dated when it arrived. @default 20 minutes
+   */
+  readonly graceMs?: number;
+  /** How far back dirty hours are looked for. @default 48 hours */
+  readonly lookbackMs?: number;
+}
+
+export interface SealReport {
+  readonly hoursSealed: number;
+  readonly daysRebuilt: number;
+}
+
+/**
+ * The repair path: for every closed hour with a dirty marker, recompute the account's hourly
+ * rollups from its raw records and overwrite them (sealed, exact), store any missing error
+ * copies, then rebuild that day's items from its hourly items.
+ *
+ * Why this is exact without transactions: the live path writes raw record -> rollup ADDs ->
+ * dirty marker, and the seal clears the marker -> reads raw records -> overwrites. Any live write
+ * the overwrite does not reflect (a record stored after the read, an ADD landing after the
+ * overwrite, a lost or doubled ADD) leaves a marker set after the clear, so a later run reseals.
+ */
+export async function sealRollups(
+  deps: SealRollupsDeps,
+  options: SealRollupsOptions = {},
+): Promise<SealReport> {
+  const graceMs = options.graceMs ?? 20 * 60_000;
+  const lookbackMs = options.lookbackMs ?? 48 * HOUR_MS;
+  const nowMs = deps.clock.nowMs();
+  const lastHour = bucketStartMs(nowMs - graceMs, 'hour') - HOUR_MS;
+  const firstHour = bucketStartMs(nowMs - lookbackMs, 'hour');
+  const daysToRebuild = new Map<string, Set<number>>();
+  let hoursSealed = 0;
+  for (let hourMs = firstHour; hourMs <= lastHour; hourMs += HOUR_MS) {
+    for (const accountId of await deps.rollups.listDirty(hourMs)) {
+      await deps.rollups.clearDirty(hourMs, accountId);
+      const records = await deps.rollups.rawRecordsInHour(accountId, hourMs);
+      await deps.rollups.replaceBucket(
+        accountId,
+        'hour',
+        hourMs,
+        rollupsFromRecords(records, 'hour', true),
+      );
+      await deps.rollups.putErrors(records.filter(({ record }) => isErrorStatus(record.status)));
+      const days = daysToRebuild.get(accountId) ?? new Set<number>();
+      days.add(bucketStartMs(hourMs, 'day'));
+      daysToRebuild.set(accountId, days);
+      hoursSealed += 1;
+    }
+  }
+  let daysRebuilt = 0;
+  for (const [accountId, days] of daysToRebuild) {
+    for (const dayMs of days) {
+      const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
+      const allSealed = hours.every((hour) => hour.sealed);
+      await deps.rollups.replaceBucket(
+        accountId,
+        'day',
+        dayMs,
+        regroupRollups(hours, 'day', allSealed),
+      );
+      daysRebuilt += 1;
+    }
+  }
+  if (hoursSealed > 0) deps.logger.info('rollups sealed', { hoursSealed, daysRebuilt });
+  return { hoursSealed, daysRebuilt };
+}

@@ -1,0 +1,43 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import { InvalidRequestError } from '#core/errors.ts';
+
+/**
+ * The query string as `name -> value`, or `name -> values` when a parameter repeats
+ * (`?model=a&model=b`), from API Gateway's multi-value map (falling back to the single map).
+ */
+export function queryParameters(event: APIGatewayProxyEvent): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    if (values === undefined || values.length === 0) continue;
+    query[name] = values.length === 1 ? (values[0] as string) : values;
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined && query[name] === undefined) query[name] = value;
+  }
+  return query;
+}
+
+/**
+ * Validates the query string with `schema`.
+ * @throws InvalidRequestError (400) naming each parameter that fails.
+ */
+export function parseQuery<S extends z.ZodType>(
+  event: APIGatewayProxyEvent,
+  schema: S,
+): z.output<S> {
+  const result = schema.safeParse(queryParameters(event));
+  if (!result.success) {
+    throw new InvalidRequestError(
+      result.error.issues
+        .map((issue) => {
+          const name = issue.path.map(String).join('.');
+          return issue.message.startsWith('Invalid') && name !== ''
+            ? `Query parameter "${name}" is invalid.`
+            : issue.message;
+        })
+        .join(' '),
+    );
+  }
+  return result.data;
+}
