@@ -28,7 +28,7 @@ async function newestRecordAfter(countBefore: number) {
 describe('Anthropic SDK through the proxy', () => {
   it('answers in stored mode with the SDK default Bearer credential and prices cache tokens', async () => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
       apiKey: stack.metrionKey,
       baseURL: stack.metrion.proxyBaseUrls.anthropic,
@@ -62,7 +62,7 @@ describe('Anthropic SDK through the proxy', () => {
 
   it('streams with messages.stream() and records the final usage once', async () => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS, chunkDelayMs: 5 });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
       apiKey: stack.metrionKey,
       baseURL: stack.metrion.proxyBaseUrls.anthropic,
@@ -88,7 +88,7 @@ describe('Anthropic SDK through the proxy', () => {
 
   it('works in pass-through mode, forwarding the caller version and beta headers', async () => {
     stack.anthropic.setScenario({ kind: 'ok' });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
       apiKey: FAKE_ANTHROPIC_API_KEY,
       baseURL: stack.metrion.proxyBaseUrls.anthropic,

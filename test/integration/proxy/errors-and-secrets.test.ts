@@ -75,7 +75,7 @@ describe('proxy errors', () => {
   });
 
   it('says so when stored mode has no key for the provider, and records the attempt', async () => {
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const response = await post('/api/proxy/mistral/v1/chat/completions', {
       body: JSON.stringify({ model: 'mistral-small-latest', messages: [] }),
       headers: { authorization: `Bearer ${stack.metrionKey}` },
@@ -119,7 +119,7 @@ describe('proxy errors', () => {
 
   it('answers an upstream that resets the connection with 502 and records it', async () => {
     stack.openai.setScenario({ kind: 'reset' });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const response = await post(OPENAI_PATH, {
       body: chatBody,
       headers: { authorization: `Bearer ${stack.metrionKey}` },

@@ -55,7 +55,7 @@ describe('rate limit: 100 requests per minute per Metrion Key', () => {
   it('lets exactly 100 of 150 concurrent requests through and answers the rest with 429', async () => {
     // Arrange
     const upstreamBefore = stack.openai.requests.length;
-    const recordsBefore = (await stack.records()).length;
+    const recordsBefore = (await stack.settledRecords()).length;
 
     // Act
     const responses = await Promise.all(

@@ -112,7 +112,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
       // Arrange
       const fake = stack.upstreams[provider];
       fake.setScenario({ kind: 'ok', tokens });
-      const before = (await stack.records()).length;
+      const before = (await stack.settledRecords()).length;
       const requester = `agent-${provider}-${mode}`;
       const openai = client(provider, mode, baseUrl, requester);
       const request = { model, messages: [{ role: 'user' as const, content: 'Hello?' }] };
@@ -170,7 +170,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
             }
           : { code: 'Client specified an invalid argument', error: 'Model not found.' };
     fake.setScenario({ kind: 'error', status: 400, body });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
 
     const response = await fetch(`${stack.metrion.proxyBaseUrls[provider]}/chat/completions`, {
       method: 'POST',
@@ -206,7 +206,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
 
     // After the first byte, the OpenAI-shaped SSE error event the SDK raises
     fake.setScenario({ kind: 'stallAfterChunks', chunks: 2 });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const stream = await openai.chat.completions.create({ ...request, stream: true });
     const failure = await (async () => {
       for await (const _chunk of stream) {
@@ -223,7 +223,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
 
 describe('requester tagging on the other providers', () => {
   it('records x-metrion-user for OpenAI and Anthropic, in both modes', async () => {
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     await new OpenAI({
       apiKey: FAKE_OPENAI_API_KEY,
       baseURL: stack.metrion.proxyBaseUrls.openai,
@@ -298,7 +298,7 @@ describe('requester tagging on the other providers', () => {
   it('accepts exactly 128 printable characters', async () => {
     const requester = `${'a'.repeat(120)} ~!@#$%^`;
     expect(requester).toHaveLength(128);
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     await client('mistral', 'stored', 'with /v1', requester).chat.completions.create({
       model: 'mistral-large-latest',
       messages: [{ role: 'user', content: 'hi' }],

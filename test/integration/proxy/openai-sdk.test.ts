@@ -33,7 +33,7 @@ describe('OpenAI SDK through the proxy', () => {
       kind: 'ok',
       tokens: { inputTokens: 1000, cacheReadTokens: 500, outputTokens: 200 },
     });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
 
     // Act
     const completion = await storedClient().chat.completions.create({
@@ -67,7 +67,7 @@ describe('OpenAI SDK through the proxy', () => {
 
   it('streams in stored mode, asks upstream for usage, and hides the usage chunk it added', async () => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 40, outputTokens: 6 } });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
 
     const stream = await storedClient().chat.completions.create({
       model: 'gpt-4o-mini',
@@ -128,7 +128,7 @@ describe('OpenAI SDK through the proxy', () => {
 
   it('passes the caller own key through and names the account with x-metrion-token', async () => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 10, outputTokens: 2 } });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const client = new OpenAI({
       apiKey: FAKE_OPENAI_API_KEY,
       baseURL: stack.metrion.proxyBaseUrls.openai.replace(/\/v1$/, ''),
@@ -164,7 +164,7 @@ describe('OpenAI SDK through the proxy', () => {
         },
       },
     });
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const failure = await storedClient()
       .chat.completions.create({
         model: 'gpt-4o-mini',

@@ -39,7 +39,7 @@ describe('response cache through the official SDKs', () => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 100, outputTokens: 20 } });
     const prompt = uniquePrompt('json');
     const upstreamBefore = stack.openai.requests.length;
-    const recordsBefore = (await stack.records()).length;
+    const recordsBefore = (await stack.settledRecords()).length;
     const request = {
       model: 'gpt-4o-mini',
       messages: [{ role: 'user' as const, content: prompt }],
@@ -97,7 +97,7 @@ describe('response cache through the official SDKs', () => {
   it('OpenAI: a streamed miss is stored too, and a non-streamed request then hits it', async () => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 5, outputTokens: 6 } });
     const messages = [{ role: 'user' as const, content: uniquePrompt('streamed-miss') }];
-    const recordsBefore = (await stack.records()).length;
+    const recordsBefore = (await stack.settledRecords()).length;
     const stream = await openai('true').chat.completions.create({
       model: 'gpt-4o-mini',
       messages,

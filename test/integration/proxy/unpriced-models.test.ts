@@ -23,7 +23,7 @@ function client(provider: 'openai' | 'gemini' | 'mistral') {
 describe('unpriced models', () => {
   it('are recorded as unpriced, logged for operators and listed by the admin CLI', async () => {
     // Arrange: two unknown models (one twice) and a priced one
-    const before = (await stack.records()).length;
+    const before = (await stack.settledRecords()).length;
     const ask = (provider: 'openai' | 'gemini' | 'mistral', model: string) =>
       client(provider).chat.completions.create({
         model,

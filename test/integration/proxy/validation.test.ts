@@ -76,7 +76,7 @@ describe('request validation, in each SDK envelope, before anything reaches a pr
   let recordsBefore: number;
   beforeAll(async () => {
     upstreamBefore = stack.openai.requests.length + stack.anthropic.requests.length;
-    recordsBefore = (await stack.records()).length;
+    recordsBefore = (await stack.settledRecords()).length;
   });
 
   it.each([

@@ -28,6 +28,11 @@ export interface ProxyStack {
   readonly logLines: string[];
   /** The account's usage records, newest first. */
   records(): Promise<UsageRecord[]>;
+  /**
+   * The account's records once no new one has landed for a moment: records are written after
+   * the response ends, so a count taken right after a request may miss it (use this for `before`).
+   */
+  settledRecords(): Promise<UsageRecord[]>;
   /** Waits until the account has exactly `count` records (usage lands after the response ends). */
   waitForRecords(count: number): Promise<UsageRecord[]>;
   close(): Promise<void>;
@@ -96,6 +101,15 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
     metrionKey: created.metrionKey,
     logLines,
     records,
+    async settledRecords() {
+      let previous = await records();
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        const current = await records();
+        if (current.length === previous.length) return current;
+        previous = current;
+      }
+    },
     async waitForRecords(count) {
       const deadline = Date.now() + 5_000;
       for (;;) {
