@@ -81,3 +81,11 @@ export function decodeLogCursor(
   }
   return { accountId: a, queryDigest: q, fromIso: f, toIso: t, position: p, totalCount: n };
 }
+
+/**
+ * The cursor HMAC key, derived from a server-side secret (the Metrion Key pepper) so that no
+ * second secret has to be provisioned; the label keeps it distinct from the key digests.
+ */
+export function deriveLogCursorKey(secret: Uint8Array): Uint8Array {
+  return createHmac('sha256', secret).update('metrion:logs-cursor:v1').digest();
+}

@@ -1,0 +1,82 @@
+import middy from '@middy/core';
+import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { logsExportQuerySchema } from '#contracts/logs-api.ts';
+import type { LogsService } from '#core/logs/logs-service.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { TokenVerifier } from '#core/ports/token-verifier.ts';
+import { bearerToken } from './auth/bearer-token.ts';
+import { lowerCaseHeaders } from './http/api-gateway.ts';
+import { apiErrorResponse } from './http/error-response.ts';
+import { parseQuery } from './http/query-string.ts';
+import { logsCsvStream } from './logs/log-views.ts';
+
+export interface LogsExportHandlerDeps {
+  readonly logs: LogsService;
+  /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
+  readonly tokens: TokenVerifier;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+interface StreamedResult {
+  readonly statusCode: number;
+  readonly headers: Record<string, string>;
+  readonly body: string | ReadableStream<Uint8Array>;
+}
+
+const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
+/**
+ * `GET /api/logs/export.csv` (Lambda response streaming): verify the ID token, validate range
+ * and filters, then stream the CSV while paging through the store, so an export of any size
+ * runs in bounded memory. Failures before the first byte answer `{error:{code,message}}`; a
+ * store failure mid-stream cuts the connection (the status is already sent), which the browser
+ * reports as a failed download rather than a silently short file.
+ */
+export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
+  const base = async (event: APIGatewayProxyEvent): Promise<StreamedResult> => {
+    const requestId = event.requestContext.requestId;
+    const user = await deps.tokens.verify(bearerToken(lowerCaseHeaders(event)));
+    const query = parseQuery(event, logsExportQuerySchema);
+    const { window, records } = deps.logs.exportLogs(user.accountId, query);
+    deps.logger.info('logs export', { requestId, range: window.range });
+    const filename = `metrion-logs-${window.fromIso.slice(0, 10)}-to-${window.toIso.slice(0, 10)}.csv`;
+    return {
+      statusCode: 200,
+      headers: {
+        ...NO_STORE,
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${filename}"`,
+        'x-metrion-request-id': requestId,
+      },
+      body: logsCsvStream(records),
+    };
+  };
+
+  return middy(base, { executionMode: executionModeStreamifyResponse }).onError((request) => {
+    const requestId = request.event.requestContext.requestId;
+    const mapped = apiErrorResponse(request.error, requestId);
+    if (mapped.statusCode >= 500) {
+      deps.logger.error('logs export failed', {
+        requestId,
+        error:
+          request.error instanceof Error
+            ? { name: request.error.name, message: request.error.message }
+            : 'unknown',
+      });
+    }
+    const response: StreamedResult = {
+      statusCode: mapped.statusCode,
+      headers: {
+        ...mapped.headers,
+        ...NO_STORE,
+        'content-type': 'application/json; charset=utf-8',
+        ...(mapped.statusCode === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      },
+      body: mapped.body,
+    };
+    request.response = response;
+  });
+}

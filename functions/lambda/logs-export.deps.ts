@@ -1,0 +1,40 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import { createLogsService } from '#core/logs/logs-service.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { LogsExportHandlerDeps } from '#handlers/logs-export.ts';
+
+/** What the CSV export needs that differs between runtimes: usage reads and token checks. */
+export interface LogsExportRuntimeConfig {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly usageTable: string;
+  readonly logger: Logger;
+  /** The user pool whose ID tokens are accepted: token `iss` and app client id. */
+  readonly cognito: { readonly issuer: string; readonly clientId: string };
+}
+
+/** Builds the export's object graph. Shared by the Lambda root and the local root. */
+export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExportHandlerDeps {
+  const clock = new SystemClock();
+  return {
+    logs: createLogsService({
+      logs: new DynamoUsageLogReader({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      clock,
+      // The export never issues page cursors; a throwaway key keeps the service whole.
+      cursorKey: new CryptoRandom().bytes(32),
+    }),
+    tokens: new CognitoTokenVerifier({
+      issuer: config.cognito.issuer,
+      clientId: config.cognito.clientId,
+    }),
+    clock,
+    logger: config.logger,
+  };
+}
