@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -5,6 +6,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
 import { DynamoUnavailableError } from '#adapters/dynamodb/dynamo-errors.ts';
+import { PLAN_LIMITS } from '#core/billing/plans.ts';
+import type { LimitReachedError } from '#core/errors.ts';
+import { enforceRequestLimits } from '#core/limits/request-limits.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryCounterStore } from '../fakes/in-memory-counter-store.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { counterStoreContract } from './counter-store.contract.ts';
@@ -29,6 +34,38 @@ describe('DynamoCounterStore on dynalite', () => {
         tableName: fixture.tableNames.counters,
       }),
   );
+
+  it('gives enforceRequestLimits fresh windows across the minute and month boundaries', async () => {
+    // Arrange: shortly before the end of November (UTC), small limits
+    const clock = new FakeClock({ startMs: Date.parse('2026-11-30T23:58:30.000Z') });
+    const deps = {
+      counters: new DynamoCounterStore({
+        client: fixture.documentClient,
+        tableName: fixture.tableNames.counters,
+      }),
+      clock,
+      logger: { info: () => {}, warn: () => {}, error: () => {} },
+      planLimits: {
+        free: { ...PLAN_LIMITS.free, requestsPerMinutePerKey: 2, monthlyRequests: 3 },
+        pro: { ...PLAN_LIMITS.pro, requestsPerMinutePerKey: 2 },
+      },
+    };
+    const caller = { accountId: `acct-${randomUUID()}`, plan: 'free' as const, keyDigest: 'd' };
+    const check = () =>
+      enforceRequestLimits(deps, caller).then(
+        () => 'ok',
+        (error: LimitReachedError) => `retry in ${error.retryAfterSeconds} s`,
+      );
+
+    // Act + Assert: the minute fills, the next minute opens, the month fills, the 1st resets all
+    expect([await check(), await check(), await check()]).toEqual(['ok', 'ok', 'retry in 30 s']);
+    clock.set(Date.parse('2026-11-30T23:59:59.000Z'));
+    expect([await check(), await check()]).toEqual(['ok', 'retry in 1 s']);
+    clock.set(Date.parse('2026-11-30T23:59:59.500Z'));
+    expect(await check()).toBe('retry in 1 s');
+    clock.set(Date.parse('2026-12-01T00:00:00.000Z'));
+    expect([await check(), await check(), await check()]).toEqual(['ok', 'ok', 'retry in 60 s']);
+  });
 });
 
 describe('DynamoCounterStore requests', () => {
