@@ -42,6 +42,24 @@ export class InMemoryUsageStore implements UsageStore {
     return 'appended';
   }
 
+  /** Unexpired records of an account with `at` in `[fromMs, toMs)`, with their expiry. */
+  storedBetween(
+    accountId: string,
+    fromMs: number,
+    toMs: number,
+  ): { record: UsageRecord; expiresAtEpochSeconds: number }[] {
+    const nowEpochSeconds = Math.floor(this.#clock.nowMs() / 1000);
+    return [...(this.#byAccount.get(accountId)?.values() ?? [])]
+      .filter((stored) => {
+        const atMs = Date.parse(stored.record.at);
+        return stored.expiresAtEpochSeconds > nowEpochSeconds && atMs >= fromMs && atMs < toMs;
+      })
+      .map((stored) => ({
+        record: structuredClone(stored.record),
+        expiresAtEpochSeconds: stored.expiresAtEpochSeconds,
+      }));
+  }
+
   async listRecent(accountId: string, limit: number): Promise<UsageRecord[]> {
     if (limit < 1) return [];
     const nowEpochSeconds = Math.floor(this.#clock.nowMs() / 1000);

@@ -34,7 +34,8 @@ export interface DashboardQueryInput {
 
 export interface DashboardServiceDeps {
   readonly rollups: RollupStore;
-  readonly accounts: AccountStore;
+  /** Only to read the account's display currency. */
+  readonly accounts: Pick<AccountStore, 'getAccount'>;
   readonly fxRates: FxRateStore;
   readonly clock: Clock;
 }

@@ -1,0 +1,368 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Currency } from '#core/accounts/account.ts';
+import { FALLBACK_FX } from '#core/currency/fx.ts';
+import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { RollupStore } from '#core/ports/rollup-store.ts';
+import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
+import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
+import {
+  dimensionKey,
+  type Rollup,
+  rollupsFromRecords,
+  type StoredUsageRecord,
+} from '#core/rollups/rollup.ts';
+import { sealRollups } from '#core/rollups/seal-rollups.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+
+const DAY_SECONDS = 86_400;
+
+/** A clock the suite moves by hand. */
+export class SettableClock implements Clock {
+  current: number;
+  constructor(startMs: number) {
+    this.current = startMs;
+  }
+  nowMs(): number {
+    return this.current;
+  }
+}
+
+const SILENT: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+} as unknown as Logger;
+
+export interface RollupFixture {
+  readonly usage: UsageStore;
+  readonly rollups: RollupStore;
+}
+
+function record(accountId: string, at: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    requestId: randomUUID(),
+    accountId,
+    at,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 200,
+    inputTokens: 100,
+    outputTokens: 20,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    totalTokens: 120,
+    costPicoUsd: 27_000_000n,
+    priceVersion: 'test',
+    latencyMs: 250,
+    streamed: false,
+    cached: false,
+    mode: 'stored',
+    ...overrides,
+  };
+}
+
+/** Comparable form: histogram as sorted entries, bigint as string, no `sealed`. */
+function comparable(rollup: Rollup) {
+  const { latencyHistogram, costPicoUsd, sealed: _sealed, ...rest } = rollup;
+  return {
+    ...rest,
+    costPicoUsd: costPicoUsd.toString(),
+    latencyHistogram: [...latencyHistogram].sort(([a], [b]) => a - b),
+  };
+}
+
+function byKey(rollups: readonly Rollup[]) {
+  return Object.fromEntries(
+    rollups.map((r) => [`${r.bucketStart}#${dimensionKey(r)}`, comparable(r)]),
+  );
+}
+
+/** A deterministic PRNG (mulberry32) so a failing run can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/**
+ * The RollupStore contract, and the exactness property on top of it: whatever happens to the
+ * live ADDs (lost, doubled, retried appends), after the seal job every hourly and daily rollup
+ * equals the sum over its raw records, and dashboard totals equal raw sums.
+ */
+export function rollupStoreContract(createFixture: (clock: Clock) => Promise<RollupFixture>): void {
+  const START_MS = Date.parse('2026-01-31T20:00:00.000Z');
+  let clock: SettableClock;
+  let fixture: RollupFixture;
+  let accountId: string;
+  const keep = (): UsageRetention => ({
+    expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 30 * DAY_SECONDS,
+  });
+
+  beforeEach(async () => {
+    clock = new SettableClock(START_MS);
+    fixture = await createFixture(clock);
+    accountId = `acct-${randomUUID()}`;
+  });
+
+  describe('live ADDs and queries', () => {
+    it('adds records of one hour and dimension combination into one hourly and one daily item', async () => {
+      const big = 9_007_199_254_740_993_123n; // beyond 2^53: must stay exact
+      const a = record(accountId, '2026-01-31T20:05:00.000Z', { costPicoUsd: big });
+      const b = record(accountId, '2026-01-31T20:55:00.000Z', { latencyMs: 4000 });
+      for (const r of [a, b]) {
+        await fixture.usage.append(r, keep());
+        await fixture.rollups.addLive(r, keep());
+      }
+      const hours = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + HOUR_MS);
+      expect(hours).toHaveLength(1);
+      expect(hours[0]?.requests).toBe(2);
+      expect(hours[0]?.costPicoUsd).toBe(big + 27_000_000n);
+      expect(hours[0]?.latencyMsSum).toBe(4250);
+      expect([...(hours[0]?.latencyHistogram.values() ?? [])].reduce((x, y) => x + y, 0)).toBe(2);
+      expect(hours[0]?.sealed).toBe(false);
+      const days = await fixture.rollups.query(
+        accountId,
+        'day',
+        Date.parse('2026-01-31T00:00:00.000Z'),
+        Date.parse('2026-02-01T00:00:00.000Z'),
+      );
+      expect(days.map((d) => d.requests)).toEqual([2]);
+    });
+
+    it('reads only buckets in [from, to) and skips expired items', async () => {
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T20:00:00.000Z'), keep());
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T21:00:00.000Z'), keep());
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T22:30:00.000Z'), {
+        expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 60,
+      });
+      const inRange = await fixture.rollups.query(
+        accountId,
+        'hour',
+        START_MS + HOUR_MS,
+        START_MS + 2 * HOUR_MS,
+      );
+      expect(inRange.map((r) => r.bucketStart)).toEqual(['2026-01-31T21:00:00.000Z']);
+      clock.current = START_MS + 120_000;
+      const all = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + DAY_MS);
+      expect(all.map((r) => r.bucketStart).sort()).toEqual([
+        '2026-01-31T20:00:00.000Z',
+        '2026-01-31T21:00:00.000Z',
+      ]);
+    });
+
+    it('keeps other accounts apart', async () => {
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T20:00:00.000Z'), keep());
+      const other = await fixture.rollups.query(`other-${randomUUID()}`, 'hour', 0, START_MS * 2);
+      expect(other).toEqual([]);
+    });
+
+    it('marks the hour dirty until cleared', async () => {
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T20:10:00.000Z'), keep());
+      expect(await fixture.rollups.listDirty(START_MS)).toContain(accountId);
+      await fixture.rollups.clearDirty(START_MS, accountId);
+      expect(await fixture.rollups.listDirty(START_MS)).not.toContain(accountId);
+    });
+
+    it('reads raw records of exactly one hour (both edges)', async () => {
+      const inside = [
+        record(accountId, '2026-01-31T20:00:00.000Z'),
+        record(accountId, '2026-01-31T20:59:59.999Z'),
+      ];
+      const outside = [
+        record(accountId, '2026-01-31T19:59:59.999Z'),
+        record(accountId, '2026-01-31T21:00:00.000Z'),
+      ];
+      for (const r of [...inside, ...outside]) await fixture.usage.append(r, keep());
+      const raw = await fixture.rollups.rawRecordsInHour(accountId, START_MS);
+      expect(raw.map((s) => s.record.requestId).sort()).toEqual(
+        inside.map((r) => r.requestId).sort(),
+      );
+      expect(raw[0]?.record.costPicoUsd).toBe(27_000_000n);
+    });
+
+    it('replaces a bucket completely, deleting combinations no longer present', async () => {
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T20:00:00.000Z'), keep());
+      await fixture.rollups.addLive(
+        record(accountId, '2026-01-31T20:01:00.000Z', { model: 'gpt-4o' }),
+        keep(),
+      );
+      const replacement = rollupsFromRecords(
+        [{ record: record(accountId, '2026-01-31T20:30:00.000Z'), ...keep() }],
+        'hour',
+        true,
+      );
+      await fixture.rollups.replaceBucket(accountId, 'hour', START_MS, replacement);
+      const hours = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + HOUR_MS);
+      expect(hours.map((h) => [h.model, h.requests, h.sealed])).toEqual([['gpt-4o-mini', 1, true]]);
+    });
+
+    it('lists recent errors newest first, filtered and limited', async () => {
+      const errors = [
+        record(accountId, '2026-01-31T20:01:00.000Z', { status: 500, errorMessage: 'boom' }),
+        record(accountId, '2026-01-31T20:02:00.000Z', { status: 429, model: 'gpt-4o' }),
+        record(accountId, '2026-01-31T20:03:00.000Z', { status: 400 }),
+      ];
+      for (const r of errors) await fixture.rollups.addLive(r, keep());
+      await fixture.rollups.addLive(record(accountId, '2026-01-31T20:04:00.000Z'), keep());
+      const recent = await fixture.rollups.recentErrors(
+        accountId,
+        START_MS,
+        START_MS + HOUR_MS,
+        (r) => r.model === 'gpt-4o-mini',
+        1,
+      );
+      expect(recent.map((r) => r.status)).toEqual([400]);
+      const all = await fixture.rollups.recentErrors(
+        accountId,
+        START_MS,
+        START_MS + HOUR_MS,
+        () => true,
+        50,
+      );
+      expect(all.map((r) => r.status)).toEqual([400, 429, 500]);
+      expect(all[2]?.errorMessage).toBe('boom');
+    });
+  });
+
+  describe('exactness after the seal job', () => {
+    it('makes every hourly and daily rollup equal the sum of its raw records, across a month boundary', async () => {
+      // Arrange: random traffic 2026-01-31 20:00 .. 2026-02-01 04:00 with retries, lost and doubled ADDs.
+      const random = prng(0x5eed);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+      const providers: [ProviderId, string[]][] = [
+        ['openai', ['gpt-4o-mini', 'gpt-4o']],
+        ['anthropic', ['claude-haiku-4-5', 'claude-sonnet-4-5']],
+        ['gemini', ['gemini-2.5-flash']],
+      ];
+      const rolling = new RollingUsageStore({
+        inner: fixture.usage,
+        rollups: fixture.rollups,
+        logger: SILENT,
+      });
+      const unique: StoredUsageRecord[] = [];
+      let lost = 0;
+      let doubled = 0;
+      let retried = 0;
+      for (let i = 0; i < 300; i += 1) {
+        const [provider, models] = pick(providers);
+        const status = pick([200, 200, 200, 200, 400, 429, 500, 529]);
+        const at = new Date(START_MS + Math.floor(random() * 8 * HOUR_MS)).toISOString();
+        const r = record(accountId, at, {
+          provider,
+          model: pick(models),
+          ...(random() < 0.7 ? { requester: pick(['alice', 'bob', 'agent-7']) } : {}),
+          status,
+          inputTokens: Math.floor(random() * 5000),
+          outputTokens: Math.floor(random() * 2000),
+          cacheReadTokens: Math.floor(random() * 300),
+          costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
+          latencyMs: Math.floor(random() ** 3 * 60_000),
+          ...(random() < 0.5
+            ? { streamed: true, timeToFirstTokenMs: Math.floor(random() * 900) }
+            : {}),
+        });
+        const retention = {
+          expiresAtEpochSeconds: Math.floor(Date.parse(at) / 1000) + 30 * DAY_SECONDS,
+        };
+        unique.push({ record: r, ...retention });
+        const fate = random();
+        if (fate < 0.1) {
+          await fixture.usage.append(r, retention); // live ADD lost (e.g. the Lambda was frozen)
+          lost += 1;
+        } else if (fate < 0.2) {
+          await rolling.append(r, retention);
+          await fixture.rollups.addLive(r, retention); // live ADD doubled
+          doubled += 1;
+        } else if (fate < 0.35) {
+          await rolling.append(r, retention);
+          expect(await rolling.append(r, retention)).toBe('duplicate'); // retried append
+          retried += 1;
+        } else {
+          await rolling.append(r, retention);
+        }
+      }
+      expect(lost * doubled * retried).toBeGreaterThan(0);
+      const window = [START_MS, START_MS + 8 * HOUR_MS] as const;
+      const expectedHours = byKey(rollupsFromRecords(unique, 'hour', true));
+      const expectedDays = byKey(rollupsFromRecords(unique, 'day', true));
+      const liveHours = byKey(await fixture.rollups.query(accountId, 'hour', ...window));
+      expect(liveHours).not.toEqual(expectedHours); // the live path alone is off
+
+      // Act: all hours closed (grace passed), seal.
+      clock.current = START_MS + 9 * HOUR_MS;
+      await sealRollups(
+        { rollups: fixture.rollups, clock, logger: SILENT },
+        { lookbackMs: DAY_MS },
+      );
+
+      // Assert: hourly and daily rollups equal raw sums; everything sealed.
+      const hours = await fixture.rollups.query(accountId, 'hour', ...window);
+      expect(byKey(hours)).toEqual(expectedHours);
+      expect(hours.every((h) => h.sealed)).toBe(true);
+      const days = await fixture.rollups.query(
+        accountId,
+        'day',
+        Date.parse('2026-01-31T00:00:00.000Z'),
+        Date.parse('2026-02-02T00:00:00.000Z'),
+      );
+      expect(byKey(days)).toEqual(expectedDays);
+      expect(new Set(days.map((d) => d.bucketStart))).toEqual(
+        new Set(['2026-01-31T00:00:00.000Z', '2026-02-01T00:00:00.000Z']),
+      );
+      const errors = await fixture.rollups.recentErrors(accountId, ...window, () => true, 1000);
+      expect(errors).toHaveLength(unique.filter((s) => s.record.status >= 400).length);
+
+      // Overview totals equal raw sums (custom 8 h range -> hourly buckets).
+      const dashboard = createDashboardService({
+        rollups: fixture.rollups,
+        accounts: { getAccount: async () => ({ currency: 'USD' as Currency }) as never },
+        fxRates: { put: async () => undefined, latest: async () => undefined },
+        clock,
+      });
+      const overview = await dashboard.overview(accountId, {
+        range: 'custom',
+        from: new Date(window[0]).toISOString(),
+        to: new Date(window[1]).toISOString(),
+        model: [],
+        provider: [],
+        requester: [],
+        status: [],
+      });
+      const raw = unique.map((s) => s.record);
+      expect(overview.requests.total).toBe(raw.length);
+      expect(overview.errors.total).toBe(raw.filter((r) => r.status >= 400).length);
+      const picos = raw.reduce((sum, r) => sum + (r.costPicoUsd ?? 0n), 0n);
+      const micros = (picos + 500_000n) / 1_000_000n; // half-up == half-even unless exactly .5
+      expect(overview.cost.total).toBe(
+        `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`,
+      );
+      expect(overview.cost.unpricedRequests).toBe(raw.filter((r) => r.costPicoUsd === null).length);
+      expect(overview.tokens.total).toBe(
+        raw.reduce(
+          (s, r) => s + r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens,
+          0,
+        ),
+      );
+      expect(overview.uniqueRequesters.total).toBe(
+        new Set(raw.flatMap((r) => (r.requester ? [r.requester] : []))).size,
+      );
+      expect(overview.fx).toEqual({
+        currency: 'USD',
+        rate: '1.00000000',
+        rateDate: FALLBACK_FX.date,
+        source: 'fallback',
+      });
+    });
+  });
+}

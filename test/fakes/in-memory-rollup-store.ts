@@ -1,0 +1,148 @@
+import type { Clock } from '#core/ports/clock.ts';
+import type { RollupStore } from '#core/ports/rollup-store.ts';
+import type { UsageRetention } from '#core/ports/usage-store.ts';
+import { bucketIso, bucketStartMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import {
+  addCounts,
+  countsOf,
+  dimensionKey,
+  EMPTY_COUNTS,
+  isErrorStatus,
+  type Rollup,
+  type StoredUsageRecord,
+} from '#core/rollups/rollup.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import type { InMemoryUsageStore } from './in-memory-usage-store.ts';
+
+/**
+ * RollupStore in memory, passing the same contract suite as DynamoRollupStore. Raw records are
+ * read from the InMemoryUsageStore it is given (as the Dynamo store reads the usage table).
+ */
+export class InMemoryRollupStore implements RollupStore {
+  readonly #clock: Clock;
+  readonly #usage: InMemoryUsageStore;
+  readonly #rollups = new Map<string, Rollup>();
+  readonly #dirty = new Map<number, Set<string>>();
+  readonly #errors = new Map<string, StoredUsageRecord>();
+
+  constructor(options: { usage: InMemoryUsageStore; clock: Clock }) {
+    this.#usage = options.usage;
+    this.#clock = options.clock;
+  }
+
+  #now(): number {
+    return Math.floor(this.#clock.nowMs() / 1000);
+  }
+
+  async addLive(record: UsageRecord, retention: UsageRetention): Promise<void> {
+    const atMs = Date.parse(record.at);
+    for (const granularity of ['hour', 'day'] as const) {
+      const bucketStart = bucketIso(bucketStartMs(atMs, granularity));
+      const dimensions = {
+        provider: record.provider,
+        model: record.model,
+        requester: record.requester ?? null,
+        status: record.status,
+      };
+      const key = `${record.accountId}|${granularity}|${bucketStart}|${dimensionKey(dimensions)}`;
+      const previous = this.#rollups.get(key);
+      this.#rollups.set(key, {
+        accountId: record.accountId,
+        granularity,
+        bucketStart,
+        ...dimensions,
+        ...addCounts(previous ?? EMPTY_COUNTS, countsOf(record)),
+        expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
+        sealed: false,
+      });
+    }
+    if (isErrorStatus(record.status)) {
+      await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
+    }
+    const hour = bucketStartMs(atMs, 'hour');
+    const accounts = this.#dirty.get(hour) ?? new Set<string>();
+    accounts.add(record.accountId);
+    this.#dirty.set(hour, accounts);
+  }
+
+  async query(
+    accountId: string,
+    granularity: Granularity,
+    fromMs: number,
+    toMs: number,
+  ): Promise<Rollup[]> {
+    const now = this.#now();
+    return [...this.#rollups.values()]
+      .filter(
+        (rollup) =>
+          rollup.accountId === accountId &&
+          rollup.granularity === granularity &&
+          Date.parse(rollup.bucketStart) >= fromMs &&
+          Date.parse(rollup.bucketStart) < toMs &&
+          rollup.expiresAtEpochSeconds > now,
+      )
+      .map((rollup) => ({ ...rollup, latencyHistogram: new Map(rollup.latencyHistogram) }));
+  }
+
+  async listDirty(hourStartMs: number): Promise<string[]> {
+    return [...(this.#dirty.get(hourStartMs) ?? [])];
+  }
+
+  async clearDirty(hourStartMs: number, accountId: string): Promise<void> {
+    this.#dirty.get(hourStartMs)?.delete(accountId);
+  }
+
+  async rawRecordsInHour(accountId: string, hourStartMs: number): Promise<StoredUsageRecord[]> {
+    return this.#usage.storedBetween(accountId, hourStartMs, hourStartMs + HOUR_MS);
+  }
+
+  async replaceBucket(
+    accountId: string,
+    granularity: Granularity,
+    bucketStartMsValue: number,
+    rollups: readonly Rollup[],
+  ): Promise<void> {
+    const bucketStart = bucketIso(bucketStartMsValue);
+    const prefix = `${accountId}|${granularity}|${bucketStart}|`;
+    for (const key of [...this.#rollups.keys()]) {
+      if (key.startsWith(prefix)) this.#rollups.delete(key);
+    }
+    for (const rollup of rollups) {
+      if (rollup.bucketStart !== bucketStart || rollup.granularity !== granularity) continue;
+      this.#rollups.set(`${prefix}${dimensionKey(rollup)}`, rollup);
+    }
+  }
+
+  async putErrors(records: readonly StoredUsageRecord[]): Promise<void> {
+    for (const stored of records) {
+      this.#errors.set(
+        `${stored.record.accountId}|${stored.record.at}#${stored.record.requestId}`,
+        stored,
+      );
+    }
+  }
+
+  async recentErrors(
+    accountId: string,
+    fromMs: number,
+    toMs: number,
+    accept: (record: UsageRecord) => boolean,
+    limit: number,
+  ): Promise<UsageRecord[]> {
+    const now = this.#now();
+    return [...this.#errors.entries()]
+      .filter(([key, stored]) => {
+        const atMs = Date.parse(stored.record.at);
+        return (
+          key.startsWith(`${accountId}|`) &&
+          stored.expiresAtEpochSeconds > now &&
+          atMs >= fromMs &&
+          atMs < toMs &&
+          accept(stored.record)
+        );
+      })
+      .sort(([a], [b]) => (a < b ? 1 : -1))
+      .slice(0, Math.max(0, limit))
+      .map(([, stored]) => structuredClone(stored.record));
+  }
+}
