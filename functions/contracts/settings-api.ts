@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
+import { LOGS_API_ROUTES } from './logs-api.ts';
 
 /**
  * The dashboard JSON API: one route table with the schemas of each request and response. The
@@ -149,6 +150,7 @@ export const API_ROUTES = {
     response: integrationStatusSchema,
   },
   ...DASHBOARD_ROUTES,
+  ...LOGS_API_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;

@@ -15,6 +15,7 @@ import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
+import type { LogsService } from '#core/logs/logs-service.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
@@ -26,6 +27,7 @@ import { createApiRouter } from './http/api-router.ts';
 import { apiErrorResponse } from './http/error-response.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { parseQuery } from './http/query-string.ts';
+import { toLogDetail, toLogRow } from './logs/log-views.ts';
 
 export interface SettingsHandlerDeps {
   readonly accounts: AccountService;
@@ -33,6 +35,8 @@ export interface SettingsHandlerDeps {
   readonly usage: UsageStore;
   /** Dashboard analytics read from rollups. */
   readonly dashboard: DashboardService;
+  /** The Logs page: raw usage records, paged, counted and one by one. */
+  readonly logs: LogsService;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
   readonly tokens: TokenVerifier;
   /** What `GET /api/config` answers: how the browser signs in. */
@@ -107,6 +111,17 @@ export function createSettingsHandler(deps: SettingsHandlerDeps) {
     getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
     getDashboardLatency: ({ user, query }) => deps.dashboard.latency(user.accountId, query),
     getDashboardErrors: ({ user, query }) => deps.dashboard.errors(user.accountId, query),
+    listLogs: async ({ user, query: { cursor, ...filters } }) => {
+      const page = await deps.logs.listLogs(user.accountId, filters, cursor);
+      return {
+        rows: page.records.map(toLogRow),
+        nextCursor: page.nextCursor,
+        totalCount: page.totalCount,
+        range: { range: page.window.range, from: page.window.fromIso, to: page.window.toIso },
+      };
+    },
+    getLog: async ({ user, params }) =>
+      toLogDetail(await deps.logs.getLog(user.accountId, params.requestId ?? '')),
   };
 
   async function respond<K extends ApiRouteName>(

@@ -4,6 +4,7 @@ import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { LogsExportHandlerDeps } from '#handlers/logs-export.ts';
 
@@ -14,11 +15,13 @@ export interface LogsExportRuntimeConfig {
   readonly logger: Logger;
   /** The user pool whose ID tokens are accepted: token `iss` and app client id. */
   readonly cognito: { readonly issuer: string; readonly clientId: string };
+  /** Tests pin time (ranges, expiry). @default - the system clock */
+  readonly clock?: Clock;
 }
 
 /** Builds the export's object graph. Shared by the Lambda root and the local root. */
 export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExportHandlerDeps {
-  const clock = new SystemClock();
+  const clock = config.clock ?? new SystemClock();
   return {
     logs: createLogsService({
       logs: new DynamoUsageLogReader({

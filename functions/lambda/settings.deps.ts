@@ -3,11 +3,14 @@ import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.t
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
+import { createLogsService } from '#core/logs/logs-service.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -71,6 +74,15 @@ export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandle
       random,
       clock,
       pepper: config.pepper,
+    }),
+    logs: createLogsService({
+      logs: new DynamoUsageLogReader({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      clock,
+      cursorKey: deriveLogCursorKey(config.pepper),
     }),
     usage: new DynamoUsageStore({
       client: config.documentClient,

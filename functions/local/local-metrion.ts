@@ -2,13 +2,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
+import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import { createSettingsHandler } from '#handlers/settings.ts';
 import { resolveUpstreamOrigins } from '#lambda/env.ts';
+import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
 import { buildSettingsDeps, type CognitoPoolConfig } from '#lambda/settings.deps.ts';
 import { startApiGatewayServer } from './api-gateway-server.ts';
@@ -114,6 +117,17 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     }),
   );
 
+  // The CSV export streams, so in AWS it is a function of its own behind a STREAM integration.
+  const logsExportHandler = createLogsExportHandler(
+    buildLogsExportDeps({
+      documentClient: data.documentClient,
+      usageTable: data.usageTable,
+      logger,
+      cognito,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
+
   const proxyHandler = createProxyHandler(
     buildProxyDeps({
       documentClient: data.documentClient,
@@ -139,6 +153,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
         matches: (path) => path === PROXY_PATH_PREFIX || path.startsWith(`${PROXY_PATH_PREFIX}/`),
         handler: proxyHandler,
       },
+      { matches: (path) => path === LOGS_EXPORT_ROUTE.path, handler: logsExportHandler },
       // Every other /api path is the dashboard API, as in AWS.
       { matches: (path) => path === '/api' || path.startsWith('/api/'), handler: settingsHandler },
     ],
