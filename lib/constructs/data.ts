@@ -11,6 +11,7 @@ import {
   type TableDefinition,
   type TableKey,
   tableName,
+  USAGE_BY_REQUEST_ID_INDEX,
 } from '#adapters/dynamodb/table-definitions.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 
@@ -104,9 +105,17 @@ export class Data extends Construct {
     this.grantTable(fn, 'usage', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
   }
 
-  /** Reads usage records (Query by account); cannot write or delete them (dashboard API). */
+  /**
+   * Reads usage records (Query by account, and on the keys-only `byRequestId` index for the Logs
+   * detail); cannot write or delete them (dashboard API, logs export).
+   */
   public grantUsageRead(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:Query']);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.tables.usage.tableArn}/index/${USAGE_BY_REQUEST_ID_INDEX}`],
+    });
   }
 
   /**
@@ -143,8 +152,13 @@ export class Data extends Construct {
 
   private grantTable(fn: lambda.Function, key: TableKey, actions: readonly string[]): void {
     const table = this.tables[key];
-    // `grant` (unlike grantReadData and friends) adds table actions only, no key wildcards.
-    table.grant(fn, ...actions);
+    // Table actions on the table itself only: `table.grant` would add every index too (writers
+    // need none; readers get the index they query from their grant method).
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: [...actions],
+      resourceArns: [table.tableArn],
+    });
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: [...TABLE_KEY_ACTIONS],
