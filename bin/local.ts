@@ -11,6 +11,8 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   cognitoPort: config.cognitoPort,
+  // The seal and fx-rates jobs on timers, as EventBridge runs them in AWS.
+  scheduleJobs: true,
   ...(hasDashboard ? { staticDir: config.staticDir } : {}),
 });
 

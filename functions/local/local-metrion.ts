@@ -17,6 +17,7 @@ import { buildSettingsDeps, type CognitoPoolConfig } from '#lambda/settings.deps
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
+import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { startDynalite } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 
@@ -41,6 +42,10 @@ export interface LocalMetrionOptions {
    * fixes it to keep browser sessions valid across restarts. @default 0
    */
   readonly cognitoPort?: number;
+  /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
+  readonly fxRatesUrl?: string;
+  /** Run the seal and fx-rates jobs on timers (`npm start`; tests call `jobs`). @default false */
+  readonly scheduleJobs?: boolean;
 }
 
 export interface LocalMetrion {
@@ -51,6 +56,8 @@ export interface LocalMetrion {
   readonly data: LocalData;
   /** cognito-local and the dashboard's pool and client (what `GET /api/config` reports). */
   readonly cognito: Required<CognitoPoolConfig>;
+  /** The scheduled jobs (seal rollups, fx rates), callable on demand. */
+  readonly jobs: LocalJobs;
   close(): Promise<void>;
 }
 
@@ -145,6 +152,13 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       ...(options.clock ? { clock: options.clock } : {}),
     }),
   );
+  const jobs = startLocalJobs({
+    data,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
+    schedule: options.scheduleJobs ?? false,
+  });
   const server = await startApiGatewayServer({
     port: options.port ?? 0,
     ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
@@ -177,7 +191,9 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     proxyBaseUrls: proxyBaseUrls(server.url),
     data,
     cognito,
+    jobs,
     async close() {
+      jobs.stop();
       await server.close();
       await cognitoLocal.close();
       if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });

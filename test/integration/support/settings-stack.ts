@@ -8,7 +8,11 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'vitest';
 import { API_ROUTES, type ApiRouteName } from '#contracts/settings-api.ts';
-import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
+import {
+  type LocalMetrion,
+  type LocalMetrionOptions,
+  startLocalMetrion,
+} from '#local/local-metrion.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
 
@@ -60,12 +64,15 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 
 let userCounter = 0;
 
-export async function startSettingsStack(): Promise<SettingsStack> {
+export async function startSettingsStack(
+  options: Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'> = {},
+): Promise<SettingsStack> {
   const openai = await startFakeOpenAi();
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
     upstreamOrigins: { openai: openai.origin },
     logWrite: (line) => logLines.push(line),
+    ...options,
   });
   const cognito = new CognitoIdentityProviderClient({
     endpoint: metrion.cognito.endpoint,

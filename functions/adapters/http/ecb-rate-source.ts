@@ -1,0 +1,27 @@
+// ReferenceRateSource over HTTP: GET the ECB daily euro reference rate XML (fetch, 10 s timeout).
+import { type FxQuote, parseEcbDailyXml } from '#core/currency/fx.ts';
+import type { ReferenceRateSource } from '#core/ports/reference-rate-source.ts';
+
+/** The ECB's published daily euro reference rates. */
+export const ECB_DAILY_URL = 'https://www.ecb.europa.eu/stats/eurofxref/eurofxref-daily.xml';
+
+/** {@link ReferenceRateSource} reading the ECB XML from a configurable URL (tests use a fake). */
+export class EcbReferenceRateSource implements ReferenceRateSource {
+  readonly #url: string;
+  readonly #timeoutMs: number;
+
+  constructor(options: { url?: string; timeoutMs?: number } = {}) {
+    this.#url = options.url ?? ECB_DAILY_URL;
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  /** @throws Error when the answer is not 200 or lacks the date, USD or CHF */
+  async fetchDaily(): Promise<FxQuote> {
+    const response = await fetch(this.#url, {
+      signal: AbortSignal.timeout(this.#timeoutMs),
+      redirect: 'error',
+    });
+    if (!response.ok) throw new Error(`ECB reference rates answered ${response.status}`);
+    return parseEcbDailyXml(await response.text());
+  }
+}

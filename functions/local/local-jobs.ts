@@ -1,0 +1,69 @@
+import type { FxQuote } from '#core/currency/fx.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import { HOUR_MS } from '#core/rollups/buckets.ts';
+import {
+  type SealReport,
+  type SealRollupsOptions,
+  sealRollups,
+} from '#core/rollups/seal-rollups.ts';
+import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { buildFxRatesDeps, buildSealRollupsDeps } from '#lambda/jobs.deps.ts';
+import type { LocalData } from './local-data.ts';
+import { startScheduler } from './scheduler.ts';
+
+/** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
+export interface LocalJobs {
+  /** Runs the seal job now (options as in AWS unless given). */
+  sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
+  /** Fetches and stores the day's reference rates now. */
+  refreshFxRates(): Promise<FxQuote>;
+  stop(): void;
+}
+
+/** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
+export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+
+export function startLocalJobs(options: {
+  readonly data: LocalData;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** @default - the ECB's daily XML */
+  readonly fxRatesUrl?: string;
+  /** Start the timers. @default true */
+  readonly schedule?: boolean;
+}): LocalJobs {
+  const sealDeps = buildSealRollupsDeps({
+    documentClient: options.data.documentClient,
+    usageTable: options.data.usageTable,
+    logger: options.logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
+  const fxHandler = createFxRatesHandler(
+    buildFxRatesDeps({
+      documentClient: options.data.documentClient,
+      fxRatesTable: options.data.fxRatesTable,
+      ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
+      logger: options.logger,
+    }),
+  );
+  const stop =
+    options.schedule === false
+      ? () => undefined
+      : startScheduler(
+          [
+            {
+              name: 'seal-rollups',
+              intervalMs: LOCAL_SEAL_INTERVAL_MS,
+              run: () => sealRollups(sealDeps),
+            },
+            { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
+          ],
+          options.logger,
+        );
+  return {
+    sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
+    refreshFxRates: () => fxHandler(),
+    stop,
+  };
+}

@@ -1,0 +1,42 @@
+import type { Logger } from '#core/ports/logger.ts';
+
+/** A job the local scheduler runs, as EventBridge would invoke its handler. */
+export interface ScheduledJob {
+  readonly name: string;
+  readonly intervalMs: number;
+  /** Also run once right after start. @default false */
+  readonly runAtStart?: boolean;
+  readonly run: (event: { source: 'aws.events'; time: string }) => Promise<unknown>;
+}
+
+/**
+ * EventBridge stand-in: a timer per job that invokes the same handler with a scheduled event.
+ * Runs of one job never overlap; failures are logged. Returns a stop function.
+ */
+export function startScheduler(jobs: readonly ScheduledJob[], logger: Logger): () => void {
+  const timers: NodeJS.Timeout[] = [];
+  for (const job of jobs) {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        await job.run({ source: 'aws.events', time: new Date().toISOString() });
+      } catch (error) {
+        logger.warn('scheduled job failed', {
+          job: job.name,
+          error: error instanceof Error ? error.message : 'unknown',
+        });
+      } finally {
+        running = false;
+      }
+    };
+    const timer = setInterval(tick, job.intervalMs);
+    timer.unref();
+    timers.push(timer);
+    if (job.runAtStart) void tick();
+  }
+  return () => {
+    for (const timer of timers) clearInterval(timer);
+  };
+}
