@@ -112,21 +112,27 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
       // Arrange
       const fake = stack.upstreams[provider];
       fake.setScenario({ kind: 'ok', tokens });
-      const before = (await stack.settledRecords()).length;
       const requester = `agent-${provider}-${mode}`;
       const openai = client(provider, mode, baseUrl, requester);
       const request = { model, messages: [{ role: 'user' as const, content: 'Hello?' }] };
 
       // Act
       let text: string;
+      let requestId: string | null;
       if (streamed) {
-        const stream = await openai.chat.completions.create({ ...request, stream: true });
+        const { data: stream, response } = await openai.chat.completions
+          .create({ ...request, stream: true })
+          .withResponse();
         const pieces: string[] = [];
         for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? '');
         text = pieces.join('');
+        requestId = response.headers.get('x-metrion-request-id');
       } else {
-        const completion = await openai.chat.completions.create(request);
+        const { data: completion, response } = await openai.chat.completions
+          .create(request)
+          .withResponse();
         text = completion.choices[0]?.message.content ?? '';
+        requestId = response.headers.get('x-metrion-request-id');
       }
 
       // Assert: the answer, what reached the provider, and the record
@@ -137,7 +143,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
       expect(upstream?.headers['x-metrion-token']).toBeUndefined();
       expect(upstream?.headers['x-metrion-user']).toBeUndefined();
       expect(JSON.parse(upstream?.body ?? '{}').model).toBe(model);
-      const [record] = await stack.waitForRecords(before + 1);
+      const record = await stack.recordFor(requestId);
       expect(record).toMatchObject({
         provider,
         model,

@@ -33,6 +33,8 @@ export interface ProxyStack {
    * the response ends, so a count taken right after a request may miss it (use this for `before`).
    */
   settledRecords(): Promise<UsageRecord[]>;
+  /** Waits for the record of one request (its `x-metrion-request-id`). */
+  recordFor(requestId: string | null | undefined): Promise<UsageRecord>;
   /** Waits until the account has exactly `count` records (usage lands after the response ends). */
   waitForRecords(count: number): Promise<UsageRecord[]>;
   close(): Promise<void>;
@@ -108,6 +110,16 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
         const current = await records();
         if (current.length === previous.length) return current;
         previous = current;
+      }
+    },
+    async recordFor(requestId) {
+      if (!requestId) throw new Error('the response carried no x-metrion-request-id');
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const record = (await records()).find((candidate) => candidate.requestId === requestId);
+        if (record !== undefined) return record;
+        if (Date.now() > deadline) throw new Error(`no usage record for request ${requestId}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
       }
     },
     async waitForRecords(count) {
