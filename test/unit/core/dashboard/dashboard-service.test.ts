@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import type { Currency } from '#core/accounts/account.ts';
+import type { FxQuote } from '#core/currency/fx.ts';
+import { changePct, createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
+import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+
+const NOW = Date.parse('2026-03-10T12:30:00.000Z');
+const KEEP = { expiresAtEpochSeconds: NOW / 1000 + 86_400 * 365 };
+const QUOTE: FxQuote = {
+  date: '2026-03-09',
+  usdPerEur: '1.2500',
+  chfPerEur: '1.0000',
+  source: 'ecb',
+};
+
+function rec(at: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    requestId: `${at}-${Math.random()}`,
+    accountId: 'acct',
+    at,
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 200,
+    inputTokens: 10,
+    outputTokens: 5,
+    cacheReadTokens: 1,
+    cacheWriteTokens: 0,
+    totalTokens: 16,
+    costPicoUsd: 1_000_000_000_000n,
+    priceVersion: 't',
+    latencyMs: 100,
+    streamed: false,
+    cached: false,
+    mode: 'stored',
+    ...overrides,
+  };
+}
+
+async function serviceWith(records: UsageRecord[], currency: Currency = 'USD') {
+  const clock = new FakeClock({ startMs: NOW });
+  const usage = new InMemoryUsageStore({ clock });
+  const rollups = new InMemoryRollupStore({ usage, clock });
+  for (const r of records) await rollups.addLive(r, KEEP);
+  return createDashboardService({
+    rollups,
+    accounts: { getAccount: async () => ({ currency }) as never },
+    fxRates: { put: async () => undefined, latest: async () => QUOTE },
+    clock,
+  });
+}
+
+const ALL = { model: [], provider: [], requester: [], status: [] };
+
+describe('dashboard overview assembly', () => {
+  it('compares with the previous period of the same length', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z'),
+      rec('2026-03-10T12:00:00.000Z', { status: 500, latencyMs: 300 }),
+      rec('2026-03-09T10:00:00.000Z'), // previous 24 h
+    ]);
+    const overview = await service.overview('acct', { range: '24h', ...ALL });
+    expect(overview.requests).toMatchObject({ total: 2, previousTotal: 1, changePct: 100 });
+    expect(overview.requests.success.at(-1)).toBe(0);
+    expect(overview.requests.errors.at(-1)).toBe(1);
+    expect(overview.requests.success.at(-2)).toBe(1);
+    expect(overview.errors).toMatchObject({
+      total: 1,
+      rate: 0.5,
+      byStatus: [{ status: 500, count: 1 }],
+    });
+    expect(overview.avgLatencyMs).toMatchObject({ value: 200, previous: 100, changePct: 100 });
+    expect(overview.cost).toMatchObject({
+      total: '2.000000',
+      previousTotal: '1.000000',
+      changePct: 100,
+    });
+  });
+
+  it('splits cost by model and provider share, unpriced requests counted apart', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z', {
+        provider: 'anthropic',
+        model: 'claude-haiku-4-5',
+        costPicoUsd: 3_000_000_000_000n,
+      }),
+      rec('2026-03-10T11:10:00.000Z'),
+      rec('2026-03-10T11:20:00.000Z', { model: 'mystery', costPicoUsd: null }),
+    ]);
+    const overview = await service.overview('acct', { range: '24h', ...ALL });
+    expect(overview.topProviders).toEqual([
+      { provider: 'anthropic', cost: '3.000000', share: 0.75 },
+      { provider: 'openai', cost: '1.000000', share: 0.25 },
+    ]);
+    expect(overview.costByModel[0]).toMatchObject({ model: 'claude-haiku-4-5', total: '3.000000' });
+    expect(overview.cost.unpricedRequests).toBe(1);
+  });
+
+  it('filters by requester (none selected with -), status class and model, and converts to EUR', async () => {
+    const service = await serviceWith(
+      [
+        rec('2026-03-10T11:00:00.000Z', { requester: 'ci' }),
+        rec('2026-03-10T11:00:00.000Z', { requester: 'ci', status: 429 }),
+        rec('2026-03-10T11:00:00.000Z'),
+      ],
+      'EUR',
+    );
+    const ci = await service.overview('acct', {
+      range: '24h',
+      ...ALL,
+      requester: ['ci'],
+      status: ['2xx'],
+    });
+    expect(ci.requests.total).toBe(1);
+    expect(ci.fx).toEqual({
+      currency: 'EUR',
+      rate: '0.80000000',
+      rateDate: '2026-03-09',
+      source: 'ecb',
+    });
+    expect(ci.cost.total).toBe('0.800000');
+    const none = await service.overview('acct', { range: '24h', ...ALL, requester: ['-'] });
+    expect(none.requests.total).toBe(1);
+    expect(none.uniqueRequesters.total).toBe(0);
+    const other = await service.overview('acct', { range: '24h', ...ALL, model: ['gpt-4o'] });
+    expect(other.requests.total).toBe(0);
+    expect(other.dimensions.requesters).toEqual(['ci']);
+  });
+
+  it('has no change percentage without a baseline', () => {
+    expect(changePct(5, 0)).toBeNull();
+    expect(changePct(1, 4)).toBe(-75);
+  });
+});
