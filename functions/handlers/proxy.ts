@@ -7,12 +7,15 @@ import { PROVIDERS } from '#core/providers/provider-registry.ts';
 import { guessProviderFromPath } from '#core/providers/routes.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
+import { corsHeaders, preflightResponse } from './http/cors.ts';
 import { proxyErrorResponse } from './http/error-response.ts';
 
 export interface ProxyHandlerDeps {
   readonly proxy: ProxyService;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Browser origins allowed to call the proxy (CORS allowlist of the environment). */
+  readonly corsAllowedOrigins: readonly string[];
 }
 
 /**
@@ -25,23 +28,28 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
 
   const base = async (event: APIGatewayProxyEvent, context: Context) => {
     const requestId = event.requestContext.requestId;
+    const headers = lowerCaseHeaders(event);
+    if (event.httpMethod === 'OPTIONS') {
+      return preflightResponse(headers.origin, deps.corsAllowedOrigins);
+    }
+    const cors = corsHeaders(headers.origin, deps.corsAllowedOrigins);
     const outcome = await deps.proxy.handle({
       requestId,
       method: event.httpMethod,
       path: event.path,
-      headers: lowerCaseHeaders(event),
+      headers,
       body: rawBody(event),
       receivedAtMs: deps.clock.nowMs(),
     });
     if (outcome.kind === 'failed') {
       const response = proxyErrorResponse(outcome.error, outcome.wireFormat, requestId);
       pendingRecords.set(context, outcome.settle(response.statusCode));
-      return response;
+      return { ...response, headers: { ...response.headers, ...cors } };
     }
     pendingRecords.set(context, outcome.settled);
     return {
       statusCode: outcome.status,
-      headers: { ...outcome.headers, 'x-metrion-request-id': requestId },
+      headers: { ...outcome.headers, ...cors, 'x-metrion-request-id': requestId },
       body: outcome.body instanceof ReadableStream ? outcome.body : streamOf(outcome.body),
     };
   };

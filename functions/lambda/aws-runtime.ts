@@ -55,6 +55,10 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
   return {
     ...data,
     upstreamOrigins: resolveUpstreamOrigins(readOptionalLambdaEnv('upstreamOrigins')),
+    corsAllowedOrigins: (readOptionalLambdaEnv('corsAllowedOrigins') ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ''),
     logger: new JsonLogger({ service: 'proxy' }),
   };
 }

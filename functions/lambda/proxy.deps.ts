@@ -35,6 +35,8 @@ export interface ProxyRuntimeConfig {
   readonly idleTimeoutMs?: number;
   /** Tests pin time (limit windows, cache expiry). @default - the system clock */
   readonly clock?: Clock;
+  /** Browser origins allowed to call the proxy directly. @default [] */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 /** The proxy's own state tables: limit counters and the response cache. */
@@ -83,5 +85,10 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
     headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
   });
-  return { proxy, clock, logger: config.logger };
+  return {
+    proxy,
+    clock,
+    logger: config.logger,
+    corsAllowedOrigins: config.corsAllowedOrigins ?? [],
+  };
 }

@@ -37,6 +37,8 @@ export interface LocalMetrionOptions {
   readonly clock?: Clock;
   /** Built dashboard to serve for every non-API path (CloudFront + S3 in AWS). */
   readonly staticDir?: string;
+  /** Browser origins allowed to call the proxy directly (CORS). @default [] */
+  readonly corsAllowedOrigins?: readonly string[];
   /**
    * Port of cognito-local (0 = any free port). Its tokens name it in `iss`, so `npm start`
    * fixes it to keep browser sessions valid across restarts. @default 0
@@ -150,6 +152,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       ...(options.headerTimeoutMs ? { headerTimeoutMs: options.headerTimeoutMs } : {}),
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
+      ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
     }),
   );
   const jobs = startLocalJobs({
