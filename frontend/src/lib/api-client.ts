@@ -1,9 +1,11 @@
 import type { z } from 'zod';
+import { LOGS_EXPORT_ROUTE } from '../../../functions/contracts/logs-api.ts';
 import {
   API_ROUTES,
   type ApiRoute,
   type ApiRouteName,
   apiErrorSchema,
+  type ProviderCode,
 } from '../../../functions/contracts/settings-api.ts';
 import type { CognitoConfig } from './cognito.ts';
 import { endSession, freshBearerToken } from './session.ts';
@@ -27,7 +29,25 @@ type PathParamNames<P extends string> = P extends `${string}{${infer Name}}${inf
 type CallOptions<N extends ApiRouteName> = ([PathParamNames<Routes[N]['path']>] extends [never]
   ? { readonly params?: undefined }
   : { readonly params: Readonly<Record<PathParamNames<Routes[N]['path']>, string>> }) &
-  ([BodyOf<N>] extends [never] ? { readonly body?: undefined } : { readonly body: BodyOf<N> });
+  ([BodyOf<N>] extends [never] ? { readonly body?: undefined } : { readonly body: BodyOf<N> }) & {
+    /** Query string (repeated parameters as arrays), checked by the route's query schema. */
+    readonly query?: QueryParams;
+  };
+
+/** A query string as the API reads it: a repeated parameter is an array. */
+export type QueryParams = Readonly<Record<string, string | readonly string[]>>;
+
+/** `?a=1&b=x&b=y` from query params; empty values are left out. */
+export function queryString(query: QueryParams | undefined): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    for (const item of typeof value === 'string' ? [value] : value) {
+      if (item !== '') search.append(name, item);
+    }
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
 
 /**
  * A failed API call: the API's own `{error:{code,message}}`, a request the contract rejects
@@ -111,6 +131,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
       body = JSON.stringify(parsed.data);
       headers['content-type'] = 'application/json';
     }
+    if (route.query && options.query) {
+      const parsed = route.query.safeParse(options.query);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
+        throw new ApiRequestError(400, 'invalid_request', message);
+      }
+    }
     if (route.auth === 'jwt') {
       const token = await freshBearerToken((await getConfig()).cognito);
       if (!token) throw unauthorized();
@@ -119,11 +146,14 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
     let response: Response;
     try {
-      response = await fetchFn(pathOf(route.path, options.params), {
-        method: route.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-      });
+      response = await fetchFn(
+        `${pathOf(route.path, options.params)}${queryString(options.query)}`,
+        {
+          method: route.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+        },
+      );
     } catch {
       throw new ApiRequestError(
         0,
@@ -166,7 +196,58 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return config;
   }
 
+  /** The filtered CSV export as a file (the route needs the Bearer token, so no plain link). */
+  async function downloadLogsCsv(query: QueryParams): Promise<Blob> {
+    const parsed = LOGS_EXPORT_ROUTE.query.safeParse(query);
+    if (!parsed.success) {
+      const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
+      throw new ApiRequestError(400, 'invalid_request', message);
+    }
+    const token = await freshBearerToken((await getConfig()).cognito);
+    if (!token) throw unauthorized();
+    let response: Response;
+    try {
+      response = await fetchFn(`${LOGS_EXPORT_ROUTE.path}${queryString(query)}`, {
+        method: LOGS_EXPORT_ROUTE.method,
+        headers: { accept: 'text/csv', authorization: `Bearer ${token}` },
+      });
+    } catch {
+      throw new ApiRequestError(
+        0,
+        'network_error',
+        'Could not reach Metrion. Check your connection and try again.',
+      );
+    }
+    if (response.status === 401) throw unauthorized();
+    if (!response.ok) {
+      const apiError = apiErrorSchema.safeParse(await response.json().catch(() => undefined));
+      throw apiError.success
+        ? new ApiRequestError(
+            response.status,
+            apiError.data.error.code,
+            apiError.data.error.message,
+          )
+        : new ApiRequestError(
+            response.status,
+            'http_error',
+            `Metrion answered with HTTP ${response.status}. Try again in a moment.`,
+          );
+    }
+    return response.blob();
+  }
+
   return {
+    /** Dashboard tab data for a range and the shared filters. */
+    getDashboardOverview: (query: QueryParams) => call('getDashboardOverview', { query }),
+    getDashboardCosts: (query: QueryParams) => call('getDashboardCosts', { query }),
+    getDashboardTokens: (query: QueryParams) => call('getDashboardTokens', { query }),
+    getDashboardLatency: (query: QueryParams) => call('getDashboardLatency', { query }),
+    getDashboardErrors: (query: QueryParams) => call('getDashboardErrors', { query }),
+    /** One page of Logs (50 rows); pass the previous page's `nextCursor` as `cursor`. */
+    listLogs: (query: QueryParams) => call('listLogs', { query }),
+    /** One request with its error message. */
+    getLog: (requestId: string) => call('getLog', { params: { requestId } }),
+    downloadLogsCsv,
     /** Public: Cognito settings and the proxy base path. Fetched once per page. */
     getConfig,
     /** Cognito settings for the sign-in forms. */
@@ -179,10 +260,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
     regenerateMetrionKey: () => call('regenerateMetrionKey', {}),
     listProviderKeys: () => call('listProviderKeys', {}),
     /** Adds or replaces the stored key for one provider. */
-    putProviderKey: (provider: string, body: BodyOf<'putProviderKey'>) =>
+    putProviderKey: (provider: ProviderCode, body: BodyOf<'putProviderKey'>) =>
       call('putProviderKey', { params: { provider }, body }),
     /** Deletes a stored key; the answer names the provider console where to revoke it. */
-    deleteProviderKey: (provider: string) => call('deleteProviderKey', { params: { provider } }),
+    deleteProviderKey: (provider: ProviderCode) =>
+      call('deleteProviderKey', { params: { provider } }),
     getIntegrationStatus: () => call('getIntegrationStatus', {}),
   };
 }
