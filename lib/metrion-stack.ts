@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import { API_ROUTES } from '#contracts/settings-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Api } from './constructs/api.ts';
@@ -9,6 +10,7 @@ import { Auth } from './constructs/auth.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { Keys } from './constructs/keys.ts';
+import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { SettingsService } from './constructs/settings-service.ts';
@@ -31,6 +33,7 @@ export class MetrionStack extends Stack {
   public readonly proxy: ProxyService;
   public readonly auth: Auth;
   public readonly settings: SettingsService;
+  public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
@@ -66,6 +69,13 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.api.addDashboardRoutes(this.settings.function, API_ROUTES);
+    this.logsExport = new LogsExportService(this, 'LogsExport', {
+      data: this.data,
+      auth: this.auth,
+      logRetention,
+      retainLogs,
+    });
+    this.api.addStreamingDashboardRoute(this.logsExport.function, LOGS_EXPORT_ROUTE);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       proxyFunction: this.proxy.function,
       alarmEmail: config.alarmEmail,

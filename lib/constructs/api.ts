@@ -188,6 +188,32 @@ export class Api extends Construct {
     }
   }
 
+  /**
+   * Routes one dashboard route to a streaming function (`ResponseTransferMode.STREAM`, 15 min),
+   * e.g. the Logs CSV export, plus `ANY` for its JSON 405. The function verifies the Cognito ID
+   * token itself, as the settings function does. A literal path next to a `{param}` sibling
+   * (`/api/logs/export.csv` beside `/api/logs/{requestId}`) wins in API Gateway.
+   */
+  public addStreamingDashboardRoute(
+    fn: lambda.IFunction,
+    route: { readonly method: string; readonly path: string },
+  ): void {
+    const integration = new apigw.LambdaIntegration(fn, {
+      proxy: true,
+      responseTransferMode: apigw.ResponseTransferMode.STREAM,
+      timeout: Duration.minutes(15),
+      scopePermissionToMethod: false,
+    });
+    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+    const resource = this.restApi.root.resourceForPath(route.path);
+    resource.addMethod(route.method, integration, noGatewayAuth);
+    resource.addMethod('ANY', integration, noGatewayAuth);
+    const reason =
+      'The streaming dashboard route verifies the Cognito ID token inside its function (JWKS signature, issuer, audience, expiry, token_use), like the settings function, so errors keep the {error:{code,message}} envelope.';
+    acknowledge(resource, 'AwsSolutions-APIG4', reason);
+    acknowledge(resource, 'AwsSolutions-COG4', reason);
+  }
+
   private acknowledgeCloudWatchRole(): void {
     acknowledge(
       this.restApi.node.findChild('CloudWatchRole'),

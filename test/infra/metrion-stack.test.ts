@@ -130,8 +130,8 @@ describe('Api', () => {
   });
 
   it('grants API Gateway one API-wide invoke permission instead of one per method', () => {
-    // One for the proxy, one for the settings function.
-    dev.resourceCountIs('AWS::Lambda::Permission', 2);
+    // One each for the proxy, the settings function and the logs export.
+    dev.resourceCountIs('AWS::Lambda::Permission', 3);
     dev.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [proxyFunctionId, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
@@ -156,8 +156,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, settings, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 4);
+  it('owns every log group (proxy, settings, logs export, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 5);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
