@@ -131,7 +131,7 @@ describe('Logs export route', () => {
           TimeoutInMillis: 900_000,
         },
       });
-      const uri = JSON.stringify((found?.Integration as { Uri: unknown }).Uri);
+      const uri = JSON.stringify((found?.Integration as { Uri?: unknown } | undefined)?.Uri);
       expect(uri).toContain('response-streaming-invocations');
       expect(uri).toContain(exportFunctionId);
     },
