@@ -5,7 +5,7 @@ import {
   initiatePasswordAuth,
   resendConfirmationCode,
 } from './cognito.ts';
-import { endSession, startSession } from './session.ts';
+import { startSession } from './session.ts';
 
 /** Where to go after signing in: only same-origin paths (no open redirect through `?next=`). */
 export function safeNextPath(next: string | null | undefined, fallback = '/integrate'): string {
@@ -38,9 +38,4 @@ export async function confirmEmail(email: string, code: string): Promise<void> {
 /** Sends a new confirmation code to the email address. */
 export async function resendCode(email: string): Promise<void> {
   await resendConfirmationCode(await api.cognitoConfig(), email);
-}
-
-/** Forgets the session in this tab. */
-export function signOut(): void {
-  endSession();
 }

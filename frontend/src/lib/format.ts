@@ -53,3 +53,84 @@ export function formatDateTime(iso: string, locale?: string): string {
 export function formatPlan(plan: 'free' | 'pro'): string {
   return plan === 'pro' ? 'Pro' : 'Free';
 }
+
+/**
+ * Money from an exact decimal string (`"12.345678"`, the Dashboard API's amounts) in `currency`.
+ * Passed to `Intl` as a string, so no float rounding; amounts below one cent keep 4 significant
+ * digits.
+ */
+export function formatMoneyDecimal(
+  amount: string,
+  currency: CurrencyCode,
+  locale?: string,
+): string {
+  const magnitude = amount.replace(/^-/, '');
+  const belowOneCent = /^0(\.0[0-9]*)?$/.test(magnitude) && /[1-9]/.test(magnitude);
+  const formatter = new Intl.NumberFormat(locale, {
+    style: 'currency',
+    currency,
+    ...(belowOneCent ? { maximumSignificantDigits: 4 } : {}),
+  });
+  return formatter.format(amount as Intl.StringNumericLiteral);
+}
+
+/** A change badge: `+12%`, `−3%`, `0%`; `new` when there was nothing to compare with. */
+export function formatChange(changePct: number | null): string {
+  if (changePct === null) return 'new';
+  const rounded = Math.round(changePct);
+  if (rounded === 0) return '0%';
+  return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toLocaleString('en-US')}%`;
+}
+
+/** Whether a change badge reads as up, down or flat. */
+export function changeDirection(changePct: number | null): 'up' | 'down' | 'flat' {
+  if (changePct === null || Math.round(changePct) === 0) return 'flat';
+  return changePct > 0 ? 'up' : 'down';
+}
+
+/** A count: `12,345`. */
+export function formatCount(value: number, locale?: string): string {
+  return new Intl.NumberFormat(locale).format(value);
+}
+
+/** A 0..1 share or rate as a percentage: `12.5%`. */
+export function formatShare(value: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
+    value,
+  );
+}
+
+/** A share as a CSS width: `42.5%`. */
+export function shareWidth(value: number): string {
+  return `${Math.max(0, Math.min(1, value)) * 100}%`;
+}
+
+/** A part of the largest value as a CSS width (bar charts). */
+export function barWidth(value: number, largest: number): string {
+  return shareWidth(largest > 0 ? value / largest : 0);
+}
+
+/** Milliseconds: `840 ms`, `1.25 s`; an em dash for no value. */
+export function formatLatency(ms: number | null): string {
+  if (ms === null) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} s`;
+}
+
+/** A bucket start for chart axes and tables: `14:00` for hours, `24 Nov` for days (UTC). */
+export function formatBucket(iso: string, bucket: 'hour' | 'day', locale?: string): string {
+  return new Intl.DateTimeFormat(
+    locale,
+    bucket === 'hour'
+      ? { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }
+      : { day: 'numeric', month: 'short', timeZone: 'UTC' },
+  ).format(new Date(iso));
+}
+
+/** A status code's class for colouring: 2xx green, 4xx orange, 5xx red. */
+export function statusClass(status: number): 'ok' | 'client-error' | 'server-error' | 'other' {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status >= 400 && status < 500) return 'client-error';
+  if (status >= 500) return 'server-error';
+  return 'other';
+}

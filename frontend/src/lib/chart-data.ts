@@ -1,0 +1,47 @@
+/**
+ * Chart-ready numbers from Dashboard API series (plotting only: figures shown as text are
+ * formatted from the exact strings in format.ts).
+ */
+
+/** Bucket starts (ISO) as Unix seconds, uPlot's x values. */
+export function bucketSeconds(buckets: readonly string[]): number[] {
+  return buckets.map((iso) => Date.parse(iso) / 1000);
+}
+
+/** Decimal money strings as numbers for drawing. */
+export function moneyPoints(series: readonly string[]): number[] {
+  return series.map(Number);
+}
+
+/**
+ * Stacked layers: layer i is the sum of series 0..i at each bucket, so areas drawn from the top
+ * layer down show each series as its own band.
+ */
+export function stackSeries(series: readonly (readonly number[])[]): number[][] {
+  const stacked: number[][] = [];
+  for (const [index, values] of series.entries()) {
+    const below = stacked[index - 1];
+    stacked.push(values.map((value, at) => value + (below?.[at] ?? 0)));
+  }
+  return stacked;
+}
+
+/** The largest value of a list (0 when empty), for bar widths. */
+export function largest(values: readonly number[]): number {
+  return values.reduce((max, value) => Math.max(max, value), 0);
+}
+
+/** Distinct colours for series, in order. */
+export const SERIES_COLORS = [
+  '#3346d3',
+  '#0e9384',
+  '#dc6803',
+  '#7a5af8',
+  '#c11574',
+  '#4e5ba6',
+  '#667085',
+] as const;
+
+export function seriesColor(index: number): string {
+  return SERIES_COLORS[index % SERIES_COLORS.length] ?? '#667085';
+}
