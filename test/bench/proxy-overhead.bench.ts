@@ -273,8 +273,8 @@ async function main(): Promise<number> {
     console.log('');
     console.log(
       'Latency in ms until the last byte read; TTFB+ = added time to the first body byte ' +
-        '(streaming). ADDED = proxied minus direct, per percentile. CPU/req = process CPU time ' +
-        '(client, fakes, proxy and dynalite together) per request, unaffected by other processes. ' +
+        "(streaming). ADDED = proxied minus direct, per percentile. CPU/req = this process's CPU " +
+        'time per request (client, fakes, proxy and dynalite together). ' +
         `Target: ADDED p50 <= ${TARGET.addedP50Ms} ms, p99 <= ${TARGET.addedP99Ms} ms.`,
     );
     for (const line of renderTable(cells)) console.log(line);

@@ -26,10 +26,23 @@ export function keepAliveAgent(maxSockets: number): Agent {
 }
 
 /**
- * Sends `target` once and reads the whole response.
+ * Sends `target` once and reads the whole response. A keep-alive socket the server closed while
+ * it sat idle (its keep-alive timeout) fails before the request reached any handler; that one
+ * attempt is retried on a fresh socket and timed from the retry, as Node's docs recommend.
  * @throws Error on a transport error, a non-200 status or an empty body: the bench is broken then.
  */
-export function timedPost(target: Target, agent: Agent): Promise<Sample> {
+export async function timedPost(target: Target, agent: Agent): Promise<Sample> {
+  try {
+    return await attempt(target, agent);
+  } catch (error) {
+    if (!(error instanceof StaleSocketError)) throw error;
+    return attempt(target, agent);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function attempt(target: Target, agent: Agent): Promise<Sample> {
   return new Promise((resolve, reject) => {
     const startedAt = performance.now();
     let firstByteAt: number | undefined;
@@ -62,7 +75,10 @@ export function timedPost(target: Target, agent: Agent): Promise<Sample> {
         });
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && error.code === 'ECONNRESET' && firstByteAt === undefined;
+      reject(stale ? new StaleSocketError(error.message) : error);
+    });
     req.end(target.body);
   });
 }

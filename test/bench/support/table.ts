@@ -19,7 +19,7 @@ export interface SideResult {
   readonly ttfb: Percentiles;
   /** Measured requests over the time their batches took. */
   readonly requestsPerSecond: number;
-  /** Process CPU time per measured request (this process only: robust to a busy machine). */
+  /** This process's CPU time per measured request (less sensitive to a busy machine than latency). */
   readonly cpuMsPerRequest: number;
 }
 
