@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidRequestError, NotFoundError } from '#core/errors.ts';
+import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
+import {
+  createLogsService,
+  EXPORT_BATCH_SIZE,
+  exactUsd,
+  LOG_PAGE_SIZE,
+  type LogsService,
+} from '#core/logs/logs-service.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { InMemoryUsageLog } from '../../../fakes/in-memory-usage-log.ts';
+
+const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
+const KEEP = { expiresAtEpochSeconds: NOW_MS / 1000 + 86_400 * 30 };
+
+let clock: FakeClock;
+let log: InMemoryUsageLog;
+let service: LogsService;
+
+function record(accountId: string, minutesAgo: number, overrides: Partial<UsageRecord> = {}) {
+  return {
+    requestId: randomUUID(),
+    accountId,
+    at: new Date(NOW_MS - minutesAgo * 60_000).toISOString(),
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    status: 200,
+    inputTokens: 1,
+    outputTokens: 1,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    totalTokens: 2,
+    costPicoUsd: 1n,
+    priceVersion: 'v',
+    latencyMs: 1,
+    streamed: false,
+    cached: false,
+    mode: 'stored',
+    ...overrides,
+  } satisfies UsageRecord;
+}
+
+beforeEach(() => {
+  clock = new FakeClock({ startMs: NOW_MS });
+  log = new InMemoryUsageLog({ clock });
+  service = createLogsService({
+    logs: log,
+    clock,
+    cursorKey: deriveLogCursorKey(new Uint8Array([1, 2, 3])),
+  });
+});
+
+describe('listLogs', () => {
+  it('pins the window and total of the first page for the pages after it', async () => {
+    // Arrange: 60 records in the last 24 h
+    for (let minutes = 1; minutes <= 60; minutes += 1) await log.append(record('a', minutes), KEEP);
+
+    // Act: a new record arrives and time passes between page 1 and page 2
+    const first = await service.listLogs('a', { range: '24h' });
+    clock.advance(60_000);
+    await log.append(record('a', 0), KEEP);
+    const second = await service.listLogs('a', { range: '24h' }, first.nextCursor ?? '');
+
+    // Assert
+    expect(first.records).toHaveLength(LOG_PAGE_SIZE);
+    expect(first.totalCount).toBe(60);
+    expect(second.records).toHaveLength(10);
+    expect(second.totalCount).toBe(60);
+    expect(second.window).toEqual(first.window);
+    expect(second.nextCursor).toBeNull();
+  });
+
+  it('refuses a cursor of another account or another filter', async () => {
+    for (let minutes = 1; minutes <= 51; minutes += 1) await log.append(record('a', minutes), KEEP);
+    const { nextCursor } = await service.listLogs('a', { range: '24h' });
+
+    await expect(service.listLogs('b', { range: '24h' }, nextCursor ?? '')).rejects.toThrow(
+      InvalidRequestError,
+    );
+    await expect(
+      service.listLogs('a', { range: '24h', model: ['gpt-4o-mini'] }, nextCursor ?? ''),
+    ).rejects.toThrow(InvalidRequestError);
+    await expect(service.listLogs('a', { range: '7d' }, nextCursor ?? '')).rejects.toThrow(
+      InvalidRequestError,
+    );
+  });
+
+  it('counts only the filtered, live records of the window', async () => {
+    await log.append(record('a', 5, { status: 500 }), KEEP);
+    await log.append(record('a', 6, { status: 502 }), KEEP);
+    await log.append(record('a', 7, { status: 200 }), KEEP);
+    await log.append(record('a', 8, { status: 503 }), { expiresAtEpochSeconds: NOW_MS / 1000 });
+    await log.append(record('a', 60 * 25, { status: 500 }), KEEP);
+
+    const page = await service.listLogs('a', { range: '24h', status: ['5xx'] });
+
+    expect(page.totalCount).toBe(2);
+    expect(page.records.map((r) => r.status)).toEqual([500, 502]);
+  });
+});
+
+describe('getLog', () => {
+  it('finds the record, and 404s for other accounts', async () => {
+    const mine = record('a', 1, { errorMessage: 'boom', errorSource: 'metrion', status: 502 });
+    await log.append(mine, KEEP);
+
+    expect(await service.getLog('a', mine.requestId)).toEqual(mine);
+    await expect(service.getLog('b', mine.requestId)).rejects.toThrow(NotFoundError);
+  });
+});
+
+describe('exportLogs', () => {
+  it('yields every match newest first across store batches', async () => {
+    const total = EXPORT_BATCH_SIZE + 7;
+    for (let index = 0; index < total; index += 1) {
+      await log.append(record('a', 1 + index / 100), KEEP);
+    }
+
+    const exported = service.exportLogs('a', { range: '24h' });
+    const seen: string[] = [];
+    for await (const item of exported.records) seen.push(item.at);
+
+    expect(seen).toHaveLength(total);
+    expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  it('validates before yielding anything', () => {
+    expect(() => service.exportLogs('a', { range: 'custom' })).toThrow(InvalidRequestError);
+  });
+});
+
+describe('exactUsd', () => {
+  it.each([
+    [null, null],
+    [0n, '0'],
+    [1n, '0.000000000001'],
+    [8_775_000_000n, '0.008775'],
+    [12_500_000_000_000n, '12.5'],
+    [123_456_789_012_345_678_901n, '123456789.012345678901'],
+  ])('formats %s pico-USD as %j', (pico, expected) => {
+    expect(exactUsd(pico)).toBe(expected);
+  });
+});

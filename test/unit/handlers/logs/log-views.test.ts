@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LOGS_CSV_COLUMNS,
+  listLogsQuerySchema,
+  logDetailSchema,
+  logRowSchema,
+} from '#contracts/logs-api.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import {
+  LOGS_CSV_HEADER,
+  logsCsvStream,
+  toLogCsvLine,
+  toLogDetail,
+  toLogRow,
+} from '#handlers/logs/log-views.ts';
+
+const RECORD: UsageRecord = {
+  requestId: 'req-1',
+  accountId: 'acct',
+  at: '2026-11-24T12:00:00.000Z',
+  provider: 'anthropic',
+  model: 'claude-haiku-4-5',
+  requester: '-rm -rf',
+  status: 529,
+  errorSource: 'provider',
+  errorMessage: 'Overloaded, "retry"',
+  inputTokens: 10,
+  outputTokens: 2,
+  cacheReadTokens: 3,
+  cacheWriteTokens: 4,
+  totalTokens: 19,
+  costPicoUsd: 1_500_000n,
+  priceVersion: '2026-11-01',
+  latencyMs: 900,
+  timeToFirstTokenMs: 120,
+  streamed: true,
+  cached: false,
+  mode: 'pass-through',
+};
+
+describe('row and detail views', () => {
+  it('fit the contract schemas exactly', () => {
+    const row = toLogRow(RECORD);
+    const detail = toLogDetail(RECORD);
+    expect(logRowSchema.strict().parse(row)).toEqual(row);
+    expect(logDetailSchema.strict().parse(detail)).toEqual(detail);
+    expect(row).toMatchObject({ costUsd: '0.0000015', requester: '-rm -rf' });
+    expect(detail).toMatchObject({ errorMessage: 'Overloaded, "retry"', timeToFirstTokenMs: 120 });
+  });
+
+  it('shows absent optional fields as null, and unpriced cost as null', () => {
+    const {
+      requester: _r,
+      errorSource: _s,
+      errorMessage: _m,
+      timeToFirstTokenMs: _t,
+      ...bare
+    } = RECORD;
+    expect(toLogDetail({ ...bare, costPicoUsd: null })).toMatchObject({
+      requester: null,
+      errorSource: null,
+      errorMessage: null,
+      timeToFirstTokenMs: null,
+      costUsd: null,
+    });
+  });
+});
+
+describe('CSV', () => {
+  it('writes the header and one line per record in column order, guarded and quoted', () => {
+    expect(LOGS_CSV_HEADER).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
+    expect(toLogCsvLine(RECORD)).toBe(
+      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,900,120,false,true,pass-through,provider,"Overloaded, ""retry"""\r\n',
+    );
+  });
+
+  it('streams lazily: records are pulled only as the reader asks', async () => {
+    let pulled = 0;
+    async function* records() {
+      for (let index = 0; index < 100_000; index += 1) {
+        pulled += 1;
+        yield { ...RECORD, requestId: `req-${index}` };
+      }
+    }
+    const reader = logsCsvStream(records()).getReader();
+
+    const header = await reader.read();
+    const firstChunk = await reader.read();
+    await reader.cancel();
+
+    expect(new TextDecoder().decode(header.value)).toBe(LOGS_CSV_HEADER);
+    expect(firstChunk.value?.byteLength).toBeGreaterThan(64 * 1024 - 1);
+    expect(pulled).toBeLessThan(1_000);
+  });
+
+  it('ends after the last record', async () => {
+    async function* two() {
+      yield RECORD;
+      yield { ...RECORD, requestId: 'req-2' };
+    }
+    const text = await new Response(logsCsvStream(two())).text();
+    expect(text.split('\r\n')).toHaveLength(4);
+  });
+});
+
+describe('query schema', () => {
+  it('accepts single or repeated filters and rejects unknown parameters', () => {
+    expect(
+      listLogsQuerySchema.parse({ model: 'a', status: ['4xx', '500'], provider: 'openai' }),
+    ).toEqual({
+      range: '24h',
+      model: ['a'],
+      provider: ['openai'],
+      requester: [],
+      status: ['4xx', '500'],
+    });
+    expect(listLogsQuerySchema.safeParse({ account: 'bob' }).success).toBe(false);
+    expect(listLogsQuerySchema.safeParse({ provider: 'azure' }).success).toBe(false);
+    expect(listLogsQuerySchema.safeParse({ status: '4x' }).success).toBe(false);
+  });
+});
