@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { logsExportQuerySchema } from '#contracts/logs-api.ts';
+import { LOGS_EXPORT_ROUTE, logsExportQuerySchema } from '#contracts/logs-api.ts';
+import { MethodNotAllowedError } from '#core/errors.ts';
 import type { LogsService } from '#core/logs/logs-service.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -38,6 +39,11 @@ const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosni
 export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
   const base = async (event: APIGatewayProxyEvent): Promise<StreamedResult> => {
     const requestId = event.requestContext.requestId;
+    if (event.httpMethod !== LOGS_EXPORT_ROUTE.method) {
+      throw new MethodNotAllowedError(
+        `Use ${LOGS_EXPORT_ROUTE.method} for ${LOGS_EXPORT_ROUTE.path}.`,
+      );
+    }
     const user = await deps.tokens.verify(bearerToken(lowerCaseHeaders(event)));
     const query = parseQuery(event, logsExportQuerySchema);
     const { window, records } = deps.logs.exportLogs(user.accountId, query);
@@ -74,6 +80,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
         ...NO_STORE,
         'content-type': 'application/json; charset=utf-8',
         ...(mapped.statusCode === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+        ...(mapped.statusCode === 405 ? { allow: LOGS_EXPORT_ROUTE.method } : {}),
       },
       body: mapped.body,
     };

@@ -361,6 +361,16 @@ describe('GET /api/logs/export.csv', () => {
     expect(failed?.[column('error_message')]).toBe('Invalid value for temperature');
   });
 
+  it('answers other methods with a JSON 405 and Allow: GET', async () => {
+    const response = await fetch(`${stack.metrion.url}/api/logs/export.csv`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice.idToken}` },
+    });
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(await response.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
+  });
+
   it('rejects bad filters before streaming', async () => {
     const response = await fetch(`${stack.metrion.url}/api/logs/export.csv?status=abc`, {
       headers: { authorization: `Bearer ${alice.idToken}` },
