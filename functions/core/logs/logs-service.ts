@@ -57,6 +57,8 @@ export interface LogsService {
   exportLogs(accountId: string, input: LogQueryInput): LogsExport;
 }
 
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
 /** Digest of what the caller asked for (not the resolved window): cursors bind to it. */
 function queryDigest(input: LogQueryInput): string {
   const canonical = JSON.stringify([
@@ -126,7 +128,11 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
     },
 
     async getLog(accountId, requestId) {
-      const record = await deps.logs.getLog(accountId, requestId);
+      // Request ids are UUIDs (API Gateway's); anything else cannot exist, and a huge one would
+      // exceed DynamoDB's key size (a 500 instead of a 404).
+      const record = REQUEST_ID_PATTERN.test(requestId)
+        ? await deps.logs.getLog(accountId, requestId)
+        : undefined;
       if (record === undefined) {
         throw new NotFoundError(
           'No request with this id in your logs (it may be older than your plan keeps).',

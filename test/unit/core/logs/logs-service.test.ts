@@ -110,6 +110,28 @@ describe('getLog', () => {
     expect(await service.getLog('a', mine.requestId)).toEqual(mine);
     await expect(service.getLog('b', mine.requestId)).rejects.toThrow(NotFoundError);
   });
+
+  it('404s without a store read for ids that cannot exist', async () => {
+    const reads: string[] = [];
+    const counting = createLogsService({
+      logs: {
+        queryLogs: log.queryLogs.bind(log),
+        countLogs: log.countLogs.bind(log),
+        getLog: async (accountId, requestId) => {
+          reads.push(requestId);
+          return log.getLog(accountId, requestId);
+        },
+      },
+      clock,
+      cursorKey: new Uint8Array(32),
+    });
+
+    for (const id of ['x'.repeat(129), 'a b', '', 'ä']) {
+      await expect(counting.getLog('a', id)).rejects.toThrow(NotFoundError);
+    }
+    await expect(counting.getLog('a', randomUUID())).rejects.toThrow(NotFoundError);
+    expect(reads).toHaveLength(1);
+  });
 });
 
 describe('exportLogs', () => {
