@@ -9,10 +9,12 @@ import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
+import { FxRates } from './constructs/fx-rates.ts';
 import { Keys } from './constructs/keys.ts';
 import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
+import { RollupSealer } from './constructs/rollup-sealer.ts';
 import { SettingsService } from './constructs/settings-service.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
@@ -33,6 +35,8 @@ export class MetrionStack extends Stack {
   public readonly proxy: ProxyService;
   public readonly auth: Auth;
   public readonly settings: SettingsService;
+  public readonly fxRates: FxRates;
+  public readonly rollupSealer: RollupSealer;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
@@ -69,6 +73,12 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.api.addDashboardRoutes(this.settings.function, API_ROUTES);
+    this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
+    this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
+      data: this.data,
+      logRetention,
+      retainLogs,
+    });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,

@@ -24,7 +24,7 @@ export interface SettingsServiceProps {
 
 /**
  * The dashboard JSON API Lambda (`functions/lambda/settings.ts`) and exactly its access:
- * accounts read/write, usage read, KMS data keys, the pepper. No counters, no response cache,
+ * accounts read/write, usage read (records and rollups), FX rates read, KMS data keys, the pepper. No counters, no response cache,
  * no usage writes: those are the proxy's. API Gateway wiring lives in `Api`.
  */
 export class SettingsService extends Construct {
@@ -46,6 +46,7 @@ export class SettingsService extends Construct {
 
     props.data.grantAccountsReadWrite(this.function);
     props.data.grantUsageRead(this.function);
+    props.data.grantFxRatesRead(this.function);
     props.keys.grantDataKeys(this.function);
     props.keys.grantPepperRead(this.function);
     props.auth.bindTokenVerification(this.function);

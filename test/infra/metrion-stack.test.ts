@@ -130,8 +130,11 @@ describe('Api', () => {
   });
 
   it('grants API Gateway one API-wide invoke permission instead of one per method', () => {
-    // One each for the proxy, the settings function and the logs export.
-    dev.resourceCountIs('AWS::Lambda::Permission', 3);
+    // One each for the proxy, the settings function and the logs export (EventBridge has its own).
+    const fromApiGateway = dev.findResources('AWS::Lambda::Permission', {
+      Properties: { Principal: 'apigateway.amazonaws.com' },
+    });
+    expect(Object.keys(fromApiGateway)).toHaveLength(3);
     dev.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [proxyFunctionId, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
@@ -156,8 +159,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, settings, logs export, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 5);
+  it('owns every log group (proxy, settings, logs export, fx-rates, seal job, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 7);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });

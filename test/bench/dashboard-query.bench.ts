@@ -1,0 +1,226 @@
+// `npm run bench` (third part): dashboard query cost vs range, on a large history.
+// Seeds one account with hourly and daily rollups worth >= 1 million usage records over 95 days
+// (written directly, as the seal job would leave them; realistic dimension cardinality: 6 models,
+// 7 requesters, 3% errors over 3 statuses), into
+// in-process dynalite, then times the 24-hour and the 90-day overview through the real
+// DynamoRollupStore + dashboard service. Both read rollups only (buckets x dimension
+// combinations), so neither grows with the number of records; the 90-day one reads more buckets.
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
+import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { bucketIso, DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
+import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
+import { EMPTY_COUNTS, type Rollup, regroupRollups } from '#core/rollups/rollup.ts';
+import { ensureTables, startDynalite } from '#local/stand-ins.ts';
+import { summarize } from './support/percentiles.ts';
+
+const DAYS = 95;
+/**
+ * Hourly items are written for the last days only, to keep the run short: older hourly items lie
+ * outside every sort-key range both queries read (a Query reads its range, not the partition).
+ */
+const HOURLY_DAYS = 4;
+const REQUESTS_PER_HOUR = 470; // 95 d x 24 h x 470 = 1,071,600 records
+const MODELS: readonly [ProviderId, string][] = [
+  ['openai', 'gpt-4o-mini'],
+  ['openai', 'gpt-4o'],
+  ['anthropic', 'claude-haiku-4-5'],
+  ['anthropic', 'claude-sonnet-4-5'],
+  ['gemini', 'gemini-2.5-flash'],
+  ['mistral', 'mistral-small-latest'],
+];
+const REQUESTERS: readonly (string | null)[] = [
+  null,
+  'web',
+  'ios',
+  'batch',
+  'agent-1',
+  'agent-2',
+  'ci',
+];
+const ERROR_STATUSES = [429, 500, 400] as const;
+const ACCOUNT = 'bench-account';
+const NOW_MS = Date.parse('2026-11-24T12:30:00.000Z');
+
+/** Deterministic PRNG (mulberry32). */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function hourRollups(hourMs: number, random: () => number): Rollup[] {
+  const groups = new Map<string, Rollup>();
+  for (let i = 0; i < REQUESTS_PER_HOUR; i += 1) {
+    const [provider, model] = MODELS[Math.floor(random() ** 1.5 * MODELS.length)] as [
+      ProviderId,
+      string,
+    ];
+    const requester = REQUESTERS[Math.floor(random() * REQUESTERS.length)] ?? null;
+    const status = random() < 0.03 ? (ERROR_STATUSES[Math.floor(random() * 3)] as number) : 200;
+    const key = `${model}|${requester}|${status}`;
+    const previous = groups.get(key);
+    const counts = previous ?? { ...EMPTY_COUNTS, latencyHistogram: new Map<number, number>() };
+    const latencyMs = Math.floor(200 + random() ** 2 * 8000);
+    const histogram = new Map(counts.latencyHistogram);
+    const bucket = latencyBucketIndex(latencyMs);
+    histogram.set(bucket, (histogram.get(bucket) ?? 0) + 1);
+    const input = Math.floor(random() * 3000);
+    const output = Math.floor(random() * 800);
+    groups.set(key, {
+      accountId: ACCOUNT,
+      granularity: 'hour',
+      bucketStart: bucketIso(hourMs),
+      provider,
+      model,
+      requester,
+      status,
+      requests: counts.requests + 1,
+      errors: counts.errors + (status >= 400 ? 1 : 0),
+      inputTokens: counts.inputTokens + input,
+      outputTokens: counts.outputTokens + output,
+      cacheReadTokens: counts.cacheReadTokens,
+      cacheWriteTokens: counts.cacheWriteTokens,
+      costPicoUsd: counts.costPicoUsd + BigInt(input * 150_000 + output * 600_000),
+      unpricedRequests: 0,
+      latencyMsSum: counts.latencyMsSum + latencyMs,
+      latencyHistogram: histogram,
+      timeToFirstTokenMsSum: counts.timeToFirstTokenMsSum,
+      timeToFirstTokenCount: counts.timeToFirstTokenCount,
+      streamedRequests: counts.streamedRequests,
+      cachedRequests: counts.cachedRequests,
+      expiresAtEpochSeconds: NOW_MS / 1000 + 365 * 86_400,
+      sealed: true,
+    });
+  }
+  return [...groups.values()];
+}
+
+const dynalite = await startDynalite();
+const client = new DynamoDBClient({
+  endpoint: dynalite.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+const documentClient = documentClientFrom(client);
+const tables = await ensureTables(client, 'bench-dashboard');
+
+// Arrange: the history, written in batches of 25 with 8 in flight.
+const seedStart = performance.now();
+const random = prng(42);
+const firstDayMs = Math.floor(NOW_MS / DAY_MS) * DAY_MS - (DAYS - 1) * DAY_MS;
+let items = 0;
+let hourlyItems = 0;
+let dailyItems = 0;
+let records = 0;
+const pending: Record<string, unknown>[] = [];
+async function flush(force: boolean): Promise<void> {
+  while (pending.length >= 200 || (force && pending.length > 0)) {
+    const chunk = pending.splice(0, 200);
+    const batches: Record<string, unknown>[][] = [];
+    for (let i = 0; i < chunk.length; i += 25) batches.push(chunk.slice(i, i + 25));
+    await Promise.all(
+      batches.map(async (batch) => {
+        let requestItems: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
+          [tables.usage]: batch.map((Item) => ({ PutRequest: { Item } })),
+        };
+        while (Object.keys(requestItems).length > 0) {
+          const output = await documentClient.send(
+            new BatchWriteCommand({ RequestItems: requestItems }),
+          );
+          requestItems = (output.UnprocessedItems ?? {}) as typeof requestItems;
+        }
+      }),
+    );
+  }
+}
+for (let day = 0; day < DAYS; day += 1) {
+  const dayMs = firstDayMs + day * DAY_MS;
+  const hours: Rollup[] = [];
+  for (let hour = 0; hour < 24; hour += 1)
+    hours.push(...hourRollups(dayMs + hour * HOUR_MS, random));
+  const days = regroupRollups(hours, 'day', true);
+  const keptHours = day >= DAYS - HOURLY_DAYS ? hours : [];
+  for (const rollup of [...keptHours, ...days]) pending.push(rollupItem(rollup));
+  records += hours.reduce((sum, r) => sum + r.requests, 0);
+  hourlyItems += keptHours.length;
+  dailyItems += days.length;
+  items += keptHours.length + days.length;
+  await flush(false);
+}
+await flush(true);
+const seedSeconds = (performance.now() - seedStart) / 1000;
+
+// Act: time both overviews through the real adapter and service.
+const rollups = new DynamoRollupStore({
+  client: documentClient,
+  tableName: tables.usage,
+  clock: { nowMs: () => NOW_MS },
+});
+let itemsRead = 0;
+let storeMs = 0;
+const countingRollups: typeof rollups = Object.assign(Object.create(rollups), {
+  query: async (...args: Parameters<typeof rollups.query>) => {
+    const start = performance.now();
+    const found = await rollups.query(...args);
+    storeMs += performance.now() - start;
+    itemsRead += found.length;
+    return found;
+  },
+});
+const dashboard = createDashboardService({
+  rollups: countingRollups,
+  accounts: { getAccount: async () => undefined },
+  fxRates: { put: async () => undefined, latest: async () => undefined },
+  clock: { nowMs: () => NOW_MS },
+});
+const query = { model: [], provider: [], requester: [], status: [] };
+
+async function time(range: '24h' | '90d', runs: number) {
+  const samples: number[] = [];
+  const storeSamples: number[] = [];
+  let requests = 0;
+  for (let run = 0; run < runs + 2; run += 1) {
+    itemsRead = 0;
+    storeMs = 0;
+    const start = performance.now();
+    const overview = await dashboard.overview(ACCOUNT, { range, ...query });
+    if (run >= 2) {
+      samples.push(performance.now() - start);
+      storeSamples.push(storeMs);
+    }
+    requests = overview.requests.total;
+  }
+  return { stats: summarize(samples), store: summarize(storeSamples), itemsRead, requests };
+}
+
+const day = await time('24h', 7);
+const quarter = await time('90d', 7);
+
+const lines = [
+  '',
+  '## Dashboard overview query: 24 h vs 90 d (dynalite in process, one account)',
+  '',
+  `History: ${records.toLocaleString('en-US')} usage records over ${DAYS} days as ${items.toLocaleString('en-US')} rollup items (${dailyItems.toLocaleString('en-US')} daily, ${hourlyItems.toLocaleString('en-US')} hourly for the last ${HOURLY_DAYS} days); seeded in ${seedSeconds.toFixed(1)} s`,
+  '',
+  '| range | buckets | records in range | rollup items read (range + previous) | p50 ms | p95 ms | of which DynamoDB Query p50 ms |',
+  '|---|---|---|---|---|---|---|',
+  `| 24h | 24 hourly | ${day.requests.toLocaleString('en-US')} | ${day.itemsRead} | ${day.stats.p50.toFixed(1)} | ${day.stats.p95.toFixed(1)} | ${day.store.p50.toFixed(1)} |`,
+  `| 90d | 90 daily | ${quarter.requests.toLocaleString('en-US')} | ${quarter.itemsRead} | ${quarter.stats.p50.toFixed(1)} | ${quarter.stats.p95.toFixed(1)} | ${quarter.store.p50.toFixed(1)} |`,
+  '',
+  `90d / 24h time ratio (p50): ${(quarter.stats.p50 / day.stats.p50).toFixed(1)}x for ${(quarter.requests / Math.max(1, day.requests)).toFixed(0)}x the records and ${(quarter.itemsRead / Math.max(1, day.itemsRead)).toFixed(1)}x the rollup items: both read rollups only (buckets x dimension combinations), never the ${records.toLocaleString('en-US')} records.`,
+  '',
+];
+process.stdout.write(lines.join('\n'));
+
+client.destroy();
+await dynalite.close();

@@ -1,0 +1,106 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
+import { LAMBDA_ENV } from '#lambda/env.ts';
+import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
+import { ENVIRONMENTS } from '../../lib/config/environments.ts';
+import { buildStack, removeOutdirs } from './synth.ts';
+
+afterAll(removeOutdirs);
+
+const dev: Template = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev)).template;
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+}
+
+function functionId(description: RegExp | string): string {
+  const ids = Object.keys(
+    dev.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp(String(description)) },
+    }),
+  );
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+}
+const tableId = (suffix: string) => {
+  const ids = Object.keys(
+    dev.findResources('AWS::DynamoDB::GlobalTable', {
+      Properties: { TableName: `metrion-dev-${suffix}` },
+    }),
+  );
+  return ids[0] as string;
+};
+function fn(id: string) {
+  return (dev.findResources('AWS::Lambda::Function')[id] as Resource).Properties as {
+    Role: { 'Fn::GetAtt': [string, string] };
+    Environment: { Variables: Record<string, unknown> };
+    Timeout: number;
+  };
+}
+function tableActions(id: string): Record<string, string[]> {
+  const roleId = fn(id).Role['Fn::GetAtt'][0];
+  const policies = dev.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleId }] },
+  }) as Record<string, Resource>;
+  const byTable: Record<string, string[]> = {};
+  for (const policy of Object.values(policies)) {
+    for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] })
+      .Statement) {
+      const target = (statement.Resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+      if (target === undefined || !/Table[0-9A-F]+$/.test(target) || target.includes('TableKey'))
+        continue;
+      byTable[target] = [...(byTable[target] ?? []), ...[statement.Action].flat()].sort();
+    }
+  }
+  return byTable;
+}
+function scheduleOf(id: string): string {
+  const rules = Object.values(dev.findResources('AWS::Events::Rule') as Record<string, Resource>);
+  const rule = rules.find((r) => JSON.stringify(r.Properties.Targets).includes(`"${id}"`));
+  return String(rule?.Properties.ScheduleExpression);
+}
+
+describe('fx-rates job', () => {
+  const id = functionId('^Metrion fx-rates');
+
+  it('runs once a day after the ECB publishes', () => {
+    expect(scheduleOf(id)).toBe('cron(30 16 * * ? *)');
+  });
+
+  it('may only put items into the fxRates table', () => {
+    expect(tableActions(id)).toEqual({
+      [tableId(TABLES.fxRates.nameSuffix)]: ['dynamodb:PutItem'],
+    });
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.fxRatesTable);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.accountsTable);
+  });
+});
+
+describe('seal-rollups job', () => {
+  const id = functionId('^Metrion seal job');
+
+  it('runs every 5 minutes with a timeout below the interval', () => {
+    expect(scheduleOf(id)).toBe('rate(5 minutes)');
+    expect(fn(id).Timeout).toBeLessThan(300);
+  });
+
+  it('may query, put and delete in the usage table only (no UpdateItem, no accounts)', () => {
+    expect(tableActions(id)).toEqual({
+      [tableId(TABLES.usage.nameSuffix)]: [
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+      ],
+    });
+  });
+});
+
+describe('dashboard API function', () => {
+  it('reads the FX rates without any write', () => {
+    const actions = tableActions(functionId('^Metrion dashboard API'));
+    expect(actions[tableId(TABLES.fxRates.nameSuffix)]).toEqual(['dynamodb:Query']);
+  });
+});
