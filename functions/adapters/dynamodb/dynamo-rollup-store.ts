@@ -28,7 +28,8 @@ import { dynamoCall } from './dynamo-errors.ts';
  * Items (all in the `usage` table, next to the raw `ACCOUNT#<id>` / `REQ#...` records):
  * - rollup:  pk=ROLLUP#<account>  sk=H#<hour ISO>#<dimension key> | D#<day ISO>#<dimension key>
  *            counts as Numbers (costPicoUsd with all its digits), histogram counts as `h<index>`.
- * - dirty:   pk=DIRTY#<hour ISO>  sk=<account>   (unsealed activity in that hour)
+ * - dirty:   pk=DIRTY#<hour ISO>#<shard>  sk=<account>   (unsealed activity in that hour; the
+ *            shard (0-15, from the account id) spreads every account's per-request marker write)
  * - error:   pk=ERRORS#<account>  sk=<at>#<requestId>  (copy of an error record, same expiry)
  */
 
@@ -60,7 +61,15 @@ const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
 const HIGH = '\uffff';
 
 const rollupPk = (accountId: string): string => `ROLLUP#${accountId}`;
-const dirtyPk = (hourStartMs: number): string => `DIRTY#${bucketIso(hourStartMs)}`;
+/** Dirty markers of one hour spread over this many partitions (each takes ~1000 writes/s). */
+const DIRTY_SHARDS = 16;
+function dirtyShard(accountId: string): number {
+  let hash = 0;
+  for (const char of accountId) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash % DIRTY_SHARDS;
+}
+const dirtyPk = (hourStartMs: number, shard: number): string =>
+  `DIRTY#${bucketIso(hourStartMs)}#${shard}`;
 const errorsPk = (accountId: string): string => `ERRORS#${accountId}`;
 const rollupSk = (granularity: Granularity, bucketStart: string, key: string): string =>
   `${GRANULARITY_PREFIX[granularity]}${bucketStart}#${key}`;
@@ -249,7 +258,7 @@ export class DynamoRollupStore implements RollupStore {
         new PutCommand({
           TableName: this.#tableName,
           Item: {
-            pk: dirtyPk(hourStartMs),
+            pk: dirtyPk(hourStartMs, dirtyShard(record.accountId)),
             sk: record.accountId,
             // Markers outlive any lookback; TTL removes forgotten ones.
             expiresAtEpochSeconds: Math.floor(hourStartMs / 1000) + 30 * 86_400,
@@ -281,11 +290,15 @@ export class DynamoRollupStore implements RollupStore {
   }
 
   async listDirty(hourStartMs: number): Promise<string[]> {
-    const items = await this.#queryAll({
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': dirtyPk(hourStartMs) },
-    });
-    return items.map((item) => String(item.sk));
+    const shards = await Promise.all(
+      Array.from({ length: DIRTY_SHARDS }, (_, shard) =>
+        this.#queryAll({
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': dirtyPk(hourStartMs, shard) },
+        }),
+      ),
+    );
+    return shards.flat().map((item) => String(item.sk));
   }
 
   async clearDirty(hourStartMs: number, accountId: string): Promise<void> {
@@ -293,7 +306,7 @@ export class DynamoRollupStore implements RollupStore {
       this.#client.send(
         new DeleteCommand({
           TableName: this.#tableName,
-          Key: { pk: dirtyPk(hourStartMs), sk: accountId },
+          Key: { pk: dirtyPk(hourStartMs, dirtyShard(accountId)), sk: accountId },
         }),
       ),
     );
