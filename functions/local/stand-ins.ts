@@ -127,6 +127,28 @@ async function tableStatus(client: DynamoDBClient, name: string): Promise<string
   }
 }
 
+/**
+ * dynalite cannot add an index to an existing table (UpdateTable only changes throughput), so a
+ * data folder created before an index was defined keeps working without it; say so once.
+ */
+async function warnAboutMissingIndexes(
+  client: DynamoDBClient,
+  name: string,
+  definition: TableDefinition,
+): Promise<void> {
+  const output = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set(
+    (output.Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName),
+  );
+  const missing = (definition.globalSecondaryIndexes ?? [])
+    .map((index) => index.indexName)
+    .filter((indexName) => !present.has(indexName));
+  if (missing.length === 0) return;
+  process.stderr.write(
+    `[metrion local] table ${name} predates its index(es) ${missing.join(', ')}: features that read them answer 500 (e.g. the Logs detail). Delete the data folder's dynamodb/ directory to recreate the tables.\n`,
+  );
+}
+
 async function ensureTable(
   client: DynamoDBClient,
   name: string,
@@ -139,6 +161,8 @@ async function ensureTable(
       // Another process created it between our describe and create.
       if (!(error instanceof Error && error.name === 'ResourceInUseException')) throw error;
     }
+  } else {
+    await warnAboutMissingIndexes(client, name, definition);
   }
   for (let attempt = 0; attempt < ACTIVE_POLL_ATTEMPTS; attempt += 1) {
     if ((await tableStatus(client, name)) === 'ACTIVE') return;
