@@ -60,7 +60,7 @@ export type DashboardQuery = z.output<typeof dashboardQuerySchema>;
 /** Which exchange rate converted the money figures. `rate` = units of `currency` per 1 USD. */
 export const fxSchema = z.object({
   currency: z.enum(['USD', 'EUR', 'CHF']),
-  /** Decimal string, 10 significant digits (the conversion itself uses the exact ECB quotes). */
+  /** Decimal string with 8 decimals, for display (conversions use the exact ECB quotes). */
   rate: z.string(),
   /** The reference date of the rate (YYYY-MM-DD). */
   rateDate: z.string(),

@@ -1,0 +1,39 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { dashboardQuerySchema } from '#contracts/dashboard-api.ts';
+import { InvalidRequestError } from '#core/errors.ts';
+import { parseQuery, queryParameters } from '#handlers/http/query-string.ts';
+
+function event(
+  single: Record<string, string> | null,
+  multi: Record<string, string[]> | null,
+): APIGatewayProxyEvent {
+  return {
+    queryStringParameters: single,
+    multiValueQueryStringParameters: multi,
+  } as unknown as APIGatewayProxyEvent;
+}
+
+describe('query strings', () => {
+  it('turns repeated parameters into arrays and single ones into strings', () => {
+    expect(
+      queryParameters(event({ model: 'b', range: '7d' }, { model: ['a', 'b'], range: ['7d'] })),
+    ).toEqual({ model: ['a', 'b'], range: '7d' });
+    expect(queryParameters(event({ status: '5xx' }, null))).toEqual({ status: '5xx' });
+    expect(queryParameters(event(null, null))).toEqual({});
+  });
+
+  it('parses dashboard filters into lists, defaulting the range to 24h', () => {
+    expect(
+      parseQuery(event(null, { model: ['a', 'b'], status: ['429'] }), dashboardQuerySchema),
+    ).toEqual({ range: '24h', model: ['a', 'b'], provider: [], requester: [], status: ['429'] });
+  });
+
+  it('refuses a bad range, a bad status and a custom range without from/to', () => {
+    for (const query of [{ range: ['1y'] }, { status: ['42'] }, { range: ['custom'] }]) {
+      expect(() => parseQuery(event(null, query), dashboardQuerySchema)).toThrow(
+        InvalidRequestError,
+      );
+    }
+  });
+});
