@@ -30,7 +30,12 @@ describe('query strings', () => {
   });
 
   it('refuses a bad range, a bad status and a custom range without from/to', () => {
-    for (const query of [{ range: ['1y'] }, { status: ['42'] }, { range: ['custom'] }]) {
+    const queries: Record<string, string[]>[] = [
+      { range: ['1y'] },
+      { status: ['42'] },
+      { range: ['custom'] },
+    ];
+    for (const query of queries) {
       expect(() => parseQuery(event(null, query), dashboardQuerySchema)).toThrow(
         InvalidRequestError,
       );
