@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
@@ -148,13 +149,20 @@ describe('dashboard API', () => {
   });
 
   it('converts costs to EUR and CHF with the stored ECB rate and says which', async () => {
-    await stack.metrion.jobs.refreshFxRates();
     const picos = records.reduce((sum, r) => sum + (r.costPicoUsd ?? 0n), 0n);
     await stack.api('/api/settings/general', {
       method: 'PATCH',
       as: alice,
       body: { currency: 'EUR' },
     });
+    // No rates stored yet: the shipped fallback, with its date.
+    const offline = await stack.api('/api/dashboard/costs?range=24h', { as: alice });
+    expect(offline.json.fx).toMatchObject({
+      currency: 'EUR',
+      rateDate: FALLBACK_FX.date,
+      source: 'fallback',
+    });
+    await stack.metrion.jobs.refreshFxRates();
     const eur = await stack.api('/api/dashboard/costs?range=24h', { as: alice });
     expectResponseOf('getDashboardCosts', eur);
     expect(eur.json.fx).toEqual({
