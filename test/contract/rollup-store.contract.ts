@@ -161,6 +161,27 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
       ]);
     });
 
+    it('reads long ranges completely, each bucket once (segment edges included)', async () => {
+      const hours = Array.from({ length: 40 }, (_, i) => START_MS + i * 7 * HOUR_MS);
+      for (const hourMs of hours) {
+        await fixture.rollups.addLive(record(accountId, new Date(hourMs).toISOString()), keep());
+      }
+      const all = await fixture.rollups.query(
+        accountId,
+        'hour',
+        START_MS,
+        START_MS + 300 * HOUR_MS,
+      );
+      expect(all.map((r) => Date.parse(r.bucketStart)).sort((a, b) => a - b)).toEqual(hours);
+      const part = await fixture.rollups.query(
+        accountId,
+        'hour',
+        START_MS + 7 * HOUR_MS,
+        START_MS + 70 * HOUR_MS,
+      );
+      expect(part).toHaveLength(9);
+    });
+
     it('keeps other accounts apart', async () => {
       await fixture.rollups.addLive(record(accountId, '2026-01-31T20:00:00.000Z'), keep());
       const other = await fixture.rollups.query(`other-${randomUUID()}`, 'hour', 0, START_MS * 2);

@@ -12,7 +12,13 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { UsageRetention } from '#core/ports/usage-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
-import { bucketIso, bucketStartMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import {
+  bucketIso,
+  bucketMs,
+  bucketStartMs,
+  type Granularity,
+  HOUR_MS,
+} from '#core/rollups/buckets.ts';
 import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import {
   countsOf,
@@ -57,6 +63,8 @@ const COUNT_FIELDS = [
   'cachedRequests',
 ] as const;
 const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
+/** Parallel Query segments for long ranges. */
+const MAX_QUERY_SEGMENTS = 8;
 /** Sorts after every character a request id or ISO suffix can hold. */
 const HIGH = '\uffff';
 
@@ -276,17 +284,38 @@ export class DynamoRollupStore implements RollupStore {
   ): Promise<Rollup[]> {
     if (!(toMs > fromMs)) return [];
     const prefix = GRANULARITY_PREFIX[granularity];
-    const items = await this.#queryAll({
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      FilterExpression: 'expiresAtEpochSeconds > :now',
-      ExpressionAttributeValues: {
-        ':pk': rollupPk(accountId),
-        ':from': `${prefix}${bucketIso(fromMs)}`,
-        ':to': `${prefix}${bucketIso(toMs - 1)}${HIGH}`,
-        ':now': this.#nowEpochSeconds(),
-      },
-    });
-    return items.map(toRollup).filter((rollup) => Date.parse(rollup.bucketStart) < toMs);
+    const now = this.#nowEpochSeconds();
+    // Long ranges are read as up to 8 bucket-aligned segments in parallel: the same items and
+    // capacity, less wall-clock time than one Query paging through them in sequence.
+    const size = bucketMs(granularity);
+    const buckets = Math.ceil((toMs - fromMs) / size);
+    const segments = Math.min(MAX_QUERY_SEGMENTS, Math.max(1, Math.ceil(buckets / 30)));
+    const perSegment = Math.ceil(buckets / segments) * size;
+    const ranges: [number, number][] = [];
+    for (let start = fromMs; start < toMs; start += perSegment) {
+      ranges.push([start, Math.min(toMs, start + perSegment)]);
+    }
+    const pages = await Promise.all(
+      ranges.map(([start, end]) =>
+        this.#queryAll({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          FilterExpression: 'expiresAtEpochSeconds > :now',
+          ExpressionAttributeValues: {
+            ':pk': rollupPk(accountId),
+            ':from': `${prefix}${bucketIso(start)}`,
+            ':to': `${prefix}${bucketIso(end - 1)}${HIGH}`,
+            ':now': now,
+          },
+        }),
+      ),
+    );
+    return pages
+      .flat()
+      .map(toRollup)
+      .filter((rollup) => {
+        const startMs = Date.parse(rollup.bucketStart);
+        return startMs >= fromMs && startMs < toMs;
+      });
   }
 
   async listDirty(hourStartMs: number): Promise<string[]> {
