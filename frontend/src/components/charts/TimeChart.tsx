@@ -43,7 +43,7 @@ export function TimeChart({
       width: Math.max(element.clientWidth, 100),
       height,
       cursor: sparkline ? { show: false } : { drag: { x: false, y: false } },
-      legend: { show: !sparkline },
+      legend: { show: !sparkline, live: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       scales: {
         x: { time: true },
