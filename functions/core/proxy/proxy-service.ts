@@ -274,14 +274,18 @@ async function sendWithHeaderTimeout(
   abort: AbortController,
   request: Parameters<UpstreamClient['send']>[0],
 ): Promise<UpstreamResponse> {
-  const timeout = new UpstreamTimeoutError(
-    `The provider sent no response within ${formatSeconds(deps.headerTimeoutMs)}. Retry the request, or check the provider's status page.`,
-  );
-  const timer = setTimeout(() => abort.abort(timeout), deps.headerTimeoutMs);
+  // The error is built only when the timer fires: most requests never need it.
+  let timeout: UpstreamTimeoutError | undefined;
+  const timer = setTimeout(() => {
+    timeout = new UpstreamTimeoutError(
+      `The provider sent no response within ${formatSeconds(deps.headerTimeoutMs)}. Retry the request, or check the provider's status page.`,
+    );
+    abort.abort(timeout);
+  }, deps.headerTimeoutMs);
   try {
     return await deps.upstream.send(request);
   } catch (error) {
-    if (abort.signal.aborted && abort.signal.reason === timeout) throw timeout;
+    if (timeout !== undefined && abort.signal.reason === timeout) throw timeout;
     if (error instanceof MetrionError) throw error;
     throw new UpstreamUnavailableError('Metrion could not reach the provider. Retry the request.');
   } finally {
