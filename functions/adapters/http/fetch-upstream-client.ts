@@ -13,6 +13,15 @@ const EMPTY_BODY = (): ReadableStream<Uint8Array> =>
     },
   });
 
+/**
+ * The network reason undici gives (`connect ECONNREFUSED 10.0.0.5:443`, `other side closed`),
+ * without the trailing address: customers see the kind of failure, never an internal address.
+ */
+function connectionFailureReason(error: unknown): string {
+  if (!(error instanceof Error && error.cause instanceof Error)) return 'connection failed';
+  return error.cause.message.replace(/\s+\S+:\d+$/, '');
+}
+
 export class FetchUpstreamClient implements UpstreamClient {
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
     let response: Response;
@@ -27,7 +36,7 @@ export class FetchUpstreamClient implements UpstreamClient {
     } catch (error) {
       if (request.signal.aborted) throw request.signal.reason;
       throw new UpstreamUnavailableError(
-        `Metrion could not connect to the provider (${error instanceof Error && error.cause instanceof Error ? error.cause.message.replace(/\s+\S+:\d+$/, '') : 'connection failed'}). Retry the request.`,
+        `Metrion could not connect to the provider (${connectionFailureReason(error)}). Retry the request.`,
       );
     }
     const headers: Record<string, string> = {};
