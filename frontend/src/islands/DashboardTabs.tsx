@@ -31,6 +31,7 @@ import {
   formatDateTime,
   formatLatency,
   formatMoneyDecimal,
+  formatMoneyTick,
   formatShare,
   statusClass,
 } from '../lib/format.ts';
@@ -201,7 +202,7 @@ function useStacked(
 function Overview({ data }: { readonly data: OverviewDto }) {
   const currency = data.fx.currency;
   const money = useCallback(
-    (value: number) => formatMoneyDecimal(String(value), currency),
+    (value: number, step: number) => formatMoneyTick(value, step, currency),
     [currency],
   );
   const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);
@@ -383,7 +384,7 @@ function Overview({ data }: { readonly data: OverviewDto }) {
 function Costs({ data }: { readonly data: CostsDto }) {
   const currency = data.fx.currency;
   const money = useCallback(
-    (value: number) => formatMoneyDecimal(String(value), currency),
+    (value: number, step: number) => formatMoneyTick(value, step, currency),
     [currency],
   );
   const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);

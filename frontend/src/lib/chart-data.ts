@@ -26,6 +26,17 @@ export function stackSeries(series: readonly (readonly number[])[]): number[][] 
   return stacked;
 }
 
+/**
+ * Indices of values with nothing to connect to (both neighbours missing or null): a line draws
+ * nothing there, so such values are drawn as points. A one-bucket series is a single point.
+ */
+export function isolatedPoints(values: readonly (number | null)[]): number[] {
+  const missing = (index: number) => (values[index] ?? null) === null;
+  return values.flatMap((value, index) =>
+    value !== null && missing(index - 1) && missing(index + 1) ? [index] : [],
+  );
+}
+
 /** The largest value of a list (0 when empty), for bar widths. */
 export function largest(values: readonly number[]): number {
   return values.reduce((max, value) => Math.max(max, value), 0);

@@ -63,15 +63,42 @@ export function formatMoneyDecimal(
   amount: string,
   currency: CurrencyCode,
   locale?: string,
+  /** Exactly this many decimals instead (chart ticks, which share one step). */
+  fractionDigits?: number,
 ): string {
   const magnitude = amount.replace(/^-/, '');
   const belowOneCent = /^0(\.0[0-9]*)?$/.test(magnitude) && /[1-9]/.test(magnitude);
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
-    ...(belowOneCent ? { maximumSignificantDigits: 4 } : {}),
+    ...(fractionDigits !== undefined
+      ? { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }
+      : belowOneCent
+        ? { maximumSignificantDigits: 4 }
+        : {}),
   });
   return formatter.format(amount as Intl.StringNumericLiteral);
+}
+
+/** A float as a plain decimal string (no exponent, no float noise past 12 places). */
+function plainDecimal(value: number): string {
+  const fixed = value.toFixed(12).replace(/0+$/, '').replace(/\.$/, '');
+  return fixed === '-0' ? '0' : fixed;
+}
+
+/**
+ * A money axis tick (`€0.000025`, `CHF 1.50`, `$1,000`): every tick of an axis gets the decimals
+ * its `step` needs, at least the currency's 2 below 1, none from 1 up.
+ */
+export function formatMoneyTick(
+  value: number,
+  step: number,
+  currency: CurrencyCode,
+  locale?: string,
+): string {
+  const stepDecimals = plainDecimal(step).split('.')[1]?.length ?? 0;
+  const fractionDigits = step >= 1 ? 0 : Math.max(2, stepDecimals);
+  return formatMoneyDecimal(plainDecimal(value), currency, locale, fractionDigits);
 }
 
 /** A change badge: `+12%`, `−3%`, `0%`; `new` when there was nothing to compare with. */

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { isolatedPoints } from '../../lib/chart-data.ts';
 
 export interface ChartSeries {
   readonly label: string;
@@ -20,8 +21,30 @@ interface TimeChartProps {
   readonly sparkline?: boolean;
   /** Read by screen readers instead of the canvas. */
   readonly label: string;
-  /** Formats y values on the axis and in the legend. */
-  readonly formatValue?: (value: number) => string;
+  /** Formats y axis ticks; `step` is the distance between two ticks. */
+  readonly formatValue?: (value: number, step: number) => string;
+}
+
+/**
+ * Room around a sparkline's plot (it has no axes to make some), so a point or a flat line at an
+ * edge is not cut in half. CSS px: top, right, bottom, left.
+ */
+const SPARKLINE_PADDING: uPlot.Padding = [4, 4, 4, 4];
+/** A single bucket is an hour (daily ranges always have several): show an hour either side. */
+const LONE_BUCKET_MARGIN_SECONDS = 3600;
+
+/** The font uPlot draws axis values in (set explicitly so the axis width can be measured). */
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const AXIS_TICK_AND_GAP_PX = 10 + 5;
+let measure: CanvasRenderingContext2D | null | undefined;
+
+/** Width of the y axis: its longest tick label plus tick and gap, so no label is clipped. */
+function yAxisSize(_u: uPlot, values: readonly string[] | null): number {
+  measure ??= document.createElement('canvas').getContext('2d');
+  if (!measure || !values || values.length === 0) return 50;
+  measure.font = AXIS_FONT;
+  const widest = Math.max(...values.map((text) => measure?.measureText(text).width ?? 0));
+  return Math.ceil(widest + AXIS_TICK_AND_GAP_PX + 4);
 }
 
 /** A uPlot time series chart that follows its container's width. */
@@ -45,19 +68,28 @@ export function TimeChart({
       cursor: sparkline ? { show: false } : { drag: { x: false, y: false } },
       legend: { show: !sparkline, live: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+      ...(sparkline ? { padding: SPARKLINE_PADDING } : {}),
       scales: {
-        x: { time: true },
+        x: {
+          time: true,
+          // uPlot widens a lone time value by 86400 / 1e-3 seconds (years): centre it instead.
+          range: (_u, min, max) =>
+            x.length === 1
+              ? [min - LONE_BUCKET_MARGIN_SECONDS, min + LONE_BUCKET_MARGIN_SECONDS]
+              : [min, max],
+        },
         y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
       },
       axes: sparkline
         ? [{ show: false }, { show: false }]
         : [
-            { stroke: '#59636e', grid: { stroke: '#eef0f3' } },
+            { stroke: '#59636e', font: AXIS_FONT, grid: { stroke: '#eef0f3' } },
             {
               stroke: '#59636e',
+              font: AXIS_FONT,
               grid: { stroke: '#eef0f3' },
-              size: 64,
-              values: (_u, ticks) => ticks.map((tick) => format(tick)),
+              size: yAxisSize,
+              values: (_u, ticks, _axis, _space, step) => ticks.map((tick) => format(tick, step)),
             },
           ],
       series: [
@@ -66,8 +98,16 @@ export function TimeChart({
           label: item.label,
           stroke: item.color,
           width: sparkline ? 1.5 : 2,
-          points: { show: false },
-          value: (_u: uPlot, value: number | null) => (value === null ? '—' : format(value)),
+          // A lone value (one bucket, or between gaps) has no line to draw: show it as a point.
+          points: {
+            show: false,
+            size: sparkline ? 5 : 6,
+            fill: item.color,
+            filter: () => {
+              const lone = isolatedPoints(item.values);
+              return lone.length > 0 ? lone : null;
+            },
+          },
           ...(item.fill ? { fill: `${item.color}55` } : {}),
         })),
       ],
