@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { fxSchema } from './dashboard-api.ts';
 
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
- * usage records. Imports only zod (the frontend bundles this file). `API_ROUTES` in
+ * usage records. Imports only zod and the other contracts (the frontend bundles this file). `API_ROUTES` in
  * `settings-api.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
@@ -121,6 +122,11 @@ export const logRowSchema = z.object({
    * the model has no price (unpriced: show "unpriced", never 0).
    */
   costUsd: z.string().nullable(),
+  /**
+   * The same cost in the account's currency (the response's `fx`), rounded half-even to 6
+   * decimals from the exact USD (`"0.007615"`); null when unpriced.
+   */
+  cost: z.string().nullable(),
   /** End to end, milliseconds. */
   latencyMs: z.number().int(),
   /** Served from the response cache (show the Cached badge). */
@@ -142,6 +148,8 @@ export const logDetailSchema = logRowSchema.extend({
   timeToFirstTokenMs: z.number().int().nullable(),
   /** Version of the price table that priced the request. */
   priceVersion: z.string(),
+  /** The rate that converted `cost`. */
+  fx: fxSchema,
 });
 export type LogDetail = z.infer<typeof logDetailSchema>;
 
@@ -155,10 +163,16 @@ export const logsPageSchema = z.object({
   nextCursor: z.string().nullable(),
   totalCount: z.number().int(),
   range: resolvedRangeSchema,
+  /** The rate that converted every row's `cost` (the account's currency). */
+  fx: fxSchema,
 });
 export type LogsPage = z.infer<typeof logsPageSchema>;
 
-/** Columns of the CSV export, in order (header row). Costs are exact decimal USD, empty = unpriced. */
+/**
+ * Columns of the CSV export, in order (header row). `cost_usd` is exact decimal USD; `cost` is
+ * the same in `currency` (the account's), converted with `fx_rate` (units per USD) of
+ * `fx_rate_date`, 6 decimals. Empty cost cells = unpriced.
+ */
 export const LOGS_CSV_COLUMNS = [
   'request_id',
   'timestamp',
@@ -172,6 +186,10 @@ export const LOGS_CSV_COLUMNS = [
   'cache_write_tokens',
   'total_tokens',
   'cost_usd',
+  'cost',
+  'currency',
+  'fx_rate',
+  'fx_rate_date',
   'latency_ms',
   'time_to_first_token_ms',
   'cached',

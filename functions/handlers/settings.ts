@@ -114,14 +114,17 @@ export function createSettingsHandler(deps: SettingsHandlerDeps) {
     listLogs: async ({ user, query: { cursor, ...filters } }) => {
       const page = await deps.logs.listLogs(user.accountId, filters, cursor);
       return {
-        rows: page.records.map(toLogRow),
+        rows: page.records.map((record) => toLogRow(record, page.money)),
         nextCursor: page.nextCursor,
         totalCount: page.totalCount,
         range: { range: page.window.range, from: page.window.fromIso, to: page.window.toIso },
+        fx: page.money.fx,
       };
     },
-    getLog: async ({ user, params }) =>
-      toLogDetail(await deps.logs.getLog(user.accountId, params.requestId ?? '')),
+    getLog: async ({ user, params }) => {
+      const { record, money } = await deps.logs.getLog(user.accountId, params.requestId ?? '');
+      return toLogDetail(record, money);
+    },
   };
 
   async function respond<K extends ApiRouteName>(

@@ -1,5 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -8,10 +11,15 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { LogsExportHandlerDeps } from '#handlers/logs-export.ts';
 
-/** What the CSV export needs that differs between runtimes: usage reads and token checks. */
+/**
+ * What the CSV export needs that differs between runtimes: usage reads, the account's currency
+ * and the FX rates (for the converted cost columns), and token checks.
+ */
 export interface LogsExportRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly usageTable: string;
+  readonly accountsTable: string;
+  readonly fxRatesTable: string;
   readonly logger: Logger;
   /** The user pool whose ID tokens are accepted: token `iss` and app client id. */
   readonly cognito: { readonly issuer: string; readonly clientId: string };
@@ -28,6 +36,20 @@ export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExport
         client: config.documentClient,
         tableName: config.usageTable,
         clock,
+      }),
+      // Unused by the export (it counts nothing); the service is whole with it.
+      rollups: new DynamoRollupStore({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      accounts: new DynamoAccountStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      fxRates: new DynamoFxRateStore({
+        client: config.documentClient,
+        tableName: config.fxRatesTable,
       }),
       clock,
       // The export never issues page cursors; a throwaway key keeps the service whole.

@@ -5,14 +5,22 @@ import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { awsRegion, readLambdaEnv } from './env.ts';
 import { buildLogsExportDeps } from './logs-export.deps.ts';
 
-// Only the usage table and the user pool: no KMS, no pepper, no accounts (the token's `sub`
-// is the account id), so this bundle and role stay small.
-const env = readLambdaEnv(['usageTable', 'cognitoUserPoolId', 'cognitoClientId']);
+// Usage, the account's currency, FX rates and the user pool: no KMS, no pepper (the token's
+// `sub` is the account id), so this bundle and role stay small.
+const env = readLambdaEnv([
+  'usageTable',
+  'accountsTable',
+  'fxRatesTable',
+  'cognitoUserPoolId',
+  'cognitoClientId',
+]);
 const region = awsRegion();
 export const handler = createLogsExportHandler(
   buildLogsExportDeps({
     documentClient: createDocumentClient({ region }),
     usageTable: env.usageTable,
+    accountsTable: env.accountsTable,
+    fxRatesTable: env.fxRatesTable,
     logger: new JsonLogger({ service: 'logs-export' }),
     cognito: {
       issuer: cognitoIssuer(region, env.cognitoUserPoolId),

@@ -54,18 +54,20 @@ export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandle
     client: config.documentClient,
     tableName: config.accountsTable,
   });
+  const fxRates = new DynamoFxRateStore({
+    client: config.documentClient,
+    tableName: config.fxRatesTable,
+  });
+  const rollups = new DynamoRollupStore({
+    client: config.documentClient,
+    tableName: config.usageTable,
+    clock,
+  });
   return {
     dashboard: createDashboardService({
-      rollups: new DynamoRollupStore({
-        client: config.documentClient,
-        tableName: config.usageTable,
-        clock,
-      }),
+      rollups,
       accounts: accountStore,
-      fxRates: new DynamoFxRateStore({
-        client: config.documentClient,
-        tableName: config.fxRatesTable,
-      }),
+      fxRates,
       clock,
     }),
     accounts: createAccountService({
@@ -81,6 +83,9 @@ export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandle
         tableName: config.usageTable,
         clock,
       }),
+      rollups,
+      accounts: accountStore,
+      fxRates,
       clock,
       cursorKey: deriveLogCursorKey(config.pepper),
     }),

@@ -131,6 +131,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     buildLogsExportDeps({
       documentClient: data.documentClient,
       usageTable: data.usageTable,
+      accountsTable: data.accountsTable,
+      fxRatesTable: data.fxRatesTable,
       logger,
       cognito,
       ...(options.clock ? { clock: options.clock } : {}),

@@ -95,6 +95,14 @@ export class Data extends Construct {
     this.grantTable(fn, 'accounts', READ);
   }
 
+  /**
+   * Reads single account items (GetItem): the profile's currency, for a function that converts
+   * money and needs nothing else of the account.
+   */
+  public grantAccountProfileRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', ['dynamodb:GetItem']);
+  }
+
   /** Reads and writes accounts, Metrion Key lookups and stored provider keys (settings). */
   public grantAccountsReadWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'accounts', [...READ, ...WRITE]);

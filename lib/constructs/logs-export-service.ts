@@ -6,7 +6,7 @@ import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface LogsExportServiceProps {
-  /** Usage (read: the window Query and nothing else). */
+  /** Usage (read: the window Query), the account profile (GetItem: currency), FX rates (read). */
   readonly data: Data;
   /** The user pool whose ID tokens the export accepts. */
   readonly auth: Auth;
@@ -21,8 +21,9 @@ export interface LogsExportServiceProps {
 
 /**
  * The Logs CSV export Lambda (`functions/lambda/logs-export.ts`, response streaming) and exactly
- * its access: usage read and the user pool's ids for token verification. No accounts table
- * (the token's `sub` is the account id), no KMS, no pepper. API Gateway wiring lives in `Api`.
+ * its access: usage read, accounts and FX rates read (costs in the account's currency), and the
+ * user pool's ids for token verification. No KMS, no pepper (the token's `sub` is the account
+ * id). API Gateway wiring lives in `Api`.
  */
 export class LogsExportService extends Construct {
   public readonly function: MetrionFunction;
@@ -43,6 +44,8 @@ export class LogsExportService extends Construct {
     });
 
     props.data.grantUsageRead(this.function);
+    props.data.grantAccountProfileRead(this.function);
+    props.data.grantFxRatesRead(this.function);
     props.auth.bindTokenVerification(this.function);
   }
 }

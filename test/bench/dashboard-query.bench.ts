@@ -16,6 +16,7 @@ import { bucketIso, DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import { EMPTY_COUNTS, type Rollup, regroupRollups } from '#core/rollups/rollup.ts';
 import { ensureTables, startDynalite } from '#local/stand-ins.ts';
+import { prng } from '../fixtures/prng.ts';
 import { summarize } from './support/percentiles.ts';
 
 const DAYS = 95;
@@ -45,18 +46,6 @@ const REQUESTERS: readonly (string | null)[] = [
 const ERROR_STATUSES = [429, 500, 400] as const;
 const ACCOUNT = 'bench-account';
 const NOW_MS = Date.parse('2026-11-24T12:30:00.000Z');
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function hourRollups(hourMs: number, random: () => number): Rollup[] {
   const groups = new Map<string, Rollup>();

@@ -18,6 +18,7 @@ import {
 } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { prng } from '../fixtures/prng.ts';
 
 const DAY_SECONDS = 86_400;
 
@@ -81,18 +82,6 @@ function byKey(rollups: readonly Rollup[]) {
   return Object.fromEntries(
     rollups.map((r) => [`${r.bucketStart}#${dimensionKey(r)}`, comparable(r)]),
   );
-}
-
-/** A deterministic PRNG (mulberry32) so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -59,10 +59,13 @@ export class InMemoryRollupStore implements RollupStore {
     if (isErrorStatus(record.status)) {
       await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
     }
-    const hour = bucketStartMs(atMs, 'hour');
-    const accounts = this.#dirty.get(hour) ?? new Set<string>();
-    accounts.add(record.accountId);
-    this.#dirty.set(hour, accounts);
+    await this.markDirty(record.accountId, bucketStartMs(atMs, 'hour'));
+  }
+
+  async markDirty(accountId: string, hourStartMs: number): Promise<void> {
+    const accounts = this.#dirty.get(hourStartMs) ?? new Set<string>();
+    accounts.add(accountId);
+    this.#dirty.set(hourStartMs, accounts);
   }
 
   async query(

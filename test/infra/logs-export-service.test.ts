@@ -73,12 +73,14 @@ describe('Logs export function', () => {
     });
   });
 
-  it('gets the usage table and the user pool, nothing else', () => {
+  it('gets the usage, accounts and FX tables and the user pool, nothing else', () => {
     const variables = (exportFunction.Properties.Environment as { Variables: object }).Variables;
     expect(Object.keys(variables).sort()).toEqual(
       [
         'NODE_OPTIONS',
         LAMBDA_ENV.usageTable,
+        LAMBDA_ENV.accountsTable,
+        LAMBDA_ENV.fxRatesTable,
         LAMBDA_ENV.cognitoUserPoolId,
         LAMBDA_ENV.cognitoClientId,
       ].sort(),
@@ -87,8 +89,9 @@ describe('Logs export function', () => {
 });
 
 describe('Logs export role (least privilege)', () => {
-  it('may only Query usage (table and the byRequestId index), decrypt via DynamoDB, log and trace', () => {
+  it('may only Query usage and FX rates, get an account item, decrypt via DynamoDB, log and trace', () => {
     expect([...new Set(statements().flatMap(actionsOf))].sort()).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:Query',
       'kms:Decrypt',
       'kms:DescribeKey',
@@ -103,7 +106,14 @@ describe('Logs export role (least privilege)', () => {
     const resources = JSON.stringify(dynamo.map((statement) => statement.Resource));
     expect(resources).toContain(usageTableId);
     expect(resources).toContain(`/index/${USAGE_BY_REQUEST_ID_INDEX}`);
-    for (const other of ['accounts', 'counters', 'response-cache']) {
+    const accountsId = onlyLogicalId('AWS::DynamoDB::GlobalTable', {
+      TableName: 'metrion-dev-accounts',
+    });
+    const onAccounts = dynamo.filter((statement) =>
+      JSON.stringify(statement.Resource).includes(accountsId),
+    );
+    expect(onAccounts.flatMap(actionsOf)).toEqual(['dynamodb:GetItem']);
+    for (const other of ['counters', 'response-cache']) {
       const id = onlyLogicalId('AWS::DynamoDB::GlobalTable', { TableName: `metrion-dev-${other}` });
       expect(JSON.stringify(statements())).not.toContain(id);
     }

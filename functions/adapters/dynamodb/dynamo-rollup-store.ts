@@ -99,6 +99,9 @@ export function rollupItem(rollup: Rollup): Item {
     costPicoUsd: rollup.costPicoUsd,
     expiresAtEpochSeconds: rollup.expiresAtEpochSeconds,
     sealed: rollup.sealed,
+    ...(rollup.earliestExpiresAtEpochSeconds === undefined
+      ? {}
+      : { earliestExpiresAtEpochSeconds: rollup.earliestExpiresAtEpochSeconds }),
   };
   for (const field of COUNT_FIELDS) item[field] = rollup[field];
   for (const [index, count] of rollup.latencyHistogram) item[`h${index}`] = count;
@@ -130,6 +133,10 @@ function toRollup(item: Item): Rollup {
     latencyHistogram: histogram,
     expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
     sealed: item.sealed === true,
+    // A live ADD after a seal sets `sealed = false` and leaves this stale: only sealed items keep it.
+    ...(item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
+      ? { earliestExpiresAtEpochSeconds: numberOf(item.earliestExpiresAtEpochSeconds) }
+      : {}),
   };
 }
 
@@ -260,14 +267,18 @@ export class DynamoRollupStore implements RollupStore {
     if (isErrorStatus(record.status)) {
       await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
     }
-    const hourStartMs = bucketStartMs(atMs, 'hour');
+    await this.markDirty(record.accountId, bucketStartMs(atMs, 'hour'));
+  }
+
+  /** One PutItem on the hour's marker partition (sharded by account). */
+  async markDirty(accountId: string, hourStartMs: number): Promise<void> {
     await dynamoCall('PutItem', () =>
       this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
           Item: {
-            pk: dirtyPk(hourStartMs, dirtyShard(record.accountId)),
-            sk: record.accountId,
+            pk: dirtyPk(hourStartMs, dirtyShard(accountId)),
+            sk: accountId,
             // Markers outlive any lookback; TTL removes forgotten ones.
             expiresAtEpochSeconds: Math.floor(hourStartMs / 1000) + 30 * 86_400,
           },

@@ -1,9 +1,9 @@
-import type { Currency } from '../accounts/account.ts';
-import { convertPicoUsd, displayRate, type FxQuote } from '../currency/fx.ts';
-import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
-import type { AccountStore } from '../ports/account-store.ts';
+import {
+  accountDisplayMoney,
+  type DisplayMoney,
+  type DisplayMoneyDeps,
+} from '../currency/display-money.ts';
 import type { Clock } from '../ports/clock.ts';
-import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { bucketIso, type RangeName, type ResolvedRange, resolveRange } from '../rollups/buckets.ts';
 import { histogramPercentile } from '../rollups/latency-histogram.ts';
@@ -32,11 +32,8 @@ export interface DashboardQueryInput {
   readonly status: readonly string[];
 }
 
-export interface DashboardServiceDeps {
+export interface DashboardServiceDeps extends DisplayMoneyDeps {
   readonly rollups: RollupStore;
-  /** Only to read the account's display currency. */
-  readonly accounts: Pick<AccountStore, 'getAccount'>;
-  readonly fxRates: FxRateStore;
   readonly clock: Clock;
 }
 
@@ -98,20 +95,17 @@ class QueryView {
   readonly current: readonly Rollup[];
   readonly previous: readonly Rollup[];
   readonly unfiltered: readonly Rollup[];
-  readonly currency: Currency;
-  readonly quote: FxQuote;
+  readonly displayMoney: DisplayMoney;
   readonly #bucketIndex: Map<string, number>;
 
   constructor(options: {
     range: ResolvedRange;
     rollups: readonly Rollup[];
     accept: (rollup: Rollup) => boolean;
-    currency: Currency;
-    quote: FxQuote;
+    displayMoney: DisplayMoney;
   }) {
     this.range = options.range;
-    this.currency = options.currency;
-    this.quote = options.quote;
+    this.displayMoney = options.displayMoney;
     const fromIso = bucketIso(options.range.fromMs);
     this.unfiltered = options.rollups.filter((rollup) => rollup.bucketStart >= fromIso);
     this.current = this.unfiltered.filter(options.accept);
@@ -134,7 +128,7 @@ class QueryView {
   }
 
   money(picoUsd: bigint): string {
-    return convertPicoUsd(picoUsd, this.currency, this.quote);
+    return this.displayMoney.convert(picoUsd);
   }
 
   rangeDto() {
@@ -150,12 +144,7 @@ class QueryView {
   }
 
   fxDto() {
-    return {
-      currency: this.currency,
-      rate: displayRate(this.currency, this.quote),
-      rateDate: this.quote.date,
-      source: this.quote.source,
-    };
+    return this.displayMoney.fx;
   }
 
   uniqueRequesters(rollups: readonly Rollup[]): number {
@@ -281,17 +270,15 @@ export function createDashboardService(deps: DashboardServiceDeps) {
         ? { fromMs: Date.parse(query.from), toMs: Date.parse(query.to) }
         : undefined,
     );
-    const [account, quote, rollups] = await Promise.all([
-      deps.accounts.getAccount(accountId),
-      currentFxQuote(deps.fxRates),
+    const [displayMoney, rollups] = await Promise.all([
+      accountDisplayMoney(deps, accountId),
       deps.rollups.query(accountId, range.granularity, range.previousFromMs, range.toMs),
     ]);
     return new QueryView({
       range,
       rollups,
       accept: matcher(query),
-      currency: account?.currency ?? 'USD',
-      quote,
+      displayMoney,
     });
   }
 

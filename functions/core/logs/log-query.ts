@@ -115,7 +115,8 @@ export function recordMatches(
   record: {
     readonly model: string;
     readonly provider: ProviderId;
-    readonly requester?: string;
+    /** Absent (a record) or null (a rollup) when the request had none. */
+    readonly requester?: string | null;
     readonly status: number;
   },
 ): boolean {

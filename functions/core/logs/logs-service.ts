@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
+import {
+  accountDisplayMoney,
+  type DisplayMoney,
+  type DisplayMoneyDeps,
+} from '../currency/display-money.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { RollupStore } from '../ports/rollup-store.ts';
 import type { UsageLogQuery, UsageLogReader } from '../ports/usage-log-reader.ts';
 import { formatUsd } from '../pricing/cost.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
+import { countMatchingLogs } from './log-count.ts';
 import { decodeLogCursor, encodeLogCursor } from './log-cursor.ts';
 import {
   type LogQueryInput,
@@ -17,8 +24,10 @@ export const LOG_PAGE_SIZE = 50;
 /** Records per store read while exporting: one page in memory at a time. */
 export const EXPORT_BATCH_SIZE = 500;
 
-export interface LogsServiceDeps {
+export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;
+  /** Sealed rollups stand in for their records in totals (see {@link countMatchingLogs}). */
+  readonly rollups: Pick<RollupStore, 'query'>;
   readonly clock: Clock;
   /** Server-side HMAC key for page cursors (derived from a secret; never sent to clients). */
   readonly cursorKey: Uint8Array;
@@ -32,12 +41,21 @@ export interface LogsPageResult {
   /** Every record matching the window and filters. */
   readonly totalCount: number;
   readonly window: ResolvedWindow;
+  /** Converts the records' costs into the account's currency. */
+  readonly money: DisplayMoney;
+}
+
+/** One record and the money it is shown in. */
+export interface LogDetailResult {
+  readonly record: UsageRecord;
+  readonly money: DisplayMoney;
 }
 
 /** The export: the resolved window and the matching records, newest first, fetched lazily. */
 export interface LogsExport {
   readonly window: ResolvedWindow;
   readonly records: AsyncIterable<UsageRecord>;
+  readonly money: DisplayMoney;
 }
 
 /** Logs use cases for the signed-in account (`accountId` always comes from the verified token). */
@@ -49,12 +67,12 @@ export interface LogsService {
    */
   listLogs(accountId: string, input: LogQueryInput, cursor?: string): Promise<LogsPageResult>;
   /** @throws NotFoundError when the account has no live record with this request id. */
-  getLog(accountId: string, requestId: string): Promise<UsageRecord>;
+  getLog(accountId: string, requestId: string): Promise<LogDetailResult>;
   /**
    * Every matching record, newest first, read {@link EXPORT_BATCH_SIZE} at a time as the
-   * consumer pulls (no size cap, bounded memory). Validation errors throw here, before any row.
+   * consumer pulls (no size cap, bounded memory). Validation errors reject here, before any row.
    */
-  exportLogs(accountId: string, input: LogQueryInput): LogsExport;
+  exportLogs(accountId: string, input: LogQueryInput): Promise<LogsExport>;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -106,9 +124,10 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
         toIso: window.toIso,
         filter,
       };
-      const [page, totalCount] = await Promise.all([
+      const [page, totalCount, money] = await Promise.all([
         deps.logs.queryLogs({ ...query, limit: LOG_PAGE_SIZE, ...(after ? { after } : {}) }),
-        knownTotal ?? deps.logs.countLogs(query),
+        knownTotal ?? countMatchingLogs(deps, query),
+        accountDisplayMoney(deps, accountId),
       ]);
       const nextCursor =
         page.next === undefined
@@ -124,24 +143,25 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
               },
               deps.cursorKey,
             );
-      return { records: page.records, nextCursor, totalCount, window };
+      return { records: page.records, nextCursor, totalCount, window, money };
     },
 
     async getLog(accountId, requestId) {
       // Request ids are UUIDs (API Gateway's); anything else cannot exist, and a huge one would
       // exceed DynamoDB's key size (a 500 instead of a 404).
-      const record = REQUEST_ID_PATTERN.test(requestId)
-        ? await deps.logs.getLog(accountId, requestId)
-        : undefined;
+      const [record, money] = await Promise.all([
+        REQUEST_ID_PATTERN.test(requestId) ? deps.logs.getLog(accountId, requestId) : undefined,
+        accountDisplayMoney(deps, accountId),
+      ]);
       if (record === undefined) {
         throw new NotFoundError(
           'No request with this id in your logs (it may be older than your plan keeps).',
         );
       }
-      return record;
+      return { record, money };
     },
 
-    exportLogs(accountId, input) {
+    async exportLogs(accountId, input) {
       const window = resolveWindow(input, nowMs());
       const query: UsageLogQuery = {
         accountId,
@@ -161,7 +181,7 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
           after = page.next;
         } while (after !== undefined);
       }
-      return { window, records: records() };
+      return { window, records: records(), money: await accountDisplayMoney(deps, accountId) };
     },
   };
 }

@@ -26,6 +26,12 @@ export interface RollupStore {
     toMs: number,
   ): Promise<Rollup[]>;
 
+  /**
+   * Marks the account's hour as having unsealed activity. The live path calls it before the raw
+   * append too, so a record whose ADDs never happen (a crash, a frozen Lambda) is still sealed.
+   */
+  markDirty(accountId: string, hourStartMs: number): Promise<void>;
+
   /** Accounts with activity not yet sealed in the hour starting at `hourStartMs`. */
   listDirty(hourStartMs: number): Promise<string[]>;
 

@@ -2,6 +2,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import type { AppendOutcome, UsageRetention, UsageStore } from '../ports/usage-store.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
+import { bucketStartMs } from './buckets.ts';
 
 /**
  * A {@link UsageStore} that also keeps the rollups current: after the inner store *appended*
@@ -20,8 +21,20 @@ export class RollingUsageStore implements UsageStore {
     this.#logger = options.logger;
   }
 
-  /** Appends through the inner store, then (only for a new record) adds it to the rollups. */
+  /**
+   * Marks the record's hour dirty, appends through the inner store, then (only for a new record)
+   * adds it to the rollups. The first marker covers a crash between the append and the ADDs;
+   * the one `addLive` writes last covers a seal that ran between the two.
+   */
   async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {
+    try {
+      await this.#rollups.markDirty(record.accountId, bucketStartMs(Date.parse(record.at), 'hour'));
+    } catch (error) {
+      this.#logger.warn('dirty marker before append failed; the live update will set it', {
+        requestId: record.requestId,
+        error: error instanceof Error ? error.name : 'unknown',
+      });
+    }
     const outcome = await this.#inner.append(record, retention);
     if (outcome === 'appended') {
       try {

@@ -44,6 +44,11 @@ export interface Rollup extends RollupDimensions, RollupCounts {
   readonly expiresAtEpochSeconds: number;
   /** True when recomputed from the raw records by the seal job (exact). */
   readonly sealed: boolean;
+  /**
+   * Sealed items only: the earliest expiry among its records. While it is in the future, every
+   * record the item counts is still readable, so the item can stand in for them (Logs totals).
+   */
+  readonly earliestExpiresAtEpochSeconds?: number;
 }
 
 /** Counts of nothing: the identity of {@link addCounts}. */
@@ -141,9 +146,15 @@ function dimensionsOf(record: UsageRecord): RollupDimensions {
   };
 }
 
+/** The earlier of two optional expiries; undefined when either is unknown. */
+function earliestOf(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || b === undefined ? undefined : Math.min(a, b);
+}
+
 /**
  * Groups records into rollups of one granularity: one per bucket x dimension combination, the
- * expiry being the latest of its records' (retention follows the plan at write time).
+ * expiry being the latest of its records' (retention follows the plan at write time); sealed
+ * items also keep the earliest.
  */
 export function rollupsFromRecords(
   records: Iterable<StoredUsageRecord>,
@@ -156,6 +167,10 @@ export function rollupsFromRecords(
     const dimensions = dimensionsOf(record);
     const key = `${bucketStart}#${dimensionKey(dimensions)}`;
     const previous = groups.get(key);
+    const earliest = Math.min(
+      previous?.earliestExpiresAtEpochSeconds ?? expiresAtEpochSeconds,
+      expiresAtEpochSeconds,
+    );
     groups.set(key, {
       accountId: record.accountId,
       granularity,
@@ -164,6 +179,7 @@ export function rollupsFromRecords(
       ...addCounts(previous ?? EMPTY_COUNTS, countsOf(record)),
       expiresAtEpochSeconds: Math.max(previous?.expiresAtEpochSeconds ?? 0, expiresAtEpochSeconds),
       sealed,
+      ...(sealed ? { earliestExpiresAtEpochSeconds: earliest } : {}),
     });
   }
   return [...groups.values()];
@@ -183,8 +199,15 @@ export function regroupRollups(
     const bucketStart = bucketIso(bucketStartMs(Date.parse(rollup.bucketStart), granularity));
     const key = `${bucketStart}#${dimensionKey(rollup)}`;
     const previous = groups.get(key);
+    const { earliestExpiresAtEpochSeconds: _dropped, ...rest } = rollup;
+    const earliest = earliestOf(
+      previous === undefined
+        ? rollup.earliestExpiresAtEpochSeconds
+        : previous.earliestExpiresAtEpochSeconds,
+      rollup.earliestExpiresAtEpochSeconds,
+    );
     groups.set(key, {
-      ...rollup,
+      ...rest,
       granularity,
       bucketStart,
       ...addCounts(previous ?? EMPTY_COUNTS, rollup),
@@ -193,6 +216,7 @@ export function regroupRollups(
         rollup.expiresAtEpochSeconds,
       ),
       sealed,
+      ...(sealed && earliest !== undefined ? { earliestExpiresAtEpochSeconds: earliest } : {}),
     });
   }
   return [...groups.values()];

@@ -1,11 +1,12 @@
 import type { LogDetail, LogRow } from '#contracts/logs-api.ts';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
+import type { DisplayMoney } from '#core/currency/display-money.ts';
 import { type CsvCell, csvLine } from '#core/logs/csv.ts';
 import { exactUsd } from '#core/logs/logs-service.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 
-/** A usage record as a Logs table row (`logRowSchema`). */
-export function toLogRow(record: UsageRecord): LogRow {
+/** A usage record as a Logs table row (`logRowSchema`), its cost also in `money`'s currency. */
+export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRow {
   return {
     requestId: record.requestId,
     at: record.at,
@@ -17,6 +18,7 @@ export function toLogRow(record: UsageRecord): LogRow {
     outputTokens: record.outputTokens,
     totalTokens: record.totalTokens,
     costUsd: exactUsd(record.costPicoUsd),
+    cost: convertedCost(record, money),
     latencyMs: record.latencyMs,
     cached: record.cached,
     streamed: record.streamed,
@@ -24,18 +26,25 @@ export function toLogRow(record: UsageRecord): LogRow {
   };
 }
 
+function convertedCost(record: UsageRecord, money: DisplayMoney): string | null {
+  return record.costPicoUsd === null ? null : money.convert(record.costPicoUsd);
+}
+
 /** A usage record for the detail view (`logDetailSchema`). */
-export function toLogDetail(record: UsageRecord): LogDetail {
+export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetail {
   return {
-    ...toLogRow(record),
+    ...toLogRow(record, money),
     errorSource: record.errorSource ?? null,
     errorMessage: record.errorMessage ?? null,
     cacheReadTokens: record.cacheReadTokens,
     cacheWriteTokens: record.cacheWriteTokens,
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
+    fx: money.fx,
   };
 }
+
+type CellOf = (record: UsageRecord, money: DisplayMoney) => CsvCell;
 
 const CELLS = {
   request_id: (r) => r.requestId,
@@ -50,6 +59,10 @@ const CELLS = {
   cache_write_tokens: (r) => r.cacheWriteTokens,
   total_tokens: (r) => r.totalTokens,
   cost_usd: (r) => exactUsd(r.costPicoUsd),
+  cost: convertedCost,
+  currency: (_, money) => money.currency,
+  fx_rate: (_, money) => money.fx.rate,
+  fx_rate_date: (_, money) => money.fx.rateDate,
   latency_ms: (r) => r.latencyMs,
   time_to_first_token_ms: (r) => r.timeToFirstTokenMs,
   cached: (r) => r.cached,
@@ -57,14 +70,15 @@ const CELLS = {
   mode: (r) => r.mode,
   error_source: (r) => r.errorSource,
   error_message: (r) => r.errorMessage,
-} as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], (record: UsageRecord) => CsvCell>;
+} as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], CellOf>;
 
 /** The CSV header row (CRLF-terminated). */
 export const LOGS_CSV_HEADER = csvLine(LOGS_CSV_COLUMNS);
 
 /** One record as a CSV line in `LOGS_CSV_COLUMNS` order; empty cells for absent values. */
-export function toLogCsvLine(record: UsageRecord): string {
-  return csvLine(LOGS_CSV_COLUMNS.map((column) => CELLS[column](record)));
+export function toLogCsvLine(record: UsageRecord, money: DisplayMoney): string {
+  const cells: CsvCell[] = LOGS_CSV_COLUMNS.map((column) => CELLS[column](record, money));
+  return csvLine(cells);
 }
 
 /** Lines are joined up to this many characters per chunk written to the response. */
@@ -74,7 +88,10 @@ const CHUNK_CHARS = 64 * 1024;
  * The CSV as a pull-based byte stream: the header, then records as the consumer reads, so at
  * most one store page and one chunk are in memory. Cancelling stops the record source.
  */
-export function logsCsvStream(records: AsyncIterable<UsageRecord>): ReadableStream<Uint8Array> {
+export function logsCsvStream(
+  records: AsyncIterable<UsageRecord>,
+  money: DisplayMoney,
+): ReadableStream<Uint8Array> {
   const iterator = records[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
   let headerSent = false;
@@ -93,7 +110,7 @@ export function logsCsvStream(records: AsyncIterable<UsageRecord>): ReadableStre
           controller.close();
           return;
         }
-        chunk += toLogCsvLine(next.value);
+        chunk += toLogCsvLine(next.value, money);
       }
       controller.enqueue(encoder.encode(chunk));
     },

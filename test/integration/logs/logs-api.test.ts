@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
+import { convertPicoUsd, displayRate, FALLBACK_FX } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
@@ -76,6 +77,13 @@ function decimalUsd(picoUsd: bigint | null): string {
   const fraction = (picoUsd % 10n ** 12n).toString().padStart(12, '0').replace(/0+$/, '');
   const whole = (picoUsd / 10n ** 12n).toString();
   return fraction === '' ? whole : `${whole}.${fraction}`;
+}
+
+/** Exact picodollars of a decimal USD string (the inverse of the API's `costUsd`). */
+function picoUsdOf(decimal: string | null): bigint | null {
+  if (decimal === null) return null;
+  const [whole = '0', fraction = ''] = decimal.split('.');
+  return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, '0'));
 }
 
 function parseCsv(text: string): string[][] {
@@ -377,5 +385,61 @@ describe('GET /api/logs/export.csv', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+});
+
+describe("costs in the account's currency", () => {
+  it('converts rows, detail and CSV with the rate each response names', async () => {
+    // Arrange: Alice shows costs in CHF; the stack has no stored rates, so the shipped ones apply
+    await stack.api('/api/settings/general', {
+      method: 'PATCH',
+      as: alice,
+      body: { currency: 'CHF' },
+    });
+    const chf = (picoUsd: bigint | null) =>
+      picoUsd === null ? null : convertPicoUsd(picoUsd, 'CHF', FALLBACK_FX);
+    const fx = {
+      currency: 'CHF',
+      rate: displayRate('CHF', FALLBACK_FX),
+      rateDate: FALLBACK_FX.date,
+      source: 'fallback',
+    };
+    try {
+      // Act
+      const pages = await listAll('');
+      const priced = live.find((record) => record.costPicoUsd !== null);
+      const detail = await stack.api(`/api/logs/${priced?.requestId}`, { as: alice });
+      const csv = await fetch(`${stack.metrion.url}/api/logs/export.csv`, {
+        headers: { authorization: `Bearer ${alice.idToken}` },
+      });
+
+      // Assert
+      // Every row's converted cost follows from its exact USD (the proxied rows included).
+      const rows: { requestId: string; costUsd: string | null; cost: string | null }[] =
+        pages.flatMap((page) => page.rows);
+      expect(rows).toHaveLength(live.length + 3);
+      expect(pages.map((page) => page.fx)).toEqual(pages.map(() => fx));
+      expect(rows.map((row) => row.cost)).toEqual(rows.map((row) => chf(picoUsdOf(row.costUsd))));
+      expect(rows.filter((row) => row.cost === null).length).toBeGreaterThan(0);
+      expect(detail.json).toMatchObject({ fx, cost: chf(priced?.costPicoUsd ?? null) });
+      const [header = [], ...lines] = parseCsv(await csv.text());
+      const cell = (line: string[], name: (typeof LOGS_CSV_COLUMNS)[number]) =>
+        line[header.indexOf(name)];
+      expect(lines.map((line) => cell(line, 'request_id'))).toEqual(
+        rows.map((row) => row.requestId),
+      );
+      expect(lines.map((line) => cell(line, 'cost'))).toEqual(rows.map((row) => row.cost ?? ''));
+      for (const line of lines) {
+        expect([cell(line, 'currency'), cell(line, 'fx_rate'), cell(line, 'fx_rate_date')]).toEqual(
+          ['CHF', fx.rate, fx.rateDate],
+        );
+      }
+    } finally {
+      await stack.api('/api/settings/general', {
+        method: 'PATCH',
+        as: alice,
+        body: { currency: 'USD' },
+      });
+    }
   });
 });

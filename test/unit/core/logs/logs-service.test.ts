@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Currency } from '#core/accounts/account.ts';
+import type { FxQuote } from '#core/currency/fx.ts';
 import { InvalidRequestError, NotFoundError } from '#core/errors.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import {
@@ -15,6 +17,17 @@ import { InMemoryUsageLog } from '../../../fakes/in-memory-usage-log.ts';
 
 const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
 const KEEP = { expiresAtEpochSeconds: NOW_MS / 1000 + 86_400 * 30 };
+
+const QUOTE: FxQuote = { date: '2026-11-24', usdPerEur: '1.25', chfPerEur: '0.95', source: 'ecb' };
+let currency: Currency;
+/** The account store and FX rates the service reads the display currency from. */
+const money = {
+  accounts: { getAccount: async () => ({ currency }) as never },
+  fxRates: { put: async () => undefined, latest: async () => QUOTE },
+};
+
+/** No sealed rollups: totals come from the raw records (log-count.test.ts covers the rest). */
+const NO_ROLLUPS = { query: async () => [] };
 
 let clock: FakeClock;
 let log: InMemoryUsageLog;
@@ -44,9 +57,12 @@ function record(accountId: string, minutesAgo: number, overrides: Partial<UsageR
 }
 
 beforeEach(() => {
+  currency = 'USD';
   clock = new FakeClock({ startMs: NOW_MS });
   log = new InMemoryUsageLog({ clock });
   service = createLogsService({
+    ...money,
+    rollups: NO_ROLLUPS,
     logs: log,
     clock,
     cursorKey: deriveLogCursorKey(new Uint8Array([1, 2, 3])),
@@ -107,13 +123,15 @@ describe('getLog', () => {
     const mine = record('a', 1, { errorMessage: 'boom', errorSource: 'metrion', status: 502 });
     await log.append(mine, KEEP);
 
-    expect(await service.getLog('a', mine.requestId)).toEqual(mine);
+    expect((await service.getLog('a', mine.requestId)).record).toEqual(mine);
     await expect(service.getLog('b', mine.requestId)).rejects.toThrow(NotFoundError);
   });
 
   it('404s without a store read for ids that cannot exist', async () => {
     const reads: string[] = [];
     const counting = createLogsService({
+      ...money,
+      rollups: NO_ROLLUPS,
       logs: {
         queryLogs: log.queryLogs.bind(log),
         countLogs: log.countLogs.bind(log),
@@ -141,7 +159,7 @@ describe('exportLogs', () => {
       await log.append(record('a', 1 + index / 100), KEEP);
     }
 
-    const exported = service.exportLogs('a', { range: '24h' });
+    const exported = await service.exportLogs('a', { range: '24h' });
     const seen: string[] = [];
     for await (const item of exported.records) seen.push(item.at);
 
@@ -149,8 +167,31 @@ describe('exportLogs', () => {
     expect(seen).toEqual([...seen].sort().reverse());
   });
 
-  it('validates before yielding anything', () => {
-    expect(() => service.exportLogs('a', { range: 'custom' })).toThrow(InvalidRequestError);
+  it('validates before yielding anything', async () => {
+    await expect(service.exportLogs('a', { range: 'custom' })).rejects.toThrow(InvalidRequestError);
+  });
+});
+
+describe('display money', () => {
+  it("converts with the account's currency and the latest rate on every use case", async () => {
+    currency = 'EUR';
+    const priced = record('a', 1, { costPicoUsd: 2_500_000_000n });
+    await log.append(priced, KEEP);
+
+    const page = await service.listLogs('a', { range: '24h' });
+    const detail = await service.getLog('a', priced.requestId);
+    const exported = await service.exportLogs('a', { range: '24h' });
+
+    for (const { money: used } of [page, detail, exported]) {
+      // 0.0025 USD at 1.25 USD per EUR
+      expect(used.convert(2_500_000_000n)).toBe('0.002000');
+      expect(used.fx).toEqual({
+        currency: 'EUR',
+        rate: '0.80000000',
+        rateDate: '2026-11-24',
+        source: 'ecb',
+      });
+    }
   });
 });
 

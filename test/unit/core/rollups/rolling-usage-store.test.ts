@@ -40,6 +40,21 @@ function logger() {
   return { lines, log };
 }
 
+/** The store with one method failing (a Proxy: private fields need the real receiver). */
+function failing(rollups: RollupStore, method: keyof RollupStore, error = new Error('killed')) {
+  return new Proxy(rollups, {
+    get(target, property) {
+      if (property === method) {
+        return async () => {
+          throw error;
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 function setup() {
   const clock = new FakeClock({ startMs: Date.parse(AT) });
   const usage = new InMemoryUsageStore({ clock });
@@ -60,16 +75,49 @@ describe('RollingUsageStore', () => {
 
   it('keeps the record and logs when the rollup update fails', async () => {
     const { usage, rollups } = setup();
-    const failing: RollupStore = Object.assign(Object.create(rollups), {
-      addLive: async () => {
-        throw new Error('throttled');
-      },
-    });
     const { lines, log } = logger();
-    const store = new RollingUsageStore({ inner: usage, rollups: failing, logger: log });
+    const store = new RollingUsageStore({
+      inner: usage,
+      rollups: failing(rollups, 'addLive', new Error('throttled')),
+      logger: log,
+    });
     expect(await store.append(RECORD, KEEP)).toBe('appended');
     expect(await usage.listRecent('acct', 5)).toHaveLength(1);
     expect(lines).toEqual(['warn live rollup update failed; the seal job will repair the hour']);
+  });
+
+  it('marks the hour dirty before the append, so a record whose ADDs never ran is sealed', async () => {
+    // Arrange: the live update dies (a crash or frozen Lambda) after the raw record is stored
+    const { clock, usage, rollups } = setup();
+    const store = new RollingUsageStore({
+      inner: usage,
+      rollups: failing(rollups, 'addLive'),
+      logger: logger().log,
+    });
+    await store.append(RECORD, KEEP);
+    expect(await rollups.query('acct', 'hour', 0, Date.parse('2027-01-01'))).toEqual([]);
+
+    // Act
+    clock.set(Date.parse('2026-03-01T00:20:00.000Z'));
+    await sealRollups({ rollups, clock, logger: logger().log });
+
+    // Assert
+    const [hour] = await rollups.query('acct', 'hour', 0, Date.parse('2027-01-01'));
+    expect(hour).toMatchObject({ requests: 1, sealed: true });
+    expect(hour?.earliestExpiresAtEpochSeconds).toBe(KEEP.expiresAtEpochSeconds);
+  });
+
+  it('still appends when the first dirty marker cannot be written', async () => {
+    const { usage, rollups } = setup();
+    const { lines, log } = logger();
+    const store = new RollingUsageStore({
+      inner: usage,
+      rollups: failing(rollups, 'markDirty'),
+      logger: log,
+    });
+    expect(await store.append(RECORD, KEEP)).toBe('appended');
+    expect(await usage.listRecent('acct', 5)).toHaveLength(1);
+    expect(lines).toContain('warn dirty marker before append failed; the live update will set it');
   });
 });
 

@@ -5,6 +5,7 @@ import {
   logDetailSchema,
   logRowSchema,
 } from '#contracts/logs-api.ts';
+import { displayMoney } from '#core/currency/display-money.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import {
   LOGS_CSV_HEADER,
@@ -38,14 +39,26 @@ const RECORD: UsageRecord = {
   mode: 'pass-through',
 };
 
+/** 1 USD = 0.8 CHF. */
+const CHF = displayMoney('CHF', {
+  date: '2026-11-24',
+  usdPerEur: '1.25',
+  chfPerEur: '1',
+  source: 'ecb',
+});
+
 describe('row and detail views', () => {
   it('fit the contract schemas exactly', () => {
-    const row = toLogRow(RECORD);
-    const detail = toLogDetail(RECORD);
+    const row = toLogRow(RECORD, CHF);
+    const detail = toLogDetail(RECORD, CHF);
     expect(logRowSchema.strict().parse(row)).toEqual(row);
     expect(logDetailSchema.strict().parse(detail)).toEqual(detail);
-    expect(row).toMatchObject({ costUsd: '0.0000015', requester: '-rm -rf' });
-    expect(detail).toMatchObject({ errorMessage: 'Overloaded, "retry"', timeToFirstTokenMs: 120 });
+    expect(row).toMatchObject({ costUsd: '0.0000015', cost: '0.000001', requester: '-rm -rf' });
+    expect(detail).toMatchObject({
+      errorMessage: 'Overloaded, "retry"',
+      timeToFirstTokenMs: 120,
+      fx: { currency: 'CHF', rate: '0.80000000', rateDate: '2026-11-24', source: 'ecb' },
+    });
   });
 
   it('shows absent optional fields as null, and unpriced cost as null', () => {
@@ -56,12 +69,13 @@ describe('row and detail views', () => {
       timeToFirstTokenMs: _t,
       ...bare
     } = RECORD;
-    expect(toLogDetail({ ...bare, costPicoUsd: null })).toMatchObject({
+    expect(toLogDetail({ ...bare, costPicoUsd: null }, CHF)).toMatchObject({
       requester: null,
       errorSource: null,
       errorMessage: null,
       timeToFirstTokenMs: null,
       costUsd: null,
+      cost: null,
     });
   });
 });
@@ -69,8 +83,8 @@ describe('row and detail views', () => {
 describe('CSV', () => {
   it('writes the header and one line per record in column order, guarded and quoted', () => {
     expect(LOGS_CSV_HEADER).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
-    expect(toLogCsvLine(RECORD)).toBe(
-      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,900,120,false,true,pass-through,provider,"Overloaded, ""retry"""\r\n',
+    expect(toLogCsvLine(RECORD, CHF)).toBe(
+      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry"""\r\n',
     );
   });
 
@@ -82,7 +96,7 @@ describe('CSV', () => {
         yield { ...RECORD, requestId: `req-${index}` };
       }
     }
-    const reader = logsCsvStream(records()).getReader();
+    const reader = logsCsvStream(records(), CHF).getReader();
 
     const header = await reader.read();
     const firstChunk = await reader.read();
@@ -98,7 +112,7 @@ describe('CSV', () => {
       yield RECORD;
       yield { ...RECORD, requestId: 'req-2' };
     }
-    const text = await new Response(logsCsvStream(two())).text();
+    const text = await new Response(logsCsvStream(two(), CHF)).text();
     expect(text.split('\r\n')).toHaveLength(4);
   });
 });
