@@ -1,7 +1,7 @@
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
-import { type SealReport, sealRollups } from '#core/rollups/seal-rollups.ts';
+import { type SealReport, SWEEP_LOOKBACK_MS, sealRollups } from '#core/rollups/seal-rollups.ts';
 
 export interface SealRollupsHandlerDeps {
   readonly rollups: RollupStore;
@@ -9,7 +9,18 @@ export interface SealRollupsHandlerDeps {
   readonly logger: Logger;
 }
 
-/** The scheduled seal job (EventBridge every 5 minutes; a timer locally). */
+/** The input of the daily schedule; every other event is a frequent run. */
+export const SWEEP_EVENT = { sweep: true } as const;
+
+function isSweep(event: unknown): boolean {
+  return typeof event === 'object' && event !== null && 'sweep' in event && event.sweep === true;
+}
+
+/**
+ * The scheduled seal job: every 5 minutes over the last 48 hours, and once a day with
+ * {@link SWEEP_EVENT} over every hour a dirty marker can still exist for.
+ */
 export function createSealRollupsHandler(deps: SealRollupsHandlerDeps) {
-  return (_event?: unknown): Promise<SealReport> => sealRollups(deps);
+  return (event?: unknown): Promise<SealReport> =>
+    sealRollups(deps, isSweep(event) ? { lookbackMs: SWEEP_LOOKBACK_MS } : {});
 }

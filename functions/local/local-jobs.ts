@@ -5,6 +5,7 @@ import { HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type SealReport,
   type SealRollupsOptions,
+  SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
@@ -56,6 +57,13 @@ export function startLocalJobs(options: {
               name: 'seal-rollups',
               intervalMs: LOCAL_SEAL_INTERVAL_MS,
               run: () => sealRollups(sealDeps),
+            },
+            {
+              // At start too: a laptop that slept for days has hours older than 48 h to seal.
+              name: 'seal-rollups-sweep',
+              intervalMs: 24 * HOUR_MS,
+              runAtStart: true,
+              run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
             },
             { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
           ],

@@ -3,6 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SWEEP_EVENT } from '#handlers/seal-rollups.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
@@ -20,12 +21,14 @@ export interface RollupSealerProps {
 
 /**
  * The seal job (`functions/lambda/seal-rollups.ts`) every 5 minutes: recomputes each closed,
- * dirty hour from its raw records and overwrites its rollups (exact), then the day. Access:
+ * dirty hour of the last 48 hours from its raw records and overwrites its rollups (exact), then
+ * the day; once a day it sweeps every hour a dirty marker can exist for (30 days). Access:
  * Query, PutItem and DeleteItem on the usage table; no UpdateItem, no other table.
  */
 export class RollupSealer extends Construct {
   public readonly function: MetrionFunction;
   public readonly schedule: events.Rule;
+  public readonly sweepSchedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: RollupSealerProps) {
     super(scope, id);
@@ -43,6 +46,16 @@ export class RollupSealer extends Construct {
       description: 'Metrion: seal closed hours of usage rollups',
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+    this.sweepSchedule = new events.Rule(this, 'DailySweep', {
+      description: 'Metrion: seal every dirty hour of the last 30 days (catch-up after outages)',
+      schedule: events.Schedule.cron({ minute: '17', hour: '3' }),
+      targets: [
+        new targets.LambdaFunction(this.function, {
+          retryAttempts: 2,
+          event: events.RuleTargetInput.fromObject(SWEEP_EVENT),
+        }),
+      ],
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
+import { SWEEP_EVENT } from '#handlers/seal-rollups.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
@@ -57,10 +58,12 @@ function tableActions(id: string): Record<string, string[]> {
   }
   return byTable;
 }
-function scheduleOf(id: string): string {
+function rulesOf(id: string): Resource[] {
   const rules = Object.values(dev.findResources('AWS::Events::Rule') as Record<string, Resource>);
-  const rule = rules.find((r) => JSON.stringify(r.Properties.Targets).includes(`"${id}"`));
-  return String(rule?.Properties.ScheduleExpression);
+  return rules.filter((r) => JSON.stringify(r.Properties.Targets).includes(`"${id}"`));
+}
+function scheduleOf(id: string): string {
+  return String(rulesOf(id)[0]?.Properties.ScheduleExpression);
 }
 
 describe('fx-rates job', () => {
@@ -82,8 +85,15 @@ describe('fx-rates job', () => {
 describe('seal-rollups job', () => {
   const id = functionId('^Metrion seal job');
 
-  it('runs every 5 minutes with a timeout below the interval', () => {
-    expect(scheduleOf(id)).toBe('rate(5 minutes)');
+  it('runs every 5 minutes with a timeout below the interval, and sweeps once a day', () => {
+    const schedules = rulesOf(id).map((rule) => ({
+      expression: rule.Properties.ScheduleExpression,
+      input: (rule.Properties.Targets as { Input?: string }[])[0]?.Input,
+    }));
+    expect(schedules).toEqual([
+      { expression: 'rate(5 minutes)', input: undefined },
+      { expression: 'cron(17 3 * * ? *)', input: JSON.stringify(SWEEP_EVENT) },
+    ]);
     expect(fn(id).Timeout).toBeLessThan(300);
   });
 

@@ -27,6 +27,7 @@ import {
   type Rollup,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
+import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 
@@ -279,8 +280,8 @@ export class DynamoRollupStore implements RollupStore {
           Item: {
             pk: dirtyPk(hourStartMs, dirtyShard(accountId)),
             sk: accountId,
-            // Markers outlive any lookback; TTL removes forgotten ones.
-            expiresAtEpochSeconds: Math.floor(hourStartMs / 1000) + 30 * 86_400,
+            // The daily sweep looks back this far; TTL removes markers after that.
+            expiresAtEpochSeconds: Math.floor((hourStartMs + DIRTY_MARKER_LIFETIME_MS) / 1000),
           },
         }),
       ),

@@ -10,6 +10,15 @@ export interface SealRollupsDeps {
   readonly logger: Logger;
 }
 
+/** How long an hour's dirty marker is kept: a seal run can find any hour younger than this. */
+export const DIRTY_MARKER_LIFETIME_MS = 30 * DAY_MS;
+
+/**
+ * The daily sweep's lookback: every hour a marker can still exist for, so hours the frequent
+ * runs missed (the job failing or disabled for more than their 48 hours) are sealed too.
+ */
+export const SWEEP_LOOKBACK_MS = DIRTY_MARKER_LIFETIME_MS;
+
 export interface SealRollupsOptions {
   /**
    * An hour is sealed only this long after it ended: a record is written when its request ends

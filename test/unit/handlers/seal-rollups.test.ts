@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '#core/ports/logger.ts';
+import { DAY_MS } from '#core/rollups/buckets.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { createSealRollupsHandler, SWEEP_EVENT } from '#handlers/seal-rollups.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
+import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
+import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
+
+const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const AT_MS = Date.parse('2026-11-01T10:15:00.000Z');
+const RECORD: UsageRecord = {
+  requestId: 'req-old',
+  accountId: 'acct',
+  at: new Date(AT_MS).toISOString(),
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  status: 200,
+  inputTokens: 1,
+  outputTokens: 1,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  totalTokens: 2,
+  costPicoUsd: 5n,
+  priceVersion: 't',
+  latencyMs: 10,
+  streamed: false,
+  cached: false,
+  mode: 'stored',
+};
+
+describe('seal-rollups handler', () => {
+  it('leaves hours older than 48 h to the daily sweep, which seals them', async () => {
+    // Arrange: an hour made dirty ten days ago that no frequent run sealed (the job was down)
+    const clock = new FakeClock({ startMs: AT_MS });
+    const usage = new InMemoryUsageStore({ clock });
+    const rollups = new InMemoryRollupStore({ usage, clock });
+    const keep = { expiresAtEpochSeconds: AT_MS / 1000 + 90 * 86_400 };
+    await usage.append(RECORD, keep);
+    await rollups.addLive(RECORD, keep);
+    clock.set(AT_MS + 10 * DAY_MS);
+    const handler = createSealRollupsHandler({ rollups, clock, logger: SILENT });
+
+    // Act and assert
+    expect(await handler({ source: 'aws.events' })).toEqual({ hoursSealed: 0, daysRebuilt: 0 });
+    expect(await handler(SWEEP_EVENT)).toEqual({ hoursSealed: 1, daysRebuilt: 1 });
+    const [hour] = await rollups.query('acct', 'hour', AT_MS - DAY_MS, AT_MS + DAY_MS);
+    expect(hour).toMatchObject({ requests: 1, sealed: true });
+  });
+});
