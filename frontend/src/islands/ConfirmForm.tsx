@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { CodeField, EmailField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useHydrated } from '../components/use-hydrated.ts';
 import { useQuery } from '../components/use-query.ts';
-import { errorMessage } from '../lib/api-client.ts';
+import { useSubmit } from '../components/use-submit.ts';
 import { confirmEmail, resendCode } from '../lib/auth.ts';
 
 /** Confirms an email address with the emailed code, for sign-ups finished in another session. */
@@ -15,17 +16,8 @@ export default function ConfirmForm() {
     if (presetEmail) setEmail(presetEmail);
   }, [presetEmail]);
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useSubmit();
   const [info, setInfo] = useState<string>();
-
-  const run = (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    action()
-      .catch((caught: unknown) => setError(errorMessage(caught)))
-      .finally(() => setBusy(false));
-  };
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -40,29 +32,8 @@ export default function ConfirmForm() {
       <fieldset className="form fieldset" disabled={!hydrated}>
         {info && <Notice kind="info">{info}</Notice>}
         {error && <Notice kind="error">{error}</Notice>}
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="code">Confirmation code</label>
-          <input
-            id="code"
-            type="text"
-            inputMode="numeric"
-            autoComplete="one-time-code"
-            required
-            value={code}
-            onChange={(event) => setCode(event.target.value)}
-          />
-        </div>
+        <EmailField autoComplete="username" value={email} onValue={setEmail} />
+        <CodeField value={code} onValue={setCode} />
         <div className="button-row">
           <button type="submit" className="button" disabled={busy}>
             {busy ? 'Confirming…' : 'Confirm email'}

@@ -1,8 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
+import { EmailField, FormField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useHydrated } from '../components/use-hydrated.ts';
 import { useQuery } from '../components/use-query.ts';
-import { errorMessage } from '../lib/api-client.ts';
+import { leavePage, useSubmit } from '../components/use-submit.ts';
 import { safeNextPath, signIn } from '../lib/auth.ts';
 import { CognitoError } from '../lib/cognito.ts';
 
@@ -16,25 +17,23 @@ export default function SignInForm() {
     if (presetEmail) setEmail(presetEmail);
   }, [presetEmail]);
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useSubmit();
   const [unconfirmed, setUnconfirmed] = useState(false);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(undefined);
     setUnconfirmed(false);
-    signIn(email.trim(), password).then(
-      () => location.assign(safeNextPath(params.get('next'))),
-      (caught: unknown) => {
+    run(async () => {
+      try {
+        await signIn(email.trim(), password);
+      } catch (caught) {
         setUnconfirmed(
           caught instanceof CognitoError && caught.code === 'UserNotConfirmedException',
         );
-        setError(errorMessage(caught));
-        setBusy(false);
-      },
-    );
+        throw caught;
+      }
+      await leavePage(safeNextPath(params.get('next')));
+    });
   };
 
   return (
@@ -51,28 +50,16 @@ export default function SignInForm() {
             )}
           </Notice>
         )}
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="username"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </div>
+        <EmailField autoComplete="username" value={email} onValue={setEmail} />
+        <FormField
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          required
+          value={password}
+          onValue={setPassword}
+        />
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>

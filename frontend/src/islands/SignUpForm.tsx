@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
+import { CodeField, EmailField, FormField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useHydrated } from '../components/use-hydrated.ts';
-import { errorMessage } from '../lib/api-client.ts';
+import { useSubmit } from '../components/use-submit.ts';
 import { confirmEmail, resendCode, signIn, signUp } from '../lib/auth.ts';
 
 /** Where a new account starts: the Integrate page (product.md §2). */
@@ -17,21 +18,8 @@ export default function SignUpForm() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string>();
+  const { busy, error, run } = useSubmit();
   const [info, setInfo] = useState<string>();
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await action();
-    } catch (caught) {
-      setError(errorMessage(caught));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const finish = async () => {
     await signIn(email, password);
@@ -40,7 +28,7 @@ export default function SignUpForm() {
 
   const submitDetails = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => {
+    run(async () => {
       const { needsCode } = await signUp(email.trim(), password);
       if (!needsCode) return finish();
       setInfo(`We sent a confirmation code to ${email.trim()}.`);
@@ -50,7 +38,7 @@ export default function SignUpForm() {
 
   const submitCode = (event: FormEvent) => {
     event.preventDefault();
-    void run(async () => {
+    run(async () => {
       await confirmEmail(email.trim(), code.trim());
       await finish();
     });
@@ -62,18 +50,7 @@ export default function SignUpForm() {
         <fieldset className="form fieldset" disabled={!hydrated}>
           {info && <Notice kind="info">{info}</Notice>}
           {error && <Notice kind="error">{error}</Notice>}
-          <div className="field">
-            <label htmlFor="code">Confirmation code</label>
-            <input
-              id="code"
-              type="text"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              required
-              value={code}
-              onChange={(event) => setCode(event.target.value)}
-            />
-          </div>
+          <CodeField value={code} onValue={setCode} />
           <div className="button-row">
             <button type="submit" className="button" disabled={busy || code.trim() === ''}>
               {busy ? 'Confirming…' : 'Confirm and continue'}
@@ -83,7 +60,7 @@ export default function SignUpForm() {
               className="button button--secondary"
               disabled={busy}
               onClick={() =>
-                void run(async () => {
+                run(async () => {
                   await resendCode(email.trim());
                   setInfo(`We sent a new code to ${email.trim()}.`);
                 })
@@ -101,33 +78,18 @@ export default function SignUpForm() {
     <form onSubmit={submitDetails}>
       <fieldset className="form fieldset" disabled={!hydrated}>
         {error && <Notice kind="error">{error}</Notice>}
-        <div className="field">
-          <label htmlFor="email">Email</label>
-          <input
-            id="email"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="password">Password</label>
-          <input
-            id="password"
-            type="password"
-            autoComplete="new-password"
-            minLength={12}
-            required
-            aria-describedby="password-hint"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          <span id="password-hint" className="field__hint">
-            At least 12 characters with upper- and lower-case letters, a number and a symbol.
-          </span>
-        </div>
+        <EmailField autoComplete="email" value={email} onValue={setEmail} />
+        <FormField
+          id="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          minLength={12}
+          required
+          value={password}
+          onValue={setPassword}
+          hint="At least 12 characters with upper- and lower-case letters, a number and a symbol."
+        />
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
