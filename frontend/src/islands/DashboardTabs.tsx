@@ -2,7 +2,6 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
   CostsDto,
   ErrorsDto,
-  FxDto,
   LatencyDto,
   OverviewDto,
   TokensDto,
@@ -10,6 +9,7 @@ import type {
 import { Bars, StatCard } from '../components/charts/parts.tsx';
 import { type ChartSeries, TimeChart } from '../components/charts/TimeChart.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { FxNote } from '../components/FxNote.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { api, errorMessage } from '../lib/api-client.ts';
 import {
@@ -164,18 +164,6 @@ function Empty() {
     <p className="empty dash-empty" data-empty>
       No requests in this range and filter. Send traffic through the proxy (see Integrate) or pick a
       longer range.
-    </p>
-  );
-}
-
-function FxNote({ fx, unpriced }: { readonly fx: FxDto; readonly unpriced: number }) {
-  return (
-    <p className="fx-note" data-fx>
-      Costs in {fx.currency}
-      {fx.currency !== 'USD' &&
-        ` · 1 USD = ${fx.rate} ${fx.currency} (${fx.source === 'ecb' ? 'ECB' : 'fallback rate'}, ${fx.rateDate})`}
-      {unpriced > 0 &&
-        ` · ${formatCount(unpriced)} requests with an unpriced model are not included`}
     </p>
   );
 }

@@ -1,3 +1,4 @@
+import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
 import type { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
 
 /** A display currency the account can choose. */
@@ -99,6 +100,12 @@ export function formatMoneyTick(
   const stepDecimals = plainDecimal(step).split('.')[1]?.length ?? 0;
   const fractionDigits = step >= 1 ? 0 : Math.max(2, stepDecimals);
   return formatMoneyDecimal(plainDecimal(value), currency, locale, fractionDigits);
+}
+
+/** The rate that converted USD costs: `1 USD = 0.86782956 EUR (ECB, 2026-11-20)`. */
+export function formatFxRate(fx: FxDto): string {
+  const source = fx.source === 'ecb' ? 'ECB' : 'fallback rate';
+  return `1 USD = ${fx.rate} ${fx.currency} (${source}, ${fx.rateDate})`;
 }
 
 /** A change badge: `+12%`, `−3%`, `0%`; `new` when there was nothing to compare with. */

@@ -1,0 +1,14 @@
+import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
+import { formatCount, formatFxRate } from '../lib/format.ts';
+
+/** Which currency the costs are in and, unless USD, the rate and date that converted them. */
+export function FxNote({ fx, unpriced = 0 }: { readonly fx: FxDto; readonly unpriced?: number }) {
+  return (
+    <p className="fx-note" data-fx>
+      Costs in {fx.currency}
+      {fx.currency !== 'USD' && ` · ${formatFxRate(fx)}`}
+      {unpriced > 0 &&
+        ` · ${formatCount(unpriced)} requests with an unpriced model are not included`}
+    </p>
+  );
+}
