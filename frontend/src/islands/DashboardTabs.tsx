@@ -1,7 +1,8 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { type ComponentProps, useCallback, useEffect, useMemo, useState } from 'react';
 import type {
   CostsDto,
   ErrorsDto,
+  FxDto,
   LatencyDto,
   OverviewDto,
   TokensDto,
@@ -170,10 +171,40 @@ function Empty() {
 
 const tokenLabel = (value: number) => formatCount(value);
 
-function useStacked(
-  layers: readonly { label: string; values: readonly number[] }[],
-): ChartSeries[] {
-  return useMemo(() => {
+interface Layer {
+  readonly label: string;
+  readonly values: readonly number[];
+}
+
+/** The four token kinds as stacked layers (Overview and Tokens). */
+function tokenLayers(series: TokensDto['series']): Layer[] {
+  return [
+    { label: 'Input', values: series.input },
+    { label: 'Output', values: series.output },
+    { label: 'Cache read', values: series.cacheRead },
+    { label: 'Cache write', values: series.cacheWrite },
+  ];
+}
+
+/** Cost per model as stacked layers (Overview and Costs). */
+function costLayers(byModel: CostsDto['byModel']): Layer[] {
+  return byModel.map((item) => ({ label: item.model, values: moneyPoints(item.series) }));
+}
+
+/** Money axis ticks in the tab's currency. */
+function useMoneyTicks(currency: FxDto['currency']) {
+  return useCallback(
+    (value: number, step: number) => formatMoneyTick(value, step, currency),
+    [currency],
+  );
+}
+
+/** A time chart of stacked layers: each series is drawn as its own filled band. */
+function StackedChart({
+  layers,
+  ...chart
+}: { readonly layers: readonly Layer[] } & Omit<ComponentProps<typeof TimeChart>, 'series'>) {
+  const series = useMemo(() => {
     const stacked = stackSeries(layers.map((layer) => layer.values));
     // Drawn from the top layer down so each band stays visible.
     return layers
@@ -185,14 +216,42 @@ function useStacked(
       }))
       .reverse();
   }, [layers]);
+  return <TimeChart series={series} {...chart} />;
+}
+
+/** A row-3 Overview card: headline figure and badge over a one-series sparkline. */
+function SparkCard({
+  title,
+  value,
+  changePct,
+  testId,
+  x,
+  label,
+  color,
+  values,
+  fill = false,
+}: Pick<ComponentProps<typeof StatCard>, 'title' | 'value' | 'changePct' | 'testId'> & {
+  readonly x: readonly number[];
+  /** The chart's accessible label. */
+  readonly label: string;
+  readonly color: string;
+  readonly values: ChartSeries['values'];
+  readonly fill?: boolean;
+}) {
+  const series = useMemo<ChartSeries[]>(
+    () => [{ label: title, color, values, fill }],
+    [title, color, values, fill],
+  );
+  return (
+    <StatCard title={title} value={value} changePct={changePct} testId={testId}>
+      <TimeChart x={x} series={series} sparkline height={50} label={label} />
+    </StatCard>
+  );
 }
 
 function Overview({ data }: { readonly data: OverviewDto }) {
   const currency = data.fx.currency;
-  const money = useCallback(
-    (value: number, step: number) => formatMoneyTick(value, step, currency),
-    [currency],
-  );
+  const money = useMoneyTicks(currency);
   const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);
   const requestSeries = useMemo<ChartSeries[]>(
     () => [
@@ -201,35 +260,9 @@ function Overview({ data }: { readonly data: OverviewDto }) {
     ],
     [data],
   );
-  const tokenLayers = useMemo(
-    () => [
-      { label: 'Input', values: data.tokens.input },
-      { label: 'Output', values: data.tokens.output },
-      { label: 'Cache read', values: data.tokens.cacheRead },
-      { label: 'Cache write', values: data.tokens.cacheWrite },
-    ],
-    [data],
-  );
-  const costLayers = useMemo(
-    () => data.costByModel.map((item) => ({ label: item.model, values: moneyPoints(item.series) })),
-    [data],
-  );
-  const tokenSeries = useStacked(tokenLayers);
-  const costSeries = useStacked(costLayers);
-  const costSpark = useMemo<ChartSeries[]>(
-    () => [
-      { label: 'Cost', color: seriesColor(0), values: moneyPoints(data.cost.series), fill: true },
-    ],
-    [data],
-  );
-  const requesterSpark = useMemo<ChartSeries[]>(
-    () => [{ label: 'Requesters', color: seriesColor(1), values: data.uniqueRequesters.series }],
-    [data],
-  );
-  const latencySpark = useMemo<ChartSeries[]>(
-    () => [{ label: 'Average latency', color: seriesColor(2), values: data.avgLatencyMs.series }],
-    [data],
-  );
+  const tokens = useMemo(() => tokenLayers(data.tokens), [data]);
+  const costs = useMemo(() => costLayers(data.costByModel), [data]);
+  const costPoints = useMemo(() => moneyPoints(data.cost.series), [data]);
   const maxModel = largest(data.requestsByModel.map((item) => item.requests));
   const maxStatus = largest(data.errors.byStatus.map((item) => item.count));
 
@@ -296,18 +329,18 @@ function Overview({ data }: { readonly data: OverviewDto }) {
       </div>
       <div className="dash-row dash-row--3">
         <StatCard title="Token usage" value={formatCount(data.tokens.total)} testId="card-tokens">
-          <TimeChart
+          <StackedChart
             x={x}
-            series={tokenSeries}
+            layers={tokens}
             height={180}
             label="Token usage over time"
             formatValue={tokenLabel}
           />
         </StatCard>
         <StatCard title="Cost by model" testId="card-cost-by-model">
-          <TimeChart
+          <StackedChart
             x={x}
-            series={costSeries}
+            layers={costs}
             height={180}
             label="Cost by model over time"
             formatValue={money}
@@ -328,42 +361,37 @@ function Overview({ data }: { readonly data: OverviewDto }) {
         </StatCard>
       </div>
       <div className="dash-row dash-row--3">
-        <StatCard
+        <SparkCard
           title="Cost"
           value={formatMoneyDecimal(data.cost.total, currency)}
           changePct={data.cost.changePct}
           testId="card-cost"
-        >
-          <TimeChart x={x} series={costSpark} sparkline height={50} label="Cost over time" />
-        </StatCard>
-        <StatCard
+          x={x}
+          label="Cost over time"
+          color={seriesColor(0)}
+          values={costPoints}
+          fill
+        />
+        <SparkCard
           title="Unique requesters"
           value={formatCount(data.uniqueRequesters.total)}
           changePct={data.uniqueRequesters.changePct}
           testId="card-requesters"
-        >
-          <TimeChart
-            x={x}
-            series={requesterSpark}
-            sparkline
-            height={50}
-            label="Unique requesters over time"
-          />
-        </StatCard>
-        <StatCard
+          x={x}
+          label="Unique requesters over time"
+          color={seriesColor(1)}
+          values={data.uniqueRequesters.series}
+        />
+        <SparkCard
           title="Average latency"
           value={formatLatency(data.avgLatencyMs.value)}
           changePct={data.avgLatencyMs.changePct}
           testId="card-latency"
-        >
-          <TimeChart
-            x={x}
-            series={latencySpark}
-            sparkline
-            height={50}
-            label="Average latency over time"
-          />
-        </StatCard>
+          x={x}
+          label="Average latency over time"
+          color={seriesColor(2)}
+          values={data.avgLatencyMs.series}
+        />
       </div>
     </>
   );
@@ -371,16 +399,9 @@ function Overview({ data }: { readonly data: OverviewDto }) {
 
 function Costs({ data }: { readonly data: CostsDto }) {
   const currency = data.fx.currency;
-  const money = useCallback(
-    (value: number, step: number) => formatMoneyTick(value, step, currency),
-    [currency],
-  );
+  const money = useMoneyTicks(currency);
   const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);
-  const layers = useMemo(
-    () => data.byModel.map((item) => ({ label: item.model, values: moneyPoints(item.series) })),
-    [data],
-  );
-  const series = useStacked(layers);
+  const layers = useMemo(() => costLayers(data.byModel), [data]);
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
@@ -391,7 +412,7 @@ function Costs({ data }: { readonly data: CostsDto }) {
           changePct={data.cost.changePct}
           testId="card-cost-total"
         >
-          <TimeChart x={x} series={series} label="Cost by model over time" formatValue={money} />
+          <StackedChart x={x} layers={layers} label="Cost by model over time" formatValue={money} />
         </StatCard>
         <StatCard title="By provider">
           <Bars
@@ -441,16 +462,7 @@ function Costs({ data }: { readonly data: CostsDto }) {
 
 function Tokens({ data }: { readonly data: TokensDto }) {
   const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);
-  const layers = useMemo(
-    () => [
-      { label: 'Input', values: data.series.input },
-      { label: 'Output', values: data.series.output },
-      { label: 'Cache read', values: data.series.cacheRead },
-      { label: 'Cache write', values: data.series.cacheWrite },
-    ],
-    [data],
-  );
-  const series = useStacked(layers);
+  const layers = useMemo(() => tokenLayers(data.series), [data]);
   const { totals } = data;
   return (
     <>
@@ -470,7 +482,12 @@ function Tokens({ data }: { readonly data: TokensDto }) {
         />
       </div>
       <StatCard title="Token usage over time" wide>
-        <TimeChart x={x} series={series} label="Token usage over time" formatValue={tokenLabel} />
+        <StackedChart
+          x={x}
+          layers={layers}
+          label="Token usage over time"
+          formatValue={tokenLabel}
+        />
       </StatCard>
       <StatCard title="By model" wide>
         <table className="table">
@@ -545,7 +562,6 @@ function Errors({ data }: { readonly data: ErrorsDto }) {
     () => data.byStatus.map((item) => ({ label: String(item.status), values: item.series })),
     [data],
   );
-  const series = useStacked(layers);
   return (
     <>
       <div className="dash-row dash-row--wide">
@@ -556,9 +572,9 @@ function Errors({ data }: { readonly data: ErrorsDto }) {
           testId="card-errors-total"
         >
           <p className="dash-card__sub">{formatShare(data.errors.rate)} of requests</p>
-          <TimeChart
+          <StackedChart
             x={x}
-            series={series}
+            layers={layers}
             label="Errors by status code over time"
             formatValue={tokenLabel}
           />
