@@ -1,6 +1,8 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
 import type { LogDetail, LogRow, LogsPage } from '../../../functions/contracts/logs-api.ts';
 import { FilterBar } from '../components/FilterBar.tsx';
+import { FxNote } from '../components/FxNote.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { api, errorMessage } from '../lib/api-client.ts';
@@ -14,6 +16,7 @@ import {
 import {
   formatCount,
   formatDateTime,
+  formatFxRate,
   formatLatency,
   formatMoneyDecimal,
   statusClass,
@@ -24,11 +27,12 @@ type PageState =
   | { readonly state: 'error'; readonly message: string }
   | { readonly state: 'ready'; readonly page: LogsPage };
 
-function Cost({ costUsd }: { readonly costUsd: string | null }) {
-  return costUsd === null ? (
+/** A request's cost in the account's currency (`cost` converted with `fx`), or "unpriced". */
+function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: FxDto }) {
+  return cost === null ? (
     <span className="muted">unpriced</span>
   ) : (
-    <span>{formatMoneyDecimal(costUsd, 'USD')}</span>
+    <span>{formatMoneyDecimal(cost, fx.currency)}</span>
   );
 }
 
@@ -167,7 +171,7 @@ export default function LogsTable() {
                       Total
                     </th>
                     <th scope="col" className="num">
-                      Cost (USD)
+                      Cost ({state.page.fx.currency})
                     </th>
                     <th scope="col" className="num">
                       Latency
@@ -179,7 +183,12 @@ export default function LogsTable() {
                 </thead>
                 <tbody>
                   {shown.map((row) => (
-                    <tr key={row.requestId} data-log-row data-status={row.status}>
+                    <tr
+                      key={row.requestId}
+                      data-log-row
+                      data-request-id={row.requestId}
+                      data-status={row.status}
+                    >
                       <td>
                         <Status row={row} />
                       </td>
@@ -194,8 +203,8 @@ export default function LogsTable() {
                       <td className="num">{formatCount(row.inputTokens)}</td>
                       <td className="num">{formatCount(row.outputTokens)}</td>
                       <td className="num">{formatCount(row.totalTokens)}</td>
-                      <td className="num">
-                        <Cost costUsd={row.costUsd} />
+                      <td className="num" data-cost={row.cost ?? ''}>
+                        <Cost cost={row.cost} fx={state.page.fx} />
                       </td>
                       <td className="num">{formatLatency(row.latencyMs)}</td>
                       <td>
@@ -215,12 +224,15 @@ export default function LogsTable() {
             </div>
           )}
           <div className="logs__footer">
-            <p data-total-count={state.page.totalCount}>
-              {formatCount(state.page.totalCount)}{' '}
-              {state.page.totalCount === 1 ? 'request' : 'requests'}
-              {needle !== '' &&
-                ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
-            </p>
+            <div>
+              <p data-total-count={state.page.totalCount}>
+                {formatCount(state.page.totalCount)}{' '}
+                {state.page.totalCount === 1 ? 'request' : 'requests'}
+                {needle !== '' &&
+                  ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
+              </p>
+              <FxNote fx={state.page.fx} />
+            </div>
             <div className="button-row">
               <button
                 type="button"
@@ -321,7 +333,20 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
       `${formatCount(detail.cacheReadTokens)} / ${formatCount(detail.cacheWriteTokens)}`,
     ],
     ['Total tokens', formatCount(detail.totalTokens)],
-    ['Cost (USD)', <Cost key="cost" costUsd={detail.costUsd} />],
+    [`Cost (${detail.fx.currency})`, <Cost key="cost" cost={detail.cost} fx={detail.fx} />],
+    [
+      'Cost in USD (exact)',
+      detail.costUsd === null ? (
+        <span key="usd" className="muted">
+          unpriced
+        </span>
+      ) : (
+        <span key="usd" data-cost-usd={detail.costUsd}>
+          {detail.costUsd} USD
+        </span>
+      ),
+    ],
+    ['Exchange rate', detail.fx.currency === 'USD' ? 'none (USD)' : formatFxRate(detail.fx)],
     ['Latency', formatLatency(detail.latencyMs)],
     ['Time to first token', formatLatency(detail.timeToFirstTokenMs)],
     ['Price table', detail.priceVersion],
