@@ -5,7 +5,6 @@
 // countMatchingLogs (sealed rollups stand in for their records; only the window's edges and
 // unsealed hours are read raw). Both must give the same number.
 
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
@@ -14,14 +13,14 @@ import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { countMatchingLogs } from '#core/logs/log-count.ts';
 import { toLogFilter } from '#core/logs/log-query.ts';
-import type { Logger } from '#core/ports/logger.ts';
 import type { UsageLogQuery } from '#core/ports/usage-log-reader.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { ensureTables, startDynalite } from '#local/stand-ins.ts';
 import { prng } from '../fixtures/prng.ts';
+import { SILENT_LOGGER } from '../fixtures/silent-logger.ts';
+import { usageRecord } from '../fixtures/usage-record.ts';
 import { summarize } from './support/percentiles.ts';
 
 const ACCOUNT = 'bench-logs';
@@ -37,7 +36,6 @@ const MODELS: readonly [ProviderId, string][] = [
   ['anthropic', 'claude-haiku-4-5'],
   ['gemini', 'gemini-2.5-flash'],
 ];
-const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 const dynalite = await startDynalite();
 const client = new DynamoDBClient({
@@ -61,25 +59,13 @@ let next = 0;
 async function writer(): Promise<void> {
   for (let index = next++; index < RECORDS; index = next++) {
     const [provider, model] = MODELS[Math.floor(random() * MODELS.length)] as [ProviderId, string];
-    const record: UsageRecord = {
-      requestId: randomUUID(),
+    const record = usageRecord({
       accountId: ACCOUNT,
       at: new Date(END_MS - Math.floor(random() * HOURS * HOUR_MS)).toISOString(),
       provider,
       model,
       status: random() < 0.03 ? 500 : 200,
-      inputTokens: 100,
-      outputTokens: 20,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
-      totalTokens: 120,
-      costPicoUsd: 27_000_000n,
-      priceVersion: 'bench',
-      latencyMs: 400,
-      streamed: false,
-      cached: false,
-      mode: 'stored',
-    };
+    });
     await usage.append(record, keep);
   }
 }
@@ -87,7 +73,10 @@ await Promise.all(Array.from({ length: WRITERS }, writer));
 for (let hour = END_MS - HOURS * HOUR_MS; hour < END_MS; hour += HOUR_MS) {
   await rollups.markDirty(ACCOUNT, hour);
 }
-const seal = await sealRollups({ rollups, clock, logger: SILENT }, { lookbackMs: 4 * DAY_MS });
+const seal = await sealRollups(
+  { rollups, clock, logger: SILENT_LOGGER },
+  { lookbackMs: 4 * DAY_MS },
+);
 const seedSeconds = (performance.now() - seedStart) / 1000;
 
 // Act: the same windows, counted both ways.

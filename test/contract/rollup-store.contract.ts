@@ -4,7 +4,6 @@ import type { Currency } from '#core/accounts/account.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import type { Clock } from '#core/ports/clock.ts';
-import type { Logger } from '#core/ports/logger.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -19,6 +18,7 @@ import {
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { prng } from '../fixtures/prng.ts';
+import { SILENT_LOGGER as SILENT } from '../fixtures/silent-logger.ts';
 
 const DAY_SECONDS = 86_400;
 
@@ -32,13 +32,6 @@ export class SettableClock implements Clock {
     return this.current;
   }
 }
-
-const SILENT: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-} as unknown as Logger;
 
 export interface RollupFixture {
   readonly usage: UsageStore;

@@ -1,28 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { countMatchingLogs } from '#core/logs/log-count.ts';
 import { recordMatches, toLogFilter } from '#core/logs/log-query.ts';
-import type { Logger } from '#core/ports/logger.ts';
 import type { UsageLogQuery } from '#core/ports/usage-log-reader.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
 import { prng } from '../../fixtures/prng.ts';
-
-const SILENT: Logger = {
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-} as unknown as Logger;
+import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
+import { usageRecord } from '../../fixtures/usage-record.ts';
 
 const ACCOUNT = 'acct-count';
 /** Traffic spans 2026-01-29 00:00 .. 2026-02-02 00:00 (four days across a month boundary). */
@@ -50,7 +42,7 @@ beforeAll(async () => {
   reader = new DynamoUsageLogReader(options);
   rollups = new DynamoRollupStore(options);
   const usage = new DynamoUsageStore(options);
-  const rolling = new RollingUsageStore({ inner: usage, rollups, logger: SILENT });
+  const rolling = new RollingUsageStore({ inner: usage, rollups, logger: SILENT_LOGGER });
   const random = prng(0xc0ffee);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
@@ -59,26 +51,14 @@ beforeAll(async () => {
     for (let index = 0; index < count; index += 1) {
       const [provider, models] = pick(PROVIDERS);
       const atMs = fromMs + Math.floor(random() * (toMs - fromMs));
-      const record: UsageRecord = {
-        requestId: randomUUID(),
+      const record = usageRecord({
         accountId: ACCOUNT,
         at: new Date(atMs).toISOString(),
         provider,
         model: pick(models),
         ...(random() < 0.6 ? { requester: pick(['alice', 'bob']) } : {}),
         status: pick([200, 200, 200, 400, 429, 500]),
-        inputTokens: 1,
-        outputTokens: 1,
-        cacheReadTokens: 0,
-        cacheWriteTokens: 0,
-        totalTokens: 2,
-        costPicoUsd: 1n,
-        priceVersion: 'v',
-        latencyMs: 5,
-        streamed: false,
-        cached: false,
-        mode: 'stored',
-      };
+      });
       // Most records are kept 30 days; some of the first day's only 2 (expired by the count).
       const keepDays = atMs < START_MS + DAY_MS && random() < 0.3 ? 2 : 30;
       const retention = { expiresAtEpochSeconds: Math.floor(atMs / 1000) + keepDays * 86_400 };
@@ -91,7 +71,7 @@ beforeAll(async () => {
   // Three sealed days, then a fourth day whose traffic arrives after the seal.
   await traffic(400, START_MS, START_MS + 3 * DAY_MS, true);
   clock.set(START_MS + 3 * DAY_MS + HOUR_MS);
-  await sealRollups({ rollups, clock, logger: SILENT }, { lookbackMs: 4 * DAY_MS });
+  await sealRollups({ rollups, clock, logger: SILENT_LOGGER }, { lookbackMs: 4 * DAY_MS });
   await traffic(120, START_MS + 3 * DAY_MS - 2 * HOUR_MS, START_MS + SPAN_MS, false);
   // Now: the fourth day is over and some 2-day records of the first day have expired.
   clock.set(START_MS + SPAN_MS + 30 * 60_000);

@@ -1,33 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { Logger } from '#core/ports/logger.ts';
 import { DAY_MS } from '#core/rollups/buckets.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { createSealRollupsHandler, SWEEP_EVENT } from '#handlers/seal-rollups.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
+import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
+import { usageRecord } from '../../fixtures/usage-record.ts';
 
-const SILENT: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const AT_MS = Date.parse('2026-11-01T10:15:00.000Z');
-const RECORD: UsageRecord = {
-  requestId: 'req-old',
-  accountId: 'acct',
-  at: new Date(AT_MS).toISOString(),
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  status: 200,
-  inputTokens: 1,
-  outputTokens: 1,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  totalTokens: 2,
-  costPicoUsd: 5n,
-  priceVersion: 't',
-  latencyMs: 10,
-  streamed: false,
-  cached: false,
-  mode: 'stored',
-};
+const RECORD = usageRecord({ requestId: 'req-old', at: new Date(AT_MS).toISOString() });
 
 describe('seal-rollups handler', () => {
   it('leaves hours older than 48 h to the daily sweep, which seals them', async () => {
@@ -39,7 +20,7 @@ describe('seal-rollups handler', () => {
     await usage.append(RECORD, keep);
     await rollups.addLive(RECORD, keep);
     clock.set(AT_MS + 10 * DAY_MS);
-    const handler = createSealRollupsHandler({ rollups, clock, logger: SILENT });
+    const handler = createSealRollupsHandler({ rollups, clock, logger: SILENT_LOGGER });
 
     // Act and assert
     expect(await handler({ source: 'aws.events' })).toEqual({ hoursSealed: 0, daysRebuilt: 0 });

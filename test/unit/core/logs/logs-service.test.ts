@@ -14,6 +14,7 @@ import {
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryUsageLog } from '../../../fakes/in-memory-usage-log.ts';
+import { usageRecord } from '../../../fixtures/usage-record.ts';
 
 const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
 const KEEP = { expiresAtEpochSeconds: NOW_MS / 1000 + 86_400 * 30 };
@@ -34,26 +35,11 @@ let log: InMemoryUsageLog;
 let service: LogsService;
 
 function record(accountId: string, minutesAgo: number, overrides: Partial<UsageRecord> = {}) {
-  return {
-    requestId: randomUUID(),
+  return usageRecord({
     accountId,
     at: new Date(NOW_MS - minutesAgo * 60_000).toISOString(),
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 200,
-    inputTokens: 1,
-    outputTokens: 1,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    totalTokens: 2,
-    costPicoUsd: 1n,
-    priceVersion: 'v',
-    latencyMs: 1,
-    streamed: false,
-    cached: false,
-    mode: 'stored',
     ...overrides,
-  } satisfies UsageRecord;
+  });
 }
 
 beforeEach(() => {

@@ -3,31 +3,13 @@ import type { Logger } from '#core/ports/logger.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { usageRecord } from '../../../fixtures/usage-record.ts';
 
 const AT = '2026-02-28T23:40:00.000Z';
-const RECORD: UsageRecord = {
-  requestId: 'req-1',
-  accountId: 'acct',
-  at: AT,
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  status: 200,
-  inputTokens: 1,
-  outputTokens: 1,
-  cacheReadTokens: 0,
-  cacheWriteTokens: 0,
-  totalTokens: 2,
-  costPicoUsd: 5n,
-  priceVersion: 't',
-  latencyMs: 10,
-  streamed: false,
-  cached: false,
-  mode: 'stored',
-};
+const RECORD = usageRecord({ requestId: 'req-1', at: AT, costPicoUsd: 5n, latencyMs: 10 });
 const KEEP = { expiresAtEpochSeconds: 4_102_444_800 };
 
 function logger() {
