@@ -1,12 +1,25 @@
 // Dashboard and Logs in real Chromium: traffic through the proxy with the official openai SDK
-// (successes and one provider error), then the numbers on the Dashboard, the rows in Logs, the
-// error detail, EUR, a model filter and the CSV export.
+// (successes of three models and one provider error), then the numbers on the Dashboard, the rows
+// in Logs, the error detail, a two-model filter on both pages, EUR costs in Logs, its detail and
+// the CSV export. Expected figures are computed from the traffic sent (price table, reported
+// tokens, the shipped fallback rate), never copied from the pages.
 import { readFile } from 'node:fs/promises';
 import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
+import { formatMoneyDecimal } from '../../frontend/src/lib/format.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
 import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
+import {
+  eur6,
+  eurRate8,
+  FALLBACK_RATE_DATE,
+  parseCsv,
+  picoFromDecimal,
+  picoUsdOf,
+  usd6,
+} from './support/expected-money.ts';
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000, interval: 200 });
 
@@ -22,8 +35,34 @@ afterAll(async () => {
   await stack?.close();
 });
 
+/** Successful requests: token counts large enough that EUR and USD differ at 6 decimals. */
+const SUCCESSES = [
+  { model: 'gpt-4o-mini', tokens: { inputTokens: 120_000, outputTokens: 40_000 } },
+  { model: 'gpt-4o-mini', tokens: { inputTokens: 90_000, outputTokens: 15_000 } },
+  { model: 'gpt-4o', tokens: { inputTokens: 60_000, outputTokens: 25_000 } },
+  { model: 'gpt-4.1-mini', tokens: { inputTokens: 30_000, outputTokens: 10_000 } },
+] as const;
+
+/** One request as sent and as Metrion should have recorded it. */
+interface Sent {
+  readonly requestId: string;
+  /** As the provider reported it (a dated id), which is what Logs and filters show. */
+  readonly model: string;
+  readonly status: number;
+  readonly picoUsd: bigint;
+}
+
+const sum = (values: readonly bigint[]) => values.reduce((total, value) => total + value, 0n);
+
+async function logRowIds(): Promise<string[]> {
+  const ids = await page
+    .locator('[data-log-row]')
+    .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-request-id') ?? ''));
+  return ids.sort();
+}
+
 describe('dashboard and logs', () => {
-  it('shows proxied traffic on every tab, in Logs, in EUR, filtered and as CSV', async () => {
+  it('shows proxied traffic on every tab, in Logs, filtered by two models, in EUR and as CSV', async () => {
     await page.goto('/sign-up');
     await page.getByLabel('Email').fill('grace@example.com');
     await page.getByLabel('Password').fill('Corr3ct-Horse-Battery!');
@@ -32,14 +71,25 @@ describe('dashboard and logs', () => {
     await poll(() => page.locator('#metrion-key').textContent()).toMatch(/^sk-metrion-/);
     const metrionKey = (await page.locator('#metrion-key').textContent()) ?? '';
 
+    // Arrange: traffic through the proxy, remembering what each request should cost.
     const openai = new OpenAI({
       baseURL: stack.metrion.proxyBaseUrls.openai,
       apiKey: FAKE_OPENAI_API_KEY,
       defaultHeaders: { 'x-metrion-token': metrionKey },
       maxRetries: 0,
     });
-    for (const model of ['gpt-4o-mini', 'gpt-4o-mini', 'gpt-4o']) {
-      await openai.chat.completions.create({ model, messages: [{ role: 'user', content: 'hi' }] });
+    const sent: Sent[] = [];
+    for (const { model, tokens } of SUCCESSES) {
+      stack.openai.setScenario({ kind: 'ok', tokens });
+      const { data, response } = await openai.chat.completions
+        .create({ model, messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+      sent.push({
+        requestId: response.headers.get('x-metrion-request-id') ?? '',
+        model: data.model,
+        status: 200,
+        picoUsd: picoUsdOf(model, tokens),
+      });
     }
     stack.openai.setScenario({
       kind: 'error',
@@ -51,15 +101,17 @@ describe('dashboard and logs', () => {
       .catch(() => undefined);
     stack.openai.setScenario({ kind: 'ok' });
 
+    // Dashboard: every request, every tab.
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.waitForURL('**/dashboard');
-    const requests = page.getByTestId('card-requests').locator('[data-value]');
+    const cardValue = (testId: string) =>
+      page.getByTestId(testId).locator('[data-value]').textContent();
     await poll(async () => {
       await page.reload();
-      await requests.waitFor();
-      return requests.textContent();
-    }).toBe('4');
-    expect(await page.getByTestId('card-errors').locator('[data-value]').textContent()).toBe('1');
+      await page.getByTestId('card-requests').locator('[data-value]').waitFor();
+      return cardValue('card-requests');
+    }).toBe(String(sent.length + 1));
+    expect(await cardValue('card-errors')).toBe('1');
     expect(await page.locator('[data-fx]').textContent()).toContain('USD');
     await stack.screenshot('20-dashboard-overview');
     for (const tab of ['Costs', 'Tokens', 'Latency', 'Errors']) {
@@ -71,10 +123,13 @@ describe('dashboard and logs', () => {
       'Invalid value for temperature',
     );
 
+    // Logs: one row per request, the error's detail.
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.waitForURL('**/logs');
-    await poll(() => page.locator('[data-log-row]').count()).toBe(4);
-    expect(await page.locator('[data-total-count]').getAttribute('data-total-count')).toBe('4');
+    await poll(() => page.locator('[data-log-row]').count()).toBe(sent.length + 1);
+    expect(await page.locator('[data-total-count]').getAttribute('data-total-count')).toBe(
+      String(sent.length + 1),
+    );
     await stack.screenshot('30-logs');
     await page.locator('[data-log-row][data-status="400"]').getByRole('button').click();
     await poll(() => page.locator('[data-error-message]').textContent()).toContain(
@@ -83,31 +138,117 @@ describe('dashboard and logs', () => {
     await stack.screenshot('31-logs-detail');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
-    // The fake answers with dated model ids (gpt-4o-2024-…): pick the non-mini one.
-    const models = await page.getByLabel('Model').locator('option').allTextContents();
-    const gpt4o = models.find((model) => model.startsWith('gpt-4o') && !model.includes('mini'));
-    await page.getByLabel('Model').selectOption(gpt4o ?? 'gpt-4o');
-    await poll(() => page.locator('[data-log-row]').count()).toBe(1);
-    expect(page.url()).toContain('model=gpt-4o');
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: 'Download CSV' }).click(),
-    ]);
-    const csv = await readFile((await download.path()) ?? '', 'utf8');
-    const lines = csv.trim().split(/\r\n/);
-    expect(lines[0]).toMatch(/^request_id,/);
-    expect(lines).toHaveLength(2);
+    // Two models in the model filter: gpt-4o-mini's and gpt-4o's dated ids. Left out: gpt-4.1-mini
+    // and the failed request, recorded under the requested `gpt-4o-mini` (a prefix of a chosen id).
+    const chosenModels = [...new Set(sent.slice(0, 3).map((request) => request.model))];
+    expect(chosenModels).toHaveLength(2);
+    const chosen = sent.filter((request) => chosenModels.includes(request.model));
+    const chosenIds = chosen.map((request) => request.requestId).sort();
+    // By keyboard: Enter opens the menu on its first option, Space ticks, Escape closes.
+    await page.getByRole('button', { name: 'Model', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await poll(() => page.evaluate(() => document.activeElement?.getAttribute('type'))).toBe(
+      'checkbox',
+    );
+    for (const model of chosenModels) {
+      await page.getByRole('checkbox', { name: model, exact: true }).focus();
+      await page.keyboard.press('Space');
+    }
+    await poll(() => page.getByRole('checkbox', { checked: true }).count()).toBe(2);
+    await stack.screenshot('34-logs-model-filter');
+    await page.keyboard.press('Escape');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Model (2)');
+    expect(await page.getByRole('checkbox').count()).toBe(0);
+    await poll(logRowIds).toEqual(chosenIds);
+    await poll(() => page.locator('[data-total-count]').getAttribute('data-total-count')).toBe(
+      String(chosen.length),
+    );
+    expect(new URL(page.url()).searchParams.getAll('model').sort()).toEqual(
+      [...chosenModels].sort(),
+    );
+    // A reload keeps both models.
+    await page.reload();
+    await poll(logRowIds).toEqual(chosenIds);
+    for (const request of chosen) {
+      const row = page.locator(`[data-request-id="${request.requestId}"]`);
+      expect(await row.locator('[data-cost]').getAttribute('data-cost')).toBe(
+        usd6(request.picoUsd),
+      );
+    }
 
+    // The Dashboard link carries the filter: its numbers cover both models and nothing else.
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL('**/dashboard?**');
+    await poll(() => cardValue('card-requests')).toBe(String(chosen.length));
+    expect(await cardValue('card-errors')).toBe('0');
+    const chosenPicoUsd = sum(chosen.map((request) => request.picoUsd));
+    expect(await cardValue('card-cost')).toBe(
+      formatMoneyDecimal(usd6(chosenPicoUsd), 'USD', 'en-US'),
+    );
+    await page.getByRole('button', { name: 'Model (2)' }).waitFor();
+
+    // EUR: the account's currency from now on.
+    const filtered = new URL(page.url()).search;
     await page.goto('/settings');
     await page.getByLabel('Euro (EUR)').check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('Settings saved.').waitFor();
-    await page.goto('/dashboard');
+    await page.goto(`/dashboard${filtered}`);
     await poll(() => page.locator('[data-fx]').textContent()).toContain('EUR');
-    expect(await page.getByTestId('card-cost').locator('[data-value]').textContent()).toContain(
-      '€',
+    expect(await cardValue('card-cost')).toBe(
+      formatMoneyDecimal(eur6(chosenPicoUsd), 'EUR', 'en-US'),
     );
     await stack.screenshot('22-dashboard-eur');
+
+    // Logs in EUR: each row's cost converted at the fallback rate, the rate named below.
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.waitForURL('**/logs?**');
+    await poll(logRowIds).toEqual(chosenIds);
+    const fxNote = (await page.locator('[data-fx]').textContent()) ?? '';
+    expect(fxNote).toContain(`1 USD = ${eurRate8()} EUR`);
+    expect(fxNote).toContain(FALLBACK_RATE_DATE);
+    expect(await page.getByRole('columnheader', { name: 'Cost (EUR)' }).count()).toBe(1);
+    for (const request of chosen) {
+      const cost = page.locator(`[data-request-id="${request.requestId}"] [data-cost]`);
+      expect(await cost.getAttribute('data-cost')).toBe(eur6(request.picoUsd));
+      expect(await cost.textContent()).toBe(
+        formatMoneyDecimal(eur6(request.picoUsd), 'EUR', 'en-US'),
+      );
+    }
+    await stack.screenshot('32-logs-eur');
+    // The detail: EUR, the exact USD and the rate.
+    const [first] = chosen;
+    await page.locator(`[data-request-id="${first?.requestId}"]`).getByRole('button').click();
+    const exactUsd = page.getByRole('dialog').locator('[data-cost-usd]');
+    await exactUsd.waitFor();
+    expect(picoFromDecimal((await exactUsd.getAttribute('data-cost-usd')) ?? '')).toBe(
+      first?.picoUsd,
+    );
+    const detail = (await page.getByRole('dialog').textContent()) ?? '';
+    expect(detail).toContain(formatMoneyDecimal(eur6(first?.picoUsd ?? 0n), 'EUR', 'en-US'));
+    expect(detail).toContain(`1 USD = ${eurRate8()} EUR`);
+    await stack.screenshot('33-logs-detail-eur');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+
+    // The CSV export: the filtered requests with cost and currency in EUR.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV' }).click(),
+    ]);
+    const [header, ...lines] = parseCsv(await readFile((await download.path()) ?? '', 'utf8'));
+    expect(header).toEqual([...LOGS_CSV_COLUMNS]);
+    const cell = (line: readonly string[], column: (typeof LOGS_CSV_COLUMNS)[number]) =>
+      line[LOGS_CSV_COLUMNS.indexOf(column)];
+    expect(lines.map((line) => cell(line, 'request_id')).sort()).toEqual(chosenIds);
+    for (const line of lines) {
+      const request = chosen.find((item) => item.requestId === cell(line, 'request_id'));
+      expect(cell(line, 'model')).toBe(request?.model);
+      expect(cell(line, 'currency')).toBe('EUR');
+      expect(cell(line, 'cost')).toBe(eur6(request?.picoUsd ?? -1n));
+      expect(picoFromDecimal(cell(line, 'cost_usd') ?? '')).toBe(request?.picoUsd);
+      expect(cell(line, 'fx_rate')).toBe(eurRate8());
+      expect(cell(line, 'fx_rate_date')).toBe(FALLBACK_RATE_DATE);
+    }
     expect(stack.browserErrors).toEqual([]);
-  }, 110_000);
+  }, 180_000);
 });

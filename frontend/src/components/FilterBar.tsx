@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import {
   DASHBOARD_RANGES,
   type DashboardRange,
+  NO_REQUESTER_FILTER,
 } from '../../../functions/contracts/dashboard-api.ts';
 import { api } from '../lib/api-client.ts';
 import {
+  FILTER_NAMES,
   type FilterName,
   fromLocalInput,
   type SharedFilters,
+  toggleFilter,
   toLocalInput,
 } from '../lib/filters.ts';
 
@@ -75,7 +78,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
     };
   }, [range, customFrom, customTo]);
 
-  const choose = (name: FilterName, value: string) => onChange({ ...filters, [name]: value });
+  const anyFilter = FILTER_NAMES.some((name) => filters[name].length > 0);
 
   return (
     <div className="filter-bar">
@@ -125,27 +128,142 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
         </form>
       )}
       <div className="filters">
-        {(['model', 'provider', 'requester', 'status'] as const).map((name) => {
-          const options =
-            dimensions[name].includes(filters[name]) || filters[name] === ''
-              ? dimensions[name]
-              : [filters[name], ...dimensions[name]];
-          return (
-            <label key={name} className="filters__item">
-              <span>{FILTER_LABELS[name]}</span>
-              <select value={filters[name]} onChange={(event) => choose(name, event.target.value)}>
-                <option value="">All</option>
-                {name === 'requester' && <option value="-">No requester</option>}
-                {options.map((value) => (
-                  <option key={value} value={value}>
-                    {value}
-                  </option>
-                ))}
-              </select>
-            </label>
-          );
-        })}
+        {FILTER_NAMES.map((name) => (
+          <FilterMenu
+            key={name}
+            label={FILTER_LABELS[name]}
+            options={filterOptions(name, dimensions[name], filters[name])}
+            selected={filters[name]}
+            onToggle={(value) => onChange(toggleFilter(filters, name, value))}
+            onClear={() => onChange({ ...filters, [name]: [] })}
+          />
+        ))}
+        {anyFilter && (
+          <button
+            type="button"
+            className="button button--secondary button--small filters__clear"
+            onClick={() =>
+              onChange({ ...filters, model: [], provider: [], requester: [], status: [] })
+            }
+          >
+            Clear filters
+          </button>
+        )}
       </div>
+    </div>
+  );
+}
+
+interface FilterOption {
+  readonly value: string;
+  readonly label: string;
+}
+
+/** The values seen in the range, plus chosen ones not seen (so they can be unticked). */
+function filterOptions(
+  name: FilterName,
+  seen: readonly string[],
+  selected: readonly string[],
+): FilterOption[] {
+  const values = [
+    ...new Set([...(name === 'requester' ? [NO_REQUESTER_FILTER] : []), ...seen, ...selected]),
+  ];
+  return values.map((value) => ({
+    value,
+    label: name === 'requester' && value === NO_REQUESTER_FILTER ? 'No requester' : value,
+  }));
+}
+
+interface FilterMenuProps {
+  readonly label: string;
+  readonly options: readonly FilterOption[];
+  readonly selected: readonly string[];
+  readonly onToggle: (value: string) => void;
+  readonly onClear: () => void;
+}
+
+/**
+ * One filter as a disclosure button ("Model (2)") opening a list of checkboxes. Tab and Space
+ * work as usual inside; Escape, a click outside or focus moving outside closes it.
+ */
+function FilterMenu({ label, options, selected, onToggle, onClear }: FilterMenuProps) {
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const panelId = useId();
+
+  useEffect(() => {
+    if (!open) return;
+    root.current?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.focus();
+    const outside = (event: Event) =>
+      !(event.target instanceof Node && root.current?.contains(event.target));
+    const closeWhenOutside = (event: Event) => {
+      if (outside(event)) setOpen(false);
+    };
+    const closeOnEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || outside(event)) return;
+      event.preventDefault();
+      setOpen(false);
+      toggle.current?.focus();
+    };
+    document.addEventListener('pointerdown', closeWhenOutside);
+    document.addEventListener('focusin', closeWhenOutside);
+    document.addEventListener('keydown', closeOnEscape);
+    return () => {
+      document.removeEventListener('pointerdown', closeWhenOutside);
+      document.removeEventListener('focusin', closeWhenOutside);
+      document.removeEventListener('keydown', closeOnEscape);
+    };
+  }, [open]);
+
+  return (
+    <div className="filter-menu" ref={root}>
+      <button
+        ref={toggle}
+        type="button"
+        className="filter-menu__toggle"
+        aria-expanded={open}
+        aria-controls={panelId}
+        data-active={selected.length > 0 ? '' : undefined}
+        title={selected.length > 0 ? selected.join(', ') : undefined}
+        onClick={() => setOpen((isOpen) => !isOpen)}
+      >
+        {label}
+        {selected.length > 0 && ` (${selected.length})`}
+      </button>
+      {open && (
+        <div id={panelId} className="filter-menu__panel" tabIndex={-1}>
+          <fieldset>
+            <legend className="visually-hidden">{label}</legend>
+            {options.length === 0 ? (
+              <p className="muted filter-menu__none">No values in this range.</p>
+            ) : (
+              options.map((option) => (
+                <label key={option.value} className="filter-menu__option">
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(option.value)}
+                    onChange={() => onToggle(option.value)}
+                  />
+                  {option.label}
+                </label>
+              ))
+            )}
+          </fieldset>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            disabled={selected.length === 0}
+            onClick={() => {
+              onClear();
+              setOpen(false);
+              toggle.current?.focus();
+            }}
+          >
+            Clear {label.toLowerCase()}
+          </button>
+        </div>
+      )}
     </div>
   );
 }

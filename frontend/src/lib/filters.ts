@@ -2,21 +2,23 @@ import {
   DASHBOARD_RANGES,
   type DashboardRange,
 } from '../../../functions/contracts/dashboard-api.ts';
-import type { QueryParams } from './api-client.ts';
+import { type QueryParams, queryString } from './api-client.ts';
 
 /**
  * The range and filters the Dashboard and Logs share. They live in the page's query string
- * (`?range=7d&model=gpt-4o-mini`), so switching between the two pages keeps them.
+ * (`?range=7d&model=gpt-4o-mini&model=gpt-4o`), so links, reloads and switching between the two
+ * pages keep them. Each filter holds any number of values: the API matches any of one filter's
+ * values (OR) and all filters together (AND); an empty list does not filter.
  */
 export interface SharedFilters {
   readonly range: DashboardRange;
   /** Only with `range=custom`: ISO instants. */
   readonly from: string;
   readonly to: string;
-  readonly model: string;
-  readonly provider: string;
-  readonly requester: string;
-  readonly status: string;
+  readonly model: readonly string[];
+  readonly provider: readonly string[];
+  readonly requester: readonly string[];
+  readonly status: readonly string[];
 }
 
 export const FILTER_NAMES = ['model', 'provider', 'requester', 'status'] as const;
@@ -26,13 +28,18 @@ export const DEFAULT_FILTERS: SharedFilters = {
   range: '24h',
   from: '',
   to: '',
-  model: '',
-  provider: '',
-  requester: '',
-  status: '',
+  model: [],
+  provider: [],
+  requester: [],
+  status: [],
 };
 
-/** The shared filters from a query string (unknown values fall back to the defaults). */
+/** The non-empty values of a repeated parameter, each once, in the order given. */
+function distinctValues(values: readonly string[]): string[] {
+  return [...new Set(values.filter((value) => value !== ''))];
+}
+
+/** The shared filters from a query string (unknown ranges fall back to the default). */
 export function readFilters(search: URLSearchParams): SharedFilters {
   const range = search.get('range') ?? '';
   const isRange = (value: string): value is DashboardRange =>
@@ -41,35 +48,47 @@ export function readFilters(search: URLSearchParams): SharedFilters {
     range: isRange(range) ? range : '24h',
     from: search.get('from') ?? '',
     to: search.get('to') ?? '',
-    model: search.get('model') ?? '',
-    provider: search.get('provider') ?? '',
-    requester: search.get('requester') ?? '',
-    status: search.get('status') ?? '',
+    model: distinctValues(search.getAll('model')),
+    provider: distinctValues(search.getAll('provider')),
+    requester: distinctValues(search.getAll('requester')),
+    status: distinctValues(search.getAll('status')),
   };
 }
 
-/** The API query for the filters (empty filters left out; from/to only for custom ranges). */
+/**
+ * The API query for the filters: each filter as a repeated parameter (empty ones left out),
+ * from/to only for custom ranges.
+ */
 export function filterQuery(filters: SharedFilters): QueryParams {
-  const query: Record<string, string> = { range: filters.range };
+  const query: Record<string, string | readonly string[]> = { range: filters.range };
   if (filters.range === 'custom') {
     query.from = filters.from;
     query.to = filters.to;
   }
   for (const name of FILTER_NAMES) {
-    if (filters[name] !== '') query[name] = filters[name];
+    if (filters[name].length > 0) query[name] = filters[name];
   }
   return query;
 }
 
+/** The filters with `value` added to or removed from filter `name`. */
+export function toggleFilter(
+  filters: SharedFilters,
+  name: FilterName,
+  value: string,
+): SharedFilters {
+  const values = filters[name];
+  return {
+    ...filters,
+    [name]: values.includes(value) ? values.filter((item) => item !== value) : [...values, value],
+  };
+}
+
 /** Writes the filters into the address bar (no reload) so links and reloads keep them. */
 export function storeFilters(filters: SharedFilters): void {
-  const search = new URLSearchParams();
-  for (const [name, value] of Object.entries(filterQuery(filters))) {
-    search.set(name, typeof value === 'string' ? value : (value[0] ?? ''));
-  }
-  if (filters.range === '24h') search.delete('range');
-  const text = search.toString();
-  history.replaceState(null, '', `${location.pathname}${text === '' ? '' : `?${text}`}`);
+  const query = filterQuery(filters);
+  const text = queryString(filters.range === '24h' ? { ...query, range: '' } : query);
+  history.replaceState(null, '', `${location.pathname}${text}${location.hash}`);
 }
 
 /** `YYYY-MM-DDTHH:mm` (datetime-local, UTC) from an ISO instant, and back. */

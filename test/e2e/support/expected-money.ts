@@ -1,0 +1,93 @@
+// What the pages should show for the traffic a test sent, computed here from the price table,
+// the token counts the fake reported and the shipped fallback rate, in exact bigint arithmetic
+// (independent of the server's conversion code).
+import { FALLBACK_FX } from '#core/currency/fx.ts';
+import { PRICES } from '#core/pricing/prices.ts';
+
+/** Exact USD cost of one OpenAI request in pico-USD (micro-USD per MTok × tokens). */
+export function picoUsdOf(
+  model: keyof typeof PRICES.openai,
+  tokens: { readonly inputTokens: number; readonly outputTokens: number },
+): bigint {
+  const price = PRICES.openai[model];
+  return (
+    BigInt(tokens.inputTokens) * BigInt(price.inputMicrosPerMTok) +
+    BigInt(tokens.outputTokens) * BigInt(price.outputMicrosPerMTok)
+  );
+}
+
+/** `"0.000123400000"` (any number of decimals) as pico-USD. */
+export function picoFromDecimal(text: string): bigint {
+  const match = /^(\d+)(?:\.(\d{1,12}))?$/.exec(text);
+  if (!match) throw new Error(`Not a decimal with at most 12 places: ${text}`);
+  return BigInt(`${match[1]}${(match[2] ?? '').padEnd(12, '0')}`);
+}
+
+function halfEven(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  const twice = (numerator % denominator) * 2n;
+  return twice > denominator || (twice === denominator && quotient % 2n === 1n)
+    ? quotient + 1n
+    : quotient;
+}
+
+function decimal(scaled: bigint, places: number): string {
+  const digits = scaled.toString().padStart(places + 1, '0');
+  return `${digits.slice(0, -places)}.${digits.slice(-places)}`;
+}
+
+/** EUR per USD of the fallback quote as a fraction (the quote is USD per EUR). */
+function eurPerUsd(): { numerator: bigint; denominator: bigint } {
+  const [whole, fraction = ''] = FALLBACK_FX.usdPerEur.split('.');
+  return { numerator: 10n ** BigInt(fraction.length), denominator: BigInt(`${whole}${fraction}`) };
+}
+
+/** Pico-USD as USD with 6 decimals, rounded half to even. */
+export function usd6(picoUsd: bigint): string {
+  return decimal(halfEven(picoUsd, 1_000_000n), 6);
+}
+
+/** Pico-USD converted to EUR at the fallback rate, 6 decimals, rounded half to even once. */
+export function eur6(picoUsd: bigint): string {
+  const rate = eurPerUsd();
+  return decimal(halfEven(picoUsd * rate.numerator, rate.denominator * 1_000_000n), 6);
+}
+
+/** The fallback EUR rate as the API shows it: EUR per USD, 8 decimals. */
+export function eurRate8(): string {
+  const rate = eurPerUsd();
+  return decimal(halfEven(rate.numerator * 10n ** 8n, rate.denominator), 8);
+}
+
+/** Reference date of the fallback rate (the local stack stores no ECB rate). */
+export const FALLBACK_RATE_DATE = FALLBACK_FX.date;
+
+/** RFC 4180 lines (quoted cells, doubled quotes, CRLF) as rows of cells. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (quoted) {
+      if (char === '"' && text[index + 1] === '"') {
+        cell += '"';
+        index += 1;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[index + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      index += 1;
+    } else cell += char;
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
+  return rows;
+}
