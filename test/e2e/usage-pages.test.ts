@@ -9,13 +9,13 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import { formatMoneyDecimal } from '../../frontend/src/lib/format.ts';
+import { parseCsv } from '../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
 import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
 import {
   eur6,
   eurRate8,
   FALLBACK_RATE_DATE,
-  parseCsv,
   picoFromDecimal,
   picoUsdOf,
   usd6,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import { convertPicoUsd, displayRate, FALLBACK_FX } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   expectApiError,
@@ -84,35 +85,6 @@ function picoUsdOf(decimal: string | null): bigint | null {
   if (decimal === null) return null;
   const [whole = '0', fraction = ''] = decimal.split('.');
   return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, '0'));
-}
-
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (quoted) {
-      if (char === '"' && text[index + 1] === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"') quoted = true;
-    else if (char === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (char === '\r' && text[index + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      index += 1;
-    } else cell += char;
-  }
-  expect(cell, 'the CSV ends with CRLF').toBe('');
-  return rows;
 }
 
 beforeAll(async () => {
@@ -345,7 +317,9 @@ describe('GET /api/logs/export.csv', () => {
     expect(response.headers.get('content-disposition')).toMatch(
       /^attachment; filename="metrion-logs-/,
     );
-    const [header, ...rows] = parseCsv(await response.text());
+    const text = await response.text();
+    expect(text.endsWith('\r\n')).toBe(true);
+    const [header, ...rows] = parseCsv(text);
     expect(header).toEqual([...LOGS_CSV_COLUMNS]);
     const column = (name: (typeof LOGS_CSV_COLUMNS)[number]) => LOGS_CSV_COLUMNS.indexOf(name);
     const expected = live.filter((record) => record.provider !== 'anthropic');
