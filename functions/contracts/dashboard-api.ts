@@ -21,8 +21,16 @@ export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
 /** Requests without `x-metrion-user` have no requester; this filter value selects them. */
 export const NO_REQUESTER_FILTER = '-';
 
+/**
+ * Most values one filter accepts (`?model=a&model=b…`), on every dashboard and Logs route; more
+ * is 400 `invalid_request`. The filter bar refuses to select more.
+ */
+export const MAX_FILTER_VALUES = 20;
+
+const tooManyValues = `A filter takes at most ${MAX_FILTER_VALUES} values.`;
+
 const repeated = z
-  .union([z.string(), z.array(z.string())])
+  .union([z.string(), z.array(z.string()).max(MAX_FILTER_VALUES, tooManyValues)])
   .optional()
   .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
 
@@ -45,7 +53,7 @@ export const dashboardQuerySchema = z
     provider: repeated,
     requester: repeated,
     status: z
-      .union([statusFilter, z.array(statusFilter)])
+      .union([statusFilter, z.array(statusFilter).max(MAX_FILTER_VALUES, tooManyValues)])
       .optional()
       .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
   })

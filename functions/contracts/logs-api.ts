@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { fxSchema } from './dashboard-api.ts';
+import { fxSchema, MAX_FILTER_VALUES } from './dashboard-api.ts';
 
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
@@ -40,10 +40,13 @@ export const statusFilterSchema = z
 /** Requests without `x-metrion-user` have no requester; this requester filter value selects them. */
 export const NO_REQUESTER = '-';
 
-/** One value or a repeated parameter (`?model=a&model=b`), always an array after parsing. */
+/**
+ * One value or a repeated parameter (`?model=a&model=b`), always an array after parsing; at most
+ * {@link MAX_FILTER_VALUES} values (shared with the Dashboard's filters).
+ */
 function repeated<T extends z.ZodType<string>>(value: T) {
   return z
-    .union([value, z.array(value).max(20)])
+    .union([value, z.array(value).max(MAX_FILTER_VALUES)])
     .optional()
     .transform((given) => (given === undefined ? [] : Array.isArray(given) ? given : [given]));
 }

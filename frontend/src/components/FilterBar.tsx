@@ -2,12 +2,14 @@ import { useEffect, useId, useRef, useState } from 'react';
 import {
   DASHBOARD_RANGES,
   type DashboardRange,
+  MAX_FILTER_VALUES,
   NO_REQUESTER_FILTER,
 } from '../../../functions/contracts/dashboard-api.ts';
 import { api } from '../lib/api-client.ts';
 import {
   FILTER_NAMES,
   type FilterName,
+  filterFull,
   fromLocalInput,
   type SharedFilters,
   toggleFilter,
@@ -27,6 +29,14 @@ const FILTER_LABELS: Readonly<Record<FilterName, string>> = {
   provider: 'Provider',
   requester: 'Requester',
   status: 'Status',
+};
+
+/** Plural nouns for the "Up to 20 models" hint. */
+const FILTER_PLURALS: Readonly<Record<FilterName, string>> = {
+  model: 'models',
+  provider: 'providers',
+  requester: 'requesters',
+  status: 'statuses',
 };
 
 interface Dimensions {
@@ -132,6 +142,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
           <FilterMenu
             key={name}
             label={FILTER_LABELS[name]}
+            plural={FILTER_PLURALS[name]}
             options={filterOptions(name, dimensions[name], filters[name])}
             selected={filters[name]}
             onToggle={(value) => onChange(toggleFilter(filters, name, value))}
@@ -176,6 +187,8 @@ function filterOptions(
 
 interface FilterMenuProps {
   readonly label: string;
+  /** What the values are called in the limit hint: `models`. */
+  readonly plural: string;
   readonly options: readonly FilterOption[];
   readonly selected: readonly string[];
   readonly onToggle: (value: string) => void;
@@ -186,8 +199,11 @@ interface FilterMenuProps {
  * One filter as a disclosure button ("Model (2)") opening a list of checkboxes. Tab and Space
  * work as usual inside; Escape, a click outside or focus moving outside closes it.
  */
-function FilterMenu({ label, options, selected, onToggle, onClear }: FilterMenuProps) {
+function FilterMenu({ label, plural, options, selected, onToggle, onClear }: FilterMenuProps) {
   const [open, setOpen] = useState(false);
+  // At the API's limit the unticked boxes are disabled, so a request can never carry more.
+  const full = filterFull(selected);
+  const hintId = useId();
   const root = useRef<HTMLDivElement>(null);
   const toggle = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -238,18 +254,28 @@ function FilterMenu({ label, options, selected, onToggle, onClear }: FilterMenuP
             {options.length === 0 ? (
               <p className="muted filter-menu__none">No values in this range.</p>
             ) : (
-              options.map((option) => (
-                <label key={option.value} className="filter-menu__option">
-                  <input
-                    type="checkbox"
-                    checked={selected.includes(option.value)}
-                    onChange={() => onToggle(option.value)}
-                  />
-                  {option.label}
-                </label>
-              ))
+              options.map((option) => {
+                const checked = selected.includes(option.value);
+                return (
+                  <label key={option.value} className="filter-menu__option">
+                    <input
+                      type="checkbox"
+                      checked={checked}
+                      disabled={full && !checked}
+                      aria-describedby={full && !checked ? hintId : undefined}
+                      onChange={() => onToggle(option.value)}
+                    />
+                    {option.label}
+                  </label>
+                );
+              })
             )}
           </fieldset>
+          {full && (
+            <p id={hintId} className="muted filter-menu__hint">
+              Up to {MAX_FILTER_VALUES} {plural}
+            </p>
+          )}
           <button
             type="button"
             className="button button--secondary button--small"

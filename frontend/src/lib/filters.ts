@@ -1,6 +1,7 @@
 import {
   DASHBOARD_RANGES,
   type DashboardRange,
+  MAX_FILTER_VALUES,
 } from '../../../functions/contracts/dashboard-api.ts';
 import { type QueryParams, queryString } from './api-client.ts';
 
@@ -34,9 +35,17 @@ export const DEFAULT_FILTERS: SharedFilters = {
   status: [],
 };
 
-/** The non-empty values of a repeated parameter, each once, in the order given. */
+/**
+ * The non-empty values of a repeated parameter, each once, in the order given; only the first
+ * {@link MAX_FILTER_VALUES} (the API refuses more).
+ */
 function distinctValues(values: readonly string[]): string[] {
-  return [...new Set(values.filter((value) => value !== ''))];
+  return [...new Set(values.filter((value) => value !== ''))].slice(0, MAX_FILTER_VALUES);
+}
+
+/** Whether a filter holds as many values as the API accepts, so no further one can be added. */
+export function filterFull(values: readonly string[]): boolean {
+  return values.length >= MAX_FILTER_VALUES;
 }
 
 /** The shared filters from a query string (unknown ranges fall back to the default). */
@@ -71,13 +80,17 @@ export function filterQuery(filters: SharedFilters): QueryParams {
   return query;
 }
 
-/** The filters with `value` added to or removed from filter `name`. */
+/**
+ * The filters with `value` added to or removed from filter `name`; unchanged when adding to a
+ * full filter ({@link filterFull}).
+ */
 export function toggleFilter(
   filters: SharedFilters,
   name: FilterName,
   value: string,
 ): SharedFilters {
   const values = filters[name];
+  if (!values.includes(value) && filterFull(values)) return filters;
   return {
     ...filters,
     [name]: values.includes(value) ? values.filter((item) => item !== value) : [...values, value],

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney } from '../../../frontend/src/lib/format.ts';
+import {
+  formatMoney,
+  formatMoneyDecimal,
+  formatMoneyTick,
+} from '../../../frontend/src/lib/format.ts';
 
 describe('formatMoney', () => {
   it.each([
@@ -20,5 +24,56 @@ describe('formatMoney', () => {
   it('shows sub-cent amounts with significant digits instead of $0.00', () => {
     expect(formatMoney(4_200, 'USD', 'en-US')).toBe('$0.0042');
     expect(formatMoney(123, 'USD', 'en-US')).toBe('$0.000123');
+  });
+});
+
+describe('formatMoneyDecimal', () => {
+  it.each([
+    ['12.345678', 'USD', '$12.35'],
+    ['0.0042', 'USD', '$0.0042'],
+    ['-0.000123', 'EUR', '-€0.000123'],
+    ['1234', 'CHF', 'CHF\u00a01,234.00'],
+  ] as const)('formats %s %s as %s', (amount, currency, expected) => {
+    expect(formatMoneyDecimal(amount, currency, 'en-US')).toBe(expected);
+  });
+
+  it.each([
+    ['0.000025', 6, '€0.000025'],
+    ['1.5', 2, '€1.50'],
+    ['1234', 0, '€1,234'],
+    // The fixed decimals win over the sub-cent rule: every tick of an axis looks alike.
+    ['0.0042', 2, '€0.00'],
+  ] as const)('formats %s with exactly %i decimals as %s', (amount, digits, expected) => {
+    expect(formatMoneyDecimal(amount, 'EUR', 'en-US', digits)).toBe(expected);
+  });
+
+  it('keeps amounts beyond float precision exact', () => {
+    expect(formatMoneyDecimal('9007199254740993.5', 'USD', 'en-US', 1)).toBe(
+      '$9,007,199,254,740,993.5',
+    );
+  });
+});
+
+describe('formatMoneyTick', () => {
+  it('gives every tick of an axis the decimals its step needs, at least 2 below 1', () => {
+    const ticks = [0, 0.05, 0.1, 0.15].map((value) => formatMoneyTick(value, 0.05, 'USD', 'en-US'));
+
+    expect(ticks).toEqual(['$0.00', '$0.05', '$0.10', '$0.15']);
+  });
+
+  it.each([
+    [0.000025, 0.000025, 'EUR', '€0.000025'],
+    [1.5, 0.5, 'CHF', 'CHF\u00a01.50'],
+    [1000, 250, 'USD', '$1,000'],
+    [-0.5, 0.25, 'USD', '-$0.50'],
+    // A step small enough that JavaScript prints it with an exponent (1e-7).
+    [3e-7, 1e-7, 'USD', '$0.0000003'],
+  ] as const)('formats %d with step %d in %s as %s', (value, step, currency, expected) => {
+    expect(formatMoneyTick(value, step, currency, 'en-US')).toBe(expected);
+  });
+
+  it('does not show float noise of the computed tick values', () => {
+    // 0.1 + 0.2 is 0.30000000000000004 as a float.
+    expect(formatMoneyTick(0.1 + 0.2, 0.1, 'USD', 'en-US')).toBe('$0.30');
   });
 });

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { dashboardQuerySchema } from '#contracts/dashboard-api.ts';
+import { listLogsQuerySchema } from '#contracts/logs-api.ts';
 import { InvalidRequestError } from '#core/errors.ts';
 import { parseQuery, queryParameters } from '#handlers/http/query-string.ts';
 
@@ -40,5 +41,24 @@ describe('query strings', () => {
         InvalidRequestError,
       );
     }
+  });
+
+  it.each([
+    ['dashboard', dashboardQuerySchema],
+    ['logs', listLogsQuerySchema],
+  ] as const)('accepts 20 values per %s filter and refuses a 21st', (_api, schema) => {
+    const values = (count: number, pick: (index: number) => string) =>
+      Array.from({ length: count }, (_, index) => pick(index));
+    const models = (count: number) => values(count, (index) => `model-${index}`);
+    const statuses = (count: number) => values(count, (index) => String(400 + index));
+
+    expect(parseQuery(event(null, { model: models(20) }), schema).model).toHaveLength(20);
+    expect(parseQuery(event(null, { status: statuses(20) }), schema).status).toHaveLength(20);
+    expect(() => parseQuery(event(null, { model: models(21) }), schema)).toThrow(
+      InvalidRequestError,
+    );
+    expect(() => parseQuery(event(null, { status: statuses(21) }), schema)).toThrow(
+      InvalidRequestError,
+    );
   });
 });
