@@ -7,7 +7,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
@@ -16,6 +15,7 @@ import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.t
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import { DynamoUnavailableError, dynamoCall } from './dynamo-errors.ts';
+import { queryPages } from './query-pages.ts';
 
 export interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -250,25 +250,18 @@ export class DynamoAccountStore implements AccountStore {
   /** Consistent Query on `begins_with(sk, 'PROVIDER_KEY#')`; sort-key order is provider-id order. */
   async listProviderKeys(accountId: string): Promise<StoredProviderKey[]> {
     const keys: StoredProviderKey[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: {
-              ':pk': accountPk(accountId),
-              ':prefix': PROVIDER_KEY_PREFIX,
-            },
-            ConsistentRead: true,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of output.Items ?? []) keys.push(toProviderKey(item as ProviderKeyItem));
-      exclusiveStartKey = output.LastEvaluatedKey;
-    } while (exclusiveStartKey !== undefined);
+    const pages = queryPages(this.#client, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': accountPk(accountId),
+        ':prefix': PROVIDER_KEY_PREFIX,
+      },
+      ConsistentRead: true,
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) keys.push(toProviderKey(item as ProviderKeyItem));
+    }
     return keys;
   }
 

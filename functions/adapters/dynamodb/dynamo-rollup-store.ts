@@ -4,7 +4,6 @@ import {
   DeleteCommand,
   type DynamoDBDocumentClient,
   PutCommand,
-  QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -30,6 +29,7 @@ import {
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { queryPages } from './query-pages.ts';
 
 /*
  * Items (all in the `usage` table, next to the raw `ACCOUNT#<id>` / `REQ#...` records):
@@ -185,20 +185,10 @@ export class DynamoRollupStore implements RollupStore {
     limit = Number.POSITIVE_INFINITY,
   ): Promise<Item[]> {
     const items: Item[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            ...input,
-            TableName: this.#tableName,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      items.push(...((output.Items ?? []) as Item[]));
-      exclusiveStartKey = output.LastEvaluatedKey;
-    } while (exclusiveStartKey !== undefined && items.length < limit);
+    for await (const page of queryPages(this.#client, { ...input, TableName: this.#tableName })) {
+      items.push(...((page.Items ?? []) as Item[]));
+      if (items.length >= limit) break;
+    }
     return items;
   }
 
@@ -433,32 +423,26 @@ export class DynamoRollupStore implements RollupStore {
   ): Promise<UsageRecord[]> {
     if (limit < 1 || !(toMs > fromMs)) return [];
     const found: UsageRecord[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-            FilterExpression: 'expiresAtEpochSeconds > :now',
-            ExpressionAttributeValues: {
-              ':pk': errorsPk(accountId),
-              ':from': bucketIso(fromMs),
-              ':to': `${bucketIso(toMs - 1)}${HIGH}`,
-              ':now': this.#nowEpochSeconds(),
-            },
-            ScanIndexForward: false,
-            Limit: 100,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of output.Items ?? []) {
+    const pages = queryPages(this.#client, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      FilterExpression: 'expiresAtEpochSeconds > :now',
+      ExpressionAttributeValues: {
+        ':pk': errorsPk(accountId),
+        ':from': bucketIso(fromMs),
+        ':to': `${bucketIso(toMs - 1)}${HIGH}`,
+        ':now': this.#nowEpochSeconds(),
+      },
+      ScanIndexForward: false,
+      Limit: 100,
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) {
         const record = toRecord(item as Item);
         if (accept(record)) found.push(record);
       }
-      exclusiveStartKey = output.LastEvaluatedKey;
-    } while (exclusiveStartKey !== undefined && found.length < limit);
+      if (found.length >= limit) break;
+    }
     return found.slice(0, limit);
   }
 }

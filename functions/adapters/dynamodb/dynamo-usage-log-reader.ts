@@ -10,6 +10,7 @@ import type {
 } from '#core/ports/usage-log-reader.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { queryPages } from './query-pages.ts';
 import { USAGE_BY_REQUEST_ID_INDEX } from './table-definitions.ts';
 
 export interface DynamoUsageLogReaderOptions {
@@ -165,25 +166,24 @@ export class DynamoUsageLogReader implements UsageLogReader {
       ? Math.max(FILTERED_PAGE_ITEMS, query.limit + 1)
       : query.limit + 1;
     const items: Item[] = [];
-    let startKey: Record<string, unknown> | undefined =
-      query.after === undefined
-        ? undefined
-        : { pk: accountPk(query.accountId), sk: `${REQUEST_SK_PREFIX}${query.after}` };
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            ...base,
-            ScanIndexForward: false,
-            Limit: pageItems,
-            ExclusiveStartKey: startKey,
+    const pages = queryPages(this.#client, {
+      TableName: this.#tableName,
+      ...base,
+      ScanIndexForward: false,
+      Limit: pageItems,
+      ...(query.after === undefined
+        ? {}
+        : {
+            ExclusiveStartKey: {
+              pk: accountPk(query.accountId),
+              sk: `${REQUEST_SK_PREFIX}${query.after}`,
+            },
           }),
-        ),
-      );
-      items.push(...((output.Items ?? []) as Item[]));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined && items.length <= query.limit);
+    });
+    for await (const page of pages) {
+      items.push(...((page.Items ?? []) as Item[]));
+      if (items.length > query.limit) break;
+    }
     const page = items.slice(0, query.limit);
     const last = page.at(-1);
     return {
@@ -198,21 +198,12 @@ export class DynamoUsageLogReader implements UsageLogReader {
   async countLogs(query: UsageLogQuery): Promise<number> {
     const base = windowQuery(query, this.#nowEpochSeconds());
     let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            ...base,
-            Select: 'COUNT',
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      count += output.Count ?? 0;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey !== undefined);
+    const pages = queryPages(this.#client, {
+      TableName: this.#tableName,
+      ...base,
+      Select: 'COUNT',
+    });
+    for await (const page of pages) count += page.Count ?? 0;
     return count;
   }
 

@@ -1,9 +1,10 @@
 // UsageStore on DynamoDB: PutItem (conditional, idempotent), Query (newest first, expired filtered).
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
 import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { queryPages } from './query-pages.ts';
 
 export interface DynamoUsageStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -85,28 +86,22 @@ export class DynamoUsageStore implements UsageStore {
     if (limit < 1) return [];
     const nowEpochSeconds = Math.floor(this.#clock.nowMs() / 1000);
     const records: UsageRecord[] = [];
-    let exclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const output = await dynamoCall('Query', () =>
-        this.#client.send(
-          new QueryCommand({
-            TableName: this.#tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            FilterExpression: 'expiresAtEpochSeconds > :now',
-            ExpressionAttributeValues: {
-              ':pk': accountPk(accountId),
-              ':prefix': REQUEST_SK_PREFIX,
-              ':now': nowEpochSeconds,
-            },
-            ScanIndexForward: false,
-            Limit: limit,
-            ExclusiveStartKey: exclusiveStartKey,
-          }),
-        ),
-      );
-      for (const item of output.Items ?? []) records.push(toRecord(item as UsageItem));
-      exclusiveStartKey = output.LastEvaluatedKey;
-    } while (exclusiveStartKey !== undefined && records.length < limit);
+    const pages = queryPages(this.#client, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'expiresAtEpochSeconds > :now',
+      ExpressionAttributeValues: {
+        ':pk': accountPk(accountId),
+        ':prefix': REQUEST_SK_PREFIX,
+        ':now': nowEpochSeconds,
+      },
+      ScanIndexForward: false,
+      Limit: limit,
+    });
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) records.push(toRecord(item as UsageItem));
+      if (records.length >= limit) break;
+    }
     return records.slice(0, limit);
   }
 }
