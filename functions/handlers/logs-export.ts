@@ -3,7 +3,7 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { LOGS_EXPORT_ROUTE, logsExportQuerySchema } from '#contracts/logs-api.ts';
 import { MethodNotAllowedError } from '#core/errors.ts';
-import type { LogsService } from '#core/logs/logs-service.ts';
+import type { LogsExporter } from '#core/logs/logs-export.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
@@ -14,7 +14,7 @@ import { parseQuery } from './http/query-string.ts';
 import { logsCsvStream } from './logs/log-views.ts';
 
 export interface LogsExportHandlerDeps {
-  readonly logs: LogsService;
+  readonly logs: LogsExporter;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
   readonly tokens: TokenVerifier;
   readonly clock: Clock;

@@ -2,11 +2,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
-import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
-import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
-import { createLogsService } from '#core/logs/logs-service.ts';
+import { createLogsExporter } from '#core/logs/logs-export.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { LogsExportHandlerDeps } from '#handlers/logs-export.ts';
@@ -31,14 +29,8 @@ export interface LogsExportRuntimeConfig {
 export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExportHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   return {
-    logs: createLogsService({
+    logs: createLogsExporter({
       logs: new DynamoUsageLogReader({
-        client: config.documentClient,
-        tableName: config.usageTable,
-        clock,
-      }),
-      // Unused by the export (it counts nothing); the service is whole with it.
-      rollups: new DynamoRollupStore({
         client: config.documentClient,
         tableName: config.usageTable,
         clock,
@@ -52,8 +44,6 @@ export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExport
         tableName: config.fxRatesTable,
       }),
       clock,
-      // The export never issues page cursors; a throwaway key keeps the service whole.
-      cursorKey: new CryptoRandom().bytes(32),
     }),
     tokens: new CognitoTokenVerifier({
       issuer: config.cognito.issuer,

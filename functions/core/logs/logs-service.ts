@@ -21,8 +21,6 @@ import {
 
 /** Rows per Logs page. */
 export const LOG_PAGE_SIZE = 50;
-/** Records per store read while exporting: one page in memory at a time. */
-export const EXPORT_BATCH_SIZE = 500;
 
 export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;
@@ -51,13 +49,6 @@ export interface LogDetailResult {
   readonly money: DisplayMoney;
 }
 
-/** The export: the resolved window and the matching records, newest first, fetched lazily. */
-export interface LogsExport {
-  readonly window: ResolvedWindow;
-  readonly records: AsyncIterable<UsageRecord>;
-  readonly money: DisplayMoney;
-}
-
 /** Logs use cases for the signed-in account (`accountId` always comes from the verified token). */
 export interface LogsService {
   /**
@@ -68,11 +59,6 @@ export interface LogsService {
   listLogs(accountId: string, input: LogQueryInput, cursor?: string): Promise<LogsPageResult>;
   /** @throws NotFoundError when the account has no live record with this request id. */
   getLog(accountId: string, requestId: string): Promise<LogDetailResult>;
-  /**
-   * Every matching record, newest first, read {@link EXPORT_BATCH_SIZE} at a time as the
-   * consumer pulls (no size cap, bounded memory). Validation errors reject here, before any row.
-   */
-  exportLogs(accountId: string, input: LogQueryInput): Promise<LogsExport>;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -159,29 +145,6 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
         );
       }
       return { record, money };
-    },
-
-    async exportLogs(accountId, input) {
-      const window = resolveWindow(input, nowMs());
-      const query: UsageLogQuery = {
-        accountId,
-        fromIso: window.fromIso,
-        toIso: window.toIso,
-        filter: toLogFilter(input),
-      };
-      async function* records(): AsyncGenerator<UsageRecord> {
-        let after: string | undefined;
-        do {
-          const page = await deps.logs.queryLogs({
-            ...query,
-            limit: EXPORT_BATCH_SIZE,
-            ...(after ? { after } : {}),
-          });
-          yield* page.records;
-          after = page.next;
-        } while (after !== undefined);
-      }
-      return { window, records: records(), money: await accountDisplayMoney(deps, accountId) };
     },
   };
 }

@@ -5,8 +5,12 @@ import type { FxQuote } from '#core/currency/fx.ts';
 import { InvalidRequestError, NotFoundError } from '#core/errors.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import {
-  createLogsService,
+  createLogsExporter,
   EXPORT_BATCH_SIZE,
+  type LogsExporter,
+} from '#core/logs/logs-export.ts';
+import {
+  createLogsService,
   exactUsd,
   LOG_PAGE_SIZE,
   type LogsService,
@@ -33,6 +37,7 @@ const NO_ROLLUPS = { query: async () => [] };
 let clock: FakeClock;
 let log: InMemoryUsageLog;
 let service: LogsService;
+let exporter: LogsExporter;
 
 function record(accountId: string, minutesAgo: number, overrides: Partial<UsageRecord> = {}) {
   return usageRecord({
@@ -53,6 +58,7 @@ beforeEach(() => {
     clock,
     cursorKey: deriveLogCursorKey(new Uint8Array([1, 2, 3])),
   });
+  exporter = createLogsExporter({ ...money, logs: log, clock });
 });
 
 describe('listLogs', () => {
@@ -145,7 +151,7 @@ describe('exportLogs', () => {
       await log.append(record('a', 1 + index / 100), KEEP);
     }
 
-    const exported = await service.exportLogs('a', { range: '24h' });
+    const exported = await exporter.exportLogs('a', { range: '24h' });
     const seen: string[] = [];
     for await (const item of exported.records) seen.push(item.at);
 
@@ -154,7 +160,9 @@ describe('exportLogs', () => {
   });
 
   it('validates before yielding anything', async () => {
-    await expect(service.exportLogs('a', { range: 'custom' })).rejects.toThrow(InvalidRequestError);
+    await expect(exporter.exportLogs('a', { range: 'custom' })).rejects.toThrow(
+      InvalidRequestError,
+    );
   });
 });
 
@@ -166,7 +174,7 @@ describe('display money', () => {
 
     const page = await service.listLogs('a', { range: '24h' });
     const detail = await service.getLog('a', priced.requestId);
-    const exported = await service.exportLogs('a', { range: '24h' });
+    const exported = await exporter.exportLogs('a', { range: '24h' });
 
     for (const { money: used } of [page, detail, exported]) {
       // 0.0025 USD at 1.25 USD per EUR
