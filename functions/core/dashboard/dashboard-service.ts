@@ -3,6 +3,7 @@ import {
   type DisplayMoney,
   type DisplayMoneyDeps,
 } from '../currency/display-money.ts';
+import { recordMatches, toLogFilter } from '../logs/log-query.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { bucketIso, type RangeName, type ResolvedRange, resolveRange } from '../rollups/buckets.ts';
@@ -16,8 +17,6 @@ import {
 } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 
-/** Filter value selecting requests without a requester. */
-export const NO_REQUESTER = '-';
 const RECENT_ERRORS = 50;
 
 /** A validated dashboard query (the handler parses the query string into this). */
@@ -37,23 +36,13 @@ export interface DashboardServiceDeps extends DisplayMoneyDeps {
   readonly clock: Clock;
 }
 
-/** Predicate over rollup dimensions (and raw records, which share them). */
+/**
+ * Predicate over rollup dimensions (and raw records, which share them): the Logs filter rules, so
+ * the Dashboard and Logs agree on what a filter selects.
+ */
 function matcher(query: DashboardQueryInput) {
-  const statusMatches = (status: number): boolean =>
-    query.status.length === 0 ||
-    query.status.some((wanted) =>
-      wanted.endsWith('xx') ? String(status)[0] === wanted[0] : Number(wanted) === status,
-    );
-  return (item: {
-    provider: string;
-    model: string;
-    requester?: string | null | undefined;
-    status: number;
-  }): boolean =>
-    (query.provider.length === 0 || query.provider.includes(item.provider)) &&
-    (query.model.length === 0 || query.model.includes(item.model)) &&
-    (query.requester.length === 0 || query.requester.includes(item.requester ?? NO_REQUESTER)) &&
-    statusMatches(item.status);
+  const filter = toLogFilter(query);
+  return (item: Parameters<typeof recordMatches>[1]): boolean => recordMatches(filter, item);
 }
 
 /** Percent change vs the previous period, 1 decimal; null without a baseline. */

@@ -24,7 +24,7 @@ export interface LogQueryInput {
   /** ISO instant, only with `range: 'custom'`. */
   readonly to?: string;
   readonly model?: readonly string[];
-  readonly provider?: readonly ProviderId[];
+  readonly provider?: readonly string[];
   /** `-` ({@link NO_REQUESTER}) stands for "no requester". */
   readonly requester?: readonly string[];
   /** Exact codes (`429`) or classes (`4xx`). */

@@ -1,4 +1,3 @@
-import type { ProviderId } from '../providers/provider-registry.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 
 /** A status filter: one exact code, or an inclusive range (a class such as 4xx is 400..499). */
@@ -13,7 +12,8 @@ export type StatusFilter =
  */
 export interface UsageLogFilter {
   readonly models?: readonly string[];
-  readonly providers?: readonly ProviderId[];
+  /** Provider ids as given: a value no record carries matches nothing. */
+  readonly providers?: readonly string[];
   readonly requesters?: readonly (string | null)[];
   readonly statuses?: readonly StatusFilter[];
 }
