@@ -132,10 +132,6 @@ class QueryView {
     };
   }
 
-  fxDto() {
-    return this.displayMoney.fx;
-  }
-
   uniqueRequesters(rollups: readonly Rollup[]): number {
     return new Set(rollups.flatMap((r) => (r.requester === null ? [] : [r.requester]))).size;
   }
@@ -285,7 +281,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       const { series: costSeries, ...costRest } = v.costStat();
       return {
         range: v.rangeDto(),
-        fx: v.fxDto(),
+        fx: v.displayMoney.fx,
         dimensions: {
           providers: [...new Set(v.unfiltered.map((r) => r.provider))].sort(),
           models: [...new Set(v.unfiltered.map((r) => r.model))].sort(),
@@ -339,7 +335,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
       const v = await view(accountId, query);
       return {
         range: v.rangeDto(),
-        fx: v.fxDto(),
+        fx: v.displayMoney.fx,
         cost: v.costStat(),
         byModel: v.moneyByModel(),
         byProvider: v.providerShares().map(({ provider, cost, share }) => ({
