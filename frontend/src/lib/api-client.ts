@@ -95,6 +95,18 @@ function pathOf(template: string, params: Readonly<Record<string, string>> | und
   });
 }
 
+/** The error for a non-2xx answer: the API's own `{error: {code, message}}` when it sent one. */
+function failedRequestError(status: number, payload: unknown): ApiRequestError {
+  const apiError = apiErrorSchema.safeParse(payload);
+  return apiError.success
+    ? new ApiRequestError(status, apiError.data.error.code, apiError.data.error.message)
+    : new ApiRequestError(
+        status,
+        'http_error',
+        `Metrion answered with HTTP ${status}. Try again in a moment.`,
+      );
+}
+
 /**
  * The dashboard's only way to the API. Every route, method, path, request and response comes
  * from `API_ROUTES` (the schemas the settings Lambda validates with): requests are checked
@@ -102,6 +114,19 @@ function pathOf(template: string, params: Readonly<Record<string, string>> | und
  */
 export function createApiClient(options: ApiClientOptions = {}) {
   const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+
+  /** `fetch`, with a failure to connect turned into a `network_error` the page can show. */
+  async function reach(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await fetchFn(url, init);
+    } catch {
+      throw new ApiRequestError(
+        0,
+        'network_error',
+        'Could not reach Metrion. Check your connection and try again.',
+      );
+    }
+  }
   const onUnauthorized =
     options.onUnauthorized ??
     (() => {
@@ -144,39 +169,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
       headers.authorization = `Bearer ${token}`;
     }
 
-    let response: Response;
-    try {
-      response = await fetchFn(
-        `${pathOf(route.path, options.params)}${queryString(options.query)}`,
-        {
-          method: route.method,
-          headers,
-          ...(body === undefined ? {} : { body }),
-        },
-      );
-    } catch {
-      throw new ApiRequestError(
-        0,
-        'network_error',
-        'Could not reach Metrion. Check your connection and try again.',
-      );
-    }
+    const response = await reach(
+      `${pathOf(route.path, options.params)}${queryString(options.query)}`,
+      { method: route.method, headers, ...(body === undefined ? {} : { body }) },
+    );
     const payload: unknown = await response.json().catch(() => undefined);
     if (response.status === 401 && route.auth === 'jwt') throw unauthorized();
-    if (!response.ok) {
-      const apiError = apiErrorSchema.safeParse(payload);
-      throw apiError.success
-        ? new ApiRequestError(
-            response.status,
-            apiError.data.error.code,
-            apiError.data.error.message,
-          )
-        : new ApiRequestError(
-            response.status,
-            'http_error',
-            `Metrion answered with HTTP ${response.status}. Try again in a moment.`,
-          );
-    }
+    if (!response.ok) throw failedRequestError(response.status, payload);
     const parsed = route.response.safeParse(payload);
     if (!parsed.success) {
       throw new ApiRequestError(
@@ -205,33 +204,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
     }
     const token = await freshBearerToken((await getConfig()).cognito);
     if (!token) throw unauthorized();
-    let response: Response;
-    try {
-      response = await fetchFn(`${LOGS_EXPORT_ROUTE.path}${queryString(query)}`, {
-        method: LOGS_EXPORT_ROUTE.method,
-        headers: { accept: 'text/csv', authorization: `Bearer ${token}` },
-      });
-    } catch {
-      throw new ApiRequestError(
-        0,
-        'network_error',
-        'Could not reach Metrion. Check your connection and try again.',
-      );
-    }
+    const response = await reach(`${LOGS_EXPORT_ROUTE.path}${queryString(query)}`, {
+      method: LOGS_EXPORT_ROUTE.method,
+      headers: { accept: 'text/csv', authorization: `Bearer ${token}` },
+    });
     if (response.status === 401) throw unauthorized();
     if (!response.ok) {
-      const apiError = apiErrorSchema.safeParse(await response.json().catch(() => undefined));
-      throw apiError.success
-        ? new ApiRequestError(
-            response.status,
-            apiError.data.error.code,
-            apiError.data.error.message,
-          )
-        : new ApiRequestError(
-            response.status,
-            'http_error',
-            `Metrion answered with HTTP ${response.status}. Try again in a moment.`,
-          );
+      throw failedRequestError(response.status, await response.json().catch(() => undefined));
     }
     return response.blob();
   }
