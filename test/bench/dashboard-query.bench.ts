@@ -6,16 +6,14 @@
 // DynamoRollupStore + dashboard service. Both read rollups only (buckets x dimension
 // combinations), so neither grows with the number of records; the 90-day one reads more buckets.
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { bucketIso, DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import { EMPTY_COUNTS, type Rollup, regroupRollups } from '#core/rollups/rollup.ts';
-import { ensureTables, startDynalite } from '#local/stand-ins.ts';
+import { startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { prng } from '../fixtures/prng.ts';
 import { summarize } from './support/percentiles.ts';
 
@@ -94,14 +92,8 @@ function hourRollups(hourMs: number, random: () => number): Rollup[] {
   return [...groups.values()];
 }
 
-const dynalite = await startDynalite();
-const client = new DynamoDBClient({
-  endpoint: dynalite.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const documentClient = documentClientFrom(client);
-const tables = await ensureTables(client, 'bench-dashboard');
+const fixture = await startDynaliteFixture();
+const { documentClient, tableNames: tables } = fixture;
 
 // Arrange: the history, written in batches of 25 with 8 in flight.
 const seedStart = performance.now();
@@ -211,5 +203,4 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n'));
 
-client.destroy();
-await dynalite.close();
+await fixture.close();

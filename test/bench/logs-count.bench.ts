@@ -6,8 +6,6 @@
 // unsealed hours are read raw). Both must give the same number.
 
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -17,7 +15,7 @@ import type { UsageLogQuery } from '#core/ports/usage-log-reader.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
-import { ensureTables, startDynalite } from '#local/stand-ins.ts';
+import { startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { prng } from '../fixtures/prng.ts';
 import { SILENT_LOGGER } from '../fixtures/silent-logger.ts';
 import { usageRecord } from '../fixtures/usage-record.ts';
@@ -37,14 +35,8 @@ const MODELS: readonly [ProviderId, string][] = [
   ['gemini', 'gemini-2.5-flash'],
 ];
 
-const dynalite = await startDynalite();
-const client = new DynamoDBClient({
-  endpoint: dynalite.endpoint,
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
-const documentClient = documentClientFrom(client);
-const tables = await ensureTables(client, 'bench-logs');
+const fixture = await startDynaliteFixture();
+const { documentClient, tableNames: tables } = fixture;
 const clock = { nowMs: () => NOW_MS };
 const options = { client: documentClient, tableName: tables.usage, clock };
 const usage = new DynamoUsageStore(options);
@@ -131,5 +123,4 @@ const lines = [
 ];
 process.stdout.write(lines.join('\n'));
 
-client.destroy();
-await dynalite.close();
+await fixture.close();
