@@ -17,21 +17,11 @@ import {
 } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 import { prng } from '../fixtures/prng.ts';
 import { SILENT_LOGGER as SILENT } from '../fixtures/silent-logger.ts';
 
 const DAY_SECONDS = 86_400;
-
-/** A clock the suite moves by hand. */
-export class SettableClock implements Clock {
-  current: number;
-  constructor(startMs: number) {
-    this.current = startMs;
-  }
-  nowMs(): number {
-    return this.current;
-  }
-}
 
 export interface RollupFixture {
   readonly usage: UsageStore;
@@ -84,7 +74,7 @@ function byKey(rollups: readonly Rollup[]) {
  */
 export function rollupStoreContract(createFixture: (clock: Clock) => Promise<RollupFixture>): void {
   const START_MS = Date.parse('2026-01-31T20:00:00.000Z');
-  let clock: SettableClock;
+  let clock: FakeClock;
   let fixture: RollupFixture;
   let accountId: string;
   const keep = (): UsageRetention => ({
@@ -92,7 +82,7 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
   });
 
   beforeEach(async () => {
-    clock = new SettableClock(START_MS);
+    clock = new FakeClock({ startMs: START_MS });
     fixture = await createFixture(clock);
     accountId = `acct-${randomUUID()}`;
   });
@@ -135,7 +125,7 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         START_MS + 2 * HOUR_MS,
       );
       expect(inRange.map((r) => r.bucketStart)).toEqual(['2026-01-31T21:00:00.000Z']);
-      clock.current = START_MS + 120_000;
+      clock.set(START_MS + 120_000);
       const all = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + DAY_MS);
       expect(all.map((r) => r.bucketStart).sort()).toEqual([
         '2026-01-31T20:00:00.000Z',
@@ -303,7 +293,7 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
       expect(liveHours).not.toEqual(expectedHours); // the live path alone is off
 
       // Act: all hours closed (grace passed), seal.
-      clock.current = START_MS + 9 * HOUR_MS;
+      clock.set(START_MS + 9 * HOUR_MS);
       await sealRollups(
         { rollups: fixture.rollups, clock, logger: SILENT },
         { lookbackMs: DAY_MS },

@@ -4,19 +4,14 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { UsageLogQuery, UsageLogReader } from '#core/ports/usage-log-reader.ts';
 import type { UsageRetention } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { usageRecord as baseRecord } from '../fixtures/usage-record.ts';
 
 const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
 const NOW_EPOCH_SECONDS = NOW_MS / 1000;
 const KEEP: UsageRetention = { expiresAtEpochSeconds: NOW_EPOCH_SECONDS + 30 * 86_400 };
 const DAY_AGO_ISO = new Date(NOW_MS - 86_400_000).toISOString();
 const NOW_ISO = new Date(NOW_MS + 1).toISOString();
-
-class SettableClock implements Clock {
-  current = NOW_MS;
-  nowMs(): number {
-    return this.current;
-  }
-}
 
 /** What a contract run needs: a writer (the usage store) and the reader under test. */
 export interface UsageLogFixture {
@@ -29,26 +24,11 @@ function usageRecord(
   secondsAgo: number,
   overrides: Partial<UsageRecord> = {},
 ): UsageRecord {
-  return {
-    requestId: randomUUID(),
+  return baseRecord({
     accountId,
     at: new Date(NOW_MS - secondsAgo * 1000).toISOString(),
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    status: 200,
-    inputTokens: 10,
-    outputTokens: 5,
-    cacheReadTokens: 0,
-    cacheWriteTokens: 0,
-    totalTokens: 15,
-    costPicoUsd: 4_500_000n,
-    priceVersion: '2026-11-01',
-    latencyMs: 120,
-    streamed: false,
-    cached: false,
-    mode: 'stored',
     ...overrides,
-  };
+  });
 }
 
 /**
@@ -59,7 +39,7 @@ export function usageLogReaderContract(
   createFixture: (clock: Clock) => UsageLogFixture | Promise<UsageLogFixture>,
 ): void {
   let fixture: UsageLogFixture;
-  let clock: SettableClock;
+  let clock: FakeClock;
   let accountId: string;
   const query = (overrides: Partial<UsageLogQuery> = {}): UsageLogQuery => ({
     accountId,
@@ -70,7 +50,7 @@ export function usageLogReaderContract(
   });
 
   beforeEach(async () => {
-    clock = new SettableClock();
+    clock = new FakeClock({ startMs: NOW_MS });
     fixture = await createFixture(clock);
     accountId = randomUUID();
   });
@@ -269,7 +249,7 @@ export function usageLogReaderContract(
       expect(await fixture.reader.getLog(accountId, foreign.requestId)).toBeUndefined();
       expect(await fixture.reader.getLog(accountId, randomUUID())).toBeUndefined();
       expect(await fixture.reader.getLog(accountId, expiring.requestId)).toEqual(expiring);
-      clock.current = NOW_MS + 11_000;
+      clock.set(NOW_MS + 11_000);
       expect(await fixture.reader.getLog(accountId, expiring.requestId)).toBeUndefined();
     });
   });

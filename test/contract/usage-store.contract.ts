@@ -3,19 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 
 const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
 const NOW_EPOCH_SECONDS = NOW_MS / 1000;
 const DAY_SECONDS = 86_400;
 const KEEP: UsageRetention = { expiresAtEpochSeconds: NOW_EPOCH_SECONDS + 30 * DAY_SECONDS };
-
-/** A clock the suite moves by hand. */
-class SettableClock implements Clock {
-  current = NOW_MS;
-  nowMs(): number {
-    return this.current;
-  }
-}
 
 function usageRecord(
   accountId: string,
@@ -53,11 +46,11 @@ export function usageStoreContract(
   createStore: (clock: Clock) => UsageStore | Promise<UsageStore>,
 ): void {
   let store: UsageStore;
-  let clock: SettableClock;
+  let clock: FakeClock;
   let accountId: string;
 
   beforeEach(async () => {
-    clock = new SettableClock();
+    clock = new FakeClock({ startMs: NOW_MS });
     store = await createStore(clock);
     accountId = randomUUID();
   });
@@ -162,7 +155,7 @@ export function usageStoreContract(
       await store.append(record, { expiresAtEpochSeconds: NOW_EPOCH_SECONDS + 60 });
       expect(await store.listRecent(accountId, 10)).toEqual([record]);
 
-      clock.current = NOW_MS + 61_000;
+      clock.set(NOW_MS + 61_000);
 
       expect(await store.listRecent(accountId, 10)).toEqual([]);
     });
