@@ -14,6 +14,7 @@ import {
   type SharedFilters,
   toggleFilter,
   toLocalInput,
+  withoutFilters,
 } from '../lib/filters.ts';
 
 const RANGE_LABELS: Readonly<Record<DashboardRange, string>> = {
@@ -39,12 +40,8 @@ const FILTER_PLURALS: Readonly<Record<FilterName, string>> = {
   status: 'statuses',
 };
 
-interface Dimensions {
-  readonly model: readonly string[];
-  readonly provider: readonly string[];
-  readonly requester: readonly string[];
-  readonly status: readonly string[];
-}
+/** The values seen in the range, per filter. */
+type Dimensions = Readonly<Record<FilterName, readonly string[]>>;
 
 const NO_DIMENSIONS: Dimensions = { model: [], provider: [], requester: [], status: [] };
 
@@ -153,9 +150,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
           <button
             type="button"
             className="button button--secondary button--small filters__clear"
-            onClick={() =>
-              onChange({ ...filters, model: [], provider: [], requester: [], status: [] })
-            }
+            onClick={() => onChange(withoutFilters(filters))}
           >
             Clear filters
           </button>

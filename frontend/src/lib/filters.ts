@@ -97,6 +97,11 @@ export function toggleFilter(
   };
 }
 
+/** The same range with every filter emptied. */
+export function withoutFilters(filters: SharedFilters): SharedFilters {
+  return { ...filters, ...Object.fromEntries(FILTER_NAMES.map((name) => [name, []])) };
+}
+
 /** Writes the filters into the address bar (no reload) so links and reloads keep them. */
 export function storeFilters(filters: SharedFilters): void {
   const query = filterQuery(filters);

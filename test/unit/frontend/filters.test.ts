@@ -7,6 +7,7 @@ import {
   type SharedFilters,
   storeFilters,
   toggleFilter,
+  withoutFilters,
 } from '../../../frontend/src/lib/filters.ts';
 
 /** `count` distinct model names: `m1`, `m2`, … */
@@ -119,6 +120,31 @@ describe('toggleFilter', () => {
 
     expect(toggleFilter(full, 'model', 'm21').model).toEqual(models(20));
     expect(toggleFilter(full, 'model', 'm20').model).toEqual(models(19));
+  });
+});
+
+describe('withoutFilters', () => {
+  it('empties every filter and keeps the range', () => {
+    const filters = {
+      ...DEFAULT_FILTERS,
+      range: 'custom' as const,
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+      model: ['gpt-4o'],
+      provider: ['openai', 'mistral'],
+      requester: ['-'],
+      status: ['4xx'],
+    };
+
+    expect(withoutFilters(filters)).toEqual({
+      range: 'custom',
+      from: '2026-11-01T00:00:00Z',
+      to: '2026-11-02T00:00:00Z',
+      model: [],
+      provider: [],
+      requester: [],
+      status: [],
+    });
   });
 });
 
