@@ -37,9 +37,6 @@ export const statusFilterSchema = z
   .string()
   .regex(/^(?:[1-5]xx|[1-5]\d\d)$/, 'Status must be a code like 429 or a class like 4xx.');
 
-/** Requests without `x-metrion-user` have no requester; this requester filter value selects them. */
-export const NO_REQUESTER = '-';
-
 /**
  * One value or a repeated parameter (`?model=a&model=b`), always an array after parsing; at most
  * {@link MAX_FILTER_VALUES} values (shared with the Dashboard's filters).
@@ -55,7 +52,7 @@ function repeated<T extends z.ZodType<string>>(value: T) {
  * The server-side filters, the same as the Dashboard's. Each is repeatable; values of one filter
  * combine with OR, different filters with AND; absent = no filter. `model`, `provider` and
  * `requester` match the recorded value exactly (case-sensitive; the model as the provider
- * returned it); requester {@link NO_REQUESTER} matches requests without one; `status` as in
+ * returned it); requester `-` (`NO_REQUESTER_FILTER` in `dashboard-api.ts`) matches requests without one; `status` as in
  * {@link statusFilterSchema}.
  */
 export const logFiltersSchema = z.object({
