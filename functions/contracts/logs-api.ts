@@ -52,8 +52,8 @@ function repeated<T extends z.ZodType<string>>(value: T) {
  * The server-side filters, the same as the Dashboard's. Each is repeatable; values of one filter
  * combine with OR, different filters with AND; absent = no filter. `model`, `provider` and
  * `requester` match the recorded value exactly (case-sensitive; the model as the provider
- * returned it); requester `-` (`NO_REQUESTER_FILTER` in `dashboard-api.ts`) matches requests without one; `status` as in
- * {@link statusFilterSchema}.
+ * returned it); requester `-` (`NO_REQUESTER_FILTER` in `dashboard-api.ts`) matches requests
+ * without one; `status` as in {@link statusFilterSchema}.
  */
 export const logFiltersSchema = z.object({
   model: repeated(z.string().trim().min(1).max(200)),
