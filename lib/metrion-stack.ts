@@ -2,11 +2,12 @@ import { fileURLToPath } from 'node:url';
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { API_ROUTES } from '#contracts/api-routes.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
-import { API_ROUTES } from '#contracts/settings-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { FxRates } from './constructs/fx-rates.ts';
@@ -15,7 +16,6 @@ import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
-import { SettingsService } from './constructs/settings-service.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -34,7 +34,7 @@ export class MetrionStack extends Stack {
   public readonly keys: Keys;
   public readonly proxy: ProxyService;
   public readonly auth: Auth;
-  public readonly settings: SettingsService;
+  public readonly dashboardApi: DashboardApiService;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
   public readonly logsExport: LogsExportService;
@@ -65,14 +65,15 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.auth = new Auth(this, 'Auth', { envName: config.envName, retainData: config.retainData });
-    this.settings = new SettingsService(this, 'Settings', {
+    // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
+    this.dashboardApi = new DashboardApiService(this, 'Settings', {
       data: this.data,
       keys: this.keys,
       auth: this.auth,
       logRetention,
       retainLogs,
     });
-    this.api.addDashboardRoutes(this.settings.function, API_ROUTES);
+    this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
       data: this.data,

@@ -228,7 +228,7 @@ export const errorsSchema = z.object({
 export type ErrorsDto = z.infer<typeof errorsSchema>;
 
 /**
- * Dashboard routes; `API_ROUTES` (settings-api.ts) spreads these in. All are `GET` with the
+ * Dashboard routes; `API_ROUTES` (api-routes.ts) spreads these in. All are `GET` with the
  * query of {@link dashboardQuerySchema} and need the signed-in user's ID token.
  */
 export const DASHBOARD_ROUTES = {

@@ -4,7 +4,7 @@ import { fxSchema, MAX_FILTER_VALUES } from './dashboard-api.ts';
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
  * usage records. Imports only zod and the other contracts (the frontend bundles this file). `API_ROUTES` in
- * `settings-api.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
+ * `api-routes.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
@@ -199,7 +199,7 @@ export const LOGS_CSV_COLUMNS = [
   'error_message',
 ] as const;
 
-/** JSON routes (part of `API_ROUTES`): the settings Lambda serves them. */
+/** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */
 export const LOGS_API_ROUTES = {
   listLogs: {
     method: 'GET',

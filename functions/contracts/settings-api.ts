@@ -1,12 +1,7 @@
 import { z } from 'zod';
-import { DASHBOARD_ROUTES } from './dashboard-api.ts';
-import { LOGS_API_ROUTES } from './logs-api.ts';
+import type { ApiRoute } from './api-routes.ts';
 
-/**
- * The dashboard JSON API: one route table with the schemas of each request and response. The
- * settings Lambda validates with these, the local server and CDK route from them, and the
- * frontend's API client is typed by them. Imports only zod (the frontend bundles this file).
- */
+/** Schemas and routes of the account settings part of the dashboard API. Imports only zod. */
 
 export const CURRENCY_CODES = ['USD', 'EUR', 'CHF'] as const;
 export const PROVIDER_CODES = ['anthropic', 'openai', 'gemini', 'mistral', 'grok'] as const;
@@ -82,27 +77,8 @@ export const publicConfigSchema = z.object({
   proxyBasePath: z.string(),
 });
 
-export const apiErrorSchema = z.object({
-  error: z.object({ code: z.string(), message: z.string() }),
-});
-export type ApiError = z.infer<typeof apiErrorSchema>;
-
-export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** API Gateway style: `{name}` marks a path parameter. */
-  readonly path: string;
-  /** `public` routes need no sign-in. */
-  readonly auth: 'jwt' | 'public';
-  readonly request?: z.ZodType;
-  /**
-   * Query string schema: it receives `Record<name, string | string[]>` (a repeated parameter
-   * arrives as an array). Routes without one ignore the query string.
-   */
-  readonly query?: z.ZodType;
-  readonly response: z.ZodType;
-}
-
-export const API_ROUTES = {
+/** Account and settings routes; `API_ROUTES` (api-routes.ts) spreads these in. */
+export const SETTINGS_ROUTES = {
   getConfig: { method: 'GET', path: '/api/config', auth: 'public', response: publicConfigSchema },
   getMe: { method: 'GET', path: '/api/me', auth: 'jwt', response: accountSchema },
   updateGeneral: {
@@ -149,25 +125,4 @@ export const API_ROUTES = {
     auth: 'jwt',
     response: integrationStatusSchema,
   },
-  ...DASHBOARD_ROUTES,
-  ...LOGS_API_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
-
-export type ApiRouteName = keyof typeof API_ROUTES;
-
-/** The parsed request body of a route; `undefined` for routes that take none. */
-export type ApiRequest<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
-  readonly request: infer S extends z.ZodType;
-}
-  ? z.output<S>
-  : undefined;
-
-/** The parsed query of a route; `undefined` for routes that take none. */
-export type ApiQuery<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
-  readonly query: infer S extends z.ZodType;
-}
-  ? z.output<S>
-  : undefined;
-
-/** The response body of a route. */
-export type ApiResponse<K extends ApiRouteName> = z.output<(typeof API_ROUTES)[K]['response']>;

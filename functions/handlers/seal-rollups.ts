@@ -1,16 +1,18 @@
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
-import { type SealReport, SWEEP_LOOKBACK_MS, sealRollups } from '#core/rollups/seal-rollups.ts';
+import {
+  type SealReport,
+  SWEEP_EVENT,
+  SWEEP_LOOKBACK_MS,
+  sealRollups,
+} from '#core/rollups/seal-rollups.ts';
 
 export interface SealRollupsHandlerDeps {
   readonly rollups: RollupStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }
-
-/** The input of the daily schedule; every other event is a frequent run. */
-export const SWEEP_EVENT = { sweep: true } as const;
 
 function isSweep(event: unknown): boolean {
   return typeof event === 'object' && event !== null && 'sweep' in event && event.sweep === true;

@@ -1,5 +1,6 @@
-// Cold-start wiring every AWS Lambda shares: region, DynamoDB, KMS data keys, the Metrion Key
-// pepper from Secrets Manager, and each function's runtime config read from its environment.
+// Cold-start wiring of every AWS Lambda: one `aws<Name>Config()` per function reads its
+// environment once (region, tables, KMS key, the Metrion Key pepper from Secrets Manager) and
+// returns the runtime config its `build<Name>Deps` takes, so every entry file is one line.
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -8,9 +9,17 @@ import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
-import { awsRegion, readLambdaEnv, readOptionalLambdaEnv, resolveUpstreamOrigins } from './env.ts';
-import type { ProxyRuntimeConfig } from './proxy.deps.ts';
-import type { SettingsRuntimeConfig } from './settings.deps.ts';
+import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
+import {
+  awsRegion,
+  parseUpstreamOriginOverrides,
+  readLambdaEnv,
+  readOptionalLambdaEnv,
+} from './env.ts';
+import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
+import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
+import type { ProxyRuntimeConfig, ProxyStateTables } from './proxy.deps.ts';
+import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
@@ -50,11 +59,13 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 }
 
 /** The proxy Lambda's runtime config. */
-export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
+export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateTables> {
+  const tables = readLambdaEnv(['countersTable', 'responseCacheTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
     ...data,
-    upstreamOrigins: resolveUpstreamOrigins(readOptionalLambdaEnv('upstreamOrigins')),
+    ...tables,
+    upstreamOrigins: parseUpstreamOriginOverrides(readOptionalLambdaEnv('upstreamOrigins')),
     corsAllowedOrigins: (readOptionalLambdaEnv('corsAllowedOrigins') ?? '')
       .split(',')
       .map((origin) => origin.trim())
@@ -63,19 +74,67 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
   };
 }
 
-/** The settings Lambda's runtime config: data access plus the Cognito user pool it trusts. */
-export async function awsSettingsConfig(): Promise<SettingsRuntimeConfig> {
+/** The dashboard API Lambda's runtime config: data access plus the Cognito user pool it trusts. */
+export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig> {
   const cognito = readLambdaEnv(['cognitoUserPoolId', 'cognitoClientId', 'fxRatesTable']);
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
     fxRatesTable: cognito.fxRatesTable,
-    logger: new JsonLogger({ service: 'settings' }),
+    logger: new JsonLogger({ service: 'dashboard-api' }),
     cognito: {
       region,
       userPoolId: cognito.cognitoUserPoolId,
       clientId: cognito.cognitoClientId,
       issuer: cognitoIssuer(region, cognito.cognitoUserPoolId),
     },
+  };
+}
+
+/**
+ * The CSV export's runtime config: usage, the account's currency, FX rates and the user pool.
+ * No KMS, no pepper (the token's `sub` is the account id), so its bundle and role stay small.
+ */
+export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
+  const env = readLambdaEnv([
+    'usageTable',
+    'accountsTable',
+    'fxRatesTable',
+    'cognitoUserPoolId',
+    'cognitoClientId',
+  ]);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    usageTable: env.usageTable,
+    accountsTable: env.accountsTable,
+    fxRatesTable: env.fxRatesTable,
+    logger: new JsonLogger({ service: 'logs-export' }),
+    cognito: {
+      issuer: cognitoIssuer(region, env.cognitoUserPoolId),
+      clientId: env.cognitoClientId,
+    },
+  };
+}
+
+/** The daily FX job's runtime config. */
+export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
+  const env = readLambdaEnv(['fxRatesTable']);
+  const url = readOptionalLambdaEnv('fxRatesUrl');
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    fxRatesTable: env.fxRatesTable,
+    ...(url === undefined ? {} : { fxRatesUrl: url }),
+    logger: new JsonLogger({ service: 'fx-rates' }),
+  };
+}
+
+/** The seal job's runtime config. */
+export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> {
+  const env = readLambdaEnv(['usageTable']);
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    usageTable: env.usageTable,
+    logger: new JsonLogger({ service: 'seal-rollups' }),
   };
 }

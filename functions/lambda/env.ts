@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
-import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
+import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import type { UpstreamOriginOverrides } from '#core/proxy/upstream-request.ts';
 
 /**
  * The only place Lambda code reads process.env. CDK (lib/) imports the names from here when it
@@ -27,12 +27,9 @@ export type LambdaEnvName = keyof typeof LAMBDA_ENV;
 
 const originsOverrideSchema = z.partialRecord(z.enum(PROVIDER_IDS), z.url());
 
-/** Provider origins: the registry defaults, overridden per provider by configuration. */
-export function resolveUpstreamOrigins(overrideJson: string | undefined): UpstreamOrigins {
-  const overrides = overrideJson ? originsOverrideSchema.parse(JSON.parse(overrideJson)) : {};
-  return Object.fromEntries(
-    PROVIDER_IDS.map((id) => [id, overrides[id] ?? PROVIDERS[id].defaultOrigin]),
-  ) as Record<(typeof PROVIDER_IDS)[number], string>;
+/** `UPSTREAM_ORIGINS` (JSON provider -> origin, set by CDK), parsed once at cold start. */
+export function parseUpstreamOriginOverrides(json: string | undefined): UpstreamOriginOverrides {
+  return json ? originsOverrideSchema.parse(JSON.parse(json)) : {};
 }
 
 /**

@@ -12,7 +12,10 @@ import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
-import type { UpstreamOrigins } from '#core/proxy/upstream-request.ts';
+import {
+  resolveUpstreamOrigins,
+  type UpstreamOriginOverrides,
+} from '#core/proxy/upstream-request.ts';
 import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { ProxyHandlerDeps } from '#handlers/proxy.ts';
@@ -22,7 +25,8 @@ export interface ProxyRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
-  readonly upstreamOrigins: UpstreamOrigins;
+  /** Providers not named use the registry's origin. */
+  readonly upstreamOrigins: UpstreamOriginOverrides;
   /** Server-side secret for Metrion Key digests. */
   readonly pepper: Uint8Array;
   readonly dataKeyProvider: DataKeyProvider;
@@ -81,7 +85,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
     upstream: config.upstream ?? new FetchUpstreamClient(),
     clock,
     logger: config.logger,
-    origins: config.upstreamOrigins,
+    origins: resolveUpstreamOrigins(config.upstreamOrigins),
     headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
   });

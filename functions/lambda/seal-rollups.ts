@@ -1,14 +1,5 @@
-import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
-import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { createSealRollupsHandler } from '#handlers/seal-rollups.ts';
-import { awsRegion, readLambdaEnv } from './env.ts';
-import { buildSealRollupsDeps } from './jobs.deps.ts';
+import { awsSealRollupsConfig } from './aws-runtime.ts';
+import { buildSealRollupsDeps } from './seal-rollups.deps.ts';
 
-const env = readLambdaEnv(['usageTable']);
-export const handler = createSealRollupsHandler(
-  buildSealRollupsDeps({
-    documentClient: createDocumentClient({ region: awsRegion() }),
-    usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'seal-rollups' }),
-  }),
-);
+export const handler = createSealRollupsHandler(buildSealRollupsDeps(await awsSealRollupsConfig()));

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { finished } from 'node:stream/promises';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { GatewayResponse } from '#contracts/gateway-responses.ts';
 import { buildLambdaContext, buildProxyEvent } from './api-gateway-event.ts';
 import {
   LambdaResponseStream,
@@ -47,7 +48,12 @@ export interface ApiGatewayServerOptions {
   readonly host?: string;
   /** Tried in order; the first match serves the request. */
   readonly routes: readonly LocalRoute[];
-  /** Serves requests no route matches. @default - API Gateway's 403 `Missing Authentication Token` */
+  /**
+   * API Gateway's configured answer for unmatched paths under `pathPrefix` (the API's own
+   * paths; CloudFront sends only `/api/*` to API Gateway). @default - 403 `Missing Authentication Token`
+   */
+  readonly routeNotFound?: { readonly pathPrefix: string; readonly response: GatewayResponse };
+  /** Serves requests no route matches outside `routeNotFound.pathPrefix` (CloudFront + S3). */
   readonly fallback?: (req: IncomingMessage, res: ServerResponse) => void;
   /** @default 'local' */
   readonly stage?: string;
@@ -121,6 +127,10 @@ async function handleRequest(
   const path = rawUrl.split('?', 1)[0] ?? '/';
   const route = options.routes.find((candidate) => candidate.matches(path));
   if (!route) {
+    const notFound = options.routeNotFound;
+    if (notFound && (path === notFound.pathPrefix || path.startsWith(`${notFound.pathPrefix}/`))) {
+      return sendGatewayResponse(res, notFound.response, randomUUID());
+    }
     if (options.fallback) return options.fallback(req, res);
     return sendGatewayError(res, 403, 'Missing Authentication Token', randomUUID());
   }
@@ -342,6 +352,19 @@ const ERROR_TYPES: Readonly<Record<number, string>> = {
   502: 'InternalServerErrorException',
   504: 'IntegrationTimeout',
 };
+
+function sendGatewayResponse(
+  res: ServerResponse,
+  response: GatewayResponse,
+  requestId: string,
+): void {
+  res.writeHead(response.statusCode, {
+    ...response.headers,
+    'Content-Length': Buffer.byteLength(response.body),
+    'x-amzn-RequestId': requestId,
+  });
+  res.end(response.body);
+}
 
 function sendGatewayError(
   res: ServerResponse,

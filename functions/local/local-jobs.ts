@@ -9,7 +9,8 @@ import {
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
-import { buildFxRatesDeps, buildSealRollupsDeps } from '#lambda/jobs.deps.ts';
+import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
+import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
 import { startScheduler } from './scheduler.ts';
 

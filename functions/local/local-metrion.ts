@@ -2,22 +2,22 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
-import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
+import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
-import { createSettingsHandler } from '#handlers/settings.ts';
-import { resolveUpstreamOrigins } from '#lambda/env.ts';
+import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
-import { buildSettingsDeps, type CognitoPoolConfig } from '#lambda/settings.deps.ts';
 import { startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
+import { localRoutes } from './local-routes.ts';
 import { startDynalite } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 
@@ -112,8 +112,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     issuer: cognitoLocal.issuer,
     endpoint: cognitoLocal.endpoint,
   };
-  const settingsHandler = createSettingsHandler(
-    buildSettingsDeps({
+  const dashboardApiHandler = createDashboardApiHandler(
+    buildDashboardApiDeps({
       documentClient: data.documentClient,
       accountsTable: data.accountsTable,
       usageTable: data.usageTable,
@@ -146,7 +146,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       usageTable: data.usageTable,
       countersTable: data.countersTable,
       responseCacheTable: data.responseCacheTable,
-      upstreamOrigins: resolveUpstreamOrigins(JSON.stringify(options.upstreamOrigins ?? {})),
+      upstreamOrigins: options.upstreamOrigins ?? {},
       pepper: data.pepper,
       dataKeyProvider: data.dataKeyProvider,
       logger,
@@ -167,15 +167,12 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   const server = await startApiGatewayServer({
     port: options.port ?? 0,
     ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
-    routes: [
-      {
-        matches: (path) => path === PROXY_PATH_PREFIX || path.startsWith(`${PROXY_PATH_PREFIX}/`),
-        handler: proxyHandler,
-      },
-      { matches: (path) => path === LOGS_EXPORT_ROUTE.path, handler: logsExportHandler },
-      // Every other /api path is the dashboard API, as in AWS.
-      { matches: (path) => path === '/api' || path.startsWith('/api/'), handler: settingsHandler },
-    ],
+    routes: localRoutes({
+      proxy: proxyHandler,
+      dashboardApi: dashboardApiHandler,
+      logsExport: logsExportHandler,
+    }),
+    routeNotFound: { pathPrefix: '/api', response: ROUTE_NOT_FOUND_RESPONSE },
   });
 
   const runtimeFile = dataDir ? join(dataDir, RUNTIME_FILE) : undefined;

@@ -3,7 +3,8 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ApiRoute } from '#contracts/settings-api.ts';
+import type { ApiRoute } from '#contracts/api-routes.ts';
+import { type GatewayResponse, ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import { PROXY_METHOD, PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
 import { acknowledge } from '../nag.ts';
 
@@ -32,20 +33,14 @@ export interface ApiProps {
   readonly throttlingBurstLimit?: number;
 }
 
-/**
- * Body for API Gateway's own "no such route" answer. It is a valid error in both provider
- * envelopes (OpenAI-compatible `{error:{message,type,code}}` and Anthropic
- * `{type:"error",error:{type,message}}`) and in the dashboard's `{error:{code,message}}`, so
- * every client raises its normal typed error.
- */
-const ROUTE_NOT_FOUND_BODY = JSON.stringify({
-  type: 'error',
-  error: {
-    type: 'not_found_error',
-    code: 'route_not_found',
-    message: `No Metrion route at this path. Set your SDK's base URL to <api>${PROXY_PATH_PREFIX} (Anthropic) or <api>${PROXY_PATH_PREFIX}/<provider>/v1 (OpenAI, Gemini, Mistral, Grok).`,
-  },
-});
+/** Gateway response header values are mapping expressions: literals go in single quotes. */
+function gatewayHeaderValues(headers: GatewayResponse['headers']): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([name]) => name !== 'content-type')
+      .map(([name, value]) => [name, `'${value}'`]),
+  );
+}
 
 const THROTTLED_BODY = JSON.stringify({
   type: 'error',
@@ -111,8 +106,9 @@ export class Api extends Construct {
     this.restApi.addGatewayResponse('RouteNotFound', {
       // Without authorizers this type means "no resource/method matched".
       type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN,
-      statusCode: '404',
-      templates: { 'application/json': ROUTE_NOT_FOUND_BODY },
+      statusCode: String(ROUTE_NOT_FOUND_RESPONSE.statusCode),
+      responseHeaders: gatewayHeaderValues(ROUTE_NOT_FOUND_RESPONSE.headers),
+      templates: { 'application/json': ROUTE_NOT_FOUND_RESPONSE.body },
     });
     this.restApi.addGatewayResponse('Throttled', {
       type: apigw.ResponseType.THROTTLED,
@@ -148,7 +144,7 @@ export class Api extends Construct {
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG2',
-      'Proxy routes pass provider request bodies through unchanged and the proxy validates them to return provider-shaped 400s; dashboard JSON routes are validated in the settings function with the same zod schemas the frontend uses, answering {error:{code,message}}. A gateway validator would answer in its own envelope.',
+      'Proxy routes pass provider request bodies through unchanged and the proxy validates them to return provider-shaped 400s; dashboard JSON routes are validated in the dashboard API function with the same zod schemas the frontend uses, answering {error:{code,message}}. A gateway validator would answer in its own envelope.',
     );
     acknowledge(
       this.restApi.deploymentStage,
@@ -180,7 +176,7 @@ export class Api extends Construct {
       resources.set(route.path, resource);
     }
     const reason =
-      'Dashboard routes verify the Cognito ID token inside the settings function (JWKS signature, issuer, audience, expiry, token_use) so AWS and local mode share one tested code path and errors keep the {error:{code,message}} envelope; /api/config is public by design (it tells the browser how to sign in).';
+      'Dashboard routes verify the Cognito ID token inside the dashboard API function (JWKS signature, issuer, audience, expiry, token_use) so AWS and local mode share one tested code path and errors keep the {error:{code,message}} envelope; /api/config is public by design (it tells the browser how to sign in).';
     for (const resource of resources.values()) {
       resource.addMethod('ANY', integration, noGatewayAuth);
       acknowledge(resource, 'AwsSolutions-APIG4', reason);
@@ -191,7 +187,7 @@ export class Api extends Construct {
   /**
    * Routes one dashboard route to a streaming function (`ResponseTransferMode.STREAM`, 15 min),
    * e.g. the Logs CSV export, plus `ANY` for its JSON 405. The function verifies the Cognito ID
-   * token itself, as the settings function does. A literal path next to a `{param}` sibling
+   * token itself, as the dashboard API function does. A literal path next to a `{param}` sibling
    * (`/api/logs/export.csv` beside `/api/logs/{requestId}`) wins in API Gateway.
    */
   public addStreamingDashboardRoute(
@@ -209,7 +205,7 @@ export class Api extends Construct {
     resource.addMethod(route.method, integration, noGatewayAuth);
     resource.addMethod('ANY', integration, noGatewayAuth);
     const reason =
-      'The streaming dashboard route verifies the Cognito ID token inside its function (JWKS signature, issuer, audience, expiry, token_use), like the settings function, so errors keep the {error:{code,message}} envelope.';
+      'The streaming dashboard route verifies the Cognito ID token inside its function (JWKS signature, issuer, audience, expiry, token_use), like the dashboard API function, so errors keep the {error:{code,message}} envelope.';
     acknowledge(resource, 'AwsSolutions-APIG4', reason);
     acknowledge(resource, 'AwsSolutions-COG4', reason);
   }

@@ -20,7 +20,7 @@ export interface AuthProps {
  * sign-up with an emailed confirmation code) and its app client for the browser. Construct ids
  * are stable forever: a new pool means new `sub`s, which are the account ids.
  *
- * The settings Lambda verifies the pool's ID tokens itself (JWKS signature, issuer, audience,
+ * The dashboard API Lambda verifies the pool's ID tokens itself (JWKS signature, issuer, audience,
  * expiry, `token_use`), so it needs no IAM permission here, only the ids
  * ({@link Auth.bindTokenVerification}).
  */

@@ -3,7 +3,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { SWEEP_EVENT } from '#handlers/seal-rollups.ts';
+import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
 

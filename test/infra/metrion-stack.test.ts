@@ -2,6 +2,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
+import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import { PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
@@ -179,6 +180,12 @@ describe('Api', () => {
     expect(body).toMatchObject({
       type: 'error',
       error: { type: 'not_found_error', message: expect.stringContaining(PROXY_PATH_PREFIX) },
+    });
+    // The local server sends the same response (functions/local/local-routes.ts).
+    expect(templates['application/json']).toBe(ROUTE_NOT_FOUND_RESPONSE.body);
+    expect(response?.Properties.ResponseParameters).toEqual({
+      'gatewayresponse.header.cache-control': "'no-store'",
+      'gatewayresponse.header.x-content-type-options': "'nosniff'",
     });
   });
 });

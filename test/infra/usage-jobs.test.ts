@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
-import { SWEEP_EVENT } from '#handlers/seal-rollups.ts';
+import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';

@@ -1,4 +1,4 @@
-import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
 import type { ParsedProxyRequest } from './parse-proxy-request.ts';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -10,6 +10,16 @@ const FORWARDED_HEADERS = {
 } as const;
 
 export type UpstreamOrigins = Readonly<Record<ProviderId, string>>;
+
+/** Configured origins for some providers (tests and staging point them at fakes). */
+export type UpstreamOriginOverrides = Readonly<Partial<Record<ProviderId, string>>>;
+
+/** Every provider's origin: the registry default unless configuration overrides it. */
+export function resolveUpstreamOrigins(overrides: UpstreamOriginOverrides): UpstreamOrigins {
+  return Object.fromEntries(
+    PROVIDER_IDS.map((id) => [id, overrides[id] ?? PROVIDERS[id].defaultOrigin]),
+  ) as Record<ProviderId, string>;
+}
 
 export interface PreparedUpstreamRequest {
   readonly url: string;

@@ -17,6 +17,9 @@ export const DIRTY_MARKER_LIFETIME_MS = 30 * DAY_MS;
  * The daily sweep's lookback: every hour a marker can still exist for, so hours the frequent
  * runs missed (the job failing or disabled for more than their 48 hours) are sealed too.
  */
+/** The input of the daily schedule (EventBridge, local scheduler); every other event is a frequent run. */
+export const SWEEP_EVENT = { sweep: true } as const;
+
 export const SWEEP_LOOKBACK_MS = DIRTY_MARKER_LIFETIME_MS;
 
 export interface SealRollupsOptions {

@@ -1,4 +1,4 @@
-import type { ApiRoute } from '#contracts/settings-api.ts';
+import type { ApiRoute } from '#contracts/api-routes.ts';
 
 /** The outcome of matching a request against a route table. */
 export type RouteMatch<Name extends string> =

@@ -11,7 +11,7 @@ import {
   type SettingsStack,
   startSettingsStack,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 // Traffic through the proxy with the official openai SDK, the seal job, then the dashboard API
 // with real Cognito JWTs: numbers equal the raw records, filters, currencies, tenant isolation.

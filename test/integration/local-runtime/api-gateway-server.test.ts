@@ -488,6 +488,26 @@ describe('local API Gateway, requests', () => {
     expect(await fallback.text()).toBe('static');
   });
 
+  it('answers unmatched paths under the API prefix with the configured gateway response', async () => {
+    const { url } = await serve(null, {
+      routes: [],
+      routeNotFound: {
+        pathPrefix: '/api',
+        response: { statusCode: 404, headers: { 'content-type': 'application/json' }, body: '{}' },
+      },
+      fallback: (_req, res) => res.writeHead(200).end('static'),
+    });
+
+    const [api, apiRoot, page, lookalike] = await Promise.all(
+      ['/api/nope', '/api', '/index.html', '/apix'].map((path) => fetch(`${url}${path}`)),
+    );
+
+    expect([api?.status, apiRoot?.status]).toEqual([404, 404]);
+    expect(api?.headers.get('x-amzn-requestid')).toBeTruthy();
+    expect(await page?.text()).toBe('static');
+    expect(await lookalike?.text()).toBe('static');
+  });
+
   it('derives path parameters from a {proxy+} resource', async () => {
     let event: APIGatewayProxyEvent | undefined;
     const { url } = await serve(null, {

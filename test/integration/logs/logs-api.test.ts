@@ -12,7 +12,7 @@ import {
   type SettingsStack,
   startSettingsStack,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 // Alice sends real traffic through the proxy with the openai SDK (one provider 400), and gets
 // 120 more records appended directly (plus expired ones); Bob is signed in with his own token.

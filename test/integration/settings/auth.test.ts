@@ -7,7 +7,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '#contracts/settings-api.ts';
+import { API_ROUTES } from '#contracts/api-routes.ts';
 import {
   expectApiError,
   expectResponseOf,
@@ -15,7 +15,7 @@ import {
   startSettingsStack,
   TEST_PASSWORD,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 let stack: SettingsStack;
 let user: TestUser;

@@ -7,7 +7,7 @@ import {
   type SettingsStack,
   startSettingsStack,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 let stack: SettingsStack;
 let user: TestUser;

@@ -8,7 +8,7 @@ import {
   type SettingsStack,
   startSettingsStack,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 let stack: SettingsStack;
 let user: TestUser;
@@ -301,9 +301,16 @@ describe('GET /api/integration/status', () => {
 });
 
 describe('routing and headers', () => {
-  it('answers an unknown /api path with 404 in the dashboard envelope', async () => {
-    expectApiError(await stack.api('/api/settings/billing', { as: user }), 404, 'not_found');
-    expectApiError(await stack.api('/api', { as: user }), 404, 'not_found');
+  it("answers an unknown /api path with API Gateway's 404, readable in the dashboard envelope", async () => {
+    for (const path of ['/api/settings/nope', '/api']) {
+      const answer = await stack.api(path, { as: user });
+      expect(answer.status).toBe(404);
+      // What the dashboard's API client reads: `error.code` and `error.message`.
+      expect(answer.json.error).toMatchObject({
+        code: 'route_not_found',
+        message: expect.stringContaining('No Metrion route'),
+      });
+    }
   });
 
   it.each([
@@ -322,13 +329,25 @@ describe('routing and headers', () => {
       await stack.api('/api/settings/metrion-key', { as: user }),
       await stack.api('/api/config'),
       await stack.api('/api/me'),
-      await stack.api('/api/nope', { as: user }),
     ]) {
       expect(answer.headers.get('cache-control')).toBe('no-store');
       expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
       expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
       expect(answer.headers.get('x-metrion-request-id')).toBeTruthy();
     }
+  });
+});
+
+describe('a path under /api that no route serves', () => {
+  it("gets API Gateway's own 404, as in AWS, not the dashboard API's", async () => {
+    const answer = await stack.api('/api/nope', { as: user });
+
+    expect(answer.status).toBe(404);
+    expect(answer.json.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
+    expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(answer.headers.get('x-metrion-request-id')).toBeNull();
   });
 });
 

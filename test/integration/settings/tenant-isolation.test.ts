@@ -7,7 +7,7 @@ import {
   type SettingsStack,
   startSettingsStack,
   type TestUser,
-} from '../support/settings-stack.ts';
+} from '../support/dashboard-api-stack.ts';
 
 // Alice has settings, keys and usage; Bob, signed in with his own valid token, tries every route
 // and every way of naming Alice's account. Nothing of Alice's may be read or changed.

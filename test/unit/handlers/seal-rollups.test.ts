@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DAY_MS } from '#core/rollups/buckets.ts';
-import { createSealRollupsHandler, SWEEP_EVENT } from '#handlers/seal-rollups.ts';
+import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
+import { createSealRollupsHandler } from '#handlers/seal-rollups.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { API_ROUTES } from '#contracts/settings-api.ts';
+import { API_ROUTES } from '#contracts/api-routes.ts';
 import { createApiRouter } from '#handlers/http/api-router.ts';
 
 const route = createApiRouter(API_ROUTES);

@@ -6,7 +6,7 @@ import type { Data } from './data.ts';
 import type { Keys } from './keys.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
-export interface SettingsServiceProps {
+export interface DashboardApiServiceProps {
   /** Accounts (read/write: profile, Metrion Key, provider keys) and usage (read). */
   readonly data: Data;
   /** Sealing provider keys and the viewable Metrion Key; the pepper for new key digests. */
@@ -23,18 +23,18 @@ export interface SettingsServiceProps {
 }
 
 /**
- * The dashboard JSON API Lambda (`functions/lambda/settings.ts`) and exactly its access:
+ * The dashboard JSON API Lambda (`functions/lambda/dashboard-api.ts`) and exactly its access:
  * accounts read/write, usage read (records and rollups), FX rates read, KMS data keys, the pepper. No counters, no response cache,
  * no usage writes: those are the proxy's. API Gateway wiring lives in `Api`.
  */
-export class SettingsService extends Construct {
+export class DashboardApiService extends Construct {
   public readonly function: MetrionFunction;
 
-  constructor(scope: Construct, id: string, props: SettingsServiceProps) {
+  constructor(scope: Construct, id: string, props: DashboardApiServiceProps) {
     super(scope, id);
 
     this.function = new MetrionFunction(this, 'Function', {
-      entry: 'functions/lambda/settings.ts',
+      entry: 'functions/lambda/dashboard-api.ts',
       description:
         'Metrion dashboard API: verifies sign-in tokens; account settings, Metrion Key, provider keys, integration status',
       memorySize: 512,

@@ -7,9 +7,8 @@ import {
   type ApiResponse,
   type ApiRoute,
   type ApiRouteName,
-  PROVIDER_CODES,
-  providerCodeSchema,
-} from '#contracts/settings-api.ts';
+} from '#contracts/api-routes.ts';
+import { PROVIDER_CODES, providerCodeSchema } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
@@ -29,7 +28,7 @@ import { parseJsonBody } from './http/json-body.ts';
 import { parseQuery } from './http/query-string.ts';
 import { toLogDetail, toLogRow } from './logs/log-views.ts';
 
-export interface SettingsHandlerDeps {
+export interface DashboardApiHandlerDeps {
   readonly accounts: AccountService;
   /** Read only: whether the account's first proxied request has been recorded. */
   readonly usage: UsageStore;
@@ -85,7 +84,7 @@ function errorDetails(error: unknown) {
  * own account, and shape the answer with the route's response schema (which also drops any
  * field the schema does not list). Errors map through `apiErrorResponse` only.
  */
-export function createSettingsHandler(deps: SettingsHandlerDeps) {
+export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
   const route = createApiRouter<ApiRouteName>(API_ROUTES);
 
   const actions: RouteActions = {

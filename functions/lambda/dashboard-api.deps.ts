@@ -16,7 +16,7 @@ import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
-import type { SettingsHandlerDeps } from '#handlers/settings.ts';
+import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
 export interface CognitoPoolConfig {
@@ -29,8 +29,8 @@ export interface CognitoPoolConfig {
   readonly endpoint?: string;
 }
 
-/** Everything the settings API needs that differs between runtimes, already resolved. */
-export interface SettingsRuntimeConfig {
+/** Everything the dashboard API needs that differs between runtimes, already resolved. */
+export interface DashboardApiRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
@@ -45,8 +45,8 @@ export interface SettingsRuntimeConfig {
   readonly clock?: Clock;
 }
 
-/** Builds the settings API's object graph. Shared by the Lambda root and the local root. */
-export function buildSettingsDeps(config: SettingsRuntimeConfig): SettingsHandlerDeps {
+/** Builds the dashboard API's object graph. Shared by the Lambda root and the local root. */
+export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): DashboardApiHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const { cognito } = config;

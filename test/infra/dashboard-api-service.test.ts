@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
-import { API_ROUTES } from '#contracts/settings-api.ts';
+import { API_ROUTES } from '#contracts/api-routes.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
@@ -24,13 +24,30 @@ function onlyLogicalId(template: Template, type: string, props: Record<string, u
   return ids[0] as string;
 }
 
-const settingsFunctionId = onlyLogicalId(dev, 'AWS::Lambda::Function', {
+const dashboardApiFunctionId = onlyLogicalId(dev, 'AWS::Lambda::Function', {
   Description: Match.stringLikeRegexp('^Metrion dashboard API'),
 });
 const userPoolId = onlyLogicalId(dev, 'AWS::Cognito::UserPool');
 const clientId = onlyLogicalId(dev, 'AWS::Cognito::UserPoolClient');
 const tableId = (suffix: string) =>
   onlyLogicalId(dev, 'AWS::DynamoDB::GlobalTable', { TableName: `metrion-dev-${suffix}` });
+
+describe('the rename from "settings" to "dashboard API"', () => {
+  // Logical ids synthesized before the rename: a changed id would make CloudFormation replace
+  // the function, its role and its log group (losing the logs) on the next deploy.
+  it.each([
+    ['AWS::Lambda::Function', 'SettingsFunction532B466E'],
+    ['AWS::IAM::Role', 'SettingsFunctionRole79CADA3A'],
+    ['AWS::IAM::Policy', 'SettingsFunctionRoleDefaultPolicyB3A7C92E'],
+    ['AWS::Logs::LogGroup', 'SettingsFunctionLogGroup914DB4FA'],
+  ])('keeps the %s logical id %s', (type, logicalId) => {
+    expect(dev.findResources(type)).toHaveProperty([logicalId]);
+  });
+
+  it('is the function those ids name', () => {
+    expect(dashboardApiFunctionId).toBe('SettingsFunction532B466E');
+  });
+});
 
 function functionProperties(id: string) {
   return (dev.findResources('AWS::Lambda::Function')[id] as Resource).Properties as {
@@ -151,7 +168,7 @@ describe('Settings function', () => {
   });
 
   it('gets the pool, client, tables, key and pepper from its grants, nothing of the proxy', () => {
-    const variables = functionProperties(settingsFunctionId).Environment.Variables;
+    const variables = functionProperties(dashboardApiFunctionId).Environment.Variables;
     expect(variables[LAMBDA_ENV.cognitoUserPoolId]).toEqual({ Ref: userPoolId });
     expect(variables[LAMBDA_ENV.cognitoClientId]).toEqual({ Ref: clientId });
     expect(Object.keys(variables)).toEqual(
@@ -173,7 +190,7 @@ describe('Settings function', () => {
 });
 
 describe('Settings role (least privilege)', () => {
-  const statements = roleStatements(settingsFunctionId);
+  const statements = roleStatements(dashboardApiFunctionId);
   const providerKeysKeyId = onlyLogicalId(dev, 'AWS::KMS::Key', {
     Description: Match.stringLikeRegexp('provider keys'),
   });
@@ -226,7 +243,7 @@ describe('Settings role (least privilege)', () => {
 
 describe('Dashboard API routes', () => {
   it.each(Object.entries(API_ROUTES).map(([name, route]) => [name, route.method, route.path]))(
-    '%s: %s %s reaches the settings function (buffered, no gateway authorizer)',
+    '%s: %s %s reaches the dashboard API function (buffered, no gateway authorizer)',
     (_, method, path) => {
       const [found, ...others] = methodsAt(path, method);
       expect(others).toEqual([]);
@@ -236,7 +253,7 @@ describe('Dashboard API routes', () => {
       });
       const integration = found?.Integration as { ResponseTransferMode?: string; Uri: unknown };
       expect(integration.ResponseTransferMode ?? 'BUFFERED').toBe('BUFFERED');
-      expect(JSON.stringify(integration.Uri)).toContain(settingsFunctionId);
+      expect(JSON.stringify(integration.Uri)).toContain(dashboardApiFunctionId);
       expect(JSON.stringify(integration.Uri)).not.toContain('response-streaming-invocations');
     },
   );
@@ -244,13 +261,13 @@ describe('Dashboard API routes', () => {
   it('sends any other method on a dashboard path to the function (its JSON 405)', () => {
     for (const path of new Set(Object.values(API_ROUTES).map((route) => route.path))) {
       const [any] = methodsAt(path, 'ANY');
-      expect(JSON.stringify(any?.Integration)).toContain(settingsFunctionId);
+      expect(JSON.stringify(any?.Integration)).toContain(dashboardApiFunctionId);
     }
   });
 
-  it('grants API Gateway one API-wide permission to invoke the settings function', () => {
+  it('grants API Gateway one API-wide permission to invoke the dashboard API function', () => {
     dev.hasResourceProperties('AWS::Lambda::Permission', {
-      FunctionName: { 'Fn::GetAtt': [settingsFunctionId, 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': [dashboardApiFunctionId, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
     });
   });

@@ -7,7 +7,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { expect } from 'vitest';
-import { API_ROUTES, type ApiRouteName } from '#contracts/settings-api.ts';
+import { API_ROUTES, type ApiRouteName } from '#contracts/api-routes.ts';
 import {
   type LocalMetrion,
   type LocalMetrionOptions,

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { DASHBOARD_ROUTES } from './dashboard-api.ts';
+import { LOGS_API_ROUTES } from './logs-api.ts';
+import { SETTINGS_ROUTES } from './settings-api.ts';
+
+/**
+ * The dashboard JSON API: one route table with the schemas of each request and response. The
+ * dashboard API Lambda validates with these, the local server and CDK route from them, and the
+ * frontend's API client is typed by them. Contracts import only zod and core catalogues (the
+ * frontend bundles them).
+ */
+
+/** Every dashboard API error: `{ "error": { "code", "message" } }`. */
+export const apiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+});
+export type ApiError = z.infer<typeof apiErrorSchema>;
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway style: `{name}` marks a path parameter. */
+  readonly path: string;
+  /** `public` routes need no sign-in. */
+  readonly auth: 'jwt' | 'public';
+  readonly request?: z.ZodType;
+  /**
+   * Query string schema: it receives `Record<name, string | string[]>` (a repeated parameter
+   * arrives as an array). Routes without one ignore the query string.
+   */
+  readonly query?: z.ZodType;
+  readonly response: z.ZodType;
+}
+
+export const API_ROUTES = {
+  ...SETTINGS_ROUTES,
+  ...DASHBOARD_ROUTES,
+  ...LOGS_API_ROUTES,
+} as const satisfies Record<string, ApiRoute>;
+
+export type ApiRouteName = keyof typeof API_ROUTES;
+
+/** The parsed request body of a route; `undefined` for routes that take none. */
+export type ApiRequest<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
+  readonly request: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+/** The parsed query of a route; `undefined` for routes that take none. */
+export type ApiQuery<K extends ApiRouteName> = (typeof API_ROUTES)[K] extends {
+  readonly query: infer S extends z.ZodType;
+}
+  ? z.output<S>
+  : undefined;
+
+/** The response body of a route. */
+export type ApiResponse<K extends ApiRouteName> = z.output<(typeof API_ROUTES)[K]['response']>;
