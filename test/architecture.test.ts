@@ -44,10 +44,28 @@ describe('dependency rule', () => {
     expect(violations).toEqual([]);
   });
 
-  it('lets functions/contracts import only zod', () => {
+  it('lets functions/contracts import only zod, each other and core catalogues', () => {
     const violations = sourceFiles('functions/contracts').flatMap((file) =>
       importSpecifiers(file)
-        .filter((specifier) => specifier !== 'zod' && !specifier.startsWith('./'))
+        .filter(
+          (specifier) =>
+            specifier !== 'zod' && !specifier.startsWith('./') && !specifier.startsWith('#core/'),
+        )
+        .map((specifier) => ({ file, specifier })),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('lets the frontend reach functions/ only through #contracts', () => {
+    const src = join(ROOT, 'frontend/src');
+    const violations = sourceFiles('frontend/src').flatMap((file) =>
+      importSpecifiers(file)
+        .filter((specifier) =>
+          specifier.startsWith('#')
+            ? !specifier.startsWith('#contracts/')
+            : specifier.startsWith('.') &&
+              relative(src, join(ROOT, file, '..', specifier)).startsWith('..'),
+        )
         .map((specifier) => ({ file, specifier })),
     );
     expect(violations).toEqual([]);

@@ -6,7 +6,7 @@ import type {
   LatencyDto,
   OverviewDto,
   TokensDto,
-} from '../../../functions/contracts/dashboard-api.ts';
+} from '#contracts/dashboard-api.ts';
 import { Bars, StatCard } from '../components/charts/parts.tsx';
 import { type ChartSeries, TimeChart } from '../components/charts/TimeChart.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';

@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react';
-import { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
+import { CURRENCY_CODES } from '#contracts/settings-api.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useResource } from '../components/use-resource.ts';

@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
-import type { LogDetail, LogRow, LogsPage } from '../../../functions/contracts/logs-api.ts';
+import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { LogDetail, LogRow, LogsPage } from '#contracts/logs-api.ts';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { FxNote } from '../components/FxNote.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';

@@ -1,4 +1,4 @@
-import { PLAN_LIMITS } from '../../../functions/core/billing/plans.ts';
+import { PLAN_LIMITS } from '#contracts/plan-limits.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { useResource } from '../components/use-resource.ts';
 import { api } from '../lib/api-client.ts';

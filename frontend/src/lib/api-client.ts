@@ -1,12 +1,12 @@
 import type { z } from 'zod';
-import { LOGS_EXPORT_ROUTE } from '../../../functions/contracts/logs-api.ts';
+import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import {
   API_ROUTES,
   type ApiRoute,
   type ApiRouteName,
   apiErrorSchema,
   type ProviderCode,
-} from '../../../functions/contracts/settings-api.ts';
+} from '#contracts/settings-api.ts';
 import type { CognitoConfig } from './cognito.ts';
 import { endSession, freshBearerToken } from './session.ts';
 

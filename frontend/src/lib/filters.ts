@@ -2,7 +2,7 @@ import {
   DASHBOARD_RANGES,
   type DashboardRange,
   MAX_FILTER_VALUES,
-} from '../../../functions/contracts/dashboard-api.ts';
+} from '#contracts/dashboard-api.ts';
 import { type QueryParams, queryString } from './api-client.ts';
 
 /**

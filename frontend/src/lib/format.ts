@@ -1,5 +1,5 @@
-import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
-import type { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
+import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { CURRENCY_CODES } from '#contracts/settings-api.ts';
 
 /** A display currency the account can choose. */
 export type CurrencyCode = (typeof CURRENCY_CODES)[number];
