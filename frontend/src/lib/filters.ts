@@ -102,6 +102,11 @@ export function withoutFilters(filters: SharedFilters): SharedFilters {
   return { ...filters, ...Object.fromEntries(FILTER_NAMES.map((name) => [name, []])) };
 }
 
+/** Whether the filters can be read: a custom range needs both ends first. */
+export function filtersComplete(filters: SharedFilters): boolean {
+  return filters.range !== 'custom' || (filters.from !== '' && filters.to !== '');
+}
+
 /** Writes the filters into the address bar (no reload) so links and reloads keep them. */
 export function storeFilters(filters: SharedFilters): void {
   const query = filterQuery(filters);

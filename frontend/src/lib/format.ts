@@ -127,6 +127,11 @@ export function formatCount(value: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(value);
 }
 
+/** A count as a chart tick (charts pass the step second, which must not become the locale). */
+export function formatCountTick(value: number): string {
+  return formatCount(value);
+}
+
 /** A 0..1 share or rate as a percentage: `12.5%`. */
 export function formatShare(value: number, locale?: string): string {
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 }).format(
