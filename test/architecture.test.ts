@@ -38,7 +38,12 @@ const ALLOWED_IN_CORE = new Set(['core', 'package:node:crypto', 'package:node:bu
  * Data modules of the core that contracts (and so the browser bundle) may read, so that each
  * list exists once: they import nothing that does I/O.
  */
-const CORE_CATALOGUES = new Set(['#core/providers/routes.ts']);
+const CORE_CATALOGUES = new Set([
+  '#core/accounts/account.ts',
+  '#core/billing/plans.ts',
+  '#core/providers/provider-registry.ts',
+  '#core/providers/routes.ts',
+]);
 
 describe('dependency rule', () => {
   it('keeps functions/core free of I/O packages and outer layers', () => {
@@ -50,12 +55,27 @@ describe('dependency rule', () => {
     expect(violations).toEqual([]);
   });
 
-  it('lets functions/contracts import only zod and the core catalogues', () => {
+  it('lets functions/contracts import only zod, each other and core catalogues', () => {
     const violations = sourceFiles('functions/contracts').flatMap((file) =>
       importSpecifiers(file)
         .filter(
           (specifier) =>
             specifier !== 'zod' && !specifier.startsWith('./') && !CORE_CATALOGUES.has(specifier),
+        )
+        .map((specifier) => ({ file, specifier })),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('lets the frontend reach functions/ only through #contracts', () => {
+    const src = join(ROOT, 'frontend/src');
+    const violations = sourceFiles('frontend/src').flatMap((file) =>
+      importSpecifiers(file)
+        .filter((specifier) =>
+          specifier.startsWith('#')
+            ? !specifier.startsWith('#contracts/')
+            : specifier.startsWith('.') &&
+              relative(src, join(ROOT, file, '..', specifier)).startsWith('..'),
         )
         .map((specifier) => ({ file, specifier })),
     );

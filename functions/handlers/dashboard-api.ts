@@ -26,7 +26,6 @@ import { createApiRouter } from './http/api-router.ts';
 import { apiErrorResponse } from './http/error-response.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { parseQuery } from './http/query-string.ts';
-import { toLogDetail, toLogRow } from './logs/log-views.ts';
 
 export interface DashboardApiHandlerDeps {
   readonly accounts: AccountService;
@@ -110,20 +109,9 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
     getDashboardLatency: ({ user, query }) => deps.dashboard.latency(user.accountId, query),
     getDashboardErrors: ({ user, query }) => deps.dashboard.errors(user.accountId, query),
-    listLogs: async ({ user, query: { cursor, ...filters } }) => {
-      const page = await deps.logs.listLogs(user.accountId, filters, cursor);
-      return {
-        rows: page.records.map((record) => toLogRow(record, page.money)),
-        nextCursor: page.nextCursor,
-        totalCount: page.totalCount,
-        range: { range: page.window.range, from: page.window.fromIso, to: page.window.toIso },
-        fx: page.money.fx,
-      };
-    },
-    getLog: async ({ user, params }) => {
-      const { record, money } = await deps.logs.getLog(user.accountId, params.requestId ?? '');
-      return toLogDetail(record, money);
-    },
+    listLogs: ({ user, query: { cursor, ...filters } }) =>
+      deps.logs.listLogs(user.accountId, filters, cursor),
+    getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
   };
 
   async function respond<K extends ApiRouteName>(

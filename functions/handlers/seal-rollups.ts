@@ -1,6 +1,6 @@
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
-import type { RollupStore } from '#core/ports/rollup-store.ts';
+import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import {
   type SealReport,
   SWEEP_EVENT,
@@ -9,7 +9,7 @@ import {
 } from '#core/rollups/seal-rollups.ts';
 
 export interface SealRollupsHandlerDeps {
-  readonly rollups: RollupStore;
+  readonly rollups: RollupSealStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }

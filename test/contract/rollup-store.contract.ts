@@ -4,6 +4,7 @@ import type { Currency } from '#core/accounts/account.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import type { Clock } from '#core/ports/clock.ts';
+import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -25,7 +26,8 @@ const DAY_SECONDS = 86_400;
 
 export interface RollupFixture {
   readonly usage: UsageStore;
-  readonly rollups: RollupStore;
+  /** Both sides of the rollups: the live store and the seal store (one adapter implements both). */
+  readonly rollups: RollupStore & RollupSealStore;
 }
 
 function record(accountId: string, at: string, overrides: Partial<UsageRecord> = {}): UsageRecord {
@@ -68,9 +70,9 @@ function byKey(rollups: readonly Rollup[]) {
 }
 
 /**
- * The RollupStore contract, and the exactness property on top of it: whatever happens to the
- * live ADDs (lost, doubled, retried appends), after the seal job every hourly and daily rollup
- * equals the sum over its raw records, and dashboard totals equal raw sums.
+ * The RollupStore and RollupSealStore contract, and the exactness property on top of it: whatever
+ * happens to the live ADDs (lost, doubled, retried appends), after the seal job every hourly and
+ * daily rollup equals the sum over its raw records, and dashboard totals equal raw sums.
  */
 export function rollupStoreContract(createFixture: (clock: Clock) => Promise<RollupFixture>): void {
   const START_MS = Date.parse('2026-01-31T20:00:00.000Z');

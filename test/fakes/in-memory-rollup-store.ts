@@ -1,4 +1,5 @@
 import type { Clock } from '#core/ports/clock.ts';
+import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { UsageRetention } from '#core/ports/usage-store.ts';
 import { bucketIso, bucketStartMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
@@ -15,10 +16,11 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import type { InMemoryUsageStore } from './in-memory-usage-store.ts';
 
 /**
- * RollupStore in memory, passing the same contract suite as DynamoRollupStore. Raw records are
- * read from the InMemoryUsageStore it is given (as the Dynamo store reads the usage table).
+ * RollupStore and RollupSealStore in memory, passing the same contract suite as
+ * DynamoRollupStore. Raw records are read from the InMemoryUsageStore it is given (as the Dynamo
+ * store reads the usage table).
  */
-export class InMemoryRollupStore implements RollupStore {
+export class InMemoryRollupStore implements RollupStore, RollupSealStore {
   readonly #clock: Clock;
   readonly #usage: InMemoryUsageStore;
   readonly #rollups = new Map<string, Rollup>();

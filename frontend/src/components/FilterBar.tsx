@@ -4,7 +4,7 @@ import {
   type DashboardRange,
   MAX_FILTER_VALUES,
   NO_REQUESTER_FILTER,
-} from '../../../functions/contracts/dashboard-api.ts';
+} from '#contracts/dashboard-api.ts';
 import { api } from '../lib/api-client.ts';
 import {
   FILTER_NAMES,

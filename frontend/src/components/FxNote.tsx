@@ -1,4 +1,4 @@
-import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
+import type { FxDto } from '#contracts/dashboard-api.ts';
 import { formatCount, formatFxRate } from '../lib/format.ts';
 
 /** Which currency the costs are in and, unless USD, the rate and date that converted them. */

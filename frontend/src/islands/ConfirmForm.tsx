@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { CodeField, EmailField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useHydrated } from '../components/use-hydrated.ts';
-import { useQuery } from '../components/use-query.ts';
-import { useSubmit } from '../components/use-submit.ts';
+import { useHydrated } from '../hooks/use-hydrated.ts';
+import { useQuery } from '../hooks/use-query.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 import { confirmEmail, resendCode } from '../lib/auth.ts';
 
 /** Confirms an email address with the emailed code, for sign-ups finished in another session. */

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
-import { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
+import { CURRENCY_CODES } from '#contracts/settings-api.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useResource } from '../components/use-resource.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
 import { CURRENCY_LABELS, type CurrencyCode, formatMoney } from '../lib/format.ts';
 

@@ -4,7 +4,7 @@ import { FirstRequestStatus } from '../components/FirstRequestStatus.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { ProviderKeyForm } from '../components/ProviderKeyForm.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
-import { useResource } from '../components/use-resource.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { api } from '../lib/api-client.ts';
 import { type ProviderId, providerName, proxyBaseUrl } from '../lib/providers.ts';
 

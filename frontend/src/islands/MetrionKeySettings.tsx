@@ -3,7 +3,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
-import { useResource } from '../components/use-resource.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { api, errorMessage } from '../lib/api-client.ts';
 
 /** Settings → Metrion Key: view, copy and regenerate (with confirmation). */

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useResource } from '../components/use-resource.ts';
+import { useResource } from '../hooks/use-resource.ts';
 import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
 import { formatDate } from '../lib/format.ts';
 import { type ProviderId, providerName } from '../lib/providers.ts';

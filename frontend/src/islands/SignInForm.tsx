@@ -1,9 +1,9 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { EmailField, FormField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useHydrated } from '../components/use-hydrated.ts';
-import { useQuery } from '../components/use-query.ts';
-import { leavePage, useSubmit } from '../components/use-submit.ts';
+import { useHydrated } from '../hooks/use-hydrated.ts';
+import { useQuery } from '../hooks/use-query.ts';
+import { leavePage, useSubmit } from '../hooks/use-submit.ts';
 import { safeNextPath, signIn } from '../lib/auth.ts';
 import { CognitoError } from '../lib/cognito.ts';
 

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { CodeField, EmailField, FormField } from '../components/FormField.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useHydrated } from '../components/use-hydrated.ts';
-import { useSubmit } from '../components/use-submit.ts';
+import { useHydrated } from '../hooks/use-hydrated.ts';
+import { useSubmit } from '../hooks/use-submit.ts';
 import { confirmEmail, resendCode, signIn, signUp } from '../lib/auth.ts';
 
 /** Where a new account starts: the Integrate page (product.md §2). */

@@ -4,9 +4,9 @@ import {
   type ApiRoute,
   type ApiRouteName,
   apiErrorSchema,
-} from '../../../functions/contracts/api-routes.ts';
-import { LOGS_EXPORT_ROUTE } from '../../../functions/contracts/logs-api.ts';
-import type { ProviderCode } from '../../../functions/contracts/settings-api.ts';
+} from '#contracts/api-routes.ts';
+import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
+import type { ProviderCode } from '#contracts/settings-api.ts';
 import type { CognitoConfig } from './cognito.ts';
 import { endSession, freshBearerToken } from './session.ts';
 

@@ -1,3 +1,5 @@
+import type { CostsDto, TokensDto } from '#contracts/dashboard-api.ts';
+
 /**
  * Chart-ready numbers from Dashboard API series (plotting only: figures shown as text are
  * formatted from the exact strings in format.ts).
@@ -55,4 +57,28 @@ export const SERIES_COLORS = [
 
 export function seriesColor(index: number): string {
   return SERIES_COLORS[index % SERIES_COLORS.length] ?? '#667085';
+}
+
+/** Green for successes, orange for client errors, red for server errors and p99. */
+export const STATUS_COLORS = { ok: '#12b76a', clientError: '#f79009', error: '#d92d20' } as const;
+
+/** One series of a stacked chart, before stacking. */
+export interface Layer {
+  readonly label: string;
+  readonly values: readonly number[];
+}
+
+/** The four token kinds as stacked layers (Overview and Tokens). */
+export function tokenLayers(series: TokensDto['series']): Layer[] {
+  return [
+    { label: 'Input', values: series.input },
+    { label: 'Output', values: series.output },
+    { label: 'Cache read', values: series.cacheRead },
+    { label: 'Cache write', values: series.cacheWrite },
+  ];
+}
+
+/** Cost per model as stacked layers (Overview and Costs). */
+export function costLayers(byModel: CostsDto['byModel']): Layer[] {
+  return byModel.map((item) => ({ label: item.model, values: moneyPoints(item.series) }));
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { publicConfigSchema } from '../../../functions/contracts/settings-api.ts';
+import type { publicConfigSchema } from '#contracts/settings-api.ts';
 
 /** Where the browser reaches Cognito: the regional endpoint in AWS, cognito-local locally. */
 export type CognitoConfig = z.infer<typeof publicConfigSchema>['cognito'];

@@ -2,7 +2,7 @@ import {
   DASHBOARD_RANGES,
   type DashboardRange,
   MAX_FILTER_VALUES,
-} from '../../../functions/contracts/dashboard-api.ts';
+} from '#contracts/dashboard-api.ts';
 import { type QueryParams, queryString } from './api-client.ts';
 
 /**
@@ -100,6 +100,11 @@ export function toggleFilter(
 /** The same range with every filter emptied. */
 export function withoutFilters(filters: SharedFilters): SharedFilters {
   return { ...filters, ...Object.fromEntries(FILTER_NAMES.map((name) => [name, []])) };
+}
+
+/** Whether the filters can be read: a custom range needs both ends first. */
+export function filtersComplete(filters: SharedFilters): boolean {
+  return filters.range !== 'custom' || (filters.from !== '' && filters.to !== '');
 }
 
 /** Writes the filters into the address bar (no reload) so links and reloads keep them. */

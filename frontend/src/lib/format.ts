@@ -1,5 +1,5 @@
-import type { FxDto } from '../../../functions/contracts/dashboard-api.ts';
-import type { CURRENCY_CODES } from '../../../functions/contracts/settings-api.ts';
+import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { CURRENCY_CODES } from '#contracts/settings-api.ts';
 
 /** A display currency the account can choose. */
 export type CurrencyCode = (typeof CURRENCY_CODES)[number];
@@ -125,6 +125,11 @@ export function changeDirection(changePct: number | null): 'up' | 'down' | 'flat
 /** A count: `12,345`. */
 export function formatCount(value: number, locale?: string): string {
   return new Intl.NumberFormat(locale).format(value);
+}
+
+/** A count as a chart tick (charts pass the step second, which must not become the locale). */
+export function formatCountTick(value: number): string {
+  return formatCount(value);
 }
 
 /** A 0..1 share or rate as a percentage: `12.5%`. */

@@ -1,8 +1,4 @@
-import {
-  PROVIDER_IDS,
-  PROVIDERS,
-  type ProviderId,
-} from '../../../functions/core/providers/provider-registry.ts';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '#contracts/providers.ts';
 
 export { PROVIDER_IDS, PROVIDERS, type ProviderId };
 

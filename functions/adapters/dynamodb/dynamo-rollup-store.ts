@@ -1,4 +1,5 @@
-// RollupStore on DynamoDB (the `usage` table): UpdateItem ADD (live), PutItem/DeleteItem (seal),
+// RollupStore and RollupSealStore on DynamoDB (the `usage` table): UpdateItem ADD (live),
+// PutItem/DeleteItem (seal),
 // Query (sort-key ranges only; expired items filtered on read).
 import {
   DeleteCommand,
@@ -8,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
+import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { UsageRetention } from '#core/ports/usage-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -163,8 +165,11 @@ function errorItem(stored: StoredUsageRecord): Item {
   };
 }
 
-/** {@link RollupStore} on the `usage` table (see the item layout above). */
-export class DynamoRollupStore implements RollupStore {
+/**
+ * {@link RollupStore} (live) and {@link RollupSealStore} (seal job) on the `usage` table (see the
+ * item layout above): one class, as both sides share the item layout.
+ */
+export class DynamoRollupStore implements RollupStore, RollupSealStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #clock: Clock;

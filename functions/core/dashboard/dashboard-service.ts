@@ -32,7 +32,8 @@ export interface DashboardQueryInput {
 }
 
 export interface DashboardServiceDeps extends DisplayMoneyDeps {
-  readonly rollups: RollupStore;
+  /** Rollups for every figure, error copies for the recent errors. */
+  readonly rollups: Pick<RollupStore, 'query' | 'recentErrors'>;
   readonly clock: Clock;
 }
 

@@ -1,23 +1,13 @@
 import { createHash } from 'node:crypto';
-import {
-  accountDisplayMoney,
-  type DisplayMoney,
-  type DisplayMoneyDeps,
-} from '../currency/display-money.ts';
+import { accountDisplayMoney, type DisplayMoneyDeps } from '../currency/display-money.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import type { UsageLogQuery, UsageLogReader } from '../ports/usage-log-reader.ts';
-import { formatUsd } from '../pricing/cost.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
 import { countMatchingLogs } from './log-count.ts';
 import { decodeLogCursor, encodeLogCursor } from './log-cursor.ts';
-import {
-  type LogQueryInput,
-  type ResolvedWindow,
-  resolveWindow,
-  toLogFilter,
-} from './log-query.ts';
+import { type LogQueryInput, resolveWindow, toLogFilter } from './log-query.ts';
+import { type LogDetailView, type LogsPageView, toLogDetail, toLogsPage } from './log-views.ts';
 
 /** Rows per Logs page. */
 export const LOG_PAGE_SIZE = 50;
@@ -31,34 +21,20 @@ export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly cursorKey: Uint8Array;
 }
 
-/** One page of the Logs table. */
-export interface LogsPageResult {
-  readonly records: UsageRecord[];
-  /** Opaque; null on the last page. */
-  readonly nextCursor: string | null;
-  /** Every record matching the window and filters. */
-  readonly totalCount: number;
-  readonly window: ResolvedWindow;
-  /** Converts the records' costs into the account's currency. */
-  readonly money: DisplayMoney;
-}
-
-/** One record and the money it is shown in. */
-export interface LogDetailResult {
-  readonly record: UsageRecord;
-  readonly money: DisplayMoney;
-}
-
 /** Logs use cases for the signed-in account (`accountId` always comes from the verified token). */
 export interface LogsService {
   /**
    * Newest first, {@link LOG_PAGE_SIZE} per page. Without a cursor: resolves the window now and
    * counts the matches. With one: continues the same query in the window it pinned.
+   * Costs are converted into the account's currency with one rate, named in the page's `fx`.
    * @throws InvalidRequestError for a bad range, status or cursor (foreign, forged, other query).
    */
-  listLogs(accountId: string, input: LogQueryInput, cursor?: string): Promise<LogsPageResult>;
-  /** @throws NotFoundError when the account has no live record with this request id. */
-  getLog(accountId: string, requestId: string): Promise<LogDetailResult>;
+  listLogs(accountId: string, input: LogQueryInput, cursor?: string): Promise<LogsPageView>;
+  /**
+   * One request for the detail view, its cost in the account's currency.
+   * @throws NotFoundError when the account has no live record with this request id.
+   */
+  getLog(accountId: string, requestId: string): Promise<LogDetailView>;
 }
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -75,16 +51,6 @@ function queryDigest(input: LogQueryInput): string {
     input.status ?? [],
   ]);
   return createHash('sha256').update(canonical).digest('base64url');
-}
-
-/**
- * Exact USD as a decimal string without trailing zeros (`"0.008775"`, `"12.5"`, `"0"`); null
- * stays null (unpriced).
- */
-export function exactUsd(costPicoUsd: bigint | null): string | null {
-  if (costPicoUsd === null) return null;
-  const fixed = formatUsd(costPicoUsd, 12);
-  return fixed.replace(/\.?0+$/, '') || '0';
 }
 
 /** Builds the Logs use cases over a {@link UsageLogReader}. */
@@ -129,7 +95,7 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
               },
               deps.cursorKey,
             );
-      return { records: page.records, nextCursor, totalCount, window, money };
+      return toLogsPage({ records: page.records, nextCursor, totalCount, window, money });
     },
 
     async getLog(accountId, requestId) {
@@ -144,7 +110,7 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
           'No request with this id in your logs (it may be older than your plan keeps).',
         );
       }
-      return { record, money };
+      return toLogDetail(record, money);
     },
   };
 }

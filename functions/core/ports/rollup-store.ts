@@ -1,11 +1,13 @@
 import type { Granularity } from '../rollups/buckets.ts';
-import type { Rollup, StoredUsageRecord } from '../rollups/rollup.ts';
+import type { Rollup } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { UsageRetention } from './usage-store.ts';
 
 /**
- * Hourly and daily usage rollups, the per-hour "dirty" markers of the seal job, and a copy of
- * each error record for the Errors tab. Every write is a single-item write (no transactions).
+ * The live rollups: hourly and daily usage counts and a copy of each error record, kept current
+ * as records arrive and read by the Dashboard and the Logs totals. Every write is a single-item
+ * write (no transactions). The seal job's side of the same data is `RollupSealStore`.
+ * Consumers depend on the methods they call (`Pick<RollupStore, ...>`).
  */
 export interface RollupStore {
   /**
@@ -31,29 +33,6 @@ export interface RollupStore {
    * append too, so a record whose ADDs never happen (a crash, a frozen Lambda) is still sealed.
    */
   markDirty(accountId: string, hourStartMs: number): Promise<void>;
-
-  /** Accounts with activity not yet sealed in the hour starting at `hourStartMs`. */
-  listDirty(hourStartMs: number): Promise<string[]>;
-
-  /** Removes an account's dirty marker for an hour (before the seal reads the raw records). */
-  clearDirty(hourStartMs: number, accountId: string): Promise<void>;
-
-  /** The account's unexpired raw usage records whose `at` falls in the hour. */
-  rawRecordsInHour(accountId: string, hourStartMs: number): Promise<StoredUsageRecord[]>;
-
-  /**
-   * Makes `rollups` the complete set of the account's items for one bucket: writes each (full
-   * overwrite) and deletes items of other dimension combinations left in that bucket.
-   */
-  replaceBucket(
-    accountId: string,
-    granularity: Granularity,
-    bucketStartMs: number,
-    rollups: readonly Rollup[],
-  ): Promise<void>;
-
-  /** Stores error copies (idempotent on requestId), for errors whose live write was lost. */
-  putErrors(records: readonly StoredUsageRecord[]): Promise<void>;
 
   /** The account's unexpired error records with `at` in `[fromMs, toMs)`, newest first. */
   recentErrors(

@@ -4,6 +4,9 @@ import type { AppendOutcome, UsageRetention, UsageStore } from '../ports/usage-s
 import type { UsageRecord } from '../usage/usage-record.ts';
 import { bucketStartMs } from './buckets.ts';
 
+/** The two live writes the proxy's append makes. */
+type LiveRollupWrites = Pick<RollupStore, 'markDirty' | 'addLive'>;
+
 /**
  * A {@link UsageStore} that also keeps the rollups current: after the inner store *appended*
  * a record (not a duplicate), it applies the live rollup ADDs. Rollup failures are logged and
@@ -12,10 +15,10 @@ import { bucketStartMs } from './buckets.ts';
  */
 export class RollingUsageStore implements UsageStore {
   readonly #inner: UsageStore;
-  readonly #rollups: RollupStore;
+  readonly #rollups: LiveRollupWrites;
   readonly #logger: Logger;
 
-  constructor(options: { inner: UsageStore; rollups: RollupStore; logger: Logger }) {
+  constructor(options: { inner: UsageStore; rollups: LiveRollupWrites; logger: Logger }) {
     this.#inner = options.inner;
     this.#rollups = options.rollups;
     this.#logger = options.logger;

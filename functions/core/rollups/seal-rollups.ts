@@ -1,11 +1,11 @@
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { RollupStore } from '../ports/rollup-store.ts';
+import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import { bucketStartMs, DAY_MS, HOUR_MS } from './buckets.ts';
 import { isErrorStatus, regroupRollups, rollupsFromRecords } from './rollup.ts';
 
 export interface SealRollupsDeps {
-  readonly rollups: RollupStore;
+  readonly rollups: RollupSealStore;
   readonly clock: Clock;
   readonly logger: Logger;
 }

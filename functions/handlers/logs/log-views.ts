@@ -1,48 +1,8 @@
-import type { LogDetail, LogRow } from '#contracts/logs-api.ts';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import type { DisplayMoney } from '#core/currency/display-money.ts';
 import { type CsvCell, csvLine } from '#core/logs/csv.ts';
-import { exactUsd } from '#core/logs/logs-service.ts';
+import { convertedCost, exactUsd } from '#core/logs/log-views.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-
-/** A usage record as a Logs table row (`logRowSchema`), its cost also in `money`'s currency. */
-export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRow {
-  return {
-    requestId: record.requestId,
-    at: record.at,
-    status: record.status,
-    provider: record.provider,
-    model: record.model,
-    requester: record.requester ?? null,
-    inputTokens: record.inputTokens,
-    outputTokens: record.outputTokens,
-    totalTokens: record.totalTokens,
-    costUsd: exactUsd(record.costPicoUsd),
-    cost: convertedCost(record, money),
-    latencyMs: record.latencyMs,
-    cached: record.cached,
-    streamed: record.streamed,
-    mode: record.mode,
-  };
-}
-
-function convertedCost(record: UsageRecord, money: DisplayMoney): string | null {
-  return record.costPicoUsd === null ? null : money.convert(record.costPicoUsd);
-}
-
-/** A usage record for the detail view (`logDetailSchema`). */
-export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetail {
-  return {
-    ...toLogRow(record, money),
-    errorSource: record.errorSource ?? null,
-    errorMessage: record.errorMessage ?? null,
-    cacheReadTokens: record.cacheReadTokens,
-    cacheWriteTokens: record.cacheWriteTokens,
-    timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
-    priceVersion: record.priceVersion,
-    fx: money.fx,
-  };
-}
 
 type CellOf = (record: UsageRecord, money: DisplayMoney) => CsvCell;
 

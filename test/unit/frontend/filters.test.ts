@@ -3,6 +3,7 @@ import {
   DEFAULT_FILTERS,
   filterFull,
   filterQuery,
+  filtersComplete,
   readFilters,
   type SharedFilters,
   storeFilters,
@@ -188,5 +189,16 @@ describe('storeFilters', () => {
     storeFilters({ ...DEFAULT_FILTERS, status: ['5xx'] });
 
     expect(replaceState).toHaveBeenCalledWith(null, '', '/logs/?status=5xx#row-7');
+  });
+});
+
+describe('filtersComplete', () => {
+  it.each([
+    ['a named range', { range: '7d' }, true],
+    ['a custom range with both ends', { range: 'custom', from: 'a', to: 'b' }, true],
+    ['a custom range without its end', { range: 'custom', from: 'a' }, false],
+    ['a custom range without its start', { range: 'custom', to: 'b' }, false],
+  ] as const)('answers %s with %s', (_case, given, expected) => {
+    expect(filtersComplete({ ...DEFAULT_FILTERS, ...given })).toBe(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatCountTick,
   formatMoney,
   formatMoneyDecimal,
   formatMoneyTick,
@@ -75,5 +76,13 @@ describe('formatMoneyTick', () => {
   it('does not show float noise of the computed tick values', () => {
     // 0.1 + 0.2 is 0.30000000000000004 as a float.
     expect(formatMoneyTick(0.1 + 0.2, 0.1, 'USD', 'en-US')).toBe('$0.30');
+  });
+});
+
+describe('formatCountTick', () => {
+  it('ignores the step a chart passes second (it is no locale)', () => {
+    const tick = formatCountTick as (value: number, step: number) => string;
+
+    expect(tick(12_500, 2_500)).toBe(new Intl.NumberFormat().format(12_500));
   });
 });

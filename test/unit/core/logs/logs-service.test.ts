@@ -9,12 +9,7 @@ import {
   EXPORT_BATCH_SIZE,
   type LogsExporter,
 } from '#core/logs/logs-export.ts';
-import {
-  createLogsService,
-  exactUsd,
-  LOG_PAGE_SIZE,
-  type LogsService,
-} from '#core/logs/logs-service.ts';
+import { createLogsService, LOG_PAGE_SIZE, type LogsService } from '#core/logs/logs-service.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryUsageLog } from '../../../fakes/in-memory-usage-log.ts';
@@ -73,11 +68,11 @@ describe('listLogs', () => {
     const second = await service.listLogs('a', { range: '24h' }, first.nextCursor ?? '');
 
     // Assert
-    expect(first.records).toHaveLength(LOG_PAGE_SIZE);
+    expect(first.rows).toHaveLength(LOG_PAGE_SIZE);
     expect(first.totalCount).toBe(60);
-    expect(second.records).toHaveLength(10);
+    expect(second.rows).toHaveLength(10);
     expect(second.totalCount).toBe(60);
-    expect(second.window).toEqual(first.window);
+    expect(second.range).toEqual(first.range);
     expect(second.nextCursor).toBeNull();
   });
 
@@ -106,7 +101,7 @@ describe('listLogs', () => {
     const page = await service.listLogs('a', { range: '24h', status: ['5xx'] });
 
     expect(page.totalCount).toBe(2);
-    expect(page.records.map((r) => r.status)).toEqual([500, 502]);
+    expect(page.rows.map((r) => r.status)).toEqual([500, 502]);
   });
 });
 
@@ -115,7 +110,12 @@ describe('getLog', () => {
     const mine = record('a', 1, { errorMessage: 'boom', errorSource: 'metrion', status: 502 });
     await log.append(mine, KEEP);
 
-    expect((await service.getLog('a', mine.requestId)).record).toEqual(mine);
+    expect(await service.getLog('a', mine.requestId)).toMatchObject({
+      requestId: mine.requestId,
+      status: 502,
+      errorSource: 'metrion',
+      errorMessage: 'boom',
+    });
     await expect(service.getLog('b', mine.requestId)).rejects.toThrow(NotFoundError);
   });
 
@@ -176,28 +176,11 @@ describe('display money', () => {
     const detail = await service.getLog('a', priced.requestId);
     const exported = await exporter.exportLogs('a', { range: '24h' });
 
-    for (const { money: used } of [page, detail, exported]) {
-      // 0.0025 USD at 1.25 USD per EUR
-      expect(used.convert(2_500_000_000n)).toBe('0.002000');
-      expect(used.fx).toEqual({
-        currency: 'EUR',
-        rate: '0.80000000',
-        rateDate: '2026-11-24',
-        source: 'ecb',
-      });
-    }
-  });
-});
-
-describe('exactUsd', () => {
-  it.each([
-    [null, null],
-    [0n, '0'],
-    [1n, '0.000000000001'],
-    [8_775_000_000n, '0.008775'],
-    [12_500_000_000_000n, '12.5'],
-    [123_456_789_012_345_678_901n, '123456789.012345678901'],
-  ])('formats %s pico-USD as %j', (pico, expected) => {
-    expect(exactUsd(pico)).toBe(expected);
+    // 0.0025 USD at 1.25 USD per EUR
+    const fx = { currency: 'EUR', rate: '0.80000000', rateDate: '2026-11-24', source: 'ecb' };
+    expect(page.rows[0]?.cost).toBe('0.002000');
+    expect(detail.cost).toBe('0.002000');
+    expect(exported.money.convert(2_500_000_000n)).toBe('0.002000');
+    for (const used of [page.fx, detail.fx, exported.money.fx]) expect(used).toEqual(fx);
   });
 });

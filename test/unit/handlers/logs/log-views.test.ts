@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  LOGS_CSV_COLUMNS,
-  listLogsQuerySchema,
-  logDetailSchema,
-  logRowSchema,
-} from '#contracts/logs-api.ts';
+import { LOGS_CSV_COLUMNS, listLogsQuerySchema } from '#contracts/logs-api.ts';
 import { displayMoney } from '#core/currency/display-money.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import {
-  LOGS_CSV_HEADER,
-  logsCsvStream,
-  toLogCsvLine,
-  toLogDetail,
-  toLogRow,
-} from '#handlers/logs/log-views.ts';
+import { LOGS_CSV_HEADER, logsCsvStream, toLogCsvLine } from '#handlers/logs/log-views.ts';
 
 const RECORD: UsageRecord = {
   requestId: 'req-1',
@@ -45,39 +34,6 @@ const CHF = displayMoney('CHF', {
   usdPerEur: '1.25',
   chfPerEur: '1',
   source: 'ecb',
-});
-
-describe('row and detail views', () => {
-  it('fit the contract schemas exactly', () => {
-    const row = toLogRow(RECORD, CHF);
-    const detail = toLogDetail(RECORD, CHF);
-    expect(logRowSchema.strict().parse(row)).toEqual(row);
-    expect(logDetailSchema.strict().parse(detail)).toEqual(detail);
-    expect(row).toMatchObject({ costUsd: '0.0000015', cost: '0.000001', requester: '-rm -rf' });
-    expect(detail).toMatchObject({
-      errorMessage: 'Overloaded, "retry"',
-      timeToFirstTokenMs: 120,
-      fx: { currency: 'CHF', rate: '0.80000000', rateDate: '2026-11-24', source: 'ecb' },
-    });
-  });
-
-  it('shows absent optional fields as null, and unpriced cost as null', () => {
-    const {
-      requester: _r,
-      errorSource: _s,
-      errorMessage: _m,
-      timeToFirstTokenMs: _t,
-      ...bare
-    } = RECORD;
-    expect(toLogDetail({ ...bare, costPicoUsd: null }, CHF)).toMatchObject({
-      requester: null,
-      errorSource: null,
-      errorMessage: null,
-      timeToFirstTokenMs: null,
-      costUsd: null,
-      cost: null,
-    });
-  });
 });
 
 describe('CSV', () => {

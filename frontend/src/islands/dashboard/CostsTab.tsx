@@ -1,0 +1,82 @@
+import { useMemo } from 'react';
+import type { CostsDto } from '#contracts/dashboard-api.ts';
+import { Bars, StatCard } from '../../components/charts/parts.tsx';
+import { StackedChart } from '../../components/charts/StackedChart.tsx';
+import { type Column, DataTable } from '../../components/DataTable.tsx';
+import { EmptyRange } from '../../components/EmptyRange.tsx';
+import { FxNote } from '../../components/FxNote.tsx';
+import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
+import { bucketSeconds, costLayers, seriesColor } from '../../lib/chart-data.ts';
+import { formatCount, formatMoneyDecimal, formatShare } from '../../lib/format.ts';
+
+type RequesterCost = CostsDto['byRequester'][number];
+
+function requesterColumns(currency: CostsDto['fx']['currency']): Column<RequesterCost>[] {
+  return [
+    {
+      key: 'requester',
+      header: 'Requester',
+      cell: (item) => item.requester ?? <span className="muted">No requester</span>,
+    },
+    {
+      key: 'requests',
+      header: 'Requests',
+      numeric: true,
+      cell: (item) => formatCount(item.requests),
+    },
+    {
+      key: 'cost',
+      header: 'Cost',
+      numeric: true,
+      cell: (item) => formatMoneyDecimal(item.total, currency),
+    },
+  ];
+}
+
+/** Costs: cost by model over time, share by provider, and cost per requester. */
+export function CostsTab({ data }: { readonly data: CostsDto }) {
+  const currency = data.fx.currency;
+  const money = useMoneyTicks(currency);
+  const x = useMemo(() => bucketSeconds(data.range.buckets), [data]);
+  const layers = useMemo(() => costLayers(data.byModel), [data]);
+  const columns = useMemo(() => requesterColumns(currency), [currency]);
+  return (
+    <>
+      <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <div className="dash-row dash-row--wide">
+        <StatCard
+          title="Cost by model"
+          value={formatMoneyDecimal(data.cost.total, currency)}
+          changePct={data.cost.changePct}
+          testId="card-cost-total"
+        >
+          <StackedChart x={x} layers={layers} label="Cost by model over time" formatValue={money} />
+        </StatCard>
+        <StatCard title="By provider">
+          <Bars
+            label="Cost share by provider"
+            max={1}
+            bars={data.byProvider.map((item, index) => ({
+              key: item.provider,
+              label: item.provider,
+              value: item.share,
+              text: `${formatMoneyDecimal(item.total, currency)} · ${formatShare(item.share)}`,
+              color: seriesColor(index),
+            }))}
+          />
+        </StatCard>
+      </div>
+      <StatCard title="By requester" wide>
+        {data.byRequester.length === 0 ? (
+          <EmptyRange />
+        ) : (
+          <DataTable
+            columns={columns}
+            rows={data.byRequester}
+            rowKey={(item) => item.requester ?? '-'}
+          />
+        )}
+      </StatCard>
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { LogRow } from '#contracts/logs-api.ts';
+import { StatusCode } from '../../components/StatusCode.tsx';
+import { formatMoneyDecimal } from '../../lib/format.ts';
+
+/** A request's cost in the account's currency (`cost` converted with `fx`), or "unpriced". */
+export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: FxDto }) {
+  return cost === null ? (
+    <span className="muted">unpriced</span>
+  ) : (
+    <span>{formatMoneyDecimal(cost, fx.currency)}</span>
+  );
+}
+
+/** The status, with a Cached badge when the response cache answered. */
+export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached'> }) {
+  return (
+    <span className="status-cell">
+      <StatusCode status={row.status} />
+      {row.cached && <span className="badge badge--cached">Cached</span>}
+    </span>
+  );
+}

@@ -1,0 +1,60 @@
+import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { LogRow } from '#contracts/logs-api.ts';
+import type { Column, DataAttributes } from '../../components/DataTable.tsx';
+import { REQUEST_COLUMNS } from '../../components/request-columns.tsx';
+import { formatCount } from '../../lib/format.ts';
+import { Cost, Status } from './LogCells.tsx';
+
+/**
+ * The Logs table's columns: the request columns it shares with the Dashboard's recent errors,
+ * tokens, cost in the page's currency and a Details button; Requester only when a row has one.
+ */
+export function logColumns(options: {
+  readonly fx: FxDto;
+  readonly withRequester: boolean;
+  readonly onDetails: (requestId: string) => void;
+}): Column<LogRow>[] {
+  const { fx, withRequester, onDetails } = options;
+  return [
+    { ...REQUEST_COLUMNS.status, cell: (row) => <Status row={row} /> },
+    REQUEST_COLUMNS.time,
+    ...(withRequester ? [REQUEST_COLUMNS.requester] : []),
+    REQUEST_COLUMNS.model,
+    REQUEST_COLUMNS.provider,
+    { key: 'input', header: 'Input', numeric: true, cell: (row) => formatCount(row.inputTokens) },
+    {
+      key: 'output',
+      header: 'Output',
+      numeric: true,
+      cell: (row) => formatCount(row.outputTokens),
+    },
+    { key: 'total', header: 'Total', numeric: true, cell: (row) => formatCount(row.totalTokens) },
+    {
+      key: 'cost',
+      header: `Cost (${fx.currency})`,
+      numeric: true,
+      cellData: (row) => ({ 'data-cost': row.cost ?? '' }),
+      cell: (row) => <Cost cost={row.cost} fx={fx} />,
+    },
+    REQUEST_COLUMNS.latency,
+    {
+      key: 'details',
+      header: <span className="visually-hidden">Details</span>,
+      cell: (row) => (
+        <button
+          type="button"
+          className="button button--secondary button--small"
+          onClick={() => onDetails(row.requestId)}
+          aria-label={`Details of request ${row.requestId}`}
+        >
+          Details
+        </button>
+      ),
+    },
+  ];
+}
+
+/** What tests select a Logs row by: every row, its request id and its status. */
+export function logRowData(row: LogRow): DataAttributes {
+  return { 'data-log-row': true, 'data-request-id': row.requestId, 'data-status': row.status };
+}

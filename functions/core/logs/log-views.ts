@@ -1,0 +1,120 @@
+import type { DisplayMoney, FxUsed } from '../currency/display-money.ts';
+import { formatUsd } from '../pricing/cost.ts';
+import type { UsageRecord } from '../usage/usage-record.ts';
+import type { ResolvedWindow } from './log-query.ts';
+
+/** One row of the Logs table: the shape of the Logs API's `logRowSchema`. */
+export interface LogRowView {
+  readonly requestId: string;
+  readonly at: string;
+  readonly status: number;
+  readonly provider: UsageRecord['provider'];
+  readonly model: string;
+  readonly requester: string | null;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly totalTokens: number;
+  /** Exact USD ({@link exactUsd}); null when unpriced. */
+  readonly costUsd: string | null;
+  /** The same cost in the account's currency; null when unpriced. */
+  readonly cost: string | null;
+  readonly latencyMs: number;
+  readonly cached: boolean;
+  readonly streamed: boolean;
+  readonly mode: UsageRecord['mode'];
+}
+
+/** One request in the detail view: the shape of `logDetailSchema`. */
+export interface LogDetailView extends LogRowView {
+  readonly errorSource: NonNullable<UsageRecord['errorSource']> | null;
+  readonly errorMessage: string | null;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  readonly timeToFirstTokenMs: number | null;
+  readonly priceVersion: string;
+  readonly fx: FxUsed;
+}
+
+/** One page of the Logs table: the shape of `logsPageSchema`. */
+export interface LogsPageView {
+  readonly rows: LogRowView[];
+  /** Opaque; null on the last page. */
+  readonly nextCursor: string | null;
+  /** Every record matching the window and filters, not just this page. */
+  readonly totalCount: number;
+  /** The window the page covers: `from` inclusive, `to` exclusive. */
+  readonly range: {
+    readonly range: ResolvedWindow['range'];
+    readonly from: string;
+    readonly to: string;
+  };
+  /** The rate that converted every row's `cost`. */
+  readonly fx: FxUsed;
+}
+
+/**
+ * Exact USD as a decimal string without trailing zeros (`"0.008775"`, `"12.5"`, `"0"`); null
+ * stays null (unpriced).
+ */
+export function exactUsd(costPicoUsd: bigint | null): string | null {
+  if (costPicoUsd === null) return null;
+  const fixed = formatUsd(costPicoUsd, 12);
+  return fixed.replace(/\.?0+$/, '') || '0';
+}
+
+/** The record's cost in `money`'s currency (6 decimals); null when unpriced. */
+export function convertedCost(record: UsageRecord, money: DisplayMoney): string | null {
+  return record.costPicoUsd === null ? null : money.convert(record.costPicoUsd);
+}
+
+/** A usage record as a Logs table row, its cost also in `money`'s currency. */
+export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
+  return {
+    requestId: record.requestId,
+    at: record.at,
+    status: record.status,
+    provider: record.provider,
+    model: record.model,
+    requester: record.requester ?? null,
+    inputTokens: record.inputTokens,
+    outputTokens: record.outputTokens,
+    totalTokens: record.totalTokens,
+    costUsd: exactUsd(record.costPicoUsd),
+    cost: convertedCost(record, money),
+    latencyMs: record.latencyMs,
+    cached: record.cached,
+    streamed: record.streamed,
+    mode: record.mode,
+  };
+}
+
+/** A usage record for the detail view: the row plus errors, cache tokens, TTFT, prices and fx. */
+export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetailView {
+  return {
+    ...toLogRow(record, money),
+    errorSource: record.errorSource ?? null,
+    errorMessage: record.errorMessage ?? null,
+    cacheReadTokens: record.cacheReadTokens,
+    cacheWriteTokens: record.cacheWriteTokens,
+    timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
+    priceVersion: record.priceVersion,
+    fx: money.fx,
+  };
+}
+
+/** A page of records as the Logs table shows it, every cost converted with `money`. */
+export function toLogsPage(page: {
+  readonly records: readonly UsageRecord[];
+  readonly nextCursor: string | null;
+  readonly totalCount: number;
+  readonly window: ResolvedWindow;
+  readonly money: DisplayMoney;
+}): LogsPageView {
+  return {
+    rows: page.records.map((record) => toLogRow(record, page.money)),
+    nextCursor: page.nextCursor,
+    totalCount: page.totalCount,
+    range: { range: page.window.range, from: page.window.fromIso, to: page.window.toIso },
+    fx: page.money.fx,
+  };
+}

@@ -1,0 +1,33 @@
+import type { Granularity } from '../rollups/buckets.ts';
+import type { Rollup, StoredUsageRecord } from '../rollups/rollup.ts';
+import type { RollupStore } from './rollup-store.ts';
+
+/**
+ * The seal job's side of the rollups: the per-hour "dirty" markers the live path sets, the raw
+ * records of an hour, and overwrites that make a bucket exact. It reads hours back through the
+ * live store's `query` to rebuild their day. Every write is a single-item write.
+ */
+export interface RollupSealStore extends Pick<RollupStore, 'query'> {
+  /** Accounts with activity not yet sealed in the hour starting at `hourStartMs`. */
+  listDirty(hourStartMs: number): Promise<string[]>;
+
+  /** Removes an account's dirty marker for an hour (before the seal reads the raw records). */
+  clearDirty(hourStartMs: number, accountId: string): Promise<void>;
+
+  /** The account's unexpired raw usage records whose `at` falls in the hour. */
+  rawRecordsInHour(accountId: string, hourStartMs: number): Promise<StoredUsageRecord[]>;
+
+  /**
+   * Makes `rollups` the complete set of the account's items for one bucket: writes each (full
+   * overwrite) and deletes items of other dimension combinations left in that bucket.
+   */
+  replaceBucket(
+    accountId: string,
+    granularity: Granularity,
+    bucketStartMs: number,
+    rollups: readonly Rollup[],
+  ): Promise<void>;
+
+  /** Stores error copies (idempotent on requestId), for errors whose live write was lost. */
+  putErrors(records: readonly StoredUsageRecord[]): Promise<void>;
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { logDetailSchema, logRowSchema, logsPageSchema } from '#contracts/logs-api.ts';
+import { displayMoney } from '#core/currency/display-money.ts';
+import { exactUsd, toLogDetail, toLogRow, toLogsPage } from '#core/logs/log-views.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+
+const RECORD: UsageRecord = {
+  requestId: 'req-1',
+  accountId: 'acct',
+  at: '2026-11-24T12:00:00.000Z',
+  provider: 'anthropic',
+  model: 'claude-haiku-4-5',
+  requester: '-rm -rf',
+  status: 529,
+  errorSource: 'provider',
+  errorMessage: 'Overloaded, "retry"',
+  inputTokens: 10,
+  outputTokens: 2,
+  cacheReadTokens: 3,
+  cacheWriteTokens: 4,
+  totalTokens: 19,
+  costPicoUsd: 1_500_000n,
+  priceVersion: '2026-11-01',
+  latencyMs: 900,
+  timeToFirstTokenMs: 120,
+  streamed: true,
+  cached: false,
+  mode: 'pass-through',
+};
+
+/** 1 USD = 0.8 CHF. */
+const CHF = displayMoney('CHF', {
+  date: '2026-11-24',
+  usdPerEur: '1.25',
+  chfPerEur: '1',
+  source: 'ecb',
+});
+
+describe('row and detail views', () => {
+  it('fit the contract schemas exactly', () => {
+    const row = toLogRow(RECORD, CHF);
+    const detail = toLogDetail(RECORD, CHF);
+    expect(logRowSchema.strict().parse(row)).toEqual(row);
+    expect(logDetailSchema.strict().parse(detail)).toEqual(detail);
+    expect(row).toMatchObject({ costUsd: '0.0000015', cost: '0.000001', requester: '-rm -rf' });
+    expect(detail).toMatchObject({
+      errorMessage: 'Overloaded, "retry"',
+      timeToFirstTokenMs: 120,
+      fx: { currency: 'CHF', rate: '0.80000000', rateDate: '2026-11-24', source: 'ecb' },
+    });
+  });
+
+  it('shows absent optional fields as null, and unpriced cost as null', () => {
+    const {
+      requester: _r,
+      errorSource: _s,
+      errorMessage: _m,
+      timeToFirstTokenMs: _t,
+      ...bare
+    } = RECORD;
+    expect(toLogDetail({ ...bare, costPicoUsd: null }, CHF)).toMatchObject({
+      requester: null,
+      errorSource: null,
+      errorMessage: null,
+      timeToFirstTokenMs: null,
+      costUsd: null,
+      cost: null,
+    });
+  });
+});
+
+describe('toLogsPage', () => {
+  it('fits the page schema exactly, every row converted with the same rate', () => {
+    const page = toLogsPage({
+      records: [RECORD, { ...RECORD, requestId: 'req-2', costPicoUsd: null }],
+      nextCursor: null,
+      totalCount: 2,
+      window: {
+        range: '24h',
+        fromIso: '2026-11-23T12:00:00.000Z',
+        toIso: '2026-11-24T12:00:00.000Z',
+      },
+      money: CHF,
+    });
+
+    expect(logsPageSchema.strict().parse(page)).toEqual(page);
+    expect(page.rows.map((row) => row.cost)).toEqual(['0.000001', null]);
+    expect(page.range).toEqual({
+      range: '24h',
+      from: '2026-11-23T12:00:00.000Z',
+      to: '2026-11-24T12:00:00.000Z',
+    });
+    expect(page.fx).toEqual(CHF.fx);
+  });
+});
+
+describe('exactUsd', () => {
+  it.each([
+    [null, null],
+    [0n, '0'],
+    [1n, '0.000000000001'],
+    [8_775_000_000n, '0.008775'],
+    [12_500_000_000_000n, '12.5'],
+    [123_456_789_012_345_678_901n, '123456789.012345678901'],
+  ])('formats %s pico-USD as %j', (pico, expected) => {
+    expect(exactUsd(pico)).toBe(expected);
+  });
+});
