@@ -37,7 +37,10 @@ function recordTimers(): ArmedTimer[] {
   return armed;
 }
 
-/** The newest timer armed from inside `functionName` (found by name in the stack, so a rename fails here loudly). */
+/**
+ * The newest timer armed from inside `functionName`, found by name in its stack (a rename of
+ * that function fails here loudly).
+ */
 function newestArmedBy(armed: ArmedTimer[], functionName: string): ArmedTimer | undefined {
   return armed.findLast((timer) => timer.stack.includes(functionName));
 }
