@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
-import { convertPicoUsd, displayRate, FALLBACK_FX } from '#core/currency/fx.ts';
+import { FALLBACK_FX } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
@@ -81,6 +81,27 @@ function decimalUsd(picoUsd: bigint | null): string {
 }
 
 /** Exact picodollars of a decimal USD string (the inverse of the API's `costUsd`). */
+/** A plain decimal string as an exact fraction. */
+function exactDecimal(text: string): { numerator: bigint; denominator: bigint } {
+  const [whole = '0', fraction = ''] = text.split('.');
+  return { numerator: BigInt(`${whole}${fraction}`), denominator: 10n ** BigInt(fraction.length) };
+}
+
+/** `numerator / denominator` (both positive) rounded half to even. */
+function halfEven(numerator: bigint, denominator: bigint): bigint {
+  const quotient = numerator / denominator;
+  const twiceRemainder = (numerator % denominator) * 2n;
+  const up =
+    twiceRemainder > denominator || (twiceRemainder === denominator && quotient % 2n === 1n);
+  return up ? quotient + 1n : quotient;
+}
+
+/** Non-negative integer units of 10^-decimals as a decimal string. */
+function withDecimals(units: bigint, decimals: number): string {
+  const digits = units.toString().padStart(decimals + 1, '0');
+  return `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
+}
+
 function picoUsdOf(decimal: string | null): bigint | null {
   if (decimal === null) return null;
   const [whole = '0', fraction = ''] = decimal.split('.');
@@ -370,11 +391,21 @@ describe("costs in the account's currency", () => {
       as: alice,
       body: { currency: 'CHF' },
     });
+    // Expectations computed here, not by the conversion under test: CHF per USD is the quote's
+    // CHF/EUR over USD/EUR as an exact fraction, rounded half to even once.
+    const usdPerEur = exactDecimal(FALLBACK_FX.usdPerEur);
+    const chfPerEur = exactDecimal(FALLBACK_FX.chfPerEur);
+    const [rateNumerator, rateDenominator] = [
+      chfPerEur.numerator * usdPerEur.denominator,
+      chfPerEur.denominator * usdPerEur.numerator,
+    ];
     const chf = (picoUsd: bigint | null) =>
-      picoUsd === null ? null : convertPicoUsd(picoUsd, 'CHF', FALLBACK_FX);
+      picoUsd === null
+        ? null
+        : withDecimals(halfEven(picoUsd * rateNumerator, rateDenominator * 10n ** 6n), 6);
     const fx = {
       currency: 'CHF',
-      rate: displayRate('CHF', FALLBACK_FX),
+      rate: withDecimals(halfEven(rateNumerator * 10n ** 8n, rateDenominator), 8),
       rateDate: FALLBACK_FX.date,
       source: 'fallback',
     };

@@ -1,6 +1,11 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
+import {
+  FAKE_GEMINI_API_KEY,
+  FAKE_MISTRAL_API_KEY,
+  FAKE_XAI_API_KEY,
+} from '../../fixtures/fake-openai-compatible-servers.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
@@ -166,6 +171,86 @@ describe('proxy errors', () => {
       FAKE_ANTHROPIC_API_KEY,
       stack.metrionKey,
       stack.metrionKey.slice(11),
+    ]) {
+      for (const text of haystacks) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe('pass-through keys of Gemini, Mistral and Grok', () => {
+  // A stack of its own: these providers need their own fakes and stored keys, which the
+  // "no Mistral key is stored" test above must not have.
+  let compatible: ProxyStack;
+  beforeAll(async () => {
+    compatible = await startProxyStack({ providerFakes: true });
+  });
+  afterAll(async () => {
+    await compatible?.close();
+  });
+
+  const MODELS = {
+    gemini: 'gemini-2.5-flash',
+    mistral: 'mistral-large-latest',
+    grok: 'grok-3-mini',
+  };
+
+  it('never shows one in any log line, response or usage record, nor a stored one', async () => {
+    // Arrange: each provider in pass-through mode (success, stream, bad JSON, wrong Metrion
+    // token, an unpriced model, which writes a log line) and in stored mode; the fakes answer
+    // 401 unless their own key arrived.
+    const texts: string[] = [];
+    const statuses: number[] = [];
+    for (const provider of ['gemini', 'mistral', 'grok'] as const) {
+      const url = `${compatible.metrion.proxyBaseUrls[provider]}/chat/completions`;
+      const passThrough = {
+        'content-type': 'application/json',
+        authorization: `Bearer ${compatible.upstreams[provider].apiKey}`,
+        'x-metrion-token': compatible.metrionKey,
+      };
+      const body = (stream: boolean, model: string = MODELS[provider]) =>
+        JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'hi' }] });
+      for (const request of [
+        { headers: passThrough, body: body(false) },
+        { headers: passThrough, body: body(true) },
+        { headers: passThrough, body: '{' },
+        {
+          headers: {
+            ...passThrough,
+            'x-metrion-token': 'sk-metrion-ffffffffffffffffffffffffffffffff',
+          },
+          body: body(false),
+        },
+        { headers: passThrough, body: body(false, `${provider}-9-unpriced`) },
+        {
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${compatible.metrionKey}`,
+          },
+          body: body(false),
+        },
+      ]) {
+        const response = await fetch(url, { method: 'POST', ...request });
+        statuses.push(response.status);
+        texts.push(await response.text());
+      }
+    }
+    const records = await compatible.waitForRecords(12);
+
+    // Assert: every path ran as intended (the answered ones are recorded), then no key shows
+    expect(statuses).toEqual([...Array(3)].flatMap(() => [200, 200, 400, 401, 200, 200]));
+    const unpricedWarnings = compatible.logLines.filter((line) => line.includes('unpriced model'));
+    expect(unpricedWarnings).toHaveLength(3);
+    const haystacks = [
+      ...compatible.logLines,
+      ...texts,
+      JSON.stringify(records, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)),
+    ];
+    for (const secret of [
+      FAKE_GEMINI_API_KEY,
+      FAKE_MISTRAL_API_KEY,
+      FAKE_XAI_API_KEY,
+      compatible.metrionKey,
+      compatible.metrionKey.slice(11),
     ]) {
       for (const text of haystacks) expect(text).not.toContain(secret);
     }

@@ -1,12 +1,22 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Clock } from '#core/ports/clock.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
+/** The system clock plus an offset a test moves forward, so entries expire without sleeping. */
+class OffsetClock implements Clock {
+  offsetMs = 0;
+  nowMs(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+const clock = new OffsetClock();
 let stack: ProxyStack;
 
 beforeAll(async () => {
-  stack = await startProxyStack();
+  stack = await startProxyStack({ clock });
 });
 afterAll(async () => {
   await stack?.close();
@@ -146,18 +156,30 @@ describe('response cache through the official SDKs', () => {
     expect(otherSystem.response.headers.get('x-metrion-cache')).toBe('MISS');
   });
 
-  it('OpenAI: an entry expires after Cache-Control max-age', async () => {
+  it('OpenAI: an entry is served until Cache-Control max-age has passed, then missed', async () => {
+    // Arrange: a 60 s entry, stored by a first request
     stack.openai.setScenario({ kind: 'ok' });
     const messages = [{ role: 'user' as const, content: uniquePrompt('ttl') }];
-    const shortLived = openai('true', { 'cache-control': 'max-age=1' });
-    await shortLived.chat.completions.create({ model: 'gpt-4o-mini', messages });
-    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const shortLived = openai('true', { 'cache-control': 'max-age=60' });
+    const send = () =>
+      shortLived.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
+    const upstreamBefore = stack.openai.requests.length;
+    const recordsBefore = (await stack.settledRecords()).length;
+    const first = await send();
+    await stack.waitForRecords(recordsBefore + 1);
 
-    const after = await shortLived.chat.completions
-      .create({ model: 'gpt-4o-mini', messages })
-      .withResponse();
+    // Act: within the 60 s, then once they have passed (the proxy's clock moves, nobody sleeps)
+    const cached = await send();
+    clock.offsetMs += 30_000;
+    const stillCached = await send();
+    clock.offsetMs += 30_000;
+    const expired = await send();
 
-    expect(after.response.headers.get('x-metrion-cache')).toBe('MISS');
+    // Assert: the provider was called for the first request and after expiry only
+    expect(
+      [first, cached, stillCached, expired].map((r) => r.response.headers.get('x-metrion-cache')),
+    ).toEqual(['MISS', 'HIT', 'HIT', 'MISS']);
+    expect(stack.openai.requests.length - upstreamBefore).toBe(2);
   });
 
   it('OpenAI: does not cache provider errors', async () => {

@@ -119,6 +119,7 @@ export async function proxyHarness() {
   let requestNumber = 0;
   return {
     clock,
+    accounts,
     usage,
     counters,
     responseCache,

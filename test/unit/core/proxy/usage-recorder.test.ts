@@ -42,3 +42,28 @@ describe('recordUsage and unpriced models', () => {
     expect(harness.logger.lines).toEqual([]);
   });
 });
+
+describe('recordUsage and plan retention', () => {
+  const DAY_SECONDS = 86_400;
+
+  async function expiryOfOneRequest(plan: 'free' | 'pro'): Promise<number> {
+    const harness = await proxyHarness();
+    await harness.accounts.updateProfile(harness.accountId, { plan });
+    harness.answerWith({ body: completion('gpt-4o-mini-2024-07-18') });
+    const sentAtMs = harness.clock.nowMs();
+
+    await settled(await harness.send({ model: 'gpt-4o-mini', messages: [] }));
+
+    const [stored] = harness.usage.storedBetween(harness.accountId, sentAtMs, sentAtMs + 1);
+    if (stored === undefined) throw new Error('no usage record was written');
+    return stored.expiresAtEpochSeconds - sentAtMs / 1000;
+  }
+
+  it('writes a Free record that expires 30 days after the request', async () => {
+    expect(await expiryOfOneRequest('free')).toBe(30 * DAY_SECONDS);
+  });
+
+  it('writes a Pro record that expires 365 days after the request', async () => {
+    expect(await expiryOfOneRequest('pro')).toBe(365 * DAY_SECONDS);
+  });
+});

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { JsonLogger } from '#adapters/system/json-logger.ts';
+
+const METRION_KEY = 'sk-metrion-0123456789abcdef0123456789abcdef';
+const OPENAI_KEY = 'sk-proj-0123456789abcdefghij0123456789';
+const ANTHROPIC_KEY = 'sk-ant-api03-0123456789abcdefghij';
+const GROK_KEY = 'xai-FakeGrok0123456789abcdefABCDEFghijklmnop';
+const GEMINI_KEY = 'AIzaSyFakeGemini0123456789abcdefghijklm';
+
+/** A logger whose lines a test reads back as objects. */
+function capture(minimumLevel?: 'info' | 'warn' | 'error') {
+  const lines: string[] = [];
+  const logger = new JsonLogger({
+    service: 'test',
+    write: (line) => lines.push(line),
+    ...(minimumLevel === undefined ? {} : { minimumLevel }),
+  });
+  const entries = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger, lines, entries };
+}
+
+describe('JsonLogger', () => {
+  it('writes one JSON line per entry with level, service, time, message and the fields', () => {
+    const { logger, lines, entries } = capture();
+
+    logger.info('hello', { requestId: 'r-1', status: 200 });
+    logger.error('broke', { requestId: 'r-2' });
+
+    expect(lines).toHaveLength(2);
+    expect(entries()).toEqual([
+      {
+        level: 'info',
+        service: 'test',
+        time: expect.any(String),
+        message: 'hello',
+        requestId: 'r-1',
+        status: 200,
+      },
+      {
+        level: 'error',
+        service: 'test',
+        time: expect.any(String),
+        message: 'broke',
+        requestId: 'r-2',
+      },
+    ]);
+    expect(Number.isNaN(Date.parse(String(entries()[0]?.time)))).toBe(false);
+  });
+
+  it('drops entries below the minimum level', () => {
+    const { logger, entries } = capture('warn');
+    logger.info('quiet');
+    logger.warn('loud');
+    logger.error('louder');
+    expect(entries().map((entry) => entry.message)).toEqual(['loud', 'louder']);
+  });
+
+  it.each([
+    'authorization',
+    'Authorization',
+    'x-api-key',
+    'X-Metrion-Token',
+    'apiKey',
+    'api_key',
+    'apikey',
+    'key',
+    'secret',
+    'password',
+    'token',
+    'upstreamKey',
+    'plaintext',
+  ])('replaces the whole value of a field named %s, whatever it holds', (name) => {
+    const { logger, lines, entries } = capture();
+
+    logger.warn('request', { [name]: 'hunter2-not-shaped-like-a-key', other: 'kept' });
+
+    expect(entries()[0]).toMatchObject({ [name]: '[REDACTED]', other: 'kept' });
+    expect(lines[0]).not.toContain('hunter2');
+  });
+
+  it('redacts secret fields nested in objects and arrays', () => {
+    const { logger, lines, entries } = capture();
+
+    logger.error('upstream', {
+      request: {
+        headers: { authorization: 'Bearer opaque-value', 'content-type': 'application/json' },
+      },
+      attempts: [{ token: 'opaque-1' }, { token: 'opaque-2', note: 'second' }],
+    });
+
+    expect(entries()[0]).toMatchObject({
+      request: { headers: { authorization: '[REDACTED]', 'content-type': 'application/json' } },
+      attempts: [{ token: '[REDACTED]' }, { token: '[REDACTED]', note: 'second' }],
+    });
+    expect(lines[0]).not.toContain('opaque');
+  });
+
+  it.each([
+    ['a Metrion Key', METRION_KEY],
+    ['an OpenAI key', OPENAI_KEY],
+    ['an Anthropic key', ANTHROPIC_KEY],
+    ['a Grok key', GROK_KEY],
+    ['a Gemini key', GEMINI_KEY],
+  ])('masks %s wherever it appears inside a string, message included', (_name, key) => {
+    const { logger, lines, entries } = capture();
+
+    logger.error(`rejected ${key}`, {
+      detail: `Bearer ${key}`,
+      nested: { list: [`key=${key};`] },
+    });
+
+    expect(lines[0]).not.toContain(key);
+    expect(entries()[0]).toMatchObject({
+      message: 'rejected [REDACTED]',
+      detail: 'Bearer [REDACTED]',
+      nested: { list: ['key=[REDACTED];'] },
+    });
+  });
+
+  it('leaves ordinary strings, numbers and booleans alone and writes bigints as strings', () => {
+    const { logger, entries } = capture();
+
+    logger.info('usage', {
+      model: 'gpt-4o-mini',
+      path: '/api/proxy/openai/v1/chat/completions',
+      tokens: 15,
+      cached: false,
+      costPicoUsd: 123_456_789_012_345_678_901n,
+    });
+
+    expect(entries()[0]).toMatchObject({
+      message: 'usage',
+      model: 'gpt-4o-mini',
+      path: '/api/proxy/openai/v1/chat/completions',
+      tokens: 15,
+      cached: false,
+      costPicoUsd: '123456789012345678901',
+    });
+  });
+});
