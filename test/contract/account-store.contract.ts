@@ -39,6 +39,7 @@ function newMetrionKey(): StoredMetrionKey {
 function subscription(overrides: Partial<SubscriptionSnapshot> = {}): SubscriptionSnapshot {
   return {
     subscriptionId: `sub_${randomBytes(6).toString('hex')}`,
+    subscriptionCreatedEpochSeconds: 1_795_000_000,
     status: 'active',
     currentPeriodEndAt: '2026-12-24T10:00:00.000Z',
     cancelAtPeriodEnd: false,
@@ -365,6 +366,10 @@ export function accountStoreContract(
       const billing: BillingState = {
         stripeCustomerId: 'cus_ignored',
         subscription: sub,
+        checkout: {
+          subscriptionId: sub.subscriptionId,
+          mark: { createdEpochSeconds: 1_795_000_000, rank: 0, eventId: 'evt_0' },
+        },
         lastInvoice: {
           subscriptionId: sub.subscriptionId,
           outcome: 'paid',

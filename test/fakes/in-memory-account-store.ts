@@ -168,12 +168,13 @@ export class InMemoryAccountStore implements AccountStore {
     const profile = this.#profiles.get(accountId);
     if (profile === undefined) throw accountNotFound();
     if (profile.billingVersion !== expectedVersion) return false;
-    const { subscription, lastInvoice } = copy(next.billing);
+    const { subscription, checkout, lastInvoice } = copy(next.billing);
     profile.billing = {
       ...(profile.billing.stripeCustomerId === undefined
         ? {}
         : { stripeCustomerId: profile.billing.stripeCustomerId }),
       ...(subscription === undefined ? {} : { subscription }),
+      ...(checkout === undefined ? {} : { checkout }),
       ...(lastInvoice === undefined ? {} : { lastInvoice }),
     };
     profile.account = { ...profile.account, plan: next.plan };

@@ -13,6 +13,7 @@ import {
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import type {
   BillingState,
+  CompletedCheckout,
   InvoiceOutcome,
   SubscriptionSnapshot,
 } from '#core/billing/billing-state.ts';
@@ -38,8 +39,9 @@ interface ProfileItem extends Omit<Account, 'billing'>, Key {
   /** Set once, conditionally (`setStripeCustomerId`). */
   readonly stripeCustomerId?: string;
   readonly billingSubscription?: SubscriptionSnapshot;
+  readonly billingCheckout?: CompletedCheckout;
   readonly billingLastInvoice?: InvoiceOutcome;
-  /** Optimistic-concurrency version of the two billing registers; absent = 0. */
+  /** Optimistic-concurrency version of the billing registers; absent = 0. */
   readonly billingVersion?: number;
 }
 
@@ -95,6 +97,7 @@ function toBilling(item: ProfileItem): BillingState {
   return {
     ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
     ...(item.billingSubscription === undefined ? {} : { subscription: item.billingSubscription }),
+    ...(item.billingCheckout === undefined ? {} : { checkout: item.billingCheckout }),
     ...(item.billingLastInvoice === undefined ? {} : { lastInvoice: item.billingLastInvoice }),
   };
 }
@@ -349,7 +352,7 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   /**
-   * UpdateItem of the two billing registers, `plan` and `billingVersion`, conditional on the
+   * UpdateItem of the billing registers, `plan` and `billingVersion`, conditional on the
    * version read before; a register absent from `next` is removed.
    */
   async saveBillingState(
@@ -366,6 +369,7 @@ export class DynamoAccountStore implements AccountStore {
     };
     const registers = [
       ['billingSubscription', next.billing.subscription],
+      ['billingCheckout', next.billing.checkout],
       ['billingLastInvoice', next.billing.lastInvoice],
     ] as const;
     for (const [attribute, value] of registers) {

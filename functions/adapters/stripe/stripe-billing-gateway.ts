@@ -85,6 +85,7 @@ export function toBillingEvent(event: Stripe.Event): BillingEvent {
       metadataAccountId: metadataAccountId(subscription.metadata),
       customerId: idOf(subscription.customer) ?? '',
       subscriptionId: subscription.id,
+      subscriptionCreatedEpochSeconds: subscription.created,
       status: subscriptionStatus(subscription.status),
       currentPeriodEndAt: currentPeriodEndAt(subscription),
       cancelAtPeriodEnd: subscription.cancel_at_period_end,

@@ -7,6 +7,7 @@ import type {
 import {
   type BillingState,
   compareMarks,
+  compareSnapshots,
   type EventMark,
   eventMark,
   type SubscriptionSnapshot,
@@ -87,34 +88,23 @@ function isNewer(candidate: EventMark, current: { readonly mark: EventMark } | u
   return current === undefined || compareMarks(candidate, current.mark) > 0;
 }
 
-function snapshotOf(event: CheckoutCompletedEvent | SubscriptionEvent): SubscriptionSnapshot {
-  const mark = eventMark(event);
-  if (event.type === 'checkout.session.completed') {
-    // A paid subscription-mode checkout means an active subscription; its period end arrives with
-    // `customer.subscription.created`, which outranks this snapshot in the same second.
-    return {
-      subscriptionId: event.subscriptionId ?? '',
-      status: 'active',
-      currentPeriodEndAt: null,
-      cancelAtPeriodEnd: false,
-      mark,
-    };
-  }
+function snapshotOf(event: SubscriptionEvent): SubscriptionSnapshot {
+  const deleted = event.type === 'customer.subscription.deleted';
   return {
     subscriptionId: event.subscriptionId,
-    status: event.type === 'customer.subscription.deleted' ? 'canceled' : event.status,
+    subscriptionCreatedEpochSeconds: event.subscriptionCreatedEpochSeconds,
+    status: deleted ? 'canceled' : event.status,
     currentPeriodEndAt: event.currentPeriodEndAt,
-    cancelAtPeriodEnd:
-      event.type === 'customer.subscription.deleted' ? false : event.cancelAtPeriodEnd,
-    mark,
+    cancelAtPeriodEnd: deleted ? false : event.cancelAtPeriodEnd,
+    mark: eventMark(event),
   };
 }
 
 /**
  * Applies one verified event (already checked with {@link billingEventTarget} and
- * {@link checkEventCustomer}) to an account's billing state. Pure. Returns `state` itself when
- * the event changes nothing: it is older than what the state holds (never undoes a newer event),
- * or it was applied before (idempotent).
+ * {@link checkEventCustomer}) to an account's billing state. Pure. Each event type writes one
+ * register, and only when it is newer than what the register holds, so an older event never
+ * undoes a newer one and a replay changes nothing. Returns `state` itself when nothing changes.
  */
 export function applyBillingEvent(state: BillingState, event: AppliableBillingEvent): BillingState {
   const mark = eventMark(event);
@@ -123,7 +113,15 @@ export function applyBillingEvent(state: BillingState, event: AppliableBillingEv
     const outcome = event.type === 'invoice.paid' ? 'paid' : 'payment_failed';
     return { ...state, lastInvoice: { subscriptionId: event.subscriptionId, outcome, mark } };
   }
-  if (!isNewer(mark, state.subscription)) return state;
-  if (event.type === 'checkout.session.completed' && event.subscriptionId === null) return state;
-  return { ...state, subscription: snapshotOf(event) };
+  if (event.type === 'checkout.session.completed') {
+    if (event.subscriptionId === null || !event.paid || !isNewer(mark, state.checkout)) {
+      return state;
+    }
+    return { ...state, checkout: { subscriptionId: event.subscriptionId, mark } };
+  }
+  const snapshot = snapshotOf(event);
+  if (state.subscription !== undefined && compareSnapshots(snapshot, state.subscription) <= 0) {
+    return state;
+  }
+  return { ...state, subscription: snapshot };
 }

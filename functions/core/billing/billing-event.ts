@@ -49,6 +49,8 @@ export interface SubscriptionEvent extends BillingEventBase {
   readonly metadataAccountId: string | null;
   readonly customerId: string;
   readonly subscriptionId: string;
+  /** The subscription's own `created`: a newer subscription supersedes an older one. */
+  readonly subscriptionCreatedEpochSeconds: number;
   readonly status: SubscriptionStatus;
   /** ISO instant the paid period ends (Stripe's item `current_period_end`), or null if unknown. */
   readonly currentPeriodEndAt: string | null;

@@ -13,15 +13,23 @@ export interface EventMark {
   readonly eventId: string;
 }
 
-/** The subscription as the newest applied event described it. */
+/** The subscription as the newest applied subscription event described it. */
 export interface SubscriptionSnapshot {
   /** `sub_…` */
   readonly subscriptionId: string;
+  /** The subscription's own `created`; snapshots of a newer subscription always win. */
+  readonly subscriptionCreatedEpochSeconds: number;
   readonly status: SubscriptionStatus;
   /** ISO instant the paid period ends; null until a subscription event reported it. */
   readonly currentPeriodEndAt: string | null;
   readonly cancelAtPeriodEnd: boolean;
   /** The event that wrote this snapshot. */
+  readonly mark: EventMark;
+}
+
+/** The newest paid subscription-mode checkout (Pro before its subscription event arrives). */
+export interface CompletedCheckout {
+  readonly subscriptionId: string;
   readonly mark: EventMark;
 }
 
@@ -35,11 +43,13 @@ export interface InvoiceOutcome {
 /**
  * The billing state stored on the account item (the item the proxy reads).
  *
- * Order independence: `subscription` and `lastInvoice` are two last-writer-wins registers, each
- * keeping the value of the event with the greatest {@link EventMark}. Applying an event is then
- * commutative, associative and idempotent, so any delivery order, with any duplicates, ends in
- * the same state: the one the newest event describes. The visible status is derived from both
- * registers ({@link billingStatus}), never stored.
+ * Order independence: `subscription`, `checkout` and `lastInvoice` are last-writer-wins
+ * registers, each keeping the value of the newest event that writes it ({@link EventMark};
+ * subscription snapshots compare the subscription's own `created` first, so a new subscription
+ * supersedes an ended one even when Stripe stamps both with the same second). Applying an event
+ * is then commutative, associative and idempotent: any delivery order, with any duplicates,
+ * ends in the same state, the one the newest events describe. What the Plan page and the proxy
+ * see ({@link currentSubscription}) is derived from the registers, never stored.
  *
  * Why marks rather than re-fetching the subscription from Stripe on each event: no extra Stripe
  * call (and no Stripe outage) on the webhook path, a pure function that a property test can
@@ -50,6 +60,7 @@ export interface BillingState {
   /** `cus_…`, written once (conditional write) before the first Checkout Session. */
   readonly stripeCustomerId?: string;
   readonly subscription?: SubscriptionSnapshot;
+  readonly checkout?: CompletedCheckout;
   readonly lastInvoice?: InvoiceOutcome;
 }
 
@@ -91,30 +102,77 @@ export function compareMarks(a: EventMark, b: EventMark): number {
   return a.eventId < b.eventId ? -1 : 1;
 }
 
-/**
- * The status the account's subscription has now: the snapshot's status, unless a newer invoice
- * outcome of the same subscription says otherwise (a failed renewal turns `active` into
- * `past_due`; a paid invoice turns `past_due`/`unpaid`/`incomplete` into `active`).
- */
-export function billingStatus(state: BillingState): BillingStatus {
-  const subscription = state.subscription;
-  if (subscription === undefined) return 'none';
-  const invoice = state.lastInvoice;
+/** Snapshot order: the newer subscription first, then the newer event. */
+export function compareSnapshots(
+  a: Pick<SubscriptionSnapshot, 'subscriptionCreatedEpochSeconds' | 'mark'>,
+  b: Pick<SubscriptionSnapshot, 'subscriptionCreatedEpochSeconds' | 'mark'>,
+): number {
+  if (a.subscriptionCreatedEpochSeconds !== b.subscriptionCreatedEpochSeconds) {
+    return a.subscriptionCreatedEpochSeconds - b.subscriptionCreatedEpochSeconds;
+  }
+  return compareMarks(a.mark, b.mark);
+}
+
+/** The account's current subscription as derived from the registers. */
+export interface CurrentSubscription {
+  readonly subscriptionId: string;
+  readonly status: SubscriptionStatus;
+  readonly currentPeriodEndAt: string | null;
+  readonly cancelAtPeriodEnd: boolean;
+}
+
+function invoiceAdjusted(snapshot: SubscriptionSnapshot, invoice: InvoiceOutcome | undefined) {
   if (
     invoice === undefined ||
-    invoice.subscriptionId !== subscription.subscriptionId ||
-    compareMarks(invoice.mark, subscription.mark) < 0
+    invoice.subscriptionId !== snapshot.subscriptionId ||
+    compareMarks(invoice.mark, snapshot.mark) < 0
   ) {
-    return subscription.status;
+    return snapshot.status;
   }
   if (invoice.outcome === 'payment_failed') {
-    return subscription.status === 'active' || subscription.status === 'trialing'
+    return snapshot.status === 'active' || snapshot.status === 'trialing'
       ? 'past_due'
-      : subscription.status;
+      : snapshot.status;
   }
-  return ['past_due', 'unpaid', 'incomplete'].includes(subscription.status)
+  return ['past_due', 'unpaid', 'incomplete'].includes(snapshot.status)
     ? 'active'
-    : subscription.status;
+    : snapshot.status;
+}
+
+/**
+ * The subscription the account has now, or undefined:
+ * - a paid checkout newer than everything known about another subscription counts as an active
+ *   subscription (period end unknown) until that subscription's own events arrive;
+ * - otherwise the snapshot, whose status a newer invoice outcome of the same subscription
+ *   adjusts (a failed renewal turns `active` into `past_due`; a paid invoice turns
+ *   `past_due`/`unpaid`/`incomplete` into `active`).
+ */
+export function currentSubscription(state: BillingState): CurrentSubscription | undefined {
+  const { subscription, checkout } = state;
+  if (
+    checkout !== undefined &&
+    checkout.subscriptionId !== subscription?.subscriptionId &&
+    (subscription === undefined || compareMarks(checkout.mark, subscription.mark) > 0)
+  ) {
+    return {
+      subscriptionId: checkout.subscriptionId,
+      status: 'active',
+      currentPeriodEndAt: null,
+      cancelAtPeriodEnd: false,
+    };
+  }
+  if (subscription === undefined) return undefined;
+  return {
+    subscriptionId: subscription.subscriptionId,
+    status: invoiceAdjusted(subscription, state.lastInvoice),
+    currentPeriodEndAt: subscription.currentPeriodEndAt,
+    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+  };
+}
+
+/** Stripe's status of the current subscription, or `none`. */
+export function billingStatus(state: BillingState): BillingStatus {
+  return currentSubscription(state)?.status ?? 'none';
 }
 
 /**
@@ -124,8 +182,8 @@ export function billingStatus(state: BillingState): BillingStatus {
  * yet (the deleted event then makes it durable on the stored `plan`).
  */
 export function entitledToPro(state: BillingState, nowMs: number): boolean {
-  const subscription = state.subscription;
-  if (subscription === undefined || !PRO_STATUSES.has(billingStatus(state))) return false;
+  const subscription = currentSubscription(state);
+  if (subscription === undefined || !PRO_STATUSES.has(subscription.status)) return false;
   if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
     return nowMs < Date.parse(subscription.currentPeriodEndAt);
   }
@@ -146,11 +204,14 @@ export function effectivePlan(
   account: { readonly plan: Plan; readonly billing?: BillingState },
   nowMs: number,
 ): Plan {
-  if (account.billing?.subscription === undefined) return account.plan;
+  if (account.billing === undefined || currentSubscription(account.billing) === undefined) {
+    return account.plan;
+  }
   return planFromBilling(account.billing, nowMs);
 }
 
 /** True while the subscription exists in Stripe and could still bill or become active again. */
 export function hasOpenSubscription(state: BillingState): boolean {
-  return state.subscription !== undefined && !ENDED_STATUSES.has(billingStatus(state));
+  const status = billingStatus(state);
+  return status !== 'none' && !ENDED_STATUSES.has(status);
 }

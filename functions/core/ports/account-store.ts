@@ -65,7 +65,7 @@ export interface AccountStore {
   setStripeCustomerId(accountId: string, customerId: string): Promise<string>;
 
   /**
-   * Writes the subscription and invoice registers of `billing` and `plan` on the account item,
+   * Writes the registers of `billing` (subscription, checkout, invoice) and `plan` on the account item,
    * only if its billing version is still `expectedVersion` (optimistic concurrency: a concurrent
    * webhook never gets overwritten by a state computed from an older read). Leaves the Stripe
    * customer id and the profile untouched. Returns false when the version moved on.

@@ -10,6 +10,7 @@ import {
   type BillingState,
   billingStatus,
   compareMarks,
+  currentSubscription,
   effectivePlan,
   eventMark,
   hasOpenSubscription,
@@ -79,8 +80,8 @@ describe('applyBillingEvent', () => {
 
     expect(billingStatus(afterCheckout)).toBe('active');
     expect(planFromBilling(afterCheckout, BEFORE_PERIOD_1_END_MS)).toBe('pro');
-    expect(afterCheckout.subscription?.currentPeriodEndAt).toBeNull();
-    expect(afterCreated.subscription?.currentPeriodEndAt).toBe(PERIOD_1_END);
+    expect(currentSubscription(afterCheckout)?.currentPeriodEndAt).toBeNull();
+    expect(currentSubscription(afterCreated)?.currentPeriodEndAt).toBe(PERIOD_1_END);
   });
 
   it('keeps Pro while past_due, and reports the status so the Plan page can warn', () => {
@@ -110,8 +111,9 @@ describe('applyBillingEvent', () => {
 
     const afterLateEvents = applyAll([LIFECYCLE[0], LIFECYCLE[6], LIFECYCLE[7]], canceled);
 
-    expect(afterLateEvents).toBe(canceled);
+    expect(currentSubscription(afterLateEvents)).toEqual(currentSubscription(canceled));
     expect(billingStatus(afterLateEvents)).toBe('canceled');
+    expect(applyAll([LIFECYCLE[6], LIFECYCLE[7]], canceled)).toBe(canceled);
   });
 
   it('orders same-second events by lifecycle rank: deleted beats updated beats created', () => {
@@ -155,6 +157,50 @@ describe('applyBillingEvent', () => {
     expect(checkEventCustomer(pending, 'cus_a')).toBe('payment_pending');
   });
 
+  it('lets a new subscription supersede an ended one stamped with the same second', () => {
+    const old = { ...CONTEXT, subscriptionId: 'sub_old', subscriptionCreatedEpochSeconds: T0 };
+    const next = {
+      ...CONTEXT,
+      subscriptionId: 'sub_new',
+      subscriptionCreatedEpochSeconds: T0 + DAY,
+    };
+    const events = [
+      subscriptionEvent('customer.subscription.created', old, T0),
+      subscriptionEvent('customer.subscription.deleted', old, T0 + DAY),
+      checkoutCompleted(next, T0 + DAY),
+      subscriptionEvent('customer.subscription.created', next, T0 + DAY),
+      invoiceEvent('invoice.paid', next, T0 + DAY),
+    ];
+
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        (order) => {
+          const state = applyAll(order);
+          expect(currentSubscription(state)).toMatchObject({
+            subscriptionId: 'sub_new',
+            status: 'active',
+          });
+          expect(planFromBilling(state, (T0 + 2 * DAY) * 1000)).toBe('pro');
+        },
+      ),
+    );
+  });
+
+  it('counts a paid checkout for a new subscription as active until its own events arrive', () => {
+    const old = { ...CONTEXT, subscriptionId: 'sub_old' };
+    const ended = applyAll([subscriptionEvent('customer.subscription.deleted', old, T0)]);
+
+    const state = applyBillingEvent(ended, checkoutCompleted(CONTEXT, T0 + DAY));
+
+    expect(currentSubscription(state)).toEqual({
+      subscriptionId: 'sub_1',
+      status: 'active',
+      currentPeriodEndAt: null,
+      cancelAtPeriodEnd: false,
+    });
+  });
+
   describe('order independence (property)', () => {
     const lifecycleIndexes = LIFECYCLE.map((_, index) => index);
 
@@ -185,7 +231,7 @@ describe('applyBillingEvent', () => {
 
           expect(state).toEqual(inOrder);
           expect(billingStatus(state)).toBe(status);
-          expect(state.subscription?.cancelAtPeriodEnd).toBe(cancelAtPeriodEnd);
+          expect(currentSubscription(state)?.cancelAtPeriodEnd).toBe(cancelAtPeriodEnd);
         }),
         { numRuns: 300 },
       );
