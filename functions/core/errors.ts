@@ -94,3 +94,38 @@ export class SecretIntegrityError extends MetrionError {
     super('secret_integrity', message);
   }
 }
+
+/** Checkout was requested for an account that is already on Pro. */
+export class AlreadyProError extends MetrionError {
+  constructor(message: string) {
+    super('already_pro', message);
+  }
+}
+
+/** A new subscription was requested while the previous one is still open in Stripe. */
+export class SubscriptionStillOpenError extends MetrionError {
+  constructor(message: string) {
+    super('subscription_open', message);
+  }
+}
+
+/** The billing portal was requested for an account that never had a Stripe customer. */
+export class NoBillingCustomerError extends MetrionError {
+  constructor(message: string) {
+    super('no_billing_customer', message);
+  }
+}
+
+/** A webhook's signature header is missing, malformed, stale, or does not match the body. */
+export class InvalidWebhookSignatureError extends MetrionError {
+  constructor(message: string) {
+    super('invalid_webhook_signature', message);
+  }
+}
+
+/** The payment provider (Stripe) refused or could not serve a request. */
+export class BillingUnavailableError extends MetrionError {
+  constructor(message: string) {
+    super('billing_unavailable', message);
+  }
+}

@@ -1,11 +1,15 @@
-import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type { BillingState } from '#core/billing/billing-state.ts';
 import { MetrionError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.ts';
+import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 
 interface Profile {
+  /** Without `billing`: that lives in the fields below, as on the Dynamo item. */
   account: Account;
   metrionKey: StoredMetrionKey;
+  billing: BillingState;
+  billingVersion: number;
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
@@ -25,6 +29,20 @@ function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
 }
 
+function withoutBilling(account: Account): Account {
+  const { billing: _billing, ...rest } = account;
+  return rest;
+}
+
+/** The account as a store returns it: billing attached only once there is some. */
+function accountOf(profile: Profile): Account {
+  return copy(
+    Object.keys(profile.billing).length === 0
+      ? profile.account
+      : { ...profile.account, billing: profile.billing },
+  );
+}
+
 /**
  * AccountStore in memory, passing the same contract suite as DynamoAccountStore (including the
  * fail-closed key replacement and never overwriting another account's lookup digest). Values are
@@ -34,17 +52,24 @@ export class InMemoryAccountStore implements AccountStore {
   readonly #profiles = new Map<string, Profile>();
   readonly #lookups = new Map<string, string>();
   readonly #providerKeys = new Map<string, Map<ProviderId, StoredProviderKey>>();
+  /** Stripe event id → expiry (epoch seconds). */
+  readonly #processedEvents = new Map<string, number>();
 
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
     if (this.#profiles.has(account.accountId)) throw accountExists();
     if (this.#lookups.has(metrionKey.digest)) throw keyConflict();
-    this.#profiles.set(account.accountId, { account: copy(account), metrionKey: copy(metrionKey) });
+    this.#profiles.set(account.accountId, {
+      account: copy(withoutBilling(account)),
+      metrionKey: copy(metrionKey),
+      billing: {},
+      billingVersion: 0,
+    });
     this.#lookups.set(metrionKey.digest, account.accountId);
   }
 
   async getAccount(accountId: string): Promise<Account | undefined> {
     const profile = this.#profiles.get(accountId);
-    return profile === undefined ? undefined : copy(profile.account);
+    return profile === undefined ? undefined : accountOf(profile);
   }
 
   async findAccountIdByKeyDigest(digest: string): Promise<string | undefined> {
@@ -59,8 +84,8 @@ export class InMemoryAccountStore implements AccountStore {
     if (profile === undefined) return undefined;
     const providerKey = this.#providerKeys.get(accountId)?.get(provider);
     return providerKey === undefined
-      ? { account: copy(profile.account) }
-      : { account: copy(profile.account), providerKey: copy(providerKey) };
+      ? { account: accountOf(profile) }
+      : { account: accountOf(profile), providerKey: copy(providerKey) };
   }
 
   async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {
@@ -93,7 +118,7 @@ export class InMemoryAccountStore implements AccountStore {
       ...(changes.currency === undefined ? {} : { currency: changes.currency }),
       ...(changes.plan === undefined ? {} : { plan: changes.plan }),
     };
-    return copy(profile.account);
+    return accountOf(profile);
   }
 
   async putProviderKey(key: StoredProviderKey): Promise<void> {
@@ -113,5 +138,62 @@ export class InMemoryAccountStore implements AccountStore {
 
   async deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean> {
     return this.#providerKeys.get(accountId)?.delete(provider) ?? false;
+  }
+
+  async getBillingRecord(accountId: string): Promise<BillingRecord | undefined> {
+    const profile = this.#profiles.get(accountId);
+    return profile === undefined
+      ? undefined
+      : {
+          plan: profile.account.plan,
+          billing: copy(profile.billing),
+          version: profile.billingVersion,
+        };
+  }
+
+  async setStripeCustomerId(accountId: string, customerId: string): Promise<string> {
+    const profile = this.#profiles.get(accountId);
+    if (profile === undefined) throw accountNotFound();
+    if (profile.billing.stripeCustomerId === undefined) {
+      profile.billing = { ...profile.billing, stripeCustomerId: customerId };
+    }
+    return profile.billing.stripeCustomerId ?? customerId;
+  }
+
+  async saveBillingState(
+    accountId: string,
+    next: { readonly billing: BillingState; readonly plan: Plan },
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const profile = this.#profiles.get(accountId);
+    if (profile === undefined) throw accountNotFound();
+    if (profile.billingVersion !== expectedVersion) return false;
+    const { subscription, checkout, lastInvoice } = copy(next.billing);
+    profile.billing = {
+      ...(profile.billing.stripeCustomerId === undefined
+        ? {}
+        : { stripeCustomerId: profile.billing.stripeCustomerId }),
+      ...(subscription === undefined ? {} : { subscription }),
+      ...(checkout === undefined ? {} : { checkout }),
+      ...(lastInvoice === undefined ? {} : { lastInvoice }),
+    };
+    profile.account = { ...profile.account, plan: next.plan };
+    profile.billingVersion += 1;
+    return true;
+  }
+
+  async isBillingEventProcessed(eventId: string, nowMs: number): Promise<boolean> {
+    const expiresAt = this.#processedEvents.get(eventId);
+    return expiresAt !== undefined && expiresAt > Math.floor(nowMs / 1000);
+  }
+
+  async recordBillingEventProcessed(
+    eventId: string,
+    nowMs: number,
+    expiresAtEpochSeconds: number,
+  ): Promise<boolean> {
+    if (await this.isBillingEventProcessed(eventId, nowMs)) return false;
+    this.#processedEvents.set(eventId, expiresAtEpochSeconds);
+    return true;
   }
 }

@@ -1,6 +1,7 @@
 // AccountStore on DynamoDB: GetItem (consistent), BatchGetItem (consistent), Query (consistent),
 // PutItem / UpdateItem / DeleteItem (conditional). No TransactWriteItems (dynalite has none):
-// multi-item changes are ordered single-item writes that fail closed.
+// multi-item changes are ordered single-item writes that fail closed. Billing state lives on the
+// profile item (the item the proxy reads); processed Stripe event ids are their own items.
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -9,9 +10,15 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type {
+  BillingState,
+  CompletedCheckout,
+  InvoiceOutcome,
+  SubscriptionSnapshot,
+} from '#core/billing/billing-state.ts';
 import { MetrionError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.ts';
+import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import { DynamoUnavailableError, dynamoCall } from './dynamo-errors.ts';
@@ -25,10 +32,22 @@ export interface DynamoAccountStoreOptions {
 
 type Key = { readonly pk: string; readonly sk: string };
 
-/** `pk=ACCOUNT#<id>, sk=PROFILE`: the account plus its current Metrion Key. */
-interface ProfileItem extends Account, Key {
+/** `pk=ACCOUNT#<id>, sk=PROFILE`: the account, its current Metrion Key and its billing state. */
+interface ProfileItem extends Omit<Account, 'billing'>, Key {
   readonly metrionKeyDigest: string;
   readonly metrionKeySealed: SealedSecret;
+  /** Set once, conditionally (`setStripeCustomerId`). */
+  readonly stripeCustomerId?: string;
+  readonly billingSubscription?: SubscriptionSnapshot;
+  readonly billingCheckout?: CompletedCheckout;
+  readonly billingLastInvoice?: InvoiceOutcome;
+  /** Optimistic-concurrency version of the billing registers; absent = 0. */
+  readonly billingVersion?: number;
+}
+
+/** `pk=STRIPE_EVENT#<id>, sk=PROCESSED`: a Stripe event already applied (expires by TTL). */
+interface ProcessedEventItem extends Key {
+  readonly expiresAtEpochSeconds: number;
 }
 
 /** `pk=ACCOUNT#<id>, sk=PROVIDER_KEY#<provider>`. */
@@ -52,6 +71,10 @@ const providerKeyKey = (accountId: string, provider: ProviderId): Key => ({
   sk: `${PROVIDER_KEY_PREFIX}${provider}`,
 });
 const lookupKey = (digest: string): Key => ({ pk: `METRION_KEY#${digest}`, sk: LOOKUP_SK });
+const processedEventKey = (eventId: string): Key => ({
+  pk: `STRIPE_EVENT#${eventId}`,
+  sk: 'PROCESSED',
+});
 
 const PROFILE_FIELDS = ['displayName', 'currency', 'plan'] as const;
 
@@ -70,7 +93,17 @@ function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
 }
 
-function toAccount(item: Account): Account {
+function toBilling(item: ProfileItem): BillingState {
+  return {
+    ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
+    ...(item.billingSubscription === undefined ? {} : { subscription: item.billingSubscription }),
+    ...(item.billingCheckout === undefined ? {} : { checkout: item.billingCheckout }),
+    ...(item.billingLastInvoice === undefined ? {} : { lastInvoice: item.billingLastInvoice }),
+  };
+}
+
+/** The profile fields only (what `createAccount` writes); billing has its own writes. */
+function profileFields(item: Account): Omit<Account, 'billing'> {
   return {
     accountId: item.accountId,
     email: item.email,
@@ -79,6 +112,13 @@ function toAccount(item: Account): Account {
     plan: item.plan,
     createdAt: item.createdAt,
   };
+}
+
+function toAccount(item: ProfileItem): Account {
+  const billing = toBilling(item);
+  return Object.keys(billing).length === 0
+    ? profileFields(item)
+    : { ...profileFields(item), billing };
 }
 
 function toProviderKey(item: StoredProviderKey): StoredProviderKey {
@@ -110,7 +150,7 @@ export class DynamoAccountStore implements AccountStore {
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
     const profile: ProfileItem = {
       ...profileKey(account.accountId),
-      ...toAccount(account),
+      ...profileFields(account),
       metrionKeyDigest: metrionKey.digest,
       metrionKeySealed: metrionKey.sealed,
     };
@@ -277,6 +317,123 @@ export class DynamoAccountStore implements AccountStore {
       ),
     );
     return output.Attributes !== undefined;
+  }
+
+  async getBillingRecord(accountId: string): Promise<BillingRecord | undefined> {
+    const profile = await this.#getProfile(accountId);
+    return profile === undefined
+      ? undefined
+      : { plan: profile.plan, billing: toBilling(profile), version: profile.billingVersion ?? 0 };
+  }
+
+  /** UpdateItem conditional on no (or the same) customer id; the loser reads the winner's. */
+  async setStripeCustomerId(accountId: string, customerId: string): Promise<string> {
+    return dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: profileKey(accountId),
+            UpdateExpression: 'SET stripeCustomerId = :customerId',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(stripeCustomerId) OR stripeCustomerId = :customerId)',
+            ExpressionAttributeValues: { ':customerId': customerId },
+          }),
+        );
+        return customerId;
+      },
+      async () => {
+        const stored = (await this.#getProfile(accountId))?.stripeCustomerId;
+        if (stored === undefined) throw accountNotFound();
+        return stored;
+      },
+    );
+  }
+
+  /**
+   * UpdateItem of the billing registers, `plan` and `billingVersion`, conditional on the
+   * version read before; a register absent from `next` is removed.
+   */
+  async saveBillingState(
+    accountId: string,
+    next: { readonly billing: BillingState; readonly plan: Plan },
+    expectedVersion: number,
+  ): Promise<boolean> {
+    const set = ['#plan = :plan', 'billingVersion = :nextVersion'];
+    const remove: string[] = [];
+    const values: Record<string, unknown> = {
+      ':plan': next.plan,
+      ':nextVersion': expectedVersion + 1,
+      ':expectedVersion': expectedVersion,
+    };
+    const registers = [
+      ['billingSubscription', next.billing.subscription],
+      ['billingCheckout', next.billing.checkout],
+      ['billingLastInvoice', next.billing.lastInvoice],
+    ] as const;
+    for (const [attribute, value] of registers) {
+      if (value === undefined) {
+        remove.push(attribute);
+      } else {
+        set.push(`${attribute} = :${attribute}`);
+        values[`:${attribute}`] = value;
+      }
+    }
+    const versionMatches =
+      expectedVersion === 0
+        ? '(attribute_not_exists(billingVersion) OR billingVersion = :expectedVersion)'
+        : 'billingVersion = :expectedVersion';
+    return dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: profileKey(accountId),
+            UpdateExpression: `SET ${set.join(', ')}${remove.length === 0 ? '' : ` REMOVE ${remove.join(', ')}`}`,
+            ConditionExpression: `attribute_exists(pk) AND ${versionMatches}`,
+            ExpressionAttributeNames: { '#plan': 'plan' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+        return true;
+      },
+      async () => {
+        if ((await this.#getProfile(accountId)) === undefined) throw accountNotFound();
+        return false;
+      },
+    );
+  }
+
+  /** Consistent GetItem; an expired item (TTL deletes lazily, dynalite never) counts as absent. */
+  async isBillingEventProcessed(eventId: string, nowMs: number): Promise<boolean> {
+    const item = await this.#get<ProcessedEventItem>(processedEventKey(eventId));
+    return item !== undefined && item.expiresAtEpochSeconds > Math.floor(nowMs / 1000);
+  }
+
+  /** PutItem conditional on no unexpired record of the event. */
+  async recordBillingEventProcessed(
+    eventId: string,
+    nowMs: number,
+    expiresAtEpochSeconds: number,
+  ): Promise<boolean> {
+    const item: ProcessedEventItem = { ...processedEventKey(eventId), expiresAtEpochSeconds };
+    return dynamoCall(
+      'PutItem',
+      async () => {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpochSeconds <= :now',
+            ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
   }
 
   async #getProfile(accountId: string): Promise<ProfileItem | undefined> {

@@ -40,8 +40,17 @@ const sk: KeyAttribute = { name: 'sk', type: 'S' };
 export const USAGE_BY_REQUEST_ID_INDEX = 'byRequestId';
 
 export const TABLES = {
-  /** Accounts, Metrion Key lookup items, stored provider keys (and later alert rules). */
-  accounts: { constructId: 'AccountsTable', nameSuffix: 'accounts', partitionKey: pk, sortKey: sk },
+  /**
+   * Accounts (with their billing state), Metrion Key lookup items, stored provider keys, and
+   * processed Stripe event ids (the only items here that expire).
+   */
+  accounts: {
+    constructId: 'AccountsTable',
+    nameSuffix: 'accounts',
+    partitionKey: pk,
+    sortKey: sk,
+    timeToLiveAttribute: 'expiresAtEpochSeconds',
+  },
   /** Usage records, hourly/daily rollups, seal markers and error copies, expiring by plan retention. */
   usage: {
     constructId: 'UsageTable',

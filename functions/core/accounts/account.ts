@@ -1,3 +1,4 @@
+import type { BillingState } from '../billing/billing-state.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { SealedSecret } from '../vault/sealed-secret.ts';
 
@@ -15,6 +16,12 @@ export interface Account {
   readonly plan: Plan;
   /** ISO instant. */
   readonly createdAt: string;
+  /**
+   * Stripe customer and subscription state, absent until the first checkout. The plan to enforce
+   * is `effectivePlan(account, nowMs)` (`#core/billing/billing-state.ts`), which also ends Pro
+   * at the end of a canceled period.
+   */
+  readonly billing?: BillingState;
 }
 
 /** A provider key as stored: only the sealed form, never plaintext, never a fragment of it. */

@@ -1,4 +1,5 @@
-import type { Account, StoredMetrionKey, StoredProviderKey } from '../accounts/account.ts';
+import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '../accounts/account.ts';
+import type { BillingState } from '../billing/billing-state.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /** What the proxy needs about an account, read in one strongly consistent round trip. */
@@ -51,4 +52,49 @@ export interface AccountStore {
 
   /** Removes the key; returns false when there was none. */
   deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean>;
+
+  /** The account's billing state with its write version (strongly consistent), or undefined. */
+  getBillingRecord(accountId: string): Promise<BillingRecord | undefined>;
+
+  /**
+   * Stores the account's Stripe customer id unless one is stored already (conditional write, so
+   * two concurrent checkouts keep one). Returns the id stored afterwards: `customerId`, or the
+   * one that was there first.
+   * @throws NotFoundError for an unknown account.
+   */
+  setStripeCustomerId(accountId: string, customerId: string): Promise<string>;
+
+  /**
+   * Writes the registers of `billing` (subscription, checkout, invoice) and `plan` on the account item,
+   * only if its billing version is still `expectedVersion` (optimistic concurrency: a concurrent
+   * webhook never gets overwritten by a state computed from an older read). Leaves the Stripe
+   * customer id and the profile untouched. Returns false when the version moved on.
+   * @throws NotFoundError for an unknown account.
+   */
+  saveBillingState(
+    accountId: string,
+    next: { readonly billing: BillingState; readonly plan: Plan },
+    expectedVersion: number,
+  ): Promise<boolean>;
+
+  /** Whether the Stripe event id was recorded as processed and has not expired at `nowMs`. */
+  isBillingEventProcessed(eventId: string, nowMs: number): Promise<boolean>;
+
+  /**
+   * Records the Stripe event id as processed until `expiresAtEpochSeconds` (conditional put).
+   * Returns false when it was already recorded and unexpired at `nowMs`.
+   */
+  recordBillingEventProcessed(
+    eventId: string,
+    nowMs: number,
+    expiresAtEpochSeconds: number,
+  ): Promise<boolean>;
+}
+
+/** An account's billing state as stored, with the version `saveBillingState` compares. */
+export interface BillingRecord {
+  readonly plan: Plan;
+  readonly billing: BillingState;
+  /** 0 until the first `saveBillingState`; +1 per save. */
+  readonly version: number;
 }

@@ -1,0 +1,217 @@
+import type { Plan } from '../accounts/account.ts';
+import type { BillingEvent, SubscriptionStatus } from './billing-event.ts';
+
+/**
+ * Where an event sits in Stripe's timeline. Marks are compared field by field: `created` second,
+ * then the lifecycle rank of the event type (Stripe stamps several events with the same second,
+ * e.g. `checkout.session.completed` and `customer.subscription.created`), then the event id, so
+ * two different events never compare equal and every replica picks the same winner.
+ */
+export interface EventMark {
+  readonly createdEpochSeconds: number;
+  readonly rank: number;
+  readonly eventId: string;
+}
+
+/** The subscription as the newest applied subscription event described it. */
+export interface SubscriptionSnapshot {
+  /** `sub_…` */
+  readonly subscriptionId: string;
+  /** The subscription's own `created`; snapshots of a newer subscription always win. */
+  readonly subscriptionCreatedEpochSeconds: number;
+  readonly status: SubscriptionStatus;
+  /** ISO instant the paid period ends; null until a subscription event reported it. */
+  readonly currentPeriodEndAt: string | null;
+  readonly cancelAtPeriodEnd: boolean;
+  /** The event that wrote this snapshot. */
+  readonly mark: EventMark;
+}
+
+/** The newest paid subscription-mode checkout (Pro before its subscription event arrives). */
+export interface CompletedCheckout {
+  readonly subscriptionId: string;
+  readonly mark: EventMark;
+}
+
+/** The newest invoice outcome of a subscription (renewal paid or failed). */
+export interface InvoiceOutcome {
+  readonly subscriptionId: string;
+  readonly outcome: 'paid' | 'payment_failed';
+  readonly mark: EventMark;
+}
+
+/**
+ * The billing state stored on the account item (the item the proxy reads).
+ *
+ * Order independence: `subscription`, `checkout` and `lastInvoice` are last-writer-wins
+ * registers, each keeping the value of the newest event that writes it ({@link EventMark};
+ * subscription snapshots compare the subscription's own `created` first, so a new subscription
+ * supersedes an ended one even when Stripe stamps both with the same second). Applying an event
+ * is then commutative, associative and idempotent: any delivery order, with any duplicates,
+ * ends in the same state, the one the newest events describe. What the Plan page and the proxy
+ * see ({@link currentSubscription}) is derived from the registers, never stored.
+ *
+ * Why marks rather than re-fetching the subscription from Stripe on each event: no extra Stripe
+ * call (and no Stripe outage) on the webhook path, a pure function that a property test can
+ * check over every permutation, and a re-fetch would still need an ordering guard, because two
+ * concurrent fetches can land their writes in the wrong order.
+ */
+export interface BillingState {
+  /** `cus_…`, written once (conditional write) before the first Checkout Session. */
+  readonly stripeCustomerId?: string;
+  readonly subscription?: SubscriptionSnapshot;
+  readonly checkout?: CompletedCheckout;
+  readonly lastInvoice?: InvoiceOutcome;
+}
+
+/** `none` when the account never had a subscription; otherwise Stripe's subscription status. */
+export type BillingStatus = SubscriptionStatus | 'none';
+
+/** Statuses that keep Pro: `past_due` keeps it while Stripe retries the payment (with a warning). */
+const PRO_STATUSES: ReadonlySet<BillingStatus> = new Set(['active', 'trialing', 'past_due']);
+
+/** Statuses after which the subscription can never become active again. */
+const ENDED_STATUSES: ReadonlySet<BillingStatus> = new Set(['canceled', 'incomplete_expired']);
+
+/** Lifecycle rank per event type: the tie-break for events stamped with the same second. */
+const EVENT_RANK = {
+  'checkout.session.completed': 0,
+  'customer.subscription.created': 1,
+  'invoice.payment_failed': 2,
+  'invoice.paid': 3,
+  'customer.subscription.updated': 4,
+  'customer.subscription.deleted': 5,
+} as const satisfies Record<Exclude<BillingEvent['type'], 'unhandled'>, number>;
+
+/** The mark of an event that billing applies. */
+export function eventMark(event: Exclude<BillingEvent, { type: 'unhandled' }>): EventMark {
+  return {
+    createdEpochSeconds: event.createdEpochSeconds,
+    rank: EVENT_RANK[event.type],
+    eventId: event.eventId,
+  };
+}
+
+/** Negative when `a` is older than `b`, positive when newer, 0 only for the same event. */
+export function compareMarks(a: EventMark, b: EventMark): number {
+  if (a.createdEpochSeconds !== b.createdEpochSeconds) {
+    return a.createdEpochSeconds - b.createdEpochSeconds;
+  }
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  if (a.eventId === b.eventId) return 0;
+  return a.eventId < b.eventId ? -1 : 1;
+}
+
+/** Snapshot order: the newer subscription first, then the newer event. */
+export function compareSnapshots(
+  a: Pick<SubscriptionSnapshot, 'subscriptionCreatedEpochSeconds' | 'mark'>,
+  b: Pick<SubscriptionSnapshot, 'subscriptionCreatedEpochSeconds' | 'mark'>,
+): number {
+  if (a.subscriptionCreatedEpochSeconds !== b.subscriptionCreatedEpochSeconds) {
+    return a.subscriptionCreatedEpochSeconds - b.subscriptionCreatedEpochSeconds;
+  }
+  return compareMarks(a.mark, b.mark);
+}
+
+/** The account's current subscription as derived from the registers. */
+export interface CurrentSubscription {
+  readonly subscriptionId: string;
+  readonly status: SubscriptionStatus;
+  readonly currentPeriodEndAt: string | null;
+  readonly cancelAtPeriodEnd: boolean;
+}
+
+function invoiceAdjusted(snapshot: SubscriptionSnapshot, invoice: InvoiceOutcome | undefined) {
+  if (
+    invoice === undefined ||
+    invoice.subscriptionId !== snapshot.subscriptionId ||
+    compareMarks(invoice.mark, snapshot.mark) < 0
+  ) {
+    return snapshot.status;
+  }
+  if (invoice.outcome === 'payment_failed') {
+    return snapshot.status === 'active' || snapshot.status === 'trialing'
+      ? 'past_due'
+      : snapshot.status;
+  }
+  return ['past_due', 'unpaid', 'incomplete'].includes(snapshot.status)
+    ? 'active'
+    : snapshot.status;
+}
+
+/**
+ * The subscription the account has now, or undefined:
+ * - a paid checkout newer than everything known about another subscription counts as an active
+ *   subscription (period end unknown) until that subscription's own events arrive;
+ * - otherwise the snapshot, whose status a newer invoice outcome of the same subscription
+ *   adjusts (a failed renewal turns `active` into `past_due`; a paid invoice turns
+ *   `past_due`/`unpaid`/`incomplete` into `active`).
+ */
+export function currentSubscription(state: BillingState): CurrentSubscription | undefined {
+  const { subscription, checkout } = state;
+  if (
+    checkout !== undefined &&
+    checkout.subscriptionId !== subscription?.subscriptionId &&
+    (subscription === undefined || compareMarks(checkout.mark, subscription.mark) > 0)
+  ) {
+    return {
+      subscriptionId: checkout.subscriptionId,
+      status: 'active',
+      currentPeriodEndAt: null,
+      cancelAtPeriodEnd: false,
+    };
+  }
+  if (subscription === undefined) return undefined;
+  return {
+    subscriptionId: subscription.subscriptionId,
+    status: invoiceAdjusted(subscription, state.lastInvoice),
+    currentPeriodEndAt: subscription.currentPeriodEndAt,
+    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+  };
+}
+
+/** Stripe's status of the current subscription, or `none`. */
+export function billingStatus(state: BillingState): BillingStatus {
+  return currentSubscription(state)?.status ?? 'none';
+}
+
+/**
+ * Whether the billing state entitles the account to Pro at `nowMs`. A subscription set to cancel
+ * at period end keeps Pro until `currentPeriodEndAt` and not a second longer: the proxy's next
+ * request after that instant is Free even if `customer.subscription.deleted` has not arrived
+ * yet (the deleted event then makes it durable on the stored `plan`).
+ */
+export function entitledToPro(state: BillingState, nowMs: number): boolean {
+  const subscription = currentSubscription(state);
+  if (subscription === undefined || !PRO_STATUSES.has(subscription.status)) return false;
+  if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
+    return nowMs < Date.parse(subscription.currentPeriodEndAt);
+  }
+  return true;
+}
+
+/** The plan implied by the billing state at `nowMs` (what `saveBillingState` stores as `plan`). */
+export function planFromBilling(state: BillingState, nowMs: number): Plan {
+  return entitledToPro(state, nowMs) ? 'pro' : 'free';
+}
+
+/**
+ * The plan to enforce at `nowMs`: billing decides once the account has had a subscription;
+ * before that, the stored `plan` (Free by default, or set by an operator through
+ * `AccountStore.updateProfile`). Limits and the proxy should read this, not `account.plan`.
+ */
+export function effectivePlan(
+  account: { readonly plan: Plan; readonly billing?: BillingState },
+  nowMs: number,
+): Plan {
+  if (account.billing === undefined || currentSubscription(account.billing) === undefined) {
+    return account.plan;
+  }
+  return planFromBilling(account.billing, nowMs);
+}
+
+/** True while the subscription exists in Stripe and could still bill or become active again. */
+export function hasOpenSubscription(state: BillingState): boolean {
+  const status = billingStatus(state);
+  return status !== 'none' && !ENDED_STATUSES.has(status);
+}

@@ -1,0 +1,49 @@
+import type { BillingEvent } from '#core/billing/billing-event.ts';
+import { InvalidWebhookSignatureError } from '#core/errors.ts';
+import type {
+  BillingGateway,
+  CreateCheckoutSessionInput,
+  CreateCustomerInput,
+  CreatePortalSessionInput,
+} from '#core/ports/billing-gateway.ts';
+
+/** The signature header FakeBillingGateway accepts. */
+export const FAKE_VALID_SIGNATURE = 't=1,v1=fake-valid';
+
+/**
+ * BillingGateway without Stripe: customers honour the idempotency key (like Stripe), sessions
+ * are recorded, and a webhook body is a BillingEvent as JSON, accepted only with
+ * {@link FAKE_VALID_SIGNATURE}. Signature checking itself is covered by the Stripe adapter tests.
+ */
+export class FakeBillingGateway implements BillingGateway {
+  readonly customersCreated: CreateCustomerInput[] = [];
+  readonly checkoutSessions: CreateCheckoutSessionInput[] = [];
+  readonly portalSessions: CreatePortalSessionInput[] = [];
+  readonly #customersByKey = new Map<string, string>();
+
+  async createCustomer(input: CreateCustomerInput): Promise<string> {
+    const existing = this.#customersByKey.get(input.idempotencyKey);
+    if (existing !== undefined) return existing;
+    this.customersCreated.push(input);
+    const id = `cus_fake${this.customersCreated.length}`;
+    this.#customersByKey.set(input.idempotencyKey, id);
+    return id;
+  }
+
+  async createCheckoutSession(input: CreateCheckoutSessionInput): Promise<{ url: string }> {
+    this.checkoutSessions.push(input);
+    return { url: `https://checkout.example/cs_fake${this.checkoutSessions.length}` };
+  }
+
+  async createPortalSession(input: CreatePortalSessionInput): Promise<{ url: string }> {
+    this.portalSessions.push(input);
+    return { url: `https://billing.example/bps_fake${this.portalSessions.length}` };
+  }
+
+  async verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<BillingEvent> {
+    if (signatureHeader !== FAKE_VALID_SIGNATURE) {
+      throw new InvalidWebhookSignatureError('The webhook signature does not match.');
+    }
+    return JSON.parse(rawBody) as BillingEvent;
+  }
+}

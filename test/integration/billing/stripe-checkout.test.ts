@@ -1,0 +1,267 @@
+// Checkout, portal and webhooks end to end: the local Stripe stand-in, the real `stripe` SDK in
+// StripeBillingGateway, the billing service and DynamoAccountStore on dynalite. A tiny node:http
+// receiver stands in for the stripe-webhook Lambda (raw body + Stripe-Signature → handleWebhook).
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { Account } from '#core/accounts/account.ts';
+import {
+  type BillingService,
+  createBillingService,
+  type WebhookOutcome,
+} from '#core/billing/billing-service.ts';
+import { InvalidWebhookSignatureError } from '#core/errors.ts';
+import { type RunningStripeStandIn, startStripeStandIn } from '#local/stripe-stand-in.ts';
+import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
+
+const WEBHOOK_SECRET = 'whsec_local_integration';
+const APP = 'http://app.localhost';
+const SEALED = {
+  version: 1 as const,
+  encryptedDataKey: 'k',
+  iv: 'i',
+  ciphertext: 'c',
+  authTag: 't',
+};
+
+function account(accountId: string): Account {
+  return {
+    accountId,
+    email: `${accountId}@example.com`,
+    displayName: accountId,
+    currency: 'USD',
+    plan: 'free',
+    createdAt: '2026-11-24T10:00:00.000Z',
+  };
+}
+
+/** Plays the stripe-webhook Lambda: 400 on a bad signature, 500 on anything else unexpected. */
+async function startWebhookReceiver(
+  handle: (rawBody: string, signature: string | undefined) => Promise<WebhookOutcome>,
+  outcomes: WebhookOutcome[],
+): Promise<{ server: Server; url: string }> {
+  const server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const signature = request.headers['stripe-signature'];
+    try {
+      outcomes.push(
+        await handle(
+          Buffer.concat(chunks).toString('utf8'),
+          typeof signature === 'string' ? signature : undefined,
+        ),
+      );
+      response.writeHead(200).end();
+    } catch (error) {
+      response.writeHead(error instanceof InvalidWebhookSignatureError ? 400 : 500).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhook` };
+}
+
+describe('billing through the local Stripe stand-in', () => {
+  let dynalite: DynaliteFixture;
+  let standIn: RunningStripeStandIn;
+  let receiver: Server;
+  let receiverUrl: string;
+  let accounts: DynamoAccountStore;
+  let billing: BillingService;
+  const outcomes: WebhookOutcome[] = [];
+
+  beforeAll(async () => {
+    dynalite = await startDynaliteFixture();
+    accounts = new DynamoAccountStore({
+      client: dynalite.documentClient,
+      tableName: dynalite.tableNames.accounts,
+    });
+    for (const id of ['acct-a', 'acct-b']) {
+      await accounts.createAccount(account(id), { digest: `digest-${id}`, sealed: SEALED });
+    }
+    standIn = await startStripeStandIn({
+      webhookUrl: 'http://127.0.0.1:9/',
+      webhookSecret: WEBHOOK_SECRET,
+    });
+    const client = new Stripe('sk_test_local', {
+      host: standIn.host,
+      port: standIn.port,
+      protocol: 'http',
+    });
+    billing = createBillingService({
+      accounts,
+      gateway: new StripeBillingGateway({ client, webhookSecret: WEBHOOK_SECRET }),
+      clock: new SystemClock(),
+      config: {
+        proPriceId: 'price_pro_local',
+        checkoutSuccessUrl: `${APP}/settings/billing?checkout=success`,
+        checkoutCancelUrl: `${APP}/settings/billing`,
+        portalReturnUrl: `${APP}/settings/billing`,
+      },
+    });
+    const started = await startWebhookReceiver(billing.handleWebhook, outcomes);
+    receiver = started.server;
+    receiverUrl = started.url;
+    standIn.setWebhookUrl(receiverUrl);
+  });
+
+  afterAll(async () => {
+    await standIn?.stop();
+    receiver?.closeAllConnections();
+    await new Promise((resolve) => receiver?.close(resolve));
+    await dynalite?.close();
+  });
+
+  const eventsOfType = (type: string) => standIn.events.filter((event) => event.type === type);
+
+  it('upgrades through Checkout, cancels at period end through the portal, then ends', async () => {
+    // Arrange
+    const bBefore = await accounts.getBillingRecord('acct-b');
+    const { url: checkoutUrl } = await billing.startCheckout('acct-a');
+    const checkoutPage = await fetch(checkoutUrl);
+
+    // Act: the Subscribe button
+    const subscribed = await fetch(checkoutUrl, { method: 'POST', redirect: 'manual' });
+
+    // Assert: redirected to the Plan page, webhooks delivered and applied, A is Pro
+    expect(checkoutPage.status).toBe(200);
+    expect(await checkoutPage.text()).toContain('>Subscribe</button>');
+    expect(subscribed.status).toBe(303);
+    expect(subscribed.headers.get('location')).toBe(`${APP}/settings/billing?checkout=success`);
+    expect(standIn.events.map((event) => [event.type, event.deliveryStatus])).toEqual([
+      ['checkout.session.completed', 200],
+      ['customer.subscription.created', 200],
+      ['invoice.paid', 200],
+    ]);
+    const pro = await billing.getBillingView('acct-a');
+    expect(pro).toMatchObject({ plan: 'pro', status: 'active', cancelAtPeriodEnd: false });
+    const periodEndMs = Date.parse(pro.currentPeriodEndAt ?? '');
+    expect(periodEndMs - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect((await accounts.getProxyView('acct-a', 'openai'))?.account.plan).toBe('pro');
+    await expect(billing.startCheckout('acct-a')).rejects.toMatchObject({ code: 'already_pro' });
+
+    // Act: Cancel plan in the portal
+    const { url: portalUrl } = await billing.openPortal('acct-a');
+    const portalPage = await (await fetch(portalUrl)).text();
+    const canceled = await fetch(portalUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=cancel',
+    });
+
+    // Assert: still Pro until the period ends
+    expect(portalPage).toContain('>Cancel plan</button>');
+    expect(canceled.status).toBe(303);
+    expect(canceled.headers.get('location')).toBe(`${APP}/settings/billing`);
+    expect(await billing.getBillingView('acct-a')).toMatchObject({
+      plan: 'pro',
+      cancelAtPeriodEnd: true,
+      currentPeriodEndAt: pro.currentPeriodEndAt,
+    });
+
+    // Act: the period ends (cancel_now stands in for Stripe deleting it at period end)
+    await fetch(portalUrl, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'action=cancel_now',
+    });
+
+    // Assert: Free on the item the proxy reads; B never changed
+    expect(await billing.getBillingView('acct-a')).toMatchObject({
+      plan: 'free',
+      status: 'canceled',
+    });
+    expect((await accounts.getProxyView('acct-a', 'openai'))?.account.plan).toBe('free');
+    expect(eventsOfType('customer.subscription.deleted')).toHaveLength(1);
+    expect(await accounts.getBillingRecord('acct-b')).toEqual(bBefore);
+    expect(outcomes.every((outcome) => outcome.outcome === 'applied')).toBe(true);
+  });
+
+  it('applies a replayed event once', async () => {
+    const cancel = eventsOfType('customer.subscription.updated')[0];
+    if (cancel === undefined) throw new Error('the first test sends the cancel event');
+    const version = (await accounts.getBillingRecord('acct-a'))?.version;
+
+    const status = await standIn.redeliver(cancel.id);
+
+    expect(status).toBe(200);
+    expect(outcomes.at(-1)).toEqual({ outcome: 'duplicate', eventId: cancel.id });
+    expect((await accounts.getBillingRecord('acct-a'))?.version).toBe(version);
+    expect((await billing.getBillingView('acct-a')).plan).toBe('free');
+  });
+
+  it("never lets an event naming account B with A's customer change B", async () => {
+    // Arrange: B has its own customer; a correctly signed event claims B with A's subscription
+    await billing.startCheckout('acct-b');
+    const before = await accounts.getBillingRecord('acct-b');
+    const aSubscription = JSON.parse(
+      eventsOfType('customer.subscription.created')[0]?.payload ?? '{}',
+    ).data.object;
+    const payload = JSON.stringify({
+      id: 'evt_forged_for_b',
+      object: 'event',
+      created: Math.floor(Date.now() / 1000),
+      type: 'customer.subscription.updated',
+      data: {
+        object: { ...aSubscription, status: 'active', metadata: { accountId: 'acct-b' } },
+      },
+    });
+
+    // Act
+    const response = await fetch(receiverUrl, {
+      method: 'POST',
+      headers: {
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: WEBHOOK_SECRET,
+        }),
+      },
+      body: payload,
+    });
+
+    // Assert
+    expect(response.status).toBe(200);
+    expect(outcomes.at(-1)).toMatchObject({ outcome: 'ignored', reason: 'customer_mismatch' });
+    expect(await accounts.getBillingRecord('acct-b')).toEqual(before);
+    expect((await billing.getBillingView('acct-b')).plan).toBe('free');
+  });
+
+  it('answers 400 to a webhook with a bad signature and changes nothing', async () => {
+    const before = await accounts.getBillingRecord('acct-a');
+    const payload = eventsOfType('customer.subscription.created')[0]?.payload ?? '{}';
+
+    const forged = await fetch(receiverUrl, {
+      method: 'POST',
+      headers: {
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: 'whsec_wrong',
+        }),
+      },
+      body: payload,
+    });
+    const unsigned = await fetch(receiverUrl, { method: 'POST', body: payload });
+
+    expect([forged.status, unsigned.status]).toEqual([400, 400]);
+    expect(await accounts.getBillingRecord('acct-a')).toEqual(before);
+  });
+
+  it('subscribes again after the previous subscription ended, and keeps Pro while past_due', async () => {
+    const { url } = await billing.startCheckout('acct-a');
+    await fetch(url, { method: 'POST', redirect: 'manual' });
+    const subscriptionId = (await accounts.getBillingRecord('acct-a'))?.billing.subscription
+      ?.subscriptionId;
+
+    await standIn.setSubscriptionStatus(subscriptionId ?? '', 'past_due');
+
+    expect(await billing.getBillingView('acct-a')).toMatchObject({
+      plan: 'pro',
+      status: 'past_due',
+    });
+  });
+});

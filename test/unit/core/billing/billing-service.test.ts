@@ -1,0 +1,283 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '#core/accounts/account.ts';
+import type { BillingEvent } from '#core/billing/billing-event.ts';
+import { createBillingService } from '#core/billing/billing-service.ts';
+import {
+  AlreadyProError,
+  InvalidWebhookSignatureError,
+  NoBillingCustomerError,
+  NotFoundError,
+  SubscriptionStillOpenError,
+} from '#core/errors.ts';
+import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../../fakes/fake-billing-gateway.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
+import { checkoutCompleted, subscriptionEvent } from '../../../fixtures/events/billing-events.ts';
+
+const T0 = 1_795_000_000;
+const DAY = 86_400;
+
+function account(accountId: string): Account {
+  return {
+    accountId,
+    email: `${accountId}@example.com`,
+    displayName: accountId,
+    currency: 'USD',
+    plan: 'free',
+    createdAt: '2026-11-24T10:00:00.000Z',
+  };
+}
+
+async function setup() {
+  const accounts = new InMemoryAccountStore();
+  const gateway = new FakeBillingGateway();
+  const clock = new FakeClock({ startMs: (T0 + DAY) * 1000 });
+  for (const id of ['acct-a', 'acct-b']) {
+    await accounts.createAccount(account(id), {
+      digest: `digest-${id}`,
+      sealed: { version: 1, encryptedDataKey: 'k', iv: 'i', ciphertext: 'c', authTag: 't' },
+    });
+  }
+  const billing = createBillingService({
+    accounts,
+    gateway,
+    clock,
+    config: {
+      proPriceId: 'price_pro',
+      checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
+      checkoutCancelUrl: 'https://app.example/settings/billing',
+      portalReturnUrl: 'https://app.example/settings/billing',
+    },
+  });
+  const deliver = (event: BillingEvent, signature = FAKE_VALID_SIGNATURE) =>
+    billing.handleWebhook(JSON.stringify(event), signature);
+  return { accounts, gateway, clock, billing, deliver };
+}
+
+/** Checkout for acct-a, then the webhook pair that makes it Pro. */
+async function subscribeA(context: Awaited<ReturnType<typeof setup>>) {
+  await context.billing.startCheckout('acct-a');
+  const customerId = (await context.accounts.getBillingRecord('acct-a'))?.billing.stripeCustomerId;
+  const ids = { accountId: 'acct-a', customerId: customerId ?? '', subscriptionId: 'sub_a' };
+  await context.deliver(checkoutCompleted(ids, T0));
+  await context.deliver(subscriptionEvent('customer.subscription.created', ids, T0));
+  return ids;
+}
+
+describe('getBillingView', () => {
+  it('shows Free with status none for an account that never subscribed', async () => {
+    const { billing } = await setup();
+
+    expect(await billing.getBillingView('acct-a')).toEqual({
+      plan: 'free',
+      status: 'none',
+      currentPeriodEndAt: null,
+      cancelAtPeriodEnd: false,
+    });
+    await expect(billing.getBillingView('nobody')).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('startCheckout', () => {
+  it('creates the customer once, stores it, and starts a subscription checkout for the Pro price', async () => {
+    const { billing, gateway, accounts } = await setup();
+
+    const first = await billing.startCheckout('acct-a');
+    await billing.startCheckout('acct-a');
+
+    expect(first.url).toMatch(/^https:\/\/checkout\.example\//);
+    expect(gateway.customersCreated).toEqual([
+      {
+        accountId: 'acct-a',
+        email: 'acct-a@example.com',
+        idempotencyKey: 'metrion-customer-acct-a',
+      },
+    ]);
+    expect(gateway.checkoutSessions[1]).toEqual({
+      accountId: 'acct-a',
+      customerId: 'cus_fake1',
+      priceId: 'price_pro',
+      successUrl: 'https://app.example/settings/billing?checkout=success',
+      cancelUrl: 'https://app.example/settings/billing',
+    });
+    expect((await accounts.getBillingRecord('acct-a'))?.billing.stripeCustomerId).toBe('cus_fake1');
+  });
+
+  it('keeps one customer when two checkouts start concurrently', async () => {
+    const { billing, gateway, accounts } = await setup();
+
+    await Promise.all([billing.startCheckout('acct-a'), billing.startCheckout('acct-a')]);
+
+    expect(new Set(gateway.checkoutSessions.map((session) => session.customerId)).size).toBe(1);
+    expect((await accounts.getBillingRecord('acct-a'))?.billing.stripeCustomerId).toBe(
+      gateway.checkoutSessions[0]?.customerId,
+    );
+  });
+
+  it('refuses with already_pro on Pro', async () => {
+    const context = await setup();
+    await subscribeA(context);
+
+    const error = await context.billing.startCheckout('acct-a').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(AlreadyProError);
+    expect((error as AlreadyProError).code).toBe('already_pro');
+  });
+
+  it('refuses with subscription_open after the canceled period ended but before Stripe closed it', async () => {
+    // Arrange
+    const context = await setup();
+    const ids = await subscribeA(context);
+    await context.deliver(
+      subscriptionEvent('customer.subscription.updated', ids, T0 + 2 * DAY, {
+        cancelAtPeriodEnd: true,
+        currentPeriodEndAt: new Date((T0 + 30 * DAY) * 1000).toISOString(),
+      }),
+    );
+    context.clock.set((T0 + 30 * DAY) * 1000);
+
+    // Act
+    const view = await context.billing.getBillingView('acct-a');
+    const error = await context.billing.startCheckout('acct-a').catch((caught: unknown) => caught);
+
+    // Assert
+    expect(view.plan).toBe('free');
+    expect(error).toBeInstanceOf(SubscriptionStillOpenError);
+    expect((error as SubscriptionStillOpenError).code).toBe('subscription_open');
+  });
+
+  it('allows a new checkout once the previous subscription is deleted', async () => {
+    const context = await setup();
+    const ids = await subscribeA(context);
+    await context.deliver(subscriptionEvent('customer.subscription.deleted', ids, T0 + 3 * DAY));
+
+    await expect(context.billing.startCheckout('acct-a')).resolves.toHaveProperty('url');
+  });
+});
+
+describe('openPortal', () => {
+  it('refuses with no_billing_customer before the first checkout', async () => {
+    const { billing } = await setup();
+
+    const error = await billing.openPortal('acct-a').catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(NoBillingCustomerError);
+    expect((error as NoBillingCustomerError).code).toBe('no_billing_customer');
+  });
+
+  it("opens the portal for the account's own customer", async () => {
+    const { billing, gateway } = await setup();
+    await billing.startCheckout('acct-a');
+
+    await billing.openPortal('acct-a');
+
+    expect(gateway.portalSessions).toEqual([
+      { customerId: 'cus_fake1', returnUrl: 'https://app.example/settings/billing' },
+    ]);
+  });
+});
+
+describe('handleWebhook', () => {
+  it('applies checkout + subscription events: the account is Pro on the item the proxy reads', async () => {
+    const context = await setup();
+
+    await subscribeA(context);
+
+    const view = await context.accounts.getProxyView('acct-a', 'openai');
+    expect(view?.account.plan).toBe('pro');
+    expect(await context.billing.getBillingView('acct-a')).toMatchObject({
+      plan: 'pro',
+      status: 'active',
+      cancelAtPeriodEnd: false,
+    });
+  });
+
+  it('applies a redelivered event once and reports the duplicate', async () => {
+    const context = await setup();
+    const ids = await subscribeA(context);
+    const cancel = subscriptionEvent('customer.subscription.updated', ids, T0 + DAY, {
+      cancelAtPeriodEnd: true,
+    });
+
+    const first = await context.deliver(cancel);
+    const version = (await context.accounts.getBillingRecord('acct-a'))?.version;
+    const second = await context.deliver(cancel);
+
+    expect(first).toEqual({ outcome: 'applied', eventId: cancel.eventId, accountId: 'acct-a' });
+    expect(second).toEqual({ outcome: 'duplicate', eventId: cancel.eventId });
+    expect((await context.accounts.getBillingRecord('acct-a'))?.version).toBe(version);
+  });
+
+  it('acknowledges an older event without changing anything', async () => {
+    const context = await setup();
+    const ids = await subscribeA(context);
+    await context.deliver(subscriptionEvent('customer.subscription.deleted', ids, T0 + 5 * DAY));
+
+    const late = await context.deliver(
+      subscriptionEvent('customer.subscription.updated', ids, T0 + 2 * DAY),
+    );
+
+    expect(late.outcome).toBe('unchanged');
+    expect((await context.billing.getBillingView('acct-a')).plan).toBe('free');
+  });
+
+  it("never changes account B for an event naming A, nor A for an event carrying B's customer", async () => {
+    // Arrange
+    const context = await setup();
+    const idsA = await subscribeA(context);
+    await context.billing.startCheckout('acct-b');
+    const before = await context.accounts.getBillingRecord('acct-b');
+
+    // Act: A's subscription event, and a forged one naming B with A's customer
+    await context.deliver(
+      subscriptionEvent('customer.subscription.deleted', idsA, T0 + DAY, { eventId: 'evt_del_a' }),
+    );
+    const forged = await context.deliver(
+      subscriptionEvent(
+        'customer.subscription.created',
+        { ...idsA, accountId: 'acct-b' },
+        T0 + DAY,
+      ),
+    );
+
+    // Assert
+    expect(forged).toMatchObject({ outcome: 'ignored', reason: 'customer_mismatch' });
+    expect(await context.accounts.getBillingRecord('acct-b')).toEqual(before);
+    expect((await context.billing.getBillingView('acct-a')).status).toBe('canceled');
+  });
+
+  it('ignores events naming an unknown account, or none', async () => {
+    const context = await setup();
+    const ids = { accountId: 'ghost', customerId: 'cus_x', subscriptionId: 'sub_x' };
+
+    expect(await context.deliver(checkoutCompleted(ids, T0))).toMatchObject({
+      outcome: 'ignored',
+      reason: 'unknown_account',
+    });
+    expect(
+      await context.deliver(
+        subscriptionEvent('customer.subscription.created', ids, T0, { metadataAccountId: null }),
+      ),
+    ).toMatchObject({ outcome: 'ignored', reason: 'no_account_reference' });
+  });
+
+  it('rejects a bad signature with InvalidWebhookSignatureError and changes nothing', async () => {
+    const context = await setup();
+    await context.billing.startCheckout('acct-a');
+    const customerId = (await context.accounts.getBillingRecord('acct-a'))?.billing
+      .stripeCustomerId;
+    const event = checkoutCompleted(
+      { accountId: 'acct-a', customerId: customerId ?? '', subscriptionId: 'sub_a' },
+      T0,
+    );
+
+    await expect(context.deliver(event, 't=1,v1=forged')).rejects.toBeInstanceOf(
+      InvalidWebhookSignatureError,
+    );
+
+    expect((await context.billing.getBillingView('acct-a')).plan).toBe('free');
+    expect(
+      await context.accounts.isBillingEventProcessed(event.eventId, context.clock.nowMs()),
+    ).toBe(false);
+  });
+});
