@@ -1,5 +1,6 @@
 import type { Plan } from '../accounts/account.ts';
 import type { BillingEvent, SubscriptionStatus } from './billing-event.ts';
+import { PLAN_LIMITS, type PlanLimits } from './plans.ts';
 
 /**
  * Where an event sits in Stripe's timeline. Marks are compared field by field: `created` second,
@@ -214,4 +215,15 @@ export function effectivePlan(
 export function hasOpenSubscription(state: BillingState): boolean {
   const status = billingStatus(state);
   return status !== 'none' && !ENDED_STATUSES.has(status);
+}
+
+/**
+ * The limits in force for an account at `nowMs`: `PLAN_LIMITS` of its {@link effectivePlan}.
+ * The one way the proxy, the usage recorder and alerts read "what does this account get".
+ */
+export function planLimitsOf(
+  account: { readonly plan: Plan; readonly billing?: BillingState },
+  nowMs: number,
+): PlanLimits {
+  return PLAN_LIMITS[effectivePlan(account, nowMs)];
 }

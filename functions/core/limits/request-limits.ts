@@ -10,6 +10,8 @@ const DAY_SECONDS = 86_400;
 /** Counters outlive their window a little, so operators can still read the refused tally. */
 const MINUTE_COUNTER_GRACE_SECONDS = DAY_SECONDS;
 const MONTH_COUNTER_GRACE_SECONDS = 35 * DAY_SECONDS;
+/** The month limit of a plan without a cap: counted, never reached. */
+const UNCAPPED = Number.MAX_SAFE_INTEGER;
 
 /** Who is asking: enough to name both counters and pick the plan's limits. */
 export interface LimitedCaller {
@@ -88,24 +90,24 @@ function windowsFor(caller: LimitedCaller, limits: PlanLimits, nowMs: number): r
         `Rate limit reached: ${limits.requestsPerMinutePerKey} requests per minute per Metrion Key. It resets at ${utcTime(minuteResetMs)} (in ${seconds} s); retry after that.`,
     },
   ];
-  if (limits.monthlyRequests !== null) {
-    const monthly = limits.monthlyRequests;
-    const monthResetMs = nextMonthStartMs(nowMs);
-    windows.push({
-      key: monthCounterKey(caller.accountId, nowMs),
-      limit: monthly,
-      resetAtMs: monthResetMs,
-      graceSeconds: MONTH_COUNTER_GRACE_SECONDS,
-      message: () =>
-        `Monthly limit reached: the ${planName(caller.plan)} plan includes ${monthly.toLocaleString('en-US')} proxy requests per calendar month (UTC). It resets on ${utcDate(monthResetMs)} at 00:00 UTC. Upgrade to Pro under Settings > Plan for no monthly cap.`,
-    });
-  }
+  // Every plan counts the month (an uncapped plan never refuses): a downgrade mid-month then
+  // sees the whole month, so the Free cap applies to requests made while on Pro too.
+  const monthly = limits.monthlyRequests ?? UNCAPPED;
+  const monthResetMs = nextMonthStartMs(nowMs);
+  windows.push({
+    key: monthCounterKey(caller.accountId, nowMs),
+    limit: monthly,
+    resetAtMs: monthResetMs,
+    graceSeconds: MONTH_COUNTER_GRACE_SECONDS,
+    message: () =>
+      `Monthly limit reached: the ${planName(caller.plan)} plan includes ${monthly.toLocaleString('en-US')} proxy requests per calendar month (UTC). It resets on ${utcDate(monthResetMs)} at 00:00 UTC. Upgrade to Pro under Settings > Plan for no monthly cap.`,
+  });
   return windows;
 }
 
 /**
- * Counts the request against the per-key minute window and, on plans with a cap, the account's
- * calendar month (UTC): one conditional atomic write per window, minute first so that a burst
+ * Counts the request against the per-key minute window and the account's calendar month (UTC;
+ * capped on Free, counted without a cap on Pro): one conditional atomic write per window, minute first so that a burst
  * refused by the rate limit never eats into the monthly quota. A refused request only bumps the
  * window's refused tally (counted, not logged). If the counter store itself fails, the request
  * is let through and the failure logged: an outage of the counters must not take the proxy down.

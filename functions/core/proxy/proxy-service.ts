@@ -1,3 +1,4 @@
+import { effectivePlan } from '../billing/billing-state.ts';
 import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { createStreamCapture, type StreamCapture } from '../cache/stream-capture.ts';
@@ -94,7 +95,8 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
         // set only after the limits let the request through.
         await enforceRequestLimits(deps, {
           accountId: caller.account.accountId,
-          plan: caller.account.plan,
+          // Billing decides (a canceled period ends Pro at its end, webhook or not).
+          plan: effectivePlan(caller.account, deps.clock.nowMs()),
           keyDigest: caller.keyDigest,
         });
         attempt = { request, parsed, caller };

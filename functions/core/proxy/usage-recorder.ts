@@ -1,3 +1,4 @@
+import { effectivePlan } from '../billing/billing-state.ts';
 import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
@@ -105,10 +106,13 @@ export async function recordUsage(
       requestId: record.requestId,
     });
   }
+  // Retention follows the plan at the time of the request: a record written while Pro keeps
+  // 365 days even after a downgrade.
+  const { receivedAtMs } = attempt.request;
   const retention = {
     expiresAtEpochSeconds: usageExpiryEpochSeconds(
-      attempt.caller.account.plan,
-      attempt.request.receivedAtMs,
+      effectivePlan(attempt.caller.account, receivedAtMs),
+      receivedAtMs,
     ),
   };
   for (let tryNumber = 1; tryNumber <= APPEND_ATTEMPTS; tryNumber += 1) {

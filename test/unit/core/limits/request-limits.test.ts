@@ -92,10 +92,27 @@ describe('enforceRequestLimits: 100 requests per minute per Metrion Key', () => 
     expect(logger.lines).toEqual([]);
   });
 
-  it('never touches a monthly counter on Pro', async () => {
-    const { counters, check } = setup('pro');
+  it('counts Pro requests on the month counter without refusing any', async () => {
+    const { clock, counters, check } = setup('pro');
     await repeat(3, check);
-    expect(counters.keys().every((key) => key.startsWith('RPM#'))).toBe(true);
+    expect(await counters.read(monthCounterKey('acct-1', clock.nowMs()), clock.nowMs())).toEqual({
+      count: 3,
+      rejected: 0,
+    });
+  });
+
+  it('caps a downgrade mid-month with the requests made while on Pro', async () => {
+    // Arrange: 3 requests on Pro, then the plan turns Free with a cap of 4 this month
+    const { deps, caller } = setup('pro');
+    const limited = { ...deps, planLimits: smallLimits(100, 4) };
+    await repeat(3, () => enforceRequestLimits(limited, caller));
+    const downgraded = { ...caller, plan: 'free' as const };
+
+    // Act + Assert: one more fits, the fifth of the month is refused
+    await enforceRequestLimits(limited, downgraded);
+    expect((await refusal(() => enforceRequestLimits(limited, downgraded))).message).toContain(
+      'Monthly limit reached',
+    );
   });
 });
 

@@ -67,3 +67,48 @@ describe('recordUsage and plan retention', () => {
     expect(await expiryOfOneRequest('pro')).toBe(365 * DAY_SECONDS);
   });
 });
+
+describe('recordUsage and a plan that billing ends', () => {
+  it('keeps 365 days for records written while Pro and 30 days once the canceled period ended', async () => {
+    // Arrange: Pro through Stripe, canceled at the end of a period one hour from now
+    const harness = await proxyHarness();
+    const DAY_SECONDS = 86_400;
+    const periodEndMs = harness.clock.nowMs() + 3_600_000;
+    await harness.accounts.setStripeCustomerId(harness.accountId, 'cus_1');
+    const mark = { createdEpochSeconds: 1, rank: 4, eventId: 'evt_1' };
+    await harness.accounts.saveBillingState(
+      harness.accountId,
+      {
+        plan: 'pro',
+        billing: {
+          stripeCustomerId: 'cus_1',
+          subscription: {
+            subscriptionId: 'sub_1',
+            subscriptionCreatedEpochSeconds: 1,
+            status: 'active',
+            currentPeriodEndAt: new Date(periodEndMs).toISOString(),
+            cancelAtPeriodEnd: true,
+            mark,
+          },
+        },
+      },
+      0,
+    );
+    harness.answerWith({ body: completion('gpt-4o-mini-2024-07-18') });
+    const expiryAt = async (atMs: number) => {
+      harness.clock.set(atMs);
+      await settled(await harness.send({ model: 'gpt-4o-mini', messages: [] }));
+      const [stored] = harness.usage.storedBetween(harness.accountId, atMs, atMs + 1);
+      return (stored?.expiresAtEpochSeconds ?? 0) - atMs / 1000;
+    };
+
+    // Act: one request before the period end, one after (no webhook in between)
+    const whilePro = await expiryAt(periodEndMs - 1_000);
+    const afterEnd = await expiryAt(periodEndMs);
+
+    // Assert: the stored plan still says Pro; the effective plan decided
+    expect(whilePro).toBe(365 * DAY_SECONDS);
+    expect(afterEnd).toBe(30 * DAY_SECONDS);
+    expect((await harness.accounts.getAccount(harness.accountId))?.plan).toBe('pro');
+  });
+});
