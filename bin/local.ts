@@ -11,6 +11,7 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   cognitoPort: config.cognitoPort,
+  billing: config.billing,
   // The seal and fx-rates jobs on timers, as EventBridge runs them in AWS.
   scheduleJobs: true,
   ...(hasDashboard ? { staticDir: config.staticDir } : {}),
@@ -25,6 +26,9 @@ const lines = [
     : `Dashboard: not built (${config.staticDir} is missing). Build the frontend, then restart.`,
   `Dashboard API: ${metrion.url}/api  (sign-in config at ${metrion.url}/api/config)`,
   `Cognito (cognito-local): ${metrion.cognito.endpoint}  pool ${metrion.cognito.userPoolId}, client ${metrion.cognito.clientId}`,
+  metrion.stripeStandIn
+    ? `Stripe (local stand-in): ${metrion.stripeStandIn.url}  (Checkout and portal pages; webhooks to ${metrion.url}/api/stripe/webhook)`
+    : `Stripe: test mode with STRIPE_SECRET_KEY; forward webhooks with  stripe listen --forward-to ${metrion.url}/api/stripe/webhook`,
   '',
   'Proxy base URLs for your SDK:',
   ...Object.entries(metrion.proxyBaseUrls).map(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BILLING_API_ROUTES } from './billing-api.ts';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
 import { LOGS_API_ROUTES } from './logs-api.ts';
 import { SETTINGS_ROUTES } from './settings-api.ts';
@@ -35,6 +36,7 @@ export const API_ROUTES = {
   ...SETTINGS_ROUTES,
   ...DASHBOARD_ROUTES,
   ...LOGS_API_ROUTES,
+  ...BILLING_API_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;

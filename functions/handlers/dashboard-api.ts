@@ -12,6 +12,7 @@ import { PROVIDER_CODES, providerCodeSchema } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import type { BillingService } from '#core/billing/billing-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import type { LogsService } from '#core/logs/logs-service.ts';
@@ -35,6 +36,8 @@ export interface DashboardApiHandlerDeps {
   readonly dashboard: DashboardService;
   /** The Logs page: raw usage records, paged, counted and one by one. */
   readonly logs: LogsService;
+  /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
+  readonly billing: Pick<BillingService, 'getBillingView' | 'startCheckout' | 'openPortal'>;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
   readonly tokens: TokenVerifier;
   /** What `GET /api/config` answers: how the browser signs in. */
@@ -112,6 +115,9 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
+    getBilling: ({ user }) => deps.billing.getBillingView(user.accountId),
+    startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
+    openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
   };
 
   async function respond<K extends ApiRouteName>(

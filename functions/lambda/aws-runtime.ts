@@ -20,6 +20,7 @@ import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
 import type { ProxyRuntimeConfig, ProxyStateTables } from './proxy.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
+import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
 
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
@@ -30,6 +31,29 @@ export interface AwsDataAccess {
   readonly dataKeyProvider: DataKeyProvider;
   /** Server-side secret for Metrion Key digests. */
   readonly pepper: Uint8Array;
+}
+
+/** One secret's string (at cold start only; the value is never logged). */
+async function readSecret(region: string, secretId: string, what: string): Promise<string> {
+  const secret = await new SecretsManagerClient({ region }).send(
+    new GetSecretValueCommand({ SecretId: secretId }),
+  );
+  if (!secret.SecretString) throw new Error(`The ${what} secret is empty`);
+  return secret.SecretString;
+}
+
+/** Stripe settings: the price and dashboard URL, plus the one secret `secret` names. */
+async function readStripeConfig(
+  region: string,
+  secret: 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn',
+): Promise<StripeConfig> {
+  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', secret]);
+  const value = await readSecret(region, env[secret], 'Stripe');
+  return {
+    proPriceId: env.stripeProPriceId,
+    dashboardUrl: env.dashboardUrl,
+    ...(secret === 'stripeSecretKeySecretArn' ? { secretKey: value } : { webhookSecret: value }),
+  };
 }
 
 /** Reads the table, key and pepper variables and fetches the pepper (once, at cold start). */
@@ -80,6 +104,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
+    stripe: await readStripeConfig(region, 'stripeSecretKeySecretArn'),
     fxRatesTable: cognito.fxRatesTable,
     logger: new JsonLogger({ service: 'dashboard-api' }),
     cognito: {
@@ -136,5 +161,17 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: new JsonLogger({ service: 'seal-rollups' }),
+  };
+}
+
+/** The Stripe webhook's runtime config: the accounts table and the webhook signing secret. */
+export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConfig> {
+  const env = readLambdaEnv(['accountsTable']);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    stripe: await readStripeConfig(region, 'stripeWebhookSecretArn'),
+    logger: new JsonLogger({ service: 'stripe-webhook' }),
   };
 }

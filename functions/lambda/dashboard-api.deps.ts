@@ -17,6 +17,7 @@ import type { Logger } from '#core/ports/logger.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
+import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
 export interface CognitoPoolConfig {
@@ -41,6 +42,8 @@ export interface DashboardApiRuntimeConfig {
   readonly dataKeyProvider: DataKeyProvider;
   readonly logger: Logger;
   readonly cognito: CognitoPoolConfig;
+  /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
+  readonly stripe: StripeConfig;
   /** Tests pin time (dashboard ranges, expiry). @default - the system clock */
   readonly clock?: Clock;
 }
@@ -94,6 +97,7 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       tableName: config.usageTable,
       clock,
     }),
+    billing: buildBillingService(config.stripe, { accounts: accountStore, clock }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
     publicConfig: {
       cognito: {

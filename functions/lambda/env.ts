@@ -20,6 +20,13 @@ export const LAMBDA_ENV = {
   cognitoClientId: 'COGNITO_CLIENT_ID',
   upstreamOrigins: 'UPSTREAM_ORIGINS',
   corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
+  /** Secrets Manager ARN of the Stripe secret API key (`sk_…`). */
+  stripeSecretKeySecretArn: 'STRIPE_SECRET_KEY_SECRET_ARN',
+  /** Secrets Manager ARN of the webhook endpoint's signing secret (`whsec_…`). */
+  stripeWebhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
+  stripeProPriceId: 'STRIPE_PRO_PRICE_ID',
+  /** The dashboard's origin: Checkout and the billing portal return to its Plan page. */
+  dashboardUrl: 'DASHBOARD_URL',
   logLevel: 'LOG_LEVEL',
 } as const;
 

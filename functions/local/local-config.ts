@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import type { LocalBillingOptions } from './local-metrion.ts';
 
 /** Local mode's settings, read once from the environment by `bin/local.ts` and `bin/admin.ts`. */
 const localEnvSchema = z.object({
@@ -15,7 +16,19 @@ const localEnvSchema = z.object({
     .string()
     .default('{}')
     .transform((text) => z.partialRecord(z.enum(PROVIDER_IDS), z.url()).parse(JSON.parse(text))),
+  /** The local Stripe stand-in's port (its Checkout and portal pages open in the browser). */
+  METRION_STRIPE_PORT: z.coerce.number().int().min(0).max(65_535).default(8789),
+  /** All three set: real Stripe in test mode instead of the stand-in. */
+  STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
+  STRIPE_PRO_PRICE_ID: z.string().startsWith('price_').optional(),
 });
+
+const STRIPE_VARIABLES = [
+  'STRIPE_SECRET_KEY',
+  'STRIPE_WEBHOOK_SECRET',
+  'STRIPE_PRO_PRICE_ID',
+] as const;
 
 export type LocalConfig = {
   readonly port: number;
@@ -23,13 +36,30 @@ export type LocalConfig = {
   readonly cognitoPort: number;
   readonly staticDir: string;
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
+  readonly billing: LocalBillingOptions;
 };
 
 export function readLocalConfig(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): LocalConfig {
   const parsed = localEnvSchema.parse(env);
+  const missing = STRIPE_VARIABLES.filter((name) => parsed[name] === undefined);
+  if (missing.length > 0 && missing.length < STRIPE_VARIABLES.length) {
+    throw new Error(
+      `Real Stripe needs ${STRIPE_VARIABLES.join(', ')}; missing ${missing.join(', ')}. Unset them all to use the local Stripe stand-in.`,
+    );
+  }
+  const billing: LocalBillingOptions =
+    parsed.STRIPE_SECRET_KEY && parsed.STRIPE_WEBHOOK_SECRET && parsed.STRIPE_PRO_PRICE_ID
+      ? {
+          kind: 'stripe',
+          secretKey: parsed.STRIPE_SECRET_KEY,
+          webhookSecret: parsed.STRIPE_WEBHOOK_SECRET,
+          proPriceId: parsed.STRIPE_PRO_PRICE_ID,
+        }
+      : { kind: 'stand-in', port: parsed.METRION_STRIPE_PORT };
   return {
+    billing,
     port: parsed.PORT,
     dataDir: resolve(parsed.METRION_DATA_DIR),
     cognitoPort: parsed.METRION_COGNITO_PORT,

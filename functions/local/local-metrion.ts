@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
+import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
@@ -10,16 +11,43 @@ import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
+import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
 import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
-import { startApiGatewayServer } from './api-gateway-server.ts';
+import { buildStripeWebhookDeps, type StripeConfig } from '#lambda/stripe-webhook.deps.ts';
+import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
 import { startDynalite } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
+import { type RunningStripeStandIn, startStripeStandIn } from './stripe-stand-in.ts';
+
+/**
+ * Where billing goes locally: the Stripe stand-in (default; no Stripe account needed), or real
+ * Stripe in test mode with the keys of a Stripe account.
+ */
+export type LocalBillingOptions =
+  | {
+      readonly kind: 'stand-in';
+      /** The stand-in's port (0 = any free port). @default 0 */
+      readonly port?: number;
+    }
+  | {
+      readonly kind: 'stripe';
+      /** `sk_test_…` */
+      readonly secretKey: string;
+      /** `whsec_…` of the endpoint (`stripe listen` prints one). */
+      readonly webhookSecret: string;
+      /** `price_…` of the Pro plan in that account. */
+      readonly proPriceId: string;
+    };
+
+/** The stand-in's signing secret: it signs, the local webhook function verifies. */
+export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_metrion_local_stand_in';
+const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
@@ -48,6 +76,10 @@ export interface LocalMetrionOptions {
   readonly fxRatesUrl?: string;
   /** Run the seal and fx-rates jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
+  /** Stripe or its stand-in. @default - the stand-in on a free port */
+  readonly billing?: LocalBillingOptions;
+  /** Origin Checkout and the billing portal return to. @default - the API server's URL */
+  readonly dashboardUrl?: string;
 }
 
 export interface LocalMetrion {
@@ -60,6 +92,8 @@ export interface LocalMetrion {
   readonly cognito: Required<CognitoPoolConfig>;
   /** The scheduled jobs (seal rollups, fx rates), callable on demand. */
   readonly jobs: LocalJobs;
+  /** The Stripe stand-in, unless real Stripe is configured. */
+  readonly stripeStandIn?: RunningStripeStandIn;
   close(): Promise<void>;
 }
 
@@ -112,6 +146,42 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     issuer: cognitoLocal.issuer,
     endpoint: cognitoLocal.endpoint,
   };
+  // Routes attach once the server listens: Checkout's return URLs need its URL.
+  const routes: LocalRoute[] = [];
+  const server = await startApiGatewayServer({
+    port: options.port ?? 0,
+    ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
+    routes,
+    routeNotFound: { pathPrefix: '/api', response: ROUTE_NOT_FOUND_RESPONSE },
+  });
+  const billingOptions = options.billing ?? { kind: 'stand-in' };
+  const dashboardUrl = options.dashboardUrl ?? server.url;
+  let stripeStandIn: RunningStripeStandIn | undefined;
+  let stripe: StripeConfig;
+  if (billingOptions.kind === 'stripe') {
+    const { kind: _kind, ...keys } = billingOptions;
+    stripe = { ...keys, dashboardUrl };
+  } else {
+    const { clock } = options;
+    stripeStandIn = await startStripeStandIn({
+      ...(billingOptions.port === undefined ? {} : { port: billingOptions.port }),
+      webhookUrl: `${server.url}${STRIPE_WEBHOOK_ROUTE.path}`,
+      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
+      ...(clock ? { nowMs: () => clock.nowMs() } : {}),
+    });
+    // The real `stripe` SDK, pointed at the stand-in.
+    stripe = {
+      secretKey: 'sk_test_metrion_local',
+      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
+      proPriceId: LOCAL_PRO_PRICE_ID,
+      dashboardUrl,
+      endpoint: { host: stripeStandIn.host, port: stripeStandIn.port, protocol: 'http' },
+    };
+  }
+  // Each function gets only its own Stripe secret, as in AWS.
+  const { webhookSecret: _webhookSecret, ...stripeApi } = stripe;
+  const { secretKey: _secretKey, ...stripeWebhook } = stripe;
+
   const dashboardApiHandler = createDashboardApiHandler(
     buildDashboardApiDeps({
       documentClient: data.documentClient,
@@ -122,6 +192,17 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       dataKeyProvider: data.dataKeyProvider,
       logger,
       cognito,
+      stripe: stripeApi,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
+
+  const stripeWebhookHandler = createStripeWebhookHandler(
+    buildStripeWebhookDeps({
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      stripe: stripeWebhook,
+      logger,
       ...(options.clock ? { clock: options.clock } : {}),
     }),
   );
@@ -164,16 +245,14 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
     schedule: options.scheduleJobs ?? false,
   });
-  const server = await startApiGatewayServer({
-    port: options.port ?? 0,
-    ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
-    routes: localRoutes({
+  routes.push(
+    ...localRoutes({
       proxy: proxyHandler,
       dashboardApi: dashboardApiHandler,
       logsExport: logsExportHandler,
+      stripeWebhook: stripeWebhookHandler,
     }),
-    routeNotFound: { pathPrefix: '/api', response: ROUTE_NOT_FOUND_RESPONSE },
-  });
+  );
 
   const runtimeFile = dataDir ? join(dataDir, RUNTIME_FILE) : undefined;
   if (runtimeFile) {
@@ -194,9 +273,11 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     data,
     cognito,
     jobs,
+    ...(stripeStandIn ? { stripeStandIn } : {}),
     async close() {
       jobs.stop();
       await server.close();
+      await stripeStandIn?.stop();
       await cognitoLocal.close();
       if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });
       await dynalite.close();

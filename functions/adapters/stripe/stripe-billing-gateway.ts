@@ -23,8 +23,12 @@ export interface StripeBillingGatewayOptions {
    * `new Stripe(key, { host, port, protocol: 'http' })` against the local stand-in.
    */
   readonly client: Stripe;
-  /** The endpoint's signing secret (`whsec_…`). */
-  readonly webhookSecret: string;
+  /**
+   * The endpoint's signing secret (`whsec_…`). Only the webhook function has it; without it
+   * `verifyWebhook` throws a plain Error (a wiring mistake, so a 500, never a 400).
+   * @default - none
+   */
+  readonly webhookSecret?: string;
   /** Age (s) beyond which a signature timestamp is rejected (replay window); > 0. @default 300 */
   readonly webhookToleranceSeconds?: number;
   /** What "now" is when checking a signature timestamp. @default - the system clock */
@@ -127,7 +131,7 @@ async function callStripe<T>(operation: string, call: () => Promise<T>): Promise
 /** {@link BillingGateway} on the official `stripe` SDK (client injected). */
 export class StripeBillingGateway implements BillingGateway {
   readonly #client: Stripe;
-  readonly #webhookSecret: string;
+  readonly #webhookSecret: string | undefined;
   readonly #toleranceSeconds: number;
   readonly #clock: Clock | undefined;
 
@@ -187,6 +191,10 @@ export class StripeBillingGateway implements BillingGateway {
   }
 
   async verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<BillingEvent> {
+    const secret = this.#webhookSecret;
+    if (secret === undefined || secret === '') {
+      throw new Error('StripeBillingGateway was built without a webhook secret.');
+    }
     if (signatureHeader === undefined || signatureHeader === '') {
       throw new InvalidWebhookSignatureError('The Stripe-Signature header is missing.');
     }
@@ -195,7 +203,7 @@ export class StripeBillingGateway implements BillingGateway {
       event = this.#client.webhooks.constructEvent(
         rawBody,
         signatureHeader,
-        this.#webhookSecret,
+        secret,
         this.#toleranceSeconds,
         undefined,
         // `receivedAt` is in ms (the SDK divides by 1000 itself).

@@ -5,6 +5,7 @@ import type { WireFormat } from '#core/providers/provider-registry.ts';
 /** The one mapping from a MetrionError code to an HTTP status. Unknown codes are 500. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   invalid_request: 400,
+  invalid_webhook_signature: 400,
   invalid_api_key: 401,
   missing_provider_key: 401,
   unauthorized: 401,
@@ -13,9 +14,13 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   method_not_allowed: 405,
   account_exists: 409,
   metrion_key_conflict: 409,
+  already_pro: 409,
+  subscription_open: 409,
+  no_billing_customer: 409,
   payload_too_large: 413,
   rate_limit_exceeded: 429,
   upstream_unavailable: 502,
+  billing_unavailable: 502,
   upstream_timeout: 504,
 };
 
