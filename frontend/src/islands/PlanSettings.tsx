@@ -1,59 +1,206 @@
-import { PLAN_LIMITS } from '#contracts/plan-limits.ts';
+import { useEffect, useState } from 'react';
+import {
+  type BillingViewDto,
+  CHECKOUT_RETURN_PARAM,
+  CHECKOUT_SUCCESS_VALUE,
+} from '#contracts/billing-api.ts';
+import { PLAN_LIMITS, type PlanLimits } from '#contracts/plan-limits.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
+import { Notice } from '../components/Notice.tsx';
 import { useResource } from '../hooks/use-resource.ts';
-import { api } from '../lib/api-client.ts';
-import { formatPlan } from '../lib/format.ts';
+import { api, errorMessage } from '../lib/api-client.ts';
+import { formatDate, formatPlan } from '../lib/format.ts';
+import { pollUntil } from '../lib/poll.ts';
 
 const count = new Intl.NumberFormat('en');
 
-/** Settings → Plan: the current plan and what it includes (read-only until billing lands). */
+/** After Checkout, Stripe's webhook usually lands within seconds; wait this long for it. */
+const CHECKOUT_POLL_INTERVAL_MS = 1_000;
+const CHECKOUT_POLL_TIMEOUT_MS = 30_000;
+
+type CheckoutReturn = 'none' | 'processing' | 'confirmed' | 'timed_out';
+
+const ROWS: readonly { readonly label: string; readonly value: (limits: PlanLimits) => string }[] =
+  [
+    {
+      label: 'Proxy requests',
+      value: (limits) =>
+        limits.monthlyRequests === null
+          ? 'No monthly cap'
+          : `${count.format(limits.monthlyRequests)} per calendar month (UTC)`,
+    },
+    {
+      label: 'Rate limit',
+      value: (limits) =>
+        `${count.format(limits.requestsPerMinutePerKey)} requests per minute per key`,
+    },
+    { label: 'Log retention', value: (limits) => `${limits.logRetentionDays} days` },
+    { label: 'Alert rules', value: (limits) => (limits.alertRules ? 'Included' : 'Pro only') },
+  ];
+
+function PlanTable({ current }: { readonly current: 'free' | 'pro' }) {
+  return (
+    <table className="table table--plan">
+      <thead>
+        <tr>
+          <td />
+          {(['free', 'pro'] as const).map((plan) => (
+            <th key={plan} scope="col" data-current={plan === current ? 'true' : undefined}>
+              {formatPlan(plan)}
+              {plan === current ? ' (your plan)' : ''}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {ROWS.map((row) => (
+          <tr key={row.label}>
+            <th scope="row">{row.label}</th>
+            <td>{row.value(PLAN_LIMITS.free)}</td>
+            <td>{row.value(PLAN_LIMITS.pro)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** "Renews on …", "Pro until …", or nothing while the period end is not known yet. */
+function periodLine(view: BillingViewDto): string | undefined {
+  if (view.currentPeriodEndAt === null) return undefined;
+  const date = formatDate(view.currentPeriodEndAt);
+  if (view.plan === 'pro')
+    return view.cancelAtPeriodEnd ? `Pro until ${date}` : `Renews on ${date}`;
+  return view.cancelAtPeriodEnd ? `Pro ended on ${date}` : undefined;
+}
+
+/** True when the page was opened by Checkout's success URL. */
+function returnedFromCheckout(): boolean {
+  return new URLSearchParams(location.search).get(CHECKOUT_RETURN_PARAM) === CHECKOUT_SUCCESS_VALUE;
+}
+
+/** Drops `?checkout=success`, so a reload does not wait for a payment again. */
+function forgetCheckoutReturn(): void {
+  const url = new URL(location.href);
+  url.searchParams.delete(CHECKOUT_RETURN_PARAM);
+  history.replaceState(history.state, '', url);
+}
+
+/**
+ * Settings > Plan. Free: what each plan includes and Upgrade to Pro (Stripe Checkout). Pro: the
+ * subscription's status, the renewal or end date, a warning while a payment is past due, and
+ * Manage billing (Stripe billing portal). Back from Checkout, the page waits for Stripe's
+ * webhook (polling the billing view) and turns to Pro without a reload.
+ */
 export default function PlanSettings() {
-  const { resource, reload } = useResource(() => api.getMe());
+  const { resource, reload, setValue } = useResource(() => api.getBilling());
+  const [checkoutReturn, setCheckoutReturn] = useState<CheckoutReturn>('none');
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string>();
+
+  useEffect(() => {
+    if (!returnedFromCheckout()) return;
+    setCheckoutReturn('processing');
+    const stop = new AbortController();
+    pollUntil(
+      () => api.getBilling(),
+      (view) => view.plan === 'pro',
+      {
+        intervalMs: CHECKOUT_POLL_INTERVAL_MS,
+        timeoutMs: CHECKOUT_POLL_TIMEOUT_MS,
+        signal: stop.signal,
+        onValue: setValue,
+      },
+    ).then((pro) => {
+      if (stop.signal.aborted) return;
+      setCheckoutReturn(pro === undefined ? 'timed_out' : 'confirmed');
+      if (pro !== undefined) forgetCheckoutReturn();
+    });
+    return () => stop.abort();
+  }, [setValue]);
+
+  const goTo = (open: () => Promise<{ url: string }>) => {
+    setBusy(true);
+    setFailure(undefined);
+    open().then(
+      ({ url }) => location.assign(url),
+      (error: unknown) => {
+        setFailure(errorMessage(error));
+        setBusy(false);
+      },
+    );
+  };
 
   if (resource.state === 'loading') return <Loading what="your plan" />;
   if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;
 
-  const { plan } = resource.value;
-  const limits = PLAN_LIMITS[plan];
+  const view = resource.value;
+  const { plan } = view;
+  const period = periodLine(view);
+  const processing = checkoutReturn === 'processing' && plan !== 'pro';
   return (
-    <section className="card" aria-labelledby="plan-heading">
+    <section className="card" aria-labelledby="plan-heading" data-billing-status={view.status}>
       <div className="card__header">
         <h2 id="plan-heading">Plan</h2>
         <span className="badge" data-plan={plan}>
           {formatPlan(plan)}
         </span>
       </div>
+      {processing && (
+        <Notice kind="info">
+          Processing… Stripe is confirming your payment. This page switches to Pro by itself.
+        </Notice>
+      )}
+      {checkoutReturn === 'timed_out' && plan !== 'pro' && (
+        <Notice kind="warning">
+          Stripe has not confirmed the payment yet. It can take a few minutes; reload this page
+          later. You will not be charged twice.
+        </Notice>
+      )}
+      {checkoutReturn === 'confirmed' && <Notice kind="success">Welcome to Pro.</Notice>}
+      {view.status === 'past_due' && (
+        <Notice kind="warning">
+          Your last payment failed. Stripe will retry it; update your payment method under Manage
+          billing to keep Pro.
+        </Notice>
+      )}
+      {failure && <Notice kind="error">{failure}</Notice>}
       <p>
         You are on the <strong>{formatPlan(plan)}</strong> plan.
+        {period !== undefined && (
+          <>
+            {' '}
+            <span data-period-end>{period}.</span>
+          </>
+        )}
       </p>
-      <table className="table table--plan">
-        <tbody>
-          <tr>
-            <th scope="row">Proxy requests</th>
-            <td>
-              {limits.monthlyRequests === null
-                ? 'No monthly cap'
-                : `${count.format(limits.monthlyRequests)} per calendar month (UTC)`}
-            </td>
-          </tr>
-          <tr>
-            <th scope="row">Rate limit</th>
-            <td>{count.format(limits.requestsPerMinutePerKey)} requests per minute per key</td>
-          </tr>
-          <tr>
-            <th scope="row">Log retention</th>
-            <td>{limits.logRetentionDays} days</td>
-          </tr>
-          <tr>
-            <th scope="row">Alert rules</th>
-            <td>{limits.alertRules ? 'Included' : 'Pro only'}</td>
-          </tr>
-        </tbody>
-      </table>
-      <p className="card__hint section-gap">
+      <PlanTable current={plan} />
+      <div className="button-row section-gap">
+        {plan === 'free' ? (
+          <button
+            type="button"
+            className="button"
+            disabled={busy || processing}
+            onClick={() => goTo(api.startCheckout)}
+          >
+            Upgrade to Pro
+          </button>
+        ) : null}
+        {plan === 'pro' || view.status !== 'none' ? (
+          <button
+            type="button"
+            className={plan === 'pro' ? 'button' : 'button button--secondary'}
+            disabled={busy}
+            onClick={() => goTo(api.openBillingPortal)}
+          >
+            Manage billing
+          </button>
+        ) : null}
+      </div>
+      <p className="card__hint">
         {plan === 'free'
-          ? 'Upgrading to Pro through Stripe Checkout is coming soon.'
-          : 'Managing your subscription through the Stripe billing portal is coming soon.'}
+          ? 'Pro is billed monthly through Stripe Checkout. Your usage data stays readable on every plan.'
+          : 'Manage billing opens the Stripe billing portal: payment method, cancellation and invoices.'}
       </p>
     </section>
   );

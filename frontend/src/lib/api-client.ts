@@ -245,6 +245,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
     deleteProviderKey: (provider: ProviderCode) =>
       call('deleteProviderKey', { params: { provider } }),
     getIntegrationStatus: () => call('getIntegrationStatus', {}),
+    /** Settings > Plan: the plan in force, Stripe's status and the period end. */
+    getBilling: () => call('getBilling', {}),
+    /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */
+    startCheckout: () => call('startCheckout', {}),
+    /** A Stripe billing portal URL (409 `no_billing_customer` before the first checkout). */
+    openBillingPortal: () => call('openBillingPortal', {}),
   };
 }
 
