@@ -3,10 +3,12 @@ import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '#contracts/api-routes.ts';
+import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
+import { Billing } from './constructs/billing.ts';
 import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
@@ -35,6 +37,7 @@ export class MetrionStack extends Stack {
   public readonly proxy: ProxyService;
   public readonly auth: Auth;
   public readonly dashboardApi: DashboardApiService;
+  public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
   public readonly logsExport: LogsExportService;
@@ -74,6 +77,17 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
+    this.billing = new Billing(this, 'Billing', {
+      envName: config.envName,
+      data: this.data,
+      retainData: config.retainData,
+      stripeProPriceId: config.billing.stripeProPriceId,
+      dashboardUrl: config.billing.dashboardUrl,
+      logRetention,
+      retainLogs,
+    });
+    this.billing.grantStripeApi(this.dashboardApi.function);
+    this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
       data: this.data,

@@ -43,6 +43,15 @@ export const environmentConfigSchema = z.strictObject({
    * registry default. Never set in prod unless the provider itself moved.
    */
   upstreamOrigins: z.partialRecord(z.enum(PROVIDER_IDS), originSchema).optional(),
+  /**
+   * Billing (Stripe): the Pro plan's price in this environment's Stripe account (test-mode price
+   * outside prod) and the dashboard origin Checkout and the billing portal return to. The Stripe
+   * keys are not config: they live in the stack's Secrets Manager secrets (docs/billing.md).
+   */
+  billing: z.strictObject({
+    stripeProPriceId: z.string().regex(/^price_\w+$/, 'a Stripe price id (price_…)'),
+    dashboardUrl: originSchema,
+  }),
 });
 
 /** Everything that differs between environments. Constructs receive this, never CDK context. */

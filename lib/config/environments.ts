@@ -1,8 +1,9 @@
 import type { EnvironmentConfig } from './environment-config.ts';
 
 /**
- * The only per-environment values. Account ids are placeholders until the AWS accounts exist;
- * replace them here (and nowhere else) before the first deploy.
+ * The only per-environment values. Account ids, Stripe price ids and dashboard URLs are
+ * placeholders until the AWS accounts, Stripe products and domains exist; replace them here (and
+ * nowhere else) before the first deploy.
  */
 export const ENVIRONMENTS = {
   dev: {
@@ -12,6 +13,10 @@ export const ENVIRONMENTS = {
     retainData: false,
     corsAllowedOrigins: ['http://localhost:4321'],
     logRetentionDays: 14,
+    billing: {
+      stripeProPriceId: 'price_metrion_pro_dev_placeholder',
+      dashboardUrl: 'https://dev.metrion.example',
+    },
   },
   prod: {
     envName: 'prod',
@@ -20,6 +25,10 @@ export const ENVIRONMENTS = {
     retainData: true,
     corsAllowedOrigins: [],
     logRetentionDays: 90,
+    billing: {
+      stripeProPriceId: 'price_metrion_pro_prod_placeholder',
+      dashboardUrl: 'https://app.metrion.example',
+    },
   },
 } satisfies Record<string, EnvironmentConfig>;
 

@@ -210,6 +210,29 @@ export class Api extends Construct {
     acknowledge(resource, 'AwsSolutions-COG4', reason);
   }
 
+  /**
+   * Routes Stripe's webhook to `fn` through a buffered Lambda proxy integration (`POST`, plus
+   * `ANY` for the function's JSON 405). No sign-in: Stripe authenticates each delivery by
+   * signing the raw body, and the function checks that signature before reading anything.
+   */
+  public addWebhookRoute(
+    fn: lambda.IFunction,
+    route: { readonly method: string; readonly path: string },
+  ): void {
+    const integration = new apigw.LambdaIntegration(fn, {
+      proxy: true,
+      scopePermissionToMethod: false,
+    });
+    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+    const resource = this.restApi.root.resourceForPath(route.path);
+    resource.addMethod(route.method, integration, noGatewayAuth);
+    resource.addMethod('ANY', integration, noGatewayAuth);
+    const reason =
+      'Stripe signs the webhook body (HMAC-SHA256 with the endpoint secret, timestamped against replay) and cannot send Cognito tokens; the function verifies the Stripe-Signature header before reading or changing anything and answers 400 otherwise.';
+    acknowledge(resource, 'AwsSolutions-APIG4', reason);
+    acknowledge(resource, 'AwsSolutions-COG4', reason);
+  }
+
   private acknowledgeCloudWatchRole(): void {
     acknowledge(
       this.restApi.node.findChild('CloudWatchRole'),

@@ -11,7 +11,7 @@ const DASHBOARD_API_BUNDLE_BUDGET_BYTES = 1_500_000;
 
 afterAll(removeOutdirs);
 
-// Really bundles (local esbuild): jose, zod and middy must survive ESM bundling.
+// Really bundles (local esbuild): jose, zod, middy and stripe must survive ESM bundling.
 describe('dashboard API bundle', () => {
   let code: string;
 
@@ -43,8 +43,12 @@ describe('dashboard API bundle', () => {
     expect(code).toContain('.well-known/jwks.json');
   });
 
-  it.each(['dynalite', 'cognito-local', 'stormdb', 'aws-ses-v2-local', 'api.stripe.com'])(
-    'contains nothing of %s (local mode and billing stay out)',
+  it('calls Stripe for Checkout and the billing portal', () => {
+    expect(code).toContain('api.stripe.com');
+  });
+
+  it.each(['dynalite', 'cognito-local', 'stormdb', 'aws-ses-v2-local', 'local Stripe Checkout'])(
+    'contains nothing of %s (local mode stays out)',
     (marker) => {
       expect(code).not.toContain(marker);
     },

@@ -131,11 +131,12 @@ describe('Api', () => {
   });
 
   it('grants API Gateway one API-wide invoke permission instead of one per method', () => {
-    // One each for the proxy, the settings function and the logs export (EventBridge has its own).
+    // One each for the proxy, the settings function, the logs export and the Stripe webhook
+    // (EventBridge has its own).
     const fromApiGateway = dev.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'apigateway.amazonaws.com' },
     });
-    expect(Object.keys(fromApiGateway)).toHaveLength(3);
+    expect(Object.keys(fromApiGateway)).toHaveLength(4);
     dev.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [proxyFunctionId, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
@@ -160,8 +161,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, settings, logs export, fx-rates, seal job, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 7);
+  it('owns every log group (proxy, settings, logs export, Stripe webhook, fx-rates, seal job, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 8);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
