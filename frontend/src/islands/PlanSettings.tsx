@@ -74,6 +74,18 @@ function periodLine(view: BillingViewDto): string | undefined {
   return view.cancelAtPeriodEnd ? `Pro ended on ${date}` : undefined;
 }
 
+const STATUS_LABELS: Readonly<Record<BillingViewDto['status'], string>> = {
+  none: 'No subscription',
+  active: 'Active',
+  trialing: 'Trial',
+  past_due: 'Payment past due',
+  incomplete: 'Payment incomplete',
+  incomplete_expired: 'Expired before payment',
+  unpaid: 'Unpaid',
+  canceled: 'Canceled',
+  paused: 'Paused',
+};
+
 /** True when the page was opened by Checkout's success URL. */
 function returnedFromCheckout(): boolean {
   return new URLSearchParams(location.search).get(CHECKOUT_RETURN_PARAM) === CHECKOUT_SUCCESS_VALUE;
@@ -174,6 +186,11 @@ export default function PlanSettings() {
           </>
         )}
       </p>
+      {view.status !== 'none' && (
+        <p className="card__hint" data-subscription-status={view.status}>
+          Subscription: {STATUS_LABELS[view.status]}
+        </p>
+      )}
       <PlanTable current={plan} />
       <div className="button-row section-gap">
         {plan === 'free' ? (
