@@ -1,8 +1,5 @@
 import type { FxDto } from '#contracts/dashboard-api.ts';
-import type { CURRENCY_CODES } from '#contracts/settings-api.ts';
-
-/** A display currency the account can choose. */
-export type CurrencyCode = (typeof CURRENCY_CODES)[number];
+import type { Currency, Plan } from '#contracts/settings-api.ts';
 
 const MICROS_DECIMALS = 6;
 
@@ -14,7 +11,7 @@ const MICROS_DECIMALS = 6;
  */
 export function formatMoney(
   amountMicros: number | bigint,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const micros = BigInt(amountMicros);
@@ -32,7 +29,7 @@ export function formatMoney(
 }
 
 /** What each currency is called in pickers. */
-export const CURRENCY_LABELS: Readonly<Record<CurrencyCode, string>> = {
+export const CURRENCY_LABELS: Readonly<Record<Currency, string>> = {
   USD: 'US dollar (USD)',
   EUR: 'Euro (EUR)',
   CHF: 'Swiss franc (CHF)',
@@ -51,7 +48,7 @@ export function formatDateTime(iso: string, locale?: string): string {
 }
 
 /** A plan code for people: `free` -> `Free`. */
-export function formatPlan(plan: 'free' | 'pro'): string {
+export function formatPlan(plan: Plan): string {
   return plan === 'pro' ? 'Pro' : 'Free';
 }
 
@@ -62,7 +59,7 @@ export function formatPlan(plan: 'free' | 'pro'): string {
  */
 export function formatMoneyDecimal(
   amount: string,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
   /** Exactly this many decimals instead (chart ticks, which share one step). */
   fractionDigits?: number,
@@ -94,7 +91,7 @@ function plainDecimal(value: number): string {
 export function formatMoneyTick(
   value: number,
   step: number,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const stepDecimals = plainDecimal(step).split('.')[1]?.length ?? 0;

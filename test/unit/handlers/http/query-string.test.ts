@@ -61,4 +61,23 @@ describe('query strings', () => {
       InvalidRequestError,
     );
   });
+
+  it.each([
+    ['dashboard', dashboardQuerySchema],
+    ['logs', listLogsQuerySchema],
+  ] as const)('checks the %s filters with the one shared schema', (_api, schema) => {
+    expect(
+      parseQuery(
+        event(null, { provider: ['openai'], requester: [' ci '], status: ['4xx'] }),
+        schema,
+      ),
+    ).toMatchObject({ provider: ['openai'], requester: ['ci'], status: ['4xx'] });
+    for (const query of [
+      { provider: ['bedrock'] },
+      { model: [''] },
+      { requester: ['x'.repeat(129)] },
+    ]) {
+      expect(() => parseQuery(event(null, query), schema)).toThrow(InvalidRequestError);
+    }
+  });
 });
