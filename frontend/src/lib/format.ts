@@ -1,4 +1,5 @@
 import type { FxDto } from '#contracts/dashboard-api.ts';
+import { scaledDecimal } from '#contracts/money-text.ts';
 import type { Currency, Plan } from '#contracts/settings-api.ts';
 
 const MICROS_DECIMALS = 6;
@@ -15,10 +16,8 @@ export function formatMoney(
   locale?: string,
 ): string {
   const micros = BigInt(amountMicros);
-  const negative = micros < 0n;
-  const digits = (negative ? -micros : micros).toString().padStart(MICROS_DECIMALS + 1, '0');
-  const decimal = `${negative ? '-' : ''}${digits.slice(0, -MICROS_DECIMALS)}.${digits.slice(-MICROS_DECIMALS)}`;
-  const belowOneCent = micros !== 0n && (negative ? -micros : micros) < 10_000n;
+  const decimal = scaledDecimal(micros, MICROS_DECIMALS);
+  const belowOneCent = micros !== 0n && (micros < 0n ? -micros : micros) < 10_000n;
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
