@@ -37,7 +37,7 @@ export const MAX_FILTER_VALUES = 20;
 
 /** `range`: one of {@link TIME_RANGES}, default {@link DEFAULT_TIME_RANGE}. */
 export const timeRangeSchema = z
-  .enum(TIME_RANGES, { message: `Range must be one of ${TIME_RANGES.join(', ')}.` })
+  .enum(TIME_RANGES, { message: `range must be one of ${TIME_RANGES.join(', ')}.` })
   .default(DEFAULT_TIME_RANGE);
 
 /** An ISO 8601 instant with a zone (`2026-11-24T12:00:00Z`, `…+01:00`). */
