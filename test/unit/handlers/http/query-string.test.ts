@@ -72,11 +72,12 @@ describe('query strings', () => {
         schema,
       ),
     ).toMatchObject({ provider: ['openai'], requester: ['ci'], status: ['4xx'] });
-    for (const query of [
+    const refused: Record<string, string[]>[] = [
       { provider: ['bedrock'] },
       { model: [''] },
       { requester: ['x'.repeat(129)] },
-    ]) {
+    ];
+    for (const query of refused) {
       expect(() => parseQuery(event(null, query), schema)).toThrow(InvalidRequestError);
     }
   });
