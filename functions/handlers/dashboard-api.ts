@@ -8,7 +8,7 @@ import {
   type ApiRoute,
   type ApiRouteName,
 } from '#contracts/api-routes.ts';
-import { PROVIDER_CODES, providerCodeSchema } from '#contracts/settings-api.ts';
+import { providerIdSchema } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
@@ -19,7 +19,7 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
-import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { bearerToken } from './auth/bearer-token.ts';
 import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
 import { createApiRouter } from './http/api-router.ts';
@@ -63,11 +63,11 @@ type RouteActions = {
 };
 
 function providerParam(params: Readonly<Record<string, string>>): ProviderId {
-  const parsed = providerCodeSchema.safeParse(params.provider);
+  const parsed = providerIdSchema.safeParse(params.provider);
   if (parsed.success) return parsed.data;
   const shown = (params.provider ?? '').slice(0, 40);
   throw new NotFoundError(
-    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_CODES.join(', ')}.`,
+    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
   );
 }
 

@@ -5,8 +5,8 @@ import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
-import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
-import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { PROXY_PATH_PREFIX, sdkBaseUrls } from '#core/providers/routes.ts';
 import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
@@ -53,7 +53,7 @@ export interface LocalMetrionOptions {
 export interface LocalMetrion {
   readonly url: string;
   readonly dynamoEndpoint: string;
-  /** The base URL a customer's SDK uses, per provider. */
+  /** The base URL a customer's SDK uses, per provider (`sdkBaseUrl`, core/providers/routes.ts). */
   readonly proxyBaseUrls: Readonly<Record<ProviderId, string>>;
   readonly data: LocalData;
   /** cognito-local and the dashboard's pool and client (what `GET /api/config` reports). */
@@ -65,18 +65,6 @@ export interface LocalMetrion {
 
 /** Where running local mode says where it is, so the admin CLI can join it. */
 export const RUNTIME_FILE = 'runtime.json';
-
-/** Proxy base URLs as customers configure them in their SDKs. */
-export function proxyBaseUrls(apiUrl: string): Record<ProviderId, string> {
-  return Object.fromEntries(
-    PROVIDER_IDS.map((id) => [
-      id,
-      id === 'anthropic'
-        ? `${apiUrl}${PROXY_PATH_PREFIX}`
-        : `${apiUrl}${PROXY_PATH_PREFIX}/${id}/v1`,
-    ]),
-  ) as Record<ProviderId, string>;
-}
 
 /**
  * The local composition root: embedded stand-ins, the same adapters as in AWS (other
@@ -190,7 +178,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   return {
     url: server.url,
     dynamoEndpoint: dynalite.endpoint,
-    proxyBaseUrls: proxyBaseUrls(server.url),
+    proxyBaseUrls: sdkBaseUrls(`${server.url}${PROXY_PATH_PREFIX}`),
     data,
     cognito,
     jobs,

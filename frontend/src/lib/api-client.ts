@@ -6,7 +6,7 @@ import {
   apiErrorSchema,
 } from '#contracts/api-routes.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
-import type { ProviderCode } from '#contracts/settings-api.ts';
+import type { ProviderId } from '#contracts/providers.ts';
 import type { CognitoConfig } from './cognito.ts';
 import { endSession, freshBearerToken } from './session.ts';
 
@@ -239,10 +239,10 @@ export function createApiClient(options: ApiClientOptions = {}) {
     regenerateMetrionKey: () => call('regenerateMetrionKey', {}),
     listProviderKeys: () => call('listProviderKeys', {}),
     /** Adds or replaces the stored key for one provider. */
-    putProviderKey: (provider: ProviderCode, body: BodyOf<'putProviderKey'>) =>
+    putProviderKey: (provider: ProviderId, body: BodyOf<'putProviderKey'>) =>
       call('putProviderKey', { params: { provider }, body }),
     /** Deletes a stored key; the answer names the provider console where to revoke it. */
-    deleteProviderKey: (provider: ProviderCode) =>
+    deleteProviderKey: (provider: ProviderId) =>
       call('deleteProviderKey', { params: { provider } }),
     getIntegrationStatus: () => call('getIntegrationStatus', {}),
   };

@@ -1,8 +1,6 @@
 import type { FxDto } from '#contracts/dashboard-api.ts';
-import type { CURRENCY_CODES } from '#contracts/settings-api.ts';
-
-/** A display currency the account can choose. */
-export type CurrencyCode = (typeof CURRENCY_CODES)[number];
+import { scaledDecimal } from '#contracts/money-text.ts';
+import type { Currency, Plan } from '#contracts/settings-api.ts';
 
 const MICROS_DECIMALS = 6;
 
@@ -14,14 +12,12 @@ const MICROS_DECIMALS = 6;
  */
 export function formatMoney(
   amountMicros: number | bigint,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const micros = BigInt(amountMicros);
-  const negative = micros < 0n;
-  const digits = (negative ? -micros : micros).toString().padStart(MICROS_DECIMALS + 1, '0');
-  const decimal = `${negative ? '-' : ''}${digits.slice(0, -MICROS_DECIMALS)}.${digits.slice(-MICROS_DECIMALS)}`;
-  const belowOneCent = micros !== 0n && (negative ? -micros : micros) < 10_000n;
+  const decimal = scaledDecimal(micros, MICROS_DECIMALS);
+  const belowOneCent = micros !== 0n && (micros < 0n ? -micros : micros) < 10_000n;
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
@@ -32,7 +28,7 @@ export function formatMoney(
 }
 
 /** What each currency is called in pickers. */
-export const CURRENCY_LABELS: Readonly<Record<CurrencyCode, string>> = {
+export const CURRENCY_LABELS: Readonly<Record<Currency, string>> = {
   USD: 'US dollar (USD)',
   EUR: 'Euro (EUR)',
   CHF: 'Swiss franc (CHF)',
@@ -51,7 +47,7 @@ export function formatDateTime(iso: string, locale?: string): string {
 }
 
 /** A plan code for people: `free` -> `Free`. */
-export function formatPlan(plan: 'free' | 'pro'): string {
+export function formatPlan(plan: Plan): string {
   return plan === 'pro' ? 'Pro' : 'Free';
 }
 
@@ -62,7 +58,7 @@ export function formatPlan(plan: 'free' | 'pro'): string {
  */
 export function formatMoneyDecimal(
   amount: string,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
   /** Exactly this many decimals instead (chart ticks, which share one step). */
   fractionDigits?: number,
@@ -94,7 +90,7 @@ function plainDecimal(value: number): string {
 export function formatMoneyTick(
   value: number,
   step: number,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const stepDecimals = plainDecimal(step).split('.')[1]?.length ?? 0;
