@@ -154,6 +154,7 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       if (match.kind === 'method_not_allowed') {
         throw new MethodNotAllowedError(
           `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
+          match.allowedMethods,
         );
       }
       const body = await respond(match.name, match.params, event);

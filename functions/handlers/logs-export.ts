@@ -42,6 +42,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
     if (event.httpMethod !== LOGS_EXPORT_ROUTE.method) {
       throw new MethodNotAllowedError(
         `Use ${LOGS_EXPORT_ROUTE.method} for ${LOGS_EXPORT_ROUTE.path}.`,
+        [LOGS_EXPORT_ROUTE.method],
       );
     }
     const user = await deps.tokens.verify(bearerToken(lowerCaseHeaders(event)));

@@ -1,7 +1,8 @@
 // TokenVerifier for Cognito ID tokens: JWKS over HTTP (fetched and cached by jose), RS256
 // signature, issuer, audience (the app client), expiry and token_use.
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import { type SignedInUser, UnauthorizedError } from '#core/accounts/signed-in-user.ts';
+import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import { UnauthorizedError } from '#core/errors.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 
 export interface CognitoTokenVerifierOptions {

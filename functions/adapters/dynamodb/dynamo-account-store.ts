@@ -10,7 +10,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
-import { MetrionError, NotFoundError } from '#core/errors.ts';
+import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
@@ -54,17 +54,6 @@ const providerKeyKey = (accountId: string, provider: ProviderId): Key => ({
 const lookupKey = (digest: string): Key => ({ pk: `METRION_KEY#${digest}`, sk: LOOKUP_SK });
 
 const PROFILE_FIELDS = ['displayName', 'currency', 'plan'] as const;
-
-function accountExists(): MetrionError {
-  return new MetrionError('account_exists', 'This account already exists. Sign in instead.');
-}
-
-function keyConflict(): MetrionError {
-  return new MetrionError(
-    'metrion_key_conflict',
-    'The new Metrion Key could not be saved. Generate a new key and try again.',
-  );
-}
 
 function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
@@ -115,12 +104,12 @@ export class DynamoAccountStore implements AccountStore {
       metrionKeySealed: metrionKey.sealed,
     };
     await this.#put(profile, 'attribute_not_exists(pk)', undefined, () => {
-      throw accountExists();
+      throw new AccountExistsError();
     });
     const lookup: LookupItem = { ...lookupKey(metrionKey.digest), accountId: account.accountId };
     await this.#put(lookup, 'attribute_not_exists(pk)', undefined, async () => {
       await this.#rollBackProfile(account.accountId, metrionKey.digest);
-      throw keyConflict();
+      throw new MetrionKeyConflictError();
     });
   }
 
@@ -188,7 +177,9 @@ export class DynamoAccountStore implements AccountStore {
         );
       },
       async () => {
-        throw (await this.#getProfile(accountId)) === undefined ? accountNotFound() : keyConflict();
+        throw (await this.#getProfile(accountId)) === undefined
+          ? accountNotFound()
+          : new MetrionKeyConflictError();
       },
     );
 
@@ -198,7 +189,7 @@ export class DynamoAccountStore implements AccountStore {
       'attribute_not_exists(pk) OR accountId = :accountId',
       { ':accountId': accountId },
       () => {
-        throw keyConflict();
+        throw new MetrionKeyConflictError();
       },
     );
   }

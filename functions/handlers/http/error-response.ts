@@ -1,23 +1,24 @@
-import { MetrionError } from '#core/errors.ts';
+import { type ErrorCode, MetrionError } from '#core/errors.ts';
 import { errorEnvelope } from '#core/providers/error-envelope.ts';
 import type { WireFormat } from '#core/providers/provider-registry.ts';
 
-/** The one mapping from a MetrionError code to an HTTP status. Unknown codes are 500. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/** The one mapping from a MetrionError code to an HTTP status; the compiler checks it is complete. */
+const STATUS_BY_CODE = {
   invalid_request: 400,
   invalid_api_key: 401,
-  missing_provider_key: 401,
   unauthorized: 401,
-  forbidden: 403,
+  missing_provider_key: 401,
   not_found: 404,
   method_not_allowed: 405,
   account_exists: 409,
   metrion_key_conflict: 409,
   payload_too_large: 413,
   rate_limit_exceeded: 429,
+  secret_integrity: 500,
   upstream_unavailable: 502,
+  service_unavailable: 503,
   upstream_timeout: 504,
-};
+} as const satisfies Record<ErrorCode, number>;
 
 /** Error `type` values the providers' SDKs know, by status. */
 const ENVELOPE_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -48,7 +49,7 @@ interface MappedError {
 function mapError(error: unknown, requestId: string): MappedError {
   if (error instanceof MetrionError) {
     return {
-      status: STATUS_BY_CODE[error.code] ?? 500,
+      status: STATUS_BY_CODE[error.code],
       code: error.code,
       message: error.message,
       ...(error.retryAfterSeconds === undefined
