@@ -14,7 +14,7 @@ import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#cor
 import type { AccountStore, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
-import { DynamoUnavailableError, dynamoCall } from './dynamo-errors.ts';
+import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 
 export interface DynamoAccountStoreOptions {
@@ -358,7 +358,7 @@ export class DynamoAccountStore implements AccountStore {
       const unprocessed = output.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
       if (unprocessed.length === 0) return found;
       if (attempt >= BATCH_GET_ATTEMPTS) {
-        throw new DynamoUnavailableError('BatchGetItem', { retryable: true });
+        throw dynamoUnavailable('BatchGetItem', { retryable: true });
       }
       pending = unprocessed;
       // Exponential backoff with full jitter, as AWS recommends for unprocessed keys.
