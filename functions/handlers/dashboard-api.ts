@@ -21,9 +21,10 @@ import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { bearerToken } from './auth/bearer-token.ts';
+import { accessLog } from './http/access-log.ts';
 import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
 import { createApiRouter } from './http/api-router.ts';
-import { apiErrorResponse } from './http/error-response.ts';
+import { httpErrorHandler } from './http/error-middleware.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { parseQuery } from './http/query-string.ts';
 
@@ -71,17 +72,11 @@ function providerParam(params: Readonly<Record<string, string>>): ProviderId {
   );
 }
 
-function errorDetails(error: unknown) {
-  return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
-    : { name: typeof error };
-}
-
 /**
  * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
  * routes, validate the body with the route's schema, call one core use case for the caller's
  * own account, and shape the answer with the route's response schema (which also drops any
- * field the schema does not list). Errors map through `apiErrorResponse` only.
+ * field the schema does not list). Errors become responses in `httpErrorHandler` only.
  */
 export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
   const route = createApiRouter<ApiRouteName>(API_ROUTES);
@@ -132,53 +127,35 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     return definition.response.parse(await action({ user, params, body, query } as RouteInput<K>));
   }
 
-  function errorResult(error: unknown, requestId: string): APIGatewayProxyResult {
-    const mapped = apiErrorResponse(error, requestId);
-    const headers: Record<string, string> = { ...mapped.headers, ...API_HEADERS };
-    if (mapped.statusCode === 401) headers['www-authenticate'] = 'Bearer';
-    if (mapped.statusCode >= 500) {
-      deps.logger.error('dashboard API request failed', { requestId, error: errorDetails(error) });
-    }
-    return { statusCode: mapped.statusCode, headers, body: mapped.body };
-  }
-
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const requestId = event.requestContext.requestId;
-    const startedAtMs = deps.clock.nowMs();
     const match = route(event.httpMethod, event.path);
-    let result: APIGatewayProxyResult;
-    try {
-      if (match.kind === 'not_found') {
-        throw new NotFoundError(`The dashboard API has no route ${event.path.slice(0, 200)}.`);
-      }
-      if (match.kind === 'method_not_allowed') {
-        throw new MethodNotAllowedError(
-          `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
-        );
-      }
-      const body = await respond(match.name, match.params, event);
-      result = {
-        statusCode: 200,
-        headers: { ...API_HEADERS, 'x-metrion-request-id': requestId },
-        body: JSON.stringify(body),
-      };
-    } catch (error) {
-      result = errorResult(error, requestId);
-      if (match.kind === 'method_not_allowed') {
-        result.headers = { ...result.headers, allow: match.allowedMethods.join(', ') };
-      }
+    if (match.kind === 'not_found') {
+      throw new NotFoundError(`The dashboard API has no route ${event.path.slice(0, 200)}.`);
     }
-    deps.logger.info('dashboard API request', {
-      requestId,
-      method: event.httpMethod,
-      route: match.kind === 'matched' ? match.name : match.kind,
-      status: result.statusCode,
-      latencyMs: deps.clock.nowMs() - startedAtMs,
-    });
-    return result;
+    if (match.kind === 'method_not_allowed') {
+      throw new MethodNotAllowedError(
+        `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
+        match.allowedMethods,
+      );
+    }
+    return {
+      statusCode: 200,
+      headers: { ...API_HEADERS, 'x-metrion-request-id': event.requestContext.requestId },
+      body: JSON.stringify(await respond(match.name, match.params, event)),
+    };
   };
 
-  return middy(base).onError((request) => {
-    request.response = errorResult(request.error, request.event.requestContext.requestId);
-  });
+  return middy(base)
+    .use(
+      accessLog({
+        logger: deps.logger,
+        clock: deps.clock,
+        message: 'dashboard API request',
+        route: (event) => {
+          const match = route(event.httpMethod, event.path);
+          return match.kind === 'matched' ? match.name : match.kind;
+        },
+      }),
+    )
+    .use(httpErrorHandler({ envelope: 'api', logger: deps.logger }));
 }

@@ -1,4 +1,4 @@
-import { InvalidRequestError, MetrionError, NotFoundError } from '../errors.ts';
+import { AccountExistsError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
@@ -90,7 +90,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       try {
         return (await createAccount({ accountId: user.accountId, email: user.email })).account;
       } catch (error) {
-        if (!(error instanceof MetrionError && error.code === 'account_exists')) throw error;
+        if (!(error instanceof AccountExistsError)) throw error;
         const created = await deps.accounts.getAccount(user.accountId);
         if (created === undefined) throw error;
         return created;

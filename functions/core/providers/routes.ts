@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, RouteNotFoundError } from '../errors.ts';
+import { MethodNotAllowedError, NotFoundError } from '../errors.ts';
 import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './provider-registry.ts';
 
 /**
@@ -56,20 +56,21 @@ export function guessProviderFromPath(path: string): ProviderId {
 
 /**
  * Resolves a request path (without query string) to its route.
- * @throws RouteNotFoundError when no route has this path.
+ * @throws NotFoundError when no route has this path.
  * @throws MethodNotAllowedError when the path exists but the method is not POST.
  */
 export function matchProxyRoute(method: string, rawPath: string): ProxyRoute {
   const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
   const route = PROXY_ROUTES.find((candidate) => candidate.path === path);
   if (!route) {
-    throw new RouteNotFoundError(
+    throw new NotFoundError(
       `No Metrion proxy route at ${path}. Set your SDK's base URL to ${PROXY_PATH_PREFIX} (Anthropic) or ${PROXY_PATH_PREFIX}/<provider>/v1 (OpenAI, Gemini, Mistral, Grok).`,
     );
   }
   if (method.toUpperCase() !== PROXY_METHOD) {
     throw new MethodNotAllowedError(
       `${method.toUpperCase()} is not supported on ${path}; send a POST request.`,
+      [PROXY_METHOD],
     );
   }
   return route;

@@ -84,7 +84,7 @@ function parseRequester(value: string | undefined): string | undefined {
 /**
  * Validates the route, size, the few body fields Metrion relies on and its own headers
  * (`x-metrion-user`, `x-metrion-cache` with `Cache-Control`).
- * @throws RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
+ * @throws NotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
  */
 export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
   const route = matchProxyRoute(request.method, request.path);

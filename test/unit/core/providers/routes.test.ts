@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MethodNotAllowedError, RouteNotFoundError } from '#core/errors.ts';
+import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
 import {
   guessProviderFromPath,
@@ -29,12 +29,15 @@ describe('matchProxyRoute', () => {
       '/api/proxy//evil.example/v1/messages',
       '/api/proxy/openai/v1/models',
     ]) {
-      expect(() => matchProxyRoute('POST', path)).toThrow(RouteNotFoundError);
+      expect(() => matchProxyRoute('POST', path)).toThrow(NotFoundError);
     }
   });
 
   it('rejects other methods on a known path', () => {
     expect(() => matchProxyRoute('GET', '/api/proxy/v1/messages')).toThrow(MethodNotAllowedError);
+    expect(() => matchProxyRoute('GET', '/api/proxy/v1/messages')).toThrow(
+      expect.objectContaining({ allowedMethods: ['POST'] }),
+    );
   });
 
   it('has two routes per provider', () => {
