@@ -71,6 +71,20 @@ function providerParam(params: Readonly<Record<string, string>>): ProviderId {
   );
 }
 
+/** Placeholder until the alerts service is wired (contract first, for the Alerts page). */
+function alertsNotYetActions() {
+  const notYet = async (): Promise<never> => {
+    throw new NotFoundError('Alerts are not available yet.');
+  };
+  return {
+    listAlertRules: notYet,
+    createAlertRule: notYet,
+    updateAlertRule: notYet,
+    deleteAlertRule: notYet,
+    testAlertRule: notYet,
+  };
+}
+
 function errorDetails(error: unknown) {
   return error instanceof Error
     ? { name: error.name, message: error.message, stack: error.stack }
@@ -112,6 +126,7 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
+    ...alertsNotYetActions(),
   };
 
   async function respond<K extends ApiRouteName>(
@@ -157,8 +172,9 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
         );
       }
       const body = await respond(match.name, match.params, event);
+      const definition: ApiRoute = API_ROUTES[match.name];
       result = {
-        statusCode: 200,
+        statusCode: definition.status ?? 200,
         headers: { ...API_HEADERS, 'x-metrion-request-id': requestId },
         body: JSON.stringify(body),
       };
