@@ -1,4 +1,14 @@
 import { z } from 'zod';
+import {
+  ALERT_RULE_TYPES,
+  ALERT_STATES,
+  type AlertRuleType,
+  LEVEL_COOLDOWN_HOURS,
+  MAX_ALERT_RULES,
+  TEST_COOLDOWN_HOURS,
+  thresholdProblem,
+  WARNING_PERCENT,
+} from '#core/alerts/alert-policy.ts';
 import type { ApiRoute } from './api-routes.ts';
 import { CURRENCY_CODES, providerCodeSchema } from './settings-api.ts';
 
@@ -16,34 +26,23 @@ import { CURRENCY_CODES, providerCodeSchema } from './settings-api.ts';
  *   {@link LEVEL_COOLDOWN_HOURS} h.
  */
 
-export const ALERT_RULE_TYPES = ['budget', 'error_rate', 'latency_p95', 'request_volume'] as const;
-export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
+export {
+  ALERT_LEVELS,
+  ALERT_RULE_TYPES,
+  ALERT_STATES,
+  type AlertLevel,
+  type AlertRuleType,
+  type AlertState,
+  ERROR_RATE_MIN_REQUESTS,
+  LEVEL_COOLDOWN_HOURS,
+  MAX_ALERT_RULES,
+  TEST_COOLDOWN_HOURS,
+  WARNING_PERCENT,
+  WINDOW_HOURS,
+} from '#core/alerts/alert-policy.ts';
 
-export const ALERT_LEVELS = ['warning', 'alert'] as const;
-export type AlertLevel = (typeof ALERT_LEVELS)[number];
-
-export const ALERT_STATES = ['ok', 'warning', 'alert', 'paused'] as const;
-export type AlertState = (typeof ALERT_STATES)[number];
-
-/** Most rules one account can have. */
-export const MAX_ALERT_RULES = 50;
-/** The Warning level fires at this percentage of the threshold; Alert at 100%. */
-export const WARNING_PERCENT = 90;
-/** Each level of each rule emails at most once per this many hours. */
-export const LEVEL_COOLDOWN_HOURS = 24;
-/** Test emails: at most one per rule per this many hours. */
-export const TEST_COOLDOWN_HOURS = 12;
 /** Longest rule name. */
 export const MAX_RULE_NAME_LENGTH = 80;
-
-/**
- * The window of the non-budget types (error rate, latency p95, request volume). Rollups are
- * hourly (UTC), so the window is the previous UTC hour plus the current one up to now: between
- * 60 and 120 minutes of traffic. Error rate in percent needs at least
- * {@link ERROR_RATE_MIN_REQUESTS} requests in the window (1 failed of 1 is not 100%).
- */
-export const WINDOW_HOURS = 2;
-export const ERROR_RATE_MIN_REQUESTS = 20;
 
 const isoInstant = z.iso.datetime({
   offset: true,
@@ -82,73 +81,51 @@ const common = {
   paused: z.boolean().optional(),
 };
 
-/** Money threshold in the account's currency: > 0, at most 2 decimals, at most 1,000,000,000. */
-const moneyThreshold = z
-  .number({ message: 'threshold is a number.' })
-  .positive('threshold must be above 0.')
-  .max(1_000_000_000, 'threshold is at most 1000000000.')
-  .refine((value) => Number(value.toFixed(2)) === value, 'threshold has at most 2 decimals.');
+const threshold = z.number({ message: 'threshold is a number.' });
 
-const positiveCount = z
-  .number({ message: 'threshold is a number.' })
-  .int('threshold is a whole number.')
-  .positive('threshold must be at least 1.')
-  .max(1_000_000_000, 'threshold is at most 1000000000.');
-
-/** Why an error-rate threshold is out of range for its unit, or undefined when it fits. */
-export function errorRateThresholdProblem(
-  unit: 'percent' | 'count',
-  threshold: number,
-): string | undefined {
-  if (unit === 'percent') {
-    return threshold > 0 && threshold <= 100
-      ? undefined
-      : 'A percentage is above 0 and at most 100.';
-  }
-  return positiveCount.safeParse(threshold).success
-    ? undefined
-    : 'A count is a whole number from 1 to 1000000000.';
+/** Adds the type's threshold range check (`thresholdProblem`, shared with PATCH) to a variant. */
+function withThresholdCheck<
+  T extends z.ZodType<{ type: AlertRuleType; threshold: number; unit?: 'percent' | 'count' }>,
+>(schema: T) {
+  return schema.superRefine((rule, ctx) => {
+    const problem = thresholdProblem(rule);
+    if (problem !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: problem });
+  });
 }
 
 /**
  * The body of `POST /api/alerts`. Thresholds by type:
- * - `budget`: money in the account's currency (> 0, 2 decimals); `period` defaults to `month`.
+ * - `budget`: money in the account's currency, > 0, at most 2 decimals; `period` defaults to
+ *   `{kind: 'month'}`.
  * - `error_rate`: `unit` `percent` (> 0 and <= 100, decimals allowed) or `count` (whole >= 1)
  *   of provider 4xx/5xx responses in the window.
- * - `latency_p95`: milliseconds, whole >= 1.
+ * - `latency_p95`: milliseconds, whole, 1 to 600000 (`MAX_LATENCY_THRESHOLD_MS`).
  * - `request_volume`: requests in the window, whole >= 1.
+ * Counts and money are at most 1000000000 (`MAX_THRESHOLD`).
  */
-export const createAlertRuleSchema = z.discriminatedUnion('type', [
-  z
-    .object({
-      type: z.literal('budget'),
-      threshold: moneyThreshold,
-      period: budgetPeriodSchema.default({ kind: 'month' }),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      type: z.literal('error_rate'),
-      unit: z.enum(['percent', 'count'], { message: 'unit is percent or count.' }),
-      threshold: z.number({ message: 'threshold is a number.' }),
-      ...common,
-    })
-    .strict()
-    .superRefine((rule, ctx) => {
-      const problem = errorRateThresholdProblem(rule.unit, rule.threshold);
-      if (problem !== undefined)
-        ctx.addIssue({ code: 'custom', path: ['threshold'], message: problem });
-    }),
-  z
-    .object({
-      type: z.literal('latency_p95'),
-      threshold: positiveCount.max(600_000, 'threshold is at most 600000 ms.'),
-      ...common,
-    })
-    .strict(),
-  z.object({ type: z.literal('request_volume'), threshold: positiveCount, ...common }).strict(),
-]);
+export const createAlertRuleSchema = withThresholdCheck(
+  z.discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('budget'),
+        threshold,
+        period: budgetPeriodSchema.default({ kind: 'month' }),
+        ...common,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('error_rate'),
+        unit: z.enum(['percent', 'count'], { message: 'unit is percent or count.' }),
+        threshold,
+        ...common,
+      })
+      .strict(),
+    z.object({ type: z.literal('latency_p95'), threshold, ...common }).strict(),
+    z.object({ type: z.literal('request_volume'), threshold, ...common }).strict(),
+  ]),
+);
 export type CreateAlertRuleRequest = z.output<typeof createAlertRuleSchema>;
 
 /**

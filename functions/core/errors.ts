@@ -94,3 +94,17 @@ export class SecretIntegrityError extends MetrionError {
     super('secret_integrity', message);
   }
 }
+
+/** The account's plan does not include the feature (alert rules are Pro); says how to upgrade. */
+export class PlanRequiredError extends MetrionError {
+  constructor(message: string) {
+    super('plan_required', message);
+  }
+}
+
+/** The account already has the most alert rules a plan allows. */
+export class RuleLimitError extends MetrionError {
+  constructor(message: string) {
+    super('rule_limit', message);
+  }
+}

@@ -39,9 +39,31 @@ const sk: KeyAttribute = { name: 'sk', type: 'S' };
  */
 export const USAGE_BY_REQUEST_ID_INDEX = 'byRequestId';
 
+/**
+ * Accounts index of the active (not paused) alert rules of every account, ordered by account
+ * then rule: sparse (only active rule items carry `activeShard`/`activeKey`), read page by page
+ * by the alert evaluator.
+ */
+export const ACTIVE_ALERT_RULES_INDEX = 'activeAlertRules';
+
 export const TABLES = {
-  /** Accounts, Metrion Key lookup items, stored provider keys (and later alert rules). */
-  accounts: { constructId: 'AccountsTable', nameSuffix: 'accounts', partitionKey: pk, sortKey: sk },
+  /**
+   * Accounts, Metrion Key lookup items, stored provider keys and alert rules (an account's rules
+   * live in its partition, so every rule read is scoped by the account key).
+   */
+  accounts: {
+    constructId: 'AccountsTable',
+    nameSuffix: 'accounts',
+    partitionKey: pk,
+    sortKey: sk,
+    globalSecondaryIndexes: [
+      {
+        indexName: ACTIVE_ALERT_RULES_INDEX,
+        partitionKey: { name: 'activeShard', type: 'S' },
+        sortKey: { name: 'activeKey', type: 'S' },
+      },
+    ],
+  },
   /** Usage records, hourly/daily rollups, seal markers and error copies, expiring by plan retention. */
   usage: {
     constructId: 'UsageTable',
