@@ -11,7 +11,9 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   cognitoPort: config.cognitoPort,
-  // The seal and fx-rates jobs on timers, as EventBridge runs them in AWS.
+  sesPort: config.sesPort,
+  alertsIntervalMs: config.alertsIntervalS * 1000,
+  // The seal, fx-rates and alerts jobs on timers, as EventBridge runs them in AWS.
   scheduleJobs: true,
   ...(hasDashboard ? { staticDir: config.staticDir } : {}),
 });
@@ -25,6 +27,7 @@ const lines = [
     : `Dashboard: not built (${config.staticDir} is missing). Build the frontend, then restart.`,
   `Dashboard API: ${metrion.url}/api  (sign-in config at ${metrion.url}/api/config)`,
   `Cognito (cognito-local): ${metrion.cognito.endpoint}  pool ${metrion.cognito.userPoolId}, client ${metrion.cognito.clientId}`,
+  `Alert emails (aws-ses-v2-local): ${metrion.sesEndpoint}  (inbox in the browser; evaluator every ${config.alertsIntervalS} s)`,
   '',
   'Proxy base URLs for your SDK:',
   ...Object.entries(metrion.proxyBaseUrls).map(

@@ -41,6 +41,7 @@ const ALLOWED_IN_CORE = new Set(['core', 'package:node:crypto', 'package:node:bu
  */
 const CORE_CATALOGUES = new Set([
   '#core/accounts/account.ts',
+  '#core/alerts/alert-policy.ts',
   '#core/billing/plans.ts',
   '#core/currency/money-text.ts',
   '#core/providers/provider-registry.ts',

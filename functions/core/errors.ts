@@ -25,7 +25,9 @@ export type ErrorCode =
   | 'subscription_open'
   | 'no_billing_customer'
   | 'invalid_webhook_signature'
-  | 'billing_unavailable';
+  | 'billing_unavailable'
+  | 'plan_required'
+  | 'rule_limit';
 
 /** Abstract: throw one of the subclasses below, so every code has exactly one class. */
 export abstract class MetrionError extends Error {
@@ -201,5 +203,19 @@ export class InvalidWebhookSignatureError extends MetrionError {
 export class BillingUnavailableError extends MetrionError {
   constructor(message: string) {
     super('billing_unavailable', message);
+  }
+}
+
+/** The account's plan does not include the feature (alert rules are Pro); says how to upgrade. */
+export class PlanRequiredError extends MetrionError {
+  constructor(message: string) {
+    super('plan_required', message);
+  }
+}
+
+/** The account already has the most alert rules a plan allows. */
+export class RuleLimitError extends MetrionError {
+  constructor(message: string) {
+    super('rule_limit', message);
   }
 }

@@ -12,6 +12,7 @@ import { providerIdSchema } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import type { AlertsService } from '#core/alerts/alerts-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import type { LogsService } from '#core/logs/logs-service.ts';
@@ -36,6 +37,8 @@ export interface DashboardApiHandlerDeps {
   readonly dashboard: DashboardService;
   /** The Logs page: raw usage records, paged, counted and one by one. */
   readonly logs: LogsService;
+  /** Alert rules (Pro): list, create, edit, delete, test. */
+  readonly alerts: AlertsService;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
   readonly tokens: TokenVerifier;
   /** What `GET /api/config` answers: how the browser signs in. */
@@ -107,6 +110,12 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
+    listAlertRules: ({ user }) => deps.alerts.list(user.accountId),
+    createAlertRule: ({ user, body }) => deps.alerts.create(user.accountId, body),
+    updateAlertRule: ({ user, params, body }) =>
+      deps.alerts.update(user.accountId, params.id ?? '', body),
+    deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
+    testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
   };
 
   async function respond<K extends ApiRouteName>(
@@ -138,8 +147,9 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
         match.allowedMethods,
       );
     }
+    const definition: ApiRoute = API_ROUTES[match.name];
     return {
-      statusCode: 200,
+      statusCode: definition.status ?? 200,
       headers: { ...API_HEADERS, 'x-metrion-request-id': event.requestContext.requestId },
       body: JSON.stringify(await respond(match.name, match.params, event)),
     };

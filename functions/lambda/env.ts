@@ -21,6 +21,10 @@ export const LAMBDA_ENV = {
   upstreamOrigins: 'UPSTREAM_ORIGINS',
   corsAllowedOrigins: 'CORS_ALLOWED_ORIGINS',
   logLevel: 'LOG_LEVEL',
+  /** The SES identity alert emails are sent from. */
+  alertsSender: 'ALERTS_SENDER',
+  /** The Dashboard's base URL, for links in alert emails. */
+  dashboardUrl: 'DASHBOARD_URL',
 } as const;
 
 export type LambdaEnvName = keyof typeof LAMBDA_ENV;

@@ -18,7 +18,7 @@ import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
-import { startDynalite } from './stand-ins.ts';
+import { startDynalite, startSesLocal } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 
 export interface LocalMetrionOptions {
@@ -46,8 +46,14 @@ export interface LocalMetrionOptions {
   readonly cognitoPort?: number;
   /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
   readonly fxRatesUrl?: string;
-  /** Run the seal and fx-rates jobs on timers (`npm start`; tests call `jobs`). @default false */
+  /** Run the seal, fx-rates and alerts jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
+  /** Port of aws-ses-v2-local (0 = any free port). @default 0 */
+  readonly sesPort?: number;
+  /** Alert evaluator interval when jobs are scheduled. @default 60 s */
+  readonly alertsIntervalMs?: number;
+  /** Where alert email links point. @default - this server's URL */
+  readonly dashboardUrl?: string;
 }
 
 export interface LocalMetrion {
@@ -58,8 +64,10 @@ export interface LocalMetrion {
   readonly data: LocalData;
   /** cognito-local and the dashboard's pool and client (what `GET /api/config` reports). */
   readonly cognito: Required<CognitoPoolConfig>;
-  /** The scheduled jobs (seal rollups, fx rates), callable on demand. */
+  /** The scheduled jobs (seal rollups, fx rates, alerts), callable on demand. */
   readonly jobs: LocalJobs;
+  /** aws-ses-v2-local: alert emails land here (web inbox at `/`, JSON at `/store`). */
+  readonly sesEndpoint: string;
   close(): Promise<void>;
 }
 
@@ -100,6 +108,10 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     issuer: cognitoLocal.issuer,
     endpoint: cognitoLocal.endpoint,
   };
+  const ses = await startSesLocal({ port: options.sesPort ?? 0 });
+  const mail = { region: 'local', endpoint: ses.endpoint, sender: 'alerts@metrion.local' };
+  // Email links: the local dashboard (with port 0, tests, the real port is not known yet).
+  const dashboardUrl = options.dashboardUrl ?? `http://localhost:${options.port ?? 0}`;
   const dashboardApiHandler = createDashboardApiHandler(
     buildDashboardApiDeps({
       documentClient: data.documentClient,
@@ -110,6 +122,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       dataKeyProvider: data.dataKeyProvider,
       logger,
       cognito,
+      mail,
+      dashboardUrl,
       ...(options.clock ? { clock: options.clock } : {}),
     }),
   );
@@ -151,6 +165,9 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
     schedule: options.scheduleJobs ?? false,
+    mail,
+    dashboardUrl,
+    ...(options.alertsIntervalMs ? { alertsIntervalMs: options.alertsIntervalMs } : {}),
   });
   const server = await startApiGatewayServer({
     port: options.port ?? 0,
@@ -182,9 +199,11 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     data,
     cognito,
     jobs,
+    sesEndpoint: ses.endpoint,
     async close() {
       jobs.stop();
       await server.close();
+      await ses.close();
       await cognitoLocal.close();
       if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });
       await dynalite.close();

@@ -169,3 +169,57 @@ export function statusClass(status: number): 'ok' | 'client-error' | 'server-err
   if (status >= 500) return 'server-error';
   return 'other';
 }
+
+/** The currency's symbol as amounts show it: `$`, `€`, `CHF`. */
+export function currencySymbol(currency: Currency, locale?: string): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+  return parts.find((part) => part.type === 'currency')?.value ?? currency;
+}
+
+/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`. */
+export function formatAlertThreshold(
+  rule: {
+    readonly type: 'budget' | 'error_rate' | 'latency_p95' | 'request_volume';
+    readonly threshold: number;
+    readonly unit?: 'percent' | 'count' | undefined;
+    readonly currency?: Currency | undefined;
+  },
+  locale?: string,
+): string {
+  const amount = formatCount(rule.threshold, locale);
+  switch (rule.type) {
+    case 'budget':
+      return formatMoneyDecimal(plainDecimal(rule.threshold), rule.currency ?? 'USD', locale);
+    case 'error_rate':
+      return rule.unit === 'count'
+        ? `${amount} ${rule.threshold === 1 ? 'error' : 'errors'}`
+        : `${amount}%`;
+    case 'latency_p95':
+      return `${amount} ms`;
+    case 'request_volume':
+      return `${amount} ${rule.threshold === 1 ? 'request' : 'requests'}`;
+  }
+}
+
+/** A budget's period: `this calendar month (UTC)`, `since creation`, `since 1 Nov 2026`. */
+export function formatBudgetPeriod(
+  period:
+    | { readonly kind: 'month' }
+    | { readonly kind: 'since_creation' }
+    | { readonly kind: 'since'; readonly since: string },
+  locale?: string,
+): string {
+  if (period.kind === 'month') return 'this calendar month (UTC)';
+  if (period.kind === 'since_creation') return 'since the rule was created';
+  return `since ${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(period.since))}`;
+}
+
+/** A wait in seconds for people: `45 s`, `5 min`, `11 h 59 min`. */
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}

@@ -8,6 +8,8 @@ const {
   BillingUnavailableError,
   InvalidWebhookSignatureError,
   NoBillingCustomerError,
+  PlanRequiredError,
+  RuleLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
   InvalidRequestError,
@@ -46,6 +48,8 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new NoBillingCustomerError('m'),
   new InvalidWebhookSignatureError('m'),
   new BillingUnavailableError('m'),
+  new PlanRequiredError('m'),
+  new RuleLimitError('m'),
 ];
 
 describe('error codes', () => {
