@@ -11,8 +11,10 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   cognitoPort: config.cognitoPort,
+  sesPort: config.sesPort,
+  alertsIntervalMs: config.alertsIntervalS * 1000,
   billing: config.billing,
-  // The seal and fx-rates jobs on timers, as EventBridge runs them in AWS.
+  // The seal, fx-rates and alerts jobs on timers, as EventBridge runs them in AWS.
   scheduleJobs: true,
   ...(hasDashboard ? { staticDir: config.staticDir } : {}),
 });
@@ -29,6 +31,7 @@ const lines = [
   metrion.stripeStandIn
     ? `Stripe (local stand-in): ${metrion.stripeStandIn.url}  (Checkout and portal pages; webhooks to ${metrion.url}/api/stripe/webhook)`
     : `Stripe: test mode with STRIPE_SECRET_KEY; forward webhooks with  stripe listen --forward-to ${metrion.url}/api/stripe/webhook`,
+  `Alert emails (aws-ses-v2-local): ${metrion.sesEndpoint}  (inbox in the browser; evaluator every ${config.alertsIntervalS} s)`,
   '',
   'Proxy base URLs for your SDK:',
   ...Object.entries(metrion.proxyBaseUrls).map(

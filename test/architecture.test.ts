@@ -1,5 +1,6 @@
 // Enforces the dependency rule (docs/architecture.md, Layers) on import specifiers and env reads.
 import { readdirSync, readFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -35,16 +36,54 @@ function targetOf(file: string, specifier: string): string {
 const ALLOWED_IN_CORE = new Set(['core', 'package:node:crypto', 'package:node:buffer']);
 
 /**
- * Data modules of the core that contracts (and so the browser bundle) may read, so that each
- * list exists once: they import nothing that does I/O.
+ * Data modules and pure rules of the core that contracts (and so the browser bundle) and lib may
+ * read, so that each list, limit and rule exists once: they import nothing that does I/O.
  */
 const CORE_CATALOGUES = new Set([
   '#core/accounts/account.ts',
+  '#core/alerts/alert-policy.ts',
   '#core/billing/billing-event.ts',
   '#core/billing/plans.ts',
+  '#core/currency/money-text.ts',
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
+  '#core/usage/usage-query.ts',
+  '#core/usage/usage-record.ts',
 ]);
+
+/**
+ * What CDK code may import (docs/architecture.md, Layers): core data (`ROUTES`, `PROVIDERS`,
+ * the seal job's `SWEEP_EVENT`), the table definitions, env var names, contracts, CDK and Node.
+ */
+const LIB_MAY_IMPORT = new Set([
+  '#core/providers/provider-registry.ts',
+  '#core/providers/routes.ts',
+  '#core/rollups/seal-rollups.ts',
+  '#adapters/dynamodb/table-definitions.ts',
+  '#lambda/env.ts',
+  'aws-cdk-lib',
+  'constructs',
+  'cdk-nag',
+  'zod',
+]);
+
+function libMayImport(specifier: string): boolean {
+  return (
+    LIB_MAY_IMPORT.has(specifier) ||
+    specifier.startsWith('#contracts/') ||
+    specifier.startsWith('aws-cdk-lib/') ||
+    isBuiltin(specifier) ||
+    // Relative imports stay inside lib/ (a `../functions/…` path would dodge the rules above).
+    (specifier.startsWith('.') && !/^(\.\.\/)+(functions|bin|frontend|test)\//.test(specifier))
+  );
+}
+
+/**
+ * Lists the core owns, spelled as quoted literals: contracts build their enums from the core
+ * (`z.enum(CURRENCIES)`), never from a second copy of the values.
+ */
+const CORE_LIST_LITERAL =
+  /['"](?:USD|EUR|CHF|anthropic|openai|gemini|mistral|grok|free|pro|24h|7d|30d|90d|stored|pass-through)['"]/;
 
 describe('dependency rule', () => {
   it('keeps functions/core free of I/O packages and outer layers', () => {
@@ -53,6 +92,35 @@ describe('dependency rule', () => {
         .map((specifier) => ({ file, specifier, target: targetOf(file, specifier) }))
         .filter(({ target }) => !ALLOWED_IN_CORE.has(target)),
     );
+    expect(violations).toEqual([]);
+  });
+
+  it('lets lib import only CDK, Node, core data, table definitions, env names and contracts', () => {
+    const violations = sourceFiles('lib').flatMap((file) =>
+      importSpecifiers(file)
+        .filter((specifier) => !libMayImport(specifier))
+        .map((specifier) => ({ file, specifier })),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('keeps the contracts from retyping a list the core owns', () => {
+    const violations = sourceFiles('functions/contracts').flatMap((file) =>
+      readFileSync(join(ROOT, file), 'utf8')
+        .split('\n')
+        .map((line, index) => ({ file, line: index + 1, text: line.trim() }))
+        .filter(({ text }) => !text.startsWith('*') && !text.startsWith('//'))
+        .filter(({ text }) => CORE_LIST_LITERAL.test(text)),
+    );
+    expect(violations).toEqual([]);
+  });
+
+  it('computes SDK base URLs only in core/providers/routes.ts', () => {
+    // `<root>/<provider>/v1` spelled anywhere else is a second copy of the rule.
+    const violations = ['functions', 'frontend/src', 'bin', 'lib']
+      .flatMap(sourceFiles)
+      .filter((file) => file !== join('functions/core/providers', 'routes.ts'))
+      .filter((file) => /\}\/v1[`'"]/.test(readFileSync(join(ROOT, file), 'utf8')));
     expect(violations).toEqual([]);
   });
 

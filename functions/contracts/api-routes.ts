@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ALERTS_ROUTES } from './alerts-api.ts';
 import { BILLING_API_ROUTES } from './billing-api.ts';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
 import { LOGS_API_ROUTES } from './logs-api.ts';
@@ -30,12 +31,15 @@ export interface ApiRoute {
    */
   readonly query?: z.ZodType;
   readonly response: z.ZodType;
+  /** The success status; 200 unless given (201 for creations). */
+  readonly status?: 200 | 201;
 }
 
 export const API_ROUTES = {
   ...SETTINGS_ROUTES,
   ...DASHBOARD_ROUTES,
   ...LOGS_API_ROUTES,
+  ...ALERTS_ROUTES,
   ...BILLING_API_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 

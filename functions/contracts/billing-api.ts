@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
 import type { ApiRoute } from './api-routes.ts';
 
@@ -19,7 +20,7 @@ export type BillingStatusDto = z.infer<typeof billingStatusSchema>;
 
 export const billingViewSchema = z.object({
   /** The plan enforced right now (Free once a canceled period has ended). */
-  plan: z.enum(['free', 'pro']),
+  plan: z.enum(PLANS),
   /** Stripe's subscription status, or `none` before the first subscription. */
   status: billingStatusSchema,
   /** ISO instant the paid period ends (renewal, or the end of Pro when canceled), or null. */

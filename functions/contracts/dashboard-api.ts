@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { CURRENCIES } from '#core/accounts/account.ts';
+import { ERROR_SOURCES } from '#core/usage/usage-record.ts';
+import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
 /**
  * The Dashboard API (`/api/dashboard/*`): usage analytics read from hourly/daily rollups, never
- * from raw logs. Imports only zod (the frontend bundles this file).
+ * from raw logs. Imports zod, other contracts and core catalogues (the frontend bundles it).
  *
  * Conventions:
  * - Every series is aligned with `range.buckets` (bucket starts, ISO UTC): `series[i]` belongs
@@ -12,50 +15,17 @@ import { z } from 'zod';
  * - `changePct` compares with the previous period of the same length; null when the previous
  *   value is 0 (no baseline).
  * - Filters are query parameters, repeatable (`?model=a&model=b`): model, provider, requester
- *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`).
+ *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`);
+ *   the same schema as the Logs routes (`usage-query.ts`).
  */
-
-export const DASHBOARD_RANGES = ['24h', '7d', '30d', '90d', 'custom'] as const;
-export type DashboardRange = (typeof DASHBOARD_RANGES)[number];
-
-/** Requests without `x-metrion-user` have no requester; this filter value selects them. */
-export const NO_REQUESTER_FILTER = '-';
-
-/**
- * Most values one filter accepts (`?model=a&model=b…`), on every dashboard and Logs route; more
- * is 400 `invalid_request`. The filter bar refuses to select more.
- */
-export const MAX_FILTER_VALUES = 20;
-
-const tooManyValues = `A filter takes at most ${MAX_FILTER_VALUES} values.`;
-
-const repeated = z
-  .union([z.string(), z.array(z.string()).max(MAX_FILTER_VALUES, tooManyValues)])
-  .optional()
-  .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-
-const statusFilter = z
-  .string()
-  .regex(
-    /^([1-5]xx|[1-5]\d\d)$/,
-    'status is an HTTP status (e.g. 429) or a class (2xx, 4xx, 5xx).',
-  );
 
 /** Query string of every dashboard route. `from`/`to` (ISO instants) only with `range=custom`. */
 export const dashboardQuerySchema = z
   .object({
-    range: z
-      .enum(DASHBOARD_RANGES, { message: 'range is 24h, 7d, 30d, 90d or custom.' })
-      .default('24h'),
-    from: z.iso.datetime({ offset: true, message: 'from is an ISO 8601 instant.' }).optional(),
-    to: z.iso.datetime({ offset: true, message: 'to is an ISO 8601 instant.' }).optional(),
-    model: repeated,
-    provider: repeated,
-    requester: repeated,
-    status: z
-      .union([statusFilter, z.array(statusFilter).max(MAX_FILTER_VALUES, tooManyValues)])
-      .optional()
-      .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+    range: timeRangeSchema,
+    from: isoInstantSchema.optional(),
+    to: isoInstantSchema.optional(),
+    ...usageFiltersSchema.shape,
   })
   .refine(
     (query) => query.range !== 'custom' || (query.from !== undefined && query.to !== undefined),
@@ -67,7 +37,7 @@ export type DashboardQuery = z.output<typeof dashboardQuerySchema>;
 
 /** Which exchange rate converted the money figures. `rate` = units of `currency` per 1 USD. */
 export const fxSchema = z.object({
-  currency: z.enum(['USD', 'EUR', 'CHF']),
+  currency: z.enum(CURRENCIES),
   /** Decimal string with 8 decimals, for display (conversions use the exact ECB quotes). */
   rate: z.string(),
   /** The reference date of the rate (YYYY-MM-DD). */
@@ -210,7 +180,7 @@ export const recentErrorSchema = z.object({
   model: z.string(),
   requester: z.string().nullable(),
   status: z.number(),
-  errorSource: z.enum(['provider', 'metrion']).nullable(),
+  errorSource: z.enum(ERROR_SOURCES).nullable(),
   errorMessage: z.string().nullable(),
   latencyMs: z.number(),
 });

@@ -1,69 +1,23 @@
 import { z } from 'zod';
-import { fxSchema, MAX_FILTER_VALUES } from './dashboard-api.ts';
+import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { LOG_PAGE_SIZE, MAX_CUSTOM_RANGE_DAYS, TIME_RANGES } from '#core/usage/usage-query.ts';
+import { AUTH_MODES, ERROR_SOURCES } from '#core/usage/usage-record.ts';
+import { fxSchema } from './dashboard-api.ts';
+import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
- * usage records. Imports only zod and the other contracts (the frontend bundles this file). `API_ROUTES` in
+ * usage records. Imports zod, other contracts and core catalogues (the frontend bundles this file). `API_ROUTES` in
  * `api-routes.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
- * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`.
+ * `range`, `from`, `to`, `model`, `provider`, `requester`, `status` (`usage-query.ts`, shared with
+ * the Dashboard).
  */
 
-/** Time ranges shared with the dashboard. Up to 24 h the dashboard buckets by hour. */
-export const TIME_RANGES = ['24h', '7d', '30d', '90d', 'custom'] as const;
-export type TimeRange = (typeof TIME_RANGES)[number];
-
-/** Longest custom range (Pro retention plus a day): older records are expired anyway. */
-export const MAX_CUSTOM_RANGE_DAYS = 366;
-
-/** Rows per page of `GET /api/logs`. */
-export const LOGS_PAGE_SIZE = 50;
-
-const LOG_PROVIDERS = ['anthropic', 'openai', 'gemini', 'mistral', 'grok'] as const;
-
-/** An ISO 8601 instant with a zone (`2026-11-24T12:00:00Z`, `…+01:00`). */
-const isoInstant = z.iso.datetime({
-  offset: true,
-  message: 'Use an ISO 8601 date-time with a zone, e.g. 2026-11-24T12:00:00Z.',
-});
-
-/**
- * Status filter: an exact code (`429`) or a class (`2xx`, `4xx`, `5xx`, any `1xx`-`5xx`).
- * A class matches every status from `N00` to `N99`.
- */
-export const statusFilterSchema = z
-  .string()
-  .regex(/^(?:[1-5]xx|[1-5]\d\d)$/, 'Status must be a code like 429 or a class like 4xx.');
-
-/**
- * One value or a repeated parameter (`?model=a&model=b`), always an array after parsing; at most
- * {@link MAX_FILTER_VALUES} values (shared with the Dashboard's filters).
- */
-function repeated<T extends z.ZodType<string>>(value: T) {
-  return z
-    .union([value, z.array(value).max(MAX_FILTER_VALUES)])
-    .optional()
-    .transform((given) => (given === undefined ? [] : Array.isArray(given) ? given : [given]));
-}
-
-/**
- * The server-side filters, the same as the Dashboard's. Each is repeatable; values of one filter
- * combine with OR, different filters with AND; absent = no filter. `model`, `provider` and
- * `requester` match the recorded value exactly (case-sensitive; the model as the provider
- * returned it); requester `-` (`NO_REQUESTER_FILTER` in `dashboard-api.ts`) matches requests
- * without one; `status` as in {@link statusFilterSchema}.
- */
-export const logFiltersSchema = z.object({
-  model: repeated(z.string().trim().min(1).max(200)),
-  provider: repeated(
-    z.enum(LOG_PROVIDERS, { message: `Provider must be one of ${LOG_PROVIDERS.join(', ')}.` }),
-  ),
-  requester: repeated(z.string().trim().min(1).max(128)),
-  status: repeated(statusFilterSchema),
-});
-export type LogFilters = z.output<typeof logFiltersSchema>;
+/** Rows per page of `GET /api/logs` (the core's page size). */
+export { LOG_PAGE_SIZE };
 
 /**
  * Time window: `range` (default `24h`, ending now) or `range=custom` with `from` and `to`
@@ -71,15 +25,13 @@ export type LogFilters = z.output<typeof logFiltersSchema>;
  * inclusive, `to` exclusive. `from`/`to` without `range=custom` are rejected.
  */
 export const logRangeQuerySchema = z.object({
-  range: z
-    .enum(TIME_RANGES, { message: `Range must be one of ${TIME_RANGES.join(', ')}.` })
-    .default('24h'),
-  from: isoInstant.optional(),
-  to: isoInstant.optional(),
+  range: timeRangeSchema,
+  from: isoInstantSchema.optional(),
+  to: isoInstantSchema.optional(),
 });
 
 /** Query string of `GET /api/logs/export.csv`: range and filters. Unknown parameters are 400. */
-export const logsExportQuerySchema = logRangeQuerySchema.extend(logFiltersSchema.shape).strict();
+export const logsExportQuerySchema = logRangeQuerySchema.extend(usageFiltersSchema.shape).strict();
 export type LogsExportQuery = z.output<typeof logsExportQuerySchema>;
 
 /**
@@ -109,7 +61,7 @@ export const logRowSchema = z.object({
   at: z.string(),
   /** HTTP status the caller received (green 2xx, orange 4xx, red 5xx). */
   status: z.number().int(),
-  provider: z.enum(LOG_PROVIDERS),
+  provider: z.enum(PROVIDER_IDS),
   /** As returned by the provider, else as requested. */
   model: z.string(),
   /** `x-metrion-user` label; null when the request had none. */
@@ -132,14 +84,14 @@ export const logRowSchema = z.object({
   /** Served from the response cache (show the Cached badge). */
   cached: z.boolean(),
   streamed: z.boolean(),
-  mode: z.enum(['stored', 'pass-through']),
+  mode: z.enum(AUTH_MODES),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 
 /** `GET /api/logs/{requestId}`: the row plus what only the detail view shows. */
 export const logDetailSchema = logRowSchema.extend({
   /** Who produced the error: the provider (passed through) or Metrion; null on success. */
-  errorSource: z.enum(['provider', 'metrion']).nullable(),
+  errorSource: z.enum(ERROR_SOURCES).nullable(),
   /** The error message as recorded (never a key or prompt); null on success. */
   errorMessage: z.string().nullable(),
   cacheReadTokens: z.number().int(),
@@ -154,7 +106,7 @@ export const logDetailSchema = logRowSchema.extend({
 export type LogDetail = z.infer<typeof logDetailSchema>;
 
 /**
- * `GET /api/logs`: newest first, at most {@link LOGS_PAGE_SIZE} rows. `nextCursor` is null on the
+ * `GET /api/logs`: newest first, at most {@link LOG_PAGE_SIZE} rows. `nextCursor` is null on the
  * last page. Previous: the client keeps the cursors of the pages it has shown (page 1 has none).
  * `totalCount` counts every record matching the range and filters (not just this page).
  */

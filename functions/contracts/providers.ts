@@ -3,3 +3,8 @@
  * registry (`PROVIDERS`), re-exported so the frontend reaches it through `#contracts`.
  */
 export { PROVIDER_IDS, PROVIDERS, type ProviderId } from '#core/providers/provider-registry.ts';
+/**
+ * The SDK base-URL rule (`<proxy root>` for Anthropic, `<proxy root>/<provider>/v1` otherwise),
+ * the same function local mode prints and tests use.
+ */
+export { sdkBaseUrl } from '#core/providers/routes.ts';

@@ -1,20 +1,29 @@
 import { z } from 'zod';
+import {
+  CURRENCIES,
+  type Currency,
+  MAX_DISPLAY_NAME_LENGTH,
+  PLANS,
+  type Plan,
+} from '#core/accounts/account.ts';
+import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { ApiRoute } from './api-routes.ts';
 
-/** Schemas and routes of the account settings part of the dashboard API. Imports only zod. */
+/**
+ * Schemas and routes of the account settings part of the dashboard API. Imports zod and the
+ * core's lists (currencies, plans, provider ids), which it re-exports for the frontend.
+ */
 
-export const CURRENCY_CODES = ['USD', 'EUR', 'CHF'] as const;
-export const PROVIDER_CODES = ['anthropic', 'openai', 'gemini', 'mistral', 'grok'] as const;
+export { CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH, PLANS, type Plan };
 
-export const providerCodeSchema = z.enum(PROVIDER_CODES);
-export type ProviderCode = z.infer<typeof providerCodeSchema>;
+export const providerIdSchema = z.enum(PROVIDER_IDS);
 
 export const accountSchema = z.object({
   accountId: z.string(),
   email: z.string(),
   displayName: z.string(),
-  currency: z.enum(CURRENCY_CODES),
-  plan: z.enum(['free', 'pro']),
+  currency: z.enum(CURRENCIES),
+  plan: z.enum(PLANS),
   createdAt: z.string(),
 });
 export type AccountDto = z.infer<typeof accountSchema>;
@@ -25,10 +34,17 @@ export const updateGeneralSchema = z
       .string()
       .trim()
       .min(1, 'Display name cannot be empty.')
-      .max(80, 'Display name can have at most 80 characters.')
+      .max(
+        MAX_DISPLAY_NAME_LENGTH,
+        `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
+      )
       .regex(/^\P{Cc}*$/u, 'Display name cannot contain line breaks or control characters.')
       .optional(),
-    currency: z.enum(CURRENCY_CODES, { message: 'Currency must be USD, EUR or CHF.' }).optional(),
+    currency: z
+      .enum(CURRENCIES, {
+        message: `Currency must be ${CURRENCIES.slice(0, -1).join(', ')} or ${CURRENCIES.at(-1)}.`,
+      })
+      .optional(),
   })
   .strict()
   .refine((body) => body.displayName !== undefined || body.currency !== undefined, {
@@ -39,7 +55,7 @@ export type UpdateGeneralRequest = z.infer<typeof updateGeneralSchema>;
 export const metrionKeySchema = z.object({ metrionKey: z.string() });
 
 export const providerKeySummarySchema = z.object({
-  provider: providerCodeSchema,
+  provider: providerIdSchema,
   createdAt: z.string(),
 });
 export const providerKeyListSchema = z.object({ providers: z.array(providerKeySummarySchema) });
@@ -53,7 +69,7 @@ export const putProviderKeySchema = z
   })
   .strict();
 export const deletedProviderKeySchema = z.object({
-  provider: providerCodeSchema,
+  provider: providerIdSchema,
   revokeUrl: z.string(),
 });
 

@@ -1,15 +1,46 @@
 /**
  * Typed domain errors. Each carries a stable snake_case `code` and a message written for the
  * customer (it says what to do next). No HTTP status lives here: `functions/handlers/http/
- * error-response.ts` is the one mapping from `code` to status and body.
+ * error-response.ts` is the one mapping from `code` to status and body, and the compiler checks
+ * that it covers every code.
  */
-export class MetrionError extends Error {
-  readonly code: string;
+
+/** Every code a customer can see, one class each. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_api_key'
+  | 'unauthorized'
+  | 'missing_provider_key'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'account_exists'
+  | 'metrion_key_conflict'
+  | 'payload_too_large'
+  | 'rate_limit_exceeded'
+  | 'secret_integrity'
+  | 'upstream_unavailable'
+  | 'service_unavailable'
+  | 'upstream_timeout'
+  | 'already_pro'
+  | 'subscription_open'
+  | 'no_billing_customer'
+  | 'invalid_webhook_signature'
+  | 'billing_unavailable'
+  | 'plan_required'
+  | 'rule_limit';
+
+/** Abstract: throw one of the subclasses below, so every code has exactly one class. */
+export abstract class MetrionError extends Error {
+  readonly code: ErrorCode;
   /** Seconds until retrying can succeed (rate and plan limits). */
   readonly retryAfterSeconds?: number;
 
-  constructor(code: string, message: string, options?: { retryAfterSeconds?: number }) {
-    super(message);
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: { retryAfterSeconds?: number; cause?: unknown },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     if (options?.retryAfterSeconds !== undefined) {
@@ -25,10 +56,17 @@ export class InvalidRequestError extends MetrionError {
   }
 }
 
-/** No usable credential, or the Metrion Key is unknown. */
+/** No usable credential, or the Metrion Key is unknown (proxy). */
 export class AuthenticationError extends MetrionError {
   constructor(message: string) {
     super('invalid_api_key', message);
+  }
+}
+
+/** No sign-in token, or one that is forged, expired, or issued for another pool or app. */
+export class UnauthorizedError extends MetrionError {
+  constructor(message: string) {
+    super('unauthorized', message);
   }
 }
 
@@ -39,17 +77,31 @@ export class MissingProviderKeyError extends MetrionError {
   }
 }
 
-/** No proxy route matches the path. */
-export class RouteNotFoundError extends MetrionError {
-  constructor(message: string) {
-    super('not_found', message);
+/** The route exists but not for this method. */
+export class MethodNotAllowedError extends MetrionError {
+  /** The methods the route does accept (the `Allow` header). */
+  readonly allowedMethods: readonly string[];
+
+  constructor(message: string, allowedMethods: readonly string[]) {
+    super('method_not_allowed', message);
+    this.allowedMethods = allowedMethods;
   }
 }
 
-/** The route exists but not for this method. */
-export class MethodNotAllowedError extends MetrionError {
-  constructor(message: string) {
-    super('method_not_allowed', message);
+/** An account with this id already exists (a sign-in raced another). */
+export class AccountExistsError extends MetrionError {
+  constructor() {
+    super('account_exists', 'This account already exists. Sign in instead.');
+  }
+}
+
+/** A new Metrion Key could not be saved: its digest is taken, or the key changed meanwhile. */
+export class MetrionKeyConflictError extends MetrionError {
+  constructor() {
+    super(
+      'metrion_key_conflict',
+      'The new Metrion Key could not be saved. Generate a new key and try again.',
+    );
   }
 }
 
@@ -81,7 +133,31 @@ export class UpstreamUnavailableError extends MetrionError {
   }
 }
 
-/** A resource the caller named does not exist (dashboard API). */
+/**
+ * A service Metrion itself depends on (data store, key service, sign-in keys, reference rates)
+ * failed. The message is fixed per service and names no key, table or item; the original error
+ * stays in `cause` for operators and never reaches a response.
+ */
+export class ServiceUnavailableError extends MetrionError {
+  /** The dependency that failed, e.g. `dynamodb`, `kms`, `cognito-jwks`, `ecb`. */
+  readonly service: string;
+  /** The call that failed, e.g. `PutItem`, when known. */
+  readonly operation: string | undefined;
+  /** Whether retrying the same call later can succeed. */
+  readonly retryable: boolean;
+
+  constructor(
+    message: string,
+    options: { service: string; operation?: string; retryable?: boolean; cause?: unknown },
+  ) {
+    super('service_unavailable', message, { cause: options.cause });
+    this.service = options.service;
+    this.operation = options.operation;
+    this.retryable = options.retryable ?? true;
+  }
+}
+
+/** The path names no route, or a resource the caller named does not exist. */
 export class NotFoundError extends MetrionError {
   constructor(message: string) {
     super('not_found', message);
@@ -127,5 +203,19 @@ export class InvalidWebhookSignatureError extends MetrionError {
 export class BillingUnavailableError extends MetrionError {
   constructor(message: string) {
     super('billing_unavailable', message);
+  }
+}
+
+/** The account's plan does not include the feature (alert rules are Pro); says how to upgrade. */
+export class PlanRequiredError extends MetrionError {
+  constructor(message: string) {
+    super('plan_required', message);
+  }
+}
+
+/** The account already has the most alert rules a plan allows. */
+export class RuleLimitError extends MetrionError {
+  constructor(message: string) {
+    super('rule_limit', message);
   }
 }

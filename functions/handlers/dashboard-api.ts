@@ -8,10 +8,11 @@ import {
   type ApiRoute,
   type ApiRouteName,
 } from '#contracts/api-routes.ts';
-import { PROVIDER_CODES, providerCodeSchema } from '#contracts/settings-api.ts';
+import { providerIdSchema } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import type { AlertsService } from '#core/alerts/alerts-service.ts';
 import type { BillingService } from '#core/billing/billing-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
@@ -20,11 +21,12 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
-import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import { bearerToken } from './auth/bearer-token.ts';
+import { accessLog } from './http/access-log.ts';
 import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
 import { createApiRouter } from './http/api-router.ts';
-import { apiErrorResponse } from './http/error-response.ts';
+import { httpErrorHandler } from './http/error-middleware.ts';
 import { parseJsonBody } from './http/json-body.ts';
 import { parseQuery } from './http/query-string.ts';
 
@@ -36,6 +38,8 @@ export interface DashboardApiHandlerDeps {
   readonly dashboard: DashboardService;
   /** The Logs page: raw usage records, paged, counted and one by one. */
   readonly logs: LogsService;
+  /** Alert rules (Pro): list, create, edit, delete, test. */
+  readonly alerts: AlertsService;
   /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
   readonly billing: Pick<BillingService, 'getBillingView' | 'startCheckout' | 'openPortal'>;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
@@ -66,25 +70,19 @@ type RouteActions = {
 };
 
 function providerParam(params: Readonly<Record<string, string>>): ProviderId {
-  const parsed = providerCodeSchema.safeParse(params.provider);
+  const parsed = providerIdSchema.safeParse(params.provider);
   if (parsed.success) return parsed.data;
   const shown = (params.provider ?? '').slice(0, 40);
   throw new NotFoundError(
-    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_CODES.join(', ')}.`,
+    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
   );
-}
-
-function errorDetails(error: unknown) {
-  return error instanceof Error
-    ? { name: error.name, message: error.message, stack: error.stack }
-    : { name: typeof error };
 }
 
 /**
  * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
  * routes, validate the body with the route's schema, call one core use case for the caller's
  * own account, and shape the answer with the route's response schema (which also drops any
- * field the schema does not list). Errors map through `apiErrorResponse` only.
+ * field the schema does not list). Errors become responses in `httpErrorHandler` only.
  */
 export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
   const route = createApiRouter<ApiRouteName>(API_ROUTES);
@@ -115,6 +113,12 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
+    listAlertRules: ({ user }) => deps.alerts.list(user.accountId),
+    createAlertRule: ({ user, body }) => deps.alerts.create(user.accountId, body),
+    updateAlertRule: ({ user, params, body }) =>
+      deps.alerts.update(user.accountId, params.id ?? '', body),
+    deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
+    testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
     getBilling: ({ user }) => deps.billing.getBillingView(user.accountId),
     startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
     openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
@@ -138,53 +142,36 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     return definition.response.parse(await action({ user, params, body, query } as RouteInput<K>));
   }
 
-  function errorResult(error: unknown, requestId: string): APIGatewayProxyResult {
-    const mapped = apiErrorResponse(error, requestId);
-    const headers: Record<string, string> = { ...mapped.headers, ...API_HEADERS };
-    if (mapped.statusCode === 401) headers['www-authenticate'] = 'Bearer';
-    if (mapped.statusCode >= 500) {
-      deps.logger.error('dashboard API request failed', { requestId, error: errorDetails(error) });
-    }
-    return { statusCode: mapped.statusCode, headers, body: mapped.body };
-  }
-
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    const requestId = event.requestContext.requestId;
-    const startedAtMs = deps.clock.nowMs();
     const match = route(event.httpMethod, event.path);
-    let result: APIGatewayProxyResult;
-    try {
-      if (match.kind === 'not_found') {
-        throw new NotFoundError(`The dashboard API has no route ${event.path.slice(0, 200)}.`);
-      }
-      if (match.kind === 'method_not_allowed') {
-        throw new MethodNotAllowedError(
-          `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
-        );
-      }
-      const body = await respond(match.name, match.params, event);
-      result = {
-        statusCode: 200,
-        headers: { ...API_HEADERS, 'x-metrion-request-id': requestId },
-        body: JSON.stringify(body),
-      };
-    } catch (error) {
-      result = errorResult(error, requestId);
-      if (match.kind === 'method_not_allowed') {
-        result.headers = { ...result.headers, allow: match.allowedMethods.join(', ') };
-      }
+    if (match.kind === 'not_found') {
+      throw new NotFoundError(`The dashboard API has no route ${event.path.slice(0, 200)}.`);
     }
-    deps.logger.info('dashboard API request', {
-      requestId,
-      method: event.httpMethod,
-      route: match.kind === 'matched' ? match.name : match.kind,
-      status: result.statusCode,
-      latencyMs: deps.clock.nowMs() - startedAtMs,
-    });
-    return result;
+    if (match.kind === 'method_not_allowed') {
+      throw new MethodNotAllowedError(
+        `Use ${match.allowedMethods.join(' or ')} for ${event.path.slice(0, 200)}.`,
+        match.allowedMethods,
+      );
+    }
+    const definition: ApiRoute = API_ROUTES[match.name];
+    return {
+      statusCode: definition.status ?? 200,
+      headers: { ...API_HEADERS, 'x-metrion-request-id': event.requestContext.requestId },
+      body: JSON.stringify(await respond(match.name, match.params, event)),
+    };
   };
 
-  return middy(base).onError((request) => {
-    request.response = errorResult(request.error, request.event.requestContext.requestId);
-  });
+  return middy(base)
+    .use(
+      accessLog({
+        logger: deps.logger,
+        clock: deps.clock,
+        message: 'dashboard API request',
+        route: (event) => {
+          const match = route(event.httpMethod, event.path);
+          return match.kind === 'matched' ? match.name : match.kind;
+        },
+      }),
+    )
+    .use(httpErrorHandler({ envelope: 'api', logger: deps.logger }));
 }

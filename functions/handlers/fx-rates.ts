@@ -3,6 +3,7 @@ import { refreshFxRates } from '#core/currency/refresh-fx-rates.ts';
 import type { FxRateStore } from '#core/ports/fx-rate-store.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ReferenceRateSource } from '#core/ports/reference-rate-source.ts';
+import { errorLogFields } from './error-log-fields.ts';
 
 export interface FxRatesHandlerDeps {
   readonly source: ReferenceRateSource;
@@ -20,9 +21,7 @@ export function createFxRatesHandler(deps: FxRatesHandlerDeps) {
     try {
       return await refreshFxRates(deps);
     } catch (error) {
-      deps.logger.error('fx rates refresh failed', {
-        error: error instanceof Error ? error.message : 'unknown',
-      });
+      deps.logger.error('fx rates refresh failed', { error: errorLogFields(error) });
       throw error;
     }
   };

@@ -9,7 +9,7 @@ import type { Logger } from '#core/ports/logger.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 import { bearerToken } from './auth/bearer-token.ts';
 import { lowerCaseHeaders } from './http/api-gateway.ts';
-import { apiErrorResponse } from './http/error-response.ts';
+import { httpErrorHandler } from './http/error-middleware.ts';
 import { parseQuery } from './http/query-string.ts';
 import { logsCsvStream } from './logs/log-views.ts';
 
@@ -27,8 +27,6 @@ interface StreamedResult {
   readonly body: string | ReadableStream<Uint8Array>;
 }
 
-const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
-
 /**
  * `GET /api/logs/export.csv` (Lambda response streaming): verify the ID token, validate range
  * and filters, then stream the CSV while paging through the store, so an export of any size
@@ -42,6 +40,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
     if (event.httpMethod !== LOGS_EXPORT_ROUTE.method) {
       throw new MethodNotAllowedError(
         `Use ${LOGS_EXPORT_ROUTE.method} for ${LOGS_EXPORT_ROUTE.path}.`,
+        [LOGS_EXPORT_ROUTE.method],
       );
     }
     const user = await deps.tokens.verify(bearerToken(lowerCaseHeaders(event)));
@@ -52,7 +51,8 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
     return {
       statusCode: 200,
       headers: {
-        ...NO_STORE,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${filename}"`,
         'x-metrion-request-id': requestId,
@@ -61,29 +61,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
     };
   };
 
-  return middy(base, { executionMode: executionModeStreamifyResponse }).onError((request) => {
-    const requestId = request.event.requestContext.requestId;
-    const mapped = apiErrorResponse(request.error, requestId);
-    if (mapped.statusCode >= 500) {
-      deps.logger.error('logs export failed', {
-        requestId,
-        error:
-          request.error instanceof Error
-            ? { name: request.error.name, message: request.error.message }
-            : 'unknown',
-      });
-    }
-    const response: StreamedResult = {
-      statusCode: mapped.statusCode,
-      headers: {
-        ...mapped.headers,
-        ...NO_STORE,
-        'content-type': 'application/json; charset=utf-8',
-        ...(mapped.statusCode === 401 ? { 'www-authenticate': 'Bearer' } : {}),
-        ...(mapped.statusCode === 405 ? { allow: LOGS_EXPORT_ROUTE.method } : {}),
-      },
-      body: mapped.body,
-    };
-    request.response = response;
-  });
+  return middy(base, { executionMode: executionModeStreamifyResponse }).use(
+    httpErrorHandler({ envelope: 'api', logger: deps.logger }),
+  );
 }

@@ -3,12 +3,11 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
-import { PROVIDERS } from '#core/providers/provider-registry.ts';
-import { guessProviderFromPath } from '#core/providers/routes.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
 import { corsHeaders, preflightResponse } from './http/cors.ts';
-import { proxyErrorResponse } from './http/error-response.ts';
+import { httpErrorHandler } from './http/error-middleware.ts';
+import { errorStatus } from './http/error-response.ts';
 
 export interface ProxyHandlerDeps {
   readonly proxy: ProxyService;
@@ -21,10 +20,14 @@ export interface ProxyHandlerDeps {
 /**
  * The streaming proxy Lambda: event -> core pipeline -> streamed response. Usage is recorded
  * after the last byte: middy awaits `requestEnd` once the response stream has ended, so the
- * record never delays the caller yet the invocation stays alive until it is written.
+ * record never delays the caller yet the invocation stays alive until it is written. Errors
+ * before the first byte become provider-shaped answers in `httpErrorHandler`; after it, the
+ * relay sends the provider's own SSE error event (the status is already fixed).
  */
 export function createProxyHandler(deps: ProxyHandlerDeps) {
   const pendingRecords = new WeakMap<Context, Promise<void>>();
+  const cors = (event: APIGatewayProxyEvent) =>
+    corsHeaders(lowerCaseHeaders(event).origin, deps.corsAllowedOrigins);
 
   const base = async (event: APIGatewayProxyEvent, context: Context) => {
     const requestId = event.requestContext.requestId;
@@ -32,7 +35,6 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     if (event.httpMethod === 'OPTIONS') {
       return preflightResponse(headers.origin, deps.corsAllowedOrigins);
     }
-    const cors = corsHeaders(headers.origin, deps.corsAllowedOrigins);
     const outcome = await deps.proxy.handle({
       requestId,
       method: event.httpMethod,
@@ -42,14 +44,14 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
       receivedAtMs: deps.clock.nowMs(),
     });
     if (outcome.kind === 'failed') {
-      const response = proxyErrorResponse(outcome.error, outcome.wireFormat, requestId);
-      pendingRecords.set(context, outcome.settle(response.statusCode));
-      return { ...response, headers: { ...response.headers, ...cors } };
+      // Recorded with the status httpErrorHandler answers it with, in the provider's envelope.
+      pendingRecords.set(context, outcome.settle(errorStatus(outcome.error)));
+      throw outcome.error;
     }
     pendingRecords.set(context, outcome.settled);
     return {
       statusCode: outcome.status,
-      headers: { ...outcome.headers, ...cors, 'x-metrion-request-id': requestId },
+      headers: { ...outcome.headers, ...cors(event), 'x-metrion-request-id': requestId },
       body: outcome.body instanceof ReadableStream ? outcome.body : streamOf(outcome.body),
     };
   };
@@ -59,16 +61,5 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     requestEnd: async (request) => {
       await pendingRecords.get(request.context);
     },
-  }).onError((request) => {
-    const requestId = request.event.requestContext.requestId;
-    deps.logger.error('proxy request failed', {
-      requestId,
-      error:
-        request.error instanceof Error
-          ? { name: request.error.name, message: request.error.message, stack: request.error.stack }
-          : 'unknown',
-    });
-    const wireFormat = PROVIDERS[guessProviderFromPath(request.event.path)].wireFormat;
-    request.response = proxyErrorResponse(request.error, wireFormat, requestId);
-  });
+  }).use(httpErrorHandler({ envelope: 'provider', logger: deps.logger, headers: cors }));
 }

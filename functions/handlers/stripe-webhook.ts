@@ -5,7 +5,7 @@ import type { BillingService } from '#core/billing/billing-service.ts';
 import { MethodNotAllowedError } from '#core/errors.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { lowerCaseHeaders, rawBody } from './http/api-gateway.ts';
-import { apiErrorResponse } from './http/error-response.ts';
+import { httpErrorHandler } from './http/error-middleware.ts';
 
 export interface StripeWebhookHandlerDeps {
   /** Verifies, deduplicates and applies one delivery. */
@@ -21,38 +21,25 @@ const HEADERS = {
 /**
  * `POST /api/stripe/webhook` (no sign-in: Stripe signs the body). The raw body (base64-decoded
  * when API Gateway encoded it) and `Stripe-Signature` go to `billing.handleWebhook`; every
- * outcome (applied, unchanged, duplicate, ignored) answers 200 so Stripe stops retrying. A bad or
- * missing signature is 400 (nothing was read or written); any other failure is a 5xx, so Stripe
- * redelivers later. Errors map through `apiErrorResponse`, the one code -> status table.
+ * outcome (applied, unchanged, duplicate, ignored) answers 200 and is logged once, so Stripe
+ * stops retrying. A bad or missing signature is 400 `invalid_webhook_signature` (nothing was
+ * read or written); any other failure is a 5xx through the shared `httpErrorHandler`, so Stripe
+ * redelivers later.
  */
 export function createStripeWebhookHandler(deps: StripeWebhookHandlerDeps) {
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     if (event.httpMethod !== STRIPE_WEBHOOK_ROUTE.method) {
-      throw new MethodNotAllowedError(`Use POST for ${STRIPE_WEBHOOK_ROUTE.path}.`);
+      throw new MethodNotAllowedError(`Use POST for ${STRIPE_WEBHOOK_ROUTE.path}.`, [
+        STRIPE_WEBHOOK_ROUTE.method,
+      ]);
     }
-    const body = Buffer.from(rawBody(event)).toString('utf8');
     const outcome = await deps.billing.handleWebhook(
-      body,
+      Buffer.from(rawBody(event)).toString('utf8'),
       lowerCaseHeaders(event)['stripe-signature'],
     );
     deps.logger.info('stripe webhook', { requestId: event.requestContext.requestId, ...outcome });
     return { statusCode: 200, headers: HEADERS, body: JSON.stringify({ received: true }) };
   };
 
-  return middy(base).onError((request) => {
-    const requestId = request.event.requestContext.requestId;
-    const mapped = apiErrorResponse(request.error, requestId);
-    const log = mapped.statusCode >= 500 ? deps.logger.error : deps.logger.warn;
-    log.call(deps.logger, 'stripe webhook failed', {
-      requestId,
-      status: mapped.statusCode,
-      // The name only: a message could echo the payload.
-      error: request.error instanceof Error ? request.error.name : 'unknown',
-    });
-    request.response = {
-      statusCode: mapped.statusCode,
-      headers: { ...mapped.headers, ...HEADERS },
-      body: mapped.body,
-    };
-  });
+  return middy(base).use(httpErrorHandler({ envelope: 'api', logger: deps.logger }));
 }

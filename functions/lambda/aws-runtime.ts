@@ -9,6 +9,7 @@ import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
+import type { AlertsRuntimeConfig } from './alerts.deps.ts';
 import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
 import {
   awsRegion,
@@ -100,12 +101,20 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateT
 
 /** The dashboard API Lambda's runtime config: data access plus the Cognito user pool it trusts. */
 export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig> {
-  const cognito = readLambdaEnv(['cognitoUserPoolId', 'cognitoClientId', 'fxRatesTable']);
+  const cognito = readLambdaEnv([
+    'cognitoUserPoolId',
+    'cognitoClientId',
+    'fxRatesTable',
+    'alertsSender',
+    'dashboardUrl',
+  ]);
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
     stripe: await readStripeConfig(region, 'stripeSecretKeySecretArn'),
     fxRatesTable: cognito.fxRatesTable,
+    mail: { region, sender: cognito.alertsSender },
+    dashboardUrl: cognito.dashboardUrl,
     logger: new JsonLogger({ service: 'dashboard-api' }),
     cognito: {
       region,
@@ -161,6 +170,27 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: new JsonLogger({ service: 'seal-rollups' }),
+  };
+}
+
+/** The alert evaluator's runtime config: tables, the SES sender and the Dashboard URL. */
+export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
+  const env = readLambdaEnv([
+    'accountsTable',
+    'usageTable',
+    'fxRatesTable',
+    'alertsSender',
+    'dashboardUrl',
+  ]);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    usageTable: env.usageTable,
+    fxRatesTable: env.fxRatesTable,
+    mail: { region, sender: env.alertsSender },
+    dashboardUrl: env.dashboardUrl,
+    logger: new JsonLogger({ service: 'alerts' }),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
@@ -8,6 +9,7 @@ import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
+import { createAlertsService } from '#core/alerts/alerts-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -17,6 +19,7 @@ import type { Logger } from '#core/ports/logger.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
+import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
 import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
@@ -42,6 +45,10 @@ export interface DashboardApiRuntimeConfig {
   readonly dataKeyProvider: DataKeyProvider;
   readonly logger: Logger;
   readonly cognito: CognitoPoolConfig;
+  /** How Test emails go out (SES). */
+  readonly mail: AlertMailConfig;
+  /** The Dashboard's base URL, for links in alert emails. */
+  readonly dashboardUrl: string;
   /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
   readonly stripe: StripeConfig;
   /** Tests pin time (dashboard ranges, expiry). @default - the system clock */
@@ -91,6 +98,19 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       fxRates,
       clock,
       cursorKey: deriveLogCursorKey(config.pepper),
+    }),
+    alerts: createAlertsService({
+      rules: new DynamoAlertRuleStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      accounts: accountStore,
+      rollups,
+      fxRates,
+      mailer: alertMailer(config.mail),
+      clock,
+      random,
+      dashboardUrl: config.dashboardUrl,
     }),
     usage: new DynamoUsageStore({
       client: config.documentClient,

@@ -25,9 +25,14 @@ export const LAMBDA_ENV = {
   /** Secrets Manager ARN of the webhook endpoint's signing secret (`whsec_…`). */
   stripeWebhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
   stripeProPriceId: 'STRIPE_PRO_PRICE_ID',
-  /** The dashboard's origin: Checkout and the billing portal return to its Plan page. */
-  dashboardUrl: 'DASHBOARD_URL',
   logLevel: 'LOG_LEVEL',
+  /** The SES identity alert emails are sent from. */
+  alertsSender: 'ALERTS_SENDER',
+  /**
+   * The Dashboard's base URL: links in alert emails; Checkout and the billing portal return to
+   * its Plan page.
+   */
+  dashboardUrl: 'DASHBOARD_URL',
 } as const;
 
 export type LambdaEnvName = keyof typeof LAMBDA_ENV;

@@ -1,4 +1,4 @@
-import { formatUsd } from '#core/pricing/cost.ts';
+import { exactUsd } from '#core/currency/money-text.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import type { LocalData } from './local-data.ts';
@@ -29,7 +29,7 @@ function required(options: AdminArgs['options'], name: string): string {
 export class AdminUsageError extends Error {}
 
 function formatCost(record: UsageRecord): string {
-  return record.costPicoUsd === null ? 'unpriced' : `$${formatUsd(record.costPicoUsd, 8)}`;
+  return record.costPicoUsd === null ? 'unpriced' : `$${exactUsd(record.costPicoUsd)}`;
 }
 
 function usageTable(records: readonly UsageRecord[]): string {

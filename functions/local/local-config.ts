@@ -9,6 +9,10 @@ const localEnvSchema = z.object({
   METRION_DATA_DIR: z.string().default('.metrion'),
   /** cognito-local's port; fixed because token issuers contain it (sessions survive restarts). */
   METRION_COGNITO_PORT: z.coerce.number().int().min(0).max(65_535).default(8788),
+  /** aws-ses-v2-local's port (alert emails; web inbox at its root). */
+  METRION_SES_PORT: z.coerce.number().int().min(0).max(65_535).default(8789),
+  /** Seconds between alert evaluator runs (EventBridge runs it every minute in AWS). */
+  METRION_ALERTS_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** The built dashboard, served for every non-API path when the folder exists. */
   METRION_STATIC_DIR: z.string().default('frontend/dist'),
   /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
@@ -34,6 +38,8 @@ export type LocalConfig = {
   readonly port: number;
   readonly dataDir: string;
   readonly cognitoPort: number;
+  readonly sesPort: number;
+  readonly alertsIntervalS: number;
   readonly staticDir: string;
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
   readonly billing: LocalBillingOptions;
@@ -63,6 +69,8 @@ export function readLocalConfig(
     port: parsed.PORT,
     dataDir: resolve(parsed.METRION_DATA_DIR),
     cognitoPort: parsed.METRION_COGNITO_PORT,
+    sesPort: parsed.METRION_SES_PORT,
+    alertsIntervalS: parsed.METRION_ALERTS_INTERVAL_S,
     staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
   };

@@ -1,3 +1,4 @@
+import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -8,7 +9,9 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
@@ -20,11 +23,15 @@ export interface LocalJobs {
   sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
   /** Fetches and stores the day's reference rates now. */
   refreshFxRates(): Promise<FxQuote>;
+  /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
+  evaluateAlerts(): Promise<EvaluateAlertsReport>;
   stop(): void;
 }
 
 /** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
+export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
 export function startLocalJobs(options: {
   readonly data: LocalData;
@@ -34,7 +41,25 @@ export function startLocalJobs(options: {
   readonly fxRatesUrl?: string;
   /** Start the timers. @default true */
   readonly schedule?: boolean;
+  /** How alert emails go out (aws-ses-v2-local). */
+  readonly mail: AlertMailConfig;
+  /** The Dashboard's base URL, for links in alert emails. */
+  readonly dashboardUrl: string;
+  /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
+  readonly alertsIntervalMs?: number;
 }): LocalJobs {
+  const alertsHandler = createAlertsHandler(
+    buildAlertsDeps({
+      documentClient: options.data.documentClient,
+      accountsTable: options.data.accountsTable,
+      usageTable: options.data.usageTable,
+      fxRatesTable: options.data.fxRatesTable,
+      mail: options.mail,
+      dashboardUrl: options.dashboardUrl,
+      logger: options.logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
   const sealDeps = buildSealRollupsDeps({
     documentClient: options.data.documentClient,
     usageTable: options.data.usageTable,
@@ -67,12 +92,18 @@ export function startLocalJobs(options: {
               run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
             },
             { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
+            {
+              name: 'alerts',
+              intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
+              run: alertsHandler,
+            },
           ],
           options.logger,
         );
   return {
     sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
     refreshFxRates: () => fxHandler(),
+    evaluateAlerts: () => alertsHandler(),
     stop,
   };
 }

@@ -6,8 +6,8 @@ import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
-import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
-import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { PROXY_PATH_PREFIX, sdkBaseUrls } from '#core/providers/routes.ts';
 import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
@@ -21,7 +21,7 @@ import { startCognito } from './cognito-stand-in.ts';
 import { type LocalData, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
-import { startDynalite } from './stand-ins.ts';
+import { startDynalite, startSesLocal } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from './stripe-stand-in.ts';
 
@@ -74,24 +74,33 @@ export interface LocalMetrionOptions {
   readonly cognitoPort?: number;
   /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
   readonly fxRatesUrl?: string;
-  /** Run the seal and fx-rates jobs on timers (`npm start`; tests call `jobs`). @default false */
+  /** Run the seal, fx-rates and alerts jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
+  /** Port of aws-ses-v2-local (0 = any free port). @default 0 */
+  readonly sesPort?: number;
+  /** Alert evaluator interval when jobs are scheduled. @default 60 s */
+  readonly alertsIntervalMs?: number;
   /** Stripe or its stand-in. @default - the stand-in on a free port */
   readonly billing?: LocalBillingOptions;
-  /** Origin Checkout and the billing portal return to. @default - the API server's URL */
+  /**
+   * The dashboard's origin: alert email links, and where Checkout and the billing portal
+   * return. @default - this server's URL
+   */
   readonly dashboardUrl?: string;
 }
 
 export interface LocalMetrion {
   readonly url: string;
   readonly dynamoEndpoint: string;
-  /** The base URL a customer's SDK uses, per provider. */
+  /** The base URL a customer's SDK uses, per provider (`sdkBaseUrl`, core/providers/routes.ts). */
   readonly proxyBaseUrls: Readonly<Record<ProviderId, string>>;
   readonly data: LocalData;
   /** cognito-local and the dashboard's pool and client (what `GET /api/config` reports). */
   readonly cognito: Required<CognitoPoolConfig>;
-  /** The scheduled jobs (seal rollups, fx rates), callable on demand. */
+  /** The scheduled jobs (seal rollups, fx rates, alerts), callable on demand. */
   readonly jobs: LocalJobs;
+  /** aws-ses-v2-local: alert emails land here (web inbox at `/`, JSON at `/store`). */
+  readonly sesEndpoint: string;
   /** The Stripe stand-in, unless real Stripe is configured. */
   readonly stripeStandIn?: RunningStripeStandIn;
   close(): Promise<void>;
@@ -99,18 +108,6 @@ export interface LocalMetrion {
 
 /** Where running local mode says where it is, so the admin CLI can join it. */
 export const RUNTIME_FILE = 'runtime.json';
-
-/** Proxy base URLs as customers configure them in their SDKs. */
-export function proxyBaseUrls(apiUrl: string): Record<ProviderId, string> {
-  return Object.fromEntries(
-    PROVIDER_IDS.map((id) => [
-      id,
-      id === 'anthropic'
-        ? `${apiUrl}${PROXY_PATH_PREFIX}`
-        : `${apiUrl}${PROXY_PATH_PREFIX}/${id}/v1`,
-    ]),
-  ) as Record<ProviderId, string>;
-}
 
 /**
  * The local composition root: embedded stand-ins, the same adapters as in AWS (other
@@ -181,6 +178,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   // Each function gets only its own Stripe secret, as in AWS.
   const { webhookSecret: _webhookSecret, ...stripeApi } = stripe;
   const { secretKey: _secretKey, ...stripeWebhook } = stripe;
+  const ses = await startSesLocal({ port: options.sesPort ?? 0 });
+  const mail = { region: 'local', endpoint: ses.endpoint, sender: 'alerts@metrion.local' };
 
   const dashboardApiHandler = createDashboardApiHandler(
     buildDashboardApiDeps({
@@ -192,6 +191,8 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       dataKeyProvider: data.dataKeyProvider,
       logger,
       cognito,
+      mail,
+      dashboardUrl,
       stripe: stripeApi,
       ...(options.clock ? { clock: options.clock } : {}),
     }),
@@ -244,6 +245,9 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
     schedule: options.scheduleJobs ?? false,
+    mail,
+    dashboardUrl,
+    ...(options.alertsIntervalMs ? { alertsIntervalMs: options.alertsIntervalMs } : {}),
   });
   routes.push(
     ...localRoutes({
@@ -269,15 +273,17 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   return {
     url: server.url,
     dynamoEndpoint: dynalite.endpoint,
-    proxyBaseUrls: proxyBaseUrls(server.url),
+    proxyBaseUrls: sdkBaseUrls(`${server.url}${PROXY_PATH_PREFIX}`),
     data,
     cognito,
     jobs,
+    sesEndpoint: ses.endpoint,
     ...(stripeStandIn ? { stripeStandIn } : {}),
     async close() {
       jobs.stop();
       await server.close();
       await stripeStandIn?.stop();
+      await ses.close();
       await cognitoLocal.close();
       if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });
       await dynalite.close();

@@ -197,3 +197,35 @@ export async function ensureTables(
   );
   return names;
 }
+
+// aws-ses-v2-local is CommonJS; its default export starts an express server.
+const sesLocal = (
+  createRequire(import.meta.url)('aws-ses-v2-local') as {
+    default: (config: { host: string; port: number }) => Promise<Server>;
+  }
+).default;
+
+export interface RunningSesLocal {
+  /** `http://127.0.0.1:<port>`: the SESv2 client's `endpoint`, and the web inbox at `/`. */
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts aws-ses-v2-local (SESv2 `SendEmail` stand-in with a web inbox; `GET /store` lists what
+ * was sent) in this process on 127.0.0.1. Its store lives in the module: one inbox per process.
+ */
+export async function startSesLocal(
+  options: { readonly port?: number } = {},
+): Promise<RunningSesLocal> {
+  const server = await sesLocal({ host: '127.0.0.1', port: options.port ?? 0 });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

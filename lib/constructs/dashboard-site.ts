@@ -1,5 +1,12 @@
 import { existsSync } from 'node:fs';
-import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  DefaultStackSynthesizer,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  Token,
+} from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -252,13 +259,16 @@ export class DashboardSite extends Construct {
     const stack = Stack.of(this);
     const siteBucketId = stack.resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
     const assetBucket = `cdk-${DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-${stack.account}-${stack.region}`;
+    // `aws` with @aws-cdk/core:enablePartitionLiterals (cdk.json) and a known region; cdk-nag
+    // renders the pseudo parameter as <AWS::Partition> otherwise.
+    const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
     const wildcards = [
       'Action::s3:GetObject*',
       'Action::s3:GetBucket*',
       'Action::s3:List*',
       'Action::s3:DeleteObject*',
       'Action::s3:Abort*',
-      `Resource::arn:<AWS::Partition>:s3:::${assetBucket}/*`,
+      `Resource::arn:${partition}:s3:::${assetBucket}/*`,
       `Resource::<${siteBucketId}.Arn>/*`,
       // cloudfront:CreateInvalidation/GetInvalidation support no resource-level permissions.
       'Resource::*',

@@ -17,9 +17,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoUnavailableError } from '#adapters/dynamodb/dynamo-errors.ts';
 import type { Account } from '#core/accounts/account.ts';
-import { MetrionError } from '#core/errors.ts';
+import { MetrionError, ServiceUnavailableError } from '#core/errors.ts';
 import { ensureTables, startDynalite } from '#local/stand-ins.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
@@ -127,7 +126,7 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     mock.restore();
   });
 
-  it('surfaces a DynamoDB InternalServerError as DynamoUnavailableError with a safe message', async () => {
+  it('surfaces a DynamoDB InternalServerError as ServiceUnavailableError with a safe message', async () => {
     mock.reset();
     mock.on(GetCommand).rejects(new InternalServerError({ message: 'boom inside', $metadata: {} }));
 
@@ -135,11 +134,12 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
       .findAccountIdByKeyDigest('secret-digest')
       .catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(DynamoUnavailableError);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).not.toBeInstanceOf(InternalServerError);
-    const unavailable = error as DynamoUnavailableError;
+    const unavailable = error as ServiceUnavailableError;
     expect(unavailable.operation).toBe('GetItem');
-    expect(unavailable.awsErrorName).toBe('InternalServerError');
+    expect(unavailable.service).toBe('dynamodb');
+    expect((unavailable.cause as Error).name).toBe('InternalServerError');
     expect(unavailable.retryable).toBe(true);
     expect(unavailable.message).not.toMatch(/secret-digest|boom|metrion-test/);
     expect(mock.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
@@ -196,7 +196,7 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     ]);
   });
 
-  it('gives up with DynamoUnavailableError when keys stay unprocessed', async () => {
+  it('gives up with ServiceUnavailableError when keys stay unprocessed', async () => {
     mock.reset();
     mock.on(BatchGetCommand).resolves({
       Responses: { [TABLE]: [] },
@@ -204,7 +204,7 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     });
 
     await expect(store.getProxyView('acct-1', 'openai')).rejects.toBeInstanceOf(
-      DynamoUnavailableError,
+      ServiceUnavailableError,
     );
     expect(mock.commandCalls(BatchGetCommand)).toHaveLength(4);
   });

@@ -5,9 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
-import { DynamoUnavailableError } from '#adapters/dynamodb/dynamo-errors.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
-import type { LimitReachedError } from '#core/errors.ts';
+import { type LimitReachedError, ServiceUnavailableError } from '#core/errors.ts';
 import { enforceRequestLimits } from '#core/limits/request-limits.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryCounterStore } from '../fakes/in-memory-counter-store.ts';
@@ -100,13 +99,13 @@ describe('DynamoCounterStore requests', () => {
     });
   });
 
-  it('answers false when the condition fails, and a DynamoUnavailableError on other failures', async () => {
+  it('answers false when the condition fails, and a ServiceUnavailableError on other failures', async () => {
     mock
       .on(UpdateCommand)
       .rejectsOnce(new ConditionalCheckFailedException({ message: 'full', $metadata: {} }))
       .rejectsOnce(new Error('socket hang up'));
 
     expect(await store.incrementIfBelow('k', 1, 1)).toBe(false);
-    await expect(store.incrementIfBelow('k', 1, 1)).rejects.toBeInstanceOf(DynamoUnavailableError);
+    await expect(store.incrementIfBelow('k', 1, 1)).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });

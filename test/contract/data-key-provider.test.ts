@@ -10,11 +10,11 @@ import {
 } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { KmsDataKeyProvider, KmsUnavailableError } from '#adapters/kms/kms-data-key-provider.ts';
+import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { LocalDataKeyProvider } from '#adapters/local/local-data-key-provider.ts';
 import { loadOrCreateMasterKey } from '#adapters/local/master-key-file.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
-import { SecretIntegrityError } from '#core/errors.ts';
+import { SecretIntegrityError, ServiceUnavailableError } from '#core/errors.ts';
 import type { EncryptionContext } from '#core/ports/data-key-provider.ts';
 import { InMemoryDataKeyProvider } from '../fakes/in-memory-data-key-provider.ts';
 import { containsBytes, describeDataKeyProviderContract } from './data-key-provider.contract.ts';
@@ -136,17 +136,21 @@ describe('KmsDataKeyProvider', () => {
       Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }),
     ],
     ['a network error', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
-  ])('maps %s to a retryable KmsUnavailableError with a fixed message', async (_label, failure) => {
-    kms.on(DecryptCommand).rejects(failure);
-    kms.on(GenerateDataKeyCommand).rejects(failure);
+  ])(
+    'maps %s to a retryable ServiceUnavailableError with a fixed message',
+    async (_label, failure) => {
+      kms.on(DecryptCommand).rejects(failure);
+      kms.on(GenerateDataKeyCommand).rejects(failure);
 
-    const decrypting = provider.decryptDataKey(Uint8Array.of(1, 2, 3), CONTEXT);
-    const generating = provider.generateDataKey(CONTEXT);
+      const decrypting = provider.decryptDataKey(Uint8Array.of(1, 2, 3), CONTEXT);
+      const generating = provider.generateDataKey(CONTEXT);
 
-    await expect(decrypting).rejects.toBeInstanceOf(KmsUnavailableError);
-    await expect(generating).rejects.toBeInstanceOf(KmsUnavailableError);
-    await expect(decrypting).rejects.not.toThrow(failure.message);
-  });
+      await expect(decrypting).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(generating).rejects.toBeInstanceOf(ServiceUnavailableError);
+      await expect(decrypting).rejects.toMatchObject({ service: 'kms', retryable: true });
+      await expect(decrypting).rejects.not.toThrow(failure.message);
+    },
+  );
 
   it('refuses a Decrypt answer that is not a 32-byte key', async () => {
     kms.on(DecryptCommand).resolves({ KeyId: KEY_ID, Plaintext: new Uint8Array(16) });
@@ -159,7 +163,7 @@ describe('KmsDataKeyProvider', () => {
   it('refuses a GenerateDataKey answer without a 32-byte key or a blob', async () => {
     kms.on(GenerateDataKeyCommand).resolves({ KeyId: KEY_ID, Plaintext: new Uint8Array(32) });
 
-    await expect(provider.generateDataKey(CONTEXT)).rejects.toBeInstanceOf(KmsUnavailableError);
+    await expect(provider.generateDataKey(CONTEXT)).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });
 

@@ -7,8 +7,8 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
-import { DynamoUnavailableError } from '#adapters/dynamodb/dynamo-errors.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { InMemoryUsageStore } from '../fakes/in-memory-usage-store.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
@@ -89,7 +89,7 @@ describe('DynamoUsageStore with injected DynamoDB failures', () => {
     mock.restore();
   });
 
-  it('surfaces ProvisionedThroughputExceeded on PutItem as a retryable DynamoUnavailableError', async () => {
+  it('surfaces ProvisionedThroughputExceeded on PutItem as a retryable ServiceUnavailableError', async () => {
     mock
       .on(PutCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
@@ -98,10 +98,10 @@ describe('DynamoUsageStore with injected DynamoDB failures', () => {
       .append(RECORD, { expiresAtEpochSeconds: 1 })
       .catch((caught: unknown) => caught);
 
-    expect(error).toBeInstanceOf(DynamoUnavailableError);
+    expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).not.toBeInstanceOf(ProvisionedThroughputExceededException);
-    expect((error as DynamoUnavailableError).retryable).toBe(true);
-    expect((error as DynamoUnavailableError).operation).toBe('PutItem');
+    expect((error as ServiceUnavailableError).retryable).toBe(true);
+    expect((error as ServiceUnavailableError).operation).toBe('PutItem');
     expect(mock.commandCalls(PutCommand)[0]?.args[0].input.ConditionExpression).toBe(
       'attribute_not_exists(pk)',
     );

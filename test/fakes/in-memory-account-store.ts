@@ -1,6 +1,6 @@
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
-import { MetrionError, NotFoundError } from '#core/errors.ts';
+import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 
@@ -13,17 +13,6 @@ interface Profile {
 }
 
 const copy = <T>(value: T): T => structuredClone(value);
-
-function accountExists(): MetrionError {
-  return new MetrionError('account_exists', 'This account already exists. Sign in instead.');
-}
-
-function keyConflict(): MetrionError {
-  return new MetrionError(
-    'metrion_key_conflict',
-    'The new Metrion Key could not be saved. Generate a new key and try again.',
-  );
-}
 
 function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
@@ -56,8 +45,8 @@ export class InMemoryAccountStore implements AccountStore {
   readonly #processedEvents = new Map<string, number>();
 
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
-    if (this.#profiles.has(account.accountId)) throw accountExists();
-    if (this.#lookups.has(metrionKey.digest)) throw keyConflict();
+    if (this.#profiles.has(account.accountId)) throw new AccountExistsError();
+    if (this.#lookups.has(metrionKey.digest)) throw new MetrionKeyConflictError();
     this.#profiles.set(account.accountId, {
       account: copy(withoutBilling(account)),
       metrionKey: copy(metrionKey),
@@ -102,7 +91,7 @@ export class InMemoryAccountStore implements AccountStore {
     }
     profile.metrionKey = copy(next);
     const owner = this.#lookups.get(next.digest);
-    if (owner !== undefined && owner !== accountId) throw keyConflict();
+    if (owner !== undefined && owner !== accountId) throw new MetrionKeyConflictError();
     this.#lookups.set(next.digest, accountId);
   }
 

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrionStack } from '../../lib/metrion-stack.ts';
-import { removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
 
 /** Cold start grows with bundle size; raise this only with a measured reason. */
 const DASHBOARD_API_BUNDLE_BUDGET_BYTES = 1_500_000;
@@ -17,7 +17,11 @@ describe('dashboard API bundle', () => {
 
   beforeAll(() => {
     const outdir = tempOutdir('dashboard-api-bundle');
-    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const app = new App({
+      outdir,
+      context: CDK_JSON_CONTEXT,
+      builtinCloudFormationValidation: false,
+    });
     const template = Template.fromStack(createMetrionStack(app, testConfig()));
     const functions = template.findResources('AWS::Lambda::Function', {
       Properties: { Description: Match.stringLikeRegexp('^Metrion dashboard API') },

@@ -67,8 +67,9 @@ function roleStatements(functionId: string): Statement[] {
 }
 
 const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
-const targetOf = (resource: unknown): string | undefined =>
-  (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+/** The logical ids a statement's `Fn::GetAtt` resources name (minimizePolicies may merge several). */
+const targetsOf = (resource: unknown): Array<string | undefined> =>
+  [resource].flat().map((r) => (r as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0]);
 
 /** `logicalId -> /api/...` for every API Gateway resource, following ParentId. */
 function resourcePaths(template: Template): Map<string, string> {
@@ -215,8 +216,8 @@ describe('Settings role (least privilege)', () => {
   });
 
   it('can create and open sealed keys with the provider-keys KMS key', () => {
-    const onKey = statements.filter(
-      (statement) => targetOf(statement.Resource) === providerKeysKeyId,
+    const onKey = statements.filter((statement) =>
+      targetsOf(statement.Resource).includes(providerKeysKeyId),
     );
     expect(onKey.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
@@ -224,7 +225,7 @@ describe('Settings role (least privilege)', () => {
   it('reads usage but cannot write it, and never touches counters or the response cache', () => {
     const on = (suffix: string) =>
       statements
-        .filter((statement) => targetOf(statement.Resource) === tableId(suffix))
+        .filter((statement) => targetsOf(statement.Resource).includes(tableId(suffix)))
         .flatMap(actionsOf);
     expect(on(TABLES.usage.nameSuffix)).toEqual(['dynamodb:Query']);
     expect(on(TABLES.counters.nameSuffix)).toEqual([]);

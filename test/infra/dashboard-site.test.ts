@@ -8,7 +8,7 @@ import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { DashboardSite } from '../../lib/constructs/dashboard-site.ts';
 import { addNagChecks } from '../../lib/nag.ts';
-import { buildStack, removeOutdirs, tempOutdir } from './synth.ts';
+import { buildStack, CDK_JSON_CONTEXT, removeOutdirs, tempOutdir } from './synth.ts';
 
 afterAll(removeOutdirs);
 
@@ -184,7 +184,7 @@ describe('DashboardSite with a build to upload', () => {
     fs.writeFileSync(path.join(assets, '_astro', 'app.abc123.js'), 'export {};');
 
     const outdir = tempOutdir('dashboard-nag');
-    const app = new App({ outdir });
+    const app = new App({ outdir, context: CDK_JSON_CONTEXT });
     addNagChecks(app);
     const stack = new Stack(app, 'Site', {
       env: { account: '111111111111', region: 'eu-central-1' },

@@ -4,7 +4,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrionStack } from '../../lib/metrion-stack.ts';
-import { removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
 
 /** Cold start grows with bundle size; raise this only with a measured reason. */
 const LOGS_EXPORT_BUNDLE_BUDGET_BYTES = 1_200_000;
@@ -17,7 +17,11 @@ describe('logs export bundle', () => {
 
   beforeAll(() => {
     const outdir = tempOutdir('logs-export-bundle');
-    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const app = new App({
+      outdir,
+      context: CDK_JSON_CONTEXT,
+      builtinCloudFormationValidation: false,
+    });
     const template = Template.fromStack(createMetrionStack(app, testConfig()));
     const [fn] = Object.values(
       template.findResources('AWS::Lambda::Function', {

@@ -13,6 +13,14 @@ export function testConfig(overrides: Partial<EnvironmentConfig> = {}): Environm
   return { ...ENVIRONMENTS.dev, ...overrides };
 }
 
+/**
+ * The context `cdk synth` and `cdk deploy` pass to `bin/app.ts` from `cdk.json` (CDK's feature
+ * flags). Every test App starts from it, so the tests see the template that deploy sees.
+ */
+export const CDK_JSON_CONTEXT: Readonly<Record<string, unknown>> = JSON.parse(
+  fs.readFileSync(path.resolve(import.meta.dirname, '../../cdk.json'), 'utf8'),
+).context;
+
 const outdirs: string[] = [];
 
 export function tempOutdir(prefix: string): string {
@@ -33,7 +41,7 @@ export function removeOutdirs(): void {
 export function buildStack(config: EnvironmentConfig): { stack: MetrionStack; template: Template } {
   const app = new App({
     outdir: tempOutdir('template'),
-    context: { 'aws:cdk:bundling-stacks': [] },
+    context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: false,
   });
   const stack = createMetrionStack(app, config);
@@ -68,7 +76,7 @@ export function synthWithValidation(config: EnvironmentConfig): {
   violations: Violation[];
 } {
   const outdir = tempOutdir('nag');
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   addNagChecks(app);
   const stack = createMetrionStack(app, config);
   let synthError: unknown;

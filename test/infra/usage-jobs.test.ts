@@ -50,10 +50,13 @@ function tableActions(id: string): Record<string, string[]> {
   for (const policy of Object.values(policies)) {
     for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] })
       .Statement) {
-      const target = (statement.Resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
-      if (target === undefined || !/Table[0-9A-F]+$/.test(target) || target.includes('TableKey'))
-        continue;
-      byTable[target] = [...(byTable[target] ?? []), ...[statement.Action].flat()].sort();
+      // minimizePolicies (cdk.json) merges statements with equal actions into one resource list.
+      for (const resource of [statement.Resource].flat()) {
+        const target = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
+        if (target === undefined || !/Table[0-9A-F]+$/.test(target) || target.includes('TableKey'))
+          continue;
+        byTable[target] = [...(byTable[target] ?? []), ...[statement.Action].flat()].sort();
+      }
     }
   }
   return byTable;

@@ -1,10 +1,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import {
-  DASHBOARD_RANGES,
-  type DashboardRange,
   MAX_FILTER_VALUES,
   NO_REQUESTER_FILTER,
-} from '#contracts/dashboard-api.ts';
+  TIME_RANGES,
+  type TimeRange,
+} from '#contracts/usage-query.ts';
 import { api } from '../lib/api-client.ts';
 import {
   FILTER_NAMES,
@@ -17,7 +17,7 @@ import {
   withoutFilters,
 } from '../lib/filters.ts';
 
-const RANGE_LABELS: Readonly<Record<DashboardRange, string>> = {
+const RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
   '24h': '24 h',
   '7d': '7 d',
   '30d': '30 d',
@@ -91,7 +91,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
     <div className="filter-bar">
       <fieldset className="range-picker">
         <legend className="visually-hidden">Time range</legend>
-        {DASHBOARD_RANGES.map((value) => (
+        {TIME_RANGES.map((value) => (
           <button
             key={value}
             type="button"

@@ -12,10 +12,12 @@ interface FormFieldProps extends InputProps {
   readonly onValue: (value: string) => void;
   /** Shown under the input and read with it (`aria-describedby` = `<id>-hint`). */
   readonly hint?: ReactNode;
+  /** A validation message: marks the input invalid and is read with it (`<id>-error`). */
+  readonly error?: string | undefined;
 }
 
-/** A labelled text input with an optional hint: the `.field` block of every form. */
-export function FormField({ id, label, value, onValue, hint, ...input }: FormFieldProps) {
+/** A labelled text input with an optional hint and error: the `.field` block of every form. */
+export function FormField({ id, label, value, onValue, hint, error, ...input }: FormFieldProps) {
   const hintId = hint === undefined ? undefined : `${id}-hint`;
   return (
     <div className="field">
@@ -23,7 +25,8 @@ export function FormField({ id, label, value, onValue, hint, ...input }: FormFie
       <input
         id={id}
         {...input}
-        aria-describedby={hintId}
+        aria-describedby={describedBy(hintId, error === undefined ? undefined : errorId(id))}
+        aria-invalid={error === undefined ? undefined : true}
         value={value}
         onChange={(event) => onValue(event.target.value)}
       />
@@ -32,7 +35,35 @@ export function FormField({ id, label, value, onValue, hint, ...input }: FormFie
           {hint}
         </span>
       )}
+      <FieldError id={id} message={error} />
     </div>
+  );
+}
+
+/** The id of a field's error message (`aria-describedby` target). */
+export function errorId(fieldId: string): string {
+  return `${fieldId}-error`;
+}
+
+/** `aria-describedby` from the ids that are present. */
+export function describedBy(...ids: readonly (string | false | undefined)[]): string | undefined {
+  const present = ids.filter((id) => typeof id === 'string' && id !== '');
+  return present.length === 0 ? undefined : present.join(' ');
+}
+
+/** A field's validation message, with the id its input points to; nothing when valid. */
+export function FieldError({
+  id,
+  message,
+}: {
+  readonly id: string;
+  readonly message?: string | undefined;
+}) {
+  if (message === undefined) return null;
+  return (
+    <span id={errorId(id)} className="field__error">
+      {message}
+    </span>
   );
 }
 

@@ -1,10 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { CURRENCY_CODES } from '#contracts/settings-api.ts';
+import { CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from '#contracts/settings-api.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useResource } from '../hooks/use-resource.ts';
 import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
-import { CURRENCY_LABELS, type CurrencyCode, formatMoney } from '../lib/format.ts';
+import { CURRENCY_LABELS, formatMoney } from '../lib/format.ts';
 
 type Account = ResponseOf<'getMe'>;
 
@@ -23,7 +23,7 @@ export default function GeneralSettings() {
 // Rendered only once the account is known, so the fields start with its values.
 function GeneralForm({ account }: { readonly account: Account }) {
   const [displayName, setDisplayName] = useState(account.displayName);
-  const [currency, setCurrency] = useState<CurrencyCode>(account.currency);
+  const [currency, setCurrency] = useState<Currency>(account.currency);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ kind: 'success' | 'error'; message: string }>();
 
@@ -59,7 +59,7 @@ function GeneralForm({ account }: { readonly account: Account }) {
           <input
             id="display-name"
             type="text"
-            maxLength={80}
+            maxLength={MAX_DISPLAY_NAME_LENGTH}
             autoComplete="name"
             required
             value={displayName}
@@ -72,7 +72,7 @@ function GeneralForm({ account }: { readonly account: Account }) {
             All cost figures are shown in this currency, converted with daily reference rates.
           </span>
           <div className="choices" aria-describedby="currency-hint">
-            {CURRENCY_CODES.map((code) => (
+            {CURRENCIES.map((code) => (
               <label key={code} className="choice">
                 <input
                   type="radio"

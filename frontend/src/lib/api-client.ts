@@ -6,7 +6,7 @@ import {
   apiErrorSchema,
 } from '#contracts/api-routes.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
-import type { ProviderCode } from '#contracts/settings-api.ts';
+import type { ProviderId } from '#contracts/providers.ts';
 import type { CognitoConfig } from './cognito.ts';
 import { endSession, freshBearerToken } from './session.ts';
 
@@ -57,13 +57,23 @@ export function queryString(query: QueryParams | undefined): string {
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: string;
+  /** From a 429's `Retry-After` header: seconds until the action is allowed again. */
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'ApiRequestError';
     this.status = status;
     this.code = code;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** A `Retry-After` header in seconds (the API sends whole seconds); undefined when absent. */
+function retryAfterOf(response: Response): number | undefined {
+  const header = response.headers.get('retry-after');
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }
 
 /** A message for people from anything a call may throw. */
@@ -96,10 +106,19 @@ function pathOf(template: string, params: Readonly<Record<string, string>> | und
 }
 
 /** The error for a non-2xx answer: the API's own `{error: {code, message}}` when it sent one. */
-function failedRequestError(status: number, payload: unknown): ApiRequestError {
+function failedRequestError(
+  status: number,
+  payload: unknown,
+  retryAfterSeconds?: number,
+): ApiRequestError {
   const apiError = apiErrorSchema.safeParse(payload);
   return apiError.success
-    ? new ApiRequestError(status, apiError.data.error.code, apiError.data.error.message)
+    ? new ApiRequestError(
+        status,
+        apiError.data.error.code,
+        apiError.data.error.message,
+        retryAfterSeconds,
+      )
     : new ApiRequestError(
         status,
         'http_error',
@@ -175,7 +194,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     );
     const payload: unknown = await response.json().catch(() => undefined);
     if (response.status === 401 && route.auth === 'jwt') throw unauthorized();
-    if (!response.ok) throw failedRequestError(response.status, payload);
+    if (!response.ok) throw failedRequestError(response.status, payload, retryAfterOf(response));
     const parsed = route.response.safeParse(payload);
     if (!parsed.success) {
       throw new ApiRequestError(
@@ -239,12 +258,21 @@ export function createApiClient(options: ApiClientOptions = {}) {
     regenerateMetrionKey: () => call('regenerateMetrionKey', {}),
     listProviderKeys: () => call('listProviderKeys', {}),
     /** Adds or replaces the stored key for one provider. */
-    putProviderKey: (provider: ProviderCode, body: BodyOf<'putProviderKey'>) =>
+    putProviderKey: (provider: ProviderId, body: BodyOf<'putProviderKey'>) =>
       call('putProviderKey', { params: { provider }, body }),
     /** Deletes a stored key; the answer names the provider console where to revoke it. */
-    deleteProviderKey: (provider: ProviderCode) =>
+    deleteProviderKey: (provider: ProviderId) =>
       call('deleteProviderKey', { params: { provider } }),
     getIntegrationStatus: () => call('getIntegrationStatus', {}),
+    /** Pro only (403 `plan_required` on Free): the rules and how the non-budget types measure. */
+    listAlertRules: () => call('listAlertRules', {}),
+    createAlertRule: (body: BodyOf<'createAlertRule'>) => call('createAlertRule', { body }),
+    /** Edit, pause (`{paused: true}`) or resume a rule; its type cannot change. */
+    updateAlertRule: (id: string, body: BodyOf<'updateAlertRule'>) =>
+      call('updateAlertRule', { params: { id }, body }),
+    deleteAlertRule: (id: string) => call('deleteAlertRule', { params: { id } }),
+    /** Emails the rule's figures now; 429 with `retryAfterSeconds` within 12 h of the last. */
+    testAlertRule: (id: string) => call('testAlertRule', { params: { id } }),
     /** Settings > Plan: the plan in force, Stripe's status and the period end. */
     getBilling: () => call('getBilling', {}),
     /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */

@@ -1,8 +1,9 @@
 import {
-  DASHBOARD_RANGES,
-  type DashboardRange,
+  DEFAULT_TIME_RANGE,
   MAX_FILTER_VALUES,
-} from '#contracts/dashboard-api.ts';
+  TIME_RANGES,
+  type TimeRange,
+} from '#contracts/usage-query.ts';
 import { type QueryParams, queryString } from './api-client.ts';
 
 /**
@@ -12,7 +13,7 @@ import { type QueryParams, queryString } from './api-client.ts';
  * values (OR) and all filters together (AND); an empty list does not filter.
  */
 export interface SharedFilters {
-  readonly range: DashboardRange;
+  readonly range: TimeRange;
   /** Only with `range=custom`: ISO instants. */
   readonly from: string;
   readonly to: string;
@@ -26,7 +27,7 @@ export const FILTER_NAMES = ['model', 'provider', 'requester', 'status'] as cons
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 export const DEFAULT_FILTERS: SharedFilters = {
-  range: '24h',
+  range: DEFAULT_TIME_RANGE,
   from: '',
   to: '',
   model: [],
@@ -51,10 +52,10 @@ export function filterFull(values: readonly string[]): boolean {
 /** The shared filters from a query string (unknown ranges fall back to the default). */
 export function readFilters(search: URLSearchParams): SharedFilters {
   const range = search.get('range') ?? '';
-  const isRange = (value: string): value is DashboardRange =>
-    (DASHBOARD_RANGES as readonly string[]).includes(value);
+  const isRange = (value: string): value is TimeRange =>
+    (TIME_RANGES as readonly string[]).includes(value);
   return {
-    range: isRange(range) ? range : '24h',
+    range: isRange(range) ? range : DEFAULT_TIME_RANGE,
     from: search.get('from') ?? '',
     to: search.get('to') ?? '',
     model: distinctValues(search.getAll('model')),
@@ -110,7 +111,7 @@ export function filtersComplete(filters: SharedFilters): boolean {
 /** Writes the filters into the address bar (no reload) so links and reloads keep them. */
 export function storeFilters(filters: SharedFilters): void {
   const query = filterQuery(filters);
-  const text = queryString(filters.range === '24h' ? { ...query, range: '' } : query);
+  const text = queryString(filters.range === DEFAULT_TIME_RANGE ? { ...query, range: '' } : query);
   history.replaceState(null, '', `${location.pathname}${text}${location.hash}`);
 }
 

@@ -1,8 +1,6 @@
 import type { FxDto } from '#contracts/dashboard-api.ts';
-import type { CURRENCY_CODES } from '#contracts/settings-api.ts';
-
-/** A display currency the account can choose. */
-export type CurrencyCode = (typeof CURRENCY_CODES)[number];
+import { scaledDecimal } from '#contracts/money-text.ts';
+import type { Currency, Plan } from '#contracts/settings-api.ts';
 
 const MICROS_DECIMALS = 6;
 
@@ -14,14 +12,12 @@ const MICROS_DECIMALS = 6;
  */
 export function formatMoney(
   amountMicros: number | bigint,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const micros = BigInt(amountMicros);
-  const negative = micros < 0n;
-  const digits = (negative ? -micros : micros).toString().padStart(MICROS_DECIMALS + 1, '0');
-  const decimal = `${negative ? '-' : ''}${digits.slice(0, -MICROS_DECIMALS)}.${digits.slice(-MICROS_DECIMALS)}`;
-  const belowOneCent = micros !== 0n && (negative ? -micros : micros) < 10_000n;
+  const decimal = scaledDecimal(micros, MICROS_DECIMALS);
+  const belowOneCent = micros !== 0n && (micros < 0n ? -micros : micros) < 10_000n;
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
@@ -32,7 +28,7 @@ export function formatMoney(
 }
 
 /** What each currency is called in pickers. */
-export const CURRENCY_LABELS: Readonly<Record<CurrencyCode, string>> = {
+export const CURRENCY_LABELS: Readonly<Record<Currency, string>> = {
   USD: 'US dollar (USD)',
   EUR: 'Euro (EUR)',
   CHF: 'Swiss franc (CHF)',
@@ -51,7 +47,7 @@ export function formatDateTime(iso: string, locale?: string): string {
 }
 
 /** A plan code for people: `free` -> `Free`. */
-export function formatPlan(plan: 'free' | 'pro'): string {
+export function formatPlan(plan: Plan): string {
   return plan === 'pro' ? 'Pro' : 'Free';
 }
 
@@ -62,7 +58,7 @@ export function formatPlan(plan: 'free' | 'pro'): string {
  */
 export function formatMoneyDecimal(
   amount: string,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
   /** Exactly this many decimals instead (chart ticks, which share one step). */
   fractionDigits?: number,
@@ -94,7 +90,7 @@ function plainDecimal(value: number): string {
 export function formatMoneyTick(
   value: number,
   step: number,
-  currency: CurrencyCode,
+  currency: Currency,
   locale?: string,
 ): string {
   const stepDecimals = plainDecimal(step).split('.')[1]?.length ?? 0;
@@ -172,4 +168,58 @@ export function statusClass(status: number): 'ok' | 'client-error' | 'server-err
   if (status >= 400 && status < 500) return 'client-error';
   if (status >= 500) return 'server-error';
   return 'other';
+}
+
+/** The currency's symbol as amounts show it: `$`, `€`, `CHF`. */
+export function currencySymbol(currency: Currency, locale?: string): string {
+  const parts = new Intl.NumberFormat(locale, { style: 'currency', currency }).formatToParts(0);
+  return parts.find((part) => part.type === 'currency')?.value ?? currency;
+}
+
+/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`. */
+export function formatAlertThreshold(
+  rule: {
+    readonly type: 'budget' | 'error_rate' | 'latency_p95' | 'request_volume';
+    readonly threshold: number;
+    readonly unit?: 'percent' | 'count' | undefined;
+    readonly currency?: Currency | undefined;
+  },
+  locale?: string,
+): string {
+  const amount = formatCount(rule.threshold, locale);
+  switch (rule.type) {
+    case 'budget':
+      return formatMoneyDecimal(plainDecimal(rule.threshold), rule.currency ?? 'USD', locale);
+    case 'error_rate':
+      return rule.unit === 'count'
+        ? `${amount} ${rule.threshold === 1 ? 'error' : 'errors'}`
+        : `${amount}%`;
+    case 'latency_p95':
+      return `${amount} ms`;
+    case 'request_volume':
+      return `${amount} ${rule.threshold === 1 ? 'request' : 'requests'}`;
+  }
+}
+
+/** A budget's period: `this calendar month (UTC)`, `since creation`, `since 1 Nov 2026`. */
+export function formatBudgetPeriod(
+  period:
+    | { readonly kind: 'month' }
+    | { readonly kind: 'since_creation' }
+    | { readonly kind: 'since'; readonly since: string },
+  locale?: string,
+): string {
+  if (period.kind === 'month') return 'this calendar month (UTC)';
+  if (period.kind === 'since_creation') return 'since the rule was created';
+  return `since ${new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(period.since))}`;
+}
+
+/** A wait in seconds for people: `45 s`, `5 min`, `11 h 59 min`. */
+export function formatWait(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} s`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }

@@ -1,4 +1,4 @@
-import { PROVIDER_IDS, PROVIDERS, type ProviderId } from '#contracts/providers.ts';
+import { PROVIDER_IDS, PROVIDERS, type ProviderId, sdkBaseUrl } from '#contracts/providers.ts';
 
 export { PROVIDER_IDS, PROVIDERS, type ProviderId };
 
@@ -8,10 +8,9 @@ export function providerName(provider: ProviderId): string {
 }
 
 /**
- * The base URL a customer sets in their SDK (product.md §1): Anthropic's SDK appends
- * `/v1/messages` itself, OpenAI-compatible SDKs append `/chat/completions`.
+ * The base URL a customer sets in their SDK (product.md §1), from the page's origin and the
+ * proxy path `GET /api/config` reports; the rule itself is the core's `sdkBaseUrl`.
  */
 export function proxyBaseUrl(origin: string, proxyBasePath: string, provider: ProviderId): string {
-  const base = `${origin}${proxyBasePath}`;
-  return PROVIDERS[provider].wireFormat === 'anthropic' ? base : `${base}/${provider}/v1`;
+  return sdkBaseUrl(`${origin}${proxyBasePath}`, provider);
 }

@@ -1,7 +1,8 @@
 // TokenVerifier for Cognito ID tokens: JWKS over HTTP (fetched and cached by jose), RS256
 // signature, issuer, audience (the app client), expiry and token_use.
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
-import { type SignedInUser, UnauthorizedError } from '#core/accounts/signed-in-user.ts';
+import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
+import { ServiceUnavailableError, UnauthorizedError } from '#core/errors.ts';
 import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 
 export interface CognitoTokenVerifierOptions {
@@ -23,17 +24,6 @@ export interface CognitoTokenVerifierOptions {
 /** The issuer (and JWKS base) of a Cognito user pool in AWS. */
 export function cognitoIssuer(region: string, userPoolId: string): string {
   return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-}
-
-/**
- * The signing keys could not be fetched or read. Not a MetrionError: the caller's token may be
- * fine, so this answers 500 rather than asking a signed-in user to sign in again.
- */
-export class SigningKeysUnavailableError extends Error {
-  constructor(cause: unknown) {
-    super('The sign-in signing keys could not be fetched.', { cause });
-    this.name = 'SigningKeysUnavailableError';
-  }
 }
 
 /** jose failures that mean "this token is not acceptable" (as opposed to "cannot check now"). */
@@ -110,5 +100,9 @@ function translate(error: unknown): Error {
   if (error instanceof errors.JOSEError && REJECTED_TOKEN_CODES.has(error.code)) {
     return new UnauthorizedError(SIGN_IN_AGAIN);
   }
-  return new SigningKeysUnavailableError(error);
+  // The caller's token may be fine: answer "retry", never "sign in again".
+  return new ServiceUnavailableError(
+    'Metrion could not check your sign-in right now. Retry in a few seconds.',
+    { service: 'cognito-jwks', cause: error },
+  );
 }

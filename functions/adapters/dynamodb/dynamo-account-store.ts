@@ -17,11 +17,11 @@ import type {
   InvoiceOutcome,
   SubscriptionSnapshot,
 } from '#core/billing/billing-state.ts';
-import { MetrionError, NotFoundError } from '#core/errors.ts';
+import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
-import { DynamoUnavailableError, dynamoCall } from './dynamo-errors.ts';
+import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 
 export interface DynamoAccountStoreOptions {
@@ -77,17 +77,6 @@ const processedEventKey = (eventId: string): Key => ({
 });
 
 const PROFILE_FIELDS = ['displayName', 'currency', 'plan'] as const;
-
-function accountExists(): MetrionError {
-  return new MetrionError('account_exists', 'This account already exists. Sign in instead.');
-}
-
-function keyConflict(): MetrionError {
-  return new MetrionError(
-    'metrion_key_conflict',
-    'The new Metrion Key could not be saved. Generate a new key and try again.',
-  );
-}
 
 function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
@@ -155,12 +144,12 @@ export class DynamoAccountStore implements AccountStore {
       metrionKeySealed: metrionKey.sealed,
     };
     await this.#put(profile, 'attribute_not_exists(pk)', undefined, () => {
-      throw accountExists();
+      throw new AccountExistsError();
     });
     const lookup: LookupItem = { ...lookupKey(metrionKey.digest), accountId: account.accountId };
     await this.#put(lookup, 'attribute_not_exists(pk)', undefined, async () => {
       await this.#rollBackProfile(account.accountId, metrionKey.digest);
-      throw keyConflict();
+      throw new MetrionKeyConflictError();
     });
   }
 
@@ -228,7 +217,9 @@ export class DynamoAccountStore implements AccountStore {
         );
       },
       async () => {
-        throw (await this.#getProfile(accountId)) === undefined ? accountNotFound() : keyConflict();
+        throw (await this.#getProfile(accountId)) === undefined
+          ? accountNotFound()
+          : new MetrionKeyConflictError();
       },
     );
 
@@ -238,7 +229,7 @@ export class DynamoAccountStore implements AccountStore {
       'attribute_not_exists(pk) OR accountId = :accountId',
       { ':accountId': accountId },
       () => {
-        throw keyConflict();
+        throw new MetrionKeyConflictError();
       },
     );
   }
@@ -524,7 +515,7 @@ export class DynamoAccountStore implements AccountStore {
       const unprocessed = output.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
       if (unprocessed.length === 0) return found;
       if (attempt >= BATCH_GET_ATTEMPTS) {
-        throw new DynamoUnavailableError('BatchGetItem', { retryable: true });
+        throw dynamoUnavailable('BatchGetItem', { retryable: true });
       }
       pending = unprocessed;
       // Exponential backoff with full jitter, as AWS recommends for unprocessed keys.

@@ -1,5 +1,5 @@
 // Error translation for the DynamoDB adapters: SDK exceptions never cross the port boundary.
-import { MetrionError } from '#core/errors.ts';
+import { MetrionError, ServiceUnavailableError } from '#core/errors.ts';
 
 const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
   'ProvisionedThroughputExceededException',
@@ -12,26 +12,21 @@ const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * DynamoDB could not serve a request (throttling, outage, network, or an unexpected SDK error).
- * The message is safe to log and names no table, key or item; the SDK error stays in `cause`
- * for operators. Not a MetrionError, so handlers answer it with a generic 500.
+ * The message names no table, key or item; the SDK error stays in `cause` for operators.
  */
-export class DynamoUnavailableError extends Error {
-  /** The operation that failed, e.g. `PutItem`. */
-  readonly operation: string;
-  /** The SDK error's name (e.g. `ProvisionedThroughputExceededException`), if any. */
-  readonly awsErrorName: string | undefined;
-  /** Whether retrying the same call later can succeed. */
-  readonly retryable: boolean;
-
-  constructor(operation: string, options?: { cause?: unknown; retryable?: boolean }) {
-    super(`DynamoDB ${operation} failed; the data store is temporarily unavailable.`, {
+export function dynamoUnavailable(
+  operation: string,
+  options?: { cause?: unknown; retryable?: boolean },
+): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    "Metrion's data store is temporarily unavailable. Retry in a few seconds.",
+    {
+      service: 'dynamodb',
+      operation,
       cause: options?.cause,
-    });
-    this.name = 'DynamoUnavailableError';
-    this.operation = operation;
-    this.awsErrorName = errorName(options?.cause);
-    this.retryable = options?.retryable ?? RETRYABLE_NAMES.has(this.awsErrorName ?? '');
-  }
+      retryable: options?.retryable ?? RETRYABLE_NAMES.has(errorName(options?.cause) ?? ''),
+    },
+  );
 }
 
 function errorName(error: unknown): string | undefined {
@@ -43,10 +38,10 @@ function isConditionalCheckFailed(error: unknown): boolean {
   return errorName(error) === 'ConditionalCheckFailedException';
 }
 
-/** Our own typed errors pass through; anything else becomes a DynamoUnavailableError. */
-export function toStoreError(error: unknown, operation: string): Error {
-  if (error instanceof MetrionError || error instanceof DynamoUnavailableError) return error;
-  return new DynamoUnavailableError(operation, { cause: error });
+/** Our own typed errors pass through; anything else becomes a ServiceUnavailableError. */
+export function toStoreError(error: unknown, operation: string): MetrionError {
+  if (error instanceof MetrionError) return error;
+  return dynamoUnavailable(operation, { cause: error });
 }
 
 /**

@@ -39,9 +39,17 @@ const sk: KeyAttribute = { name: 'sk', type: 'S' };
  */
 export const USAGE_BY_REQUEST_ID_INDEX = 'byRequestId';
 
+/**
+ * Accounts index of the active (not paused) alert rules of every account, ordered by account
+ * then rule: sparse (only active rule items carry `activeShard`/`activeKey`), read page by page
+ * by the alert evaluator.
+ */
+export const ACTIVE_ALERT_RULES_INDEX = 'activeAlertRules';
+
 export const TABLES = {
   /**
-   * Accounts (with their billing state), Metrion Key lookup items, stored provider keys, and
+   * Accounts (with their billing state), Metrion Key lookup items, stored provider keys, alert
+   * rules (in the account's partition, so every rule read is scoped by the account key) and
    * processed Stripe event ids (the only items here that expire).
    */
   accounts: {
@@ -50,6 +58,13 @@ export const TABLES = {
     partitionKey: pk,
     sortKey: sk,
     timeToLiveAttribute: 'expiresAtEpochSeconds',
+    globalSecondaryIndexes: [
+      {
+        indexName: ACTIVE_ALERT_RULES_INDEX,
+        partitionKey: { name: 'activeShard', type: 'S' },
+        sortKey: { name: 'activeKey', type: 'S' },
+      },
+    ],
   },
   /** Usage records, hourly/daily rollups, seal markers and error copies, expiring by plan retention. */
   usage: {

@@ -1,5 +1,6 @@
 // Port: DataKeyProvider. External calls: AWS KMS GenerateDataKey and Decrypt (with EncryptionContext).
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import type {
   DataKeyProvider,
   EncryptionContext,
@@ -24,11 +25,11 @@ const INTEGRITY_ERROR_NAMES: ReadonlySet<string> = new Set([
  * KMS failed or answered something unusable; retrying later can succeed. The message is fixed
  * and names no key material; the SDK error is kept as `cause` for logs only.
  */
-export class KmsUnavailableError extends Error {
-  constructor(options?: { cause?: unknown }) {
-    super('The key service is temporarily unavailable. Retry in a few seconds.', options);
-    this.name = 'KmsUnavailableError';
-  }
+function kmsUnavailable(operation: string, cause?: unknown): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    'The key service is temporarily unavailable. Retry in a few seconds.',
+    { service: 'kms', operation, cause },
+  );
 }
 
 export interface KmsDataKeyProviderOptions {
@@ -50,7 +51,7 @@ export class KmsDataKeyProvider implements DataKeyProvider {
 
   /**
    * Calls GenerateDataKey (AES_256) with `context` as the EncryptionContext.
-   * @throws KmsUnavailableError on any failure: a new key cannot be an integrity problem.
+   * @throws ServiceUnavailableError on any failure: a new key cannot be an integrity problem.
    */
   async generateDataKey(context: EncryptionContext): Promise<GeneratedDataKey> {
     let output: { Plaintext?: Uint8Array; CiphertextBlob?: Uint8Array };
@@ -63,12 +64,12 @@ export class KmsDataKeyProvider implements DataKeyProvider {
         }),
       );
     } catch (error) {
-      throw new KmsUnavailableError({ cause: error });
+      throw kmsUnavailable('GenerateDataKey', error);
     }
     const { Plaintext: plaintext, CiphertextBlob: encrypted } = output;
     if (plaintext?.length !== DATA_KEY_BYTES || encrypted === undefined || encrypted.length === 0) {
       plaintext?.fill(0);
-      throw new KmsUnavailableError();
+      throw kmsUnavailable('GenerateDataKey');
     }
     return { plaintext, encrypted };
   }
@@ -76,7 +77,7 @@ export class KmsDataKeyProvider implements DataKeyProvider {
   /**
    * Calls Decrypt with the configured KeyId (so a blob from another key is refused) and `context`.
    * @throws SecretIntegrityError when KMS refuses the blob or the context.
-   * @throws KmsUnavailableError when KMS fails for any other reason.
+   * @throws ServiceUnavailableError when KMS fails for any other reason.
    */
   async decryptDataKey(encrypted: Uint8Array, context: EncryptionContext): Promise<Uint8Array> {
     let plaintext: Uint8Array | undefined;
@@ -93,7 +94,7 @@ export class KmsDataKeyProvider implements DataKeyProvider {
       if (error instanceof Error && INTEGRITY_ERROR_NAMES.has(error.name)) {
         throw integrityError();
       }
-      throw new KmsUnavailableError({ cause: error });
+      throw kmsUnavailable('Decrypt', error);
     }
     if (plaintext?.length !== DATA_KEY_BYTES) {
       plaintext?.fill(0);

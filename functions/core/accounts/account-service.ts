@@ -1,10 +1,16 @@
-import { InvalidRequestError, MetrionError, NotFoundError } from '../errors.ts';
+import { AccountExistsError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
 import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
 import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
-import { type Account, CURRENCIES, type Currency, type StoredMetrionKey } from './account.ts';
+import {
+  type Account,
+  CURRENCIES,
+  type Currency,
+  MAX_DISPLAY_NAME_LENGTH,
+  type StoredMetrionKey,
+} from './account.ts';
 import { generateMetrionKey, looksLikeMetrionKey, metrionKeyDigest } from './metrion-key.ts';
 import type { SignedInUser } from './signed-in-user.ts';
 
@@ -34,8 +40,6 @@ export interface GeneralSettingsChange {
   readonly currency?: Currency;
 }
 
-/** Longest display name, in UTF-16 code units (what browsers count in `maxlength`). */
-export const MAX_DISPLAY_NAME_LENGTH = 80;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 function toHex(bytes: Uint8Array): string {
@@ -86,7 +90,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       try {
         return (await createAccount({ accountId: user.accountId, email: user.email })).account;
       } catch (error) {
-        if (!(error instanceof MetrionError && error.code === 'account_exists')) throw error;
+        if (!(error instanceof AccountExistsError)) throw error;
         const created = await deps.accounts.getAccount(user.accountId);
         if (created === undefined) throw error;
         return created;
@@ -94,7 +98,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /**
-     * Updates display name (trimmed, 1-80 characters, no control characters) and/or currency.
+     * Updates display name (trimmed, 1-{@link MAX_DISPLAY_NAME_LENGTH} characters, no control characters) and/or currency.
      * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
      */
     async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {

@@ -8,6 +8,9 @@ export type Currency = (typeof CURRENCIES)[number];
 export const PLANS = ['free', 'pro'] as const;
 export type Plan = (typeof PLANS)[number];
 
+/** Longest display name, in UTF-16 code units (what browsers count in `maxlength`). */
+export const MAX_DISPLAY_NAME_LENGTH = 80;
+
 export interface Account {
   readonly accountId: string;
   readonly email: string;

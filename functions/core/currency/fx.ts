@@ -1,4 +1,5 @@
 import type { Currency } from '../accounts/account.ts';
+import { convertPicoUsdHalfEven, halfEvenDecimal, type Rational } from './money-text.ts';
 
 /**
  * Euro reference rates as the ECB publishes them: units of each currency per 1 EUR, as decimal
@@ -24,12 +25,6 @@ export const FALLBACK_FX: FxQuote = {
   chfPerEur: '0.9318',
   source: 'fallback',
 };
-
-/** An exact positive rational `numerator / denominator`. */
-interface Rational {
-  readonly numerator: bigint;
-  readonly denominator: bigint;
-}
 
 const DECIMAL = /^(\d+)(?:\.(\d+))?$/;
 
@@ -58,26 +53,6 @@ function perUsd(currency: Currency, quote: FxQuote): Rational {
   };
 }
 
-/** `numerator / denominator` rounded half to even (denominator > 0). */
-function divideHalfEven(numerator: bigint, denominator: bigint): bigint {
-  const negative = numerator < 0n;
-  const absolute = negative ? -numerator : numerator;
-  let quotient = absolute / denominator;
-  const twiceRemainder = (absolute % denominator) * 2n;
-  if (twiceRemainder > denominator || (twiceRemainder === denominator && quotient % 2n === 1n)) {
-    quotient += 1n;
-  }
-  return negative ? -quotient : quotient;
-}
-
-/** Formats integer units of 10^-decimals as a decimal string. */
-function formatScaled(value: bigint, decimals: number): string {
-  const negative = value < 0n;
-  const digits = (negative ? -value : value).toString().padStart(decimals + 1, '0');
-  const text = `${digits.slice(0, -decimals)}.${digits.slice(-decimals)}`;
-  return negative ? `-${text}` : text;
-}
-
 /** Decimal places of converted money in API responses (micro-units of the currency). */
 export const MONEY_DECIMALS = 6;
 
@@ -86,16 +61,15 @@ export const MONEY_DECIMALS = 6;
  * rounded half to even once from the exact rational (no float ever touches the amount).
  */
 export function convertPicoUsd(picoUsd: bigint, currency: Currency, quote: FxQuote): string {
-  const rate = perUsd(currency, quote);
-  // pico (10^-12) -> micro (10^-6) units of the target currency.
-  const micros = divideHalfEven(picoUsd * rate.numerator, rate.denominator * 1_000_000n);
-  return formatScaled(micros, MONEY_DECIMALS);
+  return convertPicoUsdHalfEven(picoUsd, perUsd(currency, quote), MONEY_DECIMALS);
 }
+
+/** Decimal places of the rate shown next to converted figures. */
+const RATE_DECIMALS = 8;
 
 /** The rate shown next to converted figures: units of `currency` per USD, 8 decimals. */
 export function displayRate(currency: Currency, quote: FxQuote): string {
-  const rate = perUsd(currency, quote);
-  return formatScaled(divideHalfEven(rate.numerator * 10n ** 8n, rate.denominator), 8);
+  return halfEvenDecimal(perUsd(currency, quote), RATE_DECIMALS);
 }
 
 /**

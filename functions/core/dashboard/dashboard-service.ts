@@ -6,7 +6,7 @@ import {
 import { recordMatches, toLogFilter } from '../logs/log-query.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
-import { bucketIso, type RangeName, type ResolvedRange, resolveRange } from '../rollups/buckets.ts';
+import { bucketIso, type ResolvedRange, resolveRange } from '../rollups/buckets.ts';
 import { histogramPercentile } from '../rollups/latency-histogram.ts';
 import {
   addCounts,
@@ -15,13 +15,14 @@ import {
   type Rollup,
   type RollupCounts,
 } from '../rollups/rollup.ts';
+import type { TimeRange } from '../usage/usage-query.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 
 const RECENT_ERRORS = 50;
 
 /** A validated dashboard query (the handler parses the query string into this). */
 export interface DashboardQueryInput {
-  readonly range: RangeName;
+  readonly range: TimeRange;
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly model: readonly string[];

@@ -1,12 +1,12 @@
 import { InvalidRequestError } from '../errors.ts';
 import type { StatusFilter, UsageLogFilter } from '../ports/usage-log-reader.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
-
-/** The dashboard's time ranges; `custom` takes `from` and `to`. */
-export type LogTimeRange = '24h' | '7d' | '30d' | '90d' | 'custom';
-
-/** Longest custom window (Pro retention plus a day). */
-export const MAX_CUSTOM_RANGE_DAYS = 366;
+import {
+  MAX_CUSTOM_RANGE_DAYS,
+  NO_REQUESTER_FILTER,
+  STATUS_FILTER_PATTERN,
+  type TimeRange,
+} from '../usage/usage-query.ts';
 
 const DAY_MS = 86_400_000;
 const RANGE_MS = {
@@ -14,29 +14,26 @@ const RANGE_MS = {
   '7d': 7 * DAY_MS,
   '30d': 30 * DAY_MS,
   '90d': 90 * DAY_MS,
-} as const satisfies Record<Exclude<LogTimeRange, 'custom'>, number>;
+} as const satisfies Record<Exclude<TimeRange, 'custom'>, number>;
 
 /** Range and filters as the caller sent them (already shape-checked by the edge schema). */
 export interface LogQueryInput {
-  readonly range: LogTimeRange;
+  readonly range: TimeRange;
   /** ISO instant, only with `range: 'custom'`. */
   readonly from?: string;
   /** ISO instant, only with `range: 'custom'`. */
   readonly to?: string;
   readonly model?: readonly string[];
   readonly provider?: readonly string[];
-  /** `-` ({@link NO_REQUESTER}) stands for "no requester". */
+  /** `-` ({@link NO_REQUESTER_FILTER}) stands for "no requester". */
   readonly requester?: readonly string[];
   /** Exact codes (`429`) or classes (`4xx`). */
   readonly status?: readonly string[];
 }
 
-/** The requester filter value that selects requests without a requester. */
-export const NO_REQUESTER = '-';
-
 /** A window with `from` inclusive and `to` exclusive, as `Date.toISOString()` instants. */
 export interface ResolvedWindow {
-  readonly range: LogTimeRange;
+  readonly range: TimeRange;
   readonly fromIso: string;
   readonly toIso: string;
 }
@@ -49,7 +46,7 @@ function instant(value: string, name: string): number {
 
 /**
  * Resolves the window: a named range ends now (`to` = now + 1 ms, so a record of this very
- * millisecond is included); `custom` needs `from` < `to`, at most 366 days apart.
+ * millisecond is included); `custom` needs `from` < `to`, at most {@link MAX_CUSTOM_RANGE_DAYS} days apart.
  * @throws InvalidRequestError naming what to change.
  */
 export function resolveWindow(input: LogQueryInput, nowMs: number): ResolvedWindow {
@@ -87,13 +84,14 @@ export function resolveWindow(input: LogQueryInput, nowMs: number): ResolvedWind
  * @throws InvalidRequestError for anything else.
  */
 export function parseStatusFilter(value: string): StatusFilter {
-  const classMatch = /^([1-5])xx$/.exec(value);
-  if (classMatch?.[1] !== undefined) {
-    const hundreds = Number(classMatch[1]) * 100;
+  if (!STATUS_FILTER_PATTERN.test(value)) {
+    throw new InvalidRequestError('Status must be a code like 429 or a class like 4xx.');
+  }
+  if (value.endsWith('xx')) {
+    const hundreds = Number(value[0]) * 100;
     return { kind: 'range', min: hundreds, max: hundreds + 99 };
   }
-  if (/^[1-5]\d\d$/.test(value)) return { kind: 'exact', status: Number(value) };
-  throw new InvalidRequestError('Status must be a code like 429 or a class like 4xx.');
+  return { kind: 'exact', status: Number(value) };
 }
 
 /** The store-level filter of an input (empty lists are left out). */
@@ -104,7 +102,7 @@ export function toLogFilter(input: LogQueryInput): UsageLogFilter {
     ...(provider.length === 0 ? {} : { providers: [...provider] }),
     ...(requester.length === 0
       ? {}
-      : { requesters: requester.map((value) => (value === NO_REQUESTER ? null : value)) }),
+      : { requesters: requester.map((value) => (value === NO_REQUESTER_FILTER ? null : value)) }),
     ...(status.length === 0 ? {} : { statuses: status.map(parseStatusFilter) }),
   };
 }

@@ -1,5 +1,5 @@
 import type { DisplayMoney, FxUsed } from '../currency/display-money.ts';
-import { formatUsd } from '../pricing/cost.ts';
+import { exactUsd } from '../currency/money-text.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { ResolvedWindow } from './log-query.ts';
 
@@ -50,16 +50,6 @@ export interface LogsPageView {
   };
   /** The rate that converted every row's `cost`. */
   readonly fx: FxUsed;
-}
-
-/**
- * Exact USD as a decimal string without trailing zeros (`"0.008775"`, `"12.5"`, `"0"`); null
- * stays null (unpriced).
- */
-export function exactUsd(costPicoUsd: bigint | null): string | null {
-  if (costPicoUsd === null) return null;
-  const fixed = formatUsd(costPicoUsd, 12);
-  return fixed.replace(/\.?0+$/, '') || '0';
 }
 
 /** The record's cost in `money`'s currency (6 decimals); null when unpriced. */

@@ -4,13 +4,11 @@ import { NotFoundError } from '../errors.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import type { UsageLogQuery, UsageLogReader } from '../ports/usage-log-reader.ts';
+import { LOG_PAGE_SIZE } from '../usage/usage-query.ts';
 import { countMatchingLogs } from './log-count.ts';
 import { decodeLogCursor, encodeLogCursor } from './log-cursor.ts';
 import { type LogQueryInput, resolveWindow, toLogFilter } from './log-query.ts';
 import { type LogDetailView, type LogsPageView, toLogDetail, toLogsPage } from './log-views.ts';
-
-/** Rows per Logs page. */
-export const LOG_PAGE_SIZE = 50;
 
 export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;

@@ -16,7 +16,7 @@ export interface ProxyAccountView {
 export interface AccountStore {
   /**
    * Creates the account and its Metrion Key lookup item.
-   * @throws MetrionError with code `account_exists` when the account id is taken.
+   * @throws AccountExistsError when the account id is taken.
    */
   createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void>;
 

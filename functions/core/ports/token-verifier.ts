@@ -5,8 +5,8 @@ export interface TokenVerifier {
   /**
    * Verifies signature, issuer, audience, expiry and token use, then returns the user.
    * @throws UnauthorizedError when the token is not a valid sign-in token for this app.
-   * Throws a non-MetrionError when the verifier itself is unavailable (signing keys unreachable),
-   * so callers answer 5xx rather than telling a signed-in user to sign in again.
+   * @throws ServiceUnavailableError when the verifier itself is unavailable (signing keys
+   * unreachable), so callers answer 503 rather than telling a signed-in user to sign in again.
    */
   verify(token: string): Promise<SignedInUser>;
 }

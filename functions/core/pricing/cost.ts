@@ -99,28 +99,3 @@ export function sumCosts(costs: Iterable<bigint | null>): CostSum {
   }
   return { pricedPicoUsd, unpricedCount };
 }
-
-const PICO_DECIMALS = 12;
-
-/**
- * Formats pico-USD as an exact decimal USD string with `decimals` places (no currency sign),
- * rounding half up on the magnitude (half away from zero): `formatUsd(150_000_000_000n)` is
- * `'0.150000'`, `formatUsd(5_000_000_000n, 2)` is `'0.01'`.
- *
- * @param decimals Places after the point, an integer from 0 to 12.
- * @default decimals 6
- * @throws RangeError when `decimals` is outside 0..12.
- */
-export function formatUsd(picoUsd: bigint, decimals = 6): string {
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > PICO_DECIMALS) {
-    throw new RangeError(`decimals must be an integer from 0 to ${PICO_DECIMALS}, got ${decimals}`);
-  }
-  const negative = picoUsd < 0n;
-  const magnitude = negative ? -picoUsd : picoUsd;
-  const unit = 10n ** BigInt(PICO_DECIMALS - decimals);
-  const rounded = (magnitude + unit / 2n) / unit;
-  const digits = rounded.toString().padStart(decimals + 1, '0');
-  const whole = digits.slice(0, digits.length - decimals);
-  const text = decimals === 0 ? whole : `${whole}.${digits.slice(digits.length - decimals)}`;
-  return negative && rounded !== 0n ? `-${text}` : text;
-}

@@ -1,4 +1,5 @@
 import type { ProviderId } from '../providers/provider-registry.ts';
+import { MAX_MODEL_ID_LENGTH } from '../usage/usage-record.ts';
 import { MODEL_ALIASES, PRICES } from './prices.ts';
 
 /**
@@ -34,9 +35,6 @@ const PRICE_CHANGING_SEGMENTS: ReadonlySet<string> = new Set([
   'moderation',
   'instruct',
 ]);
-
-/** Longer ids are never model names; bounds the work done on caller-supplied input. */
-const MAX_MODEL_ID_LENGTH = 200;
 
 function buildLookup(provider: ProviderId): ReadonlyMap<string, string> {
   const lookup = new Map<string, string>();

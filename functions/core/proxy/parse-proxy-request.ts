@@ -2,10 +2,10 @@ import { type CacheDirective, parseCacheDirective } from '../cache/cache-directi
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
+import { MAX_REQUESTER_LENGTH } from '../usage/usage-record.ts';
 
 /** Lambda's synchronous invocation payload limit is 6 MB; leave room for the event envelope. */
 export const MAX_PROXY_BODY_BYTES = 5 * 1024 * 1024;
-export const MAX_REQUESTER_LENGTH = 128;
 
 /** A proxy call as the handler hands it to the core: lower-case header names, raw body bytes. */
 export interface IncomingProxyRequest {
@@ -84,7 +84,7 @@ function parseRequester(value: string | undefined): string | undefined {
 /**
  * Validates the route, size, the few body fields Metrion relies on and its own headers
  * (`x-metrion-user`, `x-metrion-cache` with `Cache-Control`).
- * @throws RouteNotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
+ * @throws NotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
  */
 export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
   const route = matchProxyRoute(request.method, request.path);

@@ -7,8 +7,7 @@ import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-
 import type { Clock } from '../ports/clock.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
-import { PROVIDERS, type WireFormat } from '../providers/provider-registry.ts';
-import { guessProviderFromPath } from '../providers/routes.ts';
+import { PROVIDERS } from '../providers/provider-registry.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import {
@@ -57,12 +56,12 @@ export interface ForwardedOutcome {
 
 /**
  * Metrion refused or could not complete the request. The handler turns `error` into a status
- * and the provider's envelope, then calls `settle(status)` to record it (authenticated only).
+ * and the envelope of the provider the path names, then calls `settle(status)` to record it
+ * (authenticated only).
  */
 export interface FailedOutcome {
   readonly kind: 'failed';
   readonly error: MetrionError;
-  readonly wireFormat: WireFormat;
   settle(status: number): Promise<void>;
 }
 
@@ -84,11 +83,9 @@ export interface ProxyService {
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   return {
     async handle(request) {
-      let wireFormat = PROVIDERS[guessProviderFromPath(request.path)].wireFormat;
       let attempt: ProxyAttempt | undefined;
       try {
         const parsed = parseProxyRequest(request);
-        wireFormat = parsed.wireFormat;
         const authentication = await authenticate(deps, request.headers, parsed.provider);
         const { caller } = authentication;
         // Refused requests are counted on the counter, never recorded as usage: `attempt` is
@@ -121,7 +118,6 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
         return {
           kind: 'failed',
           error,
-          wireFormat,
           settle: (status) =>
             failedAttempt === undefined
               ? Promise.resolve()

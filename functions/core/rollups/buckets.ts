@@ -1,11 +1,11 @@
 import { InvalidRequestError } from '../errors.ts';
+import { MAX_CUSTOM_RANGE_DAYS, type TimeRange } from '../usage/usage-query.ts';
 
 /** Rollup granularity: hourly items for ranges up to 24 h, daily items (UTC days) beyond. */
 export type Granularity = 'hour' | 'day';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
-const MAX_RANGE_DAYS = 366;
 
 /** Length of one bucket. */
 export function bucketMs(granularity: Granularity): number {
@@ -34,10 +34,7 @@ export interface ResolvedRange {
   readonly previousToMs: number;
 }
 
-/** Named ranges (24h, 7d, 30d, 90d) or a custom span. */
-export type RangeName = '24h' | '7d' | '30d' | '90d' | 'custom';
-
-const NAMED_BUCKETS: Record<Exclude<RangeName, 'custom'>, [Granularity, number]> = {
+const NAMED_BUCKETS: Record<Exclude<TimeRange, 'custom'>, [Granularity, number]> = {
   '24h': ['hour', 24],
   '7d': ['day', 7],
   '30d': ['day', 30],
@@ -65,10 +62,10 @@ function aligned(granularity: Granularity, fromMs: number, toMs: number): Resolv
  * Resolves a named range ending with the bucket that holds `nowMs` (24h: the last 24 hours
  * including the current one; 7d/30d/90d: the last N UTC days including today), or a custom
  * `[from, to)`: hourly when it spans at most 24 h, else daily, snapped outward to whole buckets.
- * @throws InvalidRequestError for a custom range that is empty, reversed or over 366 days.
+ * @throws InvalidRequestError for a custom range that is empty, reversed or over {@link MAX_CUSTOM_RANGE_DAYS} days.
  */
 export function resolveRange(
-  range: RangeName,
+  range: TimeRange,
   nowMs: number,
   custom?: { readonly fromMs: number; readonly toMs: number },
 ): ResolvedRange {
@@ -81,8 +78,8 @@ export function resolveRange(
   if (custom === undefined || !(custom.toMs > custom.fromMs)) {
     throw new InvalidRequestError('A custom range needs from before to.');
   }
-  if (custom.toMs - custom.fromMs > MAX_RANGE_DAYS * DAY_MS) {
-    throw new InvalidRequestError(`A custom range spans at most ${MAX_RANGE_DAYS} days.`);
+  if (custom.toMs - custom.fromMs > MAX_CUSTOM_RANGE_DAYS * DAY_MS) {
+    throw new InvalidRequestError(`A custom range spans at most ${MAX_CUSTOM_RANGE_DAYS} days.`);
   }
   const granularity: Granularity = custom.toMs - custom.fromMs <= DAY_MS ? 'hour' : 'day';
   return aligned(granularity, custom.fromMs, custom.toMs);

@@ -1,7 +1,18 @@
 import type { ProviderId } from '../providers/provider-registry.ts';
 
-export type AuthMode = 'stored' | 'pass-through';
-export type ErrorSource = 'provider' | 'metrion';
+/** Longest `x-metrion-user` label the proxy records (printable ASCII). */
+export const MAX_REQUESTER_LENGTH = 128;
+
+/** Longer ids are never model names; bounds the work done on caller-supplied input. */
+export const MAX_MODEL_ID_LENGTH = 200;
+
+/** `stored`: Metrion sent the saved provider key; `pass-through`: the caller's own key. */
+export const AUTH_MODES = ['stored', 'pass-through'] as const;
+export type AuthMode = (typeof AUTH_MODES)[number];
+
+/** Who produced an error: the provider (passed through) or Metrion. */
+export const ERROR_SOURCES = ['provider', 'metrion'] as const;
+export type ErrorSource = (typeof ERROR_SOURCES)[number];
 
 /**
  * Token counts normalised across providers (0 when not reported). The four counts are
@@ -28,6 +39,7 @@ export interface UsageRecord extends TokenUsage {
   readonly provider: ProviderId;
   /** As returned by the provider, else as requested. */
   readonly model: string;
+  /** At most {@link MAX_REQUESTER_LENGTH} characters. */
   readonly requester?: string;
   readonly status: number;
   readonly errorSource?: ErrorSource;

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '#core/accounts/signed-in-user.ts';
+import { UnauthorizedError } from '#core/errors.ts';
 
 /** Cognito ID tokens are a few KB; anything far larger is not one and is not parsed. */
 const MAX_TOKEN_LENGTH = 16_384;

@@ -1,28 +1,31 @@
-import { MetrionError } from '#core/errors.ts';
+import { type ErrorCode, MethodNotAllowedError, MetrionError } from '#core/errors.ts';
 import { errorEnvelope } from '#core/providers/error-envelope.ts';
 import type { WireFormat } from '#core/providers/provider-registry.ts';
 
-/** The one mapping from a MetrionError code to an HTTP status. Unknown codes are 500. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+/** The one mapping from a MetrionError code to an HTTP status; the compiler checks it is complete. */
+export const STATUS_BY_CODE = {
   invalid_request: 400,
-  invalid_webhook_signature: 400,
   invalid_api_key: 401,
-  missing_provider_key: 401,
   unauthorized: 401,
-  forbidden: 403,
+  missing_provider_key: 401,
+  plan_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   account_exists: 409,
   metrion_key_conflict: 409,
+  rule_limit: 409,
+  payload_too_large: 413,
+  rate_limit_exceeded: 429,
+  secret_integrity: 500,
+  upstream_unavailable: 502,
+  service_unavailable: 503,
+  upstream_timeout: 504,
   already_pro: 409,
   subscription_open: 409,
   no_billing_customer: 409,
-  payload_too_large: 413,
-  rate_limit_exceeded: 429,
-  upstream_unavailable: 502,
+  invalid_webhook_signature: 400,
   billing_unavailable: 502,
-  upstream_timeout: 504,
-};
+} as const satisfies Record<ErrorCode, number>;
 
 /** Error `type` values the providers' SDKs know, by status. */
 const ENVELOPE_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
@@ -36,69 +39,56 @@ const ENVELOPE_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
   429: 'rate_limit_error',
 };
 
+/** The dashboard's `{ "error": { "code", "message" } }`, or the envelope a provider's SDK reads. */
+export type ErrorBodyFormat =
+  | { readonly envelope: 'api' }
+  | { readonly envelope: 'provider'; readonly wireFormat: WireFormat };
+
 export interface ErrorResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string;
 }
 
-interface MappedError {
-  readonly status: number;
-  readonly code: string;
-  readonly message: string;
-  readonly retryAfterSeconds?: number;
+/** The status an error answers: its code's, or 500 for anything that is not a MetrionError. */
+export function errorStatus(error: unknown): number {
+  return error instanceof MetrionError ? STATUS_BY_CODE[error.code] : 500;
 }
 
-/** Only MetrionErrors expose their message; anything else is a generic 500 with the request id. */
-function mapError(error: unknown, requestId: string): MappedError {
-  if (error instanceof MetrionError) {
-    return {
-      status: STATUS_BY_CODE[error.code] ?? 500,
-      code: error.code,
-      message: error.message,
-      ...(error.retryAfterSeconds === undefined
-        ? {}
-        : { retryAfterSeconds: error.retryAfterSeconds }),
-    };
-  }
-  return {
-    status: 500,
-    code: 'internal_error',
-    message: `Metrion had an internal error. Retry the request; if it persists, contact support with request id ${requestId}.`,
-  };
-}
-
-function headersFor(mapped: MappedError, requestId: string): Record<string, string> {
-  return {
-    'content-type': 'application/json',
-    'x-metrion-request-id': requestId,
-    ...(mapped.retryAfterSeconds === undefined
-      ? {}
-      : { 'retry-after': String(mapped.retryAfterSeconds) }),
-  };
-}
-
-/** A proxy error in the envelope of the provider the caller's SDK speaks. */
-export function proxyErrorResponse(
+/**
+ * The response for `error`. Only MetrionErrors expose their code and message (written for the
+ * customer); anything else is a generic 500 naming the request id and nothing of the error.
+ */
+export function errorResponse(
   error: unknown,
-  wireFormat: WireFormat,
+  format: ErrorBodyFormat,
   requestId: string,
 ): ErrorResponse {
-  const mapped = mapError(error, requestId);
-  const type = ENVELOPE_TYPE_BY_STATUS[mapped.status] ?? 'api_error';
-  return {
-    statusCode: mapped.status,
-    headers: headersFor(mapped, requestId),
-    body: JSON.stringify(errorEnvelope(wireFormat, type, mapped.message, mapped.code)),
+  const exposed = error instanceof MetrionError ? error : undefined;
+  const statusCode = errorStatus(error);
+  const code = exposed?.code ?? 'internal_error';
+  const message =
+    exposed?.message ??
+    `Metrion had an internal error. Retry the request; if it persists, contact support with request id ${requestId}.`;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-metrion-request-id': requestId,
   };
-}
-
-/** A dashboard API error: `{ "error": { "code", "message" } }`. */
-export function apiErrorResponse(error: unknown, requestId: string): ErrorResponse {
-  const mapped = mapError(error, requestId);
-  return {
-    statusCode: mapped.status,
-    headers: headersFor(mapped, requestId),
-    body: JSON.stringify({ error: { code: mapped.code, message: mapped.message } }),
-  };
+  if (statusCode === 401) headers['www-authenticate'] = 'Bearer';
+  if (exposed instanceof MethodNotAllowedError) headers.allow = exposed.allowedMethods.join(', ');
+  if (exposed?.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(exposed.retryAfterSeconds);
+  }
+  const body =
+    format.envelope === 'api'
+      ? { error: { code, message } }
+      : errorEnvelope(
+          format.wireFormat,
+          ENVELOPE_TYPE_BY_STATUS[statusCode] ?? 'api_error',
+          message,
+          code,
+        );
+  return { statusCode, headers, body: JSON.stringify(body) };
 }

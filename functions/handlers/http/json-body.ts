@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { InvalidRequestError } from '#core/errors.ts';
+import { validate } from './validate.ts';
 
 /** One sentence per problem, written for the person who sent the request. */
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -28,9 +29,5 @@ export function parseJsonBody<S extends z.ZodType>(body: Uint8Array, schema: S):
   } catch {
     throw new InvalidRequestError('The request body is not valid JSON.');
   }
-  const result = schema.safeParse(json);
-  if (!result.success) {
-    throw new InvalidRequestError(result.error.issues.map(describeIssue).join(' '));
-  }
-  return result.data;
+  return validate(schema, json, describeIssue);
 }

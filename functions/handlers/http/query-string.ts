@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import { InvalidRequestError } from '#core/errors.ts';
+import { validate } from './validate.ts';
 
 /**
  * The query string as `name -> value`, or `name -> values` when a parameter repeats
@@ -26,18 +26,10 @@ export function parseQuery<S extends z.ZodType>(
   event: APIGatewayProxyEvent,
   schema: S,
 ): z.output<S> {
-  const result = schema.safeParse(queryParameters(event));
-  if (!result.success) {
-    throw new InvalidRequestError(
-      result.error.issues
-        .map((issue) => {
-          const name = issue.path.map(String).join('.');
-          return issue.message.startsWith('Invalid') && name !== ''
-            ? `Query parameter "${name}" is invalid.`
-            : issue.message;
-        })
-        .join(' '),
-    );
-  }
-  return result.data;
+  return validate(schema, queryParameters(event), (issue) => {
+    const name = issue.path.map(String).join('.');
+    return issue.message.startsWith('Invalid') && name !== ''
+      ? `Query parameter "${name}" is invalid.`
+      : issue.message;
+  });
 }

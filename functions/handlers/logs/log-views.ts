@@ -1,7 +1,8 @@
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import type { DisplayMoney } from '#core/currency/display-money.ts';
+import { exactUsd } from '#core/currency/money-text.ts';
 import { type CsvCell, csvLine } from '#core/logs/csv.ts';
-import { convertedCost, exactUsd } from '#core/logs/log-views.ts';
+import { convertedCost } from '#core/logs/log-views.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 
 type CellOf = (record: UsageRecord, money: DisplayMoney) => CsvCell;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDER_CODES } from '#contracts/settings-api.ts';
+import { providerIdSchema } from '#contracts/settings-api.ts';
 import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
 import {
   expectApiError,
@@ -288,7 +288,7 @@ describe('Providers', () => {
   });
 
   it('uses the same provider list as the proxy registry', () => {
-    expect([...PROVIDER_CODES]).toEqual([...PROVIDER_IDS]);
+    expect(providerIdSchema.options).toEqual([...PROVIDER_IDS]);
   });
 });
 

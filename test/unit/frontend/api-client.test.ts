@@ -38,12 +38,16 @@ class MemoryStorage {
 }
 
 let seen: SeenRequest[];
-let answer: (request: SeenRequest) => { status: number; body: unknown };
+let answer: (request: SeenRequest) => {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+};
 
-function json(status: number, body: unknown): Response {
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
   });
 }
 
@@ -60,8 +64,8 @@ beforeEach(() => {
     };
     seen.push(request);
     if (input === '/api/config') return json(200, CONFIG);
-    const { status, body } = answer(request);
-    return json(status, body);
+    const { status, body, headers } = answer(request);
+    return json(status, body, headers);
   });
 });
 
@@ -248,5 +252,57 @@ describe('api client', () => {
       code: 'network_error',
       message: 'Could not reach Metrion. Check your connection and try again.',
     });
+  });
+
+  it('sends the alert routes from the route table and checks rules with the contract first', async () => {
+    signedIn();
+    const rule = {
+      id: 'rule_1',
+      type: 'request_volume',
+      threshold: 10,
+      paused: true,
+      createdAt: '2026-11-24T10:00:00.000Z',
+      lastFired: {},
+      state: 'paused',
+    };
+    answer = (request) => ({
+      status: request.method === 'POST' ? 201 : 200,
+      body: request.method === 'DELETE' ? { id: 'rule_1' } : rule,
+    });
+    const api = createApiClient({ onUnauthorized: vi.fn() });
+
+    await expect(
+      api.createAlertRule({ type: 'error_rate', unit: 'percent', threshold: 120 }),
+    ).rejects.toMatchObject({
+      code: 'invalid_request',
+      message: 'A percentage is above 0 and at most 100.',
+    });
+    await api.createAlertRule({ type: 'request_volume', threshold: 10 });
+    await api.updateAlertRule('rule_1', { paused: true });
+    await api.deleteAlertRule('rule_1');
+
+    expect(apiCalls().map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /api/alerts',
+      'PATCH /api/alerts/rule_1',
+      'DELETE /api/alerts/rule_1',
+    ]);
+  });
+
+  it("keeps a 429's Retry-After seconds on the error", async () => {
+    signedIn();
+    answer = () => ({
+      status: 429,
+      body: { error: { code: 'rate_limit_exceeded', message: 'Try again after later.' } },
+      headers: { 'retry-after': '43199' },
+    });
+    const api = createApiClient({ onUnauthorized: vi.fn() });
+
+    const refused = await api.testAlertRule('rule_1').catch((error: unknown) => error);
+
+    expect(refused).toBeInstanceOf(ApiRequestError);
+    expect(refused).toMatchObject({ status: 429, retryAfterSeconds: 43_199 });
+    expect(apiCalls().map((request) => `${request.method} ${request.url}`)).toEqual([
+      'POST /api/alerts/rule_1/test',
+    ]);
   });
 });

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  currencySymbol,
+  formatAlertThreshold,
+  formatBudgetPeriod,
   formatCountTick,
   formatMoney,
   formatMoneyDecimal,
   formatMoneyTick,
+  formatWait,
 } from '../../../frontend/src/lib/format.ts';
 
 describe('formatMoney', () => {
@@ -84,5 +88,42 @@ describe('formatCountTick', () => {
     const tick = formatCountTick as (value: number, step: number) => string;
 
     expect(tick(12_500, 2_500)).toBe(new Intl.NumberFormat().format(12_500));
+  });
+});
+
+describe('alert formatting', () => {
+  it('shows each currency symbol', () => {
+    expect(currencySymbol('USD', 'en-US')).toBe('$');
+    expect(currencySymbol('EUR', 'en-US')).toBe('€');
+    expect(currencySymbol('CHF', 'en-US')).toBe('CHF');
+  });
+
+  it.each([
+    [{ type: 'budget', threshold: 50, currency: 'CHF' }, 'CHF\u00a050.00'],
+    [{ type: 'budget', threshold: 2.5, currency: 'EUR' }, '€2.50'],
+    [{ type: 'error_rate', threshold: 2.5, unit: 'percent' }, '2.5%'],
+    [{ type: 'error_rate', threshold: 12, unit: 'count' }, '12 errors'],
+    [{ type: 'latency_p95', threshold: 2000 }, '2,000 ms'],
+    [{ type: 'request_volume', threshold: 1 }, '1 request'],
+  ] as const)('formats the threshold %o as %s', (rule, expected) => {
+    expect(formatAlertThreshold(rule, 'en-US')).toBe(expected);
+  });
+
+  it('names budget periods', () => {
+    expect(formatBudgetPeriod({ kind: 'month' })).toBe('this calendar month (UTC)');
+    expect(formatBudgetPeriod({ kind: 'since', since: '2026-11-01T00:00:00Z' }, 'en-US')).toBe(
+      'since Nov 1, 2026',
+    );
+  });
+
+  it.each([
+    [30, '30 s'],
+    [60, '1 min'],
+    [61, '2 min'],
+    [3600, '1 h'],
+    [43_199, '12 h'],
+    [40_000, '11 h 7 min'],
+  ])('formats a wait of %i s as %s', (seconds, expected) => {
+    expect(formatWait(seconds)).toBe(expected);
   });
 });

@@ -142,7 +142,11 @@ describe('stripe-webhook handler', () => {
 
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('DynamoDB');
-    expect(lines.at(-1)).toMatchObject({ level: 'error', fields: { status: 500, error: 'Error' } });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'error',
+      message: 'request failed',
+      fields: { status: 500 },
+    });
   });
 
   it('decodes a base64-encoded body (API Gateway) before checking it', async () => {

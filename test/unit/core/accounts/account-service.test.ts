@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccountService } from '#core/accounts/account-service.ts';
-import { MetrionError } from '#core/errors.ts';
+import { MetrionKeyConflictError } from '#core/errors.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
@@ -64,7 +64,7 @@ describe('signIn', () => {
   it('passes on errors other than an existing account', async () => {
     const store = new InMemoryAccountStore();
     store.createAccount = async () => {
-      throw new MetrionError('metrion_key_conflict', 'conflict');
+      throw new MetrionKeyConflictError();
     };
     const { service: accounts } = service(store);
     await expect(accounts.signIn(user)).rejects.toMatchObject({ code: 'metrion_key_conflict' });

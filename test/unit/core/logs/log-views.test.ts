@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { logDetailSchema, logRowSchema, logsPageSchema } from '#contracts/logs-api.ts';
 import { displayMoney } from '#core/currency/display-money.ts';
-import { exactUsd, toLogDetail, toLogRow, toLogsPage } from '#core/logs/log-views.ts';
+import { exactUsd } from '#core/currency/money-text.ts';
+import { toLogDetail, toLogRow, toLogsPage } from '#core/logs/log-views.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 
 const RECORD: UsageRecord = {

@@ -9,7 +9,8 @@ import {
   EXPORT_BATCH_SIZE,
   type LogsExporter,
 } from '#core/logs/logs-export.ts';
-import { createLogsService, LOG_PAGE_SIZE, type LogsService } from '#core/logs/logs-service.ts';
+import { createLogsService, type LogsService } from '#core/logs/logs-service.ts';
+import { LOG_PAGE_SIZE } from '#core/usage/usage-query.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryUsageLog } from '../../../fakes/in-memory-usage-log.ts';

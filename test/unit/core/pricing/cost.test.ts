@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCost, formatUsd, sumCosts } from '#core/pricing/cost.ts';
+import { computeCost, sumCosts } from '#core/pricing/cost.ts';
 import { PRICE_TABLE_VERSION, PRICES } from '#core/pricing/prices.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { TokenUsage } from '#core/usage/usage-record.ts';
@@ -140,37 +140,6 @@ describe('computeCost', () => {
         );
       }
     }
-  });
-});
-
-describe('formatUsd', () => {
-  it.each([
-    [150_000_000_000n, undefined, '0.150000'],
-    [0n, undefined, '0.000000'],
-    [12_225_000_000n, 4, '0.0122'],
-    [5_000_000_000n, 2, '0.01'],
-    [4_999_999_999n, 2, '0.00'],
-    [1_234_567_890_123_456n, 2, '1234.57'],
-    [1_500_000_000_000n, 0, '2'],
-    [1n, 12, '0.000000000001'],
-    [999_999_999_999_999_999n, 3, '1000000.000'],
-    [-5_000_000_000n, 2, '-0.01'],
-    [-4_000_000_000n, 2, '0.00'],
-  ])('formats %s pico-USD with %s decimals as %s', (picoUsd, decimals, expected) => {
-    expect(formatUsd(picoUsd, decimals)).toBe(expected);
-  });
-
-  it.each([-1, 13, 2.5])('rejects %s decimals', (decimals) => {
-    expect(() => formatUsd(1n, decimals)).toThrow(RangeError);
-  });
-
-  it('round-trips every amount exactly at 12 decimals', () => {
-    fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: 10n ** 30n }), (picoUsd) => {
-        const [whole = '', fraction = ''] = formatUsd(picoUsd, 12).split('.');
-        expect(BigInt(whole + fraction)).toBe(picoUsd);
-      }),
-    );
   });
 });
 

@@ -4,8 +4,8 @@ import {
   InvalidRequestError,
   MethodNotAllowedError,
   MetrionError,
+  NotFoundError,
   PayloadTooLargeError,
-  RouteNotFoundError,
 } from '#core/errors.ts';
 import { PROXY_ROUTES } from '#core/providers/routes.ts';
 import { MAX_PROXY_BODY_BYTES, parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
@@ -59,14 +59,12 @@ describe('parseProxyRequest (properties)', () => {
     );
   });
 
-  it('answers any other path with RouteNotFound and any other method with MethodNotAllowed', () => {
+  it('answers any other path with NotFound and any other method with MethodNotAllowed', () => {
     fc.assert(
       fc.property(fc.string(), fc.constantFrom('GET', 'PUT', 'DELETE', 'PATCH'), (path, method) => {
         const error = attempt({ ...request(`/api/proxy/${path}`, new Uint8Array()), method });
         expect(error).toBeInstanceOf(MetrionError);
-        expect(error instanceof RouteNotFoundError || error instanceof MethodNotAllowedError).toBe(
-          true,
-        );
+        expect(error instanceof NotFoundError || error instanceof MethodNotAllowedError).toBe(true);
       }),
     );
   });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidRequestError,
   MethodNotAllowedError,
+  NotFoundError,
   PayloadTooLargeError,
-  RouteNotFoundError,
 } from '#core/errors.ts';
 import {
   type IncomingProxyRequest,
@@ -81,7 +81,7 @@ describe('parseProxyRequest', () => {
 
   it('rejects unknown paths and wrong methods', () => {
     expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/embeddings' }))).toThrow(
-      RouteNotFoundError,
+      NotFoundError,
     );
     expect(() => parseProxyRequest(request({ method: 'GET' }))).toThrow(MethodNotAllowedError);
   });

@@ -61,4 +61,24 @@ describe('query strings', () => {
       InvalidRequestError,
     );
   });
+
+  it.each([
+    ['dashboard', dashboardQuerySchema],
+    ['logs', listLogsQuerySchema],
+  ] as const)('checks the %s filters with the one shared schema', (_api, schema) => {
+    expect(
+      parseQuery(
+        event(null, { provider: ['openai'], requester: [' ci '], status: ['4xx'] }),
+        schema,
+      ),
+    ).toMatchObject({ provider: ['openai'], requester: ['ci'], status: ['4xx'] });
+    const refused: Record<string, string[]>[] = [
+      { provider: ['bedrock'] },
+      { model: [''] },
+      { requester: ['x'.repeat(129)] },
+    ];
+    for (const query of refused) {
+      expect(() => parseQuery(event(null, query), schema)).toThrow(InvalidRequestError);
+    }
+  });
 });

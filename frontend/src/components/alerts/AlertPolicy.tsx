@@ -1,0 +1,31 @@
+import type { AlertsListDto } from '#contracts/alerts-api.ts';
+
+type Windows = AlertsListDto['windows'];
+
+/** How rules measure and when they email, in the API's own numbers. */
+export function AlertPolicy({ windows }: { readonly windows: Windows }) {
+  return (
+    <section className="card" aria-labelledby="alert-policy-heading">
+      <h2 id="alert-policy-heading">How alerts work</h2>
+      <ul className="plain-list">
+        <li>
+          Each rule has two levels: <strong>Warning</strong> at {windows.warningPercent}% of its
+          threshold and <strong>Alert</strong> at 100%.
+        </li>
+        <li>
+          Each level of each rule emails your account address at most once per{' '}
+          {windows.levelCooldownHours} hours.
+        </li>
+        <li>
+          Budgets add up spending in your currency from the start of their period through now.
+        </li>
+        <li data-alert-windows>{windows.description}</li>
+        <li>
+          Test sends a real email now, whatever the usage, at most once per{' '}
+          {windows.testCooldownHours} hours per rule.
+        </li>
+        <li>Up to {windows.maxRules} rules per account.</li>
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { AlertRuleType } from '#contracts/alerts-api.ts';
+import type { Currency } from '#contracts/settings-api.ts';
+import type { FieldErrors, RuleDraft } from '../../lib/alert-rules.ts';
+import { ALERT_TYPE_LABELS } from '../../lib/alert-rules.ts';
+import { FormField } from '../FormField.tsx';
+import { Notice } from '../Notice.tsx';
+import { BudgetPeriodField } from './BudgetPeriodField.tsx';
+import { ProviderScopeField } from './ProviderScopeField.tsx';
+import { RuleTypeField } from './RuleTypeField.tsx';
+import { ErrorRateUnitField, ThresholdField } from './ThresholdField.tsx';
+
+interface AlertRuleFormProps {
+  /** New Alert picks the type; Edit shows the rule's (a type cannot change). */
+  readonly mode: 'create' | 'edit';
+  readonly initial: RuleDraft;
+  readonly currency: Currency;
+  /**
+   * Checks the draft with the contract's schema and sends it; answers the field errors to show
+   * (empty when it was saved).
+   */
+  readonly onSubmit: (draft: RuleDraft) => Promise<FieldErrors>;
+  readonly onCancel: () => void;
+}
+
+/** The New Alert / Edit form: the fields each type needs, with the API's messages per field. */
+export function AlertRuleForm({ mode, initial, currency, onSubmit, onCancel }: AlertRuleFormProps) {
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const set =
+    <K extends keyof RuleDraft>(key: K) =>
+    (value: RuleDraft[K]) =>
+      setDraft((current) => ({ ...current, [key]: value }));
+
+  // Keyboard and screen reader users land on the form when it opens.
+  useEffect(() => heading.current?.focus(), []);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    onSubmit(draft).then((found) => {
+      setErrors(found);
+      setBusy(false);
+    });
+  };
+
+  const title =
+    mode === 'create' ? 'New alert' : `Edit ${ALERT_TYPE_LABELS[draft.type].toLowerCase()} alert`;
+  return (
+    <form
+      className="form form--wide"
+      onSubmit={submit}
+      noValidate
+      aria-labelledby="rule-form-heading"
+    >
+      <h2 id="rule-form-heading" ref={heading} tabIndex={-1}>
+        {title}
+      </h2>
+      {errors.form && <Notice kind="error">{errors.form}</Notice>}
+      {mode === 'create' && (
+        <RuleTypeField
+          value={draft.type}
+          onValue={(type: AlertRuleType) => set('type')(type)}
+          error={errors.type}
+        />
+      )}
+      <FormField
+        id="rule-name"
+        label="Name (optional)"
+        type="text"
+        maxLength={80}
+        autoComplete="off"
+        value={draft.name}
+        onValue={set('name')}
+        error={errors.name}
+      />
+      {draft.type === 'error_rate' && (
+        <ErrorRateUnitField value={draft.unit} onValue={set('unit')} error={errors.unit} />
+      )}
+      <ThresholdField
+        type={draft.type}
+        unit={draft.unit}
+        value={draft.threshold}
+        onValue={set('threshold')}
+        currency={currency}
+        error={errors.threshold}
+      />
+      {draft.type === 'budget' && (
+        <BudgetPeriodField
+          kind={draft.periodKind}
+          onKind={set('periodKind')}
+          since={draft.since}
+          onSince={set('since')}
+          error={errors.period}
+        />
+      )}
+      <ProviderScopeField
+        scope={draft.scope}
+        onScope={set('scope')}
+        providers={draft.providers}
+        onProviders={set('providers')}
+        error={errors.providers}
+      />
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Saving…' : mode === 'create' ? 'Create alert' : 'Save alert'}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={onCancel}
+          disabled={busy}
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

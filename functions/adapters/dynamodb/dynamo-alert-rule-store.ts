@@ -1,0 +1,456 @@
+// AlertRuleStore on DynamoDB (the `accounts` table): one item per rule in the account's
+// partition; active rules also carry the keys of the sparse `activeAlertRules` index.
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AlertLevel } from '#core/alerts/alert-policy.ts';
+import type { AlertRule } from '#core/alerts/alert-rule.ts';
+import type {
+  ActiveRulesPage,
+  AlertRuleChanges,
+  AlertRuleStore,
+  TestClaim,
+} from '#core/ports/alert-rule-store.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+import { queryPages } from './query-pages.ts';
+import { ACTIVE_ALERT_RULES_INDEX } from './table-definitions.ts';
+
+const RULE_PREFIX = 'ALERT_RULE#';
+const ACTIVE_SHARD = 'ACTIVE';
+/** `pk=ALERTS, sk=EVALUATOR_CURSOR`: where the evaluator's next run starts. */
+const CURSOR_KEY = { pk: 'ALERTS', sk: 'EVALUATOR_CURSOR' } as const;
+
+const ruleKey = (accountId: string, ruleId: string) => ({
+  pk: `ACCOUNT#${accountId}`,
+  sk: `${RULE_PREFIX}${ruleId}`,
+});
+const activeKey = (accountId: string, ruleId: string) => `${accountId}#${ruleId}`;
+
+/** Item attribute names per level: when it fired, and the claim (token, lease end in ms). */
+const LEVEL_ATTRIBUTES: Record<AlertLevel, { fired: string; claim: string; until: string }> = {
+  warning: { fired: 'firedWarning', claim: 'claimWarning', until: 'claimWarningUntil' },
+  alert: { fired: 'firedAlert', claim: 'claimAlert', until: 'claimAlertUntil' },
+};
+
+/**
+ * `pk=ACCOUNT#<accountId>, sk=ALERT_RULE#<ruleId>`: the rule's fields (`ruleName`, `ruleType`,
+ * `threshold`, `unit?`, `period?` map, `providers?` list, `paused`, `createdAt`, `ruleState`),
+ * `firedWarning`/`firedAlert` (ISO), per-level claims, `lastTestedAt` (ISO), and, while active,
+ * `activeShard=ACTIVE` and `activeKey=<accountId>#<ruleId>` (the index keys).
+ */
+type RuleItem = Record<string, unknown>;
+
+function toItem(rule: AlertRule): RuleItem {
+  return {
+    ...ruleKey(rule.accountId, rule.ruleId),
+    accountId: rule.accountId,
+    ruleId: rule.ruleId,
+    ...(rule.name === undefined ? {} : { ruleName: rule.name }),
+    ruleType: rule.type,
+    threshold: rule.threshold,
+    ...(rule.unit === undefined ? {} : { unit: rule.unit }),
+    ...(rule.period === undefined ? {} : { period: rule.period }),
+    ...(rule.providers === undefined ? {} : { providers: [...rule.providers] }),
+    paused: rule.paused,
+    createdAt: rule.createdAt,
+    ruleState: rule.state,
+    ...(rule.lastFired.warning === undefined ? {} : { firedWarning: rule.lastFired.warning }),
+    ...(rule.lastFired.alert === undefined ? {} : { firedAlert: rule.lastFired.alert }),
+    ...(rule.lastTestedAt === undefined ? {} : { lastTestedAt: rule.lastTestedAt }),
+    ...(rule.paused
+      ? {}
+      : { activeShard: ACTIVE_SHARD, activeKey: activeKey(rule.accountId, rule.ruleId) }),
+  };
+}
+
+function fromItem(item: RuleItem): AlertRule {
+  const text = (name: string) =>
+    typeof item[name] === 'string' ? (item[name] as string) : undefined;
+  const name = text('ruleName');
+  const unit = text('unit');
+  const warning = text('firedWarning');
+  const alert = text('firedAlert');
+  const lastTestedAt = text('lastTestedAt');
+  return {
+    accountId: String(item.accountId),
+    ruleId: String(item.ruleId),
+    ...(name === undefined ? {} : { name }),
+    type: String(item.ruleType) as AlertRule['type'],
+    threshold: Number(item.threshold),
+    ...(unit === undefined ? {} : { unit: unit as NonNullable<AlertRule['unit']> }),
+    ...(item.period === undefined
+      ? {}
+      : { period: item.period as NonNullable<AlertRule['period']> }),
+    ...(Array.isArray(item.providers)
+      ? { providers: item.providers as NonNullable<AlertRule['providers']> }
+      : {}),
+    paused: item.paused === true,
+    createdAt: String(item.createdAt),
+    lastFired: {
+      ...(warning === undefined ? {} : { warning }),
+      ...(alert === undefined ? {} : { alert }),
+    },
+    ...(lastTestedAt === undefined ? {} : { lastTestedAt }),
+    state: (text('ruleState') ?? 'ok') as AlertRule['state'],
+  };
+}
+
+const FIELD_ATTRIBUTE: Record<keyof AlertRuleChanges, string> = {
+  name: 'ruleName',
+  type: 'ruleType',
+  threshold: 'threshold',
+  unit: 'unit',
+  period: 'period',
+  providers: 'providers',
+  paused: 'paused',
+};
+
+/** {@link AlertRuleStore} on the `accounts` table; rule reads are strongly consistent. */
+export class DynamoAlertRuleStore implements AlertRuleStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+  }
+
+  async list(accountId: string): Promise<AlertRule[]> {
+    const rules: AlertRule[] = [];
+    for await (const page of queryPages(this.#client, {
+      TableName: this.#tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': RULE_PREFIX },
+      ConsistentRead: true,
+    })) {
+      for (const item of page.Items ?? []) rules.push(fromItem(item));
+    }
+    return rules.sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.ruleId.localeCompare(b.ruleId),
+    );
+  }
+
+  async get(accountId: string, ruleId: string): Promise<AlertRule | undefined> {
+    const output = await dynamoCall('GetItem', () =>
+      this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: ruleKey(accountId, ruleId),
+          ConsistentRead: true,
+        }),
+      ),
+    );
+    return output.Item === undefined ? undefined : fromItem(output.Item);
+  }
+
+  async create(rule: AlertRule): Promise<void> {
+    await dynamoCall('PutItem', () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: toItem(rule),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+  }
+
+  async update(
+    accountId: string,
+    ruleId: string,
+    changes: AlertRuleChanges,
+  ): Promise<AlertRule | undefined> {
+    const set: string[] = [];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    for (const [field, value] of Object.entries(changes) as [keyof AlertRuleChanges, unknown][]) {
+      if (value === undefined) continue;
+      const attribute = FIELD_ATTRIBUTE[field];
+      names[`#${attribute}`] = attribute;
+      if (value === null) remove.push(`#${attribute}`);
+      else {
+        set.push(`#${attribute} = :${attribute}`);
+        values[`:${attribute}`] = Array.isArray(value) ? [...value] : value;
+      }
+    }
+    if (changes.paused === true) remove.push('activeShard', 'activeKey');
+    if (changes.paused === false) {
+      set.push('activeShard = :shard', 'activeKey = :activeKey');
+      values[':shard'] = ACTIVE_SHARD;
+      values[':activeKey'] = activeKey(accountId, ruleId);
+    }
+    if (set.length === 0 && remove.length === 0) return this.get(accountId, ruleId);
+    const expression = [
+      set.length === 0 ? '' : `SET ${set.join(', ')}`,
+      remove.length === 0 ? '' : `REMOVE ${remove.join(', ')}`,
+    ]
+      .join(' ')
+      .trim();
+    const output = await dynamoCall(
+      'UpdateItem',
+      () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression: expression,
+            ConditionExpression: 'attribute_exists(pk)',
+            ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
+            ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      () => undefined,
+    );
+    return output?.Attributes === undefined ? undefined : fromItem(output.Attributes);
+  }
+
+  async delete(accountId: string, ruleId: string): Promise<boolean> {
+    return dynamoCall(
+      'DeleteItem',
+      async () => {
+        await this.#client.send(
+          new DeleteCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async listActive(options: {
+    readonly after?: string;
+    readonly limit: number;
+  }): Promise<ActiveRulesPage> {
+    const output = await dynamoCall('Query', () =>
+      this.#client.send(
+        new QueryCommand({
+          TableName: this.#tableName,
+          IndexName: ACTIVE_ALERT_RULES_INDEX,
+          KeyConditionExpression:
+            options.after === undefined
+              ? 'activeShard = :shard'
+              : 'activeShard = :shard AND activeKey > :after',
+          ExpressionAttributeValues: {
+            ':shard': ACTIVE_SHARD,
+            ...(options.after === undefined ? {} : { ':after': options.after }),
+          },
+          Limit: Math.max(1, options.limit),
+        }),
+      ),
+    );
+    const rules = (output.Items ?? []).map(fromItem);
+    const last = rules.at(-1);
+    return {
+      rules,
+      ...(output.LastEvaluatedKey === undefined || last === undefined
+        ? {}
+        : { next: activeKey(last.accountId, last.ruleId) }),
+    };
+  }
+
+  async loadSweepCursor(): Promise<string | undefined> {
+    const output = await dynamoCall('GetItem', () =>
+      this.#client.send(new GetCommand({ TableName: this.#tableName, Key: CURSOR_KEY })),
+    );
+    return typeof output.Item?.cursor === 'string' ? output.Item.cursor : undefined;
+  }
+
+  async saveSweepCursor(cursor: string | undefined): Promise<void> {
+    await dynamoCall('PutItem', () =>
+      this.#client.send(
+        new PutCommand({
+          TableName: this.#tableName,
+          Item: { ...CURSOR_KEY, ...(cursor === undefined ? {} : { cursor }) },
+        }),
+      ),
+    );
+  }
+
+  async claimLevel(
+    accountId: string,
+    ruleId: string,
+    level: AlertLevel,
+    options: { nowMs: number; cooldownMs: number; leaseMs: number; token: string },
+  ): Promise<boolean> {
+    const a = LEVEL_ATTRIBUTES[level];
+    return dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression: `SET ${a.claim} = :token, ${a.until} = :until`,
+            ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(${a.fired}) OR ${a.fired} <= :edge) AND (attribute_not_exists(${a.until}) OR ${a.until} <= :now)`,
+            ExpressionAttributeValues: {
+              ':token': options.token,
+              ':until': options.nowMs + options.leaseMs,
+              ':edge': new Date(options.nowMs - options.cooldownMs).toISOString(),
+              ':now': options.nowMs,
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+
+  async confirmLevel(
+    accountId: string,
+    ruleId: string,
+    level: AlertLevel,
+    token: string,
+    firedAt: string,
+  ): Promise<void> {
+    const a = LEVEL_ATTRIBUTES[level];
+    const key = ruleKey(accountId, ruleId);
+    const confirmed = await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: key,
+            UpdateExpression: `SET ${a.fired} = :at REMOVE ${a.claim}, ${a.until}`,
+            ConditionExpression: `${a.claim} = :token`,
+            ExpressionAttributeValues: { ':at': firedAt, ':token': token },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+    if (confirmed) return;
+    // Our lease ran out and someone else holds the level now: still record that we emailed.
+    await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: key,
+            UpdateExpression: `SET ${a.fired} = :at`,
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': firedAt },
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+
+  async releaseLevel(
+    accountId: string,
+    ruleId: string,
+    level: AlertLevel,
+    token: string,
+  ): Promise<void> {
+    const a = LEVEL_ATTRIBUTES[level];
+    await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression: `REMOVE ${a.claim}, ${a.until}`,
+            ConditionExpression: `${a.claim} = :token`,
+            ExpressionAttributeValues: { ':token': token },
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+
+  async claimTest(
+    accountId: string,
+    ruleId: string,
+    nowMs: number,
+    cooldownMs: number,
+  ): Promise<TestClaim | undefined> {
+    const output = await dynamoCall(
+      'UpdateItem',
+      () =>
+        this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression: 'SET lastTestedAt = :now',
+            ConditionExpression:
+              'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
+            ExpressionAttributeValues: {
+              ':now': new Date(nowMs).toISOString(),
+              ':edge': new Date(nowMs - cooldownMs).toISOString(),
+            },
+            ReturnValues: 'UPDATED_OLD',
+          }),
+        ),
+      () => undefined,
+    );
+    if (output !== undefined) {
+      const previous = output.Attributes?.lastTestedAt;
+      return typeof previous === 'string' ? { claimed: true, previous } : { claimed: true };
+    }
+    const rule = await this.get(accountId, ruleId);
+    if (rule === undefined) return undefined;
+    return { claimed: false, lastTestedAt: rule.lastTestedAt ?? new Date(nowMs).toISOString() };
+  }
+
+  async releaseTest(
+    accountId: string,
+    ruleId: string,
+    claimedAt: string,
+    previous: string | undefined,
+  ): Promise<void> {
+    await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression:
+              previous === undefined ? 'REMOVE lastTestedAt' : 'SET lastTestedAt = :previous',
+            ConditionExpression: 'lastTestedAt = :claimed',
+            ExpressionAttributeValues: {
+              ':claimed': claimedAt,
+              ...(previous === undefined ? {} : { ':previous': previous }),
+            },
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+
+  async setState(accountId: string, ruleId: string, state: AlertRule['state']): Promise<void> {
+    await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: ruleKey(accountId, ruleId),
+            UpdateExpression: 'SET ruleState = :state',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':state': state },
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+}

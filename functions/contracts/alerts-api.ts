@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import {
+  ALERT_RULE_TYPES,
+  ALERT_STATES,
+  type AlertRuleType,
+  LEVEL_COOLDOWN_HOURS,
+  MAX_ALERT_RULES,
+  TEST_COOLDOWN_HOURS,
+  thresholdProblem,
+  WARNING_PERCENT,
+} from '#core/alerts/alert-policy.ts';
+import type { ApiRoute } from './api-routes.ts';
+import { CURRENCIES, providerIdSchema } from './settings-api.ts';
+
+/**
+ * The Alerts API (`/api/alerts`, Pro only): the signed-in account's alert rules. Imports only zod
+ * and the other contracts (the frontend bundles this file).
+ *
+ * - Every route answers 403 `plan_required` on the Free plan (the message says to upgrade to Pro).
+ * - A rule id that does not belong to the caller is 404 `not_found` (never 403: ids do not leak).
+ * - At most {@link MAX_ALERT_RULES} rules per account; creating one more is 409 `rule_limit`.
+ * - Test sends a real email now; at most once per {@link TEST_COOLDOWN_HOURS} h per rule, else
+ *   429 `rate_limit_exceeded` with a `Retry-After` header (seconds).
+ * - Each rule has two levels: Warning at {@link WARNING_PERCENT}% of the threshold, Alert at
+ *   100%. Each level emails the account address at most once per
+ *   {@link LEVEL_COOLDOWN_HOURS} h.
+ */
+
+export {
+  ALERT_LEVELS,
+  ALERT_RULE_TYPES,
+  ALERT_STATES,
+  type AlertLevel,
+  type AlertRuleType,
+  type AlertState,
+  ERROR_RATE_MIN_REQUESTS,
+  LEVEL_COOLDOWN_HOURS,
+  MAX_ALERT_RULES,
+  TEST_COOLDOWN_HOURS,
+  WARNING_PERCENT,
+  WINDOW_HOURS,
+} from '#core/alerts/alert-policy.ts';
+
+/** Longest rule name. */
+export const MAX_RULE_NAME_LENGTH = 80;
+
+const isoInstant = z.iso.datetime({
+  offset: true,
+  message: 'Use an ISO 8601 date-time with a zone, e.g. 2026-11-24T00:00:00Z.',
+});
+
+/**
+ * The period a budget sums over, always through now: from the start of the current calendar
+ * month (UTC), from the rule's creation, or from a given instant (`since`, not in the future).
+ */
+export const budgetPeriodSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('month') }).strict(),
+  z.object({ kind: z.literal('since_creation') }).strict(),
+  z.object({ kind: z.literal('since'), since: isoInstant }).strict(),
+]);
+export type BudgetPeriod = z.infer<typeof budgetPeriodSchema>;
+
+const providersSchema = z
+  .array(providerIdSchema)
+  .min(1, 'Leave providers out to watch all providers.')
+  .max(5)
+  .refine((list) => new Set(list).size === list.length, 'List each provider once.');
+
+const nameSchema = z
+  .string()
+  .trim()
+  .min(1, 'A name cannot be empty; leave it out instead.')
+  .max(MAX_RULE_NAME_LENGTH, `A name has at most ${MAX_RULE_NAME_LENGTH} characters.`)
+  .regex(/^\P{Cc}*$/u, 'A name cannot contain line breaks or control characters.');
+
+const common = {
+  name: nameSchema.optional(),
+  /** Absent = all providers. */
+  providers: providersSchema.optional(),
+  /** Create paused (default false). */
+  paused: z.boolean().optional(),
+};
+
+const threshold = z.number({ message: 'threshold is a number.' });
+
+/** Adds the type's threshold range check (`thresholdProblem`, shared with PATCH) to a variant. */
+function withThresholdCheck<
+  T extends z.ZodType<{ type: AlertRuleType; threshold: number; unit?: 'percent' | 'count' }>,
+>(schema: T) {
+  return schema.superRefine((rule, ctx) => {
+    const problem = thresholdProblem(rule);
+    if (problem !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['threshold'], message: problem });
+  });
+}
+
+/**
+ * The body of `POST /api/alerts`. Thresholds by type:
+ * - `budget`: money in the account's currency, > 0, at most 2 decimals; `period` defaults to
+ *   `{kind: 'month'}`.
+ * - `error_rate`: `unit` `percent` (> 0 and <= 100, decimals allowed) or `count` (whole >= 1)
+ *   of provider 4xx/5xx responses in the window.
+ * - `latency_p95`: milliseconds, whole, 1 to 600000 (`MAX_LATENCY_THRESHOLD_MS`).
+ * - `request_volume`: requests in the window, whole >= 1.
+ * Counts and money are at most 1000000000 (`MAX_THRESHOLD`).
+ */
+export const createAlertRuleSchema = withThresholdCheck(
+  z.discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('budget'),
+        threshold,
+        period: budgetPeriodSchema.default({ kind: 'month' }),
+        ...common,
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('error_rate'),
+        unit: z.enum(['percent', 'count'], { message: 'unit is percent or count.' }),
+        threshold,
+        ...common,
+      })
+      .strict(),
+    z.object({ type: z.literal('latency_p95'), threshold, ...common }).strict(),
+    z.object({ type: z.literal('request_volume'), threshold, ...common }).strict(),
+  ]),
+);
+export type CreateAlertRuleRequest = z.output<typeof createAlertRuleSchema>;
+
+/**
+ * The body of `PATCH /api/alerts/{id}`: any of these; the type cannot change (delete and create).
+ * `name: null` removes the name, `providers: null` watches all providers again. The new
+ * threshold (and `unit`, error rate only; `period`, budget only) is checked against the rule's
+ * type with the same ranges as on create. Pause/resume: `{"paused": true|false}`.
+ */
+export const updateAlertRuleSchema = z
+  .object({
+    name: nameSchema.nullable().optional(),
+    threshold: z.number({ message: 'threshold is a number.' }).optional(),
+    unit: z.enum(['percent', 'count']).optional(),
+    period: budgetPeriodSchema.optional(),
+    providers: providersSchema.nullable().optional(),
+    paused: z.boolean().optional(),
+  })
+  .strict()
+  .refine((body) => Object.values(body).some((value) => value !== undefined), {
+    message: 'Send at least one of name, threshold, unit, period, providers, paused.',
+  });
+export type UpdateAlertRuleRequest = z.output<typeof updateAlertRuleSchema>;
+
+export const alertRuleSchema = z.object({
+  id: z.string(),
+  name: z.string().optional(),
+  type: z.enum(ALERT_RULE_TYPES),
+  /** Budget: money in `currency`; error rate: percent or count (`unit`); latency: ms; volume: requests. */
+  threshold: z.number(),
+  /** Error rate only. */
+  unit: z.enum(['percent', 'count']).optional(),
+  /** Budget only: the account's currency the threshold is in (follows Settings → General). */
+  currency: z.enum(CURRENCIES).optional(),
+  /** Budget only; the other types use the fixed window in `windows`. */
+  period: budgetPeriodSchema.optional(),
+  /** Absent = all providers. */
+  providers: z.array(providerIdSchema).optional(),
+  paused: z.boolean(),
+  createdAt: z.string(),
+  /** When each level last emailed (ISO). */
+  lastFired: z.object({ warning: z.string().optional(), alert: z.string().optional() }),
+  /** When Test last sent an email (ISO); Test is available again 12 h later. */
+  lastTestedAt: z.string().optional(),
+  /** As of the last evaluation (`paused` while paused; `ok` before the first evaluation). */
+  state: z.enum(ALERT_STATES),
+});
+export type AlertRuleDto = z.infer<typeof alertRuleSchema>;
+
+/** How the non-budget types measure, stated so the page can explain it. */
+export const alertWindowsSchema = z.object({
+  /** Window length covered, in minutes: at least `minMinutes`, at most `maxMinutes`. */
+  minMinutes: z.number(),
+  maxMinutes: z.number(),
+  /** One sentence for the page. */
+  description: z.string(),
+  /** Error rate in percent is evaluated only with at least this many requests in the window. */
+  errorRateMinRequests: z.number(),
+  /** Percent of the threshold at which Warning fires (Alert at 100). */
+  warningPercent: z.number(),
+  levelCooldownHours: z.number(),
+  testCooldownHours: z.number(),
+  maxRules: z.number(),
+});
+
+export const alertsListSchema = z.object({
+  rules: z.array(alertRuleSchema),
+  windows: alertWindowsSchema,
+});
+export type AlertsListDto = z.infer<typeof alertsListSchema>;
+
+export const deletedAlertRuleSchema = z.object({ id: z.string() });
+
+export const alertTestResultSchema = z.object({
+  /** The address the email went to (the account's). */
+  to: z.string(),
+  sentAt: z.string(),
+  /** When Test can be used again for this rule (ISO). */
+  nextTestAt: z.string(),
+});
+
+/** Alert rule routes; `API_ROUTES` (api-routes.ts) spreads these in. */
+export const ALERTS_ROUTES = {
+  listAlertRules: {
+    method: 'GET',
+    path: '/api/alerts',
+    auth: 'jwt',
+    response: alertsListSchema,
+  },
+  createAlertRule: {
+    method: 'POST',
+    path: '/api/alerts',
+    auth: 'jwt',
+    status: 201,
+    request: createAlertRuleSchema,
+    response: alertRuleSchema,
+  },
+  updateAlertRule: {
+    method: 'PATCH',
+    path: '/api/alerts/{id}',
+    auth: 'jwt',
+    request: updateAlertRuleSchema,
+    response: alertRuleSchema,
+  },
+  deleteAlertRule: {
+    method: 'DELETE',
+    path: '/api/alerts/{id}',
+    auth: 'jwt',
+    response: deletedAlertRuleSchema,
+  },
+  testAlertRule: {
+    method: 'POST',
+    path: '/api/alerts/{id}/test',
+    auth: 'jwt',
+    response: alertTestResultSchema,
+  },
+} as const satisfies Record<string, ApiRoute>;

@@ -1,0 +1,214 @@
+import type { Currency } from '../accounts/account.ts';
+import { convertPicoUsd, type FxQuote } from '../currency/fx.ts';
+import { bucketStartMs, DAY_MS, HOUR_MS } from '../rollups/buckets.ts';
+import { histogramPercentile } from '../rollups/latency-histogram.ts';
+import { addCounts, EMPTY_COUNTS, type Rollup, type RollupCounts } from '../rollups/rollup.ts';
+import {
+  type AlertLevel,
+  type AlertState,
+  ERROR_RATE_MIN_REQUESTS,
+  WARNING_PERCENT,
+  WINDOW_HOURS,
+} from './alert-policy.ts';
+import type { AlertRule, AlertRuleSpec } from './alert-rule.ts';
+
+/** A half-open span of epoch ms `[fromMs, toMs)`. */
+export interface Span {
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/**
+ * The window of the non-budget types at `nowMs`: the previous UTC hour and the current one
+ * (whose rollup grows live), i.e. `[startOfHour(now) - 1 h, startOfHour(now) + 1 h)`.
+ */
+export function windowSpan(nowMs: number): Span {
+  const hour = bucketStartMs(nowMs, 'hour');
+  return { fromMs: hour - (WINDOW_HOURS - 1) * HOUR_MS, toMs: hour + HOUR_MS };
+}
+
+/** Start of the UTC calendar month holding `nowMs`. */
+export function monthStartMs(nowMs: number): number {
+  const now = new Date(nowMs);
+  return Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
+}
+
+/**
+ * Where a budget starts summing: the UTC month start, the rule's creation, or `since`; snapped
+ * down to its UTC hour (rollups are hourly: the hour holding the start counts whole).
+ */
+export function budgetStartMs(
+  rule: Pick<AlertRule, 'period' | 'createdAt'>,
+  nowMs: number,
+): number {
+  const period = rule.period ?? { kind: 'month' };
+  const start =
+    period.kind === 'month'
+      ? monthStartMs(nowMs)
+      : period.kind === 'since_creation'
+        ? Date.parse(rule.createdAt)
+        : Date.parse(period.since);
+  return bucketStartMs(Math.min(start, nowMs), 'hour');
+}
+
+/**
+ * The rollup reads covering `[startMs, now]` at the least cost: hourly items up to the first UTC
+ * midnight, daily items for the whole days from there (the current day's grows live).
+ */
+export function budgetReads(startMs: number, nowMs: number): { hourly?: Span; daily?: Span } {
+  const firstMidnight = Math.ceil(startMs / DAY_MS) * DAY_MS;
+  const end = bucketStartMs(nowMs, 'hour') + HOUR_MS;
+  if (firstMidnight >= end) return { hourly: { fromMs: startMs, toMs: end } };
+  return {
+    ...(firstMidnight > startMs ? { hourly: { fromMs: startMs, toMs: firstMidnight } } : {}),
+    daily: { fromMs: firstMidnight, toMs: bucketStartMs(nowMs, 'day') + DAY_MS },
+  };
+}
+
+/** What one evaluation of a rule found. */
+export interface Measurement {
+  /** The measured figure, formatted for people (`12.34` in the currency, `7.5%`, `812 ms`). */
+  readonly figure: string;
+  /** The threshold, formatted the same way. */
+  readonly thresholdText: string;
+  /** The levels reached, in order (`warning` before `alert`). */
+  readonly levels: readonly AlertLevel[];
+  /** Why no level could be judged (too few requests for a rate, no latency sample). */
+  readonly skipped?: 'too_few_requests' | 'no_requests';
+}
+
+/** The money an account's budgets are in, and the rate that converts to it. */
+export interface AlertMoney {
+  readonly currency: Currency;
+  readonly quote: FxQuote;
+}
+
+/** Whether `numerator / denominator` reaches `percent`% of `threshold` (exact for integers). */
+function reaches(numerator: number, denominator: number, threshold: number, percent: number) {
+  return numerator * 100 >= threshold * percent * denominator;
+}
+
+function levelsOf(numerator: number, denominator: number, threshold: number): AlertLevel[] {
+  const levels: AlertLevel[] = [];
+  if (reaches(numerator, denominator, threshold, WARNING_PERCENT)) levels.push('warning');
+  if (reaches(numerator, denominator, threshold, 100)) levels.push('alert');
+  return levels;
+}
+
+/** The rollups in the rule's provider scope, summed. */
+export function scopedCounts(
+  rule: Pick<AlertRuleSpec, 'providers'>,
+  rollups: readonly Rollup[],
+): RollupCounts {
+  const providers = rule.providers;
+  let total = EMPTY_COUNTS;
+  for (const rollup of rollups) {
+    if (providers === undefined || providers.includes(rollup.provider)) {
+      total = addCounts(total, rollup);
+    }
+  }
+  return total;
+}
+
+/** Micro-units as a 2-decimal string, rounded half up (display only). */
+function microsToCents(micros: bigint): string {
+  const cents = (micros + 5_000n) / 10_000n;
+  const text = cents.toString().padStart(3, '0');
+  return `${text.slice(0, -2)}.${text.slice(-2)}`;
+}
+
+/** A 2-decimal money threshold in micro-units, exactly (the API allows 2 decimals). */
+export function thresholdMicros(threshold: number): bigint {
+  return BigInt(Math.round(threshold * 100)) * 10_000n;
+}
+
+/**
+ * Measures a rule over rollups already limited to its span (budget: its period; the others:
+ * {@link windowSpan}). Budgets compare in micro-units of the account's currency, converted
+ * exactly from picodollars with the quote given (the Dashboard's).
+ */
+export function measureRule(
+  rule: AlertRuleSpec,
+  rollups: readonly Rollup[],
+  money: AlertMoney,
+): Measurement {
+  const counts = scopedCounts(rule, rollups);
+  switch (rule.type) {
+    case 'budget': {
+      const spent = BigInt(
+        convertPicoUsd(counts.costPicoUsd, money.currency, money.quote).replace('.', ''),
+      );
+      const limit = thresholdMicros(rule.threshold);
+      const levels: AlertLevel[] = [];
+      if (spent * 100n >= limit * BigInt(WARNING_PERCENT)) levels.push('warning');
+      if (spent >= limit) levels.push('alert');
+      return {
+        figure: `${microsToCents(spent)} ${money.currency}`,
+        thresholdText: `${microsToCents(limit)} ${money.currency}`,
+        levels,
+      };
+    }
+    case 'error_rate': {
+      if (rule.unit === 'count') {
+        return {
+          figure: `${counts.errors} errors`,
+          thresholdText: `${rule.threshold} errors`,
+          levels: levelsOf(counts.errors, 1, rule.threshold),
+        };
+      }
+      const figure =
+        counts.requests === 0
+          ? '0%'
+          : `${(Math.round((counts.errors * 1000) / counts.requests) / 10).toString()}% (${counts.errors} of ${counts.requests} requests)`;
+      if (counts.requests < ERROR_RATE_MIN_REQUESTS) {
+        return {
+          figure,
+          thresholdText: `${rule.threshold}%`,
+          levels: [],
+          skipped: 'too_few_requests',
+        };
+      }
+      return {
+        figure,
+        thresholdText: `${rule.threshold}%`,
+        levels: levelsOf(counts.errors * 100, counts.requests, rule.threshold),
+      };
+    }
+    case 'latency_p95': {
+      const p95 = histogramPercentile(counts.latencyHistogram, 0.95);
+      if (p95 === null) {
+        return {
+          figure: 'no requests',
+          thresholdText: `${rule.threshold} ms`,
+          levels: [],
+          skipped: 'no_requests',
+        };
+      }
+      return {
+        figure: `${Math.round(p95)} ms`,
+        thresholdText: `${rule.threshold} ms`,
+        levels: levelsOf(p95, 1, rule.threshold),
+      };
+    }
+    case 'request_volume':
+      return {
+        figure: `${counts.requests} requests`,
+        thresholdText: `${rule.threshold} requests`,
+        levels: levelsOf(counts.requests, 1, rule.threshold),
+      };
+  }
+}
+
+/** The state a measurement puts a rule in. */
+export function stateOf(measurement: Measurement): Exclude<AlertState, 'paused'> {
+  return measurement.levels.includes('alert')
+    ? 'alert'
+    : measurement.levels.includes('warning')
+      ? 'warning'
+      : 'ok';
+}
+
+/** Whether a level's cooldown since `lastFiredIso` is over at `nowMs`. */
+export function cooldownOver(lastFiredIso: string | undefined, nowMs: number, cooldownMs: number) {
+  return lastFiredIso === undefined || Date.parse(lastFiredIso) + cooldownMs <= nowMs;
+}

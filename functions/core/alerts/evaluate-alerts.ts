@@ -1,0 +1,271 @@
+import type { Account } from '../accounts/account.ts';
+import { planLimitsOf } from '../billing/billing-state.ts';
+import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
+import type { AccountStore } from '../ports/account-store.ts';
+import type { AlertRuleStore } from '../ports/alert-rule-store.ts';
+import type { Clock } from '../ports/clock.ts';
+import type { FxRateStore } from '../ports/fx-rate-store.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { Mailer } from '../ports/mailer.ts';
+import type { Random } from '../ports/random.ts';
+import type { RollupStore } from '../ports/rollup-store.ts';
+import { HOUR_MS } from '../rollups/buckets.ts';
+import type { Rollup } from '../rollups/rollup.ts';
+import { alertEmail, periodText } from './alert-email.ts';
+import {
+  type AlertMoney,
+  budgetReads,
+  budgetStartMs,
+  cooldownOver,
+  type Measurement,
+  measureRule,
+  type Span,
+  stateOf,
+  windowSpan,
+} from './alert-evaluation.ts';
+import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
+import type { AlertRule } from './alert-rule.ts';
+
+/**
+ * Whether the account's plan includes alert rules at `nowMs`. The one place that decides it; the
+ * plan follows Stripe (`effectivePlan`: a canceled Pro period ends at its end).
+ */
+export function alertRulesAllowed(
+  account: Pick<Account, 'plan' | 'billing'>,
+  nowMs: number,
+): boolean {
+  return planLimitsOf(account, nowMs).alertRules;
+}
+
+export const LEVEL_COOLDOWN_MS = LEVEL_COOLDOWN_HOURS * HOUR_MS;
+/** A claim older than this is abandoned (the evaluator died between claim and confirm). */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+
+export interface AlertMeasureDeps {
+  readonly rollups: Pick<RollupStore, 'query'>;
+}
+
+/** A rule's measurement now, and the span it covers. */
+export async function measureNow(
+  deps: AlertMeasureDeps,
+  rule: AlertRule,
+  money: AlertMoney,
+  nowMs: number,
+): Promise<{ measurement: Measurement; span: Span }> {
+  if (rule.type !== 'budget') {
+    const span = windowSpan(nowMs);
+    const rollups = await deps.rollups.query(rule.accountId, 'hour', span.fromMs, span.toMs);
+    return {
+      measurement: measureRule(rule, rollups, money),
+      span: { fromMs: span.fromMs, toMs: nowMs },
+    };
+  }
+  const startMs = budgetStartMs(rule, nowMs);
+  const reads = budgetReads(startMs, nowMs);
+  const [hourly, daily] = await Promise.all([
+    reads.hourly
+      ? deps.rollups.query(rule.accountId, 'hour', reads.hourly.fromMs, reads.hourly.toMs)
+      : [],
+    reads.daily
+      ? deps.rollups.query(rule.accountId, 'day', reads.daily.fromMs, reads.daily.toMs)
+      : [],
+  ]);
+  const rollups: Rollup[] = [...hourly, ...daily];
+  return { measurement: measureRule(rule, rollups, money), span: { fromMs: startMs, toMs: nowMs } };
+}
+
+export interface EvaluateAlertsDeps extends AlertMeasureDeps {
+  readonly rules: AlertRuleStore;
+  readonly accounts: Pick<AccountStore, 'getAccount'>;
+  readonly fxRates: FxRateStore;
+  readonly mailer: Mailer;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger: Logger;
+  /** The Dashboard's base URL, for links in emails. */
+  readonly dashboardUrl: string;
+}
+
+export interface EvaluateAlertsOptions {
+  /** Rules read per page. @default 100 */
+  readonly pageSize?: number;
+  /** Most rules one run evaluates; the next run continues where this one stopped. @default 2000 */
+  readonly maxRules?: number;
+  /** Stop starting new pages after this long (ms). @default 40_000 */
+  readonly budgetMs?: number;
+}
+
+export interface EvaluateAlertsReport {
+  readonly rules: number;
+  readonly accounts: number;
+  readonly emailsSent: number;
+  /** Accounts or rules whose evaluation threw (each isolated; the others ran). */
+  readonly failures: number;
+  /** Sends that failed (their claims released: the next run retries). */
+  readonly sendFailures: number;
+  /** True when the run stopped at its bound and saved a cursor for the next. */
+  readonly truncated: boolean;
+}
+
+function token(random: Random): string {
+  return [...random.bytes(12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+}
+
+/**
+ * One run of the evaluator: pages through the active rules (all accounts, bounded per run, the
+ * rest continues next run from a saved cursor), groups them by account, and for each rule
+ * measures, records a changed state and emails each level reached whose 24 h cooldown is over.
+ * Emailing a level is claim (conditional write) -> send -> confirm; a failed send releases the
+ * claim so the level stays unfired and the next run retries. Each account runs in isolation.
+ */
+export async function evaluateAlerts(
+  deps: EvaluateAlertsDeps,
+  options: EvaluateAlertsOptions = {},
+): Promise<EvaluateAlertsReport> {
+  const pageSize = options.pageSize ?? 100;
+  const maxRules = options.maxRules ?? 2000;
+  const budgetMs = options.budgetMs ?? 40_000;
+  const startedMs = deps.clock.nowMs();
+  const quote = await currentFxQuote(deps.fxRates);
+  let after = await deps.rules.loadSweepCursor();
+  const report = {
+    rules: 0,
+    accounts: 0,
+    emailsSent: 0,
+    failures: 0,
+    sendFailures: 0,
+    truncated: false,
+  };
+  for (;;) {
+    const page = await deps.rules.listActive({
+      ...(after === undefined ? {} : { after }),
+      limit: Math.min(pageSize, maxRules - report.rules),
+    });
+    const byAccount = new Map<string, AlertRule[]>();
+    for (const rule of page.rules) {
+      const list = byAccount.get(rule.accountId);
+      if (list === undefined) byAccount.set(rule.accountId, [rule]);
+      else list.push(rule);
+    }
+    for (const [accountId, rules] of byAccount) {
+      report.accounts += 1;
+      report.rules += rules.length;
+      try {
+        await evaluateAccount(deps, accountId, rules, quote, report);
+      } catch (error) {
+        report.failures += 1;
+        deps.logger.error('alert evaluation failed for an account', {
+          accountId,
+          error: errorText(error),
+        });
+      }
+    }
+    after = page.next;
+    if (after === undefined) break;
+    if (report.rules >= maxRules || deps.clock.nowMs() - startedMs >= budgetMs) {
+      report.truncated = true;
+      break;
+    }
+  }
+  await deps.rules.saveSweepCursor(report.truncated ? after : undefined);
+  return report;
+}
+
+async function evaluateAccount(
+  deps: EvaluateAlertsDeps,
+  accountId: string,
+  rules: readonly AlertRule[],
+  quote: AlertMoney['quote'],
+  report: { emailsSent: number; failures: number; sendFailures: number },
+): Promise<void> {
+  const account = await deps.accounts.getAccount(accountId);
+  // A downgraded or deleted account keeps its rules but is not evaluated.
+  if (account === undefined || !alertRulesAllowed(account, deps.clock.nowMs())) return;
+  const money: AlertMoney = { currency: account.currency, quote };
+  for (const rule of rules) {
+    try {
+      await evaluateRule(deps, account, rule, money, report);
+    } catch (error) {
+      report.failures += 1;
+      deps.logger.error('alert rule evaluation failed', {
+        accountId,
+        ruleId: rule.ruleId,
+        error: errorText(error),
+      });
+    }
+  }
+}
+
+async function evaluateRule(
+  deps: EvaluateAlertsDeps,
+  account: Account,
+  rule: AlertRule,
+  money: AlertMoney,
+  report: { emailsSent: number; sendFailures: number },
+): Promise<void> {
+  const nowMs = deps.clock.nowMs();
+  const { measurement, span } = await measureNow(deps, rule, money, nowMs);
+  const state = stateOf(measurement);
+  if (state !== rule.state) await deps.rules.setState(rule.accountId, rule.ruleId, state);
+  for (const level of measurement.levels) {
+    if (!cooldownOver(rule.lastFired[level], nowMs, LEVEL_COOLDOWN_MS)) continue;
+    const sent = await fireLevel(deps, account, rule, level, measurement, span, nowMs);
+    if (sent === 'sent') report.emailsSent += 1;
+    if (sent === 'failed') report.sendFailures += 1;
+  }
+}
+
+async function fireLevel(
+  deps: EvaluateAlertsDeps,
+  account: Account,
+  rule: AlertRule,
+  level: AlertLevel,
+  measurement: Measurement,
+  span: Span,
+  nowMs: number,
+): Promise<'sent' | 'skipped' | 'failed'> {
+  const claim = token(deps.random);
+  const claimed = await deps.rules.claimLevel(rule.accountId, rule.ruleId, level, {
+    nowMs,
+    cooldownMs: LEVEL_COOLDOWN_MS,
+    leaseMs: CLAIM_LEASE_MS,
+    token: claim,
+  });
+  if (!claimed) return 'skipped';
+  try {
+    await deps.mailer.send(
+      alertEmail({
+        to: account.email,
+        rule,
+        level,
+        figure: measurement.figure,
+        thresholdText: measurement.thresholdText,
+        periodText: periodText(span),
+        span,
+        dashboardUrl: deps.dashboardUrl,
+      }),
+    );
+  } catch (error) {
+    deps.logger.warn('alert email failed; the next run retries', {
+      accountId: rule.accountId,
+      ruleId: rule.ruleId,
+      level,
+      error: errorText(error),
+    });
+    await deps.rules.releaseLevel(rule.accountId, rule.ruleId, level, claim);
+    return 'failed';
+  }
+  await deps.rules.confirmLevel(
+    rule.accountId,
+    rule.ruleId,
+    level,
+    claim,
+    new Date(nowMs).toISOString(),
+  );
+  deps.logger.info('alert email sent', { accountId: rule.accountId, ruleId: rule.ruleId, level });
+  return 'sent';
+}

@@ -1,0 +1,70 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { SesMailer } from '#adapters/ses/ses-mailer.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { Mailer } from '#core/ports/mailer.ts';
+import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
+
+/** How alert emails go out: SES (`region`, optional `endpoint` for aws-ses-v2-local), or a mailer. */
+export type AlertMailConfig =
+  | { readonly region: string; readonly endpoint?: string; readonly sender: string }
+  | { readonly mailer: Mailer };
+
+/** Builds the SES mailer (or passes a given one through). Shared with the dashboard API. */
+export function alertMailer(config: AlertMailConfig): Mailer {
+  if ('mailer' in config) return config.mailer;
+  return new SesMailer({
+    client: new SESv2Client({
+      region: config.region,
+      ...(config.endpoint === undefined
+        ? {}
+        : {
+            endpoint: config.endpoint,
+            // aws-ses-v2-local accepts any credentials.
+            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+          }),
+    }),
+    from: config.sender,
+  });
+}
+
+/** What the alert evaluator needs that differs between runtimes. */
+export interface AlertsRuntimeConfig {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly accountsTable: string;
+  readonly usageTable: string;
+  readonly fxRatesTable: string;
+  readonly mail: AlertMailConfig;
+  /** The Dashboard's base URL, for links in emails. */
+  readonly dashboardUrl: string;
+  readonly logger: Logger;
+  readonly options?: EvaluateAlertsOptions;
+  /** @default - the system clock */
+  readonly clock?: Clock;
+}
+
+/** The alert evaluator's graph. Shared by the Lambda root and the local scheduler. */
+export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps {
+  const clock = config.clock ?? new SystemClock();
+  const client = config.documentClient;
+  return {
+    rules: new DynamoAlertRuleStore({ client, tableName: config.accountsTable }),
+    accounts: new DynamoAccountStore({ client, tableName: config.accountsTable }),
+    rollups: new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
+    fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
+    mailer: alertMailer(config.mail),
+    clock,
+    random: new CryptoRandom(),
+    logger: config.logger,
+    dashboardUrl: config.dashboardUrl,
+    ...(config.options === undefined ? {} : { options: config.options }),
+  };
+}

@@ -1,0 +1,237 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import {
+  expectResponseOf,
+  type SettingsStack,
+  startSettingsStack,
+  type TestUser,
+} from '../support/dashboard-api-stack.ts';
+
+interface StoredEmail {
+  readonly subject: string;
+  readonly destination: { readonly to: readonly string[] };
+  readonly body: { readonly text?: string; readonly html?: string };
+}
+
+let stack: SettingsStack;
+
+beforeAll(async () => {
+  stack = await startSettingsStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function accountId(user: TestUser): Promise<string> {
+  const me = await stack.api('/api/me', { as: user });
+  return me.json.accountId;
+}
+
+async function proUser(label: string): Promise<TestUser & { accountId: string }> {
+  const user = await stack.signUp(label);
+  const id = await accountId(user);
+  await new DynamoAccountStore({
+    client: stack.metrion.data.documentClient,
+    tableName: stack.metrion.data.accountsTable,
+  }).updateProfile(id, { plan: 'pro' });
+  return { ...user, accountId: id };
+}
+
+async function emailsTo(address: string): Promise<StoredEmail[]> {
+  const store = await (await fetch(`${stack.metrion.sesEndpoint}/store`)).json();
+  return (store.emails as StoredEmail[]).filter((email) => email.destination.to.includes(address));
+}
+
+const budgetRule = { type: 'budget', threshold: 1, name: 'Monthly OpenAI budget' };
+
+describe('Alerts API', () => {
+  it('answers 403 with an upgrade hint on every route for a Free account', async () => {
+    const free = await stack.signUp('free');
+    await accountId(free);
+    const calls: [string, string][] = [
+      ['GET', '/api/alerts'],
+      ['POST', '/api/alerts'],
+      ['PATCH', '/api/alerts/rule_x'],
+      ['DELETE', '/api/alerts/rule_x'],
+      ['POST', '/api/alerts/rule_x/test'],
+    ];
+    for (const [method, path] of calls) {
+      const body =
+        method === 'GET' || method === 'DELETE' || path.endsWith('/test')
+          ? undefined
+          : method === 'PATCH'
+            ? { paused: true }
+            : budgetRule;
+      const answer = await stack.api(path, { method, as: free, ...(body ? { body } : {}) });
+      expect(answer.status, `${method} ${path}`).toBe(403);
+      expect(answer.json.error.code).toBe('plan_required');
+      expect(answer.json.error.message).toMatch(/Upgrade/);
+    }
+  });
+
+  it('creates (201), lists with windows, edits, pauses, and deletes a rule', async () => {
+    const alice = await proUser('alice-crud');
+    const created = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({
+      type: 'budget',
+      threshold: 1,
+      currency: 'USD',
+      period: { kind: 'month' },
+      paused: false,
+      state: 'ok',
+      lastFired: {},
+    });
+    const list = await stack.api('/api/alerts', { as: alice });
+    expectResponseOf('listAlertRules', list);
+    expect(list.json.rules).toHaveLength(1);
+    expect(list.json.windows).toMatchObject({
+      minMinutes: 60,
+      maxMinutes: 120,
+      errorRateMinRequests: 20,
+    });
+
+    const id = created.json.id;
+    const paused = await stack.api(`/api/alerts/${id}`, {
+      method: 'PATCH',
+      as: alice,
+      body: { paused: true, threshold: 2.5 },
+    });
+    expectResponseOf('updateAlertRule', paused);
+    expect(paused.json).toMatchObject({ paused: true, state: 'paused', threshold: 2.5 });
+    const bad = await stack.api(`/api/alerts/${id}`, {
+      method: 'PATCH',
+      as: alice,
+      body: { threshold: 2.555 },
+    });
+    expect(bad.status).toBe(400);
+    const deleted = await stack.api(`/api/alerts/${id}`, { method: 'DELETE', as: alice });
+    expect(deleted.json).toEqual({ id });
+    expect((await stack.api('/api/alerts', { as: alice })).json.rules).toHaveLength(0);
+  });
+
+  it('validates thresholds by type', async () => {
+    const alice = await proUser('alice-validate');
+    for (const body of [
+      { type: 'error_rate', unit: 'percent', threshold: 101 },
+      { type: 'error_rate', unit: 'count', threshold: 2.5 },
+      { type: 'budget', threshold: 0 },
+      { type: 'latency_p95', threshold: -1 },
+      { type: 'request_volume', threshold: 10, period: { kind: 'month' } },
+    ]) {
+      const answer = await stack.api('/api/alerts', { method: 'POST', as: alice, body });
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+    }
+  });
+
+  it("keeps each account's rules its own: Bob gets 404 for Alice's rule on every route", async () => {
+    const alice = await proUser('alice-iso');
+    const bob = await proUser('bob-iso');
+    const rule = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
+    const path = `/api/alerts/${rule.json.id}`;
+    expect((await stack.api('/api/alerts', { as: bob })).json.rules).toEqual([]);
+    expect(
+      (await stack.api(path, { method: 'PATCH', as: bob, body: { paused: true } })).status,
+    ).toBe(404);
+    expect((await stack.api(path, { method: 'DELETE', as: bob })).status).toBe(404);
+    expect((await stack.api(`${path}/test`, { method: 'POST', as: bob })).status).toBe(404);
+    const still = await stack.api('/api/alerts', { as: alice });
+    expect(still.json.rules).toMatchObject([{ id: rule.json.id, paused: false }]);
+  });
+
+  it('Test sends a real email now, then 429 with Retry-After within 12 h', async () => {
+    const alice = await proUser('alice-test');
+    const rule = await stack.api('/api/alerts', {
+      method: 'POST',
+      as: alice,
+      body: { type: 'error_rate', unit: 'percent', threshold: 5 },
+    });
+    const first = await stack.api(`/api/alerts/${rule.json.id}/test`, {
+      method: 'POST',
+      as: alice,
+    });
+    expectResponseOf('testAlertRule', first);
+    const emails = await emailsTo(alice.email);
+    expect(emails).toHaveLength(1);
+    expect(emails[0]?.subject).toMatch(/Test/);
+    expect(emails[0]?.body.text).toMatch(/Open the Dashboard: http/);
+    const second = await stack.api(`/api/alerts/${rule.json.id}/test`, {
+      method: 'POST',
+      as: alice,
+    });
+    expect(second.status).toBe(429);
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(11 * 3600);
+    expect(await emailsTo(alice.email)).toHaveLength(1);
+  });
+
+  it('rejects a 51st rule with 409 rule_limit', async () => {
+    const alice = await proUser('alice-limit');
+    for (let i = 0; i < 50; i += 1) {
+      const answer = await stack.api('/api/alerts', {
+        method: 'POST',
+        as: alice,
+        body: { type: 'request_volume', threshold: 100 + i },
+      });
+      expect(answer.status).toBe(201);
+    }
+    const over = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
+    expect(over.status).toBe(409);
+    expect(over.json.error.code).toBe('rule_limit');
+  });
+});
+
+describe('Alert evaluation through the proxy', () => {
+  it('emails exactly one Warning and one Alert as the openai client spends past a budget, and none more', async () => {
+    const alice = await proUser('alice-budget');
+    await stack.api('/api/settings/providers/openai', {
+      method: 'PUT',
+      as: alice,
+      body: { key: FAKE_OPENAI_API_KEY },
+    });
+    const key = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      maxRetries: 0,
+    });
+    const rule = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
+    expect(rule.status).toBe(201);
+
+    const spend = async (inputTokens: number, outputTokens: number) => {
+      stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens, outputTokens } });
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    };
+    const evaluateUntil = async (count: number) => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        await stack.metrion.jobs.evaluateAlerts();
+        if ((await emailsTo(alice.email)).length >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+
+    // gpt-4o-mini: $0.15 per M input, $0.60 per M output. 0.15 + 0.8000004 = $0.9500004 (95%).
+    await spend(1_000_000, 1_333_334);
+    await evaluateUntil(1);
+    // + 0.06 = $1.0100004 (101%).
+    await spend(400_000, 0);
+    await evaluateUntil(2);
+    for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
+
+    const emails = await emailsTo(alice.email);
+    expect(emails.map((email) => email.subject)).toEqual([
+      '[Metrion] Warning: Monthly OpenAI budget reached 90% of its threshold',
+      '[Metrion] Alert: Monthly OpenAI budget reached its threshold',
+    ]);
+    expect(emails[1]?.body.text).toContain('Current value: 1.01 USD');
+    expect(emails[1]?.body.text).toContain('Threshold: 1.00 USD');
+    expect(emails[1]?.body.html).toContain('Open the Dashboard');
+    const listed = await stack.api('/api/alerts', { as: alice });
+    expect(listed.json.rules[0]).toMatchObject({ state: 'alert' });
+    expect(Object.keys(listed.json.rules[0].lastFired).sort()).toEqual(['alert', 'warning']);
+  });
+});
