@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#contracts/api-routes.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { DashboardApiService } from './constructs/dashboard-api-service.ts';
@@ -41,6 +42,7 @@ export class MetrionStack extends Stack {
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
+  public readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
     super(scope, id, props);
@@ -74,6 +76,21 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
+    this.alerts = new Alerts(this, 'Alerts', {
+      data: this.data,
+      sender: config.alerts.sender,
+      dashboardUrl: config.alerts.dashboardUrl,
+      logRetention,
+      retainLogs,
+    });
+    // Test emails from the dashboard API: the same identity and variables.
+    Alerts.grantSend(
+      this.dashboardApi.function,
+      this.alerts.identity,
+      config.alerts.sender.split('@')[1] ?? config.alerts.sender,
+      config.alerts.sender,
+      config.alerts.dashboardUrl,
+    );
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
       data: this.data,
@@ -91,6 +108,7 @@ export class MetrionStack extends Stack {
       proxyFunction: this.proxy.function,
       alarmEmail: config.alarmEmail,
     });
+    this.monitoring.notify(this.alerts.errorsAlarm);
     this.dashboard = new DashboardSite(this, 'Dashboard', {
       restApi: this.api.restApi,
       assetsPath: DASHBOARD_BUILD_DIR,

@@ -43,6 +43,11 @@ export const environmentConfigSchema = z.strictObject({
    * registry default. Never set in prod unless the provider itself moved.
    */
   upstreamOrigins: z.partialRecord(z.enum(PROVIDER_IDS), originSchema).optional(),
+  /** Alert emails: the sender address (its domain becomes the SES identity) and the Dashboard URL for links. */
+  alerts: z.strictObject({
+    sender: z.email(),
+    dashboardUrl: originSchema,
+  }),
 });
 
 /** Everything that differs between environments. Constructs receive this, never CDK context. */

@@ -12,6 +12,7 @@ export const ENVIRONMENTS = {
     retainData: false,
     corsAllowedOrigins: ['http://localhost:4321'],
     logRetentionDays: 14,
+    alerts: { sender: 'alerts@dev.metrion.example', dashboardUrl: 'https://dev.metrion.example' },
   },
   prod: {
     envName: 'prod',
@@ -20,6 +21,7 @@ export const ENVIRONMENTS = {
     retainData: true,
     corsAllowedOrigins: [],
     logRetentionDays: 90,
+    alerts: { sender: 'alerts@metrion.example', dashboardUrl: 'https://app.metrion.example' },
   },
 } satisfies Record<string, EnvironmentConfig>;
 
