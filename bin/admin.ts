@@ -18,6 +18,7 @@ const { positionals, values } = parseArgs({
     provider: { type: 'string' },
     key: { type: 'string' },
     limit: { type: 'string' },
+    since: { type: 'string' },
   },
 });
 

@@ -6,6 +6,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
@@ -44,6 +45,7 @@ export class MetrionStack extends Stack {
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
+  public readonly alerts: Alerts;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
     super(scope, id, props);
@@ -77,12 +79,27 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
+    this.alerts = new Alerts(this, 'Alerts', {
+      data: this.data,
+      sender: config.alerts.sender,
+      dashboardUrl: config.dashboardUrl,
+      logRetention,
+      retainLogs,
+    });
+    // Test emails from the dashboard API: the same identity and variables.
+    Alerts.grantSend(
+      this.dashboardApi.function,
+      this.alerts.identity,
+      config.alerts.sender.split('@')[1] ?? config.alerts.sender,
+      config.alerts.sender,
+      config.dashboardUrl,
+    );
     this.billing = new Billing(this, 'Billing', {
       envName: config.envName,
       data: this.data,
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
-      dashboardUrl: config.billing.dashboardUrl,
+      dashboardUrl: config.dashboardUrl,
       logRetention,
       retainLogs,
     });
@@ -105,6 +122,7 @@ export class MetrionStack extends Stack {
       proxyFunction: this.proxy.function,
       alarmEmail: config.alarmEmail,
     });
+    this.monitoring.notify(this.alerts.errorsAlarm);
     this.dashboard = new DashboardSite(this, 'Dashboard', {
       restApi: this.api.restApi,
       assetsPath: DASHBOARD_BUILD_DIR,

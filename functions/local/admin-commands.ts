@@ -1,4 +1,10 @@
+import { DynamoRepriceStore } from '#adapters/dynamodb/dynamo-reprice-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import { repriceUsage } from '#core/pricing/reprice.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import type { LocalData } from './local-data.ts';
@@ -9,6 +15,8 @@ export interface AdminArgs {
   readonly options: Readonly<Record<string, string | undefined>>;
   /** Reads a secret from stdin when an option is `-` (keeps keys out of shell history). */
   readonly readStdin: () => Promise<string>;
+  /** Pins "now" (tests). @default - the system clock */
+  readonly clock?: Clock;
 }
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
@@ -18,7 +26,8 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   set-provider-key --account <id> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
   list-provider-keys --account <id>
   usage            --account <id> [--limit <n>]   (newest first)
-  unpriced         --account <id> [--limit <n>]   (models without a price in recent usage)`;
+  unpriced         --account <id> [--limit <n>]   (models without a price in recent usage)
+  reprice          --since <ISO date or time>      (re-price records priced by older price data)`;
 
 function required(options: AdminArgs['options'], name: string): string {
   const value = options[name];
@@ -137,6 +146,28 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
     case 'unpriced': {
       const limit = Number(options.limit ?? '1000');
       return unpricedTable(await data.usage.listRecent(required(options, 'account'), limit));
+    }
+    case 'reprice': {
+      const since = required(options, 'since');
+      const sinceMs = Date.parse(since);
+      if (Number.isNaN(sinceMs)) throw new AdminUsageError(`--since must be an ISO date: ${since}`);
+      const clock = args.clock ?? { nowMs: () => Date.now() };
+      const stores = { client: data.documentClient, tableName: data.usageTable, clock };
+      const report = await repriceUsage(
+        {
+          records: new DynamoRepriceStore(stores),
+          rollups: new DynamoRollupStore(stores),
+          clock,
+          logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
+        },
+        { sinceMs },
+      ).catch((error: unknown) => {
+        throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
+      });
+      return [
+        `Re-priced ${report.repriced} of ${report.considered} records priced by older price data (now ${PRICE_VERSION}).`,
+        `${report.costChanged} costs changed; ${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt.`,
+      ].join('\n');
     }
     default:
       throw new AdminUsageError(ADMIN_USAGE);

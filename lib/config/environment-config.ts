@@ -44,13 +44,21 @@ export const environmentConfigSchema = z.strictObject({
    */
   upstreamOrigins: z.partialRecord(z.enum(PROVIDER_IDS), originSchema).optional(),
   /**
-   * Billing (Stripe): the Pro plan's price in this environment's Stripe account (test-mode price
-   * outside prod) and the dashboard origin Checkout and the billing portal return to. The Stripe
-   * keys are not config: they live in the stack's Secrets Manager secrets (docs/billing.md).
+   * The dashboard's origin (`https://app.example.com`): links in alert emails, and where Stripe
+   * Checkout and the billing portal return.
+   */
+  dashboardUrl: originSchema,
+  /** Alert emails: the sender address (its domain becomes the SES identity). */
+  alerts: z.strictObject({
+    sender: z.email(),
+  }),
+  /**
+   * Billing (Stripe): the Pro plan's price in this environment's Stripe account (a test-mode
+   * price outside prod). The Stripe keys are not config: they live in the stack's Secrets
+   * Manager secrets (docs/billing.md).
    */
   billing: z.strictObject({
     stripeProPriceId: z.string().regex(/^price_\w+$/, 'a Stripe price id (price_…)'),
-    dashboardUrl: originSchema,
   }),
 });
 

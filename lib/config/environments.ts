@@ -13,10 +13,9 @@ export const ENVIRONMENTS = {
     retainData: false,
     corsAllowedOrigins: ['http://localhost:4321'],
     logRetentionDays: 14,
-    billing: {
-      stripeProPriceId: 'price_metrion_pro_dev_placeholder',
-      dashboardUrl: 'https://dev.metrion.example',
-    },
+    dashboardUrl: 'https://dev.metrion.example',
+    alerts: { sender: 'alerts@dev.metrion.example' },
+    billing: { stripeProPriceId: 'price_metrion_pro_dev_placeholder' },
   },
   prod: {
     envName: 'prod',
@@ -25,10 +24,9 @@ export const ENVIRONMENTS = {
     retainData: true,
     corsAllowedOrigins: [],
     logRetentionDays: 90,
-    billing: {
-      stripeProPriceId: 'price_metrion_pro_prod_placeholder',
-      dashboardUrl: 'https://app.metrion.example',
-    },
+    dashboardUrl: 'https://app.metrion.example',
+    alerts: { sender: 'alerts@metrion.example' },
+    billing: { stripeProPriceId: 'price_metrion_pro_prod_placeholder' },
   },
 } satisfies Record<string, EnvironmentConfig>;
 

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import {
+  ACTIVE_ALERT_RULES_INDEX,
   type IndexDefinition,
   type KeyAttribute,
   TABLES,
@@ -142,6 +143,24 @@ export class Data extends Construct {
   /** Stores the day's FX reference rates (PutItem only). */
   public grantFxRatesWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'fxRates', ['dynamodb:PutItem']);
+  }
+
+  /**
+   * Alert rules on the accounts table: read and update rule items and the evaluator cursor, read
+   * account profiles, and Query the sparse active-rules index (and nothing else of it).
+   */
+  public grantAlertRules(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.tables.accounts.tableArn}/index/${ACTIVE_ALERT_RULES_INDEX}`],
+    });
   }
 
   /** Conditional `ADD` counters for rate limits and quotas, and reading them back. */

@@ -49,9 +49,12 @@ export class Monitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     ];
-    for (const alarm of alarms) {
-      alarm.addAlarmAction(new actions.SnsAction(topic));
-      alarm.addOkAction(new actions.SnsAction(topic));
-    }
+    for (const alarm of alarms) this.notify(alarm);
+  }
+
+  /** Sends an alarm's state changes (alarm and OK) to the alarm topic. */
+  public notify(alarm: cloudwatch.Alarm): void {
+    alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
   }
 }

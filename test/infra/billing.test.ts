@@ -106,7 +106,7 @@ describe('Stripe webhook function', () => {
     );
     expect(variables[LAMBDA_ENV.stripeWebhookSecretArn]).toEqual({ Ref: webhookSecretId });
     expect(variables[LAMBDA_ENV.stripeProPriceId]).toBe(ENVIRONMENTS.dev.billing.stripeProPriceId);
-    expect(variables[LAMBDA_ENV.dashboardUrl]).toBe(ENVIRONMENTS.dev.billing.dashboardUrl);
+    expect(variables[LAMBDA_ENV.dashboardUrl]).toBe(ENVIRONMENTS.dev.dashboardUrl);
   });
 
   it('may read/write accounts and read its webhook secret, nothing else', () => {

@@ -210,6 +210,8 @@ describe('Settings role (least privilege)', () => {
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
+      // Test emails of alert rules, scoped to the alerts identity (test/infra/alerts.test.ts).
+      'ses:SendEmail',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
     ]);

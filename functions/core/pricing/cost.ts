@@ -1,15 +1,16 @@
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { TokenUsage } from '../usage/usage-record.ts';
-import { type ModelPrice, PRICE_TABLE_VERSION, PRICES } from './prices.ts';
-import { resolveModel } from './resolve-model.ts';
+import { type ModelEntry, periodAt, type Rate, type TokenPrices } from './price-table.ts';
+import { PRICE_VERSION } from './price-version.ts';
+import { modelEntry, resolveModel } from './resolve-model.ts';
 
 /** The price of one request. */
 export interface CostResult {
   /** Exact cost in pico-USD (10^-12 USD); `null` when the model has no price, never 0. */
   readonly costPicoUsd: bigint | null;
-  /** The base model id in PRICES the cost was computed with; absent when unpriced. */
+  /** The model id in the price data the cost was computed with; absent when unpriced. */
   readonly pricedAs?: string;
-  /** {@link PRICE_TABLE_VERSION} at the time of pricing. */
+  /** {@link PRICE_VERSION} at the time of pricing. */
   readonly priceVersion: string;
 }
 
@@ -19,37 +20,61 @@ export interface CostSum {
   readonly unpricedCount: number;
 }
 
-interface RatesPicoUsdPerToken {
-  readonly input: bigint;
-  readonly output: bigint;
-  readonly cacheRead: bigint;
-  readonly cacheWrite: bigint;
+/** A rate in pico-USD per token, with its context-length tiers (ascending `above`). */
+interface BigRate {
+  readonly base: bigint;
+  readonly tiers: readonly { readonly above: number; readonly price: bigint }[];
+}
+
+interface BigRates {
+  readonly input: BigRate;
+  readonly output: BigRate;
+  readonly cacheRead: BigRate;
+  readonly cacheWrite: BigRate;
 }
 
 // Micro-USD per million tokens is numerically pico-USD per token (10^-6 / 10^6 = 10^-12).
-function toRates(price: ModelPrice): RatesPicoUsdPerToken {
-  const input = BigInt(price.inputMicrosPerMTok);
+function toBigRate(rate: Rate): BigRate {
+  if (typeof rate === 'number') return { base: BigInt(rate), tiers: [] };
   return {
-    input,
-    output: BigInt(price.outputMicrosPerMTok),
-    cacheRead: BigInt(price.cacheReadMicrosPerMTok ?? price.inputMicrosPerMTok),
-    cacheWrite: BigInt(price.cacheWriteMicrosPerMTok ?? price.inputMicrosPerMTok),
+    base: BigInt(rate.base),
+    tiers: [...rate.tiers]
+      .sort((a, b) => a.above - b.above)
+      .map((tier) => ({ above: tier.above, price: BigInt(tier.price) })),
   };
 }
 
-function buildRates(provider: ProviderId): ReadonlyMap<string, RatesPicoUsdPerToken> {
-  const prices: Readonly<Record<string, ModelPrice>> = PRICES[provider];
-  return new Map(Object.entries(prices).map(([base, price]) => [base, toRates(price)]));
+/** A cache read or write price the data does not list is billed at the input price. */
+function toBigRates(prices: TokenPrices): BigRates {
+  const input = toBigRate(prices.input);
+  return {
+    input,
+    output: toBigRate(prices.output),
+    cacheRead: prices.cacheRead === undefined ? input : toBigRate(prices.cacheRead),
+    cacheWrite: prices.cacheWrite === undefined ? input : toBigRate(prices.cacheWrite),
+  };
 }
 
-/** Per provider: base id -> bigint rates (converted once, at load; computeCost is on the hot path). */
-const RATES = {
-  anthropic: buildRates('anthropic'),
-  openai: buildRates('openai'),
-  gemini: buildRates('gemini'),
-  mistral: buildRates('mistral'),
-  grok: buildRates('grok'),
-} as const satisfies Record<ProviderId, ReadonlyMap<string, RatesPicoUsdPerToken>>;
+/** Converted rates per price period, built on first use of a model (computeCost is hot). */
+const RATES = new WeakMap<object, BigRates | null>();
+
+function ratesFor(entry: ModelEntry, atMs: number): BigRates | null {
+  const period = periodAt(entry, atMs);
+  if (period === undefined || period.prices === null) return null;
+  let rates = RATES.get(period);
+  if (rates === undefined) {
+    rates = toBigRates(period.prices);
+    RATES.set(period, rates);
+  }
+  return rates;
+}
+
+/** The highest tier whose threshold the request's input exceeds, else the base price. */
+function rateAt(rate: BigRate, contextTokens: number): bigint {
+  let price = rate.base;
+  for (const tier of rate.tiers) if (contextTokens > tier.above) price = tier.price;
+  return price;
+}
 
 function tokenCount(usage: TokenUsage, field: keyof TokenUsage): bigint {
   const value = usage[field];
@@ -61,29 +86,44 @@ function tokenCount(usage: TokenUsage, field: keyof TokenUsage): bigint {
 
 /**
  * Prices one request exactly: each of the four DISJOINT token counts times its own rate, in
- * bigint pico-USD. A cache read or write price the table does not list falls back to the input
- * price. A model `resolveModel` cannot price yields `costPicoUsd: null` (unpriced), never 0.
+ * bigint pico-USD. The rates are those in force on the request's UTC day (price data can change
+ * a model's price from a date on) and of the context-length tier its input reaches: when
+ * uncached + cache-read + cache-write input tokens exceed a tier's threshold (Claude and Gemini
+ * Pro above 200k, GPT-5.4+ above 272k, ...), every token of that kind costs the tier's price. A
+ * cache read or write price the data does not list falls back to the input price. A model
+ * `resolveModel` cannot price, or one the data knows but does not price per token, yields
+ * `costPicoUsd: null` (unpriced), never 0.
  *
  * @param model The model id as returned by the provider, else as requested.
- * @throws RangeError when a token count is negative, fractional or above 2^53 - 1 (a parser bug).
+ * @param atMs When the request arrived (epoch ms): selects dated price periods.
+ * @throws RangeError when a token count is negative, fractional or above 2^53 - 1 (a parser bug),
+ *   or `atMs` is not a valid time.
  */
-export function computeCost(provider: ProviderId, model: string, usage: TokenUsage): CostResult {
+export function computeCost(
+  provider: ProviderId,
+  model: string,
+  usage: TokenUsage,
+  atMs: number,
+): CostResult {
   const input = tokenCount(usage, 'inputTokens');
   const output = tokenCount(usage, 'outputTokens');
   const cacheRead = tokenCount(usage, 'cacheReadTokens');
   const cacheWrite = tokenCount(usage, 'cacheWriteTokens');
+  if (!Number.isFinite(atMs)) throw new RangeError(`atMs must be a time, got ${atMs}`);
 
   const pricedAs = resolveModel(provider, model);
-  const rates = pricedAs === undefined ? undefined : RATES[provider].get(pricedAs);
-  if (pricedAs === undefined || rates === undefined) {
-    return { costPicoUsd: null, priceVersion: PRICE_TABLE_VERSION };
+  const entry = pricedAs === undefined ? undefined : modelEntry(provider, pricedAs);
+  const rates = entry === undefined ? null : ratesFor(entry, atMs);
+  if (pricedAs === undefined || rates === null) {
+    return { costPicoUsd: null, priceVersion: PRICE_VERSION };
   }
+  const context = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
   const costPicoUsd =
-    input * rates.input +
-    output * rates.output +
-    cacheRead * rates.cacheRead +
-    cacheWrite * rates.cacheWrite;
-  return { costPicoUsd, pricedAs, priceVersion: PRICE_TABLE_VERSION };
+    input * rateAt(rates.input, context) +
+    output * rateAt(rates.output, context) +
+    cacheRead * rateAt(rates.cacheRead, context) +
+    cacheWrite * rateAt(rates.cacheWrite, context);
+  return { costPicoUsd, pricedAs, priceVersion: PRICE_VERSION };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { ProviderId } from '../providers/provider-registry.ts';
 import { MAX_MODEL_ID_LENGTH } from '../usage/usage-record.ts';
-import { MODEL_ALIASES, PRICES } from './prices.ts';
+import { GENERATED_PRICES } from './generated-prices.ts';
+import { PRICE_OVERRIDES } from './price-overrides.ts';
+import { type ModelEntry, matchesRule } from './price-table.ts';
 
 /**
  * One trailing suffix that never changes the price: `-latest`, a date (`-20251001`,
@@ -11,83 +13,94 @@ import { MODEL_ALIASES, PRICES } from './prices.ts';
 const PRICE_NEUTRAL_SUFFIX =
   /-(?:latest|\d{8}|\d{4}-\d{2}-\d{2}|\d{3,4}|(?:preview|exp)(?:-\d{2}-\d{2}|-\d{2}-\d{4}|-\d{4})?)$/;
 
-/**
- * Segments that, after a known base id, name a variant with a different price or billing unit
- * (a cheaper tier, audio, images, search calls). Such an id stays unpriced rather than being
- * priced as its family: an unknown cost is shown as unknown, a wrong one is silently wrong.
- */
-const PRICE_CHANGING_SEGMENTS: ReadonlySet<string> = new Set([
-  'mini',
-  'nano',
-  'lite',
-  'flash',
-  'pro',
-  'fast',
-  'audio',
-  'realtime',
-  'tts',
-  'transcribe',
-  'image',
-  'search',
-  'research',
-  'embed',
-  'embedding',
-  'moderation',
-  'instruct',
-]);
+/** The package's own retry: a compact date `-20250514` written as `-2025-05-14`. */
+const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 
-function buildLookup(provider: ProviderId): ReadonlyMap<string, string> {
-  const lookup = new Map<string, string>();
-  for (const base of Object.keys(PRICES[provider])) lookup.set(base, base);
-  for (const [alias, base] of Object.entries(MODEL_ALIASES[provider])) lookup.set(alias, base);
-  return lookup;
+/** Resolved ids kept per process; cleared when full so caller-chosen ids cannot grow it. */
+const MEMO_LIMIT = 2_000;
+
+interface ProviderModels {
+  /** Override models first, then the package's models without the overridden ids, in order. */
+  readonly entries: readonly ModelEntry[];
+  readonly byId: ReadonlyMap<string, ModelEntry>;
+  readonly aliases: ReadonlyMap<string, string>;
+  readonly memo: Map<string, string | undefined>;
 }
 
-/** Per provider: every priced id and alias -> its base id in PRICES (built once, at load). */
-const LOOKUP = {
-  anthropic: buildLookup('anthropic'),
-  openai: buildLookup('openai'),
-  gemini: buildLookup('gemini'),
-  mistral: buildLookup('mistral'),
-  grok: buildLookup('grok'),
-} as const satisfies Record<ProviderId, ReadonlyMap<string, string>>;
-
-function isPriceNeutralVariant(remainder: string): boolean {
-  const segments = remainder.split('-');
-  if (/^\d{1,2}$/.test(segments[0] ?? '')) return false;
-  return !segments.some((segment) => PRICE_CHANGING_SEGMENTS.has(segment));
+function buildModels(provider: ProviderId): ProviderModels {
+  const overrides = PRICE_OVERRIDES[provider];
+  const overridden = new Set<string>(overrides.models.map((entry: ModelEntry) => entry.id));
+  const entries: readonly ModelEntry[] = [
+    ...overrides.models,
+    ...GENERATED_PRICES[provider].filter((entry) => !overridden.has(entry.id)),
+  ];
+  const aliases = new Map<string, string>();
+  for (const [alias, { target }] of Object.entries(overrides.aliases)) {
+    aliases.set(alias.toLowerCase(), target);
+  }
+  return {
+    entries,
+    byId: new Map(entries.map((entry) => [entry.id, entry])),
+    aliases,
+    memo: new Map(),
+  };
 }
 
-/**
- * Maps a model id as sent by the caller or returned by the provider to the base id it is priced
- * as in {@link PRICES}, or `undefined` when it has no price (unpriced).
- *
- * In order: an exact id or alias; a `models/` prefix (Gemini) dropped; price-neutral suffixes
- * stripped one at a time from the end (`-latest`, dates, snapshot numbers, `-preview-…`), checking
- * for an exact match after each; finally the LONGEST known id that is a prefix at a `-` boundary
- * (`gpt-4o-mini-search…` never falls to `gpt-4o`), unless the rest names a differently priced
- * variant (`-mini`, `-pro`, `-audio`, a new minor version…). Pure; case-insensitive.
- *
- * @example resolveModel('openai', 'gpt-4o-mini-2024-07-18') // 'gpt-4o-mini'
- * @example resolveModel('gemini', 'models/gemini-2.5-flash-preview-05-20') // 'gemini-2.5-flash'
- */
-export function resolveModel(provider: ProviderId, modelId: string): string | undefined {
-  const lookup = LOOKUP[provider];
-  if (modelId.length > MAX_MODEL_ID_LENGTH) return undefined;
-  let id = modelId.trim().toLowerCase();
-  if (id.startsWith('models/')) id = id.slice('models/'.length);
+/** Per provider: the models Metrion prices with (built once, at load). */
+const MODELS = {
+  anthropic: buildModels('anthropic'),
+  openai: buildModels('openai'),
+  gemini: buildModels('gemini'),
+  mistral: buildModels('mistral'),
+  grok: buildModels('grok'),
+} as const satisfies Record<ProviderId, ProviderModels>;
 
+/** The model entry (override or package) with this id, for pricing a resolved id. */
+export function modelEntry(provider: ProviderId, id: string): ModelEntry | undefined {
+  return MODELS[provider].byId.get(id);
+}
+
+function matchOnce(models: ProviderModels, id: string): string | undefined {
+  for (const entry of models.entries) if (matchesRule(entry.match, id)) return entry.id;
+  return models.aliases.get(id);
+}
+
+function resolveUncached(models: ProviderModels, lowered: string): string | undefined {
+  let id = lowered.startsWith('models/') ? lowered.slice('models/'.length) : lowered;
   for (;;) {
-    const exact = lookup.get(id);
-    if (exact !== undefined) return exact;
+    const matched = matchOnce(models, id);
+    if (matched !== undefined) return matched;
+    const dashedDate = id.replace(COMPACT_DATE, '-$1-$2-$3');
+    if (dashedDate !== id) {
+      const matchedDashed = matchOnce(models, dashedDate);
+      if (matchedDashed !== undefined) return matchedDashed;
+    }
     const stripped = id.replace(PRICE_NEUTRAL_SUFFIX, '');
-    if (stripped === id) break;
+    if (stripped === id) return undefined;
     id = stripped;
   }
+}
 
-  for (let end = id.lastIndexOf('-'); end > 0; end = id.lastIndexOf('-', end - 1)) {
-    const base = lookup.get(id.slice(0, end));
-    if (base !== undefined) return isPriceNeutralVariant(id.slice(end + 1)) ? base : undefined;
-  }
-  return undefined;
+/**
+ * Maps a model id as sent by the caller or returned by the provider to the id of the model it is
+ * priced as (see {@link modelEntry}), or `undefined` when it has no price (unpriced).
+ *
+ * In order, on the trimmed, lower-cased id without a `models/` prefix (Gemini): the match rules
+ * of the override models and then of `@pydantic/genai-prices` (first match wins, as in the
+ * package), the override aliases, the package's compact-date retry (`-20250514` as
+ * `-2025-05-14`); then price-neutral suffixes are stripped one at a time (`-latest`, dates,
+ * snapshot numbers, `-preview-…`) and the same is tried again. Pure apart from a bounded memo.
+ *
+ * @example resolveModel('openai', 'gpt-4o-mini-2024-07-18') // 'gpt-4o-mini'
+ * @example resolveModel('gemini', 'gemini-3-flash') // 'gemini-3-flash-preview' (override alias)
+ */
+export function resolveModel(provider: ProviderId, modelId: string): string | undefined {
+  if (modelId.length > MAX_MODEL_ID_LENGTH) return undefined;
+  const models = MODELS[provider];
+  const lowered = modelId.trim().toLowerCase();
+  if (models.memo.has(lowered)) return models.memo.get(lowered);
+  const resolved = resolveUncached(models, lowered);
+  if (models.memo.size >= MEMO_LIMIT) models.memo.clear();
+  models.memo.set(lowered, resolved);
+  return resolved;
 }

@@ -3,7 +3,7 @@ import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
 import { type CostResult, computeCost } from '../pricing/cost.ts';
-import { PRICE_TABLE_VERSION } from '../pricing/prices.ts';
+import { PRICE_VERSION } from '../pricing/price-version.ts';
 import { resolveModel } from '../pricing/resolve-model.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { ErrorSource, TokenUsage, UsageRecord } from '../usage/usage-record.ts';
@@ -39,11 +39,16 @@ const MAX_ERROR_MESSAGE_LENGTH = 500;
 const APPEND_ATTEMPTS = 3;
 
 /** A provider reporting impossible counts must not cost the record: it is kept, unpriced. */
-function priceOrUnpriced(provider: ProviderId, model: string, usage: TokenUsage): CostResult {
+function priceOrUnpriced(
+  provider: ProviderId,
+  model: string,
+  usage: TokenUsage,
+  atMs: number,
+): CostResult {
   try {
-    return computeCost(provider, model, usage);
+    return computeCost(provider, model, usage, atMs);
   } catch {
-    return { costPicoUsd: null, priceVersion: PRICE_TABLE_VERSION };
+    return { costPicoUsd: null, priceVersion: PRICE_VERSION };
   }
 }
 
@@ -52,7 +57,7 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = result.model ?? parsed.model;
-  const cost = priceOrUnpriced(parsed.provider, model, usage);
+  const cost = priceOrUnpriced(parsed.provider, model, usage, request.receivedAtMs);
   return {
     requestId: request.requestId,
     accountId: caller.account.accountId,

@@ -46,7 +46,10 @@ export interface UsageRecord extends TokenUsage {
   readonly errorMessage?: string;
   readonly totalTokens: number;
   readonly costPicoUsd: bigint | null;
-  /** Version of the price table that priced it. */
+  /**
+   * The price data that priced it, `genai-prices@<package version>+overrides@<n>` (older records:
+   * the hand-kept table's date). Never changed by a deploy; only `reprice` rewrites it.
+   */
   readonly priceVersion: string;
   /** End to end, from arrival to the last byte sent. */
   readonly latencyMs: number;

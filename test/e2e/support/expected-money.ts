@@ -1,18 +1,25 @@
-// What the pages should show for the traffic a test sent, computed here from the price table,
+// What the pages should show for the traffic a test sent, computed here from the price data,
 // the token counts the fake reported and the shipped fallback rate, in exact bigint arithmetic
 // (independent of the server's conversion code).
 import { FALLBACK_FX } from '#core/currency/fx.ts';
-import { PRICES } from '#core/pricing/prices.ts';
+import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
 
-/** Exact USD cost of one OpenAI request in pico-USD (micro-USD per MTok × tokens). */
+/**
+ * Exact USD cost of one OpenAI request in pico-USD (micro-USD per MTok × tokens), for a model
+ * with one flat price in the generated table, looked up by its id there.
+ */
 export function picoUsdOf(
-  model: keyof typeof PRICES.openai,
+  model: string,
   tokens: { readonly inputTokens: number; readonly outputTokens: number },
 ): bigint {
-  const price = PRICES.openai[model];
+  const entry = GENERATED_PRICES.openai.find(({ id }) => id === model);
+  const prices = entry?.periods.length === 1 ? entry.periods[0]?.prices : undefined;
+  if (!prices || typeof prices.input !== 'number' || typeof prices.output !== 'number') {
+    throw new Error(`${model} has no single flat price in the generated table`);
+  }
   return (
-    BigInt(tokens.inputTokens) * BigInt(price.inputMicrosPerMTok) +
-    BigInt(tokens.outputTokens) * BigInt(price.outputMicrosPerMTok)
+    BigInt(tokens.inputTokens) * BigInt(prices.input) +
+    BigInt(tokens.outputTokens) * BigInt(prices.output)
   );
 }
 

@@ -1,9 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeCost, sumCosts } from '#core/pricing/cost.ts';
-import { PRICE_TABLE_VERSION, PRICES } from '#core/pricing/prices.ts';
+import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
+import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { TokenUsage } from '#core/usage/usage-record.ts';
+
+const AT = Date.parse('2026-12-01T10:00:00Z');
 
 const usage = (counts: Partial<TokenUsage>): TokenUsage => ({
   inputTokens: 0,
@@ -19,11 +22,12 @@ describe('computeCost', () => {
       'openai',
       'gpt-4o-mini-2024-07-18',
       usage({ inputTokens: 1_000_000 }),
+      AT,
     );
     expect(result).toEqual({
       costPicoUsd: 150_000_000_000n,
       pricedAs: 'gpt-4o-mini',
-      priceVersion: PRICE_TABLE_VERSION,
+      priceVersion: PRICE_VERSION,
     });
   });
 
@@ -36,17 +40,18 @@ describe('computeCost', () => {
       cacheWriteTokens: 300,
     });
     // Act
-    const result = computeCost('anthropic', 'claude-sonnet-4-5-20250929', counts);
+    const result = computeCost('anthropic', 'claude-sonnet-4-5-20250929', counts, AT);
     // Assert: 3_000_000_000 + 7_500_000_000 + 600_000_000 + 1_125_000_000
     expect(result.costPicoUsd).toBe(12_225_000_000n);
     expect(result.pricedAs).toBe('claude-sonnet-4-5');
   });
 
-  it('prices a Gemini request with cached input and a models/ preview id', () => {
+  it('prices a Gemini request with cached input and a models/ id', () => {
     const result = computeCost(
       'gemini',
-      'models/gemini-2.5-flash-preview-05-20',
+      'models/gemini-2.5-flash',
       usage({ inputTokens: 12_345, outputTokens: 678, cacheReadTokens: 1000 }),
+      AT,
     );
     // 12_345 x 300_000 + 678 x 2_500_000 + 1000 x 30_000
     expect(result.costPicoUsd).toBe(5_428_500_000n);
@@ -54,10 +59,10 @@ describe('computeCost', () => {
 
   it('prices a snapshot with its own list price apart from its family', () => {
     const counts = usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 });
-    expect(computeCost('openai', 'gpt-4o-2024-05-13', counts).costPicoUsd).toBe(
+    expect(computeCost('openai', 'gpt-4o-2024-05-13', counts, AT).costPicoUsd).toBe(
       20_000_000_000_000n,
     );
-    expect(computeCost('openai', 'gpt-4o-2024-08-06', counts).costPicoUsd).toBe(
+    expect(computeCost('openai', 'gpt-4o-2024-08-06', counts, AT).costPicoUsd).toBe(
       12_500_000_000_000n,
     );
   });
@@ -65,20 +70,20 @@ describe('computeCost', () => {
   it('falls back to the input price for cache counts without a cache price', () => {
     const cacheOnly = usage({ cacheReadTokens: 100, cacheWriteTokens: 10 });
     // Mistral lists no cache prices: 110 x $2 per MTok.
-    expect(computeCost('mistral', 'mistral-large-latest', cacheOnly).costPicoUsd).toBe(
+    expect(computeCost('mistral', 'mistral-large-latest', cacheOnly, AT).costPicoUsd).toBe(
       220_000_000n,
     );
     // gpt-4o-mini lists a cache read ($0.075) but no write: 100 x 75_000 + 10 x 150_000.
-    expect(computeCost('openai', 'gpt-4o-mini', cacheOnly).costPicoUsd).toBe(9_000_000n);
+    expect(computeCost('openai', 'gpt-4o-mini', cacheOnly, AT).costPicoUsd).toBe(9_000_000n);
   });
 
   it('returns zero, not null, for a priced model with no tokens', () => {
-    expect(computeCost('grok', 'grok-4', usage({})).costPicoUsd).toBe(0n);
+    expect(computeCost('grok', 'grok-4', usage({}), AT).costPicoUsd).toBe(0n);
   });
 
   it('records an unknown model as unpriced (null, never 0) with the table version', () => {
-    const result = computeCost('openai', 'gpt-9-ultra', usage({ inputTokens: 1000 }));
-    expect(result).toEqual({ costPicoUsd: null, priceVersion: PRICE_TABLE_VERSION });
+    const result = computeCost('openai', 'gpt-9-ultra', usage({ inputTokens: 1000 }), AT);
+    expect(result).toEqual({ costPicoUsd: null, priceVersion: PRICE_VERSION });
     expect(result).not.toHaveProperty('pricedAs');
   });
 
@@ -88,6 +93,7 @@ describe('computeCost', () => {
       'openai',
       'o1-pro',
       usage({ outputTokens: Number.MAX_SAFE_INTEGER, inputTokens: 1 }),
+      AT,
     );
     const exact = 5_404_319_552_844_594_600_000_000n + 150_000_000n;
     expect(result.costPicoUsd).toBe(exact);
@@ -100,19 +106,22 @@ describe('computeCost', () => {
     ['unsafe', { cacheReadTokens: 2 ** 53 }],
     ['NaN', { cacheWriteTokens: Number.NaN }],
   ])('rejects a %s token count', (_kind, counts) => {
-    expect(() => computeCost('openai', 'gpt-4o', usage(counts))).toThrow(RangeError);
+    expect(() => computeCost('openai', 'gpt-4o', usage(counts), AT)).toThrow(RangeError);
   });
 
-  it('is additive over usage for every priced model', () => {
+  it('is additive over usage below the context tiers, for every token-priced model', () => {
     const pricedModel = fc.constantFrom(
       ...PROVIDER_IDS.flatMap((provider) =>
-        Object.keys(PRICES[provider]).map((base) => [provider, base] as const),
+        GENERATED_PRICES[provider]
+          .filter((entry) => computeCost(provider, entry.id, usage({}), AT).costPicoUsd !== null)
+          .map((entry) => [provider, entry.id] as const),
       ),
     );
-    const count = fc.integer({ min: 0, max: 2 ** 40 });
+    // Both halves and their sum stay at or below 120k input tokens: no tier starts that low.
+    const count = fc.integer({ min: 0, max: 20_000 });
     const counts = fc.record({
       inputTokens: count,
-      outputTokens: count,
+      outputTokens: fc.integer({ min: 0, max: 2 ** 40 }),
       cacheReadTokens: count,
       cacheWriteTokens: count,
     });
@@ -124,21 +133,93 @@ describe('computeCost', () => {
           cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
           cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
         });
-        const costA = computeCost(provider, model, a).costPicoUsd;
-        const costB = computeCost(provider, model, b).costPicoUsd;
+        const costA = computeCost(provider, model, a, AT).costPicoUsd;
+        const costB = computeCost(provider, model, b, AT).costPicoUsd;
         expect(costA).not.toBeNull();
-        expect(computeCost(provider, model, sum).costPicoUsd).toBe((costA ?? 0n) + (costB ?? 0n));
+        expect(computeCost(provider, model, sum, AT).costPicoUsd).toBe(
+          (costA ?? 0n) + (costB ?? 0n),
+        );
       }),
     );
   });
 
-  it('charges one input token at exactly the listed input price in pico-USD', () => {
-    for (const provider of PROVIDER_IDS) {
-      for (const [model, price] of Object.entries(PRICES[provider])) {
-        expect(computeCost(provider, model, usage({ inputTokens: 1 })).costPicoUsd, model).toBe(
-          BigInt(price.inputMicrosPerMTok),
-        );
-      }
+  it('prices the 2026 models of the issue at their exact list prices', () => {
+    const oneMillionEach = usage({
+      inputTokens: 1_000_000 - 200_000,
+      outputTokens: 1_000_000,
+      cacheReadTokens: 100_000,
+      cacheWriteTokens: 100_000,
+    });
+    const small = usage({ inputTokens: 1000, outputTokens: 100 });
+    // claude-opus-4-6: $5 in, $25 out per MTok.
+    expect(computeCost('anthropic', 'claude-opus-4-6', small, AT).costPicoUsd).toBe(
+      1000n * 5_000_000n + 100n * 25_000_000n,
+    );
+    // claude-sonnet-4-6: $3 / $15.
+    expect(computeCost('anthropic', 'claude-sonnet-4-6', small, AT).costPicoUsd).toBe(
+      1000n * 3_000_000n + 100n * 15_000_000n,
+    );
+    // gpt-5.2: $1.75 / $14.
+    expect(computeCost('openai', 'gpt-5.2', small, AT).costPicoUsd).toBe(
+      1000n * 1_750_000n + 100n * 14_000_000n,
+    );
+    // gpt-5.4: $2.50 / $15 (and $5 / $22.50 above 272k input, below).
+    expect(computeCost('openai', 'gpt-5.4-2026-03-05', small, AT).costPicoUsd).toBe(
+      1000n * 2_500_000n + 100n * 15_000_000n,
+    );
+    // gemini-3-flash (the package's gemini-3-flash-preview): $0.50 / $3.
+    expect(computeCost('gemini', 'gemini-3-flash', small, AT)).toEqual({
+      costPicoUsd: 1000n * 500_000n + 100n * 3_000_000n,
+      pricedAs: 'gemini-3-flash-preview',
+      priceVersion: PRICE_VERSION,
+    });
+    // Above 200k input Gemini 3 Pro bills every token at its tier: $4 in, $18 out, $0.40 cached.
+    expect(computeCost('gemini', 'gemini-3-pro-preview', oneMillionEach, AT).costPicoUsd).toBe(
+      800_000n * 4_000_000n +
+        1_000_000n * 18_000_000n +
+        100_000n * 400_000n +
+        100_000n * 4_000_000n,
+    );
+  });
+
+  it('applies a context tier only above its threshold, counting cached input', () => {
+    const at = (inputTokens: number, cacheReadTokens: number) =>
+      computeCost(
+        'anthropic',
+        'claude-sonnet-4-5',
+        usage({ inputTokens, cacheReadTokens, outputTokens: 1 }),
+        AT,
+      ).costPicoUsd;
+    // 200_000 input tokens exactly: base prices ($3 in, $15 out, $0.30 cached).
+    expect(at(150_000, 50_000)).toBe(150_000n * 3_000_000n + 15_000_000n + 50_000n * 300_000n);
+    // One more (cached) token: every token at the tier ($6, $22.50, $0.60).
+    expect(at(150_000, 50_001)).toBe(150_000n * 6_000_000n + 22_500_000n + 50_001n * 600_000n);
+  });
+
+  it('uses the prices in force on the request day (dated price periods)', () => {
+    const big = usage({ inputTokens: 300_000 });
+    // Before 2026-03-13 claude-opus-4-6 charged $10 / MTok above 200k input; from then on $5.
+    expect(
+      computeCost('anthropic', 'claude-opus-4-6', big, Date.parse('2026-03-12T23:59:59Z'))
+        .costPicoUsd,
+    ).toBe(300_000n * 10_000_000n);
+    expect(
+      computeCost('anthropic', 'claude-opus-4-6', big, Date.parse('2026-03-13T00:00:00Z'))
+        .costPicoUsd,
+    ).toBe(300_000n * 5_000_000n);
+  });
+
+  it('keeps known models without per-token prices unpriced, never 0', () => {
+    for (const [provider, model] of [
+      ['openai', 'text-embedding-3-small'],
+      ['openai', 'whisper-1'],
+      ['gemini', 'gemma-3-27b-it'],
+      ['mistral', 'mistral-ocr-latest'],
+      ['grok', 'grok-voice-latest'],
+    ] as const) {
+      expect(computeCost(provider, model, usage({ inputTokens: 10 }), AT).costPicoUsd, model).toBe(
+        null,
+      );
     }
   });
 });

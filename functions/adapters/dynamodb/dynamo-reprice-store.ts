@@ -1,0 +1,95 @@
+// RepriceStore on DynamoDB: a paginated Scan of the usage table's records in a time window, and
+// an UpdateItem conditional on the stored price version.
+import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Clock } from '#core/ports/clock.ts';
+import type { RepriceStore } from '#core/ports/reprice-store.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+
+export interface DynamoRepriceStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  /** Physical name of the `usage` table. */
+  readonly tableName: string;
+  /** @default - the system clock */
+  readonly clock?: Clock;
+}
+
+type UsageItem = Omit<UsageRecord, 'costPicoUsd'> & {
+  readonly pk: string;
+  readonly sk: string;
+  readonly expiresAtEpochSeconds: number;
+  readonly costPicoUsd?: bigint | number;
+};
+
+function toRecord(item: UsageItem): UsageRecord {
+  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _expires, costPicoUsd, ...rest } = item;
+  return { ...rest, costPicoUsd: costPicoUsd === undefined ? null : BigInt(costPicoUsd) };
+}
+
+/**
+ * {@link RepriceStore} on the `usage` table (`pk=ACCOUNT#<id>, sk=REQ#<at>#<requestId>`). The
+ * Scan reads the whole table (an operator job, run rarely), keeping unexpired records whose `at`
+ * is in the window.
+ */
+export class DynamoRepriceStore implements RepriceStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #tableName: string;
+  readonly #clock: Clock;
+
+  constructor(options: DynamoRepriceStoreOptions) {
+    this.#client = options.client;
+    this.#tableName = options.tableName;
+    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+  }
+
+  async *recordsBetween(fromMs: number, toMs: number): AsyncIterable<UsageRecord> {
+    const pages = paginateScan(
+      { client: this.#client },
+      {
+        TableName: this.#tableName,
+        FilterExpression:
+          'begins_with(sk, :req) AND #at >= :from AND #at < :to AND expiresAtEpochSeconds > :now',
+        ExpressionAttributeNames: { '#at': 'at' },
+        ExpressionAttributeValues: {
+          ':req': 'REQ#',
+          ':from': new Date(fromMs).toISOString(),
+          ':to': new Date(toMs).toISOString(),
+          ':now': Math.floor(this.#clock.nowMs() / 1000),
+        },
+      },
+    );
+    for await (const page of pages) {
+      for (const item of page.Items ?? []) yield toRecord(item as UsageItem);
+    }
+  }
+
+  async updateCost(
+    record: UsageRecord,
+    costPicoUsd: bigint | null,
+    priceVersion: string,
+  ): Promise<boolean> {
+    return dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: { pk: `ACCOUNT#${record.accountId}`, sk: `REQ#${record.at}#${record.requestId}` },
+            UpdateExpression:
+              costPicoUsd === null
+                ? 'SET priceVersion = :new REMOVE costPicoUsd'
+                : 'SET priceVersion = :new, costPicoUsd = :cost',
+            ConditionExpression: 'priceVersion = :old',
+            ExpressionAttributeValues: {
+              ':new': priceVersion,
+              ':old': record.priceVersion,
+              ...(costPicoUsd === null ? {} : { ':cost': costPicoUsd }),
+            },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import type { Clock } from '../ports/clock.ts';
+import type { Logger } from '../ports/logger.ts';
+import type { RepriceStore } from '../ports/reprice-store.ts';
+import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
+import type { RollupStore } from '../ports/rollup-store.ts';
+import { bucketStartMs, HOUR_MS } from '../rollups/buckets.ts';
+import { DIRTY_MARKER_LIFETIME_MS, type SealReport, sealRollups } from '../rollups/seal-rollups.ts';
+import { computeCost } from './cost.ts';
+import { isOlderPriceVersion, PRICE_VERSION } from './price-version.ts';
+
+export interface RepriceDeps {
+  readonly records: RepriceStore;
+  readonly rollups: Pick<RollupStore, 'markDirty'> & RollupSealStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface RepriceReport {
+  /** Records in the window priced by older price data (or by none), not cached. */
+  readonly considered: number;
+  /** Records this run rewrote (a concurrent run or an earlier one took the others). */
+  readonly repriced: number;
+  /** Of those, records whose cost changed (their hours' rollups were rebuilt). */
+  readonly costChanged: number;
+  readonly sealed: SealReport;
+}
+
+/**
+ * Hours older than this cannot be resealed: their dirty marker would already have expired.
+ * The window is capped to it.
+ */
+export const MAX_REPRICE_WINDOW_MS = DIRTY_MARKER_LIFETIME_MS - 2 * HOUR_MS;
+
+/**
+ * Re-prices usage records in `[sinceMs, now)` that older price data priced (or left unpriced)
+ * with the current data ({@link PRICE_VERSION}), from the tokens, model and arrival time each
+ * record holds. Cached answers keep their cost of 0. Each write is conditional on the price
+ * version read, so every record changes exactly once across reruns and concurrent runs. The
+ * hours whose costs changed are marked dirty and resealed (`sealRollups` over the window), which
+ * rebuilds their hourly and daily rollups exactly from the raw records; the dashboard's cost and
+ * unpriced count follow.
+ *
+ * @throws RangeError when `sinceMs` is more than {@link MAX_REPRICE_WINDOW_MS} ago or in the future.
+ */
+export async function repriceUsage(
+  deps: RepriceDeps,
+  options: { readonly sinceMs: number },
+): Promise<RepriceReport> {
+  const nowMs = deps.clock.nowMs();
+  if (!(options.sinceMs <= nowMs && nowMs - options.sinceMs <= MAX_REPRICE_WINDOW_MS)) {
+    throw new RangeError(
+      `--since must be a past time within ${MAX_REPRICE_WINDOW_MS / HOUR_MS} hours (rollup markers expire after that)`,
+    );
+  }
+  let considered = 0;
+  let repriced = 0;
+  let costChanged = 0;
+  const dirty = new Map<string, Set<number>>();
+  for await (const record of deps.records.recordsBetween(options.sinceMs, nowMs)) {
+    if (record.cached || !isOlderPriceVersion(record.priceVersion)) continue;
+    considered += 1;
+    let cost: bigint | null;
+    try {
+      cost = computeCost(record.provider, record.model, record, Date.parse(record.at)).costPicoUsd;
+    } catch {
+      cost = null; // impossible counts stay unpriced, as when the record was written
+    }
+    if (!(await deps.records.updateCost(record, cost, PRICE_VERSION))) continue;
+    repriced += 1;
+    if (cost === record.costPicoUsd) continue;
+    costChanged += 1;
+    const hours = dirty.get(record.accountId) ?? new Set<number>();
+    hours.add(bucketStartMs(Date.parse(record.at), 'hour'));
+    dirty.set(record.accountId, hours);
+  }
+  for (const [accountId, hours] of dirty) {
+    for (const hourMs of hours) await deps.rollups.markDirty(accountId, hourMs);
+  }
+  const sealed = await sealRollups(
+    { rollups: deps.rollups, clock: deps.clock, logger: deps.logger },
+    { lookbackMs: nowMs - options.sinceMs + HOUR_MS },
+  );
+  deps.logger.info('usage repriced', {
+    considered,
+    repriced,
+    costChanged,
+    priceVersion: PRICE_VERSION,
+  });
+  return { considered, repriced, costChanged, sealed };
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { budgetStartMs, measureRule, windowSpan } from '#core/alerts/alert-evaluation.ts';
+import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
+import { FALLBACK_FX } from '#core/currency/fx.ts';
+import { EMPTY_COUNTS, type Rollup } from '#core/rollups/rollup.ts';
+
+const USD = { currency: 'USD', quote: FALLBACK_FX } as const;
+
+function rollup(fields: Partial<Rollup>): Rollup {
+  return {
+    ...EMPTY_COUNTS,
+    accountId: 'acc',
+    granularity: 'hour',
+    bucketStart: '2026-11-24T10:00:00.000Z',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    requester: null,
+    status: 200,
+    expiresAtEpochSeconds: 2_000_000_000,
+    sealed: false,
+    ...fields,
+  };
+}
+
+const budget = (threshold: number, extra: Partial<AlertRuleSpec> = {}): AlertRuleSpec => ({
+  type: 'budget',
+  threshold,
+  paused: false,
+  ...extra,
+});
+const dollars = (micros: bigint) => micros * 1_000_000n; // micro-USD -> pico-USD
+
+describe('measureRule: levels at 89.9% / 90% / 100%', () => {
+  it.each([
+    [899_000n, []],
+    [900_000n, ['warning']],
+    [999_999n, ['warning']],
+    [1_000_000n, ['warning', 'alert']],
+  ])('a $1.00 budget at %s micro-USD reaches %j', (micros, levels) => {
+    const measured = measureRule(budget(1), [rollup({ costPicoUsd: dollars(micros) })], USD);
+    expect(measured.levels).toEqual(levels);
+  });
+
+  it('converts to the account currency with the quote (EUR: 1 USD = 1/1.1523 EUR)', () => {
+    // $1.1523 is exactly 1.00 EUR at the fallback rate.
+    const eur = { currency: 'EUR', quote: FALLBACK_FX } as const;
+    expect(
+      measureRule(budget(1), [rollup({ costPicoUsd: dollars(1_152_300n) })], eur),
+    ).toMatchObject({
+      levels: ['warning', 'alert'],
+      figure: '1.00 EUR',
+    });
+    expect(
+      measureRule(budget(1), [rollup({ costPicoUsd: dollars(1_152_299n) })], eur).levels,
+    ).toEqual(['warning']);
+  });
+
+  it('counts only the providers in scope', () => {
+    const rollups = [rollup({ costPicoUsd: dollars(2_000_000n), provider: 'anthropic' })];
+    expect(measureRule(budget(1, { providers: ['openai'] }), rollups, USD).levels).toEqual([]);
+    expect(measureRule(budget(1), rollups, USD).levels).toEqual(['warning', 'alert']);
+  });
+
+  it('needs 20 requests for an error rate in percent', () => {
+    const rule: AlertRuleSpec = {
+      type: 'error_rate',
+      unit: 'percent',
+      threshold: 10,
+      paused: false,
+    };
+    expect(
+      measureRule(rule, [rollup({ requests: 1, errors: 1, status: 500 })], USD).levels,
+    ).toEqual([]);
+    const rollups = [rollup({ requests: 18 }), rollup({ requests: 2, errors: 2, status: 502 })];
+    expect(measureRule(rule, rollups, USD).levels).toEqual(['warning', 'alert']);
+    const ninety = [rollup({ requests: 91 }), rollup({ requests: 9, errors: 9, status: 429 })];
+    expect(measureRule(rule, ninety, USD).levels).toEqual(['warning']);
+  });
+
+  it('counts request volume exactly at 90%', () => {
+    const rule: AlertRuleSpec = { type: 'request_volume', threshold: 100, paused: false };
+    expect(measureRule(rule, [rollup({ requests: 89 })], USD).levels).toEqual([]);
+    expect(measureRule(rule, [rollup({ requests: 90 })], USD).levels).toEqual(['warning']);
+    expect(measureRule(rule, [rollup({ requests: 100 })], USD).levels).toEqual([
+      'warning',
+      'alert',
+    ]);
+  });
+});
+
+describe('periods and windows (UTC)', () => {
+  it('starts a month budget at the UTC month start, also across a year rollover', () => {
+    const rule = { createdAt: '2026-01-01T00:00:00Z', period: { kind: 'month' } } as const;
+    expect(new Date(budgetStartMs(rule, Date.parse('2026-12-31T23:59:59Z'))).toISOString()).toBe(
+      '2026-12-01T00:00:00.000Z',
+    );
+    expect(new Date(budgetStartMs(rule, Date.parse('2027-01-01T00:00:00Z'))).toISOString()).toBe(
+      '2027-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('snaps since/since_creation down to the hour', () => {
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    expect(
+      budgetStartMs({ createdAt: '2026-11-20T08:30:00Z', period: { kind: 'since_creation' } }, now),
+    ).toBe(Date.parse('2026-11-20T08:00:00Z'));
+    expect(
+      budgetStartMs(
+        { createdAt: 'x', period: { kind: 'since', since: '2026-11-01T00:00:00Z' } },
+        now,
+      ),
+    ).toBe(Date.parse('2026-11-01T00:00:00Z'));
+  });
+
+  it('windows are the previous and the current UTC hour', () => {
+    const span = windowSpan(Date.parse('2026-11-24T12:34:00Z'));
+    expect(new Date(span.fromMs).toISOString()).toBe('2026-11-24T11:00:00.000Z');
+    expect(new Date(span.toMs).toISOString()).toBe('2026-11-24T13:00:00.000Z');
+  });
+});
