@@ -24,8 +24,8 @@ export const billingViewSchema = z.object({
   /** Stripe's subscription status, or `none` before the first subscription. */
   status: billingStatusSchema,
   /** ISO instant the paid period ends (renewal, or the end of Pro when canceled), or null. */
-  currentPeriodEndAt: z.string().nullable(),
-  /** True when Pro ends at `currentPeriodEndAt` (canceled in the billing portal). */
+  currentPeriodEnd: z.string().nullable(),
+  /** True when Pro ends at `currentPeriodEnd` (canceled in the billing portal). */
   cancelAtPeriodEnd: z.boolean(),
 });
 export type BillingViewDto = z.infer<typeof billingViewSchema>;

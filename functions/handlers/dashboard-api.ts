@@ -119,7 +119,10 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.alerts.update(user.accountId, params.id ?? '', body),
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
-    getBilling: ({ user }) => deps.billing.getBillingView(user.accountId),
+    getBilling: async ({ user }) => {
+      const { currentPeriodEndAt, ...view } = await deps.billing.getBillingView(user.accountId);
+      return { ...view, currentPeriodEnd: currentPeriodEndAt };
+    },
     startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
     openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
   };

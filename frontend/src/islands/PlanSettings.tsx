@@ -67,8 +67,8 @@ function PlanTable({ current }: { readonly current: 'free' | 'pro' }) {
 
 /** "Renews on …", "Pro until …", or nothing while the period end is not known yet. */
 function periodLine(view: BillingViewDto): string | undefined {
-  if (view.currentPeriodEndAt === null) return undefined;
-  const date = formatDate(view.currentPeriodEndAt);
+  if (view.currentPeriodEnd === null) return undefined;
+  const date = formatDate(view.currentPeriodEnd);
   if (view.plan === 'pro')
     return view.cancelAtPeriodEnd ? `Pro until ${date}` : `Renews on ${date}`;
   return view.cancelAtPeriodEnd ? `Pro ended on ${date}` : undefined;

@@ -1,3 +1,4 @@
+import { effectivePlan } from '../billing/billing-state.ts';
 import { AccountExistsError, InvalidRequestError, NotFoundError } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
@@ -49,6 +50,11 @@ function toHex(bytes: Uint8Array): string {
 /** Account use cases shared by the operator CLI and the settings API. */
 export function createAccountService(deps: AccountServiceDeps) {
   const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
+  /** The plan the proxy enforces right now (a canceled Pro ends at its period end). */
+  const withEffectivePlan = (account: Account): Account => ({
+    ...account,
+    plan: effectivePlan(account, deps.clock.nowMs()),
+  });
 
   /** Creates an account on the Free plan with a fresh Metrion Key. */
   async function createAccount(input: {
@@ -86,14 +92,14 @@ export function createAccountService(deps: AccountServiceDeps) {
      */
     async signIn(user: SignedInUser): Promise<Account> {
       const existing = await deps.accounts.getAccount(user.accountId);
-      if (existing !== undefined) return existing;
+      if (existing !== undefined) return withEffectivePlan(existing);
       try {
         return (await createAccount({ accountId: user.accountId, email: user.email })).account;
       } catch (error) {
         if (!(error instanceof AccountExistsError)) throw error;
         const created = await deps.accounts.getAccount(user.accountId);
         if (created === undefined) throw error;
-        return created;
+        return withEffectivePlan(created);
       }
     },
 
@@ -123,10 +129,12 @@ export function createAccountService(deps: AccountServiceDeps) {
       if (displayName === undefined && change.currency === undefined) {
         throw new InvalidRequestError('Send displayName, currency or both.');
       }
-      return deps.accounts.updateProfile(accountId, {
-        ...(displayName === undefined ? {} : { displayName }),
-        ...(change.currency === undefined ? {} : { currency: change.currency }),
-      });
+      return withEffectivePlan(
+        await deps.accounts.updateProfile(accountId, {
+          ...(displayName === undefined ? {} : { displayName }),
+          ...(change.currency === undefined ? {} : { currency: change.currency }),
+        }),
+      );
     },
 
     /** The current Metrion Key in plain text, decrypted on demand. */

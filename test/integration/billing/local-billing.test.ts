@@ -95,7 +95,7 @@ describe('Settings > Plan through the local stack', () => {
     expect(view.json).toEqual({
       plan: 'free',
       status: 'none',
-      currentPeriodEndAt: null,
+      currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
     });
     expectApiError(portal, 409, 'no_billing_customer');
@@ -139,7 +139,7 @@ describe('Settings > Plan through the local stack', () => {
     expect(canceled.headers.get('location')).toBe(`${stack.metrion.url}/settings/billing`);
     const view = (await stack.api('/api/billing', { as: alice })).json;
     expect(view).toMatchObject({ plan: 'pro', status: 'active', cancelAtPeriodEnd: true });
-    const endMs = Date.parse(view.currentPeriodEndAt);
+    const endMs = Date.parse(view.currentPeriodEnd);
     expect(endMs - clock.nowMs()).toBeGreaterThan(29 * 86_400_000);
     const eventsBefore = standIn.events.length;
 

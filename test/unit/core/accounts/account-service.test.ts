@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createAccountService } from '#core/accounts/account-service.ts';
+import { applyBillingEvent } from '#core/billing/apply-billing-event.ts';
 import { MetrionKeyConflictError } from '#core/errors.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+import { subscriptionEvent } from '../../../fixtures/events/billing-events.ts';
 
 function service(accounts = new InMemoryAccountStore()) {
   const clock = new FakeClock();
@@ -68,6 +70,38 @@ describe('signIn', () => {
     };
     const { service: accounts } = service(store);
     await expect(accounts.signIn(user)).rejects.toMatchObject({ code: 'metrion_key_conflict' });
+  });
+});
+
+describe('the plan an account view shows', () => {
+  it('is the plan in force: Pro canceled at period end shows Free once the period is over', async () => {
+    // Arrange: a Pro account whose subscription was canceled at the end of its period.
+    const { service: accounts, accounts: store, clock } = service();
+    await accounts.signIn(user);
+    const context = { accountId: user.accountId, customerId: 'cus_1', subscriptionId: 'sub_1' };
+    const createdEpochSeconds = Math.floor(clock.nowMs() / 1000);
+    const periodEndAt = new Date(clock.nowMs() + 3_600_000).toISOString();
+    const billing = [
+      subscriptionEvent('customer.subscription.created', context, createdEpochSeconds, {
+        currentPeriodEndAt: periodEndAt,
+      }),
+      subscriptionEvent('customer.subscription.updated', context, createdEpochSeconds + 1, {
+        currentPeriodEndAt: periodEndAt,
+        cancelAtPeriodEnd: true,
+      }),
+    ].reduce(applyBillingEvent, {});
+    await store.saveBillingState(user.accountId, { billing, plan: 'pro' }, 0);
+
+    // Act
+    const during = await accounts.signIn(user);
+    clock.advance(3_600_000);
+    const after = await accounts.signIn(user);
+    const updated = await accounts.updateGeneral(user.accountId, { currency: 'EUR' });
+
+    // Assert
+    expect(during.plan).toBe('pro');
+    expect(after.plan).toBe('free');
+    expect(updated.plan).toBe('free');
   });
 });
 
