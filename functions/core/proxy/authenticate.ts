@@ -63,6 +63,11 @@ export async function authenticate(
   provider: ProviderId,
 ): Promise<Authentication> {
   const credential = readCredential(headers);
+  if (credential === undefined && headers.authorization?.trim()) {
+    throw new AuthenticationError(
+      'The Authorization header is malformed: send "Authorization: Bearer <key>" with exactly one key and nothing after it.',
+    );
+  }
   if (credential === undefined) {
     throw new AuthenticationError(
       'No API key sent. Use your Metrion Key (sk-metrion-…) as the API key, or your provider key together with the x-metrion-token header.',
