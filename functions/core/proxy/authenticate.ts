@@ -88,6 +88,12 @@ export async function authenticate(
   if (view === undefined) {
     throw new AuthenticationError('The account for this Metrion Key no longer exists.');
   }
+  // A lookup item left by a lost regeneration race never authenticates: the profile decides.
+  if (view.metrionKeyDigest !== digest) {
+    throw new AuthenticationError(
+      'This Metrion Key is not valid (it may have been regenerated). Copy the current key from Settings > Metrion Key.',
+    );
+  }
   if (!stored) {
     return {
       caller: { account: view.account, mode: 'pass-through', keyDigest: digest },
