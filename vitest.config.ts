@@ -11,7 +11,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          setupFiles: shim,
+          setupFiles: [...shim, 'test/fixtures/no-internet.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

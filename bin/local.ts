@@ -10,6 +10,7 @@ const metrion = await startLocalMetrion({
   port: config.port,
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
+  ...(config.fxRatesUrl === undefined ? {} : { fxRatesUrl: config.fxRatesUrl }),
   cognitoPort: config.cognitoPort,
   sesPort: config.sesPort,
   alertsIntervalMs: config.alertsIntervalS * 1000,

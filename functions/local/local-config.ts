@@ -15,6 +15,8 @@ const localEnvSchema = z.object({
   METRION_ALERTS_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(60),
   /** The built dashboard, served for every non-API path when the folder exists. */
   METRION_STATIC_DIR: z.string().default('frontend/dist'),
+  /** Where the fx-rates job reads the ECB daily XML; the same variable as the Lambda's. */
+  FX_RATES_URL: z.url().optional(),
   /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
   METRION_UPSTREAM_ORIGINS: z
     .string()
@@ -43,6 +45,8 @@ export type LocalConfig = {
   readonly staticDir: string;
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
   readonly billing: LocalBillingOptions;
+  /** @default - the ECB */
+  readonly fxRatesUrl?: string;
 };
 
 export function readLocalConfig(
@@ -73,5 +77,6 @@ export function readLocalConfig(
     alertsIntervalS: parsed.METRION_ALERTS_INTERVAL_S,
     staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
+    ...(parsed.FX_RATES_URL === undefined ? {} : { fxRatesUrl: parsed.FX_RATES_URL }),
   };
 }

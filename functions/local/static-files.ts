@@ -29,7 +29,16 @@ async function isFile(path: string): Promise<boolean> {
  */
 export function serveStaticFiles(root: string) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://local').pathname);
+    } catch {
+      // A malformed percent-encoding (`/%E0%A4%A`) is the client's mistake, as in CloudFront.
+      response
+        .writeHead(400, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Bad request: the path has a malformed percent-encoding.');
+      return;
+    }
     const relative = normalize(pathname).replace(/^([/\\])+/, '');
     const base = join(root, relative);
     if (base !== root && !base.startsWith(root + sep)) {

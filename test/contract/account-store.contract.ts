@@ -188,12 +188,13 @@ export function accountStoreContract(
   describe('proxy view', () => {
     it('returns the account without a provider key when none is stored', async () => {
       const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
       await store.putProviderKey(providerKey(account.accountId, 'openai'));
 
       const view = await store.getProxyView(account.accountId, 'anthropic');
 
-      expect(view).toEqual({ account });
+      expect(view).toEqual({ account, metrionKeyDigest: metrionKey.digest });
       expect(view?.providerKey).toBeUndefined();
     });
 
@@ -207,6 +208,7 @@ export function accountStoreContract(
       expect(await store.getProxyView(account.accountId, 'anthropic')).toEqual({
         account,
         providerKey: anthropic,
+        metrionKeyDigest: expect.any(String),
       });
     });
 
@@ -297,7 +299,10 @@ export function accountStoreContract(
       expect(await store.deleteProviderKey(account.accountId, 'gemini')).toBe(false);
 
       expect(await store.listProviderKeys(account.accountId)).toEqual([grok]);
-      expect(await store.getProxyView(account.accountId, 'mistral')).toEqual({ account });
+      expect(await store.getProxyView(account.accountId, 'mistral')).toEqual({
+        account,
+        metrionKeyDigest: expect.any(String),
+      });
     });
   });
 
@@ -390,6 +395,7 @@ export function accountStoreContract(
       });
       expect(await store.getProxyView(account.accountId, 'openai')).toEqual({
         account: { ...account, plan: 'pro', billing: expected },
+        metrionKeyDigest: expect.any(String),
       });
     });
 

@@ -186,7 +186,7 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
 
     const view = await store.getProxyView('acct-1', 'openai');
 
-    expect(view).toEqual({ account: ACCOUNT });
+    expect(view).toEqual({ account: ACCOUNT, metrionKeyDigest: profileItem.metrionKeyDigest });
     const calls = mock.commandCalls(BatchGetCommand);
     expect(calls).toHaveLength(2);
     expect(calls[0]?.args[0].input.RequestItems?.[TABLE]?.ConsistentRead).toBe(true);

@@ -72,9 +72,8 @@ export class InMemoryAccountStore implements AccountStore {
     const profile = this.#profiles.get(accountId);
     if (profile === undefined) return undefined;
     const providerKey = this.#providerKeys.get(accountId)?.get(provider);
-    return providerKey === undefined
-      ? { account: accountOf(profile) }
-      : { account: accountOf(profile), providerKey: copy(providerKey) };
+    const view = { account: accountOf(profile), metrionKeyDigest: profile.metrionKey.digest };
+    return providerKey === undefined ? view : { ...view, providerKey: copy(providerKey) };
   }
 
   async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {

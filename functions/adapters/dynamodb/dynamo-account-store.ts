@@ -175,9 +175,8 @@ export class DynamoAccountStore implements AccountStore {
     const profile = items.find((item) => item.sk === PROFILE_SK) as ProfileItem | undefined;
     if (profile === undefined) return undefined;
     const providerKey = items.find((item) => item.sk !== PROFILE_SK) as ProviderKeyItem | undefined;
-    return providerKey === undefined
-      ? { account: toAccount(profile) }
-      : { account: toAccount(profile), providerKey: toProviderKey(providerKey) };
+    const view = { account: toAccount(profile), metrionKeyDigest: profile.metrionKeyDigest };
+    return providerKey === undefined ? view : { ...view, providerKey: toProviderKey(providerKey) };
   }
 
   async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {
@@ -232,6 +231,12 @@ export class DynamoAccountStore implements AccountStore {
         throw new MetrionKeyConflictError();
       },
     );
+    // A concurrent replacement that read this key as "previous" may have swapped the profile
+    // before this lookup item landed: the profile decides, and a stale lookup is removed.
+    if ((await this.#getProfile(accountId))?.metrionKeyDigest !== next.digest) {
+      await this.#deleteLookupIfOwned(next.digest, accountId);
+      throw new MetrionKeyConflictError();
+    }
   }
 
   /** UpdateItem conditional on the profile existing; returns the updated account (ALL_NEW). */

@@ -1,5 +1,10 @@
 import { effectivePlan } from '../billing/billing-state.ts';
-import { AccountExistsError, InvalidRequestError, NotFoundError } from '../errors.ts';
+import {
+  AccountExistsError,
+  InvalidRequestError,
+  MetrionKeyConflictError,
+  NotFoundError,
+} from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
@@ -144,10 +149,22 @@ export function createAccountService(deps: AccountServiceDeps) {
       return deps.vault.open(stored.sealed, metrionKeyContext(accountId));
     },
 
-    /** Issues a new key; the old one stops working on the very next request. */
+    /**
+     * Issues a new key; the old one stops working on the very next request. When another
+     * regeneration wins the race (a double click, two tabs), this caller gets the winner's key:
+     * exactly one key is valid afterwards, and every caller holds it.
+     */
     async regenerateMetrionKey(accountId: string): Promise<string> {
       const metrionKey = generateMetrionKey(deps.random);
-      await deps.accounts.replaceMetrionKey(accountId, await sealMetrionKey(accountId, metrionKey));
+      try {
+        await deps.accounts.replaceMetrionKey(
+          accountId,
+          await sealMetrionKey(accountId, metrionKey),
+        );
+      } catch (error) {
+        if (!(error instanceof MetrionKeyConflictError)) throw error;
+        return this.revealMetrionKey(accountId);
+      }
       return metrionKey;
     },
 

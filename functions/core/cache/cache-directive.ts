@@ -20,16 +20,27 @@ export interface CacheDirective {
 export const CACHE_STATUS_HEADER = 'x-metrion-cache';
 export type CacheStatus = 'HIT' | 'MISS' | 'SKIPPED-TOO-LARGE';
 
+/** @throws InvalidRequestError when a `max-age` directive is there but not `max-age=<seconds>`. */
 function ttlFrom(cacheControl: string | undefined): number {
-  const match = /(?:^|,)\s*max-age\s*=\s*"?(\d+)"?\s*(?:,|$)/i.exec(cacheControl ?? '');
-  if (match?.[1] === undefined) return DEFAULT_CACHE_TTL_SECONDS;
-  return Math.min(Number(match[1]), MAX_CACHE_TTL_SECONDS);
+  const directive = (cacheControl ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .find((part) => /^max-age(?:\s*=|$)/i.test(part));
+  if (directive === undefined) return DEFAULT_CACHE_TTL_SECONDS;
+  const match = /^max-age\s*=\s*(?:(\d+)|"(\d+)")$/i.exec(directive);
+  const seconds = match?.[1] ?? match?.[2];
+  if (seconds === undefined) {
+    throw new InvalidRequestError(
+      `Cache-Control "${directive}" is not valid with x-metrion-cache: send max-age=<seconds> (a whole number, 0 to store nothing), or leave it out for 7 days.`,
+    );
+  }
+  return Math.min(Number(seconds), MAX_CACHE_TTL_SECONDS);
 }
 
 /**
  * Reads `x-metrion-cache` (`true` | `refresh`; absent or `false` = no caching) and the TTL from
  * `Cache-Control: max-age=N` (default 7 days, capped at 365 days).
- * @throws InvalidRequestError for any other `x-metrion-cache` value.
+ * @throws InvalidRequestError for any other `x-metrion-cache` value, or an invalid `max-age`.
  */
 export function parseCacheDirective(
   headers: Readonly<Record<string, string>>,

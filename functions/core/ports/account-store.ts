@@ -7,6 +7,8 @@ export interface ProxyAccountView {
   readonly account: Account;
   /** Absent when the account has no key stored for the provider. */
   readonly providerKey?: StoredProviderKey;
+  /** Digest of the account's current Metrion Key (the profile is the truth, not the lookup item). */
+  readonly metrionKeyDigest: string;
 }
 
 /**
@@ -35,6 +37,8 @@ export interface AccountStore {
   /**
    * Replaces the Metrion Key. The old lookup item is deleted before the new one is written,
    * so an interruption leaves no valid key rather than two (fail closed).
+   * @throws MetrionKeyConflictError when a concurrent replacement won (the profile no longer
+   *   names the key read before, or names another one after this write).
    */
   replaceMetrionKey(accountId: string, next: StoredMetrionKey): Promise<void>;
 

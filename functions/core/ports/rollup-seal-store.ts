@@ -5,9 +5,10 @@ import type { RollupStore } from './rollup-store.ts';
 /**
  * The seal job's side of the rollups: the per-hour "dirty" markers the live path sets, the raw
  * records of an hour, and overwrites that make a bucket exact. It reads hours back through the
- * live store's `query` to rebuild their day. Every write is a single-item write.
+ * live store's `query` to rebuild their day, and `markDirty` to set a marker again when a
+ * rewrite failed. Every write is a single-item write.
  */
-export interface RollupSealStore extends Pick<RollupStore, 'query'> {
+export interface RollupSealStore extends Pick<RollupStore, 'query' | 'markDirty'> {
   /** Accounts with activity not yet sealed in the hour starting at `hourStartMs`. */
   listDirty(hourStartMs: number): Promise<string[]>;
 

@@ -63,6 +63,11 @@ export async function authenticate(
   provider: ProviderId,
 ): Promise<Authentication> {
   const credential = readCredential(headers);
+  if (credential === undefined && headers.authorization?.trim()) {
+    throw new AuthenticationError(
+      'The Authorization header is malformed: send "Authorization: Bearer <key>" with exactly one key and nothing after it.',
+    );
+  }
   if (credential === undefined) {
     throw new AuthenticationError(
       'No API key sent. Use your Metrion Key (sk-metrion-…) as the API key, or your provider key together with the x-metrion-token header.',
@@ -82,6 +87,12 @@ export async function authenticate(
   const view = await deps.accounts.getProxyView(accountId, provider);
   if (view === undefined) {
     throw new AuthenticationError('The account for this Metrion Key no longer exists.');
+  }
+  // A lookup item left by a lost regeneration race never authenticates: the profile decides.
+  if (view.metrionKeyDigest !== digest) {
+    throw new AuthenticationError(
+      'This Metrion Key is not valid (it may have been regenerated). Copy the current key from Settings > Metrion Key.',
+    );
   }
   if (!stored) {
     return {

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { CachedResponse, ResponseCacheStore } from '../ports/response-cache-store.ts';
 import { createUsageAccumulator } from '../usage/extract-usage.ts';
+import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type ProxyAttempt, recordUsage, type UsageRecorderDeps } from './usage-recorder.ts';
 
 export interface CachedAnswerDeps extends UsageRecorderDeps {
@@ -77,6 +78,8 @@ export async function serveFromCache(
     headers: {
       'content-type': events === undefined ? entry.contentType : SSE_CONTENT_TYPE,
       [CACHE_STATUS_HEADER]: 'HIT',
+      // A hit costs nothing, and that is known before the first byte (streamed replay too).
+      [COST_HEADER]: costHeaderValue(0n),
       age: String(Math.max(0, Math.floor((nowMs - entry.storedAtMs) / 1000))),
     },
     body: events === undefined ? entry.body : streamOfEvents(events),

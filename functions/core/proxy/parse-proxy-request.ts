@@ -2,7 +2,8 @@ import { type CacheDirective, parseCacheDirective } from '../cache/cache-directi
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
-import { MAX_REQUESTER_LENGTH } from '../usage/usage-record.ts';
+import { NO_REQUESTER_FILTER } from '../usage/usage-query.ts';
+import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '../usage/usage-record.ts';
 
 /** Lambda's synchronous invocation payload limit is 6 MB; leave room for the event envelope. */
 export const MAX_PROXY_BODY_BYTES = 5 * 1024 * 1024;
@@ -58,6 +59,11 @@ function requireFields(json: Record<string, unknown>, wireFormat: WireFormat): s
       '`model` is required: name the model to call, e.g. "gpt-4o-mini".',
     );
   }
+  if (model.length > MAX_MODEL_ID_LENGTH || !model.isWellFormed()) {
+    throw new InvalidRequestError(
+      `\`model\` must be a model id of at most ${MAX_MODEL_ID_LENGTH} characters, e.g. "gpt-4o-mini".`,
+    );
+  }
   if (!Array.isArray(json.messages)) {
     throw new InvalidRequestError('`messages` is required and must be an array of messages.');
   }
@@ -76,6 +82,11 @@ function parseRequester(value: string | undefined): string | undefined {
   if (requester.length > MAX_REQUESTER_LENGTH || !REQUESTER_PATTERN.test(requester)) {
     throw new InvalidRequestError(
       `x-metrion-user must be printable ASCII of at most ${MAX_REQUESTER_LENGTH} characters.`,
+    );
+  }
+  if (requester === NO_REQUESTER_FILTER) {
+    throw new InvalidRequestError(
+      `x-metrion-user "${NO_REQUESTER_FILTER}" is reserved (Logs use it for requests without a label). Send another label, or no header.`,
     );
   }
   return requester;

@@ -16,6 +16,7 @@ import {
   serveFromCache,
   storeAnswer,
 } from './cached-answer.ts';
+import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
 import { formatSeconds, readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
@@ -26,6 +27,7 @@ import {
 } from './upstream-request.ts';
 import {
   type AttemptResult,
+  buildUsageRecord,
   type ProxyAttempt,
   recordUsage,
   type UsageRecorderDeps,
@@ -206,11 +208,18 @@ async function forward(
         );
       }
     }
+    // The cost is known before the headers leave; only a billable (2xx) answer carries it.
+    const cost: Record<string, string> = succeeded
+      ? { [COST_HEADER]: costHeaderValue(buildUsageRecord(attempt, result).costPicoUsd) }
+      : {};
     return {
       kind: 'forwarded',
       status: response.status,
-      headers:
-        cacheStatus === undefined ? headers : { ...headers, [CACHE_STATUS_HEADER]: cacheStatus },
+      headers: {
+        ...headers,
+        ...cost,
+        ...(cacheStatus === undefined ? {} : { [CACHE_STATUS_HEADER]: cacheStatus }),
+      },
       body,
       settled: Promise.all([recordUsage(deps, attempt, result), stored]).then(() => undefined),
     };

@@ -6,7 +6,12 @@ import { type CostResult, computeCost } from '../pricing/cost.ts';
 import { PRICE_VERSION } from '../pricing/price-version.ts';
 import { resolveModel } from '../pricing/resolve-model.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
-import type { ErrorSource, TokenUsage, UsageRecord } from '../usage/usage-record.ts';
+import {
+  type ErrorSource,
+  MAX_MODEL_ID_LENGTH,
+  type TokenUsage,
+  type UsageRecord,
+} from '../usage/usage-record.ts';
 import type { AuthenticatedCaller } from './authenticate.ts';
 import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
 
@@ -52,11 +57,18 @@ function priceOrUnpriced(
   }
 }
 
+/** A provider's model id as recorded, or undefined (then the requested one is) when unstorable. */
+function recordableModel(model: string | undefined): string | undefined {
+  return model !== undefined && model.length <= MAX_MODEL_ID_LENGTH && model.isWellFormed()
+    ? model
+    : undefined;
+}
+
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
 export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
-  const model = result.model ?? parsed.model;
+  const model = recordableModel(result.model) ?? parsed.model;
   const cost = priceOrUnpriced(parsed.provider, model, usage, request.receivedAtMs);
   return {
     requestId: request.requestId,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import { bucketIso, bucketStartMs, type Granularity } from './buckets.ts';
@@ -127,8 +128,23 @@ export function dimensionKey(dimensions: RollupDimensions): string {
     dimensions.requester ?? '',
     String(dimensions.status),
   ]
-    .map(encodeURIComponent)
+    .map(keyPart)
     .join('|');
+}
+
+/** Longest encoded part kept readable: four of them stay far below a sort key's 1,024 bytes. */
+const MAX_KEY_PART_LENGTH = 200;
+
+/**
+ * One dimension, URI-encoded; one longer than {@link MAX_KEY_PART_LENGTH} becomes `$` + its
+ * SHA-256 (`$` never appears in an encoded part, so the two forms cannot collide). The item keeps
+ * the readable value in its own attribute.
+ */
+function keyPart(value: string): string {
+  const encoded = encodeURIComponent(value.toWellFormed());
+  return encoded.length <= MAX_KEY_PART_LENGTH
+    ? encoded
+    : `$${createHash('sha256').update(value.toWellFormed()).digest('hex')}`;
 }
 
 /** A record together with its retention, as the seal job reads it from the raw log. */

@@ -56,39 +56,107 @@ export async function sealRollups(
   const nowMs = deps.clock.nowMs();
   const lastHour = bucketStartMs(nowMs - graceMs, 'hour') - HOUR_MS;
   const firstHour = bucketStartMs(nowMs - lookbackMs, 'hour');
-  const daysToRebuild = new Map<string, Set<number>>();
+  /** Per account, per day: the hours sealed in this run (set dirty again if the day fails). */
+  const daysToRebuild = new Map<string, Map<number, number[]>>();
   let hoursSealed = 0;
   for (let hourMs = firstHour; hourMs <= lastHour; hourMs += HOUR_MS) {
     for (const accountId of await deps.rollups.listDirty(hourMs)) {
-      await deps.rollups.clearDirty(hourMs, accountId);
-      const records = await deps.rollups.rawRecordsInHour(accountId, hourMs);
-      await deps.rollups.replaceBucket(
-        accountId,
-        'hour',
-        hourMs,
-        rollupsFromRecords(records, 'hour', true),
-      );
-      await deps.rollups.putErrors(records.filter(({ record }) => isErrorStatus(record.status)));
-      const days = daysToRebuild.get(accountId) ?? new Set<number>();
-      days.add(bucketStartMs(hourMs, 'day'));
+      // One account-hour at a time: a failure is logged with its key and the run goes on.
+      if (!(await sealHour(deps, accountId, hourMs))) continue;
+      const days = daysToRebuild.get(accountId) ?? new Map<number, number[]>();
+      const dayMs = bucketStartMs(hourMs, 'day');
+      days.set(dayMs, [...(days.get(dayMs) ?? []), hourMs]);
       daysToRebuild.set(accountId, days);
       hoursSealed += 1;
     }
   }
   let daysRebuilt = 0;
   for (const [accountId, days] of daysToRebuild) {
-    for (const dayMs of days) {
-      const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
-      const allSealed = hours.every((hour) => hour.sealed);
-      await deps.rollups.replaceBucket(
-        accountId,
-        'day',
-        dayMs,
-        regroupRollups(hours, 'day', allSealed),
-      );
-      daysRebuilt += 1;
+    for (const [dayMs, hoursOfDay] of days) {
+      try {
+        const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
+        const allSealed = hours.every((hour) => hour.sealed);
+        await deps.rollups.replaceBucket(
+          accountId,
+          'day',
+          dayMs,
+          regroupRollups(hours, 'day', allSealed),
+        );
+        daysRebuilt += 1;
+      } catch (error) {
+        // Its hours are made dirty again, so the next run rebuilds the day.
+        await restoreMarkers(deps, accountId, hoursOfDay, error, 'day');
+      }
     }
   }
   if (hoursSealed > 0) deps.logger.info('rollups sealed', { hoursSealed, daysRebuilt });
   return { hoursSealed, daysRebuilt };
+}
+
+/**
+ * Seals one account-hour; false when it failed. The marker is cleared before the raw records
+ * are read (that order keeps the seal exact, see above) and set again when any step after it
+ * fails, so a failed rewrite never loses its marker: the next run retries the hour.
+ */
+async function sealHour(
+  deps: SealRollupsDeps,
+  accountId: string,
+  hourMs: number,
+): Promise<boolean> {
+  try {
+    await deps.rollups.clearDirty(hourMs, accountId);
+  } catch (error) {
+    logSealFailure(deps, accountId, hourMs, error, 'hour');
+    return false;
+  }
+  try {
+    const records = await deps.rollups.rawRecordsInHour(accountId, hourMs);
+    await deps.rollups.replaceBucket(
+      accountId,
+      'hour',
+      hourMs,
+      rollupsFromRecords(records, 'hour', true),
+    );
+    await deps.rollups.putErrors(records.filter(({ record }) => isErrorStatus(record.status)));
+    return true;
+  } catch (error) {
+    await restoreMarkers(deps, accountId, [hourMs], error, 'hour');
+    return false;
+  }
+}
+
+async function restoreMarkers(
+  deps: SealRollupsDeps,
+  accountId: string,
+  hours: readonly number[],
+  error: unknown,
+  step: 'hour' | 'day',
+): Promise<void> {
+  for (const hourMs of hours) {
+    logSealFailure(deps, accountId, hourMs, error, step);
+    try {
+      await deps.rollups.markDirty(accountId, hourMs);
+    } catch (markError) {
+      deps.logger.error('rollup seal could not restore a dirty marker; reseal this hour', {
+        accountId,
+        hourStart: new Date(hourMs).toISOString(),
+        error: markError instanceof Error ? markError.name : 'unknown',
+      });
+    }
+  }
+}
+
+function logSealFailure(
+  deps: SealRollupsDeps,
+  accountId: string,
+  hourMs: number,
+  error: unknown,
+  step: 'hour' | 'day',
+): void {
+  deps.logger.error('rollup seal failed; the hour stays dirty for the next run', {
+    accountId,
+    hourStart: new Date(hourMs).toISOString(),
+    step,
+    error: error instanceof Error ? error.name : 'unknown',
+  });
 }

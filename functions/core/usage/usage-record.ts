@@ -3,8 +3,12 @@ import type { ProviderId } from '../providers/provider-registry.ts';
 /** Longest `x-metrion-user` label the proxy records (printable ASCII). */
 export const MAX_REQUESTER_LENGTH = 128;
 
-/** Longer ids are never model names; bounds the work done on caller-supplied input. */
-export const MAX_MODEL_ID_LENGTH = 200;
+/**
+ * Longest model id the proxy accepts in a request (longer -> 400) and records from a provider's
+ * answer (longer -> the requested model is recorded). Longer ids are never model names; it
+ * bounds the work done on caller input and keeps every stored key within DynamoDB's limits.
+ */
+export const MAX_MODEL_ID_LENGTH = 256;
 
 /** `stored`: Metrion sent the saved provider key; `pass-through`: the caller's own key. */
 export const AUTH_MODES = ['stored', 'pass-through'] as const;

@@ -18,7 +18,7 @@ const ALLOWED_REQUEST_HEADERS = [
 ].join(', ');
 
 const EXPOSED_HEADERS =
-  'x-metrion-request-id, x-metrion-cache, retry-after, request-id, x-request-id';
+  'x-metrion-request-id, x-metrion-cost-usd, x-metrion-cache, retry-after, request-id, x-request-id';
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /** Response headers for `origin`, or none when it is not allowlisted. */

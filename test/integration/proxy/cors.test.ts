@@ -49,6 +49,7 @@ describe('proxy CORS allowlist', () => {
     expect(allowed.status).toBe(400);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(allowed.headers.get('access-control-expose-headers')).toContain('x-metrion-request-id');
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('x-metrion-cost-usd');
     const other = await request('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

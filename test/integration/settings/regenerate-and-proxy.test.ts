@@ -118,3 +118,33 @@ describe('the Integrate flow with the official openai client', () => {
     expectNoSecretsInLogs(stack);
   });
 });
+
+describe('two simultaneous key regenerations', () => {
+  it('leave exactly one valid key, and both callers learn it', async () => {
+    // Arrange
+    await stack.api('/api/settings/providers/openai', {
+      method: 'PUT',
+      as: user,
+      body: { key: FAKE_OPENAI_API_KEY },
+    });
+    const regenerate = () =>
+      stack.api('/api/settings/metrion-key/regenerate', { method: 'POST', as: user });
+
+    for (let round = 0; round < 5; round += 1) {
+      const before = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
+
+      // Act
+      const [first, second] = await Promise.all([regenerate(), regenerate()]);
+
+      // Assert: both succeed with the same key, which is the account's and works; no other does
+      expectResponseOf('regenerateMetrionKey', first);
+      expectResponseOf('regenerateMetrionKey', second);
+      expect(second.json.metrionKey).toBe(first.json.metrionKey);
+      const current = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
+      expect(current).toBe(first.json.metrionKey);
+      await expect(chat(openAiWith(current))).resolves.toBeTruthy();
+      const old = await chat(openAiWith(before)).catch((error: unknown) => error);
+      expect(old).toBeInstanceOf(OpenAI.AuthenticationError);
+    }
+  });
+});

@@ -30,13 +30,28 @@ describe('parseCacheDirective', () => {
     [`max-age=${400 * 86_400}`, MAX_CACHE_TTL_SECONDS],
     ['max-age=99999999999999999999999', MAX_CACHE_TTL_SECONDS],
     ['s-maxage=60', DEFAULT_CACHE_TTL_SECONDS],
-    ['max-age=-5', DEFAULT_CACHE_TTL_SECONDS],
-    ['max-age=abc', DEFAULT_CACHE_TTL_SECONDS],
     ['no-cache', DEFAULT_CACHE_TTL_SECONDS],
   ])('takes the TTL from Cache-Control: %s -> %i s', (cacheControl, ttlSeconds) => {
     expect(
       parseCacheDirective({ 'x-metrion-cache': 'true', 'cache-control': cacheControl })?.ttlSeconds,
     ).toBe(ttlSeconds);
+  });
+
+  it.each([
+    'max-age=-5',
+    'max-age=abc',
+    'max-age=',
+    'max-age',
+    'max-age=1.5',
+    'public, max-age=10s',
+  ])('rejects an invalid Cache-Control max-age with x-metrion-cache: %s', (cacheControl) => {
+    expect(() =>
+      parseCacheDirective({ 'x-metrion-cache': 'true', 'cache-control': cacheControl }),
+    ).toThrow(/max-age/);
+  });
+
+  it("ignores Cache-Control without x-metrion-cache (it is the caller's business then)", () => {
+    expect(parseCacheDirective({ 'cache-control': 'max-age=abc' })).toBeUndefined();
   });
 
   it('caps the TTL at 365 days', () => {

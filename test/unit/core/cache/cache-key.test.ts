@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { responseCacheKey } from '#core/cache/cache-key.ts';
-import { canonicalJson } from '#core/cache/canonical-json.ts';
+import { canonicalJson, MAX_CANONICAL_JSON_DEPTH } from '#core/cache/canonical-json.ts';
+import { InvalidRequestError } from '#core/errors.ts';
 
 type Json = Record<string, unknown>;
 
@@ -142,6 +143,46 @@ describe('responseCacheKey', () => {
     expect(keys.size).toBe(5);
     expect(key(body, { headers: { 'x-request-id': 'whatever', authorization: 'Bearer x' } })).toBe(
       key(body),
+    );
+  });
+});
+
+describe('canonicalJson depth', () => {
+  const nest = (depth: number, leaf: unknown, asArray: boolean): unknown => {
+    let value = leaf;
+    for (let level = 0; level < depth; level += 1) value = asArray ? [value] : { a: value };
+    return value;
+  };
+
+  it('refuses bodies nested deeper than its bound with InvalidRequestError, never a stack overflow', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: MAX_CANONICAL_JSON_DEPTH + 1, max: 200_000 }),
+        fc.boolean(),
+        (depth, asArray) => {
+          // Built as text: JSON.stringify itself would overflow the stack at this depth.
+          const [open, close] = asArray ? ['[', ']'] : ['{"a":', '}'];
+          const deep = JSON.parse(
+            `{"model":"m","messages":[],"tools":${open.repeat(depth)}1${close.repeat(depth)}}`,
+          ) as Json;
+          expect(() =>
+            responseCacheKey({ accountId: 'a', provider: 'openai', json: deep, headers: {} }),
+          ).toThrow(InvalidRequestError);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it('keys any body up to the bound', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_CANONICAL_JSON_DEPTH - 2 }), (depth) => {
+        const json = { model: 'm', messages: [], tools: nest(depth, 'x', depth % 2 === 0) };
+        expect(
+          responseCacheKey({ accountId: 'a', provider: 'openai', json: json as Json, headers: {} }),
+        ).toMatch(/^[0-9a-f]{64}$/);
+      }),
+      { numRuns: 25 },
     );
   });
 });

@@ -10,6 +10,8 @@ import {
   MAX_PROXY_BODY_BYTES,
   parseProxyRequest,
 } from '#core/proxy/parse-proxy-request.ts';
+import { NO_REQUESTER_FILTER } from '#core/usage/usage-query.ts';
+import { MAX_MODEL_ID_LENGTH } from '#core/usage/usage-record.ts';
 
 function request(
   overrides: Partial<IncomingProxyRequest> & { json?: unknown } = {},
@@ -93,5 +95,32 @@ describe('parseProxyRequest', () => {
     expect(() =>
       parseProxyRequest(request({ headers: { 'x-metrion-user': 'tab\there' } })),
     ).toThrow(/x-metrion-user/);
+  });
+
+  it('accepts a model of MAX_MODEL_ID_LENGTH (256) characters and refuses a longer one', () => {
+    expect(MAX_MODEL_ID_LENGTH).toBe(256);
+    const ok = parseProxyRequest(request({ json: { model: 'm'.repeat(256), messages: [] } }));
+    expect(ok.model).toHaveLength(256);
+    expect(() =>
+      parseProxyRequest(request({ json: { model: 'm'.repeat(257), messages: [] } })),
+    ).toThrow(InvalidRequestError);
+    expect(() =>
+      parseProxyRequest(request({ json: { model: 'm'.repeat(257), messages: [] } })),
+    ).toThrow(/at most 256/);
+  });
+
+  it('refuses a model that is not well-formed Unicode (a lone surrogate cannot be stored)', () => {
+    const body = new TextEncoder().encode('{"model":"gpt-\\ud800","messages":[]}');
+    expect(() => parseProxyRequest(request({ body }))).toThrow(InvalidRequestError);
+  });
+
+  it('refuses x-metrion-user "-": it is the Logs filter value for "no label"', () => {
+    expect(NO_REQUESTER_FILTER).toBe('-');
+    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-user': ' - ' } }))).toThrow(
+      /x-metrion-user/,
+    );
+    expect(parseProxyRequest(request({ headers: { 'x-metrion-user': '-agent' } })).requester).toBe(
+      '-agent',
+    );
   });
 });

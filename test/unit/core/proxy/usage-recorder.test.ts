@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProxyOutcome } from '#core/proxy/proxy-service.ts';
+import { MAX_MODEL_ID_LENGTH } from '#core/usage/usage-record.ts';
 import { proxyHarness } from './proxy-harness.ts';
 
 const completion = (model: string) =>
@@ -110,5 +111,19 @@ describe('recordUsage and a plan that billing ends', () => {
     expect(whilePro).toBe(365 * DAY_SECONDS);
     expect(afterEnd).toBe(30 * DAY_SECONDS);
     expect((await harness.accounts.getAccount(harness.accountId))?.plan).toBe('pro');
+  });
+});
+
+describe('recordUsage and over-long provider models', () => {
+  it('records the requested model when the provider answers with one over MAX_MODEL_ID_LENGTH', async () => {
+    const harness = await proxyHarness();
+    harness.answerWith({ body: completion(`gpt-4o-mini-${'x'.repeat(MAX_MODEL_ID_LENGTH)}`) });
+
+    const outcome = await harness.send({ model: 'gpt-4o-mini', messages: [] });
+    await settled(outcome);
+
+    const [record] = await harness.usage.listRecent(harness.accountId, 1);
+    expect(record).toMatchObject({ model: 'gpt-4o-mini', status: 200 });
+    expect(record?.costPicoUsd).not.toBeNull();
   });
 });

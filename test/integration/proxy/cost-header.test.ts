@@ -1,0 +1,132 @@
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exactUsd } from '#core/currency/money-text.ts';
+import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+
+let stack: ProxyStack;
+
+beforeAll(async () => {
+  stack = await startProxyStack();
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+const openai = () =>
+  new OpenAI({
+    apiKey: stack.metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls.openai,
+    maxRetries: 0,
+  });
+const anthropic = () =>
+  new Anthropic({
+    apiKey: stack.metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls.anthropic,
+    maxRetries: 0,
+  });
+const messages = [{ role: 'user' as const, content: 'Say hello' }];
+
+describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () => {
+  it('OpenAI JSON answer: the exact cost of the Logs row it names', async () => {
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 1000, outputTokens: 200 } });
+
+    const { response } = await openai()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .withResponse();
+
+    const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
+    expect(record.costPicoUsd).not.toBeNull();
+    expect(response.headers.get('x-metrion-cost-usd')).toBe(exactUsd(record.costPicoUsd));
+    expect(response.headers.get('x-metrion-cost-usd')).toMatch(/^\d+(\.\d+)?$/);
+  });
+
+  it('Anthropic JSON answer: the exact cost of the Logs row it names', async () => {
+    stack.anthropic.setScenario({ kind: 'ok', tokens: { inputTokens: 300, outputTokens: 70 } });
+
+    const { response } = await anthropic()
+      .messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages })
+      .withResponse();
+
+    const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
+    expect(response.headers.get('x-metrion-cost-usd')).toBe(exactUsd(record.costPicoUsd));
+  });
+
+  it('a model without a price says `unpriced`', async () => {
+    stack.openai.setScenario({ kind: 'ok', model: 'mystery-model-9' });
+
+    const { response } = await openai()
+      .chat.completions.create({ model: 'mystery-model-9', messages })
+      .withResponse();
+
+    const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
+    expect(record.costPicoUsd).toBeNull();
+    expect(response.headers.get('x-metrion-cost-usd')).toBe('unpriced');
+    stack.openai.setScenario({ kind: 'ok' });
+  });
+
+  it('a cache hit costs `0`, streamed replay included', async () => {
+    stack.openai.setScenario({ kind: 'ok' });
+    const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'cost?' }] };
+    const options = { headers: { 'x-metrion-cache': 'true' } };
+
+    const miss = await openai().chat.completions.create(body, options).withResponse();
+    const hit = await openai().chat.completions.create(body, options).withResponse();
+    const replay = await openai()
+      .chat.completions.create({ ...body, stream: true }, options)
+      .withResponse();
+    for await (const _chunk of replay.data) {
+      // drain
+    }
+
+    expect(miss.response.headers.get('x-metrion-cost-usd')).toMatch(/^\d/);
+    expect(miss.response.headers.get('x-metrion-cost-usd')).not.toBe('0');
+    expect(hit.response.headers.get('x-metrion-cache')).toBe('HIT');
+    expect(hit.response.headers.get('x-metrion-cost-usd')).toBe('0');
+    expect(replay.response.headers.get('x-metrion-cost-usd')).toBe('0');
+  });
+
+  it('a live stream carries the request id but no cost header (its cost is in Logs)', async () => {
+    stack.anthropic.setScenario({ kind: 'ok' });
+
+    const { data, response } = await anthropic()
+      .messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages, stream: true })
+      .withResponse();
+    for await (const _event of data) {
+      // drain
+    }
+
+    expect(response.headers.get('x-metrion-cost-usd')).toBeNull();
+    const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
+    expect(record.streamed).toBe(true);
+    expect(record.costPicoUsd).not.toBeNull();
+  });
+
+  it('errors carry the request id of their Logs row and no cost (nothing billable)', async () => {
+    stack.openai.setScenario({
+      kind: 'error',
+      status: 400,
+      body: { error: { message: 'bad', type: 'invalid_request_error', code: null } },
+    });
+
+    const provider = await openai()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .catch((error: unknown) => error);
+    stack.openai.setScenario({ kind: 'garbage' });
+    const metrion = await openai()
+      .chat.completions.create({ model: 'gpt-4o-mini', messages })
+      .catch((error: unknown) => error);
+    stack.openai.setScenario({ kind: 'ok' });
+
+    for (const [error, status] of [
+      [provider, 400],
+      [metrion, 502],
+    ] as const) {
+      expect(error).toBeInstanceOf(OpenAI.APIError);
+      const headers = (error as InstanceType<typeof OpenAI.APIError>).headers;
+      expect(headers?.get('x-metrion-cost-usd')).toBeNull();
+      const record = await stack.recordFor(headers?.get('x-metrion-request-id'));
+      expect(record.status).toBe(status);
+    }
+  });
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { dimensionKey, rollupsFromRecords } from '#core/rollups/rollup.ts';
+import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '#core/usage/usage-record.ts';
+import { usageRecord } from '../../../fixtures/usage-record.ts';
+
+/** DynamoDB's limit for a sort key value, in UTF-8 bytes. */
+const MAX_SORT_KEY_BYTES = 1024;
+
+describe('dimensionKey: a rollup sort key always fits DynamoDB', () => {
+  it('stays within 1,024 bytes for the longest model and requester, whatever their characters', () => {
+    const record = usageRecord({
+      model: '€/'.repeat(MAX_MODEL_ID_LENGTH / 2),
+      requester: '%'.repeat(MAX_REQUESTER_LENGTH),
+    });
+    const [rollup] = rollupsFromRecords([{ record, expiresAtEpochSeconds: 0 }], 'hour', true);
+    if (rollup === undefined) throw new Error('no rollup');
+    const { sk } = rollupItem(rollup);
+    expect(Buffer.byteLength(String(sk), 'utf8')).toBeLessThanOrEqual(MAX_SORT_KEY_BYTES);
+  });
+
+  it('keeps short parts as before and tells long ones apart', () => {
+    expect(
+      dimensionKey({ provider: 'openai', model: 'gpt-4o', requester: 'a b', status: 200 }),
+    ).toBe('openai|gpt-4o|a%20b|200');
+    const long = (tail: string) =>
+      dimensionKey({
+        provider: 'openai',
+        model: `${'/'.repeat(250)}${tail}`,
+        requester: null,
+        status: 200,
+      });
+    expect(long('a')).not.toBe(long('b'));
+  });
+
+  it('does not throw on a string with a lone surrogate', () => {
+    expect(() =>
+      dimensionKey({ provider: 'openai', model: 'm\ud800', requester: null, status: 200 }),
+    ).not.toThrow();
+  });
+});
