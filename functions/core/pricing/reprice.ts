@@ -51,13 +51,12 @@ export async function repriceUsage(
   const nowMs = deps.clock.nowMs();
   if (!(options.sinceMs <= nowMs && nowMs - options.sinceMs <= MAX_REPRICE_WINDOW_MS)) {
     throw new RangeError(
-      `--since must be a past time within ${MAX_REPRICE_WINDOW_MS / HOUR_MS} hours (rollup markers expire after that)`,
+      `since must be a past time within ${MAX_REPRICE_WINDOW_MS / HOUR_MS} hours (rollup markers expire after that)`,
     );
   }
   let considered = 0;
   let repriced = 0;
   let costChanged = 0;
-  const dirty = new Map<string, Set<number>>();
   for await (const record of deps.records.recordsBetween(options.sinceMs, nowMs)) {
     if (record.cached || !isOlderPriceVersion(record.priceVersion)) continue;
     considered += 1;
@@ -69,16 +68,15 @@ export async function repriceUsage(
     }
     if (!(await deps.records.updateCost(record, cost, PRICE_VERSION))) continue;
     repriced += 1;
-    if (cost !== record.costPicoUsd) costChanged += 1;
+    const changed = cost !== record.costPicoUsd;
+    if (changed) costChanged += 1;
     // The reseal also rewrites the hour's error copies (what the Errors tab lists), so an error
     // record's hour is resealed even when only its price version moved on.
-    else if (!isErrorStatus(record.status)) continue;
-    const hours = dirty.get(record.accountId) ?? new Set<number>();
-    hours.add(bucketStartMs(Date.parse(record.at), 'hour'));
-    dirty.set(record.accountId, hours);
-  }
-  for (const [accountId, hours] of dirty) {
-    for (const hourMs of hours) await deps.rollups.markDirty(accountId, hourMs);
+    if (!changed && !isErrorStatus(record.status)) continue;
+    // Right after each write, as the live path does (record, then marker): a seal that cleared
+    // the marker before this write is followed by another, and a run that stops early (a Lambda
+    // timeout) leaves every hour it changed marked for the scheduled seal.
+    await deps.rollups.markDirty(record.accountId, bucketStartMs(Date.parse(record.at), 'hour'));
   }
   const sealed = await sealRollups(
     { rollups: deps.rollups, clock: deps.clock, logger: deps.logger },
