@@ -160,8 +160,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, settings, logs export, fx-rates, seal job, alert evaluator, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 8);
+  it('owns every log group (proxy, settings, logs export, fx-rates, seal job, reprice job, alert evaluator, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 9);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
