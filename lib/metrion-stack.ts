@@ -18,6 +18,7 @@ import { Keys } from './constructs/keys.ts';
 import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
+import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
@@ -41,6 +42,7 @@ export class MetrionStack extends Stack {
   public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
+  public readonly repricer: Repricer;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
@@ -111,6 +113,7 @@ export class MetrionStack extends Stack {
       logRetention,
       retainLogs,
     });
+    this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,

@@ -12,6 +12,7 @@ import {
   type MatchLogic,
   type ModelPrice,
 } from '@pydantic/genai-prices';
+import { NON_TEXT_MODEL_WORDS } from '../functions/core/pricing/price-overrides.ts';
 import type {
   MatchRule,
   ModelEntry,
@@ -105,6 +106,24 @@ export function toMatchRule(logic: MatchLogic, where: string): MatchRule {
   throw new Error(`${where}: unsupported match rule ${JSON.stringify(logic)}`);
 }
 
+type PackageModel = NonNullable<ReturnType<typeof findProvider>>['models'][number];
+
+/**
+ * Whether Metrion leaves a package model unpriced because its usage mixes in tokens it does not
+ * record (see {@link NON_TEXT_MODEL_WORDS}): a word of its id names audio, image, realtime or
+ * speech, or its data prices audio, image or video output (`output_audio_mtok` …).
+ */
+export function isNonTextModel(model: PackageModel): boolean {
+  const words = new Set(model.id.toLowerCase().split('-'));
+  if (NON_TEXT_MODEL_WORDS.some((word) => words.has(word))) return true;
+  const periods = Array.isArray(model.prices)
+    ? model.prices.map((conditional) => conditional.prices)
+    : [model.prices];
+  return periods.some((prices) =>
+    Object.keys(prices).some((key) => key.startsWith('output_') && key !== 'output_mtok'),
+  );
+}
+
 /** The five providers' models, in the package's match order, converted exactly. */
 export function buildPriceTable(): PriceTable {
   const table = {} as Record<ProviderId, ModelEntry[]>;
@@ -113,10 +132,13 @@ export function buildPriceTable(): PriceTable {
     if (provider === undefined) throw new Error(`@pydantic/genai-prices has no ${packageId}`);
     table[metrionId as ProviderId] = provider.models.map((model) => {
       const where = `${packageId}/${model.id}`;
+      const match = toMatchRule(model.match, where);
+      // Kept with its match rule, so its ids resolve to it (unpriced), not to a text model.
+      if (isNonTextModel(model)) return { id: model.id, match, periods: [{ prices: null }] };
       const periods = Array.isArray(model.prices)
         ? model.prices.map((conditional) => toPeriod(conditional, where))
         : [{ prices: toTokenPrices(model.prices, where) }];
-      return { id: model.id, match: toMatchRule(model.match, where), periods };
+      return { id: model.id, match, periods };
     });
   }
   return table;

@@ -20,6 +20,7 @@ import {
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
 import type { ProxyRuntimeConfig, ProxyStateTables } from './proxy.deps.ts';
+import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
 
@@ -170,6 +171,16 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: new JsonLogger({ service: 'seal-rollups' }),
+  };
+}
+
+/** The re-pricing job's runtime config (the usage table only, like the seal job). */
+export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
+  const env = readLambdaEnv(['usageTable']);
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    usageTable: env.usageTable,
+    logger: new JsonLogger({ service: 'reprice' }),
   };
 }
 

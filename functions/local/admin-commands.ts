@@ -1,5 +1,3 @@
-import { DynamoRepriceStore } from '#adapters/dynamodb/dynamo-reprice-store.ts';
-import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -7,6 +5,7 @@ import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { buildRepriceDeps } from '#lambda/reprice.deps.ts';
 import type { LocalData } from './local-data.ts';
 
 /** Operator commands over local data. Each returns the text to print. */
@@ -151,17 +150,13 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
       const since = required(options, 'since');
       const sinceMs = Date.parse(since);
       if (Number.isNaN(sinceMs)) throw new AdminUsageError(`--since must be an ISO date: ${since}`);
-      const clock = args.clock ?? { nowMs: () => Date.now() };
-      const stores = { client: data.documentClient, tableName: data.usageTable, clock };
-      const report = await repriceUsage(
-        {
-          records: new DynamoRepriceStore(stores),
-          rollups: new DynamoRollupStore(stores),
-          clock,
-          logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
-        },
-        { sinceMs },
-      ).catch((error: unknown) => {
+      const deps = buildRepriceDeps({
+        documentClient: data.documentClient,
+        usageTable: data.usageTable,
+        logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
+        ...(args.clock === undefined ? {} : { clock: args.clock }),
+      });
+      const report = await repriceUsage(deps, { sinceMs }).catch((error: unknown) => {
         throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
       });
       return [

@@ -135,6 +135,21 @@ export class Data extends Construct {
     this.grantTable(fn, 'usage', ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
   }
 
+  /**
+   * The re-pricing job: the seal job's access (it reseals what it re-priced and marks hours
+   * dirty with PutItem), plus Scan (every account's records in a window) and UpdateItem (the
+   * conditional cost update).
+   */
+  public grantUsageReprice(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', [
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ]);
+  }
+
   /** Reads the stored FX reference rates (Query, newest first). */
   public grantFxRatesRead(fn: lambda.Function): void {
     this.grantTable(fn, 'fxRates', ['dynamodb:Query']);

@@ -151,6 +151,40 @@ describe('repriceUsage on dynalite', () => {
     });
   });
 
+  it("refreshes a repriced error record's copy, which the Errors tab lists", async () => {
+    // Arrange: an error that still carries tokens (a stream cut off by the provider), once
+    // unpriced, and one whose cost does not change (only its price version moves on).
+    const { rollups, deps, write } = stores('acct-errors');
+    const opus = { provider: 'anthropic', model: 'claude-opus-4-6', status: 529 } as const;
+    const unpriced = await write({ ...opus, costPicoUsd: null, priceVersion: '2025-11-24' });
+    const unchanged = await write({
+      ...opus,
+      model: 'gpt-9-ultra',
+      at: new Date(HOUR - 3_600_000 + 60_000).toISOString(), // alone in the hour before
+      costPicoUsd: null,
+      priceVersion: '2025-11-24',
+    });
+    await sealRollups({ rollups, clock, logger: SILENT_LOGGER });
+
+    // Act
+    await repriceUsage(deps, { sinceMs: Date.parse('2026-11-30T00:00:00Z') });
+
+    // Assert
+    const copies = new Map(
+      (await rollups.recentErrors('acct-errors', HOUR - 3_600_000, NOW, () => true, 10)).map(
+        (r) => [r.requestId, r],
+      ),
+    );
+    expect(copies.get(unpriced.requestId)).toMatchObject({
+      costPicoUsd: 1000n * 5_000_000n + 100n * 25_000_000n,
+      priceVersion: PRICE_VERSION,
+    });
+    expect(copies.get(unchanged.requestId)).toMatchObject({
+      costPicoUsd: null,
+      priceVersion: PRICE_VERSION,
+    });
+  });
+
   it('refuses a window older than the rollup markers live', async () => {
     const { deps } = stores('acct-window');
     await expect(repriceUsage(deps, { sinceMs: NOW - 40 * 86_400_000 })).rejects.toThrow(

@@ -282,6 +282,30 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
     });
   });
 
+  describe('error copies', () => {
+    it('overwrites an earlier copy of the same record (a reseal after reprice refreshes it)', async () => {
+      const error = record(accountId, '2026-01-31T20:01:00.000Z', {
+        status: 529,
+        costPicoUsd: null,
+        priceVersion: 'old',
+      });
+      await fixture.rollups.addLive(error, keep());
+      await fixture.rollups.putErrors([
+        { record: { ...error, costPicoUsd: 7n, priceVersion: 'new' }, ...keep() },
+      ]);
+      const copies = await fixture.rollups.recentErrors(
+        accountId,
+        START_MS,
+        START_MS + HOUR_MS,
+        () => true,
+        10,
+      );
+      expect(copies.map((r) => [r.requestId, r.costPicoUsd, r.priceVersion])).toEqual([
+        [error.requestId, 7n, 'new'],
+      ]);
+    });
+  });
+
   describe('exactness after the seal job', () => {
     it('makes every hourly and daily rollup equal the sum of its raw records, across a month boundary', async () => {
       // Arrange: random traffic 2026-01-31 20:00 .. 2026-02-01 04:00 with retries, lost and doubled ADDs.

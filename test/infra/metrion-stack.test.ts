@@ -161,8 +161,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, settings, logs export, Stripe webhook, fx-rates, seal job, alert evaluator, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 9);
+  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, alert evaluator, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 10);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });

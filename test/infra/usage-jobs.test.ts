@@ -117,3 +117,62 @@ describe('dashboard API function', () => {
     expect(actions[tableId(TABLES.fxRates.nameSuffix)]).toEqual(['dynamodb:Query']);
   });
 });
+
+describe('reprice job', () => {
+  const id = functionId('^Metrion reprice job');
+  const statements = (): Statement[] => {
+    const roleId = fn(id).Role['Fn::GetAtt'][0];
+    const policies = dev.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: roleId }] },
+    }) as Record<string, Resource>;
+    return Object.values(policies).flatMap(
+      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+    );
+  };
+
+  it('is not scheduled: an operator invokes it, with the 15-minute maximum timeout', () => {
+    expect(rulesOf(id)).toEqual([]);
+    expect(fn(id).Timeout).toBe(900);
+  });
+
+  it('may scan, update, query, put and delete in the usage table only', () => {
+    expect(tableActions(id)).toEqual({
+      [tableId(TABLES.usage.nameSuffix)]: [
+        'dynamodb:DeleteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ],
+    });
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
+    for (const other of ['accountsTable', 'fxRatesTable', 'providerKeysKmsKeyArn'] as const) {
+      expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV[other]);
+    }
+  });
+
+  it('gets no KMS access beyond the table key through DynamoDB, and no secrets', () => {
+    // Besides the table grants, every MetrionFunction has its log group and X-Ray tracing.
+    const actions = statements().flatMap((statement) => [statement.Action].flat());
+    const service = (action: string) => action.split(':')[0];
+    expect(new Set(actions.map(service))).toEqual(new Set(['dynamodb', 'kms', 'logs', 'xray']));
+    expect(actions.filter((action) => service(action) === 'kms').sort()).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+    ]);
+    const kms = statements().filter((statement) =>
+      [statement.Action].flat().some((action) => action.startsWith('kms:')),
+    );
+    expect(kms).toHaveLength(1);
+    expect(kms[0]).toMatchObject({
+      Condition: { StringEquals: { 'kms:ViaService': expect.stringMatching(/^dynamodb\./) } },
+    });
+    expect(JSON.stringify(kms[0]?.Resource)).toMatch(/DataTableKey/);
+  });
+
+  it('outputs its function name for `aws lambda invoke`', () => {
+    expect(dev.findOutputs('RepriceFunctionName')).toEqual({
+      RepriceFunctionName: expect.objectContaining({ Value: { Ref: id } }),
+    });
+  });
+});

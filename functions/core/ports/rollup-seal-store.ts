@@ -29,6 +29,10 @@ export interface RollupSealStore extends Pick<RollupStore, 'query' | 'markDirty'
     rollups: readonly Rollup[],
   ): Promise<void>;
 
-  /** Stores error copies (idempotent on requestId), for errors whose live write was lost. */
+  /**
+   * Stores error copies (idempotent on requestId), for errors whose live write was lost. Each
+   * overwrites any earlier copy of the same record, so a reseal after `reprice` refreshes the
+   * copy's cost and price version.
+   */
   putErrors(records: readonly StoredUsageRecord[]): Promise<void>;
 }

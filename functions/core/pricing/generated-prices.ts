@@ -1219,10 +1219,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2500000,
-            output: 10000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1275,10 +1272,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 150000,
-            output: 600000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1289,11 +1283,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 600000,
-            output: 2400000,
-            cacheRead: 300000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1304,10 +1294,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 1250000,
-            output: 5000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1318,10 +1305,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 600000,
-            output: 12000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1332,11 +1316,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 5000000,
-            output: 20000000,
-            cacheRead: 2500000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1375,10 +1355,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2500000,
-            output: 10000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1434,11 +1411,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 10000000,
-            output: 10000000,
-            cacheRead: 1250000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1449,11 +1422,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2500000,
-            output: 2000000,
-            cacheRead: 250000,
-          },
+          prices: null,
         },
       ],
     },
@@ -1787,11 +1756,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 8000000,
-            output: 15000000,
-            cacheRead: 2000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2507,10 +2472,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2500000,
-            output: 10000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2531,10 +2493,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 600000,
-            output: 2400000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2560,11 +2519,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 5000000,
-            output: 40000000,
-            cacheRead: 1250000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2579,11 +2534,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2000000,
-            output: 8000000,
-            cacheRead: 200000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2601,11 +2552,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 5000000,
-            output: 10000000,
-            cacheRead: 1250000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2623,11 +2570,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 5000000,
-            output: 30000000,
-            cacheRead: 1250000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2691,11 +2634,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 4000000,
-            output: 16000000,
-            cacheRead: 400000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2713,11 +2652,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 4000000,
-            output: 24000000,
-            cacheRead: 400000,
-          },
+          prices: null,
         },
       ],
     },
@@ -2741,11 +2676,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 600000,
-            output: 2400000,
-            cacheRead: 60000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3708,10 +3639,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 300000,
-            output: 2500000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3751,10 +3679,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 500000,
-            output: 10000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3802,10 +3727,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 500000,
-            output: 10000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3869,10 +3791,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 1000000,
-            output: 20000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3912,10 +3831,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 2000000,
-            output: 12000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -3979,10 +3895,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 500000,
-            output: 3000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -4015,10 +3928,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 250000,
-            output: 1500000,
-          },
+          prices: null,
         },
       ],
     },
@@ -4029,10 +3939,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 750000,
-            output: 4500000,
-          },
+          prices: null,
         },
       ],
     },
@@ -4301,10 +4208,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 500000,
-            output: 2000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -4315,10 +4219,7 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: {
-            input: 1500000,
-            output: 9000000,
-          },
+          prices: null,
         },
       ],
     },
@@ -5823,10 +5724,6 @@ export const GENERATED_PRICES = {
       },
       periods: [
         {
-          prices: null,
-        },
-        {
-          from: '2026-08-05',
           prices: null,
         },
       ],

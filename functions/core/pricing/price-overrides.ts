@@ -5,7 +5,26 @@ import type { ModelEntry } from './price-table.ts';
  * Bump on every change below: it is part of the price version stored with each usage record, so
  * `reprice` can tell which records an older override set priced.
  */
-export const PRICE_OVERRIDES_VERSION = 1;
+export const PRICE_OVERRIDES_VERSION = 2;
+
+/**
+ * Words (hyphen-separated parts of the package's model id) that name a model whose usage mixes
+ * audio, image or realtime tokens with text: `gpt-4o-audio-preview`, `gpt-4o-realtime-preview`,
+ * `gpt-4o-mini-tts`, `gemini-2.5-flash-tts`, `gpt-image-1`, `gemini-live-2.5-flash`. Providers
+ * price those tokens differently from text, and Metrion records only text-token counts, so the
+ * generator leaves these models unpriced (`prices: null`) rather than record a possibly wrong
+ * cost. Models whose package data prices audio, image or video OUTPUT are unpriced the same way.
+ */
+export const NON_TEXT_MODEL_WORDS = [
+  'audio',
+  'realtime',
+  'tts',
+  'transcribe',
+  'whisper',
+  'image',
+  'live',
+  'voice',
+] as const;
 
 /** A model the package lacks or prices wrongly, with where the right price was read. */
 export interface ModelOverride extends ModelEntry {

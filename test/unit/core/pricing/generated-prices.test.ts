@@ -8,6 +8,7 @@ import { resolveModel } from '#core/pricing/resolve-model.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import {
   buildPriceTable,
+  isNonTextModel,
   PACKAGE_PROVIDER_IDS,
   packageVersion,
   toMicrosPerMTok,
@@ -87,7 +88,9 @@ describe('the generated table against the package', () => {
             { providerId: PACKAGE_PROVIDER_IDS[provider], timestamp: AT },
           );
           if (ours.costPicoUsd === null) {
-            // Unpriced here: the package knows the model but not per input AND output token.
+            // Unpriced here: an audio/image/realtime model, or the package knows the model but
+            // not per input AND output token.
+            if (theirs !== null && isNonTextModel(theirs.model)) return;
             const prices = theirs?.model_price ?? {};
             expect(prices.input_mtok === undefined || prices.output_mtok === undefined).toBe(true);
             return;
@@ -111,6 +114,48 @@ describe('the generated table against the package', () => {
       });
       expect(resolveModel(provider, id), `${provider}/${id}`).toBe(theirs?.model.id);
     }
+  });
+});
+
+describe('audio, realtime, speech and image models', () => {
+  // Metrion records text-token counts only; these models' audio or image tokens cost more.
+  it.each([
+    ['openai', 'gpt-4o-audio-preview'],
+    ['openai', 'gpt-4o-audio-preview-2024-12-17'],
+    ['openai', 'gpt-4o-mini-audio-preview'],
+    ['openai', 'gpt-4o-realtime-preview-2024-12-17'],
+    ['openai', 'gpt-4o-mini-realtime-preview'],
+    ['openai', 'gpt-realtime'],
+    ['openai', 'gpt-audio'],
+    ['openai', 'gpt-4o-mini-tts'],
+    ['openai', 'gpt-4o-transcribe'],
+    ['openai', 'whisper-1'],
+    ['openai', 'gpt-image-1'],
+    ['openai', 'gpt-5-image'],
+    ['gemini', 'gemini-2.5-flash-tts'],
+    ['gemini', 'gemini-2.5-flash-preview-tts'],
+    ['gemini', 'gemini-2.5-pro-tts'],
+    ['gemini', 'gemini-2.5-flash-image-preview'],
+    ['gemini', 'gemini-3-pro-image-preview'],
+    ['gemini', 'gemini-2.5-flash-native-audio-preview-09-2025'],
+    ['gemini', 'gemini-live-2.5-flash'],
+    ['grok', 'grok-voice-latest'],
+  ] as const)('%s %s resolves to an unpriced model, never a text-token cost', (provider, id) => {
+    expect(resolveModel(provider, id)).toBeDefined();
+    const usage = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    expect(computeCost(provider, id, usage, AT.getTime()).costPicoUsd).toBeNull();
+  });
+
+  it.each([
+    ['openai', 'gpt-4o'],
+    ['openai', 'gpt-4o-mini'],
+    ['openai', 'gpt-5'],
+    ['gemini', 'gemini-2.5-flash'],
+    ['gemini', 'gemini-2.5-flash-lite'],
+    ['gemini', 'gemini-3-flash-preview'],
+  ] as const)('keeps the text model %s %s priced', (provider, id) => {
+    const usage = { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 0, cacheWriteTokens: 0 };
+    expect(computeCost(provider, id, usage, AT.getTime()).costPicoUsd).not.toBeNull();
   });
 });
 

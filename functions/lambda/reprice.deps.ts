@@ -1,0 +1,28 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoRepriceStore } from '#adapters/dynamodb/dynamo-reprice-store.ts';
+import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { Clock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
+import type { RepriceHandlerDeps } from '#handlers/reprice.ts';
+
+/** What the re-pricing job needs that differs between runtimes. */
+export interface RepriceRuntimeConfig {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly usageTable: string;
+  readonly logger: Logger;
+  /** @default - the system clock */
+  readonly clock?: Clock;
+}
+
+/** The re-pricing job's graph. Shared by the Lambda root and `npm run admin -- reprice`. */
+export function buildRepriceDeps(config: RepriceRuntimeConfig): RepriceHandlerDeps {
+  const clock = config.clock ?? new SystemClock();
+  const stores = { client: config.documentClient, tableName: config.usageTable, clock };
+  return {
+    records: new DynamoRepriceStore(stores),
+    rollups: new DynamoRollupStore(stores),
+    clock,
+    logger: config.logger,
+  };
+}

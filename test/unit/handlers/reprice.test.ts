@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidRequestError } from '#core/errors.ts';
+import type { RepriceStore } from '#core/ports/reprice-store.ts';
+import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { createRepriceHandler } from '#handlers/reprice.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
+import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
+import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
+import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
+import { usageRecord } from '../../fixtures/usage-record.ts';
+
+const NOW = Date.parse('2026-12-01T12:00:00Z');
+
+/** Records in memory; `updateCost` conditional on the price version, as the contract says. */
+class ListRepriceStore implements RepriceStore {
+  readonly records: UsageRecord[];
+  constructor(records: UsageRecord[]) {
+    this.records = records;
+  }
+  async *recordsBetween(fromMs: number, toMs: number): AsyncIterable<UsageRecord> {
+    for (const record of this.records) {
+      const atMs = Date.parse(record.at);
+      if (atMs >= fromMs && atMs < toMs) yield record;
+    }
+  }
+  async updateCost(record: UsageRecord, costPicoUsd: bigint | null, priceVersion: string) {
+    const index = this.records.findIndex((r) => r.requestId === record.requestId);
+    if (this.records[index]?.priceVersion !== record.priceVersion) return false;
+    this.records[index] = { ...record, costPicoUsd, priceVersion };
+    return true;
+  }
+}
+
+function setup(records: UsageRecord[] = []) {
+  const clock = new FakeClock({ startMs: NOW });
+  const store = new ListRepriceStore(records);
+  const rollups = new InMemoryRollupStore({ usage: new InMemoryUsageStore({ clock }), clock });
+  const handler = createRepriceHandler({ records: store, rollups, clock, logger: SILENT_LOGGER });
+  return { store, handler };
+}
+
+describe('reprice handler', () => {
+  it("re-prices since the event's date and returns the report", async () => {
+    const { store, handler } = setup([
+      usageRecord({
+        at: '2026-11-30T09:00:00.000Z',
+        provider: 'anthropic',
+        model: 'claude-opus-4-6',
+        inputTokens: 1000,
+        outputTokens: 100,
+        costPicoUsd: null,
+        priceVersion: '2025-11-24',
+      }),
+    ]);
+    const report = await handler({ since: '2026-11-30' });
+    expect(report).toMatchObject({ considered: 1, repriced: 1, costChanged: 1 });
+    expect(store.records[0]).toMatchObject({
+      costPicoUsd: 1000n * 5_000_000n + 100n * 25_000_000n,
+      priceVersion: PRICE_VERSION,
+    });
+  });
+
+  it('accepts a full ISO time with a zone', async () => {
+    const { handler } = setup();
+    await expect(handler({ since: '2026-11-30T08:00:00+01:00' })).resolves.toMatchObject({
+      considered: 0,
+    });
+  });
+
+  it.each([
+    [undefined],
+    [{}],
+    [{ since: 'yesterday' }],
+    [{ since: 1_764_460_800_000 }],
+    [{ since: '2026-11-30T08:00:00' }],
+  ])('fails on %o with the expected shape in the message', async (event) => {
+    const { handler } = setup();
+    const failed = handler(event);
+    await expect(failed).rejects.toThrow(InvalidRequestError);
+    await expect(failed).rejects.toThrow('The event must be {"since": "<ISO date or time>"}');
+  });
+
+  it('fails on a window older than the rollup markers live, saying so', async () => {
+    const { handler } = setup();
+    await expect(handler({ since: '2026-10-01' })).rejects.toThrow(
+      /since must be a past time within 718 hours/,
+    );
+  });
+});
