@@ -54,7 +54,7 @@ export interface AlertRuleView {
 export const ALERT_WINDOWS = {
   minMinutes: (WINDOW_HOURS - 1) * 60,
   maxMinutes: WINDOW_HOURS * 60,
-  description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate in percent needs at least ${ERROR_RATE_MIN_REQUESTS} requests in that window.`,
+  description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate counts the errors providers returned, not Metrion's own (its rate limits and timeouts); in percent it needs at least ${ERROR_RATE_MIN_REQUESTS} requests answered by the provider in that window.`,
   errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
   warningPercent: WARNING_PERCENT,
   levelCooldownHours: LEVEL_COOLDOWN_HOURS,
