@@ -118,7 +118,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
   async function proAccount(accountId: string): Promise<Account> {
     const account = await deps.accounts.getAccount(accountId);
     if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
-    if (!alertRulesAllowed(account)) {
+    if (!alertRulesAllowed(account, deps.clock.nowMs())) {
       throw new PlanRequiredError(
         'Alert rules are part of Metrion Pro. Upgrade under Settings → Plan to create alerts.',
       );

@@ -1,4 +1,5 @@
 import type { Account } from '../accounts/account.ts';
+import { effectivePlan } from '../billing/billing-state.ts';
 import { PLAN_LIMITS } from '../billing/plans.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { AccountStore } from '../ports/account-store.ts';
@@ -27,11 +28,16 @@ import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
 
 /**
- * Whether the account's plan includes alert rules. The one place that decides it (Billing will
- * make the plan follow Stripe; this reads it from the account).
+ * Whether the account's plan includes alert rules at `nowMs`: the one place that decides it, for
+ * the Alerts API (403 `plan_required`) and the evaluator alike. It reads the effective plan, so
+ * a subscription cancelled at period end stops alerts at that instant, even before Stripe's
+ * `customer.subscription.deleted` event makes the stored plan Free.
  */
-export function alertRulesAllowed(account: Pick<Account, 'plan'>): boolean {
-  return PLAN_LIMITS[account.plan].alertRules;
+export function alertRulesAllowed(
+  account: Pick<Account, 'plan' | 'billing'>,
+  nowMs: number,
+): boolean {
+  return PLAN_LIMITS[effectivePlan(account, nowMs)].alertRules;
 }
 
 export const LEVEL_COOLDOWN_MS = LEVEL_COOLDOWN_HOURS * HOUR_MS;
@@ -181,7 +187,7 @@ async function evaluateAccount(
 ): Promise<void> {
   const account = await deps.accounts.getAccount(accountId);
   // A downgraded or deleted account keeps its rules but is not evaluated.
-  if (account === undefined || !alertRulesAllowed(account)) return;
+  if (account === undefined || !alertRulesAllowed(account, deps.clock.nowMs())) return;
   const money: AlertMoney = { currency: account.currency, quote };
   for (const rule of rules) {
     try {
