@@ -154,12 +154,6 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const account = await proAccount(accountId);
       const nowMs = deps.clock.nowMs();
       checkPeriod(input.period, nowMs);
-      const existing = await deps.rules.list(accountId);
-      if (existing.length >= MAX_ALERT_RULES) {
-        throw new RuleLimitError(
-          `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
-        );
-      }
       const rule: AlertRule = {
         accountId,
         ruleId: ruleId(deps.random),
@@ -174,7 +168,11 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         lastFired: {},
         state: 'ok',
       };
-      await deps.rules.create(rule);
+      if (!(await deps.rules.create(rule, MAX_ALERT_RULES))) {
+        throw new RuleLimitError(
+          `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
+        );
+      }
       return view(rule, account);
     },
 
