@@ -73,6 +73,7 @@ function hourRollups(hourMs: number, random: () => number): Rollup[] {
       status,
       requests: counts.requests + 1,
       errors: counts.errors + (status >= 400 ? 1 : 0),
+      metrionErrors: counts.metrionErrors,
       inputTokens: counts.inputTokens + input,
       outputTokens: counts.outputTokens + output,
       cacheReadTokens: counts.cacheReadTokens,

@@ -12,8 +12,12 @@ import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import {
+  addCounts,
   dimensionKey,
+  EMPTY_COUNTS,
+  providerErrorsOf,
   type Rollup,
+  type RollupCounts,
   rollupsFromRecords,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
@@ -64,6 +68,14 @@ function comparable(rollup: Rollup) {
   };
 }
 
+function addAll(rollups: readonly Rollup[]): RollupCounts {
+  return rollups.reduce<RollupCounts>((sum, rollup) => addCounts(sum, rollup), EMPTY_COUNTS);
+}
+
+function sumOf(rollups: readonly Rollup[], field: 'errors' | 'metrionErrors'): number {
+  return rollups.reduce((sum, rollup) => sum + rollup[field], 0);
+}
+
 function byKey(rollups: readonly Rollup[]) {
   return Object.fromEntries(
     rollups.map((r) => [`${r.bucketStart}#${dimensionKey(r)}`, comparable(r)]),
@@ -98,6 +110,8 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
       ...dimensions,
       requests: (was?.requests ?? 0) + 1,
       errors: (was?.errors ?? 0) + (r.status >= 400 ? 1 : 0),
+      metrionErrors:
+        (was?.metrionErrors ?? 0) + (r.status >= 400 && r.errorSource === 'metrion' ? 1 : 0),
       inputTokens: (was?.inputTokens ?? 0) + r.inputTokens,
       outputTokens: (was?.outputTokens ?? 0) + r.outputTokens,
       cacheReadTokens: (was?.cacheReadTokens ?? 0) + r.cacheReadTokens,
@@ -164,6 +178,22 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         Date.parse('2026-02-01T00:00:00.000Z'),
       );
       expect(days.map((d) => d.requests)).toEqual([2]);
+    });
+
+    it("counts Metrion's own errors apart from the provider's", async () => {
+      const at = '2026-01-31T20:10:00.000Z';
+      const records = [
+        record(accountId, at, { status: 502, errorSource: 'provider' }),
+        record(accountId, at, { status: 502, errorSource: 'metrion' }),
+        record(accountId, at, { status: 429, errorSource: 'metrion' }),
+        record(accountId, at, { status: 500 }), // no source: the provider's
+        record(accountId, at, { status: 200, errorSource: 'metrion' }), // stream cut: no error
+      ];
+      for (const r of records) await fixture.rollups.addLive(r, keep());
+      const hours = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + HOUR_MS);
+      expect(sumOf(hours, 'errors')).toBe(4);
+      expect(sumOf(hours, 'metrionErrors')).toBe(2);
+      expect(providerErrorsOf(addAll(hours))).toBe(2);
     });
 
     it('reads only buckets in [from, to) and skips expired items', async () => {
@@ -328,12 +358,17 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
       for (let i = 0; i < 300; i += 1) {
         const [provider, models] = pick(providers);
         const status = pick([200, 200, 200, 200, 400, 429, 500, 529]);
+        // Metrion's own errors next to the provider's; a 200 stream Metrion cut is no error.
+        const errorSource = pick([undefined, 'provider', 'metrion'] as const);
         const at = new Date(START_MS + Math.floor(random() * 8 * HOUR_MS)).toISOString();
         const r = record(accountId, at, {
           provider,
           model: pick(models),
           ...(random() < 0.7 ? { requester: pick(['alice', 'bob', 'agent-7']) } : {}),
           status,
+          ...(errorSource === undefined || (status < 400 && errorSource === 'provider')
+            ? {}
+            : { errorSource, errorMessage: `${errorSource} failure` }),
           inputTokens: Math.floor(random() * 5000),
           outputTokens: Math.floor(random() * 2000),
           cacheReadTokens: Math.floor(random() * 300),
@@ -411,6 +446,10 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         status: [],
       });
       const raw = unique.map((s) => s.record);
+      const metrionErrors = raw.filter((r) => r.status >= 400 && r.errorSource === 'metrion');
+      expect(metrionErrors.length).toBeGreaterThan(0);
+      expect(sumOf(hours, 'metrionErrors')).toBe(metrionErrors.length);
+      expect(sumOf(days, 'metrionErrors')).toBe(metrionErrors.length);
       expect(overview.requests.total).toBe(raw.length);
       expect(overview.errors.total).toBe(raw.filter((r) => r.status >= 400).length);
       const picos = raw.reduce((sum, r) => sum + (r.costPicoUsd ?? 0n), 0n);

@@ -1,9 +1,13 @@
-import { afterAll, beforeAll, describe } from 'vitest';
-import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { providerErrorsOf, rollupsFromRecords } from '#core/rollups/rollup.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../fakes/in-memory-usage-store.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+import { usageRecord } from '../fixtures/usage-record.ts';
 import { rollupStoreContract } from './rollup-store.contract.ts';
 
 describe('InMemoryRollupStore', () => {
@@ -34,4 +38,42 @@ describe('DynamoRollupStore on dynalite', () => {
       clock,
     }),
   }));
+
+  it('reads an item written before metrionErrors existed as all provider errors, and keeps them after live ADDs', async () => {
+    // Arrange: an hourly item as the adapter wrote it before the count (attribute absent).
+    const clock = new FakeClock({ startMs: Date.parse('2026-03-10T12:30:00.000Z') });
+    const store = new DynamoRollupStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.usage,
+      clock,
+    });
+    const accountId = 'acct-legacy-rollup';
+    const at = '2026-03-10T12:05:00.000Z';
+    const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
+    const [legacy] = rollupsFromRecords(
+      [0, 1, 2].map((i) => ({
+        record: usageRecord({ accountId, requestId: `req-${i}`, at, status: 502 }),
+        ...retention,
+      })),
+      'hour',
+      false,
+    );
+    const { metrionErrors: _absent, ...item } = rollupItem(legacy as NonNullable<typeof legacy>);
+    await fixture.documentClient.send(
+      new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
+    );
+    const hourMs = Date.parse('2026-03-10T12:00:00.000Z');
+
+    // Act + Assert: 3 errors, none Metrion's; a later Metrion 502 in the same item is told apart.
+    const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    expect(before?.errors).toBe(3);
+    expect(before?.metrionErrors).toBe(0);
+    await store.addLive(
+      usageRecord({ accountId, requestId: 'req-3', at, status: 502, errorSource: 'metrion' }),
+      retention,
+    );
+    const [after] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    expect(after?.errors).toBe(4);
+    expect(providerErrorsOf(after as NonNullable<typeof after>)).toBe(3);
+  });
 });

@@ -1,5 +1,6 @@
 // AlertRuleStore on DynamoDB (the `accounts` table): one item per rule in the account's
-// partition; active rules also carry the keys of the sparse `activeAlertRules` index.
+// partition, plus a rule counter item; active rules also carry the keys of the sparse
+// `activeAlertRules` index. GetItem, PutItem, UpdateItem and DeleteItem (conditional), Query.
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -30,6 +31,12 @@ const ruleKey = (accountId: string, ruleId: string) => ({
   sk: `${RULE_PREFIX}${ruleId}`,
 });
 const activeKey = (accountId: string, ruleId: string) => `${accountId}#${ruleId}`;
+/**
+ * `pk=ACCOUNT#<accountId>, sk=ALERT_RULES`: `ruleCount`, the account's number of rules. Its own
+ * item (not the profile's) so that no profile write can reset it; its sort key is outside the
+ * `ALERT_RULE#` range `list` reads.
+ */
+const countKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ALERT_RULES' });
 
 /** Item attribute names per level: when it fired, and the claim (token, lease end in ms). */
 const LEVEL_ATTRIBUTES: Record<AlertLevel, { fired: string; claim: string; until: string }> = {
@@ -148,15 +155,108 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     return output.Item === undefined ? undefined : fromItem(output.Item);
   }
 
-  async create(rule: AlertRule): Promise<void> {
-    await dynamoCall('PutItem', () =>
+  /**
+   * Reserves a place with a conditional `ADD ruleCount 1` (`ruleCount < maxRules`: DynamoDB
+   * serialises writes to one item, so concurrent creates cannot overshoot), then puts the rule;
+   * a failed put gives the place back. A crash between the two leaves the counter one high: the
+   * account then fits one rule fewer, never one more.
+   */
+  async create(rule: AlertRule, maxRules: number): Promise<boolean> {
+    let reserved = await this.#reserve(rule.accountId, maxRules);
+    if (reserved === 'no_counter') {
+      await this.#ensureCounter(rule.accountId);
+      reserved = await this.#reserve(rule.accountId, maxRules);
+    }
+    if (reserved !== 'reserved') return false;
+    try {
+      await dynamoCall('PutItem', () =>
+        this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: toItem(rule),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        ),
+      );
+    } catch (error) {
+      await this.#addToCount(rule.accountId, -1);
+      throw error;
+    }
+    return true;
+  }
+
+  async #reserve(accountId: string, maxRules: number): Promise<'reserved' | 'full' | 'no_counter'> {
+    const reserved = await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: countKey(accountId),
+            UpdateExpression: 'ADD ruleCount :one',
+            ConditionExpression: 'ruleCount < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': maxRules },
+          }),
+        );
+        return true;
+      },
+      () => false,
+    );
+    if (reserved) return 'reserved';
+    return (await this.#counterExists(accountId)) ? 'full' : 'no_counter';
+  }
+
+  async #counterExists(accountId: string): Promise<boolean> {
+    const output = await dynamoCall('GetItem', () =>
       this.#client.send(
-        new PutCommand({
+        new GetCommand({
           TableName: this.#tableName,
-          Item: toItem(rule),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Key: countKey(accountId),
+          ConsistentRead: true,
         }),
       ),
+    );
+    return output.Item !== undefined;
+  }
+
+  /**
+   * Creates the counter from the rules stored, for an account whose rules predate it. Exact
+   * because rules are only created or deleted once the counter exists: a count taken before it
+   * existed is either still true when its conditional put lands, or the put fails.
+   */
+  async #ensureCounter(accountId: string): Promise<void> {
+    if (await this.#counterExists(accountId)) return;
+    const count = (await this.list(accountId)).length;
+    await dynamoCall(
+      'PutItem',
+      async () => {
+        await this.#client.send(
+          new PutCommand({
+            TableName: this.#tableName,
+            Item: { ...countKey(accountId), ruleCount: count },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      },
+      () => undefined,
+    );
+  }
+
+  async #addToCount(accountId: string, delta: number): Promise<void> {
+    await dynamoCall(
+      'UpdateItem',
+      async () => {
+        await this.#client.send(
+          new UpdateCommand({
+            TableName: this.#tableName,
+            Key: countKey(accountId),
+            UpdateExpression: 'ADD ruleCount :delta',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':delta': delta },
+          }),
+        );
+      },
+      () => undefined,
     );
   }
 
@@ -211,8 +311,10 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     return output?.Attributes === undefined ? undefined : fromItem(output.Attributes);
   }
 
+  /** Deletes the rule, then gives its place back (`ADD ruleCount -1`). */
   async delete(accountId: string, ruleId: string): Promise<boolean> {
-    return dynamoCall(
+    await this.#ensureCounter(accountId);
+    const deleted = await dynamoCall(
       'DeleteItem',
       async () => {
         await this.#client.send(
@@ -226,6 +328,8 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
       },
       () => false,
     );
+    if (deleted) await this.#addToCount(accountId, -1);
+    return deleted;
   }
 
   async listActive(options: {

@@ -54,6 +54,8 @@ const GRANULARITY_PREFIX: Record<Granularity, string> = { hour: 'H#', day: 'D#' 
 const COUNT_FIELDS = [
   'requests',
   'errors',
+  // Absent on items written before it existed: read as 0 (see RollupCounts.metrionErrors).
+  'metrionErrors',
   'inputTokens',
   'outputTokens',
   'cacheReadTokens',

@@ -2,7 +2,13 @@ import type { Currency } from '../accounts/account.ts';
 import { convertPicoUsd, type FxQuote } from '../currency/fx.ts';
 import { bucketStartMs, DAY_MS, HOUR_MS } from '../rollups/buckets.ts';
 import { histogramPercentile } from '../rollups/latency-histogram.ts';
-import { addCounts, EMPTY_COUNTS, type Rollup, type RollupCounts } from '../rollups/rollup.ts';
+import {
+  addCounts,
+  EMPTY_COUNTS,
+  providerErrorsOf,
+  type Rollup,
+  type RollupCounts,
+} from '../rollups/rollup.ts';
 import {
   type AlertLevel,
   type AlertState,
@@ -149,18 +155,22 @@ export function measureRule(
       };
     }
     case 'error_rate': {
+      // Provider errors only, out of the requests the provider answered: Metrion's own errors
+      // (its 429, 502, 504…) say nothing about the provider, so they leave both sides.
+      const errors = providerErrorsOf(counts);
+      const answered = counts.requests - counts.metrionErrors;
       if (rule.unit === 'count') {
         return {
-          figure: `${counts.errors} errors`,
+          figure: `${errors} errors`,
           thresholdText: `${rule.threshold} errors`,
-          levels: levelsOf(counts.errors, 1, rule.threshold),
+          levels: levelsOf(errors, 1, rule.threshold),
         };
       }
       const figure =
-        counts.requests === 0
+        answered === 0
           ? '0%'
-          : `${(Math.round((counts.errors * 1000) / counts.requests) / 10).toString()}% (${counts.errors} of ${counts.requests} requests)`;
-      if (counts.requests < ERROR_RATE_MIN_REQUESTS) {
+          : `${(Math.round((errors * 1000) / answered) / 10).toString()}% (${errors} of ${answered} requests)`;
+      if (answered < ERROR_RATE_MIN_REQUESTS) {
         return {
           figure,
           thresholdText: `${rule.threshold}%`,
@@ -171,7 +181,7 @@ export function measureRule(
       return {
         figure,
         thresholdText: `${rule.threshold}%`,
-        levels: levelsOf(counts.errors * 100, counts.requests, rule.threshold),
+        levels: levelsOf(errors * 100, answered, rule.threshold),
       };
     }
     case 'latency_p95': {

@@ -28,7 +28,10 @@ export const TEST_COOLDOWN_HOURS = 12;
  * plus the current one through now, between 60 and 120 minutes of traffic.
  */
 export const WINDOW_HOURS = 2;
-/** Error rate in percent is only judged with at least this many requests in the window. */
+/**
+ * Error rate in percent is only judged with at least this many requests in the window that the
+ * provider answered (Metrion's own errors left out).
+ */
 export const ERROR_RATE_MIN_REQUESTS = 20;
 
 /** Largest count or money threshold. */

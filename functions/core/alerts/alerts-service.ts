@@ -54,7 +54,7 @@ export interface AlertRuleView {
 export const ALERT_WINDOWS = {
   minMinutes: (WINDOW_HOURS - 1) * 60,
   maxMinutes: WINDOW_HOURS * 60,
-  description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate in percent needs at least ${ERROR_RATE_MIN_REQUESTS} requests in that window.`,
+  description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate counts the errors providers returned, not Metrion's own (its rate limits and timeouts); in percent it needs at least ${ERROR_RATE_MIN_REQUESTS} requests answered by the provider in that window.`,
   errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
   warningPercent: WARNING_PERCENT,
   levelCooldownHours: LEVEL_COOLDOWN_HOURS,
@@ -154,12 +154,6 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const account = await proAccount(accountId);
       const nowMs = deps.clock.nowMs();
       checkPeriod(input.period, nowMs);
-      const existing = await deps.rules.list(accountId);
-      if (existing.length >= MAX_ALERT_RULES) {
-        throw new RuleLimitError(
-          `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
-        );
-      }
       const rule: AlertRule = {
         accountId,
         ruleId: ruleId(deps.random),
@@ -174,7 +168,11 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         lastFired: {},
         state: 'ok',
       };
-      await deps.rules.create(rule);
+      if (!(await deps.rules.create(rule, MAX_ALERT_RULES))) {
+        throw new RuleLimitError(
+          `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
+        );
+      }
       return view(rule, account);
     },
 

@@ -27,8 +27,10 @@ import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
 
 /**
- * Whether the account's plan includes alert rules at `nowMs`. The one place that decides it; the
- * plan follows Stripe (`effectivePlan`: a canceled Pro period ends at its end).
+ * Whether the account's plan includes alert rules at `nowMs`: the one place that decides it, for
+ * the Alerts API (403 `plan_required`) and the evaluator alike. It reads the effective plan, so
+ * a subscription cancelled at period end stops alerts at that instant, even before Stripe's
+ * `customer.subscription.deleted` event makes the stored plan Free.
  */
 export function alertRulesAllowed(
   account: Pick<Account, 'plan' | 'billing'>,

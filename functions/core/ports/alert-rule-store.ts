@@ -32,15 +32,19 @@ export interface AlertRuleStore {
   list(accountId: string): Promise<AlertRule[]>;
   /** One rule of the account, or undefined. */
   get(accountId: string, ruleId: string): Promise<AlertRule | undefined>;
-  /** Stores a new rule (the id must be fresh). */
-  create(rule: AlertRule): Promise<void>;
+  /**
+   * Stores a new rule (the id must be fresh) unless the account already has `maxRules` rules;
+   * answers false then, and stores nothing. Exact under concurrency: of any number of concurrent
+   * creates, only as many succeed as there is room for.
+   */
+  create(rule: AlertRule, maxRules: number): Promise<boolean>;
   /** Applies changes; undefined when the account has no such rule. */
   update(
     accountId: string,
     ruleId: string,
     changes: AlertRuleChanges,
   ): Promise<AlertRule | undefined>;
-  /** Deletes the rule; false when the account had no such rule. */
+  /** Deletes the rule (freeing its place under the limit); false when the account had no such rule. */
   delete(accountId: string, ruleId: string): Promise<boolean>;
 
   /** A page of active rules of every account (the evaluator's read), at most `limit`. */

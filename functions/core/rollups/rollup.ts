@@ -19,6 +19,13 @@ export interface RollupCounts {
   readonly requests: number;
   /** Requests with status >= 400. */
   readonly errors: number;
+  /**
+   * The part of `errors` Metrion produced itself (`errorSource: 'metrion'`: its own 429, 502,
+   * 504…); the rest came from the provider ({@link providerErrorsOf}). Stored this way round so
+   * that items written before this count existed (attribute absent, read as 0) and items that
+   * got live ADDs across that change read as provider errors, as they did: never fewer.
+   */
+  readonly metrionErrors: number;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cacheReadTokens: number;
@@ -56,6 +63,7 @@ export interface Rollup extends RollupDimensions, RollupCounts {
 export const EMPTY_COUNTS: RollupCounts = {
   requests: 0,
   errors: 0,
+  metrionErrors: 0,
   inputTokens: 0,
   outputTokens: 0,
   cacheReadTokens: 0,
@@ -75,11 +83,25 @@ export function isErrorStatus(status: number): boolean {
   return status >= 400;
 }
 
+/** Whether a record is an error Metrion produced (not one the provider returned). */
+export function isMetrionError(record: Pick<UsageRecord, 'status' | 'errorSource'>): boolean {
+  return isErrorStatus(record.status) && record.errorSource === 'metrion';
+}
+
+/**
+ * Errors the provider returned: every error but Metrion's own. An error recorded without a
+ * source counts as the provider's (the proxy sets one on every error it records).
+ */
+export function providerErrorsOf(counts: Pick<RollupCounts, 'errors' | 'metrionErrors'>): number {
+  return counts.errors - counts.metrionErrors;
+}
+
 /** The counts one usage record contributes. */
 export function countsOf(record: UsageRecord): RollupCounts {
   return {
     requests: 1,
     errors: isErrorStatus(record.status) ? 1 : 0,
+    metrionErrors: isMetrionError(record) ? 1 : 0,
     inputTokens: record.inputTokens,
     outputTokens: record.outputTokens,
     cacheReadTokens: record.cacheReadTokens,
@@ -100,6 +122,7 @@ export function addCounts(a: RollupCounts, b: RollupCounts): RollupCounts {
   return {
     requests: a.requests + b.requests,
     errors: a.errors + b.errors,
+    metrionErrors: a.metrionErrors + b.metrionErrors,
     inputTokens: a.inputTokens + b.inputTokens,
     outputTokens: a.outputTokens + b.outputTokens,
     cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,

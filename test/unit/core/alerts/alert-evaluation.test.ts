@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { budgetStartMs, measureRule, windowSpan } from '#core/alerts/alert-evaluation.ts';
 import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
-import { EMPTY_COUNTS, type Rollup } from '#core/rollups/rollup.ts';
+import { EMPTY_COUNTS, type Rollup, rollupsFromRecords } from '#core/rollups/rollup.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { usageRecord } from '../../../fixtures/usage-record.ts';
 
 const USD = { currency: 'USD', quote: FALLBACK_FX } as const;
 
@@ -116,5 +118,64 @@ describe('periods and windows (UTC)', () => {
     const span = windowSpan(Date.parse('2026-11-24T12:34:00Z'));
     expect(new Date(span.fromMs).toISOString()).toBe('2026-11-24T11:00:00.000Z');
     expect(new Date(span.toMs).toISOString()).toBe('2026-11-24T13:00:00.000Z');
+  });
+});
+
+const AT = '2026-03-10T12:05:00.000Z';
+
+function rollupsOfRecords(records: readonly UsageRecord[]) {
+  return rollupsFromRecords(
+    records.map((record) => ({ record, expiresAtEpochSeconds: 2_000_000_000 })),
+    'hour',
+    true,
+  );
+}
+
+function times(count: number, overrides: Partial<UsageRecord>): UsageRecord[] {
+  return Array.from({ length: count }, () => usageRecord({ at: AT, ...overrides }));
+}
+
+const errorRate = (threshold: number, unit: 'percent' | 'count'): AlertRuleSpec => ({
+  type: 'error_rate',
+  threshold,
+  unit,
+  paused: false,
+});
+
+describe('measureRule: error rate', () => {
+  it("counts the provider's errors and leaves Metrion's own out of both sides of the rate", () => {
+    // 30 answered by the provider (3 of them provider 5xx), plus 40 Metrion 429/504s.
+    const rollups = rollupsOfRecords([
+      ...times(27, {}),
+      ...times(2, { status: 500, errorSource: 'provider' }),
+      ...times(1, { status: 529 }), // no source recorded: the provider's
+      ...times(30, { status: 429, errorSource: 'metrion' }),
+      ...times(10, { status: 504, errorSource: 'metrion' }),
+    ]);
+    const percent = measureRule(errorRate(10, 'percent'), rollups, USD);
+    expect(percent.figure).toBe('10% (3 of 30 requests)');
+    expect(percent.levels).toEqual(['warning', 'alert']);
+    const count = measureRule(errorRate(4, 'count'), rollups, USD);
+    expect(count.figure).toBe('3 errors');
+    expect(count.levels).toEqual([]);
+  });
+
+  it("does not fire on Metrion's own errors alone, however many", () => {
+    const rollups = rollupsOfRecords([
+      ...times(20, {}),
+      ...times(500, { status: 502, errorSource: 'metrion' }),
+    ]);
+    expect(measureRule(errorRate(1, 'percent'), rollups, USD).levels).toEqual([]);
+    expect(measureRule(errorRate(1, 'count'), rollups, USD).levels).toEqual([]);
+  });
+
+  it('needs the minimum of requests the provider answered, not counting Metrion errors', () => {
+    const rollups = rollupsOfRecords([
+      ...times(19, { status: 500, errorSource: 'provider' }),
+      ...times(5, { status: 429, errorSource: 'metrion' }),
+    ]);
+    const measured = measureRule(errorRate(50, 'percent'), rollups, USD);
+    expect(measured.skipped).toBe('too_few_requests');
+    expect(measured.levels).toEqual([]);
   });
 });

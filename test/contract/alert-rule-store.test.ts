@@ -1,0 +1,70 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { InMemoryAlertRuleStore } from '../fakes/in-memory-alert-rule-store.ts';
+import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+import { alertRuleStoreContract } from './alert-rule-store.contract.ts';
+
+describe('InMemoryAlertRuleStore', () => {
+  alertRuleStoreContract(async () => new InMemoryAlertRuleStore());
+});
+
+describe('DynamoAlertRuleStore on dynalite', () => {
+  let fixture: DynaliteFixture;
+  beforeAll(async () => {
+    fixture = await startDynaliteFixture();
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  alertRuleStoreContract(
+    async () =>
+      new DynamoAlertRuleStore({
+        client: fixture.documentClient,
+        tableName: fixture.tableNames.accounts,
+      }),
+  );
+
+  it('counts the rules stored before the counter existed, exactly under concurrency', async () => {
+    // Arrange: three rules, then the counter item removed (as for rules created before it).
+    const store = new DynamoAlertRuleStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.accounts,
+    });
+    const accountId = 'acct-before-counter';
+    const rule = (i: number) => ({
+      accountId,
+      ruleId: `rule_${i}`,
+      type: 'request_volume' as const,
+      threshold: 100,
+      paused: false,
+      createdAt: `2026-03-10T12:00:0${i}.000Z`,
+      lastFired: {},
+      state: 'ok' as const,
+    });
+    for (const i of [0, 1, 2]) expect(await store.create(rule(i), 50)).toBe(true);
+    await fixture.documentClient.send(
+      new DeleteCommand({
+        TableName: fixture.tableNames.accounts,
+        Key: { pk: `ACCOUNT#${accountId}`, sk: 'ALERT_RULES' },
+      }),
+    );
+
+    // Act: a delete and five creates at once, with room for four rules.
+    const [deleted, ...created] = await Promise.all([
+      store.delete(accountId, 'rule_0'),
+      ...[3, 4, 5, 6, 7].map((i) => store.create(rule(i), 4)),
+    ]);
+
+    // Assert: the delete freed its place exactly once, whichever ran first; the room left is
+    // exactly what the rules held say.
+    expect(deleted).toBe(true);
+    const made = created.filter(Boolean).length;
+    expect(made).toBeGreaterThanOrEqual(1);
+    expect(await store.list(accountId)).toHaveLength(2 + made);
+    const fill = await Promise.all([8, 9, 10].map((i) => store.create(rule(i), 4)));
+    expect(fill.filter(Boolean)).toHaveLength(2 - made);
+    expect(await store.list(accountId)).toHaveLength(4);
+  });
+});
