@@ -1,41 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { logDetailSchema, logRowSchema, logsPageSchema } from '#contracts/logs-api.ts';
-import { displayMoney } from '#core/currency/display-money.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
 import { toLogDetail, toLogRow, toLogsPage } from '#core/logs/log-views.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { CHF_AT_0_8, OVERLOADED_STREAM_RECORD } from '../../../fixtures/log-views.ts';
 
-const RECORD: UsageRecord = {
-  requestId: 'req-1',
-  accountId: 'acct',
-  at: '2026-11-24T12:00:00.000Z',
-  provider: 'anthropic',
-  model: 'claude-haiku-4-5',
-  requester: '-rm -rf',
-  status: 529,
-  errorSource: 'provider',
-  errorMessage: 'Overloaded, "retry"',
-  inputTokens: 10,
-  outputTokens: 2,
-  cacheReadTokens: 3,
-  cacheWriteTokens: 4,
-  totalTokens: 19,
-  costPicoUsd: 1_500_000n,
-  priceVersion: '2026-11-01',
-  latencyMs: 900,
-  timeToFirstTokenMs: 120,
-  streamed: true,
-  cached: false,
-  mode: 'pass-through',
-};
-
-/** 1 USD = 0.8 CHF. */
-const CHF = displayMoney('CHF', {
-  date: '2026-11-24',
-  usdPerEur: '1.25',
-  chfPerEur: '1',
-  source: 'ecb',
-});
+const RECORD = OVERLOADED_STREAM_RECORD;
+const CHF = CHF_AT_0_8;
 
 describe('row and detail views', () => {
   it('fit the contract schemas exactly', () => {
