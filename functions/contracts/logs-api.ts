@@ -85,6 +85,8 @@ export const logRowSchema = z.object({
   cached: z.boolean(),
   streamed: z.boolean(),
   mode: z.enum(AUTH_MODES),
+  /** The client left the stream before the provider reported usage: tokens counted by Metrion. */
+  estimated: z.boolean(),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 
@@ -149,6 +151,7 @@ export const LOGS_CSV_COLUMNS = [
   'mode',
   'error_source',
   'error_message',
+  'estimated',
 ] as const;
 
 /** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */

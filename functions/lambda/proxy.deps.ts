@@ -7,6 +7,7 @@ import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
+import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -88,6 +89,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
     origins: resolveUpstreamOrigins(config.upstreamOrigins),
     headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
+    tokenCounter: new GptTokenizerCounter(),
   });
   return {
     proxy,

@@ -36,6 +36,27 @@ export interface MetrionFunctionProps {
    * @default - none
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Packages kept out of the bundle and shipped beside it (`node_modules/<name>`: its
+   * `package.json` and ESM build, without maps and types), for code that imports them
+   * dynamically on a rare path only: they cost no cold start and no bundle budget.
+   * @default - none
+   */
+  readonly lazyPackages?: readonly string[];
+}
+
+/** Copies each package's ESM build next to the bundle (local bundling runs these in bash). */
+function copyPackages(packages: readonly string[]) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir: string, outputDir: string): string[] =>
+      packages.map((name) => {
+        const from = `${inputDir}/node_modules/${name}`;
+        const to = `${outputDir}/node_modules/${name}`;
+        return `mkdir -p "${to}" && cp -L "${from}/package.json" "${to}/" && cp -RL "${from}/esm" "${to}/" && find "${to}" \\( -name '*.map' -o -name '*.d.ts' \\) -delete`;
+      }),
+  };
 }
 
 /**
@@ -69,8 +90,9 @@ export class MetrionFunction extends NodejsFunction {
         // Bundle the AWS SDK too: the versions the tests ran against, tree-shaken, instead of
         // whatever the runtime ships that month.
         bundleAwsSDK: true,
-        externalModules: [],
+        externalModules: [...(props.lazyPackages ?? [])],
         forceDockerBundling: false,
+        ...(props.lazyPackages?.length ? { commandHooks: copyPackages(props.lazyPackages) } : {}),
       },
     });
     // Active tracing is set on the L1 instead of `tracing: ACTIVE`, which would put the

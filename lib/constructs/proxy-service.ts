@@ -60,6 +60,8 @@ export class ProxyService extends Construct {
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
       environment,
+      // The tokenizer (o200k_base, 2.7 MB) counts a dropped stream's tokens: loaded on demand.
+      lazyPackages: ['gpt-tokenizer'],
     });
 
     props.data.grantAccountsRead(this.function);

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMetrionStack } from '../../lib/metrion-stack.ts';
 import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
 
-/** Cold start grows with bundle size; raise this only with a measured reason. */
+/**
+ * Cold start grows with bundle size; raise this only with a measured reason. (Issue 12: the
+ * tokenizer for dropped streams is shipped beside the bundle, not in it: 936.8 kB before,
+ * 939.2 kB after; inlined it would have been 3.73 MB.)
+ */
 const PROXY_BUNDLE_BUDGET_BYTES = 1_500_000;
 
 afterAll(removeOutdirs);
@@ -37,6 +41,14 @@ describe('proxy bundle', () => {
 
   it(`stays under ${PROXY_BUNDLE_BUDGET_BYTES} bytes`, () => {
     expect(Buffer.byteLength(code)).toBeLessThan(PROXY_BUNDLE_BUDGET_BYTES);
+  });
+
+  it('ships the tokenizer beside the bundle, loadable on demand, and not inside it', async () => {
+    expect(code).toContain('gpt-tokenizer/encoding/o200k_base');
+    const entry = path.join(assetDir, 'node_modules/gpt-tokenizer/esm/encoding/o200k_base.js');
+    const encoding = (await import(entry)) as { countTokens(text: string): number };
+    expect(encoding.countTokens('Hello world')).toBe(2);
+    expect(fs.existsSync(`${entry}.map`)).toBe(false);
   });
 
   it('ships a source map without embedded sources', () => {

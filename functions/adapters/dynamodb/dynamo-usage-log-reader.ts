@@ -60,6 +60,7 @@ function toRecord(item: Item): UsageRecord {
     streamed: item.streamed,
     cached: item.cached,
     mode: item.mode,
+    ...optional('estimated'),
   } as UsageRecord;
 }
 

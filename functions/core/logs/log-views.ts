@@ -22,6 +22,8 @@ export interface LogRowView {
   readonly cached: boolean;
   readonly streamed: boolean;
   readonly mode: UsageRecord['mode'];
+  /** Tokens counted by Metrion (the client left the stream before usage arrived). */
+  readonly estimated: boolean;
 }
 
 /** One request in the detail view: the shape of `logDetailSchema`. */
@@ -75,6 +77,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     cached: record.cached,
     streamed: record.streamed,
     mode: record.mode,
+    estimated: record.estimated ?? false,
   };
 }
 

@@ -6,8 +6,11 @@ import { MetrionError, UpstreamTimeoutError, UpstreamUnavailableError } from '..
 import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
+import type { TokenCounter } from '../ports/token-counter.ts';
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
 import { PROVIDERS } from '../providers/provider-registry.ts';
+import { estimateUsage } from '../usage/estimate-usage.ts';
+import type { TokenUsage } from '../usage/usage-record.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import {
@@ -45,6 +48,8 @@ export interface ProxyServiceDeps
   readonly headerTimeoutMs: number;
   /** A stream that sends nothing for this long is closed and recorded. */
   readonly idleTimeoutMs: number;
+  /** Counts the tokens of a stream the client left before the provider reported usage. */
+  readonly tokenCounter: TokenCounter;
 }
 
 /** The upstream answered: relay it. `settled` resolves once its usage record is written. */
@@ -256,14 +261,22 @@ async function forward(
               request.requestId,
             )
           : Promise.resolve();
-      const recorded = recordUsage(deps, attempt, {
-        status: response.status,
-        endedAtMs: end.endedAtMs,
-        usage: observation.usage,
-        ...(observation.model === undefined ? {} : { model: observation.model }),
-        ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
-        ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
-      });
+      const estimate = end.clientDisconnected && !tap.relayed.usageReported();
+      const recorded = usageOf(deps, estimate, {
+        requestJson: parsed.json,
+        observed: observation.usage,
+        relayedText: estimate ? tap.relayed.text() : '',
+      }).then((usage) =>
+        recordUsage(deps, attempt, {
+          status: response.status,
+          endedAtMs: end.endedAtMs,
+          usage: usage ?? observation.usage,
+          ...(usage === undefined ? {} : { estimated: true }),
+          ...(observation.model === undefined ? {} : { model: observation.model }),
+          ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
+          ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
+        }),
+      );
       settle(Promise.all([recorded, stored]).then(() => undefined));
     },
   });
@@ -274,6 +287,26 @@ async function forward(
     body,
     settled,
   };
+}
+
+/**
+ * The estimated usage of a stream the client left before the provider reported it; undefined
+ * when not estimating, or when counting failed (then what the provider reported is recorded).
+ */
+async function usageOf(
+  deps: ProxyServiceDeps,
+  estimate: boolean,
+  input: Parameters<typeof estimateUsage>[1],
+): Promise<TokenUsage | undefined> {
+  if (!estimate) return undefined;
+  try {
+    return await estimateUsage(deps.tokenCounter, input);
+  } catch (error) {
+    deps.logger.warn('usage estimate failed', {
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+    return undefined;
+  }
 }
 
 async function sendWithHeaderTimeout(

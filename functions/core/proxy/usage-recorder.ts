@@ -32,6 +32,8 @@ export interface AttemptResult {
   readonly errorMessage?: string;
   readonly firstByteAtMs?: number;
   readonly cached?: boolean;
+  /** The usage was counted by Metrion (a stream the client left before usage arrived). */
+  readonly estimated?: boolean;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -94,6 +96,7 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     streamed: parsed.streamed,
     cached: result.cached ?? false,
     mode: caller.mode,
+    ...(result.estimated ? { estimated: true } : {}),
   };
 }
 

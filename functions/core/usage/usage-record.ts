@@ -62,4 +62,9 @@ export interface UsageRecord extends TokenUsage {
   readonly streamed: boolean;
   readonly cached: boolean;
   readonly mode: AuthMode;
+  /**
+   * The client left the stream before the provider reported usage: the tokens were counted by
+   * Metrion (input from the request, output from the text relayed). Absent when not estimated.
+   */
+  readonly estimated?: boolean;
 }

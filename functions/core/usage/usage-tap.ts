@@ -5,6 +5,7 @@ import {
   type UsageAccumulator,
   type UsageObservation,
 } from './extract-usage.ts';
+import { createRelayedText, type RelayedText } from './relayed-text.ts';
 import { createSseParser } from './sse-parser.ts';
 
 export interface UsageTapOptions {
@@ -44,6 +45,8 @@ export interface UsageTap {
    * Never rejects. It stays pending while the stream is merely left unread.
    */
   readonly ended: Promise<UsageObservation>;
+  /** The output text relayed so far (streams only), to estimate a dropped stream's usage. */
+  readonly relayed: RelayedText;
 }
 
 /** Largest non-streamed body the tap parses for usage. */
@@ -67,7 +70,8 @@ const CR = 0x0d;
  * next to choices (Mistral, Gemini) is kept.
  */
 export function createUsageTap(options: UsageTapOptions): UsageTap {
-  const accumulator = createUsageAccumulator(options.wireFormat);
+  const relayed = createRelayedText(options.wireFormat);
+  const accumulator = alsoFeeding(createUsageAccumulator(options.wireFormat), relayed);
   let firstChunkAtMs: number | undefined;
   let resolveEnded: (observation: UsageObservation) => void = () => undefined;
   const ended = new Promise<UsageObservation>((resolve) => {
@@ -103,6 +107,18 @@ export function createUsageTap(options: UsageTapOptions): UsageTap {
     observation: () => accumulator.observation(),
     firstChunkAtMs: () => firstChunkAtMs,
     ended,
+    relayed,
+  };
+}
+
+/** Every SSE event the accumulator reads also goes to the relayed-text collector. */
+function alsoFeeding(accumulator: UsageAccumulator, relayed: RelayedText): UsageAccumulator {
+  return {
+    ...accumulator,
+    addSseEvent(event) {
+      relayed.addSseEvent(event);
+      return accumulator.addSseEvent(event);
+    },
   };
 }
 

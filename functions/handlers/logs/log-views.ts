@@ -31,6 +31,7 @@ const CELLS = {
   mode: (r) => r.mode,
   error_source: (r) => r.errorSource,
   error_message: (r) => r.errorMessage,
+  estimated: (r) => r.estimated ?? false,
 } as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], CellOf>;
 
 /** The CSV header row (CRLF-terminated). */

@@ -148,3 +148,48 @@ describe('Anthropic SDK through the proxy', () => {
     });
   });
 });
+
+describe('Anthropic SDK aborting messages.stream() mid-way', () => {
+  it('is recorded once, estimated: input from message_start, output counted', async () => {
+    stack.anthropic.setScenario({
+      kind: 'ok',
+      chunkDelayMs: 150,
+      pieces: Array.from({ length: 20 }, (_, i) => ` piece number ${i}`),
+      tokens: { inputTokens: 40, outputTokens: 90 },
+    });
+    const before = (await stack.settledRecords()).length;
+    const client = new Anthropic({
+      apiKey: stack.metrionKey,
+      baseURL: stack.metrion.proxyBaseUrls.anthropic,
+      maxRetries: 0,
+    });
+
+    const stream = client.messages.stream({
+      model: 'claude-haiku-4-5',
+      max_tokens: 256,
+      messages: [{ role: 'user', content: 'Count the pieces, slowly' }],
+    });
+    const aborted = new Promise<void>((resolve) => {
+      stream.on('text', () => {
+        stream.abort();
+        resolve();
+      });
+    });
+    await aborted;
+    await stream.done().catch(() => undefined);
+
+    const [record] = await stack.waitForRecords(before + 1);
+    expect(record).toMatchObject({
+      provider: 'anthropic',
+      streamed: true,
+      estimated: true,
+      inputTokens: 40,
+      errorMessage: 'Client disconnected before the stream ended.',
+    });
+    expect(record?.outputTokens).toBeGreaterThan(0);
+    expect(record?.outputTokens).toBeLessThan(90);
+    expect(record?.costPicoUsd).toBeGreaterThan(0n);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stack.records()).toHaveLength(before + 1);
+  });
+});

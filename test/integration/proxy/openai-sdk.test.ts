@@ -184,3 +184,62 @@ describe('OpenAI SDK through the proxy', () => {
     });
   });
 });
+
+describe('OpenAI SDK aborting a stream mid-way', () => {
+  it('is recorded once with an estimated, non-zero cost after its first chunk', async () => {
+    stack.openai.setScenario({
+      kind: 'ok',
+      chunkDelayMs: 150,
+      pieces: Array.from({ length: 20 }, (_, i) => ` piece number ${i}`),
+      tokens: { inputTokens: 40, outputTokens: 60 },
+    });
+    const before = (await stack.settledRecords()).length;
+
+    const stream = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Count the pieces, slowly, one by one' }],
+      stream: true,
+    });
+    let chunks = 0;
+    for await (const chunk of stream) {
+      chunks += 1;
+      if (chunk.choices[0]?.delta.content) {
+        stream.controller.abort();
+        break;
+      }
+    }
+
+    expect(chunks).toBeGreaterThan(0);
+    const [record] = await stack.waitForRecords(before + 1);
+    expect(record).toMatchObject({
+      provider: 'openai',
+      streamed: true,
+      estimated: true,
+      errorMessage: 'Client disconnected before the stream ended.',
+    });
+    expect(record?.inputTokens).toBeGreaterThan(0);
+    expect(record?.outputTokens).toBeGreaterThan(0);
+    expect(record?.outputTokens).toBeLessThan(60);
+    expect(record?.costPicoUsd).toBeGreaterThan(0n);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await stack.records()).toHaveLength(before + 1);
+  });
+
+  it('is not estimated when the stream completes', async () => {
+    stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 40, outputTokens: 6 } });
+    const before = (await stack.settledRecords()).length;
+
+    const stream = await storedClient().chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Stream please' }],
+      stream: true,
+    });
+    for await (const _chunk of stream) {
+      // read to the end
+    }
+
+    const [record] = await stack.waitForRecords(before + 1);
+    expect(record).toMatchObject({ inputTokens: 40, outputTokens: 6 });
+    expect(record?.estimated).toBeUndefined();
+  });
+});

@@ -328,6 +328,7 @@ describe('the caller disconnecting mid-stream', () => {
       errorSource: 'metrion',
       errorMessage: 'Client disconnected before the stream ended.',
       inputTokens: 40,
+      estimated: true,
     });
     expect(record?.costPicoUsd).toBeGreaterThan(0n);
     await new Promise((resolve) => setTimeout(resolve, 500));

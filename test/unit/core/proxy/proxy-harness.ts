@@ -17,6 +17,7 @@ import { InMemoryCounterStore } from '../../../fakes/in-memory-counter-store.ts'
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { WordTokenCounter } from '../../../fakes/word-token-counter.ts';
 
 export const PROVIDER_KEY = 'sk-provider-0123456789abcdefghij';
 
@@ -114,6 +115,7 @@ export async function proxyHarness() {
     >,
     headerTimeoutMs: 1_000,
     idleTimeoutMs: 1_000,
+    tokenCounter: new WordTokenCounter(),
   });
 
   let requestNumber = 0;
