@@ -110,6 +110,11 @@ export const overviewSchema = z.object({
     /** Requests whose model has no price: their cost is unknown, not 0. */
     unpricedRequests: z.number(),
   }),
+  /**
+   * Requests whose tokens Metrion counted itself (the client left the stream before the provider
+   * reported usage) and their share of the range's requests, 0..1 (0 without requests).
+   */
+  estimated: z.object({ count: z.number(), share: z.number() }),
   uniqueRequesters: countStat.extend({ series: z.array(z.number()) }),
   avgLatencyMs: z.object({
     value: z.number().nullable(),

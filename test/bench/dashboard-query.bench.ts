@@ -86,6 +86,7 @@ function hourRollups(hourMs: number, random: () => number): Rollup[] {
       timeToFirstTokenCount: counts.timeToFirstTokenCount,
       streamedRequests: counts.streamedRequests,
       cachedRequests: counts.cachedRequests,
+      estimatedRequests: counts.estimatedRequests,
       expiresAtEpochSeconds: NOW_MS / 1000 + 365 * 86_400,
       sealed: true,
     });

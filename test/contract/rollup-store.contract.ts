@@ -125,6 +125,7 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
         (was?.timeToFirstTokenCount ?? 0) + (r.timeToFirstTokenMs === undefined ? 0 : 1),
       streamedRequests: (was?.streamedRequests ?? 0) + (r.streamed ? 1 : 0),
       cachedRequests: (was?.cachedRequests ?? 0) + (r.cached ? 1 : 0),
+      estimatedRequests: (was?.estimatedRequests ?? 0) + (r.estimated === true ? 1 : 0),
       expiresAtEpochSeconds: Math.max(was?.expiresAtEpochSeconds ?? 0, expiresAtEpochSeconds),
       earliestExpiresAtEpochSeconds: Math.min(
         was?.earliestExpiresAtEpochSeconds ?? expiresAtEpochSeconds,
@@ -375,7 +376,12 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
           costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
           latencyMs: Math.floor(random() ** 3 * 60_000),
           ...(random() < 0.5
-            ? { streamed: true, timeToFirstTokenMs: Math.floor(random() * 900) }
+            ? {
+                streamed: true,
+                timeToFirstTokenMs: Math.floor(random() * 900),
+                // A stream the client dropped before the provider's usage: counted by Metrion.
+                ...(status === 200 && i % 5 === 0 ? { estimated: true } : {}),
+              }
             : {}),
         });
         const retention = {
@@ -458,6 +464,9 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`,
       );
       expect(overview.cost.unpricedRequests).toBe(raw.filter((r) => r.costPicoUsd === null).length);
+      const estimated = raw.filter((r) => r.estimated === true).length;
+      expect(estimated).toBeGreaterThan(0);
+      expect(overview.estimated).toEqual({ count: estimated, share: estimated / raw.length });
       expect(overview.tokens.total).toBe(
         raw.reduce(
           (s, r) => s + r.inputTokens + r.outputTokens + r.cacheReadTokens + r.cacheWriteTokens,

@@ -76,4 +76,44 @@ describe('DynamoRollupStore on dynalite', () => {
     expect(after?.errors).toBe(4);
     expect(providerErrorsOf(after as NonNullable<typeof after>)).toBe(3);
   });
+
+  it('reads an item written before estimatedRequests existed as none estimated, and counts later live ADDs', async () => {
+    // Arrange: an hourly item as the adapter wrote it before the count (attribute absent).
+    const clock = new FakeClock({ startMs: Date.parse('2026-03-11T12:30:00.000Z') });
+    const store = new DynamoRollupStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.usage,
+      clock,
+    });
+    const accountId = 'acct-legacy-estimated';
+    const at = '2026-03-11T12:05:00.000Z';
+    const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
+    const [legacy] = rollupsFromRecords(
+      [0, 1].map((i) => ({
+        record: usageRecord({ accountId, requestId: `req-${i}`, at }),
+        ...retention,
+      })),
+      'hour',
+      false,
+    );
+    const { estimatedRequests: _absent, ...item } = rollupItem(
+      legacy as NonNullable<typeof legacy>,
+    );
+    await fixture.documentClient.send(
+      new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
+    );
+    const hourMs = Date.parse('2026-03-11T12:00:00.000Z');
+
+    // Act + Assert: 2 requests, none estimated; a later estimated one in the same item counts.
+    const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    expect(before?.requests).toBe(2);
+    expect(before?.estimatedRequests).toBe(0);
+    await store.addLive(
+      usageRecord({ accountId, requestId: 'req-2', at, streamed: true, estimated: true }),
+      retention,
+    );
+    const [after] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    expect(after?.requests).toBe(3);
+    expect(after?.estimatedRequests).toBe(1);
+  });
 });

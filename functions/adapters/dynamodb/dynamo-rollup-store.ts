@@ -66,6 +66,8 @@ const COUNT_FIELDS = [
   'timeToFirstTokenCount',
   'streamedRequests',
   'cachedRequests',
+  // Absent on items written before it existed: read as 0.
+  'estimatedRequests',
 ] as const;
 const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
 /** Parallel Query segments for long ranges. */

@@ -317,6 +317,10 @@ export function createDashboardService(deps: DashboardServiceDeps) {
         costByModel: v.moneyByModel(),
         topProviders: v.providerShares(),
         cost: { ...costRest, series: costSeries },
+        estimated: {
+          count: current.estimatedRequests,
+          share: current.requests === 0 ? 0 : current.estimatedRequests / current.requests,
+        },
         uniqueRequesters: {
           total: currentRequesters,
           previousTotal: previousRequesters,

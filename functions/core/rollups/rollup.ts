@@ -40,6 +40,11 @@ export interface RollupCounts {
   readonly timeToFirstTokenCount: number;
   readonly streamedRequests: number;
   readonly cachedRequests: number;
+  /**
+   * Requests whose tokens Metrion counted itself because the client left the stream before the
+   * provider reported usage (`estimated: true`). Absent on items written before it: read as 0.
+   */
+  readonly estimatedRequests: number;
 }
 
 /** One rollup item: an account's counts for one bucket and one dimension combination. */
@@ -76,6 +81,7 @@ export const EMPTY_COUNTS: RollupCounts = {
   timeToFirstTokenCount: 0,
   streamedRequests: 0,
   cachedRequests: 0,
+  estimatedRequests: 0,
 };
 
 /** Whether a status counts as an error. */
@@ -114,6 +120,7 @@ export function countsOf(record: UsageRecord): RollupCounts {
     timeToFirstTokenCount: record.timeToFirstTokenMs === undefined ? 0 : 1,
     streamedRequests: record.streamed ? 1 : 0,
     cachedRequests: record.cached ? 1 : 0,
+    estimatedRequests: record.estimated === true ? 1 : 0,
   };
 }
 
@@ -135,6 +142,7 @@ export function addCounts(a: RollupCounts, b: RollupCounts): RollupCounts {
     timeToFirstTokenCount: a.timeToFirstTokenCount + b.timeToFirstTokenCount,
     streamedRequests: a.streamedRequests + b.streamedRequests,
     cachedRequests: a.cachedRequests + b.cachedRequests,
+    estimatedRequests: a.estimatedRequests + b.estimatedRequests,
   };
 }
 

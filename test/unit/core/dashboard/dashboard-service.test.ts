@@ -129,6 +129,26 @@ describe('dashboard overview assembly', () => {
     expect(other.dimensions.requesters).toEqual(['ci']);
   });
 
+  it('counts the estimated requests of the range (dropped streams) and their share, filters applied', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z', { streamed: true, estimated: true }),
+      rec('2026-03-10T11:05:00.000Z', { streamed: true, estimated: true, model: 'gpt-4o' }),
+      rec('2026-03-10T11:10:00.000Z', { streamed: true }),
+      rec('2026-03-10T11:15:00.000Z'),
+      rec('2026-03-09T10:00:00.000Z', { streamed: true, estimated: true }), // previous 24 h
+    ]);
+    const overview = await service.overview('acct', { range: '24h', ...ALL });
+    expect(overview.estimated).toEqual({ count: 2, share: 0.5 });
+    const mini = await service.overview('acct', { range: '24h', ...ALL, model: ['gpt-4o-mini'] });
+    expect(mini.estimated).toEqual({ count: 1, share: 1 / 3 });
+  });
+
+  it('has no estimated share without requests', async () => {
+    const service = await serviceWith([]);
+    const overview = await service.overview('acct', { range: '24h', ...ALL });
+    expect(overview.estimated).toEqual({ count: 0, share: 0 });
+  });
+
   it('has no change percentage without a baseline', () => {
     expect(changePct(5, 0)).toBeNull();
     expect(changePct(1, 4)).toBe(-75);
