@@ -135,6 +135,20 @@ export function formatShare(value: number, locale?: string): string {
   );
 }
 
+/**
+ * The Overview's line on estimated requests (dropped streams Metrion counted itself), or null
+ * when there are none: `3 requests (1.5%) have estimated tokens: …`.
+ */
+export function formatEstimatedNote(
+  estimated: { readonly count: number; readonly share: number },
+  locale?: string,
+): string | null {
+  if (estimated.count === 0) return null;
+  const requests = estimated.count === 1 ? 'request' : 'requests';
+  const have = estimated.count === 1 ? 'has' : 'have';
+  return `${formatCount(estimated.count, locale)} ${requests} (${formatShare(estimated.share, locale)}) ${have} estimated tokens: the client left the stream before the provider reported usage.`;
+}
+
 /** A share as a CSS width: `42.5%`. */
 export function shareWidth(value: number): string {
   return `${Math.max(0, Math.min(1, value)) * 100}%`;

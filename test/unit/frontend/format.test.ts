@@ -4,6 +4,7 @@ import {
   formatAlertThreshold,
   formatBudgetPeriod,
   formatCountTick,
+  formatEstimatedNote,
   formatMoney,
   formatMoneyDecimal,
   formatMoneyTick,
@@ -88,6 +89,18 @@ describe('formatCountTick', () => {
     const tick = formatCountTick as (value: number, step: number) => string;
 
     expect(tick(12_500, 2_500)).toBe(new Intl.NumberFormat().format(12_500));
+  });
+});
+
+describe('formatEstimatedNote', () => {
+  it('says how many requests have estimated tokens and their share, nothing when none', () => {
+    expect(formatEstimatedNote({ count: 0, share: 0 }, 'en-US')).toBeNull();
+    expect(formatEstimatedNote({ count: 1_234, share: 0.0456 }, 'en-US')).toBe(
+      '1,234 requests (4.6%) have estimated tokens: the client left the stream before the provider reported usage.',
+    );
+    expect(formatEstimatedNote({ count: 1, share: 0.5 }, 'en-US')).toMatch(
+      /^1 request \(50%\) has estimated tokens/,
+    );
   });
 });
 

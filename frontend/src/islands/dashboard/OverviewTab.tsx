@@ -20,6 +20,7 @@ import {
 import {
   formatCount,
   formatCountTick,
+  formatEstimatedNote,
   formatLatency,
   formatMoneyDecimal,
   formatShare,
@@ -42,6 +43,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
   const costPoints = useMemo(() => moneyPoints(data.cost.series), [data]);
   const maxModel = largest(data.requestsByModel.map((item) => item.requests));
   const maxStatus = largest(data.errors.byStatus.map((item) => item.count));
+  const estimatedNote = formatEstimatedNote(data.estimated);
 
   return (
     <>
@@ -166,6 +168,11 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           values={data.avgLatencyMs.series}
         />
       </div>
+      {estimatedNote !== null && (
+        <p className="estimated-note" data-testid="estimated-note">
+          {estimatedNote}
+        </p>
+      )}
     </>
   );
 }

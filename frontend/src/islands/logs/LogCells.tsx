@@ -12,12 +12,24 @@ export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: 
   );
 }
 
-/** The status, with a Cached badge when the response cache answered. */
-export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached'> }) {
+/** Why a request's tokens are estimated (badge tooltip, detail dialog). */
+export const ESTIMATED_EXPLANATION =
+  'The client left the stream before the provider reported usage, so Metrion counted the tokens itself (input from the request, output from the text relayed). The tokens and the cost are estimates.';
+
+/**
+ * The status, with a Cached badge when the response cache answered and an Estimated badge when
+ * Metrion counted the tokens of a dropped stream.
+ */
+export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated'> }) {
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
       {row.cached && <span className="badge badge--cached">Cached</span>}
+      {row.estimated && (
+        <span className="badge badge--estimated" title={ESTIMATED_EXPLANATION} data-estimated>
+          Estimated
+        </span>
+      )}
     </span>
   );
 }

@@ -5,7 +5,7 @@ import { Notice } from '../../components/Notice.tsx';
 import { useRead } from '../../hooks/use-read.ts';
 import { api } from '../../lib/api-client.ts';
 import { formatCount, formatDateTime, formatFxRate, formatLatency } from '../../lib/format.ts';
-import { Cost, Status } from './LogCells.tsx';
+import { Cost, ESTIMATED_EXPLANATION, Status } from './LogCells.tsx';
 
 /** One request's details, read when `requestId` is set; the dialog is open while it is. */
 export function LogDetailDialog({
@@ -94,6 +94,11 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
             {detail.errorSource === 'metrion' ? 'Metrion error: ' : 'Provider error: '}
             {detail.errorMessage}
           </p>
+        </Notice>
+      )}
+      {detail.estimated && (
+        <Notice kind="info">
+          <p data-estimated-note>Estimated tokens: {ESTIMATED_EXPLANATION}</p>
         </Notice>
       )}
       <dl className="detail-list">
