@@ -8,7 +8,7 @@ import OpenAI from 'openai';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
-import { formatMoneyDecimal } from '../../frontend/src/lib/format.ts';
+import { formatEstimatedNote, formatMoneyDecimal } from '../../frontend/src/lib/format.ts';
 import { parseCsv } from '../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
 import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
@@ -251,4 +251,67 @@ describe('dashboard and logs', () => {
     }
     expect(stack.browserErrors).toEqual([]);
   }, 180_000);
+
+  it('marks a stream the client dropped as estimated: Overview share, Logs badge and detail', async () => {
+    // Arrange: the signed-in account above; a stream aborted after its first piece of text.
+    await page.goto('/integrate');
+    await poll(() => page.locator('#metrion-key').textContent()).toMatch(/^sk-metrion-/);
+    const openai = new OpenAI({
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      apiKey: FAKE_OPENAI_API_KEY,
+      defaultHeaders: {
+        'x-metrion-token': (await page.locator('#metrion-key').textContent()) ?? '',
+      },
+      maxRetries: 0,
+    });
+    stack.openai.setScenario({
+      kind: 'ok',
+      chunkDelayMs: 150,
+      pieces: Array.from({ length: 20 }, (_, i) => ` piece number ${i}`),
+      tokens: { inputTokens: 40, outputTokens: 60 },
+    });
+    const { data: stream, response } = await openai.chat.completions
+      .create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'Count slowly' }],
+        stream: true,
+      })
+      .withResponse();
+    const requestId = response.headers.get('x-metrion-request-id') ?? '';
+    for await (const chunk of stream) {
+      if (chunk.choices[0]?.delta.content) {
+        stream.controller.abort();
+        break;
+      }
+    }
+    stack.openai.setScenario({ kind: 'ok' });
+
+    // Overview: one estimated request of all of them, with its share.
+    await page.goto('/dashboard');
+    const note = page.getByTestId('estimated-note');
+    await poll(async () => {
+      await page.reload();
+      await page.getByTestId('card-requests').locator('[data-value]').waitFor();
+      return note.count();
+    }).toBe(1);
+    const total = Number(
+      await page.getByTestId('card-requests').locator('[data-value]').textContent(),
+    );
+    expect(await note.textContent()).toBe(
+      formatEstimatedNote({ count: 1, share: 1 / total }, 'en-US'),
+    );
+    await stack.screenshot('23-dashboard-estimated');
+
+    // Logs: the row has the Estimated badge, the others not; the detail explains it.
+    await page.goto('/logs');
+    const row = page.locator(`[data-request-id="${requestId}"]`);
+    await poll(() => row.locator('[data-estimated]').count()).toBe(1);
+    expect(await page.locator('[data-log-row] [data-estimated]').count()).toBe(1);
+    await row.getByRole('button').click();
+    await poll(() => page.getByRole('dialog').locator('[data-estimated-note]').count()).toBe(1);
+    expect(await page.getByRole('dialog').textContent()).toContain('Estimated');
+    await stack.screenshot('35-logs-estimated');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    expect(stack.browserErrors).toEqual([]);
+  }, 60_000);
 });
