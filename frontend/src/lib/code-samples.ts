@@ -1,3 +1,4 @@
+import { aiSdkBaseUrl } from '#contracts/providers.ts';
 import { PROVIDERS, type ProviderId } from './providers.ts';
 
 /** Languages (and frameworks) with a ready-to-paste sample. `ai-sdk`: the Vercel AI SDK. */
@@ -147,7 +148,7 @@ import { generateText } from 'ai';
 
 // The AI SDK appends /messages to its base URL, so it ends in /v1.
 const anthropic = createAnthropic({
-  baseURL: '${baseUrl}/v1',
+  baseURL: '${aiSdkBaseUrl(baseUrl, 'anthropic')}',
 ${auth}
 });
 

@@ -22,6 +22,7 @@ export interface LogRowView {
   readonly cached: boolean;
   readonly streamed: boolean;
   readonly mode: UsageRecord['mode'];
+  readonly kind: NonNullable<UsageRecord['kind']>;
 }
 
 /** One request in the detail view: the shape of `logDetailSchema`. */
@@ -75,6 +76,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     cached: record.cached,
     streamed: record.streamed,
     mode: record.mode,
+    kind: record.kind ?? 'chat',
   };
 }
 

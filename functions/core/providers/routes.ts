@@ -80,6 +80,16 @@ export function sdkBaseUrl(proxyRoot: string, provider: ProviderId): string {
   return PROVIDERS[provider].wireFormat === 'anthropic' ? proxyRoot : `${proxyRoot}/${provider}/v1`;
 }
 
+/**
+ * The base URL for the Vercel AI SDK's provider packages: `@ai-sdk/anthropic` appends only
+ * `/messages`, so its base is `<root>/v1`; `@ai-sdk/openai` takes the same base as `openai`.
+ */
+export function aiSdkBaseUrl(proxyRoot: string, provider: ProviderId): string {
+  return PROVIDERS[provider].wireFormat === 'anthropic'
+    ? `${proxyRoot}/v1`
+    : sdkBaseUrl(proxyRoot, provider);
+}
+
 /** {@link sdkBaseUrl} for every provider. */
 export function sdkBaseUrls(proxyRoot: string): Record<ProviderId, string> {
   return Object.fromEntries(PROVIDER_IDS.map((id) => [id, sdkBaseUrl(proxyRoot, id)])) as Record<

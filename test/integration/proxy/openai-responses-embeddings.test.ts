@@ -43,6 +43,7 @@ describe('OpenAI Responses API through the proxy', () => {
     const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
     expect(record).toMatchObject({
       provider: 'openai',
+      kind: 'responses',
       model: 'gpt-4o-mini-2024-07-18',
       status: 200,
       inputTokens: 1000,
@@ -172,6 +173,7 @@ describe('Embeddings through the proxy', () => {
       const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
       expect(record).toMatchObject({
         provider,
+        kind: 'embeddings',
         model,
         inputTokens: 8,
         outputTokens: 0,

@@ -12,12 +12,22 @@ export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: 
   );
 }
 
-/** The status, with a Cached badge when the response cache answered. */
-export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached'> }) {
+const KIND_BADGES: Readonly<Partial<Record<LogRow['kind'], string>>> = {
+  responses: 'Responses',
+  embeddings: 'Embeddings',
+};
+
+/**
+ * The status, with a Cached badge when the response cache answered and a badge naming the kind
+ * of request when it was not a chat completion.
+ */
+export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached' | 'kind'> }) {
+  const kind = KIND_BADGES[row.kind];
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
       {row.cached && <span className="badge badge--cached">Cached</span>}
+      {kind && <span className="badge">{kind}</span>}
     </span>
   );
 }
