@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import { LOG_PAGE_SIZE, MAX_CUSTOM_RANGE_DAYS, TIME_RANGES } from '#core/usage/usage-query.ts';
-import { AUTH_MODES, ERROR_SOURCES } from '#core/usage/usage-record.ts';
+import { AUTH_MODES, ERROR_SOURCES, USAGE_KINDS } from '#core/usage/usage-record.ts';
 import { fxSchema } from './dashboard-api.ts';
 import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
@@ -87,6 +87,8 @@ export const logRowSchema = z.object({
   mode: z.enum(AUTH_MODES),
   /** The client left the stream before the provider reported usage: tokens counted by Metrion. */
   estimated: z.boolean(),
+  /** Chat completion, Responses API call or embeddings (records before issue 14: chat). */
+  kind: z.enum(USAGE_KINDS),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 

@@ -7,4 +7,4 @@ export { PROVIDER_IDS, PROVIDERS, type ProviderId } from '#core/providers/provid
  * The SDK base-URL rule (`<proxy root>` for Anthropic, `<proxy root>/<provider>/v1` otherwise),
  * the same function local mode prints and tests use.
  */
-export { sdkBaseUrl } from '#core/providers/routes.ts';
+export { aiSdkBaseUrl, sdkBaseUrl } from '#core/providers/routes.ts';

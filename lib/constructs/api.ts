@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ApiRoute } from '#contracts/api-routes.ts';
 import { type GatewayResponse, ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
-import { PROXY_METHOD, PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
+import { PROXY_PATH_PREFIX, PROXY_ROUTES } from '#core/providers/routes.ts';
 import { acknowledge } from '../nag.ts';
 
 export interface ApiProps {
@@ -54,7 +54,7 @@ const THROTTLED_BODY = JSON.stringify({
 /**
  * The REST API (regional endpoint: the edge-optimised idle timeout can cut long streams).
  *
- * Proxy routes come from `PROXY_ROUTES`: each path gets `POST` plus `ANY` (CORS preflight and
+ * Proxy routes come from `PROXY_ROUTES`: each path gets its method (`POST`, `GET`) plus `ANY` (CORS preflight and
  * wrong methods reach the proxy, which answers in the provider's envelope), and
  * `/api/proxy/{proxy+}` catches every other path under the prefix. All use one Lambda
  * integration with response streaming. Later constructs add `/api/...` routes to `restApi`.
@@ -132,7 +132,7 @@ export class Api extends Construct {
     this.proxyResource = this.restApi.root.resourceForPath(PROXY_PATH_PREFIX);
     for (const route of PROXY_ROUTES) {
       const resource = this.restApi.root.resourceForPath(route.path);
-      resource.addMethod(PROXY_METHOD, streamToProxy, noGatewayAuth);
+      resource.addMethod(route.method, streamToProxy, noGatewayAuth);
       resource.addMethod('ANY', streamToProxy, noGatewayAuth);
     }
     this.proxyResource.addResource('{proxy+}').addMethod('ANY', streamToProxy, noGatewayAuth);

@@ -112,10 +112,10 @@ describe('Api', () => {
     });
   });
 
-  it.each(PROXY_ROUTES.map((route) => route.path))(
-    'streams POST %s to the proxy without a gateway authorizer',
-    (path) => {
-      const methods = methodsAt(dev, path, 'POST');
+  it.each(PROXY_ROUTES.map((route) => [route.method, route.path]))(
+    'streams %s %s to the proxy without a gateway authorizer',
+    (method, path) => {
+      const methods = methodsAt(dev, path, method);
       expect(methods).toHaveLength(1);
       expectStreamsToProxy(methods[0]);
     },

@@ -18,6 +18,7 @@ interface CodeSamplesProps {
 
 const LANGUAGE_LABELS: Readonly<Record<SampleLanguage, string>> = {
   typescript: 'TypeScript',
+  'ai-sdk': 'AI SDK',
   python: 'Python',
 };
 

@@ -1,7 +1,8 @@
+import { aiSdkBaseUrl } from '#contracts/providers.ts';
 import { PROVIDERS, type ProviderId } from './providers.ts';
 
-/** Languages with a ready-to-paste sample. */
-export const SAMPLE_LANGUAGES = ['typescript', 'python'] as const;
+/** Languages (and frameworks) with a ready-to-paste sample. `ai-sdk`: the Vercel AI SDK. */
+export const SAMPLE_LANGUAGES = ['typescript', 'ai-sdk', 'python'] as const;
 export type SampleLanguage = (typeof SAMPLE_LANGUAGES)[number];
 
 /**
@@ -80,18 +81,32 @@ print(message.content)
 `;
 }
 
+// Providers that offer the OpenAI Responses API (`/responses`) besides chat completions.
+const RESPONSES_API: ReadonlySet<ProviderId> = new Set(['openai', 'grok']);
+
 function openAiTypeScript({ provider, mode, baseUrl, metrionKey }: SampleInput): string {
   const auth =
     mode === 'stored'
       ? `  apiKey: '${metrionKey}',`
       : `  apiKey: process.env.${KEY_ENV_VARS[provider]},\n  defaultHeaders: { 'x-metrion-token': '${metrionKey}' },`;
-  return `import OpenAI from 'openai';
+  const client = `import OpenAI from 'openai';
 
 const client = new OpenAI({
   baseURL: '${baseUrl}',
 ${auth}
 });
-
+`;
+  if (RESPONSES_API.has(provider)) {
+    return `${client}
+// The Responses API; chat.completions.create works the same way.
+const response = await client.responses.create({
+  model: '${SAMPLE_MODELS[provider]}',
+  input: 'Hello from Metrion',
+});
+console.log(response.output_text);
+`;
+  }
+  return `${client}
 const completion = await client.chat.completions.create({
   model: '${SAMPLE_MODELS[provider]}',
   messages: [{ role: 'user', content: 'Hello from Metrion' }],
@@ -120,9 +135,53 @@ print(completion.choices[0].message.content)
 `;
 }
 
+/** The Vercel AI SDK (`ai`) with its OpenAI or Anthropic provider pointed at Metrion. */
+function aiSdkTypeScript({ provider, mode, baseUrl, metrionKey }: SampleInput): string {
+  const anthropic = PROVIDERS[provider].wireFormat === 'anthropic';
+  const auth =
+    mode === 'stored'
+      ? `  apiKey: '${metrionKey}',`
+      : `  apiKey: process.env.${KEY_ENV_VARS[provider]},\n  headers: { 'x-metrion-token': '${metrionKey}' },`;
+  if (anthropic) {
+    return `import { createAnthropic } from '@ai-sdk/anthropic';
+import { generateText } from 'ai';
+
+// The AI SDK appends /messages to its base URL, so it ends in /v1.
+const anthropic = createAnthropic({
+  baseURL: '${aiSdkBaseUrl(baseUrl, 'anthropic')}',
+${auth}
+});
+
+const { text } = await generateText({
+  model: anthropic('${SAMPLE_MODELS.anthropic}'),
+  prompt: 'Hello from Metrion',
+});
+console.log(text);
+`;
+  }
+  const model = RESPONSES_API.has(provider)
+    ? `${provider}('${SAMPLE_MODELS[provider]}'), // the Responses API; ${provider}.chat(…) for chat completions`
+    : `${provider}.chat('${SAMPLE_MODELS[provider]}'),`;
+  return `import { createOpenAI } from '@ai-sdk/openai';
+import { generateText } from 'ai';
+
+const ${provider} = createOpenAI({
+  baseURL: '${baseUrl}',
+${auth}
+});
+
+const { text } = await generateText({
+  model: ${model}
+  prompt: 'Hello from Metrion',
+});
+console.log(text);
+`;
+}
+
 /** A complete, runnable snippet for one provider, language and mode. */
 export function codeSample(input: SampleInput): string {
   const anthropic = PROVIDERS[input.provider].wireFormat === 'anthropic';
+  if (input.language === 'ai-sdk') return aiSdkTypeScript(input);
   if (input.language === 'typescript') {
     return anthropic ? anthropicTypeScript(input) : openAiTypeScript(input);
   }
@@ -132,6 +191,8 @@ export function codeSample(input: SampleInput): string {
 /** The SDK a sample uses, to tell people what to install. */
 export function sampleInstallCommand(provider: ProviderId, language: SampleLanguage): string {
   const anthropic = PROVIDERS[provider].wireFormat === 'anthropic';
+  if (language === 'ai-sdk')
+    return `npm install ai ${anthropic ? '@ai-sdk/anthropic' : '@ai-sdk/openai'}`;
   if (language === 'typescript') return `npm install ${anthropic ? '@anthropic-ai/sdk' : 'openai'}`;
   return `pip install ${anthropic ? 'anthropic' : 'openai'}`;
 }

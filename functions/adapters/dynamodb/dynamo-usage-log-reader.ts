@@ -43,6 +43,7 @@ function toRecord(item: Item): UsageRecord {
     accountId: item.accountId,
     at: item.at,
     provider: item.provider,
+    ...optional('kind'),
     model: item.model,
     ...optional('requester'),
     status: item.status,

@@ -1,4 +1,4 @@
-// UpstreamClient over the runtime's fetch (undici): POST, no redirects followed, streamed body.
+// UpstreamClient over the runtime's fetch (undici): POST (GET for side calls), no redirects followed, streamed body.
 import { UpstreamUnavailableError } from '#core/errors.ts';
 import type {
   UpstreamClient,
@@ -27,9 +27,9 @@ export class FetchUpstreamClient implements UpstreamClient {
     let response: Response;
     try {
       response = await fetch(request.url, {
-        method: 'POST',
+        method: request.method ?? 'POST',
         headers: request.headers,
-        body: request.body as Uint8Array<ArrayBuffer>,
+        ...(request.method === 'GET' ? {} : { body: request.body as Uint8Array<ArrayBuffer> }),
         redirect: 'manual',
         signal: request.signal,
       });

@@ -78,7 +78,17 @@ interface Window {
   readonly message: (retryAfterSeconds: number) => string;
 }
 
-function windowsFor(caller: LimitedCaller, limits: PlanLimits, nowMs: number): readonly Window[] {
+/** `monthly: false` counts only the per-key minute (side calls such as a model list). */
+export interface LimitOptions {
+  readonly monthly?: boolean;
+}
+
+function windowsFor(
+  caller: LimitedCaller,
+  limits: PlanLimits,
+  nowMs: number,
+  options: LimitOptions,
+): readonly Window[] {
   const minuteResetMs = nextMinuteStartMs(nowMs);
   const windows: Window[] = [
     {
@@ -90,6 +100,7 @@ function windowsFor(caller: LimitedCaller, limits: PlanLimits, nowMs: number): r
         `Rate limit reached: ${limits.requestsPerMinutePerKey} requests per minute per Metrion Key. It resets at ${utcTime(minuteResetMs)} (in ${seconds} s); retry after that.`,
     },
   ];
+  if (options.monthly === false) return windows;
   // Every plan counts the month (an uncapped plan never refuses): a downgrade mid-month then
   // sees the whole month, so the Free cap applies to requests made while on Pro too.
   const monthly = limits.monthlyRequests ?? UNCAPPED;
@@ -116,10 +127,11 @@ function windowsFor(caller: LimitedCaller, limits: PlanLimits, nowMs: number): r
 export async function enforceRequestLimits(
   deps: RequestLimitsDeps,
   caller: LimitedCaller,
+  options: LimitOptions = {},
 ): Promise<void> {
   const nowMs = deps.clock.nowMs();
   const limits = (deps.planLimits ?? PLAN_LIMITS)[caller.plan];
-  for (const window of windowsFor(caller, limits, nowMs)) {
+  for (const window of windowsFor(caller, limits, nowMs, options)) {
     const expiresAtEpochSeconds = Math.floor(window.resetAtMs / 1000) + window.graceSeconds;
     let counted: boolean;
     try {

@@ -24,6 +24,7 @@ export interface LogRowView {
   readonly mode: UsageRecord['mode'];
   /** Tokens counted by Metrion (the client left the stream before usage arrived). */
   readonly estimated: boolean;
+  readonly kind: NonNullable<UsageRecord['kind']>;
 }
 
 /** One request in the detail view: the shape of `logDetailSchema`. */
@@ -78,6 +79,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     streamed: record.streamed,
     mode: record.mode,
     estimated: record.estimated ?? false,
+    kind: record.kind ?? 'chat',
   };
 }
 

@@ -2,7 +2,10 @@
 export interface UpstreamRequest {
   /** Absolute URL built from the configured origin and the route table, never from the caller. */
   readonly url: string;
+  /** @default 'POST' */
+  readonly method?: 'POST' | 'GET';
   readonly headers: Readonly<Record<string, string>>;
+  /** Ignored for GET. */
   readonly body: Uint8Array;
   /** Aborting it cancels the request and the response body. */
   readonly signal: AbortSignal;

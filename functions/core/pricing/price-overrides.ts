@@ -5,7 +5,7 @@ import type { ModelEntry } from './price-table.ts';
  * Bump on every change below: it is part of the price version stored with each usage record, so
  * `reprice` can tell which records an older override set priced.
  */
-export const PRICE_OVERRIDES_VERSION = 2;
+export const PRICE_OVERRIDES_VERSION = 3;
 
 /**
  * Words (hyphen-separated parts of the package's model id) that name a model whose usage mixes
@@ -52,9 +52,42 @@ export interface ProviderOverrides {
  */
 export const PRICE_OVERRIDES = {
   anthropic: { models: [], aliases: {} },
-  openai: { models: [], aliases: {} },
+  openai: {
+    // The package has the embedding models without prices. Embeddings bill input tokens only
+    // (output 0); issue 14 records them.
+    models: [
+      {
+        id: 'text-embedding-3-small',
+        match: { equals: 'text-embedding-3-small' },
+        periods: [{ prices: { input: 20_000, output: 0 } }],
+        source: 'https://platform.openai.com/docs/pricing (text-embedding-3-small: $0.02 / MTok)',
+      },
+      {
+        id: 'text-embedding-3-large',
+        match: { equals: 'text-embedding-3-large' },
+        periods: [{ prices: { input: 130_000, output: 0 } }],
+        source: 'https://platform.openai.com/docs/pricing (text-embedding-3-large: $0.13 / MTok)',
+      },
+      {
+        id: 'text-embedding-ada-002',
+        match: {
+          or: [{ equals: 'text-embedding-ada-002' }, { equals: 'text-embedding-ada-002-v2' }],
+        },
+        periods: [{ prices: { input: 100_000, output: 0 } }],
+        source: 'https://platform.openai.com/docs/pricing (text-embedding-ada-002: $0.10 / MTok)',
+      },
+    ],
+    aliases: {},
+  },
   gemini: {
     models: [
+      {
+        // The package has it without a price; embeddings bill input tokens only.
+        id: 'gemini-embedding-001',
+        match: { equals: 'gemini-embedding-001' },
+        periods: [{ prices: { input: 150_000, output: 0 } }],
+        source: 'https://ai.google.dev/gemini-api/docs/pricing (Gemini Embedding: $0.15 / MTok)',
+      },
       {
         // The package's `gemini-1.5-flash` rule (contains) also matches Flash-8B and prices it
         // at 2x; its own `gemini-flash-1.5-8b` entry (same prices as here) only matches that

@@ -1,5 +1,12 @@
 import { MethodNotAllowedError, NotFoundError } from '../errors.ts';
-import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './provider-registry.ts';
+import {
+  PROVIDER_IDS,
+  PROVIDERS,
+  PROXY_ENDPOINTS,
+  type ProviderDefinition,
+  type ProviderId,
+  type ProxyEndpoint,
+} from './provider-registry.ts';
 
 /**
  * The proxy's route table: every path a customer's SDK may call, and the provider it means.
@@ -8,26 +15,60 @@ import { PROVIDER_IDS, PROVIDERS, type ProviderId } from './provider-registry.ts
  */
 export const PROXY_PATH_PREFIX = '/api/proxy';
 
+/** The path segment that stands for a model id in a route (`…/models/{model}`). */
+export const MODEL_ID_SEGMENT = '{model}';
+
 export interface ProxyRoute {
+  /** Literal, except a trailing {@link MODEL_ID_SEGMENT} (one path segment). */
   readonly path: string;
   readonly provider: ProviderId;
+  readonly endpoint: ProxyEndpoint;
+  /** `POST`, or `GET` for the model list and lookup. */
+  readonly method: 'POST' | 'GET';
 }
 
-const openAiCompatible = (provider: ProviderId): ProxyRoute[] => [
-  { path: `${PROXY_PATH_PREFIX}/${provider}/v1/chat/completions`, provider },
-  { path: `${PROXY_PATH_PREFIX}/${provider}/chat/completions`, provider },
-];
+/** A request path resolved to its route and the provider path it goes to. */
+export interface MatchedProxyRoute extends ProxyRoute {
+  /** Path appended to the provider's configured origin (never a host). */
+  readonly upstreamPath: string;
+}
 
-export const PROXY_ROUTES: readonly ProxyRoute[] = [
-  { path: `${PROXY_PATH_PREFIX}/v1/messages`, provider: 'anthropic' },
-  { path: `${PROXY_PATH_PREFIX}/messages`, provider: 'anthropic' },
-  ...openAiCompatible('openai'),
-  ...openAiCompatible('gemini'),
-  ...openAiCompatible('mistral'),
-  ...openAiCompatible('grok'),
-];
+/** What an SDK appends to its base URL for each endpoint. */
+const ENDPOINT_SUFFIX: Readonly<Record<ProxyEndpoint, string>> = {
+  chat: '/chat/completions',
+  responses: '/responses',
+  embeddings: '/embeddings',
+  models: '/models',
+  model: `/models/${MODEL_ID_SEGMENT}`,
+  count_tokens: '/messages/count_tokens',
+};
 
-export const PROXY_METHOD = 'POST';
+function endpointsOf(provider: ProviderId): ProxyEndpoint[] {
+  const upstreamPaths: ProviderDefinition['upstreamPaths'] = PROVIDERS[provider].upstreamPaths;
+  return PROXY_ENDPOINTS.filter((endpoint) =>
+    endpoint === 'chat'
+      ? true
+      : endpoint === 'model'
+        ? upstreamPaths.models !== undefined
+        : upstreamPaths[endpoint] !== undefined,
+  );
+}
+
+/** Each endpoint of a provider, with and without `/v1` (Anthropic's routes have no provider segment). */
+function routesOf(provider: ProviderId): ProxyRoute[] {
+  const anthropic = PROVIDERS[provider].wireFormat === 'anthropic';
+  const root = anthropic ? PROXY_PATH_PREFIX : `${PROXY_PATH_PREFIX}/${provider}`;
+  return endpointsOf(provider).flatMap((endpoint) => {
+    const suffix = anthropic && endpoint === 'chat' ? '/messages' : ENDPOINT_SUFFIX[endpoint];
+    const method = endpoint === 'models' || endpoint === 'model' ? 'GET' : 'POST';
+    return [
+      { path: `${root}/v1${suffix}`, provider, endpoint, method },
+      { path: `${root}${suffix}`, provider, endpoint, method },
+    ];
+  });
+}
+
+export const PROXY_ROUTES: readonly ProxyRoute[] = PROVIDER_IDS.flatMap(routesOf);
 
 /**
  * The base URL a customer sets in their provider's SDK, given where the proxy lives
@@ -37,6 +78,16 @@ export const PROXY_METHOD = 'POST';
  */
 export function sdkBaseUrl(proxyRoot: string, provider: ProviderId): string {
   return PROVIDERS[provider].wireFormat === 'anthropic' ? proxyRoot : `${proxyRoot}/${provider}/v1`;
+}
+
+/**
+ * The base URL for the Vercel AI SDK's provider packages: `@ai-sdk/anthropic` appends only
+ * `/messages`, so its base is `<root>/v1`; `@ai-sdk/openai` takes the same base as `openai`.
+ */
+export function aiSdkBaseUrl(proxyRoot: string, provider: ProviderId): string {
+  return PROVIDERS[provider].wireFormat === 'anthropic'
+    ? `${proxyRoot}/v1`
+    : sdkBaseUrl(proxyRoot, provider);
 }
 
 /** {@link sdkBaseUrl} for every provider. */
@@ -54,24 +105,51 @@ export function guessProviderFromPath(path: string): ProviderId {
   return match?.provider ?? (segment === 'v1' || segment === 'messages' ? 'anthropic' : 'openai');
 }
 
+/** A model id as providers name them: one path segment, no encoding, no dot-segments. */
+const MODEL_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._:@-]{1,256}$/;
+
+function upstreamPathOf(route: ProxyRoute, modelId: string | undefined): string {
+  const provider: ProviderDefinition = PROVIDERS[route.provider];
+  switch (route.endpoint) {
+    case 'chat':
+      return provider.upstreamPath;
+    case 'model':
+      return `${provider.upstreamPaths.models}/${modelId}`;
+    default:
+      return provider.upstreamPaths[route.endpoint] ?? provider.upstreamPath;
+  }
+}
+
+function findRoute(path: string): { route: ProxyRoute; modelId?: string } | undefined {
+  const literal = PROXY_ROUTES.find((candidate) => candidate.path === path);
+  if (literal) return { route: literal };
+  const slash = path.lastIndexOf('/');
+  const modelId = path.slice(slash + 1);
+  if (!MODEL_ID_PATTERN.test(modelId)) return undefined;
+  const pattern = `${path.slice(0, slash)}/${MODEL_ID_SEGMENT}`;
+  const route = PROXY_ROUTES.find((candidate) => candidate.path === pattern);
+  return route && { route, modelId };
+}
+
 /**
  * Resolves a request path (without query string) to its route.
  * @throws NotFoundError when no route has this path.
- * @throws MethodNotAllowedError when the path exists but the method is not POST.
+ * @throws MethodNotAllowedError when the path exists but the method is not the route's.
  */
-export function matchProxyRoute(method: string, rawPath: string): ProxyRoute {
+export function matchProxyRoute(method: string, rawPath: string): MatchedProxyRoute {
   const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
-  const route = PROXY_ROUTES.find((candidate) => candidate.path === path);
-  if (!route) {
+  const found = findRoute(path);
+  if (!found) {
     throw new NotFoundError(
       `No Metrion proxy route at ${path}. Set your SDK's base URL to ${PROXY_PATH_PREFIX} (Anthropic) or ${PROXY_PATH_PREFIX}/<provider>/v1 (OpenAI, Gemini, Mistral, Grok).`,
     );
   }
-  if (method.toUpperCase() !== PROXY_METHOD) {
+  const { route, modelId } = found;
+  if (method.toUpperCase() !== route.method) {
     throw new MethodNotAllowedError(
-      `${method.toUpperCase()} is not supported on ${path}; send a POST request.`,
-      [PROXY_METHOD],
+      `${method.toUpperCase()} is not supported on ${path}; send a ${route.method} request.`,
+      [route.method],
     );
   }
-  return route;
+  return { ...route, upstreamPath: upstreamPathOf(route, modelId) };
 }

@@ -1,6 +1,12 @@
 import { type CacheDirective, parseCacheDirective } from '../cache/cache-directive.ts';
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
-import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
+import {
+  isUsageEndpoint,
+  PROVIDERS,
+  type ProviderId,
+  type UsageEndpoint,
+  type WireFormat,
+} from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
 import { NO_REQUESTER_FILTER } from '../usage/usage-query.ts';
 import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '../usage/usage-record.ts';
@@ -22,6 +28,10 @@ export interface IncomingProxyRequest {
 export interface ParsedProxyRequest {
   readonly provider: ProviderId;
   readonly wireFormat: WireFormat;
+  /** Chat, Responses API or embeddings: decides the required fields and how usage is read. */
+  readonly endpoint: UsageEndpoint;
+  /** The provider path the request goes to (from the route table). */
+  readonly upstreamPath: string;
   readonly model: string;
   readonly streamed: boolean;
   /** The caller asked for the usage chunk itself (`stream_options.include_usage`). */
@@ -52,7 +62,11 @@ function parseJsonObject(body: Uint8Array): Record<string, unknown> {
   return parsed;
 }
 
-function requireFields(json: Record<string, unknown>, wireFormat: WireFormat): string {
+function requireFields(
+  json: Record<string, unknown>,
+  wireFormat: WireFormat,
+  endpoint: UsageEndpoint,
+): string {
   const model = json.model;
   if (typeof model !== 'string' || model.trim() === '') {
     throw new InvalidRequestError(
@@ -63,6 +77,17 @@ function requireFields(json: Record<string, unknown>, wireFormat: WireFormat): s
     throw new InvalidRequestError(
       `\`model\` must be a model id of at most ${MAX_MODEL_ID_LENGTH} characters, e.g. "gpt-4o-mini".`,
     );
+  }
+  if (endpoint !== 'chat') {
+    const input = json.input;
+    if (typeof input !== 'string' && !Array.isArray(input)) {
+      throw new InvalidRequestError(
+        endpoint === 'responses'
+          ? '`input` is required by the Responses API: a string or an array of input items.'
+          : '`input` is required for embeddings: a string or an array of strings or tokens.',
+      );
+    }
+    return model;
   }
   if (!Array.isArray(json.messages)) {
     throw new InvalidRequestError('`messages` is required and must be an array of messages.');
@@ -99,6 +124,10 @@ function parseRequester(value: string | undefined): string | undefined {
  */
 export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
   const route = matchProxyRoute(request.method, request.path);
+  if (!isUsageEndpoint(route.endpoint)) {
+    throw new InvalidRequestError(`${route.path} is not a metered endpoint.`);
+  }
+  const endpoint = route.endpoint;
   const wireFormat = PROVIDERS[route.provider].wireFormat;
   if (request.body.byteLength > MAX_PROXY_BODY_BYTES) {
     throw new PayloadTooLargeError(
@@ -106,13 +135,18 @@ export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyReq
     );
   }
   const json = parseJsonObject(request.body);
-  const model = requireFields(json, wireFormat);
+  const model = requireFields(json, wireFormat, endpoint);
   const streamOptions = json.stream_options;
   const requester = parseRequester(request.headers['x-metrion-user']);
-  const cache = parseCacheDirective(request.headers);
+  // The Responses API keeps conversation state upstream (`store`, `previous_response_id`): a
+  // cached answer would skip creating the stored response a later call refers to, so the
+  // response cache does not apply to it (`x-metrion-cache` is ignored there).
+  const cache = endpoint === 'responses' ? undefined : parseCacheDirective(request.headers);
   return {
     provider: route.provider,
     wireFormat,
+    endpoint,
+    upstreamPath: route.upstreamPath,
     model,
     streamed: json.stream === true,
     callerWantsStreamUsage: isRecord(streamOptions) && streamOptions.include_usage === true,

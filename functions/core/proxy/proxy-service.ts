@@ -8,7 +8,8 @@ import type { Clock } from '../ports/clock.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
 import type { TokenCounter } from '../ports/token-counter.ts';
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
-import { PROVIDERS } from '../providers/provider-registry.ts';
+import { isUsageEndpoint, PROVIDERS } from '../providers/provider-registry.ts';
+import { matchProxyRoute } from '../providers/routes.ts';
 import { estimateUsage } from '../usage/estimate-usage.ts';
 import type { TokenUsage } from '../usage/usage-record.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
@@ -23,6 +24,7 @@ import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
 import { formatSeconds, readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
+import { forwardSideCall } from './side-call.ts';
 import {
   prepareUpstreamRequest,
   selectResponseHeaders,
@@ -92,6 +94,12 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
     async handle(request) {
       let attempt: ProxyAttempt | undefined;
       try {
+        const route = matchProxyRoute(request.method, request.path);
+        if (!isUsageEndpoint(route.endpoint)) {
+          // Model lists and token counts: passed through, never recorded.
+          const answer = await forwardSideCall(deps, request, route);
+          return { kind: 'forwarded', ...answer, settled: Promise.resolve() };
+        }
         const parsed = parseProxyRequest(request);
         const authentication = await authenticate(deps, request.headers, parsed.provider);
         const { caller } = authentication;
@@ -164,7 +172,7 @@ async function forward(
   const headers = selectResponseHeaders(response.headers);
   const succeeded = response.status >= 200 && response.status < 300;
   const tap = createUsageTap({
-    wireFormat: parsed.wireFormat,
+    wireFormat: parsed.endpoint === 'responses' ? 'openai-responses' : parsed.wireFormat,
     streamed: parsed.streamed && succeeded,
     stripUsageOnlyChunk: prepared.stripUsageOnlyChunk && succeeded,
     maxBodyBytes: MAX_BUFFERED_RESPONSE_BYTES,
@@ -191,7 +199,8 @@ async function forward(
       endedAtMs: deps.clock.nowMs(),
       usage: observation.usage,
       ...(observation.model === undefined ? {} : { model: observation.model }),
-      ...(succeeded
+      // A 2xx can still report failure (a Responses API `failed` or `incomplete` response).
+      ...(succeeded && observation.providerError === undefined
         ? {}
         : {
             errorSource: 'provider' as const,

@@ -42,29 +42,45 @@ export function prepareUpstreamRequest(
   origins: UpstreamOrigins,
 ): PreparedUpstreamRequest {
   const provider = PROVIDERS[parsed.provider];
+  const headers = upstreamHeaders(parsed.provider, callerHeaders, upstreamKey);
+  // Only chat completions take `stream_options`; the Responses API always reports usage in
+  // `response.completed`.
+  const injectUsage =
+    provider.wireFormat === 'openai' &&
+    parsed.endpoint === 'chat' &&
+    parsed.streamed &&
+    !parsed.callerWantsStreamUsage;
+  const upstreamBody = injectUsage ? withStreamUsage(parsed.json) : body;
+  return {
+    url: `${origins[parsed.provider].replace(/\/+$/, '')}${parsed.upstreamPath}`,
+    headers,
+    body: upstreamBody,
+    stripUsageOnlyChunk: injectUsage,
+  };
+}
+
+/** The headers sent upstream: Metrion's own, the caller's allowed ones, and the credential. */
+export function upstreamHeaders(
+  providerId: ProviderId,
+  callerHeaders: Readonly<Record<string, string>>,
+  upstreamKey: string,
+): Record<string, string> {
+  const { wireFormat } = PROVIDERS[providerId];
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'accept-encoding': 'identity',
   };
-  for (const name of FORWARDED_HEADERS[provider.wireFormat]) {
+  for (const name of FORWARDED_HEADERS[wireFormat]) {
     const value = callerHeaders[name];
     if (value !== undefined) headers[name] = value;
   }
-  if (provider.wireFormat === 'anthropic') {
+  if (wireFormat === 'anthropic') {
     headers['x-api-key'] = upstreamKey;
     headers['anthropic-version'] ??= DEFAULT_ANTHROPIC_VERSION;
   } else {
     headers.authorization = `Bearer ${upstreamKey}`;
   }
-  const injectUsage =
-    provider.wireFormat === 'openai' && parsed.streamed && !parsed.callerWantsStreamUsage;
-  const upstreamBody = injectUsage ? withStreamUsage(parsed.json) : body;
-  return {
-    url: `${origins[parsed.provider].replace(/\/+$/, '')}${provider.upstreamPath}`,
-    headers,
-    body: upstreamBody,
-    stripUsageOnlyChunk: injectUsage,
-  };
+  return headers;
 }
 
 function withStreamUsage(json: Readonly<Record<string, unknown>>): Uint8Array {

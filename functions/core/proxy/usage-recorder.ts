@@ -77,6 +77,7 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     accountId: caller.account.accountId,
     at: new Date(request.receivedAtMs).toISOString(),
     provider: parsed.provider,
+    kind: parsed.endpoint,
     model,
     ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
     status: result.status,

@@ -2,6 +2,12 @@ import type { WireFormat } from '../providers/provider-registry.ts';
 import type { SseEvent } from './sse-parser.ts';
 import type { TokenUsage } from './usage-record.ts';
 
+/**
+ * How a response reports usage: a provider's wire format, or `openai-responses` for the OpenAI
+ * Responses API (`usage` on the response object, streamed in `response.completed`).
+ */
+export type UsageFormat = WireFormat | 'openai-responses';
+
 /** What a response revealed about its usage so far; readable at any point of the body. */
 export interface UsageObservation {
   /** The model the provider says answered, when it said so. */
@@ -59,7 +65,7 @@ interface MutableUsage {
  * when `total_tokens` proves they are outside `completion_tokens` (xAI); OpenAI counts them
  * inside, so adding them there would bill them twice.
  */
-export function createUsageAccumulator(wireFormat: WireFormat): UsageAccumulator {
+export function createUsageAccumulator(wireFormat: UsageFormat): UsageAccumulator {
   let model: string | undefined;
   let usage: MutableUsage = {
     inputTokens: 0,
@@ -92,6 +98,47 @@ export function createUsageAccumulator(wireFormat: WireFormat): UsageAccumulator
     if (!isRecord(value)) return false;
     usage = openAiUsage(value);
     return true;
+  };
+
+  /**
+   * A Responses API response object: its usage, and `failed` / `incomplete` as the provider's
+   * error (the HTTP status is 200 for both).
+   */
+  const applyResponse = (response: unknown): void => {
+    if (!isRecord(response)) return;
+    noteModel(response.model);
+    if (isRecord(response.usage)) usage = responsesUsage(response.usage);
+    if (response.status === 'failed') {
+      const detail = isRecord(response.error) ? response.error.message : undefined;
+      providerError = `Response failed: ${typeof detail === 'string' && detail !== '' ? detail : 'no reason given'}`;
+    } else if (response.status === 'incomplete') {
+      const reason = isRecord(response.incomplete_details)
+        ? response.incomplete_details.reason
+        : undefined;
+      providerError = `Response incomplete: ${typeof reason === 'string' ? reason : 'no reason given'}`;
+    }
+  };
+
+  const responsesEvent = (body: Record<string, unknown>, eventName?: string): SseEventKind => {
+    const type = typeof body.type === 'string' ? body.type : eventName;
+    switch (type) {
+      case 'response.created':
+      case 'response.in_progress':
+        if (isRecord(body.response)) noteModel(body.response.model);
+        return 'other';
+      case 'response.completed':
+      case 'response.failed':
+      case 'response.incomplete':
+        applyResponse(body.response);
+        sawTerminalEvent = true;
+        return 'terminal';
+      case 'error':
+        providerError =
+          typeof body.message === 'string' && body.message !== '' ? body.message : NO_ERROR_MESSAGE;
+        return 'error';
+      default:
+        return 'other';
+    }
   };
 
   const anthropicEvent = (body: Record<string, unknown>, eventName?: string): SseEventKind => {
@@ -147,6 +194,7 @@ export function createUsageAccumulator(wireFormat: WireFormat): UsageAccumulator
         unparseable = true;
         return 'unparseable';
       }
+      if (wireFormat === 'openai-responses') return responsesEvent(parsed.value, event.event);
       return wireFormat === 'anthropic'
         ? anthropicEvent(parsed.value, event.event)
         : openAiEvent(parsed.value);
@@ -156,6 +204,15 @@ export function createUsageAccumulator(wireFormat: WireFormat): UsageAccumulator
       const parsed = parseJson(text);
       if (!parsed.ok) {
         unparseable = true;
+        return;
+      }
+      if (
+        wireFormat === 'openai-responses' &&
+        isRecord(parsed.value) &&
+        parsed.value.object === 'response'
+      ) {
+        applyResponse(parsed.value);
+        sawTerminalEvent = true;
         return;
       }
       const message = errorMessage(parsed.value);
@@ -204,6 +261,29 @@ function openAiUsage(value: Record<string, unknown>): MutableUsage {
   return {
     inputTokens: promptTokens - cachedTokens,
     outputTokens: completionTokens + (reasoningOutsideCompletion ? reasoningTokens : 0),
+    cacheReadTokens: cachedTokens,
+    cacheWriteTokens: 0,
+  };
+}
+
+/**
+ * Responses API usage: `input_tokens` includes `input_tokens_details.cached_tokens` (priced as
+ * cache reads); `output_tokens` includes `output_tokens_details.reasoning_tokens` (OpenAI), unless
+ * `total_tokens` proves the reasoning is outside it (as xAI reports on chat completions).
+ */
+function responsesUsage(value: Record<string, unknown>): MutableUsage {
+  const inputTokens = tokenCount(value.input_tokens) ?? 0;
+  const outputTokens = tokenCount(value.output_tokens) ?? 0;
+  const inputDetails = isRecord(value.input_tokens_details) ? value.input_tokens_details : {};
+  const outputDetails = isRecord(value.output_tokens_details) ? value.output_tokens_details : {};
+  const cachedTokens = Math.min(tokenCount(inputDetails.cached_tokens) ?? 0, inputTokens);
+  const reasoningTokens = tokenCount(outputDetails.reasoning_tokens) ?? 0;
+  const reasoningOutside =
+    reasoningTokens > 0 &&
+    tokenCount(value.total_tokens) === inputTokens + outputTokens + reasoningTokens;
+  return {
+    inputTokens: inputTokens - cachedTokens,
+    outputTokens: outputTokens + (reasoningOutside ? reasoningTokens : 0),
     cacheReadTokens: cachedTokens,
     cacheWriteTokens: 0,
   };

@@ -1,4 +1,4 @@
-import type { WireFormat } from '../providers/provider-registry.ts';
+import type { UsageFormat } from './extract-usage.ts';
 import type { SseEvent } from './sse-parser.ts';
 
 /**
@@ -25,7 +25,7 @@ export interface RelayedText {
  * `delta.tool_calls[].function.arguments`; a string `delta` at the top level (Responses API
  * `response.*.delta` events) is taken too.
  */
-export function createRelayedText(wireFormat: WireFormat): RelayedText {
+export function createRelayedText(wireFormat: UsageFormat): RelayedText {
   const parts: string[] = [];
   let usageReported = false;
 

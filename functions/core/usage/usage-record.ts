@@ -14,6 +14,13 @@ export const MAX_MODEL_ID_LENGTH = 256;
 export const AUTH_MODES = ['stored', 'pass-through'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
+/**
+ * What a request was: a chat completion (Anthropic messages included), an OpenAI Responses API
+ * call, or embeddings. Records written before issue 14 have no kind: they are chat.
+ */
+export const USAGE_KINDS = ['chat', 'responses', 'embeddings'] as const;
+export type UsageKind = (typeof USAGE_KINDS)[number];
+
 /** Who produced an error: the provider (passed through) or Metrion. */
 export const ERROR_SOURCES = ['provider', 'metrion'] as const;
 export type ErrorSource = (typeof ERROR_SOURCES)[number];
@@ -41,6 +48,8 @@ export interface UsageRecord extends TokenUsage {
   /** ISO instant the request arrived. */
   readonly at: string;
   readonly provider: ProviderId;
+  /** Absent on records written before issue 14 (then `chat`). */
+  readonly kind?: UsageKind;
   /** As returned by the provider, else as requested. */
   readonly model: string;
   /** At most {@link MAX_REQUESTER_LENGTH} characters. */

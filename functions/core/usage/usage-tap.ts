@@ -1,16 +1,16 @@
 import type { Clock } from '../ports/clock.ts';
-import type { WireFormat } from '../providers/provider-registry.ts';
 import {
   createUsageAccumulator,
   type UsageAccumulator,
+  type UsageFormat,
   type UsageObservation,
 } from './extract-usage.ts';
 import { createRelayedText, type RelayedText } from './relayed-text.ts';
 import { createSseParser } from './sse-parser.ts';
 
 export interface UsageTapOptions {
-  /** How the provider frames usage (from `PROVIDERS[provider].wireFormat`). */
-  readonly wireFormat: WireFormat;
+  /** How the provider frames usage (`PROVIDERS[provider].wireFormat`, or the Responses API). */
+  readonly wireFormat: UsageFormat;
   /** True for an SSE body (`stream: true` and a 2xx answer); false for one JSON document. */
   readonly streamed: boolean;
   /**

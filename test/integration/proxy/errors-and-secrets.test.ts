@@ -109,7 +109,7 @@ describe('proxy errors', () => {
   });
 
   it('answers unknown paths with 404 and wrong methods with 405, in the provider envelope', async () => {
-    const notFound = await post('/api/proxy/openai/v1/embeddings', {
+    const notFound = await post('/api/proxy/openai/v1/files', {
       body: chatBody,
       headers: { authorization: `Bearer ${stack.metrionKey}` },
     });

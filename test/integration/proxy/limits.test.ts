@@ -158,6 +158,30 @@ describe('Free plan: 10,000 requests per calendar month (UTC)', () => {
   });
 });
 
+describe('side calls (model list, token count) — issue 14', () => {
+  it('are rate limited per key but never count against, nor stop at, the monthly cap', async () => {
+    clock.set(Date.parse('2026-11-15T10:00:10.000Z'));
+    const free = await newAccount('side-calls@example.com');
+    await fillMonth(free.accountId, 10_000);
+    const client = new OpenAI({
+      apiKey: free.metrionKey,
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      maxRetries: 0,
+    });
+
+    const models = await client.models.list();
+
+    expect(models.data.map((model) => model.id)).toContain('gpt-4o-mini');
+    expect(await findMinuteWindow(free.accountId)).toEqual({ count: 1, rejected: 0 });
+    const month = await counters().read(
+      monthCounterKey(free.accountId, clock.nowMs()),
+      clock.nowMs(),
+    );
+    expect(month.count).toBe(10_000);
+    expect((await postChat(free.metrionKey)).status).toBe(429);
+  });
+});
+
 async function fillMonth(accountId: string, count: number): Promise<void> {
   await stack.metrion.data.documentClient.send(
     new UpdateCommand({

@@ -144,7 +144,7 @@ describe('request validation, in each SDK envelope, before anything reaches a pr
 
   it.each([
     ['/api/proxy/cohere/v1/chat/completions', 'not_found_error'],
-    ['/api/proxy/openai/v1/embeddings', 'not_found_error'],
+    ['/api/proxy/openai/v1/files', 'not_found_error'],
     ['/api/proxy/openai/v2/chat/completions', 'not_found_error'],
     ['/api/proxy/v1/complete', 'not_found_error'],
     ['/api/proxy', 'not_found_error'],

@@ -55,3 +55,29 @@ describe('codeSample', () => {
     expect(code).toMatch(sdk);
   });
 });
+
+describe('Responses API and AI SDK samples (issue 14)', () => {
+  const sample = (provider: (typeof PROVIDER_IDS)[number], language: 'typescript' | 'ai-sdk') =>
+    codeSample({
+      provider,
+      language,
+      mode: 'stored',
+      baseUrl: proxyBaseUrl(ORIGIN, '/api/proxy', provider),
+      metrionKey: KEY,
+    });
+
+  it('shows the Responses API where the provider has it, chat completions elsewhere', () => {
+    expect(sample('openai', 'typescript')).toContain('client.responses.create(');
+    expect(sample('grok', 'typescript')).toContain('client.responses.create(');
+    expect(sample('gemini', 'typescript')).toContain('client.chat.completions.create(');
+  });
+
+  it('shows the AI SDK with the provider the proxy routes', () => {
+    expect(sample('openai', 'ai-sdk')).toContain("model: openai('gpt-4o-mini')");
+    expect(sample('mistral', 'ai-sdk')).toContain("mistral.chat('mistral-small-latest')");
+    expect(sample('anthropic', 'ai-sdk')).toContain(`baseURL: '${ORIGIN}/api/proxy/v1'`);
+    const routed = new Set(PROXY_ROUTES.map((route) => route.path));
+    expect(routed).toContain('/api/proxy/v1/messages');
+    expect(routed).toContain('/api/proxy/openai/v1/responses');
+  });
+});

@@ -16,11 +16,22 @@ export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: 
 export const ESTIMATED_EXPLANATION =
   'The client left the stream before the provider reported usage, so Metrion counted the tokens itself (input from the request, output from the text relayed). The tokens and the cost are estimates.';
 
+const KIND_BADGES: Readonly<Partial<Record<LogRow['kind'], string>>> = {
+  responses: 'Responses',
+  embeddings: 'Embeddings',
+};
+
 /**
- * The status, with a Cached badge when the response cache answered and an Estimated badge when
- * Metrion counted the tokens of a dropped stream.
+ * The status, with a Cached badge when the response cache answered, an Estimated badge when
+ * Metrion counted the tokens of a dropped stream, and a badge naming the kind of request when it
+ * was not a chat completion.
  */
-export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated'> }) {
+export function Status({
+  row,
+}: {
+  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind'>;
+}) {
+  const kind = KIND_BADGES[row.kind];
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
@@ -30,6 +41,7 @@ export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached'
           Estimated
         </span>
       )}
+      {kind && <span className="badge">{kind}</span>}
     </span>
   );
 }

@@ -211,7 +211,6 @@ describe('computeCost', () => {
 
   it('keeps known models without per-token prices unpriced, never 0', () => {
     for (const [provider, model] of [
-      ['openai', 'text-embedding-3-small'],
       ['openai', 'whisper-1'],
       ['gemini', 'gemma-3-27b-it'],
       ['mistral', 'mistral-ocr-latest'],
@@ -219,6 +218,22 @@ describe('computeCost', () => {
     ] as const) {
       expect(computeCost(provider, model, usage({ inputTokens: 10 }), AT).costPicoUsd, model).toBe(
         null,
+      );
+    }
+  });
+});
+
+describe('embeddings (issue 14)', () => {
+  it('prices embedding models from their input tokens (price overrides)', () => {
+    for (const [provider, model, microUsdPerMTok] of [
+      ['openai', 'text-embedding-3-small', 20_000n],
+      ['openai', 'text-embedding-3-large', 130_000n],
+      ['openai', 'text-embedding-ada-002', 100_000n],
+      ['gemini', 'gemini-embedding-001', 150_000n],
+      ['mistral', 'mistral-embed', 100_000n],
+    ] as const) {
+      expect(computeCost(provider, model, usage({ inputTokens: 10 }), AT).costPicoUsd, model).toBe(
+        10n * microUsdPerMTok,
       );
     }
   });

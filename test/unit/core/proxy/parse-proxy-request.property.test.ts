@@ -10,7 +10,10 @@ import {
 import { PROXY_ROUTES } from '#core/providers/routes.ts';
 import { MAX_PROXY_BODY_BYTES, parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 
-const routePath = fc.constantFrom(...PROXY_ROUTES.map((route) => route.path));
+// Chat routes: the Responses API and embeddings require `input` instead of `messages`.
+const routePath = fc.constantFrom(
+  ...PROXY_ROUTES.filter((route) => route.endpoint === 'chat').map((route) => route.path),
+);
 const encoder = new TextEncoder();
 
 function request(path: string, body: Uint8Array, headers: Record<string, string> = {}) {

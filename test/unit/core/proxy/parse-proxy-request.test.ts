@@ -82,7 +82,7 @@ describe('parseProxyRequest', () => {
   });
 
   it('rejects unknown paths and wrong methods', () => {
-    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/embeddings' }))).toThrow(
+    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/files' }))).toThrow(
       NotFoundError,
     );
     expect(() => parseProxyRequest(request({ method: 'GET' }))).toThrow(MethodNotAllowedError);
