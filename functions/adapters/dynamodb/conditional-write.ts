@@ -7,6 +7,7 @@ import {
   type PutCommandInput,
   UpdateCommand,
   type UpdateCommandInput,
+  type UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { dynamoCall } from './dynamo-errors.ts';
 
@@ -28,6 +29,18 @@ export function conditionalUpdate(
   input: UpdateCommandInput,
 ): Promise<boolean> {
   return landed('UpdateItem', () => client.send(new UpdateCommand(input)));
+}
+
+/** UpdateItem; its output (for `ReturnValues`), or undefined when its ConditionExpression failed. */
+export function conditionalUpdateOutput(
+  client: DynamoDBDocumentClient,
+  input: UpdateCommandInput,
+): Promise<UpdateCommandOutput | undefined> {
+  return dynamoCall(
+    'UpdateItem',
+    () => client.send(new UpdateCommand(input)),
+    () => undefined,
+  );
 }
 
 /** PutItem; false when its ConditionExpression failed. */

@@ -8,7 +8,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import type {
@@ -21,7 +20,12 @@ import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#cor
 import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
-import { conditionalDelete, conditionalPut, conditionalUpdate } from './conditional-write.ts';
+import {
+  conditionalDelete,
+  conditionalPut,
+  conditionalUpdate,
+  conditionalUpdateOutput,
+} from './conditional-write.ts';
 import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 
@@ -244,28 +248,18 @@ export class DynamoAccountStore implements AccountStore {
       if (account === undefined) throw accountNotFound();
       return account;
     }
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: profileKey(accountId),
-            UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(
-              fields.map((field) => [`#${field}`, field]),
-            ),
-            ExpressionAttributeValues: Object.fromEntries(
-              fields.map((field) => [`:${field}`, changes[field]]),
-            ),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      () => {
-        throw accountNotFound();
-      },
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+      ExpressionAttributeValues: Object.fromEntries(
+        fields.map((field) => [`:${field}`, changes[field]]),
+      ),
+      ReturnValues: 'ALL_NEW',
+    });
+    if (output === undefined) throw accountNotFound();
     return toAccount(output.Attributes as ProfileItem);
   }
 

@@ -6,7 +6,6 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlertLevel } from '#core/alerts/alert-policy.ts';
@@ -17,7 +16,12 @@ import type {
   AlertRuleStore,
   TestClaim,
 } from '#core/ports/alert-rule-store.ts';
-import { conditionalDelete, conditionalPut, conditionalUpdate } from './conditional-write.ts';
+import {
+  conditionalDelete,
+  conditionalPut,
+  conditionalUpdate,
+  conditionalUpdateOutput,
+} from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 import { ACTIVE_ALERT_RULES_INDEX } from './table-definitions.ts';
@@ -271,22 +275,15 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     ]
       .join(' ')
       .trim();
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: expression,
-            ConditionExpression: 'attribute_exists(pk)',
-            ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
-            ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      () => undefined,
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
+      ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
+      ReturnValues: 'ALL_NEW',
+    });
     return output?.Attributes === undefined ? undefined : fromItem(output.Attributes);
   }
 
@@ -417,25 +414,18 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     nowMs: number,
     cooldownMs: number,
   ): Promise<TestClaim | undefined> {
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: 'SET lastTestedAt = :now',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
-            ExpressionAttributeValues: {
-              ':now': new Date(nowMs).toISOString(),
-              ':edge': new Date(nowMs - cooldownMs).toISOString(),
-            },
-            ReturnValues: 'UPDATED_OLD',
-          }),
-        ),
-      () => undefined,
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: 'SET lastTestedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
+      ExpressionAttributeValues: {
+        ':now': new Date(nowMs).toISOString(),
+        ':edge': new Date(nowMs - cooldownMs).toISOString(),
+      },
+      ReturnValues: 'UPDATED_OLD',
+    });
     if (output !== undefined) {
       const previous = output.Attributes?.lastTestedAt;
       return typeof previous === 'string' ? { claimed: true, previous } : { claimed: true };
