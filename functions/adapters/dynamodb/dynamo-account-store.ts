@@ -8,7 +8,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import type {
@@ -21,6 +20,12 @@ import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#cor
 import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import {
+  conditionalDelete,
+  conditionalPut,
+  conditionalUpdate,
+  conditionalUpdateOutput,
+} from './conditional-write.ts';
 import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 
@@ -198,29 +203,22 @@ export class DynamoAccountStore implements AccountStore {
 
     await this.#deleteLookupIfOwned(previousDigest, accountId);
 
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: profileKey(accountId),
-            UpdateExpression: 'SET metrionKeyDigest = :next, metrionKeySealed = :sealed',
-            ConditionExpression: 'metrionKeyDigest = :previous',
-            ExpressionAttributeValues: {
-              ':next': next.digest,
-              ':sealed': next.sealed,
-              ':previous': previousDigest,
-            },
-          }),
-        );
+    const swapped = await conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: 'SET metrionKeyDigest = :next, metrionKeySealed = :sealed',
+      ConditionExpression: 'metrionKeyDigest = :previous',
+      ExpressionAttributeValues: {
+        ':next': next.digest,
+        ':sealed': next.sealed,
+        ':previous': previousDigest,
       },
-      async () => {
-        throw (await this.#getProfile(accountId)) === undefined
-          ? accountNotFound()
-          : new MetrionKeyConflictError();
-      },
-    );
+    });
+    if (!swapped) {
+      throw (await this.#getProfile(accountId)) === undefined
+        ? accountNotFound()
+        : new MetrionKeyConflictError();
+    }
 
     const lookup: LookupItem = { ...lookupKey(next.digest), accountId };
     await this.#put(
@@ -250,28 +248,18 @@ export class DynamoAccountStore implements AccountStore {
       if (account === undefined) throw accountNotFound();
       return account;
     }
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: profileKey(accountId),
-            UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: Object.fromEntries(
-              fields.map((field) => [`#${field}`, field]),
-            ),
-            ExpressionAttributeValues: Object.fromEntries(
-              fields.map((field) => [`:${field}`, changes[field]]),
-            ),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      () => {
-        throw accountNotFound();
-      },
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: `SET ${fields.map((field) => `#${field} = :${field}`).join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: Object.fromEntries(fields.map((field) => [`#${field}`, field])),
+      ExpressionAttributeValues: Object.fromEntries(
+        fields.map((field) => [`:${field}`, changes[field]]),
+      ),
+      ReturnValues: 'ALL_NEW',
+    });
+    if (output === undefined) throw accountNotFound();
     return toAccount(output.Attributes as ProfileItem);
   }
 
@@ -324,27 +312,18 @@ export class DynamoAccountStore implements AccountStore {
 
   /** UpdateItem conditional on no (or the same) customer id; the loser reads the winner's. */
   async setStripeCustomerId(accountId: string, customerId: string): Promise<string> {
-    return dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: profileKey(accountId),
-            UpdateExpression: 'SET stripeCustomerId = :customerId',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(stripeCustomerId) OR stripeCustomerId = :customerId)',
-            ExpressionAttributeValues: { ':customerId': customerId },
-          }),
-        );
-        return customerId;
-      },
-      async () => {
-        const stored = (await this.#getProfile(accountId))?.stripeCustomerId;
-        if (stored === undefined) throw accountNotFound();
-        return stored;
-      },
-    );
+    const set = await conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: 'SET stripeCustomerId = :customerId',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(stripeCustomerId) OR stripeCustomerId = :customerId)',
+      ExpressionAttributeValues: { ':customerId': customerId },
+    });
+    if (set) return customerId;
+    const stored = (await this.#getProfile(accountId))?.stripeCustomerId;
+    if (stored === undefined) throw accountNotFound();
+    return stored;
   }
 
   /**
@@ -380,26 +359,16 @@ export class DynamoAccountStore implements AccountStore {
       expectedVersion === 0
         ? '(attribute_not_exists(billingVersion) OR billingVersion = :expectedVersion)'
         : 'billingVersion = :expectedVersion';
-    return dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: profileKey(accountId),
-            UpdateExpression: `SET ${set.join(', ')}${remove.length === 0 ? '' : ` REMOVE ${remove.join(', ')}`}`,
-            ConditionExpression: `attribute_exists(pk) AND ${versionMatches}`,
-            ExpressionAttributeNames: { '#plan': 'plan' },
-            ExpressionAttributeValues: values,
-          }),
-        );
-        return true;
-      },
-      async () => {
-        if ((await this.#getProfile(accountId)) === undefined) throw accountNotFound();
-        return false;
-      },
-    );
+    const saved = await conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: `SET ${set.join(', ')}${remove.length === 0 ? '' : ` REMOVE ${remove.join(', ')}`}`,
+      ConditionExpression: `attribute_exists(pk) AND ${versionMatches}`,
+      ExpressionAttributeNames: { '#plan': 'plan' },
+      ExpressionAttributeValues: values,
+    });
+    if (!saved && (await this.#getProfile(accountId)) === undefined) throw accountNotFound();
+    return saved;
   }
 
   /** Consistent GetItem; an expired item (TTL deletes lazily, dynalite never) counts as absent. */
@@ -415,21 +384,12 @@ export class DynamoAccountStore implements AccountStore {
     expiresAtEpochSeconds: number,
   ): Promise<boolean> {
     const item: ProcessedEventItem = { ...processedEventKey(eventId), expiresAtEpochSeconds };
-    return dynamoCall(
-      'PutItem',
-      async () => {
-        await this.#client.send(
-          new PutCommand({
-            TableName: this.#tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpochSeconds <= :now',
-            ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    return conditionalPut(this.#client, {
+      TableName: this.#tableName,
+      Item: item,
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpochSeconds <= :now',
+      ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+    });
   }
 
   async #getProfile(accountId: string): Promise<ProfileItem | undefined> {
@@ -489,20 +449,12 @@ export class DynamoAccountStore implements AccountStore {
     condition: string,
     values: Record<string, unknown>,
   ): Promise<void> {
-    await dynamoCall(
-      'DeleteItem',
-      async () => {
-        await this.#client.send(
-          new DeleteCommand({
-            TableName: this.#tableName,
-            Key: key,
-            ConditionExpression: condition,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await conditionalDelete(this.#client, {
+      TableName: this.#tableName,
+      Key: key,
+      ConditionExpression: condition,
+      ExpressionAttributeValues: values,
+    });
   }
 
   async #batchGetConsistent(keys: readonly Key[]): Promise<Key[]> {

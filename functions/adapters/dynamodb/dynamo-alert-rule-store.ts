@@ -2,12 +2,11 @@
 // partition, plus a rule counter item; active rules also carry the keys of the sparse
 // `activeAlertRules` index. GetItem, PutItem, UpdateItem and DeleteItem (conditional), Query.
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
-  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { AlertLevel } from '#core/alerts/alert-policy.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
@@ -17,6 +16,12 @@ import type {
   AlertRuleStore,
   TestClaim,
 } from '#core/ports/alert-rule-store.ts';
+import {
+  conditionalDelete,
+  conditionalPut,
+  conditionalUpdate,
+  conditionalUpdateOutput,
+} from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 import { ACTIVE_ALERT_RULES_INDEX } from './table-definitions.ts';
@@ -127,6 +132,11 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     this.#tableName = options.tableName;
   }
 
+  /** A conditional UpdateItem on the table; false when its condition failed. */
+  #update(input: Omit<UpdateCommandInput, 'TableName'>): Promise<boolean> {
+    return conditionalUpdate(this.#client, { TableName: this.#tableName, ...input });
+  }
+
   async list(accountId: string): Promise<AlertRule[]> {
     const rules: AlertRule[] = [];
     for await (const page of queryPages(this.#client, {
@@ -186,22 +196,12 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
   }
 
   async #reserve(accountId: string, maxRules: number): Promise<'reserved' | 'full' | 'no_counter'> {
-    const reserved = await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: countKey(accountId),
-            UpdateExpression: 'ADD ruleCount :one',
-            ConditionExpression: 'ruleCount < :max',
-            ExpressionAttributeValues: { ':one': 1, ':max': maxRules },
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    const reserved = await this.#update({
+      Key: countKey(accountId),
+      UpdateExpression: 'ADD ruleCount :one',
+      ConditionExpression: 'ruleCount < :max',
+      ExpressionAttributeValues: { ':one': 1, ':max': maxRules },
+    });
     if (reserved) return 'reserved';
     return (await this.#counterExists(accountId)) ? 'full' : 'no_counter';
   }
@@ -227,37 +227,20 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
   async #ensureCounter(accountId: string): Promise<void> {
     if (await this.#counterExists(accountId)) return;
     const count = (await this.list(accountId)).length;
-    await dynamoCall(
-      'PutItem',
-      async () => {
-        await this.#client.send(
-          new PutCommand({
-            TableName: this.#tableName,
-            Item: { ...countKey(accountId), ruleCount: count },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await conditionalPut(this.#client, {
+      TableName: this.#tableName,
+      Item: { ...countKey(accountId), ruleCount: count },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
   }
 
   async #addToCount(accountId: string, delta: number): Promise<void> {
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: countKey(accountId),
-            UpdateExpression: 'ADD ruleCount :delta',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':delta': delta },
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await this.#update({
+      Key: countKey(accountId),
+      UpdateExpression: 'ADD ruleCount :delta',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':delta': delta },
+    });
   }
 
   async update(
@@ -292,42 +275,26 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     ]
       .join(' ')
       .trim();
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: expression,
-            ConditionExpression: 'attribute_exists(pk)',
-            ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
-            ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
-            ReturnValues: 'ALL_NEW',
-          }),
-        ),
-      () => undefined,
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(pk)',
+      ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
+      ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
+      ReturnValues: 'ALL_NEW',
+    });
     return output?.Attributes === undefined ? undefined : fromItem(output.Attributes);
   }
 
   /** Deletes the rule, then gives its place back (`ADD ruleCount -1`). */
   async delete(accountId: string, ruleId: string): Promise<boolean> {
     await this.#ensureCounter(accountId);
-    const deleted = await dynamoCall(
-      'DeleteItem',
-      async () => {
-        await this.#client.send(
-          new DeleteCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            ConditionExpression: 'attribute_exists(pk)',
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    const deleted = await conditionalDelete(this.#client, {
+      TableName: this.#tableName,
+      Key: ruleKey(accountId, ruleId),
+      ConditionExpression: 'attribute_exists(pk)',
+    });
     if (deleted) await this.#addToCount(accountId, -1);
     return deleted;
   }
@@ -388,27 +355,17 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     options: { nowMs: number; cooldownMs: number; leaseMs: number; token: string },
   ): Promise<boolean> {
     const a = LEVEL_ATTRIBUTES[level];
-    return dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: `SET ${a.claim} = :token, ${a.until} = :until`,
-            ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(${a.fired}) OR ${a.fired} <= :edge) AND (attribute_not_exists(${a.until}) OR ${a.until} <= :now)`,
-            ExpressionAttributeValues: {
-              ':token': options.token,
-              ':until': options.nowMs + options.leaseMs,
-              ':edge': new Date(options.nowMs - options.cooldownMs).toISOString(),
-              ':now': options.nowMs,
-            },
-          }),
-        );
-        return true;
+    return this.#update({
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: `SET ${a.claim} = :token, ${a.until} = :until`,
+      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(${a.fired}) OR ${a.fired} <= :edge) AND (attribute_not_exists(${a.until}) OR ${a.until} <= :now)`,
+      ExpressionAttributeValues: {
+        ':token': options.token,
+        ':until': options.nowMs + options.leaseMs,
+        ':edge': new Date(options.nowMs - options.cooldownMs).toISOString(),
+        ':now': options.nowMs,
       },
-      () => false,
-    );
+    });
   }
 
   async confirmLevel(
@@ -420,39 +377,20 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
   ): Promise<void> {
     const a = LEVEL_ATTRIBUTES[level];
     const key = ruleKey(accountId, ruleId);
-    const confirmed = await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: key,
-            UpdateExpression: `SET ${a.fired} = :at REMOVE ${a.claim}, ${a.until}`,
-            ConditionExpression: `${a.claim} = :token`,
-            ExpressionAttributeValues: { ':at': firedAt, ':token': token },
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    const confirmed = await this.#update({
+      Key: key,
+      UpdateExpression: `SET ${a.fired} = :at REMOVE ${a.claim}, ${a.until}`,
+      ConditionExpression: `${a.claim} = :token`,
+      ExpressionAttributeValues: { ':at': firedAt, ':token': token },
+    });
     if (confirmed) return;
     // Our lease ran out and someone else holds the level now: still record that we emailed.
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: key,
-            UpdateExpression: `SET ${a.fired} = :at`,
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': firedAt },
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await this.#update({
+      Key: key,
+      UpdateExpression: `SET ${a.fired} = :at`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':at': firedAt },
+    });
   }
 
   async releaseLevel(
@@ -462,21 +400,12 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     token: string,
   ): Promise<void> {
     const a = LEVEL_ATTRIBUTES[level];
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: `REMOVE ${a.claim}, ${a.until}`,
-            ConditionExpression: `${a.claim} = :token`,
-            ExpressionAttributeValues: { ':token': token },
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await this.#update({
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: `REMOVE ${a.claim}, ${a.until}`,
+      ConditionExpression: `${a.claim} = :token`,
+      ExpressionAttributeValues: { ':token': token },
+    });
   }
 
   async claimTest(
@@ -485,25 +414,18 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     nowMs: number,
     cooldownMs: number,
   ): Promise<TestClaim | undefined> {
-    const output = await dynamoCall(
-      'UpdateItem',
-      () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: 'SET lastTestedAt = :now',
-            ConditionExpression:
-              'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
-            ExpressionAttributeValues: {
-              ':now': new Date(nowMs).toISOString(),
-              ':edge': new Date(nowMs - cooldownMs).toISOString(),
-            },
-            ReturnValues: 'UPDATED_OLD',
-          }),
-        ),
-      () => undefined,
-    );
+    const output = await conditionalUpdateOutput(this.#client, {
+      TableName: this.#tableName,
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: 'SET lastTestedAt = :now',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
+      ExpressionAttributeValues: {
+        ':now': new Date(nowMs).toISOString(),
+        ':edge': new Date(nowMs - cooldownMs).toISOString(),
+      },
+      ReturnValues: 'UPDATED_OLD',
+    });
     if (output !== undefined) {
       const previous = output.Attributes?.lastTestedAt;
       return typeof previous === 'string' ? { claimed: true, previous } : { claimed: true };
@@ -519,42 +441,24 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     claimedAt: string,
     previous: string | undefined,
   ): Promise<void> {
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression:
-              previous === undefined ? 'REMOVE lastTestedAt' : 'SET lastTestedAt = :previous',
-            ConditionExpression: 'lastTestedAt = :claimed',
-            ExpressionAttributeValues: {
-              ':claimed': claimedAt,
-              ...(previous === undefined ? {} : { ':previous': previous }),
-            },
-          }),
-        );
+    await this.#update({
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression:
+        previous === undefined ? 'REMOVE lastTestedAt' : 'SET lastTestedAt = :previous',
+      ConditionExpression: 'lastTestedAt = :claimed',
+      ExpressionAttributeValues: {
+        ':claimed': claimedAt,
+        ...(previous === undefined ? {} : { ':previous': previous }),
       },
-      () => undefined,
-    );
+    });
   }
 
   async setState(accountId: string, ruleId: string, state: AlertRule['state']): Promise<void> {
-    await dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: ruleKey(accountId, ruleId),
-            UpdateExpression: 'SET ruleState = :state',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':state': state },
-          }),
-        );
-      },
-      () => undefined,
-    );
+    await this.#update({
+      Key: ruleKey(accountId, ruleId),
+      UpdateExpression: 'SET ruleState = :state',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':state': state },
+    });
   }
 }

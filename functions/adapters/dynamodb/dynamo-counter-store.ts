@@ -2,6 +2,7 @@
 // GetItem (strongly consistent, expired filtered) on the `counters` table.
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterStore, CounterValue } from '#core/ports/counter-store.ts';
+import { conditionalUpdate } from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 
 export interface DynamoCounterStoreOptions {
@@ -39,27 +40,14 @@ export class DynamoCounterStore implements CounterStore {
     expiresAtEpochSeconds: number,
   ): Promise<boolean> {
     if (limit < 1) return false;
-    return dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: { pk: key },
-            UpdateExpression: 'ADD #count :one SET #expires = :expires',
-            ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
-            ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAtEpochSeconds' },
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':limit': limit,
-              ':expires': expiresAtEpochSeconds,
-            },
-          }),
-        );
-        return true;
-      },
-      () => false,
-    );
+    return conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: { pk: key },
+      UpdateExpression: 'ADD #count :one SET #expires = :expires',
+      ConditionExpression: 'attribute_not_exists(#count) OR #count < :limit',
+      ExpressionAttributeNames: { '#count': 'count', '#expires': 'expiresAtEpochSeconds' },
+      ExpressionAttributeValues: { ':one': 1, ':limit': limit, ':expires': expiresAtEpochSeconds },
+    });
   }
 
   /** Unconditional `ADD #rejected :one`: only on the refusal path, never on the hot path. */

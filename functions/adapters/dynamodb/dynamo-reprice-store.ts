@@ -1,10 +1,10 @@
 // RepriceStore on DynamoDB: a paginated Scan of the usage table's records in a time window, and
 // an UpdateItem conditional on the stored price version.
-import { type DynamoDBDocumentClient, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
 import type { RepriceStore } from '#core/ports/reprice-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import { dynamoCall } from './dynamo-errors.ts';
+import { conditionalUpdate } from './conditional-write.ts';
 
 export interface DynamoRepriceStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -68,28 +68,19 @@ export class DynamoRepriceStore implements RepriceStore {
     costPicoUsd: bigint | null,
     priceVersion: string,
   ): Promise<boolean> {
-    return dynamoCall(
-      'UpdateItem',
-      async () => {
-        await this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: { pk: `ACCOUNT#${record.accountId}`, sk: `REQ#${record.at}#${record.requestId}` },
-            UpdateExpression:
-              costPicoUsd === null
-                ? 'SET priceVersion = :new REMOVE costPicoUsd'
-                : 'SET priceVersion = :new, costPicoUsd = :cost',
-            ConditionExpression: 'priceVersion = :old',
-            ExpressionAttributeValues: {
-              ':new': priceVersion,
-              ':old': record.priceVersion,
-              ...(costPicoUsd === null ? {} : { ':cost': costPicoUsd }),
-            },
-          }),
-        );
-        return true;
+    return conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: { pk: `ACCOUNT#${record.accountId}`, sk: `REQ#${record.at}#${record.requestId}` },
+      UpdateExpression:
+        costPicoUsd === null
+          ? 'SET priceVersion = :new REMOVE costPicoUsd'
+          : 'SET priceVersion = :new, costPicoUsd = :cost',
+      ConditionExpression: 'priceVersion = :old',
+      ExpressionAttributeValues: {
+        ':new': priceVersion,
+        ':old': record.priceVersion,
+        ...(costPicoUsd === null ? {} : { ':cost': costPicoUsd }),
       },
-      () => false,
-    );
+    });
   }
 }

@@ -15,7 +15,6 @@ import type { Mailer } from '../ports/mailer.ts';
 import type { Random } from '../ports/random.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
-import { alertEmail, periodText } from './alert-email.ts';
 import {
   ERROR_RATE_MIN_REQUESTS,
   type ErrorRateUnit,
@@ -27,7 +26,7 @@ import {
   WINDOW_HOURS,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
-import { alertRulesAllowed, measureNow } from './evaluate-alerts.ts';
+import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
 
@@ -233,24 +232,8 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const sentAt = new Date(nowMs).toISOString();
       try {
         const quote = await currentFxQuote(deps.fxRates);
-        const { measurement, span } = await measureNow(
-          deps,
-          rule,
-          { currency: account.currency, quote },
-          nowMs,
-        );
-        await deps.mailer.send(
-          alertEmail({
-            to: account.email,
-            rule,
-            level: 'test',
-            figure: measurement.figure,
-            thresholdText: measurement.thresholdText,
-            periodText: periodText(span),
-            span,
-            dashboardUrl: deps.dashboardUrl,
-          }),
-        );
+        const measured = await measureNow(deps, rule, { currency: account.currency, quote }, nowMs);
+        await sendAlertEmail(deps, account.email, rule, 'test', measured);
       } catch (error) {
         await deps.rules.releaseTest(accountId, id, sentAt, claim.previous);
         throw error;

@@ -76,6 +76,28 @@ export async function measureNow(
   return { measurement: measureRule(rule, rollups, money), span: { fromMs: startMs, toMs: nowMs } };
 }
 
+/** Emails `to` a rule's measurement over `span`: a level that fired, or a test send. */
+export async function sendAlertEmail(
+  deps: { readonly mailer: Mailer; readonly dashboardUrl: string },
+  to: string,
+  rule: AlertRule,
+  level: AlertLevel | 'test',
+  { measurement, span }: { readonly measurement: Measurement; readonly span: Span },
+): Promise<void> {
+  await deps.mailer.send(
+    alertEmail({
+      to,
+      rule,
+      level,
+      figure: measurement.figure,
+      thresholdText: measurement.thresholdText,
+      periodText: periodText(span),
+      span,
+      dashboardUrl: deps.dashboardUrl,
+    }),
+  );
+}
+
 export interface EvaluateAlertsDeps extends AlertMeasureDeps {
   readonly rules: AlertRuleStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
@@ -239,18 +261,7 @@ async function fireLevel(
   });
   if (!claimed) return 'skipped';
   try {
-    await deps.mailer.send(
-      alertEmail({
-        to: account.email,
-        rule,
-        level,
-        figure: measurement.figure,
-        thresholdText: measurement.thresholdText,
-        periodText: periodText(span),
-        span,
-        dashboardUrl: deps.dashboardUrl,
-      }),
-    );
+    await sendAlertEmail(deps, account.email, rule, level, { measurement, span });
   } catch (error) {
     deps.logger.warn('alert email failed; the next run retries', {
       accountId: rule.accountId,
