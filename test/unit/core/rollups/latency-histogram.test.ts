@@ -24,7 +24,7 @@ describe('latency histogram', () => {
     expect(latencyBucketIndex(10 ** 12)).toBe(LATENCY_MAX_BUCKET);
   });
 
-  it('reports percentiles within 9.1% of the exact ones, whatever the merge order', () => {
+  it('reports percentiles within 9.1% (plus the 0.05 ms display rounding) of the exact ones, whatever the merge order', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.integer({ min: 2, max: 600_000 }), { minLength: 1, maxLength: 50 }), {
@@ -43,10 +43,16 @@ describe('latency histogram', () => {
           );
           const exact = exactPercentile(all, quantile);
           const reported = histogramPercentile(merged, quantile) as number;
-          expect(Math.abs(reported - exact) / exact).toBeLessThanOrEqual(0.0906);
+          // 2^(1/8) - 1 relative, plus rounding the midpoint to 0.1 ms (it matters near 2 ms).
+          expect(Math.abs(reported - exact)).toBeLessThanOrEqual(0.0906 * exact + 0.05);
         },
       ),
     );
+  });
+
+  it('stays within the bound at the smallest latencies, where the rounding matters', () => {
+    // 2 ms lands in [2, 2^(5/4)); its midpoint 2.18 is shown as 2.2 ms.
+    expect(histogramPercentile(histogramOf(2), 0.5)).toBe(2.2);
   });
 
   it('has no percentile without data', () => {
