@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrionStack } from '../../lib/metrion-stack.ts';
-import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+import { bundledAssetDir, removeOutdirs } from './synth.ts';
 
 /** Cold start grows with bundle size; raise this only with a measured reason. */
 const DASHBOARD_API_BUNDLE_BUDGET_BYTES = 1_500_000;
@@ -16,21 +13,8 @@ describe('dashboard API bundle', () => {
   let code: string;
 
   beforeAll(() => {
-    const outdir = tempOutdir('dashboard-api-bundle');
-    const app = new App({
-      outdir,
-      context: CDK_JSON_CONTEXT,
-      builtinCloudFormationValidation: false,
-    });
-    const template = Template.fromStack(createMetrionStack(app, testConfig()));
-    const functions = template.findResources('AWS::Lambda::Function', {
-      Properties: { Description: Match.stringLikeRegexp('^Metrion dashboard API') },
-    });
-    const [fn] = Object.values(functions);
-    if (!fn) throw new Error('the stack has no dashboard API function');
-    const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
     code = fs.readFileSync(
-      path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs'),
+      path.join(bundledAssetDir('Metrion dashboard API'), 'index.mjs'),
       'utf8',
     );
   });

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrionStack } from '../../lib/metrion-stack.ts';
-import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+import { bundledAssetDir, removeOutdirs } from './synth.ts';
 
 /** Cold start grows with bundle size; raise this only with a measured reason. */
 const LOGS_EXPORT_BUNDLE_BUDGET_BYTES = 1_200_000;
@@ -16,22 +13,8 @@ describe('logs export bundle', () => {
   let code: string;
 
   beforeAll(() => {
-    const outdir = tempOutdir('logs-export-bundle');
-    const app = new App({
-      outdir,
-      context: CDK_JSON_CONTEXT,
-      builtinCloudFormationValidation: false,
-    });
-    const template = Template.fromStack(createMetrionStack(app, testConfig()));
-    const [fn] = Object.values(
-      template.findResources('AWS::Lambda::Function', {
-        Properties: { Description: Match.stringLikeRegexp('^Metrion Logs CSV export') },
-      }),
-    );
-    if (!fn) throw new Error('the stack has no logs export function');
-    const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
     code = fs.readFileSync(
-      path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`, 'index.mjs'),
+      path.join(bundledAssetDir('Metrion Logs CSV export'), 'index.mjs'),
       'utf8',
     );
   }, 120_000);

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMetrionStack } from '../../lib/metrion-stack.ts';
-import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir, testConfig } from './synth.ts';
+import { bundledAssetDir, removeOutdirs } from './synth.ts';
 
 /**
  * Cold start grows with bundle size; raise this only with a measured reason. (Issue 12: the
@@ -21,17 +18,7 @@ describe('proxy bundle', () => {
   let assetDir: string;
 
   beforeAll(() => {
-    const outdir = tempOutdir('bundle');
-    const app = new App({
-      outdir,
-      context: CDK_JSON_CONTEXT,
-      builtinCloudFormationValidation: false,
-    });
-    const template = Template.fromStack(createMetrionStack(app, testConfig()));
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
-    if (!fn) throw new Error('the stack has no Lambda function');
-    const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
-    assetDir = path.join(outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
+    assetDir = bundledAssetDir('Metrion proxy');
     code = fs.readFileSync(path.join(assetDir, 'index.mjs'), 'utf8');
   });
 

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { EnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { createMetrionStack, type MetrionStack } from '../../lib/metrion-stack.ts';
@@ -46,6 +46,38 @@ export function buildStack(config: EnvironmentConfig): { stack: MetrionStack; te
   });
   const stack = createMetrionStack(app, config);
   return { stack, template: Template.fromStack(stack) };
+}
+
+let bundled: { outdir: string; template: Template } | undefined;
+
+/**
+ * The asset folder of the one function whose description starts with `descriptionPrefix`, from
+ * the stack as `cdk deploy` builds it: every function really bundled by the local esbuild.
+ * Synthesized once per test file (bundling is the slow part).
+ */
+export function bundledAssetDir(descriptionPrefix: string): string {
+  if (bundled === undefined) {
+    const outdir = tempOutdir('bundle');
+    const app = new App({
+      outdir,
+      context: CDK_JSON_CONTEXT,
+      builtinCloudFormationValidation: false,
+    });
+    bundled = { outdir, template: Template.fromStack(createMetrionStack(app, testConfig())) };
+  }
+  const functions = Object.values(
+    bundled.template.findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp(`^${descriptionPrefix}`) },
+    }),
+  );
+  const [fn] = functions;
+  if (fn === undefined || functions.length > 1) {
+    throw new Error(
+      `expected one function described "${descriptionPrefix}…", found ${functions.length}`,
+    );
+  }
+  const s3Key = (fn.Properties as { Code: { S3Key: string } }).Code.S3Key;
+  return path.join(bundled.outdir, `asset.${s3Key.replace(/\.zip$/, '')}`);
 }
 
 export interface Violation {
