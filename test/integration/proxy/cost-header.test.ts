@@ -1,8 +1,12 @@
-import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exactUsd } from '#core/currency/money-text.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import {
+  type ProxyStack,
+  startProxyStack,
+  storedAnthropic,
+  storedOpenAi,
+} from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
 
@@ -13,18 +17,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const openai = () =>
-  new OpenAI({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
-const anthropic = () =>
-  new Anthropic({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.anthropic,
-    maxRetries: 0,
-  });
+const openai = () => storedOpenAi(stack);
+const anthropic = () => storedAnthropic(stack);
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
 
 describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () => {

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { createGate, holdUntil } from '../../fixtures/fake-upstream-scenarios.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
 
@@ -19,11 +19,7 @@ async function newestRecordAfter(countBefore: number) {
 }
 
 function storedClient(): OpenAI {
-  return new OpenAI({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  return storedOpenAi(stack);
 }
 
 describe('OpenAI SDK through the proxy', () => {

@@ -1,8 +1,13 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Clock } from '#core/ports/clock.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import {
+  type ProxyStack,
+  startProxyStack,
+  storedAnthropic,
+  storedOpenAi,
+} from '../support/proxy-stack.ts';
 
 /** The system clock plus an offset a test moves forward, so entries expire without sleeping. */
 class OffsetClock implements Clock {
@@ -23,21 +28,11 @@ afterAll(async () => {
 });
 
 function openai(cache: 'true' | 'refresh', extra: Record<string, string> = {}): OpenAI {
-  return new OpenAI({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    defaultHeaders: { 'x-metrion-cache': cache, ...extra },
-    maxRetries: 0,
-  });
+  return storedOpenAi(stack, 'openai', { 'x-metrion-cache': cache, ...extra });
 }
 
 function anthropic(cache: 'true' | 'refresh'): Anthropic {
-  return new Anthropic({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.anthropic,
-    defaultHeaders: { 'x-metrion-cache': cache },
-    maxRetries: 0,
-  });
+  return storedAnthropic(stack, { 'x-metrion-cache': cache });
 }
 
 /** A prompt no other test sends, so each test starts with an empty entry. */

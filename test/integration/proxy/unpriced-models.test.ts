@@ -1,7 +1,6 @@
-import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '#local/admin-commands.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
 
@@ -13,11 +12,7 @@ afterAll(async () => {
 });
 
 function client(provider: 'openai' | 'gemini' | 'mistral') {
-  return new OpenAI({
-    apiKey: stack.metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls[provider],
-    maxRetries: 0,
-  });
+  return storedOpenAi(stack, provider);
 }
 
 describe('unpriced models', () => {

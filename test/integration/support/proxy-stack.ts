@@ -1,5 +1,7 @@
 // The local composition root with fake upstreams and one account: what the proxy tests drive.
 
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import type { Clock } from '#core/ports/clock.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -140,4 +142,34 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
       await Promise.all([...new Set(Object.values(upstreams))].map((fake) => fake.close()));
     },
   };
+}
+
+/**
+ * The official OpenAI client in stored mode (the account's Metrion Key) for one
+ * OpenAI-compatible provider, without retries so every answer reaches the test.
+ */
+export function storedOpenAi(
+  stack: ProxyStack,
+  provider: Exclude<ProviderId, 'anthropic'> = 'openai',
+  defaultHeaders: Record<string, string> = {},
+): OpenAI {
+  return new OpenAI({
+    apiKey: stack.metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls[provider],
+    defaultHeaders,
+    maxRetries: 0,
+  });
+}
+
+/** The official Anthropic client in stored mode, without retries. */
+export function storedAnthropic(
+  stack: ProxyStack,
+  defaultHeaders: Record<string, string> = {},
+): Anthropic {
+  return new Anthropic({
+    apiKey: stack.metrionKey,
+    baseURL: stack.metrion.proxyBaseUrls.anthropic,
+    defaultHeaders,
+    maxRetries: 0,
+  });
 }
