@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
-import type { Account } from '#core/accounts/account.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import {
   type EvaluateAlertsDeps,
@@ -12,6 +11,7 @@ import {
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FakeMailer } from '../../fakes/fake-mailer.ts';
 import { FixedRandom } from '../../fakes/fixed-random.ts';
+import { testAccount } from '../../fixtures/account.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
@@ -25,23 +25,15 @@ let clock: FakeClock;
 /** One inbox both evaluators send to; each send takes a while, so the runs overlap. */
 let mailer: FakeMailer;
 
-function account(accountId: string): Account {
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: accountId,
-    currency: 'USD',
-    plan: 'pro',
-    createdAt: '2026-01-01T00:00:00.000Z',
-  };
-}
+const proAccount = (id: string) =>
+  testAccount(id, { plan: 'pro', createdAt: '2026-01-01T00:00:00.000Z' });
 
 /** An evaluator instance of its own (store objects and claim tokens) over the shared tables. */
 function evaluator(name: string): EvaluateAlertsDeps {
   const client = fixture.documentClient;
   return {
     rules: new DynamoAlertRuleStore({ client, tableName: fixture.tableNames.accounts }),
-    accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? account(id) : undefined) },
+    accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
     rollups: new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),
     fxRates: new DynamoFxRateStore({ client, tableName: fixture.tableNames.fxRates }),
     mailer,

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
-import type { Account } from '#core/accounts/account.ts';
 import {
   type BillingService,
   createBillingService,
@@ -16,29 +15,11 @@ import {
 } from '#core/billing/billing-service.ts';
 import { InvalidWebhookSignatureError } from '#core/errors.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from '#local/stripe-stand-in.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../../fixtures/account.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_integration';
 const APP = 'http://app.localhost';
-const SEALED = {
-  version: 1 as const,
-  encryptedDataKey: 'k',
-  iv: 'i',
-  ciphertext: 'c',
-  authTag: 't',
-};
-
-function account(accountId: string): Account {
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: accountId,
-    currency: 'USD',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
-
 /** Plays the stripe-webhook Lambda: 400 on a bad signature, 500 on anything else unexpected. */
 async function startWebhookReceiver(
   handle: (rawBody: string, signature: string | undefined) => Promise<WebhookOutcome>,
@@ -81,7 +62,10 @@ describe('billing through the local Stripe stand-in', () => {
       tableName: dynalite.tableNames.accounts,
     });
     for (const id of ['acct-a', 'acct-b']) {
-      await accounts.createAccount(account(id), { digest: `digest-${id}`, sealed: SEALED });
+      await accounts.createAccount(testAccount(id), {
+        digest: `digest-${id}`,
+        sealed: UNOPENED_SEALED_SECRET,
+      });
     }
     standIn = await startStripeStandIn({
       webhookUrl: 'http://127.0.0.1:9/',

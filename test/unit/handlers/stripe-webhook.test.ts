@@ -1,6 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { Account } from '#core/accounts/account.ts';
 import type { BillingEvent } from '#core/billing/billing-event.ts';
 import { createBillingService } from '#core/billing/billing-service.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -8,32 +7,17 @@ import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
 import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../fakes/fake-billing-gateway.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../../fixtures/account.ts';
 import { lambdaContext, proxyEvent } from '../../fixtures/events/api-gateway.ts';
 import { checkoutCompleted } from '../../fixtures/events/billing-events.ts';
 
 const T0 = 1_795_000_000;
-const SEALED = {
-  version: 1 as const,
-  encryptedDataKey: 'k',
-  iv: 'i',
-  ciphertext: 'c',
-  authTag: 't',
-};
-
-function account(accountId: string): Account {
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: accountId,
-    currency: 'USD',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
-
 async function setup(options: { failingSaves?: boolean } = {}) {
   const accounts = new InMemoryAccountStore();
-  await accounts.createAccount(account('acct-a'), { digest: 'digest-a', sealed: SEALED });
+  await accounts.createAccount(testAccount('acct-a'), {
+    digest: 'digest-a',
+    sealed: UNOPENED_SEALED_SECRET,
+  });
   await accounts.setStripeCustomerId('acct-a', 'cus_a');
   if (options.failingSaves) {
     accounts.saveBillingState = () => Promise.reject(new Error('DynamoDB throttled'));

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '#core/accounts/account.ts';
 import type { BillingEvent } from '#core/billing/billing-event.ts';
 import { createBillingService } from '#core/billing/billing-service.ts';
 import {
@@ -12,30 +11,20 @@ import {
 import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../../fakes/fake-billing-gateway.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../../../fixtures/account.ts';
 import { checkoutCompleted, subscriptionEvent } from '../../../fixtures/events/billing-events.ts';
 
 const T0 = 1_795_000_000;
 const DAY = 86_400;
-
-function account(accountId: string): Account {
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: accountId,
-    currency: 'USD',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
 
 async function setup() {
   const accounts = new InMemoryAccountStore();
   const gateway = new FakeBillingGateway();
   const clock = new FakeClock({ startMs: (T0 + DAY) * 1000 });
   for (const id of ['acct-a', 'acct-b']) {
-    await accounts.createAccount(account(id), {
+    await accounts.createAccount(testAccount(id), {
       digest: `digest-${id}`,
-      sealed: { version: 1, encryptedDataKey: 'k', iv: 'i', ciphertext: 'c', authTag: 't' },
+      sealed: UNOPENED_SEALED_SECRET,
     });
   }
   const billing = createBillingService({
