@@ -2,12 +2,12 @@ import { effectivePlan } from '../billing/billing-state.ts';
 import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { createStreamCapture, type StreamCapture } from '../cache/stream-capture.ts';
-import { MetrionError, UpstreamTimeoutError, UpstreamUnavailableError } from '../errors.ts';
+import { MetrionError, UpstreamUnavailableError } from '../errors.ts';
 import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
 import type { TokenCounter } from '../ports/token-counter.ts';
-import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
+import type { UpstreamClient } from '../ports/upstream-client.ts';
 import { isUsageEndpoint, PROVIDERS } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
 import { estimateUsage } from '../usage/estimate-usage.ts';
@@ -22,9 +22,9 @@ import {
 } from './cached-answer.ts';
 import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
-import { formatSeconds, readWithin } from './read-within.ts';
 import { relayStream } from './relay-stream.ts';
 import { forwardSideCall } from './side-call.ts';
+import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
   prepareUpstreamRequest,
   selectResponseHeaders,
@@ -187,7 +187,12 @@ async function forward(
   ).pipeThrough(tap.transform);
 
   if (!(parsed.streamed && succeeded)) {
-    const body = await readWhole(tapped, deps.idleTimeoutMs, () => abort.abort());
+    const body = await readWhole(tapped, {
+      idleTimeoutMs: deps.idleTimeoutMs,
+      maxBytes: MAX_BUFFERED_RESPONSE_BYTES,
+      tooLargeMessage: 'The provider response is larger than Metrion relays. Use stream: true.',
+      abortUpstream: () => abort.abort(),
+    });
     const observation = tap.observation();
     if (succeeded && observation.unparseable) {
       throw new UpstreamUnavailableError(
@@ -316,70 +321,4 @@ async function usageOf(
     });
     return undefined;
   }
-}
-
-async function sendWithHeaderTimeout(
-  deps: ProxyServiceDeps,
-  abort: AbortController,
-  request: Parameters<UpstreamClient['send']>[0],
-): Promise<UpstreamResponse> {
-  // The error is built only when the timer fires: most requests never need it.
-  let timeout: UpstreamTimeoutError | undefined;
-  const timer = setTimeout(() => {
-    timeout = new UpstreamTimeoutError(
-      `The provider sent no response within ${formatSeconds(deps.headerTimeoutMs)}. Retry the request, or check the provider's status page.`,
-    );
-    abort.abort(timeout);
-  }, deps.headerTimeoutMs);
-  try {
-    return await deps.upstream.send(request);
-  } catch (error) {
-    if (timeout !== undefined && abort.signal.reason === timeout) throw timeout;
-    if (error instanceof MetrionError) throw error;
-    throw new UpstreamUnavailableError('Metrion could not reach the provider. Retry the request.');
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function readWhole(
-  stream: ReadableStream<Uint8Array>,
-  idleTimeoutMs: number,
-  abortUpstream: () => void,
-): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await readWithin(
-        reader.read(),
-        idleTimeoutMs,
-        () =>
-          new UpstreamTimeoutError('The provider stopped sending its answer. Retry the request.'),
-      );
-      if (done) break;
-      length += value.byteLength;
-      if (length > MAX_BUFFERED_RESPONSE_BYTES) {
-        throw new UpstreamUnavailableError(
-          'The provider response is larger than Metrion relays. Use stream: true.',
-        );
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    abortUpstream();
-    reader.cancel().catch(() => undefined);
-    if (error instanceof MetrionError) throw error;
-    throw new UpstreamUnavailableError(
-      'The connection to the provider broke before the answer was complete. Retry the request.',
-    );
-  }
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }

@@ -1,17 +1,12 @@
 import { effectivePlan } from '../billing/billing-state.ts';
-import {
-  MetrionError,
-  PayloadTooLargeError,
-  UpstreamTimeoutError,
-  UpstreamUnavailableError,
-} from '../errors.ts';
+import { PayloadTooLargeError } from '../errors.ts';
 import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UpstreamClient } from '../ports/upstream-client.ts';
 import type { MatchedProxyRoute } from '../providers/routes.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES } from './parse-proxy-request.ts';
-import { formatSeconds, readWithin } from './read-within.ts';
+import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
   selectResponseHeaders,
   type UpstreamOrigins,
@@ -65,59 +60,18 @@ export async function forwardSideCall(
   );
   const key = await authentication.upstreamKey();
   const abort = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    abort.abort();
-  }, deps.headerTimeoutMs);
-  const timeoutError = () =>
-    new UpstreamTimeoutError(
-      `The provider sent no response within ${formatSeconds(deps.headerTimeoutMs)}. Retry the request.`,
-    );
-  let response: Awaited<ReturnType<UpstreamClient['send']>>;
-  try {
-    response = await deps.upstream.send({
-      url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}`,
-      method: route.method,
-      headers: upstreamHeaders(route.provider, request.headers, key),
-      body: request.body,
-      signal: abort.signal,
-    });
-  } catch (error) {
-    if (timedOut) throw timeoutError();
-    if (error instanceof MetrionError) throw error;
-    throw new UpstreamUnavailableError('Metrion could not reach the provider. Retry the request.');
-  } finally {
-    clearTimeout(timer);
-  }
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    for (;;) {
-      const { done, value } = await readWithin(reader.read(), deps.idleTimeoutMs, () =>
-        timeoutError(),
-      );
-      if (done) break;
-      length += value.byteLength;
-      if (length > MAX_SIDE_CALL_RESPONSE_BYTES) {
-        throw new UpstreamUnavailableError('The provider response is larger than Metrion relays.');
-      }
-      chunks.push(value);
-    }
-  } catch (error) {
-    abort.abort();
-    reader.cancel().catch(() => undefined);
-    if (error instanceof MetrionError) throw error;
-    throw new UpstreamUnavailableError(
-      'The connection to the provider broke before the answer was complete. Retry the request.',
-    );
-  }
-  const body = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const response = await sendWithHeaderTimeout(deps, abort, {
+    url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}`,
+    method: route.method,
+    headers: upstreamHeaders(route.provider, request.headers, key),
+    body: request.body,
+    signal: abort.signal,
+  });
+  const body = await readWhole(response.body, {
+    idleTimeoutMs: deps.idleTimeoutMs,
+    maxBytes: MAX_SIDE_CALL_RESPONSE_BYTES,
+    tooLargeMessage: 'The provider response is larger than Metrion relays.',
+    abortUpstream: () => abort.abort(),
+  });
   return { status: response.status, headers: selectResponseHeaders(response.headers), body };
 }
