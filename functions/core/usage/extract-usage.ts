@@ -65,7 +65,13 @@ interface MutableUsage {
  * when `total_tokens` proves they are outside `completion_tokens` (xAI); OpenAI counts them
  * inside, so adding them there would bill them twice.
  */
-export function createUsageAccumulator(wireFormat: UsageFormat): UsageAccumulator {
+export function createUsageAccumulator(
+  wireFormat: UsageFormat,
+  options: {
+    /** Sees every SSE event body that parsed to an object, so others need not parse it again. */
+    readonly onEventBody?: (body: Record<string, unknown>) => void;
+  } = {},
+): UsageAccumulator {
   let model: string | undefined;
   let usage: MutableUsage = {
     inputTokens: 0,
@@ -185,6 +191,7 @@ export function createUsageAccumulator(wireFormat: UsageFormat): UsageAccumulato
         unparseable = true;
         return 'unparseable';
       }
+      if (isRecord(parsed.value)) options.onEventBody?.(parsed.value);
       const message = errorMessage(parsed.value);
       if (message !== undefined) {
         providerError = message;

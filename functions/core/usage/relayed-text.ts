@@ -8,6 +8,8 @@ import type { SseEvent } from './sse-parser.ts';
 export interface RelayedText {
   /** Feeds the next SSE event (the same events the usage accumulator sees); never throws. */
   addSseEvent(event: SseEvent): void;
+  /** Feeds an event's already-parsed JSON body (the usage tap shares the accumulator's parse). */
+  addEventBody(body: Record<string, unknown>): void;
   /** The generated text relayed so far: content, reasoning and tool-call argument deltas. */
   text(): string;
   /**
@@ -60,6 +62,11 @@ export function createRelayedText(wireFormat: UsageFormat): RelayedText {
     }
   };
 
+  const addEventBody = (body: Record<string, unknown>): void => {
+    if (wireFormat === 'anthropic') anthropicEvent(body);
+    else openAiEvent(body);
+  };
+
   return {
     addSseEvent(event) {
       const data = event.data.trim();
@@ -70,10 +77,9 @@ export function createRelayedText(wireFormat: UsageFormat): RelayedText {
       } catch {
         return;
       }
-      if (!isRecord(body)) return;
-      if (wireFormat === 'anthropic') anthropicEvent(body);
-      else openAiEvent(body);
+      if (isRecord(body)) addEventBody(body);
     },
+    addEventBody,
     text: () => parts.join(''),
     usageReported: () => usageReported,
   };

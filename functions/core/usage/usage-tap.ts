@@ -71,7 +71,10 @@ const CR = 0x0d;
  */
 export function createUsageTap(options: UsageTapOptions): UsageTap {
   const relayed = createRelayedText(options.wireFormat);
-  const accumulator = alsoFeeding(createUsageAccumulator(options.wireFormat), relayed);
+  // The relayed text reads the bodies the accumulator parsed: each event is parsed once.
+  const accumulator = createUsageAccumulator(options.wireFormat, {
+    onEventBody: relayed.addEventBody,
+  });
   let firstChunkAtMs: number | undefined;
   let resolveEnded: (observation: UsageObservation) => void = () => undefined;
   const ended = new Promise<UsageObservation>((resolve) => {
@@ -108,17 +111,6 @@ export function createUsageTap(options: UsageTapOptions): UsageTap {
     firstChunkAtMs: () => firstChunkAtMs,
     ended,
     relayed,
-  };
-}
-
-/** Every SSE event the accumulator reads also goes to the relayed-text collector. */
-function alsoFeeding(accumulator: UsageAccumulator, relayed: RelayedText): UsageAccumulator {
-  return {
-    ...accumulator,
-    addSseEvent(event) {
-      relayed.addSseEvent(event);
-      return accumulator.addSseEvent(event);
-    },
   };
 }
 
