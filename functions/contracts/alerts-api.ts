@@ -9,7 +9,7 @@ import {
   thresholdProblem,
   WARNING_PERCENT,
 } from '#core/alerts/alert-policy.ts';
-import type { ApiRoute } from './api-routes.ts';
+import type { ApiRoute } from './api-route.ts';
 import { CURRENCIES, providerIdSchema } from './settings-api.ts';
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERTS_ROUTES } from './alerts-api.ts';
+import type { ApiRoute } from './api-route.ts';
 import { BILLING_API_ROUTES } from './billing-api.ts';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
 import { LOGS_API_ROUTES } from './logs-api.ts';
@@ -18,22 +19,7 @@ export const apiErrorSchema = z.object({
 });
 export type ApiError = z.infer<typeof apiErrorSchema>;
 
-export interface ApiRoute {
-  readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** API Gateway style: `{name}` marks a path parameter. */
-  readonly path: string;
-  /** `public` routes need no sign-in. */
-  readonly auth: 'jwt' | 'public';
-  readonly request?: z.ZodType;
-  /**
-   * Query string schema: it receives `Record<name, string | string[]>` (a repeated parameter
-   * arrives as an array). Routes without one ignore the query string.
-   */
-  readonly query?: z.ZodType;
-  readonly response: z.ZodType;
-  /** The success status; 200 unless given (201 for creations). */
-  readonly status?: 200 | 201;
-}
+export type { ApiRoute } from './api-route.ts';
 
 export const API_ROUTES = {
   ...SETTINGS_ROUTES,

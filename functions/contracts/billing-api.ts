@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
-import type { ApiRoute } from './api-routes.ts';
+import type { ApiRoute } from './api-route.ts';
 
 /**
  * Settings > Plan: the billing view, Stripe Checkout and the Stripe billing portal, plus the

@@ -7,7 +7,7 @@ import {
   type Plan,
 } from '#core/accounts/account.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
-import type { ApiRoute } from './api-routes.ts';
+import type { ApiRoute } from './api-route.ts';
 
 /**
  * Schemas and routes of the account settings part of the dashboard API. Imports zod and the
