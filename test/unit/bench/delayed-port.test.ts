@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { delayedPort, type PortCall } from '../../bench/support/delayed-port.ts';
+import { criticalPathDepth } from '../../bench/support/store-call-phases.ts';
+
+class Store {
+  readonly #values = new Map<string, number>();
+  readonly label = 'store';
+
+  async put(key: string, value: number): Promise<void> {
+    this.#values.set(key, value);
+  }
+
+  async get(key: string): Promise<number | undefined> {
+    return this.#values.get(key);
+  }
+
+  /** Calls another method of its own: one call from outside, as in a real adapter. */
+  async increment(key: string): Promise<number> {
+    const next = ((await this.get(key)) ?? 0) + 1;
+    await this.put(key, next);
+    return next;
+  }
+
+  async fail(): Promise<never> {
+    throw new RangeError('refused');
+  }
+
+  digest(key: string): string {
+    return `#${key}`;
+  }
+}
+
+function recorded(options: { roundTripMs?: number; roundTrips?: Record<string, number> } = {}) {
+  const calls: PortCall[] = [];
+  const store = delayedPort(new Store(), {
+    name: 'store',
+    roundTripMs: options.roundTripMs ?? 0,
+    ...(options.roundTrips ? { roundTrips: options.roundTrips } : {}),
+    onCall: (entry) => calls.push(entry),
+  });
+  return { store, calls };
+}
+
+describe('delayedPort', () => {
+  it('returns what the wrapped methods return (private fields still work)', async () => {
+    const { store } = recorded();
+    await store.put('a', 41);
+    expect(await store.increment('a')).toBe(42);
+    expect(await store.get('a')).toBe(42);
+  });
+
+  it('rejects with the very error the method threw, and records the call as failed', async () => {
+    const { store, calls } = recorded();
+    await expect(store.fail()).rejects.toBeInstanceOf(RangeError);
+    expect(calls).toEqual([expect.objectContaining({ name: 'store.fail', failed: true })]);
+  });
+
+  it('records one call per outside call, not the calls a method makes on itself', async () => {
+    const { store, calls } = recorded();
+    await store.increment('a');
+    expect(calls.map((entry) => entry.name)).toEqual(['store.increment']);
+  });
+
+  it('passes synchronous methods and properties through unrecorded', () => {
+    const { store, calls } = recorded();
+    expect(store.digest('k')).toBe('#k');
+    expect(store.label).toBe('store');
+    expect(calls).toEqual([]);
+  });
+
+  it('delays the reply by the round trip times the method’s round trips', async () => {
+    const { store, calls } = recorded({ roundTripMs: 20, roundTrips: { increment: 2 } });
+    await store.get('a');
+    await store.increment('a');
+    const [get, increment] = calls;
+    // Timers may fire a little late, never early (1 ms of slack for clock rounding).
+    expect(get?.durationMs).toBeGreaterThanOrEqual(19);
+    expect(increment?.durationMs).toBeGreaterThanOrEqual(39);
+    expect(increment?.roundTrips).toBe(2);
+  });
+
+  it('marks awaited calls as sequential and parallel ones as overlapping', async () => {
+    const { store, calls } = recorded();
+    await store.put('a', 1);
+    await Promise.all([store.get('a'), store.get('b')]);
+    await store.get('c');
+    expect(criticalPathDepth(calls)).toBe(3);
+  });
+});
