@@ -84,12 +84,12 @@ function attempt(target: Target, agent: Agent): Promise<Sample> {
 }
 
 /** Runs `count` calls of `send` with `concurrency` of them in flight; samples in completion order. */
-export async function runClosedLoop(
+export async function runClosedLoop<TSample = Sample>(
   count: number,
   concurrency: number,
-  send: () => Promise<Sample>,
-): Promise<Sample[]> {
-  const samples: Sample[] = [];
+  send: () => Promise<TSample>,
+): Promise<TSample[]> {
+  const samples: TSample[] = [];
   let started = 0;
   const worker = async () => {
     while (started < count) {
