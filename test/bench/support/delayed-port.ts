@@ -74,9 +74,15 @@ export function delayedPort<T extends object>(port: T, options: DelayedPortOptio
           failed,
         });
       // The round trip counts from the call: the store's own time is part of it, as in DynamoDB.
+      // A timer may fire up to 1 ms early (libuv's cached loop time), hence the loop: never early.
       const waitOut = async () => {
-        const remainingMs = delayMs - (performance.now() - startedAt);
-        if (remainingMs > 0) await sleep(remainingMs);
+        for (
+          let remainingMs = delayMs - (performance.now() - startedAt);
+          remainingMs > 0;
+          remainingMs = delayMs - (performance.now() - startedAt)
+        ) {
+          await sleep(remainingMs);
+        }
       };
       return Promise.resolve(result).then(
         async (value) => {
