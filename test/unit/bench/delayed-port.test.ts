@@ -73,9 +73,9 @@ describe('delayedPort', () => {
     await store.get('a');
     await store.increment('a');
     const [get, increment] = calls;
-    // Timers may fire late, but the reply never comes early.
-    expect(get?.durationMs).toBeGreaterThanOrEqual(20);
-    expect(increment?.durationMs).toBeGreaterThanOrEqual(40);
+    // A timer may fire up to 1 ms early (libuv's cached loop time), or late.
+    expect(get?.durationMs).toBeGreaterThanOrEqual(19);
+    expect(increment?.durationMs).toBeGreaterThanOrEqual(39);
     expect(increment?.roundTrips).toBe(2);
   });
 
