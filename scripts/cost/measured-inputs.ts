@@ -2,6 +2,7 @@
 // cost-inputs.json (today's calls, item sizes, logs, CPU, memory); the proxy handler bench, when
 // it has run, writes proxy-handler.json with the call counts of the redesigned hot path.
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { StoreCall } from './cost-model.ts';
 
 export interface MeasuredInputs {
@@ -74,7 +75,7 @@ export function loadMeasuredInputs(
     })) satisfies StoreCall[];
   });
   return {
-    source: `${costInputsPath} (${file.measuredAt})`,
+    source: `${path.relative(process.cwd(), costInputsPath)} (${file.measuredAt})`,
     itemBytes,
     todayCalls,
     todayRoundTrips: stream.roundTripsBefore + stream.roundTripsAfter,
@@ -87,13 +88,13 @@ export function loadMeasuredInputs(
 }
 
 /** Accepts `{ callsBefore, callsAfter }` (numbers) from the handler bench, if it has run. */
-function readHandlerBench(path: string): { handlerBench?: MeasuredInputs['handlerBench'] } {
-  if (!existsSync(path)) return {};
-  const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  const before = Number(file.callsBefore);
-  const after = Number(file.callsAfter);
+function readHandlerBench(file: string): { handlerBench?: MeasuredInputs['handlerBench'] } {
+  if (!existsSync(file)) return {};
+  const bench = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const before = Number(bench.callsBefore);
+  const after = Number(bench.callsAfter);
   if (!Number.isFinite(before) || !Number.isFinite(after)) return {};
-  return { handlerBench: { source: path, roundTrips: before + after } };
+  return { handlerBench: { source: file, roundTrips: before + after } };
 }
 
 /**
