@@ -3,6 +3,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
+import { PROXY_MEMORY_MB } from '../config/proxy-sizing.ts';
 import type { Data } from './data.ts';
 import type { Keys } from './keys.ts';
 import { MetrionFunction } from './metrion-function.ts';
@@ -53,7 +54,7 @@ export class ProxyService extends Construct {
       entry: 'functions/lambda/proxy.ts',
       description:
         'Metrion proxy: authenticates, forwards to the provider, streams back, records usage',
-      memorySize: 1024,
+      memorySize: PROXY_MEMORY_MB,
       // A stream lasts as long as the model generates; the proxy's own 30 s timer covers only
       // the wait for the upstream's response headers.
       timeout: Duration.minutes(15),

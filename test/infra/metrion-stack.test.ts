@@ -254,12 +254,12 @@ describe('Data and Keys', () => {
 });
 
 describe('Proxy function', () => {
-  it('runs Node 24 on arm64 with active tracing, 1 GB and a 15-minute timeout', () => {
+  it('runs Node 24 on arm64 with active tracing, 512 MB (docs/cost.md) and a 15-minute timeout', () => {
     dev.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       TracingConfig: { Mode: 'Active' },
-      MemorySize: 1024,
+      MemorySize: 512,
       Timeout: 900,
       Handler: 'index.handler',
     });

@@ -1,0 +1,210 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  billedSeconds,
+  type CostInputs,
+  concurrentExecutions,
+  costPerMillion,
+  cpuWallMs,
+  kmsDecryptsPerRequest,
+  storeUnits,
+  totalUsd,
+  tracedFraction,
+} from '../../../scripts/cost/cost-model.ts';
+import {
+  itemSizeBytes,
+  numberSize,
+  readUnits,
+  writeUnits,
+} from '../../../scripts/cost/item-size.ts';
+import { PRICES, type PriceTable } from '../../../scripts/cost/prices.ts';
+
+describe('DynamoDB item size (AWS rules)', () => {
+  it('counts attribute names and UTF-8 values, numbers by significant digit pairs', () => {
+    // pk: 2 + 9 ("ACCOUNT#a") = 11; n: 1 + (3 digits -> 2 bytes + 1) = 4; ok: 2 + 1 = 3;
+    // é is 2 UTF-8 bytes: "s" 1 + 2 = 3.
+    expect(
+      itemSizeBytes({ pk: { S: 'ACCOUNT#a' }, n: { N: '123' }, ok: { BOOL: true }, s: { S: 'é' } }),
+    ).toBe(21);
+  });
+
+  it('trims leading and trailing zeros of numbers', () => {
+    expect(numberSize('1000')).toBe(2);
+    expect(numberSize('0.0012')).toBe(2);
+    expect(numberSize('0')).toBe(1);
+    expect(numberSize('-12345')).toBe(4);
+  });
+
+  it('adds 3 bytes per map and 1 per element', () => {
+    // m: 1 + 3 + (a: 1 + 1 byte + 1 element) = 7
+    expect(itemSizeBytes({ m: { M: { a: { NULL: true } } } })).toBe(7);
+  });
+
+  it('rounds writes up to 1 KB and reads up to 4 KB (eventual reads cost half)', () => {
+    expect(writeUnits(1024)).toBe(1);
+    expect(writeUnits(1025)).toBe(2);
+    expect(readUnits(4097, true)).toBe(2);
+    expect(readUnits(100, false)).toBe(0.5);
+  });
+});
+
+/** Round prices so that every figure below is checkable by hand. */
+const PRICES_FOR_TEST: PriceTable = Object.fromEntries(
+  Object.entries(PRICES['us-east-1']).map(([name, price]) => [name, { ...price, usd: 0 }]),
+) as unknown as PriceTable;
+const prices = (overrides: Partial<Record<keyof PriceTable, number>>): PriceTable =>
+  Object.fromEntries(
+    Object.entries(PRICES_FOR_TEST).map(([name, price]) => [
+      name,
+      { ...price, usd: overrides[name as keyof PriceTable] ?? 0 },
+    ]),
+  ) as unknown as PriceTable;
+
+const BASE: CostInputs = {
+  memoryMb: 1024,
+  architecture: 'arm64',
+  providerSeconds: 10,
+  storeRoundTrips: 2,
+  storeRoundTripMs: 5,
+  cpuMsPerRequest: 0,
+  responseBytes: 100_000,
+  requestBytes: 10_000,
+  storeCalls: [],
+  logBytesPerRequest: 1_000,
+  kmsDecryptsPerRequest: 0,
+  tracedFraction: 0,
+  aggregator: { batchSize: 100, seconds: 0, memoryMb: 256 },
+};
+
+const line = (lines: ReturnType<typeof costPerMillion>, prefix: string) =>
+  lines.find((entry) => entry.component.startsWith(prefix))?.usd;
+
+describe('cost per 1M requests', () => {
+  it('bills Lambda GB-seconds for the provider time plus the store round trips', () => {
+    // 1M x (10 s + 2 x 5 ms) x 1 GB = 10,010,000 GB-s; at $0.00001 per GB-s = $100.10
+    const lines = costPerMillion(BASE, prices({ lambdaGbSecondArm64: 0.00001 }));
+    expect(line(lines, 'Lambda duration')).toBeCloseTo(100.1, 6);
+  });
+
+  it('stretches CPU time below one vCPU (1,769 MB) and never shortens it above', () => {
+    expect(cpuWallMs(2, 1769 / 4)).toBeCloseTo(8, 9);
+    expect(cpuWallMs(2, 3538)).toBe(2);
+    // 0.3 s + 0 round trips + 1 ms CPU at 1769/2 MB (2 ms wall) = 0.302 s
+    expect(
+      billedSeconds({
+        ...BASE,
+        providerSeconds: 0.3,
+        storeRoundTrips: 0,
+        cpuMsPerRequest: 1,
+        memoryMb: 884.5,
+      }),
+    ).toBeCloseTo(0.302, 9);
+  });
+
+  it('prices API Gateway, egress, logs, KMS and X-Ray per request or per byte', () => {
+    const lines = costPerMillion(
+      { ...BASE, kmsDecryptsPerRequest: 0.5, tracedFraction: 0.1 },
+      prices({
+        apiGatewayRestRequests: 3.5e-6,
+        dataTransferOutGb: 0.1,
+        logsIngestedGb: 0.5,
+        kmsRequests: 3e-6,
+        xrayTracesRecorded: 5e-6,
+        lambdaRequests: 2e-7,
+      }),
+    );
+    expect(line(lines, 'API Gateway')).toBeCloseTo(3.5, 9);
+    // (100,000 + 10,000) B x 1M = 110 GB x $0.10
+    expect(line(lines, 'Data transfer')).toBeCloseTo(11, 9);
+    // 1,000 B x 1M = 1 GB x $0.50
+    expect(line(lines, 'CloudWatch Logs')).toBeCloseTo(0.5, 9);
+    expect(line(lines, 'KMS')).toBeCloseTo(1.5, 9);
+    expect(line(lines, 'X-Ray')).toBeCloseTo(0.5, 9);
+    // 1M Lambda requests + 10,000 aggregator invocations, both at $0.20/M
+    expect(line(lines, 'Lambda requests')).toBeCloseTo(0.2, 9);
+    expect(line(lines, 'Stream aggregator')).toBeCloseTo(0.002, 9);
+    expect(totalUsd(lines)).toBeCloseTo(3.5 + 11 + 0.5 + 1.5 + 0.5 + 0.2 + 0.002, 9);
+  });
+
+  it('counts DynamoDB units from item sizes, index entries and amortised calls', () => {
+    const calls = [
+      { label: 'key item', kind: 'write', itemBytes: 1500, perRequest: 1 },
+      { label: 'record', kind: 'write', itemBytes: 500, perRequest: 1, indexWrites: 1 },
+      { label: 'rollup', kind: 'write', itemBytes: 600, perRequest: 0.25 },
+      { label: 'read', kind: 'read', itemBytes: 5000, perRequest: 1, consistent: true },
+    ] as const;
+    // writes: 2 + (1 + 1) + 0.25 = 4.25 WRU; reads: 2 RRU
+    expect(storeUnits(calls)).toEqual({ wru: 4.25, rru: 2 });
+    const lines = costPerMillion(
+      { ...BASE, storeCalls: calls },
+      prices({ dynamoWriteRequestUnits: 1e-6, dynamoReadRequestUnits: 2e-7 }),
+    );
+    expect(line(lines, 'DynamoDB writes')).toBeCloseTo(4.25, 9);
+    expect(line(lines, 'DynamoDB reads')).toBeCloseTo(0.4, 9);
+  });
+
+  it('charges streaming bandwidth only beyond the first 6 MB of a response', () => {
+    const lines = costPerMillion(
+      { ...BASE, responseBytes: 6 * 2 ** 20 + 1000 },
+      prices({ lambdaStreamedGbBeyond6Mb: 1 }),
+    );
+    // 1,000 B x 1M = 1 GB x $1
+    expect(line(lines, 'Lambda response streaming')).toBeCloseTo(1, 9);
+  });
+});
+
+describe('rates and scale', () => {
+  it('unwraps a data key once per key and environment per cache window', () => {
+    // 10 req/s x 300 s = 3,000 requests per window over 10 environments = 300 each; 5 keys each
+    // -> 50 unwraps / 3,000 requests
+    expect(
+      kmsDecryptsPerRequest({
+        requestsPerSecond: 10,
+        environments: 10,
+        distinctKeys: 5,
+        ttlS: 300,
+      }),
+    ).toBeCloseTo(50 / 3000, 12);
+    expect(
+      kmsDecryptsPerRequest({
+        requestsPerSecond: 100,
+        environments: 1000,
+        distinctKeys: 1000,
+        ttlS: 300,
+      }),
+    ).toBe(1);
+  });
+
+  it('samples the first request each second and 5 % of the rest', () => {
+    expect(tracedFraction(101)).toBeCloseTo(6 / 101, 12);
+    expect(tracedFraction(1)).toBe(1);
+  });
+
+  it('needs requests/s x duration concurrent executions', () => {
+    expect(concurrentExecutions(1000, 10)).toBe(10_000);
+    expect(concurrentExecutions(1000, 1)).toBe(1000);
+  });
+});
+
+describe('npm run cost', () => {
+  const root = path.resolve(import.meta.dirname, '../../..');
+  const measured = existsSync(path.join(root, 'test-artifacts/bench/cost-inputs.json'));
+
+  it('prints the totals for the three scenarios, or says which bench to run first', () => {
+    const run = spawnSync(process.execPath, ['scripts/cost-model.ts', '--region', 'us-east-1'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    if (measured) {
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/== stream, 10 s .*\n(.*\n)*.*TOTAL/);
+      expect(run.stdout).toContain('1000 req/s x 10 s = 10,000 concurrent');
+    } else {
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain('node test/bench/cost-inputs.bench.ts');
+    }
+  });
+});
