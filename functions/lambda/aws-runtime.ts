@@ -86,7 +86,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 
 /** The proxy Lambda's runtime config. */
 export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateTables> {
-  const tables = readLambdaEnv(['countersTable', 'responseCacheTable']);
+  const tables = readLambdaEnv(['responseCacheTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
     ...data,

@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -44,9 +43,8 @@ export interface ProxyRuntimeConfig {
   readonly corsAllowedOrigins?: readonly string[];
 }
 
-/** The proxy's own state tables: limit counters and the response cache. */
+/** The proxy's own state table: the response cache (limit counters live on the key's lookup item). */
 export interface ProxyStateTables {
-  readonly countersTable: string;
   readonly responseCacheTable: string;
 }
 
@@ -55,7 +53,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const proxy = createProxyService({
-    accounts: new DynamoAccountStore({
+    admission: new DynamoProxyAdmission({
       client: config.documentClient,
       tableName: config.accountsTable,
     }),
@@ -72,10 +70,6 @@ export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): P
         clock,
       }),
       logger: config.logger,
-    }),
-    counters: new DynamoCounterStore({
-      client: config.documentClient,
-      tableName: config.countersTable,
     }),
     responseCache: new DynamoResponseCacheStore({
       client: config.documentClient,

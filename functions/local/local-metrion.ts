@@ -226,7 +226,6 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       documentClient: data.documentClient,
       accountsTable: data.accountsTable,
       usageTable: data.usageTable,
-      countersTable: data.countersTable,
       responseCacheTable: data.responseCacheTable,
       upstreamOrigins: options.upstreamOrigins ?? {},
       pepper: data.pepper,

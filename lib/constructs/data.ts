@@ -91,9 +91,13 @@ export class Data extends Construct {
     this.tables = tables;
   }
 
-  /** Reads accounts, Metrion Key lookups and stored provider keys. */
-  public grantAccountsRead(fn: lambda.Function): void {
-    this.grantTable(fn, 'accounts', READ);
+  /**
+   * Admits proxy requests on the accounts table: one conditional UpdateItem on the Metrion Key
+   * lookup item per request; on the refusal path GetItem, and to rebuild a lookup item's view
+   * UpdateItem + Query. No PutItem or DeleteItem: the proxy never creates or removes an item.
+   */
+  public grantProxyAdmission(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   }
 
   /**
@@ -176,11 +180,6 @@ export class Data extends Construct {
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.tables.accounts.tableArn}/index/${ACTIVE_ALERT_RULES_INDEX}`],
     });
-  }
-
-  /** Conditional `ADD` counters for rate limits and quotas, and reading them back. */
-  public grantCountersReadWrite(fn: lambda.Function): void {
-    this.grantTable(fn, 'counters', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   }
 
   /** Reads, writes and overwrites response cache entries. */

@@ -9,7 +9,7 @@ import type { Keys } from './keys.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface ProxyServiceProps {
-  /** Tables the proxy reads accounts from and writes usage, counters and cache entries to. */
+  /** Tables the proxy admits requests on (accounts) and writes usage and cache entries to. */
   readonly data: Data;
   /** Provider-key envelope key and Metrion Key pepper. */
   readonly keys: Keys;
@@ -65,9 +65,8 @@ export class ProxyService extends Construct {
       lazyPackages: ['gpt-tokenizer'],
     });
 
-    props.data.grantAccountsRead(this.function);
+    props.data.grantProxyAdmission(this.function);
     props.data.grantUsageWrite(this.function);
-    props.data.grantCountersReadWrite(this.function);
     props.data.grantCacheReadWrite(this.function);
     props.keys.grantDataKeys(this.function);
     props.keys.grantPepperRead(this.function);

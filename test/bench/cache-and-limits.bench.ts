@@ -2,19 +2,19 @@
 // 1. Cache: an OpenAI JSON request straight to the fake upstream, through the proxy without
 //    caching, and as a cache HIT (JSON and replayed as SSE), against an instant upstream and one
 //    that takes 250 ms like a model would. A hit never reaches the upstream.
-// 2. Limiter: `enforceRequestLimits` alone on the real DynamoDB adapter (dynalite) for Pro (one
-//    conditional UpdateItem) and Free (two) against a no-op counter store, and end to end through
-//    the proxy for Free vs Pro accounts. Reports; nothing here fails the run except broken requests.
+// 2. Limiter: `ProxyAdmission.admit` alone on the real DynamoDB adapter (dynalite: one
+//    conditional UpdateItem for authentication, plan and both limits) for Pro and Free against a
+//    no-op admission, and end to end through the proxy for Free vs Pro accounts. Reports; nothing here fails the run except broken requests.
 import '#local/awslambda-shim.ts';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
-import type { Plan } from '#core/accounts/account.ts';
+import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
-import { enforceRequestLimits } from '#core/limits/request-limits.ts';
-import type { CounterStore } from '#core/ports/counter-store.ts';
+import { admissionRequest } from '#core/limits/request-limits.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
 import { type BenchStack, REQUESTS_PER_KEY, startBenchStack } from './support/bench-stack.ts';
 import {
@@ -239,44 +239,59 @@ async function cacheSection(stack: BenchStack, pool: KeyPool, keys: readonly str
   }
 }
 
-async function limiterSection(stack: BenchStack, freeKeys: KeyPool, proKeys: KeyPool) {
-  const counters = new DynamoCounterStore({
+async function limiterSection(
+  stack: BenchStack,
+  freeKeys: KeyPool,
+  proKeys: KeyPool,
+  keysByPlan: { readonly free: readonly string[]; readonly pro: readonly string[] },
+) {
+  const admission = new DynamoProxyAdmission({
     client: stack.metrion.data.documentClient,
-    tableName: stack.metrion.data.countersTable,
+    tableName: stack.metrion.data.accountsTable,
   });
-  const noop: CounterStore = {
-    incrementIfBelow: async () => true,
-    countRejection: async () => undefined,
-    read: async () => ({ count: 0, rejected: 0 }),
+  const noop: ProxyAdmission = {
+    admit: async () => ({ outcome: 'unknown-key' }),
+    windowCount: async () => ({ count: 0, refused: 0 }),
   };
   const clock = new SystemClock();
-  const logger = { info: () => {}, warn: () => {}, error: () => {} };
   // Limits high enough that nothing is refused: the write path is the same at any limit.
   const planLimits = {
     free: { ...PLAN_LIMITS.free, monthlyRequests: 1e12, requestsPerMinutePerKey: 1e12 },
     pro: { ...PLAN_LIMITS.pro, requestsPerMinutePerKey: 1e12 },
   };
+  const digestsOf = (keys: readonly string[]) =>
+    keys.map((key) => metrionKeyDigest(key, stack.metrion.data.pepper));
   let caller = 0;
-  const check = (store: CounterStore, plan: Plan) => () =>
-    timed(() => {
+  const check = (store: ProxyAdmission, digests: readonly string[]) => () =>
+    timed(async () => {
       caller += 1;
-      return enforceRequestLimits(
-        { counters: store, clock, logger, planLimits },
-        { accountId: `bench-${caller % 50}`, plan, keyDigest: `digest-${caller % 50}` },
+      const keyDigest = digests[caller % digests.length] as string;
+      await store.admit(
+        admissionRequest({ keyDigest, provider: 'openai' }, clock.nowMs(), {}, planLimits),
       );
     });
 
   const component: Row[] = [];
   for (const load of LIMITER_LOADS) {
-    const base = await measure('no limiter (no-op store)', load, check(noop, 'pro'));
+    const base = await measure('no admission (no-op store)', load, check(noop, ['x']));
     component.push(
       base,
-      await measure('Pro: 1 conditional UpdateItem', load, check(counters, 'pro'), base),
-      await measure('Free: 2 conditional UpdateItems', load, check(counters, 'free'), base),
+      await measure(
+        'Pro: 1 conditional UpdateItem',
+        load,
+        check(admission, digestsOf(keysByPlan.pro)),
+        base,
+      ),
+      await measure(
+        'Free: 1 conditional UpdateItem',
+        load,
+        check(admission, digestsOf(keysByPlan.free)),
+        base,
+      ),
     );
-    console.log(`  measured limiter alone, c=${load.concurrency}`);
+    console.log(`  measured admission alone, c=${load.concurrency}`);
   }
-  render('Limiter alone (enforceRequestLimits on dynalite); baseline = no limiter', component);
+  render('Admission alone (ProxyAdmission.admit on dynalite); baseline = no-op store', component);
 
   const agent = keepAliveAgent(32);
   try {
@@ -298,18 +313,8 @@ async function limiterSection(stack: BenchStack, freeKeys: KeyPool, proKeys: Key
       const base = await measure('direct', load, () => timedPost(direct, agent));
       endToEnd.push(
         base,
-        await measure(
-          'proxied, Pro (minute counter)',
-          load,
-          () => timedPost(proxied(proKeys), agent),
-          base,
-        ),
-        await measure(
-          'proxied, Free (minute + month counters)',
-          load,
-          () => timedPost(proxied(freeKeys), agent),
-          base,
-        ),
+        await measure('proxied, Pro', load, () => timedPost(proxied(proKeys), agent), base),
+        await measure('proxied, Free', load, () => timedPost(proxied(freeKeys), agent), base),
       );
       console.log(`  measured limiter end to end, c=${load.concurrency}`);
     }
@@ -343,13 +348,14 @@ async function main(): Promise<void> {
     for (const accountId of proIds) await accounts.updateProfile(accountId, { plan: 'pro' });
     const freeKeys = stack.metrionKeys.slice(0, freeAccounts);
     const freePool = new KeyPool(freeKeys);
-    const proPool = new KeyPool(stack.metrionKeys.slice(freeAccounts));
+    const proKeys = stack.metrionKeys.slice(freeAccounts);
+    const proPool = new KeyPool(proKeys);
     console.log(
       `  ${freeAccounts} Free and ${proAccounts} Pro accounts; keys rotate below the rate limit`,
     );
 
     await cacheSection(stack, freePool, freeKeys);
-    await limiterSection(stack, freePool, proPool);
+    await limiterSection(stack, freePool, proPool, { free: freeKeys, pro: proKeys });
     console.log('');
     console.log(`Bench runtime: ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   } finally {

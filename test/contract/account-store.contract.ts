@@ -4,8 +4,10 @@ import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/account
 import type { BillingState, SubscriptionSnapshot } from '#core/billing/billing-state.ts';
 import { MetrionError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import { proxyViewOf } from '../fixtures/admission.ts';
 
 const base64 = (bytes: number): string => randomBytes(bytes).toString('base64');
 
@@ -64,19 +66,30 @@ async function expectMetrionError(promise: Promise<unknown>, code: string): Prom
   expect((error as MetrionError).code).toBe(code);
 }
 
+/** An AccountStore and the ProxyAdmission that reads what it writes. */
+export interface AccountStores {
+  readonly store: AccountStore;
+  readonly admission: ProxyAdmission;
+}
+
 /**
  * The AccountStore contract: every implementation (in-memory fake, DynamoAccountStore) must
- * pass it. `createStore` is called before each test; tests use fresh random ids, so a store
- * may be shared.
+ * pass it. What the proxy sees is checked through the paired ProxyAdmission. `createStores` is
+ * called before each test; tests use fresh random ids, so a store may be shared.
  */
 export function accountStoreContract(
-  createStore: () => AccountStore | Promise<AccountStore>,
+  createStores: () => AccountStores | Promise<AccountStores>,
 ): void {
   let store: AccountStore;
+  let admission: ProxyAdmission;
 
   beforeEach(async () => {
-    store = await createStore();
+    ({ store, admission } = await createStores());
   });
+
+  /** The account a Metrion Key digest admits now, as the proxy would resolve it. */
+  const ownerOf = async (digest: string) =>
+    (await proxyViewOf(admission, digest))?.account.accountId;
 
   describe('accounts', () => {
     it('returns a created account, and undefined for an unknown id', async () => {
@@ -100,7 +113,7 @@ export function accountStoreContract(
 
       expect(await store.getAccount(first.accountId)).toEqual(first);
       expect(await store.getMetrionKey(first.accountId)).toEqual(firstKey);
-      expect(await store.findAccountIdByKeyDigest(secondKey.digest)).toBeUndefined();
+      expect(await ownerOf(secondKey.digest)).toBeUndefined();
     });
 
     it('never takes over a digest that another account owns', async () => {
@@ -111,7 +124,7 @@ export function accountStoreContract(
 
       await expectMetrionError(store.createAccount(other, key), 'metrion_key_conflict');
 
-      expect(await store.findAccountIdByKeyDigest(key.digest)).toBe(owner.accountId);
+      expect(await ownerOf(key.digest)).toBe(owner.accountId);
       expect(await store.getAccount(other.accountId)).toBeUndefined();
       await store.createAccount(other, newMetrionKey());
       expect(await store.getAccount(other.accountId)).toEqual(other);
@@ -124,8 +137,8 @@ export function accountStoreContract(
       const key = newMetrionKey();
       await store.createAccount(account, key);
 
-      expect(await store.findAccountIdByKeyDigest(key.digest)).toBe(account.accountId);
-      expect(await store.findAccountIdByKeyDigest(newMetrionKey().digest)).toBeUndefined();
+      expect(await ownerOf(key.digest)).toBe(account.accountId);
+      expect(await ownerOf(newMetrionKey().digest)).toBeUndefined();
     });
 
     it('returns the sealed viewable copy', async () => {
@@ -145,8 +158,8 @@ export function accountStoreContract(
 
       await store.replaceMetrionKey(account.accountId, next);
 
-      expect(await store.findAccountIdByKeyDigest(old.digest)).toBeUndefined();
-      expect(await store.findAccountIdByKeyDigest(next.digest)).toBe(account.accountId);
+      expect(await ownerOf(old.digest)).toBeUndefined();
+      expect(await ownerOf(next.digest)).toBe(account.accountId);
       expect(await store.getMetrionKey(account.accountId)).toEqual(next);
     });
 
@@ -157,7 +170,7 @@ export function accountStoreContract(
         NotFoundError,
       );
 
-      expect(await store.findAccountIdByKeyDigest(next.digest)).toBeUndefined();
+      expect(await ownerOf(next.digest)).toBeUndefined();
     });
 
     it('fails closed when the new digest belongs to another account', async () => {
@@ -176,12 +189,12 @@ export function accountStoreContract(
       );
 
       // Assert: no key works for the account, the victim keeps theirs, a fresh key recovers
-      expect(await store.findAccountIdByKeyDigest(old.digest)).toBeUndefined();
-      expect(await store.findAccountIdByKeyDigest(victimKey.digest)).toBe(victim.accountId);
+      expect(await ownerOf(old.digest)).toBeUndefined();
+      expect(await ownerOf(victimKey.digest)).toBe(victim.accountId);
       const fresh = newMetrionKey();
       await store.replaceMetrionKey(account.accountId, fresh);
-      expect(await store.findAccountIdByKeyDigest(fresh.digest)).toBe(account.accountId);
-      expect(await store.findAccountIdByKeyDigest(victimKey.digest)).toBe(victim.accountId);
+      expect(await ownerOf(fresh.digest)).toBe(account.accountId);
+      expect(await ownerOf(victimKey.digest)).toBe(victim.accountId);
     });
   });
 
@@ -192,31 +205,44 @@ export function accountStoreContract(
       await store.createAccount(account, metrionKey);
       await store.putProviderKey(providerKey(account.accountId, 'openai'));
 
-      const view = await store.getProxyView(account.accountId, 'anthropic');
+      const view = await proxyViewOf(admission, metrionKey.digest, 'anthropic');
 
-      expect(view).toEqual({ account, metrionKeyDigest: metrionKey.digest });
+      expect(view).toEqual({ account });
       expect(view?.providerKey).toBeUndefined();
     });
 
     it('returns the account with the key of the requested provider', async () => {
       const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
       const anthropic = providerKey(account.accountId, 'anthropic');
       await store.putProviderKey(anthropic);
       await store.putProviderKey(providerKey(account.accountId, 'openai'));
 
-      expect(await store.getProxyView(account.accountId, 'anthropic')).toEqual({
+      expect(await proxyViewOf(admission, metrionKey.digest, 'anthropic')).toEqual({
         account,
         providerKey: anthropic,
-        metrionKeyDigest: expect.any(String),
       });
     });
 
-    it('returns undefined for an unknown account, even if a provider key exists', async () => {
-      const accountId = randomUUID();
-      await store.putProviderKey(providerKey(accountId, 'openai'));
+    it('admits no unknown digest, even if provider keys exist for an unknown account', async () => {
+      await store.putProviderKey(providerKey(randomUUID(), 'openai'));
 
-      expect(await store.getProxyView(accountId, 'openai')).toBeUndefined();
+      expect(await proxyViewOf(admission, newMetrionKey().digest)).toBeUndefined();
+    });
+
+    it('shows a plan change on the next admission', async () => {
+      const account = newAccount();
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
+
+      await store.updateProfile(account.accountId, { plan: 'pro', displayName: 'Pro' });
+
+      expect((await proxyViewOf(admission, metrionKey.digest))?.account).toEqual({
+        ...account,
+        plan: 'pro',
+        displayName: 'Pro',
+      });
     });
   });
 
@@ -235,7 +261,7 @@ export function accountStoreContract(
       expect(updated).toEqual(expected);
       expect(await store.getAccount(account.accountId)).toEqual(expected);
       expect(await store.getMetrionKey(account.accountId)).toEqual(key);
-      expect(await store.findAccountIdByKeyDigest(key.digest)).toBe(account.accountId);
+      expect(await ownerOf(key.digest)).toBe(account.accountId);
     });
 
     it('returns the unchanged account for an empty change set', async () => {
@@ -275,21 +301,21 @@ export function accountStoreContract(
 
     it('replaces the key of a provider that already has one', async () => {
       const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
       await store.putProviderKey(providerKey(account.accountId, 'openai'));
       const replacement = providerKey(account.accountId, 'openai');
 
       await store.putProviderKey(replacement);
 
       expect(await store.listProviderKeys(account.accountId)).toEqual([replacement]);
-      expect((await store.getProxyView(account.accountId, 'openai'))?.providerKey).toEqual(
-        replacement,
-      );
+      expect((await proxyViewOf(admission, metrionKey.digest))?.providerKey).toEqual(replacement);
     });
 
     it('deletes a key, reporting whether there was one', async () => {
       const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
       const grok = providerKey(account.accountId, 'grok');
       await store.putProviderKey(grok);
       await store.putProviderKey(providerKey(account.accountId, 'mistral'));
@@ -299,10 +325,8 @@ export function accountStoreContract(
       expect(await store.deleteProviderKey(account.accountId, 'gemini')).toBe(false);
 
       expect(await store.listProviderKeys(account.accountId)).toEqual([grok]);
-      expect(await store.getProxyView(account.accountId, 'mistral')).toEqual({
-        account,
-        metrionKeyDigest: expect.any(String),
-      });
+      expect(await proxyViewOf(admission, metrionKey.digest, 'mistral')).toEqual({ account });
+      expect((await proxyViewOf(admission, metrionKey.digest, 'grok'))?.providerKey).toEqual(grok);
     });
   });
 
@@ -365,7 +389,8 @@ export function accountStoreContract(
     it('saves billing registers and plan on the item the proxy reads, keeping the customer id', async () => {
       // Arrange
       const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
+      const metrionKey = newMetrionKey();
+      await store.createAccount(account, metrionKey);
       await store.setStripeCustomerId(account.accountId, 'cus_1');
       const sub = subscription();
       const billing: BillingState = {
@@ -393,9 +418,8 @@ export function accountStoreContract(
         billing: expected,
         version: 1,
       });
-      expect(await store.getProxyView(account.accountId, 'openai')).toEqual({
+      expect(await proxyViewOf(admission, metrionKey.digest)).toEqual({
         account: { ...account, plan: 'pro', billing: expected },
-        metrionKeyDigest: expect.any(String),
       });
     });
 

@@ -6,21 +6,17 @@ import {
   DynamoDBClient,
   InternalServerError,
 } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import type { Account } from '#core/accounts/account.ts';
 import { MetrionError, ServiceUnavailableError } from '#core/errors.ts';
 import { ensureTables, startDynalite } from '#local/stand-ins.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
+import { proxyViewOf } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { accountStoreContract } from './account-store.contract.ts';
 
@@ -42,7 +38,10 @@ const SEALED = {
 } as const;
 
 describe('InMemoryAccountStore', () => {
-  accountStoreContract(() => new InMemoryAccountStore());
+  accountStoreContract(() => {
+    const store = new InMemoryAccountStore();
+    return { store, admission: store };
+  });
 });
 
 describe('DynamoAccountStore on dynalite', () => {
@@ -54,13 +53,10 @@ describe('DynamoAccountStore on dynalite', () => {
     await fixture.close();
   });
 
-  accountStoreContract(
-    () =>
-      new DynamoAccountStore({
-        client: fixture.documentClient,
-        tableName: fixture.tableNames.accounts,
-      }),
-  );
+  accountStoreContract(() => {
+    const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
+    return { store: new DynamoAccountStore(table), admission: new DynamoProxyAdmission(table) };
+  });
 });
 
 describe('DynamoAccountStore on dynalite with a data dir', () => {
@@ -75,15 +71,14 @@ describe('DynamoAccountStore on dynalite with a data dir', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       });
       const names = await ensureTables(client, 'persist');
-      const store = new DynamoAccountStore({
-        client: documentClientFrom(client),
-        tableName: names.accounts,
-      });
+      const table = { client: documentClientFrom(client), tableName: names.accounts };
+      const store = new DynamoAccountStore(table);
+      const admission = new DynamoProxyAdmission(table);
       const close = async () => {
         client.destroy();
         await dynalite.close();
       };
-      return { store, close };
+      return { store, admission, close };
     };
     try {
       const first = await open();
@@ -93,7 +88,7 @@ describe('DynamoAccountStore on dynalite with a data dir', () => {
       // Act
       const second = await open();
       const account = await second.store.getAccount(ACCOUNT.accountId);
-      const owner = await second.store.findAccountIdByKeyDigest('digest-1');
+      const owner = (await proxyViewOf(second.admission, 'digest-1'))?.account.accountId;
       await second.close();
 
       // Assert
@@ -130,9 +125,7 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     mock.reset();
     mock.on(GetCommand).rejects(new InternalServerError({ message: 'boom inside', $metadata: {} }));
 
-    const error = await store
-      .findAccountIdByKeyDigest('secret-digest')
-      .catch((caught: unknown) => caught);
+    const error = await store.getAccount('secret-digest').catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ServiceUnavailableError);
     expect(error).not.toBeInstanceOf(InternalServerError);
@@ -170,42 +163,5 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     expect(update?.ConditionExpression).toBe('metrionKeyDigest = :previous');
     expect(update?.ExpressionAttributeValues?.[':previous']).toBe('d');
     expect(mock.commandCalls(PutCommand)).toHaveLength(0);
-  });
-
-  it('retries unprocessed keys of the proxy-view BatchGetItem', async () => {
-    mock.reset();
-    mock
-      .on(BatchGetCommand)
-      .resolvesOnce({
-        Responses: { [TABLE]: [] },
-        UnprocessedKeys: {
-          [TABLE]: { Keys: [{ pk: 'ACCOUNT#acct-1', sk: 'PROFILE' }], ConsistentRead: true },
-        },
-      })
-      .resolvesOnce({ Responses: { [TABLE]: [profileItem] } });
-
-    const view = await store.getProxyView('acct-1', 'openai');
-
-    expect(view).toEqual({ account: ACCOUNT, metrionKeyDigest: profileItem.metrionKeyDigest });
-    const calls = mock.commandCalls(BatchGetCommand);
-    expect(calls).toHaveLength(2);
-    expect(calls[0]?.args[0].input.RequestItems?.[TABLE]?.ConsistentRead).toBe(true);
-    expect(calls[0]?.args[0].input.RequestItems?.[TABLE]?.Keys).toHaveLength(2);
-    expect(calls[1]?.args[0].input.RequestItems?.[TABLE]?.Keys).toEqual([
-      { pk: 'ACCOUNT#acct-1', sk: 'PROFILE' },
-    ]);
-  });
-
-  it('gives up with ServiceUnavailableError when keys stay unprocessed', async () => {
-    mock.reset();
-    mock.on(BatchGetCommand).resolves({
-      Responses: { [TABLE]: [] },
-      UnprocessedKeys: { [TABLE]: { Keys: [{ pk: 'ACCOUNT#acct-1', sk: 'PROFILE' }] } },
-    });
-
-    await expect(store.getProxyView('acct-1', 'openai')).rejects.toBeInstanceOf(
-      ServiceUnavailableError,
-    );
-    expect(mock.commandCalls(BatchGetCommand)).toHaveLength(4);
   });
 });

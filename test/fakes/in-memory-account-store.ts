@@ -1,7 +1,14 @@
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
-import type { BillingState } from '#core/billing/billing-state.ts';
+import { type BillingState, effectivePlan } from '#core/billing/billing-state.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
+import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
+import type {
+  Admission,
+  AdmissionRequest,
+  AdmissionWindow,
+  ProxyAdmission,
+  WindowCount,
+} from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 
 interface Profile {
@@ -32,17 +39,38 @@ function accountOf(profile: Profile): Account {
   );
 }
 
+type Counters = Map<string, { count: number; refused: number }>;
+
+function counted(counters: Counters, window: AdmissionWindow) {
+  let counter = counters.get(window.counter);
+  if (counter === undefined) {
+    counter = { count: 0, refused: 0 };
+    counters.set(window.counter, counter);
+  }
+  return counter;
+}
+
+function isFull(counters: Counters, window: AdmissionWindow, plan: Plan): boolean {
+  const limit = window.limits[plan];
+  return limit !== null && (counters.get(window.counter)?.count ?? 0) >= limit;
+}
+
 /**
- * AccountStore in memory, passing the same contract suite as DynamoAccountStore (including the
- * fail-closed key replacement and never overwriting another account's lookup digest). Values are
- * copied in and out, like a real store.
+ * AccountStore and ProxyAdmission in memory, passing the same contract suites as
+ * DynamoAccountStore and DynamoProxyAdmission (including the fail-closed key replacement and
+ * never overwriting another account's lookup digest). Admission reads the canonical state
+ * directly, so it is always fresh; each call runs without yielding, which makes it atomic like
+ * the conditional write. Values are copied in and out, like a real store.
  */
-export class InMemoryAccountStore implements AccountStore {
+export class InMemoryAccountStore implements AccountStore, ProxyAdmission {
   readonly #profiles = new Map<string, Profile>();
   readonly #lookups = new Map<string, string>();
   readonly #providerKeys = new Map<string, Map<ProviderId, StoredProviderKey>>();
   /** Stripe event id → expiry (epoch seconds). */
   readonly #processedEvents = new Map<string, number>();
+  /** Minute counters per key digest; month counters per account (they survive regeneration). */
+  readonly #keyCounters = new Map<string, Counters>();
+  readonly #accountCounters = new Map<string, Counters>();
 
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
     if (this.#profiles.has(account.accountId)) throw new AccountExistsError();
@@ -61,19 +89,59 @@ export class InMemoryAccountStore implements AccountStore {
     return profile === undefined ? undefined : accountOf(profile);
   }
 
-  async findAccountIdByKeyDigest(digest: string): Promise<string | undefined> {
-    return this.#lookups.get(digest);
+  async admit(request: AdmissionRequest): Promise<Admission> {
+    const accountId = this.#lookups.get(request.keyDigest);
+    const profile = accountId === undefined ? undefined : this.#profiles.get(accountId);
+    // The profile decides: a lookup left behind by a lost regeneration race never admits.
+    if (accountId === undefined || profile?.metrionKey.digest !== request.keyDigest) {
+      return { outcome: 'unknown-key' };
+    }
+    const account = accountOf(profile);
+    const plan = effectivePlan(account, request.nowMs);
+    const minute = this.#countersOf(this.#keyCounters, request.keyDigest);
+    const month = this.#countersOf(this.#accountCounters, accountId);
+    if (isFull(minute, request.minute, plan)) {
+      counted(minute, request.minute).refused += 1;
+      return { outcome: 'refused', window: 'minute', plan };
+    }
+    if (request.month !== undefined && isFull(month, request.month, plan)) {
+      counted(month, request.month).refused += 1;
+      return { outcome: 'refused', window: 'month', plan };
+    }
+    counted(minute, request.minute).count += 1;
+    if (request.month !== undefined) counted(month, request.month).count += 1;
+    const providerKey = this.#providerKeys.get(accountId)?.get(request.provider);
+    return {
+      outcome: 'admitted',
+      caller: providerKey === undefined ? { account } : { account, providerKey: copy(providerKey) },
+    };
   }
 
-  async getProxyView(
-    accountId: string,
-    provider: ProviderId,
-  ): Promise<ProxyAccountView | undefined> {
-    const profile = this.#profiles.get(accountId);
-    if (profile === undefined) return undefined;
-    const providerKey = this.#providerKeys.get(accountId)?.get(provider);
-    const view = { account: accountOf(profile), metrionKeyDigest: profile.metrionKey.digest };
-    return providerKey === undefined ? view : { ...view, providerKey: copy(providerKey) };
+  async windowCount(keyDigest: string, counter: string): Promise<WindowCount> {
+    const accountId = this.#lookups.get(keyDigest);
+    const found =
+      this.#keyCounters.get(keyDigest)?.get(counter) ??
+      (accountId === undefined ? undefined : this.#accountCounters.get(accountId)?.get(counter));
+    return found === undefined ? { count: 0, refused: 0 } : { ...found };
+  }
+
+  /** Sets a window counter (tests: a month already used up). */
+  setWindowCount(keyDigest: string, counter: string, count: number): void {
+    const accountId = this.#lookups.get(keyDigest);
+    if (accountId === undefined) throw accountNotFound();
+    const counters = counter.startsWith('month@')
+      ? this.#countersOf(this.#accountCounters, accountId)
+      : this.#countersOf(this.#keyCounters, keyDigest);
+    counters.set(counter, { count, refused: 0 });
+  }
+
+  #countersOf(all: Map<string, Counters>, id: string): Counters {
+    let counters = all.get(id);
+    if (counters === undefined) {
+      counters = new Map();
+      all.set(id, counters);
+    }
+    return counters;
   }
 
   async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {

@@ -286,12 +286,13 @@ describe('Proxy function', () => {
       expect.arrayContaining([
         LAMBDA_ENV.accountsTable,
         LAMBDA_ENV.usageTable,
-        LAMBDA_ENV.countersTable,
         LAMBDA_ENV.responseCacheTable,
         LAMBDA_ENV.providerKeysKmsKeyArn,
         LAMBDA_ENV.metrionKeyPepperSecretArn,
       ]),
     );
+    // Limit counters live on the Metrion Key lookup item (accounts table) since issue 13.
+    expect(variables).not.toHaveProperty(LAMBDA_ENV.countersTable);
     expect(variables[LAMBDA_ENV.corsAllowedOrigins]).toBe(
       ENVIRONMENTS.dev.corsAllowedOrigins.join(','),
     );
@@ -327,7 +328,6 @@ describe('Proxy role (least privilege)', () => {
   it('allows exactly the actions the hot path needs', () => {
     const actions = [...new Set(statements.flatMap(actionsOf))].sort();
     expect(actions).toEqual([
-      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -366,6 +366,20 @@ describe('Proxy role (least privilege)', () => {
         expect(actionsOf(statement).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
       }
     }
+  });
+
+  it('admits on the accounts table with UpdateItem, GetItem and Query, never creating or deleting', () => {
+    const accountsTableId = onlyLogicalId(dev, 'AWS::DynamoDB::GlobalTable', {
+      TableName: `metrion-dev-${TABLES.accounts.nameSuffix}`,
+    });
+    const onAccounts = statements.filter(
+      (statement) => keyIdOf(statement.Resource) === accountsTableId,
+    );
+    expect(onAccounts.flatMap(actionsOf).sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 
   it('writes usage but cannot read or delete it', () => {

@@ -1,33 +1,39 @@
-// AccountStore on DynamoDB: GetItem (consistent), BatchGetItem (consistent), Query (consistent),
-// PutItem / UpdateItem / DeleteItem (conditional). No TransactWriteItems (dynalite has none):
-// multi-item changes are ordered single-item writes that fail closed. Billing state lives on the
-// profile item (the item the proxy reads); processed Stripe event ids are their own items.
+// AccountStore on DynamoDB: GetItem (consistent), Query (consistent), PutItem / UpdateItem /
+// DeleteItem (conditional). No TransactWriteItems (dynalite has none): multi-item changes are
+// ordered single-item writes that fail closed. Billing state lives on the profile item;
+// processed Stripe event ids are their own items. Every write the proxy depends on refreshes the
+// proxy's view on the Metrion Key lookup item before it returns (`proxy-view.ts`).
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
-import type {
-  BillingState,
-  CompletedCheckout,
-  InvoiceOutcome,
-  SubscriptionSnapshot,
-} from '#core/billing/billing-state.ts';
+import type { BillingState } from '#core/billing/billing-state.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, BillingRecord, ProxyAccountView } from '#core/ports/account-store.ts';
+import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
-import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import {
+  type Key,
+  lookupKey,
+  type ProfileItem,
+  type ProviderKeyItem,
+  profileFields,
+  profileKey,
+  providerKeyKey,
+  toAccount,
+  toBilling,
+  toProviderKey,
+} from './account-items.ts';
 import {
   conditionalDelete,
   conditionalPut,
   conditionalUpdate,
   conditionalUpdateOutput,
 } from './conditional-write.ts';
-import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
-import { queryPages } from './query-pages.ts';
+import { dynamoCall } from './dynamo-errors.ts';
+import { countersOf, putBareLookup, queryProviderKeys, refreshProxyView } from './proxy-view.ts';
 
 export interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -35,47 +41,11 @@ export interface DynamoAccountStoreOptions {
   readonly tableName: string;
 }
 
-type Key = { readonly pk: string; readonly sk: string };
-
-/** `pk=ACCOUNT#<id>, sk=PROFILE`: the account, its current Metrion Key and its billing state. */
-interface ProfileItem extends Omit<Account, 'billing'>, Key {
-  readonly metrionKeyDigest: string;
-  readonly metrionKeySealed: SealedSecret;
-  /** Set once, conditionally (`setStripeCustomerId`). */
-  readonly stripeCustomerId?: string;
-  readonly billingSubscription?: SubscriptionSnapshot;
-  readonly billingCheckout?: CompletedCheckout;
-  readonly billingLastInvoice?: InvoiceOutcome;
-  /** Optimistic-concurrency version of the billing registers; absent = 0. */
-  readonly billingVersion?: number;
-}
-
 /** `pk=STRIPE_EVENT#<id>, sk=PROCESSED`: a Stripe event already applied (expires by TTL). */
 interface ProcessedEventItem extends Key {
   readonly expiresAtEpochSeconds: number;
 }
 
-/** `pk=ACCOUNT#<id>, sk=PROVIDER_KEY#<provider>`. */
-interface ProviderKeyItem extends StoredProviderKey, Key {}
-
-/** `pk=METRION_KEY#<digest>, sk=LOOKUP`: the only way from a presented key to an account. */
-interface LookupItem extends Key {
-  readonly accountId: string;
-}
-
-const PROFILE_SK = 'PROFILE';
-const PROVIDER_KEY_PREFIX = 'PROVIDER_KEY#';
-const LOOKUP_SK = 'LOOKUP';
-const BATCH_GET_ATTEMPTS = 4;
-const BATCH_GET_BASE_DELAY_MS = 15;
-
-const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
-const profileKey = (accountId: string): Key => ({ pk: accountPk(accountId), sk: PROFILE_SK });
-const providerKeyKey = (accountId: string, provider: ProviderId): Key => ({
-  pk: accountPk(accountId),
-  sk: `${PROVIDER_KEY_PREFIX}${provider}`,
-});
-const lookupKey = (digest: string): Key => ({ pk: `METRION_KEY#${digest}`, sk: LOOKUP_SK });
 const processedEventKey = (eventId: string): Key => ({
   pk: `STRIPE_EVENT#${eventId}`,
   sk: 'PROCESSED',
@@ -87,45 +57,6 @@ function accountNotFound(): NotFoundError {
   return new NotFoundError('This account does not exist.');
 }
 
-function toBilling(item: ProfileItem): BillingState {
-  return {
-    ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
-    ...(item.billingSubscription === undefined ? {} : { subscription: item.billingSubscription }),
-    ...(item.billingCheckout === undefined ? {} : { checkout: item.billingCheckout }),
-    ...(item.billingLastInvoice === undefined ? {} : { lastInvoice: item.billingLastInvoice }),
-  };
-}
-
-/** The profile fields only (what `createAccount` writes); billing has its own writes. */
-function profileFields(item: Account): Omit<Account, 'billing'> {
-  return {
-    accountId: item.accountId,
-    email: item.email,
-    displayName: item.displayName,
-    currency: item.currency,
-    plan: item.plan,
-    createdAt: item.createdAt,
-  };
-}
-
-function toAccount(item: ProfileItem): Account {
-  const billing = toBilling(item);
-  return Object.keys(billing).length === 0
-    ? profileFields(item)
-    : { ...profileFields(item), billing };
-}
-
-function toProviderKey(item: StoredProviderKey): StoredProviderKey {
-  return {
-    accountId: item.accountId,
-    provider: item.provider,
-    sealed: item.sealed,
-    createdAt: item.createdAt,
-  };
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** {@link AccountStore} on the `accounts` table (`pk`/`sk`); every access decision reads consistently. */
 export class DynamoAccountStore implements AccountStore {
   readonly #client: DynamoDBDocumentClient;
@@ -136,10 +67,15 @@ export class DynamoAccountStore implements AccountStore {
     this.#tableName = options.tableName;
   }
 
+  get #table() {
+    return { client: this.#client, tableName: this.#tableName };
+  }
+
   /**
    * Profile first, lookup item last: a crash in between leaves an account without a usable key,
    * never a key without an account. A digest already owned by another account is never
-   * overwritten; the profile is then removed again and `metrion_key_conflict` thrown.
+   * overwritten; the profile is then removed again and `metrion_key_conflict` thrown. The lookup
+   * item is written bare and then given its view (a crash in between: the proxy builds it).
    */
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
     const profile: ProfileItem = {
@@ -151,37 +87,16 @@ export class DynamoAccountStore implements AccountStore {
     await this.#put(profile, 'attribute_not_exists(pk)', undefined, () => {
       throw new AccountExistsError();
     });
-    const lookup: LookupItem = { ...lookupKey(metrionKey.digest), accountId: account.accountId };
-    await this.#put(lookup, 'attribute_not_exists(pk)', undefined, async () => {
+    if (!(await putBareLookup(this.#table, metrionKey.digest, account.accountId))) {
       await this.#rollBackProfile(account.accountId, metrionKey.digest);
       throw new MetrionKeyConflictError();
-    });
+    }
+    await refreshProxyView(this.#table, account.accountId);
   }
 
   async getAccount(accountId: string): Promise<Account | undefined> {
     const profile = await this.#getProfile(accountId);
     return profile === undefined ? undefined : toAccount(profile);
-  }
-
-  async findAccountIdByKeyDigest(digest: string): Promise<string | undefined> {
-    const item = await this.#get<LookupItem>(lookupKey(digest));
-    return item?.accountId;
-  }
-
-  /** One consistent BatchGetItem for the profile and the provider key (unprocessed keys retried). */
-  async getProxyView(
-    accountId: string,
-    provider: ProviderId,
-  ): Promise<ProxyAccountView | undefined> {
-    const items = await this.#batchGetConsistent([
-      profileKey(accountId),
-      providerKeyKey(accountId, provider),
-    ]);
-    const profile = items.find((item) => item.sk === PROFILE_SK) as ProfileItem | undefined;
-    if (profile === undefined) return undefined;
-    const providerKey = items.find((item) => item.sk !== PROFILE_SK) as ProviderKeyItem | undefined;
-    const view = { account: toAccount(profile), metrionKeyDigest: profile.metrionKeyDigest };
-    return providerKey === undefined ? view : { ...view, providerKey: toProviderKey(providerKey) };
   }
 
   async getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined> {
@@ -192,16 +107,19 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   /**
-   * 1. delete the old lookup item (only if it is this account's), 2. swap digest and sealed copy
-   * on the profile, conditional on the digest read before (two concurrent regenerations cannot
-   * both win), 3. put the new lookup item. Any interruption leaves no valid key.
+   * 1. delete the old lookup item (only if it is this account's; ALL_OLD hands over its window
+   * counters, so the month carries over exactly), 2. swap digest and sealed copy on the profile,
+   * conditional on the digest read before (two concurrent regenerations cannot both win), 3. put
+   * the new lookup item bare with the carried counters, 4. refresh its view. Any interruption
+   * leaves no valid key; one between 1 and 3 also loses the month's count (the next key starts
+   * from 0).
    */
   async replaceMetrionKey(accountId: string, next: StoredMetrionKey): Promise<void> {
     const profile = await this.#getProfile(accountId);
     if (profile === undefined) throw accountNotFound();
     const previousDigest = profile.metrionKeyDigest;
 
-    await this.#deleteLookupIfOwned(previousDigest, accountId);
+    const carried = await this.#deleteLookupIfOwned(previousDigest, accountId);
 
     const swapped = await conditionalUpdate(this.#client, {
       TableName: this.#tableName,
@@ -220,18 +138,14 @@ export class DynamoAccountStore implements AccountStore {
         : new MetrionKeyConflictError();
     }
 
-    const lookup: LookupItem = { ...lookupKey(next.digest), accountId };
-    await this.#put(
-      lookup,
-      'attribute_not_exists(pk) OR accountId = :accountId',
-      { ':accountId': accountId },
-      () => {
-        throw new MetrionKeyConflictError();
-      },
-    );
+    if (!(await putBareLookup(this.#table, next.digest, accountId, carried))) {
+      throw new MetrionKeyConflictError();
+    }
     // A concurrent replacement that read this key as "previous" may have swapped the profile
-    // before this lookup item landed: the profile decides, and a stale lookup is removed.
-    if ((await this.#getProfile(accountId))?.metrionKeyDigest !== next.digest) {
+    // before this lookup item landed: the profile decides (the refresh writes the view only to
+    // the digest it names, so a stale lookup stays bare and never admits), and it is removed.
+    const refreshed = await refreshProxyView(this.#table, accountId);
+    if (refreshed?.metrionKeyDigest !== next.digest) {
       await this.#deleteLookupIfOwned(next.digest, accountId);
       throw new MetrionKeyConflictError();
     }
@@ -260,7 +174,9 @@ export class DynamoAccountStore implements AccountStore {
       ReturnValues: 'ALL_NEW',
     });
     if (output === undefined) throw accountNotFound();
-    return toAccount(output.Attributes as ProfileItem);
+    return toAccount(
+      (await refreshProxyView(this.#table, accountId)) ?? (output.Attributes as ProfileItem),
+    );
   }
 
   async putProviderKey(key: StoredProviderKey): Promise<void> {
@@ -269,27 +185,18 @@ export class DynamoAccountStore implements AccountStore {
       ...toProviderKey(key),
     };
     await this.#put(item);
+    await refreshProxyView(this.#table, key.accountId);
   }
 
   /** Consistent Query on `begins_with(sk, 'PROVIDER_KEY#')`; sort-key order is provider-id order. */
-  async listProviderKeys(accountId: string): Promise<StoredProviderKey[]> {
-    const keys: StoredProviderKey[] = [];
-    const pages = queryPages(this.#client, {
-      TableName: this.#tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': accountPk(accountId),
-        ':prefix': PROVIDER_KEY_PREFIX,
-      },
-      ConsistentRead: true,
-    });
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) keys.push(toProviderKey(item as ProviderKeyItem));
-    }
-    return keys;
+  listProviderKeys(accountId: string): Promise<StoredProviderKey[]> {
+    return queryProviderKeys(this.#table, accountId);
   }
 
-  /** DeleteItem with ReturnValues ALL_OLD: true when an item was there. */
+  /**
+   * DeleteItem with ReturnValues ALL_OLD (true when an item was there), then the view is
+   * refreshed even when there was none: a retry after a failed refresh completes the delete.
+   */
   async deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean> {
     const output = await dynamoCall('DeleteItem', () =>
       this.#client.send(
@@ -300,6 +207,7 @@ export class DynamoAccountStore implements AccountStore {
         }),
       ),
     );
+    await refreshProxyView(this.#table, accountId);
     return output.Attributes !== undefined;
   }
 
@@ -320,7 +228,10 @@ export class DynamoAccountStore implements AccountStore {
         'attribute_exists(pk) AND (attribute_not_exists(stripeCustomerId) OR stripeCustomerId = :customerId)',
       ExpressionAttributeValues: { ':customerId': customerId },
     });
-    if (set) return customerId;
+    if (set) {
+      await refreshProxyView(this.#table, accountId);
+      return customerId;
+    }
     const stored = (await this.#getProfile(accountId))?.stripeCustomerId;
     if (stored === undefined) throw accountNotFound();
     return stored;
@@ -367,7 +278,11 @@ export class DynamoAccountStore implements AccountStore {
       ExpressionAttributeNames: { '#plan': 'plan' },
       ExpressionAttributeValues: values,
     });
-    if (!saved && (await this.#getProfile(accountId)) === undefined) throw accountNotFound();
+    if (saved) {
+      await refreshProxyView(this.#table, accountId);
+    } else if ((await this.#getProfile(accountId)) === undefined) {
+      throw accountNotFound();
+    }
     return saved;
   }
 
@@ -427,13 +342,28 @@ export class DynamoAccountStore implements AccountStore {
     );
   }
 
-  /** Never deletes a lookup item that resolves to another account. */
-  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<void> {
-    await this.#conditionalDelete(
-      lookupKey(digest),
-      'attribute_not_exists(pk) OR accountId = :accountId',
-      { ':accountId': accountId },
+  /**
+   * Never deletes a lookup item that resolves to another account. Returns the window counters
+   * the deleted item held (read atomically with the delete), or none.
+   */
+  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<Record<string, number>> {
+    const attributes = await dynamoCall(
+      'DeleteItem',
+      async () =>
+        (
+          await this.#client.send(
+            new DeleteCommand({
+              TableName: this.#tableName,
+              Key: lookupKey(digest),
+              ConditionExpression: 'attribute_not_exists(pk) OR accountId = :accountId',
+              ExpressionAttributeValues: { ':accountId': accountId },
+              ReturnValues: 'ALL_OLD',
+            }),
+          )
+        ).Attributes,
+      () => undefined,
     );
+    return attributes === undefined ? {} : countersOf(attributes);
   }
 
   /** Undo a profile whose lookup item could not be written (only if it is still ours). */
@@ -455,28 +385,5 @@ export class DynamoAccountStore implements AccountStore {
       ConditionExpression: condition,
       ExpressionAttributeValues: values,
     });
-  }
-
-  async #batchGetConsistent(keys: readonly Key[]): Promise<Key[]> {
-    const found: Key[] = [];
-    let pending: Record<string, unknown>[] = [...keys];
-    for (let attempt = 1; ; attempt += 1) {
-      const output = await dynamoCall('BatchGetItem', () =>
-        this.#client.send(
-          new BatchGetCommand({
-            RequestItems: { [this.#tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        ),
-      );
-      found.push(...((output.Responses?.[this.#tableName] ?? []) as Key[]));
-      const unprocessed = output.UnprocessedKeys?.[this.#tableName]?.Keys ?? [];
-      if (unprocessed.length === 0) return found;
-      if (attempt >= BATCH_GET_ATTEMPTS) {
-        throw dynamoUnavailable('BatchGetItem', { retryable: true });
-      }
-      pending = unprocessed;
-      // Exponential backoff with full jitter, as AWS recommends for unprocessed keys.
-      await sleep(Math.random() * BATCH_GET_BASE_DELAY_MS * 2 ** attempt);
-    }
   }
 }

@@ -211,6 +211,35 @@ export function effectivePlan(
   return planFromBilling(account.billing, nowMs);
 }
 
+/** `proUntilMs` of an account that is Free at every instant. */
+export const NEVER_PRO_MS = Number.MIN_SAFE_INTEGER;
+/** `proUntilMs` of an account that stays Pro until something is written. */
+export const PRO_INDEFINITELY_MS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The instant Pro ends, as one number: `effectivePlan(account, t)` is `pro` exactly when
+ * `t < proUntilMs(account)`. Time enters `effectivePlan` only through a canceling period's end,
+ * so the plan over time is "Pro, then Free" (or constant), and this number captures it. Stores
+ * keep it next to their counters, so a conditional write can decide the plan at `:now` without
+ * reading billing state first.
+ */
+export function proUntilMs(account: {
+  readonly plan: Plan;
+  readonly billing?: BillingState;
+}): number {
+  const subscription =
+    account.billing === undefined ? undefined : currentSubscription(account.billing);
+  if (subscription === undefined) {
+    return account.plan === 'pro' ? PRO_INDEFINITELY_MS : NEVER_PRO_MS;
+  }
+  if (!PRO_STATUSES.has(subscription.status)) return NEVER_PRO_MS;
+  if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
+    const periodEndMs = Date.parse(subscription.currentPeriodEndAt);
+    return Number.isNaN(periodEndMs) ? NEVER_PRO_MS : periodEndMs;
+  }
+  return PRO_INDEFINITELY_MS;
+}
+
 /** True while the subscription exists in Stripe and could still bill or become active again. */
 export function hasOpenSubscription(state: BillingState): boolean {
   const status = billingStatus(state);

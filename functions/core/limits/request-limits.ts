@@ -1,33 +1,13 @@
 import type { Plan } from '../accounts/account.ts';
 import { PLAN_LIMITS, type PlanLimits } from '../billing/plans.ts';
 import { LimitReachedError } from '../errors.ts';
-import type { Clock } from '../ports/clock.ts';
-import type { CounterStore } from '../ports/counter-store.ts';
-import type { Logger } from '../ports/logger.ts';
+import type { AdmissionRequest, AdmissionWindow } from '../ports/proxy-admission.ts';
+import type { ProviderId } from '../providers/provider-registry.ts';
 
 const MINUTE_MS = 60_000;
-const DAY_SECONDS = 86_400;
-/** Counters outlive their window a little, so operators can still read the refused tally. */
-const MINUTE_COUNTER_GRACE_SECONDS = DAY_SECONDS;
-const MONTH_COUNTER_GRACE_SECONDS = 35 * DAY_SECONDS;
-/** The month limit of a plan without a cap: counted, never reached. */
-const UNCAPPED = Number.MAX_SAFE_INTEGER;
 
-/** Who is asking: enough to name both counters and pick the plan's limits. */
-export interface LimitedCaller {
-  readonly accountId: string;
-  readonly plan: Plan;
-  /** Digest of the Metrion Key (never the key itself). */
-  readonly keyDigest: string;
-}
-
-export interface RequestLimitsDeps {
-  readonly counters: CounterStore;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  /** @default PLAN_LIMITS */
-  readonly planLimits?: Readonly<Record<Plan, PlanLimits>>;
-}
+/** Limits per plan; `PLAN_LIMITS` unless a test shrinks them. */
+export type PlanLimitTable = Readonly<Record<Plan, PlanLimits>>;
 
 const pad = (value: number): string => String(value).padStart(2, '0');
 
@@ -42,15 +22,15 @@ export function nextMonthStartMs(nowMs: number): number {
   return Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
 }
 
-/** Counter of one Metrion Key in one UTC minute: `RPM#<key digest>#2026-11-24T12:34`. */
-export function minuteCounterKey(keyDigest: string, nowMs: number): string {
-  return `RPM#${keyDigest}#${new Date(nowMs).toISOString().slice(0, 16)}`;
+/** Counter of one Metrion Key's UTC minute: `rpm@2026-11-24T12:34`. */
+export function minuteCounter(nowMs: number): string {
+  return `rpm@${new Date(nowMs).toISOString().slice(0, 16)}`;
 }
 
-/** Counter of one account in one UTC calendar month: `MONTH#<account id>#2026-11`. */
-export function monthCounterKey(accountId: string, nowMs: number): string {
+/** Counter of one account's UTC calendar month: `month@2026-11`. */
+export function monthCounter(nowMs: number): string {
   const now = new Date(nowMs);
-  return `MONTH#${accountId}#${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}`;
+  return `month@${now.getUTCFullYear()}-${pad(now.getUTCMonth() + 1)}`;
 }
 
 /** Whole seconds from `nowMs` until `resetAtMs`, at least 1 (the value of `Retry-After`). */
@@ -70,12 +50,11 @@ function utcDate(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-interface Window {
-  readonly key: string;
-  readonly limit: number;
-  readonly resetAtMs: number;
-  readonly graceSeconds: number;
-  readonly message: (retryAfterSeconds: number) => string;
+function limitsPerPlan(
+  planLimits: PlanLimitTable,
+  pick: (limits: PlanLimits) => number | null,
+): Record<Plan, number | null> {
+  return { free: pick(planLimits.free), pro: pick(planLimits.pro) };
 }
 
 /** `monthly: false` counts only the per-key minute (side calls such as a model list). */
@@ -83,74 +62,64 @@ export interface LimitOptions {
   readonly monthly?: boolean;
 }
 
-function windowsFor(
-  caller: LimitedCaller,
-  limits: PlanLimits,
+/**
+ * The windows a request is counted in: the key's UTC minute, and (unless `monthly: false`) the
+ * account's UTC calendar month. Every plan counts the month (Pro without a cap), so a downgrade
+ * mid-month sees the whole month and the Free cap applies to requests made while on Pro too.
+ */
+export function admissionRequest(
+  caller: { readonly keyDigest: string; readonly provider: ProviderId },
   nowMs: number,
-  options: LimitOptions,
-): readonly Window[] {
-  const minuteResetMs = nextMinuteStartMs(nowMs);
-  const windows: Window[] = [
-    {
-      key: minuteCounterKey(caller.keyDigest, nowMs),
-      limit: limits.requestsPerMinutePerKey,
-      resetAtMs: minuteResetMs,
-      graceSeconds: MINUTE_COUNTER_GRACE_SECONDS,
-      message: (seconds) =>
-        `Rate limit reached: ${limits.requestsPerMinutePerKey} requests per minute per Metrion Key. It resets at ${utcTime(minuteResetMs)} (in ${seconds} s); retry after that.`,
+  options: LimitOptions = {},
+  planLimits: PlanLimitTable = PLAN_LIMITS,
+): AdmissionRequest {
+  const minute: AdmissionWindow = {
+    counter: minuteCounter(nowMs),
+    previousCounter: minuteCounter(nowMs - MINUTE_MS),
+    limits: limitsPerPlan(planLimits, (limits) => limits.requestsPerMinutePerKey),
+  };
+  const request = {
+    keyDigest: caller.keyDigest,
+    provider: caller.provider,
+    nowMs,
+    minute,
+    liveCounters: [minute.counter, monthCounter(nowMs)],
+  };
+  if (options.monthly === false) return request;
+  const monthStart = new Date(nowMs);
+  const previousMonthMs = Date.UTC(monthStart.getUTCFullYear(), monthStart.getUTCMonth() - 1, 1);
+  return {
+    ...request,
+    month: {
+      counter: monthCounter(nowMs),
+      previousCounter: monthCounter(previousMonthMs),
+      limits: limitsPerPlan(planLimits, (limits) => limits.monthlyRequests),
     },
-  ];
-  if (options.monthly === false) return windows;
-  // Every plan counts the month (an uncapped plan never refuses): a downgrade mid-month then
-  // sees the whole month, so the Free cap applies to requests made while on Pro too.
-  const monthly = limits.monthlyRequests ?? UNCAPPED;
-  const monthResetMs = nextMonthStartMs(nowMs);
-  windows.push({
-    key: monthCounterKey(caller.accountId, nowMs),
-    limit: monthly,
-    resetAtMs: monthResetMs,
-    graceSeconds: MONTH_COUNTER_GRACE_SECONDS,
-    message: () =>
-      `Monthly limit reached: the ${planName(caller.plan)} plan includes ${monthly.toLocaleString('en-US')} proxy requests per calendar month (UTC). It resets on ${utcDate(monthResetMs)} at 00:00 UTC. Upgrade to Pro under Settings > Plan for no monthly cap.`,
-  });
-  return windows;
+  };
 }
 
 /**
- * Counts the request against the per-key minute window and the account's calendar month (UTC;
- * capped on Free, counted without a cap on Pro): one conditional atomic write per window, minute first so that a burst
- * refused by the rate limit never eats into the monthly quota. A refused request only bumps the
- * window's refused tally (counted, not logged). If the counter store itself fails, the request
- * is let through and the failure logged: an outage of the counters must not take the proxy down.
- * @throws LimitReachedError with `retryAfterSeconds` up to the window's reset.
+ * The 429 for a refused window: `Retry-After` up to the window's reset, and a message naming
+ * the limit and when it resets.
  */
-export async function enforceRequestLimits(
-  deps: RequestLimitsDeps,
-  caller: LimitedCaller,
-  options: LimitOptions = {},
-): Promise<void> {
-  const nowMs = deps.clock.nowMs();
-  const limits = (deps.planLimits ?? PLAN_LIMITS)[caller.plan];
-  for (const window of windowsFor(caller, limits, nowMs, options)) {
-    const expiresAtEpochSeconds = Math.floor(window.resetAtMs / 1000) + window.graceSeconds;
-    let counted: boolean;
-    try {
-      counted = await deps.counters.incrementIfBelow(
-        window.key,
-        window.limit,
-        expiresAtEpochSeconds,
-      );
-    } catch (error) {
-      deps.logger.error('limit counters unavailable; request let through', {
-        accountId: caller.accountId,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return;
-    }
-    if (!counted) {
-      await deps.counters.countRejection(window.key, expiresAtEpochSeconds).catch(() => undefined);
-      const retryAfterSeconds = secondsUntil(nowMs, window.resetAtMs);
-      throw new LimitReachedError(window.message(retryAfterSeconds), retryAfterSeconds);
-    }
+export function limitReachedError(
+  refusal: { readonly window: 'minute' | 'month'; readonly plan: Plan },
+  nowMs: number,
+  planLimits: PlanLimitTable = PLAN_LIMITS,
+): LimitReachedError {
+  const limits = planLimits[refusal.plan];
+  if (refusal.window === 'minute') {
+    const resetAtMs = nextMinuteStartMs(nowMs);
+    const seconds = secondsUntil(nowMs, resetAtMs);
+    return new LimitReachedError(
+      `Rate limit reached: ${limits.requestsPerMinutePerKey} requests per minute per Metrion Key. It resets at ${utcTime(resetAtMs)} (in ${seconds} s); retry after that.`,
+      seconds,
+    );
   }
+  const resetAtMs = nextMonthStartMs(nowMs);
+  const monthly = (limits.monthlyRequests ?? 0).toLocaleString('en-US');
+  return new LimitReachedError(
+    `Monthly limit reached: the ${planName(refusal.plan)} plan includes ${monthly} proxy requests per calendar month (UTC). It resets on ${utcDate(resetAtMs)} at 00:00 UTC. Upgrade to Pro under Settings > Plan for no monthly cap.`,
+    secondsUntil(nowMs, resetAtMs),
+  );
 }

@@ -2,18 +2,11 @@ import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '../acco
 import type { BillingState } from '../billing/billing-state.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
-/** What the proxy needs about an account, read in one strongly consistent round trip. */
-export interface ProxyAccountView {
-  readonly account: Account;
-  /** Absent when the account has no key stored for the provider. */
-  readonly providerKey?: StoredProviderKey;
-  /** Digest of the account's current Metrion Key (the profile is the truth, not the lookup item). */
-  readonly metrionKeyDigest: string;
-}
-
 /**
  * Accounts, their Metrion Key (lookup digest + sealed copy) and their stored provider keys.
- * All reads that decide access are strongly consistent.
+ * All reads that decide access are strongly consistent. Every write the proxy depends on (the
+ * account, its billing state, its Metrion Key, its provider keys) is visible to
+ * `ProxyAdmission.admit` once it has returned.
  */
 export interface AccountStore {
   /**
@@ -24,12 +17,6 @@ export interface AccountStore {
 
   /** The account, or undefined. */
   getAccount(accountId: string): Promise<Account | undefined>;
-
-  /** The account id owning a Metrion Key digest (strongly consistent GetItem), or undefined. */
-  findAccountIdByKeyDigest(digest: string): Promise<string | undefined>;
-
-  /** The account and its key for `provider` in a single consistent read, or undefined. */
-  getProxyView(accountId: string, provider: ProviderId): Promise<ProxyAccountView | undefined>;
 
   /** The sealed viewable copy of the account's current Metrion Key, or undefined. */
   getMetrionKey(accountId: string): Promise<StoredMetrionKey | undefined>;
@@ -54,7 +41,10 @@ export interface AccountStore {
   /** Every stored provider key of the account, ordered by provider id. */
   listProviderKeys(accountId: string): Promise<StoredProviderKey[]>;
 
-  /** Removes the key; returns false when there was none. */
+  /**
+   * Removes the key; returns false when there was none. Either way, once it returns the proxy
+   * no longer holds the key (a retry after a failure completes an interrupted delete).
+   */
   deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean>;
 
   /** The account's billing state with its write version (strongly consistent), or undefined. */

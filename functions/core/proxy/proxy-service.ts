@@ -1,9 +1,7 @@
-import { effectivePlan } from '../billing/billing-state.ts';
 import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { createStreamCapture, type StreamCapture } from '../cache/stream-capture.ts';
 import { MetrionError, UpstreamUnavailableError } from '../errors.ts';
-import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
 import type { TokenCounter } from '../ports/token-counter.ts';
@@ -13,7 +11,7 @@ import { matchProxyRoute } from '../providers/routes.ts';
 import { estimateUsage } from '../usage/estimate-usage.ts';
 import type { TokenUsage } from '../usage/usage-record.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
-import { type AuthenticateDeps, authenticate } from './authenticate.ts';
+import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
 import {
   type CachedAnswerDeps,
   type CacheTarget,
@@ -38,11 +36,7 @@ import {
   type UsageRecorderDeps,
 } from './usage-recorder.ts';
 
-export interface ProxyServiceDeps
-  extends AuthenticateDeps,
-    UsageRecorderDeps,
-    RequestLimitsDeps,
-    CachedAnswerDeps {
+export interface ProxyServiceDeps extends AdmitRequestDeps, UsageRecorderDeps, CachedAnswerDeps {
   readonly upstream: UpstreamClient;
   readonly clock: Clock;
   readonly origins: UpstreamOrigins;
@@ -86,7 +80,7 @@ export interface ProxyService {
 }
 
 /**
- * The proxy pipeline: parse -> authenticate -> limits -> cache lookup (opt-in) -> forward ->
+ * The proxy pipeline: parse -> admit (authentication + limits) -> cache lookup (opt-in) -> forward ->
  * tap usage -> record once (and store the answer when the caller asked for caching).
  */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
@@ -101,16 +95,10 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
           return { kind: 'forwarded', ...answer, settled: Promise.resolve() };
         }
         const parsed = parseProxyRequest(request);
-        const authentication = await authenticate(deps, request.headers, parsed.provider);
+        // Refused requests are tallied on their window, never recorded as usage: `attempt` is
+        // set only after admission let the request through.
+        const authentication = await admitRequest(deps, request.headers, parsed.provider);
         const { caller } = authentication;
-        // Refused requests are counted on the counter, never recorded as usage: `attempt` is
-        // set only after the limits let the request through.
-        await enforceRequestLimits(deps, {
-          accountId: caller.account.accountId,
-          // Billing decides (a canceled period ends Pro at its end, webhook or not).
-          plan: effectivePlan(caller.account, deps.clock.nowMs()),
-          keyDigest: caller.keyDigest,
-        });
         attempt = { request, parsed, caller };
         const cache: CacheTarget | undefined = parsed.cache && {
           key: responseCacheKey({

@@ -1,10 +1,8 @@
-import { effectivePlan } from '../billing/billing-state.ts';
 import { PayloadTooLargeError } from '../errors.ts';
-import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { UpstreamClient } from '../ports/upstream-client.ts';
 import type { MatchedProxyRoute } from '../providers/routes.ts';
-import { type AuthenticateDeps, authenticate } from './authenticate.ts';
+import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
 import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES } from './parse-proxy-request.ts';
 import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
@@ -13,7 +11,7 @@ import {
   upstreamHeaders,
 } from './upstream-request.ts';
 
-export interface SideCallDeps extends AuthenticateDeps, RequestLimitsDeps {
+export interface SideCallDeps extends AdmitRequestDeps {
   readonly upstream: UpstreamClient;
   readonly clock: Clock;
   readonly origins: UpstreamOrigins;
@@ -47,17 +45,9 @@ export async function forwardSideCall(
       `The request body is ${request.body.byteLength} bytes; Metrion accepts at most ${MAX_PROXY_BODY_BYTES}.`,
     );
   }
-  const authentication = await authenticate(deps, request.headers, route.provider);
-  const { caller } = authentication;
-  await enforceRequestLimits(
-    deps,
-    {
-      accountId: caller.account.accountId,
-      plan: effectivePlan(caller.account, deps.clock.nowMs()),
-      keyDigest: caller.keyDigest,
-    },
-    { monthly: false },
-  );
+  const authentication = await admitRequest(deps, request.headers, route.provider, {
+    monthly: false,
+  });
   const key = await authentication.upstreamKey();
   const abort = new AbortController();
   const response = await sendWithHeaderTimeout(deps, abort, {

@@ -2,16 +2,17 @@
 // stripe-webhook function behind the API Gateway emulation, the real `stripe` SDK pointed at the
 // Stripe stand-in, whose Checkout and portal pages deliver signed webhooks to
 // /api/stripe/webhook. The plan then drives the proxy at once (the `openai` SDK against the cap).
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import OpenAI from 'openai';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
-import { monthCounterKey } from '#core/limits/request-limits.ts';
+import { monthCounter } from '#core/limits/request-limits.ts';
 import { LOCAL_STRIPE_WEBHOOK_SECRET } from '#local/local-metrion.ts';
 import type { RunningStripeStandIn } from '#local/stripe-stand-in.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   expectApiError,
@@ -59,14 +60,17 @@ afterAll(async () => {
 /** Sets Alice's counter of the current UTC month (the Free cap counts the whole month). */
 async function setMonthCount(count: number): Promise<void> {
   const { data } = stack.metrion;
-  await data.documentClient.send(
-    new UpdateCommand({
-      TableName: data.countersTable,
-      Key: { pk: monthCounterKey(aliceId, clock.nowMs()) },
-      UpdateExpression: 'SET #count = :count, expiresAtEpochSeconds = :expires',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':count': count, ':expires': 4_102_444_800 },
+  const profile = await data.documentClient.send(
+    new GetCommand({
+      TableName: data.accountsTable,
+      Key: { pk: `ACCOUNT#${aliceId}`, sk: 'PROFILE' },
     }),
+  );
+  await setDynamoWindowCount(
+    { client: data.documentClient, tableName: data.accountsTable },
+    String(profile.Item?.metrionKeyDigest),
+    monthCounter(clock.nowMs()),
+    count,
   );
 }
 

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import {
@@ -16,6 +17,7 @@ import {
 import { InvalidWebhookSignatureError } from '#core/errors.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from '#local/stripe-stand-in.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../../fixtures/account.ts';
+import { proxyViewOf } from '../../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
 
 const WEBHOOK_SECRET = 'whsec_local_integration';
@@ -52,12 +54,17 @@ describe('billing through the local Stripe stand-in', () => {
   let receiver: Server;
   let receiverUrl: string;
   let accounts: DynamoAccountStore;
+  let admission: DynamoProxyAdmission;
   let billing: BillingService;
   const outcomes: WebhookOutcome[] = [];
 
   beforeAll(async () => {
     dynalite = await startDynaliteFixture();
     accounts = new DynamoAccountStore({
+      client: dynalite.documentClient,
+      tableName: dynalite.tableNames.accounts,
+    });
+    admission = new DynamoProxyAdmission({
       client: dynalite.documentClient,
       tableName: dynalite.tableNames.accounts,
     });
@@ -126,7 +133,7 @@ describe('billing through the local Stripe stand-in', () => {
     expect(pro).toMatchObject({ plan: 'pro', status: 'active', cancelAtPeriodEnd: false });
     const periodEndMs = Date.parse(pro.currentPeriodEndAt ?? '');
     expect(periodEndMs - Date.now()).toBeGreaterThan(29 * 86_400_000);
-    expect((await accounts.getProxyView('acct-a', 'openai'))?.account.plan).toBe('pro');
+    expect((await proxyViewOf(admission, 'digest-acct-a'))?.account.plan).toBe('pro');
     await expect(billing.startCheckout('acct-a')).rejects.toMatchObject({ code: 'already_pro' });
 
     // Act: Cancel plan in the portal
@@ -162,7 +169,7 @@ describe('billing through the local Stripe stand-in', () => {
       plan: 'free',
       status: 'canceled',
     });
-    expect((await accounts.getProxyView('acct-a', 'openai'))?.account.plan).toBe('free');
+    expect((await proxyViewOf(admission, 'digest-acct-a'))?.account.plan).toBe('free');
     expect(eventsOfType('customer.subscription.deleted')).toHaveLength(1);
     expect(await accounts.getBillingRecord('acct-b')).toEqual(bBefore);
     expect(outcomes.every((outcome) => outcome.outcome === 'applied')).toBe(true);

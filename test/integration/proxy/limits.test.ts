@@ -1,11 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoCounterStore } from '#adapters/dynamodb/dynamo-counter-store.ts';
-import { minuteCounterKey, monthCounterKey } from '#core/limits/request-limits.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import { minuteCounter, monthCounter } from '#core/limits/request-limits.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
@@ -34,11 +35,8 @@ function postChat(metrionKey: string) {
   });
 }
 
-function counters() {
-  return new DynamoCounterStore({
-    client: stack.metrion.data.documentClient,
-    tableName: stack.metrion.data.countersTable,
-  });
+function accountsTable() {
+  return { client: stack.metrion.data.documentClient, tableName: stack.metrion.data.accountsTable };
 }
 
 async function newAccount(email: string) {
@@ -86,7 +84,7 @@ describe('rate limit: 100 requests per minute per Metrion Key', () => {
     const records = await stack.records();
     expect(records.filter((record) => record.status === 429)).toHaveLength(0);
     const window = await findMinuteWindow(stack.accountId);
-    expect(window).toEqual({ count: 100, rejected: 50 });
+    expect(window).toEqual({ count: 100, refused: 50 });
   });
 
   it('raises the SDKs’ RateLimitError, and lets requests through again in the next minute', async () => {
@@ -172,10 +170,10 @@ describe('side calls (model list, token count) — issue 14', () => {
     const models = await client.models.list();
 
     expect(models.data.map((model) => model.id)).toContain('gpt-4o-mini');
-    expect(await findMinuteWindow(free.accountId)).toEqual({ count: 1, rejected: 0 });
-    const month = await counters().read(
-      monthCounterKey(free.accountId, clock.nowMs()),
-      clock.nowMs(),
+    expect(await findMinuteWindow(free.accountId)).toEqual({ count: 1, refused: 0 });
+    const month = await new DynamoProxyAdmission(accountsTable()).windowCount(
+      await keyDigestOf(free.accountId),
+      monthCounter(clock.nowMs()),
     );
     expect(month.count).toBe(10_000);
     expect((await postChat(free.metrionKey)).status).toBe(429);
@@ -183,25 +181,29 @@ describe('side calls (model list, token count) — issue 14', () => {
 });
 
 async function fillMonth(accountId: string, count: number): Promise<void> {
-  await stack.metrion.data.documentClient.send(
-    new UpdateCommand({
-      TableName: stack.metrion.data.countersTable,
-      Key: { pk: monthCounterKey(accountId, clock.nowMs()) },
-      UpdateExpression: 'SET #count = :count, expiresAtEpochSeconds = :expires',
-      ExpressionAttributeNames: { '#count': 'count' },
-      ExpressionAttributeValues: { ':count': count, ':expires': 4_102_444_800 },
-    }),
+  await setDynamoWindowCount(
+    accountsTable(),
+    await keyDigestOf(accountId),
+    monthCounter(clock.nowMs()),
+    count,
   );
 }
 
-/** The minute window of the account's key, named by the key digest on its profile. */
-async function findMinuteWindow(accountId: string) {
+/** The digest of the account's current Metrion Key, as its profile names it. */
+async function keyDigestOf(accountId: string): Promise<string> {
   const profile = await stack.metrion.data.documentClient.send(
     new GetCommand({
       TableName: stack.metrion.data.accountsTable,
       Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' },
     }),
   );
-  const digest = String(profile.Item?.metrionKeyDigest);
-  return counters().read(minuteCounterKey(digest, clock.nowMs()), clock.nowMs());
+  return String(profile.Item?.metrionKeyDigest);
+}
+
+/** The minute window of the account's key. */
+async function findMinuteWindow(accountId: string) {
+  return new DynamoProxyAdmission(accountsTable()).windowCount(
+    await keyDigestOf(accountId),
+    minuteCounter(clock.nowMs()),
+  );
 }

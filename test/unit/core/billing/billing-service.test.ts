@@ -12,6 +12,7 @@ import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../../fakes/fake-bi
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../../../fixtures/account.ts';
+import { proxyViewOf } from '../../../fixtures/admission.ts';
 import { checkoutCompleted, subscriptionEvent } from '../../../fixtures/events/billing-events.ts';
 
 const T0 = 1_795_000_000;
@@ -172,7 +173,7 @@ describe('handleWebhook', () => {
 
     await subscribeA(context);
 
-    const view = await context.accounts.getProxyView('acct-a', 'openai');
+    const view = await proxyViewOf(context.accounts, 'digest-acct-a');
     expect(view?.account.plan).toBe('pro');
     expect(await context.billing.getBillingView('acct-a')).toMatchObject({
       plan: 'pro',

@@ -1,5 +1,6 @@
 // The proxy service on in-memory fakes with a scripted upstream: the core pipeline without HTTP.
 import { createAccountService } from '#core/accounts/account-service.ts';
+import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type {
   UpstreamClient,
@@ -13,7 +14,6 @@ import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
-import { InMemoryCounterStore } from '../../../fakes/in-memory-counter-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
@@ -47,7 +47,6 @@ export async function proxyHarness() {
   const random = new FixedRandom({ seed: 'proxy' });
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
-  const counters = new InMemoryCounterStore();
   const responseCache = new InMemoryResponseCacheStore();
   const logger = new RecordingLogger();
   const pepper = new Uint8Array(32).fill(7);
@@ -100,12 +99,11 @@ export async function proxyHarness() {
   };
 
   const proxy = createProxyService({
-    accounts,
+    admission: accounts,
     vault,
     pepper,
     usage,
     logger,
-    counters,
     responseCache,
     upstream,
     clock,
@@ -123,12 +121,13 @@ export async function proxyHarness() {
     clock,
     accounts,
     usage,
-    counters,
     responseCache,
     logger,
     sent,
     accountId: created.account.accountId,
     metrionKey: created.metrionKey,
+    /** Names the key's minute window. */
+    keyDigest: metrionKeyDigest(created.metrionKey, pepper),
     /** How many times a provider key was decrypted. */
     opened: () => opened,
     answerWith(next: ScriptedAnswer) {

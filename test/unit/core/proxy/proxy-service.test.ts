@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { minuteCounterKey } from '#core/limits/request-limits.ts';
+import { minuteCounter, monthCounter } from '#core/limits/request-limits.ts';
 import { MAX_CACHED_BODY_BYTES } from '#core/ports/response-cache-store.ts';
 import type { ProxyOutcome } from '#core/proxy/proxy-service.ts';
 import { bodyText, PROVIDER_KEY, proxyHarness } from './proxy-harness.ts';
@@ -54,19 +54,25 @@ describe('proxy service: limits', () => {
       authorization: 'Bearer sk-metrion-00000000000000000000000000000000',
     });
     expect(outcome.kind === 'failed' && outcome.error.code).toBe('invalid_api_key');
-    expect(harness.counters.keys()).toEqual([]);
+    const nowMs = harness.clock.nowMs();
+    expect(await harness.accounts.windowCount(harness.keyDigest, monthCounter(nowMs))).toEqual({
+      count: 0,
+      refused: 0,
+    });
   });
 
-  it('counts a request on the minute window of the key digest, never the key', async () => {
+  it('counts a request on the minute of the key and the month of the account', async () => {
     const harness = await proxyHarness();
     harness.answerWith({ body: COMPLETION });
     await settle(await harness.send(CHAT));
-    const keys = harness.counters.keys();
-    expect(keys).toHaveLength(2);
-    expect(keys.join()).not.toContain(harness.metrionKey.slice(11));
-    expect(keys.some((key) => key.startsWith('RPM#'))).toBe(true);
-    expect(keys).toContain(`MONTH#${harness.accountId}#2026-11`);
-    expect(minuteCounterKey('x', harness.clock.nowMs())).toMatch(/#2026-11-24T12:00$/);
+    const nowMs = harness.clock.nowMs();
+    expect(minuteCounter(nowMs)).toBe('rpm@2026-11-24T12:00');
+    for (const counter of [minuteCounter(nowMs), monthCounter(nowMs)]) {
+      expect(await harness.accounts.windowCount(harness.keyDigest, counter)).toEqual({
+        count: 1,
+        refused: 0,
+      });
+    }
   });
 });
 

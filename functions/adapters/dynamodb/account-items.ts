@@ -1,0 +1,84 @@
+// Item shapes and keys of the `accounts` table shared by DynamoAccountStore and
+// DynamoProxyAdmission (no SDK calls here).
+import type { Account, StoredProviderKey } from '#core/accounts/account.ts';
+import type {
+  BillingState,
+  CompletedCheckout,
+  InvoiceOutcome,
+  SubscriptionSnapshot,
+} from '#core/billing/billing-state.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+
+export type Key = { readonly pk: string; readonly sk: string };
+
+/** `pk=ACCOUNT#<id>, sk=PROFILE`: the account, its current Metrion Key and its billing state. */
+export interface ProfileItem extends Omit<Account, 'billing'>, Key {
+  readonly metrionKeyDigest: string;
+  readonly metrionKeySealed: SealedSecret;
+  /** Set once, conditionally (`setStripeCustomerId`). */
+  readonly stripeCustomerId?: string;
+  readonly billingSubscription?: SubscriptionSnapshot;
+  readonly billingCheckout?: CompletedCheckout;
+  readonly billingLastInvoice?: InvoiceOutcome;
+  /** Optimistic-concurrency version of the billing registers; absent = 0. */
+  readonly billingVersion?: number;
+  /** Bumped (`ADD`) by every refresh of the proxy view; orders concurrent refreshes. */
+  readonly projectionVersion?: number;
+}
+
+/** `pk=ACCOUNT#<id>, sk=PROVIDER_KEY#<provider>`. */
+export interface ProviderKeyItem extends StoredProviderKey, Key {}
+
+export const PROFILE_SK = 'PROFILE';
+export const PROVIDER_KEY_PREFIX = 'PROVIDER_KEY#';
+const LOOKUP_SK = 'LOOKUP';
+
+export const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+export const profileKey = (accountId: string): Key => ({
+  pk: accountPk(accountId),
+  sk: PROFILE_SK,
+});
+export const providerKeyKey = (accountId: string, provider: ProviderId): Key => ({
+  pk: accountPk(accountId),
+  sk: `${PROVIDER_KEY_PREFIX}${provider}`,
+});
+/** `pk=METRION_KEY#<digest>, sk=LOOKUP`: the only way from a presented key to an account. */
+export const lookupKey = (digest: string): Key => ({ pk: `METRION_KEY#${digest}`, sk: LOOKUP_SK });
+
+export function toBilling(item: ProfileItem): BillingState {
+  return {
+    ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
+    ...(item.billingSubscription === undefined ? {} : { subscription: item.billingSubscription }),
+    ...(item.billingCheckout === undefined ? {} : { checkout: item.billingCheckout }),
+    ...(item.billingLastInvoice === undefined ? {} : { lastInvoice: item.billingLastInvoice }),
+  };
+}
+
+/** The profile fields only (what `createAccount` writes); billing has its own writes. */
+export function profileFields(item: Account): Omit<Account, 'billing'> {
+  return {
+    accountId: item.accountId,
+    email: item.email,
+    displayName: item.displayName,
+    currency: item.currency,
+    plan: item.plan,
+    createdAt: item.createdAt,
+  };
+}
+
+export function toAccount(item: ProfileItem): Account {
+  const billing = toBilling(item);
+  return Object.keys(billing).length === 0
+    ? profileFields(item)
+    : { ...profileFields(item), billing };
+}
+
+export function toProviderKey(item: StoredProviderKey): StoredProviderKey {
+  return {
+    accountId: item.accountId,
+    provider: item.provider,
+    sealed: item.sealed,
+    createdAt: item.createdAt,
+  };
+}

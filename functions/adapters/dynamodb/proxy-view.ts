@@ -1,0 +1,166 @@
+// The proxy's view of an account, kept on its Metrion Key lookup item so that one conditional
+// UpdateItem authenticates, reads and counts (see DynamoProxyAdmission). Calls: UpdateItem
+// (`ADD projectionVersion` on the profile, ALL_NEW), Query (provider keys, consistent),
+// UpdateItem (the projection, conditional on its version), PutItem (a bare lookup item).
+//
+// The profile and provider-key items stay the truth; the view is a projection every writer
+// refreshes before it returns. Refreshes need no transaction: each one bumps the profile's
+// `projectionVersion` and reads the truth AFTER that bump, and the view only ever moves to a
+// higher version. A refresh that started later read later, so the highest version is the
+// freshest, whatever order the writes land in.
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Account, StoredProviderKey } from '#core/accounts/account.ts';
+import { proUntilMs } from '#core/billing/billing-state.ts';
+import type { ProviderId } from '#core/providers/provider-registry.ts';
+import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import {
+  accountPk,
+  type Key,
+  lookupKey,
+  PROVIDER_KEY_PREFIX,
+  type ProfileItem,
+  type ProviderKeyItem,
+  profileKey,
+  toAccount,
+  toProviderKey,
+} from './account-items.ts';
+import { conditionalPut, conditionalUpdate, conditionalUpdateOutput } from './conditional-write.ts';
+import { queryPages } from './query-pages.ts';
+
+/** Attribute name prefix of a window's admitted count on the lookup item (`n:rpm@…`). */
+export const COUNT_PREFIX = 'n:';
+/** Attribute name prefix of a window's refused tally on the lookup item (`r:rpm@…`). */
+export const REFUSED_PREFIX = 'r:';
+
+/**
+ * `pk=METRION_KEY#<digest>, sk=LOOKUP`. Bare (accountId and counters only) until the first
+ * refresh: a bare item never admits, the proxy refreshes it first (this is also how lookup items
+ * written before the view existed are upgraded).
+ */
+export interface LookupItem extends Key {
+  readonly accountId: string;
+  readonly projectionVersion?: number;
+  readonly account?: Account;
+  readonly providerKeys?: Partial<Record<ProviderId, ProjectedProviderKey>>;
+  /** `proUntilMs(account)`: the conditional write decides the plan at `:now` with it. */
+  readonly proUntilMs?: number;
+  readonly [counterOrTally: `${typeof COUNT_PREFIX | typeof REFUSED_PREFIX}${string}`]: number;
+}
+
+interface ProjectedProviderKey {
+  readonly sealed: SealedSecret;
+  readonly createdAt: string;
+}
+
+export interface ProxyViewTable {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+}
+
+/** Every provider key of the account (consistent Query), in provider-id order. */
+export async function queryProviderKeys(
+  table: ProxyViewTable,
+  accountId: string,
+): Promise<StoredProviderKey[]> {
+  const keys: StoredProviderKey[] = [];
+  const pages = queryPages(table.client, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': PROVIDER_KEY_PREFIX },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) keys.push(toProviderKey(item as ProviderKeyItem));
+  }
+  return keys;
+}
+
+/** The provider key of `provider` as the view holds it, or undefined. */
+export function projectedProviderKey(
+  item: LookupItem,
+  provider: ProviderId,
+): StoredProviderKey | undefined {
+  const projected = item.providerKeys?.[provider];
+  return projected === undefined
+    ? undefined
+    : {
+        accountId: item.accountId,
+        provider,
+        sealed: projected.sealed,
+        createdAt: projected.createdAt,
+      };
+}
+
+/** The window counters and refused tallies of a lookup item, by attribute name. */
+export function countersOf(item: object): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(item).filter(
+      (entry): entry is [string, number] =>
+        (entry[0].startsWith(COUNT_PREFIX) || entry[0].startsWith(REFUSED_PREFIX)) &&
+        typeof entry[1] === 'number',
+    ),
+  );
+}
+
+/**
+ * Writes the lookup item of a new digest without a view, only where no other account's item
+ * is (`counters` carry the month over a regeneration). Returns false when another account owns
+ * the digest.
+ */
+export function putBareLookup(
+  table: ProxyViewTable,
+  digest: string,
+  accountId: string,
+  counters: Readonly<Record<string, number>> = {},
+): Promise<boolean> {
+  return conditionalPut(table.client, {
+    TableName: table.tableName,
+    Item: { ...lookupKey(digest), accountId, ...counters },
+    ConditionExpression: 'attribute_not_exists(pk) OR accountId = :accountId',
+    ExpressionAttributeValues: { ':accountId': accountId },
+  });
+}
+
+/**
+ * Rebuilds the view on the lookup item the profile names: 1. `ADD projectionVersion 1` on the
+ * profile (ALL_NEW: the profile as of that bump), 2. the provider keys (consistent, read after
+ * the bump), 3. the view written only if the item belongs to the account and holds an older
+ * version. When the lookup item is missing (a regeneration between its delete and its put),
+ * nothing is written and nothing is lost: the regeneration refreshes after its put, which comes
+ * after this bump. Returns the profile as bumped, or undefined for an unknown account.
+ */
+export async function refreshProxyView(
+  table: ProxyViewTable,
+  accountId: string,
+): Promise<ProfileItem | undefined> {
+  const bumped = await conditionalUpdateOutput(table.client, {
+    TableName: table.tableName,
+    Key: profileKey(accountId),
+    UpdateExpression: 'ADD projectionVersion :one',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeValues: { ':one': 1 },
+    ReturnValues: 'ALL_NEW',
+  });
+  if (bumped === undefined) return undefined;
+  const profile = bumped.Attributes as ProfileItem;
+  const providerKeys = await queryProviderKeys(table, accountId);
+  const account = toAccount(profile);
+  await conditionalUpdate(table.client, {
+    TableName: table.tableName,
+    Key: lookupKey(profile.metrionKeyDigest),
+    UpdateExpression:
+      'SET account = :account, providerKeys = :providerKeys, proUntilMs = :proUntilMs, projectionVersion = :version',
+    ConditionExpression:
+      'accountId = :accountId AND (attribute_not_exists(projectionVersion) OR projectionVersion < :version)',
+    ExpressionAttributeValues: {
+      ':account': account,
+      ':providerKeys': Object.fromEntries(
+        providerKeys.map((key) => [key.provider, { sealed: key.sealed, createdAt: key.createdAt }]),
+      ),
+      ':proUntilMs': proUntilMs(account),
+      ':version': profile.projectionVersion ?? 1,
+      ':accountId': accountId,
+    },
+  });
+  return profile;
+}

@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lookupKey } from '#adapters/dynamodb/account-items.ts';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import type { Account } from '#core/accounts/account.ts';
+import { admissionRequest } from '#core/limits/request-limits.ts';
+import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
+import { setDynamoWindowCount } from '../fixtures/admission.ts';
+import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+import { proxyAdmissionContract } from './proxy-admission.contract.ts';
+
+const SEALED = {
+  version: 1,
+  encryptedDataKey: 'a2V5',
+  iv: 'aXY=',
+  ciphertext: 'Y3Q=',
+  authTag: 'dGFn',
+} as const;
+
+function newAccount(): Account {
+  const accountId = randomUUID();
+  return {
+    accountId,
+    email: `${accountId}@example.com`,
+    displayName: 'Ada',
+    currency: 'USD',
+    plan: 'free',
+    createdAt: '2026-11-24T10:00:00.000Z',
+  };
+}
+
+describe('InMemoryAccountStore as ProxyAdmission', () => {
+  proxyAdmissionContract(() => {
+    const store = new InMemoryAccountStore();
+    return {
+      store,
+      admission: store,
+      setWindowCount: async (digest, counter, count) =>
+        store.setWindowCount(digest, counter, count),
+    };
+  });
+});
+
+describe('DynamoProxyAdmission on dynalite', () => {
+  let fixture: DynaliteFixture;
+  let table: { client: DynaliteFixture['documentClient']; tableName: string };
+  /** Every command the adapters send, by name. */
+  const sent: string[] = [];
+
+  beforeAll(async () => {
+    fixture = await startDynaliteFixture();
+    table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
+    fixture.documentClient.middlewareStack.add(
+      (next, context) => (args) => {
+        sent.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCommands' },
+    );
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  proxyAdmissionContract(() => ({
+    store: new DynamoAccountStore(table),
+    admission: new DynamoProxyAdmission(table),
+    setWindowCount: (digest, counter, count) => setDynamoWindowCount(table, digest, counter, count),
+  }));
+
+  async function createdAccount() {
+    const store = new DynamoAccountStore(table);
+    const account = newAccount();
+    const digest = randomBytes(32).toString('hex');
+    await store.createAccount(account, { digest, sealed: SEALED });
+    return { store, account, digest };
+  }
+
+  const request = (digest: string, nowMs = Date.parse('2026-11-24T12:00:00Z')) =>
+    admissionRequest({ keyDigest: digest, provider: 'openai' }, nowMs);
+
+  it('admits with exactly one call: a conditional UpdateItem returning the view', async () => {
+    const { digest } = await createdAccount();
+    const admission = new DynamoProxyAdmission(table);
+    sent.length = 0;
+
+    const answer = await admission.admit(request(digest));
+
+    expect(answer.outcome).toBe('admitted');
+    expect(sent).toEqual(['UpdateItemCommand']);
+  });
+
+  it('upgrades a lookup item written before views existed, once, then admits in one call', async () => {
+    // Arrange: a lookup item as the previous release wrote it (account id only)
+    const { account, digest } = await createdAccount();
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...lookupKey(digest), accountId: account.accountId },
+      }),
+    );
+    const admission = new DynamoProxyAdmission(table);
+
+    // Act
+    const first = await admission.admit(request(digest));
+    sent.length = 0;
+    const second = await admission.admit(request(digest));
+
+    // Assert
+    expect(first).toEqual({ outcome: 'admitted', caller: { account } });
+    expect(second.outcome).toBe('admitted');
+    expect(sent).toEqual(['UpdateItemCommand']);
+  });
+
+  it('never admits a lookup item the profile does not name (a lost regeneration race)', async () => {
+    const { account } = await createdAccount();
+    const stale = randomBytes(32).toString('hex');
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...lookupKey(stale), accountId: account.accountId },
+      }),
+    );
+
+    expect(await new DynamoProxyAdmission(table).admit(request(stale))).toEqual({
+      outcome: 'unknown-key',
+    });
+  });
+
+  it('removes the counters of past windows once a few have piled up', async () => {
+    // Arrange: one request in each of 10 minutes an hour apart (no minute follows another)
+    const { digest } = await createdAccount();
+    const admission = new DynamoProxyAdmission(table);
+    const startMs = Date.parse('2026-11-24T00:00:00Z');
+
+    // Act
+    for (let hour = 0; hour < 10; hour += 1) {
+      await admission.admit(request(digest, startMs + hour * 3_600_000));
+      await admission.whenSwept();
+    }
+
+    // Assert: never more than the limit of strays plus the live minute and month
+    const item = (
+      await table.client.send(
+        new GetCommand({
+          TableName: table.tableName,
+          Key: lookupKey(digest),
+          ConsistentRead: true,
+        }),
+      )
+    ).Item as Record<string, unknown>;
+    const counters = Object.keys(item).filter((name) => name.startsWith('n:'));
+    expect(counters.length).toBeLessThanOrEqual(8);
+    expect(counters).toContain('n:rpm@2026-11-24T09:00');
+    expect(counters).toContain('n:month@2026-11');
+    expect(item['n:month@2026-11']).toBe(10);
+  });
+});

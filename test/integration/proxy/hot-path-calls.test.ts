@@ -1,0 +1,60 @@
+// Issue 13: the DynamoDB calls a proxied request makes before the provider sees it, counted on
+// the real adapters (dynalite) through the local stack.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+
+let stack: ProxyStack;
+/** Each DynamoDB command with the number of upstream requests seen when it was sent. */
+const commands: { name: string; upstreamRequestsBefore: number }[] = [];
+
+beforeAll(async () => {
+  stack = await startProxyStack();
+  stack.metrion.data.documentClient.middlewareStack.add(
+    (next, context) => (args) => {
+      commands.push({
+        name: String(context.commandName),
+        upstreamRequestsBefore: stack.openai.requests.length,
+      });
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordCommandsForTest' },
+  );
+});
+afterAll(async () => {
+  await stack?.close();
+});
+
+async function callsBeforeUpstream(headers: Record<string, string>): Promise<string[]> {
+  const recordsBefore = (await stack.settledRecords()).length;
+  const upstreamBefore = stack.openai.requests.length;
+  commands.length = 0;
+  const response = await fetch(`${stack.metrion.url}/api/proxy/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  expect(response.status).toBe(200);
+  await response.text();
+  await stack.waitForRecords(recordsBefore + 1);
+  return commands
+    .filter((command) => command.upstreamRequestsBefore === upstreamBefore)
+    .map((command) => command.name);
+}
+
+describe('DynamoDB calls before the provider sees a request', () => {
+  it('is one conditional UpdateItem in stored mode', async () => {
+    expect(await callsBeforeUpstream({ authorization: `Bearer ${stack.metrionKey}` })).toEqual([
+      'UpdateItemCommand',
+    ]);
+  });
+
+  it('is one conditional UpdateItem in pass-through mode', async () => {
+    expect(
+      await callsBeforeUpstream({
+        authorization: `Bearer ${FAKE_OPENAI_API_KEY}`,
+        'x-metrion-token': stack.metrionKey,
+      }),
+    ).toEqual(['UpdateItemCommand']);
+  });
+});
