@@ -8,6 +8,7 @@ import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
@@ -16,7 +17,6 @@ import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
-import { InMemoryCounterStore } from '../../fakes/in-memory-counter-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
@@ -75,13 +75,12 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const dataKeys = new InMemoryDataKeyProvider();
 
   const proxy = createProxyService({
-    accounts: wrapPort(accounts, 'accounts'),
+    admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
     usage: new RollingUsageStore({
       inner: wrapPort(usage, 'usage'),
       rollups: wrapPort(rollups, 'rollups', ROLLUP_ROUND_TRIPS),
       logger,
     }),
-    counters: wrapPort(new InMemoryCounterStore(), 'counters'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
     vault: createSecretVault({ dataKeyProvider: wrapPort(dataKeys, 'dataKeys'), random, clock }),
     pepper,
