@@ -6,6 +6,12 @@ import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 /** esbuild target of the Lambda runtime (`lambda.Runtime.NODEJS_24_X` in `MetrionFunction`). */
 export const LAMBDA_NODE_TARGET = 'node24';
 
+/**
+ * `NODE_OPTIONS` of every function: stack traces through the bundles' source maps. Node then
+ * reads each bundle's map when it loads the bundle, which the cold-init bench includes.
+ */
+export const LAMBDA_NODE_OPTIONS = '--enable-source-maps';
+
 /** ESM bundles that contain CommonJS packages call `require`; ESM has none without this. */
 const CREATE_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";

@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
-import { cdkBundlingOptions } from './lambda-bundling.ts';
+import { cdkBundlingOptions, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
 
 /** Repository root: bundling resolves entries, `package.json#imports` and the lockfile here. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -84,7 +84,7 @@ export class MetrionFunction extends NodejsFunction {
       timeout: props.timeout,
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       bundling: {
         ...cdkBundlingOptions(props.lazyPackages ?? []),
         ...(props.lazyPackages?.length ? { commandHooks: copyPackages(props.lazyPackages) } : {}),
