@@ -3,9 +3,6 @@
 // settings to esbuild's JS API, so the bench measures the bundles `cdk deploy` ships.
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
-/** esbuild target of the Lambda runtime (`lambda.Runtime.NODEJS_24_X` in `MetrionFunction`). */
-export const LAMBDA_NODE_TARGET = 'node24';
-
 /**
  * `NODE_OPTIONS` of every function: stack traces through the bundles' source maps. Node then
  * reads each bundle's map when it loads the bundle, which the cold-init bench includes.
@@ -27,14 +24,16 @@ const CREATE_REQUIRE_BANNER =
  * execution role's credentials in the environment, where the chain's first link finds them,
  * so an environment-only provider resolves the same credentials.
  */
-export const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
+const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './functions/lambda/aws-env-credentials.ts',
 };
 
 /** The esbuild settings every Lambda bundle shares (esbuild's option names and values). */
 export const LAMBDA_BUNDLING = {
+  // CDK always passes --platform=node; esbuild's API needs it said.
   platform: 'node',
-  target: LAMBDA_NODE_TARGET,
+  // The runtime's Node (`lambda.Runtime.NODEJS_24_X` in MetrionFunction).
+  target: 'node24',
   format: 'esm',
   // ESM builds first: they tree-shake; CommonJS builds are kept whole.
   mainFields: ['module', 'main'],
