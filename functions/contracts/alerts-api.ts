@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   ALERT_RULE_TYPES,
   ALERT_STATES,

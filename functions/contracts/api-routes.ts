@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ALERTS_ROUTES } from './alerts-api.ts';
 import type { ApiRoute } from './api-route.ts';
 import { BILLING_API_ROUTES } from './billing-api.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CURRENCIES } from '#core/accounts/account.ts';
 import { ERROR_SOURCES } from '#core/usage/usage-record.ts';
 import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';

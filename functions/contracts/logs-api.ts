@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import { LOG_PAGE_SIZE, MAX_CUSTOM_RANGE_DAYS, TIME_RANGES } from '#core/usage/usage-query.ts';
 import { AUTH_MODES, ERROR_SOURCES, USAGE_KINDS } from '#core/usage/usage-record.ts';

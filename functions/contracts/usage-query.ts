@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import {
   DEFAULT_TIME_RANGE,

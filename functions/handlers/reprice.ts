@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError } from '#core/errors.ts';
 import { type RepriceDeps, type RepriceReport, repriceUsage } from '#core/pricing/reprice.ts';
 

@@ -4,7 +4,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { cognitoIssuer } from '#adapters/cognito/cognito-token-verifier.ts';
+import { cognitoIssuer } from '#adapters/cognito/cognito-issuer.ts';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';

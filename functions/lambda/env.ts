@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { isProviderId, type ProviderId } from '#core/providers/provider-registry.ts';
 import type { UpstreamOriginOverrides } from '#core/proxy/upstream-request.ts';
 
 /**
@@ -37,11 +36,35 @@ export const LAMBDA_ENV = {
 
 export type LambdaEnvName = keyof typeof LAMBDA_ENV;
 
-const originsOverrideSchema = z.partialRecord(z.enum(PROVIDER_IDS), z.url());
-
-/** `UPSTREAM_ORIGINS` (JSON provider -> origin, set by CDK), parsed once at cold start. */
+/**
+ * `UPSTREAM_ORIGINS` (JSON provider -> origin, set by CDK), parsed once at cold start. Checked by
+ * hand rather than with zod: `import 'zod'` costs every bundle 70-450 KB, and CDK validated the
+ * same rule at synth (`lib/config/environment-config.ts`: known providers, http(s) origins).
+ */
 export function parseUpstreamOriginOverrides(json: string | undefined): UpstreamOriginOverrides {
-  return json ? originsOverrideSchema.parse(JSON.parse(json)) : {};
+  if (!json) return {};
+  const parsed: unknown = JSON.parse(json);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`${LAMBDA_ENV.upstreamOrigins} must be a JSON object`);
+  }
+  const origins: Partial<Record<ProviderId, string>> = {};
+  for (const [provider, origin] of Object.entries(parsed)) {
+    if (!isProviderId(provider)) {
+      throw new Error(`${LAMBDA_ENV.upstreamOrigins} names an unknown provider: ${provider}`);
+    }
+    if (!isHttpOrigin(origin)) {
+      throw new Error(`${LAMBDA_ENV.upstreamOrigins}.${provider} must be an http(s) origin`);
+    }
+    origins[provider] = origin;
+  }
+  return origins;
+}
+
+/** `scheme://host[:port]` with nothing after it, as CDK's config schema requires. */
+function isHttpOrigin(value: unknown): value is string {
+  if (typeof value !== 'string' || !URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
 }
 
 /**
@@ -73,4 +96,40 @@ export function awsRegion(env: Readonly<Record<string, string | undefined>> = pr
   const region = env.AWS_REGION;
   if (!region) throw new Error('Missing environment variable AWS_REGION');
   return region;
+}
+
+/** AWS credentials as the SDK's credential providers return them. */
+export interface AwsEnvCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+  readonly expiration?: Date;
+  readonly credentialScope?: string;
+  readonly accountId?: string;
+}
+
+/**
+ * The execution role's credentials, which Lambda puts in the environment: the same variables,
+ * read the same way, as the SDK's `fromEnv` (`@aws-sdk/credential-provider-env`).
+ */
+export function awsEnvCredentials(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): AwsEnvCredentials {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID;
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
+  if (!accessKeyId || !secretAccessKey) {
+    throw new Error('Missing environment variable AWS_ACCESS_KEY_ID or AWS_SECRET_ACCESS_KEY');
+  }
+  const sessionToken = env.AWS_SESSION_TOKEN;
+  const expiration = env.AWS_CREDENTIAL_EXPIRATION;
+  const credentialScope = env.AWS_CREDENTIAL_SCOPE;
+  const accountId = env.AWS_ACCOUNT_ID;
+  return {
+    accessKeyId,
+    secretAccessKey,
+    ...(sessionToken ? { sessionToken } : {}),
+    ...(expiration ? { expiration: new Date(expiration) } : {}),
+    ...(credentialScope ? { credentialScope } : {}),
+    ...(accountId ? { accountId } : {}),
+  };
 }

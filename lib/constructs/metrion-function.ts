@@ -2,17 +2,14 @@ import path from 'node:path';
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { cdkBundlingOptions, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
 
 /** Repository root: bundling resolves entries, `package.json#imports` and the lockfile here. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
-
-/** ESM bundles that contain CommonJS packages call `require`; ESM has none without this. */
-const CREATE_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 export interface MetrionFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/lambda/proxy.ts`. */
@@ -65,6 +62,14 @@ function copyPackages(packages: readonly string[]) {
  * with no permissions beyond writing its own logs. Access is added by grant methods only.
  */
 export class MetrionFunction extends NodejsFunction {
+  /** What this function's bundle is built from (the cold-init bench rebuilds it from these). */
+  public readonly bundleSource: {
+    /** Entry file relative to the repository root. */
+    readonly entry: string;
+    /** Packages kept out of the bundle (see {@link MetrionFunctionProps.lazyPackages}). */
+    readonly lazyPackages: readonly string[];
+  };
+
   constructor(scope: Construct, id: string, props: MetrionFunctionProps) {
     const { logGroup, role, tracingPolicy } = MetrionFunction.createSiblings(scope, id, props);
     super(scope, id, {
@@ -79,22 +84,13 @@ export class MetrionFunction extends NodejsFunction {
       timeout: props.timeout,
       logGroup,
       role,
-      environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
+      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
       bundling: {
-        format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        banner: CREATE_REQUIRE_BANNER,
-        // Bundle the AWS SDK too: the versions the tests ran against, tree-shaken, instead of
-        // whatever the runtime ships that month.
-        bundleAwsSDK: true,
-        externalModules: [...(props.lazyPackages ?? [])],
-        forceDockerBundling: false,
+        ...cdkBundlingOptions(props.lazyPackages ?? []),
         ...(props.lazyPackages?.length ? { commandHooks: copyPackages(props.lazyPackages) } : {}),
       },
     });
+    this.bundleSource = { entry: props.entry, lazyPackages: props.lazyPackages ?? [] };
     // Active tracing is set on the L1 instead of `tracing: ACTIVE`, which would put the
     // X-Ray wildcard into the role's default policy; there an IAM5 acknowledgement would also
     // hide any later wildcard grant. Lambda checks the X-Ray permission at creation, hence the

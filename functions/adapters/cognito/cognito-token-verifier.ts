@@ -8,7 +8,7 @@ import type { TokenVerifier } from '#core/ports/token-verifier.ts';
 export interface CognitoTokenVerifierOptions {
   /**
    * The user pool's issuer: `https://cognito-idp.<region>.amazonaws.com/<poolId>` in AWS
-   * ({@link cognitoIssuer}), `<cognito-local endpoint>/<poolId>` locally.
+   * (`cognitoIssuer` in cognito-issuer.ts), `<cognito-local endpoint>/<poolId>` locally.
    */
   readonly issuer: string;
   /** The dashboard's app client id; ID tokens carry it as `aud`. */
@@ -19,11 +19,6 @@ export interface CognitoTokenVerifierOptions {
   readonly clockToleranceSeconds?: number;
   /** Longest wait for the JWKS. @default 3000 */
   readonly jwksTimeoutMs?: number;
-}
-
-/** The issuer (and JWKS base) of a Cognito user pool in AWS. */
-export function cognitoIssuer(region: string, userPoolId: string): string {
-  return `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
 }
 
 /** jose failures that mean "this token is not acceptable" (as opposed to "cannot check now"). */
