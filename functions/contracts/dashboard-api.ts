@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CURRENCIES } from '#core/accounts/account.ts';
-import { ERROR_SOURCES } from '#core/usage/usage-record.ts';
+import { ERROR_SOURCES, USAGE_KINDS } from '#core/usage/usage-record.ts';
 import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
 /**
@@ -76,6 +76,7 @@ export const dimensionsSchema = z.object({
   models: z.array(z.string()),
   requesters: z.array(z.string()),
   statuses: z.array(z.number()),
+  kinds: z.array(z.enum(USAGE_KINDS)),
 });
 
 export const tokenSeriesSchema = z.object({

@@ -12,8 +12,8 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
- * `range`, `from`, `to`, `model`, `provider`, `requester`, `status` (`usage-query.ts`, shared with
- * the Dashboard).
+ * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind` (`usage-query.ts`,
+ * shared with the Dashboard).
  */
 
 /** Rows per page of `GET /api/logs` (the core's page size). */

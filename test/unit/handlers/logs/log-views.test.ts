@@ -53,7 +53,13 @@ describe('query schema', () => {
       provider: ['openai'],
       requester: [],
       status: ['4xx', '500'],
+      kind: [],
     });
+    expect(listLogsQuerySchema.parse({ kind: ['embeddings', 'chat'] }).kind).toEqual([
+      'embeddings',
+      'chat',
+    ]);
+    expect(listLogsQuerySchema.safeParse({ kind: 'images' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ account: 'bob' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ provider: 'azure' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ status: '4x' }).success).toBe(false);
