@@ -6,6 +6,7 @@ import type { UpstreamClient } from '../ports/upstream-client.ts';
 import type { MatchedProxyRoute } from '../providers/routes.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES } from './parse-proxy-request.ts';
+import { sideCallQueryString } from './side-call-query.ts';
 import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
   selectResponseHeaders,
@@ -61,7 +62,7 @@ export async function forwardSideCall(
   const key = await authentication.upstreamKey();
   const abort = new AbortController();
   const response = await sendWithHeaderTimeout(deps, abort, {
-    url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}`,
+    url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}${sideCallQueryString(request.query)}`,
     method: route.method,
     headers: upstreamHeaders(route.provider, request.headers, key),
     body: request.body,
