@@ -15,8 +15,9 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * - `changePct` compares with the previous period of the same length; null when the previous
  *   value is 0 (no baseline).
  * - Filters are query parameters, repeatable (`?model=a&model=b`): model, provider, requester
- *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`);
- *   the same schema as the Logs routes (`usage-query.ts`).
+ *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`),
+ *   kind (`chat`, `responses`, `embeddings`); the same schema as the Logs routes (`usage-query.ts`).
+ *   Every filter is a rollup dimension, so any combination reads the rollups only.
  */
 
 /** Query string of every dashboard route. `from`/`to` (ISO instants) only with `range=custom`. */
