@@ -174,7 +174,10 @@ export function dimensionKey(dimensions: RollupDimensions): string {
     .join('|');
 }
 
-/** Longest encoded part kept readable: five of them stay far below a sort key's 1,024 bytes. */
+/**
+ * Longest encoded part kept readable. Only model and requester are free text: two such parts
+ * plus the short provider, status and kind stay far below a sort key's 1,024 bytes.
+ */
 const MAX_KEY_PART_LENGTH = 200;
 
 /**
