@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { CURRENCIES } from '#core/accounts/account.ts';
-import { ERROR_SOURCES } from '#core/usage/usage-record.ts';
+import { ERROR_SOURCES, USAGE_KINDS } from '#core/usage/usage-record.ts';
 import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
 /**
@@ -15,8 +15,9 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * - `changePct` compares with the previous period of the same length; null when the previous
  *   value is 0 (no baseline).
  * - Filters are query parameters, repeatable (`?model=a&model=b`): model, provider, requester
- *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`);
- *   the same schema as the Logs routes (`usage-query.ts`).
+ *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`),
+ *   kind (`chat`, `responses`, `embeddings`); the same schema as the Logs routes (`usage-query.ts`).
+ *   Every filter is a rollup dimension, so any combination reads the rollups only.
  */
 
 /** Query string of every dashboard route. `from`/`to` (ISO instants) only with `range=custom`. */
@@ -76,6 +77,7 @@ export const dimensionsSchema = z.object({
   models: z.array(z.string()),
   requesters: z.array(z.string()),
   statuses: z.array(z.number()),
+  kinds: z.array(z.enum(USAGE_KINDS)),
 });
 
 export const tokenSeriesSchema = z.object({

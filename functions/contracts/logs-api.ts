@@ -12,8 +12,8 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
- * `range`, `from`, `to`, `model`, `provider`, `requester`, `status` (`usage-query.ts`, shared with
- * the Dashboard).
+ * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind` (`usage-query.ts`,
+ * shared with the Dashboard).
  */
 
 /** Rows per page of `GET /api/logs` (the core's page size). */
@@ -127,7 +127,9 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
 /**
  * Columns of the CSV export, in order (header row). `cost_usd` is exact decimal USD; `cost` is
  * the same in `currency` (the account's), converted with `fx_rate` (units per USD) of
- * `fx_rate_date`, 6 decimals. Empty cost cells = unpriced.
+ * `fx_rate_date`, 6 decimals. Empty cost cells = unpriced. `kind` is `chat`, `responses` or
+ * `embeddings`. New columns are appended at the end, so scripts reading columns by position
+ * keep working.
  */
 export const LOGS_CSV_COLUMNS = [
   'request_id',
@@ -154,6 +156,7 @@ export const LOGS_CSV_COLUMNS = [
   'error_source',
   'error_message',
   'estimated',
+  'kind',
 ] as const;
 
 /** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */

@@ -8,7 +8,12 @@ import {
   TIME_RANGES,
   type TimeRange,
 } from '#core/usage/usage-query.ts';
-import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '#core/usage/usage-record.ts';
+import {
+  MAX_MODEL_ID_LENGTH,
+  MAX_REQUESTER_LENGTH,
+  USAGE_KINDS,
+  type UsageKind,
+} from '#core/usage/usage-record.ts';
 
 /**
  * The query parameters the Dashboard and Logs routes share: time range and filters, one schema
@@ -18,7 +23,8 @@ import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '#core/usage/usage-rec
  * filter combine with OR, different filters with AND; absent = no filter. `model`, `provider`
  * and `requester` match the recorded value exactly (case-sensitive; the model as the provider
  * returned it); requester `-` ({@link NO_REQUESTER_FILTER}) matches requests without one;
- * `status` as in {@link statusFilterSchema}.
+ * `status` as in {@link statusFilterSchema}; `kind` is `chat`, `responses` or `embeddings`
+ * (`chat` includes the records written before kinds existed).
  */
 
 export {
@@ -27,6 +33,8 @@ export {
   NO_REQUESTER_FILTER,
   TIME_RANGES,
   type TimeRange,
+  USAGE_KINDS,
+  type UsageKind,
 };
 
 /**
@@ -70,5 +78,8 @@ export const usageFiltersSchema = z.object({
   ),
   requester: repeated(z.string().trim().min(1).max(MAX_REQUESTER_LENGTH)),
   status: repeated(statusFilterSchema),
+  kind: repeated(
+    z.enum(USAGE_KINDS, { message: `Kind must be one of ${USAGE_KINDS.join(', ')}.` }),
+  ),
 });
 export type UsageFilters = z.output<typeof usageFiltersSchema>;

@@ -8,6 +8,7 @@ import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
 import { corsHeaders, preflightResponse } from './http/cors.ts';
 import { httpErrorHandler } from './http/error-middleware.ts';
 import { errorStatus } from './http/error-response.ts';
+import { queryPairs } from './http/query-string.ts';
 
 export interface ProxyHandlerDeps {
   readonly proxy: ProxyService;
@@ -40,6 +41,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
       method: event.httpMethod,
       path: event.path,
       headers,
+      query: queryPairs(event),
       body: rawBody(event),
       receivedAtMs: deps.clock.nowMs(),
     });

@@ -71,6 +71,7 @@ function hourRollups(hourMs: number, random: () => number): Rollup[] {
       model,
       requester,
       status,
+      kind: 'chat',
       requests: counts.requests + 1,
       errors: counts.errors + (status >= 400 ? 1 : 0),
       metrionErrors: counts.metrionErrors,
@@ -166,7 +167,7 @@ const dashboard = createDashboardService({
   fxRates: { put: async () => undefined, latest: async () => undefined },
   clock: { nowMs: () => NOW_MS },
 });
-const query = { model: [], provider: [], requester: [], status: [] };
+const query = { model: [], provider: [], requester: [], status: [], kind: [] };
 
 async function time(range: '24h' | '90d', runs: number) {
   const samples: number[] = [];

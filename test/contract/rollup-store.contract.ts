@@ -13,7 +13,6 @@ import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import {
   addCounts,
-  dimensionKey,
   EMPTY_COUNTS,
   providerErrorsOf,
   type Rollup,
@@ -76,10 +75,19 @@ function sumOf(rollups: readonly Rollup[], field: 'errors' | 'metrionErrors'): n
   return rollups.reduce((sum, rollup) => sum + rollup[field], 0);
 }
 
+/**
+ * A bucket and dimension combination spelled out field by field, not by `dimensionKey`: a key
+ * that dropped a dimension would merge items here and there alike, and the sums would agree.
+ */
+function handKey(
+  bucketStart: string,
+  d: Pick<Rollup, 'provider' | 'model' | 'requester' | 'status' | 'kind'>,
+): string {
+  return JSON.stringify([bucketStart, d.provider, d.model, d.requester, d.status, d.kind]);
+}
+
 function byKey(rollups: readonly Rollup[]) {
-  return Object.fromEntries(
-    rollups.map((r) => [`${r.bucketStart}#${dimensionKey(r)}`, comparable(r)]),
-  );
+  return Object.fromEntries(rollups.map((r) => [handKey(r.bucketStart, r), comparable(r)]));
 }
 
 /**
@@ -95,8 +103,10 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
   for (const { record: r, expiresAtEpochSeconds } of stored) {
     const bucketStart = new Date(Math.floor(Date.parse(r.at) / bucketMs) * bucketMs).toISOString();
     const requester = r.requester ?? null;
-    const dimensions = { provider: r.provider, model: r.model, requester, status: r.status };
-    const key = `${bucketStart}#${dimensionKey(dimensions)}`;
+    // A record without a kind was written before kinds existed: a chat completion.
+    const kind = r.kind ?? 'chat';
+    const dimensions = { provider: r.provider, model: r.model, requester, status: r.status, kind };
+    const key = handKey(bucketStart, dimensions);
     const was = expected[key];
     const histogram = histograms.get(key) ?? new Map<number, number>();
     const bucket = latencyBucketIndex(r.latencyMs);
@@ -195,6 +205,20 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
       expect(sumOf(hours, 'errors')).toBe(4);
       expect(sumOf(hours, 'metrionErrors')).toBe(2);
       expect(providerErrorsOf(addAll(hours))).toBe(2);
+    });
+
+    it('keeps each kind in its own item; a record without a kind is chat', async () => {
+      const at = '2026-01-31T20:10:00.000Z';
+      const legacy = record(accountId, at); // written before kinds existed
+      await fixture.rollups.addLive(legacy, keep());
+      await fixture.rollups.addLive(record(accountId, at, { kind: 'chat' }), keep());
+      await fixture.rollups.addLive(record(accountId, at, { kind: 'responses' }), keep());
+      await fixture.rollups.addLive(record(accountId, at, { kind: 'embeddings' }), keep());
+      await fixture.rollups.addLive(record(accountId, at, { kind: 'responses' }), keep());
+      const hours = await fixture.rollups.query(accountId, 'hour', START_MS, START_MS + HOUR_MS);
+      const requestsByKind = Object.fromEntries(hours.map((h) => [h.kind, h.requests]));
+      expect(requestsByKind).toEqual({ chat: 2, responses: 2, embeddings: 1 });
+      expect(hours).toHaveLength(3);
     });
 
     it('reads only buckets in [from, to) and skips expired items', async () => {
@@ -365,6 +389,8 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         const r = record(accountId, at, {
           provider,
           model: pick(models),
+          // No kind (records before issue 14) and explicit chat fold into the same items.
+          ...pick([{}, { kind: 'chat' }, { kind: 'responses' }, { kind: 'embeddings' }] as const),
           ...(random() < 0.7 ? { requester: pick(['alice', 'bob', 'agent-7']) } : {}),
           status,
           ...(errorSource === undefined || (status < 400 && errorSource === 'provider')
@@ -450,6 +476,7 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
         provider: [],
         requester: [],
         status: [],
+        kind: [],
       });
       const raw = unique.map((s) => s.record);
       const metrionErrors = raw.filter((r) => r.status >= 400 && r.errorSource === 'metrion');
@@ -476,6 +503,23 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
       expect(overview.uniqueRequesters.total).toBe(
         new Set(raw.flatMap((r) => (r.requester ? [r.requester] : []))).size,
       );
+      // The kind filter reads the rollups; chat includes the records written without a kind.
+      for (const kind of ['chat', 'responses', 'embeddings'] as const) {
+        const ofKind = raw.filter((r) => (r.kind ?? 'chat') === kind);
+        expect(ofKind.length).toBeGreaterThan(0);
+        const filtered = await dashboard.overview(accountId, {
+          range: 'custom',
+          from: new Date(window[0]).toISOString(),
+          to: new Date(window[1]).toISOString(),
+          model: [],
+          provider: [],
+          requester: [],
+          status: [],
+          kind: [kind],
+        });
+        expect(filtered.requests.total).toBe(ofKind.length);
+      }
+      expect(raw.some((r) => r.kind === undefined)).toBe(true);
       expect(overview.fx).toEqual({
         currency: 'USD',
         rate: '1.00000000',

@@ -116,4 +116,48 @@ describe('DynamoRollupStore on dynalite', () => {
     expect(after?.requests).toBe(3);
     expect(after?.estimatedRequests).toBe(1);
   });
+
+  it('reads an item written before kinds existed as chat, and adds later chat records to that same item', async () => {
+    // Arrange: an hourly item as the adapter wrote it before kinds (no attribute, 4-part key).
+    const clock = new FakeClock({ startMs: Date.parse('2026-03-12T12:30:00.000Z') });
+    const store = new DynamoRollupStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.usage,
+      clock,
+    });
+    const accountId = 'acct-legacy-kind';
+    const at = '2026-03-12T12:05:00.000Z';
+    const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
+    const [legacy] = rollupsFromRecords(
+      [0, 1].map((i) => ({
+        record: usageRecord({ accountId, requestId: `req-${i}`, at }),
+        ...retention,
+      })),
+      'hour',
+      false,
+    );
+    const { kind: _absent, ...item } = rollupItem(legacy as NonNullable<typeof legacy>);
+    expect(String(item.sk).split('|')).toHaveLength(4);
+    await fixture.documentClient.send(
+      new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
+    );
+    const hourMs = Date.parse('2026-03-12T12:00:00.000Z');
+    const hour = () => store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+
+    // Act + Assert: read as chat; a chat ADD lands on it, a Responses ADD gets its own item.
+    expect((await hour()).map((r) => [r.kind, r.requests])).toEqual([['chat', 2]]);
+    await store.addLive(
+      usageRecord({ accountId, requestId: 'req-2', at, kind: 'chat' }),
+      retention,
+    );
+    await store.addLive(
+      usageRecord({ accountId, requestId: 'req-3', at, kind: 'responses' }),
+      retention,
+    );
+    const after = (await hour()).map((r) => [r.kind, r.requests]);
+    expect(after.sort()).toEqual([
+      ['chat', 3],
+      ['responses', 1],
+    ]);
+  });
 });

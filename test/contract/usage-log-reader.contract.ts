@@ -191,6 +191,23 @@ export function usageLogReaderContract(
       expect(await list({ models: ['mistral-small', 'gpt-4o-mini'] })).toHaveLength(4);
     });
 
+    it('filters by kind; chat also selects records written before kinds existed', async () => {
+      const legacy = usageRecord(accountId, 4); // no kind: a chat completion
+      const chat = usageRecord(accountId, 3, { kind: 'chat' });
+      const responses = usageRecord(accountId, 2, { kind: 'responses' });
+      const embeddings = usageRecord(accountId, 1, { kind: 'embeddings', requester: 'ci' });
+      await appendAll([legacy, chat, responses, embeddings]);
+      const list = async (filter: UsageLogQuery['filter']) =>
+        (await fixture.reader.queryLogs({ ...query({ filter }), limit: 10 })).records;
+
+      expect(await list({ kinds: ['chat'] })).toEqual([chat, legacy]);
+      expect(await list({ kinds: ['embeddings', 'responses'] })).toEqual([embeddings, responses]);
+      expect(await list({ kinds: ['chat', 'embeddings'], requesters: ['ci'] })).toEqual([
+        embeddings,
+      ]);
+      expect(await fixture.reader.countLogs(query({ filter: { kinds: ['chat'] } }))).toBe(2);
+    });
+
     it('hides expired records, also when they sit between live ones', async () => {
       const live = [50, 10].map((s) => usageRecord(accountId, s));
       await appendAll(live);

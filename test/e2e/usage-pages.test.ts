@@ -314,4 +314,47 @@ describe('dashboard and logs', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     expect(stack.browserErrors).toEqual([]);
   }, 60_000);
+
+  it('filters Logs and the Dashboard by kind, kept in the address and on reload', async () => {
+    // Arrange: one embeddings request next to the chat completions above (pass-through mode).
+    await page.goto('/integrate');
+    await poll(() => page.locator('#metrion-key').textContent()).toMatch(/^sk-metrion-/);
+    const openai = new OpenAI({
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      apiKey: FAKE_OPENAI_API_KEY,
+      defaultHeaders: {
+        'x-metrion-token': (await page.locator('#metrion-key').textContent()) ?? '',
+      },
+      maxRetries: 0,
+    });
+    const { response } = await openai.embeddings
+      .create({ model: 'text-embedding-3-small', input: 'kinds' })
+      .withResponse();
+    const requestId = response.headers.get('x-metrion-request-id') ?? '';
+    await page.goto('/logs');
+    await poll(async () => {
+      await page.reload();
+      await page.locator('[data-log-row]').first().waitFor();
+      return page.locator(`[data-request-id="${requestId}"]`).count();
+    }).toBe(1);
+    expect(await page.locator('[data-log-row]').count()).toBeGreaterThan(1);
+
+    // Act: tick Embeddings in the Kind menu.
+    await page.getByRole('button', { name: 'Kind', exact: true }).click();
+    await page.getByRole('checkbox', { name: 'Embeddings', exact: true }).check();
+    await page.keyboard.press('Escape');
+
+    // Assert: only that request, in the address, after a reload and on the Dashboard.
+    await poll(logRowIds).toEqual([requestId]);
+    expect(new URL(page.url()).searchParams.getAll('kind')).toEqual(['embeddings']);
+    await stack.screenshot('36-logs-kind-filter');
+    await page.reload();
+    await poll(logRowIds).toEqual([requestId]);
+    await page.getByRole('button', { name: 'Kind (1)' }).waitFor();
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.waitForURL('**/dashboard?kind=embeddings');
+    const requests = page.getByTestId('card-requests').locator('[data-value]');
+    await poll(() => requests.textContent()).toBe('1');
+    expect(stack.browserErrors).toEqual([]);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import {
   addCounts,
   countsOf,
   dimensionKey,
+  dimensionsOf,
   EMPTY_COUNTS,
   isErrorStatus,
   type Rollup,
@@ -40,12 +41,7 @@ export class InMemoryRollupStore implements RollupStore, RollupSealStore {
     const atMs = Date.parse(record.at);
     for (const granularity of ['hour', 'day'] as const) {
       const bucketStart = bucketIso(bucketStartMs(atMs, granularity));
-      const dimensions = {
-        provider: record.provider,
-        model: record.model,
-        requester: record.requester ?? null,
-        status: record.status,
-      };
+      const dimensions = dimensionsOf(record);
       const key = `${record.accountId}|${granularity}|${bucketStart}|${dimensionKey(dimensions)}`;
       const previous = this.#rollups.get(key);
       this.#rollups.set(key, {

@@ -16,6 +16,7 @@ import {
   toLocalInput,
   withoutFilters,
 } from '../lib/filters.ts';
+import { kindLabel } from '../lib/kinds.ts';
 
 const RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
   '24h': '24 h',
@@ -30,6 +31,7 @@ const FILTER_LABELS: Readonly<Record<FilterName, string>> = {
   provider: 'Provider',
   requester: 'Requester',
   status: 'Status',
+  kind: 'Kind',
 };
 
 /** Plural nouns for the "Up to 20 models" hint. */
@@ -38,12 +40,19 @@ const FILTER_PLURALS: Readonly<Record<FilterName, string>> = {
   provider: 'providers',
   requester: 'requesters',
   status: 'statuses',
+  kind: 'kinds',
 };
 
 /** The values seen in the range, per filter. */
 type Dimensions = Readonly<Record<FilterName, readonly string[]>>;
 
-const NO_DIMENSIONS: Dimensions = { model: [], provider: [], requester: [], status: [] };
+const NO_DIMENSIONS: Dimensions = {
+  model: [],
+  provider: [],
+  requester: [],
+  status: [],
+  kind: [],
+};
 
 interface FilterBarProps {
   readonly filters: SharedFilters;
@@ -74,6 +83,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
           provider: seen.providers,
           requester: seen.requesters,
           status: [...new Set([...seen.statuses.map(String), '2xx', '4xx', '5xx'])],
+          kind: seen.kinds,
         });
       },
       () => {
@@ -174,10 +184,13 @@ function filterOptions(
   const values = [
     ...new Set([...(name === 'requester' ? [NO_REQUESTER_FILTER] : []), ...seen, ...selected]),
   ];
-  return values.map((value) => ({
-    value,
-    label: name === 'requester' && value === NO_REQUESTER_FILTER ? 'No requester' : value,
-  }));
+  return values.map((value) => ({ value, label: optionLabel(name, value) }));
+}
+
+function optionLabel(name: FilterName, value: string): string {
+  if (name === 'requester' && value === NO_REQUESTER_FILTER) return 'No requester';
+  if (name === 'kind') return kindLabel(value);
+  return value;
 }
 
 interface FilterMenuProps {

@@ -3,6 +3,7 @@ import {
   MAX_FILTER_VALUES,
   TIME_RANGES,
   type TimeRange,
+  USAGE_KINDS,
 } from '#contracts/usage-query.ts';
 import { type QueryParams, queryString } from './api-client.ts';
 
@@ -21,9 +22,11 @@ export interface SharedFilters {
   readonly provider: readonly string[];
   readonly requester: readonly string[];
   readonly status: readonly string[];
+  /** Chat, Responses API or embeddings (`USAGE_KINDS`). */
+  readonly kind: readonly string[];
 }
 
-export const FILTER_NAMES = ['model', 'provider', 'requester', 'status'] as const;
+export const FILTER_NAMES = ['model', 'provider', 'requester', 'status', 'kind'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 export const DEFAULT_FILTERS: SharedFilters = {
@@ -34,6 +37,7 @@ export const DEFAULT_FILTERS: SharedFilters = {
   provider: [],
   requester: [],
   status: [],
+  kind: [],
 };
 
 /**
@@ -49,7 +53,10 @@ export function filterFull(values: readonly string[]): boolean {
   return values.length >= MAX_FILTER_VALUES;
 }
 
-/** The shared filters from a query string (unknown ranges fall back to the default). */
+/**
+ * The shared filters from a query string (unknown ranges fall back to the default; unknown kinds
+ * are dropped, as the API would refuse them).
+ */
 export function readFilters(search: URLSearchParams): SharedFilters {
   const range = search.get('range') ?? '';
   const isRange = (value: string): value is TimeRange =>
@@ -62,6 +69,9 @@ export function readFilters(search: URLSearchParams): SharedFilters {
     provider: distinctValues(search.getAll('provider')),
     requester: distinctValues(search.getAll('requester')),
     status: distinctValues(search.getAll('status')),
+    kind: distinctValues(search.getAll('kind')).filter((value) =>
+      (USAGE_KINDS as readonly string[]).includes(value),
+    ),
   };
 }
 

@@ -24,12 +24,13 @@ import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
 import {
   countsOf,
   dimensionKey,
+  dimensionsOf,
   isErrorStatus,
   type Rollup,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 
@@ -103,6 +104,7 @@ export function rollupItem(rollup: Rollup): Item {
     model: rollup.model,
     ...(rollup.requester === null ? {} : { requester: rollup.requester }),
     status: rollup.status,
+    kind: rollup.kind,
     costPicoUsd: rollup.costPicoUsd,
     expiresAtEpochSeconds: rollup.expiresAtEpochSeconds,
     sealed: rollup.sealed,
@@ -134,6 +136,8 @@ function toRollup(item: Item): Rollup {
     model: String(item.model),
     requester: typeof item.requester === 'string' ? item.requester : null,
     status: numberOf(item.status),
+    // Items written before kinds existed have none: they count chat completions only.
+    kind: usageKindOf(item.kind),
     ...(counts as Record<(typeof COUNT_FIELDS)[number], number>),
     // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
     costPicoUsd: BigInt((item.costPicoUsd as bigint | number | undefined) ?? 0),
@@ -205,12 +209,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
   async addLive(record: UsageRecord, retention: UsageRetention): Promise<void> {
     const counts = countsOf(record);
     const atMs = Date.parse(record.at);
-    const dimensions = {
-      provider: record.provider,
-      model: record.model,
-      requester: record.requester ?? null,
-      status: record.status,
-    };
+    const dimensions = dimensionsOf(record);
     const names: Record<string, string> = { '#h': `h${latencyBucketIndex(record.latencyMs)}` };
     const values: Record<string, unknown> = {
       ':one': 1,
@@ -219,6 +218,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       ':provider': record.provider,
       ':model': record.model,
       ':status': record.status,
+      ':kind': dimensions.kind,
       ':expires': retention.expiresAtEpochSeconds,
       ':false': false,
     };
@@ -233,12 +233,14 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       'provider = :provider',
       'model = :model',
       '#status = :status',
+      '#kind = :kind',
       'expiresAtEpochSeconds = :expires',
       'sealed = :false',
       'granularity = :granularity',
       'bucketStart = :bucketStart',
     ];
     names['#status'] = 'status';
+    names['#kind'] = 'kind';
     if (record.requester !== undefined) {
       sets.push('requester = :requester');
       values[':requester'] = record.requester;

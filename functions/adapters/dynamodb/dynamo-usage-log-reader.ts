@@ -82,7 +82,7 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
     ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
     ':now': nowEpochSeconds,
   };
-  const { models = [], providers = [], requesters = [], statuses = [] } = query.filter;
+  const { models = [], providers = [], requesters = [], statuses = [], kinds = [] } = query.filter;
   const anyOf = (field: string, list: readonly unknown[]) => {
     if (list.length === 0) return;
     names[`#${field}`] = field;
@@ -112,6 +112,16 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
   } else {
     anyOf('requester', named);
   }
+  if (kinds.length > 0) {
+    names['#kind'] = 'kind';
+    const placeholders = kinds.map((kind, index) => {
+      values[`:kind${index}`] = kind;
+      return `:kind${index}`;
+    });
+    const listed = `#kind IN (${placeholders.join(', ')})`;
+    // Records written before kinds existed have no attribute: they are chat.
+    conditions.push(kinds.includes('chat') ? `(attribute_not_exists(#kind) OR ${listed})` : listed);
+  }
   if (statuses.length > 0) {
     names['#status'] = 'status';
     const alternatives = statuses.map((status, index) => {
@@ -135,7 +145,7 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
 }
 
 const hasFilter = (filter: UsageLogFilter): boolean =>
-  [filter.models, filter.providers, filter.requesters, filter.statuses].some(
+  [filter.models, filter.providers, filter.requesters, filter.statuses, filter.kinds].some(
     (list) => list !== undefined && list.length > 0,
   );
 

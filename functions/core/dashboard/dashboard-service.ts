@@ -16,7 +16,7 @@ import {
   type RollupCounts,
 } from '../rollups/rollup.ts';
 import type { TimeRange } from '../usage/usage-query.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
+import { USAGE_KINDS, type UsageKind, type UsageRecord } from '../usage/usage-record.ts';
 
 const RECENT_ERRORS = 50;
 
@@ -30,6 +30,8 @@ export interface DashboardQueryInput {
   readonly requester: readonly string[];
   /** Exact statuses (`429`) or classes (`4xx`). */
   readonly status: readonly string[];
+  /** Chat, Responses API or embeddings; chat includes rollups written before kinds existed. */
+  readonly kind: readonly UsageKind[];
 }
 
 export interface DashboardServiceDeps extends DisplayMoneyDeps {
@@ -291,6 +293,8 @@ export function createDashboardService(deps: DashboardServiceDeps) {
             ...new Set(v.unfiltered.flatMap((r) => (r.requester === null ? [] : [r.requester]))),
           ].sort(),
           statuses: [...new Set(v.unfiltered.map((r) => r.status))].sort((a, b) => a - b),
+          // In catalogue order (chat, responses, embeddings), not alphabetical.
+          kinds: USAGE_KINDS.filter((kind) => v.unfiltered.some((r) => r.kind === kind)),
         },
         requests: {
           total: current.requests,

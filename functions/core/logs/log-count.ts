@@ -27,7 +27,8 @@ type Span = readonly [fromMs: number, toMs: number];
  * A bucket stands in for its records when it has rollup items, all sealed (recomputed from the
  * raw records, and untouched by a live write since), and every matching item's earliest record
  * expiry is still ahead (no counted record has expired since the seal). The rollup dimensions
- * are exactly the Logs filters (provider, model, requester, exact status), so any filter applies.
+ * are exactly the Logs filters (provider, model, requester, exact status, kind), so any filter
+ * applies.
  */
 export async function countMatchingLogs(deps: LogCountDeps, query: UsageLogQuery): Promise<number> {
   const fromMs = Date.parse(query.fromIso);

@@ -7,6 +7,7 @@ import {
   STATUS_FILTER_PATTERN,
   type TimeRange,
 } from '../usage/usage-query.ts';
+import { type UsageKind, usageKindOf } from '../usage/usage-record.ts';
 
 const DAY_MS = 86_400_000;
 const RANGE_MS = {
@@ -29,6 +30,8 @@ export interface LogQueryInput {
   readonly requester?: readonly string[];
   /** Exact codes (`429`) or classes (`4xx`). */
   readonly status?: readonly string[];
+  /** Chat, Responses API or embeddings (validated at the edge). */
+  readonly kind?: readonly UsageKind[];
 }
 
 /** A window with `from` inclusive and `to` exclusive, as `Date.toISOString()` instants. */
@@ -96,7 +99,7 @@ export function parseStatusFilter(value: string): StatusFilter {
 
 /** The store-level filter of an input (empty lists are left out). */
 export function toLogFilter(input: LogQueryInput): UsageLogFilter {
-  const { model = [], provider = [], requester = [], status = [] } = input;
+  const { model = [], provider = [], requester = [], status = [], kind = [] } = input;
   return {
     ...(model.length === 0 ? {} : { models: [...model] }),
     ...(provider.length === 0 ? {} : { providers: [...provider] }),
@@ -104,6 +107,7 @@ export function toLogFilter(input: LogQueryInput): UsageLogFilter {
       ? {}
       : { requesters: requester.map((value) => (value === NO_REQUESTER_FILTER ? null : value)) }),
     ...(status.length === 0 ? {} : { statuses: status.map(parseStatusFilter) }),
+    ...(kind.length === 0 ? {} : { kinds: [...kind] }),
   };
 }
 
@@ -116,9 +120,11 @@ export function recordMatches(
     /** Absent (a record) or null (a rollup) when the request had none. */
     readonly requester?: string | null;
     readonly status: number;
+    /** Absent on records written before kinds existed (chat). */
+    readonly kind?: UsageKind | undefined;
   },
 ): boolean {
-  const { models, providers, requesters, statuses } = filter;
+  const { models, providers, requesters, statuses, kinds } = filter;
   return (
     (models === undefined || models.length === 0 || models.includes(record.model)) &&
     (providers === undefined || providers.length === 0 || providers.includes(record.provider)) &&
@@ -127,7 +133,8 @@ export function recordMatches(
       requesters.includes(record.requester ?? null)) &&
     (statuses === undefined ||
       statuses.length === 0 ||
-      statuses.some((status) => statusMatches(status, record.status)))
+      statuses.some((status) => statusMatches(status, record.status))) &&
+    (kinds === undefined || kinds.length === 0 || kinds.includes(usageKindOf(record.kind)))
   );
 }
 

@@ -1,6 +1,6 @@
 import type { DisplayMoney, FxUsed } from '../currency/display-money.ts';
 import { exactUsd } from '../currency/money-text.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
+import { type UsageRecord, usageKindOf } from '../usage/usage-record.ts';
 import type { ResolvedWindow } from './log-query.ts';
 
 /** One row of the Logs table: the shape of the Logs API's `logRowSchema`. */
@@ -79,7 +79,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     streamed: record.streamed,
     mode: record.mode,
     estimated: record.estimated ?? false,
-    kind: record.kind ?? 'chat',
+    kind: usageKindOf(record.kind),
   };
 }
 

@@ -37,8 +37,12 @@ export interface LogsService {
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** Digest of what the caller asked for (not the resolved window): cursors bind to it. */
+/**
+ * Digest of what the caller asked for (not the resolved window): cursors bind to it. The kind
+ * filter is appended only when used, so cursors handed out before it existed stay valid.
+ */
 function queryDigest(input: LogQueryInput): string {
+  const kind = input.kind ?? [];
   const canonical = JSON.stringify([
     input.range,
     input.from ?? null,
@@ -47,6 +51,7 @@ function queryDigest(input: LogQueryInput): string {
     input.provider ?? [],
     input.requester ?? [],
     input.status ?? [],
+    ...(kind.length === 0 ? [] : [kind]),
   ]);
   return createHash('sha256').update(canonical).digest('base64url');
 }

@@ -1,4 +1,4 @@
-import type { UsageRecord } from '../usage/usage-record.ts';
+import type { UsageKind, UsageRecord } from '../usage/usage-record.ts';
 
 /** A status filter: one exact code, or an inclusive range (a class such as 4xx is 400..499). */
 export type StatusFilter =
@@ -16,6 +16,8 @@ export interface UsageLogFilter {
   readonly providers?: readonly string[];
   readonly requesters?: readonly (string | null)[];
   readonly statuses?: readonly StatusFilter[];
+  /** `chat` also matches records without a kind (written before kinds existed). */
+  readonly kinds?: readonly UsageKind[];
 }
 
 /** One account's records in a time window, filtered. */

@@ -20,6 +20,11 @@ export interface IncomingProxyRequest {
   readonly method: string;
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
+  /**
+   * The query string's parameters, decoded, in order (a repeated name once per value). Only side
+   * calls forward them (`GET /models?limit=…`); a metered request is its JSON body.
+   */
+  readonly query?: readonly (readonly [name: string, value: string])[];
   readonly body: Uint8Array;
   readonly receivedAtMs: number;
 }

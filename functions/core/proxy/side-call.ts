@@ -4,6 +4,7 @@ import type { UpstreamClient } from '../ports/upstream-client.ts';
 import type { MatchedProxyRoute } from '../providers/routes.ts';
 import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
 import { type IncomingProxyRequest, MAX_PROXY_BODY_BYTES } from './parse-proxy-request.ts';
+import { sideCallQueryString } from './side-call-query.ts';
 import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
   selectResponseHeaders,
@@ -51,7 +52,7 @@ export async function forwardSideCall(
   const key = await authentication.upstreamKey();
   const abort = new AbortController();
   const response = await sendWithHeaderTimeout(deps, abort, {
-    url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}`,
+    url: `${deps.origins[route.provider].replace(/\/+$/, '')}${route.upstreamPath}${sideCallQueryString(request.query)}`,
     method: route.method,
     headers: upstreamHeaders(route.provider, request.headers, key),
     body: request.body,

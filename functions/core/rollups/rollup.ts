@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProviderId } from '../providers/provider-registry.ts';
-import type { UsageRecord } from '../usage/usage-record.ts';
+import { type UsageKind, type UsageRecord, usageKindOf } from '../usage/usage-record.ts';
 import { bucketIso, bucketStartMs, type Granularity } from './buckets.ts';
 import { histogramOf, type LatencyHistogram, mergeHistograms } from './latency-histogram.ts';
 
@@ -12,6 +12,11 @@ export interface RollupDimensions {
   readonly requester: string | null;
   /** The exact HTTP status; the class (2xx/4xx/5xx) derives from it. */
   readonly status: number;
+  /**
+   * Chat, Responses API or embeddings. Items and records written before kinds existed have
+   * none: they are chat (every record before issue 14 was a chat completion).
+   */
+  readonly kind: UsageKind;
 }
 
 /** Additive counts: every field merges by addition, so items of any grouping sum exactly. */
@@ -151,19 +156,28 @@ export function countsPart(rollup: RollupCounts): RollupCounts {
   return addCounts(EMPTY_COUNTS, rollup);
 }
 
-/** A stable key for a dimension combination (components URI-encoded, so `|` never collides). */
+/**
+ * A stable key for a dimension combination (components URI-encoded, so `|` never collides).
+ * Chat keeps the four-part key it had before kinds existed, so live ADDs after a deploy land on
+ * the items of the same hour written before it; other kinds add a fifth part (a four-part and a
+ * five-part key never collide, as `|` is encoded inside a part).
+ */
 export function dimensionKey(dimensions: RollupDimensions): string {
   return [
     dimensions.provider,
     dimensions.model,
     dimensions.requester ?? '',
     String(dimensions.status),
+    ...(dimensions.kind === 'chat' ? [] : [dimensions.kind]),
   ]
     .map(keyPart)
     .join('|');
 }
 
-/** Longest encoded part kept readable: four of them stay far below a sort key's 1,024 bytes. */
+/**
+ * Longest encoded part kept readable. Only model and requester are free text: two such parts
+ * plus the short provider, status and kind stay far below a sort key's 1,024 bytes.
+ */
 const MAX_KEY_PART_LENGTH = 200;
 
 /**
@@ -184,12 +198,14 @@ export interface StoredUsageRecord {
   readonly expiresAtEpochSeconds: number;
 }
 
-function dimensionsOf(record: UsageRecord): RollupDimensions {
+/** The rollup dimensions of a record (the one place that maps one to the other). */
+export function dimensionsOf(record: UsageRecord): RollupDimensions {
   return {
     provider: record.provider,
     model: record.model,
     requester: record.requester ?? null,
     status: record.status,
+    kind: usageKindOf(record.kind),
   };
 }
 

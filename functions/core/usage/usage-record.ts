@@ -21,6 +21,15 @@ export type AuthMode = (typeof AUTH_MODES)[number];
 export const USAGE_KINDS = ['chat', 'responses', 'embeddings'] as const;
 export type UsageKind = (typeof USAGE_KINDS)[number];
 
+/**
+ * The kind a stored record or rollup item stands for. Absent means written before issue 14,
+ * when every request Metrion recorded was a chat completion (the Responses API and embeddings
+ * were merged together with `kind`), so it is chat.
+ */
+export function usageKindOf(stored: unknown): UsageKind {
+  return (USAGE_KINDS as readonly unknown[]).includes(stored) ? (stored as UsageKind) : 'chat';
+}
+
 /** Who produced an error: the provider (passed through) or Metrion. */
 export const ERROR_SOURCES = ['provider', 'metrion'] as const;
 export type ErrorSource = (typeof ERROR_SOURCES)[number];

@@ -18,6 +18,13 @@ export function queryParameters(event: APIGatewayProxyEvent): Record<string, str
   return query;
 }
 
+/** The query string as `[name, value]` pairs, a repeated parameter once per value. */
+export function queryPairs(event: APIGatewayProxyEvent): [name: string, value: string][] {
+  return Object.entries(queryParameters(event)).flatMap(([name, value]) =>
+    (Array.isArray(value) ? value : [value]).map((one): [string, string] => [name, one]),
+  );
+}
+
 /**
  * Validates the query string with `schema`.
  * @throws InvalidRequestError (400) naming each parameter that fails.

@@ -3,7 +3,7 @@ import type { DisplayMoney } from '#core/currency/display-money.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
 import { type CsvCell, csvLine } from '#core/logs/csv.ts';
 import { convertedCost } from '#core/logs/log-views.ts';
-import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
 
 type CellOf = (record: UsageRecord, money: DisplayMoney) => CsvCell;
 
@@ -32,6 +32,7 @@ const CELLS = {
   error_source: (r) => r.errorSource,
   error_message: (r) => r.errorMessage,
   estimated: (r) => r.estimated ?? false,
+  kind: (r) => usageKindOf(r.kind),
 } as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], CellOf>;
 
 /** The CSV header row (CRLF-terminated). */

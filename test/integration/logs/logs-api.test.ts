@@ -54,6 +54,8 @@ function seeded(index: number): UsageRecord {
     streamed: index % 2 === 0,
     cached: index % 5 === 0,
     mode: 'stored',
+    // Records before issue 14 have no kind (chat); later ones name theirs.
+    ...(index % 6 === 1 ? { kind: 'embeddings' } : index % 6 === 2 ? { kind: 'chat' } : {}),
   };
 }
 
@@ -224,6 +226,30 @@ describe('GET /api/logs', () => {
     expect(exact.json.rows.map((row: { requestId: string }) => row.requestId)).toEqual([
       failedRequestId,
     ]);
+  });
+
+  it('filters by kind, chat including the records written without one, in rows, total and CSV', async () => {
+    const ids = (pages: { rows: { requestId: string }[] }[]) =>
+      pages.flatMap((page) => page.rows.map((row) => row.requestId));
+    const embeddings = live.filter((record) => record.kind === 'embeddings');
+    const chat = live.filter((record) => record.kind !== 'embeddings');
+    expect(embeddings.length).toBeGreaterThan(0);
+
+    const embeddingPages = await listAll('kind=embeddings');
+    const chatPages = await listAll('kind=chat');
+    const csv = await fetch(`${stack.metrion.url}/api/logs/export.csv?kind=embeddings`, {
+      headers: { authorization: `Bearer ${alice.idToken}` },
+    });
+
+    expect(embeddingPages[0].totalCount).toBe(embeddings.length);
+    expect(ids(embeddingPages)).toEqual(embeddings.map((record) => record.requestId));
+    // The three proxied chat completions come first (newest).
+    expect(chatPages[0].totalCount).toBe(3 + chat.length);
+    expect(ids(chatPages).slice(3)).toEqual(chat.map((record) => record.requestId));
+    const [header, ...rows] = parseCsv(await csv.text());
+    expect(header?.at(-1)).toBe('kind');
+    expect(rows.map((row) => row.at(-1))).toEqual(embeddings.map(() => 'embeddings'));
+    expectApiError(await stack.api('/api/logs?kind=images', { as: alice }), 400, 'invalid_request');
   });
 
   it('rejects bad ranges, filters and cursors with 400', async () => {

@@ -35,7 +35,14 @@ describe('readFilters', () => {
       provider: ['openai'],
       requester: [],
       status: ['5xx', '429'],
+      kind: [],
     });
+  });
+
+  it('reads the kinds, dropping values that name no kind', () => {
+    const filters = readFilters(new URLSearchParams('kind=embeddings&kind=images&kind=chat'));
+
+    expect(filters.kind).toEqual(['embeddings', 'chat']);
   });
 
   it('keeps from and to of a custom range', () => {
@@ -70,12 +77,14 @@ describe('filterQuery', () => {
       to: '2026-11-02T00:00:00Z',
       model: ['gpt-4o', 'claude'],
       requester: ['-'],
+      kind: ['responses'],
     };
 
     expect(filterQuery(filters)).toEqual({
       range: '7d',
       model: ['gpt-4o', 'claude'],
       requester: ['-'],
+      kind: ['responses'],
     });
   });
 
@@ -135,6 +144,7 @@ describe('withoutFilters', () => {
       provider: ['openai', 'mistral'],
       requester: ['-'],
       status: ['4xx'],
+      kind: ['embeddings'],
     };
 
     expect(withoutFilters(filters)).toEqual({
@@ -145,6 +155,7 @@ describe('withoutFilters', () => {
       provider: [],
       requester: [],
       status: [],
+      kind: [],
     });
   });
 });
@@ -189,6 +200,20 @@ describe('storeFilters', () => {
     storeFilters({ ...DEFAULT_FILTERS, status: ['5xx'] });
 
     expect(replaceState).toHaveBeenCalledWith(null, '', '/logs/?status=5xx#row-7');
+  });
+
+  it('writes the kind filter, so a reload reads it back', () => {
+    const replaceState = stubAddressBar();
+    const filters = { ...DEFAULT_FILTERS, kind: ['responses', 'embeddings'] };
+
+    storeFilters(filters);
+
+    expect(replaceState).toHaveBeenCalledWith(
+      null,
+      '',
+      '/logs/?kind=responses&kind=embeddings#row-7',
+    );
+    expect(readFilters(new URLSearchParams('kind=responses&kind=embeddings'))).toEqual(filters);
   });
 });
 

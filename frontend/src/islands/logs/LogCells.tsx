@@ -2,6 +2,7 @@ import type { FxDto } from '#contracts/dashboard-api.ts';
 import type { LogRow } from '#contracts/logs-api.ts';
 import { StatusCode } from '../../components/StatusCode.tsx';
 import { formatMoneyDecimal } from '../../lib/format.ts';
+import { KIND_LABELS } from '../../lib/kinds.ts';
 
 /** A request's cost in the account's currency (`cost` converted with `fx`), or "unpriced". */
 export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: FxDto }) {
@@ -16,11 +17,6 @@ export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: 
 export const ESTIMATED_EXPLANATION =
   'The client left the stream before the provider reported usage, so Metrion counted the tokens itself (input from the request, output from the text relayed). The tokens and the cost are estimates.';
 
-const KIND_BADGES: Readonly<Partial<Record<LogRow['kind'], string>>> = {
-  responses: 'Responses',
-  embeddings: 'Embeddings',
-};
-
 /**
  * The status, with a Cached badge when the response cache answered, an Estimated badge when
  * Metrion counted the tokens of a dropped stream, and a badge naming the kind of request when it
@@ -31,7 +27,8 @@ export function Status({
 }: {
   readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind'>;
 }) {
-  const kind = KIND_BADGES[row.kind];
+  // Chat is what most requests are: only the other kinds get a badge.
+  const kind = row.kind === 'chat' ? undefined : KIND_LABELS[row.kind];
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />

@@ -18,6 +18,7 @@ function rollup(fields: Partial<Rollup>): Rollup {
     model: 'gpt-4o-mini',
     requester: null,
     status: 200,
+    kind: 'chat',
     expiresAtEpochSeconds: 2_000_000_000,
     sealed: false,
     ...fields,

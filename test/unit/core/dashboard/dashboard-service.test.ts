@@ -52,7 +52,7 @@ async function serviceWith(records: UsageRecord[], currency: Currency = 'USD') {
   });
 }
 
-const ALL = { model: [], provider: [], requester: [], status: [] };
+const ALL = { model: [], provider: [], requester: [], status: [], kind: [] };
 
 describe('dashboard overview assembly', () => {
   it('compares with the previous period of the same length', async () => {
@@ -127,6 +127,28 @@ describe('dashboard overview assembly', () => {
     const other = await service.overview('acct', { range: '24h', ...ALL, model: ['gpt-4o'] });
     expect(other.requests.total).toBe(0);
     expect(other.dimensions.requesters).toEqual(['ci']);
+  });
+
+  it('filters by kind, chat including the records written without one, and lists the kinds seen', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z'), // before kinds: chat
+      rec('2026-03-10T11:01:00.000Z', { kind: 'chat' }),
+      rec('2026-03-10T11:02:00.000Z', { kind: 'embeddings', model: 'text-embedding-3-small' }),
+      rec('2026-03-10T11:03:00.000Z', { kind: 'embeddings', model: 'text-embedding-3-small' }),
+      rec('2026-03-10T11:04:00.000Z', { kind: 'embeddings', model: 'text-embedding-3-small' }),
+    ]);
+    const chat = await service.overview('acct', { range: '24h', ...ALL, kind: ['chat'] });
+    expect(chat.requests.total).toBe(2);
+    const embeddings = await service.overview('acct', {
+      ...ALL,
+      range: '24h',
+      kind: ['embeddings'],
+    });
+    expect(embeddings.requests.total).toBe(3);
+    expect(embeddings.requestsByModel.map((m) => m.model)).toEqual(['text-embedding-3-small']);
+    const none = await service.overview('acct', { range: '24h', ...ALL, kind: ['responses'] });
+    expect(none.requests.total).toBe(0);
+    expect(none.dimensions.kinds).toEqual(['chat', 'embeddings']);
   });
 
   it('counts the estimated requests of the range (dropped streams) and their share, filters applied', async () => {

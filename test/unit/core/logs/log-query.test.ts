@@ -77,4 +77,17 @@ describe('filters', () => {
     expect(recordMatches(filter, { ...base, requester: 'ci' })).toBe(false);
     expect(recordMatches({}, { ...base, requester: 'ci' })).toBe(true);
   });
+
+  it('filters by kind; chat also matches a record or item written without one', () => {
+    const base = { model: 'm', provider: 'openai', status: 200 } as const;
+    const chat = toLogFilter({ range: '24h', kind: ['chat'] });
+    expect(chat).toEqual({ kinds: ['chat'] });
+    expect(recordMatches(chat, base)).toBe(true);
+    expect(recordMatches(chat, { ...base, kind: 'chat' })).toBe(true);
+    expect(recordMatches(chat, { ...base, kind: 'embeddings' })).toBe(false);
+    const other = toLogFilter({ range: '24h', kind: ['responses', 'embeddings'] });
+    expect(recordMatches(other, base)).toBe(false);
+    expect(recordMatches(other, { ...base, kind: 'embeddings' })).toBe(true);
+    expect(toLogFilter({ range: '24h', kind: [] })).toEqual({});
+  });
 });

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { dimensionKey, rollupsFromRecords } from '#core/rollups/rollup.ts';
-import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '#core/usage/usage-record.ts';
+import {
+  MAX_MODEL_ID_LENGTH,
+  MAX_REQUESTER_LENGTH,
+  USAGE_KINDS,
+} from '#core/usage/usage-record.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
 
 /** DynamoDB's limit for a sort key value, in UTF-8 bytes. */
@@ -12,6 +16,7 @@ describe('dimensionKey: a rollup sort key always fits DynamoDB', () => {
     const record = usageRecord({
       model: '€/'.repeat(MAX_MODEL_ID_LENGTH / 2),
       requester: '%'.repeat(MAX_REQUESTER_LENGTH),
+      kind: 'embeddings',
     });
     const [rollup] = rollupsFromRecords([{ record, expiresAtEpochSeconds: 0 }], 'hour', true);
     if (rollup === undefined) throw new Error('no rollup');
@@ -21,7 +26,13 @@ describe('dimensionKey: a rollup sort key always fits DynamoDB', () => {
 
   it('keeps short parts as before and tells long ones apart', () => {
     expect(
-      dimensionKey({ provider: 'openai', model: 'gpt-4o', requester: 'a b', status: 200 }),
+      dimensionKey({
+        provider: 'openai',
+        model: 'gpt-4o',
+        requester: 'a b',
+        status: 200,
+        kind: 'chat',
+      }),
     ).toBe('openai|gpt-4o|a%20b|200');
     const long = (tail: string) =>
       dimensionKey({
@@ -29,13 +40,39 @@ describe('dimensionKey: a rollup sort key always fits DynamoDB', () => {
         model: `${'/'.repeat(250)}${tail}`,
         requester: null,
         status: 200,
+        kind: 'chat',
       });
     expect(long('a')).not.toBe(long('b'));
   });
 
+  it('keeps the chat key of items written before kinds and gives every other kind its own', () => {
+    const dimensions = {
+      provider: 'openai',
+      model: 'gpt-4o',
+      requester: null,
+      status: 200,
+    } as const;
+    const keys = USAGE_KINDS.map((kind) => dimensionKey({ ...dimensions, kind }));
+    expect(keys).toEqual([
+      'openai|gpt-4o||200',
+      'openai|gpt-4o||200|responses',
+      'openai|gpt-4o||200|embeddings',
+    ]);
+    // A requester that spells a kind part stays apart: `|` inside a part is encoded.
+    expect(dimensionKey({ ...dimensions, requester: '|200|responses', kind: 'chat' })).not.toBe(
+      dimensionKey({ ...dimensions, kind: 'responses' }),
+    );
+  });
+
   it('does not throw on a string with a lone surrogate', () => {
     expect(() =>
-      dimensionKey({ provider: 'openai', model: 'm\ud800', requester: null, status: 200 }),
+      dimensionKey({
+        provider: 'openai',
+        model: 'm\ud800',
+        requester: null,
+        status: 200,
+        kind: 'chat',
+      }),
     ).not.toThrow();
   });
 });

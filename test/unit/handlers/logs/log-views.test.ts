@@ -10,8 +10,16 @@ describe('CSV', () => {
   it('writes the header and one line per record in column order, guarded and quoted', () => {
     expect(LOGS_CSV_HEADER).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
     expect(toLogCsvLine(RECORD, CHF)).toBe(
-      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry""",false\r\n',
+      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry""",false,chat\r\n',
     );
+  });
+
+  it('appends kind after estimated, so the earlier columns keep their positions', () => {
+    expect(LOGS_CSV_COLUMNS.slice(-2)).toEqual(['estimated', 'kind']);
+    const lastCell = (record: typeof RECORD) =>
+      toLogCsvLine(record, CHF).trimEnd().split(',').at(-1);
+    expect(lastCell({ ...RECORD, kind: 'embeddings' })).toBe('embeddings');
+    expect(lastCell({ ...RECORD, kind: 'responses' })).toBe('responses');
   });
 
   it('streams lazily: records are pulled only as the reader asks', async () => {
@@ -53,7 +61,13 @@ describe('query schema', () => {
       provider: ['openai'],
       requester: [],
       status: ['4xx', '500'],
+      kind: [],
     });
+    expect(listLogsQuerySchema.parse({ kind: ['embeddings', 'chat'] }).kind).toEqual([
+      'embeddings',
+      'chat',
+    ]);
+    expect(listLogsQuerySchema.safeParse({ kind: 'images' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ account: 'bob' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ provider: 'azure' }).success).toBe(false);
     expect(listLogsQuerySchema.safeParse({ status: '4x' }).success).toBe(false);
