@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Clock } from '#core/ports/clock.ts';
+import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
@@ -11,7 +11,8 @@ import { errorStatus } from './http/error-response.ts';
 
 export interface ProxyHandlerDeps {
   readonly proxy: ProxyService;
-  readonly clock: Clock;
+  /** Stamps each request's arrival: wall time, and the monotonic time its phase timing starts. */
+  readonly clock: MonotonicClock;
   readonly logger: Logger;
   /** Browser origins allowed to call the proxy (CORS allowlist of the environment). */
   readonly corsAllowedOrigins: readonly string[];
@@ -26,10 +27,15 @@ export interface ProxyHandlerDeps {
  */
 export function createProxyHandler(deps: ProxyHandlerDeps) {
   const pendingRecords = new WeakMap<Context, Promise<void>>();
+  /** The `server-timing` of a failed request, for the error middleware that answers it. */
+  const failureHeaders = new WeakMap<APIGatewayProxyEvent, Record<string, string>>();
   const cors = (event: APIGatewayProxyEvent) =>
     corsHeaders(lowerCaseHeaders(event).origin, deps.corsAllowedOrigins);
 
   const base = async (event: APIGatewayProxyEvent, context: Context) => {
+    // First thing: the overhead in `server-timing` counts from here (body decoding included).
+    const receivedAtMonotonicMs = deps.clock.monotonicMs();
+    const receivedAtMs = deps.clock.nowMs();
     const requestId = event.requestContext.requestId;
     const headers = lowerCaseHeaders(event);
     if (event.httpMethod === 'OPTIONS') {
@@ -41,11 +47,13 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
       path: event.path,
       headers,
       body: rawBody(event),
-      receivedAtMs: deps.clock.nowMs(),
+      receivedAtMs,
+      receivedAtMonotonicMs,
     });
     if (outcome.kind === 'failed') {
       // Recorded with the status httpErrorHandler answers it with, in the provider's envelope.
       pendingRecords.set(context, outcome.settle(errorStatus(outcome.error)));
+      failureHeaders.set(event, outcome.headers);
       throw outcome.error;
     }
     pendingRecords.set(context, outcome.settled);
@@ -61,5 +69,11 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     requestEnd: async (request) => {
       await pendingRecords.get(request.context);
     },
-  }).use(httpErrorHandler({ envelope: 'provider', logger: deps.logger, headers: cors }));
+  }).use(
+    httpErrorHandler({
+      envelope: 'provider',
+      logger: deps.logger,
+      headers: (event) => ({ ...cors(event), ...failureHeaders.get(event) }),
+    }),
+  );
 }

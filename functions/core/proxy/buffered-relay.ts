@@ -4,6 +4,7 @@ import { PROVIDERS } from '../providers/provider-registry.ts';
 import type { UsageObservation } from '../usage/extract-usage.ts';
 import { createUsageTap } from '../usage/usage-tap.ts';
 import type { UpstreamAnswer } from './open-upstream.ts';
+import type { PhaseTimer } from './phase-timer.ts';
 import type { Settlement } from './settle-attempt.ts';
 import { readWhole } from './upstream-exchange.ts';
 import type { AttemptResult, ProxyAttempt } from './usage-recorder.ts';
@@ -27,7 +28,8 @@ export const MAX_BUFFERED_RESPONSE_BYTES = 20 * 1024 * 1024;
 
 /**
  * Reads a non-streamed answer (or any error answer, streamed or not) whole, so that its usage
- * and cost are known before the caller sees a byte. The body is returned unchanged.
+ * and cost are known before the caller sees a byte (the read is timed as `upstreamBody`: it is the
+ * provider's time, not Metrion's). The body is returned unchanged.
  * @throws UpstreamUnavailableError (a 2xx Metrion cannot read, too large, broken connection),
  * UpstreamTimeoutError (the body stalled)
  */
@@ -35,6 +37,7 @@ export async function relayBuffered(
   deps: BufferedRelayDeps,
   attempt: ProxyAttempt,
   answer: UpstreamAnswer,
+  timer: PhaseTimer,
 ): Promise<BufferedRelay> {
   const tap = createUsageTap({
     wireFormat: answer.usageFormat,
@@ -42,12 +45,14 @@ export async function relayBuffered(
     stripUsageOnlyChunk: false,
     maxBodyBytes: MAX_BUFFERED_RESPONSE_BYTES,
   });
-  const body = await readWhole(answer.body.pipeThrough(tap.transform), {
-    idleTimeoutMs: deps.idleTimeoutMs,
-    maxBytes: MAX_BUFFERED_RESPONSE_BYTES,
-    tooLargeMessage: 'The provider response is larger than Metrion relays. Use stream: true.',
-    abortUpstream: answer.abortUpstream,
-  });
+  const body = await timer.time('upstreamBody', () =>
+    readWhole(answer.body.pipeThrough(tap.transform), {
+      idleTimeoutMs: deps.idleTimeoutMs,
+      maxBytes: MAX_BUFFERED_RESPONSE_BYTES,
+      tooLargeMessage: 'The provider response is larger than Metrion relays. Use stream: true.',
+      abortUpstream: answer.abortUpstream,
+    }),
+  );
   const observation = tap.observation();
   if (answer.succeeded && observation.unparseable) {
     throw new UpstreamUnavailableError(

@@ -1,5 +1,6 @@
 import type { UpstreamClient, UpstreamResponse } from '../ports/upstream-client.ts';
 import type { UsageFormat } from '../usage/extract-usage.ts';
+import type { PhaseTimer } from './phase-timer.ts';
 import { sendWithHeaderTimeout } from './upstream-exchange.ts';
 import {
   prepareUpstreamRequest,
@@ -32,13 +33,15 @@ export interface UpstreamAnswer {
 }
 
 /**
- * Sends the attempt to its provider with the upstream key and waits for the response headers.
+ * Sends the attempt to its provider with the upstream key and waits for the response headers,
+ * timing the wait as `upstreamHeaders`.
  * @throws UpstreamTimeoutError (no headers in time), UpstreamUnavailableError (transport)
  */
 export async function openUpstream(
   deps: OpenUpstreamDeps,
   attempt: ProxyAttempt,
   upstreamKey: string,
+  timer: PhaseTimer,
 ): Promise<UpstreamAnswer> {
   const { parsed, request } = attempt;
   const prepared = prepareUpstreamRequest(
@@ -49,12 +52,14 @@ export async function openUpstream(
     deps.origins,
   );
   const abort = new AbortController();
-  const response: UpstreamResponse = await sendWithHeaderTimeout(deps, abort, {
-    url: prepared.url,
-    headers: prepared.headers,
-    body: prepared.body,
-    signal: abort.signal,
-  });
+  const response: UpstreamResponse = await timer.time('upstreamHeaders', () =>
+    sendWithHeaderTimeout(deps, abort, {
+      url: prepared.url,
+      headers: prepared.headers,
+      body: prepared.body,
+      signal: abort.signal,
+    }),
+  );
   return {
     status: response.status,
     headers: selectResponseHeaders(response.headers),

@@ -2,15 +2,23 @@ import { effectivePlan } from '../billing/billing-state.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { MetrionError } from '../errors.ts';
 import { enforceRequestLimits, type RequestLimitsDeps } from '../limits/request-limits.ts';
-import type { Clock } from '../ports/clock.ts';
+import type { MonotonicClock } from '../ports/clock.ts';
 import { isUsageEndpoint } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
+import type { RequestTiming } from '../usage/usage-record.ts';
 import { type AuthenticateDeps, authenticate } from './authenticate.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
-import { type CachedAnswerDeps, type CacheTarget, serveFromCache } from './cached-answer.ts';
+import {
+  type CachedAnswerDeps,
+  type CachedReply,
+  type CacheTarget,
+  serveFromCache,
+} from './cached-answer.ts';
 import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type OpenUpstreamDeps, openUpstream } from './open-upstream.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
+import { type PhaseTimer, startPhaseTimer } from './phase-timer.ts';
+import { serverTimingHeader } from './server-timing.ts';
 import { cacheStatusHeader, settleAttempt } from './settle-attempt.ts';
 import { forwardSideCall } from './side-call.ts';
 import { relayStreamed, type StreamedRelayDeps } from './streamed-relay.ts';
@@ -29,10 +37,14 @@ export interface ProxyServiceDeps
     OpenUpstreamDeps,
     BufferedRelayDeps,
     StreamedRelayDeps {
-  readonly clock: Clock;
+  /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
+  readonly clock: MonotonicClock;
 }
 
-/** The upstream answered: relay it. `settled` resolves once its usage record is written. */
+/**
+ * The upstream (or the cache) answered: relay it. `headers` include `server-timing`; `settled`
+ * resolves once its usage record is written.
+ */
 export interface ForwardedOutcome {
   readonly kind: 'forwarded';
   readonly status: number;
@@ -43,12 +55,13 @@ export interface ForwardedOutcome {
 
 /**
  * Metrion refused or could not complete the request. The handler turns `error` into a status
- * and the envelope of the provider the path names, then calls `settle(status)` to record it
- * (authenticated only).
+ * and the envelope of the provider the path names, adds `headers` (`server-timing`), then calls
+ * `settle(status)` to record it (authenticated only).
  */
 export interface FailedOutcome {
   readonly kind: 'failed';
   readonly error: MetrionError;
+  readonly headers: Record<string, string>;
   settle(status: number): Promise<void>;
 }
 
@@ -60,47 +73,73 @@ export interface ProxyService {
 
 /**
  * The proxy pipeline: parse -> authenticate -> limits -> cache lookup (opt-in) -> forward ->
- * tap usage -> record once (and store the answer when the caller asked for caching).
+ * tap usage -> record once (and store the answer when the caller asked for caching). Every
+ * answer is timed from arrival to its headers (`server-timing`, and the record's `timing`).
  */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   return {
     async handle(request) {
+      const timer = startPhaseTimer(deps.clock, request.receivedAtMonotonicMs);
       let attempt: ProxyAttempt | undefined;
       try {
         const route = matchProxyRoute(request.method, request.path);
         if (!isUsageEndpoint(route.endpoint)) {
           // Model lists and token counts: passed through, never recorded.
-          const answer = await forwardSideCall(deps, request, route);
-          return { kind: 'forwarded', ...answer, settled: Promise.resolve() };
+          const answer = await forwardSideCall(deps, request, route, timer);
+          return forwarded({ ...answer, settled: Promise.resolve() }, timer.headersReady());
         }
         const parsed = parseProxyRequest(request);
-        const authentication = await authenticate(deps, request.headers, parsed.provider);
-        const { caller } = authentication;
-        // Refused requests are counted on the counter, never recorded as usage: `attempt` is
-        // set only after the limits let the request through.
-        await enforceRequestLimits(deps, {
-          accountId: caller.account.accountId,
-          // Billing decides (a canceled period ends Pro at its end, webhook or not).
-          plan: effectivePlan(caller.account, deps.clock.nowMs()),
-          keyDigest: caller.keyDigest,
+        // auth+limits: one span of the phase timing.
+        const authentication = await timer.time('auth', async () => {
+          const authenticated = await authenticate(deps, request.headers, parsed.provider);
+          const { caller } = authenticated;
+          // Refused requests are counted on the counter, never recorded as usage: `attempt` is
+          // set only after the limits let the request through.
+          await enforceRequestLimits(deps, {
+            accountId: caller.account.accountId,
+            // Billing decides (a canceled period ends Pro at its end, webhook or not).
+            plan: effectivePlan(caller.account, deps.clock.nowMs()),
+            keyDigest: caller.keyDigest,
+          });
+          return authenticated;
         });
-        attempt = { request, parsed, caller };
+        attempt = { request, parsed, caller: authentication.caller };
         const cache = cacheTarget(attempt);
         if (cache?.directive.mode === 'read-write') {
           // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
           const hit = await serveFromCache(deps, attempt, cache.key);
-          if (hit !== undefined) {
-            const { result, ...reply } = hit;
-            return { kind: 'forwarded', ...reply, settled: settle(deps, attempt, result) };
-          }
+          if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
         }
-        return await forward(deps, attempt, await authentication.upstreamKey(), cache);
+        const upstreamKey = await authentication.upstreamKey();
+        return await forward(deps, attempt, { upstreamKey, cache, timer });
       } catch (error) {
         if (!(error instanceof MetrionError)) throw error;
-        return failed(deps, error, attempt);
+        return failed(deps, error, attempt, timer.headersReady());
       }
     },
   };
+}
+
+/** An answer with its `server-timing` header (last: its figures are Metrion's own). */
+function forwarded(
+  answer: Omit<ForwardedOutcome, 'kind'>,
+  timing: RequestTiming,
+): ForwardedOutcome {
+  return {
+    kind: 'forwarded',
+    ...answer,
+    headers: { ...answer.headers, ...serverTimingHeader(timing) },
+  };
+}
+
+function fromCache(
+  deps: ProxyServiceDeps,
+  attempt: ProxyAttempt,
+  hit: CachedReply,
+  timing: RequestTiming,
+): ForwardedOutcome {
+  const { result, ...reply } = hit;
+  return forwarded({ ...reply, settled: settle(deps, attempt, result, timing) }, timing);
 }
 
 /** The cache entry the request reads and writes, when the caller opted in. */
@@ -126,35 +165,46 @@ function cacheTarget(attempt: ProxyAttempt): CacheTarget | undefined {
 async function forward(
   deps: ProxyServiceDeps,
   attempt: ProxyAttempt,
-  upstreamKey: string,
-  cache: CacheTarget | undefined,
+  via: {
+    readonly upstreamKey: string;
+    readonly cache: CacheTarget | undefined;
+    readonly timer: PhaseTimer;
+  },
 ): Promise<ForwardedOutcome> {
-  const answer = await openUpstream(deps, attempt, upstreamKey);
+  const { cache, timer } = via;
+  const answer = await openUpstream(deps, attempt, via.upstreamKey, timer);
   if (attempt.parsed.streamed && answer.succeeded) {
     const relay = relayStreamed(deps, attempt, answer, { capture: cache !== undefined });
-    return {
-      kind: 'forwarded',
-      status: relay.status,
-      headers: { ...relay.headers, ...cacheStatusHeader(cache, undefined) },
-      body: relay.body,
-      settled: relay.settlement.then((settlement) =>
-        settleAttempt(deps, attempt, cache, settlement),
-      ),
-    };
+    // A stream's headers leave now: its timing ends here, before its first event.
+    const timing = timer.headersReady();
+    return forwarded(
+      {
+        status: relay.status,
+        headers: { ...relay.headers, ...cacheStatusHeader(cache, undefined) },
+        body: relay.body,
+        settled: relay.settlement.then((settlement) =>
+          settleAttempt(deps, attempt, cache, settlement, timing),
+        ),
+      },
+      timing,
+    );
   }
-  const relay = await relayBuffered(deps, attempt, answer);
+  const relay = await relayBuffered(deps, attempt, answer, timer);
   const { settlement } = relay;
-  return {
-    kind: 'forwarded',
-    status: relay.status,
-    headers: {
-      ...relay.headers,
-      ...costHeader(attempt, settlement.result, answer.succeeded),
-      ...cacheStatusHeader(cache, settlement.cacheable),
+  const timing = timer.headersReady();
+  return forwarded(
+    {
+      status: relay.status,
+      headers: {
+        ...relay.headers,
+        ...costHeader(attempt, settlement.result, answer.succeeded),
+        ...cacheStatusHeader(cache, settlement.cacheable),
+      },
+      body: relay.body,
+      settled: settleAttempt(deps, attempt, cache, settlement, timing),
     },
-    body: relay.body,
-    settled: settleAttempt(deps, attempt, cache, settlement),
-  };
+    timing,
+  );
 }
 
 /** The cost is known before a buffered answer's headers leave; only a billable (2xx) one says it. */
@@ -169,26 +219,38 @@ function costHeader(
 }
 
 /** Records an answer that relays nothing to cache (a hit, or Metrion's own error). */
-function settle(deps: ProxyServiceDeps, attempt: ProxyAttempt, result: AttemptResult) {
-  return settleAttempt(deps, attempt, undefined, { result });
+function settle(
+  deps: ProxyServiceDeps,
+  attempt: ProxyAttempt,
+  result: AttemptResult,
+  timing: RequestTiming,
+) {
+  return settleAttempt(deps, attempt, undefined, { result }, timing);
 }
 
 function failed(
   deps: ProxyServiceDeps,
   error: MetrionError,
   attempt: ProxyAttempt | undefined,
+  timing: RequestTiming,
 ): FailedOutcome {
   return {
     kind: 'failed',
     error,
+    headers: serverTimingHeader(timing),
     settle: (status) =>
       attempt === undefined
         ? Promise.resolve()
-        : settle(deps, attempt, {
-            status,
-            endedAtMs: deps.clock.nowMs(),
-            errorSource: 'metrion',
-            errorMessage: error.message,
-          }),
+        : settle(
+            deps,
+            attempt,
+            {
+              status,
+              endedAtMs: deps.clock.nowMs(),
+              errorSource: 'metrion',
+              errorMessage: error.message,
+            },
+            timing,
+          ),
   };
 }

@@ -1,5 +1,6 @@
 import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
 import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
+import type { RequestTiming } from '../usage/usage-record.ts';
 import { type CachedAnswerDeps, type CacheTarget, storeAnswer } from './cached-answer.ts';
 import { type AttemptResult, type ProxyAttempt, recordUsage } from './usage-recorder.ts';
 
@@ -21,21 +22,23 @@ const fitsCache = (answer: CacheableAnswer): boolean =>
   answer.body.byteLength <= MAX_CACHED_BODY_BYTES;
 
 /**
- * The one place a proxied request ends: its usage record is written and, when the caller opted
- * into the cache, its answer stored. Never rejects (both writes log their own failures).
+ * The one place a proxied request ends: its usage record is written (with the `timing` its
+ * answer's `server-timing` header carried) and, when the caller opted into the cache, its answer
+ * stored. Never rejects (both writes log their own failures).
  */
 export async function settleAttempt(
   deps: CachedAnswerDeps,
   attempt: ProxyAttempt,
   cache: CacheTarget | undefined,
   settlement: Settlement,
+  timing: RequestTiming,
 ): Promise<void> {
   const { cacheable } = settlement;
   const stored =
     cache !== undefined && cacheable !== undefined && fitsCache(cacheable)
       ? storeAnswer(deps, cache, cacheable, attempt.request.requestId)
       : Promise.resolve();
-  await Promise.all([recordUsage(deps, attempt, settlement.result), stored]);
+  await Promise.all([recordUsage(deps, attempt, { ...settlement.result, timing }), stored]);
 }
 
 /**

@@ -1,5 +1,6 @@
 // The proxy service on in-memory fakes with a scripted upstream: the core pipeline without HTTP.
 import { createAccountService } from '#core/accounts/account-service.ts';
+import type { CounterStore } from '#core/ports/counter-store.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type {
   UpstreamClient,
@@ -26,6 +27,18 @@ export interface ScriptedAnswer {
   readonly status?: number;
   readonly contentType?: string;
   readonly body: string;
+  /** Fake time the provider takes to send its headers. @default 0 */
+  readonly headersAfterMs?: number;
+  /** Fake time the provider takes to send its body after the headers. @default 0 */
+  readonly bodyAfterMs?: number;
+}
+
+/** Fake time the stores take, so the phases of `server-timing` have exact expected figures. */
+export interface StoreDelays {
+  /** Each limit counter call. */
+  counterCallMs: number;
+  /** Opening the stored provider key (after the limits, before the upstream call). */
+  openKeyMs: number;
 }
 
 export class RecordingLogger implements Logger {
@@ -48,6 +61,18 @@ export async function proxyHarness() {
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
   const counters = new InMemoryCounterStore();
+  const delays: StoreDelays = { counterCallMs: 0, openKeyMs: 0 };
+  const slowCounters: CounterStore = {
+    incrementIfBelow: (...args) => {
+      clock.advance(delays.counterCallMs);
+      return counters.incrementIfBelow(...args);
+    },
+    countRejection: (...args) => {
+      clock.advance(delays.counterCallMs);
+      return counters.countRejection(...args);
+    },
+    read: (...args) => counters.read(...args),
+  };
   const responseCache = new InMemoryResponseCacheStore();
   const logger = new RecordingLogger();
   const pepper = new Uint8Array(32).fill(7);
@@ -61,6 +86,7 @@ export async function proxyHarness() {
     seal: (plaintext, context) => realVault.seal(plaintext, context),
     open: (sealed, context) => {
       opened += 1;
+      clock.advance(delays.openKeyMs);
       return realVault.open(sealed, context);
     },
   };
@@ -85,16 +111,23 @@ export async function proxyHarness() {
   const upstream: UpstreamClient = {
     async send(request): Promise<UpstreamResponse> {
       sent.push(request);
+      const { headersAfterMs = 0, bodyAfterMs = 0 } = answer;
       const bytes = new TextEncoder().encode(answer.body);
+      clock.advance(headersAfterMs);
       return {
         status: answer.status ?? 200,
         headers: { 'content-type': answer.contentType ?? 'application/json' },
-        body: new ReadableStream({
-          start(controller) {
-            controller.enqueue(bytes);
-            controller.close();
+        // Pulled only when read (no read-ahead), so the body's fake time passes while it is read.
+        body: new ReadableStream(
+          {
+            pull(controller) {
+              clock.advance(bodyAfterMs);
+              controller.enqueue(bytes);
+              controller.close();
+            },
           },
-        }),
+          { highWaterMark: 0 },
+        ),
       };
     },
   };
@@ -105,7 +138,7 @@ export async function proxyHarness() {
     pepper,
     usage,
     logger,
-    counters,
+    counters: slowCounters,
     responseCache,
     upstream,
     clock,
@@ -124,6 +157,7 @@ export async function proxyHarness() {
     accounts,
     usage,
     counters,
+    delays,
     responseCache,
     logger,
     sent,
@@ -138,15 +172,17 @@ export async function proxyHarness() {
       body: unknown,
       headers: Record<string, string> = {},
       path = '/api/proxy/openai/v1/chat/completions',
+      method = 'POST',
     ): Promise<ProxyOutcome> {
       requestNumber += 1;
       return proxy.handle({
         requestId: `req-${requestNumber}`,
-        method: 'POST',
+        method,
         path,
         headers: { authorization: `Bearer ${created.metrionKey}`, ...headers },
         body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
         receivedAtMs: clock.nowMs(),
+        receivedAtMonotonicMs: clock.monotonicMs(),
       } satisfies IncomingProxyRequest);
     },
   };
