@@ -29,7 +29,7 @@ export class FakeClock implements MonotonicClock {
     this.#nowMs += ms;
   }
 
-  /** Jumps to an absolute time. */
+  /** Jumps to an absolute time (the monotonic reading too: only jump forward while timing). */
   set(ms: number): void {
     this.#nowMs = ms;
   }

@@ -120,7 +120,7 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   };
 }
 
-/** An answer with its `server-timing` header (last: its figures are Metrion's own). */
+/** An answer with its `server-timing` header (the provider's own is never relayed). */
 function forwarded(
   answer: Omit<ForwardedOutcome, 'kind'>,
   timing: RequestTiming,
