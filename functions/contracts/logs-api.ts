@@ -106,6 +106,19 @@ export const logDetailSchema = logRowSchema.extend({
   priceVersion: z.string(),
   /** The rate that converted `cost`. */
   fx: fxSchema,
+  /**
+   * The figures of the answer's `server-timing` header, ms with one decimal: `overheadMs` is
+   * Metrion's own time to the answer's headers (arrival to headers, minus the upstream waits);
+   * a phase the request did not reach is null. Null on records written before it was kept.
+   */
+  timing: z
+    .object({
+      overheadMs: z.number(),
+      authMs: z.number().nullable(),
+      upstreamHeadersMs: z.number().nullable(),
+      upstreamBodyMs: z.number().nullable(),
+    })
+    .nullable(),
 });
 export type LogDetail = z.infer<typeof logDetailSchema>;
 

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { Clock } from '#core/ports/clock.ts';
+import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
@@ -12,7 +12,8 @@ import { queryPairs } from './http/query-string.ts';
 
 export interface ProxyHandlerDeps {
   readonly proxy: ProxyService;
-  readonly clock: Clock;
+  /** Stamps each request's arrival: wall time, and the monotonic time its phase timing starts. */
+  readonly clock: MonotonicClock;
   readonly logger: Logger;
   /** Browser origins allowed to call the proxy (CORS allowlist of the environment). */
   readonly corsAllowedOrigins: readonly string[];
@@ -27,10 +28,15 @@ export interface ProxyHandlerDeps {
  */
 export function createProxyHandler(deps: ProxyHandlerDeps) {
   const pendingRecords = new WeakMap<Context, Promise<void>>();
+  /** The `server-timing` of a failed request, for the error middleware that answers it. */
+  const failureHeaders = new WeakMap<APIGatewayProxyEvent, Record<string, string>>();
   const cors = (event: APIGatewayProxyEvent) =>
     corsHeaders(lowerCaseHeaders(event).origin, deps.corsAllowedOrigins);
 
   const base = async (event: APIGatewayProxyEvent, context: Context) => {
+    // First thing: the overhead in `server-timing` counts from here (body decoding included).
+    const receivedAtMonotonicMs = deps.clock.monotonicMs();
+    const receivedAtMs = deps.clock.nowMs();
     const requestId = event.requestContext.requestId;
     const headers = lowerCaseHeaders(event);
     if (event.httpMethod === 'OPTIONS') {
@@ -43,11 +49,13 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
       headers,
       query: queryPairs(event),
       body: rawBody(event),
-      receivedAtMs: deps.clock.nowMs(),
+      receivedAtMs,
+      receivedAtMonotonicMs,
     });
     if (outcome.kind === 'failed') {
       // Recorded with the status httpErrorHandler answers it with, in the provider's envelope.
       pendingRecords.set(context, outcome.settle(errorStatus(outcome.error)));
+      failureHeaders.set(event, outcome.headers);
       throw outcome.error;
     }
     pendingRecords.set(context, outcome.settled);
@@ -63,5 +71,11 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     requestEnd: async (request) => {
       await pendingRecords.get(request.context);
     },
-  }).use(httpErrorHandler({ envelope: 'provider', logger: deps.logger, headers: cors }));
+  }).use(
+    httpErrorHandler({
+      envelope: 'provider',
+      logger: deps.logger,
+      headers: (event) => ({ ...cors(event), ...failureHeaders.get(event) }),
+    }),
+  );
 }

@@ -7,7 +7,7 @@ import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
-import type { Clock } from '#core/ports/clock.ts';
+import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
@@ -37,8 +37,8 @@ export interface ProxyRuntimeConfig {
   readonly headerTimeoutMs?: number;
   /** @default 30_000 */
   readonly idleTimeoutMs?: number;
-  /** Tests pin time (limit windows, cache expiry). @default - the system clock */
-  readonly clock?: Clock;
+  /** Tests pin time (limit windows, cache expiry, phase timing). @default - the system clock */
+  readonly clock?: MonotonicClock;
   /** Browser origins allowed to call the proxy directly. @default [] */
   readonly corsAllowedOrigins?: readonly string[];
 }

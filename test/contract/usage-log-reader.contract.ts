@@ -244,13 +244,14 @@ export function usageLogReaderContract(
   });
 
   describe('getLog', () => {
-    it('finds a record by request id, with its error fields', async () => {
+    it('finds a record by request id, with its error fields and phase timing', async () => {
       const failed = usageRecord(accountId, 5, {
         status: 400,
         errorSource: 'provider',
         errorMessage: 'max_tokens is too large',
         timeToFirstTokenMs: 40,
         requester: 'ci',
+        timing: { authMs: 2.1, upstreamHeadersMs: 143, upstreamBodyMs: 0.4, overheadMs: 3.4 },
       });
       await appendAll([failed, usageRecord(accountId, 4)]);
 

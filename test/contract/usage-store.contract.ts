@@ -125,6 +125,7 @@ export function usageStoreContract(
         streamed: true,
         cached: true,
         mode: 'pass-through',
+        timing: { authMs: 1.5, overheadMs: 2.5 },
       });
       const plain = usageRecord(accountId, 1);
       await store.append(failed, KEEP);

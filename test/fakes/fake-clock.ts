@@ -1,12 +1,12 @@
-import type { Clock } from '#core/ports/clock.ts';
+import type { MonotonicClock } from '#core/ports/clock.ts';
 
 export interface FakeClockOptions {
   /** Starting time in ms since the epoch. @default Date.UTC(2025, 0, 1) */
   readonly startMs?: number;
 }
 
-/** A clock that only moves when a test moves it. */
-export class FakeClock implements Clock {
+/** A clock that only moves when a test moves it; its monotonic reading moves with it. */
+export class FakeClock implements MonotonicClock {
   #nowMs: number;
 
   constructor(options: FakeClockOptions = {}) {
@@ -18,13 +18,18 @@ export class FakeClock implements Clock {
     return this.#nowMs;
   }
 
+  /** The fake time as well: spans measured with it are exactly what the test advanced. */
+  monotonicMs(): number {
+    return this.#nowMs;
+  }
+
   /** Moves time forward by `ms` (never backwards). */
   advance(ms: number): void {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance() takes ms >= 0.');
     this.#nowMs += ms;
   }
 
-  /** Jumps to an absolute time. */
+  /** Jumps to an absolute time (the monotonic reading too: only jump forward while timing). */
   set(ms: number): void {
     this.#nowMs = ms;
   }

@@ -1,4 +1,5 @@
 import type { FxDto } from '#contracts/dashboard-api.ts';
+import type { LogDetail } from '#contracts/logs-api.ts';
 import { scaledDecimal } from '#contracts/money-text.ts';
 import type { Currency, Plan } from '#contracts/settings-api.ts';
 
@@ -164,6 +165,26 @@ export function formatLatency(ms: number | null): string {
   if (ms === null) return '—';
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return `${(ms / 1000).toLocaleString('en-US', { maximumFractionDigits: 2 })} s`;
+}
+
+/** Milliseconds as `server-timing` carries them: one decimal, `3.4 ms`. */
+const tenthsMs = (ms: number): string => `${ms.toFixed(1)} ms`;
+
+/**
+ * A request's phase timing, the figures of its `server-timing` header: `Metrion overhead 3.4 ms
+ * (auth+limits 2.1 ms, upstream headers 143.0 ms)`; phases not reached are left out; an em dash
+ * for records from before timing was kept.
+ */
+export function formatOverhead(timing: LogDetail['timing']): string {
+  if (timing === null) return '—';
+  const phases = [
+    ['auth+limits', timing.authMs],
+    ['upstream headers', timing.upstreamHeadersMs],
+    ['upstream body', timing.upstreamBodyMs],
+  ] as const;
+  const parts = phases.flatMap(([name, ms]) => (ms === null ? [] : [`${name} ${tenthsMs(ms)}`]));
+  const detail = parts.length === 0 ? '' : ` (${parts.join(', ')})`;
+  return `Metrion overhead ${tenthsMs(timing.overheadMs)}${detail}`;
 }
 
 /** A bucket start for chart axes and tables: `14:00` for hours, `24 Nov` for days (UTC). */

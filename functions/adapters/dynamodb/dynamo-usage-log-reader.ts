@@ -62,6 +62,8 @@ function toRecord(item: Item): UsageRecord {
     cached: item.cached,
     mode: item.mode,
     ...optional('estimated'),
+    // A map of numbers; absent on records written before it was kept.
+    ...optional('timing'),
   } as UsageRecord;
 }
 

@@ -1,6 +1,6 @@
 import type { DisplayMoney, FxUsed } from '../currency/display-money.ts';
 import { exactUsd } from '../currency/money-text.ts';
-import { type UsageRecord, usageKindOf } from '../usage/usage-record.ts';
+import { type RequestTiming, type UsageRecord, usageKindOf } from '../usage/usage-record.ts';
 import type { ResolvedWindow } from './log-query.ts';
 
 /** One row of the Logs table: the shape of the Logs API's `logRowSchema`. */
@@ -36,6 +36,16 @@ export interface LogDetailView extends LogRowView {
   readonly timeToFirstTokenMs: number | null;
   readonly priceVersion: string;
   readonly fx: FxUsed;
+  /** The answer's `server-timing` figures; null on records from before they were kept. */
+  readonly timing: TimingView | null;
+}
+
+/** {@link RequestTiming} with every phase present, null when not reached. */
+export interface TimingView {
+  readonly overheadMs: number;
+  readonly authMs: number | null;
+  readonly upstreamHeadersMs: number | null;
+  readonly upstreamBodyMs: number | null;
 }
 
 /** One page of the Logs table: the shape of `logsPageSchema`. */
@@ -83,7 +93,10 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
   };
 }
 
-/** A usage record for the detail view: the row plus errors, cache tokens, TTFT, prices and fx. */
+/**
+ * A usage record for the detail view: the row plus errors, cache tokens, TTFT, prices, fx and
+ * the phase timing.
+ */
 export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetailView {
   return {
     ...toLogRow(record, money),
@@ -94,6 +107,16 @@ export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetail
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
     fx: money.fx,
+    timing: record.timing === undefined ? null : timingView(record.timing),
+  };
+}
+
+function timingView(timing: RequestTiming): TimingView {
+  return {
+    overheadMs: timing.overheadMs,
+    authMs: timing.authMs ?? null,
+    upstreamHeadersMs: timing.upstreamHeadersMs ?? null,
+    upstreamBodyMs: timing.upstreamBodyMs ?? null,
   };
 }
 

@@ -3,3 +3,17 @@ export interface Clock {
   /** Milliseconds since the Unix epoch. */
   nowMs(): number;
 }
+
+/**
+ * A clock that also measures short spans: what the proxy needs to time its phases
+ * (`server-timing`). A separate interface so the many callers that only need wall time keep
+ * passing a plain {@link Clock}.
+ */
+export interface MonotonicClock extends Clock {
+  /**
+   * Milliseconds from an arbitrary origin, sub-millisecond, never going backwards (unlike
+   * `nowMs`, which follows wall-clock adjustments). Only differences between readings mean
+   * anything.
+   */
+  monotonicMs(): number;
+}

@@ -5,7 +5,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { CachedResponse, ResponseCacheStore } from '../ports/response-cache-store.ts';
 import { createUsageAccumulator } from '../usage/extract-usage.ts';
 import { COST_HEADER, costHeaderValue } from './cost-header.ts';
-import { type ProxyAttempt, recordUsage, type UsageRecorderDeps } from './usage-recorder.ts';
+import type { AttemptResult, ProxyAttempt, UsageRecorderDeps } from './usage-recorder.ts';
 
 export interface CachedAnswerDeps extends UsageRecorderDeps {
   readonly responseCache: ResponseCacheStore;
@@ -24,8 +24,8 @@ export interface CachedReply {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: ReadableStream<Uint8Array> | Uint8Array;
-  /** Resolves once the usage record of the hit is written. */
-  readonly settled: Promise<void>;
+  /** What the hit's usage record says (the caller records it). */
+  readonly result: AttemptResult;
 }
 
 const SSE_CONTENT_TYPE = 'text/event-stream; charset=utf-8';
@@ -42,8 +42,8 @@ function streamOfEvents(events: readonly string[]): ReadableStream<Uint8Array> {
 
 /**
  * Serves the request from the cache when an entry exists: the stored JSON as is, or replayed as
- * the provider's SSE events when the caller asked for `stream: true`. The hit is recorded with
- * `cached: true` and cost 0; its token counts are those of the answer served. A cache that
+ * the provider's SSE events when the caller asked for `stream: true`. The hit's result says
+ * `cached: true` (cost 0); its token counts are those of the answer served. A cache that
  * cannot be read, or an entry that cannot be replayed, counts as a miss (logged, never fatal).
  */
 export async function serveFromCache(
@@ -83,14 +83,14 @@ export async function serveFromCache(
       age: String(Math.max(0, Math.floor((nowMs - entry.storedAtMs) / 1000))),
     },
     body: events === undefined ? entry.body : streamOfEvents(events),
-    settled: recordUsage(deps, attempt, {
+    result: {
       status: entry.status,
       endedAtMs: nowMs,
       firstByteAtMs: nowMs,
       usage: observation.usage,
       ...(observation.model === undefined ? {} : { model: observation.model }),
       cached: true,
-    }),
+    },
   };
 }
 

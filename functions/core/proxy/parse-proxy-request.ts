@@ -27,6 +27,8 @@ export interface IncomingProxyRequest {
   readonly query?: readonly (readonly [name: string, value: string])[];
   readonly body: Uint8Array;
   readonly receivedAtMs: number;
+  /** The same instant on the clock's monotonic timer: where the phase timing starts. */
+  readonly receivedAtMonotonicMs: number;
 }
 
 /** What Metrion needs to know about a request; everything else passes through untouched. */

@@ -1,54 +1,47 @@
-import { CACHE_STATUS_HEADER, type CacheStatus } from '../cache/cache-directive.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
-import { createStreamCapture, type StreamCapture } from '../cache/stream-capture.ts';
-import { MetrionError, UpstreamUnavailableError } from '../errors.ts';
-import type { Clock } from '../ports/clock.ts';
-import { MAX_CACHED_BODY_BYTES } from '../ports/response-cache-store.ts';
-import type { TokenCounter } from '../ports/token-counter.ts';
-import type { UpstreamClient } from '../ports/upstream-client.ts';
-import { isUsageEndpoint, PROVIDERS } from '../providers/provider-registry.ts';
+import { MetrionError } from '../errors.ts';
+import type { MonotonicClock } from '../ports/clock.ts';
+import { isUsageEndpoint } from '../providers/provider-registry.ts';
 import { matchProxyRoute } from '../providers/routes.ts';
-import { estimateUsage } from '../usage/estimate-usage.ts';
-import type { TokenUsage } from '../usage/usage-record.ts';
-import { createUsageTap } from '../usage/usage-tap.ts';
+import type { RequestTiming } from '../usage/usage-record.ts';
 import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
+import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
 import {
   type CachedAnswerDeps,
+  type CachedReply,
   type CacheTarget,
   serveFromCache,
-  storeAnswer,
 } from './cached-answer.ts';
 import { COST_HEADER, costHeaderValue } from './cost-header.ts';
+import { type OpenUpstreamDeps, openUpstream } from './open-upstream.ts';
 import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
-import { relayStream } from './relay-stream.ts';
+import { type PhaseTimer, startPhaseTimer } from './phase-timer.ts';
+import { serverTimingHeader } from './server-timing.ts';
+import { cacheStatusHeader, settleAttempt } from './settle-attempt.ts';
 import { forwardSideCall } from './side-call.ts';
-import { readWhole, sendWithHeaderTimeout } from './upstream-exchange.ts';
-import {
-  prepareUpstreamRequest,
-  selectResponseHeaders,
-  type UpstreamOrigins,
-} from './upstream-request.ts';
+import { relayStreamed, type StreamedRelayDeps } from './streamed-relay.ts';
 import {
   type AttemptResult,
   buildUsageRecord,
   type ProxyAttempt,
-  recordUsage,
   type UsageRecorderDeps,
 } from './usage-recorder.ts';
 
-export interface ProxyServiceDeps extends AdmitRequestDeps, UsageRecorderDeps, CachedAnswerDeps {
-  readonly upstream: UpstreamClient;
-  readonly clock: Clock;
-  readonly origins: UpstreamOrigins;
-  /** No response headers within this time -> 504. */
-  readonly headerTimeoutMs: number;
-  /** A stream that sends nothing for this long is closed and recorded. */
-  readonly idleTimeoutMs: number;
-  /** Counts the tokens of a stream the client left before the provider reported usage. */
-  readonly tokenCounter: TokenCounter;
+export interface ProxyServiceDeps
+  extends AdmitRequestDeps,
+    UsageRecorderDeps,
+    CachedAnswerDeps,
+    OpenUpstreamDeps,
+    BufferedRelayDeps,
+    StreamedRelayDeps {
+  /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
+  readonly clock: MonotonicClock;
 }
 
-/** The upstream answered: relay it. `settled` resolves once its usage record is written. */
+/**
+ * The upstream (or the cache) answered: relay it. `headers` include `server-timing`; `settled`
+ * resolves once its usage record is written.
+ */
 export interface ForwardedOutcome {
   readonly kind: 'forwarded';
   readonly status: number;
@@ -59,254 +52,193 @@ export interface ForwardedOutcome {
 
 /**
  * Metrion refused or could not complete the request. The handler turns `error` into a status
- * and the envelope of the provider the path names, then calls `settle(status)` to record it
- * (authenticated only).
+ * and the envelope of the provider the path names, adds `headers` (`server-timing`), then calls
+ * `settle(status)` to record it (authenticated only).
  */
 export interface FailedOutcome {
   readonly kind: 'failed';
   readonly error: MetrionError;
+  readonly headers: Record<string, string>;
   settle(status: number): Promise<void>;
 }
 
 export type ProxyOutcome = ForwardedOutcome | FailedOutcome;
-
-/** Non-streamed answers are read whole (to validate and price them); beyond this -> 502. */
-const MAX_BUFFERED_RESPONSE_BYTES = 20 * 1024 * 1024;
-/** A streamed answer is rebuilt for the cache only up to this many streamed bytes. */
-const MAX_CAPTURED_STREAM_BYTES = 8 * MAX_CACHED_BODY_BYTES;
 
 export interface ProxyService {
   handle(request: IncomingProxyRequest): Promise<ProxyOutcome>;
 }
 
 /**
- * The proxy pipeline: parse -> admit (authentication + limits) -> cache lookup (opt-in) -> forward ->
- * tap usage -> record once (and store the answer when the caller asked for caching).
+ * The proxy pipeline: parse -> admit (authentication + limits) -> cache lookup (opt-in) ->
+ * forward -> tap usage -> record once (and store the answer when the caller asked for caching).
+ * Every answer is timed from arrival to its headers (`server-timing`, and the record's `timing`).
  */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   return {
     async handle(request) {
+      const timer = startPhaseTimer(deps.clock, request.receivedAtMonotonicMs);
       let attempt: ProxyAttempt | undefined;
       try {
         const route = matchProxyRoute(request.method, request.path);
         if (!isUsageEndpoint(route.endpoint)) {
           // Model lists and token counts: passed through, never recorded.
-          const answer = await forwardSideCall(deps, request, route);
-          return { kind: 'forwarded', ...answer, settled: Promise.resolve() };
+          const answer = await forwardSideCall(deps, request, route, timer);
+          return forwarded({ ...answer, settled: Promise.resolve() }, timer.headersReady());
         }
         const parsed = parseProxyRequest(request);
-        // Refused requests are tallied on their window, never recorded as usage: `attempt` is
-        // set only after admission let the request through.
-        const authentication = await admitRequest(deps, request.headers, parsed.provider);
-        const { caller } = authentication;
-        attempt = { request, parsed, caller };
-        const cache: CacheTarget | undefined = parsed.cache && {
-          key: responseCacheKey({
-            accountId: caller.account.accountId,
-            provider: parsed.provider,
-            json: parsed.json,
-            headers: request.headers,
-          }),
-          directive: parsed.cache,
-        };
+        // auth+limits: one span of the phase timing. Refused requests are tallied on their
+        // window, never recorded as usage: `attempt` is set only after admission let it through.
+        const authentication = await timer.time('auth', () =>
+          admitRequest(deps, request.headers, parsed.provider),
+        );
+        attempt = { request, parsed, caller: authentication.caller };
+        const cache = cacheTarget(attempt);
         if (cache?.directive.mode === 'read-write') {
           // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
           const hit = await serveFromCache(deps, attempt, cache.key);
-          if (hit !== undefined) return { kind: 'forwarded', ...hit };
+          if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
         }
-        return await forward(deps, attempt, await authentication.upstreamKey(), cache);
+        const upstreamKey = await authentication.upstreamKey();
+        return await forward(deps, attempt, { upstreamKey, cache, timer });
       } catch (error) {
         if (!(error instanceof MetrionError)) throw error;
-        const failedAttempt = attempt;
-        return {
-          kind: 'failed',
-          error,
-          settle: (status) =>
-            failedAttempt === undefined
-              ? Promise.resolve()
-              : recordUsage(deps, failedAttempt, {
-                  status,
-                  endedAtMs: deps.clock.nowMs(),
-                  errorSource: 'metrion',
-                  errorMessage: error.message,
-                }),
-        };
+        return failed(deps, error, attempt, timer.headersReady());
       }
     },
   };
 }
 
-async function forward(
-  deps: ProxyServiceDeps,
-  attempt: ProxyAttempt,
-  upstreamKey: string,
-  cache: CacheTarget | undefined,
-): Promise<ForwardedOutcome> {
-  const { parsed, request } = attempt;
-  const prepared = prepareUpstreamRequest(
-    parsed,
-    request.headers,
-    request.body,
-    upstreamKey,
-    deps.origins,
-  );
-  const abort = new AbortController();
-  const response = await sendWithHeaderTimeout(deps, abort, {
-    url: prepared.url,
-    headers: prepared.headers,
-    body: prepared.body,
-    signal: abort.signal,
-  });
-  const headers = selectResponseHeaders(response.headers);
-  const succeeded = response.status >= 200 && response.status < 300;
-  const tap = createUsageTap({
-    wireFormat: parsed.endpoint === 'responses' ? 'openai-responses' : parsed.wireFormat,
-    streamed: parsed.streamed && succeeded,
-    stripUsageOnlyChunk: prepared.stripUsageOnlyChunk && succeeded,
-    maxBodyBytes: MAX_BUFFERED_RESPONSE_BYTES,
-  });
-  // A streamed answer is rebuilt for the cache from the bytes BEFORE the tap hides anything.
-  const capture: StreamCapture | undefined =
-    cache && parsed.streamed && succeeded
-      ? createStreamCapture(parsed.wireFormat, MAX_CAPTURED_STREAM_BYTES)
-      : undefined;
-  const tapped = (
-    capture ? response.body.pipeThrough(capture.transform) : response.body
-  ).pipeThrough(tap.transform);
-
-  if (!(parsed.streamed && succeeded)) {
-    const body = await readWhole(tapped, {
-      idleTimeoutMs: deps.idleTimeoutMs,
-      maxBytes: MAX_BUFFERED_RESPONSE_BYTES,
-      tooLargeMessage: 'The provider response is larger than Metrion relays. Use stream: true.',
-      abortUpstream: () => abort.abort(),
-    });
-    const observation = tap.observation();
-    if (succeeded && observation.unparseable) {
-      throw new UpstreamUnavailableError(
-        `${PROVIDERS[parsed.provider].displayName} returned a response Metrion could not read. Retry the request.`,
-      );
-    }
-    const result: AttemptResult = {
-      status: response.status,
-      endedAtMs: deps.clock.nowMs(),
-      usage: observation.usage,
-      ...(observation.model === undefined ? {} : { model: observation.model }),
-      // A 2xx can still report failure (a Responses API `failed` or `incomplete` response).
-      ...(succeeded && observation.providerError === undefined
-        ? {}
-        : {
-            errorSource: 'provider' as const,
-            errorMessage: observation.providerError ?? `HTTP ${response.status}`,
-          }),
-    };
-    let cacheStatus: CacheStatus | undefined;
-    let stored = Promise.resolve();
-    if (cache !== undefined) {
-      cacheStatus =
-        succeeded && body.byteLength > MAX_CACHED_BODY_BYTES ? 'SKIPPED-TOO-LARGE' : 'MISS';
-      if (succeeded && cacheStatus === 'MISS') {
-        const contentType = headers['content-type'] ?? 'application/json';
-        stored = storeAnswer(
-          deps,
-          cache,
-          { status: response.status, contentType, body },
-          request.requestId,
-        );
-      }
-    }
-    // The cost is known before the headers leave; only a billable (2xx) answer carries it.
-    const cost: Record<string, string> = succeeded
-      ? { [COST_HEADER]: costHeaderValue(buildUsageRecord(attempt, result).costPicoUsd) }
-      : {};
-    return {
-      kind: 'forwarded',
-      status: response.status,
-      headers: {
-        ...headers,
-        ...cost,
-        ...(cacheStatus === undefined ? {} : { [CACHE_STATUS_HEADER]: cacheStatus }),
-      },
-      body,
-      settled: Promise.all([recordUsage(deps, attempt, result), stored]).then(() => undefined),
-    };
-  }
-
-  let settle: (done: Promise<void>) => void = () => undefined;
-  const settled = new Promise<void>((resolve) => {
-    settle = (done) => resolve(done);
-  });
-  const body = relayStream({
-    source: tapped,
-    wireFormat: parsed.wireFormat,
-    idleTimeoutMs: deps.idleTimeoutMs,
-    clock: deps.clock,
-    abortUpstream: () => abort.abort(),
-    onEnd: (end) => {
-      const observation = tap.observation();
-      // The status went out with the first byte; what went wrong after it is told here.
-      const errorMessage =
-        end.failure ??
-        observation.providerError ??
-        (end.clientDisconnected ? 'Client disconnected before the stream ended.' : undefined) ??
-        (observation.unparseable
-          ? 'The provider sent stream events Metrion could not read; usage may be incomplete.'
-          : undefined);
-      const errorSource = end.failure || end.clientDisconnected ? 'metrion' : 'provider';
-      const rebuilt = end.failure || end.clientDisconnected ? undefined : capture?.result();
-      const stored =
-        cache && rebuilt && rebuilt.byteLength <= MAX_CACHED_BODY_BYTES
-          ? storeAnswer(
-              deps,
-              cache,
-              { status: response.status, contentType: 'application/json', body: rebuilt },
-              request.requestId,
-            )
-          : Promise.resolve();
-      const estimate = end.clientDisconnected && !tap.relayed.usageReported();
-      const recorded = usageOf(deps, estimate, {
-        requestJson: parsed.json,
-        observed: observation.usage,
-        relayedText: estimate ? tap.relayed.text() : '',
-      }).then((usage) =>
-        recordUsage(deps, attempt, {
-          status: response.status,
-          endedAtMs: end.endedAtMs,
-          usage: usage ?? observation.usage,
-          ...(usage === undefined ? {} : { estimated: true }),
-          ...(observation.model === undefined ? {} : { model: observation.model }),
-          ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
-          ...(errorMessage === undefined ? {} : { errorMessage, errorSource }),
-        }),
-      );
-      settle(Promise.all([recorded, stored]).then(() => undefined));
-    },
-  });
+/** An answer with its `server-timing` header (the provider's own is never relayed). */
+function forwarded(
+  answer: Omit<ForwardedOutcome, 'kind'>,
+  timing: RequestTiming,
+): ForwardedOutcome {
   return {
     kind: 'forwarded',
-    status: response.status,
-    headers: cache === undefined ? headers : { ...headers, [CACHE_STATUS_HEADER]: 'MISS' },
-    body,
-    settled,
+    ...answer,
+    headers: { ...answer.headers, ...serverTimingHeader(timing) },
   };
+}
+
+function fromCache(
+  deps: ProxyServiceDeps,
+  attempt: ProxyAttempt,
+  hit: CachedReply,
+  timing: RequestTiming,
+): ForwardedOutcome {
+  const { result, ...reply } = hit;
+  return forwarded({ ...reply, settled: settle(deps, attempt, result, timing) }, timing);
+}
+
+/** The cache entry the request reads and writes, when the caller opted in. */
+function cacheTarget(attempt: ProxyAttempt): CacheTarget | undefined {
+  const { request, parsed, caller } = attempt;
+  return (
+    parsed.cache && {
+      key: responseCacheKey({
+        accountId: caller.account.accountId,
+        provider: parsed.provider,
+        json: parsed.json,
+        headers: request.headers,
+      }),
+      directive: parsed.cache,
+    }
+  );
 }
 
 /**
- * The estimated usage of a stream the client left before the provider reported it; undefined
- * when not estimating, or when counting failed (then what the provider reported is recorded).
+ * Sends the attempt upstream and relays the answer: a 2xx stream live, anything else read whole.
+ * Either way the record and the cache entry are written by `settleAttempt` alone.
  */
-async function usageOf(
+async function forward(
   deps: ProxyServiceDeps,
-  estimate: boolean,
-  input: Parameters<typeof estimateUsage>[1],
-): Promise<TokenUsage | undefined> {
-  if (!estimate) return undefined;
-  try {
-    return await estimateUsage(deps.tokenCounter, input);
-  } catch (error) {
-    deps.logger.warn('usage estimate failed', {
-      error: error instanceof Error ? error.name : 'unknown',
-    });
-    return undefined;
+  attempt: ProxyAttempt,
+  via: {
+    readonly upstreamKey: string;
+    readonly cache: CacheTarget | undefined;
+    readonly timer: PhaseTimer;
+  },
+): Promise<ForwardedOutcome> {
+  const { cache, timer } = via;
+  const answer = await openUpstream(deps, attempt, via.upstreamKey, timer);
+  if (attempt.parsed.streamed && answer.succeeded) {
+    const relay = relayStreamed(deps, attempt, answer, { capture: cache !== undefined });
+    // A stream's headers leave now: its timing ends here, before its first event.
+    const timing = timer.headersReady();
+    return forwarded(
+      {
+        status: relay.status,
+        headers: { ...relay.headers, ...cacheStatusHeader(cache, undefined) },
+        body: relay.body,
+        settled: relay.settlement.then((settlement) =>
+          settleAttempt(deps, attempt, cache, settlement, timing),
+        ),
+      },
+      timing,
+    );
   }
+  const relay = await relayBuffered(deps, attempt, answer, timer);
+  const { settlement } = relay;
+  const timing = timer.headersReady();
+  return forwarded(
+    {
+      status: relay.status,
+      headers: {
+        ...relay.headers,
+        ...costHeader(attempt, settlement.result, answer.succeeded),
+        ...cacheStatusHeader(cache, settlement.cacheable),
+      },
+      body: relay.body,
+      settled: settleAttempt(deps, attempt, cache, settlement, timing),
+    },
+    timing,
+  );
+}
+
+/** The cost is known before a buffered answer's headers leave; only a billable (2xx) one says it. */
+function costHeader(
+  attempt: ProxyAttempt,
+  result: AttemptResult,
+  billable: boolean,
+): Record<string, string> {
+  return billable
+    ? { [COST_HEADER]: costHeaderValue(buildUsageRecord(attempt, result).costPicoUsd) }
+    : {};
+}
+
+/** Records an answer that relays nothing to cache (a hit, or Metrion's own error). */
+function settle(
+  deps: ProxyServiceDeps,
+  attempt: ProxyAttempt,
+  result: AttemptResult,
+  timing: RequestTiming,
+) {
+  return settleAttempt(deps, attempt, undefined, { result }, timing);
+}
+
+function failed(
+  deps: ProxyServiceDeps,
+  error: MetrionError,
+  attempt: ProxyAttempt | undefined,
+  timing: RequestTiming,
+): FailedOutcome {
+  return {
+    kind: 'failed',
+    error,
+    headers: serverTimingHeader(timing),
+    settle: (status) =>
+      attempt === undefined
+        ? Promise.resolve()
+        : settle(
+            deps,
+            attempt,
+            {
+              status,
+              endedAtMs: deps.clock.nowMs(),
+              errorSource: 'metrion',
+              errorMessage: error.message,
+            },
+            timing,
+          ),
+  };
 }

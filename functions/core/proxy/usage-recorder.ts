@@ -9,6 +9,7 @@ import type { ProviderId } from '../providers/provider-registry.ts';
 import {
   type ErrorSource,
   MAX_MODEL_ID_LENGTH,
+  type RequestTiming,
   type TokenUsage,
   type UsageRecord,
 } from '../usage/usage-record.ts';
@@ -34,6 +35,8 @@ export interface AttemptResult {
   readonly cached?: boolean;
   /** The usage was counted by Metrion (a stream the client left before usage arrived). */
   readonly estimated?: boolean;
+  /** The figures of the answer's `server-timing` header. */
+  readonly timing?: RequestTiming;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -98,6 +101,7 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     cached: result.cached ?? false,
     mode: caller.mode,
     ...(result.estimated ? { estimated: true } : {}),
+    ...(result.timing === undefined ? {} : { timing: result.timing }),
   };
 }
 

@@ -48,6 +48,22 @@ export interface TokenUsage {
 }
 
 /**
+ * Where the time up to the answer's headers went, in milliseconds with one decimal: the figures
+ * of the `server-timing` header the answer carried. `overheadMs` is Metrion's own time: from
+ * arrival to the answer's headers, minus the waits on the provider (`upstreamHeadersMs`, and
+ * `upstreamBodyMs` when the answer was read whole before relaying). A phase not reached is absent.
+ */
+export interface RequestTiming {
+  /** Authentication and the limit checks (one span). */
+  readonly authMs?: number;
+  /** From sending upstream to the provider's response headers. */
+  readonly upstreamHeadersMs?: number;
+  /** Reading a non-streamed answer whole (to validate and price it) before relaying it. */
+  readonly upstreamBodyMs?: number;
+  readonly overheadMs: number;
+}
+
+/**
  * One proxied request as recorded. Nothing secret: no key, no prompt, no completion.
  * `costPicoUsd` is exact (10^-12 USD, bigint); null means the model has no price (unpriced).
  */
@@ -85,4 +101,6 @@ export interface UsageRecord extends TokenUsage {
    * Metrion (input from the request, output from the text relayed). Absent when not estimated.
    */
   readonly estimated?: boolean;
+  /** Absent on records written before issue 13 part 3. */
+  readonly timing?: RequestTiming;
 }

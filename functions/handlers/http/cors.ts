@@ -17,8 +17,16 @@ const ALLOWED_REQUEST_HEADERS = [
   'openai-project',
 ].join(', ');
 
-const EXPOSED_HEADERS =
-  'x-metrion-request-id, x-metrion-cost-usd, x-metrion-cache, retry-after, request-id, x-request-id';
+/** What a browser client may read: Metrion's own headers (phases included) and the provider ids. */
+const EXPOSED_HEADERS = [
+  'x-metrion-request-id',
+  'x-metrion-cost-usd',
+  'x-metrion-cache',
+  'server-timing',
+  'retry-after',
+  'request-id',
+  'x-request-id',
+].join(', ');
 const PREFLIGHT_MAX_AGE_SECONDS = '600';
 
 /** Response headers for `origin`, or none when it is not allowlisted. */

@@ -50,6 +50,11 @@ describe('proxy CORS allowlist', () => {
     expect(allowed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
     expect(allowed.headers.get('access-control-expose-headers')).toContain('x-metrion-request-id');
     expect(allowed.headers.get('access-control-expose-headers')).toContain('x-metrion-cost-usd');
+    // A 400 refused before authentication still says how long Metrion took to refuse it.
+    expect(allowed.headers.get('access-control-expose-headers')).toContain('server-timing');
+    expect(allowed.headers.get('server-timing')).toMatch(
+      /^overhead;dur=\d+\.\d;desc="Metrion overhead"$/,
+    );
     const other = await request('https://evil.example');
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -1,12 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { minuteCounter, monthCounter } from '#core/limits/request-limits.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
-import { setDynamoWindowCount } from '../../fixtures/admission.ts';
+import { currentKeyDigest, setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
@@ -172,7 +171,7 @@ describe('side calls (model list, token count) — issue 14', () => {
     expect(models.data.map((model) => model.id)).toContain('gpt-4o-mini');
     expect(await findMinuteWindow(free.accountId)).toEqual({ count: 1, refused: 0 });
     const month = await new DynamoProxyAdmission(accountsTable()).windowCount(
-      await keyDigestOf(free.accountId),
+      await currentKeyDigest(accountsTable(), free.accountId),
       monthCounter(clock.nowMs()),
     );
     expect(month.count).toBe(10_000);
@@ -183,27 +182,16 @@ describe('side calls (model list, token count) — issue 14', () => {
 async function fillMonth(accountId: string, count: number): Promise<void> {
   await setDynamoWindowCount(
     accountsTable(),
-    await keyDigestOf(accountId),
+    await currentKeyDigest(accountsTable(), accountId),
     monthCounter(clock.nowMs()),
     count,
   );
 }
 
-/** The digest of the account's current Metrion Key, as its profile names it. */
-async function keyDigestOf(accountId: string): Promise<string> {
-  const profile = await stack.metrion.data.documentClient.send(
-    new GetCommand({
-      TableName: stack.metrion.data.accountsTable,
-      Key: { pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' },
-    }),
-  );
-  return String(profile.Item?.metrionKeyDigest);
-}
-
 /** The minute window of the account's key. */
 async function findMinuteWindow(accountId: string) {
   return new DynamoProxyAdmission(accountsTable()).windowCount(
-    await keyDigestOf(accountId),
+    await currentKeyDigest(accountsTable(), accountId),
     minuteCounter(clock.nowMs()),
   );
 }

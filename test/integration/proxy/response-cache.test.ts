@@ -1,7 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Clock } from '#core/ports/clock.ts';
+import type { MonotonicClock } from '#core/ports/clock.ts';
 import {
   type ProxyStack,
   startProxyStack,
@@ -10,10 +10,13 @@ import {
 } from '../support/proxy-stack.ts';
 
 /** The system clock plus an offset a test moves forward, so entries expire without sleeping. */
-class OffsetClock implements Clock {
+class OffsetClock implements MonotonicClock {
   offsetMs = 0;
   nowMs(): number {
     return Date.now() + this.offsetMs;
+  }
+  monotonicMs(): number {
+    return performance.now();
   }
 }
 

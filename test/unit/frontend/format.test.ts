@@ -8,6 +8,7 @@ import {
   formatMoney,
   formatMoneyDecimal,
   formatMoneyTick,
+  formatOverhead,
   formatWait,
 } from '../../../frontend/src/lib/format.ts';
 
@@ -89,6 +90,31 @@ describe('formatCountTick', () => {
     const tick = formatCountTick as (value: number, step: number) => string;
 
     expect(tick(12_500, 2_500)).toBe(new Intl.NumberFormat().format(12_500));
+  });
+});
+
+describe('formatOverhead', () => {
+  it('says the overhead and the phases as the server-timing header does (ms, one decimal)', () => {
+    expect(
+      formatOverhead({
+        overheadMs: 3.4,
+        authMs: 2.1,
+        upstreamHeadersMs: 143,
+        upstreamBodyMs: null,
+      }),
+    ).toBe('Metrion overhead 3.4 ms (auth+limits 2.1 ms, upstream headers 143.0 ms)');
+    expect(
+      formatOverhead({ overheadMs: 5, authMs: 2, upstreamHeadersMs: 40, upstreamBodyMs: 0.3 }),
+    ).toBe(
+      'Metrion overhead 5.0 ms (auth+limits 2.0 ms, upstream headers 40.0 ms, upstream body 0.3 ms)',
+    );
+  });
+
+  it('leaves out phases not reached, and shows a dash for records without timing', () => {
+    expect(
+      formatOverhead({ overheadMs: 1, authMs: 1, upstreamHeadersMs: null, upstreamBodyMs: null }),
+    ).toBe('Metrion overhead 1.0 ms (auth+limits 1.0 ms)');
+    expect(formatOverhead(null)).toBe('—');
   });
 });
 

@@ -4,7 +4,13 @@ import { Loading } from '../../components/LoadFailed.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { useRead } from '../../hooks/use-read.ts';
 import { api } from '../../lib/api-client.ts';
-import { formatCount, formatDateTime, formatFxRate, formatLatency } from '../../lib/format.ts';
+import {
+  formatCount,
+  formatDateTime,
+  formatFxRate,
+  formatLatency,
+  formatOverhead,
+} from '../../lib/format.ts';
 import { Cost, ESTIMATED_EXPLANATION, Status } from './LogCells.tsx';
 
 /** One request's details, read when `requestId` is set; the dialog is open while it is. */
@@ -84,6 +90,12 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
     ['Exchange rate', detail.fx.currency === 'USD' ? 'none (USD)' : formatFxRate(detail.fx)],
     ['Latency', formatLatency(detail.latencyMs)],
     ['Time to first token', formatLatency(detail.timeToFirstTokenMs)],
+    [
+      'Metrion overhead',
+      <span key="overhead" data-overhead>
+        {formatOverhead(detail.timing)}
+      </span>,
+    ],
     ['Price table', detail.priceVersion],
   ];
   return (

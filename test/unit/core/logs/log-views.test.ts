@@ -18,6 +18,7 @@ describe('row and detail views', () => {
       errorMessage: 'Overloaded, "retry"',
       timeToFirstTokenMs: 120,
       fx: { currency: 'CHF', rate: '0.80000000', rateDate: '2026-11-24', source: 'ecb' },
+      timing: { authMs: 2.1, upstreamHeadersMs: 143, upstreamBodyMs: null, overheadMs: 3.4 },
     });
   });
 
@@ -27,6 +28,7 @@ describe('row and detail views', () => {
       errorSource: _s,
       errorMessage: _m,
       timeToFirstTokenMs: _t,
+      timing: _timing,
       ...bare
     } = RECORD;
     expect(toLogDetail({ ...bare, costPicoUsd: null }, CHF)).toMatchObject({
@@ -34,6 +36,7 @@ describe('row and detail views', () => {
       errorSource: null,
       errorMessage: null,
       timeToFirstTokenMs: null,
+      timing: null,
       costUsd: null,
       cost: null,
     });

@@ -17,7 +17,15 @@ const routePath = fc.constantFrom(
 const encoder = new TextEncoder();
 
 function request(path: string, body: Uint8Array, headers: Record<string, string> = {}) {
-  return { requestId: 'r', method: 'POST', path, headers, body, receivedAtMs: 0 };
+  return {
+    requestId: 'r',
+    method: 'POST',
+    path,
+    headers,
+    body,
+    receivedAtMs: 0,
+    receivedAtMonotonicMs: 0,
+  };
 }
 
 /** Runs the parser; returns the error it threw, if any. */

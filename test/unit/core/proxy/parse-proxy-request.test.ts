@@ -24,6 +24,7 @@ function request(
     headers: {},
     body: new TextEncoder().encode(JSON.stringify(json ?? { model: 'gpt-4o-mini', messages: [] })),
     receivedAtMs: 0,
+    receivedAtMonotonicMs: 0,
     ...rest,
   };
 }

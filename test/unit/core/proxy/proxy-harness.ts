@@ -2,6 +2,7 @@
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type {
   UpstreamClient,
   UpstreamRequest,
@@ -26,6 +27,18 @@ export interface ScriptedAnswer {
   readonly status?: number;
   readonly contentType?: string;
   readonly body: string;
+  /** Fake time the provider takes to send its headers. @default 0 */
+  readonly headersAfterMs?: number;
+  /** Fake time the provider takes to send its body after the headers. @default 0 */
+  readonly bodyAfterMs?: number;
+}
+
+/** Fake time the stores take, so the phases of `server-timing` have exact expected figures. */
+export interface StoreDelays {
+  /** Each admission call (authentication and both limits, one store round trip). */
+  admitCallMs: number;
+  /** Opening the stored provider key (after admission, before the upstream call). */
+  openKeyMs: number;
 }
 
 export class RecordingLogger implements Logger {
@@ -47,6 +60,14 @@ export async function proxyHarness() {
   const random = new FixedRandom({ seed: 'proxy' });
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
+  const delays: StoreDelays = { admitCallMs: 0, openKeyMs: 0 };
+  const slowAdmission: ProxyAdmission = {
+    admit: (request) => {
+      clock.advance(delays.admitCallMs);
+      return accounts.admit(request);
+    },
+    windowCount: (keyDigest, counter) => accounts.windowCount(keyDigest, counter),
+  };
   const responseCache = new InMemoryResponseCacheStore();
   const logger = new RecordingLogger();
   const pepper = new Uint8Array(32).fill(7);
@@ -60,6 +81,7 @@ export async function proxyHarness() {
     seal: (plaintext, context) => realVault.seal(plaintext, context),
     open: (sealed, context) => {
       opened += 1;
+      clock.advance(delays.openKeyMs);
       return realVault.open(sealed, context);
     },
   };
@@ -84,22 +106,29 @@ export async function proxyHarness() {
   const upstream: UpstreamClient = {
     async send(request): Promise<UpstreamResponse> {
       sent.push(request);
+      const { headersAfterMs = 0, bodyAfterMs = 0 } = answer;
       const bytes = new TextEncoder().encode(answer.body);
+      clock.advance(headersAfterMs);
       return {
         status: answer.status ?? 200,
         headers: { 'content-type': answer.contentType ?? 'application/json' },
-        body: new ReadableStream({
-          start(controller) {
-            controller.enqueue(bytes);
-            controller.close();
+        // Pulled only when read (no read-ahead), so the body's fake time passes while it is read.
+        body: new ReadableStream(
+          {
+            pull(controller) {
+              clock.advance(bodyAfterMs);
+              controller.enqueue(bytes);
+              controller.close();
+            },
           },
-        }),
+          { highWaterMark: 0 },
+        ),
       };
     },
   };
 
   const proxy = createProxyService({
-    admission: accounts,
+    admission: slowAdmission,
     vault,
     pepper,
     usage,
@@ -121,6 +150,7 @@ export async function proxyHarness() {
     clock,
     accounts,
     usage,
+    delays,
     responseCache,
     logger,
     sent,
@@ -137,15 +167,17 @@ export async function proxyHarness() {
       body: unknown,
       headers: Record<string, string> = {},
       path = '/api/proxy/openai/v1/chat/completions',
+      method = 'POST',
     ): Promise<ProxyOutcome> {
       requestNumber += 1;
       return proxy.handle({
         requestId: `req-${requestNumber}`,
-        method: 'POST',
+        method,
         path,
         headers: { authorization: `Bearer ${created.metrionKey}`, ...headers },
         body: new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body)),
         receivedAtMs: clock.nowMs(),
+        receivedAtMonotonicMs: clock.monotonicMs(),
       } satisfies IncomingProxyRequest);
     },
   };

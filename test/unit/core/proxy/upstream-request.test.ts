@@ -19,6 +19,7 @@ function prepare(path: string, json: unknown, headers: Record<string, string> = 
     headers,
     body,
     receivedAtMs: 0,
+    receivedAtMonotonicMs: 0,
   });
   return {
     body,
