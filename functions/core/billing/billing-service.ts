@@ -195,13 +195,14 @@ export function createBillingService(deps: BillingServiceDeps) {
         const nowMs = clock.nowMs();
         const next = applyBillingEvent(record.billing, target.event);
         const unchanged = next === record.billing;
+        // Saved even when unchanged: the save also refreshes what the proxy reads, which a crash
+        // after an earlier delivery's save may have left stale (Stripe then retries).
         if (
-          unchanged ||
-          (await accounts.saveBillingState(
+          await accounts.saveBillingState(
             accountId,
             { billing: next, plan: planFromBilling(next, nowMs) },
             record.version,
-          ))
+          )
         ) {
           const expiresAtEpochSeconds = Math.floor(nowMs / 1000) + ttlSeconds;
           await accounts.recordBillingEventProcessed(event.eventId, nowMs, expiresAtEpochSeconds);

@@ -211,6 +211,28 @@ describe('handleWebhook', () => {
     expect((await context.billing.getBillingView('acct-a')).plan).toBe('free');
   });
 
+  it('saves even an event that changes nothing, since the save also refreshes what the proxy reads', async () => {
+    // Arrange: a crash after an earlier delivery's save could have left the proxy's view stale
+    const context = await setup();
+    const ids = await subscribeA(context);
+    await context.deliver(subscriptionEvent('customer.subscription.deleted', ids, T0 + 5 * DAY));
+    const saves: string[] = [];
+    const save = context.accounts.saveBillingState.bind(context.accounts);
+    context.accounts.saveBillingState = (accountId, next, expectedVersion) => {
+      saves.push(accountId);
+      return save(accountId, next, expectedVersion);
+    };
+
+    // Act
+    const late = await context.deliver(
+      subscriptionEvent('customer.subscription.updated', ids, T0 + 2 * DAY),
+    );
+
+    // Assert
+    expect(late.outcome).toBe('unchanged');
+    expect(saves).toEqual(['acct-a']);
+  });
+
   it("never changes account B for an event naming A, nor A for an event carrying B's customer", async () => {
     // Arrange
     const context = await setup();
