@@ -7,6 +7,7 @@ import { type LocalData, openLocalData } from '#local/local-data.ts';
 import { startDynalite } from '#local/stand-ins.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const clock = { nowMs: () => NOW };
@@ -50,7 +51,7 @@ describe('npm run admin -- reprice', () => {
       priceVersion: '2025-11-24',
     });
     await data.usage.append(record, retention);
-    await rollups.addLive(record, retention);
+    await addLive(rollups, record, retention);
     await sealRollups({ rollups, clock, logger: SILENT_LOGGER });
 
     // Act
