@@ -20,7 +20,7 @@ import { buildStripeWebhookDeps, type StripeConfig } from '#lambda/stripe-webhoo
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
 import { FeedingUsageStore } from './feeding-usage-store.ts';
-import { type LocalData, openLocalData } from './local-data.ts';
+import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
 import { startDynalite, startSesLocal } from './stand-ins.ts';
@@ -233,7 +233,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   // that batches them into the same aggregator the stream Lambda runs in AWS.
   const usageFeed = new UsageFeed({
     aggregator: buildAggregateUsageDeps({
-      documentClient: data.documentClient,
+      documentClient: localDocumentClient(dynalite.endpoint),
       usageTable: data.usageTable,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),

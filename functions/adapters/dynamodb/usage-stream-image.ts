@@ -14,9 +14,12 @@ import { isUsageRecordKey, storedUsageRecordFromItem } from './dynamo-usage-stor
 export function usageRecordFromStreamImage(
   image: Readonly<Record<string, unknown>>,
 ): StoredUsageRecord | undefined {
-  const item = unmarshall(
-    image as Record<string, AttributeValue>,
-    DOCUMENT_TRANSLATE_CONFIG.unmarshallOptions,
-  );
+  // A copy with the wrapper option pinned: lib-dynamodb sets `convertWithoutMapWrapper: true` on
+  // the options object a document client was built with (it mutates the shared config), and
+  // unmarshall would then read the image's attribute names as type tags.
+  const item = unmarshall(image as Record<string, AttributeValue>, {
+    ...DOCUMENT_TRANSLATE_CONFIG.unmarshallOptions,
+    convertWithoutMapWrapper: false,
+  });
   return isUsageRecordKey(item) ? storedUsageRecordFromItem(item) : undefined;
 }
