@@ -196,12 +196,23 @@ describe('reprice job', () => {
 describe('usage aggregator', () => {
   const id = functionId('^Metrion usage aggregator');
   const usageTable = tableId(TABLES.usage.nameSuffix);
-  const mappings = () =>
-    Object.values(
+  /** The function's one event source mapping. */
+  const mapping = (): Resource => {
+    const found = Object.values(
       dev.findResources('AWS::Lambda::EventSourceMapping', {
         Properties: { FunctionName: { Ref: id } },
       }) as Record<string, Resource>,
     );
+    expect(found).toHaveLength(1);
+    return found[0] as Resource;
+  };
+  /** The logical id of the mapping's on-failure queue. */
+  const dlqId = (): string =>
+    (
+      mapping().Properties.DestinationConfig as {
+        OnFailure: { Destination: { 'Fn::GetAtt': [string] } };
+      }
+    ).OnFailure.Destination['Fn::GetAtt'][0];
 
   it('keeps the usage table (same logical id) and turns on its stream of new images', () => {
     // Enabling a stream is an in-place update; a new logical id would replace the table.
@@ -219,10 +230,8 @@ describe('usage aggregator', () => {
   });
 
   it('reads the usage stream: usage-record inserts only, in batches, with partial failures, bisection, bounded retries and a DLQ', () => {
-    const [mapping, ...others] = mappings();
-    expect(others).toEqual([]);
     const queues = Object.keys(dev.findResources('AWS::SQS::Queue'));
-    expect(mapping?.Properties).toMatchObject({
+    expect(mapping().Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [usageTable, 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 500,
@@ -234,13 +243,8 @@ describe('usage aggregator', () => {
         OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
       },
     });
-    const destination = (
-      mapping?.Properties.DestinationConfig as {
-        OnFailure: { Destination: { 'Fn::GetAtt': [string] } };
-      }
-    ).OnFailure.Destination['Fn::GetAtt'][0];
-    expect(queues).toContain(destination);
-    const filters = (mapping?.Properties.FilterCriteria as { Filters: { Pattern: string }[] })
+    expect(queues).toContain(dlqId());
+    const filters = (mapping().Properties.FilterCriteria as { Filters: { Pattern: string }[] })
       .Filters;
     expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
       {
@@ -282,12 +286,7 @@ describe('usage aggregator', () => {
   });
 
   it('alarms to the topic when a batch lands in the DLQ, and when the stream lags', () => {
-    const [mapping] = mappings();
-    const queue = (
-      mapping?.Properties.DestinationConfig as {
-        OnFailure: { Destination: { 'Fn::GetAtt': [string] } };
-      }
-    ).OnFailure.Destination['Fn::GetAtt'][0];
+    const queue = dlqId();
     const topics = Object.keys(dev.findResources('AWS::SNS::Topic'));
     dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
       MetricName: 'ApproximateNumberOfMessagesVisible',

@@ -5,9 +5,9 @@ import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { AdminUsageError, runAdminCommand } from '#local/admin-commands.ts';
 import { type LocalData, openLocalData } from '#local/local-data.ts';
 import { startDynalite } from '#local/stand-ins.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
-import { addLive } from '../../fixtures/live-rollups.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const clock = { nowMs: () => NOW };
