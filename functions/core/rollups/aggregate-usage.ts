@@ -2,8 +2,13 @@ import type { Logger } from '../ports/logger.ts';
 import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { bucketStartMs, type Granularity } from './buckets.ts';
-import type { StoredUsageRecord } from './rollup.ts';
-import { dimensionKey, isErrorStatus, type Rollup, rollupsFromRecords } from './rollup.ts';
+import {
+  dimensionKey,
+  isErrorStatus,
+  type Rollup,
+  rollupsFromRecords,
+  type StoredUsageRecord,
+} from './rollup.ts';
 
 /** The rollup writes the aggregator makes: markers, ADDs and error copies (single-item writes). */
 export type AggregateUsageStore = Pick<RollupStore, 'markDirty' | 'addToRollup'> &
