@@ -35,6 +35,18 @@ export interface LocalData {
   readonly usage: UsageStore;
 }
 
+/**
+ * A document client on local dynalite. Each local "function" that runs apart in AWS (the usage
+ * aggregator) gets its own, so its calls are its own as there.
+ */
+export function localDocumentClient(dynamoEndpoint: string): DynamoDBDocumentClient {
+  return createDocumentClient({
+    endpoint: dynamoEndpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+  });
+}
+
 async function localSecret(dataDir: string | undefined, file: string): Promise<Uint8Array> {
   return dataDir ? loadOrCreateMasterKey(join(dataDir, file)) : new CryptoRandom().bytes(32);
 }
@@ -55,11 +67,7 @@ export async function openLocalData(options: {
     }),
     LOCAL_TABLE_PREFIX,
   );
-  const documentClient = createDocumentClient({
-    endpoint: options.dynamoEndpoint,
-    region: REGION,
-    credentials: CREDENTIALS,
-  });
+  const documentClient = localDocumentClient(options.dynamoEndpoint);
   const random = new CryptoRandom();
   const clock = new SystemClock();
   const dataKeyProvider = new LocalDataKeyProvider({

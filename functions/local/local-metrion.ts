@@ -12,18 +12,21 @@ import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
+import { buildAggregateUsageDeps } from '#lambda/aggregate-usage.deps.ts';
 import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
 import { buildStripeWebhookDeps, type StripeConfig } from '#lambda/stripe-webhook.deps.ts';
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
-import { type LocalData, openLocalData } from './local-data.ts';
+import { FeedingUsageStore } from './feeding-usage-store.ts';
+import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
 import { startDynalite, startSesLocal } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from './stripe-stand-in.ts';
+import { UsageFeed } from './usage-feed.ts';
 
 /**
  * Where billing goes locally: the Stripe stand-in (default; no Stripe account needed), or real
@@ -102,6 +105,11 @@ export interface LocalMetrion {
   readonly cognito: Required<CognitoPoolConfig>;
   /** The scheduled jobs (seal rollups, fx rates, alerts), callable on demand. */
   readonly jobs: LocalJobs;
+  /**
+   * The in-process feed of appended usage records into the usage aggregator (AWS: the usage
+   * table's stream): live rollups land within its batching window, or at once after `drain()`.
+   */
+  readonly usageFeed: Pick<UsageFeed, 'drain' | 'pending'>;
   /** aws-ses-v2-local: alert emails land here (web inbox at `/`, JSON at `/store`). */
   readonly sesEndpoint: string;
   /** The Stripe stand-in, unless real Stripe is configured. */
@@ -224,6 +232,17 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     }),
   );
 
+  // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
+  // that batches them into the same aggregator the stream Lambda runs in AWS.
+  const usageFeed = new UsageFeed({
+    aggregator: buildAggregateUsageDeps({
+      documentClient: localDocumentClient(dynalite.endpoint),
+      usageTable: data.usageTable,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+    logger,
+  });
   const proxyHandler = createProxyHandler(
     buildProxyDeps({
       documentClient: data.documentClient,
@@ -239,6 +258,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
+      wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: usageFeed }),
     }),
   );
   const jobs = startLocalJobs({
@@ -279,11 +299,14 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     data,
     cognito,
     jobs,
+    usageFeed,
     sesEndpoint: ses.endpoint,
     ...(stripeStandIn ? { stripeStandIn } : {}),
     async close() {
       jobs.stop();
       await server.close();
+      // Records of requests that just ended reach the rollups before dynalite goes.
+      await usageFeed.close();
       await stripeStandIn?.stop();
       await ses.close();
       await cognitoLocal.close();
