@@ -87,6 +87,8 @@ export interface LocalMetrionOptions {
    * return. @default - this server's URL
    */
   readonly dashboardUrl?: string;
+  /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
+  readonly dynaliteThread?: 'worker' | 'main';
 }
 
 export interface LocalMetrion {
@@ -117,7 +119,10 @@ export const RUNTIME_FILE = 'runtime.json';
 export async function startLocalMetrion(options: LocalMetrionOptions = {}): Promise<LocalMetrion> {
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const dynalite = await startDynalite(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  const dynalite = await startDynalite({
+    ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    ...(options.dynaliteThread ? { thread: options.dynaliteThread } : {}),
+  });
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
     ...(dataDir ? { dataDir } : {}),
