@@ -89,6 +89,8 @@ export interface LocalMetrionOptions {
   readonly dashboardUrl?: string;
   /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
   readonly dynaliteThread?: 'worker' | 'main';
+  /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
+  readonly dynamoMaxSockets?: number;
 }
 
 export interface LocalMetrion {
@@ -126,6 +128,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
     ...(dataDir ? { dataDir } : {}),
+    ...(options.dynamoMaxSockets ? { maxSockets: options.dynamoMaxSockets } : {}),
   });
   const logger = new JsonLogger({
     service: 'metrion-local',

@@ -43,7 +43,7 @@ export interface BenchStack {
  */
 export async function startBenchStack(
   accounts: number,
-  stackOptions: Pick<LocalMetrionOptions, 'dynaliteThread'> = {},
+  stackOptions: Pick<LocalMetrionOptions, 'dynaliteThread' | 'dynamoMaxSockets'> = {},
 ): Promise<BenchStack> {
   const [openai, anthropic] = await Promise.all([
     startFakeOpenAi({ scenario: { kind: 'ok' } }),
