@@ -93,6 +93,10 @@ export interface LocalMetrionOptions {
    * return. @default - this server's URL
    */
   readonly dashboardUrl?: string;
+  /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
+  readonly dynaliteThread?: 'worker' | 'main';
+  /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
+  readonly dynamoMaxSockets?: number;
 }
 
 export interface LocalMetrion {
@@ -128,10 +132,14 @@ export const RUNTIME_FILE = 'runtime.json';
 export async function startLocalMetrion(options: LocalMetrionOptions = {}): Promise<LocalMetrion> {
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const dynalite = await startDynalite(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  const dynalite = await startDynalite({
+    ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    ...(options.dynaliteThread ? { thread: options.dynaliteThread } : {}),
+  });
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
     ...(dataDir ? { dataDir } : {}),
+    ...(options.dynamoMaxSockets ? { maxSockets: options.dynamoMaxSockets } : {}),
   });
   const logger = new JsonLogger({
     service: 'metrion-local',
