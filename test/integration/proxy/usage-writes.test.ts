@@ -83,15 +83,19 @@ describe('writes after a proxied request', () => {
       const requestId = await ask(stream);
       await stack.recordFor(requestId);
 
-      // Assert: the limit counters are the only other writes (before the provider is called);
-      // the proxy reads nothing of the usage table (the Queries there are this test's polling).
+      // Assert: the only other write is admission's one UpdateItem on the key's lookup item
+      // (before the provider is called); the proxy reads nothing of the usage table (the
+      // Queries there are this test's polling).
       const writes = calls.filter((call) => WRITES.has(call.command));
       const onUsage = writes.filter((call) => call.table === stack.metrion.data.usageTable);
       expect(onUsage).toEqual([expect.objectContaining({ command: 'PutItemCommand' })]);
       expect(onUsage.every(isRecordWrite)).toBe(true);
-      expect(writes.filter((call) => call.table !== stack.metrion.data.countersTable)).toHaveLength(
-        1,
-      );
+      expect(writes.filter((call) => call.table !== stack.metrion.data.usageTable)).toEqual([
+        expect.objectContaining({
+          command: 'UpdateItemCommand',
+          table: stack.metrion.data.accountsTable,
+        }),
+      ]);
       expect(await untilLiveRequests(before + 1)).toBe(before + 1);
     },
   );
