@@ -13,42 +13,7 @@ import {
   totalUsd,
   tracedFraction,
 } from '../../../scripts/cost/cost-model.ts';
-import {
-  itemSizeBytes,
-  numberSize,
-  readUnits,
-  writeUnits,
-} from '../../../scripts/cost/item-size.ts';
 import { PRICES, type PriceTable } from '../../../scripts/cost/prices.ts';
-
-describe('DynamoDB item size (AWS rules)', () => {
-  it('counts attribute names and UTF-8 values, numbers by significant digit pairs', () => {
-    // pk: 2 + 9 ("ACCOUNT#a") = 11; n: 1 + (3 digits -> 2 bytes + 1) = 4; ok: 2 + 1 = 3;
-    // é is 2 UTF-8 bytes: "s" 1 + 2 = 3.
-    expect(
-      itemSizeBytes({ pk: { S: 'ACCOUNT#a' }, n: { N: '123' }, ok: { BOOL: true }, s: { S: 'é' } }),
-    ).toBe(21);
-  });
-
-  it('trims leading and trailing zeros of numbers', () => {
-    expect(numberSize('1000')).toBe(2);
-    expect(numberSize('0.0012')).toBe(2);
-    expect(numberSize('0')).toBe(1);
-    expect(numberSize('-12345')).toBe(4);
-  });
-
-  it('adds 3 bytes per map and 1 per element', () => {
-    // m: 1 + 3 + (a: 1 + 1 byte + 1 element) = 7
-    expect(itemSizeBytes({ m: { M: { a: { NULL: true } } } })).toBe(7);
-  });
-
-  it('rounds writes up to 1 KB and reads up to 4 KB (eventual reads cost half)', () => {
-    expect(writeUnits(1024)).toBe(1);
-    expect(writeUnits(1025)).toBe(2);
-    expect(readUnits(4097, true)).toBe(2);
-    expect(readUnits(100, false)).toBe(0.5);
-  });
-});
 
 /** Round prices so that every figure below is checkable by hand. */
 const PRICES_FOR_TEST: PriceTable = Object.fromEntries(
