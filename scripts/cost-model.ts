@@ -40,13 +40,13 @@ const ASSUMED = {
   /**
    * The stream aggregator's writes, priced only while the bench measures no rollup write: records
    * of a batch sharing an (account, hour/day) item; item sizes as last measured when the proxy
-   * wrote rollups itself (rollup 570 B, dirty marker 94 B; both under 1 KB: 1 WRU each).
+   * wrote rollups itself (largest rollup 609 B, dirty marker 95 B, run of 2026-12-01; both under 1 KB: 1 WRU each).
    */
   aggregatorWrites: {
     mergeFactor: 5,
-    rollupItemBytes: 570,
+    rollupItemBytes: 609,
     markersPerBatchItem: 2,
-    markerItemBytes: 94,
+    markerItemBytes: 95,
   },
   aggregatorLambda: { batchSize: 100, seconds: 0.2, memoryMb: 256 },
 } as const;
