@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { API_ROUTES } from '#contracts/api-routes.ts';
@@ -20,6 +20,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { UsageAggregator } from './constructs/usage-aggregator.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -42,6 +43,7 @@ export class MetrionStack extends Stack {
   public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
+  public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
@@ -113,6 +115,11 @@ export class MetrionStack extends Stack {
       logRetention,
       retainLogs,
     });
+    this.usageAggregator = new UsageAggregator(this, 'UsageAggregator', {
+      data: this.data,
+      logRetention,
+      retainLogs,
+    });
     this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
@@ -126,6 +133,17 @@ export class MetrionStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
     this.monitoring.notify(this.alerts.errorsAlarm);
+    this.monitoring.alarmOnDeadLetters(
+      'UsageAggregatorDlq',
+      this.usageAggregator.deadLetterQueue,
+      'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/architecture.md, Usage rollups: failed batches).',
+    );
+    this.monitoring.alarmOnStreamLag(
+      'UsageAggregatorLag',
+      this.usageAggregator.function,
+      Duration.minutes(5),
+      'The usage aggregator is more than 5 minutes behind the usage stream: the Dashboard lags, and records older than 24 hours leave the stream.',
+    );
     this.dashboard = new DashboardSite(this, 'Dashboard', {
       restApi: this.api.restApi,
       assetsPath: DASHBOARD_BUILD_DIR,

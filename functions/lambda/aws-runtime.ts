@@ -9,6 +9,7 @@ import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
+import type { AggregateUsageRuntimeConfig } from './aggregate-usage.deps.ts';
 import type { AlertsRuntimeConfig } from './alerts.deps.ts';
 import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
 import {
@@ -171,6 +172,16 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: new JsonLogger({ service: 'seal-rollups' }),
+  };
+}
+
+/** The usage aggregator's runtime config (the usage table only, like the seal job). */
+export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeConfig> {
+  const env = readLambdaEnv(['usageTable']);
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    usageTable: env.usageTable,
+    logger: new JsonLogger({ service: 'aggregate-usage' }),
   };
 }
 

@@ -1,7 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
-import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
@@ -11,12 +10,12 @@ import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
+import type { UsageStore } from '#core/ports/usage-store.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import {
   resolveUpstreamOrigins,
   type UpstreamOriginOverrides,
 } from '#core/proxy/upstream-request.ts';
-import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { ProxyHandlerDeps } from '#handlers/proxy.ts';
 
@@ -41,6 +40,12 @@ export interface ProxyRuntimeConfig {
   readonly clock?: MonotonicClock;
   /** Browser origins allowed to call the proxy directly. @default [] */
   readonly corsAllowedOrigins?: readonly string[];
+  /**
+   * Wraps the usage store the proxy appends to. Local mode has no DynamoDB Streams: it wraps
+   * the store to feed each appended record to the usage aggregator in process.
+   * @default - the DynamoDB store as is (in AWS the table's stream feeds the aggregator)
+   */
+  readonly wrapUsage?: (store: UsageStore) => UsageStore;
 }
 
 /** The proxy's own state table: the response cache (limit counters live on the key's lookup item). */
@@ -52,25 +57,17 @@ export interface ProxyStateTables {
 export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
+  const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);
   const proxy = createProxyService({
     admission: new DynamoProxyAdmission({
       client: config.documentClient,
       tableName: config.accountsTable,
     }),
-    // Each newly appended record also updates its hourly/daily rollups (best effort).
-    usage: new RollingUsageStore({
-      inner: new DynamoUsageStore({
-        client: config.documentClient,
-        tableName: config.usageTable,
-        clock,
-      }),
-      rollups: new DynamoRollupStore({
-        client: config.documentClient,
-        tableName: config.usageTable,
-        clock,
-      }),
-      logger: config.logger,
-    }),
+    // The record is the proxy's only write after a request: rollups are built from the
+    // table's stream by the usage aggregator (functions/handlers/aggregate-usage.ts).
+    usage: wrapUsage(
+      new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
+    ),
     responseCache: new DynamoResponseCacheStore({
       client: config.documentClient,
       tableName: config.responseCacheTable,

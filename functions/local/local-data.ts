@@ -18,6 +18,14 @@ import { ensureTables } from './stand-ins.ts';
 export const LOCAL_TABLE_PREFIX = 'metrion-local';
 const REGION = 'local';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+/**
+ * Connections to dynalite. In AWS each proxy instance serves one request, so the SDK's 50 are
+ * plenty; locally one process serves them all, and at c=50 (9 DynamoDB calls per proxied
+ * request, the writes after the answer overlapping the next request's reads) about 50 more calls
+ * waited for a socket, the next requests' key lookups queued behind earlier requests' rollup
+ * writes. Bounded, so a backlog cannot open connections without limit.
+ */
+export const LOCAL_DYNAMO_MAX_SOCKETS = 256;
 
 /** Local-mode data access: the AWS adapters pointed at dynalite, local keys instead of KMS. */
 export interface LocalData {
@@ -35,6 +43,22 @@ export interface LocalData {
   readonly usage: UsageStore;
 }
 
+/**
+ * A document client on local dynalite. Each local "function" that runs apart in AWS (the usage
+ * aggregator) gets its own, so its calls are its own as there.
+ */
+export function localDocumentClient(
+  dynamoEndpoint: string,
+  maxSockets: number = LOCAL_DYNAMO_MAX_SOCKETS,
+): DynamoDBDocumentClient {
+  return createDocumentClient({
+    endpoint: dynamoEndpoint,
+    region: REGION,
+    credentials: CREDENTIALS,
+    maxSockets,
+  });
+}
+
 async function localSecret(dataDir: string | undefined, file: string): Promise<Uint8Array> {
   return dataDir ? loadOrCreateMasterKey(join(dataDir, file)) : new CryptoRandom().bytes(32);
 }
@@ -46,6 +70,8 @@ async function localSecret(dataDir: string | undefined, file: string): Promise<U
 export async function openLocalData(options: {
   dynamoEndpoint: string;
   dataDir?: string;
+  /** @default LOCAL_DYNAMO_MAX_SOCKETS */
+  maxSockets?: number;
 }): Promise<LocalData> {
   await ensureTables(
     new DynamoDBClient({
@@ -55,11 +81,10 @@ export async function openLocalData(options: {
     }),
     LOCAL_TABLE_PREFIX,
   );
-  const documentClient = createDocumentClient({
-    endpoint: options.dynamoEndpoint,
-    region: REGION,
-    credentials: CREDENTIALS,
-  });
+  const documentClient = localDocumentClient(
+    options.dynamoEndpoint,
+    options.maxSockets ?? LOCAL_DYNAMO_MAX_SOCKETS,
+  );
   const random = new CryptoRandom();
   const clock = new SystemClock();
   const dataKeyProvider = new LocalDataKeyProvider({

@@ -12,18 +12,21 @@ import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
+import { buildAggregateUsageDeps } from '#lambda/aggregate-usage.deps.ts';
 import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';
 import { buildStripeWebhookDeps, type StripeConfig } from '#lambda/stripe-webhook.deps.ts';
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { startCognito } from './cognito-stand-in.ts';
-import { type LocalData, openLocalData } from './local-data.ts';
+import { FeedingUsageStore } from './feeding-usage-store.ts';
+import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
 import { localRoutes } from './local-routes.ts';
 import { startDynalite, startSesLocal } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from './stripe-stand-in.ts';
+import { UsageFeed } from './usage-feed.ts';
 
 /**
  * Where billing goes locally: the Stripe stand-in (default; no Stripe account needed), or real
@@ -90,6 +93,10 @@ export interface LocalMetrionOptions {
    * return. @default - this server's URL
    */
   readonly dashboardUrl?: string;
+  /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
+  readonly dynaliteThread?: 'worker' | 'main';
+  /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
+  readonly dynamoMaxSockets?: number;
 }
 
 export interface LocalMetrion {
@@ -102,6 +109,11 @@ export interface LocalMetrion {
   readonly cognito: Required<CognitoPoolConfig>;
   /** The scheduled jobs (seal rollups, fx rates, alerts), callable on demand. */
   readonly jobs: LocalJobs;
+  /**
+   * The in-process feed of appended usage records into the usage aggregator (AWS: the usage
+   * table's stream): live rollups land within its batching window, or at once after `drain()`.
+   */
+  readonly usageFeed: Pick<UsageFeed, 'drain' | 'pending'>;
   /** aws-ses-v2-local: alert emails land here (web inbox at `/`, JSON at `/store`). */
   readonly sesEndpoint: string;
   /** The Stripe stand-in, unless real Stripe is configured. */
@@ -120,10 +132,14 @@ export const RUNTIME_FILE = 'runtime.json';
 export async function startLocalMetrion(options: LocalMetrionOptions = {}): Promise<LocalMetrion> {
   const { dataDir } = options;
   if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const dynalite = await startDynalite(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {});
+  const dynalite = await startDynalite({
+    ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
+    ...(options.dynaliteThread ? { thread: options.dynaliteThread } : {}),
+  });
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
     ...(dataDir ? { dataDir } : {}),
+    ...(options.dynamoMaxSockets ? { maxSockets: options.dynamoMaxSockets } : {}),
   });
   const logger = new JsonLogger({
     service: 'metrion-local',
@@ -224,6 +240,17 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     }),
   );
 
+  // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
+  // that batches them into the same aggregator the stream Lambda runs in AWS.
+  const usageFeed = new UsageFeed({
+    aggregator: buildAggregateUsageDeps({
+      documentClient: localDocumentClient(dynalite.endpoint),
+      usageTable: data.usageTable,
+      logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+    logger,
+  });
   const proxyHandler = createProxyHandler(
     buildProxyDeps({
       documentClient: data.documentClient,
@@ -239,6 +266,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
+      wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: usageFeed }),
     }),
   );
   const jobs = startLocalJobs({
@@ -279,11 +307,14 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     data,
     cognito,
     jobs,
+    usageFeed,
     sesEndpoint: ses.endpoint,
     ...(stripeStandIn ? { stripeStandIn } : {}),
     async close() {
       jobs.stop();
       await server.close();
+      // Records of requests that just ended reach the rollups before dynalite goes.
+      await usageFeed.close();
       await stripeStandIn?.stop();
       await ses.close();
       await cognitoLocal.close();

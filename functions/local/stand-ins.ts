@@ -1,6 +1,5 @@
-// Local-mode stand-ins for AWS services (never bundled into a Lambda): in-process dynalite and
-// table creation from the shared table definitions.
-import { mkdir } from 'node:fs/promises';
+// Local-mode stand-ins for AWS services (never bundled into a Lambda): dynalite (on its own
+// thread, dynalite-thread.ts) and table creation from the shared table definitions.
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -20,57 +19,11 @@ import {
   tableName,
 } from '#adapters/dynamodb/table-definitions.ts';
 
-interface DynaliteServerOptions {
-  readonly path?: string;
-  readonly createTableMs?: number;
-  readonly deleteTableMs?: number;
-  readonly updateTableMs?: number;
-}
-
-// dynalite is CommonJS without type declarations.
-const dynalite = createRequire(import.meta.url)('dynalite') as (
-  options: DynaliteServerOptions,
-) => Server;
-
-export interface StartDynaliteOptions {
-  /** LevelDB folder; data survives restarts. @default - in memory, gone on close */
-  readonly dataDir?: string;
-}
-
-export interface RunningDynalite {
-  /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */
-  readonly endpoint: string;
-  /** Stops the server and closes the store (flushes the data dir). */
-  close(): Promise<void>;
-}
-
-/** Starts dynalite in this process on 127.0.0.1 and a free port. Tables become ACTIVE at once. */
-export async function startDynalite(options: StartDynaliteOptions = {}): Promise<RunningDynalite> {
-  if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
-  const server = dynalite({
-    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // Idle keep-alive sockets from SDK clients would otherwise hold the server open.
-        server.closeIdleConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
-}
+export {
+  type RunningDynalite,
+  type StartDynaliteOptions,
+  startDynalite,
+} from './dynalite-thread.ts';
 
 function keySchema(partitionKey: KeyAttribute, sortKey?: KeyAttribute): KeySchemaElement[] {
   const schema: KeySchemaElement[] = [{ AttributeName: partitionKey.name, KeyType: 'HASH' }];

@@ -81,6 +81,11 @@ export class Data extends Construct {
         sortKey: definition.sortKey && toAttribute(definition.sortKey),
         timeToLiveAttribute: definition.timeToLiveAttribute,
         globalSecondaryIndexes: definition.globalSecondaryIndexes?.map(toIndex),
+        // Turning a stream on is an in-place update of the existing table (same logical id).
+        dynamoStream:
+          'stream' in definition && definition.stream === 'NEW_IMAGE'
+            ? dynamodb.StreamViewType.NEW_IMAGE
+            : undefined,
         billing: dynamodb.Billing.onDemand(),
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: dynamodb.TableEncryptionV2.customerManagedKey(this.tableKey),
@@ -113,8 +118,19 @@ export class Data extends Construct {
     this.grantTable(fn, 'accounts', [...READ, ...WRITE]);
   }
 
-  /** Appends usage records and updates rollups (`ADD`); cannot read or delete usage. */
+  /**
+   * Appends usage records (conditional PutItem), the proxy's one write after a request; cannot
+   * update, read or delete usage (rollups are the usage aggregator's).
+   */
   public grantUsageWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:PutItem']);
+  }
+
+  /**
+   * The usage aggregator: rollup ADDs (UpdateItem), dirty markers and error copies (PutItem).
+   * No reads and no deletes; reading the table's stream is granted by its event source.
+   */
+  public grantUsageAggregate(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
   }
 

@@ -4,6 +4,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface MonitoringProps {
@@ -50,6 +51,50 @@ export class Monitoring extends Construct {
       }),
     ];
     for (const alarm of alarms) this.notify(alarm);
+  }
+
+  /**
+   * Alarms (and notifies) as soon as a dead-letter queue holds a message: each one is work that
+   * failed every retry and needs an operator.
+   */
+  public alarmOnDeadLetters(id: string, queue: sqs.IQueue, description: string): cloudwatch.Alarm {
+    const alarm = queue
+      .metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      })
+      .createAlarm(this, id, {
+        alarmDescription: description,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.notify(alarm);
+    return alarm;
+  }
+
+  /**
+   * Alarms (and notifies) when a stream consumer falls behind: the age of the newest record it
+   * read stays above `maxAge` (failing batches being retried, or throttling).
+   */
+  public alarmOnStreamLag(
+    id: string,
+    fn: lambda.IFunction,
+    maxAge: Duration,
+    description: string,
+  ): cloudwatch.Alarm {
+    const alarm = fn
+      .metric('IteratorAge', { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM })
+      .createAlarm(this, id, {
+        alarmDescription: description,
+        threshold: maxAge.toMilliseconds(),
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    this.notify(alarm);
+    return alarm;
   }
 
   /** Sends an alarm's state changes (alarm and OK) to the alarm topic. */

@@ -7,6 +7,7 @@ import { repriceUsage } from '#core/pricing/reprice.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+import { addLive } from '../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../fixtures/silent-logger.ts';
 import { usageRecord } from '../fixtures/usage-record.ts';
 
@@ -42,7 +43,7 @@ function stores(accountId: string) {
       ...overrides,
     });
     await usage.append(record, retention);
-    await rollups.addLive(record, retention);
+    await addLive(rollups, record, retention);
     return record;
   };
   const hourTotals = async () => {

@@ -7,6 +7,7 @@ import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../fakes/in-memory-usage-store.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+import { addLive } from '../fixtures/live-rollups.ts';
 import { usageRecord } from '../fixtures/usage-record.ts';
 import { rollupStoreContract } from './rollup-store.contract.ts';
 
@@ -68,7 +69,8 @@ describe('DynamoRollupStore on dynalite', () => {
     const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
     expect(before?.errors).toBe(3);
     expect(before?.metrionErrors).toBe(0);
-    await store.addLive(
+    await addLive(
+      store,
       usageRecord({ accountId, requestId: 'req-3', at, status: 502, errorSource: 'metrion' }),
       retention,
     );
@@ -108,7 +110,8 @@ describe('DynamoRollupStore on dynalite', () => {
     const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
     expect(before?.requests).toBe(2);
     expect(before?.estimatedRequests).toBe(0);
-    await store.addLive(
+    await addLive(
+      store,
       usageRecord({ accountId, requestId: 'req-2', at, streamed: true, estimated: true }),
       retention,
     );
@@ -146,11 +149,13 @@ describe('DynamoRollupStore on dynalite', () => {
 
     // Act + Assert: read as chat; a chat ADD lands on it, a Responses ADD gets its own item.
     expect((await hour()).map((r) => [r.kind, r.requests])).toEqual([['chat', 2]]);
-    await store.addLive(
+    await addLive(
+      store,
       usageRecord({ accountId, requestId: 'req-2', at, kind: 'chat' }),
       retention,
     );
-    await store.addLive(
+    await addLive(
+      store,
       usageRecord({ accountId, requestId: 'req-3', at, kind: 'responses' }),
       retention,
     );

@@ -1,15 +1,11 @@
 import type { Clock } from '#core/ports/clock.ts';
 import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
-import type { UsageRetention } from '#core/ports/usage-store.ts';
-import { bucketIso, bucketStartMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import { bucketIso, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   addCounts,
-  countsOf,
   dimensionKey,
-  dimensionsOf,
   EMPTY_COUNTS,
-  isErrorStatus,
   type Rollup,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
@@ -37,27 +33,15 @@ export class InMemoryRollupStore implements RollupStore, RollupSealStore {
     return Math.floor(this.#clock.nowMs() / 1000);
   }
 
-  async addLive(record: UsageRecord, retention: UsageRetention): Promise<void> {
-    const atMs = Date.parse(record.at);
-    for (const granularity of ['hour', 'day'] as const) {
-      const bucketStart = bucketIso(bucketStartMs(atMs, granularity));
-      const dimensions = dimensionsOf(record);
-      const key = `${record.accountId}|${granularity}|${bucketStart}|${dimensionKey(dimensions)}`;
-      const previous = this.#rollups.get(key);
-      this.#rollups.set(key, {
-        accountId: record.accountId,
-        granularity,
-        bucketStart,
-        ...dimensions,
-        ...addCounts(previous ?? EMPTY_COUNTS, countsOf(record)),
-        expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
-        sealed: false,
-      });
-    }
-    if (isErrorStatus(record.status)) {
-      await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
-    }
-    await this.markDirty(record.accountId, bucketStartMs(atMs, 'hour'));
+  async addToRollup(rollup: Rollup): Promise<void> {
+    const key = `${rollup.accountId}|${rollup.granularity}|${rollup.bucketStart}|${dimensionKey(rollup)}`;
+    const previous = this.#rollups.get(key);
+    const { earliestExpiresAtEpochSeconds: _sealedOnly, ...live } = rollup;
+    this.#rollups.set(key, {
+      ...live,
+      ...addCounts(previous ?? EMPTY_COUNTS, rollup),
+      sealed: false,
+    });
   }
 
   async markDirty(accountId: string, hourStartMs: number): Promise<void> {

@@ -161,8 +161,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, alert evaluator, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 10);
+  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, usage aggregator, alert evaluator, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 11);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
@@ -382,11 +382,11 @@ describe('Proxy role (least privilege)', () => {
     ]);
   });
 
-  it('writes usage but cannot read or delete it', () => {
+  it("puts usage records but cannot update, read or delete usage (rollups are the aggregator's)", () => {
     const usageTableId = onlyLogicalId(dev, 'AWS::DynamoDB::GlobalTable', {
       TableName: `metrion-dev-${TABLES.usage.nameSuffix}`,
     });
     const onUsage = statements.filter((statement) => keyIdOf(statement.Resource) === usageTableId);
-    expect(onUsage.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(onUsage.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem']);
   });
 });

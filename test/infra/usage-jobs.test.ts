@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
+import { TABLES, USAGE_RECORD_SORT_KEY_PREFIX } from '#adapters/dynamodb/table-definitions.ts';
 import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
@@ -52,14 +52,30 @@ function tableActions(id: string): Record<string, string[]> {
       .Statement) {
       // minimizePolicies (cdk.json) merges statements with equal actions into one resource list.
       for (const resource of [statement.Resource].flat()) {
-        const target = (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0];
-        if (target === undefined || !/Table[0-9A-F]+$/.test(target) || target.includes('TableKey'))
+        const [target, attribute] =
+          (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+        // The table itself (`Arn`), not its stream (`StreamArn`, see streamActions).
+        if (
+          target === undefined ||
+          attribute !== 'Arn' ||
+          !/Table[0-9A-F]+$/.test(target) ||
+          target.includes('TableKey')
+        )
           continue;
         byTable[target] = [...(byTable[target] ?? []), ...[statement.Action].flat()].sort();
       }
     }
   }
   return byTable;
+}
+function statementsOf(id: string): (Statement & { Condition?: unknown })[] {
+  const roleId = fn(id).Role['Fn::GetAtt'][0];
+  const policies = dev.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleId }] },
+  }) as Record<string, Resource>;
+  return Object.values(policies).flatMap(
+    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+  );
 }
 function rulesOf(id: string): Resource[] {
   const rules = Object.values(dev.findResources('AWS::Events::Rule') as Record<string, Resource>);
@@ -174,5 +190,122 @@ describe('reprice job', () => {
     expect(dev.findOutputs('RepriceFunctionName')).toEqual({
       RepriceFunctionName: expect.objectContaining({ Value: { Ref: id } }),
     });
+  });
+});
+
+describe('usage aggregator', () => {
+  const id = functionId('^Metrion usage aggregator');
+  const usageTable = tableId(TABLES.usage.nameSuffix);
+  /** The function's one event source mapping. */
+  const mapping = (): Resource => {
+    const found = Object.values(
+      dev.findResources('AWS::Lambda::EventSourceMapping', {
+        Properties: { FunctionName: { Ref: id } },
+      }) as Record<string, Resource>,
+    );
+    expect(found).toHaveLength(1);
+    return found[0] as Resource;
+  };
+  /** The logical id of the mapping's on-failure queue. */
+  const dlqId = (): string =>
+    (
+      mapping().Properties.DestinationConfig as {
+        OnFailure: { Destination: { 'Fn::GetAtt': [string] } };
+      }
+    ).OnFailure.Destination['Fn::GetAtt'][0];
+
+  it('keeps the usage table (same logical id) and turns on its stream of new images', () => {
+    // Enabling a stream is an in-place update; a new logical id would replace the table.
+    expect(usageTable).toBe('DataUsageTable202A59A5');
+    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'metrion-dev-usage',
+      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+    });
+    for (const other of ['accounts', 'counters', 'response-cache', 'fx-rates']) {
+      dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+        TableName: `metrion-dev-${other}`,
+        StreamSpecification: Match.absent(),
+      });
+    }
+  });
+
+  it('reads the usage stream: usage-record inserts only, in batches, with partial failures, bisection, bounded retries and a DLQ', () => {
+    const queues = Object.keys(dev.findResources('AWS::SQS::Queue'));
+    expect(mapping().Properties).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': [usageTable, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+      },
+    });
+    expect(queues).toContain(dlqId());
+    const filters = (mapping().Properties.FilterCriteria as { Filters: { Pattern: string }[] })
+      .Filters;
+    expect(filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
+      {
+        eventName: ['INSERT'],
+        dynamodb: { Keys: { sk: { S: [{ prefix: USAGE_RECORD_SORT_KEY_PREFIX }] } } },
+      },
+    ]);
+    expect(fn(id).Timeout).toBeLessThanOrEqual(60);
+  });
+
+  it('may put and update items of the usage table, read its stream, and nothing else', () => {
+    expect(tableActions(id)).toEqual({
+      [usageTable]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    });
+    const onStream = statementsOf(id).filter((statement) =>
+      JSON.stringify(statement.Resource).includes('StreamArn'),
+    );
+    expect(onStream.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+    ]);
+    for (const statement of onStream) {
+      expect([statement.Resource].flat()).toEqual([{ 'Fn::GetAtt': [usageTable, 'StreamArn'] }]);
+    }
+    const actions = statementsOf(id).flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
+      'dynamodb:DescribeStream',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(actions.some((action) => action.includes('*'))).toBe(false);
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.accountsTable);
+  });
+
+  it('alarms to the topic when a batch lands in the DLQ, and when the stream lags', () => {
+    const queue = dlqId();
+    const topics = Object.keys(dev.findResources('AWS::SNS::Topic'));
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Threshold: 1,
+      AlarmActions: [{ Ref: Match.anyValue() }],
+    });
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      Threshold: 300_000,
+    });
+    const alarms = Object.values(
+      dev.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>,
+    ).filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(queue));
+    expect(alarms).toHaveLength(1);
+    expect(topics).toContain(
+      (alarms[0]?.Properties.AlarmActions as { Ref: string }[] | undefined)?.[0]?.Ref,
+    );
   });
 });

@@ -21,6 +21,12 @@ export interface DocumentClientOptions {
   readonly region: string;
   /** @default - the SDK's default credential chain */
   readonly credentials?: DynamoDBClientConfig['credentials'];
+  /**
+   * Keep-alive connections the client may hold to the endpoint; requests beyond wait in the
+   * agent's queue. @default 50 (the SDK's: ample for a Lambda instance, which serves one request
+   * at a time; a process serving many at once, like local mode, needs more)
+   */
+  readonly maxSockets?: number;
 }
 
 /** Wraps an existing low-level client (e.g. one also used for table management). */
@@ -33,5 +39,10 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
   const config: DynamoDBClientConfig = { region: options.region };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
+  // Options, not an Agent: the SDK builds its agent from them (keep-alive stays on) and still
+  // owns it, so client.destroy() closes its sockets.
+  if (options.maxSockets !== undefined) {
+    config.requestHandler = { httpAgent: { maxSockets: options.maxSockets } };
+  }
   return documentClientFrom(new DynamoDBClient(config));
 }

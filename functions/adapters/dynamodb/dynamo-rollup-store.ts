@@ -11,27 +11,13 @@ import {
 import type { Clock } from '#core/ports/clock.ts';
 import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
-import type { UsageRetention } from '#core/ports/usage-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
-import {
-  bucketIso,
-  bucketMs,
-  bucketStartMs,
-  type Granularity,
-  HOUR_MS,
-} from '#core/rollups/buckets.ts';
-import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
-import {
-  countsOf,
-  dimensionKey,
-  dimensionsOf,
-  isErrorStatus,
-  type Rollup,
-  type StoredUsageRecord,
-} from '#core/rollups/rollup.ts';
+import { bucketIso, bucketMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import { dimensionKey, type Rollup, type StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
 
 /*
@@ -71,6 +57,8 @@ const COUNT_FIELDS = [
   'estimatedRequests',
 ] as const;
 const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
+/** Attributes a live write adds to (the rest of the stored form is SET). */
+const ADDED_FIELDS: ReadonlySet<string> = new Set([...COUNT_FIELDS, 'costPicoUsd']);
 /** Parallel Query segments for long ranges. */
 const MAX_QUERY_SEGMENTS = 8;
 /** Sorts after every character a request id or ISO suffix can hold. */
@@ -151,17 +139,6 @@ function toRollup(item: Item): Rollup {
   };
 }
 
-function toRecord(item: Item): UsageRecord {
-  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _e, costPicoUsd, ...rest } = item;
-  return {
-    ...(rest as Omit<UsageRecord, 'costPicoUsd'>),
-    costPicoUsd:
-      costPicoUsd === undefined || costPicoUsd === null
-        ? null
-        : BigInt(costPicoUsd as bigint | number),
-  };
-}
-
 function errorItem(stored: StoredUsageRecord): Item {
   const { costPicoUsd, ...rest } = stored.record;
   return {
@@ -205,71 +182,42 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
     return items;
   }
 
-  /** Two UpdateItem ADDs (hour, day), a PutItem for an error copy, a PutItem dirty marker. */
-  async addLive(record: UsageRecord, retention: UsageRetention): Promise<void> {
-    const counts = countsOf(record);
-    const atMs = Date.parse(record.at);
-    const dimensions = dimensionsOf(record);
-    const names: Record<string, string> = { '#h': `h${latencyBucketIndex(record.latencyMs)}` };
-    const values: Record<string, unknown> = {
-      ':one': 1,
-      ':cost': counts.costPicoUsd,
-      ':account': record.accountId,
-      ':provider': record.provider,
-      ':model': record.model,
-      ':status': record.status,
-      ':kind': dimensions.kind,
-      ':expires': retention.expiresAtEpochSeconds,
-      ':false': false,
-    };
-    const adds = ['#h :one', 'costPicoUsd :cost'];
-    for (const field of COUNT_FIELDS) {
-      names[`#${field}`] = field;
-      values[`:${field}`] = counts[field];
-      adds.push(`#${field} :${field}`);
-    }
-    const sets = [
-      'accountId = :account',
-      'provider = :provider',
-      'model = :model',
-      '#status = :status',
-      '#kind = :kind',
-      'expiresAtEpochSeconds = :expires',
-      'sealed = :false',
-      'granularity = :granularity',
-      'bucketStart = :bucketStart',
-    ];
-    names['#status'] = 'status';
-    names['#kind'] = 'kind';
-    if (record.requester !== undefined) {
-      sets.push('requester = :requester');
-      values[':requester'] = record.requester;
-    }
-    for (const granularity of ['hour', 'day'] as const) {
-      const bucketStart = bucketIso(bucketStartMs(atMs, granularity));
-      await dynamoCall('UpdateItem', () =>
-        this.#client.send(
-          new UpdateCommand({
-            TableName: this.#tableName,
-            Key: {
-              pk: rollupPk(record.accountId),
-              sk: rollupSk(granularity, bucketStart, dimensionKey(dimensions)),
-            },
-            UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: {
-              ...values,
-              ':granularity': granularity,
-              ':bucketStart': bucketStart,
-            },
-          }),
-        ),
-      );
-    }
-    if (isErrorStatus(record.status)) {
-      await this.putErrors([{ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds }]);
-    }
-    await this.markDirty(record.accountId, bucketStartMs(atMs, 'hour'));
+  /**
+   * One UpdateItem: ADD every count, `costPicoUsd` and each histogram bucket `h<i>`; SET every
+   * other attribute of the stored form (keys aside) and `sealed = false`. Derived from
+   * {@link rollupItem}, so a new dimension is SET here without a change.
+   */
+  async addToRollup(rollup: Rollup): Promise<void> {
+    const {
+      pk,
+      sk,
+      earliestExpiresAtEpochSeconds: _sealedOnly,
+      ...item
+    } = rollupItem({
+      ...rollup,
+      sealed: false,
+    });
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const adds: string[] = [];
+    const sets: string[] = [];
+    Object.entries(item).forEach(([attribute, value], index) => {
+      names[`#a${index}`] = attribute;
+      values[`:a${index}`] = value;
+      const added = ADDED_FIELDS.has(attribute) || HISTOGRAM_ATTRIBUTE.test(attribute);
+      (added ? adds : sets).push(added ? `#a${index} :a${index}` : `#a${index} = :a${index}`);
+    });
+    await dynamoCall('UpdateItem', () =>
+      this.#client.send(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { pk, sk },
+          UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      ),
+    );
   }
 
   /** One PutItem on the hour's marker partition (sharded by account). */
@@ -365,10 +313,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
         ':now': this.#nowEpochSeconds(),
       },
     });
-    return items.map((item) => ({
-      record: toRecord(item),
-      expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
-    }));
+    return items.map(storedUsageRecordFromItem);
   }
 
   async replaceBucket(
@@ -449,7 +394,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
     });
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
-        const record = toRecord(item as Item);
+        const record = usageRecordFromItem(item);
         if (accept(record)) found.push(record);
       }
       if (found.length >= limit) break;

@@ -2,9 +2,11 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
 import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
+import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
+import { USAGE_RECORD_SORT_KEY_PREFIX } from './table-definitions.ts';
 
 export interface DynamoUsageStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -26,10 +28,11 @@ type UsageItem = Omit<UsageRecord, 'costPicoUsd'> & {
   readonly costPicoUsd?: bigint | number;
 };
 
-const REQUEST_SK_PREFIX = 'REQ#';
+const REQUEST_SK_PREFIX = USAGE_RECORD_SORT_KEY_PREFIX;
 const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
 
-const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
+const ACCOUNT_PK_PREFIX = 'ACCOUNT#';
+const accountPk = (accountId: string): string => `${ACCOUNT_PK_PREFIX}${accountId}`;
 
 function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
   const { costPicoUsd, ...rest } = record;
@@ -42,10 +45,44 @@ function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
   };
 }
 
-function toRecord(item: UsageItem): UsageRecord {
-  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _expires, costPicoUsd, ...rest } = item;
+/**
+ * The record a stored usage item holds (a raw record, or an error copy of one: same attributes
+ * under other keys). The one item-to-record mapping: the rollup store and the usage aggregator's
+ * stream decoder use it too.
+ */
+export function usageRecordFromItem(item: Readonly<Record<string, unknown>>): UsageRecord {
+  const {
+    pk: _pk,
+    sk: _sk,
+    expiresAtEpochSeconds: _expires,
+    costPicoUsd,
+    ...rest
+  } = item as UsageItem & { readonly costPicoUsd?: bigint | number | null };
   // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
-  return { ...rest, costPicoUsd: costPicoUsd === undefined ? null : BigInt(costPicoUsd) };
+  return {
+    ...rest,
+    costPicoUsd: costPicoUsd === undefined || costPicoUsd === null ? null : BigInt(costPicoUsd),
+  };
+}
+
+/** A stored usage item's record together with its retention (`expiresAtEpochSeconds`). */
+export function storedUsageRecordFromItem(
+  item: Readonly<Record<string, unknown>>,
+): StoredUsageRecord {
+  return {
+    record: usageRecordFromItem(item),
+    expiresAtEpochSeconds: Number(item.expiresAtEpochSeconds),
+  };
+}
+
+/** Whether a key names a raw usage record (`ACCOUNT#…` / `REQ#…`), not a rollup, marker or copy. */
+export function isUsageRecordKey(key: { readonly pk?: unknown; readonly sk?: unknown }): boolean {
+  return (
+    typeof key.pk === 'string' &&
+    key.pk.startsWith(ACCOUNT_PK_PREFIX) &&
+    typeof key.sk === 'string' &&
+    key.sk.startsWith(REQUEST_SK_PREFIX)
+  );
 }
 
 /** {@link UsageStore} on the `usage` table; rollups will share the partition under other sort keys. */
@@ -99,7 +136,7 @@ export class DynamoUsageStore implements UsageStore {
       Limit: limit,
     });
     for await (const page of pages) {
-      for (const item of page.Items ?? []) records.push(toRecord(item as UsageItem));
+      for (const item of page.Items ?? []) records.push(usageRecordFromItem(item));
       if (records.length >= limit) break;
     }
     return records.slice(0, limit);

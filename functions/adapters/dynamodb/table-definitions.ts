@@ -27,11 +27,22 @@ export interface TableDefinition {
   readonly sortKey?: KeyAttribute;
   /** Epoch-seconds attribute DynamoDB TTL deletes by; readers still filter expired items. */
   readonly timeToLiveAttribute?: string;
+  /**
+   * A DynamoDB Stream of new item images (AWS only: dynalite has no Streams, local mode feeds
+   * its consumer in process). @default - no stream
+   */
+  readonly stream?: 'NEW_IMAGE';
   readonly globalSecondaryIndexes?: readonly IndexDefinition[];
 }
 
 const pk: KeyAttribute = { name: 'pk', type: 'S' };
 const sk: KeyAttribute = { name: 'sk', type: 'S' };
+
+/**
+ * Sort-key prefix of the raw usage records in the `usage` table (`sk=REQ#<at>#<requestId>`): the
+ * usage aggregator's stream filter selects on it, so rollups and markers never trigger it.
+ */
+export const USAGE_RECORD_SORT_KEY_PREFIX = 'REQ#';
 
 /**
  * Usage index from a record's `requestId` to its keys (keys only: no second copy of the data);
@@ -73,6 +84,8 @@ export const TABLES = {
     partitionKey: pk,
     sortKey: sk,
     timeToLiveAttribute: 'expiresAtEpochSeconds',
+    // The usage aggregator builds the live rollups from the records' inserts.
+    stream: 'NEW_IMAGE',
     globalSecondaryIndexes: [
       {
         indexName: USAGE_BY_REQUEST_ID_INDEX,

@@ -1,21 +1,21 @@
 import type { Granularity } from '../rollups/buckets.ts';
 import type { Rollup } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
-import type { UsageRetention } from './usage-store.ts';
 
 /**
  * The live rollups: hourly and daily usage counts and a copy of each error record, kept current
- * as records arrive and read by the Dashboard and the Logs totals. Every write is a single-item
+ * by the usage aggregator as records arrive and read by the Dashboard and the Logs totals. Every write is a single-item
  * write (no transactions). The seal job's side of the same data is `RollupSealStore`.
  * Consumers depend on the methods they call (`Pick<RollupStore, ...>`).
  */
 export interface RollupStore {
   /**
-   * The live path, after a record was appended (not a duplicate): ADDs its counts into its
-   * hourly and daily items, stores an error copy for error statuses, then marks the hour dirty
-   * (in that order, so a seal that misses these ADDs always finds the marker afterwards).
+   * The live path (`aggregateUsage`): ADDs the rollup's counts (and histogram buckets) into the
+   * stored item of the same account, bucket and dimension combination, creating it when absent,
+   * and marks it unsealed. One single-item write; not idempotent (a repeated call counts twice:
+   * the caller marks the hour dirty first, so the seal job corrects it).
    */
-  addLive(record: UsageRecord, retention: UsageRetention): Promise<void>;
+  addToRollup(rollup: Rollup): Promise<void>;
 
   /**
    * The account's unexpired rollups of one granularity whose bucket starts in
@@ -29,8 +29,9 @@ export interface RollupStore {
   ): Promise<Rollup[]>;
 
   /**
-   * Marks the account's hour as having unsealed activity. The live path calls it before the raw
-   * append too, so a record whose ADDs never happen (a crash, a frozen Lambda) is still sealed.
+   * Marks the account's hour as having unsealed activity. The live path calls it before its
+   * ADDs, so a batch whose ADDs never happen or happen twice (a crash, a retry) is still sealed,
+   * and again after them, for a seal that ran in between.
    */
   markDirty(accountId: string, hourStartMs: number): Promise<void>;
 

@@ -42,8 +42,9 @@ export interface SealReport {
  * rollups from its raw records and overwrite them (sealed, exact), store any missing error
  * copies, then rebuild that day's items from its hourly items.
  *
- * Why this is exact without transactions: the live path writes raw record -> rollup ADDs ->
- * dirty marker, and the seal clears the marker -> reads raw records -> overwrites. Any live write
+ * Why this is exact without transactions: the live path writes raw record -> (from its stream
+ * record, `aggregateUsage`) dirty marker -> rollup ADDs -> dirty marker, and the seal clears the
+ * marker -> reads raw records -> overwrites. Any live write
  * the overwrite does not reflect (a record stored after the read, an ADD landing after the
  * overwrite, a lost or doubled ADD) leaves a marker set after the clear, so a later run reseals.
  */

@@ -4,7 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
+import {
+  type LocalMetrion,
+  type LocalMetrionOptions,
+  startLocalMetrion,
+} from '#local/local-metrion.ts';
 import {
   FAKE_ANTHROPIC_API_KEY,
   startFakeAnthropic,
@@ -38,7 +42,10 @@ export interface BenchStack {
  * Starts the fakes (instant answers, default tokens) and the stack, with `accounts` accounts;
  * log lines are discarded.
  */
-export async function startBenchStack(accounts: number): Promise<BenchStack> {
+export async function startBenchStack(
+  accounts: number,
+  stackOptions: Pick<LocalMetrionOptions, 'dynaliteThread' | 'dynamoMaxSockets'> = {},
+): Promise<BenchStack> {
   const [openai, anthropic] = await Promise.all([
     startFakeOpenAi({ scenario: { kind: 'ok' } }),
     startFakeAnthropic({ scenario: { kind: 'ok' } }),
@@ -46,6 +53,7 @@ export async function startBenchStack(accounts: number): Promise<BenchStack> {
   const metrion = await startLocalMetrion({
     upstreamOrigins: { openai: openai.origin, anthropic: anthropic.origin },
     logWrite: () => {},
+    ...stackOptions,
   });
   const created = await createBenchAccounts(metrion.data.accountService, accounts, 'bench');
   return {

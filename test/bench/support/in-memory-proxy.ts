@@ -12,14 +12,12 @@ import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
-import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
-import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
@@ -58,10 +56,6 @@ export interface InMemoryProxy {
   createAccount(email: string): Promise<BenchAccount>;
 }
 
-// Round trips of DynamoRollupStore.addLive for a 200: an ADD to the hour, an ADD to the day, then
-// the dirty marker, one after the other (an error status adds a PutItem for the error copy).
-const ROLLUP_ROUND_TRIPS = { addLive: 3 } as const;
-
 /** The proxy handler on in-memory stores, wired as buildProxyDeps wires the Lambda. */
 export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy {
   const { wrapPort } = options;
@@ -71,16 +65,12 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const pepper = new Uint8Array(random.bytes(32));
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
-  const rollups = new InMemoryRollupStore({ usage, clock });
   const dataKeys = new InMemoryDataKeyProvider();
 
   const proxy = createProxyService({
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
-    usage: new RollingUsageStore({
-      inner: wrapPort(usage, 'usage'),
-      rollups: wrapPort(rollups, 'rollups', ROLLUP_ROUND_TRIPS),
-      logger,
-    }),
+    // The record is the proxy's only write after a request (rollups come from the stream).
+    usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
     vault: createSecretVault({ dataKeyProvider: wrapPort(dataKeys, 'dataKeys'), random, clock }),
     pepper,

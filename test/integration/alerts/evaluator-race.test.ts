@@ -13,6 +13,7 @@ import { FakeMailer } from '../../fakes/fake-mailer.ts';
 import { FixedRandom } from '../../fakes/fixed-random.ts';
 import { testAccount } from '../../fixtures/account.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
 
@@ -69,7 +70,8 @@ beforeAll(async () => {
   });
   for (const accountId of ACCOUNTS) {
     // 2 USD spent this month: every budget below (1, 1.5 and 2 USD) reaches both levels.
-    await rollups.addLive(
+    await addLive(
+      rollups,
       usageRecord({ accountId, at: '2026-03-10T09:00:00.000Z', costPicoUsd: 2_000_000_000_000n }),
       { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 },
     );

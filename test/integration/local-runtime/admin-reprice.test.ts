@@ -5,6 +5,7 @@ import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { AdminUsageError, runAdminCommand } from '#local/admin-commands.ts';
 import { type LocalData, openLocalData } from '#local/local-data.ts';
 import { startDynalite } from '#local/stand-ins.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
 
@@ -50,7 +51,7 @@ describe('npm run admin -- reprice', () => {
       priceVersion: '2025-11-24',
     });
     await data.usage.append(record, retention);
-    await rollups.addLive(record, retention);
+    await addLive(rollups, record, retention);
     await sealRollups({ rollups, clock, logger: SILENT_LOGGER });
 
     // Act

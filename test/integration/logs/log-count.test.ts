@@ -6,12 +6,12 @@ import { countMatchingLogs } from '#core/logs/log-count.ts';
 import { recordMatches, toLogFilter } from '#core/logs/log-query.ts';
 import type { UsageLogQuery } from '#core/ports/usage-log-reader.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
-import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
-import { RollingUsageStore } from '#core/rollups/rolling-usage-store.ts';
+import { bucketStartMs, DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 import { prng } from '../../fixtures/prng.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
@@ -42,11 +42,10 @@ beforeAll(async () => {
   reader = new DynamoUsageLogReader(options);
   rollups = new DynamoRollupStore(options);
   const usage = new DynamoUsageStore(options);
-  const rolling = new RollingUsageStore({ inner: usage, rollups, logger: SILENT_LOGGER });
   const random = prng(0xc0ffee);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
-  /** `loseAdds`: some records skip the live path (as when a Lambda dies after the raw write). */
+  /** `loseAdds`: some records lose their ADDs (the aggregator died after its dirty markers). */
   async function traffic(count: number, fromMs: number, toMs: number, loseAdds: boolean) {
     for (let index = 0; index < count; index += 1) {
       const [provider, models] = pick(PROVIDERS);
@@ -63,8 +62,10 @@ beforeAll(async () => {
       const keepDays = atMs < START_MS + DAY_MS && random() < 0.3 ? 2 : 30;
       const retention = { expiresAtEpochSeconds: Math.floor(atMs / 1000) + keepDays * 86_400 };
       written.push({ record, ...retention });
-      if (loseAdds && random() < 0.1) await usage.append(record, retention);
-      else await rolling.append(record, retention);
+      await usage.append(record, retention);
+      if (loseAdds && random() < 0.1) {
+        await rollups.markDirty(ACCOUNT, bucketStartMs(atMs, 'hour'));
+      } else await addLive(rollups, record, retention);
     }
   }
 

@@ -5,6 +5,7 @@ import { createSealRollupsHandler } from '#handlers/seal-rollups.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
 
@@ -19,7 +20,7 @@ describe('seal-rollups handler', () => {
     const rollups = new InMemoryRollupStore({ usage, clock });
     const keep = { expiresAtEpochSeconds: AT_MS / 1000 + 90 * 86_400 };
     await usage.append(RECORD, keep);
-    await rollups.addLive(RECORD, keep);
+    await addLive(rollups, RECORD, keep);
     clock.set(AT_MS + 10 * DAY_MS);
     const handler = createSealRollupsHandler({ rollups, clock, logger: SILENT_LOGGER });
 

@@ -16,6 +16,7 @@ import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAlertRuleStore } from '../../../fakes/in-memory-alert-rule-store.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { addLive } from '../../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
 
@@ -61,7 +62,8 @@ beforeEach(async () => {
   };
   const usage = new InMemoryUsageStore({ clock });
   const rollups = new InMemoryRollupStore({ usage, clock });
-  await rollups.addLive(
+  await addLive(
+    rollups,
     usageRecord({
       accountId: ACCOUNT_ID,
       at: '2026-03-10T09:00:00.000Z',

@@ -6,6 +6,7 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { addLive } from '../../../fixtures/live-rollups.ts';
 
 const NOW = Date.parse('2026-03-10T12:30:00.000Z');
 const KEEP = { expiresAtEpochSeconds: NOW / 1000 + 86_400 * 365 };
@@ -43,7 +44,7 @@ async function serviceWith(records: UsageRecord[], currency: Currency = 'USD') {
   const clock = new FakeClock({ startMs: NOW });
   const usage = new InMemoryUsageStore({ clock });
   const rollups = new InMemoryRollupStore({ usage, clock });
-  for (const r of records) await rollups.addLive(r, KEEP);
+  for (const r of records) await addLive(rollups, r, KEEP);
   return createDashboardService({
     rollups,
     accounts: { getAccount: async () => ({ currency }) as never },

@@ -6,6 +6,7 @@ import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { addLive } from '../../../fixtures/live-rollups.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
 import { RecordingLogger } from '../proxy/proxy-harness.ts';
 
@@ -40,7 +41,7 @@ describe('sealRollups isolates accounts and hours', () => {
         at: new Date(AT_MS).toISOString(),
       });
       await usage.append(record, keep);
-      await rollups.addLive(record, keep);
+      await addLive(rollups, record, keep);
     }
     rollups.failing.add('bad');
     clock.set(AT_MS + 2 * HOUR_MS);

@@ -27,7 +27,14 @@ describe('query strings', () => {
   it('parses dashboard filters into lists, defaulting the range to 24h', () => {
     expect(
       parseQuery(event(null, { model: ['a', 'b'], status: ['429'] }), dashboardQuerySchema),
-    ).toEqual({ range: '24h', model: ['a', 'b'], provider: [], requester: [], status: ['429'] });
+    ).toEqual({
+      range: '24h',
+      model: ['a', 'b'],
+      provider: [],
+      requester: [],
+      status: ['429'],
+      kind: [],
+    });
   });
 
   it('refuses a bad range, a bad status and a custom range without from/to', () => {

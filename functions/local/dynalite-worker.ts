@@ -1,0 +1,42 @@
+// The worker-thread side of startDynalite (dynalite-thread.ts): dynalite's HTTP parsing, request
+// validation, expression parsing and LevelDB work run on this thread's event loop, so at load
+// they use another core instead of delaying the proxy's requests. Loaded by `new Worker`, never
+// imported: keep it free of anything but node builtins and dynalite.
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import type {
+  DynaliteServerOptions,
+  DynaliteWorkerData,
+  FromDynaliteWorker,
+  ToDynaliteWorker,
+} from './dynalite-thread-messages.ts';
+
+// dynalite is CommonJS without type declarations.
+const dynalite = createRequire(import.meta.url)('dynalite') as (
+  options: DynaliteServerOptions,
+) => Server;
+
+const port = parentPort;
+if (port === null) throw new Error('dynalite-worker.ts runs only as a worker thread');
+const send = (message: FromDynaliteWorker) => port.postMessage(message);
+const { serverOptions, host } = workerData as DynaliteWorkerData;
+
+const server = dynalite(serverOptions);
+server.once('error', (error) => send({ kind: 'failed', message: error.message }));
+server.listen(0, host, () => {
+  send({ kind: 'listening', port: (server.address() as AddressInfo).port });
+});
+
+port.on('message', (message: ToDynaliteWorker) => {
+  if (message.kind !== 'close') return;
+  // Idle keep-alive sockets from SDK clients would otherwise hold the server open.
+  server.closeIdleConnections();
+  // dynalite's close also closes its store, which flushes a data folder to disk.
+  server.close((error) => {
+    send(error ? { kind: 'closed', error: error.message } : { kind: 'closed' });
+    // Nothing else keeps this thread alive: it exits once the message is out.
+    port.close();
+  });
+});

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import type { Logger } from '#core/ports/logger.ts';
+import { type AggregateUsageStore, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
+import { HOUR_MS } from '#core/rollups/buckets.ts';
+import { type Rollup, rollupsFromRecords, type StoredUsageRecord } from '#core/rollups/rollup.ts';
+import { sealRollups } from '#core/rollups/seal-rollups.ts';
+import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
+import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
+import { usageRecord } from '../../../fixtures/usage-record.ts';
+
+const AT = '2026-02-28T23:40:00.000Z';
+const KEEP = 4_102_444_800;
+const EVERYTHING = [0, Date.parse('2027-01-01')] as const;
+
+function stored(overrides: Parameters<typeof usageRecord>[0] = {}): StoredUsageRecord {
+  return { record: usageRecord({ at: AT, ...overrides }), expiresAtEpochSeconds: KEEP };
+}
+
+function setup() {
+  const clock = new FakeClock({ startMs: Date.parse(AT) });
+  const usage = new InMemoryUsageStore({ clock });
+  const rollups = new InMemoryRollupStore({ usage, clock });
+  return { clock, usage, rollups };
+}
+
+type Call = readonly [method: keyof AggregateUsageStore, detail: string];
+
+/**
+ * The rollup store with every call recorded in order, and the methods named in `failing`
+ * throwing for the calls `failing[method]` accepts (a throttled or dead write).
+ */
+function recorded(
+  store: AggregateUsageStore,
+  failing: Partial<Record<keyof AggregateUsageStore, (detail: string) => boolean>> = {},
+) {
+  const calls: Call[] = [];
+  const run = async (call: Call, write: () => Promise<void>) => {
+    calls.push(call);
+    if (failing[call[0]]?.(call[1])) throw new Error('ProvisionedThroughputExceededException');
+    await write();
+  };
+  const wrapped: AggregateUsageStore = {
+    markDirty: (accountId, hourMs) =>
+      run(['markDirty', `${accountId}@${new Date(hourMs).toISOString()}`], () =>
+        store.markDirty(accountId, hourMs),
+      ),
+    addToRollup: (rollup: Rollup) =>
+      run(['addToRollup', `${rollup.accountId}/${rollup.granularity}/${rollup.model}`], () =>
+        store.addToRollup(rollup),
+      ),
+    putErrors: (records) =>
+      run(['putErrors', records.map((r) => r.record.requestId).join(',')], () =>
+        store.putErrors(records),
+      ),
+  };
+  return { calls, store: wrapped };
+}
+
+function warnings() {
+  const lines: string[] = [];
+  const logger: Logger = { ...SILENT_LOGGER, warn: (message) => lines.push(message) };
+  return { lines, logger };
+}
+
+describe('aggregateUsage', () => {
+  it('folds a batch into one ADD per account, bucket and dimension combination', async () => {
+    // Arrange: 30 records of two accounts, one hour, one model: 2 accounts x (hour + day).
+    const { rollups } = setup();
+    const batch = Array.from({ length: 30 }, (_, i) =>
+      stored({ accountId: i % 2 === 0 ? 'acct-a' : 'acct-b', latencyMs: 10 + i }),
+    );
+    const { calls, store } = recorded(rollups);
+
+    // Act
+    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+
+    // Assert: markers once per account-hour before the ADDs and once after; the counts are the fold's.
+    expect(report).toEqual({ aggregated: 30, rollupsAdded: 4 });
+    expect(calls.map(([method]) => method)).toEqual([
+      'markDirty',
+      'markDirty',
+      'addToRollup',
+      'addToRollup',
+      'addToRollup',
+      'addToRollup',
+      'markDirty',
+      'markDirty',
+    ]);
+    const [hourA] = await rollups.query('acct-a', 'hour', ...EVERYTHING);
+    const [expected] = rollupsFromRecords(
+      batch.filter((s) => s.record.accountId === 'acct-a'),
+      'hour',
+      false,
+    );
+    expect(hourA).toEqual(expected);
+    expect((await rollups.query('acct-b', 'day', ...EVERYTHING))[0]?.requests).toBe(15);
+  });
+
+  it('stores a copy of each error record', async () => {
+    const { rollups } = setup();
+    const failed = stored({ status: 503, errorSource: 'provider', errorMessage: 'overloaded' });
+    await aggregateUsage({ rollups, logger: SILENT_LOGGER }, [stored(), failed]);
+    const errors = await rollups.recentErrors('acct', ...EVERYTHING, () => true, 10);
+    expect(errors.map((r) => r.requestId)).toEqual([failed.record.requestId]);
+  });
+
+  it('reports the first record a failed ADD carries; redelivered from there and sealed, totals are exact', async () => {
+    // Arrange: gpt-4o records from index 2 on; the gpt-4o ADDs are throttled.
+    const { clock, usage, rollups } = setup();
+    const batch = [0, 1, 2, 3, 4].map((i) => stored({ model: i < 2 ? 'gpt-4o-mini' : 'gpt-4o' }));
+    for (const s of batch) await usage.append(s.record, s);
+    const { lines, logger } = warnings();
+    const throttled = recorded(rollups, { addToRollup: (detail) => detail.endsWith('/gpt-4o') });
+
+    // Act
+    const failed = await aggregateUsage({ rollups: throttled.store, logger }, batch);
+    const retried = await aggregateUsage(
+      { rollups, logger: SILENT_LOGGER },
+      batch.slice(failed.retryFrom),
+    );
+
+    // Assert: from record 2 on; the retry completes; the seal makes the hour exact.
+    expect(failed).toMatchObject({ aggregated: 2, retryFrom: 2 });
+    expect(lines).toEqual([
+      'usage aggregation step failed; the batch is redelivered from a record',
+    ]);
+    expect(retried.retryFrom).toBeUndefined();
+    clock.set(Date.parse(AT) + HOUR_MS);
+    await sealRollups({ rollups, clock, logger: SILENT_LOGGER });
+    const hours = await rollups.query('acct', 'hour', ...EVERYTHING);
+    expect(hours.map((h) => [h.model, h.requests, h.sealed]).sort()).toEqual([
+      ['gpt-4o', 3, true],
+      ['gpt-4o-mini', 2, true],
+    ]);
+  });
+
+  it('writes no ADD for records from the first one whose hour could not be marked', async () => {
+    const { rollups } = setup();
+    const batch = [
+      stored({ accountId: 'acct-a' }),
+      stored({ accountId: 'acct-b' }),
+      stored({ accountId: 'acct-a' }),
+    ];
+    const { calls, store } = recorded(rollups, {
+      markDirty: (detail) => detail.startsWith('acct-b@'),
+    });
+
+    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+
+    expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
+    const added = calls.filter(([method]) => method === 'addToRollup').map(([, detail]) => detail);
+    expect(added.sort()).toEqual(['acct-a/day/gpt-4o-mini', 'acct-a/hour/gpt-4o-mini']);
+    expect((await rollups.query('acct-a', 'hour', ...EVERYTHING))[0]?.requests).toBe(1);
+  });
+
+  it('reports the batch again from the first record of an hour whose closing marker failed', async () => {
+    // The ADDs landed; only the marker after them failed (a seal may have run in between).
+    const { rollups } = setup();
+    const batch = [stored(), stored({ at: '2026-03-01T00:10:00.000Z' })];
+    let marks = 0;
+    const { store } = recorded(rollups, {
+      markDirty: (detail) => {
+        if (!detail.endsWith('T00:00:00.000Z')) return false;
+        marks += 1;
+        return marks === 2;
+      },
+    });
+
+    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+
+    expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
+  });
+
+  it('leaves nothing to do for an empty batch', async () => {
+    const { rollups } = setup();
+    const { calls, store } = recorded(rollups);
+    expect(await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, [])).toEqual({
+      aggregated: 0,
+      rollupsAdded: 0,
+    });
+    expect(calls).toEqual([]);
+  });
+
+  it('marks the hour before any ADD, so a run that died after its markers is sealed exactly', async () => {
+    // Arrange: the aggregator dies at its first ADD (a crash, a frozen Lambda) and never retries.
+    const { clock, usage, rollups } = setup();
+    const only = stored({ costPicoUsd: 5n });
+    await usage.append(only.record, only);
+    const dead = recorded(rollups, { addToRollup: () => true });
+    await aggregateUsage({ rollups: dead.store, logger: SILENT_LOGGER }, [only]);
+    expect(await rollups.query('acct', 'hour', ...EVERYTHING)).toEqual([]);
+
+    // Act: 20 minutes after the hour ended.
+    clock.set(Date.parse('2026-03-01T00:19:00.000Z'));
+    expect(await sealRollups({ rollups, clock, logger: SILENT_LOGGER })).toEqual({
+      hoursSealed: 0,
+      daysRebuilt: 0,
+    });
+    clock.set(Date.parse('2026-03-01T00:20:00.000Z'));
+    await sealRollups({ rollups, clock, logger: SILENT_LOGGER });
+
+    // Assert
+    const [hour] = await rollups.query('acct', 'hour', ...EVERYTHING);
+    expect(hour).toMatchObject({ requests: 1, costPicoUsd: 5n, sealed: true });
+    expect(hour?.earliestExpiresAtEpochSeconds).toBe(KEEP);
+  });
+});
