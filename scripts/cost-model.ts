@@ -1,7 +1,8 @@
 // `npm run cost [-- --region us-east-1] [-- --memory 512]`: AWS cost per 1 M proxied requests,
-// line by line with the arithmetic, from measured inputs (test-artifacts/bench/*.json, written by
-// `node test/bench/cost-inputs.bench.ts` and the proxy handler bench) and the stated
-// assumptions below. docs/cost.md explains every input and the memory choice.
+// line by line with the arithmetic. It prices exactly the DynamoDB calls, item sizes, index
+// writes, log bytes and CPU that `node test/bench/cost-inputs.bench.ts` measured (the fresh
+// test-artifacts file, else the committed docs/cost-inputs.json), plus the stated assumptions
+// below, each printed with the result. docs/cost.md explains every input and the memory choice.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENVIRONMENTS } from '../lib/config/environments.ts';
@@ -11,13 +12,14 @@ import {
   concurrentExecutions,
   costPerMillion,
   cpuWallMs,
-  kmsDecryptsPerRequest,
-  type StoreCall,
+  kmsWindow,
   storeUnits,
   totalUsd,
   tracedFraction,
 } from './cost/cost-model.ts';
-import { loadMeasuredInputs, targetCalls } from './cost/measured-inputs.ts';
+import { readUnits, writeUnits } from './cost/item-size.ts';
+import { accessLogBytes, platformLogBytes } from './cost/log-bytes.ts';
+import { loadMeasuredInputs, pricedCalls, rollupWrites } from './cost/measured-inputs.ts';
 import { isRegion, PRICES } from './cost/prices.ts';
 
 /** Stated assumptions: not measurable locally; each is printed with the result. */
@@ -30,23 +32,30 @@ const ASSUMED = {
   jsonResponseBytes: 2_000,
   /** The prompt the Lambda sends on to the provider (system prompt and some history). */
   requestBytes: 8_000,
-  /** START + END + REPORT (with its XRAY line) in Lambda's text format, see platformLogBytes. */
-  cloudWatchEventOverheadBytes: 26,
   /** Request rate the KMS and X-Ray lines assume, and provider keys in use across accounts. */
   requestsPerSecond: 100,
   distinctProviderKeys: 1_000,
   /** createSecretVault's default dataKeyCacheTtlMs (functions/core/vault/secret-vault.ts). */
   dataKeyCacheTtlS: 300,
-  /** Records of one aggregator batch that share an (account, hour/day) rollup item. */
-  rollupMergeFactor: 5,
-  aggregator: { batchSize: 100, seconds: 0.2, memoryMb: 256 },
+  /**
+   * The stream aggregator's writes, priced only while the bench measures no rollup write: records
+   * of a batch sharing an (account, hour/day) item; item sizes as last measured when the proxy
+   * wrote rollups itself (largest rollup 609 B, dirty marker 95 B, run of 2026-12-01; both under 1 KB: 1 WRU each).
+   */
+  aggregatorWrites: {
+    mergeFactor: 5,
+    rollupItemBytes: 609,
+    markersPerBatchItem: 2,
+    markerItemBytes: 95,
+  },
+  /** Records per invocation: its event source takes up to 500 in a 1 s window, ~100 at 100 req/s. */
+  aggregatorLambda: { batchSize: 100, seconds: 0.2, memoryMb: 256 },
 } as const;
 
 /** Account and stage limits checked in docs/cost.md; stage values are lib/constructs/api.ts defaults. */
 const LIMITS = {
   accountLambdaConcurrency: 1_000,
   accountApiGatewayRps: 10_000,
-  accountApiGatewayBurst: 5_000,
   stageRps: 500,
   stageBurst: 1_000,
   onDemandTableInitialWru: 4_000,
@@ -58,6 +67,7 @@ const SCENARIOS = [
   { name: 'stream, 1 s', providerSeconds: 1, streamed: true },
   { name: 'stream, 10 s', providerSeconds: 10, streamed: true },
 ] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { values: args } = parseArgs({
@@ -71,56 +81,36 @@ const prices = PRICES[args.region];
 const memoryMb = Number(args.memory);
 const measured = loadMeasuredInputs(
   path.join(ROOT, 'test-artifacts/bench/cost-inputs.json'),
-  path.join(ROOT, 'test-artifacts/bench/proxy-handler.json'),
+  path.join(ROOT, 'docs/cost-inputs.json'),
 );
+const { file } = measured;
+const rollups = rollupWrites(file.calls);
+const calls = pricedCalls(file.calls, ASSUMED.aggregatorWrites);
+// Late calls (after the invocation ended) cost units but no billed time.
+const roundTrips = file.roundTrips.before + file.roundTrips.after;
+const logBytes = (memory: number) =>
+  file.logs.appBytesPerRequest + platformLogBytes(memory) + accessLogBytes();
 
-/** Lambda's own lines per invocation (text format, tracing on), sized from real-shaped samples. */
-function platformLogBytes(): number {
-  const id = '8f5f8c6e-1a2b-4c3d-9e8f-0a1b2c3d4e5f';
-  const lines = [
-    `START RequestId: ${id} Version: $LATEST`,
-    `END RequestId: ${id}`,
-    `REPORT RequestId: ${id}\tDuration: 10034.56 ms\tBilled Duration: 10035 ms\tMemory Size: ${memoryMb} MB\tMax Memory Used: 118 MB\t\nXRAY TraceId: 1-6745a1b2-5ac6c58f5c2ef2b5c0a0a8c3\tSegmentId: 6bb3f5a21f8a2e0b\tSampled: true\t`,
-  ];
-  return lines.reduce(
-    (sum, line) => sum + Buffer.byteLength(line) + 1 + ASSUMED.cloudWatchEventOverheadBytes,
-    0,
-  );
-}
+/** Warm environments the scenario keeps busy at the assumed rate (Little's law), at least 1. */
+const environmentsFor = (scenario: Scenario) =>
+  Math.max(1, Math.ceil(concurrentExecutions(ASSUMED.requestsPerSecond, scenario.providerSeconds)));
 
-/** One access-log line in `AccessLogFormat.jsonWithStandardFields()` (lib/constructs/api.ts). */
-function accessLogBytes(): number {
-  const line = JSON.stringify({
-    requestId: '6a1ad136-a95e-b24f-c4aa-892d7ad5f347',
-    ip: '203.0.113.10',
-    caller: '-',
-    user: '-',
-    requestTime: '24/Nov/2026:12:00:00 +0000',
-    httpMethod: 'POST',
-    resourcePath: '/api/proxy/openai/v1/chat/completions',
-    status: '200',
-    protocol: 'HTTP/1.1',
-    responseLength: '14650',
+const kmsFor = (scenario: Scenario) =>
+  kmsWindow({
+    requestsPerSecond: ASSUMED.requestsPerSecond,
+    environments: environmentsFor(scenario),
+    distinctKeys: ASSUMED.distinctProviderKeys,
+    ttlS: ASSUMED.dataKeyCacheTtlS,
   });
-  return Buffer.byteLength(line) + 1 + ASSUMED.cloudWatchEventOverheadBytes;
-}
 
-const logBytes = measured.appLogBytesPerRequest + platformLogBytes() + accessLogBytes();
-
-function inputsFor(
-  scenario: (typeof SCENARIOS)[number],
-  calls: readonly StoreCall[],
-  roundTrips: number,
-  memory: number,
-): CostInputs {
-  const environments = concurrentExecutions(ASSUMED.requestsPerSecond, scenario.providerSeconds);
+function inputsFor(scenario: Scenario, memory: number): CostInputs {
   return {
     memoryMb: memory,
     architecture: 'arm64',
     providerSeconds: scenario.providerSeconds,
     storeRoundTrips: roundTrips,
     storeRoundTripMs: ASSUMED.storeRoundTripMs,
-    cpuMsPerRequest: measured.cpuMsPerRequest,
+    cpuMsPerRequest: file.load.cpuMsPerRequest,
     responseBytes: scenario.streamed
       ? Math.round(
           measured.bytesPerSseEvent * ASSUMED.sseEventsPerSecond * scenario.providerSeconds,
@@ -128,27 +118,23 @@ function inputsFor(
       : ASSUMED.jsonResponseBytes,
     requestBytes: ASSUMED.requestBytes,
     storeCalls: calls,
-    logBytesPerRequest: logBytes,
-    kmsDecryptsPerRequest: kmsDecryptsPerRequest({
-      requestsPerSecond: ASSUMED.requestsPerSecond,
-      environments: Math.max(1, Math.ceil(environments)),
-      distinctKeys: ASSUMED.distinctProviderKeys,
-      ttlS: ASSUMED.dataKeyCacheTtlS,
-    }),
+    logBytesPerRequest: logBytes(memory),
+    kmsDecryptsPerRequest: kmsFor(scenario).perRequest,
     tracedFraction: tracedFraction(ASSUMED.requestsPerSecond),
-    aggregator: ASSUMED.aggregator,
+    // The aggregator Lambda exists once the proxy no longer writes the rollups itself.
+    ...(rollups === 'proxy' ? {} : { aggregator: ASSUMED.aggregatorLambda }),
   };
 }
 
 const money = (usd: number) => `$${usd.toFixed(2).padStart(8)}`;
-const target = targetCalls(measured.itemBytes, ASSUMED.rollupMergeFactor);
-const targetRoundTrips = measured.handlerBench?.roundTrips ?? 2;
+const total = (scenario: Scenario, memory: number) =>
+  totalUsd(costPerMillion(inputsFor(scenario, memory), prices));
 
 console.log(
   `Metrion AWS cost per 1,000,000 proxied requests, ${args.region}, proxy at ${memoryMb} MB arm64`,
 );
 console.log(`measured inputs: ${measured.source}`);
-if (measured.handlerBench) console.log(`round trips from: ${measured.handlerBench.source}`);
+console.log(`  on ${file.machine}`);
 console.log(`assumptions: ${JSON.stringify(ASSUMED)}`);
 const assumedPrices = Object.entries(prices)
   .filter(([, price]) => price.assumed)
@@ -157,48 +143,69 @@ console.log(
   `prices not confirmed by the search (see docs/cost.md): ${assumedPrices.join(', ') || 'none'}\n`,
 );
 
-console.log('DynamoDB calls per request (sized by AWS rules from measured items):');
-for (const [name, calls] of [
-  ['today (measured)', measured.todayCalls],
-  ['target (issue 13)', target],
-] as const) {
-  const { wru, rru } = storeUnits(calls);
-  console.log(`  ${name}: ${wru.toFixed(2)} WRU + ${rru.toFixed(2)} RRU per request`);
-  for (const call of calls) {
-    console.log(
-      `    ${call.label}: ${call.itemBytes} B x ${call.perRequest.toFixed(2)}${call.indexWrites ? ` (+${call.indexWrites} index WRU)` : ''}`,
-    );
-  }
-}
+const { wru, rru } = storeUnits(calls);
 console.log(
-  `log bytes per request: ${measured.appLogBytesPerRequest} app + ${platformLogBytes()} Lambda platform + ${accessLogBytes()} API Gateway access = ${logBytes}\n`,
+  `DynamoDB per request: ${wru.toFixed(2)} WRU + ${rru.toFixed(2)} RRU; ${file.roundTrips.before} round trip(s) before the provider, ${file.roundTrips.after} after (measured over ${file.requests} sequential requests)`,
+);
+for (const call of calls) {
+  const units =
+    call.kind === 'write'
+      ? `${writeUnits(call.itemBytes)} WRU${call.indexWrites ? ` + ${call.indexWrites} index WRU` : ''}`
+      : `${readUnits(call.itemBytes, call.consistent ?? true)} RRU${call.consistent === false ? ' (eventual)' : ''}`;
+  console.log(`  ${call.label}: ${call.itemBytes} B -> ${units}, x ${call.perRequest.toFixed(2)}`);
+}
+const rollupNote = {
+  proxy: 'rollups: written by the proxy itself after each request (measured above)',
+  background: 'rollups: written after the invocation by the aggregator feed (measured above)',
+  modelled:
+    'rollups: none in the measured run, so the stream aggregator writes are MODELLED (merge factor above)',
+}[rollups];
+console.log(rollupNote);
+console.log(
+  `log bytes per request: ${file.logs.appBytesPerRequest} app (measured) + ${platformLogBytes(memoryMb)} Lambda platform + ${accessLogBytes()} API Gateway access = ${logBytes(memoryMb)}\n`,
 );
 
 for (const scenario of SCENARIOS) {
-  const inputs = inputsFor(scenario, target, targetRoundTrips, memoryMb);
+  const inputs = inputsFor(scenario, memoryMb);
   const lines = costPerMillion(inputs, prices);
-  console.log(`== ${scenario.name} (target hot path: ${targetRoundTrips} round trips) ==`);
+  console.log(`== ${scenario.name} (${roundTrips} store round trips billed) ==`);
   for (const line of lines)
     console.log(`  ${money(line.usd)}  ${line.component}: ${line.arithmetic}`);
-  const today = costPerMillion(
-    inputsFor(scenario, measured.todayCalls, measured.todayRoundTrips, memoryMb),
-    prices,
-  );
-  console.log(
-    `  ${money(totalUsd(lines))}  TOTAL (today's code, ${measured.todayRoundTrips} round trips: ${money(totalUsd(today)).trim()})\n`,
-  );
+  console.log(`  ${money(totalUsd(lines))}  TOTAL\n`);
 }
 
 console.log(
-  `== memory size (proxy CPU ${measured.cpuMsPerRequest} ms/request on one core; peak RSS ${measured.peakRssMb} MB at c=50 in one process) ==`,
+  `== KMS Decrypt (modelled): each warm environment caches a data key for ${ASSUMED.dataKeyCacheTtlS} s; Lambda spreads requests over the environments ==`,
+);
+for (const scenario of SCENARIOS) {
+  const environments = environmentsFor(scenario);
+  const kms = kmsFor(scenario);
+  console.log(
+    `  ${scenario.name}: ${environments} environments x min(${ASSUMED.distinctProviderKeys} keys, ${kms.requestsPerEnvironment.toFixed(0)} requests each) = ${Math.round(kms.decrypts).toLocaleString('en-US')} Decrypts per ${ASSUMED.dataKeyCacheTtlS} s over ${kms.requests.toLocaleString('en-US')} requests (${kms.perRequest.toFixed(2)} per request)`,
+  );
+}
+const fewerKeys = [10, 100].map((keys) => {
+  const perRequest = SCENARIOS.map((scenario) =>
+    kmsWindow({
+      requestsPerSecond: ASSUMED.requestsPerSecond,
+      environments: environmentsFor(scenario),
+      distinctKeys: keys,
+      ttlS: ASSUMED.dataKeyCacheTtlS,
+    }).perRequest.toFixed(2),
+  );
+  return `${keys} keys: ${perRequest.join(' / ')}`;
+});
+console.log(
+  `  with fewer provider keys in use, per request (same scenarios): ${fewerKeys.join('; ')}`,
+);
+
+console.log(
+  `\n== memory size (proxy CPU ${file.load.cpuMsPerRequest} ms/request on one core; peak RSS ${file.load.peakRssMb} MB at c=${file.load.concurrency} in one process) ==`,
 );
 for (const memory of [256, 512, 1024, 1769]) {
-  const totals = SCENARIOS.map((scenario) =>
-    totalUsd(costPerMillion(inputsFor(scenario, target, targetRoundTrips, memory), prices)),
-  );
-  const cpuMs = cpuWallMs(measured.cpuMsPerRequest, memory);
+  const cpuMs = cpuWallMs(file.load.cpuMsPerRequest, memory);
   console.log(
-    `  ${String(memory).padStart(4)} MB: CPU adds ${cpuMs.toFixed(1)} ms wall per request; total per 1M: ${SCENARIOS.map((s, i) => `${s.name} ${money(totals[i] ?? 0).trim()}`).join(', ')}`,
+    `  ${String(memory).padStart(4)} MB: CPU adds ${cpuMs.toFixed(1)} ms wall per request; total per 1M: ${SCENARIOS.map((s) => `${s.name} ${money(total(s, memory)).trim()}`).join(', ')}`,
   );
 }
 
@@ -216,7 +223,6 @@ for (const rps of [100, 1_000]) {
     rps > LIMITS.stageRps
       ? `ABOVE the stage's ${LIMITS.stageRps} req/s (burst ${LIMITS.stageBurst})`
       : `within the stage's ${LIMITS.stageRps} req/s`;
-  const { wru } = storeUnits(target);
   console.log(
     `  ${rps} req/s: ${stage}; account API Gateway limit ${LIMITS.accountApiGatewayRps.toLocaleString('en-US')} req/s; DynamoDB ${(rps * wru).toFixed(0)} WRU/s (new on-demand table: ${LIMITS.onDemandTableInitialWru.toLocaleString('en-US')} WRU/s; one key item: ${LIMITS.partitionWruPerSecond.toLocaleString('en-US')} WRU/s)`,
   );

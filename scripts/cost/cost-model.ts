@@ -38,8 +38,11 @@ export interface CostInputs {
   readonly logBytesPerRequest: number;
   readonly kmsDecryptsPerRequest: number;
   readonly tracedFraction: number;
-  /** Stream aggregator: records per invocation, and its billed time per invocation. */
-  readonly aggregator: {
+  /**
+   * Stream aggregator: records per invocation, and its billed time per invocation. Absent when
+   * the measured proxy writes the rollups itself (no aggregator Lambda to pay for).
+   */
+  readonly aggregator?: {
     readonly batchSize: number;
     readonly seconds: number;
     readonly memoryMb: number;
@@ -79,22 +82,40 @@ export function storeUnits(calls: readonly StoreCall[]): { wru: number; rru: num
   return { wru, rru };
 }
 
+/** One data-key cache window (the TTL) of KMS Decrypt calls. */
+export interface KmsWindow {
+  readonly requests: number;
+  readonly requestsPerEnvironment: number;
+  readonly decrypts: number;
+  /** `decrypts / requests`, at most 1 (every request unwraps). */
+  readonly perRequest: number;
+}
+
 /**
- * KMS Decrypt calls per request when each execution environment caches a data key for `ttlS`:
+ * KMS Decrypt calls when each execution environment caches a data key for `ttlS`:
  * `environments` warm sandboxes share `requestsPerSecond` at random, so in one TTL window each
  * sees `rps x ttl / environments` requests over at most `distinctKeys` keys, and unwraps each
- * key it sees once. Capped at 1 (every request unwraps).
+ * key it sees once: Decrypts scale with environments x keys per window, not with requests, until
+ * every request unwraps.
  */
-export function kmsDecryptsPerRequest(args: {
+export function kmsWindow(args: {
   readonly requestsPerSecond: number;
   readonly environments: number;
   readonly distinctKeys: number;
   readonly ttlS: number;
-}): number {
-  const requestsPerWindow = args.requestsPerSecond * args.ttlS;
-  const perEnvironment = requestsPerWindow / args.environments;
-  const unwraps = args.environments * Math.min(args.distinctKeys, perEnvironment);
-  return Math.min(1, unwraps / requestsPerWindow);
+}): KmsWindow {
+  const requests = args.requestsPerSecond * args.ttlS;
+  const requestsPerEnvironment = requests / args.environments;
+  const decrypts = Math.min(
+    requests,
+    args.environments * Math.min(args.distinctKeys, requestsPerEnvironment),
+  );
+  return { requests, requestsPerEnvironment, decrypts, perRequest: decrypts / requests };
+}
+
+/** {@link kmsWindow}'s Decrypt calls per request. */
+export function kmsDecryptsPerRequest(args: Parameters<typeof kmsWindow>[0]): number {
+  return kmsWindow(args).perRequest;
 }
 
 /** X-Ray's default sampling rule: the first request each second, then 5 % of the rest. */
@@ -118,9 +139,11 @@ export function costPerMillion(inputs: CostInputs, prices: PriceTable): CostLine
   const gbSecondPrice =
     inputs.architecture === 'arm64' ? prices.lambdaGbSecondArm64 : prices.lambdaGbSecondX86;
   const { wru, rru } = storeUnits(inputs.storeCalls);
-  const aggregatorInvocations = REQUESTS / inputs.aggregator.batchSize;
-  const aggregatorGbSeconds =
-    aggregatorInvocations * inputs.aggregator.seconds * (inputs.aggregator.memoryMb / 1024);
+  const { aggregator } = inputs;
+  const aggregatorInvocations = aggregator ? REQUESTS / aggregator.batchSize : 0;
+  const aggregatorGbSeconds = aggregator
+    ? aggregatorInvocations * aggregator.seconds * (aggregator.memoryMb / 1024)
+    : 0;
   const logGb = (REQUESTS * inputs.logBytesPerRequest) / GB;
   const egressGb = (REQUESTS * (inputs.responseBytes + inputs.requestBytes)) / GB;
   const streamedBeyond = Math.max(0, inputs.responseBytes - 6 * 2 ** 20);
@@ -162,7 +185,9 @@ export function costPerMillion(inputs: CostInputs, prices: PriceTable): CostLine
     },
     {
       component: 'Stream aggregator Lambda (stream reads free for Lambda triggers)',
-      arithmetic: `${count(aggregatorInvocations)} invocations x ${usd(prices.lambdaRequests.usd * 1e6)}/M + ${count(aggregatorGbSeconds)} GB-s x $${prices.lambdaGbSecondArm64.usd}`,
+      arithmetic: aggregator
+        ? `${count(aggregatorInvocations)} invocations x ${usd(prices.lambdaRequests.usd * 1e6)}/M + ${count(aggregatorGbSeconds)} GB-s x $${prices.lambdaGbSecondArm64.usd}`
+        : 'none: the measured proxy writes the rollups itself',
       usd:
         aggregatorInvocations * prices.lambdaRequests.usd +
         aggregatorGbSeconds * prices.lambdaGbSecondArm64.usd,

@@ -1,6 +1,7 @@
 // DynamoDB item size by AWS's published rules (developer guide, "DynamoDB item sizes and
 // formats"): attribute name bytes + value bytes; numbers 1 byte per two significant digits + 1;
-// List/Map 3 bytes + 1 per element. Used to size the proxy's items without AWS access.
+// List/Map 3 bytes + 1 per element. The one size rule of the repository: `npm run cost` and the
+// benches (test/bench) size marshalled items with it, as the SDK sends them, without AWS access.
 
 /** A marshalled attribute value, as the low-level DynamoDB API carries it. */
 export type AttributeValue =
@@ -16,18 +17,21 @@ export type AttributeValue =
 
 const utf8Bytes = (text: string): number => Buffer.byteLength(text, 'utf8');
 
-/** Significant digits of a DynamoDB number: leading and trailing zeros do not count. */
+/**
+ * A number's size: 1 byte per two significant digits, plus 1; leading and trailing zeros do not
+ * count. Zero counts as one digit (2 bytes): AWS calls the rule approximate, so it rounds up.
+ */
 export function numberSize(text: string): number {
   const digits = text
     .replace(/^[-+]/, '')
     .replace(/[eE].*$/, '')
     .replace('.', '');
   const significant = digits.replace(/^0+/, '').replace(/0+$/, '');
-  if (significant.length === 0) return 1;
-  return Math.ceil(significant.length / 2) + 1;
+  return Math.ceil(Math.max(1, significant.length) / 2) + 1;
 }
 
-function valueSize(value: AttributeValue): number {
+/** The size of one attribute value (without its name). */
+export function attributeValueSize(value: AttributeValue): number {
   if ('S' in value) return utf8Bytes(value.S);
   if ('N' in value) return numberSize(value.N);
   if ('B' in value) {
@@ -36,7 +40,8 @@ function valueSize(value: AttributeValue): number {
   if ('BOOL' in value || 'NULL' in value) return 1;
   if ('SS' in value) return value.SS.reduce((sum, entry) => sum + utf8Bytes(entry), 0);
   if ('NS' in value) return value.NS.reduce((sum, entry) => sum + numberSize(entry), 0);
-  if ('L' in value) return 3 + value.L.reduce((sum, entry) => sum + 1 + valueSize(entry), 0);
+  if ('L' in value)
+    return 3 + value.L.reduce((sum, entry) => sum + 1 + attributeValueSize(entry), 0);
   return (
     3 +
     Object.entries(value.M).reduce((sum, [name, entry]) => sum + 1 + attributeSize(name, entry), 0)
@@ -44,7 +49,7 @@ function valueSize(value: AttributeValue): number {
 }
 
 function attributeSize(name: string, value: AttributeValue): number {
-  return utf8Bytes(name) + valueSize(value);
+  return utf8Bytes(name) + attributeValueSize(value);
 }
 
 /** Bytes DynamoDB counts for an item (capacity, not storage: no 100-byte index overhead). */

@@ -12,7 +12,6 @@ import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { cannedUpstream } from './support/canned-upstream.ts';
 import { delayedPort } from './support/delayed-port.ts';
-import { usageItemSizes } from './support/dynamo-item-size.ts';
 import {
   type BenchCase,
   type BenchInstance,
@@ -35,6 +34,7 @@ import { reportJson } from './support/handler-report-json.ts';
 import { buildInMemoryProxy, UNWRAPPED } from './support/in-memory-proxy.ts';
 import { mergeTraces, RequestTracer, type TracedRequest } from './support/request-tracer.ts';
 import { compare, type Load } from './support/side-by-side.ts';
+import { usageItemSizes } from './support/usage-item.ts';
 
 interface Settings {
   readonly quick: boolean;

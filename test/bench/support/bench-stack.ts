@@ -1,6 +1,7 @@
 // The measured system in one process: fake OpenAI and Anthropic upstreams, the local Metrion
 // stack in front of them (stored mode), and Free-plan accounts holding both provider keys.
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AccountService } from '#core/accounts/account-service.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import {
@@ -54,17 +55,7 @@ export async function startBenchStack(
     logWrite: () => {},
     ...stackOptions,
   });
-  const { accountService } = metrion.data;
-  const created = await Promise.all(
-    Array.from({ length: accounts }, async (_, index) => {
-      const { account, metrionKey } = await accountService.createAccount({
-        email: `bench-${index}@example.com`,
-      });
-      await accountService.putProviderKey(account.accountId, 'openai', FAKE_OPENAI_API_KEY);
-      await accountService.putProviderKey(account.accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
-      return { accountId: account.accountId, metrionKey };
-    }),
-  );
+  const created = await createBenchAccounts(metrion.data.accountService, accounts, 'bench');
   return {
     metrion,
     openai,
@@ -76,6 +67,27 @@ export async function startBenchStack(
       await Promise.all([openai.close(), anthropic.close()]);
     },
   };
+}
+
+/**
+ * `count` accounts (`<prefix>-<n>@example.com`), each holding the fake OpenAI and Anthropic keys,
+ * through the account service as the dashboard would create them.
+ */
+export async function createBenchAccounts(
+  accountService: Pick<AccountService, 'createAccount' | 'putProviderKey'>,
+  count: number,
+  prefix: string,
+): Promise<Array<{ accountId: string; metrionKey: string }>> {
+  return Promise.all(
+    Array.from({ length: count }, async (_, index) => {
+      const { account, metrionKey } = await accountService.createAccount({
+        email: `${prefix}-${index}@example.com`,
+      });
+      await accountService.putProviderKey(account.accountId, 'openai', FAKE_OPENAI_API_KEY);
+      await accountService.putProviderKey(account.accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
+      return { accountId: account.accountId, metrionKey };
+    }),
+  );
 }
 
 /** What the usage table holds for the proxied requests of the run. */

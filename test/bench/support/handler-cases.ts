@@ -37,31 +37,44 @@ export interface CaseRequests {
   proxied(proxy: BenchInstance): Promise<Timing>;
 }
 
+/** The JSON body an SDK sends for `benchCase`. */
+export function caseBody(benchCase: BenchCase): string {
+  return JSON.stringify(
+    benchCase.provider === 'openai'
+      ? {
+          model: 'gpt-4o-mini',
+          messages: MESSAGES,
+          ...(benchCase.streaming ? { stream: true, stream_options: { include_usage: true } } : {}),
+        }
+      : {
+          model: 'claude-haiku-4-5',
+          max_tokens: 64,
+          messages: MESSAGES,
+          ...(benchCase.streaming ? { stream: true } : {}),
+        },
+  );
+}
+
+/** The provider's path, and the proxy's (the SDKs' base URLs: `/api/proxy/openai/v1`, `/api/proxy`). */
+export function casePaths(benchCase: BenchCase): { provider: string; proxy: string } {
+  const openai = benchCase.provider === 'openai';
+  const provider = openai ? '/v1/chat/completions' : '/v1/messages';
+  return { provider, proxy: `${PROXY_PATH_PREFIX}${openai ? '/openai' : ''}${provider}` };
+}
+
+/** The headers that carry `key` the way the provider's SDK sends it. */
+export function credentialHeaders(benchCase: BenchCase, key: string): Record<string, string> {
+  return benchCase.provider === 'openai'
+    ? { authorization: `Bearer ${key}` }
+    : { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+}
+
 export function caseRequests(benchCase: BenchCase, upstream: UpstreamClient): CaseRequests {
   const openai = benchCase.provider === 'openai';
-  const body = new TextEncoder().encode(
-    JSON.stringify(
-      openai
-        ? {
-            model: 'gpt-4o-mini',
-            messages: MESSAGES,
-            ...(benchCase.streaming
-              ? { stream: true, stream_options: { include_usage: true } }
-              : {}),
-          }
-        : {
-            model: 'claude-haiku-4-5',
-            max_tokens: 64,
-            messages: MESSAGES,
-            ...(benchCase.streaming ? { stream: true } : {}),
-          },
-    ),
-  );
-  const providerPath = openai ? '/v1/chat/completions' : '/v1/messages';
-  const credential = (key: string): Record<string, string> =>
-    openai
-      ? { authorization: `Bearer ${key}` }
-      : { 'x-api-key': key, 'anthropic-version': '2023-06-01' };
+  const body = new TextEncoder().encode(caseBody(benchCase));
+  const paths = casePaths(benchCase);
+  const providerPath = paths.provider;
+  const credential = (key: string) => credentialHeaders(benchCase, key);
   const direct = {
     url: `${openai ? 'https://api.openai.com' : 'https://api.anthropic.com'}${providerPath}`,
     headers: {
@@ -86,8 +99,7 @@ export function caseRequests(benchCase: BenchCase, upstream: UpstreamClient): Ca
       };
       template = buildProxyEvent({
         method: 'POST',
-        // The SDKs' base URLs: `/api/proxy/openai/v1` (OpenAI), `/api/proxy` (Anthropic).
-        rawUrl: `${PROXY_PATH_PREFIX}${openai ? '/openai' : ''}${providerPath}`,
+        rawUrl: paths.proxy,
         rawHeaders: Object.entries(headers).flat(),
         body,
         sourceIp: '203.0.113.7',

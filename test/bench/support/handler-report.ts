@@ -1,8 +1,9 @@
 // The handler bench's results as text: the verdicts against issue 13's targets, the per-case
 // table and the store calls of each phase (the JSON is handler-report-json.ts).
-import type { UsageItemSizes } from './dynamo-item-size.ts';
+
 import type { Percentiles } from './percentiles.ts';
 import type { CaseStoreCalls, PhaseSummary } from './request-tracer.ts';
+import type { UsageItemSizes } from './usage-item.ts';
 
 /** Issue 13, part 5: the hot path's budget. Latency targets assume a 5 ms store round trip. */
 export const HANDLER_TARGETS = {
