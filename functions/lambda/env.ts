@@ -8,7 +8,6 @@ import type { UpstreamOriginOverrides } from '#core/proxy/upstream-request.ts';
 export const LAMBDA_ENV = {
   accountsTable: 'ACCOUNTS_TABLE_NAME',
   usageTable: 'USAGE_TABLE_NAME',
-  countersTable: 'COUNTERS_TABLE_NAME',
   responseCacheTable: 'RESPONSE_CACHE_TABLE_NAME',
   fxRatesTable: 'FX_RATES_TABLE_NAME',
   /** ECB daily reference rate XML (tests point it at a fake). */

@@ -32,8 +32,7 @@ export interface LocalData {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
-  /** Limit counters and response cache (the proxy's own state). */
-  readonly countersTable: string;
+  /** The response cache (the proxy's own state; limit counters live on the key's lookup item). */
   readonly responseCacheTable: string;
   /** Daily FX reference rates. */
   readonly fxRatesTable: string;
@@ -98,7 +97,6 @@ export async function openLocalData(options: {
     documentClient,
     accountsTable,
     usageTable,
-    countersTable: tableName(LOCAL_TABLE_PREFIX, 'counters'),
     responseCacheTable: tableName(LOCAL_TABLE_PREFIX, 'responseCache'),
     fxRatesTable: tableName(LOCAL_TABLE_PREFIX, 'fxRates'),
     dataKeyProvider,

@@ -24,7 +24,7 @@ export interface DashboardApiServiceProps {
 
 /**
  * The dashboard JSON API Lambda (`functions/lambda/dashboard-api.ts`) and exactly its access:
- * accounts read/write, usage read (records and rollups), FX rates read, KMS data keys, the pepper. No counters, no response cache,
+ * accounts read/write, usage read (records and rollups), FX rates read, KMS data keys, the pepper. No response cache,
  * no usage writes: those are the proxy's. API Gateway wiring lives in `Api`.
  */
 export class DashboardApiService extends Construct {

@@ -30,7 +30,6 @@ export interface DataProps {
 const TABLE_NAME_ENV = {
   accounts: LAMBDA_ENV.accountsTable,
   usage: LAMBDA_ENV.usageTable,
-  counters: LAMBDA_ENV.countersTable,
   responseCache: LAMBDA_ENV.responseCacheTable,
   fxRates: LAMBDA_ENV.fxRatesTable,
 } as const satisfies Record<TableKey, string>;

@@ -26,7 +26,6 @@ const REGION = 'eu-central-1';
 const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   accountsTable: 'metrion-bench-accounts',
   usageTable: 'metrion-bench-usage',
-  countersTable: 'metrion-bench-counters',
   responseCacheTable: 'metrion-bench-response-cache',
   fxRatesTable: 'metrion-bench-fx-rates',
   fxRatesUrl: undefined,

@@ -180,11 +180,7 @@ describe('Settings function', () => {
         LAMBDA_ENV.metrionKeyPepperSecretArn,
       ]),
     );
-    for (const proxyOnly of [
-      LAMBDA_ENV.countersTable,
-      LAMBDA_ENV.responseCacheTable,
-      LAMBDA_ENV.upstreamOrigins,
-    ]) {
+    for (const proxyOnly of [LAMBDA_ENV.responseCacheTable, LAMBDA_ENV.upstreamOrigins]) {
       expect(variables).not.toHaveProperty(proxyOnly);
     }
   });
@@ -224,16 +220,14 @@ describe('Settings role (least privilege)', () => {
     expect(onKey.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
   });
 
-  it('reads usage but cannot write it, and never touches counters or the response cache', () => {
+  it('reads usage but cannot write it, and never touches the response cache', () => {
     const on = (suffix: string) =>
       statements
         .filter((statement) => targetsOf(statement.Resource).includes(tableId(suffix)))
         .flatMap(actionsOf);
     expect(on(TABLES.usage.nameSuffix)).toEqual(['dynamodb:Query']);
-    expect(on(TABLES.counters.nameSuffix)).toEqual([]);
     expect(on(TABLES.responseCache.nameSuffix)).toEqual([]);
     const mentioned = JSON.stringify(statements);
-    expect(mentioned).not.toContain(tableId(TABLES.counters.nameSuffix));
     expect(mentioned).not.toContain(tableId(TABLES.responseCache.nameSuffix));
   });
 

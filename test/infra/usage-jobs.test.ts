@@ -221,7 +221,7 @@ describe('usage aggregator', () => {
       TableName: 'metrion-dev-usage',
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
     });
-    for (const other of ['accounts', 'counters', 'response-cache', 'fx-rates']) {
+    for (const other of ['accounts', 'response-cache', 'fx-rates']) {
       dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         TableName: `metrion-dev-${other}`,
         StreamSpecification: Match.absent(),

@@ -94,13 +94,6 @@ export const TABLES = {
       },
     ],
   },
-  /** Rate-limit and quota counters: single-item conditional ADDs. */
-  counters: {
-    constructId: 'CountersTable',
-    nameSuffix: 'counters',
-    partitionKey: pk,
-    timeToLiveAttribute: 'expiresAtEpochSeconds',
-  },
   /** Opt-in response cache entries. */
   responseCache: {
     constructId: 'ResponseCacheTable',
