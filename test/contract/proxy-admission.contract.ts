@@ -11,6 +11,7 @@ import {
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { Admission, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 
 /** What a suite needs: the writer, the admission reading it, and a way to pre-fill a window. */
 export interface AdmissionStores {
@@ -20,33 +21,18 @@ export interface AdmissionStores {
 }
 
 const NOW_MS = Date.parse('2026-11-30T23:58:30.000Z');
-const SEALED = {
-  version: 1,
-  encryptedDataKey: 'a2V5',
-  iv: 'aXY=',
-  ciphertext: 'Y3Q=',
-  authTag: 'dGFn',
-} as const;
-
-function newAccount(): Account {
-  const accountId = randomUUID();
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: 'Ada',
-    currency: 'USD',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
-
 const newMetrionKey = (): StoredMetrionKey => ({
   digest: randomBytes(32).toString('hex'),
-  sealed: SEALED,
+  sealed: UNOPENED_SEALED_SECRET,
 });
 
 function providerKey(accountId: string, provider: ProviderId): StoredProviderKey {
-  return { accountId, provider, sealed: SEALED, createdAt: '2026-11-24T11:00:00.000Z' };
+  return {
+    accountId,
+    provider,
+    sealed: UNOPENED_SEALED_SECRET,
+    createdAt: '2026-11-24T11:00:00.000Z',
+  };
 }
 
 function smallLimits(perMinute: number, monthly: number): PlanLimitTable {
@@ -69,7 +55,7 @@ export function proxyAdmissionContract(
 
   beforeEach(async () => {
     stores = await createStores();
-    account = newAccount();
+    account = testAccount(randomUUID());
     key = newMetrionKey();
     await stores.store.createAccount(account, key);
   });

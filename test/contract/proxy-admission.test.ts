@@ -4,32 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupKey } from '#adapters/dynamodb/account-items.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
-import type { Account } from '#core/accounts/account.ts';
 import { admissionRequest } from '#core/limits/request-limits.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { proxyAdmissionContract } from './proxy-admission.contract.ts';
-
-const SEALED = {
-  version: 1,
-  encryptedDataKey: 'a2V5',
-  iv: 'aXY=',
-  ciphertext: 'Y3Q=',
-  authTag: 'dGFn',
-} as const;
-
-function newAccount(): Account {
-  const accountId = randomUUID();
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: 'Ada',
-    currency: 'USD',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
 
 describe('InMemoryAccountStore as ProxyAdmission', () => {
   proxyAdmissionContract(() => {
@@ -72,9 +52,9 @@ describe('DynamoProxyAdmission on dynalite', () => {
 
   async function createdAccount() {
     const store = new DynamoAccountStore(table);
-    const account = newAccount();
+    const account = testAccount(randomUUID());
     const digest = randomBytes(32).toString('hex');
-    await store.createAccount(account, { digest, sealed: SEALED });
+    await store.createAccount(account, { digest, sealed: UNOPENED_SEALED_SECRET });
     return { store, account, digest };
   }
 
