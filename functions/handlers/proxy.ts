@@ -4,6 +4,7 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
+import { serverTimingHeader } from '#core/proxy/server-timing.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
 import { corsHeaders, preflightResponse } from './http/cors.ts';
 import { httpErrorHandler } from './http/error-middleware.ts';
@@ -30,6 +31,14 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
   const pendingRecords = new WeakMap<Context, Promise<void>>();
   /** The `server-timing` of a failed request, for the error middleware that answers it. */
   const failureHeaders = new WeakMap<APIGatewayProxyEvent, Record<string, string>>();
+  /** When each request arrived (monotonic), so even an unexpected 500 says Metrion's time. */
+  const arrivals = new WeakMap<APIGatewayProxyEvent, number>();
+  const timingOfUnexpectedFailure = (event: APIGatewayProxyEvent) => {
+    const arrivedAtMs = arrivals.get(event);
+    return arrivedAtMs === undefined
+      ? {}
+      : serverTimingHeader({ overheadMs: elapsedTenths(arrivedAtMs, deps.clock.monotonicMs()) });
+  };
   const cors = (event: APIGatewayProxyEvent) =>
     corsHeaders(lowerCaseHeaders(event).origin, deps.corsAllowedOrigins);
 
@@ -37,6 +46,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     // First thing: the overhead in `server-timing` counts from here (body decoding included).
     const receivedAtMonotonicMs = deps.clock.monotonicMs();
     const receivedAtMs = deps.clock.nowMs();
+    arrivals.set(event, receivedAtMonotonicMs);
     const requestId = event.requestContext.requestId;
     const headers = lowerCaseHeaders(event);
     if (event.httpMethod === 'OPTIONS') {
@@ -75,7 +85,15 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     httpErrorHandler({
       envelope: 'provider',
       logger: deps.logger,
-      headers: (event) => ({ ...cors(event), ...failureHeaders.get(event) }),
+      headers: (event) => ({
+        ...cors(event),
+        ...(failureHeaders.get(event) ?? timingOfUnexpectedFailure(event)),
+      }),
     }),
   );
+}
+
+/** Milliseconds from `fromMs` to `toMs`, in tenths as `server-timing` sends them. */
+function elapsedTenths(fromMs: number, toMs: number): number {
+  return Math.round(Math.max(0, toMs - fromMs) * 10) / 10;
 }
