@@ -15,7 +15,7 @@ export interface PhaseSummary {
   readonly depth: number;
   /** Port calls made, parallel or not. */
   readonly calls: number;
-  /** e.g. `accounts.findAccountIdByKeyDigest -> counters.incrementIfBelow x2`. */
+  /** e.g. `admission.admit` before the provider, `usage.append` after it. */
   readonly sequence: string;
 }
 
