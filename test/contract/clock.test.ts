@@ -6,7 +6,14 @@ import { monotonicClockContract } from './clock.contract.ts';
 describe('SystemClock', () => {
   monotonicClockContract(() => ({
     clock: new SystemClock(),
-    pass: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    // Waits until the wall clock (not the clock under test) shows `ms` passed: a timer alone
+    // may fire early by the event loop's cached time.
+    pass: async (ms) => {
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, Math.max(1, until - Date.now())));
+      }
+    },
   }));
 });
 

@@ -42,6 +42,8 @@ export interface DelayedPortOptions {
   readonly roundTrips?: Readonly<Record<string, number>>;
   /** Receives every finished call; errors are reported before they are rethrown. */
   readonly onCall?: (call: PortCall) => void;
+  /** Waits out the rest of a round trip (tests record what was asked). @default - a timer */
+  readonly sleep?: (ms: number) => Promise<unknown>;
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -56,6 +58,7 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
  */
 export function delayedPort<T extends object>(port: T, options: DelayedPortOptions): T {
   const wrappers = new Map<PropertyKey, (...args: unknown[]) => unknown>();
+  const wait = options.sleep ?? sleep;
   const wrap = (method: (...args: unknown[]) => unknown, methodName: string) => {
     const roundTrips = options.roundTrips?.[methodName] ?? 1;
     const delayMs = options.roundTripMs * roundTrips;
@@ -79,7 +82,7 @@ export function delayedPort<T extends object>(port: T, options: DelayedPortOptio
       // pushed the mean further from the asked round trip than the early fires pull it.
       const waitOut = async () => {
         const remainingMs = delayMs - (performance.now() - startedAt);
-        if (remainingMs > 0) await sleep(remainingMs);
+        if (remainingMs > 0) await wait(remainingMs);
       };
       return Promise.resolve(result).then(
         async (value) => {
