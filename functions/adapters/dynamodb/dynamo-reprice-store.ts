@@ -5,6 +5,8 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { RepriceStore } from '#core/ports/reprice-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { conditionalUpdate } from './conditional-write.ts';
+import { usageRecordFromItem, usageRecordKey } from './dynamo-usage-store.ts';
+import { USAGE_RECORD_SORT_KEY_PREFIX } from './table-definitions.ts';
 
 export interface DynamoRepriceStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -12,18 +14,6 @@ export interface DynamoRepriceStoreOptions {
   readonly tableName: string;
   /** @default - the system clock */
   readonly clock?: Clock;
-}
-
-type UsageItem = Omit<UsageRecord, 'costPicoUsd'> & {
-  readonly pk: string;
-  readonly sk: string;
-  readonly expiresAtEpochSeconds: number;
-  readonly costPicoUsd?: bigint | number;
-};
-
-function toRecord(item: UsageItem): UsageRecord {
-  const { pk: _pk, sk: _sk, expiresAtEpochSeconds: _expires, costPicoUsd, ...rest } = item;
-  return { ...rest, costPicoUsd: costPicoUsd === undefined ? null : BigInt(costPicoUsd) };
 }
 
 /**
@@ -51,7 +41,7 @@ export class DynamoRepriceStore implements RepriceStore {
           'begins_with(sk, :req) AND #at >= :from AND #at < :to AND expiresAtEpochSeconds > :now',
         ExpressionAttributeNames: { '#at': 'at' },
         ExpressionAttributeValues: {
-          ':req': 'REQ#',
+          ':req': USAGE_RECORD_SORT_KEY_PREFIX,
           ':from': new Date(fromMs).toISOString(),
           ':to': new Date(toMs).toISOString(),
           ':now': Math.floor(this.#clock.nowMs() / 1000),
@@ -59,7 +49,7 @@ export class DynamoRepriceStore implements RepriceStore {
       },
     );
     for await (const page of pages) {
-      for (const item of page.Items ?? []) yield toRecord(item as UsageItem);
+      for (const item of page.Items ?? []) yield usageRecordFromItem(item);
     }
   }
 
@@ -70,7 +60,7 @@ export class DynamoRepriceStore implements RepriceStore {
   ): Promise<boolean> {
     return conditionalUpdate(this.#client, {
       TableName: this.#tableName,
-      Key: { pk: `ACCOUNT#${record.accountId}`, sk: `REQ#${record.at}#${record.requestId}` },
+      Key: usageRecordKey(record),
       UpdateExpression:
         costPicoUsd === null
           ? 'SET priceVersion = :new REMOVE costPicoUsd'

@@ -34,11 +34,21 @@ const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
 const ACCOUNT_PK_PREFIX = 'ACCOUNT#';
 const accountPk = (accountId: string): string => `${ACCOUNT_PK_PREFIX}${accountId}`;
 
-function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
-  const { costPicoUsd, ...rest } = record;
+/** The key of a record's raw item: the one place its shape is spelled (re-pricing uses it too). */
+export function usageRecordKey(record: Pick<UsageRecord, 'accountId' | 'at' | 'requestId'>): {
+  pk: string;
+  sk: string;
+} {
   return {
     pk: accountPk(record.accountId),
     sk: `${REQUEST_SK_PREFIX}${record.at}#${record.requestId}`,
+  };
+}
+
+function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
+  const { costPicoUsd, ...rest } = record;
+  return {
+    ...usageRecordKey(record),
     ...rest,
     ...(costPicoUsd === null ? {} : { costPicoUsd }),
     expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
@@ -47,8 +57,8 @@ function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
 
 /**
  * The record a stored usage item holds (a raw record, or an error copy of one: same attributes
- * under other keys). The one item-to-record mapping: the rollup store and the usage aggregator's
- * stream decoder use it too.
+ * under other keys). The one item-to-record mapping: the rollup store, re-pricing and the usage
+ * aggregator's stream decoder use it too.
  */
 export function usageRecordFromItem(item: Readonly<Record<string, unknown>>): UsageRecord {
   const {
