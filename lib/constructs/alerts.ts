@@ -7,11 +7,11 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
-import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
+import { failureQueue } from './failure-queue.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface AlertsProps {
@@ -44,16 +44,7 @@ export class Alerts extends Construct {
     this.identity = new ses.EmailIdentity(this, 'Identity', {
       identity: ses.Identity.domain(domain),
     });
-    this.deadLetterQueue = new sqs.Queue(this, 'EvaluatorDlq', {
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      'This queue is itself the dead-letter destination of the evaluator; a DLQ of a DLQ adds nothing.',
-    );
+    this.deadLetterQueue = failureQueue(this, 'EvaluatorDlq', 'the evaluator');
     this.function = new MetrionFunction(this, 'Evaluator', {
       entry: 'functions/lambda/alerts.ts',
       description: 'Metrion alert evaluator: active rules every minute, emails through SES',

@@ -2,11 +2,11 @@ import { Duration } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { USAGE_RECORD_SORT_KEY_PREFIX } from '#adapters/dynamodb/table-definitions.ts';
-import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
+import { failureQueue } from './failure-queue.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface UsageAggregatorProps {
@@ -39,17 +39,8 @@ export class UsageAggregator extends Construct {
 
   constructor(scope: Construct, id: string, props: UsageAggregatorProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'FailedBatches', {
-      // A stream record lives 24 hours; the queue keeps the pointer to it long enough to act on.
-      retentionPeriod: Duration.days(14),
-      enforceSSL: true,
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-    });
-    acknowledge(
-      this.deadLetterQueue,
-      'AwsSolutions-SQS3',
-      "This queue is itself the aggregator's on-failure destination; a DLQ of a DLQ adds nothing.",
-    );
+    // A stream record lives 24 hours; the queue keeps the pointer to it long enough to act on.
+    this.deadLetterQueue = failureQueue(this, 'FailedBatches', 'the usage aggregator');
     this.function = new MetrionFunction(this, 'Function', {
       entry: 'functions/lambda/aggregate-usage.ts',
       description: 'Metrion usage aggregator: folds new usage records into the live rollups',

@@ -1,0 +1,22 @@
+import { Duration } from 'aws-cdk-lib';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { acknowledge } from '../nag.ts';
+
+/**
+ * Where a function's failed work is parked for an operator (a dead-letter or on-failure
+ * destination): kept 14 days, TLS only, encrypted. `of` names what fails into it.
+ */
+export function failureQueue(scope: Construct, id: string, of: string): sqs.Queue {
+  const queue = new sqs.Queue(scope, id, {
+    retentionPeriod: Duration.days(14),
+    enforceSSL: true,
+    encryption: sqs.QueueEncryption.SQS_MANAGED,
+  });
+  acknowledge(
+    queue,
+    'AwsSolutions-SQS3',
+    `This queue is itself the failure destination of ${of}; a DLQ of a DLQ adds nothing.`,
+  );
+  return queue;
+}
