@@ -125,22 +125,13 @@ export class Api extends Construct {
       // has a 20 KB limit and the proxy alone has 21 methods.
       scopePermissionToMethod: false,
     });
-    const noGatewayAuth: apigw.MethodOptions = {
-      authorizationType: apigw.AuthorizationType.NONE,
-    };
-
     this.proxyResource = this.restApi.root.resourceForPath(PROXY_PATH_PREFIX);
-    for (const route of PROXY_ROUTES) {
-      const resource = this.restApi.root.resourceForPath(route.path);
-      resource.addMethod(route.method, streamToProxy, noGatewayAuth);
-      resource.addMethod('ANY', streamToProxy, noGatewayAuth);
-    }
-    this.proxyResource.addResource('{proxy+}').addMethod('ANY', streamToProxy, noGatewayAuth);
-
-    const proxyAuthReason =
-      'The proxy authenticates every request itself with the Metrion Key (HMAC digest lookup, strongly consistent) and answers in the provider error envelope; SDK clients cannot send Cognito tokens or API Gateway keys.';
-    acknowledge(this.proxyResource, 'AwsSolutions-APIG4', proxyAuthReason);
-    acknowledge(this.proxyResource, 'AwsSolutions-COG4', proxyAuthReason);
+    for (const route of PROXY_ROUTES) this.addRouteAndAny(route, streamToProxy);
+    this.proxyResource.addResource('{proxy+}').addMethod('ANY', streamToProxy, NO_GATEWAY_AUTH);
+    acknowledgeOwnAuthentication(
+      this.proxyResource,
+      'The proxy authenticates every request itself with the Metrion Key (HMAC digest lookup, strongly consistent) and answers in the provider error envelope; SDK clients cannot send Cognito tokens or API Gateway keys.',
+    );
     acknowledge(
       this.restApi,
       'AwsSolutions-APIG2',
@@ -168,19 +159,17 @@ export class Api extends Construct {
       // One API-wide invoke permission, as for the proxy (resource policy size limit).
       scopePermissionToMethod: false,
     });
-    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
     const resources = new Map<string, apigw.Resource>();
     for (const route of Object.values(routes)) {
       const resource = this.restApi.root.resourceForPath(route.path);
-      resource.addMethod(route.method, integration, noGatewayAuth);
+      resource.addMethod(route.method, integration, NO_GATEWAY_AUTH);
       resources.set(route.path, resource);
     }
     const reason =
       'Dashboard routes verify the Cognito ID token inside the dashboard API function (JWKS signature, issuer, audience, expiry, token_use) so AWS and local mode share one tested code path and errors keep the {error:{code,message}} envelope; /api/config is public by design (it tells the browser how to sign in).';
     for (const resource of resources.values()) {
-      resource.addMethod('ANY', integration, noGatewayAuth);
-      acknowledge(resource, 'AwsSolutions-APIG4', reason);
-      acknowledge(resource, 'AwsSolutions-COG4', reason);
+      resource.addMethod('ANY', integration, NO_GATEWAY_AUTH);
+      acknowledgeOwnAuthentication(resource, reason);
     }
   }
 
@@ -200,14 +189,10 @@ export class Api extends Construct {
       timeout: Duration.minutes(15),
       scopePermissionToMethod: false,
     });
-    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
-    const resource = this.restApi.root.resourceForPath(route.path);
-    resource.addMethod(route.method, integration, noGatewayAuth);
-    resource.addMethod('ANY', integration, noGatewayAuth);
-    const reason =
-      'The streaming dashboard route verifies the Cognito ID token inside its function (JWKS signature, issuer, audience, expiry, token_use), like the dashboard API function, so errors keep the {error:{code,message}} envelope.';
-    acknowledge(resource, 'AwsSolutions-APIG4', reason);
-    acknowledge(resource, 'AwsSolutions-COG4', reason);
+    acknowledgeOwnAuthentication(
+      this.addRouteAndAny(route, integration),
+      'The streaming dashboard route verifies the Cognito ID token inside its function (JWKS signature, issuer, audience, expiry, token_use), like the dashboard API function, so errors keep the {error:{code,message}} envelope.',
+    );
   }
 
   /**
@@ -223,14 +208,24 @@ export class Api extends Construct {
       proxy: true,
       scopePermissionToMethod: false,
     });
-    const noGatewayAuth: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+    acknowledgeOwnAuthentication(
+      this.addRouteAndAny(route, integration),
+      'Stripe signs the webhook body (HMAC-SHA256 with the endpoint secret, timestamped against replay) and cannot send Cognito tokens; the function verifies the Stripe-Signature header before reading or changing anything and answers 400 otherwise.',
+    );
+  }
+
+  /**
+   * `route.method` on the route's resource, plus `ANY` so that a wrong method reaches the
+   * function and gets its own 405; no gateway authorizer (the function authenticates).
+   */
+  private addRouteAndAny(
+    route: { readonly method: string; readonly path: string },
+    integration: apigw.Integration,
+  ): apigw.Resource {
     const resource = this.restApi.root.resourceForPath(route.path);
-    resource.addMethod(route.method, integration, noGatewayAuth);
-    resource.addMethod('ANY', integration, noGatewayAuth);
-    const reason =
-      'Stripe signs the webhook body (HMAC-SHA256 with the endpoint secret, timestamped against replay) and cannot send Cognito tokens; the function verifies the Stripe-Signature header before reading or changing anything and answers 400 otherwise.';
-    acknowledge(resource, 'AwsSolutions-APIG4', reason);
-    acknowledge(resource, 'AwsSolutions-COG4', reason);
+    resource.addMethod(route.method, integration, NO_GATEWAY_AUTH);
+    resource.addMethod('ANY', integration, NO_GATEWAY_AUTH);
+    return resource;
   }
 
   private acknowledgeCloudWatchRole(): void {
@@ -240,4 +235,13 @@ export class Api extends Construct {
       'The account-level role API Gateway assumes to write execution logs; the AWS managed policy is the documented, service-maintained permission set for it.',
     );
   }
+}
+
+/** Routes whose function authenticates the caller itself carry no gateway authorizer. */
+const NO_GATEWAY_AUTH: apigw.MethodOptions = { authorizationType: apigw.AuthorizationType.NONE };
+
+/** Tells cdk-nag's two authorizer rules why `resource` needs no gateway authorizer. */
+function acknowledgeOwnAuthentication(resource: apigw.IResource, reason: string): void {
+  acknowledge(resource, 'AwsSolutions-APIG4', reason);
+  acknowledge(resource, 'AwsSolutions-COG4', reason);
 }
