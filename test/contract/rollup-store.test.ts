@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { providerErrorsOf, rollupsFromRecords } from '#core/rollups/rollup.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../fakes/in-memory-usage-store.ts';
@@ -40,33 +41,48 @@ describe('DynamoRollupStore on dynalite', () => {
     }),
   }));
 
-  it('reads an item written before metrionErrors existed as all provider errors, and keeps them after live ADDs', async () => {
-    // Arrange: an hourly item as the adapter wrote it before the count (attribute absent).
-    const clock = new FakeClock({ startMs: Date.parse('2026-03-10T12:30:00.000Z') });
+  /**
+   * An hour's rollup as the adapter wrote it before some attribute existed: the item of
+   * `records` (all in one hour) with `strip` applied, put directly. Returns a store on a clock in
+   * that hour, the records' retention and a read of the hour.
+   */
+  async function storeLegacyHour(
+    records: readonly UsageRecord[],
+    strip: (item: Record<string, unknown>) => Record<string, unknown>,
+  ) {
+    const at = records[0]?.at ?? '';
+    const hourMs = Date.parse(`${at.slice(0, 13)}:00:00.000Z`);
+    const clock = new FakeClock({ startMs: hourMs + 30 * 60_000 });
     const store = new DynamoRollupStore({
       client: fixture.documentClient,
       tableName: fixture.tableNames.usage,
       clock,
     });
-    const accountId = 'acct-legacy-rollup';
-    const at = '2026-03-10T12:05:00.000Z';
     const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
     const [legacy] = rollupsFromRecords(
-      [0, 1, 2].map((i) => ({
-        record: usageRecord({ accountId, requestId: `req-${i}`, at, status: 502 }),
-        ...retention,
-      })),
+      records.map((record) => ({ record, ...retention })),
       'hour',
       false,
     );
-    const { metrionErrors: _absent, ...item } = rollupItem(legacy as NonNullable<typeof legacy>);
+    const item = strip(rollupItem(legacy as NonNullable<typeof legacy>));
     await fixture.documentClient.send(
       new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
     );
-    const hourMs = Date.parse('2026-03-10T12:00:00.000Z');
+    const hour = () => store.query(records[0]?.accountId ?? '', 'hour', hourMs, hourMs + 3_600_000);
+    return { store, retention, item, hour };
+  }
+
+  it('reads an item written before metrionErrors existed as all provider errors, and keeps them after live ADDs', async () => {
+    // Arrange: an hourly item as the adapter wrote it before the count (attribute absent).
+    const accountId = 'acct-legacy-rollup';
+    const at = '2026-03-10T12:05:00.000Z';
+    const { store, retention, hour } = await storeLegacyHour(
+      [0, 1, 2].map((i) => usageRecord({ accountId, requestId: `req-${i}`, at, status: 502 })),
+      ({ metrionErrors: _absent, ...item }) => item,
+    );
 
     // Act + Assert: 3 errors, none Metrion's; a later Metrion 502 in the same item is told apart.
-    const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    const [before] = await hour();
     expect(before?.errors).toBe(3);
     expect(before?.metrionErrors).toBe(0);
     await addLive(
@@ -74,40 +90,22 @@ describe('DynamoRollupStore on dynalite', () => {
       usageRecord({ accountId, requestId: 'req-3', at, status: 502, errorSource: 'metrion' }),
       retention,
     );
-    const [after] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    const [after] = await hour();
     expect(after?.errors).toBe(4);
     expect(providerErrorsOf(after as NonNullable<typeof after>)).toBe(3);
   });
 
   it('reads an item written before estimatedRequests existed as none estimated, and counts later live ADDs', async () => {
     // Arrange: an hourly item as the adapter wrote it before the count (attribute absent).
-    const clock = new FakeClock({ startMs: Date.parse('2026-03-11T12:30:00.000Z') });
-    const store = new DynamoRollupStore({
-      client: fixture.documentClient,
-      tableName: fixture.tableNames.usage,
-      clock,
-    });
     const accountId = 'acct-legacy-estimated';
     const at = '2026-03-11T12:05:00.000Z';
-    const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
-    const [legacy] = rollupsFromRecords(
-      [0, 1].map((i) => ({
-        record: usageRecord({ accountId, requestId: `req-${i}`, at }),
-        ...retention,
-      })),
-      'hour',
-      false,
+    const { store, retention, hour } = await storeLegacyHour(
+      [0, 1].map((i) => usageRecord({ accountId, requestId: `req-${i}`, at })),
+      ({ estimatedRequests: _absent, ...item }) => item,
     );
-    const { estimatedRequests: _absent, ...item } = rollupItem(
-      legacy as NonNullable<typeof legacy>,
-    );
-    await fixture.documentClient.send(
-      new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
-    );
-    const hourMs = Date.parse('2026-03-11T12:00:00.000Z');
 
     // Act + Assert: 2 requests, none estimated; a later estimated one in the same item counts.
-    const [before] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    const [before] = await hour();
     expect(before?.requests).toBe(2);
     expect(before?.estimatedRequests).toBe(0);
     await addLive(
@@ -115,37 +113,20 @@ describe('DynamoRollupStore on dynalite', () => {
       usageRecord({ accountId, requestId: 'req-2', at, streamed: true, estimated: true }),
       retention,
     );
-    const [after] = await store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
+    const [after] = await hour();
     expect(after?.requests).toBe(3);
     expect(after?.estimatedRequests).toBe(1);
   });
 
   it('reads an item written before kinds existed as chat, and adds later chat records to that same item', async () => {
     // Arrange: an hourly item as the adapter wrote it before kinds (no attribute, 4-part key).
-    const clock = new FakeClock({ startMs: Date.parse('2026-03-12T12:30:00.000Z') });
-    const store = new DynamoRollupStore({
-      client: fixture.documentClient,
-      tableName: fixture.tableNames.usage,
-      clock,
-    });
     const accountId = 'acct-legacy-kind';
     const at = '2026-03-12T12:05:00.000Z';
-    const retention = { expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 86_400 };
-    const [legacy] = rollupsFromRecords(
-      [0, 1].map((i) => ({
-        record: usageRecord({ accountId, requestId: `req-${i}`, at }),
-        ...retention,
-      })),
-      'hour',
-      false,
+    const { store, retention, item, hour } = await storeLegacyHour(
+      [0, 1].map((i) => usageRecord({ accountId, requestId: `req-${i}`, at })),
+      ({ kind: _absent, ...item }) => item,
     );
-    const { kind: _absent, ...item } = rollupItem(legacy as NonNullable<typeof legacy>);
     expect(String(item.sk).split('|')).toHaveLength(4);
-    await fixture.documentClient.send(
-      new PutCommand({ TableName: fixture.tableNames.usage, Item: item }),
-    );
-    const hourMs = Date.parse('2026-03-12T12:00:00.000Z');
-    const hour = () => store.query(accountId, 'hour', hourMs, hourMs + 3_600_000);
 
     // Act + Assert: read as chat; a chat ADD lands on it, a Responses ADD gets its own item.
     expect((await hour()).map((r) => [r.kind, r.requests])).toEqual([['chat', 2]]);
