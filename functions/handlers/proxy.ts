@@ -3,6 +3,7 @@ import { executionModeStreamifyResponse } from '@middy/core/StreamifyResponse';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import { startPhaseTimer } from '#core/proxy/phase-timer.ts';
 import type { ProxyService } from '#core/proxy/proxy-service.ts';
 import { serverTimingHeader } from '#core/proxy/server-timing.ts';
 import { lowerCaseHeaders, rawBody, streamOf } from './http/api-gateway.ts';
@@ -37,7 +38,7 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
     const arrivedAtMs = arrivals.get(event);
     return arrivedAtMs === undefined
       ? {}
-      : serverTimingHeader({ overheadMs: elapsedTenths(arrivedAtMs, deps.clock.monotonicMs()) });
+      : serverTimingHeader(startPhaseTimer(deps.clock, arrivedAtMs).headersReady());
   };
   const cors = (event: APIGatewayProxyEvent) =>
     corsHeaders(lowerCaseHeaders(event).origin, deps.corsAllowedOrigins);
@@ -91,9 +92,4 @@ export function createProxyHandler(deps: ProxyHandlerDeps) {
       }),
     }),
   );
-}
-
-/** Milliseconds from `fromMs` to `toMs`, in tenths as `server-timing` sends them. */
-function elapsedTenths(fromMs: number, toMs: number): number {
-  return Math.round(Math.max(0, toMs - fromMs) * 10) / 10;
 }
