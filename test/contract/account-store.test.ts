@@ -143,7 +143,9 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     mock.reset();
     mock.on(GetCommand).resolves({ Item: profileItem });
     mock.on(DeleteCommand).resolves({});
-    mock.on(UpdateCommand).rejects(
+    // The replacement lease is taken and released; only the digest swap loses.
+    mock.on(UpdateCommand).resolves({});
+    mock.on(UpdateCommand, { ConditionExpression: 'metrionKeyDigest = :previous' }).rejects(
       new ConditionalCheckFailedException({
         message: 'The conditional request failed',
         $metadata: {},
@@ -159,7 +161,10 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     // Assert
     expect(error).toBeInstanceOf(MetrionError);
     expect((error as MetrionError).code).toBe('metrion_key_conflict');
-    const update = mock.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const update = mock
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => input.UpdateExpression?.includes('metrionKeyDigest'));
     expect(update?.ConditionExpression).toBe('metrionKeyDigest = :previous');
     expect(update?.ExpressionAttributeValues?.[':previous']).toBe('d');
     expect(mock.commandCalls(PutCommand)).toHaveLength(0);

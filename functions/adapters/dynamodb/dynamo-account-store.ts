@@ -3,6 +3,7 @@
 // ordered single-item writes that fail closed. Billing state lives on the profile item;
 // processed Stripe event ids are their own items. Every write the proxy depends on refreshes the
 // proxy's view on the Metrion Key lookup item before it returns (`proxy-view.ts`).
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -34,6 +35,11 @@ import {
 } from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { countersOf, putBareLookup, queryProviderKeys, refreshProxyView } from './proxy-view.ts';
+
+/** How long one key replacement may hold its account's lease; a crashed one frees it after. */
+const KEY_REPLACEMENT_LEASE_MS = 10_000;
+/** How often a waiting replacement looks whether the running one is done. */
+const KEY_LEASE_POLL_MS = 20;
 
 export interface DynamoAccountStoreOptions {
   readonly client: DynamoDBDocumentClient;
@@ -115,6 +121,21 @@ export class DynamoAccountStore implements AccountStore {
    * from 0).
    */
   async replaceMetrionKey(accountId: string, next: StoredMetrionKey): Promise<void> {
+    // One replacement at a time per account: a concurrent one waits for it to finish and then
+    // learns its key (MetrionKeyConflictError -> the caller reveals the current key), so two
+    // simultaneous regenerations never hand out two keys of which only the later one works.
+    if (!(await this.#takeKeyReplacementLease(accountId, next.digest))) {
+      await this.#awaitKeyReplacementLease(accountId);
+      throw new MetrionKeyConflictError();
+    }
+    try {
+      await this.#replaceMetrionKeyUnderLease(accountId, next);
+    } finally {
+      await this.#releaseKeyReplacementLease(accountId, next.digest);
+    }
+  }
+
+  async #replaceMetrionKeyUnderLease(accountId: string, next: StoredMetrionKey): Promise<void> {
     const profile = await this.#getProfile(accountId);
     if (profile === undefined) throw accountNotFound();
     const previousDigest = profile.metrionKeyDigest;
@@ -304,6 +325,47 @@ export class DynamoAccountStore implements AccountStore {
       Item: item,
       ConditionExpression: 'attribute_not_exists(pk) OR expiresAtEpochSeconds <= :now',
       ExpressionAttributeValues: { ':now': Math.floor(nowMs / 1000) },
+    });
+  }
+
+  /** Takes the account's key-replacement lease (free, or left expired by a crashed holder). */
+  async #takeKeyReplacementLease(accountId: string, token: string): Promise<boolean> {
+    const nowMs = Date.now();
+    const taken = await conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: 'SET keyLeaseToken = :token, keyLeaseUntilMs = :until',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(keyLeaseUntilMs) OR keyLeaseUntilMs < :now)',
+      ExpressionAttributeValues: {
+        ':token': token,
+        ':until': nowMs + KEY_REPLACEMENT_LEASE_MS,
+        ':now': nowMs,
+      },
+    });
+    if (!taken && (await this.#getProfile(accountId)) === undefined) throw accountNotFound();
+    return taken;
+  }
+
+  /** Waits until no live lease is held (released, or expired after a crash). */
+  async #awaitKeyReplacementLease(accountId: string): Promise<void> {
+    for (;;) {
+      const profile = (await this.#getProfile(accountId)) as
+        | (ProfileItem & { readonly keyLeaseUntilMs?: number })
+        | undefined;
+      const untilMs = profile?.keyLeaseUntilMs;
+      if (untilMs === undefined || untilMs < Date.now()) return;
+      await sleep(KEY_LEASE_POLL_MS);
+    }
+  }
+
+  async #releaseKeyReplacementLease(accountId: string, token: string): Promise<void> {
+    await conditionalUpdate(this.#client, {
+      TableName: this.#tableName,
+      Key: profileKey(accountId),
+      UpdateExpression: 'REMOVE keyLeaseToken, keyLeaseUntilMs',
+      ConditionExpression: 'keyLeaseToken = :token',
+      ExpressionAttributeValues: { ':token': token },
     });
   }
 
