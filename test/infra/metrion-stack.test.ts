@@ -131,7 +131,7 @@ describe('Api', () => {
   });
 
   it('grants API Gateway one API-wide invoke permission instead of one per method', () => {
-    // One each for the proxy, the settings function, the logs export and the Stripe webhook
+    // One each for the proxy, the dashboard API function, the logs export and the Stripe webhook
     // (EventBridge has its own).
     const fromApiGateway = dev.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'apigateway.amazonaws.com' },

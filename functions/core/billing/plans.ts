@@ -9,7 +9,7 @@ export interface PlanLimits {
   readonly alertRules: boolean;
 }
 
-/** The one table of plan limits: the proxy, the settings API and the dashboard read it. */
+/** The one table of plan limits: the proxy, the dashboard API and the dashboard read it. */
 export const PLAN_LIMITS = {
   free: {
     monthlyRequests: 10_000,
