@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
+import { PLANS } from '#core/billing/plans.ts';
 import type { ApiRoute } from './api-route.ts';
 
 /**

@@ -10,8 +10,8 @@ import {
   GetCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Plan } from '#core/accounts/account.ts';
 import { NEVER_PRO_MS } from '#core/billing/billing-state.ts';
+import type { Plan } from '#core/billing/plans.ts';
 import type {
   Admission,
   AdmissionRequest,

@@ -1,4 +1,5 @@
-import type { Plan } from '../accounts/account.ts';
+export const PLANS = ['free', 'pro'] as const;
+export type Plan = (typeof PLANS)[number];
 
 export interface PlanLimits {
   /** Proxy requests per calendar month (UTC); null = no cap. */
