@@ -8,15 +8,13 @@ import {
   monthCounter,
   type PlanLimitTable,
 } from '#core/limits/request-limits.ts';
-import type { AccountStore } from '#core/ports/account-store.ts';
-import type { Admission, ProxyAdmission } from '#core/ports/proxy-admission.ts';
+import type { Admission } from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import type { AccountPorts } from '../fixtures/account-stores.ts';
 
-/** What a suite needs: the writer, the admission reading it, and a way to pre-fill a window. */
-export interface ProxyAdmissionFixture {
-  readonly store: AccountStore;
-  readonly admission: ProxyAdmission;
+/** What a suite needs: the writers, the admission reading them, and a way to pre-fill a window. */
+export interface ProxyAdmissionFixture extends AccountPorts {
   setWindowCount(keyDigest: string, counter: string, count: number): Promise<void>;
 }
 
@@ -57,7 +55,7 @@ export function proxyAdmissionContract(
     stores = await createStores();
     account = testAccount(randomUUID());
     key = newMetrionKey();
-    await stores.store.createAccount(account, key);
+    await stores.accounts.createAccount(account, key);
   });
 
   const admit = (
@@ -86,8 +84,8 @@ export function proxyAdmissionContract(
   describe('authentication', () => {
     it('admits the key with the account and the requested provider key only', async () => {
       const anthropic = providerKey(account.accountId, 'anthropic');
-      await stores.store.putProviderKey(anthropic);
-      await stores.store.putProviderKey(providerKey(account.accountId, 'openai'));
+      await stores.providerKeys.putProviderKey(anthropic);
+      await stores.providerKeys.putProviderKey(providerKey(account.accountId, 'openai'));
 
       expect(await admit({ provider: 'anthropic' })).toEqual({
         outcome: 'admitted',
@@ -115,7 +113,7 @@ export function proxyAdmissionContract(
       const next = newMetrionKey();
 
       // Act
-      await stores.store.replaceMetrionKey(account.accountId, next);
+      await stores.metrionKeys.replaceMetrionKey(account.accountId, next);
 
       // Assert
       expect(await admit()).toEqual({ outcome: 'unknown-key' });
@@ -124,10 +122,10 @@ export function proxyAdmissionContract(
     });
 
     it('never hands out a provider key after its delete returned', async () => {
-      await stores.store.putProviderKey(providerKey(account.accountId, 'openai'));
+      await stores.providerKeys.putProviderKey(providerKey(account.accountId, 'openai'));
       expect(await admit()).toMatchObject({ caller: { providerKey: { provider: 'openai' } } });
 
-      await stores.store.deleteProviderKey(account.accountId, 'openai');
+      await stores.providerKeys.deleteProviderKey(account.accountId, 'openai');
 
       expect(await admit()).toEqual({ outcome: 'admitted', caller: { account } });
     });
@@ -144,10 +142,10 @@ export function proxyAdmissionContract(
         plan: 'free',
       });
 
-      await stores.store.updateProfile(account.accountId, { plan: 'pro' });
+      await stores.accounts.updateProfile(account.accountId, { plan: 'pro' });
 
       expect((await admit({ limits })).outcome).toBe('admitted');
-      await stores.store.updateProfile(account.accountId, { plan: 'free' });
+      await stores.accounts.updateProfile(account.accountId, { plan: 'free' });
       expect(outcomes([await admit({ limits })])).toEqual(['refused:month']);
     });
 
@@ -156,7 +154,7 @@ export function proxyAdmissionContract(
       const periodEndMs = NOW_MS + 10_000;
       const limits = smallLimits(100, 1);
       await admit({ limits });
-      await stores.store.saveBillingState(
+      await stores.accounts.saveBillingState(
         account.accountId,
         {
           plan: 'pro',
@@ -184,10 +182,10 @@ export function proxyAdmissionContract(
     });
 
     it('caps a downgrade mid-month with the requests made while on Pro', async () => {
-      await stores.store.updateProfile(account.accountId, { plan: 'pro' });
+      await stores.accounts.updateProfile(account.accountId, { plan: 'pro' });
       const limits = smallLimits(100, 4);
       for (let i = 0; i < 3; i += 1) await admit({ limits });
-      await stores.store.updateProfile(account.accountId, { plan: 'free' });
+      await stores.accounts.updateProfile(account.accountId, { plan: 'free' });
 
       expect(outcomes([await admit({ limits }), await admit({ limits })])).toEqual([
         'admitted',

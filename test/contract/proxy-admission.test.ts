@@ -7,6 +7,7 @@ import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.
 import { admissionRequest } from '#core/limits/request-limits.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import { dynamoAccountPorts, inMemoryAccountPorts } from '../fixtures/account-stores.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { proxyAdmissionContract } from './proxy-admission.contract.ts';
@@ -15,8 +16,7 @@ describe('InMemoryAccountStore as ProxyAdmission', () => {
   proxyAdmissionContract(() => {
     const store = new InMemoryAccountStore();
     return {
-      store,
-      admission: store,
+      ...inMemoryAccountPorts(store),
       setWindowCount: async (digest, counter, count) =>
         store.setWindowCount(digest, counter, count),
     };
@@ -45,8 +45,7 @@ describe('DynamoProxyAdmission on dynalite', () => {
   });
 
   proxyAdmissionContract(() => ({
-    store: new DynamoAccountStore(table),
-    admission: new DynamoProxyAdmission(table),
+    ...dynamoAccountPorts(table),
     setWindowCount: (digest, counter, count) => setDynamoWindowCount(table, digest, counter, count),
   }));
 

@@ -7,6 +7,8 @@ import {
 } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
+import type { ProviderKeyStore } from '../ports/provider-key-store.ts';
 import type { Random } from '../ports/random.ts';
 import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
 import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
@@ -21,7 +23,9 @@ import { generateMetrionKey, looksLikeMetrionKey, metrionKeyDigest } from './met
 import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
-  readonly accounts: AccountStore;
+  readonly accounts: Pick<AccountStore, 'createAccount' | 'getAccount' | 'updateProfile'>;
+  readonly metrionKeys: MetrionKeyStore;
+  readonly providerKeys: ProviderKeyStore;
   readonly vault: SecretVault;
   readonly random: Random;
   readonly clock: Clock;
@@ -144,7 +148,7 @@ export function createAccountService(deps: AccountServiceDeps) {
 
     /** The current Metrion Key in plain text, decrypted on demand. */
     async revealMetrionKey(accountId: string): Promise<string> {
-      const stored = await deps.accounts.getMetrionKey(accountId);
+      const stored = await deps.metrionKeys.getMetrionKey(accountId);
       if (stored === undefined) throw new NotFoundError('This account has no Metrion Key.');
       return deps.vault.open(stored.sealed, metrionKeyContext(accountId));
     },
@@ -157,7 +161,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     async regenerateMetrionKey(accountId: string): Promise<string> {
       const metrionKey = generateMetrionKey(deps.random);
       try {
-        await deps.accounts.replaceMetrionKey(
+        await deps.metrionKeys.replaceMetrionKey(
           accountId,
           await sealMetrionKey(accountId, metrionKey),
         );
@@ -189,7 +193,7 @@ export function createAccountService(deps: AccountServiceDeps) {
         throw new NotFoundError('Account not found.');
       }
       const createdAt = nowIso();
-      await deps.accounts.putProviderKey({
+      await deps.providerKeys.putProviderKey({
         accountId,
         provider,
         sealed: await deps.vault.seal(trimmed, providerKeyContext(accountId, provider)),
@@ -199,7 +203,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     async listProviderKeys(accountId: string): Promise<ProviderKeySummary[]> {
-      const keys = await deps.accounts.listProviderKeys(accountId);
+      const keys = await deps.providerKeys.listProviderKeys(accountId);
       return keys.map(({ provider, createdAt }) => ({ provider, createdAt }));
     },
 
@@ -208,7 +212,7 @@ export function createAccountService(deps: AccountServiceDeps) {
       accountId: string,
       provider: ProviderId,
     ): Promise<{ provider: ProviderId; revokeUrl: string }> {
-      if (!(await deps.accounts.deleteProviderKey(accountId, provider))) {
+      if (!(await deps.providerKeys.deleteProviderKey(accountId, provider))) {
         throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
       }
       return { provider, revokeUrl: PROVIDERS[provider].consoleKeysUrl };

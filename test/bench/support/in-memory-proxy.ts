@@ -86,6 +86,8 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
 
   const accountService = createAccountService({
     accounts,
+    metrionKeys: accounts,
+    providerKeys: accounts,
     vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
     random,
     clock,

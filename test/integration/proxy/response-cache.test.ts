@@ -1,7 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import {
   type ProxyStack,
   startProxyStack,
@@ -10,13 +11,17 @@ import {
 } from '../support/proxy-stack.ts';
 
 /** The system clock plus an offset a test moves forward, so entries expire without sleeping. */
-class OffsetClock implements MonotonicClock {
+class OffsetClock implements MonotonicClock, WaitingClock {
   offsetMs = 0;
+  readonly #system = new SystemClock();
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return this.#system.nowMs() + this.offsetMs;
   }
   monotonicMs(): number {
-    return performance.now();
+    return this.#system.monotonicMs();
+  }
+  sleep(ms: number): Promise<void> {
+    return this.#system.sleep(ms);
   }
 }
 

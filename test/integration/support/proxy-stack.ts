@@ -2,7 +2,7 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
@@ -46,7 +46,7 @@ export interface ProxyStackOptions {
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /** Pins the proxy's time (limit windows, cache expiry). */
-  readonly clock?: MonotonicClock;
+  readonly clock?: MonotonicClock & WaitingClock;
   /**
    * Gemini, Mistral and Grok get fakes of their own (with each provider's wire quirks and key
    * format) and the account stores a key for each. @default false

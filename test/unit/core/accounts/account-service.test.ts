@@ -20,7 +20,15 @@ function service(accounts = new InMemoryAccountStore()) {
   return {
     accounts,
     clock,
-    service: createAccountService({ accounts, vault, random, clock, pepper: new Uint8Array(32) }),
+    service: createAccountService({
+      accounts,
+      metrionKeys: accounts,
+      providerKeys: accounts,
+      vault,
+      random,
+      clock,
+      pepper: new Uint8Array(32),
+    }),
   };
 }
 

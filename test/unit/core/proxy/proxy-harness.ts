@@ -85,7 +85,15 @@ export async function proxyHarness() {
       return realVault.open(sealed, context);
     },
   };
-  const service = createAccountService({ accounts, vault: realVault, random, clock, pepper });
+  const service = createAccountService({
+    accounts,
+    metrionKeys: accounts,
+    providerKeys: accounts,
+    vault: realVault,
+    random,
+    clock,
+    pepper,
+  });
   const created = await service.createAccount({ email: 'dev@example.com' });
   for (const provider of PROVIDER_IDS) {
     await service.putProviderKey(
