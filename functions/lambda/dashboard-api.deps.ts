@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoAlertTestClaimStore } from '#adapters/dynamodb/dynamo-alert-test-claim-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProviderKeyStore } from '#adapters/dynamodb/dynamo-provider-key-store.ts';
@@ -84,10 +85,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const { cognito } = config;
-  const accountStore = new DynamoAccountStore({
-    client: config.documentClient,
-    tableName: config.accountsTable,
-  });
+  const accountsTable = { client: config.documentClient, tableName: config.accountsTable };
+  const accountStore = new DynamoAccountStore(accountsTable);
   const fxRates = new DynamoFxRateStore({
     client: config.documentClient,
     tableName: config.fxRatesTable,
@@ -118,10 +117,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       cursorKey: deriveLogCursorKey(config.pepper),
     }),
     alerts: createAlertsService({
-      rules: new DynamoAlertRuleStore({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
+      rules: new DynamoAlertRuleStore(accountsTable),
+      testClaims: new DynamoAlertTestClaimStore(accountsTable),
       accounts: accountStore,
       rollups,
       fxRates,

@@ -9,6 +9,7 @@ import {
 } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { AlertRuleChanges, AlertRuleStore } from '../ports/alert-rule-store.ts';
+import type { AlertTestClaimStore } from '../ports/alert-test-claim-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { Mailer } from '../ports/mailer.ts';
@@ -78,6 +79,7 @@ export interface AlertRuleUpdate {
 
 export interface AlertsServiceDeps {
   readonly rules: AlertRuleStore;
+  readonly testClaims: AlertTestClaimStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
   readonly rollups: Pick<RollupStore, 'query'>;
   readonly fxRates: FxRateStore;
@@ -220,7 +222,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const account = await proAccount(accountId);
       const rule = await ownRule(accountId, id);
       const nowMs = deps.clock.nowMs();
-      const claim = await deps.rules.claimTest(accountId, id, nowMs, TEST_COOLDOWN_MS);
+      const claim = await deps.testClaims.claimTest(accountId, id, nowMs, TEST_COOLDOWN_MS);
       if (claim === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
       if (!claim.claimed) {
         const nextMs = Date.parse(claim.lastTestedAt) + TEST_COOLDOWN_MS;
@@ -235,7 +237,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         const measured = await measureNow(deps, rule, { currency: account.currency, quote }, nowMs);
         await sendAlertEmail(deps, account.email, rule, 'test', measured);
       } catch (error) {
-        await deps.rules.releaseTest(accountId, id, sentAt, claim.previous);
+        await deps.testClaims.releaseTest(accountId, id, sentAt, claim.previous);
         throw error;
       }
       return {
