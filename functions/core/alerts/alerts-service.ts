@@ -17,14 +17,11 @@ import type { Random } from '../ports/random.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
 import {
-  ERROR_RATE_MIN_REQUESTS,
+  ALERT_WINDOWS,
   type ErrorRateUnit,
-  LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
-  WARNING_PERCENT,
-  WINDOW_HOURS,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
 import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
@@ -49,18 +46,6 @@ export interface AlertRuleView {
   readonly lastTestedAt?: string;
   readonly state: ReturnType<typeof visibleState>;
 }
-
-/** The windows of the non-budget types, stated for the page. */
-export const ALERT_WINDOWS = {
-  minMinutes: (WINDOW_HOURS - 1) * 60,
-  maxMinutes: WINDOW_HOURS * 60,
-  description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate counts the errors providers returned, not Metrion's own (its rate limits and timeouts); in percent it needs at least ${ERROR_RATE_MIN_REQUESTS} requests answered by the provider in that window.`,
-  errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
-  warningPercent: WARNING_PERCENT,
-  levelCooldownHours: LEVEL_COOLDOWN_HOURS,
-  testCooldownHours: TEST_COOLDOWN_HOURS,
-  maxRules: MAX_ALERT_RULES,
-} as const;
 
 /** A create request after validation (the contract's shape). */
 export type NewAlertRule = Omit<AlertRuleSpec, 'paused'> & {
