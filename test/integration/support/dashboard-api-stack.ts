@@ -6,7 +6,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { expect } from 'vitest';
+import { expect, test } from 'vitest';
 import { API_ROUTES, type ApiRouteName } from '#contracts/api-routes.ts';
 import {
   type LocalMetrion,
@@ -50,6 +50,8 @@ export interface DashboardApiStack {
   readonly secrets: Set<string>;
   /** Signs up (confirmed at once by the local stand-in) and signs in with USER_PASSWORD_AUTH. */
   signUp(label: string): Promise<TestUser>;
+  /** Signs up and makes the first `GET /api/me`, which creates the user's account. */
+  signUpWithAccount(label: string): Promise<TestUser>;
   /** Signs in an existing user on another app client (foreign-client tests). */
   signIn(
     email: string,
@@ -64,8 +66,10 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 
 let userCounter = 0;
 
+export type DashboardApiStackOptions = Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'>;
+
 export async function startDashboardApiStack(
-  options: Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'> = {},
+  options: DashboardApiStackOptions = {},
 ): Promise<DashboardApiStack> {
   const openai = await startFakeOpenAi();
   const logLines: string[] = [];
@@ -99,47 +103,56 @@ export async function startDashboardApiStack(
     return { email, idToken, accessToken };
   }
 
+  async function signUp(label: string): Promise<TestUser> {
+    userCounter += 1;
+    const email = `${label}-${userCounter}-${Date.now()}@example.com`;
+    const signedUp = await cognito.send(
+      new SignUpCommand({
+        ClientId: metrion.cognito.clientId,
+        Username: email,
+        Password: TEST_PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
+      }),
+    );
+    expect(signedUp.UserConfirmed).toBe(true);
+    return signIn(email, metrion.cognito.clientId);
+  }
+
+  async function api(path: string, call: ApiCall = {}): Promise<ApiAnswer> {
+    const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
+    const body =
+      call.body === undefined || typeof call.body === 'string'
+        ? call.body
+        : JSON.stringify(call.body);
+    const response = await fetch(`${metrion.url}${path}`, {
+      method: call.method ?? 'GET',
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...call.headers,
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
+    return { status: response.status, headers: response.headers, text, json };
+  }
+
   return {
     metrion,
     openai,
     cognito,
     logLines,
     secrets,
-    async signUp(label) {
-      userCounter += 1;
-      const email = `${label}-${userCounter}-${Date.now()}@example.com`;
-      const signedUp = await cognito.send(
-        new SignUpCommand({
-          ClientId: metrion.cognito.clientId,
-          Username: email,
-          Password: TEST_PASSWORD,
-          UserAttributes: [{ Name: 'email', Value: email }],
-        }),
-      );
-      expect(signedUp.UserConfirmed).toBe(true);
-      return signIn(email, metrion.cognito.clientId);
+    signUp,
+    async signUpWithAccount(label) {
+      const user = await signUp(label);
+      expectResponseOf('getMe', await api('/api/me', { as: user }));
+      return user;
     },
     signIn,
-    async api(path, call = {}) {
-      const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
-      const body =
-        call.body === undefined || typeof call.body === 'string'
-          ? call.body
-          : JSON.stringify(call.body);
-      const response = await fetch(`${metrion.url}${path}`, {
-        method: call.method ?? 'GET',
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          ...call.headers,
-        },
-        ...(body === undefined ? {} : { body }),
-      });
-      const text = await response.text();
-      const json = text ? JSON.parse(text) : undefined;
-      if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
-      return { status: response.status, headers: response.headers, text, json };
-    },
+    api,
     async close() {
       cognito.destroy();
       await metrion.close();
@@ -174,4 +187,21 @@ export function expectNoSecretsInLogs(stack: DashboardApiStack): void {
   for (const secret of stack.secrets) {
     expect(logs.includes(secret), `a secret ending in ${secret.slice(-4)} was logged`).toBe(false);
   }
+}
+
+/**
+ * `it` with the file's dashboard API stack as its `stack` fixture (started when the file's first
+ * test asks for it, closed after the file's last test) and `user`, one signed-up user of the file
+ * whose account exists.
+ */
+export function dashboardApiTest(options: DashboardApiStackOptions = {}) {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern (none here).
+  const withStack = test.extend('stack', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const stack = await startDashboardApiStack(options);
+    onCleanup(() => stack.close());
+    return stack;
+  });
+  return withStack.extend('user', { scope: 'file' }, ({ stack }) =>
+    stack.signUpWithAccount('user'),
+  );
 }

@@ -2,6 +2,7 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { test } from 'vitest';
 import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -171,5 +172,18 @@ export function storedAnthropic(
     baseURL: stack.metrion.proxyBaseUrls.anthropic,
     defaultHeaders,
     maxRetries: 0,
+  });
+}
+
+/**
+ * `it` with the file's proxy stack as its `stack` fixture: started when the file's first test
+ * asks for it, closed after the file's last test.
+ */
+export function proxyStackTest(options: ProxyStackOptions = {}) {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern (none here).
+  return test.extend('stack', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const stack = await startProxyStack(options);
+    onCleanup(() => stack.close());
+    return stack;
   });
 }
