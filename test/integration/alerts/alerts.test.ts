@@ -1,7 +1,5 @@
-import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -185,17 +183,7 @@ describe('Alert evaluation through the proxy', () => {
     stack,
   }) => {
     const alice = await proUser(stack, 'alice-budget');
-    await stack.api('/api/settings/providers/openai', {
-      method: 'PUT',
-      as: alice,
-      body: { key: FAKE_OPENAI_API_KEY },
-    });
-    const key = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-    const client = new OpenAI({
-      apiKey: key,
-      baseURL: stack.metrion.proxyBaseUrls.openai,
-      maxRetries: 0,
-    });
+    const { openai: client } = await stack.storedOpenAi(alice);
     const rule = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
     expect(rule.status).toBe(201);
 

@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -34,17 +33,8 @@ it.beforeAll(async ({ stack }) => {
     as: alice,
     body: { displayName: 'Alice', currency: 'EUR' },
   });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  aliceKey = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: aliceKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai, metrionKey } = await stack.storedOpenAi(alice);
+  aliceKey = metrionKey;
   await openai.chat.completions.create({
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'hi' }],

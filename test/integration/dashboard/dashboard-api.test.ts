@@ -1,11 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import OpenAI from 'openai';
 import { afterAll, describe, expect } from 'vitest';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   dashboardApiTest,
   expectResponseOf,
@@ -47,17 +45,7 @@ it.beforeAll(async ({ stack }) => {
   [alice, bob] = [await stack.signUp('dash-alice'), await stack.signUp('dash-bob')];
   const aliceId = (await stack.api('/api/me', { as: alice })).json.accountId as string;
   await stack.api('/api/me', { as: bob });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  const key = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: key,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai } = await stack.storedOpenAi(alice);
   const ask = (model: string, user?: string) =>
     openai.chat.completions.create(
       { model, messages: [{ role: 'user', content: 'hi' }] },

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
@@ -114,17 +113,7 @@ it.beforeAll(async ({ stack }) => {
   [alice, bob] = [await stack.signUp('logs-alice'), await stack.signUp('logs-bob')];
   aliceId = (await stack.api('/api/me', { as: alice })).json.accountId;
   await stack.api('/api/me', { as: bob });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  const metrionKey = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai } = await stack.storedOpenAi(alice);
   await openai.chat.completions.create(
     { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
     { headers: { 'x-metrion-user': 'sdk-user' } },

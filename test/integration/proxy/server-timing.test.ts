@@ -5,7 +5,6 @@ import { describe, expect } from 'vitest';
 import type { LogDetail } from '#contracts/logs-api.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
 import { currentKeyDigest, setDynamoWindowCount } from '../../fixtures/admission.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -14,7 +13,6 @@ import {
 } from '../support/dashboard-api-stack.ts';
 
 const it = dashboardApiTest();
-let metrionKey: string;
 let openai: OpenAI;
 
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
@@ -82,17 +80,7 @@ function postChat(stack: DashboardApiStack, key: string) {
 }
 
 it.beforeAll(async ({ stack, user }) => {
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: user,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  metrionKey = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
-  openai = new OpenAI({
-    apiKey: metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  ({ openai } = await stack.storedOpenAi(user));
 }, 60_000);
 
 describe('server-timing on proxied answers, and the same figures in the Logs detail', () => {

@@ -6,6 +6,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import OpenAI from 'openai';
 import { expect, test } from 'vitest';
 import { API_ROUTES, type ApiRouteName } from '#contracts/api-routes.ts';
 import {
@@ -59,6 +60,11 @@ export interface DashboardApiStack {
     client?: CognitoIdentityProviderClient,
   ): Promise<TestUser>;
   api(path: string, call?: ApiCall): Promise<ApiAnswer>;
+  /**
+   * Saves the fake upstream's OpenAI key for `user` (stored mode) and returns the user's Metrion
+   * Key and an openai client that calls the proxy with it.
+   */
+  storedOpenAi(user: TestUser): Promise<{ readonly openai: OpenAI; readonly metrionKey: string }>;
   close(): Promise<void>;
 }
 
@@ -153,6 +159,20 @@ export async function startDashboardApiStack(
     },
     signIn,
     api,
+    async storedOpenAi(user) {
+      await api('/api/settings/providers/openai', {
+        method: 'PUT',
+        as: user,
+        body: { key: FAKE_OPENAI_API_KEY },
+      });
+      const metrionKey = (await api('/api/settings/metrion-key', { as: user })).json.metrionKey;
+      const openai = new OpenAI({
+        apiKey: metrionKey,
+        baseURL: metrion.proxyBaseUrls.openai,
+        maxRetries: 0,
+      });
+      return { openai, metrionKey };
+    },
     async close() {
       cognito.destroy();
       await metrion.close();
