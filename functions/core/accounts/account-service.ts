@@ -1,25 +1,15 @@
 import { effectivePlan } from '../billing/billing-state.ts';
-import {
-  AccountExistsError,
-  InvalidRequestError,
-  MetrionKeyConflictError,
-  NotFoundError,
-} from '../errors.ts';
+import { AccountExistsError, InvalidRequestError } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
 import type { ProviderKeyStore } from '../ports/provider-key-store.ts';
 import type { Random } from '../ports/random.ts';
-import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
-import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
-import {
-  type Account,
-  CURRENCIES,
-  type Currency,
-  MAX_DISPLAY_NAME_LENGTH,
-  type StoredMetrionKey,
-} from './account.ts';
-import { generateMetrionKey, looksLikeMetrionKey, metrionKeyDigest } from './metrion-key.ts';
+import type { SecretVault } from '../vault/secret-vault.ts';
+import { type Account, CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from './account.ts';
+import { generateMetrionKey } from './metrion-key.ts';
+import { createMetrionKeyService, sealMetrionKey } from './metrion-key-service.ts';
+import { createProviderKeyService } from './provider-key-service.ts';
 import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
@@ -38,12 +28,6 @@ export interface CreatedAccount {
   readonly metrionKey: string;
 }
 
-/** Summary of a stored provider key: never the key, not even a fragment. */
-export interface ProviderKeySummary {
-  readonly provider: ProviderId;
-  readonly createdAt: string;
-}
-
 /** Changes to the General settings; at least one field. */
 export interface GeneralSettingsChange {
   readonly displayName?: string;
@@ -54,6 +38,34 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
 
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * The trimmed display name of a General settings change, after checking the whole change.
+ * @throws InvalidRequestError naming the rule that failed.
+ */
+function checkedGeneralChange(change: GeneralSettingsChange): string | undefined {
+  const displayName = change.displayName?.trim();
+  if (displayName !== undefined) {
+    if (displayName.length === 0) throw new InvalidRequestError('Display name cannot be empty.');
+    if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
+      throw new InvalidRequestError(
+        `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
+      );
+    }
+    if (CONTROL_CHARACTER.test(displayName)) {
+      throw new InvalidRequestError(
+        'Display name cannot contain line breaks or control characters.',
+      );
+    }
+  }
+  if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
+    throw new InvalidRequestError(`Currency must be one of ${CURRENCIES.join(', ')}.`);
+  }
+  if (displayName === undefined && change.currency === undefined) {
+    throw new InvalidRequestError('Send displayName, currency or both.');
+  }
+  return displayName;
 }
 
 /** Account use cases shared by the operator CLI and the dashboard API. */
@@ -81,15 +93,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       createdAt: nowIso(),
     };
     const metrionKey = generateMetrionKey(deps.random);
-    await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
+    await deps.accounts.createAccount(account, await sealMetrionKey(deps, accountId, metrionKey));
     return { account, metrionKey };
-  }
-
-  async function sealMetrionKey(accountId: string, key: string): Promise<StoredMetrionKey> {
-    return {
-      digest: metrionKeyDigest(key, deps.pepper),
-      sealed: await deps.vault.seal(key, metrionKeyContext(accountId)),
-    };
   }
 
   return {
@@ -117,27 +122,7 @@ export function createAccountService(deps: AccountServiceDeps) {
      * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
      */
     async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {
-      const displayName = change.displayName?.trim();
-      if (displayName !== undefined) {
-        if (displayName.length === 0)
-          throw new InvalidRequestError('Display name cannot be empty.');
-        if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
-          throw new InvalidRequestError(
-            `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
-          );
-        }
-        if (CONTROL_CHARACTER.test(displayName)) {
-          throw new InvalidRequestError(
-            'Display name cannot contain line breaks or control characters.',
-          );
-        }
-      }
-      if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
-        throw new InvalidRequestError(`Currency must be one of ${CURRENCIES.join(', ')}.`);
-      }
-      if (displayName === undefined && change.currency === undefined) {
-        throw new InvalidRequestError('Send displayName, currency or both.');
-      }
+      const displayName = checkedGeneralChange(change);
       return withEffectivePlan(
         await deps.accounts.updateProfile(accountId, {
           ...(displayName === undefined ? {} : { displayName }),
@@ -146,77 +131,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
     },
 
-    /** The current Metrion Key in plain text, decrypted on demand. */
-    async revealMetrionKey(accountId: string): Promise<string> {
-      const stored = await deps.metrionKeys.getMetrionKey(accountId);
-      if (stored === undefined) throw new NotFoundError('This account has no Metrion Key.');
-      return deps.vault.open(stored.sealed, metrionKeyContext(accountId));
-    },
-
-    /**
-     * Issues a new key; the old one stops working on the very next request. When another
-     * regeneration wins the race (a double click, two tabs), this caller gets the winner's key:
-     * exactly one key is valid afterwards, and every caller holds it.
-     */
-    async regenerateMetrionKey(accountId: string): Promise<string> {
-      const metrionKey = generateMetrionKey(deps.random);
-      try {
-        await deps.metrionKeys.replaceMetrionKey(
-          accountId,
-          await sealMetrionKey(accountId, metrionKey),
-        );
-      } catch (error) {
-        if (!(error instanceof MetrionKeyConflictError)) throw error;
-        return this.revealMetrionKey(accountId);
-      }
-      return metrionKey;
-    },
-
-    /** Adds or replaces the account's key for `provider`, sealed before it is stored. */
-    async putProviderKey(
-      accountId: string,
-      provider: ProviderId,
-      key: string,
-    ): Promise<ProviderKeySummary> {
-      const trimmed = key.trim();
-      if (looksLikeMetrionKey(trimmed)) {
-        throw new InvalidRequestError(
-          `This is a Metrion Key. Paste your ${PROVIDERS[provider].displayName} API key instead, from ${PROVIDERS[provider].consoleKeysUrl}.`,
-        );
-      }
-      if (!PROVIDERS[provider].keyPattern.test(trimmed)) {
-        throw new InvalidRequestError(
-          `This does not look like an API key for ${PROVIDERS[provider].displayName}. Copy the key from ${PROVIDERS[provider].consoleKeysUrl}.`,
-        );
-      }
-      if ((await deps.accounts.getAccount(accountId)) === undefined) {
-        throw new NotFoundError('Account not found.');
-      }
-      const createdAt = nowIso();
-      await deps.providerKeys.putProviderKey({
-        accountId,
-        provider,
-        sealed: await deps.vault.seal(trimmed, providerKeyContext(accountId, provider)),
-        createdAt,
-      });
-      return { provider, createdAt };
-    },
-
-    async listProviderKeys(accountId: string): Promise<ProviderKeySummary[]> {
-      const keys = await deps.providerKeys.listProviderKeys(accountId);
-      return keys.map(({ provider, createdAt }) => ({ provider, createdAt }));
-    },
-
-    /** Removes the key and returns where to revoke it at the provider. */
-    async deleteProviderKey(
-      accountId: string,
-      provider: ProviderId,
-    ): Promise<{ provider: ProviderId; revokeUrl: string }> {
-      if (!(await deps.providerKeys.deleteProviderKey(accountId, provider))) {
-        throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
-      }
-      return { provider, revokeUrl: PROVIDERS[provider].consoleKeysUrl };
-    },
+    ...createMetrionKeyService(deps),
+    ...createProviderKeyService(deps),
   };
 }
 

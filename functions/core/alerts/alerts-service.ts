@@ -99,61 +99,124 @@ function ruleId(random: Random): string {
   return `rule_${[...random.bytes(10)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The Alerts API use cases, each scoped to the caller's account and gated on the plan. */
-export function createAlertsService(deps: AlertsServiceDeps) {
-  async function proAccount(accountId: string): Promise<Account> {
-    const account = await deps.accounts.getAccount(accountId);
-    if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
-    if (!alertRulesAllowed(account, deps.clock.nowMs())) {
-      throw new PlanRequiredError(
-        'Alert rules are part of Metrion Pro. Upgrade under Settings → Plan to create alerts.',
-      );
-    }
-    return account;
+async function proAccount(deps: AlertsServiceDeps, accountId: string): Promise<Account> {
+  const account = await deps.accounts.getAccount(accountId);
+  if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
+  if (!alertRulesAllowed(account, deps.clock.nowMs())) {
+    throw new PlanRequiredError(
+      'Alert rules are part of Metrion Pro. Upgrade under Settings → Plan to create alerts.',
+    );
   }
+  return account;
+}
 
-  async function ownRule(accountId: string, id: string): Promise<AlertRule> {
-    const rule = await deps.rules.get(accountId, id);
-    if (rule === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
-    return rule;
+function noSuchRule(id: string): NotFoundError {
+  return new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
+}
+
+async function ownRule(deps: AlertsServiceDeps, accountId: string, id: string) {
+  const rule = await deps.rules.get(accountId, id);
+  if (rule === undefined) throw noSuchRule(id);
+  return rule;
+}
+
+function checkPeriod(period: AlertRule['period'], nowMs: number): void {
+  if (period?.kind === 'since' && Date.parse(period.since) > nowMs) {
+    throw new InvalidRequestError('period.since cannot be in the future.');
   }
+}
 
-  function checkThreshold(spec: Pick<AlertRuleSpec, 'type' | 'threshold' | 'unit'>): void {
-    const problem = thresholdProblem(spec);
+/** A new rule of the account from a validated create request. */
+function newRule(deps: AlertsServiceDeps, accountId: string, input: NewAlertRule): AlertRule {
+  const nowMs = deps.clock.nowMs();
+  checkPeriod(input.period, nowMs);
+  return {
+    accountId,
+    ruleId: ruleId(deps.random),
+    ...(input.name === undefined ? {} : { name: input.name }),
+    type: input.type,
+    threshold: input.threshold,
+    ...(input.type === 'error_rate' && input.unit !== undefined ? { unit: input.unit } : {}),
+    ...(input.type === 'budget' ? { period: input.period ?? { kind: 'month' } } : {}),
+    ...(input.providers === undefined ? {} : { providers: input.providers }),
+    paused: input.paused ?? false,
+    createdAt: new Date(nowMs).toISOString(),
+    lastFired: {},
+    state: 'ok',
+  };
+}
+
+/** The store changes of an update request, after checking it fits the rule's type. */
+function ruleChanges(rule: AlertRule, input: AlertRuleUpdate, nowMs: number): AlertRuleChanges {
+  if (input.unit !== undefined && rule.type !== 'error_rate') {
+    throw new InvalidRequestError('Only error rate rules have a unit.');
+  }
+  if (input.period !== undefined && rule.type !== 'budget') {
+    throw new InvalidRequestError(
+      'Only budget rules have a period; the others use a fixed window.',
+    );
+  }
+  checkPeriod(input.period, nowMs);
+  if (input.threshold !== undefined || input.unit !== undefined) {
+    const problem = thresholdProblem({
+      type: rule.type,
+      threshold: input.threshold ?? rule.threshold,
+      ...(rule.type === 'error_rate' ? { unit: input.unit ?? rule.unit ?? 'percent' } : {}),
+    });
     if (problem !== undefined) throw new InvalidRequestError(problem);
   }
+  return {
+    ...(input.name === undefined ? {} : { name: input.name }),
+    ...(input.threshold === undefined ? {} : { threshold: input.threshold }),
+    ...(input.unit === undefined ? {} : { unit: input.unit }),
+    ...(input.period === undefined ? {} : { period: input.period }),
+    ...(input.providers === undefined ? {} : { providers: input.providers }),
+    ...(input.paused === undefined ? {} : { paused: input.paused }),
+  };
+}
 
-  function checkPeriod(period: AlertRule['period'], nowMs: number): void {
-    if (period?.kind === 'since' && Date.parse(period.since) > nowMs) {
-      throw new InvalidRequestError('period.since cannot be in the future.');
-    }
+/** Emails the rule's current figures now, at most once per 12 h per rule. */
+async function sendTest(deps: AlertsServiceDeps, accountId: string, id: string) {
+  const account = await proAccount(deps, accountId);
+  const rule = await ownRule(deps, accountId, id);
+  const nowMs = deps.clock.nowMs();
+  const claim = await deps.testClaims.claimTest(accountId, id, nowMs, TEST_COOLDOWN_MS);
+  if (claim === undefined) throw noSuchRule(id);
+  if (!claim.claimed) {
+    const nextMs = Date.parse(claim.lastTestedAt) + TEST_COOLDOWN_MS;
+    throw new LimitReachedError(
+      `Test sends at most one email per rule every ${TEST_COOLDOWN_HOURS} hours. Try again after ${new Date(nextMs).toISOString()}.`,
+      Math.max(1, Math.ceil((nextMs - nowMs) / 1000)),
+    );
   }
+  const sentAt = new Date(nowMs).toISOString();
+  try {
+    const quote = await currentFxQuote(deps.fxRates);
+    const measured = await measureNow(deps, rule, { currency: account.currency, quote }, nowMs);
+    await sendAlertEmail(deps, account.email, rule, 'test', measured);
+  } catch (error) {
+    await deps.testClaims.releaseTest(accountId, id, sentAt, claim.previous);
+    throw error;
+  }
+  return {
+    to: account.email,
+    sentAt,
+    nextTestAt: new Date(nowMs + TEST_COOLDOWN_MS).toISOString(),
+  };
+}
 
+/** The Alerts API use cases, each scoped to the caller's account and gated on the plan. */
+export function createAlertsService(deps: AlertsServiceDeps) {
   return {
     async list(accountId: string) {
-      const account = await proAccount(accountId);
+      const account = await proAccount(deps, accountId);
       const rules = await deps.rules.list(accountId);
       return { rules: rules.map((rule) => view(rule, account)), windows: ALERT_WINDOWS };
     },
 
     async create(accountId: string, input: NewAlertRule): Promise<AlertRuleView> {
-      const account = await proAccount(accountId);
-      const nowMs = deps.clock.nowMs();
-      checkPeriod(input.period, nowMs);
-      const rule: AlertRule = {
-        accountId,
-        ruleId: ruleId(deps.random),
-        ...(input.name === undefined ? {} : { name: input.name }),
-        type: input.type,
-        threshold: input.threshold,
-        ...(input.type === 'error_rate' && input.unit !== undefined ? { unit: input.unit } : {}),
-        ...(input.type === 'budget' ? { period: input.period ?? { kind: 'month' } } : {}),
-        ...(input.providers === undefined ? {} : { providers: input.providers }),
-        paused: input.paused ?? false,
-        createdAt: new Date(nowMs).toISOString(),
-        lastFired: {},
-        state: 'ok',
-      };
+      const account = await proAccount(deps, accountId);
+      const rule = newRule(deps, accountId, input);
       if (!(await deps.rules.create(rule, MAX_ALERT_RULES))) {
         throw new RuleLimitError(
           `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
@@ -163,73 +226,20 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     },
 
     async update(accountId: string, id: string, input: AlertRuleUpdate): Promise<AlertRuleView> {
-      const account = await proAccount(accountId);
-      const rule = await ownRule(accountId, id);
-      if (input.unit !== undefined && rule.type !== 'error_rate') {
-        throw new InvalidRequestError('Only error rate rules have a unit.');
-      }
-      if (input.period !== undefined && rule.type !== 'budget') {
-        throw new InvalidRequestError(
-          'Only budget rules have a period; the others use a fixed window.',
-        );
-      }
-      checkPeriod(input.period, deps.clock.nowMs());
-      if (input.threshold !== undefined || input.unit !== undefined) {
-        checkThreshold({
-          type: rule.type,
-          threshold: input.threshold ?? rule.threshold,
-          ...(rule.type === 'error_rate' ? { unit: input.unit ?? rule.unit ?? 'percent' } : {}),
-        });
-      }
-      const changes: AlertRuleChanges = {
-        ...(input.name === undefined ? {} : { name: input.name }),
-        ...(input.threshold === undefined ? {} : { threshold: input.threshold }),
-        ...(input.unit === undefined ? {} : { unit: input.unit }),
-        ...(input.period === undefined ? {} : { period: input.period }),
-        ...(input.providers === undefined ? {} : { providers: input.providers }),
-        ...(input.paused === undefined ? {} : { paused: input.paused }),
-      };
+      const account = await proAccount(deps, accountId);
+      const rule = await ownRule(deps, accountId, id);
+      const changes = ruleChanges(rule, input, deps.clock.nowMs());
       const updated = await deps.rules.update(accountId, id, changes);
-      if (updated === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
+      if (updated === undefined) throw noSuchRule(id);
       return view(updated, account);
     },
 
     async remove(accountId: string, id: string): Promise<{ id: string }> {
-      await proAccount(accountId);
-      if (!(await deps.rules.delete(accountId, id))) {
-        throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
-      }
+      await proAccount(deps, accountId);
+      if (!(await deps.rules.delete(accountId, id))) throw noSuchRule(id);
       return { id };
     },
 
-    /** Emails the rule's current figures now, at most once per 12 h per rule. */
-    async test(accountId: string, id: string) {
-      const account = await proAccount(accountId);
-      const rule = await ownRule(accountId, id);
-      const nowMs = deps.clock.nowMs();
-      const claim = await deps.testClaims.claimTest(accountId, id, nowMs, TEST_COOLDOWN_MS);
-      if (claim === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
-      if (!claim.claimed) {
-        const nextMs = Date.parse(claim.lastTestedAt) + TEST_COOLDOWN_MS;
-        throw new LimitReachedError(
-          `Test sends at most one email per rule every ${TEST_COOLDOWN_HOURS} hours. Try again after ${new Date(nextMs).toISOString()}.`,
-          Math.max(1, Math.ceil((nextMs - nowMs) / 1000)),
-        );
-      }
-      const sentAt = new Date(nowMs).toISOString();
-      try {
-        const quote = await currentFxQuote(deps.fxRates);
-        const measured = await measureNow(deps, rule, { currency: account.currency, quote }, nowMs);
-        await sendAlertEmail(deps, account.email, rule, 'test', measured);
-      } catch (error) {
-        await deps.testClaims.releaseTest(accountId, id, sentAt, claim.previous);
-        throw error;
-      }
-      return {
-        to: account.email,
-        sentAt,
-        nextTestAt: new Date(nowMs + TEST_COOLDOWN_MS).toISOString(),
-      };
-    },
+    test: (accountId: string, id: string) => sendTest(deps, accountId, id),
   };
 }
