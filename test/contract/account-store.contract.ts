@@ -4,15 +4,16 @@ import type { Account } from '#core/accounts/account.ts';
 import type { BillingState, SubscriptionSnapshot } from '#core/billing/billing-state.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
-import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import {
   type AccountPorts,
   expectMetrionError,
   newAccount,
   newMetrionKey,
+  ownerOf,
 } from '../fixtures/account-stores.ts';
 import { proxyViewOf } from '../fixtures/admission.ts';
+import { freshForEachTest } from '../fixtures/each-test.ts';
 
 function subscription(overrides: Partial<SubscriptionSnapshot> = {}): SubscriptionSnapshot {
   return {
@@ -29,6 +30,112 @@ function subscription(overrides: Partial<SubscriptionSnapshot> = {}): Subscripti
 const NOW_MS = Date.UTC(2026, 10, 24, 12);
 const NOW_EPOCH_SECONDS = NOW_MS / 1000;
 
+function accountsSuite(createPorts: () => AccountPorts | Promise<AccountPorts>): void {
+  describe('accounts', () => {
+    const ports = freshForEachTest(createPorts);
+
+    it('returns a created account, and undefined for an unknown id', async () => {
+      const account = newAccount();
+      await ports.accounts.createAccount(account, newMetrionKey());
+
+      expect(await ports.accounts.getAccount(account.accountId)).toEqual(account);
+      expect(await ports.accounts.getAccount(randomUUID())).toBeUndefined();
+    });
+
+    it('rejects a second account with the same id and keeps the first one intact', async () => {
+      const first = newAccount();
+      const firstKey = newMetrionKey();
+      await ports.accounts.createAccount(first, firstKey);
+      const secondKey = newMetrionKey();
+
+      await expectMetrionError(
+        ports.accounts.createAccount({ ...first, email: 'intruder@example.com' }, secondKey),
+        'account_exists',
+      );
+
+      expect(await ports.accounts.getAccount(first.accountId)).toEqual(first);
+      expect(await ports.metrionKeys.getMetrionKey(first.accountId)).toEqual(firstKey);
+      expect(await ownerOf(ports.admission, secondKey.digest)).toBeUndefined();
+    });
+
+    it('never takes over a digest that another account owns', async () => {
+      const owner = newAccount();
+      const key = newMetrionKey();
+      await ports.accounts.createAccount(owner, key);
+      const other = newAccount();
+
+      await expectMetrionError(ports.accounts.createAccount(other, key), 'metrion_key_conflict');
+
+      expect(await ownerOf(ports.admission, key.digest)).toBe(owner.accountId);
+      expect(await ports.accounts.getAccount(other.accountId)).toBeUndefined();
+      await ports.accounts.createAccount(other, newMetrionKey());
+      expect(await ports.accounts.getAccount(other.accountId)).toEqual(other);
+    });
+  });
+}
+
+function proxyViewSuite(createPorts: () => AccountPorts | Promise<AccountPorts>): void {
+  describe('proxy view', () => {
+    const ports = freshForEachTest(createPorts);
+
+    it('shows a plan change on the next admission', async () => {
+      const account = newAccount();
+      const metrionKey = newMetrionKey();
+      await ports.accounts.createAccount(account, metrionKey);
+
+      await ports.accounts.updateProfile(account.accountId, { plan: 'pro', displayName: 'Pro' });
+
+      expect((await proxyViewOf(ports.admission, metrionKey.digest))?.account).toEqual({
+        ...account,
+        plan: 'pro',
+        displayName: 'Pro',
+      });
+    });
+  });
+}
+
+function profileSuite(createPorts: () => AccountPorts | Promise<AccountPorts>): void {
+  describe('profile', () => {
+    const ports = freshForEachTest(createPorts);
+
+    it('updates only the given fields and returns the updated account', async () => {
+      const account = newAccount();
+      const key = newMetrionKey();
+      await ports.accounts.createAccount(account, key);
+
+      const updated = await ports.accounts.updateProfile(account.accountId, {
+        displayName: 'Grace Hopper',
+        plan: 'pro',
+      });
+
+      const expected: Account = { ...account, displayName: 'Grace Hopper', plan: 'pro' };
+      expect(updated).toEqual(expected);
+      expect(await ports.accounts.getAccount(account.accountId)).toEqual(expected);
+      expect(await ports.metrionKeys.getMetrionKey(account.accountId)).toEqual(key);
+      expect(await ownerOf(ports.admission, key.digest)).toBe(account.accountId);
+    });
+
+    it('returns the unchanged account for an empty change set', async () => {
+      const account = newAccount();
+      await ports.accounts.createAccount(account, newMetrionKey());
+
+      expect(await ports.accounts.updateProfile(account.accountId, {})).toEqual(account);
+    });
+
+    it('throws NotFoundError for an unknown account and creates nothing', async () => {
+      const accountId = randomUUID();
+
+      await expect(
+        ports.accounts.updateProfile(accountId, { currency: 'CHF' }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      await expect(ports.accounts.updateProfile(accountId, {})).rejects.toBeInstanceOf(
+        NotFoundError,
+      );
+      expect(await ports.accounts.getAccount(accountId)).toBeUndefined();
+    });
+  });
+}
+
 /**
  * The AccountStore contract: every implementation (in-memory fake, DynamoAccountStore) must
  * pass it. What the proxy sees is checked through the paired ProxyAdmission, the key through the
@@ -39,108 +146,15 @@ export function accountStoreContract(
   createPorts: () => AccountPorts | Promise<AccountPorts>,
 ): void {
   let store: AccountStore;
-  let metrionKeys: MetrionKeyStore;
   let admission: ProxyAdmission;
 
   beforeEach(async () => {
-    ({ accounts: store, metrionKeys, admission } = await createPorts());
+    ({ accounts: store, admission } = await createPorts());
   });
 
-  /** The account a Metrion Key digest admits now, as the proxy would resolve it. */
-  const ownerOf = async (digest: string) =>
-    (await proxyViewOf(admission, digest))?.account.accountId;
-
-  describe('accounts', () => {
-    it('returns a created account, and undefined for an unknown id', async () => {
-      const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
-
-      expect(await store.getAccount(account.accountId)).toEqual(account);
-      expect(await store.getAccount(randomUUID())).toBeUndefined();
-    });
-
-    it('rejects a second account with the same id and keeps the first one intact', async () => {
-      const first = newAccount();
-      const firstKey = newMetrionKey();
-      await store.createAccount(first, firstKey);
-      const secondKey = newMetrionKey();
-
-      await expectMetrionError(
-        store.createAccount({ ...first, email: 'intruder@example.com' }, secondKey),
-        'account_exists',
-      );
-
-      expect(await store.getAccount(first.accountId)).toEqual(first);
-      expect(await metrionKeys.getMetrionKey(first.accountId)).toEqual(firstKey);
-      expect(await ownerOf(secondKey.digest)).toBeUndefined();
-    });
-
-    it('never takes over a digest that another account owns', async () => {
-      const owner = newAccount();
-      const key = newMetrionKey();
-      await store.createAccount(owner, key);
-      const other = newAccount();
-
-      await expectMetrionError(store.createAccount(other, key), 'metrion_key_conflict');
-
-      expect(await ownerOf(key.digest)).toBe(owner.accountId);
-      expect(await store.getAccount(other.accountId)).toBeUndefined();
-      await store.createAccount(other, newMetrionKey());
-      expect(await store.getAccount(other.accountId)).toEqual(other);
-    });
-  });
-
-  describe('proxy view', () => {
-    it('shows a plan change on the next admission', async () => {
-      const account = newAccount();
-      const metrionKey = newMetrionKey();
-      await store.createAccount(account, metrionKey);
-
-      await store.updateProfile(account.accountId, { plan: 'pro', displayName: 'Pro' });
-
-      expect((await proxyViewOf(admission, metrionKey.digest))?.account).toEqual({
-        ...account,
-        plan: 'pro',
-        displayName: 'Pro',
-      });
-    });
-  });
-
-  describe('profile', () => {
-    it('updates only the given fields and returns the updated account', async () => {
-      const account = newAccount();
-      const key = newMetrionKey();
-      await store.createAccount(account, key);
-
-      const updated = await store.updateProfile(account.accountId, {
-        displayName: 'Grace Hopper',
-        plan: 'pro',
-      });
-
-      const expected: Account = { ...account, displayName: 'Grace Hopper', plan: 'pro' };
-      expect(updated).toEqual(expected);
-      expect(await store.getAccount(account.accountId)).toEqual(expected);
-      expect(await metrionKeys.getMetrionKey(account.accountId)).toEqual(key);
-      expect(await ownerOf(key.digest)).toBe(account.accountId);
-    });
-
-    it('returns the unchanged account for an empty change set', async () => {
-      const account = newAccount();
-      await store.createAccount(account, newMetrionKey());
-
-      expect(await store.updateProfile(account.accountId, {})).toEqual(account);
-    });
-
-    it('throws NotFoundError for an unknown account and creates nothing', async () => {
-      const accountId = randomUUID();
-
-      await expect(store.updateProfile(accountId, { currency: 'CHF' })).rejects.toBeInstanceOf(
-        NotFoundError,
-      );
-      await expect(store.updateProfile(accountId, {})).rejects.toBeInstanceOf(NotFoundError);
-      expect(await store.getAccount(accountId)).toBeUndefined();
-    });
-  });
+  accountsSuite(createPorts);
+  proxyViewSuite(createPorts);
+  profileSuite(createPorts);
 
   describe('billing', () => {
     it('starts with no billing state at version 0, and undefined for an unknown account', async () => {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import type { AlertFiringStore } from '#core/ports/alert-firing-store.ts';
 import type { AlertRuleStore } from '#core/ports/alert-rule-store.ts';
 import {
@@ -9,8 +8,75 @@ import {
   RULES_NOW_MS as NOW_MS,
   newRule as rule,
 } from '../fixtures/alert-stores.ts';
+import { freshForEachTest } from '../fixtures/each-test.ts';
 
 const LEVEL = { cooldownMs: 24 * HOUR_MS, leaseMs: 5 * 60_000 } as const;
+
+function levelClaimsSuite(createPorts: () => Promise<AlertPorts>): void {
+  describe('level claims', () => {
+    const ports = freshForEachTest(async () => {
+      const { rules, firing } = await createPorts();
+      const claimed = rule(`acct-${randomUUID()}`);
+      await rules.create(claimed, 50);
+      return { rules, firing, accountId: claimed.accountId, ruleId: claimed.ruleId };
+    });
+    const claim = (token: string, nowMs: number) =>
+      ports.firing.claimLevel(ports.accountId, ports.ruleId, 'alert', { ...LEVEL, nowMs, token });
+
+    it('grants one claim at a time until its lease ends', async () => {
+      expect(await claim('a', NOW_MS)).toBe(true);
+      expect(await claim('b', NOW_MS + LEVEL.leaseMs - 1)).toBe(false);
+      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
+    });
+
+    it('gives exactly one of many concurrent claimers the level', async () => {
+      const outcomes = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => claim(`token-${i}`, NOW_MS)),
+      );
+      expect(outcomes.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('records a confirmed firing and holds the level for the cooldown', async () => {
+      const firedAt = new Date(NOW_MS).toISOString();
+      expect(await claim('a', NOW_MS)).toBe(true);
+      await ports.firing.confirmLevel(ports.accountId, ports.ruleId, 'alert', 'a', firedAt);
+      expect((await ports.rules.get(ports.accountId, ports.ruleId))?.lastFired).toEqual({
+        alert: firedAt,
+      });
+      expect(await claim('b', NOW_MS + LEVEL.cooldownMs - 1)).toBe(false);
+      expect(await claim('b', NOW_MS + LEVEL.cooldownMs)).toBe(true);
+    });
+
+    it('keeps the levels apart', async () => {
+      expect(await claim('a', NOW_MS)).toBe(true);
+      expect(
+        await ports.firing.claimLevel(ports.accountId, ports.ruleId, 'warning', {
+          ...LEVEL,
+          nowMs: NOW_MS,
+          token: 'w',
+        }),
+      ).toBe(true);
+    });
+
+    it('frees the level on release (only with the holder token), leaving it unfired', async () => {
+      expect(await claim('a', NOW_MS)).toBe(true);
+      await ports.firing.releaseLevel(ports.accountId, ports.ruleId, 'alert', 'not-a');
+      expect(await claim('b', NOW_MS + 1)).toBe(false);
+      await ports.firing.releaseLevel(ports.accountId, ports.ruleId, 'alert', 'a');
+      expect((await ports.rules.get(ports.accountId, ports.ruleId))?.lastFired).toEqual({});
+      expect(await claim('b', NOW_MS + 1)).toBe(true);
+    });
+
+    it('still records the firing when the lease ran out and another claim holds the level', async () => {
+      expect(await claim('a', NOW_MS)).toBe(true);
+      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
+      const firedAt = new Date(NOW_MS + LEVEL.leaseMs + 1).toISOString();
+      await ports.firing.confirmLevel(ports.accountId, ports.ruleId, 'alert', 'a', firedAt);
+      expect((await ports.rules.get(ports.accountId, ports.ruleId))?.lastFired.alert).toBe(firedAt);
+      expect(await claim('c', NOW_MS + 2 * LEVEL.leaseMs)).toBe(false); // within the cooldown
+    });
+  });
+}
 
 /**
  * The AlertFiringStore contract: level claims (one winner among concurrent claimers, held for
@@ -47,64 +113,5 @@ export function alertFiringStoreContract(createPorts: () => Promise<AlertPorts>)
     expect(await rules.list(accountId)).toHaveLength(1);
   });
 
-  describe('level claims', () => {
-    let r: AlertRule;
-    beforeEach(async () => {
-      r = rule(accountId);
-      await rules.create(r, 50);
-    });
-    const claim = (token: string, nowMs: number) =>
-      store.claimLevel(accountId, r.ruleId, 'alert', { ...LEVEL, nowMs, token });
-
-    it('grants one claim at a time until its lease ends', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs - 1)).toBe(false);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
-    });
-
-    it('gives exactly one of many concurrent claimers the level', async () => {
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => claim(`token-${i}`, NOW_MS)),
-      );
-      expect(outcomes.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('records a confirmed firing and holds the level for the cooldown', async () => {
-      const firedAt = new Date(NOW_MS).toISOString();
-      expect(await claim('a', NOW_MS)).toBe(true);
-      await store.confirmLevel(accountId, r.ruleId, 'alert', 'a', firedAt);
-      expect((await rules.get(accountId, r.ruleId))?.lastFired).toEqual({ alert: firedAt });
-      expect(await claim('b', NOW_MS + LEVEL.cooldownMs - 1)).toBe(false);
-      expect(await claim('b', NOW_MS + LEVEL.cooldownMs)).toBe(true);
-    });
-
-    it('keeps the levels apart', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(
-        await store.claimLevel(accountId, r.ruleId, 'warning', {
-          ...LEVEL,
-          nowMs: NOW_MS,
-          token: 'w',
-        }),
-      ).toBe(true);
-    });
-
-    it('frees the level on release (only with the holder token), leaving it unfired', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      await store.releaseLevel(accountId, r.ruleId, 'alert', 'not-a');
-      expect(await claim('b', NOW_MS + 1)).toBe(false);
-      await store.releaseLevel(accountId, r.ruleId, 'alert', 'a');
-      expect((await rules.get(accountId, r.ruleId))?.lastFired).toEqual({});
-      expect(await claim('b', NOW_MS + 1)).toBe(true);
-    });
-
-    it('still records the firing when the lease ran out and another claim holds the level', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
-      const firedAt = new Date(NOW_MS + LEVEL.leaseMs + 1).toISOString();
-      await store.confirmLevel(accountId, r.ruleId, 'alert', 'a', firedAt);
-      expect((await rules.get(accountId, r.ruleId))?.lastFired.alert).toBe(firedAt);
-      expect(await claim('c', NOW_MS + 2 * LEVEL.leaseMs)).toBe(false); // within the cooldown
-    });
-  });
+  levelClaimsSuite(createPorts);
 }

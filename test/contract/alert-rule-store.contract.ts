@@ -4,11 +4,7 @@ import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import type { AlertRuleStore } from '#core/ports/alert-rule-store.ts';
 import { type AlertPorts, newRule as rule } from '../fixtures/alert-stores.ts';
 
-/**
- * The AlertRuleStore contract: account scoping, every field stored as given, and the exact rule
- * limit under concurrent creates and deletes.
- */
-export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): void {
+function accountRulesSuite(createPorts: () => Promise<AlertPorts>): void {
   let store: AlertRuleStore;
   let accountId: string;
 
@@ -76,6 +72,16 @@ export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): 
       expect(await store.get(accountId, doomed.ruleId)).toBeUndefined();
     });
   });
+}
+
+function ruleLimitSuite(createPorts: () => Promise<AlertPorts>): void {
+  let store: AlertRuleStore;
+  let accountId: string;
+
+  beforeEach(async () => {
+    ({ rules: store } = await createPorts());
+    accountId = `acct-${randomUUID()}`;
+  });
 
   describe('the rule limit', () => {
     it('refuses a create past the limit and makes room again on delete', async () => {
@@ -124,6 +130,15 @@ export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): 
       expect(await store.list(accountId)).toHaveLength(5);
     });
   });
+}
+
+/**
+ * The AlertRuleStore contract: account scoping, every field stored as given, and the exact rule
+ * limit under concurrent creates and deletes.
+ */
+export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): void {
+  accountRulesSuite(createPorts);
+  ruleLimitSuite(createPorts);
 }
 
 function byCreation(a: AlertRule, b: AlertRule): number {

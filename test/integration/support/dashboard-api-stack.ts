@@ -72,6 +72,49 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 
 let userCounter = 0;
 
+/** Signs in with USER_PASSWORD_AUTH on the app client `clientId`. */
+async function signIn(
+  client: CognitoIdentityProviderClient,
+  email: string,
+  clientId: string,
+): Promise<TestUser> {
+  const auth = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: TEST_PASSWORD },
+    }),
+  );
+  const idToken = auth.AuthenticationResult?.IdToken;
+  const accessToken = auth.AuthenticationResult?.AccessToken;
+  if (!idToken || !accessToken) throw new Error('cognito-local returned no tokens');
+  return { email, idToken, accessToken };
+}
+
+/** Calls the dashboard API as `fetch` would, remembering every Metrion Key an answer shows. */
+function apiOf(baseUrl: string, secrets: Set<string>) {
+  return async (path: string, call: ApiCall = {}): Promise<ApiAnswer> => {
+    const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
+    const body =
+      call.body === undefined || typeof call.body === 'string'
+        ? call.body
+        : JSON.stringify(call.body);
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: call.method ?? 'GET',
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...call.headers,
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
+    return { status: response.status, headers: response.headers, text, json };
+  };
+}
+
 export type DashboardApiStackOptions = Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'>;
 
 export async function startDashboardApiStack(
@@ -91,24 +134,6 @@ export async function startDashboardApiStack(
   });
   const secrets = new Set<string>([FAKE_OPENAI_API_KEY]);
 
-  async function signIn(
-    email: string,
-    clientId: string,
-    client: CognitoIdentityProviderClient = cognito,
-  ): Promise<TestUser> {
-    const auth = await client.send(
-      new InitiateAuthCommand({
-        ClientId: clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: email, PASSWORD: TEST_PASSWORD },
-      }),
-    );
-    const idToken = auth.AuthenticationResult?.IdToken;
-    const accessToken = auth.AuthenticationResult?.AccessToken;
-    if (!idToken || !accessToken) throw new Error('cognito-local returned no tokens');
-    return { email, idToken, accessToken };
-  }
-
   async function signUp(label: string): Promise<TestUser> {
     userCounter += 1;
     const email = `${label}-${userCounter}-${Date.now()}@example.com`;
@@ -121,29 +146,10 @@ export async function startDashboardApiStack(
       }),
     );
     expect(signedUp.UserConfirmed).toBe(true);
-    return signIn(email, metrion.cognito.clientId);
+    return signIn(cognito, email, metrion.cognito.clientId);
   }
 
-  async function api(path: string, call: ApiCall = {}): Promise<ApiAnswer> {
-    const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
-    const body =
-      call.body === undefined || typeof call.body === 'string'
-        ? call.body
-        : JSON.stringify(call.body);
-    const response = await fetch(`${metrion.url}${path}`, {
-      method: call.method ?? 'GET',
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-        ...call.headers,
-      },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await response.text();
-    const json = text ? JSON.parse(text) : undefined;
-    if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
-    return { status: response.status, headers: response.headers, text, json };
-  }
+  const api = apiOf(metrion.url, secrets);
 
   return {
     metrion,
@@ -157,7 +163,7 @@ export async function startDashboardApiStack(
       expectResponseOf('getMe', await api('/api/me', { as: user }));
       return user;
     },
-    signIn,
+    signIn: (email, clientId, client = cognito) => signIn(client, email, clientId),
     api,
     async storedOpenAi(user) {
       await api('/api/settings/providers/openai', {
