@@ -6,6 +6,7 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  EmailTakenError,
   InvalidWebhookSignatureError,
   NoBillingCustomerError,
   PlanRequiredError,
@@ -50,6 +51,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new EmailTakenError('acct-1'),
 ];
 
 describe('error codes', () => {
