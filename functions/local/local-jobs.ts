@@ -91,7 +91,14 @@ export function startLocalJobs(options: {
               runAtStart: true,
               run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
             },
-            { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
+            {
+              name: 'fx-rates',
+              intervalMs: 24 * HOUR_MS,
+              runAtStart: true,
+              // The handler logs its own failure (offline: one warning); the scheduler's line
+              // would repeat it.
+              run: (event) => fxHandler(event).catch(() => undefined),
+            },
             {
               name: 'alerts',
               intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
