@@ -4,15 +4,15 @@ import { SignUpCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdminCommand } from '#local/admin-commands.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   TEST_PASSWORD,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
 });
 afterAll(async () => {
   await stack?.close();
