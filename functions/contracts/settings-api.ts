@@ -7,6 +7,7 @@ import {
   type Plan,
 } from '#core/accounts/account.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
 
 /**
@@ -38,7 +39,7 @@ export const updateGeneralSchema = z
         MAX_DISPLAY_NAME_LENGTH,
         `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
       )
-      .regex(/^\P{Cc}*$/u, 'Display name cannot contain line breaks or control characters.')
+      .refine((name) => !hasUnsafeNameCharacter(name), `Display name ${UNSAFE_NAME_RULE}`)
       .optional(),
     currency: z
       .enum(CURRENCIES, {

@@ -121,6 +121,7 @@ describe('PATCH /api/settings/general', () => {
     ['a name of spaces', { displayName: '   ' }, 'Display name cannot be empty.'],
     ['an 81-character name', { displayName: 'x'.repeat(81) }, 'at most 80 characters'],
     ['a name with a line break', { displayName: 'Ada\nLovelace' }, 'control characters'],
+    ['a right-to-left override', { displayName: 'Ada\u202Egpj.exe' }, 'right-to-left overrides'],
     ['a name that is not a string', { displayName: 42 }, '"displayName" must be a string'],
     ['an unsupported currency', { currency: 'GBP' }, 'Currency must be USD, EUR or CHF.'],
     ['a lower-case currency', { currency: 'eur' }, 'Currency must be USD, EUR or CHF.'],
