@@ -5,8 +5,9 @@ import {
   NotFoundError,
   SubscriptionStillOpenError,
 } from '../errors.ts';
-import type { AccountStore, BillingRecord } from '../ports/account-store.ts';
+import type { AccountStore } from '../ports/account-store.ts';
 import type { BillingGateway } from '../ports/billing-gateway.ts';
+import type { BillingRecord, BillingStore } from '../ports/billing-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import {
   applyBillingEvent,
@@ -40,7 +41,9 @@ export interface BillingServiceConfig {
 }
 
 export interface BillingServiceDeps {
-  readonly accounts: AccountStore;
+  /** Only to read the email a new Stripe customer is created with. */
+  readonly accounts: Pick<AccountStore, 'getAccount'>;
+  readonly billingRecords: BillingStore;
   readonly gateway: BillingGateway;
   readonly clock: Clock;
   readonly config: BillingServiceConfig;
@@ -79,11 +82,11 @@ export class BillingWriteContentionError extends Error {
 
 /** Plan page, Checkout, billing portal and the Stripe webhook. */
 export function createBillingService(deps: BillingServiceDeps) {
-  const { accounts, gateway, clock, config } = deps;
+  const { accounts, billingRecords, gateway, clock, config } = deps;
   const ttlSeconds = config.processedEventTtlSeconds ?? DEFAULT_PROCESSED_EVENT_TTL_SECONDS;
 
   async function requireRecord(accountId: string): Promise<BillingRecord> {
-    const record = await accounts.getBillingRecord(accountId);
+    const record = await billingRecords.getBillingRecord(accountId);
     if (record === undefined) throw new NotFoundError('This account does not exist.');
     return record;
   }
@@ -98,7 +101,7 @@ export function createBillingService(deps: BillingServiceDeps) {
       email: account.email,
       idempotencyKey: `metrion-customer-${accountId}`,
     });
-    return accounts.setStripeCustomerId(accountId, created);
+    return billingRecords.setStripeCustomerId(accountId, created);
   }
 
   return {
@@ -179,12 +182,12 @@ export function createBillingService(deps: BillingServiceDeps) {
       if ('ignored' in target) {
         return { outcome: 'ignored', eventId: event.eventId, reason: target.ignored };
       }
-      if (await accounts.isBillingEventProcessed(event.eventId, clock.nowMs())) {
+      if (await billingRecords.isBillingEventProcessed(event.eventId, clock.nowMs())) {
         return { outcome: 'duplicate', eventId: event.eventId };
       }
       const { accountId } = target;
       for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
-        const record = await accounts.getBillingRecord(accountId);
+        const record = await billingRecords.getBillingRecord(accountId);
         if (record === undefined) {
           return { outcome: 'ignored', eventId: event.eventId, reason: 'unknown_account' };
         }
@@ -198,14 +201,18 @@ export function createBillingService(deps: BillingServiceDeps) {
         // Saved even when unchanged: the save also refreshes what the proxy reads, which a crash
         // after an earlier delivery's save may have left stale (Stripe then retries).
         if (
-          await accounts.saveBillingState(
+          await billingRecords.saveBillingState(
             accountId,
             { billing: next, plan: planFromBilling(next, nowMs) },
             record.version,
           )
         ) {
           const expiresAtEpochSeconds = Math.floor(nowMs / 1000) + ttlSeconds;
-          await accounts.recordBillingEventProcessed(event.eventId, nowMs, expiresAtEpochSeconds);
+          await billingRecords.recordBillingEventProcessed(
+            event.eventId,
+            nowMs,
+            expiresAtEpochSeconds,
+          );
           return {
             outcome: unchanged ? 'unchanged' : 'applied',
             eventId: event.eventId,

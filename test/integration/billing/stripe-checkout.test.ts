@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -54,6 +55,7 @@ describe('billing through the local Stripe stand-in', () => {
   let receiver: Server;
   let receiverUrl: string;
   let accounts: DynamoAccountStore;
+  let billingRecords: DynamoBillingStore;
   let admission: DynamoProxyAdmission;
   let billing: BillingService;
   const outcomes: WebhookOutcome[] = [];
@@ -61,6 +63,10 @@ describe('billing through the local Stripe stand-in', () => {
   beforeAll(async () => {
     dynalite = await startDynaliteFixture();
     accounts = new DynamoAccountStore({
+      client: dynalite.documentClient,
+      tableName: dynalite.tableNames.accounts,
+    });
+    billingRecords = new DynamoBillingStore({
       client: dynalite.documentClient,
       tableName: dynalite.tableNames.accounts,
     });
@@ -86,6 +92,7 @@ describe('billing through the local Stripe stand-in', () => {
     });
     billing = createBillingService({
       accounts,
+      billingRecords,
       gateway: new StripeBillingGateway({ client, webhookSecret: WEBHOOK_SECRET }),
       clock: new SystemClock(),
       config: {
@@ -112,7 +119,7 @@ describe('billing through the local Stripe stand-in', () => {
 
   it('upgrades through Checkout, cancels at period end through the portal, then ends', async () => {
     // Arrange
-    const bBefore = await accounts.getBillingRecord('acct-b');
+    const bBefore = await billingRecords.getBillingRecord('acct-b');
     const { url: checkoutUrl } = await billing.startCheckout('acct-a');
     const checkoutPage = await fetch(checkoutUrl);
 
@@ -171,27 +178,27 @@ describe('billing through the local Stripe stand-in', () => {
     });
     expect((await proxyViewOf(admission, 'digest-acct-a'))?.account.plan).toBe('free');
     expect(eventsOfType('customer.subscription.deleted')).toHaveLength(1);
-    expect(await accounts.getBillingRecord('acct-b')).toEqual(bBefore);
+    expect(await billingRecords.getBillingRecord('acct-b')).toEqual(bBefore);
     expect(outcomes.every((outcome) => outcome.outcome === 'applied')).toBe(true);
   });
 
   it('applies a replayed event once', async () => {
     const cancel = eventsOfType('customer.subscription.updated')[0];
     if (cancel === undefined) throw new Error('the first test sends the cancel event');
-    const version = (await accounts.getBillingRecord('acct-a'))?.version;
+    const version = (await billingRecords.getBillingRecord('acct-a'))?.version;
 
     const status = await standIn.redeliver(cancel.id);
 
     expect(status).toBe(200);
     expect(outcomes.at(-1)).toEqual({ outcome: 'duplicate', eventId: cancel.id });
-    expect((await accounts.getBillingRecord('acct-a'))?.version).toBe(version);
+    expect((await billingRecords.getBillingRecord('acct-a'))?.version).toBe(version);
     expect((await billing.getBillingView('acct-a')).plan).toBe('free');
   });
 
   it("never lets an event naming account B with A's customer change B", async () => {
     // Arrange: B has its own customer; a correctly signed event claims B with A's subscription
     await billing.startCheckout('acct-b');
-    const before = await accounts.getBillingRecord('acct-b');
+    const before = await billingRecords.getBillingRecord('acct-b');
     const aSubscription = JSON.parse(
       eventsOfType('customer.subscription.created')[0]?.payload ?? '{}',
     ).data.object;
@@ -220,12 +227,12 @@ describe('billing through the local Stripe stand-in', () => {
     // Assert
     expect(response.status).toBe(200);
     expect(outcomes.at(-1)).toMatchObject({ outcome: 'ignored', reason: 'customer_mismatch' });
-    expect(await accounts.getBillingRecord('acct-b')).toEqual(before);
+    expect(await billingRecords.getBillingRecord('acct-b')).toEqual(before);
     expect((await billing.getBillingView('acct-b')).plan).toBe('free');
   });
 
   it('answers 400 to a webhook with a bad signature and changes nothing', async () => {
-    const before = await accounts.getBillingRecord('acct-a');
+    const before = await billingRecords.getBillingRecord('acct-a');
     const payload = eventsOfType('customer.subscription.created')[0]?.payload ?? '{}';
 
     const forged = await fetch(receiverUrl, {
@@ -241,7 +248,7 @@ describe('billing through the local Stripe stand-in', () => {
     const unsigned = await fetch(receiverUrl, { method: 'POST', body: payload });
 
     expect([forged.status, unsigned.status]).toEqual([400, 400]);
-    expect(await accounts.getBillingRecord('acct-a')).toEqual(before);
+    expect(await billingRecords.getBillingRecord('acct-a')).toEqual(before);
   });
 
   it('subscribes again after the previous subscription ended, and keeps Pro while past_due', async () => {
@@ -251,7 +258,7 @@ describe('billing through the local Stripe stand-in', () => {
     standInSkewMs += 2_000;
     const { url } = await billing.startCheckout('acct-a');
     await fetch(url, { method: 'POST', redirect: 'manual' });
-    const subscriptionId = (await accounts.getBillingRecord('acct-a'))?.billing.subscription
+    const subscriptionId = (await billingRecords.getBillingRecord('acct-a'))?.billing.subscription
       ?.subscriptionId;
 
     await standIn.setSubscriptionStatus(subscriptionId ?? '', 'past_due');

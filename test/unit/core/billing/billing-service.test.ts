@@ -30,6 +30,7 @@ async function setup() {
   }
   const billing = createBillingService({
     accounts,
+    billingRecords: accounts,
     gateway,
     clock,
     config: {
