@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
-import { LOCAL_STRIPE_WEBHOOK_SECRET } from '#local/local-metrion.ts';
 import type { RunningStripeStandIn } from '#local/stripe-stand-in.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { setDynamoWindowCount } from '../../fixtures/admission.ts';
@@ -192,7 +191,7 @@ describe('Settings > Plan through the local stack', () => {
 
     // Act
     const forgedWithWrongSecret = await post('whsec_wrong');
-    const signed = await post(LOCAL_STRIPE_WEBHOOK_SECRET);
+    const signed = await post(standIn.webhookSecret);
 
     // Assert
     expect(forgedWithWrongSecret.status).toBe(400);
