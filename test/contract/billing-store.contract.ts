@@ -37,6 +37,11 @@ function subscription(overrides: Partial<SubscriptionSnapshot> = {}): Subscripti
   };
 }
 
+/** The state of an account that knows one subscription, by its snapshot alone. */
+const only = (snapshot: SubscriptionSnapshot): BillingState => ({
+  subscriptions: { [snapshot.subscriptionId]: { snapshot } },
+});
+
 const NOW_MS = Date.UTC(2026, 10, 24, 12);
 const NOW_EPOCH_SECONDS = NOW_MS / 1000;
 
@@ -118,24 +123,30 @@ export function billingStoreContract(
     expect(await accounts.getAccount(accountId)).toBeUndefined();
   });
 
-  it('saves billing registers and plan on the item the proxy reads, keeping the customer id', async () => {
-    // Arrange
+  it('saves every subscription and the plan on the item the proxy reads, keeping the customer id', async () => {
+    // Arrange: two subscriptions (a second one paid in another tab), all registers set
     const account = newAccount();
     const metrionKey = newMetrionKey();
     await accounts.createAccount(account, metrionKey);
     await billing.setStripeCustomerId(account.accountId, 'cus_1');
-    const sub = subscription();
+    const first = subscription();
+    const second = subscription({ subscriptionCreatedEpochSeconds: 1_795_000_001 });
     const state: BillingState = {
       stripeCustomerId: 'cus_ignored',
-      subscription: sub,
-      checkout: {
-        subscriptionId: sub.subscriptionId,
-        mark: { createdEpochSeconds: 1_795_000_000, rank: 0, eventId: 'evt_0' },
-      },
-      lastInvoice: {
-        subscriptionId: sub.subscriptionId,
-        outcome: 'paid',
-        mark: { createdEpochSeconds: 1_795_000_001, rank: 3, eventId: 'evt_2' },
+      subscriptions: {
+        [first.subscriptionId]: {
+          snapshot: first,
+          checkout: {
+            subscriptionId: first.subscriptionId,
+            mark: { createdEpochSeconds: 1_795_000_000, rank: 0, eventId: 'evt_0' },
+          },
+          lastInvoice: {
+            subscriptionId: first.subscriptionId,
+            outcome: 'paid',
+            mark: { createdEpochSeconds: 1_795_000_001, rank: 3, eventId: 'evt_2' },
+          },
+        },
+        [second.subscriptionId]: { snapshot: second },
       },
     };
 
@@ -164,23 +175,19 @@ export function billingStoreContract(
     await accounts.createAccount(account, newMetrionKey());
     const first = subscription();
     expect(
-      await billing.saveBillingState(
-        account.accountId,
-        { billing: { subscription: first }, plan: 'pro' },
-        0,
-      ),
+      await billing.saveBillingState(account.accountId, { billing: only(first), plan: 'pro' }, 0),
     ).toBe(true);
 
     const stale = await billing.saveBillingState(
       account.accountId,
-      { billing: { subscription: subscription({ status: 'canceled' }) }, plan: 'free' },
+      { billing: only(subscription({ status: 'canceled' })), plan: 'free' },
       0,
     );
 
     expect(stale).toBe(false);
     expect(await billing.getBillingRecord(account.accountId)).toEqual({
       plan: 'pro',
-      billing: { subscription: first },
+      billing: only(first),
       version: 1,
     });
   });
@@ -192,12 +199,12 @@ export function billingStoreContract(
     const results = await Promise.all([
       billing.saveBillingState(
         account.accountId,
-        { billing: { subscription: subscription() }, plan: 'pro' },
+        { billing: only(subscription()), plan: 'pro' },
         0,
       ),
       billing.saveBillingState(
         account.accountId,
-        { billing: { subscription: subscription({ status: 'past_due' }) }, plan: 'pro' },
+        { billing: only(subscription({ status: 'past_due' })), plan: 'pro' },
         0,
       ),
     ]);
@@ -206,7 +213,7 @@ export function billingStoreContract(
     expect((await billing.getBillingRecord(account.accountId))?.version).toBe(1);
   });
 
-  it('removes a register that the next state no longer has', async () => {
+  it('removes a register, or every subscription, that the next state no longer has', async () => {
     const account = newAccount();
     await accounts.createAccount(account, newMetrionKey());
     const sub = subscription();
@@ -217,18 +224,24 @@ export function billingStoreContract(
     } as const;
     await billing.saveBillingState(
       account.accountId,
-      { billing: { subscription: sub, lastInvoice: invoice }, plan: 'pro' },
+      {
+        billing: {
+          subscriptions: { [sub.subscriptionId]: { snapshot: sub, lastInvoice: invoice } },
+        },
+        plan: 'pro',
+      },
       0,
     );
 
-    await billing.saveBillingState(
-      account.accountId,
-      { billing: { subscription: sub }, plan: 'pro' },
-      1,
-    );
+    await billing.saveBillingState(account.accountId, { billing: only(sub), plan: 'pro' }, 1);
+    const withoutInvoice = (await billing.getBillingRecord(account.accountId))?.billing;
+    await billing.saveBillingState(account.accountId, { billing: {}, plan: 'free' }, 2);
 
-    expect((await billing.getBillingRecord(account.accountId))?.billing).toEqual({
-      subscription: sub,
+    expect(withoutInvoice).toEqual(only(sub));
+    expect(await billing.getBillingRecord(account.accountId)).toEqual({
+      plan: 'free',
+      billing: {},
+      version: 3,
     });
   });
 

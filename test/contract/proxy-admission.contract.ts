@@ -163,13 +163,17 @@ export function proxyAdmissionContract(
         {
           plan: 'pro',
           billing: {
-            subscription: {
-              subscriptionId: 'sub_1',
-              subscriptionCreatedEpochSeconds: 1_795_000_000,
-              status: 'active',
-              currentPeriodEndAt: new Date(periodEndMs).toISOString(),
-              cancelAtPeriodEnd: true,
-              mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+            subscriptions: {
+              sub_1: {
+                snapshot: {
+                  subscriptionId: 'sub_1',
+                  subscriptionCreatedEpochSeconds: 1_795_000_000,
+                  status: 'active',
+                  currentPeriodEndAt: new Date(periodEndMs).toISOString(),
+                  cancelAtPeriodEnd: true,
+                  mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+                },
+              },
             },
           },
         },

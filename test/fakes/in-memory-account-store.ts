@@ -225,14 +225,14 @@ export class InMemoryAccountStore implements AccountStore, BillingStore, ProxyAd
     const profile = this.#profiles.get(accountId);
     if (profile === undefined) throw accountNotFound();
     if (profile.billingVersion !== expectedVersion) return false;
-    const { subscription, checkout, lastInvoice } = copy(next.billing);
+    const { subscriptions } = copy(next.billing);
     profile.billing = {
       ...(profile.billing.stripeCustomerId === undefined
         ? {}
         : { stripeCustomerId: profile.billing.stripeCustomerId }),
-      ...(subscription === undefined ? {} : { subscription }),
-      ...(checkout === undefined ? {} : { checkout }),
-      ...(lastInvoice === undefined ? {} : { lastInvoice }),
+      ...(subscriptions === undefined || Object.keys(subscriptions).length === 0
+        ? {}
+        : { subscriptions }),
     };
     profile.account = { ...profile.account, plan: next.plan };
     profile.billingVersion += 1;

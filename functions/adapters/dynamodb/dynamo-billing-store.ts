@@ -7,7 +7,13 @@ import type { Plan } from '#core/accounts/account.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { BillingRecord, BillingStore } from '#core/ports/billing-store.ts';
-import { type Key, type ProfileItem, profileKey, toBilling } from './account-items.ts';
+import {
+  type Key,
+  LEGACY_BILLING_ATTRIBUTES,
+  type ProfileItem,
+  profileKey,
+  toBilling,
+} from './account-items.ts';
 import { conditionalPut, conditionalUpdate } from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { refreshProxyView } from './proxy-view.ts';
@@ -73,34 +79,25 @@ export class DynamoBillingStore implements BillingStore {
   }
 
   /**
-   * UpdateItem of the billing registers, `plan` and `billingVersion`, conditional on the
-   * version read before; a register absent from `next` is removed.
+   * UpdateItem of the subscriptions, `plan` and `billingVersion`, conditional on the version
+   * read before; the attributes of the single-subscription layout are removed on the way.
    */
   async saveBillingState(
     accountId: string,
     next: { readonly billing: BillingState; readonly plan: Plan },
     expectedVersion: number,
   ): Promise<boolean> {
-    const set = ['#plan = :plan', 'billingVersion = :nextVersion'];
-    const remove: string[] = [];
-    const values: Record<string, unknown> = {
-      ':plan': next.plan,
-      ':nextVersion': expectedVersion + 1,
-      ':expectedVersion': expectedVersion,
-    };
-    const registers = [
-      ['billingSubscription', next.billing.subscription],
-      ['billingCheckout', next.billing.checkout],
-      ['billingLastInvoice', next.billing.lastInvoice],
-    ] as const;
-    for (const [attribute, value] of registers) {
-      if (value === undefined) {
-        remove.push(attribute);
-      } else {
-        set.push(`${attribute} = :${attribute}`);
-        values[`:${attribute}`] = value;
-      }
-    }
+    const subscriptions = next.billing.subscriptions ?? {};
+    const hasSubscriptions = Object.keys(subscriptions).length > 0;
+    const set = [
+      '#plan = :plan',
+      'billingVersion = :nextVersion',
+      ...(hasSubscriptions ? ['billingSubscriptions = :subscriptions'] : []),
+    ];
+    const remove = [
+      ...LEGACY_BILLING_ATTRIBUTES,
+      ...(hasSubscriptions ? [] : ['billingSubscriptions']),
+    ];
     const versionMatches =
       expectedVersion === 0
         ? '(attribute_not_exists(billingVersion) OR billingVersion = :expectedVersion)'
@@ -108,10 +105,15 @@ export class DynamoBillingStore implements BillingStore {
     const saved = await conditionalUpdate(this.#client, {
       TableName: this.#tableName,
       Key: profileKey(accountId),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length === 0 ? '' : ` REMOVE ${remove.join(', ')}`}`,
+      UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
       ConditionExpression: `attribute_exists(pk) AND ${versionMatches}`,
       ExpressionAttributeNames: { '#plan': 'plan' },
-      ExpressionAttributeValues: values,
+      ExpressionAttributeValues: {
+        ':plan': next.plan,
+        ':nextVersion': expectedVersion + 1,
+        ':expectedVersion': expectedVersion,
+        ...(hasSubscriptions ? { ':subscriptions': subscriptions } : {}),
+      },
     });
     if (saved) {
       await refreshProxyView(this.#table, accountId);

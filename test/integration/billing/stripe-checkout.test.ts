@@ -15,6 +15,7 @@ import {
   createBillingService,
   type WebhookOutcome,
 } from '#core/billing/billing-service.ts';
+import { currentSubscription } from '#core/billing/billing-state.ts';
 import { InvalidWebhookSignatureError } from '#core/errors.ts';
 import { type RunningStripeStandIn, startStripeStandIn } from '#local/stripe-stand-in.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../../fixtures/account.ts';
@@ -258,8 +259,8 @@ describe('billing through the local Stripe stand-in', () => {
     standInSkewMs += 2_000;
     const { url } = await billing.startCheckout('acct-a');
     await fetch(url, { method: 'POST', redirect: 'manual' });
-    const subscriptionId = (await billingRecords.getBillingRecord('acct-a'))?.billing.subscription
-      ?.subscriptionId;
+    const stored = await billingRecords.getBillingRecord('acct-a');
+    const subscriptionId = stored && currentSubscription(stored.billing)?.subscriptionId;
 
     await standIn.setSubscriptionStatus(subscriptionId ?? '', 'past_due');
 
