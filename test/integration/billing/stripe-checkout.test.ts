@@ -58,6 +58,8 @@ describe('billing through the local Stripe stand-in', () => {
   let accounts: DynamoAccountStore;
   let billingRecords: DynamoBillingStore;
   let admission: DynamoProxyAdmission;
+  /** The real `stripe` SDK on the stand-in: what Stripe would bill. */
+  let client: Stripe;
   let billing: BillingService;
   const outcomes: WebhookOutcome[] = [];
 
@@ -86,7 +88,7 @@ describe('billing through the local Stripe stand-in', () => {
       webhookSecret: WEBHOOK_SECRET,
       nowMs: () => Date.now() + standInSkewMs,
     });
-    const client = new Stripe('sk_test_local', {
+    client = new Stripe('sk_test_local', {
       host: standIn.host,
       port: standIn.port,
       protocol: 'http',
@@ -253,10 +255,6 @@ describe('billing through the local Stripe stand-in', () => {
   });
 
   it('subscribes again after the previous subscription ended, and keeps Pro while past_due', async () => {
-    // Stripe stamps objects in whole seconds, and a subscription that ended and a new one created
-    // in the same second cannot be ordered (docs/billing.md); a person going through Checkout
-    // again takes longer than that, so the stand-in's clock moves on as the real one would.
-    standInSkewMs += 2_000;
     const { url } = await billing.startCheckout('acct-a');
     await fetch(url, { method: 'POST', redirect: 'manual' });
     const stored = await billingRecords.getBillingRecord('acct-a');
@@ -268,5 +266,124 @@ describe('billing through the local Stripe stand-in', () => {
       plan: 'pro',
       status: 'past_due',
     });
+  });
+  /** A fresh account with its Stripe customer, as the first Checkout click leaves it. */
+  async function accountWithCustomer(accountId: string): Promise<string> {
+    await accounts.createAccount(testAccount(accountId), {
+      digest: `digest-${accountId}`,
+      sealed: UNOPENED_SEALED_SECRET,
+    });
+    await billing.startCheckout(accountId);
+    const customerId = (await billingRecords.getBillingRecord(accountId))?.billing.stripeCustomerId;
+    if (customerId === undefined) throw new Error('no customer stored');
+    return customerId;
+  }
+
+  const pay = (url: string) => fetch(url, { method: 'POST', redirect: 'manual' });
+
+  /** The payment of a subscription's paid invoice, as Stripe lists it. */
+  async function paymentOf(subscriptionId: string | undefined) {
+    const invoices = await client.invoices.list({
+      subscription: subscriptionId ?? '',
+      status: 'paid',
+    });
+    const payments = await client.invoicePayments.list({ invoice: invoices.data[0]?.id ?? '' });
+    const payment = payments.data[0];
+    return (
+      payment && { intent: String(payment.payment.payment_intent), amount: payment.amount_paid }
+    );
+  }
+
+  it('expires the older Checkout page when a new one starts, so only one can be paid', async () => {
+    // Arrange
+    const customer = await accountWithCustomer('acct-tabs');
+    const older = await client.checkout.sessions.list({ customer, status: 'open' });
+    const { url: newer } = await billing.startCheckout('acct-tabs');
+
+    // Act
+    const paidOlder = await pay(older.data[0]?.url ?? '');
+    const paidNewer = await pay(newer);
+
+    // Assert
+    expect(older.data).toHaveLength(1);
+    expect(paidOlder.status).toBe(410);
+    expect(paidNewer.status).toBe(303);
+    const live = await client.subscriptions.list({ customer, status: 'active' });
+    expect(live.data).toHaveLength(1);
+    await expect(billing.startCheckout('acct-tabs')).rejects.toMatchObject({ code: 'already_pro' });
+  });
+
+  it.each([
+    ['in the order they were opened', [0, 1]],
+    ['in the reverse order', [1, 0]],
+  ])(
+    'keeps one subscription and refunds the other when two open sessions are paid %s',
+    async (_label, order) => {
+      // Arrange: two sessions open at once (two clicks that raced past each other's expiry)
+      const accountId = `acct-race-${order.join('')}`;
+      const customer = await accountWithCustomer(accountId);
+      const urls = [
+        (await client.checkout.sessions.list({ customer, status: 'open' })).data[0]?.url ?? '',
+        (
+          await new StripeBillingGateway({
+            client,
+            webhookSecret: WEBHOOK_SECRET,
+          }).createCheckoutSession({
+            accountId,
+            customerId: customer,
+            priceId: 'price_pro_local',
+            successUrl: `${APP}/settings/billing?checkout=success`,
+            cancelUrl: `${APP}/settings/billing`,
+          })
+        ).url,
+      ];
+
+      // Act: a person pays one tab, then (a few seconds later) the other
+      const [firstPaid, secondPaid] = order.map((index) => urls[index] ?? '');
+      await pay(firstPaid ?? '');
+      standInSkewMs += 2_000;
+      await pay(secondPaid ?? '');
+
+      // Assert: what Stripe bills — one live subscription, the one paid first; the other refunded
+      const all = await client.subscriptions.list({ customer, status: 'all' });
+      const [kept, canceled] = [...all.data].sort((a, b) => a.created - b.created);
+      expect(all.data).toHaveLength(2);
+      expect(kept?.status).toBe('active');
+      expect(canceled?.status).toBe('canceled');
+      const firstSession = (
+        await client.checkout.sessions.list({ customer, status: 'complete' })
+      ).data.find((session) => session.url === firstPaid);
+      expect(firstSession?.subscription).toBe(kept?.id);
+      const [refundedPayment, keptPayment] = [
+        await paymentOf(canceled?.id),
+        await paymentOf(kept?.id),
+      ];
+      const refunds = (await client.refunds.list()).data.filter((refund) =>
+        [refundedPayment?.intent, keptPayment?.intent].includes(String(refund.payment_intent)),
+      );
+      expect(refunds.map((refund) => [refund.payment_intent, refund.amount])).toEqual([
+        [refundedPayment?.intent, refundedPayment?.amount],
+      ]);
+      // ... and the account: Pro, on the kept one, both tracked
+      expect(await billing.getBillingView(accountId)).toMatchObject({
+        plan: 'pro',
+        status: 'active',
+      });
+      const stored = await billingRecords.getBillingRecord(accountId);
+      expect(Object.keys(stored?.billing.subscriptions ?? {}).sort()).toEqual(
+        [kept?.id, canceled?.id].sort(),
+      );
+      expect(stored && currentSubscription(stored.billing)?.subscriptionId).toBe(kept?.id);
+    },
+  );
+  it('signs with a secret made at each start when none is given, never one from the source', async () => {
+    const [one, two] = await Promise.all([
+      startStripeStandIn({ webhookUrl: receiverUrl }),
+      startStripeStandIn({ webhookUrl: receiverUrl }),
+    ]);
+    await Promise.all([one.stop(), two.stop()]);
+
+    expect(one.webhookSecret).toMatch(/^whsec_[A-Za-z0-9_-]{32}$/);
+    expect(two.webhookSecret).not.toBe(one.webhookSecret);
   });
 });
