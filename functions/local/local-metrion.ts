@@ -192,9 +192,9 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       endpoint: { host: stripeStandIn.host, port: stripeStandIn.port, protocol: 'http' },
     };
   }
-  // Each function gets only its own Stripe secret, as in AWS.
+  // As in AWS: the dashboard API never gets the signing secret; the webhook function gets both.
   const { webhookSecret: _webhookSecret, ...stripeApi } = stripe;
-  const { secretKey: _secretKey, ...stripeWebhook } = stripe;
+  const stripeWebhook = stripe;
   const ses = await startSesLocal({ port: options.sesPort ?? 0 });
   const mail = { region: 'local', endpoint: ses.endpoint, sender: 'alerts@metrion.local' };
 
