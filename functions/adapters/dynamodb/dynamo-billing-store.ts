@@ -3,8 +3,8 @@
 // from, refreshed after every write that can change the plan); processed Stripe event ids are
 // their own items.
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Plan } from '#core/accounts/account.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
+import type { Plan } from '#core/billing/plans.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { BillingRecord, BillingStore } from '#core/ports/billing-store.ts';
 import {

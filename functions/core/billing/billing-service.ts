@@ -1,4 +1,3 @@
-import type { Plan } from '../accounts/account.ts';
 import {
   AlreadyProError,
   NoBillingCustomerError,
@@ -16,6 +15,7 @@ import {
   effectivePlan,
   hasOpenSubscription,
 } from './billing-state.ts';
+import type { Plan } from './plans.ts';
 import { handleWebhookDelivery } from './webhook-delivery.ts';
 
 export {

@@ -1,5 +1,5 @@
-import type { Plan } from '../accounts/account.ts';
 import type { BillingState } from '../billing/billing-state.ts';
+import type { Plan } from '../billing/plans.ts';
 
 /**
  * An account's billing state (Stripe customer, the subscriptions it has seen, the plan they

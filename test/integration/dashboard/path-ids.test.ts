@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { API_ROUTES, type ApiRouteName } from '#contracts/api-routes.ts';
 import {
-  type SettingsStack,
-  startSettingsStack,
+  type DashboardApiStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Every route with a path id, on DynamoDB (dynalite): an id of the wrong shape or length never
 // reaches a store (an over-long key made DynamoDB fail, answered as 503), a well-formed unknown
 // one is a plain 404.
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let pro: TestUser;
 
 const ROUTES_WITH_IDS = (Object.keys(API_ROUTES) as ApiRouteName[]).filter((name) =>
@@ -38,7 +38,7 @@ async function call(name: ApiRouteName, id: string) {
 }
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   pro = await stack.signUp('path-ids');
   const accountId = (await stack.api('/api/me', { as: pro })).json.accountId as string;
   await new DynamoAccountStore({
