@@ -1,5 +1,5 @@
 import type { BillingGateway } from '../ports/billing-gateway.ts';
-import type { BillingRecord, BillingStore } from '../ports/billing-store.ts';
+import type { BillingStore } from '../ports/billing-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import {
   type AppliableBillingEvent,
@@ -23,7 +23,7 @@ export type WebhookOutcome =
   | { readonly outcome: 'ignored'; readonly eventId: string; readonly reason: IgnoredReason };
 
 /** Optimistic-write attempts before giving up (then Stripe redelivers later). */
-export const SAVE_ATTEMPTS = 5;
+const SAVE_ATTEMPTS = 5;
 
 /** Thrown when concurrent writers kept winning; a 5xx, so Stripe retries the delivery. */
 export class BillingWriteContentionError extends Error {
@@ -57,7 +57,7 @@ async function saveApplied(
   event: AppliableBillingEvent,
 ): Promise<Saved> {
   for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
-    const record: BillingRecord | undefined = await deps.billingRecords.getBillingRecord(accountId);
+    const record = await deps.billingRecords.getBillingRecord(accountId);
     if (record === undefined) return { ignored: 'unknown_account' };
     const mismatch = checkEventCustomer(event, record.billing.stripeCustomerId);
     if (mismatch !== undefined) return { ignored: mismatch };
