@@ -23,15 +23,13 @@ export type LocalBillingOptions =
       readonly proPriceId: string;
     };
 
-/** The stand-in's signing secret: it signs, the local webhook function verifies. */
-export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_metrion_local_stand_in';
 const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
 
-/** Stripe as each local function sees it: each gets only its own secret, as in AWS. */
+/** Stripe as each local function sees it, as in AWS. */
 export interface LocalBilling {
-  /** For the dashboard API (Checkout, portal): the secret key, no webhook secret. */
+  /** For the dashboard API (Checkout, portal): the secret key, never the signing secret. */
   readonly api: StripeConfig;
-  /** For the webhook function: the signing secret, no secret key. */
+  /** For the webhook function: both secrets. */
   readonly webhook: StripeConfig;
   /** The stand-in, unless real Stripe is configured. */
   readonly standIn?: RunningStripeStandIn;
@@ -55,14 +53,14 @@ export async function startLocalBilling(options: {
     startStripeStandIn({
       port,
       webhookUrl: `${options.serverUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
-      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
       ...(clock ? { nowMs: () => clock.nowMs() } : {}),
     }),
   );
   return {
     ...splitPerFunction({
       secretKey: 'sk_test_metrion_local',
-      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
+      // New on every start: it signs, the local webhook function verifies.
+      webhookSecret: standIn.webhookSecret,
       proPriceId: LOCAL_PRO_PRICE_ID,
       dashboardUrl,
       endpoint: { host: standIn.host, port: standIn.port, protocol: 'http' },
@@ -73,6 +71,5 @@ export async function startLocalBilling(options: {
 
 function splitPerFunction(stripe: StripeConfig): LocalBilling {
   const { webhookSecret: _webhookSecret, ...api } = stripe;
-  const { secretKey: _secretKey, ...webhook } = stripe;
-  return { api, webhook };
+  return { api, webhook: stripe };
 }

@@ -25,7 +25,7 @@ import { serveStaticFiles } from './static-files.ts';
 import type { RunningStripeStandIn } from './stripe-stand-in.ts';
 import { UsageFeed } from './usage-feed.ts';
 
-export { LOCAL_STRIPE_WEBHOOK_SECRET, type LocalBillingOptions } from './local-billing.ts';
+export type { LocalBillingOptions } from './local-billing.ts';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
