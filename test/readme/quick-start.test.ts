@@ -48,10 +48,13 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await npmStart?.stop();
-  await openai?.close();
-  fxSource?.close();
-  await copy?.remove();
+  try {
+    await npmStart?.stop();
+    await openai?.close();
+    fxSource?.close();
+  } finally {
+    await copy?.remove();
+  }
 });
 
 /** Runs a shell block of the README in the copy; fails with its output unless it exits 0. */
