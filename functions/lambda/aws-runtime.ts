@@ -50,10 +50,11 @@ async function readStripeConfig(
   region: string,
   secret: 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn',
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', secret]);
+  const env = readLambdaEnv(['stripeProPriceId', 'proMonthlyPriceUsd', 'dashboardUrl', secret]);
   const value = await readSecret(region, env[secret], 'Stripe');
   return {
     proPriceId: env.stripeProPriceId,
+    proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
     ...(secret === 'stripeSecretKeySecretArn' ? { secretKey: value } : { webhookSecret: value }),
   };
