@@ -394,6 +394,8 @@ export function createDashboardService(deps: DashboardServiceDeps) {
               model: (group[0] as Rollup).model,
               input: counts.inputTokens,
               output: counts.outputTokens,
+              cacheRead: counts.cacheReadTokens,
+              cacheWrite: counts.cacheWriteTokens,
               total: totalTokens(counts),
             };
           })
