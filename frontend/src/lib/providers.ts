@@ -7,6 +7,13 @@ export function providerName(provider: ProviderId): string {
   return PROVIDERS[provider].displayName;
 }
 
+/** A provider id from the usage API as people read it (`openai` -> `OpenAI`). */
+export function providerLabel(provider: string): string {
+  return (PROVIDER_IDS as readonly string[]).includes(provider)
+    ? providerName(provider as ProviderId)
+    : provider;
+}
+
 /**
  * The base URL a customer sets in their SDK (product.md §1), from the page's origin and the
  * proxy path `GET /api/config` reports; the rule itself is the core's `sdkBaseUrl`.
