@@ -5,6 +5,7 @@ import {
   type AlertRuleType,
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
+  MEASUREMENT_SKIPS,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
   WARNING_PERCENT,
@@ -182,7 +183,7 @@ export const alertRuleSchema = z.object({
     /** `value` / threshold (1 = reached), for a gauge; null without a value. */
     ratio: z.number().nullable(),
     /** Why no level would be judged now: too few answered requests for a rate, no requests. */
-    skipped: z.enum(['too_few_requests', 'no_requests']).optional(),
+    skipped: z.enum(MEASUREMENT_SKIPS).optional(),
   }),
 });
 export type AlertRuleDto = z.infer<typeof alertRuleSchema>;

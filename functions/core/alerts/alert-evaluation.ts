@@ -14,6 +14,7 @@ import {
   type AlertLevel,
   type AlertState,
   ERROR_RATE_MIN_REQUESTS,
+  type MeasurementSkip,
   WARNING_PERCENT,
   WINDOW_HOURS,
 } from './alert-policy.ts';
@@ -71,9 +72,6 @@ export function budgetReads(startMs: number, nowMs: number): { hourly?: Span; da
     daily: { fromMs: firstMidnight, toMs: bucketStartMs(nowMs, 'day') + DAY_MS },
   };
 }
-
-/** Why no level of a rule could be judged (too few requests for a rate, no latency sample). */
-export type MeasurementSkip = 'too_few_requests' | 'no_requests';
 
 /** What one evaluation of a rule found. */
 export interface Measurement {

@@ -26,7 +26,7 @@ import {
   WINDOW_HOURS,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
-import { type CurrentValue, currentValues } from './current-values.ts';
+import { type CurrentValue, currentValueReader } from './current-values.ts';
 import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
@@ -135,10 +135,15 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return rule;
   }
 
-  /** The rules as the API shows them, each with its figure now. */
+  /** The rules as the API shows them, each with its figure now (one rollup read per span). */
   async function views(account: Account, rules: readonly AlertRule[]): Promise<AlertRuleView[]> {
-    const current = await currentValues(deps, account, rules, deps.clock.nowMs());
-    return rules.map((rule, index) => view(rule, account, current[index] as CurrentValue));
+    const currentOf = await currentValueReader(deps, account, deps.clock.nowMs());
+    return Promise.all(rules.map(async (rule) => view(rule, account, await currentOf(rule))));
+  }
+
+  async function viewOf(account: Account, rule: AlertRule): Promise<AlertRuleView> {
+    const currentOf = await currentValueReader(deps, account, deps.clock.nowMs());
+    return view(rule, account, await currentOf(rule));
   }
 
   function checkThreshold(spec: Pick<AlertRuleSpec, 'type' | 'threshold' | 'unit'>): void {
@@ -182,8 +187,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
         );
       }
-      const [created] = await views(account, [rule]);
-      return created as AlertRuleView;
+      return viewOf(account, rule);
     },
 
     async update(accountId: string, id: string, input: AlertRuleUpdate): Promise<AlertRuleView> {
@@ -215,8 +219,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       };
       const updated = await deps.rules.update(accountId, id, changes);
       if (updated === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
-      const [shown] = await views(account, [updated]);
-      return shown as AlertRuleView;
+      return viewOf(account, updated);
     },
 
     async remove(accountId: string, id: string): Promise<{ id: string }> {

@@ -3,7 +3,7 @@ import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import type { Rollup } from '../rollups/rollup.ts';
-import type { MeasurementSkip } from './alert-evaluation.ts';
+import type { MeasurementSkip } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
 import { measureNow } from './evaluate-alerts.ts';
 
@@ -23,16 +23,16 @@ export interface CurrentValuesDeps {
 }
 
 /**
- * Each rule's figure at `nowMs`, measured by the evaluator's own `measureNow` (the figure an
- * email would carry, not a second computation). Rules over the same span share one rollup read:
- * all window rules read the same two hours, month budgets the same month.
+ * Reads the account's rules' figures at `nowMs`, each measured by the evaluator's own
+ * `measureNow` (the figure an email would carry, not a second computation). Rules read through
+ * one reader share a rollup read per span: all window rules read the same two hours, month
+ * budgets the same month.
  */
-export async function currentValues(
+export async function currentValueReader(
   deps: CurrentValuesDeps,
   account: Pick<Account, 'currency'>,
-  rules: readonly AlertRule[],
   nowMs: number,
-): Promise<CurrentValue[]> {
+): Promise<(rule: AlertRule) => Promise<CurrentValue>> {
   const money = { currency: account.currency, quote: await currentFxQuote(deps.fxRates) };
   const reads = new Map<string, Promise<Rollup[]>>();
   const rollups: Pick<RollupStore, 'query'> = {
@@ -46,14 +46,12 @@ export async function currentValues(
       return read;
     },
   };
-  return Promise.all(
-    rules.map(async (rule) => {
-      const { measurement } = await measureNow({ rollups }, rule, money, nowMs);
-      return {
-        value: measurement.value,
-        ratio: measurement.ratio,
-        ...(measurement.skipped === undefined ? {} : { skipped: measurement.skipped }),
-      };
-    }),
-  );
+  return async (rule) => {
+    const { measurement } = await measureNow({ rollups }, rule, money, nowMs);
+    return {
+      value: measurement.value,
+      ratio: measurement.ratio,
+      ...(measurement.skipped === undefined ? {} : { skipped: measurement.skipped }),
+    };
+  };
 }

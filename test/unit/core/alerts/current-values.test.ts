@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { measureRule } from '#core/alerts/alert-evaluation.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
-import { currentValues } from '#core/alerts/current-values.ts';
+import { currentValueReader } from '#core/alerts/current-values.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
@@ -51,7 +51,7 @@ async function seededRollups() {
 
 const NO_STORED_RATES = { put: async () => undefined, latest: async () => undefined };
 
-describe('currentValues', () => {
+describe('currentValueReader', () => {
   it("gives each rule the evaluator's measurement: the value and its share of the threshold", async () => {
     const rollups = await seededRollups();
     const rules = [
@@ -60,12 +60,12 @@ describe('currentValues', () => {
       rule({ ruleId: 'latency', type: 'latency_p95', threshold: 100, providers: ['anthropic'] }),
     ];
 
-    const values = await currentValues(
+    const currentOf = await currentValueReader(
       { rollups, fxRates: NO_STORED_RATES },
       { currency: 'USD' },
-      rules,
       NOW_MS,
     );
+    const values = await Promise.all(rules.map(currentOf));
 
     expect(values).toEqual([
       { value: '3.000000', ratio: 0.25 },
@@ -95,12 +95,12 @@ describe('currentValues', () => {
       rule({ ruleId: id, type: 'request_volume' }),
     );
 
-    await currentValues(
+    const currentOf = await currentValueReader(
       { rollups, fxRates: NO_STORED_RATES },
       { currency: 'USD' },
-      windowRules,
       NOW_MS,
     );
+    await Promise.all(windowRules.map(currentOf));
 
     expect(reads).toHaveLength(1);
   });
