@@ -20,6 +20,7 @@ import {
 } from '../lib/filters.ts';
 import { kindLabel } from '../lib/kinds.ts';
 import { providerLabel } from '../lib/providers.ts';
+import { Swatch } from './SeriesName.tsx';
 
 const RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
   '24h': '24 h',
@@ -284,13 +285,7 @@ function FilterMenu({ label, plural, options, selected, onToggle, onClear }: Fil
                       aria-describedby={full && !checked ? hintId : undefined}
                       onChange={() => onToggle(option.value)}
                     />
-                    {option.color && (
-                      <span
-                        className="legend__swatch"
-                        style={{ background: option.color }}
-                        aria-hidden="true"
-                      />
-                    )}
+                    {option.color && <Swatch color={option.color} />}
                     {option.label}
                   </label>
                 );

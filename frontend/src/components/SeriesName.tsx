@@ -1,6 +1,12 @@
+/** A series' colour as a small square, beside its name. */
+export function Swatch({ color }: { readonly color: string }) {
+  return <span className="swatch" style={{ background: color }} aria-hidden="true" />;
+}
+
 /**
- * A series' name with its colour swatch, as the charts' legends show it (a model in a table row,
- * say), on one line. `series` is the key the charts use when it differs from the shown name (a
+ * A series' name with its colour swatch, as legends, bars and table rows show it, on one line.
+ * It carries the series' name and colour as data, so a model can be checked to have one colour
+ * everywhere. `series` is the key the charts use when it differs from the shown name (a
  * provider id behind its display name).
  */
 export function SeriesName({
@@ -14,7 +20,7 @@ export function SeriesName({
 }) {
   return (
     <span className="series-name" data-series={series} data-color={color} title={name}>
-      <span className="legend__swatch" style={{ background: color }} aria-hidden="true" />
+      <Swatch color={color} />
       <span className="series-name__text">{name}</span>
     </span>
   );

@@ -38,6 +38,9 @@ const ROWS: readonly { readonly label: string; readonly value: (limits: PlanLimi
     { label: 'Alert rules', value: (limits) => (limits.alertRules ? 'Included' : 'Pro only') },
   ];
 
+/** A monthly price in USD, as Stripe charges it: `$29.00 per month`. */
+const perMonth = (usd: string) => `${formatMoneyDecimal(usd, 'USD')} per month`;
+
 function PlanTable({
   current,
   proMonthlyPriceUsd,
@@ -45,7 +48,6 @@ function PlanTable({
   readonly current: 'free' | 'pro';
   readonly proMonthlyPriceUsd: string;
 }) {
-  const perMonth = (usd: string) => `${formatMoneyDecimal(usd, 'USD')} per month`;
   const prices = { free: perMonth('0'), pro: perMonth(proMonthlyPriceUsd) };
   return (
     <table className="table table--plan">
@@ -265,7 +267,7 @@ export default function PlanSettings() {
       </div>
       <p className="card__hint">
         {plan === 'free'
-          ? `Pro is ${formatMoneyDecimal(view.proMonthlyPriceUsd, 'USD')} per month, billed through Stripe Checkout. Your usage data stays readable on every plan.`
+          ? `Pro is ${perMonth(view.proMonthlyPriceUsd)}, billed through Stripe Checkout. Your usage data stays readable on every plan.`
           : 'Manage billing opens the Stripe billing portal: payment method, cancellation and invoices.'}
       </p>
     </section>

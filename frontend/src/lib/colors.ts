@@ -1,4 +1,4 @@
-import { PROVIDER_IDS, type ProviderId } from './providers.ts';
+import { isProviderId, type ProviderId } from './providers.ts';
 
 /**
  * Series colours keyed to what a series is, never to where it sits in a list: the same model
@@ -52,9 +52,7 @@ export const PROVIDER_COLORS = {
 
 /** A provider's colour; a provider id this build does not know gets a name colour. */
 export function providerColor(provider: string): string {
-  return (PROVIDER_IDS as readonly string[]).includes(provider)
-    ? PROVIDER_COLORS[provider as ProviderId]
-    : colorForName(provider);
+  return isProviderId(provider) ? PROVIDER_COLORS[provider] : colorForName(provider);
 }
 
 /** The token kinds, in the order every token chart stacks them. */

@@ -1,6 +1,12 @@
-import { PROVIDER_IDS, PROVIDERS, type ProviderId, sdkBaseUrl } from '#contracts/providers.ts';
+import {
+  isProviderId,
+  PROVIDER_IDS,
+  PROVIDERS,
+  type ProviderId,
+  sdkBaseUrl,
+} from '#contracts/providers.ts';
 
-export { PROVIDER_IDS, PROVIDERS, type ProviderId };
+export { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId };
 
 /** A display name for a provider code from the API. */
 export function providerName(provider: ProviderId): string {
@@ -9,9 +15,7 @@ export function providerName(provider: ProviderId): string {
 
 /** A provider id from the usage API as people read it (`openai` -> `OpenAI`). */
 export function providerLabel(provider: string): string {
-  return (PROVIDER_IDS as readonly string[]).includes(provider)
-    ? providerName(provider as ProviderId)
-    : provider;
+  return isProviderId(provider) ? providerName(provider) : provider;
 }
 
 /**

@@ -96,8 +96,9 @@ function Section({ title, rows }: { readonly title: string; readonly rows: Rows 
   );
 }
 
-function DetailBody({ detail }: { readonly detail: LogDetail }) {
-  const request: Rows = [
+/** Who and what: id, status, time, model, provider, kind, requester, mode. */
+function requestRows(detail: LogDetail): Rows {
+  return [
     ['Request id', <code key="id">{detail.requestId}</code>],
     ['Status', <Status key="status" row={detail} />],
     ['Time', formatDateTime(detail.at)],
@@ -115,35 +116,40 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
     ['Requester', detail.requester ?? '—'],
     ['Mode', `${detail.mode}${detail.streamed ? ', streamed' : ''}`],
   ];
-  const tokens: Rows = [
+}
+
+/** Every token kind, so the total visibly adds up. */
+function tokenRows(detail: LogDetail): Rows {
+  return [
     ['Input', formatCount(detail.inputTokens)],
     ['Output', formatCount(detail.outputTokens)],
     ['Cache read', formatCount(detail.cacheReadTokens)],
     ['Cache write', formatCount(detail.cacheWriteTokens)],
     ['Total', formatCount(detail.totalTokens)],
   ];
-  const cost: Rows = [
+}
+
+/** The cost in the account's currency, the exact USD, the rate and the prices used. */
+function costRows(detail: LogDetail): Rows {
+  const exactUsd =
+    detail.costUsd === null ? (
+      <span key="usd" className="muted">
+        unpriced
+      </span>
+    ) : (
+      <span key="usd" data-cost-usd={detail.costUsd}>
+        {detail.costUsd} USD
+      </span>
+    );
+  return [
     [`Cost (${detail.fx.currency})`, <Cost key="cost" cost={detail.cost} fx={detail.fx} />],
-    [
-      'Exact USD',
-      detail.costUsd === null ? (
-        <span key="usd" className="muted">
-          unpriced
-        </span>
-      ) : (
-        <span key="usd" data-cost-usd={detail.costUsd}>
-          {detail.costUsd} USD
-        </span>
-      ),
-    ],
+    ['Exact USD', exactUsd],
     ['Exchange rate', detail.fx.currency === 'USD' ? 'none (USD)' : formatFxRate(detail.fx)],
     ['Price table', <code key="prices">{detail.priceVersion}</code>],
   ];
-  const timing: Rows = [
-    ['Latency', formatLatency(detail.latencyMs)],
-    ['Time to first token', formatLatency(detail.timeToFirstTokenMs)],
-    ...timingRows(detail.timing),
-  ];
+}
+
+function DetailBody({ detail }: { readonly detail: LogDetail }) {
   return (
     <>
       {detail.errorMessage !== null && (
@@ -159,10 +165,17 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
           <p data-estimated-note>Estimated tokens: {ESTIMATED_EXPLANATION}</p>
         </Notice>
       )}
-      <Section title="Request" rows={request} />
-      <Section title="Tokens" rows={tokens} />
-      <Section title="Cost" rows={cost} />
-      <Section title="Timing" rows={timing} />
+      <Section title="Request" rows={requestRows(detail)} />
+      <Section title="Tokens" rows={tokenRows(detail)} />
+      <Section title="Cost" rows={costRows(detail)} />
+      <Section
+        title="Timing"
+        rows={[
+          ['Latency', formatLatency(detail.latencyMs)],
+          ['Time to first token', formatLatency(detail.timeToFirstTokenMs)],
+          ...timingRows(detail.timing),
+        ]}
+      />
     </>
   );
 }
