@@ -1,6 +1,5 @@
-import { useMemo } from 'react';
 import type { TimeRange } from '#contracts/usage-query.ts';
-import { useRead } from '../hooks/use-read.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api } from '../lib/api-client.ts';
 import { filtersActive, type SharedFilters, withoutFilters } from '../lib/filters.ts';
 
@@ -33,8 +32,7 @@ interface NoRequestsProps {
  * with traffic elsewhere is told what is empty and offered a wider view.
  */
 export function NoRequests({ what, filters, onChange }: NoRequestsProps) {
-  const read = useMemo(() => () => api.getIntegrationStatus(), []);
-  const { resource } = useRead(read);
+  const { resource } = useReadOnMount(() => api.getIntegrationStatus());
   if (resource.state === 'loading') return null;
   if (resource.state === 'ready' && resource.value.firstRequestAt === null) {
     return <FirstRequestCard />;

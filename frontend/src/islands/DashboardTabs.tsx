@@ -9,7 +9,7 @@ import type {
 import { FilterBar } from '../components/FilterBar.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { NoRequests } from '../components/NoRequests.tsx';
-import { useRead } from '../hooks/use-read.ts';
+import { useLatestRead } from '../hooks/use-latest-read.ts';
 import { useSharedFilters } from '../hooks/use-shared-filters.ts';
 import { api } from '../lib/api-client.ts';
 import {
@@ -115,7 +115,7 @@ export default function DashboardTabs() {
     () => (filters && filtersComplete(filters) ? () => loadTab(tab, filters) : null),
     [tab, filters],
   );
-  const { resource, retry } = useRead(read);
+  const { resource, retry } = useLatestRead(read);
 
   useEffect(() => {
     const fromHash = location.hash.slice(1);

@@ -3,7 +3,7 @@ import type { LogDetail } from '#contracts/logs-api.ts';
 import { Loading } from '../../components/LoadFailed.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { SeriesName } from '../../components/SeriesName.tsx';
-import { useRead } from '../../hooks/use-read.ts';
+import { useLatestRead } from '../../hooks/use-latest-read.ts';
 import { api } from '../../lib/api-client.ts';
 import { colorForName, providerColor } from '../../lib/colors.ts';
 import {
@@ -34,7 +34,7 @@ export function LogDetailDrawer({
     () => (requestId === null ? null : () => api.getLog(requestId)),
     [requestId],
   );
-  const { resource: state } = useRead(read);
+  const { resource: state } = useLatestRead(read);
 
   useEffect(() => {
     const element = dialog.current;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { measureRule } from '#core/alerts/alert-evaluation.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import { currentValueReader } from '#core/alerts/current-values.ts';
+import { measureRule } from '#core/alerts/measure-rule.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
