@@ -89,35 +89,38 @@ export default function LogsTable() {
   return (
     <div className="logs">
       <FilterBar filters={filters ?? DEFAULT_FILTERS} onChange={changeFilters} />
-      <div className="logs__toolbar">
-        <p className="logs__count">
-          {state.state === 'ready' && (
-            <span data-total-count={state.value.totalCount}>
-              {formatCount(state.value.totalCount)}{' '}
-              {plural(state.value.totalCount, 'request', 'requests')}
-              {needle !== '' &&
-                ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
-            </span>
-          )}
-        </p>
-        <label className="logs__search">
-          <span className="visually-hidden">Search this page</span>
-          <input
-            type="search"
-            placeholder="Search this page by model or requester"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </label>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          onClick={downloadCsv}
-          disabled={download.busy || !filters}
-        >
-          {download.busy ? 'Preparing CSV…' : 'Download CSV'}
-        </button>
-      </div>
+      {/* Nothing to search or export in an empty range: the empty state stands alone. */}
+      {!(state.state === 'ready' && state.value.totalCount === 0) && (
+        <div className="logs__toolbar">
+          <p className="logs__count">
+            {state.state === 'ready' && (
+              <span data-total-count={state.value.totalCount}>
+                {formatCount(state.value.totalCount)}{' '}
+                {plural(state.value.totalCount, 'request', 'requests')}
+                {needle !== '' &&
+                  ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
+              </span>
+            )}
+          </p>
+          <label className="logs__search">
+            <span className="visually-hidden">Search this page</span>
+            <input
+              type="search"
+              placeholder="Search this page by model or requester"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </label>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            onClick={downloadCsv}
+            disabled={download.busy || !filters}
+          >
+            {download.busy ? 'Preparing CSV…' : 'Download CSV'}
+          </button>
+        </div>
+      )}
       {download.error && <Notice kind="error">{download.error}</Notice>}
       {state.state === 'loading' && <Loading what="requests" />}
       {state.state === 'error' && <LoadFailed message={state.message} onRetry={retry} />}
