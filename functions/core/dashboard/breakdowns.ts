@@ -1,13 +1,13 @@
-import { isErrorStatus, type Rollup } from '../rollups/rollup.ts';
+import { isErrorStatus, type Rollup, sumTotals } from '../rollups/rollup.ts';
 import type { DashboardView } from './dashboard-view.ts';
-import { bigChangePct, groupBy, groupByModel, sumCounts } from './sums.ts';
+import { bigChangePct, groupBy, groupByModel } from './sums.ts';
 
 /** Cost per provider and model, largest first, each with its series. */
 export function moneyByModel(view: DashboardView) {
   return groupByModel(view.current)
     .map((group) => {
       const first = group[0] as Rollup;
-      const total = sumCounts(group).costPicoUsd;
+      const total = sumTotals(group).costPicoUsd;
       return {
         provider: first.provider,
         model: first.model,
@@ -24,10 +24,10 @@ export function moneyByModel(view: DashboardView) {
 
 /** Each provider's cost and its share of the range's cost (exact ratio, 6 decimals). */
 export function providerShares(view: DashboardView) {
-  const total = sumCounts(view.current).costPicoUsd;
+  const total = sumTotals(view.current).costPicoUsd;
   return [...groupBy(view.current, (r) => r.provider)]
     .map(([provider, group]) => {
-      const cost = sumCounts(group).costPicoUsd;
+      const cost = sumTotals(group).costPicoUsd;
       return {
         provider,
         costPicoUsd: cost,
@@ -44,8 +44,8 @@ export function providerShares(view: DashboardView) {
 
 /** The range's cost with its change, series and unpriced count. */
 export function costStat(view: DashboardView) {
-  const current = sumCounts(view.current);
-  const previous = sumCounts(view.previous).costPicoUsd;
+  const current = sumTotals(view.current);
+  const previous = sumTotals(view.previous).costPicoUsd;
   return {
     total: view.money(current.costPicoUsd),
     previousTotal: view.money(previous),
@@ -65,7 +65,7 @@ export function errorsByStatus(view: DashboardView) {
   ]
     .map(([status, group]) => ({
       status,
-      total: sumCounts(group).requests,
+      total: sumTotals(group).requests,
       series: view.perBucket(group).map((counts) => counts.requests),
     }))
     .sort((a, b) => b.total - a.total || a.status - b.status);

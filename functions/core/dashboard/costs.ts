@@ -1,3 +1,4 @@
+import { sumTotals } from '../rollups/rollup.ts';
 import { costStat, moneyByModel, providerShares } from './breakdowns.ts';
 import {
   type DashboardQueryInput,
@@ -5,7 +6,7 @@ import {
   loadDashboardView,
 } from './dashboard-query.ts';
 import type { DashboardView } from './dashboard-view.ts';
-import { groupBy, sumCounts } from './sums.ts';
+import { groupBy } from './sums.ts';
 
 /** Costs tab: totals and series by model, provider and requester. */
 export async function costs(
@@ -32,7 +33,7 @@ export async function costs(
 function costByRequester(view: DashboardView) {
   return [...groupBy(view.current, (r) => r.requester)]
     .map(([requester, group]) => {
-      const counts = sumCounts(group);
+      const counts = sumTotals(group);
       return { requester, picos: counts.costPicoUsd, requests: counts.requests };
     })
     .sort((a, b) => (a.picos === b.picos ? b.requests - a.requests : a.picos > b.picos ? -1 : 1))

@@ -2,7 +2,9 @@ import { accountDisplayMoney, type DisplayMoneyDeps } from '../currency/display-
 import { recordMatches, toLogFilter } from '../logs/log-query.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
-import { resolveRange } from '../rollups/buckets.ts';
+import { type ResolvedRange, resolveRange } from '../rollups/buckets.ts';
+import type { Rollup } from '../rollups/rollup.ts';
+import { readDailyRollups } from '../rollups/rollup-packs.ts';
 import type { TimeRange } from '../usage/usage-query.ts';
 import type { UsageKind } from '../usage/usage-record.ts';
 import { DashboardView } from './dashboard-view.ts';
@@ -22,8 +24,8 @@ export interface DashboardQueryInput {
 }
 
 export interface DashboardServiceDeps extends DisplayMoneyDeps {
-  /** Rollups for every figure, error copies for the recent errors. */
-  readonly rollups: Pick<RollupStore, 'query' | 'recentErrors'>;
+  /** Rollups (hourly, daily, month packs) for every figure, error copies for the recent errors. */
+  readonly rollups: Pick<RollupStore, 'query' | 'queryMonthPacks' | 'recentErrors'>;
   readonly clock: Clock;
 }
 
@@ -38,7 +40,7 @@ export function matcher(query: DashboardQueryInput) {
 
 /**
  * The shared read of every Dashboard use case: resolves the range, then reads the rollups of the
- * range and of the previous period (one Query) and the account's display money in parallel.
+ * range and of the previous period and the account's display money in parallel.
  */
 export async function loadDashboardView(
   deps: DashboardServiceDeps,
@@ -54,7 +56,27 @@ export async function loadDashboardView(
   );
   const [displayMoney, rollups] = await Promise.all([
     accountDisplayMoney(deps, accountId),
-    deps.rollups.query(accountId, range.granularity, range.previousFromMs, range.toMs),
+    readRollups(deps, accountId, range),
   ]);
   return new DashboardView({ range, rollups, accept: matcher(query), displayMoney });
+}
+
+/**
+ * Hourly ranges read their hourly items (one Query); daily ranges read the month packs, plus the
+ * daily items of the days no pack covers yet (`readDailyRollups`), so a 90-day read grows with
+ * months x dimension combinations rather than days x combinations.
+ */
+function readRollups(
+  deps: DashboardServiceDeps,
+  accountId: string,
+  range: ResolvedRange,
+): Promise<Rollup[]> {
+  if (range.granularity === 'hour') {
+    return deps.rollups.query(accountId, 'hour', range.previousFromMs, range.toMs);
+  }
+  return readDailyRollups(deps.rollups, accountId, {
+    fromMs: range.previousFromMs,
+    toMs: range.toMs,
+    nowMs: deps.clock.nowMs(),
+  });
 }

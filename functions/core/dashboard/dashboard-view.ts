@@ -1,6 +1,7 @@
 import type { DisplayMoney } from '../currency/display-money.ts';
 import { bucketIso, type ResolvedRange } from '../rollups/buckets.ts';
-import { addCounts, EMPTY_COUNTS, type Rollup, type RollupCounts } from '../rollups/rollup.ts';
+import { type LatencyHistogram, mergeAllHistograms } from '../rollups/latency-histogram.ts';
+import { type Rollup, type RollupTotals, sumTotals } from '../rollups/rollup.ts';
 
 /** Everything one query needs: range, filtered rollups of both periods, per-bucket views. */
 export class DashboardView {
@@ -31,12 +32,23 @@ export class DashboardView {
     );
   }
 
-  /** Counts per bucket of the given rollups, aligned with the range's buckets. */
-  perBucket(rollups: readonly Rollup[]): RollupCounts[] {
-    const buckets: RollupCounts[] = this.range.bucketStartsMs.map(() => EMPTY_COUNTS);
+  /** Totals per bucket of the given rollups, aligned with the range's buckets. */
+  perBucket(rollups: readonly Rollup[]): RollupTotals[] {
+    return this.#byBucket(rollups).map((bucket) => sumTotals(bucket));
+  }
+
+  /** Merged latency histogram per bucket of the given rollups, aligned with the buckets. */
+  histogramsPerBucket(rollups: readonly Rollup[]): LatencyHistogram[] {
+    return this.#byBucket(rollups).map((bucket) =>
+      mergeAllHistograms(bucket.map((rollup) => rollup.latencyHistogram)),
+    );
+  }
+
+  #byBucket(rollups: readonly Rollup[]): Rollup[][] {
+    const buckets: Rollup[][] = this.range.bucketStartsMs.map(() => []);
     for (const rollup of rollups) {
       const index = this.#bucketIndex.get(rollup.bucketStart);
-      if (index !== undefined) buckets[index] = addCounts(buckets[index] ?? EMPTY_COUNTS, rollup);
+      if (index !== undefined) buckets[index]?.push(rollup);
     }
     return buckets;
   }

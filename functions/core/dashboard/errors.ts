@@ -1,3 +1,4 @@
+import { sumTotals } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import { errorsByStatus } from './breakdowns.ts';
 import {
@@ -6,7 +7,7 @@ import {
   loadDashboardView,
   matcher,
 } from './dashboard-query.ts';
-import { changePct, sumCounts } from './sums.ts';
+import { changePct } from './sums.ts';
 
 const RECENT_ERRORS = 50;
 
@@ -17,8 +18,8 @@ export async function errors(
   query: DashboardQueryInput,
 ) {
   const view = await loadDashboardView(deps, accountId, query);
-  const current = sumCounts(view.current);
-  const previous = sumCounts(view.previous);
+  const current = sumTotals(view.current);
+  const previous = sumTotals(view.previous);
   const recent = await deps.rollups.recentErrors(
     accountId,
     view.range.fromMs,

@@ -1,4 +1,4 @@
-import type { Rollup, RollupCounts } from '../rollups/rollup.ts';
+import { type Rollup, type RollupTotals, sumTotals } from '../rollups/rollup.ts';
 import { USAGE_KINDS } from '../usage/usage-record.ts';
 import { costStat, errorsByStatus, moneyByModel, providerShares } from './breakdowns.ts';
 import {
@@ -7,7 +7,7 @@ import {
   loadDashboardView,
 } from './dashboard-query.ts';
 import type { DashboardView } from './dashboard-view.ts';
-import { avgOrNull, changePct, groupByModel, sumCounts, tokenSeries, totalTokens } from './sums.ts';
+import { avgOrNull, changePct, groupByModel, tokenSeries, totalTokens } from './sums.ts';
 
 /** Overview tab: requests, errors, tokens, cost by model, providers, requesters, latency. */
 export async function overview(
@@ -17,8 +17,8 @@ export async function overview(
 ) {
   const view = await loadDashboardView(deps, accountId, query);
   const buckets = view.perBucket(view.current);
-  const current = sumCounts(view.current);
-  const previous = sumCounts(view.previous);
+  const current = sumTotals(view.current);
+  const previous = sumTotals(view.previous);
   const { series: costSeries, ...costRest } = costStat(view);
   return {
     range: view.rangeDto(),
@@ -71,7 +71,7 @@ function requestsByModel(rollups: readonly Rollup[]) {
     .map((group) => ({
       provider: (group[0] as Rollup).provider,
       model: (group[0] as Rollup).model,
-      requests: sumCounts(group).requests,
+      requests: sumTotals(group).requests,
     }))
     .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
 }
@@ -88,9 +88,9 @@ function requestersStat(view: DashboardView) {
 }
 
 function averageLatency(
-  buckets: readonly RollupCounts[],
-  current: RollupCounts,
-  previous: RollupCounts,
+  buckets: readonly RollupTotals[],
+  current: RollupTotals,
+  previous: RollupTotals,
 ) {
   const value = avgOrNull(current.latencyMsSum, current.requests);
   const previousValue = avgOrNull(previous.latencyMsSum, previous.requests);

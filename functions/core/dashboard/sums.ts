@@ -1,4 +1,4 @@
-import { addCounts, EMPTY_COUNTS, type Rollup, type RollupCounts } from '../rollups/rollup.ts';
+import type { Rollup, RollupTotals } from '../rollups/rollup.ts';
 
 /** Percent change vs the previous period, 1 decimal; null without a baseline. */
 export function changePct(current: number, previous: number): number | null {
@@ -11,12 +11,6 @@ export function bigChangePct(current: bigint, previous: bigint): number | null {
   if (previous === 0n) return null;
   // Ratio of exact integers in basis points of a tenth of a percent, then one division.
   return Number(((current - previous) * 1000n) / previous) / 10;
-}
-
-export function sumCounts(rollups: Iterable<RollupCounts>): RollupCounts {
-  let total = EMPTY_COUNTS;
-  for (const rollup of rollups) total = addCounts(total, rollup);
-  return total;
 }
 
 export function groupBy<K>(
@@ -42,7 +36,7 @@ export function avgOrNull(sum: number, count: number): number | null {
   return count === 0 ? null : Math.round((sum / count) * 10) / 10;
 }
 
-export function tokenSeries(buckets: readonly RollupCounts[]) {
+export function tokenSeries(buckets: readonly RollupTotals[]) {
   return {
     input: buckets.map((b) => b.inputTokens),
     output: buckets.map((b) => b.outputTokens),
@@ -51,7 +45,7 @@ export function tokenSeries(buckets: readonly RollupCounts[]) {
   };
 }
 
-export function totalTokens(counts: RollupCounts): number {
+export function totalTokens(counts: RollupTotals): number {
   return (
     counts.inputTokens + counts.outputTokens + counts.cacheReadTokens + counts.cacheWriteTokens
   );

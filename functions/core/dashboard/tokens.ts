@@ -1,10 +1,10 @@
-import type { Rollup } from '../rollups/rollup.ts';
+import { type Rollup, sumTotals } from '../rollups/rollup.ts';
 import {
   type DashboardQueryInput,
   type DashboardServiceDeps,
   loadDashboardView,
 } from './dashboard-query.ts';
-import { changePct, groupByModel, sumCounts, tokenSeries, totalTokens } from './sums.ts';
+import { changePct, groupByModel, tokenSeries, totalTokens } from './sums.ts';
 
 /** Tokens tab: series by kind, totals with change, and by model. */
 export async function tokens(
@@ -13,8 +13,8 @@ export async function tokens(
   query: DashboardQueryInput,
 ) {
   const view = await loadDashboardView(deps, accountId, query);
-  const current = sumCounts(view.current);
-  const previousTotal = totalTokens(sumCounts(view.previous));
+  const current = sumTotals(view.current);
+  const previousTotal = totalTokens(sumTotals(view.previous));
   return {
     range: view.rangeDto(),
     series: tokenSeries(view.perBucket(view.current)),
@@ -34,7 +34,7 @@ export async function tokens(
 function tokensByModel(rollups: readonly Rollup[]) {
   return groupByModel(rollups)
     .map((group) => {
-      const counts = sumCounts(group);
+      const counts = sumTotals(group);
       return {
         provider: (group[0] as Rollup).provider,
         model: (group[0] as Rollup).model,
