@@ -602,10 +602,11 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
           ...days,
           Math.floor(clock.nowMs() / 1000),
         );
+      // The Dashboard's read of a range holding a week of each month (so both months' packs).
       const read = () =>
         readDailyRollups(fixture.rollups, accountId, {
-          fromMs: days[0],
-          toMs: days[1],
+          fromMs: JAN_31 - 6 * DAY_MS,
+          toMs: JAN_31 + 8 * DAY_MS,
           nowMs: clock.nowMs(),
         });
 

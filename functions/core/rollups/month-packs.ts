@@ -203,6 +203,25 @@ export function unpackDays<T extends DailyItem>(
   return { items, coveredDays };
 }
 
+/**
+ * The part of `[fromMs, toMs)` worth reading from month packs: the months in between, and an edge
+ * month only when the range holds at least `minDays` of its days (a pack holds its whole month,
+ * so a few days of it cost more bytes than their daily items). Undefined when no part is.
+ */
+export function packedPart(
+  fromMs: number,
+  toMs: number,
+  minDays: number,
+): { readonly fromMs: number; readonly toMs: number } | undefined {
+  const firstMonthEnd = nextMonthStartMs(fromMs);
+  const lastMonthStart = monthStartMs(toMs - 1);
+  const partFrom =
+    Math.min(toMs, firstMonthEnd) - fromMs >= minDays * DAY_MS ? fromMs : firstMonthEnd;
+  const partTo =
+    toMs - Math.max(fromMs, lastMonthStart) >= minDays * DAY_MS ? toMs : lastMonthStart;
+  return partFrom < partTo ? { fromMs: partFrom, toMs: partTo } : undefined;
+}
+
 /** Half-open day spans of `[fromMs, toMs)` (whole days) not in `covered`, in order. */
 export function uncoveredSpans(
   fromMs: number,

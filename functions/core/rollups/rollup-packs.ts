@@ -2,9 +2,11 @@ import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { bucketStartMs, HOUR_MS } from './buckets.ts';
 import {
+  type MonthPacks,
   monthStartMs,
   nextMonthStartMs,
   type PackFamily,
+  packedPart,
   repackDay,
   uncoveredSpans,
   unpackDays,
@@ -38,6 +40,8 @@ export const ROLLUP_PACK_FAMILY: PackFamily<Rollup> = {
     ]),
 };
 
+const NO_PACKS: MonthPacks<Rollup> = { packs: [], manifests: [] };
+
 /** Day-item Queries in flight at most for the days packs do not cover; more spans are joined. */
 const MAX_DAY_QUERIES = 8;
 /**
@@ -45,13 +49,18 @@ const MAX_DAY_QUERIES = 8;
  * after it ends, by a run every 5 minutes): until then its daily items are read with today's.
  */
 const PACKED_WITHIN_MS = 2 * HOUR_MS;
+/**
+ * An edge month is read from its packs when the range holds at least this many of its days:
+ * a day slice is about a quarter of a daily item's bytes, and a pack holds up to 31 of them.
+ */
+const MIN_DAYS_FOR_PACKS = 7;
 
 /**
  * The account's unexpired daily rollups whose day starts in `[fromMs, toMs)` (whole days), the
  * same items `query(accountId, 'day', ...)` gives once they are sealed: packed days from the
  * month packs (about months x dimension combinations items), every other day (today, yesterday
- * until it is packed, days a pack write left inconsistent, days without traffic) from its daily
- * items. Today's daily items (and yesterday's, in the first hours of a day) are read alongside
+ * until it is packed, days a pack write left inconsistent, days without traffic, the days of an
+ * edge month the range holds few of) from its daily items. Today's daily items (and yesterday's, in the first hours of a day) are read alongside
  * the packs, so a usual read is one round trip; other uncovered days cost a second.
  */
 export async function readDailyRollups(
@@ -64,11 +73,15 @@ export async function readDailyRollups(
     toMs,
     Math.max(fromMs, bucketStartMs(nowMs - PACKED_WITHIN_MS, 'day')),
   );
+  const part = packedPart(fromMs, toMs, MIN_DAYS_FOR_PACKS);
   const [packed, recent] = await Promise.all([
-    store.queryMonthPacks(accountId, fromMs, toMs),
+    part === undefined ? NO_PACKS : store.queryMonthPacks(accountId, part.fromMs, part.toMs),
     recentFromMs < toMs ? store.query(accountId, 'day', recentFromMs, toMs) : [],
   ]);
-  const { items, coveredDays } = unpackDays(packed, fromMs, toMs, Math.floor(nowMs / 1000));
+  const { items, coveredDays } =
+    part === undefined
+      ? { items: [], coveredDays: new Set<number>() }
+      : unpackDays(packed, part.fromMs, part.toMs, Math.floor(nowMs / 1000));
   const older = await Promise.all(
     joinSpans(uncoveredSpans(fromMs, recentFromMs, coveredDays), MAX_DAY_QUERIES).map(
       ([from, to]) => store.query(accountId, 'day', from, to),

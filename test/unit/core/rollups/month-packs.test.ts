@@ -7,6 +7,7 @@ import {
   monthStartMs,
   nextMonthStartMs,
   type PackFamily,
+  packedPart,
   repackDay,
   uncoveredSpans,
   unpackDays,
@@ -154,6 +155,25 @@ describe('month packs', () => {
       [DAY_1 + 2 * DAY_MS, DAY_1 + 4 * DAY_MS],
       [DAY_1 + 5 * DAY_MS, DAY_1 + 6 * DAY_MS],
     ]);
+  });
+
+  it('reads an edge month from its packs only when the range holds enough of its days', () => {
+    const day = (iso: string) => Date.parse(`${iso}T00:00:00.000Z`);
+    const part = (from: string, to: string) => {
+      const found = packedPart(day(from), day(to), 7);
+      return (
+        found && [
+          new Date(found.fromMs).toISOString().slice(0, 10),
+          new Date(found.toMs).toISOString().slice(0, 10),
+        ]
+      );
+    };
+    expect(part('2026-01-26', '2026-04-03')).toEqual(['2026-02-01', '2026-04-01']);
+    expect(part('2026-01-25', '2026-04-08')).toEqual(['2026-01-25', '2026-04-08']);
+    expect(part('2026-01-25', '2026-04-07')).toEqual(['2026-01-25', '2026-04-01']);
+    expect(part('2026-03-02', '2026-03-09')).toEqual(['2026-03-02', '2026-03-09']);
+    expect(part('2026-03-02', '2026-03-08')).toBeUndefined();
+    expect(part('2026-02-26', '2026-03-04')).toBeUndefined();
   });
 
   it('finds UTC month starts across a year end', () => {
