@@ -290,7 +290,10 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       });
   }
 
-  /** One Query per month (up to 8 in parallel); expired days stay in (the core skips them). */
+  /**
+   * Up to 8 Queries in parallel, each over consecutive months; expired days stay in (the core
+   * validates, then skips them).
+   */
   async queryMonthPacks(
     accountId: string,
     fromMs: number,
@@ -408,13 +411,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       .filter((rollup) => rollup.bucketStart === bucketStart && rollup.granularity === granularity)
       .map(rollupItem);
     const kept = new Set(items.map((item) => String(item.sk)));
-    await Promise.all(
-      items.map((item) =>
-        dynamoCall('PutItem', () =>
-          this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item })),
-        ),
-      ),
-    );
+    await Promise.all(items.map((item) => this.#put(item)));
     await Promise.all(
       existing
         .filter((item) => !kept.has(String(item.sk)))
@@ -432,15 +429,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
   }
 
   async putErrors(records: readonly StoredUsageRecord[]): Promise<void> {
-    await Promise.all(
-      records.map((stored) =>
-        dynamoCall('PutItem', () =>
-          this.#client.send(
-            new PutCommand({ TableName: this.#tableName, Item: errorItem(stored) }),
-          ),
-        ),
-      ),
-    );
+    await Promise.all(records.map((stored) => this.#put(errorItem(stored))));
   }
 
   async recentErrors(

@@ -50,8 +50,9 @@ const MAX_DAY_QUERIES = 8;
  */
 const PACKED_WITHIN_MS = 2 * HOUR_MS;
 /**
- * An edge month is read from its packs when the range holds at least this many of its days:
- * a day slice is about a quarter of a daily item's bytes, and a pack holds up to 31 of them.
+ * An edge month is read from its packs when the range holds at least this many of its days: a
+ * day slice is about a third of a daily item's bytes and a pack holds up to 31 of them, so this
+ * reads at most about 1.5x the bytes of the daily items it replaces, in one item instead of 7.
  */
 const MIN_DAYS_FOR_PACKS = 7;
 
