@@ -140,7 +140,7 @@ export function repackDay<T extends DailyItem>(
   manifestDays.set(day, {
     version,
     count: items.length,
-    expiresAtEpochSeconds: Math.max(0, ...items.map((item) => item.expiresAtEpochSeconds)),
+    expiresAtEpochSeconds: latest(items.map((item) => item.expiresAtEpochSeconds)),
   });
   return {
     accountId: target.accountId,
@@ -151,14 +151,21 @@ export function repackDay<T extends DailyItem>(
   };
 }
 
+/** The largest of some epoch seconds; 0 for none (a loop: a day may hold very many items). */
+function latest(epochSeconds: readonly number[]): number {
+  let found = 0;
+  for (const value of epochSeconds) if (value > found) found = value;
+  return found;
+}
+
 /** The latest expiry among a pack's days (its stored item may go then). */
 export function packExpiry<T extends DailyItem>(pack: MonthPack<T>): number {
-  return Math.max(0, ...[...pack.days.values()].map(({ item }) => item.expiresAtEpochSeconds));
+  return latest([...pack.days.values()].map(({ item }) => item.expiresAtEpochSeconds));
 }
 
 /** The latest expiry among a manifest's days. */
 export function manifestExpiry(manifest: PackManifest): number {
-  return Math.max(0, ...[...manifest.days.values()].map((day) => day.expiresAtEpochSeconds));
+  return latest([...manifest.days.values()].map((day) => day.expiresAtEpochSeconds));
 }
 
 /**
