@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -11,6 +12,7 @@ import {
 } from '#contracts/billing-api.ts';
 import { type BillingService, createBillingService } from '#core/billing/billing-service.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
@@ -49,7 +51,8 @@ const NO_API_KEY = 'sk_none_webhook_verification_only';
 export function buildBillingService(
   stripe: StripeConfig,
   deps: {
-    readonly accounts: AccountStore;
+    readonly accounts: Pick<AccountStore, 'getAccount' | 'getMetrionKey'>;
+    readonly billingRecords: BillingStore;
     readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
     readonly clock: Clock;
   },
@@ -63,6 +66,7 @@ export function buildBillingService(
   const planPage = new URL(PLAN_PAGE_PATH, stripe.dashboardUrl).toString();
   return createBillingService({
     accounts: deps.accounts,
+    billingRecords: deps.billingRecords,
     requestCounts: deps.requestCounts,
     clock: deps.clock,
     gateway: new StripeBillingGateway({
@@ -99,6 +103,7 @@ export function buildStripeWebhookDeps(
   return {
     billing: buildBillingService(config.stripe, {
       accounts: new DynamoAccountStore(table),
+      billingRecords: new DynamoBillingStore(table),
       requestCounts: new DynamoProxyAdmission(table),
       clock,
     }),
