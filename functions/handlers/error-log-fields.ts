@@ -1,7 +1,9 @@
-import { MetrionError, ServiceUnavailableError } from '#core/errors.ts';
+import { InternalError, MetrionError, ServiceUnavailableError } from '#core/errors.ts';
 
 /** What operators need to find the cause; never the response body, the event or its headers. */
 export function errorLogFields(error: unknown): Record<string, unknown> {
+  // The wrapper says nothing the operator needs; what it wraps is the error to find.
+  if (error instanceof InternalError) return errorLogFields(error.cause);
   if (!(error instanceof Error)) return { name: typeof error };
   return {
     name: error.name,

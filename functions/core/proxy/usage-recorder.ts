@@ -16,11 +16,22 @@ import {
 import type { AuthenticatedCaller } from './authenticate.ts';
 import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
 
-/** An authenticated request on its way through the proxy: everything a record needs up front. */
-export interface ProxyAttempt {
+/** What a record says of the request itself (a refused one may be known only in part). */
+export type RecordedRequest = Pick<
+  ParsedProxyRequest,
+  'provider' | 'endpoint' | 'model' | 'streamed' | 'requester'
+>;
+
+/** An authenticated request and what its record says of it. */
+export interface RecordedAttempt {
   readonly request: IncomingProxyRequest;
-  readonly parsed: ParsedProxyRequest;
+  readonly parsed: RecordedRequest;
   readonly caller: AuthenticatedCaller;
+}
+
+/** An authenticated request on its way through the proxy: everything a record needs up front. */
+export interface ProxyAttempt extends RecordedAttempt {
+  readonly parsed: ParsedProxyRequest;
 }
 
 /** What is known when the request ends. */
@@ -69,8 +80,16 @@ function recordableModel(model: string | undefined): string | undefined {
     : undefined;
 }
 
+/**
+ * Metrion refused the request itself (its own 4xx): the provider never saw it and bills nothing,
+ * so its cost is 0, never unpriced (a refused request may name no model, or one with no price).
+ */
+function refusedByMetrion(result: AttemptResult): boolean {
+  return result.errorSource === 'metrion' && result.status < 500;
+}
+
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
-export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
+export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = recordableModel(result.model) ?? parsed.model;
@@ -82,26 +101,25 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     provider: parsed.provider,
     kind: parsed.endpoint,
     model,
-    ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
+    requester: parsed.requester,
     status: result.status,
-    ...(result.errorSource === undefined ? {} : { errorSource: result.errorSource }),
-    ...(result.errorMessage === undefined
-      ? {}
-      : { errorMessage: result.errorMessage.slice(0, MAX_ERROR_MESSAGE_LENGTH) }),
+    errorSource: result.errorSource,
+    errorMessage: result.errorMessage?.slice(0, MAX_ERROR_MESSAGE_LENGTH),
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: result.cached ? 0n : cost.costPicoUsd,
+    costPicoUsd: result.cached || refusedByMetrion(result) ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
-    ...(parsed.streamed && result.firstByteAtMs !== undefined
-      ? { timeToFirstTokenMs: Math.max(0, result.firstByteAtMs - request.receivedAtMs) }
-      : {}),
+    timeToFirstTokenMs:
+      parsed.streamed && result.firstByteAtMs !== undefined
+        ? Math.max(0, result.firstByteAtMs - request.receivedAtMs)
+        : undefined,
     streamed: parsed.streamed,
     cached: result.cached ?? false,
     mode: caller.mode,
-    ...(result.estimated ? { estimated: true } : {}),
-    ...(result.timing === undefined ? {} : { timing: result.timing }),
+    estimated: result.estimated === true ? true : undefined,
+    timing: result.timing,
   };
 }
 
@@ -119,7 +137,7 @@ export interface UsageRecorderDeps {
  */
 export async function recordUsage(
   deps: UsageRecorderDeps,
-  attempt: ProxyAttempt,
+  attempt: RecordedAttempt,
   result: AttemptResult,
 ): Promise<void> {
   const record = buildUsageRecord(attempt, result);
