@@ -12,6 +12,7 @@ import {
   PROXY_ROUTES,
   providerRoot,
   sdkBaseUrl,
+  versionedRoot,
 } from './routes.ts';
 
 /** What Metrion knows of a path no route serves, for its 404 and its Logs row. */
@@ -47,9 +48,9 @@ const ENDPOINT_NAMES: Readonly<Record<ProxyEndpoint, string>> = {
 const SUFFIXES: readonly EndpointSuffix[] = (() => {
   const bySuffix = new Map<string, { endpoint: ProxyEndpoint; wireFormats: Set<WireFormat> }>();
   for (const route of PROXY_ROUTES) {
-    const versionedRoot = `${providerRoot(route.provider)}/v1`;
-    if (!route.path.startsWith(`${versionedRoot}/`)) continue;
-    const suffix = route.path.slice(versionedRoot.length);
+    const root = versionedRoot(route.provider);
+    if (!route.path.startsWith(`${root}/`)) continue;
+    const suffix = route.path.slice(root.length);
     const entry = bySuffix.get(suffix) ?? { endpoint: route.endpoint, wireFormats: new Set() };
     entry.wireFormats.add(PROVIDERS[route.provider].wireFormat);
     bySuffix.set(suffix, entry);
@@ -79,11 +80,11 @@ function listed(items: readonly string[], conjunction: 'and' | 'or' = 'and'): st
 /** What a provider's SDK base URL serves: `POST /chat/completions, …` as the SDK appends them. */
 function served(provider: ProviderId): string {
   const base = sdkBaseUrl(PROXY_PATH_PREFIX, provider);
-  const versionedRoot = `${providerRoot(provider)}/v1/`;
+  const root = `${versionedRoot(provider)}/`;
   return listed(
-    PROXY_ROUTES.filter(
-      (route) => route.provider === provider && route.path.startsWith(versionedRoot),
-    ).map((route) => `${route.method} ${route.path.slice(base.length)}`),
+    PROXY_ROUTES.filter((route) => route.provider === provider && route.path.startsWith(root)).map(
+      (route) => `${route.method} ${route.path.slice(base.length)}`,
+    ),
   );
 }
 

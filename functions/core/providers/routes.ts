@@ -71,6 +71,11 @@ export function providerRoot(provider: ProviderId): string {
     : `${PROXY_PATH_PREFIX}/${provider}`;
 }
 
+/** A provider's root with `/v1`: what OpenAI-compatible SDKs append endpoint paths to. */
+export function versionedRoot(provider: ProviderId): string {
+  return `${providerRoot(provider)}/v1`;
+}
+
 /** Each endpoint of a provider, with and without `/v1` (Anthropic's routes have no provider segment). */
 function routesOf(provider: ProviderId): ProxyRoute[] {
   const anthropic = PROVIDERS[provider].wireFormat === 'anthropic';

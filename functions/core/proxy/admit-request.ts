@@ -43,9 +43,9 @@ export async function admitRequest(
     admissionRequest({ keyDigest, provider }, nowMs, options, deps.planLimits),
   );
   if (admission.outcome === 'unknown-key') {
-    const where = presented.mode === 'stored' ? 'API key' : 'x-metrion-token header';
+    const where = presented.mode === 'stored' ? 'The API key' : 'The x-metrion-token header';
     throw new AuthenticationError(
-      `The Metrion Key in the ${where} is not valid (it may have been regenerated). Copy the current key from ${pageReference('metrionKey')}.`,
+      `${where} is not a valid Metrion Key (it may have been regenerated). Copy the current key from ${pageReference('metrionKey')}.`,
     );
   }
   if (admission.outcome === 'refused') {

@@ -314,6 +314,8 @@ function failed(
         errorSource: 'metrion',
         errorMessage: error.message,
         timing,
+        // Its 4xx are refusals before any upstream call (a provider's own 4xx is relayed).
+        refused: status < 500,
       }),
   };
 }

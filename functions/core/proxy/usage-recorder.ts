@@ -48,6 +48,11 @@ export interface AttemptResult {
   readonly estimated?: boolean;
   /** The figures of the answer's `server-timing` header. */
   readonly timing?: RequestTiming;
+  /**
+   * Metrion refused the request before the provider saw it (its own 4xx): nothing was billed,
+   * so the cost is 0, never unpriced (a refused request may name no model, or an unpriced one).
+   */
+  readonly refused?: boolean;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -80,14 +85,6 @@ function recordableModel(model: string | undefined): string | undefined {
     : undefined;
 }
 
-/**
- * Metrion refused the request itself (its own 4xx): the provider never saw it and bills nothing,
- * so its cost is 0, never unpriced (a refused request may name no model, or one with no price).
- */
-function refusedByMetrion(result: AttemptResult): boolean {
-  return result.errorSource === 'metrion' && result.status < 500;
-}
-
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
 export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult): UsageRecord {
   const { request, parsed, caller } = attempt;
@@ -108,7 +105,7 @@ export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: result.cached || refusedByMetrion(result) ? 0n : cost.costPicoUsd,
+    costPicoUsd: result.cached || result.refused ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
     timeToFirstTokenMs:

@@ -20,7 +20,7 @@ describe('admitRequest: what an unknown Metrion Key is told', () => {
     expect(error).toMatchObject({
       code: 'invalid_api_key',
       message:
-        'The Metrion Key in the API key is not valid (it may have been regenerated). Copy the current key from Settings > Metrion Key (/settings/token).',
+        'The API key is not a valid Metrion Key (it may have been regenerated). Copy the current key from Settings > Metrion Key (/settings/token).',
     });
   });
 
@@ -34,7 +34,7 @@ describe('admitRequest: what an unknown Metrion Key is told', () => {
       }),
     );
 
-    expect(error.message).toMatch(/^The Metrion Key in the x-metrion-token header is not valid/);
+    expect(error.message).toMatch(/^The x-metrion-token header is not a valid Metrion Key/);
   });
 
   it('refuses a Metrion Key cut short without looking it up', async () => {
