@@ -9,11 +9,11 @@ export function errorLogFields(error: unknown): Record<string, unknown> {
     name: error.name,
     message: error.message,
     stack: error.stack,
-    ...(error instanceof MetrionError ? { code: error.code } : {}),
+    code: error instanceof MetrionError ? error.code : undefined,
     ...(error instanceof ServiceUnavailableError
       ? { service: error.service, operation: error.operation, retryable: error.retryable }
       : {}),
     // The cause may be an SDK error whose message quotes request data: its name only.
-    ...(error.cause instanceof Error ? { cause: error.cause.name } : {}),
+    cause: error.cause instanceof Error ? error.cause.name : undefined,
   };
 }

@@ -26,7 +26,7 @@ async function post(
   const response = await fetch(`${stack.metrion.url}${path}`, {
     method: init.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
-    ...(init.body === undefined ? {} : { body: init.body }),
+    body: init.body,
   });
   const text = await response.text();
   responseTexts.push(text);

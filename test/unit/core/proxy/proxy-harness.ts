@@ -44,13 +44,13 @@ export interface StoreDelays {
 export class RecordingLogger implements Logger {
   readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   info(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'info', message, fields });
   }
   warn(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'warn', message, fields });
   }
   error(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'error', message, fields });
   }
 }
 
