@@ -7,13 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PROXY_BODY_BYTES } from '#core/proxy/parse-proxy-request.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let user: TestUser;
 let metrionKey: string;
 /** Each refusal the account's key got, by the request id its answer carried. */
@@ -58,7 +58,7 @@ const openAi = (provider: 'openai' | 'mistral' = 'openai') =>
   });
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   user = await stack.signUp('refusals');
   await stack.api('/api/me', { as: user });
   await stack.api('/api/settings/providers/openai', {
