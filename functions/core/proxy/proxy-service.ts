@@ -1,7 +1,12 @@
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { asMetrionError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
-import { PROVIDERS, type ProviderId, type WireFormat } from '../providers/provider-registry.ts';
+import {
+  PROVIDERS,
+  type ProviderId,
+  type ProxyEndpoint,
+  type WireFormat,
+} from '../providers/provider-registry.ts';
 import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
 import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
@@ -163,7 +168,7 @@ async function admitAndForward(
       error,
       admitted === undefined
         ? NOT_RECORDED
-        : (result) => settle(deps, admitted, result, result.timing ?? timer.headersReady()),
+        : (result) => settle(deps, admitted, result, timer.headersReady()),
     );
   }
 }
@@ -175,10 +180,7 @@ async function admitAndForward(
 function refusalRecorder(
   deps: ProxyServiceDeps,
   request: IncomingProxyRequest,
-  route: {
-    readonly provider: ProviderId;
-    readonly endpoint: MatchedProxyRoute['endpoint'] | undefined;
-  },
+  route: { readonly provider: ProviderId; readonly endpoint: ProxyEndpoint | undefined },
 ): FailureRecorder {
   const kind = refusalKind(route.endpoint);
   if (kind === undefined) return NOT_RECORDED;
