@@ -192,8 +192,9 @@ export const LOGS_ROUTES = {
 /**
  * `GET /api/logs/export.csv?<range and filters>`: `text/csv; charset=utf-8` with
  * `Content-Disposition: attachment`, streamed (no size limit), newest first, CRLF line ends,
- * RFC 4180 quoting, header row {@link LOGS_CSV_COLUMNS}; text cells starting with `=`, `+`,
- * `-`, `@`, tab or CR get a leading `'` (spreadsheet formula injection). Errors before the
+ * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS}; a
+ * `=`, `+`, `-`, `@`, tab or CR that starts a text cell, or follows a separator, quote or line
+ * break inside one, gets a `'` before it (formula injection in any locale). Errors before the
  * first byte are the usual `{error:{code,message}}` JSON. Send the ID token as Bearer (the
  * browser fetches it and saves the blob).
  */

@@ -279,6 +279,10 @@ async function fireLevel(
     claim,
     new Date(nowMs).toISOString(),
   );
-  deps.logger.info('alert email sent', { accountId: rule.accountId, ruleId: rule.ruleId, level });
+  deps.logger.info('alert email sent', {
+    accountId: rule.accountId,
+    ruleId: rule.ruleId,
+    alertLevel: level,
+  });
   return 'sent';
 }
