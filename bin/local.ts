@@ -18,6 +18,7 @@ const metrion = await startLocalMetrion({
   sesPort: config.sesPort,
   alertsIntervalMs: config.alertsIntervalS * 1000,
   billing: config.billing,
+  proMonthlyPriceUsd: config.proMonthlyPriceUsd,
   // The seal, fx-rates and alerts jobs on timers, as EventBridge runs them in AWS.
   scheduleJobs: true,
   staticDir: hasDashboard ? config.staticDir : undefined,

@@ -24,6 +24,8 @@ export type LocalBillingOptions =
     };
 
 const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
+/** The Plan page's Pro price locally, unless configured (`PRO_MONTHLY_PRICE_USD`). */
+export const DEFAULT_PRO_MONTHLY_PRICE_USD = '29.00';
 
 /** Stripe as each local function sees it, as in AWS. */
 export interface LocalBilling {
@@ -38,15 +40,18 @@ export interface LocalBilling {
 /** Starts the stand-in when configured, and splits the Stripe configuration per function. */
 export async function startLocalBilling(options: {
   readonly billing: LocalBillingOptions;
+  /** @default DEFAULT_PRO_MONTHLY_PRICE_USD */
+  readonly proMonthlyPriceUsd: string | undefined;
   /** This server's URL: the stand-in delivers webhooks to it. */
   readonly serverUrl: string;
   readonly dashboardUrl: string;
   readonly clock?: Clock;
 }): Promise<LocalBilling> {
   const { billing, dashboardUrl, clock } = options;
+  const proMonthlyPriceUsd = options.proMonthlyPriceUsd ?? DEFAULT_PRO_MONTHLY_PRICE_USD;
   if (billing.kind === 'stripe') {
     const { kind: _kind, ...keys } = billing;
-    return splitPerFunction({ ...keys, dashboardUrl });
+    return splitPerFunction({ ...keys, proMonthlyPriceUsd, dashboardUrl });
   }
   const port = billing.port ?? 0;
   const standIn = await listenAs('stripe', port, () =>
@@ -62,6 +67,7 @@ export async function startLocalBilling(options: {
       // New on every start: it signs, the local webhook function verifies.
       webhookSecret: standIn.webhookSecret,
       proPriceId: LOCAL_PRO_PRICE_ID,
+      proMonthlyPriceUsd,
       dashboardUrl,
       endpoint: { host: standIn.host, port: standIn.port, protocol: 'http' },
     }),

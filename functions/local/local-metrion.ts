@@ -25,13 +25,21 @@ import { serveStaticFiles } from './static-files.ts';
 import type { RunningStripeStandIn } from './stripe-stand-in.ts';
 import { UsageFeed } from './usage-feed.ts';
 
-export type { LocalBillingOptions } from './local-billing.ts';
+export {
+  DEFAULT_PRO_MONTHLY_PRICE_USD,
+  type LocalBillingOptions,
+} from './local-billing.ts';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
   readonly port?: number;
   /** Folder for DynamoDB data and local keys; without it everything lives in memory. */
   readonly dataDir?: string;
+  /**
+   * What Pro costs per month in USD, as the Plan page shows it (`"29.00"`).
+   * @default DEFAULT_PRO_MONTHLY_PRICE_USD
+   */
+  readonly proMonthlyPriceUsd?: string;
   /** Per-provider upstream origins (tests point these at local fakes). */
   readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
   /** Where log lines go; stdout by default. */
@@ -132,6 +140,7 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
   const dashboardUrl = options.dashboardUrl ?? server.url;
   const billing = await startLocalBilling({
     billing: options.billing ?? { kind: 'stand-in' },
+    proMonthlyPriceUsd: options.proMonthlyPriceUsd,
     serverUrl: server.url,
     dashboardUrl,
     clock,

@@ -14,6 +14,7 @@ const {
   RuleLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
+  InternalError,
   InvalidRequestError,
   LimitReachedError,
   MethodNotAllowedError,
@@ -54,6 +55,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
   new EmailTakenError('acct-1'),
+  new InternalError('req-1', new Error('bug')),
 ];
 
 describe('error codes', () => {
@@ -75,5 +77,6 @@ describe('error codes', () => {
     expect(errorStatus(new MetrionKeyConflictError())).toBe(409);
     expect(errorStatus(new ServiceUnavailableError('m', { service: 'kms' }))).toBe(503);
     expect(errorStatus(new RangeError('m'))).toBe(500);
+    expect(errorStatus(new InternalError('req-1', new RangeError('m')))).toBe(500);
   });
 });
