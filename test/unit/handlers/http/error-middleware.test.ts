@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
   UnauthorizedError,
   UpstreamTimeoutError,
+  UpstreamUnavailableError,
 } from '#core/errors.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type HttpErrorHandlerOptions, httpErrorHandler } from '#handlers/http/error-middleware.ts';
@@ -173,6 +174,26 @@ describe('httpErrorHandler', () => {
       cause: 'InternalError',
     });
     expect(JSON.stringify(lines[0]?.fields)).not.toContain('secret-digest');
+  });
+
+  it.each([
+    [502, new UpstreamUnavailableError('OpenAI could not be reached.')],
+    [504, new UpstreamTimeoutError('OpenAI sent no response headers within 30 s.')],
+  ])('logs a provider failure (%i) as one warning line without a stack', async (status, error) => {
+    const { response, lines } = await answer(error, { envelope: () => 'openai' });
+
+    expect(response.statusCode).toBe(status);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'provider failed',
+        fields: {
+          requestId: REQUEST_ID,
+          status,
+          error: { code: error.code, message: error.message },
+        },
+      },
+    ]);
   });
 
   it('does not log client errors', async () => {
