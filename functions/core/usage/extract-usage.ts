@@ -30,6 +30,11 @@ export interface UsageObservation {
   readonly usage: TokenUsage;
   /** The provider's own error message, from an error body or an in-stream error event. */
   readonly providerError?: string;
+  /**
+   * The service tier the answer says served the request (lower-cased): OpenAI `default`, `flex`,
+   * `priority`; Anthropic `standard`, `priority`. The request's `service_tier` is only a wish.
+   */
+  readonly serviceTier?: string;
   /** Part of the body was not what the wire format promises (not JSON, or too large to read). */
   readonly unparseable: boolean;
   /**
@@ -113,6 +118,7 @@ function snapshot(state: AccumulatorState): UsageObservation {
     ...(state.model === undefined ? {} : { model: state.model }),
     usage: { ...state.usage },
     ...(state.providerError === undefined ? {} : { providerError: state.providerError }),
+    ...(state.serviceTier === undefined ? {} : { serviceTier: state.serviceTier }),
     unparseable: state.unparseable,
     sawTerminalEvent: state.sawTerminalEvent,
   };
@@ -135,6 +141,7 @@ export function createUsageAccumulator(
     model: undefined,
     usage: { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 },
     providerError: undefined,
+    serviceTier: undefined,
     sawTerminalEvent: false,
     unparseable: false,
   };

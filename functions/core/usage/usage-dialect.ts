@@ -15,6 +15,8 @@ export interface DialectState {
   usage: TokenUsage;
   /** The provider's own error message. */
   providerError: string | undefined;
+  /** The service tier the answer says served it (`default`, `flex`, `priority`, `standard` …). */
+  serviceTier: string | undefined;
   /** The response reached its documented end. */
   sawTerminalEvent: boolean;
 }
@@ -45,4 +47,14 @@ export interface UsageDialect {
 /** Keeps the last non-empty model name a response states. */
 export function noteModel(state: DialectState, value: unknown): void {
   if (typeof value === 'string' && value !== '') state.model = value;
+}
+
+/** Longest service tier name recorded; the names providers use are short words. */
+const MAX_SERVICE_TIER_LENGTH = 32;
+
+/** Keeps the service tier an answer states, lower-cased, when it looks like a tier name. */
+export function noteServiceTier(state: DialectState, value: unknown): void {
+  if (typeof value !== 'string' || value.length > MAX_SERVICE_TIER_LENGTH) return;
+  const tier = value.toLowerCase();
+  if (/^[a-z0-9_-]+$/.test(tier)) state.serviceTier = tier;
 }

@@ -1,29 +1,39 @@
 import { isRecord, recordAt, tokenCount } from '../json-fields.ts';
-import { type DialectState, noteModel, type UsageDialect } from '../usage-dialect.ts';
+import {
+  type DialectState,
+  noteModel,
+  noteServiceTier,
+  type UsageDialect,
+} from '../usage-dialect.ts';
 import type { TokenUsage } from '../usage-record.ts';
+import { unlistedOutputTokens } from './unlisted-output.ts';
 
 /**
- * `inputTokens = prompt_tokens - cached_tokens`. Reasoning tokens are added to the output only
- * when `total_tokens` proves they are outside `completion_tokens` (xAI); OpenAI counts them
- * inside, so adding them there would bill them twice.
+ * `prompt_tokens` includes the cache reads (`prompt_tokens_details.cached_tokens`) and writes
+ * (`cache_write_tokens`, reported by models that price them): both are taken out of the input
+ * so the counts stay disjoint. Reasoning the completion count leaves out is added to the output
+ * ({@link unlistedOutputTokens}).
  */
 function chatUsage(value: Record<string, unknown>): TokenUsage {
   const promptTokens = tokenCount(value.prompt_tokens) ?? 0;
   const completionTokens = tokenCount(value.completion_tokens) ?? 0;
-  const totalTokens = tokenCount(value.total_tokens);
-  const cachedTokens = Math.min(
-    tokenCount(recordAt(value, 'prompt_tokens_details').cached_tokens) ?? 0,
-    promptTokens,
+  const promptDetails = recordAt(value, 'prompt_tokens_details');
+  const cacheReadTokens = Math.min(tokenCount(promptDetails.cached_tokens) ?? 0, promptTokens);
+  const cacheWriteTokens = Math.min(
+    tokenCount(promptDetails.cache_write_tokens) ?? 0,
+    promptTokens - cacheReadTokens,
   );
-  const reasoningTokens =
-    tokenCount(recordAt(value, 'completion_tokens_details').reasoning_tokens) ?? 0;
-  const reasoningOutsideCompletion =
-    reasoningTokens > 0 && totalTokens === promptTokens + completionTokens + reasoningTokens;
+  const unlisted = unlistedOutputTokens({
+    total: tokenCount(value.total_tokens),
+    input: promptTokens,
+    output: completionTokens,
+    reasoning: tokenCount(recordAt(value, 'completion_tokens_details').reasoning_tokens) ?? 0,
+  });
   return {
-    inputTokens: promptTokens - cachedTokens,
-    outputTokens: completionTokens + (reasoningOutsideCompletion ? reasoningTokens : 0),
-    cacheReadTokens: cachedTokens,
-    cacheWriteTokens: 0,
+    inputTokens: promptTokens - cacheReadTokens - cacheWriteTokens,
+    outputTokens: completionTokens + unlisted,
+    cacheReadTokens,
+    cacheWriteTokens,
   };
 }
 
@@ -36,13 +46,15 @@ function applyUsage(state: DialectState, value: unknown): boolean {
 
 /**
  * OpenAI-compatible chat completions (OpenAI, Gemini, Mistral, xAI) and embeddings: `usage` on
- * the body, or on the stream's chunks; the stream ends at `data: [DONE]`.
+ * the body, or on the stream's chunks; `service_tier` next to it (OpenAI repeats it on every
+ * chunk); the stream ends at `data: [DONE]`.
  */
 export const OPENAI_CHAT: UsageDialect = {
   doneMarker: '[DONE]',
 
   readEvent(body, _eventName, state) {
     noteModel(state, body.model);
+    noteServiceTier(state, body.service_tier);
     const carriesUsage = applyUsage(state, body.usage);
     return carriesUsage && Array.isArray(body.choices) && body.choices.length === 0
       ? 'usage-only'
@@ -51,6 +63,7 @@ export const OPENAI_CHAT: UsageDialect = {
 
   readBody(body, state) {
     noteModel(state, body.model);
+    noteServiceTier(state, body.service_tier);
     applyUsage(state, body.usage);
     state.sawTerminalEvent = true;
   },

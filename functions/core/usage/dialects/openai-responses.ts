@@ -1,30 +1,39 @@
 import { isRecord, NO_ERROR_MESSAGE, recordAt, tokenCount } from '../json-fields.ts';
-import { type DialectState, noteModel, type UsageDialect } from '../usage-dialect.ts';
+import {
+  type DialectState,
+  noteModel,
+  noteServiceTier,
+  type UsageDialect,
+} from '../usage-dialect.ts';
 import type { TokenUsage } from '../usage-record.ts';
 import { OPENAI_CHAT } from './openai-chat.ts';
+import { unlistedOutputTokens } from './unlisted-output.ts';
 
 /**
- * `input_tokens` includes `input_tokens_details.cached_tokens` (priced as cache reads);
- * `output_tokens` includes `output_tokens_details.reasoning_tokens` (OpenAI), unless
- * `total_tokens` proves the reasoning is outside it (as xAI reports on chat completions).
+ * `input_tokens` includes `input_tokens_details.cached_tokens` (priced as cache reads) and
+ * `cache_write_tokens` (priced as cache writes); `output_tokens` includes the reasoning on
+ * OpenAI, and reasoning it leaves out is added ({@link unlistedOutputTokens}).
  */
 function responsesUsage(value: Record<string, unknown>): TokenUsage {
   const inputTokens = tokenCount(value.input_tokens) ?? 0;
   const outputTokens = tokenCount(value.output_tokens) ?? 0;
-  const cachedTokens = Math.min(
-    tokenCount(recordAt(value, 'input_tokens_details').cached_tokens) ?? 0,
-    inputTokens,
+  const inputDetails = recordAt(value, 'input_tokens_details');
+  const cacheReadTokens = Math.min(tokenCount(inputDetails.cached_tokens) ?? 0, inputTokens);
+  const cacheWriteTokens = Math.min(
+    tokenCount(inputDetails.cache_write_tokens) ?? 0,
+    inputTokens - cacheReadTokens,
   );
-  const reasoningTokens =
-    tokenCount(recordAt(value, 'output_tokens_details').reasoning_tokens) ?? 0;
-  const reasoningOutside =
-    reasoningTokens > 0 &&
-    tokenCount(value.total_tokens) === inputTokens + outputTokens + reasoningTokens;
+  const unlisted = unlistedOutputTokens({
+    total: tokenCount(value.total_tokens),
+    input: inputTokens,
+    output: outputTokens,
+    reasoning: tokenCount(recordAt(value, 'output_tokens_details').reasoning_tokens) ?? 0,
+  });
   return {
-    inputTokens: inputTokens - cachedTokens,
-    outputTokens: outputTokens + (reasoningOutside ? reasoningTokens : 0),
-    cacheReadTokens: cachedTokens,
-    cacheWriteTokens: 0,
+    inputTokens: inputTokens - cacheReadTokens - cacheWriteTokens,
+    outputTokens: outputTokens + unlisted,
+    cacheReadTokens,
+    cacheWriteTokens,
   };
 }
 
@@ -35,6 +44,7 @@ function responsesUsage(value: Record<string, unknown>): TokenUsage {
 function applyResponse(state: DialectState, response: unknown): void {
   if (!isRecord(response)) return;
   noteModel(state, response.model);
+  noteServiceTier(state, response.service_tier);
   if (isRecord(response.usage)) state.usage = responsesUsage(response.usage);
   if (response.status === 'failed') {
     const detail = isRecord(response.error) ? response.error.message : undefined;
@@ -62,7 +72,10 @@ export const OPENAI_RESPONSES: UsageDialect = {
     switch (type) {
       case 'response.created':
       case 'response.in_progress':
-        if (isRecord(body.response)) noteModel(state, body.response.model);
+        if (isRecord(body.response)) {
+          noteModel(state, body.response.model);
+          noteServiceTier(state, body.response.service_tier);
+        }
         return 'other';
       case 'response.completed':
       case 'response.failed':
