@@ -93,6 +93,7 @@ async function streamSettlement(
       usage: estimated ?? observation.usage,
       ...(estimated === undefined ? {} : { estimated: true }),
       ...(observation.model === undefined ? {} : { model: observation.model }),
+      ...(observation.serviceTier === undefined ? {} : { serviceTier: observation.serviceTier }),
       ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
       ...(errorMessage === undefined
         ? {}

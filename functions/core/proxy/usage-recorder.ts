@@ -2,10 +2,9 @@ import { effectivePlan } from '../billing/billing-state.ts';
 import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
-import { type CostResult, computeCost } from '../pricing/cost.ts';
-import { PRICE_VERSION } from '../pricing/price-version.ts';
-import { resolveModel } from '../pricing/resolve-model.ts';
-import type { ProviderId } from '../providers/provider-registry.ts';
+import type { CostResult } from '../pricing/cost.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
+import type { PriceCatalog } from '../pricing/price-catalog.ts';
 import {
   type ErrorSource,
   MAX_MODEL_ID_LENGTH,
@@ -29,6 +28,8 @@ export interface AttemptResult {
   readonly endedAtMs: number;
   readonly model?: string;
   readonly usage?: TokenUsage;
+  /** The service tier the answer says served the request. */
+  readonly serviceTier?: string;
   readonly errorSource?: ErrorSource;
   readonly errorMessage?: string;
   readonly firstByteAtMs?: number;
@@ -50,15 +51,22 @@ const APPEND_ATTEMPTS = 3;
 
 /** A provider reporting impossible counts must not cost the record: it is kept, unpriced. */
 function priceOrUnpriced(
-  provider: ProviderId,
+  prices: PriceCatalog,
+  attempt: ProxyAttempt,
   model: string,
-  usage: TokenUsage,
-  atMs: number,
+  result: AttemptResult,
 ): CostResult {
+  const usage = result.usage ?? NO_TOKENS;
   try {
-    return computeCost(provider, model, usage, atMs);
+    return prices.computeCost(
+      attempt.parsed.provider,
+      model,
+      usage,
+      attempt.request.receivedAtMs,
+      result.serviceTier,
+    );
   } catch {
-    return { costPicoUsd: null, priceVersion: PRICE_VERSION };
+    return { costPicoUsd: null, priceVersion: prices.version };
   }
 }
 
@@ -70,11 +78,16 @@ function recordableModel(model: string | undefined): string | undefined {
 }
 
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
-export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
+export function buildUsageRecord(
+  attempt: ProxyAttempt,
+  result: AttemptResult,
+  prices: PriceCatalog,
+): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = recordableModel(result.model) ?? parsed.model;
-  const cost = priceOrUnpriced(parsed.provider, model, usage, request.receivedAtMs);
+  const cost = priceOrUnpriced(prices, attempt, model, result);
+  const cached = result.cached ?? false;
   return {
     requestId: request.requestId,
     accountId: caller.account.accountId,
@@ -91,14 +104,16 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: result.cached ? 0n : cost.costPicoUsd,
+    costPicoUsd: cached ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
+    ...(result.serviceTier === undefined ? {} : { serviceTier: result.serviceTier }),
+    ...(cost.tierUnpriced && !cached ? { tierUnpriced: true } : {}),
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
     ...(parsed.streamed && result.firstByteAtMs !== undefined
       ? { timeToFirstTokenMs: Math.max(0, result.firstByteAtMs - request.receivedAtMs) }
       : {}),
     streamed: parsed.streamed,
-    cached: result.cached ?? false,
+    cached,
     mode: caller.mode,
     ...(result.estimated ? { estimated: true } : {}),
     ...(result.timing === undefined ? {} : { timing: result.timing }),
@@ -108,6 +123,8 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
 export interface UsageRecorderDeps {
   readonly usage: UsageStore;
   readonly logger: Logger;
+  /** The price version in use (refreshed in the background, never waited on). */
+  readonly prices: Pick<PriceSource, 'current'>;
 }
 
 /**
@@ -122,11 +139,24 @@ export async function recordUsage(
   attempt: ProxyAttempt,
   result: AttemptResult,
 ): Promise<void> {
-  const record = buildUsageRecord(attempt, result);
-  if (record.costPicoUsd === null && resolveModel(record.provider, record.model) === undefined) {
+  const prices = deps.prices.current();
+  const record = buildUsageRecord(attempt, result, prices);
+  if (
+    record.costPicoUsd === null &&
+    prices.resolveModel(record.provider, record.model) === undefined
+  ) {
     deps.logger.warn('unpriced model', {
       provider: record.provider,
       model: record.model,
+      priceVersion: record.priceVersion,
+      requestId: record.requestId,
+    });
+  }
+  if (record.tierUnpriced) {
+    deps.logger.warn('unpriced service tier', {
+      provider: record.provider,
+      model: record.model,
+      serviceTier: record.serviceTier,
       priceVersion: record.priceVersion,
       requestId: record.requestId,
     });

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '#core/errors.ts';
-import type { RepriceStore } from '#core/ports/reprice-store.ts';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import type { RepricedCost, RepriceStore } from '#core/ports/reprice-store.ts';
+import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { createRepriceHandler } from '#handlers/reprice.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { fixedPrices } from '../../fakes/fixed-prices.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
@@ -24,10 +25,11 @@ class ListRepriceStore implements RepriceStore {
       if (atMs >= fromMs && atMs < toMs) yield record;
     }
   }
-  async updateCost(record: UsageRecord, costPicoUsd: bigint | null, priceVersion: string) {
+  async updateCost(record: UsageRecord, cost: RepricedCost) {
     const index = this.records.findIndex((r) => r.requestId === record.requestId);
     if (this.records[index]?.priceVersion !== record.priceVersion) return false;
-    this.records[index] = { ...record, costPicoUsd, priceVersion };
+    const { tierUnpriced, ...rest } = cost;
+    this.records[index] = { ...record, ...rest, ...(tierUnpriced ? { tierUnpriced } : {}) };
     return true;
   }
 }
@@ -36,7 +38,13 @@ function setup(records: UsageRecord[] = []) {
   const clock = new FakeClock({ startMs: NOW });
   const store = new ListRepriceStore(records);
   const rollups = new InMemoryRollupStore({ usage: new InMemoryUsageStore({ clock }), clock });
-  const handler = createRepriceHandler({ records: store, rollups, clock, logger: SILENT_LOGGER });
+  const handler = createRepriceHandler({
+    records: store,
+    rollups,
+    prices: fixedPrices(),
+    clock,
+    logger: SILENT_LOGGER,
+  });
   return { store, handler };
 }
 
@@ -57,7 +65,7 @@ describe('reprice handler', () => {
     expect(report).toMatchObject({ considered: 1, repriced: 1, costChanged: 1 });
     expect(store.records[0]).toMatchObject({
       costPicoUsd: 1000n * 5_000_000n + 100n * 25_000_000n,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
   });
 

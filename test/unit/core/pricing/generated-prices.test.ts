@@ -1,7 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCost } from '#core/pricing/cost.ts';
+import { computeCost, resolveModel } from '#core/pricing/bundled-prices.ts';
 import { GENAI_PRICES_VERSION, GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
 import {
   type DataModel,
@@ -10,7 +10,6 @@ import {
 } from '#core/pricing/price-data.ts';
 import { PRICE_OVERRIDES } from '#core/pricing/price-overrides.ts';
 import { isNonTextModel, toMicrosPerMTok } from '#core/pricing/price-table-from-data.ts';
-import { resolveModel } from '#core/pricing/resolve-model.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import {
   buildPriceTable,
