@@ -11,6 +11,7 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   ...(config.fxRatesUrl === undefined ? {} : { fxRatesUrl: config.fxRatesUrl }),
+  ...(config.pricesUrl === undefined ? {} : { pricesUrl: config.pricesUrl }),
   cognitoPort: config.cognitoPort,
   sesPort: config.sesPort,
   alertsIntervalMs: config.alertsIntervalS * 1000,

@@ -17,6 +17,8 @@ const localEnvSchema = z.object({
   METRION_STATIC_DIR: z.string().default('frontend/dist'),
   /** Where the fx-rates job reads the ECB daily XML; the same variable as the Lambda's. */
   FX_RATES_URL: z.url().optional(),
+  /** Where the price refresh reads the genai-prices data; the same variable as the Lambda's. */
+  PRICES_URL: z.url().optional(),
   /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
   METRION_UPSTREAM_ORIGINS: z
     .string()
@@ -47,6 +49,8 @@ export type LocalConfig = {
   readonly billing: LocalBillingOptions;
   /** @default - the ECB */
   readonly fxRatesUrl?: string;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string;
 };
 
 export function readLocalConfig(
@@ -78,5 +82,6 @@ export function readLocalConfig(
     staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
     ...(parsed.FX_RATES_URL === undefined ? {} : { fxRatesUrl: parsed.FX_RATES_URL }),
+    ...(parsed.PRICES_URL === undefined ? {} : { pricesUrl: parsed.PRICES_URL }),
   };
 }

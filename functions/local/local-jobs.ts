@@ -2,6 +2,7 @@ import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { PriceRefreshReport } from '#core/pricing/refresh-prices.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type SealReport,
@@ -11,8 +12,10 @@ import {
 } from '#core/rollups/seal-rollups.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
+import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
 import { startScheduler } from './scheduler.ts';
@@ -23,12 +26,17 @@ export interface LocalJobs {
   sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
   /** Fetches and stores the day's reference rates now. */
   refreshFxRates(): Promise<FxQuote>;
+  /** Fetches the maintained price data and stores it as a new price version now. */
+  refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
   stop(): void;
 }
 
-/** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
+/**
+ * Seal every 5 minutes, FX and prices every 24 hours (and once at start), as the EventBridge
+ * rules do.
+ */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
@@ -39,6 +47,8 @@ export function startLocalJobs(options: {
   readonly clock?: Clock;
   /** @default - the ECB's daily XML */
   readonly fxRatesUrl?: string;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string;
   /** Start the timers. @default true */
   readonly schedule?: boolean;
   /** How alert emails go out (aws-ses-v2-local). */
@@ -74,6 +84,15 @@ export function startLocalJobs(options: {
       logger: options.logger,
     }),
   );
+  const pricesHandler = createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: options.data.documentClient,
+      pricesTable: options.data.pricesTable,
+      ...(options.pricesUrl ? { pricesUrl: options.pricesUrl } : {}),
+      logger: options.logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
   const stop =
     options.schedule === false
       ? () => undefined
@@ -92,6 +111,7 @@ export function startLocalJobs(options: {
               run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
             },
             { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
+            { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: pricesHandler },
             {
               name: 'alerts',
               intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
@@ -103,6 +123,7 @@ export function startLocalJobs(options: {
   return {
     sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
     refreshFxRates: () => fxHandler(),
+    refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
     stop,
   };
