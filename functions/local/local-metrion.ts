@@ -80,6 +80,10 @@ export interface LocalMetrionOptions {
   readonly cognitoPort?: number;
   /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
   readonly fxRatesUrl?: string;
+  /** Where the price refresh reads the genai-prices data (tests use a fake). @default - its repo */
+  readonly pricesUrl?: string;
+  /** How often the proxy looks for a new price version. @default 5 minutes, as in AWS */
+  readonly priceCheckIntervalMs?: number;
   /** Run the seal, fx-rates and alerts jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
   /** Port of aws-ses-v2-local (0 = any free port). @default 0 */
@@ -257,6 +261,10 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       accountsTable: data.accountsTable,
       usageTable: data.usageTable,
       responseCacheTable: data.responseCacheTable,
+      pricesTable: data.pricesTable,
+      ...(options.priceCheckIntervalMs === undefined
+        ? {}
+        : { priceCheckIntervalMs: options.priceCheckIntervalMs }),
       upstreamOrigins: options.upstreamOrigins ?? {},
       pepper: data.pepper,
       dataKeyProvider: data.dataKeyProvider,
@@ -274,6 +282,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
+    ...(options.pricesUrl ? { pricesUrl: options.pricesUrl } : {}),
     schedule: options.scheduleJobs ?? false,
     mail,
     dashboardUrl,
