@@ -150,6 +150,7 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
       cacheWriteTokens: (was?.cacheWriteTokens ?? 0) + r.cacheWriteTokens,
       costPicoUsd: String(costs.get(key)),
       unpricedRequests: (was?.unpricedRequests ?? 0) + (r.costPicoUsd === null ? 1 : 0),
+      tierUnpricedRequests: (was?.tierUnpricedRequests ?? 0) + (r.tierUnpriced === true ? 1 : 0),
       latencyMsSum: (was?.latencyMsSum ?? 0) + r.latencyMs,
       latencyHistogram: [...histogram].sort(([a], [b]) => a - b),
       timeToFirstTokenMsSum: (was?.timeToFirstTokenMsSum ?? 0) + (r.timeToFirstTokenMs ?? 0),
@@ -417,6 +418,8 @@ export function rollupStoreContract(createFixture: (clock: Clock) => Promise<Rol
           outputTokens: Math.floor(random() * 2000),
           cacheReadTokens: Math.floor(random() * 300),
           costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
+          // Served in a tier the price data has no price for: priced standard, counted.
+          ...(i % 7 === 3 ? { serviceTier: 'scale', tierUnpriced: true } : {}),
           latencyMs: Math.floor(random() ** 3 * 60_000),
           ...(random() < 0.5
             ? {

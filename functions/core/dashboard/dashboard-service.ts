@@ -196,7 +196,21 @@ class QueryView {
       changePct: bigChangePct(current.costPicoUsd, previous),
       series: this.perBucket(this.current).map((counts) => this.money(counts.costPicoUsd)),
       unpricedRequests: current.unpricedRequests,
+      unpricedModels: this.unpricedModels(),
+      tierUnpricedRequests: current.tierUnpricedRequests,
     };
+  }
+
+  /** The models of the range's unpriced requests, most requests first. */
+  unpricedModels() {
+    return [...groupBy(this.current, (r) => `${r.provider}\u0000${r.model}`).values()]
+      .map((group) => ({
+        provider: (group[0] as Rollup).provider,
+        model: (group[0] as Rollup).model,
+        requests: sumCounts(group).unpricedRequests,
+      }))
+      .filter((entry) => entry.requests > 0)
+      .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
   }
 
   errorsByStatus() {

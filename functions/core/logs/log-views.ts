@@ -33,8 +33,15 @@ export interface LogDetailView extends LogRowView {
   readonly errorMessage: string | null;
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
+  /** The writes by cache lifetime; null when the answer did not split them (all default). */
+  readonly cacheWrite5mTokens: number | null;
+  readonly cacheWrite1hTokens: number | null;
   readonly timeToFirstTokenMs: number | null;
   readonly priceVersion: string;
+  /** The service tier the answer named; null when it named none. */
+  readonly serviceTier: string | null;
+  /** Priced at the standard rate: the price data has no price for its tier. */
+  readonly tierUnpriced: boolean;
   readonly fx: FxUsed;
   /** The answer's `server-timing` figures; null on records from before they were kept. */
   readonly timing: TimingView | null;
@@ -104,8 +111,12 @@ export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetail
     errorMessage: record.errorMessage ?? null,
     cacheReadTokens: record.cacheReadTokens,
     cacheWriteTokens: record.cacheWriteTokens,
+    cacheWrite5mTokens: record.cacheWrite5mTokens ?? null,
+    cacheWrite1hTokens: record.cacheWrite1hTokens ?? null,
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
+    serviceTier: record.serviceTier ?? null,
+    tierUnpriced: record.tierUnpriced === true,
     fx: money.fx,
     timing: record.timing === undefined ? null : timingView(record.timing),
   };

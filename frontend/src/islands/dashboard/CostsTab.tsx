@@ -5,6 +5,7 @@ import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { EmptyRange } from '../../components/EmptyRange.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
 import { bucketSeconds, costLayers, seriesColor } from '../../lib/chart-data.ts';
 import { formatCount, formatMoneyDecimal, formatShare } from '../../lib/format.ts';
@@ -43,6 +44,7 @@ export function CostsTab({ data }: { readonly data: CostsDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <UnpricedNotice cost={data.cost} range={data.range} />
       <div className="dash-row dash-row--wide">
         <StatCard
           title="Cost by model"

@@ -7,6 +7,7 @@ import { type ChartSeries, TimeChart } from '../../components/charts/TimeChart.t
 import { EmptyRange } from '../../components/EmptyRange.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
 import { StatusCode } from '../../components/StatusCode.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
 import {
   bucketSeconds,
@@ -48,6 +49,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <UnpricedNotice cost={data.cost} range={data.range} />
       {data.requests.total === 0 && <EmptyRange />}
       <div className="dash-row dash-row--3">
         <StatCard

@@ -58,6 +58,30 @@ export function LogDetailDialog({
   );
 }
 
+/** The cache writes by lifetime, when the answer split them. */
+function cacheWriteLifetimes(detail: LogDetail): [string, ReactNode][] {
+  if (detail.cacheWrite5mTokens === null || detail.cacheWrite1hTokens === null) return [];
+  return [
+    [
+      'Cache writes, 5 min / 1 h',
+      <span key="lifetimes" data-cache-lifetimes>
+        {formatCount(detail.cacheWrite5mTokens)} / {formatCount(detail.cacheWrite1hTokens)}
+      </span>,
+    ],
+  ];
+}
+
+/** The tier the answer named, and whether it had a price. */
+function ServiceTier({ detail }: { readonly detail: LogDetail }) {
+  if (detail.serviceTier === null) return <span className="muted">not stated</span>;
+  return (
+    <span data-service-tier={detail.serviceTier}>
+      {detail.serviceTier}
+      {detail.tierUnpriced && ' (no price for this tier: priced at the standard rate)'}
+    </span>
+  );
+}
+
 function DetailBody({ detail }: { readonly detail: LogDetail }) {
   const items: [string, ReactNode][] = [
     ['Request id', <code key="id">{detail.requestId}</code>],
@@ -73,6 +97,7 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
       'Cache read / write tokens',
       `${formatCount(detail.cacheReadTokens)} / ${formatCount(detail.cacheWriteTokens)}`,
     ],
+    ...cacheWriteLifetimes(detail),
     ['Total tokens', formatCount(detail.totalTokens)],
     [`Cost (${detail.fx.currency})`, <Cost key="cost" cost={detail.cost} fx={detail.fx} />],
     [
@@ -96,6 +121,7 @@ function DetailBody({ detail }: { readonly detail: LogDetail }) {
         {formatOverhead(detail.timing)}
       </span>,
     ],
+    ['Service tier', <ServiceTier key="tier" detail={detail} />],
     ['Price table', detail.priceVersion],
   ];
   return (
