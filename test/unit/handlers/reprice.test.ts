@@ -69,6 +69,21 @@ describe('reprice handler', () => {
     });
   });
 
+  it('re-prices only records without a cost with onlyUnpriced', async () => {
+    const old = { at: '2026-11-30T09:00:00.000Z', priceVersion: '2025-11-24', outputTokens: 0 };
+    const { store, handler } = setup([
+      usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: 7n }),
+      usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: null }),
+    ]);
+    const report = await handler({ since: '2026-11-30', onlyUnpriced: true });
+    expect(report).toMatchObject({ considered: 1, repriced: 1 });
+    // 10 x $0.15 per MTok; the priced record keeps its cost and version.
+    expect(store.records.map((r) => [r.costPicoUsd, r.priceVersion])).toEqual([
+      [7n, '2025-11-24'],
+      [1_500_000n, BUNDLED_PRICE_VERSION],
+    ]);
+  });
+
   it('accepts a full ISO time with a zone', async () => {
     const { handler } = setup();
     await expect(handler({ since: '2026-11-30T08:00:00+01:00' })).resolves.toMatchObject({
@@ -82,6 +97,7 @@ describe('reprice handler', () => {
     [{ since: 'yesterday' }],
     [{ since: 1_764_460_800_000 }],
     [{ since: '2026-11-30T08:00:00' }],
+    [{ since: '2026-11-30', onlyUnpriced: 'yes' }],
   ])('fails on %o with the expected shape in the message', async (event) => {
     const { handler } = setup();
     const failed = handler(event);
