@@ -41,6 +41,24 @@ export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
+/** The daily price refresh, as its Lambda root builds it. */
+function priceRefreshHandler(options: {
+  readonly data: LocalData;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly pricesUrl?: string;
+}) {
+  return createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: options.data.documentClient,
+      pricesTable: options.data.pricesTable,
+      ...(options.pricesUrl ? { pricesUrl: options.pricesUrl } : {}),
+      logger: options.logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
+}
+
 export function startLocalJobs(options: {
   readonly data: LocalData;
   readonly logger: Logger;
@@ -84,15 +102,7 @@ export function startLocalJobs(options: {
       logger: options.logger,
     }),
   );
-  const pricesHandler = createPriceRefreshHandler(
-    buildPriceRefreshDeps({
-      documentClient: options.data.documentClient,
-      pricesTable: options.data.pricesTable,
-      ...(options.pricesUrl ? { pricesUrl: options.pricesUrl } : {}),
-      logger: options.logger,
-      ...(options.clock ? { clock: options.clock } : {}),
-    }),
-  );
+  const pricesHandler = priceRefreshHandler(options);
   const stop =
     options.schedule === false
       ? () => undefined

@@ -26,8 +26,8 @@ const flat = (input: number, cacheRead: number | undefined, output: number): Tok
   cacheRead === undefined ? { input, output } : { input, output, cacheRead };
 
 /**
- * Prices of the non-standard service tiers, which `@pydantic/genai-prices` does not have (its
- * issue #115). An answer served in a tier (`service_tier` in the answer; the request's value is
+ * Prices of the non-standard service tiers, which `@pydantic/genai-prices` does not have yet
+ * (see docs/decisions/prices.md). An answer served in a tier (`service_tier` in the answer; the request's value is
  * only a wish) is priced here; a tier or model missing here is priced at the standard rate and
  * flagged `tierUnpriced`. Part of the price overrides: bump `PRICE_OVERRIDES_VERSION` on every
  * change. Remove entries once the package covers them.
