@@ -9,6 +9,7 @@ import {
   thresholdProblem,
   WARNING_PERCENT,
 } from '#core/alerts/alert-policy.ts';
+import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
 import { CURRENCIES, providerIdSchema } from './settings-api.ts';
 
@@ -71,7 +72,7 @@ const nameSchema = z
   .trim()
   .min(1, 'A name cannot be empty; leave it out instead.')
   .max(MAX_RULE_NAME_LENGTH, `A name has at most ${MAX_RULE_NAME_LENGTH} characters.`)
-  .regex(/^\P{Cc}*$/u, 'A name cannot contain line breaks or control characters.');
+  .refine((name) => !hasUnsafeNameCharacter(name), `A name ${UNSAFE_NAME_RULE}`);
 
 const common = {
   name: nameSchema.optional(),

@@ -8,7 +8,7 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
  * usage records. Imports zod, other contracts and core catalogues (the frontend bundles this file). `API_ROUTES` in
- * `api-routes.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
+ * `api-routes.ts` includes `LOGS_ROUTES`; the CSV export is a streaming route of its own
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
@@ -192,7 +192,7 @@ export const LOGS_CSV_COLUMNS = [
 ] as const;
 
 /** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */
-export const LOGS_API_ROUTES = {
+export const LOGS_ROUTES = {
   listLogs: {
     method: 'GET',
     path: '/api/logs',
@@ -211,8 +211,9 @@ export const LOGS_API_ROUTES = {
 /**
  * `GET /api/logs/export.csv?<range and filters>`: `text/csv; charset=utf-8` with
  * `Content-Disposition: attachment`, streamed (no size limit), newest first, CRLF line ends,
- * RFC 4180 quoting, header row {@link LOGS_CSV_COLUMNS}; text cells starting with `=`, `+`,
- * `-`, `@`, tab or CR get a leading `'` (spreadsheet formula injection). Errors before the
+ * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS}; a
+ * `=`, `+`, `-`, `@`, tab or CR that starts a text cell, or follows a separator, quote or line
+ * break inside one, gets a `'` before it (formula injection in any locale). Errors before the
  * first byte are the usual `{error:{code,message}}` JSON. Send the ID token as Bearer (the
  * browser fetches it and saves the blob).
  */

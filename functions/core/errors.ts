@@ -25,6 +25,7 @@ export type ErrorCode =
   | 'subscription_open'
   | 'no_billing_customer'
   | 'invalid_webhook_signature'
+  | 'invalid_webhook_payload'
   | 'billing_unavailable'
   | 'plan_required'
   | 'rule_limit';
@@ -196,6 +197,13 @@ export class NoBillingCustomerError extends MetrionError {
 export class InvalidWebhookSignatureError extends MetrionError {
   constructor(message: string) {
     super('invalid_webhook_signature', message);
+  }
+}
+
+/** A correctly signed webhook whose body is not JSON or not the event shape it names. */
+export class MalformedWebhookError extends MetrionError {
+  constructor(message: string) {
+    super('invalid_webhook_payload', message);
   }
 }
 

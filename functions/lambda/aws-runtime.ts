@@ -21,7 +21,7 @@ import {
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
 import type { PriceRefreshRuntimeConfig } from './price-refresh.deps.ts';
-import type { ProxyRuntimeConfig, ProxyStateTables } from './proxy.deps.ts';
+import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
@@ -46,17 +46,25 @@ async function readSecret(region: string, secretId: string, what: string): Promi
   return secret.SecretString;
 }
 
-/** Stripe settings: the price and dashboard URL, plus the one secret `secret` names. */
+type StripeSecret = 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn';
+
+/** Stripe settings: the price and dashboard URL, plus the secrets `secrets` names. */
 async function readStripeConfig(
   region: string,
-  secret: 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn',
+  secrets: readonly StripeSecret[],
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', secret]);
-  const value = await readSecret(region, env[secret], 'Stripe');
+  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', ...secrets]);
+  const read = (secret: StripeSecret) =>
+    secrets.includes(secret) ? readSecret(region, env[secret], 'Stripe') : undefined;
+  const [secretKey, webhookSecret] = await Promise.all([
+    read('stripeSecretKeySecretArn'),
+    read('stripeWebhookSecretArn'),
+  ]);
   return {
     proPriceId: env.stripeProPriceId,
     dashboardUrl: env.dashboardUrl,
-    ...(secret === 'stripeSecretKeySecretArn' ? { secretKey: value } : { webhookSecret: value }),
+    ...(secretKey === undefined ? {} : { secretKey }),
+    ...(webhookSecret === undefined ? {} : { webhookSecret }),
   };
 }
 
@@ -87,7 +95,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 }
 
 /** The proxy Lambda's runtime config. */
-export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateTables> {
+export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
   const tables = readLambdaEnv(['responseCacheTable', 'pricesTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
@@ -114,7 +122,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
-    stripe: await readStripeConfig(region, 'stripeSecretKeySecretArn'),
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn']),
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
@@ -230,14 +238,15 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
   };
 }
 
-/** The Stripe webhook's runtime config: the accounts table and the webhook signing secret. */
+/** The Stripe webhook's runtime config: the accounts table, the signing secret and the API key. */
 export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConfig> {
   const env = readLambdaEnv(['accountsTable']);
   const region = awsRegion();
   return {
     documentClient: createDocumentClient({ region }),
     accountsTable: env.accountsTable,
-    stripe: await readStripeConfig(region, 'stripeWebhookSecretArn'),
+    // The API key too: a second subscription is canceled and refunded from the webhook.
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn', 'stripeWebhookSecretArn']),
     logger: new JsonLogger({ service: 'stripe-webhook' }),
   };
 }

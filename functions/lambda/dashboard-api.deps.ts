@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
@@ -117,7 +118,14 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       tableName: config.usageTable,
       clock,
     }),
-    billing: buildBillingService(config.stripe, { accounts: accountStore, clock }),
+    billing: buildBillingService(config.stripe, {
+      accounts: accountStore,
+      billingRecords: new DynamoBillingStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      clock,
+    }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
     publicConfig: {
       cognito: {

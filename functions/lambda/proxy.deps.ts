@@ -27,6 +27,8 @@ export interface ProxyRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
+  /** The proxy's response cache. */
+  readonly responseCacheTable: string;
   /** Stored price versions; the proxy checks for a new one every few minutes, in the background. */
   readonly pricesTable: string;
   /** @default PRICE_CHECK_INTERVAL_MS (5 minutes) */
@@ -55,13 +57,8 @@ export interface ProxyRuntimeConfig {
   readonly wrapUsage?: (store: UsageStore) => UsageStore;
 }
 
-/** The proxy's own state table: the response cache (limit counters live on the key's lookup item). */
-export interface ProxyStateTables {
-  readonly responseCacheTable: string;
-}
-
 /** Builds the proxy's object graph. Shared by the Lambda root and the local root. */
-export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): ProxyHandlerDeps {
+export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import {
@@ -10,6 +11,7 @@ import {
 } from '#contracts/billing-api.ts';
 import { type BillingService, createBillingService } from '#core/billing/billing-service.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { StripeWebhookHandlerDeps } from '#handlers/stripe-webhook.ts';
@@ -44,7 +46,11 @@ const NO_API_KEY = 'sk_none_webhook_verification_only';
  */
 export function buildBillingService(
   stripe: StripeConfig,
-  deps: { readonly accounts: AccountStore; readonly clock: Clock },
+  deps: {
+    readonly accounts: Pick<AccountStore, 'getAccount'>;
+    readonly billingRecords: BillingStore;
+    readonly clock: Clock;
+  },
 ): BillingService {
   const client = new Stripe(stripe.secretKey ?? NO_API_KEY, {
     // Two sequential calls (customer, session) must fit the dashboard API's 10 s timeout.
@@ -55,6 +61,7 @@ export function buildBillingService(
   const planPage = new URL(PLAN_PAGE_PATH, stripe.dashboardUrl).toString();
   return createBillingService({
     accounts: deps.accounts,
+    billingRecords: deps.billingRecords,
     clock: deps.clock,
     gateway: new StripeBillingGateway({
       client,
@@ -85,12 +92,13 @@ export function buildStripeWebhookDeps(
   config: StripeWebhookRuntimeConfig,
 ): StripeWebhookHandlerDeps {
   const clock = config.clock ?? new SystemClock();
-  const accounts = new DynamoAccountStore({
-    client: config.documentClient,
-    tableName: config.accountsTable,
-  });
+  const table = { client: config.documentClient, tableName: config.accountsTable };
   return {
-    billing: buildBillingService(config.stripe, { accounts, clock }),
+    billing: buildBillingService(config.stripe, {
+      accounts: new DynamoAccountStore(table),
+      billingRecords: new DynamoBillingStore(table),
+      clock,
+    }),
     logger: config.logger,
   };
 }

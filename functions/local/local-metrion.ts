@@ -48,8 +48,6 @@ export type LocalBillingOptions =
       readonly proPriceId: string;
     };
 
-/** The stand-in's signing secret: it signs, the local webhook function verifies. */
-export const LOCAL_STRIPE_WEBHOOK_SECRET = 'whsec_metrion_local_stand_in';
 const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
 
 export interface LocalMetrionOptions {
@@ -186,21 +184,21 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     stripeStandIn = await startStripeStandIn({
       ...(billingOptions.port === undefined ? {} : { port: billingOptions.port }),
       webhookUrl: `${server.url}${STRIPE_WEBHOOK_ROUTE.path}`,
-      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
       ...(clock ? { nowMs: () => clock.nowMs() } : {}),
     });
     // The real `stripe` SDK, pointed at the stand-in.
     stripe = {
       secretKey: 'sk_test_metrion_local',
-      webhookSecret: LOCAL_STRIPE_WEBHOOK_SECRET,
+      // New on every start: it signs, the local webhook function verifies.
+      webhookSecret: stripeStandIn.webhookSecret,
       proPriceId: LOCAL_PRO_PRICE_ID,
       dashboardUrl,
       endpoint: { host: stripeStandIn.host, port: stripeStandIn.port, protocol: 'http' },
     };
   }
-  // Each function gets only its own Stripe secret, as in AWS.
+  // As in AWS: the dashboard API never gets the signing secret; the webhook function gets both.
   const { webhookSecret: _webhookSecret, ...stripeApi } = stripe;
-  const { secretKey: _secretKey, ...stripeWebhook } = stripe;
+  const stripeWebhook = stripe;
   const ses = await startSesLocal({ port: options.sesPort ?? 0 });
   const mail = { region: 'local', endpoint: ses.endpoint, sender: 'alerts@metrion.local' };
 

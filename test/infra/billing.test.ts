@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
-import { BILLING_API_ROUTES, STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
+import { BILLING_ROUTES, STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
@@ -88,7 +88,7 @@ describe('Stripe secrets', () => {
 });
 
 describe('Stripe webhook function', () => {
-  it('runs Node 24 on arm64 with the price, dashboard URL and webhook secret ARN, not the API key', () => {
+  it('runs Node 24 on arm64 with the price, dashboard URL, webhook secret and API key ARNs', () => {
     expect(functionOf(webhookFunctionId).Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -100,16 +100,18 @@ describe('Stripe webhook function', () => {
         'NODE_OPTIONS',
         LAMBDA_ENV.accountsTable,
         LAMBDA_ENV.stripeWebhookSecretArn,
+        LAMBDA_ENV.stripeSecretKeySecretArn,
         LAMBDA_ENV.stripeProPriceId,
         LAMBDA_ENV.dashboardUrl,
       ].sort(),
     );
     expect(variables[LAMBDA_ENV.stripeWebhookSecretArn]).toEqual({ Ref: webhookSecretId });
+    expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables[LAMBDA_ENV.stripeProPriceId]).toBe(ENVIRONMENTS.dev.billing.stripeProPriceId);
     expect(variables[LAMBDA_ENV.dashboardUrl]).toBe(ENVIRONMENTS.dev.dashboardUrl);
   });
 
-  it('may read/write accounts and read its webhook secret, nothing else', () => {
+  it('may read/write accounts and read its webhook secret and the API key (to refund a second subscription), nothing else', () => {
     const statements = statementsOf(webhookFunctionId);
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
       'dynamodb:BatchGetItem',
@@ -132,7 +134,13 @@ describe('Stripe webhook function', () => {
     for (const statement of dynamo) {
       expect(JSON.stringify(statement.Resource)).toContain(accountsTableId);
     }
-    expect(secretReads(webhookFunctionId)).toEqual([JSON.stringify({ Ref: webhookSecretId })]);
+    const secretsRead = statementsOf(webhookFunctionId)
+      .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      .flatMap((statement) => [statement.Resource].flat());
+    expect(secretsRead).toHaveLength(2);
+    expect(secretsRead).toEqual(
+      expect.arrayContaining([{ Ref: webhookSecretId }, { Ref: secretKeyId }]),
+    );
   });
 });
 
@@ -148,7 +156,7 @@ describe('dashboard API and Stripe', () => {
     expect(variables).not.toHaveProperty(LAMBDA_ENV.stripeWebhookSecretArn);
   });
 
-  it.each(Object.values(BILLING_API_ROUTES).map((route) => [route.method, route.path]))(
+  it.each(Object.values(BILLING_ROUTES).map((route) => [route.method, route.path]))(
     '%s %s reaches the dashboard API function',
     (method, path) => {
       const [found] = methodsAt(path, method);

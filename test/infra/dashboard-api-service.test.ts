@@ -158,7 +158,7 @@ describe('Auth (Cognito user pool)', () => {
   });
 });
 
-describe('Settings function', () => {
+describe('Dashboard API function', () => {
   it('runs Node 24 on arm64 with a short timeout', () => {
     dev.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Metrion dashboard API'),
@@ -186,7 +186,7 @@ describe('Settings function', () => {
   });
 });
 
-describe('Settings role (least privilege)', () => {
+describe('Dashboard API role (least privilege)', () => {
   const statements = roleStatements(dashboardApiFunctionId);
   const providerKeysKeyId = onlyLogicalId(dev, 'AWS::KMS::Key', {
     Description: Match.stringLikeRegexp('provider keys'),

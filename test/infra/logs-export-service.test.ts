@@ -26,7 +26,7 @@ function onlyLogicalId(type: string, props: Record<string, unknown> = {}): strin
 const exportFunctionId = onlyLogicalId('AWS::Lambda::Function', {
   Description: Match.stringLikeRegexp('^Metrion Logs CSV export'),
 });
-const settingsFunctionId = onlyLogicalId('AWS::Lambda::Function', {
+const dashboardApiFunctionId = onlyLogicalId('AWS::Lambda::Function', {
   Description: Match.stringLikeRegexp('^Metrion dashboard API'),
 });
 const usageTableId = onlyLogicalId('AWS::DynamoDB::GlobalTable', {
@@ -147,8 +147,8 @@ describe('Logs export route', () => {
     },
   );
 
-  it('leaves the detail route beside it on the settings function', () => {
+  it('leaves the detail route beside it on the dashboard API function', () => {
     const [detail] = methodsAt('/api/logs/{requestId}', 'GET');
-    expect(JSON.stringify(detail?.Integration)).toContain(settingsFunctionId);
+    expect(JSON.stringify(detail?.Integration)).toContain(dashboardApiFunctionId);
   });
 });

@@ -21,6 +21,18 @@ function redact(value: unknown, depth = 0): unknown {
   );
 }
 
+/** The entry's own keys: a field of the same name is written as `field_<name>` instead. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'service', 'time', 'message']);
+
+function renameReserved(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [
+      RESERVED_KEYS.has(name) ? `field_${name}` : name,
+      value,
+    ]),
+  );
+}
+
 export interface JsonLoggerOptions {
   readonly service: string;
   /** Where lines go; stdout by default. Tests capture them here. */
@@ -56,11 +68,11 @@ export class JsonLogger implements Logger {
   #log(level: Level, message: string, fields: Record<string, unknown> | undefined): void {
     if (LEVEL_ORDER[level] < this.#minimum) return;
     const entry = {
+      ...(redact(renameReserved(fields ?? {})) as object),
       level,
       service: this.#service,
       time: new Date().toISOString(),
       message: redact(message),
-      ...(redact(fields ?? {}) as object),
     };
     this.#write(JSON.stringify(entry));
   }

@@ -24,6 +24,7 @@ export const STATUS_BY_CODE = {
   subscription_open: 409,
   no_billing_customer: 409,
   invalid_webhook_signature: 400,
+  invalid_webhook_payload: 400,
   billing_unavailable: 502,
 } as const satisfies Record<ErrorCode, number>;
 

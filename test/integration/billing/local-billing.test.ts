@@ -9,23 +9,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
-import { LOCAL_STRIPE_WEBHOOK_SECRET } from '#local/local-metrion.ts';
 import type { RunningStripeStandIn } from '#local/stripe-stand-in.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
   expectNoSecretsInLogs,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Starts at real time (Cognito tokens are checked against it) and only ever moves forward.
 const clock = new FakeClock({ startMs: Date.now() });
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let standIn: RunningStripeStandIn;
 let alice: TestUser;
 let bob: TestUser;
@@ -34,7 +33,7 @@ let openai: OpenAI;
 const FREE_CAP = PLAN_LIMITS.free.monthlyRequests;
 
 beforeAll(async () => {
-  stack = await startSettingsStack({ clock });
+  stack = await startDashboardApiStack({ clock });
   if (stack.metrion.stripeStandIn === undefined) throw new Error('no Stripe stand-in started');
   standIn = stack.metrion.stripeStandIn;
   [alice, bob] = [await stack.signUp('alice'), await stack.signUp('bob')];
@@ -192,7 +191,7 @@ describe('Settings > Plan through the local stack', () => {
 
     // Act
     const forgedWithWrongSecret = await post('whsec_wrong');
-    const signed = await post(LOCAL_STRIPE_WEBHOOK_SECRET);
+    const signed = await post(standIn.webhookSecret);
 
     // Assert
     expect(forgedWithWrongSecret.status).toBe(400);
@@ -203,5 +202,73 @@ describe('Settings > Plan through the local stack', () => {
     expect((await stack.api('/api/billing', { as: bob })).json).toEqual(bobBefore);
     expect(bobBefore).toMatchObject({ plan: 'free', status: 'none' });
     expectNoSecretsInLogs(stack);
+  });
+
+  it('answers a validly signed webhook with a malformed body 400 and logs it, without a 500', async () => {
+    // Arrange: Stripe's signature over bodies that are not the events they claim
+    const post = (payload: string) =>
+      fetch(`${stack.metrion.url}${STRIPE_WEBHOOK_ROUTE.path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+            payload,
+            secret: standIn.webhookSecret,
+            timestamp: Math.floor(clock.nowMs() / 1000),
+          }),
+        },
+        body: payload,
+      });
+    const event = (id: string, object: unknown) =>
+      JSON.stringify({
+        id,
+        object: 'event',
+        created: 1,
+        type: 'customer.subscription.updated',
+        data: { object },
+      });
+
+    // Act
+    const answers = [
+      await post(event('evt_malformed_null', null)),
+      await post(event('evt_malformed_status', { id: 'sub_x', status: 42 })),
+      await post('{"id": "evt_not_json"'),
+    ];
+
+    // Assert
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect((await answer.json()).error.code).toBe('invalid_webhook_payload');
+    }
+    const refused = stack.logLines.filter(
+      (line) => line.includes('stripe webhook refused') && line.includes('invalid_webhook_payload'),
+    );
+    expect(refused).toHaveLength(3);
+    expect(refused.every((line) => JSON.parse(line).level === 'warn')).toBe(true);
+  });
+
+  it('refuses a webhook signed further in the future than the tolerance', async () => {
+    const payload = JSON.stringify({
+      id: 'evt_future',
+      object: 'event',
+      created: 1,
+      type: 'ping',
+      data: { object: {} },
+    });
+    const answer = await fetch(`${stack.metrion.url}${STRIPE_WEBHOOK_ROUTE.path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: standIn.webhookSecret,
+          timestamp: Math.floor(clock.nowMs() / 1000) + 3600,
+        }),
+      },
+      body: payload,
+    });
+
+    expect(answer.status).toBe(400);
+    expect((await answer.json()).error.code).toBe('invalid_webhook_signature');
   });
 });

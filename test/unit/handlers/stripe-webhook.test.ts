@@ -33,6 +33,7 @@ async function setup(options: { failingSaves?: boolean } = {}) {
   };
   const billing = createBillingService({
     accounts,
+    billingRecords: accounts,
     gateway: new FakeBillingGateway(),
     clock: new FakeClock({ startMs: (T0 + 60) * 1000 }),
     config: {

@@ -164,13 +164,17 @@ describe('the plan gate at the end of a cancelled subscription', () => {
   const PERIOD_END_MS = START_MS + 3 * 60 * 60_000;
   const cancelled: BillingState = {
     stripeCustomerId: 'cus_1',
-    subscription: {
-      subscriptionId: 'sub_1',
-      subscriptionCreatedEpochSeconds: 1_770_000_000,
-      status: 'active',
-      currentPeriodEndAt: new Date(PERIOD_END_MS).toISOString(),
-      cancelAtPeriodEnd: true,
-      mark: { createdEpochSeconds: 1_770_000_100, rank: 1, eventId: 'evt_1' },
+    subscriptions: {
+      sub_1: {
+        snapshot: {
+          subscriptionId: 'sub_1',
+          subscriptionCreatedEpochSeconds: 1_770_000_000,
+          status: 'active',
+          currentPeriodEndAt: new Date(PERIOD_END_MS).toISOString(),
+          cancelAtPeriodEnd: true,
+          mark: { createdEpochSeconds: 1_770_000_100, rank: 1, eventId: 'evt_1' },
+        },
+      },
     },
   };
 

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
 import {
   type BillingState,
@@ -8,6 +7,7 @@ import {
   effectivePlan,
   proUntilMs,
 } from '#core/billing/billing-state.ts';
+import { PLANS } from '#core/billing/plans.ts';
 
 /** Any instant a JavaScript Date can hold. */
 const MAX_DATE_MS = 8.64e15;
@@ -30,10 +30,10 @@ const periodEnd = fc.oneof(
   fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
 );
 
-const billing: fc.Arbitrary<BillingState> = fc.record(
+/** The registers of one subscription, each present or not. */
+const history = fc.record(
   {
-    stripeCustomerId: fc.constant('cus_1'),
-    subscription: fc.record({
+    snapshot: fc.record({
       subscriptionId,
       subscriptionCreatedEpochSeconds: fc.integer({ min: 1_795_000_000, max: 1_795_000_002 }),
       status: fc.constantFrom(...SUBSCRIPTION_STATUSES),
@@ -47,6 +47,15 @@ const billing: fc.Arbitrary<BillingState> = fc.record(
       outcome: fc.constantFrom('paid' as const, 'payment_failed' as const),
       mark,
     }),
+  },
+  { requiredKeys: [] },
+);
+
+/** Up to two subscriptions, so "Pro while any one grants it" meets every combination. */
+const billing: fc.Arbitrary<BillingState> = fc.record(
+  {
+    stripeCustomerId: fc.constant('cus_1'),
+    subscriptions: fc.dictionary(subscriptionId, history, { maxKeys: 2 }),
   },
   { requiredKeys: [] },
 );
@@ -75,13 +84,17 @@ describe('proUntilMs', () => {
     const canceling = {
       plan: 'pro' as const,
       billing: {
-        subscription: {
-          subscriptionId: 'sub_1',
-          subscriptionCreatedEpochSeconds: 1_795_000_000,
-          status: 'active' as const,
-          currentPeriodEndAt: new Date(SOME_PERIOD_END_MS).toISOString(),
-          cancelAtPeriodEnd: true,
-          mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+        subscriptions: {
+          sub_1: {
+            snapshot: {
+              subscriptionId: 'sub_1',
+              subscriptionCreatedEpochSeconds: 1_795_000_000,
+              status: 'active' as const,
+              currentPeriodEndAt: new Date(SOME_PERIOD_END_MS).toISOString(),
+              cancelAtPeriodEnd: true,
+              mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+            },
+          },
         },
       },
     };

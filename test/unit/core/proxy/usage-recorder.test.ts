@@ -83,13 +83,17 @@ describe('recordUsage and a plan that billing ends', () => {
         plan: 'pro',
         billing: {
           stripeCustomerId: 'cus_1',
-          subscription: {
-            subscriptionId: 'sub_1',
-            subscriptionCreatedEpochSeconds: 1,
-            status: 'active',
-            currentPeriodEndAt: new Date(periodEndMs).toISOString(),
-            cancelAtPeriodEnd: true,
-            mark,
+          subscriptions: {
+            sub_1: {
+              snapshot: {
+                subscriptionId: 'sub_1',
+                subscriptionCreatedEpochSeconds: 1,
+                status: 'active',
+                currentPeriodEndAt: new Date(periodEndMs).toISOString(),
+                cancelAtPeriodEnd: true,
+                mark,
+              },
+            },
           },
         },
       },
