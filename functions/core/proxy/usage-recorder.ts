@@ -15,11 +15,22 @@ import {
 import type { AuthenticatedCaller } from './authenticate.ts';
 import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
 
-/** An authenticated request on its way through the proxy: everything a record needs up front. */
-export interface ProxyAttempt {
+/** What a record says of the request itself (a refused one may be known only in part). */
+export type RecordedRequest = Pick<
+  ParsedProxyRequest,
+  'provider' | 'endpoint' | 'model' | 'streamed' | 'requester'
+>;
+
+/** An authenticated request and what its record says of it. */
+export interface RecordedAttempt {
   readonly request: IncomingProxyRequest;
-  readonly parsed: ParsedProxyRequest;
+  readonly parsed: RecordedRequest;
   readonly caller: AuthenticatedCaller;
+}
+
+/** An authenticated request on its way through the proxy: everything a record needs up front. */
+export interface ProxyAttempt extends RecordedAttempt {
+  readonly parsed: ParsedProxyRequest;
 }
 
 /** What is known when the request ends. */
@@ -38,6 +49,11 @@ export interface AttemptResult {
   readonly estimated?: boolean;
   /** The figures of the answer's `server-timing` header. */
   readonly timing?: RequestTiming;
+  /**
+   * Metrion refused the request before the provider saw it (its own 4xx): nothing was billed,
+   * so the cost is 0, never unpriced (a refused request may name no model, or an unpriced one).
+   */
+  readonly refused?: boolean;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -52,16 +68,15 @@ const APPEND_ATTEMPTS = 3;
 /** A provider reporting impossible counts must not cost the record: it is kept, unpriced. */
 function priceOrUnpriced(
   prices: PriceCatalog,
-  attempt: ProxyAttempt,
+  attempt: RecordedAttempt,
   model: string,
   result: AttemptResult,
 ): CostResult {
-  const usage = result.usage ?? NO_TOKENS;
   try {
     return prices.computeCost(
       attempt.parsed.provider,
       model,
-      usage,
+      result.usage ?? NO_TOKENS,
       attempt.request.receivedAtMs,
       result.serviceTier,
     );
@@ -79,7 +94,7 @@ function recordableModel(model: string | undefined): string | undefined {
 
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
 export function buildUsageRecord(
-  attempt: ProxyAttempt,
+  attempt: RecordedAttempt,
   result: AttemptResult,
   prices: PriceCatalog,
 ): UsageRecord {
@@ -87,7 +102,7 @@ export function buildUsageRecord(
   const usage = result.usage ?? NO_TOKENS;
   const model = recordableModel(result.model) ?? parsed.model;
   const cost = priceOrUnpriced(prices, attempt, model, result);
-  const cached = result.cached ?? false;
+  const free = result.cached === true || result.refused === true;
   return {
     requestId: request.requestId,
     accountId: caller.account.accountId,
@@ -95,28 +110,27 @@ export function buildUsageRecord(
     provider: parsed.provider,
     kind: parsed.endpoint,
     model,
-    ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
+    requester: parsed.requester,
     status: result.status,
-    ...(result.errorSource === undefined ? {} : { errorSource: result.errorSource }),
-    ...(result.errorMessage === undefined
-      ? {}
-      : { errorMessage: result.errorMessage.slice(0, MAX_ERROR_MESSAGE_LENGTH) }),
+    errorSource: result.errorSource,
+    errorMessage: result.errorMessage?.slice(0, MAX_ERROR_MESSAGE_LENGTH),
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: cached ? 0n : cost.costPicoUsd,
+    costPicoUsd: free ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
-    ...(result.serviceTier === undefined ? {} : { serviceTier: result.serviceTier }),
-    ...(cost.tierUnpriced && !cached ? { tierUnpriced: true } : {}),
+    serviceTier: result.serviceTier,
+    tierUnpriced: cost.tierUnpriced === true && !free ? true : undefined,
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
-    ...(parsed.streamed && result.firstByteAtMs !== undefined
-      ? { timeToFirstTokenMs: Math.max(0, result.firstByteAtMs - request.receivedAtMs) }
-      : {}),
+    timeToFirstTokenMs:
+      parsed.streamed && result.firstByteAtMs !== undefined
+        ? Math.max(0, result.firstByteAtMs - request.receivedAtMs)
+        : undefined,
     streamed: parsed.streamed,
-    cached,
+    cached: result.cached ?? false,
     mode: caller.mode,
-    ...(result.estimated ? { estimated: true } : {}),
-    ...(result.timing === undefined ? {} : { timing: result.timing }),
+    estimated: result.estimated === true ? true : undefined,
+    timing: result.timing,
   };
 }
 
@@ -128,39 +142,41 @@ export interface UsageRecorderDeps {
 }
 
 /**
- * Appends the record, retrying transient failures. The store is idempotent on requestId, so a
- * retry never counts twice. Never throws: a record that cannot be written is logged (without
- * secrets) for replay, because the customer's response has already been sent. A model the price
- * table cannot price is logged as `unpriced model` (provider and model), so operators can count
- * which prices are missing across all accounts.
+ * Logs a model the price data cannot price (`unpriced model`) and a service tier it has no price
+ * for (`unpriced service tier`), with provider and model, so operators can count which prices
+ * are missing across all accounts.
  */
-export async function recordUsage(
-  deps: UsageRecorderDeps,
-  attempt: ProxyAttempt,
-  result: AttemptResult,
-): Promise<void> {
-  const prices = deps.prices.current();
-  const record = buildUsageRecord(attempt, result, prices);
+function logPricingGaps(logger: Logger, record: UsageRecord, prices: PriceCatalog): void {
+  const where = {
+    provider: record.provider,
+    model: record.model,
+    priceVersion: record.priceVersion,
+    requestId: record.requestId,
+  };
   if (
     record.costPicoUsd === null &&
     prices.resolveModel(record.provider, record.model) === undefined
   ) {
-    deps.logger.warn('unpriced model', {
-      provider: record.provider,
-      model: record.model,
-      priceVersion: record.priceVersion,
-      requestId: record.requestId,
-    });
+    logger.warn('unpriced model', where);
   }
-  if (record.tierUnpriced) {
-    deps.logger.warn('unpriced service tier', {
-      provider: record.provider,
-      model: record.model,
-      serviceTier: record.serviceTier,
-      priceVersion: record.priceVersion,
-      requestId: record.requestId,
-    });
-  }
+  if (record.tierUnpriced)
+    logger.warn('unpriced service tier', { ...where, serviceTier: record.serviceTier });
+}
+
+/**
+ * Appends the record, retrying transient failures. The store is idempotent on requestId, so a
+ * retry never counts twice. Never throws: a record that cannot be written is logged (without
+ * secrets) for replay, because the customer's response has already been sent. Pricing gaps are
+ * logged ({@link logPricingGaps}).
+ */
+export async function recordUsage(
+  deps: UsageRecorderDeps,
+  attempt: RecordedAttempt,
+  result: AttemptResult,
+): Promise<void> {
+  const prices = deps.prices.current();
+  const record = buildUsageRecord(attempt, result, prices);
+  logPricingGaps(deps.logger, record, prices);
   // Retention follows the plan at the time of the request: a record written while Pro keeps
   // 365 days even after a downgrade.
   const { receivedAtMs } = attempt.request;
