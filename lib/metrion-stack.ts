@@ -17,6 +17,7 @@ import { FxRates } from './constructs/fx-rates.ts';
 import { Keys } from './constructs/keys.ts';
 import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { PriceRefresh } from './constructs/price-refresh.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
@@ -45,6 +46,7 @@ export class MetrionStack extends Stack {
   public readonly rollupSealer: RollupSealer;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly priceRefresh: PriceRefresh;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
@@ -122,6 +124,12 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
+    this.priceRefresh = new PriceRefresh(this, 'PriceRefresh', {
+      data: this.data,
+      readers: [this.proxy.function, this.repricer.function],
+      logRetention,
+      retainLogs,
+    });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,

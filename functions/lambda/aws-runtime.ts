@@ -20,6 +20,7 @@ import {
 } from './env.ts';
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
+import type { PriceRefreshRuntimeConfig } from './price-refresh.deps.ts';
 import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
@@ -96,7 +97,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 
 /** The proxy Lambda's runtime config. */
 export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
-  const tables = readLambdaEnv(['responseCacheTable']);
+  const tables = readLambdaEnv(['responseCacheTable', 'pricesTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
     ...data,
@@ -174,6 +175,18 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
   };
 }
 
+/** The daily price refresh's runtime config. */
+export async function awsPriceRefreshConfig(): Promise<PriceRefreshRuntimeConfig> {
+  const env = readLambdaEnv(['pricesTable']);
+  const url = readOptionalLambdaEnv('pricesUrl');
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    pricesTable: env.pricesTable,
+    ...(url === undefined ? {} : { pricesUrl: url }),
+    logger: new JsonLogger({ service: 'price-refresh' }),
+  };
+}
+
 /** The seal job's runtime config. */
 export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> {
   const env = readLambdaEnv(['usageTable']);
@@ -194,12 +207,13 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
   };
 }
 
-/** The re-pricing job's runtime config (the usage table only, like the seal job). */
+/** The re-pricing job's runtime config (the usage table, and the price versions it reads). */
 export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
-  const env = readLambdaEnv(['usageTable']);
+  const env = readLambdaEnv(['usageTable', 'pricesTable']);
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
+    pricesTable: env.pricesTable,
     logger: new JsonLogger({ service: 'reprice' }),
   };
 }

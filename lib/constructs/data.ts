@@ -32,6 +32,7 @@ const TABLE_NAME_ENV = {
   usage: LAMBDA_ENV.usageTable,
   responseCache: LAMBDA_ENV.responseCacheTable,
   fxRates: LAMBDA_ENV.fxRatesTable,
+  prices: LAMBDA_ENV.pricesTable,
 } as const satisfies Record<TableKey, string>;
 
 /** Single-item reads; the proxy never scans. */
@@ -177,6 +178,16 @@ export class Data extends Construct {
   /** Stores the day's FX reference rates (PutItem only). */
   public grantFxRatesWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'fxRates', ['dynamodb:PutItem']);
+  }
+
+  /** Reads the current price version and its data (GetItem only). */
+  public grantPricesRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'prices', ['dynamodb:GetItem']);
+  }
+
+  /** Reads and stores price versions (the daily price refresh: GetItem and PutItem). */
+  public grantPricesWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'prices', ['dynamodb:GetItem', 'dynamodb:PutItem']);
   }
 
   /**

@@ -161,8 +161,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, usage aggregator, alert evaluator, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 11);
+  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, price refresh, seal job, reprice job, usage aggregator, alert evaluator, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 12);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
@@ -208,6 +208,7 @@ describe('Data and Keys', () => {
     expect(ids.sort()).toEqual([
       'DataAccountsTable816B83C6 metrion-dev-accounts',
       'DataFxRatesTable824827D4 metrion-dev-fx-rates',
+      'DataPricesTable03786E91 metrion-dev-prices',
       'DataResponseCacheTable1EC34E53 metrion-dev-response-cache',
       'DataUsageTable202A59A5 metrion-dev-usage',
     ]);

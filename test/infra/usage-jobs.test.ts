@@ -151,7 +151,7 @@ describe('reprice job', () => {
     expect(fn(id).Timeout).toBe(900);
   });
 
-  it('may scan, update, query, put and delete in the usage table only', () => {
+  it('may scan, update, query, put and delete in the usage table, and read the prices', () => {
     expect(tableActions(id)).toEqual({
       [tableId(TABLES.usage.nameSuffix)]: [
         'dynamodb:DeleteItem',
@@ -160,6 +160,7 @@ describe('reprice job', () => {
         'dynamodb:Scan',
         'dynamodb:UpdateItem',
       ],
+      [tableId(TABLES.prices.nameSuffix)]: ['dynamodb:GetItem'],
     });
     expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
     for (const other of ['accountsTable', 'fxRatesTable', 'providerKeysKmsKeyArn'] as const) {
@@ -190,6 +191,27 @@ describe('reprice job', () => {
     expect(dev.findOutputs('RepriceFunctionName')).toEqual({
       RepriceFunctionName: expect.objectContaining({ Value: { Ref: id } }),
     });
+  });
+});
+
+describe('price refresh job', () => {
+  const id = functionId('^Metrion price refresh');
+  const prices = tableId(TABLES.prices.nameSuffix);
+
+  it('runs once a day', () => {
+    expect(scheduleOf(id)).toBe('cron(10 4 * * ? *)');
+  });
+
+  it('may get and put items of the prices table only', () => {
+    expect(tableActions(id)).toEqual({ [prices]: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.pricesTable);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.usageTable);
+  });
+
+  it('lets the proxy read the current price version, and nothing more of the table', () => {
+    const proxy = functionId('^Metrion proxy');
+    expect(tableActions(proxy)[prices]).toEqual(['dynamodb:GetItem']);
+    expect(fn(proxy).Environment.Variables).toHaveProperty(LAMBDA_ENV.pricesTable);
   });
 });
 
