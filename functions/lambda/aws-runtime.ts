@@ -25,6 +25,15 @@ import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
 
+/** The function's JSON logger; its lines carry the operational metrics as EMF. */
+function lambdaLogger(service: string): JsonLogger {
+  const metricsNamespace = readOptionalLambdaEnv('metricsNamespace');
+  return new JsonLogger({
+    service,
+    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
+  });
+}
+
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
   readonly region: string;
@@ -97,7 +106,7 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateT
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    logger: new JsonLogger({ service: 'proxy' }),
+    logger: lambdaLogger('proxy'),
   };
 }
 
@@ -117,7 +126,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
-    logger: new JsonLogger({ service: 'dashboard-api' }),
+    logger: lambdaLogger('dashboard-api'),
     cognito: {
       region,
       userPoolId: cognito.cognitoUserPoolId,
@@ -145,7 +154,7 @@ export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
     usageTable: env.usageTable,
     accountsTable: env.accountsTable,
     fxRatesTable: env.fxRatesTable,
-    logger: new JsonLogger({ service: 'logs-export' }),
+    logger: lambdaLogger('logs-export'),
     cognito: {
       issuer: cognitoIssuer(region, env.cognitoUserPoolId),
       clientId: env.cognitoClientId,
@@ -161,7 +170,7 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
     documentClient: createDocumentClient({ region: awsRegion() }),
     fxRatesTable: env.fxRatesTable,
     ...(url === undefined ? {} : { fxRatesUrl: url }),
-    logger: new JsonLogger({ service: 'fx-rates' }),
+    logger: lambdaLogger('fx-rates'),
   };
 }
 
@@ -171,7 +180,7 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'seal-rollups' }),
+    logger: lambdaLogger('seal-rollups'),
   };
 }
 
@@ -181,7 +190,7 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'aggregate-usage' }),
+    logger: lambdaLogger('aggregate-usage'),
   };
 }
 
@@ -191,7 +200,7 @@ export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'reprice' }),
+    logger: lambdaLogger('reprice'),
   };
 }
 
@@ -212,7 +221,7 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
-    logger: new JsonLogger({ service: 'alerts' }),
+    logger: lambdaLogger('alerts'),
   };
 }
 
@@ -224,6 +233,6 @@ export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConf
     documentClient: createDocumentClient({ region }),
     accountsTable: env.accountsTable,
     stripe: await readStripeConfig(region, 'stripeWebhookSecretArn'),
-    logger: new JsonLogger({ service: 'stripe-webhook' }),
+    logger: lambdaLogger('stripe-webhook'),
   };
 }

@@ -24,6 +24,8 @@ export const LAMBDA_ENV = {
   stripeWebhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
   stripeProPriceId: 'STRIPE_PRO_PRICE_ID',
   logLevel: 'LOG_LEVEL',
+  /** CloudWatch namespace of the operational metrics in the JSON logs (`Metrion-<env>`). */
+  metricsNamespace: 'METRICS_NAMESPACE',
   /** The SES identity alert emails are sent from. */
   alertsSender: 'ALERTS_SENDER',
   /**

@@ -39,6 +39,7 @@ const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   stripeWebhookSecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:stripe-hook`,
   stripeProPriceId: 'price_bench',
   logLevel: undefined,
+  metricsNamespace: 'Metrion-bench',
   alertsSender: 'alerts@bench.example',
   dashboardUrl: 'https://bench.example',
 };

@@ -1,5 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MetricValues } from '#core/observability/operational-metrics.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { PROVIDERS } from '#core/providers/provider-registry.ts';
 import { guessProviderFromPath } from '#core/providers/routes.ts';
@@ -27,8 +28,10 @@ function bodyFormat(envelope: HttpErrorHandlerOptions['envelope'], path: string)
  * The one middy error middleware of every HTTP handler, buffered or streaming (there it acts
  * before the first byte, while the status can still be chosen). It maps the error through
  * `errorResponse` (status, body, `no-store`, `nosniff`, `www-authenticate` on 401, `allow` on
- * 405, `retry-after`, the request id) and logs server errors (5xx) once; client errors are the
- * caller's business and are not logged here.
+ * 405, `retry-after`, the request id) and logs server errors (5xx) once, counted as the
+ * `MetrionErrors` metric (every 5xx that reaches this middleware is Metrion's own: provider
+ * errors are relayed as answers, not thrown); client errors are the caller's business and are
+ * not logged here.
  */
 export function httpErrorHandler(
   options: HttpErrorHandlerOptions,
@@ -43,6 +46,7 @@ export function httpErrorHandler(
           requestId,
           status: response.statusCode,
           error: errorLogFields(error),
+          metrics: { MetrionErrors: 1 } satisfies MetricValues,
         });
       }
       request.response = {

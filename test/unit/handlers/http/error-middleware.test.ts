@@ -163,6 +163,14 @@ describe('httpErrorHandler', () => {
     expect(JSON.stringify(lines[0]?.fields)).not.toContain('secret-digest');
   });
 
+  it('counts every 5xx it answers as one MetrionErrors, and no client error', async () => {
+    for (const error of [new UpstreamTimeoutError('Slow.'), new Error('boom')]) {
+      const { response, lines } = await answer(error);
+      expect(response.statusCode).toBeGreaterThanOrEqual(500);
+      expect(lines.map((line) => line.fields?.metrics)).toEqual([{ MetrionErrors: 1 }]);
+    }
+  });
+
   it('does not log client errors', async () => {
     for (const error of [
       new InvalidRequestError('Bad.'),
