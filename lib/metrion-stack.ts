@@ -5,8 +5,8 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
-import type { EnvironmentConfig } from './config/environment-config.ts';
-import { Alerts } from './constructs/alerts.ts';
+import { type EnvironmentConfig, emailDomainOf } from './config/environment-config.ts';
+import { Alerts, type EmailSending } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
@@ -14,6 +14,7 @@ import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { FxRates } from './constructs/fx-rates.ts';
+import { hostedZoneFor } from './constructs/hosted-zone.ts';
 import { Keys } from './constructs/keys.ts';
 import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
@@ -21,6 +22,8 @@ import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
+import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
+import { EmailStack, emailConfigurationSetName } from './email-stack.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -28,6 +31,10 @@ export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', imp
 export interface MetrionStackProps extends StackProps {
   /** The validated environment configuration; the only source of per-environment values. */
   readonly config: EnvironmentConfig;
+  /** The us-east-1 stack holding the CloudFront web ACL and certificate. */
+  readonly edge: EdgeStack;
+  /** The stack holding the SES identity every email goes out through. */
+  readonly email: EmailStack;
 }
 
 /**
@@ -50,12 +57,24 @@ export class MetrionStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly edge: EdgeStack;
+  public readonly email: EmailStack;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const { config } = props;
+    this.edge = props.edge;
+    this.email = props.email;
+    // Cognito refuses an SES identity that does not exist yet.
+    this.addStackDependency(props.email);
     const logRetention = config.logRetentionDays as RetentionDays;
     const retainLogs = config.retainData;
+    const { capacity } = config;
+    const email: EmailSending = {
+      sender: config.email.sender,
+      domain: emailDomainOf(config),
+      configurationSetName: emailConfigurationSetName(config.envName),
+    };
 
     this.data = new Data(this, 'Data', { envName: config.envName, retainData: config.retainData });
     this.keys = new Keys(this, 'Keys', { envName: config.envName, retainData: config.retainData });
@@ -66,14 +85,38 @@ export class MetrionStack extends Stack {
       retainLogs,
       corsAllowedOrigins: config.corsAllowedOrigins,
       upstreamOrigins: config.upstreamOrigins,
+      reservedConcurrency: capacity.proxyConcurrency,
     });
     this.api = new Api(this, 'Api', {
       envName: config.envName,
       proxyFunction: this.proxy.function,
       logRetention,
       retainLogs,
+      proxyRequestsPerSecond: capacity.proxyRequestsPerSecond,
     });
-    this.auth = new Auth(this, 'Auth', { envName: config.envName, retainData: config.retainData });
+    this.dashboard = new DashboardSite(this, 'Dashboard', {
+      restApi: this.api.restApi,
+      stageName: config.envName,
+      webAclArn: props.edge.webAcl.attrArn,
+      customDomain:
+        config.dashboardDomain === undefined || props.edge.certificate === undefined
+          ? undefined
+          : {
+              domainName: config.dashboardDomain,
+              certificate: props.edge.certificate,
+              hostedZone: hostedZoneFor(this, config, config.dashboardDomain),
+            },
+      assetsPath: DASHBOARD_BUILD_DIR,
+      retainData: config.retainData,
+      accessLogRetentionDays: config.logRetentionDays,
+    });
+    const dashboardUrl = this.dashboard.url;
+    this.auth = new Auth(this, 'Auth', {
+      envName: config.envName,
+      retainData: config.retainData,
+      email,
+      logRetention,
+    });
     // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
     this.dashboardApi = new DashboardApiService(this, 'Settings', {
       data: this.data,
@@ -85,27 +128,22 @@ export class MetrionStack extends Stack {
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
     this.alerts = new Alerts(this, 'Alerts', {
       data: this.data,
-      sender: config.alerts.sender,
-      dashboardUrl: config.dashboardUrl,
+      email,
+      dashboardUrl,
       logRetention,
       retainLogs,
     });
     // Test emails from the dashboard API: the same identity and variables.
-    Alerts.grantSend(
-      this.dashboardApi.function,
-      this.alerts.identity,
-      config.alerts.sender.split('@')[1] ?? config.alerts.sender,
-      config.alerts.sender,
-      config.dashboardUrl,
-    );
+    Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.billing = new Billing(this, 'Billing', {
       envName: config.envName,
       data: this.data,
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
-      dashboardUrl: config.dashboardUrl,
+      dashboardUrl,
       logRetention,
       retainLogs,
+      webhookReservedConcurrency: capacity.stripeWebhookConcurrency,
     });
     this.billing.grantStripeApi(this.dashboardApi.function);
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
@@ -119,6 +157,7 @@ export class MetrionStack extends Stack {
       data: this.data,
       logRetention,
       retainLogs,
+      reservedConcurrency: capacity.usageAggregatorConcurrency,
     });
     this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
@@ -129,27 +168,66 @@ export class MetrionStack extends Stack {
     });
     this.api.addStreamingDashboardRoute(this.logsExport.function, LOGS_EXPORT_ROUTE);
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      proxyFunction: this.proxy.function,
+      envName: config.envName,
       alarmEmail: config.alarmEmail,
+      capacity,
     });
-    this.monitoring.notify(this.alerts.errorsAlarm);
-    this.monitoring.alarmOnDeadLetters(
+    this.addAlarms(capacity);
+  }
+
+  /** Every failure an operator must hear about, on the monitoring topic (docs/operations.md). */
+  private addAlarms(capacity: EnvironmentConfig['capacity']): void {
+    const monitoring = this.monitoring;
+    monitoring.alarmOnProxy(this.proxy.function, capacity);
+    monitoring.alarmOnFunctionErrors(
+      'DashboardApiErrors',
+      this.dashboardApi.function,
+      'The dashboard API Lambda failed with an unhandled error (crash, timeout or cold-start failure).',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'LogsExportErrors',
+      this.logsExport.function,
+      'The Logs CSV export Lambda failed with an unhandled error (crash or timeout mid-export).',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'StripeWebhookErrors',
+      this.billing.webhookFunction,
+      'The Stripe webhook Lambda failed with an unhandled error: Stripe retries, plan changes wait.',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'EvaluatorErrors',
+      this.alerts.function,
+      'Metrion alert evaluator runs failed (an account or rule could not be evaluated).',
+      3,
+    );
+    monitoring.alarmOnDeadLetters(
+      'EvaluatorDlq',
+      this.alerts.deadLetterQueue,
+      'An alert evaluator run failed: its event is in the DLQ. The next minute runs again; repeated failures mean alerts are not evaluated.',
+    );
+    monitoring.alarmOnDeadLetters(
       'UsageAggregatorDlq',
       this.usageAggregator.deadLetterQueue,
       'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/architecture.md, Usage rollups: failed batches).',
     );
-    this.monitoring.alarmOnStreamLag(
+    monitoring.alarmOnDeadLetters(
+      'SealJobDlq',
+      this.rollupSealer.deadLetterQueue,
+      'A seal job run failed: dirty hours stay dirty (live rollups, possibly off) until a run succeeds.',
+    );
+    monitoring.alarmOnDeadLetters(
+      'FxRatesDlq',
+      this.fxRates.deadLetterQueue,
+      'The daily FX job failed three times: converted costs keep the previous rates (their date shows in the dashboard).',
+    );
+    monitoring.alarmOnStreamLag(
       'UsageAggregatorLag',
       this.usageAggregator.function,
       Duration.minutes(5),
       'The usage aggregator is more than 5 minutes behind the usage stream: the Dashboard lags, and records older than 24 hours leave the stream.',
     );
-    this.dashboard = new DashboardSite(this, 'Dashboard', {
-      restApi: this.api.restApi,
-      assetsPath: DASHBOARD_BUILD_DIR,
-      retainData: config.retainData,
-      accessLogRetentionDays: config.logRetentionDays,
-    });
+    monitoring.alarmOnApi(this.api.restApi);
+    monitoring.alarmOnTableThrottles(Object.values(this.data.tables));
   }
 }
 
@@ -159,17 +237,37 @@ export function stackNameOf(config: EnvironmentConfig): string {
 }
 
 /**
- * Adds one environment's stack to `scope` with an explicit account and region (so synthesis
- * needs no credentials or lookups). Used by `bin/app.ts` and by the infra tests alike.
+ * Adds one environment's stacks to `scope`, each with an explicit account and region (so
+ * synthesis needs no credentials or lookups): `Metrion-<env>-edge` (us-east-1),
+ * `Metrion-<env>-email` and `Metrion-<env>`, which it returns. Used by `bin/app.ts` and by the
+ * infra tests alike.
  */
 export function createMetrionStack(scope: Construct, config: EnvironmentConfig): MetrionStack {
-  const stack = new MetrionStack(scope, stackNameOf(config), {
+  const name = stackNameOf(config);
+  const common = { terminationProtection: config.retainData };
+  const edge = new EdgeStack(scope, `${name}-edge`, {
+    ...common,
+    config,
+    env: { account: config.account, region: EDGE_REGION },
+    description: `Metrion ${config.envName}: CloudFront web ACL and certificate (us-east-1)`,
+  });
+  const email = new EmailStack(scope, `${name}-email`, {
+    ...common,
     config,
     env: { account: config.account, region: config.region },
-    description: `Metrion ${config.envName}: LLM API cost proxy`,
-    terminationProtection: config.retainData,
+    description: `Metrion ${config.envName}: SES sender identity and configuration set`,
   });
-  Tags.of(stack).add('app', 'metrion');
-  Tags.of(stack).add('env', config.envName);
+  const stack = new MetrionStack(scope, name, {
+    ...common,
+    config,
+    edge,
+    email,
+    env: { account: config.account, region: config.region },
+    description: `Metrion ${config.envName}: LLM API cost proxy`,
+  });
+  for (const each of [edge, email, stack]) {
+    Tags.of(each).add('app', 'metrion');
+    Tags.of(each).add('env', config.envName);
+  }
   return stack;
 }

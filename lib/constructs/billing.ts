@@ -12,7 +12,7 @@ import { MetrionFunction } from './metrion-function.ts';
 export interface BillingProps {
   /** Environment name, used in descriptions. */
   readonly envName: string;
-  /** Accounts (read/write: the billing state on the profile item, processed-event markers). */
+  /** Accounts (the billing state on the profile item, processed-event markers; no deletes). */
   readonly data: Data;
   /** Retain the Stripe secrets on stack deletion (they are set by hand). */
   readonly retainData: boolean;
@@ -27,6 +27,8 @@ export interface BillingProps {
    * @default false
    */
   readonly retainLogs?: boolean;
+  /** Reserved concurrency of the webhook: plan changes land while the proxy is busy. */
+  readonly webhookReservedConcurrency: number;
 }
 
 /**
@@ -76,8 +78,9 @@ export class Billing extends Construct {
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
+      reservedConcurrentExecutions: props.webhookReservedConcurrency,
     });
-    props.data.grantAccountsReadWrite(this.webhookFunction);
+    props.data.grantBillingState(this.webhookFunction);
     this.grantSecret(this.webhookFunction, webhookSecret, LAMBDA_ENV.stripeWebhookSecretArn);
     this.bindBillingSettings(this.webhookFunction);
   }
