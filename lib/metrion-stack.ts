@@ -141,6 +141,7 @@ export class MetrionStack extends Stack {
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
       dashboardUrl,
+      webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
       logRetention,
       retainLogs,
       webhookReservedConcurrency: capacity.stripeWebhookConcurrency,

@@ -8,6 +8,7 @@ import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import type { EmailSending } from './alerts.ts';
 import { RateLimitedWebAcl } from './rate-limited-web-acl.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface AuthProps {
   /** Environment name: user pool `metrion-<envName>`. */
@@ -108,6 +109,13 @@ export class Auth extends Construct {
       resourceArn: this.userPool.userPoolArn,
       webAclArn: webAcl.webAcl.attrArn,
     });
+
+    stackOutput(
+      this,
+      'UserPoolId',
+      this.userPool.userPoolId,
+      'Cognito user pool (aws cognito-idp admin-confirm-sign-up --user-pool-id <this> --username <email>)',
+    );
 
     this.dashboardClient = this.userPool.addClient('DashboardClient', {
       userPoolClientName: 'dashboard',

@@ -8,6 +8,7 @@ import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface BillingProps {
   /** Environment name, used in descriptions. */
@@ -20,6 +21,8 @@ export interface BillingProps {
   readonly stripeProPriceId: string;
   /** Dashboard origin Checkout and the billing portal return to. */
   readonly dashboardUrl: string;
+  /** Where Stripe delivers events (output for the Stripe dashboard's webhook endpoint). */
+  readonly webhookUrl: string;
   /** Retention of the webhook function's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -68,6 +71,19 @@ export class Billing extends Construct {
     });
     acknowledge(webhookSecret, 'AwsSolutions-SMG4', rotationReason);
     this.stripeWebhookSecret = webhookSecret;
+    stackOutput(
+      this,
+      'StripeSecretKeyArn',
+      secretKey.secretArn,
+      'Put the sk_… key here after deploy',
+    );
+    stackOutput(
+      this,
+      'StripeWebhookSecretArn',
+      webhookSecret.secretArn,
+      'Put the endpoint signing secret (whsec_…) here after deploy',
+    );
+    stackOutput(this, 'StripeWebhookUrl', props.webhookUrl, 'The Stripe webhook endpoint URL');
 
     this.webhookFunction = new MetrionFunction(this, 'WebhookFunction', {
       entry: 'functions/lambda/stripe-webhook.ts',

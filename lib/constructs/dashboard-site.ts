@@ -17,6 +17,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface DashboardSiteProps {
   /**
@@ -234,7 +235,12 @@ export class DashboardSite extends Construct {
       },
     });
     this.url = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
-    new CfnOutput(this, 'Url', { value: this.url, description: 'Dashboard and /api base URL' });
+    stackOutput(
+      this,
+      'DashboardUrl',
+      this.url,
+      'Dashboard and /api base URL (the smoke test --url)',
+    );
     if (domain !== undefined) this.pointDomain(domain.domainName, domain.hostedZone);
     this.acknowledgeDistribution(domain !== undefined);
 

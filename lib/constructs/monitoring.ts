@@ -10,6 +10,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { EnvironmentConfig } from '../config/environment-config.ts';
 import { operationalMetric } from './operational-metrics.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface MonitoringProps {
   /** Alarm names are `Metrion-<envName>-<id>`. */
@@ -55,6 +56,7 @@ export class Monitoring extends Construct {
       topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     }
     this.alarmTopic = topic;
+    stackOutput(this, 'AlarmTopicArn', topic.topicArn, 'Every alarm notifies this topic');
     this.alarmOnOperationalMetrics();
     this.alarmOnAccountConcurrency(props.capacity);
     this.alarmOnEmailReputation();

@@ -157,3 +157,23 @@ describe('Email stack', () => {
     });
   });
 });
+
+describe('Outputs the deploy steps name', () => {
+  it.each([
+    'DashboardUrl',
+    'UserPoolId',
+    'StripeSecretKeyArn',
+    'StripeWebhookSecretArn',
+    'StripeWebhookUrl',
+    'AlarmTopicArn',
+    'RepriceFunctionName',
+  ])('outputs %s under that fixed key', (key) => {
+    expect(Object.keys(dev.template.findOutputs(key))).toEqual([key]);
+  });
+
+  it('gives Stripe the webhook URL on the dashboard origin', () => {
+    const value = JSON.stringify(dev.template.findOutputs('StripeWebhookUrl'));
+    expect(value).toContain('/api/stripe/webhook');
+    expect(value).toContain('DomainName');
+  });
+});
