@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { ALERTS_ROUTES } from './alerts-api.ts';
 import type { ApiRoute } from './api-route.ts';
-import { BILLING_API_ROUTES } from './billing-api.ts';
+import { BILLING_ROUTES } from './billing-api.ts';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
-import { LOGS_API_ROUTES } from './logs-api.ts';
+import { LOGS_ROUTES } from './logs-api.ts';
 import { SETTINGS_ROUTES } from './settings-api.ts';
 
 /**
@@ -24,9 +24,9 @@ export type { ApiRoute } from './api-route.ts';
 export const API_ROUTES = {
   ...SETTINGS_ROUTES,
   ...DASHBOARD_ROUTES,
-  ...LOGS_API_ROUTES,
+  ...LOGS_ROUTES,
   ...ALERTS_ROUTES,
-  ...BILLING_API_ROUTES,
+  ...BILLING_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 
 export type ApiRouteName = keyof typeof API_ROUTES;

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
+import { PLANS } from '#core/billing/plans.ts';
 import type { ApiRoute } from './api-route.ts';
 
 /**
@@ -33,7 +33,7 @@ export type BillingViewDto = z.infer<typeof billingViewSchema>;
 /** A Stripe-hosted page to send the browser to. */
 export const redirectUrlSchema = z.object({ url: z.url() });
 
-export const BILLING_API_ROUTES = {
+export const BILLING_ROUTES = {
   getBilling: {
     method: 'GET',
     path: '/api/billing',

@@ -8,7 +8,7 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
 /**
  * The Logs API (dashboard Logs page): list, detail and CSV export of the signed-in account's
  * usage records. Imports zod, other contracts and core catalogues (the frontend bundles this file). `API_ROUTES` in
- * `api-routes.ts` includes `LOGS_API_ROUTES`; the CSV export is a streaming route of its own
+ * `api-routes.ts` includes `LOGS_ROUTES`; the CSV export is a streaming route of its own
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
@@ -173,7 +173,7 @@ export const LOGS_CSV_COLUMNS = [
 ] as const;
 
 /** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */
-export const LOGS_API_ROUTES = {
+export const LOGS_ROUTES = {
   listLogs: {
     method: 'GET',
     path: '/api/logs',

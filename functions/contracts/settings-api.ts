@@ -1,11 +1,6 @@
 import * as z from 'zod';
-import {
-  CURRENCIES,
-  type Currency,
-  MAX_DISPLAY_NAME_LENGTH,
-  PLANS,
-  type Plan,
-} from '#core/accounts/account.ts';
+import { CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from '#core/accounts/account.ts';
+import { PLANS, type Plan } from '#core/billing/plans.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { ApiRoute } from './api-route.ts';
 

@@ -11,7 +11,7 @@ import { bearerToken } from './auth/bearer-token.ts';
 import { lowerCaseHeaders } from './http/api-gateway.ts';
 import { httpErrorHandler } from './http/error-middleware.ts';
 import { parseQuery } from './http/query-string.ts';
-import { logsCsvStream } from './logs/log-views.ts';
+import { logsCsvStream } from './logs/logs-csv.ts';
 
 export interface LogsExportHandlerDeps {
   readonly logs: LogsExporter;

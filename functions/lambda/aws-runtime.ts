@@ -20,7 +20,7 @@ import {
 } from './env.ts';
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
-import type { ProxyRuntimeConfig, ProxyStateTables } from './proxy.deps.ts';
+import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
@@ -95,7 +95,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 }
 
 /** The proxy Lambda's runtime config. */
-export async function awsProxyConfig(): Promise<ProxyRuntimeConfig & ProxyStateTables> {
+export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
   const tables = readLambdaEnv(['responseCacheTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {

@@ -24,6 +24,8 @@ export interface ProxyRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
+  /** The proxy's response cache. */
+  readonly responseCacheTable: string;
   /** Providers not named use the registry's origin. */
   readonly upstreamOrigins: UpstreamOriginOverrides;
   /** Server-side secret for Metrion Key digests. */
@@ -48,13 +50,8 @@ export interface ProxyRuntimeConfig {
   readonly wrapUsage?: (store: UsageStore) => UsageStore;
 }
 
-/** The proxy's own state table: the response cache (limit counters live on the key's lookup item). */
-export interface ProxyStateTables {
-  readonly responseCacheTable: string;
-}
-
 /** Builds the proxy's object graph. Shared by the Lambda root and the local root. */
-export function buildProxyDeps(config: ProxyRuntimeConfig & ProxyStateTables): ProxyHandlerDeps {
+export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);

@@ -32,7 +32,7 @@ export interface LocalData {
   readonly documentClient: DynamoDBDocumentClient;
   readonly accountsTable: string;
   readonly usageTable: string;
-  /** The response cache (the proxy's own state; limit counters live on the key's lookup item). */
+  /** The proxy's response cache. */
   readonly responseCacheTable: string;
   /** Daily FX reference rates. */
   readonly fxRatesTable: string;

@@ -112,7 +112,7 @@ export class Data extends Construct {
     this.grantTable(fn, 'accounts', ['dynamodb:GetItem']);
   }
 
-  /** Reads and writes accounts, Metrion Key lookups and stored provider keys (settings). */
+  /** Reads and writes accounts, Metrion Key lookups and stored provider keys (dashboard API). */
   public grantAccountsReadWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'accounts', [...READ, ...WRITE]);
   }

@@ -67,7 +67,7 @@ async function expectMetrionError(promise: Promise<unknown>, code: string): Prom
 }
 
 /** An AccountStore and the ProxyAdmission that reads what it writes. */
-export interface AccountStores {
+export interface AccountStoreFixture {
   readonly store: AccountStore;
   readonly admission: ProxyAdmission;
 }
@@ -78,7 +78,7 @@ export interface AccountStores {
  * called before each test; tests use fresh random ids, so a store may be shared.
  */
 export function accountStoreContract(
-  createStores: () => AccountStores | Promise<AccountStores>,
+  createStores: () => AccountStoreFixture | Promise<AccountStoreFixture>,
 ): void {
   let store: AccountStore;
   let admission: ProxyAdmission;

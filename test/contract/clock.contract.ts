@@ -1,14 +1,14 @@
 import { expect, it } from 'vitest';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 
-export interface ClockFixture {
+export interface MonotonicClockFixture {
   readonly clock: MonotonicClock;
   /** Lets `ms` of this clock's time pass (a real wait, or moving a fake). */
   pass(ms: number): Promise<void>;
 }
 
 /** The MonotonicClock contract: what the proxy's phase timing (`server-timing`) relies on. */
-export function monotonicClockContract(createFixture: () => ClockFixture): void {
+export function monotonicClockContract(createFixture: () => MonotonicClockFixture): void {
   it('never reads a smaller monotonic time than before', async () => {
     const { clock, pass } = createFixture();
     const readings = [clock.monotonicMs()];

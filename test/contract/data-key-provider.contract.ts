@@ -17,10 +17,7 @@ export function containsBytes(haystack: Uint8Array, needle: Uint8Array): boolean
  * The behaviour every DataKeyProvider must share. `createProvider` is called before each test
  * and must return a provider with no state left over from earlier tests.
  */
-export function describeDataKeyProviderContract(
-  name: string,
-  createProvider: () => DataKeyProvider,
-): void {
+export function dataKeyProviderContract(name: string, createProvider: () => DataKeyProvider): void {
   describe(`DataKeyProvider contract: ${name}`, () => {
     let provider: DataKeyProvider;
 

@@ -17,7 +17,7 @@ import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SecretIntegrityError, ServiceUnavailableError } from '#core/errors.ts';
 import type { EncryptionContext } from '#core/ports/data-key-provider.ts';
 import { InMemoryDataKeyProvider } from '../fakes/in-memory-data-key-provider.ts';
-import { containsBytes, describeDataKeyProviderContract } from './data-key-provider.contract.ts';
+import { containsBytes, dataKeyProviderContract } from './data-key-provider.contract.ts';
 import { behaveLikeKms } from './data-key-provider.fake-kms.ts';
 
 const KEY_ID = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -41,8 +41,8 @@ function createKmsProvider(keyId = KEY_ID): KmsDataKeyProvider {
   return new KmsDataKeyProvider({ client: kmsClient, keyId });
 }
 
-describeDataKeyProviderContract('InMemoryDataKeyProvider', () => new InMemoryDataKeyProvider());
-describeDataKeyProviderContract(
+dataKeyProviderContract('InMemoryDataKeyProvider', () => new InMemoryDataKeyProvider());
+dataKeyProviderContract(
   'LocalDataKeyProvider',
   () =>
     new LocalDataKeyProvider({
@@ -50,9 +50,7 @@ describeDataKeyProviderContract(
       random: new CryptoRandom(),
     }),
 );
-describeDataKeyProviderContract('KmsDataKeyProvider (aws-sdk-client-mock)', () =>
-  createKmsProvider(),
-);
+dataKeyProviderContract('KmsDataKeyProvider (aws-sdk-client-mock)', () => createKmsProvider());
 
 describe('KmsDataKeyProvider', () => {
   let provider: KmsDataKeyProvider;

@@ -14,7 +14,7 @@ import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 
 /** What a suite needs: the writer, the admission reading it, and a way to pre-fill a window. */
-export interface AdmissionStores {
+export interface ProxyAdmissionFixture {
   readonly store: AccountStore;
   readonly admission: ProxyAdmission;
   setWindowCount(keyDigest: string, counter: string, count: number): Promise<void>;
@@ -47,9 +47,9 @@ function smallLimits(perMinute: number, monthly: number): PlanLimitTable {
  * on dynalite) must pass it. Tests use fresh accounts, so the table may be shared.
  */
 export function proxyAdmissionContract(
-  createStores: () => AdmissionStores | Promise<AdmissionStores>,
+  createStores: () => ProxyAdmissionFixture | Promise<ProxyAdmissionFixture>,
 ): void {
-  let stores: AdmissionStores;
+  let stores: ProxyAdmissionFixture;
   let account: Account;
   let key: StoredMetrionKey;
 

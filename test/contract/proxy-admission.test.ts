@@ -94,6 +94,30 @@ describe('DynamoProxyAdmission on dynalite', () => {
     expect(sent).toEqual(['UpdateItemCommand']);
   });
 
+  it('rebuilds a view versioned under the attribute’s earlier name before admitting', async () => {
+    // Arrange: the view as releases before the rename stored it, with a stale display name
+    const { account, digest } = await createdAccount();
+    const stored = await table.client.send(
+      new GetCommand({ TableName: table.tableName, Key: lookupKey(digest), ConsistentRead: true }),
+    );
+    const { viewVersion, ...item } = stored.Item ?? {};
+    await table.client.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: {
+          ...item,
+          projectionVersion: viewVersion,
+          account: { ...account, displayName: 'Stale name' },
+        },
+      }),
+    );
+
+    const answer = await new DynamoProxyAdmission(table).admit(request(digest));
+
+    expect(viewVersion).toBe(1);
+    expect(answer).toEqual({ outcome: 'admitted', caller: { account } });
+  });
+
   it('never admits a lookup item the profile does not name (a lost regeneration race)', async () => {
     const { account } = await createdAccount();
     const stale = randomBytes(32).toString('hex');

@@ -29,7 +29,7 @@ import { SILENT_LOGGER as SILENT } from '../fixtures/silent-logger.ts';
 
 const DAY_SECONDS = 86_400;
 
-export interface RollupFixture {
+export interface RollupStoreFixture {
   readonly usage: UsageStore;
   /** Both sides of the rollups: the live store and the seal store (one adapter implements both). */
   readonly rollups: RollupStore & RollupSealStore;
@@ -173,10 +173,12 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
  * happens to the live ADDs (lost, doubled, retried appends), after the seal job every hourly and
  * daily rollup equals the sum over its raw records, and dashboard totals equal raw sums.
  */
-export function rollupStoreContract(createFixture: (clock: Clock) => Promise<RollupFixture>): void {
+export function rollupStoreContract(
+  createFixture: (clock: Clock) => Promise<RollupStoreFixture>,
+): void {
   const START_MS = Date.parse('2026-01-31T20:00:00.000Z');
   let clock: FakeClock;
-  let fixture: RollupFixture;
+  let fixture: RollupStoreFixture;
   let accountId: string;
   const keep = (): UsageRetention => ({
     expiresAtEpochSeconds: Math.floor(clock.nowMs() / 1000) + 30 * DAY_SECONDS,

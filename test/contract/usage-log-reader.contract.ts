@@ -14,7 +14,7 @@ const DAY_AGO_ISO = new Date(NOW_MS - 86_400_000).toISOString();
 const NOW_ISO = new Date(NOW_MS + 1).toISOString();
 
 /** What a contract run needs: a writer (the usage store) and the reader under test. */
-export interface UsageLogFixture {
+export interface UsageLogReaderFixture {
   append(record: UsageRecord, retention: UsageRetention): Promise<unknown>;
   readonly reader: UsageLogReader;
 }
@@ -36,9 +36,9 @@ function usageRecord(
  * written by DynamoUsageStore). Fresh account ids per test, so a table may be shared.
  */
 export function usageLogReaderContract(
-  createFixture: (clock: Clock) => UsageLogFixture | Promise<UsageLogFixture>,
+  createFixture: (clock: Clock) => UsageLogReaderFixture | Promise<UsageLogReaderFixture>,
 ): void {
-  let fixture: UsageLogFixture;
+  let fixture: UsageLogReaderFixture;
   let clock: FakeClock;
   let accountId: string;
   const query = (overrides: Partial<UsageLogQuery> = {}): UsageLogQuery => ({

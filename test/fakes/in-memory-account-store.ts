@@ -1,5 +1,6 @@
-import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import { type BillingState, effectivePlan } from '#core/billing/billing-state.ts';
+import type { Plan } from '#core/billing/plans.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
 import type {

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BILLING_API_ROUTES, STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
+import { BILLING_ROUTES, STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { removeOutdirs } from './synth.ts';
@@ -97,7 +97,7 @@ describe('dashboard API and Stripe', () => {
     expect(variables).not.toHaveProperty(LAMBDA_ENV.stripeWebhookSecretArn);
   });
 
-  it.each(Object.values(BILLING_API_ROUTES).map((route) => [route.method, route.path]))(
+  it.each(Object.values(BILLING_ROUTES).map((route) => [route.method, route.path]))(
     '%s %s reaches the dashboard API function',
     (method, path) => {
       const [found] = dev.methodsAt(path, method);

@@ -128,7 +128,7 @@ describe('Auth (Cognito user pool)', () => {
   });
 });
 
-describe('Settings function', () => {
+describe('Dashboard API function', () => {
   it('runs Node 24 on arm64 with a short timeout', () => {
     dev.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Metrion dashboard API'),
@@ -156,7 +156,7 @@ describe('Settings function', () => {
   });
 });
 
-describe('Settings role (least privilege)', () => {
+describe('Dashboard API role (least privilege)', () => {
   const statements = dev.roleStatements(dashboardApiFunctionId);
   const providerKeysKeyId = dev.onlyLogicalId('AWS::KMS::Key', {
     Description: Match.stringLikeRegexp('provider keys'),

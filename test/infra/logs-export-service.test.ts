@@ -8,7 +8,7 @@ afterAll(removeOutdirs);
 
 const dev = mainTemplate('dev');
 const exportFunctionId = dev.functionId('Metrion Logs CSV export');
-const settingsFunctionId = dev.functionId('Metrion dashboard API');
+const dashboardApiFunctionId = dev.functionId('Metrion dashboard API');
 const usageTableId = dev.tableId('usage');
 const statements = () => dev.roleStatements(exportFunctionId);
 
@@ -92,6 +92,6 @@ describe('Logs export route', () => {
 
   it('leaves the detail route beside it on the settings function', () => {
     const [detail] = dev.methodsAt('/api/logs/{requestId}', 'GET');
-    expect(JSON.stringify(detail?.Integration)).toContain(settingsFunctionId);
+    expect(JSON.stringify(detail?.Integration)).toContain(dashboardApiFunctionId);
   });
 });

@@ -59,7 +59,7 @@ describe('Api', () => {
   });
 
   it('grants API Gateway one API-wide invoke permission instead of one per method', () => {
-    // One each for the proxy, the settings function, the logs export and the Stripe webhook
+    // One each for the proxy, the dashboard API function, the logs export and the Stripe webhook
     // (EventBridge has its own).
     const fromApiGateway = dev.template.findResources('AWS::Lambda::Permission', {
       Properties: { Principal: 'apigateway.amazonaws.com' },
@@ -151,9 +151,8 @@ describe('Data and Keys', () => {
     dev.template.resourceCountIs('AWS::DynamoDB::GlobalTable', Object.keys(TABLES).length);
   });
 
-  it('keeps every table under its logical id; the counters table is gone (issue 13)', () => {
-    // A changed logical id replaces the table (and its data). Limit counters live on the Metrion
-    // Key lookup item (accounts table) since issue 13; docs/architecture.md has the upgrade note.
+  it('keeps every table under its logical id, and no other table', () => {
+    // A changed logical id replaces the table (and its data).
     const ids = Object.entries(dev.template.findResources('AWS::DynamoDB::GlobalTable')).map(
       ([id, table]) => `${id} ${(table.Properties as { TableName: string }).TableName}`,
     );

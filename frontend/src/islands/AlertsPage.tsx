@@ -2,7 +2,7 @@ import type { AlertsListDto } from '#contracts/alerts-api.ts';
 import { AlertRules } from '../components/alerts/AlertRules.tsx';
 import { AlertsUpgrade } from '../components/alerts/AlertsUpgrade.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { ApiRequestError, api, type ResponseOf } from '../lib/api-client.ts';
 
 type AlertsView =
@@ -24,7 +24,7 @@ async function loadAlerts(): Promise<AlertsView> {
 
 /** `/alerts`: the rules on Pro, the upgrade hint on Free. */
 export default function AlertsPage() {
-  const { resource, reload } = useResource(loadAlerts);
+  const { resource, reload } = useReadOnMount(loadAlerts);
 
   if (resource.state === 'loading') return <Loading what="your alert rules" />;
   if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;

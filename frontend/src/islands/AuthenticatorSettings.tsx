@@ -4,7 +4,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { useSubmit } from '../hooks/use-submit.ts';
 import { authenticator } from '../lib/auth.ts';
 import type { AuthenticatorSetup } from '../lib/cognito-mfa.ts';
@@ -19,7 +19,7 @@ function grouped(secret: string): string {
  * in two steps (add the key to the app, confirm with a code); turned off with confirmation.
  */
 export default function AuthenticatorSettings() {
-  const { resource, reload, setValue } = useResource(() => authenticator.enabled());
+  const { resource, reload, setValue } = useReadOnMount(() => authenticator.enabled());
   const [setup, setSetup] = useState<AuthenticatorSetup>();
   const [code, setCode] = useState('');
   const [confirmingOff, setConfirmingOff] = useState(false);

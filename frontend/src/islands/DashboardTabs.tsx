@@ -8,7 +8,7 @@ import type {
 } from '#contracts/dashboard-api.ts';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
-import { useRead } from '../hooks/use-read.ts';
+import { useLatestRead } from '../hooks/use-latest-read.ts';
 import { useSharedFilters } from '../hooks/use-shared-filters.ts';
 import { api } from '../lib/api-client.ts';
 import {
@@ -78,7 +78,7 @@ export default function DashboardTabs() {
     () => (filters && filtersComplete(filters) ? () => loadTab(tab, filters) : null),
     [tab, filters],
   );
-  const { resource, retry } = useRead(read);
+  const { resource, retry } = useLatestRead(read);
 
   useEffect(() => {
     const fromHash = location.hash.slice(1);

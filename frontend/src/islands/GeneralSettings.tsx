@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from '#contracts/settings-api.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
 import { CURRENCY_LABELS, formatMoney } from '../lib/format.ts';
 
@@ -13,7 +13,7 @@ const PREVIEW_AMOUNT_MICROS = 1_234_560_000;
 
 /** Settings → General: display name and display currency. */
 export default function GeneralSettings() {
-  const { resource, reload } = useResource(() => api.getMe());
+  const { resource, reload } = useReadOnMount(() => api.getMe());
 
   if (resource.state === 'loading') return <Loading what="your settings" />;
   if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;

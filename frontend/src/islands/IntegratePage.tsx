@@ -4,7 +4,7 @@ import { FirstRequestStatus } from '../components/FirstRequestStatus.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { ProviderKeyForm } from '../components/ProviderKeyForm.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api } from '../lib/api-client.ts';
 import { type ProviderId, providerName, proxyBaseUrl } from '../lib/providers.ts';
 
@@ -29,7 +29,7 @@ async function loadIntegration() {
  * that provider, and a live confirmation once the first request went through the proxy.
  */
 export default function IntegratePage() {
-  const { resource, reload, setValue } = useResource(loadIntegration);
+  const { resource, reload, setValue } = useReadOnMount(loadIntegration);
   const [chosen, setChosen] = useState<ProviderId>();
 
   if (resource.state === 'loading') return <Loading what="your integration" />;

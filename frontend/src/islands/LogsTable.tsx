@@ -5,7 +5,7 @@ import { FxNote } from '../components/FxNote.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { requestKey } from '../components/request-columns.tsx';
-import { useRead } from '../hooks/use-read.ts';
+import { useLatestRead } from '../hooks/use-latest-read.ts';
 import { useSharedFilters } from '../hooks/use-shared-filters.ts';
 import { api, errorMessage } from '../lib/api-client.ts';
 import {
@@ -36,7 +36,7 @@ export default function LogsTable() {
     const query = cursor === '' ? filterQuery(filters) : { ...filterQuery(filters), cursor };
     return () => api.listLogs(query);
   }, [filters, cursor]);
-  const { resource: state, retry } = useRead(read);
+  const { resource: state, retry } = useLatestRead(read);
 
   const changeFilters = useCallback(
     (next: SharedFilters) => {

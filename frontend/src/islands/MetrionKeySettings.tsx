@@ -3,12 +3,12 @@ import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api, errorMessage } from '../lib/api-client.ts';
 
 /** Settings → Metrion Key: view, copy and regenerate (with confirmation). */
 export default function MetrionKeySettings() {
-  const { resource, reload, setValue } = useResource(() => api.getMetrionKey());
+  const { resource, reload, setValue } = useReadOnMount(() => api.getMetrionKey());
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ kind: 'success' | 'error'; message: string }>();

@@ -7,7 +7,7 @@ import {
 import { PLAN_LIMITS, type PlanLimits } from '#contracts/plan-limits.ts';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api, errorMessage } from '../lib/api-client.ts';
 import { formatDate, formatPlan } from '../lib/format.ts';
 import { pollUntil } from '../lib/poll.ts';
@@ -105,7 +105,7 @@ function forgetCheckoutReturn(): void {
  * webhook (polling the billing view) and turns to Pro without a reload.
  */
 export default function PlanSettings() {
-  const { resource, reload, setValue } = useResource(() => api.getBilling());
+  const { resource, reload, setValue } = useReadOnMount(() => api.getBilling());
   const [checkoutReturn, setCheckoutReturn] = useState<CheckoutReturn>('none');
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string>();

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ConfirmDialog } from '../components/ConfirmDialog.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
-import { useResource } from '../hooks/use-resource.ts';
+import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api, errorMessage, type ResponseOf } from '../lib/api-client.ts';
 import { formatDate } from '../lib/format.ts';
 import { type ProviderId, providerName } from '../lib/providers.ts';
@@ -11,7 +11,7 @@ type Deleted = ResponseOf<'deleteProviderKey'>;
 
 /** Settings → Providers: saved provider keys (never the key itself) and deletion. */
 export default function ProviderSettings() {
-  const { resource, reload, setValue } = useResource(() => api.listProviderKeys());
+  const { resource, reload, setValue } = useReadOnMount(() => api.listProviderKeys());
   const [pending, setPending] = useState<ProviderId>();
   const [busy, setBusy] = useState(false);
   const [deleted, setDeleted] = useState<Deleted>();

@@ -128,7 +128,7 @@ function failedRequestError(
 
 /**
  * The dashboard's only way to the API. Every route, method, path, request and response comes
- * from `API_ROUTES` (the schemas the settings Lambda validates with): requests are checked
+ * from `API_ROUTES` (the schemas the dashboard API Lambda validates with): requests are checked
  * before sending, responses are parsed before use, and signed-in routes carry a fresh token.
  */
 export function createApiClient(options: ApiClientOptions = {}) {

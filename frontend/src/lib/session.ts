@@ -17,7 +17,7 @@ const STORAGE_KEY = 'metrion.session';
 const EXPIRY_MARGIN_MS = 60_000;
 
 /**
- * The token the settings API verifies in `Authorization: Bearer`. The settings handler accepts
+ * The token the dashboard API verifies in `Authorization: Bearer`. The dashboard API accepts
  * Cognito ID tokens (token_use `id`, audience = the app client).
  */
 const BEARER_TOKEN: keyof Pick<StoredSession, 'idToken' | 'accessToken'> = 'idToken';

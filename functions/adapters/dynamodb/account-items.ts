@@ -24,7 +24,7 @@ export interface ProfileItem extends Omit<Account, 'billing'>, Key {
   /** Optimistic-concurrency version of the billing registers; absent = 0. */
   readonly billingVersion?: number;
   /** Bumped (`ADD`) by every refresh of the proxy view; orders concurrent refreshes. */
-  readonly projectionVersion?: number;
+  readonly viewVersion?: number;
 }
 
 /** `pk=ACCOUNT#<id>, sk=PROVIDER_KEY#<provider>`. */

@@ -10,8 +10,9 @@ import {
   GetCommand,
   PutCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
+import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/accounts/account.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
+import type { Plan } from '#core/billing/plans.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';

@@ -10,8 +10,8 @@ import {
   GetCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { Plan } from '#core/accounts/account.ts';
 import { NEVER_PRO_MS } from '#core/billing/billing-state.ts';
+import type { Plan } from '#core/billing/plans.ts';
 import type {
   Admission,
   AdmissionRequest,
@@ -26,9 +26,9 @@ import {
   COUNT_PREFIX,
   countersOf,
   type LookupItem,
-  projectedProviderKey,
   REFUSED_PREFIX,
   refreshProxyView,
+  viewProviderKey,
 } from './proxy-view.ts';
 
 export interface DynamoProxyAdmissionOptions {
@@ -97,7 +97,7 @@ function admitInput(tableName: string, request: AdmissionRequest): UpdateCommand
   const one = expression.value(1);
   const set: string[] = [];
   const remove: string[] = [];
-  const conditions = ['attribute_exists(projectionVersion)'];
+  const conditions = ['attribute_exists(viewVersion)'];
   const windows = request.month === undefined ? [request.minute] : [request.minute, request.month];
   for (const window of windows) {
     const count = expression.name(`${COUNT_PREFIX}${window.counter}`);
@@ -159,7 +159,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
       if (output !== undefined) {
         const item = output.Attributes as LookupItem;
         this.#sweepStrayCounters(item, request);
-        const providerKey = projectedProviderKey(item, request.provider);
+        const providerKey = viewProviderKey(item, request.provider);
         const account = item.account as NonNullable<LookupItem['account']>;
         return {
           outcome: 'admitted',
@@ -168,7 +168,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
       }
       const item = await this.#read(request.keyDigest);
       if (item?.accountId === undefined) return UNKNOWN_KEY;
-      if (item.projectionVersion === undefined) {
+      if (item.viewVersion === undefined) {
         // Bare: just created, or written before views existed. Still bare after a refresh means
         // the profile names another digest (a lookup left by a lost regeneration race).
         if (refreshed) return UNKNOWN_KEY;

@@ -1,11 +1,11 @@
 // The proxy's view of an account, kept on its Metrion Key lookup item so that one conditional
 // UpdateItem authenticates, reads and counts (see DynamoProxyAdmission). Calls: UpdateItem
-// (`ADD projectionVersion` on the profile, ALL_NEW), Query (provider keys, consistent),
-// UpdateItem (the projection, conditional on its version), PutItem (a bare lookup item).
+// (`ADD viewVersion` on the profile, ALL_NEW), Query (provider keys, consistent),
+// UpdateItem (the view, conditional on its version), PutItem (a bare lookup item).
 //
-// The profile and provider-key items stay the truth; the view is a projection every writer
+// The profile and provider-key items stay the truth; the view is a copy every writer
 // refreshes before it returns. Refreshes need no transaction: each one bumps the profile's
-// `projectionVersion` and reads the truth AFTER that bump, and the view only ever moves to a
+// `viewVersion` and reads the truth AFTER that bump, and the view only ever moves to a
 // higher version. A refresh that started later read later, so the highest version is the
 // freshest, whatever order the writes land in.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -39,15 +39,15 @@ export const REFUSED_PREFIX = 'r:';
  */
 export interface LookupItem extends Key {
   readonly accountId: string;
-  readonly projectionVersion?: number;
+  readonly viewVersion?: number;
   readonly account?: Account;
-  readonly providerKeys?: Partial<Record<ProviderId, ProjectedProviderKey>>;
+  readonly providerKeys?: Partial<Record<ProviderId, ViewProviderKey>>;
   /** `proUntilMs(account)`: the conditional write decides the plan at `:now` with it. */
   readonly proUntilMs?: number;
   readonly [counterOrTally: `${typeof COUNT_PREFIX | typeof REFUSED_PREFIX}${string}`]: number;
 }
 
-interface ProjectedProviderKey {
+interface ViewProviderKey {
   readonly sealed: SealedSecret;
   readonly createdAt: string;
 }
@@ -76,18 +76,18 @@ export async function queryProviderKeys(
 }
 
 /** The provider key of `provider` as the view holds it, or undefined. */
-export function projectedProviderKey(
+export function viewProviderKey(
   item: LookupItem,
   provider: ProviderId,
 ): StoredProviderKey | undefined {
-  const projected = item.providerKeys?.[provider];
-  return projected === undefined
+  const viewed = item.providerKeys?.[provider];
+  return viewed === undefined
     ? undefined
     : {
         accountId: item.accountId,
         provider,
-        sealed: projected.sealed,
-        createdAt: projected.createdAt,
+        sealed: viewed.sealed,
+        createdAt: viewed.createdAt,
       };
 }
 
@@ -122,7 +122,7 @@ export function putBareLookup(
 }
 
 /**
- * Rebuilds the view on the lookup item the profile names: 1. `ADD projectionVersion 1` on the
+ * Rebuilds the view on the lookup item the profile names: 1. `ADD viewVersion 1` on the
  * profile (ALL_NEW: the profile as of that bump), 2. the provider keys (consistent, read after
  * the bump), 3. the view written only if the item belongs to the account and holds an older
  * version. When the lookup item is missing (a regeneration between its delete and its put),
@@ -136,7 +136,7 @@ export async function refreshProxyView(
   const bumped = await conditionalUpdateOutput(table.client, {
     TableName: table.tableName,
     Key: profileKey(accountId),
-    UpdateExpression: 'ADD projectionVersion :one',
+    UpdateExpression: 'ADD viewVersion :one',
     ConditionExpression: 'attribute_exists(pk)',
     ExpressionAttributeValues: { ':one': 1 },
     ReturnValues: 'ALL_NEW',
@@ -149,16 +149,16 @@ export async function refreshProxyView(
     TableName: table.tableName,
     Key: lookupKey(profile.metrionKeyDigest),
     UpdateExpression:
-      'SET account = :account, providerKeys = :providerKeys, proUntilMs = :proUntilMs, projectionVersion = :version',
+      'SET account = :account, providerKeys = :providerKeys, proUntilMs = :proUntilMs, viewVersion = :version',
     ConditionExpression:
-      'accountId = :accountId AND (attribute_not_exists(projectionVersion) OR projectionVersion < :version)',
+      'accountId = :accountId AND (attribute_not_exists(viewVersion) OR viewVersion < :version)',
     ExpressionAttributeValues: {
       ':account': account,
       ':providerKeys': Object.fromEntries(
         providerKeys.map((key) => [key.provider, { sealed: key.sealed, createdAt: key.createdAt }]),
       ),
       ':proUntilMs': proUntilMs(account),
-      ':version': profile.projectionVersion ?? 1,
+      ':version': profile.viewVersion ?? 1,
       ':accountId': accountId,
     },
   });

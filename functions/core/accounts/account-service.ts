@@ -52,7 +52,7 @@ function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** Account use cases shared by the operator CLI and the settings API. */
+/** Account use cases shared by the operator CLI and the dashboard API. */
 export function createAccountService(deps: AccountServiceDeps) {
   const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
   /** The plan the proxy enforces right now (a canceled Pro ends at its period end). */

@@ -1,12 +1,10 @@
 import type { BillingState } from '../billing/billing-state.ts';
+import type { Plan } from '../billing/plans.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import type { SealedSecret } from '../vault/sealed-secret.ts';
 
 export const CURRENCIES = ['USD', 'EUR', 'CHF'] as const;
 export type Currency = (typeof CURRENCIES)[number];
-
-export const PLANS = ['free', 'pro'] as const;
-export type Plan = (typeof PLANS)[number];
 
 /** Longest display name, in UTF-16 code units (what browsers count in `maxlength`). */
 export const MAX_DISPLAY_NAME_LENGTH = 80;

@@ -1,7 +1,7 @@
 import type { EmailMessage } from '../ports/mailer.ts';
-import type { Span } from './alert-evaluation.ts';
 import type { AlertLevel } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
+import type { Span } from './measure-rule.ts';
 
 const TYPE_LABEL: Record<AlertRule['type'], string> = {
   budget: 'Budget',

@@ -12,6 +12,8 @@ import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
 import type { Rollup } from '../rollups/rollup.ts';
 import { alertEmail, periodText } from './alert-email.ts';
+import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
+import type { AlertRule } from './alert-rule.ts';
 import {
   type AlertMoney,
   budgetReads,
@@ -22,9 +24,7 @@ import {
   type Span,
   stateOf,
   windowSpan,
-} from './alert-evaluation.ts';
-import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
-import type { AlertRule } from './alert-rule.ts';
+} from './measure-rule.ts';
 
 /**
  * Whether the account's plan includes alert rules at `nowMs`: the one place that decides it, for

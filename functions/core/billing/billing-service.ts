@@ -1,4 +1,3 @@
-import type { Plan } from '../accounts/account.ts';
 import {
   AlreadyProError,
   NoBillingCustomerError,
@@ -21,6 +20,7 @@ import {
   hasOpenSubscription,
   planFromBilling,
 } from './billing-state.ts';
+import type { Plan } from './plans.ts';
 
 export interface BillingServiceConfig {
   /** Stripe price of the Pro plan (`price_…`). */

@@ -1,6 +1,5 @@
-import type { Plan } from '../accounts/account.ts';
 import type { BillingEvent, SubscriptionStatus } from './billing-event.ts';
-import { PLAN_LIMITS, type PlanLimits } from './plans.ts';
+import { PLAN_LIMITS, type Plan, type PlanLimits } from './plans.ts';
 
 /**
  * Where an event sits in Stripe's timeline. Marks are compared field by field: `created` second,

@@ -1,4 +1,5 @@
-import type { Plan } from '../accounts/account.ts';
+export const PLANS = ['free', 'pro'] as const;
+export type Plan = (typeof PLANS)[number];
 
 export interface PlanLimits {
   /** Proxy requests per calendar month (UTC); null = no cap. */
@@ -9,7 +10,7 @@ export interface PlanLimits {
   readonly alertRules: boolean;
 }
 
-/** The one table of plan limits: the proxy, the settings API and the dashboard read it. */
+/** The one table of plan limits: the proxy, the dashboard API and the dashboard read it. */
 export const PLAN_LIMITS = {
   free: {
     monthlyRequests: 10_000,

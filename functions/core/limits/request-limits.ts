@@ -1,5 +1,4 @@
-import type { Plan } from '../accounts/account.ts';
-import { PLAN_LIMITS, type PlanLimits } from '../billing/plans.ts';
+import { PLAN_LIMITS, type Plan, type PlanLimits } from '../billing/plans.ts';
 import { LimitReachedError } from '../errors.ts';
 import type { AdmissionRequest, AdmissionWindow } from '../ports/proxy-admission.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';

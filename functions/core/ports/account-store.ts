@@ -1,5 +1,6 @@
-import type { Account, Plan, StoredMetrionKey, StoredProviderKey } from '../accounts/account.ts';
+import type { Account, StoredMetrionKey, StoredProviderKey } from '../accounts/account.ts';
 import type { BillingState } from '../billing/billing-state.ts';
+import type { Plan } from '../billing/plans.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /**

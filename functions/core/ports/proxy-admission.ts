@@ -1,4 +1,5 @@
-import type { Account, Plan, StoredProviderKey } from '../accounts/account.ts';
+import type { Account, StoredProviderKey } from '../accounts/account.ts';
+import type { Plan } from '../billing/plans.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /** One fixed window a request is counted in (a UTC minute of a key, a UTC month of an account). */

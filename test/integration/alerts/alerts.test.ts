@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
@@ -15,10 +15,10 @@ interface StoredEmail {
   readonly body: { readonly text?: string; readonly html?: string };
 }
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
 });
 afterAll(async () => {
   await stack?.close();

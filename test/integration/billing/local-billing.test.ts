@@ -15,17 +15,17 @@ import { FakeClock } from '../../fakes/fake-clock.ts';
 import { setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
   expectNoSecretsInLogs,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Starts at real time (Cognito tokens are checked against it) and only ever moves forward.
 const clock = new FakeClock({ startMs: Date.now() });
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let standIn: RunningStripeStandIn;
 let alice: TestUser;
 let bob: TestUser;
@@ -34,7 +34,7 @@ let openai: OpenAI;
 const FREE_CAP = PLAN_LIMITS.free.monthlyRequests;
 
 beforeAll(async () => {
-  stack = await startSettingsStack({ clock });
+  stack = await startDashboardApiStack({ clock });
   if (stack.metrion.stripeStandIn === undefined) throw new Error('no Stripe stand-in started');
   standIn = stack.metrion.stripeStandIn;
   [alice, bob] = [await stack.signUp('alice'), await stack.signUp('bob')];

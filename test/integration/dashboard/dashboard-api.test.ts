@@ -7,9 +7,9 @@ import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
@@ -23,7 +23,7 @@ const ECB_XML = `<?xml version="1.0" encoding="UTF-8"?>
 </gesmes:Envelope>`;
 
 let ecb: Server;
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let alice: TestUser;
 let bob: TestUser;
 let records: UsageRecord[];
@@ -39,7 +39,9 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => ecb.listen(0, '127.0.0.1', resolve));
   const { port } = ecb.address() as AddressInfo;
-  stack = await startSettingsStack({ fxRatesUrl: `http://127.0.0.1:${port}/eurofxref-daily.xml` });
+  stack = await startDashboardApiStack({
+    fxRatesUrl: `http://127.0.0.1:${port}/eurofxref-daily.xml`,
+  });
   [alice, bob] = [await stack.signUp('dash-alice'), await stack.signUp('dash-bob')];
   const aliceId = (await stack.api('/api/me', { as: alice })).json.accountId as string;
   await stack.api('/api/me', { as: bob });

@@ -7,16 +7,16 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Alice sends real traffic through the proxy with the openai SDK (one provider 400), and gets
 // 120 more records appended directly (plus expired ones); Bob is signed in with his own token.
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let alice: TestUser;
 let bob: TestUser;
 let aliceId: string;
@@ -111,7 +111,7 @@ function picoUsdOf(decimal: string | null): bigint | null {
 }
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   [alice, bob] = [await stack.signUp('logs-alice'), await stack.signUp('logs-bob')];
   aliceId = (await stack.api('/api/me', { as: alice })).json.accountId;
   await stack.api('/api/me', { as: bob });

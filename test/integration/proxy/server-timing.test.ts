@@ -7,13 +7,13 @@ import { monthCounter } from '#core/limits/request-limits.ts';
 import { currentKeyDigest, setDynamoWindowCount } from '../../fixtures/admission.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let alice: TestUser;
 let metrionKey: string;
 let openai: OpenAI;
@@ -76,7 +76,7 @@ function postChat(key: string) {
 }
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   alice = await stack.signUp('timing');
   await stack.api('/api/me', { as: alice }); // creates the account
   await stack.api('/api/settings/providers/openai', {

@@ -40,7 +40,7 @@ export interface ApiAnswer {
   readonly json: any;
 }
 
-export interface SettingsStack {
+export interface DashboardApiStack {
   readonly metrion: LocalMetrion;
   readonly openai: FakeUpstream;
   readonly cognito: CognitoIdentityProviderClient;
@@ -64,9 +64,9 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 
 let userCounter = 0;
 
-export async function startSettingsStack(
+export async function startDashboardApiStack(
   options: Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'> = {},
-): Promise<SettingsStack> {
+): Promise<DashboardApiStack> {
   const openai = await startFakeOpenAi();
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
@@ -168,7 +168,7 @@ export function expectApiError(
 }
 
 /** No secret the suite handled appears in any log line (the logger must never see them). */
-export function expectNoSecretsInLogs(stack: SettingsStack): void {
+export function expectNoSecretsInLogs(stack: DashboardApiStack): void {
   expect(stack.logLines.length).toBeGreaterThan(0);
   const logs = stack.logLines.join('\n');
   for (const secret of stack.secrets) {

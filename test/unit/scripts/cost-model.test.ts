@@ -165,7 +165,7 @@ describe('npm run cost', () => {
 
   // The committed docs/cost-inputs.json makes this real output on a fresh clone too.
   it('prints the measured source, the calls and the totals for the three scenarios', () => {
-    const run = spawnSync(process.execPath, ['scripts/cost-model.ts', '--region', 'us-east-1'], {
+    const run = spawnSync(process.execPath, ['scripts/report-cost.ts', '--region', 'us-east-1'], {
       cwd: root,
       encoding: 'utf8',
       timeout: 30_000,

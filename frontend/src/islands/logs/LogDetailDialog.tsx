@@ -2,7 +2,7 @@ import { type ReactNode, useEffect, useMemo, useRef } from 'react';
 import type { LogDetail } from '#contracts/logs-api.ts';
 import { Loading } from '../../components/LoadFailed.tsx';
 import { Notice } from '../../components/Notice.tsx';
-import { useRead } from '../../hooks/use-read.ts';
+import { useLatestRead } from '../../hooks/use-latest-read.ts';
 import { api } from '../../lib/api-client.ts';
 import {
   formatCount,
@@ -26,7 +26,7 @@ export function LogDetailDialog({
     () => (requestId === null ? null : () => api.getLog(requestId)),
     [requestId],
   );
-  const { resource: state } = useRead(read);
+  const { resource: state } = useLatestRead(read);
 
   useEffect(() => {
     const element = dialog.current;

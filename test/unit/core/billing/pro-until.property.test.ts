@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PLANS } from '#core/accounts/account.ts';
 import { SUBSCRIPTION_STATUSES } from '#core/billing/billing-event.ts';
 import {
   type BillingState,
@@ -8,6 +7,7 @@ import {
   effectivePlan,
   proUntilMs,
 } from '#core/billing/billing-state.ts';
+import { PLANS } from '#core/billing/plans.ts';
 
 /** Any instant a JavaScript Date can hold. */
 const MAX_DATE_MS = 8.64e15;

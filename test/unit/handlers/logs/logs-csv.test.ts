@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS, listLogsQuerySchema } from '#contracts/logs-api.ts';
-import { LOGS_CSV_HEADER, logsCsvStream, toLogCsvLine } from '#handlers/logs/log-views.ts';
+import { LOGS_CSV_HEADER, logsCsvStream, toLogCsvLine } from '#handlers/logs/logs-csv.ts';
 import { CHF_AT_0_8, OVERLOADED_STREAM_RECORD } from '../../../fixtures/log-views.ts';
 
 const RECORD = OVERLOADED_STREAM_RECORD;

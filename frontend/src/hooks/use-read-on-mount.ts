@@ -11,7 +11,7 @@ export type Resource<T> =
  * Runs `load` once on mount and exposes its state; `setValue` replaces the value after a write
  * the page made itself, `reload` reads it again.
  */
-export function useResource<T>(load: () => Promise<T>) {
+export function useReadOnMount<T>(load: () => Promise<T>) {
   const [resource, setResource] = useState<Resource<T>>({ state: 'loading' });
   const latestLoad = useRef(load);
   latestLoad.current = load;

@@ -2,18 +2,18 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectNoSecretsInLogs,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let user: TestUser;
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   user = await stack.signUp('integrate');
   expectResponseOf('getMe', await stack.api('/api/me', { as: user }));
 });

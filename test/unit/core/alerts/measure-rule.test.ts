@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { budgetStartMs, measureRule, windowSpan } from '#core/alerts/alert-evaluation.ts';
 import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
+import { budgetStartMs, measureRule, windowSpan } from '#core/alerts/measure-rule.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { EMPTY_COUNTS, type Rollup, rollupsFromRecords } from '#core/rollups/rollup.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';

@@ -2,19 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerIdSchema } from '#contracts/settings-api.ts';
 import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
   expectNoSecretsInLogs,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let user: TestUser;
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   user = await stack.signUp('settings');
   expectResponseOf('getMe', await stack.api('/api/me', { as: user }));
 });

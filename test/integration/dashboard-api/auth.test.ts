@@ -9,21 +9,21 @@ import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJ
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#contracts/api-routes.ts';
 import {
+  type DashboardApiStack,
   expectApiError,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   TEST_PASSWORD,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let user: TestUser;
 /** cognito-local signs every token with this key (shipped in the package, like its JWKS). */
 let cognitoLocalKey: CryptoKey;
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   user = await stack.signUp('auth');
   const keyFile = createRequire(import.meta.url).resolve(
     'cognito-local/lib/keys/cognitoLocal.private.json',

@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../lib/api-client.ts';
-import type { Resource } from './use-resource.ts';
+import type { Resource } from './use-read-on-mount.ts';
 
 /**
  * Runs `read` each time it changes (callers memoise it on what it reads) and exposes its state;
  * null waits for something to read. An answer that arrives after `read` changed is dropped, so
  * a slow earlier read never overwrites a later one. `retry` runs the same read again.
  */
-export function useRead<T>(read: (() => Promise<T>) | null) {
+export function useLatestRead<T>(read: (() => Promise<T>) | null) {
   const [resource, setResource] = useState<Resource<T>>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
 

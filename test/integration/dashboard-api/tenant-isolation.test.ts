@@ -2,16 +2,16 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
+  type DashboardApiStack,
   expectNoSecretsInLogs,
   expectResponseOf,
-  type SettingsStack,
-  startSettingsStack,
+  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Alice has settings, keys and usage; Bob, signed in with his own valid token, tries every route
 // and every way of naming Alice's account. Nothing of Alice's may be read or changed.
-let stack: SettingsStack;
+let stack: DashboardApiStack;
 let alice: TestUser;
 let bob: TestUser;
 let aliceId: string;
@@ -27,7 +27,7 @@ async function snapshotOfAlice() {
 }
 
 beforeAll(async () => {
-  stack = await startSettingsStack();
+  stack = await startDashboardApiStack();
   [alice, bob] = [await stack.signUp('alice'), await stack.signUp('bob')];
   aliceId = (await stack.api('/api/me', { as: alice })).json.accountId;
   await stack.api('/api/settings/general', {
