@@ -3,6 +3,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { type EnvironmentConfig, emailDomainOf } from './config/environment-config.ts';
+import type { EmailSending } from './constructs/email-sending.ts';
 import { hostedZoneFor } from './constructs/hosted-zone.ts';
 
 export interface EmailStackProps extends StackProps {
@@ -89,4 +90,13 @@ export class EmailStack extends Stack {
 /** `metrion-<envName>`: the configuration set every email of the environment goes through. */
 export function emailConfigurationSetName(envName: string): string {
   return `metrion-${envName}`;
+}
+
+/** How the main stack's functions and Cognito send through this stack's identity (by name). */
+export function emailSending(config: EnvironmentConfig): EmailSending {
+  return {
+    sender: config.email.sender,
+    domain: emailDomainOf(config),
+    configurationSetName: emailConfigurationSetName(config.envName),
+  };
 }

@@ -5,8 +5,8 @@ import type { Construct } from 'constructs';
 import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
-import { type EnvironmentConfig, emailDomainOf } from './config/environment-config.ts';
-import { Alerts, type EmailSending } from './constructs/alerts.ts';
+import type { EnvironmentConfig } from './config/environment-config.ts';
+import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
@@ -23,7 +23,7 @@ import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
-import { EmailStack, emailConfigurationSetName } from './email-stack.ts';
+import { EmailStack, emailSending } from './email-stack.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -67,22 +67,16 @@ export class MetrionStack extends Stack {
     this.email = props.email;
     // Cognito refuses an SES identity that does not exist yet.
     this.addStackDependency(props.email);
-    const logRetention = config.logRetentionDays as RetentionDays;
-    const retainLogs = config.retainData;
+    const logs = logSettings(config);
     const { capacity } = config;
-    const email: EmailSending = {
-      sender: config.email.sender,
-      domain: emailDomainOf(config),
-      configurationSetName: emailConfigurationSetName(config.envName),
-    };
+    const email = emailSending(config);
 
     this.data = new Data(this, 'Data', { envName: config.envName, retainData: config.retainData });
     this.keys = new Keys(this, 'Keys', { envName: config.envName, retainData: config.retainData });
     this.proxy = new ProxyService(this, 'Proxy', {
       data: this.data,
       keys: this.keys,
-      logRetention,
-      retainLogs,
+      ...logs,
       corsAllowedOrigins: config.corsAllowedOrigins,
       upstreamOrigins: config.upstreamOrigins,
       reservedConcurrency: capacity.proxyConcurrency,
@@ -90,49 +84,26 @@ export class MetrionStack extends Stack {
     this.api = new Api(this, 'Api', {
       envName: config.envName,
       proxyFunction: this.proxy.function,
-      logRetention,
-      retainLogs,
+      ...logs,
       proxyRequestsPerSecond: capacity.proxyRequestsPerSecond,
     });
-    this.dashboard = new DashboardSite(this, 'Dashboard', {
-      restApi: this.api.restApi,
-      stageName: config.envName,
-      webAclArn: props.edge.webAcl.attrArn,
-      customDomain:
-        config.dashboardDomain === undefined || props.edge.certificate === undefined
-          ? undefined
-          : {
-              domainName: config.dashboardDomain,
-              certificate: props.edge.certificate,
-              hostedZone: hostedZoneFor(this, config, config.dashboardDomain),
-            },
-      assetsPath: DASHBOARD_BUILD_DIR,
-      retainData: config.retainData,
-      accessLogRetentionDays: config.logRetentionDays,
-    });
+    this.dashboard = this.createDashboardSite(config, props.edge);
     const dashboardUrl = this.dashboard.url;
     this.auth = new Auth(this, 'Auth', {
       envName: config.envName,
       retainData: config.retainData,
       email,
-      logRetention,
+      logRetention: logs.logRetention,
     });
     // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
     this.dashboardApi = new DashboardApiService(this, 'Settings', {
       data: this.data,
       keys: this.keys,
       auth: this.auth,
-      logRetention,
-      retainLogs,
+      ...logs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', {
-      data: this.data,
-      email,
-      dashboardUrl,
-      logRetention,
-      retainLogs,
-    });
+    this.alerts = new Alerts(this, 'Alerts', { data: this.data, email, dashboardUrl, ...logs });
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.billing = new Billing(this, 'Billing', {
@@ -142,30 +113,23 @@ export class MetrionStack extends Stack {
       stripeProPriceId: config.billing.stripeProPriceId,
       dashboardUrl,
       webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
-      logRetention,
-      retainLogs,
+      ...logs,
       webhookReservedConcurrency: capacity.stripeWebhookConcurrency,
     });
     this.billing.grantStripeApi(this.dashboardApi.function);
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
-    this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
-    this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
-      data: this.data,
-      logRetention,
-      retainLogs,
-    });
+    this.fxRates = new FxRates(this, 'FxRates', { data: this.data, ...logs });
+    this.rollupSealer = new RollupSealer(this, 'RollupSealer', { data: this.data, ...logs });
     this.usageAggregator = new UsageAggregator(this, 'UsageAggregator', {
       data: this.data,
-      logRetention,
-      retainLogs,
+      ...logs,
       reservedConcurrency: capacity.usageAggregatorConcurrency,
     });
-    this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
+    this.repricer = new Repricer(this, 'Repricer', { data: this.data, ...logs });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,
-      logRetention,
-      retainLogs,
+      ...logs,
     });
     this.api.addStreamingDashboardRoute(this.logsExport.function, LOGS_EXPORT_ROUTE);
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -173,13 +137,37 @@ export class MetrionStack extends Stack {
       alarmEmail: config.alarmEmail,
       capacity,
     });
-    this.addAlarms(capacity);
+    this.addAlarms();
+  }
+
+  /**
+   * The dashboard's distribution behind the edge stack's web ACL, on the configured domain with
+   * the edge stack's certificate when there is one.
+   */
+  private createDashboardSite(config: EnvironmentConfig, edge: EdgeStack): DashboardSite {
+    const domainName = config.dashboardDomain;
+    return new DashboardSite(this, 'Dashboard', {
+      restApi: this.api.restApi,
+      stageName: config.envName,
+      webAclArn: edge.webAcl.attrArn,
+      customDomain:
+        domainName === undefined || edge.certificate === undefined
+          ? undefined
+          : {
+              domainName,
+              certificate: edge.certificate,
+              hostedZone: hostedZoneFor(this, config, domainName),
+            },
+      assetsPath: DASHBOARD_BUILD_DIR,
+      retainData: config.retainData,
+      accessLogRetentionDays: config.logRetentionDays,
+    });
   }
 
   /** Every failure an operator must hear about, on the monitoring topic (docs/operations.md). */
-  private addAlarms(capacity: EnvironmentConfig['capacity']): void {
+  private addAlarms(): void {
     const monitoring = this.monitoring;
-    monitoring.alarmOnProxy(this.proxy.function, capacity);
+    monitoring.alarmOnProxy(this.proxy.function);
     monitoring.alarmOnFunctionErrors(
       'DashboardApiErrors',
       this.dashboardApi.function,
@@ -230,6 +218,11 @@ export class MetrionStack extends Stack {
     monitoring.alarmOnApi(this.api.restApi);
     monitoring.alarmOnTableThrottles(Object.values(this.data.tables));
   }
+}
+
+/** Every function's and log group's retention, and whether logs outlive the stack. */
+function logSettings(config: EnvironmentConfig) {
+  return { logRetention: config.logRetentionDays as RetentionDays, retainLogs: config.retainData };
 }
 
 /** `Metrion-<envName>`: the CloudFormation stack name of an environment. */

@@ -9,6 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import type { Data } from './data.ts';
+import type { EmailSending } from './email-sending.ts';
 import { failureQueue } from './failure-queue.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
@@ -21,16 +22,6 @@ export interface AlertsProps {
   readonly logRetention: logs.RetentionDays;
   /** @default false */
   readonly retainLogs?: boolean;
-}
-
-/** The SES identity (the sender's domain, in the email stack) and how to send through it. */
-export interface EmailSending {
-  /** The From address. */
-  readonly sender: string;
-  /** The sender's domain: the SES identity. */
-  readonly domain: string;
-  /** The configuration set every send goes through (the identity's default). */
-  readonly configurationSetName: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
-import type { EmailSending } from './alerts.ts';
+import type { EmailSending } from './email-sending.ts';
 import { RateLimitedWebAcl } from './rate-limited-web-acl.ts';
 import { stackOutput } from './stack-output.ts';
 

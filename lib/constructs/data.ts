@@ -144,7 +144,7 @@ export class Data extends Construct {
 
   /**
    * Reads usage records and rollups (Query by account on the table); cannot write or delete
-   * them, nor query any index (dashboard API, logs export, alert evaluator).
+   * them, nor query any index (logs export, alert evaluator).
    */
   public grantUsageRead(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:Query']);

@@ -41,13 +41,13 @@ const FIVE_MINUTES: Window = { period: Duration.minutes(5), datapoints: 1, of: 1
  */
 export class Monitoring extends Construct {
   public readonly alarmTopic: sns.ITopic;
-  /** Every alarm created here, by id. */
-  public readonly alarms = new Map<string, cloudwatch.Alarm>();
   readonly #envName: string;
+  readonly #capacity: EnvironmentConfig['capacity'];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     this.#envName = props.envName;
+    this.#capacity = props.capacity;
     const topic = new sns.Topic(this, 'AlarmTopic', {
       enforceSSL: true,
       displayName: `Metrion ${props.envName} alarms`,
@@ -58,12 +58,13 @@ export class Monitoring extends Construct {
     this.alarmTopic = topic;
     stackOutput(this, 'AlarmTopicArn', topic.topicArn, 'Every alarm notifies this topic');
     this.alarmOnOperationalMetrics();
-    this.alarmOnAccountConcurrency(props.capacity);
+    this.alarmOnAccountConcurrency();
     this.alarmOnEmailReputation();
   }
 
   /** The proxy: crashes, throttles (API Gateway answered 5xx), and nearing its concurrency cap. */
-  public alarmOnProxy(fn: lambda.IFunction, capacity: EnvironmentConfig['capacity']): void {
+  public alarmOnProxy(fn: lambda.IFunction): void {
+    const { proxyConcurrency } = this.#capacity;
     this.alarmOnFunctionErrors(
       'ProxyErrors',
       fn,
@@ -76,10 +77,10 @@ export class Monitoring extends Construct {
     this.alarm(
       'ProxyNearConcurrencyCap',
       fn.metric('ConcurrentExecutions', { statistic: cloudwatch.Stats.MAXIMUM }),
-      Math.ceil(capacity.proxyConcurrency * 0.9),
+      Math.ceil(proxyConcurrency * 0.9),
       { period: Duration.minutes(1), datapoints: 3, of: 5 },
       {
-        description: `The proxy ran at 90% or more of its ${capacity.proxyConcurrency} reserved environments: throttling is next. Raise the quota and capacity.proxyConcurrency.`,
+        description: `The proxy ran at 90% or more of its ${proxyConcurrency} reserved environments: throttling is next. Raise the quota and capacity.proxyConcurrency.`,
       },
     );
   }
@@ -218,7 +219,8 @@ export class Monitoring extends Construct {
    * The account's Lambda pool outside the reservations is at 80% or more: the dashboard API,
    * the export and the jobs share it and throttle next.
    */
-  private alarmOnAccountConcurrency(capacity: EnvironmentConfig['capacity']): void {
+  private alarmOnAccountConcurrency(): void {
+    const capacity = this.#capacity;
     const unreserved =
       capacity.lambdaConcurrencyQuota -
       capacity.proxyConcurrency -
@@ -268,7 +270,7 @@ export class Monitoring extends Construct {
     threshold: number,
     window: Window,
     options: { description: string; comparison?: cloudwatch.ComparisonOperator },
-  ): cloudwatch.Alarm {
+  ): void {
     const alarm = new cloudwatch.Alarm(this, id, {
       alarmName: `Metrion-${this.#envName}-${id}`,
       alarmDescription: `${options.description} See docs/operations.md#${id.toLowerCase()}.`,
@@ -281,7 +283,5 @@ export class Monitoring extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.notify(alarm);
-    this.alarms.set(id, alarm);
-    return alarm;
   }
 }
