@@ -111,6 +111,7 @@ export class MetrionStack extends Stack {
       data: this.data,
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
+      proMonthlyPriceUsd: config.billing.proMonthlyPriceUsd,
       dashboardUrl,
       webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
       ...logs,

@@ -47,8 +47,10 @@ const CORE_CATALOGUES = new Set([
   '#core/billing/billing-event.ts',
   '#core/billing/plans.ts',
   '#core/currency/money-text.ts',
+  '#core/logs/request-id.ts',
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
+  '#core/text/safe-name.ts',
   '#core/usage/usage-query.ts',
   '#core/usage/usage-record.ts',
 ]);
@@ -60,6 +62,7 @@ const CORE_CATALOGUES = new Set([
 const LIB_MAY_IMPORT = new Set([
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
+  '#core/text/safe-name.ts',
   '#core/rollups/seal-rollups.ts',
   '#core/observability/operational-metrics.ts',
   '#adapters/dynamodb/table-definitions.ts',

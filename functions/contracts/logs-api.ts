@@ -68,6 +68,9 @@ export const logRowSchema = z.object({
   requester: z.string().nullable(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  /** Input, output, cache-read and cache-write tokens added up. */
   totalTokens: z.number().int(),
   /**
    * Exact cost in USD as a decimal string with up to 12 places (`"0.008775"`, `"0"`); null when
@@ -98,8 +101,6 @@ export const logDetailSchema = logRowSchema.extend({
   errorSource: z.enum(ERROR_SOURCES).nullable(),
   /** The error message as recorded (never a key or prompt); null on success. */
   errorMessage: z.string().nullable(),
-  cacheReadTokens: z.number().int(),
-  cacheWriteTokens: z.number().int(),
   /** Streams only: arrival to the first body byte from upstream. */
   timeToFirstTokenMs: z.number().int().nullable(),
   /** Version of the price table that priced the request. */
@@ -192,8 +193,9 @@ export const LOGS_ROUTES = {
 /**
  * `GET /api/logs/export.csv?<range and filters>`: `text/csv; charset=utf-8` with
  * `Content-Disposition: attachment`, streamed (no size limit), newest first, CRLF line ends,
- * RFC 4180 quoting, header row {@link LOGS_CSV_COLUMNS}; text cells starting with `=`, `+`,
- * `-`, `@`, tab or CR get a leading `'` (spreadsheet formula injection). Errors before the
+ * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS}; a
+ * `=`, `+`, `-`, `@`, tab or CR that starts a text cell, or follows a separator, quote or line
+ * break inside one, gets a `'` before it (formula injection in any locale). Errors before the
  * first byte are the usual `{error:{code,message}}` JSON. Send the ID token as Bearer (the
  * browser fetches it and saves the blob).
  */

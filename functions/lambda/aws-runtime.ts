@@ -54,17 +54,26 @@ async function readSecret(region: string, secretId: string, what: string): Promi
   return secret.SecretString;
 }
 
-/** Stripe settings: the price and dashboard URL, plus the one secret `secret` names. */
+type StripeSecret = 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn';
+
+/** Stripe settings: the price and dashboard URL, plus the secrets `secrets` names. */
 async function readStripeConfig(
   region: string,
-  secret: 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn',
+  secrets: readonly StripeSecret[],
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', secret]);
-  const value = await readSecret(region, env[secret], 'Stripe');
+  const env = readLambdaEnv(['stripeProPriceId', 'proMonthlyPriceUsd', 'dashboardUrl', ...secrets]);
+  const read = (secret: StripeSecret) =>
+    secrets.includes(secret) ? readSecret(region, env[secret], 'Stripe') : undefined;
+  const [secretKey, webhookSecret] = await Promise.all([
+    read('stripeSecretKeySecretArn'),
+    read('stripeWebhookSecretArn'),
+  ]);
   return {
     proPriceId: env.stripeProPriceId,
+    proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
-    ...(secret === 'stripeSecretKeySecretArn' ? { secretKey: value } : { webhookSecret: value }),
+    ...(secretKey === undefined ? {} : { secretKey }),
+    ...(webhookSecret === undefined ? {} : { webhookSecret }),
   };
 }
 
@@ -122,7 +131,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
-    stripe: await readStripeConfig(region, 'stripeSecretKeySecretArn'),
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn']),
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
@@ -225,14 +234,15 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
   };
 }
 
-/** The Stripe webhook's runtime config: the accounts table and the webhook signing secret. */
+/** The Stripe webhook's runtime config: the accounts table, the signing secret and the API key. */
 export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConfig> {
   const env = readLambdaEnv(['accountsTable']);
   const region = awsRegion();
   return {
     documentClient: createDocumentClient({ region }),
     accountsTable: env.accountsTable,
-    stripe: await readStripeConfig(region, 'stripeWebhookSecretArn'),
+    // The API key too: a second subscription is canceled and refunded from the webhook.
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn', 'stripeWebhookSecretArn']),
     logger: lambdaLogger('stripe-webhook'),
   };
 }

@@ -2,7 +2,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -117,7 +119,18 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       tableName: config.usageTable,
       clock,
     }),
-    billing: buildBillingService(config.stripe, { accounts: accountStore, clock }),
+    billing: buildBillingService(config.stripe, {
+      accounts: accountStore,
+      billingRecords: new DynamoBillingStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      requestCounts: new DynamoProxyAdmission({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      clock,
+    }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
     publicConfig: {
       cognito: {

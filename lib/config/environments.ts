@@ -32,7 +32,7 @@ export const ENVIRONMENTS = {
     logRetentionDays: 14,
     // No dashboardDomain: dev uses the CloudFront URL.
     email: { sender: 'notifications@dev.metrion.example' },
-    billing: { stripeProPriceId: 'price_metrion_pro_dev_placeholder' },
+    billing: { stripeProPriceId: 'price_metrion_pro_dev_placeholder', proMonthlyPriceUsd: '29.00' },
     capacity: CAPACITY_AT_1000,
   },
   prod: {
@@ -45,7 +45,10 @@ export const ENVIRONMENTS = {
     logRetentionDays: 90,
     dashboardDomain: 'app.metrion.example',
     email: { sender: 'notifications@metrion.example' },
-    billing: { stripeProPriceId: 'price_metrion_pro_prod_placeholder' },
+    billing: {
+      stripeProPriceId: 'price_metrion_pro_prod_placeholder',
+      proMonthlyPriceUsd: '29.00',
+    },
     // alarmEmail: 'oncall@<your domain>',  required in production
     capacity: CAPACITY_AT_1000,
   },

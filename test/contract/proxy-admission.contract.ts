@@ -9,6 +9,7 @@ import {
   type PlanLimitTable,
 } from '#core/limits/request-limits.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Admission, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
@@ -16,6 +17,7 @@ import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 /** What a suite needs: the writer, the admission reading it, and a way to pre-fill a window. */
 export interface ProxyAdmissionFixture {
   readonly store: AccountStore;
+  readonly billing: BillingStore;
   readonly admission: ProxyAdmission;
   setWindowCount(keyDigest: string, counter: string, count: number): Promise<void>;
 }
@@ -156,18 +158,22 @@ export function proxyAdmissionContract(
       const periodEndMs = NOW_MS + 10_000;
       const limits = smallLimits(100, 1);
       await admit({ limits });
-      await stores.store.saveBillingState(
+      await stores.billing.saveBillingState(
         account.accountId,
         {
           plan: 'pro',
           billing: {
-            subscription: {
-              subscriptionId: 'sub_1',
-              subscriptionCreatedEpochSeconds: 1_795_000_000,
-              status: 'active',
-              currentPeriodEndAt: new Date(periodEndMs).toISOString(),
-              cancelAtPeriodEnd: true,
-              mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+            subscriptions: {
+              sub_1: {
+                snapshot: {
+                  subscriptionId: 'sub_1',
+                  subscriptionCreatedEpochSeconds: 1_795_000_000,
+                  status: 'active',
+                  currentPeriodEndAt: new Date(periodEndMs).toISOString(),
+                  cancelAtPeriodEnd: true,
+                  mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+                },
+              },
             },
           },
         },

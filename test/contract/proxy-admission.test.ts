@@ -3,6 +3,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupKey } from '#adapters/dynamodb/account-items.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { admissionRequest } from '#core/limits/request-limits.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
@@ -16,6 +17,7 @@ describe('InMemoryAccountStore as ProxyAdmission', () => {
     const store = new InMemoryAccountStore();
     return {
       store,
+      billing: store,
       admission: store,
       setWindowCount: async (digest, counter, count) =>
         store.setWindowCount(digest, counter, count),
@@ -46,6 +48,7 @@ describe('DynamoProxyAdmission on dynalite', () => {
 
   proxyAdmissionContract(() => ({
     store: new DynamoAccountStore(table),
+    billing: new DynamoBillingStore(table),
     admission: new DynamoProxyAdmission(table),
     setWindowCount: (digest, counter, count) => setDynamoWindowCount(table, digest, counter, count),
   }));

@@ -2,7 +2,8 @@ import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/account
 import { type BillingState, effectivePlan } from '#core/billing/billing-state.ts';
 import type { Plan } from '#core/billing/plans.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
+import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingRecord, BillingStore } from '#core/ports/billing-store.ts';
 import type {
   Admission,
   AdmissionRequest,
@@ -57,13 +58,13 @@ function isFull(counters: Counters, window: AdmissionWindow, plan: Plan): boolea
 }
 
 /**
- * AccountStore and ProxyAdmission in memory, passing the same contract suites as
- * DynamoAccountStore and DynamoProxyAdmission (including the fail-closed key replacement and
+ * AccountStore, BillingStore and ProxyAdmission in memory, passing the same contract suites as
+ * DynamoAccountStore, DynamoBillingStore and DynamoProxyAdmission (including the fail-closed key replacement and
  * never overwriting another account's lookup digest). Admission reads the canonical state
  * directly, so it is always fresh; each call runs without yielding, which makes it atomic like
  * the conditional write. Values are copied in and out, like a real store.
  */
-export class InMemoryAccountStore implements AccountStore, ProxyAdmission {
+export class InMemoryAccountStore implements AccountStore, BillingStore, ProxyAdmission {
   readonly #profiles = new Map<string, Profile>();
   readonly #lookups = new Map<string, string>();
   readonly #providerKeys = new Map<string, Map<ProviderId, StoredProviderKey>>();
@@ -225,14 +226,14 @@ export class InMemoryAccountStore implements AccountStore, ProxyAdmission {
     const profile = this.#profiles.get(accountId);
     if (profile === undefined) throw accountNotFound();
     if (profile.billingVersion !== expectedVersion) return false;
-    const { subscription, checkout, lastInvoice } = copy(next.billing);
+    const { subscriptions } = copy(next.billing);
     profile.billing = {
       ...(profile.billing.stripeCustomerId === undefined
         ? {}
         : { stripeCustomerId: profile.billing.stripeCustomerId }),
-      ...(subscription === undefined ? {} : { subscription }),
-      ...(checkout === undefined ? {} : { checkout }),
-      ...(lastInvoice === undefined ? {} : { lastInvoice }),
+      ...(subscriptions === undefined || Object.keys(subscriptions).length === 0
+        ? {}
+        : { subscriptions }),
     };
     profile.account = { ...profile.account, plan: next.plan };
     profile.billingVersion += 1;

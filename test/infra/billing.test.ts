@@ -37,7 +37,7 @@ describe('Stripe secrets', () => {
 });
 
 describe('Stripe webhook function', () => {
-  it('runs Node 24 on arm64 with the price, dashboard URL and webhook secret ARN, not the API key', () => {
+  it('runs Node 24 on arm64 with the price, dashboard URL, webhook secret and API key ARNs', () => {
     expect(dev.properties('AWS::Lambda::Function', webhookFunctionId)).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -51,16 +51,19 @@ describe('Stripe webhook function', () => {
         LAMBDA_ENV.metricsNamespace,
         LAMBDA_ENV.accountsTable,
         LAMBDA_ENV.stripeWebhookSecretArn,
+        LAMBDA_ENV.stripeSecretKeySecretArn,
         LAMBDA_ENV.stripeProPriceId,
+        LAMBDA_ENV.proMonthlyPriceUsd,
         LAMBDA_ENV.dashboardUrl,
       ].sort(),
     );
     expect(variables[LAMBDA_ENV.stripeWebhookSecretArn]).toEqual({ Ref: webhookSecretId });
+    expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables[LAMBDA_ENV.stripeProPriceId]).toBe(ENVIRONMENTS.dev.billing.stripeProPriceId);
     expect(JSON.stringify(variables[LAMBDA_ENV.dashboardUrl])).toContain('DomainName');
   });
 
-  it('may read and write billing state on accounts (never delete) and read its webhook secret, nothing else', () => {
+  it('may read and write billing state on accounts (never delete), read its webhook secret and the API key (to refund a second subscription), nothing else', () => {
     const statements = dev.roleStatements(webhookFunctionId);
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
       'dynamodb:GetItem',
@@ -81,7 +84,13 @@ describe('Stripe webhook function', () => {
     for (const statement of dynamo) {
       expect(JSON.stringify(statement.Resource)).toContain(accountsTableId);
     }
-    expect(secretReads(webhookFunctionId)).toEqual([JSON.stringify({ Ref: webhookSecretId })]);
+    const secretsRead = statements
+      .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
+      .flatMap((statement) => [statement.Resource].flat());
+    expect(secretsRead).toHaveLength(2);
+    expect(secretsRead).toEqual(
+      expect.arrayContaining([{ Ref: webhookSecretId }, { Ref: secretKeyId }]),
+    );
   });
 });
 
@@ -93,6 +102,9 @@ describe('dashboard API and Stripe', () => {
     const variables = dev.environmentOf(dashboardApiFunctionId);
     expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables).toHaveProperty(LAMBDA_ENV.stripeProPriceId);
+    expect(variables[LAMBDA_ENV.proMonthlyPriceUsd]).toBe(
+      ENVIRONMENTS.dev.billing.proMonthlyPriceUsd,
+    );
     expect(variables).toHaveProperty(LAMBDA_ENV.dashboardUrl);
     expect(variables).not.toHaveProperty(LAMBDA_ENV.stripeWebhookSecretArn);
   });

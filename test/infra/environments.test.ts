@@ -64,7 +64,11 @@ describe('launchBlockers', () => {
     ['a .test hosted zone', { hostedZone: { id: 'Z123456789', name: 'x.test' } }, 'hostedZone'],
     ['a placeholder zone id', { hostedZone: { id: 'Z000000', name: 'metrion.io' } }, 'hostedZone'],
     ['a sender at example.com', { email: { sender: 'a@example.com' } }, 'email.sender'],
-    ['a placeholder price', { billing: { stripeProPriceId: 'price_PLACEHOLDER' } }, 'price'],
+    [
+      'a placeholder price',
+      { billing: { stripeProPriceId: 'price_PLACEHOLDER', proMonthlyPriceUsd: '29.00' } },
+      'price',
+    ],
     ['no alarm email', { alarmEmail: undefined }, 'alarmEmail is missing'],
     ['an alarm email at .invalid', { alarmEmail: 'ops@x.invalid' }, 'alarmEmail'],
   ])('names %s', (_, override, phrase) => {

@@ -158,7 +158,7 @@ export const LAUNCH_READY_PROD = {
   dashboardDomain: 'app.metrion-launch.net',
   hostedZone: { id: 'Z04417203LAUNCH7TEST', name: 'metrion-launch.net' },
   email: { sender: 'notifications@metrion-launch.net' },
-  billing: { stripeProPriceId: 'price_1QLaunchProMonthly' },
+  billing: { stripeProPriceId: 'price_1QLaunchProMonthly', proMonthlyPriceUsd: '29.00' },
   alarmEmail: 'oncall@metrion-launch.net',
 } as const;
 

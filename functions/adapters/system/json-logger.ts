@@ -29,6 +29,21 @@ function redact(value: unknown, depth = 0): unknown {
   );
 }
 
+/**
+ * The entry's own keys (`_aws` is the EMF metadata): a field of the same name is written as
+ * `field_<name>` instead.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'service', 'time', 'message', '_aws']);
+
+function renameReserved(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(fields).map(([name, value]) => [
+      RESERVED_KEYS.has(name) ? `field_${name}` : name,
+      value,
+    ]),
+  );
+}
+
 export interface JsonLoggerOptions {
   readonly service: string;
   /** Where lines go; stdout by default. Tests capture them here. */
@@ -42,9 +57,6 @@ export interface JsonLoggerOptions {
    */
   readonly metricsNamespace?: string;
 }
-
-/** Keys every line owns: a field of the same name never replaces them. */
-const OWN_KEYS: ReadonlySet<string> = new Set(['level', 'service', 'time', 'message', '_aws']);
 
 /** The known metrics among `value` with a finite number each; undefined when there are none. */
 function metricValuesOf(value: unknown): MetricValues | undefined {
@@ -113,14 +125,12 @@ export class JsonLogger implements Logger {
     if (LEVEL_ORDER[level] < this.#minimum && metrics === undefined) return;
     const nowMs = Date.now();
     const entry: Record<string, unknown> = {
+      ...(redact(renameReserved(rest)) as object),
       level,
       service: this.#service,
       time: new Date(nowMs).toISOString(),
       message: redact(message),
     };
-    for (const [name, value] of Object.entries(redact(rest) as object)) {
-      if (!OWN_KEYS.has(name)) entry[name] = value;
-    }
     if (metrics !== undefined) {
       Object.assign(entry, metrics);
       if (this.#metricsNamespace !== undefined) {

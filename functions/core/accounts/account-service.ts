@@ -9,6 +9,7 @@ import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
 import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
+import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '../text/safe-name.ts';
 import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
 import {
   type Account,
@@ -45,8 +46,6 @@ export interface GeneralSettingsChange {
   readonly displayName?: string;
   readonly currency?: Currency;
 }
-
-const CONTROL_CHARACTER = /\p{Cc}/u;
 
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -109,7 +108,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /**
-     * Updates display name (trimmed, 1-{@link MAX_DISPLAY_NAME_LENGTH} characters, no control characters) and/or currency.
+     * Updates display name (trimmed, 1-{@link MAX_DISPLAY_NAME_LENGTH} characters, no control or invisible format characters) and/or currency.
      * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
      */
     async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {
@@ -122,10 +121,8 @@ export function createAccountService(deps: AccountServiceDeps) {
             `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
           );
         }
-        if (CONTROL_CHARACTER.test(displayName)) {
-          throw new InvalidRequestError(
-            'Display name cannot contain line breaks or control characters.',
-          );
+        if (hasUnsafeNameCharacter(displayName)) {
+          throw new InvalidRequestError(`Display name ${UNSAFE_NAME_RULE}`);
         }
       }
       if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {

@@ -121,6 +121,7 @@ describe('PATCH /api/settings/general', () => {
     ['a name of spaces', { displayName: '   ' }, 'Display name cannot be empty.'],
     ['an 81-character name', { displayName: 'x'.repeat(81) }, 'at most 80 characters'],
     ['a name with a line break', { displayName: 'Ada\nLovelace' }, 'control characters'],
+    ['a right-to-left override', { displayName: 'Ada\u202Egpj.exe' }, 'right-to-left overrides'],
     ['a name that is not a string', { displayName: 42 }, '"displayName" must be a string'],
     ['an unsupported currency', { currency: 'GBP' }, 'Currency must be USD, EUR or CHF.'],
     ['a lower-case currency', { currency: 'eur' }, 'Currency must be USD, EUR or CHF.'],
@@ -301,13 +302,13 @@ describe('GET /api/integration/status', () => {
 });
 
 describe('routing and headers', () => {
-  it("answers an unknown /api path with API Gateway's 404, readable in the dashboard envelope", async () => {
+  it("answers an unknown /api path with API Gateway's 404 in the documented dashboard envelope", async () => {
     for (const path of ['/api/settings/nope', '/api']) {
       const answer = await stack.api(path, { as: user });
       expect(answer.status).toBe(404);
       // What the dashboard's API client reads: `error.code` and `error.message`.
       expect(answer.json.error).toMatchObject({
-        code: 'route_not_found',
+        code: 'not_found',
         message: expect.stringContaining('No Metrion route'),
       });
     }
@@ -343,7 +344,7 @@ describe('a path under /api that no route serves', () => {
     const answer = await stack.api('/api/nope', { as: user });
 
     expect(answer.status).toBe(404);
-    expect(answer.json.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
+    expect(answer.json.error).toMatchObject({ type: 'not_found_error', code: 'not_found' });
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');

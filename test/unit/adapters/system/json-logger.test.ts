@@ -48,6 +48,32 @@ describe('JsonLogger', () => {
     expect(Number.isNaN(Date.parse(String(entries()[0]?.time)))).toBe(false);
   });
 
+  it('never lets a field override level, service, time or message', () => {
+    const { logger, entries } = capture('warn');
+
+    logger.error('alert email sent', {
+      level: 'warning',
+      service: 'other',
+      time: 'then',
+      message: 'forged',
+      ruleId: 'rule_1',
+    });
+
+    expect(entries()).toEqual([
+      {
+        level: 'error',
+        service: 'test',
+        time: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+        message: 'alert email sent',
+        field_level: 'warning',
+        field_service: 'other',
+        field_time: 'then',
+        field_message: 'forged',
+        ruleId: 'rule_1',
+      },
+    ]);
+  });
+
   it('drops entries below the minimum level', () => {
     const { logger, entries } = capture('warn');
     logger.info('quiet');
@@ -136,24 +162,6 @@ describe('JsonLogger', () => {
       tokens: 15,
       cached: false,
       costPicoUsd: '123456789012345678901',
-    });
-  });
-
-  it('never lets a field replace the level, service, time or message', () => {
-    const { logger, entries } = capture();
-    logger.info('alert email sent', {
-      level: 'warning',
-      service: 'other',
-      time: 'then',
-      message: 'forged',
-      ruleId: 'r-1',
-    });
-    expect(entries()[0]).toEqual({
-      level: 'info',
-      service: 'test',
-      time: expect.not.stringMatching(/^then$/),
-      message: 'alert email sent',
-      ruleId: 'r-1',
     });
   });
 });

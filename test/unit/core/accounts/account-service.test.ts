@@ -118,6 +118,8 @@ describe('updateGeneral', () => {
     [{ displayName: ' \t ' }, 'cannot be empty'],
     [{ displayName: 'a'.repeat(81) }, 'at most 80'],
     [{ displayName: 'tab\tinside' }, 'control characters'],
+    [{ displayName: 'Ada\u202Egpj.exe' }, 'invisible formatting characters'],
+    [{ displayName: 'Ada\u2066Lovelace' }, 'invisible formatting characters'],
     [{ currency: 'GBP' as never }, 'one of USD, EUR, CHF'],
     [{}, 'Send displayName, currency or both.'],
   ])('rejects %o', async (change, message) => {

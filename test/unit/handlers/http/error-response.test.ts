@@ -7,11 +7,13 @@ const {
   AlreadyProError,
   BillingUnavailableError,
   InvalidWebhookSignatureError,
+  MalformedWebhookError,
   NoBillingCustomerError,
   PlanRequiredError,
   RuleLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
+  InternalError,
   InvalidRequestError,
   LimitReachedError,
   MethodNotAllowedError,
@@ -47,9 +49,11 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new SubscriptionStillOpenError('m'),
   new NoBillingCustomerError('m'),
   new InvalidWebhookSignatureError('m'),
+  new MalformedWebhookError('m'),
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new InternalError('req-1', new Error('bug')),
 ];
 
 describe('error codes', () => {
@@ -71,5 +75,6 @@ describe('error codes', () => {
     expect(errorStatus(new MetrionKeyConflictError())).toBe(409);
     expect(errorStatus(new ServiceUnavailableError('m', { service: 'kms' }))).toBe(503);
     expect(errorStatus(new RangeError('m'))).toBe(500);
+    expect(errorStatus(new InternalError('req-1', new RangeError('m')))).toBe(500);
   });
 });
