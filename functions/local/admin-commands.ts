@@ -1,5 +1,6 @@
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
+import { EmailTakenError, NotFoundError } from '#core/errors.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
@@ -18,20 +19,56 @@ export interface AdminArgs {
   readonly clock?: Clock;
 }
 
+/** The commands `runAdminCommand` knows (anything else prints {@link ADMIN_USAGE}). */
+export const ADMIN_COMMANDS: readonly string[] = [
+  'create-account',
+  'show-key',
+  'set-provider-key',
+  'list-provider-keys',
+  'usage',
+  'unpriced',
+  'reprice',
+];
+
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
 
-  create-account   --email <email> [--name <display name>]
-  show-key         --account <id>
-  set-provider-key --account <id> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
-  list-provider-keys --account <id>
-  usage            --account <id> [--limit <n>]   (newest first)
-  unpriced         --account <id> [--limit <n>]   (models without a price in recent usage)
-  reprice          --since <ISO date or time>      (re-price records priced by older price data)`;
+  create-account     --email <email> [--name <display name>]
+  show-key           <account>
+  set-provider-key   <account> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
+  list-provider-keys <account>
+  usage              <account> [--limit <n>]   (newest first)
+  unpriced           <account> [--limit <n>]   (models without a price in recent usage)
+  reprice            --since <ISO date or time>  (re-price records priced by older price data)
+
+  <account> is --account <id> or --email <email>.`;
 
 function required(options: AdminArgs['options'], name: string): string {
   const value = options[name];
   if (!value) throw new AdminUsageError(`--${name} is required.\n\n${ADMIN_USAGE}`);
   return value;
+}
+
+/**
+ * The id of the account that `--account <id>` or `--email <email>` names.
+ * @throws NotFoundError ("Account not found: …") when there is none
+ */
+async function accountOption(data: LocalData, options: AdminArgs['options']): Promise<string> {
+  const { account, email } = options;
+  if (account && email) throw new AdminUsageError('Give --account or --email, not both.');
+  if (email) {
+    const accountId = await data.accountService.findAccountIdByEmail(email);
+    if (accountId === undefined) {
+      throw new NotFoundError(`Account not found: no account has the email ${email}`);
+    }
+    return accountId;
+  }
+  if (!account) {
+    throw new AdminUsageError(`--account <id> or --email <email> is required.\n\n${ADMIN_USAGE}`);
+  }
+  if ((await data.accountService.findAccount(account)) === undefined) {
+    throw new NotFoundError(`Account not found: ${account}`);
+  }
+  return account;
 }
 
 export class AdminUsageError extends Error {}
@@ -107,44 +144,54 @@ export function unpricedTable(records: readonly UsageRecord[]): string {
     .join('\n');
 }
 
+async function createAccount(data: LocalData, options: AdminArgs['options']): Promise<string> {
+  const email = required(options, 'email');
+  try {
+    const created = await data.accountService.createAccount({
+      email,
+      ...(options.name ? { displayName: options.name } : {}),
+    });
+    return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+    throw new AdminUsageError(
+      `${email} already has an account: ${error.holderAccountId}. Use --email ${email} with the other commands (show-key prints its Metrion Key).`,
+    );
+  }
+}
+
 export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise<string> {
   const { options } = args;
   switch (args.command) {
-    case 'create-account': {
-      const created = await data.accountService.createAccount({
-        email: required(options, 'email'),
-        ...(options.name ? { displayName: options.name } : {}),
-      });
-      return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
-    }
+    case 'create-account':
+      return createAccount(data, options);
     case 'show-key':
-      return data.accountService.revealMetrionKey(required(options, 'account'));
+      return data.accountService.revealMetrionKey(await accountOption(data, options));
     case 'set-provider-key': {
+      const accountId = await accountOption(data, options);
       const provider = required(options, 'provider');
       if (!isProviderId(provider))
         throw new AdminUsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')}.`);
       const keyOption = required(options, 'key');
       const key = keyOption === '-' ? (await args.readStdin()).trim() : keyOption;
-      const saved = await data.accountService.putProviderKey(
-        required(options, 'account'),
-        provider,
-        key,
-      );
+      const saved = await data.accountService.putProviderKey(accountId, provider, key);
       return `Stored the ${saved.provider} key (${saved.createdAt}).`;
     }
     case 'list-provider-keys': {
-      const keys = await data.accountService.listProviderKeys(required(options, 'account'));
+      const keys = await data.accountService.listProviderKeys(await accountOption(data, options));
       return keys.length === 0
         ? 'No provider keys stored.'
         : keys.map((k) => `${k.provider}  added ${k.createdAt}`).join('\n');
     }
     case 'usage': {
+      const accountId = await accountOption(data, options);
       const limit = Number(options.limit ?? '20');
-      return usageTable(await data.usage.listRecent(required(options, 'account'), limit));
+      return usageTable(await data.usage.listRecent(accountId, limit));
     }
     case 'unpriced': {
+      const accountId = await accountOption(data, options);
       const limit = Number(options.limit ?? '1000');
-      return unpricedTable(await data.usage.listRecent(required(options, 'account'), limit));
+      return unpricedTable(await data.usage.listRecent(accountId, limit));
     }
     case 'reprice': {
       const since = required(options, 'since');

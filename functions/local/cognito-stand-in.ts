@@ -126,6 +126,7 @@ export async function startCognito(options: StartCognitoOptions): Promise<Runnin
     .catch((error: unknown) => {
       throw new Error(
         `cognito-local could not listen on 127.0.0.1:${options.port ?? 0}: ${String(error)}`,
+        { cause: error },
       );
     })) as Server;
   const { port } = server.address() as AddressInfo;

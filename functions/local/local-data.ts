@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
+import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { tableName } from '#adapters/dynamodb/table-definitions.ts';
@@ -103,6 +104,7 @@ export async function openLocalData(options: {
     pepper,
     accountService: createAccountService({
       accounts: new DynamoAccountStore({ client: documentClient, tableName: accountsTable }),
+      emails: new DynamoAccountEmailIndex({ client: documentClient, tableName: accountsTable }),
       vault: createSecretVault({ dataKeyProvider, random, clock }),
       random,
       clock,

@@ -15,7 +15,7 @@ import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
-import { startScheduler } from './scheduler.ts';
+import { type ScheduledJob, startScheduler } from './scheduler.ts';
 
 /** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
 export interface LocalJobs {
@@ -33,7 +33,7 @@ export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
-export function startLocalJobs(options: {
+export interface LocalJobsOptions {
   readonly data: LocalData;
   readonly logger: Logger;
   readonly clock?: Clock;
@@ -47,63 +47,69 @@ export function startLocalJobs(options: {
   readonly dashboardUrl: string;
   /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
   readonly alertsIntervalMs?: number;
-}): LocalJobs {
+}
+
+export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
+  const { data, logger, clock } = options;
   const alertsHandler = createAlertsHandler(
     buildAlertsDeps({
-      documentClient: options.data.documentClient,
-      accountsTable: options.data.accountsTable,
-      usageTable: options.data.usageTable,
-      fxRatesTable: options.data.fxRatesTable,
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      usageTable: data.usageTable,
+      fxRatesTable: data.fxRatesTable,
       mail: options.mail,
       dashboardUrl: options.dashboardUrl,
-      logger: options.logger,
-      ...(options.clock ? { clock: options.clock } : {}),
+      logger,
+      clock,
     }),
   );
   const sealDeps = buildSealRollupsDeps({
-    documentClient: options.data.documentClient,
-    usageTable: options.data.usageTable,
-    logger: options.logger,
-    ...(options.clock ? { clock: options.clock } : {}),
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
   });
   const fxHandler = createFxRatesHandler(
     buildFxRatesDeps({
-      documentClient: options.data.documentClient,
-      fxRatesTable: options.data.fxRatesTable,
-      ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
-      logger: options.logger,
+      documentClient: data.documentClient,
+      fxRatesTable: data.fxRatesTable,
+      fxRatesUrl: options.fxRatesUrl,
+      logger,
     }),
   );
+  const jobs = {
+    sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    refreshFxRates: () => fxHandler(),
+    evaluateAlerts: () => alertsHandler(),
+  };
   const stop =
     options.schedule === false
       ? () => undefined
-      : startScheduler(
-          [
-            {
-              name: 'seal-rollups',
-              intervalMs: LOCAL_SEAL_INTERVAL_MS,
-              run: () => sealRollups(sealDeps),
-            },
-            {
-              // At start too: a laptop that slept for days has hours older than 48 h to seal.
-              name: 'seal-rollups-sweep',
-              intervalMs: 24 * HOUR_MS,
-              runAtStart: true,
-              run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
-            },
-            { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
-            {
-              name: 'alerts',
-              intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
-              run: alertsHandler,
-            },
-          ],
-          options.logger,
-        );
-  return {
-    sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
-    refreshFxRates: () => fxHandler(),
-    evaluateAlerts: () => alertsHandler(),
-    stop,
-  };
+      : startScheduler(scheduledJobs(jobs, options.alertsIntervalMs), logger);
+  return { ...jobs, stop };
+}
+
+/** The EventBridge rules of AWS, as timers. */
+function scheduledJobs(
+  jobs: Omit<LocalJobs, 'stop'>,
+  alertsIntervalMs = LOCAL_ALERTS_INTERVAL_MS,
+): ScheduledJob[] {
+  return [
+    { name: 'seal-rollups', intervalMs: LOCAL_SEAL_INTERVAL_MS, run: () => jobs.sealRollups() },
+    {
+      // At start too: a laptop that slept for days has hours older than 48 h to seal.
+      name: 'seal-rollups-sweep',
+      intervalMs: 24 * HOUR_MS,
+      runAtStart: true,
+      run: () => jobs.sealRollups({ lookbackMs: SWEEP_LOOKBACK_MS }),
+    },
+    {
+      name: 'fx-rates',
+      intervalMs: 24 * HOUR_MS,
+      runAtStart: true,
+      // The handler logs its own failure (offline: one warning); the scheduler's would repeat it.
+      run: () => jobs.refreshFxRates().catch(() => undefined),
+    },
+    { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+  ];
 }

@@ -15,6 +15,7 @@ import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
+import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
@@ -86,6 +87,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
 
   const accountService = createAccountService({
     accounts,
+    emails: new InMemoryAccountEmailIndex(),
     vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
     random,
     clock,

@@ -14,6 +14,7 @@ import { createProxyService, type ProxyOutcome } from '#core/proxy/proxy-service
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
@@ -91,7 +92,14 @@ export async function proxyHarness() {
       return realVault.open(sealed, context);
     },
   };
-  const service = createAccountService({ accounts, vault: realVault, random, clock, pepper });
+  const service = createAccountService({
+    accounts,
+    emails: new InMemoryAccountEmailIndex(),
+    vault: realVault,
+    random,
+    clock,
+    pepper,
+  });
   const created = await service.createAccount({ email: 'dev@example.com' });
   for (const provider of PROVIDER_IDS) {
     await service.putProviderKey(
