@@ -26,6 +26,15 @@ import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
 
+/** The function's JSON logger; its lines carry the operational metrics as EMF. */
+function lambdaLogger(service: string): JsonLogger {
+  const metricsNamespace = readOptionalLambdaEnv('metricsNamespace');
+  return new JsonLogger({
+    service,
+    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
+  });
+}
+
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
   readonly region: string;
@@ -107,7 +116,7 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    logger: new JsonLogger({ service: 'proxy' }),
+    logger: lambdaLogger('proxy'),
   };
 }
 
@@ -127,7 +136,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
-    logger: new JsonLogger({ service: 'dashboard-api' }),
+    logger: lambdaLogger('dashboard-api'),
     cognito: {
       region,
       userPoolId: cognito.cognitoUserPoolId,
@@ -155,7 +164,7 @@ export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
     usageTable: env.usageTable,
     accountsTable: env.accountsTable,
     fxRatesTable: env.fxRatesTable,
-    logger: new JsonLogger({ service: 'logs-export' }),
+    logger: lambdaLogger('logs-export'),
     cognito: {
       issuer: cognitoIssuer(region, env.cognitoUserPoolId),
       clientId: env.cognitoClientId,
@@ -171,7 +180,7 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
     documentClient: createDocumentClient({ region: awsRegion() }),
     fxRatesTable: env.fxRatesTable,
     ...(url === undefined ? {} : { fxRatesUrl: url }),
-    logger: new JsonLogger({ service: 'fx-rates' }),
+    logger: lambdaLogger('fx-rates'),
   };
 }
 
@@ -183,7 +192,7 @@ export async function awsPriceRefreshConfig(): Promise<PriceRefreshRuntimeConfig
     documentClient: createDocumentClient({ region: awsRegion() }),
     pricesTable: env.pricesTable,
     ...(url === undefined ? {} : { pricesUrl: url }),
-    logger: new JsonLogger({ service: 'price-refresh' }),
+    logger: lambdaLogger('price-refresh'),
   };
 }
 
@@ -193,7 +202,7 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'seal-rollups' }),
+    logger: lambdaLogger('seal-rollups'),
   };
 }
 
@@ -203,7 +212,7 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'aggregate-usage' }),
+    logger: lambdaLogger('aggregate-usage'),
   };
 }
 
@@ -214,7 +223,7 @@ export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     pricesTable: env.pricesTable,
-    logger: new JsonLogger({ service: 'reprice' }),
+    logger: lambdaLogger('reprice'),
   };
 }
 
@@ -235,7 +244,7 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
-    logger: new JsonLogger({ service: 'alerts' }),
+    logger: lambdaLogger('alerts'),
   };
 }
 
@@ -248,6 +257,6 @@ export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConf
     accountsTable: env.accountsTable,
     // The API key too: a second subscription is canceled and refunded from the webhook.
     stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn', 'stripeWebhookSecretArn']),
-    logger: new JsonLogger({ service: 'stripe-webhook' }),
+    logger: lambdaLogger('stripe-webhook'),
   };
 }

@@ -29,6 +29,8 @@ export const LAMBDA_ENV = {
   /** What the Pro price charges per month in USD (`29.00`), shown on the Plan page. */
   proMonthlyPriceUsd: 'PRO_MONTHLY_PRICE_USD',
   logLevel: 'LOG_LEVEL',
+  /** CloudWatch namespace of the operational metrics in the JSON logs (`Metrion-<env>`). */
+  metricsNamespace: 'METRICS_NAMESPACE',
   /** The SES identity alert emails are sent from. */
   alertsSender: 'ALERTS_SENDER',
   /**

@@ -42,6 +42,7 @@ const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   stripeProPriceId: 'price_bench',
   proMonthlyPriceUsd: '29.00',
   logLevel: undefined,
+  metricsNamespace: 'Metrion-bench',
   alertsSender: 'alerts@bench.example',
   dashboardUrl: 'https://bench.example',
 };
