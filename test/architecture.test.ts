@@ -40,25 +40,31 @@ const ALLOWED_IN_CORE = new Set(['core', 'package:node:crypto', 'package:node:bu
  * read, so that each list, limit and rule exists once: they import nothing that does I/O.
  */
 const CORE_CATALOGUES = new Set([
+  '#core/attribution/scope.ts',
+  '#core/attribution/tags.ts',
   '#core/accounts/account.ts',
   '#core/alerts/alert-policy.ts',
   '#core/billing/billing-event.ts',
   '#core/billing/plans.ts',
   '#core/currency/money-text.ts',
+  '#core/logs/request-id.ts',
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
+  '#core/text/safe-name.ts',
   '#core/usage/usage-query.ts',
   '#core/usage/usage-record.ts',
 ]);
 
 /**
  * What CDK code may import (docs/architecture.md, Layers): core data (`ROUTES`, `PROVIDERS`,
- * the seal job's `SWEEP_EVENT`), the table definitions, env var names, contracts, CDK and Node.
+ * the seal job's `SWEEP_EVENT`, the operational metrics the alarms watch), the table definitions, env var names, contracts, CDK and Node.
  */
 const LIB_MAY_IMPORT = new Set([
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
+  '#core/text/safe-name.ts',
   '#core/rollups/seal-rollups.ts',
+  '#core/observability/operational-metrics.ts',
   '#adapters/dynamodb/table-definitions.ts',
   '#lambda/env.ts',
   'aws-cdk-lib',

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from '#core/accounts/account.ts';
 import { PLANS, type Plan } from '#core/billing/plans.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
 
 /**
@@ -33,7 +34,7 @@ export const updateGeneralSchema = z
         MAX_DISPLAY_NAME_LENGTH,
         `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
       )
-      .regex(/^\P{Cc}*$/u, 'Display name cannot contain line breaks or control characters.')
+      .refine((name) => !hasUnsafeNameCharacter(name), `Display name ${UNSAFE_NAME_RULE}`)
       .optional(),
     currency: z
       .enum(CURRENCIES, {

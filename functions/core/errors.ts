@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'account_exists'
+  | 'email_taken'
   | 'metrion_key_conflict'
   | 'payload_too_large'
   | 'rate_limit_exceeded'
@@ -25,9 +26,11 @@ export type ErrorCode =
   | 'subscription_open'
   | 'no_billing_customer'
   | 'invalid_webhook_signature'
+  | 'invalid_webhook_payload'
   | 'billing_unavailable'
   | 'plan_required'
-  | 'rule_limit';
+  | 'rule_limit'
+  | 'internal_error';
 
 /** Abstract: throw one of the subclasses below, so every code has exactly one class. */
 export abstract class MetrionError extends Error {
@@ -92,6 +95,20 @@ export class MethodNotAllowedError extends MetrionError {
 export class AccountExistsError extends MetrionError {
   constructor() {
     super('account_exists', 'This account already exists. Sign in instead.');
+  }
+}
+
+/** Another account already has this email address (one account per address). */
+export class EmailTakenError extends MetrionError {
+  /** The account that has the address (the operator CLI names it; responses never do). */
+  readonly holderAccountId: string;
+
+  constructor(holderAccountId: string) {
+    super(
+      'email_taken',
+      'Another Metrion account already uses this email address. Sign up with another address.',
+    );
+    this.holderAccountId = holderAccountId;
   }
 }
 
@@ -199,6 +216,13 @@ export class InvalidWebhookSignatureError extends MetrionError {
   }
 }
 
+/** A correctly signed webhook whose body is not JSON or not the event shape it names. */
+export class MalformedWebhookError extends MetrionError {
+  constructor(message: string) {
+    super('invalid_webhook_payload', message);
+  }
+}
+
 /** The payment provider (Stripe) refused or could not serve a request. */
 export class BillingUnavailableError extends MetrionError {
   constructor(message: string) {
@@ -218,4 +242,24 @@ export class RuleLimitError extends MetrionError {
   constructor(message: string) {
     super('rule_limit', message);
   }
+}
+
+/**
+ * Anything that is not a MetrionError (a bug, an untranslated SDK error), as the caller sees it:
+ * a generic message naming the request id and nothing of the error, which stays in `cause` for
+ * the operators' log.
+ */
+export class InternalError extends MetrionError {
+  constructor(requestId: string, cause: unknown) {
+    super(
+      'internal_error',
+      `Metrion had an internal error. Retry the request; if it persists, contact support with request id ${requestId}.`,
+      { cause },
+    );
+  }
+}
+
+/** `error` itself when it is a MetrionError, else an {@link InternalError} wrapping it. */
+export function asMetrionError(error: unknown, requestId: string): MetrionError {
+  return error instanceof MetrionError ? error : new InternalError(requestId, error);
 }

@@ -8,7 +8,7 @@ import {
   type ApiRoute,
   type ApiRouteName,
 } from '#contracts/api-routes.ts';
-import { providerIdSchema } from '#contracts/settings-api.ts';
+import { type ApiPathParameter, PATH_PARAMETERS } from '#contracts/path-parameters.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
@@ -69,14 +69,27 @@ type RouteActions = {
   readonly [K in ApiRouteName]: (input: RouteInput<K>) => Promise<ApiResponse<K>>;
 };
 
-function providerParam(params: Readonly<Record<string, string>>): ProviderId {
-  const parsed = providerIdSchema.safeParse(params.provider);
-  if (parsed.success) return parsed.data;
-  const shown = (params.provider ?? '').slice(0, 40);
-  throw new NotFoundError(
-    `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
-  );
+/** The 404 for a path parameter of the wrong shape (`shown` is cut to 40 characters). */
+const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
+  provider: (shown) => `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
+  requestId: () => 'No request with this id in your logs.',
+  id: () => 'No alert rule with this id.',
+};
+
+/** The path parameters, each checked against its {@link PATH_PARAMETERS} shape. @throws NotFoundError */
+function checkedParams(params: Readonly<Record<string, string>>): Record<string, string> {
+  for (const [name, value] of Object.entries(params)) {
+    const parameter = name as ApiPathParameter;
+    if (!PATH_PARAMETERS[parameter].safeParse(value).success) {
+      throw new NotFoundError(UNKNOWN_PARAMETER[parameter](value.slice(0, 40)));
+    }
+  }
+  return params;
 }
+
+/** The `{provider}` of a route whose parameters {@link checkedParams} passed. */
+const providerParam = (params: Readonly<Record<string, string>>): ProviderId =>
+  params.provider as ProviderId;
 
 /**
  * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
@@ -120,8 +133,17 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
     getBilling: async ({ user }) => {
-      const { currentPeriodEndAt, ...view } = await deps.billing.getBillingView(user.accountId);
-      return { ...view, currentPeriodEnd: currentPeriodEndAt };
+      const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
+        user.accountId,
+      );
+      return {
+        ...view,
+        currentPeriodEnd: currentPeriodEndAt,
+        thisMonth: {
+          requests: thisMonth.requests,
+          resetsAt: new Date(thisMonth.resetsAtMs).toISOString(),
+        },
+      };
     },
     startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
     openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
@@ -136,13 +158,16 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     const headers = lowerCaseHeaders(event);
     const user =
       definition.auth === 'jwt' ? await deps.tokens.verify(bearerToken(headers)) : undefined;
+    const checked = checkedParams(params);
     const body =
       definition.request === undefined
         ? undefined
         : parseJsonBody(rawBody(event), definition.request);
     const query = definition.query === undefined ? undefined : parseQuery(event, definition.query);
     const action = actions[name] as (input: RouteInput<K>) => Promise<unknown>;
-    return definition.response.parse(await action({ user, params, body, query } as RouteInput<K>));
+    return definition.response.parse(
+      await action({ user, params: checked, body, query } as RouteInput<K>),
+    );
   }
 
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

@@ -20,10 +20,20 @@ import {
 } from './env.ts';
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
+import type { PriceRefreshRuntimeConfig } from './price-refresh.deps.ts';
 import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
+
+/** The function's JSON logger; its lines carry the operational metrics as EMF. */
+function lambdaLogger(service: string): JsonLogger {
+  const metricsNamespace = readOptionalLambdaEnv('metricsNamespace');
+  return new JsonLogger({
+    service,
+    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
+  });
+}
 
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
@@ -45,17 +55,26 @@ async function readSecret(region: string, secretId: string, what: string): Promi
   return secret.SecretString;
 }
 
-/** Stripe settings: the price and dashboard URL, plus the one secret `secret` names. */
+type StripeSecret = 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn';
+
+/** Stripe settings: the price and dashboard URL, plus the secrets `secrets` names. */
 async function readStripeConfig(
   region: string,
-  secret: 'stripeSecretKeySecretArn' | 'stripeWebhookSecretArn',
+  secrets: readonly StripeSecret[],
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', secret]);
-  const value = await readSecret(region, env[secret], 'Stripe');
+  const env = readLambdaEnv(['stripeProPriceId', 'proMonthlyPriceUsd', 'dashboardUrl', ...secrets]);
+  const read = (secret: StripeSecret) =>
+    secrets.includes(secret) ? readSecret(region, env[secret], 'Stripe') : undefined;
+  const [secretKey, webhookSecret] = await Promise.all([
+    read('stripeSecretKeySecretArn'),
+    read('stripeWebhookSecretArn'),
+  ]);
   return {
     proPriceId: env.stripeProPriceId,
+    proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
-    ...(secret === 'stripeSecretKeySecretArn' ? { secretKey: value } : { webhookSecret: value }),
+    ...(secretKey === undefined ? {} : { secretKey }),
+    ...(webhookSecret === undefined ? {} : { webhookSecret }),
   };
 }
 
@@ -87,7 +106,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 
 /** The proxy Lambda's runtime config. */
 export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
-  const tables = readLambdaEnv(['responseCacheTable']);
+  const tables = readLambdaEnv(['responseCacheTable', 'pricesTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
     ...data,
@@ -97,7 +116,7 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    logger: new JsonLogger({ service: 'proxy' }),
+    logger: lambdaLogger('proxy'),
   };
 }
 
@@ -113,11 +132,11 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
   const { region, ...data } = await openAwsDataAccess();
   return {
     ...data,
-    stripe: await readStripeConfig(region, 'stripeSecretKeySecretArn'),
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn']),
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
-    logger: new JsonLogger({ service: 'dashboard-api' }),
+    logger: lambdaLogger('dashboard-api'),
     cognito: {
       region,
       userPoolId: cognito.cognitoUserPoolId,
@@ -145,7 +164,7 @@ export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
     usageTable: env.usageTable,
     accountsTable: env.accountsTable,
     fxRatesTable: env.fxRatesTable,
-    logger: new JsonLogger({ service: 'logs-export' }),
+    logger: lambdaLogger('logs-export'),
     cognito: {
       issuer: cognitoIssuer(region, env.cognitoUserPoolId),
       clientId: env.cognitoClientId,
@@ -161,7 +180,19 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
     documentClient: createDocumentClient({ region: awsRegion() }),
     fxRatesTable: env.fxRatesTable,
     ...(url === undefined ? {} : { fxRatesUrl: url }),
-    logger: new JsonLogger({ service: 'fx-rates' }),
+    logger: lambdaLogger('fx-rates'),
+  };
+}
+
+/** The daily price refresh's runtime config. */
+export async function awsPriceRefreshConfig(): Promise<PriceRefreshRuntimeConfig> {
+  const env = readLambdaEnv(['pricesTable']);
+  const url = readOptionalLambdaEnv('pricesUrl');
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    pricesTable: env.pricesTable,
+    ...(url === undefined ? {} : { pricesUrl: url }),
+    logger: lambdaLogger('price-refresh'),
   };
 }
 
@@ -171,7 +202,7 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'seal-rollups' }),
+    logger: lambdaLogger('seal-rollups'),
   };
 }
 
@@ -181,17 +212,18 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'aggregate-usage' }),
+    logger: lambdaLogger('aggregate-usage'),
   };
 }
 
-/** The re-pricing job's runtime config (the usage table only, like the seal job). */
+/** The re-pricing job's runtime config (the usage table, and the price versions it reads). */
 export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
-  const env = readLambdaEnv(['usageTable']);
+  const env = readLambdaEnv(['usageTable', 'pricesTable']);
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'reprice' }),
+    pricesTable: env.pricesTable,
+    logger: lambdaLogger('reprice'),
   };
 }
 
@@ -212,18 +244,19 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
-    logger: new JsonLogger({ service: 'alerts' }),
+    logger: lambdaLogger('alerts'),
   };
 }
 
-/** The Stripe webhook's runtime config: the accounts table and the webhook signing secret. */
+/** The Stripe webhook's runtime config: the accounts table, the signing secret and the API key. */
 export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConfig> {
   const env = readLambdaEnv(['accountsTable']);
   const region = awsRegion();
   return {
     documentClient: createDocumentClient({ region }),
     accountsTable: env.accountsTable,
-    stripe: await readStripeConfig(region, 'stripeWebhookSecretArn'),
-    logger: new JsonLogger({ service: 'stripe-webhook' }),
+    // The API key too: a second subscription is canceled and refunded from the webhook.
+    stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn', 'stripeWebhookSecretArn']),
+    logger: lambdaLogger('stripe-webhook'),
   };
 }

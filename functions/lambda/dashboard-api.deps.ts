@@ -1,11 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoAlertTestClaimStore } from '#adapters/dynamodb/dynamo-alert-test-claim-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProviderKeyStore } from '#adapters/dynamodb/dynamo-provider-key-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -71,6 +74,7 @@ export function buildAccountService(
   const { clock, random } = system;
   return createAccountService({
     accounts: new DynamoAccountStore(table),
+    emails: new DynamoAccountEmailIndex(table),
     metrionKeys: new DynamoMetrionKeyStore({ ...table, clock }),
     providerKeys: new DynamoProviderKeyStore(table),
     vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
@@ -132,7 +136,13 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       tableName: config.usageTable,
       clock,
     }),
-    billing: buildBillingService(config.stripe, { accounts: accountStore, clock }),
+    billing: buildBillingService(config.stripe, {
+      accounts: accountStore,
+      metrionKeys: new DynamoMetrionKeyStore({ ...accountsTable, clock }),
+      billingRecords: new DynamoBillingStore(accountsTable),
+      requestCounts: new DynamoProxyAdmission(accountsTable),
+      clock,
+    }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
     publicConfig: {
       cognito: {

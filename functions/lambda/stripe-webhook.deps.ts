@@ -1,6 +1,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import {
@@ -10,8 +13,11 @@ import {
 } from '#contracts/billing-api.ts';
 import { type BillingService, createBillingService } from '#core/billing/billing-service.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { StripeWebhookHandlerDeps } from '#handlers/stripe-webhook.ts';
 
 /** How a runtime reaches Stripe (or the local stand-in), already resolved. Never logged. */
@@ -25,6 +31,8 @@ export interface StripeConfig {
   readonly webhookSecret?: string;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly proPriceId: string;
+  /** What `proPriceId` charges per month in USD (`"29.00"`), shown on the Plan page. */
+  readonly proMonthlyPriceUsd: string;
   /** The dashboard's origin (`https://app.example.com`): Checkout and the portal return there. */
   readonly dashboardUrl: string;
   /** Another Stripe API server (the local stand-in). @default - api.stripe.com over HTTPS */
@@ -44,7 +52,13 @@ const NO_API_KEY = 'sk_none_webhook_verification_only';
  */
 export function buildBillingService(
   stripe: StripeConfig,
-  deps: { readonly accounts: AccountStore; readonly clock: Clock },
+  deps: {
+    readonly accounts: Pick<AccountStore, 'getAccount'>;
+    readonly metrionKeys: Pick<MetrionKeyStore, 'getMetrionKey'>;
+    readonly billingRecords: BillingStore;
+    readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
+    readonly clock: Clock;
+  },
 ): BillingService {
   const client = new Stripe(stripe.secretKey ?? NO_API_KEY, {
     // Two sequential calls (customer, session) must fit the dashboard API's 10 s timeout.
@@ -55,6 +69,9 @@ export function buildBillingService(
   const planPage = new URL(PLAN_PAGE_PATH, stripe.dashboardUrl).toString();
   return createBillingService({
     accounts: deps.accounts,
+    metrionKeys: deps.metrionKeys,
+    billingRecords: deps.billingRecords,
+    requestCounts: deps.requestCounts,
     clock: deps.clock,
     gateway: new StripeBillingGateway({
       client,
@@ -63,6 +80,7 @@ export function buildBillingService(
     }),
     config: {
       proPriceId: stripe.proPriceId,
+      proMonthlyPriceUsd: stripe.proMonthlyPriceUsd,
       checkoutSuccessUrl: `${planPage}?${CHECKOUT_RETURN_PARAM}=${CHECKOUT_SUCCESS_VALUE}`,
       checkoutCancelUrl: planPage,
       portalReturnUrl: planPage,
@@ -85,12 +103,15 @@ export function buildStripeWebhookDeps(
   config: StripeWebhookRuntimeConfig,
 ): StripeWebhookHandlerDeps {
   const clock = config.clock ?? new SystemClock();
-  const accounts = new DynamoAccountStore({
-    client: config.documentClient,
-    tableName: config.accountsTable,
-  });
+  const table = { client: config.documentClient, tableName: config.accountsTable };
   return {
-    billing: buildBillingService(config.stripe, { accounts, clock }),
+    billing: buildBillingService(config.stripe, {
+      accounts: new DynamoAccountStore(table),
+      metrionKeys: new DynamoMetrionKeyStore(table),
+      billingRecords: new DynamoBillingStore(table),
+      requestCounts: new DynamoProxyAdmission(table),
+      clock,
+    }),
     logger: config.logger,
   };
 }

@@ -8,18 +8,23 @@ import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface BillingProps {
   /** Environment name, used in descriptions. */
   readonly envName: string;
-  /** Accounts (read/write: the billing state on the profile item, processed-event markers). */
+  /** Accounts (the billing state on the profile item, processed-event markers; no deletes). */
   readonly data: Data;
   /** Retain the Stripe secrets on stack deletion (they are set by hand). */
   readonly retainData: boolean;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly stripeProPriceId: string;
+  /** What that price charges per month in USD (`"29.00"`), shown on the Plan page. */
+  readonly proMonthlyPriceUsd: string;
   /** Dashboard origin Checkout and the billing portal return to. */
   readonly dashboardUrl: string;
+  /** Where Stripe delivers events (output for the Stripe dashboard's webhook endpoint). */
+  readonly webhookUrl: string;
   /** Retention of the webhook function's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -27,6 +32,8 @@ export interface BillingProps {
    * @default false
    */
   readonly retainLogs?: boolean;
+  /** Reserved concurrency of the webhook: plan changes land while the proxy is busy. */
+  readonly webhookReservedConcurrency: number;
 }
 
 /**
@@ -35,9 +42,10 @@ export interface BillingProps {
  * deploy (`aws secretsmanager put-secret-value`); the stack creates them with a random
  * placeholder, which Stripe rejects (Checkout answers 502 `billing_unavailable`, webhooks 400)
  * until the real values are set. Each function reads its secret once per cold start.
- * - `stripeSecretKey` (`sk_…`): only functions that call the Stripe API ({@link grantStripeApi}).
+ * - `stripeSecretKey` (`sk_…`): only functions that call the Stripe API ({@link grantStripeApi}):
+ *   the dashboard API, and the webhook function (it cancels and refunds a second subscription).
  * - `stripeWebhookSecret` (`whsec_…`): only the webhook function (signatures are checked
- *   offline, so it never needs the API key).
+ *   offline).
  * API Gateway wiring lives in `Api.addWebhookRoute`.
  */
 export class Billing extends Construct {
@@ -66,26 +74,41 @@ export class Billing extends Construct {
     });
     acknowledge(webhookSecret, 'AwsSolutions-SMG4', rotationReason);
     this.stripeWebhookSecret = webhookSecret;
+    stackOutput(
+      this,
+      'StripeSecretKeyArn',
+      secretKey.secretArn,
+      'Put the sk_… key here after deploy',
+    );
+    stackOutput(
+      this,
+      'StripeWebhookSecretArn',
+      webhookSecret.secretArn,
+      'Put the endpoint signing secret (whsec_…) here after deploy',
+    );
+    stackOutput(this, 'StripeWebhookUrl', props.webhookUrl, 'The Stripe webhook endpoint URL');
 
     this.webhookFunction = new MetrionFunction(this, 'WebhookFunction', {
       entry: 'functions/lambda/stripe-webhook.ts',
       description:
         'Metrion Stripe webhook: verifies the signature, applies subscription events to the account plan',
       memorySize: 256,
-      // Stripe waits up to 20 s for an answer; a delivery takes a few DynamoDB calls.
+      // Stripe waits up to 20 s for an answer; a delivery takes a few DynamoDB calls, and five
+      // Stripe calls when it cancels a second subscription.
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
+      reservedConcurrentExecutions: props.webhookReservedConcurrency,
     });
-    props.data.grantAccountsReadWrite(this.webhookFunction);
+    props.data.grantBillingState(this.webhookFunction);
     this.grantSecret(this.webhookFunction, webhookSecret, LAMBDA_ENV.stripeWebhookSecretArn);
-    this.bindBillingSettings(this.webhookFunction);
+    this.grantStripeApi(this.webhookFunction);
   }
 
   /**
-   * Calling the Stripe API (Checkout, billing portal, customers): GetSecretValue on the secret
+   * Calling the Stripe API (Checkout, billing portal, customers, cancel and refund): GetSecretValue on the secret
    * key only, plus the price and dashboard URL. Sets `STRIPE_SECRET_KEY_SECRET_ARN`,
-   * `STRIPE_PRO_PRICE_ID` and `DASHBOARD_URL`.
+   * `STRIPE_PRO_PRICE_ID`, `PRO_MONTHLY_PRICE_USD` and `DASHBOARD_URL`.
    */
   public grantStripeApi(fn: lambda.Function): void {
     this.grantSecret(fn, this.stripeSecretKey, LAMBDA_ENV.stripeSecretKeySecretArn);
@@ -94,6 +117,7 @@ export class Billing extends Construct {
 
   private bindBillingSettings(fn: lambda.Function): void {
     fn.addEnvironment(LAMBDA_ENV.stripeProPriceId, this.#props.stripeProPriceId);
+    fn.addEnvironment(LAMBDA_ENV.proMonthlyPriceUsd, this.#props.proMonthlyPriceUsd);
     fn.addEnvironment(LAMBDA_ENV.dashboardUrl, this.#props.dashboardUrl);
   }
 

@@ -154,18 +154,22 @@ export function proxyAdmissionContract(
       const periodEndMs = NOW_MS + 10_000;
       const limits = smallLimits(100, 1);
       await admit({ limits });
-      await stores.accounts.saveBillingState(
+      await stores.billing.saveBillingState(
         account.accountId,
         {
           plan: 'pro',
           billing: {
-            subscription: {
-              subscriptionId: 'sub_1',
-              subscriptionCreatedEpochSeconds: 1_795_000_000,
-              status: 'active',
-              currentPeriodEndAt: new Date(periodEndMs).toISOString(),
-              cancelAtPeriodEnd: true,
-              mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+            subscriptions: {
+              sub_1: {
+                snapshot: {
+                  subscriptionId: 'sub_1',
+                  subscriptionCreatedEpochSeconds: 1_795_000_000,
+                  status: 'active',
+                  currentPeriodEndAt: new Date(periodEndMs).toISOString(),
+                  cancelAtPeriodEnd: true,
+                  mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+                },
+              },
             },
           },
         },

@@ -19,6 +19,14 @@ export class FakeBillingGateway implements BillingGateway {
   readonly customersCreated: CreateCustomerInput[] = [];
   readonly checkoutSessions: CreateCheckoutSessionInput[] = [];
   readonly portalSessions: CreatePortalSessionInput[] = [];
+  /** Customers whose open Checkout Sessions were expired, in call order. */
+  readonly expiredCheckoutsOf: string[] = [];
+  /** Subscriptions canceled with a full refund, in call order (repeats kept). */
+  readonly canceledWithRefund: string[] = [];
+  /** What `listOpenSubscriptions` answers, by customer (tests set it). */
+  readonly openSubscriptions = new Map<string, string[]>();
+  /** When set, `cancelWithFullRefund` rejects with it (Stripe unavailable). */
+  cancelFailure: Error | undefined;
   readonly #customersByKey = new Map<string, string>();
 
   async createCustomer(input: CreateCustomerInput): Promise<string> {
@@ -38,6 +46,19 @@ export class FakeBillingGateway implements BillingGateway {
   async createPortalSession(input: CreatePortalSessionInput): Promise<{ url: string }> {
     this.portalSessions.push(input);
     return { url: `https://billing.example/bps_fake${this.portalSessions.length}` };
+  }
+
+  async expireOpenCheckoutSessions(customerId: string): Promise<void> {
+    this.expiredCheckoutsOf.push(customerId);
+  }
+
+  async listOpenSubscriptions(customerId: string): Promise<readonly string[]> {
+    return [...(this.openSubscriptions.get(customerId) ?? [])];
+  }
+
+  async cancelWithFullRefund(subscriptionId: string): Promise<void> {
+    if (this.cancelFailure !== undefined) throw this.cancelFailure;
+    this.canceledWithRefund.push(subscriptionId);
   }
 
   async verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<BillingEvent> {

@@ -2,7 +2,8 @@ import type { Account, StoredMetrionKey, StoredProviderKey } from '#core/account
 import { type BillingState, effectivePlan } from '#core/billing/billing-state.ts';
 import type { Plan } from '#core/billing/plans.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
-import type { AccountStore, BillingRecord } from '#core/ports/account-store.ts';
+import type { AccountStore } from '#core/ports/account-store.ts';
+import type { BillingRecord, BillingStore } from '#core/ports/billing-store.ts';
 import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
 import type { ProviderKeyStore } from '#core/ports/provider-key-store.ts';
 import type {
@@ -59,14 +60,15 @@ function isFull(counters: Counters, window: AdmissionWindow, plan: Plan): boolea
 }
 
 /**
- * AccountStore, MetrionKeyStore, ProviderKeyStore and ProxyAdmission in memory, passing the same
- * contract suites as their DynamoDB adapters (including the fail-closed key replacement and
+ * AccountStore, MetrionKeyStore, ProviderKeyStore, BillingStore and ProxyAdmission in memory,
+ * passing the same contract suites as their DynamoDB adapters (including the fail-closed key
+ * replacement and
  * never overwriting another account's lookup digest). Admission reads the canonical state
  * directly, so it is always fresh; each call runs without yielding, which makes it atomic like
  * the conditional write. Values are copied in and out, like a real store.
  */
 export class InMemoryAccountStore
-  implements AccountStore, MetrionKeyStore, ProviderKeyStore, ProxyAdmission
+  implements AccountStore, MetrionKeyStore, ProviderKeyStore, BillingStore, ProxyAdmission
 {
   readonly #profiles = new Map<string, Profile>();
   readonly #lookups = new Map<string, string>();
@@ -229,14 +231,14 @@ export class InMemoryAccountStore
     const profile = this.#profiles.get(accountId);
     if (profile === undefined) throw accountNotFound();
     if (profile.billingVersion !== expectedVersion) return false;
-    const { subscription, checkout, lastInvoice } = copy(next.billing);
+    const { subscriptions } = copy(next.billing);
     profile.billing = {
       ...(profile.billing.stripeCustomerId === undefined
         ? {}
         : { stripeCustomerId: profile.billing.stripeCustomerId }),
-      ...(subscription === undefined ? {} : { subscription }),
-      ...(checkout === undefined ? {} : { checkout }),
-      ...(lastInvoice === undefined ? {} : { lastInvoice }),
+      ...(subscriptions === undefined || Object.keys(subscriptions).length === 0
+        ? {}
+        : { subscriptions }),
     };
     profile.account = { ...profile.account, plan: next.plan };
     profile.billingVersion += 1;

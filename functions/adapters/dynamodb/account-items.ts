@@ -5,6 +5,7 @@ import type {
   BillingState,
   CompletedCheckout,
   InvoiceOutcome,
+  SubscriptionHistory,
   SubscriptionSnapshot,
 } from '#core/billing/billing-state.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -18,6 +19,9 @@ export interface ProfileItem extends Omit<Account, 'billing'>, Key {
   readonly metrionKeySealed: SealedSecret;
   /** Set once, conditionally (`setStripeCustomerId`). */
   readonly stripeCustomerId?: string;
+  /** Every subscription the account has seen, by id (`BillingState.subscriptions`). */
+  readonly billingSubscriptions?: Readonly<Record<string, SubscriptionHistory>>;
+  /** Items written before subscriptions were kept by id: read, and removed by the next save. */
   readonly billingSubscription?: SubscriptionSnapshot;
   readonly billingCheckout?: CompletedCheckout;
   readonly billingLastInvoice?: InvoiceOutcome;
@@ -46,12 +50,36 @@ export const providerKeyKey = (accountId: string, provider: ProviderId): Key => 
 /** `pk=METRION_KEY#<digest>, sk=LOOKUP`: the only way from a presented key to an account. */
 export const lookupKey = (digest: string): Key => ({ pk: `METRION_KEY#${digest}`, sk: LOOKUP_SK });
 
+/** The attributes of the single-subscription layout, removed by every billing save. */
+export const LEGACY_BILLING_ATTRIBUTES = [
+  'billingSubscription',
+  'billingCheckout',
+  'billingLastInvoice',
+] as const;
+
+/** The subscriptions of an item, with those of the single-subscription layout merged in. */
+function subscriptionsOf(item: ProfileItem): Record<string, SubscriptionHistory> {
+  const merged: Record<string, SubscriptionHistory> = { ...item.billingSubscriptions };
+  const add = (subscriptionId: string, register: SubscriptionHistory) => {
+    merged[subscriptionId] = { ...register, ...merged[subscriptionId] };
+  };
+  if (item.billingSubscription !== undefined) {
+    add(item.billingSubscription.subscriptionId, { snapshot: item.billingSubscription });
+  }
+  if (item.billingCheckout !== undefined) {
+    add(item.billingCheckout.subscriptionId, { checkout: item.billingCheckout });
+  }
+  if (item.billingLastInvoice !== undefined) {
+    add(item.billingLastInvoice.subscriptionId, { lastInvoice: item.billingLastInvoice });
+  }
+  return merged;
+}
+
 export function toBilling(item: ProfileItem): BillingState {
+  const subscriptions = subscriptionsOf(item);
   return {
     ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
-    ...(item.billingSubscription === undefined ? {} : { subscription: item.billingSubscription }),
-    ...(item.billingCheckout === undefined ? {} : { checkout: item.billingCheckout }),
-    ...(item.billingLastInvoice === undefined ? {} : { lastInvoice: item.billingLastInvoice }),
+    ...(Object.keys(subscriptions).length === 0 ? {} : { subscriptions }),
   };
 }
 

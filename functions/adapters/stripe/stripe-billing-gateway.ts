@@ -1,14 +1,14 @@
-// BillingGateway on Stripe: POST /v1/customers, /v1/checkout/sessions,
-// /v1/billing_portal/sessions; webhooks.constructEvent (offline HMAC-SHA256 check, no API call).
+// BillingGateway on Stripe: POST /v1/customers, /v1/checkout/sessions (+ list, expire),
+// /v1/billing_portal/sessions; GET /v1/subscriptions, DELETE /v1/subscriptions/{id},
+// GET /v1/invoices and /v1/invoice_payments, POST /v1/refunds; webhooks.constructEvent
+// (offline HMAC-SHA256 check, no API call).
 import type Stripe from 'stripe';
+import type { BillingEvent } from '#core/billing/billing-event.ts';
 import {
-  type BillingEvent,
-  INVOICE_EVENT_TYPES,
-  SUBSCRIPTION_EVENT_TYPES,
-  SUBSCRIPTION_STATUSES,
-  type SubscriptionStatus,
-} from '#core/billing/billing-event.ts';
-import { BillingUnavailableError, InvalidWebhookSignatureError } from '#core/errors.ts';
+  BillingUnavailableError,
+  InvalidWebhookSignatureError,
+  MalformedWebhookError,
+} from '#core/errors.ts';
 import type {
   BillingGateway,
   CreateCheckoutSessionInput,
@@ -16,6 +16,9 @@ import type {
   CreatePortalSessionInput,
 } from '#core/ports/billing-gateway.ts';
 import type { Clock } from '#core/ports/clock.ts';
+import { toBillingEvent } from './stripe-event.ts';
+
+export { STRIPE_WEBHOOK_EVENT_TYPES } from './stripe-event.ts';
 
 export interface StripeBillingGatewayOptions {
   /**
@@ -37,94 +40,36 @@ export interface StripeBillingGatewayOptions {
 
 const DEFAULT_TOLERANCE_SECONDS = 300;
 
-type StripeRef = string | { readonly id: string } | null;
+/** Statuses after which Stripe never bills the subscription again. */
+const ENDED_STATUSES: ReadonlySet<string> = new Set(['canceled', 'incomplete_expired']);
 
-const idOf = (ref: StripeRef): string | null =>
-  ref === null || typeof ref === 'string' ? ref : ref.id;
-
-const metadataAccountId = (metadata: Stripe.Metadata | null | undefined): string | null =>
-  metadata?.accountId ?? null;
-
-function subscriptionStatus(status: string): SubscriptionStatus {
-  // A status this code does not know grants nothing: fail closed rather than give Pro away.
-  return (SUBSCRIPTION_STATUSES as readonly string[]).includes(status)
-    ? (status as SubscriptionStatus)
-    : 'unpaid';
+/** The `t=` of a `Stripe-Signature` header (seconds), or undefined when there is none. */
+function signatureTimestamp(header: string): number | undefined {
+  const match = /(?:^|,)\s*t=(\d+)/.exec(header);
+  return match === null ? undefined : Number(match[1]);
 }
 
-/** Stripe moved `current_period_end` onto subscription items (API 2025-03-31); take the latest. */
-function currentPeriodEndAt(subscription: Stripe.Subscription): string | null {
-  const ends = (subscription.items?.data ?? []).map((item) => item.current_period_end);
-  return ends.length === 0 ? null : new Date(Math.max(...ends) * 1000).toISOString();
-}
+const isSignatureError = (error: unknown): boolean =>
+  (error as { type?: unknown } | null)?.type === 'StripeSignatureVerificationError';
 
-/** Reduces a verified Stripe event to the fields billing uses. */
-export function toBillingEvent(event: Stripe.Event): BillingEvent {
-  const base = { eventId: event.id, createdEpochSeconds: event.created };
-  const type: string = event.type;
-  if (event.type === 'checkout.session.completed') {
-    const session = event.data.object;
-    if (session.mode !== 'subscription') {
-      return { ...base, type: 'unhandled', stripeType: `${type} (mode ${session.mode})` };
-    }
-    return {
-      ...base,
-      type: 'checkout.session.completed',
-      clientReferenceId: session.client_reference_id,
-      metadataAccountId: metadataAccountId(session.metadata),
-      customerId: idOf(session.customer),
-      subscriptionId: idOf(session.subscription),
-      paid: session.payment_status !== 'unpaid',
-    };
-  }
-  if (
-    event.type === 'customer.subscription.created' ||
-    event.type === 'customer.subscription.updated' ||
-    event.type === 'customer.subscription.deleted'
-  ) {
-    const subscription = event.data.object;
-    return {
-      ...base,
-      type: event.type,
-      metadataAccountId: metadataAccountId(subscription.metadata),
-      customerId: idOf(subscription.customer) ?? '',
-      subscriptionId: subscription.id,
-      subscriptionCreatedEpochSeconds: subscription.created,
-      status: subscriptionStatus(subscription.status),
-      currentPeriodEndAt: currentPeriodEndAt(subscription),
-      cancelAtPeriodEnd: subscription.cancel_at_period_end,
-    };
-  }
-  if (event.type === 'invoice.paid' || event.type === 'invoice.payment_failed') {
-    const invoice = event.data.object;
-    const details = invoice.parent?.subscription_details ?? null;
-    return {
-      ...base,
-      type: event.type,
-      metadataAccountId: metadataAccountId(details?.metadata),
-      customerId: idOf(invoice.customer),
-      subscriptionId: details === null ? null : idOf(details.subscription),
-    };
-  }
-  return { ...base, type: 'unhandled', stripeType: type };
-}
+const isInvalidRequest = (error: unknown): boolean =>
+  (error as { type?: unknown } | null)?.type === 'StripeInvalidRequestError';
 
-/** The event types the webhook endpoint should subscribe to (Stripe dashboard or CDK). */
-export const STRIPE_WEBHOOK_EVENT_TYPES = [
-  'checkout.session.completed',
-  ...SUBSCRIPTION_EVENT_TYPES,
-  ...INVOICE_EVENT_TYPES,
-] as const;
+const stripeErrorCode = (error: unknown): unknown => (error as { code?: unknown } | null)?.code;
+
+/** The SDK error may echo request data; only its type goes into our message. */
+function unavailable(operation: string, error: unknown): BillingUnavailableError {
+  const kind = error instanceof Error ? error.name : 'unknown error';
+  return new BillingUnavailableError(
+    `The payment provider could not ${operation} (${kind}). Try again in a minute.`,
+  );
+}
 
 async function callStripe<T>(operation: string, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    // The SDK error may echo request data; only its type goes into our message.
-    const kind = error instanceof Error ? error.name : 'unknown error';
-    throw new BillingUnavailableError(
-      `The payment provider could not ${operation} (${kind}). Try again in a minute.`,
-    );
+    throw unavailable(operation, error);
   }
 }
 
@@ -190,6 +135,79 @@ export class StripeBillingGateway implements BillingGateway {
     return { url: session.url };
   }
 
+  /** Every open Checkout Session of the customer expired; one paid meanwhile answers 400, kept. */
+  async expireOpenCheckoutSessions(customerId: string): Promise<void> {
+    const open = await callStripe('list checkout sessions', () =>
+      this.#client.checkout.sessions.list({ customer: customerId, status: 'open', limit: 100 }),
+    );
+    for (const session of open.data) {
+      try {
+        await this.#client.checkout.sessions.expire(session.id);
+      } catch (error) {
+        if (!isInvalidRequest(error)) throw unavailable('expire checkout', error);
+      }
+    }
+  }
+
+  async listOpenSubscriptions(customerId: string): Promise<readonly string[]> {
+    // Without `status`, Stripe lists every subscription that is not canceled.
+    const listed = await callStripe('list subscriptions', () =>
+      this.#client.subscriptions.list({ customer: customerId, limit: 100 }),
+    );
+    return listed.data
+      .filter((subscription) => !ENDED_STATUSES.has(subscription.status))
+      .map((subscription) => subscription.id);
+  }
+
+  async cancelWithFullRefund(subscriptionId: string): Promise<void> {
+    const subscription = await callStripe('read the subscription', () =>
+      this.#client.subscriptions.retrieve(subscriptionId),
+    );
+    if (!ENDED_STATUSES.has(subscription.status)) {
+      await callStripe('cancel the subscription', () =>
+        this.#client.subscriptions.cancel(subscriptionId, undefined, {
+          idempotencyKey: `metrion-cancel-${subscriptionId}`,
+        }),
+      );
+    }
+    for (const paymentIntent of await this.#paidPaymentIntents(subscriptionId)) {
+      await this.#refundInFull(paymentIntent);
+    }
+  }
+
+  /** The payment intents that paid the subscription's invoices. */
+  async #paidPaymentIntents(subscriptionId: string): Promise<string[]> {
+    const invoices = await callStripe('list invoices', () =>
+      this.#client.invoices.list({ subscription: subscriptionId, status: 'paid', limit: 100 }),
+    );
+    const intents: string[] = [];
+    for (const invoice of invoices.data) {
+      if (invoice.id === undefined) continue;
+      const invoiceId = invoice.id;
+      const payments = await callStripe('list invoice payments', () =>
+        this.#client.invoicePayments.list({ invoice: invoiceId, status: 'paid', limit: 100 }),
+      );
+      for (const payment of payments.data) {
+        const intent = payment.payment.payment_intent;
+        if (intent !== undefined) intents.push(typeof intent === 'string' ? intent : intent.id);
+      }
+    }
+    return intents;
+  }
+
+  /** A full refund (no amount); one refunded before (a retried delivery) is left as is. */
+  async #refundInFull(paymentIntent: string): Promise<void> {
+    try {
+      await this.#client.refunds.create(
+        { payment_intent: paymentIntent, reason: 'duplicate' },
+        { idempotencyKey: `metrion-refund-${paymentIntent}` },
+      );
+    } catch (error) {
+      if (stripeErrorCode(error) === 'charge_already_refunded') return;
+      throw unavailable('refund the payment', error);
+    }
+  }
+
   async verifyWebhook(rawBody: string, signatureHeader: string | undefined): Promise<BillingEvent> {
     const secret = this.#webhookSecret;
     if (secret === undefined || secret === '') {
@@ -198,21 +216,31 @@ export class StripeBillingGateway implements BillingGateway {
     if (signatureHeader === undefined || signatureHeader === '') {
       throw new InvalidWebhookSignatureError('The Stripe-Signature header is missing.');
     }
-    let event: Stripe.Event;
+    const nowMs = this.#clock?.nowMs() ?? Date.now();
+    // The SDK only refuses signatures that are too old; one dated ahead would stay replayable.
+    const signedAt = signatureTimestamp(signatureHeader);
+    if (signedAt !== undefined && signedAt - nowMs / 1000 > this.#toleranceSeconds) {
+      throw new InvalidWebhookSignatureError('The webhook signature is dated in the future.');
+    }
+    let event: unknown;
     try {
+      // `receivedAt` is in ms (the SDK divides by 1000 itself).
       event = this.#client.webhooks.constructEvent(
         rawBody,
         signatureHeader,
         secret,
         this.#toleranceSeconds,
         undefined,
-        // `receivedAt` is in ms (the SDK divides by 1000 itself).
-        this.#clock?.nowMs(),
+        nowMs,
       );
-    } catch {
-      throw new InvalidWebhookSignatureError(
-        'The webhook signature does not match the body, or its timestamp is too old.',
-      );
+    } catch (error) {
+      // The signature is checked before the body is parsed: anything else is a malformed body.
+      if (isSignatureError(error)) {
+        throw new InvalidWebhookSignatureError(
+          'The webhook signature does not match the body, or its timestamp is too old.',
+        );
+      }
+      throw new MalformedWebhookError('The webhook body is not JSON.');
     }
     return toBillingEvent(event);
   }

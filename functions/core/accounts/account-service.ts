@@ -1,10 +1,12 @@
 import { effectivePlan } from '../billing/billing-state.ts';
-import { AccountExistsError, InvalidRequestError } from '../errors.ts';
+import { AccountExistsError, EmailTakenError, InvalidRequestError } from '../errors.ts';
+import type { AccountEmailIndex } from '../ports/account-email-index.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
 import type { ProviderKeyStore } from '../ports/provider-key-store.ts';
 import type { Random } from '../ports/random.ts';
+import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '../text/safe-name.ts';
 import type { SecretVault } from '../vault/secret-vault.ts';
 import { type Account, CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from './account.ts';
 import { generateMetrionKey } from './metrion-key.ts';
@@ -13,7 +15,9 @@ import { createProviderKeyService } from './provider-key-service.ts';
 import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
-  readonly accounts: Pick<AccountStore, 'createAccount' | 'getAccount' | 'updateProfile'>;
+  readonly accounts: AccountStore;
+  /** One account per email address. */
+  readonly emails: AccountEmailIndex;
   readonly metrionKeys: MetrionKeyStore;
   readonly providerKeys: ProviderKeyStore;
   readonly vault: SecretVault;
@@ -34,7 +38,11 @@ export interface GeneralSettingsChange {
   readonly currency?: Currency;
 }
 
-const CONTROL_CHARACTER = /\p{Cc}/u;
+/**
+ * A claim older than this whose account does not exist was left by a creation that died between
+ * its two writes; younger ones may belong to a creation still under way.
+ */
+const ORPHANED_CLAIM_AFTER_MS = 60_000;
 
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -53,10 +61,8 @@ function checkedGeneralChange(change: GeneralSettingsChange): string | undefined
         `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
       );
     }
-    if (CONTROL_CHARACTER.test(displayName)) {
-      throw new InvalidRequestError(
-        'Display name cannot contain line breaks or control characters.',
-      );
+    if (hasUnsafeNameCharacter(displayName)) {
+      throw new InvalidRequestError(`Display name ${UNSAFE_NAME_RULE}`);
     }
   }
   if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
@@ -68,37 +74,79 @@ function checkedGeneralChange(change: GeneralSettingsChange): string | undefined
   return displayName;
 }
 
+/** Claims the address for the account, taking over a claim a crashed creation left behind. */
+async function claimEmail(
+  deps: AccountServiceDeps,
+  email: string,
+  accountId: string,
+  nowIso: string,
+): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const claim = await deps.emails.claimEmail(email, accountId, nowIso);
+    if (claim.accountId === accountId) return;
+    const orphaned =
+      deps.clock.nowMs() - Date.parse(claim.claimedAt) > ORPHANED_CLAIM_AFTER_MS &&
+      (await deps.accounts.getAccount(claim.accountId)) === undefined;
+    if (!(orphaned && (await deps.emails.releaseEmail(email, claim.accountId)))) {
+      throw new EmailTakenError(claim.accountId);
+    }
+  }
+  throw new EmailTakenError(accountId);
+}
+
+/**
+ * Creates an account on the Free plan with a fresh Metrion Key.
+ * @throws EmailTakenError when another account has the email address.
+ */
+async function createAccount(
+  deps: AccountServiceDeps,
+  input: { email: string; displayName?: string; accountId?: string },
+): Promise<CreatedAccount> {
+  const nowIso = new Date(deps.clock.nowMs()).toISOString();
+  const accountId = input.accountId ?? toHex(deps.random.bytes(16));
+  const account: Account = {
+    accountId,
+    email: input.email,
+    displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
+    currency: 'USD',
+    plan: 'free',
+    createdAt: nowIso,
+  };
+  const metrionKey = generateMetrionKey(deps.random);
+  await claimEmail(deps, input.email, accountId, nowIso);
+  try {
+    await deps.accounts.createAccount(account, await sealMetrionKey(deps, accountId, metrionKey));
+  } catch (error) {
+    // An AccountExistsError is a concurrent first sign-in of this account: the claim is its.
+    if (!(error instanceof AccountExistsError)) {
+      await deps.emails.releaseEmail(input.email, accountId).catch(() => false);
+    }
+    throw error;
+  }
+  return { account, metrionKey };
+}
+
 /** Account use cases shared by the operator CLI and the dashboard API. */
 export function createAccountService(deps: AccountServiceDeps) {
-  const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
   /** The plan the proxy enforces right now (a canceled Pro ends at its period end). */
   const withEffectivePlan = (account: Account): Account => ({
     ...account,
     plan: effectivePlan(account, deps.clock.nowMs()),
   });
 
-  /** Creates an account on the Free plan with a fresh Metrion Key. */
-  async function createAccount(input: {
-    email: string;
-    displayName?: string;
-    accountId?: string;
-  }): Promise<CreatedAccount> {
-    const accountId = input.accountId ?? toHex(deps.random.bytes(16));
-    const account: Account = {
-      accountId,
-      email: input.email,
-      displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
-      currency: 'USD',
-      plan: 'free',
-      createdAt: nowIso(),
-    };
-    const metrionKey = generateMetrionKey(deps.random);
-    await deps.accounts.createAccount(account, await sealMetrionKey(deps, accountId, metrionKey));
-    return { account, metrionKey };
-  }
-
   return {
-    createAccount,
+    createAccount: (input: Parameters<typeof createAccount>[1]) => createAccount(deps, input),
+
+    /** The account, or undefined. */
+    async findAccount(accountId: string): Promise<Account | undefined> {
+      const account = await deps.accounts.getAccount(accountId);
+      return account === undefined ? undefined : withEffectivePlan(account);
+    },
+
+    /** The id of the account that has this email address, or undefined. */
+    async findAccountIdByEmail(email: string): Promise<string | undefined> {
+      return (await deps.emails.findEmail(email))?.accountId;
+    },
 
     /**
      * The signed-in user's account, created on the first sign-in (Free plan, a fresh Metrion
@@ -108,7 +156,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       const existing = await deps.accounts.getAccount(user.accountId);
       if (existing !== undefined) return withEffectivePlan(existing);
       try {
-        return (await createAccount({ accountId: user.accountId, email: user.email })).account;
+        return (await createAccount(deps, { accountId: user.accountId, email: user.email }))
+          .account;
       } catch (error) {
         if (!(error instanceof AccountExistsError)) throw error;
         const created = await deps.accounts.getAccount(user.accountId);
@@ -118,7 +167,7 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
 
     /**
-     * Updates display name (trimmed, 1-{@link MAX_DISPLAY_NAME_LENGTH} characters, no control characters) and/or currency.
+     * Updates display name (trimmed, 1-{@link MAX_DISPLAY_NAME_LENGTH} characters, no control or invisible format characters) and/or currency.
      * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
      */
     async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {

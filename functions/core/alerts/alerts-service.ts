@@ -24,6 +24,7 @@ import {
   thresholdProblem,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
+import { type CurrentValue, currentValueReader } from './current-values.ts';
 import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
@@ -45,6 +46,8 @@ export interface AlertRuleView {
   readonly lastFired: AlertRule['lastFired'];
   readonly lastTestedAt?: string;
   readonly state: ReturnType<typeof visibleState>;
+  /** The rule's figure now, measured as the evaluator measures it. */
+  readonly current: CurrentValue;
 }
 
 /** A create request after validation (the contract's shape). */
@@ -76,7 +79,7 @@ export interface AlertsServiceDeps {
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
-function view(rule: AlertRule, account: Account): AlertRuleView {
+function view(rule: AlertRule, account: Account, current: CurrentValue): AlertRuleView {
   return {
     id: rule.ruleId,
     ...(rule.name === undefined ? {} : { name: rule.name }),
@@ -92,6 +95,7 @@ function view(rule: AlertRule, account: Account): AlertRuleView {
     lastFired: rule.lastFired,
     ...(rule.lastTestedAt === undefined ? {} : { lastTestedAt: rule.lastTestedAt }),
     state: visibleState(rule),
+    current,
   };
 }
 
@@ -118,6 +122,25 @@ async function ownRule(deps: AlertsServiceDeps, accountId: string, id: string) {
   const rule = await deps.rules.get(accountId, id);
   if (rule === undefined) throw noSuchRule(id);
   return rule;
+}
+
+/** The rules as the API shows them, each with its figure now (one rollup read per span). */
+async function views(
+  deps: AlertsServiceDeps,
+  account: Account,
+  rules: readonly AlertRule[],
+): Promise<AlertRuleView[]> {
+  const currentOf = await currentValueReader(deps, account, deps.clock.nowMs());
+  return Promise.all(rules.map(async (rule) => view(rule, account, await currentOf(rule))));
+}
+
+async function viewOf(
+  deps: AlertsServiceDeps,
+  account: Account,
+  rule: AlertRule,
+): Promise<AlertRuleView> {
+  const [shown] = await views(deps, account, [rule]);
+  return shown as AlertRuleView;
 }
 
 function checkPeriod(period: AlertRule['period'], nowMs: number): void {
@@ -211,7 +234,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     async list(accountId: string) {
       const account = await proAccount(deps, accountId);
       const rules = await deps.rules.list(accountId);
-      return { rules: rules.map((rule) => view(rule, account)), windows: ALERT_WINDOWS };
+      return { rules: await views(deps, account, rules), windows: ALERT_WINDOWS };
     },
 
     async create(accountId: string, input: NewAlertRule): Promise<AlertRuleView> {
@@ -222,7 +245,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
         );
       }
-      return view(rule, account);
+      return viewOf(deps, account, rule);
     },
 
     async update(accountId: string, id: string, input: AlertRuleUpdate): Promise<AlertRuleView> {
@@ -231,7 +254,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const changes = ruleChanges(rule, input, deps.clock.nowMs());
       const updated = await deps.rules.update(accountId, id, changes);
       if (updated === undefined) throw noSuchRule(id);
-      return view(updated, account);
+      return viewOf(deps, account, updated);
     },
 
     async remove(accountId: string, id: string): Promise<{ id: string }> {

@@ -10,6 +10,7 @@ import {
   compareSnapshots,
   type EventMark,
   eventMark,
+  type SubscriptionHistory,
   type SubscriptionSnapshot,
 } from './billing-state.ts';
 
@@ -100,28 +101,42 @@ function snapshotOf(event: SubscriptionEvent): SubscriptionSnapshot {
   };
 }
 
-/**
- * Applies one verified event (already checked with {@link billingEventTarget} and
- * {@link checkEventCustomer}) to an account's billing state. Pure. Each event type writes one
- * register, and only when it is newer than what the register holds, so an older event never
- * undoes a newer one and a replay changes nothing. Returns `state` itself when nothing changes.
- */
-export function applyBillingEvent(state: BillingState, event: AppliableBillingEvent): BillingState {
+/** The registers of one subscription after `event`: itself when the event is not newer. */
+function applyToHistory(
+  history: SubscriptionHistory,
+  event: AppliableBillingEvent,
+): SubscriptionHistory {
   const mark = eventMark(event);
   if (isInvoiceEvent(event)) {
-    if (event.subscriptionId === null || !isNewer(mark, state.lastInvoice)) return state;
+    if (event.subscriptionId === null || !isNewer(mark, history.lastInvoice)) return history;
     const outcome = event.type === 'invoice.paid' ? 'paid' : 'payment_failed';
-    return { ...state, lastInvoice: { subscriptionId: event.subscriptionId, outcome, mark } };
+    return { ...history, lastInvoice: { subscriptionId: event.subscriptionId, outcome, mark } };
   }
   if (event.type === 'checkout.session.completed') {
-    if (event.subscriptionId === null || !event.paid || !isNewer(mark, state.checkout)) {
-      return state;
+    if (event.subscriptionId === null || !event.paid || !isNewer(mark, history.checkout)) {
+      return history;
     }
-    return { ...state, checkout: { subscriptionId: event.subscriptionId, mark } };
+    return { ...history, checkout: { subscriptionId: event.subscriptionId, mark } };
   }
   const snapshot = snapshotOf(event);
-  if (state.subscription !== undefined && compareSnapshots(snapshot, state.subscription) <= 0) {
-    return state;
+  if (history.snapshot !== undefined && compareSnapshots(snapshot, history.snapshot) <= 0) {
+    return history;
   }
-  return { ...state, subscription: snapshot };
+  return { ...history, snapshot };
+}
+
+/**
+ * Applies one verified event (already checked with {@link billingEventTarget} and
+ * {@link checkEventCustomer}) to an account's billing state. Pure. Each event writes one register
+ * of its own subscription, and only when it is newer than what the register holds, so an older
+ * event never undoes a newer one, a replay changes nothing, and no subscription's events touch
+ * another's. Returns `state` itself when nothing changes.
+ */
+export function applyBillingEvent(state: BillingState, event: AppliableBillingEvent): BillingState {
+  const { subscriptionId } = event;
+  if (subscriptionId === null) return state;
+  const history = state.subscriptions?.[subscriptionId] ?? {};
+  const next = applyToHistory(history, event);
+  if (next === history) return state;
+  return { ...state, subscriptions: { ...state.subscriptions, [subscriptionId]: next } };
 }

@@ -4,27 +4,36 @@ import {
   NotFoundError,
   SubscriptionStillOpenError,
 } from '../errors.ts';
-import type { AccountStore, BillingRecord } from '../ports/account-store.ts';
+import { monthCounter, nextMonthStartMs } from '../limits/request-limits.ts';
+import type { AccountStore } from '../ports/account-store.ts';
 import type { BillingGateway } from '../ports/billing-gateway.ts';
+import type { BillingRecord, BillingStore } from '../ports/billing-store.ts';
 import type { Clock } from '../ports/clock.ts';
-import {
-  applyBillingEvent,
-  billingEventTarget,
-  checkEventCustomer,
-  type IgnoredReason,
-} from './apply-billing-event.ts';
+import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
+import type { ProxyAdmission } from '../ports/proxy-admission.ts';
 import {
   type BillingStatus,
   billingStatus,
+  currentSubscription,
   effectivePlan,
   hasOpenSubscription,
-  planFromBilling,
 } from './billing-state.ts';
 import type { Plan } from './plans.ts';
+import { handleWebhookDelivery } from './webhook-delivery.ts';
+
+export {
+  BillingWriteContentionError,
+  type WebhookOutcome,
+} from './webhook-delivery.ts';
 
 export interface BillingServiceConfig {
   /** Stripe price of the Pro plan (`price_…`). */
   readonly proPriceId: string;
+  /**
+   * What `proPriceId` charges per month, in USD, as a decimal (`"29.00"`): the Plan page shows
+   * it. It must match the Stripe price; Stripe's Checkout page shows the amount it charges.
+   */
+  readonly proMonthlyPriceUsd: string;
   /** Absolute URL of the Plan page Checkout returns to after payment. */
   readonly checkoutSuccessUrl: string;
   /** Absolute URL Checkout returns to when the user backs out. */
@@ -40,7 +49,13 @@ export interface BillingServiceConfig {
 }
 
 export interface BillingServiceDeps {
-  readonly accounts: AccountStore;
+  /** To read the email a new Stripe customer is created with. */
+  readonly accounts: Pick<AccountStore, 'getAccount'>;
+  /** To read the Metrion Key whose lookup item holds the month's request counter. */
+  readonly metrionKeys: Pick<MetrionKeyStore, 'getMetrionKey'>;
+  readonly billingRecords: BillingStore;
+  /** The month's request counter the Free cap is enforced on (read for the Plan page). */
+  readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
   readonly gateway: BillingGateway;
   readonly clock: Clock;
   readonly config: BillingServiceConfig;
@@ -56,36 +71,33 @@ export interface BillingView {
   readonly currentPeriodEndAt: string | null;
   /** True when Pro ends at `currentPeriodEndAt` (canceled in the portal). */
   readonly cancelAtPeriodEnd: boolean;
+  /** Pro's monthly price in USD, from configuration (`BillingServiceConfig.proMonthlyPriceUsd`). */
+  readonly proMonthlyPriceUsd: string;
+  /** Proxy requests counted this calendar month (UTC), as the Free cap counts them. */
+  readonly thisMonth: { readonly requests: number; readonly resetsAtMs: number };
 }
-
-/** How a verified webhook was handled; every outcome is a 200 for Stripe. */
-export type WebhookOutcome =
-  | { readonly outcome: 'applied'; readonly eventId: string; readonly accountId: string }
-  | { readonly outcome: 'unchanged'; readonly eventId: string; readonly accountId: string }
-  | { readonly outcome: 'duplicate'; readonly eventId: string }
-  | { readonly outcome: 'ignored'; readonly eventId: string; readonly reason: IgnoredReason };
 
 const DEFAULT_PROCESSED_EVENT_TTL_SECONDS = 30 * 86_400;
-/** Optimistic-write attempts before giving up (then Stripe redelivers later). */
-const SAVE_ATTEMPTS = 5;
-
-/** Thrown when concurrent writers kept winning; a 5xx, so Stripe retries the delivery. */
-export class BillingWriteContentionError extends Error {
-  constructor() {
-    super('The billing state kept changing during the update; the delivery should be retried.');
-    this.name = 'BillingWriteContentionError';
-  }
-}
 
 /** Plan page, Checkout, billing portal and the Stripe webhook. */
 export function createBillingService(deps: BillingServiceDeps) {
-  const { accounts, gateway, clock, config } = deps;
+  const { accounts, metrionKeys, billingRecords, requestCounts, gateway, clock, config } = deps;
   const ttlSeconds = config.processedEventTtlSeconds ?? DEFAULT_PROCESSED_EVENT_TTL_SECONDS;
 
   async function requireRecord(accountId: string): Promise<BillingRecord> {
-    const record = await accounts.getBillingRecord(accountId);
+    const record = await billingRecords.getBillingRecord(accountId);
     if (record === undefined) throw new NotFoundError('This account does not exist.');
     return record;
+  }
+
+  /**
+   * The account's month counter: the one admission counts and the Free cap is checked against
+   * (it follows the account across key regenerations). 0 without a Metrion Key.
+   */
+  async function requestsThisMonth(accountId: string, nowMs: number): Promise<number> {
+    const key = await metrionKeys.getMetrionKey(accountId);
+    if (key === undefined) return 0;
+    return (await requestCounts.windowCount(key.digest, monthCounter(nowMs))).count;
   }
 
   /** The stored customer, or a new one created (idempotently) and stored once. */
@@ -98,28 +110,36 @@ export function createBillingService(deps: BillingServiceDeps) {
       email: account.email,
       idempotencyKey: `metrion-customer-${accountId}`,
     });
-    return accounts.setStripeCustomerId(accountId, created);
+    return billingRecords.setStripeCustomerId(accountId, created);
   }
 
   return {
     /** The Plan page's view of the account. @throws NotFoundError */
     async getBillingView(accountId: string): Promise<BillingView> {
-      const record = await requireRecord(accountId);
-      const subscription = record.billing.subscription;
+      const nowMs = clock.nowMs();
+      const [record, requests] = await Promise.all([
+        requireRecord(accountId),
+        requestsThisMonth(accountId, nowMs),
+      ]);
+      const subscription = currentSubscription(record.billing);
       return {
-        plan: effectivePlan({ plan: record.plan, billing: record.billing }, clock.nowMs()),
+        plan: effectivePlan({ plan: record.plan, billing: record.billing }, nowMs),
         status: billingStatus(record.billing),
         currentPeriodEndAt: subscription?.currentPeriodEndAt ?? null,
         cancelAtPeriodEnd: subscription?.cancelAtPeriodEnd ?? false,
+        proMonthlyPriceUsd: config.proMonthlyPriceUsd,
+        thisMonth: { requests, resetsAtMs: nextMonthStartMs(nowMs) },
       };
     },
 
     /**
      * A Stripe Checkout URL for Pro. Reuses the account's Stripe customer, creating it on the
      * first click (concurrent clicks share one customer: Stripe idempotency key + set-once write).
+     * Expires the customer's older open Checkout Sessions, so only the newest page can be paid.
      * @throws AlreadyProError (`already_pro`) on Pro; SubscriptionStillOpenError
-     * (`subscription_open`) while a previous subscription is not closed in Stripe yet (a second
-     * subscription would be billed twice); NotFoundError; BillingUnavailableError.
+     * (`subscription_open`) while a subscription is open, in the stored state or in Stripe
+     * (paid in another tab before its webhook arrived): a second one would be billed twice;
+     * NotFoundError; BillingUnavailableError.
      */
     async startCheckout(accountId: string): Promise<{ url: string }> {
       const record = await requireRecord(accountId);
@@ -134,6 +154,13 @@ export function createBillingService(deps: BillingServiceDeps) {
         );
       }
       const customerId = await customerFor(accountId, record);
+      // Expire first, then look: a tab paid before its session expired shows up in the list.
+      await gateway.expireOpenCheckoutSessions(customerId);
+      if ((await gateway.listOpenSubscriptions(customerId)).length > 0) {
+        throw new SubscriptionStillOpenError(
+          'A Pro subscription is already open in Stripe (paid in another tab?). Reload the Plan page in a minute, or use Manage billing.',
+        );
+      }
       return gateway.createCheckoutSession({
         accountId,
         customerId,
@@ -159,62 +186,13 @@ export function createBillingService(deps: BillingServiceDeps) {
       return gateway.createPortalSession({ customerId, returnUrl: config.portalReturnUrl });
     },
 
-    /**
-     * Verifies, deduplicates and applies one Stripe webhook delivery.
-     * 1. signature check (nothing is read or written before it passes);
-     * 2. the one account the event names ({@link billingEventTarget}), cross-checked with its
-     *    stored customer; 3. skip if the event id was processed; 4. apply the pure state machine
-     *    and save with an optimistic version check (retried on contention); 5. record the id.
-     * A crash between 4 and 5 only means a redelivery is applied again, which the state machine
-     * makes a no-op (an event never changes a state that already holds it or something newer).
-     * @throws InvalidWebhookSignatureError (→ 400); store errors and BillingWriteContentionError
-     * (→ 5xx, so Stripe retries).
-     */
-    async handleWebhook(
-      rawBody: string,
-      signatureHeader: string | undefined,
-    ): Promise<WebhookOutcome> {
-      const event = await gateway.verifyWebhook(rawBody, signatureHeader);
-      const target = billingEventTarget(event);
-      if ('ignored' in target) {
-        return { outcome: 'ignored', eventId: event.eventId, reason: target.ignored };
-      }
-      if (await accounts.isBillingEventProcessed(event.eventId, clock.nowMs())) {
-        return { outcome: 'duplicate', eventId: event.eventId };
-      }
-      const { accountId } = target;
-      for (let attempt = 1; attempt <= SAVE_ATTEMPTS; attempt += 1) {
-        const record = await accounts.getBillingRecord(accountId);
-        if (record === undefined) {
-          return { outcome: 'ignored', eventId: event.eventId, reason: 'unknown_account' };
-        }
-        const mismatch = checkEventCustomer(target.event, record.billing.stripeCustomerId);
-        if (mismatch !== undefined) {
-          return { outcome: 'ignored', eventId: event.eventId, reason: mismatch };
-        }
-        const nowMs = clock.nowMs();
-        const next = applyBillingEvent(record.billing, target.event);
-        const unchanged = next === record.billing;
-        // Saved even when unchanged: the save also refreshes what the proxy reads, which a crash
-        // after an earlier delivery's save may have left stale (Stripe then retries).
-        if (
-          await accounts.saveBillingState(
-            accountId,
-            { billing: next, plan: planFromBilling(next, nowMs) },
-            record.version,
-          )
-        ) {
-          const expiresAtEpochSeconds = Math.floor(nowMs / 1000) + ttlSeconds;
-          await accounts.recordBillingEventProcessed(event.eventId, nowMs, expiresAtEpochSeconds);
-          return {
-            outcome: unchanged ? 'unchanged' : 'applied',
-            eventId: event.eventId,
-            accountId,
-          };
-        }
-      }
-      throw new BillingWriteContentionError();
-    },
+    /** One Stripe webhook delivery: see {@link handleWebhookDelivery}. */
+    handleWebhook: (rawBody: string, signatureHeader: string | undefined) =>
+      handleWebhookDelivery(
+        { billingRecords, gateway, clock, processedEventTtlSeconds: ttlSeconds },
+        rawBody,
+        signatureHeader,
+      ),
   };
 }
 

@@ -40,16 +40,24 @@ export interface InvoiceOutcome {
   readonly mark: EventMark;
 }
 
+/** What the account knows of one subscription: one register per kind of event. */
+export interface SubscriptionHistory {
+  readonly snapshot?: SubscriptionSnapshot;
+  readonly checkout?: CompletedCheckout;
+  readonly lastInvoice?: InvoiceOutcome;
+}
+
 /**
  * The billing state stored on the account item (the item the proxy reads).
  *
- * Order independence: `subscription`, `checkout` and `lastInvoice` are last-writer-wins
- * registers, each keeping the value of the newest event that writes it ({@link EventMark};
- * subscription snapshots compare the subscription's own `created` first, so a new subscription
- * supersedes an ended one even when Stripe stamps both with the same second). Applying an event
- * is then commutative, associative and idempotent: any delivery order, with any duplicates,
- * ends in the same state, the one the newest events describe. What the Plan page and the proxy
- * see ({@link currentSubscription}) is derived from the registers, never stored.
+ * Every subscription the account has seen is kept by id, so a second subscription (two
+ * Checkout pages paid) can never hide the first. Order independence: per subscription, the
+ * snapshot, the checkout and the last invoice are last-writer-wins registers, each keeping the
+ * value of the newest event that writes it ({@link EventMark}). Applying an event is then
+ * commutative, associative and idempotent: any delivery order, with any duplicates, ends in the
+ * same state, the one the newest events describe. What the Plan page and the proxy see (the plan,
+ * {@link currentSubscription}) is derived from the registers, never stored: Pro while any live
+ * subscription grants it.
  *
  * Why marks rather than re-fetching the subscription from Stripe on each event: no extra Stripe
  * call (and no Stripe outage) on the webhook path, a pure function that a property test can
@@ -59,9 +67,8 @@ export interface InvoiceOutcome {
 export interface BillingState {
   /** `cus_…`, written once (conditional write) before the first Checkout Session. */
   readonly stripeCustomerId?: string;
-  readonly subscription?: SubscriptionSnapshot;
-  readonly checkout?: CompletedCheckout;
-  readonly lastInvoice?: InvoiceOutcome;
+  /** Every subscription the account has seen, by subscription id (`sub_…`). */
+  readonly subscriptions?: Readonly<Record<string, SubscriptionHistory>>;
 }
 
 /** `none` when the account never had a subscription; otherwise Stripe's subscription status. */
@@ -113,20 +120,18 @@ export function compareSnapshots(
   return compareMarks(a.mark, b.mark);
 }
 
-/** The account's current subscription as derived from the registers. */
+/** One subscription as derived from its registers. */
 export interface CurrentSubscription {
   readonly subscriptionId: string;
   readonly status: SubscriptionStatus;
   readonly currentPeriodEndAt: string | null;
   readonly cancelAtPeriodEnd: boolean;
+  /** The subscription's `created` (the checkout's second until its own events arrive). */
+  readonly createdEpochSeconds: number;
 }
 
 function invoiceAdjusted(snapshot: SubscriptionSnapshot, invoice: InvoiceOutcome | undefined) {
-  if (
-    invoice === undefined ||
-    invoice.subscriptionId !== snapshot.subscriptionId ||
-    compareMarks(invoice.mark, snapshot.mark) < 0
-  ) {
+  if (invoice === undefined || compareMarks(invoice.mark, snapshot.mark) < 0) {
     return snapshot.status;
   }
   if (invoice.outcome === 'payment_failed') {
@@ -140,34 +145,62 @@ function invoiceAdjusted(snapshot: SubscriptionSnapshot, invoice: InvoiceOutcome
 }
 
 /**
- * The subscription the account has now, or undefined:
- * - a paid checkout newer than everything known about another subscription counts as an active
- *   subscription (period end unknown) until that subscription's own events arrive;
- * - otherwise the snapshot, whose status a newer invoice outcome of the same subscription
- *   adjusts (a failed renewal turns `active` into `past_due`; a paid invoice turns
- *   `past_due`/`unpaid`/`incomplete` into `active`).
+ * One subscription as its registers describe it, or undefined while only an invoice is known:
+ * - the snapshot, whose status a newer invoice outcome adjusts (a failed renewal turns `active`
+ *   into `past_due`; a paid invoice turns `past_due`/`unpaid`/`incomplete` into `active`);
+ * - without a snapshot, a paid checkout counts as active (period end unknown) until the
+ *   subscription's own events arrive.
  */
-export function currentSubscription(state: BillingState): CurrentSubscription | undefined {
-  const { subscription, checkout } = state;
-  if (
-    checkout !== undefined &&
-    checkout.subscriptionId !== subscription?.subscriptionId &&
-    (subscription === undefined || compareMarks(checkout.mark, subscription.mark) > 0)
-  ) {
+function subscriptionOf(
+  subscriptionId: string,
+  history: SubscriptionHistory,
+): CurrentSubscription | undefined {
+  const { snapshot, checkout } = history;
+  if (snapshot !== undefined) {
     return {
-      subscriptionId: checkout.subscriptionId,
-      status: 'active',
-      currentPeriodEndAt: null,
-      cancelAtPeriodEnd: false,
+      subscriptionId,
+      status: invoiceAdjusted(snapshot, history.lastInvoice),
+      currentPeriodEndAt: snapshot.currentPeriodEndAt,
+      cancelAtPeriodEnd: snapshot.cancelAtPeriodEnd,
+      createdEpochSeconds: snapshot.subscriptionCreatedEpochSeconds,
     };
   }
-  if (subscription === undefined) return undefined;
+  if (checkout === undefined) return undefined;
   return {
-    subscriptionId: subscription.subscriptionId,
-    status: invoiceAdjusted(subscription, state.lastInvoice),
-    currentPeriodEndAt: subscription.currentPeriodEndAt,
-    cancelAtPeriodEnd: subscription.cancelAtPeriodEnd,
+    subscriptionId,
+    status: 'active',
+    currentPeriodEndAt: null,
+    cancelAtPeriodEnd: false,
+    createdEpochSeconds: checkout.mark.createdEpochSeconds,
   };
+}
+
+/** Oldest first: by `created`, then by id (the same order on every replica). */
+function byAge(a: CurrentSubscription, b: CurrentSubscription): number {
+  if (a.createdEpochSeconds !== b.createdEpochSeconds) {
+    return a.createdEpochSeconds - b.createdEpochSeconds;
+  }
+  return a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0;
+}
+
+/** Every subscription the account knows with a status, oldest first. */
+export function knownSubscriptions(state: BillingState): CurrentSubscription[] {
+  return Object.entries(state.subscriptions ?? {})
+    .map(([subscriptionId, history]) => subscriptionOf(subscriptionId, history))
+    .filter((subscription) => subscription !== undefined)
+    .sort(byAge);
+}
+
+const isLive = (subscription: CurrentSubscription): boolean =>
+  !ENDED_STATUSES.has(subscription.status);
+
+/**
+ * The subscription the Plan page shows: the oldest live one (the one the account keeps when a
+ * second one slipped through), else the newest ended one, else undefined.
+ */
+export function currentSubscription(state: BillingState): CurrentSubscription | undefined {
+  const known = knownSubscriptions(state);
+  return known.find(isLive) ?? known.at(-1);
 }
 
 /** Stripe's status of the current subscription, or `none`. */
@@ -175,19 +208,25 @@ export function billingStatus(state: BillingState): BillingStatus {
   return currentSubscription(state)?.status ?? 'none';
 }
 
+/** The instant one subscription's Pro ends (see {@link proUntilMs}). */
+function proUntilOf(subscription: CurrentSubscription): number {
+  if (!PRO_STATUSES.has(subscription.status)) return NEVER_PRO_MS;
+  if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
+    const periodEndMs = Date.parse(subscription.currentPeriodEndAt);
+    return Number.isNaN(periodEndMs) ? NEVER_PRO_MS : periodEndMs;
+  }
+  return PRO_INDEFINITELY_MS;
+}
+
 /**
- * Whether the billing state entitles the account to Pro at `nowMs`. A subscription set to cancel
- * at period end keeps Pro until `currentPeriodEndAt` and not a second longer: the proxy's next
- * request after that instant is Free even if `customer.subscription.deleted` has not arrived
- * yet (the deleted event then makes it durable on the stored `plan`).
+ * Whether the billing state entitles the account to Pro at `nowMs`: while any subscription
+ * does. A subscription set to cancel at period end keeps Pro until `currentPeriodEndAt` and not
+ * a second longer: the proxy's next request after that instant is Free even if
+ * `customer.subscription.deleted` has not arrived yet (the deleted event then makes it durable
+ * on the stored `plan`).
  */
 export function entitledToPro(state: BillingState, nowMs: number): boolean {
-  const subscription = currentSubscription(state);
-  if (subscription === undefined || !PRO_STATUSES.has(subscription.status)) return false;
-  if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
-    return nowMs < Date.parse(subscription.currentPeriodEndAt);
-  }
-  return true;
+  return knownSubscriptions(state).some((subscription) => nowMs < proUntilOf(subscription));
 }
 
 /** The plan implied by the billing state at `nowMs` (what `saveBillingState` stores as `plan`). */
@@ -226,23 +265,31 @@ export function proUntilMs(account: {
   readonly plan: Plan;
   readonly billing?: BillingState;
 }): number {
-  const subscription =
-    account.billing === undefined ? undefined : currentSubscription(account.billing);
-  if (subscription === undefined) {
-    return account.plan === 'pro' ? PRO_INDEFINITELY_MS : NEVER_PRO_MS;
-  }
-  if (!PRO_STATUSES.has(subscription.status)) return NEVER_PRO_MS;
-  if (subscription.cancelAtPeriodEnd && subscription.currentPeriodEndAt !== null) {
-    const periodEndMs = Date.parse(subscription.currentPeriodEndAt);
-    return Number.isNaN(periodEndMs) ? NEVER_PRO_MS : periodEndMs;
-  }
-  return PRO_INDEFINITELY_MS;
+  const known = account.billing === undefined ? [] : knownSubscriptions(account.billing);
+  if (known.length === 0) return account.plan === 'pro' ? PRO_INDEFINITELY_MS : NEVER_PRO_MS;
+  return Math.max(...known.map(proUntilOf));
 }
 
-/** True while the subscription exists in Stripe and could still bill or become active again. */
+/** True while a subscription exists in Stripe that could still bill or become active again. */
 export function hasOpenSubscription(state: BillingState): boolean {
-  const status = billingStatus(state);
-  return status !== 'none' && !ENDED_STATUSES.has(status);
+  return knownSubscriptions(state).some(isLive);
+}
+
+/**
+ * The subscriptions to cancel and refund: every live one but the oldest, among those whose own
+ * events have arrived (they carry Stripe's `created`, so every delivery order picks the same one
+ * to keep). Two Checkout pages paid before either webhook arrived is a race Stripe allows.
+ */
+export function duplicateSubscriptions(state: BillingState): string[] {
+  const live = Object.entries(state.subscriptions ?? {})
+    .filter(([, history]) => history.snapshot !== undefined)
+    .map(([subscriptionId, history]) => subscriptionOf(subscriptionId, history))
+    .filter(
+      (subscription): subscription is CurrentSubscription =>
+        subscription !== undefined && isLive(subscription),
+    )
+    .sort(byAge);
+  return live.slice(1).map((subscription) => subscription.subscriptionId);
 }
 
 /**

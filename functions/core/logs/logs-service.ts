@@ -9,6 +9,7 @@ import { countMatchingLogs } from './log-count.ts';
 import { decodeLogCursor, encodeLogCursor } from './log-cursor.ts';
 import { type LogQueryInput, resolveWindow, toLogFilter } from './log-query.ts';
 import { type LogDetailView, type LogsPageView, toLogDetail, toLogsPage } from './log-views.ts';
+import { REQUEST_ID_PATTERN } from './request-id.ts';
 
 export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;
@@ -34,8 +35,6 @@ export interface LogsService {
    */
   getLog(accountId: string, requestId: string): Promise<LogDetailView>;
 }
-
-const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * Digest of what the caller asked for (not the resolved window): cursors bind to it. The kind

@@ -48,6 +48,26 @@ export interface BillingGateway {
   createPortalSession(input: CreatePortalSessionInput): Promise<{ url: string }>;
 
   /**
+   * Expires every open Checkout Session of the customer, so an older Checkout tab can no longer
+   * be paid. A session paid in the meantime stays paid (its subscription then shows in
+   * {@link listOpenSubscriptions}).
+   */
+  expireOpenCheckoutSessions(customerId: string): Promise<void>;
+
+  /**
+   * The ids of the customer's subscriptions that Stripe bills or may still bill (every status
+   * but `canceled` and `incomplete_expired`), as Stripe knows them now: ahead of any webhook.
+   */
+  listOpenSubscriptions(customerId: string): Promise<readonly string[]>;
+
+  /**
+   * Cancels the subscription now and refunds every payment of its paid invoices in full.
+   * Idempotent: a subscription already canceled or a payment already refunded is left as is, so
+   * a retried webhook can call it again.
+   */
+  cancelWithFullRefund(subscriptionId: string): Promise<void>;
+
+  /**
    * Verifies the `Stripe-Signature` header against the raw request body (exact bytes as
    * received) and the webhook secret, rejecting timestamps outside the tolerance, then reduces
    * the event to a {@link BillingEvent} (`unhandled` for types billing does not act on).

@@ -1,9 +1,10 @@
 /**
- * Query parameters that carry a credential (Google APIs take `?key=<API key>`). The credential
- * is read from the headers only: a key in the URL would bypass the stored key in stored mode and
- * sit in access logs along the way, so it is never forwarded.
+ * Query parameters that carry a credential (Google APIs take `?key=<API key>` and
+ * `?access_token=<OAuth token>`; others `token` or `authorization`). The credential is read from
+ * the headers only: one in the URL would bypass the stored key in stored mode and sit in access
+ * logs along the way, so it is never forwarded.
  */
-const CREDENTIAL_PARAMETERS = /^(?:key|api[-_]?key)$/i;
+const CREDENTIAL_PARAMETERS = /^(?:key|api[-_]?key|access[-_]?token|token|authorization)$/i;
 
 /**
  * The query string a side call sends upstream (`?limit=20&after_id=…`, or '' without one): the

@@ -9,7 +9,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
-import { LOCAL_STRIPE_WEBHOOK_SECRET } from '#local/local-metrion.ts';
 import type { RunningStripeStandIn } from '#local/stripe-stand-in.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { setDynamoWindowCount } from '../../fixtures/admission.ts';
@@ -101,6 +100,12 @@ describe('Settings > Plan through the local stack', () => {
       status: 'none',
       currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
+      // The local stack's default price; no proxied request yet.
+      proMonthlyPriceUsd: '29.00',
+      thisMonth: {
+        requests: 0,
+        resetsAt: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/),
+      },
     });
     expectApiError(portal, 409, 'no_billing_customer');
   });
@@ -109,6 +114,8 @@ describe('Settings > Plan through the local stack', () => {
     // Arrange: the month is used up on Free
     await setMonthCount(FREE_CAP ?? 0);
     await expect(chat()).rejects.toMatchObject({ status: 429 });
+    // The Plan page counts what the cap refused at (the refused request is not counted).
+    expect((await stack.api('/api/billing', { as: alice })).json.thisMonth.requests).toBe(FREE_CAP);
 
     // Act: Upgrade to Pro, then Subscribe on the stand-in's Checkout page
     const checkout = await stack.api('/api/billing/checkout', { method: 'POST', as: alice });
@@ -192,7 +199,7 @@ describe('Settings > Plan through the local stack', () => {
 
     // Act
     const forgedWithWrongSecret = await post('whsec_wrong');
-    const signed = await post(LOCAL_STRIPE_WEBHOOK_SECRET);
+    const signed = await post(standIn.webhookSecret);
 
     // Assert
     expect(forgedWithWrongSecret.status).toBe(400);
@@ -203,5 +210,73 @@ describe('Settings > Plan through the local stack', () => {
     expect((await stack.api('/api/billing', { as: bob })).json).toEqual(bobBefore);
     expect(bobBefore).toMatchObject({ plan: 'free', status: 'none' });
     expectNoSecretsInLogs(stack);
+  });
+
+  it('answers a validly signed webhook with a malformed body 400 and logs it, without a 500', async () => {
+    // Arrange: Stripe's signature over bodies that are not the events they claim
+    const post = (payload: string) =>
+      fetch(`${stack.metrion.url}${STRIPE_WEBHOOK_ROUTE.path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+            payload,
+            secret: standIn.webhookSecret,
+            timestamp: Math.floor(clock.nowMs() / 1000),
+          }),
+        },
+        body: payload,
+      });
+    const event = (id: string, object: unknown) =>
+      JSON.stringify({
+        id,
+        object: 'event',
+        created: 1,
+        type: 'customer.subscription.updated',
+        data: { object },
+      });
+
+    // Act
+    const answers = [
+      await post(event('evt_malformed_null', null)),
+      await post(event('evt_malformed_status', { id: 'sub_x', status: 42 })),
+      await post('{"id": "evt_not_json"'),
+    ];
+
+    // Assert
+    for (const answer of answers) {
+      expect(answer.status).toBe(400);
+      expect((await answer.json()).error.code).toBe('invalid_webhook_payload');
+    }
+    const refused = stack.logLines.filter(
+      (line) => line.includes('stripe webhook refused') && line.includes('invalid_webhook_payload'),
+    );
+    expect(refused).toHaveLength(3);
+    expect(refused.every((line) => JSON.parse(line).level === 'warn')).toBe(true);
+  });
+
+  it('refuses a webhook signed further in the future than the tolerance', async () => {
+    const payload = JSON.stringify({
+      id: 'evt_future',
+      object: 'event',
+      created: 1,
+      type: 'ping',
+      data: { object: {} },
+    });
+    const answer = await fetch(`${stack.metrion.url}${STRIPE_WEBHOOK_ROUTE.path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: standIn.webhookSecret,
+          timestamp: Math.floor(clock.nowMs() / 1000) + 3600,
+        }),
+      },
+      body: payload,
+    });
+
+    expect(answer.status).toBe(400);
+    expect((await answer.json()).error.code).toBe('invalid_webhook_signature');
   });
 });

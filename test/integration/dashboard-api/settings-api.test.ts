@@ -114,6 +114,7 @@ describe('PATCH /api/settings/general', () => {
     ['a name of spaces', { displayName: '   ' }, 'Display name cannot be empty.'],
     ['an 81-character name', { displayName: 'x'.repeat(81) }, 'at most 80 characters'],
     ['a name with a line break', { displayName: 'Ada\nLovelace' }, 'control characters'],
+    ['a right-to-left override', { displayName: 'Ada\u202Egpj.exe' }, 'right-to-left overrides'],
     ['a name that is not a string', { displayName: 42 }, '"displayName" must be a string'],
     ['an unsupported currency', { currency: 'GBP' }, 'Currency must be USD, EUR or CHF.'],
     ['a lower-case currency', { currency: 'eur' }, 'Currency must be USD, EUR or CHF.'],
@@ -303,7 +304,7 @@ describe('GET /api/integration/status', () => {
 });
 
 describe('routing and headers', () => {
-  it("answers an unknown /api path with API Gateway's 404, readable in the dashboard envelope", async ({
+  it("answers an unknown /api path with API Gateway's 404 in the documented dashboard envelope", async ({
     stack,
     user,
   }) => {
@@ -312,7 +313,7 @@ describe('routing and headers', () => {
       expect(answer.status).toBe(404);
       // What the dashboard's API client reads: `error.code` and `error.message`.
       expect(answer.json.error).toMatchObject({
-        code: 'route_not_found',
+        code: 'not_found',
         message: expect.stringContaining('No Metrion route'),
       });
     }
@@ -348,7 +349,7 @@ describe('a path under /api that no route serves', () => {
     const answer = await stack.api('/api/nope', { as: user });
 
     expect(answer.status).toBe(404);
-    expect(answer.json.error).toMatchObject({ type: 'not_found_error', code: 'route_not_found' });
+    expect(answer.json.error).toMatchObject({ type: 'not_found_error', code: 'not_found' });
     expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('x-content-type-options')).toBe('nosniff');

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import { proxyStackTest } from '../support/proxy-stack.ts';
 
 const it = proxyStackTest({ providerFakes: true });
@@ -39,9 +39,9 @@ describe('list prices from the maintained price data', () => {
     expect(record).toMatchObject({
       model: 'claude-opus-4-6',
       costPicoUsd: exact,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
-    expect(PRICE_VERSION).toMatch(/^genai-prices@\d+\.\d+\.\d+\+overrides@\d+$/);
+    expect(BUNDLED_PRICE_VERSION).toMatch(/^genai-prices@\d+\.\d+\.\d+\+overrides@\d+$/);
   });
 
   it.for([

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRuleDto } from '#contracts/alerts-api.ts';
+import { UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import {
   checkCreate,
   checkUpdate,
@@ -24,6 +25,7 @@ const RULE: AlertRuleDto = {
   createdAt: '2026-11-01T00:00:00.000Z',
   lastFired: {},
   state: 'ok',
+  current: { value: '12.500000', ratio: 0.25 },
 };
 
 function draft(changes: Partial<RuleDraft>): RuleDraft {
@@ -87,7 +89,7 @@ describe('checkCreate', () => {
     expect(period.ok === false && period.errors.period).toMatch(/ISO 8601/);
     expect(checkCreate(draft({ threshold: '10', name: 'a\nb' }))).toEqual({
       ok: false,
-      errors: { name: 'A name cannot contain line breaks or control characters.' },
+      errors: { name: `A name ${UNSAFE_NAME_RULE}` },
     });
   });
 });

@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { describe, expect, it } from 'vitest';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
-import { InvalidWebhookSignatureError } from '#core/errors.ts';
+import { InvalidWebhookSignatureError, MalformedWebhookError } from '#core/errors.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 
 const SECRET = 'whsec_test_secret';
@@ -40,6 +40,7 @@ const SUBSCRIPTION = {
   id: 'sub_1',
   object: 'subscription',
   customer: 'cus_1',
+  created: NOW_SECONDS - 3600,
   status: 'active',
   cancel_at_period_end: true,
   metadata: { accountId: 'acct-a' },
@@ -78,6 +79,7 @@ describe('StripeBillingGateway.verifyWebhook', () => {
       metadataAccountId: 'acct-a',
       customerId: 'cus_1',
       subscriptionId: 'sub_1',
+      subscriptionCreatedEpochSeconds: NOW_SECONDS - 3600,
       status: 'active',
       currentPeriodEndAt: new Date((NOW_SECONDS + 3600) * 1000).toISOString(),
       cancelAtPeriodEnd: true,
@@ -114,6 +116,54 @@ describe('StripeBillingGateway.verifyWebhook', () => {
     await expect(
       stripe.verifyWebhook(payload, sign(payload, { timestamp: NOW_SECONDS - 300 })),
     ).resolves.toMatchObject({ eventId: 'evt_1' });
+  });
+
+  it('rejects a timestamp dated further ahead than the tolerance, and accepts one just inside it', async () => {
+    const { gateway: stripe } = gateway({ toleranceSeconds: 300 });
+
+    const ahead = await rejection(
+      stripe.verifyWebhook(payload, sign(payload, { timestamp: NOW_SECONDS + 301 })),
+    );
+
+    expect(ahead).toBeInstanceOf(InvalidWebhookSignatureError);
+    expect((ahead as Error).message).toMatch(/future/);
+    await expect(
+      stripe.verifyWebhook(payload, sign(payload, { timestamp: NOW_SECONDS + 300 })),
+    ).resolves.toMatchObject({ eventId: 'evt_1' });
+  });
+
+  it.each([
+    ['a body that is not JSON', 'not json {'],
+    ['an event without data', JSON.stringify({ id: 'evt_1', created: 1, type: 'invoice.paid' })],
+    ['a null data.object', stripeEvent('customer.subscription.updated', null as never)],
+    [
+      'a subscription without its status',
+      stripeEvent('customer.subscription.updated', { ...SUBSCRIPTION, status: undefined }),
+    ],
+    [
+      'a subscription whose created is text',
+      stripeEvent('customer.subscription.created', { ...SUBSCRIPTION, created: 'yesterday' }),
+    ],
+    [
+      'a checkout whose customer is a number',
+      stripeEvent('checkout.session.completed', {
+        mode: 'subscription',
+        customer: 42,
+        subscription: 'sub_1',
+        payment_status: 'paid',
+      }),
+    ],
+    [
+      'an invoice whose parent is text',
+      stripeEvent('invoice.paid', { customer: 'cus_1', parent: 'sub_1' }),
+    ],
+  ])('refuses %s with a valid signature as malformed (400), not a crash', async (_label, body) => {
+    const { gateway: stripe } = gateway();
+
+    const error = await rejection(stripe.verifyWebhook(body, sign(body)));
+
+    expect(error).toBeInstanceOf(MalformedWebhookError);
+    expect((error as MalformedWebhookError).code).toBe('invalid_webhook_payload');
   });
 
   it('rejects a missing, empty or malformed header', async () => {

@@ -8,13 +8,17 @@ const PERIOD_END_MS = Date.parse(PERIOD_END);
 function subscription(cancelAtPeriodEnd: boolean): BillingState {
   return {
     stripeCustomerId: 'cus_1',
-    subscription: {
-      subscriptionId: 'sub_1',
-      subscriptionCreatedEpochSeconds: 1_770_000_000,
-      status: 'active',
-      currentPeriodEndAt: PERIOD_END,
-      cancelAtPeriodEnd,
-      mark: { createdEpochSeconds: 1_770_000_100, rank: 1, eventId: 'evt_1' },
+    subscriptions: {
+      sub_1: {
+        snapshot: {
+          subscriptionId: 'sub_1',
+          subscriptionCreatedEpochSeconds: 1_770_000_000,
+          status: 'active',
+          currentPeriodEndAt: PERIOD_END,
+          cancelAtPeriodEnd,
+          mark: { createdEpochSeconds: 1_770_000_100, rank: 1, eventId: 'evt_1' },
+        },
+      },
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   billingStatus,
   compareMarks,
   currentSubscription,
+  duplicateSubscriptions,
   effectivePlan,
   eventMark,
   hasOpenSubscription,
@@ -124,7 +125,7 @@ describe('applyBillingEvent', () => {
     const deleted = subscriptionEvent('customer.subscription.deleted', CONTEXT, T0);
 
     expect(billingStatus(applyAll([deleted, updated, created]))).toBe('canceled');
-    expect(applyAll([updated, created]).subscription?.cancelAtPeriodEnd).toBe(true);
+    expect(currentSubscription(applyAll([updated, created]))?.cancelAtPeriodEnd).toBe(true);
   });
 
   it('breaks a full tie (same second, same type) by event id, the same way in any order', () => {
@@ -198,6 +199,7 @@ describe('applyBillingEvent', () => {
       status: 'active',
       currentPeriodEndAt: null,
       cancelAtPeriodEnd: false,
+      createdEpochSeconds: T0 + DAY,
     });
   });
 
@@ -256,6 +258,79 @@ describe('applyBillingEvent', () => {
         { numRuns: 300 },
       );
     });
+  });
+});
+
+describe('two subscriptions of one account (two Checkout pages paid)', () => {
+  const A = { ...CONTEXT, subscriptionId: 'sub_a', subscriptionCreatedEpochSeconds: T0 };
+  const B = { ...CONTEXT, subscriptionId: 'sub_b', subscriptionCreatedEpochSeconds: T0 + 1 };
+  const paidA = [
+    checkoutCompleted(A, T0),
+    subscriptionEvent('customer.subscription.created', A, T0),
+    invoiceEvent('invoice.paid', A, T0),
+  ];
+  const paidB = [
+    checkoutCompleted(B, T0 + 1),
+    subscriptionEvent('customer.subscription.created', B, T0 + 1),
+    invoiceEvent('invoice.paid', B, T0 + 1),
+  ];
+  const deletedA = subscriptionEvent('customer.subscription.deleted', A, T0 + 5);
+  const deletedB = subscriptionEvent('customer.subscription.deleted', B, T0 + 2);
+  const NOW_MS = (T0 + 10) * 1000;
+
+  /** Every order of `events`: the same state, and what `check` says of it. */
+  function inAnyOrder(events: AppliableBillingEvent[], check: (state: BillingState) => void) {
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(events, { minLength: events.length, maxLength: events.length }),
+        (order) => {
+          const state = applyAll(order);
+          expect(state).toEqual(applyAll(events));
+          check(state);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  }
+
+  it('tracks both, is Pro, and names the newer one as the duplicate, in any order', () => {
+    inAnyOrder([...paidA, ...paidB], (state) => {
+      expect(Object.keys(state.subscriptions ?? {}).sort()).toEqual(['sub_a', 'sub_b']);
+      expect(planFromBilling(state, NOW_MS)).toBe('pro');
+      expect(currentSubscription(state)?.subscriptionId).toBe('sub_a');
+      expect(duplicateSubscriptions(state)).toEqual(['sub_b']);
+    });
+  });
+
+  it('keeps Pro from the first once the duplicate is deleted, in any order', () => {
+    inAnyOrder([...paidA, ...paidB, deletedB], (state) => {
+      expect(planFromBilling(state, NOW_MS)).toBe('pro');
+      expect(duplicateSubscriptions(state)).toEqual([]);
+      expect(hasOpenSubscription(state)).toBe(true);
+    });
+  });
+
+  it('stays Pro when the tracked one is canceled while the other still bills', () => {
+    inAnyOrder([...paidA, ...paidB, deletedA], (state) => {
+      expect(planFromBilling(state, NOW_MS)).toBe('pro');
+      expect(currentSubscription(state)?.subscriptionId).toBe('sub_b');
+      expect(duplicateSubscriptions(state)).toEqual([]);
+    });
+  });
+
+  it('is Free once both have ended, in any order', () => {
+    inAnyOrder([...paidA, ...paidB, deletedA, deletedB], (state) => {
+      expect(planFromBilling(state, NOW_MS)).toBe('free');
+      expect(hasOpenSubscription(state)).toBe(false);
+      expect(billingStatus(state)).toBe('canceled');
+    });
+  });
+
+  it('names no duplicate from a checkout alone (its created second is not known yet)', () => {
+    const state = applyAll([...paidA, checkoutCompleted(B, T0 + 1)]);
+
+    expect(planFromBilling(state, NOW_MS)).toBe('pro');
+    expect(duplicateSubscriptions(state)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   SubscriptionStillOpenError,
 } from '#core/errors.ts';
+import { admissionRequest } from '#core/limits/request-limits.ts';
 import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../../fakes/fake-billing-gateway.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
@@ -30,10 +31,14 @@ async function setup() {
   }
   const billing = createBillingService({
     accounts,
+    metrionKeys: accounts,
+    billingRecords: accounts,
+    requestCounts: accounts,
     gateway,
     clock,
     config: {
       proPriceId: 'price_pro',
+      proMonthlyPriceUsd: '29.00',
       checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
       checkoutCancelUrl: 'https://app.example/settings/billing',
       portalReturnUrl: 'https://app.example/settings/billing',
@@ -63,8 +68,38 @@ describe('getBillingView', () => {
       status: 'none',
       currentPeriodEndAt: null,
       cancelAtPeriodEnd: false,
+      proMonthlyPriceUsd: '29.00',
+      thisMonth: { requests: 0, resetsAtMs: Date.parse('2026-12-01T00:00:00.000Z') },
     });
     await expect(billing.getBillingView('nobody')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("counts this month's requests on the counter the Free cap is enforced on", async () => {
+    const { billing, accounts, clock } = await setup();
+    const admit = () =>
+      accounts.admit(
+        admissionRequest({ keyDigest: 'digest-acct-a', provider: 'openai' }, clock.nowMs()),
+      );
+
+    // Three requests this month, one model list (not counted against the cap) and another
+    // account's request.
+    for (let request = 0; request < 3; request += 1) await admit();
+    await accounts.admit(
+      admissionRequest({ keyDigest: 'digest-acct-a', provider: 'openai' }, clock.nowMs(), {
+        monthly: false,
+      }),
+    );
+    await accounts.admit(
+      admissionRequest({ keyDigest: 'digest-acct-b', provider: 'openai' }, clock.nowMs()),
+    );
+
+    expect((await billing.getBillingView('acct-a')).thisMonth.requests).toBe(3);
+    // A new month starts from zero.
+    clock.set(Date.parse('2026-12-01T00:00:00.000Z'));
+    expect((await billing.getBillingView('acct-a')).thisMonth).toEqual({
+      requests: 0,
+      resetsAtMs: Date.parse('2027-01-01T00:00:00.000Z'),
+    });
   });
 });
 
@@ -136,6 +171,30 @@ describe('startCheckout', () => {
     expect((error as SubscriptionStillOpenError).code).toBe('subscription_open');
   });
 
+  it('expires the open Checkout Sessions of the customer before starting a new one', async () => {
+    const { billing, gateway } = await setup();
+
+    await billing.startCheckout('acct-a');
+    await billing.startCheckout('acct-a');
+
+    expect(gateway.expiredCheckoutsOf).toEqual(['cus_fake1', 'cus_fake1']);
+    expect(gateway.checkoutSessions).toHaveLength(2);
+  });
+
+  it('refuses with subscription_open when Stripe has a subscription its webhooks have not told yet', async () => {
+    // Arrange: another tab's Checkout was paid; no webhook has arrived
+    const { billing, gateway } = await setup();
+    await billing.startCheckout('acct-a');
+    gateway.openSubscriptions.set('cus_fake1', ['sub_other_tab']);
+
+    // Act
+    const error = await billing.startCheckout('acct-a').catch((caught: unknown) => caught);
+
+    // Assert
+    expect(error).toBeInstanceOf(SubscriptionStillOpenError);
+    expect(gateway.checkoutSessions).toHaveLength(1);
+  });
+
   it('allows a new checkout once the previous subscription is deleted', async () => {
     const context = await setup();
     const ids = await subscribeA(context);
@@ -193,7 +252,12 @@ describe('handleWebhook', () => {
     const version = (await context.accounts.getBillingRecord('acct-a'))?.version;
     const second = await context.deliver(cancel);
 
-    expect(first).toEqual({ outcome: 'applied', eventId: cancel.eventId, accountId: 'acct-a' });
+    expect(first).toEqual({
+      outcome: 'applied',
+      eventId: cancel.eventId,
+      accountId: 'acct-a',
+      canceledDuplicates: [],
+    });
     expect(second).toEqual({ outcome: 'duplicate', eventId: cancel.eventId });
     expect((await context.accounts.getBillingRecord('acct-a'))?.version).toBe(version);
   });
@@ -291,5 +355,83 @@ describe('handleWebhook', () => {
     expect(
       await context.accounts.isBillingEventProcessed(event.eventId, context.clock.nowMs()),
     ).toBe(false);
+  });
+});
+
+describe('one subscription per account', () => {
+  /** A second subscription of acct-a, paid in another tab a second after sub_a. */
+  async function secondSubscription(context: Awaited<ReturnType<typeof setup>>) {
+    const ids = await subscribeA(context);
+    const second = { ...ids, subscriptionId: 'sub_b', subscriptionCreatedEpochSeconds: T0 + 1 };
+    return { first: ids, second };
+  }
+
+  it('cancels a second live subscription with a full refund and keeps the first', async () => {
+    const context = await setup();
+    const { second } = await secondSubscription(context);
+
+    await context.deliver(checkoutCompleted(second, T0 + 1));
+    const outcome = await context.deliver(
+      subscriptionEvent('customer.subscription.created', second, T0 + 1),
+    );
+
+    expect(outcome).toMatchObject({ outcome: 'applied', canceledDuplicates: ['sub_b'] });
+    expect(context.gateway.canceledWithRefund).toEqual(['sub_b']);
+    expect(await context.billing.getBillingView('acct-a')).toMatchObject({
+      plan: 'pro',
+      status: 'active',
+    });
+  });
+
+  it('keeps Pro from the first after the second one is deleted, and cancels nothing more', async () => {
+    const context = await setup();
+    const { second } = await secondSubscription(context);
+    await context.deliver(subscriptionEvent('customer.subscription.created', second, T0 + 1));
+
+    const outcome = await context.deliver(
+      subscriptionEvent('customer.subscription.deleted', second, T0 + 2),
+    );
+
+    expect(outcome).toMatchObject({ canceledDuplicates: [] });
+    expect(context.gateway.canceledWithRefund).toEqual(['sub_b']);
+    expect((await proxyViewOf(context.accounts, 'digest-acct-a'))?.account.plan).toBe('pro');
+  });
+
+  it('keeps the older one when the newer one was known first (any delivery order, same outcome)', async () => {
+    // Arrange: sub_b's events arrive before anything about the older sub_a
+    const context = await setup();
+    await context.billing.startCheckout('acct-a');
+    const customerId = (await context.accounts.getBillingRecord('acct-a'))?.billing
+      .stripeCustomerId;
+    const a = { accountId: 'acct-a', customerId: customerId ?? '', subscriptionId: 'sub_a' };
+    const b = { ...a, subscriptionId: 'sub_b', subscriptionCreatedEpochSeconds: T0 + 1 };
+    await context.deliver(subscriptionEvent('customer.subscription.created', b, T0 + 1));
+
+    // Act
+    await context.deliver(subscriptionEvent('customer.subscription.created', a, T0));
+
+    // Assert
+    expect(context.gateway.canceledWithRefund).toEqual(['sub_b']);
+  });
+
+  it('leaves the event unprocessed when the cancellation fails, so Stripe retries it', async () => {
+    // Arrange
+    const context = await setup();
+    const { second } = await secondSubscription(context);
+    context.gateway.cancelFailure = new Error('Stripe is down');
+    const created = subscriptionEvent('customer.subscription.created', second, T0 + 1);
+
+    // Act
+    const failed = await context.deliver(created).catch((caught: unknown) => caught);
+    context.gateway.cancelFailure = undefined;
+    const retried = await context.deliver(created);
+
+    // Assert
+    expect(failed).toBeInstanceOf(Error);
+    expect(retried).toMatchObject({ outcome: 'unchanged', canceledDuplicates: ['sub_b'] });
+    expect(context.gateway.canceledWithRefund).toEqual(['sub_b']);
+    expect(
+      await context.accounts.isBillingEventProcessed(created.eventId, context.clock.nowMs()),
+    ).toBe(true);
   });
 });

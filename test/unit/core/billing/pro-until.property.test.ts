@@ -30,10 +30,10 @@ const periodEnd = fc.oneof(
   fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
 );
 
-const billing: fc.Arbitrary<BillingState> = fc.record(
+/** The registers of one subscription, each present or not. */
+const history = fc.record(
   {
-    stripeCustomerId: fc.constant('cus_1'),
-    subscription: fc.record({
+    snapshot: fc.record({
       subscriptionId,
       subscriptionCreatedEpochSeconds: fc.integer({ min: 1_795_000_000, max: 1_795_000_002 }),
       status: fc.constantFrom(...SUBSCRIPTION_STATUSES),
@@ -47,6 +47,15 @@ const billing: fc.Arbitrary<BillingState> = fc.record(
       outcome: fc.constantFrom('paid' as const, 'payment_failed' as const),
       mark,
     }),
+  },
+  { requiredKeys: [] },
+);
+
+/** Up to two subscriptions, so "Pro while any one grants it" meets every combination. */
+const billing: fc.Arbitrary<BillingState> = fc.record(
+  {
+    stripeCustomerId: fc.constant('cus_1'),
+    subscriptions: fc.dictionary(subscriptionId, history, { maxKeys: 2 }),
   },
   { requiredKeys: [] },
 );
@@ -75,13 +84,17 @@ describe('proUntilMs', () => {
     const canceling = {
       plan: 'pro' as const,
       billing: {
-        subscription: {
-          subscriptionId: 'sub_1',
-          subscriptionCreatedEpochSeconds: 1_795_000_000,
-          status: 'active' as const,
-          currentPeriodEndAt: new Date(SOME_PERIOD_END_MS).toISOString(),
-          cancelAtPeriodEnd: true,
-          mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+        subscriptions: {
+          sub_1: {
+            snapshot: {
+              subscriptionId: 'sub_1',
+              subscriptionCreatedEpochSeconds: 1_795_000_000,
+              status: 'active' as const,
+              currentPeriodEndAt: new Date(SOME_PERIOD_END_MS).toISOString(),
+              cancelAtPeriodEnd: true,
+              mark: { createdEpochSeconds: 1_795_000_000, rank: 4, eventId: 'evt_1' },
+            },
+          },
         },
       },
     };

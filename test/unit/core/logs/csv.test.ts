@@ -5,6 +5,8 @@ describe('CSV cells', () => {
   it.each([
     ['plain', 'plain'],
     ['a,b', '"a,b"'],
+    ['a;b', '"a;b"'],
+    ['a\tb', '"a\tb"'],
     ['say "hi"', '"say ""hi"""'],
     ['line\nbreak', '"line\nbreak"'],
     ['cr\rlf', '"cr\rlf"'],
@@ -18,7 +20,11 @@ describe('CSV cells', () => {
     ['+1', "'+1"],
     ['-1', "'-1"],
     ['@cmd', "'@cmd"],
-    ['\tTAB', "'\tTAB"],
+    ['\tTAB', `"'\tTAB"`],
+    ['\t=1', `"'\t'=1"`],
+    ['x;=1+1;', `"x;'=1+1;"`],
+    ['a,-1', `"a,'-1"`],
+    ['say "=1"', `"say ""'=1"""`],
     ['=HYPERLINK("x", "y")', `"'=HYPERLINK(""x"", ""y"")"`],
     ['a=b', 'a=b'],
   ])('guards %j against formula injection as %j', (value, expected) => {

@@ -18,7 +18,7 @@ describe('sideCallQueryString', () => {
     ).toBe('?limit=20&after_id=model%20a%26b%3Dc&tag=x&tag=%C3%BC');
   });
 
-  it('never forwards a credential parameter such as Google’s key=', () => {
+  it('never forwards a credential parameter such as Google’s key= or access_token=', () => {
     expect(
       sideCallQueryString([
         ['key', 'AIza-caller'],
@@ -29,6 +29,15 @@ describe('sideCallQueryString', () => {
       ]),
     ).toBe('?limit=5');
     expect(sideCallQueryString([['key', 'AIza-caller']])).toBe('');
+    expect(
+      sideCallQueryString([
+        ['access_token', 'ya29.google-oauth'],
+        ['Access-Token', 'a'],
+        ['token', 'b'],
+        ['Authorization', 'Bearer c'],
+        ['page_token', 'next'],
+      ]),
+    ).toBe('?page_token=next');
     expect(sideCallQueryString([['keys', 'a']])).toBe('?keys=a');
   });
 });

@@ -6,12 +6,15 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  EmailTakenError,
   InvalidWebhookSignatureError,
+  MalformedWebhookError,
   NoBillingCustomerError,
   PlanRequiredError,
   RuleLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
+  InternalError,
   InvalidRequestError,
   LimitReachedError,
   MethodNotAllowedError,
@@ -47,9 +50,12 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new SubscriptionStillOpenError('m'),
   new NoBillingCustomerError('m'),
   new InvalidWebhookSignatureError('m'),
+  new MalformedWebhookError('m'),
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new EmailTakenError('acct-1'),
+  new InternalError('req-1', new Error('bug')),
 ];
 
 describe('error codes', () => {
@@ -71,5 +77,6 @@ describe('error codes', () => {
     expect(errorStatus(new MetrionKeyConflictError())).toBe(409);
     expect(errorStatus(new ServiceUnavailableError('m', { service: 'kms' }))).toBe(503);
     expect(errorStatus(new RangeError('m'))).toBe(500);
+    expect(errorStatus(new InternalError('req-1', new RangeError('m')))).toBe(500);
   });
 });
