@@ -63,18 +63,27 @@ export interface ProxyStackOptions {
   readonly priceCheckIntervalMs?: number;
 }
 
-export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
-  const { providerFakes = false, grokReasoningTokens, originOverrides, ...localOptions } = options;
+/** The fake upstreams: OpenAI's serves Gemini, Mistral and Grok unless they get their own. */
+async function startUpstreams(
+  providerFakes: boolean,
+  grokReasoningTokens: number,
+): Promise<Record<ProviderId, FakeUpstream>> {
   const [openai, anthropic] = await Promise.all([startFakeOpenAi(), startFakeAnthropic()]);
   const compatible = providerFakes
     ? await Promise.all([
         startFakeGemini(),
         startFakeMistral(),
-        startFakeXai({ reasoningTokens: grokReasoningTokens ?? 0 }),
+        startFakeXai({ reasoningTokens: grokReasoningTokens }),
       ])
     : [openai, openai, openai];
   const [gemini, mistral, grok] = compatible as [FakeUpstream, FakeUpstream, FakeUpstream];
-  const upstreams = { anthropic, openai, gemini, mistral, grok };
+  return { anthropic, openai, gemini, mistral, grok };
+}
+
+export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
+  const { providerFakes = false, grokReasoningTokens, originOverrides, ...localOptions } = options;
+  const upstreams = await startUpstreams(providerFakes, grokReasoningTokens ?? 0);
+  const { openai, anthropic } = upstreams;
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
     upstreamOrigins: {
