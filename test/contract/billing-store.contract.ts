@@ -1,29 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { beforeEach, expect, it } from 'vitest';
-import type { Account, StoredMetrionKey } from '#core/accounts/account.ts';
 import type { BillingState, SubscriptionSnapshot } from '#core/billing/billing-state.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
-import { UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import { newAccount, newMetrionKey } from '../fixtures/account-stores.ts';
 import { proxyViewOf } from '../fixtures/admission.ts';
-
-function newAccount(): Account {
-  const accountId = randomUUID();
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: 'Ada Lovelace',
-    currency: 'EUR',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
-
-function newMetrionKey(): StoredMetrionKey {
-  return { digest: randomBytes(32).toString('hex'), sealed: UNOPENED_SEALED_SECRET };
-}
 
 function subscription(overrides: Partial<SubscriptionSnapshot> = {}): SubscriptionSnapshot {
   return {

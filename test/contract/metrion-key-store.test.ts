@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { profileKey } from '#adapters/dynamodb/account-items.ts';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
-import type { Account } from '#core/accounts/account.ts';
 import { MetrionError } from '#core/errors.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
+import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 import {
   dynamoAccountPorts,
   expectMetrionError,
@@ -19,21 +19,8 @@ import { proxyViewOf } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { metrionKeyStoreContract } from './metrion-key-store.contract.ts';
 
-const ACCOUNT: Account = {
-  accountId: 'acct-1',
-  email: 'ada@example.com',
-  displayName: 'Ada',
-  currency: 'USD',
-  plan: 'free',
-  createdAt: '2026-11-24T10:00:00.000Z',
-};
-const SEALED = {
-  version: 1,
-  encryptedDataKey: 'a2V5',
-  iv: 'aXY=',
-  ciphertext: 'Y3Q=',
-  authTag: 'dGFn',
-} as const;
+const ACCOUNT = testAccount('acct-1');
+const SEALED = UNOPENED_SEALED_SECRET;
 
 describe('InMemoryAccountStore as MetrionKeyStore', () => {
   metrionKeyStoreContract(() => inMemoryAccountPorts());
