@@ -80,20 +80,20 @@ export interface AlertsServiceDeps {
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
 function view(rule: AlertRule, account: Account, current: CurrentValue): AlertRuleView {
+  const budget = rule.type === 'budget';
   return {
     id: rule.ruleId,
-    ...(rule.name === undefined ? {} : { name: rule.name }),
+    name: rule.name,
     type: rule.type,
     threshold: rule.threshold,
-    ...(rule.unit === undefined ? {} : { unit: rule.unit }),
-    ...(rule.type === 'budget'
-      ? { currency: account.currency, period: rule.period ?? { kind: 'month' } }
-      : {}),
-    ...(rule.providers === undefined ? {} : { providers: [...rule.providers] }),
+    unit: rule.unit,
+    currency: budget ? account.currency : undefined,
+    period: budget ? (rule.period ?? { kind: 'month' }) : undefined,
+    providers: rule.providers === undefined ? undefined : [...rule.providers],
     paused: rule.paused,
     createdAt: rule.createdAt,
     lastFired: rule.lastFired,
-    ...(rule.lastTestedAt === undefined ? {} : { lastTestedAt: rule.lastTestedAt }),
+    lastTestedAt: rule.lastTestedAt,
     state: visibleState(rule),
     current,
   };
@@ -156,12 +156,12 @@ function newRule(deps: AlertsServiceDeps, accountId: string, input: NewAlertRule
   return {
     accountId,
     ruleId: ruleId(deps.random),
-    ...(input.name === undefined ? {} : { name: input.name }),
+    name: input.name,
     type: input.type,
     threshold: input.threshold,
-    ...(input.type === 'error_rate' && input.unit !== undefined ? { unit: input.unit } : {}),
-    ...(input.type === 'budget' ? { period: input.period ?? { kind: 'month' } } : {}),
-    ...(input.providers === undefined ? {} : { providers: input.providers }),
+    unit: input.type === 'error_rate' ? input.unit : undefined,
+    period: input.type === 'budget' ? (input.period ?? { kind: 'month' }) : undefined,
+    providers: input.providers,
     paused: input.paused ?? false,
     createdAt: new Date(nowMs).toISOString(),
     lastFired: {},
@@ -184,17 +184,18 @@ function ruleChanges(rule: AlertRule, input: AlertRuleUpdate, nowMs: number): Al
     const problem = thresholdProblem({
       type: rule.type,
       threshold: input.threshold ?? rule.threshold,
-      ...(rule.type === 'error_rate' ? { unit: input.unit ?? rule.unit ?? 'percent' } : {}),
+      unit: rule.type === 'error_rate' ? (input.unit ?? rule.unit ?? 'percent') : undefined,
     });
     if (problem !== undefined) throw new InvalidRequestError(problem);
   }
+  // The stores skip fields left undefined.
   return {
-    ...(input.name === undefined ? {} : { name: input.name }),
-    ...(input.threshold === undefined ? {} : { threshold: input.threshold }),
-    ...(input.unit === undefined ? {} : { unit: input.unit }),
-    ...(input.period === undefined ? {} : { period: input.period }),
-    ...(input.providers === undefined ? {} : { providers: input.providers }),
-    ...(input.paused === undefined ? {} : { paused: input.paused }),
+    name: input.name,
+    threshold: input.threshold,
+    unit: input.unit,
+    period: input.period,
+    providers: input.providers,
+    paused: input.paused,
   };
 }
 
