@@ -3,8 +3,8 @@ import type { LookupAddress } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { DELIVERY_TIMEOUT_MS } from '#core/alerts/channels/alert-delivery.ts';
 import type { AttemptResult } from '#core/alerts/channels/alert-channel.ts';
+import { DELIVERY_TIMEOUT_MS } from '#core/alerts/channels/alert-delivery.ts';
 import type { WebhookClient } from '#core/ports/webhook-client.ts';
 import { addressRefusal, urlRefusal, type WebhookUrlPolicy } from './url-policy.ts';
 
@@ -74,7 +74,11 @@ export class NodeWebhookClient implements WebhookClient {
     );
   };
 
-  post(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<AttemptResult> {
+  post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+  ): Promise<AttemptResult> {
     const refusal = urlRefusal(url, this.#policy);
     if (refusal !== undefined) return Promise.resolve({ kind: 'refused', reason: refusal });
     const target = new URL(url);

@@ -68,9 +68,7 @@ export function addressRefusal(address: string): string | undefined {
   if (family === 0) return `${address} is not an IP address.`;
   const v4 = family === 6 ? mappedIpv4(address) : address;
   const refused =
-    v4 !== undefined && isIP(v4) === 4
-      ? REFUSED.check(v4, 'ipv4')
-      : REFUSED.check(address, 'ipv6');
+    v4 !== undefined && isIP(v4) === 4 ? REFUSED.check(v4, 'ipv4') : REFUSED.check(address, 'ipv6');
   return refused
     ? 'The URL points to a private, loopback, link-local or reserved address; use a public https endpoint.'
     : undefined;

@@ -13,5 +13,9 @@ export interface WebhookClient {
    */
   refusal(url: string): Promise<string | undefined>;
   /** POSTs `body` (JSON) with `headers`; answers the status, the refusal or the failure. */
-  post(url: string, headers: Readonly<Record<string, string>>, body: string): Promise<AttemptResult>;
+  post(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+  ): Promise<AttemptResult>;
 }

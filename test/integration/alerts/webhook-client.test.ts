@@ -78,9 +78,9 @@ describe('NodeWebhookClient in AWS mode: https to public addresses only', () => 
   });
 
   it('accepts a host that resolves to public addresses only', async () => {
-    expect(await aws({ 'hooks.example.com': ['93.184.215.14'] }).refusal('https://hooks.example.com/')).toBe(
-      undefined,
-    );
+    expect(
+      await aws({ 'hooks.example.com': ['93.184.215.14'] }).refusal('https://hooks.example.com/'),
+    ).toBe(undefined);
   });
 });
 

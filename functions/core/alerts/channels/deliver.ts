@@ -73,7 +73,10 @@ async function send(deps: DeliverDeps, delivery: AlertDelivery): Promise<Attempt
  * result is recorded leaves the delivery to be sent again after the lease: the one way a receiver
  * can get a delivery twice, with the same `x-metrion-delivery` id to deduplicate on.
  */
-export async function attemptDelivery(deps: DeliverDeps, key: DeliveryKey): Promise<AttemptOutcome> {
+export async function attemptDelivery(
+  deps: DeliverDeps,
+  key: DeliveryKey,
+): Promise<AttemptOutcome> {
   const token = leaseToken(deps.random);
   const nowMs = deps.clock.nowMs();
   const delivery = await deps.deliveries.lease(key, { nowMs, leaseMs: DELIVERY_LEASE_MS, token });
