@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { AlertChannel, LastDelivery } from '#core/alerts/channels/alert-channel.ts';
 import type { AlertChannelStore } from '#core/ports/alert-channel-store.ts';
 
