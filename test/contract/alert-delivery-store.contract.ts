@@ -10,7 +10,7 @@ const LEASE = 60_000;
 const NOTICE: AlertNotice = {
   ruleId: 'rule_1',
   ruleName: 'Monthly spend',
-  ruleType: 'forecast',
+  ruleType: 'budget',
   scope: { kind: 'account' },
   scopeText: 'all requests',
   level: 'alert',
@@ -55,7 +55,7 @@ export function alertDeliveryStoreContract(
     channelId,
     deliveryId,
   });
-  const lease = (key: DeliveryKey, token = randomUUID()) =>
+  const lease = (key: DeliveryKey, token: string = randomUUID()) =>
     store.lease(key, { nowMs: clock.nowMs(), leaseMs: LEASE, token });
 
   describe('enqueue', () => {

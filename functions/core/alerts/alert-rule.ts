@@ -22,6 +22,8 @@ export interface AlertRuleSpec {
   readonly period?: BudgetPeriod;
   /** Absent = every provider. */
   readonly providers?: readonly ProviderId[];
+  /** The channels notified (ids; `email` is the account's address). Absent = email only. */
+  readonly channels?: readonly string[];
   readonly paused: boolean;
 }
 

@@ -52,16 +52,16 @@ export function isDelivered(result: AttemptResult): boolean {
 
 /**
  * What an attempt at `nowMs` leaves: delivered on a 2xx; failed for good when refused by the
- * URL policy or when the next attempt would fall after the retry window; else pending again,
- * due after {@link retryDelayMs}.
+ * URL policy, for a Test (its answer is shown at once), or when the next attempt would fall
+ * after the retry window; else pending again, due after {@link retryDelayMs}.
  */
 export function afterAttempt(
-  delivery: Pick<AlertDelivery, 'createdAt' | 'attempts'>,
+  delivery: Pick<AlertDelivery, 'createdAt' | 'attempts' | 'notice'>,
   result: AttemptResult,
   nowMs: number,
 ): { readonly status: AlertDelivery['status']; readonly nextAttemptMs?: number } {
   if (isDelivered(result)) return { status: 'delivered' };
-  if (result.kind === 'refused') return { status: 'failed' };
+  if (result.kind === 'refused' || delivery.notice.level === 'test') return { status: 'failed' };
   const nextAttemptMs = nowMs + retryDelayMs(delivery.attempts + 1);
   if (nextAttemptMs > Date.parse(delivery.createdAt) + DELIVERY_RETRY_WINDOW_MS) {
     return { status: 'failed' };
