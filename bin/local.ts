@@ -15,6 +15,9 @@ const metrion = await startLocalMetrion({
   sesPort: config.sesPort,
   alertsIntervalMs: config.alertsIntervalS * 1000,
   billing: config.billing,
+  ...(config.proMonthlyPriceUsd === undefined
+    ? {}
+    : { proMonthlyPriceUsd: config.proMonthlyPriceUsd }),
   // The seal, fx-rates and alerts jobs on timers, as EventBridge runs them in AWS.
   scheduleJobs: true,
   ...(hasDashboard ? { staticDir: config.staticDir } : {}),

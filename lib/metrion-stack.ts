@@ -103,6 +103,7 @@ export class MetrionStack extends Stack {
       data: this.data,
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
+      proMonthlyPriceUsd: config.billing.proMonthlyPriceUsd,
       dashboardUrl: config.dashboardUrl,
       logRetention,
       retainLogs,

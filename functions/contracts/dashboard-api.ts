@@ -151,8 +151,16 @@ export const tokensSchema = z.object({
     previousTotal: z.number(),
     changePct: z.number().nullable(),
   }),
+  /** Per model; `total` is the sum of the four kinds, as in `totals`. */
   byModel: z.array(
-    z.object({ ...modelKey, input: z.number(), output: z.number(), total: z.number() }),
+    z.object({
+      ...modelKey,
+      input: z.number(),
+      output: z.number(),
+      cacheRead: z.number(),
+      cacheWrite: z.number(),
+      total: z.number(),
+    }),
   ),
 });
 export type TokensDto = z.infer<typeof tokensSchema>;

@@ -68,6 +68,9 @@ export const logRowSchema = z.object({
   requester: z.string().nullable(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  /** Input, output, cache-read and cache-write tokens added up. */
   totalTokens: z.number().int(),
   /**
    * Exact cost in USD as a decimal string with up to 12 places (`"0.008775"`, `"0"`); null when
@@ -98,8 +101,6 @@ export const logDetailSchema = logRowSchema.extend({
   errorSource: z.enum(ERROR_SOURCES).nullable(),
   /** The error message as recorded (never a key or prompt); null on success. */
   errorMessage: z.string().nullable(),
-  cacheReadTokens: z.number().int(),
-  cacheWriteTokens: z.number().int(),
   /** Streams only: arrival to the first body byte from upstream. */
   timeToFirstTokenMs: z.number().int().nullable(),
   /** Version of the price table that priced the request. */

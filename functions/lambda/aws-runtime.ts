@@ -52,7 +52,7 @@ async function readStripeConfig(
   region: string,
   secrets: readonly StripeSecret[],
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', ...secrets]);
+  const env = readLambdaEnv(['stripeProPriceId', 'proMonthlyPriceUsd', 'dashboardUrl', ...secrets]);
   const read = (secret: StripeSecret) =>
     secrets.includes(secret) ? readSecret(region, env[secret], 'Stripe') : undefined;
   const [secretKey, webhookSecret] = await Promise.all([
@@ -61,6 +61,7 @@ async function readStripeConfig(
   ]);
   return {
     proPriceId: env.stripeProPriceId,
+    proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
     ...(secretKey === undefined ? {} : { secretKey }),
     ...(webhookSecret === undefined ? {} : { webhookSecret }),

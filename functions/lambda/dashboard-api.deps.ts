@@ -4,6 +4,7 @@ import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -121,6 +122,10 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     billing: buildBillingService(config.stripe, {
       accounts: accountStore,
       billingRecords: new DynamoBillingStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      requestCounts: new DynamoProxyAdmission({
         client: config.documentClient,
         tableName: config.accountsTable,
       }),

@@ -23,6 +23,8 @@ export const LAMBDA_ENV = {
   /** Secrets Manager ARN of the webhook endpoint's signing secret (`whsec_…`). */
   stripeWebhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
   stripeProPriceId: 'STRIPE_PRO_PRICE_ID',
+  /** What the Pro price charges per month in USD (`29.00`), shown on the Plan page. */
+  proMonthlyPriceUsd: 'PRO_MONTHLY_PRICE_USD',
   logLevel: 'LOG_LEVEL',
   /** The SES identity alert emails are sent from. */
   alertsSender: 'ALERTS_SENDER',

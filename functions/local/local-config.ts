@@ -28,6 +28,11 @@ const localEnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().startsWith('sk_').optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_').optional(),
   STRIPE_PRO_PRICE_ID: z.string().startsWith('price_').optional(),
+  /** What Pro costs per month in USD, shown on the Plan page (the Lambda's variable). */
+  PRO_MONTHLY_PRICE_USD: z
+    .string()
+    .regex(/^\d{1,6}\.\d{2}$/, 'a USD amount with 2 decimals, e.g. 29.00')
+    .optional(),
 });
 
 const STRIPE_VARIABLES = [
@@ -45,6 +50,8 @@ export type LocalConfig = {
   readonly staticDir: string;
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
   readonly billing: LocalBillingOptions;
+  /** @default - `DEFAULT_PRO_MONTHLY_PRICE_USD` */
+  readonly proMonthlyPriceUsd?: string;
   /** @default - the ECB */
   readonly fxRatesUrl?: string;
 };
@@ -78,5 +85,8 @@ export function readLocalConfig(
     staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
     ...(parsed.FX_RATES_URL === undefined ? {} : { fxRatesUrl: parsed.FX_RATES_URL }),
+    ...(parsed.PRO_MONTHLY_PRICE_USD === undefined
+      ? {}
+      : { proMonthlyPriceUsd: parsed.PRO_MONTHLY_PRICE_USD }),
   };
 }

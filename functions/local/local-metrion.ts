@@ -49,12 +49,19 @@ export type LocalBillingOptions =
     };
 
 const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
+/** The Plan page's Pro price locally, unless configured (`PRO_MONTHLY_PRICE_USD`). */
+export const DEFAULT_PRO_MONTHLY_PRICE_USD = '29.00';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
   readonly port?: number;
   /** Folder for DynamoDB data and local keys; without it everything lives in memory. */
   readonly dataDir?: string;
+  /**
+   * What Pro costs per month in USD, as the Plan page shows it (`"29.00"`).
+   * @default DEFAULT_PRO_MONTHLY_PRICE_USD
+   */
+  readonly proMonthlyPriceUsd?: string;
   /** Per-provider upstream origins (tests point these at local fakes). */
   readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
   /** Where log lines go; stdout by default. */
@@ -171,10 +178,11 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
   const billingOptions = options.billing ?? { kind: 'stand-in' };
   const dashboardUrl = options.dashboardUrl ?? server.url;
   let stripeStandIn: RunningStripeStandIn | undefined;
+  const proMonthlyPriceUsd = options.proMonthlyPriceUsd ?? DEFAULT_PRO_MONTHLY_PRICE_USD;
   let stripe: StripeConfig;
   if (billingOptions.kind === 'stripe') {
     const { kind: _kind, ...keys } = billingOptions;
-    stripe = { ...keys, dashboardUrl };
+    stripe = { ...keys, proMonthlyPriceUsd, dashboardUrl };
   } else {
     const { clock } = options;
     stripeStandIn = await startStripeStandIn({
@@ -188,6 +196,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       // New on every start: it signs, the local webhook function verifies.
       webhookSecret: stripeStandIn.webhookSecret,
       proPriceId: LOCAL_PRO_PRICE_ID,
+      proMonthlyPriceUsd,
       dashboardUrl,
       endpoint: { host: stripeStandIn.host, port: stripeStandIn.port, protocol: 'http' },
     };

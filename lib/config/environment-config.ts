@@ -59,6 +59,13 @@ export const environmentConfigSchema = z.strictObject({
    */
   billing: z.strictObject({
     stripeProPriceId: z.string().regex(/^price_\w+$/, 'a Stripe price id (price_…)'),
+    /**
+     * What that price charges per month in USD, as the Plan page shows it (`"29.00"`). Keep it
+     * equal to the Stripe price: Checkout shows and charges Stripe's amount.
+     */
+    proMonthlyPriceUsd: z
+      .string()
+      .regex(/^\d{1,6}\.\d{2}$/, 'a USD amount with 2 decimals, e.g. "29.00"'),
   }),
 });
 

@@ -15,7 +15,7 @@ export const ENVIRONMENTS = {
     logRetentionDays: 14,
     dashboardUrl: 'https://dev.metrion.example',
     alerts: { sender: 'alerts@dev.metrion.example' },
-    billing: { stripeProPriceId: 'price_metrion_pro_dev_placeholder' },
+    billing: { stripeProPriceId: 'price_metrion_pro_dev_placeholder', proMonthlyPriceUsd: '29.00' },
   },
   prod: {
     envName: 'prod',
@@ -26,7 +26,10 @@ export const ENVIRONMENTS = {
     logRetentionDays: 90,
     dashboardUrl: 'https://app.metrion.example',
     alerts: { sender: 'alerts@metrion.example' },
-    billing: { stripeProPriceId: 'price_metrion_pro_prod_placeholder' },
+    billing: {
+      stripeProPriceId: 'price_metrion_pro_prod_placeholder',
+      proMonthlyPriceUsd: '29.00',
+    },
   },
 } satisfies Record<string, EnvironmentConfig>;
 

@@ -18,6 +18,8 @@ export interface BillingProps {
   readonly retainData: boolean;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly stripeProPriceId: string;
+  /** What that price charges per month in USD (`"29.00"`), shown on the Plan page. */
+  readonly proMonthlyPriceUsd: string;
   /** Dashboard origin Checkout and the billing portal return to. */
   readonly dashboardUrl: string;
   /** Retention of the webhook function's log group. */
@@ -87,7 +89,7 @@ export class Billing extends Construct {
   /**
    * Calling the Stripe API (Checkout, billing portal, customers, cancel and refund): GetSecretValue on the secret
    * key only, plus the price and dashboard URL. Sets `STRIPE_SECRET_KEY_SECRET_ARN`,
-   * `STRIPE_PRO_PRICE_ID` and `DASHBOARD_URL`.
+   * `STRIPE_PRO_PRICE_ID`, `PRO_MONTHLY_PRICE_USD` and `DASHBOARD_URL`.
    */
   public grantStripeApi(fn: lambda.Function): void {
     this.grantSecret(fn, this.stripeSecretKey, LAMBDA_ENV.stripeSecretKeySecretArn);
@@ -96,6 +98,7 @@ export class Billing extends Construct {
 
   private bindBillingSettings(fn: lambda.Function): void {
     fn.addEnvironment(LAMBDA_ENV.stripeProPriceId, this.#props.stripeProPriceId);
+    fn.addEnvironment(LAMBDA_ENV.proMonthlyPriceUsd, this.#props.proMonthlyPriceUsd);
     fn.addEnvironment(LAMBDA_ENV.dashboardUrl, this.#props.dashboardUrl);
   }
 

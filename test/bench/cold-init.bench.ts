@@ -38,6 +38,7 @@ const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   stripeSecretKeySecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:stripe-key`,
   stripeWebhookSecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:stripe-hook`,
   stripeProPriceId: 'price_bench',
+  proMonthlyPriceUsd: '29.00',
   logLevel: undefined,
   alertsSender: 'alerts@bench.example',
   dashboardUrl: 'https://bench.example',

@@ -102,6 +102,7 @@ describe('Stripe webhook function', () => {
         LAMBDA_ENV.stripeWebhookSecretArn,
         LAMBDA_ENV.stripeSecretKeySecretArn,
         LAMBDA_ENV.stripeProPriceId,
+        LAMBDA_ENV.proMonthlyPriceUsd,
         LAMBDA_ENV.dashboardUrl,
       ].sort(),
     );
@@ -152,6 +153,9 @@ describe('dashboard API and Stripe', () => {
     const variables = variablesOf(dashboardApiFunctionId);
     expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables).toHaveProperty(LAMBDA_ENV.stripeProPriceId);
+    expect(variables[LAMBDA_ENV.proMonthlyPriceUsd]).toBe(
+      ENVIRONMENTS.dev.billing.proMonthlyPriceUsd,
+    );
     expect(variables).toHaveProperty(LAMBDA_ENV.dashboardUrl);
     expect(variables).not.toHaveProperty(LAMBDA_ENV.stripeWebhookSecretArn);
   });

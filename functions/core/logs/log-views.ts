@@ -13,6 +13,9 @@ export interface LogRowView {
   readonly requester: string | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  /** The four kinds above added up. */
   readonly totalTokens: number;
   /** Exact USD ({@link exactUsd}); null when unpriced. */
   readonly costUsd: string | null;
@@ -31,8 +34,6 @@ export interface LogRowView {
 export interface LogDetailView extends LogRowView {
   readonly errorSource: NonNullable<UsageRecord['errorSource']> | null;
   readonly errorMessage: string | null;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
   readonly timeToFirstTokenMs: number | null;
   readonly priceVersion: string;
   readonly fx: FxUsed;
@@ -81,6 +82,8 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     requester: record.requester ?? null,
     inputTokens: record.inputTokens,
     outputTokens: record.outputTokens,
+    cacheReadTokens: record.cacheReadTokens,
+    cacheWriteTokens: record.cacheWriteTokens,
     totalTokens: record.totalTokens,
     costUsd: exactUsd(record.costPicoUsd),
     cost: convertedCost(record, money),
@@ -94,16 +97,14 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
 }
 
 /**
- * A usage record for the detail view: the row plus errors, cache tokens, TTFT, prices, fx and
- * the phase timing.
+ * A usage record for the detail view: the row plus errors, TTFT, prices, fx and the phase
+ * timing.
  */
 export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetailView {
   return {
     ...toLogRow(record, money),
     errorSource: record.errorSource ?? null,
     errorMessage: record.errorMessage ?? null,
-    cacheReadTokens: record.cacheReadTokens,
-    cacheWriteTokens: record.cacheWriteTokens,
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
     fx: money.fx,

@@ -4,7 +4,6 @@ import { Bars, StatCard } from '../../components/charts/parts.tsx';
 import { SparkCard } from '../../components/charts/SparkCard.tsx';
 import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type ChartSeries, TimeChart } from '../../components/charts/TimeChart.tsx';
-import { EmptyRange } from '../../components/EmptyRange.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
 import { StatusCode } from '../../components/StatusCode.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
@@ -13,10 +12,15 @@ import {
   costLayers,
   largest,
   moneyPoints,
-  STATUS_COLORS,
-  seriesColor,
   tokenLayers,
 } from '../../lib/chart-data.ts';
+import {
+  colorForName,
+  METRIC_COLORS,
+  providerColor,
+  STATUS_COLORS,
+  statusColor,
+} from '../../lib/colors.ts';
 import {
   formatCount,
   formatCountTick,
@@ -25,6 +29,7 @@ import {
   formatMoneyDecimal,
   formatShare,
 } from '../../lib/format.ts';
+import { providerLabel } from '../../lib/providers.ts';
 
 /** Overview: requests, errors, tokens, cost, providers, requesters and latency at a glance. */
 export function OverviewTab({ data }: { readonly data: OverviewDto }) {
@@ -48,7 +53,6 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
-      {data.requests.total === 0 && <EmptyRange />}
       <div className="dash-row dash-row--3">
         <StatCard
           title="Requests"
@@ -60,6 +64,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
             x={x}
             series={requestSeries}
             sparkline
+            counts
             height={60}
             label="Successes and errors over time"
           />
@@ -71,12 +76,13 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           <Bars
             label="Requests by model"
             max={maxModel}
-            bars={data.requestsByModel.map((item, index) => ({
+            bars={data.requestsByModel.map((item) => ({
               key: `${item.provider}/${item.model}`,
               label: item.model,
               value: item.requests,
               text: formatCount(item.requests),
-              color: seriesColor(index),
+              color: colorForName(item.model),
+              series: item.model,
             }))}
           />
         </StatCard>
@@ -97,7 +103,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
               label: <StatusCode status={item.status} />,
               value: item.count,
               text: formatCount(item.count),
-              color: item.status >= 500 ? STATUS_COLORS.error : STATUS_COLORS.clientError,
+              color: statusColor(item.status),
             }))}
           />
         </StatCard>
@@ -110,6 +116,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
             height={180}
             label="Token usage over time"
             formatValue={formatCountTick}
+            counts
           />
         </StatCard>
         <StatCard title="Cost by model" testId="card-cost-by-model">
@@ -125,12 +132,13 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           <Bars
             label="Cost share by provider"
             max={1}
-            bars={data.topProviders.map((item, index) => ({
+            bars={data.topProviders.map((item) => ({
               key: item.provider,
-              label: item.provider,
+              label: providerLabel(item.provider),
               value: item.share,
               text: `${formatMoneyDecimal(item.cost, currency)} · ${formatShare(item.share)}`,
-              color: seriesColor(index),
+              color: providerColor(item.provider),
+              series: item.provider,
             }))}
           />
         </StatCard>
@@ -143,7 +151,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-cost"
           x={x}
           label="Cost over time"
-          color={seriesColor(0)}
+          color={METRIC_COLORS.cost}
           values={costPoints}
           fill
         />
@@ -154,7 +162,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-requesters"
           x={x}
           label="Unique requesters over time"
-          color={seriesColor(1)}
+          color={METRIC_COLORS.requesters}
           values={data.uniqueRequesters.series}
         />
         <SparkCard
@@ -164,7 +172,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-latency"
           x={x}
           label="Average latency over time"
-          color={seriesColor(2)}
+          color={METRIC_COLORS.latency}
           values={data.avgLatencyMs.series}
         />
       </div>

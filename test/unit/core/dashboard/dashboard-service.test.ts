@@ -178,3 +178,27 @@ describe('dashboard overview assembly', () => {
     expect(changePct(1, 4)).toBe(-75);
   });
 });
+
+describe('dashboard tokens by model', () => {
+  it('lists cache reads and writes per model, so each row adds up to its total', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z', { cacheReadTokens: 7, cacheWriteTokens: 3 }),
+      rec('2026-03-10T11:30:00.000Z', { cacheReadTokens: 0, cacheWriteTokens: 20 }),
+    ]);
+
+    const tokens = await service.tokens('acct', { range: '24h', ...ALL });
+
+    // Two requests of 10 input and 5 output tokens each, plus their cache tokens.
+    expect(tokens.byModel).toEqual([
+      {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        input: 20,
+        output: 10,
+        cacheRead: 7,
+        cacheWrite: 23,
+        total: 60,
+      },
+    ]);
+  });
+});
