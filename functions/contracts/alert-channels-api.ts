@@ -106,28 +106,28 @@ export const ALERT_CHANNELS_ROUTES = {
   },
   renameAlertChannel: {
     method: 'PATCH',
-    path: '/api/alert-channels/{id}',
+    path: '/api/alert-channels/{channelId}',
     auth: 'jwt',
     request: renameAlertChannelSchema,
     response: alertChannelSchema,
   },
   deleteAlertChannel: {
     method: 'DELETE',
-    path: '/api/alert-channels/{id}',
+    path: '/api/alert-channels/{channelId}',
     auth: 'jwt',
     response: z.object({ id: z.string() }),
   },
   /** Sends a test notice through the channel now (not retried); 429 within a minute of the last. */
   testAlertChannel: {
     method: 'POST',
-    path: '/api/alert-channels/{id}/test',
+    path: '/api/alert-channels/{channelId}/test',
     auth: 'jwt',
     response: alertDeliverySchema,
   },
   /** The channel's deliveries of the last 7 days, newest first (at most 50). */
   listAlertChannelDeliveries: {
     method: 'GET',
-    path: '/api/alert-channels/{id}/deliveries',
+    path: '/api/alert-channels/{channelId}/deliveries',
     auth: 'jwt',
     response: alertDeliveriesSchema,
   },

@@ -8,10 +8,12 @@ import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
+import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { Mailer } from '#core/ports/mailer.ts';
 import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
+import { type AlertDeliveryConfig, buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
 
 /** How alert emails go out: SES (`region`, optional `endpoint` for aws-ses-v2-local), or a mailer. */
 export type AlertMailConfig =
@@ -37,12 +39,9 @@ export function alertMailer(config: AlertMailConfig): Mailer {
 }
 
 /** What the alert evaluator needs that differs between runtimes. */
-export interface AlertsRuntimeConfig {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly accountsTable: string;
+export interface AlertsRuntimeConfig extends AlertDeliveryConfig {
   readonly usageTable: string;
   readonly fxRatesTable: string;
-  readonly mail: AlertMailConfig;
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logger: Logger;
@@ -55,15 +54,15 @@ export interface AlertsRuntimeConfig {
 export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const client = config.documentClient;
+  const random = new CryptoRandom();
   return {
+    ...buildAlertDeliveryDeps(config, { clock, random }),
     rules: new DynamoAlertRuleStore({ client, tableName: config.accountsTable }),
     accounts: new DynamoAccountStore({ client, tableName: config.accountsTable }),
-    rollups: new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
+    usage: dimensionScopedUsage(
+      new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
+    ),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
-    mailer: alertMailer(config.mail),
-    clock,
-    random: new CryptoRandom(),
-    logger: config.logger,
     dashboardUrl: config.dashboardUrl,
     ...(config.options === undefined ? {} : { options: config.options }),
   };

@@ -8,10 +8,12 @@ import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import type { WebhookUrlPolicy } from '#adapters/http/url-policy.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { createAlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -21,7 +23,8 @@ import type { Logger } from '#core/ports/logger.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
-import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
+import { buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
+import type { AlertMailConfig } from './alerts.deps.ts';
 import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
@@ -49,6 +52,8 @@ export interface DashboardApiRuntimeConfig {
   readonly cognito: CognitoPoolConfig;
   /** How Test emails go out (SES). */
   readonly mail: AlertMailConfig;
+  /** Which webhook URLs alert channels may use (AWS: https, public addresses only). */
+  readonly webhookPolicy: WebhookUrlPolicy;
   /** The Dashboard's base URL, for links in alert emails. */
   readonly dashboardUrl: string;
   /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
@@ -75,6 +80,11 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     tableName: config.usageTable,
     clock,
   });
+  const alertRules = new DynamoAlertRuleStore({
+    client: config.documentClient,
+    tableName: config.accountsTable,
+  });
+  const delivery = buildAlertDeliveryDeps(config, { clock, random });
   return {
     dashboard: createDashboardService({
       rollups,
@@ -102,16 +112,17 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       cursorKey: deriveLogCursorKey(config.pepper),
     }),
     alerts: createAlertsService({
-      rules: new DynamoAlertRuleStore({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
+      ...delivery,
+      rules: alertRules,
       accounts: accountStore,
       rollups,
       fxRates,
-      mailer: alertMailer(config.mail),
-      clock,
-      random,
+      dashboardUrl: config.dashboardUrl,
+    }),
+    alertChannels: createAlertChannelsService({
+      ...delivery,
+      rules: alertRules,
+      accounts: accountStore,
       dashboardUrl: config.dashboardUrl,
     }),
     usage: new DynamoUsageStore({

@@ -1,3 +1,7 @@
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { DeliverDueReport } from '#core/alerts/channels/deliver.ts';
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -9,8 +13,10 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
@@ -25,6 +31,8 @@ export interface LocalJobs {
   refreshFxRates(): Promise<FxQuote>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Runs the alert delivery retries now (their own schedule in AWS). */
+  deliverAlerts(): Promise<DeliverDueReport>;
   stop(): void;
 }
 
@@ -55,10 +63,25 @@ export function startLocalJobs(options: {
       usageTable: options.data.usageTable,
       fxRatesTable: options.data.fxRatesTable,
       mail: options.mail,
+      dataKeyProvider: options.data.dataKeyProvider,
+      webhookPolicy: LOCAL_WEBHOOK_POLICY,
       dashboardUrl: options.dashboardUrl,
       logger: options.logger,
       ...(options.clock ? { clock: options.clock } : {}),
     }),
+  );
+  const deliveriesHandler = createAlertDeliveriesHandler(
+    buildAlertDeliveryDeps(
+      {
+        documentClient: options.data.documentClient,
+        accountsTable: options.data.accountsTable,
+        mail: options.mail,
+        dataKeyProvider: options.data.dataKeyProvider,
+        webhookPolicy: LOCAL_WEBHOOK_POLICY,
+        logger: options.logger,
+      },
+      { clock: options.clock ?? new SystemClock(), random: new CryptoRandom() },
+    ),
   );
   const sealDeps = buildSealRollupsDeps({
     documentClient: options.data.documentClient,
@@ -97,6 +120,11 @@ export function startLocalJobs(options: {
               intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
               run: alertsHandler,
             },
+            {
+              name: 'alert-deliveries',
+              intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
+              run: deliveriesHandler,
+            },
           ],
           options.logger,
         );
@@ -104,6 +132,7 @@ export function startLocalJobs(options: {
     sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
     refreshFxRates: () => fxHandler(),
     evaluateAlerts: () => alertsHandler(),
+    deliverAlerts: () => deliveriesHandler(),
     stop,
   };
 }

@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
@@ -218,6 +219,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
       logger,
       cognito,
       mail,
+      webhookPolicy: LOCAL_WEBHOOK_POLICY,
       dashboardUrl,
       stripe: stripeApi,
       ...(options.clock ? { clock: options.clock } : {}),

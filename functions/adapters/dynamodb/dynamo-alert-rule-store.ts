@@ -51,7 +51,8 @@ const LEVEL_ATTRIBUTES: Record<AlertLevel, { fired: string; claim: string; until
 
 /**
  * `pk=ACCOUNT#<accountId>, sk=ALERT_RULE#<ruleId>`: the rule's fields (`ruleName`, `ruleType`,
- * `threshold`, `unit?`, `period?` map, `providers?` list, `paused`, `createdAt`, `ruleState`),
+ * `threshold`, `unit?`, `period?` map, `providers?` list (rules from before scopes), `metric?`,
+ * `minimum?`, `scope?` map, `channels?` list, `paused`, `createdAt`, `ruleState`),
  * `firedWarning`/`firedAlert` (ISO), per-level claims, `lastTestedAt` (ISO), and, while active,
  * `activeShard=ACTIVE` and `activeKey=<accountId>#<ruleId>` (the index keys).
  */
@@ -68,6 +69,10 @@ function toItem(rule: AlertRule): RuleItem {
     ...(rule.unit === undefined ? {} : { unit: rule.unit }),
     ...(rule.period === undefined ? {} : { period: rule.period }),
     ...(rule.providers === undefined ? {} : { providers: [...rule.providers] }),
+    ...(rule.metric === undefined ? {} : { metric: rule.metric }),
+    ...(rule.minimum === undefined ? {} : { minimum: rule.minimum }),
+    ...(rule.scope === undefined ? {} : { scope: rule.scope }),
+    ...(rule.channels === undefined ? {} : { channels: [...rule.channels] }),
     paused: rule.paused,
     createdAt: rule.createdAt,
     ruleState: rule.state,
@@ -101,6 +106,12 @@ function fromItem(item: RuleItem): AlertRule {
     ...(Array.isArray(item.providers)
       ? { providers: item.providers as NonNullable<AlertRule['providers']> }
       : {}),
+    ...(item.metric === undefined
+      ? {}
+      : { metric: item.metric as NonNullable<AlertRule['metric']> }),
+    ...(item.minimum === undefined ? {} : { minimum: Number(item.minimum) }),
+    ...(item.scope === undefined ? {} : { scope: item.scope as NonNullable<AlertRule['scope']> }),
+    ...(Array.isArray(item.channels) ? { channels: item.channels.map(String) } : {}),
     paused: item.paused === true,
     createdAt: String(item.createdAt),
     lastFired: {
@@ -119,6 +130,10 @@ const FIELD_ATTRIBUTE: Record<keyof AlertRuleChanges, string> = {
   unit: 'unit',
   period: 'period',
   providers: 'providers',
+  metric: 'metric',
+  minimum: 'minimum',
+  scope: 'scope',
+  channels: 'channels',
   paused: 'paused',
 };
 

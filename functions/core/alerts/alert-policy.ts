@@ -3,7 +3,14 @@
  * contract re-exports it, so the browser bundle reads the same numbers the evaluator uses).
  */
 
-export const ALERT_RULE_TYPES = ['budget', 'error_rate', 'latency_p95', 'request_volume'] as const;
+export const ALERT_RULE_TYPES = [
+  'budget',
+  'forecast',
+  'spike',
+  'error_rate',
+  'latency_p95',
+  'request_volume',
+] as const;
 export type AlertRuleType = (typeof ALERT_RULE_TYPES)[number];
 
 export const ALERT_LEVELS = ['warning', 'alert'] as const;
@@ -12,8 +19,19 @@ export type AlertLevel = (typeof ALERT_LEVELS)[number];
 export const ALERT_STATES = ['ok', 'warning', 'alert', 'paused'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
-/** Why a rule's levels cannot be judged now: too few answered requests for a rate, no requests. */
-export const MEASUREMENT_SKIPS = ['too_few_requests', 'no_requests'] as const;
+/**
+ * Why a rule's levels cannot be judged now: too few answered requests for a rate, no requests
+ * for a percentile, too little history for a forecast or a spike baseline, a spike's hour not
+ * sealed yet, or a scope whose rollups this deployment does not have yet (tags).
+ */
+export const MEASUREMENT_SKIPS = [
+  'too_few_requests',
+  'no_requests',
+  'too_little_history',
+  'awaiting_seal',
+  'below_minimum',
+  'scope_unavailable',
+] as const;
 export type MeasurementSkip = (typeof MEASUREMENT_SKIPS)[number];
 
 export const ERROR_RATE_UNITS = ['percent', 'count'] as const;
@@ -38,14 +56,17 @@ export const WINDOW_HOURS = 2;
  */
 export const ERROR_RATE_MIN_REQUESTS = 20;
 
+/** Spike factors: more than 1, at most this, one decimal. */
+export const MAX_SPIKE_FACTOR = 100;
+
 /** Largest count or money threshold. */
 export const MAX_THRESHOLD = 1_000_000_000;
 /** Largest latency threshold (ms). */
 export const MAX_LATENCY_THRESHOLD_MS = 600_000;
 
 /**
- * Why a threshold does not fit its rule's type, or undefined when it fits: budget > 0 with at
- * most 2 decimals; error rate percent > 0 and <= 100, count a whole number >= 1; latency ms and
+ * Why a threshold does not fit its rule's type, or undefined when it fits: budget and forecast
+ * > 0 with at most 2 decimals; spike factor > 1 with at most 1 decimal; error rate percent > 0 and <= 100, count a whole number >= 1; latency ms and
  * request volume whole numbers >= 1. Every maximum is {@link MAX_THRESHOLD} (latency
  * {@link MAX_LATENCY_THRESHOLD_MS}).
  */
@@ -56,7 +77,14 @@ export function thresholdProblem(rule: {
 }): string | undefined {
   const { threshold } = rule;
   if (!Number.isFinite(threshold)) return 'threshold is a number.';
-  if (rule.type === 'budget') {
+  if (rule.type === 'spike') {
+    return threshold > 1 &&
+      threshold <= MAX_SPIKE_FACTOR &&
+      Math.round(threshold * 10) === threshold * 10
+      ? undefined
+      : `A spike factor is above 1 and at most ${MAX_SPIKE_FACTOR}, with at most 1 decimal.`;
+  }
+  if (rule.type === 'budget' || rule.type === 'forecast') {
     if (!(threshold > 0) || threshold > MAX_THRESHOLD) {
       return `A budget is above 0 and at most ${MAX_THRESHOLD}.`;
     }
@@ -73,4 +101,20 @@ export function thresholdProblem(rule: {
   return Number.isInteger(threshold) && threshold >= 1 && threshold <= max
     ? undefined
     : `threshold is a whole number from 1 to ${max}.`;
+}
+
+/**
+ * Why a spike's minimum volume does not fit its metric, or undefined: cost is money in the
+ * account's currency (> 0, 2 decimals), requests and errors whole numbers >= 1.
+ */
+export function spikeMinimumProblem(metric: string, minimum: number): string | undefined {
+  if (!Number.isFinite(minimum) || minimum <= 0 || minimum > MAX_THRESHOLD) {
+    return `minimum is above 0 and at most ${MAX_THRESHOLD}.`;
+  }
+  if (metric === 'cost') {
+    return Number(minimum.toFixed(2)) === minimum
+      ? undefined
+      : 'A money minimum has at most 2 decimals.';
+  }
+  return Number.isInteger(minimum) ? undefined : 'minimum is a whole number of requests or errors.';
 }

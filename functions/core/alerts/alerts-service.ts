@@ -8,10 +8,10 @@ import {
   RuleLimitError,
 } from '../errors.ts';
 import type { AccountStore } from '../ports/account-store.ts';
+import type { AlertChannelStore } from '../ports/alert-channel-store.ts';
 import type { AlertRuleChanges, AlertRuleStore } from '../ports/alert-rule-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
-import type { Mailer } from '../ports/mailer.ts';
 import type { Random } from '../ports/random.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
@@ -20,14 +20,20 @@ import {
   type ErrorRateUnit,
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
+  spikeMinimumProblem,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
   WARNING_PERCENT,
   WINDOW_HOURS,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
+import { buildNotice } from './build-notice.ts';
+import { EMAIL_CHANNEL_ID } from './channels/alert-channel.ts';
+import { attemptDelivery, type DeliverDeps } from './channels/deliver.ts';
 import { type CurrentValue, currentValueReader } from './current-values.ts';
-import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
+import { alertRulesAllowed } from './evaluate-alerts.ts';
+import { measureNow } from './measure-now.ts';
+import { dimensionScopedUsage } from './scoped-usage.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
 
@@ -40,9 +46,13 @@ export interface AlertRuleView {
   readonly unit?: ErrorRateUnit;
   readonly currency?: Account['currency'];
   readonly period?: AlertRule['period'];
+  readonly metric?: AlertRule['metric'];
+  readonly minimum?: number;
+  readonly scope: NonNullable<AlertRule['scope']>;
   readonly providers?: AlertRule['providers'] extends readonly (infer P)[] | undefined
     ? P[]
     : never;
+  readonly channels: string[];
   readonly paused: boolean;
   readonly createdAt: string;
   readonly lastFired: AlertRule['lastFired'];
@@ -69,26 +79,36 @@ export type NewAlertRule = Omit<AlertRuleSpec, 'paused'> & {
   readonly paused?: boolean | undefined;
 };
 
-/** An update request after validation; `null` clears name or providers. */
+/**
+ * An update request after validation; `null` clears name or providers. Setting `scope` also
+ * clears a legacy provider list (the scope replaces it).
+ */
 export interface AlertRuleUpdate {
   readonly name?: string | null | undefined;
   readonly threshold?: number | undefined;
   readonly unit?: ErrorRateUnit | undefined;
   readonly period?: AlertRule['period'] | undefined;
+  readonly metric?: AlertRule['metric'] | undefined;
+  readonly minimum?: number | undefined;
+  readonly scope?: AlertRule['scope'] | undefined;
   readonly providers?: AlertRule['providers'] | null | undefined;
+  readonly channels?: AlertRule['channels'] | undefined;
   readonly paused?: boolean | undefined;
 }
 
-export interface AlertsServiceDeps {
+export interface AlertsServiceDeps extends DeliverDeps {
   readonly rules: AlertRuleStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
-  readonly rollups: Pick<RollupStore, 'query'>;
+  readonly rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'>;
+  readonly channels: Pick<AlertChannelStore, 'get' | 'list' | 'recordLastDelivery'>;
   readonly fxRates: FxRateStore;
-  readonly mailer: Mailer;
   readonly clock: Clock;
   readonly random: Random;
   readonly dashboardUrl: string;
 }
+
+/** Types whose threshold is money in the account's currency. */
+const MONEY_TYPES: readonly AlertRule['type'][] = ['budget', 'forecast'];
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
@@ -99,10 +119,15 @@ function view(rule: AlertRule, account: Account, current: CurrentValue): AlertRu
     type: rule.type,
     threshold: rule.threshold,
     ...(rule.unit === undefined ? {} : { unit: rule.unit }),
-    ...(rule.type === 'budget'
-      ? { currency: account.currency, period: rule.period ?? { kind: 'month' } }
+    ...(MONEY_TYPES.includes(rule.type) || rule.metric === 'cost'
+      ? { currency: account.currency }
       : {}),
+    ...(rule.type === 'budget' ? { period: rule.period ?? { kind: 'month' } } : {}),
+    ...(rule.metric === undefined ? {} : { metric: rule.metric }),
+    ...(rule.minimum === undefined ? {} : { minimum: rule.minimum }),
+    scope: rule.scope ?? { kind: 'account' },
     ...(rule.providers === undefined ? {} : { providers: [...rule.providers] }),
+    channels: [...(rule.channels ?? [EMAIL_CHANNEL_ID])],
     paused: rule.paused,
     createdAt: rule.createdAt,
     lastFired: rule.lastFired,
@@ -146,9 +171,64 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return view(rule, account, await currentOf(rule));
   }
 
+  /** One Test delivery per channel of the rule, attempted now; the outcome of each. */
+  async function sendTest(account: Account, rule: AlertRule, nowMs: number) {
+    const context = {
+      currency: account.currency,
+      quote: await currentFxQuote(deps.fxRates),
+      historyStartMs: Date.parse(account.createdAt),
+    };
+    const usage = dimensionScopedUsage(deps.rollups);
+    const { measurement, span } = await measureNow({ usage }, rule, context, nowMs);
+    const notice = buildNotice({
+      rule,
+      level: 'test',
+      measurement,
+      span,
+      dashboardUrl: deps.dashboardUrl,
+      nowMs,
+    });
+    return Promise.all(
+      (rule.channels ?? [EMAIL_CHANNEL_ID]).map(async (channelId) => {
+        const delivery = {
+          accountId: rule.accountId,
+          channelId,
+          deliveryId: `test_${rule.ruleId}_${nowMs}`,
+          ...(channelId === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+          notice,
+          createdAt: new Date(nowMs).toISOString(),
+          status: 'pending' as const,
+          attempts: 0,
+        };
+        await deps.deliveries.enqueue(delivery);
+        return { channel: channelId, outcome: await attemptDelivery(deps, delivery) };
+      }),
+    );
+  }
+
   function checkThreshold(spec: Pick<AlertRuleSpec, 'type' | 'threshold' | 'unit'>): void {
     const problem = thresholdProblem(spec);
     if (problem !== undefined) throw new InvalidRequestError(problem);
+  }
+
+  function checkSpike(metric: AlertRule['metric'], minimum: number | undefined): void {
+    const problem = spikeMinimumProblem(metric ?? 'requests', minimum ?? Number.NaN);
+    if (problem !== undefined) throw new InvalidRequestError(problem);
+  }
+
+  /** Every channel named must be the account's (or `email`); at least one. */
+  async function checkChannels(accountId: string, channels: readonly string[] | undefined) {
+    if (channels === undefined) return;
+    const known = new Set([
+      EMAIL_CHANNEL_ID,
+      ...(await deps.channels.list(accountId)).map((c) => c.channelId),
+    ]);
+    const unknown = channels.filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new InvalidRequestError(
+        `No alert channel ${unknown.join(', ').slice(0, 80)}; add it under Alerts → Channels first.`,
+      );
+    }
   }
 
   function checkPeriod(period: AlertRule['period'], nowMs: number): void {
@@ -168,6 +248,8 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       const account = await proAccount(accountId);
       const nowMs = deps.clock.nowMs();
       checkPeriod(input.period, nowMs);
+      if (input.type === 'spike') checkSpike(input.metric, input.minimum);
+      await checkChannels(accountId, input.channels);
       const rule: AlertRule = {
         accountId,
         ruleId: ruleId(deps.random),
@@ -176,7 +258,14 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         threshold: input.threshold,
         ...(input.type === 'error_rate' && input.unit !== undefined ? { unit: input.unit } : {}),
         ...(input.type === 'budget' ? { period: input.period ?? { kind: 'month' } } : {}),
+        ...(input.type === 'spike'
+          ? { metric: input.metric ?? 'requests', minimum: input.minimum ?? 1 }
+          : {}),
+        ...(input.scope === undefined || input.scope.kind === 'account'
+          ? {}
+          : { scope: input.scope }),
         ...(input.providers === undefined ? {} : { providers: input.providers }),
+        ...(input.channels === undefined ? {} : { channels: [...new Set(input.channels)] }),
         paused: input.paused ?? false,
         createdAt: new Date(nowMs).toISOString(),
         lastFired: {},
@@ -201,6 +290,13 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           'Only budget rules have a period; the others use a fixed window.',
         );
       }
+      if ((input.metric !== undefined || input.minimum !== undefined) && rule.type !== 'spike') {
+        throw new InvalidRequestError('Only spike rules have a metric and a minimum.');
+      }
+      if (input.metric !== undefined || input.minimum !== undefined) {
+        checkSpike(input.metric ?? rule.metric, input.minimum ?? rule.minimum);
+      }
+      await checkChannels(accountId, input.channels);
       checkPeriod(input.period, deps.clock.nowMs());
       if (input.threshold !== undefined || input.unit !== undefined) {
         checkThreshold({
@@ -214,7 +310,13 @@ export function createAlertsService(deps: AlertsServiceDeps) {
         ...(input.threshold === undefined ? {} : { threshold: input.threshold }),
         ...(input.unit === undefined ? {} : { unit: input.unit }),
         ...(input.period === undefined ? {} : { period: input.period }),
+        ...(input.metric === undefined ? {} : { metric: input.metric }),
+        ...(input.minimum === undefined ? {} : { minimum: input.minimum }),
+        ...(input.scope === undefined
+          ? {}
+          : { scope: input.scope.kind === 'account' ? null : input.scope, providers: null }),
         ...(input.providers === undefined ? {} : { providers: input.providers }),
+        ...(input.channels === undefined ? {} : { channels: [...new Set(input.channels)] }),
         ...(input.paused === undefined ? {} : { paused: input.paused }),
       };
       const updated = await deps.rules.update(accountId, id, changes);
@@ -230,7 +332,10 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       return { id };
     },
 
-    /** Emails the rule's current figures now, at most once per 12 h per rule. */
+    /**
+     * Sends the rule's current figures to each of its channels now (a Test notice, not retried),
+     * at most once per 12 h per rule.
+     */
     async test(accountId: string, id: string) {
       const account = await proAccount(accountId);
       const rule = await ownRule(accountId, id);
@@ -240,23 +345,26 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       if (!claim.claimed) {
         const nextMs = Date.parse(claim.lastTestedAt) + TEST_COOLDOWN_MS;
         throw new LimitReachedError(
-          `Test sends at most one email per rule every ${TEST_COOLDOWN_HOURS} hours. Try again after ${new Date(nextMs).toISOString()}.`,
+          `Test sends at most once per rule every ${TEST_COOLDOWN_HOURS} hours. Try again after ${new Date(nextMs).toISOString()}.`,
           Math.max(1, Math.ceil((nextMs - nowMs) / 1000)),
         );
       }
       const sentAt = new Date(nowMs).toISOString();
+      let outcomes: { channel: string; outcome: string }[];
       try {
-        const quote = await currentFxQuote(deps.fxRates);
-        const measured = await measureNow(deps, rule, { currency: account.currency, quote }, nowMs);
-        await sendAlertEmail(deps, account.email, rule, 'test', measured);
+        outcomes = await sendTest(account, rule, nowMs);
       } catch (error) {
         await deps.rules.releaseTest(accountId, id, sentAt, claim.previous);
         throw error;
+      }
+      if (!outcomes.some(({ outcome }) => outcome === 'delivered')) {
+        await deps.rules.releaseTest(accountId, id, sentAt, claim.previous);
       }
       return {
         to: account.email,
         sentAt,
         nextTestAt: new Date(nowMs + TEST_COOLDOWN_MS).toISOString(),
+        channels: outcomes,
       };
     },
   };

@@ -13,7 +13,7 @@ import type { AlertDeliveryStore } from '../../ports/alert-delivery-store.ts';
 import type { AlertRuleStore } from '../../ports/alert-rule-store.ts';
 import type { WebhookClient } from '../../ports/webhook-client.ts';
 import type { SecretVault } from '../../vault/secret-vault.ts';
-import { ruleLabel } from '../alert-email.ts';
+import { ruleLabel } from '../build-notice.ts';
 import { alertRulesAllowed } from '../evaluate-alerts.ts';
 import {
   type AlertChannel,
@@ -122,11 +122,17 @@ export function createAlertChannelsService(deps: AlertChannelsServiceDeps) {
     async list(accountId: string) {
       const account = await proAccount(accountId);
       const channels = await deps.channels.list(accountId);
-      return { channels: [emailView(account), ...channels.map(view)], maxChannels: MAX_ALERT_CHANNELS };
+      return {
+        channels: [emailView(account), ...channels.map(view)],
+        maxChannels: MAX_ALERT_CHANNELS,
+      };
     },
 
     /** Creates a webhook or Slack channel; a webhook's signing secret is answered this once. */
-    async create(accountId: string, input: { kind: 'webhook' | 'slack'; name: string; url: string }) {
+    async create(
+      accountId: string,
+      input: { kind: 'webhook' | 'slack'; name: string; url: string },
+    ) {
       await proAccount(accountId);
       if ((await deps.channels.list(accountId)).length >= MAX_ALERT_CHANNELS) {
         throw new ChannelLimitError(
