@@ -50,6 +50,8 @@ const DRAFT_FIELDS: readonly string[] = [
 
 export const ALERT_TYPE_LABELS: Readonly<Record<AlertRuleType, string>> = {
   budget: 'Budget',
+  forecast: 'Forecast',
+  spike: 'Spike',
   error_rate: 'Error rate',
   latency_p95: 'Latency p95',
   request_volume: 'Request volume',
@@ -58,6 +60,9 @@ export const ALERT_TYPE_LABELS: Readonly<Record<AlertRuleType, string>> = {
 /** What each type watches, for the type picker. */
 export const ALERT_TYPE_HINTS: Readonly<Record<AlertRuleType, string>> = {
   budget: 'Spending in your currency over a period you choose.',
+  forecast:
+    'Projected spend at the end of this month: exact spend so far plus the last 7 days’ daily average for the days left.',
+  spike: 'The last complete hour against the median hour of the 7 days before it.',
   error_rate: 'Provider 4xx/5xx responses in the window, as a percentage or a count.',
   latency_p95: '95th percentile latency in the window, in milliseconds.',
   request_volume: 'Requests in the window.',
