@@ -6,6 +6,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { AlertDeliveries } from './constructs/alert-deliveries.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
@@ -50,6 +51,7 @@ export class MetrionStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly alertDeliveries: AlertDeliveries;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
     super(scope, id, props);
@@ -85,6 +87,17 @@ export class MetrionStack extends Stack {
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
     this.alerts = new Alerts(this, 'Alerts', {
       data: this.data,
+      keys: this.keys,
+      sender: config.alerts.sender,
+      dashboardUrl: config.dashboardUrl,
+      logRetention,
+      retainLogs,
+    });
+    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', {
+      data: this.data,
+      keys: this.keys,
+      identity: this.alerts.identity,
+      domain: config.alerts.sender.split('@')[1] ?? config.alerts.sender,
       sender: config.alerts.sender,
       dashboardUrl: config.dashboardUrl,
       logRetention,
@@ -134,6 +147,7 @@ export class MetrionStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
     this.monitoring.notify(this.alerts.errorsAlarm);
+    this.monitoring.notify(this.alertDeliveries.errorsAlarm);
     this.monitoring.alarmOnDeadLetters(
       'UsageAggregatorDlq',
       this.usageAggregator.deadLetterQueue,

@@ -12,10 +12,13 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import type { Data } from './data.ts';
 import { failureQueue } from './failure-queue.ts';
+import type { Keys } from './keys.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface AlertsProps {
   readonly data: Data;
+  /** Opens alert channel secrets (webhook signing secrets, Slack URLs). */
+  readonly keys: Keys;
   /** The sender address; its domain is the SES identity (DKIM records to publish in DNS). */
   readonly sender: string;
   /** The Dashboard's base URL, for links in emails. */
@@ -28,8 +31,10 @@ export interface AlertsProps {
 /**
  * Alert rules: the SES domain identity alert emails are sent from, and the evaluator
  * (`functions/lambda/alerts.ts`) every minute over the active rules (accounts table and its
- * active-rules index, rollups, FX rates), emailing through SES. A failed run goes to a DLQ
- * (on-failure destination) and raises the `EvaluatorErrors` alarm.
+ * active-rules index, rollups, FX rates), notifying channels: SES for email, HTTPS for webhooks
+ * and Slack (a Lambda outside a VPC has internet egress and DNS; channel secrets are opened
+ * with KMS). A failed run goes to a DLQ (on-failure destination) and raises the
+ * `EvaluatorErrors` alarm. Retries of failed deliveries run in {@link AlertDeliveries}.
  */
 export class Alerts extends Construct {
   public readonly identity: ses.EmailIdentity;
@@ -63,6 +68,7 @@ export class Alerts extends Construct {
     props.data.grantAlertRules(this.function);
     props.data.grantUsageRead(this.function);
     props.data.grantFxRatesRead(this.function);
+    props.keys.grantDataKeyDecrypt(this.function);
     Alerts.grantSend(this.function, this.identity, domain, props.sender, props.dashboardUrl);
     this.schedule = new events.Rule(this, 'EveryMinute', {
       description: 'Metrion: evaluate alert rules',

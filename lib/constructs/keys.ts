@@ -63,6 +63,15 @@ export class Keys extends Construct {
   }
 
   /**
+   * Opening sealed secrets only (alert channel secrets at delivery): kms:Decrypt on this one key.
+   * Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
+   */
+  public grantDataKeyDecrypt(fn: lambda.Function): void {
+    this.providerKeysKey.grant(fn, 'kms:Decrypt');
+    fn.addEnvironment(LAMBDA_ENV.providerKeysKmsKeyArn, this.providerKeysKey.keyArn);
+  }
+
+  /**
    * Reading the pepper: secretsmanager:GetSecretValue on this secret only (no DescribeSecret,
    * which grantRead would add). Sets `METRION_KEY_PEPPER_SECRET_ARN`.
    */

@@ -48,7 +48,7 @@ describe('Alerts', () => {
     });
   });
 
-  it('has an SES domain identity and lets only the evaluator and dashboard API send from it', () => {
+  it('has an SES domain identity and lets only the evaluator, retry run and dashboard API send', () => {
     dev.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'dev.metrion.example' });
     const senders = dev.findResources('AWS::IAM::Policy', {
       Properties: {
@@ -57,7 +57,7 @@ describe('Alerts', () => {
         },
       },
     });
-    expect(Object.keys(senders)).toHaveLength(2);
+    expect(Object.keys(senders)).toHaveLength(3);
     const text = JSON.stringify(senders);
     expect(text).toContain(':identity/dev.metrion.example');
     expect(text).not.toMatch(/"ses:SendEmail","Effect":"Allow","Resource":"\*"/);
@@ -76,5 +76,54 @@ describe('Alerts', () => {
       TableName: 'metrion-dev-accounts',
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: ACTIVE_ALERT_RULES_INDEX })],
     });
+  });
+});
+
+describe('AlertDeliveries', () => {
+  function retryRunId(): string {
+    const ids = Object.keys(
+      dev.findResources('AWS::Lambda::Function', {
+        Properties: { Description: Match.stringLikeRegexp('alert delivery retries') },
+      }),
+    );
+    expect(ids).toHaveLength(1);
+    return ids[0] as string;
+  }
+
+  it('runs the retry run every minute, alarmed, outside any VPC (internet egress and DNS)', () => {
+    const id = retryRunId();
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [id, 'Arn'] } })],
+    });
+    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      AlarmActions: Match.anyValue(),
+    });
+    const fn = dev.findResources('AWS::Lambda::Function')[id];
+    expect(fn?.Properties?.VpcConfig).toBeUndefined();
+  });
+
+  it('lets the evaluator and the retry run decrypt channel secrets, but not generate data keys', () => {
+    for (const description of ['alert evaluator', 'alert delivery retries']) {
+      dev.hasResourceProperties('AWS::Lambda::Function', {
+        Description: Match.stringLikeRegexp(description),
+        Environment: {
+          Variables: Match.objectLike({ [LAMBDA_ENV.providerKeysKmsKeyArn]: Match.anyValue() }),
+        },
+      });
+    }
+    const kmsPolicies = JSON.stringify(
+      dev.findResources('AWS::IAM::Policy', {
+        Properties: {
+          PolicyDocument: {
+            Statement: Match.arrayWith([Match.objectLike({ Action: 'kms:Decrypt' })]),
+          },
+        },
+      }),
+    );
+    expect(kmsPolicies).toContain('AlertDeliveriesRetryRun');
+    expect(kmsPolicies).toContain('AlertsEvaluator');
   });
 });
