@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { MAX_ALERT_CHANNELS } from '#core/alerts/channels/alert-channel.ts';
+import { MAX_ALERT_CHANNELS } from '#core/alerts/alert-policy.ts';
 import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
 

@@ -6,12 +6,12 @@ import {
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
   MEASUREMENT_SKIPS,
+  SPIKE_METRICS,
   spikeMinimumProblem,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
   WARNING_PERCENT,
 } from '#core/alerts/alert-policy.ts';
-import { SPIKE_METRICS } from '#core/alerts/spike.ts';
 import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
 import { scopeSchema } from './scope.ts';
@@ -114,7 +114,8 @@ function withThresholdCheck<
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: problem });
     const minimum =
       rule.type === 'spike' ? spikeMinimumProblem(rule.metric ?? '', rule.minimum ?? 0) : undefined;
-    if (minimum !== undefined) ctx.addIssue({ code: 'custom', path: ['minimum'], message: minimum });
+    if (minimum !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['minimum'], message: minimum });
   });
 }
 

@@ -37,6 +37,13 @@ export type MeasurementSkip = (typeof MEASUREMENT_SKIPS)[number];
 export const ERROR_RATE_UNITS = ['percent', 'count'] as const;
 export type ErrorRateUnit = (typeof ERROR_RATE_UNITS)[number];
 
+/** What a spike rule counts: cost, requests, or the provider's errors. */
+export const SPIKE_METRICS = ['cost', 'requests', 'errors'] as const;
+export type SpikeMetric = (typeof SPIKE_METRICS)[number];
+
+/** Most webhook and Slack channels one account can have (email is built in). */
+export const MAX_ALERT_CHANNELS = 10;
+
 /** Most rules one account can have; one more is 409 `rule_limit`. */
 export const MAX_ALERT_RULES = 50;
 /** Warning fires at this percentage of the threshold; Alert at 100%. */

@@ -1,5 +1,6 @@
 import { bucketStartMs, HOUR_MS } from '../rollups/buckets.ts';
 import { providerErrorsOf, type RollupCounts } from '../rollups/rollup.ts';
+import { SPIKE_METRICS, type SpikeMetric } from './alert-policy.ts';
 import type { Span } from './measure-rule.ts';
 
 /*
@@ -13,8 +14,7 @@ import type { Span } from './measure-rule.ts';
  * counts is rare, and moves a median of 168 values by at most one rank.
  */
 
-export const SPIKE_METRICS = ['cost', 'requests', 'errors'] as const;
-export type SpikeMetric = (typeof SPIKE_METRICS)[number];
+export { SPIKE_METRICS, type SpikeMetric };
 
 /** The baseline: the 7 days of hours before the observed hour. */
 export const SPIKE_BASELINE_HOURS = 7 * 24;

@@ -1,6 +1,6 @@
+import { accountDisplayMoney } from '../currency/display-money.ts';
 import { sumTotals } from '../rollups/rollup.ts';
 import { costStat, moneyByModel, providerShares } from './breakdowns.ts';
-import { accountDisplayMoney } from '../currency/display-money.ts';
 import {
   type DashboardQueryInput,
   type DashboardServiceDeps,

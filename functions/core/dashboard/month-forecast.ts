@@ -1,6 +1,6 @@
 import { FORECAST_MIN_DAYS, forecastMonthEnd, forecastReadSpan } from '../alerts/forecast.ts';
-import { readDailyRollups } from '../rollups/rollup-packs.ts';
 import type { Rollup } from '../rollups/rollup.ts';
+import { readDailyRollups } from '../rollups/rollup-packs.ts';
 import type { DashboardServiceDeps } from './dashboard-query.ts';
 
 /**

@@ -10,8 +10,7 @@ export type ChannelKind = (typeof CHANNEL_KINDS)[number];
 /** The built-in channel: the account's email address. Rules without channels use it. */
 export const EMAIL_CHANNEL_ID = 'email';
 
-/** Most webhook and Slack channels one account can have. */
-export const MAX_ALERT_CHANNELS = 10;
+export { MAX_ALERT_CHANNELS } from '../alert-policy.ts';
 
 /** How one delivery attempt ended. */
 export type AttemptResult =

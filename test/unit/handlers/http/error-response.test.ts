@@ -11,6 +11,8 @@ const {
   NoBillingCustomerError,
   PlanRequiredError,
   RuleLimitError,
+  ChannelInUseError,
+  ChannelLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
   InternalError,
@@ -53,6 +55,8 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new ChannelLimitError('m'),
+  new ChannelInUseError('m'),
   new InternalError('req-1', new Error('bug')),
 ];
 
