@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
@@ -94,6 +95,10 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     }),
     accounts: createAccountService({
       accounts: accountStore,
+      emails: new DynamoAccountEmailIndex({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
       vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
       random,
       clock,

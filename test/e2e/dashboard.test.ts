@@ -154,6 +154,8 @@ describe('dashboard journey', () => {
     const name = page.getByLabel('Display name');
     await name.waitFor();
     expect(await page.locator('#account-email').textContent()).toBe(EMAIL);
+    // The Cognito user id is the account id (what `npm run admin -- --account` takes).
+    expect(await page.locator('#account-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
 
     await name.fill('  Ada Lovelace  ');
     await page.getByLabel('Swiss franc (CHF)').check();

@@ -6,6 +6,7 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  EmailTakenError,
   InvalidWebhookSignatureError,
   MalformedWebhookError,
   NoBillingCustomerError,
@@ -57,6 +58,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new RuleLimitError('m'),
   new ChannelLimitError('m'),
   new ChannelInUseError('m'),
+  new EmailTakenError('acct-1'),
   new InternalError('req-1', new Error('bug')),
 ];
 
