@@ -247,6 +247,8 @@ export const alertWindowsSchema = z.object({
   maxMinutes: z.number(),
   /** One sentence for the page. */
   description: z.string(),
+  /** How forecast and spike rules measure, in a sentence each, for the page. */
+  trendsDescription: z.string(),
   /** Error rate in percent is evaluated only with at least this many requests in the window. */
   errorRateMinRequests: z.number(),
   /** Percent of the threshold at which Warning fires (Alert at 100). */

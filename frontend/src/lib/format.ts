@@ -256,7 +256,7 @@ export function currencySymbol(currency: Currency, locale?: string): string {
   return parts.find((part) => part.type === 'currency')?.value ?? currency;
 }
 
-/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`. */
+/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`, `3× median`. */
 export function formatAlertThreshold(
   rule: {
     readonly type: AlertRuleType;
@@ -272,7 +272,7 @@ export function formatAlertThreshold(
     case 'forecast':
       return formatMoneyDecimal(plainDecimal(rule.threshold), rule.currency ?? 'USD', locale);
     case 'spike':
-      return `${rule.threshold}× the median hour`;
+      return `${rule.threshold}× median`;
     case 'error_rate':
       return rule.unit === 'count'
         ? `${amount} ${plural(rule.threshold, 'error', 'errors')}`

@@ -94,6 +94,8 @@ describe('Alerts API', () => {
       maxMinutes: 120,
       errorRateMinRequests: 20,
     });
+    expect(list.json.windows.trendsDescription).toContain('the last 7 days');
+    expect(list.json.windows.trendsDescription).toContain('the 7 days before it');
 
     const id = created.json.id;
     const paused = await stack.api(`/api/alerts/${id}`, {

@@ -116,33 +116,35 @@ export function AlertChannels({ channels, maxChannels, onChannels }: AlertChanne
                 <td>{CHANNEL_KIND_LABELS[channel.kind]}</td>
                 <td className="cell-url">{channel.target}</td>
                 <td className="nowrap">{lastDeliveryText(channel)}</td>
-                <td className="row-actions">
-                  <button
-                    type="button"
-                    className="button button--small button--secondary"
-                    disabled={busyId !== undefined}
-                    onClick={() => test(channel)}
-                  >
-                    Test
-                  </button>
-                  <button
-                    type="button"
-                    className="button button--small button--secondary"
-                    disabled={busyId !== undefined}
-                    onClick={() => showLog(channel)}
-                  >
-                    Deliveries
-                  </button>
-                  {channel.kind !== 'email' && (
+                <td>
+                  <div className="row-actions">
                     <button
                       type="button"
-                      className="button button--small button--danger"
+                      className="button button--small button--secondary"
                       disabled={busyId !== undefined}
-                      onClick={() => remove(channel)}
+                      onClick={() => test(channel)}
                     >
-                      Delete
+                      Test
                     </button>
-                  )}
+                    <button
+                      type="button"
+                      className="button button--small button--secondary"
+                      disabled={busyId !== undefined}
+                      onClick={() => showLog(channel)}
+                    >
+                      Deliveries
+                    </button>
+                    {channel.kind !== 'email' && (
+                      <button
+                        type="button"
+                        className="button button--small button--danger"
+                        disabled={busyId !== undefined}
+                        onClick={() => remove(channel)}
+                      >
+                        Delete
+                      </button>
+                    )}
+                  </div>
                 </td>
               </tr>
             ))}
