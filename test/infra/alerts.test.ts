@@ -92,6 +92,17 @@ describe('AlertDeliveries', () => {
     expect(fn?.Properties?.VpcConfig).toBeUndefined();
   });
 
+  it('touches only the accounts table (rules, channels, deliveries), never usage or the cache', () => {
+    const statements = dev.roleStatements(retryRunId);
+    expect(dev.statementsOn(retryRunId, dev.tableId('accounts')).flatMap(actionsOf).sort()).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    );
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain(dev.tableId('usage'));
+    expect(text).not.toContain(dev.tableId('responseCache'));
+    expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
+  });
+
   it('lets the evaluator and the retry run open channel secrets only, never seal', () => {
     expect(CHANNEL_SECRET_PURPOSE).toBe(channelSecretContext('a', 'c').purpose);
     for (const functionId of [evaluatorId, retryRunId]) {
