@@ -247,10 +247,14 @@ export const alertWindowsSchema = z.object({
   maxMinutes: z.number(),
   /** One sentence for the page. */
   description: z.string(),
-  /** How forecast and spike rules measure, in a sentence each, for the page. */
-  trendsDescription: z.string(),
   /** Error rate in percent is evaluated only with at least this many requests in the window. */
   errorRateMinRequests: z.number(),
+  /** Forecast: the days its daily pace averages over, and the whole days it needs. */
+  forecastPaceDays: z.number(),
+  forecastMinDays: z.number(),
+  /** Spike: the days of hours in its baseline, and the hours of history it needs. */
+  spikeBaselineDays: z.number(),
+  spikeMinBaselineHours: z.number(),
   /** Percent of the threshold at which Warning fires (Alert at 100). */
   warningPercent: z.number(),
   levelCooldownHours: z.number(),

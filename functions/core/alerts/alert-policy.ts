@@ -66,6 +66,15 @@ export const ERROR_RATE_MIN_REQUESTS = 20;
 /** Spike factors: more than 1, at most this, one decimal. */
 export const MAX_SPIKE_FACTOR = 100;
 
+/** Days a forecast's daily pace averages over. */
+export const FORECAST_PACE_DAYS = 7;
+/** A forecast needs at least this many whole days of history for its pace. */
+export const FORECAST_MIN_DAYS = 3;
+/** A spike's baseline: the 7 days of hours before the observed hour. */
+export const SPIKE_BASELINE_HOURS = 7 * 24;
+/** A spike is judged only with at least this many baseline hours of history (an account's). */
+export const SPIKE_MIN_BASELINE_HOURS = 24;
+
 /** Largest count or money threshold. */
 export const MAX_THRESHOLD = 1_000_000_000;
 /** Largest latency threshold (ms). */

@@ -18,8 +18,12 @@ import { HOUR_MS } from '../rollups/buckets.ts';
 import {
   ERROR_RATE_MIN_REQUESTS,
   type ErrorRateUnit,
+  FORECAST_MIN_DAYS,
+  FORECAST_PACE_DAYS,
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
+  SPIKE_BASELINE_HOURS,
+  SPIKE_MIN_BASELINE_HOURS,
   spikeMinimumProblem,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
@@ -32,10 +36,8 @@ import { EMAIL_CHANNEL_ID } from './channels/alert-channel.ts';
 import { attemptDelivery, type DeliverDeps } from './channels/deliver.ts';
 import { type CurrentValue, currentValueReader } from './current-values.ts';
 import { alertRulesAllowed } from './evaluate-alerts.ts';
-import { FORECAST_MIN_DAYS, FORECAST_PACE_DAYS } from './forecast.ts';
 import { measureNow } from './measure-now.ts';
 import { dimensionScopedUsage } from './scoped-usage.ts';
-import { SPIKE_BASELINE_HOURS, SPIKE_MIN_BASELINE_HOURS } from './spike.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
 
@@ -69,8 +71,11 @@ export const ALERT_WINDOWS = {
   minMinutes: (WINDOW_HOURS - 1) * 60,
   maxMinutes: WINDOW_HOURS * 60,
   description: `Error rate, latency p95 and request volume are measured over the previous UTC hour and the current one through now (between ${(WINDOW_HOURS - 1) * 60} and ${WINDOW_HOURS * 60} minutes). Error rate counts the errors providers returned, not Metrion's own (its rate limits and timeouts); in percent it needs at least ${ERROR_RATE_MIN_REQUESTS} requests answered by the provider in that window.`,
-  trendsDescription: `Forecast projects this month's spend: the exact spend of the days already closed plus the average day of the last ${FORECAST_PACE_DAYS} days for each day left; it needs ${FORECAST_MIN_DAYS} whole days of history. Spike compares the last complete hour with the median hour of the ${SPIKE_BASELINE_HOURS / 24} days before it (at least ${SPIKE_MIN_BASELINE_HOURS} hours of history), once that hour is sealed, and ignores hours below the rule's minimum.`,
   errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
+  forecastPaceDays: FORECAST_PACE_DAYS,
+  forecastMinDays: FORECAST_MIN_DAYS,
+  spikeBaselineDays: SPIKE_BASELINE_HOURS / 24,
+  spikeMinBaselineHours: SPIKE_MIN_BASELINE_HOURS,
   warningPercent: WARNING_PERCENT,
   levelCooldownHours: LEVEL_COOLDOWN_HOURS,
   testCooldownHours: TEST_COOLDOWN_HOURS,

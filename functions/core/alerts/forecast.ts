@@ -1,5 +1,6 @@
 import { bucketStartMs, DAY_MS } from '../rollups/buckets.ts';
 import { monthStartMs, nextMonthStartMs } from '../rollups/month-packs.ts';
+import { FORECAST_MIN_DAYS, FORECAST_PACE_DAYS } from './alert-policy.ts';
 import type { Span } from './measure-rule.ts';
 
 /*
@@ -18,10 +19,7 @@ import type { Span } from './measure-rule.ts';
  * It speaks only with at least {@link FORECAST_MIN_DAYS} whole days of pace.
  */
 
-/** Days the pace averages over. */
-export const FORECAST_PACE_DAYS = 7;
-/** A projection needs at least this many whole days of history for its pace. */
-export const FORECAST_MIN_DAYS = 3;
+export { FORECAST_MIN_DAYS, FORECAST_PACE_DAYS };
 
 /** One daily rollup's part of a projection (already limited to the scope). */
 export interface DaySpend {

@@ -1,6 +1,11 @@
 import { bucketStartMs, HOUR_MS } from '../rollups/buckets.ts';
 import { providerErrorsOf, type RollupCounts } from '../rollups/rollup.ts';
-import { SPIKE_METRICS, type SpikeMetric } from './alert-policy.ts';
+import {
+  SPIKE_BASELINE_HOURS,
+  SPIKE_METRICS,
+  SPIKE_MIN_BASELINE_HOURS,
+  type SpikeMetric,
+} from './alert-policy.ts';
 import type { Span } from './measure-rule.ts';
 
 /*
@@ -14,12 +19,7 @@ import type { Span } from './measure-rule.ts';
  * counts is rare, and moves a median of 168 values by at most one rank.
  */
 
-export { SPIKE_METRICS, type SpikeMetric };
-
-/** The baseline: the 7 days of hours before the observed hour. */
-export const SPIKE_BASELINE_HOURS = 7 * 24;
-/** A spike is judged only with at least this many baseline hours of history (an account's). */
-export const SPIKE_MIN_BASELINE_HOURS = 24;
+export { SPIKE_BASELINE_HOURS, SPIKE_METRICS, SPIKE_MIN_BASELINE_HOURS, type SpikeMetric };
 
 /** One hourly rollup's part of a spike (already limited to the scope). */
 export interface HourCounts

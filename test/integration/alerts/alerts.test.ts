@@ -94,8 +94,12 @@ describe('Alerts API', () => {
       maxMinutes: 120,
       errorRateMinRequests: 20,
     });
-    expect(list.json.windows.trendsDescription).toContain('the last 7 days');
-    expect(list.json.windows.trendsDescription).toContain('the 7 days before it');
+    expect(list.json.windows).toMatchObject({
+      forecastPaceDays: 7,
+      forecastMinDays: 3,
+      spikeBaselineDays: 7,
+      spikeMinBaselineHours: 24,
+    });
 
     const id = created.json.id;
     const paused = await stack.api(`/api/alerts/${id}`, {

@@ -21,7 +21,14 @@ export function AlertPolicy({ windows }: { readonly windows: Windows }) {
         <li>
           Budgets add up spending in your currency from the start of their period through now.
         </li>
-        <li data-alert-trends>{windows.trendsDescription}</li>
+        <li data-alert-trends>
+          Forecast projects this month's spend: the exact spend of the days already closed plus the
+          average day of the last {windows.forecastPaceDays} days for each day left; it needs{' '}
+          {windows.forecastMinDays} whole days of history. Spike compares the last complete hour
+          with the median hour of the {windows.spikeBaselineDays} days before it (at least{' '}
+          {windows.spikeMinBaselineHours} hours of history), once that hour is sealed, and ignores
+          hours below the rule's minimum.
+        </li>
         <li data-alert-windows>{windows.description}</li>
         <li>
           Test sends a real email now, whatever the usage, at most once per{' '}
