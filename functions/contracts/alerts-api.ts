@@ -245,8 +245,6 @@ export const alertWindowsSchema = z.object({
   /** Window length covered, in minutes: at least `minMinutes`, at most `maxMinutes`. */
   minMinutes: z.number(),
   maxMinutes: z.number(),
-  /** One sentence for the page. */
-  description: z.string(),
   /** Error rate in percent is evaluated only with at least this many requests in the window. */
   errorRateMinRequests: z.number(),
   /** Forecast: the days its daily pace averages over, and the whole days it needs. */

@@ -75,6 +75,25 @@ export const SPIKE_BASELINE_HOURS = 7 * 24;
 /** A spike is judged only with at least this many baseline hours of history (an account's). */
 export const SPIKE_MIN_BASELINE_HOURS = 24;
 
+/**
+ * The policy in the numbers the Alerts page states: the window of the non-budget types in
+ * minutes, the error-rate minimum, the forecast's pace and history, the spike's baseline, the
+ * Warning level, the cooldowns and the rule limit.
+ */
+export const ALERT_WINDOWS = {
+  minMinutes: (WINDOW_HOURS - 1) * 60,
+  maxMinutes: WINDOW_HOURS * 60,
+  errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
+  forecastPaceDays: FORECAST_PACE_DAYS,
+  forecastMinDays: FORECAST_MIN_DAYS,
+  spikeBaselineDays: SPIKE_BASELINE_HOURS / 24,
+  spikeMinBaselineHours: SPIKE_MIN_BASELINE_HOURS,
+  warningPercent: WARNING_PERCENT,
+  levelCooldownHours: LEVEL_COOLDOWN_HOURS,
+  testCooldownHours: TEST_COOLDOWN_HOURS,
+  maxRules: MAX_ALERT_RULES,
+} as const;
+
 /** Largest count or money threshold. */
 export const MAX_THRESHOLD = 1_000_000_000;
 /** Largest latency threshold (ms). */

@@ -3,7 +3,8 @@ import type { Account } from '../accounts/account.ts';
 import { planLimitsOf } from '../billing/billing-state.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { AccountStore } from '../ports/account-store.ts';
-import type { AlertRuleStore } from '../ports/alert-rule-store.ts';
+import type { AlertFiringStore } from '../ports/alert-firing-store.ts';
+import type { AlertSweepStore } from '../ports/alert-sweep-store.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { Random } from '../ports/random.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
@@ -35,7 +36,8 @@ export const LEVEL_COOLDOWN_MS = LEVEL_COOLDOWN_HOURS * HOUR_MS;
 export const CLAIM_LEASE_MS = 5 * 60_000;
 
 export interface EvaluateAlertsDeps extends AlertMeasureDeps, DeliverDeps {
-  readonly rules: AlertRuleStore;
+  readonly sweep: AlertSweepStore;
+  readonly firing: AlertFiringStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
   readonly fxRates: FxRateStore;
   readonly random: Random;
@@ -90,7 +92,7 @@ export async function evaluateAlerts(
   const budgetMs = options.budgetMs ?? 40_000;
   const startedMs = deps.clock.nowMs();
   const quote = await currentFxQuote(deps.fxRates);
-  let after = await deps.rules.loadSweepCursor();
+  let after = await deps.sweep.loadSweepCursor();
   const report = {
     rules: 0,
     accounts: 0,
@@ -100,7 +102,7 @@ export async function evaluateAlerts(
     truncated: false,
   };
   for (;;) {
-    const page = await deps.rules.listActive({
+    const page = await deps.sweep.listActive({
       ...(after === undefined ? {} : { after }),
       limit: Math.min(pageSize, maxRules - report.rules),
     });
@@ -130,7 +132,7 @@ export async function evaluateAlerts(
       break;
     }
   }
-  await deps.rules.saveSweepCursor(report.truncated ? after : undefined);
+  await deps.sweep.saveSweepCursor(report.truncated ? after : undefined);
   return report;
 }
 
@@ -175,7 +177,7 @@ async function evaluateRule(
   const nowMs = deps.clock.nowMs();
   const { measurement, span } = await measureNow(deps, rule, money, nowMs);
   const state = stateOf(measurement);
-  if (state !== rule.state) await deps.rules.setState(rule.accountId, rule.ruleId, state);
+  if (state !== rule.state) await deps.firing.setState(rule.accountId, rule.ruleId, state);
   const level = levelToEmail(measurement.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
   if (level === undefined) return;
   const notice = buildNotice({
@@ -228,7 +230,7 @@ async function fireLevel(
   nowMs: number,
 ): Promise<AlertDelivery[]> {
   const claim = token(deps.random);
-  const claimed = await deps.rules.claimLevel(rule.accountId, rule.ruleId, level, {
+  const claimed = await deps.firing.claimLevel(rule.accountId, rule.ruleId, level, {
     nowMs,
     cooldownMs: LEVEL_COOLDOWN_MS,
     leaseMs: CLAIM_LEASE_MS,
@@ -251,10 +253,10 @@ async function fireLevel(
   try {
     await Promise.all(deliveries.map((delivery) => deps.deliveries.enqueue(delivery)));
   } catch (error) {
-    await deps.rules.releaseLevel(rule.accountId, rule.ruleId, level, claim);
+    await deps.firing.releaseLevel(rule.accountId, rule.ruleId, level, claim);
     throw error;
   }
-  await deps.rules.confirmLevel(rule.accountId, rule.ruleId, level, claim, createdAt);
+  await deps.firing.confirmLevel(rule.accountId, rule.ruleId, level, claim, createdAt);
   deps.logger.info('alert level fired', {
     accountId: rule.accountId,
     ruleId: rule.ruleId,

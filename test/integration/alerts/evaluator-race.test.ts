@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertChannelStore } from '#adapters/dynamodb/dynamo-alert-channel-store.ts';
+import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
@@ -47,6 +49,7 @@ const proAccount = (id: string) =>
 function evaluator(name: string): EvaluateAlertsDeps {
   const client = fixture.documentClient;
   const random = new FixedRandom({ seed: name });
+  const accounts = { client, tableName: fixture.tableNames.accounts };
   return {
     ...buildAlertDeliveryDeps(
       {
@@ -59,7 +62,8 @@ function evaluator(name: string): EvaluateAlertsDeps {
       },
       { clock, random },
     ),
-    rules: new DynamoAlertRuleStore({ client, tableName: fixture.tableNames.accounts }),
+    sweep: new DynamoAlertSweepStore(accounts),
+    firing: new DynamoAlertFiringStore(accounts),
     accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
     usage: dimensionScopedUsage(
       new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),

@@ -29,7 +29,13 @@ export function AlertPolicy({ windows }: { readonly windows: Windows }) {
           {windows.spikeMinBaselineHours} hours of history), once that hour is sealed, and ignores
           hours below the rule's minimum.
         </li>
-        <li data-alert-windows>{windows.description}</li>
+        <li data-alert-windows>
+          Error rate, latency p95 and request volume are measured over the previous UTC hour and the
+          current one through now (between {windows.minMinutes} and {windows.maxMinutes} minutes).
+          Error rate counts the errors providers returned, not Metrion's own (its rate limits and
+          timeouts); in percent it needs at least {windows.errorRateMinRequests} requests answered
+          by the provider in that window.
+        </li>
         <li>
           Test sends a real email now, whatever the usage, at most once per{' '}
           {windows.testCooldownHours} hours per rule. A channel's Test sends to that channel only.

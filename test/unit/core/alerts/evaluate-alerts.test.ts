@@ -78,7 +78,8 @@ beforeEach(async () => {
   rollupStore = rollups;
   deps = {
     ...inMemoryDeliveryDeps({ clock, random, mailer }),
-    rules,
+    sweep: rules,
+    firing: rules,
     accounts: {
       getAccount: async (id) => (id === ACCOUNT_ID ? structuredClone(account) : undefined),
     },
@@ -238,7 +239,12 @@ describe('the plan gate at the end of a cancelled subscription', () => {
   });
 
   it('answers plan_required from the Alerts API at the period end', async () => {
-    const service = createAlertsService({ ...deps, rollups: rollupStore });
+    const service = createAlertsService({
+      ...deps,
+      rules,
+      testClaims: rules,
+      rollups: rollupStore,
+    });
     clock.set(PERIOD_END_MS - 1);
     expect((await service.list(ACCOUNT_ID)).rules).toHaveLength(1);
     clock.set(PERIOD_END_MS);

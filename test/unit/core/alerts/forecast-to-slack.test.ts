@@ -96,7 +96,8 @@ describe('a forecast rule notifying Slack', () => {
 
     const deps = {
       ...delivery,
-      rules,
+      sweep: rules,
+      firing: rules,
       accounts: { getAccount: async (id: string) => (id === ACCOUNT_ID ? account : undefined) },
       usage,
       fxRates: { put: async () => undefined, latest: async () => QUOTE },
