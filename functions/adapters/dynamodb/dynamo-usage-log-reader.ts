@@ -46,6 +46,8 @@ function toRecord(item: Item): UsageRecord {
     ...optional('kind'),
     model: item.model,
     ...optional('requester'),
+    // A map of strings; absent on records without tags.
+    ...optional('tags'),
     status: item.status,
     ...optional('errorSource'),
     ...optional('errorMessage'),

@@ -83,6 +83,7 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     kind: parsed.endpoint,
     model,
     ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
+    ...(parsed.tags === undefined ? {} : { tags: parsed.tags }),
     status: result.status,
     ...(result.errorSource === undefined ? {} : { errorSource: result.errorSource }),
     ...(result.errorMessage === undefined
