@@ -12,7 +12,7 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
- * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind` (`usage-query.ts`,
+ * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind`, `tag` (`usage-query.ts`,
  * shared with the Dashboard).
  */
 
@@ -64,8 +64,13 @@ export const logRowSchema = z.object({
   provider: z.enum(PROVIDER_IDS),
   /** As returned by the provider, else as requested. */
   model: z.string(),
-  /** `x-metrion-user` label; null when the request had none. */
+  /**
+   * `x-metrion-user` label, else the end-user id the SDK sent in the body (OpenAI
+   * `safety_identifier`/`user`, Anthropic `metadata.user_id`); null when the request had none.
+   */
   requester: z.string().nullable(),
+  /** The request's `x-metrion-tag-<key>` headers, key to value; `{}` without any. */
+  tags: z.record(z.string(), z.string()),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   totalTokens: z.number().int(),

@@ -4,6 +4,7 @@ import {
   isTagValue,
   MAX_TAG_VALUE_LENGTH,
   MAX_TAGS_PER_REQUEST,
+  RESERVED_TAG_KEYS,
   TAG_HEADER_PREFIX,
   type Tags,
 } from './tags.ts';
@@ -25,7 +26,9 @@ export function parseRequestTags(headers: Readonly<Record<string, string>>): Tag
     const key = name.slice(TAG_HEADER_PREFIX.length);
     if (!isTagKey(key)) {
       throw new InvalidRequestError(
-        `Header ${name}: a tag key is 1 to 32 characters of a-z, 0-9, _ and - (x-metrion-tag-<key>: <value>).`,
+        RESERVED_TAG_KEYS.includes(key)
+          ? `Header ${name}: "${key}" is reserved; name the tag otherwise.`
+          : `Header ${name}: a tag key is 1 to 32 characters of a-z, 0-9, _ and - (x-metrion-tag-<key>: <value>).`,
       );
     }
     const value = rawValue.trim();

@@ -72,6 +72,8 @@ export async function countMatchingLogs(deps: LogCountDeps, query: UsageLogQuery
     return { total, rest: merge(rest) };
   }
 
+  // Base rollups hold no tags: with a tag filter every span is counted raw.
+  if (Object.keys(query.filter.tags ?? {}).length > 0) return deps.logs.countLogs(query);
   const days = await fromRollups([[fromMs, toMs]], 'day');
   const hours = await fromRollups(days.rest, 'hour');
   const spans = [...hours.rest];

@@ -30,6 +30,8 @@ describe('parseRequestTags', () => {
     [{ 'x-metrion-tag-': 'x' }, /Header x-metrion-tag-: a tag key is 1 to 32 characters/],
     [{ 'x-metrion-tag-cust.id': 'x' }, /Header x-metrion-tag-cust\.id: a tag key/],
     [{ [`x-metrion-tag-${'k'.repeat(33)}`]: 'x' }, /a tag key is 1 to 32/],
+    [{ 'x-metrion-tag-__proto__': 'x' }, /x-metrion-tag-__proto__: "__proto__" is reserved/],
+    [{ 'x-metrion-tag-constructor': 'x' }, /"constructor" is reserved/],
     [{ 'x-metrion-tag-feature': '   ' }, /Header x-metrion-tag-feature is empty/],
     [
       { 'x-metrion-tag-feature': 'v'.repeat(65) },
