@@ -70,12 +70,13 @@ export type TagFilter = Readonly<Record<string, readonly string[]>>;
 
 /** Groups `key:value` pairs by key (values in the order given, duplicates dropped). */
 export function tagFilterOf(pairs: readonly TagPair[]): TagFilter {
-  const filter: Record<string, string[]> = {};
+  const byKey = new Map<string, string[]>();
   for (const { key, value } of pairs) {
-    const values = Object.hasOwn(filter, key) ? (filter[key] as string[]) : (filter[key] = []);
+    const values = byKey.get(key) ?? [];
     if (!values.includes(value)) values.push(value);
+    byKey.set(key, values);
   }
-  return filter;
+  return Object.fromEntries(byKey);
 }
 
 /** Whether tags pass the filter; an empty filter passes everything. */
