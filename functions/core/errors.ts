@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'invalid_webhook_payload'
   | 'billing_unavailable'
   | 'plan_required'
-  | 'rule_limit';
+  | 'rule_limit'
+  | 'internal_error';
 
 /** Abstract: throw one of the subclasses below, so every code has exactly one class. */
 export abstract class MetrionError extends Error {
@@ -226,4 +227,24 @@ export class RuleLimitError extends MetrionError {
   constructor(message: string) {
     super('rule_limit', message);
   }
+}
+
+/**
+ * Anything that is not a MetrionError (a bug, an untranslated SDK error), as the caller sees it:
+ * a generic message naming the request id and nothing of the error, which stays in `cause` for
+ * the operators' log.
+ */
+export class InternalError extends MetrionError {
+  constructor(requestId: string, cause: unknown) {
+    super(
+      'internal_error',
+      `Metrion had an internal error. Retry the request; if it persists, contact support with request id ${requestId}.`,
+      { cause },
+    );
+  }
+}
+
+/** `error` itself when it is a MetrionError, else an {@link InternalError} wrapping it. */
+export function asMetrionError(error: unknown, requestId: string): MetrionError {
+  return error instanceof MetrionError ? error : new InternalError(requestId, error);
 }

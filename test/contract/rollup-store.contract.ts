@@ -11,6 +11,7 @@ import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { aggregateUsage } from '#core/rollups/aggregate-usage.ts';
 import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
 import { latencyBucketIndex } from '#core/rollups/latency-histogram.ts';
+import { repackDay, unpackDays } from '#core/rollups/month-packs.ts';
 import {
   addCounts,
   EMPTY_COUNTS,
@@ -20,6 +21,7 @@ import {
   rollupsFromRecords,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
+import { ROLLUP_PACK_FAMILY, readDailyRollups } from '#core/rollups/rollup-packs.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
@@ -108,6 +110,13 @@ function handKey(
   return JSON.stringify([bucketStart, d.provider, d.model, d.requester, d.status, d.kind]);
 }
 
+/** Sort order of comparable rollups: by bucket, then by their whole form. */
+function byBucket(a: ReturnType<typeof comparable>, b: ReturnType<typeof comparable>): number {
+  const left = JSON.stringify(a);
+  const right = JSON.stringify(b);
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
 function byKey(rollups: readonly Rollup[]) {
   return Object.fromEntries(rollups.map((r) => [handKey(r.bucketStart, r), comparable(r)]));
 }
@@ -177,6 +186,8 @@ export function rollupStoreContract(
   createFixture: (clock: Clock) => Promise<RollupStoreFixture>,
 ): void {
   const START_MS = Date.parse('2026-01-31T20:00:00.000Z');
+  const JAN_31 = Date.parse('2026-01-31T00:00:00.000Z');
+  const NO_FILTERS = { model: [], provider: [], requester: [], status: [], kind: [] };
   let clock: FakeClock;
   let fixture: RollupStoreFixture;
   let accountId: string;
@@ -386,92 +397,103 @@ export function rollupStoreContract(
     });
   });
 
+  /**
+   * Random traffic 2026-01-31 20:00 .. 2026-02-01 04:00 (across a month boundary) with retried
+   * appends, delivered to the aggregator in batches of which some died after their markers,
+   * failed halfway (redelivered from the reported record) or were delivered twice.
+   */
+  async function randomTrafficThroughTheAggregator(random: () => number, records = 300) {
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const providers: [ProviderId, string[]][] = [
+      ['openai', ['gpt-4o-mini', 'gpt-4o']],
+      ['anthropic', ['claude-haiku-4-5', 'claude-sonnet-4-5']],
+      ['gemini', ['gemini-2.5-flash']],
+    ];
+    const unique: StoredUsageRecord[] = [];
+    let retried = 0;
+    for (let i = 0; i < records; i += 1) {
+      const [provider, models] = pick(providers);
+      const status = pick([200, 200, 200, 200, 400, 429, 500, 529]);
+      // Metrion's own errors next to the provider's; a 200 stream Metrion cut is no error.
+      const errorSource = pick([undefined, 'provider', 'metrion'] as const);
+      const at = new Date(START_MS + Math.floor(random() * 8 * HOUR_MS)).toISOString();
+      const r = record(accountId, at, {
+        provider,
+        model: pick(models),
+        // No kind (records before issue 14) and explicit chat fold into the same items.
+        ...pick([{}, { kind: 'chat' }, { kind: 'responses' }, { kind: 'embeddings' }] as const),
+        ...(random() < 0.7 ? { requester: pick(['alice', 'bob', 'agent-7']) } : {}),
+        status,
+        ...(errorSource === undefined || (status < 400 && errorSource === 'provider')
+          ? {}
+          : { errorSource, errorMessage: `${errorSource} failure` }),
+        inputTokens: Math.floor(random() * 5000),
+        outputTokens: Math.floor(random() * 2000),
+        cacheReadTokens: Math.floor(random() * 300),
+        costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
+        latencyMs: Math.floor(random() ** 3 * 60_000),
+        ...(random() < 0.5
+          ? {
+              streamed: true,
+              timeToFirstTokenMs: Math.floor(random() * 900),
+              // A stream the client dropped before the provider's usage: counted by Metrion.
+              ...(status === 200 && i % 5 === 0 ? { estimated: true } : {}),
+            }
+          : {}),
+      });
+      const retention = {
+        expiresAtEpochSeconds: Math.floor(Date.parse(at) / 1000) + 30 * DAY_SECONDS,
+      };
+      unique.push({ record: r, ...retention });
+      // A retried append (the proxy's record write after a throttle) stores nothing twice.
+      expect(await fixture.usage.append(r, retention)).toBe('appended');
+      if (random() < 0.15) {
+        expect(await fixture.usage.append(r, retention)).toBe('duplicate');
+        retried += 1;
+      }
+    }
+    // The aggregator gets the appended records in batches, as a stream delivers them; some
+    // batches die after their markers, fail halfway (redelivered from the reported record) or
+    // are delivered twice.
+    const live = { rollups: fixture.rollups, logger: SILENT };
+    let died = 0;
+    let halfway = 0;
+    let doubled = 0;
+    for (let from = 0, batches = 0; from < unique.length; batches += 1) {
+      const batch = unique.slice(from, from + 1 + Math.floor(random() * 40));
+      from += batch.length;
+      const fate = batches % 6;
+      if (fate === 0) {
+        // Died after its markers: none of its ADDs landed, and it is never redelivered.
+        await aggregateUsage({ ...live, rollups: failingAdds(fixture.rollups, 0) }, batch);
+        died += 1;
+      } else if (fate === 1 || fate === 2) {
+        const failed = await aggregateUsage(
+          { ...live, rollups: failingAdds(fixture.rollups, 1) },
+          batch,
+        );
+        expect(failed.retryFrom).toBeDefined();
+        const retry = await aggregateUsage(live, batch.slice(failed.retryFrom));
+        expect(retry.retryFrom).toBeUndefined();
+        halfway += 1;
+      } else if (fate === 3) {
+        await aggregateUsage(live, batch);
+        await aggregateUsage(live, batch);
+        doubled += 1;
+      } else {
+        expect((await aggregateUsage(live, batch)).retryFrom).toBeUndefined();
+      }
+    }
+    return { unique, died, halfway, doubled, retried };
+  }
+
   describe('exactness after the seal job', () => {
     it('makes every hourly and daily rollup equal the sum of its raw records, across a month boundary', async () => {
       // Arrange: random traffic 2026-01-31 20:00 .. 2026-02-01 04:00 with retried appends, and
       // batches that died, failed halfway or were delivered twice.
       const random = prng(0x5eed);
-      const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
-      const providers: [ProviderId, string[]][] = [
-        ['openai', ['gpt-4o-mini', 'gpt-4o']],
-        ['anthropic', ['claude-haiku-4-5', 'claude-sonnet-4-5']],
-        ['gemini', ['gemini-2.5-flash']],
-      ];
-      const unique: StoredUsageRecord[] = [];
-      let retried = 0;
-      for (let i = 0; i < 300; i += 1) {
-        const [provider, models] = pick(providers);
-        const status = pick([200, 200, 200, 200, 400, 429, 500, 529]);
-        // Metrion's own errors next to the provider's; a 200 stream Metrion cut is no error.
-        const errorSource = pick([undefined, 'provider', 'metrion'] as const);
-        const at = new Date(START_MS + Math.floor(random() * 8 * HOUR_MS)).toISOString();
-        const r = record(accountId, at, {
-          provider,
-          model: pick(models),
-          // No kind (records before issue 14) and explicit chat fold into the same items.
-          ...pick([{}, { kind: 'chat' }, { kind: 'responses' }, { kind: 'embeddings' }] as const),
-          ...(random() < 0.7 ? { requester: pick(['alice', 'bob', 'agent-7']) } : {}),
-          status,
-          ...(errorSource === undefined || (status < 400 && errorSource === 'provider')
-            ? {}
-            : { errorSource, errorMessage: `${errorSource} failure` }),
-          inputTokens: Math.floor(random() * 5000),
-          outputTokens: Math.floor(random() * 2000),
-          cacheReadTokens: Math.floor(random() * 300),
-          costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
-          latencyMs: Math.floor(random() ** 3 * 60_000),
-          ...(random() < 0.5
-            ? {
-                streamed: true,
-                timeToFirstTokenMs: Math.floor(random() * 900),
-                // A stream the client dropped before the provider's usage: counted by Metrion.
-                ...(status === 200 && i % 5 === 0 ? { estimated: true } : {}),
-              }
-            : {}),
-        });
-        const retention = {
-          expiresAtEpochSeconds: Math.floor(Date.parse(at) / 1000) + 30 * DAY_SECONDS,
-        };
-        unique.push({ record: r, ...retention });
-        // A retried append (the proxy's record write after a throttle) stores nothing twice.
-        expect(await fixture.usage.append(r, retention)).toBe('appended');
-        if (random() < 0.15) {
-          expect(await fixture.usage.append(r, retention)).toBe('duplicate');
-          retried += 1;
-        }
-      }
-      // The aggregator gets the appended records in batches, as a stream delivers them; some
-      // batches die after their markers, fail halfway (redelivered from the reported record) or
-      // are delivered twice.
-      const live = { rollups: fixture.rollups, logger: SILENT };
-      let died = 0;
-      let halfway = 0;
-      let doubled = 0;
-      for (let from = 0, batches = 0; from < unique.length; batches += 1) {
-        const batch = unique.slice(from, from + 1 + Math.floor(random() * 40));
-        from += batch.length;
-        const fate = batches % 6;
-        if (fate === 0) {
-          // Died after its markers: none of its ADDs landed, and it is never redelivered.
-          await aggregateUsage({ ...live, rollups: failingAdds(fixture.rollups, 0) }, batch);
-          died += 1;
-        } else if (fate === 1 || fate === 2) {
-          const failed = await aggregateUsage(
-            { ...live, rollups: failingAdds(fixture.rollups, 1) },
-            batch,
-          );
-          expect(failed.retryFrom).toBeDefined();
-          const retry = await aggregateUsage(live, batch.slice(failed.retryFrom));
-          expect(retry.retryFrom).toBeUndefined();
-          halfway += 1;
-        } else if (fate === 3) {
-          await aggregateUsage(live, batch);
-          await aggregateUsage(live, batch);
-          doubled += 1;
-        } else {
-          expect((await aggregateUsage(live, batch)).retryFrom).toBeUndefined();
-        }
-      }
+      const { unique, died, halfway, doubled, retried } =
+        await randomTrafficThroughTheAggregator(random);
       expect(died * halfway * doubled * retried).toBeGreaterThan(0);
       const window = [START_MS, START_MS + 8 * HOUR_MS] as const;
       const expectedHours = sumsByHand(unique, 'hour');
@@ -569,5 +591,142 @@ export function rollupStoreContract(
         source: 'fallback',
       });
     }, 60_000); // ~300 records and their seal on dynalite: seconds, more on a loaded machine
+
+    it('packs every closed day into its month exactly, across a month boundary and after a redelivered batch', async () => {
+      // Arrange: the same kind of traffic, over Jan 31 and Feb 1 (two months).
+      const { unique } = await randomTrafficThroughTheAggregator(prng(0xfacade), 150);
+      const days = [JAN_31, JAN_31 + 2 * DAY_MS] as const;
+      const expectedDays = sumsByHand(unique, 'day');
+      const seal = () => sealRollups({ rollups: fixture.rollups, clock, logger: SILENT });
+      const packed = async () =>
+        unpackDays(
+          await fixture.rollups.queryMonthPacks(accountId, ...days),
+          ...days,
+          Math.floor(clock.nowMs() / 1000),
+        );
+      // The Dashboard's read of a range holding a week of each month (so both months' packs).
+      const read = () =>
+        readDailyRollups(fixture.rollups, accountId, {
+          fromMs: JAN_31 - 6 * DAY_MS,
+          toMs: JAN_31 + 8 * DAY_MS,
+          nowMs: clock.nowMs(),
+        });
+
+      // Act 1: the morning after, Jan 31 is over and packed; Feb 1 is not over yet. (Report
+      // counts would include other tests' accounts on a shared table: coverage is read instead.)
+      clock.set(START_MS + 9 * HOUR_MS);
+      await seal();
+      expect([...(await packed()).coveredDays]).toEqual([JAN_31]);
+
+      // Act 2: once Feb 1 is over, its last hour (no traffic) is sealed and the day packed.
+      clock.set(JAN_31 + 2 * DAY_MS + 30 * 60_000);
+      await seal();
+      const both = await packed();
+      expect([...both.coveredDays].sort()).toEqual([JAN_31, JAN_31 + DAY_MS]);
+      expect(byKey(both.items)).toEqual(expectedDays);
+      expect(byKey(await read())).toEqual(expectedDays);
+
+      // Act 3: a batch redelivered after the packing counts twice in the daily items only.
+      await aggregateUsage({ rollups: fixture.rollups, logger: SILENT }, unique.slice(0, 30));
+      expect(byKey(await fixture.rollups.query(accountId, 'day', ...days))).not.toEqual(
+        expectedDays,
+      );
+      expect(byKey(await read())).toEqual(expectedDays);
+
+      // Assert: sealed again, every granularity equals the raw records.
+      clock.set(clock.nowMs() + HOUR_MS);
+      await seal();
+      expect(byKey(await fixture.rollups.query(accountId, 'day', ...days))).toEqual(expectedDays);
+      expect(byKey(await fixture.rollups.query(accountId, 'hour', ...days))).toEqual(
+        sumsByHand(unique, 'hour'),
+      );
+      expect(byKey((await packed()).items)).toEqual(expectedDays);
+      expect(byKey(await read())).toEqual(expectedDays);
+
+      // And the 7-day Dashboard (daily buckets, read from the packs) shows each day's raw count.
+      const dashboard = createDashboardService({
+        rollups: fixture.rollups,
+        accounts: { getAccount: async () => undefined },
+        fxRates: { put: async () => undefined, latest: async () => undefined },
+        clock,
+      });
+      const week = await dashboard.overview(accountId, { range: '7d', ...NO_FILTERS });
+      const perDay = (dayMs: number) =>
+        unique.filter(
+          ({ record }) => Date.parse(record.at) - dayMs < DAY_MS && Date.parse(record.at) >= dayMs,
+        );
+      const series = week.requests.success.map(
+        (success, i) => success + (week.requests.errors[i] ?? 0),
+      );
+      expect(series.slice(-3)).toEqual([perDay(JAN_31).length, perDay(JAN_31 + DAY_MS).length, 0]);
+      expect(week.requests.total).toBe(unique.length);
+      expect(week.range.buckets.at(-3)).toBe('2026-01-31T00:00:00.000Z');
+    }, 60_000);
+
+    it('stores month packs and manifests whole: every field, costs beyond 2^53, expired days', async () => {
+      // Arrange: a pack of two days in January and one in February, one of them expired.
+      const at = (iso: string, overrides: Partial<UsageRecord> = {}) => ({
+        record: record(accountId, iso, { requester: 'team|a b', ...overrides }),
+        expiresAtEpochSeconds: Math.floor(START_MS / 1000) + DAY_SECONDS,
+      });
+      const janFirst = rollupsFromRecords(
+        [
+          at('2026-01-30T10:00:00.000Z', { costPicoUsd: 9_007_199_254_740_993_123n }),
+          at('2026-01-30T11:00:00.000Z', { status: 500, streamed: true, timeToFirstTokenMs: 7 }),
+        ],
+        'day',
+        true,
+      );
+      const expired = rollupsFromRecords(
+        [{ ...at('2026-01-31T10:00:00.000Z'), expiresAtEpochSeconds: 1 }],
+        'day',
+        true,
+      );
+      const feb = rollupsFromRecords(
+        [at('2026-02-01T10:00:00.000Z', { kind: 'embeddings' })],
+        'day',
+        true,
+      );
+      let january = await fixture.rollups.queryMonthPacks(accountId, JAN_31, JAN_31 + 1);
+      for (const [dayMs, items] of [
+        [JAN_31 - DAY_MS, janFirst],
+        [JAN_31, expired],
+      ] as const) {
+        const update = repackDay(ROLLUP_PACK_FAMILY, january, { accountId, dayMs }, items);
+        await fixture.rollups.writeMonthPacks(update);
+        january = await fixture.rollups.queryMonthPacks(accountId, JAN_31, JAN_31 + 1);
+      }
+      await fixture.rollups.writeMonthPacks(
+        repackDay(
+          ROLLUP_PACK_FAMILY,
+          { packs: [], manifests: [] },
+          { accountId, dayMs: JAN_31 + DAY_MS },
+          feb,
+        ),
+      );
+
+      // Act: read January only, then both months.
+      const onlyJanuary = await fixture.rollups.queryMonthPacks(accountId, JAN_31, JAN_31 + 1);
+      const both = await fixture.rollups.queryMonthPacks(accountId, JAN_31, JAN_31 + 2 * DAY_MS);
+
+      // Assert: the stored forms read back as written; validation covers the three days.
+      expect(onlyJanuary.manifests.map((m) => m.monthStart)).toEqual(['2026-01-01T00:00:00.000Z']);
+      const slices = (packs: typeof both) =>
+        packs.packs.flatMap((pack) => [...pack.days.values()].map(({ item }) => comparable(item)));
+      expect(slices(onlyJanuary).sort(byBucket)).toEqual(
+        [...janFirst, ...expired].map(comparable).sort(byBucket),
+      );
+      expect(slices(both)).toHaveLength(janFirst.length + expired.length + feb.length);
+      const { items, coveredDays } = unpackDays(
+        both,
+        JAN_31 - DAY_MS,
+        JAN_31 + 2 * DAY_MS,
+        Math.floor(START_MS / 1000),
+      );
+      expect(coveredDays.size).toBe(3);
+      expect(items.map(comparable).sort(byBucket)).toEqual(
+        [...janFirst, ...feb].map(comparable).sort(byBucket),
+      );
+    });
   });
 }

@@ -3,6 +3,13 @@ import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import { bucketIso, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
 import {
+  type MonthPack,
+  type MonthPacks,
+  type MonthPackUpdate,
+  monthStartMs,
+  type PackManifest,
+} from '#core/rollups/month-packs.ts';
+import {
   addCounts,
   dimensionKey,
   EMPTY_COUNTS,
@@ -23,6 +30,8 @@ export class InMemoryRollupStore implements RollupStore, RollupSealStore {
   readonly #rollups = new Map<string, Rollup>();
   readonly #dirty = new Map<number, Set<string>>();
   readonly #errors = new Map<string, StoredUsageRecord>();
+  readonly #packs = new Map<string, MonthPack<Rollup>>();
+  readonly #manifests = new Map<string, PackManifest>();
 
   constructor(options: { usage: InMemoryUsageStore; clock: Clock }) {
     this.#usage = options.usage;
@@ -96,6 +105,31 @@ export class InMemoryRollupStore implements RollupStore, RollupSealStore {
       if (rollup.bucketStart !== bucketStart || rollup.granularity !== granularity) continue;
       this.#rollups.set(`${prefix}${dimensionKey(rollup)}`, rollup);
     }
+  }
+
+  async queryMonthPacks(
+    accountId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<MonthPacks<Rollup>> {
+    const inRange = (item: { accountId: string; monthStart: string }) =>
+      item.accountId === accountId &&
+      Date.parse(item.monthStart) >= monthStartMs(fromMs) &&
+      Date.parse(item.monthStart) < toMs;
+    return {
+      packs: [...this.#packs.values()].filter(inRange).map((pack) => ({
+        ...pack,
+        days: new Map(pack.days),
+      })),
+      manifests: [...this.#manifests.values()].filter(inRange),
+    };
+  }
+
+  async writeMonthPacks(update: MonthPackUpdate<Rollup>): Promise<void> {
+    const prefix = `${update.accountId}|${update.monthStart}|`;
+    for (const pack of update.put) this.#packs.set(`${prefix}${pack.key}`, pack);
+    for (const key of update.deleteKeys) this.#packs.delete(`${prefix}${key}`);
+    this.#manifests.set(prefix, update.manifest);
   }
 
   async putErrors(records: readonly StoredUsageRecord[]): Promise<void> {

@@ -13,17 +13,28 @@ import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { bucketIso, bucketMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
+import {
+  type MonthPack,
+  type MonthPacks,
+  type MonthPackUpdate,
+  monthStartMs,
+  nextMonthStartMs,
+  type PackManifest,
+} from '#core/rollups/month-packs.ts';
 import { dimensionKey, type Rollup, type StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
+import { fromPackItem, manifestItem, packItem, packSk } from './rollup-pack-items.ts';
 
 /*
  * Items (all in the `usage` table, next to the raw `ACCOUNT#<id>` / `REQ#...` records):
  * - rollup:  pk=ROLLUP#<account>  sk=H#<hour ISO>#<dimension key> | D#<day ISO>#<dimension key>
  *            counts as Numbers (costPicoUsd with all its digits), histogram counts as `h<index>`.
+ * - month pack and manifest: pk=ROLLUP#<account>  sk=M#<month ISO>#[<dimension key>]
+ *            (sealed days only; see rollup-pack-items.ts).
  * - dirty:   pk=DIRTY#<hour ISO>#<shard>  sk=<account>   (unsealed activity in that hour; the
  *            shard (0-15, from the account id) spreads every account's per-request marker write)
  * - error:   pk=ERRORS#<account>  sk=<at>#<requestId>  (copy of an error record, same expiry)
@@ -279,6 +290,71 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       });
   }
 
+  /**
+   * Up to 8 Queries in parallel, each over consecutive months; expired days stay in (the core
+   * validates, then skips them).
+   */
+  async queryMonthPacks(
+    accountId: string,
+    fromMs: number,
+    toMs: number,
+  ): Promise<MonthPacks<Rollup>> {
+    if (!(toMs > fromMs)) return { packs: [], manifests: [] };
+    const months: number[] = [];
+    for (let month = monthStartMs(fromMs); month < toMs; month = nextMonthStartMs(month)) {
+      months.push(month);
+    }
+    const perSegment = Math.ceil(months.length / MAX_QUERY_SEGMENTS);
+    const segments: number[][] = [];
+    for (let i = 0; i < months.length; i += perSegment)
+      segments.push(months.slice(i, i + perSegment));
+    const pages = await Promise.all(
+      segments.map((segment) =>
+        this.#queryAll({
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': rollupPk(accountId),
+            ':from': packSk(bucketIso(segment[0] ?? 0), ''),
+            ':to': `${packSk(bucketIso(segment.at(-1) ?? 0), '')}${HIGH}`,
+          },
+        }),
+      ),
+    );
+    const packs: MonthPack<Rollup>[] = [];
+    const manifests: PackManifest[] = [];
+    for (const item of pages.flat()) {
+      const decoded = fromPackItem(item);
+      if ('pack' in decoded) packs.push(decoded.pack);
+      else manifests.push(decoded.manifest);
+    }
+    return { packs, manifests };
+  }
+
+  /** PutItem per pack and DeleteItem per dropped key in parallel, then PutItem of the manifest. */
+  async writeMonthPacks(update: MonthPackUpdate<Rollup>): Promise<void> {
+    const pk = rollupPk(update.accountId);
+    await Promise.all([
+      ...update.put.map((pack) => this.#put(packItem(pk, pack))),
+      ...update.deleteKeys.map((key) =>
+        dynamoCall('DeleteItem', () =>
+          this.#client.send(
+            new DeleteCommand({
+              TableName: this.#tableName,
+              Key: { pk, sk: packSk(update.monthStart, key) },
+            }),
+          ),
+        ),
+      ),
+    ]);
+    await this.#put(manifestItem(pk, update.manifest));
+  }
+
+  async #put(item: Item): Promise<void> {
+    await dynamoCall('PutItem', () =>
+      this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item })),
+    );
+  }
+
   async listDirty(hourStartMs: number): Promise<string[]> {
     const shards = await Promise.all(
       Array.from({ length: DIRTY_SHARDS }, (_, shard) =>
@@ -335,13 +411,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
       .filter((rollup) => rollup.bucketStart === bucketStart && rollup.granularity === granularity)
       .map(rollupItem);
     const kept = new Set(items.map((item) => String(item.sk)));
-    await Promise.all(
-      items.map((item) =>
-        dynamoCall('PutItem', () =>
-          this.#client.send(new PutCommand({ TableName: this.#tableName, Item: item })),
-        ),
-      ),
-    );
+    await Promise.all(items.map((item) => this.#put(item)));
     await Promise.all(
       existing
         .filter((item) => !kept.has(String(item.sk)))
@@ -359,15 +429,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
   }
 
   async putErrors(records: readonly StoredUsageRecord[]): Promise<void> {
-    await Promise.all(
-      records.map((stored) =>
-        dynamoCall('PutItem', () =>
-          this.#client.send(
-            new PutCommand({ TableName: this.#tableName, Item: errorItem(stored) }),
-          ),
-        ),
-      ),
-    );
+    await Promise.all(records.map((stored) => this.#put(errorItem(stored))));
   }
 
   async recentErrors(

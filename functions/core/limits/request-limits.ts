@@ -1,3 +1,4 @@
+import { pageReference } from '../accounts/dashboard-pages.ts';
 import { PLAN_LIMITS, type Plan, type PlanLimits } from '../billing/plans.ts';
 import { LimitReachedError } from '../errors.ts';
 import type { AdmissionRequest, AdmissionWindow } from '../ports/proxy-admission.ts';
@@ -118,7 +119,7 @@ export function limitReachedError(
   const resetAtMs = nextMonthStartMs(nowMs);
   const monthly = (limits.monthlyRequests ?? 0).toLocaleString('en-US');
   return new LimitReachedError(
-    `Monthly limit reached: the ${planName(refusal.plan)} plan includes ${monthly} proxy requests per calendar month (UTC). It resets on ${utcDate(resetAtMs)} at 00:00 UTC. Upgrade to Pro under Settings > Plan for no monthly cap.`,
+    `Monthly limit reached: the ${planName(refusal.plan)} plan includes ${monthly} proxy requests per calendar month (UTC). It resets on ${utcDate(resetAtMs)} at 00:00 UTC. Upgrade to Pro under ${pageReference('plan')} for no monthly cap.`,
     secondsUntil(nowMs, resetAtMs),
   );
 }

@@ -1,4 +1,5 @@
 import type { Granularity } from '../rollups/buckets.ts';
+import type { MonthPacks } from '../rollups/month-packs.ts';
 import type { Rollup } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 
@@ -27,6 +28,13 @@ export interface RollupStore {
     fromMs: number,
     toMs: number,
   ): Promise<Rollup[]>;
+
+  /**
+   * The account's month packs and manifests (written by the seal job) of every UTC month that
+   * overlaps `[fromMs, toMs)`, expired days included (`unpackDays` validates, then skips them).
+   * Reads about (months x dimension combinations) items.
+   */
+  queryMonthPacks(accountId: string, fromMs: number, toMs: number): Promise<MonthPacks<Rollup>>;
 
   /**
    * Marks the account's hour as having unsealed activity. The live path calls it before its

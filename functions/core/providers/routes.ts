@@ -1,11 +1,12 @@
-import { MethodNotAllowedError, NotFoundError } from '../errors.ts';
 import {
+  isUsageEndpoint,
   PROVIDER_IDS,
   PROVIDERS,
   PROXY_ENDPOINTS,
   type ProviderDefinition,
   type ProviderId,
   type ProxyEndpoint,
+  type UsageEndpoint,
 } from './provider-registry.ts';
 
 /**
@@ -33,6 +34,15 @@ export interface MatchedProxyRoute extends ProxyRoute {
   readonly upstreamPath: string;
 }
 
+/** A route whose calls are usage (recorded, priced, counted): chat, Responses API, embeddings. */
+export interface UsageRoute extends MatchedProxyRoute {
+  readonly endpoint: UsageEndpoint;
+}
+
+export function isUsageRoute(route: MatchedProxyRoute): route is UsageRoute {
+  return isUsageEndpoint(route.endpoint);
+}
+
 /** What an SDK appends to its base URL for each endpoint. */
 const ENDPOINT_SUFFIX: Readonly<Record<ProxyEndpoint, string>> = {
   chat: '/chat/completions',
@@ -54,10 +64,22 @@ function endpointsOf(provider: ProviderId): ProxyEndpoint[] {
   );
 }
 
+/** Where a provider's routes start: the proxy prefix, plus `/<provider>` unless Anthropic's. */
+export function providerRoot(provider: ProviderId): string {
+  return PROVIDERS[provider].wireFormat === 'anthropic'
+    ? PROXY_PATH_PREFIX
+    : `${PROXY_PATH_PREFIX}/${provider}`;
+}
+
+/** A provider's root with `/v1`: what OpenAI-compatible SDKs append endpoint paths to. */
+export function versionedRoot(provider: ProviderId): string {
+  return `${providerRoot(provider)}/v1`;
+}
+
 /** Each endpoint of a provider, with and without `/v1` (Anthropic's routes have no provider segment). */
 function routesOf(provider: ProviderId): ProxyRoute[] {
   const anthropic = PROVIDERS[provider].wireFormat === 'anthropic';
-  const root = anthropic ? PROXY_PATH_PREFIX : `${PROXY_PATH_PREFIX}/${provider}`;
+  const root = providerRoot(provider);
   return endpointsOf(provider).flatMap((endpoint) => {
     const suffix = anthropic && endpoint === 'chat' ? '/messages' : ENDPOINT_SUFFIX[endpoint];
     const method = endpoint === 'models' || endpoint === 'model' ? 'GET' : 'POST';
@@ -98,13 +120,6 @@ export function sdkBaseUrls(proxyRoot: string): Record<ProviderId, string> {
   >;
 }
 
-/** Which provider an unmatched path most likely meant, so its error uses that SDK's envelope. */
-export function guessProviderFromPath(path: string): ProviderId {
-  const segment = path.slice(PROXY_PATH_PREFIX.length).split('/')[1];
-  const match = PROXY_ROUTES.find((route) => route.provider === segment);
-  return match?.provider ?? (segment === 'v1' || segment === 'messages' ? 'anthropic' : 'openai');
-}
-
 /** A model id as providers name them: one path segment, no encoding, no dot-segments. */
 const MODEL_ID_PATTERN = /^(?!\.{1,2}$)[A-Za-z0-9._:@-]{1,256}$/;
 
@@ -120,9 +135,9 @@ function upstreamPathOf(route: ProxyRoute, modelId: string | undefined): string 
   }
 }
 
-function findRoute(path: string): { route: ProxyRoute; modelId?: string } | undefined {
+function findRoute(path: string): { route: ProxyRoute; modelId: string | undefined } | undefined {
   const literal = PROXY_ROUTES.find((candidate) => candidate.path === path);
-  if (literal) return { route: literal };
+  if (literal) return { route: literal, modelId: undefined };
   const slash = path.lastIndexOf('/');
   const modelId = path.slice(slash + 1);
   if (!MODEL_ID_PATTERN.test(modelId)) return undefined;
@@ -131,25 +146,16 @@ function findRoute(path: string): { route: ProxyRoute; modelId?: string } | unde
   return route && { route, modelId };
 }
 
+/** The path as routes spell it: without trailing slashes (`/api/proxy/openai/v1/` is the base). */
+export function normalizedProxyPath(rawPath: string): string {
+  return rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+}
+
 /**
- * Resolves a request path (without query string) to its route.
- * @throws NotFoundError when no route has this path.
- * @throws MethodNotAllowedError when the path exists but the method is not the route's.
+ * The route at a normalized path (see {@link normalizedProxyPath}), whatever the method, with the
+ * provider path it goes to; undefined when no route has this path.
  */
-export function matchProxyRoute(method: string, rawPath: string): MatchedProxyRoute {
-  const path = rawPath.length > 1 ? rawPath.replace(/\/+$/, '') : rawPath;
+export function findProxyRoute(path: string): MatchedProxyRoute | undefined {
   const found = findRoute(path);
-  if (!found) {
-    throw new NotFoundError(
-      `No Metrion proxy route at ${path}. Set your SDK's base URL to ${PROXY_PATH_PREFIX} (Anthropic) or ${PROXY_PATH_PREFIX}/<provider>/v1 (OpenAI, Gemini, Mistral, Grok).`,
-    );
-  }
-  const { route, modelId } = found;
-  if (method.toUpperCase() !== route.method) {
-    throw new MethodNotAllowedError(
-      `${method.toUpperCase()} is not supported on ${path}; send a ${route.method} request.`,
-      [route.method],
-    );
-  }
-  return { ...route, upstreamPath: upstreamPathOf(route, modelId) };
+  return found && { ...found.route, upstreamPath: upstreamPathOf(found.route, found.modelId) };
 }

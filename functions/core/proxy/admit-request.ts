@@ -1,5 +1,6 @@
+import { pageReference } from '../accounts/dashboard-pages.ts';
 import { metrionKeyDigest } from '../accounts/metrion-key.ts';
-import { AuthenticationError, MissingProviderKeyError } from '../errors.ts';
+import { AuthenticationError, MissingProviderKeyError, SecretIntegrityError } from '../errors.ts';
 import {
   admissionRequest,
   type LimitOptions,
@@ -42,8 +43,9 @@ export async function admitRequest(
     admissionRequest({ keyDigest, provider }, nowMs, options, deps.planLimits),
   );
   if (admission.outcome === 'unknown-key') {
+    const where = presented.mode === 'stored' ? 'The API key' : 'The x-metrion-token header';
     throw new AuthenticationError(
-      'This Metrion Key is not valid (it may have been regenerated). Copy the current key from Settings > Metrion Key.',
+      `${where} is not a valid Metrion Key (it may have been regenerated). Copy the current key from ${pageReference('metrionKey')}.`,
     );
   }
   if (admission.outcome === 'refused') {
@@ -58,12 +60,23 @@ export async function admitRequest(
   return {
     caller,
     async upstreamKey() {
+      const { displayName } = PROVIDERS[provider];
       if (providerKey === undefined) {
         throw new MissingProviderKeyError(
-          `No ${PROVIDERS[provider].displayName} key is stored for this account. Add one under Settings > Providers, or send your own key with the x-metrion-token header (pass-through mode).`,
+          `No ${displayName} key is saved in Metrion for this account. Add your ${displayName} key on ${pageReference('integrate')} and keep sending your Metrion Key as the API key; or use pass-through mode: your own ${displayName} key as the API key and your Metrion Key in the x-metrion-token header.`,
         );
       }
-      return deps.vault.open(providerKey.sealed, providerKeyContext(account.accountId, provider));
+      try {
+        return await deps.vault.open(
+          providerKey.sealed,
+          providerKeyContext(account.accountId, provider),
+        );
+      } catch (error) {
+        if (!(error instanceof SecretIntegrityError)) throw error;
+        throw new SecretIntegrityError(
+          `The ${displayName} key saved in Metrion could not be decrypted. Save it again on ${pageReference('integrate')}.`,
+        );
+      }
     },
   };
 }

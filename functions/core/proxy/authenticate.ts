@@ -1,5 +1,6 @@
 import type { Account } from '../accounts/account.ts';
-import { looksLikeMetrionKey } from '../accounts/metrion-key.ts';
+import { pageReference } from '../accounts/dashboard-pages.ts';
+import { isMetrionKey, looksLikeMetrionKey } from '../accounts/metrion-key.ts';
 import { AuthenticationError } from '../errors.ts';
 import type { AuthMode } from '../usage/usage-record.ts';
 
@@ -54,18 +55,34 @@ export function presentedCredentials(
   }
   if (credential === undefined) {
     throw new AuthenticationError(
-      'No API key sent. Use your Metrion Key (sk-metrion-…) as the API key, or your provider key together with the x-metrion-token header.',
+      'No API key sent. Send your Metrion Key (sk-metrion-…) as the API key (Authorization: Bearer or x-api-key); or, in pass-through mode, your own provider key as the API key and your Metrion Key in the x-metrion-token header.',
     );
   }
-  if (looksLikeMetrionKey(credential)) return { mode: 'stored', metrionKey: credential };
+  if (looksLikeMetrionKey(credential)) {
+    return { mode: 'stored', metrionKey: wholeMetrionKey(credential, 'The API key') };
+  }
   const metrionKey = headers['x-metrion-token']?.trim();
   if (!metrionKey) {
     throw new AuthenticationError(
-      'Pass-through mode needs the x-metrion-token header set to your Metrion Key (sk-metrion-…).',
+      'The API key is not a Metrion Key, so Metrion takes it for your own provider key (pass-through mode), which needs your Metrion Key (sk-metrion-…) in the x-metrion-token header to name your account. Add that header, or send your Metrion Key as the API key to use the provider key saved in Metrion.',
     );
   }
   if (!looksLikeMetrionKey(metrionKey)) {
-    throw new AuthenticationError('x-metrion-token must be your Metrion Key (sk-metrion-…).');
+    throw new AuthenticationError(
+      `x-metrion-token must be your Metrion Key (sk-metrion-…, under ${pageReference('metrionKey')}); your provider key goes in the API key (Authorization or x-api-key).`,
+    );
   }
-  return { mode: 'pass-through', metrionKey, providerCredential: credential };
+  return {
+    mode: 'pass-through',
+    metrionKey: wholeMetrionKey(metrionKey, 'x-metrion-token'),
+    providerCredential: credential,
+  };
+}
+
+/** A Metrion Key cut short or mistyped is refused on its shape, before any lookup. */
+function wholeMetrionKey(key: string, where: string): string {
+  if (isMetrionKey(key)) return key;
+  throw new AuthenticationError(
+    `${where} starts with sk-metrion- but is not a whole Metrion Key (sk-metrion- and 32 lowercase hex characters). Copy it again from ${pageReference('metrionKey')}.`,
+  );
 }

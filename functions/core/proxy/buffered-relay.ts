@@ -66,7 +66,7 @@ export async function relayBuffered(
     body,
     settlement: {
       result: bufferedResult(answer, observation, deps.clock.nowMs()),
-      ...(answer.succeeded ? { cacheable: { status: answer.status, contentType, body } } : {}),
+      cacheable: answer.succeeded ? { status: answer.status, contentType, body } : undefined,
     },
   };
 }
@@ -80,7 +80,7 @@ function bufferedResult(
     status: answer.status,
     endedAtMs,
     usage: observation.usage,
-    ...(observation.model === undefined ? {} : { model: observation.model }),
+    model: observation.model,
     // A 2xx can still report failure (a Responses API `failed` or `incomplete` response).
     ...(answer.succeeded && observation.providerError === undefined
       ? {}

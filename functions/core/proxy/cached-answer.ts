@@ -88,7 +88,7 @@ export async function serveFromCache(
       endedAtMs: nowMs,
       firstByteAtMs: nowMs,
       usage: observation.usage,
-      ...(observation.model === undefined ? {} : { model: observation.model }),
+      model: observation.model,
       cached: true,
     },
   };

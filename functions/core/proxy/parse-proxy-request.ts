@@ -5,13 +5,12 @@ import type { Tags } from '../attribution/tags.ts';
 import { type CacheDirective, parseCacheDirective } from '../cache/cache-directive.ts';
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import {
-  isUsageEndpoint,
   PROVIDERS,
   type ProviderId,
   type UsageEndpoint,
   type WireFormat,
 } from '../providers/provider-registry.ts';
-import { matchProxyRoute } from '../providers/routes.ts';
+import type { UsageRoute } from '../providers/routes.ts';
 import { MAX_MODEL_ID_LENGTH } from '../usage/usage-record.ts';
 
 /** Lambda's synchronous invocation payload limit is 6 MB; leave room for the event envelope. */
@@ -46,12 +45,12 @@ export interface ParsedProxyRequest {
   readonly streamed: boolean;
   /** The caller asked for the usage chunk itself (`stream_options.include_usage`). */
   readonly callerWantsStreamUsage: boolean;
-  /** The `x-metrion-user` label, else the end-user id the SDK put in the body. */
-  readonly requester?: string;
-  /** The `x-metrion-tag-<key>` headers; absent without any. */
-  readonly tags?: Tags;
-  /** Present when the caller opted into the response cache (`x-metrion-cache`). */
-  readonly cache?: CacheDirective;
+  /** The `x-metrion-user` label, else the end-user id the SDK put in the body; undefined without one. */
+  readonly requester: string | undefined;
+  /** The `x-metrion-tag-<key>` headers; undefined without any. */
+  readonly tags: Tags | undefined;
+  /** Set when the caller opted into the response cache (`x-metrion-cache`). */
+  readonly cache: CacheDirective | undefined;
   /** The parsed JSON object, for the rare case the body must be amended. */
   readonly json: Readonly<Record<string, unknown>>;
 }
@@ -65,28 +64,33 @@ function parseJsonObject(body: Uint8Array): Record<string, unknown> {
   try {
     parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body));
   } catch {
-    throw new InvalidRequestError('The request body is not valid JSON. Send a JSON object.');
+    throw new InvalidRequestError(
+      'The request body is not valid JSON: send one JSON object, encoded as UTF-8.',
+    );
   }
   if (!isRecord(parsed)) {
-    throw new InvalidRequestError('The request body must be a JSON object.');
+    throw new InvalidRequestError(
+      'The request body must be a JSON object (not an array, a string or a number).',
+    );
   }
   return parsed;
 }
 
 function requireFields(
   json: Record<string, unknown>,
-  wireFormat: WireFormat,
+  provider: ProviderId,
   endpoint: UsageEndpoint,
 ): string {
+  const { displayName, wireFormat } = PROVIDERS[provider];
   const model = json.model;
   if (typeof model !== 'string' || model.trim() === '') {
     throw new InvalidRequestError(
-      '`model` is required: name the model to call, e.g. "gpt-4o-mini".',
+      `\`model\` is required: the id of the ${displayName} model to call.`,
     );
   }
   if (model.length > MAX_MODEL_ID_LENGTH || !model.isWellFormed()) {
     throw new InvalidRequestError(
-      `\`model\` must be a model id of at most ${MAX_MODEL_ID_LENGTH} characters, e.g. "gpt-4o-mini".`,
+      `\`model\` must be a ${displayName} model id of at most ${MAX_MODEL_ID_LENGTH} characters.`,
     );
   }
   if (endpoint !== 'chat') {
@@ -101,17 +105,23 @@ function requireFields(
     return model;
   }
   if (!Array.isArray(json.messages)) {
-    throw new InvalidRequestError('`messages` is required and must be an array of messages.');
+    throw new InvalidRequestError(
+      '`messages` is required: an array of messages, e.g. [{"role": "user", "content": "Hello"}].',
+    );
   }
   if (wireFormat === 'anthropic' && typeof json.max_tokens !== 'number') {
     throw new InvalidRequestError(
-      '`max_tokens` is required by the Anthropic Messages API and must be a number.',
+      '`max_tokens` is required by the Anthropic Messages API: the most tokens to generate, e.g. 1024.',
     );
   }
   return model;
 }
 
-function parseRequester(value: string | undefined): string | undefined {
+/**
+ * The `x-metrion-user` label, trimmed; undefined when absent or blank.
+ * @throws InvalidRequestError when it is not printable ASCII, too long, or reserved.
+ */
+export function parseRequester(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const check = checkRequester(value, 'x-metrion-user');
   if (!check.ok) throw new InvalidRequestError(check.problem);
@@ -119,34 +129,25 @@ function parseRequester(value: string | undefined): string | undefined {
 }
 
 /**
- * Validates the route, size, the few body fields Metrion relies on and its own headers
- * (`x-metrion-user`, `x-metrion-tag-*`, `x-metrion-cache` with `Cache-Control`); the requester
- * falls back to the body's end-user id (`requesterFromBody`).
- * @throws NotFoundError, MethodNotAllowedError, PayloadTooLargeError, InvalidRequestError
+ * Validates what Metrion relies on in a request to a usage route: the size, the few body fields
+ * and its own headers (`x-metrion-user`, `x-metrion-tag-*`, `x-metrion-cache` with
+ * `Cache-Control`); the requester falls back to the body's end-user id (`requesterFromBody`).
+ * @throws PayloadTooLargeError, InvalidRequestError
  */
-export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyRequest {
-  const route = matchProxyRoute(request.method, request.path);
-  if (!isUsageEndpoint(route.endpoint)) {
-    throw new InvalidRequestError(`${route.path} is not a metered endpoint.`);
-  }
-  const endpoint = route.endpoint;
+export function parseProxyRequest(
+  request: IncomingProxyRequest,
+  route: UsageRoute,
+): ParsedProxyRequest {
+  const { endpoint } = route;
   const wireFormat = PROVIDERS[route.provider].wireFormat;
   if (request.body.byteLength > MAX_PROXY_BODY_BYTES) {
     throw new PayloadTooLargeError(
-      `The request body is ${request.body.byteLength} bytes; Metrion accepts at most ${MAX_PROXY_BODY_BYTES}.`,
+      `The request body is ${request.body.byteLength} bytes; Metrion accepts at most ${MAX_PROXY_BODY_BYTES} (5 MiB). Send less, e.g. images by URL instead of inline.`,
     );
   }
   const json = parseJsonObject(request.body);
-  const model = requireFields(json, wireFormat, endpoint);
+  const model = requireFields(json, route.provider, endpoint);
   const streamOptions = json.stream_options;
-  const requester =
-    parseRequester(request.headers['x-metrion-user']) ??
-    requesterFromBody(json, wireFormat, endpoint);
-  const tags = parseRequestTags(request.headers);
-  // The Responses API keeps conversation state upstream (`store`, `previous_response_id`): a
-  // cached answer would skip creating the stored response a later call refers to, so the
-  // response cache does not apply to it (`x-metrion-cache` is ignored there).
-  const cache = endpoint === 'responses' ? undefined : parseCacheDirective(request.headers);
   return {
     provider: route.provider,
     wireFormat,
@@ -155,9 +156,14 @@ export function parseProxyRequest(request: IncomingProxyRequest): ParsedProxyReq
     model,
     streamed: json.stream === true,
     callerWantsStreamUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
-    ...(requester === undefined ? {} : { requester }),
-    ...(tags === undefined ? {} : { tags }),
-    ...(cache === undefined ? {} : { cache }),
+    requester:
+      parseRequester(request.headers['x-metrion-user']) ??
+      requesterFromBody(json, wireFormat, endpoint),
+    tags: parseRequestTags(request.headers),
+    // The Responses API keeps conversation state upstream (`store`, `previous_response_id`): a
+    // cached answer would skip creating the stored response a later call refers to, so the
+    // response cache does not apply to it (`x-metrion-cache` is ignored there).
+    cache: endpoint === 'responses' ? undefined : parseCacheDirective(request.headers),
     json,
   };
 }

@@ -1,8 +1,14 @@
 import { responseCacheKey } from '../cache/cache-key.ts';
-import { MetrionError } from '../errors.ts';
+import { asMetrionError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
-import { isUsageEndpoint } from '../providers/provider-registry.ts';
-import { matchProxyRoute } from '../providers/routes.ts';
+import {
+  PROVIDERS,
+  type ProviderId,
+  type ProxyEndpoint,
+  type WireFormat,
+} from '../providers/provider-registry.ts';
+import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
+import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
 import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
@@ -14,8 +20,13 @@ import {
 } from './cached-answer.ts';
 import { COST_HEADER, costHeaderValue } from './cost-header.ts';
 import { type OpenUpstreamDeps, openUpstream } from './open-upstream.ts';
-import { type IncomingProxyRequest, parseProxyRequest } from './parse-proxy-request.ts';
+import {
+  type IncomingProxyRequest,
+  type ParsedProxyRequest,
+  parseProxyRequest,
+} from './parse-proxy-request.ts';
 import { type PhaseTimer, startPhaseTimer } from './phase-timer.ts';
+import { describeRefusal, recordRefusal, refusalKind } from './refusal.ts';
 import { serverTimingHeader } from './server-timing.ts';
 import { cacheStatusHeader, settleAttempt } from './settle-attempt.ts';
 import { forwardSideCall } from './side-call.ts';
@@ -51,61 +62,130 @@ export interface ForwardedOutcome {
 }
 
 /**
- * Metrion refused or could not complete the request. The handler turns `error` into a status
- * and the envelope of the provider the path names, adds `headers` (`server-timing`), then calls
- * `settle(status)` to record it (authenticated only).
+ * Metrion refused or could not complete the request. The handler answers `error` (its code's
+ * status; an unexpected failure is an InternalError, a 500) in `wireFormat`'s envelope with
+ * `headers` (`server-timing`), and once that answer has left calls `settle(status)` to record it.
  */
 export interface FailedOutcome {
   readonly kind: 'failed';
   readonly error: MetrionError;
+  /** The envelope of the provider the path names (or most likely meant), for the caller's SDK. */
+  readonly wireFormat: WireFormat;
   readonly headers: Record<string, string>;
+  /** Writes the Logs row when the account is known (never for 401s and 429s). Never rejects. */
   settle(status: number): Promise<void>;
 }
 
 export type ProxyOutcome = ForwardedOutcome | FailedOutcome;
 
 export interface ProxyService {
+  /** Never rejects: every failure, expected or not, is a {@link FailedOutcome}. */
   handle(request: IncomingProxyRequest): Promise<ProxyOutcome>;
 }
 
+/** Writes a failed request's Logs row, given how it ended. */
+type FailureRecorder = (result: AttemptResult) => Promise<void>;
+
+const NOT_RECORDED: FailureRecorder = async () => undefined;
+
+/** Answers a failure in one envelope, timed up to now. */
+type Fail = (error: unknown, record: FailureRecorder) => FailedOutcome;
+
 /**
- * The proxy pipeline: parse -> admit (authentication + limits) -> cache lookup (opt-in) ->
- * forward -> tap usage -> record once (and store the answer when the caller asked for caching).
- * Every answer is timed from arrival to its headers (`server-timing`, and the record's `timing`).
+ * The proxy pipeline: resolve the route -> validate -> admit (authentication + limits) -> cache
+ * lookup (opt-in) -> forward -> tap usage -> record once (and store the answer when the caller
+ * asked for caching). Validation comes first: a refused request is answered without waiting on
+ * any store, and its Logs row is written after the answer. Every answer is timed from arrival to
+ * its headers (`server-timing`, and the record's `timing`).
  */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
   return {
     async handle(request) {
       const timer = startPhaseTimer(deps.clock, request.receivedAtMonotonicMs);
-      let attempt: ProxyAttempt | undefined;
-      try {
-        const route = matchProxyRoute(request.method, request.path);
-        if (!isUsageEndpoint(route.endpoint)) {
-          // Model lists and token counts: passed through, never recorded.
-          const answer = await forwardSideCall(deps, request, route, timer);
-          return forwarded({ ...answer, settled: Promise.resolve() }, timer.headersReady());
-        }
-        const parsed = parseProxyRequest(request);
-        // auth+limits: one span of the phase timing. Refused requests are tallied on their
-        // window, never recorded as usage: `attempt` is set only after admission let it through.
-        const authentication = await timer.time('auth', () =>
-          admitRequest(deps, request.headers, parsed.provider),
-        );
-        attempt = { request, parsed, caller: authentication.caller };
-        const cache = cacheTarget(attempt);
-        if (cache?.directive.mode === 'read-write') {
-          // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
-          const hit = await serveFromCache(deps, attempt, cache.key);
-          if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
-        }
-        const upstreamKey = await authentication.upstreamKey();
-        return await forward(deps, attempt, { upstreamKey, cache, timer });
-      } catch (error) {
-        if (!(error instanceof MetrionError)) throw error;
-        return failed(deps, error, attempt, timer.headersReady());
+      const resolved = resolveProxyRoute(request.method, request.path);
+      const wireFormat = PROVIDERS[resolved.provider].wireFormat;
+      const fail: Fail = (error, record) =>
+        failed(deps, asMetrionError(error, request.requestId), wireFormat, timer, record);
+      if (resolved.kind === 'unmatched') {
+        return fail(resolved.error, refusalRecorder(deps, request, resolved));
       }
+      const { route } = resolved;
+      if (!isUsageRoute(route)) return sideCall(deps, request, route, timer, fail);
+      let parsed: ParsedProxyRequest;
+      try {
+        parsed = parseProxyRequest(request, route);
+      } catch (error) {
+        return fail(error, refusalRecorder(deps, request, route));
+      }
+      return admitAndForward(deps, request, parsed, timer, fail);
     },
   };
+}
+
+/** Model lists and token counts: passed through, never recorded (refused or not). */
+async function sideCall(
+  deps: ProxyServiceDeps,
+  request: IncomingProxyRequest,
+  route: MatchedProxyRoute,
+  timer: PhaseTimer,
+  fail: Fail,
+): Promise<ProxyOutcome> {
+  try {
+    const answer = await forwardSideCall(deps, request, route, timer);
+    return forwarded({ ...answer, settled: Promise.resolve() }, timer.headersReady());
+  } catch (error) {
+    return fail(error, NOT_RECORDED);
+  }
+}
+
+/** A validated request: admitted, then served from the cache or the provider. */
+async function admitAndForward(
+  deps: ProxyServiceDeps,
+  request: IncomingProxyRequest,
+  parsed: ParsedProxyRequest,
+  timer: PhaseTimer,
+  fail: Fail,
+): Promise<ProxyOutcome> {
+  let attempt: ProxyAttempt | undefined;
+  try {
+    // auth+limits: one span of the phase timing. Refused requests are tallied on their window,
+    // never recorded as usage: `attempt` is set only after admission let it through.
+    const authentication = await timer.time('auth', () =>
+      admitRequest(deps, request.headers, parsed.provider),
+    );
+    attempt = { request, parsed, caller: authentication.caller };
+    const cache = cacheTarget(attempt);
+    if (cache?.directive.mode === 'read-write') {
+      // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
+      const hit = await serveFromCache(deps, attempt, cache.key);
+      if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
+    }
+    const upstreamKey = await authentication.upstreamKey();
+    return await forward(deps, attempt, { upstreamKey, cache, timer });
+  } catch (error) {
+    const admitted = attempt;
+    return fail(
+      error,
+      admitted === undefined
+        ? NOT_RECORDED
+        : (result) => settle(deps, admitted, result, timer.headersReady()),
+    );
+  }
+}
+
+/**
+ * The Logs row of a request refused before admission, written after its answer (the account is
+ * looked up only then); none for a side call.
+ */
+function refusalRecorder(
+  deps: ProxyServiceDeps,
+  request: IncomingProxyRequest,
+  route: { readonly provider: ProviderId; readonly endpoint: ProxyEndpoint | undefined },
+): FailureRecorder {
+  const kind = refusalKind(route.endpoint);
+  if (kind === undefined) return NOT_RECORDED;
+  return (result) =>
+    recordRefusal(deps, request, describeRefusal(request, route.provider, kind), result);
 }
 
 /** An answer with its `server-timing` header (the provider's own is never relayed). */
@@ -219,26 +299,25 @@ function settle(
 function failed(
   deps: ProxyServiceDeps,
   error: MetrionError,
-  attempt: ProxyAttempt | undefined,
-  timing: RequestTiming,
+  wireFormat: WireFormat,
+  timer: PhaseTimer,
+  record: FailureRecorder,
 ): FailedOutcome {
+  const timing = timer.headersReady();
   return {
     kind: 'failed',
     error,
+    wireFormat,
     headers: serverTimingHeader(timing),
     settle: (status) =>
-      attempt === undefined
-        ? Promise.resolve()
-        : settle(
-            deps,
-            attempt,
-            {
-              status,
-              endedAtMs: deps.clock.nowMs(),
-              errorSource: 'metrion',
-              errorMessage: error.message,
-            },
-            timing,
-          ),
+      record({
+        status,
+        endedAtMs: deps.clock.nowMs(),
+        errorSource: 'metrion',
+        errorMessage: error.message,
+        timing,
+        // Its 4xx are refusals before any upstream call (a provider's own 4xx is relayed).
+        refused: status < 500,
+      }),
   };
 }

@@ -40,8 +40,8 @@ export function relayStream(options: RelayOptions): ReadableStream<Uint8Array> {
     ended = true;
     options.onEnd({
       endedAtMs: options.clock.nowMs(),
-      ...(firstByteAtMs === undefined ? {} : { firstByteAtMs }),
-      ...(detail.failure === undefined ? {} : { failure: detail.failure }),
+      firstByteAtMs,
+      failure: detail.failure,
       clientDisconnected: detail.clientDisconnected ?? false,
     });
   };

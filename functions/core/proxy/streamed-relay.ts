@@ -91,12 +91,11 @@ async function streamSettlement(
       status: answer.status,
       endedAtMs: end.endedAtMs,
       usage: estimated ?? observation.usage,
-      ...(estimated === undefined ? {} : { estimated: true }),
-      ...(observation.model === undefined ? {} : { model: observation.model }),
-      ...(end.firstByteAtMs === undefined ? {} : { firstByteAtMs: end.firstByteAtMs }),
-      ...(errorMessage === undefined
-        ? {}
-        : { errorMessage, errorSource: cutOff ? ('metrion' as const) : ('provider' as const) }),
+      estimated: estimated !== undefined,
+      model: observation.model,
+      firstByteAtMs: end.firstByteAtMs,
+      errorMessage,
+      errorSource: errorMessage === undefined ? undefined : cutOff ? 'metrion' : 'provider',
     },
     ...(rebuilt === undefined
       ? {}

@@ -16,11 +16,22 @@ import {
 import type { AuthenticatedCaller } from './authenticate.ts';
 import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-request.ts';
 
-/** An authenticated request on its way through the proxy: everything a record needs up front. */
-export interface ProxyAttempt {
+/** What a record says of the request itself (a refused one may be known only in part). */
+export type RecordedRequest = Pick<
+  ParsedProxyRequest,
+  'provider' | 'endpoint' | 'model' | 'streamed' | 'requester' | 'tags'
+>;
+
+/** An authenticated request and what its record says of it. */
+export interface RecordedAttempt {
   readonly request: IncomingProxyRequest;
-  readonly parsed: ParsedProxyRequest;
+  readonly parsed: RecordedRequest;
   readonly caller: AuthenticatedCaller;
+}
+
+/** An authenticated request on its way through the proxy: everything a record needs up front. */
+export interface ProxyAttempt extends RecordedAttempt {
+  readonly parsed: ParsedProxyRequest;
 }
 
 /** What is known when the request ends. */
@@ -37,6 +48,11 @@ export interface AttemptResult {
   readonly estimated?: boolean;
   /** The figures of the answer's `server-timing` header. */
   readonly timing?: RequestTiming;
+  /**
+   * Metrion refused the request before the provider saw it (its own 4xx): nothing was billed,
+   * so the cost is 0, never unpriced (a refused request may name no model, or an unpriced one).
+   */
+  readonly refused?: boolean;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -70,7 +86,7 @@ function recordableModel(model: string | undefined): string | undefined {
 }
 
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
-export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): UsageRecord {
+export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = recordableModel(result.model) ?? parsed.model;
@@ -82,27 +98,26 @@ export function buildUsageRecord(attempt: ProxyAttempt, result: AttemptResult): 
     provider: parsed.provider,
     kind: parsed.endpoint,
     model,
-    ...(parsed.requester === undefined ? {} : { requester: parsed.requester }),
-    ...(parsed.tags === undefined ? {} : { tags: parsed.tags }),
+    requester: parsed.requester,
+    tags: parsed.tags,
     status: result.status,
-    ...(result.errorSource === undefined ? {} : { errorSource: result.errorSource }),
-    ...(result.errorMessage === undefined
-      ? {}
-      : { errorMessage: result.errorMessage.slice(0, MAX_ERROR_MESSAGE_LENGTH) }),
+    errorSource: result.errorSource,
+    errorMessage: result.errorMessage?.slice(0, MAX_ERROR_MESSAGE_LENGTH),
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: result.cached ? 0n : cost.costPicoUsd,
+    costPicoUsd: result.cached || result.refused ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
-    ...(parsed.streamed && result.firstByteAtMs !== undefined
-      ? { timeToFirstTokenMs: Math.max(0, result.firstByteAtMs - request.receivedAtMs) }
-      : {}),
+    timeToFirstTokenMs:
+      parsed.streamed && result.firstByteAtMs !== undefined
+        ? Math.max(0, result.firstByteAtMs - request.receivedAtMs)
+        : undefined,
     streamed: parsed.streamed,
     cached: result.cached ?? false,
     mode: caller.mode,
-    ...(result.estimated ? { estimated: true } : {}),
-    ...(result.timing === undefined ? {} : { timing: result.timing }),
+    estimated: result.estimated === true ? true : undefined,
+    timing: result.timing,
   };
 }
 
@@ -120,7 +135,7 @@ export interface UsageRecorderDeps {
  */
 export async function recordUsage(
   deps: UsageRecorderDeps,
-  attempt: ProxyAttempt,
+  attempt: RecordedAttempt,
   result: AttemptResult,
 ): Promise<void> {
   const record = buildUsageRecord(attempt, result);

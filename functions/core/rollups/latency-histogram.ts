@@ -58,6 +58,15 @@ export function mergeHistograms(...histograms: readonly LatencyHistogram[]): Lat
   return merged;
 }
 
+/** {@link mergeHistograms} of any number of histograms, into one map. */
+export function mergeAllHistograms(histograms: Iterable<LatencyHistogram>): LatencyHistogram {
+  const merged = new Map<number, number>();
+  for (const histogram of histograms) {
+    for (const [index, count] of histogram) merged.set(index, (merged.get(index) ?? 0) + count);
+  }
+  return merged;
+}
+
 /** Total count in a histogram. */
 export function histogramCount(histogram: LatencyHistogram): number {
   let total = 0;

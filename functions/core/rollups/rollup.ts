@@ -151,6 +151,36 @@ export function addCounts(a: RollupCounts, b: RollupCounts): RollupCounts {
   };
 }
 
+/** Every count but the latency histogram: all that sums, averages and money need. */
+export type RollupTotals = Omit<RollupCounts, 'latencyHistogram'>;
+
+/**
+ * The field-wise sum of many items' totals (as {@link addCounts} gives them), added in place: no
+ * allocation per item and no histogram merge, for folds over thousands of items. Percentiles
+ * merge the histograms on their own (`mergeAllHistograms`).
+ */
+export function sumTotals(items: Iterable<RollupTotals>): RollupTotals {
+  const { latencyHistogram: _notSummed, ...sum } = EMPTY_COUNTS;
+  for (const item of items) {
+    sum.requests += item.requests;
+    sum.errors += item.errors;
+    sum.metrionErrors += item.metrionErrors;
+    sum.inputTokens += item.inputTokens;
+    sum.outputTokens += item.outputTokens;
+    sum.cacheReadTokens += item.cacheReadTokens;
+    sum.cacheWriteTokens += item.cacheWriteTokens;
+    sum.costPicoUsd += item.costPicoUsd;
+    sum.unpricedRequests += item.unpricedRequests;
+    sum.latencyMsSum += item.latencyMsSum;
+    sum.timeToFirstTokenMsSum += item.timeToFirstTokenMsSum;
+    sum.timeToFirstTokenCount += item.timeToFirstTokenCount;
+    sum.streamedRequests += item.streamedRequests;
+    sum.cachedRequests += item.cachedRequests;
+    sum.estimatedRequests += item.estimatedRequests;
+  }
+  return sum;
+}
+
 /** The counts part of a rollup (drops keys and dimensions). */
 export function countsPart(rollup: RollupCounts): RollupCounts {
   return addCounts(EMPTY_COUNTS, rollup);

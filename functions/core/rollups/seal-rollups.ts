@@ -3,6 +3,7 @@ import type { Logger } from '../ports/logger.ts';
 import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import { bucketStartMs, DAY_MS, HOUR_MS } from './buckets.ts';
 import { isErrorStatus, regroupRollups, rollupsFromRecords } from './rollup.ts';
+import { packSealedDay } from './rollup-packs.ts';
 
 export interface SealRollupsDeps {
   readonly rollups: RollupSealStore;
@@ -35,12 +36,15 @@ export interface SealRollupsOptions {
 export interface SealReport {
   readonly hoursSealed: number;
   readonly daysRebuilt: number;
+  /** Closed, sealed days written into their month's packs. */
+  readonly daysPacked: number;
 }
 
 /**
  * The repair path: for every closed hour with a dirty marker, recompute the account's hourly
  * rollups from its raw records and overwrite them (sealed, exact), store any missing error
- * copies, then rebuild that day's items from its hourly items.
+ * copies, then rebuild that day's items from its hourly items and, once the day is closed and
+ * sealed, its slices in the month packs (`rollup-packs.ts`).
  *
  * Why this is exact without transactions: the live path writes raw record -> (from its stream
  * record, `aggregateUsage`) dirty marker -> rollup ADDs -> dirty marker, and the seal clears the
@@ -72,26 +76,47 @@ export async function sealRollups(
     }
   }
   let daysRebuilt = 0;
+  let daysPacked = 0;
   for (const [accountId, days] of daysToRebuild) {
     for (const [dayMs, hoursOfDay] of days) {
       try {
-        const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
-        const allSealed = hours.every((hour) => hour.sealed);
-        await deps.rollups.replaceBucket(
-          accountId,
-          'day',
-          dayMs,
-          regroupRollups(hours, 'day', allSealed),
-        );
+        const packed = await rebuildDay(deps, accountId, dayMs, lastHour);
         daysRebuilt += 1;
+        if (packed) daysPacked += 1;
       } catch (error) {
         // Its hours are made dirty again, so the next run rebuilds the day.
         await restoreMarkers(deps, accountId, hoursOfDay, error, 'day');
       }
     }
   }
-  if (hoursSealed > 0) deps.logger.info('rollups sealed', { hoursSealed, daysRebuilt });
-  return { hoursSealed, daysRebuilt };
+  if (hoursSealed > 0) deps.logger.info('rollups sealed', { hoursSealed, daysRebuilt, daysPacked });
+  return { hoursSealed, daysRebuilt, daysPacked };
+}
+
+/**
+ * Rebuilds a day's items from its hourly items (sealed when all of them are). A closed day
+ * whose hours are all sealed also goes into its month's packs (true); a day not closed yet gets
+ * its last hour marked dirty, so the run that seals that hour rebuilds and packs the day even
+ * when the hour has no traffic.
+ */
+async function rebuildDay(
+  deps: SealRollupsDeps,
+  accountId: string,
+  dayMs: number,
+  lastHourMs: number,
+): Promise<boolean> {
+  const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
+  const allSealed = hours.every((hour) => hour.sealed);
+  const dayRollups = regroupRollups(hours, 'day', allSealed);
+  await deps.rollups.replaceBucket(accountId, 'day', dayMs, dayRollups);
+  const dayLastHourMs = dayMs + DAY_MS - HOUR_MS;
+  if (dayLastHourMs > lastHourMs) {
+    await deps.rollups.markDirty(accountId, dayLastHourMs);
+    return false;
+  }
+  if (!allSealed) return false;
+  await packSealedDay(deps.rollups, accountId, dayMs, dayRollups);
+  return true;
 }
 
 /**

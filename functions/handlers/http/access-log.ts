@@ -1,5 +1,5 @@
 import type { MiddlewareObj, Request } from '@middy/core';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 
@@ -12,25 +12,32 @@ export interface AccessLogOptions {
   readonly route: (event: APIGatewayProxyEvent) => string;
 }
 
+/** When the request reached the access log, on middy's `request.internal`. */
+type AccessLogInternal = { accessLogStartedAtMs?: number };
+
 /**
  * One info line per request with its route, status and latency. Use it before
  * `httpErrorHandler`, so that on a failure it runs after the error has become a response.
  */
-export function accessLog(options: AccessLogOptions): MiddlewareObj<APIGatewayProxyEvent> {
-  const startedAtMs = new WeakMap<APIGatewayProxyEvent, number>();
-  const log = (request: Request<APIGatewayProxyEvent>) => {
+export function accessLog(
+  options: AccessLogOptions,
+): MiddlewareObj<APIGatewayProxyEvent, unknown, unknown, Context, AccessLogInternal> {
+  const log = (
+    request: Request<APIGatewayProxyEvent, unknown, unknown, Context, AccessLogInternal>,
+  ) => {
     const { event } = request;
+    const nowMs = options.clock.nowMs();
     options.logger.info(options.message, {
       requestId: event.requestContext.requestId,
       method: event.httpMethod,
       route: options.route(event),
       status: (request.response as { statusCode?: number } | undefined)?.statusCode,
-      latencyMs: options.clock.nowMs() - (startedAtMs.get(event) ?? options.clock.nowMs()),
+      latencyMs: nowMs - (request.internal.accessLogStartedAtMs ?? nowMs),
     });
   };
   return {
     before: (request) => {
-      startedAtMs.set(request.event, options.clock.nowMs());
+      request.internal.accessLogStartedAtMs = options.clock.nowMs();
     },
     after: log,
     onError: log,

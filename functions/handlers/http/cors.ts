@@ -43,7 +43,10 @@ export function corsHeaders(
 }
 
 /** The answer to an `OPTIONS` preflight: 204 for an allowed origin, 403 otherwise. */
-export function preflightResponse(origin: string | undefined, allowedOrigins: readonly string[]) {
+export function preflightResponse(
+  origin: string | undefined,
+  allowedOrigins: readonly string[],
+): { statusCode: number; headers: Record<string, string>; body: string } {
   const headers = corsHeaders(origin, allowedOrigins);
   if (!headers['access-control-allow-origin']) {
     return { statusCode: 403, headers: { vary: 'origin' }, body: '' };

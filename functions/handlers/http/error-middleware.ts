@@ -1,26 +1,29 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { Logger } from '#core/ports/logger.ts';
-import { PROVIDERS } from '#core/providers/provider-registry.ts';
-import { guessProviderFromPath } from '#core/providers/routes.ts';
+import type { WireFormat } from '#core/providers/provider-registry.ts';
 import { errorLogFields } from '../error-log-fields.ts';
 import { type ErrorBodyFormat, errorResponse } from './error-response.ts';
 
-export interface HttpErrorHandlerOptions {
+export interface HttpErrorHandlerOptions<
+  TContext extends Context = Context,
+  TInternal extends Record<string, unknown> = Record<string, unknown>,
+> {
   /**
-   * `api`: the dashboard's `{ "error": { "code", "message" } }`. `provider`: the envelope of the
-   * provider the request path names, so the caller's SDK raises its usual typed error.
+   * `api`: the dashboard's `{ "error": { "code", "message" } }`. A function: the envelope of the
+   * wire format it names for the failed request (the proxy's: the provider the path names), so
+   * the caller's SDK raises its usual typed error.
    */
-  readonly envelope: 'api' | 'provider';
+  readonly envelope:
+    | 'api'
+    | ((
+        request: Request<APIGatewayProxyEvent, unknown, unknown, TContext, TInternal>,
+      ) => WireFormat);
   readonly logger: Logger;
-  /** Headers every error answer also carries (the proxy's CORS headers). @default - none */
-  readonly headers?: (event: APIGatewayProxyEvent) => Record<string, string>;
-}
-
-function bodyFormat(envelope: HttpErrorHandlerOptions['envelope'], path: string): ErrorBodyFormat {
-  return envelope === 'api'
-    ? { envelope }
-    : { envelope, wireFormat: PROVIDERS[guessProviderFromPath(path)].wireFormat };
+  /** Headers every error answer also carries (the proxy's CORS and `server-timing`). @default - none */
+  readonly headers?: (
+    request: Request<APIGatewayProxyEvent, unknown, unknown, TContext, TInternal>,
+  ) => Record<string, string>;
 }
 
 /**
@@ -30,14 +33,21 @@ function bodyFormat(envelope: HttpErrorHandlerOptions['envelope'], path: string)
  * 405, `retry-after`, the request id) and logs server errors (5xx) once; client errors are the
  * caller's business and are not logged here.
  */
-export function httpErrorHandler(
-  options: HttpErrorHandlerOptions,
-): MiddlewareObj<APIGatewayProxyEvent> {
+export function httpErrorHandler<
+  TContext extends Context = Context,
+  TInternal extends Record<string, unknown> = Record<string, unknown>,
+>(
+  options: HttpErrorHandlerOptions<TContext, TInternal>,
+): MiddlewareObj<APIGatewayProxyEvent, unknown, unknown, TContext, TInternal> {
   return {
     onError: (request) => {
       const { event, error } = request;
       const requestId = event.requestContext.requestId;
-      const response = errorResponse(error, bodyFormat(options.envelope, event.path), requestId);
+      const format: ErrorBodyFormat =
+        options.envelope === 'api'
+          ? { envelope: 'api' }
+          : { envelope: 'provider', wireFormat: options.envelope(request) };
+      const response = errorResponse(error, format, requestId);
       if (response.statusCode >= 500) {
         options.logger.error('request failed', {
           requestId,
@@ -47,7 +57,7 @@ export function httpErrorHandler(
       }
       request.response = {
         ...response,
-        headers: { ...options.headers?.(event), ...response.headers },
+        headers: { ...options.headers?.(request), ...response.headers },
       };
     },
   };

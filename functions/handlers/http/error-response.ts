@@ -1,4 +1,9 @@
-import { type ErrorCode, MethodNotAllowedError, MetrionError } from '#core/errors.ts';
+import {
+  asMetrionError,
+  type ErrorCode,
+  MethodNotAllowedError,
+  MetrionError,
+} from '#core/errors.ts';
 import { errorEnvelope } from '#core/providers/error-envelope.ts';
 import type { WireFormat } from '#core/providers/provider-registry.ts';
 
@@ -26,6 +31,7 @@ export const STATUS_BY_CODE = {
   invalid_webhook_signature: 400,
   invalid_webhook_payload: 400,
   billing_unavailable: 502,
+  internal_error: 500,
 } as const satisfies Record<ErrorCode, number>;
 
 /** Error `type` values the providers' SDKs know, by status. */
@@ -58,19 +64,16 @@ export function errorStatus(error: unknown): number {
 
 /**
  * The response for `error`. Only MetrionErrors expose their code and message (written for the
- * customer); anything else is a generic 500 naming the request id and nothing of the error.
+ * customer); anything else is an InternalError: a generic 500 naming the request id and nothing
+ * of the error.
  */
 export function errorResponse(
   error: unknown,
   format: ErrorBodyFormat,
   requestId: string,
 ): ErrorResponse {
-  const exposed = error instanceof MetrionError ? error : undefined;
-  const statusCode = errorStatus(error);
-  const code = exposed?.code ?? 'internal_error';
-  const message =
-    exposed?.message ??
-    `Metrion had an internal error. Retry the request; if it persists, contact support with request id ${requestId}.`;
+  const exposed = asMetrionError(error, requestId);
+  const statusCode = STATUS_BY_CODE[exposed.code];
   const headers: Record<string, string> = {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',
@@ -79,17 +82,17 @@ export function errorResponse(
   };
   if (statusCode === 401) headers['www-authenticate'] = 'Bearer';
   if (exposed instanceof MethodNotAllowedError) headers.allow = exposed.allowedMethods.join(', ');
-  if (exposed?.retryAfterSeconds !== undefined) {
+  if (exposed.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(exposed.retryAfterSeconds);
   }
   const body =
     format.envelope === 'api'
-      ? { error: { code, message } }
+      ? { error: { code: exposed.code, message: exposed.message } }
       : errorEnvelope(
           format.wireFormat,
           ENVELOPE_TYPE_BY_STATUS[statusCode] ?? 'api_error',
-          message,
-          code,
+          exposed.message,
+          exposed.code,
         );
   return { statusCode, headers, body: JSON.stringify(body) };
 }

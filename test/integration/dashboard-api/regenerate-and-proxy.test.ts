@@ -109,7 +109,7 @@ describe('the Integrate flow with the official openai client', () => {
     const failure = await chat(openAiWith(secondKey)).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((failure as Error).message).toContain('No OpenAI key is stored');
+    expect((failure as Error).message).toContain('No OpenAI key is saved in Metrion');
   });
 
   it('wrote neither provider keys nor Metrion Keys to the logs', () => {

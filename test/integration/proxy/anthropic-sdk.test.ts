@@ -143,7 +143,7 @@ describe('Anthropic SDK through the proxy', () => {
       type: 'error',
       error: {
         type: 'authentication_error',
-        message: expect.stringContaining('Metrion Key is not valid'),
+        message: expect.stringContaining('The API key is not a valid Metrion Key'),
       },
     });
   });

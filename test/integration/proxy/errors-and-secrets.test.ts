@@ -26,7 +26,7 @@ async function post(
   const response = await fetch(`${stack.metrion.url}${path}`, {
     method: init.method ?? 'POST',
     headers: { 'content-type': 'application/json', ...init.headers },
-    ...(init.body === undefined ? {} : { body: init.body }),
+    body: init.body,
   });
   const text = await response.text();
   responseTexts.push(text);
@@ -79,20 +79,26 @@ describe('proxy errors', () => {
     expect(response.json().error.message).toContain('x-metrion-token');
   });
 
-  it('says so when stored mode has no key for the provider, and records the attempt', async () => {
+  it('says where to add the missing provider key and how pass-through works, and records it at cost 0', async () => {
     const before = (await stack.settledRecords()).length;
     const response = await post('/api/proxy/mistral/v1/chat/completions', {
       body: JSON.stringify({ model: 'mistral-small-latest', messages: [] }),
       headers: { authorization: `Bearer ${stack.metrionKey}` },
     });
     expect(response.status).toBe(401);
-    expect(response.json().error.message).toContain('No Mistral key is stored');
+    expect(response.json().error).toEqual({
+      message:
+        'No Mistral key is saved in Metrion for this account. Add your Mistral key on Integrate (/integrate) and keep sending your Metrion Key as the API key; or use pass-through mode: your own Mistral key as the API key and your Metrion Key in the x-metrion-token header.',
+      type: 'authentication_error',
+      code: 'missing_provider_key',
+    });
     const [record] = await stack.waitForRecords(before + 1);
     expect(record).toMatchObject({
       provider: 'mistral',
       status: 401,
       errorSource: 'metrion',
       model: 'mistral-small-latest',
+      costPicoUsd: 0n,
     });
   });
 
@@ -234,9 +240,10 @@ describe('pass-through keys of Gemini, Mistral and Grok', () => {
         texts.push(await response.text());
       }
     }
-    const records = await compatible.waitForRecords(12);
+    const records = await compatible.waitForRecords(15);
 
-    // Assert: every path ran as intended (the answered ones are recorded), then no key shows
+    // Assert: every path ran as intended (all but the unknown Metrion Key's are recorded, the
+    // refused bad JSON included), then no key shows
     expect(statuses).toEqual([...Array(3)].flatMap(() => [200, 200, 400, 401, 200, 200]));
     const unpricedWarnings = compatible.logLines.filter((line) => line.includes('unpriced model'));
     expect(unpricedWarnings).toHaveLength(3);

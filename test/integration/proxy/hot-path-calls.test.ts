@@ -7,15 +7,18 @@ import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 let stack: ProxyStack;
 /** Each DynamoDB command with the number of upstream requests seen when it was sent. */
 const commands: { name: string; upstreamRequestsBefore: number }[] = [];
+/** While set, every DynamoDB command waits for it before it is sent. */
+let gate: Promise<void> | undefined;
 
 beforeAll(async () => {
   stack = await startProxyStack();
   stack.metrion.data.documentClient.middlewareStack.add(
-    (next, context) => (args) => {
+    (next, context) => async (args) => {
       commands.push({
         name: String(context.commandName),
         upstreamRequestsBefore: stack.openai.requests.length,
       });
+      await gate;
       return next(args);
     },
     { step: 'initialize', name: 'recordCommandsForTest' },
@@ -56,5 +59,45 @@ describe('DynamoDB calls before the provider sees a request', () => {
         'x-metrion-token': stack.metrionKey,
       }),
     ).toEqual(['UpdateItemCommand']);
+  });
+});
+
+describe('DynamoDB calls of a request Metrion refuses', () => {
+  it('answers while the store is held, then looks the key up and writes the Logs row', async () => {
+    // Arrange: hold every DynamoDB call
+    const before = (await stack.settledRecords()).length;
+    commands.length = 0;
+    let release = () => {};
+    gate = new Promise((resolve) => {
+      release = resolve;
+    });
+
+    // Act: a chat without messages
+    const response = await fetch(`${stack.metrion.url}/api/proxy/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${stack.metrionKey}`,
+      },
+      body: JSON.stringify({ model: 'gpt-4o-mini' }),
+    });
+    const answer = await response.json();
+    const heldWhenAnswered = commands.map((command) => command.name);
+    gate = undefined;
+    release();
+    const [record] = await stack.waitForRecords(before + 1);
+
+    // Assert: nothing but the key lookup had even started when the answer arrived
+    expect(response.status).toBe(400);
+    expect(answer.error.message).toContain('`messages` is required');
+    expect(['UpdateItemCommand']).toEqual(expect.arrayContaining(heldWhenAnswered));
+    expect(heldWhenAnswered.length).toBeLessThanOrEqual(1);
+    // The key lookup, then the record (rollup writes follow; the test's own reads are Queries).
+    const writes = commands.filter((command) => command.name !== 'QueryCommand');
+    expect(writes.slice(0, 2).map((command) => command.name)).toEqual([
+      'UpdateItemCommand',
+      'PutItemCommand',
+    ]);
+    expect(record).toMatchObject({ status: 400, errorSource: 'metrion', costPicoUsd: 0n });
   });
 });

@@ -208,13 +208,13 @@ describe('Model list and lookup', () => {
     await expect(stranger.models.list()).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
-  it('keeps the clear 404 for any other path', async () => {
+  it('keeps the clear 404 for any other path: what is not proxied, and what is', async () => {
     const response = await fetch(`${stack.metrion.proxyBaseUrls.openai}/files`, {
       headers: { authorization: `Bearer ${stack.metrionKey}` },
     });
     expect(response.status).toBe(404);
-    expect(((await response.json()) as { error: { message: string } }).error.message).toContain(
-      'No Metrion proxy route',
+    expect(((await response.json()) as { error: { message: string } }).error.message).toMatch(
+      /^Metrion does not proxy \/api\/proxy\/openai\/v1\/files\. .* serves .*GET \/models/,
     );
   });
 });

@@ -143,16 +143,29 @@ describe('request validation, in each SDK envelope, before anything reaches a pr
   });
 
   it.each([
-    ['/api/proxy/cohere/v1/chat/completions', 'not_found_error'],
-    ['/api/proxy/openai/v1/files', 'not_found_error'],
-    ['/api/proxy/openai/v2/chat/completions', 'not_found_error'],
-    ['/api/proxy/v1/complete', 'not_found_error'],
-    ['/api/proxy', 'not_found_error'],
-  ])('answers the unknown path %s with 404 that names the right base URL', async (path, type) => {
+    ['/api/proxy/cohere/v1/chat/completions', /proxies no provider named "cohere"/],
+    ['/api/proxy/openai/v2/chat/completions', /\/api\/proxy\/openai\/v2 is not a base URL/],
+  ])('answers %s, a wrong base URL, with 404 that lists the base URLs', async (path, why) => {
     const response = await raw({ path, headers: auth(), body: '{"model":"m","messages":[]}' });
+
     expect(response.status).toBe(404);
-    expect(response.text).toContain(type);
-    expect(response.text).toContain('base URL');
+    expect(JSON.parse(response.text)).toEqual(openAiEnvelope('not_found_error', why));
+    expect(response.text).toContain("Set your SDK's base URL to /api/proxy for Anthropic");
+  });
+
+  it.each([
+    ['/api/proxy/mistral/v1/responses', /^Mistral has no Responses API endpoint through Metrion/],
+    ['/api/proxy/openai/v1/files', /^Metrion does not proxy \/api\/proxy\/openai\/v1\/files/],
+    ['/api/proxy/v1/complete', /^Metrion does not proxy \/api\/proxy\/v1\/complete/],
+    ['/api/proxy/mistral/v1', /^\/api\/proxy\/mistral\/v1 is Mistral's base URL, not an endpoint/],
+  ])('answers %s, a right base URL, with 404 that lists what it serves', async (path, what) => {
+    const response = await raw({ path, headers: auth(), body: '{"model":"m","messages":[]}' });
+
+    expect(response.status).toBe(404);
+    const { message } = JSON.parse(response.text).error;
+    expect(message).toMatch(what);
+    expect(message).toMatch(/serves (POST|GET) \//);
+    expect(message).not.toContain('Set your SDK');
   });
 
   it.each(['GET', 'PUT', 'DELETE', 'PATCH'])(
@@ -170,9 +183,17 @@ describe('request validation, in each SDK envelope, before anything reaches a pr
     },
   );
 
-  it('called no provider and recorded nothing for any of these', async () => {
+  it('called no provider, and gave each refusal a Logs row from Metrion at cost 0', async () => {
+    // 14 bodies, 2 SDK calls, 2 oversize, 6 unknown paths, 8 wrong methods: all with a valid key.
+    const records = await stack.waitForRecords(recordsBefore + 32);
+
     expect(stack.openai.requests.length + stack.anthropic.requests.length).toBe(upstreamBefore);
-    expect(await stack.records()).toHaveLength(recordsBefore);
+    const refusals = records.slice(0, 32);
+    expect(new Set(refusals.map((record) => record.status))).toEqual(new Set([400, 404, 405, 413]));
+    for (const record of refusals) {
+      expect(record).toMatchObject({ errorSource: 'metrion', costPicoUsd: 0n, mode: 'stored' });
+      expect(record.errorMessage).toEqual(expect.any(String));
+    }
   });
 });
 

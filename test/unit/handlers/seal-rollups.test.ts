@@ -25,8 +25,13 @@ describe('seal-rollups handler', () => {
     const handler = createSealRollupsHandler({ rollups, clock, logger: SILENT_LOGGER });
 
     // Act and assert
-    expect(await handler({ source: 'aws.events' })).toEqual({ hoursSealed: 0, daysRebuilt: 0 });
-    expect(await handler(SWEEP_EVENT)).toEqual({ hoursSealed: 1, daysRebuilt: 1 });
+    expect(await handler({ source: 'aws.events' })).toEqual({
+      hoursSealed: 0,
+      daysRebuilt: 0,
+      daysPacked: 0,
+    });
+    // The day closed long ago: it goes into its month's packs too.
+    expect(await handler(SWEEP_EVENT)).toEqual({ hoursSealed: 1, daysRebuilt: 1, daysPacked: 1 });
     const [hour] = await rollups.query('acct', 'hour', AT_MS - DAY_MS, AT_MS + DAY_MS);
     expect(hour).toMatchObject({ requests: 1, sealed: true });
   });

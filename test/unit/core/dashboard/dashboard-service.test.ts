@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Currency } from '#core/accounts/account.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
-import { changePct, createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
+import { changePct } from '#core/dashboard/sums.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';

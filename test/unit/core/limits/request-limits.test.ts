@@ -67,7 +67,9 @@ describe('limitReachedError', () => {
     expect(error.retryAfterSeconds).toBe(2 * 3600 + 20 * 60);
     expect(error.message).toContain('Free plan includes 10,000 proxy requests per calendar month');
     expect(error.message).toContain('resets on 2026-12-01 at 00:00 UTC');
-    expect(error.message).toContain('Upgrade to Pro');
+    expect(error.message).toContain(
+      'Upgrade to Pro under Settings > Plan (/settings/billing) for no monthly cap.',
+    );
   });
 });
 

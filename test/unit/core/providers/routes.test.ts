@@ -1,16 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
+import { resolveProxyRoute } from '#core/providers/resolve-proxy-route.ts';
 import {
-  guessProviderFromPath,
-  matchProxyRoute,
+  type MatchedProxyRoute,
   PROXY_PATH_PREFIX,
   PROXY_ROUTES,
   sdkBaseUrl,
   sdkBaseUrls,
 } from '#core/providers/routes.ts';
 
-describe('matchProxyRoute', () => {
+/** The route `method path` resolves to; throws the resolution's error when there is none. */
+function matchProxyRoute(method: string, path: string): MatchedProxyRoute {
+  const resolved = resolveProxyRoute(method, path);
+  if (resolved.kind === 'unmatched') throw resolved.error;
+  return resolved.route;
+}
+
+describe('resolveProxyRoute', () => {
   it.each([
     ['/api/proxy/v1/messages', 'anthropic'],
     ['/api/proxy/messages', 'anthropic'],
@@ -99,10 +106,17 @@ describe('matchProxyRoute', () => {
     );
   });
 
-  it('guesses the provider of an unmatched path for the error envelope', () => {
-    expect(guessProviderFromPath('/api/proxy/v1/models')).toBe('anthropic');
-    expect(guessProviderFromPath('/api/proxy/mistral/v1/embeddings')).toBe('mistral');
-    expect(guessProviderFromPath('/api/proxy/nope')).toBe('openai');
+  it.each([
+    ['POST', '/api/proxy/v1/models', 'anthropic', 'models'],
+    ['GET', '/api/proxy/mistral/v1/embeddings', 'mistral', 'embeddings'],
+    ['POST', '/api/proxy/nope', 'openai', undefined],
+    ['POST', '/api/proxy/mistral/v1/responses', 'mistral', 'responses'],
+  ])('names the provider and endpoint of the refused %s %s', (method, path, provider, endpoint) => {
+    expect(resolveProxyRoute(method, path)).toMatchObject({
+      kind: 'unmatched',
+      provider,
+      endpoint,
+    });
   });
 });
 

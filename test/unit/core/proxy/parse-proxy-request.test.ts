@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidRequestError,
-  MethodNotAllowedError,
-  NotFoundError,
-  PayloadTooLargeError,
-} from '#core/errors.ts';
+import { InvalidRequestError, PayloadTooLargeError } from '#core/errors.ts';
 import {
   type IncomingProxyRequest,
   MAX_PROXY_BODY_BYTES,
-  parseProxyRequest,
+  parseProxyRequest as parseOnRoute,
 } from '#core/proxy/parse-proxy-request.ts';
 import { NO_REQUESTER_FILTER } from '#core/usage/usage-query.ts';
 import { MAX_MODEL_ID_LENGTH } from '#core/usage/usage-record.ts';
+import { usageRouteAt } from '../../../fixtures/usage-route.ts';
+
+/** Parses on the route the request's path resolves to, as the proxy service does. */
+const parseProxyRequest = (input: IncomingProxyRequest) =>
+  parseOnRoute(input, usageRouteAt(input.path, input.method));
 
 function request(
   overrides: Partial<IncomingProxyRequest> & { json?: unknown } = {},
@@ -80,13 +80,6 @@ describe('parseProxyRequest', () => {
   it('rejects oversize bodies before parsing them', () => {
     const body = new Uint8Array(MAX_PROXY_BODY_BYTES + 1);
     expect(() => parseProxyRequest(request({ body }))).toThrow(PayloadTooLargeError);
-  });
-
-  it('rejects unknown paths and wrong methods', () => {
-    expect(() => parseProxyRequest(request({ path: '/api/proxy/openai/v1/files' }))).toThrow(
-      NotFoundError,
-    );
-    expect(() => parseProxyRequest(request({ method: 'GET' }))).toThrow(MethodNotAllowedError);
   });
 
   it('rejects requester labels that are too long or not printable', () => {

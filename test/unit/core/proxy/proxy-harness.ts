@@ -2,7 +2,7 @@
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import type { Logger } from '#core/ports/logger.ts';
-import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
+import type { AdmissionRequest, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type {
   UpstreamClient,
   UpstreamRequest,
@@ -44,13 +44,13 @@ export interface StoreDelays {
 export class RecordingLogger implements Logger {
   readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   info(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'info', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'info', message, fields });
   }
   warn(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'warn', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'warn', message, fields });
   }
   error(message: string, fields?: Record<string, unknown>) {
-    this.lines.push({ level: 'error', message, ...(fields ? { fields } : {}) });
+    this.lines.push({ level: 'error', message, fields });
   }
 }
 
@@ -61,9 +61,14 @@ export async function proxyHarness() {
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
   const delays: StoreDelays = { admitCallMs: 0, openKeyMs: 0 };
+  const admissions: AdmissionRequest[] = [];
+  /** When set, admission calls (a store failure) or provider-key decryption throw it. */
+  const faults: { admit?: Error; openKey?: Error } = {};
   const slowAdmission: ProxyAdmission = {
-    admit: (request) => {
+    admit: async (request) => {
+      admissions.push(request);
       clock.advance(delays.admitCallMs);
+      if (faults.admit !== undefined) throw faults.admit;
       return accounts.admit(request);
     },
     windowCount: (keyDigest, counter) => accounts.windowCount(keyDigest, counter),
@@ -82,6 +87,7 @@ export async function proxyHarness() {
     open: (sealed, context) => {
       opened += 1;
       clock.advance(delays.openKeyMs);
+      if (faults.openKey !== undefined) return Promise.reject(faults.openKey);
       return realVault.open(sealed, context);
     },
   };
@@ -151,6 +157,9 @@ export async function proxyHarness() {
     accounts,
     usage,
     delays,
+    /** Every admission call, in order (authentication and limits: one store round trip each). */
+    admissions,
+    faults,
     responseCache,
     logger,
     sent,

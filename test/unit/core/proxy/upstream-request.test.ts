@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 import { prepareUpstreamRequest, selectResponseHeaders } from '#core/proxy/upstream-request.ts';
+import { usageRouteAt } from '../../../fixtures/usage-route.ts';
 
 const origins = {
   anthropic: 'https://api.anthropic.com',
@@ -12,15 +13,18 @@ const origins = {
 
 function prepare(path: string, json: unknown, headers: Record<string, string> = {}) {
   const body = new TextEncoder().encode(JSON.stringify(json));
-  const parsed = parseProxyRequest({
-    requestId: 'r',
-    method: 'POST',
-    path,
-    headers,
-    body,
-    receivedAtMs: 0,
-    receivedAtMonotonicMs: 0,
-  });
+  const parsed = parseProxyRequest(
+    {
+      requestId: 'r',
+      method: 'POST',
+      path,
+      headers,
+      body,
+      receivedAtMs: 0,
+      receivedAtMonotonicMs: 0,
+    },
+    usageRouteAt(path),
+  );
   return {
     body,
     prepared: prepareUpstreamRequest(parsed, headers, body, 'sk-upstream-key', origins),

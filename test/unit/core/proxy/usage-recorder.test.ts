@@ -44,6 +44,31 @@ describe('recordUsage and unpriced models', () => {
   });
 });
 
+describe('recordUsage and Metrion errors', () => {
+  it("prices Metrion's own 4xx at 0 but leaves a 5xx on an unpriced model unpriced", async () => {
+    // Arrange: a refusal and an unreadable provider answer, both on a model without a price
+    const harness = await proxyHarness();
+    harness.answerWith({ body: 'not json' });
+
+    // Act
+    const refused = await harness.send({ model: 'gpt-9-ultra' });
+    if (refused.kind !== 'failed') throw new Error('expected a refusal');
+    await refused.settle(400);
+    const unreadable = await harness.send({ model: 'gpt-9-ultra', messages: [] });
+    if (unreadable.kind !== 'failed') throw new Error('expected a 502');
+    await unreadable.settle(502);
+
+    // Assert: the provider may have billed the 502, at a price Metrion does not know
+    const [upstreamFailure, refusal] = await harness.usage.listRecent(harness.accountId, 2);
+    expect(refusal).toMatchObject({ status: 400, errorSource: 'metrion', costPicoUsd: 0n });
+    expect(upstreamFailure).toMatchObject({
+      status: 502,
+      errorSource: 'metrion',
+      costPicoUsd: null,
+    });
+  });
+});
+
 describe('recordUsage and plan retention', () => {
   const DAY_SECONDS = 86_400;
 

@@ -197,6 +197,7 @@ describe('aggregateUsage', () => {
     expect(await sealRollups({ rollups, clock, logger: SILENT_LOGGER })).toEqual({
       hoursSealed: 0,
       daysRebuilt: 0,
+      daysPacked: 0,
     });
     clock.set(Date.parse('2026-03-01T00:20:00.000Z'));
     await sealRollups({ rollups, clock, logger: SILENT_LOGGER });

@@ -3,6 +3,7 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
+  InternalError,
   InvalidRequestError,
   LimitReachedError,
   MethodNotAllowedError,
@@ -141,6 +142,17 @@ describe('httpErrorHandler', () => {
     expect(JSON.stringify(line?.fields)).not.toContain('internal_error');
   });
 
+  it('logs the failure an InternalError wraps, not the wrapper, and answers its generic message', async () => {
+    const bug = new TypeError('x is undefined');
+
+    const { response, json, lines } = await answer(new InternalError(REQUEST_ID, bug));
+
+    expect(response.statusCode).toBe(500);
+    expect(json.error.message).toContain(REQUEST_ID);
+    expect(json.error.message).not.toContain('x is undefined');
+    expect(lines[0]?.fields?.error).toMatchObject({ name: 'TypeError', message: 'x is undefined' });
+  });
+
   it('logs a MetrionError 5xx with its code, and an outage with its service and cause name only', async () => {
     const cause = Object.assign(new Error('key ACCOUNT#secret-digest'), { name: 'InternalError' });
     const outage = new ServiceUnavailableError('Retry soon.', {
@@ -174,28 +186,21 @@ describe('httpErrorHandler', () => {
   });
 
   it.each([
-    [
-      '/api/proxy/v1/messages',
-      { type: 'error', error: { type: 'not_found_error', message: 'No.' } },
-    ],
-    [
-      '/api/proxy/mistral/v1/chat/completions',
-      { error: { message: 'No.', type: 'not_found_error', code: 'not_found' } },
-    ],
-  ])('answers %s in the envelope of the provider its path names', async (url, body) => {
-    const { json } = await answer(new NotFoundError('No.'), { envelope: 'provider', url });
+    ['anthropic', { type: 'error', error: { type: 'not_found_error', message: 'No.' } }],
+    ['openai', { error: { message: 'No.', type: 'not_found_error', code: 'not_found' } }],
+  ] as const)(
+    'answers in the %s envelope when the request names that wire format',
+    async (wireFormat, body) => {
+      const { json } = await answer(new NotFoundError('No.'), { envelope: () => wireFormat });
 
-    expect(json).toEqual(body);
-  });
+      expect(json).toEqual(body);
+    },
+  );
 
   it('uses the provider envelope for unknown errors and outages too', async () => {
-    const unknown = await answer(new Error('boom'), {
-      envelope: 'provider',
-      url: '/api/proxy/v1/messages',
-    });
+    const unknown = await answer(new Error('boom'), { envelope: () => 'anthropic' });
     const timeout = await answer(new UpstreamTimeoutError('Too slow.'), {
-      envelope: 'provider',
-      url: '/api/proxy/openai/v1/chat/completions',
+      envelope: () => 'openai',
     });
 
     expect(unknown.json).toMatchObject({ type: 'error', error: { type: 'api_error' } });

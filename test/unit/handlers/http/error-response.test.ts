@@ -13,6 +13,7 @@ const {
   RuleLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
+  InternalError,
   InvalidRequestError,
   LimitReachedError,
   MethodNotAllowedError,
@@ -52,6 +53,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new InternalError('req-1', new Error('bug')),
 ];
 
 describe('error codes', () => {
@@ -73,5 +75,6 @@ describe('error codes', () => {
     expect(errorStatus(new MetrionKeyConflictError())).toBe(409);
     expect(errorStatus(new ServiceUnavailableError('m', { service: 'kms' }))).toBe(503);
     expect(errorStatus(new RangeError('m'))).toBe(500);
+    expect(errorStatus(new InternalError('req-1', new RangeError('m')))).toBe(500);
   });
 });
