@@ -62,7 +62,15 @@ describe('query schema', () => {
       requester: [],
       status: ['4xx', '500'],
       kind: [],
+      tag: [],
     });
+    expect(listLogsQuerySchema.parse({ tag: ['feature:a:b', 'team:core'] }).tag).toEqual([
+      'feature:a:b',
+      'team:core',
+    ]);
+    for (const tag of ['feature', 'Feature:x', 'feature:', ':x', `k:${'v'.repeat(65)}`]) {
+      expect(listLogsQuerySchema.safeParse({ tag }).success).toBe(false);
+    }
     expect(listLogsQuerySchema.parse({ kind: ['embeddings', 'chat'] }).kind).toEqual([
       'embeddings',
       'chat',
