@@ -14,7 +14,7 @@ import { REQUEST_ID_PATTERN } from './request-id.ts';
 export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;
   /** Sealed rollups stand in for their records in totals (see {@link countMatchingLogs}). */
-  readonly rollups: Pick<RollupStore, 'query'>;
+  readonly rollups: Pick<RollupStore, 'query' | 'queryTagValues'>;
   readonly clock: Clock;
   /** Server-side HMAC key for page cursors (derived from a secret; never sent to clients). */
   readonly cursorKey: Uint8Array;

@@ -58,7 +58,8 @@ export interface TagRollupStore {
 }
 
 /** The seal job's side of the tag rollups. */
-export interface TagRollupSealStore extends Pick<TagRollupStore, 'queryTagHours' | 'listTagKeys'> {
+export interface TagRollupSealStore
+  extends Pick<TagRollupStore, 'queryTagHours' | 'listTagKeys' | 'noteTagKey'> {
   /**
    * Makes `rollups` the complete set of the key's hourly items of the hour (full overwrites,
    * other items of the hour deleted) and stores the hour's summary.

@@ -6,9 +6,10 @@ import { summarizeTagBucket } from './tag-summary.ts';
 
 /**
  * The seal job's tag step for one account-hour, from the hour's raw records: for every tag key
- * they carry, the key's hourly items are replaced by the exact fold and the hour's summary is
- * written. Runs before the hour's usage rollups are replaced, so a usage bucket found sealed
- * has sealed tag items too (the Logs totals rely on it).
+ * they carry, the key is noted as seen (the day rebuild finds keys there, also when the live
+ * path never noted it), the key's hourly items are replaced by the exact fold and the hour's
+ * summary is written. Runs before the hour's usage rollups are replaced, so a usage bucket found
+ * sealed has sealed tag items too (the Logs totals rely on it).
  */
 export async function sealTagHour(
   store: TagRollupSealStore,
@@ -19,8 +20,14 @@ export async function sealTagHour(
 ): Promise<void> {
   const byKey = groupByKey(tagRollupsFromRecords(records, 'hour', true));
   await Promise.all(
-    [...byKey].map(([key, rollups]) =>
-      store.replaceTagHour(
+    [...byKey].map(async ([key, rollups]) => {
+      const lastSeenAt = records.reduce(
+        (latest, { record }) =>
+          record.tags?.[key] !== undefined && record.at > latest ? record.at : latest,
+        '',
+      );
+      await store.noteTagKey(accountId, key, lastSeenAt);
+      await store.replaceTagHour(
         accountId,
         key,
         hourMs,
@@ -30,8 +37,8 @@ export async function sealTagHour(
           rollups,
           keepValues,
         ),
-      ),
-    ),
+      );
+    }),
   );
 }
 

@@ -28,7 +28,7 @@ const money = {
 };
 
 /** No sealed rollups: totals come from the raw records (log-count.test.ts covers the rest). */
-const NO_ROLLUPS = { query: async () => [] };
+const NO_ROLLUPS = { query: async () => [], queryTagValues: async () => [] };
 
 let clock: FakeClock;
 let log: InMemoryUsageLog;
