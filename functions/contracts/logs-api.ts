@@ -147,7 +147,9 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
  * the same in `currency` (the account's), converted with `fx_rate` (units per USD) of
  * `fx_rate_date`, 6 decimals. Empty cost cells = unpriced. `kind` is `chat`, `responses` or
  * `embeddings`. New columns are appended at the end, so scripts reading columns by position
- * keep working.
+ * keep working. After these come the tag columns, one `tag:<key>` per tag key the export's
+ * records may carry, sorted by key (a key's cell is empty on a record without it); read them by
+ * name, since which keys appear depends on the range.
  */
 export const LOGS_CSV_COLUMNS = [
   'request_id',
@@ -197,7 +199,8 @@ export const LOGS_ROUTES = {
 /**
  * `GET /api/logs/export.csv?<range and filters>`: `text/csv; charset=utf-8` with
  * `Content-Disposition: attachment`, streamed (no size limit), newest first, CRLF line ends,
- * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS}; a
+ * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS} then
+ * the `tag:<key>` columns; a
  * `=`, `+`, `-`, `@`, tab or CR that starts a text cell, or follows a separator, quote or line
  * break inside one, gets a `'` before it (formula injection in any locale). Errors before the
  * first byte are the usual `{error:{code,message}}` JSON. Send the ID token as Bearer (the
