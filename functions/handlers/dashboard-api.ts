@@ -134,8 +134,17 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
     getBilling: async ({ user }) => {
-      const { currentPeriodEndAt, ...view } = await deps.billing.getBillingView(user.accountId);
-      return { ...view, currentPeriodEnd: currentPeriodEndAt };
+      const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
+        user.accountId,
+      );
+      return {
+        ...view,
+        currentPeriodEnd: currentPeriodEndAt,
+        thisMonth: {
+          requests: thisMonth.requests,
+          resetsAt: new Date(thisMonth.resetsAtMs).toISOString(),
+        },
+      };
     },
     startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
     openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),

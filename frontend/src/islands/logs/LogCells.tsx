@@ -2,7 +2,6 @@ import type { FxDto } from '#contracts/dashboard-api.ts';
 import type { LogRow } from '#contracts/logs-api.ts';
 import { StatusCode } from '../../components/StatusCode.tsx';
 import { formatMoneyDecimal } from '../../lib/format.ts';
-import { KIND_LABELS } from '../../lib/kinds.ts';
 
 /** A request's cost in the account's currency (`cost` converted with `fx`), or "unpriced". */
 export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: FxDto }) {
@@ -18,17 +17,10 @@ export const ESTIMATED_EXPLANATION =
   'The client left the stream before the provider reported usage, so Metrion counted the tokens itself (input from the request, output from the text relayed). The tokens and the cost are estimates.';
 
 /**
- * The status, with a Cached badge when the response cache answered, an Estimated badge when
- * Metrion counted the tokens of a dropped stream, and a badge naming the kind of request when it
- * was not a chat completion.
+ * The status, with a Cached badge when the response cache answered and an Estimated badge when
+ * Metrion counted the tokens of a dropped stream (the kind has a column of its own).
  */
-export function Status({
-  row,
-}: {
-  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind'>;
-}) {
-  // Chat is what most requests are: only the other kinds get a badge.
-  const kind = row.kind === 'chat' ? undefined : KIND_LABELS[row.kind];
+export function Status({ row }: { readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated'> }) {
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
@@ -38,7 +30,6 @@ export function Status({
           Estimated
         </span>
       )}
-      {kind && <span className="badge">{kind}</span>}
     </span>
   );
 }

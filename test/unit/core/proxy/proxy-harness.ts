@@ -13,7 +13,9 @@ import type { IncomingProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 import { createProxyService, type ProxyOutcome } from '#core/proxy/proxy-service.ts';
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { fixedPrices } from '../../../fakes/fixed-prices.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
@@ -91,7 +93,14 @@ export async function proxyHarness() {
       return realVault.open(sealed, context);
     },
   };
-  const service = createAccountService({ accounts, vault: realVault, random, clock, pepper });
+  const service = createAccountService({
+    accounts,
+    emails: new InMemoryAccountEmailIndex(),
+    vault: realVault,
+    random,
+    clock,
+    pepper,
+  });
   const created = await service.createAccount({ email: 'dev@example.com' });
   for (const provider of PROVIDER_IDS) {
     await service.putProviderKey(
@@ -134,6 +143,7 @@ export async function proxyHarness() {
   };
 
   const proxy = createProxyService({
+    prices: fixedPrices(),
     admission: slowAdmission,
     vault,
     pepper,

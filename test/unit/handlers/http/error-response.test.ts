@@ -6,6 +6,7 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  EmailTakenError,
   InvalidWebhookSignatureError,
   MalformedWebhookError,
   NoBillingCustomerError,
@@ -53,6 +54,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new EmailTakenError('acct-1'),
   new InternalError('req-1', new Error('bug')),
 ];
 
