@@ -264,6 +264,8 @@ export const tagBreakdownSchema = z.object({
   values: z.array(
     tagTotalsSchema.extend({
       value: z.string(),
+      /** 0..1 of `total`'s cost. */
+      share: z.number(),
       /**
        * False when the value fell outside the 100 values a day (or hour) keeps by name in some
        * bucket of the range: its figures are then at least those shown. Filter by the value on
@@ -272,7 +274,7 @@ export const tagBreakdownSchema = z.object({
       complete: z.boolean(),
     }),
   ),
-  other: tagTotalsSchema,
+  other: tagTotalsSchema.extend({ share: z.number() }),
   total: tagTotalsSchema,
 });
 export type TagBreakdownDto = z.infer<typeof tagBreakdownSchema>;

@@ -1,5 +1,10 @@
 import * as z from 'zod';
-import { MAX_TAG_VALUE_LENGTH, parseTagPair } from '#core/attribution/tags.ts';
+import {
+  MAX_TAG_VALUE_LENGTH,
+  parseTagPair,
+  type TagPair,
+  tagPairText,
+} from '#core/attribution/tags.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import {
   DEFAULT_TIME_RANGE,
@@ -32,9 +37,13 @@ import {
 export {
   DEFAULT_TIME_RANGE,
   MAX_CUSTOM_RANGE_DAYS,
+  MAX_TAG_VALUE_LENGTH,
   NO_REQUESTER_FILTER,
+  parseTagPair,
+  type TagPair,
   TIME_RANGES,
   type TimeRange,
+  tagPairText,
   USAGE_KINDS,
   type UsageKind,
 };

@@ -70,6 +70,8 @@ export async function tagBreakdown(
   const other = ranked
     .slice(TAG_BREAKDOWN_VALUES)
     .reduce((sum, { totals }) => addTagTotals(sum, totals), merged.rest);
+  const total = addTagTotals(other, sumTotals(named.map(({ totals }) => totals)));
+  const share = (totals: TagTotals) => costShare(totals.costPicoUsd, total.costPicoUsd);
   return {
     range: rangeDtoOf(range),
     fx: displayMoney.fx,
@@ -78,14 +80,17 @@ export async function tagBreakdown(
     values: named.map(({ value, totals }) => ({
       value,
       ...totalsDto(totals, displayMoney),
+      share: share(totals),
       complete: merged.partialBuckets.every((kept) => kept.has(value)),
     })),
-    other: totalsDto(other, displayMoney),
-    total: totalsDto(
-      addTagTotals(other, sumTotals(named.map(({ totals }) => totals))),
-      displayMoney,
-    ),
+    other: { ...totalsDto(other, displayMoney), share: share(other) },
+    total: totalsDto(total, displayMoney),
   };
+}
+
+/** A part of the total cost, 0..1 to 6 places, from the exact integers (0 without cost). */
+function costShare(part: bigint, total: bigint): number {
+  return total === 0n ? 0 : Number((part * 1_000_000n) / total) / 1_000_000;
 }
 
 /** What the view shows of some totals: counts, exact USD and the converted cost. */

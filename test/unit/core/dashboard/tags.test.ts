@@ -73,7 +73,9 @@ describe('tag breakdown ("By tag")', () => {
       ['search', 2, 30, '0.02', true],
     ]);
     expect(view.total).toMatchObject({ requests: 3, costUsd: '1.02', cost: '1.020000' });
-    expect(view.other).toMatchObject({ requests: 0, costUsd: '0' });
+    expect(view.other).toMatchObject({ requests: 0, costUsd: '0', share: 0 });
+    // $1 of $1.02 and $0.02 of $1.02, to 6 places.
+    expect(view.values.map((v) => v.share)).toEqual([0.980392, 0.019607]);
   });
 
   it('defaults to the key seen most recently, and answers an empty view without tags', async () => {
