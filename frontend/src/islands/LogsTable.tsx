@@ -110,7 +110,7 @@ export default function LogsTable() {
             <span className="visually-hidden">Search this page</span>
             <input
               type="search"
-              placeholder="Search this page by model, requester or tag"
+              placeholder="Search by model, requester, tag"
               value={search}
               onChange={(event) => setSearch(event.target.value)}
             />
