@@ -12,7 +12,6 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
 import type { TagKeySeen } from '#core/ports/tag-rollup-store.ts';
-import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { bucketIso, bucketMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type MonthPack,
@@ -26,7 +25,7 @@ import { dimensionKey, type Rollup, type StoredUsageRecord } from '#core/rollups
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import type { TagRollup } from '#core/rollups/tag-rollup.ts';
 import type { TagSummary } from '#core/rollups/tag-summary.ts';
-import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { DynamoTagRollupStore } from './dynamo-tag-rollup-store.ts';
 import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';

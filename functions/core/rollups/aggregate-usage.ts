@@ -10,7 +10,7 @@ import {
   rollupsFromRecords,
   type StoredUsageRecord,
 } from './rollup.ts';
-import { type TagRollup, tagRollupKey, tagRollupsFromRecords } from './tag-rollup.ts';
+import { tagRollupKey, tagRollupsFromRecords } from './tag-rollup.ts';
 
 /**
  * The rollup writes the aggregator makes: markers, usage and tag rollup ADDs, tag keys seen and
