@@ -57,7 +57,8 @@ const daySk = (value: string, dayIso: string, rest = ''): string =>
 
 type Item = Record<string, unknown>;
 
-function tagItem(rollup: TagRollup): Item {
+/** The stored form of a tag rollup (exported for bulk seeding in the bench). */
+export function tagItem(rollup: TagRollup): Item {
   const dimensions = tagRollupKey(rollup);
   const sk =
     rollup.granularity === 'hour'
