@@ -267,9 +267,9 @@ export const tagBreakdownSchema = z.object({
       /** 0..1 of `total`'s cost. */
       share: z.number(),
       /**
-       * False when the value fell outside the 100 values a day (or hour) keeps by name in some
-       * bucket of the range: its figures are then at least those shown. Filter by the value on
-       * the other tabs for its exact total.
+       * False when, on an hourly range, the value fell outside the 100 values an hour keeps by
+       * name in some hour: its figures are then at least those shown (a daily range re-reads such
+       * a value, exactly). Filter by the value on the other tabs for its exact total.
        */
       complete: z.boolean(),
     }),

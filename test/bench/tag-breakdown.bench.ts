@@ -6,13 +6,17 @@
 // (usage rollups, month packs, tag rollups and tag summaries) and written as the seal job leaves
 // them at 12:30 UTC: every closed day summarised, today's sealed hours summarised, the last two
 // hours live. Only what the two queries read is written (other items lie outside their sort-key
-// ranges). Items and read capacity come from every DynamoDB Query the queries make.
+// ranges): the By tag view re-reads a named value's daily items on the days a summary folded it,
+// so today's daily items are written, and a closed day's for the 100 values of highest 30-day
+// cost where that day folded them. Items and read capacity come from every DynamoDB Query the
+// queries make; the named values are checked against totals kept from the generated records.
 import { performance } from 'node:perf_hooks';
 import { BatchWriteCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { tagItem } from '#adapters/dynamodb/dynamo-tag-rollup-store.ts';
 import { manifestItem, packItem } from '#adapters/dynamodb/rollup-pack-items.ts';
 import { summaryItems } from '#adapters/dynamodb/tag-summary-items.ts';
+import { exactUsd } from '#core/currency/money-text.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { bucketIso, DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
@@ -24,7 +28,11 @@ import {
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
 import { ROLLUP_PACK_FAMILY } from '#core/rollups/rollup-packs.ts';
-import { regroupTagRollups, tagRollupsFromRecords } from '#core/rollups/tag-rollup.ts';
+import {
+  regroupTagRollups,
+  type TagRollup,
+  tagRollupsFromRecords,
+} from '#core/rollups/tag-rollup.ts';
 import { summarizeTagBucket } from '#core/rollups/tag-summary.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { startDynaliteFixture } from '../fixtures/dynalite.ts';
@@ -124,6 +132,21 @@ let taggedRecords = 0;
 let usageItems = 0;
 let tagItems = 0;
 let month: MonthPacks<Rollup> = { packs: [], manifests: [] };
+/** Per value, the generated records' requests and cost over the last 30 days. */
+const exact = new Map<string, { requests: number; costPicoUsd: bigint }>();
+/** Per value, its daily rollups of the closed days whose summary folded it. */
+const foldedDays = new Map<string, TagRollup[]>();
+function tally(stored: readonly StoredUsageRecord[]): void {
+  for (const { record } of stored) {
+    const value = record.tags?.[KEY];
+    if (value === undefined) continue;
+    const seen = exact.get(value) ?? { requests: 0, costPicoUsd: 0n };
+    exact.set(value, {
+      requests: seen.requests + 1,
+      costPicoUsd: seen.costPicoUsd + (record.costPicoUsd ?? 0n),
+    });
+  }
+}
 const flushMonth = () => {
   for (const pack of month.packs) pending.push(packItem(`ROLLUP#${ACCOUNT}`, pack));
   for (const manifest of month.manifests) pending.push(manifestItem(`ROLLUP#${ACCOUNT}`, manifest));
@@ -143,7 +166,10 @@ for (let day = DAYS - 1; day >= 0; day -= 1) {
       usageRecordAt(hourMs + (Math.floor(random() * HOUR_MS) % (NOW_MS - hourMs + 1)), tagged),
     );
     records += stored.length;
-    if (tagged) taggedRecords += stored.length;
+    if (tagged) {
+      taggedRecords += stored.length;
+      tally(stored);
+    }
     const sealed = hourMs <= LAST_SEALED_HOUR_MS;
     usageHours.push(...rollupsFromRecords(stored, 'hour', sealed));
     const tagRollups = tagRollupsFromRecords(stored, 'hour', sealed);
@@ -170,17 +196,37 @@ for (let day = DAYS - 1; day >= 0; day -= 1) {
     const kept = month.packs.filter((pack) => !update.put.some((put) => put.key === pack.key));
     month = { packs: [...kept, ...update.put], manifests: [update.manifest] };
     if (tagged) {
+      const daily = regroupTagRollups(tagHours, 'day', true);
       const summary = summarizeTagBucket(
         { accountId: ACCOUNT, tagKey: KEY, granularity: 'day', bucketStart: bucketIso(dayMs) },
-        regroupTagRollups(tagHours, 'day', true),
+        daily,
       );
       pending.push(...summaryItems(pk, summary));
       tagItems += 1;
+      const keptValues = new Set(summary.values.map(({ value }) => value));
+      for (const rollup of daily) {
+        if (keptValues.has(rollup.tagValue)) continue;
+        const folded = foldedDays.get(rollup.tagValue);
+        if (folded === undefined) foldedDays.set(rollup.tagValue, [rollup]);
+        else folded.push(rollup);
+      }
     }
+  } else if (tagged) {
+    const daily = regroupTagRollups(tagHours, 'day', false);
+    pending.push(...daily.map(tagItem));
+    tagItems += daily.length;
   }
   await flush(false);
 }
 flushMonth();
+const topValues = [...exact]
+  .sort(([, a], [, b]) => (a.costPicoUsd > b.costPicoUsd ? -1 : 1))
+  .slice(0, 100);
+for (const [value] of topValues) {
+  const daily = foldedDays.get(value) ?? [];
+  pending.push(...daily.map(tagItem));
+  tagItems += daily.length;
+}
 pending.push({
   pk: `TAG#${ACCOUNT}`,
   sk: `KEY#${KEY}`,
@@ -267,7 +313,7 @@ const lines = [
   '',
   '## "By tag" 30-day query vs the 30-day overview (dynalite in process, one account)',
   '',
-  `History: ${records.toLocaleString('en-US')} requests over ${DAYS} days, ${taggedRecords.toLocaleString('en-US')} of them in the last ${TAGGED_DAYS} days tagged \`${KEY}\` with ${VALUES.toLocaleString('en-US')} distinct values; ${usageItems.toLocaleString('en-US')} usage rollup items and month packs, ${tagItems.toLocaleString('en-US')} tag summaries and live tag items; seeded in ${seedSeconds.toFixed(1)} s`,
+  `History: ${records.toLocaleString('en-US')} requests over ${DAYS} days, ${taggedRecords.toLocaleString('en-US')} of them in the last ${TAGGED_DAYS} days tagged \`${KEY}\` with ${VALUES.toLocaleString('en-US')} distinct values; ${usageItems.toLocaleString('en-US')} usage rollup items and month packs, ${tagItems.toLocaleString('en-US')} tag summaries, live hourly and daily tag items; seeded in ${seedSeconds.toFixed(1)} s`,
   '',
   '| query | requests counted | Queries | items read | read capacity units | p50 ms (median of 3 rounds) | p95 ms (last round) |',
   '|---|---|---|---|---|---|---|',
@@ -275,6 +321,13 @@ const lines = [
   `| By tag 30d, key \`${KEY}\` | ${tagAnswer.total.requests.toLocaleString('en-US')} | ${byTag.reads.queries} | ${byTag.reads.items} | ${byTag.reads.capacity.toFixed(1)} | ${p50(tagRuns).toFixed(1)} | ${byTag.stats.p95.toFixed(1)} |`,
   '',
   `By tag / overview p50: ${ratio.toFixed(2)}x (target: within 2x) ${ratio <= 2 ? 'MET' : 'MISSED'}; items read ${(byTag.reads.items / Math.max(1, overview.reads.items)).toFixed(2)}x, read capacity ${(byTag.reads.capacity / Math.max(1, overview.reads.capacity)).toFixed(2)}x.`,
+  `Named values equal to the generated records' totals (requests and exact cost): ${
+    tagAnswer.values.filter(
+      (v) =>
+        exact.get(v.value)?.requests === v.requests &&
+        exactUsd(exact.get(v.value)?.costPicoUsd ?? -1n) === v.costUsd,
+    ).length
+  } of ${tagAnswer.values.length}.`,
   `Top value ${tagAnswer.values[0]?.value} (${tagAnswer.values[0]?.requests} requests, complete: ${tagAnswer.values[0]?.complete}); ${tagAnswer.values.filter((v) => !v.complete).length} of the ${tagAnswer.values.length} named values incomplete; other: ${tagAnswer.other.requests.toLocaleString('en-US')} requests.`,
   '',
 ];

@@ -8,6 +8,7 @@ import {
   addTagTotals,
   compareByCost,
   EMPTY_TAG_TOTALS,
+  subtractTagTotals,
   summarizeTagBucket,
   type TagSummary,
   type TagSummaryEntry,
@@ -34,7 +35,8 @@ export interface TagBreakdownQuery extends DashboardQueryInput {
  * {@link TAG_BREAKDOWN_VALUES} values of highest cost by name and the rest as "other", with the
  * Dashboard's filters. Reads are bounded whatever the key's cardinality (docs/architecture.md,
  * Tag rollups): the summaries of the range's closed days (or hours), and the hourly items of the
- * hours no summary covers yet. A value that a summary folded into its remainder in some bucket
+ * hours no summary covers yet. A named value that a summary folded into its remainder in some
+ * bucket is re-read from its daily items on a daily range (so it is exact); on an hourly range it
  * is flagged `complete: false` (its figure is at least what is shown; the tag filter on the other
  * tabs reads its exact total).
  * @throws InvalidRequestError for a tag filter on another key, or a bad range.
@@ -62,30 +64,58 @@ export async function tagBreakdown(
   const nowSeconds = Math.floor(nowMs / 1000);
   const accept = (entry: TagSummaryEntry) =>
     entry.expiresAtEpochSeconds > nowSeconds && recordMatches(filter, entry);
-  const merged = mergeSummaries(summaries, accept, tagFilter?.values);
-  const ranked = [...merged.byValue]
-    .map(([value, totals]) => ({ value, totals }))
-    .sort(compareByCost);
-  const named = ranked.slice(0, TAG_BREAKDOWN_VALUES);
-  const other = ranked
-    .slice(TAG_BREAKDOWN_VALUES)
-    .reduce((sum, { totals }) => addTagTotals(sum, totals), merged.rest);
-  const total = addTagTotals(other, sumTotals(named.map(({ totals }) => totals)));
+  const { named, other, total } = await rankValues(
+    deps,
+    { accountId, key, summaries, accept },
+    range.granularity,
+    tagFilter?.values,
+  );
   const share = (totals: TagTotals) => costShare(totals.costPicoUsd, total.costPicoUsd);
   return {
     range: rangeDtoOf(range),
     fx: displayMoney.fx,
     key: key ?? null,
     keys: keys.map((seen) => seen.key),
-    values: named.map(({ value, totals }) => ({
+    values: named.map(({ value, totals, complete }) => ({
       value,
       ...totalsDto(totals, displayMoney),
       share: share(totals),
-      complete: merged.partialBuckets.every((kept) => kept.has(value)),
+      complete,
     })),
     other: { ...totalsDto(other, displayMoney), share: share(other) },
     total: totalsDto(total, displayMoney),
   };
+}
+
+/**
+ * The named values (exact on a daily range), "other" and the total. Without a filter on the key's
+ * values the remainders belong to the total, and what an exact re-read moves into a named value
+ * comes out of them; with one, remainders are never counted (they may hold other values).
+ */
+async function rankValues(
+  deps: DashboardServiceDeps,
+  read: TagRead & { readonly key: string | undefined },
+  granularity: ResolvedRange['granularity'],
+  onlyValues: readonly string[] | undefined,
+) {
+  const merged = mergeSummaries(read.summaries, read.accept, onlyValues);
+  const ranked = [...merged.byValue]
+    .map(([value, totals]) => ({ value, totals }))
+    .sort(compareByCost);
+  const top = ranked.slice(0, TAG_BREAKDOWN_VALUES);
+  const { key } = read;
+  const named =
+    key !== undefined && granularity === 'day'
+      ? await exactDailyTotals(deps, { ...read, key }, top, merged.partial)
+      : top.map((entry) => ({ ...entry, complete: !foldedIn(merged.partial, entry.value) }));
+  named.sort(compareByCost);
+  const namedTotals = sumTotals(named.map(({ totals }) => totals));
+  const unnamed = sumTotals(ranked.slice(TAG_BREAKDOWN_VALUES).map(({ totals }) => totals));
+  if (onlyValues !== undefined) {
+    return { named, other: unnamed, total: addTagTotals(unnamed, namedTotals) };
+  }
+  const total = addTagTotals(merged.rest, sumTotals(ranked.map(({ totals }) => totals)));
+  return { named, other: subtractTagTotals(total, namedTotals), total };
 }
 
 /** A part of the total cost, 0..1 to 6 places, from the exact integers (0 without cost). */
@@ -118,8 +148,8 @@ function sumTotals(all: Iterable<TagTotals>): TagTotals {
 
 /**
  * Per value, the accepted entries of every bucket summed; the remainders summed apart. A bucket
- * whose remainder holds accepted usage leaves its kept values in `partialBuckets`: a value not
- * among them may have usage hidden in that remainder. Under a filter on the key's own values
+ * whose remainder holds accepted usage is `partial`: a value it did not keep by name may have
+ * usage hidden in that remainder. Under a filter on the key's own values
  * only those values are counted, and remainders are left out (they may hold other values).
  */
 function mergeSummaries(
@@ -129,7 +159,7 @@ function mergeSummaries(
 ) {
   const byValue = new Map<string, TagTotals>();
   let rest = EMPTY_TAG_TOTALS;
-  const partialBuckets: ReadonlySet<string>[] = [];
+  const partial: PartialBucket[] = [];
   for (const summary of summaries) {
     for (const { value, entries } of summary.values) {
       if (onlyValues !== undefined && !onlyValues.includes(value)) continue;
@@ -139,10 +169,70 @@ function mergeSummaries(
     }
     const folded = summary.rest.filter(accept);
     if (folded.length === 0) continue;
-    partialBuckets.push(new Set(summary.values.map(({ value }) => value)));
+    partial.push({
+      bucketStart: summary.bucketStart,
+      kept: new Set(summary.values.map(({ value }) => value)),
+    });
     if (onlyValues === undefined) rest = addTagTotals(rest, sumTotals(folded));
   }
-  return { byValue, rest, partialBuckets };
+  return { byValue, rest, partial };
+}
+
+/** One key's summaries of the range and the filter their entries pass. */
+interface TagRead {
+  readonly accountId: string;
+  readonly summaries: readonly TagSummary[];
+  readonly accept: (entry: TagSummaryEntry) => boolean;
+}
+
+/** A bucket whose remainder holds accepted usage, and the values it kept by name. */
+interface PartialBucket {
+  readonly bucketStart: string;
+  readonly kept: ReadonlySet<string>;
+}
+
+const foldedIn = (partial: readonly PartialBucket[], value: string) =>
+  partial.some((bucket) => !bucket.kept.has(value));
+
+const dayOf = (bucketStart: string) =>
+  bucketIso(Math.floor(Date.parse(bucketStart) / DAY_MS) * DAY_MS);
+
+/**
+ * The named values exact on a daily range: a value some bucket folded into its remainder is
+ * re-read from its daily items (the tag filter's read) for the days holding such a bucket, one
+ * Query per value from the first of those days to the last, and those days' summary figures give
+ * way to them. At most {@link TAG_BREAKDOWN_VALUES} Queries, whatever the key's cardinality.
+ */
+async function exactDailyTotals(
+  deps: DashboardServiceDeps,
+  read: TagRead & { readonly key: string },
+  named: readonly { readonly value: string; readonly totals: TagTotals }[],
+  partial: readonly PartialBucket[],
+) {
+  const { accountId, key, summaries, accept } = read;
+  return Promise.all(
+    named.map(async ({ value, totals }) => {
+      const days = new Set(
+        partial.filter(({ kept }) => !kept.has(value)).map(({ bucketStart }) => dayOf(bucketStart)),
+      );
+      if (days.size === 0) return { value, totals, complete: true };
+      const starts = [...days].map((day) => Date.parse(day));
+      const daily = await deps.rollups.queryTagValues(
+        accountId,
+        key,
+        [value],
+        'day',
+        Math.min(...starts),
+        Math.max(...starts) + DAY_MS,
+      );
+      const elsewhere = summaries
+        .filter((summary) => !days.has(dayOf(summary.bucketStart)))
+        .flatMap((summary) => summary.values.filter((kept) => kept.value === value))
+        .flatMap(({ entries }) => entries.filter(accept));
+      const reread = daily.filter((rollup) => days.has(rollup.bucketStart) && accept(rollup));
+      return { value, totals: sumTotals([...elsewhere, ...reread]), complete: true };
+    }),
+  );
 }
 
 /**

@@ -33,15 +33,24 @@ export const EMPTY_TAG_TOTALS: TagTotals = {
 };
 
 export function addTagTotals(a: TagTotals, b: TagTotals): TagTotals {
+  return combineTagTotals(a, b, 1);
+}
+
+/** `a` less `b`, where `b` is a part of `a` (the view's "other": the total less named values). */
+export function subtractTagTotals(a: TagTotals, b: TagTotals): TagTotals {
+  return combineTagTotals(a, b, -1);
+}
+
+function combineTagTotals(a: TagTotals, b: TagTotals, sign: 1 | -1): TagTotals {
   return {
-    requests: a.requests + b.requests,
-    errors: a.errors + b.errors,
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheReadTokens: a.cacheReadTokens + b.cacheReadTokens,
-    cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
-    costPicoUsd: a.costPicoUsd + b.costPicoUsd,
-    unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    requests: a.requests + sign * b.requests,
+    errors: a.errors + sign * b.errors,
+    inputTokens: a.inputTokens + sign * b.inputTokens,
+    outputTokens: a.outputTokens + sign * b.outputTokens,
+    cacheReadTokens: a.cacheReadTokens + sign * b.cacheReadTokens,
+    cacheWriteTokens: a.cacheWriteTokens + sign * b.cacheWriteTokens,
+    costPicoUsd: a.costPicoUsd + BigInt(sign) * b.costPicoUsd,
+    unpricedRequests: a.unpricedRequests + sign * b.unpricedRequests,
   };
 }
 

@@ -163,8 +163,8 @@ export function ByTagTab({ data, onKey, onFilter }: ByTagTabProps) {
         </div>
         {incomplete && (
           <p className="muted by-tag__note">
-            ≥: this value was outside the 100 values a day (or hour) keeps by name on some days of
-            the range, so its usage there is in Other. Filter by it for its exact total.
+            ≥: this value was outside the 100 values an hour keeps by name in some hours of the
+            range, so its usage there is in Other. Filter by it for its exact total.
           </p>
         )}
       </StatCard>

@@ -135,13 +135,55 @@ describe('tag breakdown ("By tag")', () => {
     // Act
     const view = await dashboard.tags('acct', { range: '7d', ...ALL, key: 'customer' });
 
-    // Assert: big and small by name; small's Mar 8 cent is in other, so it is not complete.
-    expect(view.values.slice(0, 2).map((v) => [v.value, v.costUsd, v.complete])).toEqual([
-      ['big', '1', true],
-      ['small', '1', false],
+    // Assert: small and big by name; small's Mar 8 pico-USD, folded in that day's remainder, is
+    // read back from its daily items, so small is exact (and ranks above big) and other loses it.
+    expect(
+      view.values.slice(0, 2).map((v) => [v.value, v.requests, v.costUsd, v.complete]),
+    ).toEqual([
+      ['small', 2, '1.000000000001', true],
+      ['big', 1, '1', true],
     ]);
-    // $1 (big) + 149 x $0.01 + 1 pico-USD and $1 (small).
+    expect(view.values.every((v) => v.complete)).toBe(true);
+    // $1 (big) + 149 x $0.01 + 1 pico-USD and $1 (small); other: 131 values at $0.01.
     expect(view.total).toMatchObject({ requests: 152, costUsd: '3.490000000001' });
+    expect(view.other).toMatchObject({ requests: 131, costUsd: '1.31' });
+    const onlySmall = await dashboard.tags('acct', {
+      range: '7d',
+      ...ALL,
+      tag: ['customer:small'],
+    });
+    expect(onlySmall.values.map((v) => [v.value, v.costUsd, v.complete])).toEqual([
+      ['small', '1.000000000001', true],
+    ]);
+    expect(onlySmall.total).toMatchObject({ requests: 2, costUsd: '1.000000000001' });
+    expect(onlySmall.other).toMatchObject({ requests: 0, costUsd: '0' });
+  });
+
+  it("makes today's folded values exact on a daily range; flags them on an hourly one", async () => {
+    // Arrange: today, 150 values at 10:00 with small folded (1 pico-USD), then small at 11:00 for
+    // $1; both hours sealed, so today is read from hour summaries.
+    const tenOClock = Array.from({ length: 150 }, (_, i) =>
+      rec('2026-03-10T10:00:00.000Z', { customer: `c${i}` }, { costPicoUsd: CENT }),
+    );
+    const { dashboard, seal } = await setup([
+      ...tenOClock,
+      rec('2026-03-10T10:30:00.000Z', { customer: 'small' }, { costPicoUsd: 1n }),
+      rec('2026-03-10T11:00:00.000Z', { customer: 'small' }, { costPicoUsd: DOLLAR }),
+    ]);
+    await seal();
+
+    // Act
+    const week = await dashboard.tags('acct', { range: '7d', ...ALL, key: 'customer' });
+    const day = await dashboard.tags('acct', { range: '24h', ...ALL, key: 'customer' });
+
+    // Assert: the same totals; the daily range re-reads small, the hourly one flags it.
+    expect(week.values[0]).toMatchObject({ value: 'small', requests: 2, complete: true });
+    expect(week.values[0]?.costUsd).toBe('1.000000000001');
+    expect(day.values[0]).toMatchObject({ value: 'small', requests: 1, complete: false });
+    for (const view of [week, day]) {
+      expect(view.total).toMatchObject({ requests: 152, costUsd: '2.500000000001' });
+    }
+    expect(week.other.requests + week.values.reduce((sum, v) => sum + v.requests, 0)).toBe(152);
   });
 
   it('applies the dashboard filters to every value, and filters by values of its own key', async () => {
