@@ -34,6 +34,7 @@ let alice: TestUser;
 let bob: TestUser;
 let aliceKey: string;
 let bobKey: string;
+let aliceAccountId: string;
 /** Alice's records, newest first, once all of them have landed. */
 let records: UsageRecord[];
 /** The proxy's request id of each of Alice's calls, by name. */
@@ -76,7 +77,7 @@ function expectNoMetrionHeaders(upstream: FakeUpstream): void {
 beforeAll(async () => {
   stack = await startDashboardApiStack({ anthropic: true });
   const [aliceUser, key, aliceId] = await signUpWithKeys('tags-alice');
-  [alice, aliceKey] = [aliceUser, key];
+  [alice, aliceKey, aliceAccountId] = [aliceUser, key, aliceId];
   const [bobUser, otherKey] = await signUpWithKeys('tags-bob');
   [bob, bobKey] = [bobUser, otherKey];
   const anthropicFake = stack.anthropic as FakeUpstream;
@@ -341,5 +342,39 @@ describe('tags and requesters through the SDKs', () => {
       'tag:feature',
     ]);
     expectNoSecretsInLogs(stack);
+  });
+
+  it('names the requester from a Responses API body, and ignores an invalid one without a 400', async () => {
+    const openai = new OpenAI({
+      apiKey: aliceKey,
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      maxRetries: 0,
+    });
+    const named = await openai.responses
+      .create(
+        { model: 'gpt-4o-mini', input: 'hi', safety_identifier: 'customer-9' },
+        { headers: { 'x-metrion-tag-feature': 'responses' } },
+      )
+      .withResponse();
+    // 129 characters breaks the requester rule: the provider still gets the request.
+    const invalid = await openai.responses
+      .create({ model: 'gpt-4o-mini', input: 'hi', user: 'u'.repeat(129) })
+      .withResponse();
+    expect(invalid.response.status).toBe(200);
+
+    const byId = new Map(
+      (await recordsOf(aliceAccountId, 8)).map((record) => [record.requestId, record]),
+    );
+    const namedId = named.response.headers.get('x-metrion-request-id') ?? '';
+    const invalidId = invalid.response.headers.get('x-metrion-request-id') ?? '';
+    expect(byId.get(namedId)).toMatchObject({
+      kind: 'responses',
+      requester: 'customer-9',
+      tags: { feature: 'responses' },
+    });
+    expect(byId.get(invalidId)).toMatchObject({ kind: 'responses', status: 200 });
+    expect(byId.get(invalidId)?.requester).toBeUndefined();
+    expect(stack.openai.requests.at(-1)?.body).toContain(`"user":"${'u'.repeat(129)}"`);
+    expectNoMetrionHeaders(stack.openai);
   });
 });
