@@ -16,7 +16,7 @@ describe('requesterFromBody', () => {
     expect(requesterFromBody({ metadata: ['user_id'] }, 'anthropic', 'chat')).toBeUndefined();
   });
 
-  it('ignores embeddings (the issue names chat and Responses only)', () => {
+  it('ignores embeddings: requesters come from chat and Responses bodies only', () => {
     expect(requesterFromBody({ user: 'u-1' }, 'openai', 'embeddings')).toBeUndefined();
   });
 
