@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tagBreakdownSchema } from '#contracts/dashboard-api.ts';
+import { exactUsd } from '#core/currency/money-text.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { TAG_BREAKDOWN_VALUES } from '#core/dashboard/tags.ts';
 import { InvalidRequestError } from '#core/errors.ts';
@@ -10,6 +11,7 @@ import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
 import { addLive } from '../../../fixtures/live-rollups.ts';
+import { prng } from '../../../fixtures/prng.ts';
 import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
 
@@ -48,7 +50,7 @@ async function setup(records: readonly UsageRecord[]) {
   });
   const seal = () =>
     sealRollups({ rollups, clock, logger: SILENT_LOGGER }, { lookbackMs: 40 * 86_400_000 });
-  return { dashboard, rollups, seal, clock };
+  return { dashboard, rollups, seal, clock, usage };
 }
 
 describe('tag breakdown ("By tag")', () => {
@@ -184,6 +186,86 @@ describe('tag breakdown ("By tag")', () => {
       expect(view.total).toMatchObject({ requests: 152, costUsd: '2.500000000001' });
     }
     expect(week.other.requests + week.values.reduce((sum, v) => sum + v.requests, 0)).toBe(152);
+  });
+
+  it('names values exactly as the raw records sum them, with or without a filter (random tags)', async () => {
+    // Arrange: a week of random traffic over 40 values, sealed with summaries that keep 5 values
+    // by name per bucket (so most values are folded somewhere), then live traffic this hour.
+    const random = prng(20);
+    const models = ['gpt-4o-mini', 'gpt-4o', 'o3'] as const;
+    const at = (ms: number) => new Date(ms).toISOString();
+    const generate = (fromMs: number, toMs: number, count: number) =>
+      Array.from({ length: count }, () =>
+        rec(
+          at(fromMs + Math.floor(random() * (toMs - fromMs))),
+          { customer: `c${Math.floor(random() ** 2 * 40)}` },
+          {
+            model: models[Math.floor(random() * 3)] as string,
+            costPicoUsd: BigInt(1 + Math.floor(random() * 1000)) * CENT,
+          },
+        ),
+      );
+    const weekStart = Date.parse('2026-03-04T00:00:00.000Z');
+    const today = Date.parse('2026-03-10T00:00:00.000Z');
+    // Today's sealed hours are dense enough for their hour summaries to fold values too.
+    const sealedPart = [
+      ...generate(weekStart, today, 600),
+      ...generate(today, Date.parse('2026-03-10T11:00:00.000Z'), 250),
+    ];
+    const { dashboard, rollups, clock, usage } = await setup(sealedPart);
+    await sealRollups(
+      { rollups, clock, logger: SILENT_LOGGER },
+      { lookbackMs: 10 * 86_400_000, tagSummaryValues: 5 },
+    );
+    const livePart = generate(Date.parse('2026-03-10T12:00:00.000Z'), NOW, 40);
+    for (const record of livePart) {
+      await usage.append(record, KEEP);
+      await addLive(rollups, record, KEEP);
+    }
+    const bruteForce = (model?: string) => {
+      const byValue = new Map<string, { requests: number; costPicoUsd: bigint }>();
+      for (const record of [...sealedPart, ...livePart]) {
+        if (model !== undefined && record.model !== model) continue;
+        const value = record.tags?.customer as string;
+        const seen = byValue.get(value) ?? { requests: 0, costPicoUsd: 0n };
+        byValue.set(value, {
+          requests: seen.requests + 1,
+          costPicoUsd: seen.costPicoUsd + (record.costPicoUsd ?? 0n),
+        });
+      }
+      return byValue;
+    };
+
+    for (const model of [undefined, 'gpt-4o']) {
+      // Act
+      const view = await dashboard.tags('acct', {
+        range: '7d',
+        ...ALL,
+        model: model === undefined ? [] : [model],
+        key: 'customer',
+      });
+
+      // Assert: every named value is its raw sum; named + other = total = the raw total.
+      const expected = bruteForce(model);
+      expect(view.values).toHaveLength(TAG_BREAKDOWN_VALUES);
+      for (const named of view.values) {
+        const raw = expected.get(named.value);
+        expect([named.value, named.requests, named.costUsd, named.complete]).toEqual([
+          named.value,
+          raw?.requests,
+          exactUsd(raw?.costPicoUsd ?? -1n),
+          true,
+        ]);
+      }
+      const all = [...expected.values()];
+      const rawTotal = all.reduce((sum, v) => sum + v.costPicoUsd, 0n);
+      expect(view.total.costUsd).toBe(exactUsd(rawTotal));
+      expect(view.total.requests).toBe(all.reduce((sum, v) => sum + v.requests, 0));
+      const namedRequests = view.values.reduce((sum, v) => sum + v.requests, 0);
+      expect(view.other.requests).toBe(view.total.requests - namedRequests);
+      const costs = view.values.map((v) => Number(v.costUsd));
+      expect(costs).toEqual([...costs].sort((a, b) => b - a));
+    }
   });
 
   it('applies the dashboard filters to every value, and filters by values of its own key', async () => {
