@@ -26,6 +26,7 @@ import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import type { TagRollup } from '#core/rollups/tag-rollup.ts';
 import type { TagSummary } from '#core/rollups/tag-summary.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { DynamoTagRollupStore } from './dynamo-tag-rollup-store.ts';
 import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';
@@ -108,7 +109,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
   constructor(options: DynamoRollupStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
     this.#tags = new DynamoTagRollupStore({ ...options, clock: this.#clock });
   }
 
