@@ -18,6 +18,7 @@ import { bucketIso, bucketMs, DAY_MS, type Granularity } from '#core/rollups/buc
 import { keyPart } from '#core/rollups/rollup.ts';
 import { type TagRollup, tagRollupKey } from '#core/rollups/tag-rollup.ts';
 import type { TagSummary } from '#core/rollups/tag-summary.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 import { liveAddInput, rollupAttributes, rollupFromItem } from './rollup-items.ts';
@@ -86,7 +87,7 @@ export class DynamoTagRollupStore implements TagRollupStore, TagRollupSealStore 
   constructor(options: DynamoTagRollupStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   #nowEpochSeconds(): number {
