@@ -41,6 +41,7 @@ export async function buildLambdaBundles(outdir: string): Promise<LambdaBundle[]
         entry: source.entry,
         outfile: file,
         externalModules: source.lazyPackages,
+        leanAwsClients: source.leanAwsClients,
       }),
       logLevel: 'warning',
     });

@@ -1,0 +1,64 @@
+// The proxy's DynamoDB adapters on dynalite over the signed JSON client its bundle ships in place
+// of the AWS SDK (this project resolves the SDK packages to `functions/lambda/lean-aws/` for
+// Lambda code): the same contract suites the SDK-backed adapters pass in `test/contract`.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
+import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import { DynamoDBDocumentClient } from '#lambda/lean-aws/lib-dynamodb.ts';
+import { proxyAdmissionContract } from '../contract/proxy-admission.contract.ts';
+import { responseCacheStoreContract } from '../contract/response-cache-store.contract.ts';
+import { usageStoreContract } from '../contract/usage-store.contract.ts';
+import { setDynamoWindowCount } from '../fixtures/admission.ts';
+import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
+
+describe('the proxy adapters over the signed JSON client, on dynalite', () => {
+  let fixture: DynaliteFixture;
+  beforeAll(async () => {
+    fixture = await startDynaliteFixture();
+  });
+  afterAll(async () => {
+    await fixture.close();
+  });
+
+  it('really runs on the signed JSON client, not the AWS SDK', () => {
+    expect(fixture.documentClient).toBeInstanceOf(DynamoDBDocumentClient);
+    expect(fixture.documentClient).not.toHaveProperty('middlewareStack');
+  });
+
+  describe('DynamoProxyAdmission', () => {
+    proxyAdmissionContract(() => {
+      const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
+      return {
+        store: new DynamoAccountStore(table),
+        billing: new DynamoBillingStore(table),
+        admission: new DynamoProxyAdmission(table),
+        setWindowCount: (digest, counter, count) =>
+          setDynamoWindowCount(table, digest, counter, count),
+      };
+    });
+  });
+
+  describe('DynamoUsageStore', () => {
+    usageStoreContract(
+      (clock) =>
+        new DynamoUsageStore({
+          client: fixture.documentClient,
+          tableName: fixture.tableNames.usage,
+          clock,
+        }),
+    );
+  });
+
+  describe('DynamoResponseCacheStore', () => {
+    responseCacheStoreContract(
+      () =>
+        new DynamoResponseCacheStore({
+          client: fixture.documentClient,
+          tableName: fixture.tableNames.responseCache,
+        }),
+    );
+  });
+});
