@@ -38,33 +38,33 @@ export class KMSClient {
   }
 }
 
+type GenerateDataKeyOutput = Omit<GenerateDataKeyCommandOutput, '$metadata'>;
+type DecryptOutput = Omit<DecryptCommandOutput, '$metadata'>;
+
 export class GenerateDataKeyCommand extends JsonCommand<
   GenerateDataKeyCommandInput,
-  Omit<GenerateDataKeyCommandOutput, '$metadata'>
+  GenerateDataKeyOutput
 > {
   readonly operation = 'GenerateDataKey';
 
-  override fromWire(output: Record<string, unknown>) {
+  override fromWire(output: Record<string, unknown>): GenerateDataKeyOutput {
     return {
       ...output,
       CiphertextBlob: fromBase64(output.CiphertextBlob),
       Plaintext: fromBase64(output.Plaintext),
-    };
+    } as GenerateDataKeyOutput;
   }
 }
 
-export class DecryptCommand extends JsonCommand<
-  DecryptCommandInput,
-  Omit<DecryptCommandOutput, '$metadata'>
-> {
+export class DecryptCommand extends JsonCommand<DecryptCommandInput, DecryptOutput> {
   readonly operation = 'Decrypt';
 
   override toWire(input: DecryptCommandInput) {
     return { ...input, CiphertextBlob: input.CiphertextBlob && toBase64(input.CiphertextBlob) };
   }
 
-  override fromWire(output: Record<string, unknown>) {
-    return { ...output, Plaintext: fromBase64(output.Plaintext) };
+  override fromWire(output: Record<string, unknown>): DecryptOutput {
+    return { ...output, Plaintext: fromBase64(output.Plaintext) } as DecryptOutput;
   }
 }
 

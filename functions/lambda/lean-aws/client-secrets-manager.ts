@@ -30,14 +30,17 @@ export class SecretsManagerClient {
   }
 }
 
+type GetSecretValueOutput = Omit<GetSecretValueCommandOutput, '$metadata'>;
+
 export class GetSecretValueCommand extends JsonCommand<
   GetSecretValueCommandInput,
-  Omit<GetSecretValueCommandOutput, '$metadata'>
+  GetSecretValueOutput
 > {
   readonly operation = 'GetSecretValue';
 
-  override fromWire(output: Record<string, unknown>) {
+  /** Blobs as bytes; `CreatedDate` (epoch seconds on the wire) is left out. */
+  override fromWire(output: Record<string, unknown>): GetSecretValueOutput {
     const { CreatedDate: _created, ...rest } = output;
-    return { ...rest, SecretBinary: fromBase64(output.SecretBinary) };
+    return { ...rest, SecretBinary: fromBase64(output.SecretBinary) } as GetSecretValueOutput;
   }
 }
