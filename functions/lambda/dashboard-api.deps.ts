@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
@@ -89,7 +90,15 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
         client: config.documentClient,
         tableName: config.accountsTable,
       }),
-      vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+      vault: createSecretVault({
+        dataKeyProvider: config.dataKeyProvider,
+        accountDataKeys: new DynamoAccountDataKeyStore({
+          client: config.documentClient,
+          tableName: config.accountsTable,
+        }),
+        random,
+        clock,
+      }),
       random,
       clock,
       pepper: config.pepper,

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -69,7 +70,16 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
       client: config.documentClient,
       tableName: config.responseCacheTable,
     }),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      // Read only when sealing, which the proxy never does: it opens.
+      accountDataKeys: new DynamoAccountDataKeyStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      random,
+      clock,
+    }),
     pepper: config.pepper,
     upstream: config.upstream ?? new FetchUpstreamClient(),
     clock,

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -105,7 +106,15 @@ export async function openLocalData(options: {
     accountService: createAccountService({
       accounts: new DynamoAccountStore({ client: documentClient, tableName: accountsTable }),
       emails: new DynamoAccountEmailIndex({ client: documentClient, tableName: accountsTable }),
-      vault: createSecretVault({ dataKeyProvider, random, clock }),
+      vault: createSecretVault({
+        dataKeyProvider,
+        accountDataKeys: new DynamoAccountDataKeyStore({
+          client: documentClient,
+          tableName: accountsTable,
+        }),
+        random,
+        clock,
+      }),
       random,
       clock,
       pepper,

@@ -15,6 +15,7 @@ import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
+import { InMemoryAccountDataKeyStore } from '../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
@@ -67,13 +68,19 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
   const dataKeys = new InMemoryDataKeyProvider();
+  const accountDataKeys = new InMemoryAccountDataKeyStore();
 
   const proxy = createProxyService({
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
-    vault: createSecretVault({ dataKeyProvider: wrapPort(dataKeys, 'dataKeys'), random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: wrapPort(dataKeys, 'dataKeys'),
+      accountDataKeys,
+      random,
+      clock,
+    }),
     pepper,
     upstream: options.upstream,
     clock,
@@ -88,7 +95,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const accountService = createAccountService({
     accounts,
     emails: new InMemoryAccountEmailIndex(),
-    vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
+    vault: createSecretVault({ dataKeyProvider: dataKeys, accountDataKeys, random, clock }),
     random,
     clock,
     pepper,

@@ -14,6 +14,7 @@ import { createProxyService, type ProxyOutcome } from '#core/proxy/proxy-service
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
@@ -79,6 +80,7 @@ export async function proxyHarness() {
   const pepper = new Uint8Array(32).fill(7);
   const realVault = createSecretVault({
     dataKeyProvider: new InMemoryDataKeyProvider(),
+    accountDataKeys: new InMemoryAccountDataKeyStore(),
     random,
     clock,
   });
