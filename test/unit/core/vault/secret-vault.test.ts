@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { SecretIntegrityError } from '#core/errors.ts';
-import { sealWithDataKey } from '#core/vault/envelope.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import {
   accountDataKeyContext,
@@ -13,6 +12,7 @@ import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+import { sealVersion1 } from '../../../fixtures/sealed-v1.ts';
 
 const SECRET = 'sk-ant-api03-THE-PROVIDER-SECRET';
 const CONTEXT = providerKeyContext('acc_1', 'anthropic');
@@ -144,20 +144,9 @@ describe('createSecretVault', () => {
   });
 
   it('opens a version 1 record (its own data key, wrapped under its full context)', async () => {
-    // Arrange: a record as the vault sealed them before accounts had one data key
-    const { plaintext, encrypted } = await provider.generateDataKey(CONTEXT);
-    const parts = sealWithDataKey(plaintext, Buffer.from(SECRET), CONTEXT, new FixedRandom());
-    const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-    const legacy: SealedSecret = {
-      version: 1,
-      encryptedDataKey: base64(encrypted),
-      iv: base64(parts.iv),
-      ciphertext: base64(parts.ciphertext),
-      authTag: base64(parts.authTag),
-    };
+    const legacy = await sealVersion1(provider, SECRET, CONTEXT);
     const subject = vault();
 
-    // Act + Assert
     await expect(subject.open(legacy, CONTEXT)).resolves.toBe(SECRET);
     expect(decrypt).toHaveBeenLastCalledWith(expect.any(Uint8Array), CONTEXT);
     await expect(subject.open(legacy, metrionKeyContext('acc_1'))).rejects.toBeInstanceOf(
