@@ -34,7 +34,11 @@ export default defineConfig({
       {
         // The adapters over the proxy bundle's signed JSON client instead of the AWS SDK.
         plugins: [leanAwsClients()],
-        test: { name: 'lambda-clients', include: ['test/lambda-clients/**/*.test.ts'] },
+        test: {
+          name: 'lambda-clients',
+          include: ['test/lambda-clients/**/*.test.ts'],
+          testTimeout: 20_000,
+        },
       },
       {
         test: {

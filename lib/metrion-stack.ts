@@ -20,6 +20,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { SecretMigrator } from './constructs/secret-migrator.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
@@ -45,6 +46,7 @@ export class MetrionStack extends Stack {
   public readonly rollupSealer: RollupSealer;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly secretMigrator: SecretMigrator;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
@@ -122,6 +124,12 @@ export class MetrionStack extends Stack {
       retainLogs,
     });
     this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
+    this.secretMigrator = new SecretMigrator(this, 'SecretMigrator', {
+      data: this.data,
+      keys: this.keys,
+      logRetention,
+      retainLogs,
+    });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,

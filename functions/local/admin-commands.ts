@@ -6,6 +6,8 @@ import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { migrateSealedSecrets } from '#core/vault/migrate-sealed-secrets.ts';
+import { buildMigrateSecretsDeps } from '#lambda/migrate-secrets.deps.ts';
 import { buildRepriceDeps } from '#lambda/reprice.deps.ts';
 import type { LocalData } from './local-data.ts';
 
@@ -28,6 +30,7 @@ export const ADMIN_COMMANDS: readonly string[] = [
   'usage',
   'unpriced',
   'reprice',
+  'migrate-secrets',
 ];
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
@@ -39,6 +42,7 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   usage              <account> [--limit <n>]   (newest first)
   unpriced           <account> [--limit <n>]   (models without a price in recent usage)
   reprice            --since <ISO date or time>  (re-price records priced by older price data)
+  migrate-secrets    (re-seal keys stored with a data key each under their account's data key)
 
   <account> is --account <id> or --email <email>.`;
 
@@ -209,6 +213,21 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
       return [
         `Re-priced ${report.repriced} of ${report.considered} records priced by older price data (now ${PRICE_VERSION}).`,
         `${report.costChanged} costs changed; ${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt.`,
+      ].join('\n');
+    }
+    case 'migrate-secrets': {
+      const result = await migrateSealedSecrets(
+        buildMigrateSecretsDeps({
+          documentClient: data.documentClient,
+          accountsTable: data.accountsTable,
+          dataKeyProvider: data.dataKeyProvider,
+        }),
+      );
+      return [
+        `Re-sealed ${result.migrated} of ${result.considered} stored secrets under their account's data key; ${result.changedMeanwhile} changed meanwhile (left as saved).`,
+        ...result.unreadable.map(
+          ({ accountId, secret }) => `Does not open (save it again): ${accountId} ${secret}`,
+        ),
       ].join('\n');
     }
     default:

@@ -118,6 +118,21 @@ export class Data extends Construct {
   }
 
   /**
+   * Re-seals stored secrets (the secret migrator): Scan of the accounts table, conditional
+   * UpdateItem of a sealed field, GetItem/PutItem of the account's data key, and the proxy
+   * view's refresh (UpdateItem + Query). No DeleteItem.
+   */
+  public grantSealedSecretMigration(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', [
+      'dynamodb:Scan',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  }
+
+  /**
    * Appends usage records (conditional PutItem), the proxy's one write after a request; cannot
    * update, read or delete usage (rollups are the usage aggregator's).
    */

@@ -1,20 +1,24 @@
-// The proxy's DynamoDB adapters on dynalite over the signed JSON client its bundle ships in place
+// The DynamoDB adapters of the functions that bundle it (the proxy, the secret migrator) on dynalite over the signed JSON client its bundle ships in place
 // of the AWS SDK (this project resolves the SDK packages to `functions/lambda/lean-aws/` for
 // Lambda code): the same contract suites the SDK-backed adapters pass in `test/contract`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
+import { DynamoSealedSecretStore } from '#adapters/dynamodb/dynamo-sealed-secret-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { DynamoDBDocumentClient } from '#lambda/lean-aws/lib-dynamodb.ts';
+import { accountDataKeyStoreContract } from '../contract/account-data-key-store.contract.ts';
 import { proxyAdmissionContract } from '../contract/proxy-admission.contract.ts';
 import { responseCacheStoreContract } from '../contract/response-cache-store.contract.ts';
+import { sealedSecretStoreContract } from '../contract/sealed-secret-store.contract.ts';
 import { usageStoreContract } from '../contract/usage-store.contract.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 
-describe('the proxy adapters over the signed JSON client, on dynalite', () => {
+describe('the lean functions’ adapters over the signed JSON client, on dynalite', () => {
   let fixture: DynaliteFixture;
   beforeAll(async () => {
     fixture = await startDynaliteFixture();
@@ -58,6 +62,27 @@ describe('the proxy adapters over the signed JSON client, on dynalite', () => {
         new DynamoResponseCacheStore({
           client: fixture.documentClient,
           tableName: fixture.tableNames.responseCache,
+        }),
+    );
+  });
+
+  describe('DynamoSealedSecretStore', () => {
+    sealedSecretStoreContract(() => {
+      const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
+      return {
+        accounts: new DynamoAccountStore(table),
+        admission: new DynamoProxyAdmission(table),
+        secrets: new DynamoSealedSecretStore({ ...table, scanPageSize: 3 }),
+      };
+    });
+  });
+
+  describe('DynamoAccountDataKeyStore', () => {
+    accountDataKeyStoreContract(
+      () =>
+        new DynamoAccountDataKeyStore({
+          client: fixture.documentClient,
+          tableName: fixture.tableNames.accounts,
         }),
     );
   });
