@@ -2,6 +2,7 @@ import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { PriceRefreshReport } from '#core/pricing/refresh-prices.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type SealReport,
@@ -11,8 +12,10 @@ import {
 } from '#core/rollups/seal-rollups.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
+import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
 import { type ScheduledJob, startScheduler } from './scheduler.ts';
@@ -23,12 +26,17 @@ export interface LocalJobs {
   sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
   /** Fetches and stores the day's reference rates now. */
   refreshFxRates(): Promise<FxQuote>;
+  /** Fetches the maintained price data and stores it as a new price version now. */
+  refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
   stop(): void;
 }
 
-/** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
+/**
+ * Seal every 5 minutes, FX and prices every 24 hours (and once at start), as the EventBridge
+ * rules do.
+ */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
@@ -38,7 +46,9 @@ export interface LocalJobsOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   /** @default - the ECB's daily XML */
-  readonly fxRatesUrl?: string;
+  readonly fxRatesUrl?: string | undefined;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string | undefined;
   /** Start the timers. @default true */
   readonly schedule?: boolean;
   /** How alert emails go out (aws-ses-v2-local). */
@@ -77,9 +87,19 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       logger,
     }),
   );
+  const pricesHandler = createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: data.documentClient,
+      pricesTable: data.pricesTable,
+      pricesUrl: options.pricesUrl,
+      logger,
+      clock,
+    }),
+  );
   const jobs = {
     sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
     refreshFxRates: () => fxHandler(),
+    refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
   };
   const stop =
@@ -110,6 +130,7 @@ function scheduledJobs(
       // The handler logs its own failure (offline: one warning); the scheduler's would repeat it.
       run: () => jobs.refreshFxRates().catch(() => undefined),
     },
+    { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
   ];
 }

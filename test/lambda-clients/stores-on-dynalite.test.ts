@@ -2,6 +2,7 @@
 // of the AWS SDK (this project resolves the SDK packages to `functions/lambda/lean-aws/` for
 // Lambda code): the same contract suites the SDK-backed adapters pass in `test/contract`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
@@ -19,12 +20,24 @@ import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 
 describe('the lean functions’ adapters over the signed JSON client, on dynalite', () => {
-  let fixture: DynaliteFixture;
+  let dynalite: DynaliteFixture;
+  // Built by the adapters' own factory, which this project resolves to the signed JSON client
+  // (the fixture's own client is the SDK's: it also creates the tables).
+  let fixture: Pick<DynaliteFixture, 'documentClient' | 'tableNames'>;
   beforeAll(async () => {
-    fixture = await startDynaliteFixture();
+    dynalite = await startDynaliteFixture();
+    fixture = {
+      documentClient: createDocumentClient({
+        endpoint: dynalite.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      }),
+      tableNames: dynalite.tableNames,
+    };
   });
   afterAll(async () => {
-    await fixture.close();
+    fixture.documentClient.destroy();
+    await dynalite.close();
   });
 
   it('really runs on the signed JSON client, not the AWS SDK', () => {
