@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { AccountStore } from '#core/ports/account-store.ts';
+import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
+import type { ProviderKeyStore } from '#core/ports/provider-key-store.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { SealedSecretStore, StoredSealedSecret } from '#core/ports/sealed-secret-store.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
@@ -10,6 +12,8 @@ import { proxyViewOf } from '../fixtures/admission.ts';
 export interface SealedSecretStoreSubject {
   /** Writes accounts and keys the way the dashboard does. */
   readonly accounts: AccountStore;
+  readonly metrionKeys: MetrionKeyStore;
+  readonly providerKeys: ProviderKeyStore;
   readonly admission: ProxyAdmission;
   readonly secrets: SealedSecretStore;
 }
@@ -41,7 +45,7 @@ async function accountWithKeys(subject: SealedSecretStoreSubject) {
   const metrionKey = sealed();
   const openai = sealed();
   await subject.accounts.createAccount(testAccount(accountId), { digest, sealed: metrionKey });
-  await subject.accounts.putProviderKey({
+  await subject.providerKeys.putProviderKey({
     accountId,
     provider: 'openai',
     sealed: openai,
@@ -58,7 +62,7 @@ export function sealedSecretStoreContract(createSubject: () => SealedSecretStore
       const one = await accountWithKeys(subject);
       const two = await accountWithKeys(subject);
       const anthropic = sealed(2);
-      await subject.accounts.putProviderKey({
+      await subject.providerKeys.putProviderKey({
         accountId: two.accountId,
         provider: 'anthropic',
         sealed: anthropic,
@@ -98,8 +102,10 @@ export function sealedSecretStoreContract(createSubject: () => SealedSecretStore
       );
 
       expect([replacedProviderKey, replacedMetrionKey]).toEqual([true, true]);
-      expect((await subject.accounts.listProviderKeys(accountId))[0]?.sealed).toEqual(nextOpenai);
-      expect((await subject.accounts.getMetrionKey(accountId))?.sealed).toEqual(nextMetrionKey);
+      expect((await subject.providerKeys.listProviderKeys(accountId))[0]?.sealed).toEqual(
+        nextOpenai,
+      );
+      expect((await subject.metrionKeys.getMetrionKey(accountId))?.sealed).toEqual(nextMetrionKey);
       expect((await proxyViewOf(subject.admission, digest))?.providerKey?.sealed).toEqual(
         nextOpenai,
       );
@@ -109,14 +115,14 @@ export function sealedSecretStoreContract(createSubject: () => SealedSecretStore
       const subject = createSubject();
       const { accountId, digest, openai } = await accountWithKeys(subject);
       const saved = sealed(2);
-      await subject.accounts.putProviderKey({
+      await subject.providerKeys.putProviderKey({
         accountId,
         provider: 'openai',
         sealed: saved,
         createdAt: '2026-11-24T13:00:00.000Z',
       });
       const other = await accountWithKeys(subject);
-      await subject.accounts.deleteProviderKey(other.accountId, 'openai');
+      await subject.providerKeys.deleteProviderKey(other.accountId, 'openai');
 
       const overSaved = await subject.secrets.replaceSealedSecret(
         { accountId, provider: 'openai', sealed: openai },
@@ -129,7 +135,7 @@ export function sealedSecretStoreContract(createSubject: () => SealedSecretStore
 
       expect([overSaved, overDeleted]).toEqual([false, false]);
       expect((await proxyViewOf(subject.admission, digest))?.providerKey?.sealed).toEqual(saved);
-      expect(await subject.accounts.listProviderKeys(other.accountId)).toEqual([]);
+      expect(await subject.providerKeys.listProviderKeys(other.accountId)).toEqual([]);
     });
   });
 }

@@ -4,9 +4,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
 import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
-import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoSealedSecretStore } from '#adapters/dynamodb/dynamo-sealed-secret-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -16,6 +13,7 @@ import { proxyAdmissionContract } from '../contract/proxy-admission.contract.ts'
 import { responseCacheStoreContract } from '../contract/response-cache-store.contract.ts';
 import { sealedSecretStoreContract } from '../contract/sealed-secret-store.contract.ts';
 import { usageStoreContract } from '../contract/usage-store.contract.ts';
+import { dynamoAccountPorts } from '../fixtures/account-stores.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 
@@ -49,9 +47,7 @@ describe('the lean functions’ adapters over the signed JSON client, on dynalit
     proxyAdmissionContract(() => {
       const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
       return {
-        store: new DynamoAccountStore(table),
-        billing: new DynamoBillingStore(table),
-        admission: new DynamoProxyAdmission(table),
+        ...dynamoAccountPorts(table),
         setWindowCount: (digest, counter, count) =>
           setDynamoWindowCount(table, digest, counter, count),
       };
@@ -83,8 +79,7 @@ describe('the lean functions’ adapters over the signed JSON client, on dynalit
     sealedSecretStoreContract(() => {
       const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
       return {
-        accounts: new DynamoAccountStore(table),
-        admission: new DynamoProxyAdmission(table),
+        ...dynamoAccountPorts(table),
         secrets: new DynamoSealedSecretStore({ ...table, scanPageSize: 3 }),
       };
     });

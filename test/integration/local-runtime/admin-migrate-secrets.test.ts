@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { DynamoProviderKeyStore } from '#adapters/dynamodb/dynamo-provider-key-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
@@ -29,12 +29,12 @@ describe('npm run admin -- migrate-secrets', () => {
   it('re-seals a key stored with a data key of its own; the proxy key still opens', async () => {
     // Arrange: a new account (sealed today) whose OpenAI key was stored the old way
     const { account } = await data.accountService.createAccount({ email: 'migrate@example.com' });
-    const accounts = new DynamoAccountStore({
+    const providerKeys = new DynamoProviderKeyStore({
       client: data.documentClient,
       tableName: data.accountsTable,
     });
     const context = providerKeyContext(account.accountId, 'openai');
-    await accounts.putProviderKey({
+    await providerKeys.putProviderKey({
       accountId: account.accountId,
       provider: 'openai',
       sealed: await sealVersion1(data.dataKeyProvider, OPENAI_KEY, context),
@@ -50,7 +50,7 @@ describe('npm run admin -- migrate-secrets', () => {
       "Re-sealed 1 of 2 stored secrets under their account's data key; 0 changed meanwhile (left as saved).",
     );
     expect(again).toContain('Re-sealed 0 of 2');
-    const [stored] = await accounts.listProviderKeys(account.accountId);
+    const [stored] = await providerKeys.listProviderKeys(account.accountId);
     expect(stored?.sealed.version).toBe(2);
     const vault = createSecretVault({
       dataKeyProvider: data.dataKeyProvider,
