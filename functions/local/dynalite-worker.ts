@@ -1,11 +1,13 @@
 // The worker-thread side of startDynalite (dynalite-thread.ts): dynalite's HTTP parsing, request
 // validation, expression parsing and LevelDB work run on this thread's event loop, so at load
 // they use another core instead of delaying the proxy's requests. Loaded by `new Worker`, never
-// imported: keep it free of anything but node builtins and dynalite.
+// imported: keep it free of anything but node builtins, dynalite and the helper below.
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { type ConditionParser, cacheConditionParses } from './dynalite-expression-cache.ts';
 import type {
   DynaliteServerOptions,
   DynaliteWorkerData,
@@ -13,10 +15,12 @@ import type {
   ToDynaliteWorker,
 } from './dynalite-thread-messages.ts';
 
-// dynalite is CommonJS without type declarations.
-const dynalite = createRequire(import.meta.url)('dynalite') as (
-  options: DynaliteServerOptions,
-) => Server;
+// dynalite is CommonJS without type declarations. Its condition parser is cached before dynalite
+// loads it (the same module object, by file name).
+const require = createRequire(import.meta.url);
+const dynaliteDir = dirname(require.resolve('dynalite'));
+cacheConditionParses(require(join(dynaliteDir, 'db', 'conditionParser.js')) as ConditionParser);
+const dynalite = require('dynalite') as (options: DynaliteServerOptions) => Server;
 
 const port = parentPort;
 if (port === null) throw new Error('dynalite-worker.ts runs only as a worker thread');
