@@ -44,7 +44,7 @@ export interface BenchStack {
  */
 export async function startBenchStack(
   accounts: number,
-  stackOptions: Pick<LocalMetrionOptions, 'dynaliteThread' | 'dynamoMaxSockets'> = {},
+  stackOptions: Pick<LocalMetrionOptions, 'dynamoTransport'> = {},
 ): Promise<BenchStack> {
   const [openai, anthropic] = await Promise.all([
     startFakeOpenAi({ scenario: { kind: 'ok' } }),
