@@ -2,13 +2,11 @@
 // (functions/local/dynalite-hand-off.ts): the hot-path stores' contracts hold over that transport.
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
-import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { type LocalData, localDocumentClient, openLocalData } from '#local/local-data.ts';
 import { type RunningDynalite, startDynalite } from '#local/stand-ins.ts';
+import { dynamoAccountPorts } from '../fixtures/account-stores.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { proxyAdmissionContract } from './proxy-admission.contract.ts';
 import { rollupStoreContract } from './rollup-store.contract.ts';
@@ -37,9 +35,7 @@ describe('the stores over the dynalite hand-off', () => {
     proxyAdmissionContract(() => {
       const table = { client, tableName: tables.accounts };
       return {
-        store: new DynamoAccountStore(table),
-        billing: new DynamoBillingStore(table),
-        admission: new DynamoProxyAdmission(table),
+        ...dynamoAccountPorts(table),
         setWindowCount: (digest, counter, count) =>
           setDynamoWindowCount(table, digest, counter, count),
       };
