@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAlertChannelStore } from '#adapters/dynamodb/dynamo-alert-channel-store.ts';
 import { DynamoAlertDeliveryStore } from '#adapters/dynamodb/dynamo-alert-delivery-store.ts';
 import { NodeWebhookClient } from '#adapters/http/node-webhook-client.ts';
@@ -46,7 +47,11 @@ export function buildAlertDeliveryDeps(
       tableName: config.accountsTable,
       clock: system.clock,
     }),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, ...system }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      accountDataKeys: new DynamoAccountDataKeyStore({ client, tableName: config.accountsTable }),
+      ...system,
+    }),
     webhooks: new NodeWebhookClient({ policy: config.webhookPolicy }),
     mailer: alertMailer(config.mail),
     clock: system.clock,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAlertChannelStore } from '#adapters/dynamodb/dynamo-alert-channel-store.ts';
 import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
@@ -116,7 +117,15 @@ beforeAll(async () => {
     clock,
   });
   receiver = await startWebhookReceiver();
-  const vault = createSecretVault({ dataKeyProvider, random: new FixedRandom(), clock });
+  const vault = createSecretVault({
+    dataKeyProvider,
+    accountDataKeys: new DynamoAccountDataKeyStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.accounts,
+    }),
+    random: new FixedRandom(),
+    clock,
+  });
   const channels = new DynamoAlertChannelStore({
     client: fixture.documentClient,
     tableName: fixture.tableNames.accounts,
