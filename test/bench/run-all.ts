@@ -21,7 +21,9 @@ for (const bench of benches) {
   console.log(`\n=== ${bench}`);
   const run = spawnSync(process.execPath, [join(folder, bench)], { stdio: 'inherit' });
   if (run.status !== 0) {
-    console.error(`${bench} exited with ${run.status ?? run.signal}; the benches after it did not run.`);
+    console.error(
+      `${bench} exited with ${run.status ?? run.signal}; the benches after it did not run.`,
+    );
     process.exit(run.status ?? 1);
   }
 }
