@@ -98,6 +98,48 @@ describe('aggregateUsage', () => {
     expect((await rollups.query('acct-b', 'day', ...EVERYTHING))[0]?.requests).toBe(15);
   });
 
+  it('adds up to hand-summed totals, with the cost of errors and the unpriced counted', async () => {
+    // Arrange: a priced success, a provider error that still cost money, an unpriced model
+    const { rollups } = setup();
+    const batch = [
+      stored({ inputTokens: 120, outputTokens: 30, costPicoUsd: 1_500n }),
+      stored({
+        status: 502,
+        errorSource: 'provider',
+        inputTokens: 80,
+        outputTokens: 12,
+        costPicoUsd: 700n,
+      }),
+      stored({ model: 'unpriced-model', inputTokens: 10, outputTokens: 5, costPicoUsd: null }),
+    ];
+
+    // Act
+    await aggregateUsage({ rollups, logger: SILENT_LOGGER }, batch);
+
+    // Assert: per granularity, the rows (one per dimension combination) sum to the hand sums
+    for (const granularity of ['hour', 'day'] as const) {
+      const rows = await rollups.query('acct', granularity, ...EVERYTHING);
+      const sum = (
+        field: 'requests' | 'errors' | 'inputTokens' | 'outputTokens' | 'unpricedRequests',
+      ) => rows.reduce((total, row) => total + row[field], 0);
+      expect({
+        requests: sum('requests'),
+        errors: sum('errors'),
+        inputTokens: sum('inputTokens'),
+        outputTokens: sum('outputTokens'),
+        unpricedRequests: sum('unpricedRequests'),
+        costPicoUsd: rows.reduce((total, row) => total + row.costPicoUsd, 0n),
+      }).toEqual({
+        requests: 3,
+        errors: 1,
+        inputTokens: 210, // 120 + 80 + 10
+        outputTokens: 47, // 30 + 12 + 5
+        unpricedRequests: 1,
+        costPicoUsd: 2_200n, // 1,500 + 700
+      });
+    }
+  });
+
   it('stores a copy of each error record', async () => {
     const { rollups } = setup();
     const failed = stored({ status: 503, errorSource: 'provider', errorMessage: 'overloaded' });
