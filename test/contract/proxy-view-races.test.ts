@@ -5,12 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
-import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { ServiceUnavailableError } from '#core/errors.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import { type AccountPorts, dynamoAccountPorts } from '../fixtures/account-stores.ts';
 import { currentKeyDigest, proxyViewOf } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { type DynamoCall, type Fault, faultyDocumentClient } from '../fixtures/dynamodb-faults.ts';
@@ -27,13 +25,8 @@ afterAll(async () => {
 
 const CREATED_AT = '2026-12-01T10:00:00.000Z';
 
-function storesOn(client: DynamoDBDocumentClient) {
-  const table = { client, tableName };
-  return {
-    accounts: new DynamoAccountStore(table),
-    billing: new DynamoBillingStore(table),
-    admission: new DynamoProxyAdmission(table),
-  };
+function storesOn(client: DynamoDBDocumentClient): AccountPorts {
+  return dynamoAccountPorts({ client, tableName });
 }
 
 /** A view write of `proxy-view.ts`: the one UpdateItem on a lookup item that sets `account`. */
@@ -75,13 +68,13 @@ function gatedClient() {
 
 async function accountWithKeys(providers: readonly ProviderId[]) {
   const accountId = `acct-${randomUUID()}`;
-  const { accounts } = storesOn(fixture.documentClient);
+  const { accounts, providerKeys } = storesOn(fixture.documentClient);
   await accounts.createAccount(testAccount(accountId), {
     digest: `digest-${accountId}`,
     sealed: UNOPENED_SEALED_SECRET,
   });
   for (const provider of providers) {
-    await accounts.putProviderKey({
+    await providerKeys.putProviderKey({
       accountId,
       provider,
       sealed: UNOPENED_SEALED_SECRET,
@@ -105,7 +98,7 @@ async function proxySees(accountId: string, providers: readonly ProviderId[]) {
   return { usable, account };
 }
 
-type Stores = ReturnType<typeof storesOn>;
+type Stores = AccountPorts;
 
 /** Every write that refreshes the view, each with what it changes. */
 const WRITERS: readonly {
@@ -118,8 +111,8 @@ const WRITERS: readonly {
   },
   {
     name: 'putProviderKey',
-    write: ({ accounts }, accountId) =>
-      accounts.putProviderKey({
+    write: ({ providerKeys }, accountId) =>
+      providerKeys.putProviderKey({
         accountId,
         provider: 'gemini',
         sealed: UNOPENED_SEALED_SECRET,
@@ -128,12 +121,12 @@ const WRITERS: readonly {
   },
   {
     name: 'deleteProviderKey',
-    write: ({ accounts }, accountId) => accounts.deleteProviderKey(accountId, 'anthropic'),
+    write: ({ providerKeys }, accountId) => providerKeys.deleteProviderKey(accountId, 'anthropic'),
   },
   {
     name: 'replaceMetrionKey',
-    write: ({ accounts }, accountId) =>
-      accounts.replaceMetrionKey(accountId, {
+    write: ({ metrionKeys }, accountId) =>
+      metrionKeys.replaceMetrionKey(accountId, {
         digest: `next-${accountId}`,
         sealed: UNOPENED_SEALED_SECRET,
       }),
@@ -167,13 +160,13 @@ describe('racing view refreshes on DynamoDB', () => {
       await gate.reached;
 
       // Act: meanwhile the openai key is deleted (its refresh is newer), then the slow write lands
-      await storesOn(fixture.documentClient).accounts.deleteProviderKey(accountId, 'openai');
+      await storesOn(fixture.documentClient).providerKeys.deleteProviderKey(accountId, 'openai');
       gate.release();
       await slow;
 
       // Assert: the proxy sees the truth as it is now, not as the slow refresh read it
       const seen = await proxySees(accountId, ['openai', 'anthropic', 'gemini']);
-      const truth = await storesOn(fixture.documentClient).accounts.listProviderKeys(accountId);
+      const truth = await storesOn(fixture.documentClient).providerKeys.listProviderKeys(accountId);
       expect(seen.usable).not.toContain('openai');
       expect(seen.usable).toEqual(truth.map((key) => key.provider));
       expect(seen.account).toEqual(
@@ -199,13 +192,13 @@ describe('a provider-key delete whose view refresh fails', () => {
 
     // Act
     const failed = await storesOn(client)
-      .accounts.deleteProviderKey(accountId, 'openai')
+      .providerKeys.deleteProviderKey(accountId, 'openai')
       .then(
         () => undefined,
         (error: unknown) => error,
       );
     const usableAfterFailure = (await proxySees(accountId, ['openai'])).usable;
-    const retried = await storesOn(fixture.documentClient).accounts.deleteProviderKey(
+    const retried = await storesOn(fixture.documentClient).providerKeys.deleteProviderKey(
       accountId,
       'openai',
     );
@@ -218,6 +211,8 @@ describe('a provider-key delete whose view refresh fails', () => {
     expect(usableAfterFailure).toEqual(['openai']);
     expect(retried).toBe(false);
     expect((await proxySees(accountId, ['openai'])).usable).toEqual([]);
-    expect(await storesOn(fixture.documentClient).accounts.listProviderKeys(accountId)).toEqual([]);
+    expect(await storesOn(fixture.documentClient).providerKeys.listProviderKeys(accountId)).toEqual(
+      [],
+    );
   });
 });
