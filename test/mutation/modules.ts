@@ -39,6 +39,7 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     mutate: [
       'functions/core/billing/billing-state.ts',
       'functions/core/billing/billing-service.ts',
+      'functions/core/billing/webhook-delivery.ts',
     ],
     tests: ['test/unit/core/billing/*.test.ts', 'test/unit/handlers/stripe-webhook.test.ts'],
   },
@@ -60,7 +61,10 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
     ],
     tests: [
       'test/contract/proxy-admission.test.ts',
+      'test/contract/proxy-view-races.test.ts',
       'test/contract/account-store.test.ts',
+      'test/contract/metrion-key-store.test.ts',
+      'test/contract/provider-key-store.test.ts',
       'test/contract/billing-store.test.ts',
     ],
   },
@@ -76,8 +80,17 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   {
     name: 'alert-claims',
-    mutate: ['functions/adapters/dynamodb/dynamo-alert-rule-store.ts'],
-    tests: ['test/contract/alert-rule-store.test.ts'],
+    mutate: [
+      'functions/adapters/dynamodb/dynamo-alert-rule-store.ts',
+      'functions/adapters/dynamodb/dynamo-alert-firing-store.ts',
+      'functions/adapters/dynamodb/dynamo-alert-test-claim-store.ts',
+    ],
+    tests: [
+      'test/contract/alert-rule-store.test.ts',
+      'test/contract/alert-rule-count-race.test.ts',
+      'test/contract/alert-firing-store.test.ts',
+      'test/contract/alert-test-claim-store.test.ts',
+    ],
   },
   {
     name: 'budgets',
