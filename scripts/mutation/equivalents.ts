@@ -40,8 +40,10 @@ export function checkModule(
   const stale: string[] = [];
   for (const file of Object.keys(report.files)) {
     const listed = equivalents[file] ?? {};
-    const found = new Set(survivors[file] ?? []);
-    for (const key of found) if (!(key in listed)) unexplained.push(`${file} ${key}`);
+    const fileSurvivors = survivors[file] ?? [];
+    const found = new Set(fileSurvivors);
+    // Per mutant, not per key: two mutants can share a line, column and replacement.
+    for (const key of fileSurvivors) if (!(key in listed)) unexplained.push(`${file} ${key}`);
     for (const key of Object.keys(listed)) if (!found.has(key)) stale.push(`${file} ${key}`);
   }
   return { name: module.name, ...scoreOf(all), files, unexplained, stale };

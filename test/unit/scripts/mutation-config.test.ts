@@ -109,4 +109,16 @@ describe('mutation scoring', () => {
     expect(check.stale).toEqual([`${file} 30:1 BooleanLiteral false`]);
     expect(check.score).toBe(33.3);
   });
+
+  it('counts two unnamed survivors with the same key as two', () => {
+    const file = 'functions/core/example.ts';
+    const report: MutationReport = {
+      files: { [file]: { mutants: [mutant(4, 'Survived'), mutant(4, 'NoCoverage')] } },
+    };
+
+    const check = checkModule({ name: 'example', mutate: [file], tests: [] }, report, {});
+
+    expect(check.survived).toBe(2);
+    expect(check.unexplained).toHaveLength(2);
+  });
 });
