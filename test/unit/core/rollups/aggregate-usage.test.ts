@@ -327,7 +327,12 @@ describe('aggregateUsage', () => {
     const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
 
     // Assert: both hours opened; only acct-a's (first record 0, before the cut) closed again
-    expect(report).toStrictEqual({ aggregated: 1, retryFrom: 1, rollupsAdded: 4 });
+    expect(report).toStrictEqual({
+      aggregated: 1,
+      retryFrom: 1,
+      rollupsAdded: 4,
+      tagRollupsAdded: 0,
+    });
     const marks = calls.filter(([method]) => method === 'markDirty').map(([, detail]) => detail);
     expect(marks).toEqual([
       'acct-a@2026-02-28T23:00:00.000Z',
@@ -351,6 +356,8 @@ describe('aggregateUsage', () => {
         await rollups.addToRollup(rollup);
       },
       putErrors: (records) => rollups.putErrors(records),
+      noteTagKey: (accountId, key, seenAt) => rollups.noteTagKey(accountId, key, seenAt),
+      addToTagRollup: (rollup) => rollups.addToTagRollup(rollup),
     };
 
     // Act

@@ -210,7 +210,7 @@ describe('createSecretVault', () => {
   it('refuses a record of another format version or with a field that is not text', async () => {
     const subject = vault();
     const sealed = await subject.seal(SECRET, CONTEXT);
-    const otherVersion = { ...sealed, version: 2 } as unknown as SealedSecret;
+    const otherVersion = { ...sealed, version: 3 } as unknown as SealedSecret;
     const numericIv = { ...sealed, iv: 123 } as unknown as SealedSecret;
 
     await expect(subject.open(otherVersion, CONTEXT)).rejects.toBeInstanceOf(SecretIntegrityError);
