@@ -24,6 +24,7 @@ import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
+import type { SweepTracesRuntimeConfig } from './sweep-traces.deps.ts';
 
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
@@ -191,6 +192,16 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: new JsonLogger({ service: 'aggregate-usage' }),
+  };
+}
+
+/** The trace sweeper's runtime config (the usage table only, like the seal job). */
+export async function awsSweepTracesConfig(): Promise<SweepTracesRuntimeConfig> {
+  const env = readLambdaEnv(['usageTable']);
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    usageTable: env.usageTable,
+    logger: new JsonLogger({ service: 'sweep-traces' }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import { DynamoRequestTraceStore } from '#adapters/dynamodb/dynamo-request-trace-store.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
@@ -65,6 +66,12 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     usage: wrapUsage(
       new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
     ),
+    // A request the provider may bill leaves a trace while it runs (one PutItem in parallel
+    // with the upstream call), so the trace sweeper can record it if this process dies.
+    traces: new DynamoRequestTraceStore({
+      client: config.documentClient,
+      tableName: config.usageTable,
+    }),
     responseCache: new DynamoResponseCacheStore({
       client: config.documentClient,
       tableName: config.responseCacheTable,

@@ -9,13 +9,18 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import type { SweepTracesOptions, SweepTracesReport } from '#core/traces/sweep-traces.ts';
+import { sweepTraces } from '#core/traces/sweep-traces.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
+import { buildSweepTracesDeps } from '#lambda/sweep-traces.deps.ts';
+import { FeedingUsageStore } from './feeding-usage-store.ts';
 import type { LocalData } from './local-data.ts';
 import { type ScheduledJob, startScheduler } from './scheduler.ts';
+import type { UsageFeed } from './usage-feed.ts';
 
 /** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
 export interface LocalJobs {
@@ -25,11 +30,15 @@ export interface LocalJobs {
   refreshFxRates(): Promise<FxQuote>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Records the requests whose traces outlived them now (options as in AWS unless given). */
+  sweepTraces(options?: SweepTracesOptions): Promise<SweepTracesReport>;
   stop(): void;
 }
 
 /** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The trace sweeper's interval, as its EventBridge rule (and once at start). */
+export const LOCAL_TRACE_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
@@ -47,6 +56,8 @@ export interface LocalJobsOptions {
   readonly dashboardUrl: string;
   /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
   readonly alertsIntervalMs?: number;
+  /** The aggregator's feed: records the trace sweeper writes reach the rollups through it. */
+  readonly usageFeed: UsageFeed;
 }
 
 export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
@@ -77,8 +88,16 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       logger,
     }),
   );
+  const sweepDeps = buildSweepTracesDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
+    wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
+  });
   const jobs = {
     sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
     refreshFxRates: () => fxHandler(),
     evaluateAlerts: () => alertsHandler(),
   };
@@ -111,5 +130,12 @@ function scheduledJobs(
       run: () => jobs.refreshFxRates().catch(() => undefined),
     },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    {
+      // At start too: requests cut off by a crash of the previous run are recorded once old enough.
+      name: 'sweep-traces',
+      intervalMs: LOCAL_TRACE_SWEEP_INTERVAL_MS,
+      runAtStart: true,
+      run: () => jobs.sweepTraces(),
+    },
   ];
 }
