@@ -20,6 +20,7 @@ import { Monitoring } from './constructs/monitoring.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { TraceSweeper } from './constructs/trace-sweeper.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
@@ -43,6 +44,7 @@ export class MetrionStack extends Stack {
   public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
+  public readonly traceSweeper: TraceSweeper;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
   public readonly logsExport: LogsExportService;
@@ -112,6 +114,11 @@ export class MetrionStack extends Stack {
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
+      data: this.data,
+      logRetention,
+      retainLogs,
+    });
+    this.traceSweeper = new TraceSweeper(this, 'TraceSweeper', {
       data: this.data,
       logRetention,
       retainLogs,
