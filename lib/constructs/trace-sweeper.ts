@@ -31,7 +31,8 @@ export class TraceSweeper extends Construct {
     super(scope, id);
     this.function = new MetrionFunction(this, 'Function', {
       entry: 'functions/lambda/sweep-traces.ts',
-      description: 'Metrion trace sweeper: records requests whose proxy stopped before their record',
+      description:
+        'Metrion trace sweeper: records requests whose proxy stopped before their record',
       memorySize: 512,
       // Shorter than the 5-minute schedule, so runs never overlap for long.
       timeout: Duration.minutes(4),
