@@ -32,6 +32,8 @@ export type StoreFault = (typeof STORE_FAULTS)[number];
 export interface RequestFaults {
   readonly store: Readonly<Partial<Record<StoreFaultTarget, StoreFault>>>;
   readonly kms?: 'error';
+  /** The request's `x-metrion-user`, named in the log line of each fault applied. */
+  readonly requester?: string;
 }
 
 const NO_FAULTS: RequestFaults = { store: {} };
@@ -76,12 +78,19 @@ export function createLocalFaults(options: { readonly logger: Logger }): LocalFa
       const run =
         (handler: unknown) =>
         (event: { headers?: Record<string, string | undefined> }, ...rest: unknown[]) =>
-          current.run(parseFaultHeader(headerOf(event, FAULT_HEADER)), () =>
+          current.run(requestFaults(event), () =>
             (handler as (...args: unknown[]) => unknown)(event, ...rest),
           );
       return { ...handlers, proxy: keepMarks(handlers.proxy, run(handlers.proxy)) };
     },
   };
+}
+
+/** The faults the request's header names, and whom the request is for (the log says it). */
+function requestFaults(event: { headers?: Record<string, string | undefined> }): RequestFaults {
+  const faults = parseFaultHeader(headerOf(event, FAULT_HEADER));
+  const requester = headerOf(event, 'x-metrion-user');
+  return requester === undefined ? faults : { ...faults, requester };
 }
 
 function headerOf(
@@ -128,9 +137,15 @@ function injectStoreFaults(
     (next, context) => async (args) => {
       const command = context.commandName ?? '';
       const target = targetOf(command, args.input as Record<string, unknown>, accountsTable);
-      const fault = target && faults()?.store[target];
+      const requested = faults();
+      const fault = target && requested?.store[target];
       if (!fault) return next(args);
-      logger.warn('test fault injected', { target, fault, command });
+      logger.warn('test fault injected', {
+        target,
+        fault,
+        command,
+        requester: requested.requester,
+      });
       if (fault === 'throttle') {
         throw storeError('ProvisionedThroughputExceededException', 'Rate of requests exceeded');
       }
@@ -163,8 +178,14 @@ function faultyDataKeys(
   return {
     generateDataKey: (context) => inner.generateDataKey(context),
     decryptDataKey(encrypted, context) {
-      if (faults()?.kms !== 'error') return inner.decryptDataKey(encrypted, context);
-      logger.warn('test fault injected', { target: 'kms', fault: 'error', command: 'Decrypt' });
+      const requested = faults();
+      if (requested?.kms !== 'error') return inner.decryptDataKey(encrypted, context);
+      logger.warn('test fault injected', {
+        target: 'kms',
+        fault: 'error',
+        command: 'Decrypt',
+        requester: requested.requester,
+      });
       return kms.decryptDataKey(encrypted, context);
     },
   };
