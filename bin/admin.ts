@@ -21,6 +21,8 @@ const { positionals, values } = parseArgs({
     key: { type: 'string' },
     limit: { type: 'string' },
     since: { type: 'string' },
+    days: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 

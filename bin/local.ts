@@ -14,6 +14,7 @@ const metrion = await startLocalMetrion({
   dataDir: config.dataDir,
   upstreamOrigins: config.upstreamOrigins,
   fxRatesUrl: config.fxRatesUrl,
+  pricesUrl: config.pricesUrl,
   cognitoPort: config.cognitoPort,
   sesPort: config.sesPort,
   alertsIntervalMs: config.alertsIntervalS * 1000,

@@ -1,4 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { usageBatchMetrics } from '#core/observability/usage-batch-metrics.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type AggregateUsageStore, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
@@ -6,6 +8,8 @@ import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 export interface AggregateUsageHandlerDeps {
   readonly rollups: AggregateUsageStore;
   readonly logger: Logger;
+  /** Measures how long records waited on the stream (the `AggregatorLagMs` metric). */
+  readonly clock: Clock;
   /** The usage record a new item image holds; undefined for any other item kind. */
   readonly recordFromImage: (
     image: Readonly<Record<string, unknown>>,
@@ -22,18 +26,25 @@ export function createAggregateUsageHandler(deps: AggregateUsageHandlerDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const batch: StoredUsageRecord[] = [];
     const sequenceNumbers: string[] = [];
+    let oldestWrittenAtMs: number | undefined;
     for (const change of event.Records) {
       const stored = insertedRecord(deps, change);
       const sequenceNumber = change.dynamodb?.SequenceNumber;
       if (stored === undefined || sequenceNumber === undefined) continue;
       batch.push(stored);
       sequenceNumbers.push(sequenceNumber);
+      oldestWrittenAtMs = earlier(oldestWrittenAtMs, writtenAtMs(change));
     }
     const report = await aggregateUsage(deps, batch);
     deps.logger.info('usage aggregated', {
       records: batch.length,
       aggregated: report.aggregated,
       rollupsAdded: report.rollupsAdded,
+      metrics: usageBatchMetrics(
+        batch.map((stored) => stored.record),
+        oldestWrittenAtMs,
+        deps.clock.nowMs(),
+      ),
     });
     const retryFrom =
       report.retryFrom === undefined ? undefined : sequenceNumbers[report.retryFrom];
@@ -62,4 +73,15 @@ function insertedRecord(
     });
     return undefined;
   }
+}
+
+/** When the stream says the change was written (it keeps whole seconds), in milliseconds. */
+function writtenAtMs(change: DynamoDBRecord): number | undefined {
+  const seconds = change.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }

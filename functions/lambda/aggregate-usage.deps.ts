@@ -22,13 +22,15 @@ export interface AggregateUsageRuntimeConfig {
 export function buildAggregateUsageDeps(
   config: AggregateUsageRuntimeConfig,
 ): AggregateUsageHandlerDeps {
+  const clock = config.clock ?? new SystemClock();
   return {
     rollups: new DynamoRollupStore({
       client: config.documentClient,
       tableName: config.usageTable,
-      clock: config.clock ?? new SystemClock(),
+      clock,
     }),
     logger: config.logger,
+    clock,
     recordFromImage: usageRecordFromStreamImage,
   };
 }

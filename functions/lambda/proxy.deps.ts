@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRequestTraceStore } from '#adapters/dynamodb/dynamo-request-trace-store.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
@@ -12,6 +13,8 @@ import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
+import { BUNDLED_PRICES } from '#core/pricing/bundled-prices.ts';
+import { createLivePrices } from '#core/pricing/live-prices.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import {
   resolveUpstreamOrigins,
@@ -27,6 +30,10 @@ export interface ProxyRuntimeConfig {
   readonly usageTable: string;
   /** The proxy's response cache. */
   readonly responseCacheTable: string;
+  /** Stored price versions; the proxy checks for a new one every few minutes, in the background. */
+  readonly pricesTable: string;
+  /** @default PRICE_CHECK_INTERVAL_MS (5 minutes) */
+  readonly priceCheckIntervalMs?: number | undefined;
   /** Providers not named use the registry's origin. */
   readonly upstreamOrigins: UpstreamOriginOverrides;
   /** Server-side secret for Metrion Key digests. */
@@ -56,6 +63,20 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);
+  const prices = createLivePrices({
+    store: new DynamoPriceVersionStore({
+      client: config.documentClient,
+      tableName: config.pricesTable,
+    }),
+    clock,
+    logger: config.logger,
+    fallback: BUNDLED_PRICES,
+    ...(config.priceCheckIntervalMs === undefined
+      ? {}
+      : { checkIntervalMs: config.priceCheckIntervalMs }),
+  });
+  // Read the stored version while the first requests are on their way (never waited on).
+  prices.current();
   const proxy = createProxyService({
     admission: new DynamoProxyAdmission({
       client: config.documentClient,
@@ -85,6 +106,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
     tokenCounter: new GptTokenizerCounter(),
+    prices,
   });
   return {
     proxy,

@@ -21,6 +21,8 @@ const localEnvSchema = z.object({
   METRION_STATIC_DIR: z.string().default('frontend/dist'),
   /** Where the fx-rates job reads the ECB daily XML; the same variable as the Lambda's. */
   FX_RATES_URL: z.url().optional(),
+  /** Where the price refresh reads the genai-prices data; the same variable as the Lambda's. */
+  PRICES_URL: z.url().optional(),
   /** JSON object of provider -> origin, e.g. {"openai":"http://127.0.0.1:9000"}. */
   METRION_UPSTREAM_ORIGINS: z
     .string()
@@ -60,6 +62,8 @@ export type LocalConfig = {
   readonly proMonthlyPriceUsd?: string;
   /** @default - the ECB */
   readonly fxRatesUrl?: string;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string;
 };
 
 export function readLocalConfig(
@@ -95,5 +99,6 @@ export function readLocalConfig(
     ...(parsed.PRO_MONTHLY_PRICE_USD === undefined
       ? {}
       : { proMonthlyPriceUsd: parsed.PRO_MONTHLY_PRICE_USD }),
+    ...(parsed.PRICES_URL === undefined ? {} : { pricesUrl: parsed.PRICES_URL }),
   };
 }

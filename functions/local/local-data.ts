@@ -37,6 +37,8 @@ export interface LocalData {
   readonly responseCacheTable: string;
   /** Daily FX reference rates. */
   readonly fxRatesTable: string;
+  /** Price versions the daily price refresh stored. */
+  readonly pricesTable: string;
   readonly dataKeyProvider: DataKeyProvider;
   readonly pepper: Uint8Array;
   readonly accountService: AccountService;
@@ -100,6 +102,7 @@ export async function openLocalData(options: {
     usageTable,
     responseCacheTable: tableName(LOCAL_TABLE_PREFIX, 'responseCache'),
     fxRatesTable: tableName(LOCAL_TABLE_PREFIX, 'fxRates'),
+    pricesTable: tableName(LOCAL_TABLE_PREFIX, 'prices'),
     dataKeyProvider,
     pepper,
     accountService: createAccountService({

@@ -26,6 +26,8 @@ export interface LocalProxyOptions {
   readonly headerTimeoutMs: number | undefined;
   readonly idleTimeoutMs: number | undefined;
   readonly corsAllowedOrigins: readonly string[] | undefined;
+  /** How often the proxy looks for a new price version. @default - the Lambda's */
+  readonly priceCheckIntervalMs: number | undefined;
 }
 
 /** What every local function shares. */
@@ -84,6 +86,7 @@ export function buildLocalFunctions(
         ...tables,
         ...proxy,
         responseCacheTable: data.responseCacheTable,
+        pricesTable: data.pricesTable,
         pepper: data.pepper,
         dataKeyProvider: data.dataKeyProvider,
         logger,

@@ -2,6 +2,7 @@ import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { PriceRefreshReport } from '#core/pricing/refresh-prices.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type SealReport,
@@ -13,8 +14,10 @@ import type { SweepTracesOptions, SweepTracesReport } from '#core/traces/sweep-t
 import { sweepTraces } from '#core/traces/sweep-traces.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
+import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import { buildSweepTracesDeps } from '#lambda/sweep-traces.deps.ts';
 import { FeedingUsageStore } from './feeding-usage-store.ts';
@@ -28,6 +31,8 @@ export interface LocalJobs {
   sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
   /** Fetches and stores the day's reference rates now. */
   refreshFxRates(): Promise<FxQuote>;
+  /** Fetches the maintained price data and stores it as a new price version now. */
+  refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
   /** Records the requests whose traces outlived them now (options as in AWS unless given). */
@@ -35,7 +40,10 @@ export interface LocalJobs {
   stop(): void;
 }
 
-/** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
+/**
+ * Seal every 5 minutes, FX and prices every 24 hours (and once at start), as the EventBridge
+ * rules do.
+ */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The trace sweeper's interval, as its EventBridge rule (and once at start). */
 export const LOCAL_TRACE_SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -47,7 +55,9 @@ export interface LocalJobsOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   /** @default - the ECB's daily XML */
-  readonly fxRatesUrl?: string;
+  readonly fxRatesUrl?: string | undefined;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string | undefined;
   /** Start the timers. @default true */
   readonly schedule?: boolean;
   /** How alert emails go out (aws-ses-v2-local). */
@@ -95,10 +105,20 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
     clock,
     wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
   });
+  const pricesHandler = createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: data.documentClient,
+      pricesTable: data.pricesTable,
+      pricesUrl: options.pricesUrl,
+      logger,
+      clock,
+    }),
+  );
   const jobs = {
     sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
     sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
     refreshFxRates: () => fxHandler(),
+    refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
   };
   const stop =
@@ -129,6 +149,7 @@ function scheduledJobs(
       // The handler logs its own failure (offline: one warning); the scheduler's would repeat it.
       run: () => jobs.refreshFxRates().catch(() => undefined),
     },
+    { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
     {
       // At start too: requests cut off by a crash of the previous run are recorded once old enough.

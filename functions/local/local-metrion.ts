@@ -64,6 +64,10 @@ export interface LocalMetrionOptions {
   readonly cognitoPort?: number;
   /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
   readonly fxRatesUrl?: string;
+  /** Where the price refresh reads the genai-prices data (tests use a fake). @default - its repo */
+  readonly pricesUrl?: string;
+  /** How often the proxy looks for a new price version. @default 5 minutes, as in AWS */
+  readonly priceCheckIntervalMs?: number;
   /** Run the seal, fx-rates and alerts jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
   /** Port of aws-ses-v2-local (0 = any free port). @default 0 */
@@ -172,6 +176,7 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
   const jobs = startLocalJobs({
     ...context,
     fxRatesUrl: options.fxRatesUrl,
+    pricesUrl: options.pricesUrl,
     schedule: options.scheduleJobs ?? false,
     alertsIntervalMs: options.alertsIntervalMs,
   });
@@ -254,6 +259,7 @@ function proxyOptions(options: LocalMetrionOptions): LocalProxyOptions {
     headerTimeoutMs: options.headerTimeoutMs,
     idleTimeoutMs: options.idleTimeoutMs,
     corsAllowedOrigins: options.corsAllowedOrigins,
+    priceCheckIntervalMs: options.priceCheckIntervalMs,
   };
 }
 

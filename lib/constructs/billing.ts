@@ -8,11 +8,12 @@ import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface BillingProps {
   /** Environment name, used in descriptions. */
   readonly envName: string;
-  /** Accounts (read/write: the billing state on the profile item, processed-event markers). */
+  /** Accounts (the billing state on the profile item, processed-event markers; no deletes). */
   readonly data: Data;
   /** Retain the Stripe secrets on stack deletion (they are set by hand). */
   readonly retainData: boolean;
@@ -22,6 +23,8 @@ export interface BillingProps {
   readonly proMonthlyPriceUsd: string;
   /** Dashboard origin Checkout and the billing portal return to. */
   readonly dashboardUrl: string;
+  /** Where Stripe delivers events (output for the Stripe dashboard's webhook endpoint). */
+  readonly webhookUrl: string;
   /** Retention of the webhook function's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -29,6 +32,8 @@ export interface BillingProps {
    * @default false
    */
   readonly retainLogs?: boolean;
+  /** Reserved concurrency of the webhook: plan changes land while the proxy is busy. */
+  readonly webhookReservedConcurrency: number;
 }
 
 /**
@@ -69,6 +74,19 @@ export class Billing extends Construct {
     });
     acknowledge(webhookSecret, 'AwsSolutions-SMG4', rotationReason);
     this.stripeWebhookSecret = webhookSecret;
+    stackOutput(
+      this,
+      'StripeSecretKeyArn',
+      secretKey.secretArn,
+      'Put the sk_… key here after deploy',
+    );
+    stackOutput(
+      this,
+      'StripeWebhookSecretArn',
+      webhookSecret.secretArn,
+      'Put the endpoint signing secret (whsec_…) here after deploy',
+    );
+    stackOutput(this, 'StripeWebhookUrl', props.webhookUrl, 'The Stripe webhook endpoint URL');
 
     this.webhookFunction = new MetrionFunction(this, 'WebhookFunction', {
       entry: 'functions/lambda/stripe-webhook.ts',
@@ -80,8 +98,9 @@ export class Billing extends Construct {
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
+      reservedConcurrentExecutions: props.webhookReservedConcurrency,
     });
-    props.data.grantAccountsReadWrite(this.webhookFunction);
+    props.data.grantBillingState(this.webhookFunction);
     this.grantSecret(this.webhookFunction, webhookSecret, LAMBDA_ENV.stripeWebhookSecretArn);
     this.grantStripeApi(this.webhookFunction);
   }

@@ -34,8 +34,15 @@ export interface LogRowView {
 export interface LogDetailView extends LogRowView {
   readonly errorSource: NonNullable<UsageRecord['errorSource']> | null;
   readonly errorMessage: string | null;
+  /** The writes by cache lifetime; null when the answer did not split them (all default). */
+  readonly cacheWrite5mTokens: number | null;
+  readonly cacheWrite1hTokens: number | null;
   readonly timeToFirstTokenMs: number | null;
   readonly priceVersion: string;
+  /** The service tier the answer named; null when it named none. */
+  readonly serviceTier: string | null;
+  /** Priced at the standard rate: the price data has no price for its tier. */
+  readonly tierUnpriced: boolean;
   readonly fx: FxUsed;
   /** The answer's `server-timing` figures; null on records from before they were kept. */
   readonly timing: TimingView | null;
@@ -105,8 +112,12 @@ export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetail
     ...toLogRow(record, money),
     errorSource: record.errorSource ?? null,
     errorMessage: record.errorMessage ?? null,
+    cacheWrite5mTokens: record.cacheWrite5mTokens ?? null,
+    cacheWrite1hTokens: record.cacheWrite1hTokens ?? null,
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
+    serviceTier: record.serviceTier ?? null,
+    tierUnpriced: record.tierUnpriced === true,
     fx: money.fx,
     timing: record.timing === undefined ? null : timingView(record.timing),
   };

@@ -278,7 +278,7 @@ async function forward(
       status: relay.status,
       headers: {
         ...relay.headers,
-        ...costHeader(attempt, settlement.result, answer.succeeded),
+        ...costHeader(deps, attempt, settlement.result, answer.succeeded),
         ...cacheStatusHeader(cache, settlement.cacheable),
       },
       body: relay.body,
@@ -290,12 +290,17 @@ async function forward(
 
 /** The cost is known before a buffered answer's headers leave; only a billable (2xx) one says it. */
 function costHeader(
+  deps: ProxyServiceDeps,
   attempt: ProxyAttempt,
   result: AttemptResult,
   billable: boolean,
 ): Record<string, string> {
   return billable
-    ? { [COST_HEADER]: costHeaderValue(buildUsageRecord(attempt, result).costPicoUsd) }
+    ? {
+        [COST_HEADER]: costHeaderValue(
+          buildUsageRecord(attempt, result, deps.prices.current()).costPicoUsd,
+        ),
+      }
     : {};
 }
 

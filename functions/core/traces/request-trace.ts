@@ -1,5 +1,7 @@
 import type { Logger } from '../ports/logger.ts';
 import type { RequestTrace, RequestTraceWriter } from '../ports/request-trace-store.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
+import type { PriceCatalog } from '../pricing/price-catalog.ts';
 import { buildUsageRecord, type ProxyAttempt, recordRetention } from '../proxy/usage-recorder.ts';
 import { approximateInputTokens } from '../usage/estimate-usage.ts';
 
@@ -18,27 +20,33 @@ export const INTERRUPTED_STATUS = 502;
  * `interrupted` and `estimated`, input tokens approximated from the request, output 0, latency 0
  * (unknown), priced like any record of its model.
  */
-export function interruptedRecordTrace(attempt: ProxyAttempt): RequestTrace {
-  const record = buildUsageRecord(attempt, {
-    status: INTERRUPTED_STATUS,
-    endedAtMs: attempt.request.receivedAtMs,
-    errorSource: 'metrion',
-    errorMessage: INTERRUPTED_MESSAGE,
-    usage: {
-      inputTokens: approximateInputTokens(attempt.parsed.json),
-      outputTokens: 0,
-      cacheReadTokens: 0,
-      cacheWriteTokens: 0,
+export function interruptedRecordTrace(attempt: ProxyAttempt, prices: PriceCatalog): RequestTrace {
+  const record = buildUsageRecord(
+    attempt,
+    {
+      status: INTERRUPTED_STATUS,
+      endedAtMs: attempt.request.receivedAtMs,
+      errorSource: 'metrion',
+      errorMessage: INTERRUPTED_MESSAGE,
+      usage: {
+        inputTokens: approximateInputTokens(attempt.parsed.json),
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      },
+      estimated: true,
+      interrupted: true,
     },
-    estimated: true,
-    interrupted: true,
-  });
+    prices,
+  );
   return { record, retention: recordRetention(attempt) };
 }
 
 export interface TraceAttemptDeps {
   readonly traces: RequestTraceWriter;
   readonly logger: Logger;
+  /** The price version in use, as for the proxy's own record. */
+  readonly prices: Pick<PriceSource, 'current'>;
 }
 
 /**
@@ -48,7 +56,7 @@ export interface TraceAttemptDeps {
  */
 export async function traceAttempt(deps: TraceAttemptDeps, attempt: ProxyAttempt): Promise<void> {
   try {
-    await deps.traces.put(interruptedRecordTrace(attempt));
+    await deps.traces.put(interruptedRecordTrace(attempt, deps.prices.current()));
   } catch (error) {
     deps.logger.warn('request trace could not be written', {
       requestId: attempt.request.requestId,

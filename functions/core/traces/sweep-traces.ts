@@ -1,3 +1,4 @@
+import type { MetricValues } from '../observability/operational-metrics.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RequestTrace, RequestTraceSweepStore } from '../ports/request-trace-store.ts';
@@ -65,8 +66,8 @@ export async function sweepTraces(
   deps.logger.info('request traces swept', {
     ...counts,
     sweptThrough: new Date(sweptThroughMs).toISOString(),
-    // Embedded metric format: the JSON logger publishes the values under `metrics`.
-    metrics: { InterruptedRecords: counts.interrupted },
+    // The JSON logger publishes it as CloudWatch's embedded metric format; an alarm watches it.
+    metrics: { InterruptedRecords: counts.interrupted } satisfies MetricValues,
   });
   return { ...counts, sweptThroughMs };
 }

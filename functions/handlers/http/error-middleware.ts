@@ -1,6 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { UpstreamTimeoutError, UpstreamUnavailableError } from '#core/errors.ts';
+import type { MetricValues } from '#core/observability/operational-metrics.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { WireFormat } from '#core/providers/provider-registry.ts';
 import { errorLogFields } from '../error-log-fields.ts';
@@ -32,8 +33,8 @@ export interface HttpErrorHandlerOptions<
  * before the first byte, while the status can still be chosen). It maps the error through
  * `errorResponse` (status, body, `no-store`, `nosniff`, `www-authenticate` on 401, `allow` on
  * 405, `retry-after`, the request id) and logs server errors (5xx) once: a provider's failure
- * (502, 504) as one warning line, Metrion's own as an error with its stack; client errors are
- * the caller's business and are not logged here.
+ * (502, 504) as one warning line, Metrion's own as an error with its stack, counted as the
+ * `MetrionErrors` metric; client errors are the caller's business and are not logged here.
  */
 export function httpErrorHandler<
   TContext extends Context = Context,
@@ -63,6 +64,7 @@ export function httpErrorHandler<
           requestId,
           status: response.statusCode,
           error: errorLogFields(error),
+          metrics: { MetrionErrors: 1 } satisfies MetricValues,
         });
       }
       request.response = {

@@ -15,6 +15,7 @@ import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
+import { fixedPrices } from '../../fakes/fixed-prices.ts';
 import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
@@ -81,6 +82,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     clock,
     logger,
     origins: resolveUpstreamOrigins({}),
+    prices: fixedPrices(),
     headerTimeoutMs: 30_000,
     idleTimeoutMs: 30_000,
     tokenCounter: new GptTokenizerCounter(),

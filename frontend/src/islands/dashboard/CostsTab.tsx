@@ -4,6 +4,7 @@ import { Bars, StatCard } from '../../components/charts/parts.tsx';
 import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
 import { bucketSeconds, costLayers } from '../../lib/chart-data.ts';
 import { providerColor } from '../../lib/colors.ts';
@@ -44,6 +45,7 @@ export function CostsTab({ data }: { readonly data: CostsDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <UnpricedNotice cost={data.cost} range={data.range} />
       <div className="dash-row dash-row--wide">
         <StatCard
           title="Cost by model"

@@ -6,6 +6,7 @@ import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type ChartSeries, TimeChart } from '../../components/charts/TimeChart.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
 import { StatusCode } from '../../components/StatusCode.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
 import {
   bucketSeconds,
@@ -53,6 +54,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <UnpricedNotice cost={data.cost} range={data.range} />
       <div className="dash-row dash-row--3">
         <StatCard
           title="Requests"

@@ -125,8 +125,33 @@ function tokenRows(detail: LogDetail): Rows {
     ['Output', formatCount(detail.outputTokens)],
     ['Cache read', formatCount(detail.cacheReadTokens)],
     ['Cache write', formatCount(detail.cacheWriteTokens)],
+    ...cacheWriteLifetimes(detail),
     ['Total', formatCount(detail.totalTokens)],
   ];
+}
+
+/** The cache writes by lifetime, when the answer split them. */
+function cacheWriteLifetimes(detail: LogDetail): Rows {
+  if (detail.cacheWrite5mTokens === null || detail.cacheWrite1hTokens === null) return [];
+  return [
+    [
+      'Cache write, 5 min / 1 h',
+      <span key="lifetimes" data-cache-lifetimes>
+        {formatCount(detail.cacheWrite5mTokens)} / {formatCount(detail.cacheWrite1hTokens)}
+      </span>,
+    ],
+  ];
+}
+
+/** The tier the answer named, and whether it had a price. */
+function ServiceTier({ detail }: { readonly detail: LogDetail }) {
+  if (detail.serviceTier === null) return <span className="muted">not stated</span>;
+  return (
+    <span data-service-tier={detail.serviceTier}>
+      {detail.serviceTier}
+      {detail.tierUnpriced && ' (no price for this tier: priced at the standard rate)'}
+    </span>
+  );
 }
 
 /** The cost in the account's currency, the exact USD, the rate and the prices used. */
@@ -145,6 +170,7 @@ function costRows(detail: LogDetail): Rows {
     [`Cost (${detail.fx.currency})`, <Cost key="cost" cost={detail.cost} fx={detail.fx} />],
     ['Exact USD', exactUsd],
     ['Exchange rate', detail.fx.currency === 'USD' ? 'none (USD)' : formatFxRate(detail.fx)],
+    ['Service tier', <ServiceTier key="tier" detail={detail} />],
     ['Price table', <code key="prices">{detail.priceVersion}</code>],
   ];
 }

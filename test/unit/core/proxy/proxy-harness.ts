@@ -14,6 +14,7 @@ import type { IncomingProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 import { createProxyService, type ProxyOutcome } from '#core/proxy/proxy-service.ts';
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { fixedPrices } from '../../../fakes/fixed-prices.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
@@ -155,6 +156,7 @@ export async function proxyHarness() {
   };
 
   const proxy = createProxyService({
+    prices: fixedPrices(),
     admission: slowAdmission,
     vault,
     pepper,

@@ -196,6 +196,15 @@ describe('httpErrorHandler', () => {
     ]);
   });
 
+  it('counts each 5xx of its own as one MetrionErrors, never a provider failure or a client error', async () => {
+    const own = await answer(new Error('boom'));
+    expect(own.response.statusCode).toBe(500);
+    expect(own.lines.map((line) => line.fields?.metrics)).toEqual([{ MetrionErrors: 1 }]);
+    const provider = await answer(new UpstreamTimeoutError('Slow.'), { envelope: () => 'openai' });
+    expect(provider.lines.map((line) => line.fields?.metrics)).toEqual([undefined]);
+    expect((await answer(new InvalidRequestError('Bad.'))).lines).toEqual([]);
+  });
+
   it('does not log client errors', async () => {
     for (const error of [
       new InvalidRequestError('Bad.'),
