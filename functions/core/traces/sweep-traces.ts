@@ -23,11 +23,16 @@ export interface SweepTracesReport {
   readonly traces: number;
   /** Records written from traces (`interrupted`): requests whose own record never landed. */
   readonly interrupted: number;
+  /** The request ids of those records, at most {@link LOGGED_REQUEST_IDS} (for the log line). */
+  readonly interruptedRequestIds: readonly string[];
   /** Traces whose record could not be written now; the next run tries them again. */
   readonly failed: number;
   /** Every request that arrived before this instant is now swept. */
   readonly sweptThroughMs: number;
 }
+
+/** How many interrupted records' request ids a run names (the count has them all). */
+export const LOGGED_REQUEST_IDS = 20;
 
 /**
  * Turns the traces of requests that must have ended into records, exactly once. A trace whose
@@ -47,13 +52,19 @@ export async function sweepTraces(
   const untilMs = deps.clock.nowMs() - minAgeMs;
   const fromMs = (await deps.traces.sweptThroughMs()) ?? untilMs - TRACE_LIFETIME_MS;
   const counts = { traces: 0, interrupted: 0, failed: 0 };
+  const interruptedRequestIds: string[] = [];
   let earliestFailureMs: number | undefined;
   if (fromMs < untilMs) {
     for await (const page of deps.traces.tracesBetween(fromMs, untilMs)) {
       counts.traces += page.length;
       for (const trace of await deps.traces.withoutRecord(page)) {
         const written = await writeRecord(deps, trace);
-        if (written === 'appended') counts.interrupted += 1;
+        if (written === 'appended') {
+          counts.interrupted += 1;
+          if (interruptedRequestIds.length < LOGGED_REQUEST_IDS) {
+            interruptedRequestIds.push(trace.record.requestId);
+          }
+        }
         if (written !== 'failed') continue;
         counts.failed += 1;
         const atMs = Date.parse(trace.record.at);
@@ -65,11 +76,13 @@ export async function sweepTraces(
   if (sweptThroughMs > fromMs) await deps.traces.setSweptThrough(sweptThroughMs);
   deps.logger.info('request traces swept', {
     ...counts,
+    // Where an operator starts when InterruptedRecords alarms: the requests, then their logs.
+    interruptedRequestIds,
     sweptThrough: new Date(sweptThroughMs).toISOString(),
     // The JSON logger publishes it as CloudWatch's embedded metric format; an alarm watches it.
     metrics: { InterruptedRecords: counts.interrupted } satisfies MetricValues,
   });
-  return { ...counts, sweptThroughMs };
+  return { ...counts, interruptedRequestIds, sweptThroughMs };
 }
 
 /** Appends one trace's record; a failure is logged with its key and retried by the next run. */

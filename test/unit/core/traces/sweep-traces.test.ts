@@ -181,9 +181,14 @@ describe('sweepTraces', () => {
     );
   });
 
-  it('says how many interrupted records it wrote, as a metric of its log line', async () => {
+  it('says how many interrupted records it wrote, as a metric of its log line, and names them', async () => {
     const world = setup();
     await world.traces.put(trace('req-lost', START_MS));
+    await world.traces.put(trace('req-recorded', START_MS));
+    await world.usage.append(
+      { ...interruptedRecord('req-recorded', START_MS), status: 200, interrupted: undefined },
+      RETENTION,
+    );
     world.clock.advance(SWEEP_AGE_MS + 1);
 
     await sweepTraces(world.deps);
@@ -192,11 +197,24 @@ describe('sweepTraces', () => {
       level: 'info',
       message: 'request traces swept',
       fields: expect.objectContaining({
-        traces: 1,
+        traces: 2,
         interrupted: 1,
+        interruptedRequestIds: ['req-lost'],
         metrics: { InterruptedRecords: 1 },
       }),
     });
+  });
+
+  it('names at most 20 interrupted requests in its log line, and counts them all', async () => {
+    const world = setup();
+    for (let n = 0; n < 25; n += 1) await world.traces.put(trace(`req-${n}`, START_MS + n));
+    world.clock.advance(SWEEP_AGE_MS + MINUTE_MS);
+
+    const report = await sweepTraces(world.deps);
+
+    expect(report.interrupted).toBe(25);
+    expect(report.interruptedRequestIds).toHaveLength(20);
+    expect(new Set(report.interruptedRequestIds).size).toBe(20);
   });
 
   it('first looks back as far as traces are kept (7 days), not further', async () => {
