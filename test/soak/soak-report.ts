@@ -19,8 +19,9 @@ export interface SentRequest {
 /**
  * Why a request the provider saw has no record: its trace write was failed on purpose and the
  * process was killed before its own record (two faults at once); the process was killed after the
- * upstream call and before its trace was stored (the window a trace written in parallel leaves);
- * or nothing explains it.
+ * upstream call, before its trace was stored and before its record (the window a trace written in
+ * parallel leaves, as long as the store takes to write it); or nothing explains it (a stored
+ * trace without a record, or no kill after the request).
  */
 export type LostReason = 'trace-failed-then-killed' | 'killed-before-trace-stored' | 'unexplained';
 
@@ -38,6 +39,8 @@ export interface SoakFigures {
   readonly lost: readonly string[];
   /** Of `lost`: why, when it can be told (see `LostReason`). */
   readonly lostByReason: Readonly<Record<LostReason, number>>;
+  /** Each lost request's reason, and whether its trace was stored. */
+  readonly lostWhy: ReadonlyMap<string, { reason: LostReason; traced: boolean }>;
   /** Requests with more records than calls to Metrion (one each). */
   readonly duplicated: readonly string[];
   readonly clientMistakes: number;
@@ -94,7 +97,13 @@ export function soakFigures(input: {
     'killed-before-trace-stored': 0,
     unexplained: 0,
   };
-  for (const id of lost) lostByReason[lostReason(byId.get(id), input.traced.has(id))] += 1;
+  const lostWhy = new Map<string, { reason: LostReason; traced: boolean }>();
+  for (const id of lost) {
+    const traced = input.traced.has(id);
+    const reason = lostReason(byId.get(id), traced);
+    lostByReason[reason] += 1;
+    lostWhy.set(id, { reason, traced });
+  }
   const mistakes = sent.filter((request) => request.clientMistake && request.answer !== 'cut');
   const { sealed, ...rollups } = input.rollups;
   return {
@@ -108,6 +117,7 @@ export function soakFigures(input: {
     estimatedRecords: records.filter((record) => record.estimated === true).length,
     lost,
     lostByReason,
+    lostWhy,
     // Each request went to Metrion once (no SDK retries): more than one record is a double count.
     duplicated: [...recordsById.entries()].filter(([, count]) => count > 1).map(([id]) => id),
     clientMistakes: mistakes.length,
@@ -120,10 +130,10 @@ export function soakFigures(input: {
 }
 
 function lostReason(request: SentRequest | undefined, traced: boolean): LostReason {
-  if (request === undefined || traced) return 'unexplained';
-  if (request.kind === 'trace-throttled' && request.killedAfterSent)
-    return 'trace-failed-then-killed';
-  return request.cutByKill ? 'killed-before-trace-stored' : 'unexplained';
+  if (request === undefined || traced || !request.killedAfterSent) return 'unexplained';
+  return request.kind === 'trace-throttled'
+    ? 'trace-failed-then-killed'
+    : 'killed-before-trace-stored';
 }
 
 function countBy(values: readonly string[]): Map<string, number> {

@@ -46,6 +46,8 @@ const KILLS = 2;
 const ACCOUNTS = 128;
 const KMS_ACCOUNTS = 8;
 const HOUR_MS = 3_600_000;
+/** Lost requests listed one by one at the end (the unexplained first). */
+const LOST_LISTED = 25;
 
 interface SoakAccount {
   readonly accountId: string;
@@ -172,14 +174,24 @@ async function soak(): Promise<number> {
   console.log(
     `\n${formatFigures(figures, { seconds: (Date.now() - startedAt) / 1000, kills: kills.length })}`,
   );
-  for (const id of figures.lost) {
+  // The unexplained first: they are the ones to look into.
+  const lost = [...figures.lost].sort(
+    (a, b) =>
+      Number(figures.lostWhy.get(b)?.reason === 'unexplained') -
+      Number(figures.lostWhy.get(a)?.reason === 'unexplained'),
+  );
+  for (const id of lost.slice(0, LOST_LISTED)) {
     const request = sent.find((each) => each.id === id);
+    const why = figures.lostWhy.get(id);
     const cut = request?.cutByKill ? ' (cut by a kill)' : '';
     const at = receivedAt.get(id) ?? 0;
     const kill = kills.find((killAt) => killAt >= at);
     const before = kill === undefined ? '' : `, provider got it ${kill - at} ms before a kill`;
-    console.log(`  lost ${id}: ${request?.kind}, answered ${request?.answer}${cut}${before}`);
+    console.log(
+      `  lost ${id} [${why?.reason}, ${why?.traced ? 'traced' : 'no trace'}]: ${request?.kind}, answered ${request?.answer}${cut}${before}`,
+    );
   }
+  if (lost.length > LOST_LISTED) console.log(`  ... and ${lost.length - LOST_LISTED} more`);
   console.log("Metrion's warnings and errors, by message:");
   for (const [key, count] of Object.entries(problems))
     console.log(`  ${String(count).padStart(6)} ${key}`);

@@ -60,7 +60,10 @@ describe('the soak figures', () => {
 
   it('miss them for a provider call with a trace and no record', () => {
     const figures = figuresOf({
-      sent: [sent('soak-1', { cutByKill: true, answer: 'cut' }), sent('soak-2')],
+      sent: [
+        sent('soak-1', { cutByKill: true, killedAfterSent: true, answer: 'cut' }),
+        sent('soak-2'),
+      ],
       providerCalls: ['soak-1', 'soak-2'],
       records: [record('soak-2')],
       traced: ['soak-1'],
@@ -84,6 +87,31 @@ describe('the soak figures', () => {
       unexplained: 0,
     });
     expect(targetsMet(figures)).toBe(true);
+  });
+
+  it('name a loss to a kill after the answer, before the trace and the record landed', () => {
+    const figures = figuresOf({
+      sent: [sent('soak-1', { killedAfterSent: true }), sent('soak-2')],
+      providerCalls: ['soak-1', 'soak-2'],
+      records: [record('soak-2')],
+    });
+
+    expect(figures.lostByReason['killed-before-trace-stored']).toBe(1);
+    expect(figures.lostWhy.get('soak-1')).toEqual({
+      reason: 'killed-before-trace-stored',
+      traced: false,
+    });
+  });
+
+  it('leave a loss with no kill after its request unexplained', () => {
+    const figures = figuresOf({
+      sent: [sent('soak-1')],
+      providerCalls: ['soak-1'],
+      records: [],
+    });
+
+    expect(figures.lostByReason.unexplained).toBe(1);
+    expect(targetsMet(figures)).toBe(false);
   });
 
   it('count a request with two records as duplicated', () => {
