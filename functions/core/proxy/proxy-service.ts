@@ -1,6 +1,7 @@
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { asMetrionError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
 import {
   PROVIDERS,
   type ProviderId,
@@ -49,6 +50,8 @@ export interface ProxyServiceDeps
     TraceAttemptDeps {
   /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
   readonly clock: MonotonicClock;
+  /** Prices for the record (`current`) and, before the provider answered, the trace (`inUse`). */
+  readonly prices: Pick<PriceSource, 'current' | 'inUse'>;
 }
 
 /**

@@ -45,8 +45,11 @@ export function interruptedRecordTrace(attempt: ProxyAttempt, prices: PriceCatal
 export interface TraceAttemptDeps {
   readonly traces: RequestTraceWriter;
   readonly logger: Logger;
-  /** The price version in use, as for the proxy's own record. */
-  readonly prices: Pick<PriceSource, 'current'>;
+  /**
+   * The price version in use, as for the proxy's own record; read without a version check, which
+   * would put a store call before the provider's answer.
+   */
+  readonly prices: Pick<PriceSource, 'inUse'>;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface TraceAttemptDeps {
  */
 export async function traceAttempt(deps: TraceAttemptDeps, attempt: ProxyAttempt): Promise<void> {
   try {
-    await deps.traces.put(interruptedRecordTrace(attempt, deps.prices.current()));
+    await deps.traces.put(interruptedRecordTrace(attempt, deps.prices.inUse()));
   } catch (error) {
     deps.logger.warn('request trace could not be written', {
       requestId: attempt.request.requestId,
