@@ -123,6 +123,7 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
     getDashboardLatency: ({ user, query }) => deps.dashboard.latency(user.accountId, query),
     getDashboardErrors: ({ user, query }) => deps.dashboard.errors(user.accountId, query),
+    getDashboardTags: ({ user, query }) => deps.dashboard.tags(user.accountId, query),
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),

@@ -239,7 +239,11 @@ async function createAccounts(running: LocalProcess) {
 async function sweepAndSeal(accounts: readonly SoakAccount[]) {
   const metrion = await startLocalMetrion({
     ...processOptions,
-    clock: { nowMs: () => Date.now() + HOUR_MS, monotonicMs: () => performance.now() },
+    clock: {
+      nowMs: () => Date.now() + HOUR_MS,
+      monotonicMs: () => performance.now(),
+      sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    },
     logWrite: () => undefined,
   });
   try {

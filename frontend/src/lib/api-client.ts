@@ -241,6 +241,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     getDashboardTokens: (query: QueryParams) => call('getDashboardTokens', { query }),
     getDashboardLatency: (query: QueryParams) => call('getDashboardLatency', { query }),
     getDashboardErrors: (query: QueryParams) => call('getDashboardErrors', { query }),
+    getDashboardTags: (query: QueryParams) => call('getDashboardTags', { query }),
     /** One page of Logs (50 rows); pass the previous page's `nextCursor` as `cursor`. */
     listLogs: (query: QueryParams) => call('listLogs', { query }),
     /** One request with its error message. */

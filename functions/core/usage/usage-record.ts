@@ -1,3 +1,4 @@
+import type { Tags } from '../attribution/tags.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /** Longest `x-metrion-user` label the proxy records (printable ASCII). */
@@ -99,6 +100,11 @@ export interface UsageRecord extends TokenUsage {
   readonly model: string;
   /** At most {@link MAX_REQUESTER_LENGTH} characters. */
   readonly requester?: string;
+  /**
+   * The request's `x-metrion-tag-<key>` headers, key to value (at most 5). Absent without any
+   * (and on records written before tags existed).
+   */
+  readonly tags?: Tags;
   readonly status: number;
   readonly errorSource?: ErrorSource;
   readonly errorMessage?: string;

@@ -179,7 +179,11 @@ describe('local mode killed with SIGKILL at every phase of a request', () => {
     // Restarted on the same folder an hour later (as far as its clock knows): old enough to sweep.
     restarted = await startLocalMetrion({
       ...processOptions(),
-      clock: { nowMs: () => Date.now() + HOUR_MS, monotonicMs: () => performance.now() },
+      clock: {
+        nowMs: () => Date.now() + HOUR_MS,
+        monotonicMs: () => performance.now(),
+        sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+      },
       logWrite: () => undefined,
     });
     const report = await restarted.jobs.sweepTraces();
