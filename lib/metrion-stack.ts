@@ -22,6 +22,7 @@ import { PriceRefresh } from './constructs/price-refresh.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { SecretMigrator } from './constructs/secret-migrator.ts';
 import { TraceSweeper } from './constructs/trace-sweeper.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
@@ -55,6 +56,7 @@ export class MetrionStack extends Stack {
   public readonly traceSweeper: TraceSweeper;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly secretMigrator: SecretMigrator;
   public readonly priceRefresh: PriceRefresh;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
@@ -135,6 +137,11 @@ export class MetrionStack extends Stack {
     this.priceRefresh = new PriceRefresh(this, 'PriceRefresh', {
       data: this.data,
       readers: [this.proxy.function, this.repricer.function],
+      ...logs,
+    });
+    this.secretMigrator = new SecretMigrator(this, 'SecretMigrator', {
+      data: this.data,
+      keys: this.keys,
       ...logs,
     });
     this.logsExport = new LogsExportService(this, 'LogsExport', {

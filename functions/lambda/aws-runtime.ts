@@ -20,6 +20,7 @@ import {
 } from './env.ts';
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
+import type { MigrateSecretsRuntimeConfig } from './migrate-secrets.deps.ts';
 import type { PriceRefreshRuntimeConfig } from './price-refresh.deps.ts';
 import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
@@ -256,6 +257,20 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
     logger: lambdaLogger('alerts'),
+  };
+}
+
+/** The secret migrator's runtime config: the accounts table and the KMS key, no pepper. */
+export async function awsMigrateSecretsConfig(): Promise<MigrateSecretsRuntimeConfig> {
+  const env = readLambdaEnv(['accountsTable', 'providerKeysKmsKeyArn']);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    dataKeyProvider: new KmsDataKeyProvider({
+      client: new KMSClient({ region }),
+      keyId: env.providerKeysKmsKeyArn,
+    }),
   };
 }
 

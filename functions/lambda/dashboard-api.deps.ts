@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
@@ -77,7 +78,12 @@ export function buildAccountService(
     emails: new DynamoAccountEmailIndex(table),
     metrionKeys: new DynamoMetrionKeyStore({ ...table, clock }),
     providerKeys: new DynamoProviderKeyStore(table),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      accountDataKeys: new DynamoAccountDataKeyStore(table),
+      random,
+      clock,
+    }),
     random,
     clock,
     pepper: config.pepper,
