@@ -11,8 +11,12 @@ import type {
   RequestTraceSweepStore,
   RequestTraceWriter,
 } from '#core/ports/request-trace-store.ts';
-import { TRACE_LIFETIME_MS } from '#core/traces/trace-lifetime.ts';
 import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
+import {
+  DynamoRequestTraceWriter,
+  TRACE_PK_PREFIX,
+  TRACE_SHARDS,
+} from './dynamo-request-trace-writer.ts';
 import { usageRecordFromItem, usageRecordKey } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
 
@@ -22,44 +26,10 @@ export interface DynamoRequestTraceStoreOptions {
   readonly tableName: string;
 }
 
-/**
- * Partitions the traces are spread over, so the proxy's trace writes never crowd one partition
- * (DynamoDB takes 1,000 writes per second per partition): 16 carry 16,000 requests per second.
- */
-export const TRACE_SHARDS = 16;
-const TRACE_PK_PREFIX = 'TRACE#';
 const CURSOR_KEY = { pk: 'TRACE-SWEEP', sk: 'CURSOR' } as const;
 /** BatchGetItem's limit of keys per call. */
 const BATCH_GET_KEYS = 100;
 const BATCH_GET_ROUNDS = 5;
-
-/** FNV-1a over the request id: spreads ids of any shape evenly over the shards. */
-function shardOf(requestId: string): string {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < requestId.length; index += 1) {
-    hash = Math.imul(hash ^ requestId.charCodeAt(index), 0x01000193) >>> 0;
-  }
-  return String(hash % TRACE_SHARDS).padStart(2, '0');
-}
-
-/**
- * `pk=TRACE#<shard>, sk=<at>#<requestId>` (no `REQ#` prefix: the usage aggregator's stream
- * filter, the seal job and re-pricing never see traces) holding the record to write as a map
- * under `record` (no top-level `requestId`: the sparse `byRequestId` index gets no entry), its
- * retention, and `expiresAtEpochSeconds` (the table's TTL) {@link TRACE_LIFETIME_MS} after the
- * request. Readers of records never read `TRACE#` partitions.
- */
-function toItem(trace: RequestTrace): Record<string, unknown> {
-  const { record, retention } = trace;
-  const { costPicoUsd, ...rest } = record;
-  return {
-    pk: `${TRACE_PK_PREFIX}${shardOf(record.requestId)}`,
-    sk: `${record.at}#${record.requestId}`,
-    record: { ...rest, ...(costPicoUsd === null ? {} : { costPicoUsd }) },
-    recordExpiresAtEpochSeconds: retention.expiresAtEpochSeconds,
-    expiresAtEpochSeconds: Math.floor((Date.parse(record.at) + TRACE_LIFETIME_MS) / 1000),
-  };
-}
 
 function fromItem(item: Readonly<Record<string, unknown>>): RequestTrace {
   return {
@@ -72,19 +42,18 @@ const keyText = (key: { readonly pk: unknown; readonly sk: unknown }) => `${key.
 
 /** Request traces in the `usage` table, for the proxy (put) and the trace sweeper. */
 export class DynamoRequestTraceStore implements RequestTraceWriter, RequestTraceSweepStore {
+  readonly #writer: DynamoRequestTraceWriter;
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
   constructor(options: DynamoRequestTraceStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+    this.#writer = new DynamoRequestTraceWriter(options);
   }
 
-  /** One unconditional PutItem (under 1 KB: 1 WRU, no index entry). */
-  async put(trace: RequestTrace): Promise<void> {
-    await dynamoCall('PutItem', () =>
-      this.#client.send(new PutCommand({ TableName: this.#tableName, Item: toItem(trace) })),
-    );
+  put(trace: RequestTrace): Promise<void> {
+    return this.#writer.put(trace);
   }
 
   async sweptThroughMs(): Promise<number | undefined> {
