@@ -58,12 +58,10 @@ export function scopedUsage(rollups: ScopedUsageRollups): ScopedUsageReader {
             ? await rollups.query(accountId, 'hour', span.fromMs, span.toMs)
             : await readDailyRollups(rollups, accountId, { ...span, nowMs });
       // Tag rollups carry the tag in their key, not in their dimensions: the scope is the read.
-      const matches = (item: Rollup) =>
-        ruleScopeMatches(scope.kind === 'tag' ? { ...rule, scope: ACCOUNT_SCOPE } : rule, {
-          ...item,
-          requester: item.requester ?? undefined,
-        });
-      return items.filter(matches);
+      const within = scope.kind === 'tag' ? { ...rule, scope: ACCOUNT_SCOPE } : rule;
+      return items.filter((item) =>
+        ruleScopeMatches(within, { ...item, requester: item.requester ?? undefined }),
+      );
     },
   };
 }
