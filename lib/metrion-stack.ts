@@ -6,6 +6,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { AlertDeliveries } from './constructs/alert-deliveries.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
@@ -22,6 +23,8 @@ import { PriceRefresh } from './constructs/price-refresh.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { SecretMigrator } from './constructs/secret-migrator.ts';
+import { TraceSweeper } from './constructs/trace-sweeper.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
 import { EmailStack, emailSending } from './email-stack.ts';
@@ -51,14 +54,17 @@ export class MetrionStack extends Stack {
   public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
+  public readonly traceSweeper: TraceSweeper;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly secretMigrator: SecretMigrator;
   public readonly priceRefresh: PriceRefresh;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly alertDeliveries: AlertDeliveries;
   public readonly edge: EdgeStack;
   public readonly email: EmailStack;
 
@@ -105,7 +111,20 @@ export class MetrionStack extends Stack {
       ...logs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', { data: this.data, email, dashboardUrl, ...logs });
+    this.alerts = new Alerts(this, 'Alerts', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
+    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.billing = new Billing(this, 'Billing', {
@@ -123,6 +142,7 @@ export class MetrionStack extends Stack {
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, ...logs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', { data: this.data, ...logs });
+    this.traceSweeper = new TraceSweeper(this, 'TraceSweeper', { data: this.data, ...logs });
     this.usageAggregator = new UsageAggregator(this, 'UsageAggregator', {
       data: this.data,
       ...logs,
@@ -132,6 +152,11 @@ export class MetrionStack extends Stack {
     this.priceRefresh = new PriceRefresh(this, 'PriceRefresh', {
       data: this.data,
       readers: [this.proxy.function, this.repricer.function],
+      ...logs,
+    });
+    this.secretMigrator = new SecretMigrator(this, 'SecretMigrator', {
+      data: this.data,
+      keys: this.keys,
       ...logs,
     });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
@@ -197,6 +222,12 @@ export class MetrionStack extends Stack {
       'Metrion alert evaluator runs failed (an account or rule could not be evaluated).',
       3,
     );
+    monitoring.alarmOnFunctionErrors(
+      'AlertDeliveryErrors',
+      this.alertDeliveries.function,
+      'Metrion alert delivery retry runs failed: due webhook, Slack and email deliveries wait.',
+      3,
+    );
     monitoring.alarmOnDeadLetters(
       'EvaluatorDlq',
       this.alerts.deadLetterQueue,
@@ -211,6 +242,11 @@ export class MetrionStack extends Stack {
       'SealJobDlq',
       this.rollupSealer.deadLetterQueue,
       'A seal job run failed: dirty hours stay dirty (live rollups, possibly off) until a run succeeds.',
+    );
+    monitoring.alarmOnDeadLetters(
+      'TraceSweeperDlq',
+      this.traceSweeper.deadLetterQueue,
+      'A trace sweeper run failed: requests whose proxy died stay unrecorded until a run succeeds (the next one retries from where the last stopped).',
     );
     monitoring.alarmOnDeadLetters(
       'FxRatesDlq',

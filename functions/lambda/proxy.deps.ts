@@ -1,6 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import { DynamoRequestTraceWriter } from '#adapters/dynamodb/dynamo-request-trace-writer.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
@@ -86,11 +88,26 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     usage: wrapUsage(
       new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
     ),
+    // A request the provider may bill leaves a trace while it runs (one PutItem in parallel
+    // with the upstream call), so the trace sweeper can record it if this process dies.
+    traces: new DynamoRequestTraceWriter({
+      client: config.documentClient,
+      tableName: config.usageTable,
+    }),
     responseCache: new DynamoResponseCacheStore({
       client: config.documentClient,
       tableName: config.responseCacheTable,
     }),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      // Read only when sealing, which the proxy never does: it opens.
+      accountDataKeys: new DynamoAccountDataKeyStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      random,
+      clock,
+    }),
     pepper: config.pepper,
     upstream: config.upstream ?? new FetchUpstreamClient(),
     clock,

@@ -1,3 +1,7 @@
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { DeliverDueReport } from '#core/alerts/channels/deliver.ts';
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -10,15 +14,22 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import type { SweepTracesOptions, SweepTracesReport } from '#core/traces/sweep-traces.ts';
+import { sweepTraces } from '#core/traces/sweep-traces.ts';
+import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
+import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
+import { buildSweepTracesDeps } from '#lambda/sweep-traces.deps.ts';
+import { FeedingUsageStore } from './feeding-usage-store.ts';
 import type { LocalData } from './local-data.ts';
 import { type ScheduledJob, startScheduler } from './scheduler.ts';
+import type { UsageFeed } from './usage-feed.ts';
 
 /** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
 export interface LocalJobs {
@@ -30,6 +41,10 @@ export interface LocalJobs {
   refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Records the requests whose traces outlived them now (options as in AWS unless given). */
+  sweepTraces(options?: SweepTracesOptions): Promise<SweepTracesReport>;
+  /** Runs the alert delivery retries now (their own schedule in AWS). */
+  deliverAlerts(): Promise<DeliverDueReport>;
   stop(): void;
 }
 
@@ -38,6 +53,8 @@ export interface LocalJobs {
  * rules do.
  */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The trace sweeper's interval, as its EventBridge rule (and once at start). */
+export const LOCAL_TRACE_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
@@ -57,6 +74,8 @@ export interface LocalJobsOptions {
   readonly dashboardUrl: string;
   /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
   readonly alertsIntervalMs?: number;
+  /** The aggregator's feed: records the trace sweeper writes reach the rollups through it. */
+  readonly usageFeed: UsageFeed;
 }
 
 export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
@@ -68,10 +87,25 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       usageTable: data.usageTable,
       fxRatesTable: data.fxRatesTable,
       mail: options.mail,
+      dataKeyProvider: data.dataKeyProvider,
+      webhookPolicy: LOCAL_WEBHOOK_POLICY,
       dashboardUrl: options.dashboardUrl,
       logger,
       clock,
     }),
+  );
+  const deliveriesHandler = createAlertDeliveriesHandler(
+    buildAlertDeliveryDeps(
+      {
+        documentClient: data.documentClient,
+        accountsTable: data.accountsTable,
+        mail: options.mail,
+        dataKeyProvider: data.dataKeyProvider,
+        webhookPolicy: LOCAL_WEBHOOK_POLICY,
+        logger,
+      },
+      { clock: clock ?? new SystemClock(), random: new CryptoRandom() },
+    ),
   );
   const sealDeps = buildSealRollupsDeps({
     documentClient: data.documentClient,
@@ -87,6 +121,13 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       logger,
     }),
   );
+  const sweepDeps = buildSweepTracesDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
+    wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
+  });
   const pricesHandler = createPriceRefreshHandler(
     buildPriceRefreshDeps({
       documentClient: data.documentClient,
@@ -98,9 +139,11 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
   );
   const jobs = {
     sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
     refreshFxRates: () => fxHandler(),
     refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
+    deliverAlerts: () => deliveriesHandler(),
   };
   const stop =
     options.schedule === false
@@ -132,5 +175,13 @@ function scheduledJobs(
     },
     { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    {
+      // At start too: requests cut off by a crash of the previous run are recorded once old enough.
+      name: 'sweep-traces',
+      intervalMs: LOCAL_TRACE_SWEEP_INTERVAL_MS,
+      runAtStart: true,
+      run: () => jobs.sweepTraces(),
+    },
+    { name: 'alert-deliveries', intervalMs: alertsIntervalMs, run: () => jobs.deliverAlerts() },
   ];
 }

@@ -12,6 +12,7 @@ import type { CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { Closers } from './closers.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
+import type { LocalFaults } from './fault-injection.ts';
 import { type LocalBillingOptions, startLocalBilling } from './local-billing.ts';
 import { startLocalCognito } from './local-cognito.ts';
 import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
@@ -80,15 +81,22 @@ export interface LocalMetrionOptions {
    * return. @default - this server's URL
    */
   readonly dashboardUrl?: string;
-  /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
-  readonly dynaliteThread?: 'worker' | 'main';
-  /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
-  readonly dynamoMaxSockets?: number;
+  /**
+   * How this process's DynamoDB clients reach dynalite: `hand-off` through its thread's port
+   * (dynalite-hand-off.ts), `http` over loopback only to measure the difference. @default 'hand-off'
+   */
+  readonly dynamoTransport?: 'hand-off' | 'http';
   /**
    * With `dataDir`: where this process registers for `npm run admin` to find
    * (running-instances.ts). @default RUNNING_INSTANCES_DIR
    */
   readonly runningInstancesDir?: string;
+  /**
+   * Test-only: DynamoDB and KMS faults a request names in its `x-metrion-test-fault` header
+   * (fault-injection.ts), for the soak and the process-kill tests. `npm start` never sets it.
+   * @default - no fault injection
+   */
+  readonly faults?: LocalFaults;
 }
 
 export interface LocalMetrion {
@@ -152,8 +160,20 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
   closers.add(() => billing.standIn?.stop());
   const inbox = await startMailInbox(options.sesPort ?? 0, closers);
   const mail = { region: 'local', endpoint: inbox.endpoint, sender: 'alerts@metrion.local' };
-  const context = { ...store, logger, clock, cognito: cognito.pool, mail, dashboardUrl, billing };
-  routes.push(...localRoutes(buildLocalFunctions(context, proxyOptions(options))));
+  const { faults } = options;
+  const data = faults ? faults.wrapData(store.data) : store.data;
+  const context = {
+    ...store,
+    data,
+    logger,
+    clock,
+    cognito: cognito.pool,
+    mail,
+    dashboardUrl,
+    billing,
+  };
+  const functions = buildLocalFunctions(context, proxyOptions(options));
+  routes.push(...localRoutes(faults ? faults.wrapHandlers(functions) : functions));
   const jobs = startLocalJobs({
     ...context,
     fxRatesUrl: options.fxRatesUrl,
@@ -185,20 +205,20 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
 async function openStore(options: LocalMetrionOptions, logger: Logger, closers: Closers) {
   const dynalite = await startDynalite({
     dataDir: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
-    thread: options.dynaliteThread,
   });
   closers.add(() => dynalite.close());
+  const handOff = options.dynamoTransport === 'http' ? undefined : dynalite.handOff;
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
+    dynamoHandOff: handOff,
     dataDir: options.dataDir,
-    maxSockets: options.dynamoMaxSockets,
   });
   // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
   // that batches them into the same aggregator the stream Lambda runs in AWS. Its own client,
   // as the aggregator is a function of its own in AWS.
   const usageFeed = new UsageFeed({
     aggregator: buildAggregateUsageDeps({
-      documentClient: localDocumentClient(dynalite.endpoint),
+      documentClient: localDocumentClient(dynalite.endpoint, handOff),
       usageTable: data.usageTable,
       logger,
       clock: options.clock,

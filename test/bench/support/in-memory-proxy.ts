@@ -16,9 +16,11 @@ import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
 import { fixedPrices } from '../../fakes/fixed-prices.ts';
+import { InMemoryAccountDataKeyStore } from '../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
+import { InMemoryRequestTraceStore } from '../../fakes/in-memory-request-trace-store.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
@@ -68,13 +70,20 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
   const dataKeys = new InMemoryDataKeyProvider();
+  const accountDataKeys = new InMemoryAccountDataKeyStore();
 
   const proxy = createProxyService({
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
-    vault: createSecretVault({ dataKeyProvider: wrapPort(dataKeys, 'dataKeys'), random, clock }),
+    traces: wrapPort(new InMemoryRequestTraceStore({ usage }), 'traces'),
+    vault: createSecretVault({
+      dataKeyProvider: wrapPort(dataKeys, 'dataKeys'),
+      accountDataKeys,
+      random,
+      clock,
+    }),
     pepper,
     upstream: options.upstream,
     clock,
@@ -92,7 +101,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     metrionKeys: accounts,
     providerKeys: accounts,
     emails: new InMemoryAccountEmailIndex(),
-    vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
+    vault: createSecretVault({ dataKeyProvider: dataKeys, accountDataKeys, random, clock }),
     random,
     clock,
     pepper,
