@@ -185,10 +185,11 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
 
 /** The usage aggregator's runtime config (the usage table only, like the seal job). */
 export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeConfig> {
-  const env = readLambdaEnv(['usageTable']);
+  const env = readLambdaEnv(['usageTable', 'accountsTable']);
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
+    accountsTable: env.accountsTable,
     logger: new JsonLogger({ service: 'aggregate-usage' }),
   };
 }

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -6,6 +7,8 @@ import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
+import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
+import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -55,11 +58,12 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);
+  const accounts = { client: config.documentClient, tableName: config.accountsTable };
   const proxy = createProxyService({
-    admission: new DynamoProxyAdmission({
-      client: config.documentClient,
-      tableName: config.accountsTable,
-    }),
+    admission: new DynamoProxyAdmission(accounts),
+    budgetViews: new BudgetViewCache(),
+    budgets: new DynamoBudgetStore(accounts),
+    maxCostPricing: PRICE_DATA_PRICING,
     // The record is the proxy's only write after a request: rollups are built from the
     // table's stream by the usage aggregator (functions/handlers/aggregate-usage.ts).
     usage: wrapUsage(

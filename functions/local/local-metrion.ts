@@ -244,6 +244,7 @@ export async function startLocalMetrion(options: LocalMetrionOptions = {}): Prom
     aggregator: buildAggregateUsageDeps({
       documentClient: localDocumentClient(dynalite.endpoint),
       usageTable: data.usageTable,
+      accountsTable: data.accountsTable,
       logger,
       ...(options.clock ? { clock: options.clock } : {}),
     }),

@@ -25,6 +25,7 @@ import {
   toAccount,
   toProviderKey,
 } from './account-items.ts';
+import { budgetStateOf } from './budget-ledger-items.ts';
 import {
   conditionalDelete,
   conditionalUpdate,
@@ -297,9 +298,9 @@ export class DynamoAccountStore implements AccountStore {
 
   /**
    * Never deletes a lookup item that resolves to another account. Returns the window counters
-   * the deleted item held (read atomically with the delete), or none.
+   * and the budget ledger the deleted item held (read atomically with the delete), or none.
    */
-  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<Record<string, number>> {
+  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<Record<string, unknown>> {
     const attributes = await dynamoCall(
       'DeleteItem',
       async () =>
@@ -316,7 +317,9 @@ export class DynamoAccountStore implements AccountStore {
         ).Attributes,
       () => undefined,
     );
-    return attributes === undefined ? {} : countersOf(attributes);
+    return attributes === undefined
+      ? {}
+      : { ...countersOf(attributes), ...budgetStateOf(attributes) };
   }
 
   /** Undo a profile whose lookup item could not be written (only if it is still ours). */

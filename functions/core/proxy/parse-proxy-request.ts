@@ -1,3 +1,4 @@
+import type { Tags } from '../attribution/tags.ts';
 import { type CacheDirective, parseCacheDirective } from '../cache/cache-directive.ts';
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
 import {
@@ -44,6 +45,8 @@ export interface ParsedProxyRequest {
   readonly callerWantsStreamUsage: boolean;
   /** The `x-metrion-user` label; undefined without one. */
   readonly requester: string | undefined;
+  /** The `x-metrion-tag-<key>` headers; absent without any. */
+  readonly tags?: Tags;
   /** Set when the caller opted into the response cache (`x-metrion-cache`). */
   readonly cache: CacheDirective | undefined;
   /** The parsed JSON object, for the rare case the body must be amended. */

@@ -1,5 +1,7 @@
+import { type MaxCostPricing, maxRequestCost } from '../budgets/max-cost.ts';
+import type { MaxCost } from '../budgets/reservation.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
-import { asMetrionError, type MetrionError } from '../errors.ts';
+import { asMetrionError, BudgetExceededError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
 import {
   PROVIDERS,
@@ -10,7 +12,7 @@ import {
 import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
 import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
-import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
+import { type AdmitRequestDeps, admitRequest, RefusedByBudget } from './admit-request.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
 import {
   type CachedAnswerDeps,
@@ -47,6 +49,8 @@ export interface ProxyServiceDeps
     StreamedRelayDeps {
   /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
   readonly clock: MonotonicClock;
+  /** Prices a request's maximum cost for the budgets it matches. */
+  readonly maxCostPricing: MaxCostPricing;
 }
 
 /**
@@ -148,11 +152,23 @@ async function admitAndForward(
 ): Promise<ProxyOutcome> {
   let attempt: ProxyAttempt | undefined;
   try {
-    // auth+limits: one span of the phase timing. Refused requests are tallied on their window,
-    // never recorded as usage: `attempt` is set only after admission let it through.
-    const authentication = await timer.time('auth', () =>
-      admitRequest(deps, request.headers, parsed.provider),
-    );
+    // auth+limits+budgets: one span of the phase timing. Requests refused by a limit are
+    // tallied on their window, never recorded as usage: `attempt` is set only after admission
+    // let it through, or a budget refused it (that refusal has a Logs row).
+    const budgeted = {
+      requestId: request.requestId,
+      scoped: parsed,
+      maxCost: memoized(() =>
+        maxRequestCost(parsed, request.body.byteLength, request.receivedAtMs, deps.maxCostPricing),
+      ),
+    };
+    const authentication = await timer
+      .time('auth', () => admitRequest(deps, request.headers, parsed.provider, { budgeted }))
+      .catch((error: unknown) => {
+        if (!(error instanceof RefusedByBudget)) throw error;
+        attempt = { request, parsed, caller: error.caller };
+        throw error.error;
+      });
     attempt = { request, parsed, caller: authentication.caller };
     const cache = cacheTarget(attempt);
     if (cache?.directive.mode === 'read-write') {
@@ -171,6 +187,14 @@ async function admitAndForward(
         : (result) => settle(deps, admitted, result, timer.headersReady()),
     );
   }
+}
+
+function memoized(compute: () => MaxCost): () => MaxCost {
+  let value: MaxCost | undefined;
+  return () => {
+    value ??= compute();
+    return value;
+  };
 }
 
 /**
@@ -318,6 +342,9 @@ function failed(
         timing,
         // Its 4xx are refusals before any upstream call (a provider's own 4xx is relayed).
         refused: status < 500,
+        ...(error instanceof BudgetExceededError
+          ? { blockedBy: { budgetId: error.budgetId, budgetName: error.budgetName } }
+          : {}),
       }),
   };
 }

@@ -7,6 +7,7 @@ import { PRICE_VERSION } from '../pricing/price-version.ts';
 import { resolveModel } from '../pricing/resolve-model.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 import {
+  type BlockedBy,
   type ErrorSource,
   MAX_MODEL_ID_LENGTH,
   type RequestTiming,
@@ -53,6 +54,8 @@ export interface AttemptResult {
    * so the cost is 0, never unpriced (a refused request may name no model, or an unpriced one).
    */
   readonly refused?: boolean;
+  /** A budget refused it (402). */
+  readonly blockedBy?: BlockedBy;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -117,6 +120,8 @@ export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult
     mode: caller.mode,
     estimated: result.estimated === true ? true : undefined,
     timing: result.timing,
+    budgetReservation: caller.reservation,
+    blockedBy: result.blockedBy,
   };
 }
 

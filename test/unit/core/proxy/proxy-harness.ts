@@ -1,6 +1,8 @@
 // The proxy service on in-memory fakes with a scripted upstream: the core pipeline without HTTP.
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
+import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
+import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { AdmissionRequest, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type {
@@ -135,6 +137,9 @@ export async function proxyHarness() {
 
   const proxy = createProxyService({
     admission: slowAdmission,
+    budgetViews: new BudgetViewCache(),
+    budgets: accounts.budgets,
+    maxCostPricing: PRICE_DATA_PRICING,
     vault,
     pepper,
     usage,
