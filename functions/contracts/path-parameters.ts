@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { REQUEST_ID_PATTERN } from '#core/logs/request-id.ts';
 import type { API_ROUTES, ApiRouteName } from './api-routes.ts';
+import { budgetIdSchema } from './budgets-api.ts';
 import { providerIdSchema } from './settings-api.ts';
 
 type ParametersOf<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
@@ -21,4 +22,5 @@ export const PATH_PARAMETERS = {
   requestId: z.string().regex(REQUEST_ID_PATTERN),
   /** Alert rule ids are `rule_` and 20 hex digits; older shapes stay readable. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  budgetId: budgetIdSchema,
 } as const satisfies Record<ApiPathParameter, z.ZodType<string>>;

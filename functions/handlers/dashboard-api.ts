@@ -14,6 +14,7 @@ import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
 import type { AlertsService } from '#core/alerts/alerts-service.ts';
 import type { BillingService } from '#core/billing/billing-service.ts';
+import type { BudgetsService } from '#core/budgets/budgets-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import type { LogsService } from '#core/logs/logs-service.ts';
@@ -40,6 +41,8 @@ export interface DashboardApiHandlerDeps {
   readonly logs: LogsService;
   /** Alert rules (Pro): list, create, edit, delete, test. */
   readonly alerts: AlertsService;
+  /** Budgets: list with this period's figures, create, edit (pause), delete. */
+  readonly budgets: BudgetsService;
   /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
   readonly billing: Pick<BillingService, 'getBillingView' | 'startCheckout' | 'openPortal'>;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
@@ -74,6 +77,7 @@ const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
   provider: (shown) => `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
   requestId: () => 'No request with this id in your logs.',
   id: () => 'No alert rule with this id.',
+  budgetId: () => 'No budget with this id.',
 };
 
 /** The path parameters, each checked against its {@link PATH_PARAMETERS} shape. @throws NotFoundError */
@@ -132,6 +136,11 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.alerts.update(user.accountId, params.id ?? '', body),
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
+    listBudgets: ({ user }) => deps.budgets.list(user.accountId),
+    createBudget: ({ user, body }) => deps.budgets.create(user.accountId, body),
+    updateBudget: ({ user, params, body }) =>
+      deps.budgets.update(user.accountId, params.budgetId ?? '', body),
+    deleteBudget: ({ user, params }) => deps.budgets.remove(user.accountId, params.budgetId ?? ''),
     getBilling: async ({ user }) => {
       const { currentPeriodEndAt, ...view } = await deps.billing.getBillingView(user.accountId);
       return { ...view, currentPeriodEnd: currentPeriodEndAt };

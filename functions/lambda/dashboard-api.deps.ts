@@ -3,6 +3,8 @@ import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.t
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
+import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
@@ -11,6 +13,7 @@ import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { createBudgetsService } from '#core/budgets/budgets-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -99,6 +102,20 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       fxRates,
       clock,
       cursorKey: deriveLogCursorKey(config.pepper),
+    }),
+    budgets: createBudgetsService({
+      budgets: new DynamoBudgetStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      ledger: new DynamoBudgetLedger({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      accounts: accountStore,
+      fxRates,
+      clock,
+      random,
     }),
     alerts: createAlertsService({
       rules: new DynamoAlertRuleStore({
