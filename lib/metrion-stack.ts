@@ -10,6 +10,7 @@ import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
+import { BudgetSweeper } from './constructs/budget-sweeper.ts';
 import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
@@ -50,6 +51,7 @@ export class MetrionStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly budgetSweeper: BudgetSweeper;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
     super(scope, id, props);
@@ -98,6 +100,14 @@ export class MetrionStack extends Stack {
       config.alerts.sender,
       config.dashboardUrl,
     );
+    this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
+      data: this.data,
+      identity: this.alerts.identity,
+      sender: config.alerts.sender,
+      dashboardUrl: config.dashboardUrl,
+      logRetention,
+      retainLogs,
+    });
     this.billing = new Billing(this, 'Billing', {
       envName: config.envName,
       data: this.data,
@@ -133,6 +143,7 @@ export class MetrionStack extends Stack {
       alarmEmail: config.alarmEmail,
     });
     this.monitoring.notify(this.alerts.errorsAlarm);
+    this.monitoring.notify(this.budgetSweeper.errorsAlarm);
     this.monitoring.alarmOnDeadLetters(
       'UsageAggregatorDlq',
       this.usageAggregator.deadLetterQueue,

@@ -11,6 +11,7 @@ import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { AggregateUsageRuntimeConfig } from './aggregate-usage.deps.ts';
 import type { AlertsRuntimeConfig } from './alerts.deps.ts';
+import type { BudgetSweepRuntimeConfig } from './budget-sweep.deps.ts';
 import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
 import {
   awsRegion,
@@ -222,6 +223,20 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
     logger: new JsonLogger({ service: 'alerts' }),
+  };
+}
+
+/** The budget sweep's runtime config: the accounts and FX tables, the SES sender, the Dashboard URL. */
+export async function awsBudgetSweepConfig(): Promise<BudgetSweepRuntimeConfig> {
+  const env = readLambdaEnv(['accountsTable', 'fxRatesTable', 'alertsSender', 'dashboardUrl']);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    fxRatesTable: env.fxRatesTable,
+    mail: { region, sender: env.alertsSender },
+    dashboardUrl: env.dashboardUrl,
+    logger: new JsonLogger({ service: 'budget-sweep' }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
+import type { SweepBudgetsReport } from '#core/budgets/sweep-budgets.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -10,8 +11,10 @@ import {
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
+import { createBudgetSweepHandler } from '#handlers/budget-sweep.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
+import { buildBudgetSweepDeps } from '#lambda/budget-sweep.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
@@ -25,11 +28,15 @@ export interface LocalJobs {
   refreshFxRates(): Promise<FxQuote>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Runs the budget sweep now (every 5 minutes in AWS). */
+  sweepBudgets(): Promise<SweepBudgetsReport>;
   stop(): void;
 }
 
 /** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The budget sweep's interval, as in AWS. */
+export const LOCAL_BUDGET_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
@@ -53,6 +60,17 @@ export function startLocalJobs(options: {
       documentClient: options.data.documentClient,
       accountsTable: options.data.accountsTable,
       usageTable: options.data.usageTable,
+      fxRatesTable: options.data.fxRatesTable,
+      mail: options.mail,
+      dashboardUrl: options.dashboardUrl,
+      logger: options.logger,
+      ...(options.clock ? { clock: options.clock } : {}),
+    }),
+  );
+  const budgetSweep = createBudgetSweepHandler(
+    buildBudgetSweepDeps({
+      documentClient: options.data.documentClient,
+      accountsTable: options.data.accountsTable,
       fxRatesTable: options.data.fxRatesTable,
       mail: options.mail,
       dashboardUrl: options.dashboardUrl,
@@ -97,6 +115,11 @@ export function startLocalJobs(options: {
               intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
               run: alertsHandler,
             },
+            {
+              name: 'budget-sweep',
+              intervalMs: LOCAL_BUDGET_SWEEP_INTERVAL_MS,
+              run: budgetSweep,
+            },
           ],
           options.logger,
         );
@@ -104,6 +127,7 @@ export function startLocalJobs(options: {
     sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
     refreshFxRates: () => fxHandler(),
     evaluateAlerts: () => alertsHandler(),
+    sweepBudgets: () => budgetSweep(),
     stop,
   };
 }

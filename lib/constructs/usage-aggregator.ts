@@ -31,7 +31,7 @@ export const AGGREGATOR_RETRY_ATTEMPTS = 10;
  * batch responses, bisection and bounded retries. A batch that still fails goes to the
  * on-failure queue (its shard and sequence range, not the records): the `UsageAggregatorDlq`
  * alarm in Monitoring watches it. Access: PutItem and UpdateItem on the usage table, and its
- * stream.
+ * stream; GetItem and UpdateItem on the accounts table (budget settles).
  */
 export class UsageAggregator extends Construct {
   public readonly function: MetrionFunction;
@@ -50,6 +50,7 @@ export class UsageAggregator extends Construct {
       retainLogs: props.retainLogs,
     });
     props.data.grantUsageAggregate(this.function);
+    props.data.grantBudgetSettle(this.function);
     this.function.addEventSource(
       new DynamoEventSource(props.data.tables.usage, {
         // From the oldest record kept: nothing written between the stream's start and the

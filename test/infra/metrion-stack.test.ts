@@ -161,8 +161,8 @@ describe('Api', () => {
     });
   });
 
-  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, usage aggregator, alert evaluator, access, execution) with the configured retention', () => {
-    dev.resourceCountIs('AWS::Logs::LogGroup', 11);
+  it('owns every log group (proxy, dashboard API, logs export, Stripe webhook, fx-rates, seal job, reprice job, usage aggregator, alert evaluator, budget sweep, access, execution) with the configured retention', () => {
+    dev.resourceCountIs('AWS::Logs::LogGroup', 12);
     dev.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });

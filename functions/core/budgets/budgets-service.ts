@@ -1,7 +1,7 @@
 import type { Account } from '../accounts/account.ts';
 import type { Scope } from '../attribution/scope.ts';
 import { effectivePlan, planLimitsOf } from '../billing/billing-state.ts';
-import { centsToPicoUsdFloor, displayRate, type FxQuote, perUsd } from '../currency/fx.ts';
+import { displayRate, perUsd } from '../currency/fx.ts';
 import { convertPicoUsdHalfEven } from '../currency/money-text.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import { BudgetLimitError, NotFoundError } from '../errors.ts';
@@ -11,13 +11,9 @@ import type { BudgetChanges, BudgetStore } from '../ports/budget-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { Random } from '../ports/random.ts';
-import {
-  BUDGET_WARNING_PERCENT,
-  type Budget,
-  type BudgetSpec,
-  type LimitConversion,
-} from './budget.ts';
+import { BUDGET_WARNING_PERCENT, type Budget, type BudgetSpec } from './budget.ts';
 import { budgetStatus, percentUsed } from './budget-status.ts';
+import { convertLimit } from './limit-conversion.ts';
 
 /** A budget as the API shows it: money in its currency, this period's figures. */
 export interface BudgetDetails {
@@ -65,14 +61,6 @@ const MONEY_DECIMALS = 6;
 
 /** Whole cents of a validated amount (at most two decimals). */
 const toCents = (limit: number): number => Math.round(limit * 100);
-
-/** The limit converted with `quote`. */
-export function convertLimit(
-  spec: Pick<BudgetSpec, 'limitCents' | 'currency'>,
-  quote: FxQuote,
-): LimitConversion {
-  return { limitPicoUsd: centsToPicoUsdFloor(spec.limitCents, spec.currency, quote), fx: quote };
-}
 
 function budgetId(random: Random): string {
   return `bud_${[...random.bytes(4)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
