@@ -18,20 +18,30 @@ export const ESTIMATED_EXPLANATION =
   'The client left the stream before the provider reported usage, so Metrion counted the tokens itself (input from the request, output from the text relayed). The tokens and the cost are estimates.';
 
 /**
- * The status, with a Cached badge when the response cache answered, an Estimated badge when
- * Metrion counted the tokens of a dropped stream, and a badge naming the kind of request when it
- * was not a chat completion.
+ * The status, with a Blocked badge (naming the budget) when a budget refused the request, a
+ * Cached badge when the response cache answered, an Estimated badge when Metrion counted the
+ * tokens of a dropped stream, and a badge naming the kind of request when it was not a chat
+ * completion.
  */
 export function Status({
   row,
 }: {
-  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind'>;
+  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind' | 'blockedBy'>;
 }) {
   // Chat is what most requests are: only the other kinds get a badge.
   const kind = row.kind === 'chat' ? undefined : KIND_LABELS[row.kind];
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
+      {row.blockedBy !== null && (
+        <span
+          className="badge badge--blocked"
+          title={`Refused by budget "${row.blockedBy}" before it reached the provider`}
+          data-blocked
+        >
+          Blocked: {row.blockedBy}
+        </span>
+      )}
       {row.cached && <span className="badge badge--cached">Cached</span>}
       {row.estimated && (
         <span className="badge badge--estimated" title={ESTIMATED_EXPLANATION} data-estimated>
