@@ -1,13 +1,15 @@
 // `npm run admin -- ...`: the operator CLI over local data (joins a running `npm start`).
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MetrionError } from '#core/errors.ts';
-import { AdminUsageError, runAdminCommand } from '#local/admin-commands.ts';
+import { MetrionError, NotFoundError } from '#core/errors.ts';
+import {
+  ADMIN_COMMANDS,
+  ADMIN_USAGE,
+  AdminUsageError,
+  runAdminCommand,
+} from '#local/admin-commands.ts';
+import { AdminDataDirError, findAdminDataSource, withAdminData } from '#local/admin-data.ts';
+import { DataDirInUseError } from '#local/data-dir-lock.ts';
 import { readLocalConfig } from '#local/local-config.ts';
-import { openLocalData } from '#local/local-data.ts';
-import { RUNTIME_FILE } from '#local/local-metrion.ts';
-import { startDynalite } from '#local/stand-ins.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
@@ -19,24 +21,10 @@ const { positionals, values } = parseArgs({
     key: { type: 'string' },
     limit: { type: 'string' },
     since: { type: 'string' },
+    days: { type: 'string' },
+    only: { type: 'string' },
   },
 });
-
-const config = readLocalConfig();
-
-/** The running local server's dynalite, if there is one; the data folder can have one owner only. */
-async function runningDynamoEndpoint(): Promise<string | undefined> {
-  try {
-    const runtime = JSON.parse(await readFile(join(config.dataDir, RUNTIME_FILE), 'utf8')) as {
-      pid: number;
-      dynamoEndpoint: string;
-    };
-    process.kill(runtime.pid, 0);
-    return runtime.dynamoEndpoint;
-  } catch {
-    return undefined;
-  }
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -44,23 +32,28 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const endpoint = await runningDynamoEndpoint();
-const ownDynalite = endpoint
-  ? undefined
-  : await startDynalite({ dataDir: join(config.dataDir, 'dynamodb') });
+/** Errors that are the user's next step, printed as one line (exit 2); anything else is a bug. */
+const EXPECTED = [AdminUsageError, MetrionError, AdminDataDirError, DataDirInUseError];
+
+// Usage needs no data folder.
+if (!ADMIN_COMMANDS.includes(positionals[0] ?? '')) {
+  console.error(ADMIN_USAGE);
+  process.exit(2);
+}
+
+const config = readLocalConfig();
+let { dataDir } = config;
 try {
-  const data = await openLocalData({
-    dynamoEndpoint: endpoint ?? ownDynalite?.endpoint ?? '',
-    dataDir: config.dataDir,
-  });
-  console.log(await runAdminCommand(data, { command: positionals[0], options: values, readStdin }));
+  const source = await findAdminDataSource(config);
+  dataDir = source.dataDir;
+  if (source.note) console.error(source.note);
+  const output = await withAdminData(source, (data) =>
+    runAdminCommand(data, { command: positionals[0], options: values, readStdin }),
+  );
+  console.log(output);
 } catch (error) {
-  if (error instanceof AdminUsageError || error instanceof MetrionError) {
-    console.error(error.message);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
-} finally {
-  await ownDynalite?.close();
+  if (!EXPECTED.some((kind) => error instanceof kind)) throw error;
+  const where = error instanceof NotFoundError ? ` (data folder ${dataDir})` : '';
+  console.error(`${(error as Error).message}${where}`);
+  process.exitCode = 2;
 }

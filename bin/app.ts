@@ -1,6 +1,10 @@
 import { App } from 'aws-cdk-lib';
-import { parseEnvironmentConfig } from '../lib/config/environment-config.ts';
+import {
+  type EnvironmentConfig,
+  parseEnvironmentConfig,
+} from '../lib/config/environment-config.ts';
 import { ENV_NAMES, ENVIRONMENTS, isEnvName } from '../lib/config/environments.ts';
+import { launchBlockers } from '../lib/config/launch-readiness.ts';
 import { createMetrionStack } from '../lib/metrion-stack.ts';
 import { addNagChecks } from '../lib/nag.ts';
 
@@ -16,5 +20,21 @@ if (!isEnvName(envName)) {
   process.exit(1);
 }
 
+let config: EnvironmentConfig;
+try {
+  config = parseEnvironmentConfig(envName, ENVIRONMENTS[envName]);
+} catch (error) {
+  // One line (the schema's details follow on their own lines when it is a shape error).
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+}
+
+const blockers = launchBlockers(config);
+if (blockers.length > 0) {
+  console.warn(
+    `Metrion-${envName} synthesizes with placeholders; a deploy needs real values in lib/config/environments.ts: ${blockers.join('; ')}.`,
+  );
+}
+
 addNagChecks(app);
-createMetrionStack(app, parseEnvironmentConfig(envName, ENVIRONMENTS[envName]));
+createMetrionStack(app, config);

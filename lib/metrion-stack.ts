@@ -7,21 +7,25 @@ import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
 import { Alerts } from './constructs/alerts.ts';
+import { BudgetSweeper } from './constructs/budget-sweeper.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
-import { BudgetSweeper } from './constructs/budget-sweeper.ts';
 import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
 import { FxRates } from './constructs/fx-rates.ts';
+import { hostedZoneFor } from './constructs/hosted-zone.ts';
 import { Keys } from './constructs/keys.ts';
 import { LogsExportService } from './constructs/logs-export-service.ts';
 import { Monitoring } from './constructs/monitoring.ts';
+import { PriceRefresh } from './constructs/price-refresh.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
+import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
+import { EmailStack, emailSending } from './email-stack.ts';
 
 /** Where `npm run build:frontend` writes the dashboard; uploaded on deploy when present. */
 export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', import.meta.url));
@@ -29,6 +33,10 @@ export const DASHBOARD_BUILD_DIR = fileURLToPath(new URL('../frontend/dist', imp
 export interface MetrionStackProps extends StackProps {
   /** The validated environment configuration; the only source of per-environment values. */
   readonly config: EnvironmentConfig;
+  /** The us-east-1 stack holding the CloudFront web ACL and certificate. */
+  readonly edge: EdgeStack;
+  /** The stack holding the SES identity every email goes out through. */
+  readonly email: EmailStack;
 }
 
 /**
@@ -46,122 +54,207 @@ export class MetrionStack extends Stack {
   public readonly rollupSealer: RollupSealer;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly priceRefresh: PriceRefresh;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
   public readonly budgetSweeper: BudgetSweeper;
+  public readonly edge: EdgeStack;
+  public readonly email: EmailStack;
 
   constructor(scope: Construct, id: string, props: MetrionStackProps) {
-    super(scope, id, props);
+    super(scope, id, { ...props, crossRegionReferences: true });
     const { config } = props;
-    const logRetention = config.logRetentionDays as RetentionDays;
-    const retainLogs = config.retainData;
+    this.edge = props.edge;
+    this.email = props.email;
+    // Cognito refuses an SES identity that does not exist yet.
+    this.addStackDependency(props.email);
+    const logs = logSettings(config);
+    const { capacity } = config;
+    const email = emailSending(config);
 
     this.data = new Data(this, 'Data', { envName: config.envName, retainData: config.retainData });
     this.keys = new Keys(this, 'Keys', { envName: config.envName, retainData: config.retainData });
     this.proxy = new ProxyService(this, 'Proxy', {
       data: this.data,
       keys: this.keys,
-      logRetention,
-      retainLogs,
+      ...logs,
       corsAllowedOrigins: config.corsAllowedOrigins,
       upstreamOrigins: config.upstreamOrigins,
+      reservedConcurrency: capacity.proxyConcurrency,
     });
     this.api = new Api(this, 'Api', {
       envName: config.envName,
       proxyFunction: this.proxy.function,
-      logRetention,
-      retainLogs,
+      ...logs,
+      proxyRequestsPerSecond: capacity.proxyRequestsPerSecond,
     });
-    this.auth = new Auth(this, 'Auth', { envName: config.envName, retainData: config.retainData });
+    this.dashboard = this.createDashboardSite(config, props.edge);
+    const dashboardUrl = this.dashboard.url;
+    this.auth = new Auth(this, 'Auth', {
+      envName: config.envName,
+      retainData: config.retainData,
+      email,
+      logRetention: logs.logRetention,
+    });
     // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
     this.dashboardApi = new DashboardApiService(this, 'Settings', {
       data: this.data,
       keys: this.keys,
       auth: this.auth,
-      logRetention,
-      retainLogs,
+      ...logs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', {
-      data: this.data,
-      sender: config.alerts.sender,
-      dashboardUrl: config.dashboardUrl,
-      logRetention,
-      retainLogs,
-    });
+    this.alerts = new Alerts(this, 'Alerts', { data: this.data, email, dashboardUrl, ...logs });
     // Test emails from the dashboard API: the same identity and variables.
-    Alerts.grantSend(
-      this.dashboardApi.function,
-      this.alerts.identity,
-      config.alerts.sender.split('@')[1] ?? config.alerts.sender,
-      config.alerts.sender,
-      config.dashboardUrl,
-    );
+    Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
       data: this.data,
-      identity: this.alerts.identity,
-      sender: config.alerts.sender,
-      dashboardUrl: config.dashboardUrl,
-      logRetention,
-      retainLogs,
+      email,
+      dashboardUrl,
+      ...logs,
     });
     this.billing = new Billing(this, 'Billing', {
       envName: config.envName,
       data: this.data,
       retainData: config.retainData,
       stripeProPriceId: config.billing.stripeProPriceId,
-      dashboardUrl: config.dashboardUrl,
-      logRetention,
-      retainLogs,
+      proMonthlyPriceUsd: config.billing.proMonthlyPriceUsd,
+      dashboardUrl,
+      webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
+      ...logs,
+      webhookReservedConcurrency: capacity.stripeWebhookConcurrency,
     });
     this.billing.grantStripeApi(this.dashboardApi.function);
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
-    this.fxRates = new FxRates(this, 'FxRates', { data: this.data, logRetention, retainLogs });
-    this.rollupSealer = new RollupSealer(this, 'RollupSealer', {
-      data: this.data,
-      logRetention,
-      retainLogs,
-    });
+    this.fxRates = new FxRates(this, 'FxRates', { data: this.data, ...logs });
+    this.rollupSealer = new RollupSealer(this, 'RollupSealer', { data: this.data, ...logs });
     this.usageAggregator = new UsageAggregator(this, 'UsageAggregator', {
       data: this.data,
-      logRetention,
-      retainLogs,
+      ...logs,
+      reservedConcurrency: capacity.usageAggregatorConcurrency,
     });
-    this.repricer = new Repricer(this, 'Repricer', { data: this.data, logRetention, retainLogs });
+    this.repricer = new Repricer(this, 'Repricer', { data: this.data, ...logs });
+    this.priceRefresh = new PriceRefresh(this, 'PriceRefresh', {
+      data: this.data,
+      readers: [this.proxy.function, this.repricer.function],
+      ...logs,
+    });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
       data: this.data,
       auth: this.auth,
-      logRetention,
-      retainLogs,
+      ...logs,
     });
     this.api.addStreamingDashboardRoute(this.logsExport.function, LOGS_EXPORT_ROUTE);
     this.monitoring = new Monitoring(this, 'Monitoring', {
-      proxyFunction: this.proxy.function,
+      envName: config.envName,
       alarmEmail: config.alarmEmail,
+      capacity,
     });
-    this.monitoring.notify(this.alerts.errorsAlarm);
-    this.monitoring.notify(this.budgetSweeper.errorsAlarm);
-    this.monitoring.alarmOnDeadLetters(
-      'UsageAggregatorDlq',
-      this.usageAggregator.deadLetterQueue,
-      'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/architecture.md, Usage rollups: failed batches).',
-    );
-    this.monitoring.alarmOnStreamLag(
-      'UsageAggregatorLag',
-      this.usageAggregator.function,
-      Duration.minutes(5),
-      'The usage aggregator is more than 5 minutes behind the usage stream: the Dashboard lags, and records older than 24 hours leave the stream.',
-    );
-    this.dashboard = new DashboardSite(this, 'Dashboard', {
+    this.addAlarms();
+  }
+
+  /**
+   * The dashboard's distribution behind the edge stack's web ACL, on the configured domain with
+   * the edge stack's certificate when there is one.
+   */
+  private createDashboardSite(config: EnvironmentConfig, edge: EdgeStack): DashboardSite {
+    const domainName = config.dashboardDomain;
+    return new DashboardSite(this, 'Dashboard', {
       restApi: this.api.restApi,
+      stageName: config.envName,
+      webAclArn: edge.webAcl.attrArn,
+      customDomain:
+        domainName === undefined || edge.certificate === undefined
+          ? undefined
+          : {
+              domainName,
+              certificate: edge.certificate,
+              hostedZone: hostedZoneFor(this, config, domainName),
+            },
       assetsPath: DASHBOARD_BUILD_DIR,
       retainData: config.retainData,
       accessLogRetentionDays: config.logRetentionDays,
     });
   }
+
+  /** Every failure an operator must hear about, on the monitoring topic (docs/operations.md). */
+  private addAlarms(): void {
+    const monitoring = this.monitoring;
+    monitoring.alarmOnProxy(this.proxy.function);
+    monitoring.alarmOnFunctionErrors(
+      'DashboardApiErrors',
+      this.dashboardApi.function,
+      'The dashboard API Lambda failed with an unhandled error (crash, timeout or cold-start failure).',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'LogsExportErrors',
+      this.logsExport.function,
+      'The Logs CSV export Lambda failed with an unhandled error (crash or timeout mid-export).',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'StripeWebhookErrors',
+      this.billing.webhookFunction,
+      'The Stripe webhook Lambda failed with an unhandled error: Stripe retries, plan changes wait.',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'EvaluatorErrors',
+      this.alerts.function,
+      'Metrion alert evaluator runs failed (an account or rule could not be evaluated).',
+      3,
+    );
+    monitoring.alarmOnDeadLetters(
+      'EvaluatorDlq',
+      this.alerts.deadLetterQueue,
+      'An alert evaluator run failed: its event is in the DLQ. The next minute runs again; repeated failures mean alerts are not evaluated.',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'BudgetSweepErrors',
+      this.budgetSweeper.function,
+      'Budget sweep runs failed: reservations of lost requests are not given back (budgets look fuller than they are) and 90%/100% emails are late.',
+      2,
+    );
+    monitoring.alarmOnDeadLetters(
+      'BudgetSweepDlq',
+      this.budgetSweeper.deadLetterQueue,
+      'A budget sweep run failed: its event is in the DLQ. The next run (5 minutes) tries again.',
+    );
+    monitoring.alarmOnDeadLetters(
+      'UsageAggregatorDlq',
+      this.usageAggregator.deadLetterQueue,
+      'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/architecture.md, Usage rollups: failed batches).',
+    );
+    monitoring.alarmOnDeadLetters(
+      'SealJobDlq',
+      this.rollupSealer.deadLetterQueue,
+      'A seal job run failed: dirty hours stay dirty (live rollups, possibly off) until a run succeeds.',
+    );
+    monitoring.alarmOnDeadLetters(
+      'FxRatesDlq',
+      this.fxRates.deadLetterQueue,
+      'The daily FX job failed three times: converted costs keep the previous rates (their date shows in the dashboard).',
+    );
+    monitoring.alarmOnDeadLetters(
+      'PriceRefreshDlq',
+      this.priceRefresh.deadLetterQueue,
+      'The daily price refresh failed three times: requests keep the price version in use; new models stay unpriced until a refresh succeeds.',
+    );
+    monitoring.alarmOnStreamLag(
+      'UsageAggregatorLag',
+      this.usageAggregator.function,
+      Duration.minutes(5),
+      'The usage aggregator is more than 5 minutes behind the usage stream: the Dashboard lags, and records older than 24 hours leave the stream.',
+    );
+    monitoring.alarmOnApi(this.api.restApi);
+    monitoring.alarmOnTableThrottles(Object.values(this.data.tables));
+  }
+}
+
+/** Every function's and log group's retention, and whether logs outlive the stack. */
+function logSettings(config: EnvironmentConfig) {
+  return { logRetention: config.logRetentionDays as RetentionDays, retainLogs: config.retainData };
 }
 
 /** `Metrion-<envName>`: the CloudFormation stack name of an environment. */
@@ -170,17 +263,37 @@ export function stackNameOf(config: EnvironmentConfig): string {
 }
 
 /**
- * Adds one environment's stack to `scope` with an explicit account and region (so synthesis
- * needs no credentials or lookups). Used by `bin/app.ts` and by the infra tests alike.
+ * Adds one environment's stacks to `scope`, each with an explicit account and region (so
+ * synthesis needs no credentials or lookups): `Metrion-<env>-edge` (us-east-1),
+ * `Metrion-<env>-email` and `Metrion-<env>`, which it returns. Used by `bin/app.ts` and by the
+ * infra tests alike.
  */
 export function createMetrionStack(scope: Construct, config: EnvironmentConfig): MetrionStack {
-  const stack = new MetrionStack(scope, stackNameOf(config), {
+  const name = stackNameOf(config);
+  const common = { terminationProtection: config.retainData };
+  const edge = new EdgeStack(scope, `${name}-edge`, {
+    ...common,
+    config,
+    env: { account: config.account, region: EDGE_REGION },
+    description: `Metrion ${config.envName}: CloudFront web ACL and certificate (us-east-1)`,
+  });
+  const email = new EmailStack(scope, `${name}-email`, {
+    ...common,
     config,
     env: { account: config.account, region: config.region },
-    description: `Metrion ${config.envName}: LLM API cost proxy`,
-    terminationProtection: config.retainData,
+    description: `Metrion ${config.envName}: SES sender identity and configuration set`,
   });
-  Tags.of(stack).add('app', 'metrion');
-  Tags.of(stack).add('env', config.envName);
+  const stack = new MetrionStack(scope, name, {
+    ...common,
+    config,
+    edge,
+    email,
+    env: { account: config.account, region: config.region },
+    description: `Metrion ${config.envName}: LLM API cost proxy`,
+  });
+  for (const each of [edge, email, stack]) {
+    Tags.of(each).add('app', 'metrion');
+    Tags.of(each).add('env', config.envName);
+  }
   return stack;
 }

@@ -5,6 +5,7 @@ import {
   type AlertRuleType,
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
+  MEASUREMENT_SKIPS,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
   WARNING_PERCENT,
@@ -172,6 +173,19 @@ export const alertRuleSchema = z.object({
   lastTestedAt: z.string().optional(),
   /** As of the last evaluation (`paused` while paused; `ok` before the first evaluation). */
   state: z.enum(ALERT_STATES),
+  /** The rule's figure now, measured as the evaluator measures it (also while paused). */
+  current: z.object({
+    /**
+     * In the threshold's unit, an exact decimal string: budget money in `currency` (6
+     * decimals), error rate percent (1 decimal) or errors, p95 ms, requests. Null when nothing
+     * could be measured (no requests in the window for latency or an error rate in percent).
+     */
+    value: z.string().nullable(),
+    /** `value` / threshold (1 = reached), for a gauge; null without a value. */
+    ratio: z.number().nullable(),
+    /** Why no level would be judged now: too few answered requests for a rate, no requests. */
+    skipped: z.enum(MEASUREMENT_SKIPS).optional(),
+  }),
 });
 export type AlertRuleDto = z.infer<typeof alertRuleSchema>;
 

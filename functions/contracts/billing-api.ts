@@ -27,6 +27,13 @@ export const billingViewSchema = z.object({
   currentPeriodEnd: z.string().nullable(),
   /** True when Pro ends at `currentPeriodEnd` (canceled in the billing portal). */
   cancelAtPeriodEnd: z.boolean(),
+  /** Pro's price per month in USD, a decimal string (`"29.00"`), from the deployment's config. */
+  proMonthlyPriceUsd: z.string(),
+  /**
+   * Proxy requests counted this calendar month (UTC): the count the Free cap
+   * (`PLAN_LIMITS.free.monthlyRequests`) applies to. `resetsAt`: the next month's start (ISO).
+   */
+  thisMonth: z.object({ requests: z.number().int(), resetsAt: z.string() }),
 });
 export type BillingViewDto = z.infer<typeof billingViewSchema>;
 

@@ -71,6 +71,17 @@ const moneyStat = z.object({
 
 const modelKey = { provider: z.string(), model: z.string() };
 
+/**
+ * What the cost figures leave out or may get wrong: requests whose model has no price (their
+ * cost is unknown, not 0), the models they used (most requests first), and requests priced at
+ * the standard rate for want of a price for their service tier.
+ */
+const pricingGaps = {
+  unpricedRequests: z.number(),
+  unpricedModels: z.array(z.object({ ...modelKey, requests: z.number() })),
+  tierUnpricedRequests: z.number(),
+};
+
 /** Filter values seen in the range (for the filter panel). */
 export const dimensionsSchema = z.object({
   providers: z.array(z.string()),
@@ -107,11 +118,7 @@ export const overviewSchema = z.object({
       /** 0..1 of the range's cost. */ share: z.number(),
     }),
   ),
-  cost: moneyStat.extend({
-    series: z.array(z.string()),
-    /** Requests whose model has no price: their cost is unknown, not 0. */
-    unpricedRequests: z.number(),
-  }),
+  cost: moneyStat.extend({ series: z.array(z.string()), ...pricingGaps }),
   /**
    * Requests whose tokens Metrion counted itself (the client left the stream before the provider
    * reported usage) and their share of the range's requests, 0..1 (0 without requests).
@@ -130,7 +137,7 @@ export type OverviewDto = z.infer<typeof overviewSchema>;
 export const costsSchema = z.object({
   range: rangeSchema,
   fx: fxSchema,
-  cost: moneyStat.extend({ series: z.array(z.string()), unpricedRequests: z.number() }),
+  cost: moneyStat.extend({ series: z.array(z.string()), ...pricingGaps }),
   byModel: z.array(z.object({ ...modelKey, total: z.string(), series: z.array(z.string()) })),
   byProvider: z.array(z.object({ provider: z.string(), total: z.string(), share: z.number() })),
   byRequester: z.array(
@@ -151,8 +158,16 @@ export const tokensSchema = z.object({
     previousTotal: z.number(),
     changePct: z.number().nullable(),
   }),
+  /** Per model; `total` is the sum of the four kinds, as in `totals`. */
   byModel: z.array(
-    z.object({ ...modelKey, input: z.number(), output: z.number(), total: z.number() }),
+    z.object({
+      ...modelKey,
+      input: z.number(),
+      output: z.number(),
+      cacheRead: z.number(),
+      cacheWrite: z.number(),
+      total: z.number(),
+    }),
   ),
 });
 export type TokensDto = z.infer<typeof tokensSchema>;

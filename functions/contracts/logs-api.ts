@@ -68,6 +68,9 @@ export const logRowSchema = z.object({
   requester: z.string().nullable(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
+  cacheReadTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  /** Input, output, cache-read and cache-write tokens added up. */
   totalTokens: z.number().int(),
   /**
    * Exact cost in USD as a decimal string with up to 12 places (`"0.008775"`, `"0"`); null when
@@ -100,12 +103,23 @@ export const logDetailSchema = logRowSchema.extend({
   errorSource: z.enum(ERROR_SOURCES).nullable(),
   /** The error message as recorded (never a key or prompt); null on success. */
   errorMessage: z.string().nullable(),
-  cacheReadTokens: z.number().int(),
-  cacheWriteTokens: z.number().int(),
+  /**
+   * The cache writes by lifetime (Anthropic: 5-minute writes at 1.25x, 1-hour writes at 2x the
+   * input price); null when the answer did not split them (every write has the default lifetime).
+   */
+  cacheWrite5mTokens: z.number().int().nullable(),
+  cacheWrite1hTokens: z.number().int().nullable(),
   /** Streams only: arrival to the first body byte from upstream. */
   timeToFirstTokenMs: z.number().int().nullable(),
   /** Version of the price table that priced the request. */
   priceVersion: z.string(),
+  /**
+   * The service tier the provider's answer named (`default`, `flex`, `priority`, `standard` …);
+   * null when it named none.
+   */
+  serviceTier: z.string().nullable(),
+  /** The price data has no price for this tier: priced at the standard rate, maybe wrongly. */
+  tierUnpriced: z.boolean(),
   /** The rate that converted `cost`. */
   fx: fxSchema,
   /**
@@ -143,7 +157,9 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
  * Columns of the CSV export, in order (header row). `cost_usd` is exact decimal USD; `cost` is
  * the same in `currency` (the account's), converted with `fx_rate` (units per USD) of
  * `fx_rate_date`, 6 decimals. Empty cost cells = unpriced. `kind` is `chat`, `responses` or
- * `embeddings`. New columns are appended at the end, so scripts reading columns by position
+ * `embeddings`. `service_tier` is the tier the answer named (empty: none); `tier_unpriced` says
+ * it was priced at the standard rate for want of a tier price; the two lifetime columns split
+ * `cache_write_tokens` (empty: not split). New columns are appended at the end, so scripts reading columns by position
  * keep working.
  */
 export const LOGS_CSV_COLUMNS = [
@@ -172,6 +188,10 @@ export const LOGS_CSV_COLUMNS = [
   'error_message',
   'estimated',
   'kind',
+  'service_tier',
+  'tier_unpriced',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
 ] as const;
 
 /** JSON routes (part of `API_ROUTES`): the dashboard API Lambda serves them. */

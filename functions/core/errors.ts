@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'account_exists'
+  | 'email_taken'
   | 'metrion_key_conflict'
   | 'payload_too_large'
   | 'rate_limit_exceeded'
@@ -96,6 +97,20 @@ export class MethodNotAllowedError extends MetrionError {
 export class AccountExistsError extends MetrionError {
   constructor() {
     super('account_exists', 'This account already exists. Sign in instead.');
+  }
+}
+
+/** Another account already has this email address (one account per address). */
+export class EmailTakenError extends MetrionError {
+  /** The account that has the address (the operator CLI names it; responses never do). */
+  readonly holderAccountId: string;
+
+  constructor(holderAccountId: string) {
+    super(
+      'email_taken',
+      'Another Metrion account already uses this email address. Sign up with another address.',
+    );
+    this.holderAccountId = holderAccountId;
   }
 }
 

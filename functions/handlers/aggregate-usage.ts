@@ -1,5 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { usageBatchMetrics } from '#core/observability/usage-batch-metrics.ts';
 import type { BudgetLedger } from '#core/ports/budget-ledger.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type AggregateUsageStore, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
@@ -9,6 +11,8 @@ export interface AggregateUsageHandlerDeps {
   readonly logger: Logger;
   /** Settles the records' budget reservations. */
   readonly budgetLedger: Pick<BudgetLedger, 'settle'>;
+  /** Measures how long records waited on the stream (the `AggregatorLagMs` metric). */
+  readonly clock: Clock;
   /** The usage record a new item image holds; undefined for any other item kind. */
   readonly recordFromImage: (
     image: Readonly<Record<string, unknown>>,
@@ -25,18 +29,25 @@ export function createAggregateUsageHandler(deps: AggregateUsageHandlerDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const batch: StoredUsageRecord[] = [];
     const sequenceNumbers: string[] = [];
+    let oldestWrittenAtMs: number | undefined;
     for (const change of event.Records) {
       const stored = insertedRecord(deps, change);
       const sequenceNumber = change.dynamodb?.SequenceNumber;
       if (stored === undefined || sequenceNumber === undefined) continue;
       batch.push(stored);
       sequenceNumbers.push(sequenceNumber);
+      oldestWrittenAtMs = earlier(oldestWrittenAtMs, writtenAtMs(change));
     }
     const report = await aggregateUsage(deps, batch);
     deps.logger.info('usage aggregated', {
       records: batch.length,
       aggregated: report.aggregated,
       rollupsAdded: report.rollupsAdded,
+      metrics: usageBatchMetrics(
+        batch.map((stored) => stored.record),
+        oldestWrittenAtMs,
+        deps.clock.nowMs(),
+      ),
     });
     const retryFrom =
       report.retryFrom === undefined ? undefined : sequenceNumbers[report.retryFrom];
@@ -65,4 +76,15 @@ function insertedRecord(
     });
     return undefined;
   }
+}
+
+/** When the stream says the change was written (it keeps whole seconds), in milliseconds. */
+function writtenAtMs(change: DynamoDBRecord): number | undefined {
+  const seconds = change.dynamodb?.ApproximateCreationDateTime;
+  return seconds === undefined ? undefined : seconds * 1000;
+}
+
+function earlier(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.min(a, b);
 }

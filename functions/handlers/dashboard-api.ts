@@ -142,8 +142,17 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.budgets.update(user.accountId, params.budgetId ?? '', body),
     deleteBudget: ({ user, params }) => deps.budgets.remove(user.accountId, params.budgetId ?? ''),
     getBilling: async ({ user }) => {
-      const { currentPeriodEndAt, ...view } = await deps.billing.getBillingView(user.accountId);
-      return { ...view, currentPeriodEnd: currentPeriodEndAt };
+      const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
+        user.accountId,
+      );
+      return {
+        ...view,
+        currentPeriodEnd: currentPeriodEndAt,
+        thisMonth: {
+          requests: thisMonth.requests,
+          resetsAt: new Date(thisMonth.resetsAtMs).toISOString(),
+        },
+      };
     },
     startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
     openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),

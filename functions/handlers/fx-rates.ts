@@ -1,5 +1,6 @@
 import type { FxQuote } from '#core/currency/fx.ts';
 import { refreshFxRates } from '#core/currency/refresh-fx-rates.ts';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import type { FxRateStore } from '#core/ports/fx-rate-store.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { ReferenceRateSource } from '#core/ports/reference-rate-source.ts';
@@ -13,7 +14,8 @@ export interface FxRatesHandlerDeps {
 
 /**
  * The daily `fx-rates` job (EventBridge schedule): fetch the euro reference rates and store
- * them. A failure is logged and rethrown so the invocation counts as failed (alarmable); readers
+ * them. A failure is logged (a source that cannot be reached as one warning without a stack)
+ * and rethrown so the invocation counts as failed (alarmable); readers
  * keep using the last stored rates, or the shipped fallback.
  */
 export function createFxRatesHandler(deps: FxRatesHandlerDeps) {
@@ -21,7 +23,15 @@ export function createFxRatesHandler(deps: FxRatesHandlerDeps) {
     try {
       return await refreshFxRates(deps);
     } catch (error) {
-      deps.logger.error('fx rates refresh failed', { error: errorLogFields(error) });
+      if (error instanceof ServiceUnavailableError) {
+        // Expected (the source is down, or the machine offline): one line, no stack.
+        deps.logger.warn(
+          'fx rates refresh failed; costs keep using the last stored (or shipped) rates',
+          { source: error.service, operation: error.operation, error: error.message },
+        );
+      } else {
+        deps.logger.error('fx rates refresh failed', { error: errorLogFields(error) });
+      }
       throw error;
     }
   };

@@ -25,17 +25,19 @@ export interface AggregateUsageRuntimeConfig {
 export function buildAggregateUsageDeps(
   config: AggregateUsageRuntimeConfig,
 ): AggregateUsageHandlerDeps {
+  const clock = config.clock ?? new SystemClock();
   return {
     rollups: new DynamoRollupStore({
       client: config.documentClient,
       tableName: config.usageTable,
-      clock: config.clock ?? new SystemClock(),
+      clock,
     }),
     logger: config.logger,
     budgetLedger: new DynamoBudgetLedger({
       client: config.documentClient,
       tableName: config.accountsTable,
     }),
+    clock,
     recordFromImage: usageRecordFromStreamImage,
   };
 }

@@ -21,10 +21,20 @@ import {
 } from './env.ts';
 import type { FxRatesRuntimeConfig } from './fx-rates.deps.ts';
 import type { LogsExportRuntimeConfig } from './logs-export.deps.ts';
+import type { PriceRefreshRuntimeConfig } from './price-refresh.deps.ts';
 import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
+
+/** The function's JSON logger; its lines carry the operational metrics as EMF. */
+function lambdaLogger(service: string): JsonLogger {
+  const metricsNamespace = readOptionalLambdaEnv('metricsNamespace');
+  return new JsonLogger({
+    service,
+    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
+  });
+}
 
 /** What every function that reads accounts or opens sealed secrets needs. */
 export interface AwsDataAccess {
@@ -53,7 +63,7 @@ async function readStripeConfig(
   region: string,
   secrets: readonly StripeSecret[],
 ): Promise<StripeConfig> {
-  const env = readLambdaEnv(['stripeProPriceId', 'dashboardUrl', ...secrets]);
+  const env = readLambdaEnv(['stripeProPriceId', 'proMonthlyPriceUsd', 'dashboardUrl', ...secrets]);
   const read = (secret: StripeSecret) =>
     secrets.includes(secret) ? readSecret(region, env[secret], 'Stripe') : undefined;
   const [secretKey, webhookSecret] = await Promise.all([
@@ -62,6 +72,7 @@ async function readStripeConfig(
   ]);
   return {
     proPriceId: env.stripeProPriceId,
+    proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
     ...(secretKey === undefined ? {} : { secretKey }),
     ...(webhookSecret === undefined ? {} : { webhookSecret }),
@@ -96,7 +107,7 @@ export async function openAwsDataAccess(): Promise<AwsDataAccess> {
 
 /** The proxy Lambda's runtime config. */
 export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
-  const tables = readLambdaEnv(['responseCacheTable']);
+  const tables = readLambdaEnv(['responseCacheTable', 'pricesTable']);
   const { region: _region, ...data } = await openAwsDataAccess();
   return {
     ...data,
@@ -106,7 +117,7 @@ export async function awsProxyConfig(): Promise<ProxyRuntimeConfig> {
       .split(',')
       .map((origin) => origin.trim())
       .filter((origin) => origin !== ''),
-    logger: new JsonLogger({ service: 'proxy' }),
+    logger: lambdaLogger('proxy'),
   };
 }
 
@@ -126,7 +137,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
     dashboardUrl: cognito.dashboardUrl,
-    logger: new JsonLogger({ service: 'dashboard-api' }),
+    logger: lambdaLogger('dashboard-api'),
     cognito: {
       region,
       userPoolId: cognito.cognitoUserPoolId,
@@ -154,7 +165,7 @@ export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
     usageTable: env.usageTable,
     accountsTable: env.accountsTable,
     fxRatesTable: env.fxRatesTable,
-    logger: new JsonLogger({ service: 'logs-export' }),
+    logger: lambdaLogger('logs-export'),
     cognito: {
       issuer: cognitoIssuer(region, env.cognitoUserPoolId),
       clientId: env.cognitoClientId,
@@ -170,7 +181,19 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
     documentClient: createDocumentClient({ region: awsRegion() }),
     fxRatesTable: env.fxRatesTable,
     ...(url === undefined ? {} : { fxRatesUrl: url }),
-    logger: new JsonLogger({ service: 'fx-rates' }),
+    logger: lambdaLogger('fx-rates'),
+  };
+}
+
+/** The daily price refresh's runtime config. */
+export async function awsPriceRefreshConfig(): Promise<PriceRefreshRuntimeConfig> {
+  const env = readLambdaEnv(['pricesTable']);
+  const url = readOptionalLambdaEnv('pricesUrl');
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    pricesTable: env.pricesTable,
+    ...(url === undefined ? {} : { pricesUrl: url }),
+    logger: lambdaLogger('price-refresh'),
   };
 }
 
@@ -180,7 +203,7 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'seal-rollups' }),
+    logger: lambdaLogger('seal-rollups'),
   };
 }
 
@@ -191,17 +214,18 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     accountsTable: env.accountsTable,
-    logger: new JsonLogger({ service: 'aggregate-usage' }),
+    logger: lambdaLogger('aggregate-usage'),
   };
 }
 
-/** The re-pricing job's runtime config (the usage table only, like the seal job). */
+/** The re-pricing job's runtime config (the usage table, and the price versions it reads). */
 export async function awsRepriceConfig(): Promise<RepriceRuntimeConfig> {
-  const env = readLambdaEnv(['usageTable']);
+  const env = readLambdaEnv(['usageTable', 'pricesTable']);
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
-    logger: new JsonLogger({ service: 'reprice' }),
+    pricesTable: env.pricesTable,
+    logger: lambdaLogger('reprice'),
   };
 }
 
@@ -222,7 +246,7 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
-    logger: new JsonLogger({ service: 'alerts' }),
+    logger: lambdaLogger('alerts'),
   };
 }
 
@@ -236,7 +260,7 @@ export async function awsBudgetSweepConfig(): Promise<BudgetSweepRuntimeConfig> 
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
-    logger: new JsonLogger({ service: 'budget-sweep' }),
+    logger: lambdaLogger('budget-sweep'),
   };
 }
 
@@ -249,6 +273,6 @@ export async function awsStripeWebhookConfig(): Promise<StripeWebhookRuntimeConf
     accountsTable: env.accountsTable,
     // The API key too: a second subscription is canceled and refunded from the webhook.
     stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn', 'stripeWebhookSecretArn']),
-    logger: new JsonLogger({ service: 'stripe-webhook' }),
+    logger: lambdaLogger('stripe-webhook'),
   };
 }

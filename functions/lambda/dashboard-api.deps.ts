@@ -1,11 +1,13 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -86,6 +88,10 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     }),
     accounts: createAccountService({
       accounts: accountStore,
+      emails: new DynamoAccountEmailIndex({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
       vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
       random,
       clock,
@@ -138,6 +144,10 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     billing: buildBillingService(config.stripe, {
       accounts: accountStore,
       billingRecords: new DynamoBillingStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      requestCounts: new DynamoProxyAdmission({
         client: config.documentClient,
         tableName: config.accountsTable,
       }),

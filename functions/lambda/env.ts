@@ -12,6 +12,9 @@ export const LAMBDA_ENV = {
   fxRatesTable: 'FX_RATES_TABLE_NAME',
   /** ECB daily reference rate XML (tests point it at a fake). */
   fxRatesUrl: 'FX_RATES_URL',
+  pricesTable: 'PRICES_TABLE_NAME',
+  /** The maintained genai-prices data the daily price refresh fetches (tests point it at a fake). */
+  pricesUrl: 'PRICES_URL',
   providerKeysKmsKeyArn: 'PROVIDER_KEYS_KMS_KEY_ARN',
   metrionKeyPepperSecretArn: 'METRION_KEY_PEPPER_SECRET_ARN',
   cognitoUserPoolId: 'COGNITO_USER_POOL_ID',
@@ -23,7 +26,11 @@ export const LAMBDA_ENV = {
   /** Secrets Manager ARN of the webhook endpoint's signing secret (`whsec_…`). */
   stripeWebhookSecretArn: 'STRIPE_WEBHOOK_SECRET_ARN',
   stripeProPriceId: 'STRIPE_PRO_PRICE_ID',
+  /** What the Pro price charges per month in USD (`29.00`), shown on the Plan page. */
+  proMonthlyPriceUsd: 'PRO_MONTHLY_PRICE_USD',
   logLevel: 'LOG_LEVEL',
+  /** CloudWatch namespace of the operational metrics in the JSON logs (`Metrion-<env>`). */
+  metricsNamespace: 'METRICS_NAMESPACE',
   /** The SES identity alert emails are sent from. */
   alertsSender: 'ALERTS_SENDER',
   /**

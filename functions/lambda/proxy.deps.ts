@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
+import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
@@ -8,12 +9,13 @@ import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
 import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
-import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
+import { BUNDLED_PRICES } from '#core/pricing/bundled-prices.ts';
+import { createLivePrices } from '#core/pricing/live-prices.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
 import {
   resolveUpstreamOrigins,
@@ -29,6 +31,10 @@ export interface ProxyRuntimeConfig {
   readonly usageTable: string;
   /** The proxy's response cache. */
   readonly responseCacheTable: string;
+  /** Stored price versions; the proxy checks for a new one every few minutes, in the background. */
+  readonly pricesTable: string;
+  /** @default PRICE_CHECK_INTERVAL_MS (5 minutes) */
+  readonly priceCheckIntervalMs?: number | undefined;
   /** Providers not named use the registry's origin. */
   readonly upstreamOrigins: UpstreamOriginOverrides;
   /** Server-side secret for Metrion Key digests. */
@@ -59,11 +65,24 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);
   const accounts = { client: config.documentClient, tableName: config.accountsTable };
+  const prices = createLivePrices({
+    store: new DynamoPriceVersionStore({
+      client: config.documentClient,
+      tableName: config.pricesTable,
+    }),
+    clock,
+    logger: config.logger,
+    fallback: BUNDLED_PRICES,
+    ...(config.priceCheckIntervalMs === undefined
+      ? {}
+      : { checkIntervalMs: config.priceCheckIntervalMs }),
+  });
+  // Read the stored version while the first requests are on their way (never waited on).
+  prices.current();
   const proxy = createProxyService({
     admission: new DynamoProxyAdmission(accounts),
     budgetViews: new BudgetViewCache(),
     budgets: new DynamoBudgetStore(accounts),
-    maxCostPricing: PRICE_DATA_PRICING,
     // The record is the proxy's only write after a request: rollups are built from the
     // table's stream by the usage aggregator (functions/handlers/aggregate-usage.ts).
     usage: wrapUsage(
@@ -82,6 +101,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     headerTimeoutMs: config.headerTimeoutMs ?? 30_000,
     idleTimeoutMs: config.idleTimeoutMs ?? 30_000,
     tokenCounter: new GptTokenizerCounter(),
+    prices,
   });
   return {
     proxy,

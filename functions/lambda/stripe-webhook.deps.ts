@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import {
@@ -14,6 +15,7 @@ import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { StripeWebhookHandlerDeps } from '#handlers/stripe-webhook.ts';
 
 /** How a runtime reaches Stripe (or the local stand-in), already resolved. Never logged. */
@@ -27,6 +29,8 @@ export interface StripeConfig {
   readonly webhookSecret?: string;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly proPriceId: string;
+  /** What `proPriceId` charges per month in USD (`"29.00"`), shown on the Plan page. */
+  readonly proMonthlyPriceUsd: string;
   /** The dashboard's origin (`https://app.example.com`): Checkout and the portal return there. */
   readonly dashboardUrl: string;
   /** Another Stripe API server (the local stand-in). @default - api.stripe.com over HTTPS */
@@ -47,8 +51,9 @@ const NO_API_KEY = 'sk_none_webhook_verification_only';
 export function buildBillingService(
   stripe: StripeConfig,
   deps: {
-    readonly accounts: Pick<AccountStore, 'getAccount'>;
+    readonly accounts: Pick<AccountStore, 'getAccount' | 'getMetrionKey'>;
     readonly billingRecords: BillingStore;
+    readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
     readonly clock: Clock;
   },
 ): BillingService {
@@ -62,6 +67,7 @@ export function buildBillingService(
   return createBillingService({
     accounts: deps.accounts,
     billingRecords: deps.billingRecords,
+    requestCounts: deps.requestCounts,
     clock: deps.clock,
     gateway: new StripeBillingGateway({
       client,
@@ -70,6 +76,7 @@ export function buildBillingService(
     }),
     config: {
       proPriceId: stripe.proPriceId,
+      proMonthlyPriceUsd: stripe.proMonthlyPriceUsd,
       checkoutSuccessUrl: `${planPage}?${CHECKOUT_RETURN_PARAM}=${CHECKOUT_SUCCESS_VALUE}`,
       checkoutCancelUrl: planPage,
       portalReturnUrl: planPage,
@@ -97,6 +104,7 @@ export function buildStripeWebhookDeps(
     billing: buildBillingService(config.stripe, {
       accounts: new DynamoAccountStore(table),
       billingRecords: new DynamoBillingStore(table),
+      requestCounts: new DynamoProxyAdmission(table),
       clock,
     }),
     logger: config.logger,

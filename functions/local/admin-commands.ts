@@ -1,8 +1,11 @@
+import { DynamoRepriceStore } from '#adapters/dynamodb/dynamo-reprice-store.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
+import { EmailTakenError, NotFoundError } from '#core/errors.ts';
 import type { Clock } from '#core/ports/clock.ts';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
+import { findUnpricedModels } from '#core/pricing/unpriced-models.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { buildRepriceDeps } from '#lambda/reprice.deps.ts';
@@ -18,20 +21,59 @@ export interface AdminArgs {
   readonly clock?: Clock;
 }
 
+/** The commands `runAdminCommand` knows (anything else prints {@link ADMIN_USAGE}). */
+export const ADMIN_COMMANDS: readonly string[] = [
+  'create-account',
+  'show-key',
+  'set-provider-key',
+  'list-provider-keys',
+  'usage',
+  'unpriced',
+  'unpriced-models',
+  'reprice',
+];
+
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
 
-  create-account   --email <email> [--name <display name>]
-  show-key         --account <id>
-  set-provider-key --account <id> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
-  list-provider-keys --account <id>
-  usage            --account <id> [--limit <n>]   (newest first)
-  unpriced         --account <id> [--limit <n>]   (models without a price in recent usage)
-  reprice          --since <ISO date or time>      (re-price records priced by older price data)`;
+  create-account     --email <email> [--name <display name>]
+  show-key           <account>
+  set-provider-key   <account> --provider <${PROVIDER_IDS.join('|')}> --key <key|->
+  list-provider-keys <account>
+  usage              <account> [--limit <n>]   (newest first)
+  unpriced           <account> [--limit <n>]   (models without a price in recent usage)
+  unpriced-models    [--days <n>]              (every account's unpriced models, default 30 days)
+  reprice            --since <ISO date or time> | --days <n> [--only unpriced]
+                     (re-price records other price data priced; only unpriced ones with --only)
+
+  <account> is --account <id> or --email <email>.`;
 
 function required(options: AdminArgs['options'], name: string): string {
   const value = options[name];
   if (!value) throw new AdminUsageError(`--${name} is required.\n\n${ADMIN_USAGE}`);
   return value;
+}
+
+/**
+ * The id of the account that `--account <id>` or `--email <email>` names.
+ * @throws NotFoundError ("Account not found: …") when there is none
+ */
+async function accountOption(data: LocalData, options: AdminArgs['options']): Promise<string> {
+  const { account, email } = options;
+  if (account && email) throw new AdminUsageError('Give --account or --email, not both.');
+  if (email) {
+    const accountId = await data.accountService.findAccountIdByEmail(email);
+    if (accountId === undefined) {
+      throw new NotFoundError(`Account not found: no account has the email ${email}`);
+    }
+    return accountId;
+  }
+  if (!account) {
+    throw new AdminUsageError(`--account <id> or --email <email> is required.\n\n${ADMIN_USAGE}`);
+  }
+  if ((await data.accountService.findAccount(account)) === undefined) {
+    throw new NotFoundError(`Account not found: ${account}`);
+  }
+  return account;
 }
 
 export class AdminUsageError extends Error {}
@@ -74,6 +116,21 @@ function usageTable(records: readonly UsageRecord[]): string {
     .join('\n');
 }
 
+/** Rows under a header, each column as wide as its widest cell. */
+function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...rows.map((row) => row[i]?.length ?? 0)),
+  );
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
 /** Distinct provider/model pairs recorded without a price, most requests first. */
 export function unpricedTable(records: readonly UsageRecord[]): string {
   const pairs = new Map<string, { provider: string; model: string; count: number; last: string }>();
@@ -92,78 +149,136 @@ export function unpricedTable(records: readonly UsageRecord[]): string {
   const rows = [...pairs.values()].sort(
     (a, b) => b.count - a.count || a.model.localeCompare(b.model),
   );
-  const header = ['provider', 'model', 'requests', 'last seen'];
-  const cells = rows.map((row) => [row.provider, row.model, String(row.count), row.last]);
-  const widths = header.map((h, i) =>
-    Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)),
+  return formatTable(
+    ['provider', 'model', 'requests', 'last seen'],
+    rows.map((row) => [row.provider, row.model, String(row.count), row.last]),
   );
-  return [header, ...cells]
-    .map((row) =>
-      row
-        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+}
+
+const DAY_MS = 86_400_000;
+
+/** `--days <n>` as a window start, else `fallbackDays` ago; `--since` wins when given. */
+function windowStartMs(
+  options: AdminArgs['options'],
+  nowMs: number,
+  fallbackDays?: number,
+): number {
+  if (options.since !== undefined) {
+    const sinceMs = Date.parse(options.since);
+    if (Number.isNaN(sinceMs))
+      throw new AdminUsageError(`--since must be an ISO date: ${options.since}`);
+    return sinceMs;
+  }
+  const days = options.days === undefined ? fallbackDays : Number(options.days);
+  if (days === undefined)
+    throw new AdminUsageError(`--since or --days is required.\n\n${ADMIN_USAGE}`);
+  if (!Number.isInteger(days) || days < 1) {
+    throw new AdminUsageError(`--days must be a whole number of days: ${options.days}`);
+  }
+  return nowMs - days * DAY_MS;
+}
+
+/** Every account's unpriced models in the window, with first- and last-seen times. */
+async function unpricedModelsCommand(data: LocalData, args: AdminArgs): Promise<string> {
+  const clock = args.clock ?? new SystemClock();
+  const nowMs = clock.nowMs();
+  const records = new DynamoRepriceStore({
+    client: data.documentClient,
+    tableName: data.usageTable,
+    clock,
+  }).recordsBetween(windowStartMs(args.options, nowMs, 30), nowMs);
+  const models = await findUnpricedModels(records);
+  if (models.length === 0) return 'Every model in the window has a price.';
+  return formatTable(
+    ['provider', 'model', 'requests', 'accounts', 'first seen', 'last seen'],
+    models.map((m) => [
+      m.provider,
+      m.model,
+      String(m.requests),
+      String(m.accounts),
+      m.firstSeen,
+      m.lastSeen,
+    ]),
+  );
+}
+
+async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string> {
+  const { options } = args;
+  if (options.only !== undefined && options.only !== 'unpriced') {
+    throw new AdminUsageError(`--only takes one value, unpriced: ${options.only}`);
+  }
+  const deps = buildRepriceDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    pricesTable: data.pricesTable,
+    logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
+    ...(args.clock === undefined ? {} : { clock: args.clock }),
+  });
+  const sinceMs = windowStartMs(options, deps.clock.nowMs());
+  const onlyUnpriced = options.only === 'unpriced';
+  const report = await repriceUsage(deps, { sinceMs, onlyUnpriced }).catch((error: unknown) => {
+    throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
+  });
+  const which = onlyUnpriced ? 'unpriced records' : 'records priced by other price data';
+  return [
+    `Re-priced ${report.repriced} of ${report.considered} ${which} (now ${report.priceVersion}).`,
+    `${report.costChanged} costs changed; ${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt.`,
+  ].join('\n');
+}
+
+async function createAccount(data: LocalData, options: AdminArgs['options']): Promise<string> {
+  const email = required(options, 'email');
+  try {
+    const created = await data.accountService.createAccount({
+      email,
+      ...(options.name ? { displayName: options.name } : {}),
+    });
+    return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
+  } catch (error) {
+    if (!(error instanceof EmailTakenError)) throw error;
+    throw new AdminUsageError(
+      `${email} already has an account: ${error.holderAccountId}. Use --email ${email} with the other commands (show-key prints its Metrion Key).`,
+    );
+  }
 }
 
 export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise<string> {
   const { options } = args;
   switch (args.command) {
-    case 'create-account': {
-      const created = await data.accountService.createAccount({
-        email: required(options, 'email'),
-        ...(options.name ? { displayName: options.name } : {}),
-      });
-      return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
-    }
+    case 'create-account':
+      return createAccount(data, options);
     case 'show-key':
-      return data.accountService.revealMetrionKey(required(options, 'account'));
+      return data.accountService.revealMetrionKey(await accountOption(data, options));
     case 'set-provider-key': {
+      const accountId = await accountOption(data, options);
       const provider = required(options, 'provider');
       if (!isProviderId(provider))
         throw new AdminUsageError(`--provider must be one of ${PROVIDER_IDS.join(', ')}.`);
       const keyOption = required(options, 'key');
       const key = keyOption === '-' ? (await args.readStdin()).trim() : keyOption;
-      const saved = await data.accountService.putProviderKey(
-        required(options, 'account'),
-        provider,
-        key,
-      );
+      const saved = await data.accountService.putProviderKey(accountId, provider, key);
       return `Stored the ${saved.provider} key (${saved.createdAt}).`;
     }
     case 'list-provider-keys': {
-      const keys = await data.accountService.listProviderKeys(required(options, 'account'));
+      const keys = await data.accountService.listProviderKeys(await accountOption(data, options));
       return keys.length === 0
         ? 'No provider keys stored.'
         : keys.map((k) => `${k.provider}  added ${k.createdAt}`).join('\n');
     }
     case 'usage': {
+      const accountId = await accountOption(data, options);
       const limit = Number(options.limit ?? '20');
-      return usageTable(await data.usage.listRecent(required(options, 'account'), limit));
+      return usageTable(await data.usage.listRecent(accountId, limit));
     }
     case 'unpriced': {
+      const accountId = await accountOption(data, options);
       const limit = Number(options.limit ?? '1000');
-      return unpricedTable(await data.usage.listRecent(required(options, 'account'), limit));
+      return unpricedTable(await data.usage.listRecent(accountId, limit));
     }
-    case 'reprice': {
-      const since = required(options, 'since');
-      const sinceMs = Date.parse(since);
-      if (Number.isNaN(sinceMs)) throw new AdminUsageError(`--since must be an ISO date: ${since}`);
-      const deps = buildRepriceDeps({
-        documentClient: data.documentClient,
-        usageTable: data.usageTable,
-        logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
-        ...(args.clock === undefined ? {} : { clock: args.clock }),
-      });
-      const report = await repriceUsage(deps, { sinceMs }).catch((error: unknown) => {
-        throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
-      });
-      return [
-        `Re-priced ${report.repriced} of ${report.considered} records priced by older price data (now ${PRICE_VERSION}).`,
-        `${report.costChanged} costs changed; ${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt.`,
-      ].join('\n');
-    }
+    case 'unpriced-models':
+      return unpricedModelsCommand(data, args);
+    case 'reprice':
+      return repriceCommand(data, args);
     default:
       throw new AdminUsageError(ADMIN_USAGE);
   }

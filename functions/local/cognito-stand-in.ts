@@ -11,6 +11,7 @@ import {
   CreateUserPoolCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
+  SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Config } from 'cognito-local/lib/server/config.js';
 import { type Route, Router } from 'cognito-local/lib/server/Router.js';
@@ -125,6 +126,7 @@ export async function startCognito(options: StartCognitoOptions): Promise<Runnin
     .catch((error: unknown) => {
       throw new Error(
         `cognito-local could not listen on 127.0.0.1:${options.port ?? 0}: ${String(error)}`,
+        { cause: error },
       );
     })) as Server;
   const { port } = server.address() as AddressInfo;
@@ -198,6 +200,15 @@ async function ensurePoolAndClient(
       );
       userPoolId = required(created.UserPool?.Id, 'user pool id');
     }
+    // As in AWS (lib/constructs/auth.ts): an authenticator app is an optional second factor.
+    // Set on every start, so pools created before it get it too.
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: userPoolId,
+        MfaConfiguration: 'OPTIONAL',
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
     const clients = await client.send(
       new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }),
     );

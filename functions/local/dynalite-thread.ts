@@ -65,6 +65,8 @@ async function startOnWorker(serverOptions: DynaliteServerOptions): Promise<Runn
   let closing = false;
   // Every DynamoDB call would fail from here on (connection refused): say why, once.
   worker.on('error', (error) => {
+    // While closing, a request still in flight may meet the closed store: nothing is lost then.
+    if (closing) return;
     process.stderr.write(`[metrion local] the dynalite worker failed: ${error.stack ?? error}\n`);
   });
   worker.on('exit', (code) => {
@@ -107,8 +109,8 @@ async function startOnThisThread(serverOptions: DynaliteServerOptions): Promise<
     endpoint: `http://${HOST}:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        // Idle keep-alive sockets from SDK clients would otherwise hold the server open.
-        server.closeIdleConnections();
+        // As on the worker (dynalite-worker.ts): no socket may hold the server open.
+        server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };

@@ -31,8 +31,9 @@ server.listen(0, host, () => {
 
 port.on('message', (message: ToDynaliteWorker) => {
   if (message.kind !== 'close') return;
-  // Idle keep-alive sockets from SDK clients would otherwise hold the server open.
-  server.closeIdleConnections();
+  // Keep-alive sockets would hold the server open, and a scheduled job still running (the seal
+  // sweep) would keep using them: by now the API and the usage feed have stopped, so end them.
+  server.closeAllConnections();
   // dynalite's close also closes its store, which flushes a data folder to disk.
   server.close((error) => {
     send(error ? { kind: 'closed', error: error.message } : { kind: 'closed' });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
+import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { tableName } from '#adapters/dynamodb/table-definitions.ts';
@@ -36,6 +37,8 @@ export interface LocalData {
   readonly responseCacheTable: string;
   /** Daily FX reference rates. */
   readonly fxRatesTable: string;
+  /** Price versions the daily price refresh stored. */
+  readonly pricesTable: string;
   readonly dataKeyProvider: DataKeyProvider;
   readonly pepper: Uint8Array;
   readonly accountService: AccountService;
@@ -99,10 +102,12 @@ export async function openLocalData(options: {
     usageTable,
     responseCacheTable: tableName(LOCAL_TABLE_PREFIX, 'responseCache'),
     fxRatesTable: tableName(LOCAL_TABLE_PREFIX, 'fxRates'),
+    pricesTable: tableName(LOCAL_TABLE_PREFIX, 'prices'),
     dataKeyProvider,
     pepper,
     accountService: createAccountService({
       accounts: new DynamoAccountStore({ client: documentClient, tableName: accountsTable }),
+      emails: new DynamoAccountEmailIndex({ client: documentClient, tableName: accountsTable }),
       vault: createSecretVault({ dataKeyProvider, random, clock }),
       random,
       clock,

@@ -3,6 +3,7 @@ import type { SweepBudgetsReport } from '#core/budgets/sweep-budgets.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { PriceRefreshReport } from '#core/pricing/refresh-prices.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type SealReport,
@@ -13,12 +14,14 @@ import {
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createBudgetSweepHandler } from '#handlers/budget-sweep.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
+import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildBudgetSweepDeps } from '#lambda/budget-sweep.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
+import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import type { LocalData } from './local-data.ts';
-import { startScheduler } from './scheduler.ts';
+import { type ScheduledJob, startScheduler } from './scheduler.ts';
 
 /** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
 export interface LocalJobs {
@@ -26,6 +29,8 @@ export interface LocalJobs {
   sealRollups(options?: SealRollupsOptions): Promise<SealReport>;
   /** Fetches and stores the day's reference rates now. */
   refreshFxRates(): Promise<FxQuote>;
+  /** Fetches the maintained price data and stores it as a new price version now. */
+  refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
   /** Runs the budget sweep now (every 5 minutes in AWS). */
@@ -33,19 +38,24 @@ export interface LocalJobs {
   stop(): void;
 }
 
-/** Seal every 5 minutes, FX every 24 hours (and once at start), as the EventBridge rules do. */
+/**
+ * Seal every 5 minutes, FX and prices every 24 hours (and once at start), as the EventBridge
+ * rules do.
+ */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
 /** The budget sweep's interval, as in AWS. */
 export const LOCAL_BUDGET_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
-export function startLocalJobs(options: {
+export interface LocalJobsOptions {
   readonly data: LocalData;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** @default - the ECB's daily XML */
-  readonly fxRatesUrl?: string;
+  readonly fxRatesUrl?: string | undefined;
+  /** @default - the genai-prices repository's maintained data file */
+  readonly pricesUrl?: string | undefined;
   /** Start the timers. @default true */
   readonly schedule?: boolean;
   /** How alert emails go out (aws-ses-v2-local). */
@@ -54,80 +64,97 @@ export function startLocalJobs(options: {
   readonly dashboardUrl: string;
   /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
   readonly alertsIntervalMs?: number;
-}): LocalJobs {
+}
+
+export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
+  const { data, logger, clock } = options;
   const alertsHandler = createAlertsHandler(
     buildAlertsDeps({
-      documentClient: options.data.documentClient,
-      accountsTable: options.data.accountsTable,
-      usageTable: options.data.usageTable,
-      fxRatesTable: options.data.fxRatesTable,
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      usageTable: data.usageTable,
+      fxRatesTable: data.fxRatesTable,
       mail: options.mail,
       dashboardUrl: options.dashboardUrl,
-      logger: options.logger,
-      ...(options.clock ? { clock: options.clock } : {}),
+      logger,
+      clock,
     }),
   );
   const budgetSweep = createBudgetSweepHandler(
     buildBudgetSweepDeps({
-      documentClient: options.data.documentClient,
-      accountsTable: options.data.accountsTable,
-      fxRatesTable: options.data.fxRatesTable,
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      fxRatesTable: data.fxRatesTable,
       mail: options.mail,
       dashboardUrl: options.dashboardUrl,
-      logger: options.logger,
-      ...(options.clock ? { clock: options.clock } : {}),
+      logger,
+      clock,
     }),
   );
   const sealDeps = buildSealRollupsDeps({
-    documentClient: options.data.documentClient,
-    usageTable: options.data.usageTable,
-    logger: options.logger,
-    ...(options.clock ? { clock: options.clock } : {}),
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
   });
   const fxHandler = createFxRatesHandler(
     buildFxRatesDeps({
-      documentClient: options.data.documentClient,
-      fxRatesTable: options.data.fxRatesTable,
-      ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
-      logger: options.logger,
+      documentClient: data.documentClient,
+      fxRatesTable: data.fxRatesTable,
+      fxRatesUrl: options.fxRatesUrl,
+      logger,
     }),
   );
+  const pricesHandler = createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: data.documentClient,
+      pricesTable: data.pricesTable,
+      pricesUrl: options.pricesUrl,
+      logger,
+      clock,
+    }),
+  );
+  const jobs = {
+    sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    refreshFxRates: () => fxHandler(),
+    refreshPrices: () => pricesHandler(),
+    evaluateAlerts: () => alertsHandler(),
+    sweepBudgets: () => budgetSweep(),
+  };
   const stop =
     options.schedule === false
       ? () => undefined
-      : startScheduler(
-          [
-            {
-              name: 'seal-rollups',
-              intervalMs: LOCAL_SEAL_INTERVAL_MS,
-              run: () => sealRollups(sealDeps),
-            },
-            {
-              // At start too: a laptop that slept for days has hours older than 48 h to seal.
-              name: 'seal-rollups-sweep',
-              intervalMs: 24 * HOUR_MS,
-              runAtStart: true,
-              run: () => sealRollups(sealDeps, { lookbackMs: SWEEP_LOOKBACK_MS }),
-            },
-            { name: 'fx-rates', intervalMs: 24 * HOUR_MS, runAtStart: true, run: fxHandler },
-            {
-              name: 'alerts',
-              intervalMs: options.alertsIntervalMs ?? LOCAL_ALERTS_INTERVAL_MS,
-              run: alertsHandler,
-            },
-            {
-              name: 'budget-sweep',
-              intervalMs: LOCAL_BUDGET_SWEEP_INTERVAL_MS,
-              run: budgetSweep,
-            },
-          ],
-          options.logger,
-        );
-  return {
-    sealRollups: (sealOptions) => sealRollups(sealDeps, sealOptions),
-    refreshFxRates: () => fxHandler(),
-    evaluateAlerts: () => alertsHandler(),
-    sweepBudgets: () => budgetSweep(),
-    stop,
-  };
+      : startScheduler(scheduledJobs(jobs, options.alertsIntervalMs), logger);
+  return { ...jobs, stop };
+}
+
+/** The EventBridge rules of AWS, as timers. */
+function scheduledJobs(
+  jobs: Omit<LocalJobs, 'stop'>,
+  alertsIntervalMs = LOCAL_ALERTS_INTERVAL_MS,
+): ScheduledJob[] {
+  return [
+    { name: 'seal-rollups', intervalMs: LOCAL_SEAL_INTERVAL_MS, run: () => jobs.sealRollups() },
+    {
+      // At start too: a laptop that slept for days has hours older than 48 h to seal.
+      name: 'seal-rollups-sweep',
+      intervalMs: 24 * HOUR_MS,
+      runAtStart: true,
+      run: () => jobs.sealRollups({ lookbackMs: SWEEP_LOOKBACK_MS }),
+    },
+    {
+      name: 'fx-rates',
+      intervalMs: 24 * HOUR_MS,
+      runAtStart: true,
+      // The handler logs its own failure (offline: one warning); the scheduler's would repeat it.
+      run: () => jobs.refreshFxRates().catch(() => undefined),
+    },
+    { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
+    { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    {
+      name: 'budget-sweep',
+      intervalMs: LOCAL_BUDGET_SWEEP_INTERVAL_MS,
+      run: () => jobs.sweepBudgets(),
+    },
+  ];
 }

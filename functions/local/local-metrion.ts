@@ -1,60 +1,45 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
-import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
 import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { PROXY_PATH_PREFIX, sdkBaseUrls } from '#core/providers/routes.ts';
-import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
-import { createLogsExportHandler } from '#handlers/logs-export.ts';
-import { createProxyHandler } from '#handlers/proxy.ts';
-import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
 import { buildAggregateUsageDeps } from '#lambda/aggregate-usage.deps.ts';
-import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
-import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
-import { buildProxyDeps } from '#lambda/proxy.deps.ts';
-import { buildStripeWebhookDeps, type StripeConfig } from '#lambda/stripe-webhook.deps.ts';
+import type { CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
-import { startCognito } from './cognito-stand-in.ts';
-import { FeedingUsageStore } from './feeding-usage-store.ts';
+import { Closers } from './closers.ts';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
+import { type LocalBillingOptions, startLocalBilling } from './local-billing.ts';
+import { startLocalCognito } from './local-cognito.ts';
 import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
+import { buildLocalFunctions, type LocalProxyOptions } from './local-functions.ts';
 import { type LocalJobs, startLocalJobs } from './local-jobs.ts';
+import { listenAs } from './local-ports.ts';
 import { localRoutes } from './local-routes.ts';
+import { registerRunningInstance } from './running-instances.ts';
 import { startDynalite, startSesLocal } from './stand-ins.ts';
 import { serveStaticFiles } from './static-files.ts';
-import { type RunningStripeStandIn, startStripeStandIn } from './stripe-stand-in.ts';
+import type { RunningStripeStandIn } from './stripe-stand-in.ts';
 import { UsageFeed } from './usage-feed.ts';
 
-/**
- * Where billing goes locally: the Stripe stand-in (default; no Stripe account needed), or real
- * Stripe in test mode with the keys of a Stripe account.
- */
-export type LocalBillingOptions =
-  | {
-      readonly kind: 'stand-in';
-      /** The stand-in's port (0 = any free port). @default 0 */
-      readonly port?: number;
-    }
-  | {
-      readonly kind: 'stripe';
-      /** `sk_test_…` */
-      readonly secretKey: string;
-      /** `whsec_…` of the endpoint (`stripe listen` prints one). */
-      readonly webhookSecret: string;
-      /** `price_…` of the Pro plan in that account. */
-      readonly proPriceId: string;
-    };
-
-const LOCAL_PRO_PRICE_ID = 'price_metrion_pro_local';
+export {
+  DEFAULT_PRO_MONTHLY_PRICE_USD,
+  type LocalBillingOptions,
+} from './local-billing.ts';
 
 export interface LocalMetrionOptions {
   /** Port for the API (0 = any free port). @default 0 */
   readonly port?: number;
   /** Folder for DynamoDB data and local keys; without it everything lives in memory. */
   readonly dataDir?: string;
+  /**
+   * What Pro costs per month in USD, as the Plan page shows it (`"29.00"`).
+   * @default DEFAULT_PRO_MONTHLY_PRICE_USD
+   */
+  readonly proMonthlyPriceUsd?: string;
   /** Per-provider upstream origins (tests point these at local fakes). */
   readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
   /** Where log lines go; stdout by default. */
@@ -78,6 +63,10 @@ export interface LocalMetrionOptions {
   readonly cognitoPort?: number;
   /** Where the fx-rates job reads the ECB XML (tests use a fake). @default - the ECB */
   readonly fxRatesUrl?: string;
+  /** Where the price refresh reads the genai-prices data (tests use a fake). @default - its repo */
+  readonly pricesUrl?: string;
+  /** How often the proxy looks for a new price version. @default 5 minutes, as in AWS */
+  readonly priceCheckIntervalMs?: number;
   /** Run the seal, fx-rates and alerts jobs on timers (`npm start`; tests call `jobs`). @default false */
   readonly scheduleJobs?: boolean;
   /** Port of aws-ses-v2-local (0 = any free port). @default 0 */
@@ -95,6 +84,11 @@ export interface LocalMetrionOptions {
   readonly dynaliteThread?: 'worker' | 'main';
   /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
   readonly dynamoMaxSockets?: number;
+  /**
+   * With `dataDir`: where this process registers for `npm run admin` to find
+   * (running-instances.ts). @default RUNNING_INSTANCES_DIR
+   */
+  readonly runningInstancesDir?: string;
 }
 
 export interface LocalMetrion {
@@ -119,207 +113,142 @@ export interface LocalMetrion {
   close(): Promise<void>;
 }
 
-/** Where running local mode says where it is, so the admin CLI can join it. */
-export const RUNTIME_FILE = 'runtime.json';
-
 /**
  * The local composition root: embedded stand-ins, the same adapters as in AWS (other
  * endpoints), the local key wrapper instead of KMS, and the same handler modules behind the
- * API Gateway emulation.
+ * API Gateway emulation. With a data folder it holds that folder's lock (data-dir-lock.ts).
+ * @throws DataDirInUseError when another process holds the data folder
+ * @throws PortUnavailableError when a server cannot listen on its port
  */
 export async function startLocalMetrion(options: LocalMetrionOptions = {}): Promise<LocalMetrion> {
-  const { dataDir } = options;
-  if (dataDir) await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const dynalite = await startDynalite({
-    ...(dataDir ? { dataDir: join(dataDir, 'dynamodb') } : {}),
-    ...(options.dynaliteThread ? { thread: options.dynaliteThread } : {}),
-  });
-  const data = await openLocalData({
-    dynamoEndpoint: dynalite.endpoint,
-    ...(dataDir ? { dataDir } : {}),
-    ...(options.dynamoMaxSockets ? { maxSockets: options.dynamoMaxSockets } : {}),
-  });
-  const logger = new JsonLogger({
-    service: 'metrion-local',
-    ...(options.logWrite ? { write: options.logWrite } : {}),
-  });
+  const closers = new Closers();
+  try {
+    return await start(options, closers);
+  } catch (error) {
+    // A later step failed (a port in use): stop what already runs, then report the cause.
+    await closers.closeAll().catch(() => undefined);
+    throw error;
+  }
+}
 
-  // Users and pools persist under the data folder; without one, in a temporary folder.
-  const cognitoDir = dataDir
-    ? join(dataDir, 'cognito')
-    : await mkdtemp(join(tmpdir(), 'metrion-cognito-'));
-  const cognitoLocal = await startCognito({
-    dataDir: cognitoDir,
-    port: options.cognitoPort ?? 0,
-    logger,
-  });
-  const cognito: Required<CognitoPoolConfig> = {
-    region: cognitoLocal.region,
-    userPoolId: cognitoLocal.userPoolId,
-    clientId: cognitoLocal.clientId,
-    issuer: cognitoLocal.issuer,
-    endpoint: cognitoLocal.endpoint,
-  };
+async function start(options: LocalMetrionOptions, closers: Closers): Promise<LocalMetrion> {
+  const { dataDir, clock } = options;
+  const lock = dataDir ? await holdDataDir(dataDir, closers) : undefined;
+  const logger = new JsonLogger({ service: 'metrion-local', write: options.logWrite });
+  const store = await openStore(options, logger, closers);
+  const cognito = await startLocalCognito({ dataDir, port: options.cognitoPort ?? 0, logger });
+  closers.add(() => cognito.close());
   // Routes attach once the server listens: Checkout's return URLs need its URL.
   const routes: LocalRoute[] = [];
-  const server = await startApiGatewayServer({
-    port: options.port ?? 0,
-    ...(options.staticDir ? { fallback: serveStaticFiles(options.staticDir) } : {}),
-    routes,
-    routeNotFound: { pathPrefix: '/api', response: ROUTE_NOT_FOUND_RESPONSE },
-  });
-  const billingOptions = options.billing ?? { kind: 'stand-in' };
+  const server = await startApi(options, routes, closers);
   const dashboardUrl = options.dashboardUrl ?? server.url;
-  let stripeStandIn: RunningStripeStandIn | undefined;
-  let stripe: StripeConfig;
-  if (billingOptions.kind === 'stripe') {
-    const { kind: _kind, ...keys } = billingOptions;
-    stripe = { ...keys, dashboardUrl };
-  } else {
-    const { clock } = options;
-    stripeStandIn = await startStripeStandIn({
-      ...(billingOptions.port === undefined ? {} : { port: billingOptions.port }),
-      webhookUrl: `${server.url}${STRIPE_WEBHOOK_ROUTE.path}`,
-      ...(clock ? { nowMs: () => clock.nowMs() } : {}),
-    });
-    // The real `stripe` SDK, pointed at the stand-in.
-    stripe = {
-      secretKey: 'sk_test_metrion_local',
-      // New on every start: it signs, the local webhook function verifies.
-      webhookSecret: stripeStandIn.webhookSecret,
-      proPriceId: LOCAL_PRO_PRICE_ID,
-      dashboardUrl,
-      endpoint: { host: stripeStandIn.host, port: stripeStandIn.port, protocol: 'http' },
-    };
+  const billing = await startLocalBilling({
+    billing: options.billing ?? { kind: 'stand-in' },
+    proMonthlyPriceUsd: options.proMonthlyPriceUsd,
+    serverUrl: server.url,
+    dashboardUrl,
+    clock,
+  });
+  closers.add(() => billing.standIn?.stop());
+  const inbox = await startMailInbox(options.sesPort ?? 0, closers);
+  const mail = { region: 'local', endpoint: inbox.endpoint, sender: 'alerts@metrion.local' };
+  const context = { ...store, logger, clock, cognito: cognito.pool, mail, dashboardUrl, billing };
+  routes.push(...localRoutes(buildLocalFunctions(context, proxyOptions(options))));
+  const jobs = startLocalJobs({
+    ...context,
+    fxRatesUrl: options.fxRatesUrl,
+    pricesUrl: options.pricesUrl,
+    schedule: options.scheduleJobs ?? false,
+    alertsIntervalMs: options.alertsIntervalMs,
+  });
+  closers.add(() => jobs.stop());
+  if (dataDir && lock) {
+    await lock.announce({ url: server.url, dynamoEndpoint: store.dynamoEndpoint });
+    const instance = { dataDir, url: server.url };
+    closers.add(await registerRunningInstance(instance, options.runningInstancesDir));
   }
-  // As in AWS: the dashboard API never gets the signing secret; the webhook function gets both.
-  const { webhookSecret: _webhookSecret, ...stripeApi } = stripe;
-  const stripeWebhook = stripe;
-  const ses = await startSesLocal({ port: options.sesPort ?? 0 });
-  const mail = { region: 'local', endpoint: ses.endpoint, sender: 'alerts@metrion.local' };
+  return {
+    url: server.url,
+    dynamoEndpoint: store.dynamoEndpoint,
+    proxyBaseUrls: sdkBaseUrls(`${server.url}${PROXY_PATH_PREFIX}`),
+    data: store.data,
+    cognito: cognito.pool,
+    jobs,
+    usageFeed: store.usageFeed,
+    sesEndpoint: inbox.endpoint,
+    stripeStandIn: billing.standIn,
+    close: () => closers.closeAll(),
+  };
+}
 
-  const dashboardApiHandler = createDashboardApiHandler(
-    buildDashboardApiDeps({
-      documentClient: data.documentClient,
-      accountsTable: data.accountsTable,
-      usageTable: data.usageTable,
-      fxRatesTable: data.fxRatesTable,
-      pepper: data.pepper,
-      dataKeyProvider: data.dataKeyProvider,
-      logger,
-      cognito,
-      mail,
-      dashboardUrl,
-      stripe: stripeApi,
-      ...(options.clock ? { clock: options.clock } : {}),
-    }),
-  );
-
-  const stripeWebhookHandler = createStripeWebhookHandler(
-    buildStripeWebhookDeps({
-      documentClient: data.documentClient,
-      accountsTable: data.accountsTable,
-      stripe: stripeWebhook,
-      logger,
-      ...(options.clock ? { clock: options.clock } : {}),
-    }),
-  );
-
-  // The CSV export streams, so in AWS it is a function of its own behind a STREAM integration.
-  const logsExportHandler = createLogsExportHandler(
-    buildLogsExportDeps({
-      documentClient: data.documentClient,
-      usageTable: data.usageTable,
-      accountsTable: data.accountsTable,
-      fxRatesTable: data.fxRatesTable,
-      logger,
-      cognito,
-      ...(options.clock ? { clock: options.clock } : {}),
-    }),
-  );
-
+/** dynalite, the tables on it, and the feed into the usage aggregator. */
+async function openStore(options: LocalMetrionOptions, logger: Logger, closers: Closers) {
+  const dynalite = await startDynalite({
+    dataDir: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
+    thread: options.dynaliteThread,
+  });
+  closers.add(() => dynalite.close());
+  const data = await openLocalData({
+    dynamoEndpoint: dynalite.endpoint,
+    dataDir: options.dataDir,
+    maxSockets: options.dynamoMaxSockets,
+  });
   // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
-  // that batches them into the same aggregator the stream Lambda runs in AWS.
+  // that batches them into the same aggregator the stream Lambda runs in AWS. Its own client,
+  // as the aggregator is a function of its own in AWS.
   const usageFeed = new UsageFeed({
     aggregator: buildAggregateUsageDeps({
       documentClient: localDocumentClient(dynalite.endpoint),
       usageTable: data.usageTable,
       accountsTable: data.accountsTable,
       logger,
-      ...(options.clock ? { clock: options.clock } : {}),
+      clock: options.clock,
     }),
     logger,
   });
-  const proxyHandler = createProxyHandler(
-    buildProxyDeps({
-      documentClient: data.documentClient,
-      accountsTable: data.accountsTable,
-      usageTable: data.usageTable,
-      responseCacheTable: data.responseCacheTable,
-      upstreamOrigins: options.upstreamOrigins ?? {},
-      pepper: data.pepper,
-      dataKeyProvider: data.dataKeyProvider,
-      logger,
-      ...(options.upstream ? { upstream: options.upstream } : {}),
-      ...(options.headerTimeoutMs ? { headerTimeoutMs: options.headerTimeoutMs } : {}),
-      ...(options.idleTimeoutMs ? { idleTimeoutMs: options.idleTimeoutMs } : {}),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(options.corsAllowedOrigins ? { corsAllowedOrigins: options.corsAllowedOrigins } : {}),
-      wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: usageFeed }),
-    }),
-  );
-  const jobs = startLocalJobs({
-    data,
-    logger,
-    ...(options.clock ? { clock: options.clock } : {}),
-    ...(options.fxRatesUrl ? { fxRatesUrl: options.fxRatesUrl } : {}),
-    schedule: options.scheduleJobs ?? false,
-    mail,
-    dashboardUrl,
-    ...(options.alertsIntervalMs ? { alertsIntervalMs: options.alertsIntervalMs } : {}),
-  });
-  routes.push(
-    ...localRoutes({
-      proxy: proxyHandler,
-      dashboardApi: dashboardApiHandler,
-      logsExport: logsExportHandler,
-      stripeWebhook: stripeWebhookHandler,
-    }),
-  );
+  // Closed after the server (closers run newest first): records of requests that just ended
+  // reach the rollups before dynalite goes.
+  closers.add(() => usageFeed.close());
+  return { dynamoEndpoint: dynalite.endpoint, data, usageFeed };
+}
 
-  const runtimeFile = dataDir ? join(dataDir, RUNTIME_FILE) : undefined;
-  if (runtimeFile) {
-    await writeFile(
-      runtimeFile,
-      JSON.stringify({
-        pid: process.pid,
-        url: server.url,
-        dynamoEndpoint: dynalite.endpoint,
-        cognito,
-      }),
-    );
-  }
+/** The API Gateway emulation: the API, the proxy and (with `staticDir`) the dashboard. */
+async function startApi(options: LocalMetrionOptions, routes: LocalRoute[], closers: Closers) {
+  const port = options.port ?? 0;
+  const server = await listenAs('api', port, () =>
+    startApiGatewayServer({
+      port,
+      fallback: options.staticDir ? serveStaticFiles(options.staticDir) : undefined,
+      routes,
+      routeNotFound: { pathPrefix: '/api', response: ROUTE_NOT_FOUND_RESPONSE },
+    }),
+  );
+  closers.add(() => server.close());
+  return server;
+}
+
+/** aws-ses-v2-local: where alert emails go (web inbox at its root). */
+async function startMailInbox(port: number, closers: Closers) {
+  const inbox = await listenAs('ses', port, () => startSesLocal({ port }));
+  closers.add(() => inbox.close());
+  return inbox;
+}
+
+function proxyOptions(options: LocalMetrionOptions): LocalProxyOptions {
   return {
-    url: server.url,
-    dynamoEndpoint: dynalite.endpoint,
-    proxyBaseUrls: sdkBaseUrls(`${server.url}${PROXY_PATH_PREFIX}`),
-    data,
-    cognito,
-    jobs,
-    usageFeed,
-    sesEndpoint: ses.endpoint,
-    ...(stripeStandIn ? { stripeStandIn } : {}),
-    async close() {
-      jobs.stop();
-      await server.close();
-      // Records of requests that just ended reach the rollups before dynalite goes.
-      await usageFeed.close();
-      await stripeStandIn?.stop();
-      await ses.close();
-      await cognitoLocal.close();
-      if (!dataDir) await rm(cognitoDir, { recursive: true, force: true });
-      await dynalite.close();
-      if (runtimeFile) await rm(runtimeFile, { force: true });
-    },
+    upstreamOrigins: options.upstreamOrigins ?? {},
+    upstream: options.upstream,
+    headerTimeoutMs: options.headerTimeoutMs,
+    idleTimeoutMs: options.idleTimeoutMs,
+    corsAllowedOrigins: options.corsAllowedOrigins,
+    priceCheckIntervalMs: options.priceCheckIntervalMs,
   };
+}
+
+/** Takes the data folder's lock (created if missing), released on close. */
+async function holdDataDir(dataDir: string, closers: Closers): Promise<DataDirLock> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = await lockDataDir(dataDir, 'server');
+  closers.add(() => lock.release());
+  return lock;
 }

@@ -11,10 +11,12 @@ export interface ScheduledJob {
 
 /**
  * EventBridge stand-in: a timer per job that invokes the same handler with a scheduled event.
- * Runs of one job never overlap; failures are logged. Returns a stop function.
+ * Runs of one job never overlap; failures are logged, except those of runs that were still going
+ * when the scheduler stopped. Returns a stop function.
  */
 export function startScheduler(jobs: readonly ScheduledJob[], logger: Logger): () => void {
   const timers: NodeJS.Timeout[] = [];
+  let stopped = false;
   for (const job of jobs) {
     let running = false;
     const tick = async () => {
@@ -23,6 +25,8 @@ export function startScheduler(jobs: readonly ScheduledJob[], logger: Logger): (
       try {
         await job.run({ source: 'aws.events', time: new Date().toISOString() });
       } catch (error) {
+        // A run cut short by shutdown (its store closed under it) is not a failure to report.
+        if (stopped) return;
         logger.warn('scheduled job failed', {
           job: job.name,
           error: error instanceof Error ? error.message : 'unknown',
@@ -37,6 +41,7 @@ export function startScheduler(jobs: readonly ScheduledJob[], logger: Logger): (
     if (job.runAtStart) void tick();
   }
   return () => {
+    stopped = true;
     for (const timer of timers) clearInterval(timer);
   };
 }

@@ -2,7 +2,7 @@
 // thread, dynalite-thread.ts) and table creation from the shared table definitions.
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import {
   type AttributeDefinition,
   CreateTableCommand,
@@ -171,7 +171,13 @@ export interface RunningSesLocal {
 export async function startSesLocal(
   options: { readonly port?: number } = {},
 ): Promise<RunningSesLocal> {
-  const server = await sesLocal({ host: '127.0.0.1', port: options.port ?? 0 });
+  const host = '127.0.0.1';
+  const server = await sesLocal({ host, port: options.port ?? 0 });
+  // Its promise resolves even when listening failed (Express 5 hands the error to the callback).
+  if (!server.listening) {
+    const error = new Error(`aws-ses-v2-local could not listen on ${host}:${options.port ?? 0}`);
+    throw Object.assign(error, { code: await listenFailureCode(host, options.port ?? 0) });
+  }
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -181,4 +187,13 @@ export async function startSesLocal(
         server.close((error) => (error ? reject(error) : resolve()));
       }),
   };
+}
+
+/** Why listening on `host:port` fails, found by trying it once (undefined if it now works). */
+function listenFailureCode(host: string, port: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const probe = createNetServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code));
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
 }

@@ -1,23 +1,22 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import type { Data } from './data.ts';
+import type { EmailSending } from './email-sending.ts';
 import { failureQueue } from './failure-queue.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface AlertsProps {
   readonly data: Data;
-  /** The sender address; its domain is the SES identity (DKIM records to publish in DNS). */
-  readonly sender: string;
+  /** Where emails come from: the sender, its SES identity and configuration set. */
+  readonly email: EmailSending;
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -26,24 +25,18 @@ export interface AlertsProps {
 }
 
 /**
- * Alert rules: the SES domain identity alert emails are sent from, and the evaluator
- * (`functions/lambda/alerts.ts`) every minute over the active rules (accounts table and its
- * active-rules index, rollups, FX rates), emailing through SES. A failed run goes to a DLQ
- * (on-failure destination) and raises the `EvaluatorErrors` alarm.
+ * Alert rules: the evaluator (`functions/lambda/alerts.ts`) every minute over the active rules
+ * (accounts table and its active-rules index, rollups, FX rates), emailing through SES from the
+ * email stack's identity. A failed run goes to a DLQ (on-failure destination); Monitoring alarms
+ * on the DLQ and on the evaluator's errors.
  */
 export class Alerts extends Construct {
-  public readonly identity: ses.EmailIdentity;
   public readonly function: MetrionFunction;
   public readonly schedule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
-  public readonly errorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: AlertsProps) {
     super(scope, id);
-    const domain = props.sender.split('@')[1] ?? props.sender;
-    this.identity = new ses.EmailIdentity(this, 'Identity', {
-      identity: ses.Identity.domain(domain),
-    });
     this.deadLetterQueue = failureQueue(this, 'EvaluatorDlq', 'the evaluator');
     this.function = new MetrionFunction(this, 'Evaluator', {
       entry: 'functions/lambda/alerts.ts',
@@ -63,43 +56,35 @@ export class Alerts extends Construct {
     props.data.grantAlertRules(this.function);
     props.data.grantUsageRead(this.function);
     props.data.grantFxRatesRead(this.function);
-    Alerts.grantSend(this.function, this.identity, domain, props.sender, props.dashboardUrl);
+    Alerts.grantSend(this.function, props.email, props.dashboardUrl);
     this.schedule = new events.Rule(this, 'EveryMinute', {
       description: 'Metrion: evaluate alert rules',
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
-    this.errorsAlarm = this.function
-      .metricErrors({ period: Duration.minutes(5) })
-      .createAlarm(this, 'EvaluatorErrors', {
-        alarmDescription:
-          'Metrion alert evaluator runs failed (an account or rule could not be evaluated)',
-        threshold: 3,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
   }
 
   /**
-   * `ses:SendEmail` on this identity only, plus the sender and Dashboard URL variables. The
-   * dashboard API gets the same for Test.
+   * `ses:SendEmail` from this identity through its configuration set only (SES authorizes both
+   * resources of a send), plus the sender and Dashboard URL variables. The dashboard API gets
+   * the same for Test.
    */
-  static grantSend(
-    fn: lambda.Function,
-    identity: ses.EmailIdentity,
-    domain: string,
-    sender: string,
-    dashboardUrl: string,
-  ): void {
-    const stack = Stack.of(identity);
+  static grantSend(fn: lambda.Function, email: EmailSending, dashboardUrl: string): void {
+    const stack = Stack.of(fn);
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: ['ses:SendEmail'],
       resourceArns: [
-        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: email.domain }),
+        stack.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: email.configurationSetName,
+        }),
       ],
+      conditions: { StringEquals: { 'ses:FromAddress': email.sender } },
     });
-    fn.addEnvironment(LAMBDA_ENV.alertsSender, sender);
+    fn.addEnvironment(LAMBDA_ENV.alertsSender, email.sender);
     fn.addEnvironment(LAMBDA_ENV.dashboardUrl, dashboardUrl);
   }
 }

@@ -21,16 +21,37 @@ export interface ApiProps {
    */
   readonly retainLogs?: boolean;
   /**
-   * Stage-wide steady-state request rate (requests per second). A coarse outer guard only:
-   * per-key and per-plan limits are enforced in the proxy with conditional counters.
-   * @default 500
+   * Steady requests per second each proxy route admits (burst: twice that). A coarse outer
+   * guard only: per-key and per-plan limits are enforced in the proxy with conditional counters.
    */
-  readonly throttlingRateLimit?: number;
-  /**
-   * Stage-wide burst capacity (requests).
-   * @default 1000
-   */
-  readonly throttlingBurstLimit?: number;
+  readonly proxyRequestsPerSecond: number;
+}
+
+/**
+ * Every other method (dashboard API, export, Stripe webhook, wrong methods and unknown proxy
+ * paths): API Gateway keeps one bucket per method, so the proxy's routes never drain these.
+ */
+export const DEFAULT_METHOD_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Settings every method keeps when a method gets its own throttle (they are not inherited). */
+const METHOD_LOGGING = {
+  loggingLevel: apigw.MethodLoggingLevel.ERROR,
+  // Never log request or response bodies: they hold prompts, completions and keys.
+  dataTraceEnabled: false,
+  metricsEnabled: true,
+} as const;
+
+/** The proxy routes' own throttle: `<path>/<method>` of each route in `PROXY_ROUTES`. */
+function proxyMethodOptions(requestsPerSecond: number) {
+  const options: Record<string, apigw.MethodDeploymentOptions> = {};
+  for (const route of PROXY_ROUTES) {
+    options[`${route.path}/${route.method}`] = {
+      ...METHOD_LOGGING,
+      throttlingRateLimit: requestsPerSecond,
+      throttlingBurstLimit: 2 * requestsPerSecond,
+    };
+  }
+  return options;
 }
 
 /** Gateway response header values are mapping expressions: literals go in single quotes. */
@@ -85,13 +106,11 @@ export class Api extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
         // Standard fields carry no headers, so no credential reaches the access log.
         accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
-        loggingLevel: apigw.MethodLoggingLevel.ERROR,
-        // Never log request or response bodies: they hold prompts, completions and keys.
-        dataTraceEnabled: false,
-        metricsEnabled: true,
+        ...METHOD_LOGGING,
         tracingEnabled: true,
-        throttlingRateLimit: props.throttlingRateLimit ?? 500,
-        throttlingBurstLimit: props.throttlingBurstLimit ?? 1000,
+        throttlingRateLimit: DEFAULT_METHOD_THROTTLE.rateLimit,
+        throttlingBurstLimit: DEFAULT_METHOD_THROTTLE.burstLimit,
+        methodOptions: proxyMethodOptions(props.proxyRequestsPerSecond),
       },
     });
     this.acknowledgeCloudWatchRole();
@@ -140,7 +159,7 @@ export class Api extends Construct {
     acknowledge(
       this.restApi.deploymentStage,
       'AwsSolutions-APIG3',
-      'Request bodies are prompts and code; managed WAF rule sets (SQLi, XSS) would block legitimate LLM requests. Abuse is bounded by Metrion Key authentication, per-key rate limits and plan quotas in the proxy, and stage throttling.',
+      'Callers reach the API through CloudFront, whose web ACL (edge stack: IP reputation, per-IP rate) sees their real addresses; a web ACL here would see only CloudFront edge addresses. Direct calls to the execute-api host still meet Metrion Key authentication, per-key rate limits, plan quotas and per-method throttles.',
     );
   }
 

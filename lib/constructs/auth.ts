@@ -1,9 +1,14 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
+import type { EmailSending } from './email-sending.ts';
+import { RateLimitedWebAcl } from './rate-limited-web-acl.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface AuthProps {
   /** Environment name: user pool `metrion-<envName>`. */
@@ -13,12 +18,30 @@ export interface AuthProps {
    * locks every customer out (account ids are the pool's `sub`s).
    */
   readonly retainData: boolean;
+  /**
+   * Where Cognito's emails (sign-up codes, password resets) come from: SES, from the verified
+   * sender domain, through its configuration set, instead of Cognito's own sender (about 50 a
+   * day, shared by everyone who signs up).
+   */
+  readonly email: EmailSending;
+  /** Retention of the WAF's blocked-request log. */
+  readonly logRetention: logs.RetentionDays;
 }
 
 /**
+ * Cognito calls one IP may make in 5 minutes (1 a second on average): a person signing in makes
+ * a handful, an office behind one address a few dozen; a script creating accounts is stopped.
+ */
+export const USER_POOL_REQUESTS_PER_IP_PER_5_MINUTES = 300;
+
+/**
  * stateful: the Cognito user pool the dashboard signs in with (email and password, self
- * sign-up with an emailed confirmation code) and its app client for the browser. Construct ids
- * are stable forever: a new pool means new `sub`s, which are the account ids.
+ * sign-up with an emailed confirmation code, optional TOTP second factor) and its app client for
+ * the browser. Construct ids are stable forever: a new pool means new `sub`s, which are the
+ * account ids.
+ *
+ * Self sign-up is open, so the pool sits behind a regional WAF web ACL (IP reputation and a
+ * per-IP rate limit), and Plus-plan threat protection blocks risky sign-ins.
  *
  * The dashboard API Lambda verifies the pool's ID tokens itself (JWKS signature, issuer, audience,
  * expiry, `token_use`), so it needs no IAM permission here, only the ids
@@ -57,14 +80,41 @@ export class Auth extends Construct {
       // Plus plan: adaptive authentication and compromised-credential checks, enforced.
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
-      mfa: cognito.Mfa.OFF,
+      // Each user may turn on an authenticator app (Settings > Security); no SMS.
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      email: cognito.UserPoolEmail.withSES({
+        fromEmail: props.email.sender,
+        fromName: 'Metrion',
+        sesRegion: Stack.of(this).region,
+        sesVerifiedDomain: props.email.domain,
+        configurationSetName: props.email.configurationSetName,
+      }),
       deletionProtection: props.retainData,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     acknowledge(
       this.userPool,
       'AwsSolutions-COG2',
-      'The product promises email and password sign-in; MFA enrolment has no dashboard flow yet. Enforced threat protection (Plus plan) blocks risky and compromised-credential sign-ins meanwhile.',
+      'The product promises email and password sign-in, so MFA is optional: every user can turn on an authenticator app in Settings > Security. Enforced threat protection (Plus plan) blocks risky and compromised-credential sign-ins for everyone.',
+    );
+    const webAcl = new RateLimitedWebAcl(this, 'WebAcl', {
+      scope: 'REGIONAL',
+      envName: props.envName,
+      requestsPerIpPer5Minutes: USER_POOL_REQUESTS_PER_IP_PER_5_MINUTES,
+      logRetention: props.logRetention,
+      retainLogs: props.retainData,
+    });
+    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
+      resourceArn: this.userPool.userPoolArn,
+      webAclArn: webAcl.webAcl.attrArn,
+    });
+
+    stackOutput(
+      this,
+      'UserPoolId',
+      this.userPool.userPoolId,
+      'Cognito user pool (aws cognito-idp admin-confirm-sign-up --user-pool-id <this> --username <email>)',
     );
 
     this.dashboardClient = this.userPool.addClient('DashboardClient', {

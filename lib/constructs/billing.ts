@@ -8,18 +8,23 @@ import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface BillingProps {
   /** Environment name, used in descriptions. */
   readonly envName: string;
-  /** Accounts (read/write: the billing state on the profile item, processed-event markers). */
+  /** Accounts (the billing state on the profile item, processed-event markers; no deletes). */
   readonly data: Data;
   /** Retain the Stripe secrets on stack deletion (they are set by hand). */
   readonly retainData: boolean;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly stripeProPriceId: string;
+  /** What that price charges per month in USD (`"29.00"`), shown on the Plan page. */
+  readonly proMonthlyPriceUsd: string;
   /** Dashboard origin Checkout and the billing portal return to. */
   readonly dashboardUrl: string;
+  /** Where Stripe delivers events (output for the Stripe dashboard's webhook endpoint). */
+  readonly webhookUrl: string;
   /** Retention of the webhook function's log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -27,6 +32,8 @@ export interface BillingProps {
    * @default false
    */
   readonly retainLogs?: boolean;
+  /** Reserved concurrency of the webhook: plan changes land while the proxy is busy. */
+  readonly webhookReservedConcurrency: number;
 }
 
 /**
@@ -67,6 +74,19 @@ export class Billing extends Construct {
     });
     acknowledge(webhookSecret, 'AwsSolutions-SMG4', rotationReason);
     this.stripeWebhookSecret = webhookSecret;
+    stackOutput(
+      this,
+      'StripeSecretKeyArn',
+      secretKey.secretArn,
+      'Put the sk_… key here after deploy',
+    );
+    stackOutput(
+      this,
+      'StripeWebhookSecretArn',
+      webhookSecret.secretArn,
+      'Put the endpoint signing secret (whsec_…) here after deploy',
+    );
+    stackOutput(this, 'StripeWebhookUrl', props.webhookUrl, 'The Stripe webhook endpoint URL');
 
     this.webhookFunction = new MetrionFunction(this, 'WebhookFunction', {
       entry: 'functions/lambda/stripe-webhook.ts',
@@ -78,8 +98,9 @@ export class Billing extends Construct {
       timeout: Duration.seconds(10),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
+      reservedConcurrentExecutions: props.webhookReservedConcurrency,
     });
-    props.data.grantAccountsReadWrite(this.webhookFunction);
+    props.data.grantBillingState(this.webhookFunction);
     this.grantSecret(this.webhookFunction, webhookSecret, LAMBDA_ENV.stripeWebhookSecretArn);
     this.grantStripeApi(this.webhookFunction);
   }
@@ -87,7 +108,7 @@ export class Billing extends Construct {
   /**
    * Calling the Stripe API (Checkout, billing portal, customers, cancel and refund): GetSecretValue on the secret
    * key only, plus the price and dashboard URL. Sets `STRIPE_SECRET_KEY_SECRET_ARN`,
-   * `STRIPE_PRO_PRICE_ID` and `DASHBOARD_URL`.
+   * `STRIPE_PRO_PRICE_ID`, `PRO_MONTHLY_PRICE_USD` and `DASHBOARD_URL`.
    */
   public grantStripeApi(fn: lambda.Function): void {
     this.grantSecret(fn, this.stripeSecretKey, LAMBDA_ENV.stripeSecretKeySecretArn);
@@ -96,6 +117,7 @@ export class Billing extends Construct {
 
   private bindBillingSettings(fn: lambda.Function): void {
     fn.addEnvironment(LAMBDA_ENV.stripeProPriceId, this.#props.stripeProPriceId);
+    fn.addEnvironment(LAMBDA_ENV.proMonthlyPriceUsd, this.#props.proMonthlyPriceUsd);
     fn.addEnvironment(LAMBDA_ENV.dashboardUrl, this.#props.dashboardUrl);
   }
 

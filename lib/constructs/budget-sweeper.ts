@@ -1,24 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
-import type * as ses from 'aws-cdk-lib/aws-ses';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { Alerts } from './alerts.ts';
 import type { Data } from './data.ts';
+import type { EmailSending } from './email-sending.ts';
 import { failureQueue } from './failure-queue.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface BudgetSweeperProps {
   /** The accounts table (budgets, lookup items' ledgers) and the FX rates. */
   readonly data: Data;
-  /** The alert emails' SES identity: budget emails go out through the same mailer. */
-  readonly identity: ses.EmailIdentity;
-  /** The sender address (its domain is the identity). */
-  readonly sender: string;
+  /** Where emails come from: budget emails go out like alert emails. */
+  readonly email: EmailSending;
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logRetention: logs.RetentionDays;
@@ -31,13 +28,12 @@ export interface BudgetSweeperProps {
  * (the accounts table's sparse index of active items, partition `BUDGET`): releases reservations
  * of requests that never settled, prunes old ledger periods, converts EUR and CHF limits with a
  * newer reference rate, and emails the 90% and 100% levels through SES. A failed run goes to a
- * DLQ (on-failure destination); `errorsAlarm` watches its errors.
+ * DLQ (on-failure destination); Monitoring alarms on the DLQ and on the function's errors.
  */
 export class BudgetSweeper extends Construct {
   public readonly function: MetrionFunction;
   public readonly schedule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
-  public readonly errorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: BudgetSweeperProps) {
     super(scope, id);
@@ -51,27 +47,18 @@ export class BudgetSweeper extends Construct {
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
     });
+    // The next run is the retry; claims make a repeat harmless.
     this.function.configureAsyncInvoke({
       onFailure: new destinations.SqsDestination(this.deadLetterQueue),
       retryAttempts: 0,
     });
     props.data.grantBudgetLedger(this.function);
     props.data.grantFxRatesRead(this.function);
-    const domain = props.sender.split('@')[1] ?? props.sender;
-    Alerts.grantSend(this.function, props.identity, domain, props.sender, props.dashboardUrl);
+    Alerts.grantSend(this.function, props.email, props.dashboardUrl);
     this.schedule = new events.Rule(this, 'Every5Minutes', {
       description: 'Metrion: sweep budgets (lost reservations, FX, level emails)',
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new targets.LambdaFunction(this.function, { retryAttempts: 0 })],
     });
-    this.errorsAlarm = this.function
-      .metricErrors({ period: Duration.minutes(15) })
-      .createAlarm(this, 'SweepErrors', {
-        alarmDescription:
-          'Metrion budget sweep runs failed: lost reservations are not released and budget emails are late',
-        threshold: 2,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
   }
 }

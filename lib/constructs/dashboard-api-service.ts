@@ -45,7 +45,7 @@ export class DashboardApiService extends Construct {
     });
 
     props.data.grantAccountsReadWrite(this.function);
-    props.data.grantUsageRead(this.function);
+    props.data.grantUsageReadByRequestId(this.function);
     props.data.grantFxRatesRead(this.function);
     props.keys.grantDataKeys(this.function);
     props.keys.grantPepperRead(this.function);

@@ -8,19 +8,37 @@ import {
   Token,
 } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
+import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from '../nag.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface DashboardSiteProps {
   /**
-   * The REST API behind `/api/*`. CloudFront forwards to its deployment stage, so the
-   * dashboard calls the API same-origin (no CORS, no API URL in the build).
+   * The REST API behind `/api/*`. CloudFront forwards to its stage, so the dashboard calls the
+   * API same-origin (no CORS, no API URL in the build).
    */
   readonly restApi: apigw.RestApiBase;
+  /** The stage `/api/*` is forwarded to (its name is the environment name). */
+  readonly stageName: string;
+  /** The WAF web ACL (CLOUDFRONT scope, from the edge stack) in front of every request. */
+  readonly webAclArn: string;
+  /**
+   * The dashboard's own domain and its us-east-1 certificate. Omitted: the distribution's
+   * `*.cloudfront.net` name and certificate.
+   */
+  readonly customDomain?: {
+    readonly domainName: string;
+    readonly certificate: acm.ICertificate;
+    /** Where to create the A/AAAA alias records; omitted, a CNAME is output to create by hand. */
+    readonly hostedZone?: route53.IHostedZone;
+  };
   /**
    * The built dashboard (`npm run build:frontend` writes `frontend/dist`). Uploaded when the
    * folder exists and the stack is being bundled (tests skip bundling, and with it the upload).
@@ -76,7 +94,11 @@ const REVALIDATE = s3deploy.CacheControl.fromString('public, max-age=0, must-rev
 export class DashboardSite extends Construct {
   public readonly bucket: s3.Bucket;
   public readonly distribution: cloudfront.Distribution;
-  /** `https://<id>.cloudfront.net`: the dashboard and, under `/api`, the API. */
+  /**
+   * `https://<dashboardDomain>` or `https://<id>.cloudfront.net`: the dashboard and, under
+   * `/api`, the API and the proxy. Functions get it as `DASHBOARD_URL`; it names only the
+   * distribution, never the stage, so those functions can sit behind the API without a cycle.
+   */
   public readonly url: string;
 
   constructor(scope: Construct, id: string, props: DashboardSiteProps) {
@@ -157,8 +179,17 @@ export class DashboardSite extends Construct {
       comment: 'Maps /path and /path/ to /path/index.html',
     });
 
+    const domain = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Metrion dashboard (S3) and API (/api/*)',
+      ...(domain === undefined
+        ? {}
+        : {
+            domainNames: [domain.domainName],
+            certificate: domain.certificate,
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
+      webAclId: props.webAclArn,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
@@ -178,11 +209,19 @@ export class DashboardSite extends Construct {
       },
       additionalBehaviors: {
         '/api/*': {
-          origin: new origins.RestApiOrigin(props.restApi, {
-            // Streams may pause between events while the model thinks; the proxy enforces its
-            // own 30 s header timeout.
-            readTimeout: Duration.seconds(60),
-          }),
+          // The API's host and stage by name (not `restApi.url`, which references the stage and
+          // through it every method and function: functions read this distribution's URL).
+          origin: new origins.HttpOrigin(
+            `${props.restApi.restApiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`,
+            {
+              originPath: `/${props.stageName}`,
+              protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+              originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+              // Streams may pause between events while the model thinks; the proxy enforces
+              // its own 30 s header timeout.
+              readTimeout: Duration.seconds(60),
+            },
+          ),
           // SDKs do not follow a redirect on POST: plain HTTP is refused instead.
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -195,9 +234,15 @@ export class DashboardSite extends Construct {
         },
       },
     });
-    this.url = `https://${this.distribution.distributionDomainName}`;
-    new CfnOutput(this, 'Url', { value: this.url, description: 'Dashboard and /api base URL' });
-    this.acknowledgeDistribution();
+    this.url = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;
+    stackOutput(
+      this,
+      'DashboardUrl',
+      this.url,
+      'Dashboard and /api base URL (the smoke test --url)',
+    );
+    if (domain !== undefined) this.pointDomain(domain.domainName, domain.hostedZone);
+    this.acknowledgeDistribution(domain !== undefined);
 
     if (props.assetsPath && existsSync(props.assetsPath) && Stack.of(this).bundlingRequired) {
       this.deploy(props.assetsPath, props.retainData ?? false);
@@ -233,22 +278,35 @@ export class DashboardSite extends Construct {
     this.acknowledgeDeploymentHandler();
   }
 
-  private acknowledgeDistribution(): void {
+  /** Alias records in the zone, or the CNAME to create by hand as an output. */
+  private pointDomain(domainName: string, zone: route53.IHostedZone | undefined): void {
+    if (zone === undefined) {
+      new CfnOutput(this, 'DomainCname', {
+        value: `${domainName} CNAME ${this.distribution.distributionDomainName}`,
+        description: `Point ${domainName} at the distribution: create this record in your DNS`,
+      });
+      return;
+    }
+    const target = route53.RecordTarget.fromAlias(
+      new route53Targets.CloudFrontTarget(this.distribution),
+    );
+    new route53.ARecord(this, 'AliasA', { zone, recordName: domainName, target });
+    new route53.AaaaRecord(this, 'AliasAaaa', { zone, recordName: domainName, target });
+  }
+
+  private acknowledgeDistribution(customDomain: boolean): void {
     acknowledge(
       this.distribution,
       'AwsSolutions-CFR1',
       'Customers call the proxy and open the dashboard from any country; there is no market restriction to enforce.',
     );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR2',
-      '/api/* carries LLM prompts and code that managed WAF rule sets (SQLi, XSS) block as false positives; abuse is bounded by Cognito sign-in, Metrion Key authentication, per-key rate limits and plan quotas.',
-    );
-    acknowledge(
-      this.distribution,
-      'AwsSolutions-CFR4',
-      'The distribution uses the default *.cloudfront.net certificate until a custom domain is configured; CloudFront fixes its minimum TLS version and does not allow raising it without an ACM certificate.',
-    );
+    if (!customDomain) {
+      acknowledge(
+        this.distribution,
+        'AwsSolutions-CFR4',
+        'Without dashboardDomain the distribution serves *.cloudfront.net with CloudFront’s default certificate, whose minimum TLS version cannot be raised; configuring a domain brings an ACM certificate and TLSv1.2_2021.',
+      );
+    }
   }
 
   /**

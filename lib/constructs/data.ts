@@ -32,10 +32,11 @@ const TABLE_NAME_ENV = {
   usage: LAMBDA_ENV.usageTable,
   responseCache: LAMBDA_ENV.responseCacheTable,
   fxRates: LAMBDA_ENV.fxRatesTable,
+  prices: LAMBDA_ENV.pricesTable,
 } as const satisfies Record<TableKey, string>;
 
-/** Single-item reads; the proxy never scans. */
-const READ = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'] as const;
+/** Single-item reads and queries (no BatchGetItem: no adapter batches reads). */
+const READ = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /** Single-item conditional writes (no transactions: the local stand-in has none). */
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
@@ -118,6 +119,15 @@ export class Data extends Construct {
   }
 
   /**
+   * The Stripe webhook: reads the profile and billing state (GetItem), records processed events
+   * (conditional PutItem), saves billing state and refreshes the lookup items' view (UpdateItem,
+   * Query). No DeleteItem: billing never removes an item.
+   */
+  public grantBillingState(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', [...READ, 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+  }
+
+  /**
    * Appends usage records (conditional PutItem), the proxy's one write after a request; cannot
    * update, read or delete usage (rollups are the usage aggregator's).
    */
@@ -134,15 +144,36 @@ export class Data extends Construct {
   }
 
   /**
-   * Reads usage records (Query by account, and on the keys-only `byRequestId` index for the Logs
-   * detail); cannot write or delete them (dashboard API, logs export).
+   * Reads usage records and rollups (Query by account on the table); cannot write or delete
+   * them, nor query any index (logs export, alert evaluator).
    */
   public grantUsageRead(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:Query']);
+  }
+
+  /**
+   * {@link grantUsageRead} plus Query on the keys-only `byRequestId` index: the Logs detail view
+   * finds one record by its request id (dashboard API only).
+   */
+  public grantUsageReadByRequestId(fn: lambda.Function): void {
+    this.grantUsageRead(fn);
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: ['dynamodb:Query'],
       resourceArns: [`${this.tables.usage.tableArn}/index/${USAGE_BY_REQUEST_ID_INDEX}`],
+    });
+  }
+
+  /**
+   * The usage table's stream as an event source should read it: the returned reference carries
+   * no key, so the event source grants only the stream actions, and the table key is granted
+   * here through DynamoDB alone (`kms:ViaService`), like every table grant.
+   */
+  public usageStreamFor(fn: lambda.Function): dynamodb.ITableV2 {
+    this.grantTableKey(fn);
+    return dynamodb.TableV2.fromTableAttributes(this, 'UsageStream', {
+      tableArn: this.tables.usage.tableArn,
+      tableStreamArn: this.tables.usage.tableStreamArn,
     });
   }
 
@@ -177,6 +208,16 @@ export class Data extends Construct {
   /** Stores the day's FX reference rates (PutItem only). */
   public grantFxRatesWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'fxRates', ['dynamodb:PutItem']);
+  }
+
+  /** Reads the current price version and its data (GetItem only). */
+  public grantPricesRead(fn: lambda.Function): void {
+    this.grantTable(fn, 'prices', ['dynamodb:GetItem']);
+  }
+
+  /** Reads and stores price versions (the daily price refresh: GetItem and PutItem). */
+  public grantPricesWrite(fn: lambda.Function): void {
+    this.grantTable(fn, 'prices', ['dynamodb:GetItem', 'dynamodb:PutItem']);
   }
 
   /**
@@ -219,13 +260,9 @@ export class Data extends Construct {
     this.grantTable(fn, 'accounts', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   }
 
-  /** Reads, writes and overwrites response cache entries. */
+  /** Reads and writes (or overwrites) response cache entries; expired ones leave by TTL. */
   public grantCacheReadWrite(fn: lambda.Function): void {
-    this.grantTable(fn, 'responseCache', [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:DeleteItem',
-    ]);
+    this.grantTable(fn, 'responseCache', ['dynamodb:GetItem', 'dynamodb:PutItem']);
   }
 
   private grantTable(fn: lambda.Function, key: TableKey, actions: readonly string[]): void {
@@ -237,6 +274,11 @@ export class Data extends Construct {
       actions: [...actions],
       resourceArns: [table.tableArn],
     });
+    this.grantTableKey(fn);
+    fn.addEnvironment(TABLE_NAME_ENV[key], table.tableName);
+  }
+
+  private grantTableKey(fn: lambda.Function): void {
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions: [...TABLE_KEY_ACTIONS],
@@ -245,7 +287,6 @@ export class Data extends Construct {
         StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(this).region}.amazonaws.com` },
       },
     });
-    fn.addEnvironment(TABLE_NAME_ENV[key], table.tableName);
   }
 }
 

@@ -7,6 +7,12 @@ import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 
+/**
+ * The encryption-context keys every sealed secret carries (`providerKeyContext`,
+ * `metrionKeyContext` in `functions/core/vault/secret-vault.ts`); the key grants require them.
+ */
+const ENCRYPTION_CONTEXT = { account: 'account', purpose: 'purpose' } as const;
+
 export interface KeysProps {
   /** Environment name, used in descriptions and the key alias. */
   readonly envName: string;
@@ -54,11 +60,34 @@ export class Keys extends Construct {
   }
 
   /**
-   * Envelope encryption of provider keys: kms:GenerateDataKey and kms:Decrypt on this one key,
-   * nothing else (no ReEncrypt, no key management). Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
+   * Sealing and opening the account's secrets (dashboard API): kms:GenerateDataKey and
+   * kms:Decrypt on this one key, only with an encryption context that names an account and one
+   * of the two purposes (`provider-key`, `metrion-key`; `core/vault/secret-vault.ts`). No
+   * ReEncrypt, no key management. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
    */
   public grantDataKeys(fn: lambda.Function): void {
-    this.providerKeysKey.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    this.grantKey(fn, ['kms:GenerateDataKey', 'kms:Decrypt'], ['provider-key', 'metrion-key']);
+  }
+
+  /**
+   * Opening stored provider keys (proxy): kms:Decrypt only, only with the `provider-key` purpose
+   * and an account in the encryption context. It never seals, and never opens the viewable
+   * Metrion Key copy. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
+   */
+  public grantProviderKeyDecrypt(fn: lambda.Function): void {
+    this.grantKey(fn, ['kms:Decrypt'], ['provider-key']);
+  }
+
+  private grantKey(fn: lambda.Function, actions: string[], purposes: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions,
+      resourceArns: [this.providerKeysKey.keyArn],
+      conditions: {
+        StringEquals: { [`kms:EncryptionContext:${ENCRYPTION_CONTEXT.purpose}`]: purposes },
+        Null: { [`kms:EncryptionContext:${ENCRYPTION_CONTEXT.account}`]: 'false' },
+      },
+    });
     fn.addEnvironment(LAMBDA_ENV.providerKeysKmsKeyArn, this.providerKeysKey.keyArn);
   }
 

@@ -5,8 +5,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 import { cdkBundlingOptions, LAMBDA_NODE_OPTIONS } from './lambda-bundling.ts';
+import { metricsNamespace } from './operational-metrics.ts';
 
 /** Repository root: bundling resolves entries, `package.json#imports` and the lockfile here. */
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
@@ -40,6 +42,12 @@ export interface MetrionFunctionProps {
    * @default - none
    */
   readonly lazyPackages?: readonly string[];
+  /**
+   * Concurrency reserved for this function, which is also its ceiling (from the environment's
+   * `capacity`; docs/cost.md has the arithmetic).
+   * @default - none: the function shares the account's unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /** Copies each package's ESM build next to the bundle (local bundling runs these in bash). */
@@ -58,8 +66,9 @@ function copyPackages(packages: readonly string[]) {
 
 /**
  * The one way Metrion builds a Lambda function: Node 24 on arm64, an ESM bundle made by the
- * local esbuild (never Docker), a dedicated log group, active tracing, and a role that starts
- * with no permissions beyond writing its own logs. Access is added by grant methods only.
+ * local esbuild (never Docker), a dedicated log group, active tracing, the environment's metrics
+ * namespace, and a role that starts with no permissions beyond writing its own logs. Access is
+ * added by grant methods only.
  */
 export class MetrionFunction extends NodejsFunction {
   /** What this function's bundle is built from (the cold-init bench rebuilds it from these). */
@@ -84,7 +93,12 @@ export class MetrionFunction extends NodejsFunction {
       timeout: props.timeout,
       logGroup,
       role,
-      environment: { NODE_OPTIONS: LAMBDA_NODE_OPTIONS, ...props.environment },
+      environment: {
+        NODE_OPTIONS: LAMBDA_NODE_OPTIONS,
+        [LAMBDA_ENV.metricsNamespace]: metricsNamespace(scope),
+        ...props.environment,
+      },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       bundling: {
         ...cdkBundlingOptions(props.lazyPackages ?? []),
         ...(props.lazyPackages?.length ? { commandHooks: copyPackages(props.lazyPackages) } : {}),

@@ -30,12 +30,18 @@ export interface ProxyServiceProps {
    * @default - the variable is not set and the proxy uses the registry's default origins
    */
   readonly upstreamOrigins?: Partial<Record<ProviderId, string>>;
+  /**
+   * Reserved concurrency, which is also the proxy's ceiling: a stream holds one environment for
+   * its whole length, so without a cap long streams could take the account's whole pool from
+   * the aggregator, the webhook and the dashboard.
+   */
+  readonly reservedConcurrency: number;
 }
 
 /**
- * The streaming proxy Lambda and exactly the access it needs on the hot path: read accounts and
- * stored keys, write usage, count limits, use the response cache, unwrap data keys, read the
- * pepper. API Gateway wiring lives in `Api`.
+ * The streaming proxy Lambda and exactly the access it needs on the hot path: admit on the
+ * accounts table, write usage, read and write the response cache, unwrap provider keys' data
+ * keys (never seal), read the pepper. API Gateway wiring lives in `Api`.
  */
 export class ProxyService extends Construct {
   public readonly function: MetrionFunction;
@@ -63,12 +69,13 @@ export class ProxyService extends Construct {
       environment,
       // The tokenizer (o200k_base, 2.7 MB) counts a dropped stream's tokens: loaded on demand.
       lazyPackages: ['gpt-tokenizer'],
+      reservedConcurrentExecutions: props.reservedConcurrency,
     });
 
     props.data.grantProxyAdmission(this.function);
     props.data.grantUsageWrite(this.function);
     props.data.grantCacheReadWrite(this.function);
-    props.keys.grantDataKeys(this.function);
+    props.keys.grantProviderKeyDecrypt(this.function);
     props.keys.grantPepperRead(this.function);
   }
 }

@@ -1,8 +1,9 @@
-import { CfnOutput, Duration } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Data } from './data.ts';
 import { MetrionFunction } from './metrion-function.ts';
+import { stackOutput } from './stack-output.ts';
 
 export interface RepricerProps {
   /** The usage table (raw records, rollups, dirty markers, error copies). */
@@ -39,11 +40,11 @@ export class Repricer extends Construct {
       retainLogs: props.retainLogs,
     });
     props.data.grantUsageReprice(this.function);
-    const output = new CfnOutput(this, 'FunctionName', {
-      value: this.function.functionName,
-      description: `Re-pricing job: aws lambda invoke --function-name <this> --payload '{"since":"<ISO date>"}' out.json`,
-    });
-    // A fixed output key the README's commands can name (one Repricer per stack).
-    output.overrideLogicalId('RepriceFunctionName');
+    stackOutput(
+      this,
+      'RepriceFunctionName',
+      this.function.functionName,
+      `Re-pricing job: aws lambda invoke --function-name <this> --payload '{"since":"<ISO date>"}' out.json`,
+    );
   }
 }

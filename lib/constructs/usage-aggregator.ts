@@ -15,6 +15,8 @@ export interface UsageAggregatorProps {
   readonly logRetention: logs.RetentionDays;
   /** @default false */
   readonly retainLogs?: boolean;
+  /** Reserved concurrency: the proxy's streams can never starve the rollups. */
+  readonly reservedConcurrency: number;
 }
 
 /** Records per invocation at most; a batch becomes about one ADD per rollup item it touches. */
@@ -30,8 +32,9 @@ export const AGGREGATOR_RETRY_ATTEMPTS = 10;
  * MODIFY/REMOVE, including TTL deletions, before Lambda is invoked), in batches, with partial
  * batch responses, bisection and bounded retries. A batch that still fails goes to the
  * on-failure queue (its shard and sequence range, not the records): the `UsageAggregatorDlq`
- * alarm in Monitoring watches it. Access: PutItem and UpdateItem on the usage table, and its
- * stream; GetItem and UpdateItem on the accounts table (budget settles).
+ * alarm in Monitoring watches it. Access: PutItem and UpdateItem on the usage table, its stream,
+ * GetItem and UpdateItem on the accounts table (budget settles), and the table key through
+ * DynamoDB only.
  */
 export class UsageAggregator extends Construct {
   public readonly function: MetrionFunction;
@@ -48,11 +51,12 @@ export class UsageAggregator extends Construct {
       timeout: Duration.minutes(1),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
+      reservedConcurrentExecutions: props.reservedConcurrency,
     });
     props.data.grantUsageAggregate(this.function);
     props.data.grantBudgetSettle(this.function);
     this.function.addEventSource(
-      new DynamoEventSource(props.data.tables.usage, {
+      new DynamoEventSource(props.data.usageStreamFor(this.function), {
         // From the oldest record kept: nothing written between the stream's start and the
         // mapping's is skipped.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,

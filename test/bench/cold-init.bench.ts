@@ -29,6 +29,8 @@ const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   responseCacheTable: 'metrion-bench-response-cache',
   fxRatesTable: 'metrion-bench-fx-rates',
   fxRatesUrl: undefined,
+  pricesTable: 'metrion-bench-prices',
+  pricesUrl: undefined,
   providerKeysKmsKeyArn: `arn:aws:kms:${REGION}:111111111111:key/bench`,
   metrionKeyPepperSecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:pepper`,
   cognitoUserPoolId: `${REGION}_bench`,
@@ -38,7 +40,9 @@ const PLACEHOLDERS: Record<LambdaEnvName, string | undefined> = {
   stripeSecretKeySecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:stripe-key`,
   stripeWebhookSecretArn: `arn:aws:secretsmanager:${REGION}:111111111111:secret:stripe-hook`,
   stripeProPriceId: 'price_bench',
+  proMonthlyPriceUsd: '29.00',
   logLevel: undefined,
+  metricsNamespace: 'Metrion-bench',
   alertsSender: 'alerts@bench.example',
   dashboardUrl: 'https://bench.example',
 };

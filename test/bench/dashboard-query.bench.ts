@@ -85,6 +85,7 @@ function hourRollups(hourMs: number, random: () => number): Rollup[] {
       cacheWriteTokens: counts.cacheWriteTokens,
       costPicoUsd: counts.costPicoUsd + BigInt(input * 150_000 + output * 600_000),
       unpricedRequests: 0,
+      tierUnpricedRequests: 0,
       latencyMsSum: counts.latencyMsSum + latencyMs,
       latencyHistogram: histogram,
       timeToFirstTokenMsSum: counts.timeToFirstTokenMsSum,

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoRepriceStore } from '#adapters/dynamodb/dynamo-reprice-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { fixedPrices } from '../fakes/fixed-prices.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { addLive } from '../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../fixtures/silent-logger.ts';
@@ -32,6 +33,7 @@ function stores(accountId: string) {
   const deps = {
     records: new DynamoRepriceStore(options),
     rollups,
+    prices: fixedPrices(),
     clock,
     logger: SILENT_LOGGER,
   };
@@ -73,7 +75,7 @@ describe('repriceUsage on dynalite', () => {
       costPicoUsd: null,
       priceVersion: '2025-11-24',
     });
-    const current = await write({ ...opus, costPicoUsd: 7n, priceVersion: PRICE_VERSION });
+    const current = await write({ ...opus, costPicoUsd: 7n, priceVersion: BUNDLED_PRICE_VERSION });
     const cached = await write({
       ...opus,
       costPicoUsd: 0n,
@@ -98,15 +100,15 @@ describe('repriceUsage on dynalite', () => {
     const byId = new Map((await usage.listRecent('acct-reprice', 10)).map((r) => [r.requestId, r]));
     expect(byId.get(unpricedOld.requestId)).toMatchObject({
       costPicoUsd: opusCost,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
     expect(byId.get(pricedOld.requestId)).toMatchObject({
       costPicoUsd: 210_000_000n,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
     expect(byId.get(unknown.requestId)).toMatchObject({
       costPicoUsd: null,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
     expect(byId.get(current.requestId)).toMatchObject({ costPicoUsd: 7n });
     expect(byId.get(cached.requestId)).toMatchObject({
@@ -178,11 +180,11 @@ describe('repriceUsage on dynalite', () => {
     );
     expect(copies.get(unpriced.requestId)).toMatchObject({
       costPicoUsd: 1000n * 5_000_000n + 100n * 25_000_000n,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
     expect(copies.get(unchanged.requestId)).toMatchObject({
       costPicoUsd: null,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
   });
 

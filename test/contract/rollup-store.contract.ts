@@ -160,6 +160,7 @@ function sumsByHand(stored: readonly StoredUsageRecord[], granularity: 'hour' | 
       cacheWriteTokens: (was?.cacheWriteTokens ?? 0) + r.cacheWriteTokens,
       costPicoUsd: String(costs.get(key)),
       unpricedRequests: (was?.unpricedRequests ?? 0) + (r.costPicoUsd === null ? 1 : 0),
+      tierUnpricedRequests: (was?.tierUnpricedRequests ?? 0) + (r.tierUnpriced === true ? 1 : 0),
       latencyMsSum: (was?.latencyMsSum ?? 0) + r.latencyMs,
       latencyHistogram: [...histogram].sort(([a], [b]) => a - b),
       timeToFirstTokenMsSum: (was?.timeToFirstTokenMsSum ?? 0) + (r.timeToFirstTokenMs ?? 0),
@@ -432,6 +433,8 @@ export function rollupStoreContract(
         outputTokens: Math.floor(random() * 2000),
         cacheReadTokens: Math.floor(random() * 300),
         costPicoUsd: random() < 0.1 ? null : BigInt(Math.floor(random() * 1e9)) * 1_000_003n,
+        // Served in a tier the price data has no price for: priced standard, counted.
+        ...(i % 7 === 3 ? { serviceTier: 'scale', tierUnpriced: true } : {}),
         latencyMs: Math.floor(random() ** 3 * 60_000),
         ...(random() < 0.5
           ? {
@@ -676,7 +679,13 @@ export function rollupStoreContract(
       const janFirst = rollupsFromRecords(
         [
           at('2026-01-30T10:00:00.000Z', { costPicoUsd: 9_007_199_254_740_993_123n }),
-          at('2026-01-30T11:00:00.000Z', { status: 500, streamed: true, timeToFirstTokenMs: 7 }),
+          at('2026-01-30T11:00:00.000Z', {
+            status: 500,
+            streamed: true,
+            timeToFirstTokenMs: 7,
+            serviceTier: 'scale',
+            tierUnpriced: true,
+          }),
         ],
         'day',
         true,

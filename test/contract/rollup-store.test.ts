@@ -118,6 +118,22 @@ describe('DynamoRollupStore on dynalite', () => {
     expect(after?.estimatedRequests).toBe(1);
   });
 
+  it('reads an item written before tierUnpricedRequests existed as none, and counts later live ADDs', async () => {
+    const accountId = 'acct-legacy-tier';
+    const at = '2026-03-11T12:05:00.000Z';
+    const { store, retention, hour } = await storeLegacyHour(
+      [usageRecord({ accountId, requestId: 'req-0', at })],
+      ({ tierUnpricedRequests: _absent, ...item }) => item,
+    );
+    expect((await hour())[0]?.tierUnpricedRequests).toBe(0);
+    await addLive(
+      store,
+      usageRecord({ accountId, requestId: 'req-1', at, serviceTier: 'scale', tierUnpriced: true }),
+      retention,
+    );
+    expect((await hour())[0]).toMatchObject({ requests: 2, tierUnpricedRequests: 1 });
+  });
+
   it('reads an item written before kinds existed as chat, and adds later chat records to that same item', async () => {
     // Arrange: an hourly item as the adapter wrote it before kinds (no attribute, 4-part key).
     const accountId = 'acct-legacy-kind';

@@ -258,6 +258,20 @@ export function usageLogReaderContract(
       expect(await fixture.reader.getLog(accountId, failed.requestId)).toStrictEqual(failed);
     });
 
+    it('finds a record with its service tier, tier flag and cache-write lifetimes', async () => {
+      const tiered = usageRecord(accountId, 3, {
+        provider: 'anthropic',
+        cacheWriteTokens: 30,
+        cacheWrite5mTokens: 10,
+        cacheWrite1hTokens: 20,
+        serviceTier: 'priority',
+        tierUnpriced: true,
+      });
+      await appendAll([tiered]);
+
+      expect(await fixture.reader.getLog(accountId, tiered.requestId)).toStrictEqual(tiered);
+    });
+
     it("returns nothing for another account's request id, an unknown one, or an expired one", async () => {
       const foreign = usageRecord(randomUUID(), 5);
       const expiring = usageRecord(accountId, 5);

@@ -52,7 +52,7 @@ function row(name: string): Locator {
   return page.locator('tbody tr').filter({ has: page.getByRole('rowheader', { name }) });
 }
 
-/** The row's cells as text: name, type, threshold, scope, state, last fired. */
+/** The row's cells as text: name, type, now / threshold, scope, state, last fired. */
 async function cells(name: string): Promise<string[]> {
   const texts = await row(name).locator('th, td').allTextContents();
   return texts.slice(0, 6).map((text) => text.trim());
@@ -86,7 +86,7 @@ describe('alerts page', () => {
     expect(hint).toMatch(/part of Metrion Pro/);
     expect(hint).toMatch(/Upgrade/);
     expect(await page.getByRole('button', { name: 'New alert' }).count()).toBe(0);
-    await stack.screenshot('alerts-01-free-upgrade-hint');
+    await stack.screenshotBothWidths('alerts-01-free-upgrade-hint');
   });
 
   it('shows a Pro account its empty list and how alerts measure, from the API', async () => {
@@ -129,7 +129,8 @@ describe('alerts page', () => {
     await poll(() => cells('Monthly budget')).toEqual([
       'Monthly budget',
       'Budget',
-      '€50.00this calendar month (UTC)',
+      // Nothing spent yet, against the threshold.
+      '€0.00 / €50.00this calendar month (UTC)',
       'All providers',
       'OK',
       'Never',
@@ -143,7 +144,7 @@ describe('alerts page', () => {
     await page.getByLabel('Error rate (%)').fill('5');
     await page.getByLabel('Only some').check();
     await page.getByLabel('OpenAI').check();
-    await stack.screenshot('alerts-03-new-error-rate');
+    await stack.screenshotBothWidths('alerts-03-new-error-rate');
     await create();
 
     await openNewAlert();
@@ -167,7 +168,7 @@ describe('alerts page', () => {
     await poll(() => cells('OpenAI errors')).toEqual([
       'OpenAI errors',
       'Error rate',
-      '5%',
+      '— / 5%needs 20 answered requests to judge',
       'OpenAI',
       'OK',
       'Never',
@@ -175,7 +176,7 @@ describe('alerts page', () => {
     expect(await cells('Slow responses')).toEqual([
       'Slow responses',
       'Latency p95',
-      '2,000 ms',
+      '— / 2,000 msno requests in the window',
       'All providers',
       'OK',
       'Never',
@@ -183,12 +184,12 @@ describe('alerts page', () => {
     expect(await cells('Request volume rule')).toEqual([
       'Request volume rule',
       'Request volume',
-      '1,000 requests',
+      '0 / 1,000 requests',
       'All providers',
       'OK',
       'Never',
     ]);
-    await stack.screenshot('alerts-04-four-rules');
+    await stack.screenshotBothWidths('alerts-04-four-rules');
   });
 
   it('edits a rule', async () => {
@@ -204,7 +205,7 @@ describe('alerts page', () => {
     await poll(() => cells('Slow responses')).toEqual([
       'Slow responses',
       'Latency p95',
-      '3,000 ms',
+      '— / 3,000 msno requests in the window',
       'All providers',
       'OK',
       'Never',

@@ -48,7 +48,12 @@ describe('Plan journey', () => {
     expect(await page.getByText('10,000 per calendar month (UTC)').isVisible()).toBe(true);
     expect(await page.getByText('No monthly cap').isVisible()).toBe(true);
     expect(await page.getByRole('button', { name: 'Manage billing' }).count()).toBe(0);
-    await stack.screenshot('billing-01-free');
+    // The local default price, and no request yet against the Free cap.
+    expect(await page.locator('[data-plan-price="pro"]').textContent()).toBe('$29.00 per month');
+    expect(await page.locator('[data-month-usage]').textContent()).toMatch(
+      /^0 of 10,000 proxy requests this month\./,
+    );
+    await stack.screenshotBothWidths('billing-01-free');
   });
 
   it('upgrades through Checkout and turns Pro without a reload once the webhook arrives', async () => {
@@ -87,7 +92,10 @@ describe('Plan journey', () => {
     ).toBe(true);
     expect(new URL(page.url()).search).toBe('');
     expect(await page.getByRole('button', { name: 'Upgrade to Pro' }).count()).toBe(0);
-    await stack.screenshot('billing-04-pro');
+    expect(await page.locator('[data-month-usage]').textContent()).toBe(
+      '0 proxy requests this month. Pro has no monthly cap.',
+    );
+    await stack.screenshotBothWidths('billing-04-pro');
   });
 
   it('cancels in the billing portal and shows the date Pro ends', async () => {

@@ -51,7 +51,7 @@ describe('dashboard journey', () => {
     await page.goto('/sign-up');
     await page.getByLabel('Email').fill(EMAIL);
     await page.getByLabel('Password').fill(PASSWORD);
-    await stack.screenshot('01-sign-up');
+    await stack.screenshotBothWidths('01-sign-up');
 
     await page.getByRole('button', { name: 'Create account' }).click();
 
@@ -59,7 +59,29 @@ describe('dashboard journey', () => {
     await poll(() => page.locator('#metrion-key').textContent()).toMatch(METRION_KEY);
     firstKey = await displayedKey();
     await poll(() => page.locator('[data-session-email]').textContent()).toBe(EMAIL);
-    await stack.screenshot('02-integrate-new-account');
+    await stack.screenshotBothWidths('02-integrate-new-account');
+  });
+
+  it('shows an empty Dashboard as one "Send your first request" card that leads to Integrate', async () => {
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+
+    const card = page.getByTestId('first-request-card');
+    await card.waitFor();
+    expect(await card.getByRole('heading').textContent()).toBe('Send your first request');
+    // Nothing else: no cards of zeros, no charts.
+    expect(await page.locator('#dashboard-panel .dash-card').count()).toBe(0);
+    expect(await page.locator('#dashboard-panel canvas').count()).toBe(0);
+    await stack.screenshotBothWidths('16-dashboard-empty');
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.getByTestId('first-request-card').waitFor();
+    await stack.screenshotBothWidths('17-logs-empty');
+
+    await page
+      .getByTestId('first-request-card')
+      .getByRole('link', { name: 'Go to Integrate' })
+      .click();
+    await page.waitForURL('**/integrate');
+    await poll(() => page.locator('#metrion-key').textContent()).toBe(firstKey);
   });
 
   it('copies the Metrion Key to the clipboard', async () => {
@@ -99,7 +121,7 @@ describe('dashboard journey', () => {
     expect(typescriptStored).toContain("import OpenAI from 'openai'");
     expect(typescriptStored).toContain(`baseURL: '${baseUrl}'`);
     expect(typescriptStored).toContain(`apiKey: '${firstKey}'`);
-    await stack.screenshot('03-integrate-samples');
+    await stack.screenshotBothWidths('03-integrate-samples');
 
     await page.getByRole('radio', { name: 'Pass-through' }).check();
     const typescriptPassThrough = (await sample.textContent()) ?? '';
@@ -123,7 +145,7 @@ describe('dashboard journey', () => {
 
     expect(completion.choices[0]?.message.content).toBeTruthy();
     await page.locator('[data-first-request="received"]').waitFor({ timeout: 10_000 });
-    await stack.screenshot('04-integrate-first-request');
+    await stack.screenshotBothWidths('04-integrate-first-request');
   });
 
   it('changes display name and currency in General settings', async () => {
@@ -132,6 +154,8 @@ describe('dashboard journey', () => {
     const name = page.getByLabel('Display name');
     await name.waitFor();
     expect(await page.locator('#account-email').textContent()).toBe(EMAIL);
+    // The Cognito user id is the account id (what `npm run admin -- --account` takes).
+    expect(await page.locator('#account-id').textContent()).toMatch(/^[0-9a-f-]{36}$/);
 
     await name.fill('  Ada Lovelace  ');
     await page.getByLabel('Swiss franc (CHF)').check();
@@ -139,7 +163,7 @@ describe('dashboard journey', () => {
 
     await page.getByText('Settings saved.').waitFor();
     expect(await name.inputValue()).toBe('Ada Lovelace');
-    await stack.screenshot('05-settings-general');
+    await stack.screenshotBothWidths('05-settings-general');
     await page.reload();
     await poll(() => page.getByLabel('Display name').inputValue()).toBe('Ada Lovelace');
     expect(await page.getByLabel('Swiss franc (CHF)').isChecked()).toBe(true);
@@ -153,7 +177,7 @@ describe('dashboard journey', () => {
     await page.getByRole('button', { name: 'Regenerate key…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Regenerate the Metrion Key?' });
     await dialog.waitFor();
-    await stack.screenshot('06-settings-token-confirm');
+    await stack.screenshotBothWidths('06-settings-token-confirm');
     // Cancel first: nothing changes.
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await displayedKey()).toBe(firstKey);
@@ -166,7 +190,7 @@ describe('dashboard journey', () => {
     expect(newKey).not.toBe(firstKey);
     await expect(chat(firstKey)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(chat(newKey)).resolves.toMatchObject({ object: 'chat.completion' });
-    await stack.screenshot('07-settings-token-regenerated');
+    await stack.screenshotBothWidths('07-settings-token-regenerated');
   });
 
   it('lists the provider key without the key, deletes it after confirmation and links to revoke it', async () => {
@@ -176,7 +200,7 @@ describe('dashboard journey', () => {
     const content = (await page.locator('main').textContent()) ?? '';
     expect(content).not.toContain(FAKE_OPENAI_API_KEY.slice(-8));
     expect(await row.locator('time').getAttribute('datetime')).toMatch(/^\d{4}-\d{2}-\d{2}T/);
-    await stack.screenshot('08-settings-providers');
+    await stack.screenshotBothWidths('08-settings-providers');
 
     await page.getByRole('button', { name: 'Delete OpenAI key' }).click();
     await page
@@ -188,40 +212,28 @@ describe('dashboard journey', () => {
     await revoke.waitFor();
     expect(await revoke.getAttribute('href')).toBe(PROVIDERS.openai.consoleKeysUrl);
     expect(await page.getByText('No provider keys saved.').isVisible()).toBe(true);
-    await stack.screenshot('09-settings-providers-deleted');
+    await stack.screenshotBothWidths('09-settings-providers-deleted');
   });
 
-  it('shows the plan read-only and links Alerts settings to the Alerts page', async () => {
+  it("shows the plan with Pro's price and this month's requests against the Free cap", async () => {
     await page.goto('/settings/billing');
     await page.getByText('You are on the Free plan.').waitFor();
     expect(await page.getByText('10,000 per calendar month (UTC)').isVisible()).toBe(true);
-    await stack.screenshot('10-settings-billing');
+    // The local default price, and this account's two proxied requests (the one sent with the
+    // regenerated key counts in the same month as the first).
+    expect(await page.locator('[data-plan-price="pro"]').textContent()).toBe('$29.00 per month');
+    expect(await page.locator('[data-month-usage]').textContent()).toMatch(
+      /^2 of 10,000 proxy requests this month\. Resets on \w{3} 1, \d{4} \(UTC\)\.$/,
+    );
+    await stack.screenshotBothWidths('10-settings-billing');
 
     await page.goto('/settings/alerts');
-    await stack.screenshot('11-settings-alerts');
+    await page.getByRole('link', { name: 'Go to Alerts' }).waitFor();
+    await stack.screenshotBothWidths('11-settings-alerts');
     await page.getByRole('link', { name: 'Go to Alerts' }).click();
     await page.waitForURL('**/alerts');
     await page.getByRole('heading', { name: 'Alert rules come with Pro' }).waitFor();
-    await stack.screenshot('12-alerts');
-  });
-
-  it('fits a phone screen without horizontal scrolling', async () => {
-    await page.setViewportSize({ width: 390, height: 844 });
-    for (const [path, name] of [
-      ['/integrate', '13-phone-integrate'],
-      ['/settings/providers', '14-phone-settings-providers'],
-    ] as const) {
-      await page.goto(path);
-      await page.locator('main .card').first().waitFor();
-      await page.getByRole('status').filter({ hasText: 'Loading' }).waitFor({ state: 'detached' });
-      expect(new URL(page.url()).pathname).toBe(path);
-      const overflowPx = await page.evaluate(
-        () => document.documentElement.scrollWidth - window.innerWidth,
-      );
-      expect(overflowPx, `${path} overflows by ${overflowPx}px`).toBeLessThanOrEqual(0);
-      await stack.screenshot(name);
-    }
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await stack.screenshotBothWidths('12-alerts');
   });
 
   it('signs out, then sends a visitor to sign-in and back to the page they asked for', async () => {
@@ -235,7 +247,7 @@ describe('dashboard journey', () => {
     await page.getByLabel('Password').fill('wrong-password');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').getByText('Email or password is incorrect.').waitFor();
-    await stack.screenshot('15-sign-in-error');
+    await stack.screenshotBothWidths('15-sign-in-error');
 
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();

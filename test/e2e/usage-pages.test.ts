@@ -11,9 +11,14 @@ import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import { formatEstimatedNote, formatMoneyDecimal } from '../../frontend/src/lib/format.ts';
 import { parseCsv } from '../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
-import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
+import {
+  ARTIFACTS_DIR,
+  type DashboardStack,
+  startDashboardStack,
+} from './support/dashboard-stack.ts';
 import {
   eur6,
+  eurRate4,
   eurRate8,
   FALLBACK_RATE_DATE,
   picoFromDecimal,
@@ -113,11 +118,11 @@ describe('dashboard and logs', () => {
     }).toBe(String(sent.length + 1));
     expect(await cardValue('card-errors')).toBe('1');
     expect(await page.locator('[data-fx]').textContent()).toContain('USD');
-    await stack.screenshot('20-dashboard-overview');
+    await stack.screenshotBothWidths('20-dashboard-overview');
     for (const tab of ['Costs', 'Tokens', 'Latency', 'Errors']) {
       await page.getByRole('tab', { name: tab }).click();
       await page.locator('#dashboard-panel .dash-card').first().waitFor();
-      await stack.screenshot(`21-dashboard-${tab.toLowerCase()}`);
+      await stack.screenshotBothWidths(`21-dashboard-${tab.toLowerCase()}`);
     }
     expect(await page.getByTestId('recent-errors').textContent()).toContain(
       'Invalid value for temperature',
@@ -130,12 +135,12 @@ describe('dashboard and logs', () => {
     expect(await page.locator('[data-total-count]').getAttribute('data-total-count')).toBe(
       String(sent.length + 1),
     );
-    await stack.screenshot('30-logs');
+    await stack.screenshotBothWidths('30-logs');
     await page.locator('[data-log-row][data-status="400"]').getByRole('button').click();
     await poll(() => page.locator('[data-error-message]').textContent()).toContain(
       'Invalid value for temperature',
     );
-    await stack.screenshot('31-logs-detail');
+    await stack.screenshotBothWidths('31-logs-detail');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
     // Two models in the model filter: gpt-4o-mini's and gpt-4o's dated ids. Left out: gpt-4.1-mini
@@ -198,14 +203,14 @@ describe('dashboard and logs', () => {
     expect(await cardValue('card-cost')).toBe(
       formatMoneyDecimal(eur6(chosenPicoUsd), 'EUR', 'en-US'),
     );
-    await stack.screenshot('22-dashboard-eur');
+    await stack.screenshotBothWidths('22-dashboard-eur');
 
     // Logs in EUR: each row's cost converted at the fallback rate, the rate named below.
     await page.getByRole('link', { name: 'Logs' }).click();
     await page.waitForURL('**/logs?**');
     await poll(logRowIds).toEqual(chosenIds);
     const fxNote = (await page.locator('[data-fx]').textContent()) ?? '';
-    expect(fxNote).toContain(`1 USD = ${eurRate8()} EUR`);
+    expect(fxNote).toContain(`1 USD = ${eurRate4()} EUR`);
     expect(fxNote).toContain(FALLBACK_RATE_DATE);
     expect(await page.getByRole('columnheader', { name: 'Cost (EUR)' }).count()).toBe(1);
     for (const request of chosen) {
@@ -215,7 +220,7 @@ describe('dashboard and logs', () => {
         formatMoneyDecimal(eur6(request.picoUsd), 'EUR', 'en-US'),
       );
     }
-    await stack.screenshot('32-logs-eur');
+    await stack.screenshotBothWidths('32-logs-eur');
     // The detail: EUR, the exact USD and the rate.
     const [first] = chosen;
     await page.locator(`[data-request-id="${first?.requestId}"]`).getByRole('button').click();
@@ -226,8 +231,8 @@ describe('dashboard and logs', () => {
     );
     const detail = (await page.getByRole('dialog').textContent()) ?? '';
     expect(detail).toContain(formatMoneyDecimal(eur6(first?.picoUsd ?? 0n), 'EUR', 'en-US'));
-    expect(detail).toContain(`1 USD = ${eurRate8()} EUR`);
-    await stack.screenshot('33-logs-detail-eur');
+    expect(detail).toContain(`1 USD = ${eurRate4()} EUR`);
+    await stack.screenshotBothWidths('33-logs-detail-eur');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
     // The CSV export: the filtered requests with cost and currency in EUR.
@@ -357,4 +362,105 @@ describe('dashboard and logs', () => {
     await poll(() => requests.textContent()).toBe('1');
     expect(stack.browserErrors).toEqual([]);
   }, 60_000);
+});
+
+/** Every element naming a series in `scope`, as series name -> the colours it was drawn in. */
+async function seriesColors(scope: string): Promise<Map<string, Set<string>>> {
+  const pairs = await page
+    .locator(`${scope} [data-series][data-color]`)
+    .evaluateAll((elements) =>
+      elements.map((element) => [
+        element.getAttribute('data-series') ?? '',
+        element.getAttribute('data-color') ?? '',
+      ]),
+    );
+  const colors = new Map<string, Set<string>>();
+  for (const [series = '', color = ''] of pairs) {
+    colors.set(series, new Set([...(colors.get(series) ?? []), color]));
+  }
+  return colors;
+}
+
+describe('a busy account on a laptop screen', () => {
+  it('shows 15+ one-line Logs rows at 1280x800, and one colour per model in every card and filter', async () => {
+    // Arrange: 20 more requests of 4 models, half of them labelled with a requester (the widest
+    // Logs table: its Requester column appears).
+    await page.goto('/integrate');
+    await poll(() => page.locator('#metrion-key').textContent()).toMatch(/^sk-metrion-/);
+    const metrionKey = (await page.locator('#metrion-key').textContent()) ?? '';
+    const models = ['gpt-4o-mini', 'gpt-4o', 'gpt-4.1-mini', 'gpt-4.1-nano'];
+    for (let index = 0; index < 20; index += 1) {
+      const openai = new OpenAI({
+        baseURL: stack.metrion.proxyBaseUrls.openai,
+        apiKey: FAKE_OPENAI_API_KEY,
+        defaultHeaders: {
+          'x-metrion-token': metrionKey,
+          ...(index % 2 === 0 ? { 'x-metrion-user': 'checkout-assistant' } : {}),
+        },
+        maxRetries: 0,
+      });
+      stack.openai.setScenario({
+        kind: 'ok',
+        tokens: { inputTokens: 1_000 + index, outputTokens: 200, cacheReadTokens: 300 },
+      });
+      await openai.chat.completions.create({
+        model: models[index % models.length] ?? 'gpt-4o-mini',
+        messages: [{ role: 'user', content: `request ${index}` }],
+      });
+    }
+    stack.openai.setScenario({ kind: 'ok' });
+
+    // Act: Logs on a 1280x800 screen.
+    await page.goto('/logs');
+    await poll(async () => {
+      await page.reload();
+      await page.locator('[data-log-row]').first().waitFor();
+      return page.locator('[data-log-row]').count();
+    }).toBeGreaterThanOrEqual(25);
+    expect(page.viewportSize()).toEqual({ width: 1280, height: 800 });
+    await page.screenshot({ path: `${ARTIFACTS_DIR}/37-logs-busy-1280x800.png` });
+
+    // Assert: at least 15 whole rows above the fold, each one line high.
+    const rows = await page
+      .locator('[data-log-row]')
+      .evaluateAll((elements) =>
+        elements.map((element) => element.getBoundingClientRect().toJSON() as DOMRect),
+      );
+    const visible = rows.filter((row) => row.top >= 0 && row.bottom <= 800);
+    expect(visible.length, 'Logs rows fully visible at 1280x800').toBeGreaterThanOrEqual(15);
+    const lineHeights = await page
+      .locator('[data-log-row] .series-name, [data-log-row] time')
+      .evaluateAll((elements) => elements.map((element) => element.getBoundingClientRect().height));
+    expect(Math.max(...lineHeights), 'model names and times stay on one line').toBeLessThan(24);
+    expect(Math.max(...rows.map((row) => row.height))).toBeLessThan(36);
+    expect(await page.getByRole('columnheader', { name: 'Kind' }).count()).toBe(1);
+    expect(await page.getByRole('columnheader', { name: 'Requester' }).count()).toBe(1);
+
+    // Colours: the Overview's cards, the Costs legend and the Tokens table agree on each model.
+    await page.goto('/dashboard');
+    await page.getByTestId('card-requests-by-model').locator('[data-series]').first().waitFor();
+    const overview = await seriesColors('#dashboard-panel');
+    const inCostChart = await seriesColors('[data-testid="card-cost-by-model"]');
+    const inBars = await seriesColors('[data-testid="card-requests-by-model"]');
+    expect(inBars.size).toBeGreaterThanOrEqual(4);
+    for (const [model, colors] of inBars) {
+      expect(overview.get(model)?.size, `${model} has one colour on the Overview`).toBe(1);
+      expect(inCostChart.get(model), `${model} in Cost by model`).toEqual(colors);
+    }
+    await stack.screenshotBothWidths('24-dashboard-busy');
+    await page.getByRole('tab', { name: 'Tokens' }).click();
+    await page.getByTestId('tokens-by-model').locator('[data-series]').first().waitFor();
+    const inTokens = await seriesColors('[data-testid="tokens-by-model"]');
+    for (const [model, colors] of inBars) expect(inTokens.get(model)).toEqual(colors);
+    await stack.screenshotBothWidths('25-dashboard-tokens-busy');
+
+    // A filter to one model keeps its colour (it is not re-coloured as the first series).
+    const [lastModel, lastColors] = [...inBars].at(-1) ?? ['', new Set<string>()];
+    await page.goto(`/dashboard?model=${encodeURIComponent(lastModel)}`);
+    await page.getByTestId('card-requests-by-model').locator('[data-series]').first().waitFor();
+    const filtered = await seriesColors('[data-testid="card-requests-by-model"]');
+    expect(filtered).toEqual(new Map([[lastModel, lastColors]]));
+    expect((await seriesColors('#dashboard-panel')).get(lastModel)).toEqual(lastColors);
+    expect(stack.browserErrors).toEqual([]);
+  }, 120_000);
 });

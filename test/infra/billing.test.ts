@@ -1,86 +1,35 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
 import { BILLING_ROUTES, STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
-import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
-import { buildStack, removeOutdirs } from './synth.ts';
+import { removeOutdirs } from './synth.ts';
+import { actionsOf, environmentTemplates } from './template.ts';
 
 afterAll(removeOutdirs);
 
-const dev = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev)).template;
+const { main: dev } = environmentTemplates('dev');
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function onlyLogicalId(type: string, props: Record<string, unknown> = {}): string {
-  const ids = Object.keys(dev.findResources(type, { Properties: props }));
-  expect(ids).toHaveLength(1);
-  return ids[0] as string;
-}
-
-const webhookFunctionId = onlyLogicalId('AWS::Lambda::Function', {
-  Description: Match.stringLikeRegexp('^Metrion Stripe webhook'),
-});
-const dashboardApiFunctionId = onlyLogicalId('AWS::Lambda::Function', {
-  Description: Match.stringLikeRegexp('^Metrion dashboard API'),
-});
-const secretKeyId = onlyLogicalId('AWS::SecretsManager::Secret', {
+const webhookFunctionId = dev.functionId('Metrion Stripe webhook');
+const dashboardApiFunctionId = dev.functionId('Metrion dashboard API');
+const secretKeyId = dev.onlyLogicalId('AWS::SecretsManager::Secret', {
   Description: Match.stringLikeRegexp('Stripe secret API key'),
 });
-const webhookSecretId = onlyLogicalId('AWS::SecretsManager::Secret', {
+const webhookSecretId = dev.onlyLogicalId('AWS::SecretsManager::Secret', {
   Description: Match.stringLikeRegexp('Stripe webhook signing secret'),
 });
-const accountsTableId = onlyLogicalId('AWS::DynamoDB::GlobalTable', {
-  TableName: `metrion-dev-${TABLES.accounts.nameSuffix}`,
-});
+const accountsTableId = dev.tableId('accounts');
 
-const functionOf = (id: string) => dev.findResources('AWS::Lambda::Function')[id] as Resource;
-const variablesOf = (id: string) =>
-  (functionOf(id).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-
-function statementsOf(functionId: string): Statement[] {
-  const role = functionOf(functionId).Properties.Role as { 'Fn::GetAtt': [string] };
-  const policies = dev.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: role['Fn::GetAtt'][0] }] },
-  }) as Record<string, Resource>;
-  return Object.values(policies).flatMap(
-    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-  );
-}
-
-const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
 const secretReads = (functionId: string) =>
-  statementsOf(functionId)
+  dev
+    .roleStatements(functionId)
     .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
     .map((statement) => JSON.stringify(statement.Resource));
-
-/** The methods on the API Gateway resource with this full path. */
-function methodsAt(path: string, httpMethod: string): Record<string, unknown>[] {
-  const resources = dev.findResources('AWS::ApiGateway::Resource') as Record<string, Resource>;
-  const pathOf = (id: string): string => {
-    const { ParentId, PathPart } = (resources[id] as Resource).Properties as {
-      ParentId: { Ref?: string };
-      PathPart: string;
-    };
-    return `${ParentId.Ref && resources[ParentId.Ref] ? pathOf(ParentId.Ref) : ''}/${PathPart}`;
-  };
-  const methods = dev.findResources('AWS::ApiGateway::Method', {
-    Properties: { HttpMethod: httpMethod },
-  }) as Record<string, Resource>;
-  return Object.values(methods)
-    .filter((method) => pathOf((method.Properties.ResourceId as { Ref: string }).Ref) === path)
-    .map((method) => method.Properties);
-}
 
 describe('Stripe secrets', () => {
   it('are two Secrets Manager secrets, destroyed with the dev stack', () => {
     for (const id of [secretKeyId, webhookSecretId]) {
-      expect(dev.findResources('AWS::SecretsManager::Secret')[id]).toMatchObject({
+      expect(dev.template.findResources('AWS::SecretsManager::Secret')[id]).toMatchObject({
         DeletionPolicy: 'Delete',
       });
     }
@@ -89,33 +38,34 @@ describe('Stripe secrets', () => {
 
 describe('Stripe webhook function', () => {
   it('runs Node 24 on arm64 with the price, dashboard URL, webhook secret and API key ARNs', () => {
-    expect(functionOf(webhookFunctionId).Properties).toMatchObject({
+    expect(dev.properties('AWS::Lambda::Function', webhookFunctionId)).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Timeout: 10,
+      ReservedConcurrentExecutions: ENVIRONMENTS.dev.capacity.stripeWebhookConcurrency,
     });
-    const variables = variablesOf(webhookFunctionId);
+    const variables = dev.environmentOf(webhookFunctionId);
     expect(Object.keys(variables).sort()).toEqual(
       [
         'NODE_OPTIONS',
+        LAMBDA_ENV.metricsNamespace,
         LAMBDA_ENV.accountsTable,
         LAMBDA_ENV.stripeWebhookSecretArn,
         LAMBDA_ENV.stripeSecretKeySecretArn,
         LAMBDA_ENV.stripeProPriceId,
+        LAMBDA_ENV.proMonthlyPriceUsd,
         LAMBDA_ENV.dashboardUrl,
       ].sort(),
     );
     expect(variables[LAMBDA_ENV.stripeWebhookSecretArn]).toEqual({ Ref: webhookSecretId });
     expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables[LAMBDA_ENV.stripeProPriceId]).toBe(ENVIRONMENTS.dev.billing.stripeProPriceId);
-    expect(variables[LAMBDA_ENV.dashboardUrl]).toBe(ENVIRONMENTS.dev.dashboardUrl);
+    expect(JSON.stringify(variables[LAMBDA_ENV.dashboardUrl])).toContain('DomainName');
   });
 
-  it('may read/write accounts and read its webhook secret and the API key (to refund a second subscription), nothing else', () => {
-    const statements = statementsOf(webhookFunctionId);
+  it('may read and write billing state on accounts (never delete), read its webhook secret and the API key (to refund a second subscription), nothing else', () => {
+    const statements = dev.roleStatements(webhookFunctionId);
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
-      'dynamodb:BatchGetItem',
-      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
@@ -134,7 +84,7 @@ describe('Stripe webhook function', () => {
     for (const statement of dynamo) {
       expect(JSON.stringify(statement.Resource)).toContain(accountsTableId);
     }
-    const secretsRead = statementsOf(webhookFunctionId)
+    const secretsRead = statements
       .filter((statement) => actionsOf(statement).includes('secretsmanager:GetSecretValue'))
       .flatMap((statement) => [statement.Resource].flat());
     expect(secretsRead).toHaveLength(2);
@@ -149,9 +99,12 @@ describe('dashboard API and Stripe', () => {
     const reads = secretReads(dashboardApiFunctionId).join(' ');
     expect(reads).toContain(secretKeyId);
     expect(reads).not.toContain(webhookSecretId);
-    const variables = variablesOf(dashboardApiFunctionId);
+    const variables = dev.environmentOf(dashboardApiFunctionId);
     expect(variables[LAMBDA_ENV.stripeSecretKeySecretArn]).toEqual({ Ref: secretKeyId });
     expect(variables).toHaveProperty(LAMBDA_ENV.stripeProPriceId);
+    expect(variables[LAMBDA_ENV.proMonthlyPriceUsd]).toBe(
+      ENVIRONMENTS.dev.billing.proMonthlyPriceUsd,
+    );
     expect(variables).toHaveProperty(LAMBDA_ENV.dashboardUrl);
     expect(variables).not.toHaveProperty(LAMBDA_ENV.stripeWebhookSecretArn);
   });
@@ -159,7 +112,7 @@ describe('dashboard API and Stripe', () => {
   it.each(Object.values(BILLING_ROUTES).map((route) => [route.method, route.path]))(
     '%s %s reaches the dashboard API function',
     (method, path) => {
-      const [found] = methodsAt(path, method);
+      const [found] = dev.methodsAt(path, method);
       expect(JSON.stringify(found?.Integration)).toContain(dashboardApiFunctionId);
     },
   );
@@ -169,7 +122,7 @@ describe('Stripe webhook route', () => {
   it.each([STRIPE_WEBHOOK_ROUTE.method, 'ANY'])(
     '%s /api/stripe/webhook reaches the webhook function, buffered, with no authorizer',
     (method) => {
-      const [found, ...others] = methodsAt(STRIPE_WEBHOOK_ROUTE.path, method);
+      const [found, ...others] = dev.methodsAt(STRIPE_WEBHOOK_ROUTE.path, method);
       expect(others).toEqual([]);
       expect(found).toMatchObject({
         AuthorizationType: 'NONE',

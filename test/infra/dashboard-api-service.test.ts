@@ -1,36 +1,21 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLES } from '#adapters/dynamodb/table-definitions.ts';
 import { API_ROUTES } from '#contracts/api-routes.ts';
+import { metrionKeyContext, providerKeyContext } from '#core/vault/secret-vault.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
-import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
-import { buildStack, removeOutdirs } from './synth.ts';
+import { USER_POOL_REQUESTS_PER_IP_PER_5_MINUTES } from '../../lib/constructs/auth.ts';
+import { removeOutdirs } from './synth.ts';
+import { actionsOf, environmentTemplates, mainTemplate } from './template.ts';
 
 afterAll(removeOutdirs);
 
-const dev = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev)).template;
-const prod = buildStack(parseEnvironmentConfig('prod', ENVIRONMENTS.prod)).template;
+const { main: dev, email: devEmail } = environmentTemplates('dev');
+const prod = mainTemplate('prod');
 
-type Resource = { Type: string; Properties: Record<string, unknown> } & Record<string, unknown>;
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function onlyLogicalId(template: Template, type: string, props: Record<string, unknown> = {}) {
-  const ids = Object.keys(template.findResources(type, { Properties: props }));
-  expect(ids).toHaveLength(1);
-  return ids[0] as string;
-}
-
-const dashboardApiFunctionId = onlyLogicalId(dev, 'AWS::Lambda::Function', {
-  Description: Match.stringLikeRegexp('^Metrion dashboard API'),
-});
-const userPoolId = onlyLogicalId(dev, 'AWS::Cognito::UserPool');
-const clientId = onlyLogicalId(dev, 'AWS::Cognito::UserPoolClient');
-const tableId = (suffix: string) =>
-  onlyLogicalId(dev, 'AWS::DynamoDB::GlobalTable', { TableName: `metrion-dev-${suffix}` });
+const dashboardApiFunctionId = dev.functionId('Metrion dashboard API');
+const userPoolId = dev.onlyLogicalId('AWS::Cognito::UserPool');
+const clientId = dev.onlyLogicalId('AWS::Cognito::UserPoolClient');
 
 describe('the rename from "settings" to "dashboard API"', () => {
   // Logical ids synthesized before the rename: a changed id would make CloudFormation replace
@@ -41,7 +26,7 @@ describe('the rename from "settings" to "dashboard API"', () => {
     ['AWS::IAM::Policy', 'SettingsFunctionRoleDefaultPolicyB3A7C92E'],
     ['AWS::Logs::LogGroup', 'SettingsFunctionLogGroup914DB4FA'],
   ])('keeps the %s logical id %s', (type, logicalId) => {
-    expect(dev.findResources(type)).toHaveProperty([logicalId]);
+    expect(dev.resources(type)).toHaveProperty([logicalId]);
   });
 
   it('is the function those ids name', () => {
@@ -49,60 +34,9 @@ describe('the rename from "settings" to "dashboard API"', () => {
   });
 });
 
-function functionProperties(id: string) {
-  return (dev.findResources('AWS::Lambda::Function')[id] as Resource).Properties as {
-    Role: { 'Fn::GetAtt': [string, string] };
-    Environment: { Variables: Record<string, unknown> };
-  };
-}
-
-function roleStatements(functionId: string): Statement[] {
-  const roleId = functionProperties(functionId).Role['Fn::GetAtt'][0];
-  const policies = dev.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: roleId }] },
-  }) as Record<string, Resource>;
-  return Object.values(policies).flatMap(
-    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-  );
-}
-
-const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
-/** The logical ids a statement's `Fn::GetAtt` resources name (minimizePolicies may merge several). */
-const targetsOf = (resource: unknown): Array<string | undefined> =>
-  [resource].flat().map((r) => (r as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt']?.[0]);
-
-/** `logicalId -> /api/...` for every API Gateway resource, following ParentId. */
-function resourcePaths(template: Template): Map<string, string> {
-  const resources = template.findResources('AWS::ApiGateway::Resource') as Record<string, Resource>;
-  const paths = new Map<string, string>();
-  const pathOf = (id: string): string => {
-    const known = paths.get(id);
-    if (known) return known;
-    const { ParentId, PathPart } = (resources[id] as Resource).Properties as {
-      ParentId: { Ref?: string };
-      PathPart: string;
-    };
-    const path = `${ParentId.Ref ? pathOf(ParentId.Ref) : ''}/${PathPart}`;
-    paths.set(id, path);
-    return path;
-  };
-  for (const id of Object.keys(resources)) pathOf(id);
-  return paths;
-}
-
-function methodsAt(path: string, httpMethod: string): Record<string, unknown>[] {
-  const paths = resourcePaths(dev);
-  const methods = dev.findResources('AWS::ApiGateway::Method', {
-    Properties: { HttpMethod: httpMethod },
-  }) as Record<string, Resource>;
-  return Object.values(methods)
-    .filter((method) => paths.get((method.Properties.ResourceId as { Ref: string }).Ref) === path)
-    .map((method) => method.Properties);
-}
-
 describe('Auth (Cognito user pool)', () => {
   it('signs in with email and password, lets users sign up, and verifies the email by code', () => {
-    dev.hasResourceProperties('AWS::Cognito::UserPool', {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolName: 'metrion-dev',
       UsernameAttributes: ['email'],
       AutoVerifiedAttributes: ['email'],
@@ -113,7 +47,7 @@ describe('Auth (Cognito user pool)', () => {
   });
 
   it('requires strong passwords and enforces threat protection (Plus plan)', () => {
-    dev.hasResourceProperties('AWS::Cognito::UserPool', {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
       Policies: {
         PasswordPolicy: {
           MinimumLength: 12,
@@ -134,16 +68,52 @@ describe('Auth (Cognito user pool)', () => {
   ] as const)(
     '%s: the pool is stateful: %s on removal, deletion protection %s',
     (_, template, policy, protection) => {
-      template.allResources('AWS::Cognito::UserPool', {
+      template.template.allResources('AWS::Cognito::UserPool', {
         DeletionPolicy: policy,
         UpdateReplacePolicy: policy,
       });
-      template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: protection });
+      template.template.hasResourceProperties('AWS::Cognito::UserPool', {
+        DeletionProtection: protection,
+      });
     },
   );
 
+  it('offers an authenticator app (TOTP) as an optional second factor, never SMS', () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      SmsConfiguration: Match.absent(),
+    });
+  });
+
+  it("sends its emails through SES from the sender's verified domain and configuration set", () => {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: {
+        EmailSendingAccount: 'DEVELOPER',
+        From: `Metrion <${ENVIRONMENTS.dev.email.sender}>`,
+        SourceArn: 'arn:aws:ses:eu-central-1:111111111111:identity/dev.metrion.example',
+        ConfigurationSet: 'metrion-dev',
+      },
+    });
+    devEmail.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'dev.metrion.example',
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+  });
+
+  it('sits behind a regional web ACL: IP reputation and a per-IP rate limit', () => {
+    const aclId = dev.onlyLogicalId('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    dev.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { 'Fn::GetAtt': [userPoolId, 'Arn'] },
+      WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
+    });
+    expect(JSON.stringify(dev.properties('AWS::WAFv2::WebACL', aclId).Rules)).toContain(
+      `"Limit":${USER_POOL_REQUESTS_PER_IP_PER_5_MINUTES}`,
+    );
+  });
+
   it('gives the browser a client with USER_PASSWORD_AUTH and SRP, no secret, no OAuth', () => {
-    dev.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+    dev.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       UserPoolId: { Ref: userPoolId },
       ExplicitAuthFlows: Match.arrayWith([
         'ALLOW_USER_PASSWORD_AUTH',
@@ -160,7 +130,7 @@ describe('Auth (Cognito user pool)', () => {
 
 describe('Dashboard API function', () => {
   it('runs Node 24 on arm64 with a short timeout', () => {
-    dev.hasResourceProperties('AWS::Lambda::Function', {
+    dev.template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Metrion dashboard API'),
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
@@ -169,7 +139,7 @@ describe('Dashboard API function', () => {
   });
 
   it('gets the pool, client, tables, key and pepper from its grants, nothing of the proxy', () => {
-    const variables = functionProperties(dashboardApiFunctionId).Environment.Variables;
+    const variables = dev.environmentOf(dashboardApiFunctionId);
     expect(variables[LAMBDA_ENV.cognitoUserPoolId]).toEqual({ Ref: userPoolId });
     expect(variables[LAMBDA_ENV.cognitoClientId]).toEqual({ Ref: clientId });
     expect(Object.keys(variables)).toEqual(
@@ -187,14 +157,13 @@ describe('Dashboard API function', () => {
 });
 
 describe('Dashboard API role (least privilege)', () => {
-  const statements = roleStatements(dashboardApiFunctionId);
-  const providerKeysKeyId = onlyLogicalId(dev, 'AWS::KMS::Key', {
+  const statements = dev.roleStatements(dashboardApiFunctionId);
+  const providerKeysKeyId = dev.onlyLogicalId('AWS::KMS::Key', {
     Description: Match.stringLikeRegexp('provider keys'),
   });
 
   it('allows exactly what the dashboard API needs', () => {
     expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
-      'dynamodb:BatchGetItem',
       'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
@@ -213,22 +182,45 @@ describe('Dashboard API role (least privilege)', () => {
     ]);
   });
 
-  it('can create and open sealed keys with the provider-keys KMS key', () => {
-    const onKey = statements.filter((statement) =>
-      targetsOf(statement.Resource).includes(providerKeysKeyId),
+  it("seals and opens only the account's secrets with the provider-keys KMS key: encryption context required", () => {
+    const onKey = dev.statementsOn(dashboardApiFunctionId, providerKeysKeyId);
+    expect(onKey).toEqual([
+      {
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [providerKeysKeyId, 'Arn'] },
+        Condition: {
+          StringEquals: {
+            'kms:EncryptionContext:purpose': [
+              providerKeyContext('a', 'openai').purpose,
+              metrionKeyContext('a').purpose,
+            ],
+          },
+          Null: { 'kms:EncryptionContext:account': 'false' },
+        },
+      },
+    ]);
+    // The condition keys are the context the vault seals with.
+    expect(Object.keys(providerKeyContext('a', 'openai'))).toEqual(
+      expect.arrayContaining(['account', 'purpose']),
     );
-    expect(onKey.flatMap(actionsOf).sort()).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+    expect(Object.keys(metrionKeyContext('a'))).toEqual(['account', 'purpose']);
   });
 
-  it('reads usage but cannot write it, and never touches the response cache', () => {
-    const on = (suffix: string) =>
-      statements
-        .filter((statement) => targetsOf(statement.Resource).includes(tableId(suffix)))
-        .flatMap(actionsOf);
-    expect(on(TABLES.usage.nameSuffix)).toEqual(['dynamodb:Query']);
-    expect(on(TABLES.responseCache.nameSuffix)).toEqual([]);
-    const mentioned = JSON.stringify(statements);
-    expect(mentioned).not.toContain(tableId(TABLES.responseCache.nameSuffix));
+  it('reads usage (and its byRequestId index) but cannot write it, and never touches the response cache', () => {
+    const usage = dev.tableId('usage');
+    expect(dev.statementsOn(dashboardApiFunctionId, usage).flatMap(actionsOf)).toEqual([
+      'dynamodb:Query',
+    ]);
+    const onIndex = statements.filter((statement) =>
+      JSON.stringify(statement.Resource).includes('/index/byRequestId'),
+    );
+    expect(onIndex.flatMap(actionsOf)).toEqual(['dynamodb:Query']);
+    expect(JSON.stringify(statements)).not.toContain(dev.tableId('responseCache'));
+  });
+
+  it('never batches reads (no BatchGetItem anywhere in the stack)', () => {
+    expect(JSON.stringify(dev.resources('AWS::IAM::Policy'))).not.toContain('BatchGetItem');
   });
 
   it('has no Cognito permission: tokens are verified with the public JWKS', () => {
@@ -242,7 +234,7 @@ describe('Dashboard API routes', () => {
   it.each(Object.entries(API_ROUTES).map(([name, route]) => [name, route.method, route.path]))(
     '%s: %s %s reaches the dashboard API function (buffered, no gateway authorizer)',
     (_, method, path) => {
-      const [found, ...others] = methodsAt(path, method);
+      const [found, ...others] = dev.methodsAt(path, method);
       expect(others).toEqual([]);
       expect(found).toMatchObject({
         AuthorizationType: 'NONE',
@@ -257,13 +249,13 @@ describe('Dashboard API routes', () => {
 
   it('sends any other method on a dashboard path to the function (its JSON 405)', () => {
     for (const path of new Set(Object.values(API_ROUTES).map((route) => route.path))) {
-      const [any] = methodsAt(path, 'ANY');
+      const [any] = dev.methodsAt(path, 'ANY');
       expect(JSON.stringify(any?.Integration)).toContain(dashboardApiFunctionId);
     }
   });
 
   it('grants API Gateway one API-wide permission to invoke the dashboard API function', () => {
-    dev.hasResourceProperties('AWS::Lambda::Permission', {
+    dev.template.hasResourceProperties('AWS::Lambda::Permission', {
       FunctionName: { 'Fn::GetAtt': [dashboardApiFunctionId, 'Arn'] },
       Principal: 'apigateway.amazonaws.com',
     });

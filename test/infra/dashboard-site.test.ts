@@ -4,11 +4,16 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { DashboardSite } from '../../lib/constructs/dashboard-site.ts';
 import { addNagChecks } from '../../lib/nag.ts';
-import { buildStack, CDK_JSON_CONTEXT, removeOutdirs, tempOutdir } from './synth.ts';
+import { CDK_JSON_CONTEXT, removeOutdirs, tempOutdir } from './synth.ts';
+import {
+  environmentTemplates,
+  LAUNCH_READY_PROD,
+  mainTemplate,
+  testEnvironment,
+} from './template.ts';
 
 afterAll(removeOutdirs);
 
@@ -16,7 +21,7 @@ afterAll(removeOutdirs);
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 
-const { template } = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev));
+const { template } = mainTemplate('dev');
 
 interface Origin {
   Id: string;
@@ -98,9 +103,76 @@ describe('DashboardSite', () => {
     // The directory-index rewrite must never touch API paths.
     expect(api?.FunctionAssociations).toBeUndefined();
     expect(apiOrigin?.CustomOriginConfig?.OriginProtocolPolicy).toBe('https-only');
-    // The origin path is the stage segment of the stage URL (`/dev`).
-    expect(JSON.stringify(apiOrigin?.OriginPath)).toMatch(/RestApiDeploymentStagedev/);
-    expect(JSON.stringify(apiOrigin?.DomainName)).toContain('execute-api');
+    // The API's host and stage by name: no reference to the stage (functions read this
+    // distribution's URL, and the stage depends on every function through its methods).
+    expect(apiOrigin?.OriginPath).toBe('/dev');
+    const restApiId = Object.keys(template.findResources('AWS::ApiGateway::RestApi'))[0];
+    expect(apiOrigin?.DomainName).toEqual({
+      'Fn::Join': [
+        '',
+        [{ Ref: restApiId }, '.execute-api.eu-central-1.', { Ref: 'AWS::URLSuffix' }],
+      ],
+    });
+  });
+
+  it('is protected by the edge web ACL (CLOUDFRONT scope, us-east-1): IP reputation and a per-IP rate, nothing that reads bodies', () => {
+    const { edge } = environmentTemplates('dev');
+    const [acl, ...others] = Object.values(edge.resources('AWS::WAFv2::WebACL'));
+    expect(others).toEqual([]);
+    expect(acl?.Properties).toMatchObject({ Scope: 'CLOUDFRONT', DefaultAction: { Allow: {} } });
+    const rules = acl?.Properties.Rules as Array<{ Name: string; Statement: object }>;
+    expect(rules.map((rule) => rule.Name)).toEqual(['AwsIpReputationList', 'PerIpRateLimit']);
+    expect(rules[0]?.Statement).toEqual({
+      ManagedRuleGroupStatement: {
+        VendorName: 'AWS',
+        Name: 'AWSManagedRulesAmazonIpReputationList',
+      },
+    });
+    expect(rules[1]?.Statement).toEqual({
+      RateBasedStatement: {
+        Limit: ENVIRONMENTS.dev.capacity.requestsPerIpPer5Minutes,
+        EvaluationWindowSec: 300,
+        AggregateKeyType: 'IP',
+      },
+    });
+    expect(JSON.stringify(config)).toContain('Fn::GetStackOutput');
+    expect((config as unknown as { WebACLId: unknown }).WebACLId).toMatchObject({
+      'Fn::GetStackOutput': { StackName: 'Metrion-dev-edge', Region: 'us-east-1' },
+    });
+  });
+
+  it('logs only blocked requests, with credential headers redacted', () => {
+    const { edge } = environmentTemplates('dev');
+    edge.template.hasResourceProperties('AWS::WAFv2::LoggingConfiguration', {
+      RedactedFields: [
+        { SingleHeader: { Name: 'authorization' } },
+        { SingleHeader: { Name: 'x-api-key' } },
+        { SingleHeader: { Name: 'x-metrion-token' } },
+      ],
+      LoggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          Match.objectLike({
+            Behavior: 'KEEP',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }],
+          }),
+        ],
+      },
+    });
+    edge.template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: 'aws-waf-logs-metrion-dev-cloudfront',
+    });
+  });
+
+  it('without dashboardDomain serves *.cloudfront.net, which becomes the dashboard URL', () => {
+    expect(config).not.toHaveProperty('Aliases');
+    expect(config).not.toHaveProperty('ViewerCertificate.AcmCertificateArn');
+    const distributionId = Object.keys(template.findResources('AWS::CloudFront::Distribution'))[0];
+    expect(template.findOutputs('DashboardUrl')).toEqual({
+      DashboardUrl: expect.objectContaining({
+        Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] },
+      }),
+    });
   });
 
   it('lets API errors through: no custom error pages on the distribution', () => {
@@ -176,6 +248,70 @@ describe('DashboardSite', () => {
   });
 });
 
+describe('DashboardSite with a custom domain (prod as an operator fills it in)', () => {
+  const prod = environmentTemplates('prod');
+  const prodConfig = distributionConfig(prod.main.template);
+  const distributionId = prod.main.onlyLogicalId('AWS::CloudFront::Distribution');
+
+  it('serves the domain with the us-east-1 certificate and TLS 1.2 at least', () => {
+    expect(prodConfig).toMatchObject({
+      Aliases: [LAUNCH_READY_PROD.dashboardDomain],
+      ViewerCertificate: {
+        AcmCertificateArn: {
+          'Fn::GetStackOutput': expect.objectContaining({
+            StackName: 'Metrion-prod-edge',
+            Region: 'us-east-1',
+          }),
+        },
+        MinimumProtocolVersion: 'TLSv1.2_2021',
+        SslSupportMethod: 'sni-only',
+      },
+    });
+    prod.edge.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: LAUNCH_READY_PROD.dashboardDomain,
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [
+        {
+          DomainName: LAUNCH_READY_PROD.dashboardDomain,
+          HostedZoneId: LAUNCH_READY_PROD.hostedZone.id,
+        },
+      ],
+    });
+  });
+
+  it('points the domain at the distribution in the hosted zone (A and AAAA aliases)', () => {
+    for (const type of ['A', 'AAAA']) {
+      prod.main.template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${LAUNCH_READY_PROD.dashboardDomain}.`,
+        Type: type,
+        HostedZoneId: LAUNCH_READY_PROD.hostedZone.id,
+        AliasTarget: Match.objectLike({
+          DNSName: { 'Fn::GetAtt': [distributionId, 'DomainName'] },
+        }),
+      });
+    }
+  });
+
+  it('makes https://<domain> the dashboard URL functions use for links and Stripe returns', () => {
+    const webhook = prod.main.functionId('Metrion Stripe webhook');
+    expect(prod.main.environmentOf(webhook).DASHBOARD_URL).toBe(
+      `https://${LAUNCH_READY_PROD.dashboardDomain}`,
+    );
+  });
+
+  it('outputs the CNAME to create when the domain is outside any configured zone', () => {
+    const { hostedZone: _zone, ...withoutZone } = testEnvironment('prod');
+    const { main, edge } = environmentTemplates(withoutZone);
+    main.template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    const outputs = Object.values(main.template.findOutputs('*')) as Array<{ Value: unknown }>;
+    expect(JSON.stringify(outputs)).toContain(`${LAUNCH_READY_PROD.dashboardDomain} CNAME `);
+    edge.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainValidationOptions: Match.absent(),
+      ValidationMethod: 'DNS',
+    });
+  });
+});
+
 describe('DashboardSite with a build to upload', () => {
   function synthWithAssets() {
     const assets = tempOutdir('dashboard-dist');
@@ -191,7 +327,12 @@ describe('DashboardSite with a build to upload', () => {
     });
     const restApi = new apigw.RestApi(stack, 'Api', { deploy: true });
     restApi.root.addMethod('GET', new apigw.MockIntegration());
-    new DashboardSite(stack, 'Dashboard', { restApi, assetsPath: assets });
+    new DashboardSite(stack, 'Dashboard', {
+      restApi,
+      stageName: 'prod',
+      webAclArn: 'arn:aws:wafv2:us-east-1:111111111111:global/webacl/test/0000',
+      assetsPath: assets,
+    });
     try {
       app.synth();
     } catch {

@@ -2,13 +2,13 @@ import { FeatureFlags } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
-import { buildStack, CDK_JSON_CONTEXT, removeOutdirs } from './synth.ts';
+import { buildStacks, CDK_JSON_CONTEXT, removeOutdirs } from './synth.ts';
+import { testEnvironment } from './template.ts';
 
 afterAll(removeOutdirs);
 
-const { stack, template } = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev));
+const { stack, main: template } = buildStacks(testEnvironment('dev'));
 
 describe('cdk.json feature flags', () => {
   // `cdk init` writes this set for the installed aws-cdk-lib. An upgrade that recommends a new

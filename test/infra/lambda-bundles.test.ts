@@ -8,9 +8,10 @@ import { bundledAssetDir, removeOutdirs } from './synth.ts';
  * last measured: cold start grows with the code a bundle evaluates, so raise a budget only with a
  * measured reason, and lower it when a bundle shrinks. `npm run bench` (cold-init) prints the sizes.
  *
- * Proxy: issue 13 asks for <= 250 KB. It is 373 KB (from 967 KB): 252 KB is the AWS SDK for the
+ * Proxy: issue 13 asks for <= 250 KB. It is 375 KB (from 967 KB): 252 KB is the AWS SDK for the
  * three clients it needs at cold start (DynamoDB, KMS, Secrets Manager, sharing 114 KB of
- * `@smithy/core`), 117 KB our own code (41 KB of it the price table), 4 KB middy. Leaving the SDK
+ * `@smithy/core`), 128 KB our own code (41 KB of it the price table, 11 KB the price catalog,
+ * the live price versions and the price data schema), 4 KB middy. Leaving the SDK
  * to the runtime would make the bundle 121 KB but the cold init slower (the runtime's SDK packages
  * are not tree-shaken), see docs/architecture.md, Bundles.
  */
@@ -21,6 +22,9 @@ const BUDGET_BYTES = {
   'Metrion Stripe webhook': 615_000,
   'Metrion alert evaluator': 350_000,
   'Metrion fx-rates': 225_000,
+  // 261,232 B measured: the DynamoDB client, the bundled price table (the first refresh's
+  // baseline) and the price data schema; never the genai-prices package.
+  'Metrion price refresh': 275_000,
   'Metrion reprice job': 365_000,
   'Metrion seal job': 235_000,
   // 224,354 B measured: the DynamoDB client (like the seal job), ~15 KB of our code.

@@ -35,17 +35,28 @@ export function removeOutdirs(): void {
 }
 
 /**
- * The stack as `bin/app.ts` builds it, without bundling (no esbuild run) and without CDK's
- * built-in CloudFormation validation (5 s per synth; the nag test runs it).
+ * An environment's stacks as `bin/app.ts` builds them, without bundling (no esbuild run) and
+ * without CDK's built-in CloudFormation validation (5 s per synth; the nag test runs it). Tests
+ * read them through `template.ts`.
  */
-export function buildStack(config: EnvironmentConfig): { stack: MetrionStack; template: Template } {
+export function buildStacks(config: EnvironmentConfig): {
+  stack: MetrionStack;
+  main: Template;
+  edge: Template;
+  email: Template;
+} {
   const app = new App({
     outdir: tempOutdir('template'),
     context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] },
     builtinCloudFormationValidation: false,
   });
   const stack = createMetrionStack(app, config);
-  return { stack, template: Template.fromStack(stack) };
+  return {
+    stack,
+    main: Template.fromStack(stack),
+    edge: Template.fromStack(stack.edge),
+    email: Template.fromStack(stack.email),
+  };
 }
 
 let bundled: { outdir: string; template: Template } | undefined;
@@ -99,12 +110,12 @@ interface ValidationReport {
 }
 
 /**
- * Synthesizes one environment exactly like `cdk synth` would (cdk-nag on, CloudFormation
- * validation on, bundling skipped) into a temporary folder and returns every finding left in
- * `validation-report.json` after acknowledgements.
+ * Synthesizes one environment's stacks exactly like `cdk synth` would (cdk-nag on,
+ * CloudFormation validation on, bundling skipped) into a temporary folder and returns every
+ * finding left in `validation-report.json` after acknowledgements.
  */
 export function synthWithValidation(config: EnvironmentConfig): {
-  stackName: string;
+  stackNames: string[];
   violations: Violation[];
 } {
   const outdir = tempOutdir('nag');
@@ -129,5 +140,8 @@ export function synthWithValidation(config: EnvironmentConfig): {
       constructPaths: violation.violatingConstructs.map((c) => c.constructPath),
     })),
   );
-  return { stackName: stack.stackName, violations };
+  return {
+    stackNames: [stack.edge.stackName, stack.email.stackName, stack.stackName],
+    violations,
+  };
 }

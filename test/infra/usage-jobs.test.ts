@@ -1,92 +1,65 @@
-import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TABLES, USAGE_RECORD_SORT_KEY_PREFIX } from '#adapters/dynamodb/table-definitions.ts';
+import { USAGE_RECORD_SORT_KEY_PREFIX } from '#adapters/dynamodb/table-definitions.ts';
 import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
-import { parseEnvironmentConfig } from '../../lib/config/environment-config.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
-import { buildStack, removeOutdirs } from './synth.ts';
+import { removeOutdirs } from './synth.ts';
+import { actionsOf, logicalIdOf, mainTemplate, type Resource } from './template.ts';
 
 afterAll(removeOutdirs);
 
-const dev: Template = buildStack(parseEnvironmentConfig('dev', ENVIRONMENTS.dev)).template;
+const dev = mainTemplate('dev');
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-}
-
-function functionId(description: RegExp | string): string {
-  const ids = Object.keys(
-    dev.findResources('AWS::Lambda::Function', {
-      Properties: { Description: Match.stringLikeRegexp(String(description)) },
-    }),
-  );
-  expect(ids).toHaveLength(1);
-  return ids[0] as string;
-}
-const tableId = (suffix: string) => {
-  const ids = Object.keys(
-    dev.findResources('AWS::DynamoDB::GlobalTable', {
-      Properties: { TableName: `metrion-dev-${suffix}` },
-    }),
-  );
-  return ids[0] as string;
-};
 function fn(id: string) {
-  return (dev.findResources('AWS::Lambda::Function')[id] as Resource).Properties as {
-    Role: { 'Fn::GetAtt': [string, string] };
+  return dev.properties('AWS::Lambda::Function', id) as {
     Environment: { Variables: Record<string, unknown> };
     Timeout: number;
+    ReservedConcurrentExecutions?: number;
   };
 }
+/** Actions on each table itself (`Arn`; not its stream, index or key), by table logical id. */
 function tableActions(id: string): Record<string, string[]> {
-  const roleId = fn(id).Role['Fn::GetAtt'][0];
-  const policies = dev.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: roleId }] },
-  }) as Record<string, Resource>;
+  const tables = new Set(Object.keys(dev.resources('AWS::DynamoDB::GlobalTable')));
   const byTable: Record<string, string[]> = {};
-  for (const policy of Object.values(policies)) {
-    for (const statement of (policy.Properties.PolicyDocument as { Statement: Statement[] })
-      .Statement) {
-      // minimizePolicies (cdk.json) merges statements with equal actions into one resource list.
-      for (const resource of [statement.Resource].flat()) {
-        const [target, attribute] =
-          (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
-        // The table itself (`Arn`), not its stream (`StreamArn`, see streamActions).
-        if (
-          target === undefined ||
-          attribute !== 'Arn' ||
-          !/Table[0-9A-F]+$/.test(target) ||
-          target.includes('TableKey')
-        )
-          continue;
-        byTable[target] = [...(byTable[target] ?? []), ...[statement.Action].flat()].sort();
-      }
+  for (const statement of dev.roleStatements(id)) {
+    // minimizePolicies (cdk.json) merges statements with equal actions into one resource list.
+    for (const resource of [statement.Resource].flat()) {
+      const [target, attribute] =
+        (resource as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'] ?? [];
+      if (target === undefined || attribute !== 'Arn' || !tables.has(target)) continue;
+      byTable[target] = [...(byTable[target] ?? []), ...actionsOf(statement)].sort();
     }
   }
   return byTable;
 }
-function statementsOf(id: string): (Statement & { Condition?: unknown })[] {
-  const roleId = fn(id).Role['Fn::GetAtt'][0];
-  const policies = dev.findResources('AWS::IAM::Policy', {
-    Properties: { Roles: [{ Ref: roleId }] },
-  }) as Record<string, Resource>;
-  return Object.values(policies).flatMap(
-    (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
+const statementsOf = (id: string) => dev.roleStatements(id);
+function rulesOf(id: string): Resource[] {
+  return Object.values(dev.resources('AWS::Events::Rule')).filter((r) =>
+    JSON.stringify(r.Properties.Targets).includes(`"${id}"`),
   );
 }
-function rulesOf(id: string): Resource[] {
-  const rules = Object.values(dev.findResources('AWS::Events::Rule') as Record<string, Resource>);
-  return rules.filter((r) => JSON.stringify(r.Properties.Targets).includes(`"${id}"`));
+/** A scheduled job's async invocation config: retries, and the queue failures go to. */
+function asyncFailures(id: string) {
+  const [config, ...others] = Object.values(
+    dev.resources('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: id } }),
+  );
+  expect(others).toEqual([]);
+  const properties = config?.Properties as {
+    MaximumRetryAttempts: number;
+    DestinationConfig: { OnFailure: { Destination: unknown } };
+  };
+  return {
+    retries: properties.MaximumRetryAttempts,
+    queue: logicalIdOf(properties.DestinationConfig.OnFailure.Destination),
+  };
 }
 function scheduleOf(id: string): string {
   return String(rulesOf(id)[0]?.Properties.ScheduleExpression);
 }
 
 describe('fx-rates job', () => {
-  const id = functionId('^Metrion fx-rates');
+  const id = dev.functionId('Metrion fx-rates');
 
   it('runs once a day after the ECB publishes', () => {
     expect(scheduleOf(id)).toBe('cron(30 16 * * ? *)');
@@ -94,15 +67,21 @@ describe('fx-rates job', () => {
 
   it('may only put items into the fxRates table', () => {
     expect(tableActions(id)).toEqual({
-      [tableId(TABLES.fxRates.nameSuffix)]: ['dynamodb:PutItem'],
+      [dev.tableId('fxRates')]: ['dynamodb:PutItem'],
     });
     expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.fxRatesTable);
     expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.accountsTable);
   });
+
+  it('retries a failed run twice, then parks it in a queue that alarms', () => {
+    const { retries, queue } = asyncFailures(id);
+    expect(retries).toBe(2);
+    expect(JSON.stringify(dev.alarm('FxRatesDlq').Dimensions)).toContain(queue);
+  });
 });
 
 describe('seal-rollups job', () => {
-  const id = functionId('^Metrion seal job');
+  const id = dev.functionId('Metrion seal job');
 
   it('runs every 5 minutes with a timeout below the interval, and sweeps once a day', () => {
     const schedules = rulesOf(id).map((rule) => ({
@@ -118,48 +97,43 @@ describe('seal-rollups job', () => {
 
   it('may query, put and delete in the usage table only (no UpdateItem, no accounts)', () => {
     expect(tableActions(id)).toEqual({
-      [tableId(TABLES.usage.nameSuffix)]: [
-        'dynamodb:DeleteItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-      ],
+      [dev.tableId('usage')]: ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
     });
+  });
+
+  it('never retries a failed run (the next run would overlap it) and parks it in a queue that alarms', () => {
+    const { retries, queue } = asyncFailures(id);
+    expect(retries).toBe(0);
+    expect(JSON.stringify(dev.alarm('SealJobDlq').Dimensions)).toContain(queue);
   });
 });
 
 describe('dashboard API function', () => {
   it('reads the FX rates without any write', () => {
-    const actions = tableActions(functionId('^Metrion dashboard API'));
-    expect(actions[tableId(TABLES.fxRates.nameSuffix)]).toEqual(['dynamodb:Query']);
+    const actions = tableActions(dev.functionId('Metrion dashboard API'));
+    expect(actions[dev.tableId('fxRates')]).toEqual(['dynamodb:Query']);
   });
 });
 
 describe('reprice job', () => {
-  const id = functionId('^Metrion reprice job');
-  const statements = (): Statement[] => {
-    const roleId = fn(id).Role['Fn::GetAtt'][0];
-    const policies = dev.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: roleId }] },
-    }) as Record<string, Resource>;
-    return Object.values(policies).flatMap(
-      (policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
-    );
-  };
+  const id = dev.functionId('Metrion reprice job');
+  const statements = () => dev.roleStatements(id);
 
   it('is not scheduled: an operator invokes it, with the 15-minute maximum timeout', () => {
     expect(rulesOf(id)).toEqual([]);
     expect(fn(id).Timeout).toBe(900);
   });
 
-  it('may scan, update, query, put and delete in the usage table only', () => {
+  it('may scan, update, query, put and delete in the usage table, and read the prices', () => {
     expect(tableActions(id)).toEqual({
-      [tableId(TABLES.usage.nameSuffix)]: [
+      [dev.tableId('usage')]: [
         'dynamodb:DeleteItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
         'dynamodb:Scan',
         'dynamodb:UpdateItem',
       ],
+      [dev.tableId('prices')]: ['dynamodb:GetItem'],
     });
     expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
     for (const other of ['accountsTable', 'fxRatesTable', 'providerKeysKmsKeyArn'] as const) {
@@ -187,21 +161,40 @@ describe('reprice job', () => {
   });
 
   it('outputs its function name for `aws lambda invoke`', () => {
-    expect(dev.findOutputs('RepriceFunctionName')).toEqual({
+    expect(dev.template.findOutputs('RepriceFunctionName')).toEqual({
       RepriceFunctionName: expect.objectContaining({ Value: { Ref: id } }),
     });
   });
 });
 
+describe('price refresh job', () => {
+  const id = dev.functionId('Metrion price refresh');
+  const prices = dev.tableId('prices');
+
+  it('runs once a day', () => {
+    expect(scheduleOf(id)).toBe('cron(10 4 * * ? *)');
+  });
+
+  it('may get and put items of the prices table only', () => {
+    expect(tableActions(id)).toEqual({ [prices]: ['dynamodb:GetItem', 'dynamodb:PutItem'] });
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.pricesTable);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.usageTable);
+  });
+
+  it('lets the proxy read the current price version, and nothing more of the table', () => {
+    const proxy = dev.functionId('Metrion proxy');
+    expect(tableActions(proxy)[prices]).toEqual(['dynamodb:GetItem']);
+    expect(fn(proxy).Environment.Variables).toHaveProperty(LAMBDA_ENV.pricesTable);
+  });
+});
+
 describe('usage aggregator', () => {
-  const id = functionId('^Metrion usage aggregator');
-  const usageTable = tableId(TABLES.usage.nameSuffix);
+  const id = dev.functionId('Metrion usage aggregator');
+  const usageTable = dev.tableId('usage');
   /** The function's one event source mapping. */
   const mapping = (): Resource => {
     const found = Object.values(
-      dev.findResources('AWS::Lambda::EventSourceMapping', {
-        Properties: { FunctionName: { Ref: id } },
-      }) as Record<string, Resource>,
+      dev.resources('AWS::Lambda::EventSourceMapping', { FunctionName: { Ref: id } }),
     );
     expect(found).toHaveLength(1);
     return found[0] as Resource;
@@ -217,12 +210,12 @@ describe('usage aggregator', () => {
   it('keeps the usage table (same logical id) and turns on its stream of new images', () => {
     // Enabling a stream is an in-place update; a new logical id would replace the table.
     expect(usageTable).toBe('DataUsageTable202A59A5');
-    dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+    dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       TableName: 'metrion-dev-usage',
       StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
     });
     for (const other of ['accounts', 'response-cache', 'fx-rates']) {
-      dev.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      dev.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         TableName: `metrion-dev-${other}`,
         StreamSpecification: Match.absent(),
       });
@@ -230,7 +223,7 @@ describe('usage aggregator', () => {
   });
 
   it('reads the usage stream: usage-record inserts only, in batches, with partial failures, bisection, bounded retries and a DLQ', () => {
-    const queues = Object.keys(dev.findResources('AWS::SQS::Queue'));
+    const queues = Object.keys(dev.resources('AWS::SQS::Queue'));
     expect(mapping().Properties).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': [usageTable, 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
@@ -253,12 +246,15 @@ describe('usage aggregator', () => {
       },
     ]);
     expect(fn(id).Timeout).toBeLessThanOrEqual(60);
+    expect(fn(id).ReservedConcurrentExecutions).toBe(
+      ENVIRONMENTS.dev.capacity.usageAggregatorConcurrency,
+    );
   });
 
   it('may put and update items of the usage table, read its stream, settle budgets on the accounts table, and nothing else', () => {
     expect(tableActions(id)).toEqual({
       [usageTable]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      [tableId(TABLES.accounts.nameSuffix)]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      [dev.tableId('accounts')]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
     const onStream = statementsOf(id).filter((statement) =>
       JSON.stringify(statement.Resource).includes('StreamArn'),
@@ -288,27 +284,30 @@ describe('usage aggregator', () => {
     expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.accountsTable);
   });
 
+  it('decrypts stream records with the table key only through DynamoDB', () => {
+    const kms = statementsOf(id).filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('kms:')),
+    );
+    expect(kms).toHaveLength(1);
+    expect(kms[0]?.Condition).toEqual({
+      StringEquals: { 'kms:ViaService': `dynamodb.${ENVIRONMENTS.dev.region}.amazonaws.com` },
+    });
+  });
+
   it('alarms to the topic when a batch lands in the DLQ, and when the stream lags', () => {
-    const queue = dlqId();
-    const topics = Object.keys(dev.findResources('AWS::SNS::Topic'));
-    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    const topics = Object.keys(dev.resources('AWS::SNS::Topic'));
+    const dlq = dev.alarm('UsageAggregatorDlq');
+    expect(dlq).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Namespace: 'AWS/SQS',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queue, 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
       Threshold: 1,
-      AlarmActions: [{ Ref: Match.anyValue() }],
     });
-    dev.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    expect(topics).toContain(logicalIdOf((dlq.AlarmActions as unknown[])[0]));
+    expect(dev.alarm('UsageAggregatorLag')).toMatchObject({
       MetricName: 'IteratorAge',
       Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
       Threshold: 300_000,
     });
-    const alarms = Object.values(
-      dev.findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>,
-    ).filter((alarm) => JSON.stringify(alarm.Properties.Dimensions).includes(queue));
-    expect(alarms).toHaveLength(1);
-    expect(topics).toContain(
-      (alarms[0]?.Properties.AlarmActions as { Ref: string }[] | undefined)?.[0]?.Ref,
-    );
   });
 });

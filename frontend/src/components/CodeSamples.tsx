@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import {
   codeSample,
   SAMPLE_LANGUAGES,
@@ -101,8 +101,15 @@ export function CodeSamples({ provider, baseUrl, metrionKey }: CodeSamplesProps)
       <p className="card__hint">{MODE_HINTS[mode]}</p>
       <p>
         Base URL for {providerName(provider)}:{' '}
-        <code className="code-inline" data-base-url>
-          {baseUrl}
+        <code className="code-inline code-inline--url" data-base-url>
+          {/* A narrow screen breaks the URL after a slash, never inside a word. */}
+          {baseUrl.split(/(?<=\/)/).map((part, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string.
+            <Fragment key={index}>
+              {part}
+              <wbr />
+            </Fragment>
+          ))}
         </code>
       </p>
       <p>

@@ -21,6 +21,11 @@ interface DataTableProps<Row> {
   readonly rows: readonly Row[];
   readonly rowKey: (row: Row) => string;
   readonly rowData?: (row: Row) => DataAttributes;
+  /**
+   * A click anywhere on a row (mouse users); the row must also hold a button that does the same,
+   * for the keyboard and screen readers.
+   */
+  readonly onRowClick?: (row: Row) => void;
   /** @default 'table' */
   readonly className?: string;
 }
@@ -31,6 +36,7 @@ export function DataTable<Row>({
   rows,
   rowKey,
   rowData,
+  onRowClick,
   className = 'table',
 }: DataTableProps<Row>) {
   return (
@@ -46,7 +52,11 @@ export function DataTable<Row>({
       </thead>
       <tbody>
         {rows.map((row) => (
-          <tr key={rowKey(row)} {...rowData?.(row)}>
+          <tr
+            key={rowKey(row)}
+            {...rowData?.(row)}
+            {...(onRowClick ? { className: 'row-clickable', onClick: () => onRowClick(row) } : {})}
+          >
             {columns.map((column) => (
               <td
                 key={column.key}

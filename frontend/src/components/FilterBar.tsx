@@ -6,10 +6,12 @@ import {
   type TimeRange,
 } from '#contracts/usage-query.ts';
 import { api } from '../lib/api-client.ts';
+import { colorForName, providerColor } from '../lib/colors.ts';
 import {
   FILTER_NAMES,
   type FilterName,
   filterFull,
+  filtersActive,
   fromLocalInput,
   type SharedFilters,
   toggleFilter,
@@ -17,6 +19,8 @@ import {
   withoutFilters,
 } from '../lib/filters.ts';
 import { kindLabel } from '../lib/kinds.ts';
+import { providerLabel } from '../lib/providers.ts';
+import { Swatch } from './SeriesName.tsx';
 
 const RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
   '24h': '24 h',
@@ -95,7 +99,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
     };
   }, [range, customFrom, customTo]);
 
-  const anyFilter = FILTER_NAMES.some((name) => filters[name].length > 0);
+  const anyFilter = filtersActive(filters);
 
   return (
     <div className="filter-bar">
@@ -173,6 +177,8 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
 interface FilterOption {
   readonly value: string;
   readonly label: string;
+  /** The series colour the charts give the value (models and providers). */
+  readonly color?: string;
 }
 
 /** The values seen in the range, plus chosen ones not seen (so they can be unticked). */
@@ -184,12 +190,18 @@ function filterOptions(
   const values = [
     ...new Set([...(name === 'requester' ? [NO_REQUESTER_FILTER] : []), ...seen, ...selected]),
   ];
-  return values.map((value) => ({ value, label: optionLabel(name, value) }));
+  return values.map((value) => ({
+    value,
+    label: optionLabel(name, value),
+    ...(name === 'model' ? { color: colorForName(value) } : {}),
+    ...(name === 'provider' ? { color: providerColor(value) } : {}),
+  }));
 }
 
 function optionLabel(name: FilterName, value: string): string {
   if (name === 'requester' && value === NO_REQUESTER_FILTER) return 'No requester';
   if (name === 'kind') return kindLabel(value);
+  if (name === 'provider') return providerLabel(value);
   return value;
 }
 
@@ -273,6 +285,7 @@ function FilterMenu({ label, plural, options, selected, onToggle, onClear }: Fil
                       aria-describedby={full && !checked ? hintId : undefined}
                       onChange={() => onToggle(option.value)}
                     />
+                    {option.color && <Swatch color={option.color} />}
                     {option.label}
                   </label>
                 );

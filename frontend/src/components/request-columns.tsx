@@ -1,5 +1,8 @@
-import { formatDateTime, formatLatency } from '../lib/format.ts';
+import { colorForName, providerColor } from '../lib/colors.ts';
+import { formatDateTime, formatLatency, formatRowTime } from '../lib/format.ts';
+import { providerLabel } from '../lib/providers.ts';
 import type { Column } from './DataTable.tsx';
+import { SeriesName } from './SeriesName.tsx';
 import { StatusCode } from './StatusCode.tsx';
 
 /** What every request row has: a Logs row and a Dashboard recent error alike. */
@@ -14,7 +17,10 @@ export interface RequestFields {
   readonly latencyMs: number;
 }
 
-/** The columns the Logs table and the Errors tab's recent errors share, by name. */
+/**
+ * The columns the Logs table and the Errors tab's recent errors share, by name. Each cell stays
+ * on one line: a row is one line high, however long a model id is.
+ */
 export const REQUEST_COLUMNS = {
   status: {
     key: 'status',
@@ -24,15 +30,42 @@ export const REQUEST_COLUMNS = {
   time: {
     key: 'time',
     header: 'Time',
-    cell: (row) => <time dateTime={row.at}>{formatDateTime(row.at)}</time>,
+    cellClassName: 'nowrap',
+    cell: (row) => (
+      <time dateTime={row.at} title={formatDateTime(row.at)}>
+        {formatRowTime(row.at)}
+      </time>
+    ),
   },
   requester: {
     key: 'requester',
     header: 'Requester',
-    cell: (row) => row.requester ?? <span className="muted">—</span>,
+    cellClassName: 'cell-clip',
+    cell: (row) =>
+      row.requester === null ? (
+        <span className="muted">—</span>
+      ) : (
+        <span title={row.requester}>{row.requester}</span>
+      ),
   },
-  model: { key: 'model', header: 'Model', cell: (row) => row.model },
-  provider: { key: 'provider', header: 'Provider', cell: (row) => row.provider },
+  model: {
+    key: 'model',
+    header: 'Model',
+    cellClassName: 'cell-clip',
+    cell: (row) => <SeriesName name={row.model} color={colorForName(row.model)} />,
+  },
+  provider: {
+    key: 'provider',
+    header: 'Provider',
+    cellClassName: 'nowrap',
+    cell: (row) => (
+      <SeriesName
+        name={providerLabel(row.provider)}
+        color={providerColor(row.provider)}
+        series={row.provider}
+      />
+    ),
+  },
   latency: {
     key: 'latency',
     header: 'Latency',

@@ -8,6 +8,7 @@ import type {
 } from '#contracts/dashboard-api.ts';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
+import { NoRequests } from '../components/NoRequests.tsx';
 import { useLatestRead } from '../hooks/use-latest-read.ts';
 import { useSharedFilters } from '../hooks/use-shared-filters.ts';
 import { api } from '../lib/api-client.ts';
@@ -55,6 +56,25 @@ async function loadTab(tab: TabId, filters: SharedFilters): Promise<TabData> {
   }
 }
 
+/**
+ * What a tab's answer lacks, if anything: no request in the range (no error, for the Errors
+ * tab). Such a tab shows one empty-state card instead of cards full of zeros.
+ */
+function missing(data: TabData): 'requests' | 'errors' | undefined {
+  switch (data.tab) {
+    case 'overview':
+      return data.value.requests.total === 0 ? 'requests' : undefined;
+    case 'costs':
+      return data.value.byRequester.length === 0 ? 'requests' : undefined;
+    case 'tokens':
+      return data.value.byModel.length === 0 ? 'requests' : undefined;
+    case 'latency':
+      return data.value.overall.avg === null ? 'requests' : undefined;
+    case 'errors':
+      return data.value.errors.total === 0 ? 'errors' : undefined;
+  }
+}
+
 function TabPanel({ data }: { readonly data: TabData }) {
   switch (data.tab) {
     case 'overview':
@@ -68,6 +88,23 @@ function TabPanel({ data }: { readonly data: TabData }) {
     case 'errors':
       return <ErrorsTab data={data.value} />;
   }
+}
+
+function TabContent({
+  data,
+  filters,
+  onChange,
+}: {
+  readonly data: TabData;
+  readonly filters: SharedFilters;
+  readonly onChange: (filters: SharedFilters) => void;
+}) {
+  const empty = missing(data);
+  return empty === undefined ? (
+    <TabPanel data={data} />
+  ) : (
+    <NoRequests what={empty} filters={filters} onChange={onChange} />
+  );
 }
 
 /** The Dashboard: five tabs over the shared range and filters (kept in the query string). */
@@ -114,7 +151,11 @@ export default function DashboardTabs() {
         {resource.state === 'error' && <LoadFailed message={resource.message} onRetry={retry} />}
         {/* Until the new tab's read starts, the previous tab's answer is not shown under it. */}
         {resource.state === 'ready' && resource.value.tab === tab && (
-          <TabPanel data={resource.value} />
+          <TabContent
+            data={resource.value}
+            filters={filters ?? DEFAULT_FILTERS}
+            onChange={change}
+          />
         )}
       </div>
     </div>

@@ -11,7 +11,7 @@ type Account = ResponseOf<'getMe'>;
 /** A sample amount for the currency preview: 1,234.56 in micros. */
 const PREVIEW_AMOUNT_MICROS = 1_234_560_000;
 
-/** Settings → General: display name and display currency. */
+/** Settings → General: email and account id, display name and display currency. */
 export default function GeneralSettings() {
   const { resource, reload } = useReadOnMount(() => api.getMe());
 
@@ -53,6 +53,13 @@ function GeneralForm({ account }: { readonly account: Account }) {
         <div className="field">
           <span className="field__label">Email</span>
           <span id="account-email">{account.email}</span>
+        </div>
+        <div className="field">
+          <span className="field__label">Account id</span>
+          <code id="account-id">{account.accountId}</code>
+          <span className="field__hint">
+            What support and the local admin CLI (<code>--account</code>) call this account.
+          </span>
         </div>
         <div className="field">
           <label htmlFor="display-name">Display name</label>

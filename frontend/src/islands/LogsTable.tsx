@@ -3,6 +3,7 @@ import { DataTable } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { FxNote } from '../components/FxNote.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
+import { NoRequests } from '../components/NoRequests.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { requestKey } from '../components/request-columns.tsx';
 import { useLatestRead } from '../hooks/use-latest-read.ts';
@@ -14,11 +15,11 @@ import {
   filtersComplete,
   type SharedFilters,
 } from '../lib/filters.ts';
-import { formatCount } from '../lib/format.ts';
-import { LogDetailDialog } from './logs/LogDetailDialog.tsx';
+import { formatCount, plural } from '../lib/format.ts';
+import { LogDetailDrawer } from './logs/LogDetailDrawer.tsx';
 import { logColumns, logRowData } from './logs/log-columns.tsx';
 
-/** Logs: one row per request, 50 per page, shared filters, detail dialog and CSV export. */
+/** Logs: one row per request, 50 per page, shared filters, detail drawer and CSV export. */
 export default function LogsTable() {
   const { filters, change } = useSharedFilters();
   // Cursors of the pages shown so far: the last one is the current page ('' = first page).
@@ -88,81 +89,88 @@ export default function LogsTable() {
   return (
     <div className="logs">
       <FilterBar filters={filters ?? DEFAULT_FILTERS} onChange={changeFilters} />
-      <div className="logs__toolbar">
-        <label className="logs__search">
-          <span className="visually-hidden">Search this page</span>
-          <input
-            type="search"
-            placeholder="Search this page by model or requester"
-            value={search}
-            onChange={(event) => setSearch(event.target.value)}
-          />
-        </label>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          onClick={downloadCsv}
-          disabled={download.busy || !filters}
-        >
-          {download.busy ? 'Preparing CSV…' : 'Download CSV'}
-        </button>
-      </div>
+      {/* Nothing to search or export in an empty range: the empty state stands alone. */}
+      {!(state.state === 'ready' && state.value.totalCount === 0) && (
+        <div className="logs__toolbar">
+          <p className="logs__count">
+            {state.state === 'ready' && (
+              <span data-total-count={state.value.totalCount}>
+                {formatCount(state.value.totalCount)}{' '}
+                {plural(state.value.totalCount, 'request', 'requests')}
+                {needle !== '' &&
+                  ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
+              </span>
+            )}
+          </p>
+          <label className="logs__search">
+            <span className="visually-hidden">Search this page</span>
+            <input
+              type="search"
+              placeholder="Search this page by model or requester"
+              value={search}
+              onChange={(event) => setSearch(event.target.value)}
+            />
+          </label>
+          <button
+            type="button"
+            className="button button--secondary button--small"
+            onClick={downloadCsv}
+            disabled={download.busy || !filters}
+          >
+            {download.busy ? 'Preparing CSV…' : 'Download CSV'}
+          </button>
+        </div>
+      )}
       {download.error && <Notice kind="error">{download.error}</Notice>}
       {state.state === 'loading' && <Loading what="requests" />}
       {state.state === 'error' && <LoadFailed message={state.message} onRetry={retry} />}
-      {state.state === 'ready' && (
-        <>
-          {rows.length === 0 ? (
-            <p className="empty" data-empty>
-              No requests in this range and filter.
-            </p>
-          ) : (
+      {state.state === 'ready' &&
+        (rows.length === 0 ? (
+          <NoRequests
+            what="requests"
+            filters={filters ?? DEFAULT_FILTERS}
+            onChange={changeFilters}
+          />
+        ) : (
+          <>
             <div className="table-scroll">
               <DataTable
-                className="table table--compact logs__table"
+                className="table table--dense logs__table"
                 columns={columns}
                 rows={shown}
                 rowKey={requestKey}
                 rowData={logRowData}
+                onRowClick={(row) => setDetailId(row.requestId)}
               />
             </div>
-          )}
-          <div className="logs__footer">
-            <div>
-              <p data-total-count={state.value.totalCount}>
-                {formatCount(state.value.totalCount)}{' '}
-                {state.value.totalCount === 1 ? 'request' : 'requests'}
-                {needle !== '' &&
-                  ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
-              </p>
+            <div className="logs__footer">
               <FxNote fx={state.value.fx} />
+              <div className="button-row">
+                <button
+                  type="button"
+                  className="button button--secondary button--small"
+                  disabled={cursors.length <= 1}
+                  onClick={() => setCursors((stack) => stack.slice(0, -1))}
+                >
+                  Previous
+                </button>
+                <span className="muted">Page {cursors.length}</span>
+                <button
+                  type="button"
+                  className="button button--secondary button--small"
+                  disabled={state.value.nextCursor === null}
+                  onClick={() => {
+                    const next = state.value.nextCursor;
+                    if (next !== null) setCursors((stack) => [...stack, next]);
+                  }}
+                >
+                  Next
+                </button>
+              </div>
             </div>
-            <div className="button-row">
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                disabled={cursors.length <= 1}
-                onClick={() => setCursors((stack) => stack.slice(0, -1))}
-              >
-                Previous
-              </button>
-              <span className="muted">Page {cursors.length}</span>
-              <button
-                type="button"
-                className="button button--secondary button--small"
-                disabled={state.value.nextCursor === null}
-                onClick={() => {
-                  const next = state.value.nextCursor;
-                  if (next !== null) setCursors((stack) => [...stack, next]);
-                }}
-              >
-                Next
-              </button>
-            </div>
-          </div>
-        </>
-      )}
-      <LogDetailDialog requestId={detailId} onClose={() => setDetailId(null)} />
+          </>
+        ))}
+      <LogDetailDrawer requestId={detailId} onClose={() => setDetailId(null)} />
     </div>
   );
 }

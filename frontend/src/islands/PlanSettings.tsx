@@ -9,7 +9,7 @@ import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { Notice } from '../components/Notice.tsx';
 import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api, errorMessage } from '../lib/api-client.ts';
-import { formatDate, formatPlan } from '../lib/format.ts';
+import { formatDate, formatMoneyDecimal, formatPlan, plural, shareWidth } from '../lib/format.ts';
 import { pollUntil } from '../lib/poll.ts';
 
 const count = new Intl.NumberFormat('en');
@@ -38,7 +38,17 @@ const ROWS: readonly { readonly label: string; readonly value: (limits: PlanLimi
     { label: 'Alert rules', value: (limits) => (limits.alertRules ? 'Included' : 'Pro only') },
   ];
 
-function PlanTable({ current }: { readonly current: 'free' | 'pro' }) {
+/** A monthly price in USD, as Stripe charges it: `$29.00 per month`. */
+const perMonth = (usd: string) => `${formatMoneyDecimal(usd, 'USD')} per month`;
+
+function PlanTable({
+  current,
+  proMonthlyPriceUsd,
+}: {
+  readonly current: 'free' | 'pro';
+  readonly proMonthlyPriceUsd: string;
+}) {
+  const prices = { free: perMonth('0'), pro: perMonth(proMonthlyPriceUsd) };
   return (
     <table className="table table--plan">
       <thead>
@@ -48,6 +58,9 @@ function PlanTable({ current }: { readonly current: 'free' | 'pro' }) {
             <th key={plan} scope="col" data-current={plan === current ? 'true' : undefined}>
               {formatPlan(plan)}
               {plan === current ? ' (your plan)' : ''}
+              <span className="plan-price" data-plan-price={plan}>
+                {prices[plan]}
+              </span>
             </th>
           ))}
         </tr>
@@ -62,6 +75,43 @@ function PlanTable({ current }: { readonly current: 'free' | 'pro' }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * This month's proxy requests: against the Free cap (a meter, and when it resets) on Free, as a
+ * plain count on Pro, which has no cap.
+ */
+function MonthUsage({ view }: { readonly view: BillingViewDto }) {
+  const { requests, resetsAt } = view.thisMonth;
+  const cap = PLAN_LIMITS.free.monthlyRequests;
+  const resets = `Resets on ${formatDate(resetsAt)} (UTC).`;
+  if (view.plan === 'pro') {
+    return (
+      <div className="usage-meter" data-month-usage>
+        <p>
+          <strong>{count.format(requests)}</strong> proxy {plural(requests, 'request', 'requests')}{' '}
+          this month. Pro has no monthly cap.
+        </p>
+      </div>
+    );
+  }
+  const share = requests / cap;
+  return (
+    <div className="usage-meter" data-month-usage>
+      <p>
+        <strong>{count.format(requests)}</strong> of {count.format(cap)} proxy requests this month.{' '}
+        {resets}
+      </p>
+      {/* The sentence above says it all; the bar repeats it for the eye. */}
+      <span className="usage-meter__bar" aria-hidden="true">
+        <span
+          className="usage-meter__fill"
+          data-level={share >= 1 ? 'full' : share >= 0.9 ? 'high' : 'ok'}
+          style={{ width: shareWidth(share) }}
+        />
+      </span>
+    </div>
   );
 }
 
@@ -191,7 +241,8 @@ export default function PlanSettings() {
           Subscription: {STATUS_LABELS[view.status]}
         </p>
       )}
-      <PlanTable current={plan} />
+      <MonthUsage view={view} />
+      <PlanTable current={plan} proMonthlyPriceUsd={view.proMonthlyPriceUsd} />
       <div className="button-row section-gap">
         {plan === 'free' ? (
           <button
@@ -216,7 +267,7 @@ export default function PlanSettings() {
       </div>
       <p className="card__hint">
         {plan === 'free'
-          ? 'Pro is billed monthly through Stripe Checkout. Your usage data stays readable on every plan.'
+          ? `Pro is ${perMonth(view.proMonthlyPriceUsd)}, billed through Stripe Checkout. Your usage data stays readable on every plan.`
           : 'Manage billing opens the Stripe billing portal: payment method, cancellation and invoices.'}
       </p>
     </section>

@@ -1,4 +1,5 @@
 import type { CostsDto, TokensDto } from '#contracts/dashboard-api.ts';
+import { colorForName, TOKEN_KIND_COLORS } from './colors.ts';
 
 /**
  * Chart-ready numbers from Dashboard API series (plotting only: figures shown as text are
@@ -39,46 +40,50 @@ export function isolatedPoints(values: readonly (number | null)[]): number[] {
   );
 }
 
+/**
+ * Whether a series has a trend to draw: at least two values (nulls are buckets without data).
+ * One value alone is a lone dot on an empty axis; it reads better as the number it is.
+ */
+export function hasTrend(values: readonly (number | null)[]): boolean {
+  return values.filter((value) => value !== null).length >= 2;
+}
+
+/**
+ * Tick steps for axes that count things (requests, tokens, errors): whole numbers only, so a
+ * count axis never shows 0.25 of an error. 1, 2, 5, 10, 20, 50, … up to 5e12.
+ */
+export const COUNT_TICK_STEPS: readonly number[] = Array.from({ length: 13 }, (_, power) =>
+  [1, 2, 5].map((step) => step * 10 ** power),
+).flat();
+
 /** The largest value of a list (0 when empty), for bar widths. */
 export function largest(values: readonly number[]): number {
   return values.reduce((max, value) => Math.max(max, value), 0);
 }
 
-/** Distinct colours for series, in order. */
-export const SERIES_COLORS = [
-  '#3346d3',
-  '#0e9384',
-  '#dc6803',
-  '#7a5af8',
-  '#c11574',
-  '#4e5ba6',
-  '#667085',
-] as const;
-
-export function seriesColor(index: number): string {
-  return SERIES_COLORS[index % SERIES_COLORS.length] ?? '#667085';
-}
-
-/** Green for successes, orange for client errors, red for server errors and p99. */
-export const STATUS_COLORS = { ok: '#12b76a', clientError: '#f79009', error: '#d92d20' } as const;
-
 /** One series of a stacked chart, before stacking. */
 export interface Layer {
   readonly label: string;
+  /** Keyed to what the layer is (a model, a token kind), never to its position. */
+  readonly color: string;
   readonly values: readonly number[];
 }
 
 /** The four token kinds as stacked layers (Overview and Tokens). */
 export function tokenLayers(series: TokensDto['series']): Layer[] {
   return [
-    { label: 'Input', values: series.input },
-    { label: 'Output', values: series.output },
-    { label: 'Cache read', values: series.cacheRead },
-    { label: 'Cache write', values: series.cacheWrite },
+    { label: 'Input', color: TOKEN_KIND_COLORS.input, values: series.input },
+    { label: 'Output', color: TOKEN_KIND_COLORS.output, values: series.output },
+    { label: 'Cache read', color: TOKEN_KIND_COLORS.cacheRead, values: series.cacheRead },
+    { label: 'Cache write', color: TOKEN_KIND_COLORS.cacheWrite, values: series.cacheWrite },
   ];
 }
 
 /** Cost per model as stacked layers (Overview and Costs). */
 export function costLayers(byModel: CostsDto['byModel']): Layer[] {
-  return byModel.map((item) => ({ label: item.model, values: moneyPoints(item.series) }));
+  return byModel.map((item) => ({
+    label: item.model,
+    color: colorForName(item.model),
+    values: moneyPoints(item.series),
+  }));
 }

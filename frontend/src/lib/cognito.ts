@@ -46,8 +46,32 @@ const SIGN_IN_MESSAGES: Readonly<Record<string, string>> = {
   InvalidPasswordException: 'Email or password is incorrect.',
 };
 
+/**
+ * The password was right and the account has an authenticator app: sign-in finishes with its
+ * current code ({@link respondToSoftwareTokenChallenge}) within Cognito's session (3 minutes).
+ */
+export class MfaCodeRequired extends CognitoError {
+  readonly session: string;
+
+  constructor(session: string) {
+    super('SOFTWARE_TOKEN_MFA', 'Enter the 6-digit code from your authenticator app.');
+    this.name = 'MfaCodeRequired';
+    this.session = session;
+  }
+}
+
+/** What a wrong or late authenticator code means, in the words of the code step. */
+export const AUTHENTICATOR_CODE_MESSAGES: Readonly<Record<string, string>> = {
+  CodeMismatchException:
+    'That code is not correct. Enter the current 6-digit code from your authenticator app.',
+  EnableSoftwareTokenMFAException:
+    'That code is not correct. Enter the current 6-digit code from your authenticator app.',
+  ExpiredCodeException: 'That code was already used. Wait for the next one.',
+  NotAuthorizedException: 'The sign-in took too long. Start again with your password.',
+};
+
 /** One call to the Cognito Identity Provider JSON API (what the AWS SDKs send, minus signing). */
-async function callCognito<T>(
+export async function callCognito<T>(
   config: CognitoConfig,
   action: string,
   body: object,
@@ -90,10 +114,14 @@ interface AuthenticationResultResponse {
     readonly ExpiresIn: number;
   };
   readonly ChallengeName?: string;
+  readonly Session?: string;
 }
 
 function tokensOf(response: AuthenticationResultResponse): CognitoTokens {
   const result = response.AuthenticationResult;
+  if (!result && response.ChallengeName === 'SOFTWARE_TOKEN_MFA' && response.Session) {
+    throw new MfaCodeRequired(response.Session);
+  }
   if (!result) {
     throw new CognitoError(
       response.ChallengeName ?? 'UnexpectedChallenge',
@@ -163,6 +191,28 @@ export async function initiatePasswordAuth(
         AuthParameters: { USERNAME: email, PASSWORD: password },
       },
       SIGN_IN_MESSAGES,
+    ),
+  );
+}
+
+/** Finishes a sign-in that needs the authenticator app's code (after {@link MfaCodeRequired}). */
+export async function respondToSoftwareTokenChallenge(
+  config: CognitoConfig,
+  email: string,
+  session: string,
+  code: string,
+): Promise<CognitoTokens> {
+  return tokensOf(
+    await callCognito<AuthenticationResultResponse>(
+      config,
+      'RespondToAuthChallenge',
+      {
+        ClientId: config.clientId,
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: session,
+        ChallengeResponses: { USERNAME: email, SOFTWARE_TOKEN_MFA_CODE: code },
+      },
+      AUTHENTICATOR_CODE_MESSAGES,
     ),
   );
 }

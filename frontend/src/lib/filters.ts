@@ -108,6 +108,11 @@ export function toggleFilter(
   };
 }
 
+/** Whether any filter holds a value (the range alone does not count). */
+export function filtersActive(filters: SharedFilters): boolean {
+  return FILTER_NAMES.some((name) => filters[name].length > 0);
+}
+
 /** The same range with every filter emptied. */
 export function withoutFilters(filters: SharedFilters): SharedFilters {
   return { ...filters, ...Object.fromEntries(FILTER_NAMES.map((name) => [name, []])) };

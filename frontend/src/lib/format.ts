@@ -47,6 +47,24 @@ export function formatDateTime(iso: string, locale?: string): string {
   );
 }
 
+/**
+ * A request's time on one short line for tables: `Dec 6, 14:03:12` (24-hour clock, seconds kept
+ * because requests come seconds apart); the year only when it is not the current one.
+ */
+export function formatRowTime(iso: string, locale?: string, nowMs = Date.now()): string {
+  const at = new Date(iso);
+  const thisYear = at.getFullYear() === new Date(nowMs).getFullYear();
+  return new Intl.DateTimeFormat(locale, {
+    month: 'short',
+    day: 'numeric',
+    ...(thisYear ? {} : { year: 'numeric' }),
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(at);
+}
+
 /** A plan code for people: `free` -> `Free`. */
 export function formatPlan(plan: Plan): string {
   return plan === 'pro' ? 'Pro' : 'Free';
@@ -99,24 +117,38 @@ export function formatMoneyTick(
   return formatMoneyDecimal(plainDecimal(value), currency, locale, fractionDigits);
 }
 
-/** The rate that converted USD costs: `1 USD = 0.86782956 EUR (ECB, 2026-11-20)`. */
-export function formatFxRate(fx: FxDto): string {
+/** Decimals a rate is shown with: enough to check a conversion, not eight digits of noise. */
+const RATE_DECIMALS = 4;
+
+/**
+ * The rate that converted USD costs: `1 USD = 0.8678 EUR (ECB, 2026-11-20)`. The API's rate is
+ * an exact decimal string; `Intl` rounds it as a string, so no float creeps in.
+ */
+export function formatFxRate(fx: FxDto, locale = 'en-US'): string {
   const source = fx.source === 'ecb' ? 'ECB' : 'fallback rate';
-  return `1 USD = ${fx.rate} ${fx.currency} (${source}, ${fx.rateDate})`;
+  const rate = new Intl.NumberFormat(locale, {
+    minimumFractionDigits: RATE_DECIMALS,
+    maximumFractionDigits: RATE_DECIMALS,
+  }).format(fx.rate as Intl.StringNumericLiteral);
+  return `1 USD = ${rate} ${fx.currency} (${source}, ${fx.rateDate})`;
 }
 
-/** A change badge: `+12%`, `−3%`, `0%`; `new` when there was nothing to compare with. */
-export function formatChange(changePct: number | null): string {
-  if (changePct === null) return 'new';
+/** A change badge: `+12%`, `−3%`, `0%`. */
+export function formatChange(changePct: number): string {
   const rounded = Math.round(changePct);
   if (rounded === 0) return '0%';
   return `${rounded > 0 ? '+' : '−'}${Math.abs(rounded).toLocaleString('en-US')}%`;
 }
 
 /** Whether a change badge reads as up, down or flat. */
-export function changeDirection(changePct: number | null): 'up' | 'down' | 'flat' {
-  if (changePct === null || Math.round(changePct) === 0) return 'flat';
+export function changeDirection(changePct: number): 'up' | 'down' | 'flat' {
+  if (Math.round(changePct) === 0) return 'flat';
   return changePct > 0 ? 'up' : 'down';
+}
+
+/** The noun for a count: `plural(1, 'request', 'requests')` is `request`. */
+export function plural(count: number, one: string, other: string): string {
+  return count === 1 ? one : other;
 }
 
 /** A count: `12,345`. */
@@ -145,8 +177,8 @@ export function formatEstimatedNote(
   locale?: string,
 ): string | null {
   if (estimated.count === 0) return null;
-  const requests = estimated.count === 1 ? 'request' : 'requests';
-  const have = estimated.count === 1 ? 'has' : 'have';
+  const requests = plural(estimated.count, 'request', 'requests');
+  const have = plural(estimated.count, 'has', 'have');
   return `${formatCount(estimated.count, locale)} ${requests} (${formatShare(estimated.share, locale)}) ${have} estimated tokens: the client left the stream before the provider reported usage.`;
 }
 
@@ -171,30 +203,42 @@ export function formatLatency(ms: number | null): string {
 const tenthsMs = (ms: number): string => `${ms.toFixed(1)} ms`;
 
 /**
- * A request's phase timing, the figures of its `server-timing` header: `Metrion overhead 3.4 ms
- * (auth+limits 2.1 ms, upstream headers 143.0 ms)`; phases not reached are left out; an em dash
- * for records from before timing was kept.
+ * A request's phase timing, the figures of its `server-timing` header, one labelled row each:
+ * Metrion's overhead first, then the phases reached (ms, one decimal); none for records from
+ * before timing was kept.
  */
-export function formatOverhead(timing: LogDetail['timing']): string {
-  if (timing === null) return '—';
+export function timingRows(timing: LogDetail['timing']): [label: string, value: string][] {
+  if (timing === null) return [];
   const phases = [
-    ['auth+limits', timing.authMs],
-    ['upstream headers', timing.upstreamHeadersMs],
-    ['upstream body', timing.upstreamBodyMs],
+    ['Auth and limits', timing.authMs],
+    ['Upstream headers', timing.upstreamHeadersMs],
+    ['Upstream body', timing.upstreamBodyMs],
   ] as const;
-  const parts = phases.flatMap(([name, ms]) => (ms === null ? [] : [`${name} ${tenthsMs(ms)}`]));
-  const detail = parts.length === 0 ? '' : ` (${parts.join(', ')})`;
-  return `Metrion overhead ${tenthsMs(timing.overheadMs)}${detail}`;
+  return [
+    ['Metrion overhead', tenthsMs(timing.overheadMs)],
+    ...phases.flatMap(([label, ms]): [string, string][] =>
+      ms === null ? [] : [[label, tenthsMs(ms)]],
+    ),
+  ];
 }
 
-/** A bucket start for chart axes and tables: `14:00` for hours, `24 Nov` for days (UTC). */
-export function formatBucket(iso: string, bucket: 'hour' | 'day', locale?: string): string {
-  return new Intl.DateTimeFormat(
-    locale,
-    bucket === 'hour'
-      ? { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' }
-      : { day: 'numeric', month: 'short', timeZone: 'UTC' },
-  ).format(new Date(iso));
+/** A rollup bucket for sentences: `Dec 6, 14:00–15:00 UTC` for hours, `Dec 6 (UTC)` for days. */
+export function formatBucketSpan(iso: string, bucket: 'hour' | 'day', locale?: string): string {
+  const start = new Date(iso);
+  const day = new Intl.DateTimeFormat(locale, {
+    month: 'short',
+    day: 'numeric',
+    timeZone: 'UTC',
+  }).format(start);
+  if (bucket === 'day') return `${day} (UTC)`;
+  const time = (date: Date) =>
+    new Intl.DateTimeFormat(locale, {
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZone: 'UTC',
+    }).format(date);
+  return `${day}, ${time(start)}–${time(new Date(start.getTime() + 3_600_000))} UTC`;
 }
 
 /** A status code's class for colouring: 2xx green, 4xx orange, 5xx red. */
@@ -227,13 +271,36 @@ export function formatAlertThreshold(
       return formatMoneyDecimal(plainDecimal(rule.threshold), rule.currency ?? 'USD', locale);
     case 'error_rate':
       return rule.unit === 'count'
-        ? `${amount} ${rule.threshold === 1 ? 'error' : 'errors'}`
+        ? `${amount} ${plural(rule.threshold, 'error', 'errors')}`
         : `${amount}%`;
     case 'latency_p95':
       return `${amount} ms`;
     case 'request_volume':
-      return `${amount} ${rule.threshold === 1 ? 'request' : 'requests'}`;
+      return `${amount} ${plural(rule.threshold, 'request', 'requests')}`;
   }
+}
+
+/**
+ * An alert rule's figure now, written to be read before its threshold (`$12.35 / $50.00`,
+ * `7.5% / 10%`, `812 / 2,000 ms`, `3 / 5 errors`): money and percent with their sign, counts
+ * and ms bare (the threshold names the unit); an em dash when nothing could be measured.
+ */
+export function formatAlertValue(
+  rule: {
+    readonly type: 'budget' | 'error_rate' | 'latency_p95' | 'request_volume';
+    readonly unit?: 'percent' | 'count' | undefined;
+    readonly currency?: Currency | undefined;
+    readonly current: { readonly value: string | null };
+  },
+  locale?: string,
+): string {
+  const { value } = rule.current;
+  if (value === null) return '—';
+  if (rule.type === 'budget') return formatMoneyDecimal(value, rule.currency ?? 'USD', locale);
+  const amount = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(
+    value as Intl.StringNumericLiteral,
+  );
+  return rule.type === 'error_rate' && rule.unit !== 'count' ? `${amount}%` : amount;
 }
 
 /** A budget's period: `this calendar month (UTC)`, `since creation`, `since 1 Nov 2026`. */

@@ -1,10 +1,21 @@
-import { PROVIDER_IDS, PROVIDERS, type ProviderId, sdkBaseUrl } from '#contracts/providers.ts';
+import {
+  isProviderId,
+  PROVIDER_IDS,
+  PROVIDERS,
+  type ProviderId,
+  sdkBaseUrl,
+} from '#contracts/providers.ts';
 
-export { PROVIDER_IDS, PROVIDERS, type ProviderId };
+export { isProviderId, PROVIDER_IDS, PROVIDERS, type ProviderId };
 
 /** A display name for a provider code from the API. */
 export function providerName(provider: ProviderId): string {
   return PROVIDERS[provider].displayName;
+}
+
+/** A provider id from the usage API as people read it (`openai` -> `OpenAI`). */
+export function providerLabel(provider: string): string {
+  return isProviderId(provider) ? providerName(provider) : provider;
 }
 
 /**

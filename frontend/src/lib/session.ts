@@ -91,11 +91,26 @@ async function refresh(
  * @returns undefined when there is no session or the refresh token no longer works.
  */
 export async function freshBearerToken(cognito: CognitoConfig): Promise<string | undefined> {
+  return freshToken(cognito, BEARER_TOKEN);
+}
+
+/**
+ * The access token, fresh like {@link freshBearerToken}: Cognito's own user calls (the
+ * authenticator app settings) take it instead of the ID token.
+ */
+export async function freshAccessToken(cognito: CognitoConfig): Promise<string | undefined> {
+  return freshToken(cognito, 'accessToken');
+}
+
+async function freshToken(
+  cognito: CognitoConfig,
+  kind: 'idToken' | 'accessToken',
+): Promise<string | undefined> {
   const session = read();
   if (!session) return undefined;
-  if (session.expiresAtMs - EXPIRY_MARGIN_MS > Date.now()) return session[BEARER_TOKEN];
+  if (session.expiresAtMs - EXPIRY_MARGIN_MS > Date.now()) return session[kind];
   refreshing ??= refresh(cognito, session).finally(() => {
     refreshing = undefined;
   });
-  return (await refreshing)?.[BEARER_TOKEN];
+  return (await refreshing)?.[kind];
 }

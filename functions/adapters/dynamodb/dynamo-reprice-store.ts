@@ -2,7 +2,7 @@
 // an UpdateItem conditional on the stored price version.
 import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { Clock } from '#core/ports/clock.ts';
-import type { RepriceStore } from '#core/ports/reprice-store.ts';
+import type { RepricedCost, RepriceStore } from '#core/ports/reprice-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { conditionalUpdate } from './conditional-write.ts';
 import { usageRecordFromItem, usageRecordKey } from './dynamo-usage-store.ts';
@@ -53,23 +53,23 @@ export class DynamoRepriceStore implements RepriceStore {
     }
   }
 
-  async updateCost(
-    record: UsageRecord,
-    costPicoUsd: bigint | null,
-    priceVersion: string,
-  ): Promise<boolean> {
+  async updateCost(record: UsageRecord, cost: RepricedCost): Promise<boolean> {
+    const set = ['priceVersion = :new'];
+    const remove: string[] = [];
+    if (cost.costPicoUsd === null) remove.push('costPicoUsd');
+    else set.push('costPicoUsd = :cost');
+    if (cost.tierUnpriced) set.push('tierUnpriced = :true');
+    else remove.push('tierUnpriced');
     return conditionalUpdate(this.#client, {
       TableName: this.#tableName,
       Key: usageRecordKey(record),
-      UpdateExpression:
-        costPicoUsd === null
-          ? 'SET priceVersion = :new REMOVE costPicoUsd'
-          : 'SET priceVersion = :new, costPicoUsd = :cost',
+      UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: 'priceVersion = :old',
       ExpressionAttributeValues: {
-        ':new': priceVersion,
+        ':new': cost.priceVersion,
         ':old': record.priceVersion,
-        ...(costPicoUsd === null ? {} : { ':cost': costPicoUsd }),
+        ...(cost.costPicoUsd === null ? {} : { ':cost': cost.costPicoUsd }),
+        ...(cost.tierUnpriced ? { ':true': true } : {}),
       },
     });
   }

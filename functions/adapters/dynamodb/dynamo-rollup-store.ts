@@ -66,6 +66,8 @@ const COUNT_FIELDS = [
   'cachedRequests',
   // Absent on items written before it existed: read as 0.
   'estimatedRequests',
+  // Absent on items written before it existed: read as 0.
+  'tierUnpricedRequests',
 ] as const;
 const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
 /** Attributes a live write adds to (the rest of the stored form is SET). */

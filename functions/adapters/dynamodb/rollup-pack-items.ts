@@ -25,7 +25,8 @@ const PACK_PREFIX = 'M#';
 
 /**
  * The counts of a day slice, in their stored order: a slice is [version, these counts, cost
- * (decimal string), histogram [index, count, ...], expiry, earliest expiry or null].
+ * (decimal string), histogram [index, count, ...], expiry, earliest expiry or null, tier-unpriced
+ * requests]. The last was appended later: a slice without it has none.
  */
 const SLICE_FIELDS = [
   'requests',
@@ -60,6 +61,7 @@ function encodeSlice({ version, item }: PackedDay<Rollup>): unknown[] {
     [...item.latencyHistogram].flat(),
     item.expiresAtEpochSeconds,
     item.earliestExpiresAtEpochSeconds ?? null,
+    item.tierUnpricedRequests,
   ];
 }
 
@@ -87,6 +89,7 @@ function decodeSlice(template: Item, day: string, s: readonly unknown[]): Packed
     cacheReadTokens: n(6),
     cacheWriteTokens: n(7),
     unpricedRequests: n(8),
+    tierUnpricedRequests: Number(s[19] ?? 0),
     latencyMsSum: n(9),
     timeToFirstTokenMsSum: n(10),
     timeToFirstTokenCount: n(11),

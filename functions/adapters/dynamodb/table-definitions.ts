@@ -103,6 +103,11 @@ export const TABLES = {
   },
   /** Daily euro reference rates (`pk=ECB, sk=<date>`), written by the fx-rates function. */
   fxRates: { constructId: 'FxRatesTable', nameSuffix: 'fx-rates', partitionKey: pk, sortKey: sk },
+  /**
+   * Price data versions the daily refresh stored (`pk=PRICES, sk=VERSION#<version>`) and which
+   * one is current (`sk=CURRENT`), written by the price-refresh function.
+   */
+  prices: { constructId: 'PricesTable', nameSuffix: 'prices', partitionKey: pk, sortKey: sk },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableKey = keyof typeof TABLES;

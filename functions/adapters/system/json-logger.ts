@@ -1,4 +1,12 @@
-// Logger writing one JSON line per entry to stdout (CloudWatch in Lambda), with secret redaction.
+// Logger writing one JSON line per entry to stdout (CloudWatch in Lambda), with secret redaction,
+// and CloudWatch embedded metric format (EMF) for the operational metrics a line carries.
+import {
+  isOperationalMetric,
+  METRICS_FIELD,
+  type MetricValues,
+  OPERATIONAL_METRICS,
+  type OperationalMetric,
+} from '#core/observability/operational-metrics.ts';
 import type { Logger } from '#core/ports/logger.ts';
 
 type Level = 'info' | 'warn' | 'error';
@@ -21,8 +29,11 @@ function redact(value: unknown, depth = 0): unknown {
   );
 }
 
-/** The entry's own keys: a field of the same name is written as `field_<name>` instead. */
-const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'service', 'time', 'message']);
+/**
+ * The entry's own keys (`_aws` is the EMF metadata): a field of the same name is written as
+ * `field_<name>` instead.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['level', 'service', 'time', 'message', '_aws']);
 
 function renameReserved(fields: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
@@ -38,6 +49,42 @@ export interface JsonLoggerOptions {
   /** Where lines go; stdout by default. Tests capture them here. */
   readonly write?: (line: string) => void;
   readonly minimumLevel?: Level;
+  /**
+   * CloudWatch namespace of the metrics lines carry (`Metrion-<env>` in Lambda). Set: a line
+   * with metric values is also an EMF document, and CloudWatch Logs extracts the metrics from
+   * it. Unset (local mode): the values are plain fields.
+   * @default - no EMF metadata
+   */
+  readonly metricsNamespace?: string;
+}
+
+/** The known metrics among `value` with a finite number each; undefined when there are none. */
+function metricValuesOf(value: unknown): MetricValues | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const metrics: MetricValues = {};
+  for (const [name, amount] of Object.entries(value)) {
+    if (isOperationalMetric(name) && typeof amount === 'number' && Number.isFinite(amount)) {
+      metrics[name] = amount;
+    }
+  }
+  return Object.keys(metrics).length > 0 ? metrics : undefined;
+}
+
+/** The `_aws` member that makes a line an EMF document (no dimensions: one series each). */
+function emfMetadata(namespace: string, metrics: MetricValues, timestampMs: number) {
+  return {
+    Timestamp: timestampMs,
+    CloudWatchMetrics: [
+      {
+        Namespace: namespace,
+        Dimensions: [[]],
+        Metrics: (Object.keys(metrics) as OperationalMetric[]).map((name) => ({
+          Name: name,
+          Unit: OPERATIONAL_METRICS[name].unit,
+        })),
+      },
+    ],
+  };
 }
 
 const LEVEL_ORDER: Record<Level, number> = { info: 0, warn: 1, error: 2 };
@@ -46,11 +93,13 @@ export class JsonLogger implements Logger {
   readonly #service: string;
   readonly #write: (line: string) => void;
   readonly #minimum: number;
+  readonly #metricsNamespace: string | undefined;
 
   constructor(options: JsonLoggerOptions) {
     this.#service = options.service;
     this.#write = options.write ?? ((line) => process.stdout.write(`${line}\n`));
     this.#minimum = LEVEL_ORDER[options.minimumLevel ?? 'info'];
+    this.#metricsNamespace = options.metricsNamespace;
   }
 
   info(message: string, fields?: Record<string, unknown>): void {
@@ -65,15 +114,29 @@ export class JsonLogger implements Logger {
     this.#log('error', message, fields);
   }
 
+  /**
+   * A line with metric values is written whatever the minimum level: the metrics must not
+   * depend on how chatty the logs are. Metric values sit at the top level (EMF reads them
+   * there) and win over a field of the same name.
+   */
   #log(level: Level, message: string, fields: Record<string, unknown> | undefined): void {
-    if (LEVEL_ORDER[level] < this.#minimum) return;
-    const entry = {
-      ...(redact(renameReserved(fields ?? {})) as object),
+    const { [METRICS_FIELD]: metricField, ...rest } = fields ?? {};
+    const metrics = metricValuesOf(metricField);
+    if (LEVEL_ORDER[level] < this.#minimum && metrics === undefined) return;
+    const nowMs = Date.now();
+    const entry: Record<string, unknown> = {
+      ...(redact(renameReserved(rest)) as object),
       level,
       service: this.#service,
-      time: new Date().toISOString(),
+      time: new Date(nowMs).toISOString(),
       message: redact(message),
     };
+    if (metrics !== undefined) {
+      Object.assign(entry, metrics);
+      if (this.#metricsNamespace !== undefined) {
+        entry._aws = emfMetadata(this.#metricsNamespace, metrics, nowMs);
+      }
+    }
     this.#write(JSON.stringify(entry));
   }
 }

@@ -1,10 +1,12 @@
 import { effectivePlan } from '../billing/billing-state.ts';
 import {
   AccountExistsError,
+  EmailTakenError,
   InvalidRequestError,
   MetrionKeyConflictError,
   NotFoundError,
 } from '../errors.ts';
+import type { AccountEmailIndex } from '../ports/account-email-index.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { Random } from '../ports/random.ts';
@@ -23,6 +25,8 @@ import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
   readonly accounts: AccountStore;
+  /** One account per email address. */
+  readonly emails: AccountEmailIndex;
   readonly vault: SecretVault;
   readonly random: Random;
   readonly clock: Clock;
@@ -47,6 +51,12 @@ export interface GeneralSettingsChange {
   readonly currency?: Currency;
 }
 
+/**
+ * A claim older than this whose account does not exist was left by a creation that died between
+ * its two writes; younger ones may belong to a creation still under way.
+ */
+const ORPHANED_CLAIM_AFTER_MS = 60_000;
+
 function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
@@ -60,7 +70,10 @@ export function createAccountService(deps: AccountServiceDeps) {
     plan: effectivePlan(account, deps.clock.nowMs()),
   });
 
-  /** Creates an account on the Free plan with a fresh Metrion Key. */
+  /**
+   * Creates an account on the Free plan with a fresh Metrion Key.
+   * @throws EmailTakenError when another account has the email address.
+   */
   async function createAccount(input: {
     email: string;
     displayName?: string;
@@ -76,8 +89,32 @@ export function createAccountService(deps: AccountServiceDeps) {
       createdAt: nowIso(),
     };
     const metrionKey = generateMetrionKey(deps.random);
-    await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
+    await claimEmail(input.email, accountId);
+    try {
+      await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
+    } catch (error) {
+      // An AccountExistsError is a concurrent first sign-in of this account: the claim is its.
+      if (!(error instanceof AccountExistsError)) {
+        await deps.emails.releaseEmail(input.email, accountId).catch(() => false);
+      }
+      throw error;
+    }
     return { account, metrionKey };
+  }
+
+  /** Claims the address for the account, taking over a claim a crashed creation left behind. */
+  async function claimEmail(email: string, accountId: string): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const claim = await deps.emails.claimEmail(email, accountId, nowIso());
+      if (claim.accountId === accountId) return;
+      const orphaned =
+        deps.clock.nowMs() - Date.parse(claim.claimedAt) > ORPHANED_CLAIM_AFTER_MS &&
+        (await deps.accounts.getAccount(claim.accountId)) === undefined;
+      if (!(orphaned && (await deps.emails.releaseEmail(email, claim.accountId)))) {
+        throw new EmailTakenError(claim.accountId);
+      }
+    }
+    throw new EmailTakenError(accountId);
   }
 
   async function sealMetrionKey(accountId: string, key: string): Promise<StoredMetrionKey> {
@@ -89,6 +126,17 @@ export function createAccountService(deps: AccountServiceDeps) {
 
   return {
     createAccount,
+
+    /** The account, or undefined. */
+    async findAccount(accountId: string): Promise<Account | undefined> {
+      const account = await deps.accounts.getAccount(accountId);
+      return account === undefined ? undefined : withEffectivePlan(account);
+    },
+
+    /** The id of the account that has this email address, or undefined. */
+    async findAccountIdByEmail(email: string): Promise<string | undefined> {
+      return (await deps.emails.findEmail(email))?.accountId;
+    },
 
     /**
      * The signed-in user's account, created on the first sign-in (Free plan, a fresh Metrion

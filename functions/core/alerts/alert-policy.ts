@@ -12,6 +12,10 @@ export type AlertLevel = (typeof ALERT_LEVELS)[number];
 export const ALERT_STATES = ['ok', 'warning', 'alert', 'paused'] as const;
 export type AlertState = (typeof ALERT_STATES)[number];
 
+/** Why a rule's levels cannot be judged now: too few answered requests for a rate, no requests. */
+export const MEASUREMENT_SKIPS = ['too_few_requests', 'no_requests'] as const;
+export type MeasurementSkip = (typeof MEASUREMENT_SKIPS)[number];
+
 export const ERROR_RATE_UNITS = ['percent', 'count'] as const;
 export type ErrorRateUnit = (typeof ERROR_RATE_UNITS)[number];
 

@@ -26,6 +26,7 @@ import {
   WINDOW_HOURS,
 } from './alert-policy.ts';
 import { type AlertRule, type AlertRuleSpec, visibleState } from './alert-rule.ts';
+import { type CurrentValue, currentValueReader } from './current-values.ts';
 import { alertRulesAllowed, measureNow, sendAlertEmail } from './evaluate-alerts.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
@@ -47,6 +48,8 @@ export interface AlertRuleView {
   readonly lastFired: AlertRule['lastFired'];
   readonly lastTestedAt?: string;
   readonly state: ReturnType<typeof visibleState>;
+  /** The rule's figure now, measured as the evaluator measures it. */
+  readonly current: CurrentValue;
 }
 
 /** The windows of the non-budget types, stated for the page. */
@@ -89,7 +92,7 @@ export interface AlertsServiceDeps {
 
 export type AlertsService = ReturnType<typeof createAlertsService>;
 
-function view(rule: AlertRule, account: Account): AlertRuleView {
+function view(rule: AlertRule, account: Account, current: CurrentValue): AlertRuleView {
   return {
     id: rule.ruleId,
     ...(rule.name === undefined ? {} : { name: rule.name }),
@@ -105,6 +108,7 @@ function view(rule: AlertRule, account: Account): AlertRuleView {
     lastFired: rule.lastFired,
     ...(rule.lastTestedAt === undefined ? {} : { lastTestedAt: rule.lastTestedAt }),
     state: visibleState(rule),
+    current,
   };
 }
 
@@ -131,6 +135,17 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     return rule;
   }
 
+  /** The rules as the API shows them, each with its figure now (one rollup read per span). */
+  async function views(account: Account, rules: readonly AlertRule[]): Promise<AlertRuleView[]> {
+    const currentOf = await currentValueReader(deps, account, deps.clock.nowMs());
+    return Promise.all(rules.map(async (rule) => view(rule, account, await currentOf(rule))));
+  }
+
+  async function viewOf(account: Account, rule: AlertRule): Promise<AlertRuleView> {
+    const currentOf = await currentValueReader(deps, account, deps.clock.nowMs());
+    return view(rule, account, await currentOf(rule));
+  }
+
   function checkThreshold(spec: Pick<AlertRuleSpec, 'type' | 'threshold' | 'unit'>): void {
     const problem = thresholdProblem(spec);
     if (problem !== undefined) throw new InvalidRequestError(problem);
@@ -146,7 +161,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
     async list(accountId: string) {
       const account = await proAccount(accountId);
       const rules = await deps.rules.list(accountId);
-      return { rules: rules.map((rule) => view(rule, account)), windows: ALERT_WINDOWS };
+      return { rules: await views(account, rules), windows: ALERT_WINDOWS };
     },
 
     async create(accountId: string, input: NewAlertRule): Promise<AlertRuleView> {
@@ -172,7 +187,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
           `An account has at most ${MAX_ALERT_RULES} alert rules. Delete one to create another.`,
         );
       }
-      return view(rule, account);
+      return viewOf(account, rule);
     },
 
     async update(accountId: string, id: string, input: AlertRuleUpdate): Promise<AlertRuleView> {
@@ -204,7 +219,7 @@ export function createAlertsService(deps: AlertsServiceDeps) {
       };
       const updated = await deps.rules.update(accountId, id, changes);
       if (updated === undefined) throw new NotFoundError(`No alert rule ${id.slice(0, 60)}.`);
-      return view(updated, account);
+      return viewOf(account, updated);
     },
 
     async remove(accountId: string, id: string): Promise<{ id: string }> {

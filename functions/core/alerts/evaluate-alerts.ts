@@ -18,7 +18,7 @@ import {
   type AlertMoney,
   budgetReads,
   budgetStartMs,
-  cooldownOver,
+  levelToEmail,
   type Measurement,
   measureRule,
   type Span,
@@ -142,7 +142,8 @@ function errorText(error: unknown): string {
 /**
  * One run of the evaluator: pages through the active rules (all accounts, bounded per run, the
  * rest continues next run from a saved cursor), groups them by account, and for each rule
- * measures, records a changed state and emails each level reached whose 24 h cooldown is over.
+ * measures, records a changed state and emails the highest level reached, once per 24 h
+ * (`levelToEmail`).
  * Emailing a level is claim (conditional write) -> send -> confirm; a failed send releases the
  * claim so the level stays unfired and the next run retries. Each account runs in isolation.
  */
@@ -235,12 +236,11 @@ async function evaluateRule(
   const { measurement, span } = await measureNow(deps, rule, money, nowMs);
   const state = stateOf(measurement);
   if (state !== rule.state) await deps.rules.setState(rule.accountId, rule.ruleId, state);
-  for (const level of measurement.levels) {
-    if (!cooldownOver(rule.lastFired[level], nowMs, LEVEL_COOLDOWN_MS)) continue;
-    const sent = await fireLevel(deps, account, rule, level, measurement, span, nowMs);
-    if (sent === 'sent') report.emailsSent += 1;
-    if (sent === 'failed') report.sendFailures += 1;
-  }
+  const level = levelToEmail(measurement.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
+  if (level === undefined) return;
+  const sent = await fireLevel(deps, account, rule, level, measurement, span, nowMs);
+  if (sent === 'sent') report.emailsSent += 1;
+  if (sent === 'failed') report.sendFailures += 1;
 }
 
 async function fireLevel(

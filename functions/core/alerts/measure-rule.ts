@@ -10,9 +10,11 @@ import {
   type RollupCounts,
 } from '../rollups/rollup.ts';
 import {
+  ALERT_LEVELS,
   type AlertLevel,
   type AlertState,
   ERROR_RATE_MIN_REQUESTS,
+  type MeasurementSkip,
   WARNING_PERCENT,
   WINDOW_HOURS,
 } from './alert-policy.ts';
@@ -73,14 +75,21 @@ export function budgetReads(startMs: number, nowMs: number): { hourly?: Span; da
 
 /** What one evaluation of a rule found. */
 export interface Measurement {
-  /** The measured figure, formatted for people (`12.34` in the currency, `7.5%`, `812 ms`). */
+  /** The measured figure, formatted for emails (`12.34 EUR`, `7.5% (3 of 40 requests)`). */
   readonly figure: string;
   /** The threshold, formatted the same way. */
   readonly thresholdText: string;
+  /**
+   * The measured figure in the threshold's unit as an exact decimal string: money in the
+   * account's currency (6 decimals), percent (1 decimal), errors, ms or requests. Null when
+   * there was nothing to measure (latency without requests, an error rate without any).
+   */
+  readonly value: string | null;
+  /** `value` as a share of the threshold (1 = reached), for gauges only; null without a value. */
+  readonly ratio: number | null;
   /** The levels reached, in order (`warning` before `alert`). */
   readonly levels: readonly AlertLevel[];
-  /** Why no level could be judged (too few requests for a rate, no latency sample). */
-  readonly skipped?: 'too_few_requests' | 'no_requests';
+  readonly skipped?: MeasurementSkip;
 }
 
 /** The money an account's budgets are in, and the rate that converts to it. */
@@ -116,6 +125,11 @@ export function scopedCounts(
   return total;
 }
 
+/** `count` and its noun, singular for exactly one: `1 request`, `3 requests`. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Micro-units as a 2-decimal string, rounded half up (display only). */
 function microsToCents(micros: bigint): string {
   const cents = (micros + 5_000n) / 10_000n;
@@ -141,9 +155,8 @@ export function measureRule(
   const counts = scopedCounts(rule, rollups);
   switch (rule.type) {
     case 'budget': {
-      const spent = BigInt(
-        convertPicoUsd(counts.costPicoUsd, money.currency, money.quote).replace('.', ''),
-      );
+      const spentText = convertPicoUsd(counts.costPicoUsd, money.currency, money.quote);
+      const spent = BigInt(spentText.replace('.', ''));
       const limit = thresholdMicros(rule.threshold);
       const levels: AlertLevel[] = [];
       if (spent * 100n >= limit * BigInt(WARNING_PERCENT)) levels.push('warning');
@@ -151,6 +164,8 @@ export function measureRule(
       return {
         figure: `${microsToCents(spent)} ${money.currency}`,
         thresholdText: `${microsToCents(limit)} ${money.currency}`,
+        value: spentText,
+        ratio: Number(spent) / Number(limit),
         levels,
       };
     }
@@ -161,28 +176,25 @@ export function measureRule(
       const answered = counts.requests - counts.metrionErrors;
       if (rule.unit === 'count') {
         return {
-          figure: `${errors} errors`,
-          thresholdText: `${rule.threshold} errors`,
+          figure: counted(errors, 'error'),
+          thresholdText: counted(rule.threshold, 'error'),
+          value: String(errors),
+          ratio: errors / rule.threshold,
           levels: levelsOf(errors, 1, rule.threshold),
         };
       }
-      const figure =
-        answered === 0
-          ? '0%'
-          : `${(Math.round((errors * 1000) / answered) / 10).toString()}% (${errors} of ${answered} requests)`;
-      if (answered < ERROR_RATE_MIN_REQUESTS) {
-        return {
-          figure,
-          thresholdText: `${rule.threshold}%`,
-          levels: [],
-          skipped: 'too_few_requests',
-        };
-      }
-      return {
-        figure,
+      const percent = answered === 0 ? null : Math.round((errors * 1000) / answered) / 10;
+      const measured = {
+        figure:
+          percent === null ? '0%' : `${percent}% (${errors} of ${counted(answered, 'request')})`,
         thresholdText: `${rule.threshold}%`,
-        levels: levelsOf(errors * 100, answered, rule.threshold),
+        value: percent === null ? null : String(percent),
+        ratio: percent === null ? null : percent / rule.threshold,
       };
+      if (answered < ERROR_RATE_MIN_REQUESTS) {
+        return { ...measured, levels: [], skipped: 'too_few_requests' };
+      }
+      return { ...measured, levels: levelsOf(errors * 100, answered, rule.threshold) };
     }
     case 'latency_p95': {
       const p95 = histogramPercentile(counts.latencyHistogram, 0.95);
@@ -190,6 +202,8 @@ export function measureRule(
         return {
           figure: 'no requests',
           thresholdText: `${rule.threshold} ms`,
+          value: null,
+          ratio: null,
           levels: [],
           skipped: 'no_requests',
         };
@@ -197,13 +211,17 @@ export function measureRule(
       return {
         figure: `${Math.round(p95)} ms`,
         thresholdText: `${rule.threshold} ms`,
+        value: String(Math.round(p95)),
+        ratio: p95 / rule.threshold,
         levels: levelsOf(p95, 1, rule.threshold),
       };
     }
     case 'request_volume':
       return {
-        figure: `${counts.requests} requests`,
-        thresholdText: `${rule.threshold} requests`,
+        figure: counted(counts.requests, 'request'),
+        thresholdText: counted(rule.threshold, 'request'),
+        value: String(counts.requests),
+        ratio: counts.requests / rule.threshold,
         levels: levelsOf(counts.requests, 1, rule.threshold),
       };
   }
@@ -221,4 +239,24 @@ export function stateOf(measurement: Measurement): Exclude<AlertState, 'paused'>
 /** Whether a level's cooldown since `lastFiredIso` is over at `nowMs`. */
 export function cooldownOver(lastFiredIso: string | undefined, nowMs: number, cooldownMs: number) {
   return lastFiredIso === undefined || Date.parse(lastFiredIso) + cooldownMs <= nowMs;
+}
+
+/**
+ * The one level to email for a measurement, if any: the highest level reached, when neither it
+ * nor a level above it emailed within the cooldown. Crossing 90% and 100% in one step is one
+ * Alert email (never "reached 90%" at 110%); a Warning within the cooldown of an Alert adds
+ * nothing and is not sent; each level still emails at most once per cooldown.
+ */
+export function levelToEmail(
+  reached: readonly AlertLevel[],
+  lastFired: Readonly<Partial<Record<AlertLevel, string>>>,
+  nowMs: number,
+  cooldownMs: number,
+): AlertLevel | undefined {
+  const highest = ALERT_LEVELS.findLast((level) => reached.includes(level));
+  if (highest === undefined) return undefined;
+  const atOrAbove = ALERT_LEVELS.slice(ALERT_LEVELS.indexOf(highest));
+  return atOrAbove.every((level) => cooldownOver(lastFired[level], nowMs, cooldownMs))
+    ? highest
+    : undefined;
 }

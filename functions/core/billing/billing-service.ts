@@ -4,10 +4,12 @@ import {
   NotFoundError,
   SubscriptionStillOpenError,
 } from '../errors.ts';
+import { monthCounter, nextMonthStartMs } from '../limits/request-limits.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { BillingGateway } from '../ports/billing-gateway.ts';
 import type { BillingRecord, BillingStore } from '../ports/billing-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { ProxyAdmission } from '../ports/proxy-admission.ts';
 import {
   type BillingStatus,
   billingStatus,
@@ -26,6 +28,11 @@ export {
 export interface BillingServiceConfig {
   /** Stripe price of the Pro plan (`price_…`). */
   readonly proPriceId: string;
+  /**
+   * What `proPriceId` charges per month, in USD, as a decimal (`"29.00"`): the Plan page shows
+   * it. It must match the Stripe price; Stripe's Checkout page shows the amount it charges.
+   */
+  readonly proMonthlyPriceUsd: string;
   /** Absolute URL of the Plan page Checkout returns to after payment. */
   readonly checkoutSuccessUrl: string;
   /** Absolute URL Checkout returns to when the user backs out. */
@@ -41,9 +48,14 @@ export interface BillingServiceConfig {
 }
 
 export interface BillingServiceDeps {
-  /** Only to read the email a new Stripe customer is created with. */
-  readonly accounts: Pick<AccountStore, 'getAccount'>;
+  /**
+   * To read the email a new Stripe customer is created with, and the Metrion Key whose lookup
+   * item holds the month's request counter.
+   */
+  readonly accounts: Pick<AccountStore, 'getAccount' | 'getMetrionKey'>;
   readonly billingRecords: BillingStore;
+  /** The month's request counter the Free cap is enforced on (read for the Plan page). */
+  readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
   readonly gateway: BillingGateway;
   readonly clock: Clock;
   readonly config: BillingServiceConfig;
@@ -59,19 +71,33 @@ export interface BillingView {
   readonly currentPeriodEndAt: string | null;
   /** True when Pro ends at `currentPeriodEndAt` (canceled in the portal). */
   readonly cancelAtPeriodEnd: boolean;
+  /** Pro's monthly price in USD, from configuration (`BillingServiceConfig.proMonthlyPriceUsd`). */
+  readonly proMonthlyPriceUsd: string;
+  /** Proxy requests counted this calendar month (UTC), as the Free cap counts them. */
+  readonly thisMonth: { readonly requests: number; readonly resetsAtMs: number };
 }
 
 const DEFAULT_PROCESSED_EVENT_TTL_SECONDS = 30 * 86_400;
 
 /** Plan page, Checkout, billing portal and the Stripe webhook. */
 export function createBillingService(deps: BillingServiceDeps) {
-  const { accounts, billingRecords, gateway, clock, config } = deps;
+  const { accounts, billingRecords, requestCounts, gateway, clock, config } = deps;
   const ttlSeconds = config.processedEventTtlSeconds ?? DEFAULT_PROCESSED_EVENT_TTL_SECONDS;
 
   async function requireRecord(accountId: string): Promise<BillingRecord> {
     const record = await billingRecords.getBillingRecord(accountId);
     if (record === undefined) throw new NotFoundError('This account does not exist.');
     return record;
+  }
+
+  /**
+   * The account's month counter: the one admission counts and the Free cap is checked against
+   * (it follows the account across key regenerations). 0 without a Metrion Key.
+   */
+  async function requestsThisMonth(accountId: string, nowMs: number): Promise<number> {
+    const key = await accounts.getMetrionKey(accountId);
+    if (key === undefined) return 0;
+    return (await requestCounts.windowCount(key.digest, monthCounter(nowMs))).count;
   }
 
   /** The stored customer, or a new one created (idempotently) and stored once. */
@@ -90,13 +116,19 @@ export function createBillingService(deps: BillingServiceDeps) {
   return {
     /** The Plan page's view of the account. @throws NotFoundError */
     async getBillingView(accountId: string): Promise<BillingView> {
-      const record = await requireRecord(accountId);
+      const nowMs = clock.nowMs();
+      const [record, requests] = await Promise.all([
+        requireRecord(accountId),
+        requestsThisMonth(accountId, nowMs),
+      ]);
       const subscription = currentSubscription(record.billing);
       return {
-        plan: effectivePlan({ plan: record.plan, billing: record.billing }, clock.nowMs()),
+        plan: effectivePlan({ plan: record.plan, billing: record.billing }, nowMs),
         status: billingStatus(record.billing),
         currentPeriodEndAt: subscription?.currentPeriodEndAt ?? null,
         cancelAtPeriodEnd: subscription?.cancelAtPeriodEnd ?? false,
+        proMonthlyPriceUsd: config.proMonthlyPriceUsd,
+        thisMonth: { requests, resetsAtMs: nextMonthStartMs(nowMs) },
       };
     },
 

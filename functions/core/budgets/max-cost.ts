@@ -1,15 +1,10 @@
-import type { ProviderId } from '../providers/provider-registry.ts';
+import type { PriceCatalog } from '../pricing/price-catalog.ts';
 import type { ParsedProxyRequest } from '../proxy/parse-proxy-request.ts';
 import type { TokenUsage } from '../usage/usage-record.ts';
 import type { MaxCost } from './reservation.ts';
 
-/** What bounding a request's cost needs from the price data. */
-export interface MaxCostPricing {
-  /** The exact cost of `usage` at the model's prices on `atMs`'s day; null when unpriced. */
-  cost(provider: ProviderId, model: string, usage: TokenUsage, atMs: number): bigint | null;
-  /** The model's context window (input + output tokens), when the price data states it. */
-  contextWindow(provider: ProviderId, model: string): number | undefined;
-}
+/** What bounding a request's cost needs from the price catalog that will price it. */
+export type MaxCostPricing = Pick<PriceCatalog, 'computeCost' | 'contextWindow' | 'serviceTiers'>;
 
 /**
  * Input tokens one image can cost, at most. OpenAI-compatible: gpt-4o-mini's high-detail
@@ -123,8 +118,9 @@ function outputCap(parsed: ParsedProxyRequest): number | undefined {
  * The most `parsed` can cost, from its body alone: input tokens bounded by
  * the body (and by the model's context window: a request over it is refused unbilled), output
  * by its cap (`max_tokens`, `max_completion_tokens`, `max_output_tokens`, times `n`), else by
- * the context window, priced at the model's prices on `atMs`'s day at the context tier that
- * input reaches, with every input token billed at the dearer of the input and cache-write price.
+ * the context window, priced by the catalog that will price the record (on `atMs`'s day, at the
+ * context tier that input reaches), every input token at the dearest of the input and
+ * cache-write prices, in the dearest service tier the answer may be billed in.
  * `unbounded` when the model's maximum output is unknown and the request sets no cap, or when
  * part of the input cannot be measured (its `partialPicoUsd` covers what can).
  */
@@ -154,27 +150,57 @@ export function maxRequestCost(
   return { kind: 'bounded', picoUsd };
 }
 
-/** The cost with all input at the input price, or all of it as cache writes: the dearer. */
+/**
+ * The service tiers the answer may be billed in: the one the request asks for when it names a
+ * priced one (`flex`, `priority`) or `default`; else (`auto`, or none: the project's default
+ * tier, which may be priority) the standard one and every tier priced for the model.
+ */
+function candidateTiers(
+  parsed: ParsedProxyRequest,
+  pricing: MaxCostPricing,
+): (string | undefined)[] {
+  const tiers = pricing.serviceTiers(parsed.provider, parsed.model);
+  const asked = parsed.json.service_tier;
+  if (asked === 'default') return [undefined];
+  if (typeof asked === 'string' && tiers.includes(asked)) return [asked];
+  return [undefined, ...tiers];
+}
+
+/**
+ * The dearest way the tokens can be billed: all input at the input price, or all of it as
+ * 5-minute or 1-hour cache writes, in every service tier the answer may be served in.
+ */
 function dearestCost(
   parsed: ParsedProxyRequest,
   tokens: { readonly inputTokens: number; readonly outputTokens: number },
   atMs: number,
   pricing: MaxCostPricing,
 ): bigint | null {
+  const { inputTokens, outputTokens } = tokens;
+  const writes = {
+    inputTokens: 0,
+    outputTokens,
+    cacheReadTokens: 0,
+    cacheWriteTokens: inputTokens,
+  };
   const usages: TokenUsage[] = [
-    { ...tokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
-    {
-      inputTokens: 0,
-      outputTokens: tokens.outputTokens,
-      cacheReadTokens: 0,
-      cacheWriteTokens: tokens.inputTokens,
-    },
+    { inputTokens, outputTokens, cacheReadTokens: 0, cacheWriteTokens: 0 },
+    writes,
+    { ...writes, cacheWrite5mTokens: 0, cacheWrite1hTokens: inputTokens },
   ];
   let dearest: bigint | null = null;
-  for (const usage of usages) {
-    const cost = pricing.cost(parsed.provider, parsed.model, usage, atMs);
-    if (cost === null) return null;
-    if (dearest === null || cost > dearest) dearest = cost;
+  for (const tier of candidateTiers(parsed, pricing)) {
+    for (const usage of usages) {
+      const cost = pricing.computeCost(
+        parsed.provider,
+        parsed.model,
+        usage,
+        atMs,
+        tier,
+      ).costPicoUsd;
+      if (cost === null) return null;
+      if (dearest === null || cost > dearest) dearest = cost;
+    }
   }
   return dearest;
 }

@@ -42,7 +42,22 @@ export function providerShares(view: DashboardView) {
     }));
 }
 
-/** The range's cost with its change, series and unpriced count. */
+/** The models of the range's unpriced requests, most requests first. */
+function unpricedModels(view: DashboardView) {
+  return groupByModel(view.current)
+    .map((group) => ({
+      provider: (group[0] as Rollup).provider,
+      model: (group[0] as Rollup).model,
+      requests: sumTotals(group).unpricedRequests,
+    }))
+    .filter((entry) => entry.requests > 0)
+    .sort((a, b) => b.requests - a.requests || a.model.localeCompare(b.model));
+}
+
+/**
+ * The range's cost with its change and series, and what it leaves out: unpriced requests and
+ * their models, and requests priced at the standard rate for want of their tier's price.
+ */
 export function costStat(view: DashboardView) {
   const current = sumTotals(view.current);
   const previous = sumTotals(view.previous).costPicoUsd;
@@ -52,6 +67,8 @@ export function costStat(view: DashboardView) {
     changePct: bigChangePct(current.costPicoUsd, previous),
     series: view.perBucket(view.current).map((counts) => view.money(counts.costPicoUsd)),
     unpricedRequests: current.unpricedRequests,
+    unpricedModels: unpricedModels(view),
+    tierUnpricedRequests: current.tierUnpricedRequests,
   };
 }
 

@@ -40,6 +40,8 @@ function tokensByModel(rollups: readonly Rollup[]) {
         model: (group[0] as Rollup).model,
         input: counts.inputTokens,
         output: counts.outputTokens,
+        cacheRead: counts.cacheReadTokens,
+        cacheWrite: counts.cacheWriteTokens,
         total: totalTokens(counts),
       };
     })

@@ -13,6 +13,9 @@ export interface LogRowView {
   readonly requester: string | null;
   readonly inputTokens: number;
   readonly outputTokens: number;
+  readonly cacheReadTokens: number;
+  readonly cacheWriteTokens: number;
+  /** The four kinds above added up. */
   readonly totalTokens: number;
   /** Exact USD ({@link exactUsd}); null when unpriced. */
   readonly costUsd: string | null;
@@ -33,10 +36,15 @@ export interface LogRowView {
 export interface LogDetailView extends LogRowView {
   readonly errorSource: NonNullable<UsageRecord['errorSource']> | null;
   readonly errorMessage: string | null;
-  readonly cacheReadTokens: number;
-  readonly cacheWriteTokens: number;
+  /** The writes by cache lifetime; null when the answer did not split them (all default). */
+  readonly cacheWrite5mTokens: number | null;
+  readonly cacheWrite1hTokens: number | null;
   readonly timeToFirstTokenMs: number | null;
   readonly priceVersion: string;
+  /** The service tier the answer named; null when it named none. */
+  readonly serviceTier: string | null;
+  /** Priced at the standard rate: the price data has no price for its tier. */
+  readonly tierUnpriced: boolean;
   readonly fx: FxUsed;
   /** The answer's `server-timing` figures; null on records from before they were kept. */
   readonly timing: TimingView | null;
@@ -83,6 +91,8 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     requester: record.requester ?? null,
     inputTokens: record.inputTokens,
     outputTokens: record.outputTokens,
+    cacheReadTokens: record.cacheReadTokens,
+    cacheWriteTokens: record.cacheWriteTokens,
     totalTokens: record.totalTokens,
     costUsd: exactUsd(record.costPicoUsd),
     cost: convertedCost(record, money),
@@ -97,18 +107,20 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
 }
 
 /**
- * A usage record for the detail view: the row plus errors, cache tokens, TTFT, prices, fx and
- * the phase timing.
+ * A usage record for the detail view: the row plus errors, TTFT, prices, fx and the phase
+ * timing.
  */
 export function toLogDetail(record: UsageRecord, money: DisplayMoney): LogDetailView {
   return {
     ...toLogRow(record, money),
     errorSource: record.errorSource ?? null,
     errorMessage: record.errorMessage ?? null,
-    cacheReadTokens: record.cacheReadTokens,
-    cacheWriteTokens: record.cacheWriteTokens,
+    cacheWrite5mTokens: record.cacheWrite5mTokens ?? null,
+    cacheWrite1hTokens: record.cacheWrite1hTokens ?? null,
     timeToFirstTokenMs: record.timeToFirstTokenMs ?? null,
     priceVersion: record.priceVersion,
+    serviceTier: record.serviceTier ?? null,
+    tierUnpriced: record.tierUnpriced === true,
     fx: money.fx,
     timing: record.timing === undefined ? null : timingView(record.timing),
   };

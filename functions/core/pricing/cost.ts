@@ -1,8 +1,5 @@
-import type { ProviderId } from '../providers/provider-registry.ts';
 import type { TokenUsage } from '../usage/usage-record.ts';
-import { type ModelEntry, periodAt, type Rate, type TokenPrices } from './price-table.ts';
-import { PRICE_VERSION } from './price-version.ts';
-import { modelEntry, resolveModel } from './resolve-model.ts';
+import type { Rate, TokenPrices } from './price-table.ts';
 
 /** The price of one request. */
 export interface CostResult {
@@ -10,8 +7,13 @@ export interface CostResult {
   readonly costPicoUsd: bigint | null;
   /** The model id in the price data the cost was computed with; absent when unpriced. */
   readonly pricedAs?: string;
-  /** {@link PRICE_VERSION} at the time of pricing. */
+  /** The version of the price data that priced it (stored with the record). */
   readonly priceVersion: string;
+  /**
+   * The answer was served in a service tier the price data has no prices for (for this model):
+   * it was priced at the standard rate, which may be wrong. Absent otherwise.
+   */
+  readonly tierUnpriced?: true;
 }
 
 /** Total of many costs; unpriced ones are counted, not guessed. */
@@ -31,6 +33,7 @@ interface BigRates {
   readonly output: BigRate;
   readonly cacheRead: BigRate;
   readonly cacheWrite: BigRate;
+  readonly cacheWrite1h: BigRate;
 }
 
 // Micro-USD per million tokens is numerically pico-USD per token (10^-6 / 10^6 = 10^-12).
@@ -44,7 +47,16 @@ function toBigRate(rate: Rate): BigRate {
   };
 }
 
-/** A cache read or write price the data does not list is billed at the input price. */
+const doubled = (rate: BigRate): BigRate => ({
+  base: rate.base * 2n,
+  tiers: rate.tiers.map((tier) => ({ above: tier.above, price: tier.price * 2n })),
+});
+
+/**
+ * A cache read or write price the data does not list is billed at the input price; a 1-hour
+ * write price it does not list at twice the input price (Anthropic's rule; only Anthropic
+ * reports 1-hour writes).
+ */
 function toBigRates(prices: TokenPrices): BigRates {
   const input = toBigRate(prices.input);
   return {
@@ -52,19 +64,19 @@ function toBigRates(prices: TokenPrices): BigRates {
     output: toBigRate(prices.output),
     cacheRead: prices.cacheRead === undefined ? input : toBigRate(prices.cacheRead),
     cacheWrite: prices.cacheWrite === undefined ? input : toBigRate(prices.cacheWrite),
+    cacheWrite1h:
+      prices.cacheWrite1h === undefined ? doubled(input) : toBigRate(prices.cacheWrite1h),
   };
 }
 
-/** Converted rates per price period, built on first use of a model (computeCost is hot). */
-const RATES = new WeakMap<object, BigRates | null>();
+/** Converted rates per price object, built on first use (pricing is on the hot path). */
+const RATES = new WeakMap<TokenPrices, BigRates>();
 
-function ratesFor(entry: ModelEntry, atMs: number): BigRates | null {
-  const period = periodAt(entry, atMs);
-  if (period === undefined || period.prices === null) return null;
-  let rates = RATES.get(period);
+function ratesOf(prices: TokenPrices): BigRates {
+  let rates = RATES.get(prices);
   if (rates === undefined) {
-    rates = toBigRates(period.prices);
-    RATES.set(period, rates);
+    rates = toBigRates(prices);
+    RATES.set(prices, rates);
   }
   return rates;
 }
@@ -76,8 +88,24 @@ function rateAt(rate: BigRate, contextTokens: number): bigint {
   return price;
 }
 
+/**
+ * @throws RangeError when a token count is negative, fractional or above 2^53 - 1 (a parser bug)
+ */
+export function assertTokenCounts(usage: TokenUsage): void {
+  for (const field of TOKEN_FIELDS) tokenCount(usage, field);
+}
+
+const TOKEN_FIELDS = [
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWriteTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+] as const satisfies readonly (keyof TokenUsage)[];
+
 function tokenCount(usage: TokenUsage, field: keyof TokenUsage): bigint {
-  const value = usage[field];
+  const value = usage[field] ?? 0;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new RangeError(`${field} must be a non-negative safe integer, got ${value}`);
   }
@@ -85,45 +113,32 @@ function tokenCount(usage: TokenUsage, field: keyof TokenUsage): bigint {
 }
 
 /**
- * Prices one request exactly: each of the four DISJOINT token counts times its own rate, in
- * bigint pico-USD. The rates are those in force on the request's UTC day (price data can change
- * a model's price from a date on) and of the context-length tier its input reaches: when
- * uncached + cache-read + cache-write input tokens exceed a tier's threshold (Claude and Gemini
- * Pro above 200k, GPT-5.4+ above 272k, ...), every token of that kind costs the tier's price. A
- * cache read or write price the data does not list falls back to the input price. A model
- * `resolveModel` cannot price, or one the data knows but does not price per token, yields
- * `costPicoUsd: null` (unpriced), never 0.
+ * The exact cost of `usage` at `prices`: each of the four DISJOINT token counts times its own
+ * rate, in bigint pico-USD. Cache writes bill per lifetime: the 1-hour part
+ * (`cacheWrite1hTokens`) at the 1-hour price, the rest at the cache-write price. The rates are
+ * those of the context-length tier the input reaches: when uncached + cache-read + cache-write
+ * input tokens exceed a tier's threshold (Claude and Gemini Pro above 200k, GPT-5.4+ above 272k,
+ * ...), every token of that kind costs the tier's price.
  *
- * @param model The model id as returned by the provider, else as requested.
- * @param atMs When the request arrived (epoch ms): selects dated price periods.
- * @throws RangeError when a token count is negative, fractional or above 2^53 - 1 (a parser bug),
- *   or `atMs` is not a valid time.
+ * @throws RangeError when a token count is negative, fractional or above 2^53 - 1 (a parser bug)
  */
-export function computeCost(
-  provider: ProviderId,
-  model: string,
-  usage: TokenUsage,
-  atMs: number,
-): CostResult {
+export function costAt(prices: TokenPrices, usage: TokenUsage): bigint {
   const input = tokenCount(usage, 'inputTokens');
   const output = tokenCount(usage, 'outputTokens');
   const cacheRead = tokenCount(usage, 'cacheReadTokens');
   const cacheWrite = tokenCount(usage, 'cacheWriteTokens');
-  if (!Number.isFinite(atMs)) throw new RangeError(`atMs must be a time, got ${atMs}`);
-
-  const pricedAs = resolveModel(provider, model);
-  const entry = pricedAs === undefined ? undefined : modelEntry(provider, pricedAs);
-  const rates = entry === undefined ? null : ratesFor(entry, atMs);
-  if (pricedAs === undefined || rates === null) {
-    return { costPicoUsd: null, priceVersion: PRICE_VERSION };
-  }
+  const cacheWrite1h = BigInt(
+    Math.min(Number(tokenCount(usage, 'cacheWrite1hTokens')), usage.cacheWriteTokens),
+  );
+  const rates = ratesOf(prices);
   const context = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
-  const costPicoUsd =
+  return (
     input * rateAt(rates.input, context) +
     output * rateAt(rates.output, context) +
     cacheRead * rateAt(rates.cacheRead, context) +
-    cacheWrite * rateAt(rates.cacheWrite, context);
-  return { costPicoUsd, pricedAs, priceVersion: PRICE_VERSION };
+    (cacheWrite - cacheWrite1h) * rateAt(rates.cacheWrite, context) +
+    cacheWrite1h * rateAt(rates.cacheWrite1h, context)
+  );
 }
 
 /**

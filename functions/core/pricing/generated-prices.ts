@@ -29,6 +29,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-haiku-latest',
@@ -49,9 +50,11 @@ export const GENERATED_PRICES = {
             output: 4000000,
             cacheRead: 80000,
             cacheWrite: 1000000,
+            cacheWrite1h: 1600000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-sonnet',
@@ -72,9 +75,11 @@ export const GENERATED_PRICES = {
             output: 15000000,
             cacheRead: 300000,
             cacheWrite: 3750000,
+            cacheWrite1h: 6000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-7-sonnet-latest',
@@ -101,9 +106,11 @@ export const GENERATED_PRICES = {
             output: 15000000,
             cacheRead: 300000,
             cacheWrite: 3750000,
+            cacheWrite1h: 6000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-haiku',
@@ -117,9 +124,11 @@ export const GENERATED_PRICES = {
             output: 1250000,
             cacheRead: 30000,
             cacheWrite: 300000,
+            cacheWrite1h: 500000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-opus-latest',
@@ -133,9 +142,11 @@ export const GENERATED_PRICES = {
             output: 75000000,
             cacheRead: 1500000,
             cacheWrite: 18750000,
+            cacheWrite1h: 30000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-sonnet',
@@ -149,9 +160,11 @@ export const GENERATED_PRICES = {
             output: 15000000,
             cacheRead: 300000,
             cacheWrite: 3750000,
+            cacheWrite1h: 6000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-fable-5',
@@ -172,9 +185,11 @@ export const GENERATED_PRICES = {
             output: 50000000,
             cacheRead: 1000000,
             cacheWrite: 12500000,
+            cacheWrite1h: 20000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-fable-5-1',
@@ -195,9 +210,11 @@ export const GENERATED_PRICES = {
             output: 50000000,
             cacheRead: 250000,
             cacheWrite: 12500000,
+            cacheWrite1h: 20000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-haiku-4-5',
@@ -224,9 +241,11 @@ export const GENERATED_PRICES = {
             output: 5000000,
             cacheRead: 100000,
             cacheWrite: 1250000,
+            cacheWrite1h: 2000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-0',
@@ -253,9 +272,11 @@ export const GENERATED_PRICES = {
             output: 75000000,
             cacheRead: 1500000,
             cacheWrite: 18750000,
+            cacheWrite1h: 30000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-1',
@@ -276,9 +297,11 @@ export const GENERATED_PRICES = {
             output: 75000000,
             cacheRead: 1500000,
             cacheWrite: 18750000,
+            cacheWrite1h: 30000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-5',
@@ -305,9 +328,11 @@ export const GENERATED_PRICES = {
             output: 25000000,
             cacheRead: 500000,
             cacheWrite: 6250000,
+            cacheWrite1h: 10000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-6',
@@ -366,6 +391,15 @@ export const GENERATED_PRICES = {
                 },
               ],
             },
+            cacheWrite1h: {
+              base: 10000000,
+              tiers: [
+                {
+                  above: 200000,
+                  price: 20000000,
+                },
+              ],
+            },
           },
         },
         {
@@ -375,9 +409,11 @@ export const GENERATED_PRICES = {
             output: 25000000,
             cacheRead: 500000,
             cacheWrite: 6250000,
+            cacheWrite1h: 10000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-7',
@@ -404,9 +440,11 @@ export const GENERATED_PRICES = {
             output: 25000000,
             cacheRead: 500000,
             cacheWrite: 6250000,
+            cacheWrite1h: 10000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-8',
@@ -433,9 +471,11 @@ export const GENERATED_PRICES = {
             output: 25000000,
             cacheRead: 500000,
             cacheWrite: 6250000,
+            cacheWrite1h: 10000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5',
@@ -465,9 +505,11 @@ export const GENERATED_PRICES = {
             output: 25000000,
             cacheRead: 500000,
             cacheWrite: 6250000,
+            cacheWrite1h: 10000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5-5',
@@ -497,9 +539,11 @@ export const GENERATED_PRICES = {
             output: 20000000,
             cacheRead: 200000,
             cacheWrite: 5000000,
+            cacheWrite1h: 8000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-4-0',
@@ -529,9 +573,11 @@ export const GENERATED_PRICES = {
             output: 15000000,
             cacheRead: 300000,
             cacheWrite: 3750000,
+            cacheWrite1h: 6000000,
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-5',
@@ -584,9 +630,19 @@ export const GENERATED_PRICES = {
                 },
               ],
             },
+            cacheWrite1h: {
+              base: 6000000,
+              tiers: [
+                {
+                  above: 200000,
+                  price: 12000000,
+                },
+              ],
+            },
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-6',
@@ -639,6 +695,15 @@ export const GENERATED_PRICES = {
                 },
               ],
             },
+            cacheWrite1h: {
+              base: 6000000,
+              tiers: [
+                {
+                  above: 200000,
+                  price: 12000000,
+                },
+              ],
+            },
           },
         },
         {
@@ -648,9 +713,11 @@ export const GENERATED_PRICES = {
             output: 15000000,
             cacheRead: 300000,
             cacheWrite: 3750000,
+            cacheWrite1h: 6000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-5',
@@ -677,9 +744,11 @@ export const GENERATED_PRICES = {
             output: 10000000,
             cacheRead: 200000,
             cacheWrite: 2500000,
+            cacheWrite1h: 4000000,
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-v1',
@@ -745,6 +814,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'codex-mini',
@@ -767,6 +837,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'computer-use',
@@ -781,6 +852,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'curie',
@@ -910,6 +982,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-0613',
@@ -924,6 +997,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-1106',
@@ -938,6 +1012,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-16k',
@@ -965,6 +1040,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-instruct',
@@ -986,6 +1062,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-4',
@@ -1013,6 +1090,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'gpt-4-32k',
@@ -1037,6 +1115,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32000,
     },
     {
       id: 'gpt-4-turbo',
@@ -1070,6 +1149,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4-vision-preview',
@@ -1091,6 +1171,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4.1',
@@ -1113,6 +1194,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.1-mini',
@@ -1135,6 +1217,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.1-nano',
@@ -1157,6 +1240,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.5-preview',
@@ -1197,6 +1281,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-2024-05-13',
@@ -1211,6 +1296,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-audio-preview',
@@ -1250,6 +1336,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-mini-2024-07-18.ft-',
@@ -1340,6 +1427,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-transcribe',
@@ -1403,6 +1491,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-image',
@@ -1447,6 +1536,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-nano',
@@ -1469,6 +1559,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-pro',
@@ -1490,6 +1581,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.1',
@@ -1542,6 +1634,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.1-codex-mini',
@@ -1570,6 +1663,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.2',
@@ -1616,6 +1710,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.2-pro',
@@ -1640,6 +1735,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.3',
@@ -1674,6 +1770,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-5.3-codex',
@@ -1696,6 +1793,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4',
@@ -1748,6 +1846,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.4-image-2',
@@ -1787,6 +1886,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4-nano',
@@ -1815,6 +1915,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4-pro',
@@ -1858,6 +1959,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.5',
@@ -1934,6 +2036,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-5.5-pro',
@@ -1977,6 +2080,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-5.6-luna',
@@ -2079,6 +2183,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.6-sol',
@@ -2187,6 +2292,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.6-terra',
@@ -2289,6 +2395,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-astra',
@@ -2344,6 +2451,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-luna',
@@ -2399,6 +2507,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-sol',
@@ -2454,6 +2563,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-audio',
@@ -2587,6 +2697,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-oss-20b',
@@ -2601,6 +2712,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-oss-safeguard-20b',
@@ -2616,6 +2728,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-realtime',
@@ -2723,6 +2836,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o1-mini',
@@ -2745,6 +2859,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'o1-preview',
@@ -2767,6 +2882,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'o1-pro',
@@ -2788,6 +2904,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3',
@@ -2818,6 +2935,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-deep-research',
@@ -2840,6 +2958,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-mini',
@@ -2865,6 +2984,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-pro',
@@ -2886,6 +3006,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o4-mini',
@@ -2911,6 +3032,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o4-mini-deep-research',
@@ -2933,6 +3055,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'text-davinci-002',
@@ -2972,6 +3095,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'text-embedding-3-small',
@@ -2983,6 +3107,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'text-embedding-ada-002',
@@ -3004,6 +3129,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'whisper-1',
@@ -3033,6 +3159,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-sonnet',
@@ -3049,6 +3176,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-7-sonnet',
@@ -3065,6 +3193,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-haiku',
@@ -3081,6 +3210,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-opus',
@@ -3097,6 +3227,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-4-opus',
@@ -3129,6 +3260,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-4-sonnet',
@@ -3164,6 +3296,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-fable-5',
@@ -3187,6 +3320,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-fable-5-1',
@@ -3210,6 +3344,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-6',
@@ -3271,6 +3406,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-7',
@@ -3300,6 +3436,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-8',
@@ -3329,6 +3466,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5',
@@ -3361,6 +3499,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5-5',
@@ -3393,6 +3532,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-4-5',
@@ -3448,6 +3588,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-6',
@@ -3471,6 +3612,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-1.0-pro-vision-001',
@@ -3485,6 +3627,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'gemini-1.5-flash',
@@ -3524,6 +3667,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-1.5-pro',
@@ -3554,6 +3698,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.0-flash',
@@ -3585,6 +3730,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.0-flash-lite',
@@ -3599,6 +3745,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.5-flash',
@@ -3624,6 +3771,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1048576,
     },
     {
       id: 'gemini-2.5-flash-image',
@@ -3671,6 +3819,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.5-flash-lite-preview-tts',
@@ -3816,6 +3965,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3-pro-image-preview',
@@ -3920,6 +4070,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.1-flash-lite-image',
@@ -4006,6 +4157,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.5-flash-lite',
@@ -4021,6 +4173,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.6-flash',
@@ -4044,6 +4197,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.7-flash',
@@ -4067,6 +4221,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.8-flash',
@@ -4090,6 +4245,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-embedding-001',
@@ -4112,6 +4268,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'gemini-flash-1.5',
@@ -4190,6 +4347,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-live-2.5-flash',
@@ -4243,6 +4401,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'gemini-pro-1.5',
@@ -4282,6 +4441,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'gemma-2-27b-it',
@@ -4340,6 +4500,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'gemma-4-26b-a4b-it-maas',
@@ -4355,6 +4516,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'gemma-4-31b-it',
@@ -4366,6 +4528,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 262144,
     },
   ],
   mistral: [
@@ -4389,6 +4552,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'codestral-2508',
@@ -4404,6 +4568,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'devstral-2512',
@@ -4419,6 +4584,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'devstral-small',
@@ -4507,6 +4673,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'ministral-3b',
@@ -4536,6 +4703,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'ministral-8b',
@@ -4572,6 +4740,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'ministral-8b-latest',
@@ -4629,6 +4798,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'mistral-large',
@@ -4671,6 +4841,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-medium-2312',
@@ -4735,6 +4906,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-medium-latest',
@@ -4844,6 +5016,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-4-0',
@@ -4862,6 +5035,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-4-1',
@@ -4886,6 +5060,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-latest',
@@ -4977,6 +5152,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-small-3.1-24b-instruct',
@@ -5128,6 +5304,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'voxtral-small-24b-2507',
@@ -5161,6 +5338,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
   ],
   grok: [
@@ -5187,6 +5365,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'grok-2-vision-1212',
@@ -5211,6 +5390,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'grok-3',
@@ -5236,6 +5416,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-fast',
@@ -5261,6 +5442,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-mini',
@@ -5286,6 +5468,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-mini-fast',
@@ -5311,6 +5494,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-4-0709',
@@ -5336,6 +5520,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-4-1-fast-non-reasoning',
@@ -5358,6 +5543,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-1-fast-reasoning',
@@ -5383,6 +5569,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-fast-non-reasoning',
@@ -5405,6 +5592,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-fast-reasoning',
@@ -5430,6 +5618,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4.20',
@@ -5469,6 +5658,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.20-multi-agent',
@@ -5484,6 +5674,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.3',
@@ -5539,6 +5730,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.5',
@@ -5597,6 +5789,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 500000,
     },
     {
       id: 'grok-4.6',
@@ -5652,6 +5845,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 500000,
     },
     {
       id: 'grok-build-0.1',
@@ -5691,6 +5885,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-code-fast-1',
@@ -5716,6 +5911,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-voice-latest',

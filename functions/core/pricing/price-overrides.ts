@@ -2,10 +2,10 @@ import type { ProviderId } from '../providers/provider-registry.ts';
 import type { ModelEntry } from './price-table.ts';
 
 /**
- * Bump on every change below: it is part of the price version stored with each usage record, so
- * `reprice` can tell which records an older override set priced.
+ * Bump on every change below or in `service-tier-prices.ts`: it is part of the price version
+ * stored with each usage record, so `reprice` can tell which records other overrides priced.
  */
-export const PRICE_OVERRIDES_VERSION = 3;
+export const PRICE_OVERRIDES_VERSION = 4;
 
 /**
  * Words (hyphen-separated parts of the package's model id) that name a model whose usage mixes

@@ -29,12 +29,17 @@ export interface RateTier {
  */
 export type Rate = number | { readonly base: number; readonly tiers: readonly RateTier[] };
 
-/** Per-token prices of one model in one period. Absent cache prices bill at the input price. */
+/**
+ * Per-token prices of one model in one period. Absent cache prices bill at the input price;
+ * `cacheWrite` is the price of a default (Anthropic: 5-minute) cache write, `cacheWrite1h` that
+ * of a 1-hour write (Anthropic: 2x the input price where the data does not list it).
+ */
 export interface TokenPrices {
   readonly input: Rate;
   readonly output: Rate;
   readonly cacheRead?: Rate;
   readonly cacheWrite?: Rate;
+  readonly cacheWrite1h?: Rate;
 }
 
 /**

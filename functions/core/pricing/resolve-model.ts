@@ -1,8 +1,7 @@
 import type { ProviderId } from '../providers/provider-registry.ts';
 import { MAX_MODEL_ID_LENGTH } from '../usage/usage-record.ts';
-import { GENERATED_PRICES } from './generated-prices.ts';
 import { PRICE_OVERRIDES } from './price-overrides.ts';
-import { type ModelEntry, matchesRule } from './price-table.ts';
+import { type ModelEntry, matchesRule, type PriceTable } from './price-table.ts';
 
 /**
  * One trailing suffix that never changes the price: `-latest`, a date (`-20251001`,
@@ -20,19 +19,19 @@ const COMPACT_DATE = /-(20\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?=-|:|$)/g;
 const MEMO_LIMIT = 2_000;
 
 interface ProviderModels {
-  /** Override models first, then the package's models without the overridden ids, in order. */
+  /** Override models first, then the price data's models without the overridden ids, in order. */
   readonly entries: readonly ModelEntry[];
   readonly byId: ReadonlyMap<string, ModelEntry>;
   readonly aliases: ReadonlyMap<string, string>;
   readonly memo: Map<string, string | undefined>;
 }
 
-function buildModels(provider: ProviderId): ProviderModels {
+function buildModels(provider: ProviderId, table: PriceTable): ProviderModels {
   const overrides = PRICE_OVERRIDES[provider];
   const overridden = new Set<string>(overrides.models.map((entry: ModelEntry) => entry.id));
   const entries: readonly ModelEntry[] = [
     ...overrides.models,
-    ...GENERATED_PRICES[provider].filter((entry) => !overridden.has(entry.id)),
+    ...table[provider].filter((entry) => !overridden.has(entry.id)),
   ];
   const aliases = new Map<string, string>();
   for (const [alias, { target }] of Object.entries(overrides.aliases)) {
@@ -44,20 +43,6 @@ function buildModels(provider: ProviderId): ProviderModels {
     aliases,
     memo: new Map(),
   };
-}
-
-/** Per provider: the models Metrion prices with (built once, at load). */
-const MODELS = {
-  anthropic: buildModels('anthropic'),
-  openai: buildModels('openai'),
-  gemini: buildModels('gemini'),
-  mistral: buildModels('mistral'),
-  grok: buildModels('grok'),
-} as const satisfies Record<ProviderId, ProviderModels>;
-
-/** The model entry (override or package) with this id, for pricing a resolved id. */
-export function modelEntry(provider: ProviderId, id: string): ModelEntry | undefined {
-  return MODELS[provider].byId.get(id);
 }
 
 function matchOnce(models: ProviderModels, id: string): string | undefined {
@@ -81,26 +66,47 @@ function resolveUncached(models: ProviderModels, lowered: string): string | unde
   }
 }
 
-/**
- * Maps a model id as sent by the caller or returned by the provider to the id of the model it is
- * priced as (see {@link modelEntry}), or `undefined` when it has no price (unpriced).
- *
- * In order, on the trimmed, lower-cased id without a `models/` prefix (Gemini): the match rules
- * of the override models and then of `@pydantic/genai-prices` (first match wins, as in the
- * package), the override aliases, the package's compact-date retry (`-20250514` as
- * `-2025-05-14`); then price-neutral suffixes are stripped one at a time (`-latest`, dates,
- * snapshot numbers, `-preview-…`) and the same is tried again. Pure apart from a bounded memo.
- *
- * @example resolveModel('openai', 'gpt-4o-mini-2024-07-18') // 'gpt-4o-mini'
- * @example resolveModel('gemini', 'gemini-3-flash') // 'gemini-3-flash-preview' (override alias)
- */
-export function resolveModel(provider: ProviderId, modelId: string): string | undefined {
-  if (modelId.length > MAX_MODEL_ID_LENGTH) return undefined;
-  const models = MODELS[provider];
-  const lowered = modelId.trim().toLowerCase();
-  if (models.memo.has(lowered)) return models.memo.get(lowered);
-  const resolved = resolveUncached(models, lowered);
-  if (models.memo.size >= MEMO_LIMIT) models.memo.clear();
-  models.memo.set(lowered, resolved);
-  return resolved;
+/** The models of one price table (with the overrides), by provider. */
+export interface ModelIndex {
+  /**
+   * Maps a model id as sent by the caller or returned by the provider to the id of the model it
+   * is priced as (see {@link ModelIndex.entry}), or `undefined` when it has no price (unpriced).
+   *
+   * In order, on the trimmed, lower-cased id without a `models/` prefix (Gemini): the match
+   * rules of the override models and then of the price data (first match wins, as in
+   * `@pydantic/genai-prices`), the override aliases, the package's compact-date retry
+   * (`-20250514` as `-2025-05-14`); then price-neutral suffixes are stripped one at a time
+   * (`-latest`, dates, snapshot numbers, `-preview-…`) and the same is tried again. Pure apart
+   * from a bounded memo.
+   *
+   * @example resolve('openai', 'gpt-4o-mini-2024-07-18') // 'gpt-4o-mini'
+   * @example resolve('gemini', 'gemini-3-flash') // 'gemini-3-flash-preview' (override alias)
+   */
+  resolve(provider: ProviderId, modelId: string): string | undefined;
+  /** The model entry (override or price data) with this id, for pricing a resolved id. */
+  entry(provider: ProviderId, id: string): ModelEntry | undefined;
+}
+
+/** Indexes a price table's models, with the overrides before them (built once per table). */
+export function createModelIndex(table: PriceTable): ModelIndex {
+  const models = {
+    anthropic: buildModels('anthropic', table),
+    openai: buildModels('openai', table),
+    gemini: buildModels('gemini', table),
+    mistral: buildModels('mistral', table),
+    grok: buildModels('grok', table),
+  } satisfies Record<ProviderId, ProviderModels>;
+  return {
+    resolve(provider, modelId) {
+      if (modelId.length > MAX_MODEL_ID_LENGTH) return undefined;
+      const providerModels = models[provider];
+      const lowered = modelId.trim().toLowerCase();
+      if (providerModels.memo.has(lowered)) return providerModels.memo.get(lowered);
+      const resolved = resolveUncached(providerModels, lowered);
+      if (providerModels.memo.size >= MEMO_LIMIT) providerModels.memo.clear();
+      providerModels.memo.set(lowered, resolved);
+      return resolved;
+    },
+    entry: (provider, id) => models[provider].byId.get(id),
+  };
 }

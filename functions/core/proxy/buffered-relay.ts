@@ -81,6 +81,7 @@ function bufferedResult(
     endedAtMs,
     usage: observation.usage,
     model: observation.model,
+    serviceTier: observation.serviceTier,
     // A 2xx can still report failure (a Responses API `failed` or `incomplete` response).
     ...(answer.succeeded && observation.providerError === undefined
       ? {}

@@ -1,4 +1,4 @@
-import { type MaxCostPricing, maxRequestCost } from '../budgets/max-cost.ts';
+import { maxRequestCost } from '../budgets/max-cost.ts';
 import type { MaxCost } from '../budgets/reservation.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { asMetrionError, BudgetExceededError, type MetrionError } from '../errors.ts';
@@ -49,8 +49,6 @@ export interface ProxyServiceDeps
     StreamedRelayDeps {
   /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
   readonly clock: MonotonicClock;
-  /** Prices a request's maximum cost for the budgets it matches. */
-  readonly maxCostPricing: MaxCostPricing;
 }
 
 /**
@@ -159,7 +157,12 @@ async function admitAndForward(
       requestId: request.requestId,
       scoped: parsed,
       maxCost: memoized(() =>
-        maxRequestCost(parsed, request.body.byteLength, request.receivedAtMs, deps.maxCostPricing),
+        maxRequestCost(
+          parsed,
+          request.body.byteLength,
+          request.receivedAtMs,
+          deps.prices.current(),
+        ),
       ),
     };
     const authentication = await timer
@@ -289,7 +292,7 @@ async function forward(
       status: relay.status,
       headers: {
         ...relay.headers,
-        ...costHeader(attempt, settlement.result, answer.succeeded),
+        ...costHeader(deps, attempt, settlement.result, answer.succeeded),
         ...cacheStatusHeader(cache, settlement.cacheable),
       },
       body: relay.body,
@@ -301,12 +304,17 @@ async function forward(
 
 /** The cost is known before a buffered answer's headers leave; only a billable (2xx) one says it. */
 function costHeader(
+  deps: ProxyServiceDeps,
   attempt: ProxyAttempt,
   result: AttemptResult,
   billable: boolean,
 ): Record<string, string> {
   return billable
-    ? { [COST_HEADER]: costHeaderValue(buildUsageRecord(attempt, result).costPicoUsd) }
+    ? {
+        [COST_HEADER]: costHeaderValue(
+          buildUsageRecord(attempt, result, deps.prices.current()).costPicoUsd,
+        ),
+      }
     : {};
 }
 

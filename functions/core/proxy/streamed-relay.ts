@@ -93,6 +93,7 @@ async function streamSettlement(
       usage: estimated ?? observation.usage,
       estimated: estimated !== undefined,
       model: observation.model,
+      serviceTier: observation.serviceTier,
       firstByteAtMs: end.firstByteAtMs,
       errorMessage,
       errorSource: errorMessage === undefined ? undefined : cutOff ? 'metrion' : 'provider',

@@ -2,10 +2,9 @@ import { effectivePlan } from '../billing/billing-state.ts';
 import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { UsageStore } from '../ports/usage-store.ts';
-import { type CostResult, computeCost } from '../pricing/cost.ts';
-import { PRICE_VERSION } from '../pricing/price-version.ts';
-import { resolveModel } from '../pricing/resolve-model.ts';
-import type { ProviderId } from '../providers/provider-registry.ts';
+import type { CostResult } from '../pricing/cost.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
+import type { PriceCatalog } from '../pricing/price-catalog.ts';
 import {
   type BlockedBy,
   type ErrorSource,
@@ -41,6 +40,8 @@ export interface AttemptResult {
   readonly endedAtMs: number;
   readonly model?: string;
   readonly usage?: TokenUsage;
+  /** The service tier the answer says served the request. */
+  readonly serviceTier?: string;
   readonly errorSource?: ErrorSource;
   readonly errorMessage?: string;
   readonly firstByteAtMs?: number;
@@ -69,15 +70,21 @@ const APPEND_ATTEMPTS = 3;
 
 /** A provider reporting impossible counts must not cost the record: it is kept, unpriced. */
 function priceOrUnpriced(
-  provider: ProviderId,
+  prices: PriceCatalog,
+  attempt: RecordedAttempt,
   model: string,
-  usage: TokenUsage,
-  atMs: number,
+  result: AttemptResult,
 ): CostResult {
   try {
-    return computeCost(provider, model, usage, atMs);
+    return prices.computeCost(
+      attempt.parsed.provider,
+      model,
+      result.usage ?? NO_TOKENS,
+      attempt.request.receivedAtMs,
+      result.serviceTier,
+    );
   } catch {
-    return { costPicoUsd: null, priceVersion: PRICE_VERSION };
+    return { costPicoUsd: null, priceVersion: prices.version };
   }
 }
 
@@ -89,11 +96,16 @@ function recordableModel(model: string | undefined): string | undefined {
 }
 
 /** Builds the usage record: no key, no prompt, no completion, exact cost. */
-export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult): UsageRecord {
+export function buildUsageRecord(
+  attempt: RecordedAttempt,
+  result: AttemptResult,
+  prices: PriceCatalog,
+): UsageRecord {
   const { request, parsed, caller } = attempt;
   const usage = result.usage ?? NO_TOKENS;
   const model = recordableModel(result.model) ?? parsed.model;
-  const cost = priceOrUnpriced(parsed.provider, model, usage, request.receivedAtMs);
+  const cost = priceOrUnpriced(prices, attempt, model, result);
+  const free = result.cached === true || result.refused === true;
   return {
     requestId: request.requestId,
     accountId: caller.account.accountId,
@@ -108,8 +120,10 @@ export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult
     ...usage,
     totalTokens:
       usage.inputTokens + usage.outputTokens + usage.cacheReadTokens + usage.cacheWriteTokens,
-    costPicoUsd: result.cached || result.refused ? 0n : cost.costPicoUsd,
+    costPicoUsd: free ? 0n : cost.costPicoUsd,
     priceVersion: cost.priceVersion,
+    serviceTier: result.serviceTier,
+    tierUnpriced: cost.tierUnpriced === true && !free ? true : undefined,
     latencyMs: Math.max(0, result.endedAtMs - request.receivedAtMs),
     timeToFirstTokenMs:
       parsed.streamed && result.firstByteAtMs !== undefined
@@ -128,29 +142,46 @@ export function buildUsageRecord(attempt: RecordedAttempt, result: AttemptResult
 export interface UsageRecorderDeps {
   readonly usage: UsageStore;
   readonly logger: Logger;
+  /** The price version in use (refreshed in the background, never waited on). */
+  readonly prices: Pick<PriceSource, 'current'>;
+}
+
+/**
+ * Logs a model the price data cannot price (`unpriced model`) and a service tier it has no price
+ * for (`unpriced service tier`), with provider and model, so operators can count which prices
+ * are missing across all accounts.
+ */
+function logPricingGaps(logger: Logger, record: UsageRecord, prices: PriceCatalog): void {
+  const where = {
+    provider: record.provider,
+    model: record.model,
+    priceVersion: record.priceVersion,
+    requestId: record.requestId,
+  };
+  if (
+    record.costPicoUsd === null &&
+    prices.resolveModel(record.provider, record.model) === undefined
+  ) {
+    logger.warn('unpriced model', where);
+  }
+  if (record.tierUnpriced)
+    logger.warn('unpriced service tier', { ...where, serviceTier: record.serviceTier });
 }
 
 /**
  * Appends the record, retrying transient failures. The store is idempotent on requestId, so a
  * retry never counts twice. Never throws: a record that cannot be written is logged (without
- * secrets) for replay, because the customer's response has already been sent. A model the price
- * table cannot price is logged as `unpriced model` (provider and model), so operators can count
- * which prices are missing across all accounts.
+ * secrets) for replay, because the customer's response has already been sent. Pricing gaps are
+ * logged ({@link logPricingGaps}).
  */
 export async function recordUsage(
   deps: UsageRecorderDeps,
   attempt: RecordedAttempt,
   result: AttemptResult,
 ): Promise<void> {
-  const record = buildUsageRecord(attempt, result);
-  if (record.costPicoUsd === null && resolveModel(record.provider, record.model) === undefined) {
-    deps.logger.warn('unpriced model', {
-      provider: record.provider,
-      model: record.model,
-      priceVersion: record.priceVersion,
-      requestId: record.requestId,
-    });
-  }
+  const prices = deps.prices.current();
+  const record = buildUsageRecord(attempt, result, prices);
+  logPricingGaps(deps.logger, record, prices);
   // Retention follows the plan at the time of the request: a record written while Pro keeps
   // 365 days even after a downgrade.
   const { receivedAtMs } = attempt.request;

@@ -37,6 +37,7 @@ export const ROLLUP_PACK_FAMILY: PackFamily<Rollup> = {
       rollup.estimatedRequests,
       rollup.expiresAtEpochSeconds,
       rollup.earliestExpiresAtEpochSeconds ?? null,
+      rollup.tierUnpricedRequests,
     ]),
 };
 

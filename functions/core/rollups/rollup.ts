@@ -39,6 +39,11 @@ export interface RollupCounts {
   readonly costPicoUsd: bigint;
   /** Requests whose model has no price (not included in the cost). */
   readonly unpricedRequests: number;
+  /**
+   * Requests priced at the standard rate because the price data has no price for the service
+   * tier that served them (`tierUnpriced`). Absent on items written before it: read as 0.
+   */
+  readonly tierUnpricedRequests: number;
   readonly latencyMsSum: number;
   readonly latencyHistogram: LatencyHistogram;
   readonly timeToFirstTokenMsSum: number;
@@ -80,6 +85,7 @@ export const EMPTY_COUNTS: RollupCounts = {
   cacheWriteTokens: 0,
   costPicoUsd: 0n,
   unpricedRequests: 0,
+  tierUnpricedRequests: 0,
   latencyMsSum: 0,
   latencyHistogram: new Map(),
   timeToFirstTokenMsSum: 0,
@@ -119,6 +125,7 @@ export function countsOf(record: UsageRecord): RollupCounts {
     cacheWriteTokens: record.cacheWriteTokens,
     costPicoUsd: record.costPicoUsd ?? 0n,
     unpricedRequests: record.costPicoUsd === null ? 1 : 0,
+    tierUnpricedRequests: record.tierUnpriced === true ? 1 : 0,
     latencyMsSum: record.latencyMs,
     latencyHistogram: histogramOf(record.latencyMs),
     timeToFirstTokenMsSum: record.timeToFirstTokenMs ?? 0,
@@ -141,6 +148,7 @@ export function addCounts(a: RollupCounts, b: RollupCounts): RollupCounts {
     cacheWriteTokens: a.cacheWriteTokens + b.cacheWriteTokens,
     costPicoUsd: a.costPicoUsd + b.costPicoUsd,
     unpricedRequests: a.unpricedRequests + b.unpricedRequests,
+    tierUnpricedRequests: a.tierUnpricedRequests + b.tierUnpricedRequests,
     latencyMsSum: a.latencyMsSum + b.latencyMsSum,
     latencyHistogram: mergeHistograms(a.latencyHistogram, b.latencyHistogram),
     timeToFirstTokenMsSum: a.timeToFirstTokenMsSum + b.timeToFirstTokenMsSum,
@@ -171,6 +179,7 @@ export function sumTotals(items: Iterable<RollupTotals>): RollupTotals {
     sum.cacheWriteTokens += item.cacheWriteTokens;
     sum.costPicoUsd += item.costPicoUsd;
     sum.unpricedRequests += item.unpricedRequests;
+    sum.tierUnpricedRequests += item.tierUnpricedRequests;
     sum.latencyMsSum += item.latencyMsSum;
     sum.timeToFirstTokenMsSum += item.timeToFirstTokenMsSum;
     sum.timeToFirstTokenCount += item.timeToFirstTokenCount;

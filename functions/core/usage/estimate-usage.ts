@@ -1,6 +1,6 @@
 import type { TokenCounter } from '../ports/token-counter.ts';
 import { messageCount, requestText, TOKENS_PER_MESSAGE } from './relayed-text.ts';
-import type { TokenUsage } from './usage-record.ts';
+import { cacheWriteSplitOf, type TokenUsage } from './usage-record.ts';
 
 export interface EstimateInput {
   /** The request body as the caller sent it. */
@@ -37,5 +37,6 @@ export async function estimateUsage(
     outputTokens,
     cacheReadTokens: providerCountedInput ? observed.cacheReadTokens : 0,
     cacheWriteTokens: providerCountedInput ? observed.cacheWriteTokens : 0,
+    ...(providerCountedInput ? cacheWriteSplitOf(observed) : {}),
   };
 }

@@ -46,6 +46,26 @@ export interface TokenUsage {
   readonly outputTokens: number;
   readonly cacheReadTokens: number;
   readonly cacheWriteTokens: number;
+  /**
+   * How `cacheWriteTokens` split by cache lifetime, when the answer said so (Anthropic
+   * `usage.cache_creation`): 5-minute writes bill at the cache-write price, 1-hour writes at the
+   * 1-hour price. Both present or both absent, and they sum to `cacheWriteTokens`; absent means
+   * every write has the default lifetime.
+   */
+  readonly cacheWrite5mTokens?: number;
+  readonly cacheWrite1hTokens?: number;
+}
+
+/** The split part of {@link TokenUsage}, to carry it from one usage to another. */
+export function cacheWriteSplitOf(
+  usage: TokenUsage,
+): Pick<TokenUsage, 'cacheWrite5mTokens' | 'cacheWrite1hTokens'> {
+  return usage.cacheWrite1hTokens === undefined || usage.cacheWrite5mTokens === undefined
+    ? {}
+    : {
+        cacheWrite5mTokens: usage.cacheWrite5mTokens,
+        cacheWrite1hTokens: usage.cacheWrite1hTokens,
+      };
 }
 
 /**
@@ -86,10 +106,22 @@ export interface UsageRecord extends TokenUsage {
   readonly totalTokens: number;
   readonly costPicoUsd: bigint | null;
   /**
-   * The price data that priced it, `genai-prices@<package version>+overrides@<n>` (older records:
-   * the hand-kept table's date). Never changed by a deploy; only `reprice` rewrites it.
+   * The price data that priced it, `<data version>+overrides@<n>`: `genai-prices@0.1.8+…` (the
+   * bundled table) or `genai-prices-data@<fetched at>+…` (a daily refresh); older records carry
+   * the hand-kept table's date. Never changed by a deploy or a refresh; only `reprice` rewrites
+   * it.
    */
   readonly priceVersion: string;
+  /**
+   * The service tier the answer says served the request (`default`, `flex`, `priority`,
+   * `standard` …); absent when it named none.
+   */
+  readonly serviceTier?: string;
+  /**
+   * The answer's service tier has no price for this model in the price data: the request was
+   * priced at the standard rate, which may be wrong. Absent otherwise.
+   */
+  readonly tierUnpriced?: boolean;
   /** End to end, from arrival to the last byte sent. */
   readonly latencyMs: number;
   /** Streams only: arrival to the first body byte from upstream. */

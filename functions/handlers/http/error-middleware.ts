@@ -1,5 +1,7 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { UpstreamTimeoutError, UpstreamUnavailableError } from '#core/errors.ts';
+import type { MetricValues } from '#core/observability/operational-metrics.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { WireFormat } from '#core/providers/provider-registry.ts';
 import { errorLogFields } from '../error-log-fields.ts';
@@ -30,8 +32,9 @@ export interface HttpErrorHandlerOptions<
  * The one middy error middleware of every HTTP handler, buffered or streaming (there it acts
  * before the first byte, while the status can still be chosen). It maps the error through
  * `errorResponse` (status, body, `no-store`, `nosniff`, `www-authenticate` on 401, `allow` on
- * 405, `retry-after`, the request id) and logs server errors (5xx) once; client errors are the
- * caller's business and are not logged here.
+ * 405, `retry-after`, the request id) and logs server errors (5xx) once: a provider's failure
+ * (502, 504) as one warning line, Metrion's own as an error with its stack, counted as the
+ * `MetrionErrors` metric; client errors are the caller's business and are not logged here.
  */
 export function httpErrorHandler<
   TContext extends Context = Context,
@@ -48,11 +51,20 @@ export function httpErrorHandler<
           ? { envelope: 'api' }
           : { envelope: 'provider', wireFormat: options.envelope(request) };
       const response = errorResponse(error, format, requestId);
-      if (response.statusCode >= 500) {
+      if (isProviderFault(error)) {
+        // The provider was unreachable, slow or unreadable: expected, not Metrion's fault, and
+        // its stack says nothing an operator needs.
+        options.logger.warn('provider failed', {
+          requestId,
+          status: response.statusCode,
+          error: { code: error.code, message: error.message },
+        });
+      } else if (response.statusCode >= 500) {
         options.logger.error('request failed', {
           requestId,
           status: response.statusCode,
           error: errorLogFields(error),
+          metrics: { MetrionErrors: 1 } satisfies MetricValues,
         });
       }
       request.response = {
@@ -61,4 +73,8 @@ export function httpErrorHandler<
       };
     },
   };
+}
+
+function isProviderFault(error: unknown): error is UpstreamTimeoutError | UpstreamUnavailableError {
+  return error instanceof UpstreamTimeoutError || error instanceof UpstreamUnavailableError;
 }

@@ -18,6 +18,7 @@ export const STATUS_BY_CODE = {
   not_found: 404,
   method_not_allowed: 405,
   account_exists: 409,
+  email_taken: 409,
   metrion_key_conflict: 409,
   rule_limit: 409,
   budget_limit: 409,

@@ -33,6 +33,10 @@ const CELLS = {
   error_message: (r) => r.errorMessage,
   estimated: (r) => r.estimated ?? false,
   kind: (r) => usageKindOf(r.kind),
+  service_tier: (r) => r.serviceTier,
+  tier_unpriced: (r) => r.tierUnpriced === true,
+  cache_write_5m_tokens: (r) => r.cacheWrite5mTokens,
+  cache_write_1h_tokens: (r) => r.cacheWrite1hTokens,
 } as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], CellOf>;
 
 /** The CSV header row (CRLF-terminated). */

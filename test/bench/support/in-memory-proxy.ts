@@ -9,7 +9,6 @@ import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
-import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
@@ -17,6 +16,8 @@ import { resolveUpstreamOrigins } from '#core/proxy/upstream-request.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
+import { fixedPrices } from '../../fakes/fixed-prices.ts';
+import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
@@ -73,7 +74,6 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
     budgetViews: new BudgetViewCache(),
     budgets: accounts.budgets,
-    maxCostPricing: PRICE_DATA_PRICING,
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
@@ -83,6 +83,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     clock,
     logger,
     origins: resolveUpstreamOrigins({}),
+    prices: fixedPrices(),
     headerTimeoutMs: 30_000,
     idleTimeoutMs: 30_000,
     tokenCounter: new GptTokenizerCounter(),
@@ -91,6 +92,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
 
   const accountService = createAccountService({
     accounts,
+    emails: new InMemoryAccountEmailIndex(),
     vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
     random,
     clock,

@@ -13,6 +13,10 @@ const REPO = resolve(import.meta.dirname, '../../..');
 export const DASHBOARD_DIST = join(REPO, 'frontend/dist');
 export const ARTIFACTS_DIR = join(REPO, 'test-artifacts/e2e');
 
+/** The desktop screen every journey runs on, and the phone width each page is also shot at. */
+export const DESKTOP = { width: 1280, height: 800 } as const;
+export const PHONE = { width: 390, height: 844 } as const;
+
 /** Launch flags for Debian's Chromium in a container (stack-notes: browsers). */
 const CHROMIUM_ARGS = [
   '--headless',
@@ -35,6 +39,12 @@ export interface DashboardStack {
   readonly browserErrors: string[];
   /** Saves a full-page screenshot as test-artifacts/e2e/<name>.png. */
   screenshot(name: string, page?: Page): Promise<void>;
+  /**
+   * Shoots the page as it is at 1280x800 (`<name>.png`) and again at phone width
+   * (`<name>-phone.png`), then returns to 1280x800; fails when the phone layout scrolls
+   * sideways.
+   */
+  screenshotBothWidths(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +56,16 @@ function watchErrors(page: Page, errors: string[]): void {
       errors.push(`console: ${message.text()}`);
     }
   });
+}
+
+/** Two animation frames: charts resize to their new width before a screenshot is taken. */
+function settleLayout(page: Page): Promise<void> {
+  return page.evaluate(
+    () =>
+      new Promise<void>((resolve) =>
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve())),
+      ),
+  );
 }
 
 export async function startDashboardStack(): Promise<DashboardStack> {
@@ -71,7 +91,7 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({
-    viewport: { width: 1280, height: 900 },
+    viewport: DESKTOP,
     baseURL: metrion.url,
     locale: 'en-US',
     timezoneId: 'UTC',
@@ -82,6 +102,9 @@ export async function startDashboardStack(): Promise<DashboardStack> {
   const page = await context.newPage();
   await mkdir(ARTIFACTS_DIR, { recursive: true });
 
+  const screenshot = async (name: string, target = page) => {
+    await target.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+  };
   return {
     metrion,
     openai,
@@ -89,8 +112,22 @@ export async function startDashboardStack(): Promise<DashboardStack> {
     context,
     page,
     browserErrors,
-    async screenshot(name, target = page) {
-      await target.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+    screenshot,
+    async screenshotBothWidths(name) {
+      await screenshot(name);
+      await page.setViewportSize(PHONE);
+      try {
+        await settleLayout(page);
+        const overflowPx = await page.evaluate(
+          () => document.documentElement.scrollWidth - window.innerWidth,
+        );
+        if (overflowPx > 0)
+          throw new Error(`${name} scrolls sideways by ${overflowPx}px at phone width`);
+        await screenshot(`${name}-phone`);
+      } finally {
+        await page.setViewportSize(DESKTOP);
+        await settleLayout(page);
+      }
     },
     async close() {
       await browser.close();

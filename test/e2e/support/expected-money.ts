@@ -60,10 +60,16 @@ export function eur6(picoUsd: bigint): string {
   return decimal(halfEven(picoUsd * rate.numerator, rate.denominator * 1_000_000n), 6);
 }
 
-/** The fallback EUR rate as the API shows it: EUR per USD, 8 decimals. */
+/** The fallback EUR rate as the API and the CSV carry it: EUR per USD, 8 decimals. */
 export function eurRate8(): string {
   const rate = eurPerUsd();
   return decimal(halfEven(rate.numerator * 10n ** 8n, rate.denominator), 8);
+}
+
+/** The fallback EUR rate as the pages show it: the 8-decimal rate rounded to 4, half up. */
+export function eurRate4(): string {
+  const scaled = BigInt(eurRate8().replace('.', ''));
+  return decimal((scaled + 5_000n) / 10_000n, 4);
 }
 
 /** Reference date of the fallback rate (the local stack stores no ECB rate). */

@@ -83,6 +83,8 @@ describe('Alerts API', () => {
       paused: false,
       state: 'ok',
       lastFired: {},
+      // Nothing spent yet.
+      current: { value: '0.000000', ratio: 0 },
     });
     const list = await stack.api('/api/alerts', { as: alice });
     expectResponseOf('listAlertRules', list);
@@ -233,5 +235,50 @@ describe('Alert evaluation through the proxy', () => {
     const listed = await stack.api('/api/alerts', { as: alice });
     expect(listed.json.rules[0]).toMatchObject({ state: 'alert' });
     expect(Object.keys(listed.json.rules[0].lastFired).sort()).toEqual(['alert', 'warning']);
+    // The list shows the figure the Alert email carried, exactly: $1.0100004 to 6 decimals.
+    expect(listed.json.rules[0].current.value).toBe('1.010000');
+  });
+
+  it('emails one Alert, and no Warning, when one request takes spending from 0 to 120%', async () => {
+    const bob = await proUser('bob-budget-jump');
+    await stack.api('/api/settings/providers/openai', {
+      method: 'PUT',
+      as: bob,
+      body: { key: FAKE_OPENAI_API_KEY },
+    });
+    const key = (await stack.api('/api/settings/metrion-key', { as: bob })).json.metrionKey;
+    const client = new OpenAI({
+      apiKey: key,
+      baseURL: stack.metrion.proxyBaseUrls.openai,
+      maxRetries: 0,
+    });
+    expect(
+      (await stack.api('/api/alerts', { method: 'POST', as: bob, body: budgetRule })).status,
+    ).toBe(201);
+
+    // gpt-4o-mini: $0.15 per M input, $0.60 per M output. 0.15 + 1.05 = $1.20 (120%).
+    stack.openai.setScenario({
+      kind: 'ok',
+      tokens: { inputTokens: 1_000_000, outputTokens: 1_750_000 },
+    });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      await stack.metrion.jobs.evaluateAlerts();
+      if ((await emailsTo(bob.email)).length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
+
+    const emails = await emailsTo(bob.email);
+    expect(emails.map((email) => email.subject)).toEqual([
+      '[Metrion] Alert: Monthly OpenAI budget reached its threshold',
+    ]);
+    expect(emails[0]?.body.text).toContain('Current value: 1.20 USD');
+    const listed = await stack.api('/api/alerts', { as: bob });
+    expect(listed.json.rules[0].lastFired).toEqual({ alert: expect.any(String) });
+    expect(listed.json.rules[0].current).toEqual({ value: '1.200000', ratio: 1.2 });
   });
 });

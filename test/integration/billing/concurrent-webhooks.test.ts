@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import {
   type AppliableBillingEvent,
   applyBillingEvent,
@@ -30,12 +31,14 @@ const CUSTOMER = 'cus_concurrent';
 let dynalite: DynaliteFixture;
 let accounts: DynamoAccountStore;
 let records: DynamoBillingStore;
+let admission: DynamoProxyAdmission;
 
 beforeAll(async () => {
   dynalite = await startDynaliteFixture();
   const table = { client: dynalite.documentClient, tableName: dynalite.tableNames.accounts };
   accounts = new DynamoAccountStore(table);
   records = new DynamoBillingStore(table);
+  admission = new DynamoProxyAdmission(table);
 });
 afterAll(async () => {
   await dynalite?.close();
@@ -55,10 +58,12 @@ function serviceOn(billingRecords: BillingStore) {
   const billing = createBillingService({
     accounts,
     billingRecords,
+    requestCounts: admission,
     gateway,
     clock,
     config: {
       proPriceId: 'price_pro',
+      proMonthlyPriceUsd: '29.00',
       checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
       checkoutCancelUrl: 'https://app.example/settings/billing',
       portalReturnUrl: 'https://app.example/settings/billing',

@@ -100,6 +100,12 @@ describe('Settings > Plan through the local stack', () => {
       status: 'none',
       currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
+      // The local stack's default price; no proxied request yet.
+      proMonthlyPriceUsd: '29.00',
+      thisMonth: {
+        requests: 0,
+        resetsAt: expect.stringMatching(/^\d{4}-\d{2}-01T00:00:00\.000Z$/),
+      },
     });
     expectApiError(portal, 409, 'no_billing_customer');
   });
@@ -108,6 +114,8 @@ describe('Settings > Plan through the local stack', () => {
     // Arrange: the month is used up on Free
     await setMonthCount(FREE_CAP ?? 0);
     await expect(chat()).rejects.toMatchObject({ status: 429 });
+    // The Plan page counts what the cap refused at (the refused request is not counted).
+    expect((await stack.api('/api/billing', { as: alice })).json.thisMonth.requests).toBe(FREE_CAP);
 
     // Act: Upgrade to Pro, then Subscribe on the stand-in's Checkout page
     const checkout = await stack.api('/api/billing/checkout', { method: 'POST', as: alice });

@@ -96,10 +96,12 @@ describe('billing through the local Stripe stand-in', () => {
     billing = createBillingService({
       accounts,
       billingRecords,
+      requestCounts: admission,
       gateway: new StripeBillingGateway({ client, webhookSecret: WEBHOOK_SECRET }),
       clock: new SystemClock(),
       config: {
         proPriceId: 'price_pro_local',
+        proMonthlyPriceUsd: '29.00',
         checkoutSuccessUrl: `${APP}/settings/billing?checkout=success`,
         checkoutCancelUrl: `${APP}/settings/billing`,
         portalReturnUrl: `${APP}/settings/billing`,

@@ -1,7 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
@@ -44,9 +44,9 @@ describe('list prices from the maintained price data', () => {
     expect(record).toMatchObject({
       model: 'claude-opus-4-6',
       costPicoUsd: exact,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
-    expect(PRICE_VERSION).toMatch(/^genai-prices@\d+\.\d+\.\d+\+overrides@\d+$/);
+    expect(BUNDLED_PRICE_VERSION).toMatch(/^genai-prices@\d+\.\d+\.\d+\+overrides@\d+$/);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { computeCost } from '#core/pricing/cost.ts';
+import { computeCost } from '#core/pricing/bundled-prices.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 

@@ -56,6 +56,10 @@ export interface ProxyStackOptions {
   readonly grokReasoningTokens?: number;
   /** Origins that replace a fake's (e.g. a port nothing listens on). */
   readonly originOverrides?: Partial<Record<ProviderId, string>>;
+  /** Where the price refresh reads the price data (a fake). */
+  readonly pricesUrl?: string;
+  /** How often the proxy looks for a new price version. @default 5 minutes */
+  readonly priceCheckIntervalMs?: number;
 }
 
 export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {

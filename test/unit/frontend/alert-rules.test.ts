@@ -25,6 +25,7 @@ const RULE: AlertRuleDto = {
   createdAt: '2026-11-01T00:00:00.000Z',
   lastFired: {},
   state: 'ok',
+  current: { value: '12.500000', ratio: 0.25 },
 };
 
 function draft(changes: Partial<RuleDraft>): RuleDraft {

@@ -264,6 +264,7 @@ describe('api client', () => {
       createdAt: '2026-11-24T10:00:00.000Z',
       lastFired: {},
       state: 'paused',
+      current: { value: '3', ratio: 0.3 },
     };
     answer = (request) => ({
       status: request.method === 'POST' ? 201 : 200,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { costLayers, isolatedPoints, tokenLayers } from '../../../frontend/src/lib/chart-data.ts';
+import {
+  COUNT_TICK_STEPS,
+  costLayers,
+  hasTrend,
+  isolatedPoints,
+  tokenLayers,
+} from '../../../frontend/src/lib/chart-data.ts';
+import { colorForName, TOKEN_KIND_COLORS } from '../../../frontend/src/lib/colors.ts';
 
 describe('isolatedPoints', () => {
   it.each([
@@ -14,25 +21,54 @@ describe('isolatedPoints', () => {
   });
 });
 
+describe('hasTrend', () => {
+  it.each([
+    ['nothing', [], false],
+    ['one value between gaps', [null, 20, null], false],
+    ['two values, even far apart', [12, null, null, 30], true],
+    ['zeros, which are values', [0, 0], true],
+  ] as const)('says whether %s makes a line', (_case, values, expected) => {
+    expect(hasTrend(values)).toBe(expected);
+  });
+});
+
+describe('COUNT_TICK_STEPS', () => {
+  it('holds whole numbers only, increasing', () => {
+    expect(COUNT_TICK_STEPS.every(Number.isInteger)).toBe(true);
+    expect(COUNT_TICK_STEPS[0]).toBe(1);
+    expect([...COUNT_TICK_STEPS].sort((a, b) => a - b)).toEqual(COUNT_TICK_STEPS);
+  });
+});
+
 describe('tokenLayers', () => {
-  it('stacks the four token kinds in a fixed order', () => {
+  it('stacks the four token kinds in a fixed order, each in its fixed colour', () => {
     const layers = tokenLayers({ input: [1], output: [2], cacheRead: [3], cacheWrite: [4] });
 
     expect(layers).toEqual([
-      { label: 'Input', values: [1] },
-      { label: 'Output', values: [2] },
-      { label: 'Cache read', values: [3] },
-      { label: 'Cache write', values: [4] },
+      { label: 'Input', color: TOKEN_KIND_COLORS.input, values: [1] },
+      { label: 'Output', color: TOKEN_KIND_COLORS.output, values: [2] },
+      { label: 'Cache read', color: TOKEN_KIND_COLORS.cacheRead, values: [3] },
+      { label: 'Cache write', color: TOKEN_KIND_COLORS.cacheWrite, values: [4] },
     ]);
   });
 });
 
 describe('costLayers', () => {
-  it('draws one layer per model from its decimal cost series', () => {
+  it('draws one layer per model from its decimal cost series, in the model colour', () => {
     const layers = costLayers([
       { provider: 'openai', model: 'gpt-4o', total: '1.5', series: ['0.25', '1.25'] },
     ]);
 
-    expect(layers).toEqual([{ label: 'gpt-4o', values: [0.25, 1.25] }]);
+    expect(layers).toEqual([
+      { label: 'gpt-4o', color: colorForName('gpt-4o'), values: [0.25, 1.25] },
+    ]);
+  });
+
+  it('gives a model the same colour whatever else is in the chart and in which order', () => {
+    const model = (name: string) => ({ provider: 'openai', model: name, total: '1', series: [] });
+    const alone = costLayers([model('gpt-4o')]);
+    const withOthers = costLayers([model('claude-haiku-4-5'), model('o3'), model('gpt-4o')]);
+
+    expect(withOthers.find((layer) => layer.label === 'gpt-4o')?.color).toBe(alone[0]?.color);
   });
 });

@@ -2,14 +2,18 @@ import { describe, expect, it } from 'vitest';
 import {
   currencySymbol,
   formatAlertThreshold,
+  formatAlertValue,
   formatBudgetPeriod,
   formatCountTick,
   formatEstimatedNote,
+  formatFxRate,
   formatMoney,
   formatMoneyDecimal,
   formatMoneyTick,
-  formatOverhead,
+  formatRowTime,
   formatWait,
+  plural,
+  timingRows,
 } from '../../../frontend/src/lib/format.ts';
 
 describe('formatMoney', () => {
@@ -93,28 +97,50 @@ describe('formatCountTick', () => {
   });
 });
 
-describe('formatOverhead', () => {
-  it('says the overhead and the phases as the server-timing header does (ms, one decimal)', () => {
+describe('timingRows', () => {
+  it('lists the overhead, then each phase, as the server-timing header has them (ms, one decimal)', () => {
     expect(
-      formatOverhead({
-        overheadMs: 3.4,
-        authMs: 2.1,
-        upstreamHeadersMs: 143,
-        upstreamBodyMs: null,
-      }),
-    ).toBe('Metrion overhead 3.4 ms (auth+limits 2.1 ms, upstream headers 143.0 ms)');
-    expect(
-      formatOverhead({ overheadMs: 5, authMs: 2, upstreamHeadersMs: 40, upstreamBodyMs: 0.3 }),
-    ).toBe(
-      'Metrion overhead 5.0 ms (auth+limits 2.0 ms, upstream headers 40.0 ms, upstream body 0.3 ms)',
-    );
+      timingRows({ overheadMs: 5, authMs: 2, upstreamHeadersMs: 40, upstreamBodyMs: 0.3 }),
+    ).toEqual([
+      ['Metrion overhead', '5.0 ms'],
+      ['Auth and limits', '2.0 ms'],
+      ['Upstream headers', '40.0 ms'],
+      ['Upstream body', '0.3 ms'],
+    ]);
   });
 
-  it('leaves out phases not reached, and shows a dash for records without timing', () => {
+  it('leaves out phases not reached, and has no rows for records without timing', () => {
     expect(
-      formatOverhead({ overheadMs: 1, authMs: 1, upstreamHeadersMs: null, upstreamBodyMs: null }),
-    ).toBe('Metrion overhead 1.0 ms (auth+limits 1.0 ms)');
-    expect(formatOverhead(null)).toBe('—');
+      timingRows({ overheadMs: 1, authMs: 1, upstreamHeadersMs: null, upstreamBodyMs: null }),
+    ).toEqual([
+      ['Metrion overhead', '1.0 ms'],
+      ['Auth and limits', '1.0 ms'],
+    ]);
+    expect(timingRows(null)).toEqual([]);
+  });
+});
+
+describe('formatFxRate', () => {
+  it('shows the rate with 4 decimals, rounded from the exact decimal, with source and date', () => {
+    expect(
+      formatFxRate({ currency: 'EUR', rate: '0.86782956', rateDate: '2026-11-20', source: 'ecb' }),
+    ).toBe('1 USD = 0.8678 EUR (ECB, 2026-11-20)');
+    expect(
+      formatFxRate({
+        currency: 'CHF',
+        rate: '0.79995000',
+        rateDate: '2026-11-21',
+        source: 'fallback',
+      }),
+    ).toBe('1 USD = 0.8000 CHF (fallback rate, 2026-11-21)');
+  });
+});
+
+describe('plural', () => {
+  it('uses the singular for exactly one', () => {
+    expect(`1 ${plural(1, 'request', 'requests')}`).toBe('1 request');
+    expect(`0 ${plural(0, 'request', 'requests')}`).toBe('0 requests');
+    expect(`2 ${plural(2, 'request', 'requests')}`).toBe('2 requests');
   });
 });
 
@@ -164,5 +190,40 @@ describe('alert formatting', () => {
     [40_000, '11 h 7 min'],
   ])('formats a wait of %i s as %s', (seconds, expected) => {
     expect(formatWait(seconds)).toBe(expected);
+  });
+});
+
+describe('formatRowTime', () => {
+  const NOW_MS = Date.parse('2026-12-06T12:00:00Z');
+
+  it('fits one short line: month, day and a 24-hour time with seconds', () => {
+    expect(formatRowTime('2026-12-06T13:57:04Z', 'en-US', NOW_MS)).toMatch(/^Dec 6, \d{2}:57:04$/);
+  });
+
+  it('adds the year only for another year', () => {
+    expect(formatRowTime('2025-12-30T12:00:00Z', 'en-US', NOW_MS)).toContain('2025');
+    expect(formatRowTime('2026-01-02T10:00:00Z', 'en-US', NOW_MS)).not.toContain('2026');
+  });
+});
+
+describe('formatAlertValue', () => {
+  const now = (value: string | null) => ({ value });
+
+  it('writes the figure to be read before its threshold, in the same unit', () => {
+    expect(
+      formatAlertValue({ type: 'budget', currency: 'EUR', current: now('12.345678') }, 'en-US'),
+    ).toBe('€12.35');
+    expect(
+      formatAlertValue({ type: 'error_rate', unit: 'percent', current: now('7.5') }, 'en-US'),
+    ).toBe('7.5%');
+    expect(
+      formatAlertValue({ type: 'error_rate', unit: 'count', current: now('3') }, 'en-US'),
+    ).toBe('3');
+    expect(formatAlertValue({ type: 'latency_p95', current: now('1812') }, 'en-US')).toBe('1,812');
+    expect(formatAlertValue({ type: 'request_volume', current: now('0') }, 'en-US')).toBe('0');
+  });
+
+  it('shows a dash when nothing was measured', () => {
+    expect(formatAlertValue({ type: 'latency_p95', current: now(null) }, 'en-US')).toBe('—');
   });
 });

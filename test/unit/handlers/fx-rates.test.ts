@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FxQuote } from '#core/currency/fx.ts';
 import { currentFxQuote } from '#core/currency/refresh-fx-rates.ts';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import type { FxRateStore } from '#core/ports/fx-rate-store.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
@@ -56,5 +57,41 @@ describe('fx-rates handler', () => {
     await expect(handler()).rejects.toThrow('503');
     expect(store.quotes).toEqual([]);
     expect(lines).toEqual(['error fx rates refresh failed']);
+  });
+
+  it('logs an unreachable source as one warning without a stack (offline is expected)', async () => {
+    // Arrange
+    const entries: { level: string; message: string; fields: unknown }[] = [];
+    const record = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+      entries.push({ level, message, fields });
+    const handler = createFxRatesHandler({
+      source: {
+        fetchDaily: async () => {
+          throw new ServiceUnavailableError('The ECB reference rates could not be fetched.', {
+            service: 'ecb',
+            operation: 'GET',
+            cause: new TypeError('fetch failed'),
+          });
+        },
+      },
+      store: memoryStore(),
+      logger: { info: record('info'), warn: record('warn'), error: record('error') },
+    });
+
+    // Act
+    await expect(handler()).rejects.toBeInstanceOf(ServiceUnavailableError);
+
+    // Assert
+    expect(entries).toEqual([
+      {
+        level: 'warn',
+        message: 'fx rates refresh failed; costs keep using the last stored (or shipped) rates',
+        fields: {
+          source: 'ecb',
+          operation: 'GET',
+          error: 'The ECB reference rates could not be fetched.',
+        },
+      },
+    ]);
   });
 });

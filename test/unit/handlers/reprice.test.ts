@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '#core/errors.ts';
-import type { RepriceStore } from '#core/ports/reprice-store.ts';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
+import type { RepricedCost, RepriceStore } from '#core/ports/reprice-store.ts';
+import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { createRepriceHandler } from '#handlers/reprice.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { fixedPrices } from '../../fakes/fixed-prices.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
@@ -24,10 +25,11 @@ class ListRepriceStore implements RepriceStore {
       if (atMs >= fromMs && atMs < toMs) yield record;
     }
   }
-  async updateCost(record: UsageRecord, costPicoUsd: bigint | null, priceVersion: string) {
+  async updateCost(record: UsageRecord, cost: RepricedCost) {
     const index = this.records.findIndex((r) => r.requestId === record.requestId);
     if (this.records[index]?.priceVersion !== record.priceVersion) return false;
-    this.records[index] = { ...record, costPicoUsd, priceVersion };
+    const { tierUnpriced, ...rest } = cost;
+    this.records[index] = { ...record, ...rest, ...(tierUnpriced ? { tierUnpriced } : {}) };
     return true;
   }
 }
@@ -36,7 +38,13 @@ function setup(records: UsageRecord[] = []) {
   const clock = new FakeClock({ startMs: NOW });
   const store = new ListRepriceStore(records);
   const rollups = new InMemoryRollupStore({ usage: new InMemoryUsageStore({ clock }), clock });
-  const handler = createRepriceHandler({ records: store, rollups, clock, logger: SILENT_LOGGER });
+  const handler = createRepriceHandler({
+    records: store,
+    rollups,
+    prices: fixedPrices(),
+    clock,
+    logger: SILENT_LOGGER,
+  });
   return { store, handler };
 }
 
@@ -57,8 +65,23 @@ describe('reprice handler', () => {
     expect(report).toMatchObject({ considered: 1, repriced: 1, costChanged: 1 });
     expect(store.records[0]).toMatchObject({
       costPicoUsd: 1000n * 5_000_000n + 100n * 25_000_000n,
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
+  });
+
+  it('re-prices only records without a cost with onlyUnpriced', async () => {
+    const old = { at: '2026-11-30T09:00:00.000Z', priceVersion: '2025-11-24', outputTokens: 0 };
+    const { store, handler } = setup([
+      usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: 7n }),
+      usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: null }),
+    ]);
+    const report = await handler({ since: '2026-11-30', onlyUnpriced: true });
+    expect(report).toMatchObject({ considered: 1, repriced: 1 });
+    // 10 x $0.15 per MTok; the priced record keeps its cost and version.
+    expect(store.records.map((r) => [r.costPicoUsd, r.priceVersion])).toEqual([
+      [7n, '2025-11-24'],
+      [1_500_000n, BUNDLED_PRICE_VERSION],
+    ]);
   });
 
   it('accepts a full ISO time with a zone', async () => {
@@ -74,6 +97,7 @@ describe('reprice handler', () => {
     [{ since: 'yesterday' }],
     [{ since: 1_764_460_800_000 }],
     [{ since: '2026-11-30T08:00:00' }],
+    [{ since: '2026-11-30', onlyUnpriced: 'yes' }],
   ])('fails on %o with the expected shape in the message', async (event) => {
     const { handler } = setup();
     const failed = handler(event);

@@ -34,10 +34,12 @@ async function setup(options: { failingSaves?: boolean } = {}) {
   const billing = createBillingService({
     accounts,
     billingRecords: accounts,
+    requestCounts: accounts,
     gateway: new FakeBillingGateway(),
     clock: new FakeClock({ startMs: (T0 + 60) * 1000 }),
     config: {
       proPriceId: 'price_pro',
+      proMonthlyPriceUsd: '29.00',
       checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
       checkoutCancelUrl: 'https://app.example/settings/billing',
       portalReturnUrl: 'https://app.example/settings/billing',

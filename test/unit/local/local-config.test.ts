@@ -14,3 +14,16 @@ describe('readLocalConfig', () => {
     expect(() => readLocalConfig({ FX_RATES_URL: 'not a url' })).toThrow();
   });
 });
+
+describe('readLocalConfig: the Pro price', () => {
+  it('reads PRO_MONTHLY_PRICE_USD, the Lambda variable, and leaves the default when absent', () => {
+    expect(LAMBDA_ENV.proMonthlyPriceUsd).toBe('PRO_MONTHLY_PRICE_USD');
+    expect(readLocalConfig({ PRO_MONTHLY_PRICE_USD: '49.00' }).proMonthlyPriceUsd).toBe('49.00');
+    expect(readLocalConfig({}).proMonthlyPriceUsd).toBeUndefined();
+  });
+
+  it('refuses an amount that is not dollars and cents', () => {
+    expect(() => readLocalConfig({ PRO_MONTHLY_PRICE_USD: '29' })).toThrow();
+    expect(() => readLocalConfig({ PRO_MONTHLY_PRICE_USD: '$29.00' })).toThrow();
+  });
+});

@@ -13,8 +13,9 @@ export function AlertPolicy({ windows }: { readonly windows: Windows }) {
           threshold and <strong>Alert</strong> at 100%.
         </li>
         <li>
-          Each level of each rule emails your account address at most once per{' '}
-          {windows.levelCooldownHours} hours.
+          A rule emails your account address the highest level it reached: passing both at once
+          sends one Alert. Each level emails at most once per {windows.levelCooldownHours} hours,
+          and no Warning follows an Alert within that time.
         </li>
         <li>
           Budgets add up spending in your currency from the start of their period through now.

@@ -1,7 +1,8 @@
 import type { AlertRuleDto } from '#contracts/alerts-api.ts';
 import { ALERT_TYPE_LABELS, lastFiring, ruleLabel, scopeText } from '../../lib/alert-rules.ts';
-import { formatAlertThreshold, formatBudgetPeriod, formatDateTime } from '../../lib/format.ts';
+import { formatBudgetPeriod, formatDateTime, formatRowTime } from '../../lib/format.ts';
 import { AlertStateBadge } from './AlertStateBadge.tsx';
+import { CurrentValue } from './CurrentValue.tsx';
 
 export interface RuleActions {
   readonly onEdit: (rule: AlertRuleDto) => void;
@@ -16,7 +17,10 @@ interface AlertRuleRowProps extends RuleActions {
   readonly busy: boolean;
 }
 
-/** One rule in the list: what it watches, its state, when it last fired, and its actions. */
+/**
+ * One rule in the list: what it watches, its figure now against its threshold, its state, when
+ * it last fired, and its actions.
+ */
 export function AlertRuleRow({
   rule,
   busy,
@@ -30,19 +34,22 @@ export function AlertRuleRow({
   return (
     <tr data-rule-id={rule.id}>
       <th scope="row">{rule.name ?? <span className="muted">{label}</span>}</th>
-      <td>{ALERT_TYPE_LABELS[rule.type]}</td>
+      <td className="nowrap">{ALERT_TYPE_LABELS[rule.type]}</td>
       <td>
-        {formatAlertThreshold(rule)}
+        <CurrentValue rule={rule} />
         {rule.period && <span className="cell-note">{formatBudgetPeriod(rule.period)}</span>}
       </td>
-      <td>{scopeText(rule.providers)}</td>
+      <td className="nowrap">{scopeText(rule.providers)}</td>
       <td>
         <AlertStateBadge state={rule.state} />
       </td>
-      <td>
+      <td className="nowrap">
         {fired ? (
           <>
-            {fired.level} · <time dateTime={fired.at}>{formatDateTime(fired.at)}</time>
+            <time dateTime={fired.at} title={formatDateTime(fired.at)}>
+              {formatRowTime(fired.at)}
+            </time>
+            <span className="cell-note">{fired.level}</span>
           </>
         ) : (
           <span className="muted">Never</span>

@@ -20,7 +20,7 @@ export function AlertRulesTable({ rules, busyId, ...actions }: AlertRulesTablePr
           <tr>
             <th scope="col">Name</th>
             <th scope="col">Type</th>
-            <th scope="col">Threshold</th>
+            <th scope="col">Now / threshold</th>
             <th scope="col">Scope</th>
             <th scope="col">State</th>
             <th scope="col">Last fired</th>

@@ -1,8 +1,13 @@
 import { type ComponentProps, useMemo } from 'react';
+import { hasTrend } from '../../lib/chart-data.ts';
 import { StatCard } from './parts.tsx';
 import { type ChartSeries, TimeChart } from './TimeChart.tsx';
 
-/** A headline figure and badge over a one-series sparkline (the Overview's bottom row). */
+/**
+ * A headline figure and badge over a one-series sparkline (the Overview's bottom row). With
+ * fewer than two values (latency has none for buckets without traffic) there is no line to
+ * draw: the figure stands alone, with a note, instead of a lone dot.
+ */
 export function SparkCard({
   title,
   value,
@@ -27,7 +32,13 @@ export function SparkCard({
   );
   return (
     <StatCard title={title} value={value} changePct={changePct} testId={testId}>
-      <TimeChart x={x} series={series} sparkline height={50} label={label} />
+      {hasTrend(values) ? (
+        <TimeChart x={x} series={series} sparkline height={50} label={label} />
+      ) : (
+        <p className="dash-card__sub" data-no-trend>
+          Too little traffic in this range to draw a trend.
+        </p>
+      )}
     </StatCard>
   );
 }

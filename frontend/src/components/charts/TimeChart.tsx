@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { isolatedPoints } from '../../lib/chart-data.ts';
+import { COUNT_TICK_STEPS, isolatedPoints } from '../../lib/chart-data.ts';
+import { ChartLegend, type LegendItem } from './ChartLegend.tsx';
 
 export interface ChartSeries {
   readonly label: string;
@@ -23,6 +24,10 @@ interface TimeChartProps {
   readonly label: string;
   /** Formats y axis ticks; `step` is the distance between two ticks. */
   readonly formatValue?: (value: number, step: number) => string;
+  /** The y axis counts things: whole-number ticks only. */
+  readonly counts?: boolean;
+  /** The legend's entries, in reading order. @default - the series, in order */
+  readonly legend?: readonly LegendItem[];
 }
 
 /**
@@ -55,6 +60,8 @@ export function TimeChart({
   sparkline = false,
   label,
   formatValue,
+  counts = false,
+  legend = series,
 }: TimeChartProps) {
   const container = useRef<HTMLDivElement>(null);
 
@@ -66,7 +73,8 @@ export function TimeChart({
       width: Math.max(element.clientWidth, 100),
       height,
       cursor: sparkline ? { show: false } : { drag: { x: false, y: false } },
-      legend: { show: !sparkline, live: false },
+      // The legend is HTML below the canvas (ChartLegend), keyed like every other card.
+      legend: { show: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
       ...(sparkline ? { padding: SPARKLINE_PADDING } : {}),
       scales: {
@@ -89,6 +97,7 @@ export function TimeChart({
               font: AXIS_FONT,
               grid: { stroke: '#eef0f3' },
               size: yAxisSize,
+              ...(counts ? { incrs: [...COUNT_TICK_STEPS] } : {}),
               values: (_u, ticks, _axis, _space, step) => ticks.map((tick) => format(tick, step)),
             },
           ],
@@ -122,11 +131,12 @@ export function TimeChart({
       resize.disconnect();
       chart.destroy();
     };
-  }, [x, series, height, sparkline, formatValue]);
+  }, [x, series, height, sparkline, formatValue, counts]);
 
   return (
-    <div className={sparkline ? 'chart chart--spark' : 'chart'} role="img" aria-label={label}>
-      <div ref={container} />
+    <div className={sparkline ? 'chart chart--spark' : 'chart'}>
+      <div ref={container} role="img" aria-label={label} />
+      {!sparkline && <ChartLegend items={legend} />}
     </div>
   );
 }

@@ -1,8 +1,12 @@
 import type { ReactNode } from 'react';
 import { barWidth, changeDirection, formatChange } from '../../lib/format.ts';
 
-/** A % change vs the previous period of the same length. */
+/**
+ * A % change vs the previous period of the same length; nothing without a baseline (a "new"
+ * badge on every card of a young account says nothing).
+ */
 export function ChangeBadge({ changePct }: { readonly changePct: number | null }) {
+  if (changePct === null) return null;
   return (
     <span
       className={`change change--${changeDirection(changePct)}`}
@@ -19,7 +23,10 @@ export interface Bar {
   readonly value: number;
   /** Shown at the end of the bar. */
   readonly text: string;
-  readonly color?: string;
+  /** Keyed to what the bar stands for (`colors.ts`), so it matches the charts' colours. */
+  readonly color: string;
+  /** The series the bar stands for (a model, a provider), as the charts' legends name it. */
+  readonly series?: string;
 }
 
 /** Horizontal bars scaled to `max` (the largest value unless given, e.g. 1 for shares). */
@@ -35,15 +42,19 @@ export function Bars({
   return (
     <ul className="bars" aria-label={label}>
       {bars.map((bar) => (
-        <li key={bar.key} className="bars__row">
-          <span className="bars__label">{bar.label}</span>
+        <li
+          key={bar.key}
+          className="bars__row"
+          data-series={bar.series}
+          data-color={bar.series === undefined ? undefined : bar.color}
+        >
+          <span className="bars__label" title={bar.series}>
+            {bar.label}
+          </span>
           <span className="bars__track">
             <span
               className="bars__fill"
-              style={{
-                width: barWidth(bar.value, max),
-                ...(bar.color ? { background: bar.color } : {}),
-              }}
+              style={{ width: barWidth(bar.value, max), background: bar.color }}
             />
           </span>
           <span className="bars__value">{bar.text}</span>

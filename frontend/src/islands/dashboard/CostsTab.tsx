@@ -3,11 +3,13 @@ import type { CostsDto } from '#contracts/dashboard-api.ts';
 import { Bars, StatCard } from '../../components/charts/parts.tsx';
 import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
-import { EmptyRange } from '../../components/EmptyRange.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
-import { bucketSeconds, costLayers, seriesColor } from '../../lib/chart-data.ts';
+import { bucketSeconds, costLayers } from '../../lib/chart-data.ts';
+import { providerColor } from '../../lib/colors.ts';
 import { formatCount, formatMoneyDecimal, formatShare } from '../../lib/format.ts';
+import { providerLabel } from '../../lib/providers.ts';
 
 type RequesterCost = CostsDto['byRequester'][number];
 
@@ -43,6 +45,7 @@ export function CostsTab({ data }: { readonly data: CostsDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
+      <UnpricedNotice cost={data.cost} range={data.range} />
       <div className="dash-row dash-row--wide">
         <StatCard
           title="Cost by model"
@@ -56,26 +59,24 @@ export function CostsTab({ data }: { readonly data: CostsDto }) {
           <Bars
             label="Cost share by provider"
             max={1}
-            bars={data.byProvider.map((item, index) => ({
+            bars={data.byProvider.map((item) => ({
               key: item.provider,
-              label: item.provider,
+              label: providerLabel(item.provider),
               value: item.share,
               text: `${formatMoneyDecimal(item.total, currency)} · ${formatShare(item.share)}`,
-              color: seriesColor(index),
+              color: providerColor(item.provider),
+              series: item.provider,
             }))}
           />
         </StatCard>
       </div>
       <StatCard title="By requester" wide>
-        {data.byRequester.length === 0 ? (
-          <EmptyRange />
-        ) : (
-          <DataTable
-            columns={columns}
-            rows={data.byRequester}
-            rowKey={(item) => item.requester ?? '-'}
-          />
-        )}
+        <DataTable
+          className="table table--compact"
+          columns={columns}
+          rows={data.byRequester}
+          rowKey={(item) => item.requester ?? '-'}
+        />
       </StatCard>
     </>
   );

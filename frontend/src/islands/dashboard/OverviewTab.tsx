@@ -4,19 +4,24 @@ import { Bars, StatCard } from '../../components/charts/parts.tsx';
 import { SparkCard } from '../../components/charts/SparkCard.tsx';
 import { StackedChart } from '../../components/charts/StackedChart.tsx';
 import { type ChartSeries, TimeChart } from '../../components/charts/TimeChart.tsx';
-import { EmptyRange } from '../../components/EmptyRange.tsx';
 import { FxNote } from '../../components/FxNote.tsx';
 import { StatusCode } from '../../components/StatusCode.tsx';
+import { UnpricedNotice } from '../../components/UnpricedNotice.tsx';
 import { useMoneyTicks } from '../../hooks/use-money-ticks.ts';
 import {
   bucketSeconds,
   costLayers,
   largest,
   moneyPoints,
-  STATUS_COLORS,
-  seriesColor,
   tokenLayers,
 } from '../../lib/chart-data.ts';
+import {
+  colorForName,
+  METRIC_COLORS,
+  providerColor,
+  STATUS_COLORS,
+  statusColor,
+} from '../../lib/colors.ts';
 import {
   formatCount,
   formatCountTick,
@@ -25,6 +30,7 @@ import {
   formatMoneyDecimal,
   formatShare,
 } from '../../lib/format.ts';
+import { providerLabel } from '../../lib/providers.ts';
 
 /** Overview: requests, errors, tokens, cost, providers, requesters and latency at a glance. */
 export function OverviewTab({ data }: { readonly data: OverviewDto }) {
@@ -48,7 +54,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
   return (
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
-      {data.requests.total === 0 && <EmptyRange />}
+      <UnpricedNotice cost={data.cost} range={data.range} />
       <div className="dash-row dash-row--3">
         <StatCard
           title="Requests"
@@ -60,6 +66,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
             x={x}
             series={requestSeries}
             sparkline
+            counts
             height={60}
             label="Successes and errors over time"
           />
@@ -71,12 +78,13 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           <Bars
             label="Requests by model"
             max={maxModel}
-            bars={data.requestsByModel.map((item, index) => ({
+            bars={data.requestsByModel.map((item) => ({
               key: `${item.provider}/${item.model}`,
               label: item.model,
               value: item.requests,
               text: formatCount(item.requests),
-              color: seriesColor(index),
+              color: colorForName(item.model),
+              series: item.model,
             }))}
           />
         </StatCard>
@@ -97,7 +105,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
               label: <StatusCode status={item.status} />,
               value: item.count,
               text: formatCount(item.count),
-              color: item.status >= 500 ? STATUS_COLORS.error : STATUS_COLORS.clientError,
+              color: statusColor(item.status),
             }))}
           />
         </StatCard>
@@ -110,6 +118,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
             height={180}
             label="Token usage over time"
             formatValue={formatCountTick}
+            counts
           />
         </StatCard>
         <StatCard title="Cost by model" testId="card-cost-by-model">
@@ -125,12 +134,13 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           <Bars
             label="Cost share by provider"
             max={1}
-            bars={data.topProviders.map((item, index) => ({
+            bars={data.topProviders.map((item) => ({
               key: item.provider,
-              label: item.provider,
+              label: providerLabel(item.provider),
               value: item.share,
               text: `${formatMoneyDecimal(item.cost, currency)} · ${formatShare(item.share)}`,
-              color: seriesColor(index),
+              color: providerColor(item.provider),
+              series: item.provider,
             }))}
           />
         </StatCard>
@@ -143,7 +153,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-cost"
           x={x}
           label="Cost over time"
-          color={seriesColor(0)}
+          color={METRIC_COLORS.cost}
           values={costPoints}
           fill
         />
@@ -154,7 +164,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-requesters"
           x={x}
           label="Unique requesters over time"
-          color={seriesColor(1)}
+          color={METRIC_COLORS.requesters}
           values={data.uniqueRequesters.series}
         />
         <SparkCard
@@ -164,7 +174,7 @@ export function OverviewTab({ data }: { readonly data: OverviewDto }) {
           testId="card-latency"
           x={x}
           label="Average latency over time"
-          color={seriesColor(2)}
+          color={METRIC_COLORS.latency}
           values={data.avgLatencyMs.series}
         />
       </div>

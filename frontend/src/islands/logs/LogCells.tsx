@@ -2,7 +2,6 @@ import type { FxDto } from '#contracts/dashboard-api.ts';
 import type { LogRow } from '#contracts/logs-api.ts';
 import { StatusCode } from '../../components/StatusCode.tsx';
 import { formatMoneyDecimal } from '../../lib/format.ts';
-import { KIND_LABELS } from '../../lib/kinds.ts';
 
 /** A request's cost in the account's currency (`cost` converted with `fx`), or "unpriced". */
 export function Cost({ cost, fx }: { readonly cost: string | null; readonly fx: FxDto }) {
@@ -19,17 +18,14 @@ export const ESTIMATED_EXPLANATION =
 
 /**
  * The status, with a Blocked badge (naming the budget) when a budget refused the request, a
- * Cached badge when the response cache answered, an Estimated badge when Metrion counted the
- * tokens of a dropped stream, and a badge naming the kind of request when it was not a chat
- * completion.
+ * Cached badge when the response cache answered and an Estimated badge when Metrion counted the
+ * tokens of a dropped stream (the kind has a column of its own).
  */
 export function Status({
   row,
 }: {
-  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'kind' | 'blockedBy'>;
+  readonly row: Pick<LogRow, 'status' | 'cached' | 'estimated' | 'blockedBy'>;
 }) {
-  // Chat is what most requests are: only the other kinds get a badge.
-  const kind = row.kind === 'chat' ? undefined : KIND_LABELS[row.kind];
   return (
     <span className="status-cell">
       <StatusCode status={row.status} />
@@ -48,7 +44,6 @@ export function Status({
           Estimated
         </span>
       )}
-      {kind && <span className="badge">{kind}</span>}
     </span>
   );
 }

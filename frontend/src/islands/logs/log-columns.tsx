@@ -3,11 +3,18 @@ import type { LogRow } from '#contracts/logs-api.ts';
 import type { Column, DataAttributes } from '../../components/DataTable.tsx';
 import { REQUEST_COLUMNS } from '../../components/request-columns.tsx';
 import { formatCount } from '../../lib/format.ts';
+import { KIND_LABELS } from '../../lib/kinds.ts';
 import { Cost, Status } from './LogCells.tsx';
+
+/** A token count column: every kind the total adds up has one. */
+function tokens(key: string, header: string, count: (row: LogRow) => number): Column<LogRow> {
+  return { key, header, numeric: true, cell: (row) => formatCount(count(row)) };
+}
 
 /**
  * The Logs table's columns: the request columns it shares with the Dashboard's recent errors,
- * tokens, cost in the page's currency and a Details button; Requester only when a row has one.
+ * the kind, tokens of every kind, cost in the page's currency and a Details button; Requester
+ * only when a row has one.
  */
 export function logColumns(options: {
   readonly fx: FxDto;
@@ -21,14 +28,18 @@ export function logColumns(options: {
     ...(withRequester ? [REQUEST_COLUMNS.requester] : []),
     REQUEST_COLUMNS.model,
     REQUEST_COLUMNS.provider,
-    { key: 'input', header: 'Input', numeric: true, cell: (row) => formatCount(row.inputTokens) },
     {
-      key: 'output',
-      header: 'Output',
-      numeric: true,
-      cell: (row) => formatCount(row.outputTokens),
+      key: 'kind',
+      header: 'Kind',
+      cellClassName: 'nowrap',
+      cellData: (row) => ({ 'data-kind': row.kind }),
+      cell: (row) => KIND_LABELS[row.kind],
     },
-    { key: 'total', header: 'Total', numeric: true, cell: (row) => formatCount(row.totalTokens) },
+    tokens('input', 'Input', (row) => row.inputTokens),
+    tokens('output', 'Output', (row) => row.outputTokens),
+    tokens('cache-read', 'Cache read', (row) => row.cacheReadTokens),
+    tokens('cache-write', 'Cache write', (row) => row.cacheWriteTokens),
+    tokens('total', 'Total', (row) => row.totalTokens),
     {
       key: 'cost',
       header: `Cost (${fx.currency})`,
@@ -43,11 +54,12 @@ export function logColumns(options: {
       cell: (row) => (
         <button
           type="button"
-          className="button button--secondary button--small"
+          className="row-open"
           onClick={() => onDetails(row.requestId)}
           aria-label={`Details of request ${row.requestId}`}
+          title="Details"
         >
-          Details
+          <span aria-hidden="true">›</span>
         </button>
       ),
     },

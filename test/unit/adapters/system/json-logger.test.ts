@@ -8,12 +8,13 @@ const GROK_KEY = 'xai-FakeGrok0123456789abcdefABCDEFghijklmnop';
 const GEMINI_KEY = 'AIzaSyFakeGemini0123456789abcdefghijklm';
 
 /** A logger whose lines a test reads back as objects. */
-function capture(minimumLevel?: 'info' | 'warn' | 'error') {
+function capture(minimumLevel?: 'info' | 'warn' | 'error', metricsNamespace?: string) {
   const lines: string[] = [];
   const logger = new JsonLogger({
     service: 'test',
     write: (line) => lines.push(line),
     ...(minimumLevel === undefined ? {} : { minimumLevel }),
+    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
   });
   const entries = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
   return { logger, lines, entries };
@@ -162,5 +163,82 @@ describe('JsonLogger', () => {
       cached: false,
       costPicoUsd: '123456789012345678901',
     });
+  });
+});
+
+describe('JsonLogger metrics (CloudWatch embedded metric format)', () => {
+  it('makes a line that carries metric values an EMF document in the namespace', () => {
+    const { logger, entries } = capture(undefined, 'Metrion-test');
+    logger.info('usage aggregated', {
+      records: 3,
+      metrics: { Requests: 3, UnpricedRequests: 1, AggregatorLagMs: 850 },
+    });
+    const [entry] = entries();
+    expect(entry).toMatchObject({
+      message: 'usage aggregated',
+      records: 3,
+      Requests: 3,
+      UnpricedRequests: 1,
+      AggregatorLagMs: 850,
+    });
+    expect(entry).not.toHaveProperty('metrics');
+    expect(entry?._aws).toEqual({
+      Timestamp: Date.parse(String(entry?.time)),
+      CloudWatchMetrics: [
+        {
+          Namespace: 'Metrion-test',
+          Dimensions: [[]],
+          Metrics: [
+            { Name: 'Requests', Unit: 'Count' },
+            { Name: 'UnpricedRequests', Unit: 'Count' },
+            { Name: 'AggregatorLagMs', Unit: 'Milliseconds' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('ignores names outside the catalogue and values that are not finite numbers', () => {
+    const { logger, entries } = capture(undefined, 'Metrion-test');
+    logger.error('request failed', {
+      metrics: { MetrionErrors: 1, Invented: 2, Requests: Number.NaN, UnpricedRequests: '1' },
+    });
+    const [entry] = entries();
+    expect(entry).toMatchObject({ MetrionErrors: 1 });
+    expect(entry).not.toHaveProperty('Invented');
+    expect(entry).not.toHaveProperty('Requests');
+    expect(entry).not.toHaveProperty('UnpricedRequests');
+    expect(entry?._aws).toMatchObject({
+      CloudWatchMetrics: [{ Metrics: [{ Name: 'MetrionErrors', Unit: 'Count' }] }],
+    });
+  });
+
+  it('writes no EMF metadata for a line without metric values, or without a namespace', () => {
+    const withNamespace = capture(undefined, 'Metrion-test');
+    withNamespace.logger.info('plain', { metrics: { Invented: 1 } });
+    expect(withNamespace.entries()[0]).not.toHaveProperty('_aws');
+
+    const local = capture();
+    local.logger.info('usage aggregated', { metrics: { Requests: 2 } });
+    expect(local.entries()[0]).toMatchObject({ Requests: 2 });
+    expect(local.entries()[0]).not.toHaveProperty('_aws');
+  });
+
+  it('writes a line with metric values below the minimum level, and drops one without', () => {
+    const { logger, entries } = capture('error', 'Metrion-test');
+    logger.info('usage aggregated', { metrics: { Requests: 4 } });
+    logger.info('quiet');
+    expect(entries().map((entry) => entry.message)).toEqual(['usage aggregated']);
+  });
+
+  it('lets a metric value win over a field of the same name, and a field never forge _aws', () => {
+    const { logger, entries } = capture(undefined, 'Metrion-test');
+    logger.info('x', { Requests: 'field', _aws: { forged: true }, metrics: { Requests: 5 } });
+    expect(entries()[0]).toMatchObject({ Requests: 5 });
+    expect(entries()[0]?._aws).not.toHaveProperty('forged');
+
+    const plain = capture(undefined, 'Metrion-test');
+    plain.logger.info('y', { _aws: { CloudWatchMetrics: [] } });
+    expect(plain.entries()[0]).not.toHaveProperty('_aws');
   });
 });

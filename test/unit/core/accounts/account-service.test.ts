@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { applyBillingEvent } from '#core/billing/apply-billing-event.ts';
-import { MetrionKeyConflictError } from '#core/errors.ts';
+import { EmailTakenError, MetrionKeyConflictError } from '#core/errors.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { subscriptionEvent } from '../../../fixtures/events/billing-events.ts';
 
-function service(accounts = new InMemoryAccountStore()) {
+function service(accounts = new InMemoryAccountStore(), emails = new InMemoryAccountEmailIndex()) {
   const clock = new FakeClock();
   const random = new FixedRandom({ seed: 'accounts' });
   const vault = createSecretVault({
@@ -20,7 +21,15 @@ function service(accounts = new InMemoryAccountStore()) {
   return {
     accounts,
     clock,
-    service: createAccountService({ accounts, vault, random, clock, pepper: new Uint8Array(32) }),
+    emails,
+    service: createAccountService({
+      accounts,
+      emails,
+      vault,
+      random,
+      clock,
+      pepper: new Uint8Array(32),
+    }),
   };
 }
 
@@ -70,6 +79,76 @@ describe('signIn', () => {
     };
     const { service: accounts } = service(store);
     await expect(accounts.signIn(user)).rejects.toMatchObject({ code: 'metrion_key_conflict' });
+  });
+});
+
+describe('one account per email address', () => {
+  it('refuses a second account for an address another account has, in any letter case', async () => {
+    // Arrange: an account created with the operator CLI
+    const { service: accounts } = service();
+    const first = await accounts.createAccount({ email: 'ada@example.com' });
+
+    // Act
+    const second = accounts.createAccount({ email: ' ADA@example.com' });
+    const dashboardSignIn = accounts.signIn(user);
+
+    // Assert: refused both ways, naming the account that has the address
+    await expect(second).rejects.toMatchObject({
+      code: 'email_taken',
+      holderAccountId: first.account.accountId,
+    });
+    await expect(dashboardSignIn).rejects.toBeInstanceOf(EmailTakenError);
+    expect(await accounts.findAccount(user.accountId)).toBeUndefined();
+    expect(await accounts.findAccountIdByEmail('Ada@Example.com')).toBe(first.account.accountId);
+  });
+
+  it('finds the account of an address that signed up in the dashboard', async () => {
+    const { service: accounts } = service();
+    await accounts.signIn(user);
+
+    expect(await accounts.findAccountIdByEmail(user.email)).toBe(user.accountId);
+    await expect(accounts.createAccount({ email: user.email })).rejects.toMatchObject({
+      holderAccountId: user.accountId,
+    });
+  });
+
+  it('frees the address again when creating the account fails', async () => {
+    // Arrange
+    const store = new InMemoryAccountStore();
+    const create = store.createAccount.bind(store);
+    store.createAccount = async () => {
+      throw new MetrionKeyConflictError();
+    };
+    const { service: accounts } = service(store);
+    await expect(accounts.createAccount({ email: 'ada@example.com' })).rejects.toThrow();
+
+    // Act
+    store.createAccount = create;
+    const created = await accounts.createAccount({ email: 'ada@example.com' });
+
+    // Assert
+    expect(await accounts.findAccountIdByEmail('ada@example.com')).toBe(created.account.accountId);
+  });
+
+  it('takes over a claim a crashed creation left, once it is a minute old', async () => {
+    // Arrange: a claim naming an account that was never written
+    const emails = new InMemoryAccountEmailIndex();
+    const { service: accounts, clock } = service(new InMemoryAccountStore(), emails);
+    await emails.claimEmail(
+      'ada@example.com',
+      'never-created',
+      new Date(clock.nowMs()).toISOString(),
+    );
+
+    // Act
+    const tooEarly = accounts.signIn(user);
+    await expect(tooEarly).rejects.toBeInstanceOf(EmailTakenError);
+    clock.advance(60_001);
+    const signedIn = await accounts.signIn(user);
+
+    // Assert
+    expect(signedIn.email).toBe('ada@example.com');
+    expect(await accounts.findAccountIdByEmail('ada@example.com')).toBe(user.accountId);
   });
 });
 

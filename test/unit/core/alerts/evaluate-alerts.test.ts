@@ -30,7 +30,7 @@ let mailer: FakeMailer;
 let account: Account;
 let deps: EvaluateAlertsDeps;
 
-/** A 1 USD monthly budget; the account has spent 2 USD, so both levels are reached. */
+/** A 1 USD monthly budget; the account has spent 2 USD, so both levels are reached at once. */
 const budget: AlertRule = {
   accountId: ACCOUNT_ID,
   ruleId: 'rule_budget',
@@ -87,16 +87,16 @@ beforeEach(async () => {
   await rules.create(budget, 50);
 });
 
-describe('evaluateAlerts: level cooldowns', () => {
-  it('emails each level once, not again within 24 h, and again once 24 h have passed', async () => {
-    // Arrange + Act: the first run.
+describe('evaluateAlerts: one email per crossing, each level once per 24 h', () => {
+  it('emails one Alert when 90% and 100% are crossed in one step, then not again for 24 h', async () => {
+    // Arrange + Act: the first run finds $2 spent of a $1 budget (200%).
     const first = await run();
 
-    // Assert: Warning and Alert, each once, recorded at the run's time.
-    expect(first).toMatchObject({ emailsSent: 2, sendFailures: 0, failures: 0 });
-    expect(subjects()).toHaveLength(2);
+    // Assert: one email, the Alert; Warning is not sent and not recorded.
+    expect(first).toMatchObject({ emailsSent: 1, sendFailures: 0, failures: 0 });
+    expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
     const firedAt = new Date(START_MS).toISOString();
-    expect(await lastFired()).toEqual({ warning: firedAt, alert: firedAt });
+    expect(await lastFired()).toEqual({ alert: firedAt });
     expect((await rules.get(ACCOUNT_ID, budget.ruleId))?.state).toBe('alert');
 
     // Still over budget, but inside the cooldown: nothing, up to the last millisecond.
@@ -105,13 +105,49 @@ describe('evaluateAlerts: level cooldowns', () => {
     clock.set(START_MS + LEVEL_COOLDOWN_MS - 1);
     expect((await run()).emailsSent).toBe(0);
 
-    // 24 h after the first email: both levels again, once.
+    // 24 h after the first email: the Alert again, once.
     clock.set(START_MS + LEVEL_COOLDOWN_MS);
-    expect((await run()).emailsSent).toBe(2);
+    expect((await run()).emailsSent).toBe(1);
     expect((await run()).emailsSent).toBe(0);
-    expect(subjects()).toHaveLength(4);
-    const refiredAt = new Date(START_MS + LEVEL_COOLDOWN_MS).toISOString();
-    expect(await lastFired()).toEqual({ warning: refiredAt, alert: refiredAt });
+    expect(subjects()).toHaveLength(2);
+    expect(subjects()[1]).toMatch(/Alert:/);
+    expect(await lastFired()).toEqual({
+      alert: new Date(START_MS + LEVEL_COOLDOWN_MS).toISOString(),
+    });
+  });
+
+  it('emails a Warning at 90%, then the Alert when spending crosses 100% within 24 h', async () => {
+    // Arrange: a $2.10 budget, so the $2 spent is 95%.
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 2.1 });
+
+    // Act + Assert: the Warning.
+    expect((await run()).emailsSent).toBe(1);
+    expect(subjects()[0]).toBe('[Metrion] Warning: Monthly budget reached 90% of its threshold');
+
+    // Two hours later the budget is lowered under the spend: the Alert, though Warning is cooling.
+    clock.advance(2 * 60 * 60_000);
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 1.5 });
+    expect((await run()).emailsSent).toBe(1);
+    expect(subjects()[1]).toMatch(/Alert:/);
+    expect(await lastFired()).toEqual({
+      warning: new Date(START_MS).toISOString(),
+      alert: new Date(START_MS + 2 * 60 * 60_000).toISOString(),
+    });
+  });
+
+  it('sends no Warning within 24 h of an Alert when the figure falls back to 90-100%', async () => {
+    // Arrange: the Alert went out at 200%.
+    expect((await run()).emailsSent).toBe(1);
+
+    // Act: the threshold is raised to $2.20, so the $2 spent is 91%.
+    clock.advance(60 * 60_000);
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 2.2 });
+
+    // Assert: no "reached 90%" after the Alert; it comes once the Alert's 24 h are over.
+    expect((await run()).emailsSent).toBe(0);
+    clock.set(START_MS + LEVEL_COOLDOWN_MS);
+    expect((await run()).emailsSent).toBe(1);
+    expect(subjects()[1]).toMatch(/Warning:/);
   });
 
   it('holds a level claimed by an evaluator that died for the 5-minute lease, then sends it', async () => {
@@ -125,38 +161,36 @@ describe('evaluateAlerts: level cooldowns', () => {
       }),
     ).toBe(true);
 
-    // Act + Assert: Warning goes out; Alert waits while the claim is unexpired.
-    expect((await run()).emailsSent).toBe(1);
-    expect(subjects()[0]).toMatch(/warning/i);
+    // Act + Assert: nothing while the claim is unexpired (and no Warning in its place).
+    expect((await run()).emailsSent).toBe(0);
     clock.set(START_MS + CLAIM_LEASE_MS - 1);
     expect((await run()).emailsSent).toBe(0);
-    expect((await lastFired())?.alert).toBeUndefined();
+    expect(await lastFired()).toEqual({});
 
     // The lease is over: the next run takes the level over and sends it once.
     clock.set(START_MS + CLAIM_LEASE_MS);
     expect((await run()).emailsSent).toBe(1);
-    expect(subjects()[1]).not.toMatch(/warning/i);
+    expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
     expect((await lastFired())?.alert).toBe(new Date(START_MS + CLAIM_LEASE_MS).toISOString());
     expect((await run()).emailsSent).toBe(0);
   });
 
   it('leaves a level whose send failed unfired, so the next run retries it', async () => {
-    // Arrange: the first send (Warning) is refused.
+    // Arrange: the first send (the Alert) is refused.
     mailer.failNext(1);
 
     // Act
     const first = await run();
 
-    // Assert: Alert went out, Warning did not and is not recorded as fired.
-    expect(first).toMatchObject({ emailsSent: 1, sendFailures: 1, failures: 0 });
-    expect(Object.keys((await lastFired()) ?? {})).toEqual(['alert']);
+    // Assert: nothing went out and nothing is recorded as fired.
+    expect(first).toMatchObject({ emailsSent: 0, sendFailures: 1, failures: 0 });
+    expect(await lastFired()).toEqual({});
 
-    // The next run (a minute later, well inside the lease it released) sends Warning only.
+    // The next run (a minute later, well inside the lease it released) sends the Alert.
     clock.advance(60_000);
     expect(await run()).toMatchObject({ emailsSent: 1, sendFailures: 0 });
-    expect(subjects()).toHaveLength(2);
-    expect(subjects()[1]).toMatch(/warning/i);
-    expect((await lastFired())?.warning).toBe(new Date(START_MS + 60_000).toISOString());
+    expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
+    expect((await lastFired())?.alert).toBe(new Date(START_MS + 60_000).toISOString());
   });
 });
 
@@ -185,10 +219,10 @@ describe('the plan gate at the end of a cancelled subscription', () => {
 
   it('stops evaluating at the period end', async () => {
     clock.set(PERIOD_END_MS - 1);
-    expect((await run()).emailsSent).toBe(2);
+    expect((await run()).emailsSent).toBe(1);
     clock.set(PERIOD_END_MS + LEVEL_COOLDOWN_MS);
     expect((await run()).emailsSent).toBe(0);
-    expect(subjects()).toHaveLength(2);
+    expect(subjects()).toHaveLength(1);
   });
 
   it('answers plan_required from the Alerts API at the period end', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
-import { budgetStartMs, measureRule, windowSpan } from '#core/alerts/measure-rule.ts';
+import { budgetStartMs, levelToEmail, measureRule, windowSpan } from '#core/alerts/measure-rule.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { EMPTY_COUNTS, type Rollup, rollupsFromRecords } from '#core/rollups/rollup.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -161,6 +161,19 @@ describe('measureRule: error rate', () => {
     expect(count.levels).toEqual([]);
   });
 
+  it('says one error and one request in the singular', () => {
+    const rollups = rollupsOfRecords([...times(1, { status: 500, errorSource: 'provider' })]);
+    expect(measureRule(errorRate(2, 'count'), rollups, USD).figure).toBe('1 error');
+    expect(measureRule(errorRate(50, 'percent'), rollups, USD).figure).toBe(
+      '100% (1 of 1 request)',
+    );
+    const volume = { type: 'request_volume', threshold: 1, paused: false } as const;
+    expect(measureRule(volume, rollups, USD)).toMatchObject({
+      figure: '1 request',
+      thresholdText: '1 request',
+    });
+  });
+
   it("does not fire on Metrion's own errors alone, however many", () => {
     const rollups = rollupsOfRecords([
       ...times(20, {}),
@@ -178,5 +191,86 @@ describe('measureRule: error rate', () => {
     const measured = measureRule(errorRate(50, 'percent'), rollups, USD);
     expect(measured.skipped).toBe('too_few_requests');
     expect(measured.levels).toEqual([]);
+  });
+});
+
+describe('measureRule: the current value the Alerts list shows', () => {
+  it('gives a budget the exact spend in the account currency and its share of the threshold', () => {
+    // $12.345678 of a $50 budget.
+    const measured = measureRule(budget(50), [rollup({ costPicoUsd: dollars(12_345_678n) })], USD);
+    expect(measured).toMatchObject({ value: '12.345678', figure: '12.35 USD' });
+    expect(measured.ratio).toBeCloseTo(12.345678 / 50, 9);
+  });
+
+  it('gives rates, counts and latency in the unit of their threshold', () => {
+    // 40 answered requests, 3 of them provider errors: 7.5%.
+    const rollups = rollupsOfRecords([
+      ...times(37, { latencyMs: 200 }),
+      ...times(3, { status: 500, errorSource: 'provider', latencyMs: 200 }),
+    ]);
+    expect(measureRule(errorRate(10, 'percent'), rollups, USD)).toMatchObject({
+      value: '7.5',
+      ratio: 0.75,
+    });
+    expect(measureRule(errorRate(6, 'count'), rollups, USD)).toMatchObject({
+      value: '3',
+      ratio: 0.5,
+    });
+    const volume = { type: 'request_volume', threshold: 80, paused: false } as const;
+    expect(measureRule(volume, rollups, USD)).toMatchObject({ value: '40', ratio: 0.5 });
+    const latency = measureRule(
+      { type: 'latency_p95', threshold: 1000, paused: false },
+      rollups,
+      USD,
+    );
+    // Histogram percentiles are within about 9% of the exact 200 ms.
+    expect(Number(latency.value)).toBeGreaterThan(180);
+    expect(Number(latency.value)).toBeLessThan(220);
+    expect(latency.ratio).toBeCloseTo(Number(latency.value) / 1000, 3);
+  });
+
+  it('has no value where nothing was measured', () => {
+    expect(
+      measureRule({ type: 'latency_p95', threshold: 500, paused: false }, [], USD),
+    ).toMatchObject({ value: null, ratio: null, skipped: 'no_requests' });
+    expect(measureRule(errorRate(5, 'percent'), [], USD)).toMatchObject({
+      value: null,
+      ratio: null,
+    });
+  });
+});
+
+describe('levelToEmail', () => {
+  const NOW_MS = Date.parse('2026-11-24T12:00:00.000Z');
+  const DAY_MS = 24 * 60 * 60_000;
+  const hoursAgo = (hours: number) => new Date(NOW_MS - hours * 60 * 60_000).toISOString();
+  const pick = (
+    reached: ('warning' | 'alert')[],
+    lastFired: { warning?: string; alert?: string } = {},
+  ) => levelToEmail(reached, lastFired, NOW_MS, DAY_MS);
+
+  it('emails nothing below the Warning level', () => {
+    expect(pick([])).toBeUndefined();
+  });
+
+  it('emails only Alert when both levels are reached in one step', () => {
+    expect(pick(['warning', 'alert'])).toBe('alert');
+  });
+
+  it('escalates from a Warning sent earlier to the Alert', () => {
+    expect(pick(['warning', 'alert'], { warning: hoursAgo(1) })).toBe('alert');
+  });
+
+  it('sends no Warning within 24 h of an Alert, nor the Alert again', () => {
+    expect(pick(['warning'], { alert: hoursAgo(3) })).toBeUndefined();
+    expect(pick(['warning', 'alert'], { alert: hoursAgo(23) })).toBeUndefined();
+  });
+
+  it('emails each level again once its 24 h are over', () => {
+    expect(pick(['warning', 'alert'], { alert: hoursAgo(24), warning: hoursAgo(30) })).toBe(
+      'alert',
+    );
+    expect(pick(['warning'], { warning: hoursAgo(24), alert: hoursAgo(48) })).toBe('warning');
+    expect(pick(['warning'], { warning: hoursAgo(2) })).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   SubscriptionStillOpenError,
 } from '#core/errors.ts';
+import { admissionRequest } from '#core/limits/request-limits.ts';
 import { FAKE_VALID_SIGNATURE, FakeBillingGateway } from '../../../fakes/fake-billing-gateway.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
@@ -31,10 +32,12 @@ async function setup() {
   const billing = createBillingService({
     accounts,
     billingRecords: accounts,
+    requestCounts: accounts,
     gateway,
     clock,
     config: {
       proPriceId: 'price_pro',
+      proMonthlyPriceUsd: '29.00',
       checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
       checkoutCancelUrl: 'https://app.example/settings/billing',
       portalReturnUrl: 'https://app.example/settings/billing',
@@ -64,8 +67,38 @@ describe('getBillingView', () => {
       status: 'none',
       currentPeriodEndAt: null,
       cancelAtPeriodEnd: false,
+      proMonthlyPriceUsd: '29.00',
+      thisMonth: { requests: 0, resetsAtMs: Date.parse('2026-12-01T00:00:00.000Z') },
     });
     await expect(billing.getBillingView('nobody')).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("counts this month's requests on the counter the Free cap is enforced on", async () => {
+    const { billing, accounts, clock } = await setup();
+    const admit = () =>
+      accounts.admit(
+        admissionRequest({ keyDigest: 'digest-acct-a', provider: 'openai' }, clock.nowMs()),
+      );
+
+    // Three requests this month, one model list (not counted against the cap) and another
+    // account's request.
+    for (let request = 0; request < 3; request += 1) await admit();
+    await accounts.admit(
+      admissionRequest({ keyDigest: 'digest-acct-a', provider: 'openai' }, clock.nowMs(), {
+        monthly: false,
+      }),
+    );
+    await accounts.admit(
+      admissionRequest({ keyDigest: 'digest-acct-b', provider: 'openai' }, clock.nowMs()),
+    );
+
+    expect((await billing.getBillingView('acct-a')).thisMonth.requests).toBe(3);
+    // A new month starts from zero.
+    clock.set(Date.parse('2026-12-01T00:00:00.000Z'));
+    expect((await billing.getBillingView('acct-a')).thisMonth).toEqual({
+      requests: 0,
+      resetsAtMs: Date.parse('2027-01-01T00:00:00.000Z'),
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type MaxCostPricing, maxRequestCost } from '#core/budgets/max-cost.ts';
-import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
+import { BUNDLED_PRICES } from '#core/pricing/bundled-prices.ts';
 import { parseProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 import { usageRouteAt } from '../../../fixtures/usage-route.ts';
 
@@ -8,15 +8,20 @@ const AT_MS = Date.parse('2026-12-05T10:00:00Z');
 
 /**
  * Round prices in pico-USD per token, so every expectation is a hand sum: input 1, output 4,
- * cache write 2 (dearer than input), cache read 0.
+ * cache write 2 (dearer than input), cache read 0; the `priority` tier costs 3 times as much.
  */
-function pricing(contextWindow?: number): MaxCostPricing {
+function pricing(contextWindow?: number, tiers: readonly string[] = []): MaxCostPricing {
   return {
-    cost: (_provider, model, usage) =>
-      model === 'unpriced-model'
-        ? null
-        : BigInt(usage.inputTokens + 4 * usage.outputTokens + 2 * usage.cacheWriteTokens),
+    computeCost: (_provider, model, usage, _atMs, serviceTier) => ({
+      costPicoUsd:
+        model === 'unpriced-model'
+          ? null
+          : BigInt(usage.inputTokens + 4 * usage.outputTokens + 2 * usage.cacheWriteTokens) *
+            (serviceTier === 'priority' ? 3n : 1n),
+      priceVersion: 'test',
+    }),
     contextWindow: () => contextWindow,
+    serviceTiers: () => tiers,
   };
 }
 
@@ -144,22 +149,40 @@ describe('maxRequestCost', () => {
     expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * (bytes + FORMAT)) });
   });
 
+  it('prices the dearest service tier unless the request names one', () => {
+    const json = { model: 'gpt-x', max_tokens: 10, messages: [] };
+    const auto = bound(CHAT, json, pricing(undefined, ['flex', 'priority']));
+    const flex = bound(
+      CHAT,
+      { ...json, service_tier: 'flex' },
+      pricing(undefined, ['flex', 'priority']),
+    );
+    expect(auto.maxCost).toEqual({
+      kind: 'bounded',
+      picoUsd: BigInt(3 * (2 * (auto.bytes + FORMAT) + 40)),
+    });
+    expect(flex.maxCost).toEqual({
+      kind: 'bounded',
+      picoUsd: BigInt(2 * (flex.bytes + FORMAT) + 40),
+    });
+  });
+
   it('is unpriced for a model without a price', () => {
     const json = { model: 'unpriced-model', max_tokens: 5, messages: [] };
     expect(bound(CHAT, json).maxCost).toEqual({ kind: 'unpriced' });
   });
 
-  it('prices with the price data: Claude Haiku 4.5 at $1 in, $1.25 cache write, $5 out per MTok', () => {
+  it('prices with the price data: Claude Haiku 4.5 at $1 in, $2 for 1-hour cache writes, $5 out per MTok', () => {
     const json = {
       model: 'claude-haiku-4-5',
       max_tokens: 1_000,
       messages: [{ role: 'user', content: 'hi' }],
     };
-    const { maxCost, bytes } = bound(MESSAGES, json, PRICE_DATA_PRICING);
-    // Cache writes at $1.25/MTok = 1,250,000 pico-USD per token are dearer than input at $1.
+    const { maxCost, bytes } = bound(MESSAGES, json, BUNDLED_PRICES);
+    // 1-hour cache writes at $2/MTok = 2,000,000 pico-USD per token are the dearest input.
     expect(maxCost).toEqual({
       kind: 'bounded',
-      picoUsd: BigInt(bytes + FORMAT) * 1_250_000n + 1_000n * 5_000_000n,
+      picoUsd: BigInt(bytes + FORMAT) * 2_000_000n + 1_000n * 5_000_000n,
     });
   });
 });

@@ -100,6 +100,25 @@ describe('dashboard overview assembly', () => {
     expect(overview.cost.unpricedRequests).toBe(1);
   });
 
+  it('names the unpriced models and counts requests priced without their tier price', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z', { model: 'gpt-9', costPicoUsd: null }),
+      rec('2026-03-10T11:05:00.000Z', { model: 'gpt-9', costPicoUsd: null, status: 500 }),
+      rec('2026-03-10T11:10:00.000Z', { provider: 'mistral', model: 'next', costPicoUsd: null }),
+      rec('2026-03-10T11:20:00.000Z', { serviceTier: 'scale', tierUnpriced: true }),
+      rec('2026-03-10T11:30:00.000Z'),
+    ]);
+    const costs = await service.costs('acct', { range: '24h', ...ALL });
+    expect(costs.cost).toMatchObject({
+      unpricedRequests: 3,
+      unpricedModels: [
+        { provider: 'openai', model: 'gpt-9', requests: 2 },
+        { provider: 'mistral', model: 'next', requests: 1 },
+      ],
+      tierUnpricedRequests: 1,
+    });
+  });
+
   it('filters by requester (none selected with -), status class and model, and converts to EUR', async () => {
     const service = await serviceWith(
       [
@@ -176,5 +195,29 @@ describe('dashboard overview assembly', () => {
   it('has no change percentage without a baseline', () => {
     expect(changePct(5, 0)).toBeNull();
     expect(changePct(1, 4)).toBe(-75);
+  });
+});
+
+describe('dashboard tokens by model', () => {
+  it('lists cache reads and writes per model, so each row adds up to its total', async () => {
+    const service = await serviceWith([
+      rec('2026-03-10T11:00:00.000Z', { cacheReadTokens: 7, cacheWriteTokens: 3 }),
+      rec('2026-03-10T11:30:00.000Z', { cacheReadTokens: 0, cacheWriteTokens: 20 }),
+    ]);
+
+    const tokens = await service.tokens('acct', { range: '24h', ...ALL });
+
+    // Two requests of 10 input and 5 output tokens each, plus their cache tokens.
+    expect(tokens.byModel).toEqual([
+      {
+        provider: 'openai',
+        model: 'gpt-4o-mini',
+        input: 20,
+        output: 10,
+        cacheRead: 7,
+        cacheWrite: 23,
+        total: 60,
+      },
+    ]);
   });
 });

@@ -14,6 +14,14 @@ describe('row and detail views', () => {
     expect(logRowSchema.strict().parse(row)).toEqual(row);
     expect(logDetailSchema.strict().parse(detail)).toEqual(detail);
     expect(row).toMatchObject({ costUsd: '0.0000015', cost: '0.000001', requester: '-rm -rf' });
+    // Every kind the total counts is on the row, so the Logs table's columns add up.
+    expect(row).toMatchObject({
+      inputTokens: 10,
+      outputTokens: 2,
+      cacheReadTokens: 3,
+      cacheWriteTokens: 4,
+      totalTokens: 19,
+    });
     expect(detail).toMatchObject({
       errorMessage: 'Overloaded, "retry"',
       timeToFirstTokenMs: 120,

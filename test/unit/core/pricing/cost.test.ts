@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCost, sumCosts } from '#core/pricing/cost.ts';
+import { BUNDLED_PRICE_VERSION, computeCost } from '#core/pricing/bundled-prices.ts';
+import { sumCosts } from '#core/pricing/cost.ts';
 import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
-import { PRICE_VERSION } from '#core/pricing/price-version.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { TokenUsage } from '#core/usage/usage-record.ts';
 
@@ -27,7 +27,7 @@ describe('computeCost', () => {
     expect(result).toEqual({
       costPicoUsd: 150_000_000_000n,
       pricedAs: 'gpt-4o-mini',
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
   });
 
@@ -83,7 +83,7 @@ describe('computeCost', () => {
 
   it('records an unknown model as unpriced (null, never 0) with the table version', () => {
     const result = computeCost('openai', 'gpt-9-ultra', usage({ inputTokens: 1000 }), AT);
-    expect(result).toEqual({ costPicoUsd: null, priceVersion: PRICE_VERSION });
+    expect(result).toEqual({ costPicoUsd: null, priceVersion: BUNDLED_PRICE_VERSION });
     expect(result).not.toHaveProperty('pricedAs');
   });
 
@@ -171,7 +171,7 @@ describe('computeCost', () => {
     expect(computeCost('gemini', 'gemini-3-flash', small, AT)).toEqual({
       costPicoUsd: 1000n * 500_000n + 100n * 3_000_000n,
       pricedAs: 'gemini-3-flash-preview',
-      priceVersion: PRICE_VERSION,
+      priceVersion: BUNDLED_PRICE_VERSION,
     });
     // Above 200k input Gemini 3 Pro bills every token at its tier: $4 in, $18 out, $0.40 cached.
     expect(computeCost('gemini', 'gemini-3-pro-preview', oneMillionEach, AT).costPicoUsd).toBe(

@@ -1,17 +1,20 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeCost } from '#core/pricing/cost.ts';
+import { computeCost, resolveModel } from '#core/pricing/bundled-prices.ts';
 import { GENAI_PRICES_VERSION, GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
+import {
+  type DataModel,
+  GENAI_PROVIDER_IDS as PACKAGE_PROVIDER_IDS,
+  readPriceData,
+} from '#core/pricing/price-data.ts';
 import { PRICE_OVERRIDES } from '#core/pricing/price-overrides.ts';
-import { resolveModel } from '#core/pricing/resolve-model.ts';
-import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { isNonTextModel, toMicrosPerMTok } from '#core/pricing/price-table-from-data.ts';
+import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
 import {
   buildPriceTable,
-  isNonTextModel,
-  PACKAGE_PROVIDER_IDS,
+  packagePriceData,
   packageVersion,
-  toMicrosPerMTok,
 } from '../../../../scripts/generate-prices.ts';
 
 const AT = new Date('2026-12-01T12:00:00Z');
@@ -46,6 +49,15 @@ describe('toMicrosPerMTok', () => {
     },
   );
 });
+
+/** The package's model as the price data schema reads it. */
+function packageModel(provider: ProviderId, id: string): DataModel {
+  const model = PACKAGE_DATA[provider].find((entry) => entry.id === id);
+  if (model === undefined) throw new Error(`no ${provider}/${id} in the package`);
+  return model;
+}
+
+const PACKAGE_DATA = readPriceData(packagePriceData());
 
 describe('the generated table against the package', () => {
   // Every token-priced model of the five providers (overridden ones excluded: they differ on purpose).
@@ -90,7 +102,7 @@ describe('the generated table against the package', () => {
           if (ours.costPicoUsd === null) {
             // Unpriced here: an audio/image/realtime model, or the package knows the model but
             // not per input AND output token.
-            if (theirs !== null && isNonTextModel(theirs.model)) return;
+            if (theirs !== null && isNonTextModel(packageModel(provider, theirs.model.id))) return;
             const prices = theirs?.model_price ?? {};
             expect(prices.input_mtok === undefined || prices.output_mtok === undefined).toBe(true);
             return;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeCost } from '#core/pricing/cost.ts';
-import { resolveModel } from '#core/pricing/resolve-model.ts';
+import { computeCost, resolveModel } from '#core/pricing/bundled-prices.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { TokenUsage } from '#core/usage/usage-record.ts';
 import { type ModelPrice, PRICES } from '../../../fixtures/legacy-prices-2025-11-24.ts';

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { modelEntry, resolveModel } from '#core/pricing/resolve-model.ts';
+import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
+import { createModelIndex } from '#core/pricing/resolve-model.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
+
+const index = createModelIndex(GENERATED_PRICES);
+const resolveModel = index.resolve;
+const modelEntry = index.entry;
 
 // Ids as callers send them or providers return them -> the price data's model id (package or
 // override), `undefined` = unpriced. The model ids are the package's, so they look like the

@@ -2,7 +2,6 @@
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
-import { PRICE_DATA_PRICING } from '#core/budgets/price-data-pricing.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { AdmissionRequest, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type {
@@ -15,7 +14,9 @@ import type { IncomingProxyRequest } from '#core/proxy/parse-proxy-request.ts';
 import { createProxyService, type ProxyOutcome } from '#core/proxy/proxy-service.ts';
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { fixedPrices } from '../../../fakes/fixed-prices.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
@@ -93,7 +94,14 @@ export async function proxyHarness() {
       return realVault.open(sealed, context);
     },
   };
-  const service = createAccountService({ accounts, vault: realVault, random, clock, pepper });
+  const service = createAccountService({
+    accounts,
+    emails: new InMemoryAccountEmailIndex(),
+    vault: realVault,
+    random,
+    clock,
+    pepper,
+  });
   const created = await service.createAccount({ email: 'dev@example.com' });
   for (const provider of PROVIDER_IDS) {
     await service.putProviderKey(
@@ -136,10 +144,10 @@ export async function proxyHarness() {
   };
 
   const proxy = createProxyService({
+    prices: fixedPrices(),
     admission: slowAdmission,
     budgetViews: new BudgetViewCache(),
     budgets: accounts.budgets,
-    maxCostPricing: PRICE_DATA_PRICING,
     vault,
     pepper,
     usage,

@@ -349,7 +349,15 @@ describe('createUsageTap when the stream stops early', () => {
     await reader.cancel('client disconnected');
     const partial = {
       model: ANTHROPIC_STREAM.expected.model,
-      usage: { inputTokens: 21, outputTokens: 2, cacheReadTokens: 12020, cacheWriteTokens: 1834 },
+      serviceTier: 'standard',
+      usage: {
+        inputTokens: 21,
+        outputTokens: 2,
+        cacheReadTokens: 12020,
+        cacheWriteTokens: 1834,
+        cacheWrite5mTokens: 1834,
+        cacheWrite1hTokens: 0,
+      },
       unparseable: false,
       sawTerminalEvent: false,
     };

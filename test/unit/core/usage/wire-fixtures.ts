@@ -92,8 +92,16 @@ export const ANTHROPIC_STREAM: StreamFixture = {
     sse({ type: 'message_stop' }, 'message_stop'),
   ].join(''),
   expected: {
+    serviceTier: 'standard',
     model: anthropicModel,
-    usage: { inputTokens: 21, outputTokens: 87, cacheReadTokens: 12020, cacheWriteTokens: 1834 },
+    usage: {
+      inputTokens: 21,
+      outputTokens: 87,
+      cacheReadTokens: 12020,
+      cacheWriteTokens: 1834,
+      cacheWrite5mTokens: 1834,
+      cacheWrite1hTokens: 0,
+    },
     unparseable: false,
     sawTerminalEvent: true,
   },
@@ -204,8 +212,16 @@ export const ANTHROPIC_JSON: JsonFixture = {
     },
   }),
   expected: {
+    serviceTier: 'standard',
     model: anthropicModel,
-    usage: { inputTokens: 2095, outputTokens: 503, cacheReadTokens: 0, cacheWriteTokens: 2048 },
+    usage: {
+      inputTokens: 2095,
+      outputTokens: 503,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 2048,
+      cacheWrite5mTokens: 2048,
+      cacheWrite1hTokens: 0,
+    },
     unparseable: false,
     sawTerminalEvent: true,
   },
@@ -304,6 +320,7 @@ export const OPENAI_STREAM: StreamFixture = {
   ].join(''),
   usageOnlyEvent: openAiUsageOnly,
   expected: {
+    serviceTier: 'default',
     model: 'gpt-4o-mini-2024-07-18',
     usage: { inputTokens: 86, outputTokens: 300, cacheReadTokens: 1920, cacheWriteTokens: 0 },
     unparseable: false,
@@ -343,6 +360,7 @@ export const OPENAI_JSON: JsonFixture = {
     system_fingerprint: null,
   }),
   expected: {
+    serviceTier: 'default',
     model: 'o4-mini-2025-04-16',
     usage: { inputTokens: 156, outputTokens: 540, cacheReadTokens: 1024, cacheWriteTokens: 0 },
     unparseable: false,

@@ -11,6 +11,7 @@ import {
   ServiceUnavailableError,
   UnauthorizedError,
   UpstreamTimeoutError,
+  UpstreamUnavailableError,
 } from '#core/errors.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type HttpErrorHandlerOptions, httpErrorHandler } from '#handlers/http/error-middleware.ts';
@@ -173,6 +174,35 @@ describe('httpErrorHandler', () => {
       cause: 'InternalError',
     });
     expect(JSON.stringify(lines[0]?.fields)).not.toContain('secret-digest');
+  });
+
+  it.each([
+    [502, new UpstreamUnavailableError('OpenAI could not be reached.')],
+    [504, new UpstreamTimeoutError('OpenAI sent no response headers within 30 s.')],
+  ])('logs a provider failure (%i) as one warning line without a stack', async (status, error) => {
+    const { response, lines } = await answer(error, { envelope: () => 'openai' });
+
+    expect(response.statusCode).toBe(status);
+    expect(lines).toEqual([
+      {
+        level: 'warn',
+        message: 'provider failed',
+        fields: {
+          requestId: REQUEST_ID,
+          status,
+          error: { code: error.code, message: error.message },
+        },
+      },
+    ]);
+  });
+
+  it('counts each 5xx of its own as one MetrionErrors, never a provider failure or a client error', async () => {
+    const own = await answer(new Error('boom'));
+    expect(own.response.statusCode).toBe(500);
+    expect(own.lines.map((line) => line.fields?.metrics)).toEqual([{ MetrionErrors: 1 }]);
+    const provider = await answer(new UpstreamTimeoutError('Slow.'), { envelope: () => 'openai' });
+    expect(provider.lines.map((line) => line.fields?.metrics)).toEqual([undefined]);
+    expect((await answer(new InvalidRequestError('Bad.'))).lines).toEqual([]);
   });
 
   it('does not log client errors', async () => {

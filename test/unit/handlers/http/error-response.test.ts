@@ -6,6 +6,9 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  BudgetExceededError,
+  BudgetLimitError,
+  EmailTakenError,
   InvalidWebhookSignatureError,
   MalformedWebhookError,
   NoBillingCustomerError,
@@ -32,6 +35,8 @@ const {
 /** One instance of every MetrionError class. */
 const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new InvalidRequestError('m'),
+  new BudgetExceededError('m', { budgetId: 'bud_00000001', name: 'n' }),
+  new BudgetLimitError('m'),
   new AuthenticationError('m'),
   new UnauthorizedError('m'),
   new MissingProviderKeyError('m'),
@@ -53,6 +58,7 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new EmailTakenError('acct-1'),
   new InternalError('req-1', new Error('bug')),
 ];
 

@@ -10,16 +10,38 @@ describe('CSV', () => {
   it('writes the header and one line per record in column order, guarded and quoted', () => {
     expect(LOGS_CSV_HEADER).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
     expect(toLogCsvLine(RECORD, CHF)).toBe(
-      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry""",false,chat\r\n',
+      'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry""",false,chat,,false,,\r\n',
     );
   });
 
-  it('appends kind after estimated, so the earlier columns keep their positions', () => {
-    expect(LOGS_CSV_COLUMNS.slice(-2)).toEqual(['estimated', 'kind']);
-    const lastCell = (record: typeof RECORD) =>
-      toLogCsvLine(record, CHF).trimEnd().split(',').at(-1);
-    expect(lastCell({ ...RECORD, kind: 'embeddings' })).toBe('embeddings');
-    expect(lastCell({ ...RECORD, kind: 'responses' })).toBe('responses');
+  it('appends new columns at the end, so the earlier columns keep their positions', () => {
+    expect(LOGS_CSV_COLUMNS.slice(-6)).toEqual([
+      'estimated',
+      'kind',
+      'service_tier',
+      'tier_unpriced',
+      'cache_write_5m_tokens',
+      'cache_write_1h_tokens',
+    ]);
+    const cells = (record: typeof RECORD) => toLogCsvLine(record, CHF).trimEnd().split(',');
+    expect(cells({ ...RECORD, kind: 'embeddings' }).at(-5)).toBe('embeddings');
+    expect(cells({ ...RECORD, kind: 'responses' }).at(-5)).toBe('responses');
+  });
+
+  it('writes the service tier, its price flag and the cache-write lifetimes', () => {
+    const tiered = {
+      ...RECORD,
+      serviceTier: 'priority',
+      tierUnpriced: true,
+      cacheWrite5mTokens: 1,
+      cacheWrite1hTokens: 3,
+    };
+    expect(toLogCsvLine(tiered, CHF).trimEnd().split(',').slice(-4)).toEqual([
+      'priority',
+      'true',
+      '1',
+      '3',
+    ]);
   });
 
   it('streams lazily: records are pulled only as the reader asks', async () => {
