@@ -73,10 +73,37 @@ export function Budgets({ list }: { readonly list: BudgetsListDto }) {
           />
         )}
         {budgets.length === 0 ? (
-          <p className="empty">
-            No budgets yet. A block budget refuses requests that could cross its limit before the
-            provider is paid; a notify budget emails at {list.warningPercent}% and 100%.
-          </p>
+          <div className="empty budgets-empty" data-empty-budgets>
+            <p>
+              <strong>No budgets yet.</strong> A budget caps what your requests may cost per UTC day
+              or month, in {list.currency}.
+            </p>
+            <ul>
+              <li>
+                <strong>Block</strong> refuses a request that could cross the limit before the
+                provider is paid: HTTP 402 <code>budget_exceeded</code>, listed in Logs as blocked.
+              </li>
+              <li>
+                <strong>Notify</strong> lets every request through and emails you at{' '}
+                {list.warningPercent}% and 100%.
+              </li>
+            </ul>
+            <p>
+              Start with one for all requests, e.g. 50 a month.
+              {allowance.scopedBudgets
+                ? ' Then add budgets for one provider, model, requester or tag (up to 20).'
+                : ' Pro adds budgets for one provider, model, requester or tag.'}
+            </p>
+            {editor === undefined && (
+              <button
+                type="button"
+                className="button"
+                onClick={() => setEditor({ mode: 'create' })}
+              >
+                Create your first budget
+              </button>
+            )}
+          </div>
         ) : (
           <ul className="budgets">
             {budgets.map((budget) => (
