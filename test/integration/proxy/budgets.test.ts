@@ -14,10 +14,13 @@ import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import type { Budget } from '#core/budgets/budget.ts';
 import { chargeKey } from '#core/budgets/reservation.ts';
+import { settleReservations } from '#core/budgets/settle-reservations.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { testBudget } from '../../fixtures/budget.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 const clock = new FakeClock({ startMs: Date.parse('2026-12-10T12:00:00.000Z') });
@@ -36,9 +39,8 @@ function table() {
 
 /** A fresh account with both provider keys stored and one budget, so tests never share a ledger. */
 async function accountWithBudget(limitCents: number, overrides: Partial<Budget> = {}) {
-  const created = await stack.metrion.data.accountService.createAccount({
-    email: `budget-${Math.random().toString(36).slice(2)}@example.com`,
-  });
+  const email = `budget-${Math.random().toString(36).slice(2)}@example.com`;
+  const created = await stack.metrion.data.accountService.createAccount({ email });
   const { accountId } = created.account;
   await stack.metrion.data.accountService.putProviderKey(accountId, 'openai', FAKE_OPENAI_API_KEY);
   await stack.metrion.data.accountService.putProviderKey(
@@ -48,7 +50,7 @@ async function accountWithBudget(limitCents: number, overrides: Partial<Budget> 
   );
   const budget = testBudget(accountId, limitCents, { name: 'Search feature', ...overrides });
   expect(await new DynamoBudgetStore(table()).create(budget, 20)).toBe(true);
-  return { accountId, metrionKey: created.metrionKey, budget };
+  return { accountId, email, metrionKey: created.metrionKey, budget };
 }
 
 /** Committed (spent + reserved) and blocked of the budget's period, and open reservations. */
@@ -252,6 +254,139 @@ describe('budgets under concurrency', () => {
       .poll(() => ledgerOf(accountId, budget, '2026-12'), { timeout: 10_000 })
       .toEqual({ committed: 216_000_000n, blocked: count(402), open: 0 });
     expect(216_000_000n).toBeLessThanOrEqual(budget.conversion.limitPicoUsd);
+  });
+});
+
+describe('lost requests', () => {
+  it('gives back a reservation the sweep finds an hour old, and counts a late record once', async () => {
+    // Arrange: a request admitted and held at the provider, as if its proxy had died.
+    clock.set(Date.parse('2026-12-10T12:00:00.000Z'));
+    const { accountId, metrionKey, budget } = await accountWithBudget(100);
+    let finish = () => {};
+    const held = new Promise<void>((resolve) => {
+      finish = resolve;
+    });
+    stack.openai.setScenario({ kind: 'holdHeaders', until: held });
+    const inFlight = stored(metrionKey).chat.completions.create({ ...TOO_BIG, max_tokens: 10 });
+    await expect.poll(async () => (await ledgerOf(accountId, budget, '2026-12')).open).toBe(1);
+    const reserved = (await ledgerOf(accountId, budget, '2026-12')).committed;
+    expect(reserved).toBeGreaterThan(0n);
+
+    // Act 1: sweeps before and after the hour the reservation may live
+    clock.advance(59 * 60_000);
+    expect((await stack.metrion.jobs.sweepBudgets()).released).toBe(0);
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: reserved,
+      blocked: 0,
+      open: 1,
+    });
+    clock.advance(2 * 60_000);
+    expect((await stack.metrion.jobs.sweepBudgets()).released).toBe(1);
+    expect((await stack.metrion.jobs.sweepBudgets()).released).toBe(0);
+
+    // Assert 1: the money is back, nothing is counted for a request that never reported
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 0n,
+      blocked: 0,
+      open: 0,
+    });
+
+    // Act 2: the request does finish after all; its record settles late
+    finish();
+    await inFlight;
+    stack.openai.setScenario({ kind: 'ok' });
+
+    // Assert 2: its actual cost (12 x $0.15/M + 6 x $0.60/M = 5,400,000 pico-USD) counts once
+    await expect
+      .poll(async () => (await ledgerOf(accountId, budget, '2026-12')).committed)
+      .toBe(5_400_000n);
+    const [record] = await stack.metrion.data.usage.listRecent(accountId, 1);
+    expect(record?.budgetReservation).toBeDefined();
+
+    // Act 3: the stream delivers the batch again, twice
+    const ledger = { ledger: new DynamoBudgetLedger(table()), logger: SILENT_LOGGER };
+    const batch = [{ record: record as UsageRecord }];
+    expect(await settleReservations(ledger, batch)).toBeUndefined();
+    expect(await settleReservations(ledger, batch)).toBeUndefined();
+
+    // Assert 3: counted once
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 5_400_000n,
+      blocked: 0,
+      open: 0,
+    });
+  });
+
+  it('settles a redelivered batch once when the reservation was still open', async () => {
+    clock.set(Date.parse('2026-12-10T12:00:00.000Z'));
+    const { accountId, metrionKey, budget } = await accountWithBudget(100);
+    await stored(metrionKey).chat.completions.create({ ...TOO_BIG, max_tokens: 10 });
+    await expect
+      .poll(() => ledgerOf(accountId, budget, '2026-12'))
+      .toEqual({ committed: 5_400_000n, blocked: 0, open: 0 });
+    const [record] = await stack.metrion.data.usage.listRecent(accountId, 1);
+
+    const ledger = { ledger: new DynamoBudgetLedger(table()), logger: SILENT_LOGGER };
+    await settleReservations(ledger, [{ record: record as UsageRecord }]);
+
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 5_400_000n,
+      blocked: 0,
+      open: 0,
+    });
+  });
+});
+
+describe('budget emails', () => {
+  interface StoredEmail {
+    readonly subject: string;
+    readonly destination: { readonly to: readonly string[] };
+  }
+  async function subjectsTo(address: string): Promise<string[]> {
+    const store = await (await fetch(`${stack.metrion.sesEndpoint}/store`)).json();
+    return (store.emails as StoredEmail[])
+      .filter((email) => email.destination.to.includes(address))
+      .map((email) => email.subject);
+  }
+
+  it('emails a notify budget at 90% and at 100%, once per level per period', async () => {
+    clock.set(Date.parse('2026-12-10T12:00:00.000Z'));
+    const {
+      accountId,
+      email: to,
+      metrionKey,
+      budget,
+    } = await accountWithBudget(1, {
+      action: 'notify',
+    });
+    const request = { ...TOO_BIG, max_tokens: 10 };
+
+    // 12 x $0.15/M + 15,000 x $0.60/M = $0.0090018: 90.018% of one cent.
+    stack.openai.setScenario({ kind: 'ok', tokens: { outputTokens: 15_000 } });
+    await stored(metrionKey).chat.completions.create(request);
+    await expect
+      .poll(async () => (await ledgerOf(accountId, budget, '2026-12')).committed)
+      .toBe(9_001_800_000n);
+    await stack.metrion.jobs.sweepBudgets();
+    await stack.metrion.jobs.sweepBudgets();
+    await expect
+      .poll(() => subjectsTo(to))
+      .toEqual(['[Metrion] Budget "Search feature" reached 90% of its limit']);
+
+    // Twice that: past the limit, and a notify budget still lets it through.
+    await stored(metrionKey).chat.completions.create(request);
+    stack.openai.setScenario({ kind: 'ok' });
+    await expect
+      .poll(async () => (await ledgerOf(accountId, budget, '2026-12')).committed)
+      .toBe(18_003_600_000n);
+    await stack.metrion.jobs.sweepBudgets();
+    await stack.metrion.jobs.sweepBudgets();
+    await expect
+      .poll(() => subjectsTo(to))
+      .toEqual([
+        '[Metrion] Budget "Search feature" reached 90% of its limit',
+        '[Metrion] Budget "Search feature" reached its limit',
+      ]);
   });
 });
 
