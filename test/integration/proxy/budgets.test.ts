@@ -12,9 +12,12 @@ import OpenAI, { APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
+import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import type { Budget } from '#core/budgets/budget.ts';
+import { convertLimit } from '#core/budgets/limit-conversion.ts';
 import { chargeKey } from '#core/budgets/reservation.ts';
 import { settleReservations } from '#core/budgets/settle-reservations.ts';
+import type { FxQuote } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { testBudget } from '../../fixtures/budget.ts';
@@ -387,6 +390,44 @@ describe('budget emails', () => {
         '[Metrion] Budget "Search feature" reached 90% of its limit',
         '[Metrion] Budget "Search feature" reached its limit',
       ]);
+  });
+});
+
+describe('budgets in another currency', () => {
+  it('follows a new reference rate mid-period, keeping what the period spent and refused', async () => {
+    // Arrange: EUR 0.01 at 1 EUR = 1 USD is $0.01; a request that could cost $0.012 is refused.
+    clock.set(Date.parse('2026-12-10T12:00:00.000Z'));
+    const rates = new DynamoFxRateStore({
+      client: stack.metrion.data.documentClient,
+      tableName: stack.metrion.data.fxRatesTable,
+    });
+    const parity: FxQuote = { date: '2026-12-09', usdPerEur: '1', chfPerEur: '1', source: 'ecb' };
+    await rates.put(parity);
+    const spec = { limitCents: 1, currency: 'EUR' as const };
+    const { accountId, metrionKey, budget } = await accountWithBudget(1, {
+      ...spec,
+      conversion: convertLimit(spec, parity),
+    });
+    const request = { ...TOO_BIG, max_tokens: 12_000 };
+    const refused = await caught(stored(metrionKey).chat.completions.create(request));
+    expect((refused as APIError).status).toBe(402);
+    expect((refused as APIError).message).toContain('of a limit of EUR 0.01');
+
+    // Act: the next day's rate makes a euro $1.50; the sweep converts the limit again ($0.015)
+    await rates.put({ ...parity, date: '2026-12-10', usdPerEur: '1.5' });
+    expect((await stack.metrion.jobs.sweepBudgets()).reconverted).toBe(1);
+    await stored(metrionKey).chat.completions.create(request);
+
+    // Assert: the same request now fits, and the period keeps its refusal and adds the cost
+    await expect
+      .poll(() => ledgerOf(accountId, budget, '2026-12'))
+      .toEqual({ committed: 5_400_000n, blocked: 1, open: 0 });
+    expect(
+      (await new DynamoBudgetStore(table()).get(accountId, budget.budgetId))?.conversion,
+    ).toEqual({
+      limitPicoUsd: 15_000_000_000n,
+      fx: { ...parity, date: '2026-12-10', usdPerEur: '1.5' },
+    });
   });
 });
 
