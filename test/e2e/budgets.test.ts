@@ -1,7 +1,8 @@
 // The Budgets page in real Chromium against the local stack: a Free account starts from the
 // empty state, creates its one budget for all requests (the form shows the API's own message for
 // a bad limit first), sends traffic through the proxy with the openai SDK (one request fits, one
-// could cross the limit and is refused with 402) and sees spent, blocked and the bar; made Pro,
+// could cross the limit and is refused with 402) and sees spent, blocked and the bar, and the
+// refusal in Logs; made Pro,
 // it adds a tag budget, edits it, pauses and resumes it, and deletes it after confirmation.
 // The steps share one session, in order.
 import OpenAI, { APIError } from 'openai';
@@ -151,6 +152,16 @@ describe('budgets page', () => {
     expect(await figure('Whole account', 'reserved')).toBe('$0.00');
     expect(await figure('Whole account', 'blocked')).toBe('1');
     await stack.screenshotBothWidths('budgets-03-spent-and-blocked');
+
+    // Logs show what was stopped, and by which budget.
+    await page.getByRole('link', { name: 'Logs' }).click();
+    await page.waitForURL('**/logs');
+    const blocked = page.locator('[data-log-row] [data-blocked]');
+    await blocked.waitFor();
+    expect(await blocked.allTextContents()).toEqual(['Blocked: Whole account']);
+    await stack.screenshot('budgets-04-blocked-in-logs');
+    await page.getByRole('link', { name: 'Budgets' }).click();
+    await page.waitForURL('**/budgets');
   });
 
   it('lets a Pro account add a tag budget, edit it, pause and resume it', async () => {
@@ -168,7 +179,7 @@ describe('budgets page', () => {
     await page.getByLabel('When the limit is near').selectOption('notify');
     expect(await page.getByLabel('Unpriced models').count()).toBe(0);
     expect(await page.locator('.affixed__affix').textContent()).toBe('€');
-    await stack.screenshotBothWidths('budgets-04-new-tag-budget');
+    await stack.screenshotBothWidths('budgets-05-new-tag-budget');
     await page.getByRole('button', { name: 'Create budget' }).click();
 
     await page.getByText('Created “Search”.').waitFor();
@@ -190,7 +201,7 @@ describe('budgets page', () => {
     await dialog.getByRole('button', { name: 'Pause budget' }).click();
     await page.getByText('Paused “Search”.').waitFor();
     expect(await card('Search').locator('.budget__paused').textContent()).toBe('Paused');
-    await stack.screenshotBothWidths('budgets-05-two-budgets-one-paused');
+    await stack.screenshotBothWidths('budgets-06-two-budgets-one-paused');
 
     await page.getByRole('button', { name: 'Resume Search' }).click();
     await page.getByText('Resumed “Search”.').waitFor();
@@ -207,7 +218,7 @@ describe('budgets page', () => {
 
     await page.getByRole('button', { name: 'Delete Search' }).click();
     await dialog.waitFor();
-    await stack.screenshot('budgets-06-delete-confirm');
+    await stack.screenshot('budgets-07-delete-confirm');
     await dialog.getByRole('button', { name: 'Delete budget' }).click();
 
     await page.getByText('Deleted “Search”.').waitFor();
