@@ -46,6 +46,11 @@ export const SCOPE_LABELS: Readonly<Record<ScopeKind, string>> = {
   tag: 'One tag',
 };
 
+/** The label of the scope's text input. */
+export const SCOPE_VALUE_LABELS: Readonly<
+  Record<Exclude<ScopeKind, 'account' | 'provider'>, string>
+> = { model: 'Model', requester: 'Requester', tag: 'Tag' };
+
 /** What the scope's text input asks for. */
 export const SCOPE_VALUE_HINTS: Readonly<
   Record<Exclude<ScopeKind, 'account' | 'provider'>, string>

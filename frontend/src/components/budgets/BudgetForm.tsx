@@ -10,6 +10,7 @@ import {
   PERIOD_LABELS,
   SCOPE_LABELS,
   SCOPE_VALUE_HINTS,
+  SCOPE_VALUE_LABELS,
 } from '../../lib/budgets.ts';
 import { currencySymbol } from '../../lib/format.ts';
 import { providerName } from '../../lib/providers.ts';
@@ -134,9 +135,7 @@ export function BudgetForm(props: BudgetFormProps) {
       {draft.scopeKind !== 'account' && draft.scopeKind !== 'provider' && (
         <FormField
           id="budget-scope-value"
-          label={SCOPE_LABELS[draft.scopeKind]
-            .replace('One ', '')
-            .replace(/^./, (c) => c.toUpperCase())}
+          label={SCOPE_VALUE_LABELS[draft.scopeKind]}
           type="text"
           autoComplete="off"
           value={draft.scopeValue}
