@@ -194,8 +194,6 @@ export const alertWindowsSchema = z.object({
   /** Window length covered, in minutes: at least `minMinutes`, at most `maxMinutes`. */
   minMinutes: z.number(),
   maxMinutes: z.number(),
-  /** One sentence for the page. */
-  description: z.string(),
   /** Error rate in percent is evaluated only with at least this many requests in the window. */
   errorRateMinRequests: z.number(),
   /** Percent of the threshold at which Warning fires (Alert at 100). */

@@ -1,7 +1,8 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
+import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { SesMailer } from '#adapters/ses/ses-mailer.ts';
@@ -55,9 +56,11 @@ export interface AlertsRuntimeConfig {
 export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const client = config.documentClient;
+  const accounts = { client, tableName: config.accountsTable };
   return {
-    rules: new DynamoAlertRuleStore({ client, tableName: config.accountsTable }),
-    accounts: new DynamoAccountStore({ client, tableName: config.accountsTable }),
+    sweep: new DynamoAlertSweepStore(accounts),
+    firing: new DynamoAlertFiringStore(accounts),
+    accounts: new DynamoAccountStore(accounts),
     rollups: new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
     mailer: alertMailer(config.mail),

@@ -3,25 +3,29 @@ import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.t
 import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoAlertTestClaimStore } from '#adapters/dynamodb/dynamo-alert-test-claim-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
+import { DynamoProviderKeyStore } from '#adapters/dynamodb/dynamo-provider-key-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
-import { createAccountService } from '#core/accounts/account-service.ts';
+import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
 import { createBudgetsService } from '#core/budgets/budgets-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
-import type { Clock } from '#core/ports/clock.ts';
+import type { WaitingClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { Random } from '#core/ports/random.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
@@ -57,8 +61,30 @@ export interface DashboardApiRuntimeConfig {
   readonly dashboardUrl: string;
   /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
   readonly stripe: StripeConfig;
-  /** Tests pin time (dashboard ranges, expiry). @default - the system clock */
-  readonly clock?: Clock;
+  /** Tests pin time (dashboard ranges, expiry, the key-replacement lease). @default - the system clock */
+  readonly clock?: WaitingClock;
+}
+
+/** The account use cases on the `accounts` table: shared by the dashboard API and the operator CLI. */
+export function buildAccountService(
+  config: Pick<
+    DashboardApiRuntimeConfig,
+    'documentClient' | 'accountsTable' | 'dataKeyProvider' | 'pepper'
+  >,
+  system: { readonly clock: WaitingClock; readonly random: Random },
+): AccountService {
+  const table = { client: config.documentClient, tableName: config.accountsTable };
+  const { clock, random } = system;
+  return createAccountService({
+    accounts: new DynamoAccountStore(table),
+    emails: new DynamoAccountEmailIndex(table),
+    metrionKeys: new DynamoMetrionKeyStore({ ...table, clock }),
+    providerKeys: new DynamoProviderKeyStore(table),
+    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    random,
+    clock,
+    pepper: config.pepper,
+  });
 }
 
 /** Builds the dashboard API's object graph. Shared by the Lambda root and the local root. */
@@ -66,10 +92,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const { cognito } = config;
-  const accountStore = new DynamoAccountStore({
-    client: config.documentClient,
-    tableName: config.accountsTable,
-  });
+  const accountsTable = { client: config.documentClient, tableName: config.accountsTable };
+  const accountStore = new DynamoAccountStore(accountsTable);
   const fxRates = new DynamoFxRateStore({
     client: config.documentClient,
     tableName: config.fxRatesTable,
@@ -86,17 +110,7 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       fxRates,
       clock,
     }),
-    accounts: createAccountService({
-      accounts: accountStore,
-      emails: new DynamoAccountEmailIndex({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
-      vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
-      random,
-      clock,
-      pepper: config.pepper,
-    }),
+    accounts: buildAccountService(config, { clock, random }),
     logs: createLogsService({
       logs: new DynamoUsageLogReader({
         client: config.documentClient,
@@ -124,10 +138,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       random,
     }),
     alerts: createAlertsService({
-      rules: new DynamoAlertRuleStore({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
+      rules: new DynamoAlertRuleStore(accountsTable),
+      testClaims: new DynamoAlertTestClaimStore(accountsTable),
       accounts: accountStore,
       rollups,
       fxRates,
@@ -143,14 +155,9 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     }),
     billing: buildBillingService(config.stripe, {
       accounts: accountStore,
-      billingRecords: new DynamoBillingStore({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
-      requestCounts: new DynamoProxyAdmission({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
+      metrionKeys: new DynamoMetrionKeyStore({ ...accountsTable, clock }),
+      billingRecords: new DynamoBillingStore(accountsTable),
+      requestCounts: new DynamoProxyAdmission(accountsTable),
       clock,
     }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),

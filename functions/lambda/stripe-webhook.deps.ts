@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -15,6 +16,7 @@ import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
+import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { StripeWebhookHandlerDeps } from '#handlers/stripe-webhook.ts';
 
@@ -51,7 +53,8 @@ const NO_API_KEY = 'sk_none_webhook_verification_only';
 export function buildBillingService(
   stripe: StripeConfig,
   deps: {
-    readonly accounts: Pick<AccountStore, 'getAccount' | 'getMetrionKey'>;
+    readonly accounts: Pick<AccountStore, 'getAccount'>;
+    readonly metrionKeys: Pick<MetrionKeyStore, 'getMetrionKey'>;
     readonly billingRecords: BillingStore;
     readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
     readonly clock: Clock;
@@ -66,6 +69,7 @@ export function buildBillingService(
   const planPage = new URL(PLAN_PAGE_PATH, stripe.dashboardUrl).toString();
   return createBillingService({
     accounts: deps.accounts,
+    metrionKeys: deps.metrionKeys,
     billingRecords: deps.billingRecords,
     requestCounts: deps.requestCounts,
     clock: deps.clock,
@@ -103,6 +107,7 @@ export function buildStripeWebhookDeps(
   return {
     billing: buildBillingService(config.stripe, {
       accounts: new DynamoAccountStore(table),
+      metrionKeys: new DynamoMetrionKeyStore(table),
       billingRecords: new DynamoBillingStore(table),
       requestCounts: new DynamoProxyAdmission(table),
       clock,

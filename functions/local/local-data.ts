@@ -2,18 +2,16 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
-import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { tableName } from '#adapters/dynamodb/table-definitions.ts';
 import { LocalDataKeyProvider } from '#adapters/local/local-data-key-provider.ts';
 import { loadOrCreateMasterKey } from '#adapters/local/master-key-file.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
-import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
+import type { AccountService } from '#core/accounts/account-service.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
-import { createSecretVault } from '#core/vault/secret-vault.ts';
+import { buildAccountService } from '#lambda/dashboard-api.deps.ts';
 import { ensureTables } from './stand-ins.ts';
 
 export const LOCAL_TABLE_PREFIX = 'metrion-local';
@@ -105,14 +103,10 @@ export async function openLocalData(options: {
     pricesTable: tableName(LOCAL_TABLE_PREFIX, 'prices'),
     dataKeyProvider,
     pepper,
-    accountService: createAccountService({
-      accounts: new DynamoAccountStore({ client: documentClient, tableName: accountsTable }),
-      emails: new DynamoAccountEmailIndex({ client: documentClient, tableName: accountsTable }),
-      vault: createSecretVault({ dataKeyProvider, random, clock }),
-      random,
-      clock,
-      pepper,
-    }),
+    accountService: buildAccountService(
+      { documentClient, accountsTable, dataKeyProvider, pepper },
+      { clock, random },
+    ),
     usage: new DynamoUsageStore({ client: documentClient, tableName: usageTable, clock }),
   };
 }

@@ -1,6 +1,6 @@
 // The Lambda functions behind the local API, built by the same deps builders as in AWS from
 // local data, local Cognito, the local mail inbox and local billing.
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -34,7 +34,7 @@ export interface LocalProxyOptions {
 export interface LocalFunctionContext {
   readonly data: LocalData;
   readonly logger: Logger;
-  readonly clock: MonotonicClock | undefined;
+  readonly clock: (MonotonicClock & WaitingClock) | undefined;
   readonly cognito: CognitoPoolConfig;
   readonly mail: AlertMailConfig;
   readonly dashboardUrl: string;

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { ROUTE_NOT_FOUND_RESPONSE } from '#contracts/gateway-responses.ts';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
@@ -48,10 +48,10 @@ export interface LocalMetrionOptions {
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /**
-   * Pins the proxy's time (limit windows, cache expiry, phase timing) in tests.
+   * Pins time in tests (limit windows, cache expiry, phase timing, the key-replacement lease).
    * @default - the system clock
    */
-  readonly clock?: MonotonicClock;
+  readonly clock?: MonotonicClock & WaitingClock;
   /** Built dashboard to serve for every non-API path (CloudFront + S3 in AWS). */
   readonly staticDir?: string;
   /** Browser origins allowed to call the proxy directly (CORS). @default [] */

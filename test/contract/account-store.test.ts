@@ -1,21 +1,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  InternalServerError,
-} from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient, InternalServerError } from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClientFrom } from '#adapters/dynamodb/document-client.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import type { Account } from '#core/accounts/account.ts';
-import { MetrionError, ServiceUnavailableError } from '#core/errors.ts';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import { ensureTables, startDynalite } from '#local/stand-ins.ts';
-import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
+import { dynamoAccountPorts, inMemoryAccountPorts } from '../fixtures/account-stores.ts';
 import { proxyViewOf } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { accountStoreContract } from './account-store.contract.ts';
@@ -38,10 +34,7 @@ const SEALED = {
 } as const;
 
 describe('InMemoryAccountStore', () => {
-  accountStoreContract(() => {
-    const store = new InMemoryAccountStore();
-    return { store, admission: store };
-  });
+  accountStoreContract(() => inMemoryAccountPorts());
 });
 
 describe('DynamoAccountStore on dynalite', () => {
@@ -53,10 +46,9 @@ describe('DynamoAccountStore on dynalite', () => {
     await fixture.close();
   });
 
-  accountStoreContract(() => {
-    const table = { client: fixture.documentClient, tableName: fixture.tableNames.accounts };
-    return { store: new DynamoAccountStore(table), admission: new DynamoProxyAdmission(table) };
-  });
+  accountStoreContract(() =>
+    dynamoAccountPorts({ client: fixture.documentClient, tableName: fixture.tableNames.accounts }),
+  );
 });
 
 describe('DynamoAccountStore on dynalite with a data dir', () => {
@@ -109,13 +101,6 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
   );
   const mock = mockClient(documentClient);
   const store = new DynamoAccountStore({ client: documentClient, tableName: TABLE });
-  const profileItem = {
-    pk: 'ACCOUNT#acct-1',
-    sk: 'PROFILE',
-    ...ACCOUNT,
-    metrionKeyDigest: 'd',
-    metrionKeySealed: SEALED,
-  };
 
   afterAll(() => {
     mock.restore();
@@ -136,37 +121,5 @@ describe('DynamoAccountStore with injected DynamoDB failures', () => {
     expect(unavailable.retryable).toBe(true);
     expect(unavailable.message).not.toMatch(/secret-digest|boom|metrion-test/);
     expect(mock.commandCalls(GetCommand)[0]?.args[0].input.ConsistentRead).toBe(true);
-  });
-
-  it('rejects a key replacement that lost a race, without writing its lookup item', async () => {
-    // Arrange: the profile's digest changed between our read and our conditional update
-    mock.reset();
-    mock.on(GetCommand).resolves({ Item: profileItem });
-    mock.on(DeleteCommand).resolves({});
-    // The replacement lease is taken and released; only the digest swap loses.
-    mock.on(UpdateCommand).resolves({});
-    mock.on(UpdateCommand, { ConditionExpression: 'metrionKeyDigest = :previous' }).rejects(
-      new ConditionalCheckFailedException({
-        message: 'The conditional request failed',
-        $metadata: {},
-      }),
-    );
-    mock.on(PutCommand).resolves({});
-
-    // Act
-    const error = await store
-      .replaceMetrionKey('acct-1', { digest: 'next', sealed: SEALED })
-      .catch((caught: unknown) => caught);
-
-    // Assert
-    expect(error).toBeInstanceOf(MetrionError);
-    expect((error as MetrionError).code).toBe('metrion_key_conflict');
-    const update = mock
-      .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input)
-      .find((input) => input.UpdateExpression?.includes('metrionKeyDigest'));
-    expect(update?.ConditionExpression).toBe('metrionKeyDigest = :previous');
-    expect(update?.ExpressionAttributeValues?.[':previous']).toBe('d');
-    expect(mock.commandCalls(PutCommand)).toHaveLength(0);
   });
 });

@@ -2,38 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import type { AlertRuleStore } from '#core/ports/alert-rule-store.ts';
+import { type AlertPorts, newRule as rule } from '../fixtures/alert-stores.ts';
 
-const HOUR_MS = 3_600_000;
-const NOW_MS = Date.parse('2026-03-10T12:00:00.000Z');
-const LEVEL = { cooldownMs: 24 * HOUR_MS, leaseMs: 5 * 60_000 } as const;
-
-let sequence = 0;
-function rule(accountId: string, overrides: Partial<AlertRule> = {}): AlertRule {
-  sequence += 1;
-  return {
-    accountId,
-    ruleId: `rule_${String(sequence).padStart(6, '0')}_${randomUUID().slice(0, 8)}`,
-    type: 'budget',
-    threshold: 10,
-    period: { kind: 'month' },
-    paused: false,
-    createdAt: new Date(NOW_MS + sequence).toISOString(),
-    lastFired: {},
-    state: 'ok',
-    ...overrides,
-  };
-}
-
-/**
- * The AlertRuleStore contract: account scoping, the exact rule limit under concurrent creates,
- * the evaluator's paging, and the level and Test claims (one winner among concurrent claimers).
- */
-export function alertRuleStoreContract(createStore: () => Promise<AlertRuleStore>): void {
+function accountRulesSuite(createPorts: () => Promise<AlertPorts>): void {
   let store: AlertRuleStore;
   let accountId: string;
 
   beforeEach(async () => {
-    store = await createStore();
+    ({ rules: store } = await createPorts());
     accountId = `acct-${randomUUID()}`;
   });
 
@@ -69,14 +45,6 @@ export function alertRuleStoreContract(createStore: () => Promise<AlertRuleStore
       expect(await store.list(other)).toEqual([]);
       expect(await store.update(other, mine.ruleId, { threshold: 1 })).toBeUndefined();
       expect(await store.delete(other, mine.ruleId)).toBe(false);
-      expect(
-        await store.claimLevel(other, mine.ruleId, 'alert', {
-          ...LEVEL,
-          nowMs: NOW_MS,
-          token: 't',
-        }),
-      ).toBe(false);
-      expect(await store.claimTest(other, mine.ruleId, NOW_MS, HOUR_MS)).toBeUndefined();
       expect(await store.get(accountId, mine.ruleId)).toEqual(mine);
     });
 
@@ -103,15 +71,16 @@ export function alertRuleStoreContract(createStore: () => Promise<AlertRuleStore
       expect(await store.delete(accountId, doomed.ruleId)).toBe(false);
       expect(await store.get(accountId, doomed.ruleId)).toBeUndefined();
     });
+  });
+}
 
-    it('records the evaluated state', async () => {
-      const watched = rule(accountId);
-      await store.create(watched, 50);
-      await store.setState(accountId, watched.ruleId, 'alert');
-      expect((await store.get(accountId, watched.ruleId))?.state).toBe('alert');
-      await store.setState(accountId, 'rule_missing', 'alert');
-      expect(await store.list(accountId)).toHaveLength(1);
-    });
+function ruleLimitSuite(createPorts: () => Promise<AlertPorts>): void {
+  let store: AlertRuleStore;
+  let accountId: string;
+
+  beforeEach(async () => {
+    ({ rules: store } = await createPorts());
+    accountId = `acct-${randomUUID()}`;
   });
 
   describe('the rule limit', () => {
@@ -161,171 +130,17 @@ export function alertRuleStoreContract(createStore: () => Promise<AlertRuleStore
       expect(await store.list(accountId)).toHaveLength(5);
     });
   });
+}
 
-  describe("the evaluator's reads", () => {
-    it('pages through the active rules of every account, each once, skipping paused ones', async () => {
-      const accounts = [accountId, `acct-${randomUUID()}`, `acct-${randomUUID()}`];
-      const active: string[] = [];
-      for (const account of accounts) {
-        for (let i = 0; i < 3; i += 1) {
-          const r = rule(account, { paused: i === 1 });
-          await store.create(r, 50);
-          if (!r.paused) active.push(`${account}/${r.ruleId}`);
-        }
-      }
-      const seen: string[] = [];
-      let after: string | undefined;
-      for (let pages = 0; pages < 100; pages += 1) {
-        const page = await store.listActive({
-          ...(after === undefined ? {} : { after }),
-          limit: 2,
-        });
-        expect(page.rules.length).toBeLessThanOrEqual(2);
-        seen.push(...page.rules.map((r) => `${r.accountId}/${r.ruleId}`));
-        after = page.next;
-        if (after === undefined) break;
-      }
-      const ours = seen.filter((key) => accounts.some((account) => key.startsWith(`${account}/`)));
-      expect(ours.sort()).toEqual(active.sort());
-      expect(new Set(seen).size).toBe(seen.length);
-    });
-
-    it('drops a paused rule from the active ones and brings it back on resume', async () => {
-      const r = rule(accountId);
-      await store.create(r, 50);
-      const activeIds = async () =>
-        (await allActive(store)).filter((a) => a.accountId === accountId).map((a) => a.ruleId);
-      expect(await activeIds()).toEqual([r.ruleId]);
-      await store.update(accountId, r.ruleId, { paused: true });
-      expect(await activeIds()).toEqual([]);
-      await store.update(accountId, r.ruleId, { paused: false });
-      expect(await activeIds()).toEqual([r.ruleId]);
-    });
-
-    it('saves, loads and clears the sweep cursor', async () => {
-      await store.saveSweepCursor('acct-x#rule_y');
-      expect(await store.loadSweepCursor()).toBe('acct-x#rule_y');
-      await store.saveSweepCursor(undefined);
-      expect(await store.loadSweepCursor()).toBeUndefined();
-    });
-  });
-
-  describe('level claims', () => {
-    let r: AlertRule;
-    beforeEach(async () => {
-      r = rule(accountId);
-      await store.create(r, 50);
-    });
-    const claim = (token: string, nowMs: number) =>
-      store.claimLevel(accountId, r.ruleId, 'alert', { ...LEVEL, nowMs, token });
-
-    it('grants one claim at a time until its lease ends', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs - 1)).toBe(false);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
-    });
-
-    it('gives exactly one of many concurrent claimers the level', async () => {
-      const outcomes = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => claim(`token-${i}`, NOW_MS)),
-      );
-      expect(outcomes.filter(Boolean)).toHaveLength(1);
-    });
-
-    it('records a confirmed firing and holds the level for the cooldown', async () => {
-      const firedAt = new Date(NOW_MS).toISOString();
-      expect(await claim('a', NOW_MS)).toBe(true);
-      await store.confirmLevel(accountId, r.ruleId, 'alert', 'a', firedAt);
-      expect((await store.get(accountId, r.ruleId))?.lastFired).toEqual({ alert: firedAt });
-      expect(await claim('b', NOW_MS + LEVEL.cooldownMs - 1)).toBe(false);
-      expect(await claim('b', NOW_MS + LEVEL.cooldownMs)).toBe(true);
-    });
-
-    it('keeps the levels apart', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(
-        await store.claimLevel(accountId, r.ruleId, 'warning', {
-          ...LEVEL,
-          nowMs: NOW_MS,
-          token: 'w',
-        }),
-      ).toBe(true);
-    });
-
-    it('frees the level on release (only with the holder token), leaving it unfired', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      await store.releaseLevel(accountId, r.ruleId, 'alert', 'not-a');
-      expect(await claim('b', NOW_MS + 1)).toBe(false);
-      await store.releaseLevel(accountId, r.ruleId, 'alert', 'a');
-      expect((await store.get(accountId, r.ruleId))?.lastFired).toEqual({});
-      expect(await claim('b', NOW_MS + 1)).toBe(true);
-    });
-
-    it('still records the firing when the lease ran out and another claim holds the level', async () => {
-      expect(await claim('a', NOW_MS)).toBe(true);
-      expect(await claim('b', NOW_MS + LEVEL.leaseMs)).toBe(true);
-      const firedAt = new Date(NOW_MS + LEVEL.leaseMs + 1).toISOString();
-      await store.confirmLevel(accountId, r.ruleId, 'alert', 'a', firedAt);
-      expect((await store.get(accountId, r.ruleId))?.lastFired.alert).toBe(firedAt);
-      expect(await claim('c', NOW_MS + 2 * LEVEL.leaseMs)).toBe(false); // within the cooldown
-    });
-  });
-
-  describe('Test claims', () => {
-    it('allows one Test per cooldown and puts the previous time back on release', async () => {
-      const r = rule(accountId);
-      await store.create(r, 50);
-      expect(await store.claimTest(accountId, r.ruleId, NOW_MS, 12 * HOUR_MS)).toEqual({
-        claimed: true,
-      });
-      const first = new Date(NOW_MS).toISOString();
-      expect(await store.claimTest(accountId, r.ruleId, NOW_MS + HOUR_MS, 12 * HOUR_MS)).toEqual({
-        claimed: false,
-        lastTestedAt: first,
-      });
-      const laterMs = NOW_MS + 12 * HOUR_MS;
-      expect(await store.claimTest(accountId, r.ruleId, laterMs, 12 * HOUR_MS)).toEqual({
-        claimed: true,
-        previous: first,
-      });
-      await store.releaseTest(accountId, r.ruleId, new Date(laterMs).toISOString(), first);
-      expect((await store.get(accountId, r.ruleId))?.lastTestedAt).toBe(first);
-    });
-
-    it('releases only its own claim, and removes the time when there was none before', async () => {
-      const r = rule(accountId);
-      await store.create(r, 50);
-      await store.claimTest(accountId, r.ruleId, NOW_MS, 12 * HOUR_MS);
-      await store.releaseTest(accountId, r.ruleId, '2020-01-01T00:00:00.000Z', undefined);
-      expect((await store.get(accountId, r.ruleId))?.lastTestedAt).toBe(
-        new Date(NOW_MS).toISOString(),
-      );
-      await store.releaseTest(accountId, r.ruleId, new Date(NOW_MS).toISOString(), undefined);
-      expect((await store.get(accountId, r.ruleId))?.lastTestedAt).toBeUndefined();
-    });
-
-    it('gives exactly one of many concurrent Tests the claim', async () => {
-      const r = rule(accountId);
-      await store.create(r, 50);
-      const outcomes = await Promise.all(
-        Array.from({ length: 8 }, () => store.claimTest(accountId, r.ruleId, NOW_MS, 12 * HOUR_MS)),
-      );
-      expect(outcomes.filter((o) => o?.claimed)).toHaveLength(1);
-    });
-  });
+/**
+ * The AlertRuleStore contract: account scoping, every field stored as given, and the exact rule
+ * limit under concurrent creates and deletes.
+ */
+export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): void {
+  accountRulesSuite(createPorts);
+  ruleLimitSuite(createPorts);
 }
 
 function byCreation(a: AlertRule, b: AlertRule): number {
   return a.createdAt.localeCompare(b.createdAt) || a.ruleId.localeCompare(b.ruleId);
-}
-
-async function allActive(store: AlertRuleStore): Promise<AlertRule[]> {
-  const rules: AlertRule[] = [];
-  let after: string | undefined;
-  do {
-    const page = await store.listActive({ ...(after === undefined ? {} : { after }), limit: 100 });
-    rules.push(...page.rules);
-    after = page.next;
-  } while (after !== undefined);
-  return rules;
 }

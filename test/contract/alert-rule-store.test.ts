@@ -1,12 +1,12 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
-import { InMemoryAlertRuleStore } from '../fakes/in-memory-alert-rule-store.ts';
+import { dynamoAlertPorts, inMemoryAlertPorts } from '../fixtures/alert-stores.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { alertRuleStoreContract } from './alert-rule-store.contract.ts';
 
 describe('InMemoryAlertRuleStore', () => {
-  alertRuleStoreContract(async () => new InMemoryAlertRuleStore());
+  alertRuleStoreContract(async () => inMemoryAlertPorts());
 });
 
 describe('DynamoAlertRuleStore on dynalite', () => {
@@ -18,12 +18,8 @@ describe('DynamoAlertRuleStore on dynalite', () => {
     await fixture.close();
   });
 
-  alertRuleStoreContract(
-    async () =>
-      new DynamoAlertRuleStore({
-        client: fixture.documentClient,
-        tableName: fixture.tableNames.accounts,
-      }),
+  alertRuleStoreContract(async () =>
+    dynamoAlertPorts({ client: fixture.documentClient, tableName: fixture.tableNames.accounts }),
   );
 
   it('counts the rules stored before the counter existed, exactly under concurrency', async () => {

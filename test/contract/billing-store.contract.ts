@@ -1,29 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { beforeEach, expect, it } from 'vitest';
-import type { Account, StoredMetrionKey } from '#core/accounts/account.ts';
+import { expect, it } from 'vitest';
 import type { BillingState, SubscriptionSnapshot } from '#core/billing/billing-state.ts';
 import { NotFoundError } from '#core/errors.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BillingStore } from '#core/ports/billing-store.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
-import { UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import { newAccount, newMetrionKey } from '../fixtures/account-stores.ts';
 import { proxyViewOf } from '../fixtures/admission.ts';
-
-function newAccount(): Account {
-  const accountId = randomUUID();
-  return {
-    accountId,
-    email: `${accountId}@example.com`,
-    displayName: 'Ada Lovelace',
-    currency: 'EUR',
-    plan: 'free',
-    createdAt: '2026-11-24T10:00:00.000Z',
-  };
-}
-
-function newMetrionKey(): StoredMetrionKey {
-  return { digest: randomBytes(32).toString('hex'), sealed: UNOPENED_SEALED_SECRET };
-}
+import { freshForEachTest } from '../fixtures/each-test.ts';
 
 function subscription(overrides: Partial<SubscriptionSnapshot> = {}): SubscriptionSnapshot {
   return {
@@ -60,75 +44,86 @@ export interface BillingStores {
 export function billingStoreContract(
   createStores: () => BillingStores | Promise<BillingStores>,
 ): void {
-  let accounts: AccountStore;
-  let billing: BillingStore;
-  let admission: ProxyAdmission;
+  const stores = freshForEachTest(createStores);
+  customerIdContract(stores);
+  savedStateContract(stores);
+  versionedSaveContract(stores);
+  removedStateContract(stores);
+  processedEventsContract(stores);
+}
 
-  beforeEach(async () => {
-    ({ accounts, billing, admission } = await createStores());
-  });
-
+/** The Stripe customer id, and the state of an account that has none. */
+function customerIdContract(stores: BillingStores): void {
   it('starts with no billing state at version 0, and undefined for an unknown account', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
 
-    expect(await billing.getBillingRecord(account.accountId)).toEqual({
+    expect(await stores.billing.getBillingRecord(account.accountId)).toEqual({
       plan: 'free',
       billing: {},
       version: 0,
     });
-    expect(await billing.getBillingRecord(randomUUID())).toBeUndefined();
+    expect(await stores.billing.getBillingRecord(randomUUID())).toBeUndefined();
   });
 
   it('stores the Stripe customer id once; a later id never replaces it', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
 
-    expect(await billing.setStripeCustomerId(account.accountId, 'cus_first')).toBe('cus_first');
-    expect(await billing.setStripeCustomerId(account.accountId, 'cus_second')).toBe('cus_first');
-    expect(await billing.setStripeCustomerId(account.accountId, 'cus_first')).toBe('cus_first');
+    expect(await stores.billing.setStripeCustomerId(account.accountId, 'cus_first')).toBe(
+      'cus_first',
+    );
+    expect(await stores.billing.setStripeCustomerId(account.accountId, 'cus_second')).toBe(
+      'cus_first',
+    );
+    expect(await stores.billing.setStripeCustomerId(account.accountId, 'cus_first')).toBe(
+      'cus_first',
+    );
 
-    expect((await billing.getBillingRecord(account.accountId))?.billing).toEqual({
+    expect((await stores.billing.getBillingRecord(account.accountId))?.billing).toEqual({
       stripeCustomerId: 'cus_first',
     });
-    expect((await accounts.getAccount(account.accountId))?.billing).toEqual({
+    expect((await stores.accounts.getAccount(account.accountId))?.billing).toEqual({
       stripeCustomerId: 'cus_first',
     });
   });
 
   it('keeps one customer id when two are stored concurrently', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
 
     const stored = await Promise.all([
-      billing.setStripeCustomerId(account.accountId, 'cus_a'),
-      billing.setStripeCustomerId(account.accountId, 'cus_b'),
+      stores.billing.setStripeCustomerId(account.accountId, 'cus_a'),
+      stores.billing.setStripeCustomerId(account.accountId, 'cus_b'),
     ]);
 
     expect(stored[0]).toBe(stored[1]);
-    expect((await billing.getBillingRecord(account.accountId))?.billing.stripeCustomerId).toBe(
-      stored[0],
-    );
+    expect(
+      (await stores.billing.getBillingRecord(account.accountId))?.billing.stripeCustomerId,
+    ).toBe(stored[0]);
   });
 
   it('throws NotFoundError when storing a customer id or billing state for an unknown account', async () => {
     const accountId = randomUUID();
 
-    await expect(billing.setStripeCustomerId(accountId, 'cus_x')).rejects.toBeInstanceOf(
+    await expect(stores.billing.setStripeCustomerId(accountId, 'cus_x')).rejects.toBeInstanceOf(
       NotFoundError,
     );
     await expect(
-      billing.saveBillingState(accountId, { billing: {}, plan: 'pro' }, 0),
+      stores.billing.saveBillingState(accountId, { billing: {}, plan: 'pro' }, 0),
     ).rejects.toBeInstanceOf(NotFoundError);
-    expect(await accounts.getAccount(accountId)).toBeUndefined();
+    expect(await stores.accounts.getAccount(accountId)).toBeUndefined();
   });
+}
 
+/** Saving billing state, onto the item the proxy reads. */
+function savedStateContract(stores: BillingStores): void {
   it('saves every subscription and the plan on the item the proxy reads, keeping the customer id', async () => {
     // Arrange: two subscriptions (a second one paid in another tab), all registers set
     const account = newAccount();
     const metrionKey = newMetrionKey();
-    await accounts.createAccount(account, metrionKey);
-    await billing.setStripeCustomerId(account.accountId, 'cus_1');
+    await stores.accounts.createAccount(account, metrionKey);
+    await stores.billing.setStripeCustomerId(account.accountId, 'cus_1');
     const first = subscription();
     const second = subscription({ subscriptionCreatedEpochSeconds: 1_795_000_001 });
     const state: BillingState = {
@@ -151,7 +146,7 @@ export function billingStoreContract(
     };
 
     // Act
-    const saved = await billing.saveBillingState(
+    const saved = await stores.billing.saveBillingState(
       account.accountId,
       { billing: state, plan: 'pro' },
       0,
@@ -160,32 +155,39 @@ export function billingStoreContract(
     // Assert
     expect(saved).toBe(true);
     const expected: BillingState = { ...state, stripeCustomerId: 'cus_1' };
-    expect(await billing.getBillingRecord(account.accountId)).toEqual({
+    expect(await stores.billing.getBillingRecord(account.accountId)).toEqual({
       plan: 'pro',
       billing: expected,
       version: 1,
     });
-    expect(await proxyViewOf(admission, metrionKey.digest)).toEqual({
+    expect(await proxyViewOf(stores.admission, metrionKey.digest)).toEqual({
       account: { ...account, plan: 'pro', billing: expected },
     });
   });
+}
 
+/** Optimistic concurrency: a save from a stale version changes nothing. */
+function versionedSaveContract(stores: BillingStores): void {
   it('refuses a save from a stale version and changes nothing', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
     const first = subscription();
     expect(
-      await billing.saveBillingState(account.accountId, { billing: only(first), plan: 'pro' }, 0),
+      await stores.billing.saveBillingState(
+        account.accountId,
+        { billing: only(first), plan: 'pro' },
+        0,
+      ),
     ).toBe(true);
 
-    const stale = await billing.saveBillingState(
+    const stale = await stores.billing.saveBillingState(
       account.accountId,
       { billing: only(subscription({ status: 'canceled' })), plan: 'free' },
       0,
     );
 
     expect(stale).toBe(false);
-    expect(await billing.getBillingRecord(account.accountId)).toEqual({
+    expect(await stores.billing.getBillingRecord(account.accountId)).toEqual({
       plan: 'pro',
       billing: only(first),
       version: 1,
@@ -194,15 +196,15 @@ export function billingStoreContract(
 
   it('lets exactly one of two concurrent saves from the same version win', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
 
     const results = await Promise.all([
-      billing.saveBillingState(
+      stores.billing.saveBillingState(
         account.accountId,
         { billing: only(subscription()), plan: 'pro' },
         0,
       ),
-      billing.saveBillingState(
+      stores.billing.saveBillingState(
         account.accountId,
         { billing: only(subscription({ status: 'past_due' })), plan: 'pro' },
         0,
@@ -210,19 +212,22 @@ export function billingStoreContract(
     ]);
 
     expect(results.filter(Boolean)).toHaveLength(1);
-    expect((await billing.getBillingRecord(account.accountId))?.version).toBe(1);
+    expect((await stores.billing.getBillingRecord(account.accountId))?.version).toBe(1);
   });
+}
 
+/** What a save removes, and what a profile update keeps. */
+function removedStateContract(stores: BillingStores): void {
   it('removes a register, or every subscription, that the next state no longer has', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
+    await stores.accounts.createAccount(account, newMetrionKey());
     const sub = subscription();
     const invoice = {
       subscriptionId: sub.subscriptionId,
       outcome: 'paid',
       mark: sub.mark,
     } as const;
-    await billing.saveBillingState(
+    await stores.billing.saveBillingState(
       account.accountId,
       {
         billing: {
@@ -233,12 +238,16 @@ export function billingStoreContract(
       0,
     );
 
-    await billing.saveBillingState(account.accountId, { billing: only(sub), plan: 'pro' }, 1);
-    const withoutInvoice = (await billing.getBillingRecord(account.accountId))?.billing;
-    await billing.saveBillingState(account.accountId, { billing: {}, plan: 'free' }, 2);
+    await stores.billing.saveBillingState(
+      account.accountId,
+      { billing: only(sub), plan: 'pro' },
+      1,
+    );
+    const withoutInvoice = (await stores.billing.getBillingRecord(account.accountId))?.billing;
+    await stores.billing.saveBillingState(account.accountId, { billing: {}, plan: 'free' }, 2);
 
     expect(withoutInvoice).toEqual(only(sub));
-    expect(await billing.getBillingRecord(account.accountId)).toEqual({
+    expect(await stores.billing.getBillingRecord(account.accountId)).toEqual({
       plan: 'free',
       billing: {},
       version: 3,
@@ -247,10 +256,10 @@ export function billingStoreContract(
 
   it('keeps billing state through a profile update, which still changes the plan', async () => {
     const account = newAccount();
-    await accounts.createAccount(account, newMetrionKey());
-    await billing.setStripeCustomerId(account.accountId, 'cus_1');
+    await stores.accounts.createAccount(account, newMetrionKey());
+    await stores.billing.setStripeCustomerId(account.accountId, 'cus_1');
 
-    const updated = await accounts.updateProfile(account.accountId, {
+    const updated = await stores.accounts.updateProfile(account.accountId, {
       displayName: 'Grace',
       plan: 'pro',
     });
@@ -262,25 +271,30 @@ export function billingStoreContract(
       billing: { stripeCustomerId: 'cus_1' },
     });
   });
+}
 
+/** The processed Stripe event ledger. */
+function processedEventsContract(stores: BillingStores): void {
   it('records a processed Stripe event once', async () => {
     const eventId = `evt_${randomBytes(8).toString('hex')}`;
     const expires = NOW_EPOCH_SECONDS + 86_400;
 
-    expect(await billing.isBillingEventProcessed(eventId, NOW_MS)).toBe(false);
-    expect(await billing.recordBillingEventProcessed(eventId, NOW_MS, expires)).toBe(true);
-    expect(await billing.isBillingEventProcessed(eventId, NOW_MS)).toBe(true);
-    expect(await billing.recordBillingEventProcessed(eventId, NOW_MS, expires)).toBe(false);
-    expect(await billing.isBillingEventProcessed(`${eventId}x`, NOW_MS)).toBe(false);
+    expect(await stores.billing.isBillingEventProcessed(eventId, NOW_MS)).toBe(false);
+    expect(await stores.billing.recordBillingEventProcessed(eventId, NOW_MS, expires)).toBe(true);
+    expect(await stores.billing.isBillingEventProcessed(eventId, NOW_MS)).toBe(true);
+    expect(await stores.billing.recordBillingEventProcessed(eventId, NOW_MS, expires)).toBe(false);
+    expect(await stores.billing.isBillingEventProcessed(`${eventId}x`, NOW_MS)).toBe(false);
   });
 
   it('treats an expired processed-event record as absent (TTL deletes lazily)', async () => {
     const eventId = `evt_${randomBytes(8).toString('hex')}`;
-    await billing.recordBillingEventProcessed(eventId, NOW_MS, NOW_EPOCH_SECONDS + 60);
+    await stores.billing.recordBillingEventProcessed(eventId, NOW_MS, NOW_EPOCH_SECONDS + 60);
     const later = NOW_MS + 61_000;
 
-    expect(await billing.isBillingEventProcessed(eventId, later)).toBe(false);
-    expect(await billing.recordBillingEventProcessed(eventId, later, later / 1000 + 60)).toBe(true);
-    expect(await billing.isBillingEventProcessed(eventId, later)).toBe(true);
+    expect(await stores.billing.isBillingEventProcessed(eventId, later)).toBe(false);
+    expect(
+      await stores.billing.recordBillingEventProcessed(eventId, later, later / 1000 + 60),
+    ).toBe(true);
+    expect(await stores.billing.isBillingEventProcessed(eventId, later)).toBe(true);
   });
 }

@@ -7,13 +7,18 @@ import { admissionRequest, type PlanLimitTable } from '#core/limits/request-limi
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BudgetLedger } from '#core/ports/budget-ledger.ts';
 import type { BudgetStore } from '#core/ports/budget-store.ts';
+import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
 import type { Admission, BudgetAdmission, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
 import { testBudget, USD } from '../fixtures/budget.ts';
 
-/** The stores a budget lives in: the account store, the admission, the budget items, the ledger. */
+/**
+ * The stores a budget lives in: the account store, the Metrion Key store (a regeneration carries
+ * the ledger), the admission, the budget items, the ledger.
+ */
 export interface BudgetLedgerFixture {
   readonly store: AccountStore;
+  readonly metrionKeys: MetrionKeyStore;
   readonly admission: ProxyAdmission;
   readonly budgets: BudgetStore;
   readonly ledger: BudgetLedger;
@@ -239,7 +244,7 @@ export function budgetLedgerContract(
       await admit(reserve(budget, view, requestId));
       const next = newKey();
 
-      await stores.store.replaceMetrionKey(accountId, next);
+      await stores.metrionKeys.replaceMetrionKey(accountId, next);
       const outcome = await stores.ledger.settle(
         accountId,
         requestId,

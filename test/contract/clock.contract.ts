@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 
 export interface MonotonicClockFixture {
   readonly clock: MonotonicClock;
@@ -37,5 +37,20 @@ export function monotonicClockContract(createFixture: () => MonotonicClockFixtur
 
     expect(Number.isInteger(clock.nowMs())).toBe(true);
     expect(clock.nowMs()).toBeGreaterThan(Date.UTC(2020, 0, 1));
+  });
+}
+
+/** The WaitingClock contract: what a store waiting out another writer's lease relies on. */
+export function waitingClockContract(createClock: () => WaitingClock): void {
+  // Timers may fire a little before the wall clock says the delay passed.
+  it('resolves a sleep once about that much of its own time has passed', async () => {
+    const clock = createClock();
+    const start = clock.nowMs();
+
+    await clock.sleep(20);
+
+    const slept = clock.nowMs() - start;
+    expect(slept).toBeGreaterThanOrEqual(18);
+    expect(slept).toBeLessThan(20_000);
   });
 }

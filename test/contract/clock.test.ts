@@ -1,7 +1,7 @@
 import { describe } from 'vitest';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
-import { monotonicClockContract } from './clock.contract.ts';
+import { monotonicClockContract, waitingClockContract } from './clock.contract.ts';
 
 describe('SystemClock', () => {
   monotonicClockContract(() => ({
@@ -15,6 +15,7 @@ describe('SystemClock', () => {
       }
     },
   }));
+  waitingClockContract(() => new SystemClock());
 });
 
 describe('FakeClock', () => {
@@ -25,4 +26,5 @@ describe('FakeClock', () => {
       pass: async (ms) => clock.advance(ms),
     };
   });
+  waitingClockContract(() => new FakeClock());
 });

@@ -8,17 +8,13 @@ import {
   monthCounter,
   type PlanLimitTable,
 } from '#core/limits/request-limits.ts';
-import type { AccountStore } from '#core/ports/account-store.ts';
-import type { BillingStore } from '#core/ports/billing-store.ts';
-import type { Admission, ProxyAdmission } from '#core/ports/proxy-admission.ts';
+import type { Admission, WindowCount } from '#core/ports/proxy-admission.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import type { AccountPorts } from '../fixtures/account-stores.ts';
 
-/** What a suite needs: the writer, the admission reading it, and a way to pre-fill a window. */
-export interface ProxyAdmissionFixture {
-  readonly store: AccountStore;
-  readonly billing: BillingStore;
-  readonly admission: ProxyAdmission;
+/** What a suite needs: the writers, the admission reading them, and a way to pre-fill a window. */
+export interface ProxyAdmissionFixture extends AccountPorts {
   setWindowCount(keyDigest: string, counter: string, count: number): Promise<void>;
 }
 
@@ -44,6 +40,56 @@ function smallLimits(perMinute: number, monthly: number): PlanLimitTable {
   };
 }
 
+/** A fresh account with its Metrion Key before each test, and helpers that read them. */
+interface AdmissionSuite {
+  stores: ProxyAdmissionFixture;
+  account: Account;
+  key: StoredMetrionKey;
+  admit(options?: AdmitOptions): Promise<Admission>;
+  count(counter: string): Promise<WindowCount>;
+}
+
+interface AdmitOptions {
+  digest?: string;
+  nowMs?: number;
+  limits?: PlanLimitTable;
+  monthly?: boolean;
+  provider?: ProviderId;
+}
+
+function outcomes(answers: readonly Admission[]): string[] {
+  return answers.map((answer) =>
+    answer.outcome === 'refused' ? `refused:${answer.window}` : answer.outcome,
+  );
+}
+
+function admissionSuite(
+  createStores: () => ProxyAdmissionFixture | Promise<ProxyAdmissionFixture>,
+): AdmissionSuite {
+  const suite = {
+    admit: (options: AdmitOptions = {}) =>
+      suite.stores.admission.admit(
+        admissionRequest(
+          {
+            keyDigest: options.digest ?? suite.key.digest,
+            provider: options.provider ?? 'openai',
+          },
+          options.nowMs ?? NOW_MS,
+          options.monthly === undefined ? {} : { monthly: options.monthly },
+          options.limits,
+        ),
+      ),
+    count: (counter: string) => suite.stores.admission.windowCount(suite.key.digest, counter),
+  } as AdmissionSuite;
+  beforeEach(async () => {
+    suite.stores = await createStores();
+    suite.account = testAccount(randomUUID());
+    suite.key = newMetrionKey();
+    await suite.stores.accounts.createAccount(suite.account, suite.key);
+  });
+  return suite;
+}
+
 /**
  * The ProxyAdmission contract: every implementation (the in-memory fake, DynamoProxyAdmission
  * on dynalite) must pass it. Tests use fresh accounts, so the table may be shared.
@@ -51,60 +97,36 @@ function smallLimits(perMinute: number, monthly: number): PlanLimitTable {
 export function proxyAdmissionContract(
   createStores: () => ProxyAdmissionFixture | Promise<ProxyAdmissionFixture>,
 ): void {
-  let stores: ProxyAdmissionFixture;
-  let account: Account;
-  let key: StoredMetrionKey;
+  const suite = admissionSuite(createStores);
+  authenticationContract(suite);
+  planContract(suite);
+  limitsContract(suite);
+}
 
-  beforeEach(async () => {
-    stores = await createStores();
-    account = testAccount(randomUUID());
-    key = newMetrionKey();
-    await stores.store.createAccount(account, key);
-  });
-
-  const admit = (
-    options: {
-      digest?: string;
-      nowMs?: number;
-      limits?: PlanLimitTable;
-      monthly?: boolean;
-      provider?: ProviderId;
-    } = {},
-  ): Promise<Admission> =>
-    stores.admission.admit(
-      admissionRequest(
-        { keyDigest: options.digest ?? key.digest, provider: options.provider ?? 'openai' },
-        options.nowMs ?? NOW_MS,
-        options.monthly === undefined ? {} : { monthly: options.monthly },
-        options.limits,
-      ),
-    );
-  const outcomes = (answers: readonly Admission[]) =>
-    answers.map((answer) =>
-      answer.outcome === 'refused' ? `refused:${answer.window}` : answer.outcome,
-    );
-  const count = (counter: string) => stores.admission.windowCount(key.digest, counter);
-
+function authenticationContract(suite: AdmissionSuite): void {
+  const { admit } = suite;
   describe('authentication', () => {
     it('admits the key with the account and the requested provider key only', async () => {
-      const anthropic = providerKey(account.accountId, 'anthropic');
-      await stores.store.putProviderKey(anthropic);
-      await stores.store.putProviderKey(providerKey(account.accountId, 'openai'));
+      const anthropic = providerKey(suite.account.accountId, 'anthropic');
+      await suite.stores.providerKeys.putProviderKey(anthropic);
+      await suite.stores.providerKeys.putProviderKey(
+        providerKey(suite.account.accountId, 'openai'),
+      );
 
       expect(await admit({ provider: 'anthropic' })).toEqual({
         outcome: 'admitted',
-        caller: { account, providerKey: anthropic },
+        caller: { account: suite.account, providerKey: anthropic },
       });
       expect(await admit({ provider: 'gemini' })).toEqual({
         outcome: 'admitted',
-        caller: { account },
+        caller: { account: suite.account },
       });
     });
 
     it('answers unknown-key for a digest nobody owns, counting nothing', async () => {
       const stranger = newMetrionKey().digest;
       expect(await admit({ digest: stranger })).toEqual({ outcome: 'unknown-key' });
-      expect(await stores.admission.windowCount(stranger, minuteCounter(NOW_MS))).toEqual({
+      expect(await suite.stores.admission.windowCount(stranger, minuteCounter(NOW_MS))).toEqual({
         count: 0,
         refused: 0,
       });
@@ -117,24 +139,31 @@ export function proxyAdmissionContract(
       const next = newMetrionKey();
 
       // Act
-      await stores.store.replaceMetrionKey(account.accountId, next);
+      await suite.stores.metrionKeys.replaceMetrionKey(suite.account.accountId, next);
 
       // Assert
       expect(await admit()).toEqual({ outcome: 'unknown-key' });
       expect((await admit({ digest: next.digest })).outcome).toBe('admitted');
-      expect((await stores.admission.windowCount(next.digest, monthCounter(NOW_MS))).count).toBe(3);
+      expect(
+        (await suite.stores.admission.windowCount(next.digest, monthCounter(NOW_MS))).count,
+      ).toBe(3);
     });
 
     it('never hands out a provider key after its delete returned', async () => {
-      await stores.store.putProviderKey(providerKey(account.accountId, 'openai'));
+      await suite.stores.providerKeys.putProviderKey(
+        providerKey(suite.account.accountId, 'openai'),
+      );
       expect(await admit()).toMatchObject({ caller: { providerKey: { provider: 'openai' } } });
 
-      await stores.store.deleteProviderKey(account.accountId, 'openai');
+      await suite.stores.providerKeys.deleteProviderKey(suite.account.accountId, 'openai');
 
-      expect(await admit()).toEqual({ outcome: 'admitted', caller: { account } });
+      expect(await admit()).toEqual({ outcome: 'admitted', caller: { account: suite.account } });
     });
   });
+}
 
+function planContract(suite: AdmissionSuite): void {
+  const { admit } = suite;
   describe('plan', () => {
     it('applies a plan change to the next admission', async () => {
       const limits = smallLimits(100, 2);
@@ -146,10 +175,10 @@ export function proxyAdmissionContract(
         plan: 'free',
       });
 
-      await stores.store.updateProfile(account.accountId, { plan: 'pro' });
+      await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'pro' });
 
       expect((await admit({ limits })).outcome).toBe('admitted');
-      await stores.store.updateProfile(account.accountId, { plan: 'free' });
+      await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'free' });
       expect(outcomes([await admit({ limits })])).toEqual(['refused:month']);
     });
 
@@ -158,8 +187,8 @@ export function proxyAdmissionContract(
       const periodEndMs = NOW_MS + 10_000;
       const limits = smallLimits(100, 1);
       await admit({ limits });
-      await stores.billing.saveBillingState(
-        account.accountId,
+      await suite.stores.billing.saveBillingState(
+        suite.account.accountId,
         {
           plan: 'pro',
           billing: {
@@ -190,10 +219,10 @@ export function proxyAdmissionContract(
     });
 
     it('caps a downgrade mid-month with the requests made while on Pro', async () => {
-      await stores.store.updateProfile(account.accountId, { plan: 'pro' });
+      await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'pro' });
       const limits = smallLimits(100, 4);
       for (let i = 0; i < 3; i += 1) await admit({ limits });
-      await stores.store.updateProfile(account.accountId, { plan: 'free' });
+      await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'free' });
 
       expect(outcomes([await admit({ limits }), await admit({ limits })])).toEqual([
         'admitted',
@@ -201,10 +230,13 @@ export function proxyAdmissionContract(
       ]);
     });
   });
+}
 
+function limitsContract(suite: AdmissionSuite): void {
+  const { admit, count } = suite;
   describe('limits', () => {
     it('admits exactly 50 of 150 concurrent requests when 9,950 of 10,000 are used', async () => {
-      await stores.setWindowCount(key.digest, monthCounter(NOW_MS), 9_950);
+      await suite.stores.setWindowCount(suite.key.digest, monthCounter(NOW_MS), 9_950);
 
       const answers = await Promise.all(Array.from({ length: 150 }, () => admit()));
 

@@ -3,11 +3,11 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lookupKey } from '#adapters/dynamodb/account-items.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { admissionRequest } from '#core/limits/request-limits.ts';
 import { InMemoryAccountStore } from '../fakes/in-memory-account-store.ts';
 import { testAccount, UNOPENED_SEALED_SECRET } from '../fixtures/account.ts';
+import { dynamoAccountPorts, inMemoryAccountPorts } from '../fixtures/account-stores.ts';
 import { setDynamoWindowCount } from '../fixtures/admission.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { proxyAdmissionContract } from './proxy-admission.contract.ts';
@@ -16,9 +16,7 @@ describe('InMemoryAccountStore as ProxyAdmission', () => {
   proxyAdmissionContract(() => {
     const store = new InMemoryAccountStore();
     return {
-      store,
-      billing: store,
-      admission: store,
+      ...inMemoryAccountPorts(store),
       setWindowCount: async (digest, counter, count) =>
         store.setWindowCount(digest, counter, count),
     };
@@ -47,9 +45,7 @@ describe('DynamoProxyAdmission on dynalite', () => {
   });
 
   proxyAdmissionContract(() => ({
-    store: new DynamoAccountStore(table),
-    billing: new DynamoBillingStore(table),
-    admission: new DynamoProxyAdmission(table),
+    ...dynamoAccountPorts(table),
     setWindowCount: (digest, counter, count) => setDynamoWindowCount(table, digest, counter, count),
   }));
 

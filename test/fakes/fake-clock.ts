@@ -1,12 +1,15 @@
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 
 export interface FakeClockOptions {
   /** Starting time in ms since the epoch. @default Date.UTC(2025, 0, 1) */
   readonly startMs?: number;
 }
 
-/** A clock that only moves when a test moves it; its monotonic reading moves with it. */
-export class FakeClock implements MonotonicClock {
+/**
+ * A clock that only moves when a test (or a sleeper) moves it; its monotonic reading moves with
+ * it.
+ */
+export class FakeClock implements MonotonicClock, WaitingClock {
   #nowMs: number;
 
   constructor(options: FakeClockOptions = {}) {
@@ -21,6 +24,12 @@ export class FakeClock implements MonotonicClock {
   /** The fake time as well: spans measured with it are exactly what the test advanced. */
   monotonicMs(): number {
     return this.#nowMs;
+  }
+
+  /** Moves time forward by `ms` instead of waiting, then lets other pending work run. */
+  async sleep(ms: number): Promise<void> {
+    this.advance(ms);
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Moves time forward by `ms` (never backwards). */

@@ -4,6 +4,8 @@ import type { Plan } from '#core/billing/plans.ts';
 import { AccountExistsError, MetrionKeyConflictError, NotFoundError } from '#core/errors.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BillingRecord, BillingStore } from '#core/ports/billing-store.ts';
+import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
+import type { ProviderKeyStore } from '#core/ports/provider-key-store.ts';
 import type {
   Admission,
   AdmissionRequest,
@@ -59,13 +61,16 @@ function isFull(counters: Counters, window: AdmissionWindow, plan: Plan): boolea
 }
 
 /**
- * AccountStore, BillingStore and ProxyAdmission in memory, passing the same contract suites as
- * DynamoAccountStore, DynamoBillingStore and DynamoProxyAdmission (including the fail-closed key replacement and
+ * AccountStore, MetrionKeyStore, ProviderKeyStore, BillingStore and ProxyAdmission in memory,
+ * passing the same contract suites as their DynamoDB adapters (including the fail-closed key
+ * replacement and
  * never overwriting another account's lookup digest). Admission reads the canonical state
  * directly, so it is always fresh; each call runs without yielding, which makes it atomic like
  * the conditional write. Values are copied in and out, like a real store.
  */
-export class InMemoryAccountStore implements AccountStore, BillingStore, ProxyAdmission {
+export class InMemoryAccountStore
+  implements AccountStore, MetrionKeyStore, ProviderKeyStore, BillingStore, ProxyAdmission
+{
   /** The account's budgets and their ledger, which the admission reserves on. */
   readonly budgets: InMemoryBudgets;
   readonly #profiles = new Map<string, Profile>();

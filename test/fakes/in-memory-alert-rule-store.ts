@@ -1,11 +1,9 @@
 import type { AlertLevel } from '#core/alerts/alert-policy.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
-import type {
-  ActiveRulesPage,
-  AlertRuleChanges,
-  AlertRuleStore,
-  TestClaim,
-} from '#core/ports/alert-rule-store.ts';
+import type { AlertFiringStore } from '#core/ports/alert-firing-store.ts';
+import type { AlertRuleChanges, AlertRuleStore } from '#core/ports/alert-rule-store.ts';
+import type { ActiveRulesPage, AlertSweepStore } from '#core/ports/alert-sweep-store.ts';
+import type { AlertTestClaimStore, TestClaim } from '#core/ports/alert-test-claim-store.ts';
 
 const copy = <T>(value: T): T => structuredClone(value);
 
@@ -23,11 +21,14 @@ const activeKey = (rule: Pick<AlertRule, 'accountId' | 'ruleId'>) =>
   `${rule.accountId}#${rule.ruleId}`;
 
 /**
- * AlertRuleStore in memory, passing the same contract suite as DynamoAlertRuleStore. Each method
+ * AlertRuleStore, AlertSweepStore, AlertFiringStore and AlertTestClaimStore in memory, passing
+ * the same contract suites as their DynamoDB adapters. Each method
  * checks and writes without awaiting in between, so it is as atomic as the conditional writes
  * it stands for. Values are copied in and out, like a real store.
  */
-export class InMemoryAlertRuleStore implements AlertRuleStore {
+export class InMemoryAlertRuleStore
+  implements AlertRuleStore, AlertSweepStore, AlertFiringStore, AlertTestClaimStore
+{
   /** By account id, then rule id. */
   readonly #accounts = new Map<string, Map<string, Entry>>();
   #cursor: string | undefined;

@@ -1,21 +1,19 @@
 // AlertRuleStore on DynamoDB (the `accounts` table): one item per rule in the account's
 // partition, plus a rule counter item; active rules also carry the keys of the sparse
 // `activeAlertRules` index. GetItem, PutItem, UpdateItem and DeleteItem (conditional), Query.
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  type UpdateCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import type { AlertLevel } from '#core/alerts/alert-policy.ts';
+import { PutCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
-import type {
-  ActiveRulesPage,
-  AlertRuleChanges,
-  AlertRuleStore,
-  TestClaim,
-} from '#core/ports/alert-rule-store.ts';
+import type { AlertRuleChanges, AlertRuleStore } from '#core/ports/alert-rule-store.ts';
+import { type AccountsTable, getItem } from './accounts-table.ts';
+import {
+  ACTIVE_SHARD,
+  activeKey,
+  fromItem,
+  RULE_PREFIX,
+  type RuleItem,
+  ruleKey,
+  toItem,
+} from './alert-rule-items.ts';
 import {
   conditionalDelete,
   conditionalPut,
@@ -24,93 +22,13 @@ import {
 } from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
-import { ACTIVE_ALERT_RULES_INDEX } from './table-definitions.ts';
 
-const RULE_PREFIX = 'ALERT_RULE#';
-const ACTIVE_SHARD = 'ACTIVE';
-/** `pk=ALERTS, sk=EVALUATOR_CURSOR`: where the evaluator's next run starts. */
-const CURSOR_KEY = { pk: 'ALERTS', sk: 'EVALUATOR_CURSOR' } as const;
-
-const ruleKey = (accountId: string, ruleId: string) => ({
-  pk: `ACCOUNT#${accountId}`,
-  sk: `${RULE_PREFIX}${ruleId}`,
-});
-const activeKey = (accountId: string, ruleId: string) => `${accountId}#${ruleId}`;
 /**
  * `pk=ACCOUNT#<accountId>, sk=ALERT_RULES`: `ruleCount`, the account's number of rules. Its own
  * item (not the profile's) so that no profile write can reset it; its sort key is outside the
  * `ALERT_RULE#` range `list` reads.
  */
 const countKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ALERT_RULES' });
-
-/** Item attribute names per level: when it fired, and the claim (token, lease end in ms). */
-const LEVEL_ATTRIBUTES: Record<AlertLevel, { fired: string; claim: string; until: string }> = {
-  warning: { fired: 'firedWarning', claim: 'claimWarning', until: 'claimWarningUntil' },
-  alert: { fired: 'firedAlert', claim: 'claimAlert', until: 'claimAlertUntil' },
-};
-
-/**
- * `pk=ACCOUNT#<accountId>, sk=ALERT_RULE#<ruleId>`: the rule's fields (`ruleName`, `ruleType`,
- * `threshold`, `unit?`, `period?` map, `providers?` list, `paused`, `createdAt`, `ruleState`),
- * `firedWarning`/`firedAlert` (ISO), per-level claims, `lastTestedAt` (ISO), and, while active,
- * `activeShard=ACTIVE` and `activeKey=<accountId>#<ruleId>` (the index keys).
- */
-type RuleItem = Record<string, unknown>;
-
-function toItem(rule: AlertRule): RuleItem {
-  return {
-    ...ruleKey(rule.accountId, rule.ruleId),
-    accountId: rule.accountId,
-    ruleId: rule.ruleId,
-    ...(rule.name === undefined ? {} : { ruleName: rule.name }),
-    ruleType: rule.type,
-    threshold: rule.threshold,
-    ...(rule.unit === undefined ? {} : { unit: rule.unit }),
-    ...(rule.period === undefined ? {} : { period: rule.period }),
-    ...(rule.providers === undefined ? {} : { providers: [...rule.providers] }),
-    paused: rule.paused,
-    createdAt: rule.createdAt,
-    ruleState: rule.state,
-    ...(rule.lastFired.warning === undefined ? {} : { firedWarning: rule.lastFired.warning }),
-    ...(rule.lastFired.alert === undefined ? {} : { firedAlert: rule.lastFired.alert }),
-    ...(rule.lastTestedAt === undefined ? {} : { lastTestedAt: rule.lastTestedAt }),
-    ...(rule.paused
-      ? {}
-      : { activeShard: ACTIVE_SHARD, activeKey: activeKey(rule.accountId, rule.ruleId) }),
-  };
-}
-
-function fromItem(item: RuleItem): AlertRule {
-  const text = (name: string) =>
-    typeof item[name] === 'string' ? (item[name] as string) : undefined;
-  const name = text('ruleName');
-  const unit = text('unit');
-  const warning = text('firedWarning');
-  const alert = text('firedAlert');
-  const lastTestedAt = text('lastTestedAt');
-  return {
-    accountId: String(item.accountId),
-    ruleId: String(item.ruleId),
-    ...(name === undefined ? {} : { name }),
-    type: String(item.ruleType) as AlertRule['type'],
-    threshold: Number(item.threshold),
-    ...(unit === undefined ? {} : { unit: unit as NonNullable<AlertRule['unit']> }),
-    ...(item.period === undefined
-      ? {}
-      : { period: item.period as NonNullable<AlertRule['period']> }),
-    ...(Array.isArray(item.providers)
-      ? { providers: item.providers as NonNullable<AlertRule['providers']> }
-      : {}),
-    paused: item.paused === true,
-    createdAt: String(item.createdAt),
-    lastFired: {
-      ...(warning === undefined ? {} : { warning }),
-      ...(alert === undefined ? {} : { alert }),
-    },
-    ...(lastTestedAt === undefined ? {} : { lastTestedAt }),
-    state: (text('ruleState') ?? 'ok') as AlertRule['state'],
-  };
-}
 
 const FIELD_ATTRIBUTE: Record<keyof AlertRuleChanges, string> = {
   name: 'ruleName',
@@ -124,12 +42,16 @@ const FIELD_ATTRIBUTE: Record<keyof AlertRuleChanges, string> = {
 
 /** {@link AlertRuleStore} on the `accounts` table; rule reads are strongly consistent. */
 export class DynamoAlertRuleStore implements AlertRuleStore {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: AccountsTable['client'];
   readonly #tableName: string;
 
-  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+  constructor(options: AccountsTable) {
     this.#client = options.client;
     this.#tableName = options.tableName;
+  }
+
+  get #table(): AccountsTable {
+    return { client: this.#client, tableName: this.#tableName };
   }
 
   /** A conditional UpdateItem on the table; false when its condition failed. */
@@ -153,16 +75,8 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
   }
 
   async get(accountId: string, ruleId: string): Promise<AlertRule | undefined> {
-    const output = await dynamoCall('GetItem', () =>
-      this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: ruleKey(accountId, ruleId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return output.Item === undefined ? undefined : fromItem(output.Item);
+    const item = await getItem<RuleItem>(this.#table, ruleKey(accountId, ruleId));
+    return item === undefined ? undefined : fromItem(item);
   }
 
   /**
@@ -207,16 +121,7 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
   }
 
   async #counterExists(accountId: string): Promise<boolean> {
-    const output = await dynamoCall('GetItem', () =>
-      this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: countKey(accountId),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    return output.Item !== undefined;
+    return (await getItem(this.#table, countKey(accountId))) !== undefined;
   }
 
   /**
@@ -297,168 +202,5 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     });
     if (deleted) await this.#addToCount(accountId, -1);
     return deleted;
-  }
-
-  async listActive(options: {
-    readonly after?: string;
-    readonly limit: number;
-  }): Promise<ActiveRulesPage> {
-    const output = await dynamoCall('Query', () =>
-      this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: ACTIVE_ALERT_RULES_INDEX,
-          KeyConditionExpression:
-            options.after === undefined
-              ? 'activeShard = :shard'
-              : 'activeShard = :shard AND activeKey > :after',
-          ExpressionAttributeValues: {
-            ':shard': ACTIVE_SHARD,
-            ...(options.after === undefined ? {} : { ':after': options.after }),
-          },
-          Limit: Math.max(1, options.limit),
-        }),
-      ),
-    );
-    const rules = (output.Items ?? []).map(fromItem);
-    const last = rules.at(-1);
-    return {
-      rules,
-      ...(output.LastEvaluatedKey === undefined || last === undefined
-        ? {}
-        : { next: activeKey(last.accountId, last.ruleId) }),
-    };
-  }
-
-  async loadSweepCursor(): Promise<string | undefined> {
-    const output = await dynamoCall('GetItem', () =>
-      this.#client.send(new GetCommand({ TableName: this.#tableName, Key: CURSOR_KEY })),
-    );
-    return typeof output.Item?.cursor === 'string' ? output.Item.cursor : undefined;
-  }
-
-  async saveSweepCursor(cursor: string | undefined): Promise<void> {
-    await dynamoCall('PutItem', () =>
-      this.#client.send(
-        new PutCommand({
-          TableName: this.#tableName,
-          Item: { ...CURSOR_KEY, ...(cursor === undefined ? {} : { cursor }) },
-        }),
-      ),
-    );
-  }
-
-  async claimLevel(
-    accountId: string,
-    ruleId: string,
-    level: AlertLevel,
-    options: { nowMs: number; cooldownMs: number; leaseMs: number; token: string },
-  ): Promise<boolean> {
-    const a = LEVEL_ATTRIBUTES[level];
-    return this.#update({
-      Key: ruleKey(accountId, ruleId),
-      UpdateExpression: `SET ${a.claim} = :token, ${a.until} = :until`,
-      ConditionExpression: `attribute_exists(pk) AND (attribute_not_exists(${a.fired}) OR ${a.fired} <= :edge) AND (attribute_not_exists(${a.until}) OR ${a.until} <= :now)`,
-      ExpressionAttributeValues: {
-        ':token': options.token,
-        ':until': options.nowMs + options.leaseMs,
-        ':edge': new Date(options.nowMs - options.cooldownMs).toISOString(),
-        ':now': options.nowMs,
-      },
-    });
-  }
-
-  async confirmLevel(
-    accountId: string,
-    ruleId: string,
-    level: AlertLevel,
-    token: string,
-    firedAt: string,
-  ): Promise<void> {
-    const a = LEVEL_ATTRIBUTES[level];
-    const key = ruleKey(accountId, ruleId);
-    const confirmed = await this.#update({
-      Key: key,
-      UpdateExpression: `SET ${a.fired} = :at REMOVE ${a.claim}, ${a.until}`,
-      ConditionExpression: `${a.claim} = :token`,
-      ExpressionAttributeValues: { ':at': firedAt, ':token': token },
-    });
-    if (confirmed) return;
-    // Our lease ran out and someone else holds the level now: still record that we emailed.
-    await this.#update({
-      Key: key,
-      UpdateExpression: `SET ${a.fired} = :at`,
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':at': firedAt },
-    });
-  }
-
-  async releaseLevel(
-    accountId: string,
-    ruleId: string,
-    level: AlertLevel,
-    token: string,
-  ): Promise<void> {
-    const a = LEVEL_ATTRIBUTES[level];
-    await this.#update({
-      Key: ruleKey(accountId, ruleId),
-      UpdateExpression: `REMOVE ${a.claim}, ${a.until}`,
-      ConditionExpression: `${a.claim} = :token`,
-      ExpressionAttributeValues: { ':token': token },
-    });
-  }
-
-  async claimTest(
-    accountId: string,
-    ruleId: string,
-    nowMs: number,
-    cooldownMs: number,
-  ): Promise<TestClaim | undefined> {
-    const output = await conditionalUpdateOutput(this.#client, {
-      TableName: this.#tableName,
-      Key: ruleKey(accountId, ruleId),
-      UpdateExpression: 'SET lastTestedAt = :now',
-      ConditionExpression:
-        'attribute_exists(pk) AND (attribute_not_exists(lastTestedAt) OR lastTestedAt <= :edge)',
-      ExpressionAttributeValues: {
-        ':now': new Date(nowMs).toISOString(),
-        ':edge': new Date(nowMs - cooldownMs).toISOString(),
-      },
-      ReturnValues: 'UPDATED_OLD',
-    });
-    if (output !== undefined) {
-      const previous = output.Attributes?.lastTestedAt;
-      return typeof previous === 'string' ? { claimed: true, previous } : { claimed: true };
-    }
-    const rule = await this.get(accountId, ruleId);
-    if (rule === undefined) return undefined;
-    return { claimed: false, lastTestedAt: rule.lastTestedAt ?? new Date(nowMs).toISOString() };
-  }
-
-  async releaseTest(
-    accountId: string,
-    ruleId: string,
-    claimedAt: string,
-    previous: string | undefined,
-  ): Promise<void> {
-    await this.#update({
-      Key: ruleKey(accountId, ruleId),
-      UpdateExpression:
-        previous === undefined ? 'REMOVE lastTestedAt' : 'SET lastTestedAt = :previous',
-      ConditionExpression: 'lastTestedAt = :claimed',
-      ExpressionAttributeValues: {
-        ':claimed': claimedAt,
-        ...(previous === undefined ? {} : { ':previous': previous }),
-      },
-    });
-  }
-
-  async setState(accountId: string, ruleId: string, state: AlertRule['state']): Promise<void> {
-    await this.#update({
-      Key: ruleKey(accountId, ruleId),
-      UpdateExpression: 'SET ruleState = :state',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':state': state },
-    });
   }
 }

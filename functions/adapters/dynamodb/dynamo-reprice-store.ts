@@ -4,6 +4,7 @@ import { type DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb
 import type { Clock } from '#core/ports/clock.ts';
 import type { RepricedCost, RepriceStore } from '#core/ports/reprice-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { conditionalUpdate } from './conditional-write.ts';
 import { usageRecordFromItem, usageRecordKey } from './dynamo-usage-store.ts';
 import { USAGE_RECORD_SORT_KEY_PREFIX } from './table-definitions.ts';
@@ -29,7 +30,7 @@ export class DynamoRepriceStore implements RepriceStore {
   constructor(options: DynamoRepriceStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   async *recordsBetween(fromMs: number, toMs: number): AsyncIterable<UsageRecord> {

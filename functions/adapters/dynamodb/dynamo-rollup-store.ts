@@ -24,6 +24,7 @@ import {
 import { dimensionKey, type Rollup, type StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
 import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
@@ -175,7 +176,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
   constructor(options: DynamoRollupStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   #nowEpochSeconds(): number {

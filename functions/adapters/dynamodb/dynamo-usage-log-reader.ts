@@ -9,6 +9,7 @@ import type {
   UsageLogReader,
 } from '#core/ports/usage-log-reader.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 import { USAGE_BY_REQUEST_ID_INDEX } from './table-definitions.ts';
@@ -24,7 +25,6 @@ export interface DynamoUsageLogReaderOptions {
 const REQUEST_SK_PREFIX = 'REQ#';
 /** Items read per Query page when a filter may discard many (DynamoDB applies Limit first). */
 const FILTERED_PAGE_ITEMS = 250;
-const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
 
 const accountPk = (accountId: string): string => `ACCOUNT#${accountId}`;
 
@@ -166,7 +166,7 @@ export class DynamoUsageLogReader implements UsageLogReader {
   constructor(options: DynamoUsageLogReaderOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   #nowEpochSeconds(): number {

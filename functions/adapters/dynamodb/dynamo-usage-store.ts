@@ -4,6 +4,7 @@ import type { Clock } from '#core/ports/clock.ts';
 import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { queryPages } from './query-pages.ts';
 import { USAGE_RECORD_SORT_KEY_PREFIX } from './table-definitions.ts';
@@ -29,7 +30,6 @@ type UsageItem = Omit<UsageRecord, 'costPicoUsd'> & {
 };
 
 const REQUEST_SK_PREFIX = USAGE_RECORD_SORT_KEY_PREFIX;
-const SYSTEM_CLOCK: Clock = { nowMs: () => Date.now() };
 
 const ACCOUNT_PK_PREFIX = 'ACCOUNT#';
 const accountPk = (accountId: string): string => `${ACCOUNT_PK_PREFIX}${accountId}`;
@@ -113,7 +113,7 @@ export class DynamoUsageStore implements UsageStore {
   constructor(options: DynamoUsageStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
-    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   /** Conditional put (`attribute_not_exists(pk)`): a retry finding the item already there is a success. */

@@ -1,32 +1,25 @@
 import { effectivePlan } from '../billing/billing-state.ts';
-import {
-  AccountExistsError,
-  EmailTakenError,
-  InvalidRequestError,
-  MetrionKeyConflictError,
-  NotFoundError,
-} from '../errors.ts';
+import { AccountExistsError, EmailTakenError, InvalidRequestError } from '../errors.ts';
 import type { AccountEmailIndex } from '../ports/account-email-index.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
+import type { ProviderKeyStore } from '../ports/provider-key-store.ts';
 import type { Random } from '../ports/random.ts';
-import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
 import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '../text/safe-name.ts';
-import { metrionKeyContext, providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
-import {
-  type Account,
-  CURRENCIES,
-  type Currency,
-  MAX_DISPLAY_NAME_LENGTH,
-  type StoredMetrionKey,
-} from './account.ts';
-import { generateMetrionKey, looksLikeMetrionKey, metrionKeyDigest } from './metrion-key.ts';
+import type { SecretVault } from '../vault/secret-vault.ts';
+import { type Account, CURRENCIES, type Currency, MAX_DISPLAY_NAME_LENGTH } from './account.ts';
+import { generateMetrionKey } from './metrion-key.ts';
+import { createMetrionKeyService, sealMetrionKey } from './metrion-key-service.ts';
+import { createProviderKeyService } from './provider-key-service.ts';
 import type { SignedInUser } from './signed-in-user.ts';
 
 export interface AccountServiceDeps {
   readonly accounts: AccountStore;
   /** One account per email address. */
   readonly emails: AccountEmailIndex;
+  readonly metrionKeys: MetrionKeyStore;
+  readonly providerKeys: ProviderKeyStore;
   readonly vault: SecretVault;
   readonly random: Random;
   readonly clock: Clock;
@@ -37,12 +30,6 @@ export interface CreatedAccount {
   readonly account: Account;
   /** Shown once to the caller; only its digest and a sealed copy are stored. */
   readonly metrionKey: string;
-}
-
-/** Summary of a stored provider key: never the key, not even a fragment. */
-export interface ProviderKeySummary {
-  readonly provider: ProviderId;
-  readonly createdAt: string;
 }
 
 /** Changes to the General settings; at least one field. */
@@ -61,71 +48,94 @@ function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
+/**
+ * The trimmed display name of a General settings change, after checking the whole change.
+ * @throws InvalidRequestError naming the rule that failed.
+ */
+function checkedGeneralChange(change: GeneralSettingsChange): string | undefined {
+  const displayName = change.displayName?.trim();
+  if (displayName !== undefined) {
+    if (displayName.length === 0) throw new InvalidRequestError('Display name cannot be empty.');
+    if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
+      throw new InvalidRequestError(
+        `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
+      );
+    }
+    if (hasUnsafeNameCharacter(displayName)) {
+      throw new InvalidRequestError(`Display name ${UNSAFE_NAME_RULE}`);
+    }
+  }
+  if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
+    throw new InvalidRequestError(`Currency must be one of ${CURRENCIES.join(', ')}.`);
+  }
+  if (displayName === undefined && change.currency === undefined) {
+    throw new InvalidRequestError('Send displayName, currency or both.');
+  }
+  return displayName;
+}
+
+/** Claims the address for the account, taking over a claim a crashed creation left behind. */
+async function claimEmail(
+  deps: AccountServiceDeps,
+  email: string,
+  accountId: string,
+  nowIso: string,
+): Promise<void> {
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    const claim = await deps.emails.claimEmail(email, accountId, nowIso);
+    if (claim.accountId === accountId) return;
+    const orphaned =
+      deps.clock.nowMs() - Date.parse(claim.claimedAt) > ORPHANED_CLAIM_AFTER_MS &&
+      (await deps.accounts.getAccount(claim.accountId)) === undefined;
+    if (!(orphaned && (await deps.emails.releaseEmail(email, claim.accountId)))) {
+      throw new EmailTakenError(claim.accountId);
+    }
+  }
+  throw new EmailTakenError(accountId);
+}
+
+/**
+ * Creates an account on the Free plan with a fresh Metrion Key.
+ * @throws EmailTakenError when another account has the email address.
+ */
+async function createAccount(
+  deps: AccountServiceDeps,
+  input: { email: string; displayName?: string; accountId?: string },
+): Promise<CreatedAccount> {
+  const nowIso = new Date(deps.clock.nowMs()).toISOString();
+  const accountId = input.accountId ?? toHex(deps.random.bytes(16));
+  const account: Account = {
+    accountId,
+    email: input.email,
+    displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
+    currency: 'USD',
+    plan: 'free',
+    createdAt: nowIso,
+  };
+  const metrionKey = generateMetrionKey(deps.random);
+  await claimEmail(deps, input.email, accountId, nowIso);
+  try {
+    await deps.accounts.createAccount(account, await sealMetrionKey(deps, accountId, metrionKey));
+  } catch (error) {
+    // An AccountExistsError is a concurrent first sign-in of this account: the claim is its.
+    if (!(error instanceof AccountExistsError)) {
+      await deps.emails.releaseEmail(input.email, accountId).catch(() => false);
+    }
+    throw error;
+  }
+  return { account, metrionKey };
+}
+
 /** Account use cases shared by the operator CLI and the dashboard API. */
 export function createAccountService(deps: AccountServiceDeps) {
-  const nowIso = () => new Date(deps.clock.nowMs()).toISOString();
   /** The plan the proxy enforces right now (a canceled Pro ends at its period end). */
   const withEffectivePlan = (account: Account): Account => ({
     ...account,
     plan: effectivePlan(account, deps.clock.nowMs()),
   });
 
-  /**
-   * Creates an account on the Free plan with a fresh Metrion Key.
-   * @throws EmailTakenError when another account has the email address.
-   */
-  async function createAccount(input: {
-    email: string;
-    displayName?: string;
-    accountId?: string;
-  }): Promise<CreatedAccount> {
-    const accountId = input.accountId ?? toHex(deps.random.bytes(16));
-    const account: Account = {
-      accountId,
-      email: input.email,
-      displayName: input.displayName ?? input.email.split('@')[0] ?? input.email,
-      currency: 'USD',
-      plan: 'free',
-      createdAt: nowIso(),
-    };
-    const metrionKey = generateMetrionKey(deps.random);
-    await claimEmail(input.email, accountId);
-    try {
-      await deps.accounts.createAccount(account, await sealMetrionKey(accountId, metrionKey));
-    } catch (error) {
-      // An AccountExistsError is a concurrent first sign-in of this account: the claim is its.
-      if (!(error instanceof AccountExistsError)) {
-        await deps.emails.releaseEmail(input.email, accountId).catch(() => false);
-      }
-      throw error;
-    }
-    return { account, metrionKey };
-  }
-
-  /** Claims the address for the account, taking over a claim a crashed creation left behind. */
-  async function claimEmail(email: string, accountId: string): Promise<void> {
-    for (let attempt = 0; attempt < 2; attempt += 1) {
-      const claim = await deps.emails.claimEmail(email, accountId, nowIso());
-      if (claim.accountId === accountId) return;
-      const orphaned =
-        deps.clock.nowMs() - Date.parse(claim.claimedAt) > ORPHANED_CLAIM_AFTER_MS &&
-        (await deps.accounts.getAccount(claim.accountId)) === undefined;
-      if (!(orphaned && (await deps.emails.releaseEmail(email, claim.accountId)))) {
-        throw new EmailTakenError(claim.accountId);
-      }
-    }
-    throw new EmailTakenError(accountId);
-  }
-
-  async function sealMetrionKey(accountId: string, key: string): Promise<StoredMetrionKey> {
-    return {
-      digest: metrionKeyDigest(key, deps.pepper),
-      sealed: await deps.vault.seal(key, metrionKeyContext(accountId)),
-    };
-  }
-
   return {
-    createAccount,
+    createAccount: (input: Parameters<typeof createAccount>[1]) => createAccount(deps, input),
 
     /** The account, or undefined. */
     async findAccount(accountId: string): Promise<Account | undefined> {
@@ -146,7 +156,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       const existing = await deps.accounts.getAccount(user.accountId);
       if (existing !== undefined) return withEffectivePlan(existing);
       try {
-        return (await createAccount({ accountId: user.accountId, email: user.email })).account;
+        return (await createAccount(deps, { accountId: user.accountId, email: user.email }))
+          .account;
       } catch (error) {
         if (!(error instanceof AccountExistsError)) throw error;
         const created = await deps.accounts.getAccount(user.accountId);
@@ -160,25 +171,7 @@ export function createAccountService(deps: AccountServiceDeps) {
      * @throws InvalidRequestError naming the rule that failed; NotFoundError without an account.
      */
     async updateGeneral(accountId: string, change: GeneralSettingsChange): Promise<Account> {
-      const displayName = change.displayName?.trim();
-      if (displayName !== undefined) {
-        if (displayName.length === 0)
-          throw new InvalidRequestError('Display name cannot be empty.');
-        if (displayName.length > MAX_DISPLAY_NAME_LENGTH) {
-          throw new InvalidRequestError(
-            `Display name can have at most ${MAX_DISPLAY_NAME_LENGTH} characters.`,
-          );
-        }
-        if (hasUnsafeNameCharacter(displayName)) {
-          throw new InvalidRequestError(`Display name ${UNSAFE_NAME_RULE}`);
-        }
-      }
-      if (change.currency !== undefined && !CURRENCIES.includes(change.currency)) {
-        throw new InvalidRequestError(`Currency must be one of ${CURRENCIES.join(', ')}.`);
-      }
-      if (displayName === undefined && change.currency === undefined) {
-        throw new InvalidRequestError('Send displayName, currency or both.');
-      }
+      const displayName = checkedGeneralChange(change);
       return withEffectivePlan(
         await deps.accounts.updateProfile(accountId, {
           ...(displayName === undefined ? {} : { displayName }),
@@ -187,77 +180,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       );
     },
 
-    /** The current Metrion Key in plain text, decrypted on demand. */
-    async revealMetrionKey(accountId: string): Promise<string> {
-      const stored = await deps.accounts.getMetrionKey(accountId);
-      if (stored === undefined) throw new NotFoundError('This account has no Metrion Key.');
-      return deps.vault.open(stored.sealed, metrionKeyContext(accountId));
-    },
-
-    /**
-     * Issues a new key; the old one stops working on the very next request. When another
-     * regeneration wins the race (a double click, two tabs), this caller gets the winner's key:
-     * exactly one key is valid afterwards, and every caller holds it.
-     */
-    async regenerateMetrionKey(accountId: string): Promise<string> {
-      const metrionKey = generateMetrionKey(deps.random);
-      try {
-        await deps.accounts.replaceMetrionKey(
-          accountId,
-          await sealMetrionKey(accountId, metrionKey),
-        );
-      } catch (error) {
-        if (!(error instanceof MetrionKeyConflictError)) throw error;
-        return this.revealMetrionKey(accountId);
-      }
-      return metrionKey;
-    },
-
-    /** Adds or replaces the account's key for `provider`, sealed before it is stored. */
-    async putProviderKey(
-      accountId: string,
-      provider: ProviderId,
-      key: string,
-    ): Promise<ProviderKeySummary> {
-      const trimmed = key.trim();
-      if (looksLikeMetrionKey(trimmed)) {
-        throw new InvalidRequestError(
-          `This is a Metrion Key. Paste your ${PROVIDERS[provider].displayName} API key instead, from ${PROVIDERS[provider].consoleKeysUrl}.`,
-        );
-      }
-      if (!PROVIDERS[provider].keyPattern.test(trimmed)) {
-        throw new InvalidRequestError(
-          `This does not look like an API key for ${PROVIDERS[provider].displayName}. Copy the key from ${PROVIDERS[provider].consoleKeysUrl}.`,
-        );
-      }
-      if ((await deps.accounts.getAccount(accountId)) === undefined) {
-        throw new NotFoundError('Account not found.');
-      }
-      const createdAt = nowIso();
-      await deps.accounts.putProviderKey({
-        accountId,
-        provider,
-        sealed: await deps.vault.seal(trimmed, providerKeyContext(accountId, provider)),
-        createdAt,
-      });
-      return { provider, createdAt };
-    },
-
-    async listProviderKeys(accountId: string): Promise<ProviderKeySummary[]> {
-      const keys = await deps.accounts.listProviderKeys(accountId);
-      return keys.map(({ provider, createdAt }) => ({ provider, createdAt }));
-    },
-
-    /** Removes the key and returns where to revoke it at the provider. */
-    async deleteProviderKey(
-      accountId: string,
-      provider: ProviderId,
-    ): Promise<{ provider: ProviderId; revokeUrl: string }> {
-      if (!(await deps.accounts.deleteProviderKey(accountId, provider))) {
-        throw new NotFoundError(`No ${PROVIDERS[provider].displayName} key is stored.`);
-      }
-      return { provider, revokeUrl: PROVIDERS[provider].consoleKeysUrl };
-    },
+    ...createMetrionKeyService(deps),
+    ...createProviderKeyService(deps),
   };
 }
 

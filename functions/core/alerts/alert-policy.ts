@@ -38,6 +38,20 @@ export const WINDOW_HOURS = 2;
  */
 export const ERROR_RATE_MIN_REQUESTS = 20;
 
+/**
+ * The policy in the numbers the Alerts page states: the window of the non-budget types in
+ * minutes, the error-rate minimum, the Warning level, the cooldowns and the rule limit.
+ */
+export const ALERT_WINDOWS = {
+  minMinutes: (WINDOW_HOURS - 1) * 60,
+  maxMinutes: WINDOW_HOURS * 60,
+  errorRateMinRequests: ERROR_RATE_MIN_REQUESTS,
+  warningPercent: WARNING_PERCENT,
+  levelCooldownHours: LEVEL_COOLDOWN_HOURS,
+  testCooldownHours: TEST_COOLDOWN_HOURS,
+  maxRules: MAX_ALERT_RULES,
+} as const;
+
 /** Largest count or money threshold. */
 export const MAX_THRESHOLD = 1_000_000_000;
 /** Largest latency threshold (ms). */

@@ -2,7 +2,8 @@ import type { Account } from '../accounts/account.ts';
 import { planLimitsOf } from '../billing/billing-state.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { AccountStore } from '../ports/account-store.ts';
-import type { AlertRuleStore } from '../ports/alert-rule-store.ts';
+import type { AlertFiringStore } from '../ports/alert-firing-store.ts';
+import type { AlertSweepStore } from '../ports/alert-sweep-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { Logger } from '../ports/logger.ts';
@@ -99,7 +100,8 @@ export async function sendAlertEmail(
 }
 
 export interface EvaluateAlertsDeps extends AlertMeasureDeps {
-  readonly rules: AlertRuleStore;
+  readonly sweep: AlertSweepStore;
+  readonly firing: AlertFiringStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
   readonly fxRates: FxRateStore;
   readonly mailer: Mailer;
@@ -156,7 +158,7 @@ export async function evaluateAlerts(
   const budgetMs = options.budgetMs ?? 40_000;
   const startedMs = deps.clock.nowMs();
   const quote = await currentFxQuote(deps.fxRates);
-  let after = await deps.rules.loadSweepCursor();
+  let after = await deps.sweep.loadSweepCursor();
   const report = {
     rules: 0,
     accounts: 0,
@@ -166,7 +168,7 @@ export async function evaluateAlerts(
     truncated: false,
   };
   for (;;) {
-    const page = await deps.rules.listActive({
+    const page = await deps.sweep.listActive({
       ...(after === undefined ? {} : { after }),
       limit: Math.min(pageSize, maxRules - report.rules),
     });
@@ -196,7 +198,7 @@ export async function evaluateAlerts(
       break;
     }
   }
-  await deps.rules.saveSweepCursor(report.truncated ? after : undefined);
+  await deps.sweep.saveSweepCursor(report.truncated ? after : undefined);
   return report;
 }
 
@@ -235,7 +237,7 @@ async function evaluateRule(
   const nowMs = deps.clock.nowMs();
   const { measurement, span } = await measureNow(deps, rule, money, nowMs);
   const state = stateOf(measurement);
-  if (state !== rule.state) await deps.rules.setState(rule.accountId, rule.ruleId, state);
+  if (state !== rule.state) await deps.firing.setState(rule.accountId, rule.ruleId, state);
   const level = levelToEmail(measurement.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
   if (level === undefined) return;
   const sent = await fireLevel(deps, account, rule, level, measurement, span, nowMs);
@@ -253,7 +255,7 @@ async function fireLevel(
   nowMs: number,
 ): Promise<'sent' | 'skipped' | 'failed'> {
   const claim = token(deps.random);
-  const claimed = await deps.rules.claimLevel(rule.accountId, rule.ruleId, level, {
+  const claimed = await deps.firing.claimLevel(rule.accountId, rule.ruleId, level, {
     nowMs,
     cooldownMs: LEVEL_COOLDOWN_MS,
     leaseMs: CLAIM_LEASE_MS,
@@ -269,10 +271,10 @@ async function fireLevel(
       level,
       error: errorText(error),
     });
-    await deps.rules.releaseLevel(rule.accountId, rule.ruleId, level, claim);
+    await deps.firing.releaseLevel(rule.accountId, rule.ruleId, level, claim);
     return 'failed';
   }
-  await deps.rules.confirmLevel(
+  await deps.firing.confirmLevel(
     rule.accountId,
     rule.ruleId,
     level,

@@ -9,6 +9,7 @@ import type { AccountStore } from '../ports/account-store.ts';
 import type { BillingGateway } from '../ports/billing-gateway.ts';
 import type { BillingRecord, BillingStore } from '../ports/billing-store.ts';
 import type { Clock } from '../ports/clock.ts';
+import type { MetrionKeyStore } from '../ports/metrion-key-store.ts';
 import type { ProxyAdmission } from '../ports/proxy-admission.ts';
 import {
   type BillingStatus,
@@ -48,11 +49,10 @@ export interface BillingServiceConfig {
 }
 
 export interface BillingServiceDeps {
-  /**
-   * To read the email a new Stripe customer is created with, and the Metrion Key whose lookup
-   * item holds the month's request counter.
-   */
-  readonly accounts: Pick<AccountStore, 'getAccount' | 'getMetrionKey'>;
+  /** To read the email a new Stripe customer is created with. */
+  readonly accounts: Pick<AccountStore, 'getAccount'>;
+  /** To read the Metrion Key whose lookup item holds the month's request counter. */
+  readonly metrionKeys: Pick<MetrionKeyStore, 'getMetrionKey'>;
   readonly billingRecords: BillingStore;
   /** The month's request counter the Free cap is enforced on (read for the Plan page). */
   readonly requestCounts: Pick<ProxyAdmission, 'windowCount'>;
@@ -79,113 +79,133 @@ export interface BillingView {
 
 const DEFAULT_PROCESSED_EVENT_TTL_SECONDS = 30 * 86_400;
 
+async function requireRecord(
+  billingRecords: BillingStore,
+  accountId: string,
+): Promise<BillingRecord> {
+  const record = await billingRecords.getBillingRecord(accountId);
+  if (record === undefined) throw new NotFoundError('This account does not exist.');
+  return record;
+}
+
+/**
+ * The account's month counter: the one admission counts and the Free cap is checked against
+ * (it follows the account across key regenerations). 0 without a Metrion Key.
+ */
+async function requestsThisMonth(
+  deps: BillingServiceDeps,
+  accountId: string,
+  nowMs: number,
+): Promise<number> {
+  const key = await deps.metrionKeys.getMetrionKey(accountId);
+  if (key === undefined) return 0;
+  return (await deps.requestCounts.windowCount(key.digest, monthCounter(nowMs))).count;
+}
+
+/** The stored customer, or a new one created (idempotently) and stored once. */
+async function customerFor(
+  deps: BillingServiceDeps,
+  accountId: string,
+  record: BillingRecord,
+): Promise<string> {
+  if (record.billing.stripeCustomerId !== undefined) return record.billing.stripeCustomerId;
+  const account = await deps.accounts.getAccount(accountId);
+  if (account === undefined) throw new NotFoundError('This account does not exist.');
+  const created = await deps.gateway.createCustomer({
+    accountId,
+    email: account.email,
+    idempotencyKey: `metrion-customer-${accountId}`,
+  });
+  return deps.billingRecords.setStripeCustomerId(accountId, created);
+}
+
+/** The Plan page's view of the account. @throws NotFoundError */
+async function billingView(deps: BillingServiceDeps, accountId: string): Promise<BillingView> {
+  const nowMs = deps.clock.nowMs();
+  const [record, requests] = await Promise.all([
+    requireRecord(deps.billingRecords, accountId),
+    requestsThisMonth(deps, accountId, nowMs),
+  ]);
+  const subscription = currentSubscription(record.billing);
+  return {
+    plan: effectivePlan({ plan: record.plan, billing: record.billing }, nowMs),
+    status: billingStatus(record.billing),
+    currentPeriodEndAt: subscription?.currentPeriodEndAt ?? null,
+    cancelAtPeriodEnd: subscription?.cancelAtPeriodEnd ?? false,
+    proMonthlyPriceUsd: deps.config.proMonthlyPriceUsd,
+    thisMonth: { requests, resetsAtMs: nextMonthStartMs(nowMs) },
+  };
+}
+
+/**
+ * A Stripe Checkout URL for Pro. Reuses the account's Stripe customer, creating it on the
+ * first click (concurrent clicks share one customer: Stripe idempotency key + set-once write).
+ * Expires the customer's older open Checkout Sessions, so only the newest page can be paid.
+ * @throws AlreadyProError (`already_pro`) on Pro; SubscriptionStillOpenError
+ * (`subscription_open`) while a subscription is open, in the stored state or in Stripe
+ * (paid in another tab before its webhook arrived): a second one would be billed twice;
+ * NotFoundError; BillingUnavailableError.
+ */
+async function startCheckout(
+  deps: BillingServiceDeps,
+  accountId: string,
+): Promise<{ url: string }> {
+  const { gateway, config } = deps;
+  const record = await requireRecord(deps.billingRecords, accountId);
+  if (effectivePlan({ plan: record.plan, billing: record.billing }, deps.clock.nowMs()) === 'pro') {
+    throw new AlreadyProError(
+      'This account is already on Pro. Use Manage billing to change or cancel the plan.',
+    );
+  }
+  if (hasOpenSubscription(record.billing)) {
+    throw new SubscriptionStillOpenError(
+      'Your previous subscription is still open in Stripe. Use Manage billing to settle it, or try again in a minute if you just canceled.',
+    );
+  }
+  const customerId = await customerFor(deps, accountId, record);
+  // Expire first, then look: a tab paid before its session expired shows up in the list.
+  await gateway.expireOpenCheckoutSessions(customerId);
+  if ((await gateway.listOpenSubscriptions(customerId)).length > 0) {
+    throw new SubscriptionStillOpenError(
+      'A Pro subscription is already open in Stripe (paid in another tab?). Reload the Plan page in a minute, or use Manage billing.',
+    );
+  }
+  return gateway.createCheckoutSession({
+    accountId,
+    customerId,
+    priceId: config.proPriceId,
+    successUrl: config.checkoutSuccessUrl,
+    cancelUrl: config.checkoutCancelUrl,
+  });
+}
+
+/**
+ * A Stripe billing portal URL (payment method, subscription, invoices).
+ * @throws NoBillingCustomerError (`no_billing_customer`) before the first checkout;
+ * NotFoundError; BillingUnavailableError.
+ */
+async function openPortal(deps: BillingServiceDeps, accountId: string): Promise<{ url: string }> {
+  const record = await requireRecord(deps.billingRecords, accountId);
+  const customerId = record.billing.stripeCustomerId;
+  if (customerId === undefined) {
+    throw new NoBillingCustomerError(
+      'This account has no billing details yet. Upgrade to Pro first.',
+    );
+  }
+  return deps.gateway.createPortalSession({ customerId, returnUrl: deps.config.portalReturnUrl });
+}
+
 /** Plan page, Checkout, billing portal and the Stripe webhook. */
 export function createBillingService(deps: BillingServiceDeps) {
-  const { accounts, billingRecords, requestCounts, gateway, clock, config } = deps;
+  const { billingRecords, gateway, clock, config } = deps;
   const ttlSeconds = config.processedEventTtlSeconds ?? DEFAULT_PROCESSED_EVENT_TTL_SECONDS;
-
-  async function requireRecord(accountId: string): Promise<BillingRecord> {
-    const record = await billingRecords.getBillingRecord(accountId);
-    if (record === undefined) throw new NotFoundError('This account does not exist.');
-    return record;
-  }
-
-  /**
-   * The account's month counter: the one admission counts and the Free cap is checked against
-   * (it follows the account across key regenerations). 0 without a Metrion Key.
-   */
-  async function requestsThisMonth(accountId: string, nowMs: number): Promise<number> {
-    const key = await accounts.getMetrionKey(accountId);
-    if (key === undefined) return 0;
-    return (await requestCounts.windowCount(key.digest, monthCounter(nowMs))).count;
-  }
-
-  /** The stored customer, or a new one created (idempotently) and stored once. */
-  async function customerFor(accountId: string, record: BillingRecord): Promise<string> {
-    if (record.billing.stripeCustomerId !== undefined) return record.billing.stripeCustomerId;
-    const account = await accounts.getAccount(accountId);
-    if (account === undefined) throw new NotFoundError('This account does not exist.');
-    const created = await gateway.createCustomer({
-      accountId,
-      email: account.email,
-      idempotencyKey: `metrion-customer-${accountId}`,
-    });
-    return billingRecords.setStripeCustomerId(accountId, created);
-  }
-
   return {
-    /** The Plan page's view of the account. @throws NotFoundError */
-    async getBillingView(accountId: string): Promise<BillingView> {
-      const nowMs = clock.nowMs();
-      const [record, requests] = await Promise.all([
-        requireRecord(accountId),
-        requestsThisMonth(accountId, nowMs),
-      ]);
-      const subscription = currentSubscription(record.billing);
-      return {
-        plan: effectivePlan({ plan: record.plan, billing: record.billing }, nowMs),
-        status: billingStatus(record.billing),
-        currentPeriodEndAt: subscription?.currentPeriodEndAt ?? null,
-        cancelAtPeriodEnd: subscription?.cancelAtPeriodEnd ?? false,
-        proMonthlyPriceUsd: config.proMonthlyPriceUsd,
-        thisMonth: { requests, resetsAtMs: nextMonthStartMs(nowMs) },
-      };
-    },
-
-    /**
-     * A Stripe Checkout URL for Pro. Reuses the account's Stripe customer, creating it on the
-     * first click (concurrent clicks share one customer: Stripe idempotency key + set-once write).
-     * Expires the customer's older open Checkout Sessions, so only the newest page can be paid.
-     * @throws AlreadyProError (`already_pro`) on Pro; SubscriptionStillOpenError
-     * (`subscription_open`) while a subscription is open, in the stored state or in Stripe
-     * (paid in another tab before its webhook arrived): a second one would be billed twice;
-     * NotFoundError; BillingUnavailableError.
-     */
-    async startCheckout(accountId: string): Promise<{ url: string }> {
-      const record = await requireRecord(accountId);
-      if (effectivePlan({ plan: record.plan, billing: record.billing }, clock.nowMs()) === 'pro') {
-        throw new AlreadyProError(
-          'This account is already on Pro. Use Manage billing to change or cancel the plan.',
-        );
-      }
-      if (hasOpenSubscription(record.billing)) {
-        throw new SubscriptionStillOpenError(
-          'Your previous subscription is still open in Stripe. Use Manage billing to settle it, or try again in a minute if you just canceled.',
-        );
-      }
-      const customerId = await customerFor(accountId, record);
-      // Expire first, then look: a tab paid before its session expired shows up in the list.
-      await gateway.expireOpenCheckoutSessions(customerId);
-      if ((await gateway.listOpenSubscriptions(customerId)).length > 0) {
-        throw new SubscriptionStillOpenError(
-          'A Pro subscription is already open in Stripe (paid in another tab?). Reload the Plan page in a minute, or use Manage billing.',
-        );
-      }
-      return gateway.createCheckoutSession({
-        accountId,
-        customerId,
-        priceId: config.proPriceId,
-        successUrl: config.checkoutSuccessUrl,
-        cancelUrl: config.checkoutCancelUrl,
-      });
-    },
-
-    /**
-     * A Stripe billing portal URL (payment method, subscription, invoices).
-     * @throws NoBillingCustomerError (`no_billing_customer`) before the first checkout;
-     * NotFoundError; BillingUnavailableError.
-     */
-    async openPortal(accountId: string): Promise<{ url: string }> {
-      const record = await requireRecord(accountId);
-      const customerId = record.billing.stripeCustomerId;
-      if (customerId === undefined) {
-        throw new NoBillingCustomerError(
-          'This account has no billing details yet. Upgrade to Pro first.',
-        );
-      }
-      return gateway.createPortalSession({ customerId, returnUrl: config.portalReturnUrl });
-    },
-
+    /** See {@link billingView}. */
+    getBillingView: (accountId: string) => billingView(deps, accountId),
+    /** See {@link startCheckout}. */
+    startCheckout: (accountId: string) => startCheckout(deps, accountId),
+    /** See {@link openPortal}. */
+    openPortal: (accountId: string) => openPortal(deps, accountId),
     /** One Stripe webhook delivery: see {@link handleWebhookDelivery}. */
     handleWebhook: (rawBody: string, signatureHeader: string | undefined) =>
       handleWebhookDelivery(

@@ -17,3 +17,12 @@ export interface MonotonicClock extends Clock {
    */
   monotonicMs(): number;
 }
+
+/**
+ * A clock that can also wait: what a store needs to wait out another writer's lease. A fake
+ * clock moves itself forward instead of waiting, so lease expiry is testable without sleeping.
+ */
+export interface WaitingClock extends Clock {
+  /** Resolves once `ms` have passed on this clock. */
+  sleep(ms: number): Promise<void>;
+}

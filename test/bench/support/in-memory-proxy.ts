@@ -92,6 +92,8 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
 
   const accountService = createAccountService({
     accounts,
+    metrionKeys: accounts,
+    providerKeys: accounts,
     emails: new InMemoryAccountEmailIndex(),
     vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
     random,

@@ -1,11 +1,9 @@
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
@@ -15,23 +13,19 @@ interface StoredEmail {
   readonly body: { readonly text?: string; readonly html?: string };
 }
 
-let stack: DashboardApiStack;
+const it = dashboardApiTest();
 
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-async function accountId(user: TestUser): Promise<string> {
+async function accountId(stack: DashboardApiStack, user: TestUser): Promise<string> {
   const me = await stack.api('/api/me', { as: user });
   return me.json.accountId;
 }
 
-async function proUser(label: string): Promise<TestUser & { accountId: string }> {
+async function proUser(
+  stack: DashboardApiStack,
+  label: string,
+): Promise<TestUser & { accountId: string }> {
   const user = await stack.signUp(label);
-  const id = await accountId(user);
+  const id = await accountId(stack, user);
   await new DynamoAccountStore({
     client: stack.metrion.data.documentClient,
     tableName: stack.metrion.data.accountsTable,
@@ -39,7 +33,7 @@ async function proUser(label: string): Promise<TestUser & { accountId: string }>
   return { ...user, accountId: id };
 }
 
-async function emailsTo(address: string): Promise<StoredEmail[]> {
+async function emailsTo(stack: DashboardApiStack, address: string): Promise<StoredEmail[]> {
   const store = await (await fetch(`${stack.metrion.sesEndpoint}/store`)).json();
   return (store.emails as StoredEmail[]).filter((email) => email.destination.to.includes(address));
 }
@@ -47,9 +41,9 @@ async function emailsTo(address: string): Promise<StoredEmail[]> {
 const budgetRule = { type: 'budget', threshold: 1, name: 'Monthly OpenAI budget' };
 
 describe('Alerts API', () => {
-  it('answers 403 with an upgrade hint on every route for a Free account', async () => {
+  it('answers 403 with an upgrade hint on every route for a Free account', async ({ stack }) => {
     const free = await stack.signUp('free');
-    await accountId(free);
+    await accountId(stack, free);
     const calls: [string, string][] = [
       ['GET', '/api/alerts'],
       ['POST', '/api/alerts'],
@@ -71,8 +65,8 @@ describe('Alerts API', () => {
     }
   });
 
-  it('creates (201), lists with windows, edits, pauses, and deletes a rule', async () => {
-    const alice = await proUser('alice-crud');
+  it('creates (201), lists with windows, edits, pauses, and deletes a rule', async ({ stack }) => {
+    const alice = await proUser(stack, 'alice-crud');
     const created = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
     expect(created.status, created.text).toBe(201);
     expect(created.json).toMatchObject({
@@ -114,8 +108,8 @@ describe('Alerts API', () => {
     expect((await stack.api('/api/alerts', { as: alice })).json.rules).toHaveLength(0);
   });
 
-  it('validates thresholds by type', async () => {
-    const alice = await proUser('alice-validate');
+  it('validates thresholds by type', async ({ stack }) => {
+    const alice = await proUser(stack, 'alice-validate');
     for (const body of [
       { type: 'error_rate', unit: 'percent', threshold: 101 },
       { type: 'error_rate', unit: 'count', threshold: 2.5 },
@@ -128,9 +122,11 @@ describe('Alerts API', () => {
     }
   });
 
-  it("keeps each account's rules its own: Bob gets 404 for Alice's rule on every route", async () => {
-    const alice = await proUser('alice-iso');
-    const bob = await proUser('bob-iso');
+  it("keeps each account's rules its own: Bob gets 404 for Alice's rule on every route", async ({
+    stack,
+  }) => {
+    const alice = await proUser(stack, 'alice-iso');
+    const bob = await proUser(stack, 'bob-iso');
     const rule = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
     const path = `/api/alerts/${rule.json.id}`;
     expect((await stack.api('/api/alerts', { as: bob })).json.rules).toEqual([]);
@@ -143,8 +139,8 @@ describe('Alerts API', () => {
     expect(still.json.rules).toMatchObject([{ id: rule.json.id, paused: false }]);
   });
 
-  it('Test sends a real email now, then 429 with Retry-After within 12 h', async () => {
-    const alice = await proUser('alice-test');
+  it('Test sends a real email now, then 429 with Retry-After within 12 h', async ({ stack }) => {
+    const alice = await proUser(stack, 'alice-test');
     const rule = await stack.api('/api/alerts', {
       method: 'POST',
       as: alice,
@@ -155,7 +151,7 @@ describe('Alerts API', () => {
       as: alice,
     });
     expectResponseOf('testAlertRule', first);
-    const emails = await emailsTo(alice.email);
+    const emails = await emailsTo(stack, alice.email);
     expect(emails).toHaveLength(1);
     expect(emails[0]?.subject).toMatch(/Test/);
     expect(emails[0]?.body.text).toMatch(/Open the Dashboard: http/);
@@ -165,11 +161,11 @@ describe('Alerts API', () => {
     });
     expect(second.status).toBe(429);
     expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(11 * 3600);
-    expect(await emailsTo(alice.email)).toHaveLength(1);
+    expect(await emailsTo(stack, alice.email)).toHaveLength(1);
   });
 
-  it('rejects a 51st rule with 409 rule_limit', async () => {
-    const alice = await proUser('alice-limit');
+  it('rejects a 51st rule with 409 rule_limit', async ({ stack }) => {
+    const alice = await proUser(stack, 'alice-limit');
     for (let i = 0; i < 50; i += 1) {
       const answer = await stack.api('/api/alerts', {
         method: 'POST',
@@ -185,19 +181,11 @@ describe('Alerts API', () => {
 });
 
 describe('Alert evaluation through the proxy', () => {
-  it('emails exactly one Warning and one Alert as the openai client spends past a budget, and none more', async () => {
-    const alice = await proUser('alice-budget');
-    await stack.api('/api/settings/providers/openai', {
-      method: 'PUT',
-      as: alice,
-      body: { key: FAKE_OPENAI_API_KEY },
-    });
-    const key = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-    const client = new OpenAI({
-      apiKey: key,
-      baseURL: stack.metrion.proxyBaseUrls.openai,
-      maxRetries: 0,
-    });
+  it('emails exactly one Warning and one Alert as the openai client spends past a budget, and none more', async ({
+    stack,
+  }) => {
+    const alice = await proUser(stack, 'alice-budget');
+    const { openai: client } = await stack.storedOpenAi(alice);
     const rule = await stack.api('/api/alerts', { method: 'POST', as: alice, body: budgetRule });
     expect(rule.status).toBe(201);
 
@@ -211,7 +199,7 @@ describe('Alert evaluation through the proxy', () => {
     const evaluateUntil = async (count: number) => {
       for (let attempt = 0; attempt < 50; attempt += 1) {
         await stack.metrion.jobs.evaluateAlerts();
-        if ((await emailsTo(alice.email)).length >= count) return;
+        if ((await emailsTo(stack, alice.email)).length >= count) return;
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     };
@@ -224,7 +212,7 @@ describe('Alert evaluation through the proxy', () => {
     await evaluateUntil(2);
     for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
 
-    const emails = await emailsTo(alice.email);
+    const emails = await emailsTo(stack, alice.email);
     expect(emails.map((email) => email.subject)).toEqual([
       '[Metrion] Warning: Monthly OpenAI budget reached 90% of its threshold',
       '[Metrion] Alert: Monthly OpenAI budget reached its threshold',
@@ -239,19 +227,11 @@ describe('Alert evaluation through the proxy', () => {
     expect(listed.json.rules[0].current.value).toBe('1.010000');
   });
 
-  it('emails one Alert, and no Warning, when one request takes spending from 0 to 120%', async () => {
-    const bob = await proUser('bob-budget-jump');
-    await stack.api('/api/settings/providers/openai', {
-      method: 'PUT',
-      as: bob,
-      body: { key: FAKE_OPENAI_API_KEY },
-    });
-    const key = (await stack.api('/api/settings/metrion-key', { as: bob })).json.metrionKey;
-    const client = new OpenAI({
-      apiKey: key,
-      baseURL: stack.metrion.proxyBaseUrls.openai,
-      maxRetries: 0,
-    });
+  it('emails one Alert, and no Warning, when one request takes spending from 0 to 120%', async ({
+    stack,
+  }) => {
+    const bob = await proUser(stack, 'bob-budget-jump');
+    const { openai: client } = await stack.storedOpenAi(bob);
     expect(
       (await stack.api('/api/alerts', { method: 'POST', as: bob, body: budgetRule })).status,
     ).toBe(201);
@@ -267,12 +247,12 @@ describe('Alert evaluation through the proxy', () => {
     });
     for (let attempt = 0; attempt < 50; attempt += 1) {
       await stack.metrion.jobs.evaluateAlerts();
-      if ((await emailsTo(bob.email)).length > 0) break;
+      if ((await emailsTo(stack, bob.email)).length > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
 
-    const emails = await emailsTo(bob.email);
+    const emails = await emailsTo(stack, bob.email);
     expect(emails.map((email) => email.subject)).toEqual([
       '[Metrion] Alert: Monthly OpenAI budget reached its threshold',
     ]);

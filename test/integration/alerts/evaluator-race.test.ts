@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
+import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
@@ -32,8 +34,10 @@ const proAccount = (id: string) =>
 /** An evaluator instance of its own (store objects and claim tokens) over the shared tables. */
 function evaluator(name: string): EvaluateAlertsDeps {
   const client = fixture.documentClient;
+  const accounts = { client, tableName: fixture.tableNames.accounts };
   return {
-    rules: new DynamoAlertRuleStore({ client, tableName: fixture.tableNames.accounts }),
+    sweep: new DynamoAlertSweepStore(accounts),
+    firing: new DynamoAlertFiringStore(accounts),
     accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
     rollups: new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),
     fxRates: new DynamoFxRateStore({ client, tableName: fixture.tableNames.fxRates }),

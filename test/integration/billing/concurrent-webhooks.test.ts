@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import {
   type AppliableBillingEvent,
@@ -30,6 +31,7 @@ const T0 = 1_795_000_000;
 const CUSTOMER = 'cus_concurrent';
 let dynalite: DynaliteFixture;
 let accounts: DynamoAccountStore;
+let metrionKeys: DynamoMetrionKeyStore;
 let records: DynamoBillingStore;
 let admission: DynamoProxyAdmission;
 
@@ -37,6 +39,7 @@ beforeAll(async () => {
   dynalite = await startDynaliteFixture();
   const table = { client: dynalite.documentClient, tableName: dynalite.tableNames.accounts };
   accounts = new DynamoAccountStore(table);
+  metrionKeys = new DynamoMetrionKeyStore(table);
   records = new DynamoBillingStore(table);
   admission = new DynamoProxyAdmission(table);
 });
@@ -57,6 +60,7 @@ function serviceOn(billingRecords: BillingStore) {
   const clock = new FakeClock({ startMs: (T0 + 60) * 1000 });
   const billing = createBillingService({
     accounts,
+    metrionKeys,
     billingRecords,
     requestCounts: admission,
     gateway,

@@ -7,6 +7,7 @@ import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { StripeBillingGateway } from '#adapters/stripe/stripe-billing-gateway.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -95,6 +96,10 @@ describe('billing through the local Stripe stand-in', () => {
     });
     billing = createBillingService({
       accounts,
+      metrionKeys: new DynamoMetrionKeyStore({
+        client: dynalite.documentClient,
+        tableName: dynalite.tableNames.accounts,
+      }),
       billingRecords,
       requestCounts: admission,
       gateway: new StripeBillingGateway({ client, webhookSecret: WEBHOOK_SECRET }),

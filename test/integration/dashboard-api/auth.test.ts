@@ -6,33 +6,27 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type JWTPayload, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 import { API_ROUTES } from '#contracts/api-routes.ts';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectApiError,
   expectResponseOf,
-  startDashboardApiStack,
   TEST_PASSWORD,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: DashboardApiStack;
-let user: TestUser;
+const it = dashboardApiTest();
 /** cognito-local signs every token with this key (shipped in the package, like its JWKS). */
 let cognitoLocalKey: CryptoKey;
 
 beforeAll(async () => {
-  stack = await startDashboardApiStack();
-  user = await stack.signUp('auth');
   const keyFile = createRequire(import.meta.url).resolve(
     'cognito-local/lib/keys/cognitoLocal.private.json',
   );
   const { jwk } = JSON.parse(await readFile(keyFile, 'utf8')) as { jwk: JWK };
   cognitoLocalKey = (await importJWK(jwk, 'RS256')) as CryptoKey;
-});
-afterAll(async () => {
-  await stack?.close();
 });
 
 const JWT_ROUTES = Object.values(API_ROUTES).filter((route) => route.auth === 'jwt');
@@ -44,6 +38,7 @@ function claimsOf(token: string): JWTPayload {
 
 /** A token like cognito-local's ID tokens, with `overrides`, signed by `key` (kid CognitoLocal). */
 async function craftToken(
+  user: TestUser,
   overrides: JWTPayload,
   key: CryptoKey = cognitoLocalKey,
   alg = 'RS256',
@@ -58,7 +53,7 @@ async function craftToken(
   return new SignJWT(claims).setProtectedHeader({ alg, kid: 'CognitoLocal', typ: 'JWT' }).sign(key);
 }
 
-async function meWith(token: string) {
+async function meWith(stack: DashboardApiStack, token: string) {
   return stack.api('/api/me', { headers: { authorization: `Bearer ${token}` } });
 }
 
@@ -68,17 +63,20 @@ function expectUnauthorized(answer: Awaited<ReturnType<typeof meWith>>, message?
 }
 
 describe('sign-in tokens', () => {
-  it('accepts the real ID token of a signed-in user', async () => {
-    expectResponseOf('getMe', await meWith(user.idToken));
+  it('accepts the real ID token of a signed-in user', async ({ stack, user }) => {
+    expectResponseOf('getMe', await meWith(stack, user.idToken));
   });
 
-  it("accepts a token crafted with cognito-local's own key (control for the tests below)", async () => {
-    expectResponseOf('getMe', await meWith(await craftToken({})));
+  it("accepts a token crafted with cognito-local's own key (control for the tests below)", async ({
+    stack,
+    user,
+  }) => {
+    expectResponseOf('getMe', await meWith(stack, await craftToken(user, {})));
   });
 
-  it.each(JWT_ROUTES.map((route) => [route.method, concrete(route.path)]))(
+  it.for(JWT_ROUTES.map((route) => [route.method, concrete(route.path)] as const))(
     'rejects %s %s without a token',
-    async (method, path) => {
+    async ([method, path], { stack }) => {
       const answer = await stack.api(path, {
         method,
         body: method === 'PUT' || method === 'PATCH' ? {} : undefined,
@@ -87,48 +85,54 @@ describe('sign-in tokens', () => {
     },
   );
 
-  it.each([
+  it.for<[string, string]>([
     ['Basic credentials', `Basic ${Buffer.from('a:b').toString('base64')}`],
     ['an empty Bearer', 'Bearer '],
     ['two tokens', 'Bearer a b'],
     ['garbage', 'Bearer not-a-jwt'],
-  ])('rejects %s', async (_, authorization) => {
+  ])('rejects %s', async ([_, authorization], { stack }) => {
     expectUnauthorized(await stack.api('/api/me', { headers: { authorization } }));
   });
 
-  it('rejects a token whose payload was changed (signature no longer matches)', async () => {
+  it('rejects a token whose payload was changed (signature no longer matches)', async ({
+    stack,
+    user,
+  }) => {
     const [header, , signature] = user.idToken.split('.');
     const forged = Buffer.from(
       JSON.stringify({ ...claimsOf(user.idToken), sub: 'someone-else', email: 'x@example.com' }),
     ).toString('base64url');
-    expectUnauthorized(await meWith(`${header}.${forged}.${signature}`), 'Sign in again');
+    expectUnauthorized(await meWith(stack, `${header}.${forged}.${signature}`), 'Sign in again');
   });
 
-  it('rejects a token whose signature was changed', async () => {
+  it('rejects a token whose signature was changed', async ({ stack, user }) => {
     const [header, payload, signature = ''] = user.idToken.split('.');
     const flipped = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-    expectUnauthorized(await meWith(`${header}.${payload}.${flipped}`), 'Sign in again');
+    expectUnauthorized(await meWith(stack, `${header}.${payload}.${flipped}`), 'Sign in again');
   });
 
-  it('rejects a token signed with another key under the same key id', async () => {
+  it('rejects a token signed with another key under the same key id', async ({ stack, user }) => {
     const { privateKey, publicKey } = await generateKeyPair('RS256');
     expect((await exportJWK(publicKey)).kty).toBe('RSA');
-    expectUnauthorized(await meWith(await craftToken({}, privateKey)), 'Sign in again');
+    expectUnauthorized(
+      await meWith(stack, await craftToken(user, {}, privateKey)),
+      'Sign in again',
+    );
   });
 
-  it('rejects an unsigned token (alg none)', async () => {
+  it('rejects an unsigned token (alg none)', async ({ stack, user }) => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
     const payload = Buffer.from(JSON.stringify(claimsOf(user.idToken))).toString('base64url');
-    expectUnauthorized(await meWith(`${header}.${payload}.`));
+    expectUnauthorized(await meWith(stack, `${header}.${payload}.`));
   });
 
-  it('rejects an expired token, saying the session expired', async () => {
+  it('rejects an expired token, saying the session expired', async ({ stack, user }) => {
     const nowSeconds = Math.floor(Date.now() / 1000);
-    const expired = await craftToken({ iat: nowSeconds - 7200, exp: nowSeconds - 3600 });
-    expectUnauthorized(await meWith(expired), 'Your session has expired. Sign in again.');
+    const expired = await craftToken(user, { iat: nowSeconds - 7200, exp: nowSeconds - 3600 });
+    expectUnauthorized(await meWith(stack, expired), 'Your session has expired. Sign in again.');
   });
 
-  it.each([
+  it.for<[string, JWTPayload]>([
     [
       'another issuer',
       { iss: 'https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_Other' },
@@ -136,15 +140,15 @@ describe('sign-in tokens', () => {
     ['another audience', { aud: 'some-other-client' }],
     ['token_use access', { token_use: 'access' }],
     ['no email', { email: undefined }],
-  ])('rejects an otherwise valid token with %s', async (_, overrides) => {
-    expectUnauthorized(await meWith(await craftToken(overrides)));
+  ])('rejects an otherwise valid token with %s', async ([_, overrides], { stack, user }) => {
+    expectUnauthorized(await meWith(stack, await craftToken(user, overrides)));
   });
 
-  it('rejects the real access token: the API takes ID tokens', async () => {
-    expectUnauthorized(await meWith(user.accessToken), 'ID token');
+  it('rejects the real access token: the API takes ID tokens', async ({ stack, user }) => {
+    expectUnauthorized(await meWith(stack, user.accessToken), 'ID token');
   });
 
-  it('rejects a real token from another user pool', async () => {
+  it('rejects a real token from another user pool', async ({ stack }) => {
     // Arrange: a second pool with its own client, on the same cognito-local (same signing key).
     const pool = await stack.cognito.send(
       new CreateUserPoolCommand({ PoolName: 'foreign', UsernameAttributes: ['email'] }),
@@ -165,10 +169,13 @@ describe('sign-in tokens', () => {
     const foreign = await stack.signIn(email, clientId);
     // Assert
     expect(claimsOf(foreign.idToken).iss).not.toBe(stack.metrion.cognito.issuer);
-    expectUnauthorized(await meWith(foreign.idToken));
+    expectUnauthorized(await meWith(stack, foreign.idToken));
   });
 
-  it('rejects a real token issued to another app client of the same pool', async () => {
+  it('rejects a real token issued to another app client of the same pool', async ({
+    stack,
+    user,
+  }) => {
     const client = await stack.cognito.send(
       new CreateUserPoolClientCommand({
         UserPoolId: stack.metrion.cognito.userPoolId,
@@ -178,10 +185,10 @@ describe('sign-in tokens', () => {
     );
     const other = await stack.signIn(user.email, client.UserPoolClient?.ClientId ?? '');
     expect(claimsOf(other.idToken).iss).toBe(stack.metrion.cognito.issuer);
-    expectUnauthorized(await meWith(other.idToken));
+    expectUnauthorized(await meWith(stack, other.idToken));
   });
 
-  it('serves the public config whatever the Authorization header says', async () => {
+  it('serves the public config whatever the Authorization header says', async ({ stack }) => {
     const answer = await stack.api('/api/config', { headers: { authorization: 'Bearer junk' } });
     expectResponseOf('getConfig', answer);
   });

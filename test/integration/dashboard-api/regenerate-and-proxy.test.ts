@@ -1,27 +1,17 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectNoSecretsInLogs,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: DashboardApiStack;
-let user: TestUser;
+const it = dashboardApiTest();
 
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
-  user = await stack.signUp('integrate');
-  expectResponseOf('getMe', await stack.api('/api/me', { as: user }));
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-function openAiWith(metrionKey: string): OpenAI {
+function openAiWith(stack: DashboardApiStack, metrionKey: string): OpenAI {
   return new OpenAI({
     apiKey: metrionKey,
     baseURL: stack.metrion.proxyBaseUrls.openai,
@@ -36,17 +26,17 @@ function chat(client: OpenAI) {
   });
 }
 
-async function integrationStatus(): Promise<string | null> {
+async function integrationStatus(stack: DashboardApiStack, user: TestUser): Promise<string | null> {
   const answer = await stack.api('/api/integration/status', { as: user });
   expectResponseOf('getIntegrationStatus', answer);
   return answer.json.firstRequestAt;
 }
 
 /** Polls like the Integrate page until the first request shows up (usage lands after the response). */
-async function waitForFirstRequest(): Promise<string> {
+async function waitForFirstRequest(stack: DashboardApiStack, user: TestUser): Promise<string> {
   const deadline = Date.now() + 5_000;
   for (;;) {
-    const firstRequestAt = await integrationStatus();
+    const firstRequestAt = await integrationStatus(stack, user);
     if (firstRequestAt !== null) return firstRequestAt;
     if (Date.now() > deadline) throw new Error('the first request was never reported');
     await new Promise((resolve) => setTimeout(resolve, 25));
@@ -57,7 +47,10 @@ describe('the Integrate flow with the official openai client', () => {
   let firstKey: string;
   let secondKey: string;
 
-  it('proxies in stored mode with the Metrion Key and provider key saved through the API', async () => {
+  it('proxies in stored mode with the Metrion Key and provider key saved through the API', async ({
+    stack,
+    user,
+  }) => {
     // Arrange
     firstKey = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
     const put = await stack.api('/api/settings/providers/openai', {
@@ -66,22 +59,25 @@ describe('the Integrate flow with the official openai client', () => {
       body: { key: FAKE_OPENAI_API_KEY },
     });
     expectResponseOf('putProviderKey', put);
-    expect(await integrationStatus()).toBeNull();
+    expect(await integrationStatus(stack, user)).toBeNull();
     const sentBefore = Date.now();
 
     // Act
-    const completion = await chat(openAiWith(firstKey));
+    const completion = await chat(openAiWith(stack, firstKey));
 
     // Assert
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
       `Bearer ${FAKE_OPENAI_API_KEY}`,
     );
-    const firstRequestAt = await waitForFirstRequest();
+    const firstRequestAt = await waitForFirstRequest(stack, user);
     expect(Date.parse(firstRequestAt)).toBeGreaterThanOrEqual(sentBefore - 1000);
   });
 
-  it('rejects the old key on the very next request after regeneration; the new key works', async () => {
+  it('rejects the old key on the very next request after regeneration; the new key works', async ({
+    stack,
+    user,
+  }) => {
     const regenerated = await stack.api('/api/settings/metrion-key/regenerate', {
       method: 'POST',
       as: user,
@@ -90,29 +86,29 @@ describe('the Integrate flow with the official openai client', () => {
     secondKey = regenerated.json.metrionKey;
     const upstreamCalls = stack.openai.requests.length;
 
-    const failure = await chat(openAiWith(firstKey)).catch((error: unknown) => error);
+    const failure = await chat(openAiWith(stack, firstKey)).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(stack.openai.requests.length).toBe(upstreamCalls);
-    const completion = await chat(openAiWith(secondKey));
+    const completion = await chat(openAiWith(stack, secondKey));
     expect(completion.choices[0]?.message.content).toBeTruthy();
     expect(stack.openai.requests.length).toBe(upstreamCalls + 1);
   });
 
-  it('stops stored mode at once when the provider key is deleted', async () => {
+  it('stops stored mode at once when the provider key is deleted', async ({ stack, user }) => {
     const deleted = await stack.api('/api/settings/providers/openai', {
       method: 'DELETE',
       as: user,
     });
     expectResponseOf('deleteProviderKey', deleted);
 
-    const failure = await chat(openAiWith(secondKey)).catch((error: unknown) => error);
+    const failure = await chat(openAiWith(stack, secondKey)).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(OpenAI.AuthenticationError);
     expect((failure as Error).message).toContain('No OpenAI key is saved in Metrion');
   });
 
-  it('wrote neither provider keys nor Metrion Keys to the logs', () => {
+  it('wrote neither provider keys nor Metrion Keys to the logs', ({ stack }) => {
     expect(stack.secrets).toContain(firstKey);
     expect(stack.secrets).toContain(secondKey);
     expectNoSecretsInLogs(stack);
@@ -120,7 +116,7 @@ describe('the Integrate flow with the official openai client', () => {
 });
 
 describe('two simultaneous key regenerations', () => {
-  it('leave exactly one valid key, and both callers learn it', async () => {
+  it('leave exactly one valid key, and both callers learn it', async ({ stack, user }) => {
     // Arrange
     await stack.api('/api/settings/providers/openai', {
       method: 'PUT',
@@ -142,8 +138,8 @@ describe('two simultaneous key regenerations', () => {
       expect(second.json.metrionKey).toBe(first.json.metrionKey);
       const current = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
       expect(current).toBe(first.json.metrionKey);
-      await expect(chat(openAiWith(current))).resolves.toBeTruthy();
-      const old = await chat(openAiWith(before)).catch((error: unknown) => error);
+      await expect(chat(openAiWith(stack, current))).resolves.toBeTruthy();
+      const old = await chat(openAiWith(stack, before)).catch((error: unknown) => error);
       expect(old).toBeInstanceOf(OpenAI.AuthenticationError);
     }
   });

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { providerIdSchema } from '#contracts/settings-api.ts';
 import { PROVIDER_IDS, PROVIDERS } from '#core/providers/provider-registry.ts';
 import {
-  type DashboardApiStack,
+  dashboardApiTest,
   expectApiError,
   expectNoSecretsInLogs,
   expectResponseOf,
-  startDashboardApiStack,
-  type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: DashboardApiStack;
-let user: TestUser;
-
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
-  user = await stack.signUp('settings');
-  expectResponseOf('getMe', await stack.api('/api/me', { as: user }));
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const it = dashboardApiTest();
 
 /** Plausible keys per provider (fakes: never real credentials). */
 const VALID_KEYS = {
@@ -32,7 +20,7 @@ const VALID_KEYS = {
 } as const satisfies Record<(typeof PROVIDER_IDS)[number], string>;
 
 describe('GET /api/config (public)', () => {
-  it('tells the browser how to sign in, without a token', async () => {
+  it('tells the browser how to sign in, without a token', async ({ stack }) => {
     const answer = await stack.api('/api/config');
     expectResponseOf('getConfig', answer);
     expect(answer.json).toEqual({
@@ -48,7 +36,9 @@ describe('GET /api/config (public)', () => {
 });
 
 describe('GET /api/me', () => {
-  it('creates the account on the first call from the token (id = sub, email), then returns it', async () => {
+  it('creates the account on the first call from the token (id = sub, email), then returns it', async ({
+    stack,
+  }) => {
     const newcomer = await stack.signUp('newcomer');
     const sub = JSON.parse(
       Buffer.from(newcomer.idToken.split('.')[1] ?? '', 'base64url').toString(),
@@ -70,7 +60,7 @@ describe('GET /api/me', () => {
     expect(second.json).toEqual(first.json);
   });
 
-  it('creates exactly one account when the first calls arrive together', async () => {
+  it('creates exactly one account when the first calls arrive together', async ({ stack }) => {
     const racer = await stack.signUp('racer');
     const answers = await Promise.all(
       Array.from({ length: 4 }, () => stack.api('/api/me', { as: racer })),
@@ -85,7 +75,10 @@ describe('GET /api/me', () => {
 });
 
 describe('PATCH /api/settings/general', () => {
-  it('trims the display name, changes the currency, and /api/me shows both', async () => {
+  it('trims the display name, changes the currency, and /api/me shows both', async ({
+    stack,
+    user,
+  }) => {
     const answer = await stack.api('/api/settings/general', {
       method: 'PATCH',
       as: user,
@@ -99,7 +92,7 @@ describe('PATCH /api/settings/general', () => {
     });
   });
 
-  it('changes one field alone and accepts exactly 80 characters', async () => {
+  it('changes one field alone and accepts exactly 80 characters', async ({ stack, user }) => {
     const name = 'n'.repeat(80);
     const renamed = await stack.api('/api/settings/general', {
       method: 'PATCH',
@@ -116,7 +109,7 @@ describe('PATCH /api/settings/general', () => {
     expect(recurrenced.json).toMatchObject({ displayName: name, currency: 'EUR' });
   });
 
-  it.each([
+  it.for<[string, unknown, string]>([
     ['an empty name', { displayName: '' }, 'Display name cannot be empty.'],
     ['a name of spaces', { displayName: '   ' }, 'Display name cannot be empty.'],
     ['an 81-character name', { displayName: 'x'.repeat(81) }, 'at most 80 characters'],
@@ -131,23 +124,29 @@ describe('PATCH /api/settings/general', () => {
     ['a JSON array', [], 'must be a JSON object'],
     ['invalid JSON', '{"displayName": "Ada"', 'not valid JSON'],
     ['an empty body', '', 'not valid JSON'],
-  ])('rejects %s with 400 and leaves the account unchanged', async (_, body, message) => {
-    const before = (await stack.api('/api/me', { as: user })).json;
-    const answer = await stack.api('/api/settings/general', { method: 'PATCH', as: user, body });
-    expectApiError(answer, 400, 'invalid_request', message);
-    expect((await stack.api('/api/me', { as: user })).json).toEqual(before);
-  });
+  ])(
+    'rejects %s with 400 and leaves the account unchanged',
+    async ([_, body, message], { stack, user }) => {
+      const before = (await stack.api('/api/me', { as: user })).json;
+      const answer = await stack.api('/api/settings/general', { method: 'PATCH', as: user, body });
+      expectApiError(answer, 400, 'invalid_request', message);
+      expect((await stack.api('/api/me', { as: user })).json).toEqual(before);
+    },
+  );
 });
 
 describe('Metrion Key', () => {
-  it('shows the key, decrypted on demand, the same on every read', async () => {
+  it('shows the key, decrypted on demand, the same on every read', async ({ stack, user }) => {
     const first = await stack.api('/api/settings/metrion-key', { as: user });
     expectResponseOf('getMetrionKey', first);
     expect(first.json.metrionKey).toMatch(/^sk-metrion-[0-9a-f]{32}$/);
     expect((await stack.api('/api/settings/metrion-key', { as: user })).json).toEqual(first.json);
   });
 
-  it('regenerates a different key, which is what reading it returns from then on', async () => {
+  it('regenerates a different key, which is what reading it returns from then on', async ({
+    stack,
+    user,
+  }) => {
     const before = (await stack.api('/api/settings/metrion-key', { as: user })).json.metrionKey;
     const answer = await stack.api('/api/settings/metrion-key/regenerate', {
       method: 'POST',
@@ -161,9 +160,9 @@ describe('Metrion Key', () => {
 });
 
 describe('Providers', () => {
-  it.each(PROVIDER_IDS)(
+  it.for(PROVIDER_IDS)(
     'stores a %s key and lists it with its date, never the key',
-    async (provider) => {
+    async (provider, { stack, user }) => {
       const key = VALID_KEYS[provider];
       stack.secrets.add(key);
       const put = await stack.api(`/api/settings/providers/${provider}`, {
@@ -183,7 +182,7 @@ describe('Providers', () => {
     },
   );
 
-  it('replaces a key: still one entry, with the new date', async () => {
+  it('replaces a key: still one entry, with the new date', async ({ stack, user }) => {
     const first = await stack.api('/api/settings/providers/openai', {
       method: 'PUT',
       as: user,
@@ -203,7 +202,7 @@ describe('Providers', () => {
     ]);
   });
 
-  it.each([
+  it.for([
     ['openai', 'sk-ant-api03-an-anthropic-key-0000000000', 'API key for OpenAI'],
     ['anthropic', 'sk-proj-an-openai-key-00000000000000', 'API key for Anthropic'],
     ['grok', 'not-a-grok-key-at-all-0000000000', 'API key for Grok'],
@@ -212,7 +211,7 @@ describe('Providers', () => {
     ['openai', 'sk-metrion-0123456789abcdef0123456789abcdef', 'This is a Metrion Key.'],
   ] as const)(
     'rejects a key that cannot be a %s key with 400, naming the provider',
-    async (provider, key, message) => {
+    async ([provider, key, message], { stack, user }) => {
       stack.secrets.add(key);
       const answer = await stack.api(`/api/settings/providers/${provider}`, {
         method: 'PUT',
@@ -225,14 +224,14 @@ describe('Providers', () => {
     },
   );
 
-  it.each([
+  it.for<[string, unknown, string]>([
     ['an empty key', { key: '   ' }, 'Paste the API key.'],
     ['no key field', {}, 'Send the API key as a string in "key".'],
     ['a key that is not a string', { key: 12345 }, 'Send the API key as a string in "key".'],
     ['an oversized key', { key: `sk-${'a'.repeat(600)}` }, 'at most 512 characters'],
     ['an unknown field', { key: VALID_KEYS.openai, label: 'x' }, 'Unknown field "label"'],
     ['invalid JSON', '{"key":', 'not valid JSON'],
-  ])('rejects %s with 400', async (_, body, message) => {
+  ])('rejects %s with 400', async ([_, body, message], { stack, user }) => {
     const answer = await stack.api('/api/settings/providers/openai', {
       method: 'PUT',
       as: user,
@@ -241,9 +240,9 @@ describe('Providers', () => {
     expectApiError(answer, 400, 'invalid_request', message);
   });
 
-  it.each(['PUT', 'DELETE'])(
+  it.for(['PUT', 'DELETE'])(
     'answers %s on an unknown provider with 404 listing the supported ones',
-    async (method) => {
+    async (method, { stack, user }) => {
       const answer = await stack.api('/api/settings/providers/cohere', {
         method,
         as: user,
@@ -258,7 +257,10 @@ describe('Providers', () => {
     },
   );
 
-  it('deletes a key from storage and returns the console URL to revoke it', async () => {
+  it('deletes a key from storage and returns the console URL to revoke it', async ({
+    stack,
+    user,
+  }) => {
     const me = (await stack.api('/api/me', { as: user })).json;
     await stack.api('/api/settings/providers/mistral', {
       method: 'PUT',
@@ -294,7 +296,7 @@ describe('Providers', () => {
 });
 
 describe('GET /api/integration/status', () => {
-  it('reports no request yet for a new account', async () => {
+  it('reports no request yet for a new account', async ({ stack, user }) => {
     const answer = await stack.api('/api/integration/status', { as: user });
     expectResponseOf('getIntegrationStatus', answer);
     expect(answer.json).toEqual({ firstRequestAt: null });
@@ -302,7 +304,10 @@ describe('GET /api/integration/status', () => {
 });
 
 describe('routing and headers', () => {
-  it("answers an unknown /api path with API Gateway's 404 in the documented dashboard envelope", async () => {
+  it("answers an unknown /api path with API Gateway's 404 in the documented dashboard envelope", async ({
+    stack,
+    user,
+  }) => {
     for (const path of ['/api/settings/nope', '/api']) {
       const answer = await stack.api(path, { as: user });
       expect(answer.status).toBe(404);
@@ -314,18 +319,18 @@ describe('routing and headers', () => {
     }
   });
 
-  it.each([
+  it.for<[string, string, string]>([
     ['POST', '/api/me', 'GET'],
     ['DELETE', '/api/settings/metrion-key', 'GET'],
     ['GET', '/api/settings/metrion-key/regenerate', 'POST'],
     ['POST', '/api/settings/providers/openai', 'PUT, DELETE'],
-  ])('answers %s %s with 405 and Allow: %s', async (method, path, allow) => {
+  ])('answers %s %s with 405 and Allow: %s', async ([method, path, allow], { stack, user }) => {
     const answer = await stack.api(path, { method, as: user });
     expectApiError(answer, 405, 'method_not_allowed');
     expect(answer.headers.get('allow')).toBe(allow);
   });
 
-  it('marks every answer as JSON that must not be cached or sniffed', async () => {
+  it('marks every answer as JSON that must not be cached or sniffed', async ({ stack, user }) => {
     for (const answer of [
       await stack.api('/api/settings/metrion-key', { as: user }),
       await stack.api('/api/config'),
@@ -340,7 +345,7 @@ describe('routing and headers', () => {
 });
 
 describe('a path under /api that no route serves', () => {
-  it("gets API Gateway's own 404, as in AWS, not the dashboard API's", async () => {
+  it("gets API Gateway's own 404, as in AWS, not the dashboard API's", async ({ stack, user }) => {
     const answer = await stack.api('/api/nope', { as: user });
 
     expect(answer.status).toBe(404);
@@ -353,7 +358,7 @@ describe('a path under /api that no route serves', () => {
 });
 
 describe('logs', () => {
-  it('never contain a provider key or a Metrion Key', () => {
+  it('never contain a provider key or a Metrion Key', ({ stack }) => {
     expect(stack.secrets.size).toBeGreaterThan(PROVIDER_IDS.length);
     expectNoSecretsInLogs(stack);
   });

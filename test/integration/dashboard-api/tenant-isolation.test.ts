@@ -1,24 +1,23 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { describe, expect } from 'vitest';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectNoSecretsInLogs,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Alice has settings, keys and usage; Bob, signed in with his own valid token, tries every route
 // and every way of naming Alice's account. Nothing of Alice's may be read or changed.
-let stack: DashboardApiStack;
+const it = dashboardApiTest();
 let alice: TestUser;
 let bob: TestUser;
 let aliceId: string;
 let aliceKey: string;
 let aliceSnapshot: { me: unknown; providers: unknown; status: unknown };
 
-async function snapshotOfAlice() {
+async function snapshotOfAlice(stack: DashboardApiStack) {
   return {
     me: (await stack.api('/api/me', { as: alice })).json,
     providers: (await stack.api('/api/settings/providers', { as: alice })).json,
@@ -26,8 +25,7 @@ async function snapshotOfAlice() {
   };
 }
 
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
+it.beforeAll(async ({ stack }) => {
   [alice, bob] = [await stack.signUp('alice'), await stack.signUp('bob')];
   aliceId = (await stack.api('/api/me', { as: alice })).json.accountId;
   await stack.api('/api/settings/general', {
@@ -35,17 +33,8 @@ beforeAll(async () => {
     as: alice,
     body: { displayName: 'Alice', currency: 'EUR' },
   });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  aliceKey = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: aliceKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai, metrionKey } = await stack.storedOpenAi(alice);
+  aliceKey = metrionKey;
   await openai.chat.completions.create({
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'hi' }],
@@ -55,15 +44,11 @@ beforeAll(async () => {
     if (status.json.firstRequestAt !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  aliceSnapshot = await snapshotOfAlice();
+  aliceSnapshot = await snapshotOfAlice(stack);
   expect(aliceSnapshot.status).not.toEqual({ firstRequestAt: null });
 });
-afterAll(async () => {
-  await stack?.close();
-});
-
 describe('tenant isolation', () => {
-  it('gives Bob his own account, key, providers and status', async () => {
+  it('gives Bob his own account, key, providers and status', async ({ stack }) => {
     const me = await stack.api('/api/me', { as: bob });
     expectResponseOf('getMe', me);
     expect(me.json.accountId).not.toBe(aliceId);
@@ -79,20 +64,23 @@ describe('tenant isolation', () => {
     });
   });
 
-  it.each([
+  it.for([
     '/api/accounts/{id}',
     '/api/me/{id}',
     '/api/settings/metrion-key/{id}',
     '/api/settings/general/{id}',
     '/api/integration/status/{id}',
     '/api/settings/providers/openai/{id}',
-  ])("has no route that takes an account id: GET %s with Alice's id is 404", async (template) => {
-    const answer = await stack.api(template.replace('{id}', aliceId), { as: bob });
-    expect(answer.status).toBe(404);
-    expect(answer.text).not.toContain('Alice');
-  });
+  ])(
+    "has no route that takes an account id: GET %s with Alice's id is 404",
+    async (template, { stack }) => {
+      const answer = await stack.api(template.replace('{id}', aliceId), { as: bob });
+      expect(answer.status).toBe(404);
+      expect(answer.text).not.toContain('Alice');
+    },
+  );
 
-  it('treats an account id in the provider slot as an unknown provider', async () => {
+  it('treats an account id in the provider slot as an unknown provider', async ({ stack }) => {
     const answer = await stack.api(`/api/settings/providers/${aliceId}`, {
       method: 'DELETE',
       as: bob,
@@ -101,7 +89,7 @@ describe('tenant isolation', () => {
     expect(answer.json.error.message).toContain('Unknown provider');
   });
 
-  it('ignores account ids in query strings and headers', async () => {
+  it('ignores account ids in query strings and headers', async ({ stack }) => {
     const tricks = { 'x-metrion-account': aliceId, 'x-amzn-oidc-identity': aliceId };
     for (const path of [
       '/api/me',
@@ -120,7 +108,7 @@ describe('tenant isolation', () => {
     }
   });
 
-  it('lets Bob change only his own settings and keys', async () => {
+  it('lets Bob change only his own settings and keys', async ({ stack }) => {
     // Act: every write route, as Bob, some with Alice's id wherever it could be smuggled.
     const rejected = await stack.api(`/api/settings/general?accountId=${aliceId}`, {
       method: 'PATCH',
@@ -147,7 +135,7 @@ describe('tenant isolation', () => {
     // Assert
     expect(rejected.status).toBe(400);
     expect(deleteMissing.status).toBe(404);
-    expect(await snapshotOfAlice()).toEqual(aliceSnapshot);
+    expect(await snapshotOfAlice(stack)).toEqual(aliceSnapshot);
     expect((await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey).toBe(
       aliceKey,
     );
@@ -163,7 +151,7 @@ describe('tenant isolation', () => {
     expect(completion.choices[0]?.message.content).toBeTruthy();
   });
 
-  it('wrote no key to the logs', () => {
+  it('wrote no key to the logs', ({ stack }) => {
     stack.secrets.add('sk-proj-bobsownkeybobsownkey0123');
     expectNoSecretsInLogs(stack);
   });

@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
-  type DashboardApiStack,
+  dashboardApiTest,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
@@ -22,8 +19,19 @@ const ECB_XML = `<?xml version="1.0" encoding="UTF-8"?>
   </Cube></Cube>
 </gesmes:Envelope>`;
 
-let ecb: Server;
-let stack: DashboardApiStack;
+/** An ECB stand-in serving ECB_XML, for the stack's daily FX refresh. */
+async function startEcb(): Promise<Server> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/xml' }).end(ECB_XML);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
+
+const ecb = await startEcb();
+const it = dashboardApiTest({
+  fxRatesUrl: `http://127.0.0.1:${(ecb.address() as AddressInfo).port}/eurofxref-daily.xml`,
+});
 let alice: TestUser;
 let bob: TestUser;
 let records: UsageRecord[];
@@ -33,29 +41,11 @@ function usdOf(picos: bigint): string {
   return `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`;
 }
 
-beforeAll(async () => {
-  ecb = createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'text/xml' }).end(ECB_XML);
-  });
-  await new Promise<void>((resolve) => ecb.listen(0, '127.0.0.1', resolve));
-  const { port } = ecb.address() as AddressInfo;
-  stack = await startDashboardApiStack({
-    fxRatesUrl: `http://127.0.0.1:${port}/eurofxref-daily.xml`,
-  });
+it.beforeAll(async ({ stack }) => {
   [alice, bob] = [await stack.signUp('dash-alice'), await stack.signUp('dash-bob')];
   const aliceId = (await stack.api('/api/me', { as: alice })).json.accountId as string;
   await stack.api('/api/me', { as: bob });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  const key = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: key,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai } = await stack.storedOpenAi(alice);
   const ask = (model: string, user?: string) =>
     openai.chat.completions.create(
       { model, messages: [{ role: 'user', content: 'hi' }] },
@@ -87,12 +77,13 @@ beforeAll(async () => {
   expect(records).toHaveLength(5);
 });
 afterAll(async () => {
-  await stack?.close();
-  await new Promise((resolve) => ecb?.close(resolve));
+  await new Promise((resolve) => ecb.close(resolve));
 });
 
 describe('dashboard API', () => {
-  it('shows live rollups within seconds, and the same numbers after the seal job', async () => {
+  it('shows live rollups within seconds, and the same numbers after the seal job', async ({
+    stack,
+  }) => {
     // The usage feed delivers appended records to the aggregator within its batching window.
     const deadline = Date.now() + 5_000;
     let live = await stack.api('/api/dashboard/overview?range=24h', { as: alice });
@@ -135,7 +126,9 @@ describe('dashboard API', () => {
     expect(overview.avgLatencyMs.value).not.toBeNull();
   });
 
-  it('applies model, requester and status filters over the rollup dimensions', async () => {
+  it('applies model, requester and status filters over the rollup dimensions', async ({
+    stack,
+  }) => {
     const mini = records.filter((r) => r.model.startsWith('gpt-4o-mini'));
     const byModel = await stack.api(
       `/api/dashboard/overview?range=7d&model=${encodeURIComponent(mini[0]?.model ?? '')}`,
@@ -156,7 +149,7 @@ describe('dashboard API', () => {
     expect(latency.json.overall.p95).not.toBeNull();
   });
 
-  it('converts costs to EUR and CHF with the stored ECB rate and says which', async () => {
+  it('converts costs to EUR and CHF with the stored ECB rate and says which', async ({ stack }) => {
     const picos = records.reduce((sum, r) => sum + (r.costPicoUsd ?? 0n), 0n);
     await stack.api('/api/settings/general', {
       method: 'PATCH',
@@ -197,7 +190,7 @@ describe('dashboard API', () => {
     });
   });
 
-  it('shows Bob none of Alice usage', async () => {
+  it('shows Bob none of Alice usage', async ({ stack }) => {
     for (const tab of ['overview', 'costs', 'tokens', 'latency', 'errors']) {
       const answer = await stack.api(`/api/dashboard/${tab}?range=90d`, { as: bob });
       expect(answer.status).toBe(200);
@@ -208,7 +201,7 @@ describe('dashboard API', () => {
     expect(overview.json.cost.total).toBe('0.000000');
   });
 
-  it('answers 401 without a token and 400 for a bad range', async () => {
+  it('answers 401 without a token and 400 for a bad range', async ({ stack }) => {
     expect((await stack.api('/api/dashboard/overview')).status).toBe(401);
     const bad = await stack.api('/api/dashboard/overview?range=1y', { as: alice });
     expect(bad.status).toBe(400);

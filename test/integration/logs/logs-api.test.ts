@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -8,15 +7,15 @@ import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectApiError,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
 // Alice sends real traffic through the proxy with the openai SDK (one provider 400), and gets
 // 120 more records appended directly (plus expired ones); Bob is signed in with his own token.
-let stack: DashboardApiStack;
+const it = dashboardApiTest();
 let alice: TestUser;
 let bob: TestUser;
 let aliceId: string;
@@ -59,7 +58,7 @@ function seeded(index: number): UsageRecord {
   };
 }
 
-async function listAll(query: string, as: TestUser = alice) {
+async function listAll(stack: DashboardApiStack, query: string, as: TestUser = alice) {
   const pages = [];
   let cursor: string | null = null;
   do {
@@ -110,22 +109,11 @@ function picoUsdOf(decimal: string | null): bigint | null {
   return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, '0'));
 }
 
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
+it.beforeAll(async ({ stack }) => {
   [alice, bob] = [await stack.signUp('logs-alice'), await stack.signUp('logs-bob')];
   aliceId = (await stack.api('/api/me', { as: alice })).json.accountId;
   await stack.api('/api/me', { as: bob });
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  const metrionKey = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  const openai = new OpenAI({
-    apiKey: metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+  const { openai } = await stack.storedOpenAi(alice);
   await openai.chat.completions.create(
     { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
     { headers: { 'x-metrion-user': 'sdk-user' } },
@@ -167,14 +155,12 @@ beforeAll(async () => {
   live = [...seededRecords].sort((a, b) => (a.at < b.at ? 1 : -1));
 }, 60_000);
 
-afterAll(async () => {
-  await stack?.close();
-});
-
 describe('GET /api/logs', () => {
-  it('pages 50 newest-first rows with a total, and a cursor back to any earlier page', async () => {
+  it('pages 50 newest-first rows with a total, and a cursor back to any earlier page', async ({
+    stack,
+  }) => {
     // Act
-    const pages = await listAll('');
+    const pages = await listAll(stack, '');
 
     // Assert
     expect(pages.map((page) => page.rows.length)).toEqual([50, 50, 23]);
@@ -194,8 +180,8 @@ describe('GET /api/logs', () => {
     expect(again.json.range).toEqual(first.range);
   });
 
-  it('shows exact costs, unpriced as null, and no secrets', async () => {
-    const rows = (await listAll('')).flatMap((page) => page.rows);
+  it('shows exact costs, unpriced as null, and no secrets', async ({ stack }) => {
+    const rows = (await listAll(stack, '')).flatMap((page) => page.rows);
     const byId = new Map(rows.map((row: { requestId: string }) => [row.requestId, row]));
     const unpriced = live.find((record) => record.costPicoUsd === null);
     const priced = live.find((record) => record.costPicoUsd === 113_580_245_972n);
@@ -204,7 +190,9 @@ describe('GET /api/logs', () => {
     expect(JSON.stringify(rows)).not.toContain(FAKE_OPENAI_API_KEY);
   });
 
-  it('filters by model, provider, requester and status, and counts the filtered set', async () => {
+  it('filters by model, provider, requester and status, and counts the filtered set', async ({
+    stack,
+  }) => {
     const expected = live.filter(
       (record) =>
         record.model === 'gpt-4o-mini' &&
@@ -213,6 +201,7 @@ describe('GET /api/logs', () => {
     );
 
     const pages = await listAll(
+      stack,
       'model=gpt-4o-mini&provider=openai&status=4xx&status=5xx&requester=-&requester=agent-1',
     );
 
@@ -228,15 +217,17 @@ describe('GET /api/logs', () => {
     ]);
   });
 
-  it('filters by kind, chat including the records written without one, in rows, total and CSV', async () => {
+  it('filters by kind, chat including the records written without one, in rows, total and CSV', async ({
+    stack,
+  }) => {
     const ids = (pages: { rows: { requestId: string }[] }[]) =>
       pages.flatMap((page) => page.rows.map((row) => row.requestId));
     const embeddings = live.filter((record) => record.kind === 'embeddings');
     const chat = live.filter((record) => record.kind !== 'embeddings');
     expect(embeddings.length).toBeGreaterThan(0);
 
-    const embeddingPages = await listAll('kind=embeddings');
-    const chatPages = await listAll('kind=chat');
+    const embeddingPages = await listAll(stack, 'kind=embeddings');
+    const chatPages = await listAll(stack, 'kind=chat');
     const csv = await fetch(`${stack.metrion.url}/api/logs/export.csv?kind=embeddings`, {
       headers: { authorization: `Bearer ${alice.idToken}` },
     });
@@ -253,7 +244,7 @@ describe('GET /api/logs', () => {
     expectApiError(await stack.api('/api/logs?kind=images', { as: alice }), 400, 'invalid_request');
   });
 
-  it('rejects bad ranges, filters and cursors with 400', async () => {
+  it('rejects bad ranges, filters and cursors with 400', async ({ stack }) => {
     expectApiError(await stack.api('/api/logs?status=4x', { as: alice }), 400, 'invalid_request');
     expectApiError(
       await stack.api('/api/logs?range=custom', { as: alice }),
@@ -283,7 +274,7 @@ describe('GET /api/logs', () => {
     );
   });
 
-  it('supports custom ranges', async () => {
+  it('supports custom ranges', async ({ stack }) => {
     const newest = live[0];
     const from = new Date(Date.parse(newest?.at ?? '') - 1).toISOString();
     const to = new Date(Date.parse(newest?.at ?? '') + 1).toISOString();
@@ -294,8 +285,8 @@ describe('GET /api/logs', () => {
     expect(answer.json.range).toEqual({ range: 'custom', from, to });
   });
 
-  it('never returns expired records', async () => {
-    const rows = (await listAll('')).flatMap((page) => page.rows);
+  it('never returns expired records', async ({ stack }) => {
+    const rows = (await listAll(stack, '')).flatMap((page) => page.rows);
     expect(rows.map((row: { requestId: string }) => row.requestId)).not.toContain(
       expired.requestId,
     );
@@ -308,7 +299,7 @@ describe('GET /api/logs', () => {
 });
 
 describe('GET /api/logs/{requestId}', () => {
-  it('shows the provider error of the 400 request', async () => {
+  it('shows the provider error of the 400 request', async ({ stack }) => {
     const answer = await stack.api(`/api/logs/${failedRequestId}`, { as: alice });
 
     expectResponseOf('getLog', answer);
@@ -324,7 +315,9 @@ describe('GET /api/logs/{requestId}', () => {
 });
 
 describe('tenant isolation', () => {
-  it("gives Bob nothing of Alice's: no rows, no detail, no use of her cursor", async () => {
+  it("gives Bob nothing of Alice's: no rows, no detail, no use of her cursor", async ({
+    stack,
+  }) => {
     const first = (await stack.api('/api/logs', { as: alice })).json;
 
     expect((await stack.api('/api/logs', { as: bob })).json).toMatchObject({
@@ -343,7 +336,7 @@ describe('tenant isolation', () => {
     expect(await csv.text()).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
   });
 
-  it('answers 401 without a token', async () => {
+  it('answers 401 without a token', async ({ stack }) => {
     expectApiError(await stack.api('/api/logs'), 401, 'unauthorized');
     const csv = await fetch(`${stack.metrion.url}/api/logs/export.csv`);
     expect(csv.status).toBe(401);
@@ -352,7 +345,9 @@ describe('tenant isolation', () => {
 });
 
 describe('GET /api/logs/export.csv', () => {
-  it('streams the filtered set as RFC 4180 CSV with exact costs and the injection guard', async () => {
+  it('streams the filtered set as RFC 4180 CSV with exact costs and the injection guard', async ({
+    stack,
+  }) => {
     // Act
     const response = await fetch(
       `${stack.metrion.url}/api/logs/export.csv?provider=openai&provider=mistral`,
@@ -391,7 +386,7 @@ describe('GET /api/logs/export.csv', () => {
     expect(failed?.[column('error_message')]).toBe('Invalid value for temperature');
   });
 
-  it('answers other methods with a JSON 405 and Allow: GET', async () => {
+  it('answers other methods with a JSON 405 and Allow: GET', async ({ stack }) => {
     const response = await fetch(`${stack.metrion.url}/api/logs/export.csv`, {
       method: 'POST',
       headers: { authorization: `Bearer ${alice.idToken}` },
@@ -401,7 +396,7 @@ describe('GET /api/logs/export.csv', () => {
     expect(await response.json()).toMatchObject({ error: { code: 'method_not_allowed' } });
   });
 
-  it('rejects bad filters before streaming', async () => {
+  it('rejects bad filters before streaming', async ({ stack }) => {
     const response = await fetch(`${stack.metrion.url}/api/logs/export.csv?status=abc`, {
       headers: { authorization: `Bearer ${alice.idToken}` },
     });
@@ -411,7 +406,7 @@ describe('GET /api/logs/export.csv', () => {
 });
 
 describe("costs in the account's currency", () => {
-  it('converts rows, detail and CSV with the rate each response names', async () => {
+  it('converts rows, detail and CSV with the rate each response names', async ({ stack }) => {
     // Arrange: Alice shows costs in CHF; the stack has no stored rates, so the shipped ones apply
     await stack.api('/api/settings/general', {
       method: 'PATCH',
@@ -438,7 +433,7 @@ describe("costs in the account's currency", () => {
     };
     try {
       // Act
-      const pages = await listAll('');
+      const pages = await listAll(stack, '');
       const priced = live.find((record) => record.costPicoUsd !== null);
       const detail = await stack.api(`/api/logs/${priced?.requestId}`, { as: alice });
       const csv = await fetch(`${stack.metrion.url}/api/logs/export.csv`, {

@@ -1,64 +1,58 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
-import { createOpenAI } from '@ai-sdk/openai';
+import { createOpenAI, type OpenAIProvider } from '@ai-sdk/openai';
 import Anthropic from '@anthropic-ai/sdk';
-import { embed, generateText, streamText } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embed, generateText, type LanguageModel, streamText } from 'ai';
+import { describe, expect } from 'vitest';
 import { FAKE_COUNTED_INPUT_TOKENS } from '../../fixtures/fake-anthropic-server.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest } from '../support/proxy-stack.ts';
 
 // Issue 14: the Vercel AI SDK (`ai` with @ai-sdk/openai and @ai-sdk/anthropic) and the Anthropic
 // SDK's token count, through the proxy. Each call is recorded once at the exact cost, and the
 // streamed and non-streamed answers to the same prompt cost the same.
-let stack: ProxyStack;
 
-beforeAll(async () => {
-  stack = await startProxyStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const it = proxyStackTest();
 
 const TOKENS = { inputTokens: 1000, cacheReadTokens: 500, outputTokens: 200 };
 // gpt-4o-mini: $0.15 in, $0.075 cached in, $0.60 out per million tokens, in pico-USD.
 const OPENAI_COST = 1000n * 150_000n + 500n * 75_000n + 200n * 600_000n;
 
-function openai() {
+function openai(stack: ProxyStack) {
   return createOpenAI({ baseURL: stack.metrion.proxyBaseUrls.openai, apiKey: stack.metrionKey });
 }
 
-async function oneNewRecord(before: number) {
+async function oneNewRecord(stack: ProxyStack, before: number) {
   const records = await stack.waitForRecords(before + 1);
   expect((await stack.settledRecords()).length).toBe(before + 1);
   return records[0];
 }
 
 describe('Vercel AI SDK through the proxy', () => {
-  it.each([
-    ['default provider (Responses API)', '/v1/responses', (model: string) => openai()(model)],
-    ['.chat (chat completions)', '/v1/chat/completions', (model: string) => openai().chat(model)],
-  ])('%s: generateText and streamText cost the same', async (_name, path, model) => {
+  it.for<[string, string, (client: OpenAIProvider, modelId: string) => LanguageModel]>([
+    ['default provider (Responses API)', '/v1/responses', (client, modelId) => client(modelId)],
+    ['.chat (chat completions)', '/v1/chat/completions', (client, modelId) => client.chat(modelId)],
+  ])('%s: generateText and streamText cost the same', async ([_name, path, model], { stack }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: TOKENS });
     let before = (await stack.settledRecords()).length;
 
     const generated = await generateText({
-      model: model('gpt-4o-mini'),
+      model: model(openai(stack), 'gpt-4o-mini'),
       prompt: 'Say hello',
       maxRetries: 0,
     });
     expect(generated.text).toBe('Hello from the fake upstream.');
     expect(stack.openai.requests.at(-1)?.path).toBe(path);
-    const json = await oneNewRecord(before);
+    const json = await oneNewRecord(stack, before);
 
     before = (await stack.settledRecords()).length;
     const streamed = streamText({
-      model: model('gpt-4o-mini'),
+      model: model(openai(stack), 'gpt-4o-mini'),
       prompt: 'Say hello',
       maxRetries: 0,
     });
     let text = '';
     for await (const delta of streamed.textStream) text += delta;
     expect(text).toBe('Hello from the fake upstream.');
-    const stream = await oneNewRecord(before);
+    const stream = await oneNewRecord(stack, before);
 
     expect(json).toMatchObject({
       provider: 'openai',
@@ -78,7 +72,7 @@ describe('Vercel AI SDK through the proxy', () => {
     expect(stream?.costPicoUsd).toBe(OPENAI_COST);
   });
 
-  it('@ai-sdk/anthropic: generateText and streamText cost the same', async () => {
+  it('@ai-sdk/anthropic: generateText and streamText cost the same', async ({ stack }) => {
     const tokens = {
       inputTokens: 100,
       outputTokens: 50,
@@ -100,7 +94,7 @@ describe('Vercel AI SDK through the proxy', () => {
       maxRetries: 0,
     });
     expect(generated.text).toBe('Hello from the fake upstream.');
-    const json = await oneNewRecord(before);
+    const json = await oneNewRecord(stack, before);
 
     before = (await stack.settledRecords()).length;
     const streamed = streamText({
@@ -111,7 +105,7 @@ describe('Vercel AI SDK through the proxy', () => {
     let text = '';
     for await (const delta of streamed.textStream) text += delta;
     expect(text).toBe('Hello from the fake upstream.');
-    const stream = await oneNewRecord(before);
+    const stream = await oneNewRecord(stack, before);
 
     expect(json).toMatchObject({ provider: 'anthropic', streamed: false, ...tokens });
     expect(stream).toMatchObject({ provider: 'anthropic', streamed: true, ...tokens });
@@ -119,7 +113,7 @@ describe('Vercel AI SDK through the proxy', () => {
     expect(stream?.costPicoUsd).toBe(cost);
   });
 
-  it('embed: records the embedding once, priced from its input tokens', async () => {
+  it('embed: records the embedding once, priced from its input tokens', async ({ stack }) => {
     stack.openai.setScenario({
       kind: 'ok',
       model: 'text-embedding-3-small',
@@ -127,13 +121,13 @@ describe('Vercel AI SDK through the proxy', () => {
     });
     const before = (await stack.settledRecords()).length;
     const { embedding } = await embed({
-      model: openai().embedding('text-embedding-3-small'),
+      model: openai(stack).embedding('text-embedding-3-small'),
       value: 'sunny day at the beach',
       maxRetries: 0,
     });
     expect(embedding).toEqual([0.25, -0.5, 0.125]);
     expect(stack.openai.requests.at(-1)?.path).toBe('/v1/embeddings');
-    const record = await oneNewRecord(before);
+    const record = await oneNewRecord(stack, before);
     expect(record).toMatchObject({
       model: 'text-embedding-3-small',
       inputTokens: 9,
@@ -145,7 +139,7 @@ describe('Vercel AI SDK through the proxy', () => {
 });
 
 describe('Anthropic SDK messages.countTokens', () => {
-  it('is passed through and not recorded as usage', async () => {
+  it('is passed through and not recorded as usage', async ({ stack }) => {
     const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
       apiKey: stack.metrionKey,

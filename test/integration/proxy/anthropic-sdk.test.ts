@@ -1,16 +1,9 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
-
-beforeAll(async () => {
-  stack = await startProxyStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const it = proxyStackTest();
 
 const CACHED_TOKENS = {
   inputTokens: 100,
@@ -21,12 +14,14 @@ const CACHED_TOKENS = {
 // claude-haiku-4-5: $1 in, $5 out, $0.10 cache read, $1.25 cache write per million tokens (pico-USD).
 const CACHED_COST = 100n * 1_000_000n + 50n * 5_000_000n + 1000n * 100_000n + 200n * 1_250_000n;
 
-async function newestRecordAfter(countBefore: number) {
+async function newestRecordAfter(stack: ProxyStack, countBefore: number) {
   return (await stack.waitForRecords(countBefore + 1))[0];
 }
 
 describe('Anthropic SDK through the proxy', () => {
-  it('answers in stored mode with the SDK default Bearer credential and prices cache tokens', async () => {
+  it('answers in stored mode with the SDK default Bearer credential and prices cache tokens', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS });
     const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
@@ -48,7 +43,7 @@ describe('Anthropic SDK through the proxy', () => {
     const upstream = stack.anthropic.requests.at(-1);
     expect(upstream?.headers['x-api-key']).toBe(FAKE_ANTHROPIC_API_KEY);
     expect(upstream?.headers.authorization).toBeUndefined();
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({
       provider: 'anthropic',
       model: 'claude-haiku-4-5-20251001',
@@ -60,7 +55,7 @@ describe('Anthropic SDK through the proxy', () => {
     expect(record?.costPicoUsd).toBe(CACHED_COST);
   });
 
-  it('streams with messages.stream() and records the final usage once', async () => {
+  it('streams with messages.stream() and records the final usage once', async ({ stack }) => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: CACHED_TOKENS, chunkDelayMs: 5 });
     const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
@@ -78,7 +73,7 @@ describe('Anthropic SDK through the proxy', () => {
 
     expect(final.usage.output_tokens).toBe(50);
     expect(final.content[0]).toMatchObject({ text: 'Hello from the fake upstream.' });
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({ ...CACHED_TOKENS, streamed: true, status: 200 });
     expect(record?.costPicoUsd).toBe(CACHED_COST);
     expect(record?.timeToFirstTokenMs).toBeLessThanOrEqual(record?.latencyMs ?? -1);
@@ -86,7 +81,9 @@ describe('Anthropic SDK through the proxy', () => {
     expect(await stack.records()).toHaveLength(before + 1);
   });
 
-  it('works in pass-through mode, forwarding the caller version and beta headers', async () => {
+  it('works in pass-through mode, forwarding the caller version and beta headers', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'ok' });
     const before = (await stack.settledRecords()).length;
     const client = new Anthropic({
@@ -107,10 +104,12 @@ describe('Anthropic SDK through the proxy', () => {
     expect(upstream?.headers['x-api-key']).toBe(FAKE_ANTHROPIC_API_KEY);
     expect(upstream?.headers['anthropic-beta']).toBe('prompt-caching-2024-07-31');
     expect(upstream?.headers['anthropic-version']).toBeTruthy();
-    expect((await newestRecordAfter(before))?.mode).toBe('pass-through');
+    expect((await newestRecordAfter(stack, before))?.mode).toBe('pass-through');
   });
 
-  it('accepts x-api-key from older clients on the route without /v1, defaulting anthropic-version', async () => {
+  it('accepts x-api-key from older clients on the route without /v1, defaulting anthropic-version', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'ok' });
     const response = await fetch(`${stack.metrion.url}/api/proxy/messages`, {
       method: 'POST',
@@ -125,7 +124,7 @@ describe('Anthropic SDK through the proxy', () => {
     expect(stack.anthropic.requests.at(-1)?.headers['anthropic-version']).toBe('2023-06-01');
   });
 
-  it('raises the SDK AuthenticationError for an unknown Metrion Key', async () => {
+  it('raises the SDK AuthenticationError for an unknown Metrion Key', async ({ stack }) => {
     const client = new Anthropic({
       apiKey: 'sk-metrion-00000000000000000000000000000000',
       baseURL: stack.metrion.proxyBaseUrls.anthropic,
@@ -150,7 +149,7 @@ describe('Anthropic SDK through the proxy', () => {
 });
 
 describe('Anthropic SDK aborting messages.stream() mid-way', () => {
-  it('is recorded once, estimated: input from message_start, output counted', async () => {
+  it('is recorded once, estimated: input from message_start, output counted', async ({ stack }) => {
     stack.anthropic.setScenario({
       kind: 'ok',
       chunkDelayMs: 150,

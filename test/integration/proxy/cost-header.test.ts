@@ -1,31 +1,17 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { exactUsd } from '#core/currency/money-text.ts';
-import {
-  type ProxyStack,
-  startProxyStack,
-  storedAnthropic,
-  storedOpenAi,
-} from '../support/proxy-stack.ts';
+import { proxyStackTest, storedAnthropic, storedOpenAi } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
+const it = proxyStackTest();
 
-beforeAll(async () => {
-  stack = await startProxyStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-const openai = () => storedOpenAi(stack);
-const anthropic = () => storedAnthropic(stack);
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
 
 describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () => {
-  it('OpenAI JSON answer: the exact cost of the Logs row it names', async () => {
+  it('OpenAI JSON answer: the exact cost of the Logs row it names', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 1000, outputTokens: 200 } });
 
-    const { response } = await openai()
+    const { response } = await storedOpenAi(stack)
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .withResponse();
 
@@ -35,10 +21,10 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
     expect(response.headers.get('x-metrion-cost-usd')).toMatch(/^\d+(\.\d+)?$/);
   });
 
-  it('Anthropic JSON answer: the exact cost of the Logs row it names', async () => {
+  it('Anthropic JSON answer: the exact cost of the Logs row it names', async ({ stack }) => {
     stack.anthropic.setScenario({ kind: 'ok', tokens: { inputTokens: 300, outputTokens: 70 } });
 
-    const { response } = await anthropic()
+    const { response } = await storedAnthropic(stack)
       .messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages })
       .withResponse();
 
@@ -46,10 +32,10 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
     expect(response.headers.get('x-metrion-cost-usd')).toBe(exactUsd(record.costPicoUsd));
   });
 
-  it('a model without a price says `unpriced`', async () => {
+  it('a model without a price says `unpriced`', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'ok', model: 'mystery-model-9' });
 
-    const { response } = await openai()
+    const { response } = await storedOpenAi(stack)
       .chat.completions.create({ model: 'mystery-model-9', messages })
       .withResponse();
 
@@ -59,14 +45,14 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
     stack.openai.setScenario({ kind: 'ok' });
   });
 
-  it('a cache hit costs `0`, streamed replay included', async () => {
+  it('a cache hit costs `0`, streamed replay included', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'ok' });
     const body = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'cost?' }] };
     const options = { headers: { 'x-metrion-cache': 'true' } };
 
-    const miss = await openai().chat.completions.create(body, options).withResponse();
-    const hit = await openai().chat.completions.create(body, options).withResponse();
-    const replay = await openai()
+    const miss = await storedOpenAi(stack).chat.completions.create(body, options).withResponse();
+    const hit = await storedOpenAi(stack).chat.completions.create(body, options).withResponse();
+    const replay = await storedOpenAi(stack)
       .chat.completions.create({ ...body, stream: true }, options)
       .withResponse();
     for await (const _chunk of replay.data) {
@@ -80,10 +66,12 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
     expect(replay.response.headers.get('x-metrion-cost-usd')).toBe('0');
   });
 
-  it('a live stream carries the request id but no cost header (its cost is in Logs)', async () => {
+  it('a live stream carries the request id but no cost header (its cost is in Logs)', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'ok' });
 
-    const { data, response } = await anthropic()
+    const { data, response } = await storedAnthropic(stack)
       .messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages, stream: true })
       .withResponse();
     for await (const _event of data) {
@@ -96,18 +84,20 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
     expect(record.costPicoUsd).not.toBeNull();
   });
 
-  it('errors carry the request id of their Logs row and no cost (nothing billable)', async () => {
+  it('errors carry the request id of their Logs row and no cost (nothing billable)', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({
       kind: 'error',
       status: 400,
       body: { error: { message: 'bad', type: 'invalid_request_error', code: null } },
     });
 
-    const provider = await openai()
+    const provider = await storedOpenAi(stack)
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .catch((error: unknown) => error);
     stack.openai.setScenario({ kind: 'garbage' });
-    const metrion = await openai()
+    const metrion = await storedOpenAi(stack)
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .catch((error: unknown) => error);
     stack.openai.setScenario({ kind: 'ok' });

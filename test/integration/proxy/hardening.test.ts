@@ -1,31 +1,24 @@
 import { request as httpRequest } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { MAX_MODEL_ID_LENGTH } from '#core/usage/usage-record.ts';
 import {
   type ProxyStack,
-  startProxyStack,
+  proxyStackTest,
   storedAnthropic,
   storedOpenAi,
 } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
+const it = proxyStackTest();
 
-beforeAll(async () => {
-  stack = await startProxyStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-const openai = () => storedOpenAi(stack);
-const anthropic = () => storedAnthropic(stack);
 const messages = [{ role: 'user' as const, content: 'hi' }];
-const upstreamCalls = () => stack.openai.requests.length + stack.anthropic.requests.length;
+const upstreamCalls = (stack: ProxyStack) =>
+  stack.openai.requests.length + stack.anthropic.requests.length;
 
 /** A raw POST, for bodies and headers an SDK would not send. */
 function post(
+  stack: ProxyStack,
   headers: Record<string, string>,
   body: string,
 ): Promise<{ status: number; text: string }> {
@@ -53,17 +46,19 @@ function post(
 }
 
 describe('proxy hardening (issue 12 part 5)', () => {
-  it('a model over 256 characters is a 400 in each envelope, recorded without it', async () => {
+  it('a model over 256 characters is a 400 in each envelope, recorded without it', async ({
+    stack,
+  }) => {
     // Arrange
     const before = (await stack.settledRecords()).length;
-    const calls = upstreamCalls();
+    const calls = upstreamCalls(stack);
     const model = 'm'.repeat(MAX_MODEL_ID_LENGTH + 1);
 
     // Act
-    const fromOpenAi = await openai()
+    const fromOpenAi = await storedOpenAi(stack)
       .chat.completions.create({ model, messages })
       .catch((error: unknown) => error);
-    const fromAnthropic = await anthropic()
+    const fromAnthropic = await storedAnthropic(stack)
       .messages.create({ model, max_tokens: 8, messages })
       .catch((error: unknown) => error);
 
@@ -72,7 +67,7 @@ describe('proxy hardening (issue 12 part 5)', () => {
     expect((fromOpenAi as Error).message).toMatch(/at most 256 characters/);
     expect(fromAnthropic).toBeInstanceOf(Anthropic.BadRequestError);
     expect((fromAnthropic as Error).message).toMatch(/at most 256 characters/);
-    expect(upstreamCalls()).toBe(calls);
+    expect(upstreamCalls(stack)).toBe(calls);
     const refusals = (await stack.waitForRecords(before + 2)).slice(0, 2);
     expect(refusals.map((record) => record.provider).sort()).toEqual(['anthropic', 'openai']);
     for (const record of refusals) {
@@ -80,11 +75,13 @@ describe('proxy hardening (issue 12 part 5)', () => {
     }
   });
 
-  it('the longest model with the longest requester is recorded, rollups included', async () => {
+  it('the longest model with the longest requester is recorded, rollups included', async ({
+    stack,
+  }) => {
     const model = '€/'.repeat(MAX_MODEL_ID_LENGTH / 2);
     stack.openai.setScenario({ kind: 'ok', model });
 
-    const { response } = await openai()
+    const { response } = await storedOpenAi(stack)
       .chat.completions.create(
         { model, messages },
         { headers: { 'x-metrion-user': '%'.repeat(128) } },
@@ -97,11 +94,13 @@ describe('proxy hardening (issue 12 part 5)', () => {
     stack.openai.setScenario({ kind: 'ok' });
   });
 
-  it('a provider answer naming an over-long model is relayed and recorded with the requested model', async () => {
+  it('a provider answer naming an over-long model is relayed and recorded with the requested model', async ({
+    stack,
+  }) => {
     const answered = `gpt-4o-mini-${'x'.repeat(MAX_MODEL_ID_LENGTH)}`;
     stack.openai.setScenario({ kind: 'ok', model: answered });
 
-    const { data, response } = await openai()
+    const { data, response } = await storedOpenAi(stack)
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .withResponse();
 
@@ -111,11 +110,12 @@ describe('proxy hardening (issue 12 part 5)', () => {
     stack.openai.setScenario({ kind: 'ok' });
   });
 
-  it('deeply nested JSON with x-metrion-cache answers 400, not 500', async () => {
+  it('deeply nested JSON with x-metrion-cache answers 400, not 500', async ({ stack }) => {
     const depth = 100_000;
     const body = `{"model":"gpt-4o-mini","messages":[],"metadata":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 
     const response = await post(
+      stack,
       { authorization: `Bearer ${stack.metrionKey}`, 'x-metrion-cache': 'true' },
       body,
     );
@@ -126,8 +126,8 @@ describe('proxy hardening (issue 12 part 5)', () => {
     });
   });
 
-  it('an invalid Cache-Control max-age with x-metrion-cache answers 400', async () => {
-    const error = await openai()
+  it('an invalid Cache-Control max-age with x-metrion-cache answers 400', async ({ stack }) => {
+    const error = await storedOpenAi(stack)
       .chat.completions.create(
         { model: 'gpt-4o-mini', messages },
         { headers: { 'x-metrion-cache': 'true', 'cache-control': 'max-age=soon' } },
@@ -138,8 +138,10 @@ describe('proxy hardening (issue 12 part 5)', () => {
     expect((error as Error).message).toMatch(/max-age=<seconds>/);
   });
 
-  it('x-metrion-user "-" is refused: it is the Logs filter value for "no label"', async () => {
-    const error = await openai()
+  it('x-metrion-user "-" is refused: it is the Logs filter value for "no label"', async ({
+    stack,
+  }) => {
+    const error = await storedOpenAi(stack)
       .chat.completions.create(
         { model: 'gpt-4o-mini', messages },
         { headers: { 'x-metrion-user': '-' } },
@@ -150,8 +152,9 @@ describe('proxy hardening (issue 12 part 5)', () => {
     expect((error as Error).message).toMatch(/x-metrion-user "-" is reserved/);
   });
 
-  it('Authorization: Bearer <key> extra is told the header is malformed', async () => {
+  it('Authorization: Bearer <key> extra is told the header is malformed', async ({ stack }) => {
     const response = await post(
+      stack,
       { authorization: `Bearer ${stack.metrionKey} extra` },
       JSON.stringify({ model: 'gpt-4o-mini', messages }),
     );

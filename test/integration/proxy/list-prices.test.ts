@@ -1,17 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { proxyStackTest } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
-
-beforeAll(async () => {
-  stack = await startProxyStack({ providerFakes: true });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const it = proxyStackTest({ providerFakes: true });
 
 const TOKENS = {
   inputTokens: 1200,
@@ -21,7 +14,9 @@ const TOKENS = {
 };
 
 describe('list prices from the maintained price data', () => {
-  it('records claude-opus-4-6 through the Anthropic SDK at the exact list price', async () => {
+  it('records claude-opus-4-6 through the Anthropic SDK at the exact list price', async ({
+    stack,
+  }) => {
     // Arrange: claude-opus-4-6 lists $5 in, $25 out, $0.50 cache read, $6.25 cache write / MTok.
     stack.anthropic.setScenario({ kind: 'ok', tokens: TOKENS });
     const before = (await stack.settledRecords()).length;
@@ -49,11 +44,11 @@ describe('list prices from the maintained price data', () => {
     expect(BUNDLED_PRICE_VERSION).toMatch(/^genai-prices@\d+\.\d+\.\d+\+overrides@\d+$/);
   });
 
-  it.each([
+  it.for([
     ['openai', 'gpt-5.2', 1_750_000n, 14_000_000n],
     ['openai', 'gpt-5.4', 2_500_000n, 15_000_000n],
     ['gemini', 'gemini-3-flash', 500_000n, 3_000_000n],
-  ] as const)('prices %s %s', async (provider, model, inputRate, outputRate) => {
+  ] as const)('prices %s %s', async ([provider, model, inputRate, outputRate], { stack }) => {
     const before = (await stack.settledRecords()).length;
     const client = new OpenAI({
       apiKey: stack.metrionKey,

@@ -1,26 +1,20 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest } from '../support/proxy-stack.ts';
 
 const GROK_REASONING_TOKENS = 268;
 // Short configured timeouts stand in for the production 30 s (no test here answers slowly).
 const TIMEOUT_MS = 400;
-let stack: ProxyStack;
 
-beforeAll(async () => {
-  stack = await startProxyStack({
-    providerFakes: true,
-    grokReasoningTokens: GROK_REASONING_TOKENS,
-    headerTimeoutMs: TIMEOUT_MS,
-    idleTimeoutMs: TIMEOUT_MS,
-  });
-});
-afterAll(async () => {
-  await stack?.close();
+const it = proxyStackTest({
+  providerFakes: true,
+  grokReasoningTokens: GROK_REASONING_TOKENS,
+  headerTimeoutMs: TIMEOUT_MS,
+  idleTimeoutMs: TIMEOUT_MS,
 });
 
 interface ProviderCase {
@@ -86,6 +80,7 @@ const VARIANTS = [
 ] as const;
 
 function client(
+  stack: ProxyStack,
   provider: ProviderId,
   mode: 'stored' | 'pass-through',
   baseUrl: 'with /v1' | 'without /v1',
@@ -106,14 +101,14 @@ function client(
 describe.each(CASES)('$provider ($model) through the official openai client', (providerCase) => {
   const { provider, model, tokens, expected } = providerCase;
 
-  it.each(VARIANTS)(
+  it.for(VARIANTS)(
     '$mode mode, base URL $baseUrl, stream: $streamed',
-    async ({ mode, baseUrl, streamed }) => {
+    async ({ mode, baseUrl, streamed }, { stack }) => {
       // Arrange
       const fake = stack.upstreams[provider];
       fake.setScenario({ kind: 'ok', tokens });
       const requester = `agent-${provider}-${mode}`;
-      const openai = client(provider, mode, baseUrl, requester);
+      const openai = client(stack, provider, mode, baseUrl, requester);
       const request = { model, messages: [{ role: 'user' as const, content: 'Hello?' }] };
 
       // Act
@@ -161,7 +156,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
     },
   );
 
-  it('relays the provider own error unchanged and records it', async () => {
+  it('relays the provider own error unchanged and records it', async ({ stack }) => {
     const fake = stack.upstreams[provider];
     const body =
       provider === 'gemini'
@@ -192,10 +187,12 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
     fake.setScenario({ kind: 'ok' });
   });
 
-  it('answers 504, 502 and a mid-stream SSE error when the provider delays, resets, garbles or stalls', async () => {
+  it('answers 504, 502 and a mid-stream SSE error when the provider delays, resets, garbles or stalls', async ({
+    stack,
+  }) => {
     // Arrange
     const fake = stack.upstreams[provider];
-    const openai = client(provider, 'stored', 'with /v1');
+    const openai = client(stack, provider, 'stored', 'with /v1');
     const request = { model, messages: [{ role: 'user' as const, content: 'hi' }] };
     const statusOf = async (scenario: Parameters<typeof fake.setScenario>[0]) => {
       fake.setScenario(scenario);
@@ -228,7 +225,7 @@ describe.each(CASES)('$provider ($model) through the official openai client', (p
 });
 
 describe('requester tagging on the other providers', () => {
-  it('records x-metrion-user for OpenAI and Anthropic, in both modes', async () => {
+  it('records x-metrion-user for OpenAI and Anthropic, in both modes', async ({ stack }) => {
     const before = (await stack.settledRecords()).length;
     await new OpenAI({
       apiKey: FAKE_OPENAI_API_KEY,
@@ -274,38 +271,41 @@ describe('requester tagging on the other providers', () => {
     expect(stack.anthropic.requests.at(-1)?.headers['x-metrion-user']).toBeUndefined();
   });
 
-  it.each([
+  it.for([
     ['longer than 128 characters', 'x'.repeat(129)],
     ['not printable ASCII', 'agent\u00e9'],
-  ])('answers 400 when x-metrion-user is %s, on every provider', async (_label, requester) => {
-    for (const provider of ['openai', 'gemini', 'mistral', 'grok'] as const) {
-      const failure = await client(provider, 'stored', 'with /v1')
-        .chat.completions.create(
-          { model: 'm', messages: [] },
+  ])(
+    'answers 400 when x-metrion-user is %s, on every provider',
+    async ([_label, requester], { stack }) => {
+      for (const provider of ['openai', 'gemini', 'mistral', 'grok'] as const) {
+        const failure = await client(stack, provider, 'stored', 'with /v1')
+          .chat.completions.create(
+            { model: 'm', messages: [] },
+            { headers: { 'x-metrion-user': requester } },
+          )
+          .catch((error: unknown) => error);
+        expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
+        expect((failure as Error).message).toContain('x-metrion-user must be printable ASCII');
+      }
+      const anthropicFailure = await new Anthropic({
+        apiKey: stack.metrionKey,
+        baseURL: stack.metrion.proxyBaseUrls.anthropic,
+        maxRetries: 0,
+      }).messages
+        .create(
+          { model: 'claude-haiku-4-5', max_tokens: 8, messages: [] },
           { headers: { 'x-metrion-user': requester } },
         )
         .catch((error: unknown) => error);
-      expect(failure).toBeInstanceOf(OpenAI.BadRequestError);
-      expect((failure as Error).message).toContain('x-metrion-user must be printable ASCII');
-    }
-    const anthropicFailure = await new Anthropic({
-      apiKey: stack.metrionKey,
-      baseURL: stack.metrion.proxyBaseUrls.anthropic,
-      maxRetries: 0,
-    }).messages
-      .create(
-        { model: 'claude-haiku-4-5', max_tokens: 8, messages: [] },
-        { headers: { 'x-metrion-user': requester } },
-      )
-      .catch((error: unknown) => error);
-    expect(anthropicFailure).toBeInstanceOf(Anthropic.BadRequestError);
-  });
+      expect(anthropicFailure).toBeInstanceOf(Anthropic.BadRequestError);
+    },
+  );
 
-  it('accepts exactly 128 printable characters', async () => {
+  it('accepts exactly 128 printable characters', async ({ stack }) => {
     const requester = `${'a'.repeat(120)} ~!@#$%^`;
     expect(requester).toHaveLength(128);
     const before = (await stack.settledRecords()).length;
-    await client('mistral', 'stored', 'with /v1', requester).chat.completions.create({
+    await client(stack, 'mistral', 'stored', 'with /v1', requester).chat.completions.create({
       model: 'mistral-large-latest',
       messages: [{ role: 'user', content: 'hi' }],
     });

@@ -1,29 +1,24 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { createGate, holdUntil } from '../../fixtures/fake-upstream-scenarios.ts';
-import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest, storedOpenAi } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
+const it = proxyStackTest();
 
-beforeAll(async () => {
-  stack = await startProxyStack();
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-async function newestRecordAfter(countBefore: number) {
+async function newestRecordAfter(stack: ProxyStack, countBefore: number) {
   const records = await stack.waitForRecords(countBefore + 1);
   return records[0];
 }
 
-function storedClient(): OpenAI {
+function storedClient(stack: ProxyStack): OpenAI {
   return storedOpenAi(stack);
 }
 
 describe('OpenAI SDK through the proxy', () => {
-  it('answers a JSON request in stored mode and records exact usage and cost', async () => {
+  it('answers a JSON request in stored mode and records exact usage and cost', async ({
+    stack,
+  }) => {
     // Arrange
     stack.openai.setScenario({
       kind: 'ok',
@@ -32,7 +27,7 @@ describe('OpenAI SDK through the proxy', () => {
     const before = (await stack.settledRecords()).length;
 
     // Act
-    const completion = await storedClient().chat.completions.create({
+    const completion = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Say hello' }],
     });
@@ -42,7 +37,7 @@ describe('OpenAI SDK through the proxy', () => {
     expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
       `Bearer ${FAKE_OPENAI_API_KEY}`,
     );
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({
       provider: 'openai',
       model: 'gpt-4o-mini-2024-07-18',
@@ -61,11 +56,13 @@ describe('OpenAI SDK through the proxy', () => {
     expect(record?.errorSource).toBeUndefined();
   });
 
-  it('streams in stored mode, asks upstream for usage, and hides the usage chunk it added', async () => {
+  it('streams in stored mode, asks upstream for usage, and hides the usage chunk it added', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 40, outputTokens: 6 } });
     const before = (await stack.settledRecords()).length;
 
-    const stream = await storedClient().chat.completions.create({
+    const stream = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Stream please' }],
       stream: true,
@@ -81,15 +78,15 @@ describe('OpenAI SDK through the proxy', () => {
     expect(JSON.parse(stack.openai.requests.at(-1)?.body ?? '{}').stream_options).toEqual({
       include_usage: true,
     });
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({ inputTokens: 40, outputTokens: 6, streamed: true, status: 200 });
     expect(record?.timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
     expect(record?.costPicoUsd).toBe(40n * 150_000n + 6n * 600_000n);
   });
 
-  it('keeps the usage chunk when the caller asked for it', async () => {
+  it('keeps the usage chunk when the caller asked for it', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 7, outputTokens: 3 } });
-    const stream = await storedClient().chat.completions.create({
+    const stream = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'usage too' }],
       stream: true,
@@ -102,10 +99,10 @@ describe('OpenAI SDK through the proxy', () => {
     ]);
   });
 
-  it('delivers the first chunk before the upstream has finished', async () => {
+  it('delivers the first chunk before the upstream has finished', async ({ stack }) => {
     const gate = createGate();
     stack.openai.setScenario({ kind: 'ok', hold: holdUntil(gate.opened, 2) });
-    const stream = await storedClient().chat.completions.create({
+    const stream = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'first chunk' }],
       stream: true,
@@ -122,7 +119,9 @@ describe('OpenAI SDK through the proxy', () => {
     }
   });
 
-  it('passes the caller own key through and names the account with x-metrion-token', async () => {
+  it('passes the caller own key through and names the account with x-metrion-token', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 10, outputTokens: 2 } });
     const before = (await stack.settledRecords()).length;
     const client = new OpenAI({
@@ -139,7 +138,7 @@ describe('OpenAI SDK through the proxy', () => {
     expect(stack.openai.requests.at(-1)?.headers.authorization).toBe(
       `Bearer ${FAKE_OPENAI_API_KEY}`,
     );
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({
       mode: 'pass-through',
       requester: 'billing-agent',
@@ -147,7 +146,7 @@ describe('OpenAI SDK through the proxy', () => {
     });
   });
 
-  it('relays provider errors unchanged and records them as provider errors', async () => {
+  it('relays provider errors unchanged and records them as provider errors', async ({ stack }) => {
     stack.openai.setScenario({
       kind: 'error',
       status: 400,
@@ -161,7 +160,7 @@ describe('OpenAI SDK through the proxy', () => {
       },
     });
     const before = (await stack.settledRecords()).length;
-    const failure = await storedClient()
+    const failure = await storedClient(stack)
       .chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'user', content: 'x' }],
@@ -172,7 +171,7 @@ describe('OpenAI SDK through the proxy', () => {
     expect((failure as InstanceType<typeof OpenAI.BadRequestError>).message).toContain(
       'Invalid value for temperature',
     );
-    const record = await newestRecordAfter(before);
+    const record = await newestRecordAfter(stack, before);
     expect(record).toMatchObject({
       status: 400,
       errorSource: 'provider',
@@ -182,7 +181,9 @@ describe('OpenAI SDK through the proxy', () => {
 });
 
 describe('OpenAI SDK aborting a stream mid-way', () => {
-  it('is recorded once with an estimated, non-zero cost after its first chunk', async () => {
+  it('is recorded once with an estimated, non-zero cost after its first chunk', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({
       kind: 'ok',
       chunkDelayMs: 150,
@@ -191,7 +192,7 @@ describe('OpenAI SDK aborting a stream mid-way', () => {
     });
     const before = (await stack.settledRecords()).length;
 
-    const stream = await storedClient().chat.completions.create({
+    const stream = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Count the pieces, slowly, one by one' }],
       stream: true,
@@ -221,11 +222,11 @@ describe('OpenAI SDK aborting a stream mid-way', () => {
     expect(await stack.records()).toHaveLength(before + 1);
   });
 
-  it('is not estimated when the stream completes', async () => {
+  it('is not estimated when the stream completes', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 40, outputTokens: 6 } });
     const before = (await stack.settledRecords()).length;
 
-    const stream = await storedClient().chat.completions.create({
+    const stream = await storedClient(stack).chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Stream please' }],
       stream: true,

@@ -1,40 +1,43 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import { describe, expect } from 'vitest';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import {
   type ProxyStack,
-  startProxyStack,
+  proxyStackTest,
   storedAnthropic,
   storedOpenAi,
 } from '../support/proxy-stack.ts';
 
 /** The system clock plus an offset a test moves forward, so entries expire without sleeping. */
-class OffsetClock implements MonotonicClock {
+class OffsetClock implements MonotonicClock, WaitingClock {
   offsetMs = 0;
+  readonly #system = new SystemClock();
   nowMs(): number {
-    return Date.now() + this.offsetMs;
+    return this.#system.nowMs() + this.offsetMs;
   }
   monotonicMs(): number {
-    return performance.now();
+    return this.#system.monotonicMs();
+  }
+  sleep(ms: number): Promise<void> {
+    return this.#system.sleep(ms);
   }
 }
 
 const clock = new OffsetClock();
-let stack: ProxyStack;
 
-beforeAll(async () => {
-  stack = await startProxyStack({ clock });
-});
-afterAll(async () => {
-  await stack?.close();
-});
+const it = proxyStackTest({ clock });
 
-function openai(cache: 'true' | 'refresh', extra: Record<string, string> = {}): OpenAI {
+function openai(
+  stack: ProxyStack,
+  cache: 'true' | 'refresh',
+  extra: Record<string, string> = {},
+): OpenAI {
   return storedOpenAi(stack, 'openai', { 'x-metrion-cache': cache, ...extra });
 }
 
-function anthropic(cache: 'true' | 'refresh'): Anthropic {
+function anthropic(stack: ProxyStack, cache: 'true' | 'refresh'): Anthropic {
   return storedAnthropic(stack, { 'x-metrion-cache': cache });
 }
 
@@ -42,7 +45,9 @@ function anthropic(cache: 'true' | 'refresh'): Anthropic {
 const uniquePrompt = (label: string) => `${label} ${Math.random()}`;
 
 describe('response cache through the official SDKs', () => {
-  it('OpenAI: a miss, then a HIT with the same JSON, recorded as cached at cost 0', async () => {
+  it('OpenAI: a miss, then a HIT with the same JSON, recorded as cached at cost 0', async ({
+    stack,
+  }) => {
     // Arrange
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 100, outputTokens: 20 } });
     const prompt = uniquePrompt('json');
@@ -55,9 +60,9 @@ describe('response cache through the official SDKs', () => {
     };
 
     // Act
-    const miss = await openai('true').chat.completions.create(request).withResponse();
+    const miss = await openai(stack, 'true').chat.completions.create(request).withResponse();
     await stack.waitForRecords(recordsBefore + 1);
-    const hit = await openai('true').chat.completions.create(request).withResponse();
+    const hit = await openai(stack, 'true').chat.completions.create(request).withResponse();
 
     // Assert
     expect(miss.response.headers.get('x-metrion-cache')).toBe('MISS');
@@ -71,20 +76,22 @@ describe('response cache through the official SDKs', () => {
     expect(hitRecord?.costPicoUsd).toBe(0n);
   });
 
-  it('OpenAI: replays a hit as a real stream, with the usage chunk only when asked', async () => {
+  it('OpenAI: replays a hit as a real stream, with the usage chunk only when asked', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 9, outputTokens: 6 } });
     const messages = [{ role: 'user' as const, content: uniquePrompt('stream') }];
-    await openai('true').chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await openai(stack, 'true').chat.completions.create({ model: 'gpt-4o-mini', messages });
     const upstreamBefore = stack.openai.requests.length;
 
-    const plain = await openai('true').chat.completions.create({
+    const plain = await openai(stack, 'true').chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
       stream: true,
     });
     const plainChunks = [];
     for await (const chunk of plain) plainChunks.push(chunk);
-    const helper = openai('true').chat.completions.stream({
+    const helper = openai(stack, 'true').chat.completions.stream({
       model: 'gpt-4o-mini',
       messages,
       stream_options: { include_usage: true },
@@ -102,11 +109,13 @@ describe('response cache through the official SDKs', () => {
     expect(record).toMatchObject({ cached: true, streamed: true });
   });
 
-  it('OpenAI: a streamed miss is stored too, and a non-streamed request then hits it', async () => {
+  it('OpenAI: a streamed miss is stored too, and a non-streamed request then hits it', async ({
+    stack,
+  }) => {
     stack.openai.setScenario({ kind: 'ok', tokens: { inputTokens: 5, outputTokens: 6 } });
     const messages = [{ role: 'user' as const, content: uniquePrompt('streamed-miss') }];
     const recordsBefore = (await stack.settledRecords()).length;
-    const stream = await openai('true').chat.completions.create({
+    const stream = await openai(stack, 'true').chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
       stream: true,
@@ -116,7 +125,7 @@ describe('response cache through the official SDKs', () => {
     }
     await stack.waitForRecords(recordsBefore + 1);
 
-    const hit = await openai('true')
+    const hit = await openai(stack, 'true')
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .withResponse();
 
@@ -125,23 +134,28 @@ describe('response cache through the official SDKs', () => {
     expect(hit.data.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 6 });
   });
 
-  it('OpenAI: refresh calls upstream and overwrites; other sampling never shares an entry', async () => {
+  it('OpenAI: refresh calls upstream and overwrites; other sampling never shares an entry', async ({
+    stack,
+  }) => {
     const messages = [{ role: 'user' as const, content: uniquePrompt('refresh') }];
     stack.openai.setScenario({ kind: 'ok', pieces: ['first'] });
-    await openai('true').chat.completions.create({ model: 'gpt-4o-mini', messages });
+    await openai(stack, 'true').chat.completions.create({ model: 'gpt-4o-mini', messages });
     stack.openai.setScenario({ kind: 'ok', pieces: ['second'] });
 
-    const refreshed = await openai('refresh').chat.completions.create({
+    const refreshed = await openai(stack, 'refresh').chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
     });
-    const hit = await openai('true').chat.completions.create({ model: 'gpt-4o-mini', messages });
-    const otherSampling = await openai('true').chat.completions.create({
+    const hit = await openai(stack, 'true').chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages,
+    });
+    const otherSampling = await openai(stack, 'true').chat.completions.create({
       model: 'gpt-4o-mini',
       messages,
       temperature: 1.5,
     });
-    const otherSystem = await openai('true')
+    const otherSystem = await openai(stack, 'true')
       .chat.completions.create({
         model: 'gpt-4o-mini',
         messages: [{ role: 'system', content: 'Be brief.' }, ...messages],
@@ -154,11 +168,13 @@ describe('response cache through the official SDKs', () => {
     expect(otherSystem.response.headers.get('x-metrion-cache')).toBe('MISS');
   });
 
-  it('OpenAI: an entry is served until Cache-Control max-age has passed, then missed', async () => {
+  it('OpenAI: an entry is served until Cache-Control max-age has passed, then missed', async ({
+    stack,
+  }) => {
     // Arrange: a 60 s entry, stored by a first request
     stack.openai.setScenario({ kind: 'ok' });
     const messages = [{ role: 'user' as const, content: uniquePrompt('ttl') }];
-    const shortLived = openai('true', { 'cache-control': 'max-age=60' });
+    const shortLived = openai(stack, 'true', { 'cache-control': 'max-age=60' });
     const send = () =>
       shortLived.chat.completions.create({ model: 'gpt-4o-mini', messages }).withResponse();
     const upstreamBefore = stack.openai.requests.length;
@@ -180,19 +196,19 @@ describe('response cache through the official SDKs', () => {
     expect(stack.openai.requests.length - upstreamBefore).toBe(2);
   });
 
-  it('OpenAI: does not cache provider errors', async () => {
+  it('OpenAI: does not cache provider errors', async ({ stack }) => {
     stack.openai.setScenario({
       kind: 'error',
       status: 500,
       body: { error: { message: 'boom', type: 'server_error', param: null, code: null } },
     });
     const messages = [{ role: 'user' as const, content: uniquePrompt('error') }];
-    await openai('true')
+    await openai(stack, 'true')
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .catch(() => undefined);
     stack.openai.setScenario({ kind: 'ok' });
 
-    const retried = await openai('true')
+    const retried = await openai(stack, 'true')
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .withResponse();
 
@@ -200,7 +216,9 @@ describe('response cache through the official SDKs', () => {
     expect(retried.data.choices[0]?.message.content).toBe('Hello from the fake upstream.');
   });
 
-  it('Anthropic: a hit replays through messages.stream() into the same final message', async () => {
+  it('Anthropic: a hit replays through messages.stream() into the same final message', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({
       kind: 'ok',
       tokens: { inputTokens: 30, outputTokens: 12, cacheReadTokens: 5, cacheWriteTokens: 0 },
@@ -210,11 +228,11 @@ describe('response cache through the official SDKs', () => {
       max_tokens: 64,
       messages: [{ role: 'user' as const, content: uniquePrompt('anthropic') }],
     };
-    const original = await anthropic('true').messages.create(request);
+    const original = await anthropic(stack, 'true').messages.create(request);
     const upstreamBefore = stack.anthropic.requests.length;
 
-    const final = await anthropic('true').messages.stream(request).finalMessage();
-    const again = await anthropic('true').messages.create(request).withResponse();
+    const final = await anthropic(stack, 'true').messages.stream(request).finalMessage();
+    const again = await anthropic(stack, 'true').messages.create(request).withResponse();
 
     expect(final).toMatchObject(original);
     expect(again.data).toEqual(original);
@@ -222,8 +240,10 @@ describe('response cache through the official SDKs', () => {
     expect(stack.anthropic.requests.length).toBe(upstreamBefore);
   });
 
-  it('rejects an unknown x-metrion-cache value with 400 in the provider envelope', async () => {
-    const failure = await openai('true', { 'x-metrion-cache': 'always' })
+  it('rejects an unknown x-metrion-cache value with 400 in the provider envelope', async ({
+    stack,
+  }) => {
+    const failure = await openai(stack, 'true', { 'x-metrion-cache': 'always' })
       .chat.completions.create({ model: 'gpt-4o-mini', messages: [] })
       .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.BadRequestError);

@@ -1,21 +1,18 @@
 // `server-timing` on every kind of proxied answer, read as a customer would (the openai SDK's
 // `.withResponse()`, raw fetch), and the same figures in the Logs detail of the dashboard API.
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { LogDetail } from '#contracts/logs-api.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
 import { currentKeyDigest, setDynamoWindowCount } from '../../fixtures/admission.ts';
-import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import {
   type DashboardApiStack,
+  dashboardApiTest,
   expectResponseOf,
-  startDashboardApiStack,
   type TestUser,
 } from '../support/dashboard-api-stack.ts';
 
-let stack: DashboardApiStack;
-let alice: TestUser;
-let metrionKey: string;
+const it = dashboardApiTest();
 let openai: OpenAI;
 
 const messages = [{ role: 'user' as const, content: 'Say hello' }];
@@ -47,9 +44,13 @@ function timingOf(headers: Headers): Timing {
 }
 
 /** The Logs detail of a request, once its record has landed (after the answer ended). */
-async function logDetail(requestId: string | null): Promise<LogDetail> {
+async function logDetail(
+  stack: DashboardApiStack,
+  user: TestUser,
+  requestId: string | null,
+): Promise<LogDetail> {
   for (let attempt = 0; attempt < 250; attempt += 1) {
-    const answer = await stack.api(`/api/logs/${requestId}`, { as: alice });
+    const answer = await stack.api(`/api/logs/${requestId}`, { as: user });
     if (answer.status === 200) {
       expectResponseOf('getLog', answer);
       return answer.json;
@@ -60,14 +61,17 @@ async function logDetail(requestId: string | null): Promise<LogDetail> {
 }
 
 /** The header's figures are the Logs detail's, to the tenth of a millisecond. */
-async function expectLogsToShow(headers: Headers): Promise<Timing> {
+async function expectLogsToShow(
+  { stack, user }: { stack: DashboardApiStack; user: TestUser },
+  headers: Headers,
+): Promise<Timing> {
   const timing = timingOf(headers);
-  const detail = await logDetail(headers.get('x-metrion-request-id'));
+  const detail = await logDetail(stack, user, headers.get('x-metrion-request-id'));
   expect(detail.timing).toEqual(timing);
   return timing;
 }
 
-function postChat(key: string) {
+function postChat(stack: DashboardApiStack, key: string) {
   return fetch(`${stack.metrion.proxyBaseUrls.openai}/chat/completions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
@@ -75,29 +79,12 @@ function postChat(key: string) {
   });
 }
 
-beforeAll(async () => {
-  stack = await startDashboardApiStack();
-  alice = await stack.signUp('timing');
-  await stack.api('/api/me', { as: alice }); // creates the account
-  await stack.api('/api/settings/providers/openai', {
-    method: 'PUT',
-    as: alice,
-    body: { key: FAKE_OPENAI_API_KEY },
-  });
-  metrionKey = (await stack.api('/api/settings/metrion-key', { as: alice })).json.metrionKey;
-  openai = new OpenAI({
-    apiKey: metrionKey,
-    baseURL: stack.metrion.proxyBaseUrls.openai,
-    maxRetries: 0,
-  });
+it.beforeAll(async ({ stack, user }) => {
+  ({ openai } = await stack.storedOpenAi(user));
 }, 60_000);
 
-afterAll(async () => {
-  await stack?.close();
-});
-
 describe('server-timing on proxied answers, and the same figures in the Logs detail', () => {
-  it('JSON answer: the provider wait is its own phase, not overhead', async () => {
+  it('JSON answer: the provider wait is its own phase, not overhead', async ({ stack, user }) => {
     // Arrange: the provider takes 600 ms to send its headers (well above what a loaded machine
     // adds to Metrion's own time, which must not include that wait)
     stack.openai.setScenario({ kind: 'delayHeaders', ms: 600 });
@@ -109,7 +96,7 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
     stack.openai.setScenario({ kind: 'ok' });
 
     // Assert
-    const timing = await expectLogsToShow(response.headers);
+    const timing = await expectLogsToShow({ stack, user }, response.headers);
     expect(timing.upstreamHeadersMs).toBeGreaterThanOrEqual(595);
     expect(timing.upstreamBodyMs).not.toBeNull();
     expect(timing.authMs).not.toBeNull();
@@ -117,7 +104,7 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
     expect(timing.overheadMs).toBeLessThan(timing.upstreamHeadersMs ?? 0);
   });
 
-  it('stream: timed up to its headers (no upstream body phase)', async () => {
+  it('stream: timed up to its headers (no upstream body phase)', async ({ stack, user }) => {
     const { data, response } = await openai.chat.completions
       .create({ model: 'gpt-4o-mini', messages, stream: true })
       .withResponse();
@@ -125,12 +112,15 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
       // drain: the record lands after the last byte
     }
 
-    const timing = await expectLogsToShow(response.headers);
+    const timing = await expectLogsToShow({ stack, user }, response.headers);
     expect(timing.upstreamHeadersMs).not.toBeNull();
     expect(timing.upstreamBodyMs).toBeNull();
   });
 
-  it('cache HIT: auth+limits and overhead only (nothing went upstream)', async () => {
+  it('cache HIT: auth+limits and overhead only (nothing went upstream)', async ({
+    stack,
+    user,
+  }) => {
     const body = {
       model: 'gpt-4o-mini',
       messages: [{ role: 'user' as const, content: 'cached?' }],
@@ -141,12 +131,12 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
     const { response } = await openai.chat.completions.create(body, options).withResponse();
 
     expect(response.headers.get('x-metrion-cache')).toBe('HIT');
-    const timing = await expectLogsToShow(response.headers);
+    const timing = await expectLogsToShow({ stack, user }, response.headers);
     expect(timing).toMatchObject({ upstreamHeadersMs: null, upstreamBodyMs: null });
     expect(timing.authMs).not.toBeNull();
   });
 
-  it('provider 500: passed through, timed like any answer', async () => {
+  it('provider 500: passed through, timed like any answer', async ({ stack, user }) => {
     stack.openai.setScenario({
       kind: 'error',
       status: 500,
@@ -160,12 +150,15 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
 
     expect(error).toBeInstanceOf(OpenAI.InternalServerError);
     const timing = await expectLogsToShow(
+      { stack, user },
       (error as InstanceType<typeof OpenAI.APIError>).headers ?? new Headers(),
     );
     expect(timing.upstreamHeadersMs).not.toBeNull();
   });
 
-  it("Metrion's own 401 and 429 carry it too (refused requests are not logged)", async () => {
+  it("Metrion's own 401 and 429 carry it too (refused requests are not logged)", async ({
+    stack,
+  }) => {
     // Arrange: Bob's account has used up the Free month
     const bob = await stack.metrion.data.accountService.createAccount({ email: 'bob@example.com' });
     const accounts = {
@@ -180,8 +173,8 @@ describe('server-timing on proxied answers, and the same figures in the Logs det
     );
 
     // Act
-    const unknownKey = await postChat('sk-metrion-00000000000000000000000000000000');
-    const refused = await postChat(bob.metrionKey);
+    const unknownKey = await postChat(stack, 'sk-metrion-00000000000000000000000000000000');
+    const refused = await postChat(stack, bob.metrionKey);
 
     // Assert
     expect(unknownKey.status).toBe(401);

@@ -1,28 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import {
   type ProxyStack,
-  startProxyStack,
+  proxyStackTest,
   storedAnthropic,
   storedOpenAi,
 } from '../support/proxy-stack.ts';
 
 // Issue 14 leftovers: the calls SDKs make besides the metered ones keep their query string
 // (never a `key=` credential), and answer with a request id that has no Logs row.
-let stack: ProxyStack;
+const it = proxyStackTest({ providerFakes: true });
 
-beforeAll(async () => {
-  stack = await startProxyStack({ providerFakes: true });
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-function get(url: string): Promise<Response> {
+function get(stack: ProxyStack, url: string): Promise<Response> {
   return fetch(url, { headers: { authorization: `Bearer ${stack.metrionKey}` } });
 }
 
 describe('side calls forward the query string', () => {
-  it('sends the Anthropic SDK’s models.list({ limit }) upstream with its query', async () => {
+  it('sends the Anthropic SDK’s models.list({ limit }) upstream with its query', async ({
+    stack,
+  }) => {
     const page = await storedAnthropic(stack).models.list({ limit: 2 });
 
     expect(page.data.map((model) => model.id)).toContain('claude-haiku-4-5');
@@ -33,8 +28,11 @@ describe('side calls forward the query string', () => {
     });
   });
 
-  it('keeps every parameter in order on the OpenAI-compatible routes, minus a key= credential', async () => {
+  it('keeps every parameter in order on the OpenAI-compatible routes, minus a key= credential', async ({
+    stack,
+  }) => {
     const response = await get(
+      stack,
       `${stack.metrion.proxyBaseUrls.gemini}/models?pageSize=5&key=AIza-caller-key&pageToken=a%20b`,
     );
     await storedOpenAi(stack).models.retrieve('gpt-4o', { query: { view: 'full' } });
@@ -55,8 +53,8 @@ describe('side calls forward the query string', () => {
     });
   });
 
-  it('sends no query string when the caller sent none', async () => {
-    await get(`${stack.metrion.proxyBaseUrls.mistral}/models`);
+  it('sends no query string when the caller sent none', async ({ stack }) => {
+    await get(stack, `${stack.metrion.proxyBaseUrls.mistral}/models`);
 
     expect(stack.upstreams.mistral.requests.at(-1)).toMatchObject({
       path: '/v1/models',
@@ -66,10 +64,12 @@ describe('side calls forward the query string', () => {
 });
 
 describe('side-call answers', () => {
-  it('carry x-metrion-request-id, but no usage record (no Logs row) exists for it', async () => {
+  it('carry x-metrion-request-id, but no usage record (no Logs row) exists for it', async ({
+    stack,
+  }) => {
     const before = (await stack.settledRecords()).length;
 
-    const response = await get(`${stack.metrion.proxyBaseUrls.openai}/models`);
+    const response = await get(stack, `${stack.metrion.proxyBaseUrls.openai}/models`);
 
     const requestId = response.headers.get('x-metrion-request-id');
     expect(response.status).toBe(200);

@@ -1,26 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { runAdminCommand } from '#local/admin-commands.ts';
-import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest, storedOpenAi } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
+const it = proxyStackTest({ providerFakes: true });
 
-beforeAll(async () => {
-  stack = await startProxyStack({ providerFakes: true });
-});
-afterAll(async () => {
-  await stack?.close();
-});
-
-function client(provider: 'openai' | 'gemini' | 'mistral') {
+function client(stack: ProxyStack, provider: 'openai' | 'gemini' | 'mistral') {
   return storedOpenAi(stack, provider);
 }
 
 describe('unpriced models', () => {
-  it('are recorded as unpriced, logged for operators and listed by the admin CLI', async () => {
+  it('are recorded as unpriced, logged for operators and listed by the admin CLI', async ({
+    stack,
+  }) => {
     // Arrange: two unknown models (one twice) and a priced one
     const before = (await stack.settledRecords()).length;
     const ask = (provider: 'openai' | 'gemini' | 'mistral', model: string) =>
-      client(provider).chat.completions.create({
+      client(stack, provider).chat.completions.create({
         model,
         messages: [{ role: 'user', content: 'hi' }],
       });

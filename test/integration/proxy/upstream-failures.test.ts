@@ -1,14 +1,13 @@
 import { createServer } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { createGate } from '../../fixtures/fake-upstream-scenarios.ts';
-import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest } from '../support/proxy-stack.ts';
 
 // Short configured timeouts stand in for the production 30 s.
 const HEADER_TIMEOUT_MS = 500;
 const IDLE_TIMEOUT_MS = 500;
-let stack: ProxyStack;
 
 /** An origin on a port nothing listens on (connection refused). */
 async function closedOrigin(): Promise<string> {
@@ -19,24 +18,19 @@ async function closedOrigin(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-beforeAll(async () => {
-  stack = await startProxyStack({
-    headerTimeoutMs: HEADER_TIMEOUT_MS,
-    idleTimeoutMs: IDLE_TIMEOUT_MS,
-    originOverrides: { grok: await closedOrigin() },
-  });
-});
-afterAll(async () => {
-  await stack?.close();
+const it = proxyStackTest({
+  headerTimeoutMs: HEADER_TIMEOUT_MS,
+  idleTimeoutMs: IDLE_TIMEOUT_MS,
+  originOverrides: { grok: await closedOrigin() },
 });
 
-const openai = () =>
+const openai = (stack: ProxyStack) =>
   new OpenAI({
     apiKey: stack.metrionKey,
     baseURL: stack.metrion.proxyBaseUrls.openai,
     maxRetries: 0,
   });
-const anthropic = () =>
+const anthropic = (stack: ProxyStack) =>
   new Anthropic({
     apiKey: stack.metrionKey,
     baseURL: stack.metrion.proxyBaseUrls.anthropic,
@@ -68,7 +62,7 @@ async function drain<T>(stream: AsyncIterable<T>, text: (item: T) => string) {
 }
 
 /** Waits for one more record, then checks that no second one follows (recorded exactly once). */
-async function recordedOnce(before: number) {
+async function recordedOnce(stack: ProxyStack, before: number) {
   const [record] = await stack.waitForRecords(before + 1);
   await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS + 100));
   expect(await stack.records()).toHaveLength(before + 1);
@@ -76,7 +70,9 @@ async function recordedOnce(before: number) {
 }
 
 describe('no response headers within the header timeout', () => {
-  it('answers 504 to both SDKs without waiting for the upstream, and records it', async () => {
+  it('answers 504 to both SDKs without waiting for the upstream, and records it', async ({
+    stack,
+  }) => {
     // Arrange: both upstreams hold their headers until the test lets them go (after the act)
     const upstreamsAnswer = createGate();
     stack.openai.setScenario({ kind: 'holdHeaders', until: upstreamsAnswer.opened });
@@ -86,8 +82,8 @@ describe('no response headers within the header timeout', () => {
 
     // Act
     const [openAiFailure, anthropicFailure] = await Promise.all([
-      failureOf(openai().chat.completions.create(chat)),
-      failureOf(anthropic().messages.create(message)),
+      failureOf(openai(stack).chat.completions.create(chat)),
+      failureOf(anthropic(stack).messages.create(message)),
     ]);
 
     // Assert: answered while the upstreams still held their headers, and both were hung up on
@@ -111,10 +107,10 @@ describe('no response headers within the header timeout', () => {
     ]);
   });
 
-  it('does not cut a slow stream whose headers came in time', async () => {
+  it('does not cut a slow stream whose headers came in time', async ({ stack }) => {
     // About 1 s in all, twice the header timeout, with gaps far below the idle timeout.
     stack.openai.setScenario({ kind: 'ok', chunkDelayMs: 120 });
-    const stream = await openai().chat.completions.create({ ...chat, stream: true });
+    const stream = await openai(stack).chat.completions.create({ ...chat, stream: true });
     const { received, failure } = await drain(stream, (c) => c.choices[0]?.delta.content ?? '');
     expect(failure).toBeUndefined();
     expect(received).toBe('Hello from the fake upstream.');
@@ -122,45 +118,47 @@ describe('no response headers within the header timeout', () => {
 });
 
 describe('a stream that stalls', () => {
-  it('is closed with the OpenAI SSE error event and recorded once', async () => {
+  it('is closed with the OpenAI SSE error event and recorded once', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'stallAfterChunks', chunks: 3 });
     const before = (await stack.settledRecords()).length;
 
-    const stream = await openai().chat.completions.create({ ...chat, stream: true });
+    const stream = await openai(stack).chat.completions.create({ ...chat, stream: true });
     const { received, failure } = await drain(stream, (c) => c.choices[0]?.delta.content ?? '');
 
     expect(received).toBe('Hello from');
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as Error).message).toContain('sent nothing for 0.5 s');
-    const record = await recordedOnce(before);
+    const record = await recordedOnce(stack, before);
     expect(record).toMatchObject({ status: 200, streamed: true, errorSource: 'metrion' });
     expect(record?.errorMessage).toContain('Metrion closed the stream');
     expect(stack.openai.closedEarly).toBeGreaterThan(0);
   });
 
-  it('is closed with the Anthropic error event, which messages.stream() raises', async () => {
+  it('is closed with the Anthropic error event, which messages.stream() raises', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'stallAfterChunks', chunks: 4 });
     const before = (await stack.settledRecords()).length;
 
-    const failure = await failureOf(anthropic().messages.stream(message).finalMessage());
+    const failure = await failureOf(anthropic(stack).messages.stream(message).finalMessage());
 
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     expect((failure as Error).message).toContain('sent nothing for 0.5 s');
-    const record = await recordedOnce(before);
+    const record = await recordedOnce(stack, before);
     // message_start had arrived, so the input tokens are known.
     expect(record).toMatchObject({ status: 200, errorSource: 'metrion', inputTokens: 12 });
   });
 
-  it('answers 504 when a non-streamed body stops midway', async () => {
+  it('answers 504 when a non-streamed body stops midway', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'stallAfterChunks', chunks: 1 });
-    const failure = await failureOf(openai().chat.completions.create(chat));
+    const failure = await failureOf(openai(stack).chat.completions.create(chat));
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
     expect((failure as Error).message).toContain('stopped sending');
   });
 });
 
 describe('connection failures', () => {
-  it('answers 502 when the provider refuses the connection', async () => {
+  it('answers 502 when the provider refuses the connection', async ({ stack }) => {
     const before = (await stack.settledRecords()).length;
     const grok = new OpenAI({
       apiKey: stack.upstreams.grok.apiKey,
@@ -180,19 +178,19 @@ describe('connection failures', () => {
     expect(record).toMatchObject({ provider: 'grok', status: 502, errorSource: 'metrion' });
   });
 
-  it('answers 502 when Anthropic resets the connection before answering', async () => {
+  it('answers 502 when Anthropic resets the connection before answering', async ({ stack }) => {
     stack.anthropic.setScenario({ kind: 'reset' });
-    const failure = await failureOf(anthropic().messages.create(message));
+    const failure = await failureOf(anthropic(stack).messages.create(message));
     expect(failure).toBeInstanceOf(Anthropic.InternalServerError);
     expect((failure as InstanceType<typeof Anthropic.APIError>).status).toBe(502);
   });
 
-  it.each([
+  it.for([
     ['OpenAI', 'openai'],
     ['Anthropic', 'anthropic'],
   ] as const)(
     'ends a %s stream reset midway with an SSE error event and records it once',
-    async (_name, provider) => {
+    async ([_name, provider], { stack }) => {
       stack[provider].setScenario({ kind: 'resetMidStream', afterChunks: 3 });
       const before = (await stack.settledRecords()).length;
 
@@ -200,27 +198,27 @@ describe('connection failures', () => {
         provider === 'openai'
           ? (
               await drain(
-                await openai().chat.completions.create({ ...chat, stream: true }),
+                await openai(stack).chat.completions.create({ ...chat, stream: true }),
                 () => '',
               )
             ).failure
-          : await failureOf(anthropic().messages.stream(message).finalMessage());
+          : await failureOf(anthropic(stack).messages.stream(message).finalMessage());
 
       expect((failure as Error).message).toContain('broke mid-stream');
-      const record = await recordedOnce(before);
+      const record = await recordedOnce(stack, before);
       expect(record).toMatchObject({ status: 200, streamed: true, errorSource: 'metrion' });
     },
   );
 });
 
 describe('answers that cannot be parsed', () => {
-  it('answers 502 to both SDKs for a non-streamed body that is not JSON', async () => {
+  it('answers 502 to both SDKs for a non-streamed body that is not JSON', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'garbage' });
     stack.anthropic.setScenario({ kind: 'garbage' });
     const before = (await stack.settledRecords()).length;
 
-    const openAiFailure = await failureOf(openai().chat.completions.create(chat));
-    const anthropicFailure = await failureOf(anthropic().messages.create(message));
+    const openAiFailure = await failureOf(openai(stack).chat.completions.create(chat));
+    const anthropicFailure = await failureOf(anthropic(stack).messages.create(message));
 
     expect((openAiFailure as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
     expect((openAiFailure as Error).message).toContain(
@@ -231,7 +229,7 @@ describe('answers that cannot be parsed', () => {
     expect(records.slice(0, 2).every((record) => record.status === 502)).toBe(true);
   });
 
-  it('relays a garbled stream as sent and records that it could not be read', async () => {
+  it('relays a garbled stream as sent and records that it could not be read', async ({ stack }) => {
     stack.openai.setScenario({ kind: 'garbage' });
     const before = (await stack.settledRecords()).length;
 
@@ -250,21 +248,23 @@ describe('answers that cannot be parsed', () => {
 });
 
 describe('provider errors', () => {
-  it('passes an in-stream provider error through and records it as the provider one', async () => {
+  it('passes an in-stream provider error through and records it as the provider one', async ({
+    stack,
+  }) => {
     stack.anthropic.setScenario({ kind: 'errorMidStream', afterChunks: 3 });
     const before = (await stack.settledRecords()).length;
 
-    const failure = await failureOf(anthropic().messages.stream(message).finalMessage());
+    const failure = await failureOf(anthropic(stack).messages.stream(message).finalMessage());
 
     expect(failure).toBeInstanceOf(Anthropic.APIError);
     expect((failure as Error).message).toContain('Overloaded');
-    const record = await recordedOnce(before);
+    const record = await recordedOnce(stack, before);
     expect(record).toMatchObject({ errorSource: 'provider', errorMessage: 'Overloaded' });
   });
 
-  it.each([429, 500, 503])(
+  it.for([429, 500, 503])(
     'passes a provider %i through unchanged, with Retry-After',
-    async (status) => {
+    async (status, { stack }) => {
       const body = {
         error: {
           message: `upstream says ${status}`,
@@ -292,7 +292,9 @@ describe('provider errors', () => {
 });
 
 describe('the caller disconnecting mid-stream', () => {
-  it('aborts the upstream request and records the partial usage exactly once', async () => {
+  it('aborts the upstream request and records the partial usage exactly once', async ({
+    stack,
+  }) => {
     // Arrange: a long, slow stream (20 pieces, 150 ms apart); the proxy notices the hang-up
     // when the next piece arrives
     stack.anthropic.setScenario({

@@ -1,36 +1,32 @@
 // The proxy's writes after a request, counted on its DynamoDB client through the local root: the
 // usage record only. Live rollups come from the usage feed (AWS: the table's stream) into the
 // aggregator, which has a client of its own. A throttled record write is retried and counted once.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect } from 'vitest';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import { type DynamoCall, type Fault, injectFaults } from '../../fixtures/dynamodb-faults.ts';
-import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
+import { type ProxyStack, proxyStackTest, storedOpenAi } from '../support/proxy-stack.ts';
 
-let stack: ProxyStack;
 let calls: DynamoCall[];
 let decide: (call: DynamoCall) => Fault;
 
-beforeAll(async () => {
-  stack = await startProxyStack();
+const it = proxyStackTest();
+it.beforeAll(async ({ stack }) => {
   // Every call the proxy (and only the proxy, in these tests) makes through its client.
   calls = injectFaults(stack.metrion.data.documentClient, (call) => decide(call));
-});
-afterAll(async () => {
-  await stack?.close();
 });
 beforeEach(() => {
   decide = () => undefined;
 });
 
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
-const isRecordWrite = (call: DynamoCall) =>
+const isRecordWrite = (stack: ProxyStack, call: DynamoCall) =>
   call.command === 'PutItemCommand' &&
   call.table === stack.metrion.data.usageTable &&
   call.sk.startsWith('REQ#');
 
 /** The account's requests in its hourly rollups, read on a client of the test's own. */
-async function liveRequests(): Promise<number> {
+async function liveRequests(stack: ProxyStack): Promise<number> {
   const rollups = new DynamoRollupStore({
     client: stack.metrion.data.documentClient,
     tableName: stack.metrion.data.usageTable,
@@ -40,17 +36,17 @@ async function liveRequests(): Promise<number> {
   return hours.reduce((sum, hour) => sum + hour.requests, 0);
 }
 
-async function untilLiveRequests(expected: number): Promise<number> {
+async function untilLiveRequests(stack: ProxyStack, expected: number): Promise<number> {
   const deadline = Date.now() + 5_000;
-  let found = await liveRequests();
+  let found = await liveRequests(stack);
   while (found !== expected && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
-    found = await liveRequests();
+    found = await liveRequests(stack);
   }
   return found;
 }
 
-async function ask(stream: boolean): Promise<string> {
+async function ask(stack: ProxyStack, stream: boolean): Promise<string> {
   const openai = storedOpenAi(stack);
   if (stream) {
     const { data, response } = await openai.chat.completions
@@ -68,19 +64,19 @@ async function ask(stream: boolean): Promise<string> {
 }
 
 describe('writes after a proxied request', () => {
-  it.each([
+  it.for<[string, boolean]>([
     ['a JSON answer', false],
     ['a stream', true],
   ])(
     '%s: one write to the usage table, the record; the rollups follow within seconds',
-    async (_, stream) => {
+    async ([_, stream], { stack }) => {
       // Arrange
       await stack.metrion.usageFeed.drain();
-      const before = await liveRequests();
+      const before = await liveRequests(stack);
       calls.length = 0;
 
       // Act
-      const requestId = await ask(stream);
+      const requestId = await ask(stack, stream);
       await stack.recordFor(requestId);
 
       // Assert: the only other write is admission's one UpdateItem on the key's lookup item
@@ -89,51 +85,51 @@ describe('writes after a proxied request', () => {
       const writes = calls.filter((call) => WRITES.has(call.command));
       const onUsage = writes.filter((call) => call.table === stack.metrion.data.usageTable);
       expect(onUsage).toEqual([expect.objectContaining({ command: 'PutItemCommand' })]);
-      expect(onUsage.every(isRecordWrite)).toBe(true);
+      expect(onUsage.every((call) => isRecordWrite(stack, call))).toBe(true);
       expect(writes.filter((call) => call.table !== stack.metrion.data.usageTable)).toEqual([
         expect.objectContaining({
           command: 'UpdateItemCommand',
           table: stack.metrion.data.accountsTable,
         }),
       ]);
-      expect(await untilLiveRequests(before + 1)).toBe(before + 1);
+      expect(await untilLiveRequests(stack, before + 1)).toBe(before + 1);
     },
   );
 });
 
 describe('a throttled usage record write', () => {
-  it.each([
+  it.for([
     ['rejected before it landed', 'throttle'],
     ['landed with its answer lost', 'lose-answer'],
   ] as const)(
     '%s is retried, stored once and counted once, live and after the seal',
-    async (_, fault) => {
+    async ([_, fault], { stack }) => {
       // Arrange: the proxy's first record write fails this way, its retry goes through.
       await stack.metrion.usageFeed.drain();
-      const before = await liveRequests();
+      const before = await liveRequests(stack);
       let failed = 0;
       decide = (call) => {
-        if (!isRecordWrite(call) || failed > 0) return undefined;
+        if (!isRecordWrite(stack, call) || failed > 0) return undefined;
         failed += 1;
         return fault;
       };
       calls.length = 0;
 
       // Act
-      const requestId = await ask(false);
+      const requestId = await ask(stack, false);
       await stack.recordFor(requestId);
 
       // Assert: two attempts, one stored record, one more request in the live rollups (also once
       // the feed is drained: not two) and after the seal. The record can be visible before the
       // retry answered, so the live count is waited for.
-      expect(await untilLiveRequests(before + 1)).toBe(before + 1);
+      expect(await untilLiveRequests(stack, before + 1)).toBe(before + 1);
       await stack.metrion.usageFeed.drain();
-      expect(await liveRequests()).toBe(before + 1);
-      expect(calls.filter(isRecordWrite)).toHaveLength(2);
+      expect(await liveRequests(stack)).toBe(before + 1);
+      expect(calls.filter((call) => isRecordWrite(stack, call))).toHaveLength(2);
       const records = await stack.records();
       expect(records.filter((record) => record.requestId === requestId)).toHaveLength(1);
       await stack.metrion.jobs.sealRollups({ graceMs: -HOUR_MS });
-      expect(await liveRequests()).toBe(records.length);
+      expect(await liveRequests(stack)).toBe(records.length);
     },
   );
 });

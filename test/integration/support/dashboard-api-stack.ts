@@ -6,7 +6,8 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { expect } from 'vitest';
+import OpenAI from 'openai';
+import { expect, test } from 'vitest';
 import { API_ROUTES, type ApiRouteName } from '#contracts/api-routes.ts';
 import {
   type LocalMetrion,
@@ -50,6 +51,8 @@ export interface DashboardApiStack {
   readonly secrets: Set<string>;
   /** Signs up (confirmed at once by the local stand-in) and signs in with USER_PASSWORD_AUTH. */
   signUp(label: string): Promise<TestUser>;
+  /** Signs up and makes the first `GET /api/me`, which creates the user's account. */
+  signUpWithAccount(label: string): Promise<TestUser>;
   /** Signs in an existing user on another app client (foreign-client tests). */
   signIn(
     email: string,
@@ -57,6 +60,11 @@ export interface DashboardApiStack {
     client?: CognitoIdentityProviderClient,
   ): Promise<TestUser>;
   api(path: string, call?: ApiCall): Promise<ApiAnswer>;
+  /**
+   * Saves the fake upstream's OpenAI key for `user` (stored mode) and returns the user's Metrion
+   * Key and an openai client that calls the proxy with it.
+   */
+  storedOpenAi(user: TestUser): Promise<{ readonly openai: OpenAI; readonly metrionKey: string }>;
   close(): Promise<void>;
 }
 
@@ -64,8 +72,53 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 
 let userCounter = 0;
 
+/** Signs in with USER_PASSWORD_AUTH on the app client `clientId`. */
+async function signIn(
+  client: CognitoIdentityProviderClient,
+  email: string,
+  clientId: string,
+): Promise<TestUser> {
+  const auth = await client.send(
+    new InitiateAuthCommand({
+      ClientId: clientId,
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      AuthParameters: { USERNAME: email, PASSWORD: TEST_PASSWORD },
+    }),
+  );
+  const idToken = auth.AuthenticationResult?.IdToken;
+  const accessToken = auth.AuthenticationResult?.AccessToken;
+  if (!idToken || !accessToken) throw new Error('cognito-local returned no tokens');
+  return { email, idToken, accessToken };
+}
+
+/** Calls the dashboard API as `fetch` would, remembering every Metrion Key an answer shows. */
+function apiOf(baseUrl: string, secrets: Set<string>) {
+  return async (path: string, call: ApiCall = {}): Promise<ApiAnswer> => {
+    const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
+    const body =
+      call.body === undefined || typeof call.body === 'string'
+        ? call.body
+        : JSON.stringify(call.body);
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: call.method ?? 'GET',
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+        ...call.headers,
+      },
+      ...(body === undefined ? {} : { body }),
+    });
+    const text = await response.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
+    return { status: response.status, headers: response.headers, text, json };
+  };
+}
+
+export type DashboardApiStackOptions = Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'>;
+
 export async function startDashboardApiStack(
-  options: Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'> = {},
+  options: DashboardApiStackOptions = {},
 ): Promise<DashboardApiStack> {
   const openai = await startFakeOpenAi();
   const logLines: string[] = [];
@@ -81,23 +134,22 @@ export async function startDashboardApiStack(
   });
   const secrets = new Set<string>([FAKE_OPENAI_API_KEY]);
 
-  async function signIn(
-    email: string,
-    clientId: string,
-    client: CognitoIdentityProviderClient = cognito,
-  ): Promise<TestUser> {
-    const auth = await client.send(
-      new InitiateAuthCommand({
-        ClientId: clientId,
-        AuthFlow: 'USER_PASSWORD_AUTH',
-        AuthParameters: { USERNAME: email, PASSWORD: TEST_PASSWORD },
+  async function signUp(label: string): Promise<TestUser> {
+    userCounter += 1;
+    const email = `${label}-${userCounter}-${Date.now()}@example.com`;
+    const signedUp = await cognito.send(
+      new SignUpCommand({
+        ClientId: metrion.cognito.clientId,
+        Username: email,
+        Password: TEST_PASSWORD,
+        UserAttributes: [{ Name: 'email', Value: email }],
       }),
     );
-    const idToken = auth.AuthenticationResult?.IdToken;
-    const accessToken = auth.AuthenticationResult?.AccessToken;
-    if (!idToken || !accessToken) throw new Error('cognito-local returned no tokens');
-    return { email, idToken, accessToken };
+    expect(signedUp.UserConfirmed).toBe(true);
+    return signIn(cognito, email, metrion.cognito.clientId);
   }
+
+  const api = apiOf(metrion.url, secrets);
 
   return {
     metrion,
@@ -105,40 +157,27 @@ export async function startDashboardApiStack(
     cognito,
     logLines,
     secrets,
-    async signUp(label) {
-      userCounter += 1;
-      const email = `${label}-${userCounter}-${Date.now()}@example.com`;
-      const signedUp = await cognito.send(
-        new SignUpCommand({
-          ClientId: metrion.cognito.clientId,
-          Username: email,
-          Password: TEST_PASSWORD,
-          UserAttributes: [{ Name: 'email', Value: email }],
-        }),
-      );
-      expect(signedUp.UserConfirmed).toBe(true);
-      return signIn(email, metrion.cognito.clientId);
+    signUp,
+    async signUpWithAccount(label) {
+      const user = await signUp(label);
+      expectResponseOf('getMe', await api('/api/me', { as: user }));
+      return user;
     },
-    signIn,
-    async api(path, call = {}) {
-      const token = typeof call.as === 'string' ? call.as : call.as?.idToken;
-      const body =
-        call.body === undefined || typeof call.body === 'string'
-          ? call.body
-          : JSON.stringify(call.body);
-      const response = await fetch(`${metrion.url}${path}`, {
-        method: call.method ?? 'GET',
-        headers: {
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-          ...call.headers,
-        },
-        ...(body === undefined ? {} : { body }),
+    signIn: (email, clientId, client = cognito) => signIn(client, email, clientId),
+    api,
+    async storedOpenAi(user) {
+      await api('/api/settings/providers/openai', {
+        method: 'PUT',
+        as: user,
+        body: { key: FAKE_OPENAI_API_KEY },
       });
-      const text = await response.text();
-      const json = text ? JSON.parse(text) : undefined;
-      if (typeof json?.metrionKey === 'string') secrets.add(json.metrionKey);
-      return { status: response.status, headers: response.headers, text, json };
+      const metrionKey = (await api('/api/settings/metrion-key', { as: user })).json.metrionKey;
+      const openai = new OpenAI({
+        apiKey: metrionKey,
+        baseURL: metrion.proxyBaseUrls.openai,
+        maxRetries: 0,
+      });
+      return { openai, metrionKey };
     },
     async close() {
       cognito.destroy();
@@ -174,4 +213,21 @@ export function expectNoSecretsInLogs(stack: DashboardApiStack): void {
   for (const secret of stack.secrets) {
     expect(logs.includes(secret), `a secret ending in ${secret.slice(-4)} was logged`).toBe(false);
   }
+}
+
+/**
+ * `it` with the file's dashboard API stack as its `stack` fixture (started when the file's first
+ * test asks for it, closed after the file's last test) and `user`, one signed-up user of the file
+ * whose account exists.
+ */
+export function dashboardApiTest(options: DashboardApiStackOptions = {}) {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern (none here).
+  const withStack = test.extend('stack', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const stack = await startDashboardApiStack(options);
+    onCleanup(() => stack.close());
+    return stack;
+  });
+  return withStack.extend('user', { scope: 'file' }, ({ stack }) =>
+    stack.signUpWithAccount('user'),
+  );
 }

@@ -2,7 +2,8 @@
 
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import type { MonotonicClock } from '#core/ports/clock.ts';
+import { test } from 'vitest';
+import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type LocalMetrion, startLocalMetrion } from '#local/local-metrion.ts';
@@ -46,7 +47,7 @@ export interface ProxyStackOptions {
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /** Pins the proxy's time (limit windows, cache expiry). */
-  readonly clock?: MonotonicClock;
+  readonly clock?: MonotonicClock & WaitingClock;
   /**
    * Gemini, Mistral and Grok get fakes of their own (with each provider's wire quirks and key
    * format) and the account stores a key for each. @default false
@@ -62,18 +63,27 @@ export interface ProxyStackOptions {
   readonly priceCheckIntervalMs?: number;
 }
 
-export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
-  const { providerFakes = false, grokReasoningTokens, originOverrides, ...localOptions } = options;
+/** The fake upstreams: OpenAI's serves Gemini, Mistral and Grok unless they get their own. */
+async function startUpstreams(
+  providerFakes: boolean,
+  grokReasoningTokens: number,
+): Promise<Record<ProviderId, FakeUpstream>> {
   const [openai, anthropic] = await Promise.all([startFakeOpenAi(), startFakeAnthropic()]);
   const compatible = providerFakes
     ? await Promise.all([
         startFakeGemini(),
         startFakeMistral(),
-        startFakeXai({ reasoningTokens: grokReasoningTokens ?? 0 }),
+        startFakeXai({ reasoningTokens: grokReasoningTokens }),
       ])
     : [openai, openai, openai];
   const [gemini, mistral, grok] = compatible as [FakeUpstream, FakeUpstream, FakeUpstream];
-  const upstreams = { anthropic, openai, gemini, mistral, grok };
+  return { anthropic, openai, gemini, mistral, grok };
+}
+
+export async function startProxyStack(options: ProxyStackOptions = {}): Promise<ProxyStack> {
+  const { providerFakes = false, grokReasoningTokens, originOverrides, ...localOptions } = options;
+  const upstreams = await startUpstreams(providerFakes, grokReasoningTokens ?? 0);
+  const { openai, anthropic } = upstreams;
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
     upstreamOrigins: {
@@ -175,5 +185,18 @@ export function storedAnthropic(
     baseURL: stack.metrion.proxyBaseUrls.anthropic,
     defaultHeaders,
     maxRetries: 0,
+  });
+}
+
+/**
+ * `it` with the file's proxy stack as its `stack` fixture: started when the file's first test
+ * asks for it, closed after the file's last test.
+ */
+export function proxyStackTest(options: ProxyStackOptions = {}) {
+  // biome-ignore lint/correctness/noEmptyPattern: vitest reads a fixture's dependencies from this pattern (none here).
+  return test.extend('stack', { scope: 'file' }, async ({}, { onCleanup }) => {
+    const stack = await startProxyStack(options);
+    onCleanup(() => stack.close());
+    return stack;
   });
 }

@@ -33,6 +33,7 @@ async function setup(options: { failingSaves?: boolean } = {}) {
   };
   const billing = createBillingService({
     accounts,
+    metrionKeys: accounts,
     billingRecords: accounts,
     requestCounts: accounts,
     gateway: new FakeBillingGateway(),

@@ -20,7 +20,13 @@ export function AlertPolicy({ windows }: { readonly windows: Windows }) {
         <li>
           Budgets add up spending in your currency from the start of their period through now.
         </li>
-        <li data-alert-windows>{windows.description}</li>
+        <li data-alert-windows>
+          Error rate, latency p95 and request volume are measured over the previous UTC hour and the
+          current one through now (between {windows.minMinutes} and {windows.maxMinutes} minutes).
+          Error rate counts the errors providers returned, not Metrion's own (its rate limits and
+          timeouts); in percent it needs at least {windows.errorRateMinRequests} requests answered
+          by the provider in that window.
+        </li>
         <li>
           Test sends a real email now, whatever the usage, at most once per{' '}
           {windows.testCooldownHours} hours per rule.

@@ -24,6 +24,8 @@ function service(accounts = new InMemoryAccountStore(), emails = new InMemoryAcc
     emails,
     service: createAccountService({
       accounts,
+      metrionKeys: accounts,
+      providerKeys: accounts,
       emails,
       vault,
       random,

@@ -72,7 +72,8 @@ beforeEach(async () => {
     { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 },
   );
   deps = {
-    rules,
+    sweep: rules,
+    firing: rules,
     accounts: {
       getAccount: async (id) => (id === ACCOUNT_ID ? structuredClone(account) : undefined),
     },
@@ -226,7 +227,7 @@ describe('the plan gate at the end of a cancelled subscription', () => {
   });
 
   it('answers plan_required from the Alerts API at the period end', async () => {
-    const service = createAlertsService(deps);
+    const service = createAlertsService({ ...deps, rules, testClaims: rules });
     clock.set(PERIOD_END_MS - 1);
     expect((await service.list(ACCOUNT_ID)).rules).toHaveLength(1);
     clock.set(PERIOD_END_MS);

@@ -31,6 +31,7 @@ async function setup() {
   }
   const billing = createBillingService({
     accounts,
+    metrionKeys: accounts,
     billingRecords: accounts,
     requestCounts: accounts,
     gateway,

@@ -96,6 +96,8 @@ export async function proxyHarness() {
   };
   const service = createAccountService({
     accounts,
+    metrionKeys: accounts,
+    providerKeys: accounts,
     emails: new InMemoryAccountEmailIndex(),
     vault: realVault,
     random,
