@@ -6,6 +6,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { AlertDeliveries } from './constructs/alert-deliveries.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
@@ -23,6 +24,7 @@ import { PriceRefresh } from './constructs/price-refresh.ts';
 import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
+import { SecretMigrator } from './constructs/secret-migrator.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
 import { EmailStack, emailSending } from './email-stack.ts';
@@ -54,6 +56,7 @@ export class MetrionStack extends Stack {
   public readonly rollupSealer: RollupSealer;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
+  public readonly secretMigrator: SecretMigrator;
   public readonly priceRefresh: PriceRefresh;
   public readonly logsExport: LogsExportService;
   public readonly api: Api;
@@ -61,6 +64,7 @@ export class MetrionStack extends Stack {
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
   public readonly budgetSweeper: BudgetSweeper;
+  public readonly alertDeliveries: AlertDeliveries;
   public readonly edge: EdgeStack;
   public readonly email: EmailStack;
 
@@ -107,7 +111,20 @@ export class MetrionStack extends Stack {
       ...logs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', { data: this.data, email, dashboardUrl, ...logs });
+    this.alerts = new Alerts(this, 'Alerts', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
+    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
@@ -140,6 +157,11 @@ export class MetrionStack extends Stack {
     this.priceRefresh = new PriceRefresh(this, 'PriceRefresh', {
       data: this.data,
       readers: [this.proxy.function, this.repricer.function],
+      ...logs,
+    });
+    this.secretMigrator = new SecretMigrator(this, 'SecretMigrator', {
+      data: this.data,
+      keys: this.keys,
       ...logs,
     });
     this.logsExport = new LogsExportService(this, 'LogsExport', {
@@ -203,6 +225,12 @@ export class MetrionStack extends Stack {
       'EvaluatorErrors',
       this.alerts.function,
       'Metrion alert evaluator runs failed (an account or rule could not be evaluated).',
+      3,
+    );
+    monitoring.alarmOnFunctionErrors(
+      'AlertDeliveryErrors',
+      this.alertDeliveries.function,
+      'Metrion alert delivery retry runs failed: due webhook, Slack and email deliveries wait.',
       3,
     );
     monitoring.alarmOnDeadLetters(

@@ -32,9 +32,14 @@ const ASSUMED = {
   jsonResponseBytes: 2_000,
   /** The prompt the Lambda sends on to the provider (system prompt and some history). */
   requestBytes: 8_000,
-  /** Request rate the KMS and X-Ray lines assume, and provider keys in use across accounts. */
+  /**
+   * Request rate the KMS and X-Ray lines assume, accounts sending them (the cost table uses the
+   * first), and secrets each account opens on the proxy path (for the data-key-per-secret
+   * comparison: a provider key or two, plus nothing else the proxy opens).
+   */
   requestsPerSecond: 100,
-  distinctProviderKeys: 1_000,
+  activeAccounts: [1_000, 100_000],
+  providerKeysPerAccount: 2,
   /** createSecretVault's default dataKeyCacheTtlMs (functions/core/vault/secret-vault.ts). */
   dataKeyCacheTtlS: 300,
   /**
@@ -95,12 +100,17 @@ const logBytes = (memory: number) =>
 const environmentsFor = (scenario: Scenario) =>
   Math.max(1, Math.ceil(concurrentExecutions(ASSUMED.requestsPerSecond, scenario.providerSeconds)));
 
-const kmsFor = (scenario: Scenario) =>
+/** One data key per account (sealed version 2); `perSecret` models version 1 for comparison. */
+const kmsFor = (
+  scenario: Scenario,
+  accounts: number = ASSUMED.activeAccounts[0],
+  options: { perSecret?: boolean; ttlS?: number } = {},
+) =>
   kmsWindow({
     requestsPerSecond: ASSUMED.requestsPerSecond,
     environments: environmentsFor(scenario),
-    distinctKeys: ASSUMED.distinctProviderKeys,
-    ttlS: ASSUMED.dataKeyCacheTtlS,
+    dataKeys: options.perSecret ? accounts * ASSUMED.providerKeysPerAccount : accounts,
+    ttlS: options.ttlS ?? ASSUMED.dataKeyCacheTtlS,
   });
 
 function inputsFor(scenario: Scenario, memory: number): CostInputs {
@@ -174,29 +184,27 @@ for (const scenario of SCENARIOS) {
   console.log(`  ${money(totalUsd(lines))}  TOTAL\n`);
 }
 
+const perMillion = (perRequest: number) => Math.round(perRequest * 1e6).toLocaleString('en-US');
 console.log(
-  `== KMS Decrypt (modelled): each warm environment caches a data key for ${ASSUMED.dataKeyCacheTtlS} s; Lambda spreads requests over the environments ==`,
+  `== KMS Decrypt per 1M requests (modelled): one data key per account, cached ${ASSUMED.dataKeyCacheTtlS} s per warm environment; ${ASSUMED.requestsPerSecond} req/s spread at random over accounts and environments ==`,
 );
-for (const scenario of SCENARIOS) {
-  const environments = environmentsFor(scenario);
-  const kms = kmsFor(scenario);
-  console.log(
-    `  ${scenario.name}: ${environments} environments x min(${ASSUMED.distinctProviderKeys} keys, ${kms.requestsPerEnvironment.toFixed(0)} requests each) = ${Math.round(kms.decrypts).toLocaleString('en-US')} Decrypts per ${ASSUMED.dataKeyCacheTtlS} s over ${kms.requests.toLocaleString('en-US')} requests (${kms.perRequest.toFixed(2)} per request)`,
-  );
+for (const accounts of ASSUMED.activeAccounts) {
+  for (const scenario of SCENARIOS) {
+    const kms = kmsFor(scenario, accounts);
+    const perSecret = kmsFor(scenario, accounts, { perSecret: true });
+    console.log(
+      `  ${accounts.toLocaleString('en-US')} accounts, ${scenario.name}: ${environmentsFor(scenario)} environments x ${(kms.decrypts / environmentsFor(scenario)).toFixed(0)} accounts seen of ${kms.requestsPerEnvironment.toFixed(0)} requests each = ${perMillion(kms.perRequest)} Decrypts per 1M requests (a data key per secret, ${ASSUMED.providerKeysPerAccount} keys per account: ${perMillion(perSecret.perRequest)})`,
+    );
+  }
 }
-const fewerKeys = [10, 100].map((keys) => {
+const longerTtl = [900, 3600].map((ttlS) => {
   const perRequest = SCENARIOS.map((scenario) =>
-    kmsWindow({
-      requestsPerSecond: ASSUMED.requestsPerSecond,
-      environments: environmentsFor(scenario),
-      distinctKeys: keys,
-      ttlS: ASSUMED.dataKeyCacheTtlS,
-    }).perRequest.toFixed(2),
+    perMillion(kmsFor(scenario, undefined, { ttlS }).perRequest),
   );
-  return `${keys} keys: ${perRequest.join(' / ')}`;
+  return `${ttlS / 60} min: ${perRequest.join(' / ')}`;
 });
 console.log(
-  `  with fewer provider keys in use, per request (same scenarios): ${fewerKeys.join('; ')}`,
+  `  the same at ${ASSUMED.activeAccounts[0].toLocaleString('en-US')} accounts with a longer cache period (same scenarios): ${longerTtl.join('; ')}`,
 );
 
 console.log(

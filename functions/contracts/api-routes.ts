@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ALERT_CHANNELS_ROUTES } from './alert-channels-api.ts';
 import { ALERTS_ROUTES } from './alerts-api.ts';
 import type { ApiRoute } from './api-route.ts';
 import { BILLING_ROUTES } from './billing-api.ts';
@@ -28,6 +29,7 @@ export const API_ROUTES = {
   ...LOGS_ROUTES,
   ...ALERTS_ROUTES,
   ...BUDGETS_ROUTES,
+  ...ALERT_CHANNELS_ROUTES,
   ...BILLING_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CURRENCIES } from '#core/accounts/account.ts';
+import { isTagKey } from '#core/attribution/tags.ts';
 import { ERROR_SOURCES, USAGE_KINDS } from '#core/usage/usage-record.ts';
 import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-query.ts';
 
@@ -16,25 +17,38 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  *   value is 0 (no baseline).
  * - Filters are query parameters, repeatable (`?model=a&model=b`): model, provider, requester
  *   (`-` selects requests without a requester), status (`200`, `429`, or a class `2xx`/`4xx`/`5xx`),
- *   kind (`chat`, `responses`, `embeddings`); the same schema as the Logs routes (`usage-query.ts`).
- *   Every filter is a rollup dimension, so any combination reads the rollups only.
+ *   kind (`chat`, `responses`, `embeddings`), tag (`<key>:<value>`, one key at a time here); the
+ *   same schema as the Logs routes (`usage-query.ts`). Every filter is a rollup dimension (a tag
+ *   filter reads that key's tag rollups), so any combination reads the rollups only.
  */
+
+const dashboardQueryShape = {
+  range: timeRangeSchema,
+  from: isoInstantSchema.optional(),
+  to: isoInstantSchema.optional(),
+  ...usageFiltersSchema.shape,
+};
+
+const customRangeNeedsBounds = (query: { range: string; from?: string; to?: string }) =>
+  query.range !== 'custom' || (query.from !== undefined && query.to !== undefined);
 
 /** Query string of every dashboard route. `from`/`to` (ISO instants) only with `range=custom`. */
 export const dashboardQuerySchema = z
-  .object({
-    range: timeRangeSchema,
-    from: isoInstantSchema.optional(),
-    to: isoInstantSchema.optional(),
-    ...usageFiltersSchema.shape,
-  })
-  .refine(
-    (query) => query.range !== 'custom' || (query.from !== undefined && query.to !== undefined),
-    {
-      message: 'A custom range needs from and to.',
-    },
-  );
+  .object(dashboardQueryShape)
+  .refine(customRangeNeedsBounds, { message: 'A custom range needs from and to.' });
 export type DashboardQuery = z.output<typeof dashboardQuerySchema>;
+
+/**
+ * Query string of `GET /api/dashboard/tags`: the dashboard query plus `key`, the tag key to break
+ * down (default: the key used most recently). A `tag` filter there may only name that key.
+ */
+export const tagBreakdownQuerySchema = z
+  .object({
+    ...dashboardQueryShape,
+    key: z.string().refine(isTagKey, 'key is a tag key: 1 to 32 of a-z, 0-9, _ and -.').optional(),
+  })
+  .refine(customRangeNeedsBounds, { message: 'A custom range needs from and to.' });
+export type TagBreakdownQuery = z.output<typeof tagBreakdownQuerySchema>;
 
 /** Which exchange rate converted the money figures. `rate` = units of `currency` per 1 USD. */
 export const fxSchema = z.object({
@@ -143,6 +157,30 @@ export const costsSchema = z.object({
   byRequester: z.array(
     z.object({ requester: z.string().nullable(), total: z.string(), requests: z.number() }),
   ),
+  /**
+   * The current UTC month's projected spend for the same filters (whatever the range): the
+   * forecast alert rules' model (exact spend of sealed days + the last 7 days' daily average x
+   * days left), from 3 whole days of history.
+   */
+  monthForecast: z.discriminatedUnion('status', [
+    z.object({
+      status: z.literal('projected'),
+      /** `YYYY-MM` */
+      month: z.string(),
+      projected: z.string(),
+      /** The month's exact spend before `exactThrough` (the rest is projected at the pace). */
+      spent: z.string(),
+      exactThrough: z.string(),
+      dailyPace: z.string(),
+      paceDays: z.number(),
+    }),
+    z.object({
+      status: z.literal('too_little_history'),
+      month: z.string(),
+      paceDays: z.number(),
+      neededDays: z.number(),
+    }),
+  ]),
 });
 export type CostsDto = z.infer<typeof costsSchema>;
 
@@ -219,6 +257,52 @@ export const errorsSchema = z.object({
 });
 export type ErrorsDto = z.infer<typeof errorsSchema>;
 
+const tagTotalsSchema = z.object({
+  requests: z.number(),
+  errors: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  cacheReadTokens: z.number(),
+  cacheWriteTokens: z.number(),
+  totalTokens: z.number(),
+  /** Exact USD (up to 12 decimals), for reconciling with Logs and the CSV. */
+  costUsd: z.string(),
+  /** The same in the account's currency (`fx`), 6 decimals, half-even. */
+  cost: z.string(),
+  /** Requests whose model has no price: their cost is unknown, not 0. */
+  unpricedRequests: z.number(),
+});
+
+/**
+ * `GET /api/dashboard/tags`: one tag key's usage per value over the range, the 20 values of
+ * highest cost by name (cost, then requests, then value) and the rest as `other`; `total` is
+ * every request that carried the key. Requests without the key are in neither.
+ */
+export const tagBreakdownSchema = z.object({
+  range: rangeSchema,
+  fx: fxSchema,
+  /** The key broken down; null when the account has never sent a tag. */
+  key: z.string().nullable(),
+  /** Every tag key the account has used, most recently seen first (the key picker). */
+  keys: z.array(z.string()),
+  values: z.array(
+    tagTotalsSchema.extend({
+      value: z.string(),
+      /** 0..1 of `total`'s cost. */
+      share: z.number(),
+      /**
+       * False when, on an hourly range, the value fell outside the 100 values an hour keeps by
+       * name in some hour: its figures are then at least those shown (a daily range re-reads such
+       * a value, exactly). Filter by the value on the other tabs for its exact total.
+       */
+      complete: z.boolean(),
+    }),
+  ),
+  other: tagTotalsSchema.extend({ share: z.number() }),
+  total: tagTotalsSchema,
+});
+export type TagBreakdownDto = z.infer<typeof tagBreakdownSchema>;
+
 /**
  * Dashboard routes; `API_ROUTES` (api-routes.ts) spreads these in. All are `GET` with the
  * query of {@link dashboardQuerySchema} and need the signed-in user's ID token.
@@ -258,5 +342,12 @@ export const DASHBOARD_ROUTES = {
     auth: 'jwt',
     query: dashboardQuerySchema,
     response: errorsSchema,
+  },
+  getDashboardTags: {
+    method: 'GET',
+    path: '/api/dashboard/tags',
+    auth: 'jwt',
+    query: tagBreakdownQuerySchema,
+    response: tagBreakdownSchema,
   },
 } as const;

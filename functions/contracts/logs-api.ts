@@ -12,7 +12,7 @@ import { isoInstantSchema, timeRangeSchema, usageFiltersSchema } from './usage-q
  * (`LOGS_EXPORT_ROUTE`), served by a separate Lambda with response streaming.
  *
  * Query strings use the same parameters on all three routes:
- * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind` (`usage-query.ts`,
+ * `range`, `from`, `to`, `model`, `provider`, `requester`, `status`, `kind`, `tag` (`usage-query.ts`,
  * shared with the Dashboard).
  */
 
@@ -64,8 +64,13 @@ export const logRowSchema = z.object({
   provider: z.enum(PROVIDER_IDS),
   /** As returned by the provider, else as requested. */
   model: z.string(),
-  /** `x-metrion-user` label; null when the request had none. */
+  /**
+   * `x-metrion-user` label, else the end-user id the SDK sent in the body (OpenAI
+   * `safety_identifier`/`user`, Anthropic `metadata.user_id`); null when the request had none.
+   */
   requester: z.string().nullable(),
+  /** The request's `x-metrion-tag-<key>` headers, key to value; `{}` without any. */
+  tags: z.record(z.string(), z.string()),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
   cacheReadTokens: z.number().int(),
@@ -160,7 +165,9 @@ export type LogsPage = z.infer<typeof logsPageSchema>;
  * `embeddings`. `service_tier` is the tier the answer named (empty: none); `tier_unpriced` says
  * it was priced at the standard rate for want of a tier price; the two lifetime columns split
  * `cache_write_tokens` (empty: not split). New columns are appended at the end, so scripts reading columns by position
- * keep working.
+ * keep working. After these come the tag columns, one `tag:<key>` per tag key the export's
+ * records may carry, sorted by key (a key's cell is empty on a record without it); read them by
+ * name, since which keys appear depends on the range.
  */
 export const LOGS_CSV_COLUMNS = [
   'request_id',
@@ -214,7 +221,8 @@ export const LOGS_ROUTES = {
 /**
  * `GET /api/logs/export.csv?<range and filters>`: `text/csv; charset=utf-8` with
  * `Content-Disposition: attachment`, streamed (no size limit), newest first, CRLF line ends,
- * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS}; a
+ * RFC 4180 quoting (also of cells holding `;` or tab), header row {@link LOGS_CSV_COLUMNS} then
+ * the `tag:<key>` columns; a
  * `=`, `+`, `-`, `@`, tab or CR that starts a text cell, or follows a separator, quote or line
  * break inside one, gets a `'` before it (formula injection in any locale). Errors before the
  * first byte are the usual `{error:{code,message}}` JSON. Send the ID token as Bearer (the

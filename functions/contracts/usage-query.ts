@@ -1,4 +1,10 @@
 import * as z from 'zod';
+import {
+  MAX_TAG_VALUE_LENGTH,
+  parseTagPair,
+  type TagPair,
+  tagPairText,
+} from '#core/attribution/tags.ts';
 import { PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import {
   DEFAULT_TIME_RANGE,
@@ -24,15 +30,20 @@ import {
  * and `requester` match the recorded value exactly (case-sensitive; the model as the provider
  * returned it); requester `-` ({@link NO_REQUESTER_FILTER}) matches requests without one;
  * `status` as in {@link statusFilterSchema}; `kind` is `chat`, `responses` or `embeddings`
- * (`chat` includes the records written before kinds existed).
+ * (`chat` includes the records written before kinds existed); `tag` is `<key>:<value>`
+ * (`tag=feature:search`), values of one key combining with OR, different keys with AND.
  */
 
 export {
   DEFAULT_TIME_RANGE,
   MAX_CUSTOM_RANGE_DAYS,
+  MAX_TAG_VALUE_LENGTH,
   NO_REQUESTER_FILTER,
+  parseTagPair,
+  type TagPair,
   TIME_RANGES,
   type TimeRange,
+  tagPairText,
   USAGE_KINDS,
   type UsageKind,
 };
@@ -80,6 +91,14 @@ export const usageFiltersSchema = z.object({
   status: repeated(statusFilterSchema),
   kind: repeated(
     z.enum(USAGE_KINDS, { message: `Kind must be one of ${USAGE_KINDS.join(', ')}.` }),
+  ),
+  tag: repeated(
+    z
+      .string()
+      .refine(
+        (text) => parseTagPair(text) !== undefined,
+        `A tag filter is <key>:<value>: a key of 1 to 32 of a-z, 0-9, _ and -, a value of 1 to ${MAX_TAG_VALUE_LENGTH} printable ASCII characters.`,
+      ),
   ),
 });
 export type UsageFilters = z.output<typeof usageFiltersSchema>;

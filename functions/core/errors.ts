@@ -32,6 +32,8 @@ export type ErrorCode =
   | 'rule_limit'
   | 'budget_limit'
   | 'budget_exceeded'
+  | 'channel_limit'
+  | 'channel_in_use'
   | 'internal_error';
 
 /** Abstract: throw one of the subclasses below, so every code has exactly one class. */
@@ -267,6 +269,20 @@ export class BudgetExceededError extends MetrionError {
     super('budget_exceeded', message);
     this.budgetId = budget.budgetId;
     this.budgetName = budget.name;
+  }
+}
+
+/** The account has as many alert channels as it may. */
+export class ChannelLimitError extends MetrionError {
+  constructor(message: string) {
+    super('channel_limit', message);
+  }
+}
+
+/** An alert channel that rules still notify cannot be deleted. */
+export class ChannelInUseError extends MetrionError {
+  constructor(message: string) {
+    super('channel_in_use', message);
   }
 }
 

@@ -43,6 +43,7 @@ export function createAggregateUsageHandler(deps: AggregateUsageHandlerDeps) {
       records: batch.length,
       aggregated: report.aggregated,
       rollupsAdded: report.rollupsAdded,
+      tagRollupsAdded: report.tagRollupsAdded,
       metrics: usageBatchMetrics(
         batch.map((stored) => stored.record),
         oldestWrittenAtMs,

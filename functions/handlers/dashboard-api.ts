@@ -13,6 +13,7 @@ import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
 import type { AlertsService } from '#core/alerts/alerts-service.ts';
+import type { AlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import type { BillingService } from '#core/billing/billing-service.ts';
 import type { BudgetsService } from '#core/budgets/budgets-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
@@ -43,6 +44,8 @@ export interface DashboardApiHandlerDeps {
   readonly alerts: AlertsService;
   /** Budgets: list with this period's figures, create, edit (pause), delete. */
   readonly budgets: BudgetsService;
+  /** Alert channels (Pro): list, create, rename, delete, test, delivery log. */
+  readonly alertChannels: AlertChannelsService;
   /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
   readonly billing: Pick<BillingService, 'getBillingView' | 'startCheckout' | 'openPortal'>;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
@@ -78,6 +81,7 @@ const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
   requestId: () => 'No request with this id in your logs.',
   id: () => 'No alert rule with this id.',
   budgetId: () => 'No budget with this id.',
+  channelId: () => 'No alert channel with this id.',
 };
 
 /** The path parameters, each checked against its {@link PATH_PARAMETERS} shape. @throws NotFoundError */
@@ -127,6 +131,7 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
     getDashboardLatency: ({ user, query }) => deps.dashboard.latency(user.accountId, query),
     getDashboardErrors: ({ user, query }) => deps.dashboard.errors(user.accountId, query),
+    getDashboardTags: ({ user, query }) => deps.dashboard.tags(user.accountId, query),
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
@@ -141,6 +146,16 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     updateBudget: ({ user, params, body }) =>
       deps.budgets.update(user.accountId, params.budgetId ?? '', body),
     deleteBudget: ({ user, params }) => deps.budgets.remove(user.accountId, params.budgetId ?? ''),
+    listAlertChannels: ({ user }) => deps.alertChannels.list(user.accountId),
+    createAlertChannel: ({ user, body }) => deps.alertChannels.create(user.accountId, body),
+    renameAlertChannel: ({ user, params, body }) =>
+      deps.alertChannels.rename(user.accountId, params.channelId ?? '', body.name),
+    deleteAlertChannel: ({ user, params }) =>
+      deps.alertChannels.remove(user.accountId, params.channelId ?? ''),
+    testAlertChannel: ({ user, params }) =>
+      deps.alertChannels.test(user.accountId, params.channelId ?? ''),
+    listAlertChannelDeliveries: ({ user, params }) =>
+      deps.alertChannels.deliveries(user.accountId, params.channelId ?? ''),
     getBilling: async ({ user }) => {
       const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
         user.accountId,

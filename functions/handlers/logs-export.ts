@@ -45,7 +45,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
     }
     const user = await deps.tokens.verify(bearerToken(lowerCaseHeaders(event)));
     const query = parseQuery(event, logsExportQuerySchema);
-    const { window, records, money } = await deps.logs.exportLogs(user.accountId, query);
+    const { window, records, money, tagKeys } = await deps.logs.exportLogs(user.accountId, query);
     deps.logger.info('logs export', { requestId, range: window.range });
     const filename = `metrion-logs-${window.fromIso.slice(0, 10)}-to-${window.toIso.slice(0, 10)}.csv`;
     return {
@@ -57,7 +57,7 @@ export function createLogsExportHandler(deps: LogsExportHandlerDeps) {
         'content-disposition': `attachment; filename="${filename}"`,
         'x-metrion-request-id': requestId,
       },
-      body: logsCsvStream(records, money),
+      body: logsCsvStream(records, money, tagKeys),
     };
   };
 

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoAccountEmailIndex } from '#adapters/dynamodb/dynamo-account-email-index.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
@@ -14,10 +15,12 @@ import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import type { WebhookUrlPolicy } from '#adapters/http/url-policy.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { createAlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import { createBudgetsService } from '#core/budgets/budgets-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
@@ -29,7 +32,8 @@ import type { Random } from '#core/ports/random.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
-import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
+import { buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
+import type { AlertMailConfig } from './alerts.deps.ts';
 import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
@@ -57,6 +61,8 @@ export interface DashboardApiRuntimeConfig {
   readonly cognito: CognitoPoolConfig;
   /** How Test emails go out (SES). */
   readonly mail: AlertMailConfig;
+  /** Which webhook URLs alert channels may use (AWS: https, public addresses only). */
+  readonly webhookPolicy: WebhookUrlPolicy;
   /** The Dashboard's base URL, for links in alert emails. */
   readonly dashboardUrl: string;
   /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
@@ -80,7 +86,12 @@ export function buildAccountService(
     emails: new DynamoAccountEmailIndex(table),
     metrionKeys: new DynamoMetrionKeyStore({ ...table, clock }),
     providerKeys: new DynamoProviderKeyStore(table),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      accountDataKeys: new DynamoAccountDataKeyStore(table),
+      random,
+      clock,
+    }),
     random,
     clock,
     pepper: config.pepper,
@@ -103,6 +114,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     tableName: config.usageTable,
     clock,
   });
+  const alertRules = new DynamoAlertRuleStore(accountsTable);
+  const delivery = buildAlertDeliveryDeps(config, { clock, random });
   return {
     dashboard: createDashboardService({
       rollups,
@@ -138,14 +151,18 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       random,
     }),
     alerts: createAlertsService({
-      rules: new DynamoAlertRuleStore(accountsTable),
+      ...delivery,
+      rules: alertRules,
       testClaims: new DynamoAlertTestClaimStore(accountsTable),
       accounts: accountStore,
       rollups,
       fxRates,
-      mailer: alertMailer(config.mail),
-      clock,
-      random,
+      dashboardUrl: config.dashboardUrl,
+    }),
+    alertChannels: createAlertChannelsService({
+      ...delivery,
+      rules: alertRules,
+      accounts: accountStore,
       dashboardUrl: config.dashboardUrl,
     }),
     usage: new DynamoUsageStore({

@@ -139,3 +139,15 @@ export function awsEnvCredentials(
     ...(accountId ? { accountId } : {}),
   };
 }
+
+/**
+ * The endpoint configured for one AWS service the way the SDK reads it: `AWS_ENDPOINT_URL_<ID>`,
+ * then `AWS_ENDPOINT_URL`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`.
+ */
+export function awsEndpointOverride(
+  serviceId: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true') return undefined;
+  return env[`AWS_ENDPOINT_URL_${serviceId}`] || env.AWS_ENDPOINT_URL || undefined;
+}

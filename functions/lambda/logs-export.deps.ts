@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CognitoTokenVerifier } from '#adapters/cognito/cognito-token-verifier.ts';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
+import { DynamoTagRollupStore } from '#adapters/dynamodb/dynamo-tag-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { createLogsExporter } from '#core/logs/logs-export.ts';
@@ -10,8 +11,9 @@ import type { Logger } from '#core/ports/logger.ts';
 import type { LogsExportHandlerDeps } from '#handlers/logs-export.ts';
 
 /**
- * What the CSV export needs that differs between runtimes: usage reads, the account's currency
- * and the FX rates (for the converted cost columns), and token checks.
+ * What the CSV export needs that differs between runtimes: usage reads (records and the account's
+ * tag keys), the account's currency and the FX rates (for the converted cost columns), and token
+ * checks.
  */
 export interface LogsExportRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
@@ -31,6 +33,11 @@ export function buildLogsExportDeps(config: LogsExportRuntimeConfig): LogsExport
   return {
     logs: createLogsExporter({
       logs: new DynamoUsageLogReader({
+        client: config.documentClient,
+        tableName: config.usageTable,
+        clock,
+      }),
+      tagKeys: new DynamoTagRollupStore({
         client: config.documentClient,
         tableName: config.usageTable,
         clock,

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
@@ -92,7 +93,16 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
       client: config.documentClient,
       tableName: config.responseCacheTable,
     }),
-    vault: createSecretVault({ dataKeyProvider: config.dataKeyProvider, random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: config.dataKeyProvider,
+      // Read only when sealing, which the proxy never does: it opens.
+      accountDataKeys: new DynamoAccountDataKeyStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      random,
+      clock,
+    }),
     pepper: config.pepper,
     upstream: config.upstream ?? new FetchUpstreamClient(),
     clock,

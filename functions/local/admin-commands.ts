@@ -8,6 +8,8 @@ import { repriceUsage } from '#core/pricing/reprice.ts';
 import { findUnpricedModels } from '#core/pricing/unpriced-models.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { migrateSealedSecrets } from '#core/vault/migrate-sealed-secrets.ts';
+import { buildMigrateSecretsDeps } from '#lambda/migrate-secrets.deps.ts';
 import { buildRepriceDeps } from '#lambda/reprice.deps.ts';
 import type { LocalData } from './local-data.ts';
 
@@ -31,6 +33,7 @@ export const ADMIN_COMMANDS: readonly string[] = [
   'unpriced',
   'unpriced-models',
   'reprice',
+  'migrate-secrets',
 ];
 
 export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
@@ -44,6 +47,7 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   unpriced-models    [--days <n>]              (every account's unpriced models, default 30 days)
   reprice            --since <ISO date or time> | --days <n> [--only unpriced]
                      (re-price records other price data priced; only unpriced ones with --only)
+  migrate-secrets    (re-seal keys stored with a data key each under their account's data key)
 
   <account> is --account <id> or --email <email>.`;
 
@@ -226,6 +230,22 @@ async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string>
   ].join('\n');
 }
 
+async function migrateSecretsCommand(data: LocalData): Promise<string> {
+  const result = await migrateSealedSecrets(
+    buildMigrateSecretsDeps({
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      dataKeyProvider: data.dataKeyProvider,
+    }),
+  );
+  return [
+    `Re-sealed ${result.migrated} of ${result.considered} stored secrets under their account's data key; ${result.changedMeanwhile} changed meanwhile (left as saved).`,
+    ...result.unreadable.map(
+      ({ accountId, secret }) => `Does not open (save it again): ${accountId} ${secret}`,
+    ),
+  ].join('\n');
+}
+
 async function createAccount(data: LocalData, options: AdminArgs['options']): Promise<string> {
   const email = required(options, 'email');
   try {
@@ -279,6 +299,8 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
       return unpricedModelsCommand(data, args);
     case 'reprice':
       return repriceCommand(data, args);
+    case 'migrate-secrets':
+      return migrateSecretsCommand(data);
     default:
       throw new AdminUsageError(ADMIN_USAGE);
   }

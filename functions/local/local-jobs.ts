@@ -1,3 +1,7 @@
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { DeliverDueReport } from '#core/alerts/channels/deliver.ts';
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { SweepBudgetsReport } from '#core/budgets/sweep-budgets.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
@@ -11,10 +15,12 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createBudgetSweepHandler } from '#handlers/budget-sweep.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
+import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildBudgetSweepDeps } from '#lambda/budget-sweep.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
@@ -35,6 +41,8 @@ export interface LocalJobs {
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
   /** Runs the budget sweep now (every 5 minutes in AWS). */
   sweepBudgets(): Promise<SweepBudgetsReport>;
+  /** Runs the alert delivery retries now (their own schedule in AWS). */
+  deliverAlerts(): Promise<DeliverDueReport>;
   stop(): void;
 }
 
@@ -75,6 +83,8 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       usageTable: data.usageTable,
       fxRatesTable: data.fxRatesTable,
       mail: options.mail,
+      dataKeyProvider: data.dataKeyProvider,
+      webhookPolicy: LOCAL_WEBHOOK_POLICY,
       dashboardUrl: options.dashboardUrl,
       logger,
       clock,
@@ -90,6 +100,19 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       logger,
       clock,
     }),
+  );
+  const deliveriesHandler = createAlertDeliveriesHandler(
+    buildAlertDeliveryDeps(
+      {
+        documentClient: data.documentClient,
+        accountsTable: data.accountsTable,
+        mail: options.mail,
+        dataKeyProvider: data.dataKeyProvider,
+        webhookPolicy: LOCAL_WEBHOOK_POLICY,
+        logger,
+      },
+      { clock: clock ?? new SystemClock(), random: new CryptoRandom() },
+    ),
   );
   const sealDeps = buildSealRollupsDeps({
     documentClient: data.documentClient,
@@ -120,6 +143,7 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
     refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
     sweepBudgets: () => budgetSweep(),
+    deliverAlerts: () => deliveriesHandler(),
   };
   const stop =
     options.schedule === false
@@ -156,5 +180,6 @@ function scheduledJobs(
       intervalMs: LOCAL_BUDGET_SWEEP_INTERVAL_MS,
       run: () => jobs.sweepBudgets(),
     },
+    { name: 'alert-deliveries', intervalMs: alertsIntervalMs, run: () => jobs.deliverAlerts() },
   ];
 }

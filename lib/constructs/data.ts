@@ -119,6 +119,21 @@ export class Data extends Construct {
   }
 
   /**
+   * Re-seals stored secrets (the secret migrator): Scan of the accounts table, conditional
+   * UpdateItem of a sealed field, GetItem/PutItem of the account's data key, and the proxy
+   * view's refresh (UpdateItem + Query). No DeleteItem.
+   */
+  public grantSealedSecretMigration(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', [
+      'dynamodb:Scan',
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+  }
+
+  /**
    * The Stripe webhook: reads the profile and billing state (GetItem), records processed events
    * (conditional PutItem), saves billing state and refreshes the lookup items' view (UpdateItem,
    * Query). No DeleteItem: billing never removes an item.

@@ -2,6 +2,7 @@
 // NodejsFunction (which runs the local esbuild CLI), and the cold-init bench hands the same
 // settings to esbuild's JS API, so the bench measures the bundles `cdk deploy` ships.
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LEAN_AWS_CLIENT_ALIASES } from './lean-aws-clients.ts';
 
 /**
  * `NODE_OPTIONS` of every function: stack traces through the bundles' source maps. Node then
@@ -28,6 +29,11 @@ const LAMBDA_ALIASES: Readonly<Record<string, string>> = {
   '@aws-sdk/credential-provider-node': './functions/lambda/aws-env-credentials.ts',
 };
 
+/** Every alias of one function's bundle. */
+function bundleAliases(leanAwsClients: boolean): Readonly<Record<string, string>> {
+  return leanAwsClients ? { ...LAMBDA_ALIASES, ...LEAN_AWS_CLIENT_ALIASES } : LAMBDA_ALIASES;
+}
+
 /** The esbuild settings every Lambda bundle shares (esbuild's option names and values). */
 export const LAMBDA_BUNDLING = {
   // CDK always passes --platform=node; esbuild's API needs it said.
@@ -49,7 +55,10 @@ export const LAMBDA_BUNDLING = {
  * {@link LAMBDA_BUNDLING} as NodejsFunction bundling props. The AWS SDK is bundled too: the
  * versions the tests ran against, tree-shaken, instead of whatever the runtime ships that month.
  */
-export function cdkBundlingOptions(externalModules: readonly string[]): BundlingOptions {
+export function cdkBundlingOptions(
+  externalModules: readonly string[],
+  leanAwsClients = false,
+): BundlingOptions {
   return {
     format: OutputFormat.ESM,
     target: LAMBDA_BUNDLING.target,
@@ -59,7 +68,7 @@ export function cdkBundlingOptions(externalModules: readonly string[]): Bundling
     sourcesContent: LAMBDA_BUNDLING.sourcesContent,
     banner: LAMBDA_BUNDLING.banner,
     esbuildArgs: {
-      '--alias': Object.entries(LAMBDA_BUNDLING.alias).map(([from, to]) => `${from}=${to}`),
+      '--alias': Object.entries(bundleAliases(leanAwsClients)).map(([from, to]) => `${from}=${to}`),
     },
     bundleAwsSDK: true,
     externalModules: [...externalModules],
@@ -76,12 +85,14 @@ export function esbuildBuildOptions(props: {
   readonly entry: string;
   readonly outfile: string;
   readonly externalModules: readonly string[];
+  /** @default false */
+  readonly leanAwsClients?: boolean;
 }) {
   return {
     ...LAMBDA_BUNDLING,
     mainFields: [...LAMBDA_BUNDLING.mainFields],
     banner: { js: LAMBDA_BUNDLING.banner },
-    alias: { ...LAMBDA_BUNDLING.alias },
+    alias: { ...bundleAliases(props.leanAwsClients ?? false) },
     bundle: true,
     absWorkingDir: props.projectRoot,
     entryPoints: [props.entry],

@@ -69,6 +69,7 @@ export class ProxyService extends Construct {
       environment,
       // The tokenizer (o200k_base, 2.7 MB) counts a dropped stream's tokens: loaded on demand.
       lazyPackages: ['gpt-tokenizer'],
+      leanAwsClients: true,
       reservedConcurrentExecutions: props.reservedConcurrency,
     });
 

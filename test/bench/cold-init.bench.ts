@@ -4,7 +4,8 @@
 // functions that read a secret at cold start one GetSecretValue answered by a loopback stand-in
 // (AWS_ENDPOINT_URL), so no network and no credentials are involved. NODE_OPTIONS is the
 // functions' own. Reports; nothing fails the run except a bundle that does not load.
-// Extra bundle files given as arguments join the table (to compare against an older build).
+// Each function that ships the signed JSON client also runs bundled with the AWS SDK's clients,
+// so the two sit side by side. Extra bundle files given as arguments join the table too.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -14,7 +15,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { LAMBDA_ENV, type LambdaEnvName } from '../../functions/lambda/env.ts';
 import { LAMBDA_NODE_OPTIONS } from '../../lib/constructs/lambda-bundling.ts';
-import { buildLambdaBundles, type LambdaBundle } from './support/lambda-bundles.ts';
+import {
+  buildLambdaBundles,
+  buildSdkClientVariants,
+  type LambdaBundle,
+} from './support/lambda-bundles.ts';
 import { summarize } from './support/percentiles.ts';
 
 /** Timed cold starts per bundle, after one untimed start (file cache). */
@@ -105,11 +110,12 @@ async function coldStart(file: string, env: NodeJS.ProcessEnv): Promise<ColdStar
 // Arrange: the bundles, an empty module (what Node and the shim cost alone), the stand-in.
 const scratch = fs.mkdtempSync(path.join(tmpdir(), 'metrion-cold-init-'));
 const built = await buildLambdaBundles(path.join(scratch, 'bundles'));
+const sdkVariants = await buildSdkClientVariants(path.join(scratch, 'sdk-variants'));
 const empty = path.join(scratch, 'empty.mjs');
 fs.writeFileSync(empty, 'export const handler = () => {};\n');
 const extra = process.argv.slice(2).map((file) => path.resolve(file));
 const bundles: LambdaBundle[] = [
-  ...built,
+  ...[...built, ...sdkVariants].sort((a, b) => a.name.localeCompare(b.name)),
   ...extra.map((file) => ({ name: file, file, bytes: fs.statSync(file).size })),
   { name: '(empty module)', file: empty, bytes: fs.statSync(empty).size },
 ];

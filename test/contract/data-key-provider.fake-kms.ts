@@ -14,9 +14,12 @@ import type { AwsClientStub } from 'aws-sdk-client-mock';
  * really wraps a fresh key (AES-256-GCM under a secret held here, key id and EncryptionContext
  * as additional data) and Decrypt really unwraps it, so a wrong context, a tampered blob or
  * another KeyId fail with the exceptions KMS throws. Independent of the code under test.
+ *
+ * `rotate()` does what KMS's key rotation does: new data keys are wrapped under new key
+ * material, and every blob names the material it was wrapped under, so old blobs still open.
  */
-export function behaveLikeKms(kms: AwsClientStub<KMSClient>, keyId: string): void {
-  const secret = randomBytes(32);
+export function behaveLikeKms(kms: AwsClientStub<KMSClient>, keyId: string): { rotate(): void } {
+  const materials = [randomBytes(32)];
   const metadata = { $metadata: {} };
 
   kms.on(GenerateDataKeyCommand).callsFake((input) => {
@@ -26,13 +29,17 @@ export function behaveLikeKms(kms: AwsClientStub<KMSClient>, keyId: string): voi
     const length = dataKeyLength(input.KeySpec, input.NumberOfBytes);
     const plaintext = new Uint8Array(randomBytes(length));
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', secret, iv, { authTagLength: 16 });
+    const version = materials.length - 1;
+    const cipher = createCipheriv('aes-256-gcm', materials[version] as Buffer, iv, {
+      authTagLength: 16,
+    });
     cipher.setAAD(additionalData(keyId, input.EncryptionContext));
     const wrapped = Buffer.concat([cipher.update(plaintext), cipher.final()]);
     const header = Buffer.from(keyId, 'utf8');
     const blob = Buffer.concat([
       Buffer.of(header.length),
       header,
+      Buffer.of(version),
       iv,
       cipher.getAuthTag(),
       wrapped,
@@ -52,11 +59,13 @@ export function behaveLikeKms(kms: AwsClientStub<KMSClient>, keyId: string): voi
       });
     }
     try {
-      const ivStart = 1 + headerLength;
+      const material = materials[blob[1 + headerLength] ?? -1];
+      if (material === undefined) throw new Error('unknown key material');
+      const ivStart = 2 + headerLength;
       const tagStart = ivStart + 12;
       const wrappedStart = tagStart + 16;
       if (blob.length <= wrappedStart) throw new Error('short blob');
-      const decipher = createDecipheriv('aes-256-gcm', secret, blob.subarray(ivStart, tagStart), {
+      const decipher = createDecipheriv('aes-256-gcm', material, blob.subarray(ivStart, tagStart), {
         authTagLength: 16,
       });
       decipher.setAAD(additionalData(blobKeyId, input.EncryptionContext));
@@ -70,6 +79,8 @@ export function behaveLikeKms(kms: AwsClientStub<KMSClient>, keyId: string): voi
       throw new InvalidCiphertextException({ message: '', ...metadata });
     }
   });
+
+  return { rotate: () => materials.push(randomBytes(32)) };
 }
 
 function dataKeyLength(keySpec: string | undefined, numberOfBytes: number | undefined): number {

@@ -16,6 +16,13 @@ import { loadOrCreateMasterKey } from '#adapters/local/master-key-file.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SecretIntegrityError, ServiceUnavailableError } from '#core/errors.ts';
 import type { EncryptionContext } from '#core/ports/data-key-provider.ts';
+import {
+  createSecretVault,
+  metrionKeyContext,
+  providerKeyContext,
+} from '#core/vault/secret-vault.ts';
+import { FakeClock } from '../fakes/fake-clock.ts';
+import { InMemoryAccountDataKeyStore } from '../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryDataKeyProvider } from '../fakes/in-memory-data-key-provider.ts';
 import { containsBytes, dataKeyProviderContract } from './data-key-provider.contract.ts';
 import { behaveLikeKms } from './data-key-provider.fake-kms.ts';
@@ -35,9 +42,11 @@ const kmsClient = new KMSClient({
 });
 const kms = mockClient(kmsClient);
 
+let kmsKey: ReturnType<typeof behaveLikeKms>;
+
 function createKmsProvider(keyId = KEY_ID): KmsDataKeyProvider {
   kms.reset();
-  behaveLikeKms(kms, KEY_ID);
+  kmsKey = behaveLikeKms(kms, KEY_ID);
   return new KmsDataKeyProvider({ client: kmsClient, keyId });
 }
 
@@ -162,6 +171,39 @@ describe('KmsDataKeyProvider', () => {
     kms.on(GenerateDataKeyCommand).resolves({ KeyId: KEY_ID, Plaintext: new Uint8Array(32) });
 
     await expect(provider.generateDataKey(CONTEXT)).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});
+
+describe('secrets sealed through KMS across a KMS key rotation', () => {
+  it('stay readable, and new secrets of the same and other accounts seal and open', async () => {
+    // Arrange: secrets sealed before the rotation, under the account's data key
+    const provider = createKmsProvider();
+    const accountDataKeys = new InMemoryAccountDataKeyStore();
+    const newVault = () =>
+      createSecretVault({
+        dataKeyProvider: provider,
+        accountDataKeys,
+        random: new CryptoRandom(),
+        clock: new FakeClock(),
+      });
+    const before = await newVault().seal('sk-before', CONTEXT);
+
+    // Act: KMS rotates its key material; a fresh environment (cold cache) opens and seals
+    kmsKey.rotate();
+    const after = newVault();
+    const sameAccount = await after.seal('sk-same-account', metrionKeyContext('acc_1'));
+    const otherAccount = await after.seal('sk-other', providerKeyContext('acc_2', 'openai'));
+
+    // Assert
+    const reader = newVault();
+    await expect(reader.open(before, CONTEXT)).resolves.toBe('sk-before');
+    await expect(reader.open(sameAccount, metrionKeyContext('acc_1'))).resolves.toBe(
+      'sk-same-account',
+    );
+    await expect(reader.open(otherAccount, providerKeyContext('acc_2', 'openai'))).resolves.toBe(
+      'sk-other',
+    );
+    expect(kms).toHaveReceivedCommandTimes(GenerateDataKeyCommand, 2);
   });
 });
 

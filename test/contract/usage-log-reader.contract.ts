@@ -208,6 +208,33 @@ export function usageLogReaderContract(
       expect(await fixture.reader.countLogs(query({ filter: { kinds: ['chat'] } }))).toBe(2);
     });
 
+    it('filters by tag: values of one key OR, keys AND, untagged records never match', async () => {
+      const untagged = usageRecord(accountId, 5);
+      const search = usageRecord(accountId, 4, { tags: { feature: 'search', team: 'core' } });
+      const chat = usageRecord(accountId, 3, { tags: { feature: 'chat' } });
+      const other = usageRecord(accountId, 2, { tags: { feature: 'search:v2', team: 'ml' } });
+      const shadow = usageRecord(accountId, 1, { tags: { tostring: 'x', toString: 'y' } });
+      await appendAll([untagged, search, chat, other, shadow]);
+      const list = async (filter: UsageLogQuery['filter']) =>
+        (await fixture.reader.queryLogs({ ...query({ filter }), limit: 10 })).records;
+
+      expect(await list({ tags: { feature: ['search'] } })).toEqual([search]);
+      expect(await list({ tags: { feature: ['search', 'search:v2'] } })).toEqual([other, search]);
+      expect(await list({ tags: { feature: ['search', 'search:v2'], team: ['ml'] } })).toEqual([
+        other,
+      ]);
+      expect(await list({ tags: { feature: ['chat'] }, models: ['other-model'] })).toEqual([]);
+      expect(await list({ tags: { toString: ['y'] } })).toEqual([shadow]);
+      expect(await list({ tags: { hasOwnProperty: ['y'] } })).toEqual([]);
+      expect(
+        await fixture.reader.countLogs(query({ filter: { tags: { team: ['core', 'ml'] } } })),
+      ).toBe(2);
+      expect((await fixture.reader.getLog(accountId, search.requestId))?.tags).toEqual({
+        feature: 'search',
+        team: 'core',
+      });
+    });
+
     it('hides expired records, also when they sit between live ones', async () => {
       const live = [50, 10].map((s) => usageRecord(accountId, s));
       await appendAll(live);

@@ -13,7 +13,13 @@ import type {
   ProxyAdmission,
   WindowCount,
 } from '#core/ports/proxy-admission.ts';
+import type {
+  SealedSecretPage,
+  SealedSecretStore,
+  StoredSealedSecret,
+} from '#core/ports/sealed-secret-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
+import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import { InMemoryBudgets } from './in-memory-budgets.ts';
 
 interface Profile {
@@ -69,7 +75,13 @@ function isFull(counters: Counters, window: AdmissionWindow, plan: Plan): boolea
  * the conditional write. Values are copied in and out, like a real store.
  */
 export class InMemoryAccountStore
-  implements AccountStore, MetrionKeyStore, ProviderKeyStore, BillingStore, ProxyAdmission
+  implements
+    AccountStore,
+    MetrionKeyStore,
+    ProviderKeyStore,
+    BillingStore,
+    ProxyAdmission,
+    SealedSecretStore
 {
   /** The account's budgets and their ledger, which the admission reserves on. */
   readonly budgets: InMemoryBudgets;
@@ -219,6 +231,28 @@ export class InMemoryAccountStore
 
   async deleteProviderKey(accountId: string, provider: ProviderId): Promise<boolean> {
     return this.#providerKeys.get(accountId)?.delete(provider) ?? false;
+  }
+
+  /** Every secret, on one page. */
+  async listSealedSecrets(): Promise<SealedSecretPage> {
+    const secrets: StoredSealedSecret[] = [];
+    for (const [accountId, profile] of this.#profiles) {
+      secrets.push({ accountId, sealed: copy(profile.metrionKey.sealed) });
+      for (const key of this.#providerKeys.get(accountId)?.values() ?? []) {
+        secrets.push({ accountId, provider: key.provider, sealed: copy(key.sealed) });
+      }
+    }
+    return { secrets };
+  }
+
+  async replaceSealedSecret(secret: StoredSealedSecret, next: SealedSecret): Promise<boolean> {
+    const holder =
+      secret.provider === undefined
+        ? this.#profiles.get(secret.accountId)?.metrionKey
+        : this.#providerKeys.get(secret.accountId)?.get(secret.provider);
+    if (holder?.sealed.ciphertext !== secret.sealed.ciphertext) return false;
+    (holder as { sealed: SealedSecret }).sealed = copy(next);
+    return true;
   }
 
   async getBillingRecord(accountId: string): Promise<BillingRecord | undefined> {

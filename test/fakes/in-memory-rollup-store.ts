@@ -1,6 +1,7 @@
 import type { Clock } from '#core/ports/clock.ts';
 import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
+import type { TagKeySeen } from '#core/ports/tag-rollup-store.ts';
 import { bucketIso, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type MonthPack,
@@ -16,13 +17,16 @@ import {
   type Rollup,
   type StoredUsageRecord,
 } from '#core/rollups/rollup.ts';
+import type { TagRollup } from '#core/rollups/tag-rollup.ts';
+import type { TagSummary } from '#core/rollups/tag-summary.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { InMemoryTagRollups } from './in-memory-tag-rollups.ts';
 import type { InMemoryUsageStore } from './in-memory-usage-store.ts';
 
 /**
  * RollupStore and RollupSealStore in memory, passing the same contract suite as
  * DynamoRollupStore. Raw records are read from the InMemoryUsageStore it is given (as the Dynamo
- * store reads the usage table).
+ * store reads the usage table). Its tag side is an {@link InMemoryTagRollups}.
  */
 export class InMemoryRollupStore implements RollupStore, RollupSealStore {
   readonly #clock: Clock;
@@ -32,10 +36,46 @@ export class InMemoryRollupStore implements RollupStore, RollupSealStore {
   readonly #errors = new Map<string, StoredUsageRecord>();
   readonly #packs = new Map<string, MonthPack<Rollup>>();
   readonly #manifests = new Map<string, PackManifest>();
+  readonly #tags: InMemoryTagRollups;
 
   constructor(options: { usage: InMemoryUsageStore; clock: Clock }) {
     this.#usage = options.usage;
     this.#clock = options.clock;
+    this.#tags = new InMemoryTagRollups({ clock: options.clock });
+  }
+
+  addToTagRollup(rollup: TagRollup): Promise<void> {
+    return this.#tags.addToTagRollup(rollup);
+  }
+
+  noteTagKey(accountId: string, key: string, seenAt: string): Promise<void> {
+    return this.#tags.noteTagKey(accountId, key, seenAt);
+  }
+
+  listTagKeys(accountId: string): Promise<TagKeySeen[]> {
+    return this.#tags.listTagKeys(accountId);
+  }
+
+  queryTagValues(...args: Parameters<InMemoryTagRollups['queryTagValues']>): Promise<TagRollup[]> {
+    return this.#tags.queryTagValues(...args);
+  }
+
+  queryTagHours(...args: Parameters<InMemoryTagRollups['queryTagHours']>): Promise<TagRollup[]> {
+    return this.#tags.queryTagHours(...args);
+  }
+
+  queryTagSummaries(
+    ...args: Parameters<InMemoryTagRollups['queryTagSummaries']>
+  ): Promise<TagSummary[]> {
+    return this.#tags.queryTagSummaries(...args);
+  }
+
+  replaceTagHour(...args: Parameters<InMemoryTagRollups['replaceTagHour']>): Promise<void> {
+    return this.#tags.replaceTagHour(...args);
+  }
+
+  putTagDay(...args: Parameters<InMemoryTagRollups['putTagDay']>): Promise<void> {
+    return this.#tags.putTagDay(...args);
   }
 
   #now(): number {

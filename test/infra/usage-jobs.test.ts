@@ -311,3 +311,43 @@ describe('usage aggregator', () => {
     });
   });
 });
+
+describe('secret migrator', () => {
+  const id = dev.functionId('Metrion secret migrator');
+
+  it('is not scheduled: an operator invokes it, with the 15-minute maximum timeout', () => {
+    expect(rulesOf(id)).toEqual([]);
+    expect(fn(id).Timeout).toBe(900);
+  });
+
+  it('may scan, read, put and update in the accounts table only, never delete', () => {
+    expect(tableActions(id)).toEqual({
+      [dev.tableId('accounts')]: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+        'dynamodb:UpdateItem',
+      ],
+    });
+  });
+
+  it('wraps and unwraps data keys with the provider-key KMS key, and reads no pepper', () => {
+    const actions = statementsOf(id).flatMap((statement) => [statement.Action].flat());
+    expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual([
+      'kms:Decrypt',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:GenerateDataKey',
+    ]);
+    expect(actions.some((action) => action.startsWith('secretsmanager:'))).toBe(false);
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.providerKeysKmsKeyArn);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.metrionKeyPepperSecretArn);
+  });
+
+  it('outputs its function name for `aws lambda invoke`', () => {
+    expect(dev.template.findOutputs('MigrateSecretsFunctionName')).toEqual({
+      MigrateSecretsFunctionName: expect.objectContaining({ Value: { Ref: id } }),
+    });
+  });
+});

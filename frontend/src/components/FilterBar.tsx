@@ -2,17 +2,19 @@ import { useEffect, useId, useRef, useState } from 'react';
 import {
   MAX_FILTER_VALUES,
   NO_REQUESTER_FILTER,
+  parseTagPair,
   TIME_RANGES,
   type TimeRange,
+  tagPairText,
 } from '#contracts/usage-query.ts';
 import { api } from '../lib/api-client.ts';
 import { colorForName, providerColor } from '../lib/colors.ts';
 import {
-  FILTER_NAMES,
-  type FilterName,
   filterFull,
   filtersActive,
   fromLocalInput,
+  MENU_FILTER_NAMES,
+  type MenuFilterName,
   type SharedFilters,
   toggleFilter,
   toLocalInput,
@@ -30,7 +32,7 @@ const RANGE_LABELS: Readonly<Record<TimeRange, string>> = {
   custom: 'Custom',
 };
 
-const FILTER_LABELS: Readonly<Record<FilterName, string>> = {
+const FILTER_LABELS: Readonly<Record<MenuFilterName, string>> = {
   model: 'Model',
   provider: 'Provider',
   requester: 'Requester',
@@ -39,7 +41,7 @@ const FILTER_LABELS: Readonly<Record<FilterName, string>> = {
 };
 
 /** Plural nouns for the "Up to 20 models" hint. */
-const FILTER_PLURALS: Readonly<Record<FilterName, string>> = {
+const FILTER_PLURALS: Readonly<Record<MenuFilterName, string>> = {
   model: 'models',
   provider: 'providers',
   requester: 'requesters',
@@ -48,7 +50,7 @@ const FILTER_PLURALS: Readonly<Record<FilterName, string>> = {
 };
 
 /** The values seen in the range, per filter. */
-type Dimensions = Readonly<Record<FilterName, readonly string[]>>;
+type Dimensions = Readonly<Record<MenuFilterName, readonly string[]>>;
 
 const NO_DIMENSIONS: Dimensions = {
   model: [],
@@ -149,7 +151,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
         </form>
       )}
       <div className="filters">
-        {FILTER_NAMES.map((name) => (
+        {MENU_FILTER_NAMES.map((name) => (
           <FilterMenu
             key={name}
             label={FILTER_LABELS[name]}
@@ -160,6 +162,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
             onClear={() => onChange({ ...filters, [name]: [] })}
           />
         ))}
+        <TagFilter tags={filters.tag} onChange={(tag) => onChange({ ...filters, tag })} />
         {anyFilter && (
           <button
             type="button"
@@ -183,7 +186,7 @@ interface FilterOption {
 
 /** The values seen in the range, plus chosen ones not seen (so they can be unticked). */
 function filterOptions(
-  name: FilterName,
+  name: MenuFilterName,
   seen: readonly string[],
   selected: readonly string[],
 ): FilterOption[] {
@@ -198,7 +201,7 @@ function filterOptions(
   }));
 }
 
-function optionLabel(name: FilterName, value: string): string {
+function optionLabel(name: MenuFilterName, value: string): string {
   if (name === 'requester' && value === NO_REQUESTER_FILTER) return 'No requester';
   if (name === 'kind') return kindLabel(value);
   if (name === 'provider') return providerLabel(value);
@@ -310,6 +313,86 @@ function FilterMenu({ label, plural, options, selected, onToggle, onClear }: Fil
             Clear {label.toLowerCase()}
           </button>
         </div>
+      )}
+    </div>
+  );
+}
+
+interface TagFilterProps {
+  /** `<key>:<value>` filters. */
+  readonly tags: readonly string[];
+  readonly onChange: (tags: string[]) => void;
+}
+
+/**
+ * The tag filters: one removable chip each, and a field to add `key:value` (a tag key can have
+ * any number of values, so they are typed rather than picked). Checked with the API's own rule.
+ */
+function TagFilter({ tags, onChange }: TagFilterProps) {
+  const [text, setText] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const problemId = useId();
+  const full = filterFull(tags);
+
+  const add = () => {
+    const pair = parseTagPair(text.trim());
+    if (pair === undefined) {
+      setProblem('Type a tag as key:value, e.g. feature:search.');
+      return;
+    }
+    const tag = tagPairText(pair);
+    onChange(tags.includes(tag) ? [...tags] : [...tags, tag]);
+    setText('');
+    setProblem(null);
+  };
+
+  return (
+    <div className="tag-filter">
+      {tags.map((tag) => (
+        <span key={tag} className="tag-chip" data-tag-filter={tag}>
+          {tag}
+          <button
+            type="button"
+            className="tag-chip__remove"
+            aria-label={`Remove tag filter ${tag}`}
+            onClick={() => onChange(tags.filter((item) => item !== tag))}
+          >
+            ×
+          </button>
+        </span>
+      ))}
+      <form
+        className="tag-filter__form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          add();
+        }}
+      >
+        <label className="visually-hidden" htmlFor={`${problemId}-input`}>
+          Tag filter as key:value
+        </label>
+        <input
+          id={`${problemId}-input`}
+          className="tag-filter__input"
+          placeholder="tag key:value"
+          value={text}
+          disabled={full}
+          aria-invalid={problem !== null}
+          aria-describedby={problem === null ? undefined : problemId}
+          onChange={(event) => setText(event.target.value)}
+        />
+        <button
+          type="submit"
+          className="button button--secondary button--small"
+          disabled={full || text.trim() === ''}
+        >
+          Add tag
+        </button>
+      </form>
+      {problem !== null && (
+        <p id={problemId} className="form-error tag-filter__problem" role="alert">
+          {problem}
+        </p>
       )}
     </div>
   );

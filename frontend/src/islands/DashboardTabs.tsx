@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type {
   CostsDto,
   ErrorsDto,
   LatencyDto,
   OverviewDto,
+  TagBreakdownDto,
   TokensDto,
 } from '#contracts/dashboard-api.ts';
 import { FilterBar } from '../components/FilterBar.tsx';
@@ -18,6 +19,7 @@ import {
   filtersComplete,
   type SharedFilters,
 } from '../lib/filters.ts';
+import { ByTagTab } from './dashboard/ByTagTab.tsx';
 import { CostsTab } from './dashboard/CostsTab.tsx';
 import { ErrorsTab } from './dashboard/ErrorsTab.tsx';
 import { LatencyTab } from './dashboard/LatencyTab.tsx';
@@ -30,6 +32,7 @@ const TABS = [
   { id: 'tokens', label: 'Tokens' },
   { id: 'latency', label: 'Latency' },
   { id: 'errors', label: 'Errors' },
+  { id: 'tags', label: 'By tag' },
 ] as const;
 type TabId = (typeof TABS)[number]['id'];
 
@@ -38,9 +41,15 @@ type TabData =
   | { readonly tab: 'costs'; readonly value: CostsDto }
   | { readonly tab: 'tokens'; readonly value: TokensDto }
   | { readonly tab: 'latency'; readonly value: LatencyDto }
-  | { readonly tab: 'errors'; readonly value: ErrorsDto };
+  | { readonly tab: 'errors'; readonly value: ErrorsDto }
+  | { readonly tab: 'tags'; readonly value: TagBreakdownDto };
 
-async function loadTab(tab: TabId, filters: SharedFilters): Promise<TabData> {
+/** `tagKey`: the By tag view's key (null: the key used most recently). */
+async function loadTab(
+  tab: TabId,
+  filters: SharedFilters,
+  tagKey: string | null,
+): Promise<TabData> {
   const query = filterQuery(filters);
   switch (tab) {
     case 'overview':
@@ -53,6 +62,11 @@ async function loadTab(tab: TabId, filters: SharedFilters): Promise<TabData> {
       return { tab, value: await api.getDashboardLatency(query) };
     case 'errors':
       return { tab, value: await api.getDashboardErrors(query) };
+    case 'tags':
+      return {
+        tab,
+        value: await api.getDashboardTags(tagKey === null ? query : { ...query, key: tagKey }),
+      };
   }
 }
 
@@ -72,10 +86,20 @@ function missing(data: TabData): 'requests' | 'errors' | undefined {
       return data.value.overall.avg === null ? 'requests' : undefined;
     case 'errors':
       return data.value.errors.total === 0 ? 'errors' : undefined;
+    case 'tags':
+      // Its own empty state (no tags yet) says how to send them; a key without requests in the
+      // range is the usual "no requests".
+      return data.value.key !== null && data.value.total.requests === 0 ? 'requests' : undefined;
   }
 }
 
-function TabPanel({ data }: { readonly data: TabData }) {
+/** What the By tag view does to the rest of the Dashboard. */
+interface TagActions {
+  readonly onTagKey: (key: string) => void;
+  readonly onTagFilter: (key: string, value: string) => void;
+}
+
+function TabPanel({ data, onTagKey, onTagFilter }: { readonly data: TabData } & TagActions) {
   switch (data.tab) {
     case 'overview':
       return <OverviewTab data={data.value} />;
@@ -87,6 +111,8 @@ function TabPanel({ data }: { readonly data: TabData }) {
       return <LatencyTab data={data.value} />;
     case 'errors':
       return <ErrorsTab data={data.value} />;
+    case 'tags':
+      return <ByTagTab data={data.value} onKey={onTagKey} onFilter={onTagFilter} />;
   }
 }
 
@@ -94,26 +120,28 @@ function TabContent({
   data,
   filters,
   onChange,
+  ...tagActions
 }: {
   readonly data: TabData;
   readonly filters: SharedFilters;
   readonly onChange: (filters: SharedFilters) => void;
-}) {
+} & TagActions) {
   const empty = missing(data);
   return empty === undefined ? (
-    <TabPanel data={data} />
+    <TabPanel data={data} {...tagActions} />
   ) : (
     <NoRequests what={empty} filters={filters} onChange={onChange} />
   );
 }
 
-/** The Dashboard: five tabs over the shared range and filters (kept in the query string). */
+/** The Dashboard: six tabs over the shared range and filters (kept in the query string). */
 export default function DashboardTabs() {
   const { filters, change } = useSharedFilters();
   const [tab, setTab] = useState<TabId>('overview');
+  const [tagKey, setTagKey] = useState<string | null>(null);
   const read = useMemo(
-    () => (filters && filtersComplete(filters) ? () => loadTab(tab, filters) : null),
-    [tab, filters],
+    () => (filters && filtersComplete(filters) ? () => loadTab(tab, filters, tagKey) : null),
+    [tab, filters, tagKey],
   );
   const { resource, retry } = useLatestRead(read);
 
@@ -123,10 +151,19 @@ export default function DashboardTabs() {
     if (known) setTab(known.id);
   }, []);
 
-  const chooseTab = (id: TabId) => {
+  const chooseTab = useCallback((id: TabId) => {
     history.replaceState(null, '', `${location.pathname}${location.search}#${id}`);
     setTab(id);
-  };
+  }, []);
+  // A value of the By tag view becomes the tag filter of every tab, shown on the Overview.
+  const filterByTag = useCallback(
+    (key: string, value: string) => {
+      if (filters === null) return;
+      change({ ...filters, tag: [`${key}:${value}`] });
+      chooseTab('overview');
+    },
+    [filters, change, chooseTab],
+  );
 
   return (
     <div className="dashboard">
@@ -155,6 +192,8 @@ export default function DashboardTabs() {
             data={resource.value}
             filters={filters ?? DEFAULT_FILTERS}
             onChange={change}
+            onTagKey={setTagKey}
+            onTagFilter={filterByTag}
           />
         )}
       </div>

@@ -4,6 +4,7 @@ import { FirstRequestStatus } from '../components/FirstRequestStatus.tsx';
 import { LoadFailed, Loading } from '../components/LoadFailed.tsx';
 import { ProviderKeyForm } from '../components/ProviderKeyForm.tsx';
 import { SecretValue } from '../components/SecretValue.tsx';
+import { TagSamples } from '../components/TagSamples.tsx';
 import { useReadOnMount } from '../hooks/use-read-on-mount.ts';
 import { api } from '../lib/api-client.ts';
 import { type ProviderId, providerName, proxyBaseUrl } from '../lib/providers.ts';
@@ -92,6 +93,15 @@ export default function IntegratePage() {
       <section className="card" aria-labelledby="status-heading">
         <h2 id="status-heading">4. Confirm it works</h2>
         <FirstRequestStatus />
+      </section>
+
+      <section className="card" aria-labelledby="tags-heading">
+        <h2 id="tags-heading">5. Attribute cost with tags</h2>
+        <TagSamples
+          openaiBaseUrl={proxyBaseUrl(location.origin, integration.proxyBasePath, 'openai')}
+          anthropicBaseUrl={proxyBaseUrl(location.origin, integration.proxyBasePath, 'anthropic')}
+          metrionKey={integration.metrionKey}
+        />
       </section>
     </>
   );

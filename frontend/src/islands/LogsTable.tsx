@@ -56,15 +56,19 @@ export default function LogsTable() {
         : rows.filter(
             (row) =>
               row.model.toLowerCase().includes(needle) ||
-              (row.requester ?? '').toLowerCase().includes(needle),
+              (row.requester ?? '').toLowerCase().includes(needle) ||
+              Object.entries(row.tags).some(([key, value]) =>
+                `${key}:${value}`.toLowerCase().includes(needle),
+              ),
           ),
     [rows, needle],
   );
   const withRequester = rows.some((row) => row.requester !== null);
+  const withTags = rows.some((row) => Object.keys(row.tags).length > 0);
   const fx = state.state === 'ready' ? state.value.fx : null;
   const columns = useMemo(
-    () => (fx === null ? [] : logColumns({ fx, withRequester, onDetails: setDetailId })),
-    [fx, withRequester],
+    () => (fx === null ? [] : logColumns({ fx, withRequester, withTags, onDetails: setDetailId })),
+    [fx, withRequester, withTags],
   );
 
   const downloadCsv = async () => {
@@ -106,7 +110,7 @@ export default function LogsTable() {
             <span className="visually-hidden">Search this page</span>
             <input
               type="search"
-              placeholder="Search this page by model or requester"
+              placeholder="Search by model, requester, tag"
               value={search}
               onChange={(event) => setSearch(event.target.value)}
             />

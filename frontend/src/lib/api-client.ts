@@ -241,6 +241,7 @@ export function createApiClient(options: ApiClientOptions = {}) {
     getDashboardTokens: (query: QueryParams) => call('getDashboardTokens', { query }),
     getDashboardLatency: (query: QueryParams) => call('getDashboardLatency', { query }),
     getDashboardErrors: (query: QueryParams) => call('getDashboardErrors', { query }),
+    getDashboardTags: (query: QueryParams) => call('getDashboardTags', { query }),
     /** One page of Logs (50 rows); pass the previous page's `nextCursor` as `cursor`. */
     listLogs: (query: QueryParams) => call('listLogs', { query }),
     /** One request with its error message. */
@@ -280,6 +281,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     updateBudget: (budgetId: string, body: BodyOf<'updateBudget'>) =>
       call('updateBudget', { params: { budgetId }, body }),
     deleteBudget: (budgetId: string) => call('deleteBudget', { params: { budgetId } }),
+    /** Pro only: email (built in) and the webhook and Slack channels. */
+    listAlertChannels: () => call('listAlertChannels', {}),
+    /** A webhook's signing secret is in this answer only. */
+    createAlertChannel: (body: BodyOf<'createAlertChannel'>) =>
+      call('createAlertChannel', { body }),
+    deleteAlertChannel: (channelId: string) =>
+      call('deleteAlertChannel', { params: { channelId } }),
+    /** Sends a test notice now; 429 within a minute of the last. */
+    testAlertChannel: (channelId: string) => call('testAlertChannel', { params: { channelId } }),
+    listAlertChannelDeliveries: (channelId: string) =>
+      call('listAlertChannelDeliveries', { params: { channelId } }),
     /** Settings > Plan: the plan in force, Stripe's status and the period end. */
     getBilling: () => call('getBilling', {}),
     /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */

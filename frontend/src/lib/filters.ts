@@ -1,6 +1,7 @@
 import {
   DEFAULT_TIME_RANGE,
   MAX_FILTER_VALUES,
+  parseTagPair,
   TIME_RANGES,
   type TimeRange,
   USAGE_KINDS,
@@ -24,9 +25,16 @@ export interface SharedFilters {
   readonly status: readonly string[];
   /** Chat, Responses API or embeddings (`USAGE_KINDS`). */
   readonly kind: readonly string[];
+  /** `<key>:<value>` tags (values of one key OR, keys AND; the Dashboard takes one key). */
+  readonly tag: readonly string[];
 }
 
-export const FILTER_NAMES = ['model', 'provider', 'requester', 'status', 'kind'] as const;
+/** The filters picked from the values seen in the range (a menu each). */
+export const MENU_FILTER_NAMES = ['model', 'provider', 'requester', 'status', 'kind'] as const;
+export type MenuFilterName = (typeof MENU_FILTER_NAMES)[number];
+
+/** Every filter: the menus and the tags (typed in, since a key may have any number of values). */
+export const FILTER_NAMES = [...MENU_FILTER_NAMES, 'tag'] as const;
 export type FilterName = (typeof FILTER_NAMES)[number];
 
 export const DEFAULT_FILTERS: SharedFilters = {
@@ -38,6 +46,7 @@ export const DEFAULT_FILTERS: SharedFilters = {
   requester: [],
   status: [],
   kind: [],
+  tag: [],
 };
 
 /**
@@ -55,7 +64,7 @@ export function filterFull(values: readonly string[]): boolean {
 
 /**
  * The shared filters from a query string (unknown ranges fall back to the default; unknown kinds
- * are dropped, as the API would refuse them).
+ * and malformed tags are dropped, as the API would refuse them).
  */
 export function readFilters(search: URLSearchParams): SharedFilters {
   const range = search.get('range') ?? '';
@@ -72,6 +81,7 @@ export function readFilters(search: URLSearchParams): SharedFilters {
     kind: distinctValues(search.getAll('kind')).filter((value) =>
       (USAGE_KINDS as readonly string[]).includes(value),
     ),
+    tag: distinctValues(search.getAll('tag').filter((value) => parseTagPair(value) !== undefined)),
   };
 }
 

@@ -11,7 +11,7 @@ import {
 import type { Clock } from '#core/ports/clock.ts';
 import type { RollupSealStore } from '#core/ports/rollup-seal-store.ts';
 import type { RollupStore } from '#core/ports/rollup-store.ts';
-import type { ProviderId } from '#core/providers/provider-registry.ts';
+import type { TagKeySeen } from '#core/ports/tag-rollup-store.ts';
 import { bucketIso, bucketMs, type Granularity, HOUR_MS } from '#core/rollups/buckets.ts';
 import {
   type MonthPack,
@@ -23,11 +23,15 @@ import {
 } from '#core/rollups/month-packs.ts';
 import { dimensionKey, type Rollup, type StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { DIRTY_MARKER_LIFETIME_MS } from '#core/rollups/seal-rollups.ts';
-import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
+import type { TagRollup } from '#core/rollups/tag-rollup.ts';
+import type { TagSummary } from '#core/rollups/tag-summary.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { SystemClock } from '../system/system-clock.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { DynamoTagRollupStore } from './dynamo-tag-rollup-store.ts';
 import { storedUsageRecordFromItem, usageRecordFromItem } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
+import { liveAddInput, rollupAttributes, rollupFromItem } from './rollup-items.ts';
 import { fromPackItem, manifestItem, packItem, packSk } from './rollup-pack-items.ts';
 
 /*
@@ -50,29 +54,6 @@ export interface DynamoRollupStoreOptions {
 }
 
 const GRANULARITY_PREFIX: Record<Granularity, string> = { hour: 'H#', day: 'D#' };
-const COUNT_FIELDS = [
-  'requests',
-  'errors',
-  // Absent on items written before it existed: read as 0 (see RollupCounts.metrionErrors).
-  'metrionErrors',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWriteTokens',
-  'unpricedRequests',
-  'latencyMsSum',
-  'timeToFirstTokenMsSum',
-  'timeToFirstTokenCount',
-  'streamedRequests',
-  'cachedRequests',
-  // Absent on items written before it existed: read as 0.
-  'estimatedRequests',
-  // Absent on items written before it existed: read as 0.
-  'tierUnpricedRequests',
-] as const;
-const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
-/** Attributes a live write adds to (the rest of the stored form is SET). */
-const ADDED_FIELDS: ReadonlySet<string> = new Set([...COUNT_FIELDS, 'costPicoUsd']);
 /** Parallel Query segments for long ranges. */
 const MAX_QUERY_SEGMENTS = 8;
 /** Sorts after every character a request id or ISO suffix can hold. */
@@ -96,60 +77,10 @@ type Item = Record<string, unknown>;
 
 /** The stored form of a rollup (exported for bulk seeding in the bench). */
 export function rollupItem(rollup: Rollup): Item {
-  const item: Item = {
+  return {
     pk: rollupPk(rollup.accountId),
     sk: rollupSk(rollup.granularity, rollup.bucketStart, dimensionKey(rollup)),
-    accountId: rollup.accountId,
-    granularity: rollup.granularity,
-    bucketStart: rollup.bucketStart,
-    provider: rollup.provider,
-    model: rollup.model,
-    ...(rollup.requester === null ? {} : { requester: rollup.requester }),
-    status: rollup.status,
-    kind: rollup.kind,
-    costPicoUsd: rollup.costPicoUsd,
-    expiresAtEpochSeconds: rollup.expiresAtEpochSeconds,
-    sealed: rollup.sealed,
-    ...(rollup.earliestExpiresAtEpochSeconds === undefined
-      ? {}
-      : { earliestExpiresAtEpochSeconds: rollup.earliestExpiresAtEpochSeconds }),
-  };
-  for (const field of COUNT_FIELDS) item[field] = rollup[field];
-  for (const [index, count] of rollup.latencyHistogram) item[`h${index}`] = count;
-  return item;
-}
-
-function numberOf(value: unknown): number {
-  return typeof value === 'number' ? value : Number(value ?? 0);
-}
-
-function toRollup(item: Item): Rollup {
-  const histogram = new Map<number, number>();
-  for (const [name, value] of Object.entries(item)) {
-    const index = HISTOGRAM_ATTRIBUTE.exec(name)?.[1];
-    if (index !== undefined) histogram.set(Number(index), numberOf(value));
-  }
-  const counts = Object.fromEntries(COUNT_FIELDS.map((field) => [field, numberOf(item[field])]));
-  return {
-    accountId: String(item.accountId),
-    granularity: item.granularity === 'day' ? 'day' : 'hour',
-    bucketStart: String(item.bucketStart),
-    provider: String(item.provider) as ProviderId,
-    model: String(item.model),
-    requester: typeof item.requester === 'string' ? item.requester : null,
-    status: numberOf(item.status),
-    // Items written before kinds existed have none: they count chat completions only.
-    kind: usageKindOf(item.kind),
-    ...(counts as Record<(typeof COUNT_FIELDS)[number], number>),
-    // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
-    costPicoUsd: BigInt((item.costPicoUsd as bigint | number | undefined) ?? 0),
-    latencyHistogram: histogram,
-    expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
-    sealed: item.sealed === true,
-    // A live ADD after a seal sets `sealed = false` and leaves this stale: only sealed items keep it.
-    ...(item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
-      ? { earliestExpiresAtEpochSeconds: numberOf(item.earliestExpiresAtEpochSeconds) }
-      : {}),
+    ...rollupAttributes(rollup),
   };
 }
 
@@ -166,17 +97,56 @@ function errorItem(stored: StoredUsageRecord): Item {
 
 /**
  * {@link RollupStore} (live) and {@link RollupSealStore} (seal job) on the `usage` table (see the
- * item layout above): one class, as both sides share the item layout.
+ * item layout above): one class, as both sides share the item layout. The tag rollups' methods
+ * are those of a {@link DynamoTagRollupStore} on the same table.
  */
 export class DynamoRollupStore implements RollupStore, RollupSealStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #clock: Clock;
+  readonly #tags: DynamoTagRollupStore;
 
   constructor(options: DynamoRollupStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#clock = options.clock ?? new SystemClock();
+    this.#tags = new DynamoTagRollupStore({ ...options, clock: this.#clock });
+  }
+
+  addToTagRollup(rollup: TagRollup): Promise<void> {
+    return this.#tags.addToTagRollup(rollup);
+  }
+
+  noteTagKey(accountId: string, key: string, seenAt: string): Promise<void> {
+    return this.#tags.noteTagKey(accountId, key, seenAt);
+  }
+
+  listTagKeys(accountId: string): Promise<TagKeySeen[]> {
+    return this.#tags.listTagKeys(accountId);
+  }
+
+  queryTagValues(
+    ...args: Parameters<DynamoTagRollupStore['queryTagValues']>
+  ): Promise<TagRollup[]> {
+    return this.#tags.queryTagValues(...args);
+  }
+
+  queryTagHours(...args: Parameters<DynamoTagRollupStore['queryTagHours']>): Promise<TagRollup[]> {
+    return this.#tags.queryTagHours(...args);
+  }
+
+  queryTagSummaries(
+    ...args: Parameters<DynamoTagRollupStore['queryTagSummaries']>
+  ): Promise<TagSummary[]> {
+    return this.#tags.queryTagSummaries(...args);
+  }
+
+  replaceTagHour(...args: Parameters<DynamoTagRollupStore['replaceTagHour']>): Promise<void> {
+    return this.#tags.replaceTagHour(...args);
+  }
+
+  putTagDay(...args: Parameters<DynamoTagRollupStore['putTagDay']>): Promise<void> {
+    return this.#tags.putTagDay(...args);
   }
 
   #nowEpochSeconds(): number {
@@ -202,35 +172,9 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
    * {@link rollupItem}, so a new dimension is SET here without a change.
    */
   async addToRollup(rollup: Rollup): Promise<void> {
-    const {
-      pk,
-      sk,
-      earliestExpiresAtEpochSeconds: _sealedOnly,
-      ...item
-    } = rollupItem({
-      ...rollup,
-      sealed: false,
-    });
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {};
-    const adds: string[] = [];
-    const sets: string[] = [];
-    Object.entries(item).forEach(([attribute, value], index) => {
-      names[`#a${index}`] = attribute;
-      values[`:a${index}`] = value;
-      const added = ADDED_FIELDS.has(attribute) || HISTOGRAM_ATTRIBUTE.test(attribute);
-      (added ? adds : sets).push(added ? `#a${index} :a${index}` : `#a${index} = :a${index}`);
-    });
+    const item = rollupItem({ ...rollup, sealed: false });
     await dynamoCall('UpdateItem', () =>
-      this.#client.send(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { pk, sk },
-          UpdateExpression: `ADD ${adds.join(', ')} SET ${sets.join(', ')}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      ),
+      this.#client.send(new UpdateCommand(liveAddInput(this.#tableName, item))),
     );
   }
 
@@ -286,7 +230,7 @@ export class DynamoRollupStore implements RollupStore, RollupSealStore {
     );
     return pages
       .flat()
-      .map(toRollup)
+      .map(rollupFromItem)
       .filter((rollup) => {
         const startMs = Date.parse(rollup.bucketStart);
         return startMs >= fromMs && startMs < toMs;

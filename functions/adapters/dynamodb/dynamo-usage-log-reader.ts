@@ -46,6 +46,8 @@ function toRecord(item: Item): UsageRecord {
     ...optional('kind'),
     model: item.model,
     ...optional('requester'),
+    // A map of strings; absent on records without tags.
+    ...optional('tags'),
     status: item.status,
     ...optional('errorSource'),
     ...optional('errorMessage'),
@@ -90,7 +92,14 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
     ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
     ':now': nowEpochSeconds,
   };
-  const { models = [], providers = [], requesters = [], statuses = [], kinds = [] } = query.filter;
+  const {
+    models = [],
+    providers = [],
+    requesters = [],
+    statuses = [],
+    kinds = [],
+    tags = {},
+  } = query.filter;
   const anyOf = (field: string, list: readonly unknown[]) => {
     if (list.length === 0) return;
     names[`#${field}`] = field;
@@ -143,6 +152,15 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
     });
     conditions.push(`(${alternatives.join(' OR ')})`);
   }
+  Object.entries(tags).forEach(([key, tagValues], keyIndex) => {
+    names['#tags'] = 'tags';
+    names[`#tag${keyIndex}`] = key;
+    const placeholders = tagValues.map((value, index) => {
+      values[`:tag${keyIndex}_${index}`] = value;
+      return `:tag${keyIndex}_${index}`;
+    });
+    conditions.push(`#tags.#tag${keyIndex} IN (${placeholders.join(', ')})`);
+  });
   const expression: Expression = { filter: conditions.join(' AND '), names, values };
   return {
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
@@ -155,7 +173,7 @@ function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
 const hasFilter = (filter: UsageLogFilter): boolean =>
   [filter.models, filter.providers, filter.requesters, filter.statuses, filter.kinds].some(
     (list) => list !== undefined && list.length > 0,
-  );
+  ) || Object.keys(filter.tags ?? {}).length > 0;
 
 /** {@link UsageLogReader} on the `usage` table (items of DynamoUsageStore). */
 export class DynamoUsageLogReader implements UsageLogReader {

@@ -3,6 +3,7 @@ import type { DashboardQueryInput, DashboardServiceDeps } from './dashboard-quer
 import { errors } from './errors.ts';
 import { latency } from './latency.ts';
 import { overview } from './overview.ts';
+import { type TagBreakdownQuery, tagBreakdown } from './tags.ts';
 import { tokens } from './tokens.ts';
 
 export type { DashboardQueryInput, DashboardServiceDeps } from './dashboard-query.ts';
@@ -20,6 +21,7 @@ export function createDashboardService(deps: DashboardServiceDeps) {
     tokens: (accountId: string, query: DashboardQueryInput) => tokens(deps, accountId, query),
     latency: (accountId: string, query: DashboardQueryInput) => latency(deps, accountId, query),
     errors: (accountId: string, query: DashboardQueryInput) => errors(deps, accountId, query),
+    tags: (accountId: string, query: TagBreakdownQuery) => tagBreakdown(deps, accountId, query),
   };
 }
 

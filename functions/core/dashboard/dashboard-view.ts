@@ -58,15 +58,7 @@ export class DashboardView {
   }
 
   rangeDto() {
-    const { range } = this;
-    return {
-      from: bucketIso(range.fromMs),
-      to: bucketIso(range.toMs),
-      bucket: range.granularity,
-      buckets: range.bucketStartsMs.map(bucketIso),
-      previousFrom: bucketIso(range.previousFromMs),
-      previousTo: bucketIso(range.previousToMs),
-    };
+    return rangeDtoOf(this.range);
   }
 
   uniqueRequesters(rollups: readonly Rollup[]): number {
@@ -82,4 +74,16 @@ export class DashboardView {
     }
     return sets.map((set) => set.size);
   }
+}
+
+/** A resolved range as every Dashboard answer describes it. */
+export function rangeDtoOf(range: ResolvedRange) {
+  return {
+    from: bucketIso(range.fromMs),
+    to: bucketIso(range.toMs),
+    bucket: range.granularity,
+    buckets: range.bucketStartsMs.map(bucketIso),
+    previousFrom: bucketIso(range.previousFromMs),
+    previousTo: bucketIso(range.previousToMs),
+  };
 }

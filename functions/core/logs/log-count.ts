@@ -7,7 +7,7 @@ import { recordMatches } from './log-query.ts';
 
 export interface LogCountDeps {
   readonly logs: Pick<UsageLogReader, 'countLogs'>;
-  readonly rollups: Pick<RollupStore, 'query'>;
+  readonly rollups: Pick<RollupStore, 'query' | 'queryTagValues'>;
   readonly clock: Clock;
 }
 
@@ -28,13 +28,25 @@ type Span = readonly [fromMs: number, toMs: number];
  * raw records, and untouched by a live write since), and every matching item's earliest record
  * expiry is still ahead (no counted record has expired since the seal). The rollup dimensions
  * are exactly the Logs filters (provider, model, requester, exact status, kind), so any filter
- * applies.
+ * applies. Under a tag filter of one key the counted items are that key's tag rollups of the
+ * filter's values, which must be sealed too (the seal writes a bucket's tag items before its
+ * usage rollups, so a sealed usage bucket has its tag items complete); a filter on two keys is
+ * counted raw (a tag rollup knows one key).
  */
 export async function countMatchingLogs(deps: LogCountDeps, query: UsageLogQuery): Promise<number> {
   const fromMs = Date.parse(query.fromIso);
   const toMs = Date.parse(query.toIso);
   const nowSeconds = Math.floor(deps.clock.nowMs() / 1000);
-  const accepts = (rollup: Rollup) => recordMatches(query.filter, rollup);
+  const { tags: tagFilter = {}, ...dimensionFilter } = query.filter;
+  const tagKeys = Object.entries(tagFilter);
+  if (tagKeys.length > 1) return deps.logs.countLogs(query);
+  const [tag] = tagKeys;
+  const accepts = (rollup: Rollup) => recordMatches(dimensionFilter, rollup);
+  /** The items a bucket's count comes from: usage rollups, or the tag filter's tag rollups. */
+  const counted = (granularity: Granularity, fromMs: number, toMs: number) =>
+    tag === undefined
+      ? undefined
+      : deps.rollups.queryTagValues(query.accountId, tag[0], tag[1], granularity, fromMs, toMs);
 
   /** Sums the spans' whole buckets that qualify; returns the total and what is left. */
   async function fromRollups(
@@ -52,18 +64,25 @@ export async function countMatchingLogs(deps: LogCountDeps, query: UsageLogQuery
         continue;
       }
       if (spanFrom < first) rest.push([spanFrom, first]);
-      const byBucket = groupByBucket(
-        await deps.rollups.query(query.accountId, granularity, first, end),
-      );
+      const [usage, tagged] = await Promise.all([
+        deps.rollups.query(query.accountId, granularity, first, end),
+        counted(granularity, first, end),
+      ]);
+      const byBucket = groupByBucket(usage);
+      const taggedByBucket = tagged === undefined ? undefined : groupByBucket(tagged);
       for (let bucket = first; bucket < end; bucket += size) {
         const items = byBucket.get(bucket) ?? [];
-        const matching = items.filter(accepts);
+        const matching = (
+          taggedByBucket?.get(bucket) ?? (tagged === undefined ? items : [])
+        ).filter(accepts);
         // An empty bucket is read raw: no traffic (a cheap empty Query) cannot be told apart
         // from records whose live ADDs all failed before a seal.
         const standsIn =
           items.length > 0 &&
           items.every((item) => item.sealed) &&
-          matching.every((item) => (item.earliestExpiresAtEpochSeconds ?? 0) > nowSeconds);
+          matching.every(
+            (item) => item.sealed && (item.earliestExpiresAtEpochSeconds ?? 0) > nowSeconds,
+          );
         if (standsIn) total += matching.reduce((sum, item) => sum + item.requests, 0);
         else rest.push([bucket, bucket + size]);
       }

@@ -1,3 +1,11 @@
+import {
+  parseTagPair,
+  type TagFilter,
+  type TagPair,
+  type Tags,
+  tagFilterOf,
+  tagsMatch,
+} from '../attribution/tags.ts';
 import { InvalidRequestError } from '../errors.ts';
 import type { StatusFilter, UsageLogFilter } from '../ports/usage-log-reader.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
@@ -32,6 +40,8 @@ export interface LogQueryInput {
   readonly status?: readonly string[];
   /** Chat, Responses API or embeddings (validated at the edge). */
   readonly kind?: readonly UsageKind[];
+  /** `<key>:<value>` (validated at the edge). */
+  readonly tag?: readonly string[];
 }
 
 /** A window with `from` inclusive and `to` exclusive, as `Date.toISOString()` instants. */
@@ -97,9 +107,22 @@ export function parseStatusFilter(value: string): StatusFilter {
   return { kind: 'exact', status: Number(value) };
 }
 
+/**
+ * `<key>:<value>` filters grouped by key.
+ * @throws InvalidRequestError for text that is not a tag.
+ */
+export function parseTagFilter(texts: readonly string[]): TagFilter {
+  const pairs: TagPair[] = texts.map((text) => {
+    const pair = parseTagPair(text);
+    if (pair === undefined) throw new InvalidRequestError(`"${text}" is not a <key>:<value> tag.`);
+    return pair;
+  });
+  return tagFilterOf(pairs);
+}
+
 /** The store-level filter of an input (empty lists are left out). */
 export function toLogFilter(input: LogQueryInput): UsageLogFilter {
-  const { model = [], provider = [], requester = [], status = [], kind = [] } = input;
+  const { model = [], provider = [], requester = [], status = [], kind = [], tag = [] } = input;
   return {
     ...(model.length === 0 ? {} : { models: [...model] }),
     ...(provider.length === 0 ? {} : { providers: [...provider] }),
@@ -108,6 +131,7 @@ export function toLogFilter(input: LogQueryInput): UsageLogFilter {
       : { requesters: requester.map((value) => (value === NO_REQUESTER_FILTER ? null : value)) }),
     ...(status.length === 0 ? {} : { statuses: status.map(parseStatusFilter) }),
     ...(kind.length === 0 ? {} : { kinds: [...kind] }),
+    ...(tag.length === 0 ? {} : { tags: parseTagFilter(tag) }),
   };
 }
 
@@ -122,9 +146,11 @@ export function recordMatches(
     readonly status: number;
     /** Absent on records written before kinds existed (chat). */
     readonly kind?: UsageKind | undefined;
+    /** A record's tags; a tag rollup's one tag. */
+    readonly tags?: Tags | undefined;
   },
 ): boolean {
-  const { models, providers, requesters, statuses, kinds } = filter;
+  const { models, providers, requesters, statuses, kinds, tags } = filter;
   return (
     (models === undefined || models.length === 0 || models.includes(record.model)) &&
     (providers === undefined || providers.length === 0 || providers.includes(record.provider)) &&
@@ -134,7 +160,8 @@ export function recordMatches(
     (statuses === undefined ||
       statuses.length === 0 ||
       statuses.some((status) => statusMatches(status, record.status))) &&
-    (kinds === undefined || kinds.length === 0 || kinds.includes(usageKindOf(record.kind)))
+    (kinds === undefined || kinds.length === 0 || kinds.includes(usageKindOf(record.kind))) &&
+    tagsMatch(tags, record.tags)
   );
 }
 

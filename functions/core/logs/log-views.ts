@@ -11,6 +11,8 @@ export interface LogRowView {
   readonly provider: UsageRecord['provider'];
   readonly model: string;
   readonly requester: string | null;
+  /** The request's tags, key to value; empty without any. */
+  readonly tags: Readonly<Record<string, string>>;
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly cacheReadTokens: number;
@@ -89,6 +91,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     provider: record.provider,
     model: record.model,
     requester: record.requester ?? null,
+    tags: { ...record.tags },
     inputTokens: record.inputTokens,
     outputTokens: record.outputTokens,
     cacheReadTokens: record.cacheReadTokens,

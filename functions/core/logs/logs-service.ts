@@ -14,7 +14,7 @@ import { REQUEST_ID_PATTERN } from './request-id.ts';
 export interface LogsServiceDeps extends DisplayMoneyDeps {
   readonly logs: UsageLogReader;
   /** Sealed rollups stand in for their records in totals (see {@link countMatchingLogs}). */
-  readonly rollups: Pick<RollupStore, 'query'>;
+  readonly rollups: Pick<RollupStore, 'query' | 'queryTagValues'>;
   readonly clock: Clock;
   /** Server-side HMAC key for page cursors (derived from a secret; never sent to clients). */
   readonly cursorKey: Uint8Array;
@@ -38,10 +38,12 @@ export interface LogsService {
 
 /**
  * Digest of what the caller asked for (not the resolved window): cursors bind to it. The kind
- * filter is appended only when used, so cursors handed out before it existed stay valid.
+ * and tag filters are appended only when used, so cursors handed out before they existed stay
+ * valid.
  */
 function queryDigest(input: LogQueryInput): string {
   const kind = input.kind ?? [];
+  const tag = input.tag ?? [];
   const canonical = JSON.stringify([
     input.range,
     input.from ?? null,
@@ -50,7 +52,8 @@ function queryDigest(input: LogQueryInput): string {
     input.provider ?? [],
     input.requester ?? [],
     input.status ?? [],
-    ...(kind.length === 0 ? [] : [kind]),
+    ...(kind.length === 0 && tag.length === 0 ? [] : [kind]),
+    ...(tag.length === 0 ? [] : [tag]),
   ]);
   return createHash('sha256').update(canonical).digest('base64url');
 }

@@ -2,6 +2,7 @@ import type { Granularity } from '../rollups/buckets.ts';
 import type { MonthPackUpdate } from '../rollups/month-packs.ts';
 import type { Rollup, StoredUsageRecord } from '../rollups/rollup.ts';
 import type { RollupStore } from './rollup-store.ts';
+import type { TagRollupSealStore } from './tag-rollup-store.ts';
 
 /**
  * The seal job's side of the rollups: the per-hour "dirty" markers the live path sets, the raw
@@ -10,7 +11,8 @@ import type { RollupStore } from './rollup-store.ts';
  * failed, and `queryMonthPacks` to repack a closed day. Every write is a single-item write.
  */
 export interface RollupSealStore
-  extends Pick<RollupStore, 'query' | 'markDirty' | 'queryMonthPacks'> {
+  extends Pick<RollupStore, 'query' | 'markDirty' | 'queryMonthPacks'>,
+    TagRollupSealStore {
   /** Accounts with activity not yet sealed in the hour starting at `hourStartMs`. */
   listDirty(hourStartMs: number): Promise<string[]>;
 

@@ -2,14 +2,16 @@ import type { Granularity } from '../rollups/buckets.ts';
 import type { MonthPacks } from '../rollups/month-packs.ts';
 import type { Rollup } from '../rollups/rollup.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
+import type { TagRollupStore } from './tag-rollup-store.ts';
 
 /**
  * The live rollups: hourly and daily usage counts and a copy of each error record, kept current
  * by the usage aggregator as records arrive and read by the Dashboard and the Logs totals. Every write is a single-item
  * write (no transactions). The seal job's side of the same data is `RollupSealStore`.
- * Consumers depend on the methods they call (`Pick<RollupStore, ...>`).
+ * Consumers depend on the methods they call (`Pick<RollupStore, ...>`). The tag rollups live
+ * beside them (`TagRollupStore`), kept by the same writers.
  */
-export interface RollupStore {
+export interface RollupStore extends TagRollupStore {
   /**
    * The live path (`aggregateUsage`): ADDs the rollup's counts (and histogram buckets) into the
    * stored item of the same account, bucket and dimension combination, creating it when absent,

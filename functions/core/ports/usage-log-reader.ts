@@ -1,3 +1,4 @@
+import type { TagFilter } from '../attribution/tags.ts';
 import type { UsageKind, UsageRecord } from '../usage/usage-record.ts';
 
 /** A status filter: one exact code, or an inclusive range (a class such as 4xx is 400..499). */
@@ -18,6 +19,8 @@ export interface UsageLogFilter {
   readonly statuses?: readonly StatusFilter[];
   /** `chat` also matches records without a kind (written before kinds existed). */
   readonly kinds?: readonly UsageKind[];
+  /** Tag values by key: the record's tag of each key listed is one of its values. */
+  readonly tags?: TagFilter;
 }
 
 /** One account's records in a time window, filtered. */

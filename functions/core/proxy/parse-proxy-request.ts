@@ -1,3 +1,6 @@
+import { requesterFromBody } from '../attribution/body-requester.ts';
+import { parseRequestTags } from '../attribution/request-tags.ts';
+import { checkRequester } from '../attribution/requester.ts';
 import type { Tags } from '../attribution/tags.ts';
 import { type CacheDirective, parseCacheDirective } from '../cache/cache-directive.ts';
 import { InvalidRequestError, PayloadTooLargeError } from '../errors.ts';
@@ -8,8 +11,7 @@ import {
   type WireFormat,
 } from '../providers/provider-registry.ts';
 import type { UsageRoute } from '../providers/routes.ts';
-import { NO_REQUESTER_FILTER } from '../usage/usage-query.ts';
-import { MAX_MODEL_ID_LENGTH, MAX_REQUESTER_LENGTH } from '../usage/usage-record.ts';
+import { MAX_MODEL_ID_LENGTH } from '../usage/usage-record.ts';
 
 /** Lambda's synchronous invocation payload limit is 6 MB; leave room for the event envelope. */
 export const MAX_PROXY_BODY_BYTES = 5 * 1024 * 1024;
@@ -43,17 +45,15 @@ export interface ParsedProxyRequest {
   readonly streamed: boolean;
   /** The caller asked for the usage chunk itself (`stream_options.include_usage`). */
   readonly callerWantsStreamUsage: boolean;
-  /** The `x-metrion-user` label; undefined without one. */
+  /** The `x-metrion-user` label, else the end-user id the SDK put in the body; undefined without one. */
   readonly requester: string | undefined;
-  /** The `x-metrion-tag-<key>` headers; absent without any. */
-  readonly tags?: Tags;
+  /** The `x-metrion-tag-<key>` headers; undefined without any. */
+  readonly tags: Tags | undefined;
   /** Set when the caller opted into the response cache (`x-metrion-cache`). */
   readonly cache: CacheDirective | undefined;
   /** The parsed JSON object, for the rare case the body must be amended. */
   readonly json: Readonly<Record<string, unknown>>;
 }
-
-const REQUESTER_PATTERN = /^[\x20-\x7e]+$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -123,24 +123,15 @@ function requireFields(
  */
 export function parseRequester(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const requester = value.trim();
-  if (requester === '') return undefined;
-  if (requester.length > MAX_REQUESTER_LENGTH || !REQUESTER_PATTERN.test(requester)) {
-    throw new InvalidRequestError(
-      `x-metrion-user must be printable ASCII of at most ${MAX_REQUESTER_LENGTH} characters.`,
-    );
-  }
-  if (requester === NO_REQUESTER_FILTER) {
-    throw new InvalidRequestError(
-      `x-metrion-user "${NO_REQUESTER_FILTER}" is reserved (Logs use it for requests without a label). Send another label, or no header.`,
-    );
-  }
-  return requester;
+  const check = checkRequester(value, 'x-metrion-user');
+  if (!check.ok) throw new InvalidRequestError(check.problem);
+  return check.requester;
 }
 
 /**
  * Validates what Metrion relies on in a request to a usage route: the size, the few body fields
- * and its own headers (`x-metrion-user`, `x-metrion-cache` with `Cache-Control`).
+ * and its own headers (`x-metrion-user`, `x-metrion-tag-*`, `x-metrion-cache` with
+ * `Cache-Control`); the requester falls back to the body's end-user id (`requesterFromBody`).
  * @throws PayloadTooLargeError, InvalidRequestError
  */
 export function parseProxyRequest(
@@ -165,7 +156,10 @@ export function parseProxyRequest(
     model,
     streamed: json.stream === true,
     callerWantsStreamUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
-    requester: parseRequester(request.headers['x-metrion-user']),
+    requester:
+      parseRequester(request.headers['x-metrion-user']) ??
+      requesterFromBody(json, wireFormat, endpoint),
+    tags: parseRequestTags(request.headers),
     // The Responses API keeps conversation state upstream (`store`, `previous_response_id`): a
     // cached answer would skip creating the stored response a later call refers to, so the
     // response cache does not apply to it (`x-metrion-cache` is ignored there).

@@ -1,6 +1,10 @@
+import { requesterFromBody } from '../attribution/body-requester.ts';
+import { parseRequestTags } from '../attribution/request-tags.ts';
+import type { Tags } from '../attribution/tags.ts';
 import { AuthenticationError, LimitReachedError } from '../errors.ts';
 import {
   isUsageEndpoint,
+  PROVIDERS,
   type ProviderId,
   type ProxyEndpoint,
   type UsageEndpoint,
@@ -51,10 +55,19 @@ function lenientRequester(value: string | undefined): string | undefined {
   }
 }
 
+function lenientTags(headers: Readonly<Record<string, string>>): Tags | undefined {
+  try {
+    return parseRequestTags(headers);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What the Logs row of a refused request says of it, read leniently since the request failed
  * validation: the model as requested when the body names a usable one (else empty), `stream`,
- * and the `x-metrion-user` label when it is valid.
+ * the requester (`x-metrion-user`, else the body's end-user id) when it is valid, and the tags
+ * when they all are.
  */
 export function describeRefusal(
   request: IncomingProxyRequest,
@@ -73,7 +86,12 @@ export function describeRefusal(
     endpoint,
     model: usable ? model : '',
     streamed: json?.stream === true,
-    requester: lenientRequester(request.headers['x-metrion-user']),
+    requester:
+      lenientRequester(request.headers['x-metrion-user']) ??
+      (json === undefined
+        ? undefined
+        : requesterFromBody(json, PROVIDERS[provider].wireFormat, endpoint)),
+    tags: lenientTags(request.headers),
   };
 }
 

@@ -19,7 +19,7 @@ import type { IncomingProxyRequest, ParsedProxyRequest } from './parse-proxy-req
 /** What a record says of the request itself (a refused one may be known only in part). */
 export type RecordedRequest = Pick<
   ParsedProxyRequest,
-  'provider' | 'endpoint' | 'model' | 'streamed' | 'requester'
+  'provider' | 'endpoint' | 'model' | 'streamed' | 'requester' | 'tags'
 >;
 
 /** An authenticated request and what its record says of it. */
@@ -114,6 +114,7 @@ export function buildUsageRecord(
     kind: parsed.endpoint,
     model,
     requester: parsed.requester,
+    tags: parsed.tags,
     status: result.status,
     errorSource: result.errorSource,
     errorMessage: result.errorMessage?.slice(0, MAX_ERROR_MESSAGE_LENGTH),

@@ -3,6 +3,7 @@ import type { BudgetLedger } from '../ports/budget-ledger.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
+import type { TagRollupStore } from '../ports/tag-rollup-store.ts';
 import { bucketStartMs, type Granularity } from './buckets.ts';
 import {
   dimensionKey,
@@ -11,10 +12,15 @@ import {
   rollupsFromRecords,
   type StoredUsageRecord,
 } from './rollup.ts';
+import { tagRollupKey, tagRollupsFromRecords } from './tag-rollup.ts';
 
-/** The rollup writes the aggregator makes: markers, ADDs and error copies (single-item writes). */
+/**
+ * The rollup writes the aggregator makes: markers, usage and tag rollup ADDs, tag keys seen and
+ * error copies (single-item writes).
+ */
 export type AggregateUsageStore = Pick<RollupStore, 'markDirty' | 'addToRollup'> &
-  Pick<RollupSealStore, 'putErrors'>;
+  Pick<RollupSealStore, 'putErrors'> &
+  Pick<TagRollupStore, 'addToTagRollup' | 'noteTagKey'>;
 
 export interface AggregateUsageDeps {
   readonly rollups: AggregateUsageStore;
@@ -34,6 +40,8 @@ export interface AggregateUsageReport {
   readonly retryFrom?: number;
   /** `UpdateItem ADD`s applied: one per (account, bucket, dimension combination). */
   readonly rollupsAdded: number;
+  /** Tag rollup ADDs: one per (account, bucket, tag, dimension combination). */
+  readonly tagRollupsAdded: number;
 }
 
 /** Writes in flight at once: enough to hide round trips, few enough not to burst a partition. */
@@ -53,8 +61,10 @@ interface Indexed<T> {
  *
  * 1. a dirty marker per account-hour of the batch, before any ADD (a crash after some ADDs, or
  *    a batch delivered twice, leaves the hour marked: the seal recomputes it from the raw records);
- * 2. the ADDs (hour and day) and the error copies, from the same fold the seal job uses
- *    (`rollupsFromRecords`), so the live and sealed paths cannot count differently;
+ * 2. the ADDs (hour and day; usage rollups and, for every tag a record carries, tag rollups),
+ *    the tag keys seen and the error copies, from the same folds the seal job uses
+ *    (`rollupsFromRecords`, `tagRollupsFromRecords`), so the live and sealed paths cannot count
+ *    differently;
  * 3. the budget settles: each record's reservation replaced by its actual cost, exactly once
  *    (conditional on the reservation's entry, so a redelivered record changes nothing);
  * 4. the markers again, after the ADDs: a seal that ran between 1 and 2 cleared the marker and
@@ -74,13 +84,38 @@ export async function aggregateUsage(
     deps.rollups.markDirty(accountId, hourMs),
   );
   const done = batch.slice(0, cut ?? batch.length);
-  const rollups = foldBatch(done);
+  const rollups = foldBatch(done, (stored, granularity) =>
+    rollupsFromRecords([stored], granularity, false).map((single) => ({
+      single,
+      key: dimensionKey(single),
+      fold: (records) => rollupsFromRecords(records, granularity, false),
+    })),
+  );
+  const tagRollups = foldBatch(done, (stored, granularity) =>
+    tagRollupsFromRecords([stored], granularity, false).map((single) => ({
+      single,
+      key: `${single.tagKey}|${tagRollupKey(single)}`,
+      fold: (records) =>
+        tagRollupsFromRecords(records, granularity, false).filter(
+          (rollup) => rollup.tagKey === single.tagKey && rollup.tagValue === single.tagValue,
+        ),
+    })),
+  );
+  const tagKeys = tagKeysSeen(done);
   const errors = done
     .map((stored, index) => ({ value: stored, firstIndex: index }))
     .filter(({ value }) => isErrorStatus(value.record.status));
   const writes: Indexed<() => Promise<void>>[] = [
     ...rollups.map(({ value, firstIndex }) => ({
       value: () => deps.rollups.addToRollup(value),
+      firstIndex,
+    })),
+    ...tagRollups.map(({ value, firstIndex }) => ({
+      value: () => deps.rollups.addToTagRollup(value),
+      firstIndex,
+    })),
+    ...tagKeys.map(({ value: { accountId, key, seenAt }, firstIndex }) => ({
+      value: () => deps.rollups.noteTagKey(accountId, key, seenAt),
       firstIndex,
     })),
     ...errors.map(({ value, firstIndex }) => ({
@@ -105,6 +140,7 @@ export async function aggregateUsage(
     aggregated,
     ...(cut === undefined ? {} : { retryFrom: cut }),
     rollupsAdded: rollups.length,
+    tagRollupsAdded: tagRollups.length,
   };
 }
 
@@ -126,30 +162,63 @@ function accountHours(batch: readonly StoredUsageRecord[]): Indexed<AccountHour>
   return [...found.values()];
 }
 
+/** How one record enters the fold: its one-record rollup, the item it lands on, the fold. */
+interface FoldPart<R extends Rollup> {
+  readonly single: R;
+  /** Identifies the stored item within (account, granularity, bucket). */
+  readonly key: string;
+  /** The fold over all the batch's records of this item (a one-element result). */
+  readonly fold: (records: StoredUsageRecord[]) => R[];
+}
+
 /**
- * One rollup per (account, granularity, bucket, dimension combination), each with the first
- * record it carries. Grouping keys come from the fold itself (a one-record rollup's bucket and
- * `dimensionKey`), so a new dimension in `rollup.ts` needs no change here.
+ * One rollup per stored item the batch touches (account, granularity, bucket and the part's
+ * key), each with the first record it carries. Grouping keys come from the fold itself (a
+ * one-record rollup), so a new dimension in `rollup.ts` needs no change here.
  */
-function foldBatch(batch: readonly StoredUsageRecord[]): Indexed<Rollup>[] {
+function foldBatch<R extends Rollup>(
+  batch: readonly StoredUsageRecord[],
+  partsOf: (stored: StoredUsageRecord, granularity: Granularity) => FoldPart<R>[],
+): Indexed<R>[] {
   const groups = new Map<
     string,
-    { granularity: Granularity; records: StoredUsageRecord[]; firstIndex: number }
+    { fold: FoldPart<R>['fold']; records: StoredUsageRecord[]; firstIndex: number }
   >();
   batch.forEach((stored, index) => {
     for (const granularity of GRANULARITIES) {
-      for (const single of rollupsFromRecords([stored], granularity, false)) {
-        const key = `${single.accountId}|${granularity}|${single.bucketStart}|${dimensionKey(single)}`;
-        const group = groups.get(key);
-        if (group === undefined) {
-          groups.set(key, { granularity, records: [stored], firstIndex: index });
-        } else group.records.push(stored);
+      for (const { single, key, fold } of partsOf(stored, granularity)) {
+        const id = `${single.accountId}|${granularity}|${single.bucketStart}|${key}`;
+        const group = groups.get(id);
+        if (group === undefined) groups.set(id, { fold, records: [stored], firstIndex: index });
+        else group.records.push(stored);
       }
     }
   });
-  return [...groups.values()].flatMap(({ granularity, records, firstIndex }) =>
-    rollupsFromRecords(records, granularity, false).map((value) => ({ value, firstIndex })),
+  return [...groups.values()].flatMap(({ fold, records, firstIndex }) =>
+    fold(records).map((value) => ({ value, firstIndex })),
   );
+}
+
+/** Per account and tag key of the batch: the latest request time, and its first record. */
+function tagKeysSeen(
+  batch: readonly StoredUsageRecord[],
+): Indexed<{ accountId: string; key: string; seenAt: string }>[] {
+  const found = new Map<string, Indexed<{ accountId: string; key: string; seenAt: string }>>();
+  batch.forEach(({ record }, index) => {
+    for (const key of Object.keys(record.tags ?? {})) {
+      const id = `${record.accountId}|${key}`;
+      const previous = found.get(id);
+      const seenAt =
+        previous === undefined || record.at > previous.value.seenAt
+          ? record.at
+          : previous.value.seenAt;
+      found.set(id, {
+        value: { accountId: record.accountId, key, seenAt },
+        firstIndex: previous?.firstIndex ?? index,
+      });
+    }
+  });
+  return [...found.values()];
 }
 
 function earlier(a: number | undefined, b: number | undefined): number | undefined {

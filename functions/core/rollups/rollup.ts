@@ -224,7 +224,7 @@ const MAX_KEY_PART_LENGTH = 200;
  * SHA-256 (`$` never appears in an encoded part, so the two forms cannot collide). The item keeps
  * the readable value in its own attribute.
  */
-function keyPart(value: string): string {
+export function keyPart(value: string): string {
   const encoded = encodeURIComponent(value.toWellFormed());
   return encoded.length <= MAX_KEY_PART_LENGTH
     ? encoded

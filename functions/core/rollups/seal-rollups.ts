@@ -4,6 +4,8 @@ import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import { bucketStartMs, DAY_MS, HOUR_MS } from './buckets.ts';
 import { isErrorStatus, regroupRollups, rollupsFromRecords } from './rollup.ts';
 import { packSealedDay } from './rollup-packs.ts';
+import { sealTagDay, sealTagHour } from './seal-tag-rollups.ts';
+import { TAG_SUMMARY_VALUES } from './tag-summary.ts';
 
 export interface SealRollupsDeps {
   readonly rollups: RollupSealStore;
@@ -31,6 +33,8 @@ export interface SealRollupsOptions {
   readonly graceMs?: number;
   /** How far back dirty hours are looked for. @default 48 hours */
   readonly lookbackMs?: number;
+  /** Values a tag summary keeps by name per bucket. @default TAG_SUMMARY_VALUES (100) */
+  readonly tagSummaryValues?: number;
 }
 
 export interface SealReport {
@@ -44,7 +48,9 @@ export interface SealReport {
  * The repair path: for every closed hour with a dirty marker, recompute the account's hourly
  * rollups from its raw records and overwrite them (sealed, exact), store any missing error
  * copies, then rebuild that day's items from its hourly items and, once the day is closed and
- * sealed, its slices in the month packs (`rollup-packs.ts`).
+ * sealed, its slices in the month packs (`rollup-packs.ts`). Tag rollups and their summaries
+ * follow the same steps, each written before the usage rollups of its bucket
+ * (`seal-tag-rollups.ts`).
  *
  * Why this is exact without transactions: the live path writes raw record -> (from its stream
  * record, `aggregateUsage`) dirty marker -> rollup ADDs -> dirty marker, and the seal clears the
@@ -61,13 +67,14 @@ export async function sealRollups(
   const nowMs = deps.clock.nowMs();
   const lastHour = bucketStartMs(nowMs - graceMs, 'hour') - HOUR_MS;
   const firstHour = bucketStartMs(nowMs - lookbackMs, 'hour');
+  const keepValues = options.tagSummaryValues ?? TAG_SUMMARY_VALUES;
   /** Per account, per day: the hours sealed in this run (set dirty again if the day fails). */
   const daysToRebuild = new Map<string, Map<number, number[]>>();
   let hoursSealed = 0;
   for (let hourMs = firstHour; hourMs <= lastHour; hourMs += HOUR_MS) {
     for (const accountId of await deps.rollups.listDirty(hourMs)) {
       // One account-hour at a time: a failure is logged with its key and the run goes on.
-      if (!(await sealHour(deps, accountId, hourMs))) continue;
+      if (!(await sealHour(deps, accountId, hourMs, keepValues))) continue;
       const days = daysToRebuild.get(accountId) ?? new Map<number, number[]>();
       const dayMs = bucketStartMs(hourMs, 'day');
       days.set(dayMs, [...(days.get(dayMs) ?? []), hourMs]);
@@ -80,7 +87,7 @@ export async function sealRollups(
   for (const [accountId, days] of daysToRebuild) {
     for (const [dayMs, hoursOfDay] of days) {
       try {
-        const packed = await rebuildDay(deps, accountId, dayMs, lastHour);
+        const packed = await rebuildDay(deps, accountId, dayMs, lastHour, keepValues);
         daysRebuilt += 1;
         if (packed) daysPacked += 1;
       } catch (error) {
@@ -104,12 +111,14 @@ async function rebuildDay(
   accountId: string,
   dayMs: number,
   lastHourMs: number,
+  keepValues: number,
 ): Promise<boolean> {
+  const dayLastHourMs = dayMs + DAY_MS - HOUR_MS;
+  await sealTagDay(deps.rollups, accountId, dayMs, dayLastHourMs <= lastHourMs, keepValues);
   const hours = await deps.rollups.query(accountId, 'hour', dayMs, dayMs + DAY_MS);
   const allSealed = hours.every((hour) => hour.sealed);
   const dayRollups = regroupRollups(hours, 'day', allSealed);
   await deps.rollups.replaceBucket(accountId, 'day', dayMs, dayRollups);
-  const dayLastHourMs = dayMs + DAY_MS - HOUR_MS;
   if (dayLastHourMs > lastHourMs) {
     await deps.rollups.markDirty(accountId, dayLastHourMs);
     return false;
@@ -128,6 +137,7 @@ async function sealHour(
   deps: SealRollupsDeps,
   accountId: string,
   hourMs: number,
+  keepValues: number,
 ): Promise<boolean> {
   try {
     await deps.rollups.clearDirty(hourMs, accountId);
@@ -137,6 +147,7 @@ async function sealHour(
   }
   try {
     const records = await deps.rollups.rawRecordsInHour(accountId, hourMs);
+    await sealTagHour(deps.rollups, accountId, hourMs, records, keepValues);
     await deps.rollups.replaceBucket(
       accountId,
       'hour',

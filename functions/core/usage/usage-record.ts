@@ -1,3 +1,4 @@
+import type { Tags } from '../attribution/tags.ts';
 import type { BudgetReservation } from '../budgets/reservation.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
@@ -100,6 +101,11 @@ export interface UsageRecord extends TokenUsage {
   readonly model: string;
   /** At most {@link MAX_REQUESTER_LENGTH} characters. */
   readonly requester?: string;
+  /**
+   * The request's `x-metrion-tag-<key>` headers, key to value (at most 5). Absent without any
+   * (and on records written before tags existed).
+   */
+  readonly tags?: Tags;
   readonly status: number;
   readonly errorSource?: ErrorSource;
   readonly errorMessage?: string;

@@ -1,4 +1,5 @@
 import { Buffer } from 'node:buffer';
+import type { AccountDataKeyStore } from '../ports/account-data-key-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { DataKeyProvider, EncryptionContext } from '../ports/data-key-provider.ts';
 import type { Random } from '../ports/random.ts';
@@ -12,17 +13,20 @@ import {
   openWithDataKey,
   sealWithDataKey,
 } from './envelope.ts';
-import type { SealedSecret } from './sealed-secret.ts';
+import { CURRENT_SEALED_VERSION, type SealedSecret } from './sealed-secret.ts';
 
-/** Seals and opens secrets with envelope encryption (one data key per secret). */
+/**
+ * Seals and opens secrets with envelope encryption: one data key per account, each secret bound
+ * to its own context as GCM additional data (see `SealedSecret` for both stored versions).
+ */
 export interface SecretVault {
   /**
-   * Encrypts `plaintext` under a data key generated for this secret alone.
-   * @returns The storable form; the plaintext data key is wiped before this resolves.
+   * Encrypts `plaintext` under the data key of `context.account`, created on its first secret.
+   * @returns The storable form (version 2); no plaintext data key outlives the call but cached ones.
    */
   seal(plaintext: string, context: EncryptionContext): Promise<SealedSecret>;
   /**
-   * Decrypts a sealed secret with the context it was sealed under.
+   * Decrypts a sealed secret (either version) with the context it was sealed under.
    * @throws SecretIntegrityError when the record was tampered with or belongs to another context.
    */
   open(sealed: SealedSecret, context: EncryptionContext): Promise<string>;
@@ -31,6 +35,8 @@ export interface SecretVault {
 export interface SecretVaultOptions {
   /** Wraps and unwraps data keys (KMS, or the local master key). */
   readonly dataKeyProvider: DataKeyProvider;
+  /** Keeps each account's wrapped data key (read on `seal` only). */
+  readonly accountDataKeys: AccountDataKeyStore;
   /** Source of the per-encryption IVs. */
   readonly random: Random;
   /** Drives expiry of cached data keys. */
@@ -59,16 +65,22 @@ export function metrionKeyContext(accountId: string): EncryptionContext {
   return { account: accountId, purpose: 'metrion-key' };
 }
 
+/** KMS context of an account's data key: the account alone (each secret's context is its AAD). */
+export function accountDataKeyContext(accountId: string): EncryptionContext {
+  return { account: accountId, purpose: 'account-secrets' };
+}
+
 /**
  * Creates the vault used for provider keys and the viewable Metrion Key.
  *
- * Unwrapped data keys are cached in memory, keyed by (wrapped data key, canonical context), so a
- * warm proxy makes no KMS call. This cache never decides *whether* a secret is valid: callers read
- * the sealed record from the database on every request, so deleting or replacing a key takes
- * effect immediately; a cached data key can only open the exact ciphertext it was created for.
+ * Unwrapped data keys are cached in memory, keyed by (wrapped data key, canonical KMS context),
+ * so a warm proxy makes at most one KMS call per account per cache period. This cache never
+ * decides *whether* a secret is valid: callers read the sealed record from the database on every
+ * request, so deleting or replacing a key takes effect immediately; a cached data key only
+ * decrypts ciphertexts that carry it and whose own context (the GCM additional data) matches.
  */
 export function createSecretVault(options: SecretVaultOptions): SecretVault {
-  const { dataKeyProvider, random, clock } = options;
+  const { dataKeyProvider, accountDataKeys, random, clock } = options;
   const ttlMs = options.dataKeyCacheTtlMs ?? 300_000;
   const maxEntries = options.maxCachedDataKeys ?? 1000;
   if (!Number.isFinite(ttlMs) || ttlMs < 0) {
@@ -78,64 +90,104 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
     throw new RangeError('maxCachedDataKeys must be an integer >= 0.');
   }
   const cache = new DataKeyCache(maxEntries);
-  // Opens already waiting on the provider for a given entry; later opens reuse that call.
+  // Unwraps already waiting on the provider for a given entry; later ones reuse that call.
   const inFlight = new Map<string, Promise<void>>();
+
+  /**
+   * Runs `use` with the unwrapped key, synchronously after the cache lookup or the unwrap, so an
+   * eviction (which wipes the key) can never happen between fetching a key and using it.
+   */
+  async function withDataKey<T>(
+    encryptedDataKey: string,
+    kmsContext: EncryptionContext,
+    use: (dataKey: Uint8Array) => T,
+  ): Promise<T> {
+    const entryId = `${encryptedDataKey}|${canonicalContext(kmsContext)}`;
+    const cached = cache.get(entryId, clock.nowMs());
+    if (cached !== undefined) return use(cached);
+
+    const pending = inFlight.get(entryId);
+    if (pending !== undefined) {
+      await pending;
+      const shared = cache.get(entryId, clock.nowMs());
+      if (shared !== undefined) return use(shared);
+    }
+
+    const encrypted = fromBase64(encryptedDataKey);
+    if (encrypted === undefined) throw integrityError();
+    const request = dataKeyProvider.decryptDataKey(encrypted, kmsContext);
+    const settled = request.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.set(entryId, settled);
+    let dataKey: Uint8Array;
+    try {
+      dataKey = await request;
+    } finally {
+      if (inFlight.get(entryId) === settled) inFlight.delete(entryId);
+    }
+    try {
+      return use(dataKey);
+    } finally {
+      // The key is valid even when the ciphertext was tampered with, so it is cached anyway.
+      if (ttlMs > 0) cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
+      else dataKey.fill(0);
+    }
+  }
+
+  /** The account's wrapped data key, created (and shared with concurrent creators) if missing. */
+  async function accountDataKey(accountId: string): Promise<string> {
+    const stored = await accountDataKeys.getAccountDataKey(accountId);
+    if (stored !== undefined) return stored;
+    const { plaintext, encrypted } = await dataKeyProvider.generateDataKey(
+      accountDataKeyContext(accountId),
+    );
+    const created = toBase64(encrypted);
+    try {
+      const kept = await accountDataKeys.putAccountDataKeyIfAbsent(accountId, created);
+      if (kept === created && ttlMs > 0) {
+        const entryId = `${created}|${canonicalContext(accountDataKeyContext(accountId))}`;
+        cache.set(entryId, Uint8Array.from(plaintext), clock.nowMs(), ttlMs);
+      }
+      return kept;
+    } finally {
+      plaintext.fill(0);
+    }
+  }
 
   return {
     async seal(plaintext, context) {
-      const { plaintext: dataKey, encrypted } = await dataKeyProvider.generateDataKey(context);
+      const accountId = context.account;
+      if (!accountId) throw new RangeError("A secret's context must name its account.");
+      const encryptedDataKey = await accountDataKey(accountId);
       const message = Buffer.from(plaintext, 'utf8');
       try {
-        const sealed = sealWithDataKey(dataKey, message, context, random);
+        const sealed = await withDataKey(
+          encryptedDataKey,
+          accountDataKeyContext(accountId),
+          (dataKey) => sealWithDataKey(dataKey, message, context, random),
+        );
         return {
-          version: 1,
-          encryptedDataKey: toBase64(encrypted),
+          version: CURRENT_SEALED_VERSION,
+          encryptedDataKey,
           iv: toBase64(sealed.iv),
           ciphertext: toBase64(sealed.ciphertext),
           authTag: toBase64(sealed.authTag),
         };
       } finally {
-        dataKey.fill(0);
         message.fill(0);
       }
     },
 
     async open(sealed, context) {
       const parts = decodeSealed(sealed);
-      const entryId = `${sealed.encryptedDataKey}|${canonicalContext(context)}`;
-      // Every use of a cached key is synchronous with its lookup, so an eviction (which wipes
-      // the key) can never happen between fetching a key and decrypting with it.
-      const cached = cache.get(entryId, clock.nowMs());
-      if (cached !== undefined) return decryptText(cached, parts, context);
-
-      const pending = inFlight.get(entryId);
-      if (pending !== undefined) {
-        await pending;
-        const shared = cache.get(entryId, clock.nowMs());
-        if (shared !== undefined) return decryptText(shared, parts, context);
-      }
-
-      const encryptedDataKey = fromBase64(sealed.encryptedDataKey);
-      if (encryptedDataKey === undefined) throw integrityError();
-      const request = dataKeyProvider.decryptDataKey(encryptedDataKey, context);
-      const settled = request.then(
-        () => undefined,
-        () => undefined,
+      // Version 1 wrapped a key for this secret alone under its full context.
+      const kmsContext =
+        sealed.version === 1 ? context : accountDataKeyContext(context.account ?? '');
+      return withDataKey(sealed.encryptedDataKey, kmsContext, (dataKey) =>
+        decryptText(dataKey, parts, context),
       );
-      inFlight.set(entryId, settled);
-      let dataKey: Uint8Array;
-      try {
-        dataKey = await request;
-      } finally {
-        if (inFlight.get(entryId) === settled) inFlight.delete(entryId);
-      }
-      try {
-        return decryptText(dataKey, parts, context);
-      } finally {
-        // The key is valid even when the ciphertext was tampered with, so it is cached anyway.
-        if (ttlMs > 0) cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
-        else dataKey.fill(0);
-      }
     },
   };
 }
@@ -151,7 +203,7 @@ function decryptText(dataKey: Uint8Array, parts: GcmCiphertext, context: Encrypt
 
 /** Validates the stored shape before any provider call, so a corrupt record costs no KMS call. */
 function decodeSealed(sealed: SealedSecret): GcmCiphertext {
-  if (sealed.version !== 1) throw integrityError();
+  if (sealed.version !== 1 && sealed.version !== CURRENT_SEALED_VERSION) throw integrityError();
   const iv = fromBase64(sealed.iv);
   const ciphertext = fromBase64(sealed.ciphertext);
   const authTag = fromBase64(sealed.authTag);

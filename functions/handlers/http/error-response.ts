@@ -23,6 +23,8 @@ export const STATUS_BY_CODE = {
   rule_limit: 409,
   budget_limit: 409,
   budget_exceeded: 402,
+  channel_limit: 409,
+  channel_in_use: 409,
   payload_too_large: 413,
   rate_limit_exceeded: 429,
   secret_integrity: 500,

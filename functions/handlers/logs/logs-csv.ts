@@ -3,6 +3,7 @@ import type { DisplayMoney } from '#core/currency/display-money.ts';
 import { exactUsd } from '#core/currency/money-text.ts';
 import { type CsvCell, csvLine } from '#core/logs/csv.ts';
 import { convertedCost } from '#core/logs/log-views.ts';
+import { tagColumn } from '#core/logs/logs-export.ts';
 import { type UsageRecord, usageKindOf } from '#core/usage/usage-record.ts';
 
 type CellOf = (record: UsageRecord, money: DisplayMoney) => CsvCell;
@@ -39,12 +40,23 @@ const CELLS = {
   cache_write_1h_tokens: (r) => r.cacheWrite1hTokens,
 } as const satisfies Record<(typeof LOGS_CSV_COLUMNS)[number], CellOf>;
 
-/** The CSV header row (CRLF-terminated). */
-export const LOGS_CSV_HEADER = csvLine(LOGS_CSV_COLUMNS);
+/** The CSV header row (CRLF-terminated): the fixed columns, then `tag:<key>` per tag key. */
+export function logsCsvHeader(tagKeys: readonly string[] = []): string {
+  return csvLine([...LOGS_CSV_COLUMNS, ...tagKeys.map(tagColumn)]);
+}
 
-/** One record as a CSV line in `LOGS_CSV_COLUMNS` order; empty cells for absent values. */
-export function toLogCsvLine(record: UsageRecord, money: DisplayMoney): string {
+/**
+ * One record as a CSV line in `LOGS_CSV_COLUMNS` order, then its value of each tag key (empty
+ * when it has none); empty cells for absent values.
+ */
+export function toLogCsvLine(
+  record: UsageRecord,
+  money: DisplayMoney,
+  tagKeys: readonly string[] = [],
+): string {
   const cells: CsvCell[] = LOGS_CSV_COLUMNS.map((column) => CELLS[column](record, money));
+  const tags = record.tags ?? {};
+  for (const key of tagKeys) cells.push(Object.hasOwn(tags, key) ? tags[key] : undefined);
   return csvLine(cells);
 }
 
@@ -58,6 +70,7 @@ const CHUNK_CHARS = 64 * 1024;
 export function logsCsvStream(
   records: AsyncIterable<UsageRecord>,
   money: DisplayMoney,
+  tagKeys: readonly string[] = [],
 ): ReadableStream<Uint8Array> {
   const iterator = records[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
@@ -66,7 +79,7 @@ export function logsCsvStream(
     async pull(controller) {
       if (!headerSent) {
         headerSent = true;
-        controller.enqueue(encoder.encode(LOGS_CSV_HEADER));
+        controller.enqueue(encoder.encode(logsCsvHeader(tagKeys)));
         return;
       }
       let chunk = '';
@@ -77,7 +90,7 @@ export function logsCsvStream(
           controller.close();
           return;
         }
-        chunk += toLogCsvLine(next.value, money);
+        chunk += toLogCsvLine(next.value, money, tagKeys);
       }
       controller.enqueue(encoder.encode(chunk));
     },

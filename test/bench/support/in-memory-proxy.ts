@@ -17,6 +17,7 @@ import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import type { StreamingLambdaHandler } from '#local/awslambda-shim.ts';
 import { fixedPrices } from '../../fakes/fixed-prices.ts';
+import { InMemoryAccountDataKeyStore } from '../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
@@ -69,6 +70,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
   const accounts = new InMemoryAccountStore();
   const usage = new InMemoryUsageStore({ clock });
   const dataKeys = new InMemoryDataKeyProvider();
+  const accountDataKeys = new InMemoryAccountDataKeyStore();
 
   const proxy = createProxyService({
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
@@ -77,7 +79,12 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
-    vault: createSecretVault({ dataKeyProvider: wrapPort(dataKeys, 'dataKeys'), random, clock }),
+    vault: createSecretVault({
+      dataKeyProvider: wrapPort(dataKeys, 'dataKeys'),
+      accountDataKeys,
+      random,
+      clock,
+    }),
     pepper,
     upstream: options.upstream,
     clock,
@@ -95,7 +102,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     metrionKeys: accounts,
     providerKeys: accounts,
     emails: new InMemoryAccountEmailIndex(),
-    vault: createSecretVault({ dataKeyProvider: dataKeys, random, clock }),
+    vault: createSecretVault({ dataKeyProvider: dataKeys, accountDataKeys, random, clock }),
     random,
     clock,
     pepper,

@@ -34,17 +34,40 @@ export async function buildLambdaBundles(outdir: string): Promise<LambdaBundle[]
   const bundles: LambdaBundle[] = [];
   for (const source of stackLambdaSources()) {
     const name = path.basename(source.entry, '.ts');
-    const file = path.join(outdir, name, 'index.mjs');
-    await build({
-      ...esbuildBuildOptions({
-        projectRoot: PROJECT_ROOT,
-        entry: source.entry,
-        outfile: file,
-        externalModules: source.lazyPackages,
-      }),
-      logLevel: 'warning',
-    });
-    bundles.push({ name, file, bytes: fs.statSync(file).size });
+    bundles.push(await buildBundle(source, name, outdir, source.leanAwsClients));
   }
   return bundles.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * Each function that ships the signed JSON client, bundled with the AWS SDK's clients instead
+ * (named `<name> (AWS SDK clients)`): what it would weigh and cost at cold start without it.
+ */
+export async function buildSdkClientVariants(outdir: string): Promise<LambdaBundle[]> {
+  const variants: LambdaBundle[] = [];
+  for (const source of stackLambdaSources().filter((s) => s.leanAwsClients)) {
+    const name = `${path.basename(source.entry, '.ts')} (AWS SDK clients)`;
+    variants.push(await buildBundle(source, name, outdir, false));
+  }
+  return variants;
+}
+
+async function buildBundle(
+  source: MetrionFunction['bundleSource'],
+  name: string,
+  outdir: string,
+  leanAwsClients: boolean,
+): Promise<LambdaBundle> {
+  const file = path.join(outdir, name.replaceAll(/[^a-z0-9-]+/gi, '-'), 'index.mjs');
+  await build({
+    ...esbuildBuildOptions({
+      projectRoot: PROJECT_ROOT,
+      entry: source.entry,
+      outfile: file,
+      externalModules: source.lazyPackages,
+      leanAwsClients,
+    }),
+    logLevel: 'warning',
+  });
+  return { name, file, bytes: fs.statSync(file).size };
 }

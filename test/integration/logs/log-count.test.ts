@@ -57,6 +57,10 @@ beforeAll(async () => {
         model: pick(models),
         ...(random() < 0.6 ? { requester: pick(['alice', 'bob']) } : {}),
         status: pick([200, 200, 200, 400, 429, 500]),
+        tags: {
+          ...(random() < 0.7 ? { feature: pick(['search', 'chat', 'a:b']) } : {}),
+          ...(random() < 0.3 ? { team: pick(['core', 'ml']) } : {}),
+        },
       });
       // Most records are kept 30 days; some of the first day's only 2 (expired by the count).
       const keepDays = atMs < START_MS + DAY_MS && random() < 0.3 ? 2 : 30;
@@ -111,8 +115,11 @@ describe('countMatchingLogs (sealed rollups stand in for their records)', () => 
       { requester: ['-'] },
       { requester: ['alice'], status: ['4xx'] },
       { status: ['429', '500'] },
+      { tag: ['feature:search'] },
+      { tag: ['feature:chat', 'feature:a:b'], model: ['gpt-4o'] },
+      { tag: ['feature:search', 'team:ml'] },
     ];
-    for (let round = 0; round < 24; round += 1) {
+    for (let round = 0; round < 27; round += 1) {
       const fromMs = START_MS - HOUR_MS + Math.floor(random() * 2 * DAY_MS);
       const toMs = fromMs + Math.floor(random() * 3 * DAY_MS) + 1;
       const query: UsageLogQuery = {
@@ -155,5 +162,31 @@ describe('countMatchingLogs (sealed rollups stand in for their records)', () => 
     expect(inside(START_MS + 2 * DAY_MS + 12 * HOUR_MS)).toBe(false);
     expect(inside(START_MS + 3 * DAY_MS + 12 * HOUR_MS)).toBe(true);
     expect(rawMs).toBeLessThan(2.5 * DAY_MS);
+  });
+
+  it('lets sealed tag rollups stand in under a tag filter of one key, and counts two keys raw', async () => {
+    const window = {
+      accountId: ACCOUNT,
+      fromIso: new Date(START_MS + 30 * 60_000).toISOString(),
+      toIso: new Date(START_MS + SPAN_MS).toISOString(),
+    };
+    rawSpans.length = 0;
+    const oneKey = { ...window, filter: toLogFilter({ range: 'custom', tag: ['feature:search'] }) };
+
+    expect(await countMatchingLogs({ logs: reader, rollups, clock }, oneKey)).toBe(
+      bruteForce(oneKey),
+    );
+    const inside = (atMs: number) => rawSpans.some(([from, to]) => atMs >= from && atMs < to);
+    expect(inside(START_MS + DAY_MS + 12 * HOUR_MS)).toBe(false);
+
+    rawSpans.length = 0;
+    const twoKeys = {
+      ...window,
+      filter: toLogFilter({ range: 'custom', tag: ['feature:search', 'team:core'] }),
+    };
+    expect(await countMatchingLogs({ logs: reader, rollups, clock }, twoKeys)).toBe(
+      bruteForce(twoKeys),
+    );
+    expect(inside(START_MS + DAY_MS + 12 * HOUR_MS)).toBe(true);
   });
 });

@@ -14,6 +14,10 @@ import {
   type LocalMetrionOptions,
   startLocalMetrion,
 } from '#local/local-metrion.ts';
+import {
+  FAKE_ANTHROPIC_API_KEY,
+  startFakeAnthropic,
+} from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
 
@@ -44,6 +48,8 @@ export interface ApiAnswer {
 export interface DashboardApiStack {
   readonly metrion: LocalMetrion;
   readonly openai: FakeUpstream;
+  /** The Anthropic fake, when the stack was started with `anthropic: true`. */
+  readonly anthropic: FakeUpstream | undefined;
   readonly cognito: CognitoIdentityProviderClient;
   /** Every log line the stack wrote. */
   readonly logLines: string[];
@@ -115,24 +121,32 @@ function apiOf(baseUrl: string, secrets: Set<string>) {
   };
 }
 
-export type DashboardApiStackOptions = Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'>;
+export type DashboardApiStackOptions = Pick<LocalMetrionOptions, 'fxRatesUrl' | 'clock'> & {
+  /** Also start a fake Anthropic upstream. @default false */
+  readonly anthropic?: boolean;
+};
 
 export async function startDashboardApiStack(
   options: DashboardApiStackOptions = {},
 ): Promise<DashboardApiStack> {
+  const { anthropic: withAnthropic = false, ...localOptions } = options;
   const openai = await startFakeOpenAi();
+  const anthropic = withAnthropic ? await startFakeAnthropic() : undefined;
   const logLines: string[] = [];
   const metrion = await startLocalMetrion({
-    upstreamOrigins: { openai: openai.origin },
+    upstreamOrigins: {
+      openai: openai.origin,
+      ...(anthropic === undefined ? {} : { anthropic: anthropic.origin }),
+    },
     logWrite: (line) => logLines.push(line),
-    ...options,
+    ...localOptions,
   });
   const cognito = new CognitoIdentityProviderClient({
     endpoint: metrion.cognito.endpoint,
     region: metrion.cognito.region,
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const secrets = new Set<string>([FAKE_OPENAI_API_KEY]);
+  const secrets = new Set<string>([FAKE_OPENAI_API_KEY, FAKE_ANTHROPIC_API_KEY]);
 
   async function signUp(label: string): Promise<TestUser> {
     userCounter += 1;
@@ -154,6 +168,7 @@ export async function startDashboardApiStack(
   return {
     metrion,
     openai,
+    anthropic,
     cognito,
     logLines,
     secrets,
@@ -183,6 +198,7 @@ export async function startDashboardApiStack(
       cognito.destroy();
       await metrion.close();
       await openai.close();
+      await anthropic?.close();
     },
   };
 }

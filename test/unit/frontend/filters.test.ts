@@ -36,7 +36,19 @@ describe('readFilters', () => {
       requester: [],
       status: ['5xx', '429'],
       kind: [],
+      tag: [],
     });
+  });
+
+  it('reads tags as key:value, dropping malformed ones the API would refuse', () => {
+    const filters = readFilters(
+      new URLSearchParams(
+        'tag=feature:search&tag=feature:a:b&tag=Feature:x&tag=nokey&tag=feature:search',
+      ),
+    );
+
+    expect(filters.tag).toEqual(['feature:search', 'feature:a:b']);
+    expect(filterQuery(filters)).toMatchObject({ tag: ['feature:search', 'feature:a:b'] });
   });
 
   it('reads the kinds, dropping values that name no kind', () => {
@@ -145,6 +157,7 @@ describe('withoutFilters', () => {
       requester: ['-'],
       status: ['4xx'],
       kind: ['embeddings'],
+      tag: ['feature:search'],
     };
 
     expect(withoutFilters(filters)).toEqual({
@@ -156,6 +169,7 @@ describe('withoutFilters', () => {
       requester: [],
       status: [],
       kind: [],
+      tag: [],
     });
   });
 });

@@ -20,6 +20,8 @@ const ACCEPTING_STORE: AggregateUsageStore = {
   markDirty: async () => undefined,
   addToRollup: async () => undefined,
   putErrors: async () => undefined,
+  addToTagRollup: async () => undefined,
+  noteTagKey: async () => undefined,
 };
 
 function recordingLogger() {

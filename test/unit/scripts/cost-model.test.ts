@@ -7,6 +7,7 @@ import {
   concurrentExecutions,
   costPerMillion,
   cpuWallMs,
+  expectedDistinct,
   kmsDecryptsPerRequest,
   kmsWindow,
   storeUnits,
@@ -122,31 +123,42 @@ describe('cost per 1M requests', () => {
 
 describe('rates and scale', () => {
   it('unwraps a data key once per key and environment per cache window', () => {
-    // 10 req/s x 300 s = 3,000 requests per window over 10 environments = 300 each; 5 keys each
-    // -> 50 unwraps / 3,000 requests
+    // 10 req/s x 300 s = 3,000 requests per window over 10 environments = 300 each over 5 keys:
+    // each environment sees all 5 (1 - 0.8^300 is 1 to 29 places) -> 50 unwraps / 3,000 requests
     expect(
-      kmsDecryptsPerRequest({
-        requestsPerSecond: 10,
-        environments: 10,
-        distinctKeys: 5,
-        ttlS: 300,
-      }),
+      kmsDecryptsPerRequest({ requestsPerSecond: 10, environments: 10, dataKeys: 5, ttlS: 300 }),
     ).toBeCloseTo(50 / 3000, 12);
+    // 30 requests per environment over 1,000 keys: 1,000 x (1 - 0.999^30) = 29.569 distinct
     expect(
       kmsDecryptsPerRequest({
         requestsPerSecond: 100,
         environments: 1000,
-        distinctKeys: 1000,
+        dataKeys: 1000,
         ttlS: 300,
       }),
-    ).toBe(1);
+    ).toBeCloseTo(29.569 / 30, 4);
   });
 
   it('counts Decrypts per cache window by environments and keys, not by requests', () => {
     // 100 req/s x 300 s = 30,000 requests; 30 environments see 1,000 each over 10 keys -> 300
+    const window = kmsWindow({ requestsPerSecond: 100, environments: 30, dataKeys: 10, ttlS: 300 });
+    expect(window).toMatchObject({ requests: 30_000, requestsPerEnvironment: 1000 });
+    expect(window.decrypts).toBeCloseTo(300, 9);
+    // Ten times the rate over ten times the environments: the same Decrypts per request.
     expect(
-      kmsWindow({ requestsPerSecond: 100, environments: 30, distinctKeys: 10, ttlS: 300 }),
-    ).toEqual({ requests: 30_000, requestsPerEnvironment: 1000, decrypts: 300, perRequest: 0.01 });
+      kmsDecryptsPerRequest({
+        requestsPerSecond: 1000,
+        environments: 300,
+        dataKeys: 10,
+        ttlS: 300,
+      }),
+    ).toBeCloseTo(window.perRequest, 12);
+  });
+
+  it('expects n(1 - (1 - 1/n)^k) distinct values among k uniform draws from n', () => {
+    expect(expectedDistinct(1, 5)).toBe(1);
+    expect(expectedDistinct(2, 2)).toBe(1.5);
+    expect(expectedDistinct(1000, 0)).toBe(0);
   });
 
   it('samples the first request each second and 5 % of the rest', () => {

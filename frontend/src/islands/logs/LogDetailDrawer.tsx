@@ -3,6 +3,7 @@ import type { LogDetail } from '#contracts/logs-api.ts';
 import { Loading } from '../../components/LoadFailed.tsx';
 import { Notice } from '../../components/Notice.tsx';
 import { SeriesName } from '../../components/SeriesName.tsx';
+import { TagChips } from '../../components/TagChips.tsx';
 import { useLatestRead } from '../../hooks/use-latest-read.ts';
 import { api } from '../../lib/api-client.ts';
 import { colorForName, providerColor } from '../../lib/colors.ts';
@@ -96,7 +97,7 @@ function Section({ title, rows }: { readonly title: string; readonly rows: Rows 
   );
 }
 
-/** Who and what: id, status, time, model, provider, kind, requester, mode. */
+/** Who and what: id, status, time, model, provider, kind, requester, tags, mode. */
 function requestRows(detail: LogDetail): Rows {
   return [
     ['Request id', <code key="id">{detail.requestId}</code>],
@@ -114,6 +115,7 @@ function requestRows(detail: LogDetail): Rows {
     ],
     ['Kind', KIND_LABELS[detail.kind]],
     ['Requester', detail.requester ?? '—'],
+    ['Tags', <TagChips key="tags" tags={detail.tags} />],
     ['Mode', `${detail.mode}${detail.streamed ? ', streamed' : ''}`],
   ];
 }

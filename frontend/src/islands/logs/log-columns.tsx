@@ -2,6 +2,7 @@ import type { FxDto } from '#contracts/dashboard-api.ts';
 import type { LogRow } from '#contracts/logs-api.ts';
 import type { Column, DataAttributes } from '../../components/DataTable.tsx';
 import { REQUEST_COLUMNS } from '../../components/request-columns.tsx';
+import { TagChips } from '../../components/TagChips.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { KIND_LABELS } from '../../lib/kinds.ts';
 import { Cost, Status } from './LogCells.tsx';
@@ -14,18 +15,22 @@ function tokens(key: string, header: string, count: (row: LogRow) => number): Co
 /**
  * The Logs table's columns: the request columns it shares with the Dashboard's recent errors,
  * the kind, tokens of every kind, cost in the page's currency and a Details button; Requester
- * only when a row has one.
+ * and Tags only when a row on the page has one.
  */
 export function logColumns(options: {
   readonly fx: FxDto;
   readonly withRequester: boolean;
+  readonly withTags: boolean;
   readonly onDetails: (requestId: string) => void;
 }): Column<LogRow>[] {
-  const { fx, withRequester, onDetails } = options;
+  const { fx, withRequester, withTags, onDetails } = options;
   return [
     { ...REQUEST_COLUMNS.status, cell: (row) => <Status row={row} /> },
     REQUEST_COLUMNS.time,
     ...(withRequester ? [REQUEST_COLUMNS.requester] : []),
+    ...(withTags
+      ? [{ key: 'tags', header: 'Tags', cell: (row: LogRow) => <TagChips tags={row.tags} /> }]
+      : []),
     REQUEST_COLUMNS.model,
     REQUEST_COLUMNS.provider,
     {

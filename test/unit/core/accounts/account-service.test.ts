@@ -5,6 +5,7 @@ import { EmailTakenError, MetrionKeyConflictError } from '#core/errors.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
@@ -15,6 +16,7 @@ function service(accounts = new InMemoryAccountStore(), emails = new InMemoryAcc
   const random = new FixedRandom({ seed: 'accounts' });
   const vault = createSecretVault({
     dataKeyProvider: new InMemoryDataKeyProvider(),
+    accountDataKeys: new InMemoryAccountDataKeyStore(),
     random,
     clock,
   });

@@ -90,4 +90,19 @@ describe('filters', () => {
     expect(recordMatches(other, { ...base, kind: 'embeddings' })).toBe(true);
     expect(toLogFilter({ range: '24h', kind: [] })).toEqual({});
   });
+
+  it('groups tag filters by key: values of one key OR, keys AND; the value may hold ":"', () => {
+    const filter = toLogFilter({
+      range: '24h',
+      tag: ['feature:search', 'feature:a:b', 'team:core', 'feature:search'],
+    });
+    expect(filter).toEqual({ tags: { feature: ['search', 'a:b'], team: ['core'] } });
+    const base = { model: 'm', provider: 'openai', status: 200 } as const;
+    expect(recordMatches(filter, { ...base, tags: { feature: 'a:b', team: 'core' } })).toBe(true);
+    expect(recordMatches(filter, { ...base, tags: { feature: 'search' } })).toBe(false);
+    expect(recordMatches(filter, base)).toBe(false);
+    expect(() => toLogFilter({ range: '24h', tag: ['no-separator'] })).toThrow(
+      /not a <key>:<value>/,
+    );
+  });
 });

@@ -41,12 +41,24 @@ describe('row and detail views', () => {
     } = RECORD;
     expect(toLogDetail({ ...bare, costPicoUsd: null }, CHF)).toMatchObject({
       requester: null,
+      tags: {},
       errorSource: null,
       errorMessage: null,
       timeToFirstTokenMs: null,
       timing: null,
       costUsd: null,
       cost: null,
+    });
+  });
+});
+
+describe('tags', () => {
+  it('are a row and detail field, key to value', () => {
+    const tagged = { ...RECORD, tags: { feature: 'search', customer_id: 'cus_1' } };
+    expect(toLogRow(tagged, CHF).tags).toEqual({ feature: 'search', customer_id: 'cus_1' });
+    expect(logDetailSchema.strict().parse(toLogDetail(tagged, CHF)).tags).toEqual({
+      feature: 'search',
+      customer_id: 'cus_1',
     });
   });
 });

@@ -28,12 +28,19 @@ const money = {
 };
 
 /** No sealed rollups: totals come from the raw records (log-count.test.ts covers the rest). */
-const NO_ROLLUPS = { query: async () => [] };
+const NO_ROLLUPS = { query: async () => [], queryTagValues: async () => [] };
 
 let clock: FakeClock;
 let log: InMemoryUsageLog;
 let service: LogsService;
 let exporter: LogsExporter;
+/** The account's tag keys as the aggregator noted them (one stale, one recent). */
+const knownKeys = {
+  listTagKeys: async () => [
+    { key: 'team', lastSeenAt: new Date(NOW_MS - 60_000).toISOString() },
+    { key: 'legacy', lastSeenAt: '2026-11-01T00:00:00.000Z' },
+  ],
+};
 
 function record(accountId: string, minutesAgo: number, overrides: Partial<UsageRecord> = {}) {
   return usageRecord({
@@ -54,7 +61,7 @@ beforeEach(() => {
     clock,
     cursorKey: deriveLogCursorKey(new Uint8Array([1, 2, 3])),
   });
-  exporter = createLogsExporter({ ...money, logs: log, clock });
+  exporter = createLogsExporter({ ...money, logs: log, tagKeys: knownKeys, clock });
 });
 
 describe('listLogs', () => {
@@ -158,6 +165,18 @@ describe('exportLogs', () => {
 
     expect(seen).toHaveLength(total);
     expect(seen).toEqual([...seen].sort().reverse());
+  });
+
+  it('has a column for every key seen in the window and every key of the first page', async () => {
+    await log.append(record('a', 5, { tags: { feature: 'search' } }), KEEP);
+    await log.append(record('a', 4, { tags: { run: 'r-1' } }), KEEP);
+
+    const day = await exporter.exportLogs('a', { range: '24h' });
+    const quarter = await exporter.exportLogs('a', { range: '90d' });
+
+    // `team` from the key list (seen a minute ago); `legacy` last seen before the 24h window.
+    expect(day.tagKeys).toEqual(['feature', 'run', 'team']);
+    expect(quarter.tagKeys).toEqual(['feature', 'legacy', 'run', 'team']);
   });
 
   it('validates before yielding anything', async () => {

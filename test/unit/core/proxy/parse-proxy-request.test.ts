@@ -117,4 +117,35 @@ describe('parseProxyRequest', () => {
       '-agent',
     );
   });
+
+  it('takes the requester from the body when x-metrion-user is absent; the header wins', () => {
+    const json = { model: 'gpt-4o-mini', messages: [], user: 'end-user-1' };
+    expect(parseProxyRequest(request({ json })).requester).toBe('end-user-1');
+    expect(
+      parseProxyRequest(request({ json, headers: { 'x-metrion-user': 'agent-7' } })).requester,
+    ).toBe('agent-7');
+    const anthropic = parseProxyRequest(
+      request({
+        path: '/api/proxy/v1/messages',
+        json: { model: 'm', messages: [], max_tokens: 5, metadata: { user_id: 'a-1' } },
+      }),
+    );
+    expect(anthropic.requester).toBe('a-1');
+  });
+
+  it('ignores an invalid body requester instead of refusing the request', () => {
+    const json = { model: 'gpt-4o-mini', messages: [], user: 'x'.repeat(200) };
+    expect(parseProxyRequest(request({ json })).requester).toBeUndefined();
+  });
+
+  it('reads x-metrion-tag-* headers into tags, and refuses a bad one before anything else', () => {
+    const parsed = parseProxyRequest(
+      request({ headers: { 'x-metrion-tag-feature': 'search', 'x-metrion-tag-team': 'core' } }),
+    );
+    expect(parsed.tags).toEqual({ feature: 'search', team: 'core' });
+    expect(parseProxyRequest(request()).tags).toBeUndefined();
+    expect(() => parseProxyRequest(request({ headers: { 'x-metrion-tag-Bad.Key': 'x' } }))).toThrow(
+      /x-metrion-tag-Bad\.Key/,
+    );
+  });
 });

@@ -16,6 +16,7 @@ import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { fixedPrices } from '../../../fakes/fixed-prices.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
@@ -81,6 +82,7 @@ export async function proxyHarness() {
   const pepper = new Uint8Array(32).fill(7);
   const realVault = createSecretVault({
     dataKeyProvider: new InMemoryDataKeyProvider(),
+    accountDataKeys: new InMemoryAccountDataKeyStore(),
     random,
     clock,
   });

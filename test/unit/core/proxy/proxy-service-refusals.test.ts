@@ -48,6 +48,27 @@ describe('proxy service: a request Metrion refuses before admission', () => {
     });
   });
 
+  it("keeps a refusal's tags and body requester, and records a bad tag's refusal without tags", async () => {
+    const harness = await proxyHarness();
+
+    await failed(
+      await harness.send({ ...NO_MESSAGES, user: 'end-user-3' }, { 'x-metrion-tag-feature': 'a' }),
+    ).settle(400);
+    const badTag = failed(
+      await harness.send(
+        { ...NO_MESSAGES, messages: [] },
+        { 'x-metrion-tag-feature': 'b', 'x-metrion-tag-bad.key': 'c' },
+      ),
+    );
+    await badTag.settle(400);
+
+    expect(badTag.error.message).toMatch(/x-metrion-tag-bad\.key/);
+    const [badTagRecord, missingMessages] = await harness.usage.listRecent(harness.accountId, 10);
+    expect(missingMessages).toMatchObject({ requester: 'end-user-3', tags: { feature: 'a' } });
+    expect(badTagRecord?.tags).toBeUndefined();
+    expect(badTagRecord?.status).toBe(400);
+  });
+
   it("counts the refusal in the key's minute when it is recorded, never in the month", async () => {
     const harness = await proxyHarness();
     const nowMs = harness.clock.nowMs();

@@ -108,6 +108,33 @@ describe('proxy service: response cache', () => {
     });
   });
 
+  it('records a hit with its own request tags, and sends no tag header upstream', async () => {
+    // Arrange: the miss carries feature=search
+    const harness = await proxyHarness();
+    harness.answerWith({ body: COMPLETION });
+    await settle(
+      await harness.send(CHAT, { 'x-metrion-cache': 'true', 'x-metrion-tag-feature': 'search' }),
+    );
+
+    // Act: the same body with other tags is a hit
+    await settle(
+      await harness.send(CHAT, {
+        'x-metrion-cache': 'true',
+        'x-metrion-tag-feature': 'chat',
+        'x-metrion-tag-team': 'core',
+      }),
+    );
+
+    // Assert
+    const [hitRecord, missRecord] = await harness.usage.listRecent(harness.accountId, 10);
+    expect(missRecord).toMatchObject({ cached: false, tags: { feature: 'search' } });
+    expect(hitRecord).toMatchObject({ cached: true, tags: { feature: 'chat', team: 'core' } });
+    expect(harness.sent).toHaveLength(1);
+    expect(Object.keys(harness.sent[0]?.headers ?? {}).filter((h) => h.includes('tag'))).toEqual(
+      [],
+    );
+  });
+
   it('replays a hit as an SSE stream when the caller asks for stream: true', async () => {
     const harness = await proxyHarness();
     harness.answerWith({ body: COMPLETION });

@@ -59,6 +59,18 @@ function recorded(
       run(['putErrors', records.map((r) => r.record.requestId).join(',')], () =>
         store.putErrors(records),
       ),
+    addToTagRollup: (rollup) =>
+      run(
+        [
+          'addToTagRollup',
+          `${rollup.accountId}/${rollup.granularity}/${rollup.tagKey}:${rollup.tagValue}`,
+        ],
+        () => store.addToTagRollup(rollup),
+      ),
+    noteTagKey: (accountId, key, seenAt) =>
+      run(['noteTagKey', `${accountId}/${key}@${seenAt}`], () =>
+        store.noteTagKey(accountId, key, seenAt),
+      ),
   };
   return { calls, store: wrapped };
 }
@@ -85,7 +97,7 @@ describe('aggregateUsage', () => {
     );
 
     // Assert: markers once per account-hour before the ADDs and once after; the counts are the fold's.
-    expect(report).toEqual({ aggregated: 30, rollupsAdded: 4 });
+    expect(report).toEqual({ aggregated: 30, rollupsAdded: 4, tagRollupsAdded: 0 });
     expect(calls.map(([method]) => method)).toEqual([
       'markDirty',
       'markDirty',
@@ -150,6 +162,61 @@ describe('aggregateUsage', () => {
     ]);
   });
 
+  it('adds each tag of a record to its tag rollups and notes the latest time each key was seen', async () => {
+    // Arrange: 3 records with feature tags, one also with a team tag
+    const { rollups } = setup();
+    const batch = [
+      stored({ tags: { feature: 'search' } }),
+      stored({ at: '2026-02-28T23:50:00.000Z', tags: { feature: 'search', team: 'core' } }),
+      stored({ tags: { feature: 'chat' } }),
+      stored(),
+    ];
+    const { calls, store } = recorded(rollups);
+
+    // Act
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
+
+    // Assert: feature:search, feature:chat, team:core, each hour and day
+    expect(report.tagRollupsAdded).toBe(6);
+    const noted = calls.filter(([method]) => method === 'noteTagKey').map(([, detail]) => detail);
+    expect(noted.sort()).toEqual([
+      'acct/feature@2026-02-28T23:50:00.000Z',
+      'acct/team@2026-02-28T23:50:00.000Z',
+    ]);
+    const search = await rollups.queryTagValues(
+      'acct',
+      'feature',
+      ['search'],
+      'day',
+      ...EVERYTHING,
+    );
+    expect(search.map((r) => [r.tagValue, r.requests, r.sealed])).toEqual([['search', 2, false]]);
+    expect(await rollups.listTagKeys('acct')).toEqual([
+      { key: 'feature', lastSeenAt: '2026-02-28T23:50:00.000Z' },
+      { key: 'team', lastSeenAt: '2026-02-28T23:50:00.000Z' },
+    ]);
+  });
+
+  it('reports the first record a failed tag ADD carries', async () => {
+    const { rollups } = setup();
+    const batch = [
+      stored(),
+      stored({ tags: { feature: 'a' } }),
+      stored({ tags: { feature: 'b' } }),
+    ];
+    const { store } = recorded(rollups, { addToTagRollup: (detail) => detail.endsWith(':b') });
+
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
+
+    expect(report).toMatchObject({ aggregated: 2, retryFrom: 2 });
+  });
+
   it('writes no ADD for records from the first one whose hour could not be marked', async () => {
     const { rollups } = setup();
     const batch = [
@@ -204,6 +271,7 @@ describe('aggregateUsage', () => {
     ).toEqual({
       aggregated: 0,
       rollupsAdded: 0,
+      tagRollupsAdded: 0,
     });
     expect(calls).toEqual([]);
   });

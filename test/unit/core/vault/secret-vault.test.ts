@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest'
 import { SecretIntegrityError } from '#core/errors.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import {
+  accountDataKeyContext,
   createSecretVault,
   metrionKeyContext,
   providerKeyContext,
@@ -9,7 +10,9 @@ import {
 } from '#core/vault/secret-vault.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
+import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+import { sealVersion1 } from '../../../fixtures/sealed-v1.ts';
 
 const SECRET = 'sk-ant-api03-THE-PROVIDER-SECRET';
 const CONTEXT = providerKeyContext('acc_1', 'anthropic');
@@ -26,28 +29,49 @@ describe('context helpers', () => {
   it('bind account and purpose for the Metrion Key copy', () => {
     expect(metrionKeyContext('acc_1')).toEqual({ account: 'acc_1', purpose: 'metrion-key' });
   });
+
+  it('bind only the account for the account data key', () => {
+    expect(accountDataKeyContext('acc_1')).toEqual({
+      account: 'acc_1',
+      purpose: 'account-secrets',
+    });
+  });
 });
 
 describe('createSecretVault', () => {
   let provider: InMemoryDataKeyProvider;
+  let accountDataKeys: InMemoryAccountDataKeyStore;
   let clock: FakeClock;
   let generate: MockInstance<InMemoryDataKeyProvider['generateDataKey']>;
   let decrypt: MockInstance<InMemoryDataKeyProvider['decryptDataKey']>;
 
   beforeEach(() => {
     provider = new InMemoryDataKeyProvider();
+    accountDataKeys = new InMemoryAccountDataKeyStore();
     clock = new FakeClock();
     generate = vi.spyOn(provider, 'generateDataKey');
     decrypt = vi.spyOn(provider, 'decryptDataKey');
   });
 
+  /** A vault on the shared provider and key store (one per Lambda environment, say). */
   function vault(options: Partial<SecretVaultOptions> = {}) {
     return createSecretVault({
       dataKeyProvider: provider,
+      accountDataKeys,
       random: new FixedRandom({ seed: 'vault' }),
       clock,
       ...options,
     });
+  }
+
+  /** Seals in another vault (the dashboard's), so the vault under test starts with a cold cache. */
+  function sealElsewhere(plaintext: string, context = CONTEXT): Promise<SealedSecret> {
+    return createSecretVault({
+      dataKeyProvider: provider,
+      accountDataKeys,
+      random: new FixedRandom({ seed: 'elsewhere' }),
+      clock,
+    }).seal(plaintext, context);
   }
 
   /** The data keys the provider handed out on decrypt, in call order. */
@@ -60,7 +84,7 @@ describe('createSecretVault', () => {
 
     const sealed = await subject.seal(SECRET, CONTEXT);
 
-    expect(sealed.version).toBe(1);
+    expect(sealed.version).toBe(2);
     expect(JSON.stringify(sealed)).not.toContain('PROVIDER-SECRET');
     expect(Buffer.from(sealed.iv, 'base64')).toHaveLength(12);
     expect(Buffer.from(sealed.authTag, 'base64')).toHaveLength(16);
@@ -74,17 +98,63 @@ describe('createSecretVault', () => {
     await expect(subject.open(await subject.seal(text, CONTEXT), CONTEXT)).resolves.toBe(text);
   });
 
-  it('generates a new data key, bound to the context, for every sealed secret', async () => {
+  it('generates one data key per account, bound to the account, on its first seal', async () => {
     const subject = vault();
 
     const first = await subject.seal(SECRET, CONTEXT);
-    const second = await subject.seal(SECRET, CONTEXT);
+    const second = await subject.seal(SECRET, metrionKeyContext('acc_1'));
+    const elsewhere = await sealElsewhere(SECRET, providerKeyContext('acc_1', 'openai'));
+    const otherAccount = await subject.seal(SECRET, providerKeyContext('acc_2', 'anthropic'));
 
     expect(generate).toHaveBeenCalledTimes(2);
-    expect(generate).toHaveBeenNthCalledWith(1, CONTEXT);
-    expect(generate).toHaveBeenNthCalledWith(2, CONTEXT);
-    expect(first.encryptedDataKey).not.toBe(second.encryptedDataKey);
-    expect(first.iv).not.toBe(second.iv);
+    expect(generate).toHaveBeenNthCalledWith(1, accountDataKeyContext('acc_1'));
+    expect(generate).toHaveBeenNthCalledWith(2, accountDataKeyContext('acc_2'));
+    expect(second.encryptedDataKey).toBe(first.encryptedDataKey);
+    expect(elsewhere.encryptedDataKey).toBe(first.encryptedDataKey);
+    expect(otherAccount.encryptedDataKey).not.toBe(first.encryptedDataKey);
+    expect(await accountDataKeys.getAccountDataKey('acc_1')).toBe(first.encryptedDataKey);
+    expect(second.iv).not.toBe(first.iv);
+  });
+
+  it('gives concurrent first seals of an account one data key', async () => {
+    const sealed = await Promise.all([
+      vault().seal(SECRET, CONTEXT),
+      sealElsewhere(SECRET, metrionKeyContext('acc_1')),
+      sealElsewhere(SECRET, providerKeyContext('acc_1', 'openai')),
+    ]);
+
+    expect(new Set(sealed.map((secret) => secret.encryptedDataKey)).size).toBe(1);
+    await expect(vault().open(sealed[1] as SealedSecret, metrionKeyContext('acc_1'))).resolves.toBe(
+      SECRET,
+    );
+  });
+
+  it('opens every secret of an account after one unwrap of its data key', async () => {
+    const contexts = [CONTEXT, providerKeyContext('acc_1', 'openai'), metrionKeyContext('acc_1')];
+    const sealed = await Promise.all(contexts.map((context) => sealElsewhere(SECRET, context)));
+    decrypt.mockClear();
+    const subject = vault();
+
+    for (const [index, context] of contexts.entries()) {
+      await expect(subject.open(sealed[index] as SealedSecret, context)).resolves.toBe(SECRET);
+    }
+
+    expect(decrypt).toHaveBeenCalledTimes(1);
+    expect(decrypt.mock.calls[0]?.[1]).toEqual(accountDataKeyContext('acc_1'));
+  });
+
+  it('opens a version 1 record (its own data key, wrapped under its full context)', async () => {
+    const legacy = await sealVersion1(provider, SECRET, CONTEXT);
+    const subject = vault();
+
+    await expect(subject.open(legacy, CONTEXT)).resolves.toBe(SECRET);
+    expect(decrypt).toHaveBeenLastCalledWith(expect.any(Uint8Array), CONTEXT);
+    await expect(subject.open(legacy, metrionKeyContext('acc_1'))).rejects.toBeInstanceOf(
+      SecretIntegrityError,
+    );
+    await expect(subject.open({ ...legacy, version: 2 }, CONTEXT)).rejects.toBeInstanceOf(
+      SecretIntegrityError,
+    );
   });
 
   it('wipes the plaintext data key after sealing', async () => {
@@ -126,7 +196,8 @@ describe('createSecretVault', () => {
     ['truncated auth tag', (s) => ({ ...s, authTag: truncate(s.authTag, 12) })],
     ['wrapped data key', (s) => ({ ...s, encryptedDataKey: flipFirstByte(s.encryptedDataKey) })],
     ['non-canonical base64', (s) => ({ ...s, ciphertext: `${s.ciphertext}!` })],
-    ['unknown version', (s) => ({ ...s, version: 2 as unknown as 1 })],
+    ['unknown version', (s) => ({ ...s, version: 3 as unknown as 1 })],
+    ['version (2 to 1)', (s) => ({ ...s, version: 1 })],
   ])('refuses a record with a tampered %s', async (_label, tamper) => {
     const subject = vault();
     const sealed = await subject.seal(SECRET, CONTEXT);
@@ -148,7 +219,7 @@ describe('createSecretVault', () => {
 
   it('caches the unwrapped data key: a second open makes no provider call', async () => {
     const subject = vault();
-    const sealed = await subject.seal(SECRET, CONTEXT);
+    const sealed = await sealElsewhere(SECRET);
 
     await subject.open(sealed, CONTEXT);
     await subject.open(sealed, CONTEXT);
@@ -159,7 +230,7 @@ describe('createSecretVault', () => {
 
   it('makes one provider call for concurrent cold opens of the same secret', async () => {
     const subject = vault();
-    const sealed = await subject.seal(SECRET, CONTEXT);
+    const sealed = await sealElsewhere(SECRET);
     // A slow provider (like a cold KMS call), so the later opens really overlap the first.
     decrypt.mockImplementationOnce(async (encrypted, context) => {
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -175,7 +246,7 @@ describe('createSecretVault', () => {
   it('expires cached keys after the TTL, counted from the fetch, and wipes them', async () => {
     // Arrange
     const subject = vault({ dataKeyCacheTtlMs: 60_000 });
-    const sealed = await subject.seal(SECRET, CONTEXT);
+    const sealed = await sealElsewhere(SECRET);
     await subject.open(sealed, CONTEXT);
 
     // Act + Assert: still cached just before the TTL, even though it was used meanwhile
@@ -197,7 +268,7 @@ describe('createSecretVault', () => {
     const subject = vault({ maxCachedDataKeys: 2 });
     const [a, b, c] = await Promise.all(
       ['acc_a', 'acc_b', 'acc_c'].map((account) =>
-        subject.seal(SECRET, providerKeyContext(account, 'openai')),
+        sealElsewhere(SECRET, providerKeyContext(account, 'openai')),
       ),
     );
     const open = (sealed: SealedSecret | undefined, account: string) =>
@@ -224,7 +295,7 @@ describe('createSecretVault', () => {
 
   it('calls the provider on every open when caching is disabled, wiping each key', async () => {
     const subject = vault({ dataKeyCacheTtlMs: 0 });
-    const sealed = await subject.seal(SECRET, CONTEXT);
+    const sealed = await sealElsewhere(SECRET);
 
     await subject.open(sealed, CONTEXT);
     await subject.open(sealed, CONTEXT);
@@ -235,7 +306,7 @@ describe('createSecretVault', () => {
 
   it('does not cache a failed unwrap', async () => {
     const subject = vault();
-    const sealed = await subject.seal(SECRET, CONTEXT);
+    const sealed = await sealElsewhere(SECRET);
     decrypt.mockRejectedValueOnce(new Error('KMS down'));
 
     await expect(subject.open(sealed, CONTEXT)).rejects.toThrow('KMS down');

@@ -34,6 +34,7 @@ describe('query strings', () => {
       requester: [],
       status: ['429'],
       kind: [],
+      tag: [],
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LOGS_CSV_COLUMNS, listLogsQuerySchema } from '#contracts/logs-api.ts';
-import { LOGS_CSV_HEADER, logsCsvStream, toLogCsvLine } from '#handlers/logs/logs-csv.ts';
+import { logsCsvHeader, logsCsvStream, toLogCsvLine } from '#handlers/logs/logs-csv.ts';
 import { CHF_AT_0_8, OVERLOADED_STREAM_RECORD } from '../../../fixtures/log-views.ts';
 
 const RECORD = OVERLOADED_STREAM_RECORD;
@@ -8,7 +8,7 @@ const CHF = CHF_AT_0_8;
 
 describe('CSV', () => {
   it('writes the header and one line per record in column order, guarded and quoted', () => {
-    expect(LOGS_CSV_HEADER).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
+    expect(logsCsvHeader()).toBe(`${LOGS_CSV_COLUMNS.join(',')}\r\n`);
     expect(toLogCsvLine(RECORD, CHF)).toBe(
       'req-1,2026-11-24T12:00:00.000Z,529,anthropic,claude-haiku-4-5,\'-rm -rf,10,2,3,4,19,0.0000015,0.000001,CHF,0.80000000,2026-11-24,900,120,false,true,pass-through,provider,"Overloaded, ""retry""",false,chat,,false,,\r\n',
     );
@@ -44,6 +44,25 @@ describe('CSV', () => {
     ]);
   });
 
+  it('appends one tag:<key> column per key after the fixed columns, empty where a record has none', async () => {
+    const tagged = { ...RECORD, tags: { feature: '=search', team: 'core' } };
+    const text = await new Response(
+      logsCsvStream(
+        (async function* () {
+          yield tagged;
+          yield RECORD;
+        })(),
+        CHF,
+        ['feature', 'run', 'team'],
+      ),
+    ).text();
+    const [header, first, second] = text.split('\r\n');
+    expect(header).toBe(`${LOGS_CSV_COLUMNS.join(',')},tag:feature,tag:run,tag:team`);
+    const fixed = toLogCsvLine(RECORD, CHF).slice(0, -2);
+    expect(first).toBe(`${toLogCsvLine(tagged, CHF).slice(0, -2)},'=search,,core`);
+    expect(second).toBe(`${fixed},,,`);
+  });
+
   it('streams lazily: records are pulled only as the reader asks', async () => {
     let pulled = 0;
     async function* records() {
@@ -58,7 +77,7 @@ describe('CSV', () => {
     const firstChunk = await reader.read();
     await reader.cancel();
 
-    expect(new TextDecoder().decode(header.value)).toBe(LOGS_CSV_HEADER);
+    expect(new TextDecoder().decode(header.value)).toBe(logsCsvHeader());
     expect(firstChunk.value?.byteLength).toBeGreaterThan(64 * 1024 - 1);
     expect(pulled).toBeLessThan(1_000);
   });
@@ -84,7 +103,15 @@ describe('query schema', () => {
       requester: [],
       status: ['4xx', '500'],
       kind: [],
+      tag: [],
     });
+    expect(listLogsQuerySchema.parse({ tag: ['feature:a:b', 'team:core'] }).tag).toEqual([
+      'feature:a:b',
+      'team:core',
+    ]);
+    for (const tag of ['feature', 'Feature:x', 'feature:', ':x', `k:${'v'.repeat(65)}`]) {
+      expect(listLogsQuerySchema.safeParse({ tag }).success).toBe(false);
+    }
     expect(listLogsQuerySchema.parse({ kind: ['embeddings', 'chat'] }).kind).toEqual([
       'embeddings',
       'chat',
