@@ -16,7 +16,8 @@ const BUDGET_BYTES = {
   'Metrion proxy': 250_000,
   // 851,248 B measured with alert channels (their service, vault use, webhook client).
   'Metrion dashboard API': 895_000,
-  'Metrion Logs CSV export': 375_000,
+  // 375,763 B measured: the log reader keeps the budget that blocked a request.
+  'Metrion Logs CSV export': 395_000,
   'Metrion Stripe webhook': 615_000,
   // 390,001 B measured: channel delivery adds the KMS client (opening channel secrets), the
   // vault and the webhook client.
@@ -29,12 +30,15 @@ const BUDGET_BYTES = {
   'Metrion price refresh': 275_000,
   // 367,101 B measured: the usage record's budget reservation decoding came along.
   'Metrion reprice job': 386_000,
-  'Metrion seal job': 235_000,
-  // 224,354 B measured: the DynamoDB client (like the seal job), ~15 KB of our code.
-  'Metrion usage aggregator': 235_000,
+  // 240,516 B measured: records now carry their budget reservation.
+  'Metrion seal job': 253_000,
+  // 242,536 B measured: the DynamoDB client (like the seal job), our code, and the budget
+  // settle with the ledger's attributes.
+  'Metrion usage aggregator': 255_000,
   // 27,359 B measured: the signed JSON client and the vault.
   'Metrion secret migrator': 30_000,
-  'Metrion budget sweep': 1,
+  // 323,407 B measured: the DynamoDB and SESv2 clients, the budget store, ledger and emails.
+  'Metrion budget sweep': 340_000,
 } as const;
 
 /** Functions that bundle the signed JSON client instead of the AWS SDK's clients. */

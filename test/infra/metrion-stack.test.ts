@@ -111,8 +111,8 @@ describe('Api', () => {
     expect(settings).toHaveLength(PROXY_ROUTES.length + 1);
   });
 
-  it('owns every log group (twelve functions with the budget sweep, access, execution, the user pool web ACL) with the configured retention', () => {
-    dev.template.resourceCountIs('AWS::Logs::LogGroup', 15);
+  it('owns every log group (every function, the budget sweep included, access, execution, the user pool web ACL) with the configured retention', () => {
+    dev.template.resourceCountIs('AWS::Logs::LogGroup', 16);
     dev.template.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });
