@@ -201,6 +201,14 @@ export class Data extends Construct {
   }
 
   /**
+   * The trace sweeper: reads request traces (Query) and checks whether their records exist
+   * (BatchGetItem), writes the missing records and its cursor (PutItem). No update, no delete.
+   */
+  public grantTraceSweep(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
+  }
+
+  /**
    * The re-pricing job: the seal job's access (it reseals what it re-priced and marks hours
    * dirty with PutItem), plus Scan (every account's records in a window) and UpdateItem (the
    * conditional cost update).

@@ -28,12 +28,18 @@ const BUDGET_BYTES = {
   // 261,232 B measured: the DynamoDB client, the bundled price table (the first refresh's
   // baseline) and the price data schema; never the genai-prices package.
   'Metrion price refresh': 275_000,
-  // 367,101 B measured: the usage record's budget reservation decoding came along.
-  'Metrion reprice job': 386_000,
-  // 240,516 B measured: records now carry their budget reservation.
+  // 376,914 B measured: the rollup store now carries the tag rollups (DynamoTagRollupStore),
+  // the price catalog with service tiers and cache lifetimes, and the usage record's budget
+  // reservation decoding.
+  'Metrion reprice job': 396_000,
+  // 240,516 B measured: the DynamoDB client and the tag rollups sealed beside the hourly ones;
+  // records carry their budget reservation.
   'Metrion seal job': 253_000,
-  // 242,536 B measured: the DynamoDB client (like the seal job), our code, and the budget
-  // settle with the ledger's attributes.
+  // 219,402 B measured: the DynamoDB client (like the seal job), ~5 KB of our code and the
+  // record's budget reservation decoding.
+  'Metrion trace sweeper': 230_000,
+  // 242,536 B measured: the DynamoDB client (like the seal job), our code with the per-key tag
+  // rollups, and the budget settle with the ledger's attributes.
   'Metrion usage aggregator': 255_000,
   // 27,359 B measured: the signed JSON client and the vault.
   'Metrion secret migrator': 30_000,
