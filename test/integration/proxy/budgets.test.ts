@@ -21,6 +21,7 @@ import type { FxQuote } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { testBudget } from '../../fixtures/budget.ts';
+import { type DynamoCall, type Fault, injectFaults } from '../../fixtures/dynamodb-faults.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
@@ -28,9 +29,12 @@ import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 const clock = new FakeClock({ startMs: Date.parse('2026-12-10T12:00:00.000Z') });
 let stack: ProxyStack;
+/** Which DynamoDB calls of the stack fail (none unless a test says so). */
+let decide: (call: DynamoCall) => Fault = () => undefined;
 
 beforeAll(async () => {
   stack = await startProxyStack({ clock });
+  injectFaults(stack.metrion.data.documentClient, (call) => decide(call));
 });
 afterAll(async () => {
   await stack?.close();
@@ -136,12 +140,14 @@ describe('budget refusals in the SDKs', () => {
     expect((error as APIError).status).toBe(402);
     expect((error as APIError).code).toBe('budget_exceeded');
     expect(stack.openai.requests.length).toBe(upstreamBefore);
-    const [record] = await stack.metrion.data.usage.listRecent(budget.accountId, 5);
-    expect(record).toMatchObject({
-      status: 402,
-      blockedBy: { budgetId: budget.budgetId, budgetName: 'Search feature' },
-      costPicoUsd: 0n,
-    });
+    // The Logs row is written after the answer left.
+    await expect
+      .poll(async () => (await stack.metrion.data.usage.listRecent(budget.accountId, 5))[0])
+      .toMatchObject({
+        status: 402,
+        blockedBy: { budgetId: budget.budgetId, budgetName: 'Search feature' },
+        costPicoUsd: 0n,
+      });
   });
 
   it('refuses Anthropic JSON and streams in the Anthropic envelope', async () => {
@@ -334,6 +340,95 @@ describe('lost requests', () => {
 
     expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
       committed: 5_400_000n,
+      blocked: 0,
+      open: 0,
+    });
+  });
+});
+
+/**
+ * A request answered whose own record never lands (every record write of the proxy throttled),
+ * so only its trace can settle its reservation. Its prompt is 40 bytes: 40 / 4 + 3 = 13 input
+ * tokens estimated, x $0.15/M = 1,950,000 pico-USD, output unknown (0).
+ */
+async function interruptedRequest(metrionKey: string): Promise<void> {
+  decide = (call) =>
+    call.command === 'PutItemCommand' && call.sk.startsWith('REQ#') ? 'throttle' : undefined;
+  try {
+    await stored(metrionKey).chat.completions.create({
+      model: 'gpt-4o-mini',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'Count the primes below one hundred, pls.' }],
+    });
+    await stack.settledRecords();
+  } finally {
+    decide = () => undefined;
+  }
+}
+
+/** The trace sweeper's records reach the ledger through the usage stream (the local feed). */
+async function sweepTracesAndSettle() {
+  // The sweep covers requests that arrived before now: let the fake clock move past this one.
+  clock.advance(1_000);
+  const report = await stack.metrion.jobs.sweepTraces({ minAgeMs: 0 });
+  await stack.metrion.usageFeed.drain();
+  return report;
+}
+
+describe('interrupted requests (recorded by the trace sweeper)', () => {
+  it('settle their reservation once, at the estimated cost', async () => {
+    // Arrange
+    clock.set(Date.parse('2026-12-10T12:00:00.000Z'));
+    const { accountId, metrionKey, budget } = await accountWithBudget(100);
+    await interruptedRequest(metrionKey);
+    expect((await ledgerOf(accountId, budget, '2026-12')).open).toBe(1);
+
+    // Act
+    const first = await sweepTracesAndSettle();
+    const second = await sweepTracesAndSettle();
+    clock.advance(61 * 60_000);
+    const budgetSweep = await stack.metrion.jobs.sweepBudgets();
+
+    // Assert: one interrupted record, settled once; nothing left for the budget sweep
+    expect(first.interrupted).toBe(1);
+    expect(second.interrupted).toBe(0);
+    expect(budgetSweep.released).toBe(0);
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 1_950_000n,
+      blocked: 0,
+      open: 0,
+    });
+    const [record] = await stack.metrion.data.usage.listRecent(accountId, 1);
+    expect(record).toMatchObject({ interrupted: true, costPicoUsd: 1_950_000n });
+    expect(record?.budgetReservation?.reservedPicoUsd).toBeGreaterThan(1_950_000n);
+  });
+
+  it('count once when the budget sweep gave the reservation back first', async () => {
+    // Arrange: the trace sweeper was down for more than the hour a reservation may live (an
+    // hour after the previous test: the sweeper never goes back before what it swept)
+    clock.set(Date.parse('2026-12-10T13:00:00.000Z'));
+    const { accountId, metrionKey, budget } = await accountWithBudget(100);
+    await interruptedRequest(metrionKey);
+    clock.advance(61 * 60_000);
+    expect((await stack.metrion.jobs.sweepBudgets()).released).toBe(1);
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 0n,
+      blocked: 0,
+      open: 0,
+    });
+
+    // Act: the sweeper comes back (twice), and the stream redelivers the record's batch
+    const first = await sweepTracesAndSettle();
+    await sweepTracesAndSettle();
+    const [record] = await stack.metrion.data.usage.listRecent(accountId, 1);
+    const ledger = { ledger: new DynamoBudgetLedger(table()), logger: SILENT_LOGGER };
+    expect(await settleReservations(ledger, [{ record: record as UsageRecord }])).toBeUndefined();
+
+    // Assert: the release mark makes the late interrupted record count once
+    expect(first.interrupted).toBe(1);
+    expect(record).toMatchObject({ interrupted: true, costPicoUsd: 1_950_000n });
+    expect(await ledgerOf(accountId, budget, '2026-12')).toEqual({
+      committed: 1_950_000n,
       blocked: 0,
       open: 0,
     });
