@@ -35,7 +35,7 @@ const TABLE_NAME_ENV = {
   prices: LAMBDA_ENV.pricesTable,
 } as const satisfies Record<TableKey, string>;
 
-/** Single-item reads and queries (no BatchGetItem: no adapter batches reads). */
+/** Single-item reads and queries (only the trace sweeper batches reads: `grantTraceSweep`). */
 const READ = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /** Single-item conditional writes (no transactions: the local stand-in has none). */
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
