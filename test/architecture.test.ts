@@ -59,7 +59,8 @@ const CORE_CATALOGUES = new Set([
 /**
  * What CDK code may import (docs/architecture.md, Layers): core data (`ROUTES`, `PROVIDERS`,
  * the seal job's `SWEEP_EVENT`, the longest request a trace waits for, the operational metrics the
- * alarms watch), the table definitions, env var names, contracts, CDK and Node.
+ * alarms watch, the KMS purposes the key grants name), the table definitions, env var names,
+ * contracts, CDK and Node.
  */
 const LIB_MAY_IMPORT = new Set([
   '#core/providers/provider-registry.ts',
@@ -68,6 +69,7 @@ const LIB_MAY_IMPORT = new Set([
   '#core/rollups/seal-rollups.ts',
   '#core/traces/trace-lifetime.ts',
   '#core/observability/operational-metrics.ts',
+  '#core/vault/key-purposes.ts',
   '#adapters/dynamodb/table-definitions.ts',
   '#lambda/env.ts',
   'aws-cdk-lib',

@@ -8,7 +8,7 @@ import {
   ACCOUNT_SECRETS_PURPOSE,
   METRION_KEY_PURPOSE,
   PROVIDER_KEY_PURPOSE,
-} from '#core/vault/secret-vault.ts';
+} from '#core/vault/key-purposes.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 
