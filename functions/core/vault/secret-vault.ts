@@ -13,12 +13,12 @@ import {
   openWithDataKey,
   sealWithDataKey,
 } from './envelope.ts';
+import { CURRENT_SEALED_VERSION, type SealedSecret } from './sealed-secret.ts';
 import {
   ACCOUNT_SECRETS_PURPOSE,
   METRION_KEY_PURPOSE,
   PROVIDER_KEY_PURPOSE,
-} from './key-purposes.ts';
-import { CURRENT_SEALED_VERSION, type SealedSecret } from './sealed-secret.ts';
+} from './secret-purposes.ts';
 
 /**
  * Seals and opens secrets with envelope encryption: one data key per account, each secret bound
