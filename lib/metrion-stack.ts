@@ -255,7 +255,7 @@ export class MetrionStack extends Stack {
     monitoring.alarmOnDeadLetters(
       'UsageAggregatorDlq',
       this.usageAggregator.deadLetterQueue,
-      'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/architecture.md, Usage rollups: failed batches).',
+      'Usage stream batches failed every retry. Their records are stored; the live rollups of their hours may be off until sealed, and exact after, unless no attempt could write the dirty markers (see docs/operations.md, UsageAggregatorDlq).',
     );
     monitoring.alarmOnDeadLetters(
       'SealJobDlq',

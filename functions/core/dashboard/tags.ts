@@ -33,8 +33,8 @@ export interface TagBreakdownQuery extends DashboardQueryInput {
 /**
  * The "By tag" view: requests, tokens and cost per value of one tag key over the range, the
  * {@link TAG_BREAKDOWN_VALUES} values of highest cost by name and the rest as "other", with the
- * Dashboard's filters. Reads are bounded whatever the key's cardinality (docs/architecture.md,
- * Tag rollups): the summaries of the range's closed days (or hours), and the hourly items of the
+ * Dashboard's filters. Reads are bounded whatever the key's cardinality (docs/decisions/
+ * tag-rollups.md): the summaries of the range's closed days (or hours), and the hourly items of the
  * hours no summary covers yet. A named value that a summary folded into its remainder in some
  * bucket is re-read from its daily items on a daily range (so it is exact); on an hourly range it
  * is flagged `complete: false` (its figure is at least what is shown; the tag filter on the other
