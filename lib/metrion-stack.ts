@@ -6,6 +6,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { STRIPE_WEBHOOK_ROUTE } from '#contracts/billing-api.ts';
 import { LOGS_EXPORT_ROUTE } from '#contracts/logs-api.ts';
 import type { EnvironmentConfig } from './config/environment-config.ts';
+import { AlertDeliveries } from './constructs/alert-deliveries.ts';
 import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
@@ -61,6 +62,7 @@ export class MetrionStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly alertDeliveries: AlertDeliveries;
   public readonly edge: EdgeStack;
   public readonly email: EmailStack;
 
@@ -107,7 +109,20 @@ export class MetrionStack extends Stack {
       ...logs,
     });
     this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', { data: this.data, email, dashboardUrl, ...logs });
+    this.alerts = new Alerts(this, 'Alerts', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
+    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', {
+      data: this.data,
+      keys: this.keys,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.billing = new Billing(this, 'Billing', {
@@ -202,6 +217,12 @@ export class MetrionStack extends Stack {
       'EvaluatorErrors',
       this.alerts.function,
       'Metrion alert evaluator runs failed (an account or rule could not be evaluated).',
+      3,
+    );
+    monitoring.alarmOnFunctionErrors(
+      'AlertDeliveryErrors',
+      this.alertDeliveries.function,
+      'Metrion alert delivery retry runs failed: due webhook, Slack and email deliveries wait.',
       3,
     );
     monitoring.alarmOnDeadLetters(

@@ -6,12 +6,15 @@ import {
   LEVEL_COOLDOWN_HOURS,
   MAX_ALERT_RULES,
   MEASUREMENT_SKIPS,
+  SPIKE_METRICS,
+  spikeMinimumProblem,
   TEST_COOLDOWN_HOURS,
   thresholdProblem,
   WARNING_PERCENT,
 } from '#core/alerts/alert-policy.ts';
 import { hasUnsafeNameCharacter, UNSAFE_NAME_RULE } from '#core/text/safe-name.ts';
 import type { ApiRoute } from './api-route.ts';
+import { scopeSchema } from './scope.ts';
 import { CURRENCIES, providerIdSchema } from './settings-api.ts';
 
 /**
@@ -75,10 +78,20 @@ const nameSchema = z
   .max(MAX_RULE_NAME_LENGTH, `A name has at most ${MAX_RULE_NAME_LENGTH} characters.`)
   .refine((name) => !hasUnsafeNameCharacter(name), `A name ${UNSAFE_NAME_RULE}`);
 
+/** Channel ids: `email` (the account's address) or a channel from `/api/alert-channels`. */
+const channelsSchema = z
+  .array(z.string().regex(/^(email|ch_[0-9a-f]{20})$/, 'Use channel ids from /api/alert-channels.'))
+  .min(1, 'A rule notifies at least one channel.')
+  .max(10);
+
 const common = {
   name: nameSchema.optional(),
-  /** Absent = all providers. */
+  /** What part of the traffic: the account (default), a provider, model, requester or tag. */
+  scope: scopeSchema.optional(),
+  /** Rules from before scopes: a list of providers (still accepted; prefer `scope`). */
   providers: providersSchema.optional(),
+  /** Where it notifies; default `["email"]`. */
+  channels: channelsSchema.optional(),
   /** Create paused (default false). */
   paused: z.boolean().optional(),
 };
@@ -87,12 +100,22 @@ const threshold = z.number({ message: 'threshold is a number.' });
 
 /** Adds the type's threshold range check (`thresholdProblem`, shared with PATCH) to a variant. */
 function withThresholdCheck<
-  T extends z.ZodType<{ type: AlertRuleType; threshold: number; unit?: 'percent' | 'count' }>,
+  T extends z.ZodType<{
+    type: AlertRuleType;
+    threshold: number;
+    unit?: 'percent' | 'count';
+    metric?: string;
+    minimum?: number;
+  }>,
 >(schema: T) {
   return schema.superRefine((rule, ctx) => {
     const problem = thresholdProblem(rule);
     if (problem !== undefined)
       ctx.addIssue({ code: 'custom', path: ['threshold'], message: problem });
+    const minimum =
+      rule.type === 'spike' ? spikeMinimumProblem(rule.metric ?? '', rule.minimum ?? 0) : undefined;
+    if (minimum !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['minimum'], message: minimum });
   });
 }
 
@@ -100,6 +123,12 @@ function withThresholdCheck<
  * The body of `POST /api/alerts`. Thresholds by type:
  * - `budget`: money in the account's currency, > 0, at most 2 decimals; `period` defaults to
  *   `{kind: 'month'}`.
+ * - `forecast`: money in the account's currency like a budget, against the projected spend of
+ *   the calendar month (UTC): the month's exact spend so far plus the last 7 days' daily
+ *   average times the days left; it speaks from 3 whole days of history.
+ * - `spike`: `threshold` is a factor (> 1, one decimal): the last complete hour's `metric`
+ *   (`cost`, `requests` or provider `errors`) against factor x the median of the 168 hours
+ *   before it; `minimum` is the volume the hour must reach (money for cost, else a count).
  * - `error_rate`: `unit` `percent` (> 0 and <= 100, decimals allowed) or `count` (whole >= 1)
  *   of provider 4xx/5xx responses in the window.
  * - `latency_p95`: milliseconds, whole, 1 to 600000 (`MAX_LATENCY_THRESHOLD_MS`).
@@ -113,6 +142,16 @@ export const createAlertRuleSchema = withThresholdCheck(
         type: z.literal('budget'),
         threshold,
         period: budgetPeriodSchema.default({ kind: 'month' }),
+        ...common,
+      })
+      .strict(),
+    z.object({ type: z.literal('forecast'), threshold, ...common }).strict(),
+    z
+      .object({
+        type: z.literal('spike'),
+        metric: z.enum(SPIKE_METRICS, { message: 'metric is cost, requests or errors.' }),
+        threshold,
+        minimum: z.number({ message: 'minimum is a number.' }),
         ...common,
       })
       .strict(),
@@ -142,12 +181,18 @@ export const updateAlertRuleSchema = z
     threshold: z.number({ message: 'threshold is a number.' }).optional(),
     unit: z.enum(['percent', 'count']).optional(),
     period: budgetPeriodSchema.optional(),
+    metric: z.enum(SPIKE_METRICS).optional(),
+    minimum: z.number().optional(),
+    /** Replaces the scope; also removes a legacy provider list. */
+    scope: scopeSchema.optional(),
     providers: providersSchema.nullable().optional(),
+    channels: channelsSchema.optional(),
     paused: z.boolean().optional(),
   })
   .strict()
   .refine((body) => Object.values(body).some((value) => value !== undefined), {
-    message: 'Send at least one of name, threshold, unit, period, providers, paused.',
+    message:
+      'Send at least one of name, threshold, unit, period, metric, minimum, scope, providers, channels, paused.',
   });
 export type UpdateAlertRuleRequest = z.output<typeof updateAlertRuleSchema>;
 
@@ -159,12 +204,18 @@ export const alertRuleSchema = z.object({
   threshold: z.number(),
   /** Error rate only. */
   unit: z.enum(['percent', 'count']).optional(),
-  /** Budget only: the account's currency the threshold is in (follows Settings → General). */
+  /** Money rules (budget, forecast, cost spikes): the account's currency (Settings → General). */
   currency: z.enum(CURRENCIES).optional(),
   /** Budget only; the other types use the fixed window in `windows`. */
   period: budgetPeriodSchema.optional(),
-  /** Absent = all providers. */
+  /** Spike only. */
+  metric: z.enum(SPIKE_METRICS).optional(),
+  minimum: z.number().optional(),
+  scope: scopeSchema,
+  /** Rules from before scopes: their provider list (a request must also match `scope`). */
   providers: z.array(providerIdSchema).optional(),
+  /** Channel ids notified (`email` is the account's address). */
+  channels: z.array(z.string()),
   paused: z.boolean(),
   createdAt: z.string(),
   /** When each level last emailed (ISO). */
@@ -196,6 +247,12 @@ export const alertWindowsSchema = z.object({
   maxMinutes: z.number(),
   /** Error rate in percent is evaluated only with at least this many requests in the window. */
   errorRateMinRequests: z.number(),
+  /** Forecast: the days its daily pace averages over, and the whole days it needs. */
+  forecastPaceDays: z.number(),
+  forecastMinDays: z.number(),
+  /** Spike: the days of hours in its baseline, and the hours of history it needs. */
+  spikeBaselineDays: z.number(),
+  spikeMinBaselineHours: z.number(),
   /** Percent of the threshold at which Warning fires (Alert at 100). */
   warningPercent: z.number(),
   levelCooldownHours: z.number(),

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ALERT_CHANNELS_ROUTES } from './alert-channels-api.ts';
 import { ALERTS_ROUTES } from './alerts-api.ts';
 import type { ApiRoute } from './api-route.ts';
 import { BILLING_ROUTES } from './billing-api.ts';
@@ -26,6 +27,7 @@ export const API_ROUTES = {
   ...DASHBOARD_ROUTES,
   ...LOGS_ROUTES,
   ...ALERTS_ROUTES,
+  ...ALERT_CHANNELS_ROUTES,
   ...BILLING_ROUTES,
 } as const satisfies Record<string, ApiRoute>;
 

@@ -157,6 +157,30 @@ export const costsSchema = z.object({
   byRequester: z.array(
     z.object({ requester: z.string().nullable(), total: z.string(), requests: z.number() }),
   ),
+  /**
+   * The current UTC month's projected spend for the same filters (whatever the range): the
+   * forecast alert rules' model (exact spend of sealed days + the last 7 days' daily average x
+   * days left), from 3 whole days of history.
+   */
+  monthForecast: z.discriminatedUnion('status', [
+    z.object({
+      status: z.literal('projected'),
+      /** `YYYY-MM` */
+      month: z.string(),
+      projected: z.string(),
+      /** The month's exact spend before `exactThrough` (the rest is projected at the pace). */
+      spent: z.string(),
+      exactThrough: z.string(),
+      dailyPace: z.string(),
+      paceDays: z.number(),
+    }),
+    z.object({
+      status: z.literal('too_little_history'),
+      month: z.string(),
+      paceDays: z.number(),
+      neededDays: z.number(),
+    }),
+  ]),
 });
 export type CostsDto = z.infer<typeof costsSchema>;
 

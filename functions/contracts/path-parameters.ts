@@ -21,4 +21,6 @@ export const PATH_PARAMETERS = {
   requestId: z.string().regex(REQUEST_ID_PATTERN),
   /** Alert rule ids are `rule_` and 20 hex digits; older shapes stay readable. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  /** Alert channels: `email` (built in) or `ch_` and 20 hex digits. */
+  channelId: z.string().regex(/^(email|ch_[0-9a-f]{20})$/),
 } as const satisfies Record<ApiPathParameter, z.ZodType<string>>;

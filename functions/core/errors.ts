@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'billing_unavailable'
   | 'plan_required'
   | 'rule_limit'
+  | 'channel_limit'
+  | 'channel_in_use'
   | 'internal_error';
 
 /** Abstract: throw one of the subclasses below, so every code has exactly one class. */
@@ -241,6 +243,20 @@ export class PlanRequiredError extends MetrionError {
 export class RuleLimitError extends MetrionError {
   constructor(message: string) {
     super('rule_limit', message);
+  }
+}
+
+/** The account has as many alert channels as it may. */
+export class ChannelLimitError extends MetrionError {
+  constructor(message: string) {
+    super('channel_limit', message);
+  }
+}
+
+/** An alert channel that rules still notify cannot be deleted. */
+export class ChannelInUseError extends MetrionError {
+  constructor(message: string) {
+    super('channel_in_use', message);
   }
 }
 

@@ -13,6 +13,7 @@ import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
 import type { AlertsService } from '#core/alerts/alerts-service.ts';
+import type { AlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import type { BillingService } from '#core/billing/billing-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
@@ -40,6 +41,8 @@ export interface DashboardApiHandlerDeps {
   readonly logs: LogsService;
   /** Alert rules (Pro): list, create, edit, delete, test. */
   readonly alerts: AlertsService;
+  /** Alert channels (Pro): list, create, rename, delete, test, delivery log. */
+  readonly alertChannels: AlertChannelsService;
   /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
   readonly billing: Pick<BillingService, 'getBillingView' | 'startCheckout' | 'openPortal'>;
   /** Verifies the dashboard's sign-in tokens (Cognito ID tokens). */
@@ -74,6 +77,7 @@ const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
   provider: (shown) => `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
   requestId: () => 'No request with this id in your logs.',
   id: () => 'No alert rule with this id.',
+  channelId: () => 'No alert channel with this id.',
 };
 
 /** The path parameters, each checked against its {@link PATH_PARAMETERS} shape. @throws NotFoundError */
@@ -133,6 +137,16 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.alerts.update(user.accountId, params.id ?? '', body),
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
+    listAlertChannels: ({ user }) => deps.alertChannels.list(user.accountId),
+    createAlertChannel: ({ user, body }) => deps.alertChannels.create(user.accountId, body),
+    renameAlertChannel: ({ user, params, body }) =>
+      deps.alertChannels.rename(user.accountId, params.channelId ?? '', body.name),
+    deleteAlertChannel: ({ user, params }) =>
+      deps.alertChannels.remove(user.accountId, params.channelId ?? ''),
+    testAlertChannel: ({ user, params }) =>
+      deps.alertChannels.test(user.accountId, params.channelId ?? ''),
+    listAlertChannelDeliveries: ({ user, params }) =>
+      deps.alertChannels.deliveries(user.accountId, params.channelId ?? ''),
     getBilling: async ({ user }) => {
       const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
         user.accountId,

@@ -1,5 +1,4 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
 import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
@@ -9,10 +8,12 @@ import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
+import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { Mailer } from '#core/ports/mailer.ts';
 import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
+import { type AlertDeliveryConfig, buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
 
 /** How alert emails go out: SES (`region`, optional `endpoint` for aws-ses-v2-local), or a mailer. */
 export type AlertMailConfig =
@@ -38,12 +39,9 @@ export function alertMailer(config: AlertMailConfig): Mailer {
 }
 
 /** What the alert evaluator needs that differs between runtimes. */
-export interface AlertsRuntimeConfig {
-  readonly documentClient: DynamoDBDocumentClient;
-  readonly accountsTable: string;
+export interface AlertsRuntimeConfig extends AlertDeliveryConfig {
   readonly usageTable: string;
   readonly fxRatesTable: string;
-  readonly mail: AlertMailConfig;
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logger: Logger;
@@ -56,17 +54,17 @@ export interface AlertsRuntimeConfig {
 export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const client = config.documentClient;
+  const random = new CryptoRandom();
   const accounts = { client, tableName: config.accountsTable };
   return {
+    ...buildAlertDeliveryDeps(config, { clock, random }),
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: new DynamoAccountStore(accounts),
-    rollups: new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
+    usage: dimensionScopedUsage(
+      new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
+    ),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
-    mailer: alertMailer(config.mail),
-    clock,
-    random: new CryptoRandom(),
-    logger: config.logger,
     dashboardUrl: config.dashboardUrl,
     ...(config.options === undefined ? {} : { options: config.options }),
   };

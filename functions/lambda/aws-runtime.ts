@@ -6,10 +6,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cognitoIssuer } from '#adapters/cognito/cognito-issuer.ts';
 import { createDocumentClient } from '#adapters/dynamodb/document-client.ts';
+import { AWS_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
 import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { JsonLogger } from '#adapters/system/json-logger.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { AggregateUsageRuntimeConfig } from './aggregate-usage.deps.ts';
+import type { AlertDeliveryConfig } from './alert-delivery.deps.ts';
 import type { AlertsRuntimeConfig } from './alerts.deps.ts';
 import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
 import {
@@ -136,6 +138,7 @@ export async function awsDashboardApiConfig(): Promise<DashboardApiRuntimeConfig
     stripe: await readStripeConfig(region, ['stripeSecretKeySecretArn']),
     fxRatesTable: cognito.fxRatesTable,
     mail: { region, sender: cognito.alertsSender },
+    webhookPolicy: AWS_WEBHOOK_POLICY,
     dashboardUrl: cognito.dashboardUrl,
     logger: lambdaLogger('dashboard-api'),
     cognito: {
@@ -236,6 +239,7 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     'fxRatesTable',
     'alertsSender',
     'dashboardUrl',
+    'providerKeysKmsKeyArn',
   ]);
   const region = awsRegion();
   return {
@@ -245,7 +249,29 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     fxRatesTable: env.fxRatesTable,
     mail: { region, sender: env.alertsSender },
     dashboardUrl: env.dashboardUrl,
+    dataKeyProvider: new KmsDataKeyProvider({
+      client: new KMSClient({ region }),
+      keyId: env.providerKeysKmsKeyArn,
+    }),
+    webhookPolicy: AWS_WEBHOOK_POLICY,
     logger: lambdaLogger('alerts'),
+  };
+}
+
+/** The alert delivery retry run's config: channels, deliveries, SES, KMS for channel secrets. */
+export async function awsAlertDeliveryConfig(): Promise<AlertDeliveryConfig> {
+  const env = readLambdaEnv(['accountsTable', 'alertsSender', 'providerKeysKmsKeyArn']);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    mail: { region, sender: env.alertsSender },
+    dataKeyProvider: new KmsDataKeyProvider({
+      client: new KMSClient({ region }),
+      keyId: env.providerKeysKmsKeyArn,
+    }),
+    webhookPolicy: AWS_WEBHOOK_POLICY,
+    logger: new JsonLogger({ service: 'alert-deliveries' }),
   };
 }
 

@@ -13,10 +13,12 @@ import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageLogReader } from '#adapters/dynamodb/dynamo-usage-log-reader.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
+import type { WebhookUrlPolicy } from '#adapters/http/url-policy.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { createAlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -27,7 +29,8 @@ import type { Random } from '#core/ports/random.ts';
 import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
-import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
+import { buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
+import type { AlertMailConfig } from './alerts.deps.ts';
 import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */
@@ -55,6 +58,8 @@ export interface DashboardApiRuntimeConfig {
   readonly cognito: CognitoPoolConfig;
   /** How Test emails go out (SES). */
   readonly mail: AlertMailConfig;
+  /** Which webhook URLs alert channels may use (AWS: https, public addresses only). */
+  readonly webhookPolicy: WebhookUrlPolicy;
   /** The Dashboard's base URL, for links in alert emails. */
   readonly dashboardUrl: string;
   /** Stripe for Checkout and the billing portal (secret key; no webhook secret). */
@@ -106,6 +111,8 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
     tableName: config.usageTable,
     clock,
   });
+  const alertRules = new DynamoAlertRuleStore(accountsTable);
+  const delivery = buildAlertDeliveryDeps(config, { clock, random });
   return {
     dashboard: createDashboardService({
       rollups,
@@ -127,14 +134,18 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       cursorKey: deriveLogCursorKey(config.pepper),
     }),
     alerts: createAlertsService({
-      rules: new DynamoAlertRuleStore(accountsTable),
+      ...delivery,
+      rules: alertRules,
       testClaims: new DynamoAlertTestClaimStore(accountsTable),
       accounts: accountStore,
       rollups,
       fxRates,
-      mailer: alertMailer(config.mail),
-      clock,
-      random,
+      dashboardUrl: config.dashboardUrl,
+    }),
+    alertChannels: createAlertChannelsService({
+      ...delivery,
+      rules: alertRules,
+      accounts: accountStore,
       dashboardUrl: config.dashboardUrl,
     }),
     usage: new DynamoUsageStore({

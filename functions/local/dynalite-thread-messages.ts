@@ -1,5 +1,6 @@
 // What the main thread and the dynalite worker thread (dynalite-worker.ts) tell each other.
 // Types only: the worker file imports nothing at run time but node builtins and dynalite.
+import type { MessagePort } from 'node:worker_threads';
 
 /** dynalite(options): the subset local mode sets. */
 export interface DynaliteServerOptions {
@@ -15,6 +16,8 @@ export interface DynaliteWorkerData {
   readonly serverOptions: DynaliteServerOptions;
   /** Interface to listen on (a free port on it). */
   readonly host: string;
+  /** Where the DynamoDB clients of the main thread send their requests (dynalite-hand-off.ts). */
+  readonly handOffPort: MessagePort;
 }
 
 export type ToDynaliteWorker = { readonly kind: 'close' };

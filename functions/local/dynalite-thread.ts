@@ -1,13 +1,12 @@
 // dynalite (the local DynamoDB stand-in) on its own thread. In one event loop with the proxy it
-// made local mode collapse under concurrency: every proxied request costs ~9 DynamoDB calls, and
-// dynalite's share of their CPU (HTTP parsing, validation, expression parsing, LevelDB) queued
-// behind and in front of the proxy's own work. A worker thread gives it another core; the
-// proxy still reaches it over HTTP on loopback, like DynamoDB, with the same SDK client.
+// made local mode collapse under concurrency: every proxied request costs several DynamoDB calls,
+// and dynalite's share of their CPU (request validation, expression parsing, LevelDB) queued
+// behind and in front of the proxy's own work. A worker thread gives it another core. The same
+// SDK clients reach it through a MessagePort (dynalite-hand-off.ts); its HTTP endpoint stays for
+// clients in other processes (`npm run admin`) and for tests that bring their own client.
 import { mkdir } from 'node:fs/promises';
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { DynaliteHandOff } from './dynalite-hand-off.ts';
 import type {
   DynaliteServerOptions,
   DynaliteWorkerData,
@@ -19,21 +18,21 @@ const HOST = '127.0.0.1';
 export interface StartDynaliteOptions {
   /** LevelDB folder; data survives restarts. @default - in memory, gone on close */
   readonly dataDir?: string;
-  /**
-   * `main` runs dynalite on the caller's event loop (as before the worker existed), kept so the
-   * bench can compare both. @default 'worker'
-   */
-  readonly thread?: 'worker' | 'main';
 }
 
 export interface RunningDynalite {
   /** `http://127.0.0.1:<port>`, for the DynamoDB client's `endpoint`. */
   readonly endpoint: string;
+  /**
+   * The `requestHandler` for DynamoDB clients in this process: each call goes to the worker over
+   * a MessagePort instead of the endpoint's HTTP (the client still needs `endpoint` to sign).
+   */
+  readonly handOff: DynaliteHandOff;
   /** Stops the server and closes the store (flushes the data dir). */
   close(): Promise<void>;
 }
 
-/** Starts dynalite on 127.0.0.1 and a free port. Tables become ACTIVE at once. */
+/** Starts dynalite on a worker thread, on 127.0.0.1 and a free port. Tables become ACTIVE at once. */
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<RunningDynalite> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const serverOptions: DynaliteServerOptions = {
@@ -42,14 +41,12 @@ export async function startDynalite(options: StartDynaliteOptions = {}): Promise
     deleteTableMs: 0,
     updateTableMs: 0,
   };
-  return options.thread === 'main'
-    ? startOnThisThread(serverOptions)
-    : startOnWorker(serverOptions);
-}
-
-async function startOnWorker(serverOptions: DynaliteServerOptions): Promise<RunningDynalite> {
-  const workerData: DynaliteWorkerData = { serverOptions, host: HOST };
-  const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), { workerData });
+  const channel = new MessageChannel();
+  const workerData: DynaliteWorkerData = { serverOptions, host: HOST, handOffPort: channel.port2 };
+  const worker = new Worker(new URL('./dynalite-worker.ts', import.meta.url), {
+    workerData,
+    transferList: [channel.port2],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const onExit = (code: number) =>
       reject(new Error(`The dynalite worker exited with code ${code} before listening`));
@@ -61,19 +58,25 @@ async function startOnWorker(serverOptions: DynaliteServerOptions): Promise<Runn
       if (message.kind === 'listening') resolve(message.port);
       else reject(new Error(`dynalite did not start: ${describe(message)}`));
     });
+  }).catch((error: unknown) => {
+    channel.port1.close();
+    throw error;
   });
+  const handOff = new DynaliteHandOff(channel.port1);
   let closing = false;
-  // Every DynamoDB call would fail from here on (connection refused): say why, once.
+  // Every DynamoDB call would fail from here on: say why, once.
   worker.on('error', (error) => {
     // While closing, a request still in flight may meet the closed store: nothing is lost then.
     if (closing) return;
     process.stderr.write(`[metrion local] the dynalite worker failed: ${error.stack ?? error}\n`);
   });
   worker.on('exit', (code) => {
+    handOff.close(new Error(`the dynalite worker exited (${code})`));
     if (!closing) process.stderr.write(`[metrion local] the dynalite worker exited (${code})\n`);
   });
   return {
     endpoint: `http://${HOST}:${port}`,
+    handOff,
     close: async () => {
       closing = true;
       const closed = new Promise<FromDynaliteWorker>((resolve) => worker.once('message', resolve));
@@ -81,6 +84,7 @@ async function startOnWorker(serverOptions: DynaliteServerOptions): Promise<Runn
       worker.postMessage({ kind: 'close' });
       const reply = await Promise.race([closed, exited.then(() => undefined)]);
       await exited;
+      channel.port1.close();
       if (reply?.kind === 'closed' && reply.error !== undefined) throw new Error(reply.error);
     },
   };
@@ -88,30 +92,4 @@ async function startOnWorker(serverOptions: DynaliteServerOptions): Promise<Runn
 
 function describe(message: FromDynaliteWorker): string {
   return message.kind === 'failed' ? message.message : `unexpected ${message.kind} message`;
-}
-
-// dynalite is CommonJS without type declarations.
-const dynalite = createRequire(import.meta.url)('dynalite') as (
-  options: DynaliteServerOptions,
-) => Server;
-
-async function startOnThisThread(serverOptions: DynaliteServerOptions): Promise<RunningDynalite> {
-  const server = dynalite(serverOptions);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    endpoint: `http://${HOST}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        // As on the worker (dynalite-worker.ts): no socket may hold the server open.
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
 }

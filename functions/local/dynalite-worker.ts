@@ -1,11 +1,14 @@
 // The worker-thread side of startDynalite (dynalite-thread.ts): dynalite's HTTP parsing, request
 // validation, expression parsing and LevelDB work run on this thread's event loop, so at load
 // they use another core instead of delaying the proxy's requests. Loaded by `new Worker`, never
-// imported: keep it free of anything but node builtins and dynalite.
-import type { Server } from 'node:http';
+// imported: keep it free of anything but node builtins, dynalite and the two helpers below.
+import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
+import { type ConditionParser, cacheConditionParses } from './dynalite-expression-cache.ts';
+import { serveHandOff } from './dynalite-hand-off.ts';
 import type {
   DynaliteServerOptions,
   DynaliteWorkerData,
@@ -13,18 +16,21 @@ import type {
   ToDynaliteWorker,
 } from './dynalite-thread-messages.ts';
 
-// dynalite is CommonJS without type declarations.
-const dynalite = createRequire(import.meta.url)('dynalite') as (
-  options: DynaliteServerOptions,
-) => Server;
+// dynalite is CommonJS without type declarations. Its condition parser is cached before dynalite
+// loads it (the same module object, by file name).
+const require = createRequire(import.meta.url);
+const dynaliteDir = dirname(require.resolve('dynalite'));
+cacheConditionParses(require(join(dynaliteDir, 'db', 'conditionParser.js')) as ConditionParser);
+const dynalite = require('dynalite') as (options: DynaliteServerOptions) => Server;
 
 const port = parentPort;
 if (port === null) throw new Error('dynalite-worker.ts runs only as a worker thread');
 const send = (message: FromDynaliteWorker) => port.postMessage(message);
-const { serverOptions, host } = workerData as DynaliteWorkerData;
+const { serverOptions, host, handOffPort } = workerData as DynaliteWorkerData;
 
 const server = dynalite(serverOptions);
 server.once('error', (error) => send({ kind: 'failed', message: error.message }));
+serveHandOff(handOffPort, server.listeners('request')[0] as RequestListener);
 server.listen(0, host, () => {
   send({ kind: 'listening', port: (server.address() as AddressInfo).port });
 });
@@ -38,6 +44,7 @@ port.on('message', (message: ToDynaliteWorker) => {
   server.close((error) => {
     send(error ? { kind: 'closed', error: error.message } : { kind: 'closed' });
     // Nothing else keeps this thread alive: it exits once the message is out.
+    handOffPort.close();
     port.close();
   });
 });

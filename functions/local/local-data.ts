@@ -12,17 +12,17 @@ import type { AccountService } from '#core/accounts/account-service.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
 import { buildAccountService } from '#lambda/dashboard-api.deps.ts';
+import type { DynaliteHandOff } from './dynalite-hand-off.ts';
 import { ensureTables } from './stand-ins.ts';
 
 export const LOCAL_TABLE_PREFIX = 'metrion-local';
 const REGION = 'local';
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 /**
- * Connections to dynalite. In AWS each proxy instance serves one request, so the SDK's 50 are
- * plenty; locally one process serves them all, and at c=50 (9 DynamoDB calls per proxied
- * request, the writes after the answer overlapping the next request's reads) about 50 more calls
- * waited for a socket, the next requests' key lookups queued behind earlier requests' rollup
- * writes. Bounded, so a backlog cannot open connections without limit.
+ * Connections to dynalite over HTTP (clients in another process than dynalite's). In AWS each
+ * proxy instance serves one request, so the SDK's 50 are plenty; a local process serves them all,
+ * and at c=50 calls waited for a socket, the next requests' key lookups queued behind earlier
+ * requests' rollup writes. Bounded, so a backlog cannot open connections without limit.
  */
 export const LOCAL_DYNAMO_MAX_SOCKETS = 256;
 
@@ -44,18 +44,21 @@ export interface LocalData {
 }
 
 /**
- * A document client on local dynalite. Each local "function" that runs apart in AWS (the usage
- * aggregator) gets its own, so its calls are its own as there.
+ * A document client on local dynalite: through `handOff` in the process that runs it, else over
+ * HTTP. Each local "function" that runs apart in AWS (the usage aggregator) gets its own, so its
+ * calls are its own as there.
  */
 export function localDocumentClient(
   dynamoEndpoint: string,
-  maxSockets: number = LOCAL_DYNAMO_MAX_SOCKETS,
+  handOff?: DynaliteHandOff,
 ): DynamoDBDocumentClient {
   return createDocumentClient({
     endpoint: dynamoEndpoint,
     region: REGION,
     credentials: CREDENTIALS,
-    maxSockets,
+    ...(handOff === undefined
+      ? { maxSockets: LOCAL_DYNAMO_MAX_SOCKETS }
+      : { requestHandler: handOff }),
   });
 }
 
@@ -69,9 +72,9 @@ async function localSecret(dataDir: string | undefined, file: string): Promise<U
  */
 export async function openLocalData(options: {
   dynamoEndpoint: string;
+  /** dynalite's hand-off, when it runs in this process. @default - HTTP to the endpoint */
+  dynamoHandOff?: DynaliteHandOff;
   dataDir?: string;
-  /** @default LOCAL_DYNAMO_MAX_SOCKETS */
-  maxSockets?: number;
 }): Promise<LocalData> {
   await ensureTables(
     new DynamoDBClient({
@@ -81,10 +84,7 @@ export async function openLocalData(options: {
     }),
     LOCAL_TABLE_PREFIX,
   );
-  const documentClient = localDocumentClient(
-    options.dynamoEndpoint,
-    options.maxSockets ?? LOCAL_DYNAMO_MAX_SOCKETS,
-  );
+  const documentClient = localDocumentClient(options.dynamoEndpoint, options.dynamoHandOff);
   const random = new CryptoRandom();
   const clock = new SystemClock();
   const dataKeyProvider = new LocalDataKeyProvider({

@@ -1,5 +1,6 @@
 // The Lambda functions behind the local API, built by the same deps builders as in AWS from
 // local data, local Cognito, the local mail inbox and local billing.
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
 import type { MonotonicClock, WaitingClock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
@@ -63,6 +64,7 @@ export function buildLocalFunctions(
         logger,
         cognito: context.cognito,
         mail: context.mail,
+        webhookPolicy: LOCAL_WEBHOOK_POLICY,
         dashboardUrl: context.dashboardUrl,
         stripe: context.billing.api,
         clock,

@@ -1,3 +1,7 @@
+import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
+import { CryptoRandom } from '#adapters/system/crypto-random.ts';
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { DeliverDueReport } from '#core/alerts/channels/deliver.ts';
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
@@ -10,9 +14,11 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
+import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
@@ -30,6 +36,8 @@ export interface LocalJobs {
   refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Runs the alert delivery retries now (their own schedule in AWS). */
+  deliverAlerts(): Promise<DeliverDueReport>;
   stop(): void;
 }
 
@@ -68,10 +76,25 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       usageTable: data.usageTable,
       fxRatesTable: data.fxRatesTable,
       mail: options.mail,
+      dataKeyProvider: data.dataKeyProvider,
+      webhookPolicy: LOCAL_WEBHOOK_POLICY,
       dashboardUrl: options.dashboardUrl,
       logger,
       clock,
     }),
+  );
+  const deliveriesHandler = createAlertDeliveriesHandler(
+    buildAlertDeliveryDeps(
+      {
+        documentClient: data.documentClient,
+        accountsTable: data.accountsTable,
+        mail: options.mail,
+        dataKeyProvider: data.dataKeyProvider,
+        webhookPolicy: LOCAL_WEBHOOK_POLICY,
+        logger,
+      },
+      { clock: clock ?? new SystemClock(), random: new CryptoRandom() },
+    ),
   );
   const sealDeps = buildSealRollupsDeps({
     documentClient: data.documentClient,
@@ -101,6 +124,7 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
     refreshFxRates: () => fxHandler(),
     refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
+    deliverAlerts: () => deliveriesHandler(),
   };
   const stop =
     options.schedule === false
@@ -132,5 +156,6 @@ function scheduledJobs(
     },
     { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    { name: 'alert-deliveries', intervalMs: alertsIntervalMs, run: () => jobs.deliverAlerts() },
   ];
 }

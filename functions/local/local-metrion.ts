@@ -80,10 +80,11 @@ export interface LocalMetrionOptions {
    * return. @default - this server's URL
    */
   readonly dashboardUrl?: string;
-  /** Where dynalite runs (dynalite-thread.ts); `main` only to measure the difference. @default 'worker' */
-  readonly dynaliteThread?: 'worker' | 'main';
-  /** Connections to dynalite (local-data.ts says why). @default LOCAL_DYNAMO_MAX_SOCKETS */
-  readonly dynamoMaxSockets?: number;
+  /**
+   * How this process's DynamoDB clients reach dynalite: `hand-off` through its thread's port
+   * (dynalite-hand-off.ts), `http` over loopback only to measure the difference. @default 'hand-off'
+   */
+  readonly dynamoTransport?: 'hand-off' | 'http';
   /**
    * With `dataDir`: where this process registers for `npm run admin` to find
    * (running-instances.ts). @default RUNNING_INSTANCES_DIR
@@ -185,20 +186,20 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
 async function openStore(options: LocalMetrionOptions, logger: Logger, closers: Closers) {
   const dynalite = await startDynalite({
     dataDir: options.dataDir ? join(options.dataDir, 'dynamodb') : undefined,
-    thread: options.dynaliteThread,
   });
   closers.add(() => dynalite.close());
+  const handOff = options.dynamoTransport === 'http' ? undefined : dynalite.handOff;
   const data = await openLocalData({
     dynamoEndpoint: dynalite.endpoint,
+    dynamoHandOff: handOff,
     dataDir: options.dataDir,
-    maxSockets: options.dynamoMaxSockets,
   });
   // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
   // that batches them into the same aggregator the stream Lambda runs in AWS. Its own client,
   // as the aggregator is a function of its own in AWS.
   const usageFeed = new UsageFeed({
     aggregator: buildAggregateUsageDeps({
-      documentClient: localDocumentClient(dynalite.endpoint),
+      documentClient: localDocumentClient(dynalite.endpoint, handOff),
       usageTable: data.usageTable,
       logger,
       clock: options.clock,

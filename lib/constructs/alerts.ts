@@ -8,13 +8,17 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
+import type { AlertDeliveries } from './alert-deliveries.ts';
 import type { Data } from './data.ts';
 import type { EmailSending } from './email-sending.ts';
 import { failureQueue } from './failure-queue.ts';
+import type { Keys } from './keys.ts';
 import { MetrionFunction } from './metrion-function.ts';
 
 export interface AlertsProps {
   readonly data: Data;
+  /** Opens alert channel secrets (webhook signing secrets, Slack URLs). */
+  readonly keys: Keys;
   /** Where emails come from: the sender, its SES identity and configuration set. */
   readonly email: EmailSending;
   /** The Dashboard's base URL, for links in emails. */
@@ -26,9 +30,11 @@ export interface AlertsProps {
 
 /**
  * Alert rules: the evaluator (`functions/lambda/alerts.ts`) every minute over the active rules
- * (accounts table and its active-rules index, rollups, FX rates), emailing through SES from the
- * email stack's identity. A failed run goes to a DLQ (on-failure destination); Monitoring alarms
- * on the DLQ and on the evaluator's errors.
+ * (accounts table and its active-rules index, rollups, FX rates), notifying channels: SES from
+ * the email stack's identity, HTTPS for webhooks and Slack (a Lambda outside a VPC has internet
+ * egress and DNS; channel secrets are opened with KMS). A failed run goes to a DLQ (on-failure
+ * destination); Monitoring alarms on the DLQ and on the evaluator's errors. Retries of failed
+ * deliveries run in {@link AlertDeliveries}.
  */
 export class Alerts extends Construct {
   public readonly function: MetrionFunction;
@@ -56,6 +62,7 @@ export class Alerts extends Construct {
     props.data.grantAlertRules(this.function);
     props.data.grantUsageRead(this.function);
     props.data.grantFxRatesRead(this.function);
+    props.keys.grantChannelSecretDecrypt(this.function);
     Alerts.grantSend(this.function, props.email, props.dashboardUrl);
     this.schedule = new events.Rule(this, 'EveryMinute', {
       description: 'Metrion: evaluate alert rules',

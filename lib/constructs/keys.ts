@@ -12,6 +12,8 @@ import { acknowledge } from '../nag.ts';
  * `metrionKeyContext` in `functions/core/vault/secret-vault.ts`); the key grants require them.
  */
 const ENCRYPTION_CONTEXT = { account: 'account', purpose: 'purpose' } as const;
+/** The purpose alert channel secrets are sealed under (`channelSecretContext` in core). */
+export const CHANNEL_SECRET_PURPOSE = 'alert-channel';
 
 export interface KeysProps {
   /** Environment name, used in descriptions and the key alias. */
@@ -66,7 +68,11 @@ export class Keys extends Construct {
    * ReEncrypt, no key management. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
    */
   public grantDataKeys(fn: lambda.Function): void {
-    this.grantKey(fn, ['kms:GenerateDataKey', 'kms:Decrypt'], ['provider-key', 'metrion-key']);
+    this.grantKey(
+      fn,
+      ['kms:GenerateDataKey', 'kms:Decrypt'],
+      ['provider-key', 'metrion-key', CHANNEL_SECRET_PURPOSE],
+    );
   }
 
   /**
@@ -89,6 +95,15 @@ export class Keys extends Construct {
       },
     });
     fn.addEnvironment(LAMBDA_ENV.providerKeysKmsKeyArn, this.providerKeysKey.keyArn);
+  }
+
+  /**
+   * Opening alert channel secrets at delivery (evaluator, retry run): kms:Decrypt only, only with
+   * the `alert-channel` purpose and an account in the encryption context. Sets
+   * `PROVIDER_KEYS_KMS_KEY_ARN`.
+   */
+  public grantChannelSecretDecrypt(fn: lambda.Function): void {
+    this.grantKey(fn, ['kms:Decrypt'], [CHANNEL_SECRET_PURPOSE]);
   }
 
   /**

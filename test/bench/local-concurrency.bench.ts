@@ -1,9 +1,9 @@
-// `node test/bench/local-concurrency.bench.ts`: local mode's plumbing under concurrency, before
-// and after in one run. Two local stacks side by side: `before` with dynalite on the proxy's own
-// event loop and the SDK's 50 sockets, `after` as local mode runs now (dynalite on a worker
-// thread, LOCAL_DYNAMO_MAX_SOCKETS). Their batches alternate (ABBA) so the load of a shared
-// machine hits both alike. Main-thread CPU per request is the figure that load barely moves:
-// one event loop serves everything, so it bounds requests/s.
+// `node test/bench/local-concurrency.bench.ts`: how local mode's DynamoDB clients reach dynalite,
+// both ways in one run. Two local stacks side by side, dynalite on its worker thread in both:
+// `HTTP` over loopback with LOCAL_DYNAMO_MAX_SOCKETS, `hand-off` through the worker's MessagePort
+// (dynalite-hand-off.ts, what local mode runs). Their batches alternate (ABBA) so the load of a
+// shared machine hits both alike. Main-thread CPU per request is the figure that load barely
+// moves: one event loop serves every request, so it bounds requests/s.
 import '#local/awslambda-shim.ts';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -66,6 +66,18 @@ class Tally {
   mainCpuMs = 0;
   processCpuMs = 0;
   calls = 0;
+
+  get p50(): number {
+    return summarize(this.totals).p50;
+  }
+
+  get mainCpuPerRequest(): number {
+    return this.mainCpuMs / this.totals.length;
+  }
+
+  get requestsPerSecond(): number {
+    return (this.totals.length / this.wallMs) * 1000;
+  }
 
   row(name: string): string {
     const n = this.totals.length;
@@ -137,8 +149,8 @@ async function main(): Promise<void> {
     return { name, stack, calls: countCalls(stack.metrion.data.documentClient), nextKey: 0 };
   };
   const variants: Variant[] = [
-    await start('before', { dynaliteThread: 'main', dynamoMaxSockets: 50 }),
-    await start('after', {}),
+    await start('HTTP', { dynamoTransport: 'http' }),
+    await start('hand-off', {}),
   ];
   // One request per key: every account's data key is unwrapped and cached before measuring.
   for (const variant of variants) {
@@ -167,6 +179,12 @@ async function main(): Promise<void> {
       for (const [index, variant] of variants.entries()) {
         console.log((tallies[index] as Tally).row(variant.name));
       }
+      const [http, handOff] = tallies as [Tally, Tally];
+      console.log(
+        `hand-off / HTTP: p50 ${(handOff.p50 / http.p50).toFixed(2)}, ` +
+          `main CPU per request ${(handOff.mainCpuPerRequest / http.mainCpuPerRequest).toFixed(2)}, ` +
+          `req/s ${(handOff.requestsPerSecond / http.requestsPerSecond).toFixed(2)}`,
+      );
     }
     console.log(`\nload average at the end ${loadavg()}`);
   } finally {

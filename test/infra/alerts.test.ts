@@ -1,8 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVE_ALERT_RULES_INDEX } from '#adapters/dynamodb/table-definitions.ts';
+import { channelSecretContext } from '#core/alerts/channels/alert-channel.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
+import { CHANNEL_SECRET_PURPOSE } from '../../lib/constructs/keys.ts';
 import { removeOutdirs } from './synth.ts';
 import { actionsOf, environmentTemplates } from './template.ts';
 
@@ -35,7 +37,7 @@ describe('Alerts', () => {
     expect(JSON.stringify(variables[LAMBDA_ENV.dashboardUrl])).toContain('DomainName');
   });
 
-  it('lets only the evaluator and the dashboard API send, from the sender through its configuration set', () => {
+  it('lets only the evaluator, the retry run and the dashboard API send, from the sender through its configuration set', () => {
     const senders = Object.keys(
       dev.resources('AWS::IAM::Policy', {
         PolicyDocument: {
@@ -43,8 +45,12 @@ describe('Alerts', () => {
         },
       }),
     );
-    expect(senders).toHaveLength(2);
-    for (const functionId of [evaluatorId, dev.functionId('Metrion dashboard API')]) {
+    expect(senders).toHaveLength(3);
+    for (const functionId of [
+      evaluatorId,
+      dev.functionId('Metrion alert delivery retries'),
+      dev.functionId('Metrion dashboard API'),
+    ]) {
       const sends = dev
         .roleStatements(functionId)
         .filter((statement) => actionsOf(statement).includes('ses:SendEmail'));
@@ -67,5 +73,53 @@ describe('Alerts', () => {
       TableName: 'metrion-dev-accounts',
       GlobalSecondaryIndexes: [Match.objectLike({ IndexName: ACTIVE_ALERT_RULES_INDEX })],
     });
+  });
+});
+
+describe('AlertDeliveries', () => {
+  const retryRunId = dev.functionId('Metrion alert delivery retries');
+
+  it('runs the retry run every minute, outside any VPC (internet egress and DNS)', () => {
+    dev.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [retryRunId, 'Arn'] } })],
+    });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: retryRunId } }],
+    });
+    const fn = dev.template.findResources('AWS::Lambda::Function')[retryRunId];
+    expect(fn?.Properties?.VpcConfig).toBeUndefined();
+  });
+
+  it('touches only the accounts table (rules, channels, deliveries), never usage or the cache', () => {
+    const statements = dev.roleStatements(retryRunId);
+    expect(dev.statementsOn(retryRunId, dev.tableId('accounts')).flatMap(actionsOf).sort()).toEqual(
+      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
+    );
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain(dev.tableId('usage'));
+    expect(text).not.toContain(dev.tableId('responseCache'));
+    expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:DeleteItem');
+  });
+
+  it('lets the evaluator and the retry run open channel secrets only, never seal', () => {
+    expect(CHANNEL_SECRET_PURPOSE).toBe(channelSecretContext('a', 'c').purpose);
+    for (const functionId of [evaluatorId, retryRunId]) {
+      expect(dev.environmentOf(functionId)[LAMBDA_ENV.providerKeysKmsKeyArn]).toBeDefined();
+      const kms = dev
+        .roleStatements(functionId)
+        .filter((statement) => actionsOf(statement).some((action) => action.startsWith('kms:')))
+        .filter((statement) => JSON.stringify(statement).includes('EncryptionContext'));
+      expect(kms).toEqual([
+        expect.objectContaining({
+          Action: 'kms:Decrypt',
+          Condition: {
+            StringEquals: { 'kms:EncryptionContext:purpose': [CHANNEL_SECRET_PURPOSE] },
+            Null: { 'kms:EncryptionContext:account': 'false' },
+          },
+        }),
+      ]);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '#contracts/api-routes.ts';
+import { channelSecretContext } from '#core/alerts/channels/alert-channel.ts';
 import { metrionKeyContext, providerKeyContext } from '#core/vault/secret-vault.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
@@ -182,7 +183,7 @@ describe('Dashboard API role (least privilege)', () => {
     ]);
   });
 
-  it("seals and opens only the account's secrets with the provider-keys KMS key: encryption context required", () => {
+  it("seals and opens only the account's secrets (keys, channel secrets) with the provider-keys KMS key: encryption context required", () => {
     const onKey = dev.statementsOn(dashboardApiFunctionId, providerKeysKeyId);
     expect(onKey).toEqual([
       {
@@ -194,6 +195,7 @@ describe('Dashboard API role (least privilege)', () => {
             'kms:EncryptionContext:purpose': [
               providerKeyContext('a', 'openai').purpose,
               metrionKeyContext('a').purpose,
+              channelSecretContext('a', 'c').purpose,
             ],
           },
           Null: { 'kms:EncryptionContext:account': 'false' },
@@ -205,6 +207,9 @@ describe('Dashboard API role (least privilege)', () => {
       expect.arrayContaining(['account', 'purpose']),
     );
     expect(Object.keys(metrionKeyContext('a'))).toEqual(['account', 'purpose']);
+    expect(Object.keys(channelSecretContext('a', 'c'))).toEqual(
+      expect.arrayContaining(['account', 'purpose']),
+    );
   });
 
   it('reads usage (and its byRequestId index) but cannot write it, and never touches the response cache', () => {

@@ -111,8 +111,8 @@ describe('Api', () => {
     expect(settings).toHaveLength(PROXY_ROUTES.length + 1);
   });
 
-  it('owns every log group (ten functions, access, execution, the user pool web ACL) with the configured retention', () => {
-    dev.template.resourceCountIs('AWS::Logs::LogGroup', 13);
+  it('owns every log group (eleven functions, access, execution, the user pool web ACL) with the configured retention', () => {
+    dev.template.resourceCountIs('AWS::Logs::LogGroup', 14);
     dev.template.allResourcesProperties('AWS::Logs::LogGroup', {
       RetentionInDays: ENVIRONMENTS.dev.logRetentionDays,
     });

@@ -17,6 +17,7 @@ const OPERATIONS = fs.readFileSync(
 
 /** Every alarm an environment has; docs/operations.md has a section for each. */
 const ALARMS = [
+  'AlertDeliveryErrors',
   'ApiServerErrorRate',
   'DashboardApiErrors',
   'DynamoDbThrottles',

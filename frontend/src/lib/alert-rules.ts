@@ -7,7 +7,7 @@ import {
   createAlertRuleSchema,
   updateAlertRuleSchema,
 } from '#contracts/alerts-api.ts';
-import type { ProviderId } from '#contracts/providers.ts';
+import type { Scope } from '#contracts/scope.ts';
 import type { BodyOf } from './api-client.ts';
 import { providerName } from './providers.ts';
 
@@ -31,12 +31,30 @@ export interface RuleDraft {
   readonly periodKind: BudgetPeriodKind;
   /** Budget `since` only: a `YYYY-MM-DD` date, from 00:00 UTC. */
   readonly since: string;
-  readonly scope: 'all' | 'some';
-  readonly providers: readonly ProviderId[];
+  /** Spike only: what is counted, and the hour's minimum volume (money for cost). */
+  readonly metric: SpikeMetric;
+  readonly minimum: string;
+  /** The rule's scope: its kind and, except for the account, its value (`key:value` for tags). */
+  readonly scopeKind: ScopeKind;
+  readonly scopeValue: string;
+  /** Channel ids notified (`email` is the account's address). */
+  readonly channels: readonly string[];
 }
 
+export type SpikeMetric = 'cost' | 'requests' | 'errors';
+export type ScopeKind = Scope['kind'];
+
 /** The form fields an API message can belong to; `form` is anything else. */
-export type DraftField = 'type' | 'name' | 'threshold' | 'unit' | 'period' | 'providers';
+export type DraftField =
+  | 'type'
+  | 'name'
+  | 'threshold'
+  | 'unit'
+  | 'period'
+  | 'metric'
+  | 'minimum'
+  | 'scope'
+  | 'channels';
 export type FieldErrors = Partial<Record<DraftField | 'form', string>>;
 
 const DRAFT_FIELDS: readonly string[] = [
@@ -45,11 +63,16 @@ const DRAFT_FIELDS: readonly string[] = [
   'threshold',
   'unit',
   'period',
-  'providers',
+  'metric',
+  'minimum',
+  'scope',
+  'channels',
 ] satisfies DraftField[];
 
 export const ALERT_TYPE_LABELS: Readonly<Record<AlertRuleType, string>> = {
   budget: 'Budget',
+  forecast: 'Forecast',
+  spike: 'Spike',
   error_rate: 'Error rate',
   latency_p95: 'Latency p95',
   request_volume: 'Request volume',
@@ -58,6 +81,9 @@ export const ALERT_TYPE_LABELS: Readonly<Record<AlertRuleType, string>> = {
 /** What each type watches, for the type picker. */
 export const ALERT_TYPE_HINTS: Readonly<Record<AlertRuleType, string>> = {
   budget: 'Spending in your currency over a period you choose.',
+  forecast:
+    'Projected spend at the end of this month: exact spend so far plus the last 7 days’ daily average for the days left.',
+  spike: 'The last complete hour against the median hour of the 7 days before it.',
   error_rate: 'Provider 4xx/5xx responses in the window, as a percentage or a count.',
   latency_p95: '95th percentile latency in the window, in milliseconds.',
   request_volume: 'Requests in the window.',
@@ -85,9 +111,47 @@ export function emptyDraft(type: AlertRuleType = 'budget'): RuleDraft {
     unit: 'percent',
     periodKind: 'month',
     since: '',
-    scope: 'all',
-    providers: [],
+    metric: 'requests',
+    minimum: '',
+    scopeKind: 'account',
+    scopeValue: '',
+    channels: ['email'],
   };
+}
+
+/** The text a scope's value is typed as: a provider id, a model, a requester, `key:value`. */
+function scopeValueOf(scope: Scope): string {
+  switch (scope.kind) {
+    case 'account':
+      return '';
+    case 'provider':
+      return scope.provider;
+    case 'model':
+      return scope.model;
+    case 'requester':
+      return scope.requester;
+    case 'tag':
+      return `${scope.key}:${scope.value}`;
+  }
+}
+
+/** The scope the draft states (unchecked: the schema judges it). */
+function scopeOf(draft: RuleDraft): unknown {
+  const value = draft.scopeValue.trim();
+  switch (draft.scopeKind) {
+    case 'account':
+      return { kind: 'account' };
+    case 'provider':
+      return { kind: 'provider', provider: value };
+    case 'model':
+      return { kind: 'model', model: value };
+    case 'requester':
+      return { kind: 'requester', requester: value };
+    case 'tag': {
+      const at = value.indexOf(':');
+      return { kind: 'tag', key: value.slice(0, Math.max(0, at)), value: value.slice(at + 1) };
+    }
+  }
 }
 
 /** The Edit form of an existing rule. */
@@ -100,8 +164,11 @@ export function draftFromRule(rule: AlertRuleDto): RuleDraft {
     periodKind: rule.period?.kind ?? 'month',
     since:
       rule.period?.kind === 'since' ? new Date(rule.period.since).toISOString().slice(0, 10) : '',
-    scope: rule.providers === undefined ? 'all' : 'some',
-    providers: rule.providers ?? [],
+    metric: rule.metric ?? 'requests',
+    minimum: rule.minimum === undefined ? '' : String(rule.minimum),
+    scopeKind: rule.scope.kind,
+    scopeValue: scopeValueOf(rule.scope),
+    channels: rule.channels,
   };
 }
 
@@ -125,19 +192,33 @@ function createCandidate(draft: RuleDraft): Record<string, unknown> {
   };
   if (draft.type === 'budget') rule.period = periodOf(draft);
   if (draft.type === 'error_rate') rule.unit = draft.unit;
+  if (draft.type === 'spike') {
+    rule.metric = draft.metric;
+    rule.minimum = thresholdOf(draft.minimum);
+  }
   if (draft.name.trim() !== '') rule.name = draft.name;
-  if (draft.scope === 'some') rule.providers = [...draft.providers];
+  if (draft.scopeKind !== 'account') rule.scope = scopeOf(draft);
+  rule.channels = [...draft.channels];
   return rule;
 }
 
-/** The PATCH body: every editable field of the rule's type; blank name and all providers clear. */
+/**
+ * The PATCH body: every editable field of the rule's type; a blank name clears. The scope is
+ * sent only when changed, so a rule from before scopes keeps its provider list until then.
+ */
 function updateCandidate(draft: RuleDraft, rule: AlertRuleDto): Record<string, unknown> {
   const patch: Record<string, unknown> = {
     threshold: thresholdOf(draft.threshold),
-    providers: draft.scope === 'some' ? [...draft.providers] : null,
+    channels: [...draft.channels],
   };
+  const scope = scopeOf(draft);
+  if (JSON.stringify(scope) !== JSON.stringify(rule.scope)) patch.scope = scope;
   if (rule.type === 'budget') patch.period = periodOf(draft);
   if (rule.type === 'error_rate') patch.unit = draft.unit;
+  if (rule.type === 'spike') {
+    patch.metric = draft.metric;
+    patch.minimum = thresholdOf(draft.minimum);
+  }
   if (draft.name.trim() !== '') patch.name = draft.name;
   else if (rule.name !== undefined) patch.name = null;
   return patch;
@@ -186,10 +267,33 @@ export function ruleLabel(rule: Pick<AlertRuleDto, 'name' | 'type'>): string {
   return rule.name ?? `${ALERT_TYPE_LABELS[rule.type]} rule`;
 }
 
-/** `All providers` or the watched providers by name. */
-export function scopeText(providers: readonly ProviderId[] | undefined): string {
-  return providers === undefined ? 'All providers' : providers.map(providerName).join(', ');
+/** `All requests`, `Provider OpenAI`, `Tag feature:search`; a legacy provider list by name. */
+export function scopeText(rule: Pick<AlertRuleDto, 'scope' | 'providers'>): string {
+  const { scope } = rule;
+  const main =
+    scope.kind === 'account'
+      ? 'All requests'
+      : scope.kind === 'provider'
+        ? `Provider ${providerName(scope.provider)}`
+        : `${SCOPE_KIND_LABELS[scope.kind]} ${scopeValueOf(scope)}`;
+  if (rule.providers === undefined) return main;
+  const providers = rule.providers.map(providerName).join(', ');
+  return scope.kind === 'account' ? providers : `${main}, ${providers}`;
 }
+
+export const SCOPE_KIND_LABELS: Readonly<Record<ScopeKind, string>> = {
+  account: 'All requests',
+  provider: 'Provider',
+  model: 'Model',
+  requester: 'Requester',
+  tag: 'Tag',
+};
+
+export const SPIKE_METRIC_LABELS: Readonly<Record<SpikeMetric, string>> = {
+  cost: 'Cost',
+  requests: 'Requests',
+  errors: 'Provider errors',
+};
 
 /** The level that emailed last and when, or undefined when the rule never fired. */
 export function lastFiring(

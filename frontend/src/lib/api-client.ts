@@ -274,6 +274,17 @@ export function createApiClient(options: ApiClientOptions = {}) {
     deleteAlertRule: (id: string) => call('deleteAlertRule', { params: { id } }),
     /** Emails the rule's figures now; 429 with `retryAfterSeconds` within 12 h of the last. */
     testAlertRule: (id: string) => call('testAlertRule', { params: { id } }),
+    /** Pro only: email (built in) and the webhook and Slack channels. */
+    listAlertChannels: () => call('listAlertChannels', {}),
+    /** A webhook's signing secret is in this answer only. */
+    createAlertChannel: (body: BodyOf<'createAlertChannel'>) =>
+      call('createAlertChannel', { body }),
+    deleteAlertChannel: (channelId: string) =>
+      call('deleteAlertChannel', { params: { channelId } }),
+    /** Sends a test notice now; 429 within a minute of the last. */
+    testAlertChannel: (channelId: string) => call('testAlertChannel', { params: { channelId } }),
+    listAlertChannelDeliveries: (channelId: string) =>
+      call('listAlertChannelDeliveries', { params: { channelId } }),
     /** Settings > Plan: the plan in force, Stripe's status and the period end. */
     getBilling: () => call('getBilling', {}),
     /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */

@@ -1,3 +1,4 @@
+import type { AlertRuleType } from '#contracts/alerts-api.ts';
 import type { FxDto } from '#contracts/dashboard-api.ts';
 import type { LogDetail } from '#contracts/logs-api.ts';
 import { scaledDecimal } from '#contracts/money-text.ts';
@@ -255,10 +256,10 @@ export function currencySymbol(currency: Currency, locale?: string): string {
   return parts.find((part) => part.type === 'currency')?.value ?? currency;
 }
 
-/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`. */
+/** An alert rule's threshold in its unit: `$50.00`, `5%`, `12 errors`, `2,000 ms`, `1,000 requests`, `3× median`. */
 export function formatAlertThreshold(
   rule: {
-    readonly type: 'budget' | 'error_rate' | 'latency_p95' | 'request_volume';
+    readonly type: AlertRuleType;
     readonly threshold: number;
     readonly unit?: 'percent' | 'count' | undefined;
     readonly currency?: Currency | undefined;
@@ -268,7 +269,10 @@ export function formatAlertThreshold(
   const amount = formatCount(rule.threshold, locale);
   switch (rule.type) {
     case 'budget':
+    case 'forecast':
       return formatMoneyDecimal(plainDecimal(rule.threshold), rule.currency ?? 'USD', locale);
+    case 'spike':
+      return `${rule.threshold}× median`;
     case 'error_rate':
       return rule.unit === 'count'
         ? `${amount} ${plural(rule.threshold, 'error', 'errors')}`
@@ -287,8 +291,9 @@ export function formatAlertThreshold(
  */
 export function formatAlertValue(
   rule: {
-    readonly type: 'budget' | 'error_rate' | 'latency_p95' | 'request_volume';
+    readonly type: AlertRuleType;
     readonly unit?: 'percent' | 'count' | undefined;
+    readonly metric?: 'cost' | 'requests' | 'errors' | undefined;
     readonly currency?: Currency | undefined;
     readonly current: { readonly value: string | null };
   },
@@ -296,7 +301,9 @@ export function formatAlertValue(
 ): string {
   const { value } = rule.current;
   if (value === null) return '—';
-  if (rule.type === 'budget') return formatMoneyDecimal(value, rule.currency ?? 'USD', locale);
+  if (rule.type === 'budget' || rule.type === 'forecast' || rule.metric === 'cost') {
+    return formatMoneyDecimal(value, rule.currency ?? 'USD', locale);
+  }
   const amount = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(
     value as Intl.StringNumericLiteral,
   );

@@ -11,7 +11,8 @@ export const ruleKey = (accountId: string, ruleId: string) => ({
 export const activeKey = (accountId: string, ruleId: string) => `${accountId}#${ruleId}`;
 /**
  * `pk=ACCOUNT#<accountId>, sk=ALERT_RULE#<ruleId>`: the rule's fields (`ruleName`, `ruleType`,
- * `threshold`, `unit?`, `period?` map, `providers?` list, `paused`, `createdAt`, `ruleState`),
+ * `threshold`, `unit?`, `period?` map, `providers?` list (rules from before scopes), `metric?`,
+ * `minimum?`, `scope?` map, `channels?` list, `paused`, `createdAt`, `ruleState`),
  * `firedWarning`/`firedAlert` (ISO), per-level claims, `lastTestedAt` (ISO), and, while active,
  * `activeShard=ACTIVE` and `activeKey=<accountId>#<ruleId>` (the index keys).
  */
@@ -29,6 +30,10 @@ export function toItem(rule: AlertRule): RuleItem {
     unit: rule.unit,
     period: rule.period,
     providers: rule.providers === undefined ? undefined : [...rule.providers],
+    metric: rule.metric,
+    minimum: rule.minimum,
+    scope: rule.scope,
+    channels: rule.channels === undefined ? undefined : [...rule.channels],
     paused: rule.paused,
     createdAt: rule.createdAt,
     ruleState: rule.state,
@@ -62,6 +67,12 @@ export function fromItem(item: RuleItem): AlertRule {
     ...(Array.isArray(item.providers)
       ? { providers: item.providers as NonNullable<AlertRule['providers']> }
       : {}),
+    ...(item.metric === undefined
+      ? {}
+      : { metric: item.metric as NonNullable<AlertRule['metric']> }),
+    ...(item.minimum === undefined ? {} : { minimum: Number(item.minimum) }),
+    ...(item.scope === undefined ? {} : { scope: item.scope as NonNullable<AlertRule['scope']> }),
+    ...(Array.isArray(item.channels) ? { channels: item.channels.map(String) } : {}),
     paused: item.paused === true,
     createdAt: String(item.createdAt),
     lastFired: {

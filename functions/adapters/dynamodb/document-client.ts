@@ -27,6 +27,11 @@ export interface DocumentClientOptions {
    * at a time; a process serving many at once, like local mode, needs more)
    */
   readonly maxSockets?: number;
+  /**
+   * What sends the requests instead of the SDK's HTTP handler (local mode hands them to
+   * dynalite's thread); `maxSockets` does not apply then. @default - the SDK's node:http handler
+   */
+  readonly requestHandler?: DynamoDBClientConfig['requestHandler'];
 }
 
 /** Wraps an existing low-level client (e.g. one also used for table management). */
@@ -41,7 +46,8 @@ export function createDocumentClient(options: DocumentClientOptions): DynamoDBDo
   if (options.credentials !== undefined) config.credentials = options.credentials;
   // Options, not an Agent: the SDK builds its agent from them (keep-alive stays on) and still
   // owns it, so client.destroy() closes its sockets.
-  if (options.maxSockets !== undefined) {
+  if (options.requestHandler !== undefined) config.requestHandler = options.requestHandler;
+  else if (options.maxSockets !== undefined) {
     config.requestHandler = { httpAgent: { maxSockets: options.maxSockets } };
   }
   return documentClientFrom(new DynamoDBClient(config));

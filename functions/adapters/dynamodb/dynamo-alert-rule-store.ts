@@ -37,6 +37,10 @@ const FIELD_ATTRIBUTE: Record<keyof AlertRuleChanges, string> = {
   unit: 'unit',
   period: 'period',
   providers: 'providers',
+  metric: 'metric',
+  minimum: 'minimum',
+  scope: 'scope',
+  channels: 'channels',
   paused: 'paused',
 };
 

@@ -2,10 +2,12 @@ import type { Account } from '../accounts/account.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
+import type { MonthPacks } from '../rollups/month-packs.ts';
 import type { Rollup } from '../rollups/rollup.ts';
 import type { MeasurementSkip } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
-import { measureNow } from './evaluate-alerts.ts';
+import { measureNow } from './measure-now.ts';
+import { dimensionScopedUsage } from './scoped-usage.ts';
 
 /** A rule's figure now, as the Alerts list shows it next to the threshold. */
 export interface CurrentValue {
@@ -18,36 +20,50 @@ export interface CurrentValue {
 }
 
 export interface CurrentValuesDeps {
-  readonly rollups: Pick<RollupStore, 'query'>;
+  readonly rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'>;
   readonly fxRates: FxRateStore;
+}
+
+/** `read` once per key: later calls with the same key share the first call's promise. */
+function once<T>(reads: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let pending = reads.get(key);
+  if (pending === undefined) {
+    pending = read();
+    reads.set(key, pending);
+  }
+  return pending;
 }
 
 /**
  * Reads the account's rules' figures at `nowMs`, each measured by the evaluator's own
- * `measureNow` (the figure an email would carry, not a second computation). Rules read through
+ * `measureNow` (the figure a notice would carry, not a second computation). Rules read through
  * one reader share a rollup read per span: all window rules read the same two hours, month
- * budgets the same month.
+ * budgets the same month, forecasts the same days.
  */
 export async function currentValueReader(
   deps: CurrentValuesDeps,
-  account: Pick<Account, 'currency'>,
+  account: Pick<Account, 'currency' | 'createdAt'>,
   nowMs: number,
 ): Promise<(rule: AlertRule) => Promise<CurrentValue>> {
-  const money = { currency: account.currency, quote: await currentFxQuote(deps.fxRates) };
-  const reads = new Map<string, Promise<Rollup[]>>();
-  const rollups: Pick<RollupStore, 'query'> = {
-    query(accountId, granularity, fromMs, toMs) {
-      const key = `${accountId}/${granularity}/${fromMs}/${toMs}`;
-      let read = reads.get(key);
-      if (read === undefined) {
-        read = deps.rollups.query(accountId, granularity, fromMs, toMs);
-        reads.set(key, read);
-      }
-      return read;
-    },
+  const context = {
+    currency: account.currency,
+    quote: await currentFxQuote(deps.fxRates),
+    historyStartMs: Date.parse(account.createdAt),
   };
+  const reads = new Map<string, Promise<Rollup[]>>();
+  const packs = new Map<string, Promise<MonthPacks<Rollup>>>();
+  const usage = dimensionScopedUsage({
+    query: (accountId, granularity, fromMs, toMs) =>
+      once(reads, `${accountId}/${granularity}/${fromMs}/${toMs}`, () =>
+        deps.rollups.query(accountId, granularity, fromMs, toMs),
+      ),
+    queryMonthPacks: (accountId, fromMs, toMs) =>
+      once(packs, `${accountId}/${fromMs}/${toMs}`, () =>
+        deps.rollups.queryMonthPacks(accountId, fromMs, toMs),
+      ),
+  });
   return async (rule) => {
-    const { measurement } = await measureNow({ rollups }, rule, money, nowMs);
+    const { measurement } = await measureNow({ usage }, rule, context, nowMs);
     return {
       value: measurement.value,
       ratio: measurement.ratio,

@@ -1,31 +1,22 @@
+import { createHash } from 'node:crypto';
 import type { Account } from '../accounts/account.ts';
 import { planLimitsOf } from '../billing/billing-state.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { AccountStore } from '../ports/account-store.ts';
 import type { AlertFiringStore } from '../ports/alert-firing-store.ts';
 import type { AlertSweepStore } from '../ports/alert-sweep-store.ts';
-import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
-import type { Logger } from '../ports/logger.ts';
-import type { Mailer } from '../ports/mailer.ts';
 import type { Random } from '../ports/random.ts';
-import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
-import type { Rollup } from '../rollups/rollup.ts';
-import { alertEmail, periodText } from './alert-email.ts';
 import { type AlertLevel, LEVEL_COOLDOWN_HOURS } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
-import {
-  type AlertMoney,
-  budgetReads,
-  budgetStartMs,
-  levelToEmail,
-  type Measurement,
-  measureRule,
-  type Span,
-  stateOf,
-  windowSpan,
-} from './measure-rule.ts';
+import { buildNotice } from './build-notice.ts';
+import { EMAIL_CHANNEL_ID } from './channels/alert-channel.ts';
+import type { AlertDelivery } from './channels/alert-delivery.ts';
+import type { AlertNotice } from './channels/alert-notice.ts';
+import { attemptDelivery, type DeliverDeps } from './channels/deliver.ts';
+import { type AlertMeasureDeps, type MeasureContext, measureNow } from './measure-now.ts';
+import { type AlertMoney, levelToEmail, stateOf } from './measure-rule.ts';
 
 /**
  * Whether the account's plan includes alert rules at `nowMs`: the one place that decides it, for
@@ -44,71 +35,13 @@ export const LEVEL_COOLDOWN_MS = LEVEL_COOLDOWN_HOURS * HOUR_MS;
 /** A claim older than this is abandoned (the evaluator died between claim and confirm). */
 export const CLAIM_LEASE_MS = 5 * 60_000;
 
-export interface AlertMeasureDeps {
-  readonly rollups: Pick<RollupStore, 'query'>;
-}
-
-/** A rule's measurement now, and the span it covers. */
-export async function measureNow(
-  deps: AlertMeasureDeps,
-  rule: AlertRule,
-  money: AlertMoney,
-  nowMs: number,
-): Promise<{ measurement: Measurement; span: Span }> {
-  if (rule.type !== 'budget') {
-    const span = windowSpan(nowMs);
-    const rollups = await deps.rollups.query(rule.accountId, 'hour', span.fromMs, span.toMs);
-    return {
-      measurement: measureRule(rule, rollups, money),
-      span: { fromMs: span.fromMs, toMs: nowMs },
-    };
-  }
-  const startMs = budgetStartMs(rule, nowMs);
-  const reads = budgetReads(startMs, nowMs);
-  const [hourly, daily] = await Promise.all([
-    reads.hourly
-      ? deps.rollups.query(rule.accountId, 'hour', reads.hourly.fromMs, reads.hourly.toMs)
-      : [],
-    reads.daily
-      ? deps.rollups.query(rule.accountId, 'day', reads.daily.fromMs, reads.daily.toMs)
-      : [],
-  ]);
-  const rollups: Rollup[] = [...hourly, ...daily];
-  return { measurement: measureRule(rule, rollups, money), span: { fromMs: startMs, toMs: nowMs } };
-}
-
-/** Emails `to` a rule's measurement over `span`: a level that fired, or a test send. */
-export async function sendAlertEmail(
-  deps: { readonly mailer: Mailer; readonly dashboardUrl: string },
-  to: string,
-  rule: AlertRule,
-  level: AlertLevel | 'test',
-  { measurement, span }: { readonly measurement: Measurement; readonly span: Span },
-): Promise<void> {
-  await deps.mailer.send(
-    alertEmail({
-      to,
-      rule,
-      level,
-      figure: measurement.figure,
-      thresholdText: measurement.thresholdText,
-      periodText: periodText(span),
-      span,
-      dashboardUrl: deps.dashboardUrl,
-    }),
-  );
-}
-
-export interface EvaluateAlertsDeps extends AlertMeasureDeps {
+export interface EvaluateAlertsDeps extends AlertMeasureDeps, DeliverDeps {
   readonly sweep: AlertSweepStore;
   readonly firing: AlertFiringStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
   readonly fxRates: FxRateStore;
-  readonly mailer: Mailer;
-  readonly clock: Clock;
   readonly random: Random;
-  readonly logger: Logger;
-  /** The Dashboard's base URL, for links in emails. */
+  /** The Dashboard's base URL, for links in notices. */
   readonly dashboardUrl: string;
 }
 
@@ -124,10 +57,11 @@ export interface EvaluateAlertsOptions {
 export interface EvaluateAlertsReport {
   readonly rules: number;
   readonly accounts: number;
-  readonly emailsSent: number;
+  /** Notices delivered at their first attempt (one per channel of a level that fired). */
+  readonly notificationsSent: number;
   /** Accounts or rules whose evaluation threw (each isolated; the others ran). */
   readonly failures: number;
-  /** Sends that failed (their claims released: the next run retries). */
+  /** First attempts that failed: the delivery run retries them with backoff for 24 h. */
   readonly sendFailures: number;
   /** True when the run stopped at its bound and saved a cursor for the next. */
   readonly truncated: boolean;
@@ -162,7 +96,7 @@ export async function evaluateAlerts(
   const report = {
     rules: 0,
     accounts: 0,
-    emailsSent: 0,
+    notificationsSent: 0,
     failures: 0,
     sendFailures: 0,
     truncated: false,
@@ -207,12 +141,16 @@ async function evaluateAccount(
   accountId: string,
   rules: readonly AlertRule[],
   quote: AlertMoney['quote'],
-  report: { emailsSent: number; failures: number; sendFailures: number },
+  report: Tally,
 ): Promise<void> {
   const account = await deps.accounts.getAccount(accountId);
   // A downgraded or deleted account keeps its rules but is not evaluated.
   if (account === undefined || !alertRulesAllowed(account, deps.clock.nowMs())) return;
-  const money: AlertMoney = { currency: account.currency, quote };
+  const money: MeasureContext = {
+    currency: account.currency,
+    quote,
+    historyStartMs: Date.parse(account.createdAt),
+  };
   for (const rule of rules) {
     try {
       await evaluateRule(deps, account, rule, money, report);
@@ -227,12 +165,14 @@ async function evaluateAccount(
   }
 }
 
+type Tally = { notificationsSent: number; failures: number; sendFailures: number };
+
 async function evaluateRule(
   deps: EvaluateAlertsDeps,
   account: Account,
   rule: AlertRule,
-  money: AlertMoney,
-  report: { emailsSent: number; sendFailures: number },
+  money: MeasureContext,
+  report: Tally,
 ): Promise<void> {
   const nowMs = deps.clock.nowMs();
   const { measurement, span } = await measureNow(deps, rule, money, nowMs);
@@ -240,20 +180,55 @@ async function evaluateRule(
   if (state !== rule.state) await deps.firing.setState(rule.accountId, rule.ruleId, state);
   const level = levelToEmail(measurement.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
   if (level === undefined) return;
-  const sent = await fireLevel(deps, account, rule, level, measurement, span, nowMs);
-  if (sent === 'sent') report.emailsSent += 1;
-  if (sent === 'failed') report.sendFailures += 1;
+  const notice = buildNotice({
+    rule,
+    level,
+    measurement,
+    span,
+    dashboardUrl: deps.dashboardUrl,
+    nowMs,
+  });
+  const deliveries = await fireLevel(deps, account, rule, level, notice, nowMs);
+  for (const delivery of deliveries) {
+    const outcome = await attemptDelivery(deps, delivery);
+    if (outcome === 'delivered') report.notificationsSent += 1;
+    if (outcome === 'retrying' || outcome === 'failed') report.sendFailures += 1;
+  }
 }
 
+/**
+ * The id of the delivery of one firing of a level to one channel: derived from the rule, the
+ * level, the channel and the level's previous firing time, which stays the same until this
+ * firing is confirmed. An evaluator that claims the level again after another died between
+ * storing deliveries and confirming computes the same ids, so nothing is stored or sent twice.
+ */
+export function firingDeliveryId(
+  rule: Pick<AlertRule, 'accountId' | 'ruleId' | 'lastFired'>,
+  level: AlertLevel,
+  channelId: string,
+): string {
+  const digest = createHash('sha256')
+    .update(
+      [rule.accountId, rule.ruleId, level, rule.lastFired[level] ?? 'never', channelId].join('\n'),
+    )
+    .digest('hex');
+  return `dlv_${digest.slice(0, 24)}`;
+}
+
+/**
+ * Claims the level (one evaluator wins per cooldown: a conditional write), stores one delivery
+ * per channel of the rule under {@link firingDeliveryId}, then confirms the firing. A failed
+ * store releases the claim, so the next run tries again with the same ids. Answers the
+ * deliveries to attempt now (none when another evaluator holds the level).
+ */
 async function fireLevel(
   deps: EvaluateAlertsDeps,
   account: Account,
   rule: AlertRule,
   level: AlertLevel,
-  measurement: Measurement,
-  span: Span,
+  notice: AlertNotice,
   nowMs: number,
-): Promise<'sent' | 'skipped' | 'failed'> {
+): Promise<AlertDelivery[]> {
   const claim = token(deps.random);
   const claimed = await deps.firing.claimLevel(rule.accountId, rule.ruleId, level, {
     nowMs,
@@ -261,30 +236,32 @@ async function fireLevel(
     leaseMs: CLAIM_LEASE_MS,
     token: claim,
   });
-  if (!claimed) return 'skipped';
-  try {
-    await sendAlertEmail(deps, account.email, rule, level, { measurement, span });
-  } catch (error) {
-    deps.logger.warn('alert email failed; the next run retries', {
+  if (!claimed) return [];
+  const createdAt = new Date(nowMs).toISOString();
+  const deliveries = (rule.channels ?? [EMAIL_CHANNEL_ID]).map(
+    (channelId): AlertDelivery => ({
       accountId: rule.accountId,
-      ruleId: rule.ruleId,
-      level,
-      error: errorText(error),
-    });
-    await deps.firing.releaseLevel(rule.accountId, rule.ruleId, level, claim);
-    return 'failed';
-  }
-  await deps.firing.confirmLevel(
-    rule.accountId,
-    rule.ruleId,
-    level,
-    claim,
-    new Date(nowMs).toISOString(),
+      channelId,
+      deliveryId: firingDeliveryId(rule, level, channelId),
+      ...(channelId === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+      notice,
+      createdAt,
+      status: 'pending',
+      attempts: 0,
+    }),
   );
-  deps.logger.info('alert email sent', {
+  try {
+    await Promise.all(deliveries.map((delivery) => deps.deliveries.enqueue(delivery)));
+  } catch (error) {
+    await deps.firing.releaseLevel(rule.accountId, rule.ruleId, level, claim);
+    throw error;
+  }
+  await deps.firing.confirmLevel(rule.accountId, rule.ruleId, level, claim, createdAt);
+  deps.logger.info('alert level fired', {
     accountId: rule.accountId,
     ruleId: rule.ruleId,
     alertLevel: level,
+    channels: deliveries.length,
   });
-  return 'sent';
+  return deliveries;
 }

@@ -2,13 +2,7 @@ import type { Currency } from '../accounts/account.ts';
 import { convertPicoUsd, type FxQuote } from '../currency/fx.ts';
 import { bucketStartMs, DAY_MS, HOUR_MS } from '../rollups/buckets.ts';
 import { histogramPercentile } from '../rollups/latency-histogram.ts';
-import {
-  addCounts,
-  EMPTY_COUNTS,
-  providerErrorsOf,
-  type Rollup,
-  type RollupCounts,
-} from '../rollups/rollup.ts';
+import { addCounts, EMPTY_COUNTS, providerErrorsOf, type RollupCounts } from '../rollups/rollup.ts';
 import {
   ALERT_LEVELS,
   type AlertLevel,
@@ -19,6 +13,7 @@ import {
   WINDOW_HOURS,
 } from './alert-policy.ts';
 import type { AlertRule, AlertRuleSpec } from './alert-rule.ts';
+import type { AlertNotice } from './channels/alert-notice.ts';
 
 /** A half-open span of epoch ms `[fromMs, toMs)`. */
 export interface Span {
@@ -90,6 +85,14 @@ export interface Measurement {
   /** The levels reached, in order (`warning` before `alert`). */
   readonly levels: readonly AlertLevel[];
   readonly skipped?: MeasurementSkip;
+  /** Further lines for notices (a projection's crossing date, a spike's baseline). */
+  readonly details?: AlertNotice['details'];
+  /** Forecast rules: the projection, for the webhook payload. */
+  readonly forecast?: AlertNotice['forecast'];
+  /** Spike rules: the observed hour and its baseline, for the webhook payload. */
+  readonly spike?: AlertNotice['spike'];
+  /** The span the figure covers, when it is not the rule's usual one (forecast: the month). */
+  readonly span?: Span;
 }
 
 /** The money an account's budgets are in, and the rate that converts to it. */
@@ -103,35 +106,27 @@ function reaches(numerator: number, denominator: number, threshold: number, perc
   return numerator * 100 >= threshold * percent * denominator;
 }
 
-function levelsOf(numerator: number, denominator: number, threshold: number): AlertLevel[] {
+export function levelsOf(numerator: number, denominator: number, threshold: number): AlertLevel[] {
   const levels: AlertLevel[] = [];
   if (reaches(numerator, denominator, threshold, WARNING_PERCENT)) levels.push('warning');
   if (reaches(numerator, denominator, threshold, 100)) levels.push('alert');
   return levels;
 }
 
-/** The rollups in the rule's provider scope, summed. */
-export function scopedCounts(
-  rule: Pick<AlertRuleSpec, 'providers'>,
-  rollups: readonly Rollup[],
-): RollupCounts {
-  const providers = rule.providers;
+/** Items already limited to a rule's scope, summed. */
+export function sumCounts(items: readonly RollupCounts[]): RollupCounts {
   let total = EMPTY_COUNTS;
-  for (const rollup of rollups) {
-    if (providers === undefined || providers.includes(rollup.provider)) {
-      total = addCounts(total, rollup);
-    }
-  }
+  for (const item of items) total = addCounts(total, item);
   return total;
 }
 
 /** `count` and its noun, singular for exactly one: `1 request`, `3 requests`. */
-function counted(count: number, noun: string): string {
+export function counted(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** Micro-units as a 2-decimal string, rounded half up (display only). */
-function microsToCents(micros: bigint): string {
+export function microsToCents(micros: bigint): string {
   const cents = (micros + 5_000n) / 10_000n;
   const text = cents.toString().padStart(3, '0');
   return `${text.slice(0, -2)}.${text.slice(-2)}`;
@@ -143,17 +138,20 @@ export function thresholdMicros(threshold: number): bigint {
 }
 
 /**
- * Measures a rule over rollups already limited to its span (budget: its period; the others:
- * {@link windowSpan}). Budgets compare in micro-units of the account's currency, converted
- * exactly from picodollars with the quote given (the Dashboard's).
+ * Measures a budget or window rule over items already limited to its scope and span (budget:
+ * its period; the others: {@link windowSpan}). Budgets compare in micro-units of the account's
+ * currency, converted exactly from picodollars with the quote given (the Dashboard's).
  */
 export function measureRule(
   rule: AlertRuleSpec,
-  rollups: readonly Rollup[],
+  items: readonly RollupCounts[],
   money: AlertMoney,
 ): Measurement {
-  const counts = scopedCounts(rule, rollups);
+  const counts = sumCounts(items);
   switch (rule.type) {
+    case 'forecast':
+    case 'spike':
+      throw new RangeError(`${rule.type} rules are measured by measureNow (measure-trends.ts).`);
     case 'budget': {
       const spentText = convertPicoUsd(counts.costPicoUsd, money.currency, money.quote);
       const spent = BigInt(spentText.replace('.', ''));

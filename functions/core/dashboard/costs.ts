@@ -1,20 +1,28 @@
+import { accountDisplayMoney } from '../currency/display-money.ts';
 import { sumTotals } from '../rollups/rollup.ts';
 import { costStat, moneyByModel, providerShares } from './breakdowns.ts';
 import {
   type DashboardQueryInput,
   type DashboardServiceDeps,
   loadDashboardView,
+  matcher,
 } from './dashboard-query.ts';
 import type { DashboardView } from './dashboard-view.ts';
+import { monthForecast } from './month-forecast.ts';
 import { groupBy } from './sums.ts';
 
-/** Costs tab: totals and series by model, provider and requester. */
+/** Costs tab: totals and series by model, provider and requester; the month-end projection. */
 export async function costs(
   deps: DashboardServiceDeps,
   accountId: string,
   query: DashboardQueryInput,
 ) {
-  const view = await loadDashboardView(deps, accountId, query);
+  const [view, forecast] = await Promise.all([
+    loadDashboardView(deps, accountId, query),
+    accountDisplayMoney(deps, accountId).then((display) =>
+      monthForecast(deps, accountId, matcher(query), (picos) => display.convert(picos)),
+    ),
+  ]);
   return {
     range: view.rangeDto(),
     fx: view.displayMoney.fx,
@@ -26,6 +34,7 @@ export async function costs(
       share,
     })),
     byRequester: costByRequester(view),
+    monthForecast: forecast,
   };
 }
 

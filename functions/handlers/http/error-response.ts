@@ -20,6 +20,8 @@ export const STATUS_BY_CODE = {
   email_taken: 409,
   metrion_key_conflict: 409,
   rule_limit: 409,
+  channel_limit: 409,
+  channel_in_use: 409,
   payload_too_large: 413,
   rate_limit_exceeded: 429,
   secret_integrity: 500,

@@ -44,7 +44,7 @@ export interface BenchStack {
  */
 export async function startBenchStack(
   accounts: number,
-  stackOptions: Pick<LocalMetrionOptions, 'dynaliteThread' | 'dynamoMaxSockets'> = {},
+  stackOptions: Pick<LocalMetrionOptions, 'dynamoTransport'> = {},
 ): Promise<BenchStack> {
   const [openai, anthropic] = await Promise.all([
     startFakeOpenAi({ scenario: { kind: 'ok' } }),
@@ -104,10 +104,19 @@ export interface RecordsCheck {
   readonly ok: boolean;
 }
 
-async function allRecords(stack: BenchStack): Promise<UsageRecord[]> {
+/** What the records check reads: the stack's usage store and the accounts it created. */
+export type RecordsSource = Pick<BenchStack, 'metrion' | 'accountIds'>;
+
+/**
+ * More records than any bench writes for one account. Not Number.MAX_SAFE_INTEGER: dynalite on a
+ * data folder (LevelDB) answers such a `Limit` with no items at all.
+ */
+const MAX_RECORDS_PER_ACCOUNT = 1_000_000;
+
+async function allRecords(stack: RecordsSource): Promise<UsageRecord[]> {
   const { usage } = stack.metrion.data;
   const lists = await Promise.all(
-    stack.accountIds.map((accountId) => usage.listRecent(accountId, Number.MAX_SAFE_INTEGER)),
+    stack.accountIds.map((accountId) => usage.listRecent(accountId, MAX_RECORDS_PER_ACCOUNT)),
   );
   return lists.flat();
 }
@@ -117,7 +126,7 @@ async function allRecords(stack: BenchStack): Promise<UsageRecord[]> {
  * compares them one by one: exactly one record per proxied request, none extra, all HTTP 200.
  */
 export async function checkUsageRecords(
-  stack: BenchStack,
+  stack: RecordsSource,
   requestIds: readonly string[],
   timeoutMs = 30_000,
 ): Promise<RecordsCheck> {

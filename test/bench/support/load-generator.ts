@@ -18,6 +18,8 @@ export interface Sample {
   readonly totalMs: number;
   /** The proxy's `x-metrion-request-id`, when the response carries one. */
   readonly requestId?: string;
+  /** The proxy's `server-timing` header (its own phases), when the response carries one. */
+  readonly serverTiming?: string;
 }
 
 /** A keep-alive agent that holds one socket per in-flight request (no queueing in the client). */
@@ -67,10 +69,12 @@ function attempt(target: Target, agent: Agent): Promise<Sample> {
             return;
           }
           const requestId = res.headers['x-metrion-request-id'];
+          const serverTiming = res.headers['server-timing'];
           resolve({
             ttfbMs: firstByteAt - startedAt,
             totalMs: endedAt - startedAt,
             ...(typeof requestId === 'string' ? { requestId } : {}),
+            ...(typeof serverTiming === 'string' ? { serverTiming } : {}),
           });
         });
       },

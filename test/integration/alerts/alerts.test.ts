@@ -88,6 +88,12 @@ describe('Alerts API', () => {
       maxMinutes: 120,
       errorRateMinRequests: 20,
     });
+    expect(list.json.windows).toMatchObject({
+      forecastPaceDays: 7,
+      forecastMinDays: 3,
+      spikeBaselineDays: 7,
+      spikeMinBaselineHours: 24,
+    });
 
     const id = created.json.id;
     const paused = await stack.api(`/api/alerts/${id}`, {

@@ -177,6 +177,13 @@ describe('dashboard API', () => {
     expect(eur.json.cost.total).toBe(
       `${micros / 1_000_000n}.${String(micros % 1_000_000n).padStart(6, '0')}`,
     );
+    // An account of today has no whole day to project from: the Costs card says what it needs.
+    expect(eur.json.monthForecast).toEqual({
+      status: 'too_little_history',
+      month: new Date().toISOString().slice(0, 7),
+      paceDays: 0,
+      neededDays: 3,
+    });
     await stack.api('/api/settings/general', {
       method: 'PATCH',
       as: alice,

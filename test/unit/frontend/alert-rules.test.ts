@@ -21,6 +21,8 @@ const RULE: AlertRuleDto = {
   threshold: 50,
   currency: 'CHF',
   period: { kind: 'month' },
+  scope: { kind: 'account' },
+  channels: ['email'],
   paused: false,
   createdAt: '2026-11-01T00:00:00.000Z',
   lastFired: {},
@@ -36,7 +38,13 @@ describe('checkCreate', () => {
   it('builds the body of each type the API accepts', () => {
     expect(checkCreate(draft({ threshold: '12.5', name: '  Budget ' }))).toEqual({
       ok: true,
-      body: { type: 'budget', threshold: 12.5, period: { kind: 'month' }, name: 'Budget' },
+      body: {
+        type: 'budget',
+        threshold: 12.5,
+        period: { kind: 'month' },
+        name: 'Budget',
+        channels: ['email'],
+      },
     });
     expect(
       checkCreate(
@@ -48,20 +56,61 @@ describe('checkCreate', () => {
         type: 'budget',
         threshold: 10,
         period: { kind: 'since', since: '2026-11-01T00:00:00Z' },
+        channels: ['email'],
       },
     });
     expect(checkCreate(draft({ type: 'error_rate', unit: 'count', threshold: '5' }))).toEqual({
       ok: true,
-      body: { type: 'error_rate', unit: 'count', threshold: 5 },
+      body: { type: 'error_rate', unit: 'count', threshold: 5, channels: ['email'] },
     });
     expect(
       checkCreate(
-        draft({ type: 'latency_p95', threshold: '2000', scope: 'some', providers: ['openai'] }),
+        draft({
+          type: 'latency_p95',
+          threshold: '2000',
+          scopeKind: 'provider',
+          scopeValue: 'openai',
+        }),
       ),
-    ).toEqual({ ok: true, body: { type: 'latency_p95', threshold: 2000, providers: ['openai'] } });
+    ).toEqual({
+      ok: true,
+      body: {
+        type: 'latency_p95',
+        threshold: 2000,
+        scope: { kind: 'provider', provider: 'openai' },
+        channels: ['email'],
+      },
+    });
     expect(checkCreate(draft({ type: 'request_volume', threshold: '1000' }))).toEqual({
       ok: true,
-      body: { type: 'request_volume', threshold: 1000 },
+      body: { type: 'request_volume', threshold: 1000, channels: ['email'] },
+    });
+    expect(
+      checkCreate(
+        draft({
+          type: 'spike',
+          threshold: '3',
+          metric: 'cost',
+          minimum: '5',
+          scopeKind: 'tag',
+          scopeValue: 'feature:search',
+          channels: ['email', 'ch_0123456789abcdef0123'],
+        }),
+      ),
+    ).toEqual({
+      ok: true,
+      body: {
+        type: 'spike',
+        threshold: 3,
+        metric: 'cost',
+        minimum: 5,
+        scope: { kind: 'tag', key: 'feature', value: 'search' },
+        channels: ['email', 'ch_0123456789abcdef0123'],
+      },
+    });
+    expect(checkCreate(draft({ type: 'forecast', threshold: '400' }))).toEqual({
+      ok: true,
+      body: { type: 'forecast', threshold: 400, channels: ['email'] },
     });
   });
 
@@ -83,8 +132,18 @@ describe('checkCreate', () => {
       errors: { threshold: 'threshold is a number.' },
     });
     expect(
-      checkCreate(draft({ type: 'request_volume', threshold: '10', scope: 'some', providers: [] })),
-    ).toEqual({ ok: false, errors: { providers: 'Leave providers out to watch all providers.' } });
+      checkCreate(
+        draft({ type: 'request_volume', threshold: '10', scopeKind: 'model', scopeValue: ' ' }),
+      ),
+    ).toMatchObject({ ok: false, errors: { scope: expect.any(String) } });
+    expect(checkCreate(draft({ type: 'spike', threshold: '1', minimum: '1' }))).toMatchObject({
+      ok: false,
+      errors: { threshold: expect.stringMatching(/above 1/) },
+    });
+    expect(checkCreate(draft({ threshold: '10', channels: [] }))).toEqual({
+      ok: false,
+      errors: { channels: 'A rule notifies at least one channel.' },
+    });
     const period = checkCreate(draft({ threshold: '10', periodKind: 'since', since: '' }));
     expect(period.ok === false && period.errors.period).toMatch(/ISO 8601/);
     expect(checkCreate(draft({ threshold: '10', name: 'a\nb' }))).toEqual({
@@ -95,13 +154,25 @@ describe('checkCreate', () => {
 });
 
 describe('checkUpdate', () => {
-  it('sends every editable field, clearing a blank name and the provider list', () => {
+  it('sends every editable field, clearing a blank name; the scope only when changed', () => {
     const edited = { ...draftFromRule(RULE), name: '', threshold: '75' };
 
     expect(checkUpdate(edited, RULE)).toEqual({
       ok: true,
-      body: { threshold: 75, providers: null, period: { kind: 'month' }, name: null },
+      body: { threshold: 75, channels: ['email'], period: { kind: 'month' }, name: null },
     });
+    const scoped = { ...edited, scopeKind: 'requester' as const, scopeValue: 'ci' };
+    expect(checkUpdate(scoped, RULE)).toMatchObject({
+      ok: true,
+      body: { scope: { kind: 'requester', requester: 'ci' } },
+    });
+  });
+
+  it('keeps the provider list of a rule from before scopes unless the scope changes', () => {
+    const legacy: AlertRuleDto = { ...RULE, providers: ['openai', 'anthropic'] };
+    const result = checkUpdate({ ...draftFromRule(legacy), threshold: '60' }, legacy);
+    expect(result.ok && 'scope' in result.body).toBe(false);
+    expect(result.ok && 'providers' in result.body).toBe(false);
   });
 
   it("checks the threshold against the rule's type like the API", () => {
@@ -114,7 +185,7 @@ describe('checkUpdate', () => {
     });
     expect(checkUpdate({ ...draftFromRule(rule), unit: 'count', threshold: '120' }, rule)).toEqual({
       ok: true,
-      body: { threshold: 120, unit: 'count', providers: null, name: 'Monthly budget' },
+      body: { threshold: 120, unit: 'count', channels: ['email'], name: 'Monthly budget' },
     });
   });
 });
@@ -134,8 +205,11 @@ describe('draftFromRule', () => {
       unit: 'percent',
       periodKind: 'since',
       since: '2026-10-15',
-      scope: 'some',
-      providers: ['anthropic', 'openai'],
+      metric: 'requests',
+      minimum: '',
+      scopeKind: 'account',
+      scopeValue: '',
+      channels: ['email'],
     });
   });
 });
@@ -146,9 +220,12 @@ describe('list helpers', () => {
     expect(ruleLabel({ type: 'latency_p95' })).toBe('Latency p95 rule');
   });
 
-  it('names the scope', () => {
-    expect(scopeText(undefined)).toBe('All providers');
-    expect(scopeText(['openai', 'anthropic'])).toBe('OpenAI, Anthropic');
+  it('names the scope, and a legacy provider list', () => {
+    expect(scopeText({ scope: { kind: 'account' } })).toBe('All requests');
+    expect(scopeText({ scope: { kind: 'tag', key: 'team', value: 'ml' } })).toBe('Tag team:ml');
+    expect(scopeText({ scope: { kind: 'account' }, providers: ['openai', 'anthropic'] })).toBe(
+      'OpenAI, Anthropic',
+    );
   });
 
   it('picks the level that fired last', () => {

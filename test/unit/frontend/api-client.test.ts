@@ -260,6 +260,8 @@ describe('api client', () => {
       id: 'rule_1',
       type: 'request_volume',
       threshold: 10,
+      scope: { kind: 'account' },
+      channels: ['email'],
       paused: true,
       createdAt: '2026-11-24T10:00:00.000Z',
       lastFired: {},

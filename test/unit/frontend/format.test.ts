@@ -170,6 +170,8 @@ describe('alert formatting', () => {
     [{ type: 'error_rate', threshold: 12, unit: 'count' }, '12 errors'],
     [{ type: 'latency_p95', threshold: 2000 }, '2,000 ms'],
     [{ type: 'request_volume', threshold: 1 }, '1 request'],
+    [{ type: 'forecast', threshold: 400, currency: 'EUR' }, '€400.00'],
+    [{ type: 'spike', threshold: 2.5 }, '2.5× median'],
   ] as const)('formats the threshold %o as %s', (rule, expected) => {
     expect(formatAlertThreshold(rule, 'en-US')).toBe(expected);
   });

@@ -1,13 +1,17 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react';
+import type { AlertChannelDto } from '#contracts/alert-channels-api.ts';
 import type { AlertRuleType } from '#contracts/alerts-api.ts';
+import type { ProviderId } from '#contracts/providers.ts';
 import type { Currency } from '#contracts/settings-api.ts';
 import type { FieldErrors, RuleDraft } from '../../lib/alert-rules.ts';
 import { ALERT_TYPE_LABELS } from '../../lib/alert-rules.ts';
 import { FormField } from '../FormField.tsx';
 import { Notice } from '../Notice.tsx';
 import { BudgetPeriodField } from './BudgetPeriodField.tsx';
-import { ProviderScopeField } from './ProviderScopeField.tsx';
+import { ChannelsField } from './ChannelsField.tsx';
 import { RuleTypeField } from './RuleTypeField.tsx';
+import { ScopeField } from './ScopeField.tsx';
+import { SpikeFields } from './SpikeFields.tsx';
 import { ErrorRateUnitField, ThresholdField } from './ThresholdField.tsx';
 
 interface AlertRuleFormProps {
@@ -15,6 +19,10 @@ interface AlertRuleFormProps {
   readonly mode: 'create' | 'edit';
   readonly initial: RuleDraft;
   readonly currency: Currency;
+  /** The channels a rule can notify (email first). */
+  readonly channels: readonly AlertChannelDto[];
+  /** Edit of a rule from before scopes: its provider list. */
+  readonly legacyProviders?: readonly ProviderId[] | undefined;
   /**
    * Checks the draft with the contract's schema and sends it; answers the field errors to show
    * (empty when it was saved).
@@ -24,7 +32,15 @@ interface AlertRuleFormProps {
 }
 
 /** The New Alert / Edit form: the fields each type needs, with the API's messages per field. */
-export function AlertRuleForm({ mode, initial, currency, onSubmit, onCancel }: AlertRuleFormProps) {
+export function AlertRuleForm({
+  mode,
+  initial,
+  currency,
+  channels,
+  legacyProviders,
+  onSubmit,
+  onCancel,
+}: AlertRuleFormProps) {
   const [draft, setDraft] = useState(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
@@ -96,12 +112,29 @@ export function AlertRuleForm({ mode, initial, currency, onSubmit, onCancel }: A
           error={errors.period}
         />
       )}
-      <ProviderScopeField
-        scope={draft.scope}
-        onScope={set('scope')}
-        providers={draft.providers}
-        onProviders={set('providers')}
-        error={errors.providers}
+      {draft.type === 'spike' && (
+        <SpikeFields
+          metric={draft.metric}
+          onMetric={set('metric')}
+          minimum={draft.minimum}
+          onMinimum={set('minimum')}
+          currency={currency}
+          errors={{ metric: errors.metric, minimum: errors.minimum }}
+        />
+      )}
+      <ScopeField
+        kind={draft.scopeKind}
+        onKind={set('scopeKind')}
+        value={draft.scopeValue}
+        onValue={set('scopeValue')}
+        legacyProviders={legacyProviders}
+        error={errors.scope}
+      />
+      <ChannelsField
+        channels={channels}
+        value={draft.channels}
+        onValue={set('channels')}
+        error={errors.channels}
       />
       <div className="button-row">
         <button type="submit" className="button" disabled={busy}>

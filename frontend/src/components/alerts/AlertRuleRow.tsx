@@ -39,7 +39,7 @@ export function AlertRuleRow({
         <CurrentValue rule={rule} />
         {rule.period && <span className="cell-note">{formatBudgetPeriod(rule.period)}</span>}
       </td>
-      <td className="nowrap">{scopeText(rule.providers)}</td>
+      <td className="cell-scope">{scopeText(rule)}</td>
       <td>
         <AlertStateBadge state={rule.state} />
       </td>

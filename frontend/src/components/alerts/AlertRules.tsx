@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react';
+import type { AlertChannelDto } from '#contracts/alert-channels-api.ts';
 import type { AlertRuleDto, AlertsListDto } from '#contracts/alerts-api.ts';
 import type { Currency } from '#contracts/settings-api.ts';
 import { useAlertRules } from '../../hooks/use-alert-rules.ts';
@@ -13,12 +14,14 @@ interface AlertRulesProps {
   readonly list: AlertsListDto;
   /** The account's currency: budgets are set in it. */
   readonly currency: Currency;
+  /** The channels rules can notify. */
+  readonly channels: readonly AlertChannelDto[];
 }
 
 type Editor = { readonly mode: 'create' } | { readonly mode: 'edit'; readonly rule: AlertRuleDto };
 
 /** Pro: the rule list with New alert, Edit, Pause/Resume, Test and Delete (confirmed). */
-export function AlertRules({ list, currency }: AlertRulesProps) {
+export function AlertRules({ list, currency, channels }: AlertRulesProps) {
   const { rules, busyId, notice, save, togglePause, test, remove } = useAlertRules(
     list.rules,
     list.windows.testCooldownHours,
@@ -71,6 +74,8 @@ export function AlertRules({ list, currency }: AlertRulesProps) {
             mode={editor.mode}
             initial={editor.mode === 'edit' ? draftFromRule(editor.rule) : emptyDraft()}
             currency={currency}
+            channels={channels}
+            legacyProviders={editor.mode === 'edit' ? editor.rule.providers : undefined}
             onSubmit={submit}
             onCancel={closeEditor}
           />
@@ -93,7 +98,7 @@ export function AlertRules({ list, currency }: AlertRulesProps) {
         onConfirm={confirmDelete}
         onCancel={() => setPendingDelete(undefined)}
       >
-        <p>The rule stops watching your usage and sends no more emails. This cannot be undone.</p>
+        <p>The rule stops watching your usage and sends no more notices. This cannot be undone.</p>
       </ConfirmDialog>
     </>
   );

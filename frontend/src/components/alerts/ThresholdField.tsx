@@ -18,6 +18,16 @@ function thresholdText(type: AlertRuleType, unit: ErrorRateUnit, currency: Curre
   switch (type) {
     case 'budget':
       return { label: `Budget (${currency})`, hint: 'Above 0, at most 2 decimals.' };
+    case 'forecast':
+      return {
+        label: `Month-end spend (${currency})`,
+        hint: 'Fires when the projected spend of this month reaches it (Warning at 90%).',
+      };
+    case 'spike':
+      return {
+        label: 'Factor over the median hour',
+        hint: 'Above 1, one decimal: 3 fires when an hour is 3× the median hour of the week.',
+      };
     case 'error_rate':
       return unit === 'percent'
         ? { label: 'Error rate (%)', hint: 'Above 0 and at most 100; decimals allowed.' }
@@ -55,7 +65,7 @@ export function ThresholdField({
   return (
     <div className="field">
       <label htmlFor="rule-threshold">{label}</label>
-      {type === 'budget' ? (
+      {type === 'budget' || type === 'forecast' ? (
         <div className="affixed">
           <span className="affixed__affix" aria-hidden="true">
             {currencySymbol(currency)}

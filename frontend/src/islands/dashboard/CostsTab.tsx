@@ -35,6 +35,40 @@ function requesterColumns(currency: CostsDto['fx']['currency']): Column<Requeste
   ];
 }
 
+/** The current month's projection for the filters: the forecast alert rules' own figure. */
+function MonthForecast({
+  forecast,
+  currency,
+}: {
+  readonly forecast: CostsDto['monthForecast'];
+  readonly currency: CostsDto['fx']['currency'];
+}) {
+  if (forecast.status === 'too_little_history') {
+    return (
+      <StatCard title={`Projected for ${forecast.month}`} wide testId="card-month-forecast">
+        <p className="muted">
+          Needs {forecast.neededDays} whole days of history; this account has {forecast.paceDays}.
+        </p>
+      </StatCard>
+    );
+  }
+  const through = new Date(Date.parse(forecast.exactThrough) - 1).toISOString().slice(0, 10);
+  return (
+    <StatCard
+      title={`Projected for ${forecast.month}`}
+      value={formatMoneyDecimal(forecast.projected, currency)}
+      wide
+      testId="card-month-forecast"
+    >
+      <p className="muted">
+        {formatMoneyDecimal(forecast.spent, currency)} spent through {through} (exact), plus{' '}
+        {formatMoneyDecimal(forecast.dailyPace, currency)} a day (the last {forecast.paceDays} days’
+        average) for the rest of the month. Forecast alert rules use this same figure.
+      </p>
+    </StatCard>
+  );
+}
+
 /** Costs: cost by model over time, share by provider, and cost per requester. */
 export function CostsTab({ data }: { readonly data: CostsDto }) {
   const currency = data.fx.currency;
@@ -46,6 +80,7 @@ export function CostsTab({ data }: { readonly data: CostsDto }) {
     <>
       <FxNote fx={data.fx} unpriced={data.cost.unpricedRequests} />
       <UnpricedNotice cost={data.cost} range={data.range} />
+      <MonthForecast forecast={data.monthForecast} currency={currency} />
       <div className="dash-row dash-row--wide">
         <StatCard
           title="Cost by model"

@@ -62,7 +62,7 @@ describe('currentValueReader', () => {
 
     const currentOf = await currentValueReader(
       { rollups, fxRates: NO_STORED_RATES },
-      { currency: 'USD' },
+      { currency: 'USD', createdAt: '2026-01-01T00:00:00.000Z' },
       NOW_MS,
     );
     const values = await Promise.all(rules.map(currentOf));
@@ -85,11 +85,12 @@ describe('currentValueReader', () => {
   it('reads the rollups of one span once for all the rules that cover it', async () => {
     const store = await seededRollups();
     const reads: string[] = [];
-    const rollups: Pick<RollupStore, 'query'> = {
+    const rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'> = {
       query: (accountId, granularity, fromMs, toMs) => {
         reads.push(`${granularity}/${fromMs}/${toMs}`);
         return store.query(accountId, granularity, fromMs, toMs);
       },
+      queryMonthPacks: (accountId, fromMs, toMs) => store.queryMonthPacks(accountId, fromMs, toMs),
     };
     const windowRules = (['a', 'b', 'c'] as const).map((id) =>
       rule({ ruleId: id, type: 'request_volume' }),
@@ -97,7 +98,7 @@ describe('currentValueReader', () => {
 
     const currentOf = await currentValueReader(
       { rollups, fxRates: NO_STORED_RATES },
-      { currency: 'USD' },
+      { currency: 'USD', createdAt: '2026-01-01T00:00:00.000Z' },
       NOW_MS,
     );
     await Promise.all(windowRules.map(currentOf));

@@ -2,12 +2,14 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { Account } from '#core/accounts/account.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { deliverDue } from '#core/alerts/channels/deliver.ts';
 import {
   CLAIM_LEASE_MS,
   type EvaluateAlertsDeps,
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
+import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
 import { PlanRequiredError } from '#core/errors.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
@@ -16,8 +18,8 @@ import { FixedRandom } from '../../../fakes/fixed-random.ts';
 import { InMemoryAlertRuleStore } from '../../../fakes/in-memory-alert-rule-store.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { inMemoryDeliveryDeps } from '../../../fixtures/alert-delivery.ts';
 import { addLive } from '../../../fixtures/live-rollups.ts';
-import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
 
 const START_MS = Date.parse('2026-03-10T12:30:00.000Z');
@@ -28,7 +30,8 @@ let clock: FakeClock;
 let rules: InMemoryAlertRuleStore;
 let mailer: FakeMailer;
 let account: Account;
-let deps: EvaluateAlertsDeps;
+let deps: EvaluateAlertsDeps & ReturnType<typeof inMemoryDeliveryDeps>;
+let rollupStore: InMemoryRollupStore;
 
 /** A 1 USD monthly budget; the account has spent 2 USD, so both levels are reached at once. */
 const budget: AlertRule = {
@@ -71,18 +74,18 @@ beforeEach(async () => {
     }),
     { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 },
   );
+  const random = new FixedRandom({ seed: 'evaluate-alerts' });
+  rollupStore = rollups;
   deps = {
+    ...inMemoryDeliveryDeps({ clock, random, mailer }),
     sweep: rules,
     firing: rules,
     accounts: {
       getAccount: async (id) => (id === ACCOUNT_ID ? structuredClone(account) : undefined),
     },
-    rollups,
+    usage: dimensionScopedUsage(rollups),
     fxRates: { put: async () => undefined, latest: async () => undefined },
-    mailer,
-    clock,
-    random: new FixedRandom({ seed: 'evaluate-alerts' }),
-    logger: SILENT_LOGGER,
+    random,
     dashboardUrl: 'https://app.example.com',
   };
   await rules.create(budget, 50);
@@ -94,7 +97,7 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
     const first = await run();
 
     // Assert: one email, the Alert; Warning is not sent and not recorded.
-    expect(first).toMatchObject({ emailsSent: 1, sendFailures: 0, failures: 0 });
+    expect(first).toMatchObject({ notificationsSent: 1, sendFailures: 0, failures: 0 });
     expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
     const firedAt = new Date(START_MS).toISOString();
     expect(await lastFired()).toEqual({ alert: firedAt });
@@ -102,14 +105,14 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
 
     // Still over budget, but inside the cooldown: nothing, up to the last millisecond.
     clock.advance(60 * 60_000);
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
     clock.set(START_MS + LEVEL_COOLDOWN_MS - 1);
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
 
     // 24 h after the first email: the Alert again, once.
     clock.set(START_MS + LEVEL_COOLDOWN_MS);
-    expect((await run()).emailsSent).toBe(1);
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(0);
     expect(subjects()).toHaveLength(2);
     expect(subjects()[1]).toMatch(/Alert:/);
     expect(await lastFired()).toEqual({
@@ -122,13 +125,13 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
     await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 2.1 });
 
     // Act + Assert: the Warning.
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
     expect(subjects()[0]).toBe('[Metrion] Warning: Monthly budget reached 90% of its threshold');
 
     // Two hours later the budget is lowered under the spend: the Alert, though Warning is cooling.
     clock.advance(2 * 60 * 60_000);
     await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 1.5 });
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
     expect(subjects()[1]).toMatch(/Alert:/);
     expect(await lastFired()).toEqual({
       warning: new Date(START_MS).toISOString(),
@@ -138,16 +141,16 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
 
   it('sends no Warning within 24 h of an Alert when the figure falls back to 90-100%', async () => {
     // Arrange: the Alert went out at 200%.
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
 
     // Act: the threshold is raised to $2.20, so the $2 spent is 91%.
     clock.advance(60 * 60_000);
     await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 2.2 });
 
     // Assert: no "reached 90%" after the Alert; it comes once the Alert's 24 h are over.
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
     clock.set(START_MS + LEVEL_COOLDOWN_MS);
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
     expect(subjects()[1]).toMatch(/Warning:/);
   });
 
@@ -163,35 +166,44 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
     ).toBe(true);
 
     // Act + Assert: nothing while the claim is unexpired (and no Warning in its place).
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
     clock.set(START_MS + CLAIM_LEASE_MS - 1);
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
     expect(await lastFired()).toEqual({});
 
     // The lease is over: the next run takes the level over and sends it once.
     clock.set(START_MS + CLAIM_LEASE_MS);
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
     expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
     expect((await lastFired())?.alert).toBe(new Date(START_MS + CLAIM_LEASE_MS).toISOString());
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
   });
 
-  it('leaves a level whose send failed unfired, so the next run retries it', async () => {
+  it('retries a failed email from the delivery run, never sending it twice after success', async () => {
     // Arrange: the first send (the Alert) is refused.
     mailer.failNext(1);
 
     // Act
     const first = await run();
 
-    // Assert: nothing went out and nothing is recorded as fired.
-    expect(first).toMatchObject({ emailsSent: 0, sendFailures: 1, failures: 0 });
-    expect(await lastFired()).toEqual({});
+    // Assert: nothing went out; the level fired (its delivery is queued for a retry).
+    expect(first).toMatchObject({ notificationsSent: 0, sendFailures: 1, failures: 0 });
+    expect((await lastFired())?.alert).toBe(new Date(START_MS).toISOString());
+    const [queued] = deps.deliveries.all();
+    expect(queued).toMatchObject({ status: 'pending', attempts: 1, channelId: 'email' });
 
-    // The next run (a minute later, well inside the lease it released) sends the Alert.
-    clock.advance(60_000);
-    expect(await run()).toMatchObject({ emailsSent: 1, sendFailures: 0 });
+    // Not due yet a second later; due one minute after the failed attempt: sent once.
+    clock.advance(1000);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
+    clock.advance(59_000);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 1, delivered: 1 });
     expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
-    expect((await lastFired())?.alert).toBe(new Date(START_MS + 60_000).toISOString());
+
+    // Delivered: no later run (retry or evaluation) sends it again.
+    clock.advance(60 * 60_000);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
+    expect((await run()).notificationsSent).toBe(0);
+    expect(subjects()).toHaveLength(1);
   });
 });
 
@@ -220,14 +232,19 @@ describe('the plan gate at the end of a cancelled subscription', () => {
 
   it('stops evaluating at the period end', async () => {
     clock.set(PERIOD_END_MS - 1);
-    expect((await run()).emailsSent).toBe(1);
+    expect((await run()).notificationsSent).toBe(1);
     clock.set(PERIOD_END_MS + LEVEL_COOLDOWN_MS);
-    expect((await run()).emailsSent).toBe(0);
+    expect((await run()).notificationsSent).toBe(0);
     expect(subjects()).toHaveLength(1);
   });
 
   it('answers plan_required from the Alerts API at the period end', async () => {
-    const service = createAlertsService({ ...deps, rules, testClaims: rules });
+    const service = createAlertsService({
+      ...deps,
+      rules,
+      testClaims: rules,
+      rollups: rollupStore,
+    });
     clock.set(PERIOD_END_MS - 1);
     expect((await service.list(ACCOUNT_ID)).rules).toHaveLength(1);
     clock.set(PERIOD_END_MS);

@@ -58,12 +58,6 @@ describe('measureRule: levels at 89.9% / 90% / 100%', () => {
     ).toEqual(['warning']);
   });
 
-  it('counts only the providers in scope', () => {
-    const rollups = [rollup({ costPicoUsd: dollars(2_000_000n), provider: 'anthropic' })];
-    expect(measureRule(budget(1, { providers: ['openai'] }), rollups, USD).levels).toEqual([]);
-    expect(measureRule(budget(1), rollups, USD).levels).toEqual(['warning', 'alert']);
-  });
-
   it('needs 20 requests for an error rate in percent', () => {
     const rule: AlertRuleSpec = {
       type: 'error_rate',

@@ -12,6 +12,8 @@ const {
   NoBillingCustomerError,
   PlanRequiredError,
   RuleLimitError,
+  ChannelInUseError,
+  ChannelLimitError,
   SubscriptionStillOpenError,
   AuthenticationError,
   InternalError,
@@ -54,6 +56,8 @@ const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new BillingUnavailableError('m'),
   new PlanRequiredError('m'),
   new RuleLimitError('m'),
+  new ChannelLimitError('m'),
+  new ChannelInUseError('m'),
   new EmailTakenError('acct-1'),
   new InternalError('req-1', new Error('bug')),
 ];
