@@ -33,23 +33,21 @@ function matchesSearch(row: LogRow, needle: string): boolean {
   );
 }
 
-/** Logs: one row per request, 50 per page, shared filters, detail drawer and CSV export. */
-export default function LogsTable() {
+/**
+ * The page of logs the filters and the cursor stack select. Changing the filters goes back to
+ * the first page.
+ */
+function useLogPages() {
   const { filters, change } = useSharedFilters();
   // Cursors of the pages shown so far: the last one is the current page ('' = first page).
   const [cursors, setCursors] = useState<readonly string[]>(['']);
-  const [search, setSearch] = useState('');
-  const [detailId, setDetailId] = useState<string | null>(null);
-  const { download, start: downloadCsv } = useCsvDownload(filters);
-
   const cursor = cursors[cursors.length - 1] ?? '';
   const read = useMemo(() => {
     if (!filters || !filtersComplete(filters)) return null;
     const query = cursor === '' ? filterQuery(filters) : { ...filterQuery(filters), cursor };
     return () => api.listLogs(query);
   }, [filters, cursor]);
-  const { resource: state, retry } = useLatestRead(read);
-
+  const { resource, retry } = useLatestRead(read);
   const changeFilters = useCallback(
     (next: SharedFilters) => {
       change(next);
@@ -57,6 +55,23 @@ export default function LogsTable() {
     },
     [change],
   );
+  return {
+    filters,
+    changeFilters,
+    resource,
+    retry,
+    page: cursors.length,
+    previous: () => setCursors((stack) => stack.slice(0, -1)),
+    next: (nextCursor: string) => setCursors((stack) => [...stack, nextCursor]),
+  };
+}
+
+/** Logs: one row per request, 50 per page, shared filters, detail drawer and CSV export. */
+export default function LogsTable() {
+  const { filters, changeFilters, resource: state, retry, ...pages } = useLogPages();
+  const [search, setSearch] = useState('');
+  const [detailId, setDetailId] = useState<string | null>(null);
+  const { download, start: downloadCsv } = useCsvDownload(filters);
 
   const rows = state.state === 'ready' ? state.value.rows : [];
   const needle = search.trim().toLowerCase();
@@ -112,10 +127,10 @@ export default function LogsTable() {
             <div className="logs__footer">
               <FxNote fx={state.value.fx} />
               <LogsPager
-                page={cursors.length}
+                page={pages.page}
                 nextCursor={state.value.nextCursor}
-                onPrevious={() => setCursors((stack) => stack.slice(0, -1))}
-                onNext={(next) => setCursors((stack) => [...stack, next])}
+                onPrevious={pages.previous}
+                onNext={pages.next}
               />
             </div>
           </>
