@@ -24,6 +24,7 @@ import { ProxyService } from './constructs/proxy-service.ts';
 import { Repricer } from './constructs/repricer.ts';
 import { RollupSealer } from './constructs/rollup-sealer.ts';
 import { SecretMigrator } from './constructs/secret-migrator.ts';
+import { TraceSweeper } from './constructs/trace-sweeper.ts';
 import { UsageAggregator } from './constructs/usage-aggregator.ts';
 import { EDGE_REGION, EdgeStack } from './edge-stack.ts';
 import { EmailStack, emailSending } from './email-stack.ts';
@@ -53,6 +54,7 @@ export class MetrionStack extends Stack {
   public readonly billing: Billing;
   public readonly fxRates: FxRates;
   public readonly rollupSealer: RollupSealer;
+  public readonly traceSweeper: TraceSweeper;
   public readonly usageAggregator: UsageAggregator;
   public readonly repricer: Repricer;
   public readonly secretMigrator: SecretMigrator;
@@ -140,6 +142,7 @@ export class MetrionStack extends Stack {
     this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, ...logs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', { data: this.data, ...logs });
+    this.traceSweeper = new TraceSweeper(this, 'TraceSweeper', { data: this.data, ...logs });
     this.usageAggregator = new UsageAggregator(this, 'UsageAggregator', {
       data: this.data,
       ...logs,
@@ -239,6 +242,11 @@ export class MetrionStack extends Stack {
       'SealJobDlq',
       this.rollupSealer.deadLetterQueue,
       'A seal job run failed: dirty hours stay dirty (live rollups, possibly off) until a run succeeds.',
+    );
+    monitoring.alarmOnDeadLetters(
+      'TraceSweeperDlq',
+      this.traceSweeper.deadLetterQueue,
+      'A trace sweeper run failed: requests whose proxy died stay unrecorded until a run succeeds (the next one retries from where the last stopped).',
     );
     monitoring.alarmOnDeadLetters(
       'FxRatesDlq',

@@ -57,13 +57,15 @@ const CORE_CATALOGUES = new Set([
 
 /**
  * What CDK code may import (docs/architecture.md, Layers): core data (`ROUTES`, `PROVIDERS`,
- * the seal job's `SWEEP_EVENT`, the operational metrics the alarms watch), the table definitions, env var names, contracts, CDK and Node.
+ * the seal job's `SWEEP_EVENT`, the longest request a trace waits for, the operational metrics the
+ * alarms watch), the table definitions, env var names, contracts, CDK and Node.
  */
 const LIB_MAY_IMPORT = new Set([
   '#core/providers/provider-registry.ts',
   '#core/providers/routes.ts',
   '#core/text/safe-name.ts',
   '#core/rollups/seal-rollups.ts',
+  '#core/traces/trace-lifetime.ts',
   '#core/observability/operational-metrics.ts',
   '#adapters/dynamodb/table-definitions.ts',
   '#lambda/env.ts',

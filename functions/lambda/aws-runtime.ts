@@ -28,6 +28,7 @@ import type { ProxyRuntimeConfig } from './proxy.deps.ts';
 import type { RepriceRuntimeConfig } from './reprice.deps.ts';
 import type { SealRollupsRuntimeConfig } from './seal-rollups.deps.ts';
 import type { StripeConfig, StripeWebhookRuntimeConfig } from './stripe-webhook.deps.ts';
+import type { SweepTracesRuntimeConfig } from './sweep-traces.deps.ts';
 
 /** The function's JSON logger; its lines carry the operational metrics as EMF. */
 function lambdaLogger(service: string): JsonLogger {
@@ -217,6 +218,16 @@ export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeCo
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
     logger: lambdaLogger('aggregate-usage'),
+  };
+}
+
+/** The trace sweeper's runtime config (the usage table only, like the seal job). */
+export async function awsSweepTracesConfig(): Promise<SweepTracesRuntimeConfig> {
+  const env = readLambdaEnv(['usageTable']);
+  return {
+    documentClient: createDocumentClient({ region: awsRegion() }),
+    usageTable: env.usageTable,
+    logger: lambdaLogger('sweep-traces'),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
 import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
+import { DynamoRequestTraceWriter } from '#adapters/dynamodb/dynamo-request-trace-writer.ts';
 import { DynamoResponseCacheStore } from '#adapters/dynamodb/dynamo-response-cache-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
@@ -87,6 +88,12 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     usage: wrapUsage(
       new DynamoUsageStore({ client: config.documentClient, tableName: config.usageTable, clock }),
     ),
+    // A request the provider may bill leaves a trace while it runs (one PutItem in parallel
+    // with the upstream call), so the trace sweeper can record it if this process dies.
+    traces: new DynamoRequestTraceWriter({
+      client: config.documentClient,
+      tableName: config.usageTable,
+    }),
     responseCache: new DynamoResponseCacheStore({
       client: config.documentClient,
       tableName: config.responseCacheTable,

@@ -3,14 +3,18 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import type { UsageFeed } from './usage-feed.ts';
 
 /**
- * Local mode's usage store for the proxy: appends through the DynamoDB store, then publishes the
- * stored record to the usage feed, where AWS would emit the table's stream INSERT.
+ * Local mode's usage store for the proxy and the trace sweeper: marks the record's hour for the
+ * seal job (what a stream's durability gives AWS), appends through the DynamoDB store, then
+ * publishes the stored record to the usage feed, where AWS would emit the table's stream INSERT.
  */
 export class FeedingUsageStore implements UsageStore {
   readonly #inner: UsageStore;
-  readonly #feed: Pick<UsageFeed, 'publish'>;
+  readonly #feed: Pick<UsageFeed, 'publish' | 'markBeforeAppend'>;
 
-  constructor(options: { inner: UsageStore; feed: Pick<UsageFeed, 'publish'> }) {
+  constructor(options: {
+    inner: UsageStore;
+    feed: Pick<UsageFeed, 'publish' | 'markBeforeAppend'>;
+  }) {
     this.#inner = options.inner;
     this.#feed = options.feed;
   }
@@ -22,6 +26,7 @@ export class FeedingUsageStore implements UsageStore {
    * makes the seal job correct that hour.
    */
   async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {
+    await this.#feed.markBeforeAppend(record);
     const outcome = await this.#inner.append(record, retention);
     this.#feed.publish({ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds });
     return outcome;

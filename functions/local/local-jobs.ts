@@ -14,6 +14,8 @@ import {
   SWEEP_LOOKBACK_MS,
   sealRollups,
 } from '#core/rollups/seal-rollups.ts';
+import type { SweepTracesOptions, SweepTracesReport } from '#core/traces/sweep-traces.ts';
+import { sweepTraces } from '#core/traces/sweep-traces.ts';
 import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
@@ -23,8 +25,11 @@ import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
+import { buildSweepTracesDeps } from '#lambda/sweep-traces.deps.ts';
+import { FeedingUsageStore } from './feeding-usage-store.ts';
 import type { LocalData } from './local-data.ts';
 import { type ScheduledJob, startScheduler } from './scheduler.ts';
+import type { UsageFeed } from './usage-feed.ts';
 
 /** The scheduled jobs of local mode, callable on demand (tests) and on timers (`npm start`). */
 export interface LocalJobs {
@@ -36,6 +41,8 @@ export interface LocalJobs {
   refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Records the requests whose traces outlived them now (options as in AWS unless given). */
+  sweepTraces(options?: SweepTracesOptions): Promise<SweepTracesReport>;
   /** Runs the alert delivery retries now (their own schedule in AWS). */
   deliverAlerts(): Promise<DeliverDueReport>;
   stop(): void;
@@ -46,6 +53,8 @@ export interface LocalJobs {
  * rules do.
  */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The trace sweeper's interval, as its EventBridge rule (and once at start). */
+export const LOCAL_TRACE_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
 export const LOCAL_ALERTS_INTERVAL_MS = 60_000;
 
@@ -65,6 +74,8 @@ export interface LocalJobsOptions {
   readonly dashboardUrl: string;
   /** @default {@link LOCAL_ALERTS_INTERVAL_MS} */
   readonly alertsIntervalMs?: number;
+  /** The aggregator's feed: records the trace sweeper writes reach the rollups through it. */
+  readonly usageFeed: UsageFeed;
 }
 
 export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
@@ -110,6 +121,13 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       logger,
     }),
   );
+  const sweepDeps = buildSweepTracesDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
+    wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
+  });
   const pricesHandler = createPriceRefreshHandler(
     buildPriceRefreshDeps({
       documentClient: data.documentClient,
@@ -121,6 +139,7 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
   );
   const jobs = {
     sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
     refreshFxRates: () => fxHandler(),
     refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
@@ -156,6 +175,13 @@ function scheduledJobs(
     },
     { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    {
+      // At start too: requests cut off by a crash of the previous run are recorded once old enough.
+      name: 'sweep-traces',
+      intervalMs: LOCAL_TRACE_SWEEP_INTERVAL_MS,
+      runAtStart: true,
+      run: () => jobs.sweepTraces(),
+    },
     { name: 'alert-deliveries', intervalMs: alertsIntervalMs, run: () => jobs.deliverAlerts() },
   ];
 }

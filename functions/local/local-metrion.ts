@@ -12,6 +12,7 @@ import type { CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { type LocalRoute, startApiGatewayServer } from './api-gateway-server.ts';
 import { Closers } from './closers.ts';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.ts';
+import type { LocalFaults } from './fault-injection.ts';
 import { type LocalBillingOptions, startLocalBilling } from './local-billing.ts';
 import { startLocalCognito } from './local-cognito.ts';
 import { type LocalData, localDocumentClient, openLocalData } from './local-data.ts';
@@ -90,6 +91,12 @@ export interface LocalMetrionOptions {
    * (running-instances.ts). @default RUNNING_INSTANCES_DIR
    */
   readonly runningInstancesDir?: string;
+  /**
+   * Test-only: DynamoDB and KMS faults a request names in its `x-metrion-test-fault` header
+   * (fault-injection.ts), for the soak and the process-kill tests. `npm start` never sets it.
+   * @default - no fault injection
+   */
+  readonly faults?: LocalFaults;
 }
 
 export interface LocalMetrion {
@@ -153,8 +160,20 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
   closers.add(() => billing.standIn?.stop());
   const inbox = await startMailInbox(options.sesPort ?? 0, closers);
   const mail = { region: 'local', endpoint: inbox.endpoint, sender: 'alerts@metrion.local' };
-  const context = { ...store, logger, clock, cognito: cognito.pool, mail, dashboardUrl, billing };
-  routes.push(...localRoutes(buildLocalFunctions(context, proxyOptions(options))));
+  const { faults } = options;
+  const data = faults ? faults.wrapData(store.data) : store.data;
+  const context = {
+    ...store,
+    data,
+    logger,
+    clock,
+    cognito: cognito.pool,
+    mail,
+    dashboardUrl,
+    billing,
+  };
+  const functions = buildLocalFunctions(context, proxyOptions(options));
+  routes.push(...localRoutes(faults ? faults.wrapHandlers(functions) : functions));
   const jobs = startLocalJobs({
     ...context,
     fxRatesUrl: options.fxRatesUrl,

@@ -1,6 +1,8 @@
 import type { Logger } from '#core/ports/logger.ts';
 import { type AggregateUsageDeps, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
+import { bucketStartMs } from '#core/rollups/buckets.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 
 export interface UsageFeedOptions {
   /** The same stores and core function the aggregator Lambda uses. */
@@ -44,6 +46,17 @@ export class UsageFeed {
   /** Records waiting for delivery (including a failed batch's rest). */
   get pending(): number {
     return this.#queue.length;
+  }
+
+  /**
+   * Marks the record's account-hour dirty before the record is stored. A DynamoDB Stream keeps
+   * every insert; this feed's queue dies with the process, so a record stored by a process
+   * killed before delivery would never reach the rollups. With the marker set first, the seal
+   * job recomputes that hour from the raw records, the stored one included.
+   */
+  async markBeforeAppend(record: Pick<UsageRecord, 'accountId' | 'at'>): Promise<void> {
+    const hourMs = bucketStartMs(Date.parse(record.at), 'hour');
+    await this.#aggregator.rollups.markDirty(record.accountId, hourMs);
   }
 
   /** Queues an appended record; delivery follows within the batching window. */

@@ -35,7 +35,7 @@ const TABLE_NAME_ENV = {
   prices: LAMBDA_ENV.pricesTable,
 } as const satisfies Record<TableKey, string>;
 
-/** Single-item reads and queries (no BatchGetItem: no adapter batches reads). */
+/** Single-item reads and queries (only the trace sweeper batches reads: `grantTraceSweep`). */
 const READ = ['dynamodb:GetItem', 'dynamodb:Query'] as const;
 /** Single-item conditional writes (no transactions: the local stand-in has none). */
 const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
@@ -198,6 +198,14 @@ export class Data extends Construct {
    */
   public grantUsageSeal(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+  }
+
+  /**
+   * The trace sweeper: reads request traces (Query) and checks whether their records exist
+   * (BatchGetItem), writes the missing records and its cursor (PutItem). No update, no delete.
+   */
+  public grantTraceSweep(fn: lambda.Function): void {
+    this.grantTable(fn, 'usage', ['dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:PutItem']);
   }
 
   /**

@@ -4,16 +4,19 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  ACCOUNT_SECRETS_PURPOSE,
+  METRION_KEY_PURPOSE,
+  PROVIDER_KEY_PURPOSE,
+} from '#core/vault/secret-vault.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 
 /**
- * The encryption-context keys every sealed secret carries (`providerKeyContext`,
- * `metrionKeyContext` in `functions/core/vault/secret-vault.ts`); the key grants require them.
+ * The encryption-context keys every wrapped data key carries (`accountDataKeyContext` in
+ * `functions/core/vault/secret-vault.ts`); the key grants require them.
  */
 const ENCRYPTION_CONTEXT = { account: 'account', purpose: 'purpose' } as const;
-/** The purpose alert channel secrets are sealed under (`channelSecretContext` in core). */
-export const CHANNEL_SECRET_PURPOSE = 'alert-channel';
 
 export interface KeysProps {
   /** Environment name, used in descriptions and the key alias. */
@@ -62,26 +65,32 @@ export class Keys extends Construct {
   }
 
   /**
-   * Sealing and opening the account's secrets (dashboard API): kms:GenerateDataKey and
-   * kms:Decrypt on this one key, only with an encryption context that names an account and one
-   * of the two purposes (`provider-key`, `metrion-key`; `core/vault/secret-vault.ts`). No
+   * Sealing and opening the account's secrets (dashboard API, secret migrator): the account's data
+   * key is created and unwrapped under the `account-secrets` purpose; secrets sealed before one key
+   * per account (version 1) still open under their own `provider-key` or `metrion-key` purpose, so
+   * those allow kms:Decrypt only. Every grant needs an account in the encryption context. No
    * ReEncrypt, no key management. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
    */
   public grantDataKeys(fn: lambda.Function): void {
-    this.grantKey(
-      fn,
-      ['kms:GenerateDataKey', 'kms:Decrypt'],
-      ['provider-key', 'metrion-key', CHANNEL_SECRET_PURPOSE],
-    );
+    this.grantKey(fn, ['kms:GenerateDataKey', 'kms:Decrypt'], [ACCOUNT_SECRETS_PURPOSE]);
+    this.grantKey(fn, ['kms:Decrypt'], [PROVIDER_KEY_PURPOSE, METRION_KEY_PURPOSE]);
   }
 
   /**
-   * Opening stored provider keys (proxy): kms:Decrypt only, only with the `provider-key` purpose
-   * and an account in the encryption context. It never seals, and never opens the viewable
-   * Metrion Key copy. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
+   * Opening stored provider keys (proxy): kms:Decrypt only, of account data keys and of version-1
+   * provider keys. It never seals. Which secret an unwrapped account key may open is the GCM
+   * additional data's job (`core/vault/envelope.ts`), not IAM's. Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
    */
   public grantProviderKeyDecrypt(fn: lambda.Function): void {
-    this.grantKey(fn, ['kms:Decrypt'], ['provider-key']);
+    this.grantKey(fn, ['kms:Decrypt'], [ACCOUNT_SECRETS_PURPOSE, PROVIDER_KEY_PURPOSE]);
+  }
+
+  /**
+   * Opening alert channel secrets at delivery (evaluator, retry run): kms:Decrypt of account data
+   * keys only (channel secrets never had a version 1). Sets `PROVIDER_KEYS_KMS_KEY_ARN`.
+   */
+  public grantChannelSecretDecrypt(fn: lambda.Function): void {
+    this.grantKey(fn, ['kms:Decrypt'], [ACCOUNT_SECRETS_PURPOSE]);
   }
 
   private grantKey(fn: lambda.Function, actions: string[], purposes: string[]): void {
@@ -95,15 +104,6 @@ export class Keys extends Construct {
       },
     });
     fn.addEnvironment(LAMBDA_ENV.providerKeysKmsKeyArn, this.providerKeysKey.keyArn);
-  }
-
-  /**
-   * Opening alert channel secrets at delivery (evaluator, retry run): kms:Decrypt only, only with
-   * the `alert-channel` purpose and an account in the encryption context. Sets
-   * `PROVIDER_KEYS_KMS_KEY_ARN`.
-   */
-  public grantChannelSecretDecrypt(fn: lambda.Function): void {
-    this.grantKey(fn, ['kms:Decrypt'], [CHANNEL_SECRET_PURPOSE]);
   }
 
   /**

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
+import { LONGEST_REQUEST_MS } from '#core/traces/trace-lifetime.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { PROXY_MEMORY_MB } from '../config/proxy-sizing.ts';
 import type { Data } from './data.ts';
@@ -62,8 +63,9 @@ export class ProxyService extends Construct {
         'Metrion proxy: authenticates, forwards to the provider, streams back, records usage',
       memorySize: PROXY_MEMORY_MB,
       // A stream lasts as long as the model generates; the proxy's own 30 s timer covers only
-      // the wait for the upstream's response headers.
-      timeout: Duration.minutes(15),
+      // the wait for the upstream's response headers. The trace sweeper waits this long (plus
+      // grace) before it records a request whose own record never landed.
+      timeout: Duration.millis(LONGEST_REQUEST_MS),
       logRetention: props.logRetention,
       retainLogs: props.retainLogs,
       environment,

@@ -4,5 +4,5 @@ import type { PriceCatalog } from '#core/pricing/price-catalog.ts';
 
 /** A {@link PriceSource} that always answers one catalog (the bundled prices by default). */
 export function fixedPrices(catalog: PriceCatalog = BUNDLED_PRICES): PriceSource {
-  return { current: () => catalog, latest: async () => catalog };
+  return { current: () => catalog, inUse: () => catalog, latest: async () => catalog };
 }

@@ -1,10 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVE_ALERT_RULES_INDEX } from '#adapters/dynamodb/table-definitions.ts';
-import { channelSecretContext } from '#core/alerts/channels/alert-channel.ts';
+import { ACCOUNT_SECRETS_PURPOSE } from '#core/vault/secret-vault.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
-import { CHANNEL_SECRET_PURPOSE } from '../../lib/constructs/keys.ts';
 import { removeOutdirs } from './synth.ts';
 import { actionsOf, environmentTemplates } from './template.ts';
 
@@ -104,7 +103,6 @@ describe('AlertDeliveries', () => {
   });
 
   it('lets the evaluator and the retry run open channel secrets only, never seal', () => {
-    expect(CHANNEL_SECRET_PURPOSE).toBe(channelSecretContext('a', 'c').purpose);
     for (const functionId of [evaluatorId, retryRunId]) {
       expect(dev.environmentOf(functionId)[LAMBDA_ENV.providerKeysKmsKeyArn]).toBeDefined();
       const kms = dev
@@ -115,7 +113,7 @@ describe('AlertDeliveries', () => {
         expect.objectContaining({
           Action: 'kms:Decrypt',
           Condition: {
-            StringEquals: { 'kms:EncryptionContext:purpose': [CHANNEL_SECRET_PURPOSE] },
+            StringEquals: { 'kms:EncryptionContext:purpose': [ACCOUNT_SECRETS_PURPOSE] },
             Null: { 'kms:EncryptionContext:account': 'false' },
           },
         }),

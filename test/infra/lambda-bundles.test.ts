@@ -27,10 +27,16 @@ const BUDGET_BYTES = {
   // 261,232 B measured: the DynamoDB client, the bundled price table (the first refresh's
   // baseline) and the price data schema; never the genai-prices package.
   'Metrion price refresh': 275_000,
-  'Metrion reprice job': 365_000,
-  'Metrion seal job': 235_000,
-  // 224,354 B measured: the DynamoDB client (like the seal job), ~15 KB of our code.
-  'Metrion usage aggregator': 235_000,
+  // 373,562 B measured: the rollup store now carries the tag rollups (DynamoTagRollupStore),
+  // and the price catalog with service tiers and cache lifetimes.
+  'Metrion reprice job': 392_000,
+  // 240,397 B measured: the DynamoDB client and the tag rollups sealed beside the hourly ones.
+  'Metrion seal job': 252_000,
+  // 217,454 B measured: the DynamoDB client (like the seal job), ~5 KB of our code.
+  'Metrion trace sweeper': 228_000,
+  // 237,614 B measured: the DynamoDB client (like the seal job), ~28 KB of our code with the
+  // per-key tag rollups.
+  'Metrion usage aggregator': 250_000,
   // 27,359 B measured: the signed JSON client and the vault.
   'Metrion secret migrator': 30_000,
 } as const;

@@ -35,6 +35,7 @@ const ALARMS = [
   'SesBounceRate',
   'SesComplaintRate',
   'StripeWebhookErrors',
+  'TraceSweeperDlq',
   'UnpricedRequests',
   'UnreservedConcurrencyHigh',
   'UsageAggregatorDlq',

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { USAGE_RECORD_SORT_KEY_PREFIX } from '#adapters/dynamodb/table-definitions.ts';
 import { SWEEP_EVENT } from '#core/rollups/seal-rollups.ts';
+import { LONGEST_REQUEST_MS } from '#core/traces/trace-lifetime.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { removeOutdirs } from './synth.ts';
@@ -105,6 +106,35 @@ describe('seal-rollups job', () => {
     const { retries, queue } = asyncFailures(id);
     expect(retries).toBe(0);
     expect(JSON.stringify(dev.alarm('SealJobDlq').Dimensions)).toContain(queue);
+  });
+});
+
+describe('trace sweeper', () => {
+  const id = dev.functionId('Metrion trace sweeper');
+
+  it('runs every 5 minutes with a timeout below the interval', () => {
+    expect(rulesOf(id).map((rule) => rule.Properties.ScheduleExpression)).toEqual([
+      'rate(5 minutes)',
+    ]);
+    expect(fn(id).Timeout).toBeLessThan(300);
+  });
+
+  it('may query, batch-read and put in the usage table only (no update, no delete)', () => {
+    expect(tableActions(id)).toEqual({
+      [dev.tableId('usage')]: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+    });
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
+    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.accountsTable);
+  });
+
+  it('never retries a failed run (the next run starts where it stopped) and parks it in a queue that alarms', () => {
+    const { retries, queue } = asyncFailures(id);
+    expect(retries).toBe(0);
+    expect(JSON.stringify(dev.alarm('TraceSweeperDlq').Dimensions)).toContain(queue);
+  });
+
+  it('waits for the proxy: its function times out at the longest request a trace waits for', () => {
+    expect(fn(dev.functionId('Metrion proxy')).Timeout).toBe(LONGEST_REQUEST_MS / 1000);
   });
 });
 
@@ -331,7 +361,9 @@ describe('secret migrator', () => {
 
   it('wraps and unwraps data keys with the provider-key KMS key, and reads no pepper', () => {
     const actions = statementsOf(id).flatMap((statement) => [statement.Action].flat());
+    // Table key through DynamoDB; account data keys; version-1 secrets' own keys.
     expect(actions.filter((action) => action.startsWith('kms:')).sort()).toEqual([
+      'kms:Decrypt',
       'kms:Decrypt',
       'kms:Decrypt',
       'kms:DescribeKey',

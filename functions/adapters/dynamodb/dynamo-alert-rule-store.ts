@@ -90,12 +90,7 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
    * account then fits one rule fewer, never one more.
    */
   async create(rule: AlertRule, maxRules: number): Promise<boolean> {
-    let reserved = await this.#reserve(rule.accountId, maxRules);
-    if (reserved === 'no_counter') {
-      await this.#ensureCounter(rule.accountId);
-      reserved = await this.#reserve(rule.accountId, maxRules);
-    }
-    if (reserved !== 'reserved') return false;
+    if (!(await this.#reserve(rule.accountId, maxRules))) return false;
     try {
       await dynamoCall('PutItem', () =>
         this.#client.send(
@@ -113,15 +108,25 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
     return true;
   }
 
-  async #reserve(accountId: string, maxRules: number): Promise<'reserved' | 'full' | 'no_counter'> {
-    const reserved = await this.#update({
+  /**
+   * A refused reservation means "full" only if the counter existed when it was refused. So after
+   * a refusal the counter is made sure of (created from the rules stored if missing) and the
+   * reservation tried once more: asking whether the counter exists instead would call the
+   * account full whenever another writer created the counter in between, with room left.
+   */
+  async #reserve(accountId: string, maxRules: number): Promise<boolean> {
+    if (await this.#takePlace(accountId, maxRules)) return true;
+    await this.#ensureCounter(accountId);
+    return this.#takePlace(accountId, maxRules);
+  }
+
+  #takePlace(accountId: string, maxRules: number): Promise<boolean> {
+    return this.#update({
       Key: countKey(accountId),
       UpdateExpression: 'ADD ruleCount :one',
       ConditionExpression: 'ruleCount < :max',
       ExpressionAttributeValues: { ':one': 1, ':max': maxRules },
     });
-    if (reserved) return 'reserved';
-    return (await this.#counterExists(accountId)) ? 'full' : 'no_counter';
   }
 
   async #counterExists(accountId: string): Promise<boolean> {

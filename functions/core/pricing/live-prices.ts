@@ -13,6 +13,11 @@ export interface PriceSource {
    * version is used within minutes and the hot path never waits on the store.
    */
   current(): PriceCatalog;
+  /**
+   * The catalog in use, without looking for a new version: for work done before the provider
+   * answered, which must not add a store call there (the request's trace).
+   */
+  inUse(): PriceCatalog;
   /** Checks the store now and answers the catalog to price with (jobs, before they run). */
   latest(): Promise<PriceCatalog>;
 }
@@ -82,6 +87,9 @@ export function createLivePrices(deps: LivePricesDeps): PriceSource {
   return {
     current() {
       if (deps.clock.nowMs() - checkedAtMs >= intervalMs) void start();
+      return catalog;
+    },
+    inUse() {
       return catalog;
     },
     async latest() {

@@ -1,6 +1,7 @@
 import { responseCacheKey } from '../cache/cache-key.ts';
 import { asMetrionError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
 import {
   PROVIDERS,
   type ProviderId,
@@ -9,6 +10,7 @@ import {
 } from '../providers/provider-registry.ts';
 import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
 import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
+import { type TraceAttemptDeps, traceAttempt } from '../traces/request-trace.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
 import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
@@ -44,9 +46,12 @@ export interface ProxyServiceDeps
     CachedAnswerDeps,
     OpenUpstreamDeps,
     BufferedRelayDeps,
-    StreamedRelayDeps {
+    StreamedRelayDeps,
+    TraceAttemptDeps {
   /** Wall time for windows and records; its monotonic timer for the phases (`server-timing`). */
   readonly clock: MonotonicClock;
+  /** Prices for the record (`current`) and, before the provider answered, the trace (`inUse`). */
+  readonly prices: Pick<PriceSource, 'current' | 'inUse'>;
 }
 
 /**
@@ -147,6 +152,7 @@ async function admitAndForward(
   fail: Fail,
 ): Promise<ProxyOutcome> {
   let attempt: ProxyAttempt | undefined;
+  let traced: Promise<void> = Promise.resolve();
   try {
     // auth+limits: one span of the phase timing. Refused requests are tallied on their window,
     // never recorded as usage: `attempt` is set only after admission let it through.
@@ -161,16 +167,26 @@ async function admitAndForward(
       if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
     }
     const upstreamKey = await authentication.upstreamKey();
-    return await forward(deps, attempt, { upstreamKey, cache, timer });
+    // `forward` issues the upstream call before its first await: the provider may bill from
+    // here on, so the trace goes to the store now, in parallel, never before that call.
+    const forwarding = forward(deps, attempt, { upstreamKey, cache, timer });
+    traced = traceAttempt(deps, attempt);
+    const outcome = await forwarding;
+    return { ...outcome, settled: settledWith(outcome.settled, traced) };
   } catch (error) {
     const admitted = attempt;
     return fail(
       error,
       admitted === undefined
         ? NOT_RECORDED
-        : (result) => settle(deps, admitted, result, timer.headersReady()),
+        : (result) => settledWith(settle(deps, admitted, result, timer.headersReady()), traced),
     );
   }
+}
+
+/** A request is settled once its record and its trace (when it has one) are both written. */
+async function settledWith(recorded: Promise<void>, traced: Promise<void>): Promise<void> {
+  await Promise.all([recorded, traced]);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { effectivePlan } from '../billing/billing-state.ts';
 import { usageExpiryEpochSeconds } from '../billing/plans.ts';
 import type { Logger } from '../ports/logger.ts';
-import type { UsageStore } from '../ports/usage-store.ts';
+import type { UsageRetention, UsageStore } from '../ports/usage-store.ts';
 import type { CostResult } from '../pricing/cost.ts';
 import type { PriceSource } from '../pricing/live-prices.ts';
 import type { PriceCatalog } from '../pricing/price-catalog.ts';
@@ -47,6 +47,8 @@ export interface AttemptResult {
   readonly cached?: boolean;
   /** The usage was counted by Metrion (a stream the client left before usage arrived). */
   readonly estimated?: boolean;
+  /** Metrion stopped before the request ended: written from its trace (see UsageRecord). */
+  readonly interrupted?: boolean;
   /** The figures of the answer's `server-timing` header. */
   readonly timing?: RequestTiming;
   /**
@@ -131,7 +133,22 @@ export function buildUsageRecord(
     cached: result.cached ?? false,
     mode: caller.mode,
     estimated: result.estimated === true ? true : undefined,
+    interrupted: result.interrupted === true ? true : undefined,
     timing: result.timing,
+  };
+}
+
+/**
+ * How long the attempt's record is kept. Retention follows the plan at the time of the request:
+ * a record written while Pro keeps 365 days even after a downgrade.
+ */
+export function recordRetention(attempt: RecordedAttempt): UsageRetention {
+  const { receivedAtMs } = attempt.request;
+  return {
+    expiresAtEpochSeconds: usageExpiryEpochSeconds(
+      effectivePlan(attempt.caller.account, receivedAtMs),
+      receivedAtMs,
+    ),
   };
 }
 
@@ -178,15 +195,7 @@ export async function recordUsage(
   const prices = deps.prices.current();
   const record = buildUsageRecord(attempt, result, prices);
   logPricingGaps(deps.logger, record, prices);
-  // Retention follows the plan at the time of the request: a record written while Pro keeps
-  // 365 days even after a downgrade.
-  const { receivedAtMs } = attempt.request;
-  const retention = {
-    expiresAtEpochSeconds: usageExpiryEpochSeconds(
-      effectivePlan(attempt.caller.account, receivedAtMs),
-      receivedAtMs,
-    ),
-  };
+  const retention = recordRetention(attempt);
   for (let tryNumber = 1; tryNumber <= APPEND_ATTEMPTS; tryNumber += 1) {
     try {
       await deps.usage.append(record, retention);

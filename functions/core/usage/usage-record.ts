@@ -135,10 +135,18 @@ export interface UsageRecord extends TokenUsage {
   readonly cached: boolean;
   readonly mode: AuthMode;
   /**
-   * The client left the stream before the provider reported usage: the tokens were counted by
-   * Metrion (input from the request, output from the text relayed). Absent when not estimated.
+   * The tokens were counted by Metrion, not reported by the provider: the client left the stream
+   * before the provider reported usage (input from the request, output from the text relayed),
+   * or the record is `interrupted`. Absent when not estimated.
    */
   readonly estimated?: boolean;
+  /**
+   * Metrion stopped before the request ended (its process died, or its own record write kept
+   * failing): the trace sweeper wrote this record from the request's trace, with `estimated`
+   * tokens (input approximated from the request; output 0, since what was relayed died with the
+   * process), status 502 and `errorSource: 'metrion'`. Absent otherwise.
+   */
+  readonly interrupted?: boolean;
   /** Absent on records written before issue 13 part 3. */
   readonly timing?: RequestTiming;
 }

@@ -55,19 +55,26 @@ export interface SecretVaultOptions {
   readonly maxCachedDataKeys?: number;
 }
 
+/** Purposes of secrets' contexts; a version-1 secret's own data key was wrapped under its purpose. */
+export const PROVIDER_KEY_PURPOSE = 'provider-key';
+export const METRION_KEY_PURPOSE = 'metrion-key';
+
 /** Context for a customer's stored provider key: the blob only opens for that account+provider. */
 export function providerKeyContext(accountId: string, provider: ProviderId): EncryptionContext {
-  return { account: accountId, provider, purpose: 'provider-key' };
+  return { account: accountId, provider, purpose: PROVIDER_KEY_PURPOSE };
 }
 
 /** Context for the viewable copy of an account's Metrion Key. */
 export function metrionKeyContext(accountId: string): EncryptionContext {
-  return { account: accountId, purpose: 'metrion-key' };
+  return { account: accountId, purpose: METRION_KEY_PURPOSE };
 }
+
+/** The KMS purpose every account data key is wrapped under: the one every secret sealed today opens through. */
+export const ACCOUNT_SECRETS_PURPOSE = 'account-secrets';
 
 /** KMS context of an account's data key: the account alone (each secret's context is its AAD). */
 export function accountDataKeyContext(accountId: string): EncryptionContext {
-  return { account: accountId, purpose: 'account-secrets' };
+  return { account: accountId, purpose: ACCOUNT_SECRETS_PURPOSE };
 }
 
 /**

@@ -20,8 +20,11 @@ export interface RecordedCall {
   readonly kinds: readonly string[];
 }
 
-/** Parts of a key that are ids (hex digests, UUIDs, account ids) are not the item's kind. */
-const ID_PART = /^[0-9a-f-]{16,}$/i;
+/**
+ * Parts of a key that are ids (hex digests, UUIDs, account ids) or instants (a trace's arrival
+ * time) are not the item's kind.
+ */
+const ID_PART = /^([0-9a-f-]{16,}|\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/i;
 
 /** `accounts ACCOUNT/PROFILE`: the table without its local prefix, then the key prefixes. */
 export function itemKind(table: string, item: Item): string {

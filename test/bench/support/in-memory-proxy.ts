@@ -20,6 +20,7 @@ import { InMemoryAccountDataKeyStore } from '../../fakes/in-memory-account-data-
 import { InMemoryAccountEmailIndex } from '../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../fakes/in-memory-data-key-provider.ts';
+import { InMemoryRequestTraceStore } from '../../fakes/in-memory-request-trace-store.ts';
 import { InMemoryResponseCacheStore } from '../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
@@ -76,6 +77,7 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),
+    traces: wrapPort(new InMemoryRequestTraceStore({ usage }), 'traces'),
     vault: createSecretVault({
       dataKeyProvider: wrapPort(dataKeys, 'dataKeys'),
       accountDataKeys,

@@ -6,9 +6,17 @@ import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
 /** Each DynamoDB command with the number of upstream requests seen when it was sent. */
-const commands: { name: string; upstreamRequestsBefore: number }[] = [];
+const commands: { name: string; upstreamRequestsBefore: number; trace: boolean }[] = [];
 /** While set, every DynamoDB command waits for it before it is sent. */
 let gate: Promise<void> | undefined;
+/** While set, the request traces' writes (pk `TRACE#…`) wait for it before they are sent. */
+let traceGate: Promise<void> | undefined;
+function isTrace(args: { input: unknown }): boolean {
+  const pk = (args.input as { Item?: { pk?: unknown } }).Item?.pk;
+  // Marshalled (`{ S: … }`) or not, depending on where the document client's step runs.
+  const text = typeof pk === 'object' && pk !== null && 'S' in pk ? pk.S : pk;
+  return typeof text === 'string' && text.startsWith('TRACE#');
+}
 
 beforeAll(async () => {
   stack = await startProxyStack();
@@ -17,8 +25,10 @@ beforeAll(async () => {
       commands.push({
         name: String(context.commandName),
         upstreamRequestsBefore: stack.openai.requests.length,
+        trace: isTrace(args),
       });
       await gate;
+      if (isTrace(args)) await traceGate;
       return next(args);
     },
     { step: 'initialize', name: 'recordCommandsForTest' },
@@ -40,8 +50,10 @@ async function callsBeforeUpstream(headers: Record<string, string>): Promise<str
   expect(response.status).toBe(200);
   await response.text();
   await stack.waitForRecords(recordsBefore + 1);
+  // The trace is issued right after the upstream call, in parallel with it: it may reach the
+  // store before the provider has read the request, but nothing waits for it (see below).
   return commands
-    .filter((command) => command.upstreamRequestsBefore === upstreamBefore)
+    .filter((command) => command.upstreamRequestsBefore === upstreamBefore && !command.trace)
     .map((command) => command.name);
 }
 
@@ -59,6 +71,37 @@ describe('DynamoDB calls before the provider sees a request', () => {
         'x-metrion-token': stack.metrionKey,
       }),
     ).toEqual(['UpdateItemCommand']);
+  });
+});
+
+describe('the trace of a request sent upstream', () => {
+  it('is written in parallel: the answer and its record do not wait for it', async () => {
+    // Arrange: hold the trace writes
+    const recordsBefore = (await stack.settledRecords()).length;
+    const release = Promise.withResolvers<void>();
+    traceGate = release.promise;
+    commands.length = 0;
+
+    // Act
+    const response = await fetch(`${stack.metrion.url}/api/proxy/openai/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.metrionKey}` },
+      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const answer = await response.json();
+    const [record] = await stack.waitForRecords(recordsBefore + 1);
+    const heldWhileAnswered = commands.filter((command) => command.trace).length;
+    traceGate = undefined;
+    release.resolve();
+
+    // Assert: answered and recorded while its trace was still held
+    expect(response.status).toBe(200);
+    expect(answer.usage).toBeDefined();
+    expect(record).toMatchObject({
+      status: 200,
+      requestId: response.headers.get('x-metrion-request-id'),
+    });
+    expect(heldWhileAnswered).toBe(1);
   });
 });
 

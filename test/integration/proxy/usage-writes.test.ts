@@ -1,6 +1,6 @@
-// The proxy's writes after a request, counted on its DynamoDB client through the local root: the
-// usage record only. Live rollups come from the usage feed (AWS: the table's stream) into the
-// aggregator, which has a client of its own. A throttled record write is retried and counted once.
+// The proxy's writes to the usage table, counted on its DynamoDB client through the local root:
+// the request's trace (in parallel with the upstream call) and its usage record after the answer.
+// Live rollups come from the usage feed (AWS: the table's stream) into the aggregator, which has a client of its own. A throttled record write is retried and counted once.
 import { beforeEach, describe, expect } from 'vitest';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
@@ -24,6 +24,10 @@ const isRecordWrite = (stack: ProxyStack, call: DynamoCall) =>
   call.command === 'PutItemCommand' &&
   call.table === stack.metrion.data.usageTable &&
   call.sk.startsWith('REQ#');
+const isTraceWrite = (stack: ProxyStack, call: DynamoCall) =>
+  call.command === 'PutItemCommand' &&
+  call.table === stack.metrion.data.usageTable &&
+  call.pk.startsWith('TRACE#');
 
 /** The account's requests in its hourly rollups, read on a client of the test's own. */
 async function liveRequests(stack: ProxyStack): Promise<number> {
@@ -68,7 +72,7 @@ describe('writes after a proxied request', () => {
     ['a JSON answer', false],
     ['a stream', true],
   ])(
-    '%s: one write to the usage table, the record; the rollups follow within seconds',
+    '%s: two writes to the usage table, its trace and its record; the rollups follow within seconds',
     async ([_, stream], { stack }) => {
       // Arrange
       await stack.metrion.usageFeed.drain();
@@ -79,13 +83,15 @@ describe('writes after a proxied request', () => {
       const requestId = await ask(stack, stream);
       await stack.recordFor(requestId);
 
-      // Assert: the only other write is admission's one UpdateItem on the key's lookup item
-      // (before the provider is called); the proxy reads nothing of the usage table (the
-      // Queries there are this test's polling).
+      // Assert: the trace (issued with the upstream call) and the record (after the answer);
+      // the only other write is admission's one UpdateItem on the key's lookup item (before the
+      // provider is called); the proxy reads nothing of the usage table (the Queries there are
+      // this test's polling).
       const writes = calls.filter((call) => WRITES.has(call.command));
       const onUsage = writes.filter((call) => call.table === stack.metrion.data.usageTable);
-      expect(onUsage).toEqual([expect.objectContaining({ command: 'PutItemCommand' })]);
-      expect(onUsage.every((call) => isRecordWrite(stack, call))).toBe(true);
+      expect(onUsage).toHaveLength(2);
+      expect(onUsage.filter((call) => isTraceWrite(stack, call))).toHaveLength(1);
+      expect(onUsage.filter((call) => isRecordWrite(stack, call))).toHaveLength(1);
       expect(writes.filter((call) => call.table !== stack.metrion.data.usageTable)).toEqual([
         expect.objectContaining({
           command: 'UpdateItemCommand',

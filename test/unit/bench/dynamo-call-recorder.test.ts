@@ -12,6 +12,12 @@ describe('itemKind', () => {
         sk: { S: 'ce598dfbeec268015e370d32f8c2f8c1' },
       }),
     ).toBe('usage DIRTY/-');
+    expect(
+      itemKind('metrion-local-usage', {
+        pk: { S: 'TRACE#07' },
+        sk: { S: '2026-12-06T05:26:29.503Z#req-1' },
+      }),
+    ).toBe('usage TRACE/-');
     expect(itemKind('metrion-local-response-cache', { pk: { S: 'x' } })).toBe('response-cache x/-');
   });
 });

@@ -72,6 +72,7 @@ describe('getBillingView', () => {
       thisMonth: { requests: 0, resetsAtMs: Date.parse('2026-12-01T00:00:00.000Z') },
     });
     await expect(billing.getBillingView('nobody')).rejects.toBeInstanceOf(NotFoundError);
+    await expect(billing.getBillingView('nobody')).rejects.toThrow('This account does not exist.');
   });
 
   it("counts this month's requests on the counter the Free cap is enforced on", async () => {
@@ -147,6 +148,7 @@ describe('startCheckout', () => {
 
     expect(error).toBeInstanceOf(AlreadyProError);
     expect((error as AlreadyProError).code).toBe('already_pro');
+    expect((error as Error).message).toContain('already on Pro');
   });
 
   it('refuses with subscription_open after the canceled period ended but before Stripe closed it', async () => {
@@ -169,6 +171,7 @@ describe('startCheckout', () => {
     expect(view.plan).toBe('free');
     expect(error).toBeInstanceOf(SubscriptionStillOpenError);
     expect((error as SubscriptionStillOpenError).code).toBe('subscription_open');
+    expect((error as Error).message).toContain('previous subscription is still open');
   });
 
   it('expires the open Checkout Sessions of the customer before starting a new one', async () => {
@@ -192,6 +195,7 @@ describe('startCheckout', () => {
 
     // Assert
     expect(error).toBeInstanceOf(SubscriptionStillOpenError);
+    expect((error as Error).message).toContain('paid in another tab');
     expect(gateway.checkoutSessions).toHaveLength(1);
   });
 
@@ -212,6 +216,7 @@ describe('openPortal', () => {
 
     expect(error).toBeInstanceOf(NoBillingCustomerError);
     expect((error as NoBillingCustomerError).code).toBe('no_billing_customer');
+    expect((error as Error).message).toContain('Upgrade to Pro first');
   });
 
   it("opens the portal for the account's own customer", async () => {

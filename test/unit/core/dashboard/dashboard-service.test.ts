@@ -7,6 +7,7 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { testAccount } from '../../../fixtures/account.ts';
 import { addLive } from '../../../fixtures/live-rollups.ts';
 
 const NOW = Date.parse('2026-03-10T12:30:00.000Z');
@@ -48,7 +49,7 @@ async function serviceWith(records: UsageRecord[], currency: Currency = 'USD') {
   for (const r of records) await addLive(rollups, r, KEEP);
   return createDashboardService({
     rollups,
-    accounts: { getAccount: async () => ({ currency }) as never },
+    accounts: { getAccount: async () => testAccount('acc_1', { currency }) },
     fxRates: { put: async () => undefined, latest: async () => QUOTE },
     clock,
   });

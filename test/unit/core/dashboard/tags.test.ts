@@ -10,6 +10,7 @@ import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
+import { testAccount } from '../../../fixtures/account.ts';
 import { addLive } from '../../../fixtures/live-rollups.ts';
 import { prng } from '../../../fixtures/prng.ts';
 import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
@@ -44,7 +45,7 @@ async function setup(records: readonly UsageRecord[]) {
   }
   const dashboard = createDashboardService({
     rollups,
-    accounts: { getAccount: async () => ({ currency: 'USD' }) as never },
+    accounts: { getAccount: async () => testAccount('acc_1') },
     fxRates: { put: async () => undefined, latest: async () => undefined },
     clock,
   });

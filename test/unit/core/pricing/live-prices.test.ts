@@ -71,6 +71,21 @@ describe('createLivePrices', () => {
     expect(prices.current().version).toMatch(/^genai-prices-data@b\+/);
   });
 
+  it('answers the version in use from inUse() without ever looking for a new one', async () => {
+    const { store, clock, prices, publish, settle } = setup();
+    await publish('genai-prices-data@a');
+
+    clock.advance(PRICE_CHECK_INTERVAL_MS);
+    const inUse = prices.inUse();
+    await settle();
+
+    expect(inUse).toBe(BUNDLED_PRICES);
+    expect(store.reads).toEqual({ currentVersion: 0, load: 0 });
+    prices.current();
+    await settle();
+    expect(prices.inUse().version).toMatch(/^genai-prices-data@a\+overrides@\d+$/);
+  });
+
   it('keeps the version in use, and logs why, when the store fails', async () => {
     const { store, clock, logs, prices, publish, settle } = setup();
     await publish('genai-prices-data@a');

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
 import { createModelIndex } from '#core/pricing/resolve-model.ts';
 import { PROVIDER_IDS, type ProviderId } from '#core/providers/provider-registry.ts';
+import { MAX_MODEL_ID_LENGTH } from '#core/usage/usage-record.ts';
 
 const index = createModelIndex(GENERATED_PRICES);
 const resolveModel = index.resolve;
@@ -238,5 +239,38 @@ describe('resolveModel', () => {
         },
       ),
     );
+  });
+});
+
+describe('createModelIndex', () => {
+  it('prices an id at the length limit after trimming, and none one character longer', () => {
+    const padded = `${' '.repeat(MAX_MODEL_ID_LENGTH - 'gpt-4o-mini'.length)}gpt-4o-mini`;
+
+    expect(padded).toHaveLength(MAX_MODEL_ID_LENGTH);
+    expect(resolveModel('openai', padded)).toBe('gpt-4o-mini');
+    expect(resolveModel('openai', ` ${padded}`)).toBeUndefined();
+    expect(resolveModel('openai', '  GPT-4o-Mini\n')).toBe('gpt-4o-mini');
+  });
+
+  it('keeps an override entry over the price data entry with the same id', () => {
+    const built = createModelIndex(GENERATED_PRICES);
+
+    // The package lists text-embedding-3-small without a price; the override has $0.02 / MTok.
+    expect(built.entry('openai', 'text-embedding-3-small')?.periods).toEqual([
+      { prices: { input: 20_000, output: 0 } },
+    ]);
+    expect(built.resolve('gemini', 'gemini-3-pro')).toBe('gemini-3-pro-preview');
+  });
+
+  it('retries a compact date as a dashed one before stripping it', () => {
+    const dashedOnly = {
+      id: 'dated-model',
+      match: { equals: 'dated-model-2025-05-14' },
+      periods: [],
+    };
+    const built = createModelIndex({ ...GENERATED_PRICES, grok: [dashedOnly] });
+
+    expect(built.resolve('grok', 'dated-model-20250514')).toBe('dated-model');
+    expect(built.resolve('grok', 'dated-model')).toBeUndefined();
   });
 });

@@ -64,3 +64,43 @@ describe('admitRequest: a saved provider key that cannot be decrypted', () => {
     expect(harness.sent).toEqual([]);
   });
 });
+
+describe('admitRequest: which provider key goes upstream', () => {
+  it('sends the caller’s own key in pass-through mode, never the stored one', async () => {
+    const harness = await proxyHarness();
+    const ownKey = 'sk-own-0123456789abcdefghijklmn';
+
+    await harness.send(CHAT, {
+      authorization: `Bearer ${ownKey}`,
+      'x-metrion-token': harness.metrionKey,
+    });
+
+    expect(JSON.stringify(harness.sent)).toContain(ownKey);
+    expect(JSON.stringify(harness.sent)).not.toContain(PROVIDER_KEY);
+    expect(harness.opened()).toBe(0);
+  });
+
+  it('says which key is missing and the two ways to send one', async () => {
+    const harness = await proxyHarness();
+    await harness.accounts.deleteProviderKey(harness.accountId, 'openai');
+
+    const error = errorOf(await harness.send(CHAT));
+
+    expect(error.message).toBe(
+      'No OpenAI key is saved in Metrion for this account. Add your OpenAI key on Integrate (/integrate) and keep sending your Metrion Key as the API key; or use pass-through mode: your own OpenAI key as the API key and your Metrion Key in the x-metrion-token header.',
+    );
+    expect(harness.sent).toEqual([]);
+  });
+
+  it('passes a vault failure other than integrity on as it is', async () => {
+    const harness = await proxyHarness();
+    const unavailable = new Error('KMS is unavailable');
+    harness.faults.openKey = unavailable;
+
+    const error = errorOf(await harness.send(CHAT));
+
+    expect(error).not.toMatchObject({ code: 'secret_integrity' });
+    expect(error.message).not.toContain('could not be decrypted');
+    expect(harness.sent).toEqual([]);
+  });
+});

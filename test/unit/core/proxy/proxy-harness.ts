@@ -3,6 +3,7 @@ import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { AdmissionRequest, ProxyAdmission } from '#core/ports/proxy-admission.ts';
+import type { RequestTraceWriter } from '#core/ports/request-trace-store.ts';
 import type {
   UpstreamClient,
   UpstreamRequest,
@@ -19,6 +20,7 @@ import { InMemoryAccountDataKeyStore } from '../../../fakes/in-memory-account-da
 import { InMemoryAccountEmailIndex } from '../../../fakes/in-memory-account-email-index.ts';
 import { InMemoryAccountStore } from '../../../fakes/in-memory-account-store.ts';
 import { InMemoryDataKeyProvider } from '../../../fakes/in-memory-data-key-provider.ts';
+import { InMemoryRequestTraceStore } from '../../../fakes/in-memory-request-trace-store.ts';
 import { InMemoryResponseCacheStore } from '../../../fakes/in-memory-response-cache-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
 import { WordTokenCounter } from '../../../fakes/word-token-counter.ts';
@@ -66,7 +68,7 @@ export async function proxyHarness() {
   const delays: StoreDelays = { admitCallMs: 0, openKeyMs: 0 };
   const admissions: AdmissionRequest[] = [];
   /** When set, admission calls (a store failure) or provider-key decryption throw it. */
-  const faults: { admit?: Error; openKey?: Error } = {};
+  const faults: { admit?: Error; openKey?: Error; trace?: Error } = {};
   const slowAdmission: ProxyAdmission = {
     admit: async (request) => {
       admissions.push(request);
@@ -77,6 +79,16 @@ export async function proxyHarness() {
     windowCount: (keyDigest, counter) => accounts.windowCount(keyDigest, counter),
   };
   const responseCache = new InMemoryResponseCacheStore();
+  /** Upstream sends and trace writes, in the order they were issued. */
+  const issued: ('upstream' | 'trace')[] = [];
+  const traceStore = new InMemoryRequestTraceStore({ usage });
+  const traces: RequestTraceWriter = {
+    put: (trace) => {
+      issued.push('trace');
+      if (faults.trace !== undefined) return Promise.reject(faults.trace);
+      return traceStore.put(trace);
+    },
+  };
   const logger = new RecordingLogger();
   const pepper = new Uint8Array(32).fill(7);
   const realVault = createSecretVault({
@@ -125,6 +137,7 @@ export async function proxyHarness() {
   const upstream: UpstreamClient = {
     async send(request): Promise<UpstreamResponse> {
       sent.push(request);
+      issued.push('upstream');
       const { headersAfterMs = 0, bodyAfterMs = 0 } = answer;
       const bytes = new TextEncoder().encode(answer.body);
       clock.advance(headersAfterMs);
@@ -154,6 +167,7 @@ export async function proxyHarness() {
     usage,
     logger,
     responseCache,
+    traces,
     upstream,
     clock,
     origins: Object.fromEntries(PROVIDER_IDS.map((id) => [id, 'https://upstream.test'])) as Record<
@@ -177,6 +191,9 @@ export async function proxyHarness() {
     responseCache,
     logger,
     sent,
+    /** The traces written (the sweeper's side of the store, over `usage`). */
+    traces: traceStore,
+    issued,
     accountId: created.account.accountId,
     metrionKey: created.metrionKey,
     /** Names the key's minute window. */

@@ -110,6 +110,48 @@ describe('aggregateUsage', () => {
     expect((await rollups.query('acct-b', 'day', ...EVERYTHING))[0]?.requests).toBe(15);
   });
 
+  it('adds up to hand-summed totals, with the cost of errors and the unpriced counted', async () => {
+    // Arrange: a priced success, a provider error that still cost money, an unpriced model
+    const { rollups } = setup();
+    const batch = [
+      stored({ inputTokens: 120, outputTokens: 30, costPicoUsd: 1_500n }),
+      stored({
+        status: 502,
+        errorSource: 'provider',
+        inputTokens: 80,
+        outputTokens: 12,
+        costPicoUsd: 700n,
+      }),
+      stored({ model: 'unpriced-model', inputTokens: 10, outputTokens: 5, costPicoUsd: null }),
+    ];
+
+    // Act
+    await aggregateUsage({ rollups, logger: SILENT_LOGGER }, batch);
+
+    // Assert: per granularity, the rows (one per dimension combination) sum to the hand sums
+    for (const granularity of ['hour', 'day'] as const) {
+      const rows = await rollups.query('acct', granularity, ...EVERYTHING);
+      const sum = (
+        field: 'requests' | 'errors' | 'inputTokens' | 'outputTokens' | 'unpricedRequests',
+      ) => rows.reduce((total, row) => total + row[field], 0);
+      expect({
+        requests: sum('requests'),
+        errors: sum('errors'),
+        inputTokens: sum('inputTokens'),
+        outputTokens: sum('outputTokens'),
+        unpricedRequests: sum('unpricedRequests'),
+        costPicoUsd: rows.reduce((total, row) => total + row.costPicoUsd, 0n),
+      }).toEqual({
+        requests: 3,
+        errors: 1,
+        inputTokens: 210, // 120 + 80 + 10
+        outputTokens: 47, // 30 + 12 + 5
+        unpricedRequests: 1,
+        costPicoUsd: 2_200n, // 1,500 + 700
+      });
+    }
+  });
+
   it('stores a copy of each error record', async () => {
     const { rollups } = setup();
     const failed = stored({ status: 503, errorSource: 'provider', errorMessage: 'overloaded' });
@@ -268,5 +310,87 @@ describe('aggregateUsage', () => {
     const [hour] = await rollups.query('acct', 'hour', ...EVERYTHING);
     expect(hour).toMatchObject({ requests: 1, costPicoUsd: 5n, sealed: true });
     expect(hour?.earliestExpiresAtEpochSeconds).toBe(KEEP);
+  });
+  it('closes only the hours whose records were counted, from their first record', async () => {
+    // Arrange: acct-a's hour starts at record 0; acct-b's ADDs (record 1) are throttled.
+    const { rollups } = setup();
+    const batch = [
+      stored({ accountId: 'acct-a' }),
+      stored({ accountId: 'acct-b' }),
+      stored({ accountId: 'acct-a' }),
+    ];
+    const { calls, store } = recorded(rollups, {
+      addToRollup: (detail) => detail.startsWith('acct-b/'),
+    });
+
+    // Act
+    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+
+    // Assert: both hours opened; only acct-a's (first record 0, before the cut) closed again
+    expect(report).toStrictEqual({
+      aggregated: 1,
+      retryFrom: 1,
+      rollupsAdded: 4,
+      tagRollupsAdded: 0,
+    });
+    const marks = calls.filter(([method]) => method === 'markDirty').map(([, detail]) => detail);
+    expect(marks).toEqual([
+      'acct-a@2026-02-28T23:00:00.000Z',
+      'acct-b@2026-02-28T23:00:00.000Z',
+      'acct-a@2026-02-28T23:00:00.000Z',
+    ]);
+  });
+
+  it('adds unsealed rollups and reports the earliest of several failed records', async () => {
+    // Arrange: the ADDs of records 3 and 1 fail (gpt-4o, then o3 in write order)
+    const { rollups } = setup();
+    const models = ['gpt-4o-mini', 'o3', 'gpt-4o-mini', 'gpt-4o'];
+    const batch = models.map((model) => stored({ model }));
+    const added: Rollup[] = [];
+    const store: AggregateUsageStore = {
+      markDirty: (accountId, hourMs) => rollups.markDirty(accountId, hourMs),
+      addToRollup: async (rollup) => {
+        added.push(rollup);
+        if (rollup.model !== 'gpt-4o-mini')
+          throw new Error('ProvisionedThroughputExceededException');
+        await rollups.addToRollup(rollup);
+      },
+      putErrors: (records) => rollups.putErrors(records),
+      noteTagKey: (accountId, key, seenAt) => rollups.noteTagKey(accountId, key, seenAt),
+      addToTagRollup: (rollup) => rollups.addToTagRollup(rollup),
+    };
+
+    // Act
+    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+
+    // Assert
+    expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
+    expect(added.map((rollup) => rollup.sealed)).toEqual(added.map(() => false));
+    expect(added.some((rollup) => 'earliestExpiresAtEpochSeconds' in rollup)).toBe(false);
+  });
+
+  it('warns once per failed step with its name, the failures and the first record', async () => {
+    const { rollups } = setup();
+    const fields: Record<string, unknown>[] = [];
+    const logger: Logger = { ...SILENT_LOGGER, warn: (_message, meta = {}) => fields.push(meta) };
+    const batch = [stored({ accountId: 'acct-a' }), stored({ accountId: 'acct-b' })];
+    const { store } = recorded(rollups, { markDirty: (detail) => detail.startsWith('acct-b@') });
+    const throwsString: AggregateUsageStore = {
+      ...store,
+      putErrors: () => Promise.reject('not an Error'),
+    };
+
+    await aggregateUsage({ rollups: store, logger }, batch);
+    await aggregateUsage({ rollups: throwsString, logger }, [stored({ status: 500 })]);
+
+    expect(fields).toEqual([
+      {
+        step: 'mark dirty (before)',
+        failures: 1,
+        retryFrom: 1,
+        error: 'Error',
+      },
+      { step: 'rollup add', failures: 1, retryFrom: 0, error: 'unknown' },
+    ]);
   });
 });

@@ -45,6 +45,14 @@ describe('dimensionKey: a rollup sort key always fits DynamoDB', () => {
     expect(long('a')).not.toBe(long('b'));
   });
 
+  it('keeps a part of exactly 200 encoded characters readable and hashes one longer', () => {
+    const key = (model: string) =>
+      dimensionKey({ provider: 'openai', model, requester: null, status: 200, kind: 'chat' });
+
+    expect(key('m'.repeat(200))).toBe(`openai|${'m'.repeat(200)}||200`);
+    expect(key('m'.repeat(201))).toMatch(/^openai\|\$[0-9a-f]{64}\|\|200$/);
+  });
+
   it('keeps the chat key of items written before kinds and gives every other kind its own', () => {
     const dimensions = {
       provider: 'openai',

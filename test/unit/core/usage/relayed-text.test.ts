@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
-import { estimateUsage } from '#core/usage/estimate-usage.ts';
+import { approximateInputTokens, estimateUsage } from '#core/usage/estimate-usage.ts';
 import { createRelayedText, requestText } from '#core/usage/relayed-text.ts';
 import { createUsageTap } from '#core/usage/usage-tap.ts';
 import { WordTokenCounter } from '../../../fakes/word-token-counter.ts';
@@ -173,5 +173,24 @@ describe('estimating a dropped stream', () => {
     expect(await counter.countTokens('')).toBe(0);
     expect(await counter.countTokens('Hello world')).toBe(2);
     expect(await counter.countTokens('Grüße aus Zürich 👋🏽 — 東京')).toBeGreaterThan(5);
+  });
+});
+
+describe('approximating a request without a tokenizer', () => {
+  it('takes UTF-8 bytes of the prompt text / 4, rounded up, plus 3 per message', () => {
+    // "You are terse." (14 bytes) + "hello" (5) + "héllo" (6: é is 2 bytes) = 25 bytes -> 7, + 2 x 3.
+    const json = {
+      model: 'claude-sonnet-4-5',
+      system: 'You are terse.',
+      messages: [
+        { role: 'user', content: 'hello' },
+        { role: 'assistant', content: [{ type: 'text', text: 'héllo' }] },
+      ],
+    };
+    expect(approximateInputTokens(json)).toBe(13);
+  });
+
+  it('is 0 for a request with no text and no messages', () => {
+    expect(approximateInputTokens({ model: 'text-embedding-3-small', input: [] })).toBe(0);
   });
 });

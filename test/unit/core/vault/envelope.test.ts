@@ -6,6 +6,7 @@ import type { EncryptionContext } from '#core/ports/data-key-provider.ts';
 import {
   canonicalContext,
   type GcmCiphertext,
+  integrityError,
   openWithDataKey,
   sealWithDataKey,
 } from '#core/vault/envelope.ts';
@@ -103,7 +104,21 @@ describe('sealWithDataKey / openWithDataKey', () => {
   it('refuses to seal with a key that is not 32 bytes', () => {
     expect(() =>
       sealWithDataKey(new Uint8Array(16), PLAINTEXT, CONTEXT, new FixedRandom()),
-    ).toThrow(RangeError);
+    ).toThrow(new RangeError('A data key must be 32 bytes.'));
+  });
+
+  it('refuses to seal with an IV that is not 12 bytes (GCM itself would accept it)', () => {
+    const shortIvs = { bytes: (length: number) => new Uint8Array(length - 4) };
+
+    expect(() => sealWithDataKey(dataKey(), PLAINTEXT, CONTEXT, shortIvs)).toThrow(
+      new RangeError('The IV must be 12 bytes.'),
+    );
+  });
+
+  it('says what to do about a key that cannot be decrypted, and nothing more', () => {
+    expect(integrityError().message).toBe(
+      'A stored key could not be decrypted. Save the key again in Settings.',
+    );
   });
 
   describe('rejects with SecretIntegrityError', () => {

@@ -207,6 +207,28 @@ describe('createSecretVault', () => {
     );
   });
 
+  it('refuses a record of another format version or with a field that is not text', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    const otherVersion = { ...sealed, version: 3 } as unknown as SealedSecret;
+    const numericIv = { ...sealed, iv: 123 } as unknown as SealedSecret;
+
+    await expect(subject.open(otherVersion, CONTEXT)).rejects.toBeInstanceOf(SecretIntegrityError);
+    await expect(subject.open(numericIv, CONTEXT)).rejects.toBeInstanceOf(SecretIntegrityError);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+
+  it('accepts a cache of 0 keys and refuses negative or fractional settings', () => {
+    expect(() => vault({ maxCachedDataKeys: 0 })).not.toThrow();
+    expect(() => vault({ maxCachedDataKeys: -1 })).toThrow(
+      new RangeError('maxCachedDataKeys must be an integer >= 0.'),
+    );
+    expect(() => vault({ maxCachedDataKeys: 1.5 })).toThrow(RangeError);
+    expect(() => vault({ dataKeyCacheTtlMs: -1 })).toThrow(
+      new RangeError('dataKeyCacheTtlMs must be a finite number >= 0.'),
+    );
+  });
+
   it('refuses a malformed record before calling the provider', async () => {
     const subject = vault();
     const sealed = await subject.seal(SECRET, CONTEXT);

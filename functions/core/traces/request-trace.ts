@@ -1,0 +1,69 @@
+import type { Logger } from '../ports/logger.ts';
+import type { RequestTrace, RequestTraceWriter } from '../ports/request-trace-store.ts';
+import type { PriceSource } from '../pricing/live-prices.ts';
+import type { PriceCatalog } from '../pricing/price-catalog.ts';
+import { buildUsageRecord, type ProxyAttempt, recordRetention } from '../proxy/usage-recorder.ts';
+import { approximateInputTokens } from '../usage/estimate-usage.ts';
+
+/** What an interrupted record says in Logs (its `errorMessage`). */
+export const INTERRUPTED_MESSAGE =
+  'Metrion stopped before this request ended, after sending it to the provider, which may bill it. Tokens are estimated: input from the request, output unknown (0).';
+
+/**
+ * The status an interrupted record carries: what API Gateway answers when the function dies
+ * before its response (a stream already under way was cut instead; the record cannot tell).
+ */
+export const INTERRUPTED_STATUS = 502;
+
+/**
+ * The record a request leaves if Metrion stops before writing its own: status 502 from Metrion,
+ * `interrupted` and `estimated`, input tokens approximated from the request, output 0, latency 0
+ * (unknown), priced like any record of its model.
+ */
+export function interruptedRecordTrace(attempt: ProxyAttempt, prices: PriceCatalog): RequestTrace {
+  const record = buildUsageRecord(
+    attempt,
+    {
+      status: INTERRUPTED_STATUS,
+      endedAtMs: attempt.request.receivedAtMs,
+      errorSource: 'metrion',
+      errorMessage: INTERRUPTED_MESSAGE,
+      usage: {
+        inputTokens: approximateInputTokens(attempt.parsed.json),
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+      },
+      estimated: true,
+      interrupted: true,
+    },
+    prices,
+  );
+  return { record, retention: recordRetention(attempt) };
+}
+
+export interface TraceAttemptDeps {
+  readonly traces: RequestTraceWriter;
+  readonly logger: Logger;
+  /**
+   * The price version in use, as for the proxy's own record; read without a version check, which
+   * would put a store call before the provider's answer.
+   */
+  readonly prices: Pick<PriceSource, 'inUse'>;
+}
+
+/**
+ * Stores the attempt's trace. Called right after its upstream call was issued and never awaited
+ * before the provider's answer: it costs the request no latency. Never rejects: a trace that
+ * cannot be written is logged, and the request goes on (its own record still lands as usual).
+ */
+export async function traceAttempt(deps: TraceAttemptDeps, attempt: ProxyAttempt): Promise<void> {
+  try {
+    await deps.traces.put(interruptedRecordTrace(attempt, deps.prices.inUse()));
+  } catch (error) {
+    deps.logger.warn('request trace could not be written', {
+      requestId: attempt.request.requestId,
+      error: error instanceof Error ? error.name : 'unknown',
+    });
+  }
+}
