@@ -58,7 +58,8 @@ const CORE_CATALOGUES = new Set([
 /**
  * What CDK code may import (docs/architecture.md, Layers): core data (`ROUTES`, `PROVIDERS`,
  * the seal job's `SWEEP_EVENT`, the longest request a trace waits for, the operational metrics the
- * alarms watch), the table definitions, env var names, contracts, CDK and Node.
+ * alarms watch, the KMS purposes the key grants allow), the table definitions, env var names,
+ * contracts, CDK and Node.
  */
 const LIB_MAY_IMPORT = new Set([
   '#core/providers/provider-registry.ts',
@@ -67,6 +68,7 @@ const LIB_MAY_IMPORT = new Set([
   '#core/rollups/seal-rollups.ts',
   '#core/traces/trace-lifetime.ts',
   '#core/observability/operational-metrics.ts',
+  '#core/vault/secret-purposes.ts',
   '#adapters/dynamodb/table-definitions.ts',
   '#lambda/env.ts',
   'aws-cdk-lib',

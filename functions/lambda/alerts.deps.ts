@@ -6,7 +6,7 @@ import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
-import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
+import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
@@ -37,9 +37,7 @@ export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps 
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: new DynamoAccountStore(accounts),
-    usage: dimensionScopedUsage(
-      new DynamoRollupStore({ client, tableName: config.usageTable, clock }),
-    ),
+    usage: scopedUsage(new DynamoRollupStore({ client, tableName: config.usageTable, clock })),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
     dashboardUrl: config.dashboardUrl,
     ...(config.options === undefined ? {} : { options: config.options }),

@@ -8,13 +8,13 @@ import {
   ACCOUNT_SECRETS_PURPOSE,
   METRION_KEY_PURPOSE,
   PROVIDER_KEY_PURPOSE,
-} from '#core/vault/secret-vault.ts';
+} from '#core/vault/secret-purposes.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { acknowledge } from '../nag.ts';
 
 /**
  * The encryption-context keys every wrapped data key carries (`accountDataKeyContext` in
- * `functions/core/vault/secret-vault.ts`); the key grants require them.
+ * `functions/core/vault/secret-vault.ts`, purposes in `secret-purposes.ts`); the grants require them.
  */
 const ENCRYPTION_CONTEXT = { account: 'account', purpose: 'purpose' } as const;
 

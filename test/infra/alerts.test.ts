@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ACTIVE_ALERT_RULES_INDEX } from '#adapters/dynamodb/table-definitions.ts';
-import { ACCOUNT_SECRETS_PURPOSE } from '#core/vault/secret-vault.ts';
+import { ACCOUNT_SECRETS_PURPOSE } from '#core/vault/secret-purposes.ts';
 import { LAMBDA_ENV } from '#lambda/env.ts';
 import { ENVIRONMENTS } from '../../lib/config/environments.ts';
 import { removeOutdirs } from './synth.ts';

@@ -21,8 +21,8 @@ export type AlertState = (typeof ALERT_STATES)[number];
 
 /**
  * Why a rule's levels cannot be judged now: too few answered requests for a rate, no requests
- * for a percentile, too little history for a forecast or a spike baseline, a spike's hour not
- * sealed yet, or a scope whose rollups this deployment does not have yet (tags).
+ * for a percentile, too little history for a forecast or a spike baseline, or a spike's hour
+ * not sealed yet.
  */
 export const MEASUREMENT_SKIPS = [
   'too_few_requests',
@@ -30,7 +30,6 @@ export const MEASUREMENT_SKIPS = [
   'too_little_history',
   'awaiting_seal',
   'below_minimum',
-  'scope_unavailable',
 ] as const;
 export type MeasurementSkip = (typeof MEASUREMENT_SKIPS)[number];
 

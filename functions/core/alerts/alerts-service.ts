@@ -14,7 +14,6 @@ import type { AlertTestClaimStore } from '../ports/alert-test-claim-store.ts';
 import type { Clock } from '../ports/clock.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
 import type { Random } from '../ports/random.ts';
-import type { RollupStore } from '../ports/rollup-store.ts';
 import { HOUR_MS } from '../rollups/buckets.ts';
 import {
   ALERT_WINDOWS,
@@ -31,7 +30,7 @@ import { attemptDelivery, type DeliverDeps } from './channels/deliver.ts';
 import { type CurrentValue, currentValueReader } from './current-values.ts';
 import { alertRulesAllowed } from './evaluate-alerts.ts';
 import { measureNow } from './measure-now.ts';
-import { dimensionScopedUsage } from './scoped-usage.ts';
+import { type ScopedUsageRollups, scopedUsage } from './scoped-usage.ts';
 
 export const TEST_COOLDOWN_MS = TEST_COOLDOWN_HOURS * HOUR_MS;
 
@@ -86,7 +85,7 @@ export interface AlertsServiceDeps extends DeliverDeps {
   readonly rules: AlertRuleStore;
   readonly testClaims: AlertTestClaimStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
-  readonly rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'>;
+  readonly rollups: ScopedUsageRollups;
   readonly channels: Pick<AlertChannelStore, 'get' | 'list' | 'recordLastDelivery'>;
   readonly fxRates: FxRateStore;
   readonly clock: Clock;
@@ -277,7 +276,7 @@ async function deliverTest(
     quote: await currentFxQuote(deps.fxRates),
     historyStartMs: Date.parse(account.createdAt),
   };
-  const usage = dimensionScopedUsage(deps.rollups);
+  const usage = scopedUsage(deps.rollups);
   const { measurement, span } = await measureNow({ usage }, rule, context, nowMs);
   const notice = buildNotice({
     rule,

@@ -1,13 +1,13 @@
 import type { Account } from '../accounts/account.ts';
 import { currentFxQuote } from '../currency/refresh-fx-rates.ts';
 import type { FxRateStore } from '../ports/fx-rate-store.ts';
-import type { RollupStore } from '../ports/rollup-store.ts';
 import type { MonthPacks } from '../rollups/month-packs.ts';
 import type { Rollup } from '../rollups/rollup.ts';
+import type { TagRollup } from '../rollups/tag-rollup.ts';
 import type { MeasurementSkip } from './alert-policy.ts';
 import type { AlertRule } from './alert-rule.ts';
 import { measureNow } from './measure-now.ts';
-import { dimensionScopedUsage } from './scoped-usage.ts';
+import { type ScopedUsageRollups, scopedUsage } from './scoped-usage.ts';
 
 /** A rule's figure now, as the Alerts list shows it next to the threshold. */
 export interface CurrentValue {
@@ -20,7 +20,7 @@ export interface CurrentValue {
 }
 
 export interface CurrentValuesDeps {
-  readonly rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'>;
+  readonly rollups: ScopedUsageRollups;
   readonly fxRates: FxRateStore;
 }
 
@@ -38,7 +38,7 @@ function once<T>(reads: Map<string, Promise<T>>, key: string, read: () => Promis
  * Reads the account's rules' figures at `nowMs`, each measured by the evaluator's own
  * `measureNow` (the figure a notice would carry, not a second computation). Rules read through
  * one reader share a rollup read per span: all window rules read the same two hours, month
- * budgets the same month, forecasts the same days.
+ * budgets the same month, forecasts the same days (rules of one tag value, the same tag rollups).
  */
 export async function currentValueReader(
   deps: CurrentValuesDeps,
@@ -52,7 +52,8 @@ export async function currentValueReader(
   };
   const reads = new Map<string, Promise<Rollup[]>>();
   const packs = new Map<string, Promise<MonthPacks<Rollup>>>();
-  const usage = dimensionScopedUsage({
+  const tagReads = new Map<string, Promise<TagRollup[]>>();
+  const usage = scopedUsage({
     query: (accountId, granularity, fromMs, toMs) =>
       once(reads, `${accountId}/${granularity}/${fromMs}/${toMs}`, () =>
         deps.rollups.query(accountId, granularity, fromMs, toMs),
@@ -60,6 +61,10 @@ export async function currentValueReader(
     queryMonthPacks: (accountId, fromMs, toMs) =>
       once(packs, `${accountId}/${fromMs}/${toMs}`, () =>
         deps.rollups.queryMonthPacks(accountId, fromMs, toMs),
+      ),
+    queryTagValues: (accountId, key, values, granularity, fromMs, toMs) =>
+      once(tagReads, JSON.stringify([accountId, key, values, granularity, fromMs, toMs]), () =>
+        deps.rollups.queryTagValues(accountId, key, values, granularity, fromMs, toMs),
       ),
   });
   return async (rule) => {

@@ -1,4 +1,4 @@
-import { ACCOUNT_SCOPE, type AlertRule } from './alert-rule.ts';
+import type { AlertRule } from './alert-rule.ts';
 import { forecastReadSpan } from './forecast.ts';
 import {
   type AlertMoney,
@@ -34,19 +34,6 @@ export async function measureNow(
   context: MeasureContext,
   nowMs: number,
 ): Promise<{ measurement: Measurement; span: Span }> {
-  if (!deps.usage.supports(rule.scope ?? ACCOUNT_SCOPE)) {
-    return {
-      measurement: {
-        figure: 'not measured: this scope is not available yet',
-        thresholdText: String(rule.threshold),
-        value: null,
-        ratio: null,
-        levels: [],
-        skipped: 'scope_unavailable',
-      },
-      span: { fromMs: nowMs, toMs: nowMs },
-    };
-  }
   const read = (granularity: 'hour' | 'day', span: Span) =>
     deps.usage.read(rule.accountId, rule, granularity, span, nowMs);
   switch (rule.type) {

@@ -1,9 +1,8 @@
-import type { Scope } from '../attribution/scope.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
 import type { Granularity } from '../rollups/buckets.ts';
 import type { Rollup, RollupCounts } from '../rollups/rollup.ts';
 import { readDailyRollups } from '../rollups/rollup-packs.ts';
-import { type AlertRuleSpec, ruleScopeMatches } from './alert-rule.ts';
+import { ACCOUNT_SCOPE, type AlertRuleSpec, ruleScopeMatches } from './alert-rule.ts';
 import type { Span } from './measure-rule.ts';
 
 /** One bucket's counts in a rule's scope: what every rule type measures from. */
@@ -15,16 +14,13 @@ export interface ScopedRollup extends RollupCounts {
 }
 
 /**
- * Reads an account's usage limited to a rule's scope. Rules measure only through this, so a
- * scope kind whose items live elsewhere (tags: tag rollups) plugs in as another reader without
- * touching any rule type.
+ * Reads an account's usage limited to a rule's scope. Rules measure only through this, so every
+ * rule type (threshold, forecast, spike) sees a tag scope exactly as it sees a model scope.
  */
 export interface ScopedUsageReader {
-  /** Whether this deployment can read the scope (tag scopes need tag rollups). */
-  supports(scope: Scope): boolean;
   /**
-   * The scope's items of `granularity` whose bucket starts in `span` (daily reads use the month
-   * packs for sealed days); any number of items per bucket.
+   * The scope's items of `granularity` whose bucket starts in `span` (daily reads of dimension
+   * scopes use the month packs for sealed days); any number of items per bucket.
    */
   read(
     accountId: string,
@@ -35,22 +31,36 @@ export interface ScopedUsageReader {
   ): Promise<ScopedRollup[]>;
 }
 
+/** The rollup reads a {@link scopedUsage} reader makes. */
+export type ScopedUsageRollups = Pick<RollupStore, 'query' | 'queryMonthPacks' | 'queryTagValues'>;
+
 /**
- * The reader over the usage rollups' own dimensions (provider, model, requester): every scope
- * but tags.
+ * The reader of every scope. Provider, model and requester scopes filter the usage rollups by
+ * their own dimensions; a tag scope reads the tag rollups of its one value, the read the
+ * Dashboard's tag filter makes (`queryTagValues`), so a rule and the filtered Dashboard count
+ * exactly the requests that carried the tag.
  */
-export function dimensionScopedUsage(
-  rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'>,
-): ScopedUsageReader {
+export function scopedUsage(rollups: ScopedUsageRollups): ScopedUsageReader {
   return {
-    supports: (scope) => scope.kind !== 'tag',
     async read(accountId, rule, granularity, span, nowMs) {
+      const scope = rule.scope ?? ACCOUNT_SCOPE;
       const items: Rollup[] =
-        granularity === 'hour'
-          ? await rollups.query(accountId, 'hour', span.fromMs, span.toMs)
-          : await readDailyRollups(rollups, accountId, { ...span, nowMs });
+        scope.kind === 'tag'
+          ? await rollups.queryTagValues(
+              accountId,
+              scope.key,
+              [scope.value],
+              granularity,
+              span.fromMs,
+              span.toMs,
+            )
+          : granularity === 'hour'
+            ? await rollups.query(accountId, 'hour', span.fromMs, span.toMs)
+            : await readDailyRollups(rollups, accountId, { ...span, nowMs });
+      // Tag rollups carry the tag in their key, not in their dimensions: the scope is the read.
+      const within = scope.kind === 'tag' ? { ...rule, scope: ACCOUNT_SCOPE } : rule;
       return items.filter((item) =>
-        ruleScopeMatches(rule, { ...item, requester: item.requester ?? undefined }),
+        ruleScopeMatches(within, { ...item, requester: item.requester ?? undefined }),
       );
     },
   };

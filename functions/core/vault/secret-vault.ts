@@ -14,6 +14,11 @@ import {
   sealWithDataKey,
 } from './envelope.ts';
 import { CURRENT_SEALED_VERSION, type SealedSecret } from './sealed-secret.ts';
+import {
+  ACCOUNT_SECRETS_PURPOSE,
+  METRION_KEY_PURPOSE,
+  PROVIDER_KEY_PURPOSE,
+} from './secret-purposes.ts';
 
 /**
  * Seals and opens secrets with envelope encryption: one data key per account, each secret bound
@@ -55,10 +60,6 @@ export interface SecretVaultOptions {
   readonly maxCachedDataKeys?: number;
 }
 
-/** Purposes of secrets' contexts; a version-1 secret's own data key was wrapped under its purpose. */
-export const PROVIDER_KEY_PURPOSE = 'provider-key';
-export const METRION_KEY_PURPOSE = 'metrion-key';
-
 /** Context for a customer's stored provider key: the blob only opens for that account+provider. */
 export function providerKeyContext(accountId: string, provider: ProviderId): EncryptionContext {
   return { account: accountId, provider, purpose: PROVIDER_KEY_PURPOSE };
@@ -68,9 +69,6 @@ export function providerKeyContext(accountId: string, provider: ProviderId): Enc
 export function metrionKeyContext(accountId: string): EncryptionContext {
   return { account: accountId, purpose: METRION_KEY_PURPOSE };
 }
-
-/** The KMS purpose every account data key is wrapped under: the one every secret sealed today opens through. */
-export const ACCOUNT_SECRETS_PURPOSE = 'account-secrets';
 
 /** KMS context of an account's data key: the account alone (each secret's context is its AAD). */
 export function accountDataKeyContext(accountId: string): EncryptionContext {

@@ -267,4 +267,66 @@ describe('Alert evaluation through the proxy', () => {
     expect(listed.json.rules[0].lastFired).toEqual({ alert: expect.any(String) });
     expect(listed.json.rules[0].current).toEqual({ value: '1.200000', ratio: 1.2 });
   });
+
+  it('emails a tag-scoped budget on the tagged spend only, never on untagged spend', async ({
+    stack,
+  }) => {
+    const carol = await proUser(stack, 'carol-tag-budget');
+    const { openai: client } = await stack.storedOpenAi(carol);
+    const rules = [
+      { name: 'All traffic', type: 'budget', threshold: 1 },
+      {
+        name: 'Search budget',
+        type: 'budget',
+        threshold: 1,
+        scope: { kind: 'tag', key: 'feature', value: 'search' },
+      },
+    ];
+    for (const body of rules) {
+      expect((await stack.api('/api/alerts', { method: 'POST', as: carol, body })).status).toBe(
+        201,
+      );
+    }
+    // gpt-4o-mini: $0.15 per M input, $0.60 per M output. 0.15 + 1.05 = $1.20 per request.
+    stack.openai.setScenario({
+      kind: 'ok',
+      tokens: { inputTokens: 1_000_000, outputTokens: 1_750_000 },
+    });
+    const spend = (headers: Record<string, string>) =>
+      client.chat.completions.create(
+        { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
+        { headers },
+      );
+    const evaluateUntil = async (count: number) => {
+      for (let attempt = 0; attempt < 50; attempt += 1) {
+        await stack.metrion.jobs.evaluateAlerts();
+        if ((await emailsTo(stack, carol.email)).length >= count) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    const subjects = async () => (await emailsTo(stack, carol.email)).map((email) => email.subject);
+    const currentOf = async (name: string) => {
+      const listed = await stack.api('/api/alerts', { as: carol });
+      return listed.json.rules.find((rule: { name: string }) => rule.name === name).current;
+    };
+
+    // $1.20 untagged and $1.20 tagged with another value: the account crosses, search does not.
+    await spend({});
+    await spend({ 'x-metrion-tag-feature': 'chat' });
+    await evaluateUntil(1);
+    for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
+    expect(await subjects()).toEqual(['[Metrion] Alert: All traffic reached its threshold']);
+    expect(await currentOf('Search budget')).toEqual({ value: '0.000000', ratio: 0 });
+
+    // $1.20 tagged feature:search: the search budget reaches 120% on that request alone.
+    await spend({ 'x-metrion-tag-feature': 'search', 'x-metrion-tag-plan': 'pro' });
+    await evaluateUntil(2);
+    const emails = await emailsTo(stack, carol.email);
+    expect(emails.map((email) => email.subject)).toEqual([
+      '[Metrion] Alert: All traffic reached its threshold',
+      '[Metrion] Alert: Search budget reached its threshold',
+    ]);
+    expect(emails[1]?.body.text).toContain('Current value: 1.20 USD');
+    expect(await currentOf('Search budget')).toEqual({ value: '1.200000', ratio: 1.2 });
+  });
 });

@@ -15,7 +15,7 @@ import {
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
-import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
+import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
@@ -66,7 +66,7 @@ function evaluator(name: string): EvaluateAlertsDeps {
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
-    usage: dimensionScopedUsage(
+    usage: scopedUsage(
       new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),
     ),
     fxRates: new DynamoFxRateStore({ client, tableName: fixture.tableNames.fxRates }),

@@ -12,7 +12,6 @@ const SKIP_NOTES: Readonly<Record<NonNullable<AlertRuleDto['current']['skipped']
   too_little_history: 'needs a few more days of history',
   awaiting_seal: 'waits for the last hour to be sealed (about 25 minutes)',
   below_minimum: 'below the rule’s minimum volume',
-  scope_unavailable: 'tag scopes are measured once tag rollups exist',
 };
 
 /** Where a gauge stands: under Warning, at Warning (90%), at or over the threshold. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import { currentValueReader } from '#core/alerts/current-values.ts';
 import { measureRule } from '#core/alerts/measure-rule.ts';
+import type { ScopedUsageRollups } from '#core/alerts/scoped-usage.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
-import type { RollupStore } from '#core/ports/rollup-store.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
@@ -85,12 +85,13 @@ describe('currentValueReader', () => {
   it('reads the rollups of one span once for all the rules that cover it', async () => {
     const store = await seededRollups();
     const reads: string[] = [];
-    const rollups: Pick<RollupStore, 'query' | 'queryMonthPacks'> = {
+    const rollups: ScopedUsageRollups = {
       query: (accountId, granularity, fromMs, toMs) => {
         reads.push(`${granularity}/${fromMs}/${toMs}`);
         return store.query(accountId, granularity, fromMs, toMs);
       },
       queryMonthPacks: (accountId, fromMs, toMs) => store.queryMonthPacks(accountId, fromMs, toMs),
+      queryTagValues: (...args) => store.queryTagValues(...args),
     };
     const windowRules = (['a', 'b', 'c'] as const).map((id) =>
       rule({ ruleId: id, type: 'request_volume' }),

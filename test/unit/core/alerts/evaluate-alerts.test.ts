@@ -9,7 +9,7 @@ import {
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
-import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
+import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
 import { PlanRequiredError } from '#core/errors.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
@@ -83,7 +83,7 @@ beforeEach(async () => {
     accounts: {
       getAccount: async (id) => (id === ACCOUNT_ID ? structuredClone(account) : undefined),
     },
-    usage: dimensionScopedUsage(rollups),
+    usage: scopedUsage(rollups),
     fxRates: { put: async () => undefined, latest: async () => undefined },
     random,
     dashboardUrl: 'https://app.example.com',

@@ -84,7 +84,6 @@ describe('a forecast rule notifying Slack', () => {
       createdAt: '2026-11-01T00:00:00.000Z',
     };
     const usage: ScopedUsageReader = {
-      supports: () => true,
       read: async (_account, _rule, granularity, span) =>
         granularity === 'day'
           ? decemberDays().filter((day) => {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
-import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
+import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
@@ -17,11 +17,11 @@ beforeEach(async () => {
   const clock = new FakeClock({ startMs: NOW_MS });
   rollups = new InMemoryRollupStore({ usage: new InMemoryUsageStore({ clock }), clock });
   const retention = { expiresAtEpochSeconds: Math.floor(NOW_MS / 1000) + 86_400 };
-  for (const [provider, model, requester] of [
-    ['openai', 'gpt-4o-mini', 'alice'],
-    ['openai', 'gpt-4o', undefined],
-    ['anthropic', 'claude-haiku-4-5', 'alice'],
-    ['mistral', 'mistral-small', 'bob'],
+  for (const [provider, model, requester, feature] of [
+    ['openai', 'gpt-4o-mini', 'alice', 'search'],
+    ['openai', 'gpt-4o', undefined, undefined],
+    ['anthropic', 'claude-haiku-4-5', 'alice', 'search'],
+    ['mistral', 'mistral-small', 'bob', 'chat'],
   ] as const) {
     await addLive(
       rollups,
@@ -31,6 +31,7 @@ beforeEach(async () => {
         provider,
         model,
         ...(requester === undefined ? {} : { requester }),
+        ...(feature === undefined ? {} : { tags: { feature } }),
       }),
       retention,
     );
@@ -38,17 +39,21 @@ beforeEach(async () => {
 });
 
 async function requestsIn(rule: Pick<AlertRuleSpec, 'scope' | 'providers'>): Promise<number> {
-  const items = await dimensionScopedUsage(rollups).read(ACCOUNT, rule, 'hour', HOUR, NOW_MS);
+  const items = await scopedUsage(rollups).read(ACCOUNT, rule, 'hour', HOUR, NOW_MS);
   return items.reduce((sum, item) => sum + item.requests, 0);
 }
 
-describe('dimensionScopedUsage: every rule reads its scope', () => {
+describe('scopedUsage: every rule reads its scope', () => {
   it.each([
     [{}, 4],
     [{ scope: { kind: 'account' } }, 4],
     [{ scope: { kind: 'provider', provider: 'openai' } }, 2],
     [{ scope: { kind: 'model', model: 'gpt-4o' } }, 1],
     [{ scope: { kind: 'requester', requester: 'alice' } }, 2],
+    [{ scope: { kind: 'tag', key: 'feature', value: 'search' } }, 2],
+    [{ scope: { kind: 'tag', key: 'feature', value: 'chat' } }, 1],
+    [{ scope: { kind: 'tag', key: 'feature', value: 'other' } }, 0],
+    [{ scope: { kind: 'tag', key: 'team', value: 'search' } }, 0],
   ] as const)('%j counts %i requests', async (rule, count) => {
     expect(await requestsIn(rule)).toBe(count);
   });
@@ -62,11 +67,11 @@ describe('dimensionScopedUsage: every rule reads its scope', () => {
         providers: ['anthropic'],
       }),
     ).toBe(1);
-  });
-
-  it('does not claim tag scopes: they need tag rollups', () => {
-    const usage = dimensionScopedUsage(rollups);
-    expect(usage.supports({ kind: 'tag', key: 'feature', value: 'search' })).toBe(false);
-    expect(usage.supports({ kind: 'model', model: 'gpt-4o' })).toBe(true);
+    expect(
+      await requestsIn({
+        scope: { kind: 'tag', key: 'feature', value: 'search' },
+        providers: ['openai'],
+      }),
+    ).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { measureNow } from '#core/alerts/measure-now.ts';
-import { dimensionScopedUsage } from '#core/alerts/scoped-usage.ts';
+import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
@@ -82,7 +82,7 @@ describe('the Costs tab projects the month with the forecast rules’ function',
       state: 'ok' as const,
     };
     const { measurement } = await measureNow(
-      { usage: dimensionScopedUsage(rollups) },
+      { usage: scopedUsage(rollups) },
       rule,
       { currency: 'USD', quote: FALLBACK_FX, historyStartMs: Date.parse(CREATED) },
       NOW,
