@@ -11,6 +11,7 @@ import { Alerts } from './constructs/alerts.ts';
 import { Api } from './constructs/api.ts';
 import { Auth } from './constructs/auth.ts';
 import { Billing } from './constructs/billing.ts';
+import { BudgetSweeper } from './constructs/budget-sweeper.ts';
 import { DashboardApiService } from './constructs/dashboard-api-service.ts';
 import { DashboardSite } from './constructs/dashboard-site.ts';
 import { Data } from './constructs/data.ts';
@@ -64,6 +65,7 @@ export class MetrionStack extends Stack {
   public readonly monitoring: Monitoring;
   public readonly dashboard: DashboardSite;
   public readonly alerts: Alerts;
+  public readonly budgetSweeper: BudgetSweeper;
   public readonly alertDeliveries: AlertDeliveries;
   public readonly edge: EdgeStack;
   public readonly email: EmailStack;
@@ -127,6 +129,12 @@ export class MetrionStack extends Stack {
     });
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
+    this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
+      data: this.data,
+      email,
+      dashboardUrl,
+      ...logs,
+    });
     this.billing = new Billing(this, 'Billing', {
       envName: config.envName,
       data: this.data,
@@ -232,6 +240,17 @@ export class MetrionStack extends Stack {
       'EvaluatorDlq',
       this.alerts.deadLetterQueue,
       'An alert evaluator run failed: its event is in the DLQ. The next minute runs again; repeated failures mean alerts are not evaluated.',
+    );
+    monitoring.alarmOnFunctionErrors(
+      'BudgetSweepErrors',
+      this.budgetSweeper.function,
+      'Budget sweep runs failed: reservations of lost requests are not given back (budgets look fuller than they are) and 90%/100% emails are late.',
+      2,
+    );
+    monitoring.alarmOnDeadLetters(
+      'BudgetSweepDlq',
+      this.budgetSweeper.deadLetterQueue,
+      'A budget sweep run failed: its event is in the DLQ. The next run (5 minutes) tries again.',
     );
     monitoring.alarmOnDeadLetters(
       'UsageAggregatorDlq',

@@ -46,6 +46,7 @@ const CORE_CATALOGUES = new Set([
   '#core/alerts/alert-policy.ts',
   '#core/billing/billing-event.ts',
   '#core/billing/plans.ts',
+  '#core/budgets/budget.ts',
   '#core/currency/money-text.ts',
   '#core/logs/request-id.ts',
   '#core/providers/provider-registry.ts',

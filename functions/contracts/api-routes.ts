@@ -3,6 +3,7 @@ import { ALERT_CHANNELS_ROUTES } from './alert-channels-api.ts';
 import { ALERTS_ROUTES } from './alerts-api.ts';
 import type { ApiRoute } from './api-route.ts';
 import { BILLING_ROUTES } from './billing-api.ts';
+import { BUDGETS_ROUTES } from './budgets-api.ts';
 import { DASHBOARD_ROUTES } from './dashboard-api.ts';
 import { LOGS_ROUTES } from './logs-api.ts';
 import { SETTINGS_ROUTES } from './settings-api.ts';
@@ -27,6 +28,7 @@ export const API_ROUTES = {
   ...DASHBOARD_ROUTES,
   ...LOGS_ROUTES,
   ...ALERTS_ROUTES,
+  ...BUDGETS_ROUTES,
   ...ALERT_CHANNELS_ROUTES,
   ...BILLING_ROUTES,
 } as const satisfies Record<string, ApiRoute>;

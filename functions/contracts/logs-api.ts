@@ -97,6 +97,8 @@ export const logRowSchema = z.object({
   estimated: z.boolean(),
   /** Chat completion, Responses API call or embeddings (records before issue 14: chat). */
   kind: z.enum(USAGE_KINDS),
+  /** A budget refused the request (status 402; show it as blocked): the budget's name. */
+  blockedBy: z.string().nullable(),
 });
 export type LogRow = z.infer<typeof logRowSchema>;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { REQUEST_ID_PATTERN } from '#core/logs/request-id.ts';
 import type { API_ROUTES, ApiRouteName } from './api-routes.ts';
+import { budgetIdSchema } from './budgets-api.ts';
 import { providerIdSchema } from './settings-api.ts';
 
 type ParametersOf<Path extends string> = Path extends `${string}{${infer Name}}${infer Rest}`
@@ -21,6 +22,7 @@ export const PATH_PARAMETERS = {
   requestId: z.string().regex(REQUEST_ID_PATTERN),
   /** Alert rule ids are `rule_` and 20 hex digits; older shapes stay readable. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  budgetId: budgetIdSchema,
   /** Alert channels: `email` (built in) or `ch_` and 20 hex digits. */
   channelId: z.string().regex(/^(email|ch_[0-9a-f]{20})$/),
 } as const satisfies Record<ApiPathParameter, z.ZodType<string>>;

@@ -30,6 +30,8 @@ export type ErrorCode =
   | 'billing_unavailable'
   | 'plan_required'
   | 'rule_limit'
+  | 'budget_limit'
+  | 'budget_exceeded'
   | 'channel_limit'
   | 'channel_in_use'
   | 'internal_error';
@@ -243,6 +245,30 @@ export class PlanRequiredError extends MetrionError {
 export class RuleLimitError extends MetrionError {
   constructor(message: string) {
     super('rule_limit', message);
+  }
+}
+
+/** The account already has the most budgets its plan allows, or a scope its plan lacks. */
+export class BudgetLimitError extends MetrionError {
+  constructor(message: string) {
+    super('budget_limit', message);
+  }
+}
+
+/**
+ * A `block` budget refused the request before it reached the provider: the request could cross
+ * its limit, or its cost cannot be bounded. Not worth retrying before the budget resets or changes.
+ */
+export class BudgetExceededError extends MetrionError {
+  /** The refusing budget (the `x-metrion-budget-id` header). */
+  readonly budgetId: string;
+  /** Its name, as the blocked request's Logs row shows it. */
+  readonly budgetName: string;
+
+  constructor(message: string, budget: { readonly budgetId: string; readonly name: string }) {
+    super('budget_exceeded', message);
+    this.budgetId = budget.budgetId;
+    this.budgetName = budget.name;
   }
 }
 

@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { usageBatchMetrics } from '#core/observability/usage-batch-metrics.ts';
+import type { BudgetLedger } from '#core/ports/budget-ledger.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type AggregateUsageStore, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
@@ -8,6 +9,8 @@ import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 export interface AggregateUsageHandlerDeps {
   readonly rollups: AggregateUsageStore;
   readonly logger: Logger;
+  /** Settles the records' budget reservations. */
+  readonly budgetLedger: Pick<BudgetLedger, 'settle'>;
   /** Measures how long records waited on the stream (the `AggregatorLagMs` metric). */
   readonly clock: Clock;
   /** The usage record a new item image holds; undefined for any other item kind. */
@@ -18,7 +21,7 @@ export interface AggregateUsageHandlerDeps {
 
 /**
  * The usage aggregator (DynamoDB Stream of the usage table, inserts of usage records only):
- * folds the batch into the live rollups (`aggregateUsage`). When a write failed it answers the
+ * folds the batch into the live rollups and settles its budget reservations (`aggregateUsage`). When a write failed it answers the
  * sequence number of the first record to deliver again (partial batch response,
  * `ReportBatchItemFailures`): Lambda checkpoints before it and retries from it.
  */

@@ -15,6 +15,7 @@ import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
 import type { AlertsService } from '#core/alerts/alerts-service.ts';
 import type { AlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
 import type { BillingService } from '#core/billing/billing-service.ts';
+import type { BudgetsService } from '#core/budgets/budgets-service.ts';
 import type { DashboardService } from '#core/dashboard/dashboard-service.ts';
 import { MethodNotAllowedError, NotFoundError } from '#core/errors.ts';
 import type { LogsService } from '#core/logs/logs-service.ts';
@@ -41,6 +42,8 @@ export interface DashboardApiHandlerDeps {
   readonly logs: LogsService;
   /** Alert rules (Pro): list, create, edit, delete, test. */
   readonly alerts: AlertsService;
+  /** Budgets: list with this period's figures, create, edit (pause), delete. */
+  readonly budgets: BudgetsService;
   /** Alert channels (Pro): list, create, rename, delete, test, delivery log. */
   readonly alertChannels: AlertChannelsService;
   /** Settings > Plan: billing view, Stripe Checkout and billing portal URLs. */
@@ -77,6 +80,7 @@ const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
   provider: (shown) => `Unknown provider "${shown}". Metrion supports: ${PROVIDER_IDS.join(', ')}.`,
   requestId: () => 'No request with this id in your logs.',
   id: () => 'No alert rule with this id.',
+  budgetId: () => 'No budget with this id.',
   channelId: () => 'No alert channel with this id.',
 };
 
@@ -137,6 +141,11 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.alerts.update(user.accountId, params.id ?? '', body),
     deleteAlertRule: ({ user, params }) => deps.alerts.remove(user.accountId, params.id ?? ''),
     testAlertRule: ({ user, params }) => deps.alerts.test(user.accountId, params.id ?? ''),
+    listBudgets: ({ user }) => deps.budgets.list(user.accountId),
+    createBudget: ({ user, body }) => deps.budgets.create(user.accountId, body),
+    updateBudget: ({ user, params, body }) =>
+      deps.budgets.update(user.accountId, params.budgetId ?? '', body),
+    deleteBudget: ({ user, params }) => deps.budgets.remove(user.accountId, params.budgetId ?? ''),
     listAlertChannels: ({ user }) => deps.alertChannels.list(user.accountId),
     createAlertChannel: ({ user, body }) => deps.alertChannels.create(user.accountId, body),
     renameAlertChannel: ({ user, params, body }) =>

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { usageRecordFromStreamImage } from '#adapters/dynamodb/usage-stream-image.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
@@ -10,13 +11,15 @@ import type { AggregateUsageHandlerDeps } from '#handlers/aggregate-usage.ts';
 export interface AggregateUsageRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly usageTable: string;
+  /** Where the budget ledgers the records settle live (the Metrion Key lookup items). */
+  readonly accountsTable: string;
   readonly logger: Logger;
   /** @default - the system clock */
   readonly clock?: Clock;
 }
 
 /**
- * The usage aggregator's graph. Shared by the Lambda root (stream events) and the local root
+ * The usage aggregator's graph: rollups on the usage table, budget settles on the accounts table. Shared by the Lambda root (stream events) and the local root
  * (its in-process feed of appended records calls the same core function with these stores).
  */
 export function buildAggregateUsageDeps(
@@ -30,6 +33,10 @@ export function buildAggregateUsageDeps(
       clock,
     }),
     logger: config.logger,
+    budgetLedger: new DynamoBudgetLedger({
+      client: config.documentClient,
+      tableName: config.accountsTable,
+    }),
     clock,
     recordFromImage: usageRecordFromStreamImage,
   };

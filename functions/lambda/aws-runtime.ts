@@ -13,6 +13,7 @@ import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { AggregateUsageRuntimeConfig } from './aggregate-usage.deps.ts';
 import type { AlertDeliveryConfig } from './alert-delivery.deps.ts';
 import type { AlertsRuntimeConfig } from './alerts.deps.ts';
+import type { BudgetSweepRuntimeConfig } from './budget-sweep.deps.ts';
 import type { DashboardApiRuntimeConfig } from './dashboard-api.deps.ts';
 import {
   awsRegion,
@@ -213,10 +214,11 @@ export async function awsSealRollupsConfig(): Promise<SealRollupsRuntimeConfig> 
 
 /** The usage aggregator's runtime config (the usage table only, like the seal job). */
 export async function awsAggregateUsageConfig(): Promise<AggregateUsageRuntimeConfig> {
-  const env = readLambdaEnv(['usageTable']);
+  const env = readLambdaEnv(['usageTable', 'accountsTable']);
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     usageTable: env.usageTable,
+    accountsTable: env.accountsTable,
     logger: lambdaLogger('aggregate-usage'),
   };
 }
@@ -266,6 +268,20 @@ export async function awsAlertsConfig(): Promise<AlertsRuntimeConfig> {
     }),
     webhookPolicy: AWS_WEBHOOK_POLICY,
     logger: lambdaLogger('alerts'),
+  };
+}
+
+/** The budget sweep's runtime config: the accounts and FX tables, the SES sender, the Dashboard URL. */
+export async function awsBudgetSweepConfig(): Promise<BudgetSweepRuntimeConfig> {
+  const env = readLambdaEnv(['accountsTable', 'fxRatesTable', 'alertsSender', 'dashboardUrl']);
+  const region = awsRegion();
+  return {
+    documentClient: createDocumentClient({ region }),
+    accountsTable: env.accountsTable,
+    fxRatesTable: env.fxRatesTable,
+    mail: { region, sender: env.alertsSender },
+    dashboardUrl: env.dashboardUrl,
+    logger: lambdaLogger('budget-sweep'),
   };
 }
 

@@ -6,6 +6,8 @@ import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
 import { DynamoAlertTestClaimStore } from '#adapters/dynamodb/dynamo-alert-test-claim-store.ts';
 import { DynamoBillingStore } from '#adapters/dynamodb/dynamo-billing-store.ts';
+import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
+import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoMetrionKeyStore } from '#adapters/dynamodb/dynamo-metrion-key-store.ts';
 import { DynamoProviderKeyStore } from '#adapters/dynamodb/dynamo-provider-key-store.ts';
@@ -19,6 +21,7 @@ import { SystemClock } from '#adapters/system/system-clock.ts';
 import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
 import { createAlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
+import { createBudgetsService } from '#core/budgets/budgets-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -132,6 +135,20 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       fxRates,
       clock,
       cursorKey: deriveLogCursorKey(config.pepper),
+    }),
+    budgets: createBudgetsService({
+      budgets: new DynamoBudgetStore({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      ledger: new DynamoBudgetLedger({
+        client: config.documentClient,
+        tableName: config.accountsTable,
+      }),
+      accounts: accountStore,
+      fxRates,
+      clock,
+      random,
     }),
     alerts: createAlertsService({
       ...delivery,

@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountDataKeyStore } from '#adapters/dynamodb/dynamo-account-data-key-store.ts';
+import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoPriceVersionStore } from '#adapters/dynamodb/dynamo-price-version-store.ts';
 import { DynamoProxyAdmission } from '#adapters/dynamodb/dynamo-proxy-admission.ts';
 import { DynamoRequestTraceWriter } from '#adapters/dynamodb/dynamo-request-trace-writer.ts';
@@ -9,6 +10,7 @@ import { FetchUpstreamClient } from '#adapters/http/fetch-upstream-client.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
+import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
 import type { MonotonicClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -64,6 +66,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   const clock = config.clock ?? new SystemClock();
   const random = new CryptoRandom();
   const wrapUsage = config.wrapUsage ?? ((store: UsageStore) => store);
+  const accounts = { client: config.documentClient, tableName: config.accountsTable };
   const prices = createLivePrices({
     store: new DynamoPriceVersionStore({
       client: config.documentClient,
@@ -79,10 +82,9 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
   // Read the stored version while the first requests are on their way (never waited on).
   prices.current();
   const proxy = createProxyService({
-    admission: new DynamoProxyAdmission({
-      client: config.documentClient,
-      tableName: config.accountsTable,
-    }),
+    admission: new DynamoProxyAdmission(accounts),
+    budgetViews: new BudgetViewCache(),
+    budgets: new DynamoBudgetStore(accounts),
     // The record is the proxy's only write after a request: rollups are built from the
     // table's stream by the usage aggregator (functions/handlers/aggregate-usage.ts).
     usage: wrapUsage(

@@ -3,6 +3,7 @@ import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { DeliverDueReport } from '#core/alerts/channels/deliver.ts';
 import type { EvaluateAlertsReport } from '#core/alerts/evaluate-alerts.ts';
+import type { SweepBudgetsReport } from '#core/budgets/sweep-budgets.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -18,10 +19,12 @@ import type { SweepTracesOptions, SweepTracesReport } from '#core/traces/sweep-t
 import { sweepTraces } from '#core/traces/sweep-traces.ts';
 import { createAlertDeliveriesHandler } from '#handlers/alert-deliveries.ts';
 import { createAlertsHandler } from '#handlers/alerts.ts';
+import { createBudgetSweepHandler } from '#handlers/budget-sweep.ts';
 import { createFxRatesHandler } from '#handlers/fx-rates.ts';
 import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
 import { type AlertMailConfig, buildAlertsDeps } from '#lambda/alerts.deps.ts';
+import { buildBudgetSweepDeps } from '#lambda/budget-sweep.deps.ts';
 import { buildFxRatesDeps } from '#lambda/fx-rates.deps.ts';
 import { buildPriceRefreshDeps } from '#lambda/price-refresh.deps.ts';
 import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
@@ -41,6 +44,8 @@ export interface LocalJobs {
   refreshPrices(): Promise<PriceRefreshReport>;
   /** Runs the alert evaluator now (the handler EventBridge invokes every minute in AWS). */
   evaluateAlerts(): Promise<EvaluateAlertsReport>;
+  /** Runs the budget sweep now (every 5 minutes in AWS). */
+  sweepBudgets(): Promise<SweepBudgetsReport>;
   /** Records the requests whose traces outlived them now (options as in AWS unless given). */
   sweepTraces(options?: SweepTracesOptions): Promise<SweepTracesReport>;
   /** Runs the alert delivery retries now (their own schedule in AWS). */
@@ -53,6 +58,8 @@ export interface LocalJobs {
  * rules do.
  */
 export const LOCAL_SEAL_INTERVAL_MS = 5 * 60_000;
+/** The budget sweep's interval, as in AWS. */
+export const LOCAL_BUDGET_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The trace sweeper's interval, as its EventBridge rule (and once at start). */
 export const LOCAL_TRACE_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** The alert evaluator's default interval (`METRION_ALERTS_INTERVAL_S`), as in AWS. */
@@ -89,6 +96,17 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       mail: options.mail,
       dataKeyProvider: data.dataKeyProvider,
       webhookPolicy: LOCAL_WEBHOOK_POLICY,
+      dashboardUrl: options.dashboardUrl,
+      logger,
+      clock,
+    }),
+  );
+  const budgetSweep = createBudgetSweepHandler(
+    buildBudgetSweepDeps({
+      documentClient: data.documentClient,
+      accountsTable: data.accountsTable,
+      fxRatesTable: data.fxRatesTable,
+      mail: options.mail,
       dashboardUrl: options.dashboardUrl,
       logger,
       clock,
@@ -143,6 +161,7 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
     refreshFxRates: () => fxHandler(),
     refreshPrices: () => pricesHandler(),
     evaluateAlerts: () => alertsHandler(),
+    sweepBudgets: () => budgetSweep(),
     deliverAlerts: () => deliveriesHandler(),
   };
   const stop =
@@ -175,6 +194,11 @@ function scheduledJobs(
     },
     { name: 'prices', intervalMs: 24 * HOUR_MS, runAtStart: true, run: () => jobs.refreshPrices() },
     { name: 'alerts', intervalMs: alertsIntervalMs, run: () => jobs.evaluateAlerts() },
+    {
+      name: 'budget-sweep',
+      intervalMs: LOCAL_BUDGET_SWEEP_INTERVAL_MS,
+      run: () => jobs.sweepBudgets(),
+    },
     {
       // At start too: requests cut off by a crash of the previous run are recorded once old enough.
       name: 'sweep-traces',

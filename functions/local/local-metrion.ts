@@ -220,6 +220,7 @@ async function openStore(options: LocalMetrionOptions, logger: Logger, closers: 
     aggregator: buildAggregateUsageDeps({
       documentClient: localDocumentClient(dynalite.endpoint, handOff),
       usageTable: data.usageTable,
+      accountsTable: data.accountsTable,
       logger,
       clock: options.clock,
     }),

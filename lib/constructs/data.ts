@@ -261,6 +261,28 @@ export class Data extends Construct {
     });
   }
 
+  /**
+   * The budget sweep on the accounts table: reads profiles and lookup items (GetItem) and budget
+   * items (Query, and the sparse index of active items), and updates lookup items' ledgers,
+   * budget items and the proxy's view (UpdateItem). No PutItem or DeleteItem.
+   */
+  public grantBudgetLedger(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [`${this.tables.accounts.tableArn}/index/${ACTIVE_ALERT_RULES_INDEX}`],
+    });
+  }
+
+  /**
+   * Settles budget reservations from the usage stream: reads the profile (the current key's
+   * digest) and the lookup item (GetItem), moves the money (conditional UpdateItem).
+   */
+  public grantBudgetSettle(fn: lambda.Function): void {
+    this.grantTable(fn, 'accounts', ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+  }
+
   /** Reads and writes (or overwrites) response cache entries; expired ones leave by TTL. */
   public grantCacheReadWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'responseCache', ['dynamodb:GetItem', 'dynamodb:PutItem']);

@@ -33,7 +33,8 @@ export const AGGREGATOR_RETRY_ATTEMPTS = 10;
  * batch responses, bisection and bounded retries. A batch that still fails goes to the
  * on-failure queue (its shard and sequence range, not the records): the `UsageAggregatorDlq`
  * alarm in Monitoring watches it. Access: PutItem and UpdateItem on the usage table, its stream,
- * and the table key through DynamoDB only.
+ * GetItem and UpdateItem on the accounts table (budget settles), and the table key through
+ * DynamoDB only.
  */
 export class UsageAggregator extends Construct {
   public readonly function: MetrionFunction;
@@ -53,6 +54,7 @@ export class UsageAggregator extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrency,
     });
     props.data.grantUsageAggregate(this.function);
+    props.data.grantBudgetSettle(this.function);
     this.function.addEventSource(
       new DynamoEventSource(props.data.usageStreamFor(this.function), {
         // From the oldest record kept: nothing written between the stream's start and the

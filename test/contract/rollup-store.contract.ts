@@ -25,6 +25,7 @@ import { ROLLUP_PACK_FAMILY, readDailyRollups } from '#core/rollups/rollup-packs
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
+import { InMemoryBudgets } from '../fakes/in-memory-budgets.ts';
 import { addLive } from '../fixtures/live-rollups.ts';
 import { prng } from '../fixtures/prng.ts';
 import { SILENT_LOGGER as SILENT } from '../fixtures/silent-logger.ts';
@@ -458,7 +459,7 @@ export function rollupStoreContract(
     // The aggregator gets the appended records in batches, as a stream delivers them; some
     // batches die after their markers, fail halfway (redelivered from the reported record) or
     // are delivered twice.
-    const live = { rollups: fixture.rollups, logger: SILENT };
+    const live = { rollups: fixture.rollups, logger: SILENT, budgetLedger: new InMemoryBudgets() };
     let died = 0;
     let halfway = 0;
     let doubled = 0;
@@ -630,7 +631,10 @@ export function rollupStoreContract(
       expect(byKey(await read())).toEqual(expectedDays);
 
       // Act 3: a batch redelivered after the packing counts twice in the daily items only.
-      await aggregateUsage({ rollups: fixture.rollups, logger: SILENT }, unique.slice(0, 30));
+      await aggregateUsage(
+        { rollups: fixture.rollups, logger: SILENT, budgetLedger: new InMemoryBudgets() },
+        unique.slice(0, 30),
+      );
       expect(byKey(await fixture.rollups.query(accountId, 'day', ...days))).not.toEqual(
         expectedDays,
       );

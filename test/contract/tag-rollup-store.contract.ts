@@ -17,6 +17,7 @@ import {
 } from '#core/rollups/tag-summary.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
+import { InMemoryBudgets } from '../fakes/in-memory-budgets.ts';
 import { addLive } from '../fixtures/live-rollups.ts';
 import { prng } from '../fixtures/prng.ts';
 import { SILENT_LOGGER as SILENT } from '../fixtures/silent-logger.ts';
@@ -407,7 +408,12 @@ export function tagRollupStoreContract(
         unique.push({ record, ...retention });
         await fixture.usage.append(record, retention);
       }
-      const live = { rollups: fixture.rollups, logger: SILENT };
+      // No record here carries a budget reservation: the ledger is never called.
+      const live = {
+        rollups: fixture.rollups,
+        logger: SILENT,
+        budgetLedger: new InMemoryBudgets(),
+      };
       const fates = { died: 0, halfway: 0, doubled: 0 };
       for (let from = 0, batches = 0; from < unique.length; batches += 1) {
         const batch = unique.slice(from, from + 1 + Math.floor(random() * 40));

@@ -299,6 +299,26 @@ export function usageLogReaderContract(
       expect(await fixture.reader.getLog(accountId, tiered.requestId)).toStrictEqual(tiered);
     });
 
+    it('finds a request a budget refused, with the budget that refused it', async () => {
+      const blocked = usageRecord(accountId, 2, {
+        status: 402,
+        errorSource: 'metrion',
+        errorMessage: 'Budget "Search" has no room for this request',
+        costPicoUsd: 0n,
+        blockedBy: { budgetId: 'bud_0000000a', budgetName: 'Search' },
+      });
+      await appendAll([blocked]);
+
+      expect(await fixture.reader.getLog(accountId, blocked.requestId)).toStrictEqual(blocked);
+      const page = await fixture.reader.queryLogs({
+        ...query({ filter: { statuses: [{ kind: 'exact', status: 402 }] } }),
+        limit: 10,
+      });
+      expect(page.records.map((record) => record.blockedBy)).toEqual([
+        { budgetId: 'bud_0000000a', budgetName: 'Search' },
+      ]);
+    });
+
     it("returns nothing for another account's request id, an unknown one, or an expired one", async () => {
       const foreign = usageRecord(randomUUID(), 5);
       const expiring = usageRecord(accountId, 5);

@@ -20,6 +20,7 @@ import type {
 } from '#core/ports/sealed-secret-store.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
+import { InMemoryBudgets } from './in-memory-budgets.ts';
 
 interface Profile {
   /** Without `billing`: that lives in the fields below, as on the Dynamo item. */
@@ -82,6 +83,8 @@ export class InMemoryAccountStore
     ProxyAdmission,
     SealedSecretStore
 {
+  /** The account's budgets and their ledger, which the admission reserves on. */
+  readonly budgets: InMemoryBudgets;
   readonly #profiles = new Map<string, Profile>();
   readonly #lookups = new Map<string, string>();
   readonly #providerKeys = new Map<string, Map<ProviderId, StoredProviderKey>>();
@@ -90,6 +93,10 @@ export class InMemoryAccountStore
   /** Minute counters per key digest; month counters per account (they survive regeneration). */
   readonly #keyCounters = new Map<string, Counters>();
   readonly #accountCounters = new Map<string, Counters>();
+
+  constructor(options: { readonly budgets?: InMemoryBudgets } = {}) {
+    this.budgets = options.budgets ?? new InMemoryBudgets();
+  }
 
   async createAccount(account: Account, metrionKey: StoredMetrionKey): Promise<void> {
     if (this.#profiles.has(account.accountId)) throw new AccountExistsError();
@@ -119,21 +126,32 @@ export class InMemoryAccountStore
     const plan = effectivePlan(account, request.nowMs);
     const minute = this.#countersOf(this.#keyCounters, request.keyDigest);
     const month = this.#countersOf(this.#accountCounters, accountId);
+    const { budget } = request;
     if (isFull(minute, request.minute, plan)) {
       counted(minute, request.minute).refused += 1;
       return { outcome: 'refused', window: 'minute', plan };
     }
-    if (request.month !== undefined && isFull(month, request.month, plan)) {
+    const monthly = request.month !== undefined && budget?.kind !== 'refuse';
+    if (monthly && request.month !== undefined && isFull(month, request.month, plan)) {
       counted(month, request.month).refused += 1;
       return { outcome: 'refused', window: 'month', plan };
     }
-    counted(minute, request.minute).count += 1;
-    if (request.month !== undefined) counted(month, request.month).count += 1;
     const providerKey = this.#providerKeys.get(accountId)?.get(request.provider);
-    return {
-      outcome: 'admitted',
-      caller: providerKey === undefined ? { account } : { account, providerKey: copy(providerKey) },
-    };
+    const caller =
+      providerKey === undefined ? { account } : { account, providerKey: copy(providerKey) };
+    if (budget !== undefined && this.budgets.changedSince(accountId, budget)) {
+      const budgets = this.budgets.viewOf(accountId);
+      return { outcome: 'budgets-changed', ...(budgets === undefined ? {} : { budgets }) };
+    }
+    const refusal = budget === undefined ? undefined : this.budgets.exceeded(accountId, budget);
+    counted(minute, request.minute).count += 1;
+    if (refusal !== undefined) {
+      return { outcome: 'budget-refused', caller, figures: this.budgets.block(accountId, refusal) };
+    }
+    if (request.month !== undefined) counted(month, request.month).count += 1;
+    if (budget?.kind === 'reserve') this.budgets.reserve(accountId, budget);
+    const budgets = this.budgets.viewOf(accountId);
+    return { outcome: 'admitted', caller, ...(budgets === undefined ? {} : { budgets }) };
   }
 
   async windowCount(keyDigest: string, counter: string): Promise<WindowCount> {

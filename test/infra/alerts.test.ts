@@ -36,7 +36,7 @@ describe('Alerts', () => {
     expect(JSON.stringify(variables[LAMBDA_ENV.dashboardUrl])).toContain('DomainName');
   });
 
-  it('lets only the evaluator, the retry run and the dashboard API send, from the sender through its configuration set', () => {
+  it('lets only the evaluator, the retry run, the budget sweep and the dashboard API send, from the sender through its configuration set', () => {
     const senders = Object.keys(
       dev.resources('AWS::IAM::Policy', {
         PolicyDocument: {
@@ -44,10 +44,11 @@ describe('Alerts', () => {
         },
       }),
     );
-    expect(senders).toHaveLength(3);
+    expect(senders).toHaveLength(4);
     for (const functionId of [
       evaluatorId,
       dev.functionId('Metrion alert delivery retries'),
+      dev.functionId('Metrion budget sweep'),
       dev.functionId('Metrion dashboard API'),
     ]) {
       const sends = dev

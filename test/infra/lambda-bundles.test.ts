@@ -16,7 +16,8 @@ const BUDGET_BYTES = {
   'Metrion proxy': 250_000,
   // 851,248 B measured with alert channels (their service, vault use, webhook client).
   'Metrion dashboard API': 895_000,
-  'Metrion Logs CSV export': 375_000,
+  // 375,763 B measured: the log reader keeps the budget that blocked a request.
+  'Metrion Logs CSV export': 395_000,
   'Metrion Stripe webhook': 615_000,
   // 390,001 B measured: channel delivery adds the KMS client (opening channel secrets), the
   // vault and the webhook client.
@@ -27,18 +28,23 @@ const BUDGET_BYTES = {
   // 261,232 B measured: the DynamoDB client, the bundled price table (the first refresh's
   // baseline) and the price data schema; never the genai-prices package.
   'Metrion price refresh': 275_000,
-  // 373,562 B measured: the rollup store now carries the tag rollups (DynamoTagRollupStore),
-  // and the price catalog with service tiers and cache lifetimes.
-  'Metrion reprice job': 392_000,
-  // 240,397 B measured: the DynamoDB client and the tag rollups sealed beside the hourly ones.
-  'Metrion seal job': 252_000,
-  // 217,454 B measured: the DynamoDB client (like the seal job), ~5 KB of our code.
-  'Metrion trace sweeper': 228_000,
-  // 237,614 B measured: the DynamoDB client (like the seal job), ~28 KB of our code with the
-  // per-key tag rollups.
-  'Metrion usage aggregator': 250_000,
+  // 376,914 B measured: the rollup store now carries the tag rollups (DynamoTagRollupStore),
+  // the price catalog with service tiers and cache lifetimes, and the usage record's budget
+  // reservation decoding.
+  'Metrion reprice job': 396_000,
+  // 240,516 B measured: the DynamoDB client and the tag rollups sealed beside the hourly ones;
+  // records carry their budget reservation.
+  'Metrion seal job': 253_000,
+  // 219,402 B measured: the DynamoDB client (like the seal job), ~5 KB of our code and the
+  // record's budget reservation decoding.
+  'Metrion trace sweeper': 230_000,
+  // 242,536 B measured: the DynamoDB client (like the seal job), our code with the per-key tag
+  // rollups, and the budget settle with the ledger's attributes.
+  'Metrion usage aggregator': 255_000,
   // 27,359 B measured: the signed JSON client and the vault.
   'Metrion secret migrator': 30_000,
+  // 323,407 B measured: the DynamoDB and SESv2 clients, the budget store, ledger and emails.
+  'Metrion budget sweep': 340_000,
 } as const;
 
 /** Functions that bundle the signed JSON client instead of the AWS SDK's clients. */

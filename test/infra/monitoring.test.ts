@@ -19,6 +19,8 @@ const OPERATIONS = fs.readFileSync(
 const ALARMS = [
   'AlertDeliveryErrors',
   'ApiServerErrorRate',
+  'BudgetSweepDlq',
+  'BudgetSweepErrors',
   'DashboardApiErrors',
   'DynamoDbThrottles',
   'EvaluatorDlq',

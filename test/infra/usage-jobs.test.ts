@@ -281,9 +281,10 @@ describe('usage aggregator', () => {
     );
   });
 
-  it('may put and update items of the usage table, read its stream, and nothing else', () => {
+  it('may put and update items of the usage table, read its stream, settle budgets on the accounts table, and nothing else', () => {
     expect(tableActions(id)).toEqual({
       [usageTable]: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      [dev.tableId('accounts')]: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     });
     const onStream = statementsOf(id).filter((statement) =>
       JSON.stringify(statement.Resource).includes('StreamArn'),
@@ -300,15 +301,17 @@ describe('usage aggregator', () => {
     const actions = statementsOf(id).flatMap((statement) => [statement.Action].flat());
     expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([
       'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
       'dynamodb:PutItem',
       'dynamodb:UpdateItem',
+      'dynamodb:UpdateItem',
     ]);
     expect(actions.some((action) => action.includes('*'))).toBe(false);
     expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.usageTable);
-    expect(fn(id).Environment.Variables).not.toHaveProperty(LAMBDA_ENV.accountsTable);
+    expect(fn(id).Environment.Variables).toHaveProperty(LAMBDA_ENV.accountsTable);
   });
 
   it('decrypts stream records with the table key only through DynamoDB', () => {

@@ -274,6 +274,13 @@ export function createApiClient(options: ApiClientOptions = {}) {
     deleteAlertRule: (id: string) => call('deleteAlertRule', { params: { id } }),
     /** Emails the rule's figures now; 429 with `retryAfterSeconds` within 12 h of the last. */
     testAlertRule: (id: string) => call('testAlertRule', { params: { id } }),
+    /** The budgets with this period's spent, reserved and blocked, and the plan's allowance. */
+    listBudgets: () => call('listBudgets', {}),
+    createBudget: (body: BodyOf<'createBudget'>) => call('createBudget', { body }),
+    /** Edit, pause (`{paused: true}`) or resume a budget. */
+    updateBudget: (budgetId: string, body: BodyOf<'updateBudget'>) =>
+      call('updateBudget', { params: { budgetId }, body }),
+    deleteBudget: (budgetId: string) => call('deleteBudget', { params: { budgetId } }),
     /** Pro only: email (built in) and the webhook and Slack channels. */
     listAlertChannels: () => call('listAlertChannels', {}),
     /** A webhook's signing secret is in this answer only. */

@@ -10,6 +10,7 @@ import type { MetrionKeyStore } from '#core/ports/metrion-key-store.ts';
 import { SystemClock } from '../system/system-clock.ts';
 import { lookupKey, type ProfileItem, profileKey } from './account-items.ts';
 import { type AccountsTable, accountNotFound, getProfile } from './accounts-table.ts';
+import { budgetStateOf } from './budget-ledger-items.ts';
 import { conditionalUpdate } from './conditional-write.ts';
 import { dynamoCall } from './dynamo-errors.ts';
 import { countersOf, putBareLookup, refreshProxyView } from './proxy-view.ts';
@@ -147,9 +148,9 @@ export class DynamoMetrionKeyStore implements MetrionKeyStore {
 
   /**
    * Never deletes a lookup item that resolves to another account. Returns the window counters
-   * the deleted item held (read atomically with the delete), or none.
+   * and the budget ledger the deleted item held (read atomically with the delete), or none.
    */
-  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<Record<string, number>> {
+  async #deleteLookupIfOwned(digest: string, accountId: string): Promise<Record<string, unknown>> {
     const attributes = await dynamoCall(
       'DeleteItem',
       async () =>
@@ -166,6 +167,8 @@ export class DynamoMetrionKeyStore implements MetrionKeyStore {
         ).Attributes,
       () => undefined,
     );
-    return attributes === undefined ? {} : countersOf(attributes);
+    return attributes === undefined
+      ? {}
+      : { ...countersOf(attributes), ...budgetStateOf(attributes) };
   }
 }

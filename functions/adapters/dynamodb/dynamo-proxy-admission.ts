@@ -1,10 +1,13 @@
 // ProxyAdmission on DynamoDB. Hot path: ONE conditional UpdateItem (ReturnValues ALL_NEW, which
 // is strongly consistent) on the Metrion Key lookup item: the condition checks that the key
-// exists with a view and that both windows have room under the plan at `:now`; the update counts
-// both windows and drops the previous minute's and month's counters. Refusal path only: GetItem
-// (consistent) to tell why, UpdateItem to tally the refusal, and for a bare lookup item a view
-// refresh (`proxy-view.ts`) before trying again. Counters of windows long past are removed by a
-// background UpdateItem once a few have piled up.
+// exists with a view, that both windows have room under the plan at `:now`, that the view's
+// budgets are the ones the request was planned from and that every checked budget has room for
+// the request's maximum cost; the update counts both windows, drops the previous minute's and
+// month's counters, and reserves the maximum cost on the matching budgets
+// (`admission-budgets.ts`). Refusal path only: GetItem (consistent) to tell why, UpdateItem to
+// tally the refusal, and for a bare lookup item a view refresh (`proxy-view.ts`) before trying
+// again. Counters of windows long past are removed by a background UpdateItem once a few have
+// piled up.
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -20,6 +23,14 @@ import type {
   WindowCount,
 } from '#core/ports/proxy-admission.ts';
 import { lookupKey } from './account-items.ts';
+import {
+  type BudgetClauses,
+  budgetFailure,
+  refusalFigures,
+  refuseClauses,
+  reserveClauses,
+} from './admission-budgets.ts';
+import { budgetViewOf } from './budget-ledger-items.ts';
 import { conditionalUpdate, conditionalUpdateOutput } from './conditional-write.ts';
 import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
 import {
@@ -30,6 +41,7 @@ import {
   refreshProxyView,
   viewProviderKey,
 } from './proxy-view.ts';
+import { Expression, NEVER } from './update-expression.ts';
 
 export interface DynamoProxyAdmissionOptions {
   readonly client: DynamoDBDocumentClient;
@@ -37,30 +49,14 @@ export interface DynamoProxyAdmissionOptions {
   readonly tableName: string;
 }
 
-/** Conditional writes before giving up when the item keeps changing between write and read. */
-const MAX_ATTEMPTS = 3;
+/**
+ * Conditional writes before giving up when the item keeps changing between write and read (a
+ * budget refusal takes two: the reservation that failed, then the tally).
+ */
+const MAX_ATTEMPTS = 4;
 /** Counters of past windows tolerated on an item before a sweep removes them. */
 const MAX_STRAY_COUNTERS = 6;
 const UNKNOWN_KEY: Admission = { outcome: 'unknown-key' };
-
-/** Builds one UpdateItem's expressions, naming every attribute and value once. */
-class Expression {
-  readonly names: Record<string, string> = {};
-  readonly values: Record<string, unknown> = {};
-  #next = 0;
-
-  name(attribute: string): string {
-    const placeholder = `#a${this.#next++}`;
-    this.names[placeholder] = attribute;
-    return placeholder;
-  }
-
-  value(value: unknown): string {
-    const placeholder = `:v${this.#next++}`;
-    this.values[placeholder] = value;
-    return placeholder;
-  }
-}
 
 /**
  * The condition under which `window` still has room, or undefined when it never fills. The plan
@@ -76,7 +72,7 @@ function roomCondition(
   const room = (limit: number | null): string | undefined => {
     if (limit === null) return undefined;
     // `pk` always exists on the item: a limit below 1 admits nothing.
-    if (limit < 1) return 'attribute_not_exists(pk)';
+    if (limit < 1) return NEVER;
     return `(attribute_not_exists(${count}) OR ${count} < ${expression.value(limit)})`;
   };
   const { free, pro } = window.limits;
@@ -84,6 +80,24 @@ function roomCondition(
   const whilePro = room(pro);
   const whileFree = room(free);
   return `((proUntilMs > ${now()}${whilePro === undefined ? '' : ` AND ${whilePro}`}) OR (proUntilMs <= ${now()}${whileFree === undefined ? '' : ` AND ${whileFree}`}))`;
+}
+
+/**
+ * The windows a request is counted in: a request a budget refuses counts on the key's minute only
+ * (like every logged refusal), never on the month.
+ */
+function countedWindows(request: AdmissionRequest): AdmissionWindow[] {
+  return request.month === undefined || request.budget?.kind === 'refuse'
+    ? [request.minute]
+    : [request.minute, request.month];
+}
+
+function budgetClauses(expression: Expression, request: AdmissionRequest): BudgetClauses {
+  const { budget } = request;
+  if (budget === undefined) return { conditions: [], set: [] };
+  return budget.kind === 'reserve'
+    ? reserveClauses(expression, budget)
+    : refuseClauses(expression, budget);
 }
 
 function admitInput(tableName: string, request: AdmissionRequest): UpdateCommandInput {
@@ -98,8 +112,7 @@ function admitInput(tableName: string, request: AdmissionRequest): UpdateCommand
   const set: string[] = [];
   const remove: string[] = [];
   const conditions = ['attribute_exists(viewVersion)'];
-  const windows = request.month === undefined ? [request.minute] : [request.minute, request.month];
-  for (const window of windows) {
+  for (const window of countedWindows(request)) {
     const count = expression.name(`${COUNT_PREFIX}${window.counter}`);
     set.push(`${count} = if_not_exists(${count}, ${zero}) + ${one}`);
     remove.push(
@@ -109,6 +122,9 @@ function admitInput(tableName: string, request: AdmissionRequest): UpdateCommand
     const room = roomCondition(expression, count, window, now);
     if (room !== undefined) conditions.push(room);
   }
+  const budget = budgetClauses(expression, request);
+  conditions.push(...budget.conditions);
+  set.push(...budget.set);
   return {
     TableName: tableName,
     Key: lookupKey(request.keyDigest),
@@ -132,7 +148,11 @@ function refusalOf(
 ): Extract<Admission, { outcome: 'refused' }> | undefined {
   const plan: Plan = (item.proUntilMs ?? NEVER_PRO_MS) > request.nowMs ? 'pro' : 'free';
   if (isFull(item, request.minute, plan)) return { outcome: 'refused', window: 'minute', plan };
-  if (request.month !== undefined && isFull(item, request.month, plan)) {
+  if (
+    request.month !== undefined &&
+    request.budget?.kind !== 'refuse' &&
+    isFull(item, request.month, plan)
+  ) {
     return { outcome: 'refused', window: 'month', plan };
   }
   return undefined;
@@ -149,7 +169,8 @@ export class DynamoProxyAdmission implements ProxyAdmission {
     this.#tableName = options.tableName;
   }
 
-  async admit(request: AdmissionRequest): Promise<Admission> {
+  async admit(asked: AdmissionRequest): Promise<Admission> {
+    let request = asked;
     let refreshed = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const output = await conditionalUpdateOutput(
@@ -161,10 +182,16 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         this.#sweepStrayCounters(item, request);
         const providerKey = viewProviderKey(item, request.provider);
         const account = item.account as NonNullable<LookupItem['account']>;
-        return {
-          outcome: 'admitted',
-          caller: providerKey === undefined ? { account } : { account, providerKey },
-        };
+        const caller = providerKey === undefined ? { account } : { account, providerKey };
+        if (request.budget?.kind === 'refuse') {
+          return {
+            outcome: 'budget-refused',
+            caller,
+            figures: refusalFigures(item, request.budget),
+          };
+        }
+        const budgets = budgetViewOf(item);
+        return { outcome: 'admitted', caller, ...(budgets === undefined ? {} : { budgets }) };
       }
       const item = await this.#read(request.keyDigest);
       if (item?.accountId === undefined) return UNKNOWN_KEY;
@@ -181,7 +208,15 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         await this.#tallyRefusal(request, refusal.window);
         return refusal;
       }
-      // The plan or the windows changed between the write and the read: decide again.
+      const failure =
+        request.budget === undefined ? undefined : budgetFailure(item, request.budget);
+      if (failure?.kind === 'changed') {
+        const budgets = budgetViewOf(item);
+        return { outcome: 'budgets-changed', ...(budgets === undefined ? {} : { budgets }) };
+      }
+      // Over a ceiling: the next write tallies the refusal (and counts the key's minute).
+      if (failure?.kind === 'exceeded') request = { ...request, budget: failure.refusal };
+      // Otherwise the plan or the windows changed between the write and the read: decide again.
     }
     throw dynamoUnavailable('UpdateItem', { retryable: true });
   }

@@ -68,6 +68,8 @@ function toRecord(item: Item): UsageRecord {
     cached: item.cached,
     mode: item.mode,
     ...optional('estimated'),
+    // The budget that refused the request (status 402).
+    ...optional('blockedBy'),
     // A map of numbers; absent on records written before it was kept.
     ...optional('timing'),
   } as UsageRecord;

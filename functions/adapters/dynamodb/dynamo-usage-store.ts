@@ -66,12 +66,21 @@ export function usageRecordFromItem(item: Readonly<Record<string, unknown>>): Us
     sk: _sk,
     expiresAtEpochSeconds: _expires,
     costPicoUsd,
+    budgetReservation,
     ...rest
   } = item as UsageItem & { readonly costPicoUsd?: bigint | number | null };
   // Safe integers unmarshall as number, larger ones as bigint: BigInt() is exact for both.
   return {
     ...rest,
     costPicoUsd: costPicoUsd === undefined || costPicoUsd === null ? null : BigInt(costPicoUsd),
+    ...(budgetReservation === undefined
+      ? {}
+      : {
+          budgetReservation: {
+            charges: budgetReservation.charges,
+            reservedPicoUsd: BigInt(budgetReservation.reservedPicoUsd),
+          },
+        }),
   };
 }
 

@@ -1,7 +1,8 @@
 // The proxy's view of an account, kept on its Metrion Key lookup item so that one conditional
-// UpdateItem authenticates, reads and counts (see DynamoProxyAdmission). Calls: UpdateItem
-// (`ADD viewVersion` on the profile, ALL_NEW), Query (provider keys, consistent),
-// UpdateItem (the view, conditional on its version), PutItem (a bare lookup item).
+// UpdateItem authenticates, reads, counts and reserves on budgets (see DynamoProxyAdmission).
+// Calls: UpdateItem (`ADD viewVersion` on the profile, ALL_NEW), Query (provider keys and
+// budgets, consistent), UpdateItem (the view, conditional on its version), PutItem (a bare
+// lookup item).
 //
 // The profile and provider-key items stay the truth; the view is a copy every writer
 // refreshes before it returns. Refreshes need no transaction: each one bumps the profile's
@@ -11,6 +12,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Account, StoredProviderKey } from '#core/accounts/account.ts';
 import { proUntilMs } from '#core/billing/billing-state.ts';
+import { enforcedBudget } from '#core/budgets/budget.ts';
 import type { ProviderId } from '#core/providers/provider-registry.ts';
 import type { SealedSecret } from '#core/vault/sealed-secret.ts';
 import {
@@ -24,6 +26,7 @@ import {
   toAccount,
   toProviderKey,
 } from './account-items.ts';
+import { BUDGET_PREFIX, budgetFromItem, enforcedToView } from './budget-items.ts';
 import { conditionalPut, conditionalUpdate, conditionalUpdateOutput } from './conditional-write.ts';
 import { queryPages } from './query-pages.ts';
 
@@ -44,6 +47,8 @@ export interface LookupItem extends Key {
   readonly providerKeys?: Partial<Record<ProviderId, ViewProviderKey>>;
   /** `proUntilMs(account)`: the conditional write decides the plan at `:now` with it. */
   readonly proUntilMs?: number;
+  /** The active budgets, enforced form (`enforcedToView`); absent when the account has none. */
+  readonly budgets?: readonly Record<string, unknown>[];
   readonly [counterOrTally: `${typeof COUNT_PREFIX | typeof REFUSED_PREFIX}${string}`]: number;
 }
 
@@ -102,16 +107,37 @@ export function countersOf(item: object): Record<string, number> {
   );
 }
 
+/** The active budgets of the account (consistent Query), in the view's form. */
+async function queryActiveBudgets(
+  table: ProxyViewTable,
+  accountId: string,
+): Promise<Record<string, unknown>[]> {
+  const budgets: Record<string, unknown>[] = [];
+  const pages = queryPages(table.client, {
+    TableName: table.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': accountPk(accountId), ':prefix': BUDGET_PREFIX },
+    ConsistentRead: true,
+  });
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const budget = budgetFromItem(item);
+      if (!budget.paused) budgets.push(enforcedToView(enforcedBudget(budget)));
+    }
+  }
+  return budgets;
+}
+
 /**
  * Writes the lookup item of a new digest without a view, only where no other account's item
- * is (`counters` carry the month over a regeneration). Returns false when another account owns
- * the digest.
+ * is (`carried` takes the month's counters and the budget ledger over a regeneration). Returns
+ * false when another account owns the digest.
  */
 export function putBareLookup(
   table: ProxyViewTable,
   digest: string,
   accountId: string,
-  counters: Readonly<Record<string, number>> = {},
+  counters: Readonly<Record<string, unknown>> = {},
 ): Promise<boolean> {
   return conditionalPut(table.client, {
     TableName: table.tableName,
@@ -123,9 +149,9 @@ export function putBareLookup(
 
 /**
  * Rebuilds the view on the lookup item the profile names: 1. `ADD viewVersion 1` on the
- * profile (ALL_NEW: the profile as of that bump), 2. the provider keys (consistent, read after
- * the bump), 3. the view written only if the item belongs to the account and holds an older
- * version. When the lookup item is missing (a regeneration between its delete and its put),
+ * profile (ALL_NEW: the profile as of that bump), 2. the provider keys and active budgets
+ * (consistent, read after the bump), 3. the view written only if the item belongs to the
+ * account and holds an older version. When the lookup item is missing (a regeneration between its delete and its put),
  * nothing is written and nothing is lost: the regeneration refreshes after its put, which comes
  * after this bump. Returns the profile as bumped, or undefined for an unknown account.
  */
@@ -143,13 +169,18 @@ export async function refreshProxyView(
   });
   if (bumped === undefined) return undefined;
   const profile = bumped.Attributes as ProfileItem;
-  const providerKeys = await queryProviderKeys(table, accountId);
+  const [providerKeys, budgets] = await Promise.all([
+    queryProviderKeys(table, accountId),
+    queryActiveBudgets(table, accountId),
+  ]);
   const account = toAccount(profile);
+  const setView =
+    'SET account = :account, providerKeys = :providerKeys, proUntilMs = :proUntilMs, viewVersion = :version';
   await conditionalUpdate(table.client, {
     TableName: table.tableName,
     Key: lookupKey(profile.metrionKeyDigest),
     UpdateExpression:
-      'SET account = :account, providerKeys = :providerKeys, proUntilMs = :proUntilMs, viewVersion = :version',
+      budgets.length === 0 ? `${setView} REMOVE budgets` : `${setView}, budgets = :budgets`,
     ConditionExpression:
       'accountId = :accountId AND (attribute_not_exists(viewVersion) OR viewVersion < :version)',
     ExpressionAttributeValues: {
@@ -160,6 +191,7 @@ export async function refreshProxyView(
       ':proUntilMs': proUntilMs(account),
       ':version': profile.viewVersion ?? 1,
       ':accountId': accountId,
+      ...(budgets.length === 0 ? {} : { ':budgets': budgets }),
     },
   });
   return profile;

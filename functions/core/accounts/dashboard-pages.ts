@@ -7,6 +7,7 @@ export const DASHBOARD_PAGES = {
   integrate: { path: '/integrate', name: 'Integrate' },
   metrionKey: { path: '/settings/token', name: 'Settings > Metrion Key' },
   plan: { path: '/settings/billing', name: 'Settings > Plan' },
+  budgets: { path: '/budgets', name: 'Budgets' },
 } as const satisfies Record<string, { readonly path: string; readonly name: string }>;
 
 /** `Integrate (/integrate)`: how a message names a page, so the words and the URL both lead there. */

@@ -8,6 +8,10 @@ export interface PlanLimits {
   readonly requestsPerMinutePerKey: number;
   readonly logRetentionDays: number;
   readonly alertRules: boolean;
+  /** Most budgets an account may have. */
+  readonly budgets: number;
+  /** Whether a budget may watch part of the traffic (a provider, model, requester or tag). */
+  readonly scopedBudgets: boolean;
 }
 
 /** The one table of plan limits: the proxy, the dashboard API and the dashboard read it. */
@@ -17,12 +21,16 @@ export const PLAN_LIMITS = {
     requestsPerMinutePerKey: 100,
     logRetentionDays: 30,
     alertRules: false,
+    budgets: 1,
+    scopedBudgets: false,
   },
   pro: {
     monthlyRequests: null,
     requestsPerMinutePerKey: 100,
     logRetentionDays: 365,
     alertRules: true,
+    budgets: 20,
+    scopedBudgets: true,
   },
 } as const satisfies Record<Plan, PlanLimits>;
 

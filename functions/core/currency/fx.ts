@@ -42,7 +42,7 @@ export function parseDecimal(text: string): Rational {
 }
 
 /** Units of `currency` per 1 USD, exactly. */
-function perUsd(currency: Currency, quote: FxQuote): Rational {
+export function perUsd(currency: Currency, quote: FxQuote): Rational {
   if (currency === 'USD') return { numerator: 1n, denominator: 1n };
   const usd = parseDecimal(quote.usdPerEur);
   const target =
@@ -62,6 +62,15 @@ export const MONEY_DECIMALS = 6;
  */
 export function convertPicoUsd(picoUsd: bigint, currency: Currency, quote: FxQuote): string {
   return convertPicoUsdHalfEven(picoUsd, perUsd(currency, quote), MONEY_DECIMALS);
+}
+
+/**
+ * Whole cents of `currency` in pico-USD at `quote`, rounded down (a limit converted this way
+ * never allows more than it states).
+ */
+export function centsToPicoUsdFloor(cents: number, currency: Currency, quote: FxQuote): bigint {
+  const rate = perUsd(currency, quote);
+  return (BigInt(cents) * 10n ** 10n * rate.denominator) / rate.numerator;
 }
 
 /** Decimal places of the rate shown next to converted figures. */

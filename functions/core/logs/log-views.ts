@@ -30,6 +30,8 @@ export interface LogRowView {
   /** Tokens counted by Metrion (the client left the stream before usage arrived). */
   readonly estimated: boolean;
   readonly kind: NonNullable<UsageRecord['kind']>;
+  /** The name of the budget that refused the request (402); null when none did. */
+  readonly blockedBy: string | null;
 }
 
 /** One request in the detail view: the shape of `logDetailSchema`. */
@@ -103,6 +105,7 @@ export function toLogRow(record: UsageRecord, money: DisplayMoney): LogRowView {
     mode: record.mode,
     estimated: record.estimated ?? false,
     kind: usageKindOf(record.kind),
+    blockedBy: record.blockedBy?.budgetName ?? null,
   };
 }
 

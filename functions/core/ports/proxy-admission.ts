@@ -1,5 +1,7 @@
 import type { Account, StoredProviderKey } from '../accounts/account.ts';
 import type { Plan } from '../billing/plans.ts';
+import type { BudgetView } from '../budgets/budget.ts';
+import type { CheckedCharge } from '../budgets/reservation.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /** One fixed window a request is counted in (a UTC minute of a key, a UTC month of an account). */
@@ -29,6 +31,51 @@ export interface AdmissionRequest {
   readonly month?: AdmissionWindow;
   /** Counters still in use (this minute's and this month's, counted or not); a store may drop any other. */
   readonly liveCounters: readonly string[];
+  /**
+   * The budget part, planned from the budgets of `viewVersion`; absent for calls that cost
+   * nothing and are never refused by a budget (side calls, logging a refusal).
+   */
+  readonly budget?: BudgetAdmission;
+}
+
+/**
+ * What the admission does for budgets. Either kind holds only while the lookup item's view is
+ * still `viewVersion` (undefined: planned for an account without active budgets); otherwise
+ * nothing is counted and the answer is `budgets-changed` with the view to plan from.
+ */
+export type BudgetAdmission =
+  /**
+   * Admit only if every checked charge's committed amount (spent + reserved) is at most its
+   * ceiling, and add `reservedPicoUsd` to every charge's period with an entry under the request
+   * id, which the settle removes. No charges: nothing but the view version is checked.
+   */
+  | {
+      readonly kind: 'reserve';
+      readonly viewVersion: number | undefined;
+      readonly requestId: string;
+      readonly reservedPicoUsd: bigint;
+      readonly charges: readonly CheckedCharge[];
+      readonly reservedAtMs: number;
+    }
+  /**
+   * Refuse for `budgetId` without reserving: authenticate, count the request on the key's minute
+   * (like every logged refusal, never on the month) and tally it as blocked on that period.
+   */
+  | {
+      readonly kind: 'refuse';
+      readonly viewVersion: number;
+      readonly budgetId: string;
+      readonly period: string;
+    };
+
+/** A budget that refused a request, with its figures as the refusal found them. */
+export interface BudgetRefusalFigures {
+  readonly budgetId: string;
+  readonly period: string;
+  /** Spent (settled) plus reserved (in flight) on the period, pico-USD. */
+  readonly committedPicoUsd: bigint;
+  /** The part of `committedPicoUsd` reserved by requests still in flight. */
+  readonly reservedPicoUsd: bigint;
 }
 
 /** What the proxy knows about an admitted caller. */
@@ -40,11 +87,27 @@ export interface AdmittedCaller {
 }
 
 export type Admission =
-  | { readonly outcome: 'admitted'; readonly caller: AdmittedCaller }
+  | {
+      readonly outcome: 'admitted';
+      readonly caller: AdmittedCaller;
+      /** The account's active budgets as the admission found them; absent when none. */
+      readonly budgets?: BudgetView;
+    }
   /** No account owns the digest now (never issued, or regenerated since). */
   | { readonly outcome: 'unknown-key' }
   /** A window is full: nothing was counted, and the window's refused tally went up by one. */
-  | { readonly outcome: 'refused'; readonly window: 'minute' | 'month'; readonly plan: Plan };
+  | { readonly outcome: 'refused'; readonly window: 'minute' | 'month'; readonly plan: Plan }
+  /** The view is not the one the budget part was planned from: nothing counted; plan again. */
+  | { readonly outcome: 'budgets-changed'; readonly budgets?: BudgetView }
+  /**
+   * A budget refused the request: it was tallied as blocked on the budget's period and counted
+   * on the key's minute only; nothing was reserved.
+   */
+  | {
+      readonly outcome: 'budget-refused';
+      readonly caller: AdmittedCaller;
+      readonly figures: BudgetRefusalFigures;
+    };
 
 /** A window's counter as operators and tests read it. */
 export interface WindowCount {

@@ -29,6 +29,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-haiku-latest',
@@ -53,6 +54,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-sonnet',
@@ -77,6 +79,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-7-sonnet-latest',
@@ -107,6 +110,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-haiku',
@@ -124,6 +128,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-opus-latest',
@@ -141,6 +146,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-sonnet',
@@ -158,6 +164,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-fable-5',
@@ -182,6 +189,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-fable-5-1',
@@ -206,6 +214,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-haiku-4-5',
@@ -236,6 +245,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-0',
@@ -266,6 +276,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-1',
@@ -290,6 +301,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-5',
@@ -320,6 +332,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-opus-4-6',
@@ -400,6 +413,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-7',
@@ -430,6 +444,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-8',
@@ -460,6 +475,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5',
@@ -493,6 +509,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5-5',
@@ -526,6 +543,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-4-0',
@@ -559,6 +577,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-5',
@@ -623,6 +642,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-6',
@@ -697,6 +717,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-5',
@@ -727,6 +748,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-v1',
@@ -792,6 +814,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'codex-mini',
@@ -814,6 +837,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'computer-use',
@@ -828,6 +852,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'curie',
@@ -957,6 +982,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-0613',
@@ -971,6 +997,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-1106',
@@ -985,6 +1012,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-16k',
@@ -1012,6 +1040,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-3.5-turbo-instruct',
@@ -1033,6 +1062,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 16385,
     },
     {
       id: 'gpt-4',
@@ -1060,6 +1090,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'gpt-4-32k',
@@ -1084,6 +1115,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32000,
     },
     {
       id: 'gpt-4-turbo',
@@ -1117,6 +1149,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4-vision-preview',
@@ -1138,6 +1171,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4.1',
@@ -1160,6 +1194,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.1-mini',
@@ -1182,6 +1217,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.1-nano',
@@ -1204,6 +1240,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-4.5-preview',
@@ -1244,6 +1281,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-2024-05-13',
@@ -1258,6 +1296,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-audio-preview',
@@ -1297,6 +1336,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-mini-2024-07-18.ft-',
@@ -1387,6 +1427,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-4o-transcribe',
@@ -1450,6 +1491,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-image',
@@ -1494,6 +1536,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-nano',
@@ -1516,6 +1559,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5-pro',
@@ -1537,6 +1581,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.1',
@@ -1589,6 +1634,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.1-codex-mini',
@@ -1617,6 +1663,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.2',
@@ -1663,6 +1710,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.2-pro',
@@ -1687,6 +1735,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.3',
@@ -1721,6 +1770,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'gpt-5.3-codex',
@@ -1743,6 +1793,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4',
@@ -1795,6 +1846,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.4-image-2',
@@ -1834,6 +1886,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4-nano',
@@ -1862,6 +1915,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 400000,
     },
     {
       id: 'gpt-5.4-pro',
@@ -1905,6 +1959,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.5',
@@ -1981,6 +2036,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-5.5-pro',
@@ -2024,6 +2080,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gpt-5.6-luna',
@@ -2126,6 +2183,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.6-sol',
@@ -2234,6 +2292,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-5.6-terra',
@@ -2336,6 +2395,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-astra',
@@ -2391,6 +2451,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-luna',
@@ -2446,6 +2507,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-6-sol',
@@ -2501,6 +2563,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1050000,
     },
     {
       id: 'gpt-audio',
@@ -2634,6 +2697,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-oss-20b',
@@ -2648,6 +2712,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-oss-safeguard-20b',
@@ -2663,6 +2728,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'gpt-realtime',
@@ -2770,6 +2836,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o1-mini',
@@ -2792,6 +2859,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'o1-preview',
@@ -2814,6 +2882,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 128000,
     },
     {
       id: 'o1-pro',
@@ -2835,6 +2904,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3',
@@ -2865,6 +2935,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-deep-research',
@@ -2887,6 +2958,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-mini',
@@ -2912,6 +2984,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o3-pro',
@@ -2933,6 +3006,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o4-mini',
@@ -2958,6 +3032,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'o4-mini-deep-research',
@@ -2980,6 +3055,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'text-davinci-002',
@@ -3019,6 +3095,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'text-embedding-3-small',
@@ -3030,6 +3107,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'text-embedding-ada-002',
@@ -3051,6 +3129,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'whisper-1',
@@ -3080,6 +3159,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-5-sonnet',
@@ -3096,6 +3176,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-7-sonnet',
@@ -3112,6 +3193,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-haiku',
@@ -3128,6 +3210,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-3-opus',
@@ -3144,6 +3227,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-4-opus',
@@ -3176,6 +3260,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-4-sonnet',
@@ -3211,6 +3296,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-fable-5',
@@ -3234,6 +3320,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-fable-5-1',
@@ -3257,6 +3344,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-6',
@@ -3318,6 +3406,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-7',
@@ -3347,6 +3436,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-4-8',
@@ -3376,6 +3466,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5',
@@ -3408,6 +3499,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-opus-5-5',
@@ -3440,6 +3532,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'claude-sonnet-4-5',
@@ -3495,6 +3588,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 200000,
     },
     {
       id: 'claude-sonnet-4-6',
@@ -3518,6 +3612,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-1.0-pro-vision-001',
@@ -3532,6 +3627,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'gemini-1.5-flash',
@@ -3571,6 +3667,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-1.5-pro',
@@ -3601,6 +3698,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.0-flash',
@@ -3632,6 +3730,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.0-flash-lite',
@@ -3646,6 +3745,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.5-flash',
@@ -3671,6 +3771,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1048576,
     },
     {
       id: 'gemini-2.5-flash-image',
@@ -3718,6 +3819,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-2.5-flash-lite-preview-tts',
@@ -3863,6 +3965,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3-pro-image-preview',
@@ -3967,6 +4070,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.1-flash-lite-image',
@@ -4053,6 +4157,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.5-flash-lite',
@@ -4068,6 +4173,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.6-flash',
@@ -4091,6 +4197,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.7-flash',
@@ -4114,6 +4221,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-3.8-flash',
@@ -4137,6 +4245,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-embedding-001',
@@ -4159,6 +4268,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'gemini-flash-1.5',
@@ -4237,6 +4347,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'gemini-live-2.5-flash',
@@ -4290,6 +4401,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'gemini-pro-1.5',
@@ -4329,6 +4441,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'gemma-2-27b-it',
@@ -4387,6 +4500,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'gemma-4-26b-a4b-it-maas',
@@ -4402,6 +4516,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'gemma-4-31b-it',
@@ -4413,6 +4528,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 262144,
     },
   ],
   mistral: [
@@ -4436,6 +4552,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'codestral-2508',
@@ -4451,6 +4568,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'devstral-2512',
@@ -4466,6 +4584,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'devstral-small',
@@ -4554,6 +4673,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'ministral-3b',
@@ -4583,6 +4703,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'ministral-8b',
@@ -4619,6 +4740,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'ministral-8b-latest',
@@ -4676,6 +4798,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 8192,
     },
     {
       id: 'mistral-large',
@@ -4718,6 +4841,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-medium-2312',
@@ -4782,6 +4906,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-medium-latest',
@@ -4891,6 +5016,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-4-0',
@@ -4909,6 +5035,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-4-1',
@@ -4933,6 +5060,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'mistral-ocr-latest',
@@ -5024,6 +5152,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 262144,
     },
     {
       id: 'mistral-small-3.1-24b-instruct',
@@ -5175,6 +5304,7 @@ export const GENERATED_PRICES = {
           prices: null,
         },
       ],
+      contextWindow: 16384,
     },
     {
       id: 'voxtral-small-24b-2507',
@@ -5208,6 +5338,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
   ],
   grok: [
@@ -5234,6 +5365,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'grok-2-vision-1212',
@@ -5258,6 +5390,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 32768,
     },
     {
       id: 'grok-3',
@@ -5283,6 +5416,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-fast',
@@ -5308,6 +5442,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-mini',
@@ -5333,6 +5468,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-3-mini-fast',
@@ -5358,6 +5494,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 131072,
     },
     {
       id: 'grok-4-0709',
@@ -5383,6 +5520,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-4-1-fast-non-reasoning',
@@ -5405,6 +5543,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-1-fast-reasoning',
@@ -5430,6 +5569,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-fast-non-reasoning',
@@ -5452,6 +5592,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4-fast-reasoning',
@@ -5477,6 +5618,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 2000000,
     },
     {
       id: 'grok-4.20',
@@ -5516,6 +5658,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.20-multi-agent',
@@ -5531,6 +5674,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.3',
@@ -5586,6 +5730,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 1000000,
     },
     {
       id: 'grok-4.5',
@@ -5644,6 +5789,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 500000,
     },
     {
       id: 'grok-4.6',
@@ -5699,6 +5845,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 500000,
     },
     {
       id: 'grok-build-0.1',
@@ -5738,6 +5885,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-code-fast-1',
@@ -5763,6 +5911,7 @@ export const GENERATED_PRICES = {
           },
         },
       ],
+      contextWindow: 256000,
     },
     {
       id: 'grok-voice-latest',

@@ -20,6 +20,16 @@ export interface PriceCatalog {
   /** The price data's model id a model id is priced as, or undefined (unpriced). */
   resolveModel(provider: ProviderId, modelId: string): string | undefined;
   /**
+   * The model's context window (input and output tokens together) when the price data states
+   * it: the most a request without an output cap can generate. Undefined when unknown.
+   */
+  contextWindow(provider: ProviderId, modelId: string): number | undefined;
+  /**
+   * The non-standard service tiers with prices of their own for the model (`flex`,
+   * `priority`): what an answer may be billed at beyond the standard rate.
+   */
+  serviceTiers(provider: ProviderId, modelId: string): readonly string[];
+  /**
    * Prices one request exactly (see `costAt`) with the prices in force on its UTC day (price
    * data can change a model's price from a date on). `serviceTier` is the tier the answer says
    * served it: a standard one, or none, prices from the price data; another from
@@ -64,11 +74,22 @@ function tierPricesOf(
 /** Builds a catalog (the model index is built once, here). */
 export function createPriceCatalog(data: PriceCatalogData): PriceCatalog {
   const version = `${data.dataVersion}+overrides@${PRICE_OVERRIDES_VERSION}`;
-  const tierPrices = data.tierPrices ?? SERVICE_TIER_PRICES;
+  const tierPrices: ServiceTierPrices = data.tierPrices ?? SERVICE_TIER_PRICES;
   const index = createModelIndex(data.table);
   return {
     version,
     resolveModel: (provider, modelId) => index.resolve(provider, modelId),
+    contextWindow(provider, modelId) {
+      const pricedAs = index.resolve(provider, modelId);
+      return pricedAs === undefined ? undefined : index.entry(provider, pricedAs)?.contextWindow;
+    },
+    serviceTiers(provider, modelId) {
+      const pricedAs = index.resolve(provider, modelId);
+      if (pricedAs === undefined) return [];
+      return Object.entries(tierPrices[provider] ?? {})
+        .filter(([, models]) => models[pricedAs] !== undefined)
+        .map(([tier]) => tier);
+    },
     computeCost(provider, model, usage, atMs, serviceTier) {
       assertTokenCounts(usage);
       if (!Number.isFinite(atMs)) throw new RangeError(`atMs must be a time, got ${atMs}`);

@@ -44,6 +44,8 @@ export interface DataModel {
   readonly id: string;
   readonly match: DataMatchLogic;
   readonly prices: DataModelPrices | readonly DataConditionalPrices[];
+  /** Input and output tokens together the model accepts (`context_window`), when stated. */
+  readonly contextWindow?: number;
 }
 
 /** The data of Metrion's five providers, checked, without descriptions and extractors. */
@@ -135,12 +137,17 @@ function model(value: unknown, where: string): DataModel {
   if (!isObject(value)) fail(where, 'expected a model');
   const id = text(value.id, `${where}.id`);
   const at = `${where}(${id})`;
+  const window = value.context_window;
   return {
     id,
     match: matchLogic(value.match, `${at}.match`),
     prices: Array.isArray(value.prices)
       ? value.prices.map((entry, index) => conditional(entry, `${at}.prices[${index}]`))
       : modelPrices(value.prices, `${at}.prices`),
+    // Optional in the data: a value that is not a token count is left out, never guessed.
+    ...(Number.isSafeInteger(window) && (window as number) > 0
+      ? { contextWindow: window as number }
+      : {}),
   };
 }
 
@@ -171,7 +178,9 @@ export function priceDataJson(data: PriceData): string {
   return JSON.stringify(
     Object.entries(GENAI_PROVIDER_IDS).map(([metrionId, id]) => ({
       id,
-      models: data[metrionId as ProviderId],
+      models: data[metrionId as ProviderId].map(({ contextWindow, ...model }) =>
+        contextWindow === undefined ? model : { ...model, context_window: contextWindow },
+      ),
     })),
   );
 }

@@ -113,7 +113,10 @@ function toEntry(model: DataModel, where: string): ModelEntry {
   const match = toMatchRule(model.match);
   // Kept with its match rule, so its ids resolve to it (unpriced), not to a text model.
   if (isNonTextModel(model)) return { id: model.id, match, periods: [{ prices: null }] };
-  return { id: model.id, match, periods: conditionalsOf(model).map((c) => toPeriod(c, where)) };
+  const periods = conditionalsOf(model).map((c) => toPeriod(c, where));
+  return model.contextWindow === undefined
+    ? { id: model.id, match, periods }
+    : { id: model.id, match, periods, contextWindow: model.contextWindow };
 }
 
 /**

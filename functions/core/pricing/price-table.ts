@@ -58,6 +58,11 @@ export interface ModelEntry {
   readonly match: MatchRule;
   /** In order; the last period whose `from` is not after the request's day applies. */
   readonly periods: readonly PricePeriod[];
+  /**
+   * Tokens of input and output together the model accepts, when the price data states it: the
+   * most a request without an output cap can generate (budgets reserve for it).
+   */
+  readonly contextWindow?: number;
 }
 
 /** Per Metrion provider, the models in match order (the first matching entry wins). */

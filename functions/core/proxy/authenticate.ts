@@ -1,6 +1,7 @@
 import type { Account } from '../accounts/account.ts';
 import { pageReference } from '../accounts/dashboard-pages.ts';
 import { isMetrionKey, looksLikeMetrionKey } from '../accounts/metrion-key.ts';
+import type { BudgetReservation } from '../budgets/reservation.ts';
 import { AuthenticationError } from '../errors.ts';
 import type { AuthMode } from '../usage/usage-record.ts';
 
@@ -9,6 +10,11 @@ export interface AuthenticatedCaller {
   readonly mode: AuthMode;
   /** Digest of the Metrion Key used (names the rate-limit counter). */
   readonly keyDigest: string;
+  /**
+   * What the admission reserved on the account's budgets; the request's usage record carries it
+   * to the settle, which replaces it by the actual cost. Absent when no budget matched.
+   */
+  readonly reservation?: BudgetReservation;
 }
 
 /** Who is calling, and a way to get the credential for upstream once the attempt is tracked. */

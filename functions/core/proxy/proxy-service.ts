@@ -1,5 +1,7 @@
+import { maxRequestCost } from '../budgets/max-cost.ts';
+import type { MaxCost } from '../budgets/reservation.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
-import { asMetrionError, type MetrionError } from '../errors.ts';
+import { asMetrionError, BudgetExceededError, type MetrionError } from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
 import type { PriceSource } from '../pricing/live-prices.ts';
 import {
@@ -12,7 +14,7 @@ import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
 import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
 import { type TraceAttemptDeps, traceAttempt } from '../traces/request-trace.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
-import { type AdmitRequestDeps, admitRequest } from './admit-request.ts';
+import { type AdmitRequestDeps, admitRequest, RefusedByBudget } from './admit-request.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
 import {
   type CachedAnswerDeps,
@@ -154,11 +156,28 @@ async function admitAndForward(
   let attempt: ProxyAttempt | undefined;
   let traced: Promise<void> = Promise.resolve();
   try {
-    // auth+limits: one span of the phase timing. Refused requests are tallied on their window,
-    // never recorded as usage: `attempt` is set only after admission let it through.
-    const authentication = await timer.time('auth', () =>
-      admitRequest(deps, request.headers, parsed.provider),
-    );
+    // auth+limits+budgets: one span of the phase timing. Requests refused by a limit are
+    // tallied on their window, never recorded as usage: `attempt` is set only after admission
+    // let it through, or a budget refused it (that refusal has a Logs row).
+    const budgeted = {
+      requestId: request.requestId,
+      scoped: parsed,
+      maxCost: memoized(() =>
+        maxRequestCost(
+          parsed,
+          request.body.byteLength,
+          request.receivedAtMs,
+          deps.prices.current(),
+        ),
+      ),
+    };
+    const authentication = await timer
+      .time('auth', () => admitRequest(deps, request.headers, parsed.provider, { budgeted }))
+      .catch((error: unknown) => {
+        if (!(error instanceof RefusedByBudget)) throw error;
+        attempt = { request, parsed, caller: error.caller };
+        throw error.error;
+      });
     attempt = { request, parsed, caller: authentication.caller };
     const cache = cacheTarget(attempt);
     if (cache?.directive.mode === 'read-write') {
@@ -182,6 +201,14 @@ async function admitAndForward(
         : (result) => settledWith(settle(deps, admitted, result, timer.headersReady()), traced),
     );
   }
+}
+
+function memoized(compute: () => MaxCost): () => MaxCost {
+  let value: MaxCost | undefined;
+  return () => {
+    value ??= compute();
+    return value;
+  };
 }
 
 /** A request is settled once its record and its trace (when it has one) are both written. */
@@ -339,6 +366,9 @@ function failed(
         timing,
         // Its 4xx are refusals before any upstream call (a provider's own 4xx is relayed).
         refused: status < 500,
+        ...(error instanceof BudgetExceededError
+          ? { blockedBy: { budgetId: error.budgetId, budgetName: error.budgetName } }
+          : {}),
       }),
   };
 }

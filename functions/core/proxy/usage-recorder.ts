@@ -6,6 +6,7 @@ import type { CostResult } from '../pricing/cost.ts';
 import type { PriceSource } from '../pricing/live-prices.ts';
 import type { PriceCatalog } from '../pricing/price-catalog.ts';
 import {
+  type BlockedBy,
   type ErrorSource,
   MAX_MODEL_ID_LENGTH,
   type RequestTiming,
@@ -56,6 +57,8 @@ export interface AttemptResult {
    * so the cost is 0, never unpriced (a refused request may name no model, or an unpriced one).
    */
   readonly refused?: boolean;
+  /** A budget refused it (402). */
+  readonly blockedBy?: BlockedBy;
 }
 
 const NO_TOKENS: TokenUsage = {
@@ -135,6 +138,8 @@ export function buildUsageRecord(
     estimated: result.estimated === true ? true : undefined,
     interrupted: result.interrupted === true ? true : undefined,
     timing: result.timing,
+    budgetReservation: caller.reservation,
+    blockedBy: result.blockedBy,
   };
 }
 

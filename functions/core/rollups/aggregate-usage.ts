@@ -1,3 +1,5 @@
+import { settleReservations } from '../budgets/settle-reservations.ts';
+import type { BudgetLedger } from '../ports/budget-ledger.ts';
 import type { Logger } from '../ports/logger.ts';
 import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
@@ -23,6 +25,8 @@ export type AggregateUsageStore = Pick<RollupStore, 'markDirty' | 'addToRollup'>
 export interface AggregateUsageDeps {
   readonly rollups: AggregateUsageStore;
   readonly logger: Logger;
+  /** Settles the budget reservations the records carry (exactly once per record). */
+  readonly budgetLedger: Pick<BudgetLedger, 'settle'>;
 }
 
 export interface AggregateUsageReport {
@@ -61,7 +65,9 @@ interface Indexed<T> {
  *    the tag keys seen and the error copies, from the same folds the seal job uses
  *    (`rollupsFromRecords`, `tagRollupsFromRecords`), so the live and sealed paths cannot count
  *    differently;
- * 3. the markers again, after the ADDs: a seal that ran between 1 and 2 cleared the marker and
+ * 3. the budget settles: each record's reservation replaced by its actual cost, exactly once
+ *    (conditional on the reservation's entry, so a redelivered record changes nothing);
+ * 4. the markers again, after the ADDs: a seal that ran between 1 and 2 cleared the marker and
  *    overwrote the hour without these ADDs; this marker makes the next run reseal it.
  *
  * A failed write is never retried here: the report says from which record on the batch must be
@@ -118,6 +124,10 @@ export async function aggregateUsage(
     })),
   ];
   cut = earlier(cut, await firstFailure(deps, 'rollup add', writes, (write) => write()));
+  cut = earlier(
+    cut,
+    await settleReservations({ ledger: deps.budgetLedger, logger: deps.logger }, done),
+  );
   const touched = hours.filter(({ firstIndex }) => firstIndex < (cut ?? batch.length));
   cut = earlier(
     cut,

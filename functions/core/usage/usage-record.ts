@@ -1,4 +1,5 @@
 import type { Tags } from '../attribution/tags.ts';
+import type { BudgetReservation } from '../budgets/reservation.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
 
 /** Longest `x-metrion-user` label the proxy records (printable ASCII). */
@@ -149,4 +150,17 @@ export interface UsageRecord extends TokenUsage {
   readonly interrupted?: boolean;
   /** Absent on records written before issue 13 part 3. */
   readonly timing?: RequestTiming;
+  /**
+   * What the admission reserved on the account's budgets: the settle (usage stream) replaces it
+   * by `costPicoUsd`. Absent when no budget matched.
+   */
+  readonly budgetReservation?: BudgetReservation;
+  /** The budget that refused the request (status 402): it never reached the provider. */
+  readonly blockedBy?: BlockedBy;
+}
+
+/** The budget that refused a request, as its Logs row names it. */
+export interface BlockedBy {
+  readonly budgetId: string;
+  readonly budgetName: string;
 }

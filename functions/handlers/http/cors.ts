@@ -22,6 +22,7 @@ const EXPOSED_HEADERS = [
   'x-metrion-request-id',
   'x-metrion-cost-usd',
   'x-metrion-cache',
+  'x-metrion-budget-id',
   'server-timing',
   'retry-after',
   'request-id',

@@ -1,5 +1,6 @@
 import {
   asMetrionError,
+  BudgetExceededError,
   type ErrorCode,
   MethodNotAllowedError,
   MetrionError,
@@ -20,6 +21,8 @@ export const STATUS_BY_CODE = {
   email_taken: 409,
   metrion_key_conflict: 409,
   rule_limit: 409,
+  budget_limit: 409,
+  budget_exceeded: 402,
   channel_limit: 409,
   channel_in_use: 409,
   payload_too_large: 413,
@@ -41,6 +44,7 @@ export const STATUS_BY_CODE = {
 const ENVELOPE_TYPE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
+  402: 'budget_exceeded',
   403: 'permission_error',
   404: 'not_found_error',
   405: 'invalid_request_error',
@@ -85,6 +89,11 @@ export function errorResponse(
   };
   if (statusCode === 401) headers['www-authenticate'] = 'Bearer';
   if (exposed instanceof MethodNotAllowedError) headers.allow = exposed.allowedMethods.join(', ');
+  if (exposed instanceof BudgetExceededError) {
+    headers['x-metrion-budget-id'] = exposed.budgetId;
+    // Both SDKs honour it: a budget refusal is final until the budget resets or changes.
+    headers['x-should-retry'] = 'false';
+  }
   if (exposed.retryAfterSeconds !== undefined) {
     headers['retry-after'] = String(exposed.retryAfterSeconds);
   }

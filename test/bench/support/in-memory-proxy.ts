@@ -8,6 +8,7 @@ import { JsonLogger } from '#adapters/system/json-logger.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import { GptTokenizerCounter } from '#adapters/tokenizer/gpt-tokenizer-counter.ts';
 import { createAccountService } from '#core/accounts/account-service.ts';
+import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
 import type { ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { UpstreamClient } from '#core/ports/upstream-client.ts';
 import { createProxyService } from '#core/proxy/proxy-service.ts';
@@ -74,6 +75,8 @@ export function buildInMemoryProxy(options: InMemoryProxyOptions): InMemoryProxy
 
   const proxy = createProxyService({
     admission: wrapPort<ProxyAdmission>(accounts, 'admission'),
+    budgetViews: new BudgetViewCache(),
+    budgets: accounts.budgets,
     // The record is the proxy's only write after a request (rollups come from the stream).
     usage: wrapPort(usage, 'usage'),
     responseCache: wrapPort(new InMemoryResponseCacheStore(), 'responseCache'),

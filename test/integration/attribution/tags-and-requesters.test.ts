@@ -66,6 +66,20 @@ async function recordsOf(accountId: string, count: number): Promise<UsageRecord[
   throw new Error(`expected ${count} records`);
 }
 
+/** The records of these requests, once all are written (they land after the answer). */
+async function recordsWithIds(
+  accountId: string,
+  requestIds: string[],
+): Promise<Map<string, UsageRecord>> {
+  for (let attempt = 0; attempt < 400; attempt += 1) {
+    const found = await stack.metrion.data.usage.listRecent(accountId, 100);
+    const byId = new Map(found.map((record) => [record.requestId, record]));
+    if (requestIds.every((id) => byId.has(id))) return byId;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`expected the records of ${requestIds.join(', ')}`);
+}
+
 /** No request the fake received carried a Metrion header (tags, requester, token). */
 function expectNoMetrionHeaders(upstream: FakeUpstream): void {
   expect(upstream.requests.length).toBeGreaterThan(0);
@@ -295,7 +309,8 @@ describe('tags and requesters through the SDKs', () => {
     };
     const deadline = Date.now() + 5_000;
     let live = await breakdown();
-    while (live.total.requests !== 5 && Date.now() < deadline) {
+    // The keys seen are written beside the rollups, so wait for both.
+    while ((live.total.requests !== 5 || live.keys.length !== 3) && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       live = await breakdown();
     }
@@ -362,11 +377,9 @@ describe('tags and requesters through the SDKs', () => {
       .withResponse();
     expect(invalid.response.status).toBe(200);
 
-    const byId = new Map(
-      (await recordsOf(aliceAccountId, 8)).map((record) => [record.requestId, record]),
-    );
     const namedId = named.response.headers.get('x-metrion-request-id') ?? '';
     const invalidId = invalid.response.headers.get('x-metrion-request-id') ?? '';
+    const byId = await recordsWithIds(aliceAccountId, [namedId, invalidId]);
     expect(byId.get(namedId)).toMatchObject({
       kind: 'responses',
       requester: 'customer-9',

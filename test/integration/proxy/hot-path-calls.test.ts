@@ -1,6 +1,8 @@
 // Issue 13: the DynamoDB calls a proxied request makes before the provider sees it, counted on
 // the real adapters (dynalite) through the local stack.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
+import { testBudget } from '../../fixtures/budget.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
@@ -38,7 +40,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function callsBeforeUpstream(headers: Record<string, string>): Promise<string[]> {
+/** The proxy's DynamoDB calls for one chat request, before and after the provider saw it. */
+async function callsAround(
+  headers: Record<string, string>,
+): Promise<{ before: string[]; after: string[]; traces: string[] }> {
   const recordsBefore = (await stack.settledRecords()).length;
   const upstreamBefore = stack.openai.requests.length;
   commands.length = 0;
@@ -51,10 +56,23 @@ async function callsBeforeUpstream(headers: Record<string, string>): Promise<str
   await response.text();
   await stack.waitForRecords(recordsBefore + 1);
   // The trace is issued right after the upstream call, in parallel with it: it may reach the
-  // store before the provider has read the request, but nothing waits for it (see below).
-  return commands
-    .filter((command) => command.upstreamRequestsBefore === upstreamBefore && !command.trace)
-    .map((command) => command.name);
+  // store before the provider has read the request, but nothing waits for it (see below). It is
+  // counted apart from the calls before and after.
+  const names = (seen: (upstreamRequests: number) => boolean) =>
+    commands
+      .filter((command) => seen(command.upstreamRequestsBefore) && !command.trace)
+      // The test's own reads of the records are Queries.
+      .filter((command) => command.name !== 'QueryCommand')
+      .map((command) => command.name);
+  return {
+    before: names((upstream) => upstream === upstreamBefore),
+    after: names((upstream) => upstream > upstreamBefore),
+    traces: commands.filter((command) => command.trace).map((command) => command.name),
+  };
+}
+
+async function callsBeforeUpstream(headers: Record<string, string>): Promise<string[]> {
+  return (await callsAround(headers)).before;
 }
 
 describe('DynamoDB calls before the provider sees a request', () => {
@@ -142,5 +160,36 @@ describe('DynamoDB calls of a request Metrion refuses', () => {
       'PutItemCommand',
     ]);
     expect(record).toMatchObject({ status: 400, errorSource: 'metrion', costPicoUsd: 0n });
+  });
+});
+
+describe('DynamoDB calls of a request a block budget matches', () => {
+  it('is still one UpdateItem before the provider, one PutItem after, and its trace', async () => {
+    // Arrange: a budget for all requests; the first request learns it (the cached view is stale)
+    const table = {
+      client: stack.metrion.data.documentClient,
+      tableName: stack.metrion.data.accountsTable,
+    };
+    expect(await new DynamoBudgetStore(table).create(testBudget(stack.accountId, 10_000), 20)).toBe(
+      true,
+    );
+    const headers = { authorization: `Bearer ${stack.metrionKey}` };
+    const cold = await callsAround(headers);
+
+    // Act
+    const warm = await callsAround(headers);
+
+    // Assert: the reservation rides in the admission write; the settle is the stream's, not
+    // the proxy's
+    // Cold (or after a budget change): the write planned without the budget fails closed, the
+    // current view is read, and the write is planned again.
+    expect(cold.before).toEqual(['UpdateItemCommand', 'GetItemCommand', 'UpdateItemCommand']);
+    expect(warm).toEqual({
+      before: ['UpdateItemCommand'],
+      after: ['PutItemCommand'],
+      traces: ['PutItemCommand'],
+    });
+    const [record] = await stack.records();
+    expect(record?.budgetReservation?.reservedPicoUsd).toBeGreaterThan(0n);
   });
 });

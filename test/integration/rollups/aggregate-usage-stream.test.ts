@@ -61,6 +61,7 @@ function handlerWith(decide: (call: DynamoCall) => Fault = () => undefined) {
     buildAggregateUsageDeps({
       documentClient: faultyDocumentClient(fixture.endpoint, decide),
       usageTable: fixture.tableNames.usage,
+      accountsTable: fixture.tableNames.accounts,
       logger: SILENT_LOGGER,
       clock,
     }),

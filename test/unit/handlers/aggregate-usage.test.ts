@@ -5,6 +5,7 @@ import type { AggregateUsageStore } from '#core/rollups/aggregate-usage.ts';
 import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { createAggregateUsageHandler } from '#handlers/aggregate-usage.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { InMemoryBudgets } from '../../fakes/in-memory-budgets.ts';
 import {
   sequenceNumber,
   streamEvent,
@@ -49,6 +50,7 @@ describe('createAggregateUsageHandler metrics', () => {
       rollups: ACCEPTING_STORE,
       logger,
       clock: new FakeClock({ startMs: WRITTEN_AT_S * 1000 + 1_200 }),
+      budgetLedger: new InMemoryBudgets(),
       recordFromImage: (image): StoredUsageRecord | undefined => {
         const record = records[Number((image.sk as { S: string }).S.slice(1))];
         return record && { record, expiresAtEpochSeconds: 0 };

@@ -3,6 +3,7 @@ import { ServiceUnavailableError } from '#core/errors.ts';
 import { FeedingUsageStore } from '#local/feeding-usage-store.ts';
 import { UsageFeed } from '#local/usage-feed.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
+import { InMemoryBudgets } from '../../fakes/in-memory-budgets.ts';
 import { InMemoryRollupStore } from '../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../fakes/in-memory-usage-store.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
@@ -17,7 +18,7 @@ function local() {
   const rollups = new InMemoryRollupStore({ usage, clock });
   // A window longer than any test: nothing is delivered unless drained.
   const feed = new UsageFeed({
-    aggregator: { rollups, logger: SILENT_LOGGER },
+    aggregator: { rollups, logger: SILENT_LOGGER, budgetLedger: new InMemoryBudgets() },
     logger: SILENT_LOGGER,
     batchWindowMs: 60_000,
   });

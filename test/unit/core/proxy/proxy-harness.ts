@@ -1,6 +1,7 @@
 // The proxy service on in-memory fakes with a scripted upstream: the core pipeline without HTTP.
 import { createAccountService } from '#core/accounts/account-service.ts';
 import { metrionKeyDigest } from '#core/accounts/metrion-key.ts';
+import { BudgetViewCache } from '#core/budgets/budget-view-cache.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { AdmissionRequest, ProxyAdmission } from '#core/ports/proxy-admission.ts';
 import type { RequestTraceWriter } from '#core/ports/request-trace-store.ts';
@@ -162,6 +163,8 @@ export async function proxyHarness() {
   const proxy = createProxyService({
     prices: fixedPrices(),
     admission: slowAdmission,
+    budgetViews: new BudgetViewCache(),
+    budgets: accounts.budgets,
     vault,
     pepper,
     usage,

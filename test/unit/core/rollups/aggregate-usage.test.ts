@@ -5,10 +5,14 @@ import { HOUR_MS } from '#core/rollups/buckets.ts';
 import { type Rollup, rollupsFromRecords, type StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
+import { InMemoryBudgets } from '../../../fakes/in-memory-budgets.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
 import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
+
+/** The records here carry no reservation: a ledger that is never asked. */
+const NO_RESERVATIONS = new InMemoryBudgets();
 
 const AT = '2026-02-28T23:40:00.000Z';
 const KEEP = 4_102_444_800;
@@ -86,7 +90,10 @@ describe('aggregateUsage', () => {
     const { calls, store } = recorded(rollups);
 
     // Act
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     // Assert: markers once per account-hour before the ADDs and once after; the counts are the fold's.
     expect(report).toEqual({ aggregated: 30, rollupsAdded: 4, tagRollupsAdded: 0 });
@@ -126,7 +133,7 @@ describe('aggregateUsage', () => {
     ];
 
     // Act
-    await aggregateUsage({ rollups, logger: SILENT_LOGGER }, batch);
+    await aggregateUsage({ rollups, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS }, batch);
 
     // Assert: per granularity, the rows (one per dimension combination) sum to the hand sums
     for (const granularity of ['hour', 'day'] as const) {
@@ -155,7 +162,10 @@ describe('aggregateUsage', () => {
   it('stores a copy of each error record', async () => {
     const { rollups } = setup();
     const failed = stored({ status: 503, errorSource: 'provider', errorMessage: 'overloaded' });
-    await aggregateUsage({ rollups, logger: SILENT_LOGGER }, [stored(), failed]);
+    await aggregateUsage({ rollups, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS }, [
+      stored(),
+      failed,
+    ]);
     const errors = await rollups.recentErrors('acct', ...EVERYTHING, () => true, 10);
     expect(errors.map((r) => r.requestId)).toEqual([failed.record.requestId]);
   });
@@ -169,9 +179,12 @@ describe('aggregateUsage', () => {
     const throttled = recorded(rollups, { addToRollup: (detail) => detail.endsWith('/gpt-4o') });
 
     // Act
-    const failed = await aggregateUsage({ rollups: throttled.store, logger }, batch);
+    const failed = await aggregateUsage(
+      { rollups: throttled.store, logger, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
     const retried = await aggregateUsage(
-      { rollups, logger: SILENT_LOGGER },
+      { rollups, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
       batch.slice(failed.retryFrom),
     );
 
@@ -202,7 +215,10 @@ describe('aggregateUsage', () => {
     const { calls, store } = recorded(rollups);
 
     // Act
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     // Assert: feature:search, feature:chat, team:core, each hour and day
     expect(report.tagRollupsAdded).toBe(6);
@@ -234,7 +250,10 @@ describe('aggregateUsage', () => {
     ];
     const { store } = recorded(rollups, { addToTagRollup: (detail) => detail.endsWith(':b') });
 
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     expect(report).toMatchObject({ aggregated: 2, retryFrom: 2 });
   });
@@ -250,7 +269,10 @@ describe('aggregateUsage', () => {
       markDirty: (detail) => detail.startsWith('acct-b@'),
     });
 
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
     const added = calls.filter(([method]) => method === 'addToRollup').map(([, detail]) => detail);
@@ -271,7 +293,10 @@ describe('aggregateUsage', () => {
       },
     });
 
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
   });
@@ -279,7 +304,12 @@ describe('aggregateUsage', () => {
   it('leaves nothing to do for an empty batch', async () => {
     const { rollups } = setup();
     const { calls, store } = recorded(rollups);
-    expect(await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, [])).toEqual({
+    expect(
+      await aggregateUsage(
+        { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+        [],
+      ),
+    ).toEqual({
       aggregated: 0,
       rollupsAdded: 0,
       tagRollupsAdded: 0,
@@ -293,7 +323,10 @@ describe('aggregateUsage', () => {
     const only = stored({ costPicoUsd: 5n });
     await usage.append(only.record, only);
     const dead = recorded(rollups, { addToRollup: () => true });
-    await aggregateUsage({ rollups: dead.store, logger: SILENT_LOGGER }, [only]);
+    await aggregateUsage(
+      { rollups: dead.store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      [only],
+    );
     expect(await rollups.query('acct', 'hour', ...EVERYTHING)).toEqual([]);
 
     // Act: 20 minutes after the hour ended.
@@ -324,7 +357,10 @@ describe('aggregateUsage', () => {
     });
 
     // Act
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     // Assert: both hours opened; only acct-a's (first record 0, before the cut) closed again
     expect(report).toStrictEqual({
@@ -361,7 +397,10 @@ describe('aggregateUsage', () => {
     };
 
     // Act
-    const report = await aggregateUsage({ rollups: store, logger: SILENT_LOGGER }, batch);
+    const report = await aggregateUsage(
+      { rollups: store, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
 
     // Assert
     expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
@@ -380,8 +419,10 @@ describe('aggregateUsage', () => {
       putErrors: () => Promise.reject('not an Error'),
     };
 
-    await aggregateUsage({ rollups: store, logger }, batch);
-    await aggregateUsage({ rollups: throwsString, logger }, [stored({ status: 500 })]);
+    await aggregateUsage({ rollups: store, logger, budgetLedger: NO_RESERVATIONS }, batch);
+    await aggregateUsage({ rollups: throwsString, logger, budgetLedger: NO_RESERVATIONS }, [
+      stored({ status: 500 }),
+    ]);
 
     expect(fields).toEqual([
       {

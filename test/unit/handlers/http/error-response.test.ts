@@ -6,6 +6,8 @@ const {
   AccountExistsError,
   AlreadyProError,
   BillingUnavailableError,
+  BudgetExceededError,
+  BudgetLimitError,
   EmailTakenError,
   InvalidWebhookSignatureError,
   MalformedWebhookError,
@@ -35,6 +37,8 @@ const {
 /** One instance of every MetrionError class. */
 const ONE_OF_EACH: readonly errors.MetrionError[] = [
   new InvalidRequestError('m'),
+  new BudgetExceededError('m', { budgetId: 'bud_00000001', name: 'n' }),
+  new BudgetLimitError('m'),
   new AuthenticationError('m'),
   new UnauthorizedError('m'),
   new MissingProviderKeyError('m'),
