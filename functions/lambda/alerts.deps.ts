@@ -12,8 +12,6 @@ import type { Logger } from '#core/ports/logger.ts';
 import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
 import { type AlertDeliveryConfig, buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
 
-export type { AlertMailConfig } from './alert-mailer.ts';
-
 /** What the alert evaluator needs that differs between runtimes. */
 export interface AlertsRuntimeConfig extends AlertDeliveryConfig {
   readonly usageTable: string;
