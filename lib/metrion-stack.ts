@@ -105,28 +105,10 @@ export class MetrionStack extends Stack {
       email,
       logRetention: logs.logRetention,
     });
-    // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
-    this.dashboardApi = new DashboardApiService(this, 'Settings', {
-      data: this.data,
-      keys: this.keys,
-      auth: this.auth,
-      ...logs,
-    });
-    this.api.addDashboardRoutes(this.dashboardApi.function, API_ROUTES);
-    this.alerts = new Alerts(this, 'Alerts', {
-      data: this.data,
-      keys: this.keys,
-      email,
-      dashboardUrl,
-      ...logs,
-    });
-    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', {
-      data: this.data,
-      keys: this.keys,
-      email,
-      dashboardUrl,
-      ...logs,
-    });
+    this.dashboardApi = this.createDashboardApi(config);
+    const notifying = { data: this.data, keys: this.keys, email, dashboardUrl, ...logs };
+    this.alerts = new Alerts(this, 'Alerts', notifying);
+    this.alertDeliveries = new AlertDeliveries(this, 'AlertDeliveries', notifying);
     // Test emails from the dashboard API: the same identity and variables.
     Alerts.grantSend(this.dashboardApi.function, email, dashboardUrl);
     this.budgetSweeper = new BudgetSweeper(this, 'BudgetSweeper', {
@@ -135,19 +117,7 @@ export class MetrionStack extends Stack {
       dashboardUrl,
       ...logs,
     });
-    this.billing = new Billing(this, 'Billing', {
-      envName: config.envName,
-      data: this.data,
-      retainData: config.retainData,
-      stripeProPriceId: config.billing.stripeProPriceId,
-      proMonthlyPriceUsd: config.billing.proMonthlyPriceUsd,
-      dashboardUrl,
-      webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
-      ...logs,
-      webhookReservedConcurrency: capacity.stripeWebhookConcurrency,
-    });
-    this.billing.grantStripeApi(this.dashboardApi.function);
-    this.api.addWebhookRoute(this.billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
+    this.billing = this.createBilling(config, dashboardUrl);
     this.fxRates = new FxRates(this, 'FxRates', { data: this.data, ...logs });
     this.rollupSealer = new RollupSealer(this, 'RollupSealer', { data: this.data, ...logs });
     this.traceSweeper = new TraceSweeper(this, 'TraceSweeper', { data: this.data, ...logs });
@@ -167,18 +137,55 @@ export class MetrionStack extends Stack {
       keys: this.keys,
       ...logs,
     });
-    this.logsExport = new LogsExportService(this, 'LogsExport', {
-      data: this.data,
-      auth: this.auth,
-      ...logs,
-    });
-    this.api.addStreamingDashboardRoute(this.logsExport.function, LOGS_EXPORT_ROUTE);
+    this.logsExport = this.createLogsExport(config);
     this.monitoring = new Monitoring(this, 'Monitoring', {
       envName: config.envName,
       alarmEmail: config.alarmEmail,
       capacity,
     });
     this.addAlarms();
+  }
+
+  /** The dashboard JSON API on every `API_ROUTES` route. */
+  private createDashboardApi(config: EnvironmentConfig): DashboardApiService {
+    // Construct id 'Settings' predates the rename: changing it would replace the function and its role.
+    const dashboardApi = new DashboardApiService(this, 'Settings', {
+      data: this.data,
+      keys: this.keys,
+      auth: this.auth,
+      ...logSettings(config),
+    });
+    this.api.addDashboardRoutes(dashboardApi.function, API_ROUTES);
+    return dashboardApi;
+  }
+
+  /** The Logs CSV export, streamed from its own route. */
+  private createLogsExport(config: EnvironmentConfig): LogsExportService {
+    const logsExport = new LogsExportService(this, 'LogsExport', {
+      data: this.data,
+      auth: this.auth,
+      ...logSettings(config),
+    });
+    this.api.addStreamingDashboardRoute(logsExport.function, LOGS_EXPORT_ROUTE);
+    return logsExport;
+  }
+
+  /** Stripe Checkout, the portal and the webhook; the dashboard API may call Stripe. */
+  private createBilling(config: EnvironmentConfig, dashboardUrl: string): Billing {
+    const billing = new Billing(this, 'Billing', {
+      envName: config.envName,
+      data: this.data,
+      retainData: config.retainData,
+      stripeProPriceId: config.billing.stripeProPriceId,
+      proMonthlyPriceUsd: config.billing.proMonthlyPriceUsd,
+      dashboardUrl,
+      webhookUrl: `${dashboardUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
+      ...logSettings(config),
+      webhookReservedConcurrency: config.capacity.stripeWebhookConcurrency,
+    });
+    billing.grantStripeApi(this.dashboardApi.function);
+    this.api.addWebhookRoute(billing.webhookFunction, STRIPE_WEBHOOK_ROUTE);
+    return billing;
   }
 
   /**

@@ -1,5 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { ALERT_CHANNELS_ROUTES } from '#contracts/alert-channels-api.ts';
+import type { ALERTS_ROUTES } from '#contracts/alerts-api.ts';
 import {
   API_ROUTES,
   type ApiQuery,
@@ -8,7 +10,12 @@ import {
   type ApiRoute,
   type ApiRouteName,
 } from '#contracts/api-routes.ts';
+import type { BILLING_ROUTES } from '#contracts/billing-api.ts';
+import type { BUDGETS_ROUTES } from '#contracts/budgets-api.ts';
+import type { DASHBOARD_ROUTES } from '#contracts/dashboard-api.ts';
+import type { LOGS_ROUTES } from '#contracts/logs-api.ts';
 import { type ApiPathParameter, PATH_PARAMETERS } from '#contracts/path-parameters.ts';
+import type { SETTINGS_ROUTES } from '#contracts/settings-api.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
 import { getIntegrationStatus } from '#core/accounts/integration-status.ts';
 import type { SignedInUser } from '#core/accounts/signed-in-user.ts';
@@ -71,9 +78,11 @@ interface RouteInput<K extends ApiRouteName> {
   readonly query: ApiQuery<K>;
 }
 
-type RouteActions = {
-  readonly [K in ApiRouteName]: (input: RouteInput<K>) => Promise<ApiResponse<K>>;
+type Actions<K extends ApiRouteName> = {
+  readonly [N in K]: (input: RouteInput<N>) => Promise<ApiResponse<N>>;
 };
+
+type RouteActions = Actions<ApiRouteName>;
 
 /** The 404 for a path parameter of the wrong shape (`shown` is cut to 40 characters). */
 const UNKNOWN_PARAMETER: Record<ApiPathParameter, (shown: string) => string> = {
@@ -99,16 +108,11 @@ function checkedParams(params: Readonly<Record<string, string>>): Record<string,
 const providerParam = (params: Readonly<Record<string, string>>): ProviderId =>
   params.provider as ProviderId;
 
-/**
- * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
- * routes, validate the body with the route's schema, call one core use case for the caller's
- * own account, and shape the answer with the route's response schema (which also drops any
- * field the schema does not list). Errors become responses in `httpErrorHandler` only.
- */
-export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
-  const route = createApiRouter<ApiRouteName>(API_ROUTES);
-
-  const actions: RouteActions = {
+/** Settings and Plan: the account, its keys, the first request, billing. */
+function accountActions(
+  deps: DashboardApiHandlerDeps,
+): Actions<keyof typeof SETTINGS_ROUTES | keyof typeof BILLING_ROUTES> {
+  return {
     getConfig: async () => deps.publicConfig,
     getMe: ({ user }) => deps.accounts.signIn(user),
     updateGeneral: ({ user, body }) => deps.accounts.updateGeneral(user.accountId, body),
@@ -126,6 +130,29 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     deleteProviderKey: ({ user, params }) =>
       deps.accounts.deleteProviderKey(user.accountId, providerParam(params)),
     getIntegrationStatus: ({ user }) => getIntegrationStatus(deps.usage, user.accountId),
+    getBilling: async ({ user }) => {
+      const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
+        user.accountId,
+      );
+      return {
+        ...view,
+        currentPeriodEnd: currentPeriodEndAt,
+        thisMonth: {
+          requests: thisMonth.requests,
+          resetsAt: new Date(thisMonth.resetsAtMs).toISOString(),
+        },
+      };
+    },
+    startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
+    openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
+  };
+}
+
+/** The Dashboard tabs and Logs. */
+function usageActions(
+  deps: DashboardApiHandlerDeps,
+): Actions<keyof typeof DASHBOARD_ROUTES | keyof typeof LOGS_ROUTES> {
+  return {
     getDashboardOverview: ({ user, query }) => deps.dashboard.overview(user.accountId, query),
     getDashboardCosts: ({ user, query }) => deps.dashboard.costs(user.accountId, query),
     getDashboardTokens: ({ user, query }) => deps.dashboard.tokens(user.accountId, query),
@@ -135,6 +162,16 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     listLogs: ({ user, query: { cursor, ...filters } }) =>
       deps.logs.listLogs(user.accountId, filters, cursor),
     getLog: ({ user, params }) => deps.logs.getLog(user.accountId, params.requestId ?? ''),
+  };
+}
+
+/** Alert rules, budgets and alert channels. */
+function alertingActions(
+  deps: DashboardApiHandlerDeps,
+): Actions<
+  keyof typeof ALERTS_ROUTES | keyof typeof BUDGETS_ROUTES | keyof typeof ALERT_CHANNELS_ROUTES
+> {
+  return {
     listAlertRules: ({ user }) => deps.alerts.list(user.accountId),
     createAlertRule: ({ user, body }) => deps.alerts.create(user.accountId, body),
     updateAlertRule: ({ user, params, body }) =>
@@ -156,43 +193,46 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
       deps.alertChannels.test(user.accountId, params.channelId ?? ''),
     listAlertChannelDeliveries: ({ user, params }) =>
       deps.alertChannels.deliveries(user.accountId, params.channelId ?? ''),
-    getBilling: async ({ user }) => {
-      const { currentPeriodEndAt, thisMonth, ...view } = await deps.billing.getBillingView(
-        user.accountId,
-      );
-      return {
-        ...view,
-        currentPeriodEnd: currentPeriodEndAt,
-        thisMonth: {
-          requests: thisMonth.requests,
-          resetsAt: new Date(thisMonth.resetsAtMs).toISOString(),
-        },
-      };
-    },
-    startCheckout: ({ user }) => deps.billing.startCheckout(user.accountId),
-    openBillingPortal: ({ user }) => deps.billing.openPortal(user.accountId),
   };
+}
 
-  async function respond<K extends ApiRouteName>(
-    name: K,
-    params: Record<string, string>,
-    event: APIGatewayProxyEvent,
-  ): Promise<unknown> {
-    const definition: ApiRoute = API_ROUTES[name];
-    const headers = lowerCaseHeaders(event);
-    const user =
-      definition.auth === 'jwt' ? await deps.tokens.verify(bearerToken(headers)) : undefined;
-    const checked = checkedParams(params);
-    const body =
-      definition.request === undefined
-        ? undefined
-        : parseJsonBody(rawBody(event), definition.request);
-    const query = definition.query === undefined ? undefined : parseQuery(event, definition.query);
-    const action = actions[name] as (input: RouteInput<K>) => Promise<unknown>;
-    return definition.response.parse(
-      await action({ user, params: checked, body, query } as RouteInput<K>),
-    );
-  }
+/** Runs one matched route: token, path parameters, body and query checked, then its action. */
+async function respond<K extends ApiRouteName>(
+  deps: DashboardApiHandlerDeps,
+  actions: RouteActions,
+  name: K,
+  params: Record<string, string>,
+  event: APIGatewayProxyEvent,
+): Promise<unknown> {
+  const definition: ApiRoute = API_ROUTES[name];
+  const headers = lowerCaseHeaders(event);
+  const user =
+    definition.auth === 'jwt' ? await deps.tokens.verify(bearerToken(headers)) : undefined;
+  const checked = checkedParams(params);
+  const body =
+    definition.request === undefined
+      ? undefined
+      : parseJsonBody(rawBody(event), definition.request);
+  const query = definition.query === undefined ? undefined : parseQuery(event, definition.query);
+  const action = actions[name] as (input: RouteInput<K>) => Promise<unknown>;
+  return definition.response.parse(
+    await action({ user, params: checked, body, query } as RouteInput<K>),
+  );
+}
+
+/**
+ * The dashboard JSON API (`API_ROUTES`): match the route, verify the Cognito ID token on `jwt`
+ * routes, validate the body with the route's schema, call one core use case for the caller's
+ * own account, and shape the answer with the route's response schema (which also drops any
+ * field the schema does not list). Errors become responses in `httpErrorHandler` only.
+ */
+export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
+  const route = createApiRouter<ApiRouteName>(API_ROUTES);
+  const actions: RouteActions = {
+    ...accountActions(deps),
+    ...usageActions(deps),
+    ...alertingActions(deps),
+  };
 
   const base = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     const match = route(event.httpMethod, event.path);
@@ -209,7 +249,7 @@ export function createDashboardApiHandler(deps: DashboardApiHandlerDeps) {
     return {
       statusCode: definition.status ?? 200,
       headers: { ...API_HEADERS, 'x-metrion-request-id': event.requestContext.requestId },
-      body: JSON.stringify(await respond(match.name, match.params, event)),
+      body: JSON.stringify(await respond(deps, actions, match.name, match.params, event)),
     };
   };
 

@@ -10,7 +10,7 @@ import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import type { Random } from '#core/ports/random.ts';
 import { createSecretVault, type SecretVault } from '#core/vault/secret-vault.ts';
-import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
+import { type AlertMailConfig, alertMailer } from './alert-mailer.ts';
 
 /** What delivering alert notices needs that differs between runtimes. */
 export interface AlertDeliveryConfig {

@@ -1,42 +1,16 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { DynamoAlertFiringStore } from '#adapters/dynamodb/dynamo-alert-firing-store.ts';
 import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
-import { SesMailer } from '#adapters/ses/ses-mailer.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
 import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
-import type { Mailer } from '#core/ports/mailer.ts';
 import type { AlertsHandlerDeps } from '#handlers/alerts.ts';
 import { type AlertDeliveryConfig, buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
-
-/** How alert emails go out: SES (`region`, optional `endpoint` for aws-ses-v2-local), or a mailer. */
-export type AlertMailConfig =
-  | { readonly region: string; readonly endpoint?: string; readonly sender: string }
-  | { readonly mailer: Mailer };
-
-/** Builds the SES mailer (or passes a given one through). Shared with the dashboard API. */
-export function alertMailer(config: AlertMailConfig): Mailer {
-  if ('mailer' in config) return config.mailer;
-  return new SesMailer({
-    client: new SESv2Client({
-      region: config.region,
-      ...(config.endpoint === undefined
-        ? {}
-        : {
-            endpoint: config.endpoint,
-            // aws-ses-v2-local accepts any credentials.
-            credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-          }),
-    }),
-    from: config.sender,
-  });
-}
 
 /** What the alert evaluator needs that differs between runtimes. */
 export interface AlertsRuntimeConfig extends AlertDeliveryConfig {

@@ -7,7 +7,7 @@ import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { SweepBudgetsDeps } from '#core/budgets/sweep-budgets.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
-import { type AlertMailConfig, alertMailer } from './alerts.deps.ts';
+import { type AlertMailConfig, alertMailer } from './alert-mailer.ts';
 
 /** What the budget sweep needs that differs between runtimes. */
 export interface BudgetSweepRuntimeConfig {

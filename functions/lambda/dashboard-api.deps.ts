@@ -33,7 +33,7 @@ import { PROXY_PATH_PREFIX } from '#core/providers/routes.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import type { DashboardApiHandlerDeps } from '#handlers/dashboard-api.ts';
 import { buildAlertDeliveryDeps } from './alert-delivery.deps.ts';
-import type { AlertMailConfig } from './alerts.deps.ts';
+import type { AlertMailConfig } from './alert-mailer.ts';
 import { buildBillingService, type StripeConfig } from './stripe-webhook.deps.ts';
 
 /** The Cognito user pool whose ID tokens the dashboard API accepts. */

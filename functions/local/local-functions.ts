@@ -9,7 +9,7 @@ import { createDashboardApiHandler } from '#handlers/dashboard-api.ts';
 import { createLogsExportHandler } from '#handlers/logs-export.ts';
 import { createProxyHandler } from '#handlers/proxy.ts';
 import { createStripeWebhookHandler } from '#handlers/stripe-webhook.ts';
-import type { AlertMailConfig } from '#lambda/alerts.deps.ts';
+import type { AlertMailConfig } from '#lambda/alert-mailer.ts';
 import { buildDashboardApiDeps, type CognitoPoolConfig } from '#lambda/dashboard-api.deps.ts';
 import { buildLogsExportDeps } from '#lambda/logs-export.deps.ts';
 import { buildProxyDeps } from '#lambda/proxy.deps.ts';

@@ -1,4 +1,15 @@
-import type { EnvironmentConfig } from './environment-config.ts';
+/**
+ * The fields of an `EnvironmentConfig` that decide whether it may deploy. Declared here rather
+ * than imported so the config schema can call `launchBlockers` without an import circle.
+ */
+export interface LaunchFields {
+  readonly account: string;
+  readonly dashboardDomain?: string | undefined;
+  readonly hostedZone?: { readonly id: string; readonly name: string } | undefined;
+  readonly email: { readonly sender: string };
+  readonly billing: { readonly stripeProPriceId: string };
+  readonly alarmEmail?: string | undefined;
+}
 
 /**
  * How a placeholder looks, so that `environments.ts` can ship values that synthesize but never
@@ -23,7 +34,7 @@ function domainOfAddress(address: string): string {
  * printed as a warning: such an environment synthesizes, and its deploy would fail or send mail
  * from a domain nobody owns.
  */
-export function launchBlockers(config: EnvironmentConfig): string[] {
+export function launchBlockers(config: LaunchFields): string[] {
   const blockers: string[] = [];
   if (PLACEHOLDER_ACCOUNT.test(config.account)) {
     blockers.push(`account ${config.account} is a placeholder (your AWS account id)`);

@@ -8,7 +8,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { LAMBDA_ENV } from '#lambda/env.ts';
-import type { AlertDeliveries } from './alert-deliveries.ts';
 import type { Data } from './data.ts';
 import type { EmailSending } from './email-sending.ts';
 import { failureQueue } from './failure-queue.ts';
@@ -34,7 +33,7 @@ export interface AlertsProps {
  * the email stack's identity, HTTPS for webhooks and Slack (a Lambda outside a VPC has internet
  * egress and DNS; channel secrets are opened with KMS). A failed run goes to a DLQ (on-failure
  * destination); Monitoring alarms on the DLQ and on the evaluator's errors. Retries of failed
- * deliveries run in {@link AlertDeliveries}.
+ * deliveries run in `AlertDeliveries`.
  */
 export class Alerts extends Construct {
   public readonly function: MetrionFunction;

@@ -83,6 +83,103 @@ const IMMUTABLE = s3deploy.CacheControl.fromString('public, max-age=31536000, im
 /** Pages are revalidated on every visit so a deploy shows at once. */
 const REVALIDATE = s3deploy.CacheControl.fromString('public, max-age=0, must-revalidate');
 
+/** Where S3 and CloudFront write the dashboard's access logs; kept with the stack's data. */
+function accessLogBucket(scope: Construct, retentionDays: number): s3.Bucket {
+  const accessLogs = new s3.Bucket(scope, 'AccessLogs', {
+    encryption: s3.BucketEncryption.S3_MANAGED,
+    blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    // CloudFront standard logging writes through ACLs granted to its log-delivery account.
+    objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    lifecycleRules: [{ expiration: Duration.days(retentionDays) }],
+    // Access logs are audit records: never deleted with the stack.
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  acknowledge(
+    accessLogs,
+    'AwsSolutions-S1',
+    'This is the access-log bucket of the dashboard bucket and distribution; logging it into itself would loop.',
+  );
+  return accessLogs;
+}
+
+/** Headers on every dashboard and API answer: CSP, HSTS, framing, referrer, permissions. */
+function securityHeadersPolicy(scope: Construct, region: string) {
+  return new cloudfront.ResponseHeadersPolicy(scope, 'SecurityHeaders', {
+    comment: 'Metrion dashboard and API security headers',
+    securityHeadersBehavior: {
+      // Scripts and styles are pinned by the <meta> CSP with hashes that Astro writes into
+      // each page; this header adds what a meta tag cannot carry (frame-ancestors) and the
+      // Cognito endpoint the sign-in forms call.
+      contentSecurityPolicy: {
+        contentSecurityPolicy: [
+          `connect-src 'self' https://cognito-idp.${region}.amazonaws.com`,
+          "img-src 'self' data:",
+          "font-src 'self'",
+          "object-src 'none'",
+          "base-uri 'self'",
+          "form-action 'self'",
+          "frame-ancestors 'none'",
+        ].join('; '),
+        override: true,
+      },
+      strictTransportSecurity: {
+        accessControlMaxAge: Duration.days(730),
+        includeSubdomains: true,
+        override: true,
+      },
+      contentTypeOptions: { override: true },
+      frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      referrerPolicy: {
+        referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
+        override: true,
+      },
+    },
+    customHeadersBehavior: {
+      customHeaders: [
+        {
+          header: 'Permissions-Policy',
+          value: 'camera=(), microphone=(), geolocation=(), payment=()',
+          override: true,
+        },
+      ],
+    },
+  });
+}
+
+/** `/api/*`: uncached to the REST API's stage, every viewer header but Host. */
+function apiBehavior(
+  scope: Construct,
+  props: DashboardSiteProps,
+  securityHeaders: cloudfront.IResponseHeadersPolicy,
+): cloudfront.BehaviorOptions {
+  const stack = Stack.of(scope);
+  return {
+    // The API's host and stage by name (not `restApi.url`, which references the stage and
+    // through it every method and function: functions read this distribution's URL).
+    origin: new origins.HttpOrigin(
+      `${props.restApi.restApiId}.execute-api.${stack.region}.${stack.urlSuffix}`,
+      {
+        originPath: `/${props.stageName}`,
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        // Streams may pause between events while the model thinks; the proxy enforces
+        // its own 30 s header timeout.
+        readTimeout: Duration.seconds(60),
+      },
+    ),
+    // SDKs do not follow a redirect on POST: plain HTTP is refused instead.
+    viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+    allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+    cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+    // Host must stay the API Gateway host; everything else (Authorization, x-api-key,
+    // x-metrion-*, anthropic-version, query strings) goes through.
+    originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    responseHeadersPolicy: securityHeaders,
+    compress: false,
+  };
+}
+
 /**
  * The dashboard: the Astro build in a private S3 bucket, served by CloudFront through Origin
  * Access Control, with `/api/*` forwarded uncached to the regional REST API (all viewer headers
@@ -105,21 +202,7 @@ export class DashboardSite extends Construct {
     super(scope, id);
     const region = Stack.of(this).region;
 
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      // CloudFront standard logging writes through ACLs granted to its log-delivery account.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(props.accessLogRetentionDays ?? 90) }],
-      // Access logs are audit records: never deleted with the stack.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    acknowledge(
-      accessLogs,
-      'AwsSolutions-S1',
-      'This is the access-log bucket of the dashboard bucket and distribution; logging it into itself would loop.',
-    );
+    const accessLogs = accessLogBucket(this, props.accessLogRetentionDays ?? 90);
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -132,46 +215,7 @@ export class DashboardSite extends Construct {
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
 
-    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
-      comment: 'Metrion dashboard and API security headers',
-      securityHeadersBehavior: {
-        // Scripts and styles are pinned by the <meta> CSP with hashes that Astro writes into
-        // each page; this header adds what a meta tag cannot carry (frame-ancestors) and the
-        // Cognito endpoint the sign-in forms call.
-        contentSecurityPolicy: {
-          contentSecurityPolicy: [
-            `connect-src 'self' https://cognito-idp.${region}.amazonaws.com`,
-            "img-src 'self' data:",
-            "font-src 'self'",
-            "object-src 'none'",
-            "base-uri 'self'",
-            "form-action 'self'",
-            "frame-ancestors 'none'",
-          ].join('; '),
-          override: true,
-        },
-        strictTransportSecurity: {
-          accessControlMaxAge: Duration.days(730),
-          includeSubdomains: true,
-          override: true,
-        },
-        contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
-        referrerPolicy: {
-          referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN,
-          override: true,
-        },
-      },
-      customHeadersBehavior: {
-        customHeaders: [
-          {
-            header: 'Permissions-Policy',
-            value: 'camera=(), microphone=(), geolocation=(), payment=()',
-            override: true,
-          },
-        ],
-      },
-    });
+    const securityHeaders = securityHeadersPolicy(this, region);
 
     const directoryIndex = new cloudfront.Function(this, 'DirectoryIndex', {
       code: cloudfront.FunctionCode.fromInline(DIRECTORY_INDEX_FUNCTION),
@@ -208,30 +252,7 @@ export class DashboardSite extends Construct {
         ],
       },
       additionalBehaviors: {
-        '/api/*': {
-          // The API's host and stage by name (not `restApi.url`, which references the stage and
-          // through it every method and function: functions read this distribution's URL).
-          origin: new origins.HttpOrigin(
-            `${props.restApi.restApiId}.execute-api.${region}.${Stack.of(this).urlSuffix}`,
-            {
-              originPath: `/${props.stageName}`,
-              protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-              originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
-              // Streams may pause between events while the model thinks; the proxy enforces
-              // its own 30 s header timeout.
-              readTimeout: Duration.seconds(60),
-            },
-          ),
-          // SDKs do not follow a redirect on POST: plain HTTP is refused instead.
-          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-          // Host must stay the API Gateway host; everything else (Authorization, x-api-key,
-          // x-metrion-*, anthropic-version, query strings) goes through.
-          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-          responseHeadersPolicy: securityHeaders,
-          compress: false,
-        },
+        '/api/*': apiBehavior(this, props, securityHeaders),
       },
     });
     this.url = `https://${domain?.domainName ?? this.distribution.distributionDomainName}`;

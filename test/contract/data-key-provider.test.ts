@@ -21,11 +21,11 @@ import {
   metrionKeyContext,
   providerKeyContext,
 } from '#core/vault/secret-vault.ts';
+import { behaveLikeKms } from '../fakes/behave-like-kms.ts';
 import { FakeClock } from '../fakes/fake-clock.ts';
 import { InMemoryAccountDataKeyStore } from '../fakes/in-memory-account-data-key-store.ts';
 import { InMemoryDataKeyProvider } from '../fakes/in-memory-data-key-provider.ts';
 import { containsBytes, dataKeyProviderContract } from './data-key-provider.contract.ts';
-import { behaveLikeKms } from './data-key-provider.fake-kms.ts';
 
 const KEY_ID = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OTHER_KEY_ID =

@@ -1,3 +1,4 @@
+import { SystemClock } from '#adapters/system/system-clock.ts';
 import { recordMatches } from '#core/logs/log-query.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { UsageLogPage, UsageLogQuery, UsageLogReader } from '#core/ports/usage-log-reader.ts';
@@ -25,7 +26,7 @@ export class InMemoryUsageLog implements UsageLogReader {
   readonly #stored = new Map<string, Stored>();
 
   constructor(options: InMemoryUsageLogOptions = {}) {
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   /** Stores a record once per (account, position), like the usage table's conditional put. */

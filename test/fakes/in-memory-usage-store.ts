@@ -1,3 +1,4 @@
+import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { AppendOutcome, UsageRetention, UsageStore } from '#core/ports/usage-store.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -23,7 +24,7 @@ export class InMemoryUsageStore implements UsageStore {
   readonly #byAccount = new Map<string, Map<string, Stored>>();
 
   constructor(options: InMemoryUsageStoreOptions = {}) {
-    this.#clock = options.clock ?? { nowMs: () => Date.now() };
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {

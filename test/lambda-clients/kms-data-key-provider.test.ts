@@ -8,7 +8,7 @@ import { KmsDataKeyProvider } from '#adapters/kms/kms-data-key-provider.ts';
 import { SecretIntegrityError, ServiceUnavailableError } from '#core/errors.ts';
 import { KMSClient } from '#lambda/lean-aws/client-kms.ts';
 import { dataKeyProviderContract } from '../contract/data-key-provider.contract.ts';
-import { behaveLikeKms } from '../contract/data-key-provider.fake-kms.ts';
+import { behaveLikeKms } from '../fakes/behave-like-kms.ts';
 import { type KmsWireBridge, startKmsWireBridge } from './kms-wire-bridge.ts';
 
 const KEY_ID = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';

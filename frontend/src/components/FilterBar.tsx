@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { type RefObject, useEffect, useId, useRef, useState } from 'react';
 import {
   MAX_FILTER_VALUES,
   NO_REQUESTER_FILTER,
@@ -65,16 +65,9 @@ interface FilterBarProps {
   readonly onChange: (filters: SharedFilters) => void;
 }
 
-/** Time range and the server-side filters shared by Dashboard and Logs. */
-export function FilterBar({ filters, onChange }: FilterBarProps) {
+/** The values seen in the range, which fill the filter menus. */
+function useDimensions(range: SharedFilters['range'], customFrom: string, customTo: string) {
   const [dimensions, setDimensions] = useState<Dimensions>(NO_DIMENSIONS);
-  const [from, setFrom] = useState(toLocalInput(filters.from));
-  const [to, setTo] = useState(toLocalInput(filters.to));
-  const { range } = filters;
-  const customFrom = filters.from;
-  const customTo = filters.to;
-
-  // The values seen in the range fill the filter menus.
   useEffect(() => {
     let current = true;
     const query: Record<string, string> =
@@ -100,11 +93,50 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
       current = false;
     };
   }, [range, customFrom, customTo]);
+  return dimensions;
+}
 
+/** Time range and the server-side filters shared by Dashboard and Logs. */
+export function FilterBar({ filters, onChange }: FilterBarProps) {
+  const dimensions = useDimensions(filters.range, filters.from, filters.to);
   const anyFilter = filtersActive(filters);
 
   return (
     <div className="filter-bar">
+      <RangePicker filters={filters} onChange={onChange} />
+      <div className="filters">
+        {MENU_FILTER_NAMES.map((name) => (
+          <FilterMenu
+            key={name}
+            label={FILTER_LABELS[name]}
+            plural={FILTER_PLURALS[name]}
+            options={filterOptions(name, dimensions[name], filters[name])}
+            selected={filters[name]}
+            onToggle={(value) => onChange(toggleFilter(filters, name, value))}
+            onClear={() => onChange({ ...filters, [name]: [] })}
+          />
+        ))}
+        <TagFilter tags={filters.tag} onChange={(tag) => onChange({ ...filters, tag })} />
+        {anyFilter && (
+          <button
+            type="button"
+            className="button button--secondary button--small filters__clear"
+            onClick={() => onChange(withoutFilters(filters))}
+          >
+            Clear filters
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+/** The preset ranges, and From/To inputs (UTC) when the range is custom. */
+function RangePicker({ filters, onChange }: FilterBarProps) {
+  const [from, setFrom] = useState(toLocalInput(filters.from));
+  const [to, setTo] = useState(toLocalInput(filters.to));
+  return (
+    <>
       <fieldset className="range-picker">
         <legend className="visually-hidden">Time range</legend>
         {TIME_RANGES.map((value) => (
@@ -150,30 +182,7 @@ export function FilterBar({ filters, onChange }: FilterBarProps) {
           </button>
         </form>
       )}
-      <div className="filters">
-        {MENU_FILTER_NAMES.map((name) => (
-          <FilterMenu
-            key={name}
-            label={FILTER_LABELS[name]}
-            plural={FILTER_PLURALS[name]}
-            options={filterOptions(name, dimensions[name], filters[name])}
-            selected={filters[name]}
-            onToggle={(value) => onChange(toggleFilter(filters, name, value))}
-            onClear={() => onChange({ ...filters, [name]: [] })}
-          />
-        ))}
-        <TagFilter tags={filters.tag} onChange={(tag) => onChange({ ...filters, tag })} />
-        {anyFilter && (
-          <button
-            type="button"
-            className="button button--secondary button--small filters__clear"
-            onClick={() => onChange(withoutFilters(filters))}
-          >
-            Clear filters
-          </button>
-        )}
-      </div>
-    </div>
+    </>
   );
 }
 
@@ -219,18 +228,15 @@ interface FilterMenuProps {
 }
 
 /**
- * One filter as a disclosure button ("Model (2)") opening a list of checkboxes. Tab and Space
- * work as usual inside; Escape, a click outside or focus moving outside closes it.
+ * While the menu is open: focus its first box, and close it on a click or focus outside, or on
+ * Escape inside (focus then returns to the toggle).
  */
-function FilterMenu({ label, plural, options, selected, onToggle, onClear }: FilterMenuProps) {
-  const [open, setOpen] = useState(false);
-  // At the API's limit the unticked boxes are disabled, so a request can never carry more.
-  const full = filterFull(selected);
-  const hintId = useId();
-  const root = useRef<HTMLDivElement>(null);
-  const toggle = useRef<HTMLButtonElement>(null);
-  const panelId = useId();
-
+function useDismissOnOutside(
+  open: boolean,
+  root: RefObject<HTMLDivElement | null>,
+  toggle: RefObject<HTMLButtonElement | null>,
+  setOpen: (open: boolean) => void,
+) {
   useEffect(() => {
     if (!open) return;
     root.current?.querySelector<HTMLInputElement>('input[type="checkbox"]')?.focus();
@@ -253,7 +259,58 @@ function FilterMenu({ label, plural, options, selected, onToggle, onClear }: Fil
       document.removeEventListener('focusin', closeWhenOutside);
       document.removeEventListener('keydown', closeOnEscape);
     };
-  }, [open]);
+  }, [open, root, toggle, setOpen]);
+}
+
+/** The menu's checkboxes; at the limit the unticked ones are disabled and point at the hint. */
+function FilterOptions(props: {
+  options: readonly FilterOption[];
+  selected: readonly string[];
+  full: boolean;
+  hintId: string;
+  onToggle: (value: string) => void;
+}) {
+  const { options, selected, full, hintId, onToggle } = props;
+  return (
+    <>
+      {options.length === 0 ? (
+        <p className="muted filter-menu__none">No values in this range.</p>
+      ) : (
+        options.map((option) => {
+          const checked = selected.includes(option.value);
+          return (
+            <label key={option.value} className="filter-menu__option">
+              <input
+                type="checkbox"
+                checked={checked}
+                disabled={full && !checked}
+                aria-describedby={full && !checked ? hintId : undefined}
+                onChange={() => onToggle(option.value)}
+              />
+              {option.color && <Swatch color={option.color} />}
+              {option.label}
+            </label>
+          );
+        })
+      )}
+    </>
+  );
+}
+
+/**
+ * One filter as a disclosure button ("Model (2)") opening a list of checkboxes. Tab and Space
+ * work as usual inside; Escape, a click outside or focus moving outside closes it.
+ */
+function FilterMenu({ label, plural, options, selected, onToggle, onClear }: FilterMenuProps) {
+  const [open, setOpen] = useState(false);
+  // At the API's limit the unticked boxes are disabled, so a request can never carry more.
+  const full = filterFull(selected);
+  const hintId = useId();
+  const root = useRef<HTMLDivElement>(null);
+  const toggle = useRef<HTMLButtonElement>(null);
+  const panelId = useId();
+
+  useDismissOnOutside(open, root, toggle, setOpen);
 
   return (
     <div className="filter-menu" ref={root}>
@@ -274,26 +331,13 @@ function FilterMenu({ label, plural, options, selected, onToggle, onClear }: Fil
         <div id={panelId} className="filter-menu__panel" tabIndex={-1}>
           <fieldset>
             <legend className="visually-hidden">{label}</legend>
-            {options.length === 0 ? (
-              <p className="muted filter-menu__none">No values in this range.</p>
-            ) : (
-              options.map((option) => {
-                const checked = selected.includes(option.value);
-                return (
-                  <label key={option.value} className="filter-menu__option">
-                    <input
-                      type="checkbox"
-                      checked={checked}
-                      disabled={full && !checked}
-                      aria-describedby={full && !checked ? hintId : undefined}
-                      onChange={() => onToggle(option.value)}
-                    />
-                    {option.color && <Swatch color={option.color} />}
-                    {option.label}
-                  </label>
-                );
-              })
-            )}
+            <FilterOptions
+              options={options}
+              selected={selected}
+              full={full}
+              hintId={hintId}
+              onToggle={onToggle}
+            />
           </fieldset>
           {full && (
             <p id={hintId} className="muted filter-menu__hint">

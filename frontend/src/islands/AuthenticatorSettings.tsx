@@ -63,54 +63,84 @@ export default function AuthenticatorSettings() {
       {done && <Notice kind="success">{done}</Notice>}
       {error && <Notice kind="error">{error}</Notice>}
       {resource.value ? (
-        <>
-          <p>
-            <strong>On.</strong> Sign-in asks for a code from your app.
-          </p>
-          <button
-            type="button"
-            className="button button--danger-outline"
-            onClick={() => setConfirmingOff(true)}
-          >
-            Turn off…
-          </button>
-          <ConfirmDialog
-            open={confirmingOff}
-            title="Turn off the authenticator app?"
-            confirmLabel="Turn off"
-            busy={busy}
-            onConfirm={turnOff}
-            onCancel={() => setConfirmingOff(false)}
-          >
-            Sign-in will ask for your password only.
-          </ConfirmDialog>
-        </>
+        <AuthenticatorOn
+          busy={busy}
+          confirmingOff={confirmingOff}
+          onConfirmingOff={setConfirmingOff}
+          onTurnOff={turnOff}
+        />
       ) : setup === undefined ? (
         <button type="button" className="button" onClick={begin} disabled={busy}>
           {busy ? 'Starting…' : 'Set up an authenticator app'}
         </button>
       ) : (
-        <form onSubmit={confirm} className="form">
-          <ol>
-            <li>
-              <p>In your authenticator app, add an account with this setup key (time-based):</p>
-              <SecretValue
-                value={grouped(setup.secret)}
-                name="setup key"
-                id="authenticator-setup-key"
-              />
-              <p className="card__hint">
-                On a phone, <a href={setup.uri}>open it in your authenticator app</a> instead.
-              </p>
-            </li>
-            <li>Enter the code the app shows for Metrion.</li>
-          </ol>
-          <AuthenticatorCodeField value={code} onValue={setCode} />
-          <button type="submit" className="button" disabled={busy}>
-            {busy ? 'Checking…' : 'Turn on'}
-          </button>
-        </form>
+        <SetupForm setup={setup} code={code} onCode={setCode} busy={busy} onSubmit={confirm} />
       )}
     </section>
+  );
+}
+
+/** The app is on: say so, and turn it off after a confirmation. */
+function AuthenticatorOn(props: {
+  busy: boolean;
+  confirmingOff: boolean;
+  onConfirmingOff: (confirming: boolean) => void;
+  onTurnOff: () => void;
+}) {
+  return (
+    <>
+      <p>
+        <strong>On.</strong> Sign-in asks for a code from your app.
+      </p>
+      <button
+        type="button"
+        className="button button--danger-outline"
+        onClick={() => props.onConfirmingOff(true)}
+      >
+        Turn off…
+      </button>
+      <ConfirmDialog
+        open={props.confirmingOff}
+        title="Turn off the authenticator app?"
+        confirmLabel="Turn off"
+        busy={props.busy}
+        onConfirm={props.onTurnOff}
+        onCancel={() => props.onConfirmingOff(false)}
+      >
+        Sign-in will ask for your password only.
+      </ConfirmDialog>
+    </>
+  );
+}
+
+/** Step two of the set-up: the key to add to the app, then the code it shows. */
+function SetupForm(props: {
+  setup: AuthenticatorSetup;
+  code: string;
+  onCode: (code: string) => void;
+  busy: boolean;
+  onSubmit: (event: FormEvent) => void;
+}) {
+  return (
+    <form onSubmit={props.onSubmit} className="form">
+      <ol>
+        <li>
+          <p>In your authenticator app, add an account with this setup key (time-based):</p>
+          <SecretValue
+            value={grouped(props.setup.secret)}
+            name="setup key"
+            id="authenticator-setup-key"
+          />
+          <p className="card__hint">
+            On a phone, <a href={props.setup.uri}>open it in your authenticator app</a> instead.
+          </p>
+        </li>
+        <li>Enter the code the app shows for Metrion.</li>
+      </ol>
+      <AuthenticatorCodeField value={props.code} onValue={props.onCode} />
+      <button type="submit" className="button" disabled={props.busy}>
+        {props.busy ? 'Checking…' : 'Turn on'}
+      </button>
+    </form>
   );
 }

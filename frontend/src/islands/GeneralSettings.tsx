@@ -50,17 +50,7 @@ function GeneralForm({ account }: { readonly account: Account }) {
       <h2 id="general-heading">General</h2>
       <form className="form" onSubmit={submit}>
         {result && <Notice kind={result.kind}>{result.message}</Notice>}
-        <div className="field">
-          <span className="field__label">Email</span>
-          <span id="account-email">{account.email}</span>
-        </div>
-        <div className="field">
-          <span className="field__label">Account id</span>
-          <code id="account-id">{account.accountId}</code>
-          <span className="field__hint">
-            What support and the local admin CLI (<code>--account</code>) call this account.
-          </span>
-        </div>
+        <AccountIdentity account={account} />
         <div className="field">
           <label htmlFor="display-name">Display name</label>
           <input
@@ -73,30 +63,7 @@ function GeneralForm({ account }: { readonly account: Account }) {
             onChange={(event) => setDisplayName(event.target.value)}
           />
         </div>
-        <fieldset className="field fieldset">
-          <legend>Currency</legend>
-          <span className="field__hint" id="currency-hint">
-            All cost figures are shown in this currency, converted with daily reference rates.
-          </span>
-          <div className="choices" aria-describedby="currency-hint">
-            {CURRENCIES.map((code) => (
-              <label key={code} className="choice">
-                <input
-                  type="radio"
-                  name="currency"
-                  value={code}
-                  checked={currency === code}
-                  onChange={() => setCurrency(code)}
-                  aria-label={CURRENCY_LABELS[code]}
-                />
-                <span>{code}</span>
-              </label>
-            ))}
-          </div>
-          <span className="field__hint">
-            Example: {formatMoney(PREVIEW_AMOUNT_MICROS, currency)}
-          </span>
-        </fieldset>
+        <CurrencyChoice currency={currency} onChange={setCurrency} />
         <div>
           <button type="submit" className="button" disabled={busy}>
             {busy ? 'Saving…' : 'Save changes'}
@@ -104,5 +71,54 @@ function GeneralForm({ account }: { readonly account: Account }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** What identifies the account: shown, never edited here. */
+function AccountIdentity({ account }: { readonly account: Account }) {
+  return (
+    <>
+      <div className="field">
+        <span className="field__label">Email</span>
+        <span id="account-email">{account.email}</span>
+      </div>
+      <div className="field">
+        <span className="field__label">Account id</span>
+        <code id="account-id">{account.accountId}</code>
+        <span className="field__hint">
+          What support and the local admin CLI (<code>--account</code>) call this account.
+        </span>
+      </div>
+    </>
+  );
+}
+
+/** The display currency as radio buttons, with a sample amount in the chosen one. */
+function CurrencyChoice(props: { currency: Currency; onChange: (currency: Currency) => void }) {
+  return (
+    <fieldset className="field fieldset">
+      <legend>Currency</legend>
+      <span className="field__hint" id="currency-hint">
+        All cost figures are shown in this currency, converted with daily reference rates.
+      </span>
+      <div className="choices" aria-describedby="currency-hint">
+        {CURRENCIES.map((code) => (
+          <label key={code} className="choice">
+            <input
+              type="radio"
+              name="currency"
+              value={code}
+              checked={props.currency === code}
+              onChange={() => props.onChange(code)}
+              aria-label={CURRENCY_LABELS[code]}
+            />
+            <span>{code}</span>
+          </label>
+        ))}
+      </div>
+      <span className="field__hint">
+        Example: {formatMoney(PREVIEW_AMOUNT_MICROS, props.currency)}
+      </span>
+    </fieldset>
   );
 }

@@ -1,4 +1,5 @@
 import { useCallback, useMemo, useState } from 'react';
+import type { LogRow } from '#contracts/logs-api.ts';
 import { DataTable } from '../components/DataTable.tsx';
 import { FilterBar } from '../components/FilterBar.tsx';
 import { FxNote } from '../components/FxNote.tsx';
@@ -8,37 +9,45 @@ import { Notice } from '../components/Notice.tsx';
 import { requestKey } from '../components/request-columns.tsx';
 import { useLatestRead } from '../hooks/use-latest-read.ts';
 import { useSharedFilters } from '../hooks/use-shared-filters.ts';
-import { api, errorMessage } from '../lib/api-client.ts';
+import { api } from '../lib/api-client.ts';
 import {
   DEFAULT_FILTERS,
   filterQuery,
   filtersComplete,
   type SharedFilters,
 } from '../lib/filters.ts';
-import { formatCount, plural } from '../lib/format.ts';
 import { LogDetailDrawer } from './logs/LogDetailDrawer.tsx';
+import { LogsPager } from './logs/LogsPager.tsx';
+import { LogsToolbar } from './logs/LogsToolbar.tsx';
 import { logColumns, logRowData } from './logs/log-columns.tsx';
+import { useCsvDownload } from './logs/use-csv-download.ts';
 
-/** Logs: one row per request, 50 per page, shared filters, detail drawer and CSV export. */
-export default function LogsTable() {
+/** Whether a row's model, requester or a `key:value` tag contains the lower-case needle. */
+function matchesSearch(row: LogRow, needle: string): boolean {
+  return (
+    row.model.toLowerCase().includes(needle) ||
+    (row.requester ?? '').toLowerCase().includes(needle) ||
+    Object.entries(row.tags).some(([key, value]) =>
+      `${key}:${value}`.toLowerCase().includes(needle),
+    )
+  );
+}
+
+/**
+ * The page of logs the filters and the cursor stack select. Changing the filters goes back to
+ * the first page.
+ */
+function useLogPages() {
   const { filters, change } = useSharedFilters();
   // Cursors of the pages shown so far: the last one is the current page ('' = first page).
   const [cursors, setCursors] = useState<readonly string[]>(['']);
-  const [search, setSearch] = useState('');
-  const [detailId, setDetailId] = useState<string | null>(null);
-  const [download, setDownload] = useState<{ busy: boolean; error: string | null }>({
-    busy: false,
-    error: null,
-  });
-
   const cursor = cursors[cursors.length - 1] ?? '';
   const read = useMemo(() => {
     if (!filters || !filtersComplete(filters)) return null;
     const query = cursor === '' ? filterQuery(filters) : { ...filterQuery(filters), cursor };
     return () => api.listLogs(query);
   }, [filters, cursor]);
-  const { resource: state, retry } = useLatestRead(read);
-
+  const { resource, retry } = useLatestRead(read);
   const changeFilters = useCallback(
     (next: SharedFilters) => {
       change(next);
@@ -46,21 +55,28 @@ export default function LogsTable() {
     },
     [change],
   );
+  return {
+    filters,
+    changeFilters,
+    resource,
+    retry,
+    page: cursors.length,
+    previous: () => setCursors((stack) => stack.slice(0, -1)),
+    next: (nextCursor: string) => setCursors((stack) => [...stack, nextCursor]),
+  };
+}
+
+/** Logs: one row per request, 50 per page, shared filters, detail drawer and CSV export. */
+export default function LogsTable() {
+  const { filters, changeFilters, resource: state, retry, ...pages } = useLogPages();
+  const [search, setSearch] = useState('');
+  const [detailId, setDetailId] = useState<string | null>(null);
+  const { download, start: downloadCsv } = useCsvDownload(filters);
 
   const rows = state.state === 'ready' ? state.value.rows : [];
   const needle = search.trim().toLowerCase();
   const shown = useMemo(
-    () =>
-      needle === ''
-        ? rows
-        : rows.filter(
-            (row) =>
-              row.model.toLowerCase().includes(needle) ||
-              (row.requester ?? '').toLowerCase().includes(needle) ||
-              Object.entries(row.tags).some(([key, value]) =>
-                `${key}:${value}`.toLowerCase().includes(needle),
-              ),
-          ),
+    () => (needle === '' ? rows : rows.filter((row) => matchesSearch(row, needle))),
     [rows, needle],
   );
   const withRequester = rows.some((row) => row.requester !== null);
@@ -71,59 +87,20 @@ export default function LogsTable() {
     [fx, withRequester, withTags],
   );
 
-  const downloadCsv = async () => {
-    if (!filters) return;
-    setDownload({ busy: true, error: null });
-    try {
-      const blob = await api.downloadLogsCsv(filterQuery(filters));
-      const url = URL.createObjectURL(blob);
-      const link = document.createElement('a');
-      link.href = url;
-      link.download = `metrion-logs-${new Date().toISOString().slice(0, 10)}.csv`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 1000);
-      setDownload({ busy: false, error: null });
-    } catch (error) {
-      setDownload({ busy: false, error: errorMessage(error) });
-    }
-  };
-
   return (
     <div className="logs">
       <FilterBar filters={filters ?? DEFAULT_FILTERS} onChange={changeFilters} />
       {/* Nothing to search or export in an empty range: the empty state stands alone. */}
       {!(state.state === 'ready' && state.value.totalCount === 0) && (
-        <div className="logs__toolbar">
-          <p className="logs__count">
-            {state.state === 'ready' && (
-              <span data-total-count={state.value.totalCount}>
-                {formatCount(state.value.totalCount)}{' '}
-                {plural(state.value.totalCount, 'request', 'requests')}
-                {needle !== '' &&
-                  ` · ${formatCount(shown.length)} on this page match “${search.trim()}”`}
-              </span>
-            )}
-          </p>
-          <label className="logs__search">
-            <span className="visually-hidden">Search this page</span>
-            <input
-              type="search"
-              placeholder="Search by model, requester, tag"
-              value={search}
-              onChange={(event) => setSearch(event.target.value)}
-            />
-          </label>
-          <button
-            type="button"
-            className="button button--secondary button--small"
-            onClick={downloadCsv}
-            disabled={download.busy || !filters}
-          >
-            {download.busy ? 'Preparing CSV…' : 'Download CSV'}
-          </button>
-        </div>
+        <LogsToolbar
+          totalCount={state.state === 'ready' ? state.value.totalCount : null}
+          search={search}
+          onSearch={setSearch}
+          matchCount={shown.length}
+          downloading={download.busy}
+          canDownload={filters !== null}
+          onDownload={downloadCsv}
+        />
       )}
       {download.error && <Notice kind="error">{download.error}</Notice>}
       {state.state === 'loading' && <Loading what="requests" />}
@@ -149,28 +126,12 @@ export default function LogsTable() {
             </div>
             <div className="logs__footer">
               <FxNote fx={state.value.fx} />
-              <div className="button-row">
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  disabled={cursors.length <= 1}
-                  onClick={() => setCursors((stack) => stack.slice(0, -1))}
-                >
-                  Previous
-                </button>
-                <span className="muted">Page {cursors.length}</span>
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  disabled={state.value.nextCursor === null}
-                  onClick={() => {
-                    const next = state.value.nextCursor;
-                    if (next !== null) setCursors((stack) => [...stack, next]);
-                  }}
-                >
-                  Next
-                </button>
-              </div>
+              <LogsPager
+                page={pages.page}
+                nextCursor={state.value.nextCursor}
+                onPrevious={pages.previous}
+                onNext={pages.next}
+              />
             </div>
           </>
         ))}

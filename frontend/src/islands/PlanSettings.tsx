@@ -149,17 +149,11 @@ function forgetCheckoutReturn(): void {
 }
 
 /**
- * Settings > Plan. Free: what each plan includes and Upgrade to Pro (Stripe Checkout). Pro: the
- * subscription's status, the renewal or end date, a warning while a payment is past due, and
- * Manage billing (Stripe billing portal). Back from Checkout, the page waits for Stripe's
- * webhook (polling the billing view) and turns to Pro without a reload.
+ * Back from Checkout, waits for Stripe's webhook by polling the billing view (each answer goes to
+ * `setValue`) and says whether Pro was confirmed in time.
  */
-export default function PlanSettings() {
-  const { resource, reload, setValue } = useReadOnMount(() => api.getBilling());
+function useCheckoutReturn(setValue: (view: BillingViewDto) => void): CheckoutReturn {
   const [checkoutReturn, setCheckoutReturn] = useState<CheckoutReturn>('none');
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<string>();
-
   useEffect(() => {
     if (!returnedFromCheckout()) return;
     setCheckoutReturn('processing');
@@ -180,7 +174,41 @@ export default function PlanSettings() {
     });
     return () => stop.abort();
   }, [setValue]);
+  return checkoutReturn;
+}
 
+/** What Checkout's return and the subscription's state mean for the user right now. */
+function PlanNotices(props: { view: BillingViewDto; checkoutReturn: CheckoutReturn }) {
+  const { view, checkoutReturn } = props;
+  const pro = view.plan === 'pro';
+  return (
+    <>
+      {checkoutReturn === 'processing' && !pro && (
+        <Notice kind="info">
+          Processing… Stripe is confirming your payment. This page switches to Pro by itself.
+        </Notice>
+      )}
+      {checkoutReturn === 'timed_out' && !pro && (
+        <Notice kind="warning">
+          Stripe has not confirmed the payment yet. It can take a few minutes; reload this page
+          later. You will not be charged twice.
+        </Notice>
+      )}
+      {checkoutReturn === 'confirmed' && <Notice kind="success">Welcome to Pro.</Notice>}
+      {view.status === 'past_due' && (
+        <Notice kind="warning">
+          Your last payment failed. Stripe will retry it; update your payment method under Manage
+          billing to keep Pro.
+        </Notice>
+      )}
+    </>
+  );
+}
+
+/** Opens a Stripe page whose URL the API gives; a failure stays on this page as a message. */
+function useStripeRedirect() {
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string>();
   const goTo = (open: () => Promise<{ url: string }>) => {
     setBusy(true);
     setFailure(undefined);
@@ -192,6 +220,54 @@ export default function PlanSettings() {
       },
     );
   };
+  return { busy, failure, goTo };
+}
+
+/** Upgrade to Pro (Stripe Checkout) and Manage billing (Stripe billing portal). */
+function PlanActions(props: {
+  view: BillingViewDto;
+  processing: boolean;
+  busy: boolean;
+  goTo: (open: () => Promise<{ url: string }>) => void;
+}) {
+  const { plan, status } = props.view;
+  const { busy, goTo } = props;
+  return (
+    <div className="button-row section-gap">
+      {plan === 'free' ? (
+        <button
+          type="button"
+          className="button"
+          disabled={busy || props.processing}
+          onClick={() => goTo(api.startCheckout)}
+        >
+          Upgrade to Pro
+        </button>
+      ) : null}
+      {plan === 'pro' || status !== 'none' ? (
+        <button
+          type="button"
+          className={plan === 'pro' ? 'button' : 'button button--secondary'}
+          disabled={busy}
+          onClick={() => goTo(api.openBillingPortal)}
+        >
+          Manage billing
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * Settings > Plan. Free: what each plan includes and Upgrade to Pro (Stripe Checkout). Pro: the
+ * subscription's status, the renewal or end date, a warning while a payment is past due, and
+ * Manage billing (Stripe billing portal). Back from Checkout, the page waits for Stripe's
+ * webhook (polling the billing view) and turns to Pro without a reload.
+ */
+export default function PlanSettings() {
+  const { resource, reload, setValue } = useReadOnMount(() => api.getBilling());
+  const checkoutReturn = useCheckoutReturn(setValue);
+  const { busy, failure, goTo } = useStripeRedirect();
 
   if (resource.state === 'loading') return <Loading what="your plan" />;
   if (resource.state === 'error') return <LoadFailed message={resource.message} onRetry={reload} />;
@@ -208,24 +284,7 @@ export default function PlanSettings() {
           {formatPlan(plan)}
         </span>
       </div>
-      {processing && (
-        <Notice kind="info">
-          Processing… Stripe is confirming your payment. This page switches to Pro by itself.
-        </Notice>
-      )}
-      {checkoutReturn === 'timed_out' && plan !== 'pro' && (
-        <Notice kind="warning">
-          Stripe has not confirmed the payment yet. It can take a few minutes; reload this page
-          later. You will not be charged twice.
-        </Notice>
-      )}
-      {checkoutReturn === 'confirmed' && <Notice kind="success">Welcome to Pro.</Notice>}
-      {view.status === 'past_due' && (
-        <Notice kind="warning">
-          Your last payment failed. Stripe will retry it; update your payment method under Manage
-          billing to keep Pro.
-        </Notice>
-      )}
+      <PlanNotices view={view} checkoutReturn={checkoutReturn} />
       {failure && <Notice kind="error">{failure}</Notice>}
       <p>
         You are on the <strong>{formatPlan(plan)}</strong> plan.
@@ -243,28 +302,7 @@ export default function PlanSettings() {
       )}
       <MonthUsage view={view} />
       <PlanTable current={plan} proMonthlyPriceUsd={view.proMonthlyPriceUsd} />
-      <div className="button-row section-gap">
-        {plan === 'free' ? (
-          <button
-            type="button"
-            className="button"
-            disabled={busy || processing}
-            onClick={() => goTo(api.startCheckout)}
-          >
-            Upgrade to Pro
-          </button>
-        ) : null}
-        {plan === 'pro' || view.status !== 'none' ? (
-          <button
-            type="button"
-            className={plan === 'pro' ? 'button' : 'button button--secondary'}
-            disabled={busy}
-            onClick={() => goTo(api.openBillingPortal)}
-          >
-            Manage billing
-          </button>
-        ) : null}
-      </div>
+      <PlanActions view={view} processing={processing} busy={busy} goTo={goTo} />
       <p className="card__hint">
         {plan === 'free'
           ? `Pro is ${perMonth(view.proMonthlyPriceUsd)}, billed through Stripe Checkout. Your usage data stays readable on every plan.`

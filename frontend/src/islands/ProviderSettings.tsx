@@ -9,6 +9,8 @@ import { type ProviderId, providerName } from '../lib/providers.ts';
 
 type Deleted = ResponseOf<'deleteProviderKey'>;
 
+type SavedKeys = ResponseOf<'listProviderKeys'>;
+
 /** Settings → Providers: saved provider keys (never the key itself) and deletion. */
 export default function ProviderSettings() {
   const { resource, reload, setValue } = useReadOnMount(() => api.listProviderKeys());
@@ -54,55 +56,14 @@ export default function ProviderSettings() {
         again, not even in part.
       </p>
       {error && <Notice kind="error">{error}</Notice>}
-      {deleted && (
-        <Notice kind="success">
-          <p>
-            {providerName(deleted.provider)} key deleted from Metrion. It still works at{' '}
-            {providerName(deleted.provider)} until you revoke it there.
-          </p>
-          <a href={deleted.revokeUrl} target="_blank" rel="noopener noreferrer" data-revoke-link>
-            Revoke it in the {providerName(deleted.provider)} console
-            <span className="visually-hidden"> (opens in a new tab)</span>
-          </a>
-        </Notice>
-      )}
+      {deleted && <DeletedNotice deleted={deleted} />}
       {providers.length === 0 ? (
         <p className="empty">
           No provider keys saved. <a href="/integrate">Add one on the Integrate page</a>, or use
           pass-through mode.
         </p>
       ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Provider</th>
-              <th scope="col">Added</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {providers.map((entry) => (
-              <tr key={entry.provider}>
-                <td>{providerName(entry.provider)}</td>
-                <td>
-                  <time dateTime={entry.createdAt}>{formatDate(entry.createdAt)}</time>
-                </td>
-                <td>
-                  <button
-                    type="button"
-                    className="button button--danger-outline button--small"
-                    onClick={() => setPending(entry.provider)}
-                    aria-label={`Delete ${providerName(entry.provider)} key`}
-                  >
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ProviderKeyTable providers={providers} onDelete={setPending} />
       )}
       <ConfirmDialog
         open={pending !== undefined}
@@ -118,5 +79,61 @@ export default function ProviderSettings() {
         </p>
       </ConfirmDialog>
     </section>
+  );
+}
+
+/** A deleted key still works at the provider: say so and link to where to revoke it. */
+function DeletedNotice({ deleted }: { deleted: Deleted }) {
+  return (
+    <Notice kind="success">
+      <p>
+        {providerName(deleted.provider)} key deleted from Metrion. It still works at{' '}
+        {providerName(deleted.provider)} until you revoke it there.
+      </p>
+      <a href={deleted.revokeUrl} target="_blank" rel="noopener noreferrer" data-revoke-link>
+        Revoke it in the {providerName(deleted.provider)} console
+        <span className="visually-hidden"> (opens in a new tab)</span>
+      </a>
+    </Notice>
+  );
+}
+
+/** One row per saved key: provider, when it was added, and Delete. */
+function ProviderKeyTable(props: {
+  providers: SavedKeys['providers'];
+  onDelete: (provider: ProviderId) => void;
+}) {
+  return (
+    <table className="table">
+      <thead>
+        <tr>
+          <th scope="col">Provider</th>
+          <th scope="col">Added</th>
+          <th scope="col">
+            <span className="visually-hidden">Actions</span>
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.providers.map((entry) => (
+          <tr key={entry.provider}>
+            <td>{providerName(entry.provider)}</td>
+            <td>
+              <time dateTime={entry.createdAt}>{formatDate(entry.createdAt)}</time>
+            </td>
+            <td>
+              <button
+                type="button"
+                className="button button--danger-outline button--small"
+                onClick={() => props.onDelete(entry.provider)}
+                aria-label={`Delete ${providerName(entry.provider)} key`}
+              >
+                Delete
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

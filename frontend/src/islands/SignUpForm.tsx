@@ -44,33 +44,24 @@ export default function SignUpForm() {
     });
   };
 
+  const resend = () =>
+    run(async () => {
+      await resendCode(email.trim());
+      setInfo(`We sent a new code to ${email.trim()}.`);
+    });
+
   if (step === 'code') {
     return (
-      <form onSubmit={submitCode} noValidate>
-        <fieldset className="form fieldset" disabled={!hydrated}>
-          {info && <Notice kind="info">{info}</Notice>}
-          {error && <Notice kind="error">{error}</Notice>}
-          <CodeField value={code} onValue={setCode} />
-          <div className="button-row">
-            <button type="submit" className="button" disabled={busy || code.trim() === ''}>
-              {busy ? 'Confirming…' : 'Confirm and continue'}
-            </button>
-            <button
-              type="button"
-              className="button button--secondary"
-              disabled={busy}
-              onClick={() =>
-                run(async () => {
-                  await resendCode(email.trim());
-                  setInfo(`We sent a new code to ${email.trim()}.`);
-                })
-              }
-            >
-              Send a new code
-            </button>
-          </div>
-        </fieldset>
-      </form>
+      <CodeStep
+        hydrated={hydrated}
+        info={info}
+        error={error}
+        code={code}
+        onCode={setCode}
+        busy={busy}
+        onSubmit={submitCode}
+        onResend={resend}
+      />
     );
   }
 
@@ -93,6 +84,45 @@ export default function SignUpForm() {
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
+      </fieldset>
+    </form>
+  );
+}
+
+/** The confirmation code Cognito mailed, with a way to ask for a new one. */
+function CodeStep(props: {
+  hydrated: boolean;
+  info: string | undefined;
+  error: string | undefined;
+  code: string;
+  onCode: (code: string) => void;
+  busy: boolean;
+  onSubmit: (event: FormEvent) => void;
+  onResend: () => void;
+}) {
+  return (
+    <form onSubmit={props.onSubmit} noValidate>
+      <fieldset className="form fieldset" disabled={!props.hydrated}>
+        {props.info && <Notice kind="info">{props.info}</Notice>}
+        {props.error && <Notice kind="error">{props.error}</Notice>}
+        <CodeField value={props.code} onValue={props.onCode} />
+        <div className="button-row">
+          <button
+            type="submit"
+            className="button"
+            disabled={props.busy || props.code.trim() === ''}
+          >
+            {props.busy ? 'Confirming…' : 'Confirm and continue'}
+          </button>
+          <button
+            type="button"
+            className="button button--secondary"
+            disabled={props.busy}
+            onClick={props.onResend}
+          >
+            Send a new code
+          </button>
+        </div>
       </fieldset>
     </form>
   );

@@ -126,26 +126,42 @@ function failedRequestError(
       );
 }
 
-/**
- * The dashboard's only way to the API. Every route, method, path, request and response comes
- * from `API_ROUTES` (the schemas the dashboard API Lambda validates with): requests are checked
- * before sending, responses are parsed before use, and signed-in routes carry a fresh token.
- */
-export function createApiClient(options: ApiClientOptions = {}) {
-  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+type Call = <N extends ApiRouteName>(name: N, options: CallOptions<N>) => Promise<ResponseOf<N>>;
 
-  /** `fetch`, with a failure to connect turned into a `network_error` the page can show. */
-  async function reach(url: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetchFn(url, init);
-    } catch {
-      throw new ApiRequestError(
-        0,
-        'network_error',
-        'Could not reach Metrion. Check your connection and try again.',
-      );
-    }
+/** The value the schema accepts, or an `invalid_request` error with the schema's first message. */
+function validated<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
+    throw new ApiRequestError(400, 'invalid_request', message);
   }
+  return parsed.data;
+}
+
+/** `fetch`, with a failure to connect turned into a `network_error` the page can show. */
+async function reach(fetchFn: typeof fetch, url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetchFn(url, init);
+  } catch {
+    throw new ApiRequestError(
+      0,
+      'network_error',
+      'Could not reach Metrion. Check your connection and try again.',
+    );
+  }
+}
+
+interface Transport {
+  readonly call: Call;
+  readonly getConfig: () => Promise<ResponseOf<'getConfig'>>;
+  readonly reach: (url: string, init: RequestInit) => Promise<Response>;
+  /** Runs `onUnauthorized` and returns the error to throw. */
+  readonly unauthorized: () => ApiRequestError;
+}
+
+/** Calls routes of `API_ROUTES`: checked request, a fresh token when signed in, parsed answer. */
+function createTransport(options: ApiClientOptions): Transport {
+  const fetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const onUnauthorized =
     options.onUnauthorized ??
     (() => {
@@ -161,35 +177,24 @@ export function createApiClient(options: ApiClientOptions = {}) {
 
   async function call<N extends ApiRouteName>(
     name: N,
-    options: CallOptions<N>,
+    callOptions: CallOptions<N>,
   ): Promise<ResponseOf<N>> {
     const route: ApiRoute = API_ROUTES[name];
     const headers: Record<string, string> = { accept: 'application/json' };
     let body: string | undefined;
     if (route.request) {
-      const parsed = route.request.safeParse(options.body);
-      if (!parsed.success) {
-        const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
-        throw new ApiRequestError(400, 'invalid_request', message);
-      }
-      body = JSON.stringify(parsed.data);
+      body = JSON.stringify(validated(route.request, callOptions.body));
       headers['content-type'] = 'application/json';
     }
-    if (route.query && options.query) {
-      const parsed = route.query.safeParse(options.query);
-      if (!parsed.success) {
-        const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
-        throw new ApiRequestError(400, 'invalid_request', message);
-      }
-    }
+    if (route.query && callOptions.query) validated(route.query, callOptions.query);
     if (route.auth === 'jwt') {
       const token = await freshBearerToken((await getConfig()).cognito);
       if (!token) throw unauthorized();
       headers.authorization = `Bearer ${token}`;
     }
-
     const response = await reach(
-      `${pathOf(route.path, options.params)}${queryString(options.query)}`,
+      fetchFn,
+      `${pathOf(route.path, callOptions.params)}${queryString(callOptions.query)}`,
       { method: route.method, headers, ...(body === undefined ? {} : { body }) },
     );
     const payload: unknown = await response.json().catch(() => undefined);
@@ -214,26 +219,27 @@ export function createApiClient(options: ApiClientOptions = {}) {
     return config;
   }
 
-  /** The filtered CSV export as a file (the route needs the Bearer token, so no plain link). */
-  async function downloadLogsCsv(query: QueryParams): Promise<Blob> {
-    const parsed = LOGS_EXPORT_ROUTE.query.safeParse(query);
-    if (!parsed.success) {
-      const message = parsed.error.issues[0]?.message ?? 'The request is not valid.';
-      throw new ApiRequestError(400, 'invalid_request', message);
-    }
-    const token = await freshBearerToken((await getConfig()).cognito);
-    if (!token) throw unauthorized();
-    const response = await reach(`${LOGS_EXPORT_ROUTE.path}${queryString(query)}`, {
-      method: LOGS_EXPORT_ROUTE.method,
-      headers: { accept: 'text/csv', authorization: `Bearer ${token}` },
-    });
-    if (response.status === 401) throw unauthorized();
-    if (!response.ok) {
-      throw failedRequestError(response.status, await response.json().catch(() => undefined));
-    }
-    return response.blob();
-  }
+  return { call, getConfig, reach: (url, init) => reach(fetchFn, url, init), unauthorized };
+}
 
+/** The filtered CSV export as a file (the route needs the Bearer token, so no plain link). */
+async function downloadLogsCsv(transport: Transport, query: QueryParams): Promise<Blob> {
+  validated(LOGS_EXPORT_ROUTE.query, query);
+  const token = await freshBearerToken((await transport.getConfig()).cognito);
+  if (!token) throw transport.unauthorized();
+  const response = await transport.reach(`${LOGS_EXPORT_ROUTE.path}${queryString(query)}`, {
+    method: LOGS_EXPORT_ROUTE.method,
+    headers: { accept: 'text/csv', authorization: `Bearer ${token}` },
+  });
+  if (response.status === 401) throw transport.unauthorized();
+  if (!response.ok) {
+    throw failedRequestError(response.status, await response.json().catch(() => undefined));
+  }
+  return response.blob();
+}
+
+/** The Dashboard tabs and the Logs page. */
+function usageMethods(call: Call) {
   return {
     /** Dashboard tab data for a range and the shared filters. */
     getDashboardOverview: (query: QueryParams) => call('getDashboardOverview', { query }),
@@ -246,11 +252,12 @@ export function createApiClient(options: ApiClientOptions = {}) {
     listLogs: (query: QueryParams) => call('listLogs', { query }),
     /** One request with its error message. */
     getLog: (requestId: string) => call('getLog', { params: { requestId } }),
-    downloadLogsCsv,
-    /** Public: Cognito settings and the proxy base path. Fetched once per page. */
-    getConfig,
-    /** Cognito settings for the sign-in forms. */
-    cognitoConfig: async (): Promise<CognitoConfig> => (await getConfig()).cognito,
+  };
+}
+
+/** Settings and Plan: the account, its keys, the first request, billing. */
+function accountMethods(call: Call) {
+  return {
     /** The signed-in account; the API creates it on the first call after sign-up. */
     getMe: () => call('getMe', {}),
     updateGeneral: (body: BodyOf<'updateGeneral'>) => call('updateGeneral', { body }),
@@ -265,6 +272,18 @@ export function createApiClient(options: ApiClientOptions = {}) {
     deleteProviderKey: (provider: ProviderId) =>
       call('deleteProviderKey', { params: { provider } }),
     getIntegrationStatus: () => call('getIntegrationStatus', {}),
+    /** Settings > Plan: the plan in force, Stripe's status and the period end. */
+    getBilling: () => call('getBilling', {}),
+    /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */
+    startCheckout: () => call('startCheckout', {}),
+    /** A Stripe billing portal URL (409 `no_billing_customer` before the first checkout). */
+    openBillingPortal: () => call('openBillingPortal', {}),
+  };
+}
+
+/** Alert rules, budgets and alert channels. */
+function alertingMethods(call: Call) {
+  return {
     /** Pro only (403 `plan_required` on Free): the rules and how the non-budget types measure. */
     listAlertRules: () => call('listAlertRules', {}),
     createAlertRule: (body: BodyOf<'createAlertRule'>) => call('createAlertRule', { body }),
@@ -292,12 +311,26 @@ export function createApiClient(options: ApiClientOptions = {}) {
     testAlertChannel: (channelId: string) => call('testAlertChannel', { params: { channelId } }),
     listAlertChannelDeliveries: (channelId: string) =>
       call('listAlertChannelDeliveries', { params: { channelId } }),
-    /** Settings > Plan: the plan in force, Stripe's status and the period end. */
-    getBilling: () => call('getBilling', {}),
-    /** A Stripe Checkout URL for Pro (409 `already_pro`, `subscription_open`). */
-    startCheckout: () => call('startCheckout', {}),
-    /** A Stripe billing portal URL (409 `no_billing_customer` before the first checkout). */
-    openBillingPortal: () => call('openBillingPortal', {}),
+  };
+}
+
+/**
+ * The dashboard's only way to the API. Every route, method, path, request and response comes
+ * from `API_ROUTES` (the schemas the dashboard API Lambda validates with): requests are checked
+ * before sending, responses are parsed before use, and signed-in routes carry a fresh token.
+ */
+export function createApiClient(options: ApiClientOptions = {}) {
+  const transport = createTransport(options);
+  const { call, getConfig } = transport;
+  return {
+    ...usageMethods(call),
+    downloadLogsCsv: (query: QueryParams) => downloadLogsCsv(transport, query),
+    /** Public: Cognito settings and the proxy base path. Fetched once per page. */
+    getConfig,
+    /** Cognito settings for the sign-in forms. */
+    cognitoConfig: async (): Promise<CognitoConfig> => (await getConfig()).cognito,
+    ...accountMethods(call),
+    ...alertingMethods(call),
   };
 }
 

@@ -75,98 +75,104 @@ function toRecord(item: Item): UsageRecord {
   } as UsageRecord;
 }
 
-interface Expression {
-  readonly filter: string;
+/** A FilterExpression being built: its conditions (joined with AND), names and values. */
+interface FilterBuilder {
+  readonly conditions: string[];
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;
 }
 
+/** Binds each value to `:<prefix><index>` and returns the placeholders. */
+function placeholders(builder: FilterBuilder, prefix: string, list: readonly unknown[]): string[] {
+  return list.map((value, index) => {
+    builder.values[`:${prefix}${index}`] = value;
+    return `:${prefix}${index}`;
+  });
+}
+
+function anyOf(builder: FilterBuilder, field: string, list: readonly unknown[]): void {
+  if (list.length === 0) return;
+  builder.names[`#${field}`] = field;
+  builder.conditions.push(`#${field} IN (${placeholders(builder, field, list).join(', ')})`);
+}
+
+/** `null` in the list stands for records without a requester. */
+function requesterCondition(builder: FilterBuilder, requesters: readonly (string | null)[]): void {
+  const named = requesters.filter((value) => value !== null);
+  if (!requesters.includes(null)) {
+    anyOf(builder, 'requester', named);
+    return;
+  }
+  builder.names['#requester'] = 'requester';
+  const alternatives = ['attribute_not_exists(#requester)'];
+  if (named.length > 0) {
+    alternatives.push(`#requester IN (${placeholders(builder, 'requester', named).join(', ')})`);
+  }
+  builder.conditions.push(`(${alternatives.join(' OR ')})`);
+}
+
+function kindCondition(builder: FilterBuilder, kinds: readonly string[]): void {
+  if (kinds.length === 0) return;
+  builder.names['#kind'] = 'kind';
+  const listed = `#kind IN (${placeholders(builder, 'kind', kinds).join(', ')})`;
+  // Records written before kinds existed have no attribute: they are chat.
+  builder.conditions.push(
+    kinds.includes('chat') ? `(attribute_not_exists(#kind) OR ${listed})` : listed,
+  );
+}
+
+function statusCondition(
+  builder: FilterBuilder,
+  statuses: NonNullable<UsageLogFilter['statuses']>,
+): void {
+  if (statuses.length === 0) return;
+  builder.names['#status'] = 'status';
+  const alternatives = statuses.map((status, index) => {
+    if (status.kind === 'exact') {
+      builder.values[`:status${index}`] = status.status;
+      return `#status = :status${index}`;
+    }
+    builder.values[`:statusMin${index}`] = status.min;
+    builder.values[`:statusMax${index}`] = status.max;
+    return `#status BETWEEN :statusMin${index} AND :statusMax${index}`;
+  });
+  builder.conditions.push(`(${alternatives.join(' OR ')})`);
+}
+
+function tagConditions(builder: FilterBuilder, tags: NonNullable<UsageLogFilter['tags']>): void {
+  Object.entries(tags).forEach(([key, tagValues], keyIndex) => {
+    builder.names['#tags'] = 'tags';
+    builder.names[`#tag${keyIndex}`] = key;
+    const bound = placeholders(builder, `tag${keyIndex}_`, tagValues);
+    builder.conditions.push(`#tags.#tag${keyIndex} IN (${bound.join(', ')})`);
+  });
+}
+
 /** Window key condition plus the expiry and filter conditions, as one FilterExpression. */
 function windowQuery(query: UsageLogQuery, nowEpochSeconds: number) {
-  const conditions = ['#expires > :now'];
-  const names: Record<string, string> = { '#expires': 'expiresAtEpochSeconds' };
-  const values: Record<string, unknown> = {
-    ':pk': accountPk(query.accountId),
-    ':lo': `${REQUEST_SK_PREFIX}${query.fromIso}`,
-    // `REQ#<to>#<id>` sorts after `REQ#<to>`, so records at exactly `to` are excluded.
-    ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
-    ':now': nowEpochSeconds,
+  const builder: FilterBuilder = {
+    conditions: ['#expires > :now'],
+    names: { '#expires': 'expiresAtEpochSeconds' },
+    values: {
+      ':pk': accountPk(query.accountId),
+      ':lo': `${REQUEST_SK_PREFIX}${query.fromIso}`,
+      // `REQ#<to>#<id>` sorts after `REQ#<to>`, so records at exactly `to` are excluded.
+      ':hi': `${REQUEST_SK_PREFIX}${query.toIso}`,
+      ':now': nowEpochSeconds,
+    },
   };
-  const {
-    models = [],
-    providers = [],
-    requesters = [],
-    statuses = [],
-    kinds = [],
-    tags = {},
-  } = query.filter;
-  const anyOf = (field: string, list: readonly unknown[]) => {
-    if (list.length === 0) return;
-    names[`#${field}`] = field;
-    const placeholders = list.map((value, index) => {
-      values[`:${field}${index}`] = value;
-      return `:${field}${index}`;
-    });
-    conditions.push(`#${field} IN (${placeholders.join(', ')})`);
-  };
-  anyOf('model', models);
-  anyOf('provider', providers);
-  const named = requesters.filter((value) => value !== null);
-  if (requesters.includes(null)) {
-    names['#requester'] = 'requester';
-    const alternatives = ['attribute_not_exists(#requester)'];
-    if (named.length > 0) {
-      alternatives.push(
-        `#requester IN (${named
-          .map((value, index) => {
-            values[`:requester${index}`] = value;
-            return `:requester${index}`;
-          })
-          .join(', ')})`,
-      );
-    }
-    conditions.push(`(${alternatives.join(' OR ')})`);
-  } else {
-    anyOf('requester', named);
-  }
-  if (kinds.length > 0) {
-    names['#kind'] = 'kind';
-    const placeholders = kinds.map((kind, index) => {
-      values[`:kind${index}`] = kind;
-      return `:kind${index}`;
-    });
-    const listed = `#kind IN (${placeholders.join(', ')})`;
-    // Records written before kinds existed have no attribute: they are chat.
-    conditions.push(kinds.includes('chat') ? `(attribute_not_exists(#kind) OR ${listed})` : listed);
-  }
-  if (statuses.length > 0) {
-    names['#status'] = 'status';
-    const alternatives = statuses.map((status, index) => {
-      if (status.kind === 'exact') {
-        values[`:status${index}`] = status.status;
-        return `#status = :status${index}`;
-      }
-      values[`:statusMin${index}`] = status.min;
-      values[`:statusMax${index}`] = status.max;
-      return `#status BETWEEN :statusMin${index} AND :statusMax${index}`;
-    });
-    conditions.push(`(${alternatives.join(' OR ')})`);
-  }
-  Object.entries(tags).forEach(([key, tagValues], keyIndex) => {
-    names['#tags'] = 'tags';
-    names[`#tag${keyIndex}`] = key;
-    const placeholders = tagValues.map((value, index) => {
-      values[`:tag${keyIndex}_${index}`] = value;
-      return `:tag${keyIndex}_${index}`;
-    });
-    conditions.push(`#tags.#tag${keyIndex} IN (${placeholders.join(', ')})`);
-  });
-  const expression: Expression = { filter: conditions.join(' AND '), names, values };
+  const { filter } = query;
+  anyOf(builder, 'model', filter.models ?? []);
+  anyOf(builder, 'provider', filter.providers ?? []);
+  requesterCondition(builder, filter.requesters ?? []);
+  kindCondition(builder, filter.kinds ?? []);
+  statusCondition(builder, filter.statuses ?? []);
+  tagConditions(builder, filter.tags ?? {});
   return {
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :lo AND :hi',
-    FilterExpression: expression.filter,
-    ExpressionAttributeNames: expression.names,
-    ExpressionAttributeValues: expression.values,
+    FilterExpression: builder.conditions.join(' AND '),
+    ExpressionAttributeNames: builder.names,
+    ExpressionAttributeValues: builder.values,
   };
 }
 

@@ -5,8 +5,13 @@ import {
   scopeMatches,
 } from '../attribution/scope.ts';
 import type { ProviderId } from '../providers/provider-registry.ts';
-import type { AlertLevel, AlertRuleType, AlertState, ErrorRateUnit } from './alert-policy.ts';
-import type { SpikeMetric } from './spike.ts';
+import type {
+  AlertLevel,
+  AlertRuleType,
+  AlertState,
+  ErrorRateUnit,
+  SpikeMetric,
+} from './alert-policy.ts';
 
 /** What a budget sums over, always through now. `since` is an ISO instant. */
 export type BudgetPeriod =

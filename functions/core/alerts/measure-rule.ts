@@ -137,6 +137,54 @@ export function thresholdMicros(threshold: number): bigint {
   return BigInt(Math.round(threshold * 100)) * 10_000n;
 }
 
+/** Spend against the budget, in micro-units of the account's currency. */
+function measureBudget(threshold: number, counts: RollupCounts, money: AlertMoney): Measurement {
+  const spentText = convertPicoUsd(counts.costPicoUsd, money.currency, money.quote);
+  const spent = BigInt(spentText.replace('.', ''));
+  const limit = thresholdMicros(threshold);
+  const levels: AlertLevel[] = [];
+  if (spent * 100n >= limit * BigInt(WARNING_PERCENT)) levels.push('warning');
+  if (spent >= limit) levels.push('alert');
+  return {
+    figure: `${microsToCents(spent)} ${money.currency}`,
+    thresholdText: `${microsToCents(limit)} ${money.currency}`,
+    value: spentText,
+    ratio: Number(spent) / Number(limit),
+    levels,
+  };
+}
+
+/** Provider errors as a count or a share of the requests the provider answered. */
+function measureErrorRate(
+  rule: Pick<AlertRuleSpec, 'threshold' | 'unit'>,
+  counts: RollupCounts,
+): Measurement {
+  // Provider errors only, out of the requests the provider answered: Metrion's own errors
+  // (its 429, 502, 504…) say nothing about the provider, so they leave both sides.
+  const errors = providerErrorsOf(counts);
+  const answered = counts.requests - counts.metrionErrors;
+  if (rule.unit === 'count') {
+    return {
+      figure: counted(errors, 'error'),
+      thresholdText: counted(rule.threshold, 'error'),
+      value: String(errors),
+      ratio: errors / rule.threshold,
+      levels: levelsOf(errors, 1, rule.threshold),
+    };
+  }
+  const percent = answered === 0 ? null : Math.round((errors * 1000) / answered) / 10;
+  const measured = {
+    figure: percent === null ? '0%' : `${percent}% (${errors} of ${counted(answered, 'request')})`,
+    thresholdText: `${rule.threshold}%`,
+    value: percent === null ? null : String(percent),
+    ratio: percent === null ? null : percent / rule.threshold,
+  };
+  if (answered < ERROR_RATE_MIN_REQUESTS) {
+    return { ...measured, levels: [], skipped: 'too_few_requests' };
+  }
+  return { ...measured, levels: levelsOf(errors * 100, answered, rule.threshold) };
+}
+
 /**
  * Measures a budget or window rule over items already limited to its scope and span (budget:
  * its period; the others: {@link windowSpan}). Budgets compare in micro-units of the account's
@@ -152,48 +200,10 @@ export function measureRule(
     case 'forecast':
     case 'spike':
       throw new RangeError(`${rule.type} rules are measured by measureNow (measure-trends.ts).`);
-    case 'budget': {
-      const spentText = convertPicoUsd(counts.costPicoUsd, money.currency, money.quote);
-      const spent = BigInt(spentText.replace('.', ''));
-      const limit = thresholdMicros(rule.threshold);
-      const levels: AlertLevel[] = [];
-      if (spent * 100n >= limit * BigInt(WARNING_PERCENT)) levels.push('warning');
-      if (spent >= limit) levels.push('alert');
-      return {
-        figure: `${microsToCents(spent)} ${money.currency}`,
-        thresholdText: `${microsToCents(limit)} ${money.currency}`,
-        value: spentText,
-        ratio: Number(spent) / Number(limit),
-        levels,
-      };
-    }
-    case 'error_rate': {
-      // Provider errors only, out of the requests the provider answered: Metrion's own errors
-      // (its 429, 502, 504…) say nothing about the provider, so they leave both sides.
-      const errors = providerErrorsOf(counts);
-      const answered = counts.requests - counts.metrionErrors;
-      if (rule.unit === 'count') {
-        return {
-          figure: counted(errors, 'error'),
-          thresholdText: counted(rule.threshold, 'error'),
-          value: String(errors),
-          ratio: errors / rule.threshold,
-          levels: levelsOf(errors, 1, rule.threshold),
-        };
-      }
-      const percent = answered === 0 ? null : Math.round((errors * 1000) / answered) / 10;
-      const measured = {
-        figure:
-          percent === null ? '0%' : `${percent}% (${errors} of ${counted(answered, 'request')})`,
-        thresholdText: `${rule.threshold}%`,
-        value: percent === null ? null : String(percent),
-        ratio: percent === null ? null : percent / rule.threshold,
-      };
-      if (answered < ERROR_RATE_MIN_REQUESTS) {
-        return { ...measured, levels: [], skipped: 'too_few_requests' };
-      }
-      return { ...measured, levels: levelsOf(errors * 100, answered, rule.threshold) };
-    }
+    case 'budget':
+      return measureBudget(rule.threshold, counts, money);
+    case 'error_rate':
+      return measureErrorRate(rule, counts);
     case 'latency_p95': {
       const p95 = histogramPercentile(counts.latencyHistogram, 0.95);
       if (p95 === null) {

@@ -190,20 +190,14 @@ function createSseSink(accumulator: UsageAccumulator): Sink {
 }
 
 /**
- * Frames the bytes into events (a blank line ends one) with the same line-ending rules as the
- * parser, so each frame holds exactly one event's bytes. `\n`, `\r` and `\r\n` are ASCII and
- * never occur inside a UTF-8 sequence, so framing raw bytes is safe.
+ * Holds the bytes of the event being framed until its end shows whether it is kept. An event
+ * that outgrows MAX_HELD_EVENT_BYTES is released: its start goes out and the rest passes through.
  */
-function createStrippingSseSink(accumulator: UsageAccumulator): Sink {
-  const read = createEventReader(accumulator);
+function createHeldEvent(read: EventReader) {
   let held: Uint8Array[] = [];
   let heldBytes = 0;
   /** The current event outgrew MAX_HELD_EVENT_BYTES and its start was already sent. */
   let released = false;
-  let atLineStart = true;
-  let afterCr = false;
-  /** Set when a lone `\r` ended a frame: a following `\n` belongs to that frame. */
-  let frameEndedByCr: 'kept' | 'dropped' | undefined;
 
   const takeHeld = (tail: Uint8Array): Uint8Array => {
     const bytes = held.length === 0 ? tail : concat([...held, tail], heldBytes + tail.byteLength);
@@ -212,18 +206,51 @@ function createStrippingSseSink(accumulator: UsageAccumulator): Sink {
     return bytes;
   };
 
-  const completeFrame = (tail: Uint8Array, output: Output, final: boolean): 'kept' | 'dropped' => {
-    if (released) {
-      released = false;
-      if (tail.byteLength > 0) output.enqueue(tail);
-      read(tail, final);
+  return {
+    /** Ends the event with `tail`: sends it unless the reader drops it. */
+    complete(tail: Uint8Array, output: Output, final: boolean): 'kept' | 'dropped' {
+      if (released) {
+        released = false;
+        if (tail.byteLength > 0) output.enqueue(tail);
+        read(tail, final);
+        return 'kept';
+      }
+      const frame = takeHeld(tail);
+      if (read(frame, final)) return 'dropped';
+      if (frame.byteLength > 0) output.enqueue(frame);
       return 'kept';
-    }
-    const frame = takeHeld(tail);
-    if (read(frame, final)) return 'dropped';
-    if (frame.byteLength > 0) output.enqueue(frame);
-    return 'kept';
+    },
+    /** Adds bytes of an event whose end has not arrived yet. */
+    extend(bytes: Uint8Array, output: Output): void {
+      if (released) {
+        output.enqueue(bytes);
+        read(bytes, false);
+        return;
+      }
+      held.push(bytes);
+      heldBytes += bytes.byteLength;
+      if (heldBytes > MAX_HELD_EVENT_BYTES) {
+        const start = takeHeld(new Uint8Array(0));
+        output.enqueue(start);
+        read(start, false);
+        released = true;
+      }
+    },
   };
+}
+
+/**
+ * Frames the bytes into events (a blank line ends one) with the same line-ending rules as the
+ * parser, so each frame holds exactly one event's bytes. `\n`, `\r` and `\r\n` are ASCII and
+ * never occur inside a UTF-8 sequence, so framing raw bytes is safe.
+ */
+function createStrippingSseSink(accumulator: UsageAccumulator): Sink {
+  const read = createEventReader(accumulator);
+  const event = createHeldEvent(read);
+  let atLineStart = true;
+  let afterCr = false;
+  /** Set when a lone `\r` ended a frame: a following `\n` belongs to that frame. */
+  let frameEndedByCr: 'kept' | 'dropped' | undefined;
 
   return {
     write(chunk, output) {
@@ -259,29 +286,16 @@ function createStrippingSseSink(accumulator: UsageAccumulator): Sink {
           frameEnd += 1;
           afterCr = false;
         }
-        const outcome = completeFrame(chunk.subarray(frameStart, frameEnd), output, false);
+        const outcome = event.complete(chunk.subarray(frameStart, frameEnd), output, false);
         frameStart = frameEnd;
         index = frameEnd - 1;
         if (afterCr) frameEndedByCr = outcome;
       }
       const rest = chunk.subarray(frameStart);
-      if (rest.byteLength === 0) return;
-      if (released) {
-        output.enqueue(rest);
-        read(rest, false);
-        return;
-      }
-      held.push(rest);
-      heldBytes += rest.byteLength;
-      if (heldBytes > MAX_HELD_EVENT_BYTES) {
-        const start = takeHeld(new Uint8Array(0));
-        output.enqueue(start);
-        read(start, false);
-        released = true;
-      }
+      if (rest.byteLength > 0) event.extend(rest, output);
     },
     end(output) {
-      completeFrame(new Uint8Array(0), output, true);
+      event.complete(new Uint8Array(0), output, true);
     },
   };
 }

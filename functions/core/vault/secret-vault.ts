@@ -76,24 +76,15 @@ export function accountDataKeyContext(accountId: string): EncryptionContext {
 }
 
 /**
- * Creates the vault used for provider keys and the viewable Metrion Key.
- *
- * Unwrapped data keys are cached in memory, keyed by (wrapped data key, canonical KMS context),
- * so a warm proxy makes at most one KMS call per account per cache period. This cache never
- * decides *whether* a secret is valid: callers read the sealed record from the database on every
- * request, so deleting or replacing a key takes effect immediately; a cached data key only
- * decrypts ciphertexts that carry it and whose own context (the GCM additional data) matches.
+ * Unwrapped data keys with their cache (keyed by wrapped data key and canonical KMS context) and
+ * one provider call per entry at a time.
  */
-export function createSecretVault(options: SecretVaultOptions): SecretVault {
-  const { dataKeyProvider, accountDataKeys, random, clock } = options;
-  const ttlMs = options.dataKeyCacheTtlMs ?? 300_000;
-  const maxEntries = options.maxCachedDataKeys ?? 1000;
-  if (!Number.isFinite(ttlMs) || ttlMs < 0) {
-    throw new RangeError('dataKeyCacheTtlMs must be a finite number >= 0.');
-  }
-  if (!Number.isInteger(maxEntries) || maxEntries < 0) {
-    throw new RangeError('maxCachedDataKeys must be an integer >= 0.');
-  }
+function createUnwrappedKeys(
+  dataKeyProvider: DataKeyProvider,
+  clock: Clock,
+  ttlMs: number,
+  maxEntries: number,
+) {
   const cache = new DataKeyCache(maxEntries);
   // Unwraps already waiting on the provider for a given entry; later ones reuse that call.
   const inFlight = new Map<string, Promise<void>>();
@@ -141,6 +132,37 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
     }
   }
 
+  /** Keeps a data key the vault just generated; wipes it when the cache is off. */
+  function remember(encryptedDataKey: string, kmsContext: EncryptionContext, dataKey: Uint8Array) {
+    const entryId = `${encryptedDataKey}|${canonicalContext(kmsContext)}`;
+    if (ttlMs > 0) cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
+    else dataKey.fill(0);
+  }
+
+  return { withDataKey, remember };
+}
+
+/**
+ * Creates the vault used for provider keys and the viewable Metrion Key.
+ *
+ * Unwrapped data keys are cached in memory, keyed by (wrapped data key, canonical KMS context),
+ * so a warm proxy makes at most one KMS call per account per cache period. This cache never
+ * decides *whether* a secret is valid: callers read the sealed record from the database on every
+ * request, so deleting or replacing a key takes effect immediately; a cached data key only
+ * decrypts ciphertexts that carry it and whose own context (the GCM additional data) matches.
+ */
+export function createSecretVault(options: SecretVaultOptions): SecretVault {
+  const { dataKeyProvider, accountDataKeys, random, clock } = options;
+  const ttlMs = options.dataKeyCacheTtlMs ?? 300_000;
+  const maxEntries = options.maxCachedDataKeys ?? 1000;
+  if (!Number.isFinite(ttlMs) || ttlMs < 0) {
+    throw new RangeError('dataKeyCacheTtlMs must be a finite number >= 0.');
+  }
+  if (!Number.isInteger(maxEntries) || maxEntries < 0) {
+    throw new RangeError('maxCachedDataKeys must be an integer >= 0.');
+  }
+  const keys = createUnwrappedKeys(dataKeyProvider, clock, ttlMs, maxEntries);
+
   /** The account's wrapped data key, created (and shared with concurrent creators) if missing. */
   async function accountDataKey(accountId: string): Promise<string> {
     const stored = await accountDataKeys.getAccountDataKey(accountId);
@@ -151,9 +173,8 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
     const created = toBase64(encrypted);
     try {
       const kept = await accountDataKeys.putAccountDataKeyIfAbsent(accountId, created);
-      if (kept === created && ttlMs > 0) {
-        const entryId = `${created}|${canonicalContext(accountDataKeyContext(accountId))}`;
-        cache.set(entryId, Uint8Array.from(plaintext), clock.nowMs(), ttlMs);
+      if (kept === created) {
+        keys.remember(created, accountDataKeyContext(accountId), Uint8Array.from(plaintext));
       }
       return kept;
     } finally {
@@ -168,7 +189,7 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
       const encryptedDataKey = await accountDataKey(accountId);
       const message = Buffer.from(plaintext, 'utf8');
       try {
-        const sealed = await withDataKey(
+        const sealed = await keys.withDataKey(
           encryptedDataKey,
           accountDataKeyContext(accountId),
           (dataKey) => sealWithDataKey(dataKey, message, context, random),
@@ -190,7 +211,7 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
       // Version 1 wrapped a key for this secret alone under its full context.
       const kmsContext =
         sealed.version === 1 ? context : accountDataKeyContext(context.account ?? '');
-      return withDataKey(sealed.encryptedDataKey, kmsContext, (dataKey) =>
+      return keys.withDataKey(sealed.encryptedDataKey, kmsContext, (dataKey) =>
         decryptText(dataKey, parts, context),
       );
     },

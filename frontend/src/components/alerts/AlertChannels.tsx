@@ -16,13 +16,13 @@ interface AlertChannelsProps {
 type PageNotice = { readonly kind: 'success' | 'error'; readonly message: string };
 
 /**
- * Where alerts go: the account's email and the webhook and Slack channels, with Add, Test,
- * Delete and each channel's recent deliveries. A webhook's signing secret is shown once.
+ * Test, Delete and Deliveries on one channel at a time; each ends in a notice for the page.
  */
-export function AlertChannels({ channels, maxChannels, onChannels }: AlertChannelsProps) {
-  const [adding, setAdding] = useState(false);
+function useChannelActions(
+  channels: readonly AlertChannelDto[],
+  onChannels: (channels: AlertChannelDto[]) => void,
+) {
   const [notice, setNotice] = useState<PageNotice>();
-  const [secret, setSecret] = useState<{ name: string; value: string }>();
   const [busyId, setBusyId] = useState<string>();
   const [log, setLog] = useState<{ id: string; deliveries: readonly AlertDeliveryDto[] }>();
 
@@ -59,6 +59,20 @@ export function AlertChannels({ channels, maxChannels, onChannels }: AlertChanne
       setLog({ id: channel.id, deliveries });
       return { kind: 'success', message: `${deliveries.length} deliveries in the last 7 days.` };
     });
+  return { notice, setNotice, busyId, log, test, remove, showLog };
+}
+
+/**
+ * Where alerts go: the account's email and the webhook and Slack channels, with Add, Test,
+ * Delete and each channel's recent deliveries. A webhook's signing secret is shown once.
+ */
+export function AlertChannels({ channels, maxChannels, onChannels }: AlertChannelsProps) {
+  const [adding, setAdding] = useState(false);
+  const [secret, setSecret] = useState<{ name: string; value: string }>();
+  const { notice, setNotice, busyId, log, test, remove, showLog } = useChannelActions(
+    channels,
+    onChannels,
+  );
 
   return (
     <section className="card" aria-labelledby="alert-channels-heading">
@@ -95,62 +109,13 @@ export function AlertChannels({ channels, maxChannels, onChannels }: AlertChanne
           }}
         />
       )}
-      <div className="table-scroll">
-        <table className="table table--channels">
-          <caption className="visually-hidden">Alert channels</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Kind</th>
-              <th scope="col">Target</th>
-              <th scope="col">Last delivery</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {channels.map((channel) => (
-              <tr key={channel.id} data-channel={channel.kind}>
-                <th scope="row">{channel.name}</th>
-                <td>{CHANNEL_KIND_LABELS[channel.kind]}</td>
-                <td className="cell-url">{channel.target}</td>
-                <td className="nowrap">{lastDeliveryText(channel)}</td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="button button--small button--secondary"
-                      disabled={busyId !== undefined}
-                      onClick={() => test(channel)}
-                    >
-                      Test
-                    </button>
-                    <button
-                      type="button"
-                      className="button button--small button--secondary"
-                      disabled={busyId !== undefined}
-                      onClick={() => showLog(channel)}
-                    >
-                      Deliveries
-                    </button>
-                    {channel.kind !== 'email' && (
-                      <button
-                        type="button"
-                        className="button button--small button--danger"
-                        disabled={busyId !== undefined}
-                        onClick={() => remove(channel)}
-                      >
-                        Delete
-                      </button>
-                    )}
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <ChannelTable
+        channels={channels}
+        busy={busyId !== undefined}
+        onTest={test}
+        onLog={showLog}
+        onRemove={remove}
+      />
       {log && <DeliveryLog deliveries={log.deliveries} />}
     </section>
   );
@@ -262,5 +227,73 @@ function ChannelForm({
         </button>
       </div>
     </form>
+  );
+}
+
+/** One row per channel, with Test, Deliveries and (except the account email) Delete. */
+function ChannelTable(props: {
+  channels: readonly AlertChannelDto[];
+  busy: boolean;
+  onTest: (channel: AlertChannelDto) => void;
+  onLog: (channel: AlertChannelDto) => void;
+  onRemove: (channel: AlertChannelDto) => void;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className="table table--channels">
+        <caption className="visually-hidden">Alert channels</caption>
+        <thead>
+          <tr>
+            <th scope="col">Name</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Target</th>
+            <th scope="col">Last delivery</th>
+            <th scope="col">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.channels.map((channel) => (
+            <tr key={channel.id} data-channel={channel.kind}>
+              <th scope="row">{channel.name}</th>
+              <td>{CHANNEL_KIND_LABELS[channel.kind]}</td>
+              <td className="cell-url">{channel.target}</td>
+              <td className="nowrap">{lastDeliveryText(channel)}</td>
+              <td>
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="button button--small button--secondary"
+                    disabled={props.busy}
+                    onClick={() => props.onTest(channel)}
+                  >
+                    Test
+                  </button>
+                  <button
+                    type="button"
+                    className="button button--small button--secondary"
+                    disabled={props.busy}
+                    onClick={() => props.onLog(channel)}
+                  >
+                    Deliveries
+                  </button>
+                  {channel.kind !== 'email' && (
+                    <button
+                      type="button"
+                      className="button button--small button--danger"
+                      disabled={props.busy}
+                      onClick={() => props.onRemove(channel)}
+                    >
+                      Delete
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

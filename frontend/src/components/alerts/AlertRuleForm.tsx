@@ -31,6 +31,74 @@ interface AlertRuleFormProps {
   readonly onCancel: () => void;
 }
 
+/** Sets one field of the draft. */
+type DraftSetter = <K extends keyof RuleDraft>(key: K) => (value: RuleDraft[K]) => void;
+
+/** The draft being edited, and its submission: the field errors the answer names. */
+function useRuleDraft(initial: RuleDraft, onSubmit: AlertRuleFormProps['onSubmit']) {
+  const [draft, setDraft] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set: DraftSetter =
+    <K extends keyof RuleDraft>(key: K) =>
+    (value: RuleDraft[K]) =>
+      setDraft((current) => ({ ...current, [key]: value }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    onSubmit(draft).then((found) => {
+      setErrors(found);
+      setBusy(false);
+    });
+  };
+  return { draft, errors, busy, set, submit };
+}
+
+/** What the rule's type adds: error-rate unit, threshold, budget period, spike metric. */
+function TypeFields(props: {
+  draft: RuleDraft;
+  set: DraftSetter;
+  errors: FieldErrors;
+  currency: Currency;
+}) {
+  const { draft, set, errors, currency } = props;
+  return (
+    <>
+      {draft.type === 'error_rate' && (
+        <ErrorRateUnitField value={draft.unit} onValue={set('unit')} error={errors.unit} />
+      )}
+      <ThresholdField
+        type={draft.type}
+        unit={draft.unit}
+        value={draft.threshold}
+        onValue={set('threshold')}
+        currency={currency}
+        error={errors.threshold}
+      />
+      {draft.type === 'budget' && (
+        <BudgetPeriodField
+          kind={draft.periodKind}
+          onKind={set('periodKind')}
+          since={draft.since}
+          onSince={set('since')}
+          error={errors.period}
+        />
+      )}
+      {draft.type === 'spike' && (
+        <SpikeFields
+          metric={draft.metric}
+          onMetric={set('metric')}
+          minimum={draft.minimum}
+          onMinimum={set('minimum')}
+          currency={currency}
+          errors={{ metric: errors.metric, minimum: errors.minimum }}
+        />
+      )}
+    </>
+  );
+}
+
 /** The New Alert / Edit form: the fields each type needs, with the API's messages per field. */
 export function AlertRuleForm({
   mode,
@@ -41,26 +109,11 @@ export function AlertRuleForm({
   onSubmit,
   onCancel,
 }: AlertRuleFormProps) {
-  const [draft, setDraft] = useState(initial);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
+  const { draft, errors, busy, set, submit } = useRuleDraft(initial, onSubmit);
   const heading = useRef<HTMLHeadingElement>(null);
-  const set =
-    <K extends keyof RuleDraft>(key: K) =>
-    (value: RuleDraft[K]) =>
-      setDraft((current) => ({ ...current, [key]: value }));
 
   // Keyboard and screen reader users land on the form when it opens.
   useEffect(() => heading.current?.focus(), []);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setBusy(true);
-    onSubmit(draft).then((found) => {
-      setErrors(found);
-      setBusy(false);
-    });
-  };
 
   const title =
     mode === 'create' ? 'New alert' : `Edit ${ALERT_TYPE_LABELS[draft.type].toLowerCase()} alert`;
@@ -92,36 +145,7 @@ export function AlertRuleForm({
         onValue={set('name')}
         error={errors.name}
       />
-      {draft.type === 'error_rate' && (
-        <ErrorRateUnitField value={draft.unit} onValue={set('unit')} error={errors.unit} />
-      )}
-      <ThresholdField
-        type={draft.type}
-        unit={draft.unit}
-        value={draft.threshold}
-        onValue={set('threshold')}
-        currency={currency}
-        error={errors.threshold}
-      />
-      {draft.type === 'budget' && (
-        <BudgetPeriodField
-          kind={draft.periodKind}
-          onKind={set('periodKind')}
-          since={draft.since}
-          onSince={set('since')}
-          error={errors.period}
-        />
-      )}
-      {draft.type === 'spike' && (
-        <SpikeFields
-          metric={draft.metric}
-          onMetric={set('metric')}
-          minimum={draft.minimum}
-          onMinimum={set('minimum')}
-          currency={currency}
-          errors={{ metric: errors.metric, minimum: errors.minimum }}
-        />
-      )}
+      <TypeFields draft={draft} set={set} errors={errors} currency={currency} />
       <ScopeField
         kind={draft.scopeKind}
         onKind={set('scopeKind')}

@@ -20,17 +20,12 @@ interface AlertRulesProps {
 
 type Editor = { readonly mode: 'create' } | { readonly mode: 'edit'; readonly rule: AlertRuleDto };
 
-/** Pro: the rule list with New alert, Edit, Pause/Resume, Test and Delete (confirmed). */
-export function AlertRules({ list, currency, channels }: AlertRulesProps) {
-  const { rules, busyId, notice, save, togglePause, test, remove } = useAlertRules(
-    list.rules,
-    list.windows.testCooldownHours,
-  );
+/**
+ * The open New alert or Edit form. Closing it (saved or cancelled) returns focus to New alert.
+ */
+function useRuleEditor(save: ReturnType<typeof useAlertRules>['save']) {
   const [editor, setEditor] = useState<Editor>();
-  const [pendingDelete, setPendingDelete] = useState<AlertRuleDto>();
   const newButton = useRef<HTMLButtonElement>(null);
-  const full = rules.length >= list.windows.maxRules;
-
   const closeEditor = () => {
     setEditor(undefined);
     // The form is gone: give focus back to where a keyboard user goes next.
@@ -41,6 +36,19 @@ export function AlertRules({ list, currency, channels }: AlertRulesProps) {
     if (Object.keys(errors).length === 0) closeEditor();
     return errors;
   };
+  return { editor, setEditor, newButton, closeEditor, submit };
+}
+
+/** Pro: the rule list with New alert, Edit, Pause/Resume, Test and Delete (confirmed). */
+export function AlertRules({ list, currency, channels }: AlertRulesProps) {
+  const { rules, busyId, notice, save, togglePause, test, remove } = useAlertRules(
+    list.rules,
+    list.windows.testCooldownHours,
+  );
+  const { editor, setEditor, newButton, closeEditor, submit } = useRuleEditor(save);
+  const [pendingDelete, setPendingDelete] = useState<AlertRuleDto>();
+  const full = rules.length >= list.windows.maxRules;
+
   const confirmDelete = () => {
     if (!pendingDelete) return;
     remove(pendingDelete).finally(() => setPendingDelete(undefined));

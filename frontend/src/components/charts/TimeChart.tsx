@@ -52,6 +52,75 @@ function yAxisSize(_u: uPlot, values: readonly string[] | null): number {
   return Math.ceil(widest + AXIS_TICK_AND_GAP_PX + 4);
 }
 
+type ValueFormat = (value: number, step: number) => string;
+
+function chartAxes(sparkline: boolean, counts: boolean, format: ValueFormat): uPlot.Axis[] {
+  if (sparkline) return [{ show: false }, { show: false }];
+  return [
+    { stroke: '#59636e', font: AXIS_FONT, grid: { stroke: '#eef0f3' } },
+    {
+      stroke: '#59636e',
+      font: AXIS_FONT,
+      grid: { stroke: '#eef0f3' },
+      size: yAxisSize,
+      ...(counts ? { incrs: [...COUNT_TICK_STEPS] } : {}),
+      values: (_u, ticks, _axis, _space, step) => ticks.map((tick) => format(tick, step)),
+    },
+  ];
+}
+
+function chartSeries(series: readonly ChartSeries[], sparkline: boolean): uPlot.Series[] {
+  return [
+    { label: 'Time' },
+    ...series.map((item) => ({
+      label: item.label,
+      stroke: item.color,
+      width: sparkline ? 1.5 : 2,
+      // A lone value (one bucket, or between gaps) has no line to draw: show it as a point.
+      points: {
+        show: false,
+        size: sparkline ? 5 : 6,
+        fill: item.color,
+        filter: () => {
+          const lone = isolatedPoints(item.values);
+          return lone.length > 0 ? lone : null;
+        },
+      },
+      ...(item.fill ? { fill: `${item.color}55` } : {}),
+    })),
+  ];
+}
+
+function chartOptions(
+  props: Required<Pick<TimeChartProps, 'x' | 'series' | 'height' | 'sparkline' | 'counts'>>,
+  width: number,
+  format: ValueFormat,
+): uPlot.Options {
+  const { x, sparkline, height } = props;
+  return {
+    width,
+    height,
+    cursor: sparkline ? { show: false } : { drag: { x: false, y: false } },
+    // The legend is HTML below the canvas (ChartLegend), keyed like every other card.
+    legend: { show: false },
+    select: { show: false, left: 0, top: 0, width: 0, height: 0 },
+    ...(sparkline ? { padding: SPARKLINE_PADDING } : {}),
+    scales: {
+      x: {
+        time: true,
+        // uPlot widens a lone time value by 86400 / 1e-3 seconds (years): centre it instead.
+        range: (_u, min, max) =>
+          x.length === 1
+            ? [min - LONE_BUCKET_MARGIN_SECONDS, min + LONE_BUCKET_MARGIN_SECONDS]
+            : [min, max],
+      },
+      y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
+    },
+    axes: chartAxes(sparkline, props.counts, format),
+    series: chartSeries(props.series, sparkline),
+  };
+}
+
 /** A uPlot time series chart that follows its container's width. */
 export function TimeChart({
   x,
@@ -69,58 +138,11 @@ export function TimeChart({
     const element = container.current;
     if (!element) return;
     const format = formatValue ?? ((value: number) => value.toLocaleString('en-US'));
-    const options: uPlot.Options = {
-      width: Math.max(element.clientWidth, 100),
-      height,
-      cursor: sparkline ? { show: false } : { drag: { x: false, y: false } },
-      // The legend is HTML below the canvas (ChartLegend), keyed like every other card.
-      legend: { show: false },
-      select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-      ...(sparkline ? { padding: SPARKLINE_PADDING } : {}),
-      scales: {
-        x: {
-          time: true,
-          // uPlot widens a lone time value by 86400 / 1e-3 seconds (years): centre it instead.
-          range: (_u, min, max) =>
-            x.length === 1
-              ? [min - LONE_BUCKET_MARGIN_SECONDS, min + LONE_BUCKET_MARGIN_SECONDS]
-              : [min, max],
-        },
-        y: { range: (_u, min, max) => [Math.min(0, min), max > 0 ? max * 1.1 : 1] },
-      },
-      axes: sparkline
-        ? [{ show: false }, { show: false }]
-        : [
-            { stroke: '#59636e', font: AXIS_FONT, grid: { stroke: '#eef0f3' } },
-            {
-              stroke: '#59636e',
-              font: AXIS_FONT,
-              grid: { stroke: '#eef0f3' },
-              size: yAxisSize,
-              ...(counts ? { incrs: [...COUNT_TICK_STEPS] } : {}),
-              values: (_u, ticks, _axis, _space, step) => ticks.map((tick) => format(tick, step)),
-            },
-          ],
-      series: [
-        { label: 'Time' },
-        ...series.map((item) => ({
-          label: item.label,
-          stroke: item.color,
-          width: sparkline ? 1.5 : 2,
-          // A lone value (one bucket, or between gaps) has no line to draw: show it as a point.
-          points: {
-            show: false,
-            size: sparkline ? 5 : 6,
-            fill: item.color,
-            filter: () => {
-              const lone = isolatedPoints(item.values);
-              return lone.length > 0 ? lone : null;
-            },
-          },
-          ...(item.fill ? { fill: `${item.color}55` } : {}),
-        })),
-      ],
-    };
+    const options = chartOptions(
+      { x, series, height, sparkline, counts },
+      Math.max(element.clientWidth, 100),
+      format,
+    );
     const data = [x, ...series.map((item) => item.values)] as unknown as uPlot.AlignedData;
     const chart = new uPlot(options, data, element);
     const resize = new ResizeObserver(() => {

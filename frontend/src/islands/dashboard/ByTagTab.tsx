@@ -83,7 +83,6 @@ interface ByTagTabProps {
  * highest cost and the rest as "Other", in the account's currency.
  */
 export function ByTagTab({ data, onKey, onFilter }: ByTagTabProps) {
-  const pickerId = useId();
   const currency = data.fx.currency;
   const key = data.key;
   const rows = useMemo<Row[]>(
@@ -100,36 +99,12 @@ export function ByTagTab({ data, onKey, onFilter }: ByTagTabProps) {
   );
 
   if (key === null) {
-    return (
-      <section className="dash-card dash-card--wide by-tag__empty" aria-label="By tag">
-        <h2 className="dash-card__title">No tags yet</h2>
-        <p>
-          Tag a request with a header such as <code>x-metrion-tag-feature: search</code> to see its
-          cost by feature, customer or agent run here. <a href="/integrate">Integrate</a> shows how
-          with your SDK.
-        </p>
-      </section>
-    );
+    return <NoTags />;
   }
   const incomplete = data.values.some((item) => !item.complete);
   return (
     <>
-      <div className="by-tag__header">
-        <label htmlFor={pickerId}>Tag key</label>
-        <select
-          id={pickerId}
-          className="by-tag__picker"
-          value={key}
-          onChange={(event) => onKey(event.target.value)}
-        >
-          {[...new Set([key, ...data.keys])].map((item) => (
-            <option key={item} value={item}>
-              {item}
-            </option>
-          ))}
-        </select>
-        <FxNote fx={data.fx} unpriced={data.total.unpricedRequests} />
-      </div>
+      <TagKeyPicker data={data} tagKey={key} onKey={onKey} />
       <StatCard
         title={`Cost by ${key}`}
         value={formatMoneyDecimal(data.total.cost, currency)}
@@ -169,5 +144,47 @@ export function ByTagTab({ data, onKey, onFilter }: ByTagTabProps) {
         )}
       </StatCard>
     </>
+  );
+}
+
+/** Before any request carried a tag: how to tag one. */
+function NoTags() {
+  return (
+    <section className="dash-card dash-card--wide by-tag__empty" aria-label="By tag">
+      <h2 className="dash-card__title">No tags yet</h2>
+      <p>
+        Tag a request with a header such as <code>x-metrion-tag-feature: search</code> to see its
+        cost by feature, customer or agent run here. <a href="/integrate">Integrate</a> shows how
+        with your SDK.
+      </p>
+    </section>
+  );
+}
+
+/** Which tag key to break down (the shown one first, then every key seen), and the FX note. */
+function TagKeyPicker(props: {
+  data: TagBreakdownDto;
+  tagKey: string;
+  onKey: (key: string) => void;
+}) {
+  const { data, tagKey, onKey } = props;
+  const pickerId = useId();
+  return (
+    <div className="by-tag__header">
+      <label htmlFor={pickerId}>Tag key</label>
+      <select
+        id={pickerId}
+        className="by-tag__picker"
+        value={tagKey}
+        onChange={(event) => onKey(event.target.value)}
+      >
+        {[...new Set([tagKey, ...data.keys])].map((item) => (
+          <option key={item} value={item}>
+            {item}
+          </option>
+        ))}
+      </select>
+      <FxNote fx={data.fx} unpriced={data.total.unpricedRequests} />
+    </div>
   );
 }

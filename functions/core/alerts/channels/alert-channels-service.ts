@@ -99,28 +99,92 @@ function testNotice(channelName: string, nowIso: string, dashboardUrl: string): 
   };
 }
 
+async function proAccount(deps: AlertChannelsServiceDeps, accountId: string): Promise<Account> {
+  const account = await deps.accounts.getAccount(accountId);
+  if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
+  if (!alertRulesAllowed(account, deps.clock.nowMs())) {
+    throw new PlanRequiredError(
+      'Alert channels are part of Metrion Pro. Upgrade under Settings → Plan to use them.',
+    );
+  }
+  return account;
+}
+
+async function ownChannel(
+  deps: AlertChannelsServiceDeps,
+  accountId: string,
+  id: string,
+): Promise<AlertChannel> {
+  const channel = await deps.channels.get(accountId, id);
+  if (channel === undefined) throw new NotFoundError(`No alert channel ${id.slice(0, 60)}.`);
+  return channel;
+}
+
+/** Creates a webhook or Slack channel; a webhook's signing secret is answered this once. */
+async function createChannel(
+  deps: AlertChannelsServiceDeps,
+  accountId: string,
+  input: { kind: 'webhook' | 'slack'; name: string; url: string },
+) {
+  await proAccount(deps, accountId);
+  if ((await deps.channels.list(accountId)).length >= MAX_ALERT_CHANNELS) {
+    throw new ChannelLimitError(
+      `An account has at most ${MAX_ALERT_CHANNELS} alert channels. Delete one to add another.`,
+    );
+  }
+  const refusal = await deps.webhooks.refusal(input.url);
+  if (refusal !== undefined) throw new InvalidRequestError(refusal);
+  const channelId = `ch_${hex(deps.random.bytes(10))}`;
+  const secret = input.kind === 'webhook' ? `whsec_${hex(deps.random.bytes(32))}` : input.url;
+  const channel: AlertChannel = {
+    accountId,
+    channelId,
+    kind: input.kind,
+    name: input.name,
+    displayUrl: input.kind === 'webhook' ? input.url : maskedSlackUrl(input.url),
+    ...(input.kind === 'webhook' ? { url: input.url } : {}),
+    sealed: await deps.vault.seal(secret, channelSecretContext(accountId, channelId)),
+    createdAt: new Date(deps.clock.nowMs()).toISOString(),
+  };
+  await deps.channels.create(channel);
+  return { channel: view(channel), ...(input.kind === 'webhook' ? { secret } : {}) };
+}
+
+/** Sends a test notice now and answers how it went; at most one per channel per minute. */
+async function testChannel(deps: AlertChannelsServiceDeps, accountId: string, id: string) {
+  const account = await proAccount(deps, accountId);
+  const name =
+    id === EMAIL_CHANNEL_ID ? account.email : (await ownChannel(deps, accountId, id)).name;
+  const nowMs = deps.clock.nowMs();
+  const minute = Math.floor(nowMs / 60_000);
+  const delivery: AlertDelivery = {
+    accountId,
+    channelId: id,
+    deliveryId: `test_${minute}`,
+    ...(id === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+    notice: testNotice(name, new Date(nowMs).toISOString(), deps.dashboardUrl),
+    createdAt: new Date(nowMs).toISOString(),
+    status: 'pending',
+    attempts: 0,
+  };
+  if (!(await deps.deliveries.enqueue(delivery))) {
+    throw new LimitReachedError(
+      'Test sends at most one notice per channel per minute. Try again in a minute.',
+      Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)),
+    );
+  }
+  await attemptDelivery(deps, delivery);
+  const [sent] = (await deps.deliveries.listForChannel(accountId, id, 50)).filter(
+    (logged) => logged.deliveryId === delivery.deliveryId,
+  );
+  return deliveryView(sent ?? delivery);
+}
+
 /** The alert channels API use cases, each scoped to the caller's account and gated on the plan. */
 export function createAlertChannelsService(deps: AlertChannelsServiceDeps) {
-  async function proAccount(accountId: string): Promise<Account> {
-    const account = await deps.accounts.getAccount(accountId);
-    if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
-    if (!alertRulesAllowed(account, deps.clock.nowMs())) {
-      throw new PlanRequiredError(
-        'Alert channels are part of Metrion Pro. Upgrade under Settings → Plan to use them.',
-      );
-    }
-    return account;
-  }
-
-  async function ownChannel(accountId: string, id: string): Promise<AlertChannel> {
-    const channel = await deps.channels.get(accountId, id);
-    if (channel === undefined) throw new NotFoundError(`No alert channel ${id.slice(0, 60)}.`);
-    return channel;
-  }
-
   return {
     async list(accountId: string) {
-      const account = await proAccount(accountId);
+      const account = await proAccount(deps, accountId);
       const channels = await deps.channels.list(accountId);
       return {
         channels: [emailView(account), ...channels.map(view)],
@@ -128,44 +192,18 @@ export function createAlertChannelsService(deps: AlertChannelsServiceDeps) {
       };
     },
 
-    /** Creates a webhook or Slack channel; a webhook's signing secret is answered this once. */
-    async create(
-      accountId: string,
-      input: { kind: 'webhook' | 'slack'; name: string; url: string },
-    ) {
-      await proAccount(accountId);
-      if ((await deps.channels.list(accountId)).length >= MAX_ALERT_CHANNELS) {
-        throw new ChannelLimitError(
-          `An account has at most ${MAX_ALERT_CHANNELS} alert channels. Delete one to add another.`,
-        );
-      }
-      const refusal = await deps.webhooks.refusal(input.url);
-      if (refusal !== undefined) throw new InvalidRequestError(refusal);
-      const channelId = `ch_${hex(deps.random.bytes(10))}`;
-      const secret = input.kind === 'webhook' ? `whsec_${hex(deps.random.bytes(32))}` : input.url;
-      const channel: AlertChannel = {
-        accountId,
-        channelId,
-        kind: input.kind,
-        name: input.name,
-        displayUrl: input.kind === 'webhook' ? input.url : maskedSlackUrl(input.url),
-        ...(input.kind === 'webhook' ? { url: input.url } : {}),
-        sealed: await deps.vault.seal(secret, channelSecretContext(accountId, channelId)),
-        createdAt: new Date(deps.clock.nowMs()).toISOString(),
-      };
-      await deps.channels.create(channel);
-      return { channel: view(channel), ...(input.kind === 'webhook' ? { secret } : {}) };
-    },
+    create: (accountId: string, input: { kind: 'webhook' | 'slack'; name: string; url: string }) =>
+      createChannel(deps, accountId, input),
 
     async rename(accountId: string, id: string, name: string) {
-      await proAccount(accountId);
+      await proAccount(deps, accountId);
       const renamed = await deps.channels.rename(accountId, id, name);
       if (renamed === undefined) throw new NotFoundError(`No alert channel ${id.slice(0, 60)}.`);
       return view(renamed);
     },
 
     async remove(accountId: string, id: string) {
-      await proAccount(accountId);
+      await proAccount(deps, accountId);
       const users = (await deps.rules.list(accountId)).filter((rule) =>
         rule.channels?.includes(id),
       );
@@ -180,38 +218,11 @@ export function createAlertChannelsService(deps: AlertChannelsServiceDeps) {
       return { id };
     },
 
-    /** Sends a test notice now and answers how it went; at most one per channel per minute. */
-    async test(accountId: string, id: string) {
-      const account = await proAccount(accountId);
-      const name = id === EMAIL_CHANNEL_ID ? account.email : (await ownChannel(accountId, id)).name;
-      const nowMs = deps.clock.nowMs();
-      const minute = Math.floor(nowMs / 60_000);
-      const delivery: AlertDelivery = {
-        accountId,
-        channelId: id,
-        deliveryId: `test_${minute}`,
-        ...(id === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
-        notice: testNotice(name, new Date(nowMs).toISOString(), deps.dashboardUrl),
-        createdAt: new Date(nowMs).toISOString(),
-        status: 'pending',
-        attempts: 0,
-      };
-      if (!(await deps.deliveries.enqueue(delivery))) {
-        throw new LimitReachedError(
-          'Test sends at most one notice per channel per minute. Try again in a minute.',
-          Math.max(1, Math.ceil(((minute + 1) * 60_000 - nowMs) / 1000)),
-        );
-      }
-      await attemptDelivery(deps, delivery);
-      const [sent] = (await deps.deliveries.listForChannel(accountId, id, 50)).filter(
-        (logged) => logged.deliveryId === delivery.deliveryId,
-      );
-      return deliveryView(sent ?? delivery);
-    },
+    test: (accountId: string, id: string) => testChannel(deps, accountId, id),
 
     async deliveries(accountId: string, id: string) {
-      await proAccount(accountId);
-      if (id !== EMAIL_CHANNEL_ID) await ownChannel(accountId, id);
+      await proAccount(deps, accountId);
+      if (id !== EMAIL_CHANNEL_ID) await ownChannel(deps, accountId, id);
       const log = await deps.deliveries.listForChannel(accountId, id, 50);
       return { deliveries: log.map(deliveryView) };
     },

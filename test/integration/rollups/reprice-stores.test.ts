@@ -6,11 +6,11 @@ import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
-import { fixedPrices } from '../fakes/fixed-prices.ts';
-import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
-import { addLive } from '../fixtures/live-rollups.ts';
-import { SILENT_LOGGER } from '../fixtures/silent-logger.ts';
-import { usageRecord } from '../fixtures/usage-record.ts';
+import { fixedPrices } from '../../fakes/fixed-prices.ts';
+import { type DynaliteFixture, startDynaliteFixture } from '../../fixtures/dynalite.ts';
+import { addLive } from '../../fixtures/live-rollups.ts';
+import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
+import { usageRecord } from '../../fixtures/usage-record.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
 const HOUR = Date.parse('2026-11-30T09:00:00Z');
