@@ -26,9 +26,7 @@ function level(percentUsed: number, warningPercent: number): 'ok' | 'warning' | 
  * resets, what it refused this period, and its actions.
  */
 export function BudgetCard(props: BudgetCardProps & { readonly warningPercent: number }) {
-  const { budget, busy } = props;
-  const { current, currency } = budget;
-  const money = (amount: string) => formatMoneyDecimal(amount, currency);
+  const { budget } = props;
   const shares = barShares(budget);
   return (
     <li className="budget" data-budget-id={budget.id} data-paused={budget.paused || undefined}>
@@ -46,66 +44,83 @@ export function BudgetCard(props: BudgetCardProps & { readonly warningPercent: n
       <div className="budget__bar" aria-hidden="true">
         <span
           className="budget__spent"
-          data-level={level(current.percentUsed, props.warningPercent)}
+          data-level={level(budget.current.percentUsed, props.warningPercent)}
           style={{ width: shareWidth(shares.spent) }}
         />
         <span className="budget__reserved" style={{ width: shareWidth(shares.reserved) }} />
       </div>
-      <dl className="budget__figures">
-        <div>
-          <dt>Spent</dt>
-          <dd data-spent>
-            {money(current.spent)} <span className="muted">({current.percentUsed}%)</span>
-          </dd>
-        </div>
-        <div>
-          <dt>Reserved</dt>
-          <dd data-reserved>{money(current.reserved)}</dd>
-        </div>
-        <div>
-          <dt>Limit</dt>
-          <dd data-limit>{money(budget.limit.toFixed(2))}</dd>
-        </div>
-        <div>
-          <dt>Resets</dt>
-          <dd>
-            <time dateTime={current.resetsAt}>{resetText(current.resetsAt)}</time>
-          </dd>
-        </div>
-        <div>
-          <dt>Blocked this period</dt>
-          <dd data-blocked>{formatCount(current.blocked)}</dd>
-        </div>
-      </dl>
-      <div className="row-actions budget__actions">
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          onClick={() => props.onEdit(budget)}
-          disabled={busy}
-          aria-label={`Edit ${budget.name}`}
-        >
-          Edit
-        </button>
-        <button
-          type="button"
-          className="button button--secondary button--small"
-          onClick={() => (budget.paused ? props.onResume(budget) : props.onPause(budget))}
-          disabled={busy}
-          aria-label={`${budget.paused ? 'Resume' : 'Pause'} ${budget.name}`}
-        >
-          {budget.paused ? 'Resume' : 'Pause'}
-        </button>
-        <button
-          type="button"
-          className="button button--danger-outline button--small"
-          onClick={() => props.onDelete(budget)}
-          disabled={busy}
-          aria-label={`Delete ${budget.name}`}
-        >
-          Delete
-        </button>
-      </div>
+      <BudgetFigures budget={budget} />
+      <BudgetCardActions {...props} />
     </li>
+  );
+}
+
+/** Spent, reserved, limit, reset time and refusals of the current period. */
+function BudgetFigures({ budget }: { readonly budget: BudgetDto }) {
+  const { current, currency } = budget;
+  const money = (amount: string) => formatMoneyDecimal(amount, currency);
+  return (
+    <dl className="budget__figures">
+      <div>
+        <dt>Spent</dt>
+        <dd data-spent>
+          {money(current.spent)} <span className="muted">({current.percentUsed}%)</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Reserved</dt>
+        <dd data-reserved>{money(current.reserved)}</dd>
+      </div>
+      <div>
+        <dt>Limit</dt>
+        <dd data-limit>{money(budget.limit.toFixed(2))}</dd>
+      </div>
+      <div>
+        <dt>Resets</dt>
+        <dd>
+          <time dateTime={current.resetsAt}>{resetText(current.resetsAt)}</time>
+        </dd>
+      </div>
+      <div>
+        <dt>Blocked this period</dt>
+        <dd data-blocked>{formatCount(current.blocked)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** Edit, Pause or Resume, and Delete; all disabled while an action on the budget runs. */
+function BudgetCardActions(props: BudgetCardProps) {
+  const { budget, busy } = props;
+  return (
+    <div className="row-actions budget__actions">
+      <button
+        type="button"
+        className="button button--secondary button--small"
+        onClick={() => props.onEdit(budget)}
+        disabled={busy}
+        aria-label={`Edit ${budget.name}`}
+      >
+        Edit
+      </button>
+      <button
+        type="button"
+        className="button button--secondary button--small"
+        onClick={() => (budget.paused ? props.onResume(budget) : props.onPause(budget))}
+        disabled={busy}
+        aria-label={`${budget.paused ? 'Resume' : 'Pause'} ${budget.name}`}
+      >
+        {budget.paused ? 'Resume' : 'Pause'}
+      </button>
+      <button
+        type="button"
+        className="button button--danger-outline button--small"
+        onClick={() => props.onDelete(budget)}
+        disabled={busy}
+        aria-label={`Delete ${budget.name}`}
+      >
+        Delete
+      </button>
+    </div>
   );
 }

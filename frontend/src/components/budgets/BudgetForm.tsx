@@ -29,21 +29,15 @@ interface BudgetFormProps {
   readonly onCancel: () => void;
 }
 
-/** The New / Edit budget form, with the API's messages per field. */
-export function BudgetForm(props: BudgetFormProps) {
-  const { mode, currency, scopedBudgets, onCancel } = props;
+/** The draft being edited, the API's field errors, and whether a save is running. */
+function useBudgetDraft(props: BudgetFormProps) {
   const [draft, setDraft] = useState(props.initial);
   const [errors, setErrors] = useState<BudgetFieldErrors>({});
   const [busy, setBusy] = useState(false);
-  const heading = useRef<HTMLHeadingElement>(null);
   const set =
     <K extends keyof BudgetDraft>(key: K) =>
     (value: BudgetDraft[K]) =>
       setDraft((current) => ({ ...current, [key]: value }));
-
-  // Keyboard and screen reader users land on the form when it opens.
-  useEffect(() => heading.current?.focus(), []);
-
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
@@ -52,6 +46,25 @@ export function BudgetForm(props: BudgetFormProps) {
       setBusy(false);
     });
   };
+  return { draft, errors, busy, set, submit };
+}
+
+type DraftSetter = ReturnType<typeof useBudgetDraft>['set'];
+
+interface DraftFieldsProps {
+  readonly draft: BudgetDraft;
+  readonly errors: BudgetFieldErrors;
+  readonly set: DraftSetter;
+}
+
+/** The New / Edit budget form, with the API's messages per field. */
+export function BudgetForm(props: BudgetFormProps) {
+  const { mode, currency, scopedBudgets, onCancel } = props;
+  const { draft, errors, busy, set, submit } = useBudgetDraft(props);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Keyboard and screen reader users land on the form when it opens.
+  useEffect(() => heading.current?.focus(), []);
 
   return (
     <form
@@ -74,29 +87,7 @@ export function BudgetForm(props: BudgetFormProps) {
         onValue={set('name')}
         error={errors.name}
       />
-      <div className="field">
-        <label htmlFor="budget-limit">Limit</label>
-        <div className="affixed">
-          <span className="affixed__affix">{currencySymbol(currency)}</span>
-          <input
-            id="budget-limit"
-            type="text"
-            inputMode="decimal"
-            autoComplete="off"
-            value={draft.limit}
-            onChange={(event) => set('limit')(event.target.value)}
-            aria-invalid={errors.limit === undefined ? undefined : true}
-            aria-describedby={describedBy(
-              'budget-limit-hint',
-              errors.limit !== undefined && errorId('budget-limit'),
-            )}
-          />
-        </div>
-        <span id="budget-limit-hint" className="field__hint">
-          In {currency}, whole cents. Converted to USD at the latest reference rate.
-        </span>
-        <FieldError id="budget-limit" message={errors.limit} />
-      </div>
+      <LimitField currency={currency} draft={draft} errors={errors} set={set} />
       <Select
         id="budget-period"
         label="Period"
@@ -105,6 +96,68 @@ export function BudgetForm(props: BudgetFormProps) {
         onValue={set('period')}
         error={errors.period}
       />
+      <ScopeFields scopedBudgets={scopedBudgets} draft={draft} errors={errors} set={set} />
+      <ActionFields draft={draft} errors={errors} set={set} />
+      <div className="button-row">
+        <button type="submit" className="button" disabled={busy}>
+          {busy ? 'Saving…' : mode === 'create' ? 'Create budget' : 'Save budget'}
+        </button>
+        <button
+          type="button"
+          className="button button--secondary"
+          onClick={onCancel}
+          disabled={busy}
+        >
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The limit, in the account's currency. */
+function LimitField({
+  currency,
+  draft,
+  errors,
+  set,
+}: DraftFieldsProps & { readonly currency: Currency }) {
+  return (
+    <div className="field">
+      <label htmlFor="budget-limit">Limit</label>
+      <div className="affixed">
+        <span className="affixed__affix">{currencySymbol(currency)}</span>
+        <input
+          id="budget-limit"
+          type="text"
+          inputMode="decimal"
+          autoComplete="off"
+          value={draft.limit}
+          onChange={(event) => set('limit')(event.target.value)}
+          aria-invalid={errors.limit === undefined ? undefined : true}
+          aria-describedby={describedBy(
+            'budget-limit-hint',
+            errors.limit !== undefined && errorId('budget-limit'),
+          )}
+        />
+      </div>
+      <span id="budget-limit-hint" className="field__hint">
+        In {currency}, whole cents. Converted to USD at the latest reference rate.
+      </span>
+      <FieldError id="budget-limit" message={errors.limit} />
+    </div>
+  );
+}
+
+/** What the budget applies to: the kind of scope, then the provider or the value. */
+function ScopeFields({
+  scopedBudgets,
+  draft,
+  errors,
+  set,
+}: DraftFieldsProps & { readonly scopedBudgets: boolean }) {
+  return (
+    <>
       <Select
         id="budget-scope"
         label="Applies to"
@@ -144,6 +197,14 @@ export function BudgetForm(props: BudgetFormProps) {
           error={errors.scope}
         />
       )}
+    </>
+  );
+}
+
+/** Block or notify near the limit, and (blocking) what to do with unpriced models. */
+function ActionFields({ draft, errors, set }: DraftFieldsProps) {
+  return (
+    <>
       <Select
         id="budget-action"
         label="When the limit is near"
@@ -165,20 +226,7 @@ export function BudgetForm(props: BudgetFormProps) {
           error={errors.unpriced}
         />
       )}
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Create budget' : 'Save budget'}
-        </button>
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={onCancel}
-          disabled={busy}
-        >
-          Cancel
-        </button>
-      </div>
-    </form>
+    </>
   );
 }
 
