@@ -66,108 +66,133 @@ function budgetId(random: Random): string {
   return `bud_${[...random.bytes(4)].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`;
 }
 
-/** The Budgets API use cases, each scoped to the caller's account. */
-export function createBudgetsService(deps: BudgetsServiceDeps) {
-  async function accountOf(accountId: string): Promise<Account> {
-    const account = await deps.accounts.getAccount(accountId);
-    if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
-    return account;
-  }
+async function accountOf(deps: BudgetsServiceDeps, accountId: string): Promise<Account> {
+  const account = await deps.accounts.getAccount(accountId);
+  if (account === undefined) throw new NotFoundError('Sign in again: the account was not found.');
+  return account;
+}
 
-  async function ownBudget(accountId: string, id: string): Promise<Budget> {
-    const budget = await deps.budgets.get(accountId, id);
-    if (budget === undefined) throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
-    return budget;
-  }
+async function ownBudget(deps: BudgetsServiceDeps, accountId: string, id: string): Promise<Budget> {
+  const budget = await deps.budgets.get(accountId, id);
+  if (budget === undefined) throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
+  return budget;
+}
 
-  function checkScope(account: Account, scope: Scope, nowMs: number): void {
-    if (scope.kind === 'account' || planLimitsOf(account, nowMs).scopedBudgets) return;
+function checkScope(account: Account, scope: Scope, nowMs: number): void {
+  if (scope.kind === 'account' || planLimitsOf(account, nowMs).scopedBudgets) return;
+  throw new BudgetLimitError(
+    'The Free plan includes one budget for all requests. Budgets for a provider, model, requester or tag are part of Metrion Pro: upgrade under Settings > Plan (/settings/billing).',
+  );
+}
+
+async function view(deps: BudgetsServiceDeps, budget: Budget): Promise<BudgetDetails> {
+  const nowMs = deps.clock.nowMs();
+  const status = budgetStatus(budget, await deps.ledger.state(budget.accountId), nowMs);
+  return toView(budget, status);
+}
+
+/** The account's budgets with this period's figures, and what its plan allows. */
+async function listBudgets(deps: BudgetsServiceDeps, accountId: string) {
+  const account = await accountOf(deps, accountId);
+  const nowMs = deps.clock.nowMs();
+  const [budgets, ledger] = await Promise.all([
+    deps.budgets.list(accountId),
+    deps.ledger.state(accountId),
+  ]);
+  const limits = planLimitsOf(account, nowMs);
+  return {
+    budgets: budgets.map((budget) => toView(budget, budgetStatus(budget, ledger, nowMs))),
+    allowance: {
+      plan: effectivePlan(account, nowMs),
+      maxBudgets: limits.budgets,
+      scopedBudgets: limits.scopedBudgets,
+    },
+    currency: account.currency,
+    warningPercent: BUDGET_WARNING_PERCENT,
+  };
+}
+
+/** A new budget in the account's currency, within the plan's number of budgets. */
+async function createBudget(
+  deps: BudgetsServiceDeps,
+  accountId: string,
+  input: NewBudget,
+): Promise<BudgetDetails> {
+  const account = await accountOf(deps, accountId);
+  const nowMs = deps.clock.nowMs();
+  checkScope(account, input.scope, nowMs);
+  const { limit, ...spec } = input;
+  const priced = { limitCents: toCents(limit), currency: account.currency };
+  const budget: Budget = {
+    ...spec,
+    ...priced,
+    accountId,
+    budgetId: budgetId(deps.random),
+    createdAt: new Date(nowMs).toISOString(),
+    conversion: convertLimit(priced, await currentFxQuote(deps.fxRates)),
+    version: 1,
+    notified: {},
+  };
+  const { budgets: maxBudgets } = planLimitsOf(account, nowMs);
+  if (!(await deps.budgets.create(budget, maxBudgets))) {
     throw new BudgetLimitError(
-      'The Free plan includes one budget for all requests. Budgets for a provider, model, requester or tag are part of Metrion Pro: upgrade under Settings > Plan (/settings/billing).',
+      maxBudgets === 1
+        ? 'The Free plan includes one budget. Edit or delete it, or upgrade under Settings > Plan (/settings/billing) for up to 20.'
+        : `An account has at most ${maxBudgets} budgets. Delete one to create another.`,
     );
   }
+  return view(deps, budget);
+}
 
-  async function view(budget: Budget): Promise<BudgetDetails> {
-    const nowMs = deps.clock.nowMs();
-    const status = budgetStatus(budget, await deps.ledger.state(budget.accountId), nowMs);
-    return toView(budget, status);
+/** Changes the given fields of one of the account's budgets. */
+async function updateBudget(
+  deps: BudgetsServiceDeps,
+  accountId: string,
+  id: string,
+  input: BudgetUpdate,
+): Promise<BudgetDetails> {
+  const account = await accountOf(deps, accountId);
+  const budget = await ownBudget(deps, accountId, id);
+  if (input.scope !== undefined) checkScope(account, input.scope, deps.clock.nowMs());
+  const { limit, ...spec } = input;
+  let changes: BudgetChanges = Object.fromEntries(
+    Object.entries(spec).filter(([, value]) => value !== undefined),
+  );
+  if (limit !== undefined) {
+    // A new limit is set in the account's currency of now.
+    const priced = { limitCents: toCents(limit), currency: account.currency };
+    const conversion = convertLimit(priced, await currentFxQuote(deps.fxRates));
+    changes = { ...changes, ...priced, conversion };
   }
+  const updated = await deps.budgets.update(accountId, budget.budgetId, changes);
+  if (updated === undefined || updated === 'conflict') {
+    throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
+  }
+  return view(deps, updated);
+}
 
+async function removeBudget(
+  deps: BudgetsServiceDeps,
+  accountId: string,
+  id: string,
+): Promise<{ id: string }> {
+  if (!(await deps.budgets.delete(accountId, id))) {
+    throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
+  }
+  return { id };
+}
+
+/** The Budgets API use cases, each scoped to the caller's account. */
+export function createBudgetsService(deps: BudgetsServiceDeps) {
   return {
-    async list(accountId: string) {
-      const account = await accountOf(accountId);
-      const nowMs = deps.clock.nowMs();
-      const [budgets, ledger] = await Promise.all([
-        deps.budgets.list(accountId),
-        deps.ledger.state(accountId),
-      ]);
-      const limits = planLimitsOf(account, nowMs);
-      return {
-        budgets: budgets.map((budget) => toView(budget, budgetStatus(budget, ledger, nowMs))),
-        allowance: {
-          plan: effectivePlan(account, nowMs),
-          maxBudgets: limits.budgets,
-          scopedBudgets: limits.scopedBudgets,
-        },
-        currency: account.currency,
-        warningPercent: BUDGET_WARNING_PERCENT,
-      };
-    },
-
-    async create(accountId: string, input: NewBudget): Promise<BudgetDetails> {
-      const account = await accountOf(accountId);
-      const nowMs = deps.clock.nowMs();
-      checkScope(account, input.scope, nowMs);
-      const { limit, ...spec } = input;
-      const priced = { limitCents: toCents(limit), currency: account.currency };
-      const budget: Budget = {
-        ...spec,
-        ...priced,
-        accountId,
-        budgetId: budgetId(deps.random),
-        createdAt: new Date(nowMs).toISOString(),
-        conversion: convertLimit(priced, await currentFxQuote(deps.fxRates)),
-        version: 1,
-        notified: {},
-      };
-      const { budgets: maxBudgets } = planLimitsOf(account, nowMs);
-      if (!(await deps.budgets.create(budget, maxBudgets))) {
-        throw new BudgetLimitError(
-          maxBudgets === 1
-            ? 'The Free plan includes one budget. Edit or delete it, or upgrade under Settings > Plan (/settings/billing) for up to 20.'
-            : `An account has at most ${maxBudgets} budgets. Delete one to create another.`,
-        );
-      }
-      return view(budget);
-    },
-
-    async update(accountId: string, id: string, input: BudgetUpdate): Promise<BudgetDetails> {
-      const account = await accountOf(accountId);
-      const budget = await ownBudget(accountId, id);
-      if (input.scope !== undefined) checkScope(account, input.scope, deps.clock.nowMs());
-      const { limit, ...spec } = input;
-      let changes: BudgetChanges = Object.fromEntries(
-        Object.entries(spec).filter(([, value]) => value !== undefined),
-      );
-      if (limit !== undefined) {
-        // A new limit is set in the account's currency of now.
-        const priced = { limitCents: toCents(limit), currency: account.currency };
-        const conversion = convertLimit(priced, await currentFxQuote(deps.fxRates));
-        changes = { ...changes, ...priced, conversion };
-      }
-      const updated = await deps.budgets.update(accountId, budget.budgetId, changes);
-      if (updated === undefined || updated === 'conflict') {
-        throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
-      }
-      return view(updated);
-    },
-
-    async remove(accountId: string, id: string): Promise<{ id: string }> {
-      if (!(await deps.budgets.delete(accountId, id))) {
-        throw new NotFoundError(`No budget ${id.slice(0, 60)}.`);
-      }
-      return { id };
-    },
+    /** See {@link listBudgets}. */
+    list: (accountId: string) => listBudgets(deps, accountId),
+    /** See {@link createBudget}. */
+    create: (accountId: string, input: NewBudget) => createBudget(deps, accountId, input),
+    /** See {@link updateBudget}. */
+    update: (accountId: string, id: string, input: BudgetUpdate) =>
+      updateBudget(deps, accountId, id, input),
+    remove: (accountId: string, id: string) => removeBudget(deps, accountId, id),
   };
 }
 
