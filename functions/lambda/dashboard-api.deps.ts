@@ -21,7 +21,11 @@ import { SystemClock } from '#adapters/system/system-clock.ts';
 import { type AccountService, createAccountService } from '#core/accounts/account-service.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
 import { createAlertChannelsService } from '#core/alerts/channels/alert-channels-service.ts';
-import { createBudgetsService } from '#core/budgets/budgets-service.ts';
+import {
+  type BudgetsService,
+  type BudgetsServiceDeps,
+  createBudgetsService,
+} from '#core/budgets/budgets-service.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
 import { deriveLogCursorKey } from '#core/logs/log-cursor.ts';
 import { createLogsService } from '#core/logs/logs-service.ts';
@@ -98,6 +102,32 @@ export function buildAccountService(
   });
 }
 
+/** The budget use cases on the `accounts` table (budgets and their ledger live there). */
+function buildBudgetsService(
+  config: Pick<DashboardApiRuntimeConfig, 'documentClient' | 'accountsTable'>,
+  shared: Pick<BudgetsServiceDeps, 'accounts' | 'fxRates' | 'clock' | 'random'>,
+): BudgetsService {
+  const table = { client: config.documentClient, tableName: config.accountsTable };
+  return createBudgetsService({
+    ...shared,
+    budgets: new DynamoBudgetStore(table),
+    ledger: new DynamoBudgetLedger(table),
+  });
+}
+
+/** What the browser needs to sign in and to show proxy URLs. */
+function publicConfigOf(cognito: CognitoPoolConfig): DashboardApiHandlerDeps['publicConfig'] {
+  return {
+    cognito: {
+      region: cognito.region,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
+    },
+    proxyBasePath: PROXY_PATH_PREFIX,
+  };
+}
+
 /** Builds the dashboard API's object graph. Shared by the Lambda root and the local root. */
 export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): DashboardApiHandlerDeps {
   const clock = config.clock ?? new SystemClock();
@@ -136,20 +166,7 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       clock,
       cursorKey: deriveLogCursorKey(config.pepper),
     }),
-    budgets: createBudgetsService({
-      budgets: new DynamoBudgetStore({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
-      ledger: new DynamoBudgetLedger({
-        client: config.documentClient,
-        tableName: config.accountsTable,
-      }),
-      accounts: accountStore,
-      fxRates,
-      clock,
-      random,
-    }),
+    budgets: buildBudgetsService(config, { accounts: accountStore, fxRates, clock, random }),
     alerts: createAlertsService({
       ...delivery,
       rules: alertRules,
@@ -178,15 +195,7 @@ export function buildDashboardApiDeps(config: DashboardApiRuntimeConfig): Dashbo
       clock,
     }),
     tokens: new CognitoTokenVerifier({ issuer: cognito.issuer, clientId: cognito.clientId }),
-    publicConfig: {
-      cognito: {
-        region: cognito.region,
-        userPoolId: cognito.userPoolId,
-        clientId: cognito.clientId,
-        ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
-      },
-      proxyBasePath: PROXY_PATH_PREFIX,
-    },
+    publicConfig: publicConfigOf(cognito),
     clock,
     logger: config.logger,
   };

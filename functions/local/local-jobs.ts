@@ -87,6 +87,61 @@ export interface LocalJobsOptions {
 }
 
 export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
+  const jobs = { ...alertJobs(options), ...dataJobs(options) };
+  const stop =
+    options.schedule === false
+      ? () => undefined
+      : startScheduler(scheduledJobs(jobs, options.alertsIntervalMs), options.logger);
+  return { ...jobs, stop };
+}
+
+/** The jobs that keep usage, rates and prices current. */
+function dataJobs(
+  options: LocalJobsOptions,
+): Pick<LocalJobs, 'sealRollups' | 'sweepTraces' | 'refreshFxRates' | 'refreshPrices'> {
+  const { data, logger, clock } = options;
+  const sealDeps = buildSealRollupsDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
+  });
+  const fxHandler = createFxRatesHandler(
+    buildFxRatesDeps({
+      documentClient: data.documentClient,
+      fxRatesTable: data.fxRatesTable,
+      fxRatesUrl: options.fxRatesUrl,
+      logger,
+    }),
+  );
+  const sweepDeps = buildSweepTracesDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    logger,
+    clock,
+    wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
+  });
+  const pricesHandler = createPriceRefreshHandler(
+    buildPriceRefreshDeps({
+      documentClient: data.documentClient,
+      pricesTable: data.pricesTable,
+      pricesUrl: options.pricesUrl,
+      logger,
+      clock,
+    }),
+  );
+  return {
+    sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
+    sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
+    refreshFxRates: () => fxHandler(),
+    refreshPrices: () => pricesHandler(),
+  };
+}
+
+/** The jobs that evaluate alerts and budgets and deliver what they send. */
+function alertJobs(
+  options: LocalJobsOptions,
+): Pick<LocalJobs, 'evaluateAlerts' | 'sweepBudgets' | 'deliverAlerts'> {
   const { data, logger, clock } = options;
   const alertsHandler = createAlertsHandler(
     buildAlertsDeps({
@@ -126,50 +181,11 @@ export function startLocalJobs(options: LocalJobsOptions): LocalJobs {
       { clock: clock ?? new SystemClock(), random: new CryptoRandom() },
     ),
   );
-  const sealDeps = buildSealRollupsDeps({
-    documentClient: data.documentClient,
-    usageTable: data.usageTable,
-    logger,
-    clock,
-  });
-  const fxHandler = createFxRatesHandler(
-    buildFxRatesDeps({
-      documentClient: data.documentClient,
-      fxRatesTable: data.fxRatesTable,
-      fxRatesUrl: options.fxRatesUrl,
-      logger,
-    }),
-  );
-  const sweepDeps = buildSweepTracesDeps({
-    documentClient: data.documentClient,
-    usageTable: data.usageTable,
-    logger,
-    clock,
-    wrapUsage: (inner) => new FeedingUsageStore({ inner, feed: options.usageFeed }),
-  });
-  const pricesHandler = createPriceRefreshHandler(
-    buildPriceRefreshDeps({
-      documentClient: data.documentClient,
-      pricesTable: data.pricesTable,
-      pricesUrl: options.pricesUrl,
-      logger,
-      clock,
-    }),
-  );
-  const jobs = {
-    sealRollups: (sealOptions?: SealRollupsOptions) => sealRollups(sealDeps, sealOptions),
-    sweepTraces: (sweepOptions?: SweepTracesOptions) => sweepTraces(sweepDeps, sweepOptions),
-    refreshFxRates: () => fxHandler(),
-    refreshPrices: () => pricesHandler(),
+  return {
     evaluateAlerts: () => alertsHandler(),
     sweepBudgets: () => budgetSweep(),
     deliverAlerts: () => deliveriesHandler(),
   };
-  const stop =
-    options.schedule === false
-      ? () => undefined
-      : startScheduler(scheduledJobs(jobs, options.alertsIntervalMs), logger);
-  return { ...jobs, stop };
 }
 
 /** The EventBridge rules of AWS, as timers. */
