@@ -6,11 +6,11 @@
 import {
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Budget, BudgetLevel } from '#core/budgets/budget.ts';
 import type { ActiveBudgetsPage, BudgetChanges, BudgetStore } from '#core/ports/budget-store.ts';
+import { queryActiveShard } from './accounts-table.ts';
 import {
   ACTIVE_BUDGETS_SHARD,
   activeBudgetKey,
@@ -32,7 +32,6 @@ import {
 import { dynamoCall } from './dynamo-errors.ts';
 import { refreshProxyView } from './proxy-view.ts';
 import { queryPages } from './query-pages.ts';
-import { ACTIVE_ALERT_RULES_INDEX } from './table-definitions.ts';
 import { Expression } from './update-expression.ts';
 
 /** {@link BudgetStore} on the `accounts` table; budget reads are strongly consistent. */
@@ -192,31 +191,12 @@ export class DynamoBudgetStore implements BudgetStore {
     readonly after?: string;
     readonly limit: number;
   }): Promise<ActiveBudgetsPage> {
-    const output = await dynamoCall('Query', () =>
-      this.#client.send(
-        new QueryCommand({
-          TableName: this.#tableName,
-          IndexName: ACTIVE_ALERT_RULES_INDEX,
-          KeyConditionExpression:
-            options.after === undefined
-              ? 'activeShard = :shard'
-              : 'activeShard = :shard AND activeKey > :after',
-          ExpressionAttributeValues: {
-            ':shard': ACTIVE_BUDGETS_SHARD,
-            ...(options.after === undefined ? {} : { ':after': options.after }),
-          },
-          Limit: Math.max(1, options.limit),
-        }),
-      ),
-    );
-    const budgets = (output.Items ?? []).map(budgetFromItem);
+    const page = await queryActiveShard(this.#table, ACTIVE_BUDGETS_SHARD, options);
+    const budgets = page.items.map(budgetFromItem);
     const last = budgets.at(-1);
-    return {
-      budgets,
-      ...(output.LastEvaluatedKey === undefined || last === undefined
-        ? {}
-        : { next: activeBudgetKey(last.accountId, last.budgetId) }),
-    };
+    return page.more && last !== undefined
+      ? { budgets, next: activeBudgetKey(last.accountId, last.budgetId) }
+      : { budgets };
   }
 
   claimLevel(
