@@ -78,7 +78,12 @@ describe('By tag', () => {
 
     // Dashboard > By tag: values by cost, the picked key.
     await page.goto('/dashboard#tags');
-    await page.getByLabel('Tag key').waitFor();
+    // The keys seen are written beside the rollups, after the records: reload until they show.
+    await poll(async () => {
+      await page.reload();
+      await page.locator('.by-tag__header, .by-tag__empty').first().waitFor();
+      return page.getByLabel('Tag key').count();
+    }).toBe(1);
     await page.getByLabel('Tag key').selectOption('feature');
     await poll(async () => {
       await page.reload();

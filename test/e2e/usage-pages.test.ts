@@ -350,8 +350,14 @@ describe('dashboard and logs', () => {
     }).toBe(1);
     expect(await page.locator('[data-log-row]').count()).toBeGreaterThan(1);
 
+    // The Kind menu lists the kinds the rollups have seen, which land after the record.
+    await poll(async () => {
+      await page.reload();
+      await page.getByRole('button', { name: 'Kind', exact: true }).click();
+      return page.getByRole('checkbox', { name: 'Embeddings', exact: true }).count();
+    }).toBe(1);
+
     // Act: tick Embeddings in the Kind menu.
-    await page.getByRole('button', { name: 'Kind', exact: true }).click();
     await page.getByRole('checkbox', { name: 'Embeddings', exact: true }).check();
     await page.keyboard.press('Escape');
 
