@@ -1,46 +1,24 @@
-import { isRecord, recordAt, tokenCount } from '../json-fields.ts';
+import { isRecord } from '../json-fields.ts';
 import {
   type DialectState,
   noteModel,
   noteServiceTier,
   type UsageDialect,
 } from '../usage-dialect.ts';
-import type { TokenUsage } from '../usage-record.ts';
-import { unlistedOutputTokens } from './unlisted-output.ts';
+import { openAiUsage } from './openai-usage.ts';
 
-/**
- * `prompt_tokens` includes the cache reads (`prompt_tokens_details.cached_tokens`) and writes
- * (`cache_write_tokens`, reported by models that price them): both are taken out of the input
- * so the counts stay disjoint. Reasoning the completion count leaves out is added to the output
- * ({@link unlistedOutputTokens}).
- */
-function chatUsage(value: Record<string, unknown>): TokenUsage {
-  const promptTokens = tokenCount(value.prompt_tokens) ?? 0;
-  const completionTokens = tokenCount(value.completion_tokens) ?? 0;
-  const promptDetails = recordAt(value, 'prompt_tokens_details');
-  const cacheReadTokens = Math.min(tokenCount(promptDetails.cached_tokens) ?? 0, promptTokens);
-  const cacheWriteTokens = Math.min(
-    tokenCount(promptDetails.cache_write_tokens) ?? 0,
-    promptTokens - cacheReadTokens,
-  );
-  const unlisted = unlistedOutputTokens({
-    total: tokenCount(value.total_tokens),
-    input: promptTokens,
-    output: completionTokens,
-    reasoning: tokenCount(recordAt(value, 'completion_tokens_details').reasoning_tokens) ?? 0,
-  });
-  return {
-    inputTokens: promptTokens - cacheReadTokens - cacheWriteTokens,
-    outputTokens: completionTokens + unlisted,
-    cacheReadTokens,
-    cacheWriteTokens,
-  };
-}
+/** Chat completions and embeddings: `prompt_tokens` / `completion_tokens` and their details. */
+const CHAT_USAGE_FIELDS = {
+  input: 'prompt_tokens',
+  output: 'completion_tokens',
+  inputDetails: 'prompt_tokens_details',
+  outputDetails: 'completion_tokens_details',
+} as const;
 
 /** The latest usage object wins (Gemini repeats it on several chunks). */
 function applyUsage(state: DialectState, value: unknown): boolean {
   if (!isRecord(value)) return false;
-  state.usage = chatUsage(value);
+  state.usage = openAiUsage(value, CHAT_USAGE_FIELDS);
   return true;
 }
 

@@ -1,41 +1,23 @@
-import { isRecord, NO_ERROR_MESSAGE, recordAt, tokenCount } from '../json-fields.ts';
+import { isRecord, NO_ERROR_MESSAGE, recordAt } from '../json-fields.ts';
 import {
   type DialectState,
   noteModel,
   noteServiceTier,
   type UsageDialect,
 } from '../usage-dialect.ts';
-import type { TokenUsage } from '../usage-record.ts';
 import { OPENAI_CHAT } from './openai-chat.ts';
-import { unlistedOutputTokens } from './unlisted-output.ts';
+import { openAiUsage } from './openai-usage.ts';
 
 /**
- * `input_tokens` includes `input_tokens_details.cached_tokens` (priced as cache reads) and
- * `cache_write_tokens` (priced as cache writes); `output_tokens` includes the reasoning on
- * OpenAI, and reasoning it leaves out is added ({@link unlistedOutputTokens}).
+ * Responses: `input_tokens` / `output_tokens` and their details; `output_tokens` includes the
+ * reasoning on OpenAI.
  */
-function responsesUsage(value: Record<string, unknown>): TokenUsage {
-  const inputTokens = tokenCount(value.input_tokens) ?? 0;
-  const outputTokens = tokenCount(value.output_tokens) ?? 0;
-  const inputDetails = recordAt(value, 'input_tokens_details');
-  const cacheReadTokens = Math.min(tokenCount(inputDetails.cached_tokens) ?? 0, inputTokens);
-  const cacheWriteTokens = Math.min(
-    tokenCount(inputDetails.cache_write_tokens) ?? 0,
-    inputTokens - cacheReadTokens,
-  );
-  const unlisted = unlistedOutputTokens({
-    total: tokenCount(value.total_tokens),
-    input: inputTokens,
-    output: outputTokens,
-    reasoning: tokenCount(recordAt(value, 'output_tokens_details').reasoning_tokens) ?? 0,
-  });
-  return {
-    inputTokens: inputTokens - cacheReadTokens - cacheWriteTokens,
-    outputTokens: outputTokens + unlisted,
-    cacheReadTokens,
-    cacheWriteTokens,
-  };
-}
+const RESPONSES_USAGE_FIELDS = {
+  input: 'input_tokens',
+  output: 'output_tokens',
+  inputDetails: 'input_tokens_details',
+  outputDetails: 'output_tokens_details',
+} as const;
 
 /**
  * A response object: its usage, and `failed` / `incomplete` as the provider's error (the HTTP
@@ -45,7 +27,7 @@ function applyResponse(state: DialectState, response: unknown): void {
   if (!isRecord(response)) return;
   noteModel(state, response.model);
   noteServiceTier(state, response.service_tier);
-  if (isRecord(response.usage)) state.usage = responsesUsage(response.usage);
+  if (isRecord(response.usage)) state.usage = openAiUsage(response.usage, RESPONSES_USAGE_FIELDS);
   if (response.status === 'failed') {
     const detail = isRecord(response.error) ? response.error.message : undefined;
     state.providerError = `Response failed: ${typeof detail === 'string' && detail !== '' ? detail : 'no reason given'}`;

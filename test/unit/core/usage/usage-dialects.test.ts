@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unlistedOutputTokens } from '#core/usage/dialects/unlisted-output.ts';
+import { unlistedOutputTokens } from '#core/usage/dialects/openai-usage.ts';
 import { createUsageAccumulator, type UsageFormat } from '#core/usage/extract-usage.ts';
 import { createSseParser } from '#core/usage/sse-parser.ts';
 import { utf8 } from './byte-helpers.ts';
