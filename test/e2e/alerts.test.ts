@@ -7,10 +7,10 @@
 // session, in order.
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { verifyWebhookSignature } from '#core/alerts/channels/webhook-signature.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../fixtures/webhook-receiver.ts';
 import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
+import { updateSignedInProfile } from './support/signed-in-account.ts';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'Corr3ct-Horse-Battery!';
@@ -38,17 +38,6 @@ afterAll(async () => {
   await stack?.close();
   await receiver?.close();
 });
-
-/** The signed-in account's id, asked of the API with the page's own session. */
-function signedInAccountId(): Promise<string> {
-  return page.evaluate(async () => {
-    const session = JSON.parse(sessionStorage.getItem('metrion.session') ?? '{}');
-    const answer = await fetch('/api/me', {
-      headers: { authorization: `Bearer ${session.idToken}` },
-    });
-    return (await answer.json()).accountId as string;
-  });
-}
 
 async function emailsTo(address: string): Promise<StoredEmail[]> {
   const store = await (await fetch(`${stack.metrion.sesEndpoint}/store`)).json();
@@ -112,10 +101,7 @@ describe('alerts page', () => {
   });
 
   it('shows a Pro account its empty list and how alerts measure, from the API', async () => {
-    await new DynamoAccountStore({
-      client: stack.metrion.data.documentClient,
-      tableName: stack.metrion.data.accountsTable,
-    }).updateProfile(await signedInAccountId(), { plan: 'pro', currency: 'EUR' });
+    await updateSignedInProfile(stack, { plan: 'pro', currency: 'EUR' });
 
     await page.reload();
 

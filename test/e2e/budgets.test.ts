@@ -8,9 +8,9 @@
 import OpenAI, { APIError } from 'openai';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
 import { FAKE_OPENAI_API_KEY } from '../fixtures/fake-openai-server.ts';
 import { type DashboardStack, startDashboardStack } from './support/dashboard-stack.ts';
+import { updateSignedInProfile } from './support/signed-in-account.ts';
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'Corr3ct-Horse-Battery!';
@@ -30,17 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
 });
-
-/** The signed-in account's id, asked of the API with the page's own session. */
-function signedInAccountId(): Promise<string> {
-  return page.evaluate(async () => {
-    const session = JSON.parse(sessionStorage.getItem('metrion.session') ?? '{}');
-    const answer = await fetch('/api/me', {
-      headers: { authorization: `Bearer ${session.idToken}` },
-    });
-    return (await answer.json()).accountId as string;
-  });
-}
 
 function card(name: string): Locator {
   return page.locator('li.budget').filter({ has: page.getByRole('heading', { name }) });
@@ -165,10 +154,7 @@ describe('budgets page', () => {
   });
 
   it('lets a Pro account add a tag budget, edit it, pause and resume it', async () => {
-    await new DynamoAccountStore({
-      client: stack.metrion.data.documentClient,
-      tableName: stack.metrion.data.accountsTable,
-    }).updateProfile(await signedInAccountId(), { plan: 'pro', currency: 'EUR' });
+    await updateSignedInProfile(stack, { plan: 'pro', currency: 'EUR' });
     await page.reload();
 
     await page.getByRole('button', { name: 'New budget' }).click();
