@@ -7,7 +7,7 @@
 // the read capacity it consumed. None reads records; hourly ranges read hours x dimension
 // combinations, daily ones months x combinations plus today's daily items.
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { manifestItem, packItem } from '#adapters/dynamodb/rollup-pack-items.ts';
 import { createDashboardService } from '#core/dashboard/dashboard-service.ts';
@@ -19,6 +19,7 @@ import { EMPTY_COUNTS, type Rollup, regroupRollups } from '#core/rollups/rollup.
 import { ROLLUP_PACK_FAMILY } from '#core/rollups/rollup-packs.ts';
 import { startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { prng } from '../fixtures/prng.ts';
+import { batchSeeder } from './support/batch-seeder.ts';
 import { summarize } from './support/percentiles.ts';
 
 const DAYS = 95;
@@ -111,27 +112,7 @@ let items = 0;
 let hourlyItems = 0;
 let dailyItems = 0;
 let records = 0;
-const pending: Record<string, unknown>[] = [];
-async function flush(force: boolean): Promise<void> {
-  while (pending.length >= 200 || (force && pending.length > 0)) {
-    const chunk = pending.splice(0, 200);
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < chunk.length; i += 25) batches.push(chunk.slice(i, i + 25));
-    await Promise.all(
-      batches.map(async (batch) => {
-        let requestItems: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
-          [tables.usage]: batch.map((Item) => ({ PutRequest: { Item } })),
-        };
-        while (Object.keys(requestItems).length > 0) {
-          const output = await documentClient.send(
-            new BatchWriteCommand({ RequestItems: requestItems }),
-          );
-          requestItems = (output.UnprocessedItems ?? {}) as typeof requestItems;
-        }
-      }),
-    );
-  }
-}
+const { pending, flush } = batchSeeder(documentClient, tables.usage);
 /** Month packs as the seal job leaves them, built with its own `repackDay`, one month at a time. */
 let month: MonthPacks<Rollup> = { packs: [], manifests: [] };
 let packItems = 0;

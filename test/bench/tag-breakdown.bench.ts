@@ -11,7 +11,7 @@
 // cost where that day folded them. Items and read capacity come from every DynamoDB Query the
 // queries make; the named values are checked against totals kept from the generated records.
 import { performance } from 'node:perf_hooks';
-import { BatchWriteCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { DynamoRollupStore, rollupItem } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { tagItem } from '#adapters/dynamodb/dynamo-tag-rollup-store.ts';
 import { manifestItem, packItem } from '#adapters/dynamodb/rollup-pack-items.ts';
@@ -37,6 +37,7 @@ import { summarizeTagBucket } from '#core/rollups/tag-summary.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { prng } from '../fixtures/prng.ts';
+import { batchSeeder } from './support/batch-seeder.ts';
 import { summarize } from './support/percentiles.ts';
 
 const DAYS = 60;
@@ -102,27 +103,7 @@ function usageRecordAt(atMs: number, tagged: boolean): StoredUsageRecord {
 
 const fixture = await startDynaliteFixture();
 const { documentClient, tableNames: tables } = fixture;
-const pending: Record<string, unknown>[] = [];
-async function flush(force: boolean): Promise<void> {
-  while (pending.length >= 200 || (force && pending.length > 0)) {
-    const chunk = pending.splice(0, 200);
-    const batches: Record<string, unknown>[][] = [];
-    for (let i = 0; i < chunk.length; i += 25) batches.push(chunk.slice(i, i + 25));
-    await Promise.all(
-      batches.map(async (batch) => {
-        let requestItems: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> = {
-          [tables.usage]: batch.map((Item) => ({ PutRequest: { Item } })),
-        };
-        while (Object.keys(requestItems).length > 0) {
-          const output = await documentClient.send(
-            new BatchWriteCommand({ RequestItems: requestItems }),
-          );
-          requestItems = (output.UnprocessedItems ?? {}) as typeof requestItems;
-        }
-      }),
-    );
-  }
-}
+const { pending, flush } = batchSeeder(documentClient, tables.usage);
 
 // Arrange: 60 days of requests folded into what the seal job writes.
 const seedStart = performance.now();
