@@ -5,6 +5,7 @@ import type { ProviderId } from '#contracts/providers.ts';
 import type { Currency } from '#contracts/settings-api.ts';
 import type { FieldErrors, RuleDraft } from '../../lib/alert-rules.ts';
 import { ALERT_TYPE_LABELS } from '../../lib/alert-rules.ts';
+import { FormActions } from '../FormActions.tsx';
 import { FormField } from '../FormField.tsx';
 import { Notice } from '../Notice.tsx';
 import { BudgetPeriodField } from './BudgetPeriodField.tsx';
@@ -160,19 +161,11 @@ export function AlertRuleForm({
         onValue={set('channels')}
         error={errors.channels}
       />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Create alert' : 'Save alert'}
-        </button>
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={onCancel}
-          disabled={busy}
-        >
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        submitLabel={mode === 'create' ? 'Create alert' : 'Save alert'}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -14,6 +14,7 @@ import {
 } from '../../lib/budgets.ts';
 import { currencySymbol } from '../../lib/format.ts';
 import { providerName } from '../../lib/providers.ts';
+import { FormActions } from '../FormActions.tsx';
 import { describedBy, errorId, FieldError, FormField } from '../FormField.tsx';
 import { Notice } from '../Notice.tsx';
 
@@ -98,19 +99,11 @@ export function BudgetForm(props: BudgetFormProps) {
       />
       <ScopeFields scopedBudgets={scopedBudgets} draft={draft} errors={errors} set={set} />
       <ActionFields draft={draft} errors={errors} set={set} />
-      <div className="button-row">
-        <button type="submit" className="button" disabled={busy}>
-          {busy ? 'Saving…' : mode === 'create' ? 'Create budget' : 'Save budget'}
-        </button>
-        <button
-          type="button"
-          className="button button--secondary"
-          onClick={onCancel}
-          disabled={busy}
-        >
-          Cancel
-        </button>
-      </div>
+      <FormActions
+        busy={busy}
+        submitLabel={mode === 'create' ? 'Create budget' : 'Save budget'}
+        onCancel={onCancel}
+      />
     </form>
   );
 }
