@@ -27,11 +27,16 @@ export class FakeBillingGateway implements BillingGateway {
   readonly openSubscriptions = new Map<string, string[]>();
   /** When set, `cancelWithFullRefund` rejects with it (Stripe unavailable). */
   cancelFailure: Error | undefined;
+  /**
+   * False: every `createCustomer` call makes a new customer, as when Stripe no longer remembers
+   * the idempotency key; the caller's set-once write must then keep one customer.
+   */
+  honoursIdempotencyKeys = true;
   readonly #customersByKey = new Map<string, string>();
 
   async createCustomer(input: CreateCustomerInput): Promise<string> {
     const existing = this.#customersByKey.get(input.idempotencyKey);
-    if (existing !== undefined) return existing;
+    if (existing !== undefined && this.honoursIdempotencyKeys) return existing;
     this.customersCreated.push(input);
     const id = `cus_fake${this.customersCreated.length}`;
     this.#customersByKey.set(input.idempotencyKey, id);

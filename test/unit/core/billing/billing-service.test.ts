@@ -140,6 +140,23 @@ describe('startCheckout', () => {
     );
   });
 
+  it('pays both concurrent checkouts to the stored customer even when Stripe made two', async () => {
+    // Arrange: Stripe forgot the idempotency key, so each click creates its own customer
+    const { billing, gateway, accounts } = await setup();
+    gateway.honoursIdempotencyKeys = false;
+
+    // Act
+    await Promise.all([billing.startCheckout('acct-a'), billing.startCheckout('acct-a')]);
+
+    // Assert: the first stored customer wins the set-once write and both pages bill it
+    expect(gateway.customersCreated).toHaveLength(2);
+    expect((await accounts.getBillingRecord('acct-a'))?.billing.stripeCustomerId).toBe('cus_fake1');
+    expect(gateway.checkoutSessions.map((session) => session.customerId)).toEqual([
+      'cus_fake1',
+      'cus_fake1',
+    ]);
+  });
+
   it('refuses with already_pro on Pro', async () => {
     const context = await setup();
     await subscribeA(context);
