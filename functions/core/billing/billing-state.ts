@@ -175,12 +175,15 @@ function subscriptionOf(
   };
 }
 
-/** Oldest first: by `created`, then by id (the same order on every replica). */
+/**
+ * Oldest first: by `created`, then by id (the same order on every replica). The ids are the keys
+ * of one record, so two are never equal.
+ */
 function byAge(a: CurrentSubscription, b: CurrentSubscription): number {
   if (a.createdEpochSeconds !== b.createdEpochSeconds) {
     return a.createdEpochSeconds - b.createdEpochSeconds;
   }
-  return a.subscriptionId < b.subscriptionId ? -1 : a.subscriptionId > b.subscriptionId ? 1 : 0;
+  return a.subscriptionId < b.subscriptionId ? -1 : 1;
 }
 
 /** Every subscription the account knows with a status, oldest first. */

@@ -18,6 +18,13 @@ import { checkoutCompleted, subscriptionEvent } from '../../../fixtures/events/b
 
 const T0 = 1_795_000_000;
 const DAY = 86_400;
+const CONFIG = {
+  proPriceId: 'price_pro',
+  proMonthlyPriceUsd: '29.00',
+  checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
+  checkoutCancelUrl: 'https://app.example/settings/billing',
+  portalReturnUrl: 'https://app.example/settings/billing',
+};
 
 async function setup() {
   const accounts = new InMemoryAccountStore();
@@ -36,13 +43,7 @@ async function setup() {
     requestCounts: accounts,
     gateway,
     clock,
-    config: {
-      proPriceId: 'price_pro',
-      proMonthlyPriceUsd: '29.00',
-      checkoutSuccessUrl: 'https://app.example/settings/billing?checkout=success',
-      checkoutCancelUrl: 'https://app.example/settings/billing',
-      portalReturnUrl: 'https://app.example/settings/billing',
-    },
+    config: CONFIG,
   });
   const deliver = (event: BillingEvent, signature = FAKE_VALID_SIGNATURE) =>
     billing.handleWebhook(JSON.stringify(event), signature);
@@ -155,6 +156,29 @@ describe('startCheckout', () => {
       'cus_fake1',
       'cus_fake1',
     ]);
+  });
+
+  it('refuses with not_found and creates no customer when the account is gone', async () => {
+    // Arrange: the billing record is still readable, the account no longer is
+    const { accounts, gateway, clock } = await setup();
+    const billing = createBillingService({
+      accounts: { getAccount: async () => undefined },
+      metrionKeys: accounts,
+      billingRecords: accounts,
+      requestCounts: accounts,
+      gateway,
+      clock,
+      config: CONFIG,
+    });
+
+    // Act
+    const error = await billing.startCheckout('acct-a').catch((caught: unknown) => caught);
+
+    // Assert
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toContain('does not exist');
+    expect(gateway.customersCreated).toEqual([]);
+    expect(gateway.checkoutSessions).toEqual([]);
   });
 
   it('refuses with already_pro on Pro', async () => {

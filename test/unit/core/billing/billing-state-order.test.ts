@@ -78,6 +78,34 @@ describe('knownSubscriptions', () => {
     ]);
   });
 
+  it('puts the older subscription first even when its id sorts last', () => {
+    const state: BillingState = {
+      subscriptions: {
+        sub_a: { snapshot: snapshot('sub_a', 'active', mark(1, 4, 'e1'), 2_000) },
+        sub_b: { snapshot: snapshot('sub_b', 'active', mark(1, 4, 'e2'), 1_000) },
+      },
+    };
+
+    expect(knownSubscriptions(state).map((s) => s.subscriptionId)).toEqual(['sub_b', 'sub_a']);
+  });
+
+  it('breaks a tie of the same second by id whichever subscription was stored first', () => {
+    const entry = (id: string) => [id, { snapshot: snapshot(id, 'active', mark(1, 4, id)) }];
+    const stored = (ids: string[]): BillingState => ({
+      subscriptions: Object.fromEntries(ids.map(entry)),
+    });
+
+    for (const ids of [
+      ['sub_a', 'sub_b'],
+      ['sub_b', 'sub_a'],
+    ]) {
+      expect(knownSubscriptions(stored(ids)).map((s) => s.subscriptionId)).toEqual([
+        'sub_a',
+        'sub_b',
+      ]);
+    }
+  });
+
   it.each([
     ['active', 'payment_failed', 'past_due'],
     ['trialing', 'payment_failed', 'past_due'],
