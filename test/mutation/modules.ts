@@ -95,6 +95,10 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   {
     name: 'budgets',
     mutate: ['functions/core/budgets/**/*.ts'],
-    tests: ['test/unit/core/budgets/**/*.test.ts', 'test/contract/budget*.test.ts'],
+    tests: [
+      'test/unit/core/budgets/**/*.test.ts',
+      'test/unit/core/proxy/proxy-service-budgets.test.ts',
+      'test/contract/budget*.test.ts',
+    ],
   },
 ];
