@@ -74,7 +74,7 @@ export async function sweepBudgets(deps: SweepBudgetsDeps): Promise<SweepBudgets
   let after: string | undefined;
   let pending: Budget[] = [];
   do {
-    const page = await deps.budgets.listActive({ ...(after ? { after } : {}), limit: PAGE_SIZE });
+    const page = await deps.budgets.listActive({ after, limit: PAGE_SIZE });
     for (const budget of page.budgets) {
       if (pending.length > 0 && pending[0]?.accountId !== budget.accountId) {
         await sweepAccount(deps, pending, quote, tally);

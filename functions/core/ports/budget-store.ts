@@ -40,7 +40,7 @@ export interface BudgetStore {
 
   /** A page of active budgets of every account (the sweep's read), at most `limit`. */
   listActive(options: {
-    readonly after?: string;
+    readonly after?: string | undefined;
     readonly limit: number;
   }): Promise<ActiveBudgetsPage>;
 

@@ -35,7 +35,7 @@ export interface AdmissionRequest {
    * The budget part, planned from the budgets of `viewVersion`; absent for calls that cost
    * nothing and are never refused by a budget (side calls, logging a refusal).
    */
-  readonly budget?: BudgetAdmission;
+  readonly budget?: BudgetAdmission | undefined;
 }
 
 /**

@@ -114,9 +114,10 @@ export async function admitRequest(
         : planBudgets(view, budgeted.scoped, budgeted.maxCost, nowMs);
     const admission = await deps.admission.admit({
       ...admissionRequest({ keyDigest, provider }, nowMs, options, deps.planLimits),
-      ...(plan === undefined || budgeted === undefined
-        ? {}
-        : { budget: budgetAdmission(plan, view, budgeted.requestId, nowMs) }),
+      budget:
+        plan === undefined || budgeted === undefined
+          ? undefined
+          : budgetAdmission(plan, view, budgeted.requestId, nowMs),
     });
     if (admission.outcome === 'budgets-changed') {
       view = admission.budgets;
@@ -128,7 +129,7 @@ export async function admitRequest(
       const reservation = plan === undefined ? undefined : reservationOf(plan);
       return authenticated(deps, presented, admission.caller, provider, {
         keyDigest,
-        ...(reservation === undefined ? {} : { reservation }),
+        reservation,
       });
     }
     return await refused(deps, admission, presented, { keyDigest, nowMs, plan, budgeted });

@@ -14,7 +14,7 @@ export interface AuthenticatedCaller {
    * What the admission reserved on the account's budgets; the request's usage record carries it
    * to the settle, which replaces it by the actual cost. Absent when no budget matched.
    */
-  readonly reservation?: BudgetReservation;
+  readonly reservation?: BudgetReservation | undefined;
 }
 
 /** Who is calling, and a way to get the credential for upstream once the attempt is tracked. */

@@ -37,7 +37,7 @@ export interface AggregateUsageReport {
    * undefined when the whole batch is done. Writes already applied for records from this index
    * on will be applied again by the retry: the dirty markers make the seal job correct that.
    */
-  readonly retryFrom?: number;
+  readonly retryFrom: number | undefined;
   /** `UpdateItem ADD`s applied: one per (account, bucket, dimension combination). */
   readonly rollupsAdded: number;
   /** Tag rollup ADDs: one per (account, bucket, tag, dimension combination). */
@@ -138,7 +138,7 @@ export async function aggregateUsage(
   const aggregated = cut ?? batch.length;
   return {
     aggregated,
-    ...(cut === undefined ? {} : { retryFrom: cut }),
+    retryFrom: cut,
     rollupsAdded: rollups.length,
     tagRollupsAdded: tagRollups.length,
   };

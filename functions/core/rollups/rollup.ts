@@ -71,7 +71,7 @@ export interface Rollup extends RollupDimensions, RollupCounts {
    * Sealed items only: the earliest expiry among its records. While it is in the future, every
    * record the item counts is still readable, so the item can stand in for them (Logs totals).
    */
-  readonly earliestExpiresAtEpochSeconds?: number;
+  readonly earliestExpiresAtEpochSeconds?: number | undefined;
 }
 
 /** Counts of nothing: the identity of {@link addCounts}. */
@@ -281,7 +281,7 @@ export function rollupsFromRecords(
       ...addCounts(previous ?? EMPTY_COUNTS, countsOf(record)),
       expiresAtEpochSeconds: Math.max(previous?.expiresAtEpochSeconds ?? 0, expiresAtEpochSeconds),
       sealed,
-      ...(sealed ? { earliestExpiresAtEpochSeconds: earliest } : {}),
+      earliestExpiresAtEpochSeconds: sealed ? earliest : undefined,
     });
   }
   return [...groups.values()];
@@ -318,7 +318,7 @@ export function regroupRollups(
         rollup.expiresAtEpochSeconds,
       ),
       sealed,
-      ...(sealed && earliest !== undefined ? { earliestExpiresAtEpochSeconds: earliest } : {}),
+      earliestExpiresAtEpochSeconds: sealed ? earliest : undefined,
     });
   }
   return [...groups.values()];

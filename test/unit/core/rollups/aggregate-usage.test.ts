@@ -405,7 +405,9 @@ describe('aggregateUsage', () => {
     // Assert
     expect(report).toMatchObject({ aggregated: 1, retryFrom: 1 });
     expect(added.map((rollup) => rollup.sealed)).toEqual(added.map(() => false));
-    expect(added.some((rollup) => 'earliestExpiresAtEpochSeconds' in rollup)).toBe(false);
+    expect(added.map((rollup) => rollup.earliestExpiresAtEpochSeconds)).toEqual(
+      added.map(() => undefined),
+    );
   });
 
   it('warns once per failed step with its name, the failures and the first record', async () => {

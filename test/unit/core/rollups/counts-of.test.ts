@@ -84,7 +84,7 @@ describe('rollupsFromRecords and regroupRollups', () => {
       earliestExpiresAtEpochSeconds: 50,
     });
     expect(live).toMatchObject({ requests: 3, expiresAtEpochSeconds: 100 });
-    expect(live).not.toHaveProperty('earliestExpiresAtEpochSeconds');
+    expect(live?.earliestExpiresAtEpochSeconds).toBeUndefined();
   });
 
   it('regroups hours into their day with the earliest expiry only when every hour knows it', () => {
@@ -102,6 +102,6 @@ describe('rollupsFromRecords and regroupRollups', () => {
       earliestExpiresAtEpochSeconds: 40,
     });
     expect(mixed).toMatchObject({ requests: 3, expiresAtEpochSeconds: 100 });
-    expect(mixed).not.toHaveProperty('earliestExpiresAtEpochSeconds');
+    expect(mixed?.earliestExpiresAtEpochSeconds).toBeUndefined();
   });
 });
