@@ -106,7 +106,7 @@ export async function admitRequest(
   const keyDigest = metrionKeyDigest(presented.metrionKey, deps.pepper);
   const nowMs = deps.clock.nowMs();
   const { budgeted } = options;
-  let view = budgeted === undefined ? undefined : deps.budgetViews.get(keyDigest);
+  let view = deps.budgetViews.get(keyDigest);
   for (let attempt = 1; attempt <= MAX_PLANS; attempt += 1) {
     const plan =
       budgeted === undefined
@@ -125,7 +125,7 @@ export async function admitRequest(
       continue;
     }
     if (admission.outcome === 'admitted') {
-      if (budgeted !== undefined) deps.budgetViews.remember(keyDigest, admission.budgets);
+      deps.budgetViews.remember(keyDigest, admission.budgets);
       const reservation = plan === undefined ? undefined : reservationOf(plan);
       return authenticated(deps, presented, admission.caller, provider, {
         keyDigest,

@@ -70,8 +70,11 @@ export async function proxyHarness() {
   const admissions: AdmissionRequest[] = [];
   /** When set, admission calls (a store failure) or provider-key decryption throw it. */
   const faults: { admit?: Error; openKey?: Error; trace?: Error } = {};
+  /** When set, runs before each admission call (a Dashboard edit racing the request). */
+  const races: { beforeAdmit?: () => Promise<void> } = {};
   const slowAdmission: ProxyAdmission = {
     admit: async (request) => {
+      await races.beforeAdmit?.();
       admissions.push(request);
       clock.advance(delays.admitCallMs);
       if (faults.admit !== undefined) throw faults.admit;
@@ -191,6 +194,7 @@ export async function proxyHarness() {
     /** Every admission call, in order (authentication and limits: one store round trip each). */
     admissions,
     faults,
+    races,
     responseCache,
     logger,
     sent,

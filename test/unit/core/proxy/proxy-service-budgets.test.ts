@@ -114,4 +114,70 @@ describe('proxy service: budgets', () => {
     expect(harness.admissions.length - callsBefore).toBe(2);
     expect(harness.admissions.at(-1)?.budget).toMatchObject({ kind: 'reserve', charges: [] });
   });
+
+  it('gives up with a retryable 503 when the budgets change before each of three plans', async () => {
+    // Arrange: the Dashboard renames the budget before every admission write
+    const { harness, budget } = await harnessWithBudget(100_00);
+    await harness.send(CHAT);
+    const callsBefore = harness.admissions.length;
+    const sentBefore = harness.sent.length;
+    let edits = 0;
+    harness.races.beforeAdmit = async () => {
+      edits += 1;
+      await harness.accounts.budgets.update(harness.accountId, budget.budgetId, {
+        name: `Renamed ${edits}`,
+      });
+    };
+
+    // Act
+    const refusal = failed(await harness.send(CHAT));
+
+    // Assert
+    expect(refusal.error).toMatchObject({
+      code: 'service_unavailable',
+      message: 'The budgets of this account changed several times during the request. Retry it.',
+      service: 'dynamodb',
+      operation: 'UpdateItem',
+      retryable: true,
+    });
+    expect(harness.admissions.length - callsBefore).toBe(3);
+    expect(harness.sent.length).toBe(sentBefore);
+  });
+
+  it('admits on the third plan when the budgets changed before the first two', async () => {
+    const { harness, budget } = await harnessWithBudget(100_00);
+    await harness.send(CHAT);
+    const callsBefore = harness.admissions.length;
+    let edits = 0;
+    harness.races.beforeAdmit = async () => {
+      edits += 1;
+      if (edits > 2) return;
+      await harness.accounts.budgets.update(harness.accountId, budget.budgetId, {
+        name: `Renamed ${edits}`,
+      });
+    };
+
+    const outcome = await harness.send(CHAT);
+
+    expect(outcome.kind).toBe('forwarded');
+    expect(harness.admissions.length - callsBefore).toBe(3);
+  });
+
+  it('keeps the view a refused request learned, so the next one takes one call', async () => {
+    // Arrange: a cold cache and a budget with no room at all
+    const { harness, budget } = await harnessWithBudget(0);
+    await harness.accounts.budgets.update(harness.accountId, budget.budgetId, {
+      conversion: { ...budget.conversion, limitPicoUsd: 0n },
+    });
+
+    // Act
+    const first = failed(await harness.send(CHAT));
+    const callsForFirst = harness.admissions.length;
+    const second = failed(await harness.send(CHAT));
+
+    // Assert
+    expect([first.error.code, second.error.code]).toEqual(['budget_exceeded', 'budget_exceeded']);
+    expect(callsForFirst).toBe(2);
+    expect(harness.admissions.length - callsForFirst).toBe(1);
+  });
 });
