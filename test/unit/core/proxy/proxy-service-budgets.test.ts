@@ -180,4 +180,18 @@ describe('proxy service: budgets', () => {
     expect(callsForFirst).toBe(2);
     expect(harness.admissions.length - callsForFirst).toBe(1);
   });
+
+  it('learns the budgets from a model list, so the next request takes one call', async () => {
+    // Arrange: a cold cache; the model list is a side call that no budget applies to
+    const { harness } = await harnessWithBudget(100_00);
+    await harness.send('', {}, '/api/proxy/openai/v1/models', 'GET');
+    const callsBefore = harness.admissions.length;
+
+    // Act
+    const outcome = await harness.send(CHAT);
+
+    // Assert
+    expect(outcome.kind).toBe('forwarded');
+    expect(harness.admissions.length - callsBefore).toBe(1);
+  });
 });
