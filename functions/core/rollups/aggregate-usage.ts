@@ -84,23 +84,22 @@ export async function aggregateUsage(
     deps.rollups.markDirty(accountId, hourMs),
   );
   const done = batch.slice(0, cut ?? batch.length);
-  const rollups = foldBatch(done, (stored, granularity) =>
-    rollupsFromRecords([stored], granularity, false).map((single) => ({
-      single,
-      key: dimensionKey(single),
-      fold: (records) => rollupsFromRecords(records, granularity, false),
-    })),
-  );
-  const tagRollups = foldBatch(done, (stored, granularity) =>
-    tagRollupsFromRecords([stored], granularity, false).map((single) => ({
+  const rollups = foldBatch(done, (stored, granularity) => {
+    const live = (records: StoredUsageRecord[]) => rollupsFromRecords(records, granularity, false);
+    return live([stored]).map((single) => ({ single, key: dimensionKey(single), fold: live }));
+  });
+  const tagRollups = foldBatch(done, (stored, granularity) => {
+    const live = (records: StoredUsageRecord[]) =>
+      tagRollupsFromRecords(records, granularity, false);
+    return live([stored]).map((single) => ({
       single,
       key: `${single.tagKey}|${tagRollupKey(single)}`,
       fold: (records) =>
-        tagRollupsFromRecords(records, granularity, false).filter(
+        live(records).filter(
           (rollup) => rollup.tagKey === single.tagKey && rollup.tagValue === single.tagValue,
         ),
-    })),
-  );
+    }));
+  });
   const tagKeys = tagKeysSeen(done);
   const errors = done
     .map((stored, index) => ({ value: stored, firstIndex: index }))

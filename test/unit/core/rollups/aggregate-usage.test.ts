@@ -377,11 +377,11 @@ describe('aggregateUsage', () => {
     ]);
   });
 
-  it('adds unsealed rollups and reports the earliest of several failed records', async () => {
+  it('adds unsealed rollups and tag rollups, and reports the earliest of several failed records', async () => {
     // Arrange: the ADDs of records 3 and 1 fail (gpt-4o, then o3 in write order)
     const { rollups } = setup();
     const models = ['gpt-4o-mini', 'o3', 'gpt-4o-mini', 'gpt-4o'];
-    const batch = models.map((model) => stored({ model }));
+    const batch = models.map((model) => stored({ model, tags: { feature: 'search' } }));
     const added: Rollup[] = [];
     const store: AggregateUsageStore = {
       markDirty: (accountId, hourMs) => rollups.markDirty(accountId, hourMs),
@@ -393,7 +393,10 @@ describe('aggregateUsage', () => {
       },
       putErrors: (records) => rollups.putErrors(records),
       noteTagKey: (accountId, key, seenAt) => rollups.noteTagKey(accountId, key, seenAt),
-      addToTagRollup: (rollup) => rollups.addToTagRollup(rollup),
+      addToTagRollup: async (rollup) => {
+        added.push(rollup);
+        await rollups.addToTagRollup(rollup);
+      },
     };
 
     // Act
