@@ -155,9 +155,7 @@ async function updateBudget(
   const budget = await ownBudget(deps, accountId, id);
   if (input.scope !== undefined) checkScope(account, input.scope, deps.clock.nowMs());
   const { limit, ...spec } = input;
-  let changes: BudgetChanges = Object.fromEntries(
-    Object.entries(spec).filter(([, value]) => value !== undefined),
-  );
+  let changes: BudgetChanges = spec;
   if (limit !== undefined) {
     // A new limit is set in the account's currency of now.
     const priced = { limitCents: toCents(limit), currency: account.currency };

@@ -1,6 +1,6 @@
 import type { Budget, BudgetLevel, BudgetSpec, LimitConversion } from '../budgets/budget.ts';
 
-/** Changes to a budget; the store bumps its version. */
+/** Changes to a budget (a field left undefined is not changed); the store bumps its version. */
 export type BudgetChanges = Partial<BudgetSpec> & { readonly conversion?: LimitConversion };
 
 /** One page of active (not paused) budgets across accounts, ordered by account then budget. */

@@ -32,4 +32,13 @@ describe('budget periods', () => {
   it('refuses a key that names no period', () => {
     expect(() => periodStartMs('2026/12')).toThrow(RangeError);
   });
+
+  it('refuses a period key with anything before or after it, naming at most 20 characters', () => {
+    for (const key of ['x2026-12', '2026-12x', '2026-12-05T00', '2026-1']) {
+      expect(() => periodStartMs(key)).toThrow(new RangeError(`Not a budget period: ${key}`));
+    }
+    expect(() => periodStartMs(`2026-12${'x'.repeat(30)}`)).toThrow(
+      new RangeError(`Not a budget period: 2026-12${'x'.repeat(13)}`),
+    );
+  });
 });

@@ -225,6 +225,22 @@ describe('createBudgetsService: update and remove', () => {
     expect((await service.list('acct-a')).budgets[0]?.scope).toEqual({ kind: 'account' });
   });
 
+  it('answers not_found for a budget deleted while it was being changed', async () => {
+    const { budgets, service } = await setup();
+    const longId = `bud_${'y'.repeat(100)}`;
+    await service.create('acct-a', MONTHLY);
+    // Read before the delete, written after it
+    budgets.get = async (accountId) => (await budgets.list(accountId))[0];
+    budgets.update = async () => undefined;
+
+    const error = await refusal(service.update('acct-a', longId, { name: 'New' }));
+    const gone = await refusal(service.remove('acct-a', longId));
+
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect((error as Error).message).toBe(`No budget ${longId.slice(0, 60)}.`);
+    expect((gone as Error).message).toBe(`No budget ${longId.slice(0, 60)}.`);
+  });
+
   it('removes a budget once', async () => {
     const { service } = await setup();
     await service.create('acct-a', MONTHLY);

@@ -59,7 +59,8 @@ describe('settleReservations', () => {
     const ledger = ledgerWith({ 'req-1': USD, 'req-2': USD, 'req-3': USD });
     const settle = ledger.settle.bind(ledger);
     ledger.settle = async (accountId, requestId, reservation, actual) => {
-      if (requestId !== 'req-1') throw new RangeError('throttled');
+      if (requestId === 'req-2') throw new RangeError('throttled');
+      if (requestId === 'req-3') throw 'throttled';
       return settle(accountId, requestId, reservation, actual);
     };
     const logs: CapturedLog[] = [];
@@ -81,10 +82,13 @@ describe('settleReservations', () => {
       'req-3',
     ]);
     expect(logs).toEqual(
-      ['req-2', 'req-3'].map((requestId) => ({
+      [
+        ['req-2', 'RangeError'],
+        ['req-3', 'unknown'],
+      ].map(([requestId, error]) => ({
         level: 'warn',
         message: 'budget settle failed; the batch is redelivered from its record',
-        fields: { requestId, error: 'RangeError' },
+        fields: { requestId, error },
       })),
     );
   });

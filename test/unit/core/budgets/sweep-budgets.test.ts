@@ -267,6 +267,106 @@ describe('sweepBudgets: accounts and rates', () => {
   });
 });
 
+describe('sweepBudgets: edge cases', () => {
+  it('reports nothing swept when no budget is active', async () => {
+    const { sweep } = await setup();
+
+    expect(await sweep()).toEqual({
+      accounts: 0,
+      budgets: 0,
+      released: 0,
+      reconverted: 0,
+      emailed: 0,
+      failures: 0,
+    });
+  });
+
+  it('drops an old period once the release freed it from its last reservation', async () => {
+    // Arrange: a reservation of October, long past the horizon
+    const { budgets, add, sweep } = await setup();
+    const budget = await add(testBudget('acct-a', 1000));
+    budgets.reserve('acct-a', {
+      kind: 'reserve',
+      viewVersion: undefined,
+      requestId: 'req-october',
+      reservedPicoUsd: USD,
+      charges: [{ budgetId: budget.budgetId, period: '2026-10', ceilingPicoUsd: 100n * USD }],
+      reservedAtMs: Date.parse('2026-10-31T23:00:00.000Z'),
+    });
+
+    // Act
+    await sweep();
+
+    // Assert
+    const ledger = await budgets.state('acct-a');
+    expect([...ledger.committed.keys()]).toEqual([]);
+  });
+
+  it('does not email a notify budget for refusals it tallied while it blocked', async () => {
+    // Arrange: switched from block to notify after one refusal, $1.00 of $10.00 spent
+    const { budgets, mailer, add, spend, sweep } = await setup();
+    const budget = await add(testBudget('acct-a', 1000, { action: 'notify' }));
+    await spend(budget, 'req-1', USD);
+    budgets.block('acct-a', { budgetId: budget.budgetId, period: '2026-12' });
+
+    // Act
+    await sweep();
+
+    // Assert
+    expect(mailer.sent).toEqual([]);
+  });
+
+  it('sends nothing for a level another sweep has claimed', async () => {
+    const { budgets, mailer, add, spend, sweep } = await setup();
+    const budget = await add(testBudget('acct-a', 1000));
+    await spend(budget, 'req-1', 10n * USD);
+    const claim = { period: '2026-12', nowMs: NOW, leaseMs: 5 * MINUTE };
+    expect(await budgets.claimLevel('acct-a', budget.budgetId, 'reached', claim)).toBe(true);
+
+    const report = await sweep();
+
+    expect(report.emailed).toBe(0);
+    expect(mailer.sent).toEqual([]);
+  });
+
+  it('sends no 90% email after the limit email, even once the limit is raised', async () => {
+    // Arrange: the limit email at $10.00 of $10.00, then the limit raised to $10.50 (95%)
+    const { budgets, mailer, add, spend, sweep } = await setup();
+    const budget = await add(testBudget('acct-a', 1000, { name: 'Search' }));
+    await spend(budget, 'req-1', 10n * USD);
+    await sweep();
+    await budgets.update('acct-a', budget.budgetId, {
+      limitCents: 1050,
+      conversion: { ...budget.conversion, limitPicoUsd: (21n * USD) / 2n },
+    });
+
+    // Act
+    await sweep();
+
+    // Assert
+    expect(mailer.sent.map((email) => email.subject)).toEqual([
+      '[Metrion] Budget "Search" reached its limit: requests are being refused',
+    ]);
+  });
+
+  it('logs a failure that is not an Error as unknown', async () => {
+    const { budgets, logs, add, sweep } = await setup();
+    await add(testBudget('acct-a', 1000));
+    budgets.state = async () => {
+      throw 'ledger unavailable';
+    };
+
+    const report = await sweep();
+
+    expect(report.failures).toBe(1);
+    expect(logs).toContainEqual({
+      level: 'error',
+      message: 'budget sweep failed for an account; the next run retries',
+      fields: { accountId: 'acct-a', error: 'unknown' },
+    });
+  });
+});
+
 describe('staleEntries', () => {
   const ledger = (entries: Partial<LedgerState>): LedgerState => ({
     committed: new Map(),
@@ -286,7 +386,10 @@ describe('staleEntries', () => {
           ['bud_d@2026-12-08', 1n],
           ['bud_d@2026-12-09', 1n],
         ]),
-        blocked: new Map([['bud_x@2026-09', 2]]),
+        blocked: new Map([
+          ['bud_x@2026-09', 2],
+          ['bud_x@not-a-period', 1],
+        ]),
         released: new Map([
           ['req-day-old', NOW - 24 * 60 * MINUTE],
           ['req-recent', NOW - 24 * 60 * MINUTE + 1],
