@@ -70,6 +70,9 @@ describe('budgetEmail', () => {
     expect(email.html).toContain(
       `<tr><th align="left">Budget</th><td>${escaped} (all requests, block)</td></tr>`,
     );
+    expect(email.html).toContain(
+      '</td></tr><tr><th align="left">Spent</th><td>USD 4.50</td></tr><tr><th align="left">Reserved',
+    );
     expect(email.html).toContain('<a href="https://app.example/budgets">Open Budgets</a>');
     expect(email.html).not.toContain('<b>');
   });

@@ -349,6 +349,32 @@ describe('sweepBudgets: edge cases', () => {
     ]);
   });
 
+  it('logs a mail failure that is not an Error as unknown, and retries it', async () => {
+    const { mailer, logs, add, spend, sweep } = await setup();
+    const budget = await add(testBudget('acct-a', 1000));
+    await spend(budget, 'req-1', 10n * USD);
+    const send = mailer.send.bind(mailer);
+    mailer.send = async () => {
+      throw 'smtp down';
+    };
+
+    await sweep();
+    mailer.send = send;
+    await sweep();
+
+    expect(mailer.sent).toHaveLength(1);
+    expect(logs).toContainEqual({
+      level: 'warn',
+      message: 'budget email failed; the next sweep retries',
+      fields: {
+        accountId: 'acct-a',
+        budgetId: budget.budgetId,
+        level: 'reached',
+        error: 'unknown',
+      },
+    });
+  });
+
   it('logs a failure that is not an Error as unknown', async () => {
     const { budgets, logs, add, sweep } = await setup();
     await add(testBudget('acct-a', 1000));
