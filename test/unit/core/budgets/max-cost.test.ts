@@ -124,6 +124,41 @@ describe('maxRequestCost', () => {
     expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * (bytes + FORMAT + 1_024) + 4) });
   });
 
+  it('adds no tool prompt for an empty tool list', () => {
+    const json = {
+      model: 'gpt-x',
+      max_tokens: 1,
+      tools: [],
+      messages: [{ role: 'user', content: 'a' }],
+    };
+    const { maxCost, bytes } = bound(CHAT, json);
+    expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * (bytes + FORMAT) + 4) });
+  });
+
+  it('bounds a plain-text document by its bytes, but not a PDF, and says why', () => {
+    const withDocument = (source: Record<string, unknown>) =>
+      bound(MESSAGES, {
+        model: 'claude-x',
+        max_tokens: 1,
+        messages: [{ role: 'user', content: [{ type: 'document', source }] }],
+      });
+    const text = withDocument({ type: 'text', media_type: 'text/plain', data: 'notes' });
+    const pdf = withDocument({ type: 'base64', media_type: 'application/pdf', data: 'JVBERi0=' });
+    const url = withDocument({ type: 'url', url: 'https://example.com/a.pdf' });
+
+    expect(text.maxCost).toEqual({
+      kind: 'bounded',
+      picoUsd: BigInt(2 * (text.bytes + FORMAT) + 4),
+    });
+    for (const { maxCost, bytes } of [pdf, url]) {
+      expect(maxCost).toEqual({
+        kind: 'unbounded',
+        partialPicoUsd: BigInt(2 * (bytes + FORMAT) + 4),
+        reason: 'the request has a document (PDF), whose tokens Metrion cannot count',
+      });
+    }
+  });
+
   it('cannot bound input stored at the provider or a file, and says which', () => {
     const responses = bound('/api/proxy/openai/v1/responses', {
       model: 'gpt-x',
