@@ -178,6 +178,18 @@ describe('maxRequestCost', () => {
     expect(file).toMatchObject({ kind: 'unbounded', reason: expect.stringContaining('file') });
   });
 
+  it('prices the default tier when the request asks for it, and counts n: 0 as one choice', () => {
+    const json = {
+      model: 'gpt-x',
+      max_tokens: 10,
+      n: 0,
+      service_tier: 'default',
+      messages: [{ role: 'user', content: 'hi' }],
+    };
+    const { maxCost, bytes } = bound(CHAT, json, pricing(undefined, ['priority']));
+    expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * (bytes + FORMAT) + 4 * 10) });
+  });
+
   it('bounds embeddings by their input alone', () => {
     const json = { model: 'text-embedding-x', input: ['a', 'b'] };
     const { maxCost, bytes } = bound('/api/proxy/openai/v1/embeddings', json);
