@@ -94,10 +94,8 @@ export async function aggregateUsage(
     return live([stored]).map((single) => ({
       single,
       key: `${single.tagKey}|${tagRollupKey(single)}`,
-      fold: (records) =>
-        live(records).filter(
-          (rollup) => rollup.tagKey === single.tagKey && rollup.tagValue === single.tagValue,
-        ),
+      // The item's records share its tag value, one per key: its key picks its rollup.
+      fold: (records) => live(records).filter((rollup) => rollup.tagKey === single.tagKey),
     }));
   });
   const tagKeys = tagKeysSeen(done);

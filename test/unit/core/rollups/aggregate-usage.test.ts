@@ -439,4 +439,39 @@ describe('aggregateUsage', () => {
       { step: 'rollup add', failures: 1, retryFrom: 0, error: 'unknown' },
     ]);
   });
+
+  it('names the closing marker step when only it fails', async () => {
+    const { rollups } = setup();
+    const fields: Record<string, unknown>[] = [];
+    const logger: Logger = { ...SILENT_LOGGER, warn: (_message, meta = {}) => fields.push(meta) };
+    let marks = 0;
+    const { store } = recorded(rollups, {
+      markDirty: () => {
+        marks += 1;
+        return marks === 2;
+      },
+    });
+
+    await aggregateUsage({ rollups: store, logger, budgetLedger: NO_RESERVATIONS }, [stored()]);
+
+    expect(fields).toEqual([
+      { step: 'mark dirty (after)', failures: 1, retryFrom: 0, error: 'Error' },
+    ]);
+  });
+
+  it('adds a record with two tags of one value to each tag once', async () => {
+    // Arrange: both records tag feature and team with the same value
+    const { rollups } = setup();
+    const tags = { feature: 'core', team: 'core' };
+    const batch = [stored({ tags }), stored({ tags })];
+
+    // Act
+    const report = await aggregateUsage(
+      { rollups, logger: SILENT_LOGGER, budgetLedger: NO_RESERVATIONS },
+      batch,
+    );
+
+    // Assert: one hour and one day ADD per tag
+    expect(report.tagRollupsAdded).toBe(4);
+  });
 });

@@ -64,6 +64,17 @@ describe('countsOf', () => {
 
     expect(totals.tierUnpricedRequests).toBe(5);
   });
+
+  it('folds the tier-unpriced requests of several records into one rollup', () => {
+    const records = [true, true, false].map((tierUnpriced) => ({
+      record: usageRecord({ at: AT, tierUnpriced }),
+      expiresAtEpochSeconds: 100,
+    }));
+
+    const [rollup] = rollupsFromRecords(records, 'hour', false);
+
+    expect(rollup).toMatchObject({ requests: 3, tierUnpricedRequests: 2 });
+  });
 });
 
 describe('rollupsFromRecords and regroupRollups', () => {
