@@ -65,10 +65,11 @@ export class DynamoSealedSecretStore implements SealedSecretStore {
             ':profile': PROFILE_SK,
             ':providerKey': PROVIDER_KEY_PREFIX,
           },
-          ...(this.#scanPageSize === undefined ? {} : { Limit: this.#scanPageSize }),
-          ...(cursor === undefined
-            ? {}
-            : { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) }),
+          Limit: this.#scanPageSize,
+          ExclusiveStartKey:
+            cursor === undefined
+              ? undefined
+              : JSON.parse(Buffer.from(cursor, 'base64url').toString()),
         }),
       ),
     );
