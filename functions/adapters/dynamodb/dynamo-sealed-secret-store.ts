@@ -77,9 +77,8 @@ export class DynamoSealedSecretStore implements SealedSecretStore {
     const last = output.LastEvaluatedKey;
     return {
       secrets,
-      ...(last === undefined
-        ? {}
-        : { cursor: Buffer.from(JSON.stringify(last)).toString('base64url') }),
+      cursor:
+        last === undefined ? undefined : Buffer.from(JSON.stringify(last)).toString('base64url'),
     };
   }
 

@@ -113,8 +113,9 @@ export function rollupFromItem(item: Item): Rollup {
     expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
     sealed: item.sealed === true,
     // A live ADD after a seal sets `sealed = false` and leaves this stale: only sealed items keep it.
-    ...(item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
-      ? { earliestExpiresAtEpochSeconds: numberOf(item.earliestExpiresAtEpochSeconds) }
-      : {}),
+    earliestExpiresAtEpochSeconds:
+      item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
+        ? numberOf(item.earliestExpiresAtEpochSeconds)
+        : undefined,
   };
 }
