@@ -107,8 +107,8 @@ function accountRulesSuite(createPorts: () => Promise<AlertPorts>): void {
       await store.create(original, 50);
       const removed = { name: null, period: null, minimum: null, scope: null };
       const { name: _n, period: _p, minimum: _m, scope: _s, ...rest } = original;
-      expect(await store.update(accountId, original.ruleId, removed)).toStrictEqual(rest);
-      expect(await store.get(accountId, original.ruleId)).toStrictEqual(rest);
+      expect(await store.update(accountId, original.ruleId, removed)).toEqual(rest);
+      expect(await store.get(accountId, original.ruleId)).toEqual(rest);
     });
 
     it('takes a paused rule out of the sweep and puts it back when resumed', async () => {
