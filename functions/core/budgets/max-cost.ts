@@ -37,8 +37,8 @@ const STORED_INPUT_FIELDS: Readonly<Record<string, string>> = {
 interface InputBound {
   /** Upper bound on input tokens, from the body's bytes and its images. */
   readonly tokens: number;
-  /** Why part of the input cannot be bounded; absent when all of it can. */
-  readonly unmeasured?: string;
+  /** Why part of the input cannot be bounded; undefined when all of it can. */
+  readonly unmeasured: string | undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -91,7 +91,7 @@ function boundInput(parsed: ParsedProxyRequest, bodyBytes: number): InputBound {
       } else for (const item of Object.values(next)) stack.push(item);
     }
   }
-  return unmeasured === undefined ? { tokens } : { tokens, unmeasured };
+  return { tokens, unmeasured };
 }
 
 function isTextDocument(part: Record<string, unknown>): boolean {

@@ -190,6 +190,47 @@ describe('maxRequestCost', () => {
     expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * (bytes + FORMAT) + 4 * 10) });
   });
 
+  it('counts the strings an image part holds in a list as the image too', () => {
+    const json = {
+      model: 'gpt-x',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: ['abcd'] } }] }],
+    };
+    const { maxCost, bytes } = bound(CHAT, json);
+    const input = bytes - 'abcd'.length - 'image_url'.length + 50_000 + FORMAT;
+    expect(maxCost).toEqual({ kind: 'bounded', picoUsd: BigInt(2 * input + 4 * 10) });
+  });
+
+  it('bounds a request whose stored-input field is null, and ignores n outside OpenAI', () => {
+    const responses = bound('/api/proxy/openai/v1/responses', {
+      model: 'gpt-x',
+      max_output_tokens: 5,
+      input: 'more',
+      previous_response_id: null,
+    });
+    const messages = bound(MESSAGES, {
+      model: 'claude-x',
+      max_tokens: 10,
+      n: 3,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+
+    expect(responses.maxCost).toEqual({
+      kind: 'bounded',
+      picoUsd: BigInt(2 * (responses.bytes + FORMAT) + 4 * 5),
+    });
+    expect(messages.maxCost).toEqual({
+      kind: 'bounded',
+      picoUsd: BigInt(2 * (messages.bytes + FORMAT) + 4 * 10),
+    });
+  });
+
+  it('prices the dearest tier whatever order the tiers are listed in', () => {
+    const json = { model: 'gpt-x', max_tokens: 10, messages: [] };
+    const { maxCost, bytes } = bound(CHAT, json, pricing(undefined, ['priority', 'flex']));
+    expect(maxCost).toEqual({ kind: 'bounded', picoUsd: 3n * BigInt(2 * (bytes + FORMAT) + 40) });
+  });
+
   it('bounds embeddings by their input alone', () => {
     const json = { model: 'text-embedding-x', input: ['a', 'b'] };
     const { maxCost, bytes } = bound('/api/proxy/openai/v1/embeddings', json);
