@@ -182,7 +182,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         this.#sweepStrayCounters(item, request);
         const providerKey = viewProviderKey(item, request.provider);
         const account = item.account as NonNullable<LookupItem['account']>;
-        const caller = providerKey === undefined ? { account } : { account, providerKey };
+        const caller = { account, providerKey };
         if (request.budget?.kind === 'refuse') {
           return {
             outcome: 'budget-refused',
@@ -191,7 +191,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
           };
         }
         const budgets = budgetViewOf(item);
-        return { outcome: 'admitted', caller, ...(budgets === undefined ? {} : { budgets }) };
+        return { outcome: 'admitted', caller, budgets };
       }
       const item = await this.#read(request.keyDigest);
       if (item?.accountId === undefined) return UNKNOWN_KEY;
@@ -212,7 +212,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         request.budget === undefined ? undefined : budgetFailure(item, request.budget);
       if (failure?.kind === 'changed') {
         const budgets = budgetViewOf(item);
-        return { outcome: 'budgets-changed', ...(budgets === undefined ? {} : { budgets }) };
+        return { outcome: 'budgets-changed', budgets };
       }
       // Over a ceiling: the next write tallies the refusal (and counts the key's minute).
       if (failure?.kind === 'exceeded') request = { ...request, budget: failure.refusal };
