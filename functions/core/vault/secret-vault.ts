@@ -287,9 +287,9 @@ class DataKeyCache {
 
   /** Inserts as most recent, then drops expired entries and the least recent beyond the bound. */
   set(id: string, dataKey: Uint8Array, nowMs: number, ttlMs: number): void {
-    const previous = this.#entries.get(id);
+    // A replaced entry (a new key remembered while another call unwrapped it) is wiped.
+    this.#entries.get(id)?.dataKey.fill(0);
     this.#entries.delete(id);
-    if (previous !== undefined && previous.dataKey !== dataKey) previous.dataKey.fill(0);
     this.#entries.set(id, { dataKey, expiresAtMs: nowMs + ttlMs });
     let excess = this.#entries.size - this.#maxEntries;
     for (const [entryId, entry] of this.#entries) {
