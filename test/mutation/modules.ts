@@ -64,6 +64,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
       'test/contract/proxy-view-races.test.ts',
       'test/contract/account-store.test.ts',
       'test/contract/metrion-key-store.test.ts',
+      'test/contract/metrion-key-replacement-faults.test.ts',
+      'test/contract/budget-ledger.test.ts',
       'test/contract/provider-key-store.test.ts',
       'test/contract/billing-store.test.ts',
     ],

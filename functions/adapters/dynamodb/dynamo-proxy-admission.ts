@@ -77,9 +77,11 @@ function roomCondition(
   };
   const { free, pro } = window.limits;
   if (free === pro) return room(free);
-  const whilePro = room(pro);
-  const whileFree = room(free);
-  return `((proUntilMs > ${now()}${whilePro === undefined ? '' : ` AND ${whilePro}`}) OR (proUntilMs <= ${now()}${whileFree === undefined ? '' : ` AND ${whileFree}`}))`;
+  const whilePlan = (planIs: string, limit: number | null): string => {
+    const roomLeft = room(limit);
+    return roomLeft === undefined ? `(${planIs})` : `(${planIs} AND ${roomLeft})`;
+  };
+  return `(${whilePlan(`proUntilMs > ${now()}`, pro)} OR ${whilePlan(`proUntilMs <= ${now()}`, free)})`;
 }
 
 /**
@@ -264,7 +266,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
       ConditionExpression: 'attribute_exists(accountId)',
       ExpressionAttributeNames: expression.names,
       ExpressionAttributeValues: expression.values,
-    }).catch(() => false);
+    }).catch(() => undefined);
   }
 
   /**
