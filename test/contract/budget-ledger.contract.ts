@@ -3,7 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMetrionKey } from '#core/accounts/account.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import type { Budget, BudgetView } from '#core/budgets/budget.ts';
-import { admissionRequest, type PlanLimitTable } from '#core/limits/request-limits.ts';
+import {
+  admissionRequest,
+  minuteCounter,
+  monthCounter,
+  type PlanLimitTable,
+} from '#core/limits/request-limits.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BudgetLedger } from '#core/ports/budget-ledger.ts';
 import type { BudgetStore } from '#core/ports/budget-store.ts';
@@ -240,6 +245,11 @@ export function budgetLedgerContract(
         figures: { committedPicoUsd: 0n, reservedPicoUsd: 0n },
       });
       expect((await stores.ledger.state(accountId)).blocked.get(chargeKeyOf(budget))).toBe(1);
+      expect(await stores.admission.windowCount(key.digest, minuteCounter(NOW_MS))).toEqual({
+        count: 1,
+        refused: 0,
+      });
+      expect((await stores.admission.windowCount(key.digest, monthCounter(NOW_MS))).count).toBe(0);
     });
   });
 

@@ -194,6 +194,70 @@ describe('DynamoProxyAdmission on dynalite', () => {
     expect(queries.every(({ input }) => input.ConsistentRead === true)).toBe(true);
   });
 
+  it('sweeps past minutes only beyond six, and keeps the live month’s refusal tally', async () => {
+    // Arrange: one request in each of 7 hours (6 past minutes when the 7th comes); 7 a month
+    const { store, account, digest } = await createdAccount();
+    const admission = new DynamoProxyAdmission(table);
+    const startMs = Date.parse('2026-11-24T00:00:00Z');
+    const sevenAMonth: PlanLimitTable = {
+      free: { ...PLAN_LIMITS.free, monthlyRequests: 7 },
+      pro: PLAN_LIMITS.pro,
+    };
+    const admit = async (nowMs: number) => {
+      const answer = await admission.admit(
+        admissionRequest({ keyDigest: digest, provider: 'openai' }, nowMs, {}, sevenAMonth),
+      );
+      await admission.whenSwept();
+      return answer.outcome;
+    };
+    const minutesKept = async () =>
+      Object.keys(
+        (
+          await table.client.send(
+            new GetCommand({ TableName: table.tableName, Key: lookupKey(digest) }),
+          )
+        ).Item ?? {},
+      ).filter((name) => name.startsWith('n:rpm@'));
+    for (let hour = 0; hour < 7; hour += 1) await admit(startMs + hour * 3_600_000);
+    const beforeSweep = await minutesKept();
+
+    // Act: the month refuses, then Pro admits (7 past minutes: a sweep)
+    const refused = await admit(startMs + 7 * 3_600_000);
+    await store.updateProfile(account.accountId, { plan: 'pro' });
+    const admitted = await admit(startMs + 7 * 3_600_000 + 1_000);
+
+    // Assert
+    expect(beforeSweep).toHaveLength(7);
+    expect([refused, admitted]).toEqual(['refused', 'admitted']);
+    expect(await minutesKept()).toEqual(['n:rpm@2026-11-24T07:00']);
+    expect(await admission.windowCount(digest, 'month@2026-11')).toEqual({ count: 8, refused: 1 });
+  });
+
+  it('reports a failed read on the refusal path as a retryable GetItem outage', async () => {
+    const { digest } = await createdAccount();
+    const client = faultyDocumentClient(fixture.endpoint, (call) =>
+      call.command === 'GetItemCommand' ? 'throttle' : undefined,
+    );
+    const nothingAMinute: PlanLimitTable = {
+      free: { ...PLAN_LIMITS.free, requestsPerMinutePerKey: 0 },
+      pro: { ...PLAN_LIMITS.pro, requestsPerMinutePerKey: 0 },
+    };
+
+    const failure = await new DynamoProxyAdmission({ client, tableName: table.tableName })
+      .admit(
+        admissionRequest(
+          { keyDigest: digest, provider: 'openai' },
+          Date.parse('2026-11-24T12:00:00Z'),
+          {},
+          nothingAMinute,
+        ),
+      )
+      .catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(ServiceUnavailableError);
+    expect(failure).toMatchObject({ operation: 'GetItem', retryable: true });
+  });
+
   it('removes the counters and refusal tallies of past windows once a few have piled up', async () => {
     // Arrange: in each of 10 minutes an hour apart, one request admitted and one refused
     const { digest } = await createdAccount();
