@@ -15,6 +15,7 @@ import {
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
+import { exactUsage } from '#core/alerts/exact-usage.ts';
 import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
@@ -51,6 +52,7 @@ function evaluator(name: string): EvaluateAlertsDeps {
   const client = fixture.documentClient;
   const random = new FixedRandom({ seed: name });
   const accounts = { client, tableName: fixture.tableNames.accounts };
+  const rollups = new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock });
   return {
     ...buildAlertDeliveryDeps(
       {
@@ -66,9 +68,8 @@ function evaluator(name: string): EvaluateAlertsDeps {
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
-    usage: scopedUsage(
-      new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),
-    ),
+    usage: scopedUsage(rollups),
+    exactUsage: exactUsage(rollups),
     fxRates: new DynamoFxRateStore({ client, tableName: fixture.tableNames.fxRates }),
     random,
     dashboardUrl: 'https://app.example.com',

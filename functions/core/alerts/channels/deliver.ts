@@ -89,7 +89,7 @@ export async function attemptDelivery(
     status: next.status,
     attemptAt,
     result,
-    ...(next.nextAttemptMs === undefined ? {} : { nextAttemptMs: next.nextAttemptMs }),
+    nextAttemptMs: next.nextAttemptMs,
   });
   const outcome = next.status === 'pending' ? 'retrying' : next.status;
   if (key.channelId !== EMAIL_CHANNEL_ID) {
