@@ -87,7 +87,7 @@ export interface Measurement {
   readonly ratio: number | null;
   /** The levels reached, in order (`warning` before `alert`). */
   readonly levels: readonly AlertLevel[];
-  readonly skipped?: MeasurementSkip;
+  readonly skipped?: MeasurementSkip | undefined;
   /** Further lines for notices (a projection's crossing date, a spike's baseline). */
   readonly details?: AlertNotice['details'];
   /** Forecast rules: the projection, for the webhook payload. */
