@@ -71,7 +71,7 @@ export interface EvaluateAlertsReport {
 }
 
 function token(random: Random): string {
-  return [...random.bytes(12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Buffer.from(random.bytes(12)).toString('hex');
 }
 
 function errorText(error: unknown): string {

@@ -42,7 +42,7 @@ export function exactUsage(rollups: ExactUsageRollups): ScopedUsageReader {
                 { fromMs: startMs, toMs: Math.min(startMs + DAY_MS, nextHourMs(nowMs)) },
                 nowMs,
               );
-        exact.push(...recounted.map((item) => ({ ...item, bucketStart, sealed: true })));
+        exact.push(...recounted.map((item) => ({ ...item, bucketStart })));
       }
       return exact;
     },

@@ -207,6 +207,21 @@ describe('evaluateAlerts: one failure does not stop the others', () => {
     expect((await rules.get('acct-1', 'rule_volume'))?.lastFired.alert).toBeDefined();
   });
 
+  it('counts a delivery given up at its first attempt, and stores no address for it', async () => {
+    // Arrange: acct-1's rule also notifies a channel deleted since.
+    await rules.update('acct-1', 'rule_volume', { channels: ['email', 'ch_deleted'] });
+
+    // Act
+    const report = await run({ pageSize: 1, maxRules: 1 });
+
+    // Assert
+    expect(report).toMatchObject({ notificationsSent: 1, sendFailures: 1, failures: 0 });
+    const stored = await deps.deliveries.listForChannel('acct-1', 'ch_deleted', 10);
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(stored[0]?.to).toBeUndefined();
+  });
+
   it('logs each level it fires with the channels notified', async () => {
     await run({ pageSize: 1, maxRules: 1 });
     expect(logs.filter((line) => line.message === 'alert level fired')).toEqual([

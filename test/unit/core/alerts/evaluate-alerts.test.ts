@@ -251,6 +251,43 @@ describe('evaluateAlerts: what a level fires on', () => {
   });
 });
 
+describe('evaluateAlerts: the stored requests', () => {
+  it('are read only to confirm a level the live rollups reached', async () => {
+    // Arrange: a $3 budget, $2 spent: no level.
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 3 });
+    const rawReads = vi.spyOn(rollupStore, 'rawRecordsInHour');
+
+    // Act + Assert: no raw read below the threshold; one to confirm at $1.
+    expect((await run()).notificationsSent).toBe(0);
+    expect(rawReads).not.toHaveBeenCalled();
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 1 });
+    expect((await run()).notificationsSent).toBe(1);
+    expect(rawReads).toHaveBeenCalled();
+  });
+});
+
+describe('evaluateAlerts: storing the deliveries', () => {
+  it('leaves the level unfired when a delivery could not be stored, for the next run', async () => {
+    // Arrange
+    vi.spyOn(deps.deliveries, 'enqueue').mockRejectedValueOnce(new Error('throttled'));
+
+    // Act + Assert: nothing sent or fired; the claim is released, so the next run sends it.
+    expect(await run()).toMatchObject({ notificationsSent: 0, failures: 1 });
+    expect(await lastFired()).toEqual({});
+    expect((await run()).notificationsSent).toBe(1);
+    expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
+  });
+
+  it('emails the level after every cooldown of the week its deliveries are kept', async () => {
+    for (let day = 0; day < 4; day += 1) {
+      clock.set(START_MS + day * LEVEL_COOLDOWN_MS);
+      expect((await run()).notificationsSent).toBe(1);
+    }
+    expect(subjects()).toHaveLength(4);
+    expect(new Set(deps.deliveries.all().map((delivery) => delivery.deliveryId)).size).toBe(4);
+  });
+});
+
 describe('evaluateAlerts: an email the mail service accepted', () => {
   const ALERT_SUBJECT = '[Metrion] Alert: Monthly budget reached its threshold';
 

@@ -62,18 +62,52 @@ async function requestsIn(
 }
 
 describe('exactUsage: unsealed buckets recounted from the stored requests', () => {
+  // Plain test names: the mutation runner selects tests by name.
   it.each([
-    [{}, 4],
-    [{ scope: { kind: 'provider', provider: 'openai' } }, 2],
-    [{ scope: { kind: 'requester', requester: 'alice' } }, 2],
-    [{ scope: { kind: 'tag', key: 'feature', value: 'search' } }, 2],
-    [{ scope: { kind: 'tag', key: 'feature', value: 'chat' } }, 1],
-    [{ scope: { kind: 'tag', key: 'team', value: 'search' } }, 0],
-    [{ providers: ['openai', 'mistral'] }, 3],
-  ] as const)('%j counts %i requests, though a batch was counted twice', async (rule, count) => {
-    expect(await requestsIn('live', rule)).toBe(2 * count);
-    expect(await requestsIn('exact', rule)).toBe(count);
-    expect(await requestsIn('exact', rule, 'day')).toBe(count);
+    ['the account', {}, 4],
+    ['a provider', { scope: { kind: 'provider', provider: 'openai' } }, 2],
+    ['a requester', { scope: { kind: 'requester', requester: 'alice' } }, 2],
+    ['a tag value', { scope: { kind: 'tag', key: 'feature', value: 'search' } }, 2],
+    ['another value of the tag', { scope: { kind: 'tag', key: 'feature', value: 'chat' } }, 1],
+    ['the value under another key', { scope: { kind: 'tag', key: 'team', value: 'search' } }, 0],
+    ['a list of providers', { providers: ['openai', 'mistral'] }, 3],
+  ] as const)(
+    '%s counts its %i requests once, though a batch was counted twice',
+    async (_name, rule, count) => {
+      expect(await requestsIn('live', rule)).toBe(2 * count);
+      expect(await requestsIn('exact', rule)).toBe(count);
+      expect(await requestsIn('exact', rule, 'day')).toBe(count);
+    },
+  );
+
+  it('marks what it recounted exact', async () => {
+    for (const rule of [{}, { scope: { kind: 'tag', key: 'feature', value: 'search' } }] as const) {
+      const items = await exactUsage(rollups).read(ACCOUNT, rule, 'hour', SINCE_9, NOW_MS);
+      expect(items.length).toBeGreaterThan(0);
+      expect(items.every((item) => item.sealed)).toBe(true);
+    }
+  });
+
+  it('recounts an unsealed past day from its own hours only', async () => {
+    // Arrange: a request yesterday at 23:00, counted twice live too.
+    const late = usageRecord({ accountId: ACCOUNT, at: '2026-11-11T23:30:00.000Z' });
+    await usage.append(late, RETENTION);
+    await addLive(rollups, late, RETENTION);
+    await addLive(rollups, late, RETENTION);
+    const twoDays = { fromMs: Date.parse('2026-11-11T00:00:00.000Z'), toMs: NOW_MS };
+
+    // Act
+    const items = await exactUsage(rollups).read(ACCOUNT, {}, 'day', twoDays, NOW_MS);
+
+    // Assert: 1 request on the 11th, 4 on the 12th.
+    const perDay = new Map<string, number>();
+    for (const item of items) {
+      perDay.set(item.bucketStart, (perDay.get(item.bucketStart) ?? 0) + item.requests);
+    }
+    expect(Object.fromEntries(perDay)).toEqual({
+      '2026-11-11T00:00:00.000Z': 1,
+      '2026-11-12T00:00:00.000Z': 4,
+    });
   });
 
   it('answers an unsealed day as its hours, under the day and exact', async () => {
