@@ -65,6 +65,14 @@ describe('measureForecast: what a forecast notice says', () => {
     expect(below.details?.[1]).toEqual(['Threshold reached', 'not this month at this pace']);
   });
 
+  it('warns at exactly 90% of the threshold', () => {
+    // $9 a day: $270 projected, 90% of $300.
+    const nineADay = days.map((day) => ({ ...day, costPicoUsd: 9n * DOLLAR }));
+    expect(measureForecast({ threshold: 300 }, nineADay, USD, NOW, LONG_AGO).levels).toEqual([
+      'warning',
+    ]);
+  });
+
   it('does not speak with fewer than 3 whole days of pace', () => {
     expect(forecast(200, at('2026-11-09T00:00:00Z')).levels).toEqual(['warning', 'alert']);
     expect(forecast(200, at('2026-11-09T00:00:01Z'))).toEqual({
