@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type AttemptResult,
   channelSecretContext,
@@ -118,6 +118,8 @@ describe('attemptDelivery: one attempt, by channel kind', () => {
   it('emails the account address and records it delivered', async () => {
     const email = delivery(EMAIL_CHANNEL_ID, 'dlv_email');
     await deps.deliveries.enqueue(email);
+    // The built-in email channel is no stored channel: nothing is written to the channels.
+    const channelWrites = vi.spyOn(deps.channels, 'recordLastDelivery');
 
     expect(await attemptDelivery(deps, keyOf(email))).toBe('delivered');
 
@@ -143,6 +145,7 @@ describe('attemptDelivery: one attempt, by channel kind', () => {
         },
       },
     ]);
+    expect(channelWrites).not.toHaveBeenCalled();
   });
 
   it('retries an email the mail service refused, a minute later', async () => {
@@ -298,6 +301,14 @@ describe('afterAttempt: retries with backoff for 24 hours', () => {
     expect([1, 2, 3, 4, 7, 8, 20].map(retryDelayMs)).toEqual([
       60_000, 120_000, 240_000, 480_000, 3_840_000, 7_200_000, 7_200_000,
     ]);
+  });
+
+  it('waits after each failed attempt by the attempts made so far', () => {
+    // The third attempt failed: the fourth is due 4 minutes later.
+    expect(afterAttempt({ ...base, attempts: 2 }, failed, START_MS)).toEqual({
+      status: 'pending',
+      nextAttemptMs: START_MS + 240_000,
+    });
   });
 
   it('ends at a 2xx, and retries any other status', () => {
