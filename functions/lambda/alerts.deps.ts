@@ -20,7 +20,7 @@ export interface AlertsRuntimeConfig extends AlertDeliveryConfig {
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logger: Logger;
-  readonly options?: EvaluateAlertsOptions;
+  readonly options?: EvaluateAlertsOptions | undefined;
   /** @default - the system clock */
   readonly clock?: Clock;
 }
@@ -41,6 +41,6 @@ export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps 
     exactUsage: exactUsage(rollups),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
     dashboardUrl: config.dashboardUrl,
-    ...(config.options === undefined ? {} : { options: config.options }),
+    options: config.options,
   };
 }
