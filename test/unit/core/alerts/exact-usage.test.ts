@@ -72,13 +72,30 @@ describe('exactUsage: unsealed buckets recounted from the stored requests', () =
     ['the value under another key', { scope: { kind: 'tag', key: 'team', value: 'search' } }, 0],
     ['a list of providers', { providers: ['openai', 'mistral'] }, 3],
   ] as const)(
-    '%s counts its %i requests once, though a batch was counted twice',
+    '%s counts its requests once, though a batch was counted twice',
     async (_name, rule, count) => {
       expect(await requestsIn('live', rule)).toBe(2 * count);
       expect(await requestsIn('exact', rule)).toBe(count);
       expect(await requestsIn('exact', rule, 'day')).toBe(count);
     },
   );
+
+  it('recounts a tag scope by its key as well as its value', async () => {
+    // Arrange: a request tagged team=search at 10:10, counted twice live too.
+    const team = usageRecord({
+      accountId: ACCOUNT,
+      at: '2026-11-12T10:10:00.000Z',
+      tags: { team: 'search' },
+    });
+    await usage.append(team, RETENTION);
+    await addLive(rollups, team, RETENTION);
+    await addLive(rollups, team, RETENTION);
+
+    // Act + Assert: feature=search is another key with the same value.
+    const rule = { scope: { kind: 'tag', key: 'team', value: 'search' } } as const;
+    expect(await requestsIn('live', rule)).toBe(2);
+    expect(await requestsIn('exact', rule)).toBe(1);
+  });
 
   it('marks what it recounted exact', async () => {
     for (const rule of [{}, { scope: { kind: 'tag', key: 'feature', value: 'search' } }] as const) {
