@@ -34,6 +34,12 @@ export interface SoakFigures {
   readonly providerCalls: number;
   readonly records: number;
   readonly interruptedRecords: number;
+  /**
+   * Interrupted records of requests the provider never saw: a request that did not go upstream,
+   * killed between its trace and that trace's delete (the window docs/decisions/request-traces.md
+   * states). Printed, not a target.
+   */
+  readonly interruptedUnsent: readonly string[];
   readonly estimatedRecords: number;
   /** Requests the provider saw with no record. */
   readonly lost: readonly string[];
@@ -114,6 +120,9 @@ export function soakFigures(input: {
     providerCalls: providerCalls.length,
     records: records.length,
     interruptedRecords: records.filter((record) => record.interrupted === true).length,
+    interruptedUnsent: records
+      .filter((record) => record.interrupted === true && !callsById.has(record.requester ?? '-'))
+      .map((record) => record.requester ?? '-'),
     estimatedRecords: records.filter((record) => record.estimated === true).length,
     lost,
     lostByReason,
@@ -185,7 +194,7 @@ export function formatFigures(
     `Cut by the kills (no answer):  ${figures.cutByKills}`,
     `Cut otherwise:                 ${figures.cutOtherwise}`,
     `Provider calls:                ${figures.providerCalls}`,
-    `Records:                       ${figures.records} (interrupted ${figures.interruptedRecords}, estimated ${figures.estimatedRecords})`,
+    `Records:                       ${figures.records} (interrupted ${figures.interruptedRecords}, of which the provider never saw ${figures.interruptedUnsent.length}; estimated ${figures.estimatedRecords})`,
     `Lost:                          ${figures.lost.length}${
       figures.lost.length > 0
         ? ` (${Object.entries(figures.lostByReason)

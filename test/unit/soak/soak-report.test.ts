@@ -115,6 +115,19 @@ describe('the soak figures', () => {
     expect(targetsMet(figures)).toBe(false);
   });
 
+  it('name interrupted records of requests the provider never saw, outside the targets', () => {
+    const interrupted = (requester: string) => ({ requester, interrupted: true }) as UsageRecord;
+    const figures = figuresOf({
+      sent: [sent('soak-1', { killedAfterSent: true }), sent('soak-2', { killedAfterSent: true })],
+      providerCalls: ['soak-1'],
+      records: [interrupted('soak-1'), interrupted('soak-2')],
+    });
+
+    expect(figures.interruptedRecords).toBe(2);
+    expect(figures.interruptedUnsent).toEqual(['soak-2']);
+    expect(targetsMet(figures)).toBe(true);
+  });
+
   it('count a request with two records as duplicated', () => {
     const figures = figuresOf({
       sent: [sent('soak-1')],
