@@ -19,7 +19,7 @@ export interface AlertsRuntimeConfig extends AlertDeliveryConfig {
   /** The Dashboard's base URL, for links in emails. */
   readonly dashboardUrl: string;
   readonly logger: Logger;
-  readonly options?: EvaluateAlertsOptions;
+  readonly options?: EvaluateAlertsOptions | undefined;
   /** @default - the system clock */
   readonly clock?: Clock;
 }
@@ -38,6 +38,6 @@ export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps 
     usage: scopedUsage(new DynamoRollupStore({ client, tableName: config.usageTable, clock })),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
     dashboardUrl: config.dashboardUrl,
-    ...(config.options === undefined ? {} : { options: config.options }),
+    options: config.options,
   };
 }

@@ -33,11 +33,7 @@ import type { SweepTracesRuntimeConfig } from './sweep-traces.deps.ts';
 
 /** The function's JSON logger; its lines carry the operational metrics as EMF. */
 function lambdaLogger(service: string): JsonLogger {
-  const metricsNamespace = readOptionalLambdaEnv('metricsNamespace');
-  return new JsonLogger({
-    service,
-    ...(metricsNamespace === undefined ? {} : { metricsNamespace }),
-  });
+  return new JsonLogger({ service, metricsNamespace: readOptionalLambdaEnv('metricsNamespace') });
 }
 
 /** What every function that reads accounts or opens sealed secrets needs. */
@@ -78,8 +74,8 @@ async function readStripeConfig(
     proPriceId: env.stripeProPriceId,
     proMonthlyPriceUsd: env.proMonthlyPriceUsd,
     dashboardUrl: env.dashboardUrl,
-    ...(secretKey === undefined ? {} : { secretKey }),
-    ...(webhookSecret === undefined ? {} : { webhookSecret }),
+    secretKey,
+    webhookSecret,
   };
 }
 
@@ -181,11 +177,10 @@ export async function awsLogsExportConfig(): Promise<LogsExportRuntimeConfig> {
 /** The daily FX job's runtime config. */
 export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
   const env = readLambdaEnv(['fxRatesTable']);
-  const url = readOptionalLambdaEnv('fxRatesUrl');
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     fxRatesTable: env.fxRatesTable,
-    ...(url === undefined ? {} : { fxRatesUrl: url }),
+    fxRatesUrl: readOptionalLambdaEnv('fxRatesUrl'),
     logger: lambdaLogger('fx-rates'),
   };
 }
@@ -193,11 +188,10 @@ export async function awsFxRatesConfig(): Promise<FxRatesRuntimeConfig> {
 /** The daily price refresh's runtime config. */
 export async function awsPriceRefreshConfig(): Promise<PriceRefreshRuntimeConfig> {
   const env = readLambdaEnv(['pricesTable']);
-  const url = readOptionalLambdaEnv('pricesUrl');
   return {
     documentClient: createDocumentClient({ region: awsRegion() }),
     pricesTable: env.pricesTable,
-    ...(url === undefined ? {} : { pricesUrl: url }),
+    pricesUrl: readOptionalLambdaEnv('pricesUrl'),
     logger: lambdaLogger('price-refresh'),
   };
 }

@@ -48,7 +48,7 @@ export interface CognitoPoolConfig {
   /** Token `iss`; the JWKS is read from `<issuer>/.well-known/jwks.json`. */
   readonly issuer: string;
   /** Cognito API endpoint for the browser; only set for cognito-local. @default - AWS's */
-  readonly endpoint?: string;
+  readonly endpoint?: string | undefined;
 }
 
 /** Everything the dashboard API needs that differs between runtimes, already resolved. */
@@ -122,7 +122,7 @@ function publicConfigOf(cognito: CognitoPoolConfig): DashboardApiHandlerDeps['pu
       region: cognito.region,
       userPoolId: cognito.userPoolId,
       clientId: cognito.clientId,
-      ...(cognito.endpoint === undefined ? {} : { endpoint: cognito.endpoint }),
+      endpoint: cognito.endpoint,
     },
     proxyBasePath: PROXY_PATH_PREFIX,
   };

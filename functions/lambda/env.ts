@@ -116,7 +116,8 @@ export interface AwsEnvCredentials {
 
 /**
  * The execution role's credentials, which Lambda puts in the environment: the same variables,
- * read the same way, as the SDK's `fromEnv` (`@aws-sdk/credential-provider-env`).
+ * read the same way, as the SDK's `fromEnv` (`@aws-sdk/credential-provider-env`), and the same
+ * object for the SDK to hold: an unset or empty variable leaves its key out.
  */
 export function awsEnvCredentials(
   env: Readonly<Record<string, string | undefined>> = process.env,

@@ -9,16 +9,14 @@ export interface FxRatesRuntimeConfig {
   readonly documentClient: DynamoDBDocumentClient;
   readonly fxRatesTable: string;
   /** @default - the ECB's daily XML */
-  readonly fxRatesUrl?: string;
+  readonly fxRatesUrl?: string | undefined;
   readonly logger: Logger;
 }
 
 /** The fx-rates job's graph. Shared by the Lambda root and the local scheduler. */
 export function buildFxRatesDeps(config: FxRatesRuntimeConfig): FxRatesHandlerDeps {
   return {
-    source: new EcbReferenceRateSource(
-      config.fxRatesUrl === undefined ? {} : { url: config.fxRatesUrl },
-    ),
+    source: new EcbReferenceRateSource({ url: config.fxRatesUrl }),
     store: new DynamoFxRateStore({ client: config.documentClient, tableName: config.fxRatesTable }),
     logger: config.logger,
   };

@@ -21,9 +21,7 @@ export interface PriceRefreshRuntimeConfig {
 /** The price refresh's graph. Shared by the Lambda root and the local scheduler. */
 export function buildPriceRefreshDeps(config: PriceRefreshRuntimeConfig): PriceRefreshHandlerDeps {
   return {
-    source: new GenaiPricesHttpSource(
-      config.pricesUrl === undefined ? {} : { url: config.pricesUrl },
-    ),
+    source: new GenaiPricesHttpSource({ url: config.pricesUrl }),
     store: new DynamoPriceVersionStore({
       client: config.documentClient,
       tableName: config.pricesTable,

@@ -75,9 +75,7 @@ export function buildProxyDeps(config: ProxyRuntimeConfig): ProxyHandlerDeps {
     clock,
     logger: config.logger,
     fallback: BUNDLED_PRICES,
-    ...(config.priceCheckIntervalMs === undefined
-      ? {}
-      : { checkIntervalMs: config.priceCheckIntervalMs }),
+    checkIntervalMs: config.priceCheckIntervalMs,
   });
   // Read the stored version while the first requests are on their way (never waited on).
   prices.current();

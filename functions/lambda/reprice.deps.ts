@@ -17,7 +17,7 @@ export interface RepriceRuntimeConfig {
   readonly pricesTable: string;
   readonly logger: Logger;
   /** @default - the system clock */
-  readonly clock?: Clock;
+  readonly clock?: Clock | undefined;
 }
 
 /** The re-pricing job's graph. Shared by the Lambda root and `npm run admin -- reprice`. */

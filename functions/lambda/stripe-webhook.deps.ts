@@ -26,9 +26,9 @@ export interface StripeConfig {
    * Secret API key (`sk_…`). Only functions that call the Stripe API get it; the webhook function
    * verifies signatures offline and goes without. @default - none (API calls then fail with 401)
    */
-  readonly secretKey?: string;
+  readonly secretKey?: string | undefined;
   /** The endpoint's signing secret (`whsec_…`): only the webhook function gets it. @default - none */
-  readonly webhookSecret?: string;
+  readonly webhookSecret?: string | undefined;
   /** Stripe price of the Pro plan (`price_…`). */
   readonly proPriceId: string;
   /** What `proPriceId` charges per month in USD (`"29.00"`), shown on the Plan page. */
@@ -76,7 +76,7 @@ export function buildBillingService(
     gateway: new StripeBillingGateway({
       client,
       clock: deps.clock,
-      ...(stripe.webhookSecret === undefined ? {} : { webhookSecret: stripe.webhookSecret }),
+      webhookSecret: stripe.webhookSecret,
     }),
     config: {
       proPriceId: stripe.proPriceId,

@@ -216,7 +216,7 @@ async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string>
     usageTable: data.usageTable,
     pricesTable: data.pricesTable,
     logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
-    ...(args.clock === undefined ? {} : { clock: args.clock }),
+    clock: args.clock,
   });
   const sinceMs = windowStartMs(options, deps.clock.nowMs());
   const onlyUnpriced = options.only === 'unpriced';
@@ -251,7 +251,7 @@ async function createAccount(data: LocalData, options: AdminArgs['options']): Pr
   try {
     const created = await data.accountService.createAccount({
       email,
-      ...(options.name ? { displayName: options.name } : {}),
+      displayName: options.name || undefined,
     });
     return `Account ${created.account.accountId} created.\nMetrion Key: ${created.metrionKey}`;
   } catch (error) {

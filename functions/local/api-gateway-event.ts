@@ -13,7 +13,7 @@ export interface ProxyEventInput {
   readonly body: Uint8Array;
   readonly sourceIp: string;
   /** API Gateway resource that matched, e.g. `/api/proxy/{proxy+}`. @default - the path */
-  readonly resource?: string;
+  readonly resource?: string | undefined;
   /** @default 'local' */
   readonly stage?: string;
   /** `requestContext.requestId`. @default - a random UUID */
@@ -96,7 +96,7 @@ export function buildProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
 /** What the Lambda runtime's context needs to know about the function and this invocation. */
 export interface LambdaContextInput {
   /** @default 'metrion-local' */
-  readonly functionName?: string;
+  readonly functionName?: string | undefined;
   /** The function timeout that `getRemainingTimeInMillis` counts down from. */
   readonly timeoutMs: number;
   /** @default - a random UUID */

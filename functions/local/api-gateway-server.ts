@@ -33,9 +33,9 @@ export interface LocalRoute {
    */
   readonly handler: unknown;
   /** API Gateway resource path for `event.resource`, e.g. `/api/{proxy+}`. @default - the path */
-  readonly resource?: string;
+  readonly resource?: string | undefined;
   /** Lambda function name in the context. @default 'metrion-local' */
-  readonly functionName?: string;
+  readonly functionName?: string | undefined;
   /** Lambda function timeout. @default - `streamingTimeoutMs` if streaming, else `integrationTimeoutMs` */
   readonly functionTimeoutMs?: number;
 }
@@ -145,7 +145,7 @@ async function handleRequest(
     rawHeaders: withForwardedHeaders(req),
     body,
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-    ...(route.resource === undefined ? {} : { resource: route.resource }),
+    resource: route.resource,
     stage: options.stage ?? 'local',
     requestId,
     receivedAt,
@@ -157,7 +157,7 @@ async function handleRequest(
     route.functionTimeoutMs ?? (streaming ? streamingTimeoutMs : integrationTimeoutMs);
   // The context counts down the function timeout; middy's timeoutEarly works from it.
   const context = buildLambdaContext({
-    ...(route.functionName === undefined ? {} : { functionName: route.functionName }),
+    functionName: route.functionName,
     timeoutMs: functionTimeoutMs,
   });
   const invocation: InvocationInfo = { requestId, path, streaming };

@@ -5,7 +5,7 @@ import type { MessagePort } from 'node:worker_threads';
 /** dynalite(options): the subset local mode sets. */
 export interface DynaliteServerOptions {
   /** LevelDB folder. @default - in memory */
-  readonly path?: string;
+  readonly path?: string | undefined;
   readonly createTableMs?: number;
   readonly deleteTableMs?: number;
   readonly updateTableMs?: number;

@@ -36,7 +36,7 @@ export interface RunningDynalite {
 export async function startDynalite(options: StartDynaliteOptions = {}): Promise<RunningDynalite> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const serverOptions: DynaliteServerOptions = {
-    ...(options.dataDir === undefined ? {} : { path: options.dataDir }),
+    path: options.dataDir,
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,

@@ -58,7 +58,7 @@ export async function startLocalBilling(options: {
     startStripeStandIn({
       port,
       webhookUrl: `${options.serverUrl}${STRIPE_WEBHOOK_ROUTE.path}`,
-      ...(clock ? { nowMs: () => clock.nowMs() } : {}),
+      nowMs: clock ? () => clock.nowMs() : undefined,
     }),
   );
   return {

@@ -59,11 +59,11 @@ export type LocalConfig = {
   readonly upstreamOrigins: Partial<Record<(typeof PROVIDER_IDS)[number], string>>;
   readonly billing: LocalBillingOptions;
   /** @default - `DEFAULT_PRO_MONTHLY_PRICE_USD` */
-  readonly proMonthlyPriceUsd?: string;
+  readonly proMonthlyPriceUsd?: string | undefined;
   /** @default - the ECB */
-  readonly fxRatesUrl?: string;
+  readonly fxRatesUrl?: string | undefined;
   /** @default - the genai-prices repository's maintained data file */
-  readonly pricesUrl?: string;
+  readonly pricesUrl?: string | undefined;
 };
 
 export function readLocalConfig(
@@ -95,10 +95,8 @@ export function readLocalConfig(
     alertsIntervalS: parsed.METRION_ALERTS_INTERVAL_S,
     staticDir: resolve(parsed.METRION_STATIC_DIR),
     upstreamOrigins: parsed.METRION_UPSTREAM_ORIGINS,
-    ...(parsed.FX_RATES_URL === undefined ? {} : { fxRatesUrl: parsed.FX_RATES_URL }),
-    ...(parsed.PRO_MONTHLY_PRICE_USD === undefined
-      ? {}
-      : { proMonthlyPriceUsd: parsed.PRO_MONTHLY_PRICE_USD }),
-    ...(parsed.PRICES_URL === undefined ? {} : { pricesUrl: parsed.PRICES_URL }),
+    fxRatesUrl: parsed.FX_RATES_URL,
+    proMonthlyPriceUsd: parsed.PRO_MONTHLY_PRICE_USD,
+    pricesUrl: parsed.PRICES_URL,
   };
 }

@@ -54,15 +54,15 @@ export function createTableInput(
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: attributeDefinitions,
     KeySchema: keySchema(definition.partitionKey, definition.sortKey),
-    ...(indexes.length === 0
-      ? {}
-      : {
-          GlobalSecondaryIndexes: indexes.map((index) => ({
+    // DynamoDB refuses an empty list of indexes.
+    GlobalSecondaryIndexes:
+      indexes.length === 0
+        ? undefined
+        : indexes.map((index) => ({
             IndexName: index.indexName,
             KeySchema: keySchema(index.partitionKey, index.sortKey),
             Projection: { ProjectionType: index.projection ?? 'ALL' },
           })),
-        }),
   };
 }
 

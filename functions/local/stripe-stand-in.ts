@@ -27,7 +27,7 @@ export interface StartStripeStandInOptions {
   /** Origin the browser uses for the Checkout and portal pages. @default - the server's own URL */
   readonly publicBaseUrl?: string;
   /** Time source for `created` and periods (ms). @default Date.now */
-  readonly nowMs?: () => number;
+  readonly nowMs?: (() => number) | undefined;
 }
 
 export interface RunningStripeStandIn {

@@ -78,8 +78,8 @@ function subscriptionsOf(item: ProfileItem): Record<string, SubscriptionHistory>
 export function toBilling(item: ProfileItem): BillingState {
   const subscriptions = subscriptionsOf(item);
   return {
-    ...(item.stripeCustomerId === undefined ? {} : { stripeCustomerId: item.stripeCustomerId }),
-    ...(Object.keys(subscriptions).length === 0 ? {} : { subscriptions }),
+    stripeCustomerId: item.stripeCustomerId,
+    subscriptions: Object.keys(subscriptions).length === 0 ? undefined : subscriptions,
   };
 }
 
@@ -97,7 +97,7 @@ export function profileFields(item: Account): Omit<Account, 'billing'> {
 
 export function toAccount(item: ProfileItem): Account {
   const billing = toBilling(item);
-  return Object.keys(billing).length === 0
+  return billing.stripeCustomerId === undefined && billing.subscriptions === undefined
     ? profileFields(item)
     : { ...profileFields(item), billing };
 }

@@ -49,37 +49,25 @@ export function toItem(rule: AlertRule): RuleItem {
 export function fromItem(item: RuleItem): AlertRule {
   const text = (name: string) =>
     typeof item[name] === 'string' ? (item[name] as string) : undefined;
-  const name = text('ruleName');
-  const unit = text('unit');
-  const warning = text('firedWarning');
-  const alert = text('firedAlert');
-  const lastTestedAt = text('lastTestedAt');
   return {
     accountId: String(item.accountId),
     ruleId: String(item.ruleId),
-    ...(name === undefined ? {} : { name }),
+    name: text('ruleName'),
     type: String(item.ruleType) as AlertRule['type'],
     threshold: Number(item.threshold),
-    ...(unit === undefined ? {} : { unit: unit as NonNullable<AlertRule['unit']> }),
-    ...(item.period === undefined
-      ? {}
-      : { period: item.period as NonNullable<AlertRule['period']> }),
-    ...(Array.isArray(item.providers)
-      ? { providers: item.providers as NonNullable<AlertRule['providers']> }
-      : {}),
-    ...(item.metric === undefined
-      ? {}
-      : { metric: item.metric as NonNullable<AlertRule['metric']> }),
-    ...(item.minimum === undefined ? {} : { minimum: Number(item.minimum) }),
-    ...(item.scope === undefined ? {} : { scope: item.scope as NonNullable<AlertRule['scope']> }),
-    ...(Array.isArray(item.channels) ? { channels: item.channels.map(String) } : {}),
+    unit: text('unit') as AlertRule['unit'],
+    period: item.period as AlertRule['period'],
+    providers: Array.isArray(item.providers)
+      ? (item.providers as NonNullable<AlertRule['providers']>)
+      : undefined,
+    metric: item.metric as AlertRule['metric'],
+    minimum: item.minimum === undefined ? undefined : Number(item.minimum),
+    scope: item.scope as AlertRule['scope'],
+    channels: Array.isArray(item.channels) ? item.channels.map(String) : undefined,
     paused: item.paused === true,
     createdAt: String(item.createdAt),
-    lastFired: {
-      ...(warning === undefined ? {} : { warning }),
-      ...(alert === undefined ? {} : { alert }),
-    },
-    ...(lastTestedAt === undefined ? {} : { lastTestedAt }),
+    lastFired: { warning: text('firedWarning'), alert: text('firedAlert') },
+    lastTestedAt: text('lastTestedAt'),
     state: (text('ruleState') ?? 'ok') as AlertRule['state'],
   };
 }

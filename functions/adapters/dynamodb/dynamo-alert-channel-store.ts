@@ -35,9 +35,9 @@ function fromItem(item: ChannelItem): AlertChannel {
     name: String(item.channelName),
     displayUrl: String(item.displayUrl),
     sealed: item.sealed as SealedSecret,
-    ...(typeof item.url === 'string' ? { url: item.url } : {}),
+    url: typeof item.url === 'string' ? item.url : undefined,
     createdAt: String(item.createdAt),
-    ...(item.lastDelivery === undefined ? {} : { lastDelivery: item.lastDelivery as LastDelivery }),
+    lastDelivery: item.lastDelivery as LastDelivery | undefined,
   };
 }
 
@@ -87,7 +87,7 @@ export class DynamoAlertChannelStore implements AlertChannelStore {
         channelName: channel.name,
         displayUrl: channel.displayUrl,
         sealed: channel.sealed,
-        ...(channel.url === undefined ? {} : { url: channel.url }),
+        url: channel.url,
         createdAt: channel.createdAt,
       },
       ConditionExpression: 'attribute_not_exists(pk)',

@@ -43,14 +43,14 @@ function fromItem(item: DeliveryItem): AlertDelivery {
     accountId: String(item.accountId),
     channelId: String(item.channelId),
     deliveryId: String(item.deliveryId),
-    ...(typeof item.to === 'string' ? { to: item.to } : {}),
+    to: typeof item.to === 'string' ? item.to : undefined,
     notice: JSON.parse(String(item.notice)) as AlertNotice,
     createdAt: String(item.createdAt),
     status: status === 'delivered' || status === 'failed' ? status : 'pending',
     attempts: Number(item.attempts ?? 0),
-    ...(typeof item.nextAttemptAt === 'string' ? { nextAttemptAt: item.nextAttemptAt } : {}),
-    ...(typeof item.lastAttemptAt === 'string' ? { lastAttemptAt: item.lastAttemptAt } : {}),
-    ...(item.lastResult === undefined ? {} : { lastResult: item.lastResult as AttemptResult }),
+    nextAttemptAt: typeof item.nextAttemptAt === 'string' ? item.nextAttemptAt : undefined,
+    lastAttemptAt: typeof item.lastAttemptAt === 'string' ? item.lastAttemptAt : undefined,
+    lastResult: item.lastResult as AttemptResult | undefined,
   };
 }
 
@@ -79,7 +79,7 @@ export class DynamoAlertDeliveryStore implements AlertDeliveryStore {
         accountId: delivery.accountId,
         channelId: delivery.channelId,
         deliveryId: delivery.deliveryId,
-        ...(delivery.to === undefined ? {} : { to: delivery.to }),
+        to: delivery.to,
         notice: JSON.stringify(delivery.notice),
         createdAt: delivery.createdAt,
         deliveryStatus: 'pending',

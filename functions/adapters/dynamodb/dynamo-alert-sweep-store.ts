@@ -45,7 +45,7 @@ export class DynamoAlertSweepStore implements AlertSweepStore {
       this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: { ...CURSOR_KEY, ...(cursor === undefined ? {} : { cursor }) },
+          Item: { ...CURSOR_KEY, cursor },
         }),
       ),
     );

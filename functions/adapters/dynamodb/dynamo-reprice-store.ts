@@ -69,6 +69,7 @@ export class DynamoRepriceStore implements RepriceStore {
       ExpressionAttributeValues: {
         ':new': cost.priceVersion,
         ':old': record.priceVersion,
+        // Only the values the expression names: DynamoDB rejects unused ones.
         ...(cost.costPicoUsd === null ? {} : { ':cost': cost.costPicoUsd }),
         ...(cost.tierUnpriced ? { ':true': true } : {}),
       },

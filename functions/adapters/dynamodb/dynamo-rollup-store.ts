@@ -85,10 +85,10 @@ export function rollupItem(rollup: Rollup): Item {
 }
 
 function errorItem(stored: StoredUsageRecord): Item {
-  const { costPicoUsd, ...rest } = stored.record;
   return {
-    ...rest,
-    ...(costPicoUsd === null ? {} : { costPicoUsd }),
+    ...stored.record,
+    // An unpriced record's cost is left unwritten.
+    costPicoUsd: stored.record.costPicoUsd ?? undefined,
     pk: errorsPk(stored.record.accountId),
     sk: `${stored.record.at}#${stored.record.requestId}`,
     expiresAtEpochSeconds: stored.expiresAtEpochSeconds,

@@ -65,10 +65,11 @@ export class DynamoSealedSecretStore implements SealedSecretStore {
             ':profile': PROFILE_SK,
             ':providerKey': PROVIDER_KEY_PREFIX,
           },
-          ...(this.#scanPageSize === undefined ? {} : { Limit: this.#scanPageSize }),
-          ...(cursor === undefined
-            ? {}
-            : { ExclusiveStartKey: JSON.parse(Buffer.from(cursor, 'base64url').toString()) }),
+          Limit: this.#scanPageSize,
+          ExclusiveStartKey:
+            cursor === undefined
+              ? undefined
+              : JSON.parse(Buffer.from(cursor, 'base64url').toString()),
         }),
       ),
     );
@@ -76,9 +77,8 @@ export class DynamoSealedSecretStore implements SealedSecretStore {
     const last = output.LastEvaluatedKey;
     return {
       secrets,
-      ...(last === undefined
-        ? {}
-        : { cursor: Buffer.from(JSON.stringify(last)).toString('base64url') }),
+      cursor:
+        last === undefined ? undefined : Buffer.from(JSON.stringify(last)).toString('base64url'),
     };
   }
 

@@ -215,14 +215,10 @@ export class DynamoUsageLogReader implements UsageLogReader {
       ...base,
       ScanIndexForward: false,
       Limit: pageItems,
-      ...(query.after === undefined
-        ? {}
-        : {
-            ExclusiveStartKey: {
-              pk: accountPk(query.accountId),
-              sk: `${REQUEST_SK_PREFIX}${query.after}`,
-            },
-          }),
+      ExclusiveStartKey:
+        query.after === undefined
+          ? undefined
+          : { pk: accountPk(query.accountId), sk: `${REQUEST_SK_PREFIX}${query.after}` },
     });
     for await (const page of pages) {
       items.push(...((page.Items ?? []) as Item[]));
@@ -232,9 +228,10 @@ export class DynamoUsageLogReader implements UsageLogReader {
     const last = page.at(-1);
     return {
       records: page.map(toRecord),
-      ...(items.length > query.limit && last !== undefined
-        ? { next: String(last.sk).slice(REQUEST_SK_PREFIX.length) }
-        : {}),
+      next:
+        items.length > query.limit && last !== undefined
+          ? String(last.sk).slice(REQUEST_SK_PREFIX.length)
+          : undefined,
     };
   }
 

@@ -46,11 +46,11 @@ export function usageRecordKey(record: Pick<UsageRecord, 'accountId' | 'at' | 'r
 }
 
 function toItem(record: UsageRecord, retention: UsageRetention): UsageItem {
-  const { costPicoUsd, ...rest } = record;
   return {
     ...usageRecordKey(record),
-    ...rest,
-    ...(costPicoUsd === null ? {} : { costPicoUsd }),
+    ...record,
+    // An unpriced record's cost is left unwritten.
+    costPicoUsd: record.costPicoUsd ?? undefined,
     expiresAtEpochSeconds: retention.expiresAtEpochSeconds,
   };
 }

@@ -31,7 +31,10 @@ const COUNT_FIELDS = [
 const HISTOGRAM_ATTRIBUTE = /^h(\d+)$/;
 /** Attributes a live write adds to (the rest of the stored form is SET). */
 const ADDED_FIELDS: ReadonlySet<string> = new Set([...COUNT_FIELDS, 'costPicoUsd']);
-/** The stored attributes of a rollup, keys aside (usage and tag rollup items share them). */
+/**
+ * The stored attributes of a rollup, keys aside (usage and tag rollup items share them). A value
+ * the rollup lacks is left out as a key, not set undefined: `liveAddInput` makes every key a clause.
+ */
 export function rollupAttributes(rollup: Rollup): Item {
   const item: Item = {
     accountId: rollup.accountId,
@@ -110,8 +113,9 @@ export function rollupFromItem(item: Item): Rollup {
     expiresAtEpochSeconds: numberOf(item.expiresAtEpochSeconds),
     sealed: item.sealed === true,
     // A live ADD after a seal sets `sealed = false` and leaves this stale: only sealed items keep it.
-    ...(item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
-      ? { earliestExpiresAtEpochSeconds: numberOf(item.earliestExpiresAtEpochSeconds) }
-      : {}),
+    earliestExpiresAtEpochSeconds:
+      item.sealed === true && item.earliestExpiresAtEpochSeconds !== undefined
+        ? numberOf(item.earliestExpiresAtEpochSeconds)
+        : undefined,
   };
 }

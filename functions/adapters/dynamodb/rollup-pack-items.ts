@@ -100,7 +100,7 @@ function decodeSlice(template: Item, day: string, s: readonly unknown[]): Packed
     latencyHistogram: histogram,
     expiresAtEpochSeconds: n(17),
     sealed: true,
-    ...(typeof earliest === 'number' ? { earliestExpiresAtEpochSeconds: earliest } : {}),
+    earliestExpiresAtEpochSeconds: typeof earliest === 'number' ? earliest : undefined,
   };
   return { version: String(s[0]), item };
 }
@@ -119,7 +119,7 @@ export function packItem(pk: string, pack: MonthPack<Rollup>): Item {
     monthStart: pack.monthStart,
     provider: first.provider,
     model: first.model,
-    ...(first.requester === null ? {} : { requester: first.requester }),
+    requester: first.requester ?? undefined,
     status: first.status,
     kind: first.kind,
     days: JSON.stringify(days),

@@ -11,7 +11,7 @@ export class EcbReferenceRateSource implements ReferenceRateSource {
   readonly #url: string;
   readonly #timeoutMs: number;
 
-  constructor(options: { url?: string; timeoutMs?: number } = {}) {
+  constructor(options: { url?: string | undefined; timeoutMs?: number } = {}) {
     this.#url = options.url ?? ECB_DAILY_URL;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
   }

@@ -29,7 +29,7 @@ export class FetchUpstreamClient implements UpstreamClient {
       response = await fetch(request.url, {
         method: request.method ?? 'POST',
         headers: request.headers,
-        ...(request.method === 'GET' ? {} : { body: request.body as Uint8Array<ArrayBuffer> }),
+        body: request.method === 'GET' ? undefined : (request.body as Uint8Array<ArrayBuffer>),
         redirect: 'manual',
         signal: request.signal,
       });

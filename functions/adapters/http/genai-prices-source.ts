@@ -17,7 +17,7 @@ export class GenaiPricesHttpSource implements PriceDataSource {
   readonly #url: string;
   readonly #timeoutMs: number;
 
-  constructor(options: { url?: string; timeoutMs?: number } = {}) {
+  constructor(options: { url?: string | undefined; timeoutMs?: number } = {}) {
     this.#url = options.url ?? GENAI_PRICES_DATA_URL;
     this.#timeoutMs = options.timeoutMs ?? 20_000;
   }

@@ -92,7 +92,7 @@ export class NodeWebhookClient implements WebhookClient {
           method: 'POST',
           headers: { ...headers, 'content-length': String(payload.length) },
           signal: AbortSignal.timeout(this.#timeoutMs),
-          ...(insecure ? {} : { lookup: this.#lookup }),
+          lookup: insecure ? undefined : this.#lookup,
         },
         (response) => {
           // Only the status is kept: the body is never read, shown or stored.

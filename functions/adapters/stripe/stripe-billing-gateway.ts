@@ -31,7 +31,7 @@ export interface StripeBillingGatewayOptions {
    * `verifyWebhook` throws a plain Error (a wiring mistake, so a 500, never a 400).
    * @default - none
    */
-  readonly webhookSecret?: string;
+  readonly webhookSecret?: string | undefined;
   /** Age (s) beyond which a signature timestamp is rejected (replay window); > 0. @default 300 */
   readonly webhookToleranceSeconds?: number;
   /** What "now" is when checking a signature timestamp. @default - the system clock */

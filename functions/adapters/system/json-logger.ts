@@ -55,7 +55,7 @@ export interface JsonLoggerOptions {
    * it. Unset (local mode): the values are plain fields.
    * @default - no EMF metadata
    */
-  readonly metricsNamespace?: string;
+  readonly metricsNamespace?: string | undefined;
 }
 
 /** The known metrics among `value` with a finite number each; undefined when there are none. */

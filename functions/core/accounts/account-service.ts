@@ -174,8 +174,8 @@ export function createAccountService(deps: AccountServiceDeps) {
       const displayName = checkedGeneralChange(change);
       return withEffectivePlan(
         await deps.accounts.updateProfile(accountId, {
-          ...(displayName === undefined ? {} : { displayName }),
-          ...(change.currency === undefined ? {} : { currency: change.currency }),
+          displayName,
+          currency: change.currency,
         }),
       );
     },

@@ -37,18 +37,17 @@ export function replayAsSse(
 /** OpenAI-compatible: per choice a delta with the whole message, then its finish chunk. */
 function openAiEvents(completion: Json, includeUsage: boolean): string[] | undefined {
   if (!Array.isArray(completion.choices)) return undefined;
+  // Fields left undefined drop out in `sse`'s JSON.stringify, as the provider leaves them out.
   const base: Json = {
     id: completion.id,
     object: 'chat.completion.chunk',
     created: completion.created,
     model: completion.model,
-    ...(completion.system_fingerprint === undefined
-      ? {}
-      : { system_fingerprint: completion.system_fingerprint }),
-    ...(completion.service_tier === undefined ? {} : { service_tier: completion.service_tier }),
+    system_fingerprint: completion.system_fingerprint,
+    service_tier: completion.service_tier,
   };
   const chunk = (choice: Json): string =>
-    sse({ ...base, choices: [choice], ...(includeUsage ? { usage: null } : {}) });
+    sse({ ...base, choices: [choice], usage: includeUsage ? null : undefined });
   const events: string[] = [];
   for (const choice of completion.choices) {
     if (!isRecord(choice) || !isRecord(choice.message)) return undefined;

@@ -122,6 +122,7 @@ function openAiAssembler(): Assembler {
       if (head === undefined || choices.size === 0) return undefined;
       const built = [...choices.entries()].sort(([a], [b]) => a - b);
       if (built.some(([, choice]) => choice.finishReason === undefined)) return undefined;
+      // Fields left undefined drop out when `result` serializes the answer.
       return {
         id: head.id,
         object: 'chat.completion',
@@ -131,16 +132,14 @@ function openAiAssembler(): Assembler {
           index,
           message: {
             ...choice.message,
-            ...(choice.toolCalls.length > 0 ? { tool_calls: choice.toolCalls } : {}),
+            tool_calls: choice.toolCalls.length > 0 ? choice.toolCalls : undefined,
           },
           logprobs: null,
           finish_reason: choice.finishReason,
         })),
-        ...(usage === undefined ? {} : { usage }),
-        ...(head.system_fingerprint === undefined
-          ? {}
-          : { system_fingerprint: head.system_fingerprint }),
-        ...(head.service_tier === undefined ? {} : { service_tier: head.service_tier }),
+        usage,
+        system_fingerprint: head.system_fingerprint,
+        service_tier: head.service_tier,
       };
     },
   };

@@ -120,18 +120,16 @@ export function parseTagFilter(texts: readonly string[]): TagFilter {
   return tagFilterOf(pairs);
 }
 
-/** The store-level filter of an input (empty lists are left out). */
+/** The store-level filter of an input (an empty list does not filter). */
 export function toLogFilter(input: LogQueryInput): UsageLogFilter {
   const { model = [], provider = [], requester = [], status = [], kind = [], tag = [] } = input;
   return {
-    ...(model.length === 0 ? {} : { models: [...model] }),
-    ...(provider.length === 0 ? {} : { providers: [...provider] }),
-    ...(requester.length === 0
-      ? {}
-      : { requesters: requester.map((value) => (value === NO_REQUESTER_FILTER ? null : value)) }),
-    ...(status.length === 0 ? {} : { statuses: status.map(parseStatusFilter) }),
-    ...(kind.length === 0 ? {} : { kinds: [...kind] }),
-    ...(tag.length === 0 ? {} : { tags: parseTagFilter(tag) }),
+    models: model,
+    providers: provider,
+    requesters: requester.map((value) => (value === NO_REQUESTER_FILTER ? null : value)),
+    statuses: status.map(parseStatusFilter),
+    kinds: kind,
+    tags: parseTagFilter(tag),
   };
 }
 

@@ -82,7 +82,7 @@ export function createLogsService(deps: LogsServiceDeps): LogsService {
         filter,
       };
       const [page, totalCount, money] = await Promise.all([
-        deps.logs.queryLogs({ ...query, limit: LOG_PAGE_SIZE, ...(after ? { after } : {}) }),
+        deps.logs.queryLogs({ ...query, limit: LOG_PAGE_SIZE, after }),
         knownTotal ?? countMatchingLogs(deps, query),
         accountDisplayMoney(deps, accountId),
       ]);

@@ -12,7 +12,7 @@ export interface StoredSealedSecret {
 export interface SealedSecretPage {
   readonly secrets: readonly StoredSealedSecret[];
   /** Pass to the next call; absent on the last page. */
-  readonly cursor?: string;
+  readonly cursor?: string | undefined;
 }
 
 /** Every sealed secret of every account, for operator jobs that rewrite them (re-sealing). */

@@ -40,7 +40,7 @@ export interface UsageLogPage {
    * Where the next page starts (exclusive): pass it back as `after`. Undefined when no record
    * matching the query follows the last one returned.
    */
-  readonly next?: string;
+  readonly next?: string | undefined;
 }
 
 /**

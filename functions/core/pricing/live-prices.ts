@@ -32,7 +32,7 @@ export interface LivePricesDeps {
   /** What prices until a stored version is read, and when none can be (the bundled table). */
   readonly fallback: PriceCatalog;
   /** @default PRICE_CHECK_INTERVAL_MS */
-  readonly checkIntervalMs?: number;
+  readonly checkIntervalMs?: number | undefined;
 }
 
 /**

@@ -25,16 +25,16 @@ const DIALECTS: Readonly<Record<UsageFormat, UsageDialect>> = {
 /** What a response revealed about its usage so far; readable at any point of the body. */
 export interface UsageObservation {
   /** The model the provider says answered, when it said so. */
-  readonly model?: string;
+  readonly model?: string | undefined;
   /** Disjoint counts (see `TokenUsage`); 0 for what the provider has not reported (yet). */
   readonly usage: TokenUsage;
   /** The provider's own error message, from an error body or an in-stream error event. */
-  readonly providerError?: string;
+  readonly providerError?: string | undefined;
   /**
    * The service tier the answer says served the request (lower-cased): OpenAI `default`, `flex`,
    * `priority`; Anthropic `standard`, `priority`. The request's `service_tier` is only a wish.
    */
-  readonly serviceTier?: string;
+  readonly serviceTier?: string | undefined;
   /** Part of the body was not what the wire format promises (not JSON, or too large to read). */
   readonly unparseable: boolean;
   /**
@@ -115,10 +115,10 @@ function feedJsonBody(dialect: UsageDialect, state: AccumulatorState, text: stri
 
 function snapshot(state: AccumulatorState): UsageObservation {
   return {
-    ...(state.model === undefined ? {} : { model: state.model }),
+    model: state.model,
     usage: { ...state.usage },
-    ...(state.providerError === undefined ? {} : { providerError: state.providerError }),
-    ...(state.serviceTier === undefined ? {} : { serviceTier: state.serviceTier }),
+    providerError: state.providerError,
+    serviceTier: state.serviceTier,
     unparseable: state.unparseable,
     sawTerminalEvent: state.sawTerminalEvent,
   };

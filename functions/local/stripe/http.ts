@@ -26,7 +26,7 @@ export function sendJson(response: ServerResponse, answer: ApiAnswer): void {
 export function stripeError(status: number, message: string, code?: string): ApiAnswer {
   return {
     status,
-    body: { error: { type: 'invalid_request_error', message, ...(code ? { code } : {}) } },
+    body: { error: { type: 'invalid_request_error', message, code } },
   };
 }
 
