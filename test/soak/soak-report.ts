@@ -35,11 +35,13 @@ export interface SoakFigures {
   readonly records: number;
   readonly interruptedRecords: number;
   /**
-   * Interrupted records of requests the provider never saw: a request that did not go upstream,
-   * killed between its trace and that trace's delete (the window docs/decisions/request-traces.md
-   * states). Printed, not a target.
+   * Interrupted records of requests the provider never saw, by kind: killed after the trace
+   * landed and before the provider received the call, or refused and killed before the trace's
+   * delete landed (the windows docs/decisions/request-traces.md states). Printed, not a target:
+   * an over-count of what the provider may bill, never a loss.
    */
   readonly interruptedUnsent: readonly string[];
+  readonly interruptedUnsentByKind: Readonly<Record<string, number>>;
   readonly estimatedRecords: number;
   /** Requests the provider saw with no record. */
   readonly lost: readonly string[];
@@ -110,6 +112,9 @@ export function soakFigures(input: {
     lostByReason[reason] += 1;
     lostWhy.set(id, { reason, traced });
   }
+  const interruptedUnsent = records
+    .filter((record) => record.interrupted === true && !callsById.has(record.requester ?? '-'))
+    .map((record) => record.requester ?? '-');
   const mistakes = sent.filter((request) => request.clientMistake && request.answer !== 'cut');
   const { sealed, ...rollups } = input.rollups;
   return {
@@ -120,9 +125,10 @@ export function soakFigures(input: {
     providerCalls: providerCalls.length,
     records: records.length,
     interruptedRecords: records.filter((record) => record.interrupted === true).length,
-    interruptedUnsent: records
-      .filter((record) => record.interrupted === true && !callsById.has(record.requester ?? '-'))
-      .map((record) => record.requester ?? '-'),
+    interruptedUnsent,
+    interruptedUnsentByKind: Object.fromEntries(
+      countBy(interruptedUnsent.map((id) => byId.get(id)?.kind ?? 'unknown')),
+    ),
     estimatedRecords: records.filter((record) => record.estimated === true).length,
     lost,
     lostByReason,
@@ -195,6 +201,13 @@ export function formatFigures(
     `Cut otherwise:                 ${figures.cutOtherwise}`,
     `Provider calls:                ${figures.providerCalls}`,
     `Records:                       ${figures.records} (interrupted ${figures.interruptedRecords}, of which the provider never saw ${figures.interruptedUnsent.length}; estimated ${figures.estimatedRecords})`,
+    ...(figures.interruptedUnsent.length > 0
+      ? [
+          `  never seen, by kind:         ${Object.entries(figures.interruptedUnsentByKind)
+            .map(([kind, count]) => `${kind}: ${count}`)
+            .join(', ')}`,
+        ]
+      : []),
     `Lost:                          ${figures.lost.length}${
       figures.lost.length > 0
         ? ` (${Object.entries(figures.lostByReason)

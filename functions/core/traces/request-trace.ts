@@ -7,7 +7,7 @@ import { approximateInputTokens } from '../usage/estimate-usage.ts';
 
 /** What an interrupted record says in Logs (its `errorMessage`). */
 export const INTERRUPTED_MESSAGE =
-  'Metrion stopped before this request ended, after sending it to the provider, which may bill it. Tokens are estimated: input from the request, output unknown (0).';
+  'Metrion stopped before this request ended, once it was on its way to the provider, which may have received and billed it. Tokens are estimated: input from the request, output unknown (0).';
 
 /**
  * The status an interrupted record carries: what API Gateway answers when the function dies

@@ -125,6 +125,7 @@ describe('the soak figures', () => {
 
     expect(figures.interruptedRecords).toBe(2);
     expect(figures.interruptedUnsent).toEqual(['soak-2']);
+    expect(figures.interruptedUnsentByKind).toEqual({ stream: 1 });
     expect(targetsMet(figures)).toBe(true);
   });
 
