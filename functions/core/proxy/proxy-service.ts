@@ -220,10 +220,13 @@ async function admitAndForward(
     return await forward(deps, attempt, { upstreamKey, cache, timer });
   } catch (error) {
     const admitted = attempt;
+    // Discarded now, while the answer is being sent: the shorter a trace of a request that never
+    // went upstream lives, the smaller the window in which a death turns it into a record.
+    const discarded = discardTrace();
     return fail(error, async (result) => {
       await Promise.all([
         admitted === undefined ? undefined : settle(deps, admitted, result, timer.headersReady()),
-        discardTrace(),
+        discarded,
       ]);
     });
   }
