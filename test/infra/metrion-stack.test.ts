@@ -295,6 +295,8 @@ describe('Proxy role (least privilege)', () => {
   it('allows exactly the actions the hot path needs', () => {
     const actions = [...new Set(statements.flatMap(actionsOf))].sort();
     expect(actions).toEqual([
+      // Request traces only (see the usage table's statements below).
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
