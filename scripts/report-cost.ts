@@ -132,7 +132,7 @@ function inputsFor(scenario: Scenario, memory: number): CostInputs {
     kmsDecryptsPerRequest: kmsFor(scenario).perRequest,
     tracedFraction: tracedFraction(ASSUMED.requestsPerSecond),
     // The aggregator Lambda exists once the proxy no longer writes the rollups itself.
-    ...(rollups === 'proxy' ? {} : { aggregator: ASSUMED.aggregatorLambda }),
+    aggregator: rollups === 'proxy' ? undefined : ASSUMED.aggregatorLambda,
   };
 }
 

@@ -226,13 +226,9 @@ export class DashboardSite extends Construct {
     const domain = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Metrion dashboard (S3) and API (/api/*)',
-      ...(domain === undefined
-        ? {}
-        : {
-            domainNames: [domain.domainName],
-            certificate: domain.certificate,
-            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-          }),
+      domainNames: domain && [domain.domainName],
+      certificate: domain?.certificate,
+      minimumProtocolVersion: domain && cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       webAclId: props.webAclArn,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,

@@ -110,7 +110,7 @@ export class MetrionFunction extends NodejsFunction {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       bundling: {
         ...cdkBundlingOptions(props.lazyPackages ?? [], props.leanAwsClients),
-        ...(props.lazyPackages?.length ? { commandHooks: copyPackages(props.lazyPackages) } : {}),
+        commandHooks: props.lazyPackages?.length ? copyPackages(props.lazyPackages) : undefined,
       },
     });
     this.bundleSource = {

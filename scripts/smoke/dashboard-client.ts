@@ -49,11 +49,12 @@ export class DashboardClient {
     );
     const response = await fetch(`${this.#url}${path}`, {
       method: route.method,
+      // fetch would send an undefined header value as the text "undefined": leave absent ones out.
       headers: {
         ...(call.body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(this.#idToken === undefined ? {} : { authorization: `Bearer ${this.#idToken}` }),
       },
-      ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
+      body: call.body === undefined ? undefined : JSON.stringify(call.body),
     });
     const text = await response.text();
     const json: unknown = text === '' ? undefined : JSON.parse(text);

@@ -55,7 +55,8 @@ export function DataTable<Row>({
           <tr
             key={rowKey(row)}
             {...rowData?.(row)}
-            {...(onRowClick ? { className: 'row-clickable', onClick: () => onRowClick(row) } : {})}
+            className={onRowClick ? 'row-clickable' : undefined}
+            onClick={onRowClick ? () => onRowClick(row) : undefined}
           >
             {columns.map((column) => (
               <td

@@ -190,7 +190,7 @@ interface FilterOption {
   readonly value: string;
   readonly label: string;
   /** The series colour the charts give the value (models and providers). */
-  readonly color?: string;
+  readonly color: string | undefined;
 }
 
 /** The values seen in the range, plus chosen ones not seen (so they can be unticked). */
@@ -205,9 +205,14 @@ function filterOptions(
   return values.map((value) => ({
     value,
     label: optionLabel(name, value),
-    ...(name === 'model' ? { color: colorForName(value) } : {}),
-    ...(name === 'provider' ? { color: providerColor(value) } : {}),
+    color: optionColor(name, value),
   }));
+}
+
+function optionColor(name: MenuFilterName, value: string): string | undefined {
+  if (name === 'model') return colorForName(value);
+  if (name === 'provider') return providerColor(value);
+  return undefined;
 }
 
 function optionLabel(name: MenuFilterName, value: string): string {

@@ -195,7 +195,7 @@ function createTransport(options: ApiClientOptions): Transport {
     const response = await reach(
       fetchFn,
       `${pathOf(route.path, callOptions.params)}${queryString(callOptions.query)}`,
-      { method: route.method, headers, ...(body === undefined ? {} : { body }) },
+      { method: route.method, headers, body },
     );
     const payload: unknown = await response.json().catch(() => undefined);
     if (response.status === 401 && route.auth === 'jwt') throw unauthorized();

@@ -8,8 +8,8 @@ export type CognitoConfig = z.infer<typeof publicConfigSchema>['cognito'];
 export interface CognitoTokens {
   readonly idToken: string;
   readonly accessToken: string;
-  /** Absent on refresh: Cognito keeps the original refresh token valid. */
-  readonly refreshToken?: string;
+  /** Not sent on refresh: Cognito keeps the original refresh token valid. */
+  readonly refreshToken: string | undefined;
   readonly expiresInSeconds: number;
 }
 
@@ -131,7 +131,7 @@ function tokensOf(response: AuthenticationResultResponse): CognitoTokens {
   return {
     idToken: result.IdToken,
     accessToken: result.AccessToken,
-    ...(result.RefreshToken ? { refreshToken: result.RefreshToken } : {}),
+    refreshToken: result.RefreshToken,
     expiresInSeconds: result.ExpiresIn,
   };
 }

@@ -23,7 +23,7 @@ export function formatMoney(
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
-    ...(belowOneCent ? { maximumSignificantDigits: 4 } : {}),
+    maximumSignificantDigits: belowOneCent ? 4 : undefined,
   });
   // Intl formats numeric strings exactly (ES2023 Intl.NumberFormat v3).
   return formatter.format(decimal as Intl.StringNumericLiteral);
@@ -58,7 +58,7 @@ export function formatRowTime(iso: string, locale?: string, nowMs = Date.now()):
   return new Intl.DateTimeFormat(locale, {
     month: 'short',
     day: 'numeric',
-    ...(thisYear ? {} : { year: 'numeric' }),
+    year: thisYear ? undefined : 'numeric',
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
@@ -88,11 +88,9 @@ export function formatMoneyDecimal(
   const formatter = new Intl.NumberFormat(locale, {
     style: 'currency',
     currency,
-    ...(fractionDigits !== undefined
-      ? { minimumFractionDigits: fractionDigits, maximumFractionDigits: fractionDigits }
-      : belowOneCent
-        ? { maximumSignificantDigits: 4 }
-        : {}),
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
+    maximumSignificantDigits: fractionDigits === undefined && belowOneCent ? 4 : undefined,
   });
   return formatter.format(amount as Intl.StringNumericLiteral);
 }

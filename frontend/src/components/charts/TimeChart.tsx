@@ -63,7 +63,7 @@ function chartAxes(sparkline: boolean, counts: boolean, format: ValueFormat): uP
       font: AXIS_FONT,
       grid: { stroke: '#eef0f3' },
       size: yAxisSize,
-      ...(counts ? { incrs: [...COUNT_TICK_STEPS] } : {}),
+      incrs: counts ? [...COUNT_TICK_STEPS] : undefined,
       values: (_u, ticks, _axis, _space, step) => ticks.map((tick) => format(tick, step)),
     },
   ];
@@ -86,7 +86,7 @@ function chartSeries(series: readonly ChartSeries[], sparkline: boolean): uPlot.
           return lone.length > 0 ? lone : null;
         },
       },
-      ...(item.fill ? { fill: `${item.color}55` } : {}),
+      fill: item.fill ? `${item.color}55` : undefined,
     })),
   ];
 }
@@ -104,7 +104,7 @@ function chartOptions(
     // The legend is HTML below the canvas (ChartLegend), keyed like every other card.
     legend: { show: false },
     select: { show: false, left: 0, top: 0, width: 0, height: 0 },
-    ...(sparkline ? { padding: SPARKLINE_PADDING } : {}),
+    padding: sparkline ? SPARKLINE_PADDING : undefined,
     scales: {
       x: {
         time: true,
