@@ -2,14 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import type { AlertRuleStore } from '#core/ports/alert-rule-store.ts';
+import type { AlertSweepStore } from '#core/ports/alert-sweep-store.ts';
 import { type AlertPorts, newRule as rule } from '../fixtures/alert-stores.ts';
 
 function accountRulesSuite(createPorts: () => Promise<AlertPorts>): void {
   let store: AlertRuleStore;
+  let sweep: AlertSweepStore;
   let accountId: string;
 
   beforeEach(async () => {
-    ({ rules: store } = await createPorts());
+    ({ rules: store, sweep } = await createPorts());
     accountId = `acct-${randomUUID()}`;
   });
 
@@ -62,6 +64,62 @@ function accountRulesSuite(createPorts: () => Promise<AlertPorts>): void {
       expect(updated).toEqual(expected);
       expect(await store.get(accountId, original.ruleId)).toEqual(expected);
       expect(await store.update(accountId, 'rule_missing', { threshold: 1 })).toBeUndefined();
+    });
+
+    it('lists by creation time whatever the ids, rules created at the same moment by id', async () => {
+      const at = (second: number) => `2026-03-10T12:00:0${second}.000Z`;
+      for (const [ruleId, second] of [
+        ['rule_a', 2],
+        ['rule_c', 1],
+        ['rule_b', 1],
+      ] as const) {
+        await store.create(rule(accountId, { ruleId, createdAt: at(second) }), 50);
+      }
+      expect((await store.list(accountId)).map((r) => r.ruleId)).toEqual([
+        'rule_b',
+        'rule_c',
+        'rule_a',
+      ]);
+    });
+
+    it('keeps what the changes leave undefined, and answers the rule for no changes', async () => {
+      const original = rule(accountId, { name: 'Kept', providers: ['openai'] });
+      await store.create(original, 50);
+      expect(await store.update(accountId, original.ruleId, {})).toEqual(original);
+      expect(await store.update(accountId, 'rule_missing', {})).toBeUndefined();
+      const updated = await store.update(accountId, original.ruleId, {
+        threshold: 7,
+        name: undefined,
+        providers: undefined,
+      });
+      expect(updated).toEqual({ ...original, threshold: 7 });
+      expect(await store.get(accountId, original.ruleId)).toEqual({ ...original, threshold: 7 });
+    });
+
+    it('removes optional fields with nothing else changed', async () => {
+      const original = rule(accountId, {
+        type: 'request_volume',
+        name: 'Gone',
+        period: { kind: 'month' },
+        minimum: 20,
+        scope: { kind: 'provider', provider: 'openai' },
+      });
+      await store.create(original, 50);
+      const removed = { name: null, period: null, minimum: null, scope: null };
+      const { name: _n, period: _p, minimum: _m, scope: _s, ...rest } = original;
+      expect(await store.update(accountId, original.ruleId, removed)).toEqual(rest);
+      expect(await store.get(accountId, original.ruleId)).toEqual(rest);
+    });
+
+    it('takes a paused rule out of the sweep and puts it back when resumed', async () => {
+      const watched = rule(accountId);
+      await store.create(watched, 50);
+      const paused = await store.update(accountId, watched.ruleId, { paused: true });
+      expect(paused).toEqual({ ...watched, paused: true });
+      expect(await activeRuleIds(sweep, accountId)).toEqual([]);
+      const resumed = await store.update(accountId, watched.ruleId, { paused: false });
+      expect(resumed).toEqual(watched);
+      expect(await activeRuleIds(sweep, accountId)).toEqual([watched.ruleId]);
     });
 
     it('deletes a rule once', async () => {
@@ -143,4 +201,16 @@ export function alertRuleStoreContract(createPorts: () => Promise<AlertPorts>): 
 
 function byCreation(a: AlertRule, b: AlertRule): number {
   return a.createdAt.localeCompare(b.createdAt) || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** The ids of the account's rules the evaluator's sweep reads, every page of it. */
+async function activeRuleIds(sweep: AlertSweepStore, accountId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | undefined;
+  do {
+    const page = await sweep.listActive({ after, limit: 500 });
+    for (const active of page.rules) if (active.accountId === accountId) ids.push(active.ruleId);
+    after = page.next;
+  } while (after !== undefined);
+  return ids;
 }

@@ -1,7 +1,8 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store.ts';
-import { dynamoAlertPorts, inMemoryAlertPorts } from '../fixtures/alert-stores.ts';
+import { ServiceUnavailableError } from '#core/errors.ts';
+import { dynamoAlertPorts, inMemoryAlertPorts, newRule } from '../fixtures/alert-stores.ts';
 import { type DynaliteFixture, startDynaliteFixture } from '../fixtures/dynalite.ts';
 import { alertRuleStoreContract } from './alert-rule-store.contract.ts';
 
@@ -21,6 +22,29 @@ describe('DynamoAlertRuleStore on dynalite', () => {
   alertRuleStoreContract(async () =>
     dynamoAlertPorts({ client: fixture.documentClient, tableName: fixture.tableNames.accounts }),
   );
+
+  it('gives the place back when the rule put fails, and keeps the stored rule', async () => {
+    // Arrange: room for two rules; one stored
+    const store = new DynamoAlertRuleStore({
+      client: fixture.documentClient,
+      tableName: fixture.tableNames.accounts,
+    });
+    const accountId = 'acct-failed-put';
+    const stored = { ...newRule(accountId), name: 'Stored' };
+    expect(await store.create(stored, 2)).toBe(true);
+
+    // Act: a second rule with the same id (its put is refused)
+    const clash = { ...newRule(accountId), ruleId: stored.ruleId, name: 'Clash' };
+    const outcome = await store.create(clash, 2).catch((error: unknown) => error);
+
+    // Assert: refused (naming the call that failed), the stored rule untouched, and the second
+    // place still free
+    expect(outcome).toBeInstanceOf(ServiceUnavailableError);
+    expect(outcome).toMatchObject({ operation: 'PutItem' });
+    expect(await store.get(accountId, stored.ruleId)).toEqual(stored);
+    expect(await store.create(newRule(accountId), 2)).toBe(true);
+    expect(await store.create(newRule(accountId), 2)).toBe(false);
+  });
 
   it('counts the rules stored before the counter existed, exactly under concurrency', async () => {
     // Arrange: three rules, then the counter item removed (as for rules created before it).

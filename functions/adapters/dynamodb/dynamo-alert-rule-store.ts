@@ -173,7 +173,7 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
       if (value === null) remove.push(`#${attribute}`);
       else {
         set.push(`#${attribute} = :${attribute}`);
-        values[`:${attribute}`] = Array.isArray(value) ? [...value] : value;
+        values[`:${attribute}`] = value;
       }
     }
     if (changes.paused === true) remove.push('activeShard', 'activeKey');
@@ -182,20 +182,18 @@ export class DynamoAlertRuleStore implements AlertRuleStore {
       values[':shard'] = ACTIVE_SHARD;
       values[':activeKey'] = activeKey(accountId, ruleId);
     }
-    if (set.length === 0 && remove.length === 0) return this.get(accountId, ruleId);
-    const expression = [
-      set.length === 0 ? '' : `SET ${set.join(', ')}`,
-      remove.length === 0 ? '' : `REMOVE ${remove.join(', ')}`,
-    ]
-      .join(' ')
-      .trim();
+    const clauses: string[] = [];
+    if (set.length > 0) clauses.push(`SET ${set.join(', ')}`);
+    if (remove.length > 0) clauses.push(`REMOVE ${remove.join(', ')}`);
+    if (clauses.length === 0) return this.get(accountId, ruleId);
     const output = await conditionalUpdateOutput(this.#client, {
       TableName: this.#tableName,
       Key: ruleKey(accountId, ruleId),
-      UpdateExpression: expression,
+      UpdateExpression: clauses.join(' '),
       ConditionExpression: 'attribute_exists(pk)',
-      ...(Object.keys(names).length === 0 ? {} : { ExpressionAttributeNames: names }),
-      ...(Object.keys(values).length === 0 ? {} : { ExpressionAttributeValues: values }),
+      // Every change names its attribute; a change of removals only has no values.
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: Object.keys(values).length === 0 ? undefined : values,
       ReturnValues: 'ALL_NEW',
     });
     return output?.Attributes === undefined ? undefined : fromItem(output.Attributes);

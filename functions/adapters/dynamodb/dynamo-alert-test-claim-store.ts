@@ -31,10 +31,8 @@ export class DynamoAlertTestClaimStore implements AlertTestClaimStore {
       },
       ReturnValues: 'UPDATED_OLD',
     });
-    if (output !== undefined) {
-      const previous = output.Attributes?.lastTestedAt;
-      return typeof previous === 'string' ? { claimed: true, previous } : { claimed: true };
-    }
+    // `lastTestedAt` is only ever written as an ISO string.
+    if (output !== undefined) return { claimed: true, previous: output.Attributes?.lastTestedAt };
     const item = await getItem<RuleItem>(this.#table, ruleKey(accountId, ruleId));
     if (item === undefined) return undefined;
     const lastTestedAt = fromItem(item).lastTestedAt ?? new Date(nowMs).toISOString();
@@ -53,10 +51,8 @@ export class DynamoAlertTestClaimStore implements AlertTestClaimStore {
       UpdateExpression:
         previous === undefined ? 'REMOVE lastTestedAt' : 'SET lastTestedAt = :previous',
       ConditionExpression: 'lastTestedAt = :claimed',
-      ExpressionAttributeValues: {
-        ':claimed': claimedAt,
-        ...(previous === undefined ? {} : { ':previous': previous }),
-      },
+      // Without a previous time, `:previous` is left out (the client drops undefined values).
+      ExpressionAttributeValues: { ':claimed': claimedAt, ':previous': previous },
     });
   }
 }

@@ -44,6 +44,8 @@ export interface DelayedPortOptions {
   readonly onCall?: (call: PortCall) => void;
   /** Waits out the rest of a round trip (tests record what was asked). @default - a timer */
   readonly sleep?: (ms: number) => Promise<unknown>;
+  /** Milliseconds on a monotonic clock (tests pass a scripted one). @default - performance.now */
+  readonly nowMs?: () => number;
 }
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
@@ -59,12 +61,13 @@ const isThenable = (value: unknown): value is PromiseLike<unknown> =>
 export function delayedPort<T extends object>(port: T, options: DelayedPortOptions): T {
   const wrappers = new Map<PropertyKey, (...args: unknown[]) => unknown>();
   const wait = options.sleep ?? sleep;
+  const now = options.nowMs ?? (() => performance.now());
   const wrap = (method: (...args: unknown[]) => unknown, methodName: string) => {
     const roundTrips = options.roundTrips?.[methodName] ?? 1;
     const delayMs = options.roundTripMs * roundTrips;
     return (...args: unknown[]): unknown => {
       const startTick = nextTick();
-      const startedAt = performance.now();
+      const startedAt = now();
       const result: unknown = Reflect.apply(method, port, args);
       if (!isThenable(result)) return result;
       const report = (failed: boolean) =>
@@ -73,7 +76,7 @@ export function delayedPort<T extends object>(port: T, options: DelayedPortOptio
           startTick,
           endTick: nextTick(),
           roundTrips,
-          durationMs: performance.now() - startedAt,
+          durationMs: now() - startedAt,
           failed,
         });
       // The round trip counts from the call: the store's own time is part of it, as in DynamoDB.
@@ -81,7 +84,7 @@ export function delayedPort<T extends object>(port: T, options: DelayedPortOptio
       // waiting again for an early remainder would cost a whole extra 1 ms timer tick, which
       // pushed the mean further from the asked round trip than the early fires pull it.
       const waitOut = async () => {
-        const remainingMs = delayMs - (performance.now() - startedAt);
+        const remainingMs = delayMs - (now() - startedAt);
         if (remainingMs > 0) await wait(remainingMs);
       };
       return Promise.resolve(result).then(

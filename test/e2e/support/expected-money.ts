@@ -1,26 +1,31 @@
-// What the pages should show for the traffic a test sent, computed here from the price data,
-// the token counts the fake reported and the shipped fallback rate, in exact bigint arithmetic
-// (independent of the server's conversion code).
-import { FALLBACK_FX } from '#core/currency/fx.ts';
-import { GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
+// What the pages should show for the traffic a test sent, computed here from OpenAI's published
+// prices, the token counts the fake reported and the shipped fallback rate, written out as
+// literals, in exact bigint arithmetic: independent of the server's price table and conversion.
 
 /**
- * Exact USD cost of one OpenAI request in pico-USD (micro-USD per MTok × tokens), for a model
- * with one flat price in the generated table, looked up by its id there.
+ * OpenAI's published standard prices in pico-USD per token ($1 per 1M tokens is 1,000,000
+ * pico-USD per token).
  */
+const PUBLISHED_OPENAI_PRICES: Readonly<Record<string, { input: bigint; output: bigint }>> = {
+  // $0.15 per 1M input tokens, $0.60 per 1M output tokens
+  'gpt-4o-mini': { input: 150_000n, output: 600_000n },
+  // $2.50 per 1M input tokens, $10.00 per 1M output tokens
+  'gpt-4o': { input: 2_500_000n, output: 10_000_000n },
+  // $0.40 per 1M input tokens, $1.60 per 1M output tokens
+  'gpt-4.1-mini': { input: 400_000n, output: 1_600_000n },
+};
+
+/** The shipped fallback quote: the ECB reference rate of 20 November 2026, 1 EUR = 1.1523 USD. */
+const FALLBACK_USD_PER_EUR = '1.1523';
+
+/** Exact USD cost of one OpenAI request in pico-USD, at the model's published prices. */
 export function picoUsdOf(
   model: string,
   tokens: { readonly inputTokens: number; readonly outputTokens: number },
 ): bigint {
-  const entry = GENERATED_PRICES.openai.find(({ id }) => id === model);
-  const prices = entry?.periods.length === 1 ? entry.periods[0]?.prices : undefined;
-  if (!prices || typeof prices.input !== 'number' || typeof prices.output !== 'number') {
-    throw new Error(`${model} has no single flat price in the generated table`);
-  }
-  return (
-    BigInt(tokens.inputTokens) * BigInt(prices.input) +
-    BigInt(tokens.outputTokens) * BigInt(prices.output)
-  );
+  const prices = PUBLISHED_OPENAI_PRICES[model];
+  if (prices === undefined) throw new Error(`No published price written here for ${model}`);
+  return BigInt(tokens.inputTokens) * prices.input + BigInt(tokens.outputTokens) * prices.output;
 }
 
 /** `"0.000123400000"` (any number of decimals) as pico-USD. */
@@ -45,7 +50,7 @@ function decimal(scaled: bigint, places: number): string {
 
 /** EUR per USD of the fallback quote as a fraction (the quote is USD per EUR). */
 function eurPerUsd(): { numerator: bigint; denominator: bigint } {
-  const [whole, fraction = ''] = FALLBACK_FX.usdPerEur.split('.');
+  const [whole, fraction = ''] = FALLBACK_USD_PER_EUR.split('.');
   return { numerator: 10n ** BigInt(fraction.length), denominator: BigInt(`${whole}${fraction}`) };
 }
 
@@ -73,4 +78,4 @@ export function eurRate4(): string {
 }
 
 /** Reference date of the fallback rate (the local stack stores no ECB rate). */
-export const FALLBACK_RATE_DATE = FALLBACK_FX.date;
+export const FALLBACK_RATE_DATE = '2026-11-20';

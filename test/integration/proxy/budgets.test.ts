@@ -14,7 +14,6 @@ import { DynamoBudgetLedger } from '#adapters/dynamodb/dynamo-budget-ledger.ts';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import type { Budget } from '#core/budgets/budget.ts';
-import { convertLimit } from '#core/budgets/limit-conversion.ts';
 import { chargeKey } from '#core/budgets/reservation.ts';
 import { settleReservations } from '#core/budgets/settle-reservations.ts';
 import type { FxQuote } from '#core/currency/fx.ts';
@@ -501,7 +500,8 @@ describe('budgets in another currency', () => {
     const spec = { limitCents: 1, currency: 'EUR' as const };
     const { accountId, metrionKey, budget } = await accountWithBudget(1, {
       ...spec,
-      conversion: convertLimit(spec, parity),
+      // EUR 0.01 at 1 USD per EUR: $0.01
+      conversion: { limitPicoUsd: 10_000_000_000n, fx: parity },
     });
     const request = { ...TOO_BIG, max_tokens: 12_000 };
     const refused = await caught(stored(metrionKey).chat.completions.create(request));

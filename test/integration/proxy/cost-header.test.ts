@@ -1,6 +1,5 @@
 import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
-import { exactUsd } from '#core/currency/money-text.ts';
 import { proxyStackTest, storedAnthropic, storedOpenAi } from '../support/proxy-stack.ts';
 
 const it = proxyStackTest();
@@ -15,10 +14,11 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
       .chat.completions.create({ model: 'gpt-4o-mini', messages })
       .withResponse();
 
+    // gpt-4o-mini: $0.15 per 1M input tokens, $0.60 per 1M output tokens:
+    // 1,000 x $0.00000015 + 200 x $0.0000006 = $0.00015 + $0.00012
     const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
-    expect(record.costPicoUsd).not.toBeNull();
-    expect(response.headers.get('x-metrion-cost-usd')).toBe(exactUsd(record.costPicoUsd));
-    expect(response.headers.get('x-metrion-cost-usd')).toMatch(/^\d+(\.\d+)?$/);
+    expect(record.costPicoUsd).toBe(270_000_000n);
+    expect(response.headers.get('x-metrion-cost-usd')).toBe('0.00027');
   });
 
   it('Anthropic JSON answer: the exact cost of the Logs row it names', async ({ stack }) => {
@@ -28,8 +28,11 @@ describe('x-metrion-cost-usd and x-metrion-request-id on proxied answers', () =>
       .messages.create({ model: 'claude-haiku-4-5', max_tokens: 64, messages })
       .withResponse();
 
+    // claude-haiku-4-5: $1 per 1M input tokens, $5 per 1M output tokens:
+    // 300 x $0.000001 + 70 x $0.000005 = $0.0003 + $0.00035
     const record = await stack.recordFor(response.headers.get('x-metrion-request-id'));
-    expect(response.headers.get('x-metrion-cost-usd')).toBe(exactUsd(record.costPicoUsd));
+    expect(record.costPicoUsd).toBe(650_000_000n);
+    expect(response.headers.get('x-metrion-cost-usd')).toBe('0.00065');
   });
 
   it('a model without a price says `unpriced`', async ({ stack }) => {

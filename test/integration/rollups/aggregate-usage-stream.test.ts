@@ -9,14 +9,7 @@ import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { usageRecordFromStreamImage } from '#adapters/dynamodb/usage-stream-image.ts';
 import { DAY_MS, HOUR_MS } from '#core/rollups/buckets.ts';
-import {
-  addCounts,
-  EMPTY_COUNTS,
-  type Rollup,
-  type RollupCounts,
-  rollupsFromRecords,
-  type StoredUsageRecord,
-} from '#core/rollups/rollup.ts';
+import type { StoredUsageRecord } from '#core/rollups/rollup.ts';
 import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { createAggregateUsageHandler } from '#handlers/aggregate-usage.ts';
 import { buildAggregateUsageDeps } from '#lambda/aggregate-usage.deps.ts';
@@ -35,6 +28,7 @@ import {
 import { prng } from '../../fixtures/prng.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
+import { totalsOfRecords, totalsOfRollups, type UsageTotals } from '../../fixtures/usage-totals.ts';
 
 const START_MS = Date.parse('2026-05-04T10:00:00.000Z');
 const ACCOUNTS = ['acct-stream-a', 'acct-stream-b'];
@@ -141,23 +135,23 @@ async function streamOf(stored: readonly StoredUsageRecord[]): Promise<DynamoDBR
   return records;
 }
 
-function sumOf(rollups: readonly Rollup[]): RollupCounts {
-  return rollups.reduce<RollupCounts>((sum, rollup) => addCounts(sum, rollup), EMPTY_COUNTS);
-}
-
-/** Hourly and daily totals per account, from the store and from the raw records. */
+/**
+ * Hourly and daily totals per account: from the store, and hand-summed from the raw records
+ * (never through the production fold, so a fold that drops a field fails here).
+ */
 async function totals(stored: readonly StoredUsageRecord[]) {
   const rollups = rollupStore();
-  const fromStore: Record<string, RollupCounts> = {};
-  const fromRaw: Record<string, RollupCounts> = {};
+  const fromStore: Record<string, UsageTotals> = {};
+  const fromRaw: Record<string, UsageTotals> = {};
   for (const accountId of accounts) {
-    const own = stored.filter((s) => s.record.accountId === accountId);
+    const own = stored.filter((s) => s.record.accountId === accountId).map((s) => s.record);
     for (const granularity of ['hour', 'day'] as const) {
       const key = `${accountId}/${granularity}`;
-      fromStore[key] = sumOf(
+      const { sealed: _sealed, ...counts } = totalsOfRollups(
         await rollups.query(accountId, granularity, START_MS - DAY_MS, START_MS + DAY_MS),
       );
-      fromRaw[key] = sumOf(rollupsFromRecords(own, granularity, true));
+      fromStore[key] = counts;
+      fromRaw[key] = totalsOfRecords(own);
     }
   }
   return { fromStore, fromRaw };

@@ -130,7 +130,8 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
     },
     async recordFor(requestId) {
       if (!requestId) throw new Error('the response carried no x-metrion-request-id');
-      const deadline = Date.now() + 5_000;
+      // A delivery deadline, not a speed claim: a busy machine only waits longer.
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const record = (await records()).find((candidate) => candidate.requestId === requestId);
         if (record !== undefined) return record;
@@ -139,7 +140,8 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
       }
     },
     async waitForRecords(count) {
-      const deadline = Date.now() + 5_000;
+      // A delivery deadline, not a speed claim: a busy machine only waits longer.
+      const deadline = Date.now() + 30_000;
       for (;;) {
         const found = await records();
         if (found.length >= count || Date.now() > deadline) {

@@ -34,6 +34,8 @@ function recorded(options: { roundTripMs?: number; roundTrips?: Record<string, n
   const calls: PortCall[] = [];
   /** What each reply waited for, in ms (recorded instead of slept: no wall-clock assertions). */
   const waits: number[] = [];
+  /** A scripted clock: each reading is 1 ms after the one before. */
+  let clockMs = 1_000;
   const store = delayedPort(new Store(), {
     name: 'store',
     roundTripMs: options.roundTripMs ?? 0,
@@ -41,6 +43,10 @@ function recorded(options: { roundTripMs?: number; roundTrips?: Record<string, n
     onCall: (entry) => calls.push(entry),
     sleep: async (ms) => {
       waits.push(ms);
+    },
+    nowMs: () => {
+      clockMs += 1;
+      return clockMs;
     },
   });
   return { store, calls, waits };
@@ -78,12 +84,9 @@ describe('delayedPort', () => {
     await store.get('a');
     await store.increment('a');
     const [get, increment] = calls;
-    // Each reply waits out what is left of its round trips after the store's own (tiny) time.
-    expect(waits).toHaveLength(2);
-    expect(waits[0]).toBeGreaterThan(15);
-    expect(waits[0]).toBeLessThanOrEqual(20);
-    expect(waits[1]).toBeGreaterThan(35);
-    expect(waits[1]).toBeLessThanOrEqual(40);
+    // Each reply waits out what is left of its round trips after the store's own time (1 ms on
+    // the scripted clock between the call and the reply).
+    expect(waits).toEqual([19, 39]);
     expect(get?.roundTrips).toBe(1);
     expect(increment?.roundTrips).toBe(2);
   });

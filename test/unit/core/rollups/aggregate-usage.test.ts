@@ -95,7 +95,9 @@ describe('aggregateUsage', () => {
       batch,
     );
 
-    // Assert: markers once per account-hour before the ADDs and once after; the counts are the fold's.
+    // Assert: markers once per account-hour before the ADDs and once after; the item is what the
+    // seal's fold of the same records gives, and its counts are the hand sums of acct-a's 15
+    // records (1 token each way, 1 pico-USD, latency 10 + i for even i).
     expect(report).toEqual({ aggregated: 30, rollupsAdded: 4, tagRollupsAdded: 0 });
     expect(calls.map(([method]) => method)).toEqual([
       'markDirty',
@@ -107,13 +109,25 @@ describe('aggregateUsage', () => {
       'markDirty',
       'markDirty',
     ]);
-    const [hourA] = await rollups.query('acct-a', 'hour', ...EVERYTHING);
-    const [expected] = rollupsFromRecords(
+    const hoursA = await rollups.query('acct-a', 'hour', ...EVERYTHING);
+    const folded = rollupsFromRecords(
       batch.filter((s) => s.record.accountId === 'acct-a'),
       'hour',
       false,
     );
-    expect(hourA).toEqual(expected);
+    expect(hoursA).toEqual(folded);
+    expect(hoursA).toHaveLength(1);
+    expect(hoursA[0]).toMatchObject({
+      model: 'gpt-4o-mini',
+      sealed: false,
+      requests: 15,
+      errors: 0,
+      inputTokens: 15,
+      outputTokens: 15,
+      costPicoUsd: 15n,
+      unpricedRequests: 0,
+      latencyMsSum: 360, // 15 x 10 + (0 + 2 + ... + 28 = 210)
+    });
     expect((await rollups.query('acct-b', 'day', ...EVERYTHING))[0]?.requests).toBe(15);
   });
 
