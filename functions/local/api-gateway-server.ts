@@ -218,7 +218,12 @@ async function invokeStreaming(
           return done();
         }
         applyPrelude(res, result.prelude);
+        // The headers leave at once, as API Gateway sends them when the prelude arrives, but in
+        // one write with the body bytes of the same turn (a whole JSON answer comes so).
+        const socket = res.socket;
+        socket?.cork();
         res.flushHeaders();
+        setImmediate(() => socket?.uncork());
         bodyStarted = true;
         writeBody(result.rest, done);
       },

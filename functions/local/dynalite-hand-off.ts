@@ -48,15 +48,18 @@ export class DynaliteHandOff {
     number,
     { resolve: (r: HandOffResponse) => void; reject: (e: Error) => void }
   >();
+  readonly #outbox = new Outbox<HandOffRequest>((batch) => this.#port.postMessage(batch));
   #nextId = 0;
   #closedReason: Error | undefined;
 
   constructor(port: MessagePort) {
     this.#port = port;
-    port.on('message', (response: HandOffResponse) => {
-      const pending = this.#pending.get(response.id);
-      this.#pending.delete(response.id);
-      pending?.resolve(response);
+    port.on('message', (responses: readonly HandOffResponse[]) => {
+      for (const response of responses) {
+        const pending = this.#pending.get(response.id);
+        this.#pending.delete(response.id);
+        pending?.resolve(response);
+      }
     });
     // Requests in flight when the worker goes would otherwise never settle.
     port.on('close', () => this.close(new Error('the dynalite worker stopped')));
@@ -73,13 +76,13 @@ export class DynaliteHandOff {
     const answer = new Promise<HandOffResponse>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
     });
-    this.#port.postMessage({
+    this.#outbox.add({
       id,
       method: request.method,
       path: request.path,
       headers: request.headers,
       body: exactBytes(request.body),
-    } satisfies HandOffRequest);
+    });
     const response = await answer;
     return {
       response: {
@@ -121,37 +124,66 @@ function exactBytes(body: string | Uint8Array | undefined): string | Uint8Array 
  * listener, through a request and a response object that carry what it reads and writes.
  */
 export function serveHandOff(port: MessagePort, listener: RequestListener): void {
-  port.on('message', (request: HandOffRequest) => {
-    const req = Object.assign(new EventEmitter(), {
-      method: request.method,
-      url: request.path,
-      headers: lowerCaseKeys(request.headers),
-    });
-    const headers: Record<string, string> = {};
-    const res = {
-      statusCode: 200,
-      setHeader(name: string, value: unknown) {
-        headers[name.toLowerCase()] = String(value);
-      },
-      end(body?: string | Buffer) {
-        const text = body === undefined ? '' : body.toString();
-        const response: HandOffResponse = {
-          id: request.id,
-          statusCode: res.statusCode,
-          headers,
-          body: text,
-        };
-        port.postMessage(response);
-      },
-    };
-    listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
-    const body =
-      typeof request.body === 'string'
-        ? Buffer.from(request.body)
-        : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-    if (body.byteLength > 0) req.emit('data', body);
-    req.emit('end');
+  const answers = new Outbox<HandOffResponse>((batch) => port.postMessage(batch));
+  port.on('message', (requests: readonly HandOffRequest[]) => {
+    for (const request of requests) serveOne(request, listener, answers);
   });
+}
+
+/** One request through dynalite's listener; its answer joins the turn's `answers`. */
+function serveOne(
+  request: HandOffRequest,
+  listener: RequestListener,
+  answers: Outbox<HandOffResponse>,
+): void {
+  const req = Object.assign(new EventEmitter(), {
+    method: request.method,
+    url: request.path,
+    headers: lowerCaseKeys(request.headers),
+  });
+  const headers: Record<string, string> = {};
+  const res = {
+    statusCode: 200,
+    setHeader(name: string, value: unknown) {
+      headers[name.toLowerCase()] = String(value);
+    },
+    end(body?: string | Buffer) {
+      const text = body === undefined ? '' : body.toString();
+      answers.add({ id: request.id, statusCode: res.statusCode, headers, body: text });
+    },
+  };
+  listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);
+  const body =
+    typeof request.body === 'string'
+      ? Buffer.from(request.body)
+      : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+  if (body.byteLength > 0) req.emit('data', body);
+  req.emit('end');
+}
+
+/**
+ * Messages of one turn of the event loop, posted together at its end: each postMessage wakes
+ * the other thread, and a proxied request's calls (the record, its trace, the aggregator's
+ * writes) and dynalite's answers mostly come several at a time.
+ */
+class Outbox<Message> {
+  readonly #post: (batch: Message[]) => void;
+  #batch: Message[] = [];
+
+  constructor(post: (batch: Message[]) => void) {
+    this.#post = post;
+  }
+
+  add(message: Message): void {
+    this.#batch.push(message);
+    if (this.#batch.length === 1) setImmediate(() => this.#flush());
+  }
+
+  #flush(): void {
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#post(batch);
+  }
 }
 
 function lowerCaseKeys(headers: Readonly<Record<string, string>>): Record<string, string> {

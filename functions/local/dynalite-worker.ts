@@ -1,7 +1,7 @@
 // The worker-thread side of startDynalite (dynalite-thread.ts): dynalite's HTTP parsing, request
 // validation, expression parsing and LevelDB work run on this thread's event loop, so at load
 // they use another core instead of delaying the proxy's requests. Loaded by `new Worker`, never
-// imported: keep it free of anything but node builtins, dynalite and the two helpers below.
+// imported: keep it free of anything but node builtins, dynalite and the helpers below.
 import type { RequestListener, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type ConditionParser, cacheConditionParses } from './dynalite-expression-cache.ts';
 import { serveHandOff } from './dynalite-hand-off.ts';
+import { cacheTableDescriptions, type DynaliteDbModule } from './dynalite-table-cache.ts';
 import type {
   DynaliteServerOptions,
   DynaliteWorkerData,
@@ -16,11 +17,12 @@ import type {
   ToDynaliteWorker,
 } from './dynalite-thread-messages.ts';
 
-// dynalite is CommonJS without type declarations. Its condition parser is cached before dynalite
-// loads it (the same module object, by file name).
+// dynalite is CommonJS without type declarations. Its condition parser and its store factory are
+// wrapped with caches before dynalite loads them (the same module objects, by file name).
 const require = createRequire(import.meta.url);
 const dynaliteDir = dirname(require.resolve('dynalite'));
 cacheConditionParses(require(join(dynaliteDir, 'db', 'conditionParser.js')) as ConditionParser);
+cacheTableDescriptions(require(join(dynaliteDir, 'db', 'index.js')) as DynaliteDbModule);
 const dynalite = require('dynalite') as (options: DynaliteServerOptions) => Server;
 
 const port = parentPort;

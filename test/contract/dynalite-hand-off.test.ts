@@ -53,6 +53,22 @@ describe('the stores over the dynalite hand-off', () => {
     }));
   });
 
+  it('gives each of many calls sent in one turn its own answer', async () => {
+    const keys = Array.from({ length: 25 }, (_, index) => ({
+      pk: 'HAND-OFF-TURN',
+      sk: `${index}`,
+    }));
+    await Promise.all(
+      keys.map((key, index) =>
+        client.send(new PutCommand({ TableName: tables.usage, Item: { ...key, index } })),
+      ),
+    );
+    const read = await Promise.all(
+      keys.map((key) => client.send(new GetCommand({ TableName: tables.usage, Key: key }))),
+    );
+    expect(read.map((answer) => answer.Item?.index)).toEqual(keys.map((_, index) => index));
+  });
+
   it('answers what the HTTP endpoint answers, byte for byte in the items', async () => {
     const item = { pk: 'HAND-OFF', sk: 'ITEM', text: 'zürich ✓', count: 12345678901234, on: true };
     await client.send(new PutCommand({ TableName: tables.usage, Item: item }));

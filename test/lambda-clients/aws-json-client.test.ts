@@ -37,6 +37,20 @@ describe('signRequest', () => {
     expect(headers['x-amz-date']).toBe('20150830T123600Z');
   });
 
+  it('keeps signing keys apart by secret when it reuses them', () => {
+    const request = { method: 'POST', host: 'h', path: '/', headers: {}, body: '' };
+    const signature = (scope: typeof EXAMPLE_SCOPE) =>
+      signRequest(request, scope).authorization?.split('Signature=')[1];
+    const first = signature(EXAMPLE_SCOPE);
+    const otherSecret = {
+      ...EXAMPLE_SCOPE,
+      credentials: { ...EXAMPLE_CREDENTIALS, secretAccessKey: 'another' },
+    };
+
+    expect(signature(otherSecret)).not.toBe(first);
+    expect(signature(EXAMPLE_SCOPE)).toBe(first);
+  });
+
   it('signs the session token and the body: changing either changes the signature', () => {
     const request = { method: 'POST', host: 'h', path: '/', headers: {}, body: '{"a":1}' };
     const withToken = {

@@ -1,6 +1,7 @@
 // DynamoDB document client factory: marshalling options shared by every Dynamo*Store.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, type TranslateConfig } from '@aws-sdk/lib-dynamodb';
+import { KeyObjectSha256 } from '../system/key-object-sha256.ts';
 
 /**
  * Marshalling shared by every store.
@@ -41,7 +42,8 @@ export function documentClientFrom(client: DynamoDBClient): DynamoDBDocumentClie
 
 /** A document client with Metrion's marshalling options; one per process, shared by stores. */
 export function createDocumentClient(options: DocumentClientOptions): DynamoDBDocumentClient {
-  const config: DynamoDBClientConfig = { region: options.region };
+  // Signing holds its HMAC keys as KeyObjects: the same signatures, less CPU per call.
+  const config: DynamoDBClientConfig = { region: options.region, sha256: KeyObjectSha256 };
   if (options.endpoint !== undefined) config.endpoint = options.endpoint;
   if (options.credentials !== undefined) config.credentials = options.credentials;
   // Options, not an Agent: the SDK builds its agent from them (keep-alive stays on) and still
