@@ -6,6 +6,7 @@ import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { EvaluateAlertsOptions } from '#core/alerts/evaluate-alerts.ts';
+import { exactUsage } from '#core/alerts/exact-usage.ts';
 import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
@@ -30,12 +31,14 @@ export function buildAlertsDeps(config: AlertsRuntimeConfig): AlertsHandlerDeps 
   const client = config.documentClient;
   const random = new CryptoRandom();
   const accounts = { client, tableName: config.accountsTable };
+  const rollups = new DynamoRollupStore({ client, tableName: config.usageTable, clock });
   return {
     ...buildAlertDeliveryDeps(config, { clock, random }),
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: new DynamoAccountStore(accounts),
-    usage: scopedUsage(new DynamoRollupStore({ client, tableName: config.usageTable, clock })),
+    usage: scopedUsage(rollups),
+    exactUsage: exactUsage(rollups),
     fxRates: new DynamoFxRateStore({ client, tableName: config.fxRatesTable }),
     dashboardUrl: config.dashboardUrl,
     options: config.options,

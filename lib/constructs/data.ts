@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { TRACE_PK_PREFIX } from '#adapters/dynamodb/dynamo-request-trace-writer.ts';
 import {
   ACTIVE_ALERT_RULES_INDEX,
   type IndexDefinition,
@@ -148,6 +149,22 @@ export class Data extends Construct {
    */
   public grantUsageWrite(fn: lambda.Function): void {
     this.grantTable(fn, 'usage', ['dynamodb:PutItem']);
+  }
+
+  /**
+   * Deletes request traces only (`TRACE#…` partitions of the usage table): the proxy discards the
+   * trace of a request that did not go upstream. No other usage item can be deleted.
+   */
+  public grantTraceDiscard(fn: lambda.Function): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:DeleteItem'],
+      resourceArns: [this.tables.usage.tableArn],
+      conditions: {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${TRACE_PK_PREFIX}*`] },
+      },
+    });
+    this.grantTableKey(fn);
   }
 
   /**

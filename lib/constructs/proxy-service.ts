@@ -77,6 +77,7 @@ export class ProxyService extends Construct {
 
     props.data.grantProxyAdmission(this.function);
     props.data.grantUsageWrite(this.function);
+    props.data.grantTraceDiscard(this.function);
     props.data.grantCacheReadWrite(this.function);
     props.keys.grantProviderKeyDecrypt(this.function);
     props.keys.grantPepperRead(this.function);

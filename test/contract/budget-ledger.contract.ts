@@ -3,7 +3,12 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { StoredMetrionKey } from '#core/accounts/account.ts';
 import { PLAN_LIMITS } from '#core/billing/plans.ts';
 import type { Budget, BudgetView } from '#core/budgets/budget.ts';
-import { admissionRequest, type PlanLimitTable } from '#core/limits/request-limits.ts';
+import {
+  admissionRequest,
+  minuteCounter,
+  monthCounter,
+  type PlanLimitTable,
+} from '#core/limits/request-limits.ts';
 import type { AccountStore } from '#core/ports/account-store.ts';
 import type { BudgetLedger } from '#core/ports/budget-ledger.ts';
 import type { BudgetStore } from '#core/ports/budget-store.ts';
@@ -124,6 +129,19 @@ export function budgetLedgerContract(
       expect((await stores.ledger.state(accountId)).reservations).toEqual([]);
     });
 
+    it('stops enforcing a paused budget, and enforces it again on resume', async () => {
+      const { budget } = await budgetWith(USD);
+
+      await stores.budgets.update(accountId, budget.budgetId, { paused: true });
+      const whilePaused = await currentView();
+      await stores.budgets.update(accountId, budget.budgetId, { paused: false });
+
+      expect(whilePaused).toBeUndefined();
+      expect((await currentView())?.budgets.map((viewed) => viewed.budgetId)).toEqual([
+        budget.budgetId,
+      ]);
+    });
+
     it('admits exactly N of 150 concurrent requests against room for exactly N', async () => {
       // Arrange: room for 37 reservations of $0.01, not 38
       const { budget, view } = await budgetWith(37n * MAX_COST + MAX_COST - 1n);
@@ -172,6 +190,46 @@ export function budgetLedgerContract(
       expect((await stores.ledger.state(accountId)).reservations).toEqual([]);
     });
 
+    it('fails closed for a side call planned from an older view too', async () => {
+      const { budget, view } = await budgetWith(USD);
+      await stores.budgets.update(accountId, budget.budgetId, { limitCents: 1 });
+
+      const answer = await stores.admission.admit({
+        ...admissionRequest(
+          { keyDigest: key.digest, provider: 'openai' },
+          NOW_MS,
+          { monthly: false },
+          ROOMY,
+        ),
+        budget: reserve(budget, view),
+      });
+
+      expect(answer.outcome).toBe('budgets-changed');
+    });
+
+    it('shows the new budgets to a refusal planned from an older view, whatever the month', async () => {
+      // Arrange: the month is used up; then the budget changes
+      const oneAMonth = { ...ROOMY, free: { ...ROOMY.free, monthlyRequests: 1 } };
+      const admitWithin = (budget: BudgetAdmission) =>
+        stores.admission.admit({
+          ...admissionRequest({ keyDigest: key.digest, provider: 'openai' }, NOW_MS, {}, oneAMonth),
+          budget,
+        });
+      const { budget, view } = await budgetWith(USD);
+      expect((await admitWithin(reserve(budget, view))).outcome).toBe('admitted');
+      await stores.budgets.update(accountId, budget.budgetId, { limitCents: 1 });
+
+      // Act: a budget refusal never counts on the month, so the month does not answer it
+      const answer = await admitWithin({
+        kind: 'refuse',
+        viewVersion: view.viewVersion,
+        budgetId: budget.budgetId,
+        period: PERIOD,
+      });
+
+      expect(answer.outcome).toBe('budgets-changed');
+    });
+
     it('tallies a refusal planned by the proxy itself, counting nothing else', async () => {
       const { budget, view } = await budgetWith(USD);
 
@@ -187,6 +245,11 @@ export function budgetLedgerContract(
         figures: { committedPicoUsd: 0n, reservedPicoUsd: 0n },
       });
       expect((await stores.ledger.state(accountId)).blocked.get(chargeKeyOf(budget))).toBe(1);
+      expect(await stores.admission.windowCount(key.digest, minuteCounter(NOW_MS))).toEqual({
+        count: 1,
+        refused: 0,
+      });
+      expect((await stores.admission.windowCount(key.digest, monthCounter(NOW_MS))).count).toBe(0);
     });
   });
 

@@ -218,6 +218,26 @@ function planContract(suite: AdmissionSuite): void {
       });
     });
 
+    it('holds each plan to its own per-minute limit, and names the plan that refused', async () => {
+      const limits: PlanLimitTable = {
+        free: { ...PLAN_LIMITS.free, requestsPerMinutePerKey: 1 },
+        pro: { ...PLAN_LIMITS.pro, requestsPerMinutePerKey: 2 },
+      };
+      expect(outcomes([await admit({ limits }), await admit({ limits })])).toEqual([
+        'admitted',
+        'refused:minute',
+      ]);
+
+      await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'pro' });
+
+      expect((await admit({ limits })).outcome).toBe('admitted');
+      expect(await admit({ limits })).toEqual({
+        outcome: 'refused',
+        window: 'minute',
+        plan: 'pro',
+      });
+    });
+
     it('caps a downgrade mid-month with the requests made while on Pro', async () => {
       await suite.stores.accounts.updateProfile(suite.account.accountId, { plan: 'pro' });
       const limits = smallLimits(100, 4);
@@ -278,6 +298,13 @@ function limitsContract(suite: AdmissionSuite): void {
         'refused:month',
         'admitted',
       ]);
+    });
+
+    it('admits nothing in a window whose limit is 0', async () => {
+      const answer = await admit({ limits: smallLimits(0, 10) });
+
+      expect(answer).toEqual({ outcome: 'refused', window: 'minute', plan: 'free' });
+      expect(await count(minuteCounter(NOW_MS))).toEqual({ count: 0, refused: 1 });
     });
 
     it('counts side calls on the minute only, and lets them through a full month', async () => {

@@ -110,6 +110,19 @@ export function requestTraceStoreContract(createStores: () => Promise<TraceStore
       expect(found.sort(byRequestId)).toEqual([first, last].sort(byRequestId));
     });
 
+    it('forgets a discarded trace and keeps the others', async () => {
+      const kept = trace(BASE_MS);
+      const discarded = trace(BASE_MS + 1);
+      await stores.traces.put(kept);
+      await stores.traces.put(discarded);
+
+      await stores.traces.discard(discarded);
+      // Discarding a trace that is not stored changes nothing.
+      await stores.traces.discard(trace(BASE_MS + 2));
+
+      expect(await read(stores.traces, BASE_MS, BASE_MS + MINUTE_MS)).toEqual([kept]);
+    });
+
     it('returns each of many traces once, whatever partition they landed in', async () => {
       const many = Array.from({ length: 60 }, (_, index) => trace(BASE_MS + index * 1000));
       await Promise.all(many.map((each) => stores.traces.put(each)));

@@ -141,7 +141,7 @@ export class InMemoryAccountStore
       providerKey === undefined ? { account } : { account, providerKey: copy(providerKey) };
     if (budget !== undefined && this.budgets.changedSince(accountId, budget)) {
       const budgets = this.budgets.viewOf(accountId);
-      return { outcome: 'budgets-changed', ...(budgets === undefined ? {} : { budgets }) };
+      return { outcome: 'budgets-changed', budgets };
     }
     const refusal = budget === undefined ? undefined : this.budgets.exceeded(accountId, budget);
     counted(minute, request.minute).count += 1;
@@ -151,7 +151,7 @@ export class InMemoryAccountStore
     if (request.month !== undefined) counted(month, request.month).count += 1;
     if (budget?.kind === 'reserve') this.budgets.reserve(accountId, budget);
     const budgets = this.budgets.viewOf(accountId);
-    return { outcome: 'admitted', caller, ...(budgets === undefined ? {} : { budgets }) };
+    return { outcome: 'admitted', caller, budgets };
   }
 
   async windowCount(keyDigest: string, counter: string): Promise<WindowCount> {

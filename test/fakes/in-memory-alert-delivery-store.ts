@@ -70,7 +70,7 @@ export class InMemoryAlertDeliveryStore implements AlertDeliveryStore {
       readonly status: AlertDelivery['status'];
       readonly attemptAt: string;
       readonly result: AttemptResult;
-      readonly nextAttemptMs?: number;
+      readonly nextAttemptMs?: number | undefined;
     },
   ): Promise<void> {
     const entry = this.#entries.get(keyOf(key));

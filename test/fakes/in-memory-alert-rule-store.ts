@@ -79,7 +79,7 @@ export class InMemoryAlertRuleStore
   }
 
   async listActive(options: {
-    readonly after?: string;
+    readonly after?: string | undefined;
     readonly limit: number;
   }): Promise<ActiveRulesPage> {
     const after = options.after;

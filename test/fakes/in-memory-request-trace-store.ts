@@ -5,6 +5,8 @@ import type {
 } from '#core/ports/request-trace-store.ts';
 import type { InMemoryUsageStore } from './in-memory-usage-store.ts';
 
+const keyOf = ({ record }: RequestTrace) => `${record.at}#${record.requestId}`;
+
 /**
  * Request traces in memory, passing the same contract suite as DynamoRequestTraceStore: traces by
  * arrival time, whose records are looked up in the given usage store.
@@ -22,7 +24,11 @@ export class InMemoryRequestTraceStore implements RequestTraceWriter, RequestTra
 
   async put(trace: RequestTrace): Promise<void> {
     this.puts.push(structuredClone(trace));
-    this.#traces.set(`${trace.record.at}#${trace.record.requestId}`, structuredClone(trace));
+    this.#traces.set(keyOf(trace), structuredClone(trace));
+  }
+
+  async discard(trace: RequestTrace): Promise<void> {
+    this.#traces.delete(keyOf(trace));
   }
 
   async sweptThroughMs(): Promise<number | undefined> {

@@ -295,6 +295,8 @@ describe('Proxy role (least privilege)', () => {
   it('allows exactly the actions the hot path needs', () => {
     const actions = [...new Set(statements.flatMap(actionsOf))].sort();
     expect(actions).toEqual([
+      // Request traces only (see the usage table's statements below).
+      'dynamodb:DeleteItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
@@ -359,7 +361,17 @@ describe('Proxy role (least privilege)', () => {
       TableName: `metrion-dev-${TABLES.usage.nameSuffix}`,
     });
     const onUsage = dev.statementsOn(proxyFunctionId, usageTableId);
-    expect(onUsage.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem']);
+    const unconditioned = onUsage.filter((statement) => statement.Condition === undefined);
+    expect(unconditioned.flatMap(actionsOf).sort()).toEqual(['dynamodb:PutItem']);
+    // Its one delete: request traces, by their partition key.
+    expect(onUsage.filter((statement) => statement.Condition !== undefined)).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:DeleteItem',
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TRACE#*'] },
+        },
+      }),
+    ]);
   });
 
   it('reads and writes response cache entries but never deletes one (expiry is TTL)', () => {

@@ -64,6 +64,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
       'test/contract/proxy-view-races.test.ts',
       'test/contract/account-store.test.ts',
       'test/contract/metrion-key-store.test.ts',
+      'test/contract/metrion-key-replacement-faults.test.ts',
+      'test/contract/budget-ledger.test.ts',
       'test/contract/provider-key-store.test.ts',
       'test/contract/billing-store.test.ts',
     ],
@@ -75,8 +77,30 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   {
     name: 'alerts',
-    mutate: ['functions/core/alerts/evaluate-alerts.ts', 'functions/core/alerts/measure-rule.ts'],
+    mutate: [
+      'functions/core/alerts/evaluate-alerts.ts',
+      'functions/core/alerts/measure-rule.ts',
+      'functions/core/alerts/measure-now.ts',
+      'functions/core/alerts/exact-usage.ts',
+    ],
     tests: ['test/unit/core/alerts/*.test.ts'],
+  },
+  {
+    name: 'alert-trends',
+    mutate: [
+      'functions/core/alerts/forecast.ts',
+      'functions/core/alerts/spike.ts',
+      'functions/core/alerts/measure-trends.ts',
+    ],
+    tests: ['test/unit/core/alerts/*.test.ts'],
+  },
+  {
+    name: 'alert-channels',
+    mutate: [
+      'functions/core/alerts/channels/deliver.ts',
+      'functions/core/alerts/channels/alert-delivery.ts',
+    ],
+    tests: ['test/unit/core/alerts/**/*.test.ts'],
   },
   {
     name: 'alert-claims',

@@ -17,11 +17,11 @@ export interface SentRequest {
 }
 
 /**
- * Why a request the provider saw has no record: its trace write was failed on purpose and the
- * process was killed before its own record (two faults at once); the process was killed after the
- * upstream call, before its trace was stored and before its record (the window a trace written in
- * parallel leaves, as long as the store takes to write it); or nothing explains it (a stored
- * trace without a record, or no kill after the request).
+ * A diagnosis of a request the provider saw with no record (any such request misses the target):
+ * its trace write was failed on purpose and the process was killed before its own record; the
+ * process was killed after the request was sent, with no trace stored (a trace that did not land
+ * before the upstream call); or nothing explains it (a stored trace without a record, or no kill
+ * after the request).
  */
 export type LostReason = 'trace-failed-then-killed' | 'killed-before-trace-stored' | 'unexplained';
 
@@ -34,6 +34,14 @@ export interface SoakFigures {
   readonly providerCalls: number;
   readonly records: number;
   readonly interruptedRecords: number;
+  /**
+   * Interrupted records of requests the provider never saw, by kind: killed after the trace
+   * landed and before the provider received the call, or refused and killed before the trace's
+   * delete landed (the windows docs/decisions/request-traces.md states). Printed, not a target:
+   * an over-count of what the provider may bill, never a loss.
+   */
+  readonly interruptedUnsent: readonly string[];
+  readonly interruptedUnsentByKind: Readonly<Record<string, number>>;
   readonly estimatedRecords: number;
   /** Requests the provider saw with no record. */
   readonly lost: readonly string[];
@@ -104,6 +112,9 @@ export function soakFigures(input: {
     lostByReason[reason] += 1;
     lostWhy.set(id, { reason, traced });
   }
+  const interruptedUnsent = records
+    .filter((record) => record.interrupted === true && !callsById.has(record.requester ?? '-'))
+    .map((record) => record.requester ?? '-');
   const mistakes = sent.filter((request) => request.clientMistake && request.answer !== 'cut');
   const { sealed, ...rollups } = input.rollups;
   return {
@@ -114,6 +125,10 @@ export function soakFigures(input: {
     providerCalls: providerCalls.length,
     records: records.length,
     interruptedRecords: records.filter((record) => record.interrupted === true).length,
+    interruptedUnsent,
+    interruptedUnsentByKind: Object.fromEntries(
+      countBy(interruptedUnsent.map((id) => byId.get(id)?.kind ?? 'unknown')),
+    ),
     estimatedRecords: records.filter((record) => record.estimated === true).length,
     lost,
     lostByReason,
@@ -143,13 +158,12 @@ function countBy(values: readonly string[]): Map<string, number> {
 }
 
 /**
- * Whether the targets are met: nothing lost that a single fault explains away (see `LostReason`:
- * the two explained kinds are printed, never hidden), nothing doubled, no 5xx for client
- * mistakes, every answer as documented, sealed rollups equal to the raw records.
+ * Whether the targets are met: nothing lost (whatever its `LostReason`), nothing doubled, no 5xx
+ * for client mistakes, every answer as documented, sealed rollups equal to the raw records.
  */
 export function targetsMet(figures: SoakFigures): boolean {
   return (
-    figures.lostByReason.unexplained === 0 &&
+    figures.lost.length === 0 &&
     figures.duplicated.length === 0 &&
     figures.clientMistake5xx === 0 &&
     figures.cutOtherwise === 0 &&
@@ -157,14 +171,6 @@ export function targetsMet(figures: SoakFigures): boolean {
     sameTotals(figures.rollups, figures.raw) &&
     Object.values(figures.byKind).every((kind) => kind.documented === kind.answered)
   );
-}
-
-/** The losses the target leaves aside, said next to it so they are never hidden. */
-function explainedLoss(figures: SoakFigures): string {
-  const explained = figures.lost.length - figures.lostByReason.unexplained;
-  return explained === 0
-    ? ''
-    : ` (not counting ${explained} lost to two faults at once or to a kill before the trace landed, listed above)`;
 }
 
 function sameTotals(a: UsageTotals, b: UsageTotals): boolean {
@@ -194,7 +200,14 @@ export function formatFigures(
     `Cut by the kills (no answer):  ${figures.cutByKills}`,
     `Cut otherwise:                 ${figures.cutOtherwise}`,
     `Provider calls:                ${figures.providerCalls}`,
-    `Records:                       ${figures.records} (interrupted ${figures.interruptedRecords}, estimated ${figures.estimatedRecords})`,
+    `Records:                       ${figures.records} (interrupted ${figures.interruptedRecords}, of which the provider never saw ${figures.interruptedUnsent.length}; estimated ${figures.estimatedRecords})`,
+    ...(figures.interruptedUnsent.length > 0
+      ? [
+          `  never seen, by kind:         ${Object.entries(figures.interruptedUnsentByKind)
+            .map(([kind, count]) => `${kind}: ${count}`)
+            .join(', ')}`,
+        ]
+      : []),
     `Lost:                          ${figures.lost.length}${
       figures.lost.length > 0
         ? ` (${Object.entries(figures.lostByReason)
@@ -210,6 +223,6 @@ export function formatFigures(
     totals('rollups', figures.rollups),
     totals('raw', figures.raw),
     '',
-    `Targets: 0 lost ${mark(figures.lostByReason.unexplained === 0)}${explainedLoss(figures)}, 0 duplicated ${mark(figures.duplicated.length === 0)}, 0 5xx for client mistakes ${mark(figures.clientMistake5xx === 0)}, rollups = raw ${mark(figures.rollupsSealed && sameTotals(figures.rollups, figures.raw))}, documented statuses ${mark(Object.values(figures.byKind).every((kind) => kind.documented === kind.answered))}`,
+    `Targets: 0 lost ${mark(figures.lost.length === 0)}, 0 duplicated ${mark(figures.duplicated.length === 0)}, 0 5xx for client mistakes ${mark(figures.clientMistake5xx === 0)}, rollups = raw ${mark(figures.rollupsSealed && sameTotals(figures.rollups, figures.raw))}, documented statuses ${mark(Object.values(figures.byKind).every((kind) => kind.documented === kind.answered))}`,
   ].join('\n');
 }

@@ -308,12 +308,20 @@ export const SOAK_KINDS: readonly SoakKind[] = [
     send: openAiJson('record-timeout'),
   },
   {
+    // Without its trace a request must not reach the provider: answered 503, never sent upstream.
     name: 'trace-throttled',
     weight: 2,
-    expected: 200,
-    scenario: OK,
+    expected: 503,
     fault: 'trace=throttle',
     send: openAiStream('trace-throttled'),
+  },
+  {
+    // The trace landed but its answer was lost: 503, and the trace is discarded.
+    name: 'trace-timeout',
+    weight: 1,
+    expected: 503,
+    fault: 'trace=timeout',
+    send: openAiJson('trace-timeout'),
   },
   {
     name: 'kms-error',

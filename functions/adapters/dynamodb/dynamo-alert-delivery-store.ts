@@ -122,7 +122,7 @@ export class DynamoAlertDeliveryStore implements AlertDeliveryStore {
       readonly status: AlertDelivery['status'];
       readonly attemptAt: string;
       readonly result: AttemptResult;
-      readonly nextAttemptMs?: number;
+      readonly nextAttemptMs?: number | undefined;
     },
   ): Promise<void> {
     const pending = outcome.status === 'pending' && outcome.nextAttemptMs !== undefined;

@@ -22,7 +22,7 @@ export class DynamoAlertSweepStore implements AlertSweepStore {
   }
 
   async listActive(options: {
-    readonly after?: string;
+    readonly after?: string | undefined;
     readonly limit: number;
   }): Promise<ActiveRulesPage> {
     const page = await queryActiveShard(this.#table, ACTIVE_SHARD, options);

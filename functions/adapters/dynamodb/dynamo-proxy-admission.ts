@@ -77,9 +77,11 @@ function roomCondition(
   };
   const { free, pro } = window.limits;
   if (free === pro) return room(free);
-  const whilePro = room(pro);
-  const whileFree = room(free);
-  return `((proUntilMs > ${now()}${whilePro === undefined ? '' : ` AND ${whilePro}`}) OR (proUntilMs <= ${now()}${whileFree === undefined ? '' : ` AND ${whileFree}`}))`;
+  const whilePlan = (planIs: string, limit: number | null): string => {
+    const roomLeft = room(limit);
+    return roomLeft === undefined ? `(${planIs})` : `(${planIs} AND ${roomLeft})`;
+  };
+  return `(${whilePlan(`proUntilMs > ${now()}`, pro)} OR ${whilePlan(`proUntilMs <= ${now()}`, free)})`;
 }
 
 /**
@@ -182,7 +184,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         this.#sweepStrayCounters(item, request);
         const providerKey = viewProviderKey(item, request.provider);
         const account = item.account as NonNullable<LookupItem['account']>;
-        const caller = providerKey === undefined ? { account } : { account, providerKey };
+        const caller = { account, providerKey };
         if (request.budget?.kind === 'refuse') {
           return {
             outcome: 'budget-refused',
@@ -191,7 +193,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
           };
         }
         const budgets = budgetViewOf(item);
-        return { outcome: 'admitted', caller, ...(budgets === undefined ? {} : { budgets }) };
+        return { outcome: 'admitted', caller, budgets };
       }
       const item = await this.#read(request.keyDigest);
       if (item?.accountId === undefined) return UNKNOWN_KEY;
@@ -212,7 +214,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
         request.budget === undefined ? undefined : budgetFailure(item, request.budget);
       if (failure?.kind === 'changed') {
         const budgets = budgetViewOf(item);
-        return { outcome: 'budgets-changed', ...(budgets === undefined ? {} : { budgets }) };
+        return { outcome: 'budgets-changed', budgets };
       }
       // Over a ceiling: the next write tallies the refusal (and counts the key's minute).
       if (failure?.kind === 'exceeded') request = { ...request, budget: failure.refusal };
@@ -264,7 +266,7 @@ export class DynamoProxyAdmission implements ProxyAdmission {
       ConditionExpression: 'attribute_exists(accountId)',
       ExpressionAttributeNames: expression.names,
       ExpressionAttributeValues: expression.values,
-    }).catch(() => false);
+    }).catch(() => undefined);
   }
 
   /**

@@ -1,4 +1,4 @@
-// RequestTraceWriter and RequestTraceSweepStore on DynamoDB: PutItem (trace, sweep cursor),
+// RequestTraceWriter and RequestTraceSweepStore on DynamoDB: PutItem (trace, sweep cursor), DeleteItem,
 // Query (traces by arrival time, per shard), BatchGetItem (do their records exist), GetItem (cursor).
 import {
   BatchGetCommand,
@@ -54,6 +54,10 @@ export class DynamoRequestTraceStore implements RequestTraceWriter, RequestTrace
 
   put(trace: RequestTrace): Promise<void> {
     return this.#writer.put(trace);
+  }
+
+  discard(trace: RequestTrace): Promise<void> {
+    return this.#writer.discard(trace);
   }
 
   async sweptThroughMs(): Promise<number | undefined> {

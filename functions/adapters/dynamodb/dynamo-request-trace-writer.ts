@@ -1,6 +1,7 @@
-// RequestTraceWriter on DynamoDB: one PutItem per request (the proxy's side; imports only the
-// commands the proxy's lean DynamoDB client has). The sweeper's side is dynamo-request-trace-store.
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+// RequestTraceWriter on DynamoDB: one PutItem per request, a DeleteItem for one that never went
+// upstream (the proxy's side; imports only the commands the proxy's lean DynamoDB client has).
+// The sweeper's side is dynamo-request-trace-store.
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestTrace, RequestTraceWriter } from '#core/ports/request-trace-store.ts';
 import { TRACE_LIFETIME_MS } from '#core/traces/trace-lifetime.ts';
 import { dynamoCall } from './dynamo-errors.ts';
@@ -38,11 +39,17 @@ export function toItem(trace: RequestTrace): Record<string, unknown> {
   const { record, retention } = trace;
   const { costPicoUsd, ...rest } = record;
   return {
-    pk: `${TRACE_PK_PREFIX}${shardOf(record.requestId)}`,
-    sk: `${record.at}#${record.requestId}`,
+    ...traceKey(trace),
     record: { ...rest, ...(costPicoUsd === null ? {} : { costPicoUsd }) },
     recordExpiresAtEpochSeconds: retention.expiresAtEpochSeconds,
     expiresAtEpochSeconds: Math.floor((Date.parse(record.at) + TRACE_LIFETIME_MS) / 1000),
+  };
+}
+
+function traceKey({ record }: RequestTrace): { pk: string; sk: string } {
+  return {
+    pk: `${TRACE_PK_PREFIX}${shardOf(record.requestId)}`,
+    sk: `${record.at}#${record.requestId}`,
   };
 }
 
@@ -60,6 +67,13 @@ export class DynamoRequestTraceWriter implements RequestTraceWriter {
   async put(trace: RequestTrace): Promise<void> {
     await dynamoCall('PutItem', () =>
       this.#client.send(new PutCommand({ TableName: this.#tableName, Item: toItem(trace) })),
+    );
+  }
+
+  /** One unconditional DeleteItem (1 WRU). */
+  async discard(trace: RequestTrace): Promise<void> {
+    await dynamoCall('DeleteItem', () =>
+      this.#client.send(new DeleteCommand({ TableName: this.#tableName, Key: traceKey(trace) })),
     );
   }
 }

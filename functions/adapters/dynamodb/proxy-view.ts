@@ -96,13 +96,12 @@ export function viewProviderKey(
       };
 }
 
-/** The window counters and refused tallies of a lookup item, by attribute name. */
+/** The window counters and refused tallies of a lookup item, by attribute name (all numbers). */
 export function countersOf(item: object): Record<string, number> {
   return Object.fromEntries(
     Object.entries(item).filter(
       (entry): entry is [string, number] =>
-        (entry[0].startsWith(COUNT_PREFIX) || entry[0].startsWith(REFUSED_PREFIX)) &&
-        typeof entry[1] === 'number',
+        entry[0].startsWith(COUNT_PREFIX) || entry[0].startsWith(REFUSED_PREFIX),
     ),
   );
 }

@@ -16,7 +16,8 @@ import type { AlertDelivery } from './channels/alert-delivery.ts';
 import type { AlertNotice } from './channels/alert-notice.ts';
 import { attemptDelivery, type DeliverDeps } from './channels/deliver.ts';
 import { type AlertMeasureDeps, type MeasureContext, measureNow } from './measure-now.ts';
-import { type AlertMoney, levelToEmail, stateOf } from './measure-rule.ts';
+import { type AlertMoney, levelToEmail, type Measurement, stateOf } from './measure-rule.ts';
+import type { ScopedUsageReader } from './scoped-usage.ts';
 
 /**
  * Whether the account's plan includes alert rules at `nowMs`: the one place that decides it, for
@@ -36,6 +37,8 @@ export const LEVEL_COOLDOWN_MS = LEVEL_COOLDOWN_HOURS * HOUR_MS;
 export const CLAIM_LEASE_MS = 5 * 60_000;
 
 export interface EvaluateAlertsDeps extends AlertMeasureDeps, DeliverDeps {
+  /** The reading a level fires on (`exactUsage`): unsealed hours recounted from raw records. */
+  readonly exactUsage: ScopedUsageReader;
   readonly sweep: AlertSweepStore;
   readonly firing: AlertFiringStore;
   readonly accounts: Pick<AccountStore, 'getAccount'>;
@@ -68,7 +71,7 @@ export interface EvaluateAlertsReport {
 }
 
 function token(random: Random): string {
-  return [...random.bytes(12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Buffer.from(random.bytes(12)).toString('hex');
 }
 
 function errorText(error: unknown): string {
@@ -103,7 +106,7 @@ export async function evaluateAlerts(
   };
   for (;;) {
     const page = await deps.sweep.listActive({
-      ...(after === undefined ? {} : { after }),
+      after,
       limit: Math.min(pageSize, maxRules - report.rules),
     });
     const byAccount = new Map<string, AlertRule[]>();
@@ -175,10 +178,18 @@ async function evaluateRule(
   report: Tally,
 ): Promise<void> {
   const nowMs = deps.clock.nowMs();
-  const { measurement, span } = await measureNow(deps, rule, money, nowMs);
+  const live = await measureNow(deps, rule, money, nowMs);
+  const toEmail = (found: Measurement) =>
+    levelToEmail(found.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
+  // The live rollups count a redelivered batch twice until the seal: a level fires only when
+  // the exact reading, which no redelivery moves, reaches it too.
+  const { measurement, span } =
+    toEmail(live.measurement) === undefined
+      ? live
+      : await measureNow({ usage: deps.exactUsage }, rule, money, nowMs);
   const state = stateOf(measurement);
   if (state !== rule.state) await deps.firing.setState(rule.accountId, rule.ruleId, state);
-  const level = levelToEmail(measurement.levels, rule.lastFired, nowMs, LEVEL_COOLDOWN_MS);
+  const level = toEmail(measurement);
   if (level === undefined) return;
   const notice = buildNotice({
     rule,
@@ -243,7 +254,7 @@ async function fireLevel(
       accountId: rule.accountId,
       channelId,
       deliveryId: firingDeliveryId(rule, level, channelId),
-      ...(channelId === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+      to: channelId === EMAIL_CHANNEL_ID ? account.email : undefined,
       notice,
       createdAt,
       status: 'pending',

@@ -80,9 +80,9 @@ export function forecastMonthEnd(
 ): ForecastResult {
   const span = forecastReadSpan(nowMs);
   const byDay = new Map<number, { costPicoUsd: bigint; sealed: boolean }>();
+  // Days outside the span are kept but never summed: every sum below is within it.
   for (const item of days) {
     const dayMs = Date.parse(item.bucketStart);
-    if (dayMs < span.fromMs || dayMs >= span.toMs) continue;
     const day = byDay.get(dayMs) ?? { costPicoUsd: 0n, sealed: true };
     byDay.set(dayMs, {
       costPicoUsd: day.costPicoUsd + item.costPicoUsd,

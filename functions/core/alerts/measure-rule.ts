@@ -58,12 +58,15 @@ export function budgetStartMs(
  * The rollup reads covering `[startMs, now]` at the least cost: hourly items up to the first UTC
  * midnight, daily items for the whole days from there (the current day's grows live).
  */
-export function budgetReads(startMs: number, nowMs: number): { hourly?: Span; daily?: Span } {
+export function budgetReads(
+  startMs: number,
+  nowMs: number,
+): { hourly?: Span | undefined; daily?: Span } {
   const firstMidnight = Math.ceil(startMs / DAY_MS) * DAY_MS;
   const end = bucketStartMs(nowMs, 'hour') + HOUR_MS;
   if (firstMidnight >= end) return { hourly: { fromMs: startMs, toMs: end } };
   return {
-    ...(firstMidnight > startMs ? { hourly: { fromMs: startMs, toMs: firstMidnight } } : {}),
+    hourly: firstMidnight > startMs ? { fromMs: startMs, toMs: firstMidnight } : undefined,
     daily: { fromMs: firstMidnight, toMs: bucketStartMs(nowMs, 'day') + DAY_MS },
   };
 }
@@ -84,7 +87,7 @@ export interface Measurement {
   readonly ratio: number | null;
   /** The levels reached, in order (`warning` before `alert`). */
   readonly levels: readonly AlertLevel[];
-  readonly skipped?: MeasurementSkip;
+  readonly skipped?: MeasurementSkip | undefined;
   /** Further lines for notices (a projection's crossing date, a spike's baseline). */
   readonly details?: AlertNotice['details'];
   /** Forecast rules: the projection, for the webhook payload. */

@@ -78,7 +78,7 @@ export function measureForecast(
     forecast: {
       projected: projectedText,
       currency: money.currency,
-      ...(crossingMs === undefined ? {} : { crossesOn: day(crossingMs) }),
+      crossesOn: crossingMs === undefined ? undefined : day(crossingMs),
     },
     span: { fromMs: forecast.monthStartMs, toMs: forecast.monthEndMs },
   };
@@ -151,7 +151,7 @@ export function measureSpikeRule(
         : result.observed.toString(),
     ratio: limitTimesTwo === 0 ? null : (Number(result.observed) * 2) / limitTimesTwo,
     levels,
-    ...(minimum ? {} : { skipped: 'below_minimum' as const }),
+    skipped: minimum ? undefined : 'below_minimum',
     details: [
       ['Hour', hourText(result.hourStartMs)],
       [`Baseline median (${counted(result.baselineHours, 'hour')})`, medianText],

@@ -57,11 +57,22 @@ export function scopedUsage(rollups: ScopedUsageRollups): ScopedUsageReader {
           : granularity === 'hour'
             ? await rollups.query(accountId, 'hour', span.fromMs, span.toMs)
             : await readDailyRollups(rollups, accountId, { ...span, nowMs });
-      // Tag rollups carry the tag in their key, not in their dimensions: the scope is the read.
-      const within = scope.kind === 'tag' ? { ...rule, scope: ACCOUNT_SCOPE } : rule;
-      return items.filter((item) =>
-        ruleScopeMatches(within, { ...item, requester: item.requester ?? undefined }),
-      );
+      return withinScope(rule, items);
     },
   };
+}
+
+/**
+ * The items of a rule's scope among those read for it (for a tag scope, the tag rollups of its
+ * one value): the ones matching its dimensions.
+ */
+export function withinScope(
+  rule: Pick<AlertRuleSpec, 'scope' | 'providers'>,
+  items: readonly Rollup[],
+): Rollup[] {
+  // Tag rollups carry the tag in their key, not in their dimensions: the scope is the read.
+  const within = rule.scope?.kind === 'tag' ? { ...rule, scope: ACCOUNT_SCOPE } : rule;
+  return items.filter((item) =>
+    ruleScopeMatches(within, { ...item, requester: item.requester ?? undefined }),
+  );
 }

@@ -32,7 +32,7 @@ export interface AlertDeliveryStore {
       readonly status: AlertDelivery['status'];
       readonly attemptAt: string;
       readonly result: AttemptResult;
-      readonly nextAttemptMs?: number;
+      readonly nextAttemptMs?: number | undefined;
     },
   ): Promise<void>;
   /** Pending deliveries of every account due at `nowMs`, earliest first, at most `limit`. */

@@ -14,7 +14,7 @@ export interface ActiveRulesPage {
 export interface AlertSweepStore {
   /** A page of active rules of every account (the evaluator's read), at most `limit`. */
   listActive(options: {
-    readonly after?: string;
+    readonly after?: string | undefined;
     readonly limit: number;
   }): Promise<ActiveRulesPage>;
   /** Where the evaluator's next run starts (saved when a run stopped at its bound). */

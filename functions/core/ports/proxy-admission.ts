@@ -82,23 +82,23 @@ export interface BudgetRefusalFigures {
 export interface AdmittedCaller {
   /** As `AccountStore.getAccount` returns it, billing included: `effectivePlan` reads it. */
   readonly account: Account;
-  /** The account's sealed key for the requested provider; absent when none is stored. */
-  readonly providerKey?: StoredProviderKey;
+  /** The account's sealed key for the requested provider; undefined when none is stored. */
+  readonly providerKey?: StoredProviderKey | undefined;
 }
 
 export type Admission =
   | {
       readonly outcome: 'admitted';
       readonly caller: AdmittedCaller;
-      /** The account's active budgets as the admission found them; absent when none. */
-      readonly budgets?: BudgetView;
+      /** The account's active budgets as the admission found them; undefined when none. */
+      readonly budgets: BudgetView | undefined;
     }
   /** No account owns the digest now (never issued, or regenerated since). */
   | { readonly outcome: 'unknown-key' }
   /** A window is full: nothing was counted, and the window's refused tally went up by one. */
   | { readonly outcome: 'refused'; readonly window: 'minute' | 'month'; readonly plan: Plan }
   /** The view is not the one the budget part was planned from: nothing counted; plan again. */
-  | { readonly outcome: 'budgets-changed'; readonly budgets?: BudgetView }
+  | { readonly outcome: 'budgets-changed'; readonly budgets: BudgetView | undefined }
   /**
    * A budget refused the request: it was tallied as blocked on the budget's period and counted
    * on the key's minute only; nothing was reserved.

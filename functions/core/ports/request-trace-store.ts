@@ -12,10 +12,16 @@ export interface RequestTrace {
   readonly retention: UsageRetention;
 }
 
-/** The proxy's side: one write per request sent upstream, in parallel with the upstream call. */
+/**
+ * The proxy's side: one write per admitted request, landed before its upstream call; a second
+ * (a delete) only for a request whose trace was written and that then never went upstream.
+ */
 export interface RequestTraceWriter {
   /** Stores the trace (a plain put: a request is traced once). */
   put(trace: RequestTrace): Promise<void>;
+
+  /** Removes the trace (nothing happens when it is not stored). */
+  discard(trace: RequestTrace): Promise<void>;
 }
 
 /** The sweeper's side: traces by age, whether their record exists, and how far it swept. */

@@ -32,6 +32,7 @@ import type {
   ProxyAdmission,
 } from '../ports/proxy-admission.ts';
 import { PROVIDERS, type ProviderId } from '../providers/provider-registry.ts';
+import type { AuthMode } from '../usage/usage-record.ts';
 import { providerKeyContext, type SecretVault } from '../vault/secret-vault.ts';
 import {
   type AuthenticatedCaller,
@@ -64,6 +65,17 @@ export interface BudgetedRequest {
 export interface AdmitOptions extends LimitOptions {
   /** Absent for calls no budget applies to (side calls, logging a refusal). */
   readonly budgeted?: BudgetedRequest;
+  /**
+   * Called once the presented key's digest is known, right before the first admission write is
+   * issued: work to run in parallel with it.
+   */
+  readonly alongside?: (presented: PresentedKey) => void;
+}
+
+/** The Metrion Key a request presents, before anything is looked up. */
+export interface PresentedKey {
+  readonly keyDigest: string;
+  readonly mode: AuthMode;
 }
 
 /**
@@ -107,6 +119,7 @@ export async function admitRequest(
   const nowMs = deps.clock.nowMs();
   const { budgeted } = options;
   let view = deps.budgetViews.get(keyDigest);
+  options.alongside?.({ keyDigest, mode: presented.mode });
   for (let attempt = 1; attempt <= MAX_PLANS; attempt += 1) {
     const plan =
       budgeted === undefined

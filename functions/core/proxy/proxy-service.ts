@@ -1,7 +1,12 @@
 import { maxRequestCost } from '../budgets/max-cost.ts';
 import type { MaxCost } from '../budgets/reservation.ts';
 import { responseCacheKey } from '../cache/cache-key.ts';
-import { asMetrionError, BudgetExceededError, type MetrionError } from '../errors.ts';
+import {
+  AuthenticationError,
+  asMetrionError,
+  BudgetExceededError,
+  type MetrionError,
+} from '../errors.ts';
 import type { MonotonicClock } from '../ports/clock.ts';
 import type { PriceSource } from '../pricing/live-prices.ts';
 import {
@@ -12,9 +17,16 @@ import {
 } from '../providers/provider-registry.ts';
 import { resolveProxyRoute } from '../providers/resolve-proxy-route.ts';
 import { isUsageRoute, type MatchedProxyRoute } from '../providers/routes.ts';
-import { type TraceAttemptDeps, traceAttempt } from '../traces/request-trace.ts';
+import { type IssuedTrace, issueTrace, type TraceAttemptDeps } from '../traces/request-trace.ts';
 import type { RequestTiming } from '../usage/usage-record.ts';
-import { type AdmitRequestDeps, admitRequest, RefusedByBudget } from './admit-request.ts';
+import {
+  type AdmitRequestDeps,
+  admitRequest,
+  type BudgetedRequest,
+  type PresentedKey,
+  RefusedByBudget,
+} from './admit-request.ts';
+import { AdmittedAccounts } from './admitted-accounts.ts';
 import { type BufferedRelayDeps, relayBuffered } from './buffered-relay.ts';
 import {
   type CachedAnswerDeps,
@@ -106,6 +118,7 @@ type Fail = (error: unknown, record: FailureRecorder) => FailedOutcome;
  * its headers (`server-timing`, and the record's `timing`).
  */
 export function createProxyService(deps: ProxyServiceDeps): ProxyService {
+  const accounts = new AdmittedAccounts();
   return {
     async handle(request) {
       const timer = startPhaseTimer(deps.clock, request.receivedAtMonotonicMs);
@@ -124,7 +137,7 @@ export function createProxyService(deps: ProxyServiceDeps): ProxyService {
       } catch (error) {
         return fail(error, refusalRecorder(deps, request, route));
       }
-      return admitAndForward(deps, request, parsed, timer, fail);
+      return admitAndForward(deps, accounts, request, parsed, timer, fail);
     },
   };
 }
@@ -145,62 +158,93 @@ async function sideCall(
   }
 }
 
-/** A validated request: admitted, then served from the cache or the provider. */
+/**
+ * A validated request: admitted, then served from the cache or the provider. Its trace is stored
+ * before the upstream call (the provider may bill from then on), issued in parallel with the
+ * admission write when this process has admitted the key before, else in parallel with opening
+ * the provider key: either way no store round trip is added before the provider. A request that
+ * then does not go upstream discards its trace.
+ */
 async function admitAndForward(
   deps: ProxyServiceDeps,
+  accounts: AdmittedAccounts,
   request: IncomingProxyRequest,
   parsed: ParsedProxyRequest,
   timer: PhaseTimer,
   fail: Fail,
 ): Promise<ProxyOutcome> {
   let attempt: ProxyAttempt | undefined;
-  let traced: Promise<void> = Promise.resolve();
+  let presented: PresentedKey | undefined;
+  let trace: IssuedTrace | undefined;
+  const discardTrace = async () => {
+    await trace?.discard();
+  };
   try {
     // auth+limits+budgets: one span of the phase timing. Requests refused by a limit are
     // tallied on their window, never recorded as usage: `attempt` is set only after admission
     // let it through, or a budget refused it (that refusal has a Logs row).
-    const budgeted = {
-      requestId: request.requestId,
-      scoped: parsed,
-      maxCost: memoized(() =>
-        maxRequestCost(
-          parsed,
-          request.body.byteLength,
-          request.receivedAtMs,
-          deps.prices.current(),
-        ),
-      ),
+    const budgeted = budgetedRequest(deps, request, parsed);
+    const alongside = (key: PresentedKey) => {
+      presented = key;
+      const account = accounts.get(key.keyDigest);
+      if (account === undefined) return;
+      trace = issueTrace(deps, { request, parsed, caller: { account, ...key } });
     };
     const authentication = await timer
-      .time('auth', () => admitRequest(deps, request.headers, parsed.provider, { budgeted }))
+      .time('auth', () =>
+        admitRequest(deps, request.headers, parsed.provider, { budgeted, alongside }),
+      )
       .catch((error: unknown) => {
+        if (error instanceof AuthenticationError && presented !== undefined) {
+          accounts.forget(presented.keyDigest);
+        }
         if (!(error instanceof RefusedByBudget)) throw error;
         attempt = { request, parsed, caller: error.caller };
         throw error.error;
       });
-    attempt = { request, parsed, caller: authentication.caller };
+    const { caller } = authentication;
+    accounts.remember(caller.keyDigest, caller.account);
+    attempt = { request, parsed, caller };
     const cache = cacheTarget(attempt);
     if (cache?.directive.mode === 'read-write') {
       // A hit needs no provider key: nothing is decrypted and nothing goes upstream.
       const hit = await serveFromCache(deps, attempt, cache.key);
-      if (hit !== undefined) return fromCache(deps, attempt, hit, timer.headersReady());
+      if (hit !== undefined) {
+        return fromCache(deps, attempt, hit, timer.headersReady(), discardTrace());
+      }
     }
-    const upstreamKey = await authentication.upstreamKey();
-    // `forward` issues the upstream call before its first await: the provider may bill from
-    // here on, so the trace goes to the store now, in parallel, never before that call.
-    const forwarding = forward(deps, attempt, { upstreamKey, cache, timer });
-    traced = traceAttempt(deps, attempt);
-    const outcome = await forwarding;
-    return { ...outcome, settled: settledWith(outcome.settled, traced) };
+    trace ??= issueTrace(deps, attempt);
+    const [upstreamKey] = await Promise.all([authentication.upstreamKey(), trace.stored]);
+    // From here on the provider may bill: the trace stays until the sweeper has seen the record.
+    trace = undefined;
+    return await forward(deps, attempt, { upstreamKey, cache, timer });
   } catch (error) {
     const admitted = attempt;
-    return fail(
-      error,
-      admitted === undefined
-        ? NOT_RECORDED
-        : (result) => settledWith(settle(deps, admitted, result, timer.headersReady()), traced),
-    );
+    // Discarded now, while the answer is being sent: the shorter a trace of a request that never
+    // went upstream lives, the smaller the window in which a death turns it into a record.
+    const discarded = discardTrace();
+    return fail(error, async (result) => {
+      await Promise.all([
+        admitted === undefined ? undefined : settle(deps, admitted, result, timer.headersReady()),
+        discarded,
+      ]);
+    });
   }
+}
+
+/** What the budgets see of the request; its maximum cost is worked out only if one asks. */
+function budgetedRequest(
+  deps: ProxyServiceDeps,
+  request: IncomingProxyRequest,
+  parsed: ParsedProxyRequest,
+): BudgetedRequest {
+  return {
+    requestId: request.requestId,
+    scoped: parsed,
+    maxCost: memoized(() =>
+      maxRequestCost(parsed, request.body.byteLength, request.receivedAtMs, deps.prices.current()),
+    ),
+  };
 }
 
 function memoized(compute: () => MaxCost): () => MaxCost {
@@ -209,11 +253,6 @@ function memoized(compute: () => MaxCost): () => MaxCost {
     value ??= compute();
     return value;
   };
-}
-
-/** A request is settled once its record and its trace (when it has one) are both written. */
-async function settledWith(recorded: Promise<void>, traced: Promise<void>): Promise<void> {
-  await Promise.all([recorded, traced]);
 }
 
 /**
@@ -243,14 +282,19 @@ function forwarded(
   };
 }
 
+/** A hit: its record is written, and its trace (when one was written) discarded. */
 function fromCache(
   deps: ProxyServiceDeps,
   attempt: ProxyAttempt,
   hit: CachedReply,
   timing: RequestTiming,
+  traceDiscarded: Promise<void>,
 ): ForwardedOutcome {
   const { result, ...reply } = hit;
-  return forwarded({ ...reply, settled: settle(deps, attempt, result, timing) }, timing);
+  const settled = Promise.all([settle(deps, attempt, result, timing), traceDiscarded]).then(
+    () => undefined,
+  );
+  return forwarded({ ...reply, settled }, timing);
 }
 
 /** The cache entry the request reads and writes, when the caller opted in. */

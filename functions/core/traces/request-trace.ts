@@ -7,7 +7,7 @@ import { approximateInputTokens } from '../usage/estimate-usage.ts';
 
 /** What an interrupted record says in Logs (its `errorMessage`). */
 export const INTERRUPTED_MESSAGE =
-  'Metrion stopped before this request ended, after sending it to the provider, which may bill it. Tokens are estimated: input from the request, output unknown (0).';
+  'Metrion stopped before this request ended, once it was on its way to the provider, which may have received and billed it. Tokens are estimated: input from the request, output unknown (0).';
 
 /**
  * The status an interrupted record carries: what API Gateway answers when the function dies
@@ -52,18 +52,47 @@ export interface TraceAttemptDeps {
   readonly prices: Pick<PriceSource, 'inUse'>;
 }
 
+/** A trace whose write has been issued. */
+export interface IssuedTrace {
+  /**
+   * Resolves once the trace is stored; rejects with the store's error when it could not be (the
+   * request must then not go upstream). Rejecting while nobody awaits it is not an error.
+   */
+  readonly stored: Promise<void>;
+  /**
+   * For a request that never went upstream: removes the trace once its write has ended, so no
+   * sweep makes a record of it. Never rejects (a failure is logged).
+   */
+  discard(): Promise<void>;
+}
+
 /**
- * Stores the attempt's trace. Called right after its upstream call was issued and never awaited
- * before the provider's answer: it costs the request no latency. Never rejects: a trace that
- * cannot be written is logged, and the request goes on (its own record still lands as usual).
+ * Issues the attempt's trace write and returns at once: the caller awaits `stored` before the
+ * upstream call, in parallel with the other work on its way there.
  */
-export async function traceAttempt(deps: TraceAttemptDeps, attempt: ProxyAttempt): Promise<void> {
-  try {
-    await deps.traces.put(interruptedRecordTrace(attempt, deps.prices.inUse()));
-  } catch (error) {
-    deps.logger.warn('request trace could not be written', {
-      requestId: attempt.request.requestId,
+export function issueTrace(deps: TraceAttemptDeps, attempt: ProxyAttempt): IssuedTrace {
+  const trace = interruptedRecordTrace(attempt, deps.prices.inUse());
+  const { requestId } = attempt.request;
+  const stored = deps.traces.put(trace);
+  stored.catch((error: unknown) => {
+    deps.logger.warn('request trace could not be written; the request is not sent upstream', {
+      requestId,
       error: error instanceof Error ? error.name : 'unknown',
     });
-  }
+  });
+  return {
+    stored,
+    async discard() {
+      // A delete that overtook the put would leave the trace behind.
+      await stored.catch(() => undefined);
+      try {
+        await deps.traces.discard(trace);
+      } catch (error) {
+        deps.logger.warn('request trace could not be discarded', {
+          requestId,
+          error: error instanceof Error ? error.name : 'unknown',
+        });
+      }
+    },
+  };
 }

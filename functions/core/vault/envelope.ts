@@ -50,9 +50,11 @@ export function sealWithDataKey(
   if (iv.length !== IV_BYTES) {
     throw new RangeError(`The IV must be ${IV_BYTES} bytes.`);
   }
-  const cipher = createCipheriv(ALGORITHM, dataKey, iv, { authTagLength: AUTH_TAG_BYTES });
+  // GCM's default tag is the full AUTH_TAG_BYTES; it is a stream mode, so final() adds no bytes.
+  const cipher = createCipheriv(ALGORITHM, dataKey, iv);
   cipher.setAAD(Buffer.from(canonicalContext(context), 'utf8'));
-  const ciphertext = joinAndWipe(cipher.update(plaintext), cipher.final());
+  const ciphertext = Uint8Array.from(cipher.update(plaintext));
+  cipher.final();
   return { iv: Uint8Array.from(iv), ciphertext, authTag: Uint8Array.from(cipher.getAuthTag()) };
 }
 
@@ -66,13 +68,8 @@ export function openWithDataKey(
   sealed: GcmCiphertext,
   context: EncryptionContext,
 ): Uint8Array {
-  if (
-    dataKey.length !== DATA_KEY_BYTES ||
-    sealed.iv.length !== IV_BYTES ||
-    sealed.authTag.length !== AUTH_TAG_BYTES
-  ) {
-    throw integrityError();
-  }
+  // A wrong-sized key or IV fails in node:crypto or on the tag; each ends in the catch.
+  let plaintext: Buffer | undefined;
   try {
     // authTagLength pins the tag size: without it Node accepts a 4-byte prefix of the tag.
     const decipher = createDecipheriv(ALGORITHM, dataKey, sealed.iv, {
@@ -80,13 +77,12 @@ export function openWithDataKey(
     });
     decipher.setAAD(Buffer.from(canonicalContext(context), 'utf8'));
     decipher.setAuthTag(sealed.authTag);
-    const head = decipher.update(sealed.ciphertext);
-    try {
-      return joinAndWipe(head, decipher.final());
-    } finally {
-      head.fill(0);
-    }
+    plaintext = decipher.update(sealed.ciphertext);
+    decipher.final();
+    return new Uint8Array(plaintext.buffer, plaintext.byteOffset, plaintext.byteLength);
   } catch {
+    // Unauthenticated bytes: when only the tag was tampered with, they are the secret itself.
+    plaintext?.fill(0);
     throw integrityError();
   }
 }
@@ -96,17 +92,4 @@ export function integrityError(): SecretIntegrityError {
   return new SecretIntegrityError(
     'A stored key could not be decrypted. Save the key again in Settings.',
   );
-}
-
-/**
- * Copies two chunks into one unpooled array (Buffer.concat may hand out a slice of Node's shared
- * pool, which callers could not wipe in isolation) and zeroes the chunks.
- */
-function joinAndWipe(first: Uint8Array, second: Uint8Array): Uint8Array {
-  const joined = new Uint8Array(first.length + second.length);
-  joined.set(first, 0);
-  joined.set(second, first.length);
-  first.fill(0);
-  second.fill(0);
-  return joined;
 }

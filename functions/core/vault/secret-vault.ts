@@ -121,22 +121,21 @@ function createUnwrappedKeys(
     try {
       dataKey = await request;
     } finally {
-      if (inFlight.get(entryId) === settled) inFlight.delete(entryId);
+      // Runs before the waiters resume (`settled` resolved first), so no newer call is lost.
+      inFlight.delete(entryId);
     }
     try {
       return use(dataKey);
     } finally {
       // The key is valid even when the ciphertext was tampered with, so it is cached anyway.
-      if (ttlMs > 0) cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
-      else dataKey.fill(0);
+      cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
     }
   }
 
-  /** Keeps a data key the vault just generated; wipes it when the cache is off. */
+  /** Caches a data key; with a TTL of 0 (cache off) the same call drops and wipes it. */
   function remember(encryptedDataKey: string, kmsContext: EncryptionContext, dataKey: Uint8Array) {
     const entryId = `${encryptedDataKey}|${canonicalContext(kmsContext)}`;
-    if (ttlMs > 0) cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
-    else dataKey.fill(0);
+    cache.set(entryId, dataKey, clock.nowMs(), ttlMs);
   }
 
   return { withDataKey, remember };
@@ -184,8 +183,7 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
 
   return {
     async seal(plaintext, context) {
-      const accountId = context.account;
-      if (!accountId) throw new RangeError("A secret's context must name its account.");
+      const accountId = accountOf(context);
       const encryptedDataKey = await accountDataKey(accountId);
       const message = Buffer.from(plaintext, 'utf8');
       try {
@@ -209,13 +207,18 @@ export function createSecretVault(options: SecretVaultOptions): SecretVault {
     async open(sealed, context) {
       const parts = decodeSealed(sealed);
       // Version 1 wrapped a key for this secret alone under its full context.
-      const kmsContext =
-        sealed.version === 1 ? context : accountDataKeyContext(context.account ?? '');
+      const kmsContext = sealed.version === 1 ? context : accountDataKeyContext(accountOf(context));
       return keys.withDataKey(sealed.encryptedDataKey, kmsContext, (dataKey) =>
         decryptText(dataKey, parts, context),
       );
     },
   };
+}
+
+function accountOf(context: EncryptionContext): string {
+  const accountId = context.account;
+  if (!accountId) throw new RangeError("A secret's context must name its account.");
+  return accountId;
 }
 
 function decryptText(dataKey: Uint8Array, parts: GcmCiphertext, context: EncryptionContext) {
@@ -284,9 +287,9 @@ class DataKeyCache {
 
   /** Inserts as most recent, then drops expired entries and the least recent beyond the bound. */
   set(id: string, dataKey: Uint8Array, nowMs: number, ttlMs: number): void {
-    const previous = this.#entries.get(id);
+    // A replaced entry (a new key remembered while another call unwrapped it) is wiped.
+    this.#entries.get(id)?.dataKey.fill(0);
     this.#entries.delete(id);
-    if (previous !== undefined && previous.dataKey !== dataKey) previous.dataKey.fill(0);
     this.#entries.set(id, { dataKey, expiresAtMs: nowMs + ttlMs });
     let excess = this.#entries.size - this.#maxEntries;
     for (const [entryId, entry] of this.#entries) {

@@ -6,6 +6,7 @@ import { DynamoAlertRuleStore } from '#adapters/dynamodb/dynamo-alert-rule-store
 import { DynamoAlertSweepStore } from '#adapters/dynamodb/dynamo-alert-sweep-store.ts';
 import { DynamoFxRateStore } from '#adapters/dynamodb/dynamo-fx-rate-store.ts';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
+import { DynamoUsageStore } from '#adapters/dynamodb/dynamo-usage-store.ts';
 import { LOCAL_WEBHOOK_POLICY } from '#adapters/http/url-policy.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import { channelSecretContext } from '#core/alerts/channels/alert-channel.ts';
@@ -15,6 +16,7 @@ import {
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
+import { exactUsage } from '#core/alerts/exact-usage.ts';
 import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import { createSecretVault } from '#core/vault/secret-vault.ts';
 import { buildAlertDeliveryDeps } from '#lambda/alert-delivery.deps.ts';
@@ -51,6 +53,7 @@ function evaluator(name: string): EvaluateAlertsDeps {
   const client = fixture.documentClient;
   const random = new FixedRandom({ seed: name });
   const accounts = { client, tableName: fixture.tableNames.accounts };
+  const rollups = new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock });
   return {
     ...buildAlertDeliveryDeps(
       {
@@ -66,9 +69,8 @@ function evaluator(name: string): EvaluateAlertsDeps {
     sweep: new DynamoAlertSweepStore(accounts),
     firing: new DynamoAlertFiringStore(accounts),
     accounts: { getAccount: async (id) => (ACCOUNTS.includes(id) ? proAccount(id) : undefined) },
-    usage: scopedUsage(
-      new DynamoRollupStore({ client, tableName: fixture.tableNames.usage, clock }),
-    ),
+    usage: scopedUsage(rollups),
+    exactUsage: exactUsage(rollups),
     fxRates: new DynamoFxRateStore({ client, tableName: fixture.tableNames.fxRates }),
     random,
     dashboardUrl: 'https://app.example.com',
@@ -116,6 +118,11 @@ beforeAll(async () => {
     tableName: fixture.tableNames.usage,
     clock,
   });
+  const usage = new DynamoUsageStore({
+    client: fixture.documentClient,
+    tableName: fixture.tableNames.usage,
+    clock,
+  });
   receiver = await startWebhookReceiver();
   const vault = createSecretVault({
     dataKeyProvider,
@@ -143,11 +150,14 @@ beforeAll(async () => {
     });
     // 2 USD spent this month: every budget below (1, 1.5 and 2 USD) reaches both levels at
     // once, so each rule emails one Alert.
-    await addLive(
-      rollups,
-      usageRecord({ accountId, at: '2026-03-10T09:00:00.000Z', costPicoUsd: 2_000_000_000_000n }),
-      { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 },
-    );
+    const spent = usageRecord({
+      accountId,
+      at: '2026-03-10T09:00:00.000Z',
+      costPicoUsd: 2_000_000_000_000n,
+    });
+    const retention = { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 };
+    await usage.append(spent, retention);
+    await addLive(rollups, spent, retention);
     for (let i = 0; i < RULES_PER_ACCOUNT; i += 1) {
       const rule: AlertRule = {
         accountId,

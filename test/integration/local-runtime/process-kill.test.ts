@@ -86,13 +86,12 @@ const processOptions = () => ({
   upstreamOrigins: { openai: openai.origin, anthropic: anthropic.origin },
 });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+/** Waits until `seen()` holds, checking every millisecond, for at most 20 s. */
+async function until(what: string, seen: () => boolean | Promise<boolean>): Promise<void> {
   const deadline = Date.now() + 20_000;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
+  while (!(await seen())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
+    await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
 
@@ -160,18 +159,21 @@ describe('local mode killed with SIGKILL at every phase of a request', () => {
     const { accountId } = created.account;
     await joined.accountService.putProviderKey(accountId, 'openai', FAKE_OPENAI_API_KEY);
     await joined.accountService.putProviderKey(accountId, 'anthropic', FAKE_ANTHROPIC_API_KEY);
-    const traces = new DynamoRequestTraceStore({
-      client: joined.documentClient,
-      tableName: joined.usageTable,
-    });
 
-    // Act: every request in its phase, every trace stored, then SIGKILL
+    // Act: every request in its phase, then SIGKILL as soon as the provider has seen all five,
+    // without waiting for their traces (each must have landed before its upstream call)
     const cut = await sendToPhases(child, created.metrionKey);
-    await until('five traces', async () => {
-      let count = 0;
-      for await (const page of traces.tracesBetween(0, Date.now() + HOUR_MS)) count += page.length;
-      return count === 5 ? count : undefined;
-    });
+    await until(
+      'five provider calls',
+      () => openai.requests.length + anthropic.requests.length >= 5,
+    );
+    // The one record meant to land before the kill (its answer is what hangs).
+    const data = joined;
+    await until('the record written during the kill', async () =>
+      (await data.usage.listRecent(accountId, 10)).some(
+        (record) => record.requester === 'during-record-write',
+      ),
+    );
     await child.kill();
     joined.documentClient.destroy();
     joined = undefined;
@@ -186,6 +188,14 @@ describe('local mode killed with SIGKILL at every phase of a request', () => {
       },
       logWrite: () => undefined,
     });
+    const traces = new DynamoRequestTraceStore({
+      client: restarted.data.documentClient,
+      tableName: restarted.data.usageTable,
+    });
+    let traced = 0;
+    for await (const page of traces.tracesBetween(0, Date.now() + 2 * HOUR_MS)) {
+      traced += page.length;
+    }
     const report = await restarted.jobs.sweepTraces();
     await restarted.usageFeed.drain();
     await restarted.jobs.sealRollups({ graceMs: 0 });
@@ -197,6 +207,7 @@ describe('local mode killed with SIGKILL at every phase of a request', () => {
     expect(openai.requests.length + anthropic.requests.length).toBe(5);
     expect(records).toHaveLength(5);
     expect(Object.keys(byPhase).sort()).toEqual([...PHASES].sort());
+    expect(traced).toBe(5);
     expect(report).toMatchObject({ traces: 5, interrupted: 4, failed: 0 });
     for (const phase of ['before-answer', 'before-answer-json', 'mid-stream', 'after-last-byte']) {
       expect(byPhase[phase]).toMatchObject({

@@ -7,12 +7,22 @@ import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
-/** Each DynamoDB command with the number of upstream requests seen when it was sent. */
-const commands: { name: string; upstreamRequestsBefore: number; trace: boolean }[] = [];
+/**
+ * Each DynamoDB command with the number of upstream requests seen when it was sent and, once it
+ * has, when it landed.
+ */
+const commands: {
+  name: string;
+  upstreamRequestsBefore: number;
+  upstreamRequestsWhenLanded?: number;
+  trace: boolean;
+}[] = [];
 /** While set, every DynamoDB command waits for it before it is sent. */
 let gate: Promise<void> | undefined;
 /** While set, the request traces' writes (pk `TRACE#…`) wait for it before they are sent. */
 let traceGate: Promise<void> | undefined;
+/** While set, the admission writes (UpdateItem) wait for it before they are sent. */
+let admissionGate: Promise<void> | undefined;
 function isTrace(args: { input: unknown }): boolean {
   const pk = (args.input as { Item?: { pk?: unknown } }).Item?.pk;
   // Marshalled (`{ S: … }`) or not, depending on where the document client's step runs.
@@ -24,14 +34,18 @@ beforeAll(async () => {
   stack = await startProxyStack();
   stack.metrion.data.documentClient.middlewareStack.add(
     (next, context) => async (args) => {
-      commands.push({
+      const command = {
         name: String(context.commandName),
         upstreamRequestsBefore: stack.openai.requests.length,
         trace: isTrace(args),
-      });
+      };
+      commands.push(command);
       await gate;
-      if (isTrace(args)) await traceGate;
-      return next(args);
+      if (command.trace) await traceGate;
+      if (command.name === 'UpdateItemCommand') await admissionGate;
+      const output = await next(args);
+      Object.assign(command, { upstreamRequestsWhenLanded: stack.openai.requests.length });
+      return output;
     },
     { step: 'initialize', name: 'recordCommandsForTest' },
   );
@@ -43,7 +57,7 @@ afterAll(async () => {
 /** The proxy's DynamoDB calls for one chat request, before and after the provider saw it. */
 async function callsAround(
   headers: Record<string, string>,
-): Promise<{ before: string[]; after: string[]; traces: string[] }> {
+): Promise<{ before: string[]; after: string[]; traces: string[]; tracesLandedFirst: boolean }> {
   const recordsBefore = (await stack.settledRecords()).length;
   const upstreamBefore = stack.openai.requests.length;
   commands.length = 0;
@@ -55,9 +69,8 @@ async function callsAround(
   expect(response.status).toBe(200);
   await response.text();
   await stack.waitForRecords(recordsBefore + 1);
-  // The trace is issued right after the upstream call, in parallel with it: it may reach the
-  // store before the provider has read the request, but nothing waits for it (see below). It is
-  // counted apart from the calls before and after.
+  // The trace is written in parallel with the admission or with opening the provider key (see
+  // below): it is counted apart from the calls before and after.
   const names = (seen: (upstreamRequests: number) => boolean) =>
     commands
       .filter((command) => seen(command.upstreamRequestsBefore) && !command.trace)
@@ -68,58 +81,107 @@ async function callsAround(
     before: names((upstream) => upstream === upstreamBefore),
     after: names((upstream) => upstream > upstreamBefore),
     traces: commands.filter((command) => command.trace).map((command) => command.name),
+    tracesLandedFirst: commands
+      .filter((command) => command.trace)
+      .every((command) => command.upstreamRequestsWhenLanded === upstreamBefore),
   };
 }
 
-async function callsBeforeUpstream(headers: Record<string, string>): Promise<string[]> {
-  return (await callsAround(headers)).before;
+async function callsBeforeUpstream(
+  headers: Record<string, string>,
+): Promise<{ before: string[]; traces: string[]; tracesLandedFirst: boolean }> {
+  const { before, traces, tracesLandedFirst } = await callsAround(headers);
+  return { before, traces, tracesLandedFirst };
+}
+
+const chatRequest = (headers: Record<string, string>) =>
+  fetch(`${stack.metrion.url}/api/proxy/openai/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+
+/** Waits until `condition` holds, polling (the store calls run in this process). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let tries = 0; tries < 500 && !condition(); tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  expect(condition()).toBe(true);
 }
 
 describe('DynamoDB calls before the provider sees a request', () => {
-  it('is one conditional UpdateItem in stored mode', async () => {
-    expect(await callsBeforeUpstream({ authorization: `Bearer ${stack.metrionKey}` })).toEqual([
-      'UpdateItemCommand',
-    ]);
+  it('are the conditional UpdateItem and the trace PutItem in stored mode', async () => {
+    expect(await callsBeforeUpstream({ authorization: `Bearer ${stack.metrionKey}` })).toEqual({
+      before: ['UpdateItemCommand'],
+      traces: ['PutItemCommand'],
+      tracesLandedFirst: true,
+    });
   });
 
-  it('is one conditional UpdateItem in pass-through mode', async () => {
+  it('are the conditional UpdateItem and the trace PutItem in pass-through mode', async () => {
     expect(
       await callsBeforeUpstream({
         authorization: `Bearer ${FAKE_OPENAI_API_KEY}`,
         'x-metrion-token': stack.metrionKey,
       }),
-    ).toEqual(['UpdateItemCommand']);
+    ).toEqual({
+      before: ['UpdateItemCommand'],
+      traces: ['PutItemCommand'],
+      tracesLandedFirst: true,
+    });
   });
 });
 
 describe('the trace of a request sent upstream', () => {
-  it('is written in parallel: the answer and its record do not wait for it', async () => {
+  it('is issued while the admission write is in flight: one round trip, not two', async () => {
+    // Arrange: the key was admitted before (the tests above); hold the admission writes
+    const release = Promise.withResolvers<void>();
+    admissionGate = release.promise;
+    commands.length = 0;
+
+    // Act
+    const answered = chatRequest({ authorization: `Bearer ${stack.metrionKey}` });
+    await until(() => commands.some((command) => command.name === 'UpdateItemCommand'));
+    await until(() => commands.some((command) => command.trace));
+    const tracesWhileAdmissionHeld = commands.filter((command) => command.trace).length;
+    admissionGate = undefined;
+    release.resolve();
+    const response = await answered;
+    await response.text();
+
+    // Assert
+    expect(tracesWhileAdmissionHeld).toBe(1);
+    expect(response.status).toBe(200);
+  });
+
+  it('has landed before the provider is called', async () => {
     // Arrange: hold the trace writes
-    const recordsBefore = (await stack.settledRecords()).length;
+    const upstreamBefore = stack.openai.requests.length;
     const release = Promise.withResolvers<void>();
     traceGate = release.promise;
     commands.length = 0;
 
     // Act
-    const response = await fetch(`${stack.metrion.url}/api/proxy/openai/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.metrionKey}` },
-      body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
-    });
-    const answer = await response.json();
-    const [record] = await stack.waitForRecords(recordsBefore + 1);
-    const heldWhileAnswered = commands.filter((command) => command.trace).length;
+    const answered = chatRequest({ authorization: `Bearer ${stack.metrionKey}` });
+    await until(() => commands.some((command) => command.trace));
+    // Give the admission and the provider key time they do not need to wait for the trace.
+    await until(() =>
+      commands.some(
+        (command) =>
+          command.name === 'UpdateItemCommand' && command.upstreamRequestsWhenLanded !== undefined,
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const upstreamWhileHeld = stack.openai.requests.length - upstreamBefore;
     traceGate = undefined;
     release.resolve();
+    const response = await answered;
+    await response.text();
 
-    // Assert: answered and recorded while its trace was still held
+    // Assert
+    expect(upstreamWhileHeld).toBe(0);
     expect(response.status).toBe(200);
-    expect(answer.usage).toBeDefined();
-    expect(record).toMatchObject({
-      status: 200,
-      requestId: response.headers.get('x-metrion-request-id'),
-    });
-    expect(heldWhileAnswered).toBe(1);
+    expect(stack.openai.requests.length - upstreamBefore).toBe(1);
   });
 });
 
@@ -164,7 +226,7 @@ describe('DynamoDB calls of a request Metrion refuses', () => {
 });
 
 describe('DynamoDB calls of a request a block budget matches', () => {
-  it('is still one UpdateItem before the provider, one PutItem after, and its trace', async () => {
+  it('is still one UpdateItem and the trace before the provider, one PutItem after', async () => {
     // Arrange: a budget for all requests; the first request learns it (the cached view is stale)
     const table = {
       client: stack.metrion.data.documentClient,
@@ -188,6 +250,7 @@ describe('DynamoDB calls of a request a block budget matches', () => {
       before: ['UpdateItemCommand'],
       after: ['PutItemCommand'],
       traces: ['PutItemCommand'],
+      tracesLandedFirst: true,
     });
     const [record] = await stack.records();
     expect(record?.budgetReservation?.reservedPicoUsd).toBeGreaterThan(0n);

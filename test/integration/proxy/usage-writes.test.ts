@@ -1,5 +1,5 @@
 // The proxy's writes to the usage table, counted on its DynamoDB client through the local root:
-// the request's trace (in parallel with the upstream call) and its usage record after the answer.
+// the request's trace (landed before the upstream call) and its usage record after the answer.
 // Live rollups come from the usage feed (AWS: the table's stream) into the aggregator, which has a client of its own. A throttled record write is retried and counted once.
 import { beforeEach, describe, expect } from 'vitest';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
@@ -84,7 +84,7 @@ describe('writes after a proxied request', () => {
       const requestId = await ask(stack, stream);
       await stack.recordFor(requestId);
 
-      // Assert: the trace (issued with the upstream call) and the record (after the answer);
+      // Assert: the trace (landed before the upstream call) and the record (after the answer);
       // the only other write is admission's one UpdateItem on the key's lookup item (before the
       // provider is called); the proxy reads nothing of the usage table (the Queries there are
       // this test's polling).

@@ -1,7 +1,9 @@
 // Requests whose own record cannot be written, on the local stack (dynalite) with DynamoDB faults
 // injected into the proxy's and the sweeper's client: the trace sweeper records each exactly once,
 // and after the seal the rollups equal the raw records.
+import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoRequestTraceStore } from '#adapters/dynamodb/dynamo-request-trace-store.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { type DynamoCall, type Fault, injectFaults } from '../../fixtures/dynamodb-faults.ts';
@@ -121,24 +123,56 @@ describe('a request whose record landed but whose answer was lost every time', (
   });
 });
 
-describe('a request whose trace could not be written', () => {
-  it('is answered and recorded as usual', async () => {
-    decide = (call) => (isTraceWrite(call) ? 'throttle' : undefined);
-
-    const answer = await chat();
-    await settled();
-    const report = await sweepNow();
-
-    expect(answer.status).toBe(200);
-    expect(calls.filter(isTraceWrite)).toHaveLength(1);
-    expect(report).toMatchObject({ traces: 0, interrupted: 0 });
-    expect(recordsOf(await stack.records(), answer.requestId)).toEqual([
-      expect.objectContaining({ status: 200, outputTokens: 6 }),
-    ]);
-    expect(stack.logLines.some((line) => line.includes('request trace could not be written'))).toBe(
-      true,
-    );
+/** The request ids of every trace stored now. */
+async function tracedRequestIds(): Promise<string[]> {
+  const store = new DynamoRequestTraceStore({
+    client: stack.metrion.data.documentClient,
+    tableName: stack.metrion.data.usageTable,
   });
+  const ids: string[] = [];
+  for await (const page of store.tracesBetween(0, Date.now() + HOUR_MS)) {
+    ids.push(...page.map((trace) => trace.record.requestId));
+  }
+  return ids;
+}
+
+/** A chat whose 503 is caught: its status and request id. */
+async function refusedChat(): Promise<{ status: number; requestId: string }> {
+  const error = await chat().catch((caught: unknown) => caught);
+  if (!(error instanceof OpenAI.APIError)) throw new Error('expected an API error');
+  return { status: error.status ?? 0, requestId: error.headers?.get('x-metrion-request-id') ?? '' };
+}
+
+describe('a request whose trace could not be written', () => {
+  for (const [name, fault] of [
+    ['refused by the store', 'throttle'],
+    ['landed, with its answer lost', 'lose-answer'],
+  ] as const) {
+    it(`is answered 503 and never sent upstream (${name}); the sweeper adds nothing`, async () => {
+      // Arrange
+      decide = (call) => (isTraceWrite(call) ? fault : undefined);
+      const upstreamBefore = stack.openai.requests.length;
+
+      // Act
+      const answer = await refusedChat();
+      await settled();
+      const report = await sweepNow();
+
+      // Assert: the Logs row says 503; no trace is left to become a record
+      expect(answer.status).toBe(503);
+      expect(await tracedRequestIds()).not.toContain(answer.requestId);
+      expect(stack.openai.requests.length).toBe(upstreamBefore);
+      expect(calls.filter(isTraceWrite)).toHaveLength(1);
+      expect(report).toMatchObject({ interrupted: 0 });
+      const [row, ...others] = recordsOf(await stack.records(), answer.requestId);
+      expect(others).toEqual([]);
+      expect(row).toMatchObject({ status: 503, errorSource: 'metrion' });
+      expect(row?.interrupted).toBeUndefined();
+      expect(
+        stack.logLines.some((line) => line.includes('request trace could not be written')),
+      ).toBe(true);
+    });
+  }
 });
 
 describe("the sweeper's own record write", () => {

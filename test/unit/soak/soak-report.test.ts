@@ -74,7 +74,7 @@ describe('the soak figures', () => {
     expect(targetsMet(figures)).toBe(false);
   });
 
-  it('name a loss to a failed trace write and a kill, and leave it out of the target', () => {
+  it('name a loss to a failed trace write and a kill, and still miss the target', () => {
     const figures = figuresOf({
       sent: [sent('soak-1', { kind: 'trace-throttled', killedAfterSent: true }), sent('soak-2')],
       providerCalls: ['soak-1', 'soak-2'],
@@ -86,7 +86,7 @@ describe('the soak figures', () => {
       'killed-before-trace-stored': 0,
       unexplained: 0,
     });
-    expect(targetsMet(figures)).toBe(true);
+    expect(targetsMet(figures)).toBe(false);
   });
 
   it('name a loss to a kill after the answer, before the trace and the record landed', () => {
@@ -101,6 +101,7 @@ describe('the soak figures', () => {
       reason: 'killed-before-trace-stored',
       traced: false,
     });
+    expect(targetsMet(figures)).toBe(false);
   });
 
   it('leave a loss with no kill after its request unexplained', () => {
@@ -112,6 +113,20 @@ describe('the soak figures', () => {
 
     expect(figures.lostByReason.unexplained).toBe(1);
     expect(targetsMet(figures)).toBe(false);
+  });
+
+  it('name interrupted records of requests the provider never saw, outside the targets', () => {
+    const interrupted = (requester: string) => ({ requester, interrupted: true }) as UsageRecord;
+    const figures = figuresOf({
+      sent: [sent('soak-1', { killedAfterSent: true }), sent('soak-2', { killedAfterSent: true })],
+      providerCalls: ['soak-1'],
+      records: [interrupted('soak-1'), interrupted('soak-2')],
+    });
+
+    expect(figures.interruptedRecords).toBe(2);
+    expect(figures.interruptedUnsent).toEqual(['soak-2']);
+    expect(figures.interruptedUnsentByKind).toEqual({ stream: 1 });
+    expect(targetsMet(figures)).toBe(true);
   });
 
   it('count a request with two records as duplicated', () => {

@@ -24,7 +24,7 @@ export interface DeliveryKey {
 /** One notice to one channel, and the state of getting it there. */
 export interface AlertDelivery extends DeliveryKey {
   /** The email address for the email channel; absent for webhook and Slack. */
-  readonly to?: string;
+  readonly to?: string | undefined;
   readonly notice: AlertNotice;
   /** ISO instant. */
   readonly createdAt: string;

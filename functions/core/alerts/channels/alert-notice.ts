@@ -29,7 +29,7 @@ export interface AlertNotice {
     readonly projected: string;
     readonly currency: string;
     /** UTC date (YYYY-MM-DD) the threshold is reached at this pace; absent when not this month. */
-    readonly crossesOn?: string;
+    readonly crossesOn?: string | undefined;
   };
   /** Spike rules: the observed hour against its baseline. */
   readonly spike?: {

@@ -31,7 +31,7 @@ export interface DeliverDeps {
 export type AttemptOutcome = 'delivered' | 'retrying' | 'failed' | 'skipped';
 
 function leaseToken(random: Pick<Random, 'bytes'>): string {
-  return [...random.bytes(12)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return Buffer.from(random.bytes(12)).toString('hex');
 }
 
 /** Sends one delivery once, by its channel's kind; never throws for the receiver's failures. */
@@ -89,7 +89,7 @@ export async function attemptDelivery(
     status: next.status,
     attemptAt,
     result,
-    ...(next.nextAttemptMs === undefined ? {} : { nextAttemptMs: next.nextAttemptMs }),
+    nextAttemptMs: next.nextAttemptMs,
   });
   const outcome = next.status === 'pending' ? 'retrying' : next.status;
   if (key.channelId !== EMAIL_CHANNEL_ID) {

@@ -1,7 +1,8 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Account } from '#core/accounts/account.ts';
 import type { AlertRule } from '#core/alerts/alert-rule.ts';
 import { createAlertsService } from '#core/alerts/alerts-service.ts';
+import { DELIVERY_LEASE_MS } from '#core/alerts/channels/alert-delivery.ts';
 import { deliverDue } from '#core/alerts/channels/deliver.ts';
 import {
   CLAIM_LEASE_MS,
@@ -9,9 +10,11 @@ import {
   evaluateAlerts,
   LEVEL_COOLDOWN_MS,
 } from '#core/alerts/evaluate-alerts.ts';
+import { exactUsage } from '#core/alerts/exact-usage.ts';
 import { scopedUsage } from '#core/alerts/scoped-usage.ts';
 import type { BillingState } from '#core/billing/billing-state.ts';
 import { PlanRequiredError } from '#core/errors.ts';
+import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { FakeMailer } from '../../../fakes/fake-mailer.ts';
 import { FixedRandom } from '../../../fakes/fixed-random.ts';
@@ -32,6 +35,7 @@ let mailer: FakeMailer;
 let account: Account;
 let deps: EvaluateAlertsDeps & ReturnType<typeof inMemoryDeliveryDeps>;
 let rollupStore: InMemoryRollupStore;
+let usage: InMemoryUsageStore;
 
 /** A 1 USD monthly budget; the account has spent 2 USD, so both levels are reached at once. */
 const budget: AlertRule = {
@@ -46,6 +50,20 @@ const budget: AlertRule = {
   lastFired: {},
   state: 'ok',
 };
+
+/** The $2 the account spent this month, in one request. */
+const spentRecord = usageRecord({
+  accountId: ACCOUNT_ID,
+  at: '2026-03-10T09:00:00.000Z',
+  costPicoUsd: TWO_USD_PICO,
+});
+const RETENTION = { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 };
+
+/** A request as the proxy stores it (the raw record) and the aggregator counts it (live). */
+async function store(record: UsageRecord): Promise<void> {
+  await usage.append(record, RETENTION);
+  await addLive(rollupStore, record, RETENTION);
+}
 
 const subjects = () => mailer.sent.map((message) => message.subject);
 const lastFired = async () => (await rules.get(ACCOUNT_ID, budget.ruleId))?.lastFired;
@@ -63,19 +81,11 @@ beforeEach(async () => {
     plan: 'pro',
     createdAt: '2026-01-01T00:00:00.000Z',
   };
-  const usage = new InMemoryUsageStore({ clock });
+  usage = new InMemoryUsageStore({ clock });
   const rollups = new InMemoryRollupStore({ usage, clock });
-  await addLive(
-    rollups,
-    usageRecord({
-      accountId: ACCOUNT_ID,
-      at: '2026-03-10T09:00:00.000Z',
-      costPicoUsd: TWO_USD_PICO,
-    }),
-    { expiresAtEpochSeconds: Math.floor(START_MS / 1000) + 365 * 86_400 },
-  );
-  const random = new FixedRandom({ seed: 'evaluate-alerts' });
   rollupStore = rollups;
+  await store(spentRecord);
+  const random = new FixedRandom({ seed: 'evaluate-alerts' });
   deps = {
     ...inMemoryDeliveryDeps({ clock, random, mailer }),
     sweep: rules,
@@ -84,6 +94,7 @@ beforeEach(async () => {
       getAccount: async (id) => (id === ACCOUNT_ID ? structuredClone(account) : undefined),
     },
     usage: scopedUsage(rollups),
+    exactUsage: exactUsage(rollups),
     fxRates: { put: async () => undefined, latest: async () => undefined },
     random,
     dashboardUrl: 'https://app.example.com',
@@ -204,6 +215,120 @@ describe('evaluateAlerts: one email per crossing, each level once per 24 h', () 
     expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
     expect((await run()).notificationsSent).toBe(0);
     expect(subjects()).toHaveLength(1);
+  });
+});
+
+describe('evaluateAlerts: what a level fires on', () => {
+  it('fires nothing on a batch the aggregator got twice, and fires on the spend recorded', async () => {
+    // Arrange: a $3 budget, $2 spent (67%); the aggregator's batch is delivered again, so the
+    // live rollups (ADDs, not yet sealed) count $4, 133% of the budget.
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 3 });
+    await addLive(rollupStore, spentRecord, RETENTION);
+    const monthSoFar = { fromMs: Date.parse('2026-03-01T00:00:00.000Z'), toMs: START_MS };
+    const live = await deps.usage.read(ACCOUNT_ID, budget, 'day', monthSoFar, START_MS);
+    expect(live.map((item) => item.costPicoUsd)).toEqual([4_000_000_000_000n]);
+
+    // Act
+    const report = await run();
+
+    // Assert: no email, no firing, the rule not in alert: $2 of $3 was spent.
+    expect(report).toMatchObject({ notificationsSent: 0, sendFailures: 0, failures: 0 });
+    expect(subjects()).toEqual([]);
+    expect(await lastFired()).toEqual({});
+    expect((await rules.get(ACCOUNT_ID, budget.ruleId))?.state).toBe('ok');
+
+    // A real request of $0.80 makes $2.80 (93%): the Warning, with the figure recorded.
+    await store(
+      usageRecord({
+        accountId: ACCOUNT_ID,
+        at: '2026-03-10T12:10:00.000Z',
+        costPicoUsd: 800_000_000_000n,
+      }),
+    );
+    expect((await run()).notificationsSent).toBe(1);
+    expect(subjects()).toEqual(['[Metrion] Warning: Monthly budget reached 90% of its threshold']);
+    expect(mailer.sent[0]?.text).toContain('2.80 USD');
+  });
+});
+
+describe('evaluateAlerts: the stored requests', () => {
+  it('are read only to confirm a level the live rollups reached', async () => {
+    // Arrange: a $3 budget, $2 spent: no level.
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 3 });
+    const rawReads = vi.spyOn(rollupStore, 'rawRecordsInHour');
+
+    // Act + Assert: no raw read below the threshold; one to confirm at $1.
+    expect((await run()).notificationsSent).toBe(0);
+    expect(rawReads).not.toHaveBeenCalled();
+    await rules.update(ACCOUNT_ID, budget.ruleId, { threshold: 1 });
+    expect((await run()).notificationsSent).toBe(1);
+    expect(rawReads).toHaveBeenCalled();
+  });
+});
+
+describe('evaluateAlerts: storing the deliveries', () => {
+  it('leaves the level unfired when a delivery could not be stored, for the next run', async () => {
+    // Arrange
+    vi.spyOn(deps.deliveries, 'enqueue').mockRejectedValueOnce(new Error('throttled'));
+
+    // Act + Assert: nothing sent or fired; the claim is released, so the next run sends it.
+    expect(await run()).toMatchObject({ notificationsSent: 0, failures: 1 });
+    expect(await lastFired()).toEqual({});
+    expect((await run()).notificationsSent).toBe(1);
+    expect(subjects()).toEqual(['[Metrion] Alert: Monthly budget reached its threshold']);
+  });
+
+  it('emails the level after every cooldown of the week its deliveries are kept', async () => {
+    for (let day = 0; day < 4; day += 1) {
+      clock.set(START_MS + day * LEVEL_COOLDOWN_MS);
+      expect((await run()).notificationsSent).toBe(1);
+    }
+    expect(subjects()).toHaveLength(4);
+    expect(new Set(deps.deliveries.all().map((delivery) => delivery.deliveryId)).size).toBe(4);
+  });
+});
+
+describe('evaluateAlerts: an email the mail service accepted', () => {
+  const ALERT_SUBJECT = '[Metrion] Alert: Monthly budget reached its threshold';
+
+  it('is sent once when confirming the firing failed after its delivery was stored', async () => {
+    // Arrange: the firing's confirm write fails once, after the delivery was stored.
+    vi.spyOn(rules, 'confirmLevel').mockRejectedValueOnce(new Error('throttled'));
+
+    // Act: the run fails on the rule; the retry run sends the stored delivery.
+    expect(await run()).toMatchObject({ notificationsSent: 0, failures: 1 });
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 1, delivered: 1 });
+
+    // Assert: once the claim's lease is over the next run fires the level again, onto the
+    // same delivery, which is not sent again; nor by any later run.
+    clock.advance(CLAIM_LEASE_MS);
+    expect((await run()).notificationsSent).toBe(0);
+    expect(await lastFired()).toEqual({ alert: new Date(START_MS + CLAIM_LEASE_MS).toISOString() });
+    clock.advance(60 * 60_000);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
+    expect((await run()).notificationsSent).toBe(0);
+    expect(subjects()).toEqual([ALERT_SUBJECT]);
+  });
+
+  it('goes out twice only when recording the send failed, once its 60 s lease is over', async () => {
+    // Arrange: the mail service accepts the email; recording the attempt fails.
+    vi.spyOn(deps.deliveries, 'settle').mockRejectedValueOnce(new Error('throttled'));
+
+    // Act
+    expect(await run()).toMatchObject({ notificationsSent: 0, failures: 1 });
+    expect(subjects()).toEqual([ALERT_SUBJECT]);
+
+    // Assert: the attempt's lease holds the delivery to its last millisecond; then the retry
+    // run sends it again, records it, and nothing sends it a third time.
+    clock.advance(DELIVERY_LEASE_MS - 1);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
+    clock.advance(1);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 1, delivered: 1 });
+    expect(subjects()).toEqual([ALERT_SUBJECT, ALERT_SUBJECT]);
+    clock.advance(CLAIM_LEASE_MS);
+    expect(await deliverDue(deps)).toMatchObject({ attempted: 0 });
+    expect((await run()).notificationsSent).toBe(0);
+    expect(subjects()).toHaveLength(2);
   });
 });
 

@@ -99,6 +99,7 @@ describe('a forecast rule notifying Slack', () => {
       firing: rules,
       accounts: { getAccount: async (id: string) => (id === ACCOUNT_ID ? account : undefined) },
       usage,
+      exactUsage: usage,
       fxRates: { put: async () => undefined, latest: async () => QUOTE },
       dashboardUrl: 'https://app.example.com',
     };

@@ -51,8 +51,10 @@ describe('forecastMonthEnd: spent + 7-day pace x days left', () => {
       costPicoUsd: usd(5000),
       sealed: false,
     };
+    // A day before the read span, given anyway, counts for nothing either.
+    const before = days('2026-10-20', '2026-10-20', 5000);
     const forecast = projected(
-      forecastMonthEnd([...days('2026-11-01', '2026-11-11', 10), today], now, LONG_AGO),
+      forecastMonthEnd([...before, ...days('2026-11-01', '2026-11-11', 10), today], now, LONG_AGO),
     );
     expect(forecast.projectedPicoUsd).toBe(usd(300));
   });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRuleSpec } from '#core/alerts/alert-rule.ts';
-import { budgetStartMs, levelToEmail, measureRule, windowSpan } from '#core/alerts/measure-rule.ts';
+import {
+  budgetReads,
+  budgetStartMs,
+  levelToEmail,
+  measureRule,
+  type Span,
+  windowSpan,
+} from '#core/alerts/measure-rule.ts';
 import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { EMPTY_COUNTS, type Rollup, rollupsFromRecords } from '#core/rollups/rollup.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
@@ -113,6 +120,103 @@ describe('periods and windows (UTC)', () => {
     const span = windowSpan(Date.parse('2026-11-24T12:34:00Z'));
     expect(new Date(span.fromMs).toISOString()).toBe('2026-11-24T11:00:00.000Z');
     expect(new Date(span.toMs).toISOString()).toBe('2026-11-24T13:00:00.000Z');
+  });
+});
+
+describe('budgetReads: hourly items up to the first UTC midnight, daily items after', () => {
+  const ms = (iso: string) => Date.parse(iso);
+  const iso = (span: Span | undefined) =>
+    span && [new Date(span.fromMs).toISOString(), new Date(span.toMs).toISOString()];
+  const isoSpans = ({ hourly, daily }: ReturnType<typeof budgetReads>) => ({
+    hourly: iso(hourly),
+    daily: iso(daily),
+  });
+
+  it('reads only hours while the budget started today, through the current hour', () => {
+    const reads = budgetReads(ms('2026-11-24T08:00:00Z'), ms('2026-11-24T12:34:00Z'));
+    expect(isoSpans(reads)).toEqual({
+      hourly: ['2026-11-24T08:00:00.000Z', '2026-11-24T13:00:00.000Z'],
+    });
+  });
+
+  it('reads only hours in the last hour before midnight', () => {
+    const reads = budgetReads(ms('2026-11-24T08:00:00Z'), ms('2026-11-24T23:59:00Z'));
+    expect(isoSpans(reads)).toEqual({
+      hourly: ['2026-11-24T08:00:00.000Z', '2026-11-25T00:00:00.000Z'],
+    });
+  });
+
+  it('reads the hours of the first day and whole days from its midnight through today', () => {
+    const reads = budgetReads(ms('2026-11-20T08:00:00Z'), ms('2026-11-24T12:34:00Z'));
+    expect(isoSpans(reads)).toEqual({
+      hourly: ['2026-11-20T08:00:00.000Z', '2026-11-21T00:00:00.000Z'],
+      daily: ['2026-11-21T00:00:00.000Z', '2026-11-25T00:00:00.000Z'],
+    });
+  });
+
+  it('reads days only for a budget starting at a midnight, from the first minute', () => {
+    expect(isoSpans(budgetReads(ms('2026-11-01T00:00:00Z'), ms('2026-11-24T12:34:00Z')))).toEqual({
+      daily: ['2026-11-01T00:00:00.000Z', '2026-11-25T00:00:00.000Z'],
+    });
+    expect(isoSpans(budgetReads(ms('2026-11-24T00:00:00Z'), ms('2026-11-24T00:00:00Z')))).toEqual({
+      daily: ['2026-11-24T00:00:00.000Z', '2026-11-25T00:00:00.000Z'],
+    });
+  });
+});
+
+describe('measureRule: the figures a notice shows', () => {
+  it('shows a budget spend and its threshold in cents of the account currency', () => {
+    const measured = measureRule(budget(50), [rollup({ costPicoUsd: dollars(5_000n) })], USD);
+    expect(measured).toMatchObject({ figure: '0.01 USD', thresholdText: '50.00 USD' });
+  });
+
+  it('shows error counts, rates and their thresholds in their unit', () => {
+    const rollups = rollupsOfRecords([
+      ...times(37, {}),
+      ...times(3, { status: 500, errorSource: 'provider' }),
+    ]);
+    expect(measureRule(errorRate(6, 'count'), rollups, USD)).toMatchObject({
+      figure: '3 errors',
+      thresholdText: '6 errors',
+    });
+    expect(measureRule(errorRate(1, 'count'), rollups, USD).thresholdText).toBe('1 error');
+    expect(measureRule(errorRate(10, 'percent'), rollups, USD)).toMatchObject({
+      figure: '7.5% (3 of 40 requests)',
+      thresholdText: '10%',
+    });
+    expect(measureRule(errorRate(10, 'percent'), [], USD)).toMatchObject({
+      figure: '0%',
+      thresholdText: '10%',
+    });
+  });
+
+  it('shows latency in whole ms, and no requests when there were none', () => {
+    const rule = { type: 'latency_p95', threshold: 500, paused: false } as const;
+    expect(measureRule(rule, [], USD)).toMatchObject({
+      figure: 'no requests',
+      thresholdText: '500 ms',
+      levels: [],
+    });
+    const measured = measureRule(rule, rollupsOfRecords(times(20, { latencyMs: 2000 })), USD);
+    expect(measured.figure).toMatch(/^\d+ ms$/);
+    expect(measured.figure).toBe(`${measured.value} ms`);
+    expect(measured).toMatchObject({ thresholdText: '500 ms', levels: ['warning', 'alert'] });
+  });
+
+  it('shows request volume and its threshold as counts', () => {
+    const rule = { type: 'request_volume', threshold: 80, paused: false } as const;
+    expect(measureRule(rule, rollupsOfRecords(times(2, {})), USD)).toMatchObject({
+      figure: '2 requests',
+      thresholdText: '80 requests',
+    });
+  });
+
+  it('leaves forecast and spike rules to their own measures', () => {
+    for (const type of ['forecast', 'spike'] as const) {
+      expect(() => measureRule({ type, threshold: 2, paused: false }, [], USD)).toThrow(
+        new RangeError(`${type} rules are measured by measureNow (measure-trends.ts).`),
+      );
+    }
   });
 });
 

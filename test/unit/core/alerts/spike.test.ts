@@ -83,6 +83,30 @@ describe('measureSpike: the last complete hour against the 7-day hourly median',
     expect(result).toMatchObject({ kind: 'measured', medianTimesTwo: 10n, baselineHours: 25 });
   });
 
+  it('sorts the hours by value for the median, the empty ones first as 0', () => {
+    // 100 busy hours with 1 to 100 requests in a mixed order, 68 empty: the 84th and 85th
+    // values are 16 and 17.
+    const busy = Array.from({ length: 100 }, (_, i) =>
+      hour(OBSERVED - (i + 1) * HOUR, ((i * 37) % 100) + 1),
+    );
+    const result = measureSpike('requests', [...busy, hour(OBSERVED, 50)], NOW, LONG_AGO);
+    expect(result).toMatchObject({ kind: 'measured', medianTimesTwo: 33n, baselineHours: 168 });
+  });
+
+  it('leaves the hour the account was created in, and the current hour, out of the baseline', () => {
+    // Created at 08:30 a day before: 24 whole hours of history, 12 of them with 10 requests.
+    // Its creation hour and the current (live) hour are busy, and must not move the median.
+    const created = OBSERVED - 24 * HOUR - 30 * 60_000;
+    const items = [
+      hour(created - 30 * 60_000, 10),
+      ...baseline(12, 10),
+      hour(OBSERVED, 10),
+      hour(OBSERVED + HOUR, 10, { sealed: false }),
+    ];
+    const result = measureSpike('requests', items, NOW, created);
+    expect(result).toMatchObject({ kind: 'measured', medianTimesTwo: 10n, baselineHours: 24 });
+  });
+
   it('measures cost in picodollars and errors as provider errors only', () => {
     const observed = hour(OBSERVED, 10, { costPicoUsd: 123n, errors: 5, metrionErrors: 2 });
     expect(measureSpike('cost', [observed], NOW, LONG_AGO)).toMatchObject({ observed: 123n });

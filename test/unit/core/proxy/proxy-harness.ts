@@ -60,6 +60,9 @@ export class RecordingLogger implements Logger {
   }
 }
 
+/** What the harness saw happen, in order. */
+export type Issued = 'admission' | 'trace' | 'trace stored' | 'trace discarded' | 'upstream';
+
 /** Builds the service with one Free account holding a key for every provider. */
 export async function proxyHarness() {
   const clock = new FakeClock({ startMs: Date.parse('2026-11-24T12:00:00.000Z') });
@@ -72,10 +75,15 @@ export async function proxyHarness() {
   const faults: { admit?: Error; openKey?: Error; trace?: Error } = {};
   /** When set, runs before each admission call (a Dashboard edit racing the request). */
   const races: { beforeAdmit?: () => Promise<void> } = {};
+  /** Store calls and upstream sends, in the order they were issued or ended. */
+  const issued: Issued[] = [];
+  /** While set, every trace write waits for it before it lands. */
+  const gates: { trace?: Promise<void> } = {};
   const slowAdmission: ProxyAdmission = {
     admit: async (request) => {
       await races.beforeAdmit?.();
       admissions.push(request);
+      issued.push('admission');
       clock.advance(delays.admitCallMs);
       if (faults.admit !== undefined) throw faults.admit;
       return accounts.admit(request);
@@ -83,14 +91,18 @@ export async function proxyHarness() {
     windowCount: (keyDigest, counter) => accounts.windowCount(keyDigest, counter),
   };
   const responseCache = new InMemoryResponseCacheStore();
-  /** Upstream sends and trace writes, in the order they were issued. */
-  const issued: ('upstream' | 'trace')[] = [];
   const traceStore = new InMemoryRequestTraceStore({ usage });
   const traces: RequestTraceWriter = {
-    put: (trace) => {
+    put: async (trace) => {
       issued.push('trace');
-      if (faults.trace !== undefined) return Promise.reject(faults.trace);
-      return traceStore.put(trace);
+      await gates.trace;
+      if (faults.trace !== undefined) throw faults.trace;
+      await traceStore.put(trace);
+      issued.push('trace stored');
+    },
+    discard: async (trace) => {
+      await traceStore.discard(trace);
+      issued.push('trace discarded');
     },
   };
   const logger = new RecordingLogger();
@@ -201,6 +213,7 @@ export async function proxyHarness() {
     /** The traces written (the sweeper's side of the store, over `usage`). */
     traces: traceStore,
     issued,
+    gates,
     accountId: created.account.accountId,
     metrionKey: created.metrionKey,
     /** Names the key's minute window. */

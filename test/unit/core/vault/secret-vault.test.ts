@@ -239,6 +239,73 @@ describe('createSecretVault', () => {
     expect(decrypt).not.toHaveBeenCalled();
   });
 
+  it('opens what it sealed without unwrapping the data key it just generated', async () => {
+    const subject = vault();
+
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    await expect(subject.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+
+  it('caches only the data key the account kept when another vault created one first', async () => {
+    // Arrange: a cache of two, holding acc_b's key; another vault wins acc_1's first seal
+    const subject = vault({ maxCachedDataKeys: 2 });
+    const other = await sealElsewhere(SECRET, providerKeyContext('acc_b', 'openai'));
+    await subject.open(other, providerKeyContext('acc_b', 'openai'));
+    const won = await sealElsewhere(SECRET);
+    vi.spyOn(accountDataKeys, 'getAccountDataKey').mockResolvedValueOnce(undefined);
+
+    // Act: this vault generates a key of its own, which the store refuses
+    const sealed = await subject.seal(SECRET, CONTEXT);
+
+    // Assert: sealed under the kept key, and acc_b's key is still cached (no eviction by a
+    // key nobody will use)
+    expect(generate).toHaveBeenCalledTimes(3);
+    expect(sealed.encryptedDataKey).toBe(won.encryptedDataKey);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+    await subject.open(other, providerKeyContext('acc_b', 'openai'));
+    await expect(subject.open(sealed, CONTEXT)).resolves.toBe(SECRET);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+  });
+
+  it('makes one provider call for concurrent opens after the cached key expired', async () => {
+    const subject = vault({ dataKeyCacheTtlMs: 60_000 });
+    const sealed = await sealElsewhere(SECRET);
+    await subject.open(sealed, CONTEXT);
+    clock.advance(60_000);
+
+    const opened = await Promise.all([1, 2, 3].map(() => subject.open(sealed, CONTEXT)));
+
+    expect(opened).toEqual([SECRET, SECRET, SECRET]);
+    expect(decrypt).toHaveBeenCalledTimes(2);
+  });
+
+  it('refuses to seal or open under a context that names no account', async () => {
+    const subject = vault();
+    const sealed = await subject.seal(SECRET, CONTEXT);
+    const noAccount = { provider: 'anthropic', purpose: 'provider-key' };
+    const refusal = new RangeError("A secret's context must name its account.");
+
+    await expect(subject.seal(SECRET, noAccount)).rejects.toThrow(refusal);
+    await expect(subject.seal(SECRET, { ...noAccount, account: '' })).rejects.toThrow(refusal);
+    await expect(subject.open(sealed, noAccount)).rejects.toThrow(refusal);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+
+  it.each<[string, (sealed: SealedSecret) => SealedSecret]>([
+    ['an 8-byte IV', (s) => ({ ...s, iv: truncate(s.iv, 8) })],
+    ['an IV that is not base64', (s) => ({ ...s, iv: `${s.iv}!` })],
+    ['a ciphertext that is not base64', (s) => ({ ...s, ciphertext: `${s.ciphertext}!` })],
+    ['an auth tag that is not base64', (s) => ({ ...s, authTag: `${s.authTag}!` })],
+    ['a wrapped data key that is not base64', (s) => ({ ...s, encryptedDataKey: '!' })],
+  ])('refuses a record with %s before calling the provider', async (_label, corrupt) => {
+    const sealed = corrupt(await sealElsewhere(SECRET));
+
+    await expect(vault().open(sealed, CONTEXT)).rejects.toBeInstanceOf(SecretIntegrityError);
+    expect(decrypt).not.toHaveBeenCalled();
+  });
+
   it('caches the unwrapped data key: a second open makes no provider call', async () => {
     const subject = vault();
     const sealed = await sealElsewhere(SECRET);
