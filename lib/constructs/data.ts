@@ -4,7 +4,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { TRACE_PK_PREFIX } from '#adapters/dynamodb/dynamo-request-trace-writer.ts';
 import {
   ACTIVE_ALERT_RULES_INDEX,
   type IndexDefinition,
@@ -12,6 +11,7 @@ import {
   TABLES,
   type TableDefinition,
   type TableKey,
+  TRACE_PK_PREFIX,
   tableName,
   USAGE_BY_REQUEST_ID_INDEX,
 } from '#adapters/dynamodb/table-definitions.ts';

@@ -12,13 +12,10 @@ import type {
   RequestTraceWriter,
 } from '#core/ports/request-trace-store.ts';
 import { dynamoCall, dynamoUnavailable } from './dynamo-errors.ts';
-import {
-  DynamoRequestTraceWriter,
-  TRACE_PK_PREFIX,
-  TRACE_SHARDS,
-} from './dynamo-request-trace-writer.ts';
+import { DynamoRequestTraceWriter, TRACE_SHARDS } from './dynamo-request-trace-writer.ts';
 import { usageRecordFromItem, usageRecordKey } from './dynamo-usage-store.ts';
 import { queryPages } from './query-pages.ts';
+import { TRACE_PK_PREFIX } from './table-definitions.ts';
 
 export interface DynamoRequestTraceStoreOptions {
   readonly client: DynamoDBDocumentClient;

@@ -5,6 +5,7 @@ import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk
 import type { RequestTrace, RequestTraceWriter } from '#core/ports/request-trace-store.ts';
 import { TRACE_LIFETIME_MS } from '#core/traces/trace-lifetime.ts';
 import { dynamoCall } from './dynamo-errors.ts';
+import { TRACE_PK_PREFIX } from './table-definitions.ts';
 
 export interface DynamoRequestTraceWriterOptions {
   readonly client: DynamoDBDocumentClient;
@@ -17,7 +18,6 @@ export interface DynamoRequestTraceWriterOptions {
  * (DynamoDB takes 1,000 writes per second per partition): 16 carry 16,000 requests per second.
  */
 export const TRACE_SHARDS = 16;
-export const TRACE_PK_PREFIX = 'TRACE#';
 
 /** FNV-1a over the request id: spreads ids of any shape evenly over the shards. */
 function shardOf(requestId: string): string {

@@ -45,6 +45,12 @@ const sk: KeyAttribute = { name: 'sk', type: 'S' };
 export const USAGE_RECORD_SORT_KEY_PREFIX = 'REQ#';
 
 /**
+ * Partition-key prefix of the request traces in the `usage` table (`pk=TRACE#<shard>`): the
+ * proxy's IAM grant lets it delete only items under it.
+ */
+export const TRACE_PK_PREFIX = 'TRACE#';
+
+/**
  * Usage index from a record's `requestId` to its keys (keys only: no second copy of the data);
  * sparse, since only usage records carry `requestId`. The Logs detail view reads through it.
  */
