@@ -41,8 +41,9 @@ const BUDGET_BYTES = {
   // 242,536 B measured: the DynamoDB client (like the seal job), our code with the per-key tag
   // rollups, and the budget settle with the ledger's attributes.
   'Metrion usage aggregator': 255_000,
-  // 27,359 B measured: the signed JSON client and the vault.
-  'Metrion secret migrator': 30_000,
+  // 30,504 B measured: the signed JSON client (its signing keys cached as KeyObjects), the vault
+  // and the document client's KeyObject hash, which the signed client's own signer leaves unused.
+  'Metrion secret migrator': 33_000,
   // 323,407 B measured: the DynamoDB and SESv2 clients, the budget store, ledger and emails.
   'Metrion budget sweep': 340_000,
 } as const;
