@@ -1,3 +1,4 @@
+import { BoundedMap } from '../collections/bounded-map.ts';
 import type { BudgetView } from './budget.ts';
 
 /** Keys remembered per process; the oldest is forgotten first beyond this. */
@@ -11,11 +12,10 @@ const DEFAULT_MAX_ENTRIES = 10_000;
  * needs nothing), so the cache holds only accounts with budgets. Bounded, insertion ordered.
  */
 export class BudgetViewCache {
-  readonly #views = new Map<string, BudgetView>();
-  readonly #maxEntries: number;
+  readonly #views: BoundedMap<string, BudgetView>;
 
   constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
-    this.#maxEntries = maxEntries;
+    this.#views = new BoundedMap(maxEntries);
   }
 
   /** The last view seen for `keyDigest`; undefined: none seen, or the account had no budgets. */
@@ -25,12 +25,7 @@ export class BudgetViewCache {
 
   /** Remembers what an admission answered (undefined: the account has no active budgets). */
   remember(keyDigest: string, view: BudgetView | undefined): void {
-    this.#views.delete(keyDigest);
-    if (view === undefined || view.budgets.length === 0) return;
-    if (this.#views.size >= this.#maxEntries) {
-      const oldest = this.#views.keys().next().value;
-      if (oldest !== undefined) this.#views.delete(oldest);
-    }
-    this.#views.set(keyDigest, view);
+    if (view === undefined || view.budgets.length === 0) this.#views.delete(keyDigest);
+    else this.#views.set(keyDigest, view);
   }
 }

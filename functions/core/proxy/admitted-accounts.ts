@@ -1,4 +1,5 @@
 import type { Account } from '../accounts/account.ts';
+import { BoundedMap } from '../collections/bounded-map.ts';
 
 /** Key digests remembered per process; the oldest is forgotten first beyond this. */
 const DEFAULT_MAX_ENTRIES = 10_000;
@@ -11,11 +12,10 @@ const DEFAULT_MAX_ENTRIES = 10_000;
  * the trace's retention, can be stale. Bounded, insertion ordered.
  */
 export class AdmittedAccounts {
-  readonly #accounts = new Map<string, Account>();
-  readonly #maxEntries: number;
+  readonly #accounts: BoundedMap<string, Account>;
 
   constructor(maxEntries = DEFAULT_MAX_ENTRIES) {
-    this.#maxEntries = maxEntries;
+    this.#accounts = new BoundedMap(maxEntries);
   }
 
   /** The account last admitted with `keyDigest`; undefined: none in this process. */
@@ -24,11 +24,6 @@ export class AdmittedAccounts {
   }
 
   remember(keyDigest: string, account: Account): void {
-    this.#accounts.delete(keyDigest);
-    if (this.#accounts.size >= this.#maxEntries) {
-      const oldest = this.#accounts.keys().next().value;
-      if (oldest !== undefined) this.#accounts.delete(oldest);
-    }
     this.#accounts.set(keyDigest, account);
   }
 
