@@ -292,7 +292,7 @@ async function deliverTest(
         accountId: rule.accountId,
         channelId,
         deliveryId: `test_${rule.ruleId}_${nowMs}`,
-        ...(channelId === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+        to: channelId === EMAIL_CHANNEL_ID ? account.email : undefined,
         notice,
         createdAt: new Date(nowMs).toISOString(),
         status: 'pending' as const,

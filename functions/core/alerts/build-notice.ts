@@ -116,8 +116,8 @@ export function buildNotice(input: {
           : periodText(span),
     },
     details: measurement.details ?? [],
-    ...(measurement.forecast === undefined ? {} : { forecast: measurement.forecast }),
-    ...(measurement.spike === undefined ? {} : { spike: measurement.spike }),
+    forecast: measurement.forecast,
+    spike: measurement.spike,
     dashboardUrl: dashboardLink(rule, span, input.dashboardUrl),
     firedAt: new Date(input.nowMs).toISOString(),
   };

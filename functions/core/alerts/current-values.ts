@@ -72,7 +72,7 @@ export async function currentValueReader(
     return {
       value: measurement.value,
       ratio: measurement.ratio,
-      ...(measurement.skipped === undefined ? {} : { skipped: measurement.skipped }),
+      skipped: measurement.skipped,
     };
   };
 }

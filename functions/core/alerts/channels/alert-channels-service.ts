@@ -57,7 +57,7 @@ function view(channel: AlertChannel): AlertChannelView {
     name: channel.name,
     target: channel.displayUrl,
     createdAt: channel.createdAt,
-    ...(channel.lastDelivery === undefined ? {} : { lastDelivery: channel.lastDelivery }),
+    lastDelivery: channel.lastDelivery,
   };
 }
 
@@ -74,9 +74,9 @@ function deliveryView(delivery: AlertDelivery) {
     level: delivery.notice.level,
     status: delivery.status,
     attempts: delivery.attempts,
-    ...(delivery.nextAttemptAt === undefined ? {} : { nextAttemptAt: delivery.nextAttemptAt }),
-    ...(delivery.lastAttemptAt === undefined ? {} : { lastAttemptAt: delivery.lastAttemptAt }),
-    ...(delivery.lastResult === undefined ? {} : { lastResult: delivery.lastResult }),
+    nextAttemptAt: delivery.nextAttemptAt,
+    lastAttemptAt: delivery.lastAttemptAt,
+    lastResult: delivery.lastResult,
   };
 }
 
@@ -142,12 +142,12 @@ async function createChannel(
     kind: input.kind,
     name: input.name,
     displayUrl: input.kind === 'webhook' ? input.url : maskedSlackUrl(input.url),
-    ...(input.kind === 'webhook' ? { url: input.url } : {}),
+    url: input.kind === 'webhook' ? input.url : undefined,
     sealed: await deps.vault.seal(secret, channelSecretContext(accountId, channelId)),
     createdAt: new Date(deps.clock.nowMs()).toISOString(),
   };
   await deps.channels.create(channel);
-  return { channel: view(channel), ...(input.kind === 'webhook' ? { secret } : {}) };
+  return { channel: view(channel), secret: input.kind === 'webhook' ? secret : undefined };
 }
 
 /** Sends a test notice now and answers how it went; at most one per channel per minute. */
@@ -161,7 +161,7 @@ async function testChannel(deps: AlertChannelsServiceDeps, accountId: string, id
     accountId,
     channelId: id,
     deliveryId: `test_${minute}`,
-    ...(id === EMAIL_CHANNEL_ID ? { to: account.email } : {}),
+    to: id === EMAIL_CHANNEL_ID ? account.email : undefined,
     notice: testNotice(name, new Date(nowMs).toISOString(), deps.dashboardUrl),
     createdAt: new Date(nowMs).toISOString(),
     status: 'pending',

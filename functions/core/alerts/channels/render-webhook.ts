@@ -24,8 +24,8 @@ export function webhookBody(deliveryId: string, notice: AlertNotice): string {
     value: notice.value,
     threshold: notice.threshold,
     period: { from: notice.period.from, to: notice.period.to },
-    ...(notice.forecast === undefined ? {} : { forecast: notice.forecast }),
-    ...(notice.spike === undefined ? {} : { spike: notice.spike }),
+    forecast: notice.forecast,
+    spike: notice.spike,
     dashboardUrl: notice.dashboardUrl,
   });
 }
