@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect } from 'vitest';
-import { FALLBACK_FX } from '#core/currency/fx.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import {
@@ -161,7 +160,7 @@ describe('dashboard API', () => {
     const offline = await stack.api('/api/dashboard/costs?range=24h', { as: alice });
     expect(offline.json.fx).toMatchObject({
       currency: 'EUR',
-      rateDate: FALLBACK_FX.date,
+      rateDate: '2026-11-20', // the shipped ECB reference rates' date
       source: 'fallback',
     });
     await stack.metrion.jobs.refreshFxRates();

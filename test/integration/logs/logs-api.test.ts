@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect } from 'vitest';
 import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
-import { FALLBACK_FX } from '#core/currency/fx.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
@@ -415,8 +414,9 @@ describe("costs in the account's currency", () => {
     });
     // Expectations computed here, not by the conversion under test: CHF per USD is the quote's
     // CHF/EUR over USD/EUR as an exact fraction, rounded half to even once.
-    const usdPerEur = exactDecimal(FALLBACK_FX.usdPerEur);
-    const chfPerEur = exactDecimal(FALLBACK_FX.chfPerEur);
+    // The shipped rates, written out: ECB reference rates of 20 November 2026.
+    const usdPerEur = exactDecimal('1.1523');
+    const chfPerEur = exactDecimal('0.9318');
     const [rateNumerator, rateDenominator] = [
       chfPerEur.numerator * usdPerEur.denominator,
       chfPerEur.denominator * usdPerEur.numerator,
@@ -428,7 +428,7 @@ describe("costs in the account's currency", () => {
     const fx = {
       currency: 'CHF',
       rate: withDecimals(halfEven(rateNumerator * 10n ** 8n, rateDenominator), 8),
-      rateDate: FALLBACK_FX.date,
+      rateDate: '2026-11-20',
       source: 'fallback',
     };
     try {
