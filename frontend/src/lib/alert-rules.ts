@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import {
   type AlertRuleDto,
   type AlertRuleType,
@@ -7,9 +6,10 @@ import {
   createAlertRuleSchema,
   updateAlertRuleSchema,
 } from '#contracts/alerts-api.ts';
-import type { Scope } from '#contracts/scope.ts';
 import type { BodyOf } from './api-client.ts';
+import { type Checked, type FieldMessages, firstMessagePerField } from './form-errors.ts';
 import { providerName } from './providers.ts';
+import { type ScopeKind, scopeText as scopeOnlyText, scopeValueText } from './scopes.ts';
 
 /**
  * The Alerts page's rules without React: what the rule form holds, how it becomes an API body
@@ -42,7 +42,6 @@ export interface RuleDraft {
 }
 
 export type SpikeMetric = 'cost' | 'requests' | 'errors';
-export type ScopeKind = Scope['kind'];
 
 /** The form fields an API message can belong to; `form` is anything else. */
 export type DraftField =
@@ -55,9 +54,9 @@ export type DraftField =
   | 'minimum'
   | 'scope'
   | 'channels';
-export type FieldErrors = Partial<Record<DraftField | 'form', string>>;
+export type FieldErrors = FieldMessages<DraftField>;
 
-const DRAFT_FIELDS: readonly string[] = [
+const DRAFT_FIELDS: readonly DraftField[] = [
   'type',
   'name',
   'threshold',
@@ -67,7 +66,7 @@ const DRAFT_FIELDS: readonly string[] = [
   'minimum',
   'scope',
   'channels',
-] satisfies DraftField[];
+];
 
 export const ALERT_TYPE_LABELS: Readonly<Record<AlertRuleType, string>> = {
   budget: 'Budget',
@@ -119,22 +118,6 @@ export function emptyDraft(type: AlertRuleType = 'budget'): RuleDraft {
   };
 }
 
-/** The text a scope's value is typed as: a provider id, a model, a requester, `key:value`. */
-function scopeValueOf(scope: Scope): string {
-  switch (scope.kind) {
-    case 'account':
-      return '';
-    case 'provider':
-      return scope.provider;
-    case 'model':
-      return scope.model;
-    case 'requester':
-      return scope.requester;
-    case 'tag':
-      return `${scope.key}:${scope.value}`;
-  }
-}
-
 /** The scope the draft states (unchecked: the schema judges it). */
 function scopeOf(draft: RuleDraft): unknown {
   const value = draft.scopeValue.trim();
@@ -167,7 +150,7 @@ export function draftFromRule(rule: AlertRuleDto): RuleDraft {
     metric: rule.metric ?? 'requests',
     minimum: rule.minimum === undefined ? '' : String(rule.minimum),
     scopeKind: rule.scope.kind,
-    scopeValue: scopeValueOf(rule.scope),
+    scopeValue: scopeValueText(rule.scope),
     channels: rule.channels,
   };
 }
@@ -224,27 +207,12 @@ function updateCandidate(draft: RuleDraft, rule: AlertRuleDto): Record<string, u
   return patch;
 }
 
-/** Each field's first message from a failed parse. */
-function fieldErrors(error: z.ZodError, into: FieldErrors = {}): FieldErrors {
-  const errors: FieldErrors = { ...into };
-  for (const issue of error.issues) {
-    const head = issue.path[0];
-    const field = typeof head === 'string' && DRAFT_FIELDS.includes(head) ? head : 'form';
-    errors[field as DraftField | 'form'] ??= issue.message;
-  }
-  return errors;
-}
-
-export type Checked<T> =
-  | { readonly ok: true; readonly body: T }
-  | { readonly ok: false; readonly errors: FieldErrors };
-
 /** The New Alert form checked with the API's `createAlertRuleSchema`. */
-export function checkCreate(draft: RuleDraft): Checked<BodyOf<'createAlertRule'>> {
+export function checkCreate(draft: RuleDraft): Checked<BodyOf<'createAlertRule'>, DraftField> {
   const parsed = createAlertRuleSchema.safeParse(createCandidate(draft));
   return parsed.success
     ? { ok: true, body: parsed.data }
-    : { ok: false, errors: fieldErrors(parsed.error) };
+    : { ok: false, errors: firstMessagePerField(parsed.error, DRAFT_FIELDS) };
 }
 
 /**
@@ -254,12 +222,15 @@ export function checkCreate(draft: RuleDraft): Checked<BodyOf<'createAlertRule'>
 export function checkUpdate(
   draft: RuleDraft,
   rule: AlertRuleDto,
-): Checked<BodyOf<'updateAlertRule'>> {
+): Checked<BodyOf<'updateAlertRule'>, DraftField> {
   const whole = createAlertRuleSchema.safeParse(createCandidate({ ...draft, type: rule.type }));
   const patch = updateAlertRuleSchema.safeParse(updateCandidate(draft, rule));
   if (whole.success && patch.success) return { ok: true, body: patch.data };
-  const errors = whole.success ? {} : fieldErrors(whole.error);
-  return { ok: false, errors: patch.success ? errors : fieldErrors(patch.error, errors) };
+  const errors = whole.success ? {} : firstMessagePerField(whole.error, DRAFT_FIELDS);
+  return {
+    ok: false,
+    errors: patch.success ? errors : firstMessagePerField(patch.error, DRAFT_FIELDS, errors),
+  };
 }
 
 /** A rule's name, or what it is when it has none. */
@@ -270,24 +241,11 @@ export function ruleLabel(rule: Pick<AlertRuleDto, 'name' | 'type'>): string {
 /** `All requests`, `Provider OpenAI`, `Tag feature:search`; a legacy provider list by name. */
 export function scopeText(rule: Pick<AlertRuleDto, 'scope' | 'providers'>): string {
   const { scope } = rule;
-  const main =
-    scope.kind === 'account'
-      ? 'All requests'
-      : scope.kind === 'provider'
-        ? `Provider ${providerName(scope.provider)}`
-        : `${SCOPE_KIND_LABELS[scope.kind]} ${scopeValueOf(scope)}`;
+  const main = scopeOnlyText(scope);
   if (rule.providers === undefined) return main;
   const providers = rule.providers.map(providerName).join(', ');
   return scope.kind === 'account' ? providers : `${main}, ${providers}`;
 }
-
-export const SCOPE_KIND_LABELS: Readonly<Record<ScopeKind, string>> = {
-  account: 'All requests',
-  provider: 'Provider',
-  model: 'Model',
-  requester: 'Requester',
-  tag: 'Tag',
-};
 
 export const SPIKE_METRIC_LABELS: Readonly<Record<SpikeMetric, string>> = {
   cost: 'Cost',

@@ -1,17 +1,14 @@
-import type { z } from 'zod';
 import { type BudgetDto, createBudgetSchema, updateBudgetSchema } from '#contracts/budgets-api.ts';
 import type { ProviderId } from '#contracts/providers.ts';
-import type { Scope } from '#contracts/scope.ts';
 import type { BodyOf } from './api-client.ts';
-import { providerName } from './providers.ts';
+import { type Checked, type FieldMessages, firstMessagePerField } from './form-errors.ts';
+import { type ScopeKind, scopeValueText } from './scopes.ts';
 
 /**
  * The Budgets page without React: what the budget form holds, how it becomes an API body checked
  * with the contract's own schemas (the page shows the API's messages before sending), and the
  * words for scopes, periods and actions.
  */
-
-export type ScopeKind = Scope['kind'];
 
 /** What the New/Edit budget form holds, as the inputs give it (text, not numbers). */
 export interface BudgetDraft {
@@ -28,15 +25,8 @@ export interface BudgetDraft {
 }
 
 export type BudgetField = 'name' | 'limit' | 'period' | 'scope' | 'action' | 'unpriced';
-export type BudgetFieldErrors = Partial<Record<BudgetField | 'form', string>>;
-const FIELDS: readonly string[] = [
-  'name',
-  'limit',
-  'period',
-  'scope',
-  'action',
-  'unpriced',
-] satisfies BudgetField[];
+export type BudgetFieldErrors = FieldMessages<BudgetField>;
+const FIELDS: readonly BudgetField[] = ['name', 'limit', 'period', 'scope', 'action', 'unpriced'];
 
 export const SCOPE_LABELS: Readonly<Record<ScopeKind, string>> = {
   account: 'All requests',
@@ -83,19 +73,6 @@ export function emptyDraft(): BudgetDraft {
   };
 }
 
-function scopeValueOf(scope: Scope): string {
-  switch (scope.kind) {
-    case 'model':
-      return scope.model;
-    case 'requester':
-      return scope.requester;
-    case 'tag':
-      return `${scope.key}:${scope.value}`;
-    default:
-      return '';
-  }
-}
-
 /** The Edit form of a budget. */
 export function draftFromBudget(budget: BudgetDto): BudgetDraft {
   return {
@@ -104,7 +81,8 @@ export function draftFromBudget(budget: BudgetDto): BudgetDraft {
     period: budget.period,
     scopeKind: budget.scope.kind,
     provider: budget.scope.kind === 'provider' ? budget.scope.provider : 'openai',
-    scopeValue: scopeValueOf(budget.scope),
+    // A provider scope's provider has a select of its own (`provider`), not the text input.
+    scopeValue: budget.scope.kind === 'provider' ? '' : scopeValueText(budget.scope),
     action: budget.action,
     unpriced: budget.unpriced,
   };
@@ -149,50 +127,20 @@ function candidate(draft: BudgetDraft): Record<string, unknown> {
   };
 }
 
-function fieldErrors(error: z.ZodError): BudgetFieldErrors {
-  const errors: BudgetFieldErrors = {};
-  for (const issue of error.issues) {
-    const head = issue.path[0];
-    const field = typeof head === 'string' && FIELDS.includes(head) ? head : 'form';
-    errors[field as BudgetField | 'form'] ??= issue.message;
-  }
-  return errors;
-}
-
-export type Checked<T> =
-  | { readonly ok: true; readonly body: T }
-  | { readonly ok: false; readonly errors: BudgetFieldErrors };
-
 /** The New budget form checked with the API's `createBudgetSchema`. */
-export function checkCreate(draft: BudgetDraft): Checked<BodyOf<'createBudget'>> {
+export function checkCreate(draft: BudgetDraft): Checked<BodyOf<'createBudget'>, BudgetField> {
   const parsed = createBudgetSchema.safeParse(candidate(draft));
   return parsed.success
     ? { ok: true, body: parsed.data }
-    : { ok: false, errors: fieldErrors(parsed.error) };
+    : { ok: false, errors: firstMessagePerField(parsed.error, FIELDS) };
 }
 
 /** The Edit form checked with `updateBudgetSchema` (every field is sent). */
-export function checkUpdate(draft: BudgetDraft): Checked<BodyOf<'updateBudget'>> {
+export function checkUpdate(draft: BudgetDraft): Checked<BodyOf<'updateBudget'>, BudgetField> {
   const parsed = updateBudgetSchema.safeParse(candidate(draft));
   return parsed.success
     ? { ok: true, body: parsed.data }
-    : { ok: false, errors: fieldErrors(parsed.error) };
-}
-
-/** `All requests`, `Provider: OpenAI`, `Tag feature:search`. */
-export function scopeText(scope: Scope): string {
-  switch (scope.kind) {
-    case 'account':
-      return 'All requests';
-    case 'provider':
-      return `Provider ${providerName(scope.provider)}`;
-    case 'model':
-      return `Model ${scope.model}`;
-    case 'requester':
-      return `Requester ${scope.requester}`;
-    case 'tag':
-      return `Tag ${scope.key}:${scope.value}`;
-  }
+    : { ok: false, errors: firstMessagePerField(parsed.error, FIELDS) };
 }
 
 /** The budget list with one budget replaced (by id) or added at the end. */

@@ -8,9 +8,9 @@ import {
   draftFromBudget,
   emptyDraft,
   resetText,
-  scopeText,
   withBudget,
 } from '../../../frontend/src/lib/budgets.ts';
+import { scopeText } from '../../../frontend/src/lib/scopes.ts';
 
 const BUDGET: BudgetDto = {
   id: 'bud_0000000a',

@@ -1,6 +1,6 @@
 import { PROVIDER_IDS, type ProviderId } from '#contracts/providers.ts';
-import { SCOPE_KIND_LABELS, type ScopeKind } from '../../lib/alert-rules.ts';
 import { providerName } from '../../lib/providers.ts';
+import { SCOPE_KIND_LABELS, type ScopeKind } from '../../lib/scopes.ts';
 import { describedBy, errorId, FieldError } from '../FormField.tsx';
 
 interface ScopeFieldProps {

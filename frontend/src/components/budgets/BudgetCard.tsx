@@ -1,6 +1,7 @@
 import type { BudgetDto } from '#contracts/budgets-api.ts';
-import { barShares, resetText, scopeText } from '../../lib/budgets.ts';
+import { barShares, resetText } from '../../lib/budgets.ts';
 import { formatCount, formatMoneyDecimal, shareWidth } from '../../lib/format.ts';
+import { scopeText } from '../../lib/scopes.ts';
 
 export interface BudgetActions {
   readonly onEdit: (budget: BudgetDto) => void;
