@@ -22,32 +22,42 @@ export interface DynaliteDbModule {
 /**
  * Serves `tableDb.get` from memory after the first read (in place: dynalite's own functions hold
  * the object). Each answer is a fresh copy, as a read from LevelDB would be, since dynalite's
- * actions may change the object they get. A write clears the cache, and a read that started
- * before a write never fills it.
+ * actions may change the object they get. A write clears the cache when it starts and when it
+ * lands; only a read that began and ended with no write in flight may fill it, because LevelDB
+ * can answer a read issued during a write with the value from before it.
  */
 export function cacheTableReads(tableDb: TableStore): void {
   const cached = new Map<string, unknown>();
-  let writes = 0;
+  let writesStarted = 0;
+  let writesInFlight = 0;
   const read = tableDb.get.bind(tableDb);
-  const written =
-    <Args extends unknown[]>(write: (...args: Args) => void) =>
-    (...args: Args) => {
-      writes += 1;
+  const landing = (callback: Callback): Callback => {
+    writesStarted += 1;
+    writesInFlight += 1;
+    cached.clear();
+    return (error, value) => {
+      writesInFlight -= 1;
       cached.clear();
-      write(...args);
+      callback(error, value);
     };
-  tableDb.put = written(tableDb.put.bind(tableDb));
-  tableDb.del = written(tableDb.del.bind(tableDb));
-  tableDb.batch = written(tableDb.batch.bind(tableDb));
+  };
+  const put = tableDb.put.bind(tableDb);
+  const del = tableDb.del.bind(tableDb);
+  const batch = tableDb.batch.bind(tableDb);
+  tableDb.put = (name, value, callback) => put(name, value, landing(callback));
+  tableDb.del = (name, callback) => del(name, landing(callback));
+  tableDb.batch = (operations, callback) => batch(operations, landing(callback));
   tableDb.get = (name, callback) => {
     if (cached.has(name)) {
       const copy = structuredClone(cached.get(name));
       process.nextTick(() => callback(null, copy));
       return;
     }
-    const writesBefore = writes;
+    const quietBefore = writesInFlight === 0;
+    const writesBefore = writesStarted;
     read(name, (error, value) => {
-      if (error === null && value !== undefined && writes === writesBefore) {
+      const quiet = quietBefore && writesInFlight === 0 && writesStarted === writesBefore;
+      if (error === null && value !== undefined && quiet) {
         cached.set(name, structuredClone(value));
       }
       callback(error, value);

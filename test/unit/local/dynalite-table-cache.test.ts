@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { cacheTableReads, type TableStore } from '#local/dynalite-table-cache.ts';
 
-/** A table store in memory that counts its reads and can hold a read back. */
+/**
+ * A table store in memory that counts its reads, can hold a read back, and can hold a put in
+ * flight (LevelDB answers a read issued meanwhile with the value from before the put).
+ */
 function fakeStore() {
   const tables = new Map<string, unknown>();
   const held: (() => void)[] = [];
+  const puts: (() => void)[] = [];
   let reads = 0;
   let holdReads = false;
+  let holdPuts = false;
   const store: TableStore = {
     get(name, callback) {
       reads += 1;
@@ -17,8 +22,15 @@ function fakeStore() {
       else setImmediate(answer);
     },
     put(name, value, callback) {
-      tables.set(name, structuredClone(value));
-      setImmediate(() => callback(null));
+      const land = () => {
+        tables.set(name, structuredClone(value));
+        callback(null);
+      };
+      if (holdPuts) puts.push(land);
+      else {
+        tables.set(name, structuredClone(value));
+        setImmediate(() => callback(null));
+      }
     },
     del(name, callback) {
       tables.delete(name);
@@ -36,6 +48,12 @@ function fakeStore() {
     },
     release: () => {
       for (const answer of held.splice(0)) answer();
+    },
+    holdPuts: (on: boolean) => {
+      holdPuts = on;
+    },
+    landPuts: () => {
+      for (const land of puts.splice(0)) land();
     },
   };
 }
@@ -85,6 +103,24 @@ describe('cacheTableReads', () => {
     fake.release();
     await early;
 
+    expect(await get(fake.store, 'usage')).toEqual({ TableStatus: 'ACTIVE' });
+  });
+
+  it('does not keep a read made while a write is in flight', async () => {
+    // Arrange: dynalite's CreateTable puts CREATING, then ACTIVE; the second put is slow to land.
+    const fake = fakeStore();
+    cacheTableReads(fake.store);
+    await put(fake.store, 'usage', { TableStatus: 'CREATING' });
+    fake.holdPuts(true);
+    const activating = put(fake.store, 'usage', { TableStatus: 'ACTIVE' });
+
+    // Act: a describe during the write sees the old status; then the write lands.
+    const during = await get(fake.store, 'usage');
+    fake.landPuts();
+    await activating;
+
+    // Assert
+    expect(during).toEqual({ TableStatus: 'CREATING' });
     expect(await get(fake.store, 'usage')).toEqual({ TableStatus: 'ACTIVE' });
   });
 });
