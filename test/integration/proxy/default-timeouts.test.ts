@@ -18,40 +18,55 @@ interface ArmedTimer {
   readonly stack: string;
 }
 
-/** Records each timer (still set for real) so a test can see who armed it and fire it early. */
-function recordTimers(): ArmedTimer[] {
+/**
+ * Records each timer (still set for real) so a test can see who armed it and fire it early.
+ * `armedBy` resolves with the newest timer a function of that name armed (found by name in its
+ * stack), or, if none yet, the next one: the test waits for the event, never for a time that a
+ * slow machine could overrun. A rename of that function leaves the test to time out.
+ */
+function recordTimers() {
   const armed: ArmedTimer[] = [];
+  const waiting: { functionName: string; found: (timer: ArmedTimer) => void }[] = [];
   const realSetTimeout = globalThis.setTimeout;
   vi.spyOn(globalThis, 'setTimeout').mockImplementation(((
     callback: (...args: unknown[]) => void,
     delayMs?: number,
     ...args: unknown[]
   ) => {
-    armed.push({
+    const timer = {
       delayMs,
       fire: () => callback(...args),
       stack: new Error('timer armed').stack ?? '',
-    });
+    };
+    armed.push(timer);
+    for (const waiter of waiting.splice(0)) {
+      if (timer.stack.includes(waiter.functionName)) waiter.found(timer);
+      else waiting.push(waiter);
+    }
     return realSetTimeout(callback, delayMs, ...args);
   }) as typeof setTimeout);
-  return armed;
-}
-
-/**
- * The newest timer armed from inside `functionName`, found by name in its stack (a rename of
- * that function fails here loudly).
- */
-function newestArmedBy(armed: ArmedTimer[], functionName: string): ArmedTimer | undefined {
-  return armed.findLast((timer) => timer.stack.includes(functionName));
+  return {
+    armedBy(functionName: string): Promise<ArmedTimer> {
+      const known = armed.findLast((timer) => timer.stack.includes(functionName));
+      if (known !== undefined) return Promise.resolve(known);
+      return new Promise((found) => waiting.push({ functionName, found }));
+    },
+  };
 }
 
 /** An upstream that hangs until aborted, or answers headers and then a body that never moves. */
 class HangingUpstream implements UpstreamClient {
   mode: 'no-headers' | 'stalled-stream' = 'no-headers';
-  readonly requests: UpstreamRequest[] = [];
+  private arrival = Promise.withResolvers<UpstreamRequest>();
+
+  /** The next request the proxy sends here. */
+  nextRequest(): Promise<UpstreamRequest> {
+    return this.arrival.promise;
+  }
 
   async send(request: UpstreamRequest): Promise<UpstreamResponse> {
-    this.requests.push(request);
+    this.arrival.resolve(request);
+    this.arrival = Promise.withResolvers();
     if (this.mode === 'stalled-stream') {
       return {
         status: 200,
@@ -103,21 +118,19 @@ describe('the production upstream timeouts (no override)', () => {
   it('gives the provider 30 s to send headers, then aborts it and answers 504', async () => {
     // Arrange
     upstream.mode = 'no-headers';
-    const armed = recordTimers();
-    const sentBefore = upstream.requests.length;
+    const timers = recordTimers();
+    const arrived = upstream.nextRequest();
 
     // Act: the request reaches the hanging upstream; then its header timer fires
     const response = postChat(false);
-    await vi.waitFor(() => expect(upstream.requests).toHaveLength(sentBefore + 1));
-    const headerTimer = newestArmedBy(armed, 'sendWithHeaderTimeout');
-    if (headerTimer === undefined) throw new Error('the proxy armed no header timer');
-    const upstreamSignal = upstream.requests[sentBefore]?.signal;
-    expect(upstreamSignal?.aborted).toBe(false);
+    const upstreamSignal = (await arrived).signal;
+    const headerTimer = await timers.armedBy('sendWithHeaderTimeout');
+    expect(upstreamSignal.aborted).toBe(false);
     headerTimer.fire();
 
     // Assert
     expect(headerTimer.delayMs).toBe(PRODUCTION_TIMEOUT_MS);
-    expect(upstreamSignal?.aborted).toBe(true);
+    expect(upstreamSignal.aborted).toBe(true);
     const answered = await response;
     expect(answered.status).toBe(504);
     expect(await answered.text()).toContain('no response within 30 s');
@@ -126,17 +139,13 @@ describe('the production upstream timeouts (no override)', () => {
   it('closes a stream once the provider has sent nothing for 30 s', async () => {
     // Arrange
     upstream.mode = 'stalled-stream';
-    const armed = recordTimers();
+    const timers = recordTimers();
 
     // Act: headers arrive, the body never moves; then the relay's idle timer fires
     const response = await postChat(true);
     expect(response.status).toBe(200);
     const body = response.text();
-    const idleTimer = await vi.waitFor(() => {
-      const timer = newestArmedBy(armed, 'readWithin');
-      if (timer === undefined) throw new Error('the relay has not armed its idle timer yet');
-      return timer;
-    });
+    const idleTimer = await timers.armedBy('readWithin');
     idleTimer.fire();
 
     // Assert
