@@ -5,6 +5,7 @@ import { API_ROUTES } from '#contracts/api-routes.ts';
 import { verifyWebhookSignature } from '#core/alerts/channels/webhook-signature.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import { startWebhookReceiver, type WebhookReceiver } from '../../fixtures/webhook-receiver.ts';
 import {
   type DashboardApiStack,
@@ -151,10 +152,14 @@ describe('Alert channels API', () => {
     const flaky = () => receiver.received.filter((request) => request.path === '/flaky');
 
     // Act: the evaluator fires Alert (first attempt answered 500).
-    for (let attempt = 0; attempt < 50 && flaky().length === 0; attempt += 1) {
-      await stack.metrion.jobs.evaluateAlerts();
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await readUntil(
+      async () => {
+        await stack.metrion.jobs.evaluateAlerts();
+        return flaky().length;
+      },
+      (attempts) => attempts > 0,
+      50,
+    );
     expect(flaky()).toHaveLength(1);
     const log = async () =>
       (await stack.api(`/api/alert-channels/${channel.id}/deliveries`, { as: dave })).json

@@ -1,5 +1,6 @@
 import { describe, expect } from 'vitest';
 import { DynamoAccountStore } from '#adapters/dynamodb/dynamo-account-store.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -36,6 +37,22 @@ async function proUser(
 async function emailsTo(stack: DashboardApiStack, address: string): Promise<StoredEmail[]> {
   const store = await (await fetch(`${stack.metrion.sesEndpoint}/store`)).json();
   return (store.emails as StoredEmail[]).filter((email) => email.destination.to.includes(address));
+}
+
+/** Runs the alert evaluation until `address` has `count` emails (sending lands after it). */
+async function evaluateUntilEmailed(
+  stack: DashboardApiStack,
+  address: string,
+  count: number,
+): Promise<void> {
+  await readUntil(
+    async () => {
+      await stack.metrion.jobs.evaluateAlerts();
+      return (await emailsTo(stack, address)).length;
+    },
+    (sent) => sent >= count,
+    50,
+  );
 }
 
 const budgetRule = { type: 'budget', threshold: 1, name: 'Monthly OpenAI budget' };
@@ -202,13 +219,7 @@ describe('Alert evaluation through the proxy', () => {
         messages: [{ role: 'user', content: 'hi' }],
       });
     };
-    const evaluateUntil = async (count: number) => {
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        await stack.metrion.jobs.evaluateAlerts();
-        if ((await emailsTo(stack, alice.email)).length >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const evaluateUntil = (count: number) => evaluateUntilEmailed(stack, alice.email, count);
 
     // gpt-4o-mini: $0.15 per M input, $0.60 per M output. 0.15 + 0.8000004 = $0.9500004 (95%).
     await spend(1_000_000, 1_333_334);
@@ -251,11 +262,7 @@ describe('Alert evaluation through the proxy', () => {
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'hi' }],
     });
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      await stack.metrion.jobs.evaluateAlerts();
-      if ((await emailsTo(stack, bob.email)).length > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await evaluateUntilEmailed(stack, bob.email, 1);
     for (let run = 0; run < 3; run += 1) await stack.metrion.jobs.evaluateAlerts();
 
     const emails = await emailsTo(stack, bob.email);
@@ -297,13 +304,7 @@ describe('Alert evaluation through the proxy', () => {
         { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] },
         { headers },
       );
-    const evaluateUntil = async (count: number) => {
-      for (let attempt = 0; attempt < 50; attempt += 1) {
-        await stack.metrion.jobs.evaluateAlerts();
-        if ((await emailsTo(stack, carol.email)).length >= count) return;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    };
+    const evaluateUntil = (count: number) => evaluateUntilEmailed(stack, carol.email, count);
     const subjects = async () => (await emailsTo(stack, carol.email)).map((email) => email.subject);
     const currentOf = async (name: string) => {
       const listed = await stack.api('/api/alerts', { as: carol });

@@ -10,6 +10,7 @@ import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   expectNoSecretsInLogs,
@@ -58,12 +59,12 @@ async function signUpWithKeys(label: string): Promise<[TestUser, string, string]
 }
 
 async function recordsOf(accountId: string, count: number): Promise<UsageRecord[]> {
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    const found = await stack.metrion.data.usage.listRecent(accountId, 100);
-    if (found.length >= count) return found;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`expected ${count} records`);
+  const found = await readUntil(
+    () => stack.metrion.data.usage.listRecent(accountId, 100),
+    (records) => records.length >= count,
+  );
+  if (found.length < count) throw new Error(`expected ${count} records`);
+  return found;
 }
 
 /** The records of these requests, once all are written (they land after the answer). */
@@ -71,13 +72,17 @@ async function recordsWithIds(
   accountId: string,
   requestIds: string[],
 ): Promise<Map<string, UsageRecord>> {
-  for (let attempt = 0; attempt < 400; attempt += 1) {
-    const found = await stack.metrion.data.usage.listRecent(accountId, 100);
-    const byId = new Map(found.map((record) => [record.requestId, record]));
-    if (requestIds.every((id) => byId.has(id))) return byId;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  const byId = await readUntil(
+    async () => {
+      const found = await stack.metrion.data.usage.listRecent(accountId, 100);
+      return new Map(found.map((record) => [record.requestId, record]));
+    },
+    (records) => requestIds.every((id) => records.has(id)),
+  );
+  if (!requestIds.every((id) => byId.has(id))) {
+    throw new Error(`expected the records of ${requestIds.join(', ')}`);
   }
-  throw new Error(`expected the records of ${requestIds.join(', ')}`);
+  return byId;
 }
 
 /** No request the fake received carried a Metrion header (tags, requester, token). */

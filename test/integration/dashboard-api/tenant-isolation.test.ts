@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -39,11 +40,10 @@ it.beforeAll(async ({ stack }) => {
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'hi' }],
   });
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    const status = await stack.api('/api/integration/status', { as: alice });
-    if (status.json.firstRequestAt !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await readUntil(
+    () => stack.api('/api/integration/status', { as: alice }),
+    (status) => status.json.firstRequestAt !== null,
+  );
   aliceSnapshot = await snapshotOfAlice(stack);
   expect(aliceSnapshot.status).not.toEqual({ firstRequestAt: null });
 });

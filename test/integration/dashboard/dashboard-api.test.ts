@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect } from 'vitest';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   dashboardApiTest,
   expectResponseOf,
@@ -68,11 +69,10 @@ it.beforeAll(async ({ stack }) => {
   });
   await expect(ask('gpt-4o', 'ci')).rejects.toThrow();
   stack.openai.setScenario({ kind: 'ok' });
-  for (let attempt = 0; attempt < 200; attempt += 1) {
-    records = await stack.metrion.data.usage.listRecent(aliceId, 100);
-    if (records.length === 5) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  records = await readUntil(
+    () => stack.metrion.data.usage.listRecent(aliceId, 100),
+    (found) => found.length === 5,
+  );
   expect(records).toHaveLength(5);
 });
 afterAll(async () => {

@@ -4,6 +4,7 @@ import { LOGS_CSV_COLUMNS } from '#contracts/logs-api.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { parseCsv } from '../../fixtures/csv.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -136,11 +137,12 @@ it.beforeAll(async ({ stack }) => {
   stack.openai.setScenario({ kind: 'ok' });
 
   // Proxied usage lands after each response ends: wait for all three.
-  for (let attempt = 0; attempt < 250; attempt += 1) {
-    if ((await stack.api('/api/logs', { as: alice })).json.totalCount === 3) break;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  const proxied = (await stack.api('/api/logs', { as: alice })).json.rows;
+  const landed = await readUntil(
+    () => stack.api('/api/logs', { as: alice }),
+    // The rows and the total are two reads: wait until both have all three.
+    (answer) => answer.json.totalCount === 3 && answer.json.rows.length === 3,
+  );
+  const proxied = landed.json.rows;
   expect(proxied).toHaveLength(3);
   failedRequestId = proxied.find((row: { status: number }) => row.status === 400).requestId;
 

@@ -23,6 +23,7 @@ import { testBudget } from '../../fixtures/budget.ts';
 import { type DynamoCall, type Fault, injectFaults } from '../../fixtures/dynamodb-faults.ts';
 import { FAKE_ANTHROPIC_API_KEY } from '../../fixtures/fake-anthropic-server.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { DELIVERY_DEADLINE_MS } from '../../fixtures/read-until.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
@@ -276,7 +277,11 @@ describe('lost requests', () => {
     });
     stack.openai.setScenario({ kind: 'holdHeaders', until: held });
     const inFlight = stored(metrionKey).chat.completions.create({ ...TOO_BIG, max_tokens: 10 });
-    await expect.poll(async () => (await ledgerOf(accountId, budget, '2026-12')).open).toBe(1);
+    await expect
+      .poll(async () => (await ledgerOf(accountId, budget, '2026-12')).open, {
+        timeout: DELIVERY_DEADLINE_MS,
+      })
+      .toBe(1);
     const reserved = (await ledgerOf(accountId, budget, '2026-12')).committed;
     expect(reserved).toBeGreaterThan(0n);
 

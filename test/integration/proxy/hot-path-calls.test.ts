@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoBudgetStore } from '#adapters/dynamodb/dynamo-budget-store.ts';
 import { testBudget } from '../../fixtures/budget.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import { type ProxyStack, startProxyStack } from '../support/proxy-stack.ts';
 
 let stack: ProxyStack;
@@ -103,9 +104,11 @@ const chatRequest = (headers: Record<string, string>) =>
 
 /** Waits until `condition` holds, polling (the store calls run in this process). */
 async function until(condition: () => boolean): Promise<void> {
-  for (let tries = 0; tries < 500 && !condition(); tries += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  await readUntil(
+    async () => condition(),
+    (holds) => holds,
+    5,
+  );
   expect(condition()).toBe(true);
 }
 

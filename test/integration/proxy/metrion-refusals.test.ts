@@ -6,6 +6,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_PROXY_BODY_BYTES } from '#core/proxy/parse-proxy-request.ts';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   expectResponseOf,
@@ -154,12 +155,12 @@ describe('the SDKs get their typed errors', () => {
 describe('Logs and the Errors tab show each refusal', () => {
   /** The account's Logs once every refusal has its row (rows are written after the answer). */
   async function logRows() {
-    for (let attempt = 0; attempt < 250; attempt += 1) {
-      const page = await stack.api('/api/logs?range=24h', { as: user });
-      if (page.json.totalCount >= refusals.size) return page;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error('the refusals never reached Logs');
+    const page = await readUntil(
+      () => stack.api('/api/logs?range=24h', { as: user }),
+      (found) => found.json.totalCount >= refusals.size,
+    );
+    if (page.json.totalCount < refusals.size) throw new Error('the refusals never reached Logs');
+    return page;
   }
 
   it('lists one row per refusal at cost 0, with source Metrion and the message in the detail', async () => {
@@ -185,11 +186,10 @@ describe('Logs and the Errors tab show each refusal', () => {
 
   it('counts them in the Errors tab and lists them among the recent errors', async () => {
     await logRows();
-    let errors = await stack.api('/api/dashboard/errors?range=24h', { as: user });
-    for (let attempt = 0; attempt < 250 && errors.json.errors?.total !== 6; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      errors = await stack.api('/api/dashboard/errors?range=24h', { as: user });
-    }
+    const errors = await readUntil(
+      () => stack.api('/api/dashboard/errors?range=24h', { as: user }),
+      (found) => found.json.errors?.total === 6,
+    );
 
     expectResponseOf('getDashboardErrors', errors);
     expect(errors.json.errors.total).toBe(6);

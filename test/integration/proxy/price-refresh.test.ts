@@ -6,6 +6,7 @@ import { BUNDLED_PRICE_VERSION } from '#core/pricing/bundled-prices.ts';
 import { runAdminCommand } from '#local/admin-commands.ts';
 import { packagePriceData } from '../../../scripts/generate-prices.ts';
 import { type FakePriceData, startFakePriceData } from '../../fixtures/fake-price-data-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import { type ProxyStack, startProxyStack, storedOpenAi } from '../support/proxy-stack.ts';
 
 /** How often the proxy looks for a new version here (5 minutes in AWS and `npm start`). */
@@ -54,12 +55,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Asks until an answer is priced: the first request after the interval starts the check. */
 async function askUntilPriced(): Promise<{ cost: string | null; requestId: string | null }> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const answer = await askGpt9();
-    if (answer.cost !== 'unpriced') return answer;
-    await sleep(CHECK_INTERVAL_MS / 2);
-  }
-  throw new Error('the proxy never priced gpt-9-turbo');
+  const answer = await readUntil(
+    askGpt9,
+    (asked) => asked.cost !== 'unpriced',
+    CHECK_INTERVAL_MS / 2,
+  );
+  if (answer.cost === 'unpriced') throw new Error('the proxy never priced gpt-9-turbo');
+  return answer;
 }
 
 describe('the daily price refresh', () => {

@@ -5,6 +5,7 @@ import { describe, expect } from 'vitest';
 import type { LogDetail } from '#contracts/logs-api.ts';
 import { monthCounter } from '#core/limits/request-limits.ts';
 import { currentKeyDigest, setDynamoWindowCount } from '../../fixtures/admission.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -49,15 +50,13 @@ async function logDetail(
   user: TestUser,
   requestId: string | null,
 ): Promise<LogDetail> {
-  for (let attempt = 0; attempt < 250; attempt += 1) {
-    const answer = await stack.api(`/api/logs/${requestId}`, { as: user });
-    if (answer.status === 200) {
-      expectResponseOf('getLog', answer);
-      return answer.json;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no Logs detail for ${requestId}`);
+  const answer = await readUntil(
+    () => stack.api(`/api/logs/${requestId}`, { as: user }),
+    (found) => found.status === 200,
+  );
+  if (answer.status !== 200) throw new Error(`no Logs detail for ${requestId}`);
+  expectResponseOf('getLog', answer);
+  return answer.json;
 }
 
 /** The header's figures are the Logs detail's, to the tenth of a millisecond. */
