@@ -79,6 +79,11 @@ export interface ApiGatewayServer {
   /** `http://host:port`, without a trailing slash. */
   readonly url: string;
   readonly port: number;
+  /**
+   * Resolves once no invocation is running, each one's work after its answer (a Lambda's
+   * `requestEnd`) included.
+   */
+  idle(): Promise<void>;
   /** Stops accepting requests and closes open connections. */
   close(): Promise<void>;
 }
@@ -94,12 +99,16 @@ export async function startApiGatewayServer(
   options: ApiGatewayServerOptions,
 ): Promise<ApiGatewayServer> {
   const host = options.host ?? '127.0.0.1';
+  const running = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    handleRequest(req, res, options).catch((error: unknown) => {
-      report(options, error, { requestId: 'n/a', path: req.url ?? '', streaming: false });
-      if (!res.headersSent) sendGatewayError(res, 502, 'Internal server error', '');
-      else res.destroy();
-    });
+    const invocation = handleRequest(req, res, options)
+      .catch((error: unknown) => {
+        report(options, error, { requestId: 'n/a', path: req.url ?? '', streaming: false });
+        if (!res.headersSent) sendGatewayError(res, 502, 'Internal server error', '');
+        else res.destroy();
+      })
+      .finally(() => running.delete(invocation));
+    running.add(invocation);
   });
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
@@ -107,6 +116,9 @@ export async function startApiGatewayServer(
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    idle: async () => {
+      while (running.size > 0) await Promise.all(running);
+    },
     close: async () => {
       const closed = new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -114,6 +114,11 @@ export interface LocalMetrion {
    * table's stream): live rollups land within its batching window, or at once after `drain()`.
    */
   readonly usageFeed: Pick<UsageFeed, 'drain' | 'pending'>;
+  /**
+   * Resolves once no API request is running, with the work each does after its answer (the
+   * proxy writes its usage record then): every record of a request that ended has landed.
+   */
+  idle(): Promise<void>;
   /** aws-ses-v2-local: alert emails land here (web inbox at `/`, JSON at `/store`). */
   readonly sesEndpoint: string;
   /** The Stripe stand-in, unless real Stripe is configured. */
@@ -195,6 +200,7 @@ async function start(options: LocalMetrionOptions, closers: Closers): Promise<Lo
     cognito: cognito.pool,
     jobs,
     usageFeed: store.usageFeed,
+    idle: () => server.idle(),
     sesEndpoint: inbox.endpoint,
     stripeStandIn: billing.standIn,
     close: () => closers.closeAll(),

@@ -274,6 +274,42 @@ describe('local API Gateway, streaming handlers', () => {
   });
 });
 
+describe('local API Gateway, idle', () => {
+  it('is idle only once a handler has done its work after the answer (requestEnd)', async () => {
+    // Arrange: like the proxy writing its record, the handler works on after the last byte.
+    const written = gate();
+    let recorded = false;
+    const handler = middy(
+      async () => ({
+        statusCode: 200,
+        headers: { 'Content-Type': 'text/plain' },
+        body: bodyOf(async (controller) => {
+          controller.enqueue(encoder.encode('answered'));
+          controller.close();
+        }),
+      }),
+      {
+        executionMode: executionModeStreamifyResponse,
+        timeoutEarlyInMillis: 0,
+        requestEnd: async () => {
+          await written.opened;
+          recorded = true;
+        },
+      },
+    );
+    const { url, idle } = await serve(handler);
+
+    // Act: the client has the whole answer; then the work after it ends.
+    const answer = await (await fetch(url)).text();
+    const recordedWhenIdle = idle().then(() => recorded);
+    written.open();
+
+    // Assert
+    expect(answer).toBe('answered');
+    expect(await recordedWhenIdle).toBe(true);
+  });
+});
+
 /**
  * middy 7 streamify mode, pinned: once `HttpResponseStream.from` has been written (middy writes
  * it as soon as the handler returns `{ statusCode, body }`), an error from the body stream makes

@@ -18,7 +18,7 @@ afterEach(async () => {
 export async function serve(
   handler: unknown,
   options: Partial<ApiGatewayServerOptions> = {},
-): Promise<{ url: string; errors: unknown[] }> {
+): Promise<{ url: string; errors: unknown[]; idle: () => Promise<void> }> {
   const errors: unknown[] = [];
   const server = await startApiGatewayServer({
     routes: [{ matches: () => true, handler, functionName: 'test-function' }],
@@ -26,7 +26,7 @@ export async function serve(
     ...options,
   });
   running.push(server);
-  return { url: server.url, errors };
+  return { url: server.url, errors, idle: () => server.idle() };
 }
 
 /** A promise with its resolve function, for gating a handler from the test. */

@@ -32,8 +32,9 @@ export interface ProxyStack {
   /** The account's usage records, newest first. */
   records(): Promise<UsageRecord[]>;
   /**
-   * The account's records once no new one has landed for a moment: records are written after
-   * the response ends, so a count taken right after a request may miss it (use this for `before`).
+   * The account's records once every request that ended has written its record: records are
+   * written after the response ends, so a count taken right after a request may miss it (use
+   * this for `before`). It waits for every running request, so release held ones first.
    */
   settledRecords(): Promise<UsageRecord[]>;
   /** Waits for the record of one request (its `x-metrion-request-id`). */
@@ -120,13 +121,8 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
     logLines,
     records,
     async settledRecords() {
-      let previous = await records();
-      for (;;) {
-        await new Promise((resolve) => setTimeout(resolve, 150));
-        const current = await records();
-        if (current.length === previous.length) return current;
-        previous = current;
-      }
+      await metrion.idle();
+      return records();
     },
     async recordFor(requestId) {
       if (!requestId) throw new Error('the response carried no x-metrion-request-id');
