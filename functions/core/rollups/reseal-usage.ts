@@ -49,7 +49,7 @@ export interface ResealDeps {
 
 export interface ResealOptions {
   readonly sinceMs: number;
-  /** End of the window (exclusive), capped to now. @default now */
+  /** End of the window (exclusive). @default now */
   readonly untilMs?: number | undefined;
   /** Only this account's hours. @default every account */
   readonly accountId?: string | undefined;
@@ -77,7 +77,7 @@ export async function resealUsage(deps: ResealDeps, options: ResealOptions): Pro
   if (options.untilMs !== undefined && !(options.untilMs > options.sinceMs)) {
     throw new RangeError('until must be after since');
   }
-  const untilMs = Math.min(options.untilMs ?? nowMs, nowMs);
+  const untilMs = options.untilMs ?? nowMs;
   const marked = new Set<string>();
   for await (const record of deps.records.recordsBetween(options.sinceMs, untilMs)) {
     if (options.accountId !== undefined && record.accountId !== options.accountId) continue;

@@ -8,8 +8,8 @@ import {
 import { FakeClock } from '../../../fakes/fake-clock.ts';
 import { InMemoryRollupStore } from '../../../fakes/in-memory-rollup-store.ts';
 import { InMemoryUsageStore } from '../../../fakes/in-memory-usage-store.ts';
-import { SILENT_LOGGER } from '../../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../../fixtures/usage-record.ts';
+import { RecordingLogger } from '../proxy/proxy-harness.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 const SINCE = Date.parse('2026-11-30T00:00:00.000Z');
@@ -30,6 +30,7 @@ async function setup() {
   const clock = new FakeClock({ startMs: NOW });
   const usage = new InMemoryUsageStore({ clock });
   const rollups = new MarkRecordingRollupStore({ usage, clock });
+  const logger = new RecordingLogger();
   const records = [
     ['acct-a', '2026-11-30T09:05:00.000Z'],
     ['acct-a', '2026-11-30T09:40:00.000Z'],
@@ -40,20 +41,17 @@ async function setup() {
   ] as const;
   for (const [accountId, at] of records) await usage.append(usageRecord({ accountId, at }), keep);
   const reseal = (options: Partial<ResealOptions> = {}) =>
-    resealUsage(
-      { records: usage, rollups, clock, logger: SILENT_LOGGER },
-      { sinceMs: SINCE, ...options },
-    );
+    resealUsage({ records: usage, rollups, clock, logger }, { sinceMs: SINCE, ...options });
   const hourRequests = async (accountId: string, hour: string) =>
     (await rollups.query(accountId, 'hour', Date.parse(hour), Date.parse(hour) + HOUR_MS)).map(
       (rollup) => [rollup.requests, rollup.sealed],
     );
-  return { rollups, reseal, hourRequests };
+  return { rollups, logger, reseal, hourRequests };
 }
 
 describe('resealUsage', () => {
   it('marks every account-hour holding records in the window once, then seals the closed ones', async () => {
-    const { rollups, reseal, hourRequests } = await setup();
+    const { rollups, logger, reseal, hourRequests } = await setup();
 
     const report = await reseal();
 
@@ -73,6 +71,26 @@ describe('resealUsage', () => {
     expect(await hourRequests('acct-a', '2026-11-29T23:00:00.000Z')).toEqual([]);
     // Not closed yet: left marked for the next scheduled seal run.
     expect(await rollups.listDirty(Date.parse('2026-12-01T11:00:00.000Z'))).toEqual(['acct-a']);
+    expect(logger.lines).toContainEqual({
+      level: 'info',
+      message: 'usage resealed',
+      fields: { hoursMarked: 4, hoursSealed: 3, daysRebuilt: 2, daysPacked: 2 },
+    });
+  });
+
+  it('seals the hour the window starts in', async () => {
+    const { rollups, reseal, hourRequests } = await setup();
+
+    const report = await reseal({ sinceMs: Date.parse('2026-11-30T09:30:00.000Z') });
+
+    expect(rollups.marks.sort()).toEqual([
+      'acct-a 2026-11-30T09:00:00.000Z',
+      'acct-a 2026-11-30T10:00:00.000Z',
+      'acct-a 2026-12-01T11:00:00.000Z',
+    ]);
+    expect(report.sealed.hoursSealed).toBe(2);
+    // The hour is rebuilt whole: the record at 09:05, before the window, counts too.
+    expect(await hourRequests('acct-a', '2026-11-30T09:00:00.000Z')).toEqual([[2, true]]);
   });
 
   it("marks and seals only the given account's hours", async () => {
@@ -101,7 +119,7 @@ describe('resealUsage', () => {
     expect(report.hoursMarked).toBe(2);
   });
 
-  it('caps an until in the future to now', async () => {
+  it('accepts an until in the future', async () => {
     const { reseal } = await setup();
 
     const report = await reseal({ untilMs: NOW + 10 * HOUR_MS });
@@ -109,12 +127,13 @@ describe('resealUsage', () => {
     expect(report.hoursMarked).toBe(4);
   });
 
-  it('accepts a window exactly as old as the markers allow', async () => {
+  it.each([
+    [NOW - MAX_RESEAL_WINDOW_MS, 5],
+    [NOW, 0],
+  ])('accepts a since at either end of the window (%i)', async (sinceMs, hoursMarked) => {
     const { reseal } = await setup();
 
-    await expect(reseal({ sinceMs: NOW - MAX_RESEAL_WINDOW_MS })).resolves.toMatchObject({
-      hoursMarked: 5,
-    });
+    await expect(reseal({ sinceMs })).resolves.toMatchObject({ hoursMarked });
   });
 
   it.each([
