@@ -16,7 +16,7 @@ const repriceEventSchema = z.object({
   onlyUnpriced: z.boolean().optional(),
 });
 
-/** `{"reseal": {"since": "2026-11-30", "until": "...", "account": "<id>"}}` (both optional). */
+/** `{"reseal": {"since": "2026-11-30", "until": "...", "account": "<id>"}}`; until and account optional. */
 const resealEventSchema = z.object({
   reseal: z.strictObject({
     since: isoTime,
