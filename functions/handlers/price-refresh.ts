@@ -3,14 +3,14 @@ import {
   type RefreshPricesDeps,
   refreshPrices,
 } from '#core/pricing/refresh-prices.ts';
-import { errorLogFields } from './error-log-fields.ts';
+import { logRefreshFailure } from './refresh-failure.ts';
 
 export type PriceRefreshHandlerDeps = RefreshPricesDeps;
 
 /**
  * The daily price refresh (EventBridge schedule): fetch the maintained genai-prices data, check
  * it and store it as a new price version. Refused data is logged and the version in use stays
- * (the report says `kept`); a fetch that fails is logged and rethrown so the invocation counts
+ * (the report says `kept`); a fetch that fails is logged (`logRefreshFailure`) and rethrown so the invocation counts
  * as failed (alarmable, retried by EventBridge).
  */
 export function createPriceRefreshHandler(deps: PriceRefreshHandlerDeps) {
@@ -18,9 +18,7 @@ export function createPriceRefreshHandler(deps: PriceRefreshHandlerDeps) {
     try {
       return await refreshPrices(deps);
     } catch (error) {
-      deps.logger.error('price refresh failed; the price version in use stays', {
-        error: errorLogFields(error),
-      });
+      logRefreshFailure(deps.logger, 'price refresh failed; the price version in use stays', error);
       throw error;
     }
   };

@@ -153,6 +153,8 @@ describe('README Quick start', () => {
     const output = npmStart?.output ?? '';
 
     expect(output).not.toMatch(STACK_LINE);
+    // Nor one inside a JSON log line (an unreachable price source is a warning too).
+    expect(output).not.toContain('"stack"');
     expect(output.split('\n').filter((line) => line.includes('fx rates refresh failed'))).toEqual([
       expect.stringContaining('"level":"warn"'),
     ]);

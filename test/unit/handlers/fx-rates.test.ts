@@ -56,7 +56,9 @@ describe('fx-rates handler', () => {
     });
     await expect(handler()).rejects.toThrow('503');
     expect(store.quotes).toEqual([]);
-    expect(lines).toEqual(['error fx rates refresh failed']);
+    expect(lines).toEqual([
+      'error fx rates refresh failed; costs keep using the last stored (or shipped) rates',
+    ]);
   });
 
   it('logs an unreachable source as one warning without a stack (offline is expected)', async () => {

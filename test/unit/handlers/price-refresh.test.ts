@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ServiceUnavailableError } from '#core/errors.ts';
 import { GENAI_PRICES_VERSION, GENERATED_PRICES } from '#core/pricing/generated-prices.ts';
 import { createPriceRefreshHandler } from '#handlers/price-refresh.ts';
 import { FakeClock } from '../../fakes/fake-clock.ts';
@@ -28,6 +29,33 @@ describe('price-refresh handler', () => {
       'error price refresh failed; the price version in use stays',
     ]);
     expect(await store.currentVersion()).toBeUndefined();
+  });
+
+  it('logs an unreachable source as one warning without a stack (offline is expected)', async () => {
+    // Arrange
+    const { handler, logs } = handlerWith(async () => {
+      throw new ServiceUnavailableError('The genai-prices data could not be fetched.', {
+        service: 'genai-prices',
+        operation: 'GET',
+        cause: new TypeError('fetch failed'),
+      });
+    });
+
+    // Act
+    await expect(handler({ source: 'aws.events' })).rejects.toBeInstanceOf(ServiceUnavailableError);
+
+    // Assert
+    expect(logs).toEqual([
+      {
+        level: 'warn',
+        message: 'price refresh failed; the price version in use stays',
+        fields: {
+          source: 'genai-prices',
+          operation: 'GET',
+          error: 'The genai-prices data could not be fetched.',
+        },
+      },
+    ]);
   });
 
   it('returns the report when refused data keeps the version in use', async () => {
