@@ -65,7 +65,8 @@ export class UsageFeed {
    *
    * A marker of the current hour is written once per account and process: only a seal clears
    * markers, this process's seal tells the feed first ({@link forgetMarker}), and a seal of
-   * another process (`npm run admin reprice`) clears only hours closed for its grace period.
+   * another process (`npm run admin` reprice, reseal) clears only hours closed for its grace
+   * period.
    * Markers of other hours (the trace sweeper's records, a request across the hour) are always
    * written.
    */
