@@ -21,6 +21,7 @@ const { positionals, values } = parseArgs({
     key: { type: 'string' },
     limit: { type: 'string' },
     since: { type: 'string' },
+    until: { type: 'string' },
     days: { type: 'string' },
     only: { type: 'string' },
   },

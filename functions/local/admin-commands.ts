@@ -7,6 +7,7 @@ import type { Clock } from '#core/ports/clock.ts';
 import { repriceUsage } from '#core/pricing/reprice.ts';
 import { findUnpricedModels } from '#core/pricing/unpriced-models.ts';
 import { isProviderId, PROVIDER_IDS } from '#core/providers/provider-registry.ts';
+import { resealUsage } from '#core/rollups/reseal-usage.ts';
 import type { UsageRecord } from '#core/usage/usage-record.ts';
 import { migrateSealedSecrets } from '#core/vault/migrate-sealed-secrets.ts';
 import { buildMigrateSecretsDeps } from '#lambda/migrate-secrets.deps.ts';
@@ -33,6 +34,7 @@ export const ADMIN_COMMANDS: readonly string[] = [
   'unpriced',
   'unpriced-models',
   'reprice',
+  'reseal',
   'migrate-secrets',
 ];
 
@@ -47,6 +49,9 @@ export const ADMIN_USAGE = `Usage: npm run admin -- <command> [options]
   unpriced-models    [--days <n>]              (every account's unpriced models, default 30 days)
   reprice            --since <ISO date or time> | --days <n> [--only unpriced]
                      (re-price records other price data priced; only unpriced ones with --only)
+  reseal             --since <ISO date or time> [--until <ISO date or time>] [<account>]
+                     (rebuild the rollups of every hour holding records, of every account
+                     or of one, when they are wrong and no dirty marker says so)
   migrate-secrets    (re-seal keys stored with a data key each under their account's data key)
 
   <account> is --account <id> or --email <email>.`;
@@ -161,18 +166,23 @@ export function unpricedTable(records: readonly UsageRecord[]): string {
 
 const DAY_MS = 86_400_000;
 
+/** An ISO date or time option in ms, or undefined when not given. */
+function timeOption(options: AdminArgs['options'], name: string): number | undefined {
+  const value = options[name];
+  if (value === undefined) return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new AdminUsageError(`--${name} must be an ISO date: ${value}`);
+  return ms;
+}
+
 /** `--days <n>` as a window start, else `fallbackDays` ago; `--since` wins when given. */
 function windowStartMs(
   options: AdminArgs['options'],
   nowMs: number,
   fallbackDays?: number,
 ): number {
-  if (options.since !== undefined) {
-    const sinceMs = Date.parse(options.since);
-    if (Number.isNaN(sinceMs))
-      throw new AdminUsageError(`--since must be an ISO date: ${options.since}`);
-    return sinceMs;
-  }
+  const sinceMs = timeOption(options, 'since');
+  if (sinceMs !== undefined) return sinceMs;
   const days = options.days === undefined ? fallbackDays : Number(options.days);
   if (days === undefined)
     throw new AdminUsageError(`--since or --days is required.\n\n${ADMIN_USAGE}`);
@@ -220,13 +230,40 @@ async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string>
   });
   const sinceMs = windowStartMs(options, deps.clock.nowMs());
   const onlyUnpriced = options.only === 'unpriced';
-  const report = await repriceUsage(deps, { sinceMs, onlyUnpriced }).catch((error: unknown) => {
-    throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
-  });
+  const report = await repriceUsage(deps, { sinceMs, onlyUnpriced }).catch(asUsageError);
   const which = onlyUnpriced ? 'unpriced records' : 'records priced by other price data';
   return [
     `Re-priced ${report.repriced} of ${report.considered} ${which} (now ${report.priceVersion}).`,
     `${report.costChanged} costs changed; ${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt.`,
+  ].join('\n');
+}
+
+/** The window checks of `repriceUsage` and `resealUsage` throw RangeError: the operator's to fix. */
+function asUsageError(error: unknown): never {
+  throw error instanceof RangeError ? new AdminUsageError(error.message) : error;
+}
+
+async function resealCommand(data: LocalData, args: AdminArgs): Promise<string> {
+  const { options } = args;
+  const sinceMs = timeOption(options, 'since');
+  if (sinceMs === undefined) throw new AdminUsageError(`--since is required.\n\n${ADMIN_USAGE}`);
+  const untilMs = timeOption(options, 'until');
+  const accountId =
+    options.account === undefined && options.email === undefined
+      ? undefined
+      : await accountOption(data, options);
+  const deps = buildRepriceDeps({
+    documentClient: data.documentClient,
+    usageTable: data.usageTable,
+    pricesTable: data.pricesTable,
+    logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
+    clock: args.clock,
+  });
+  const report = await resealUsage(deps, { sinceMs, untilMs, accountId }).catch(asUsageError);
+  const until = untilMs === undefined ? 'now' : new Date(untilMs).toISOString();
+  return [
+    `Marked ${report.hoursMarked} hours holding records of ${accountId ?? 'every account'} from ${new Date(sinceMs).toISOString()} to ${until} dirty.`,
+    `${report.sealed.hoursSealed} hours and ${report.sealed.daysRebuilt} days of rollups rebuilt; hours not over yet are rebuilt by the seal job.`,
   ].join('\n');
 }
 
@@ -299,6 +336,8 @@ export async function runAdminCommand(data: LocalData, args: AdminArgs): Promise
       return unpricedModelsCommand(data, args);
     case 'reprice':
       return repriceCommand(data, args);
+    case 'reseal':
+      return resealCommand(data, args);
     case 'migrate-secrets':
       return migrateSecretsCommand(data);
     default:

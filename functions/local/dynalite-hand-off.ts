@@ -14,6 +14,8 @@ interface HandOffRequest {
   readonly path: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string | Uint8Array;
+  /** Work nobody waits on: the worker runs such requests one at a time. */
+  readonly background: boolean;
 }
 
 /** dynalite's answer to one request. */
@@ -38,11 +40,22 @@ interface SdkHttpResponse {
   readonly body: Uint8Array;
 }
 
+/** What the SDK asks of a `requestHandler`. */
+export interface SdkRequestHandler {
+  handle(
+    request: SdkHttpRequest,
+    options?: { abortSignal?: { readonly aborted: boolean } },
+  ): Promise<{ response: SdkHttpResponse }>;
+  updateHttpClientConfig(): void;
+  httpHandlerConfigs(): Record<string, never>;
+  destroy(): void;
+}
+
 /**
  * An SDK request handler (`requestHandler` of a DynamoDB client) that hands each request to the
  * dynalite worker through `port` and resolves with its answer.
  */
-export class DynaliteHandOff {
+export class DynaliteHandOff implements SdkRequestHandler {
   readonly #port: MessagePort;
   readonly #pending = new Map<
     number,
@@ -65,10 +78,30 @@ export class DynaliteHandOff {
     port.on('close', () => this.close(new Error('the dynalite worker stopped')));
   }
 
+  /**
+   * The same hand-off for a client whose calls nobody waits on (the usage aggregator, a
+   * function of its own in AWS): the worker runs them one at a time, so a burst of them never
+   * stands in front of a request's own calls on dynalite's one thread.
+   */
+  readonly background: SdkRequestHandler = {
+    handle: (request, options) => this.#send(request, options, true),
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+    destroy: () => undefined,
+  };
+
   /** The SDK's HttpHandler.handle. */
-  async handle(
+  handle(
+    request: SdkHttpRequest,
+    options?: { abortSignal?: { readonly aborted: boolean } },
+  ): Promise<{ response: SdkHttpResponse }> {
+    return this.#send(request, options, false);
+  }
+
+  async #send(
     request: SdkHttpRequest,
     options: { abortSignal?: { readonly aborted: boolean } } = {},
+    background: boolean,
   ): Promise<{ response: SdkHttpResponse }> {
     if (this.#closedReason) throw this.#closedReason;
     if (options.abortSignal?.aborted) throw new Error('Request aborted');
@@ -82,6 +115,7 @@ export class DynaliteHandOff {
       path: request.path,
       headers: request.headers,
       body: exactBytes(request.body),
+      background,
     });
     const response = await answer;
     return {
@@ -122,19 +156,38 @@ function exactBytes(body: string | Uint8Array | undefined): string | Uint8Array 
 /**
  * The worker's side: answers every request arriving on `port` with dynalite's own HTTP request
  * listener, through a request and a response object that carry what it reads and writes.
+ * Background requests run one at a time, each started in a turn of its own (after the requests
+ * that arrived with it), while the others start as they arrive.
  */
 export function serveHandOff(port: MessagePort, listener: RequestListener): void {
   const answers = new Outbox<HandOffResponse>((batch) => port.postMessage(batch));
+  const background: HandOffRequest[] = [];
+  let backgroundRunning = false;
+  const nextBackground = () => {
+    const request = background.shift();
+    backgroundRunning = request !== undefined;
+    if (request === undefined) return;
+    setImmediate(() =>
+      serveOne(request, listener, (answer) => {
+        answers.add(answer);
+        nextBackground();
+      }),
+    );
+  };
   port.on('message', (requests: readonly HandOffRequest[]) => {
-    for (const request of requests) serveOne(request, listener, answers);
+    for (const request of requests) {
+      if (!request.background) serveOne(request, listener, (answer) => answers.add(answer));
+      else background.push(request);
+    }
+    if (!backgroundRunning) nextBackground();
   });
 }
 
-/** One request through dynalite's listener; its answer joins the turn's `answers`. */
+/** One request through dynalite's listener; `answer` receives what it ends with. */
 function serveOne(
   request: HandOffRequest,
   listener: RequestListener,
-  answers: Outbox<HandOffResponse>,
+  answer: (response: HandOffResponse) => void,
 ): void {
   const req = Object.assign(new EventEmitter(), {
     method: request.method,
@@ -149,7 +202,7 @@ function serveOne(
     },
     end(body?: string | Buffer) {
       const text = body === undefined ? '' : body.toString();
-      answers.add({ id: request.id, statusCode: res.statusCode, headers, body: text });
+      answer({ id: request.id, statusCode: res.statusCode, headers, body: text });
     },
   };
   listener(req as unknown as IncomingMessage, res as unknown as ServerResponse);

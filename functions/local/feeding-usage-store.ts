@@ -4,8 +4,9 @@ import type { UsageFeed } from './usage-feed.ts';
 
 /**
  * Local mode's usage store for the proxy and the trace sweeper: marks the record's hour for the
- * seal job (what a stream's durability gives AWS), appends through the DynamoDB store, then
- * publishes the stored record to the usage feed, where AWS would emit the table's stream INSERT.
+ * seal job (what a stream's durability gives AWS; once per account and hour, see
+ * `UsageFeed.markBeforeAppend`), appends through the DynamoDB store, then publishes the stored
+ * record to the usage feed, where AWS would emit the table's stream INSERT.
  */
 export class FeedingUsageStore implements UsageStore {
   readonly #inner: UsageStore;
@@ -26,6 +27,9 @@ export class FeedingUsageStore implements UsageStore {
    * makes the seal job correct that hour.
    */
   async append(record: UsageRecord, retention: UsageRetention): Promise<AppendOutcome> {
+    // The proxy appends once its answer is written: a turn later, that answer leaves the local
+    // API Gateway's socket (corked until then) before this write's SDK work runs on the loop.
+    await new Promise(setImmediate);
     await this.#feed.markBeforeAppend(record);
     const outcome = await this.#inner.append(record, retention);
     this.#feed.publish({ record, expiresAtEpochSeconds: retention.expiresAtEpochSeconds });

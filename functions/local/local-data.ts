@@ -12,7 +12,7 @@ import type { AccountService } from '#core/accounts/account-service.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
 import { buildAccountService } from '#lambda/dashboard-api.deps.ts';
-import type { DynaliteHandOff } from './dynalite-hand-off.ts';
+import type { DynaliteHandOff, SdkRequestHandler } from './dynalite-hand-off.ts';
 import { ensureTables } from './stand-ins.ts';
 
 export const LOCAL_TABLE_PREFIX = 'metrion-local';
@@ -50,7 +50,7 @@ export interface LocalData {
  */
 export function localDocumentClient(
   dynamoEndpoint: string,
-  handOff?: DynaliteHandOff,
+  handOff?: SdkRequestHandler,
 ): DynamoDBDocumentClient {
   return createDocumentClient({
     endpoint: dynamoEndpoint,

@@ -32,6 +32,7 @@ import { buildSealRollupsDeps } from '#lambda/seal-rollups.deps.ts';
 import { buildSweepTracesDeps } from '#lambda/sweep-traces.deps.ts';
 import { FeedingUsageStore } from './feeding-usage-store.ts';
 import type { LocalData } from './local-data.ts';
+import { forgettingClearedMarkers } from './marker-forgetting-seal-store.ts';
 import { type ScheduledJob, startScheduler } from './scheduler.ts';
 import type { UsageFeed } from './usage-feed.ts';
 
@@ -100,12 +101,16 @@ function dataJobs(
   options: LocalJobsOptions,
 ): Pick<LocalJobs, 'sealRollups' | 'sweepTraces' | 'refreshFxRates' | 'refreshPrices'> {
   const { data, logger, clock } = options;
-  const sealDeps = buildSealRollupsDeps({
+  const storeDeps = buildSealRollupsDeps({
     documentClient: data.documentClient,
     usageTable: data.usageTable,
     logger,
     clock,
   });
+  const sealDeps = {
+    ...storeDeps,
+    rollups: forgettingClearedMarkers(storeDeps.rollups, options.usageFeed),
+  };
   const fxHandler = createFxRatesHandler(
     buildFxRatesDeps({
       documentClient: data.documentClient,

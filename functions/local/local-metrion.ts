@@ -221,16 +221,18 @@ async function openStore(options: LocalMetrionOptions, logger: Logger, closers: 
   });
   // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
   // that batches them into the same aggregator the stream Lambda runs in AWS. Its own client,
-  // as the aggregator is a function of its own in AWS.
+  // as the aggregator is a function of its own in AWS, whose calls dynalite runs in the
+  // background: one at a time, never in front of a request's own.
   const usageFeed = new UsageFeed({
     aggregator: buildAggregateUsageDeps({
-      documentClient: localDocumentClient(dynalite.endpoint, handOff),
+      documentClient: localDocumentClient(dynalite.endpoint, handOff?.background),
       usageTable: data.usageTable,
       accountsTable: data.accountsTable,
       logger,
       clock: options.clock,
     }),
     logger,
+    clock: options.clock,
   });
   // Closed after the server (closers run newest first): records of requests that just ended
   // reach the rollups before dynalite goes.

@@ -1,3 +1,5 @@
+import { SystemClock } from '#adapters/system/system-clock.ts';
+import type { Clock } from '#core/ports/clock.ts';
 import type { Logger } from '#core/ports/logger.ts';
 import { type AggregateUsageDeps, aggregateUsage } from '#core/rollups/aggregate-usage.ts';
 import { bucketStartMs } from '#core/rollups/buckets.ts';
@@ -12,6 +14,8 @@ export interface UsageFeedOptions {
   readonly batchWindowMs?: number;
   /** A batch is delivered at once when this many records wait. @default 100 */
   readonly maxBatchSize?: number;
+  /** Tells the current hour, whose markers the feed remembers. @default SystemClock */
+  readonly clock?: Clock;
 }
 
 /** The batching window of local mode (the Lambda event source's is 1 s). */
@@ -31,7 +35,11 @@ export class UsageFeed {
   readonly #logger: Logger;
   readonly #windowMs: number;
   readonly #maxBatchSize: number;
+  readonly #clock: Clock;
   readonly #queue: StoredUsageRecord[] = [];
+  /** The current hour's markers this process has set (or is setting), by account. */
+  readonly #marked = new Map<string, Promise<void>>();
+  #markedHourMs = Number.NaN;
   #timer: NodeJS.Timeout | undefined;
   #delivering: Promise<void> | undefined;
   #closed = false;
@@ -41,6 +49,7 @@ export class UsageFeed {
     this.#logger = options.logger;
     this.#windowMs = options.batchWindowMs ?? LOCAL_USAGE_BATCH_WINDOW_MS;
     this.#maxBatchSize = options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    this.#clock = options.clock ?? new SystemClock();
   }
 
   /** Records waiting for delivery (including a failed batch's rest). */
@@ -53,10 +62,36 @@ export class UsageFeed {
    * every insert; this feed's queue dies with the process, so a record stored by a process
    * killed before delivery would never reach the rollups. With the marker set first, the seal
    * job recomputes that hour from the raw records, the stored one included.
+   *
+   * A marker of the current hour is written once per account and process: only a seal clears
+   * markers, this process's seal tells the feed first ({@link forgetMarker}), and a seal of
+   * another process (`npm run admin` reprice, reseal) clears only hours closed for its grace
+   * period.
+   * Markers of other hours (the trace sweeper's records, a request across the hour) are always
+   * written.
    */
-  async markBeforeAppend(record: Pick<UsageRecord, 'accountId' | 'at'>): Promise<void> {
+  markBeforeAppend(record: Pick<UsageRecord, 'accountId' | 'at'>): Promise<void> {
     const hourMs = bucketStartMs(Date.parse(record.at), 'hour');
-    await this.#aggregator.rollups.markDirty(record.accountId, hourMs);
+    const mark = () => this.#aggregator.rollups.markDirty(record.accountId, hourMs);
+    const currentHourMs = bucketStartMs(this.#clock.nowMs(), 'hour');
+    if (hourMs !== currentHourMs) return mark();
+    if (currentHourMs !== this.#markedHourMs) {
+      this.#marked.clear();
+      this.#markedHourMs = currentHourMs;
+    }
+    const known = this.#marked.get(record.accountId);
+    if (known !== undefined) return known;
+    const marking = mark().catch((error: unknown) => {
+      if (this.#marked.get(record.accountId) === marking) this.#marked.delete(record.accountId);
+      throw error;
+    });
+    this.#marked.set(record.accountId, marking);
+    return marking;
+  }
+
+  /** Called before a seal clears an account-hour's marker: the next record there sets it again. */
+  forgetMarker(accountId: string, hourMs: number): void {
+    if (hourMs === this.#markedHourMs) this.#marked.delete(accountId);
   }
 
   /** Queues an appended record; delivery follows within the batching window. */

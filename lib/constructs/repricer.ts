@@ -21,9 +21,11 @@ export interface RepricerProps {
  * The re-pricing job (`functions/lambda/reprice.ts`, issue 12): re-prices usage records that
  * older price data priced and reseals their hours. Not scheduled: an operator invokes it after a
  * price update (`aws lambda invoke --function-name <output RepriceFunctionName> --payload
- * '{"since":"2026-11-30"}' out.json`). Access: Scan and UpdateItem (the records) plus Query,
- * PutItem and DeleteItem (dirty markers and the seal) on the usage table; no other table, no
- * provider-key KMS key, no pepper.
+ * '{"since":"2026-11-30"}' out.json`), or with `{"reseal": {"since": ...}}` to rebuild the
+ * rollups of every hour holding records when no dirty marker exists (the same Scan and seal, so
+ * the same grants). Access: Scan and UpdateItem (the records) plus Query, PutItem and DeleteItem
+ * (dirty markers and the seal) on the usage table; no other table, no provider-key KMS key, no
+ * pepper.
  */
 export class Repricer extends Construct {
   public readonly function: MetrionFunction;
@@ -32,7 +34,8 @@ export class Repricer extends Construct {
     super(scope, id);
     this.function = new MetrionFunction(this, 'Function', {
       entry: 'functions/lambda/reprice.ts',
-      description: 'Metrion reprice job: re-prices usage priced by older price data (run by hand)',
+      description:
+        'Metrion reprice job: re-prices usage priced by older price data, or reseals hours (run by hand)',
       memorySize: 1024,
       // The Scan reads the whole usage table; a rerun continues where a timed-out run stopped.
       timeout: Duration.minutes(15),
@@ -44,7 +47,7 @@ export class Repricer extends Construct {
       this,
       'RepriceFunctionName',
       this.function.functionName,
-      `Re-pricing job: aws lambda invoke --function-name <this> --payload '{"since":"<ISO date>"}' out.json`,
+      `Re-pricing job: aws lambda invoke --function-name <this> --payload '{"since":"<ISO date>"}' out.json (or '{"reseal":{"since":"<ISO date>"}}' to rebuild rollups)`,
     );
   }
 }

@@ -61,6 +61,13 @@ export class InMemoryUsageStore implements UsageStore {
       }));
   }
 
+  /** Every account's unexpired records with `at` in `[fromMs, toMs)` (`RepriceStore`'s read). */
+  async *recordsBetween(fromMs: number, toMs: number): AsyncIterable<UsageRecord> {
+    for (const accountId of this.#byAccount.keys()) {
+      for (const { record } of this.storedBetween(accountId, fromMs, toMs)) yield record;
+    }
+  }
+
   async listRecent(accountId: string, limit: number): Promise<UsageRecord[]> {
     if (limit < 1) return [];
     const nowEpochSeconds = Math.floor(this.#clock.nowMs() / 1000);

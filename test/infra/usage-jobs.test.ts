@@ -154,6 +154,7 @@ describe('reprice job', () => {
     expect(fn(id).Timeout).toBe(900);
   });
 
+  // The same grants serve its reseal events: a Scan for the records, markers and the seal.
   it('may scan, update, query, put and delete in the usage table, and read the prices', () => {
     expect(tableActions(id)).toEqual({
       [dev.tableId('usage')]: [

@@ -31,7 +31,11 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   },
   {
     name: 'rollups',
-    mutate: ['functions/core/rollups/rollup.ts', 'functions/core/rollups/aggregate-usage.ts'],
+    mutate: [
+      'functions/core/rollups/rollup.ts',
+      'functions/core/rollups/aggregate-usage.ts',
+      'functions/core/rollups/reseal-usage.ts',
+    ],
     tests: ['test/unit/core/rollups/*.test.ts', 'test/unit/handlers/aggregate-usage.test.ts'],
   },
   {

@@ -3,9 +3,10 @@ import type { Logger } from '../ports/logger.ts';
 import type { RepricedCost, RepriceStore } from '../ports/reprice-store.ts';
 import type { RollupSealStore } from '../ports/rollup-seal-store.ts';
 import type { RollupStore } from '../ports/rollup-store.ts';
-import { bucketStartMs, HOUR_MS } from '../rollups/buckets.ts';
+import { bucketStartMs } from '../rollups/buckets.ts';
+import { checkResealWindow, sealSince } from '../rollups/reseal-usage.ts';
 import { isErrorStatus } from '../rollups/rollup.ts';
-import { DIRTY_MARKER_LIFETIME_MS, type SealReport, sealRollups } from '../rollups/seal-rollups.ts';
+import type { SealReport } from '../rollups/seal-rollups.ts';
 import type { UsageRecord } from '../usage/usage-record.ts';
 import type { PriceSource } from './live-prices.ts';
 import type { PriceCatalog } from './price-catalog.ts';
@@ -40,12 +41,6 @@ export interface RepriceReport {
   readonly sealed: SealReport;
 }
 
-/**
- * Hours older than this cannot be resealed: their dirty marker would already have expired.
- * The window is capped to it.
- */
-export const MAX_REPRICE_WINDOW_MS = DIRTY_MARKER_LIFETIME_MS - 2 * HOUR_MS;
-
 /** Whether a run re-prices this record: not cached, and priced by other data (or unpriced). */
 function needsReprice(record: UsageRecord, prices: PriceCatalog, options: RepriceOptions): boolean {
   if (record.cached || record.priceVersion === prices.version) return false;
@@ -79,18 +74,14 @@ function repricedCost(record: UsageRecord, prices: PriceCatalog): RepricedCost {
  * rewrites their error copies; the dashboard's cost, unpriced count and Errors tab follow. Hours
  * not closed yet are resealed by the next scheduled seal run.
  *
- * @throws RangeError when `sinceMs` is more than {@link MAX_REPRICE_WINDOW_MS} ago or in the future.
+ * @throws RangeError when `sinceMs` is more than {@link MAX_RESEAL_WINDOW_MS} ago or in the future.
  */
 export async function repriceUsage(
   deps: RepriceDeps,
   options: RepriceOptions,
 ): Promise<RepriceReport> {
   const nowMs = deps.clock.nowMs();
-  if (!(options.sinceMs <= nowMs && nowMs - options.sinceMs <= MAX_REPRICE_WINDOW_MS)) {
-    throw new RangeError(
-      `since must be a past time within ${MAX_REPRICE_WINDOW_MS / HOUR_MS} hours (rollup markers expire after that)`,
-    );
-  }
+  checkResealWindow(options.sinceMs, nowMs);
   const prices = await deps.prices.latest();
   let considered = 0;
   let repriced = 0;
@@ -113,10 +104,7 @@ export async function repriceUsage(
     // timeout) leaves every hour it changed marked for the scheduled seal.
     await deps.rollups.markDirty(record.accountId, bucketStartMs(Date.parse(record.at), 'hour'));
   }
-  const sealed = await sealRollups(
-    { rollups: deps.rollups, clock: deps.clock, logger: deps.logger },
-    { lookbackMs: nowMs - options.sinceMs + HOUR_MS },
-  );
+  const sealed = await sealSince(deps, options.sinceMs, nowMs);
   const priceVersion = prices.version;
   deps.logger.info('usage repriced', { considered, repriced, costChanged, priceVersion });
   return { considered, repriced, costChanged, priceVersion, sealed };

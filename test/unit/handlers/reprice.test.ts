@@ -34,10 +34,14 @@ class ListRepriceStore implements RepriceStore {
   }
 }
 
-function setup(records: UsageRecord[] = []) {
+async function setup(records: UsageRecord[] = []) {
   const clock = new FakeClock({ startMs: NOW });
   const store = new ListRepriceStore(records);
-  const rollups = new InMemoryRollupStore({ usage: new InMemoryUsageStore({ clock }), clock });
+  // The same records again where the seal reads an hour's raw records.
+  const usage = new InMemoryUsageStore({ clock });
+  const keep = { expiresAtEpochSeconds: NOW / 1000 + 30 * 86_400 };
+  for (const record of records) await usage.append(record, keep);
+  const rollups = new InMemoryRollupStore({ usage, clock });
   const handler = createRepriceHandler({
     records: store,
     rollups,
@@ -45,12 +49,12 @@ function setup(records: UsageRecord[] = []) {
     clock,
     logger: SILENT_LOGGER,
   });
-  return { store, handler };
+  return { store, rollups, handler };
 }
 
 describe('reprice handler', () => {
   it("re-prices since the event's date and returns the report", async () => {
-    const { store, handler } = setup([
+    const { store, handler } = await setup([
       usageRecord({
         at: '2026-11-30T09:00:00.000Z',
         provider: 'anthropic',
@@ -71,7 +75,7 @@ describe('reprice handler', () => {
 
   it('re-prices only records without a cost with onlyUnpriced', async () => {
     const old = { at: '2026-11-30T09:00:00.000Z', priceVersion: '2025-11-24', outputTokens: 0 };
-    const { store, handler } = setup([
+    const { store, handler } = await setup([
       usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: 7n }),
       usageRecord({ ...old, model: 'gpt-4o-mini', inputTokens: 10, costPicoUsd: null }),
     ]);
@@ -85,7 +89,7 @@ describe('reprice handler', () => {
   });
 
   it('accepts a full ISO time with a zone', async () => {
-    const { handler } = setup();
+    const { handler } = await setup();
     await expect(handler({ since: '2026-11-30T08:00:00+01:00' })).resolves.toMatchObject({
       considered: 0,
     });
@@ -99,16 +103,77 @@ describe('reprice handler', () => {
     [{ since: '2026-11-30T08:00:00' }],
     [{ since: '2026-11-30', onlyUnpriced: 'yes' }],
   ])('fails on %o with the expected shape in the message', async (event) => {
-    const { handler } = setup();
+    const { handler } = await setup();
     const failed = handler(event);
     await expect(failed).rejects.toThrow(InvalidRequestError);
     await expect(failed).rejects.toThrow('The event must be {"since": "<ISO date or time>"}');
   });
 
   it('fails on a window older than the rollup markers live, saying so', async () => {
-    const { handler } = setup();
+    const { handler } = await setup();
     await expect(handler({ since: '2026-10-01' })).rejects.toThrow(
       /since must be a past time within 718 hours/,
     );
+  });
+
+  describe('with a reseal event', () => {
+    const hourOf = (hour: string) => Date.parse(`${hour}:00:00Z`);
+    const records = () => [
+      usageRecord({ accountId: 'acct-a', at: '2026-11-30T09:10:00.000Z' }),
+      usageRecord({ accountId: 'acct-a', at: '2026-11-30T11:10:00.000Z' }),
+      usageRecord({ accountId: 'acct-b', at: '2026-11-30T09:20:00.000Z' }),
+    ];
+
+    it("marks the window's account-hours of the account, seals them, and returns the report", async () => {
+      const { rollups, handler } = await setup(records());
+
+      const report = await handler({
+        reseal: { since: '2026-11-30', until: '2026-11-30T10:00:00Z', account: 'acct-a' },
+      });
+
+      // Sealing clears the marker it finds: the one hour marked is the one sealed.
+      expect(report).toEqual({
+        hoursMarked: 1,
+        sealed: { hoursSealed: 1, daysRebuilt: 1, daysPacked: 1 },
+      });
+      const sealed = await rollups.query('acct-a', 'hour', hourOf('2026-11-30T09'), NOW);
+      expect(sealed.map((r) => [r.bucketStart, r.requests, r.sealed])).toEqual([
+        ['2026-11-30T09:00:00.000Z', 1, true],
+      ]);
+      expect(await rollups.query('acct-b', 'hour', hourOf('2026-11-30T09'), NOW)).toEqual([]);
+    });
+
+    it('reseals every account up to now without until and account', async () => {
+      const { handler } = await setup(records());
+
+      await expect(handler({ reseal: { since: '2026-11-30T00:00:00+01:00' } })).resolves.toEqual({
+        hoursMarked: 3,
+        sealed: { hoursSealed: 3, daysRebuilt: 2, daysPacked: 2 },
+      });
+    });
+
+    it.each([
+      [{ reseal: {} }],
+      [{ reseal: 'yesterday' }],
+      [{ reseal: { since: 'yesterday' } }],
+      [{ reseal: { since: '2026-11-30', until: 1_764_460_800_000 } }],
+      [{ reseal: { since: '2026-11-30', account: '' } }],
+      [{ reseal: { since: '2026-11-30', acount: 'acct-a' } }],
+    ])('fails on %o with the reseal shape in the message', async (event) => {
+      const { handler } = await setup();
+      const failed = handler(event);
+      await expect(failed).rejects.toThrow(InvalidRequestError);
+      await expect(failed).rejects.toThrow('The event must be {"reseal": {"since": ');
+    });
+
+    it.each([
+      [{ since: '2026-10-01' }, /since must be a past time within 718 hours/],
+      [{ since: '2026-11-30', until: '2026-11-29' }, /until must be after since/],
+    ])('fails on a window it cannot reseal (%o), saying why', async (reseal, message) => {
+      const { handler } = await setup();
+      const failed = handler({ reseal });
+      await expect(failed).rejects.toThrow(InvalidRequestError);
+      await expect(failed).rejects.toThrow(message);
+    });
   });
 });
