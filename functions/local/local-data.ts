@@ -9,6 +9,7 @@ import { loadOrCreateMasterKey } from '#adapters/local/master-key-file.ts';
 import { CryptoRandom } from '#adapters/system/crypto-random.ts';
 import { SystemClock } from '#adapters/system/system-clock.ts';
 import type { AccountService } from '#core/accounts/account-service.ts';
+import type { WaitingClock } from '#core/ports/clock.ts';
 import type { DataKeyProvider } from '#core/ports/data-key-provider.ts';
 import type { UsageStore } from '#core/ports/usage-store.ts';
 import { buildAccountService } from '#lambda/dashboard-api.deps.ts';
@@ -75,6 +76,11 @@ export async function openLocalData(options: {
   /** dynalite's hand-off, when it runs in this process. @default - HTTP to the endpoint */
   dynamoHandOff?: DynaliteHandOff;
   dataDir?: string;
+  /**
+   * Decides which records have expired and stamps accounts: the clock of the process that writes
+   * them, so a pinned clock's records do not expire by the real date. @default - the system clock
+   */
+  clock?: WaitingClock;
 }): Promise<LocalData> {
   await ensureTables(
     new DynamoDBClient({
@@ -86,7 +92,7 @@ export async function openLocalData(options: {
   );
   const documentClient = localDocumentClient(options.dynamoEndpoint, options.dynamoHandOff);
   const random = new CryptoRandom();
-  const clock = new SystemClock();
+  const clock = options.clock ?? new SystemClock();
   const dataKeyProvider = new LocalDataKeyProvider({
     masterKey: await localSecret(options.dataDir, 'master.key'),
     random,

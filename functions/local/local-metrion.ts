@@ -49,7 +49,8 @@ export interface LocalMetrionOptions {
   readonly headerTimeoutMs?: number;
   readonly idleTimeoutMs?: number;
   /**
-   * Pins time in tests (limit windows, cache expiry, phase timing, the key-replacement lease).
+   * Pins time in tests (limit windows, cache expiry, phase timing, the key-replacement lease,
+   * and which stored records have expired).
    * @default - the system clock
    */
   readonly clock?: MonotonicClock & WaitingClock;
@@ -218,6 +219,7 @@ async function openStore(options: LocalMetrionOptions, logger: Logger, closers: 
     dynamoEndpoint: dynalite.endpoint,
     dynamoHandOff: handOff,
     dataDir: options.dataDir,
+    clock: options.clock,
   });
   // No DynamoDB Streams in dynalite: the proxy's store publishes each appended record to a feed
   // that batches them into the same aggregator the stream Lambda runs in AWS. Its own client,

@@ -5,19 +5,21 @@ import { sealRollups } from '#core/rollups/seal-rollups.ts';
 import { AdminUsageError, runAdminCommand } from '#local/admin-commands.ts';
 import { type LocalData, openLocalData } from '#local/local-data.ts';
 import { startDynalite } from '#local/stand-ins.ts';
+import { FakeClock } from '../../fakes/fake-clock.ts';
 import { addLive } from '../../fixtures/live-rollups.ts';
 import { SILENT_LOGGER } from '../../fixtures/silent-logger.ts';
 import { usageRecord } from '../../fixtures/usage-record.ts';
 
 const NOW = Date.parse('2026-12-01T12:00:00Z');
-const clock = { nowMs: () => NOW };
+// The stores' clock too: records kept 30 days from NOW must not expire by the real date.
+const clock = new FakeClock({ startMs: NOW });
 const retention = { expiresAtEpochSeconds: NOW / 1000 + 30 * 86_400 };
 
 let dynalite: Awaited<ReturnType<typeof startDynalite>>;
 let data: LocalData;
 beforeAll(async () => {
   dynalite = await startDynalite();
-  data = await openLocalData({ dynamoEndpoint: dynalite.endpoint });
+  data = await openLocalData({ dynamoEndpoint: dynalite.endpoint, clock });
 });
 afterAll(async () => {
   await dynalite?.close();
