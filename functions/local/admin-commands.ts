@@ -216,18 +216,23 @@ async function unpricedModelsCommand(data: LocalData, args: AdminArgs): Promise<
   );
 }
 
-async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string> {
-  const { options } = args;
-  if (options.only !== undefined && options.only !== 'unpriced') {
-    throw new AdminUsageError(`--only takes one value, unpriced: ${options.only}`);
-  }
-  const deps = buildRepriceDeps({
+/** The reprice Lambda's graph (reprice and reseal events), quiet below warnings. */
+function repriceDeps(data: LocalData, args: AdminArgs) {
+  return buildRepriceDeps({
     documentClient: data.documentClient,
     usageTable: data.usageTable,
     pricesTable: data.pricesTable,
     logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
     clock: args.clock,
   });
+}
+
+async function repriceCommand(data: LocalData, args: AdminArgs): Promise<string> {
+  const { options } = args;
+  if (options.only !== undefined && options.only !== 'unpriced') {
+    throw new AdminUsageError(`--only takes one value, unpriced: ${options.only}`);
+  }
+  const deps = repriceDeps(data, args);
   const sinceMs = windowStartMs(options, deps.clock.nowMs());
   const onlyUnpriced = options.only === 'unpriced';
   const report = await repriceUsage(deps, { sinceMs, onlyUnpriced }).catch(asUsageError);
@@ -252,13 +257,7 @@ async function resealCommand(data: LocalData, args: AdminArgs): Promise<string> 
     options.account === undefined && options.email === undefined
       ? undefined
       : await accountOption(data, options);
-  const deps = buildRepriceDeps({
-    documentClient: data.documentClient,
-    usageTable: data.usageTable,
-    pricesTable: data.pricesTable,
-    logger: new JsonLogger({ service: 'admin', minimumLevel: 'warn' }),
-    clock: args.clock,
-  });
+  const deps = repriceDeps(data, args);
   const report = await resealUsage(deps, { sinceMs, untilMs, accountId }).catch(asUsageError);
   const until = untilMs === undefined ? 'now' : new Date(untilMs).toISOString();
   return [

@@ -93,6 +93,21 @@ describe('resealUsage', () => {
     expect(await hourRequests('acct-a', '2026-11-30T09:00:00.000Z')).toEqual([[2, true]]);
   });
 
+  it('leaves dirty hours before the window to the scheduled seal', async () => {
+    // Arrange: an hour marked by someone else, 3 hours before the window (within the scheduled
+    // seal's own 48-hour lookback).
+    const { rollups, reseal } = await setup();
+    const earlierHourMs = Date.parse('2026-12-01T02:00:00.000Z');
+    await rollups.markDirty('acct-c', earlierHourMs);
+
+    // Act
+    const report = await reseal({ sinceMs: Date.parse('2026-12-01T05:00:00.000Z') });
+
+    // Assert: this run sealed nothing before its window; the marker waits for the seal job.
+    expect(report.sealed.hoursSealed).toBe(0);
+    expect(await rollups.listDirty(earlierHourMs)).toEqual(['acct-c']);
+  });
+
   it("marks and seals only the given account's hours", async () => {
     const { rollups, reseal, hourRequests } = await setup();
 
