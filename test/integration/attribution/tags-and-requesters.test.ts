@@ -312,14 +312,12 @@ describe('tags and requesters through the SDKs', () => {
       expectResponseOf('getDashboardTags', answer);
       return answer.json;
     };
-    // A delivery deadline, not a speed claim: a busy machine only waits longer.
-    const deadline = Date.now() + 30_000;
-    let live = await breakdown();
     // The keys seen are written beside the rollups, so wait for both.
-    while ((live.total.requests !== 5 || live.keys.length !== 3) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      live = await breakdown();
-    }
+    const live = await readUntil(
+      breakdown,
+      (view) => view.total.requests === 5 && view.keys.length === 3,
+      50,
+    );
     const rows = (view: typeof live) =>
       view.values.map((v: { value: string; requests: number; costUsd: string }) => [
         v.value,

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { describe, expect } from 'vitest';
 import { FAKE_OPENAI_API_KEY } from '../../fixtures/fake-openai-server.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import {
   type DashboardApiStack,
   dashboardApiTest,
@@ -34,14 +35,12 @@ async function integrationStatus(stack: DashboardApiStack, user: TestUser): Prom
 
 /** Polls like the Integrate page until the first request shows up (usage lands after the response). */
 async function waitForFirstRequest(stack: DashboardApiStack, user: TestUser): Promise<string> {
-  // A delivery deadline, not a speed claim: a busy machine only waits longer.
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const firstRequestAt = await integrationStatus(stack, user);
-    if (firstRequestAt !== null) return firstRequestAt;
-    if (Date.now() > deadline) throw new Error('the first request was never reported');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const firstRequestAt = await readUntil(
+    () => integrationStatus(stack, user),
+    (reported) => reported !== null,
+  );
+  if (firstRequestAt === null) throw new Error('the first request was never reported');
+  return firstRequestAt;
 }
 
 describe('the Integrate flow with the official openai client', () => {

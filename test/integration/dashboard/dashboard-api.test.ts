@@ -84,13 +84,11 @@ describe('dashboard API', () => {
     stack,
   }) => {
     // The usage feed delivers appended records to the aggregator within its batching window.
-    // A delivery deadline, not a speed claim: a busy machine only waits longer.
-    const deadline = Date.now() + 30_000;
-    let live = await stack.api('/api/dashboard/overview?range=24h', { as: alice });
-    while (live.json.requests?.total !== 5 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      live = await stack.api('/api/dashboard/overview?range=24h', { as: alice });
-    }
+    const live = await readUntil(
+      () => stack.api('/api/dashboard/overview?range=24h', { as: alice }),
+      (overview) => overview.json.requests?.total === 5,
+      50,
+    );
     expect(live.status).toBe(200);
     expect(live.json.requests.total).toBe(5);
 

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect } from 'vitest';
 import { DynamoRollupStore } from '#adapters/dynamodb/dynamo-rollup-store.ts';
 import { HOUR_MS } from '#core/rollups/buckets.ts';
 import { type DynamoCall, type Fault, injectFaults } from '../../fixtures/dynamodb-faults.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 import { type ProxyStack, proxyStackTest, storedOpenAi } from '../support/proxy-stack.ts';
 
 let calls: DynamoCall[];
@@ -41,14 +42,11 @@ async function liveRequests(stack: ProxyStack): Promise<number> {
 }
 
 async function untilLiveRequests(stack: ProxyStack, expected: number): Promise<number> {
-  // A delivery deadline, not a speed claim: a busy machine only waits longer.
-  const deadline = Date.now() + 30_000;
-  let found = await liveRequests(stack);
-  while (found !== expected && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    found = await liveRequests(stack);
-  }
-  return found;
+  return readUntil(
+    () => liveRequests(stack),
+    (found) => found === expected,
+    50,
+  );
 }
 
 async function ask(stack: ProxyStack, stream: boolean): Promise<string> {

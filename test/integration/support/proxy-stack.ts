@@ -18,6 +18,7 @@ import {
 } from '../../fixtures/fake-openai-compatible-servers.ts';
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../../fixtures/fake-openai-server.ts';
 import type { FakeUpstream } from '../../fixtures/fake-upstream-scenarios.ts';
+import { readUntil } from '../../fixtures/read-until.ts';
 
 export interface ProxyStack {
   readonly metrion: LocalMetrion;
@@ -126,28 +127,17 @@ export async function startProxyStack(options: ProxyStackOptions = {}): Promise<
     },
     async recordFor(requestId) {
       if (!requestId) throw new Error('the response carried no x-metrion-request-id');
-      // A delivery deadline, not a speed claim: a busy machine only waits longer.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const record = (await records()).find((candidate) => candidate.requestId === requestId);
-        if (record !== undefined) return record;
-        if (Date.now() > deadline) throw new Error(`no usage record for request ${requestId}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      const isIt = (candidate: UsageRecord) => candidate.requestId === requestId;
+      const record = (await readUntil(records, (found) => found.some(isIt), 20)).find(isIt);
+      if (record === undefined) throw new Error(`no usage record for request ${requestId}`);
+      return record;
     },
     async waitForRecords(count) {
-      // A delivery deadline, not a speed claim: a busy machine only waits longer.
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const found = await records();
-        if (found.length >= count || Date.now() > deadline) {
-          if (found.length !== count) {
-            throw new Error(`expected ${count} usage records, found ${found.length}`);
-          }
-          return found;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 20));
+      const found = await readUntil(records, (all) => all.length >= count, 20);
+      if (found.length !== count) {
+        throw new Error(`expected ${count} usage records, found ${found.length}`);
       }
+      return found;
     },
     async close() {
       await metrion.close();
