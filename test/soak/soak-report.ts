@@ -191,7 +191,7 @@ export function formatFigures(
       `  ${name.padEnd(22)} ${String(kind.answered).padStart(6)} answered, ${String(kind.documented).padStart(6)} with ${kind.expected}${kind.others.length > 0 ? `  OTHER: ${kind.others.join(', ')}` : ''}`,
   );
   const totals = (label: string, t: UsageTotals) =>
-    `  ${label.padEnd(8)} requests ${t.requests}, errors ${t.errors}, input ${t.inputTokens}, output ${t.outputTokens}, estimated ${t.estimated}, cost ${t.costPicoUsd} pUSD`;
+    `  ${label.padEnd(8)} requests ${t.requests}, errors ${t.errors}, input ${t.inputTokens}, output ${t.outputTokens}, cache read ${t.cacheReadTokens}, cache write ${t.cacheWriteTokens}, latency sum ${t.latencyMsSum} ms, estimated ${t.estimated}, cost ${t.costPicoUsd} pUSD`;
   const mark = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   return [
     `Soak: ${run.seconds.toFixed(0)} s, ${run.kills} SIGKILL-and-restart cycles`,

@@ -17,7 +17,12 @@ import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from '../fixtures/fake-ant
 import { FAKE_OPENAI_API_KEY, startFakeOpenAi } from '../fixtures/fake-openai-server.ts';
 import type { FakeUpstream, Scenario } from '../fixtures/fake-upstream-scenarios.ts';
 import { type LocalProcess, startLocalProcess } from '../fixtures/local-process.ts';
-import { hourlyRollupTotals, totalsOfRecords, type UsageTotals } from '../fixtures/usage-totals.ts';
+import {
+  addTotals,
+  hourlyRollupTotals,
+  totalsOfRecords,
+  type UsageTotals,
+} from '../fixtures/usage-totals.ts';
 import { formatFigures, type SentRequest, soakFigures, targetsMet } from './soak-report.ts';
 import {
   kindFor,
@@ -288,18 +293,6 @@ async function tracedIds(metrion: LocalMetrion): Promise<Set<string>> {
     for (const trace of page) ids.add(trace.record.requester ?? '');
   }
   return ids;
-}
-
-function addTotals(a: UsageTotals & { sealed: boolean }, b: UsageTotals & { sealed: boolean }) {
-  return {
-    requests: a.requests + b.requests,
-    errors: a.errors + b.errors,
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    estimated: a.estimated + b.estimated,
-    costPicoUsd: a.costPicoUsd + b.costPicoUsd,
-    sealed: a.sealed && b.sealed,
-  };
 }
 
 /** The soak id of every call the fake providers received (one entry per call). */

@@ -92,6 +92,8 @@ async function appendTraffic(count: number): Promise<StoredUsageRecord[]> {
       ...(status >= 400 ? { errorSource: 'provider' as const, errorMessage: 'overloaded' } : {}),
       inputTokens: Math.floor(random() * 4000),
       outputTokens: Math.floor(random() * 900),
+      cacheReadTokens: Math.floor(random() * 2000),
+      cacheWriteTokens: Math.floor(random() * 300),
       costPicoUsd: BigInt(Math.floor(random() * 1e9)) * 10_000_019n,
       latencyMs: Math.floor(random() * 20_000),
     });

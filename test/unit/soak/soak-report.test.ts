@@ -8,6 +8,9 @@ const TOTALS: UsageTotals = {
   errors: 0,
   inputTokens: 20,
   outputTokens: 10,
+  cacheReadTokens: 4,
+  cacheWriteTokens: 2,
+  latencyMsSum: 900,
   estimated: 0,
   costPicoUsd: 500n,
 };
